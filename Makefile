@@ -1,0 +1,85 @@
+# charter: build, test and install. `make` builds build/charter; `make site`
+# renders the example site into _site/; `make test` runs every test, then
+# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Missing Debian packages are installed by scripts/install-deps.sh first.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+PKGS := libcmark-gfm yaml-0.1 libgit2
+VERSION := 0.1.0
+
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCHARTER_VERSION='"$(VERSION)"' \
+	$(WARN) $(CFLAGS) $(SANFLAGS) -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
+
+SRCS := $(wildcard generator/*.c)
+LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
+OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all deps test-deps site test check-unit check-e2e test-san install uninstall clean format bench
+
+all: $(BUILD)/charter
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+$(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/charter: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS) $(shell pkg-config --libs criterion 2>/dev/null)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS)
+
+site: deps
+	@$(MAKE) --no-print-directory $(BUILD)/charter
+	$(BUILD)/charter build
+
+# The real work runs in a sub-make so pkg-config sees packages installed by deps.
+test: test-deps
+	@$(MAKE) --no-print-directory check-unit check-e2e
+	@$(MAKE) --no-print-directory test-san
+
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "unit: $$t"; $$t --jobs 2; done
+
+check-e2e: $(BUILD)/charter $(TOOL_BINS)
+	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
+
+test-san:
+	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		check-unit check-e2e
+
+install: $(BUILD)/charter
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/charter $(DESTDIR)$(PREFIX)/bin/charter
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/charter
+
+format:
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build build-san _site

@@ -1,0 +1,253 @@
+/* buf: growable NUL-terminated byte buffer and the checked allocators that
+ * every module uses (see buf.h for the invariants). */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char empty_buf[1];
+
+static void oom(void)
+{
+    fputs("charter: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+char *xstrndup(const char *s, size_t len)
+{
+    char *p = xmalloc(len + 1);
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+void buf_init(buf *b)
+{
+    b->data = empty_buf;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void buf_release(buf *b)
+{
+    if (!b)
+        return;
+    if (b->cap)
+        free(b->data);
+    buf_init(b);
+}
+
+void buf_grow(buf *b, size_t extra)
+{
+    if (b->len + extra < b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap <= b->len + extra) {
+        if (cap > ((size_t)-1) / 2)
+            oom();
+        cap *= 2;
+    }
+    char *p = b->cap ? xrealloc(b->data, cap) : xmalloc(cap);
+    if (!b->cap)
+        p[0] = '\0';
+    b->data = p;
+    b->cap = cap;
+}
+
+void buf_add(buf *b, const void *data, size_t len)
+{
+    if (!len)
+        return;
+    buf_grow(b, len);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void buf_adds(buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+void buf_addc(buf *b, char c)
+{
+    buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n <= 0)
+        return;
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void buf_add_html(buf *b, const char *s, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep = NULL;
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
+        }
+        buf_add(b, s + start, i - start);
+        buf_adds(b, rep);
+        start = i + 1;
+    }
+    buf_add(b, s + start, len - start);
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t need;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < need)
+        return 0;
+    unsigned cp = c & (0x7F >> need);
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return need;
+}
+
+void buf_add_json(buf *b, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    buf_addc(b, '"');
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        if (c == '"' || c == '\\') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)c);
+            i++;
+        } else if (c == '\n') {
+            buf_adds(b, "\\n");
+            i++;
+        } else if (c == '\t') {
+            buf_adds(b, "\\t");
+            i++;
+        } else if (c == '\r') {
+            buf_adds(b, "\\r");
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            buf_printf(b, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            buf_addc(b, (char)c);
+            i++;
+        } else {
+            size_t n = utf8_seq_len(u + i, len - i);
+            if (n == 0) {
+                buf_adds(b, "\\ufffd");
+                i++;
+            } else {
+                buf_add(b, s + i, n);
+                i += n;
+            }
+        }
+    }
+    buf_addc(b, '"');
+}
+
+void buf_reset(buf *b)
+{
+    buf_truncate(b, 0);
+}
+
+void buf_truncate(buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
+    if (b->cap)
+        b->data[len] = '\0';
+}
+
+char *buf_detach(buf *b)
+{
+    char *p = b->cap ? b->data : xstrdup("");
+    buf_init(b);
+    return p;
+}

@@ -1,0 +1,47 @@
+/* buf: the one growable byte buffer used for all string building in charter.
+ * Invariants: `data` is never NULL after buf_init, always NUL-terminated at
+ * data[len], and len < cap. buf_detach hands ownership of the bytes to the
+ * caller and leaves the buffer empty and reusable. Allocation failure aborts:
+ * charter treats out-of-memory as fatal rather than threading it everywhere. */
+#ifndef CHARTER_BUF_H
+#define CHARTER_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} buf;
+
+/* Initializes an empty buffer; never fails. */
+void buf_init(buf *b);
+/* Frees the bytes; the buffer is left empty and valid. Accepts NULL. */
+void buf_release(buf *b);
+/* Ensures room for `extra` more bytes plus the terminator. */
+void buf_grow(buf *b, size_t extra);
+void buf_add(buf *b, const void *data, size_t len);
+void buf_adds(buf *b, const char *s);
+void buf_addc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Appends `s` escaped for HTML text and attribute values (&<>"'). */
+void buf_add_html(buf *b, const char *s, size_t len);
+/* Appends `s` as a JSON string literal, quotes included; invalid UTF-8 bytes
+ * become U+FFFD so the output is always valid JSON. */
+void buf_add_json(buf *b, const char *s, size_t len);
+/* Sets len to 0 keeping the allocation. */
+void buf_reset(buf *b);
+void buf_truncate(buf *b, size_t len);
+/* Returns the bytes, owned by the caller (free()), and leaves `b` empty. */
+char *buf_detach(buf *b);
+
+/* Returns a copy of s[0..len) NUL-terminated; caller frees. Aborts on OOM. */
+char *xstrndup(const char *s, size_t len);
+char *xstrdup(const char *s);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+
+#endif

@@ -1,0 +1,157 @@
+/* cmd_build: `charter build`, the whole pipeline: load the site, render every
+ * page through its layouts into a staging directory, write api/pages.json,
+ * and swap the result into place only when there were no errors. */
+#include "api.h"
+#include "cli.h"
+#include "commands.h"
+#include "diag.h"
+#include "output.h"
+#include "render.h"
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET };
+
+static const cli_option options[] = {
+    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_OUT] = {"out", "DIR", "write the site here (default: site.yml 'output', '_site')"},
+    [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
+                   "judge review dates as of this day (default: today, UTC)"},
+    [OPT_QUIET] = {"quiet", NULL, "print nothing but errors and warnings"},
+    {NULL, NULL, NULL},
+};
+
+const cli_command cmd_build_def = {
+    "build",
+    "Build the policy site: render every page of the content directory through its layout "
+    "into\nthe output directory. The previous output is replaced only when the build "
+    "succeeds.",
+    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet]",
+    "exit status: 0 built, 1 errors in the content (nothing published), 2 usage, "
+    "configuration\nor IO error.\n",
+    options,
+    cmd_build,
+};
+
+typedef struct build_opts {
+    const char *site, *out, *as_of;
+    int quiet;
+} build_opts;
+
+static int on_option(void *ctx, int opt, const char *value)
+{
+    build_opts *o = ctx;
+    switch (opt) {
+    case OPT_SITE:
+        o->site = value;
+        break;
+    case OPT_OUT:
+        o->out = value;
+        break;
+    case OPT_AS_OF:
+        o->as_of = value;
+        break;
+    case OPT_QUIET:
+        o->quiet = 1;
+        break;
+    }
+    return 0;
+}
+
+int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value)
+{
+    if (!value) {
+        *out = date_today();
+        return 0;
+    }
+    if (date_parse(out, value, strlen(value)) != 0)
+        return cli_usage_error(cmd, "'--as-of' must be a date (YYYY-MM-DD), not '%s'", value);
+    return 0;
+}
+
+int cmd_print_diags(diags *d)
+{
+    const char *nc = getenv("NO_COLOR");
+    diag_print_text(d, stderr, isatty(2) && !(nc && *nc));
+    return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+    build_opts o = {.site = "."};
+    int rc = cli_parse(&cmd_build_def, argc, argv, on_option, &o);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    long as_of;
+    if (cmd_parse_as_of(&as_of, &cmd_build_def, o.as_of) != 0)
+        return EXIT_USAGE;
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int status = EXIT_USAGE;
+    diags *d = diag_new(o.site);
+    site *s = NULL;
+    output out = {0};
+    buf path, json;
+    buf_init(&path);
+    buf_init(&json);
+    const char *sources[7] = {0};
+    buf src[5];
+    for (int i = 0; i < 5; i++)
+        buf_init(&src[i]);
+
+    if (site_load(&s, o.site, as_of, d) != 0)
+        goto done;
+    if (o.out)
+        buf_adds(&path, o.out);
+    else
+        site_path(&path, s, s->cfg.output);
+    const char *dirs[] = {".", s->cfg.content, s->cfg.layouts, s->cfg.controls, s->cfg.assets};
+    for (int i = 0; i < 5; i++) {
+        site_path(&src[i], s, dirs[i]);
+        sources[i] = src[i].data;
+    }
+    if (output_begin(&out, path.data, sources, d) != 0)
+        goto done;
+    if (render_site(s, &out, d) != 0)
+        goto done;
+    api_pages_json(&json, s);
+    if (output_write(&out, OUTPUT_MARKER, json.data, json.len, d) != 0)
+        goto done;
+    if (diag_count(d, DIAG_ERROR) > 0) {
+        status = EXIT_FINDINGS;
+        goto done;
+    }
+    if (output_commit(&out, d) != 0)
+        goto done;
+    status = EXIT_OK;
+done:
+    output_release(&out, d);
+    size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
+    cmd_print_diags(d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (status == EXIT_OK && !o.quiet) {
+        size_t pages = 0;
+        for (size_t i = 0; i < s->n_pages; i++)
+            pages += s->pages[i]->ok && s->pages[i]->published;
+        fprintf(stderr, "built %zu page%s in %.2f s", pages, pages == 1 ? "" : "s", secs);
+        if (warnings)
+            fprintf(stderr, " (%zu warning%s)", warnings, warnings == 1 ? "" : "s");
+        fputc('\n', stderr);
+    } else if (status == EXIT_FINDINGS) {
+        fprintf(stderr, "build failed: %zu error%s, %zu warning%s; '%s' was not changed\n", errors,
+                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", path.data);
+    }
+    site_free(s);
+    diag_free(d);
+    buf_release(&path);
+    buf_release(&json);
+    for (int i = 0; i < 5; i++)
+        buf_release(&src[i]);
+    return status;
+}

@@ -1,0 +1,19 @@
+/* commands: the subcommand table's entries (one cmd_<name>.c each) and the
+ * helpers they share. */
+#ifndef CHARTER_COMMANDS_H
+#define CHARTER_COMMANDS_H
+
+#include "cli.h"
+#include "diag.h"
+
+extern const cli_command cmd_build_def;
+
+int cmd_build(int argc, char **argv);
+
+/* Parses --as-of (NULL: today, UTC) into days since the epoch; prints a usage
+ * error and returns -1 when malformed. */
+int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value);
+/* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
+int cmd_print_diags(diags *d);
+
+#endif

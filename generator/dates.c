@@ -1,0 +1,138 @@
+/* dates: Gregorian calendar arithmetic (days from civil and back, after
+ * Howard Hinnant's public-domain algorithms, rewritten here) and review
+ * durations. */
+#include "dates.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+long date_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void date_to_civil(long days, int *y, int *m, int *d)
+{
+    days += 719468;
+    long era = (days >= 0 ? days : days - 146096) / 146097;
+    long doe = days - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int date_days_in_month(int y, int m)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12)
+        return 0;
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dim[m - 1];
+}
+
+int date_is_real(int y, int m, int d)
+{
+    return m >= 1 && m <= 12 && d >= 1 && d <= date_days_in_month(y, m);
+}
+
+int date_split(const char *s, size_t len, int *y, int *m, int *d)
+{
+    static const char shape[] = "9999-99-99";
+    int v[3] = {0, 0, 0}, k = 0;
+    if (len < 10)
+        return -1;
+    for (size_t i = 0; i < 10; i++) {
+        if (shape[i] == '-') {
+            if (s[i] != '-')
+                return -1;
+            k++;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        } else {
+            v[k] = v[k] * 10 + (s[i] - '0');
+        }
+    }
+    *y = v[0];
+    *m = v[1];
+    *d = v[2];
+    return 0;
+}
+
+int date_parse(long *out, const char *s, size_t len)
+{
+    int y, m, d;
+    if (len != 10 || date_split(s, len, &y, &m, &d) != 0 || !date_is_real(y, m, d))
+        return -1;
+    *out = date_from_civil(y, m, d);
+    return 0;
+}
+
+void date_format(char out[11], long days)
+{
+    /* 0000-01-01 and 9999-12-31: what four digits of year can show. */
+    const long lo = -719528, hi = 2932896;
+    int y, m, d;
+    date_to_civil(days < lo ? lo : days > hi ? hi : days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+int duration_parse(duration *out, const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (n <= 0 || n >= 10000)
+        return -1;
+    while (isspace((unsigned char)*end))
+        end++;
+    size_t len = strlen(end);
+    while (len && isspace((unsigned char)end[len - 1]))
+        len--;
+    static const struct {
+        const char *name;
+        int months, days;
+    } units[] = {{"day", 0, 1},   {"days", 0, 1},   {"week", 0, 7},  {"weeks", 0, 7},
+                 {"month", 1, 0}, {"months", 1, 0}, {"year", 12, 0}, {"years", 12, 0}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strlen(units[i].name) == len && strncasecmp(end, units[i].name, len) == 0) {
+            out->months = (int)n * units[i].months;
+            out->days = (int)n * units[i].days;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+long date_add(long date, duration dur)
+{
+    int y, m, d;
+    if (dur.months) {
+        date_to_civil(date, &y, &m, &d);
+        long total = (long)y * 12 + (m - 1) + dur.months;
+        y = (int)(total / 12);
+        m = (int)(total % 12) + 1;
+        int dim = date_days_in_month(y, m);
+        date = date_from_civil(y, m, d > dim ? dim : d);
+    }
+    return date + dur.days;
+}
+
+long date_today(void)
+{
+    return (long)(time(NULL) / 86400);
+}

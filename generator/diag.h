@@ -1,0 +1,50 @@
+/* diag: the one diagnostics sink every stage reports through. A diagnostic has
+ * a severity, a location (file relative to the site root, 1-based line and
+ * column, 0 when unknown), a stable check id and a message. Adding is
+ * thread-safe; printing sorts by location so output is deterministic. */
+#ifndef CHARTER_DIAG_H
+#define CHARTER_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diag_entry {
+    diag_level level;
+    char *file; /* NULL when the message concerns no file */
+    int line;   /* 0 when unknown */
+    int col;    /* 0 when unknown */
+    char *id;
+    char *message;
+} diag_entry;
+
+typedef struct diags diags;
+
+/* Returns a new sink; `root` is the directory that diagnostic file names are
+ * relative to (used to show source lines), may be NULL for the cwd. Caller
+ * frees with diag_free. */
+diags *diag_new(const char *root);
+void diag_free(diags *d);
+
+/* Records a diagnostic. Always returns -1 so that `return diag_error(...)`
+ * reads as the failing exit of a function. */
+int diag_report(diags *d, diag_level level, const char *file, int line, int col, const char *id,
+                const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+int diag_error(diags *d, const char *file, int line, int col, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void diag_warning(diags *d, const char *file, int line, int col, const char *id, const char *fmt,
+                  ...) __attribute__((format(printf, 6, 7)));
+
+size_t diag_count(const diags *d, diag_level level);
+/* Sorts the entries by file, line, column, then message (stable). */
+void diag_sort(diags *d);
+/* Borrowed view of the entries, valid until the next diag_report. */
+const diag_entry *diag_entries(const diags *d, size_t *count);
+
+/* Prints every entry as `file:line:col: level: message [id]`, followed by the
+ * source line and a caret when the location has one. `color` adds ANSI colour.
+ * Sorts first. */
+void diag_print_text(diags *d, FILE *out, int color);
+
+#endif

@@ -1,0 +1,92 @@
+/* frontmatter: finds the Jekyll-style front matter block at the top of a
+ * Markdown or layout file and parses it with yaml.c, with line numbers counted
+ * in the whole file. Works on lengths, not NUL terminators, and accepts a
+ * UTF-8 BOM and CRLF line ends (libyaml reads CRLF as one line break). */
+#include "frontmatter.h"
+
+#include <string.h>
+
+/* Index of the '\n' ending the line that starts at `pos`, or len. */
+static size_t line_end(const char *text, size_t len, size_t pos)
+{
+    const char *nl = memchr(text + pos, '\n', len - pos);
+    return nl ? (size_t)(nl - text) : len;
+}
+
+/* True if s[0..n) is the three-character `mark` followed only by spaces, tabs
+ * or a CR. Trailing blanks are tolerated on the closing line too, as Jekyll
+ * does: inside the YAML such a line would be a second document anyway. */
+static int is_marker_line(const char *s, size_t n, const char *mark)
+{
+    if (n < 3 || memcmp(s, mark, 3) != 0)
+        return 0;
+    for (size_t i = 3; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d)
+{
+    int err = -1;
+    frontmatter fm = {.data = NULL, .present = 0, .body_start = 0, .body_line = 1};
+    size_t pos = 0, end, yaml_start, yaml_end = 0;
+    int line, closed = 0;
+
+    memset(out, 0, sizeof *out);
+    if (!text)
+        text = "";
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    end = line_end(text, len, pos);
+    if (!is_marker_line(text + pos, end - pos, "---")) {
+        /* An empty document is an empty mapping. */
+        if (yaml_parse(&fm.data, "", 0, file, 0, d))
+            goto done;
+        fm.body_start = pos;
+        goto ok;
+    }
+
+    yaml_start = end < len ? end + 1 : len;
+    line = 2;
+    for (size_t p = yaml_start; p < len; line++) {
+        end = line_end(text, len, p);
+        if (is_marker_line(text + p, end - p, "---") || is_marker_line(text + p, end - p, "...")) {
+            yaml_end = p;
+            fm.body_start = end < len ? end + 1 : len;
+            fm.body_line = line + 1;
+            closed = 1;
+            break;
+        }
+        p = end + 1;
+    }
+    if (!closed) {
+        diag_error(d, file, 1, 1, "frontmatter-unterminated",
+                   "front matter opened here is never closed with '---'");
+        goto done;
+    }
+    /* The YAML starts on line 2 of the file. */
+    if (yaml_parse(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1, d))
+        goto done;
+    if (fm.data->kind != YAML_MAPPING) {
+        diag_error(d, file, fm.data->line, fm.data->col, "frontmatter-type",
+                   "front matter must be a mapping of keys to values");
+        goto done;
+    }
+    fm.present = 1;
+ok:
+    *out = fm;
+    fm.data = NULL;
+    err = 0;
+done:
+    yaml_tree_free(fm.data);
+    return err;
+}
+
+void frontmatter_release(frontmatter *fm)
+{
+    if (!fm)
+        return;
+    yaml_tree_free(fm->data);
+    fm->data = NULL;
+}

@@ -1,0 +1,29 @@
+/* frontmatter: splits a Markdown (or layout) file into its Jekyll-style YAML
+ * front matter and body. The front matter is the text between a first line
+ * `---` and the next line that is exactly `---` (or `...`); a UTF-8 BOM and
+ * CRLF line ends are accepted. The YAML is parsed with yaml.c, with line
+ * numbers counted in the whole file. */
+#ifndef CHARTER_FRONTMATTER_H
+#define CHARTER_FRONTMATTER_H
+
+#include "diag.h"
+#include "yamltree.h"
+#include <stddef.h>
+
+typedef struct frontmatter {
+    yaml_node *data;   /* the parsed mapping; an empty mapping when absent */
+    int present;       /* 1 if the file had a front matter block */
+    size_t body_start; /* byte offset of the body in the input */
+    int body_line;     /* 1-based line of the body's first line */
+} frontmatter;
+
+/* Splits text[0..len). A file without a leading `---` line has no front
+ * matter and its whole text (minus a BOM) is the body. Errors, reported
+ * through d at file:line:col: front matter opened but never closed
+ * (id frontmatter-unterminated), YAML errors, and a front matter that is not a
+ * mapping (id frontmatter-type). Returns 0 and fills *out (release with
+ * frontmatter_release), or -1; on -1 *out holds nothing to release. */
+int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d);
+void frontmatter_release(frontmatter *fm);
+
+#endif

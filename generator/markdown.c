@@ -1,0 +1,267 @@
+/* markdown: GitHub Flavored Markdown to HTML through cmark-gfm (GFM spec,
+ * https://github.github.com/gfm/). Only this file includes cmark-gfm. Heading
+ * ids are added by swapping each heading for a custom block that carries the
+ * same inline children, since cmark-gfm has no attribute API. */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
+
+static void register_extensions(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
+void markdown_init(void)
+{
+    pthread_once(&ext_once, register_extensions);
+}
+
+void markdown_slug(buf *out, const char *text)
+{
+    size_t start = out->len;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        unsigned c = *p;
+        if (c >= 'A' && c <= 'Z')
+            buf_addc(out, (char)(c - 'A' + 'a'));
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                 c >= 0x80)
+            buf_addc(out, (char)c);
+        else if (c == ' ')
+            buf_addc(out, '-');
+    }
+    if (out->len == start)
+        buf_adds(out, "section");
+}
+
+/* Reports invalid UTF-8 at its position and copies text with each bad byte
+ * replaced by U+FFFD into clean. */
+static void check_utf8(buf *clean, const char *text, size_t len, const md_options *opt, diags *d)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int line = opt->first_line, col = 1, reported = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t need = c < 0x80                 ? 1
+                      : c >= 0xC2 && c <= 0xDF ? 2
+                      : c >= 0xE0 && c <= 0xEF ? 3
+                      : c >= 0xF0 && c <= 0xF4 ? 4
+                                               : 0;
+        int ok = need > 0 && i + need <= len;
+        for (size_t k = 1; ok && k < need; k++)
+            ok = (s[i + k] & 0xC0) == 0x80;
+        if (ok && need == 3) {
+            unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6);
+            ok = cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF);
+        } else if (ok && need == 4) {
+            unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12);
+            ok = cp >= 0x10000 && cp <= 0x10FFFF;
+        }
+        if (!ok || c == 0) {
+            /* One diagnostic per page: a binary file would otherwise flood. */
+            if (!reported++)
+                diag_error(d, opt->file, line, col, "invalid-utf8",
+                           c ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", c);
+            buf_adds(clean, "\xEF\xBF\xBD");
+            i++;
+            col++;
+            continue;
+        }
+        buf_add(clean, text + i, need);
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += need;
+    }
+}
+
+static void plain_text(cmark_node *n, buf *out)
+{
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *c = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(c);
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+            buf_adds(out, cmark_node_get_literal(c));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            buf_addc(out, ' ');
+    }
+    cmark_iter_free(it);
+}
+
+static int id_taken(const md_doc *doc, const char *id)
+{
+    for (size_t i = 0; i < doc->n_headings; i++)
+        if (strcmp(doc->headings[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
+static void add_heading(md_doc *doc, cmark_node *h, size_t *cap)
+{
+    buf text, id, tag;
+    buf_init(&text);
+    buf_init(&id);
+    buf_init(&tag);
+    plain_text(h, &text);
+    markdown_slug(&id, text.data);
+    /* GitHub's rule: the second "Scope" becomes "scope-1". Headings per page
+     * are few, so the linear scan stays cheap. */
+    if (id_taken(doc, id.data)) {
+        size_t base = id.len;
+        for (int k = 1;; k++) {
+            buf_truncate(&id, base);
+            buf_printf(&id, "-%d", k);
+            if (!id_taken(doc, id.data))
+                break;
+        }
+    }
+    int level = cmark_node_get_heading_level(h);
+    cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    buf_printf(&tag, "<h%d id=\"", level);
+    buf_add_html(&tag, id.data, id.len);
+    buf_adds(&tag, "\">");
+    cmark_node_set_on_enter(cb, tag.data);
+    buf_reset(&tag);
+    buf_printf(&tag, "</h%d>", level);
+    cmark_node_set_on_exit(cb, tag.data);
+    cmark_node *child;
+    while ((child = cmark_node_first_child(h)) != NULL) {
+        cmark_node_unlink(child);
+        cmark_node_append_child(cb, child);
+    }
+    if (doc->n_headings == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        doc->headings = xrealloc(doc->headings, *cap * sizeof *doc->headings);
+    }
+    doc->headings[doc->n_headings++] =
+        (md_heading){level, buf_detach(&id), buf_detach(&text), cmark_node_get_start_line(h)};
+    cmark_node_replace(h, cb);
+    cmark_node_free(h);
+    buf_release(&tag);
+}
+
+static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt)
+{
+    if (doc->n_links == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        doc->links = xrealloc(doc->links, *cap * sizeof *doc->links);
+    }
+    const char *url = cmark_node_get_url(n);
+    doc->links[doc->n_links++] =
+        (md_link){xstrdup(url ? url : ""), cmark_node_get_start_line(n) + opt->first_line - 1,
+                  cmark_node_get_start_column(n), cmark_node_get_type(n) == CMARK_NODE_IMAGE};
+}
+
+int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d)
+{
+    int err = -1;
+    memset(out, 0, sizeof *out);
+    buf_init(&out->html);
+    buf clean, rewritten;
+    buf_init(&clean);
+    buf_init(&rewritten);
+    cmark_parser *parser = NULL;
+    cmark_node *root = NULL;
+    cmark_llist *exts = NULL;
+    size_t hcap = 0, lcap = 0;
+    int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
+    if (opt->unsafe_html)
+        options |= CMARK_OPT_UNSAFE;
+
+    markdown_init();
+    check_utf8(&clean, text, len, opt, d);
+    parser = cmark_parser_new(options);
+    if (!parser)
+        goto done;
+    static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter",
+                                        "tasklist"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
+        if (!ext)
+            goto done;
+        cmark_parser_attach_syntax_extension(parser, ext);
+    }
+    cmark_parser_feed(parser, clean.data, clean.len);
+    root = cmark_parser_finish(parser);
+    if (!root)
+        goto done;
+
+    /* Collect first, then mutate: replacing nodes during iteration is unsafe. */
+    cmark_node **heads = NULL;
+    size_t nh = 0, hc = 0;
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HEADING) {
+            if (nh == hc) {
+                hc = hc ? hc * 2 : 8;
+                heads = xrealloc(heads, hc * sizeof *heads);
+            }
+            heads[nh++] = n;
+        } else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+            add_link(out, &lcap, n, opt);
+            const char *url = cmark_node_get_url(n);
+            buf_reset(&rewritten);
+            if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
+                cmark_node_set_url(n, rewritten.data);
+        }
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < nh; i++) {
+        add_heading(out, heads[i], &hcap);
+        out->headings[out->n_headings - 1].line += opt->first_line - 1;
+    }
+    free(heads);
+
+    exts = cmark_parser_get_syntax_extensions(parser);
+    char *html = cmark_render_html(root, options, exts);
+    if (!html)
+        goto done;
+    buf_adds(&out->html, html);
+    free(html);
+    err = 0;
+done:
+    if (root)
+        cmark_node_free(root);
+    if (parser)
+        cmark_parser_free(parser);
+    buf_release(&clean);
+    buf_release(&rewritten);
+    if (err)
+        markdown_release(out);
+    return err;
+}
+
+void markdown_release(md_doc *doc)
+{
+    if (!doc)
+        return;
+    buf_release(&doc->html);
+    for (size_t i = 0; i < doc->n_headings; i++) {
+        free(doc->headings[i].id);
+        free(doc->headings[i].text);
+    }
+    free(doc->headings);
+    for (size_t i = 0; i < doc->n_links; i++)
+        free(doc->links[i].url);
+    free(doc->links);
+    memset(doc, 0, sizeof *doc);
+    buf_init(&doc->html);
+}

@@ -1,0 +1,59 @@
+/* markdown: renders a page body from GitHub Flavored Markdown to HTML with
+ * cmark-gfm (the only module that includes it): tables, strikethrough,
+ * autolinks, tagfilter, task lists and footnotes. Headings get stable
+ * GitHub-style ids; link destinations pass through a caller's rewrite hook
+ * (so links to other pages' .md files become their URLs) and are collected
+ * with their source positions for the link checks. */
+#ifndef CHARTER_MARKDOWN_H
+#define CHARTER_MARKDOWN_H
+
+#include "buf.h"
+#include "diag.h"
+
+typedef struct md_heading {
+    int level;
+    char *id;   /* unique within the page */
+    char *text; /* plain text of the heading */
+    int line;
+} md_heading;
+
+typedef struct md_link {
+    char *url; /* the destination as written */
+    int line, col;
+    int is_image;
+} md_link;
+
+/* Called for every link and image destination. May append a replacement URL
+ * to `out` and return 1, or return 0 to keep the destination as written. */
+typedef int (*md_rewrite_fn)(void *ctx, const char *url, buf *out);
+
+typedef struct md_options {
+    const char *file; /* for diagnostics */
+    int first_line;   /* line of the body's first line in the file */
+    int unsafe_html;  /* keep raw HTML (tagfilter still applies) */
+    md_rewrite_fn rewrite;
+    void *rewrite_ctx;
+} md_options;
+
+typedef struct md_doc {
+    buf html;
+    md_heading *headings;
+    size_t n_headings;
+    md_link *links;
+    size_t n_links;
+} md_doc;
+
+/* Registers the cmark-gfm extensions; call once before any thread renders. */
+void markdown_init(void);
+
+/* Renders text[0..len). Invalid UTF-8 is reported (id invalid-utf8) at its
+ * line and column and replaced by U+FFFD. Returns 0 and fills *out (release
+ * with markdown_release), or -1 if cmark-gfm fails. Thread-safe. */
+int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d);
+void markdown_release(md_doc *doc);
+
+/* Appends the GitHub-style slug of text: lowercased ASCII letters and digits,
+ * '-' and '_' kept, spaces to '-', other ASCII dropped, non-ASCII kept. */
+void markdown_slug(buf *out, const char *text);
+
+#endif

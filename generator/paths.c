@@ -1,0 +1,172 @@
+/* paths: source paths, pretty URLs, permalinks and relative link resolution,
+ * as pure string functions (see paths.h). URLs follow Jekyll's pretty style:
+ * a page "a/b.md" is served at "/a/b/" from "a/b/index.html". */
+#include "paths.h"
+
+#include <ctype.h>
+#include <string.h>
+
+void path_join(buf *out, const char *a, const char *b)
+{
+    size_t al = strlen(a);
+    while (al > 1 && a[al - 1] == '/')
+        al--;
+    buf_add(out, a, al);
+    while (*b == '/')
+        b++;
+    if (al && a[al - 1] != '/' && *b)
+        buf_addc(out, '/');
+    buf_adds(out, b);
+}
+
+int path_normalize(buf *p)
+{
+    buf out;
+    buf_init(&out);
+    int err = -1;
+    const char *s = p->data;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (out.len == 0)
+                goto done;
+            char *slash = strrchr(out.data, '/');
+            buf_truncate(&out, slash ? (size_t)(slash - out.data) : 0);
+        } else {
+            if (out.len)
+                buf_addc(&out, '/');
+            buf_add(&out, s, n);
+        }
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+    buf_reset(p);
+    buf_add(p, out.data, out.len);
+    err = 0;
+done:
+    buf_release(&out);
+    return err;
+}
+
+int path_is_hidden(const char *name)
+{
+    return name[0] == '_' || name[0] == '.';
+}
+
+void path_page_url(buf *url, buf *out_file, const char *rel)
+{
+    size_t n = strlen(rel);
+    if (n >= 3 && strcmp(rel + n - 3, ".md") == 0)
+        n -= 3;
+    const char *base = rel;
+    for (size_t i = 0; i < n; i++)
+        if (rel[i] == '/')
+            base = rel + i + 1;
+    size_t dir_len = (size_t)(base - rel); /* includes the trailing '/' */
+    size_t base_len = n - dir_len;
+    buf_addc(url, '/');
+    if (base_len == 5 && memcmp(base, "index", 5) == 0) {
+        buf_add(url, rel, dir_len);
+        buf_add(out_file, rel, dir_len);
+    } else {
+        buf_add(url, rel, n);
+        buf_addc(url, '/');
+        buf_add(out_file, rel, n);
+        buf_addc(out_file, '/');
+    }
+    buf_adds(out_file, "index.html");
+}
+
+int url_is_external(const char *url)
+{
+    if (url[0] == '/' && url[1] == '/')
+        return 1;
+    if (!isalpha((unsigned char)url[0]))
+        return 0;
+    const char *p = url + 1;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return *p == ':';
+}
+
+int path_permalink(buf *url, buf *out_file, const char *permalink, const char **why)
+{
+    const char *p = permalink;
+    if (!*p) {
+        *why = "is empty";
+        return -1;
+    }
+    if (url_is_external(p)) {
+        *why = "must be a path on this site, not a URL with a scheme or host";
+        return -1;
+    }
+    for (const char *c = p; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            *why = "contains a control character";
+            return -1;
+        }
+        if (*c == '\\') {
+            *why = "contains a backslash";
+            return -1;
+        }
+        if (*c == '?' || *c == '#') {
+            *why = "contains a query or fragment";
+            return -1;
+        }
+    }
+    buf norm;
+    buf_init(&norm);
+    buf_adds(&norm, p);
+    /* Any `..` is refused, even one that stays inside: a permalink names a
+     * place in the output, and climbing is never meant. */
+    const char *s = p;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            buf_release(&norm);
+            *why = "must not contain '..'";
+            return -1;
+        }
+        s += n;
+        if (*s)
+            s++;
+    }
+    path_normalize(&norm);
+    int dir = p[strlen(p) - 1] == '/' || norm.len == 0;
+    if (!dir) {
+        /* "/about" without an extension is a folder too, as in Jekyll. */
+        const char *last = strrchr(norm.data, '/');
+        last = last ? last + 1 : norm.data;
+        dir = strchr(last, '.') == NULL;
+    }
+    buf_addc(url, '/');
+    buf_add(url, norm.data, norm.len);
+    if (dir) {
+        if (norm.len)
+            buf_addc(url, '/');
+        buf_add(out_file, norm.data, norm.len);
+        if (norm.len)
+            buf_addc(out_file, '/');
+        buf_adds(out_file, "index.html");
+    } else {
+        buf_add(out_file, norm.data, norm.len);
+    }
+    buf_release(&norm);
+    return 0;
+}
+
+int path_resolve(buf *out, const char *from, const char *target)
+{
+    if (target[0] == '/' || url_is_external(target))
+        return -1;
+    const char *slash = strrchr(from, '/');
+    if (slash)
+        buf_add(out, from, (size_t)(slash - from) + 1);
+    buf_adds(out, target);
+    return path_normalize(out);
+}

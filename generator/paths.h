@@ -1,0 +1,44 @@
+/* paths: pure string functions for source paths, URLs and output paths:
+ * joining and normalising, the URL a page gets (pretty URLs, Jekyll style),
+ * permalink validation and resolving relative links between pages. No
+ * filesystem access here, so every rule is unit-testable. */
+#ifndef CHARTER_PATHS_H
+#define CHARTER_PATHS_H
+
+#include "buf.h"
+
+/* Appends `a` and `b` joined by exactly one '/' to out. */
+void path_join(buf *out, const char *a, const char *b);
+
+/* Normalises a '/'-separated relative path in place: removes `.` segments and
+ * empty segments, resolves `x/..`. Returns 0, or -1 if a `..` would climb
+ * above the start (the path leaves its root). */
+int path_normalize(buf *p);
+
+/* True if name (a single path component) is hidden from the site: it starts
+ * with '_' or '.', as Jekyll skips them. */
+int path_is_hidden(const char *name);
+
+/* The URL path (relative to base_url, always starting with '/') and the
+ * output file (relative to the output dir) of the page whose source is `rel`
+ * (relative to the content dir, e.g. "governance/access-control.md"):
+ * pretty URLs, so "a/b.md" -> "/a/b/" in "a/b/index.html", and "index.md"
+ * files -> their folder. Appends to url and out_file. */
+void path_page_url(buf *url, buf *out_file, const char *rel);
+
+/* Validates a front matter permalink and computes its URL and output file.
+ * Accepted: a path like "/about/" or "about/", or one naming a file
+ * ("/security.txt"). Refused, returning -1 with a reason in `why` (a static
+ * string): a scheme or host ("https://x/", "//x"), `..` segments, a
+ * backslash, control characters, a query or fragment, an empty value. */
+int path_permalink(buf *url, buf *out_file, const char *permalink, const char **why);
+
+/* Resolves `target` (a link's path part, no fragment) relative to the
+ * directory of `from` (both relative to the same root). Returns 0 and the
+ * normalised result in out, or -1 if it leaves the root or is absolute. */
+int path_resolve(buf *out, const char *from, const char *target);
+
+/* True if url has a scheme ("https:", "mailto:") or starts with "//". */
+int url_is_external(const char *url);
+
+#endif

@@ -1,0 +1,94 @@
+/* site: the model of a site: its configuration (site.yml), its pages (every
+ * .md file under the content dir, with typed front matter and computed URL,
+ * section and review dates), its static files and its control catalog.
+ * Loading is the pipeline's first stage; later stages read the model. */
+#ifndef CHARTER_SITE_H
+#define CHARTER_SITE_H
+
+#include "buf.h"
+#include "controls.h"
+#include "dates.h"
+#include "diag.h"
+#include "frontmatter.h"
+#include "map.h"
+#include "markdown.h"
+
+typedef enum review_state { REVIEW_NONE, REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE } review_state;
+
+typedef struct page {
+    char *src;      /* relative to the site root: "content/governance/x.md" */
+    char *rel;      /* relative to the content dir: "governance/x.md" */
+    char *url;      /* relative to base_url, starts with '/': "/governance/x/" */
+    char *out_file; /* relative to the output dir: "governance/x/index.html" */
+    buf text;       /* the file's bytes */
+    frontmatter fm;
+    int ok; /* front matter parsed */
+    /* Typed front matter; borrowed from fm.data (or owned *_own below). */
+    const char *title, *layout, *id, *description, *owner, *status, *version, *section_key;
+    char *id_own, *section_title;
+    long last_reviewed, next_review; /* days since epoch, -1 when unset */
+    review_state review;
+    int published;
+    const yaml_node *controls; /* a sequence of scalars, or NULL */
+    md_doc doc;                /* filled by render */
+} page;
+
+typedef struct site_section {
+    char *title;
+    char *slug;
+    page **pages; /* sorted by title, then path */
+    size_t n_pages;
+} site_section;
+
+typedef struct site_config {
+    yaml_node *yaml; /* all of site.yml, for templates */
+    const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
+    const char *content, *controls, *layouts, *output, *assets;
+    char *base_url; /* normalised: starts and ends with '/' */
+    const char **frameworks;
+    size_t n_frameworks;
+    const char **sections;
+    size_t n_sections;
+    const char **required;
+    size_t n_required;
+    duration cycle, warn_within;
+    int unsafe_html;
+} site_config;
+
+typedef struct static_file {
+    char *src;      /* relative to the site root */
+    char *out_file; /* relative to the output dir */
+} static_file;
+
+typedef struct site {
+    char *root; /* the site directory as given ("." by default) */
+    site_config cfg;
+    long as_of;
+    page **pages; /* every .md page, sorted by source path */
+    size_t n_pages;
+    map *by_rel; /* content-relative source path -> page */
+    map *by_url; /* url -> page */
+    site_section *sections;
+    size_t n_sections;
+    static_file *statics;
+    size_t n_statics;
+    catalog *catalog;
+} site;
+
+/* Loads site.yml from root, then every page, static file and catalog.
+ * Problems in pages are reported through d and leave the page in the model
+ * with ok == 0; problems with the configuration or IO are fatal.
+ * Returns 0 and a new site in *out (caller frees with site_free), or -1 on a
+ * fatal error (already reported; the caller exits 2). */
+int site_load(site **out, const char *root, long as_of, diags *d);
+void site_free(site *s);
+
+/* Appends root + "/" + rel (or just rel when root is "."). */
+void site_path(buf *out, const site *s, const char *rel);
+
+/* Labels for templates and reports: "ok", "due-soon", "overdue", "none" and
+ * "OK", "Due soon", "Overdue", "Not set". */
+const char *review_state_slug(review_state r);
+const char *review_state_label(review_state r);
+
+#endif

@@ -1,0 +1,77 @@
+/* template: Google ctemplate's template language, implemented in C. Templates
+ * are compiled once into a tree and cached in a tpl_set; rendering walks the
+ * tree against a dictionary and appends to a buf. Reference:
+ * /usr/share/doc/libctemplate-dev/html/reference.html. Thread-safety: after
+ * loading, a tpl_set and its templates are read-only and may be rendered from
+ * several threads at once, each with its own dictionaries. */
+#ifndef CHARTER_TEMPLATE_H
+#define CHARTER_TEMPLATE_H
+
+#include "buf.h"
+#include "diag.h"
+
+typedef struct tpl_dict tpl_dict;
+typedef struct tpl tpl;
+typedef struct tpl_set tpl_set;
+
+typedef enum tpl_strip { TPL_DO_NOT_STRIP, TPL_STRIP_BLANK_LINES, TPL_STRIP_WHITESPACE } tpl_strip;
+
+/* --- dictionaries: names -> values, sections and includes ------------------ */
+/* Returns a new root dictionary; caller frees with tpl_dict_free (which frees
+ * every child section and include dictionary too). */
+tpl_dict *tpl_dict_new(void);
+void tpl_dict_free(tpl_dict *d);
+/* Sets variable `name` to a copy of value[0..len) (or the NUL-terminated
+ * value with tpl_dict_set). Later sets replace earlier ones. */
+void tpl_dict_set(tpl_dict *d, const char *name, const char *value);
+void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t len);
+void tpl_dict_set_int(tpl_dict *d, const char *name, long value);
+/* Sets a template-global value (upstream SetTemplateGlobalValue): visible
+ * from every dictionary of d's tree, include dictionaries too, after their
+ * own values and their parents'. */
+void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value);
+/* Shows section `name` once (with this dictionary's values) if it is not
+ * already shown by a child dictionary. */
+void tpl_dict_show_section(tpl_dict *d, const char *name);
+/* Adds one repetition of section `name` and returns its dictionary (borrowed,
+ * owned by d). Sections repeat once per added dictionary, in order. */
+tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name);
+/* Adds a dictionary for include marker `name` that renders template file
+ * `filename` (relative to the set's directory); borrowed, owned by d.
+ * Lookups from an include dictionary do not reach d (the include boundary)
+ * but do reach template-global and global values. */
+tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filename);
+
+/* charter extension: makes `shared` (a separate, read-only tree, e.g. the
+ * site-wide values built once for all pages) the last place lookups from
+ * d's tree go, for variables, sections and includes. Lookups inside shared's
+ * sections see only shared's own tree. shared is borrowed: it must outlive
+ * every render with d, and may be used by several threads at once. */
+void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared);
+
+/* --- templates --------------------------------------------------------------- */
+/* Returns a new set that loads templates from directory `dir`. With
+ * `auto_includes`, an include marker {{>NAME}} that has no include dictionary
+ * renders `_includes/<name lowercased>.html` with the current dictionary (a
+ * charter extension used by layouts; off for upstream-exact rendering).
+ * Caller frees with tpl_set_free, which frees every template it loaded. */
+tpl_set *tpl_set_new(const char *dir, tpl_strip strip, int auto_includes);
+void tpl_set_free(tpl_set *s);
+
+/* Loads and compiles `name` (a path relative to the set's dir) and every file
+ * it includes statically, once; later calls return the cached template.
+ * Returns a template borrowed from the set, or NULL after reporting errors
+ * (file:line:col, ids template-syntax, template-include) through d.
+ * Not thread-safe: load everything before rendering in parallel. */
+tpl *tpl_set_load(tpl_set *s, const char *name, diags *d);
+/* Compiles a template from memory under `name` (for tests and layouts whose
+ * front matter was stripped: `line_offset` is added to reported lines).
+ * Returns it borrowed from the set, or NULL after reporting errors. */
+tpl *tpl_set_add(tpl_set *s, const char *name, const char *text, size_t len, int line_offset,
+                 diags *d);
+
+/* Renders t with dictionary `dict`, appending to out. Returns 0, or -1 after
+ * reporting through d (e.g. an include that cannot be loaded). */
+int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d);
+
+#endif

@@ -1,0 +1,526 @@
+/* yaml: turns libyaml's event stream (YAML 1.1) into charter's small tree,
+ * keeping the 1-based line and column of every node, and reads typed values
+ * (bool, int, date) out of scalars. The tree is built with an explicit stack
+ * capped at MAX_DEPTH, so no input can recurse deeply or expand in memory
+ * (aliases and anchors are refused). */
+#include "yamltree.h"
+#include "buf.h"
+#include "dates.h"
+
+/* libyaml; see the note at the top of yaml.h on the shared header name. */
+#include <yaml.h>
+
+#include <limits.h>
+#include <string.h>
+
+enum {
+    MAX_DEPTH = 64, /* nested lists and mappings; yaml_free recurses this deep */
+    SHOWN_MAX = 40, /* bytes of a scalar quoted back in a message */
+};
+
+typedef struct frame {
+    yaml_node *node; /* a sequence or mapping still being filled */
+    size_t cap;
+} frame;
+
+typedef struct builder {
+    const char *file;
+    const char *text;
+    size_t len;
+    int line_offset;
+    diags *d;
+    yaml_node *root; /* owns every node attached so far */
+    frame stack[MAX_DEPTH];
+    size_t depth;
+    int documents;
+} builder;
+
+void yaml_tree_free(yaml_node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->len; i++) {
+        yaml_tree_free(n->items[i]);
+        if (n->keys)
+            yaml_tree_free(n->keys[i]);
+    }
+    free(n->items);
+    free(n->keys);
+    free(n->value);
+    free(n);
+}
+
+static int clamp_int(long long v)
+{
+    return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+static int mark_line(const builder *b, yaml_mark_t m)
+{
+    return clamp_int((long long)m.line + 1 + b->line_offset);
+}
+
+static int mark_col(yaml_mark_t m)
+{
+    return clamp_int((long long)m.column + 1);
+}
+
+static yaml_node *node_new(yaml_kind kind, int line, int col)
+{
+    yaml_node *n = xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->line = line;
+    n->col = col;
+    return n;
+}
+
+static const char *kind_name(const yaml_node *n)
+{
+    return n->kind == YAML_SEQUENCE ? "a list" : n->kind == YAML_MAPPING ? "a mapping" : "a string";
+}
+
+/* Hands `child` to the collection on top of the stack, as its next item, key
+ * or value, or makes it the root. Takes ownership of `child`, also on -1. */
+static int attach(builder *b, yaml_node *child)
+{
+    if (b->depth == 0) {
+        b->root = child;
+        return 0;
+    }
+    frame *f = &b->stack[b->depth - 1];
+    yaml_node *p = f->node;
+    int is_key = p->kind == YAML_MAPPING && (p->len == 0 || p->items[p->len - 1]);
+    if (p->kind == YAML_MAPPING && !is_key) {
+        p->items[p->len - 1] = child;
+        return 0;
+    }
+    if (is_key) {
+        if (child->kind != YAML_SCALAR) {
+            diag_error(b->d, b->file, child->line, child->col, "yaml-unsupported",
+                       "mapping keys must be strings, not %s", kind_name(child));
+            yaml_tree_free(child);
+            return -1;
+        }
+        /* Linear: front matter and data files have few keys per mapping. */
+        for (size_t i = 0; i < p->len; i++) {
+            const yaml_node *k = p->keys[i];
+            if (k->value_len == child->value_len &&
+                memcmp(k->value, child->value, k->value_len) == 0) {
+                diag_error(b->d, b->file, child->line, child->col, "yaml-duplicate-key",
+                           "duplicate key '%s' (first defined at line %d)", child->value, k->line);
+                yaml_tree_free(child);
+                return -1;
+            }
+        }
+    }
+    if (p->len == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 4;
+        p->items = xrealloc(p->items, f->cap * sizeof *p->items);
+        if (p->kind == YAML_MAPPING)
+            p->keys = xrealloc(p->keys, f->cap * sizeof *p->keys);
+    }
+    if (is_key) {
+        /* The value arrives with the next node; NULL until then. */
+        p->keys[p->len] = child;
+        p->items[p->len] = NULL;
+    } else {
+        p->items[p->len] = child;
+    }
+    p->len++;
+    return 0;
+}
+
+static int refuse_anchor(builder *b, const yaml_event_t *e, const yaml_char_t *anchor)
+{
+    if (!anchor)
+        return 0;
+    return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
+                      "yaml-alias", "YAML anchors are not supported");
+}
+
+/* `!!str` and the non-specific `!` make a scalar a string even when unquoted;
+ * every other tag is ignored. */
+static int is_string_tag(const yaml_char_t *tag)
+{
+    return tag &&
+           (strcmp((const char *)tag, "!") == 0 || strcmp((const char *)tag, YAML_STR_TAG) == 0);
+}
+
+static int add_scalar(builder *b, const yaml_event_t *e)
+{
+    if (refuse_anchor(b, e, e->data.scalar.anchor))
+        return -1;
+    yaml_node *n = node_new(YAML_SCALAR, mark_line(b, e->start_mark), mark_col(e->start_mark));
+    n->value = xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
+    n->value_len = e->data.scalar.length;
+    n->plain =
+        e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_string_tag(e->data.scalar.tag);
+    return attach(b, n);
+}
+
+static int open_collection(builder *b, const yaml_event_t *e, yaml_kind kind)
+{
+    const yaml_char_t *anchor =
+        kind == YAML_MAPPING ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
+    if (refuse_anchor(b, e, anchor))
+        return -1;
+    if (b->depth == MAX_DEPTH)
+        return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
+                          "yaml-unsupported", "YAML is nested more than %d levels deep", MAX_DEPTH);
+    yaml_node *n = node_new(kind, mark_line(b, e->start_mark), mark_col(e->start_mark));
+    if (attach(b, n))
+        return -1;
+    b->stack[b->depth].node = n;
+    b->stack[b->depth].cap = 0;
+    b->depth++;
+    return 0;
+}
+
+/* Applies one event to the tree; sets *done at the end of the stream. */
+static int handle_event(builder *b, const yaml_event_t *e, int *done)
+{
+    switch (e->type) {
+    case YAML_STREAM_END_EVENT:
+        *done = 1;
+        return 0;
+    case YAML_DOCUMENT_START_EVENT:
+        if (b->documents++)
+            return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
+                              "yaml-unsupported", "only one YAML document is allowed");
+        return 0;
+    case YAML_ALIAS_EVENT:
+        return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
+                          "yaml-alias", "YAML aliases are not supported");
+    case YAML_SCALAR_EVENT:
+        return add_scalar(b, e);
+    case YAML_SEQUENCE_START_EVENT:
+        return open_collection(b, e, YAML_SEQUENCE);
+    case YAML_MAPPING_START_EVENT:
+        return open_collection(b, e, YAML_MAPPING);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        b->depth--;
+        return 0;
+    default: /* stream start, document end */
+        return 0;
+    }
+}
+
+/* Line and column of byte `off` of the input: libyaml's reader errors (bad
+ * UTF-8, control characters) carry an offset instead of a mark. */
+static void offset_position(const builder *b, size_t off, int *line, int *col)
+{
+    long long l = 1, c = 1;
+    size_t i = 0;
+    if (off > b->len)
+        off = b->len;
+    if (b->len >= 3 && memcmp(b->text, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
+        i = 3;
+    for (; i < off; i++) {
+        unsigned char ch = (unsigned char)b->text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = clamp_int(l + b->line_offset);
+    *col = clamp_int(c);
+}
+
+static int syntax_error(builder *b, const yaml_parser_t *p)
+{
+    int line, col;
+    buf msg;
+    if (p->error == YAML_MEMORY_ERROR)
+        return diag_error(b->d, b->file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
+    if (p->error == YAML_READER_ERROR) {
+        offset_position(b, p->problem_offset, &line, &col);
+    } else {
+        line = mark_line(b, p->problem_mark);
+        col = mark_col(p->problem_mark);
+    }
+    buf_init(&msg);
+    buf_printf(&msg, "invalid YAML: %s", p->problem ? p->problem : "unknown error");
+    if (p->context)
+        buf_printf(&msg, " (%s at line %d)", p->context, mark_line(b, p->context_mark));
+    diag_error(b->d, b->file, line, col, "yaml-syntax", "%s", msg.data);
+    buf_release(&msg);
+    return -1;
+}
+
+int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
+               diags *d)
+{
+    int err = -1, done = 0;
+    builder b = {
+        .file = file, .text = text ? text : "", .len = len, .line_offset = line_offset, .d = d};
+    yaml_parser_t parser;
+    yaml_event_t event;
+
+    *out = NULL;
+    memset(&event, 0, sizeof event);
+    if (!yaml_parser_initialize(&parser))
+        return diag_error(d, file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)b.text, len);
+    while (!done) {
+        if (!yaml_parser_parse(&parser, &event)) {
+            syntax_error(&b, &parser);
+            goto done;
+        }
+        int rc = handle_event(&b, &event, &done);
+        yaml_event_delete(&event);
+        if (rc)
+            goto done;
+    }
+    /* No document, or one with no content (an empty plain scalar). */
+    if (!b.root || (b.root->kind == YAML_SCALAR && b.root->plain && b.root->value_len == 0)) {
+        yaml_tree_free(b.root);
+        b.root = node_new(YAML_MAPPING, clamp_int(1LL + line_offset), 1);
+    }
+    *out = b.root;
+    b.root = NULL;
+    err = 0;
+done:
+    yaml_event_delete(&event);
+    yaml_parser_delete(&parser);
+    yaml_tree_free(b.root);
+    return err;
+}
+
+static int scalar_is(const yaml_node *n, const char *s)
+{
+    size_t len = strlen(s);
+    return n->value_len == len && memcmp(n->value, s, len) == 0;
+}
+
+const yaml_node *yaml_get(const yaml_node *map, const char *key)
+{
+    if (!map || map->kind != YAML_MAPPING)
+        return NULL;
+    for (size_t i = 0; i < map->len; i++)
+        if (scalar_is(map->keys[i], key))
+            return map->items[i];
+    return NULL;
+}
+
+int yaml_is_null(const yaml_node *n)
+{
+    return n && n->kind == YAML_SCALAR && n->plain &&
+           (n->value_len == 0 || scalar_is(n, "~") || scalar_is(n, "null") ||
+            scalar_is(n, "Null") || scalar_is(n, "NULL"));
+}
+
+/* Appends the scalar's text for a message: its first line, at most SHOWN_MAX
+ * bytes cut on a character boundary, with "..." when shortened. */
+static void add_shown(buf *msg, const yaml_node *n)
+{
+    size_t len = n->value_len;
+    const char *nl = memchr(n->value, '\n', len);
+    int cut = 0;
+    if (nl) {
+        len = (size_t)(nl - n->value);
+        cut = 1;
+    }
+    if (len > SHOWN_MAX) {
+        len = SHOWN_MAX;
+        while (len > 0 && ((unsigned char)n->value[len] & 0xC0) == 0x80)
+            len--;
+        cut = 1;
+    }
+    if (cut)
+        while (len > 0 && (n->value[len - 1] == ' ' || n->value[len - 1] == '\t'))
+            len--;
+    buf_add(msg, n->value, len);
+    if (cut)
+        buf_adds(msg, "...");
+}
+
+static int missing(const char *key, const char *file, diags *d)
+{
+    return diag_error(d, file, 0, 0, "frontmatter-type", "'%s' is missing", key);
+}
+
+/* Reports "'<key>' must be <want>, not <what n is>" at n; returns -1. */
+static int type_error(const yaml_node *n, const char *key, const char *want, const char *file,
+                      diags *d)
+{
+    buf msg;
+    buf_init(&msg);
+    buf_printf(&msg, "'%s' must be %s, not ", key, want);
+    if (n->kind != YAML_SCALAR) {
+        buf_adds(&msg, kind_name(n));
+    } else if (n->plain && n->value_len == 0) {
+        buf_adds(&msg, "empty");
+    } else if (yaml_is_null(n)) {
+        buf_adds(&msg, "null");
+    } else {
+        buf_addc(&msg, '\'');
+        add_shown(&msg, n);
+        buf_addc(&msg, '\'');
+    }
+    diag_error(d, file, n->line, n->col, "frontmatter-type", "%s", msg.data);
+    buf_release(&msg);
+    return -1;
+}
+
+int yaml_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
+                   diags *d)
+{
+    if (!n)
+        return missing(key, file, d);
+    if (n->kind != YAML_SCALAR)
+        return diag_error(d, file, n->line, n->col, "frontmatter-type",
+                          "'%s' must be a string, not %s", key, kind_name(n));
+    /* Everything downstream is C strings: a NUL would silently cut the text. */
+    if (memchr(n->value, '\0', n->value_len))
+        return diag_error(d, file, n->line, n->col, "frontmatter-type",
+                          "'%s' must not contain a NUL character", key);
+    *out = n->value;
+    return 0;
+}
+
+int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d)
+{
+    /* YAML 1.1 booleans (yaml.org/type/bool.html) without y/n, which are
+     * more often meant as letters. */
+    static const char *const words[][2] = {
+        {"true", "false"}, {"True", "False"}, {"TRUE", "FALSE"}, {"yes", "no"}, {"Yes", "No"},
+        {"YES", "NO"},     {"on", "off"},     {"On", "Off"},     {"ON", "OFF"},
+    };
+    if (!n)
+        return missing(key, file, d);
+    if (n->kind != YAML_SCALAR)
+        return type_error(n, key, "true or false", file, d);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        for (int v = 0; v < 2; v++) {
+            if (!scalar_is(n, words[i][v]))
+                continue;
+            if (!n->plain)
+                return diag_error(d, file, n->line, n->col, "frontmatter-type",
+                                  "'%s' must be true or false without quotes", key);
+            *out = !v;
+            return 0;
+        }
+    }
+    return type_error(n, key, "true or false", file, d);
+}
+
+int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
+{
+    if (!n)
+        return missing(key, file, d);
+    if (n->kind != YAML_SCALAR)
+        return type_error(n, key, "an integer", file, d);
+    const char *s = n->value;
+    size_t len = n->value_len, i = 0;
+    int neg = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    if (i == len)
+        return type_error(n, key, "an integer", file, d);
+    /* Accumulate negatively: LONG_MIN has no positive counterpart. */
+    long v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return type_error(n, key, "an integer", file, d);
+        int digit = s[i] - '0';
+        if (v < (LONG_MIN + digit) / 10)
+            return diag_error(d, file, n->line, n->col, "frontmatter-type",
+                              "'%s' is out of range: %s", key, n->value);
+        v = v * 10 - digit;
+    }
+    if (!neg && v == LONG_MIN)
+        return diag_error(d, file, n->line, n->col, "frontmatter-type", "'%s' is out of range: %s",
+                          key, n->value);
+    *out = neg ? v : -v;
+    return 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Reads `count` digits at s[*i] into *out, advancing *i. */
+static int read_digits(const char *s, size_t len, size_t *i, int count, int *out)
+{
+    int v = 0;
+    for (int k = 0; k < count; k++, (*i)++) {
+        if (*i >= len || !is_digit(s[*i]))
+            return -1;
+        v = v * 10 + (s[*i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Matches the time part of a YAML 1.1 timestamp after the date (same grammar
+ * as PyYAML's): ([Tt]|[ \t]+)H?H:MM:SS(.F*)?([ \t]*(Z|[-+]H?H(:MM)?))? */
+static int is_time_suffix(const char *s, size_t len)
+{
+    size_t i = 0;
+    int h, mi, sec, tz;
+    if (len == 0)
+        return 0;
+    if (s[0] == 'T' || s[0] == 't') {
+        i = 1;
+    } else {
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i == 0)
+            return 0;
+    }
+    if (read_digits(s, len, &i, 1, &h))
+        return 0;
+    if (i < len && is_digit(s[i]))
+        h = h * 10 + (s[i++] - '0');
+    if (i >= len || s[i++] != ':' || read_digits(s, len, &i, 2, &mi) || i >= len || s[i++] != ':' ||
+        read_digits(s, len, &i, 2, &sec))
+        return 0;
+    if (h > 23 || mi > 59 || sec > 60)
+        return 0;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && is_digit(s[i]); i++)
+            ;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < len && s[i] == 'Z') {
+        i++;
+    } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+        i++;
+        if (read_digits(s, len, &i, 1, &tz))
+            return 0;
+        if (i < len && is_digit(s[i]))
+            i++;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (read_digits(s, len, &i, 2, &tz))
+                return 0;
+        }
+    }
+    return i == len;
+}
+
+int yaml_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
+{
+    const char *want = "a date (YYYY-MM-DD)";
+    int y, m, dd;
+    if (!n)
+        return missing(key, file, d);
+    if (n->kind != YAML_SCALAR || date_split(n->value, n->value_len, &y, &m, &dd) ||
+        (n->value_len > 10 && !is_time_suffix(n->value + 10, n->value_len - 10)))
+        return type_error(n, key, want, file, d);
+    if (!date_is_real(y, m, dd)) {
+        buf msg;
+        buf_init(&msg);
+        add_shown(&msg, n); /* a long fraction of a second could follow */
+        diag_error(d, file, n->line, n->col, "invalid-date", "'%s' is not a real date: %s", key,
+                   msg.data);
+        buf_release(&msg);
+        return -1;
+    }
+    *out = date_from_civil(y, m, dd);
+    return 0;
+}

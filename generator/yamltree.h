@@ -1,0 +1,73 @@
+/* yamltree: parses YAML (through libyaml, the only module that includes
+ * libyaml's yaml.h; this header is named apart from it)
+ * into a small immutable tree that keeps the line and column of every node.
+ * Scalars stay strings; typed readers (yaml_as_*) interpret them and report
+ * type errors through diag at the node's position. Duplicate mapping keys are
+ * errors; aliases and anchors are refused so no input can expand in memory. */
+#ifndef CHARTER_YAMLTREE_H
+#define CHARTER_YAMLTREE_H
+
+#include "dates.h"
+#include "diag.h"
+#include <stddef.h>
+
+typedef enum yaml_kind { YAML_SCALAR, YAML_SEQUENCE, YAML_MAPPING } yaml_kind;
+
+typedef struct yaml_node yaml_node;
+struct yaml_node {
+    yaml_kind kind;
+    int line;    /* 1-based, in the file the YAML came from (offset applied) */
+    int col;     /* 1-based, counted in characters */
+    int plain;   /* scalar only: 1 if unquoted (so `null`, `true`, `~` keep meaning) */
+    char *value; /* scalar only: NUL-terminated UTF-8 text, never NULL for scalars */
+    size_t value_len;
+    /* sequence: items[0..len); mapping: keys[i] (always scalars) -> items[i] */
+    yaml_node **items;
+    yaml_node **keys;
+    size_t len;
+};
+
+/* Parses `len` bytes of `text` (NUL bytes are input, not an end). `file` names
+ * the source for diagnostics; `line_offset` is added to every line (front
+ * matter starting at line 2 of a .md file passes 1). An empty document yields
+ * an empty mapping. Tags are ignored, except that `!!str` or `!` make a plain
+ * scalar read as quoted (plain = 0). Returns 0 and a new tree in *out (caller
+ * frees with yaml_tree_free), or -1 after reporting a diagnostic; ids: yaml-syntax
+ * (libyaml's error), yaml-duplicate-key, yaml-alias (aliases and anchors),
+ * yaml-unsupported (a key that is a list or mapping, a second document,
+ * nesting deeper than 64 lists and mappings). */
+int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
+               diags *d);
+/* Frees the tree; accepts NULL. */
+void yaml_tree_free(yaml_node *n);
+
+/* Mapping lookup; returns the borrowed value node, or NULL when `map` is NULL,
+ * not a mapping, or has no such key. */
+const yaml_node *yaml_get(const yaml_node *map, const char *key);
+/* True for a plain scalar that is empty, `~`, `null`, `Null` or `NULL`; false
+ * for NULL. */
+int yaml_is_null(const yaml_node *n);
+
+/* Typed readers. Each returns 0 and fills *out, or -1 after reporting
+ * `'<key>' must be <type>, not <what was found>` at the node (id
+ * frontmatter-type). `key` names the field in the message. A NULL node is
+ * reported as `'<key>' is missing` without a line. *out is untouched on -1.
+ * yaml_as_string takes any scalar, quoted or not (null-looking ones too: check
+ * yaml_is_null first when null means absent), and refuses text with a NUL
+ * byte; *out is borrowed from the node. yaml_as_bool takes the plain YAML 1.1
+ * words true/false, yes/no, on/off in lower, Capitalized or UPPER case (not
+ * y/n); a quoted "true" is a string. yaml_as_int takes a decimal integer
+ * ([-+]?[0-9]+) that fits a long, quoted or not. */
+int yaml_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
+                   diags *d);
+int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d);
+int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
+/* A YYYY-MM-DD date that exists in the proleptic Gregorian calendar, quoted
+ * or not (a YAML timestamp with a time part, `2024-01-05 10:00:00` or
+ * `2024-01-05T10:00:00Z`, is accepted and the time and zone ignored: the date
+ * is taken as written). *out is days since 1970-01-01. Reports "'<key>' must
+ * be a date (YYYY-MM-DD), not 'next week'" or "'<key>' is not a real date:
+ * 2024-02-30" (id invalid-date). */
+int yaml_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
+
+#endif
