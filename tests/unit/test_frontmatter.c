@@ -1,0 +1,215 @@
+/* test_frontmatter: where front matter starts and ends (BOM, CRLF, `...`,
+ * `---` in the body), the body offsets, and errors located in the .md file. */
+#include "unit.h"
+
+#include <criterion/parameterized.h>
+
+/* Parameters are indices into the tables below: Criterion runs each case in
+ * a fresh process, where pointers stored in a parameter would be invalid. */
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "frontmatter.h"
+
+struct split_case {
+    const char *name;
+    const char *input;
+    int present;
+    size_t keys;      /* entries in the mapping */
+    const char *body; /* the text from body_start to the end */
+    int body_line;
+};
+
+static const struct split_case split_cases[] = {
+    {"empty file", "", 0, 0, "", 1},
+    {"no front matter", "# Title\n\ntext\n", 0, 0, "# Title\n\ntext\n", 1},
+    {"dashes later", "# Title\n---\na: 1\n---\n", 0, 0, "# Title\n---\na: 1\n---\n", 1},
+    {"not a marker", "--- a\nb: 1\n---\n", 0, 0, "--- a\nb: 1\n---\n", 1},
+    {"four dashes", "----\nb: 1\n---\n", 0, 0, "----\nb: 1\n---\n", 1},
+    {"indented", " ---\nb: 1\n---\n", 0, 0, " ---\nb: 1\n---\n", 1},
+    {"bom, no front matter", "\xEF\xBB\xBFtext\n", 0, 0, "text\n", 1},
+    {"basic", "---\ntitle: T\nowner: o\n---\n# Body\n", 1, 2, "# Body\n", 5},
+    {"dots closer", "---\ntitle: T\n...\nbody\n", 1, 1, "body\n", 4},
+    {"dashes in body", "---\na: 1\n---\nx\n---\ny: 2\n---\n", 1, 1, "x\n---\ny: 2\n---\n", 4},
+    {"only front matter", "---\na: 1\n---\n", 1, 1, "", 4},
+    {"only front matter, no final newline", "---\na: 1\n---", 1, 1, "", 4},
+    {"empty front matter", "---\n---\nbody", 1, 0, "body", 3},
+    {"comment-only front matter", "---\n# nothing\n---\nbody\n", 1, 0, "body\n", 4},
+    {"opener with trailing blanks", "---  \t\na: 1\n---\nb\n", 1, 1, "b\n", 4},
+    {"closer with trailing blanks", "---\na: 1\n---  \nb\n", 1, 1, "b\n", 4},
+    {"bom", "\xEF\xBB\xBF---\na: 1\n---\nb\n", 1, 1, "b\n", 4},
+    {"crlf", "---\r\na: 1\r\nb: 2\r\n---\r\nbody\r\n", 1, 2, "body\r\n", 5},
+    {"crlf dots closer", "---\r\na: 1\r\n...\r\nbody\r\n", 1, 1, "body\r\n", 4},
+    {"indented dashes inside yaml", "---\na: |\n  ---\n---\nb\n", 1, 1, "b\n", 5},
+};
+
+ParameterizedTestParameters(frontmatter, split)
+{
+    static size_t idx[COUNT(split_cases)];
+    for (size_t i = 0; i < COUNT(idx); i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, COUNT(idx));
+}
+
+ParameterizedTest(size_t *i, frontmatter, split)
+{
+    const struct split_case *c = &split_cases[*i];
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    size_t len = strlen(c->input);
+    cr_assert_eq(frontmatter_parse(&fm, c->input, len, "p.md", d), 0, "%s", c->name);
+    cr_assert_diag(d, "");
+    cr_assert_eq(fm.present, c->present, "%s", c->name);
+    cr_assert_not_null(fm.data, "%s", c->name);
+    cr_assert_eq(fm.data->kind, YAML_MAPPING, "%s", c->name);
+    cr_assert_eq(fm.data->len, c->keys, "%s", c->name);
+    cr_assert_leq(fm.body_start, len, "%s", c->name);
+    cr_assert_str_eq(c->input + fm.body_start, c->body, "%s", c->name);
+    cr_assert_eq(fm.body_line, c->body_line, "%s: body_line %d", c->name, fm.body_line);
+    frontmatter_release(&fm);
+    cr_assert_null(fm.data);
+    diag_free(d);
+}
+
+struct error_case {
+    const char *name;
+    const char *input;
+    const char *expected;
+};
+
+static const struct error_case errors_cases[] = {
+    {"unterminated", "---\na: 1\nbody\n",
+     "p.md:1:1: error: front matter opened here is never closed with '---' "
+     "[frontmatter-unterminated]\n"},
+    {"only the opener", "---",
+     "p.md:1:1: error: front matter opened here is never closed with '---' "
+     "[frontmatter-unterminated]\n"},
+    {"opener and newline", "---\n",
+     "p.md:1:1: error: front matter opened here is never closed with '---' "
+     "[frontmatter-unterminated]\n"},
+    {"closer with text after it", "---\na: 1\n--- x\n",
+     "p.md:1:1: error: front matter opened here is never closed with '---' "
+     "[frontmatter-unterminated]\n"},
+    {"bom and crlf, unterminated", "\xEF\xBB\xBF---\r\na: 1\r\n",
+     "p.md:1:1: error: front matter opened here is never closed with '---' "
+     "[frontmatter-unterminated]\n"},
+    {"scalar", "---\njust text\n---\n",
+     "p.md:2:1: error: front matter must be a mapping of keys to values "
+     "[frontmatter-type]\n"},
+    {"list", "---\n\n  - a\n  - b\n---\n",
+     "p.md:3:3: error: front matter must be a mapping of keys to values "
+     "[frontmatter-type]\n"},
+    {"null", "---\n~\n---\n",
+     "p.md:2:1: error: front matter must be a mapping of keys to values "
+     "[frontmatter-type]\n"},
+    {"syntax error", "---\ntitle: T\nowner\nstatus: x\n---\n",
+     "p.md:4:1: error: invalid YAML: could not find expected ':' (while scanning a simple "
+     "key at line 3) [yaml-syntax]\n"},
+    {"syntax error, crlf and bom", "\xEF\xBB\xBF---\r\ntitle: T\r\na: b: c\r\n---\r\n",
+     "p.md:3:5: error: invalid YAML: mapping values are not allowed in this context "
+     "[yaml-syntax]\n"},
+    {"duplicate key", "---\nowner: a\ntitle: t\nowner: b\n---\n",
+     "p.md:4:1: error: duplicate key 'owner' (first defined at line 2) "
+     "[yaml-duplicate-key]\n"},
+    {"alias", "---\na: 1\nb: *x\n---\n",
+     "p.md:3:4: error: YAML aliases are not supported [yaml-alias]\n"},
+    {"unclosed quote stops at the closer", "---\na: 'x\n---\nbody\n",
+     "p.md:3:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted "
+     "scalar at line 2) [yaml-syntax]\n"},
+};
+
+ParameterizedTestParameters(frontmatter, errors)
+{
+    static size_t idx[COUNT(errors_cases)];
+    for (size_t i = 0; i < COUNT(idx); i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, COUNT(idx));
+}
+
+ParameterizedTest(size_t *i, frontmatter, errors)
+{
+    const struct error_case *c = &errors_cases[*i];
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    cr_assert_eq(frontmatter_parse(&fm, c->input, strlen(c->input), "p.md", d), -1, "%s", c->name);
+    cr_assert_diag(d, c->expected);
+    cr_assert_null(fm.data, "%s", c->name);
+    diag_free(d);
+}
+
+Test(frontmatter, positions_are_file_lines)
+{
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    const char *s = "---\r\ntitle: Access\r\nowner:    alice\r\ntags:\r\n  - a\r\n---\r\nx\r\n";
+    cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
+    cr_assert_diag(d, "");
+    const yaml_node *owner = yaml_get(fm.data, "owner");
+    cr_assert_str_eq(owner->value, "alice");
+    cr_assert_eq(owner->line, 3);
+    cr_assert_eq(owner->col, 11);
+    cr_assert_eq(fm.data->keys[1]->line, 3);
+    cr_assert_eq(fm.data->keys[1]->col, 1);
+    const yaml_node *tags = yaml_get(fm.data, "tags");
+    cr_assert_eq(tags->items[0]->line, 5);
+    cr_assert_eq(tags->items[0]->col, 5);
+    cr_assert_str_eq(tags->items[0]->value, "a");
+    cr_assert_eq(fm.body_line, 7);
+    frontmatter_release(&fm);
+    diag_free(d);
+}
+
+Test(frontmatter, type_errors_point_into_the_file)
+{
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    const char *s = "\xEF\xBB\xBF---\nlast_reviewed: 2024-02-30\ndraft: maybe\n---\n";
+    cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
+    long day;
+    int draft;
+    cr_assert_eq(yaml_as_date(&day, yaml_get(fm.data, "last_reviewed"), "last_reviewed", "p.md", d),
+                 -1);
+    cr_assert_eq(yaml_as_bool(&draft, yaml_get(fm.data, "draft"), "draft", "p.md", d), -1);
+    cr_assert_diag(d, "p.md:2:16: error: 'last_reviewed' is not a real date: 2024-02-30 "
+                      "[invalid-date]\n"
+                      "p.md:3:8: error: 'draft' must be true or false, not 'maybe' "
+                      "[frontmatter-type]\n");
+    frontmatter_release(&fm);
+    diag_free(d);
+}
+
+Test(frontmatter, nul_bytes_are_data)
+{
+    /* A NUL in the body is body text; one in the YAML is a located error. */
+    static const char body_nul[] = "---\na: 1\n---\nx\0y\n";
+    static const char yaml_nul[] = "---\na: 1\nb: \0\n---\n";
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    cr_assert_eq(frontmatter_parse(&fm, body_nul, sizeof body_nul - 1, "p.md", d), 0);
+    cr_assert_eq(fm.body_start, 13);
+    cr_assert_eq(fm.body_line, 4);
+    frontmatter_release(&fm);
+    cr_assert_diag(d, "");
+    cr_assert_eq(frontmatter_parse(&fm, yaml_nul, sizeof yaml_nul - 1, "p.md", d), -1);
+    cr_assert_diag(d, "p.md:3:4: error: invalid YAML: control characters are not allowed "
+                      "[yaml-syntax]\n");
+    diag_free(d);
+}
+
+Test(frontmatter, length_bounds_the_input)
+{
+    /* The closer lies past len: the front matter is unterminated. */
+    const char *s = "---\na: 1\n---\n";
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    cr_assert_eq(frontmatter_parse(&fm, s, 9, "p.md", d), -1);
+    cr_assert_diag(d, "p.md:1:1: error: front matter opened here is never closed with '---' "
+                      "[frontmatter-unterminated]\n");
+    diag_free(d);
+}
+
+Test(frontmatter, release_accepts_null_and_repeats)
+{
+    frontmatter fm = {0};
+    frontmatter_release(NULL);
+    frontmatter_release(&fm);
+    frontmatter_release(&fm);
+}

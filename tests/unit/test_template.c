@@ -1,0 +1,1024 @@
+/* test_template: the ctemplate engine. Expected outputs of the render and
+ * modifier tables were produced by libctemplate 2.4 (the reference
+ * implementation) from the same template and dictionary; the rest covers
+ * charter's extensions: auto includes, include safety and diagnostics. */
+#include "unit.h"
+
+#include <ftw.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "template.h"
+
+/* --- helpers ------------------------------------------------------------------ */
+
+static char *make_tmpdir(void)
+{
+    char *dir = xstrdup("/tmp/charter-template-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+static void write_file(const char *dir, const char *name, const char *content)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", dir, name);
+    for (char *p = path.data + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        mkdir(path.data, 0755);
+        *p = '/';
+    }
+    FILE *f = fopen(path.data, "wb");
+    cr_assert_not_null(f, "cannot write %s", path.data);
+    fwrite(content, 1, strlen(content), f);
+    fclose(f);
+    buf_release(&path);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+}
+
+/* Fills a dictionary from lines of a tiny language, one command a line:
+ * `set NAME VALUE` (\n \t \r \0 \\ escapes in VALUE), `sec NAME` (add a
+ * section dictionary and enter it), `show NAME`, `inc NAME FILE` (add an
+ * include dictionary and enter it), `tglobal NAME VALUE`, `end` (leave). */
+static void setup_dict(tpl_dict *root, const char *spec)
+{
+    tpl_dict *stack[64];
+    int n = 0;
+    stack[n++] = root;
+    buf line, value;
+    buf_init(&line);
+    buf_init(&value);
+    for (const char *p = spec; *p;) {
+        size_t len = strcspn(p, "\n");
+        buf_reset(&line);
+        buf_add(&line, p, len);
+        p += len + (p[len] == '\n');
+        char *cmd = line.data;
+        char *name = strchr(cmd, ' ');
+        char *arg = "";
+        if (name) {
+            *name++ = '\0';
+            char *sp = strchr(name, ' ');
+            if (sp) {
+                *sp = '\0';
+                arg = sp + 1;
+            }
+        }
+        buf_reset(&value);
+        for (const char *a = arg; *a; a++) {
+            if (*a == '\\' && a[1]) {
+                a++;
+                buf_addc(&value, *a == 'n'   ? '\n'
+                                 : *a == 't' ? '\t'
+                                 : *a == 'r' ? '\r'
+                                 : *a == '0' ? '\0'
+                                             : *a);
+            } else {
+                buf_addc(&value, *a);
+            }
+        }
+        tpl_dict *d = stack[n - 1];
+        if (!strcmp(cmd, "set"))
+            tpl_dict_set_len(d, name, value.data, value.len);
+        else if (!strcmp(cmd, "sec"))
+            stack[n++] = tpl_dict_add_section(d, name);
+        else if (!strcmp(cmd, "show"))
+            tpl_dict_show_section(d, name);
+        else if (!strcmp(cmd, "inc"))
+            stack[n++] = tpl_dict_add_include(d, name, value.data);
+        else if (!strcmp(cmd, "tglobal"))
+            tpl_dict_set_template_global(d, name, value.data);
+        else if (!strcmp(cmd, "end"))
+            n--;
+        else
+            cr_assert_fail("bad setup command '%s'", cmd);
+    }
+    buf_release(&line);
+    buf_release(&value);
+}
+
+/* Renders `text` loaded as file t.tpl from a fresh directory holding `files`
+ * (name, content pairs, NULL-terminated). Returns the output (caller frees)
+ * or NULL; the diagnostics, with `dir/` stripped from file names, go to
+ * *diag_out when given. */
+static char *render_files(tpl_strip strip, int auto_includes, const char *text, const char *setup,
+                          const char *const *files, char **diag_out)
+{
+    char *dir = make_tmpdir();
+    write_file(dir, "t.tpl", text);
+    for (size_t i = 0; files && files[i]; i += 2)
+        write_file(dir, files[i], files[i + 1]);
+    tpl_set *s = tpl_set_new(dir, strip, auto_includes);
+    diags *d = diag_new(NULL);
+    tpl_dict *dict = tpl_dict_new();
+    setup_dict(dict, setup);
+    buf out;
+    buf_init(&out);
+    tpl *t = tpl_set_load(s, "t.tpl", d);
+    int ok = t && tpl_render(t, dict, &out, d) == 0;
+    char *diag = unit_diag_text(d);
+    /* "/tmp/charter-template-XXXXXX/" -> "" */
+    buf clean;
+    buf_init(&clean);
+    size_t dl = strlen(dir);
+    for (const char *p = diag; *p;) {
+        const char *hit = strstr(p, dir);
+        if (!hit) {
+            buf_adds(&clean, p);
+            break;
+        }
+        buf_add(&clean, p, (size_t)(hit - p));
+        p = hit + dl + (hit[dl] == '/');
+    }
+    free(diag);
+    if (diag_out)
+        *diag_out = buf_detach(&clean);
+    buf_release(&clean);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+    remove_tree(dir);
+    if (!ok) {
+        buf_release(&out);
+        return NULL;
+    }
+    return buf_detach(&out);
+}
+
+/* Compiles `text` from memory as t.html in set directory "." and renders it. */
+static char *render_string(tpl_strip strip, const char *text, const char *setup, diags *d)
+{
+    tpl_set *s = tpl_set_new(".", strip, 0);
+    tpl_dict *dict = tpl_dict_new();
+    setup_dict(dict, setup);
+    buf out;
+    buf_init(&out);
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    int ok = t && tpl_render(t, dict, &out, d) == 0;
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    if (!ok) {
+        buf_release(&out);
+        return NULL;
+    }
+    return buf_detach(&out);
+}
+
+/* --- markers, sections, includes and strip modes (verified upstream) ----------- */
+
+typedef struct render_case {
+    const char *name;
+    tpl_strip strip;
+    const char *text;
+    const char *setup;
+    const char *files[5];
+    const char *expected;
+} render_case;
+
+static const render_case render_cases[] = {
+    {"variable", 0, "Hello {{NAME}}!", "set NAME world", {NULL}, "Hello world!"},
+    {"missing variable is empty", 0, "[{{NOPE}}]", "", {NULL}, "[]"},
+    {"empty name", 0, "a{{}}b", "", {NULL}, "ab"},
+    {"braces before a marker", 0, "{{{V}}}{{{{V}}", "set V v", {NULL}, "{v}{{v"},
+    {"single braces", 0, "{ } }} {x}", "", {NULL}, "{ } }} {x}"},
+    {"builtins", 0, "[{{BI_SPACE}}][{{BI_NEWLINE}}]", "", {NULL}, "[ ][\n]"},
+    {"builtins can be overridden", 0, "[{{BI_SPACE}}]", "set BI_SPACE x", {NULL}, "[x]"},
+    {"hidden section", 0, "a{{#S}}x{{/S}}b", "", {NULL}, "ab"},
+    {"shown section", 0, "a{{#S}}x{{V}}{{/S}}b", "show S\nset V v", {NULL}, "axvb"},
+    {"repeated section",
+     0,
+     "{{#A}}[{{N}}]{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend\nsec A\nset N 3\nend",
+     {NULL},
+     "[1][2][3]"},
+    {"separator",
+     0,
+     "{{#A}}{{N}}{{#A_separator}}, {{/A_separator}}{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend\nsec A\nset N 3\nend",
+     {NULL},
+     "1, 2, 3"},
+    {"separator of a shown section",
+     0,
+     "{{#B}}{{N}}{{#B_separator}},{{/B_separator}}{{/B}}",
+     "show B\nset N 0",
+     {NULL},
+     "0"},
+    {"last separator wins",
+     0,
+     "{{#A}}{{N}}{{#A_separator}}-{{/A_separator}}{{#A_separator}}+{{/A_separator}}{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend\nsec A\nset N 3\nend",
+     {NULL},
+     "1+2+3"},
+    {"nested separator is not special",
+     0,
+     "{{#A}}{{N}}{{#X}}{{#A_separator}}-{{/A_separator}}{{/X}}{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nshow X\nend\nsec A\nset N 3\nend",
+     {NULL},
+     "123"},
+    {"separator uses the repetition's values",
+     0,
+     "{{#D}}{{C}}{{#D_separator}}{{SEP}}{{/D_separator}}{{/D}}",
+     "sec D\nset C 12\nset SEP /\nend\nsec D\nset C 25\nset SEP -\nend\nsec D\nset C 2024\nend",
+     {NULL},
+     "12/25-2024"},
+    {"nested sections see parents",
+     0,
+     "{{#A}}[{{#B}}{{N}}{{M}}{{/B}}]{{/A}}",
+     "set M m\nsec A\nset N 1\nsec B\nend\nend\nsec A\nset N 2\nend",
+     {NULL},
+     "[1m][]"},
+    {"section found in a parent",
+     0,
+     "{{#A}}[{{#B}}b{{N}}{{/B}}]{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend\nsec B\nset N x\nend",
+     {NULL},
+     "[bx][bx]"},
+    {"same section nested",
+     0,
+     "{{#A}}[{{#A}}{{N}}{{/A}}]{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend",
+     {NULL},
+     "[12][12]"},
+    {"comment", 0, "a{{! any } thing }}b{{!\nmulti\nline\n}}c", "", {NULL}, "abc"},
+    {"set delimiters", 0, "{{=<% %>=}}<%X%>{{X}}<%={{ }}=%>{{X}}", "set X x", {NULL}, "x{{X}}x"},
+    {"set delimiters in sections", 0, "{{=| |=}}|#S|[|X|]|/S|", "show S\nset X x", {NULL}, "[x]"},
+    {"escaped newline after markers",
+     0,
+     "a{{#S}}\\\nb{{/S}}\\\n{{V}}\\\nc",
+     "show S\nset V v",
+     {NULL},
+     "a\nb\nv\\\nc"},
+    {"include", 0, "[{{>INC}}]", "inc INC i.tpl\nset N n\nend", {"i.tpl", "i{{N}}"}, "[in]"},
+    {"include per dictionary",
+     0,
+     "[{{>INC}}]",
+     "inc INC i.tpl\nset N 1\nend\ninc INC i.tpl\nset N 2\nend",
+     {"i.tpl", "i{{N}}"},
+     "[i1i2]"},
+    {"include without dictionary", 0, "[{{>INC}}]", "", {"i.tpl", "i"}, "[]"},
+    {"include boundary",
+     0,
+     "{{>INC}}",
+     "set N n\nshow S\ninc INC i.tpl\nend",
+     {"i.tpl", "i{{N}}{{#S}}s{{/S}}"},
+     "i"},
+    {"include template globals",
+     0,
+     "{{>INC}}{{G}}",
+     "tglobal G g\ninc INC i.tpl\nend",
+     {"i.tpl", "i{{G}}"},
+     "igg"},
+    {"include found in a parent",
+     0,
+     "{{#A}}[{{>INC}}]{{/A}}",
+     "sec A\nset N 1\nend\nsec A\nset N 2\nend\ninc INC i.tpl\nset M m\nend",
+     {"i.tpl", "i{{N}}{{M}}"},
+     "[im][im]"},
+    {"recursive include",
+     0,
+     "{{>INC}}",
+     "inc INC i.tpl\nsec S\nset N 1\ninc INC i.tpl\nsec S\nset N 2\nend\nend\nend\nend",
+     {"i.tpl", "({{#S}}{{N}}{{>INC}}{{/S}})"},
+     "(1(2))"},
+    {"include with modifiers",
+     0,
+     "{{>INC:h}}|{{>INC:u}}",
+     "inc INC i.tpl\nset A <>\nend",
+     {"i.tpl", "{{A}}&\n"},
+     "&lt;&gt;&amp; |%3C%3E%26%0A"},
+    {"include indentation",
+     0,
+     "x\n  {{>INC}}\ny  {{>INC}}z\n",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\nL2\r\nL3\rL4\n"},
+     "x\n  L1\n  L2\r\n  L3\r  L4\n  \ny  L1\nL2\r\nL3\rL4\nz\n"},
+    {"include indentation per dictionary",
+     0,
+     "x\n\t{{>INC}}|",
+     "inc INC i.tpl\nend\ninc INC i.tpl\nend",
+     {"i.tpl", "L1\nL2\n"},
+     "x\n\tL1\n\tL2\n\tL1\n\tL2\n\t|"},
+    {"include indentation at the top",
+     0,
+     "  {{>INC}}|",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\nL2\n"},
+     "  L1\n  L2\n  |"},
+    {"include indentation at a section start",
+     0,
+     "{{#S}}  {{>INC}}{{/S}}|",
+     "inc INC i.tpl\nend\nshow S",
+     {"i.tpl", "L1\nL2\n"},
+     "  L1\n  L2\n  |"},
+    {"include indentation cleared by a comment",
+     0,
+     "x\n\t{{!c}}{{>INC}}|",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\nL2\n"},
+     "x\n\tL1\nL2\n|"},
+    {"include indentation after a section",
+     0,
+     "x\n  {{#S}}{{/S}}{{>INC}}|",
+     "inc INC i.tpl\nend\nshow S",
+     {"i.tpl", "L1\nL2\n"},
+     "x\n  L1\nL2\n|"},
+    {"include indentation with modifiers",
+     0,
+     "\t {{>INC:h}}\n",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\nL2\n"},
+     "\t L1 L2 \n"},
+    {"strip mode 0",
+     0,
+     "a\n  \n  {{#S}}  \n x {{V}} \n\t{{/S}}\n{{! c }}\n  {{!c}} {{!d}}\ny{{V}}\n {{V}}  "
+     "\nz{{#S}}\nw\n{{/S}}\\\nq{{BI_SPACE}}{{BI_NEWLINE}}e\n\n",
+     "show S\nset V v",
+     {NULL},
+     "a\n  \n    \n x v \n\t\n\n   \nyv\n v  \nz\nw\n\nq \ne\n\n"},
+    {"strip mode 0, crlf",
+     0,
+     "  a  \r\n  \r\n  {{#S}} \r\n b\r\n{{/S}}\r\n",
+     "show S",
+     {NULL},
+     "  a  \r\n  \r\n   \r\n b\r\n\r\n"},
+    {"strip mode 0, delimiters",
+     0,
+     " {{#S}} \n{{/S}}{{V}}\n{{=| |=}}\n|#S|\nx\n|/S|\n",
+     "show S",
+     {NULL},
+     "  \n\n\n\nx\n\n"},
+    {"strip mode 0, include indentation",
+     0,
+     "x\n  {{>INC}}\ny\n",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\n  L2\n"},
+     "x\n  L1\n    L2\n  \ny\n"},
+    {"strip mode 0, escaped newline",
+     0,
+     "a{{#S}}\\\nb{{/S}}\\\n{{V}}\\\nc\\\nd{{!x}}\\\r\ne  \\  \n",
+     "show S\nset V v",
+     {NULL},
+     "a\nb\nv\\\nc\\\nd\\\r\ne  \\  \n"},
+    {"strip mode 0, .js include",
+     0,
+     "{{>I}}x",
+     "inc I i.js\nend",
+     {"i.js", "  a  \n  b\n\n"},
+     "  a  \n  b\n\nx"},
+    {"strip mode 1",
+     1,
+     "a\n  \n  {{#S}}  \n x {{V}} \n\t{{/S}}\n{{! c }}\n  {{!c}} {{!d}}\ny{{V}}\n {{V}}  "
+     "\nz{{#S}}\nw\n{{/S}}\\\nq{{BI_SPACE}}{{BI_NEWLINE}}e\n\n",
+     "show S\nset V v",
+     {NULL},
+     "a\n x v \n   \nyv\n v  \nz\nw\n\nq \ne\n"},
+    {"strip mode 1, crlf",
+     1,
+     "  a  \r\n  \r\n  {{#S}} \r\n b\r\n{{/S}}\r\n",
+     "show S",
+     {NULL},
+     "  a  \r\n b\r\n"},
+    {"strip mode 1, delimiters",
+     1,
+     " {{#S}} \n{{/S}}{{V}}\n{{=| |=}}\n|#S|\nx\n|/S|\n",
+     "show S",
+     {NULL},
+     "\nx\n"},
+    {"strip mode 1, include indentation",
+     1,
+     "x\n  {{>INC}}\ny\n",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\n  L2\n"},
+     "x\nL1\n  L2\ny\n"},
+    {"strip mode 1, escaped newline",
+     1,
+     "a{{#S}}\\\nb{{/S}}\\\n{{V}}\\\nc\\\nd{{!x}}\\\r\ne  \\  \n",
+     "show S\nset V v",
+     {NULL},
+     "a\nb\nv\\\nc\\\nd\\\r\ne  \\  \n"},
+    {"strip mode 1, .js include",
+     1,
+     "{{>I}}x",
+     "inc I i.js\nend",
+     {"i.js", "  a  \n  b\n\n"},
+     "  a  \n  b\nx"},
+    {"strip mode 2",
+     2,
+     "a\n  \n  {{#S}}  \n x {{V}} \n\t{{/S}}\n{{! c }}\n  {{!c}} {{!d}}\ny{{V}}\n {{V}}  "
+     "\nz{{#S}}\nw\n{{/S}}\\\nq{{BI_SPACE}}{{BI_NEWLINE}}e\n\n",
+     "show S\nset V v",
+     {NULL},
+     "ax v yvvzw\\q \ne"},
+    {"strip mode 2, crlf",
+     2,
+     "  a  \r\n  \r\n  {{#S}} \r\n b\r\n{{/S}}\r\n",
+     "show S",
+     {NULL},
+     "ab"},
+    {"strip mode 2, delimiters",
+     2,
+     " {{#S}} \n{{/S}}{{V}}\n{{=| |=}}\n|#S|\nx\n|/S|\n",
+     "show S",
+     {NULL},
+     "x"},
+    {"strip mode 2, include indentation",
+     2,
+     "x\n  {{>INC}}\ny\n",
+     "inc INC i.tpl\nend",
+     {"i.tpl", "L1\n  L2\n"},
+     "xL1L2y"},
+    {"strip mode 2, escaped newline",
+     2,
+     "a{{#S}}\\\nb{{/S}}\\\n{{V}}\\\nc\\\nd{{!x}}\\\r\ne  \\  \n",
+     "show S\nset V v",
+     {NULL},
+     "a\\b\\v\\c\\d\\e  \\"},
+    {"strip mode 2, .js include",
+     2,
+     "{{>I}}x",
+     "inc I i.js\nend",
+     {"i.js", "  a  \n  b\n\n"},
+     "  a  \n  b\nx"},
+};
+
+Test(template, upstream_rendering)
+{
+    for (size_t i = 0; i < sizeof render_cases / sizeof *render_cases; i++) {
+        const render_case *c = &render_cases[i];
+        char *diag = NULL;
+        char *got = render_files(c->strip, 0, c->text, c->setup, c->files, &diag);
+        cr_expect_not_null(got, "%s: failed: %s", c->name, diag);
+        if (got)
+            cr_expect_str_eq(got, c->expected, "%s", c->name);
+        free(got);
+        free(diag);
+    }
+}
+
+/* --- modifiers (verified upstream) ---------------------------------------------- */
+
+typedef struct mod_case {
+    const char *text;
+    const char *value;
+    const char *expected;
+} mod_case;
+
+static const mod_case mod_cases[] = {
+    {"{{X:h}}", "<a href=\"x\">&'\t\n</a>", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;  &lt;/a&gt;"},
+    {"{{X:html_escape}}", "a<b", "a&lt;b"},
+    {"{{X:p}}", "<a>\t\n\"'&", "&lt;a&gt;\t\n&quot;&#39;&amp;"},
+    {"{{X:pre_escape}}", "<pre>\n", "&lt;pre&gt;\n"},
+    {"{{X:H=snippet}}", "<b>x<i>y</b>&amp;&{z<br><wbr><p>\"'\n",
+     "<b>x<i>y</b>&amp;&amp;{z<br><wbr>&lt;p&gt;&quot;&#39; </i>"},
+    {"{{X:H=snippet}}", "<i><b>x", "<i><b>x</b></i>"},
+    {"{{X:H=pre}}", "<a>\t", "&lt;a&gt;\t"},
+    {"{{X:H=url}}", "javascript:alert(1)", "#"},
+    {"{{X:H=url}}", "http://x/?a=1&b=<2>", "http://x/?a=1&amp;b=&lt;2&gt;"},
+    {"{{X:H=attribute}}", "=a=b c\"=/", "_a=b_c_=_"},
+    {"{{X:html_escape_with_arg=attribute}}", "on click", "on_click"},
+    {"{{X:j}}",
+     "\"'\\\t\r\n\x08"
+     "\x0b"
+     "\x0c"
+     "&<>= \xe2"
+     "\x80"
+     "\xa8"
+     "\xe2"
+     "\x80"
+     "\xa9"
+     "\xc3"
+     "\xa9"
+     "\xc0"
+     "\xa2"
+     "\xff"
+     "",
+     "\\x22\\x27\\\\\\t\\r\\n\\b\\x0b\\f\\x26\\x3c\\x3e\\x3d \\u2028\\u2029\xc3"
+     "\xa9"
+     "\\x22\xff"
+     ""},
+    {"{{X:javascript_escape}}", "a'b", "a\\x27b"},
+    {"{{X:J=number}}", "0x1F", "0x1F"},
+    {"{{X:J=number}}", "-1.5e+3", "-1.5e+3"},
+    {"{{X:J=number}}", "true", "true"},
+    {"{{X:J=number}}", "alert(1)", "null"},
+    {"{{X:J=number}}", "0x", "null"},
+    {"{{X:J=number}}", "", ""},
+    {"{{X:o}}",
+     "\"\\/\x08"
+     "\x0c"
+     "\n\r\t&<>\xc3"
+     "\xa9"
+     "",
+     "\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0026\\u003C\\u003E\xc3"
+     "\xa9"
+     ""},
+    {"{{X:json_escape}}", "</script>", "\\u003C\\/script\\u003E"},
+    {"{{X:c}}", "a b;c{d}#e%f!g,h.i_j-k(l)", "a bcd#e%f!g,h.i_j-kl"},
+    {"{{X:cleanse_css}}", "red;x:y", "redxy"},
+    {"{{X:u}}",
+     "a b/c?d=e&f:g*h~i!j(k)l-m_n.o,p;\xc3"
+     "\xa9"
+     "",
+     "a+b/c%3Fd%3De%26f%3Ag*h~i!j(k)l-m_n.o,p%3B%C3%A9"},
+    {"{{X:url_query_escape}}", "x y", "x+y"},
+    {"{{X:U=html}}", "http://a.b/c?d=<e>&f", "http://a.b/c?d=&lt;e&gt;&amp;f"},
+    {"{{X:U=html}}", "javascript:alert(1)", "#"},
+    {"{{X:U=html}}", "ftp://x", "ftp://x"},
+    {"{{X:U=html}}", "ftp://", "#"},
+    {"{{X:U=html}}", "mailto:x", "#"},
+    {"{{X:U=html}}", "/rel:ok", "/rel:ok"},
+    {"{{X:U=html}}", "HTTPS://x", "HTTPS://x"},
+    {"{{X:U=javascript}}", "https://a/?q='x'", "https://a/?q\\x3d\\x27x\\x27"},
+    {"{{X:U=javascript}}", "data:x", "#"},
+    {"{{X:U=css}}", "http://a/(x)*'\"<>\\", "http://a/%28x%29%2A%27%22%3C%3E%5C"},
+    {"{{X:U=css}}", "vbscript:x", "#"},
+    {"{{X:U=query}}", "a b&c", "a+b%26c"},
+    {"{{X:I=html}}", "javascript:x", "/images/cleardot.gif"},
+    {"{{X:I=html}}", "/img.png?a&b", "/img.png?a&amp;b"},
+    {"{{X:I=javascript}}", "foo:bar", "/images/cleardot.gif"},
+    {"{{X:I=css}}", "a(b)", "a%28b%29"},
+    {"{{X:url_escape_with_arg=html}}", "a<b", "a&lt;b"},
+    {"{{X:img_src_url_escape_with_arg=css}}", "x:y", "/images/cleardot.gif"},
+    {"{{X:xml_escape}}",
+     "<&>\"' \x01"
+     "\t\n\r&nbsp;",
+     "&lt;&amp;&gt;&quot;&#39;  \t\n\r&amp;nbsp;"},
+    {"{{X:none}}", "<&>", "<&>"},
+    {"{{X:x-foo}}", "<&>", "<&>"},
+    {"{{X:x-foo=bar baz}}", "<&>", "<&>"},
+    {"{{X:h:j}}", "<a'b>", "\\x26lt;a\\x26#39;b\\x26gt;"},
+    {"{{X:j:h}}", "<a'b>", "\\x3ca\\x27b\\x3e"},
+    {"{{X:u:h:j}}", "a b<c>'", "a+b%3Cc%3E%27"},
+    {"{{X:H=snippet:u}}", "<b>x y", "%3Cb%3Ex+y%3C/b%3E"},
+    {"{{X:h:x-a:u}}", "a&b", "a%26amp%3Bb"},
+    {"{{X:none:h}}", "<", "&lt;"},
+};
+
+Test(template, modifiers)
+{
+    for (size_t i = 0; i < sizeof mod_cases / sizeof *mod_cases; i++) {
+        const mod_case *c = &mod_cases[i];
+        diags *d = diag_new(NULL);
+        tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+        tpl_dict *dict = tpl_dict_new();
+        tpl_dict_set(dict, "X", c->value);
+        buf out;
+        buf_init(&out);
+        tpl *t = tpl_set_add(s, "t.html", c->text, strlen(c->text), 0, d);
+        cr_expect_not_null(t, "%s", c->text);
+        if (t) {
+            cr_expect_eq(tpl_render(t, dict, &out, d), 0);
+            cr_expect_str_eq(out.data, c->expected, "%s with '%s'", c->text, c->value);
+        }
+        buf_release(&out);
+        tpl_dict_free(dict);
+        tpl_set_free(s);
+        diag_free(d);
+    }
+}
+
+Test(template, modifier_sees_nul_bytes)
+{
+    diags *d = diag_new(NULL);
+    char *got = render_string(TPL_DO_NOT_STRIP, "[{{X:j}}][{{X:xml_escape}}]", "set X a\\0b", d);
+    cr_assert_not_null(got);
+    cr_expect_str_eq(got, "[a\\x00b][a b]");
+    free(got);
+    diag_free(d);
+}
+
+/* --- syntax errors -------------------------------------------------------------- */
+
+typedef struct error_case {
+    tpl_strip strip;
+    const char *text;
+    const char *expected;
+} error_case;
+
+static const error_case error_cases[] = {
+    {0, "{{#A}}x\n{{#B}}\n{{/A}}",
+     "t.html:3:1: '{{/A}}' does not match the open section 'B' [template-syntax]\n"},
+    {1, "{{#A}}x\n\n  {{#B}}\n{{/A}}",
+     "t.html:4:1: '{{/A}}' does not match the open section 'B' [template-syntax]\n"},
+    {0, "a\n  {{X:zz}}", "t.html:2:7: unknown modifier 'zz' [template-syntax]\n"},
+    {2, "a\n  {{X:zz}}", "t.html:2:7: unknown modifier 'zz' [template-syntax]\n"},
+    {0, "{{#A}}\n\n  {{#B}}", "t.html:3:3: section 'B' is never closed [template-syntax]\n"},
+    {1, "{{#A}}\n\n  {{#B}}{{/B}}\n",
+     "t.html:1:1: section 'A' is never closed [template-syntax]\n"},
+    {0, "x{{/B}}", "t.html:1:2: '{{/B}}' closes no open section [template-syntax]\n"},
+    {0, "{{X:H=foo}}", "t.html:1:5: unknown value 'foo' for modifier 'H' [template-syntax]\n"},
+    {0, "{{X:h=1}}", "t.html:1:5: modifier 'h' takes no value [template-syntax]\n"},
+    {0, "{{X:H}}", "t.html:1:5: modifier 'H' needs a value [template-syntax]\n"},
+    {0, "{{X:}}", "t.html:1:5: unknown modifier '' [template-syntax]\n"},
+    {0, "{{A B}}", "t.html:1:1: invalid marker name 'A B' [template-syntax]\n"},
+    {0, "{{A-B}}", "t.html:1:1: invalid marker name 'A-B' [template-syntax]\n"},
+    {0, "{{#A.B}}{{/A.B}}", "t.html:1:1: invalid marker name 'A.B' [template-syntax]\n"},
+    {0, "{{>../x}}", "t.html:1:1: invalid marker name '../x' [template-syntax]\n"},
+    {0, "{{=a=}}", "t.html:1:1: invalid delimiter marker '{{=a=}}' [template-syntax]\n"},
+    {0, "{{=a b c=}}", "t.html:1:1: invalid delimiter marker '{{=a b c=}}' [template-syntax]\n"},
+    {0, "{{%FOO}}", "t.html:1:1: unknown pragma 'FOO' [template-syntax]\n"},
+    {0, "  x\n  {{%AUTOESCAPE context=\"HTML\"}}",
+     "t.html:2:3: pragma must come first in the template [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTMLX\"}}",
+     "t.html:1:1: malformed pragma: invalid context [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=HTML}}",
+     "t.html:1:1: malformed pragma: attribute value is not in double quotes [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE color=\"HTML\"}}",
+     "t.html:1:1: malformed pragma: unknown attribute 'color' [template-syntax]\n"},
+    {0, "{{!c}}{{%AUTOESCAPE context=\"HTML\"}}",
+     "t.html:1:7: autoescape is not supported yet [template-syntax]\n"},
+    {0, "{{%autoescape context=\"xml\"}}",
+     "t.html:1:1: autoescape is not supported yet [template-syntax]\n"},
+    {0, "{{#S:h}}{{/S}}",
+     "t.html:1:1: only variables and includes can have modifiers [template-syntax]\n"},
+    {0, "{{#S}}{{/S:h}}",
+     "t.html:1:7: only variables and includes can have modifiers [template-syntax]\n"},
+    {0, "ab\n{{X", "t.html:2:1: marker has no closing '}}' [template-syntax]\n"},
+    {0, "ab\n{{! never closed", "t.html:2:1: marker has no closing '}}' [template-syntax]\n"},
+    {0, "a{{", "t.html:1:2: marker has no closing '}}' [template-syntax]\n"},
+    {0, "{{=<% %>=}}\n<%#S%>\n<%/T%>",
+     "t.html:3:1: '<%/T%>' does not match the open section 'S' [template-syntax]\n"},
+    {2, "{{=<% %>=}}\n  <%#S%>\n  <%/T%>",
+     "t.html:3:3: '<%/T%>' does not match the open section 'S' [template-syntax]\n"},
+};
+
+Test(template, syntax_errors)
+{
+    for (size_t i = 0; i < sizeof error_cases / sizeof *error_cases; i++) {
+        const error_case *c = &error_cases[i];
+        diags *d = diag_new(NULL);
+        char *got = render_string(c->strip, c->text, "", d);
+        cr_expect_null(got, "%s rendered", c->text);
+        char *text = unit_diag_text(d);
+        /* unit_diag_text adds the level; the table leaves it out for width. */
+        buf want;
+        buf_init(&want);
+        const char *colon = strstr(c->expected, ": ");
+        buf_add(&want, c->expected, (size_t)(colon - c->expected));
+        buf_printf(&want, ": error: %s", colon + 2);
+        cr_expect_str_eq(text, want.data, "%s", c->text);
+        buf_release(&want);
+        free(text);
+        free(got);
+        diag_free(d);
+    }
+}
+
+Test(template, error_lines_follow_line_offset)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new("site", TPL_STRIP_BLANK_LINES, 0);
+    const char *text = "\n  \n<p>{{#BODY}}</p>\n";
+    cr_expect_null(tpl_set_add(s, "layouts/default.html", text, strlen(text), 4, d));
+    cr_assert_diag(d, "site/layouts/default.html:7:4: error: section 'BODY' is never closed "
+                      "[template-syntax]\n");
+    tpl_set_free(s);
+    diag_free(d);
+}
+
+Test(template, nesting_limit)
+{
+    buf text;
+    buf_init(&text);
+    for (int i = 0; i < 100; i++)
+        buf_adds(&text, "{{#S}}");
+    buf_adds(&text, "x");
+    for (int i = 0; i < 100; i++)
+        buf_adds(&text, "{{/S}}");
+    diags *d = diag_new(NULL);
+    char *got = render_string(TPL_DO_NOT_STRIP, text.data, "show S", d);
+    cr_assert_not_null(got, "100 levels must work");
+    cr_expect_str_eq(got, "x");
+    free(got);
+
+    buf_reset(&text);
+    for (int i = 0; i < 5000; i++)
+        buf_adds(&text, "{{#S}}");
+    got = render_string(TPL_DO_NOT_STRIP, text.data, "", d);
+    cr_expect_null(got);
+    cr_assert_diag(d, "t.html:1:601: error: sections nested deeper than 100 levels "
+                      "[template-syntax]\n");
+    buf_release(&text);
+    diag_free(d);
+}
+
+/* --- includes ------------------------------------------------------------------- */
+
+Test(template, auto_includes)
+{
+    const char *files[] = {"_includes/header.html",
+                           "<h1>{{TITLE}}</h1>{{#NAV}}[{{ITEM}}]{{/NAV}}\n", "_includes/foot.html",
+                           "{{ITEM}}.", NULL};
+    char *diag = NULL;
+    char *got =
+        render_files(TPL_DO_NOT_STRIP, 1, "  {{>HEADER}}body {{#NAV}}{{>FOOT}}{{/NAV}}{{>OTHER}}\n",
+                     "set TITLE T\nsec NAV\nset ITEM a\nend\nsec NAV\nset ITEM b\nend\n"
+                     "inc OTHER x.html\nset ITEM inc\nend",
+                     (const char *const[]){files[0], files[1], files[2], files[3], "x.html",
+                                           "<{{ITEM}}{{TITLE}}>", NULL},
+                     &diag);
+    cr_assert_not_null(got, "%s", diag);
+    /* The include renders with the current dictionary, so it sees TITLE of the
+     * root and ITEM of the section; an include dictionary still wins. */
+    cr_expect_str_eq(got, "  <h1>T</h1>[a][b]\n  body a.b.<inc>\n");
+    free(got);
+    free(diag);
+
+    /* Without auto_includes an include without dictionary renders nothing. */
+    got = render_files(TPL_DO_NOT_STRIP, 0, "[{{>HEADER}}]", "", files, &diag);
+    cr_expect_str_eq(got, "[]");
+    free(got);
+    free(diag);
+}
+
+Test(template, auto_include_recursion_without_progress_is_a_cycle)
+{
+    /* The section inherits S from the parent, so the include re-enters with
+     * the same dictionary forever. */
+    const char *files[] = {"_includes/loop.html", "{{#S}}{{>LOOP}}{{/S}}", NULL};
+    char *diag = NULL;
+    char *got = render_files(TPL_DO_NOT_STRIP, 1, "{{>LOOP}}", "show S", files, &diag);
+    cr_expect_null(got);
+    cr_expect_str_eq(diag, "_includes/loop.html:1:7: error: include cycle: _includes/loop.html "
+                           "-> _includes/loop.html [template-include]\n");
+    free(got);
+    free(diag);
+}
+
+Test(template, include_errors)
+{
+    static const struct {
+        int auto_includes;
+        const char *text;
+        const char *setup;
+        const char *expected;
+    } cases[] = {
+        {1, "a\n {{>NOPE}}", "",
+         "t.tpl:2:2: error: cannot read include '_includes/nope.html': no such file or "
+         "directory [template-include]\n"},
+        {0, "{{>I}}", "inc I missing.html\nend",
+         "t.tpl:1:1: error: cannot read include 'missing.html': no such file or directory "
+         "[template-include]\n"},
+        {0, "{{>I}}", "inc I ../escape.html\nend",
+         "t.tpl:1:1: error: include '../escape.html' is outside the template directory "
+         "[template-include]\n"},
+        {0, "{{>I}}", "inc I sub/../../escape.html\nend",
+         "t.tpl:1:1: error: include 'sub/../../escape.html' is outside the template directory "
+         "[template-include]\n"},
+        {0, "{{>I}}", "inc I /etc/passwd\nend",
+         "t.tpl:1:1: error: include '/etc/passwd' is outside the template directory "
+         "[template-include]\n"},
+        {0, "{{>I}}", "inc I link.html\nend",
+         "t.tpl:1:1: error: include 'link.html' is outside the template directory "
+         "[template-include]\n"},
+        {0, "x{{>I}}", "inc I bad.html\nend",
+         "bad.html:1:3: error: section 'A' is never closed [template-syntax]\n"
+         "t.tpl:1:2: error: cannot load include 'bad.html' [template-include]\n"},
+        {1, "x{{>BAD}}", "",
+         "_includes/bad.html:1:5: error: unknown modifier 'q' [template-syntax]\n"
+         "t.tpl:1:2: error: cannot load include '_includes/bad.html' [template-include]\n"},
+        {1, "{{>A}}", "",
+         "_includes/b.html:2:1: error: include cycle: _includes/a.html -> _includes/b.html -> "
+         "_includes/a.html [template-include]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *dir = make_tmpdir();
+        char *outside = make_tmpdir();
+        write_file(outside, "secret.html", "secret");
+        buf target;
+        buf_init(&target);
+        buf_printf(&target, "%s/secret.html", outside);
+        buf link;
+        buf_init(&link);
+        buf_printf(&link, "%s/link.html", dir);
+        cr_assert_eq(symlink(target.data, link.data), 0);
+        write_file(dir, "t.tpl", cases[i].text);
+        write_file(dir, "escape.html", "no");
+        write_file(dir, "bad.html", "ab{{#A}}");
+        write_file(dir, "_includes/bad.html", "{{X:q}}");
+        write_file(dir, "_includes/a.html", "{{>B}}");
+        write_file(dir, "_includes/b.html", "b\n{{>A}}");
+        tpl_set *s = tpl_set_new(dir, TPL_DO_NOT_STRIP, cases[i].auto_includes);
+        diags *d = diag_new(NULL);
+        tpl_dict *dict = tpl_dict_new();
+        setup_dict(dict, cases[i].setup);
+        buf out;
+        buf_init(&out);
+        tpl *t = tpl_set_load(s, "t.tpl", d);
+        int rc = t ? tpl_render(t, dict, &out, d) : -1;
+        cr_expect_eq(rc, -1, "case %zu rendered", i);
+        char *got = unit_diag_text(d);
+        buf want;
+        buf_init(&want);
+        /* Expected names are relative; the set reports dir/name. */
+        for (const char *p = cases[i].expected; *p;) {
+            size_t len = strcspn(p, "\n");
+            buf_printf(&want, "%s/%.*s\n", dir, (int)len, p);
+            p += len + (p[len] == '\n');
+        }
+        cr_expect_str_eq(got, want.data, "case %zu: %s", i, got);
+        free(got);
+        buf_release(&want);
+        buf_release(&out);
+        buf_release(&target);
+        buf_release(&link);
+        tpl_dict_free(dict);
+        tpl_set_free(s);
+        diag_free(d);
+        remove_tree(dir);
+        remove_tree(outside);
+    }
+}
+
+Test(template, include_depth_limit)
+{
+    char *dir = make_tmpdir();
+    write_file(dir, "node.html", "<{{>NEXT}}>");
+    tpl_set *s = tpl_set_new(dir, TPL_DO_NOT_STRIP, 0);
+    diags *d = diag_new(NULL);
+    tpl_dict *dict = tpl_dict_new();
+    tpl_dict *at = dict;
+    for (int i = 0; i < 40; i++)
+        at = tpl_dict_add_include(at, "NEXT", "node.html");
+    tpl *t = tpl_set_load(s, "node.html", d);
+    cr_assert_not_null(t);
+    buf out;
+    buf_init(&out);
+    cr_expect_eq(tpl_render(t, dict, &out, d), -1);
+    char *got = unit_diag_text(d);
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "%s/node.html:1:2: error: includes nested deeper than 32 levels "
+               "[template-include]\n",
+               dir);
+    cr_expect_str_eq(got, want.data);
+    free(got);
+    buf_release(&want);
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+    remove_tree(dir);
+}
+
+Test(template, load_caches_and_reports)
+{
+    char *dir = make_tmpdir();
+    write_file(dir, "a.html", "a");
+    tpl_set *s = tpl_set_new(dir, TPL_DO_NOT_STRIP, 0);
+    diags *d = diag_new(NULL);
+    tpl *a = tpl_set_load(s, "a.html", d);
+    cr_assert_not_null(a);
+    cr_expect_eq(tpl_set_load(s, "a.html", d), a);
+    cr_expect_null(tpl_set_load(s, "nope.html", d));
+    cr_expect_null(tpl_set_add(s, "a.html", "x", 1, 0, d));
+    char *got = unit_diag_text(d);
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "%s/a.html:0:0: error: template 'a.html' is already loaded [template-include]\n"
+               "%s/nope.html:0:0: error: cannot read template 'nope.html': no such file or "
+               "directory [template-include]\n",
+               dir, dir);
+    cr_expect_str_eq(got, want.data);
+    free(got);
+    buf_release(&want);
+    tpl_set_free(s);
+    diag_free(d);
+    remove_tree(dir);
+}
+
+/* Render-time loads of include files happen from many threads at once. */
+#define THREADS 8
+
+typedef struct thread_arg {
+    const tpl *t;
+    int id;
+    int ok;
+} thread_arg;
+
+static void *render_thread(void *p)
+{
+    thread_arg *a = p;
+    diags *d = diag_new(NULL);
+    a->ok = 1;
+    for (int round = 0; round < 50; round++) {
+        tpl_dict *dict = tpl_dict_new();
+        for (int k = 0; k < THREADS; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "inc%d.html", (k + a->id) % THREADS);
+            tpl_dict_set_int(tpl_dict_add_include(dict, "I", name), "N", k);
+        }
+        buf out;
+        buf_init(&out);
+        if (tpl_render(a->t, dict, &out, d) != 0)
+            a->ok = 0;
+        buf want;
+        buf_init(&want);
+        for (int k = 0; k < THREADS; k++)
+            buf_printf(&want, "%d:%d;", (k + a->id) % THREADS, k);
+        if (strcmp(out.data, want.data))
+            a->ok = 0;
+        buf_release(&want);
+        buf_release(&out);
+        tpl_dict_free(dict);
+    }
+    diag_free(d);
+    return NULL;
+}
+
+Test(template, parallel_render_loads_includes_once)
+{
+    char *dir = make_tmpdir();
+    write_file(dir, "page.html", "{{>I}}");
+    for (int k = 0; k < THREADS; k++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "inc%d.html", k);
+        snprintf(text, sizeof text, "%d:{{N}};", k);
+        write_file(dir, name, text);
+    }
+    tpl_set *s = tpl_set_new(dir, TPL_STRIP_WHITESPACE, 0);
+    diags *d = diag_new(NULL);
+    tpl *t = tpl_set_load(s, "page.html", d);
+    cr_assert_not_null(t);
+    pthread_t th[THREADS];
+    thread_arg args[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        args[i] = (thread_arg){t, i, 0};
+        pthread_create(&th[i], NULL, render_thread, &args[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        cr_expect(args[i].ok, "thread %d", i);
+    }
+    tpl_set_free(s);
+    diag_free(d);
+    remove_tree(dir);
+}
+
+/* --- dictionaries --------------------------------------------------------------- */
+
+Test(template, dictionary_values)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    tpl_dict *dict = tpl_dict_new();
+    buf text, want;
+    buf_init(&text);
+    buf_init(&want);
+    /* Many names: the lookup must not degrade, and every value must be found. */
+    for (int i = 0; i < 1000; i++) {
+        char name[16], value[16];
+        snprintf(name, sizeof name, "V%d", i);
+        snprintf(value, sizeof value, "%d,", i * 7);
+        tpl_dict_set(dict, name, "replaced");
+        tpl_dict_set(dict, name, value);
+        buf_printf(&text, "{{V%d}}", i);
+        buf_adds(&want, value);
+    }
+    tpl_dict_set_int(dict, "NEG", -42);
+    tpl_dict_set_len(dict, "NUL", "a\0b", 3);
+    tpl_dict_set(dict, "NULLED", NULL);
+    buf_adds(&text, "{{NEG}}{{NUL}}[{{NULLED}}]");
+    buf_adds(&want, "-42");
+    buf_add(&want, "a\0b", 3);
+    buf_adds(&want, "[]");
+    /* show after add and add after show, as upstream. */
+    tpl_dict_add_section(dict, "A");
+    tpl_dict_show_section(dict, "A");
+    tpl_dict_show_section(dict, "B");
+    tpl_dict_add_section(dict, "B");
+    buf_adds(&text, "{{#A}}a{{/A}}{{#B}}b{{/B}}");
+    buf_adds(&want, "abb");
+    tpl *t = tpl_set_add(s, "t.html", text.data, text.len, 0, d);
+    cr_assert_not_null(t);
+    buf out;
+    buf_init(&out);
+    cr_expect_eq(tpl_render(t, dict, &out, d), 0);
+    cr_expect_eq(out.len, want.len);
+    cr_expect(!memcmp(out.data, want.data, want.len));
+    buf_release(&out);
+    buf_release(&text);
+    buf_release(&want);
+    tpl_dict_free(dict);
+    tpl_dict_free(NULL);
+    tpl_set_free(s);
+    tpl_set_free(NULL);
+    diag_free(d);
+}
