@@ -1,0 +1,74 @@
+#!/bin/sh
+# End-to-end fixture runner. Each tests/e2e/<case>/ holds:
+#   cmd              the command line, starting with `charter` (run in a copy of site/)
+#   site/            the input tree (optional: a case may build it in `setup`)
+#   setup            optional shell script run in the copy before the command
+#   expected/        optional: the expected output tree, compared byte for byte
+#                    with the directory named in `expected-dir` (default _site)
+#   expected-stderr  optional: exact stderr ("in 0.01 s" timings read "in X s")
+#   expected-stdout  optional: exact stdout
+#   expected-status  exit status (default 0)
+#   check            optional shell script run afterwards; fails the case on non-zero
+# UPDATE=1 rewrites the expected files from the actual results (review the diff!).
+# Needs CHARTER (the binary to test); CASES limits the run to some case names.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-e2e.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+for dir in "$here"/*/; do
+    name=$(basename "$dir")
+    if [ -n "${CASES:-}" ]; then
+        case " $CASES " in *" $name "*) ;; *) continue ;; esac
+    fi
+    [ -f "$dir/cmd" ] || continue
+    work="$tmp/$name"
+    mkdir -p "$work"
+    if [ -d "$dir/site" ]; then cp -R "$dir/site/." "$work/"; fi
+    ok=1
+    if [ -f "$dir/setup" ]; then
+        (cd "$work" && CHARTER="$CHARTER" sh "$dir/setup") || { echo "e2e $name: setup failed"; ok=0; }
+    fi
+    cmd=$(sed -n '1p' "$dir/cmd")
+    # shellcheck disable=SC2086
+    (cd "$work" && eval "\"\$CHARTER\" ${cmd#charter}") >"$tmp/$name.out" 2>"$tmp/$name.err"
+    status=$?
+    sed -E 's/ in [0-9]+\.[0-9]+ s/ in X s/' "$tmp/$name.err" >"$tmp/$name.err.n"
+    want=0
+    [ -f "$dir/expected-status" ] && want=$(cat "$dir/expected-status")
+    outdir=_site
+    [ -f "$dir/expected-dir" ] && outdir=$(cat "$dir/expected-dir")
+    if [ "${UPDATE:-}" = 1 ]; then
+        echo "$status" >"$dir/expected-status"
+        cp "$tmp/$name.err.n" "$dir/expected-stderr"
+        [ -s "$tmp/$name.out" ] && cp "$tmp/$name.out" "$dir/expected-stdout"
+        if [ -d "$work/$outdir" ] && [ -d "$dir/expected" ]; then
+            rm -rf "$dir/expected" && cp -R "$work/$outdir" "$dir/expected"
+        fi
+        want=$status
+    fi
+    if [ "$status" != "$want" ]; then
+        echo "e2e $name: exit status $status, expected $want"
+        ok=0
+    fi
+    if [ -f "$dir/expected-stderr" ] && ! diff -u "$dir/expected-stderr" "$tmp/$name.err.n" >"$tmp/$name.diff"; then
+        echo "e2e $name: stderr differs:"; cat "$tmp/$name.diff"; ok=0
+    fi
+    if [ -f "$dir/expected-stdout" ] && ! diff -u "$dir/expected-stdout" "$tmp/$name.out" >"$tmp/$name.diff"; then
+        echo "e2e $name: stdout differs:"; cat "$tmp/$name.diff"; ok=0
+    fi
+    if [ -d "$dir/expected" ]; then
+        if ! diff -r -u "$dir/expected" "$work/$outdir" >"$tmp/$name.diff" 2>&1; then
+            echo "e2e $name: output tree differs:"; head -60 "$tmp/$name.diff"; ok=0
+        fi
+    fi
+    if [ -f "$dir/check" ]; then
+        (cd "$work" && CHARTER="$CHARTER" sh "$dir/check") || { echo "e2e $name: check failed"; ok=0; }
+    fi
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL e2e $name"; fi
+done
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
