@@ -69,7 +69,7 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
     if (yaml_parse(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1, d))
         goto done;
     if (fm.data->kind != YAML_MAPPING) {
-        diag_error(d, file, fm.data->line, fm.data->col, "frontmatter-type",
+        diag_error(d, file, fm.data->line, fm.data->col, "invalid-type",
                    "front matter must be a mapping of keys to values");
         goto done;
     }

@@ -21,7 +21,7 @@ typedef struct frontmatter {
  * matter and its whole text (minus a BOM) is the body. Errors, reported
  * through d at file:line:col: front matter opened but never closed
  * (id frontmatter-unterminated), YAML errors, and a front matter that is not a
- * mapping (id frontmatter-type). Returns 0 and fills *out (release with
+ * mapping (id invalid-type). Returns 0 and fills *out (release with
  * frontmatter_release), or -1; on -1 *out holds nothing to release. */
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d);
 void frontmatter_release(frontmatter *fm);

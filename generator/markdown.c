@@ -108,8 +108,28 @@ static int id_taken(const md_doc *doc, const char *id)
     return 0;
 }
 
+/* Renders the inline children of h to HTML, without a wrapping <p>: they
+ * are moved into a scratch paragraph and rendered there. */
+static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *exts)
+{
+    cmark_node *doc = cmark_node_new(CMARK_NODE_DOCUMENT);
+    cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node_append_child(doc, para);
+    cmark_node *child;
+    while ((child = cmark_node_first_child(h)) != NULL) {
+        cmark_node_unlink(child);
+        cmark_node_append_child(para, child);
+    }
+    char *html = cmark_render_html(doc, options, exts);
+    size_t n = html ? strlen(html) : 0;
+    if (n >= 8 && memcmp(html, "<p>", 3) == 0 && memcmp(html + n - 5, "</p>\n", 5) == 0)
+        buf_add(out, html + 3, n - 8);
+    free(html);
+    cmark_node_free(doc);
+}
+
 /* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
-static void add_heading(md_doc *doc, cmark_node *h, size_t *cap)
+static void add_heading(md_doc *doc, cmark_node *h, size_t *cap, int options, cmark_llist *exts)
 {
     buf text, id, tag;
     buf_init(&text);
@@ -129,25 +149,20 @@ static void add_heading(md_doc *doc, cmark_node *h, size_t *cap)
         }
     }
     int level = cmark_node_get_heading_level(h);
-    cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    int line = cmark_node_get_start_line(h);
     buf_printf(&tag, "<h%d id=\"", level);
     buf_add_html(&tag, id.data, id.len);
     buf_adds(&tag, "\">");
-    cmark_node_set_on_enter(cb, tag.data);
-    buf_reset(&tag);
+    render_inlines(&tag, h, options, exts);
     buf_printf(&tag, "</h%d>", level);
-    cmark_node_set_on_exit(cb, tag.data);
-    cmark_node *child;
-    while ((child = cmark_node_first_child(h)) != NULL) {
-        cmark_node_unlink(child);
-        cmark_node_append_child(cb, child);
-    }
+    cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    cmark_node_set_on_enter(cb, tag.data);
+    cmark_node_set_on_exit(cb, "");
     if (doc->n_headings == *cap) {
         *cap = *cap ? *cap * 2 : 8;
         doc->headings = xrealloc(doc->headings, *cap * sizeof *doc->headings);
     }
-    doc->headings[doc->n_headings++] =
-        (md_heading){level, buf_detach(&id), buf_detach(&text), cmark_node_get_start_line(h)};
+    doc->headings[doc->n_headings++] = (md_heading){level, buf_detach(&id), buf_detach(&text), line};
     cmark_node_replace(h, cb);
     cmark_node_free(h);
     buf_release(&tag);
@@ -224,13 +239,13 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         }
     }
     cmark_iter_free(it);
+    exts = cmark_parser_get_syntax_extensions(parser);
     for (size_t i = 0; i < nh; i++) {
-        add_heading(out, heads[i], &hcap);
+        add_heading(out, heads[i], &hcap, options, exts);
         out->headings[out->n_headings - 1].line += opt->first_line - 1;
     }
     free(heads);
 
-    exts = cmark_parser_get_syntax_extensions(parser);
     char *html = cmark_render_html(root, options, exts);
     if (!html)
         goto done;

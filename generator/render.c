@@ -421,34 +421,10 @@ typedef struct link_ctx {
     const page *p;
 } link_ctx;
 
-/* Rewrites a relative link to another page's .md file into that page's URL,
- * keeping the fragment. Anything else is left as written. */
 static int rewrite_link(void *arg, const char *url, buf *out)
 {
     const link_ctx *c = arg;
-    if (!*url || url[0] == '#' || url[0] == '/' || url_is_external(url))
-        return 0;
-    const char *frag = strchr(url, '#');
-    size_t n = frag ? (size_t)(frag - url) : strlen(url);
-    if (n < 3 || memcmp(url + n - 3, ".md", 3) != 0)
-        return 0;
-    buf target, resolved;
-    buf_init(&target);
-    buf_init(&resolved);
-    buf_add(&target, url, n);
-    int done = 0;
-    if (path_resolve(&resolved, c->p->rel, target.data) == 0) {
-        const page *dest = map_get(c->s->by_rel, resolved.data);
-        if (dest && dest->published) {
-            full_url(out, c->s, dest->url);
-            if (frag)
-                buf_adds(out, frag);
-            done = 1;
-        }
-    }
-    buf_release(&target);
-    buf_release(&resolved);
-    return done;
+    return site_rewrite_link(out, c->s, c->p, url);
 }
 
 static void render_page(void *arg, size_t i)

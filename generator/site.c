@@ -83,6 +83,12 @@ static int load_config(site *s, diags *d)
     buf_init(&text);
     int err = -1;
     site_path(&path, s, "site.yml");
+    if (fs_is_dir(path.data) < 0) {
+        diag_error(d, NULL, 0, 0, "config",
+                   "no 'site.yml' in '%s': run charter in a site's directory or pass --site DIR",
+                   s->root);
+        goto done;
+    }
     if (fs_read(&text, path.data, "site.yml", d) != 0)
         goto done;
     if (yaml_parse(&c->yaml, text.data, text.len, "site.yml", 0, d) != 0)
@@ -252,7 +258,7 @@ static int check_list_or_string(const yaml_node *n, const char *key, const char 
     if (n->kind == YAML_SCALAR)
         return 0;
     if (n->kind != YAML_SEQUENCE)
-        return diag_error(d, file, n->line, n->col, "frontmatter-type",
+        return diag_error(d, file, n->line, n->col, "invalid-type",
                           "'%s' must be a list or a string, not a mapping", key);
     int err = 0;
     const char *s;
@@ -306,7 +312,7 @@ static int page_model(page *p, const site *s, diags *d)
             } else {
                 duration dur;
                 if (duration_parse(&dur, cycle) != 0)
-                    err = diag_error(d, f, v->line, v->col, "frontmatter-type",
+                    err = diag_error(d, f, v->line, v->col, "invalid-type",
                                      "'review_cycle' must be a duration like '12 months' or "
                                      "'90 days', not '%s'",
                                      cycle);
@@ -323,7 +329,7 @@ static int page_model(page *p, const site *s, diags *d)
             err |= check_list_or_string(v, k, f, d);
         } else if (strcmp(k, "controls") == 0) {
             if (v->kind != YAML_SEQUENCE) {
-                err = diag_error(d, f, v->line, v->col, "frontmatter-type",
+                err = diag_error(d, f, v->line, v->col, "invalid-type",
                                  "'controls' must be a list of control ids");
             } else {
                 for (size_t j = 0; j < v->len; j++)
@@ -335,7 +341,7 @@ static int page_model(page *p, const site *s, diags *d)
     }
     if (p->status && !is_known_status(p->status)) {
         const yaml_node *v = yaml_get(fm, "status");
-        err = diag_error(d, f, v->line, v->col, "frontmatter-type",
+        err = diag_error(d, f, v->line, v->col, "invalid-type",
                          "'status' must be draft, approved or retired, not '%s'", p->status);
     }
 
@@ -376,7 +382,7 @@ static int page_model(page *p, const site *s, diags *d)
     buf_release(&sec);
 
     /* Required keys apply to policies: pages using the default layout. */
-    if (strcmp(p->layout, "policy") == 0) {
+    if (p->published && strcmp(p->layout, "policy") == 0) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
             const yaml_node *v = yaml_get(fm, s->cfg.required[i]);
             if (!v || yaml_is_null(v))
@@ -626,10 +632,50 @@ void site_free(site *s)
 
 void site_path(buf *out, const site *s, const char *rel)
 {
-    if (strcmp(s->root, ".") == 0 || rel[0] == '/')
+    if (strcmp(rel, ".") == 0)
+        buf_adds(out, s->root);
+    else if (strcmp(s->root, ".") == 0 || rel[0] == '/')
         buf_adds(out, rel);
     else
         path_join(out, s->root, rel);
+}
+
+/* Rewrites relative links, which are written relative to the source file
+ * (so they also work on GitHub), into URLs that work from the page's pretty
+ * URL: a link to another page's .md file becomes that page's URL; any other
+ * relative link (an image, a PDF) becomes the absolute URL of the file it
+ * names in the content directory. The query and fragment are kept. */
+int site_rewrite_link(buf *out, const site *s, const page *from, const char *url)
+{
+    if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?' || url_is_external(url))
+        return 0;
+    size_t n = strcspn(url, "?#");
+    buf target, resolved;
+    buf_init(&target);
+    buf_init(&resolved);
+    buf_add(&target, url, n);
+    int done = 0;
+    if (path_resolve(&resolved, from->rel, target.data) == 0) {
+        const page *dest = NULL;
+        if (n >= 3 && memcmp(url + n - 3, ".md", 3) == 0)
+            dest = map_get(s->by_rel, resolved.data);
+        if (dest && dest->published) {
+            buf_adds(out, s->cfg.base_url);
+            buf_adds(out, dest->url + 1);
+            done = 1;
+        } else if (!dest && !(n >= 3 && memcmp(url + n - 3, ".md", 3) == 0)) {
+            buf_adds(out, s->cfg.base_url);
+            buf_add(out, resolved.data, resolved.len);
+            if (n && url[n - 1] == '/' && resolved.len)
+                buf_addc(out, '/');
+            done = 1;
+        }
+        if (done)
+            buf_adds(out, url + n);
+    }
+    buf_release(&target);
+    buf_release(&resolved);
+    return done;
 }
 
 const char *review_state_slug(review_state r)

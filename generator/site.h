@@ -86,6 +86,16 @@ void site_free(site *s);
 /* Appends root + "/" + rel (or just rel when root is "."). */
 void site_path(buf *out, const site *s, const char *rel);
 
+/* Rewrites a link written in page `from` (relative to its source file, so
+ * it also works on GitHub) into a URL that works from the page's pretty URL:
+ * a relative link to a published page's .md file becomes that page's URL; a
+ * relative link to anything else becomes the absolute URL of the path it
+ * names in the content directory. Query and fragment are kept. Appends to
+ * out and returns 1, or returns 0 (leave the link as written) for external,
+ * absolute and fragment-only links, links leaving the content directory, and
+ * .md links to no published page (the link checks report those). */
+int site_rewrite_link(buf *out, const site *s, const page *from, const char *url);
+
 /* Labels for templates and reports: "ok", "due-soon", "overdue", "none" and
  * "OK", "Due soon", "Overdue", "Not set". */
 const char *review_state_slug(review_state r);

@@ -339,7 +339,7 @@ static void add_shown(buf *msg, const yaml_node *n)
 
 static int missing(const char *key, const char *file, diags *d)
 {
-    return diag_error(d, file, 0, 0, "frontmatter-type", "'%s' is missing", key);
+    return diag_error(d, file, 0, 0, "invalid-type", "'%s' is missing", key);
 }
 
 /* Reports "'<key>' must be <want>, not <what n is>" at n; returns -1. */
@@ -360,7 +360,7 @@ static int type_error(const yaml_node *n, const char *key, const char *want, con
         add_shown(&msg, n);
         buf_addc(&msg, '\'');
     }
-    diag_error(d, file, n->line, n->col, "frontmatter-type", "%s", msg.data);
+    diag_error(d, file, n->line, n->col, "invalid-type", "%s", msg.data);
     buf_release(&msg);
     return -1;
 }
@@ -371,11 +371,11 @@ int yaml_as_string(const char **out, const yaml_node *n, const char *key, const 
     if (!n)
         return missing(key, file, d);
     if (n->kind != YAML_SCALAR)
-        return diag_error(d, file, n->line, n->col, "frontmatter-type",
+        return diag_error(d, file, n->line, n->col, "invalid-type",
                           "'%s' must be a string, not %s", key, kind_name(n));
     /* Everything downstream is C strings: a NUL would silently cut the text. */
     if (memchr(n->value, '\0', n->value_len))
-        return diag_error(d, file, n->line, n->col, "frontmatter-type",
+        return diag_error(d, file, n->line, n->col, "invalid-type",
                           "'%s' must not contain a NUL character", key);
     *out = n->value;
     return 0;
@@ -398,7 +398,7 @@ int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file
             if (!scalar_is(n, words[i][v]))
                 continue;
             if (!n->plain)
-                return diag_error(d, file, n->line, n->col, "frontmatter-type",
+                return diag_error(d, file, n->line, n->col, "invalid-type",
                                   "'%s' must be true or false without quotes", key);
             *out = !v;
             return 0;
@@ -427,12 +427,12 @@ int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file
             return type_error(n, key, "an integer", file, d);
         int digit = s[i] - '0';
         if (v < (LONG_MIN + digit) / 10)
-            return diag_error(d, file, n->line, n->col, "frontmatter-type",
+            return diag_error(d, file, n->line, n->col, "invalid-type",
                               "'%s' is out of range: %s", key, n->value);
         v = v * 10 - digit;
     }
     if (!neg && v == LONG_MIN)
-        return diag_error(d, file, n->line, n->col, "frontmatter-type", "'%s' is out of range: %s",
+        return diag_error(d, file, n->line, n->col, "invalid-type", "'%s' is out of range: %s",
                           key, n->value);
     *out = neg ? v : -v;
     return 0;

@@ -50,7 +50,7 @@ int yaml_is_null(const yaml_node *n);
 
 /* Typed readers. Each returns 0 and fills *out, or -1 after reporting
  * `'<key>' must be <type>, not <what was found>` at the node (id
- * frontmatter-type). `key` names the field in the message. A NULL node is
+ * invalid-type). `key` names the field in the message. A NULL node is
  * reported as `'<key>' is missing` without a line. *out is untouched on -1.
  * yaml_as_string takes any scalar, quoted or not (null-looking ones too: check
  * yaml_is_null first when null means absent), and refuses text with a NUL
