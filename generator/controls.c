@@ -74,8 +74,7 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
     framework *fw = &c->fws[c->n_fws++];
     *fw = (framework){id, name ? name : id, file, xcalloc(list->len, sizeof(control)), 0};
     int err = 0;
-    buf q;
-    buf_init(&q);
+    map *seen = map_new(); /* the array never moves: pointers stay valid */
     for (size_t i = 0; i < list->len; i++) {
         const yaml_node *item = list->items[i];
         control *ctl = &fw->controls[fw->n_controls];
@@ -99,18 +98,17 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
             err = -1;
         if ((v = yaml_get(item, "group")) && yaml_as_string(&ctl->group, v, "group", file, d))
             err = -1;
-        buf_reset(&q);
-        buf_printf(&q, "%s:%s", id, ctl->id);
-        if (map_get(c->by_id, q.data)) {
-            const control *first = map_get(c->by_id, q.data);
+        const control *first = map_get(seen, ctl->id);
+        if (first) {
             err = diag_error(d, file, idn->line, idn->col, "duplicate-control",
                              "duplicate control id '%s' (first defined at line %d)", ctl->id,
                              first->line);
             continue;
         }
+        map_put(seen, ctl->id, ctl);
         fw->n_controls++;
     }
-    buf_release(&q);
+    map_free(seen);
     return err;
 }
 

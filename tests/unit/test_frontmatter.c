@@ -93,13 +93,13 @@ static const struct error_case errors_cases[] = {
      "[frontmatter-unterminated]\n"},
     {"scalar", "---\njust text\n---\n",
      "p.md:2:1: error: front matter must be a mapping of keys to values "
-     "[frontmatter-type]\n"},
+     "[invalid-type]\n"},
     {"list", "---\n\n  - a\n  - b\n---\n",
      "p.md:3:3: error: front matter must be a mapping of keys to values "
-     "[frontmatter-type]\n"},
+     "[invalid-type]\n"},
     {"null", "---\n~\n---\n",
      "p.md:2:1: error: front matter must be a mapping of keys to values "
-     "[frontmatter-type]\n"},
+     "[invalid-type]\n"},
     {"syntax error", "---\ntitle: T\nowner\nstatus: x\n---\n",
      "p.md:4:1: error: invalid YAML: could not find expected ':' (while scanning a simple "
      "key at line 3) [yaml-syntax]\n"},
@@ -171,7 +171,7 @@ Test(frontmatter, type_errors_point_into_the_file)
     cr_assert_diag(d, "p.md:2:16: error: 'last_reviewed' is not a real date: 2024-02-30 "
                       "[invalid-date]\n"
                       "p.md:3:8: error: 'draft' must be true or false, not 'maybe' "
-                      "[frontmatter-type]\n");
+                      "[invalid-type]\n");
     frontmatter_release(&fm);
     diag_free(d);
 }

@@ -442,9 +442,9 @@ static void run_reader(enum reader r, const struct reader_case *c)
     yaml_tree_free(n);
 }
 
-#define FT(msg) "f.yml:1:4: error: " msg " [frontmatter-type]\n"
+#define FT(msg) "f.yml:1:4: error: " msg " [invalid-type]\n"
 /* libyaml puts an empty value just after the colon. */
-#define FT_EMPTY(msg) "f.yml:1:3: error: " msg " [frontmatter-type]\n"
+#define FT_EMPTY(msg) "f.yml:1:3: error: " msg " [invalid-type]\n"
 
 static const struct reader_case as_bool_cases[] = {
     {"true", 1, ""},
@@ -605,11 +605,11 @@ Test(yaml, as_string)
     cr_assert_eq(yaml_as_string(&s, yaml_get(n, "m"), "title", "f.yml", d), -1);
     cr_assert_eq(yaml_as_string(&s, yaml_get(n, "z"), "owner", "f.yml", d), -1);
     cr_assert_null(s);
-    cr_assert_diag(d, "f.yml:4:4: error: 'tags' must be a string, not a list [frontmatter-type]\n"
+    cr_assert_diag(d, "f.yml:4:4: error: 'tags' must be a string, not a list [invalid-type]\n"
                       "f.yml:5:4: error: 'title' must be a string, not a mapping "
-                      "[frontmatter-type]\n"
+                      "[invalid-type]\n"
                       "f.yml:6:4: error: 'owner' must not contain a NUL character "
-                      "[frontmatter-type]\n");
+                      "[invalid-type]\n");
     diag_free(d);
     yaml_tree_free(n);
 }
@@ -624,10 +624,10 @@ Test(yaml, readers_report_missing_nodes)
     cr_assert_eq(yaml_as_bool(&b, NULL, "draft", "f.yml", d), -1);
     cr_assert_eq(yaml_as_int(&l, NULL, "count", "f.yml", d), -1);
     cr_assert_eq(yaml_as_date(&l, NULL, "when", "f.yml", d), -1);
-    cr_assert_diag(d, "f.yml:0:0: error: 'count' is missing [frontmatter-type]\n"
-                      "f.yml:0:0: error: 'draft' is missing [frontmatter-type]\n"
-                      "f.yml:0:0: error: 'title' is missing [frontmatter-type]\n"
-                      "f.yml:0:0: error: 'when' is missing [frontmatter-type]\n");
+    cr_assert_diag(d, "f.yml:0:0: error: 'count' is missing [invalid-type]\n"
+                      "f.yml:0:0: error: 'draft' is missing [invalid-type]\n"
+                      "f.yml:0:0: error: 'title' is missing [invalid-type]\n"
+                      "f.yml:0:0: error: 'when' is missing [invalid-type]\n");
     diag_free(d);
 }
 

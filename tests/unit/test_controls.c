@@ -1,0 +1,150 @@
+/* Unit tests for controls.c: catalogs, the frameworks filter, plain and
+ * qualified lookups, ambiguity, duplicates and the statement of
+ * applicability. */
+#include "unit.h"
+
+#include "controls.h"
+#include "fs.h"
+
+#include <unistd.h>
+
+static char dir[64];
+
+static void put(const char *name, const char *text)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, name);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    diag_free(d);
+    buf_release(&p);
+}
+
+static void setup_dir(void)
+{
+    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    put("a.yml", "framework: fa\nname: Framework A\ncontrols:\n"
+                 "  - {id: X.1, title: One, group: G}\n"
+                 "  - {id: X.2, title: Two, group: G}\n");
+    put("b.yml", "framework: fb\ncontrols:\n"
+                 "  - {id: X.1, title: Other one, group: H}\n"
+                 "  - {id: Y.1, title: Why, group: H}\n");
+    put("notes.txt", "not a catalog");
+}
+
+static void remove_dir(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(dir, d);
+    diag_free(d);
+}
+
+Test(controls, lookups)
+{
+    setup_dir();
+    put("applicability.yml", "X.2:\n  applicable: false\n  status: not-implemented\n"
+                             "  justification: Not here.\nfb:Y.1: {applicable: true, status: planned}\n");
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    cr_assert_diag(d, "");
+    size_t n;
+    const framework *fw = catalog_frameworks(c, &n);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(fw[0].name, "Framework A");
+    cr_assert_str_eq(fw[1].name, "fb"); /* no name: the id */
+    static const struct {
+        const char *id, *title;
+    } cases[] = {
+        {"X.1", NULL}, /* in both frameworks: ambiguous */
+        {"fa:X.1", "One"},   {"fb:X.1", "Other one"}, {"X.2", "Two"},
+        {"Y.1", "Why"},      {"fa:Y.1", NULL},        {"Z.9", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const control *ctl = catalog_find(c, cases[i].id);
+        if (!cases[i].title) {
+            cr_assert_null(ctl, "%s", cases[i].id);
+        } else {
+            cr_assert_not_null(ctl, "%s", cases[i].id);
+            cr_assert_str_eq(ctl->title, cases[i].title);
+        }
+    }
+    const control *x2 = catalog_find(c, "X.2");
+    cr_assert_eq(x2->applicable, 0);
+    cr_assert_str_eq(x2->status, "not-implemented");
+    cr_assert_str_eq(x2->justification, "Not here.");
+    cr_assert_str_eq(x2->file, "controls/a.yml");
+    cr_assert_eq(x2->line, 5);
+    const control *y1 = catalog_find(c, "Y.1");
+    cr_assert_eq(y1->has_applicability, 1);
+    cr_assert_str_eq(y1->status, "planned");
+    cr_assert_eq(catalog_find(c, "fa:X.1")->has_applicability, 0);
+    cr_assert_eq(catalog_find(c, "fa:X.1")->applicable, 1);
+    catalog_free(c);
+    diag_free(d);
+    remove_dir();
+}
+
+Test(controls, frameworks_filter)
+{
+    setup_dir();
+    const char *only[] = {"fb"};
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(catalog_load(&c, dir, "controls", only, 1, d), 0);
+    cr_assert_str_eq(catalog_find(c, "X.1")->title, "Other one");
+    cr_assert_null(catalog_find(c, "X.2"));
+    catalog_free(c);
+    const char *unknown[] = {"fz"};
+    cr_assert_eq(catalog_load(&c, dir, "controls", unknown, 1, d), -1);
+    cr_assert_null(c);
+    cr_assert_diag(d, "site.yml:0:0: error: framework 'fz' is listed in 'frameworks' but no "
+                      "catalog in 'controls' declares it [config]\n");
+    diag_free(d);
+    remove_dir();
+}
+
+Test(controls, catalog_errors)
+{
+    static const struct {
+        const char *yml, *want;
+    } cases[] = {
+        {"name: x\ncontrols: []\n", "controls/c.yml:1:1: error: missing key 'framework' [catalog]\n"},
+        {"framework: fc\ncontrols: nope\n",
+         "controls/c.yml:2:11: error: 'controls' must be a list of controls [catalog]\n"},
+        {"framework: fc\ncontrols:\n  - {id: Q.1}\n  - {id: Q.1}\n",
+         "controls/c.yml:4:10: error: duplicate control id 'Q.1' (first defined at line 3) "
+         "[duplicate-control]\n"},
+        {"framework: fc\ncontrols:\n  - just a string\n",
+         "controls/c.yml:3:5: error: a control must be a mapping with 'id', 'title' and 'group' "
+         "[catalog]\n"},
+        {"framework: fc\ncontrols:\n  - {title: No id}\n",
+         "controls/c.yml:3:5: error: control has no 'id' [catalog]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strcpy(dir, "/tmp/charter-ctl-XXXXXX");
+        cr_assert_not_null(mkdtemp(dir));
+        put("c.yml", cases[i].yml);
+        diags *d = diag_new(NULL);
+        catalog *c;
+        cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), -1, "%s", cases[i].yml);
+        cr_assert_diag(d, cases[i].want);
+        diag_free(d);
+        remove_dir();
+    }
+}
+
+Test(controls, missing_directory_is_empty)
+{
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(catalog_load(&c, "/nonexistent/charter/controls", "controls", NULL, 0, d), 0);
+    size_t n;
+    catalog_frameworks(c, &n);
+    cr_assert_eq(n, 0);
+    cr_assert_null(catalog_find(c, "A.5.1"));
+    catalog_free(c);
+    diag_free(d);
+}

@@ -1,0 +1,257 @@
+/* Unit tests for site.c: loading site.yml, discovering pages and static
+ * files, the typed page model (URLs, sections, review dates, required keys)
+ * and link rewriting, over small sites written to a temporary directory. */
+#include "unit.h"
+
+#include "fs.h"
+#include "site.h"
+
+#include <unistd.h>
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", root, rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    diag_free(d);
+    buf_release(&p);
+}
+
+static void make_root(void)
+{
+    strcpy(root, "/tmp/charter-site-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+}
+
+static void remove_root(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(root, d);
+    diag_free(d);
+}
+
+/* 2026-11-25 */
+static long as_of(void)
+{
+    return date_from_civil(2026, 11, 25);
+}
+
+static void example_site(void)
+{
+    make_root();
+    put("site.yml", "title: Test\nbase_url: /sub\nsections: [Zeta, Alpha]\n"
+                    "review: {cycle: 6 months, warn_within: 10 days}\n");
+    put("content/index.md", "---\ntitle: Home\nlayout: home\n---\nHi\n");
+    put("content/alpha/one.md", "---\ntitle: B one\nowner: o\nlast_reviewed: 2026-06-01\n---\n");
+    put("content/alpha/two.md", "---\ntitle: A two\nowner: o\nlast_reviewed: 2026-05-20\n"
+                                "review_cycle: 6 months\n---\n");
+    put("content/alpha/index.md", "---\ntitle: Alpha\nowner: o\nlast_reviewed: 2026-01-01\n"
+                                  "next_review: 2027-01-01\n---\n");
+    put("content/zeta/three.md", "---\ntitle: Three\nsection: Zeta\nowner: o\n"
+                                 "last_reviewed: 2025-01-01\npermalink: /three.html\n---\n");
+    put("content/zeta/old.md", "---\ntitle: Old\npublished: false\n---\n");
+    put("content/zeta/_draft.md", "---\ntitle: Draft\n---\n");
+    put("content/.git/x.md", "hidden\n");
+    put("content/img/pic.png", "PNG");
+    put("assets/style.css", "body{}");
+    put("controls/none.txt", "");
+}
+
+static const page *find(const site *s, const char *rel)
+{
+    return map_get(s->by_rel, rel);
+}
+
+Test(site, discovers_pages_and_static_files)
+{
+    example_site();
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    cr_assert_diag(d, "");
+    static const char *const pages[] = {"alpha/index.md", "alpha/one.md", "alpha/two.md",
+                                        "index.md",       "zeta/old.md",  "zeta/three.md"};
+    cr_assert_eq(s->n_pages, 6);
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_str_eq(s->pages[i]->rel, pages[i]);
+    cr_assert_eq(s->n_statics, 2);
+    cr_assert_str_eq(s->statics[0].src, "content/img/pic.png");
+    cr_assert_str_eq(s->statics[0].out_file, "img/pic.png");
+    cr_assert_str_eq(s->statics[1].src, "assets/style.css");
+    cr_assert_str_eq(s->statics[1].out_file, "assets/style.css");
+    cr_assert_str_eq(s->cfg.base_url, "/sub/");
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
+Test(site, urls_sections_and_reviews)
+{
+    example_site();
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    static const struct {
+        const char *rel, *url, *out, *section;
+        const char *next;
+        review_state review;
+    } want[] = {
+        {"index.md", "/", "index.html", NULL, NULL, REVIEW_NONE},
+        {"alpha/index.md", "/alpha/", "alpha/index.html", "Alpha", "2027-01-01", REVIEW_OK},
+        /* 2026-06-01 + the site's 6 months = 2026-12-01, within 10 days */
+        {"alpha/one.md", "/alpha/one/", "alpha/one/index.html", "Alpha", "2026-12-01",
+         REVIEW_DUE_SOON},
+        {"alpha/two.md", "/alpha/two/", "alpha/two/index.html", "Alpha", "2026-11-20",
+         REVIEW_OVERDUE},
+        {"zeta/three.md", "/three.html", "three.html", "Zeta", "2025-07-01", REVIEW_OVERDUE},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const page *p = find(s, want[i].rel);
+        cr_assert_not_null(p, "%s", want[i].rel);
+        cr_assert_str_eq(p->url, want[i].url);
+        cr_assert_str_eq(p->out_file, want[i].out);
+        if (want[i].section)
+            cr_assert_str_eq(p->section_title, want[i].section);
+        else
+            cr_assert_null(p->section_title);
+        char date[11] = "";
+        if (p->next_review >= 0)
+            date_format(date, p->next_review);
+        cr_assert_str_eq(date, want[i].next ? want[i].next : "", "%s", want[i].rel);
+        cr_assert_eq(p->review, want[i].review, "%s", want[i].rel);
+    }
+    /* Sections in site.yml order; pages by title within a section. */
+    cr_assert_eq(s->n_sections, 2);
+    cr_assert_str_eq(s->sections[0].title, "Zeta");
+    cr_assert_eq(s->sections[0].n_pages, 1); /* old.md is unpublished */
+    cr_assert_str_eq(s->sections[1].title, "Alpha");
+    cr_assert_eq(s->sections[1].n_pages, 3);
+    cr_assert_str_eq(s->sections[1].pages[0]->title, "A two");
+    cr_assert_str_eq(s->sections[1].pages[1]->title, "Alpha");
+    cr_assert_str_eq(s->sections[1].pages[2]->title, "B one");
+    cr_assert_str_eq(find(s, "alpha/one.md")->id, "alpha/one");
+    cr_assert_eq(find(s, "zeta/old.md")->published, 0);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
+Test(site, rewrites_links)
+{
+    example_site();
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    static const struct {
+        const char *from, *url, *want; /* want NULL: left as written */
+    } cases[] = {
+        {"alpha/one.md", "two.md", "/sub/alpha/two/"},
+        {"alpha/one.md", "two.md#scope", "/sub/alpha/two/#scope"},
+        {"alpha/one.md", "./index.md", "/sub/alpha/"},
+        {"alpha/one.md", "../zeta/three.md?x=1#y", "/sub/three.html?x=1#y"},
+        {"alpha/one.md", "../index.md", "/sub/"},
+        {"alpha/one.md", "../img/pic.png", "/sub/img/pic.png"},
+        {"alpha/one.md", "files/", "/sub/alpha/files/"},
+        {"index.md", "alpha/one.md", "/sub/alpha/one/"},
+        {"alpha/one.md", "../zeta/old.md", NULL},  /* unpublished */
+        {"alpha/one.md", "missing.md", NULL},      /* no such page: the checks report it */
+        {"alpha/one.md", "../../outside.png", NULL},
+        {"alpha/one.md", "https://example.com/a.md", NULL},
+        {"alpha/one.md", "mailto:a@b.example", NULL},
+        {"alpha/one.md", "/abs/path/", NULL},
+        {"alpha/one.md", "#local", NULL},
+        {"alpha/one.md", "", NULL},
+    };
+    buf out;
+    buf_init(&out);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf_reset(&out);
+        int rc = site_rewrite_link(&out, s, find(s, cases[i].from), cases[i].url);
+        cr_assert_eq(rc, cases[i].want != NULL, "%s", cases[i].url);
+        cr_assert_str_eq(out.data, cases[i].want ? cases[i].want : "", "%s", cases[i].url);
+    }
+    buf_release(&out);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
+Test(site, page_errors_are_reported_and_loading_continues)
+{
+    make_root();
+    put("site.yml", "title: T\nrequired: [title, owner]\n");
+    put("content/a.md", "---\ntitle: A\npermalink: https://evil.example/\n---\n");
+    put("content/b.md", "---\ntitle: B\nowner: x\npermalink: /a/\n---\n");
+    put("content/c.md", "---\ntitle: C\nowner: x\nlayout: page\nstatus: done\n---\n");
+    put("content/d.md", "---\ntitle: D\nowner: x\nreview_cycle: sometimes\ncontrols: A.1\n---\n");
+    put("content/e.md", "---\nowner: x\nlayout: page\n---\n");
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    cr_assert_diag(
+        d, "content/a.md:1:1: error: missing required key 'owner' [missing-required-key]\n"
+           "content/a.md:3:12: error: permalink 'https://evil.example/' must be a path on this "
+           "site, not a URL with a scheme or host [invalid-permalink]\n"
+           "content/b.md:1:1: error: page has the same URL '/a/' as 'content/a.md' "
+           "[duplicate-url]\n"
+           "content/c.md:5:9: error: 'status' must be draft, approved or retired, not 'done' "
+           "[invalid-type]\n"
+           "content/d.md:4:15: error: 'review_cycle' must be a duration like '12 months' or "
+           "'90 days', not 'sometimes' [invalid-type]\n"
+           "content/d.md:5:11: error: 'controls' must be a list of control ids [invalid-type]\n");
+    /* A page without a title takes its id; a refused permalink falls back. */
+    cr_assert_str_eq(find(s, "a.md")->url, "/a/");
+    cr_assert_null(find(s, "e.md")->title);
+    cr_assert_str_eq(find(s, "e.md")->id, "e");
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
+Test(site, configuration_errors_are_fatal)
+{
+    static const struct {
+        const char *yml, *want;
+    } cases[] = {
+        {"organization: x\n", "site.yml:1:1: error: missing required setting 'title' [config]\n"},
+        {"title: T\ncontent: /etc\n",
+         "site.yml:2:10: error: 'content' must be a directory inside the site, not '/etc' "
+         "[config]\n"},
+        {"title: T\nreview: 12 months\n",
+         "site.yml:2:9: error: 'review' must be a mapping with 'cycle' and 'warn_within' "
+         "[config]\n"},
+        {"title: T\nframeworks: iso\n", "site.yml:2:13: error: 'frameworks' must be a list [config]\n"},
+        {"title: T\ncontent: missing\n",
+         "site.yml:0:0: error: content directory 'missing' does not exist [config]\n"},
+        {"- a list\n", "site.yml:1:1: error: site.yml must be a mapping of settings [config]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        make_root();
+        put("site.yml", cases[i].yml);
+        put("content/a.md", "x\n");
+        diags *d = diag_new(root);
+        site *s = (site *)1;
+        cr_assert_eq(site_load(&s, root, as_of(), d), -1, "%s", cases[i].yml);
+        cr_assert_null(s);
+        cr_assert_diag(d, cases[i].want);
+        diag_free(d);
+        remove_root();
+    }
+}
+
+Test(site, missing_site_yml)
+{
+    make_root();
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), -1);
+    char *got = unit_diag_text(d);
+    cr_assert(strstr(got, "no 'site.yml' in '/tmp/charter-site-") != NULL, "%s", got);
+    free(got);
+    diag_free(d);
+    remove_root();
+}
