@@ -65,6 +65,7 @@ check-unit: $(UNIT_BINS)
 
 check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
+	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \

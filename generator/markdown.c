@@ -162,22 +162,110 @@ static void add_heading(md_doc *doc, cmark_node *h, size_t *cap, int options, cm
         *cap = *cap ? *cap * 2 : 8;
         doc->headings = xrealloc(doc->headings, *cap * sizeof *doc->headings);
     }
-    doc->headings[doc->n_headings++] = (md_heading){level, buf_detach(&id), buf_detach(&text), line};
+    doc->headings[doc->n_headings++] =
+        (md_heading){level, buf_detach(&id), buf_detach(&text), line};
     cmark_node_replace(h, cb);
     cmark_node_free(h);
     buf_release(&tag);
 }
 
-static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt)
+/* Line starts of the body, computed once per page, so that locating a
+ * link's source costs O(line length), not O(page). */
+typedef struct src_lines {
+    const buf *src;
+    size_t *start; /* start[i] is the offset of line i + 1 */
+    int n;
+} src_lines;
+
+static void lines_init(src_lines *l, const buf *src)
+{
+    l->src = src;
+    l->n = 1;
+    for (size_t i = 0; i < src->len; i++)
+        l->n += src->data[i] == '\n';
+    l->start = xmalloc((size_t)l->n * sizeof *l->start);
+    int k = 0;
+    l->start[k++] = 0;
+    for (size_t i = 0; i < src->len; i++)
+        if (src->data[i] == '\n')
+            l->start[k++] = i + 1;
+}
+
+/* The bytes of line `line` (1-based), without its newline; NULL if none. */
+static const char *line_at(const src_lines *l, int line, size_t *len)
+{
+    if (line < 1 || line > l->n)
+        return NULL;
+    size_t s = l->start[line - 1];
+    size_t e = line < l->n ? l->start[line] - 1 : l->src->len;
+    *len = e - s;
+    return l->src->data + s;
+}
+
+static const char *link_text(cmark_node *n)
+{
+    cmark_node *t = cmark_node_first_child(n);
+    const char *text = t ? cmark_node_get_literal(t) : NULL;
+    return text && *text ? text : NULL;
+}
+
+/* True if the source at line:col looks like the start of link n: '[', '!'
+ * or '<' for written links, or the link's text for extension autolinks
+ * (cmark-gfm 0.29 gives those no position, or a column one short). */
+static int starts_link(const src_lines *l, int line, int col, cmark_node *n)
+{
+    size_t len;
+    const char *p = line_at(l, line, &len);
+    if (!p || col < 1 || (size_t)col > len)
+        return 0;
+    p += col - 1;
+    len -= (size_t)col - 1;
+    if (*p == '[' || *p == '!' || *p == '<')
+        return 1;
+    const char *text = link_text(n);
+    return text && len >= strlen(text) && memcmp(p, text, strlen(text)) == 0;
+}
+
+/* Finds where an autolink starts: the first occurrence of its text within
+ * the lines of its nearest positioned ancestor. Leaves *line and *col at 0
+ * when not found. */
+static void locate_autolink(const src_lines *l, cmark_node *n, int *line, int *col)
+{
+    cmark_node *a = cmark_node_parent(n);
+    while (a && cmark_node_get_start_line(a) == 0)
+        a = cmark_node_parent(a);
+    const char *needle = link_text(n);
+    if (!a || !needle)
+        return;
+    size_t nlen = strlen(needle), len;
+    for (int ln = cmark_node_get_start_line(a); ln <= cmark_node_get_end_line(a); ln++) {
+        const char *p = line_at(l, ln, &len);
+        for (size_t i = 0; p && i + nlen <= len; i++) {
+            if (memcmp(p + i, needle, nlen) == 0) {
+                *line = ln;
+                *col = (int)i + 1;
+                return;
+            }
+        }
+    }
+}
+
+static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
+                     const src_lines *l)
 {
     if (doc->n_links == *cap) {
         *cap = *cap ? *cap * 2 : 8;
         doc->links = xrealloc(doc->links, *cap * sizeof *doc->links);
     }
     const char *url = cmark_node_get_url(n);
+    int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+    if (line == 0 || !starts_link(l, line, col, n)) {
+        line = col = 0;
+        locate_autolink(l, n, &line, &col);
+    }
     doc->links[doc->n_links++] =
-        (md_link){xstrdup(url ? url : ""), cmark_node_get_start_line(n) + opt->first_line - 1,
-                  cmark_node_get_start_column(n), cmark_node_get_type(n) == CMARK_NODE_IMAGE};
+        (md_link){xstrdup(url ? url : ""), line ? line + opt->first_line - 1 : 0, col,
+                  cmark_node_get_type(n) == CMARK_NODE_IMAGE};
 }
 
 int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d)
@@ -192,12 +280,14 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     cmark_node *root = NULL;
     cmark_llist *exts = NULL;
     size_t hcap = 0, lcap = 0;
+    src_lines lines = {0};
     int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
     if (opt->unsafe_html)
         options |= CMARK_OPT_UNSAFE;
 
     markdown_init();
     check_utf8(&clean, text, len, opt, d);
+    lines_init(&lines, &clean);
     parser = cmark_parser_new(options);
     if (!parser)
         goto done;
@@ -231,7 +321,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             }
             heads[nh++] = n;
         } else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-            add_link(out, &lcap, n, opt);
+            add_link(out, &lcap, n, opt, &lines);
             const char *url = cmark_node_get_url(n);
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
@@ -257,6 +347,7 @@ done:
         cmark_node_free(root);
     if (parser)
         cmark_parser_free(parser);
+    free(lines.start);
     buf_release(&clean);
     buf_release(&rewritten);
     if (err)

@@ -15,48 +15,58 @@
 #include <unistd.h>
 
 /* Resolves path to an absolute, symlink-free path even when its last
- * components do not exist yet. Appends to out; returns 0 or -1. */
+ * components do not exist yet: existing components go through realpath (so
+ * `..` after a symlink means what the kernel means), missing ones are joined
+ * lexically with `.` and `..` applied and trailing slashes dropped, so
+ * "missing/../content" cannot slip past the source checks. Appends to out;
+ * returns 0 or -1 (errno set). */
 static int resolve(buf *out, const char *path)
 {
-    buf head, tail;
-    buf_init(&head);
-    buf_init(&tail);
-    int err = -1;
+    buf cur, abs;
+    buf_init(&cur);
+    buf_init(&abs);
+    int err = -1, exists = 1;
     if (path[0] != '/') {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd))
+        char *cwd = getcwd(NULL, 0);
+        if (!cwd)
             goto done;
-        buf_printf(&head, "%s/%s", cwd, path);
-    } else {
-        buf_adds(&head, path);
+        buf_printf(&abs, "%s/", cwd);
+        free(cwd);
     }
-    for (;;) {
-        char *r = realpath(head.data, NULL);
-        if (r) {
-            buf_adds(out, strcmp(r, "/") == 0 ? "" : r);
-            free(r);
-            buf_add(out, tail.data, tail.len);
-            if (!out->len)
-                buf_addc(out, '/');
-            err = 0;
-            goto done;
+    buf_adds(&abs, path);
+    for (const char *p = abs.data; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* skip */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            char *slash = strrchr(cur.data, '/');
+            buf_truncate(&cur, slash ? (size_t)(slash - cur.data) : 0);
+        } else {
+            buf_addc(&cur, '/');
+            buf_add(&cur, p, n);
+            if (exists) {
+                char *r = realpath(cur.data, NULL);
+                if (r) {
+                    buf_reset(&cur);
+                    if (strcmp(r, "/") != 0)
+                        buf_adds(&cur, r);
+                    free(r);
+                } else if (errno == ENOENT) {
+                    exists = 0;
+                } else {
+                    goto done;
+                }
+            }
         }
-        char *slash = strrchr(head.data, '/');
-        if (!slash)
-            goto done;
-        buf t;
-        buf_init(&t);
-        buf_adds(&t, slash);
-        buf_add(&t, tail.data, tail.len);
-        buf_release(&tail);
-        tail = t;
-        buf_truncate(&head, (size_t)(slash - head.data));
-        if (!head.len)
-            buf_addc(&head, '/');
+        p += n;
+        if (*p == '/')
+            p++;
     }
+    buf_add(out, cur.len ? cur.data : "/", cur.len ? cur.len : 1);
+    err = 0;
 done:
-    buf_release(&head);
-    buf_release(&tail);
+    buf_release(&cur);
+    buf_release(&abs);
     return err;
 }
 

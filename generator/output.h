@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 typedef struct output {
-    char *target;  /* the output directory as given */
+    char *target;  /* the output directory, resolved to an absolute path */
     char *staging; /* "<target>.tmp-XXXXXX", beside it */
 } output;
 
@@ -25,10 +25,12 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
  * Thread-safe. Returns 0 or -1 after reporting. */
 int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d);
 int output_copy(const output *o, const char *rel, const char *src, diags *d);
-/* Swaps the staging directory into place and removes the previous site.
- * Returns 0, or -1 after reporting (the previous site is then kept). */
+/* Swaps the staging directory into place. The previous site is left at the
+ * staging path for output_release to remove. Returns 0, or -1 after
+ * reporting (the previous site is then kept in place). */
 int output_commit(output *o, diags *d);
-/* Removes the staging directory (after a failure) and frees o. */
+/* Removes what the staging path holds (the unfinished build after a
+ * failure, the previous site after a commit) and frees o's strings. */
 void output_release(output *o, diags *d);
 
 #endif

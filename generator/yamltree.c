@@ -371,8 +371,8 @@ int yaml_as_string(const char **out, const yaml_node *n, const char *key, const 
     if (!n)
         return missing(key, file, d);
     if (n->kind != YAML_SCALAR)
-        return diag_error(d, file, n->line, n->col, "invalid-type",
-                          "'%s' must be a string, not %s", key, kind_name(n));
+        return diag_error(d, file, n->line, n->col, "invalid-type", "'%s' must be a string, not %s",
+                          key, kind_name(n));
     /* Everything downstream is C strings: a NUL would silently cut the text. */
     if (memchr(n->value, '\0', n->value_len))
         return diag_error(d, file, n->line, n->col, "invalid-type",
@@ -427,13 +427,13 @@ int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file
             return type_error(n, key, "an integer", file, d);
         int digit = s[i] - '0';
         if (v < (LONG_MIN + digit) / 10)
-            return diag_error(d, file, n->line, n->col, "invalid-type",
-                              "'%s' is out of range: %s", key, n->value);
+            return diag_error(d, file, n->line, n->col, "invalid-type", "'%s' is out of range: %s",
+                              key, n->value);
         v = v * 10 - digit;
     }
     if (!neg && v == LONG_MIN)
-        return diag_error(d, file, n->line, n->col, "invalid-type", "'%s' is out of range: %s",
-                          key, n->value);
+        return diag_error(d, file, n->line, n->col, "invalid-type", "'%s' is out of range: %s", key,
+                          n->value);
     *out = neg ? v : -v;
     return 0;
 }

@@ -44,8 +44,9 @@ static void remove_dir(void)
 Test(controls, lookups)
 {
     setup_dir();
-    put("applicability.yml", "X.2:\n  applicable: false\n  status: not-implemented\n"
-                             "  justification: Not here.\nfb:Y.1: {applicable: true, status: planned}\n");
+    put("applicability.yml",
+        "X.2:\n  applicable: false\n  status: not-implemented\n"
+        "  justification: Not here.\nfb:Y.1: {applicable: true, status: planned}\n");
     diags *d = diag_new(NULL);
     catalog *c;
     cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
@@ -59,8 +60,8 @@ Test(controls, lookups)
         const char *id, *title;
     } cases[] = {
         {"X.1", NULL}, /* in both frameworks: ambiguous */
-        {"fa:X.1", "One"},   {"fb:X.1", "Other one"}, {"X.2", "Two"},
-        {"Y.1", "Why"},      {"fa:Y.1", NULL},        {"Z.9", NULL},
+        {"fa:X.1", "One"}, {"fb:X.1", "Other one"}, {"X.2", "Two"},
+        {"Y.1", "Why"},    {"fa:Y.1", NULL},        {"Z.9", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const control *ctl = catalog_find(c, cases[i].id);
@@ -111,7 +112,8 @@ Test(controls, catalog_errors)
     static const struct {
         const char *yml, *want;
     } cases[] = {
-        {"name: x\ncontrols: []\n", "controls/c.yml:1:1: error: missing key 'framework' [catalog]\n"},
+        {"name: x\ncontrols: []\n",
+         "controls/c.yml:1:1: error: missing key 'framework' [catalog]\n"},
         {"framework: fc\ncontrols: nope\n",
          "controls/c.yml:2:11: error: 'controls' must be a list of controls [catalog]\n"},
         {"framework: fc\ncontrols:\n  - {id: Q.1}\n  - {id: Q.1}\n",

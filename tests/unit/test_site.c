@@ -157,8 +157,8 @@ Test(site, rewrites_links)
         {"alpha/one.md", "../img/pic.png", "/sub/img/pic.png"},
         {"alpha/one.md", "files/", "/sub/alpha/files/"},
         {"index.md", "alpha/one.md", "/sub/alpha/one/"},
-        {"alpha/one.md", "../zeta/old.md", NULL},  /* unpublished */
-        {"alpha/one.md", "missing.md", NULL},      /* no such page: the checks report it */
+        {"alpha/one.md", "../zeta/old.md", NULL}, /* unpublished */
+        {"alpha/one.md", "missing.md", NULL},     /* no such page: the checks report it */
         {"alpha/one.md", "../../outside.png", NULL},
         {"alpha/one.md", "https://example.com/a.md", NULL},
         {"alpha/one.md", "mailto:a@b.example", NULL},
@@ -224,7 +224,8 @@ Test(site, configuration_errors_are_fatal)
         {"title: T\nreview: 12 months\n",
          "site.yml:2:9: error: 'review' must be a mapping with 'cycle' and 'warn_within' "
          "[config]\n"},
-        {"title: T\nframeworks: iso\n", "site.yml:2:13: error: 'frameworks' must be a list [config]\n"},
+        {"title: T\nframeworks: iso\n",
+         "site.yml:2:13: error: 'frameworks' must be a list [config]\n"},
         {"title: T\ncontent: missing\n",
          "site.yml:0:0: error: content directory 'missing' does not exist [config]\n"},
         {"- a list\n", "site.yml:1:1: error: site.yml must be a mapping of settings [config]\n"},

@@ -1,0 +1,311 @@
+/* test_buf: the buffer invariants stated in buf.h (never NULL, always
+ * NUL-terminated, detach hands over the bytes and leaves the buffer empty),
+ * HTML and JSON escaping, and the checked string helpers. */
+#include "unit.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Asserts the invariants buf.h promises for any buffer. */
+static void expect_valid(const buf *b)
+{
+    cr_assert_not_null(b->data);
+    cr_assert_eq(b->data[b->len], '\0', "not NUL-terminated at len %zu", b->len);
+    if (b->cap)
+        cr_assert_lt(b->len, b->cap);
+}
+
+/* ---- lifecycle and appending ---- */
+
+Test(buf, init_is_empty_and_terminated)
+{
+    buf b;
+    buf_init(&b);
+    expect_valid(&b);
+    cr_assert_eq(b.len, 0);
+    cr_assert_str_eq(b.data, "");
+    buf_release(&b);
+}
+
+Test(buf, add_adds_addc)
+{
+    buf b;
+    buf_init(&b);
+    buf_add(&b, "abcdef", 3);
+    expect_valid(&b);
+    buf_adds(&b, "de");
+    expect_valid(&b);
+    buf_addc(&b, 'f');
+    expect_valid(&b);
+    cr_assert_str_eq(b.data, "abcdef");
+    cr_assert_eq(b.len, 6);
+    buf_add(&b, "ignored", 0);
+    cr_assert_str_eq(b.data, "abcdef");
+    cr_assert_eq(b.len, 6);
+    buf_release(&b);
+}
+
+Test(buf, add_keeps_embedded_nul)
+{
+    buf b;
+    buf_init(&b);
+    buf_add(&b, "a\0b", 3);
+    expect_valid(&b);
+    cr_assert_eq(b.len, 3);
+    cr_assert_eq(memcmp(b.data, "a\0b", 4), 0);
+    buf_release(&b);
+}
+
+Test(buf, grows_across_many_appends)
+{
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < 10000; i++) {
+        buf_addc(&b, (char)('a' + i % 26));
+        expect_valid(&b);
+    }
+    cr_assert_eq(b.len, 10000);
+    for (size_t i = 0; i < b.len; i++)
+        cr_assert_eq(b.data[i], (char)('a' + i % 26), "byte %zu", i);
+    buf_release(&b);
+}
+
+Test(buf, add_exactly_fills_capacity)
+{
+    /* The first allocation is 64 bytes: 63 bytes and the terminator fit,
+     * the 64th byte must grow the buffer rather than overwrite the NUL. */
+    char s[200];
+    memset(s, 'x', sizeof s);
+    for (size_t n = 60; n < 140; n++) {
+        buf b;
+        buf_init(&b);
+        buf_add(&b, s, n);
+        expect_valid(&b);
+        cr_assert_eq(b.len, n);
+        buf_release(&b);
+    }
+}
+
+Test(buf, printf_appends_formatted)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, ">");
+    buf_printf(&b, "%s=%d;", "n", 42);
+    expect_valid(&b);
+    buf_printf(&b, "%s", "");
+    expect_valid(&b);
+    cr_assert_str_eq(b.data, ">n=42;");
+    cr_assert_eq(b.len, 6);
+    buf_release(&b);
+}
+
+Test(buf, printf_longer_than_first_allocation)
+{
+    char big[1001];
+    memset(big, 'q', 1000);
+    big[1000] = '\0';
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "[%s]", big);
+    expect_valid(&b);
+    cr_assert_eq(b.len, 1002);
+    cr_assert_eq(b.data[0], '[');
+    cr_assert_eq(b.data[1000], 'q');
+    cr_assert_eq(b.data[1001], ']');
+    buf_release(&b);
+}
+
+Test(buf, detach_hands_over_and_leaves_empty)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "hello");
+    char *s = buf_detach(&b);
+    cr_assert_str_eq(s, "hello");
+    expect_valid(&b);
+    cr_assert_eq(b.len, 0);
+    cr_assert_str_eq(b.data, "");
+    cr_assert_neq(b.data, s);
+    /* Reusable afterwards, and the detached bytes stay intact. */
+    buf_adds(&b, "again");
+    cr_assert_str_eq(b.data, "again");
+    cr_assert_str_eq(s, "hello");
+    free(s);
+    buf_release(&b);
+}
+
+Test(buf, detach_of_empty_is_freeable_string)
+{
+    buf b;
+    buf_init(&b);
+    char *s = buf_detach(&b);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "");
+    free(s);
+    expect_valid(&b);
+}
+
+Test(buf, release_leaves_valid_and_accepts_null)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "x");
+    buf_release(&b);
+    expect_valid(&b);
+    cr_assert_eq(b.len, 0);
+    cr_assert_str_eq(b.data, "");
+    buf_release(&b);
+    buf_release(NULL);
+}
+
+Test(buf, reset_keeps_allocation)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "some text");
+    size_t cap = b.cap;
+    char *data = b.data;
+    buf_reset(&b);
+    expect_valid(&b);
+    cr_assert_eq(b.len, 0);
+    cr_assert_str_eq(b.data, "");
+    cr_assert_eq(b.cap, cap);
+    cr_assert_eq(b.data, data);
+    buf_release(&b);
+}
+
+Test(buf, truncate)
+{
+    static const struct {
+        size_t to;
+        const char *want;
+    } cases[] = {{3, "abc"}, {0, ""}, {6, "abcdef"}, {100, "abcdef"}};
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "abcdef");
+        buf_truncate(&b, cases[i].to);
+        expect_valid(&b);
+        cr_expect_str_eq(b.data, cases[i].want, "truncate to %zu", cases[i].to);
+        cr_expect_eq(b.len, strlen(cases[i].want), "truncate to %zu", cases[i].to);
+        buf_release(&b);
+    }
+    buf e;
+    buf_init(&e);
+    buf_truncate(&e, 0);
+    expect_valid(&e);
+}
+
+/* ---- escaping ---- */
+
+static const struct {
+    const char *in;
+    size_t len; /* 0: strlen(in) */
+    const char *want;
+} html_cases[] = {
+    {"plain text", 0, "plain text"},
+    {"", 0, ""},
+    {"a & b", 0, "a &amp; b"},
+    {"<script>", 0, "&lt;script&gt;"},
+    {"\"q\" 'a'", 0, "&quot;q&quot; &#39;a&#39;"},
+    {"&amp;", 0, "&amp;amp;"},
+    {"<<>>", 0, "&lt;&lt;&gt;&gt;"},
+    {"caf\xC3\xA9 \xE2\x82\xAC", 0, "caf\xC3\xA9 \xE2\x82\xAC"},
+    {"<ab>", 2, "&lt;a"},
+};
+
+Test(buf, add_html_escapes)
+{
+    for (size_t i = 0; i < COUNT(html_cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "[");
+        const char *in = html_cases[i].in;
+        buf_add_html(&b, in, html_cases[i].len ? html_cases[i].len : strlen(in));
+        buf_adds(&b, "]");
+        expect_valid(&b);
+        char want[128];
+        snprintf(want, sizeof want, "[%s]", html_cases[i].want);
+        cr_expect_str_eq(b.data, want, "escaping '%s'", in);
+        buf_release(&b);
+    }
+}
+
+static const struct {
+    const char *name;
+    const char *in;
+    size_t len; /* 0: strlen(in) */
+    const char *want;
+} json_cases[] = {
+    {"empty", "", 0, "\"\""},
+    {"plain", "hello", 0, "\"hello\""},
+    {"quote and backslash", "a\"b\\c", 0, "\"a\\\"b\\\\c\""},
+    {"slash is left alone", "a/b", 0, "\"a/b\""},
+    {"newline tab cr", "a\nb\tc\rd", 0, "\"a\\nb\\tc\\rd\""},
+    {"control chars", "\x01\x08\x0c\x1f", 0, "\"\\u0001\\u0008\\u000c\\u001f\""},
+    {"delete", "\x7f", 0, "\"\\u007f\""},
+    {"embedded NUL", "a\0b", 3, "\"a\\u0000b\""},
+    {"two-byte kept", "caf\xC3\xA9", 0, "\"caf\xC3\xA9\""},
+    {"three-byte kept", "\xE2\x82\xAC", 0, "\"\xE2\x82\xAC\""},
+    {"four-byte kept", "\xF0\x9F\x98\x80", 0, "\"\xF0\x9F\x98\x80\""},
+    {"max code point kept", "\xF4\x8F\xBF\xBF", 0, "\"\xF4\x8F\xBF\xBF\""},
+    {"stray 0xff", "a\xFFz", 0, "\"a\\ufffdz\""},
+    {"lone continuation", "\x80", 0, "\"\\ufffd\""},
+    {"truncated at end", "a\xC3", 0, "\"a\\ufffd\""},
+    {"truncated before ascii", "\xE2\x82z", 0, "\"\\ufffd\\ufffdz\""},
+    {"overlong two-byte", "\xC0\xAF", 0, "\"\\ufffd\\ufffd\""},
+    {"overlong three-byte", "\xE0\x80\xAF", 0, "\"\\ufffd\\ufffd\\ufffd\""},
+    {"surrogate", "\xED\xA0\x80", 0, "\"\\ufffd\\ufffd\\ufffd\""},
+    {"above U+10FFFF", "\xF4\x90\x80\x80", 0, "\"\\ufffd\\ufffd\\ufffd\\ufffd\""},
+    {"length bounds the input", "ab\"cd", 3, "\"ab\\\"\""},
+};
+
+Test(buf, add_json_escapes)
+{
+    for (size_t i = 0; i < COUNT(json_cases); i++) {
+        buf b;
+        buf_init(&b);
+        const char *in = json_cases[i].in;
+        buf_add_json(&b, in, json_cases[i].len ? json_cases[i].len : strlen(in));
+        expect_valid(&b);
+        cr_expect_str_eq(b.data, json_cases[i].want, "case '%s'", json_cases[i].name);
+        buf_release(&b);
+    }
+}
+
+Test(buf, add_json_appends)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "{\"k\":");
+    buf_add_json(&b, "v", 1);
+    buf_addc(&b, '}');
+    cr_assert_str_eq(b.data, "{\"k\":\"v\"}");
+    buf_release(&b);
+}
+
+/* ---- allocation helpers ---- */
+
+Test(buf, xstrndup_and_xstrdup)
+{
+    char *a = xstrndup("abcdef", 3);
+    cr_assert_str_eq(a, "abc");
+    char *e = xstrndup("", 0);
+    cr_assert_str_eq(e, "");
+    char *d = xstrdup("copy");
+    cr_assert_str_eq(d, "copy");
+    free(a);
+    free(e);
+    free(d);
+}
+
+Test(buf, xcalloc_zeroes)
+{
+    unsigned char *p = xcalloc(64, 1);
+    for (int i = 0; i < 64; i++)
+        cr_assert_eq(p[i], 0);
+    p = xrealloc(p, 4096);
+    p[4095] = 1;
+    free(p);
+    free(xmalloc(0));
+}

@@ -1,0 +1,304 @@
+/* test_diag: counting, the deterministic sort order, and the exact text
+ * rendering (location, level, message, id, source excerpt and caret). */
+#include "unit.h"
+
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A sandbox directory holding src/p.md, removed at the end of each test. */
+static char sandbox[64];
+static char src_file[128];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot create %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void sandbox_setup(void)
+{
+    strcpy(sandbox, "/tmp/charter-diag-XXXXXX");
+    cr_assert_not_null(mkdtemp(sandbox));
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/src", sandbox);
+    cr_assert_eq(mkdir(dir, 0777), 0);
+    snprintf(src_file, sizeof src_file, "%s/src/p.md", sandbox);
+    write_file(src_file, "first line\n"
+                         "second line here\n"
+                         "\tkey:\tvalue\n"
+                         "crlf line\r\n"
+                         "last line without newline");
+}
+
+static void sandbox_teardown(void)
+{
+    unlink(src_file);
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/src", sandbox);
+    rmdir(dir);
+    rmdir(sandbox);
+}
+
+/* Returns what diag_print_text writes; caller frees. */
+static char *print_text(diags *d, int color)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    cr_assert_not_null(f);
+    diag_print_text(d, f, color);
+    fclose(f);
+    return text;
+}
+
+static void expect_text(diags *d, const char *want)
+{
+    char *got = print_text(d, 0);
+    cr_assert_str_eq(got, want);
+    free(got);
+}
+
+/* ---- recording ---- */
+
+Test(diag, error_and_report_return_minus_one)
+{
+    diags *d = diag_new(NULL);
+    cr_assert_eq(diag_error(d, "f.md", 1, 1, "x", "m"), -1);
+    cr_assert_eq(diag_report(d, DIAG_ERROR, NULL, 0, 0, "x", "m"), -1);
+    cr_assert_eq(diag_report(d, DIAG_WARNING, NULL, 0, 0, "x", "m"), -1);
+    cr_assert_eq(diag_report(d, DIAG_NOTE, NULL, 0, 0, "x", "m"), -1);
+    diag_free(d);
+}
+
+Test(diag, counts_per_level)
+{
+    diags *d = diag_new(NULL);
+    cr_assert_eq(diag_count(d, DIAG_ERROR), 0);
+    diag_error(d, "a.md", 1, 1, "e", "one");
+    diag_error(d, NULL, 0, 0, "e", "two");
+    diag_warning(d, "a.md", 2, 0, "w", "three");
+    diag_report(d, DIAG_NOTE, NULL, 0, 0, "n", "four");
+    diag_report(d, DIAG_NOTE, NULL, 0, 0, "n", "five");
+    diag_report(d, DIAG_NOTE, "b.md", 0, 0, "n", "six");
+    diag_report(d, DIAG_ERROR, "b.md", 0, 0, "e", "seven");
+    cr_assert_eq(diag_count(d, DIAG_ERROR), 3);
+    cr_assert_eq(diag_count(d, DIAG_WARNING), 1);
+    cr_assert_eq(diag_count(d, DIAG_NOTE), 3);
+    size_t n;
+    diag_entries(d, &n);
+    cr_assert_eq(n, 7);
+    diag_free(d);
+}
+
+Test(diag, entries_keep_fields_and_format_message)
+{
+    diags *d = diag_new(NULL);
+    char file[] = "pages/a.md";
+    diag_warning(d, file, 12, 7, "stale-review", "review due %d days ago (%s)", 3, "x");
+    file[0] = 'X'; /* the sink keeps its own copy */
+    size_t n;
+    const diag_entry *e = diag_entries(d, &n);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(e[0].level, DIAG_WARNING);
+    cr_assert_str_eq(e[0].file, "pages/a.md");
+    cr_assert_eq(e[0].line, 12);
+    cr_assert_eq(e[0].col, 7);
+    cr_assert_str_eq(e[0].id, "stale-review");
+    cr_assert_str_eq(e[0].message, "review due 3 days ago (x)");
+    diag_error(d, NULL, 0, 0, NULL, "no id");
+    e = diag_entries(d, &n);
+    cr_assert_null(e[1].file);
+    cr_assert_str_eq(e[1].id, "");
+    diag_free(d);
+    diag_free(NULL);
+}
+
+Test(diag, sort_order)
+{
+    diags *d = diag_new(NULL);
+    /* Reported in scrambled order. */
+    diag_error(d, "b.md", 1, 1, "x", "b first");
+    diag_error(d, "a.md", 10, 1, "x", "line ten");
+    diag_error(d, "a.md", 2, 5, "x", "col five");
+    diag_error(d, NULL, 0, 0, "x", "zulu config");
+    diag_error(d, "a.md", 2, 1, "x", "msg b");
+    diag_warning(d, "a.md", 2, 1, "x", "msg a");
+    diag_error(d, NULL, 0, 0, "x", "alpha config");
+    diag_error(d, "a.md", 0, 0, "x", "whole file");
+    diag_error(d, "a/b.md", 1, 1, "x", "subdir");
+    cr_assert_diag(d, "-:0:0: error: alpha config [x]\n"
+                      "-:0:0: error: zulu config [x]\n"
+                      "a.md:0:0: error: whole file [x]\n"
+                      "a.md:2:1: warning: msg a [x]\n"
+                      "a.md:2:1: error: msg b [x]\n"
+                      "a.md:2:5: error: col five [x]\n"
+                      "a.md:10:1: error: line ten [x]\n"
+                      "a/b.md:1:1: error: subdir [x]\n"
+                      "b.md:1:1: error: b first [x]\n");
+    diag_free(d);
+}
+
+Test(diag, sort_by_id_after_message)
+{
+    diags *d = diag_new(NULL);
+    diag_error(d, "a.md", 1, 1, "zz", "same");
+    diag_error(d, "a.md", 1, 1, "aa", "same");
+    cr_assert_diag(d, "a.md:1:1: error: same [aa]\n"
+                      "a.md:1:1: error: same [zz]\n");
+    diag_free(d);
+}
+
+#define THREADS 8
+#define PER_THREAD 500
+
+static void *report_many(void *arg)
+{
+    diags *d = arg;
+    for (int i = 0; i < PER_THREAD; i++)
+        diag_error(d, "t.md", i + 1, 1, "thread", "message %d", i);
+    return NULL;
+}
+
+Test(diag, adding_is_thread_safe)
+{
+    diags *d = diag_new(NULL);
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, report_many, d), 0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    cr_assert_eq(diag_count(d, DIAG_ERROR), THREADS * PER_THREAD);
+    size_t n;
+    const diag_entry *e = diag_entries(d, &n);
+    cr_assert_eq(n, THREADS * PER_THREAD);
+    diag_sort(d);
+    e = diag_entries(d, &n);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_str_eq(e[i].file, "t.md");
+        cr_assert_eq(e[i].line, (int)(i / THREADS) + 1);
+    }
+    diag_free(d);
+}
+
+/* ---- text rendering ---- */
+
+static const struct {
+    const char *name;
+    diag_level level;
+    const char *file;
+    int line, col;
+    const char *id;
+    const char *message;
+    const char *want;
+} text_cases[] = {
+    {"excerpt and caret", DIAG_ERROR, "src/p.md", 2, 8, "bad", "unexpected 'line'",
+     "src/p.md:2:8: error: unexpected 'line' [bad]\n"
+     "    2 | second line here\n"
+     "      |        ^\n"},
+    {"caret at column one", DIAG_WARNING, "src/p.md", 1, 1, "w", "starts here",
+     "src/p.md:1:1: warning: starts here [w]\n"
+     "    1 | first line\n"
+     "      | ^\n"},
+    {"tabs kept in the caret line", DIAG_ERROR, "src/p.md", 3, 7, "tab", "value",
+     "src/p.md:3:7: error: value [tab]\n"
+     "    3 | \tkey:\tvalue\n"
+     "      | \t    \t^\n"},
+    {"crlf stripped", DIAG_NOTE, "src/p.md", 4, 6, "n", "crlf",
+     "src/p.md:4:6: note: crlf [n]\n"
+     "    4 | crlf line\n"
+     "      |      ^\n"},
+    {"last line without newline", DIAG_ERROR, "src/p.md", 5, 6, "e", "end",
+     "src/p.md:5:6: error: end [e]\n"
+     "    5 | last line without newline\n"
+     "      |      ^\n"},
+    {"column past the end of the line", DIAG_ERROR, "src/p.md", 1, 40, "e", "far",
+     "src/p.md:1:40: error: far [e]\n"
+     "    1 | first line\n"
+     "      |           ^\n"},
+    {"line without column: excerpt, no caret", DIAG_ERROR, "src/p.md", 2, 0, "e", "whole line",
+     "src/p.md:2: error: whole line [e]\n"
+     "    2 | second line here\n"},
+    {"no line: no excerpt", DIAG_ERROR, "src/p.md", 0, 0, "e", "whole file",
+     "src/p.md: error: whole file [e]\n"},
+    {"line just after the last: no excerpt", DIAG_ERROR, "src/p.md", 6, 1, "e", "after",
+     "src/p.md:6:1: error: after [e]\n"},
+    {"line beyond EOF: no excerpt", DIAG_ERROR, "src/p.md", 9, 3, "e", "beyond",
+     "src/p.md:9:3: error: beyond [e]\n"},
+    {"missing file: no excerpt", DIAG_ERROR, "src/missing.md", 2, 3, "e", "gone",
+     "src/missing.md:2:3: error: gone [e]\n"},
+    {"no file", DIAG_ERROR, NULL, 0, 0, "config", "no site.yml in '.'",
+     "charter: error: no site.yml in '.' [config]\n"},
+    {"no file, warning", DIAG_WARNING, NULL, 0, 0, "w", "careful",
+     "charter: warning: careful [w]\n"},
+    {"no id", DIAG_ERROR, NULL, 0, 0, "", "bare", "charter: error: bare\n"},
+};
+
+Test(diag, print_text_cases, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    for (size_t i = 0; i < COUNT(text_cases); i++) {
+        diags *d = diag_new(sandbox);
+        diag_report(d, text_cases[i].level, text_cases[i].file, text_cases[i].line,
+                    text_cases[i].col, text_cases[i].id, "%s", text_cases[i].message);
+        char *got = print_text(d, 0);
+        cr_expect_str_eq(got, text_cases[i].want, "case '%s'", text_cases[i].name);
+        free(got);
+        diag_free(d);
+    }
+}
+
+Test(diag, print_text_sorts_and_joins, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    diags *d = diag_new(sandbox);
+    diag_error(d, "src/p.md", 2, 1, "b", "second");
+    diag_warning(d, NULL, 0, 0, "a", "first");
+    expect_text(d, "charter: warning: first [a]\n"
+                   "src/p.md:2:1: error: second [b]\n"
+                   "    2 | second line here\n"
+                   "      | ^\n");
+    diag_free(d);
+}
+
+Test(diag, print_text_absolute_file_ignores_root, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    diags *d = diag_new("/nonexistent-root");
+    diag_error(d, src_file, 1, 3, "abs", "absolute");
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s:1:3: error: absolute [abs]\n"
+             "    1 | first line\n"
+             "      |   ^\n",
+             src_file);
+    expect_text(d, want);
+    diag_free(d);
+}
+
+Test(diag, print_text_null_root_reads_from_cwd, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    cr_assert_eq(chdir(sandbox), 0);
+    diags *d = diag_new(NULL);
+    diag_error(d, "src/p.md", 2, 3, "cwd", "relative");
+    expect_text(d, "src/p.md:2:3: error: relative [cwd]\n"
+                   "    2 | second line here\n"
+                   "      |   ^\n");
+    diag_free(d);
+}
+
+Test(diag, print_text_color, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    diags *d = diag_new(sandbox);
+    diag_error(d, "src/p.md", 1, 2, "c", "coloured");
+    char *plain = print_text(d, 0);
+    char *color = print_text(d, 1);
+    cr_assert_null(strchr(plain, '\033'));
+    cr_assert_not_null(strstr(color, "\033[1;31merror:\033[0m coloured [c]\n"));
+    cr_assert_not_null(strstr(color, "\033[1msrc/p.md:1:2:\033[0m "));
+    cr_assert_not_null(strstr(color, "    1 | first line\n"));
+    free(plain);
+    free(color);
+    diag_free(d);
+}

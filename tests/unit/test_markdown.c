@@ -1,0 +1,517 @@
+/* test_markdown: GFM rendering through cmark-gfm, raw HTML policy, heading
+ * ids and records, link collection with source positions, the rewrite hook,
+ * and invalid UTF-8 reporting. */
+#include "unit.h"
+
+#include "markdown.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Renders text with the given options, expecting success; the caller
+ * releases doc. Diagnostics go to d. */
+static void render(md_doc *doc, const char *text, size_t len, const md_options *opt, diags *d)
+{
+    cr_assert_eq(markdown_render(doc, text, len, opt, d), 0, "render failed: %s", text);
+    cr_assert_not_null(doc->html.data);
+}
+
+/* Renders text (safe HTML, body on line 1) and returns its HTML; caller frees.
+ * Asserts there were no diagnostics. */
+static char *html_of(const char *text, int unsafe_html)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1, .unsafe_html = unsafe_html};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "");
+    char *html = buf_detach(&doc.html);
+    markdown_release(&doc);
+    diag_free(d);
+    return html;
+}
+
+static void expect_contains(const char *html, const char *want, const char *what)
+{
+    cr_expect_not_null(strstr(html, want), "%s: '%s' not in:\n%s", what, want, html);
+}
+
+static void expect_lacks(const char *html, const char *unwanted, const char *what)
+{
+    cr_expect_null(strstr(html, unwanted), "%s: '%s' in:\n%s", what, unwanted, html);
+}
+
+/* ---- GFM features ---- */
+
+static const struct {
+    const char *name, *input, *want[3];
+} gfm_cases[] = {
+    {"paragraph", "hello *world*\n", {"<p>hello <em>world</em></p>\n"}},
+    {"table",
+     "| a | b |\n|---|--:|\n| 1 | 2 |\n",
+     {"<table>", "<th>a</th>", "<td align=\"right\">2</td>"}},
+    {"strikethrough", "~~gone~~ kept\n", {"<p><del>gone</del> kept</p>"}},
+    {"autolink url",
+     "see https://x.org/a now\n",
+     {"<a href=\"https://x.org/a\">https://x.org/a</a> now"}},
+    {"autolink www",
+     "www.example.com\n",
+     {"<a href=\"http://www.example.com\">www.example.com</a>"}},
+    {"autolink email", "mail a@b.org\n", {"<a href=\"mailto:a@b.org\">a@b.org</a>"}},
+    {"task list",
+     "- [ ] todo\n- [x] done\n",
+     {"<li><input type=\"checkbox\" disabled=\"\" /> todo</li>",
+      "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>"}},
+    {"footnote",
+     "Text[^1].\n\n[^1]: The note.\n",
+     {"<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\"",
+      "<section class=\"footnotes\"", "<li id=\"fn-1\">\n<p>The note."}},
+    {"footnote in a heading",
+     "# Title[^1]\n\n[^1]: The note.\n",
+     {"<h1 id=\"title\">Title<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\"",
+      "<li id=\"fn-1\">\n<p>The note."}},
+    {"fenced code language",
+     "```yaml\na: 1\n```\n",
+     {"<pre lang=\"yaml\"><code>a: 1\n</code></pre>"}},
+};
+
+Test(markdown, gfm_features)
+{
+    for (size_t i = 0; i < COUNT(gfm_cases); i++) {
+        char *html = html_of(gfm_cases[i].input, 0);
+        for (size_t k = 0; k < COUNT(gfm_cases[i].want) && gfm_cases[i].want[k]; k++)
+            expect_contains(html, gfm_cases[i].want[k], gfm_cases[i].name);
+        free(html);
+    }
+}
+
+/* ---- raw HTML ---- */
+
+Test(markdown, raw_html_omitted_by_default)
+{
+    char *html = html_of("<div class=\"x\">raw</div>\n\nx <b>y</b>\n", 0);
+    expect_lacks(html, "<div", "block html");
+    expect_lacks(html, "<b>", "inline html");
+    expect_contains(html, "<!-- raw HTML omitted -->", "placeholder");
+    expect_contains(html, "<p>x <!-- raw HTML omitted -->y<!-- raw HTML omitted --></p>",
+                    "inline placeholder");
+    free(html);
+}
+
+Test(markdown, dangerous_urls_dropped_by_default)
+{
+    char *html = html_of("[x](javascript:alert(1))\n", 0);
+    expect_contains(html, "<a href=\"\">x</a>", "javascript link");
+    free(html);
+}
+
+Test(markdown, unsafe_html_kept)
+{
+    char *html = html_of("<div class=\"x\">raw</div>\n\nx <b>y</b>\n", 1);
+    expect_contains(html, "<div class=\"x\">raw</div>", "block html");
+    expect_contains(html, "<p>x <b>y</b></p>", "inline html");
+    expect_lacks(html, "raw HTML omitted", "placeholder");
+    free(html);
+}
+
+static const struct {
+    const char *input, *want, *unwanted;
+} tagfilter_cases[] = {
+    {"<script>alert(1)</script>\n", "&lt;script>alert(1)&lt;/script>", "<script"},
+    {"<iframe src=\"x\"></iframe>\n", "&lt;iframe", "<iframe"},
+    {"<style>p{}</style>\n", "&lt;style>", "<style"},
+    {"a <textarea>t</textarea>\n", "&lt;textarea>", "<textarea"},
+    {"a <title>t</title>\n", "&lt;title>", "<title"},
+    {"a <xmp>x</xmp>\n", "&lt;xmp>", "<xmp"},
+    {"a <plaintext>\n", "&lt;plaintext>", "<plaintext"},
+    {"a <noembed> <noframes>\n", "&lt;noembed> &lt;noframes>", "<noembed"},
+};
+
+Test(markdown, unsafe_html_still_tagfiltered)
+{
+    for (size_t i = 0; i < COUNT(tagfilter_cases); i++) {
+        char *html = html_of(tagfilter_cases[i].input, 1);
+        expect_contains(html, tagfilter_cases[i].want, tagfilter_cases[i].input);
+        expect_lacks(html, tagfilter_cases[i].unwanted, tagfilter_cases[i].input);
+        free(html);
+    }
+}
+
+/* ---- heading ids ---- */
+
+static const struct {
+    const char *text, *slug;
+} slug_cases[] = {
+    {"Scope", "scope"},
+    {"Hello, World!", "hello-world"},
+    {"A & B", "a--b"},
+    {"snake_case-and-dash", "snake_case-and-dash"},
+    {"1. Purpose", "1-purpose"},
+    {"Version 2.0 (draft)", "version-20-draft"},
+    {"ISO/IEC 27001:2022", "isoiec-270012022"},
+    {"What's \"new\"?", "whats-new"},
+    {"\xC3\x9Cn\xC3\xAF"
+     "code Stra\xC3\x9F"
+     "e",
+     "\xC3\x9Cn\xC3\xAF"
+     "code-stra\xC3\x9F"
+     "e"},
+    {"\xE6\x97\xA5\xE6\x9C\xAC", "\xE6\x97\xA5\xE6\x9C\xAC"},
+    {"!!!", "section"},
+    {"", "section"},
+};
+
+Test(markdown, slug_rules)
+{
+    for (size_t i = 0; i < COUNT(slug_cases); i++) {
+        buf b;
+        buf_init(&b);
+        markdown_slug(&b, slug_cases[i].text);
+        cr_expect_str_eq(b.data, slug_cases[i].slug, "slug of '%s'", slug_cases[i].text);
+        buf_release(&b);
+    }
+}
+
+Test(markdown, slug_appends)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "x:");
+    markdown_slug(&b, "A b");
+    cr_assert_str_eq(b.data, "x:a-b");
+    buf_reset(&b);
+    buf_adds(&b, "x:");
+    markdown_slug(&b, "?");
+    cr_assert_str_eq(b.data, "x:section");
+    buf_release(&b);
+}
+
+static const struct {
+    const char *name, *input;
+    const char *ids[4];
+} id_cases[] = {
+    {"duplicates", "# Scope\n## Scope\n### Scope\n", {"scope", "scope-1", "scope-2"}},
+    {"suffix already taken", "# Scope\n# Scope 1\n# Scope\n", {"scope", "scope-1", "scope-2"}},
+    {"punctuation", "# Hello, World!\n# Hello World\n", {"hello-world", "hello-world-1"}},
+    {"inline markup is text", "# `code` and *em*\n", {"code-and-em"}},
+    {"non-ascii kept",
+     "# Stra\xC3\x9F"
+     "e\n",
+     {"stra\xC3\x9F"
+      "e"}},
+    {"empty", "#\n# !!!\n", {"section", "section-1"}},
+};
+
+Test(markdown, heading_ids)
+{
+    for (size_t i = 0; i < COUNT(id_cases); i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1};
+        md_doc doc;
+        render(&doc, id_cases[i].input, strlen(id_cases[i].input), &opt, d);
+        size_t n = 0;
+        while (n < COUNT(id_cases[i].ids) && id_cases[i].ids[n])
+            n++;
+        cr_expect_eq(doc.n_headings, n, "%s: %zu headings", id_cases[i].name, doc.n_headings);
+        for (size_t k = 0; k < n && k < doc.n_headings; k++) {
+            cr_expect_str_eq(doc.headings[k].id, id_cases[i].ids[k], "%s: heading %zu",
+                             id_cases[i].name, k);
+            char attr[128];
+            snprintf(attr, sizeof attr, "<h%d id=\"%s\">", doc.headings[k].level,
+                     id_cases[i].ids[k]);
+            expect_contains(doc.html.data, attr, id_cases[i].name);
+        }
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
+Test(markdown, headings_recorded_with_file_lines)
+{
+    const char *text = "# Title\n"             /* line 10 */
+                       "\n"                    /* 11 */
+                       "Intro text.\n"         /* 12 */
+                       "\n"                    /* 13 */
+                       "## Sub *emphasis*\n"   /* 14 */
+                       "\n"                    /* 15 */
+                       "Setext two\n"          /* 16 */
+                       "----------\n"          /* 17 */
+                       "\n"                    /* 18 */
+                       "> ### Quoted `code`\n" /* 19 */
+                       "\n"                    /* 20 */
+                       "    # not a heading\n" /* 21 */
+                       "\n"                    /* 22 */
+                       "###### Six\n";         /* 23 */
+    static const struct {
+        int level;
+        const char *text, *id;
+        int line;
+    } want[] = {
+        {1, "Title", "title", 10},
+        {2, "Sub emphasis", "sub-emphasis", 14},
+        {2, "Setext two", "setext-two", 16},
+        {3, "Quoted code", "quoted-code", 19},
+        {6, "Six", "six", 23},
+    };
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 10};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "");
+    cr_assert_eq(doc.n_headings, COUNT(want));
+    for (size_t i = 0; i < COUNT(want); i++) {
+        cr_expect_eq(doc.headings[i].level, want[i].level, "heading %zu level", i);
+        cr_expect_str_eq(doc.headings[i].text, want[i].text, "heading %zu text", i);
+        cr_expect_str_eq(doc.headings[i].id, want[i].id, "heading %zu id", i);
+        cr_expect_eq(doc.headings[i].line, want[i].line, "heading %zu line %d", i,
+                     doc.headings[i].line);
+    }
+    expect_contains(doc.html.data, "<h1 id=\"title\">Title</h1>\n", "h1");
+    expect_contains(doc.html.data, "<h2 id=\"sub-emphasis\">Sub <em>emphasis</em></h2>\n",
+                    "inline markup kept in heading");
+    expect_contains(doc.html.data, "<blockquote>\n<h3 id=\"quoted-code\">", "heading in quote");
+    expect_contains(doc.html.data, "<pre><code># not a heading", "indented code");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+Test(markdown, heading_with_inline_html_when_unsafe)
+{
+    static const char *const inputs[] = {"# Policy <b>draft</b>\n", "Policy <b>draft</b>\n===\n"};
+    for (size_t i = 0; i < COUNT(inputs); i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1, .unsafe_html = 1};
+        md_doc doc;
+        render(&doc, inputs[i], strlen(inputs[i]), &opt, d);
+        cr_assert_eq(doc.n_headings, 1);
+        cr_expect_str_eq(doc.headings[0].id, "policy-draft");
+        cr_expect_str_eq(doc.headings[0].text, "Policy draft");
+        expect_contains(doc.html.data, "<h1 id=\"policy-draft\">Policy <b>draft</b></h1>",
+                        inputs[i]);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
+/* ---- links ---- */
+
+Test(markdown, links_collected_with_positions)
+{
+    const char *text = "Intro paragraph\n"                         /* line 5 */
+                       "second line [a](b.md) and ![i](img.png)\n" /* 6 */
+                       "\n"                                        /* 7 */
+                       "- item [c](https://x/ \"t\")\n"            /* 8 */
+                       "\n"                                        /* 9 */
+                       "# Head [h](../h.md#frag)\n"                /* 10 */
+                       "\n"                                        /* 11 */
+                       "[ref][] and <https://auto.example/>\n"     /* 12 */
+                       "\n"                                        /* 13 */
+                       "[ref]: policies/ref.md\n";                 /* 14 */
+    static const struct {
+        const char *url;
+        int line, col, is_image;
+    } want[] = {
+        {"b.md", 6, 13, 0},
+        {"img.png", 6, 27, 1},
+        {"https://x/", 8, 8, 0},
+        {"../h.md#frag", 10, 8, 0},
+        {"policies/ref.md", 12, 1, 0},
+        {"https://auto.example/", 12, 13, 0},
+    };
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 5};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "");
+    cr_assert_eq(doc.n_links, COUNT(want), "%zu links", doc.n_links);
+    for (size_t i = 0; i < COUNT(want); i++) {
+        cr_expect_str_eq(doc.links[i].url, want[i].url, "link %zu", i);
+        cr_expect_eq(doc.links[i].line, want[i].line, "link %zu (%s) line %d", i, want[i].url,
+                     doc.links[i].line);
+        cr_expect_eq(doc.links[i].col, want[i].col, "link %zu (%s) col %d", i, want[i].url,
+                     doc.links[i].col);
+        cr_expect_eq(doc.links[i].is_image, want[i].is_image, "link %zu image", i);
+    }
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+static const struct {
+    const char *input, *url;
+    int line, col;
+} autolink_cases[] = {
+    {"https://x.org/a\n", "https://x.org/a", 3, 1},
+    {"see https://x.org/a\n", "https://x.org/a", 3, 5},
+    {"first\nsee https://x.org/a\n", "https://x.org/a", 4, 5},
+    {"www.x.org\n", "http://www.x.org", 3, 1},
+    {"a www.x.org\n", "http://www.x.org", 3, 3},
+    {"mail a@b.org\n", "mailto:a@b.org", 3, 6},
+};
+
+/* Bare URLs become links through the autolink extension; the link checks
+ * need their positions as much as those of written links. */
+Test(markdown, autolink_positions)
+{
+    for (size_t i = 0; i < COUNT(autolink_cases); i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 3};
+        md_doc doc;
+        render(&doc, autolink_cases[i].input, strlen(autolink_cases[i].input), &opt, d);
+        cr_expect_eq(doc.n_links, 1, "'%s'", autolink_cases[i].input);
+        if (doc.n_links == 1) {
+            cr_expect_str_eq(doc.links[0].url, autolink_cases[i].url);
+            cr_expect(doc.links[0].line == autolink_cases[i].line &&
+                          doc.links[0].col == autolink_cases[i].col,
+                      "'%s' at %d:%d, want %d:%d", autolink_cases[i].input, doc.links[0].line,
+                      doc.links[0].col, autolink_cases[i].line, autolink_cases[i].col);
+        }
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
+struct rewrite_ctx {
+    int calls;
+    int keep_all; /* append junk but return 0 */
+};
+
+/* Rewrites "x.md" to "/x/" like the site does; leaves other URLs. */
+static int rewrite_md(void *ctx, const char *url, buf *out)
+{
+    struct rewrite_ctx *c = ctx;
+    c->calls++;
+    size_t n = strlen(url);
+    if (c->keep_all) {
+        buf_adds(out, "/junk/");
+        return 0;
+    }
+    if (n > 3 && strcmp(url + n - 3, ".md") == 0) {
+        buf_addc(out, '/');
+        buf_add(out, url, n - 3);
+        buf_addc(out, '/');
+        return 1;
+    }
+    return 0;
+}
+
+static const char rewrite_text[] = "[a](pol/a.md) [ext](https://x.org/) ![img](pic.md)\n"
+                                   "\n"
+                                   "# See [b](b.md)\n";
+
+Test(markdown, rewrite_hook_applied)
+{
+    diags *d = diag_new(NULL);
+    struct rewrite_ctx ctx = {0, 0};
+    md_options opt = {.file = "p.md", .first_line = 1, .rewrite = rewrite_md, .rewrite_ctx = &ctx};
+    md_doc doc;
+    render(&doc, rewrite_text, strlen(rewrite_text), &opt, d);
+    cr_assert_eq(ctx.calls, 4);
+    expect_contains(doc.html.data, "<a href=\"/pol/a/\">a</a>", "rewritten link");
+    expect_contains(doc.html.data, "<a href=\"https://x.org/\">ext</a>", "kept link");
+    expect_contains(doc.html.data, "<img src=\"/pic/\" alt=\"img\" />", "rewritten image");
+    expect_contains(doc.html.data, "<a href=\"/b/\">b</a>", "rewritten link in heading");
+    expect_lacks(doc.html.data, ".md", "no .md left");
+    /* The collected links keep the destinations as written. */
+    cr_assert_eq(doc.n_links, 4);
+    cr_expect_str_eq(doc.links[0].url, "pol/a.md");
+    cr_expect_str_eq(doc.links[2].url, "pic.md");
+    cr_expect_str_eq(doc.links[3].url, "b.md");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+Test(markdown, rewrite_hook_declined)
+{
+    diags *d = diag_new(NULL);
+    struct rewrite_ctx ctx = {0, 1};
+    md_options opt = {.file = "p.md", .first_line = 1, .rewrite = rewrite_md, .rewrite_ctx = &ctx};
+    md_doc doc;
+    render(&doc, rewrite_text, strlen(rewrite_text), &opt, d);
+    cr_assert_eq(ctx.calls, 4);
+    expect_contains(doc.html.data, "<a href=\"pol/a.md\">a</a>", "kept link");
+    expect_contains(doc.html.data, "<img src=\"pic.md\" alt=\"img\" />", "kept image");
+    expect_contains(doc.html.data, "<a href=\"b.md\">b</a>", "kept link in heading");
+    expect_lacks(doc.html.data, "junk", "declined rewrite output");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+/* ---- invalid UTF-8 ---- */
+
+#define FFFD "\xEF\xBF\xBD"
+
+static const struct {
+    const char *name, *input;
+    const char *diag; /* at first_line 7 */
+    const char *html;
+} utf8_cases[] = {
+    {"valid multi-byte", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n", "",
+     "<p>caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80</p>\n"},
+    {"stray byte, reported once",
+     "ok\nab\xFF"
+     "cd\xFE\n",
+     "p.md:8:3: error: invalid UTF-8 byte 0xff [invalid-utf8]\n",
+     "<p>ok\nab" FFFD "cd" FFFD "</p>\n"},
+    {"lone continuation", "x\x80y\n", "p.md:7:2: error: invalid UTF-8 byte 0x80 [invalid-utf8]\n",
+     "<p>x" FFFD "y</p>\n"},
+    {"truncated sequence", "ab\xE2\x82\n",
+     "p.md:7:3: error: invalid UTF-8 byte 0xe2 [invalid-utf8]\n", "<p>ab" FFFD FFFD "</p>\n"},
+    {"overlong", "\xC0\xAF\n", "p.md:7:1: error: invalid UTF-8 byte 0xc0 [invalid-utf8]\n",
+     "<p>" FFFD FFFD "</p>\n"},
+    {"surrogate", "a\xED\xA0\x80\n", "p.md:7:2: error: invalid UTF-8 byte 0xed [invalid-utf8]\n",
+     "<p>a" FFFD FFFD FFFD "</p>\n"},
+    {"above U+10FFFF", "\xF4\x90\x80\x80\n",
+     "p.md:7:1: error: invalid UTF-8 byte 0xf4 [invalid-utf8]\n",
+     "<p>" FFFD FFFD FFFD FFFD "</p>\n"},
+    {"crlf lines counted",
+     "one\r\ntwo\r\nthr\xFF"
+     "e\r\n",
+     "p.md:9:4: error: invalid UTF-8 byte 0xff [invalid-utf8]\n", "thr" FFFD "e</p>"},
+    {"in a link destination", "[x](\xFF.md)\n",
+     "p.md:7:5: error: invalid UTF-8 byte 0xff [invalid-utf8]\n", "<a href=\"%EF%BF%BD.md\">x</a>"},
+};
+
+Test(markdown, invalid_utf8)
+{
+    for (size_t i = 0; i < COUNT(utf8_cases); i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 7};
+        md_doc doc;
+        render(&doc, utf8_cases[i].input, strlen(utf8_cases[i].input), &opt, d);
+        char *got = unit_diag_text(d);
+        cr_expect_str_eq(got, utf8_cases[i].diag, "%s", utf8_cases[i].name);
+        free(got);
+        expect_contains(doc.html.data, utf8_cases[i].html, utf8_cases[i].name);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
+Test(markdown, nul_byte)
+{
+    static const char text[] = "line\na\0b\0c\n";
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 2};
+    md_doc doc;
+    render(&doc, text, sizeof text - 1, &opt, d);
+    cr_assert_diag(d, "p.md:3:2: error: NUL byte in text [invalid-utf8]\n");
+    expect_contains(doc.html.data, "<p>line\na" FFFD "b" FFFD "c</p>", "NUL replaced");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+Test(markdown, release_accepts_null_and_resets)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, "# A\n[x](y)\n", 10, &opt, d);
+    markdown_release(&doc);
+    cr_assert_eq(doc.n_headings, 0);
+    cr_assert_eq(doc.n_links, 0);
+    cr_assert_null(doc.headings);
+    cr_assert_null(doc.links);
+    cr_assert_str_eq(doc.html.data, "");
+    markdown_release(&doc);
+    markdown_release(NULL);
+    diag_free(d);
+}

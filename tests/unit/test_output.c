@@ -1,0 +1,667 @@
+/* test_output: staged, atomic publication of the site in a sandbox per
+ * test: which targets output_begin refuses (and the exact messages), writes
+ * that would escape the output, commit replacing the previous site, release
+ * without commit keeping it, and no staging leftovers either way. */
+#include "unit.h"
+
+#include "fs.h"
+#include "output.h"
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The sandbox, resolved (no symlinks), and the site's source directories in
+ * it: the site root first, as cmd_build passes them. */
+static char sb[PATH_MAX];
+static char site[PATH_MAX + 16], content[PATH_MAX + 16], layouts[PATH_MAX + 16];
+static char missing_src[PATH_MAX + 16];
+static const char *sources[5];
+
+/* Returns "<sandbox>/<rel>" in a new string; caller frees. */
+static char *in_sb(const char *rel)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", sb, rel);
+    return buf_detach(&b);
+}
+
+static void write_rel(const char *rel, const char *text)
+{
+    char *p = in_sb(rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p, text, strlen(text), d), 0, "cannot write %s", p);
+    diag_free(d);
+    free(p);
+}
+
+static void mkdir_rel(const char *rel)
+{
+    char *p = in_sb(rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_mkdirs(p, d), 0, "cannot create %s", p);
+    diag_free(d);
+    free(p);
+}
+
+/* Returns the contents of the file at path, or NULL if it cannot be read;
+ * caller frees. */
+static char *read_path(const char *path)
+{
+    buf b;
+    buf_init(&b);
+    diags *d = diag_new(NULL);
+    int rc = fs_read(&b, path, NULL, d);
+    diag_free(d);
+    if (rc != 0) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_detach(&b);
+}
+
+static void expect_file(const char *dir, const char *rel, const char *want)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, rel);
+    char *got = read_path(p.data);
+    cr_expect_not_null(got, "'%s' missing", p.data);
+    if (got)
+        cr_expect_str_eq(got, want, "contents of '%s'", p.data);
+    free(got);
+    buf_release(&p);
+}
+
+static void expect_absent(const char *dir, const char *rel)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, rel);
+    struct stat st;
+    cr_expect_neq(lstat(p.data, &st), 0, "'%s' should not exist", p.data);
+    buf_release(&p);
+}
+
+/* Asserts no staging (.tmp-) or set-aside (.old-) directory is left in dir. */
+static void expect_no_leftovers(const char *dir)
+{
+    char **list;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, dir, 0, d), 0);
+    for (char **p = list; *p; p++) {
+        cr_expect_null(strstr(*p, ".tmp-"), "leftover '%s' in '%s'", *p, dir);
+        cr_expect_null(strstr(*p, ".old-"), "leftover '%s' in '%s'", *p, dir);
+    }
+    fs_list_free(list);
+    diag_free(d);
+}
+
+static void sandbox_setup(void)
+{
+    char tmpl[] = "/tmp/charter-output-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmpl));
+    cr_assert_not_null(realpath(tmpl, sb));
+    snprintf(site, sizeof site, "%s/site", sb);
+    snprintf(content, sizeof content, "%s/site/content", sb);
+    snprintf(layouts, sizeof layouts, "%s/site/layouts", sb);
+    snprintf(missing_src, sizeof missing_src, "%s/site/assets", sb);
+    sources[0] = site;
+    sources[1] = content;
+    sources[2] = layouts;
+    sources[3] = missing_src; /* missing sources are ignored */
+    sources[4] = NULL;
+    write_rel("site/site.yml", "title: T\n");
+    write_rel("site/content/index.md", "# Home\n");
+    write_rel("site/layouts/page.html", "{{content}}\n");
+}
+
+static void sandbox_teardown(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+}
+
+TestSuite(output, .init = sandbox_setup, .fini = sandbox_teardown);
+
+/* ---- output_begin refusals ---- */
+
+/* Every refusal of a source reads "refusing to write the site to '<target>':
+ * it <verb> the source directory '<source>'". */
+static const struct {
+    const char *name;
+    const char *target; /* relative to the sandbox */
+    const char *verb;
+    int source; /* index into sources */
+} refusals[] = {
+    {"the site root", "site", "is", 0},
+    {"the site root spelled differently", "site/content/../.", "is", 0},
+    {"a parent of the site", ".", "contains", 0},
+    {"the content dir", "site/content", "is", 1},
+    {"the content dir with a trailing slash", "site/content/", "is", 1},
+    {"inside the content dir", "site/content/_site", "is inside", 1},
+    {"deep inside the layouts dir", "site/layouts/a/b", "is inside", 2},
+};
+
+/* A missing directory followed by ".." must not hide where the path really
+ * goes: committing there would replace the sources with the built site. */
+static const struct {
+    const char *name;
+    const char *target; /* relative to the sandbox */
+    const char *verb;
+    int source; /* index into sources */
+} dotdot_refusals[] = {
+    {"the content dir through missing/..", "missing/../site/content", "is", 1},
+    {"the site root through missing/..", "missing/../site", "is", 0},
+    {"inside the content dir through missing/..", "missing/../site/content/x", "is inside", 1},
+    {"the content dir as content/missing/..", "site/content/missing/..", "is", 1},
+};
+
+static void make_links(void)
+{
+    char *link = in_sb("to-content");
+    cr_assert_eq(symlink(content, link), 0);
+    free(link);
+    link = in_sb("to-site");
+    cr_assert_eq(symlink(site, link), 0);
+    free(link);
+}
+
+static const struct {
+    const char *name, *target;
+    const char *verb;
+    int source;
+} link_refusals[] = {
+    {"a symlink to the content dir", "to-content", "is", 1},
+    {"below a symlink to the content dir", "to-content/out", "is inside", 1},
+    {"a symlink to the site root", "to-site", "is", 0},
+};
+
+static void expect_refused(const char *name, const char *target, const char *expected)
+{
+    diags *d = diag_new(NULL);
+    output o;
+    int rc = output_begin(&o, target, sources, d);
+    cr_expect_eq(rc, -1, "%s: accepted", name);
+    cr_expect_null(o.staging, "%s: staging set", name);
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, expected, "%s: diagnostics", name);
+    free(got);
+    output_release(&o, d);
+    diag_free(d);
+}
+
+static void expect_refused_source(const char *name, const char *target, const char *verb,
+                                  const char *source)
+{
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "-:0:0: error: refusing to write the site to '%s': it %s the source directory "
+               "'%s' [output]\n",
+               target, verb, source);
+    expect_refused(name, target, want.data);
+    buf_release(&want);
+}
+
+Test(output, begin_refuses_sources)
+{
+    for (size_t i = 0; i < COUNT(refusals); i++) {
+        char *target = in_sb(refusals[i].target);
+        expect_refused_source(refusals[i].name, target, refusals[i].verb,
+                              sources[refusals[i].source]);
+        free(target);
+    }
+    expect_file(content, "index.md", "# Home\n");
+    expect_file(site, "site.yml", "title: T\n");
+    expect_no_leftovers(sb);
+    expect_no_leftovers(site);
+    expect_no_leftovers(content);
+    expect_no_leftovers(layouts);
+}
+
+Test(output, begin_refuses_sources_behind_missing_dotdot)
+{
+    for (size_t i = 0; i < COUNT(dotdot_refusals); i++) {
+        char *target = in_sb(dotdot_refusals[i].target);
+        expect_refused_source(dotdot_refusals[i].name, target, dotdot_refusals[i].verb,
+                              sources[dotdot_refusals[i].source]);
+        free(target);
+        /* A wrongly accepted target may have created "missing"; keep the
+         * cases independent. */
+        char *missing = in_sb("missing");
+        diags *rd = diag_new(NULL);
+        fs_remove_tree(missing, rd);
+        diag_free(rd);
+        free(missing);
+    }
+    expect_file(content, "index.md", "# Home\n");
+    expect_no_leftovers(sb);
+    expect_no_leftovers(site);
+}
+
+Test(output, build_never_replaces_sources)
+{
+    /* Whatever stage catches it, a build aimed at the sources through a
+     * path that does not resolve yet must leave them in place. */
+    static const char *const targets[] = {"missing/../site/content", "missing2/../site"};
+    for (size_t i = 0; i < COUNT(targets); i++) {
+        char *target = in_sb(targets[i]);
+        diags *d = diag_new(NULL);
+        output o;
+        if (output_begin(&o, target, sources, d) == 0) {
+            output_write(&o, OUTPUT_MARKER, "[]", 2, d);
+            output_commit(&o, d);
+        }
+        output_release(&o, d);
+        diag_free(d);
+        expect_file(content, "index.md", "# Home\n");
+        expect_file(site, "site.yml", "title: T\n");
+        free(target);
+    }
+}
+
+Test(output, begin_refuses_symlinks_into_sources)
+{
+    make_links();
+    for (size_t i = 0; i < COUNT(link_refusals); i++) {
+        char *target = in_sb(link_refusals[i].target);
+        expect_refused_source(link_refusals[i].name, target, link_refusals[i].verb,
+                              sources[link_refusals[i].source]);
+        free(target);
+    }
+    expect_no_leftovers(sb);
+    expect_no_leftovers(content);
+}
+
+Test(output, begin_refuses_relative_source_names)
+{
+    /* Messages quote the paths as the user gave them. */
+    cr_assert_eq(chdir(site), 0);
+    static const char *const rel_sources[] = {".", "content", "layouts", NULL};
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, "content/out", rel_sources, d), -1);
+    cr_assert_diag(d, "-:0:0: error: refusing to write the site to 'content/out': it is inside "
+                      "the source directory 'content' [output]\n");
+    output_release(&o, d);
+    diag_free(d);
+}
+
+Test(output, begin_refuses_foreign_directory)
+{
+    write_rel("other/index.html", "<p>not ours</p>\n");
+    char *target = in_sb("other");
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "-:0:0: error: refusing to replace '%s': it is not empty and was not built by "
+               "charter (no 'api/pages.json'); remove it or choose another output directory "
+               "[output]\n",
+               target);
+    expect_refused("non-empty directory", target, want.data);
+    expect_file(target, "index.html", "<p>not ours</p>\n");
+    free(target);
+    buf_release(&want);
+    expect_no_leftovers(sb);
+}
+
+Test(output, begin_refuses_directory_with_only_api_dir)
+{
+    mkdir_rel("other/api");
+    char *target = in_sb("other");
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "-:0:0: error: refusing to replace '%s': it is not empty and was not built by "
+               "charter (no 'api/pages.json'); remove it or choose another output directory "
+               "[output]\n",
+               target);
+    expect_refused("api dir without pages.json", target, want.data);
+    free(target);
+    buf_release(&want);
+}
+
+Test(output, begin_refuses_file)
+{
+    write_rel("file.txt", "x");
+    char *target = in_sb("file.txt");
+    buf want;
+    buf_init(&want);
+    buf_printf(&want, "-:0:0: error: output path '%s' exists and is not a directory [output]\n",
+               target);
+    expect_refused("a file", target, want.data);
+    expect_file(sb, "file.txt", "x");
+    free(target);
+    buf_release(&want);
+    expect_no_leftovers(sb);
+}
+
+Test(output, begin_refuses_empty_target)
+{
+    expect_refused("empty", "", "-:0:0: error: the output directory must not be empty [output]\n");
+}
+
+/* ---- output_begin acceptances ---- */
+
+static void prepare_previous(void)
+{
+    write_rel("prev/api/pages.json", "[]\n");
+    write_rel("prev/old.html", "old\n");
+}
+
+static const struct {
+    const char *name, *target;
+    int exists; /* before and after begin + release */
+} acceptances[] = {
+    {"missing", "out", 0},
+    {"missing with missing parents", "a/b/out", 0},
+    {"inside the site root", "site/_site", 0},
+    {"existing empty directory", "empty", 1},
+    {"previous charter output", "prev", 1},
+};
+
+Test(output, begin_accepts)
+{
+    mkdir_rel("empty");
+    prepare_previous();
+    for (size_t i = 0; i < COUNT(acceptances); i++) {
+        char *target = in_sb(acceptances[i].target);
+        diags *d = diag_new(NULL);
+        output o;
+        int rc = output_begin(&o, target, sources, d);
+        cr_expect_eq(rc, 0, "%s: refused", acceptances[i].name);
+        char *got = unit_diag_text(d);
+        cr_expect_str_eq(got, "", "%s: diagnostics", acceptances[i].name);
+        free(got);
+        if (rc == 0) {
+            cr_expect_str_eq(o.target, target, "%s: target", acceptances[i].name);
+            cr_expect_eq(strncmp(o.staging, target, strlen(target)), 0, "%s: staging '%s'",
+                         acceptances[i].name, o.staging);
+            cr_expect_eq(strncmp(o.staging + strlen(target), ".tmp-", 5), 0, "%s: staging '%s'",
+                         acceptances[i].name, o.staging);
+            cr_expect_eq(fs_is_dir(o.staging), 1, "%s: no staging dir", acceptances[i].name);
+            /* Nothing is written to the target before commit. */
+            cr_expect_eq(fs_is_dir(target), acceptances[i].exists ? 1 : -1, "%s: target",
+                         acceptances[i].name);
+        }
+        char *staging = o.staging ? xstrdup(o.staging) : NULL;
+        output_release(&o, d);
+        if (staging)
+            cr_expect_eq(fs_is_dir(staging), -1, "%s: staging left", acceptances[i].name);
+        free(staging);
+        cr_expect_eq(fs_is_dir(target), acceptances[i].exists ? 1 : -1, "%s: target after",
+                     acceptances[i].name);
+        diag_free(d);
+        free(target);
+    }
+    expect_file(sb, "prev/old.html", "old\n");
+    expect_no_leftovers(sb);
+    expect_no_leftovers(site);
+}
+
+Test(output, begin_accepts_relative_target)
+{
+    cr_assert_eq(chdir(site), 0);
+    static const char *const rel_sources[] = {".", "content", "layouts", NULL};
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, "_site", rel_sources, d), 0);
+    cr_assert_diag(d, "");
+    cr_assert_eq(output_write(&o, "index.html", "hi", 2, d), 0);
+    cr_assert_eq(output_commit(&o, d), 0);
+    output_release(&o, d);
+    expect_file(site, "_site/index.html", "hi");
+    expect_no_leftovers(site);
+    diag_free(d);
+}
+
+/* ---- output_write ---- */
+
+static const char *const unsafe_rels[] = {
+    "../x", "/abs", "a//b", "", "..", "a/..", "a/../../x", "a/b/../../../x", "//x",
+};
+
+Test(output, write_refuses_escapes)
+{
+    diags *d = diag_new(NULL);
+    char *target = in_sb("out");
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    for (size_t i = 0; i < COUNT(unsafe_rels); i++) {
+        diags *wd = diag_new(NULL);
+        cr_expect_eq(output_write(&o, unsafe_rels[i], "x", 1, wd), -1, "'%s' accepted",
+                     unsafe_rels[i]);
+        buf want;
+        buf_init(&want);
+        buf_printf(&want, "-:0:0: error: refusing to write outside the output: '%s' [output]\n",
+                   unsafe_rels[i]);
+        char *got = unit_diag_text(wd);
+        cr_expect_str_eq(got, want.data, "'%s'", unsafe_rels[i]);
+        free(got);
+        buf_release(&want);
+        diag_free(wd);
+    }
+    expect_absent(sb, "x");
+    expect_absent("/", "abs");
+    expect_absent(o.staging, "a");
+    output_release(&o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(target);
+}
+
+Test(output, write_creates_parents_in_staging)
+{
+    diags *d = diag_new(NULL);
+    char *target = in_sb("out");
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "a/b/c.html", "deep", 4, d), 0);
+    cr_assert_eq(output_write(&o, "./top.txt", "top", 3, d), 0);
+    cr_assert_eq(output_write(&o, "bin", "a\0b", 3, d), 0);
+    cr_assert_eq(output_write(&o, "empty", "", 0, d), 0);
+    cr_assert_diag(d, "");
+    expect_file(o.staging, "a/b/c.html", "deep");
+    expect_file(o.staging, "top.txt", "top");
+    expect_file(o.staging, "empty", "");
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/bin", o.staging);
+    buf got;
+    buf_init(&got);
+    cr_assert_eq(fs_read(&got, p.data, NULL, d), 0);
+    cr_assert_eq(got.len, 3);
+    cr_assert_eq(memcmp(got.data, "a\0b", 3), 0);
+    buf_release(&got);
+    buf_release(&p);
+    cr_assert_eq(fs_is_dir(target), -1, "written to the target before commit");
+    output_release(&o, d);
+    diag_free(d);
+    free(target);
+}
+
+Test(output, copy)
+{
+    diags *d = diag_new(NULL);
+    char *target = in_sb("out");
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    char *src = in_sb("site/layouts/page.html");
+    cr_assert_eq(output_copy(&o, "assets/page.html", src, d), 0);
+    cr_assert_diag(d, "");
+    expect_file(o.staging, "assets/page.html", "{{content}}\n");
+    cr_assert_eq(output_copy(&o, "../escape.html", src, d), -1);
+    cr_assert_diag(d, "-:0:0: error: refusing to write outside the output: '../escape.html' "
+                      "[output]\n");
+    expect_absent(sb, "escape.html");
+    free(src);
+    diags *d2 = diag_new(NULL);
+    src = in_sb("site/nope.css");
+    cr_assert_eq(output_copy(&o, "nope.css", src, d2), -1);
+    buf want;
+    buf_init(&want);
+    buf_printf(&want, "-:0:0: error: cannot read '%s': No such file or directory [io]\n", src);
+    cr_assert_diag(d2, want.data);
+    buf_release(&want);
+    free(src);
+    output_release(&o, d);
+    diag_free(d2);
+    diag_free(d);
+    free(target);
+}
+
+/* ---- commit and release ---- */
+
+Test(output, commit_replaces_previous_site)
+{
+    prepare_previous();
+    write_rel("prev/sub/old.txt", "old sub\n");
+    char *target = in_sb("prev");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
+    cr_assert_eq(output_write(&o, OUTPUT_MARKER, "[1]\n", 4, d), 0);
+    /* Until commit the previous site is served unchanged. */
+    expect_file(target, "old.html", "old\n");
+    expect_absent(target, "index.html");
+    cr_assert_eq(output_commit(&o, d), 0);
+    expect_file(target, "index.html", "new\n");
+    expect_file(target, OUTPUT_MARKER, "[1]\n");
+    expect_absent(target, "old.html");
+    expect_absent(target, "sub");
+    output_release(&o, d);
+    cr_assert_diag(d, "");
+    expect_file(target, "index.html", "new\n");
+    expect_no_leftovers(sb);
+    diag_free(d);
+    free(target);
+}
+
+Test(output, commit_to_missing_target)
+{
+    char *target = in_sb("a/b/out");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
+    cr_assert_eq(output_commit(&o, d), 0);
+    output_release(&o, d);
+    cr_assert_diag(d, "");
+    expect_file(target, "index.html", "new\n");
+    char *parent = in_sb("a/b");
+    expect_no_leftovers(parent);
+    free(parent);
+    diag_free(d);
+    free(target);
+}
+
+/* "--out public/" is how many people type a directory. */
+static const struct {
+    const char *target, *dir;
+} spelled_targets[] = {
+    {"out/", "out"},         {"out//", "out"},      {"out/.", "out"},
+    {"a/b/out/", "a/b/out"}, {"new/../out", "out"},
+};
+
+Test(output, commit_to_missing_target_spelled_as_directory)
+{
+    for (size_t i = 0; i < COUNT(spelled_targets); i++) {
+        char *target = in_sb(spelled_targets[i].target);
+        char *dir = in_sb(spelled_targets[i].dir);
+        diags *d = diag_new(NULL);
+        output o;
+        cr_assert_eq(output_begin(&o, target, sources, d), 0, "'%s'", target);
+        buf inside;
+        buf_init(&inside);
+        buf_printf(&inside, "%s/", dir);
+        cr_expect_neq(strncmp(o.staging, inside.data, inside.len), 0,
+                      "'%s': staging '%s' inside the target", target, o.staging);
+        buf_release(&inside);
+        cr_expect_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
+        cr_expect_eq(output_commit(&o, d), 0, "'%s': commit failed", target);
+        output_release(&o, d);
+        char *got = unit_diag_text(d);
+        cr_expect_str_eq(got, "", "'%s': diagnostics", target);
+        free(got);
+        expect_file(dir, "index.html", "new\n");
+        expect_no_leftovers(sb);
+        if (fs_is_dir(dir) == 1)
+            expect_no_leftovers(dir);
+        diags *rd = diag_new(NULL);
+        fs_remove_tree(dir, rd);
+        diag_free(rd);
+        diag_free(d);
+        free(dir);
+        free(target);
+    }
+}
+
+Test(output, commit_gives_umask_permissions)
+{
+    umask(022);
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_commit(&o, d), 0);
+    output_release(&o, d);
+    struct stat st;
+    cr_assert_eq(stat(target, &st), 0);
+    /* mkdtemp makes 0700; a web server must be able to read the site. */
+    cr_assert_eq(st.st_mode & 0777, 0755, "mode %o", (unsigned)(st.st_mode & 0777));
+    diag_free(d);
+    free(target);
+}
+
+Test(output, release_without_commit_keeps_previous_site)
+{
+    prepare_previous();
+    char *target = in_sb("prev");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "index.html", "half-built\n", 11, d), 0);
+    cr_assert_eq(output_write(&o, "deep/er/page.html", "x", 1, d), 0);
+    char *staging = xstrdup(o.staging);
+    output_release(&o, d);
+    cr_assert_null(o.staging);
+    cr_assert_null(o.target);
+    cr_assert_eq(fs_is_dir(staging), -1, "staging '%s' left behind", staging);
+    expect_file(target, "old.html", "old\n");
+    expect_file(target, OUTPUT_MARKER, "[]\n");
+    expect_absent(target, "index.html");
+    expect_no_leftovers(sb);
+    cr_assert_diag(d, "");
+    output_release(NULL, d);
+    free(staging);
+    diag_free(d);
+    free(target);
+}
+
+Test(output, rebuild_over_own_output)
+{
+    /* The second build must accept what the first one wrote. */
+    char *target = in_sb("site/_site");
+    for (int round = 1; round <= 3; round++) {
+        diags *d = diag_new(NULL);
+        output o;
+        cr_assert_eq(output_begin(&o, target, sources, d), 0, "round %d", round);
+        char page[32];
+        int n = snprintf(page, sizeof page, "round %d", round);
+        cr_assert_eq(output_write(&o, "index.html", page, (size_t)n, d), 0);
+        cr_assert_eq(output_write(&o, OUTPUT_MARKER, "[]", 2, d), 0);
+        cr_assert_eq(output_commit(&o, d), 0, "round %d", round);
+        output_release(&o, d);
+        cr_assert_diag(d, "");
+        expect_file(target, "index.html", page);
+        diag_free(d);
+    }
+    expect_no_leftovers(site);
+    free(target);
+}

@@ -1,0 +1,311 @@
+/* test_paths: joining and normalising paths, pretty page URLs, permalink
+ * validation with its refusal reasons, relative link resolution and the
+ * external-URL test. */
+#include "unit.h"
+
+#include "paths.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- path_join ---- */
+
+static const struct {
+    const char *a, *b, *want;
+} join_cases[] = {
+    {"a", "b", "a/b"},
+    {"a/", "b", "a/b"},
+    {"a", "/b", "a/b"},
+    {"a//", "//b", "a/b"},
+    {"a/b", "c/d.md", "a/b/c/d.md"},
+    {"", "b", "b"},
+    {"/", "b", "/b"},
+    {"/", "/b", "/b"},
+    {"a", "", "a"},
+    {".", "x", "./x"},
+};
+
+Test(paths, join)
+{
+    for (size_t i = 0; i < COUNT(join_cases); i++) {
+        buf b;
+        buf_init(&b);
+        path_join(&b, join_cases[i].a, join_cases[i].b);
+        cr_expect_str_eq(b.data, join_cases[i].want, "join '%s' '%s'", join_cases[i].a,
+                         join_cases[i].b);
+        buf_release(&b);
+    }
+}
+
+Test(paths, join_appends)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "root:");
+    path_join(&b, "a", "b");
+    cr_assert_str_eq(b.data, "root:a/b");
+    buf_release(&b);
+}
+
+/* ---- path_normalize ---- */
+
+static const struct {
+    const char *in;
+    int rc;
+    const char *want; /* when rc == 0 */
+} normalize_cases[] = {
+    {"a/b", 0, "a/b"},
+    {"a/./b", 0, "a/b"},
+    {"./a/", 0, "a"},
+    {"a//b///c", 0, "a/b/c"},
+    {"a/b/../c", 0, "a/c"},
+    {"a/b/../../c", 0, "c"},
+    {"a/..", 0, ""},
+    {".", 0, ""},
+    {"", 0, ""},
+    {"a/b/c/../../d/./e/..", 0, "a/d"},
+    {"a..b/..c/d..", 0, "a..b/..c/d.."},
+    {"...", 0, "..."},
+    {"..", -1, NULL},
+    {"../a", -1, NULL},
+    {"a/../..", -1, NULL},
+    {"a/../../b", -1, NULL},
+    {"./../a", -1, NULL},
+    {"a/b/../../../c", -1, NULL},
+};
+
+Test(paths, normalize)
+{
+    for (size_t i = 0; i < COUNT(normalize_cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, normalize_cases[i].in);
+        int rc = path_normalize(&b);
+        cr_expect_eq(rc, normalize_cases[i].rc, "normalize '%s' returned %d", normalize_cases[i].in,
+                     rc);
+        if (rc == 0 && normalize_cases[i].rc == 0) {
+            cr_expect_str_eq(b.data, normalize_cases[i].want, "normalize '%s'",
+                             normalize_cases[i].in);
+            cr_expect_eq(b.len, strlen(normalize_cases[i].want), "normalize '%s'",
+                         normalize_cases[i].in);
+        }
+        buf_release(&b);
+    }
+}
+
+/* ---- path_is_hidden ---- */
+
+static const struct {
+    const char *name;
+    int hidden;
+} hidden_cases[] = {
+    {"_drafts", 1}, {".git", 1}, {"_", 1},        {".", 1}, {"a", 0},
+    {"a_b", 0},     {"a.md", 0}, {"index.md", 0}, {"", 0},  {"-x", 0},
+};
+
+Test(paths, is_hidden)
+{
+    for (size_t i = 0; i < COUNT(hidden_cases); i++)
+        cr_expect_eq(!!path_is_hidden(hidden_cases[i].name), hidden_cases[i].hidden, "'%s'",
+                     hidden_cases[i].name);
+}
+
+/* ---- path_page_url ---- */
+
+static const struct {
+    const char *rel, *url, *out;
+} page_url_cases[] = {
+    {"a/b.md", "/a/b/", "a/b/index.html"},
+    {"b.md", "/b/", "b/index.html"},
+    {"index.md", "/", "index.html"},
+    {"a/index.md", "/a/", "a/index.html"},
+    {"a/b/index.md", "/a/b/", "a/b/index.html"},
+    {"a/b/c.md", "/a/b/c/", "a/b/c/index.html"},
+    {"governance/access-control.md", "/governance/access-control/",
+     "governance/access-control/index.html"},
+    {"reindex.md", "/reindex/", "reindex/index.html"},
+    {"a/index-old.md", "/a/index-old/", "a/index-old/index.html"},
+    {"index/a.md", "/index/a/", "index/a/index.html"},
+};
+
+Test(paths, page_url)
+{
+    for (size_t i = 0; i < COUNT(page_url_cases); i++) {
+        buf url, out;
+        buf_init(&url);
+        buf_init(&out);
+        path_page_url(&url, &out, page_url_cases[i].rel);
+        cr_expect_str_eq(url.data, page_url_cases[i].url, "url of '%s'", page_url_cases[i].rel);
+        cr_expect_str_eq(out.data, page_url_cases[i].out, "file of '%s'", page_url_cases[i].rel);
+        buf_release(&url);
+        buf_release(&out);
+    }
+}
+
+/* ---- path_permalink ---- */
+
+static const struct {
+    const char *permalink, *url, *out;
+} permalink_ok[] = {
+    {"/about/", "/about/", "about/index.html"},
+    {"about/", "/about/", "about/index.html"},
+    {"about", "/about/", "about/index.html"},
+    {"/about", "/about/", "about/index.html"},
+    {"/", "/", "index.html"},
+    {"/security.txt", "/security.txt", "security.txt"},
+    {"/.well-known/security.txt", "/.well-known/security.txt", ".well-known/security.txt"},
+    {"/a/b/c/", "/a/b/c/", "a/b/c/index.html"},
+    {"/a//b/", "/a/b/", "a/b/index.html"},
+    {"/./x/", "/x/", "x/index.html"},
+    {"/v1.0/", "/v1.0/", "v1.0/index.html"},
+    {"/feed.xml", "/feed.xml", "feed.xml"},
+    {"/caf\xC3\xA9/", "/caf\xC3\xA9/", "caf\xC3\xA9/index.html"},
+};
+
+Test(paths, permalink_accepted)
+{
+    for (size_t i = 0; i < COUNT(permalink_ok); i++) {
+        buf url, out;
+        buf_init(&url);
+        buf_init(&out);
+        const char *why = NULL;
+        int rc = path_permalink(&url, &out, permalink_ok[i].permalink, &why);
+        cr_expect_eq(rc, 0, "'%s' refused: %s", permalink_ok[i].permalink, why ? why : "");
+        if (rc == 0) {
+            cr_expect_str_eq(url.data, permalink_ok[i].url, "url of '%s'",
+                             permalink_ok[i].permalink);
+            cr_expect_str_eq(out.data, permalink_ok[i].out, "file of '%s'",
+                             permalink_ok[i].permalink);
+        }
+        buf_release(&url);
+        buf_release(&out);
+    }
+}
+
+#define WHY_EMPTY "is empty"
+#define WHY_URL "must be a path on this site, not a URL with a scheme or host"
+#define WHY_DOTDOT "must not contain '..'"
+#define WHY_BACKSLASH "contains a backslash"
+#define WHY_QUERY "contains a query or fragment"
+#define WHY_CONTROL "contains a control character"
+
+static const struct {
+    const char *permalink, *why;
+} permalink_refused[] = {
+    {"", WHY_EMPTY},
+    {"https://x/", WHY_URL},
+    {"http://example.com/a/", WHY_URL},
+    {"//host/x", WHY_URL},
+    {"mailto:a@b.org", WHY_URL},
+    {"javascript:alert(1)", WHY_URL},
+    {"/a/../b", WHY_DOTDOT},
+    {"..", WHY_DOTDOT},
+    {"../x/", WHY_DOTDOT},
+    {"/a/..", WHY_DOTDOT},
+    {"/a/b/../", WHY_DOTDOT},
+    {"a\\b", WHY_BACKSLASH},
+    {"\\\\host\\share", WHY_BACKSLASH},
+    {"/x?y", WHY_QUERY},
+    {"/x#y", WHY_QUERY},
+    {"/about/#team", WHY_QUERY},
+    {"/a\tb/", WHY_CONTROL},
+    {"/a\nb/", WHY_CONTROL},
+    {"/a\rb", WHY_CONTROL},
+    {"/a\x1b[0m", WHY_CONTROL},
+    {"/a\x7f", WHY_CONTROL},
+};
+
+Test(paths, permalink_refused)
+{
+    for (size_t i = 0; i < COUNT(permalink_refused); i++) {
+        buf url, out;
+        buf_init(&url);
+        buf_init(&out);
+        const char *why = NULL;
+        int rc = path_permalink(&url, &out, permalink_refused[i].permalink, &why);
+        cr_expect_eq(rc, -1, "'%s' accepted as %s", permalink_refused[i].permalink, url.data);
+        if (rc == -1) {
+            cr_expect_not_null(why, "no reason for '%s'", permalink_refused[i].permalink);
+            if (why)
+                cr_expect_str_eq(why, permalink_refused[i].why, "reason for '%s'",
+                                 permalink_refused[i].permalink);
+        }
+        buf_release(&url);
+        buf_release(&out);
+    }
+}
+
+/* ---- path_resolve ---- */
+
+static const struct {
+    const char *from, *target;
+    int rc;
+    const char *want;
+} resolve_cases[] = {
+    {"a/b.md", "c.md", 0, "a/c.md"},
+    {"a/b.md", "./c.md", 0, "a/c.md"},
+    {"a/b.md", "../c.md", 0, "c.md"},
+    {"a/b.md", "sub/d.md", 0, "a/sub/d.md"},
+    {"a/b.md", "img/logo.png", 0, "a/img/logo.png"},
+    {"a/b/c.md", "../../x.md", 0, "x.md"},
+    {"a/b/c.md", "../d/./e.md", 0, "a/d/e.md"},
+    {"index.md", "a/b.md", 0, "a/b.md"},
+    {"index.md", "a//b.md", 0, "a/b.md"},
+    {"a/b.md", "b.md", 0, "a/b.md"},
+    {"a/b/c.md", "../../../x.md", -1, NULL},
+    {"index.md", "../x.md", -1, NULL},
+    {"a/b.md", "../../x.md", -1, NULL},
+    {"a/b.md", "/abs.md", -1, NULL},
+    {"a/b.md", "/", -1, NULL},
+    {"a/b.md", "https://x/", -1, NULL},
+    {"a/b.md", "//host/x", -1, NULL},
+    {"a/b.md", "mailto:a@b.org", -1, NULL},
+};
+
+Test(paths, resolve)
+{
+    for (size_t i = 0; i < COUNT(resolve_cases); i++) {
+        buf out;
+        buf_init(&out);
+        int rc = path_resolve(&out, resolve_cases[i].from, resolve_cases[i].target);
+        cr_expect_eq(rc, resolve_cases[i].rc, "'%s' from '%s' returned %d (%s)",
+                     resolve_cases[i].target, resolve_cases[i].from, rc, out.data);
+        if (rc == 0 && resolve_cases[i].rc == 0)
+            cr_expect_str_eq(out.data, resolve_cases[i].want, "'%s' from '%s'",
+                             resolve_cases[i].target, resolve_cases[i].from);
+        buf_release(&out);
+    }
+}
+
+/* ---- url_is_external ---- */
+
+static const struct {
+    const char *url;
+    int external;
+} external_cases[] = {
+    {"https://example.com/", 1},
+    {"http://x", 1},
+    {"HTTPS://X", 1},
+    {"mailto:a@b.org", 1},
+    {"tel:+123", 1},
+    {"//cdn.example.com/x.js", 1},
+    {"git+ssh://host/repo", 1},
+    {"x-y.z:rest", 1},
+    {"/a/b/", 0},
+    {"a.md", 0},
+    {"../a.md", 0},
+    {"./a:b", 0},
+    {"a/b:c", 0},
+    {"#frag", 0},
+    {"?q=1", 0},
+    {"", 0},
+    {"/", 0},
+    {"1http://x", 0},
+    {":x", 0},
+};
+
+Test(paths, url_is_external)
+{
+    for (size_t i = 0; i < COUNT(external_cases); i++)
+        cr_expect_eq(!!url_is_external(external_cases[i].url), external_cases[i].external, "'%s'",
+                     external_cases[i].url);
+}
