@@ -197,8 +197,16 @@ void diag_print_text(diags *d, FILE *out, int color)
                 if (e->col > 0) {
                     fputs("      | ", out);
                     /* Keep tabs so the caret lines up under the source. */
-                    for (int k = 0; k < e->col - 1 && (size_t)k < line.len; k++)
-                        fputc(line.data[k] == '\t' ? '\t' : ' ', out);
+                    /* Columns count characters: one space per character,
+                     * skipping UTF-8 continuation bytes. */
+                    int chars = 0;
+                    for (size_t k = 0; k < line.len && chars < e->col - 1; k++) {
+                        unsigned char c = (unsigned char)line.data[k];
+                        if ((c & 0xC0) == 0x80)
+                            continue;
+                        fputc(c == '\t' ? '\t' : ' ', out);
+                        chars++;
+                    }
                     fprintf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
                 }
             }

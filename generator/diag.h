@@ -1,6 +1,7 @@
 /* diag: the one diagnostics sink every stage reports through. A diagnostic has
  * a severity, a location (file relative to the site root, 1-based line and
- * column, 0 when unknown), a stable check id and a message. Adding is
+ * column counted in characters, 0 when unknown), a stable check id and a
+ * message. Adding is
  * thread-safe; printing sorts by location so output is deterministic. */
 #ifndef CHARTER_DIAG_H
 #define CHARTER_DIAG_H

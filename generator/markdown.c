@@ -263,6 +263,16 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
         line = col = 0;
         locate_autolink(l, n, &line, &col);
     }
+    /* Columns are counted in characters everywhere in charter (as libyaml
+     * counts them); cmark counts bytes. */
+    size_t len;
+    const char *text = line_at(l, line, &len);
+    if (text && col > 1) {
+        int chars = 0;
+        for (int i = 0; i < col - 1 && (size_t)i < len; i++)
+            chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+        col = chars + 1;
+    }
     doc->links[doc->n_links++] =
         (md_link){xstrdup(url ? url : ""), line ? line + opt->first_line - 1 : 0, col,
                   cmark_node_get_type(n) == CMARK_NODE_IMAGE};

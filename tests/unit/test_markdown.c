@@ -515,3 +515,18 @@ Test(markdown, release_accepts_null_and_resets)
     markdown_release(NULL);
     diag_free(d);
 }
+
+/* Columns count characters, not bytes, as everywhere in charter. */
+Test(markdown, link_columns_count_characters)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *text = "\xc3\xa9\xc3\xa9 [a](b) https://x.org\n";
+    cr_assert_eq(markdown_render(&doc, text, strlen(text), &opt, d), 0);
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_eq(doc.links[0].col, 4);
+    cr_expect_eq(doc.links[1].col, 11);
+    markdown_release(&doc);
+    diag_free(d);
+}
