@@ -159,8 +159,7 @@ void buf_add_html(buf *b, const char *s, size_t len)
     buf_add(b, s + start, len - start);
 }
 
-/* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     size_t need;

@@ -31,6 +31,10 @@ void buf_add_html(buf *b, const char *s, size_t len);
 /* Appends `s` as a JSON string literal, quotes included; invalid UTF-8 bytes
  * become U+FFFD so the output is always valid JSON. */
 void buf_add_json(buf *b, const char *s, size_t len);
+/* Length (1-4) of the valid UTF-8 sequence at s, reading at most n bytes, or
+ * 0 if it is invalid (overlong forms, surrogates and values above U+10FFFF
+ * included). A NUL byte counts as valid here. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* Sets len to 0 keeping the allocation. */
 void buf_reset(buf *b);
 void buf_truncate(buf *b, size_t len);

@@ -20,14 +20,17 @@ int fs_read(buf *out, const char *path, const char *shown, diags *d)
                           strerror(errno));
     int err = -1;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0)
+        goto fail;
+    if (S_ISDIR(st.st_mode)) {
         errno = EISDIR;
         goto fail;
     }
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
-        buf_grow(out, (size_t)st.st_size);
+    /* One allocation of the file's size, plus room to notice growth. */
+    buf_grow(out, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
     for (;;) {
-        buf_grow(out, 65536);
+        if (out->len + 1 >= out->cap)
+            buf_grow(out, out->cap);
         ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR)
@@ -101,26 +104,36 @@ int fs_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
+/* mkdir -p that costs one system call when the parent exists: try the
+ * directory itself, and only on ENOENT create its parent first. */
+static int mkdirs(char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return -1;
+    *slash = '\0';
+    int rc = mkdirs(path);
+    *slash = '/';
+    if (rc != 0)
+        return -1;
+    return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
 int fs_mkdirs(const char *path, diags *d)
 {
     buf p;
     buf_init(&p);
     buf_adds(&p, path);
-    int err = -1;
-    for (size_t i = 1; i <= p.len; i++) {
-        if (i < p.len && p.data[i] != '/')
-            continue;
-        char saved = p.data[i];
-        p.data[i] = '\0';
-        if (mkdir(p.data, 0777) != 0 && errno != EEXIST) {
-            diag_error(d, NULL, 0, 0, "io", "cannot create directory '%s': %s", p.data,
-                       strerror(errno));
-            goto done;
-        }
-        p.data[i] = saved;
-    }
-    err = 0;
-done:
+    while (p.len > 1 && p.data[p.len - 1] == '/')
+        buf_truncate(&p, p.len - 1);
+    int err = 0;
+    if (mkdirs(p.data) != 0)
+        err = diag_error(d, NULL, 0, 0, "io", "cannot create directory '%s': %s", path,
+                         strerror(errno));
     buf_release(&p);
     return err;
 }
@@ -133,16 +146,21 @@ static int ensure_parent(const char *path, diags *d)
     buf dir;
     buf_init(&dir);
     buf_add(&dir, path, (size_t)(slash - path));
-    int err = fs_is_dir(dir.data) == 1 ? 0 : fs_mkdirs(dir.data, d);
+    int err = fs_mkdirs(dir.data, d);
     buf_release(&dir);
     return err;
 }
 
 int fs_write(const char *path, const char *data, size_t len, diags *d)
 {
-    if (ensure_parent(path, d) != 0)
-        return -1;
+    /* Open first: the parent usually exists, and checking it for every file
+     * of a 10,000-page site costs more than the rare retry. */
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == ENOENT) {
+        if (ensure_parent(path, d) != 0)
+            return -1;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    }
     if (fd < 0)
         return diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     int err = 0;

@@ -39,48 +39,49 @@ void markdown_slug(buf *out, const char *text)
         buf_adds(out, "section");
 }
 
-/* Reports invalid UTF-8 at its position and copies text with each bad byte
- * replaced by U+FFFD into clean. */
-static void check_utf8(buf *clean, const char *text, size_t len, const md_options *opt, diags *d)
+/* Returns the offset of the first byte of text that is not valid UTF-8 or
+ * is NUL, or len when there is none. ASCII takes the fast path. */
+static size_t first_invalid(const unsigned char *s, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    int line = opt->first_line, col = 1, reported = 0;
     for (size_t i = 0; i < len;) {
-        unsigned c = s[i];
-        size_t need = c < 0x80                 ? 1
-                      : c >= 0xC2 && c <= 0xDF ? 2
-                      : c >= 0xE0 && c <= 0xEF ? 3
-                      : c >= 0xF0 && c <= 0xF4 ? 4
-                                               : 0;
-        int ok = need > 0 && i + need <= len;
-        for (size_t k = 1; ok && k < need; k++)
-            ok = (s[i + k] & 0xC0) == 0x80;
-        if (ok && need == 3) {
-            unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6);
-            ok = cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF);
-        } else if (ok && need == 4) {
-            unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12);
-            ok = cp >= 0x10000 && cp <= 0x10FFFF;
-        }
-        if (!ok || c == 0) {
-            /* One diagnostic per page: a binary file would otherwise flood. */
-            if (!reported++)
-                diag_error(d, opt->file, line, col, "invalid-utf8",
-                           c ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", c);
-            buf_adds(clean, "\xEF\xBF\xBD");
+        if (s[i] && s[i] < 0x80) {
             i++;
-            col++;
             continue;
         }
-        buf_add(clean, text + i, need);
-        if (c == '\n') {
+        size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+/* Reports the first invalid UTF-8 byte or NUL of a page at its line and
+ * column (one diagnostic per page: a binary file would otherwise flood) and
+ * copies text into clean with each such byte replaced by U+FFFD. */
+static void repair_utf8(buf *clean, const char *text, size_t len, size_t bad, const md_options *opt,
+                        diags *d)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int line = opt->first_line, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+        if (s[i] == '\n') {
             line++;
             col = 1;
-        } else {
+        } else if ((s[i] & 0xC0) != 0x80) {
             col++;
         }
-        i += need;
     }
+    diag_error(d, opt->file, line, col, "invalid-utf8",
+               s[bad] ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", s[bad]);
+    size_t start = 0;
+    while (bad < len) {
+        buf_add(clean, text + start, bad - start);
+        buf_adds(clean, "\xEF\xBF\xBD");
+        start = bad + 1;
+        bad = start + first_invalid(s + start, len - start);
+    }
+    buf_add(clean, text + start, len - start);
 }
 
 static void plain_text(cmark_node *n, buf *out)
@@ -172,23 +173,24 @@ static void add_heading(md_doc *doc, cmark_node *h, size_t *cap, int options, cm
 /* Line starts of the body, computed once per page, so that locating a
  * link's source costs O(line length), not O(page). */
 typedef struct src_lines {
-    const buf *src;
+    const char *data;
+    size_t len;
     size_t *start; /* start[i] is the offset of line i + 1 */
     int n;
 } src_lines;
 
-static void lines_init(src_lines *l, const buf *src)
+static void lines_init(src_lines *l, const char *data, size_t len)
 {
-    l->src = src;
+    l->data = data;
+    l->len = len;
     l->n = 1;
-    for (size_t i = 0; i < src->len; i++)
-        l->n += src->data[i] == '\n';
+    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++)
+        l->n++;
     l->start = xmalloc((size_t)l->n * sizeof *l->start);
     int k = 0;
     l->start[k++] = 0;
-    for (size_t i = 0; i < src->len; i++)
-        if (src->data[i] == '\n')
-            l->start[k++] = i + 1;
+    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++)
+        l->start[k++] = (size_t)(p - data) + 1;
 }
 
 /* The bytes of line `line` (1-based), without its newline; NULL if none. */
@@ -197,9 +199,9 @@ static const char *line_at(const src_lines *l, int line, size_t *len)
     if (line < 1 || line > l->n)
         return NULL;
     size_t s = l->start[line - 1];
-    size_t e = line < l->n ? l->start[line] - 1 : l->src->len;
+    size_t e = line < l->n ? l->start[line] - 1 : l->len;
     *len = e - s;
-    return l->src->data + s;
+    return l->data + s;
 }
 
 static const char *link_text(cmark_node *n)
@@ -296,8 +298,14 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         options |= CMARK_OPT_UNSAFE;
 
     markdown_init();
-    check_utf8(&clean, text, len, opt, d);
-    lines_init(&lines, &clean);
+    /* Valid text (nearly every page) is parsed in place, without a copy. */
+    size_t bad = first_invalid((const unsigned char *)text, len);
+    if (bad < len) {
+        repair_utf8(&clean, text, len, bad, opt, d);
+        text = clean.data;
+        len = clean.len;
+    }
+    lines_init(&lines, text, len);
     parser = cmark_parser_new(options);
     if (!parser)
         goto done;
@@ -309,7 +317,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             goto done;
         cmark_parser_attach_syntax_extension(parser, ext);
     }
-    cmark_parser_feed(parser, clean.data, clean.len);
+    cmark_parser_feed(parser, text, len);
     root = cmark_parser_finish(parser);
     if (!root)
         goto done;

@@ -317,7 +317,10 @@ static tpl_dict *shared_dict(const site *s)
 }
 
 /* Navigation: every section; the pages of the current page's section only,
- * so a page's navigation costs its section's size, not the site's. */
+ * and only when that section has at most cfg.nav_max_pages pages. A page's
+ * navigation then costs a bounded amount however large the site grows (a
+ * sidebar of a thousand links helps no reader either); the home page's
+ * SECTIONS lists everything once. */
 static void add_nav(tpl_dict *d, const site *s, const page *p)
 {
     for (size_t k = 0; k < s->n_sections; k++) {
@@ -328,12 +331,21 @@ static void add_nav(tpl_dict *d, const site *s, const page *p)
         if (!p->section_title || strcmp(sec->title, p->section_title) != 0)
             continue;
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
+        if (sec->n_pages > s->cfg.nav_max_pages)
+            continue;
+        buf u;
+        buf_init(&u);
         for (size_t i = 0; i < sec->n_pages; i++) {
+            const page *q = sec->pages[i];
             tpl_dict *e = tpl_dict_add_section(sd, "NAV_PAGE");
-            set_page_entry(e, s, sec->pages[i], "NAV");
-            if (sec->pages[i] == p)
+            tpl_dict_set(e, "NAV_TITLE", q->title ? q->title : q->id);
+            buf_reset(&u);
+            full_url(&u, s, q->url);
+            tpl_dict_set(e, "NAV_URL", u.data);
+            if (q == p)
                 tpl_dict_show_section(e, "NAV_CURRENT");
         }
+        buf_release(&u);
     }
 }
 
@@ -447,11 +459,13 @@ static void render_page(void *arg, size_t i)
     buf html, next;
     buf_init(&html);
     buf_init(&next);
+    buf_grow(&html, p->doc.html.len + 16384);
     buf_add(&html, p->doc.html.data, p->doc.html.len);
     int err = 0;
     for (; l && err == 0; l = l->parent) {
-        tpl_dict_set_len(d, "CONTENT", html.data, html.len);
+        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
         buf_reset(&next);
+        buf_grow(&next, html.len + 16384);
         err = tpl_render(l->tpl, d, &next, r->d);
         buf t = html;
         html = next;
@@ -459,9 +473,13 @@ static void render_page(void *arg, size_t i)
     }
     if (err == 0 && output_write(r->o, p->out_file, html.data, html.len, r->d) != 0)
         r->failed_write = 1;
+    tpl_dict_free(d);
     buf_release(&html);
     buf_release(&next);
-    tpl_dict_free(d);
+    /* The page is written: keep its headings and links (for the checks), not
+     * its bytes, so memory stays flat however large the site. */
+    buf_release(&p->doc.html);
+    buf_release(&p->text);
 }
 
 static void copy_static(void *arg, size_t i)

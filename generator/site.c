@@ -137,6 +137,23 @@ static int load_config(site *s, diags *d)
         review = NULL;
     bad |= config_duration(&c->cycle, review, "cycle", "12 months", d);
     bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", d);
+    c->nav_max_pages = 100;
+    const yaml_node *nav = yaml_get(y, "navigation");
+    if (nav && !yaml_is_null(nav)) {
+        const yaml_node *m = nav->kind == YAML_MAPPING ? yaml_get(nav, "max_pages") : NULL;
+        long max = 0;
+        if (nav->kind != YAML_MAPPING) {
+            bad |= diag_error(d, "site.yml", nav->line, nav->col, "config",
+                              "'navigation' must be a mapping with 'max_pages'");
+        } else if (m && yaml_as_int(&max, m, "navigation.max_pages", "site.yml", d) != 0) {
+            bad = 1;
+        } else if (m && max < 0) {
+            bad |= diag_error(d, "site.yml", m->line, m->col, "config",
+                              "'navigation.max_pages' must not be negative");
+        } else if (m) {
+            c->nav_max_pages = (size_t)max;
+        }
+    }
     const yaml_node *u = yaml_get(y, "unsafe_html");
     if (u && !yaml_is_null(u))
         bad |= yaml_as_bool(&c->unsafe_html, u, "unsafe_html", "site.yml", d);

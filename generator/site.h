@@ -53,6 +53,7 @@ typedef struct site_config {
     size_t n_required;
     duration cycle, warn_within;
     int unsafe_html;
+    size_t nav_max_pages; /* navigation.max_pages: list a section's pages up to this many */
 } site_config;
 
 typedef struct static_file {

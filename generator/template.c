@@ -50,6 +50,7 @@ typedef struct dent {
     size_t namelen;
     char *value; /* K_VAR */
     size_t vlen;
+    int borrowed;    /* value belongs to the caller (tpl_dict_set_ref) */
     tpl_dict **kids; /* K_SECTION, K_INCLUDE */
     size_t nkids, capkids;
 } dent;
@@ -86,7 +87,8 @@ void tpl_dict_free(tpl_dict *d)
         if (!e->kind)
             continue;
         free(e->name);
-        free(e->value);
+        if (!e->borrowed)
+            free(e->value);
         for (size_t k = 0; k < e->nkids; k++)
             tpl_dict_free(e->kids[k]);
         free(e->kids);
@@ -148,9 +150,21 @@ static dent *dict_slot(tpl_dict *d, int kind, const char *name)
 void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     dent *e = dict_slot(d, K_VAR, name);
-    free(e->value);
+    if (!e->borrowed)
+        free(e->value);
     e->value = xstrndup(value ? value : "", value ? len : 0);
     e->vlen = value ? len : 0;
+    e->borrowed = 0;
+}
+
+void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
+{
+    dent *e = dict_slot(d, K_VAR, name);
+    if (!e->borrowed)
+        free(e->value);
+    e->value = (char *)value;
+    e->vlen = len;
+    e->borrowed = 1;
 }
 
 void tpl_dict_set(tpl_dict *d, const char *name, const char *value)

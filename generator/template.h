@@ -26,6 +26,10 @@ void tpl_dict_free(tpl_dict *d);
 void tpl_dict_set(tpl_dict *d, const char *name, const char *value);
 void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t len);
 void tpl_dict_set_int(tpl_dict *d, const char *name, long value);
+/* Sets variable `name` to value[0..len) without copying: the caller keeps
+ * ownership and the bytes must stay unchanged while d renders (for a page's
+ * rendered HTML, which would otherwise be copied once per layout). */
+void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len);
 /* Sets a template-global value (upstream SetTemplateGlobalValue): visible
  * from every dictionary of d's tree, include dictionaries too, after their
  * own values and their parents'. */
