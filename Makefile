@@ -25,8 +25,11 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+# The ctemplate differential test: oracle (libctemplate) against charter-render.
+ORACLE_PKGS := libctemplate yaml-0.1
+ORACLE_BINS := $(BUILD)/tests/oracle $(BUILD)/tests/charter-render $(BUILD)/tests/context-diff
 
-.PHONY: all deps test-deps site test check-unit check-e2e test-san install uninstall clean format bench
+.PHONY: all deps test-deps site test check-unit check-e2e check-oracle test-san install uninstall clean format bench
 
 all: $(BUILD)/charter
 
@@ -51,13 +54,30 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS)
 
+$(BUILD)/tests/charter-render: tests/ctemplate-oracle/charter-render.c $(LIB_OBJS) $(wildcard generator/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS)
+
+# Never sanitized, not even in build-san: libctemplate itself is not.
+$(BUILD)/tests/oracle: tests/ctemplate-oracle/oracle.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -O2 -g -Wall -Wextra -pthread $(shell pkg-config --cflags $(ORACLE_PKGS)) \
+		-o $@ $< $(shell pkg-config --libs $(ORACLE_PKGS))
+
+# The auto-escape context scanner against upstream's, byte by byte (links the
+# scanner, sanitized in build-san, with libctemplate, which exports its own).
+$(BUILD)/tests/context-diff: tests/ctemplate-oracle/context-diff.cc $(BUILD)/obj/autoescape.o $(BUILD)/obj/buf.o
+	@mkdir -p $(dir $@)
+	$(CXX) -O1 -g -Wall -Wextra -pthread $(SANFLAGS) -Igenerator -o $@ $< \
+		$(BUILD)/obj/autoescape.o $(BUILD)/obj/buf.o $(shell pkg-config --libs libctemplate)
+
 site: deps
 	@$(MAKE) --no-print-directory $(BUILD)/charter
 	$(BUILD)/charter build
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
 test: test-deps
-	@$(MAKE) --no-print-directory check-unit check-e2e
+	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle
 	@$(MAKE) --no-print-directory test-san
 
 check-unit: $(UNIT_BINS)
@@ -67,10 +87,16 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 
+# Renders every tests/ctemplate-oracle/cases/<name>/ with both and compares.
+check-oracle: $(ORACLE_BINS)
+	@$(BUILD)/tests/context-diff 100000
+	@ORACLE=$(abspath $(BUILD)/tests/oracle) \
+		CHARTER_RENDER=$(abspath $(BUILD)/tests/charter-render) tests/ctemplate-oracle/run.sh
+
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-		check-unit check-e2e
+		check-unit check-e2e check-oracle
 
 install: $(BUILD)/charter
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -80,7 +106,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/charter
 
 format:
-	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h \
+		tests/ctemplate-oracle/*.c tests/ctemplate-oracle/*.cc
 
 clean:
 	rm -rf build build-san _site

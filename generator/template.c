@@ -6,6 +6,8 @@
  * /usr/share/doc/libctemplate-dev/html/reference.html. */
 #include "template.h"
 
+#include "autoescape.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -181,12 +183,12 @@ void tpl_dict_set_int(tpl_dict *d, const char *name, long value)
     buf_release(&b);
 }
 
-void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value)
+void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     tpl_dict *root = d->root;
     if (!root->globals)
         root->globals = dict_alloc(NULL, NULL);
-    tpl_dict_set(root->globals, name, value);
+    tpl_dict_set_len(root->globals, name, value, len);
 }
 
 static tpl_dict *dict_add_kid(dent *e, tpl_dict *kid)
@@ -302,6 +304,7 @@ struct tpl_set {
     char *realdir; /* resolved dir, to refuse symlinks that leave it */
     tpl_strip strip;
     int auto_includes;
+    tpl_dict *globals;    /* tpl_set_global: looked up after template-globals */
     pthread_mutex_t lock; /* recursive: loads nest through eager auto includes */
     centry *tab;
     size_t cap, count;
@@ -354,10 +357,18 @@ void tpl_set_free(tpl_set *s)
         tpl_free(s->tab[i].t);
     }
     free(s->tab);
+    tpl_dict_free(s->globals);
     free(s->dir);
     free(s->realdir);
     pthread_mutex_destroy(&s->lock);
     free(s);
+}
+
+void tpl_set_global(tpl_set *s, const char *name, const char *value, size_t len)
+{
+    if (!s->globals)
+        s->globals = dict_alloc(NULL, NULL);
+    tpl_dict_set_len(s->globals, name, value, len);
 }
 
 static centry *cache_find(tpl_set *s, const char *name)
@@ -1086,7 +1097,13 @@ typedef struct parser {
     /* monotonic cursor for offset -> line:col */
     size_t cur_off;
     int cur_line, cur_col;
+    /* {{%AUTOESCAPE}}: the template's context, and for HTML, JavaScript and
+     * CSS the scanner that follows the text to place each variable. */
+    int ctx;
+    ae_parser *ae;
 } parser;
+
+enum { CTX_MANUAL, CTX_HTML, CTX_JS, CTX_CSS, CTX_JSON, CTX_XML };
 
 static void locate(parser *p, size_t off, int *line, int *col)
 {
@@ -1190,8 +1207,10 @@ static int find_mod(parser *p, size_t off, const char *name, size_t nlen, const 
                 (int)nlen, name);
 }
 
-/* PragmaMarker: {{%AUTOESCAPE context="..." [state="..."]}}. */
-static int parse_pragma(parser *p, size_t off, const char *s, const char *end)
+/* PragmaMarker: {{%AUTOESCAPE context="..." [state="..."]}}. Sets *ctx and
+ * *in_tag (state="IN_TAG"). */
+static int parse_pragma(parser *p, size_t off, const char *s, const char *end, int *ctx,
+                        int *in_tag)
 {
     const char *id_end = memchr(s, ' ', (size_t)(end - s));
     if (!id_end)
@@ -1232,19 +1251,87 @@ static int parse_pragma(parser *p, size_t off, const char *s, const char *end)
     }
     static const char *const contexts[] = {"HTML", "html", "JAVASCRIPT", "javascript", "CSS",
                                            "css",  "JSON", "json",       "XML",        "xml"};
-    int html = 0, known = 0;
-    for (size_t i = 0; context && i < 10; i++) {
-        if (clen == strlen(contexts[i]) && !memcmp(context, contexts[i], clen)) {
-            known = 1;
-            html = i < 2;
-        }
-    }
-    if (!known)
+    static const int kinds[] = {CTX_HTML, CTX_JS, CTX_CSS, CTX_JSON, CTX_XML};
+    *ctx = CTX_MANUAL;
+    for (size_t i = 0; context && i < 10; i++)
+        if (clen == strlen(contexts[i]) && !memcmp(context, contexts[i], clen))
+            *ctx = kinds[i / 2];
+    if (*ctx == CTX_MANUAL)
         return perr(p, off, "malformed pragma: invalid context");
-    if (state &&
-        !(html && ((slen == 6 && (!memcmp(state, "IN_TAG", 6) || !memcmp(state, "in_tag", 6))))) &&
-        !(slen == 7 && !memcmp(state, "default", 7)))
+    *in_tag = *ctx == CTX_HTML && slen == 6 &&
+              (!memcmp(state, "IN_TAG", 6) || !memcmp(state, "in_tag", 6));
+    if (state && !*in_tag && !(slen == 7 && !memcmp(state, "default", 7)))
         return perr(p, off, "malformed pragma: unsupported state '%.*s'", (int)slen, state);
+    return 0;
+}
+
+/* --- auto-escaping ------------------------------------------------------------ */
+
+/* Upstream's XSS classes: which modifiers may stand in for the one the
+ * auto-escaper chose (IsSafeXSSAlternative), by the escaping they do. */
+static int safe_alternative(modk chosen, modk given)
+{
+    if (chosen == given)
+        return 1;
+    switch (chosen) {
+    case M_HTML:
+        return given == M_SNIPPET || given == M_PRE || given == M_ATTRIBUTE ||
+               given == M_URL_HTML || given == M_URL_QUERY || given == M_IMG_HTML;
+    case M_JS:
+        return given == M_JSON || given == M_URL_JS || given == M_IMG_JS;
+    case M_JSON:
+        return given == M_JS;
+    case M_URL_HTML:
+        return given == M_IMG_HTML;
+    case M_CSS:
+        return given == M_URL_CSS || given == M_IMG_CSS;
+    case M_XML:
+        return given == M_HTML || given == M_ATTRIBUTE;
+    default:
+        return 0;
+    }
+}
+
+/* TemplateToken::UpdateModifier for one chosen modifier: keep the template's
+ * own modifiers when one is :none or when, read from the last, a safe
+ * alternative comes before any x- modifier; otherwise append the choice. */
+static int needs_auto(const modk *mods, size_t n, modk chosen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mods[i] == M_NONE)
+            return 0;
+    for (size_t i = n; i-- > 0;) {
+        if (safe_alternative(chosen, mods[i]))
+            return 0;
+        if (mods[i] == M_PASS)
+            break;
+    }
+    return 1;
+}
+
+/* The modifier auto-escaping gives a variable here, or -1 after reporting
+ * why none is safe. */
+static int auto_mod(parser *p, size_t off, modk *out)
+{
+    switch (p->ctx) {
+    case CTX_CSS:
+        *out = M_CSS;
+        return 0;
+    case CTX_XML:
+        *out = M_XML;
+        return 0;
+    case CTX_JSON:
+        *out = M_JS;
+        return 0;
+    }
+    const char *kind, *attr;
+    static const modk map[] = {M_HTML,     M_ATTRIBUTE, M_JS, M_JS_NUMBER,
+                               M_URL_HTML, M_URL_QUERY, M_CSS};
+    ae_escape e = ae_choose(p->ae, &kind, &attr);
+    if (e == AE_ESC_FAIL)
+        return perr(p, off, "auto-escape: the value of %s attribute '%s' must be in quotes", kind,
+                    attr);
+    *out = map[e];
     return 0;
 }
 
@@ -1307,6 +1394,11 @@ static int parse(parser *p)
             n->s = b + pos;
             n->len = tend - pos;
             pragma_ok = 0;
+            if (p->ae && ae_feed(p->ae, n->s, n->len) < 0) {
+                perr(p, pos, "auto-escape: cannot follow the HTML here (in '%.*s')",
+                     (int)(n->len > 40 ? 40 : n->len), n->s);
+                goto done;
+            }
         }
         set_indent(f, b + pos, tend - pos);
         if (!m)
@@ -1343,15 +1435,27 @@ static int parse(parser *p)
                     perr(p, at, "invalid delimiter marker '%.*s'", (int)(after - at), b + at);
                     goto done;
                 }
+                /* Upstream accepts empty delimiters and then finds no more
+                 * markers; charter refuses them (docs/templates.md). */
+                if (!dl.slen || !dl.elen) {
+                    perr(p, at, "empty delimiter in '%.*s'", (int)(after - at), b + at);
+                    goto done;
+                }
             } else if (c == '%') {
-                if (parse_pragma(p, at, s, e) < 0)
+                int ctx = CTX_MANUAL, in_tag = 0;
+                if (parse_pragma(p, at, s, e, &ctx, &in_tag) < 0)
                     goto done;
                 if (depth || !pragma_ok) {
                     perr(p, at, "pragma must come first in the template");
                     goto done;
                 }
-                perr(p, at, "autoescape is not supported yet");
-                goto done;
+                p->ctx = ctx;
+                pragma_ok = 0; /* one pragma only, as upstream */
+                if (ctx == CTX_HTML || ctx == CTX_JS || ctx == CTX_CSS)
+                    p->ae = ae_new(ctx == CTX_JS    ? AE_MODE_JS
+                                   : ctx == CTX_CSS ? AE_MODE_CSS
+                                   : in_tag         ? AE_MODE_HTML_IN_TAG
+                                                    : AE_MODE_HTML);
             }
             f->indent = NULL;
             f->indentlen = 0;
@@ -1427,6 +1531,23 @@ static int parse(parser *p)
                 pf->indentlen = 0;
                 pf->indent_nl = 0;
             } else {
+                if (c != '>' && p->ctx != CTX_MANUAL) {
+                    int bi_space = nlen == 8 && !memcmp(s, "BI_SPACE", 8);
+                    int bi_newline = nlen == 10 && !memcmp(s, "BI_NEWLINE", 10);
+                    modk chosen = M_HTML;
+                    if (bi_space || bi_newline) {
+                        /* Literal text to the scanner; never escaped. */
+                        if (p->ae && ae_feed(p->ae, bi_space ? " " : "\n", 1) < 0) {
+                            perr(p, at, "auto-escape: cannot follow the HTML here");
+                            goto done;
+                        }
+                    } else {
+                        if (auto_mod(p, at, &chosen) < 0)
+                            goto done;
+                        if (needs_auto(mods, nmods, chosen))
+                            mods[nmods++] = chosen;
+                    }
+                }
                 node *n = frame_push(f);
                 n->kind = c == '>' ? N_INCLUDE : N_VAR;
                 n->s = s;
@@ -1471,6 +1592,8 @@ static int parse(parser *p)
 done:
     for (size_t i = 0; i <= depth; i++)
         frame_release(&stack[i]);
+    ae_free(p->ae);
+    p->ae = NULL;
     return err;
 }
 
@@ -1753,11 +1876,13 @@ typedef struct rctx {
 
 static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out);
 
-static const char *lookup_var(const tpl_dict *d, const node *n, size_t *len)
+static const char *lookup_var(const tpl_set *s, const tpl_dict *d, const node *n, size_t *len)
 {
     const dent *e = dict_lookup(d, K_VAR, n->s, n->len, n->hash);
     if (!e && d && d->root->globals)
         e = dict_find(d->root->globals, K_VAR, n->s, n->len, n->hash);
+    if (!e && s->globals)
+        e = dict_find(s->globals, K_VAR, n->s, n->len, n->hash);
     if (e) {
         *len = e->vlen;
         return e->value;
@@ -1837,7 +1962,7 @@ static int render_node(rctx *c, const node *n, const tpl_dict *d, buf *out)
         break;
     case N_VAR: {
         size_t len;
-        const char *v = lookup_var(d, n, &len);
+        const char *v = lookup_var(c->ts[c->depth - 1]->set, d, n, &len);
         apply_chain(n->mods, n->nmods, v, len, out, c->scratch);
         break;
     }

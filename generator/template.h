@@ -33,7 +33,7 @@ void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t l
 /* Sets a template-global value (upstream SetTemplateGlobalValue): visible
  * from every dictionary of d's tree, include dictionaries too, after their
  * own values and their parents'. */
-void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value);
+void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len);
 /* Shows section `name` once (with this dictionary's values) if it is not
  * already shown by a child dictionary. */
 void tpl_dict_show_section(tpl_dict *d, const char *name);
@@ -61,6 +61,11 @@ void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared);
  * Caller frees with tpl_set_free, which frees every template it loaded. */
 tpl_set *tpl_set_new(const char *dir, tpl_strip strip, int auto_includes);
 void tpl_set_free(tpl_set *s);
+/* Sets a global value (upstream TemplateDictionary::SetGlobalValue, scoped to
+ * the set): looked up last, after a dictionary's own values, its parents' and
+ * the template-globals, from every template the set renders. Set globals
+ * before rendering: the set is read-only while it renders. */
+void tpl_set_global(tpl_set *s, const char *name, const char *value, size_t len);
 
 /* Loads and compiles `name` (a path relative to the set's dir) and every file
  * it includes statically, once; later calls return the cached template.

@@ -6,7 +6,7 @@ set -eu
 
 pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev"
 if [ "${1:-}" = "--test" ]; then
-    pkgs="$pkgs libcriterion-dev git"
+    pkgs="$pkgs libcriterion-dev git libctemplate-dev g++"
 fi
 
 missing=""

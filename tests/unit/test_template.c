@@ -102,7 +102,7 @@ static void setup_dict(tpl_dict *root, const char *spec)
         else if (!strcmp(cmd, "inc"))
             stack[n++] = tpl_dict_add_include(d, name, value.data);
         else if (!strcmp(cmd, "tglobal"))
-            tpl_dict_set_template_global(d, name, value.data);
+            tpl_dict_set_template_global(d, name, value.data, value.len);
         else if (!strcmp(cmd, "end"))
             n--;
         else
@@ -448,6 +448,42 @@ static const render_case render_cases[] = {
      "show S\nset V v",
      {NULL},
      "a\\b\\v\\c\\d\\e  \\"},
+    /* Auto-escaping: the pragma picks each variable's escaping from where it
+     * stands; given modifiers stay when they are safe alternatives. */
+    {"autoescape html text and attributes",
+     0,
+     "{{%AUTOESCAPE context=\"HTML\"}}<p class=\"{{V}}\" title={{V}}>{{V}}</p>",
+     "set V a\"b <c>",
+     {NULL},
+     "<p class=\"a&quot;b &lt;c&gt;\" title=a_b__c_>a&quot;b &lt;c&gt;</p>"},
+    {"autoescape urls",
+     0,
+     "{{%AUTOESCAPE context=\"HTML\"}}<a href=\"{{U}}\">"
+     "<a href=\"/q?x={{U}}\"><a href=/q?x={{U}}>",
+     "set U javascript:x&y",
+     {NULL},
+     "<a href=\"#\"><a href=\"/q?x=javascript:x&amp;y\"><a href=/q?x=javascript%3Ax%26y>"},
+    {"autoescape script, style and handlers",
+     0,
+     "{{%AUTOESCAPE context=\"HTML\"}}<script>var a = '{{V}}', b = {{V}};</script>"
+     "<style>p { color: {{V}} }</style><b onclick=\"f({{V}})\" style=\"c:{{V}}\">",
+     "set V 1'<",
+     {NULL},
+     "<script>var a = '1\\x27\\x3c', b = null;</script><style>p { color: 1 }</style>"
+     "<b onclick=\"f(null)\" style=\"c:1\">"},
+    {"autoescape keeps safe modifiers, adds to others",
+     0,
+     "{{%AUTOESCAPE context=\"HTML\"}}{{V:none}} {{V:p}} {{V:x-foo}} {{V:j}}",
+     "set V <'>",
+     {NULL},
+     "<'> &lt;&#39;&gt; &lt;&#39;&gt; \\x3c\\x27\\x3e"},
+    {"autoescape other contexts",
+     0,
+     "{{>X}}{{>J}}",
+     "inc X x.tpl\nset V <&>\nend\ninc J j.tpl\nset V <&>\nend",
+     {"x.tpl", "{{%AUTOESCAPE context=\"XML\"}}{{V}}|", "j.tpl",
+      "{{%AUTOESCAPE context=\"JSON\"}}{{V}}|"},
+     "&lt;&amp;&gt;|\\x3c\\x26\\x3e|"},
     {"strip mode 2, .js include",
      2,
      "{{>I}}x",
@@ -640,10 +676,22 @@ static const error_case error_cases[] = {
      "t.html:1:1: malformed pragma: attribute value is not in double quotes [template-syntax]\n"},
     {0, "{{%AUTOESCAPE color=\"HTML\"}}",
      "t.html:1:1: malformed pragma: unknown attribute 'color' [template-syntax]\n"},
-    {0, "{{!c}}{{%AUTOESCAPE context=\"HTML\"}}",
-     "t.html:1:7: autoescape is not supported yet [template-syntax]\n"},
-    {0, "{{%autoescape context=\"xml\"}}",
-     "t.html:1:1: autoescape is not supported yet [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTML\"}}{{!c}}{{%AUTOESCAPE context=\"HTML\"}}",
+     "t.html:1:37: pragma must come first in the template [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTML\"}}\n<a href={{URL}}>",
+     "t.html:2:9: auto-escape: the value of URL attribute 'href' must be in quotes "
+     "[template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTML\"}}<p style={{C}}>",
+     "t.html:1:40: auto-escape: the value of style attribute 'style' must be in quotes "
+     "[template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTML\"}}<p onclick={{C}}>",
+     "t.html:1:42: auto-escape: the value of JavaScript attribute 'onclick' must be in quotes "
+     "[template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"HTML\"}}<a =b>",
+     "t.html:1:31: auto-escape: cannot follow the HTML here (in '<a =b>') [template-syntax]\n"},
+    {0, "{{%AUTOESCAPE context=\"JSON\" state=\"IN_TAG\"}}",
+     "t.html:1:1: malformed pragma: unsupported state 'IN_TAG' [template-syntax]\n"},
+    {0, "{{=a =}}", "t.html:1:1: empty delimiter in '{{=a =}}' [template-syntax]\n"},
     {0, "{{#S:h}}{{/S}}",
      "t.html:1:1: only variables and includes can have modifiers [template-syntax]\n"},
     {0, "{{#S}}{{/S:h}}",

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="CSS"}}
+p { color: {{X}}; background: url({{G}}); }

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<a title='{{X}}'>t</a>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<table border={{X}} class=x{{N}}>t</table>

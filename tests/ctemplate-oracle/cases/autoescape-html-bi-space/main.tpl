@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<p>a{{BI_SPACE}}b{{BI_NEWLINE}}</p>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<p>{{X:j}}|{{X:c}}|{{X:o}}|{{X:xml_escape}}</p>

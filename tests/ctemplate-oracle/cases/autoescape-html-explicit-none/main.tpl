@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<p>{{X:none}}</p><a href="{{U:none}}">x</a>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="html"}}
+<p>{{X}}</p>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<a onclick="f({{N}}, {{B}})">1</a>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<a onclick="f('{{X}}', &quot;{{X}}&quot;)">1</a>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<script>var a = {{N}}, b = {{B}};</script>

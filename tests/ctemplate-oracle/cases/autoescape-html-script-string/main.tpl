@@ -1,0 +1,5 @@
+{{%AUTOESCAPE context="HTML"}}
+<script>
+var a = '{{X}}';
+var b = "{{X}}";
+</script>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<div style="color:{{X}}; background:{{G}}">x</div>

@@ -1,0 +1,5 @@
+{{%AUTOESCAPE context="HTML"}}
+<style>
+p { color: {{X}}; width: {{N}}px; }
+</style>
+<p>{{X}}</p>

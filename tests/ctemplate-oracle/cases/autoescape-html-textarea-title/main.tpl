@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<title>{{X}}</title><textarea>{{X}}</textarea>

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML" state="IN_TAG"}}
+title="{{X}}" href="{{U}}" class={{X}}

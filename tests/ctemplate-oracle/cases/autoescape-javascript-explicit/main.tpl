@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="JAVASCRIPT"}}
+var a = "{{X:none}}", b = "{{X:h}}", c = "{{X:U=javascript}}";

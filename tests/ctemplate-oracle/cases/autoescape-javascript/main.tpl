@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="JAVASCRIPT"}}
+var a = '{{X}}'; var b = {{N}}; var c = {{B}}; var d = "{{X}}";

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="JSON"}}
+{"a": "{{X}}", "b": {{N}}, "c": "{{X:o}}"}

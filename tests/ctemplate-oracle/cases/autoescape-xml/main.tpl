@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="XML"}}
+<a b="{{X}}">{{X}}</a>

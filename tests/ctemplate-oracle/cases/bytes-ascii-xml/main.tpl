@@ -1,0 +1,1 @@
+[{{V:xml_escape}}]

@@ -1,0 +1,5 @@
+a{{! first
+second
+  third }}b
+{{!
+}}c

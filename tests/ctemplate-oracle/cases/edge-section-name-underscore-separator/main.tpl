@@ -1,0 +1,1 @@
+{{#_separator}}x{{/_separator}}

@@ -1,0 +1,1 @@
+{{>I}}{{#I_separator}},{{/I_separator}}

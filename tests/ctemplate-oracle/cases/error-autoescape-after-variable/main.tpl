@@ -1,0 +1,1 @@
+{{X}}{{%AUTOESCAPE context="HTML"}}

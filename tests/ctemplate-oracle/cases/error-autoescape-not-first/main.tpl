@@ -1,0 +1,1 @@
+x {{%AUTOESCAPE context="HTML"}}

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="JAVASCRIPT" state="IN_TAG"}}

@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<a onclick=f({{N}})>x</a>

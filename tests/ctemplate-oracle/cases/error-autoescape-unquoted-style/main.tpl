@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<div style=color:{{X}}>x</div>

@@ -1,0 +1,1 @@
+{{X:HTML_ESCAPE}}

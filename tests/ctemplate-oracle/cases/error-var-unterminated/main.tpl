@@ -1,0 +1,1 @@
+abc {{NAME and more text

@@ -1,0 +1,1 @@
+[{{>INC:x-anything}}]

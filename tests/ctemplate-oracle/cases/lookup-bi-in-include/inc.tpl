@@ -1,0 +1,1 @@
+a{{BI_SPACE}}b{{BI_NEWLINE}}c

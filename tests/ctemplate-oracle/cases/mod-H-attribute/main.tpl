@@ -1,0 +1,1 @@
+{{X:H=attribute}}|{{U:html_escape_with_arg=attribute}}

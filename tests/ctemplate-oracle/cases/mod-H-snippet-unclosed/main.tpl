@@ -1,0 +1,1 @@
+[{{S:H=snippet}}] [{{S:html_escape_with_arg=snippet}}]

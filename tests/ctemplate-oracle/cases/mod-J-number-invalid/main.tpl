@@ -1,0 +1,1 @@
+{{A:J=number}}|{{B:J=number}}|{{C:J=number}}|{{D:J=number}}|{{E:J=number}}|{{F:J=number}}|{{G:J=number}}|{{H:J=number}}

@@ -1,0 +1,1 @@
+{{X:U=query}}|{{X:url_escape_with_arg=query}}

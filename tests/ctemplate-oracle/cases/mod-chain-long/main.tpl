@@ -1,0 +1,1 @@
+{{V:none:x-a:html_escape:u:j}}

@@ -1,0 +1,1 @@
+{{V:H=snippet:j}}

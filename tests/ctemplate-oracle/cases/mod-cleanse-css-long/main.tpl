@@ -1,0 +1,1 @@
+{{V:cleanse_css}}

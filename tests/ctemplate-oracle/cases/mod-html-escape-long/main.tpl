@@ -1,0 +1,1 @@
+{{X:html_escape}}

@@ -1,0 +1,1 @@
+{{X:javascript_escape}}

@@ -1,0 +1,1 @@
+{{V:json_escape}}

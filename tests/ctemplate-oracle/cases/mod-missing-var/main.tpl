@@ -1,0 +1,1 @@
+[{{M:h}}][{{M:J=number}}][{{M:U=html}}][{{M:I=html}}]

@@ -1,0 +1,1 @@
+[{{BI_SPACE:u}}][{{BI_NEWLINE:j}}][{{BI_NEWLINE:h}}]

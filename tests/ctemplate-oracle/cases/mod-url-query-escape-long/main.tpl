@@ -1,0 +1,1 @@
+{{X:url_query_escape}}|{{S:u}}

@@ -1,0 +1,1 @@
+{{#S}}{{#S_separator}}<sep>{{/S_separator}}{{N}}{{/S}}

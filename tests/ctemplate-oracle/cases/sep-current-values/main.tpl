@@ -1,0 +1,1 @@
+{{#DATE}}{{PART}}{{#DATE_separator}}{{SEP}}{{/DATE_separator}}{{/DATE}}

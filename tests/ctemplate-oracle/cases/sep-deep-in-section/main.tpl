@@ -1,0 +1,1 @@
+{{#S}}{{N}}{{#T}}{{#S_separator}},{{/S_separator}}{{/T}}{{/S}}

@@ -1,0 +1,1 @@
+{{#item}}{{v}}{{#item_separator}}+{{/item_separator}}{{/item}}

@@ -1,0 +1,6 @@
+{{#S}}
+{{N}}
+{{#S_separator}}
+--
+{{/S_separator}}
+{{/S}}

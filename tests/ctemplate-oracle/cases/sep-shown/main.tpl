@@ -1,0 +1,1 @@
+[{{#S}}x{{#S_separator}}|{{/S_separator}}{{/S}}]

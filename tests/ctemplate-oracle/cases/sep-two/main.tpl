@@ -1,0 +1,1 @@
+{{#S}}{{N}}{{#S_separator}} and {{/S_separator}}{{/S}}.

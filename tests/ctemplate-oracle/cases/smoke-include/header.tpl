@@ -1,0 +1,1 @@
+<header>{{TITLE}}|{{SUB:j}}|{{SITE}}|{{TG}}</header>

@@ -1,0 +1,13 @@
+  <html>  
+	<body>
+    {{#S}}  
+   <p> {{V}}  </p>	
+  {{/S}}
+
+   
+  <pre>
+    keep?  
+  </pre>
+{{V}}   
+{{!c}}
+   tail

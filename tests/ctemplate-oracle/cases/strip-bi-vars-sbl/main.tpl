@@ -1,0 +1,4 @@
+{{BI_SPACE}}a{{BI_SPACE}}
+  b{{BI_NEWLINE}}
+ c {{BI_SPACE}} 
+{{BI_NEWLINE}}

@@ -1,0 +1,8 @@
+<ul>
+{{#S}}
+  <li>{{N}}</li>
+  {{#S_separator}}
+  <hr>
+  {{/S_separator}}
+{{/S}}
+</ul>

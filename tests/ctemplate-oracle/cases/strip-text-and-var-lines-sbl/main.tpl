@@ -1,0 +1,4 @@
+  Hello
+  {{X}} world  
+  {{X}}
+  end {{X}}

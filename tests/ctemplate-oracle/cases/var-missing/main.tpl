@@ -1,0 +1,1 @@
+[{{MISSING}}] [{{NAME}}] [{{ALSO_MISSING:h}}] [{{#NOSEC}}x{{/NOSEC}}]
