@@ -85,26 +85,9 @@ void buf_grow(buf *b, size_t extra)
     b->cap = cap;
 }
 
-void buf_add(buf *b, const void *data, size_t len)
-{
-    if (!len)
-        return;
-    buf_grow(b, len);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
 void buf_adds(buf *b, const char *s)
 {
     buf_add(b, s, strlen(s));
-}
-
-void buf_addc(buf *b, char c)
-{
-    buf_grow(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)

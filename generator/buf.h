@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct buf {
     char *data;
@@ -21,9 +22,25 @@ void buf_init(buf *b);
 void buf_release(buf *b);
 /* Ensures room for `extra` more bytes plus the terminator. */
 void buf_grow(buf *b, size_t extra);
-void buf_add(buf *b, const void *data, size_t len);
+/* Appends data[0..len) (inline: the hottest call of rendering). */
+static inline void buf_add(buf *b, const void *data, size_t len)
+{
+    if (!len)
+        return;
+    if (b->len + len >= b->cap)
+        buf_grow(b, len);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
 void buf_adds(buf *b, const char *s);
-void buf_addc(buf *b, char c);
+static inline void buf_addc(buf *b, char c)
+{
+    if (b->len + 1 >= b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends `s` escaped for HTML text and attribute values (&<>"'). */

@@ -154,6 +154,28 @@ static int load_config(site *s, diags *d)
             c->nav_max_pages = (size_t)max;
         }
     }
+    c->template_strip = TPL_STRIP_BLANK_LINES;
+    const yaml_node *ts = yaml_get(y, "template_strip");
+    if (ts && !yaml_is_null(ts)) {
+        static const char *const modes[] = {"DO_NOT_STRIP", "STRIP_BLANK_LINES",
+                                            "STRIP_WHITESPACE"};
+        const char *v = NULL;
+        int found = 0;
+        if (yaml_as_string(&v, ts, "template_strip", "site.yml", d) != 0) {
+            bad = 1;
+        } else {
+            for (int i = 0; i < 3; i++)
+                if (!strcmp(v, modes[i])) {
+                    c->template_strip = (tpl_strip)i;
+                    found = 1;
+                }
+            if (!found)
+                bad |= diag_error(d, "site.yml", ts->line, ts->col, "config",
+                                  "'template_strip' must be DO_NOT_STRIP, STRIP_BLANK_LINES or "
+                                  "STRIP_WHITESPACE, not '%s'",
+                                  v);
+        }
+    }
     const yaml_node *u = yaml_get(y, "unsafe_html");
     if (u && !yaml_is_null(u))
         bad |= yaml_as_bool(&c->unsafe_html, u, "unsafe_html", "site.yml", d);

@@ -12,6 +12,7 @@
 #include "frontmatter.h"
 #include "map.h"
 #include "markdown.h"
+#include "template.h"
 
 typedef enum review_state { REVIEW_NONE, REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE } review_state;
 
@@ -53,7 +54,8 @@ typedef struct site_config {
     size_t n_required;
     duration cycle, warn_within;
     int unsafe_html;
-    size_t nav_max_pages; /* navigation.max_pages: list a section's pages up to this many */
+    size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
+    tpl_strip template_strip; /* template_strip: how layouts are loaded */
 } site_config;
 
 typedef struct static_file {

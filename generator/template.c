@@ -443,61 +443,53 @@ static const modinfo builtin_mods[] = {
 
 #define APPEND(b, lit) buf_add((b), lit, sizeof(lit) - 1)
 
+/* Escapes that map single bytes to fixed strings: runs of bytes that need
+ * nothing are copied whole (rendering is dominated by :h on long values). */
+typedef const char *const rep_table[256];
+
+static void escape_bytes(const char *in, size_t len, buf *out, rep_table rep)
+{
+    buf_grow(out, len);
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *r = rep[(unsigned char)in[i]];
+        if (!r)
+            continue;
+        buf_add(out, in + start, i - start);
+        buf_adds(out, r);
+        start = i + 1;
+    }
+    buf_add(out, in + start, len - start);
+}
+
+#define HTML_SPECIALS                                                                              \
+    ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&#39;", ['<'] = "&lt;", ['>'] = "&gt;"
+
+/* :h also turns every whitespace byte but the space into a space. */
+static rep_table html_rep = {
+    HTML_SPECIALS, ['\r'] = " ", ['\n'] = " ", ['\v'] = " ", ['\f'] = " ", ['\t'] = " "};
+static rep_table pre_rep = {HTML_SPECIALS};
+/* :xml_escape: control characters other than \t \n \r are not allowed. */
+static rep_table xml_rep = {
+    HTML_SPECIALS, [0x00] = " ", [0x01] = " ", [0x02] = " ", [0x03] = " ", [0x04] = " ",
+    [0x05] = " ",  [0x06] = " ", [0x07] = " ", [0x08] = " ", [0x0b] = " ", [0x0c] = " ",
+    [0x0e] = " ",  [0x0f] = " ", [0x10] = " ", [0x11] = " ", [0x12] = " ", [0x13] = " ",
+    [0x14] = " ",  [0x15] = " ", [0x16] = " ", [0x17] = " ", [0x18] = " ", [0x19] = " ",
+    [0x1a] = " ",  [0x1b] = " ", [0x1c] = " ", [0x1d] = " ", [0x1e] = " ", [0x1f] = " "};
+
 static void mod_html(const char *in, size_t len, buf *out)
 {
-    for (size_t i = 0; i < len; i++) {
-        switch (in[i]) {
-        case '&':
-            APPEND(out, "&amp;");
-            break;
-        case '"':
-            APPEND(out, "&quot;");
-            break;
-        case '\'':
-            APPEND(out, "&#39;");
-            break;
-        case '<':
-            APPEND(out, "&lt;");
-            break;
-        case '>':
-            APPEND(out, "&gt;");
-            break;
-        case '\r':
-        case '\n':
-        case '\v':
-        case '\f':
-        case '\t':
-            APPEND(out, " ");
-            break;
-        default:
-            buf_addc(out, in[i]);
-        }
-    }
+    escape_bytes(in, len, out, html_rep);
 }
 
 static void mod_pre(const char *in, size_t len, buf *out)
 {
-    for (size_t i = 0; i < len; i++) {
-        switch (in[i]) {
-        case '&':
-            APPEND(out, "&amp;");
-            break;
-        case '"':
-            APPEND(out, "&quot;");
-            break;
-        case '\'':
-            APPEND(out, "&#39;");
-            break;
-        case '<':
-            APPEND(out, "&lt;");
-            break;
-        case '>':
-            APPEND(out, "&gt;");
-            break;
-        default:
-            buf_addc(out, in[i]);
-        }
-    }
+    escape_bytes(in, len, out, pre_rep);
+}
+
+static void mod_xml(const char *in, size_t len, buf *out)
+{
+    escape_bytes(in, len, out, xml_rep);
 }
 
 static int starts(const char *p, const char *end, const char *lit)
@@ -634,18 +626,6 @@ static void mod_css_url(const char *in, size_t len, buf *out)
         default:
             buf_addc(out, in[i]);
         }
-    }
-}
-
-static void mod_xml(const char *in, size_t len, buf *out)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-        /* Control characters other than \t \n \r are not allowed in XML. */
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            buf_addc(out, ' ');
-        else
-            mod_pre(in + i, 1, out);
     }
 }
 

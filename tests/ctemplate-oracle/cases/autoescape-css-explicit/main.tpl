@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="CSS"}}p { color: {{X:none}}; x: {{X:h}}; }

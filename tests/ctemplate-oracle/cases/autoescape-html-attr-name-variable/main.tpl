@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<input checked {{X}}="1">

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<a href="x"onclick="f({{N}})">x</a>

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<!DOCTYPE html><html lang="{{X}}"><?xml a="{{X}}"?>

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<a href="{{G}}" title="{{G}}" onclick="{{G}}" style="{{G}}">

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<textarea><script>{{X}}</script></textarea>{{N}}<title><b>{{X}}</b></title>

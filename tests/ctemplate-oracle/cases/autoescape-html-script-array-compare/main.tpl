@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script>var a = [{{N}}, "{{X}}"]; if (a < {{N}}) {}</script>

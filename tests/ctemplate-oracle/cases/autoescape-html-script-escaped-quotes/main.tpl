@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script>var s = '\'{{X}}'; var t = "\\"; var u = {{N}};</script>

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script>var a = "</scr" + "ipt>"; b = {{N}};</script>

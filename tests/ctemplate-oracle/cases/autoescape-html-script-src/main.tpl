@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script src="{{G}}"></script>{{X}}

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script>var t = `{{X}}`;</script>

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script type="text/template"><p>{{X}}</p></script>

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<script>var a = "{{X}}</script><p>{{X}}</p>

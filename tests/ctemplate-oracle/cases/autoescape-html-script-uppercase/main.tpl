@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<SCRIPT>var a = "{{X}}";</SCRIPT>{{X}}

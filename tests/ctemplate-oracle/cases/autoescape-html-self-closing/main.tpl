@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<input value='{{X}}'/><br/>{{X}}

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<a HREF="{{U}}">x</a><IMG SRC="{{G}}">

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="CSS"}}{{X}}

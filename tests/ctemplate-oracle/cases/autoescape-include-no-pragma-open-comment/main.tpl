@@ -1,0 +1,3 @@
+{{%AUTOESCAPE context="HTML"}}
+{{>INC}}
+<p>{{X}}</p>

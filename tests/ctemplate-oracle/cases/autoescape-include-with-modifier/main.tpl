@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<p>{{>INC:h}}|{{>INC:none}}</p>

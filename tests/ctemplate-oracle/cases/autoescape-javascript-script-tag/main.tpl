@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="JAVASCRIPT"}}<script>var a = "{{X}}";</script> {{X}}

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="JSON"}}{"a": {{N}}, "b": "{{X:none}}", "c": "{{X:h}}", "d": {{X}}}

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML" state="IN_TAG"}} title="{{X}}"

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="JAVASCRIPT"}}var a = '{{X}}';

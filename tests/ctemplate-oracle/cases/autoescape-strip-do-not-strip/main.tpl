@@ -1,0 +1,4 @@
+{{%AUTOESCAPE context="HTML"}}
+  <p>
+    {{X}}
+  </p>

@@ -1,0 +1,1 @@
+{{X:html_escape_with_arg=SNIPPET}}

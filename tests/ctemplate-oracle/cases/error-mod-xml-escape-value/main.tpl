@@ -1,0 +1,1 @@
+{{X:xml_escape=1}}

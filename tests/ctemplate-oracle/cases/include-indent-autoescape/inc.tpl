@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}i1 {{X}}
+i2

@@ -1,0 +1,1 @@
+i1{{BI_NEWLINE}}i2

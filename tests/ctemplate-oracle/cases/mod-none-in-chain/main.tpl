@@ -1,0 +1,1 @@
+{{X:h:none}}|{{X:none:h}}|{{X:none:none}}
