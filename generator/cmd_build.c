@@ -2,6 +2,7 @@
  * page through its layouts into a staging directory, write api/pages.json,
  * and swap the result into place only when there were no errors. */
 #include "api.h"
+#include "checks.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
@@ -14,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET };
+enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET, OPT_NO_CHECK };
 
 static const cli_option options[] = {
     [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
@@ -22,15 +23,16 @@ static const cli_option options[] = {
     [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
                    "judge review dates as of this day (default: today, UTC)"},
     [OPT_QUIET] = {"quiet", NULL, "print nothing but errors and warnings"},
+    [OPT_NO_CHECK] = {"no-check", NULL, "publish even when the checks find errors"},
     {NULL, NULL, NULL},
 };
 
 const cli_command cmd_build_def = {
     "build",
     "Build the policy site: render every page of the content directory through its layout "
-    "into\nthe output directory. The previous output is replaced only when the build "
-    "succeeds.",
-    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet]",
+    "into\nthe output directory, after the same checks as 'charter check'. The previous "
+    "output is\nreplaced only when the build succeeds.",
+    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet] [--no-check]",
     "exit status: 0 built, 1 errors in the content (nothing published), 2 usage, "
     "configuration\nor IO error.\n",
     options,
@@ -39,7 +41,7 @@ const cli_command cmd_build_def = {
 
 typedef struct build_opts {
     const char *site, *out, *as_of;
-    int quiet;
+    int quiet, no_check;
 } build_opts;
 
 static int on_option(void *ctx, int opt, const char *value)
@@ -57,6 +59,9 @@ static int on_option(void *ctx, int opt, const char *value)
         break;
     case OPT_QUIET:
         o->quiet = 1;
+        break;
+    case OPT_NO_CHECK:
+        o->no_check = 1;
         break;
     }
     return 0;
@@ -78,6 +83,13 @@ int cmd_print_diags(diags *d)
     const char *nc = getenv("NO_COLOR");
     diag_print_text(d, stderr, isatty(2) && !(nc && *nc));
     return 0;
+}
+
+/* With --no-check: tunable findings (the checks' business) become warnings. */
+static int keep_structural(void *ctx, const diag_entry *e)
+{
+    const check_info *ci = checks_find(e->id);
+    return ci && ci->tunable && e->level == DIAG_ERROR ? (int)DIAG_WARNING : (int)e->level;
 }
 
 int cmd_build(int argc, char **argv)
@@ -119,6 +131,14 @@ int cmd_build(int argc, char **argv)
         goto done;
     if (render_site(s, &out, d) != 0)
         goto done;
+    if (!o.no_check)
+        checks_run(s, d);
+    if (checks_tune(s, d) != 0)
+        goto done;
+    if (o.no_check) {
+        /* Publish anyway: only what made pages unreadable still counts. */
+        diag_retune(d, keep_structural, NULL);
+    }
     api_pages_json(&json, s);
     if (output_write(&out, OUTPUT_MARKER, json.data, json.len, d) != 0)
         goto done;

@@ -18,6 +18,8 @@ struct catalog {
     char **files;
     size_t n_files;
     map *by_id;
+    soa_orphan *orphans;
+    size_t n_orphans;
 };
 
 static const char *keep_file(catalog *c, const char *name)
@@ -100,9 +102,10 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
             err = -1;
         const control *first = map_get(seen, ctl->id);
         if (first) {
-            err = diag_error(d, file, idn->line, idn->col, "duplicate-control",
-                             "duplicate control id '%s' (first defined at line %d)", ctl->id,
-                             first->line);
+            /* A finding, not a load failure: the first definition stands. */
+            diag_error(d, file, idn->line, idn->col, "duplicate-control",
+                       "duplicate control id '%s' (first defined at line %d)", ctl->id,
+                       first->line);
             continue;
         }
         map_put(seen, ctl->id, ctl);
@@ -148,8 +151,7 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
                              key->value);
             continue;
         }
-        /* Unknown ids are the checks' business (issue: applicability of an id
-         * in no catalog); here they simply attach to nothing. */
+        /* Unknown ids are kept for the checks (unknown-applicability). */
         int applicable = 1;
         const char *status = NULL, *why = NULL;
         const yaml_node *n;
@@ -164,6 +166,12 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
             ctl->applicable = applicable;
             ctl->status = status;
             ctl->justification = why;
+            ctl->soa_file = file;
+            ctl->soa_line = key->line;
+            ctl->soa_col = key->col;
+        } else {
+            c->orphans = xrealloc(c->orphans, (c->n_orphans + 1) * sizeof *c->orphans);
+            c->orphans[c->n_orphans++] = (soa_orphan){key->value, file, key->line, key->col};
         }
     }
     return err;
@@ -251,6 +259,7 @@ void catalog_free(catalog *c)
         free(c->files[i]);
     free(c->files);
     map_free(c->by_id);
+    free(c->orphans);
     free(c);
 }
 
@@ -264,4 +273,159 @@ const framework *catalog_frameworks(const catalog *c, size_t *n)
 {
     *n = c->n_fws;
     return c->fws;
+}
+
+const soa_orphan *catalog_soa_orphans(const catalog *c, size_t *n)
+{
+    *n = c->n_orphans;
+    return c->orphans;
+}
+
+/* "A.05.15" -> "A.5.15", "A5.15" -> "A.5.15", "cc6.1" -> "CC6.1": a letter
+ * prefix, a dot before the first number when the framework writes one, no
+ * leading zeros. Writes the normalised form of id to out. */
+static void normalise_id(buf *out, const char *id, int dot_after_letters)
+{
+    const char *p = id;
+    while (*p >= 'a' && *p <= 'z') {
+        buf_addc(out, (char)(*p - 'a' + 'A'));
+        p++;
+    }
+    while (*p >= 'A' && *p <= 'Z')
+        buf_addc(out, *p++);
+    if (dot_after_letters && out->len && *p >= '0' && *p <= '9')
+        buf_addc(out, '.');
+    while (*p) {
+        if (*p == '0' && (p == id || !(p[-1] >= '0' && p[-1] <= '9')) && p[1] >= '0' &&
+            p[1] <= '9') {
+            p++; /* a leading zero */
+            continue;
+        }
+        buf_addc(out, *p++);
+    }
+}
+
+static control_match lookup(const catalog *c, const char *id, const control **ctl)
+{
+    const control *x = map_get(c->by_id, id);
+    *ctl = x && x->id ? x : NULL;
+    if (x && !x->id)
+        return CONTROL_AMBIGUOUS;
+    return *ctl ? CONTROL_EXACT : CONTROL_UNKNOWN;
+}
+
+control_match catalog_resolve(const catalog *c, const char *id, const control **ctl, buf *canon)
+{
+    control_match m = lookup(c, id, ctl);
+    if (m == CONTROL_AMBIGUOUS) {
+        for (size_t f = 0; f < c->n_fws; f++)
+            for (size_t i = 0; i < c->fws[f].n_controls; i++)
+                if (!strcmp(c->fws[f].controls[i].id, id))
+                    buf_printf(canon, "%s%s", canon->len ? ", " : "", c->fws[f].id);
+        return m;
+    }
+    if (m == CONTROL_EXACT)
+        return m;
+    /* A framework prefix that names one loaded framework by its start:
+     * "iso27001:A.5.15" with only iso27001-2022 loaded. */
+    const char *colon = strchr(id, ':');
+    const char *plain = colon ? colon + 1 : id;
+    const framework *only = NULL;
+    if (colon) {
+        size_t plen = (size_t)(colon - id);
+        int matches = 0;
+        for (size_t f = 0; f < c->n_fws; f++)
+            if (!strncmp(c->fws[f].id, id, plen)) {
+                only = &c->fws[f];
+                matches++;
+            }
+        if (matches != 1)
+            return CONTROL_UNKNOWN;
+    }
+    buf b;
+    buf_init(&b);
+    for (int dot = 0; dot < 2 && m != CONTROL_EXACT; dot++) {
+        buf_reset(&b);
+        if (only)
+            buf_printf(&b, "%s:", only->id);
+        normalise_id(&b, plain, dot);
+        m = lookup(c, b.data, ctl);
+        if (m == CONTROL_EXACT && only) {
+            /* Qualified only when the plain id would be ambiguous. */
+            const control *plain_ctl;
+            if (lookup(c, (*ctl)->id, &plain_ctl) == CONTROL_EXACT) {
+                buf_reset(&b);
+                buf_adds(&b, (*ctl)->id);
+            }
+        }
+    }
+    if (m == CONTROL_EXACT) {
+        buf_adds(canon, b.data);
+        m = CONTROL_NONCANONICAL;
+    } else {
+        *ctl = NULL;
+        m = CONTROL_UNKNOWN;
+    }
+    buf_release(&b);
+    return m;
+}
+
+/* Levenshtein distance, capped: returns cap + 1 when it exceeds cap. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > cap)
+        return cap + 1;
+    size_t row[64];
+    if (lb >= 64)
+        return cap + 1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t v = diag + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best)
+                best = v;
+        }
+        if (best > cap)
+            return cap + 1;
+    }
+    return row[lb];
+}
+
+int catalog_suggest(const catalog *c, const char *id, buf *out)
+{
+    const char *plain = strchr(id, ':') ? strchr(id, ':') + 1 : id;
+    size_t cap = strlen(plain) / 3;
+    if (cap < 2)
+        cap = 2;
+    const char *best = NULL;
+    size_t best_d = cap + 1, best_prefix = 0;
+    /* Closest first; among equals, the longest common prefix ("A.5.99" ->
+     * "A.5.9" rather than "A.5.19"), then the first in catalog order. */
+    for (size_t f = 0; f < c->n_fws; f++)
+        for (size_t i = 0; i < c->fws[f].n_controls; i++) {
+            const char *cand = c->fws[f].controls[i].id;
+            size_t dist = edit_distance(plain, cand, cap);
+            size_t prefix = 0;
+            while (plain[prefix] && plain[prefix] == cand[prefix])
+                prefix++;
+            if (dist < best_d || (dist == best_d && best && prefix > best_prefix)) {
+                best = cand;
+                best_d = dist;
+                best_prefix = prefix;
+            }
+        }
+    if (!best)
+        return 0;
+    buf_adds(out, best);
+    return 1;
 }

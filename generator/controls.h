@@ -4,6 +4,7 @@
 #ifndef CHARTER_CONTROLS_H
 #define CHARTER_CONTROLS_H
 
+#include "buf.h"
 #include "diag.h"
 #include <stddef.h>
 
@@ -19,7 +20,25 @@ typedef struct control {
     int applicable;
     const char *status;        /* implemented | planned | not-implemented, or NULL */
     const char *justification; /* or NULL */
+    const char *soa_file;      /* applicability.yml, when it has an entry there */
+    int soa_line, soa_col;     /* its entry's position, 0 without one */
 } control;
+
+/* An entry of applicability.yml whose id names no control of the loaded
+ * frameworks. */
+typedef struct soa_orphan {
+    const char *id;
+    const char *file;
+    int line, col;
+} soa_orphan;
+
+/* How catalog_resolve found an id. */
+typedef enum control_match {
+    CONTROL_UNKNOWN,     /* no control */
+    CONTROL_AMBIGUOUS,   /* a plain id that several frameworks define */
+    CONTROL_EXACT,       /* as written */
+    CONTROL_NONCANONICAL /* a known misspelling: "A.05.15", "A5.15", "iso27001:A.5.15" */
+} control_match;
 
 typedef struct framework {
     const char *id;
@@ -44,5 +63,15 @@ void catalog_free(catalog *c);
 const control *catalog_find(const catalog *c, const char *id);
 /* Borrowed array of the loaded frameworks, in file-name order. */
 const framework *catalog_frameworks(const catalog *c, size_t *n);
+/* Borrowed array of the applicability entries that match no control. */
+const soa_orphan *catalog_soa_orphans(const catalog *c, size_t *n);
+
+/* Resolves an id as a page cites it. Sets *ctl (borrowed, or NULL) and, for
+ * CONTROL_NONCANONICAL, writes the canonical spelling to canon; for
+ * CONTROL_AMBIGUOUS, the frameworks that define it ("a, b") to canon. */
+control_match catalog_resolve(const catalog *c, const char *id, const control **ctl, buf *canon);
+/* The closest known plain id to `id` by edit distance (at most 2, or a
+ * third of its length), written to out; 0 if none is close. */
+int catalog_suggest(const catalog *c, const char *id, buf *out);
 
 #endif

@@ -83,6 +83,24 @@ void diag_warning(diags *d, const char *file, int line, int col, const char *id,
     va_end(ap);
 }
 
+void diag_retune(diags *d, int (*level_for)(void *ctx, const diag_entry *e), void *ctx)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        diag_entry *e = &d->items[i];
+        int level = level_for(ctx, e);
+        if (level < 0) {
+            free(e->file);
+            free(e->id);
+            free(e->message);
+            continue;
+        }
+        e->level = (diag_level)level;
+        d->items[kept++] = *e;
+    }
+    d->len = kept;
+}
+
 size_t diag_count(const diags *d, diag_level level)
 {
     size_t n = 0;

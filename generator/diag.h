@@ -37,6 +37,11 @@ int diag_error(diags *d, const char *file, int line, int col, const char *id, co
 void diag_warning(diags *d, const char *file, int line, int col, const char *id, const char *fmt,
                   ...) __attribute__((format(printf, 6, 7)));
 
+/* Re-levels every entry: level_for returns the entry's new level, or -1 to
+ * drop it (check tuning: `checks:` in site.yml, `ignore:` in front matter).
+ * Not thread-safe: call when no stage is reporting. */
+void diag_retune(diags *d, int (*level_for)(void *ctx, const diag_entry *e), void *ctx);
+
 size_t diag_count(const diags *d, diag_level level);
 /* Sorts the entries by file, line, column, then message (stable). */
 void diag_sort(diags *d);

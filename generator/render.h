@@ -12,7 +12,9 @@
 /* Renders every published page of s and copies its static files into o.
  * Problems are reported through d. Returns 0, or -1 when the layouts could
  * not be loaded or a write failed (fatal); page-level errors return 0 and
- * show up as error diagnostics. */
+ * show up as error diagnostics. With o NULL (charter check) it loads the
+ * layouts and parses every page's Markdown (headings and links, for the
+ * checks) but renders and writes nothing. */
 int render_site(site *s, const output *o, diags *d);
 
 #endif

@@ -380,7 +380,7 @@ static int page_model(page *p, const site *s, diags *d)
     }
     if (p->status && !is_known_status(p->status)) {
         const yaml_node *v = yaml_get(fm, "status");
-        err = diag_error(d, f, v->line, v->col, "invalid-type",
+        err = diag_error(d, f, v->line, v->col, "unknown-status",
                          "'status' must be draft, approved or retired, not '%s'", p->status);
     }
 

@@ -116,9 +116,6 @@ Test(controls, catalog_errors)
          "controls/c.yml:1:1: error: missing key 'framework' [catalog]\n"},
         {"framework: fc\ncontrols: nope\n",
          "controls/c.yml:2:11: error: 'controls' must be a list of controls [catalog]\n"},
-        {"framework: fc\ncontrols:\n  - {id: Q.1}\n  - {id: Q.1}\n",
-         "controls/c.yml:4:10: error: duplicate control id 'Q.1' (first defined at line 3) "
-         "[duplicate-control]\n"},
         {"framework: fc\ncontrols:\n  - just a string\n",
          "controls/c.yml:3:5: error: a control must be a mapping with 'id', 'title' and 'group' "
          "[catalog]\n"},
@@ -149,4 +146,83 @@ Test(controls, missing_directory_is_empty)
     cr_assert_null(catalog_find(c, "A.5.1"));
     catalog_free(c);
     diag_free(d);
+}
+
+Test(controls, duplicate_is_a_finding_not_a_failure)
+{
+    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    put("c.yml", "framework: fc\ncontrols:\n  - {id: Q.1, title: First}\n  - {id: Q.1}\n");
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    cr_assert_diag(d, "controls/c.yml:4:10: error: duplicate control id 'Q.1' (first defined at "
+                      "line 3) [duplicate-control]\n");
+    cr_expect_str_eq(catalog_find(c, "Q.1")->title, "First");
+    catalog_free(c);
+    diag_free(d);
+    remove_dir();
+}
+
+/* catalog_resolve: exact, qualified, ambiguous, unknown and the accepted
+ * misspellings with their canonical form. */
+Test(controls, resolve_ids)
+{
+    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    put("iso.yml", "framework: iso27001-2022\ncontrols:\n"
+                   "  - {id: A.5.15, title: Access}\n  - {id: A.5.9, title: Inventory}\n"
+                   "  - {id: A.5.19, title: Suppliers}\n  - {id: A.8.1, title: Devices}\n");
+    put("soc.yml", "framework: soc2\ncontrols:\n  - {id: CC6.1, title: Logical}\n"
+                   "  - {id: A.8.1, title: Same id}\n");
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    static const struct {
+        const char *id;
+        control_match want;
+        const char *canon; /* canonical form, or the frameworks for ambiguous */
+        const char *found; /* the control's id, or NULL */
+    } cases[] = {
+        {"A.5.15", CONTROL_EXACT, "", "A.5.15"},
+        {"iso27001-2022:A.5.15", CONTROL_EXACT, "", "A.5.15"},
+        {"soc2:CC6.1", CONTROL_EXACT, "", "CC6.1"},
+        {"A.05.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
+        {"A5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
+        {"a.5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
+        {"iso27001:A.5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
+        {"iso27001:A.8.1", CONTROL_NONCANONICAL, "iso27001-2022:A.8.1", "A.8.1"},
+        {"cc6.1", CONTROL_NONCANONICAL, "CC6.1", "CC6.1"},
+        {"A.8.1", CONTROL_AMBIGUOUS, "iso27001-2022, soc2", NULL},
+        {"A.5.99", CONTROL_UNKNOWN, "", NULL},
+        {"nist:A.5.15", CONTROL_UNKNOWN, "", NULL},
+    };
+    buf canon;
+    buf_init(&canon);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const control *ctl = NULL;
+        buf_reset(&canon);
+        cr_expect_eq(catalog_resolve(c, cases[i].id, &ctl, &canon), cases[i].want, "%s",
+                     cases[i].id);
+        cr_expect_str_eq(canon.data, cases[i].canon, "%s", cases[i].id);
+        if (cases[i].found)
+            cr_expect(ctl && !strcmp(ctl->id, cases[i].found), "%s", cases[i].id);
+        else
+            cr_expect_null(ctl, "%s", cases[i].id);
+    }
+    static const struct {
+        const char *id, *want;
+    } suggest[] = {{"A.5.99", "A.5.9"}, {"A.5.16", "A.5.15"}, {"CC6.2", "CC6.1"}, {"ZZZ", NULL}};
+    for (size_t i = 0; i < sizeof suggest / sizeof suggest[0]; i++) {
+        buf_reset(&canon);
+        int found = catalog_suggest(c, suggest[i].id, &canon);
+        if (suggest[i].want)
+            cr_expect_str_eq(canon.data, suggest[i].want, "%s", suggest[i].id);
+        else
+            cr_expect_eq(found, 0, "%s", suggest[i].id);
+    }
+    buf_release(&canon);
+    catalog_free(c);
+    diag_free(d);
+    remove_dir();
 }

@@ -1,0 +1,556 @@
+/* checks: cross-reference and review checks over the site model. Each check
+ * walks the pages once with hash lookups (pages by URL and source path,
+ * controls by id, static files by output path), so a 10,000-page site costs
+ * linear time; the results go to the diagnostics sink like every stage's. */
+#include "checks.h"
+
+#include "map.h"
+#include "paths.h"
+#include "yamltree.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const check_info table[] = {
+    /* Front matter */
+    {"frontmatter-unterminated", DIAG_ERROR, 0,
+     "front matter is opened with '---' but never closed",
+     "Close the front matter with a line holding only '---'."},
+    {"yaml-syntax", DIAG_ERROR, 0, "front matter or a YAML file does not parse",
+     "Fix the YAML at the position shown."},
+    {"yaml-duplicate-key", DIAG_ERROR, 0, "a YAML mapping repeats a key",
+     "Keep one of the keys: YAML would silently use the last."},
+    {"yaml-alias", DIAG_ERROR, 0, "YAML aliases and anchors are not accepted",
+     "Write the value out; aliases are refused so no input can blow up memory."},
+    {"yaml-unsupported", DIAG_ERROR, 0,
+     "a YAML construct charter does not read (tags, complex keys)",
+     "Use plain scalars, lists and mappings."},
+    {"invalid-type", DIAG_ERROR, 0, "a front matter key has the wrong type",
+     "Give the key the type the message names (a list, a string, a date...)."},
+    {"invalid-date", DIAG_ERROR, 0, "a date that does not exist or is not YYYY-MM-DD",
+     "Write the date as YYYY-MM-DD, a real day."},
+    {"invalid-permalink", DIAG_ERROR, 0, "a permalink that leaves the site or is not a path",
+     "Use a path such as /policies/access/ (no scheme, host, '..' or query)."},
+    {"missing-required-key", DIAG_ERROR, 1, "a policy lacks a key site.yml `required` lists",
+     "Add the key to the page's front matter (or change `required` in site.yml)."},
+    {"unknown-status", DIAG_ERROR, 1, "`status` is not draft, approved or retired",
+     "Use one of draft, approved, retired."},
+    {"unknown-layout", DIAG_ERROR, 1, "a page or layout names a layout that does not exist",
+     "Create layouts/<name>.html or use an existing layout."},
+    {"template-syntax", DIAG_ERROR, 0, "a layout does not compile",
+     "Fix the template at the position shown (docs/templates.md)."},
+    {"template-include", DIAG_ERROR, 0, "a layout includes something it cannot",
+     "Fix the include: a missing file, a cycle, or a path outside layouts/."},
+    /* Controls */
+    {"unknown-control", DIAG_ERROR, 1, "a page cites a control id no active catalog defines",
+     "Correct the id (the message suggests the nearest one) or add the framework to "
+     "`frameworks`."},
+    {"ambiguous-control", DIAG_ERROR, 1, "a plain id that several active frameworks define",
+     "Qualify it with its framework: iso27001-2013:A.9.2.1, soc2:CC6.1."},
+    {"noncanonical-control", DIAG_WARNING, 1,
+     "a control id written in an accepted but non-canonical form",
+     "Write the canonical form the message gives (A.5.15, not A.05.15 or A5.15)."},
+    {"not-applicable-control", DIAG_WARNING, 1,
+     "a page cites a control the statement of applicability excludes",
+     "Remove the citation, or mark the control applicable in controls/applicability.yml."},
+    {"uncovered-control", DIAG_ERROR, 1, "an applicable control that no page cites",
+     "Cite it from the policy that implements it, or mark it not applicable with a "
+     "justification."},
+    {"unknown-applicability", DIAG_ERROR, 1,
+     "controls/applicability.yml has an entry for an id in no active catalog",
+     "Correct the id, or remove the entry."},
+    {"duplicate-control", DIAG_ERROR, 1, "a catalog defines the same id twice",
+     "Keep one definition."},
+    /* Links */
+    {"broken-link", DIAG_ERROR, 1, "a link to a page or path of the site that does not exist",
+     "Point the link at an existing page: a relative .md path, its permalink or its URL."},
+    {"broken-fragment", DIAG_ERROR, 1, "a #fragment that names no heading of its target page",
+     "Use the heading id the target page has (shown in its table of contents)."},
+    {"missing-file", DIAG_ERROR, 1, "a link or image to a static file that does not exist",
+     "Add the file or correct the path."},
+    {"link-without-scheme", DIAG_WARNING, 1,
+     "a link that looks like a web address without https:// (read as a relative path)",
+     "Write the full address: https://www.example.com."},
+    {"duplicate-url", DIAG_ERROR, 1, "two pages (or a page and a file) get the same URL",
+     "Change a permalink or rename a file."},
+    {"url-case-collision", DIAG_ERROR, 1,
+     "two outputs whose paths differ only in letter case (they collide on macOS and Windows)",
+     "Rename one of them."},
+    /* Reviews */
+    {"review-overdue", DIAG_ERROR, 1, "a policy's next review date has passed",
+     "Review the policy and update `last_reviewed` (or set `next_review`)."},
+    {"review-due-soon", DIAG_WARNING, 1, "a policy's next review falls within `review.warn_within`",
+     "Plan the review; the warning turns into review-overdue on the date."},
+    {"review-in-future", DIAG_ERROR, 1, "`last_reviewed` is later than today",
+     "Correct the date: a review cannot have happened yet."},
+    /* Structure */
+    {"orphan-page", DIAG_WARNING, 1, "a page no page links to and no navigation reaches",
+     "Link to it from a related page, or give it a section."},
+};
+
+#define N_TABLE (sizeof table / sizeof *table)
+
+const check_info *checks_table(size_t *n)
+{
+    *n = N_TABLE;
+    return table;
+}
+
+const check_info *checks_find(const char *id)
+{
+    for (size_t i = 0; i < N_TABLE; i++)
+        if (!strcmp(table[i].id, id))
+            return &table[i];
+    return NULL;
+}
+
+/* --- controls -------------------------------------------------------------------- */
+
+static void check_controls(const site *s, diags *d)
+{
+    const catalog *c = s->catalog;
+    if (!c)
+        return;
+    map *covered = map_new(); /* control pointer as "framework:id" -> 1 */
+    buf canon, q;
+    buf_init(&canon);
+    buf_init(&q);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->controls)
+            continue;
+        for (size_t j = 0; j < p->controls->len; j++) {
+            const yaml_node *v = p->controls->items[j];
+            const control *ctl = NULL;
+            buf_reset(&canon);
+            switch (catalog_resolve(c, v->value, &ctl, &canon)) {
+            case CONTROL_UNKNOWN: {
+                buf_reset(&q);
+                if (catalog_suggest(c, v->value, &q))
+                    diag_error(d, p->src, v->line, v->col, "unknown-control",
+                               "unknown control '%s'; did you mean '%s'?", v->value, q.data);
+                else
+                    diag_error(d, p->src, v->line, v->col, "unknown-control",
+                               "unknown control '%s'", v->value);
+                continue;
+            }
+            case CONTROL_AMBIGUOUS:
+                diag_error(d, p->src, v->line, v->col, "ambiguous-control",
+                           "control '%s' is defined by %s; qualify it as '<framework>:%s'",
+                           v->value, canon.data, v->value);
+                continue;
+            case CONTROL_NONCANONICAL:
+                diag_warning(d, p->src, v->line, v->col, "noncanonical-control",
+                             "control '%s' is written '%s'", v->value, canon.data);
+                break;
+            case CONTROL_EXACT:
+                break;
+            }
+            if (!ctl->applicable)
+                diag_warning(d, p->src, v->line, v->col, "not-applicable-control",
+                             "control '%s' is marked not applicable in the statement of "
+                             "applicability",
+                             ctl->id);
+            buf_reset(&q);
+            buf_printf(&q, "%s:%s", ctl->framework, ctl->id);
+            map_put(covered, q.data, (void *)ctl);
+        }
+    }
+    size_t nf;
+    const framework *fws = catalog_frameworks(c, &nf);
+    for (size_t f = 0; f < nf; f++) {
+        for (size_t i = 0; i < fws[f].n_controls; i++) {
+            const control *ctl = &fws[f].controls[i];
+            if (!ctl->applicable)
+                continue;
+            buf_reset(&q);
+            buf_printf(&q, "%s:%s", ctl->framework, ctl->id);
+            if (map_get(covered, q.data))
+                continue;
+            if (ctl->soa_line)
+                diag_error(d, ctl->soa_file, ctl->soa_line, ctl->soa_col, "uncovered-control",
+                           "applicable control '%s' (%s) is covered by no policy", ctl->id,
+                           ctl->title ? ctl->title : fws[f].name);
+            else
+                diag_error(d, ctl->file, ctl->line, ctl->col, "uncovered-control",
+                           "applicable control '%s' (%s) is covered by no policy", ctl->id,
+                           ctl->title ? ctl->title : fws[f].name);
+        }
+    }
+    size_t no;
+    const soa_orphan *o = catalog_soa_orphans(c, &no);
+    for (size_t i = 0; i < no; i++)
+        diag_error(d, o[i].file, o[i].line, o[i].col, "unknown-applicability",
+                   "the statement of applicability lists '%s', which no active catalog defines",
+                   o[i].id);
+    map_free(covered);
+    buf_release(&canon);
+    buf_release(&q);
+}
+
+/* --- links ------------------------------------------------------------------------ */
+
+typedef struct link_index {
+    map *statics; /* output path -> static_file */
+    map *inbound; /* page src -> 1, for pages some other page links to */
+} link_index;
+
+/* A page by URL path (relative to base_url), trying "x", "x/" and "x" without
+ * "index.html". */
+static const page *page_by_url(const site *s, const char *path)
+{
+    const page *p = map_get(s->by_url, path);
+    if (p)
+        return p;
+    buf b;
+    buf_init(&b);
+    size_t n = strlen(path);
+    if (n >= 10 && !strcmp(path + n - 10, "index.html")) {
+        buf_add(&b, path, n - 10);
+    } else if (n && path[n - 1] != '/') {
+        buf_adds(&b, path);
+        buf_addc(&b, '/');
+    }
+    if (b.len)
+        p = map_get(s->by_url, b.data);
+    buf_release(&b);
+    return p;
+}
+
+static int has_ext(const char *seg, size_t len)
+{
+    static const char *const exts[] = {"md",  "html", "htm",  "pdf", "png",  "jpg",  "jpeg",
+                                       "gif", "svg",  "txt",  "csv", "css",  "js",   "json",
+                                       "xml", "yml",  "yaml", "zip", "docx", "xlsx", "webp"};
+    const char *dot = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (seg[i] == '.')
+            dot = seg + i;
+    if (!dot)
+        return 0;
+    size_t el = (size_t)(seg + len - dot - 1);
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (strlen(exts[i]) == el && !strncasecmp(dot + 1, exts[i], el))
+            return 1;
+    return 0;
+}
+
+/* "www.example.com/x" or "example.org": a first segment that is a host name
+ * (dotted, ending in a 2-6 letter label) rather than a file. */
+static int looks_like_host(const char *url)
+{
+    if (!strncasecmp(url, "www.", 4))
+        return 1;
+    size_t seg = strcspn(url, "/?#");
+    const char *dot = NULL;
+    for (size_t i = 0; i < seg; i++) {
+        char ch = url[i];
+        if (ch == '.')
+            dot = url + i;
+        else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || ch == '-'))
+            return 0;
+    }
+    if (!dot || dot == url || has_ext(url, seg))
+        return 0;
+    size_t tld = (size_t)(url + seg - dot - 1);
+    if (tld < 2 || tld > 6)
+        return 0;
+    for (const char *t = dot + 1; t < url + seg; t++)
+        if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z')))
+            return 0;
+    return 1;
+}
+
+static int has_heading(const page *p, const char *frag)
+{
+    for (size_t i = 0; i < p->doc.n_headings; i++)
+        if (!strcmp(p->doc.headings[i].id, frag))
+            return 1;
+    /* Footnote targets cmark-gfm writes ("fn-1", "fnref-1") count too. */
+    return !strncmp(frag, "fn-", 3) || !strncmp(frag, "fnref-", 6);
+}
+
+static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
+{
+    const char *url = l->url;
+    if (!*url || url_is_external(url))
+        return;
+    buf path, frag, res;
+    buf_init(&path);
+    buf_init(&frag);
+    buf_init(&res);
+    size_t n = strcspn(url, "?#");
+    buf_add(&path, url, n);
+    const char *hash = strchr(url, '#');
+    if (hash)
+        buf_adds(&frag, hash + 1);
+    const page *target = NULL;
+    if (!path.len) {
+        target = p; /* "#x": this page */
+    } else if (looks_like_host(path.data) && path.data[0] != '/' && path.data[0] != '.') {
+        diag_warning(d, p->src, l->line, l->col, "link-without-scheme",
+                     "link '%s' looks like a web address but has no scheme; write 'https://%s'",
+                     url, url);
+        goto done;
+    } else if (path.data[0] == '/') {
+        /* Root-relative: under base_url's path when it has one. */
+        const char *base = s->cfg.base_url;
+        const char *bp = base;
+        if (url_is_external(base)) {
+            bp = strchr(base + strcspn(base, ":") + 3, '/');
+            if (!bp)
+                bp = "/";
+        }
+        size_t bl = strlen(bp);
+        const char *rest = NULL;
+        if (!strncmp(path.data, bp, bl))
+            rest = path.data + bl - 1; /* keep the leading '/' */
+        else if (bl > 1 && !strncmp(path.data, bp, bl - 1) && path.data[bl - 1] == '\0')
+            rest = "/";
+        if (!rest) {
+            diag_error(d, p->src, l->line, l->col, "broken-link",
+                       "link '%s' is outside the site (base_url is '%s')", url, bp);
+            goto done;
+        }
+        target = page_by_url(s, rest);
+        if (!target) {
+            if (map_get(ix->statics, rest + 1))
+                goto done;
+            const char *id =
+                has_ext(rest, strlen(rest)) || l->is_image ? "missing-file" : "broken-link";
+            diag_error(d, p->src, l->line, l->col, id,
+                       "link '%s' leads to no page or file of the site", url);
+            goto done;
+        }
+    } else {
+        /* Relative to the page's source file in the content directory. */
+        if (path_resolve(&res, p->rel, path.data) != 0) {
+            diag_error(d, p->src, l->line, l->col, "broken-link",
+                       "link '%s' leaves the content directory", url);
+            goto done;
+        }
+        size_t rl = res.len;
+        if (rl >= 3 && !strcmp(res.data + rl - 3, ".md")) {
+            target = map_get(s->by_rel, res.data);
+            if (!target || !target->published) {
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           target ? "link '%s' leads to an unpublished page"
+                                  : "link '%s' leads to no page ('%s/%s' does not exist)",
+                           url, s->cfg.content, res.data);
+                target = NULL;
+                goto done;
+            }
+        } else if (map_get(ix->statics, res.data)) {
+            goto done;
+        } else {
+            buf u;
+            buf_init(&u);
+            buf_printf(&u, "/%s", res.data);
+            target = page_by_url(s, u.data);
+            buf_release(&u);
+            if (!target) {
+                int file = has_ext(res.data, res.len) || l->is_image;
+                diag_error(d, p->src, l->line, l->col, file ? "missing-file" : "broken-link",
+                           file ? "link '%s' names a file that does not exist ('%s/%s')"
+                                : "link '%s' leads to no page of the site",
+                           url, s->cfg.content, res.data);
+                goto done;
+            }
+        }
+    }
+    if (target && target != p)
+        map_put(ix->inbound, target->src, (void *)target);
+    if (target && frag.len && target->ok && target->published && !has_heading(target, frag.data))
+        diag_error(d, p->src, l->line, l->col, "broken-fragment", "'#%s' names no heading of '%s'",
+                   frag.data, target->src);
+done:
+    buf_release(&path);
+    buf_release(&frag);
+    buf_release(&res);
+}
+
+static void check_links(const site *s, diags *d)
+{
+    link_index ix = {map_new(), map_new()};
+    for (size_t i = 0; i < s->n_statics; i++)
+        map_put(ix.statics, s->statics[i].out_file, &s->statics[i]);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        for (size_t j = 0; j < p->doc.n_links; j++)
+            check_link(s, p, &p->doc.links[j], &ix, d);
+    }
+    /* Orphans: not the home page, in no section (sections are in every
+     * page's navigation), and linked from no other page. */
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published || p->section_title || !strcmp(p->url, "/"))
+            continue;
+        const yaml_node *t = yaml_get(p->fm.data, "title");
+        if (!map_get(ix.inbound, p->src))
+            diag_warning(d, p->src, t ? t->line : 1, t ? t->col : 1, "orphan-page",
+                         "no page links to '%s' and it is in no section of the navigation", p->url);
+    }
+    /* Output paths that differ only in case. */
+    map *lower = map_new();
+    buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        buf_reset(&b);
+        for (const char *c = p->out_file; *c; c++)
+            buf_addc(&b, (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c);
+        const page *prev = map_get(lower, b.data);
+        if (prev && strcmp(prev->out_file, p->out_file) != 0)
+            diag_error(d, p->src, 1, 1, "url-case-collision",
+                       "'%s' and '%s' (from '%s') differ only in letter case", p->out_file,
+                       prev->out_file, prev->src);
+        else if (!prev)
+            map_put(lower, b.data, (void *)p);
+    }
+    buf_release(&b);
+    map_free(lower);
+    map_free(ix.statics);
+    map_free(ix.inbound);
+}
+
+/* --- reviews ---------------------------------------------------------------------- */
+
+static void check_reviews(const site *s, diags *d)
+{
+    char day[16], next[16];
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        const yaml_node *lr = yaml_get(p->fm.data, "last_reviewed");
+        const yaml_node *nr = yaml_get(p->fm.data, "next_review");
+        const yaml_node *at = nr ? nr : lr;
+        if (p->last_reviewed >= 0 && p->last_reviewed > s->as_of) {
+            date_format(day, p->last_reviewed);
+            diag_error(d, p->src, lr->line, lr->col, "review-in-future",
+                       "last_reviewed %s is in the future", day);
+        }
+        if (p->next_review < 0 || !at)
+            continue;
+        date_format(next, p->next_review);
+        if (p->review == REVIEW_OVERDUE)
+            diag_error(d, p->src, at->line, at->col, "review-overdue",
+                       "review overdue since %s (%ld days)", next, s->as_of - p->next_review);
+        else if (p->review == REVIEW_DUE_SOON)
+            diag_warning(d, p->src, at->line, at->col, "review-due-soon",
+                         "review due on %s (in %ld days)", next, p->next_review - s->as_of);
+    }
+}
+
+void checks_run(const site *s, diags *d)
+{
+    check_controls(s, d);
+    check_links(s, d);
+    check_reviews(s, d);
+}
+
+/* --- tuning ----------------------------------------------------------------------- */
+
+typedef struct tuning {
+    const site *s;
+    map *levels; /* check id -> level + 1 (0 stands for off) */
+    map *by_src; /* page src -> page */
+} tuning;
+
+static int level_for(void *ctx, const diag_entry *e)
+{
+    tuning *t = ctx;
+    const check_info *ci = checks_find(e->id);
+    if (!ci || !ci->tunable)
+        return (int)e->level;
+    if (e->file) {
+        const page *p = map_get(t->by_src, e->file);
+        const yaml_node *ig = p && p->ok ? yaml_get(p->fm.data, "ignore") : NULL;
+        for (size_t i = 0; ig && ig->kind == YAML_SEQUENCE && i < ig->len; i++)
+            if (ig->items[i]->kind == YAML_SCALAR && !strcmp(ig->items[i]->value, e->id))
+                return -1;
+    }
+    void *v = map_get(t->levels, e->id);
+    if (!v)
+        return (int)e->level;
+    intptr_t lv = (intptr_t)v - 1;
+    return lv == 0 ? -1 : lv == 1 ? (int)DIAG_WARNING : (int)DIAG_ERROR;
+}
+
+int checks_tune(const site *s, diags *d)
+{
+    int err = 0;
+    tuning t = {s, map_new(), map_new()};
+    const yaml_node *c = yaml_get(s->cfg.yaml, "checks");
+    if (c && !yaml_is_null(c) && c->kind != YAML_MAPPING) {
+        err = diag_error(d, "site.yml", c->line, c->col, "config",
+                         "'checks' must map check ids to off, warning or error");
+        goto done;
+    }
+    for (size_t i = 0; c && c->kind == YAML_MAPPING && i < c->len; i++) {
+        const yaml_node *k = c->keys[i], *v = c->items[i];
+        const check_info *ci = checks_find(k->value);
+        if (!ci) {
+            err =
+                diag_error(d, "site.yml", k->line, k->col, "config",
+                           "unknown check '%s' in 'checks' (docs/checks.md lists them)", k->value);
+            continue;
+        }
+        if (!ci->tunable) {
+            err = diag_error(d, "site.yml", k->line, k->col, "config",
+                             "check '%s' reports input charter cannot read; it cannot be tuned",
+                             k->value);
+            continue;
+        }
+        intptr_t lv = -1;
+        if (v->kind == YAML_SCALAR) {
+            /* `off` arrives as a plain scalar: YAML 1.1's boolean spelling. */
+            if (!strcmp(v->value, "off") || !strcmp(v->value, "false"))
+                lv = 0;
+            else if (!strcmp(v->value, "warning"))
+                lv = 1;
+            else if (!strcmp(v->value, "error"))
+                lv = 2;
+        }
+        if (lv < 0) {
+            err = diag_error(d, "site.yml", v->line, v->col, "config",
+                             "'checks.%s' must be off, warning or error", k->value);
+            continue;
+        }
+        map_put(t.levels, k->value, (void *)(lv + 1));
+    }
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        map_put(t.by_src, p->src, (void *)p);
+        const yaml_node *ig = p->ok ? yaml_get(p->fm.data, "ignore") : NULL;
+        if (!ig || yaml_is_null(ig))
+            continue;
+        if (ig->kind != YAML_SEQUENCE) {
+            diag_error(d, p->src, ig->line, ig->col, "invalid-type",
+                       "'ignore' must be a list of check ids");
+            continue;
+        }
+        for (size_t j = 0; j < ig->len; j++) {
+            const yaml_node *v = ig->items[j];
+            const check_info *ci = v->kind == YAML_SCALAR ? checks_find(v->value) : NULL;
+            if (!ci || !ci->tunable)
+                diag_error(d, p->src, v->line, v->col, "invalid-type",
+                           "'ignore' lists '%s', which is not a check that can be silenced",
+                           v->kind == YAML_SCALAR ? v->value : "?");
+        }
+    }
+    if (err)
+        goto done;
+    diag_retune(d, level_for, &t);
+done:
+    map_free(t.levels);
+    map_free(t.by_src);
+    return err;
+}

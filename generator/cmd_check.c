@@ -1,0 +1,138 @@
+/* cmd_check: `charter check`, the CI gate: load the site, parse every page
+ * and layout (rendering and writing nothing), run every check, apply the
+ * site's tuning and report in the format the CI system reads. */
+#include "checks.h"
+#include "cli.h"
+#include "commands.h"
+#include "fs.h"
+#include "render.h"
+#include "report.h"
+#include "site.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_SITE, OPT_AS_OF, OPT_FORMAT, OPT_STRICT, OPT_OUTPUT };
+
+static const cli_option options[] = {
+    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
+                   "judge review dates as of this day (default: today, UTC)"},
+    [OPT_FORMAT] = {"format", "FORMAT",
+                    "text (default), json, github (workflow annotations), sarif (SARIF 2.1.0) "
+                    "or junit"},
+    [OPT_STRICT] = {"strict", NULL, "fail (exit 1) on warnings too"},
+    [OPT_OUTPUT] = {"output", "FILE", "write the report to FILE instead of standard output"},
+    {NULL, NULL, NULL},
+};
+
+const cli_command cmd_check_def = {
+    "check",
+    "Check cited controls, coverage, links, front matter and review dates. Every cited "
+    "control\nmust exist and every applicable one be covered, every link resolve, every "
+    "policy carry\nits keys and no review be overdue. Writes nothing but the report.",
+    "[--site DIR] [--as-of YYYY-MM-DD] [--format text|json|github|sarif|junit] [--strict]\n"
+    "       [--output FILE]",
+    "exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 usage,\n"
+    "configuration or IO error. Check ids and tuning: docs/checks.md.\n",
+    options,
+    cmd_check,
+};
+
+typedef struct check_opts {
+    const char *site, *as_of, *format, *output;
+    int strict;
+} check_opts;
+
+static int on_option(void *ctx, int opt, const char *value)
+{
+    check_opts *o = ctx;
+    switch (opt) {
+    case OPT_SITE:
+        o->site = value;
+        break;
+    case OPT_AS_OF:
+        o->as_of = value;
+        break;
+    case OPT_FORMAT:
+        o->format = value;
+        break;
+    case OPT_STRICT:
+        o->strict = 1;
+        break;
+    case OPT_OUTPUT:
+        o->output = value;
+        break;
+    }
+    return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    check_opts o = {.site = ".", .format = "text"};
+    int rc = cli_parse(&cmd_check_def, argc, argv, on_option, &o);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    long as_of;
+    if (cmd_parse_as_of(&as_of, &cmd_check_def, o.as_of) != 0)
+        return EXIT_USAGE;
+    report_format fmt;
+    if (report_format_parse(&fmt, o.format) != 0) {
+        cli_usage_error(&cmd_check_def,
+                        "'--format' must be text, json, github, sarif or junit, not '%s'",
+                        o.format);
+        return EXIT_USAGE;
+    }
+
+    int status = EXIT_USAGE;
+    diags *d = diag_new(o.site);
+    site *s = NULL;
+    buf report, line;
+    buf_init(&report);
+    buf_init(&line);
+    if (site_load(&s, o.site, as_of, d) != 0)
+        goto fatal;
+    if (render_site(s, NULL, d) != 0)
+        goto fatal;
+    checks_run(s, d);
+    if (checks_tune(s, d) != 0)
+        goto fatal;
+    report_write(&report, fmt, d, s, as_of, o.strict);
+    if (fmt == REPORT_TEXT) {
+        if (o.output) {
+            /* Plain lines, no source excerpts, for a file. */
+            size_t n;
+            const diag_entry *e = diag_entries(d, &n);
+            for (size_t i = 0; i < n; i++)
+                buf_printf(&report, "%s:%d:%d: %s: %s [%s]\n", e[i].file ? e[i].file : "-",
+                           e[i].line, e[i].col,
+                           e[i].level == DIAG_ERROR     ? "error"
+                           : e[i].level == DIAG_WARNING ? "warning"
+                                                        : "note",
+                           e[i].message, e[i].id);
+        } else {
+            cmd_print_diags(d);
+        }
+    }
+    if (o.output) {
+        if (fs_write(o.output, report.data, report.len, d) != 0)
+            goto fatal;
+    } else {
+        fwrite(report.data, 1, report.len, stdout);
+    }
+    size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
+    status = errors || (o.strict && warnings) ? EXIT_FINDINGS : EXIT_OK;
+    report_summary(&line, d, s);
+    fprintf(stderr, "%s\n", line.data);
+    goto done;
+fatal:
+    /* Configuration or IO: the findings so far, as text, whatever the format. */
+    cmd_print_diags(d);
+done:
+    site_free(s);
+    diag_free(d);
+    buf_release(&report);
+    buf_release(&line);
+    return status;
+}
