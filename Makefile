@@ -84,8 +84,10 @@ check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "unit: $$t"; $$t --jobs 2; done
 
 check-e2e: $(BUILD)/charter $(TOOL_BINS)
+	@tests/sarif/setup.sh
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
+	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 
 # Renders every tests/ctemplate-oracle/cases/<name>/ with both and compares.
 check-oracle: $(ORACLE_BINS)

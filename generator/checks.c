@@ -31,6 +31,8 @@ static const check_info table[] = {
      "Give the key the type the message names (a list, a string, a date...)."},
     {"invalid-date", DIAG_ERROR, 0, "a date that does not exist or is not YYYY-MM-DD",
      "Write the date as YYYY-MM-DD, a real day."},
+    {"invalid-utf8", DIAG_ERROR, 0, "a page's text is not valid UTF-8",
+     "Save the file as UTF-8; the message gives the first bad byte."},
     {"invalid-permalink", DIAG_ERROR, 0, "a permalink that leaves the site or is not a path",
      "Use a path such as /policies/access/ (no scheme, host, '..' or query)."},
     {"missing-required-key", DIAG_ERROR, 1, "a policy lacks a key site.yml `required` lists",
@@ -484,29 +486,33 @@ static int level_for(void *ctx, const diag_entry *e)
     return lv == 0 ? -1 : lv == 1 ? (int)DIAG_WARNING : (int)DIAG_ERROR;
 }
 
-int checks_tune(const site *s, diags *d)
+/* Reads site.yml `checks:` into t->levels; with d, reports what is wrong. */
+static int read_levels(tuning *t, diags *d)
 {
     int err = 0;
-    tuning t = {s, map_new(), map_new()};
-    const yaml_node *c = yaml_get(s->cfg.yaml, "checks");
-    if (c && !yaml_is_null(c) && c->kind != YAML_MAPPING) {
-        err = diag_error(d, "site.yml", c->line, c->col, "config",
-                         "'checks' must map check ids to off, warning or error");
-        goto done;
-    }
-    for (size_t i = 0; c && c->kind == YAML_MAPPING && i < c->len; i++) {
+    const yaml_node *c = yaml_get(t->s->cfg.yaml, "checks");
+    if (!c || yaml_is_null(c))
+        return 0;
+    if (c->kind != YAML_MAPPING)
+        return d ? diag_error(d, "site.yml", c->line, c->col, "config",
+                              "'checks' must map check ids to off, warning or error")
+                 : -1;
+    for (size_t i = 0; i < c->len; i++) {
         const yaml_node *k = c->keys[i], *v = c->items[i];
         const check_info *ci = checks_find(k->value);
         if (!ci) {
-            err =
-                diag_error(d, "site.yml", k->line, k->col, "config",
-                           "unknown check '%s' in 'checks' (docs/checks.md lists them)", k->value);
+            err = d ? diag_error(d, "site.yml", k->line, k->col, "config",
+                                 "unknown check '%s' in 'checks' (docs/checks.md lists them)",
+                                 k->value)
+                    : -1;
             continue;
         }
         if (!ci->tunable) {
-            err = diag_error(d, "site.yml", k->line, k->col, "config",
-                             "check '%s' reports input charter cannot read; it cannot be tuned",
-                             k->value);
+            err = d ? diag_error(d, "site.yml", k->line, k->col, "config",
+                                 "check '%s' reports input charter cannot read; it cannot be "
+                                 "tuned",
+                                 k->value)
+                    : -1;
             continue;
         }
         intptr_t lv = -1;
@@ -520,15 +526,23 @@ int checks_tune(const site *s, diags *d)
                 lv = 2;
         }
         if (lv < 0) {
-            err = diag_error(d, "site.yml", v->line, v->col, "config",
-                             "'checks.%s' must be off, warning or error", k->value);
+            err = d ? diag_error(d, "site.yml", v->line, v->col, "config",
+                                 "'checks.%s' must be off, warning or error", k->value)
+                    : -1;
             continue;
         }
-        map_put(t.levels, k->value, (void *)(lv + 1));
+        map_put(t->levels, k->value, (void *)(lv + 1));
     }
+    return err;
+}
+
+int checks_configure(const site *s, diags *d)
+{
+    tuning t = {s, map_new(), NULL};
+    int err = read_levels(&t, d);
+    map_free(t.levels);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
-        map_put(t.by_src, p->src, (void *)p);
         const yaml_node *ig = p->ok ? yaml_get(p->fm.data, "ignore") : NULL;
         if (!ig || yaml_is_null(ig))
             continue;
@@ -546,11 +560,16 @@ int checks_tune(const site *s, diags *d)
                            v->kind == YAML_SCALAR ? v->value : "?");
         }
     }
-    if (err)
-        goto done;
+    return err;
+}
+
+void checks_tune(const site *s, diags *d)
+{
+    tuning t = {s, map_new(), map_new()};
+    read_levels(&t, NULL);
+    for (size_t i = 0; i < s->n_pages; i++)
+        map_put(t.by_src, s->pages[i]->src, (void *)s->pages[i]);
     diag_retune(d, level_for, &t);
-done:
     map_free(t.levels);
     map_free(t.by_src);
-    return err;
 }

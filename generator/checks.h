@@ -27,9 +27,12 @@ const check_info *checks_find(const char *id);
  * with or without an output), reporting findings through d. */
 void checks_run(const site *s, diags *d);
 
-/* Applies site.yml `checks:` (id: off | warning | error) and every page's
- * `ignore:` list to the findings in d. Returns 0, or -1 after reporting a
- * bad `checks:` entry (a configuration error). */
-int checks_tune(const site *s, diags *d);
+/* Validates site.yml `checks:` (id: off | warning | error) and every page's
+ * `ignore:` list (a list of tunable check ids). Returns 0, or -1 after
+ * reporting a bad `checks:` entry, a configuration error (exit 2); bad
+ * `ignore:` lists are findings (invalid-type). Call before the checks run. */
+int checks_configure(const site *s, diags *d);
+/* Applies `checks:` and every page's `ignore:` to the findings in d. */
+void checks_tune(const site *s, diags *d);
 
 #endif

@@ -116,7 +116,7 @@ int cmd_build(int argc, char **argv)
     for (int i = 0; i < 5; i++)
         buf_init(&src[i]);
 
-    if (site_load(&s, o.site, as_of, d) != 0)
+    if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     if (o.out)
         buf_adds(&path, o.out);
@@ -133,8 +133,7 @@ int cmd_build(int argc, char **argv)
         goto done;
     if (!o.no_check)
         checks_run(s, d);
-    if (checks_tune(s, d) != 0)
-        goto done;
+    checks_tune(s, d);
     if (o.no_check) {
         /* Publish anyway: only what made pages unreadable still counts. */
         diag_retune(d, keep_structural, NULL);

@@ -503,7 +503,7 @@ int render_site(site *s, const output *o, diags *d)
     buf dir;
     buf_init(&dir);
     site_path(&dir, s, s->cfg.layouts);
-    r.set = tpl_set_new(dir.data, s->cfg.template_strip, 1);
+    r.set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
     r.layouts = map_new();
     int err = 0;
     /* Layouts first, on one thread: compiling is not thread-safe, and each

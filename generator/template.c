@@ -1640,7 +1640,8 @@ static int load(tpl_set *s, const char *name, diags *d, const tpl *from, int lin
                 int missing_ok, const tpl **out);
 
 /* Resolves the auto include of every include marker under n, loading the
- * files that exist. 0, or -1 if one of them failed to compile. */
+ * files that exist (all of them must, with TPL_AUTO_REQUIRED). 0, or -1 if one of them failed to
+ * compile. */
 static int resolve_auto(tpl_set *s, const tpl *t, node *n, diags *d)
 {
     int err = 0;
@@ -1656,7 +1657,8 @@ static int resolve_auto(tpl_set *s, const tpl *t, node *n, diags *d)
         for (size_t j = 0; j < k->len; j++)
             buf_addc(&name, (char)tolower((unsigned char)k->s[j]));
         buf_adds(&name, ".html");
-        if (load(s, name.data, d, t, k->line, k->col, 1, &k->auto_tpl) < 0)
+        if (load(s, name.data, d, t, k->line, k->col, s->auto_includes != TPL_AUTO_REQUIRED,
+                 &k->auto_tpl) < 0)
             err = -1;
         buf_release(&name);
     }

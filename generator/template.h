@@ -57,8 +57,11 @@ void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared);
 /* Returns a new set that loads templates from directory `dir`. With
  * `auto_includes`, an include marker {{>NAME}} that has no include dictionary
  * renders `_includes/<name lowercased>.html` with the current dictionary (a
- * charter extension used by layouts; off for upstream-exact rendering).
+ * charter extension used by layouts; off for upstream-exact rendering); with
+ * TPL_AUTO_REQUIRED that file must exist when the template loads (layouts
+ * have no include dictionaries, so a missing one is an error at once).
  * Caller frees with tpl_set_free, which frees every template it loaded. */
+enum { TPL_AUTO_REQUIRED = 2 };
 tpl_set *tpl_set_new(const char *dir, tpl_strip strip, int auto_includes);
 void tpl_set_free(tpl_set *s);
 /* Sets a global value (upstream TemplateDictionary::SetGlobalValue, scoped to

@@ -199,7 +199,7 @@ Test(site, page_errors_are_reported_and_loading_continues)
            "content/b.md:1:1: error: page has the same URL '/a/' as 'content/a.md' "
            "[duplicate-url]\n"
            "content/c.md:5:9: error: 'status' must be draft, approved or retired, not 'done' "
-           "[invalid-type]\n"
+           "[unknown-status]\n"
            "content/d.md:4:15: error: 'review_cycle' must be a duration like '12 months' or "
            "'90 days', not 'sometimes' [invalid-type]\n"
            "content/d.md:5:11: error: 'controls' must be a list of control ids [invalid-type]\n");

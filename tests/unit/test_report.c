@@ -1,0 +1,104 @@
+/* test_report: the machine-readable check reports escape what their formats
+ * need (GitHub workflow commands, JSON strings, JUnit XML) and agree on the
+ * counts; the text summary's plurals. Whole reports are pinned byte for byte
+ * by the tests/e2e/check-format-* fixtures. */
+#include "unit.h"
+
+#include "report.h"
+
+static diags *tricky(void)
+{
+    diags *d = diag_new(NULL);
+    diag_error(d, "content/a,b:c.md", 3, 4, "broken-link", "100%% sure\nline two <&\"> done");
+    diag_warning(d, "content/a,b:c.md", 5, 1, "orphan-page", "alone");
+    diag_report(d, DIAG_NOTE, NULL, 0, 0, "config", "no file");
+    return d;
+}
+
+Test(report, format_names)
+{
+    static const struct {
+        const char *name;
+        int ok;
+        report_format f;
+    } cases[] = {{"text", 1, REPORT_TEXT},     {"json", 1, REPORT_JSON},
+                 {"github", 1, REPORT_GITHUB}, {"sarif", 1, REPORT_SARIF},
+                 {"junit", 1, REPORT_JUNIT},   {"yaml", 0, REPORT_TEXT},
+                 {"", 0, REPORT_TEXT},         {"JSON", 0, REPORT_TEXT}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        report_format f = REPORT_TEXT;
+        cr_expect_eq(report_format_parse(&f, cases[i].name) == 0, cases[i].ok, "%s", cases[i].name);
+        if (cases[i].ok)
+            cr_expect_eq(f, cases[i].f, "%s", cases[i].name);
+    }
+}
+
+Test(report, github_escapes_properties_and_data)
+{
+    diags *d = tricky();
+    buf out;
+    buf_init(&out);
+    report_write(&out, REPORT_GITHUB, d, NULL, 0, 0);
+    cr_expect_str_eq(out.data,
+                     "::notice title=config::no file [config]\n"
+                     "::error file=content/a%2Cb%3Ac.md,line=3,col=4,title=broken-link::100%25 "
+                     "sure%0Aline two <&\"> done [broken-link]\n"
+                     "::warning file=content/a%2Cb%3Ac.md,line=5,col=1,title=orphan-page::alone "
+                     "[orphan-page]\n");
+    buf_release(&out);
+    diag_free(d);
+}
+
+Test(report, json_escapes_and_counts)
+{
+    diags *d = tricky();
+    buf out;
+    buf_init(&out);
+    report_write(&out, REPORT_JSON, d, NULL, 20599, 0);
+    cr_expect(strstr(out.data, "\"as_of\": \"2026-05-26\""), "%s", out.data);
+    cr_expect(strstr(out.data, "\"summary\": {\"errors\": 1, \"warnings\": 1, \"notes\": 1, "
+                               "\"pages\": 0}"),
+              "%s", out.data);
+    cr_expect(strstr(out.data, "\"message\": \"100% sure\\nline two <&\\\"> done\""), "%s",
+              out.data);
+    cr_expect(strstr(out.data, "\"file\": null, \"line\": 0"), "%s", out.data);
+    buf_release(&out);
+    diag_free(d);
+}
+
+Test(report, junit_escapes_and_fails_on_errors_or_strict_warnings)
+{
+    diags *d = tricky();
+    buf out;
+    buf_init(&out);
+    report_write(&out, REPORT_JUNIT, d, NULL, 0, 0);
+    cr_expect(strstr(out.data, "<failure type=\"error\" message=\"100% sure\nline two "
+                               "&lt;&amp;&quot;&gt; done\">"),
+              "%s", out.data);
+    cr_expect(strstr(out.data, "<system-out>content/a,b:c.md:5:1: warning: alone</system-out>"),
+              "%s", out.data);
+    cr_expect(strstr(out.data, "failures=\"1\">"), "%s", out.data);
+    buf_reset(&out);
+    report_write(&out, REPORT_JUNIT, d, NULL, 0, 1);
+    cr_expect(strstr(out.data, "<failure type=\"warning\" message=\"alone\">"), "%s", out.data);
+    cr_expect(strstr(out.data, "<testsuites name=\"charter check\" tests=\"31\" failures=\"2\">"),
+              "%s", out.data);
+    buf_release(&out);
+    diag_free(d);
+}
+
+Test(report, summary_plurals)
+{
+    diags *d = diag_new(NULL);
+    buf out;
+    buf_init(&out);
+    report_summary(&out, d, NULL);
+    cr_expect_str_eq(out.data, "0 errors, 0 warnings in 0 pages");
+    diag_error(d, "x", 1, 1, "broken-link", "m");
+    diag_warning(d, "x", 1, 1, "orphan-page", "m");
+    buf_reset(&out);
+    report_summary(&out, d, NULL);
+    cr_expect_str_eq(out.data, "1 error, 1 warning in 0 pages");
+    buf_release(&out);
+    diag_free(d);
+}
