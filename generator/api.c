@@ -3,6 +3,8 @@
  * indentation so that diffs between builds stay readable. */
 #include "api.h"
 
+#include "history.h"
+
 #include <string.h>
 
 static void indent_to(buf *out, int n)
@@ -53,6 +55,80 @@ static void member(buf *out, int indent, const char *key, const char *value, int
         buf_addc(out, ',');
 }
 
+static void json_list(buf *out, char **items, size_t n)
+{
+    buf_addc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_adds(out, ", ");
+        buf_add_json(out, items[i], strlen(items[i]));
+    }
+    buf_addc(out, ']');
+}
+
+static void json_or_null(buf *out, const char *s)
+{
+    if (s && *s)
+        buf_add_json(out, s, strlen(s));
+    else
+        buf_adds(out, "null");
+}
+
+/* "history": the page's rows, newest first, one line each; then created,
+ * last_changed and last_changed_by. */
+static void history_json(buf *out, const page_history *ph)
+{
+    static const char *const kinds[] = {"commit", "uncommitted", "untracked", "truncated"};
+    const hist_row *newest = NULL, *oldest = NULL;
+    int truncated = 0;
+    indent_to(out, 3);
+    buf_adds(out, "\"history\": [");
+    for (size_t i = 0; i < ph->n; i++) {
+        const hist_row *r = &ph->rows[i];
+        if (r->kind == HIST_COMMIT) {
+            if (!newest)
+                newest = r;
+            oldest = r;
+        }
+        truncated |= r->kind == HIST_TRUNCATED;
+        if (i)
+            buf_addc(out, ',');
+        indent_to(out, 4);
+        buf_printf(out, "{\"kind\": \"%s\", \"commit\": ", kinds[r->kind]);
+        json_or_null(out, r->commit);
+        buf_adds(out, ", \"short\": ");
+        json_or_null(out, r->shortid);
+        buf_adds(out, ", \"date\": ");
+        json_or_null(out, r->date);
+        buf_adds(out, ", \"author\": ");
+        json_or_null(out, r->author);
+        buf_adds(out, ", \"summary\": ");
+        json_or_null(out, r->summary);
+        buf_adds(out, ", \"version\": ");
+        buf_add_json(out, r->version ? r->version : "", r->version ? strlen(r->version) : 0);
+        buf_printf(out, ", \"review\": %s, \"approved_by\": ", r->review ? "true" : "false");
+        json_list(out, r->approved_by, r->n_approved);
+        buf_adds(out, ", \"reviewed_by\": ");
+        json_list(out, r->reviewed_by, r->n_reviewed);
+        buf_addc(out, '}');
+    }
+    if (ph->n)
+        indent_to(out, 3);
+    buf_adds(out, "],");
+    indent_to(out, 3);
+    buf_adds(out, "\"created\": ");
+    json_or_null(out, oldest && !truncated ? oldest->date : NULL);
+    buf_addc(out, ',');
+    indent_to(out, 3);
+    buf_adds(out, "\"last_changed\": ");
+    json_or_null(out, newest ? newest->date : NULL);
+    buf_addc(out, ',');
+    indent_to(out, 3);
+    buf_adds(out, "\"last_changed_by\": ");
+    json_or_null(out, newest ? newest->author : NULL);
+    buf_addc(out, ',');
+}
+
 void api_pages_json(buf *out, const site *s)
 {
     char date[11];
@@ -94,6 +170,8 @@ void api_pages_json(buf *out, const site *s)
             date_format(date, p->next_review);
         member(out, 3, "next_review", p->next_review >= 0 ? date : NULL, 1);
         member(out, 3, "review_state", review_state_slug(p->review), 1);
+        if (s->history)
+            history_json(out, history_page(s->history, i));
         indent_to(out, 3);
         buf_adds(out, "\"front_matter\": ");
         api_yaml_json(out, p->fm.data, 3);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "history.h"
 #include "output.h"
 #include "render.h"
 #include "site.h"
@@ -107,6 +108,7 @@ int cmd_build(int argc, char **argv)
     int status = EXIT_USAGE;
     diags *d = diag_new(o.site);
     site *s = NULL;
+    history *hist = NULL;
     output out = {0};
     buf path, json;
     buf_init(&path);
@@ -118,6 +120,7 @@ int cmd_build(int argc, char **argv)
 
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto done;
+
     if (o.out)
         buf_adds(&path, o.out);
     else
@@ -129,6 +132,8 @@ int cmd_build(int argc, char **argv)
     }
     if (output_begin(&out, path.data, sources, d) != 0)
         goto done;
+    hist = history_load(s, 1, d);
+    s->history = hist;
     if (render_site(s, &out, d) != 0)
         goto done;
     if (!o.no_check)
@@ -167,6 +172,7 @@ done:
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", path.data);
     }
     site_free(s);
+    history_free(hist);
     diag_free(d);
     buf_release(&path);
     buf_release(&json);

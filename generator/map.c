@@ -100,3 +100,41 @@ size_t map_count(const map *m)
 {
     return m->len;
 }
+
+void *map_remove(map *m, const char *key)
+{
+    uint64_t h = hash_str(key);
+    slot *s = find(m, key, h);
+    if (!s->key)
+        return NULL;
+    void *value = s->value;
+    free(s->key);
+    /* Backward-shift deletion: move later entries of the probe run into the
+     * hole when their home slot is at or before it, so lookups never stop
+     * early at an empty slot. */
+    size_t hole = (size_t)(s - m->slots), i = hole;
+    m->slots[hole] = (slot){0};
+    for (;;) {
+        i = (i + 1) & (m->cap - 1);
+        slot *t = &m->slots[i];
+        if (!t->key)
+            break;
+        size_t home = (size_t)t->hash & (m->cap - 1);
+        /* Is home cyclically outside (hole, i]? Then t may move to hole. */
+        int movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
+        if (movable) {
+            m->slots[hole] = *t;
+            *t = (slot){0};
+            hole = i;
+        }
+    }
+    m->len--;
+    return value;
+}
+
+void map_each(const map *m, void (*fn)(void *ctx, const char *key, void *value), void *ctx)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key)
+            fn(ctx, m->slots[i].key, m->slots[i].value);
+}

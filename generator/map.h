@@ -17,5 +17,9 @@ void *map_put(map *m, const char *key, void *value);
 /* Returns the value for key, or NULL. */
 void *map_get(const map *m, const char *key);
 size_t map_count(const map *m);
+/* Removes key; returns its value (the caller's to free), or NULL. */
+void *map_remove(map *m, const char *key);
+/* Calls fn for every entry, in table order. fn must not change m. */
+void map_each(const map *m, void (*fn)(void *ctx, const char *key, void *value), void *ctx);
 
 #endif

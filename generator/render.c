@@ -3,14 +3,18 @@
  * dictionary holds the site-wide values, and each page adds its own small
  * dictionary on top, so per-page work stays proportional to the page. */
 #include "render.h"
+
+#include "history.h"
 #include "fs.h"
 #include "paths.h"
 #include "pool.h"
 #include "template.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LAYOUT_DEPTH 16
 
@@ -269,9 +273,23 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
 }
 
 /* Site-wide values, built once and shared (read-only) by every page. */
-static tpl_dict *shared_dict(const site *s)
+static int has_changelog(const site *s, const renderer *r);
+
+static tpl_dict *shared_dict(const site *s, const renderer *r)
 {
     tpl_dict *d = tpl_dict_new();
+    if (history_found(s->history)) {
+        buf u;
+        buf_init(&u);
+        full_url(&u, s, "/feed.xml");
+        set_shown(d, "FEED_URL", u.data);
+        if (has_changelog(s, r)) {
+            buf_reset(&u);
+            full_url(&u, s, "/changelog/");
+            set_shown(d, "CHANGELOG_URL", u.data);
+        }
+        buf_release(&u);
+    }
     const site_config *c = &s->cfg;
     /* Every scalar setting of site.yml, then the normalised ones on top. */
     buf name;
@@ -349,7 +367,72 @@ static void add_nav(tpl_dict *d, const site *s, const page *p)
     }
 }
 
-static tpl_dict *page_dict(const renderer *r, const page *p)
+/* HISTORY: the page's change table, newest first, and the dates around it. */
+static void add_history(tpl_dict *d, const site *s, const page_history *ph)
+{
+    if (!ph->n)
+        return;
+    tpl_dict_show_section(d, "HAS_HISTORY");
+    const hist_row *newest = NULL, *oldest = NULL;
+    int truncated = 0;
+    buf u;
+    buf_init(&u);
+    for (size_t i = 0; i < ph->n; i++) {
+        const hist_row *r = &ph->rows[i];
+        tpl_dict *hd = tpl_dict_add_section(d, "HISTORY");
+        switch (r->kind) {
+        case HIST_UNCOMMITTED:
+            tpl_dict_show_section(hd, "HISTORY_UNCOMMITTED");
+            continue;
+        case HIST_UNTRACKED:
+            tpl_dict_show_section(hd, "HISTORY_UNTRACKED");
+            continue;
+        case HIST_TRUNCATED:
+            tpl_dict_show_section(hd, "HISTORY_TRUNCATED");
+            truncated = 1;
+            continue;
+        case HIST_COMMIT:
+            break;
+        }
+        if (!newest)
+            newest = r;
+        oldest = r;
+        tpl_dict_show_section(hd, "HISTORY_COMMIT_ROW");
+        set_shown(hd, "HISTORY_VERSION", r->version);
+        tpl_dict_set(hd, "HISTORY_DATE", r->date);
+        set_shown(hd, "HISTORY_AUTHOR", r->author);
+        set_shown(hd, "HISTORY_SUMMARY", r->summary);
+        tpl_dict_set(hd, "HISTORY_COMMIT", r->shortid);
+        tpl_dict_set(hd, "HISTORY_COMMIT_ID", r->commit);
+        if (s->cfg.repository_url) {
+            buf_reset(&u);
+            buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, r->commit);
+            set_shown(hd, "HISTORY_COMMIT_URL", u.data);
+        } else {
+            tpl_dict_show_section(hd, "HISTORY_COMMIT_PLAIN");
+        }
+        if (r->review)
+            tpl_dict_show_section(hd, "HISTORY_REVIEW");
+        const char *names[2] = {"HISTORY_APPROVED_BY", "HISTORY_REVIEWED_BY"};
+        char **lists[2] = {r->approved_by, r->reviewed_by};
+        size_t counts[2] = {r->n_approved, r->n_reviewed};
+        for (int k = 0; k < 2; k++) {
+            buf_reset(&u);
+            for (size_t j = 0; j < counts[k]; j++)
+                buf_printf(&u, "%s%s", j ? ", " : "", lists[k][j]);
+            set_shown(hd, names[k], u.data);
+        }
+    }
+    if (oldest && !truncated)
+        set_shown(d, "CREATED", oldest->date);
+    if (newest) {
+        set_shown(d, "LAST_CHANGED", newest->date);
+        set_shown(d, "LAST_CHANGED_BY", newest->author);
+    }
+    buf_release(&u);
+}
+
+static tpl_dict *page_dict(const renderer *r, const page *p, size_t index)
 {
     const site *s = r->s;
     tpl_dict *d = tpl_dict_new();
@@ -405,6 +488,8 @@ static tpl_dict *page_dict(const renderer *r, const page *p)
             }
         }
     }
+    if (s->history)
+        add_history(d, s, history_page(s->history, index));
     size_t n_toc = 0;
     for (size_t i = 0; i < p->doc.n_headings; i++)
         n_toc += p->doc.headings[i].level == 2 || p->doc.headings[i].level == 3;
@@ -459,7 +544,7 @@ static void render_page(void *arg, size_t i)
     }
     if (!l || l->state != 2)
         return; /* reported when layouts were loaded */
-    tpl_dict *d = page_dict(r, p);
+    tpl_dict *d = page_dict(r, p, i);
     buf html, next;
     buf_init(&html);
     buf_init(&next);
@@ -497,6 +582,196 @@ static void copy_static(void *arg, size_t i)
     buf_release(&src);
 }
 
+/* --- the changelog page and the feed ------------------------------------------- */
+
+/* layouts/changelog.html exists and no page of the site claims /changelog/. */
+static int has_changelog(const site *s, const renderer *r)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/changelog.html", s->cfg.layouts);
+    buf full;
+    buf_init(&full);
+    site_path(&full, s, path.data);
+    int ok = fs_is_dir(full.data) == 0; /* a file, not a directory */
+    buf_release(&path);
+    buf_release(&full);
+    (void)r;
+    return ok && !map_get(s->by_url, "/changelog/");
+}
+
+static void set_change(tpl_dict *cd, const site *s, const change *ch)
+{
+    buf u;
+    buf_init(&u);
+    const hist_row *row = ch->row;
+    tpl_dict_set(cd, "CHANGE_DATE", row->date);
+    set_shown(cd, "CHANGE_AUTHOR", row->author);
+    set_shown(cd, "CHANGE_SUMMARY", row->summary);
+    tpl_dict_set(cd, "CHANGE_COMMIT", row->shortid);
+    tpl_dict_set(cd, "CHANGE_COMMIT_ID", row->commit);
+    if (s->cfg.repository_url) {
+        buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, row->commit);
+        set_shown(cd, "CHANGE_COMMIT_URL", u.data);
+    } else {
+        tpl_dict_show_section(cd, "CHANGE_COMMIT_PLAIN");
+    }
+    for (size_t j = 0; j < ch->n_pages; j++) {
+        const page *p = s->pages[ch->pages[j]];
+        tpl_dict *pd = tpl_dict_add_section(cd, "CHANGE_PAGE");
+        tpl_dict_set(pd, "CHANGE_PAGE_TITLE", p->title ? p->title : p->id);
+        buf_reset(&u);
+        full_url(&u, s, p->url);
+        tpl_dict_set(pd, "CHANGE_PAGE_URL", u.data);
+        set_shown(pd, "CHANGE_PAGE_VERSION", ch->rows[j]->version);
+        if (ch->rows[j]->review)
+            tpl_dict_show_section(pd, "CHANGE_PAGE_REVIEW");
+    }
+    buf_release(&u);
+}
+
+/* changelog/index.html through layouts/changelog.html (and its parents),
+ * when the theme has that layout: CHANGES, newest first. */
+static int render_changelog(renderer *r)
+{
+    const site *s = r->s;
+    if (!has_changelog(s, r))
+        return 0;
+    layout *l = layout_get(r, "changelog", NULL, 0, 0, 0);
+    if (!l)
+        return 0; /* reported by layout_get */
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, r->shared);
+    tpl_dict_set(d, "TITLE", "Changelog");
+    buf u, html, next;
+    buf_init(&u);
+    buf_init(&html);
+    buf_init(&next);
+    full_url(&u, s, "/changelog/");
+    tpl_dict_set(d, "URL", u.data);
+    size_t n;
+    const change *ch = history_changes(s->history, &n);
+    if (n)
+        tpl_dict_show_section(d, "HAS_CHANGES");
+    for (size_t i = 0; i < n; i++)
+        set_change(tpl_dict_add_section(d, "CHANGES"), s, &ch[i]);
+    int err = 0;
+    for (; l && err == 0; l = l->parent) {
+        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
+        buf_reset(&next);
+        err = tpl_render(l->tpl, d, &next, r->d);
+        buf t = html;
+        html = next;
+        next = t;
+    }
+    if (err == 0)
+        err = output_write(r->o, "changelog/index.html", html.data, html.len, r->d);
+    tpl_dict_free(d);
+    buf_release(&u);
+    buf_release(&html);
+    buf_release(&next);
+    return err;
+}
+
+static void xml_escape(buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '&')
+            buf_adds(out, "&amp;");
+        else if (*s == '<')
+            buf_adds(out, "&lt;");
+        else if (*s == '>')
+            buf_adds(out, "&gt;");
+        else if (*s == '"')
+            buf_adds(out, "&quot;");
+        else
+            buf_addc(out, *s);
+    }
+}
+
+/* feed.xml: an Atom feed of the newest 50 policy changes. Entry ids are
+ * urn:uuid: IRIs made from the commit ids, stable across builds. */
+static int write_feed(renderer *r)
+{
+    const site *s = r->s;
+    size_t n;
+    const change *ch = history_changes(s->history, &n);
+    buf out, u;
+    buf_init(&out);
+    buf_init(&u);
+    buf_adds(&out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                   "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+    xml_escape(&out, s->cfg.title);
+    buf_adds(&out, ": policy changes</title>\n");
+    full_url(&u, s, "/feed.xml");
+    buf_adds(&out, "  <link rel=\"self\" href=\"");
+    xml_escape(&out, u.data);
+    buf_adds(&out, "\"/>\n  <id>");
+    if (url_is_external(u.data)) {
+        xml_escape(&out, u.data);
+    } else {
+        /* No absolute address: a urn:uuid: from the site's title, stable. */
+        uint64_t h1 = 1469598103934665603ULL, h2 = 0x9e3779b97f4a7c15ULL;
+        for (const char *c = s->cfg.title; *c; c++) {
+            h1 = (h1 ^ (unsigned char)*c) * 1099511628211ULL;
+            h2 = (h2 ^ (unsigned char)*c) * 1099511628211ULL;
+        }
+        buf_printf(&out, "urn:uuid:%08x-%04x-%04x-%04x-%012llx", (unsigned)(h1 >> 32),
+                   (unsigned)(h1 >> 16) & 0xffff, (unsigned)h1 & 0xffff, (unsigned)(h2 >> 48),
+                   (unsigned long long)(h2 & 0xffffffffffffULL));
+    }
+    buf_printf(&out, "</id>\n  <updated>%sT00:00:00Z</updated>\n",
+               n ? ch[0].row->date : "1970-01-01");
+    for (size_t i = 0; i < n && i < 50; i++) {
+        const hist_row *row = ch[i].row;
+        const char *c = row->commit;
+        buf_adds(&out, "  <entry>\n    <title>");
+        xml_escape(&out, row->summary);
+        buf_printf(&out,
+                   "</title>\n    <id>urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s</id>\n"
+                   "    <updated>%sT00:00:00Z</updated>\n    <author><name>",
+                   c, c + 8, c + 12, c + 16, c + 20, row->date);
+        xml_escape(&out, row->author);
+        buf_adds(&out, "</name></author>\n");
+        buf_reset(&u);
+        full_url(&u, s, s->pages[ch[i].pages[0]]->url);
+        buf_adds(&out, "    <link href=\"");
+        xml_escape(&out, u.data);
+        buf_adds(&out, "\"/>\n    <content type=\"html\">");
+        buf html;
+        buf_init(&html);
+        buf_adds(&html, "<ul>");
+        for (size_t j = 0; j < ch[i].n_pages; j++) {
+            const page *p = s->pages[ch[i].pages[j]];
+            buf_reset(&u);
+            full_url(&u, s, p->url);
+            buf_adds(&html, "<li><a href=\"");
+            buf_add_html(&html, u.data, u.len);
+            buf_adds(&html, "\">");
+            const char *t = p->title ? p->title : p->id;
+            buf_add_html(&html, t, strlen(t));
+            buf_adds(&html, "</a>");
+            if (ch[i].rows[j]->version && *ch[i].rows[j]->version) {
+                buf_adds(&html, " (version ");
+                buf_add_html(&html, ch[i].rows[j]->version, strlen(ch[i].rows[j]->version));
+                buf_adds(&html, ")");
+            }
+            if (ch[i].rows[j]->review)
+                buf_adds(&html, " (reviewed)");
+            buf_adds(&html, "</li>");
+        }
+        buf_adds(&html, "</ul>");
+        xml_escape(&out, html.data);
+        buf_release(&html);
+        buf_adds(&out, "</content>\n  </entry>\n");
+    }
+    buf_adds(&out, "</feed>\n");
+    int err = output_write(r->o, "feed.xml", out.data, out.len, r->d);
+    buf_release(&out);
+    buf_release(&u);
+    return err;
+}
+
 int render_site(site *s, const output *o, diags *d)
 {
     renderer r = {.s = s, .o = o, .d = d};
@@ -515,11 +790,13 @@ int render_site(site *s, const output *o, diags *d)
         const yaml_node *v = yaml_get(p->fm.data, "layout");
         layout_get(&r, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0);
     }
-    r.shared = shared_dict(s);
+    r.shared = shared_dict(s, &r);
     markdown_init();
     pool_run(s->n_pages, render_page, &r);
     if (o)
         pool_run(s->n_statics, copy_static, &r);
+    if (o && history_found(s->history) && (render_changelog(&r) != 0 || write_feed(&r) != 0))
+        r.failed_write = 1;
     if (r.failed_write)
         err = -1;
     tpl_dict_free(r.shared);

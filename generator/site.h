@@ -63,6 +63,8 @@ typedef struct static_file {
     char *out_file; /* relative to the output dir */
 } static_file;
 
+struct history; /* history.h: set by the build, not owned by the site */
+
 typedef struct site {
     char *root; /* the site directory as given ("." by default) */
     site_config cfg;
@@ -76,6 +78,7 @@ typedef struct site {
     static_file *statics;
     size_t n_statics;
     catalog *catalog;
+    const struct history *history; /* NULL: no history (charter check) */
 } site;
 
 /* Loads site.yml from root, then every page, static file and catalog.

@@ -4,6 +4,8 @@
 
 #include "map.h"
 
+#include <stdint.h>
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 Test(map, empty)
@@ -101,5 +103,43 @@ Test(map, ten_thousand_keys)
         snprintf(key, sizeof key, "page/%d.md", i);
         cr_assert_eq(map_get(m, key), i % 2 ? &values[i] : &values[N - 1 - i]);
     }
+    map_free(m);
+}
+
+static void count_each(void *ctx, const char *key, void *value)
+{
+    size_t *n = ctx;
+    cr_expect_eq((size_t)(uintptr_t)value, (size_t)atoi(key + 1) + 1, "%s", key);
+    (*n)++;
+}
+
+/* Removal keeps every other key findable (backward-shift deletion in the
+ * probe runs), and iteration visits exactly the entries left. */
+Test(map, remove_and_each)
+{
+    map *m = map_new();
+    char key[32];
+    for (size_t i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        map_put(m, key, (void *)(uintptr_t)(i + 1));
+    }
+    cr_expect_null(map_remove(m, "absent"));
+    for (size_t i = 0; i < 5000; i += 2) {
+        snprintf(key, sizeof key, "k%zu", i);
+        cr_expect_eq((uintptr_t)map_remove(m, key), i + 1);
+    }
+    cr_assert_eq(map_count(m), 2500);
+    for (size_t i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        if (i % 2)
+            cr_expect_eq((uintptr_t)map_get(m, key), i + 1, "%s", key);
+        else
+            cr_expect_null(map_get(m, key), "%s", key);
+    }
+    size_t n = 0;
+    map_each(m, count_each, &n);
+    cr_expect_eq(n, 2500);
+    map_put(m, "k0", (void *)1);
+    cr_expect_eq((uintptr_t)map_get(m, "k0"), 1);
     map_free(m);
 }

@@ -1,0 +1,63 @@
+/* history: each page's revision history from git (libgit2), read in one walk
+ * over the first-parent history of HEAD for the whole site, following
+ * renames; plus the site-wide changelog. A cache under `.charter/` makes a
+ * rebuild at the same HEAD free and one after new commits walk only those.
+ * The only file that includes git2.h. */
+#ifndef CHARTER_HISTORY_H
+#define CHARTER_HISTORY_H
+
+#include "diag.h"
+#include "site.h"
+
+typedef enum hist_kind {
+    HIST_COMMIT,      /* a commit that changed the page */
+    HIST_UNCOMMITTED, /* the working tree differs from HEAD */
+    HIST_UNTRACKED,   /* the page is not in HEAD yet */
+    HIST_TRUNCATED    /* a shallow clone: older history is missing */
+} hist_kind;
+
+typedef struct hist_row {
+    hist_kind kind;
+    char commit[41]; /* "" unless HIST_COMMIT */
+    char shortid[8];
+    char date[11]; /* author date in the author's zone, "" unless HIST_COMMIT */
+    char *author;  /* after .mailmap; NULL unless HIST_COMMIT */
+    char *summary; /* the commit subject */
+    char *version; /* the page's `version:` in that commit, else its running number */
+    int review;    /* the commit only changed `last_reviewed:` */
+    char **approved_by, **reviewed_by; /* Approved-by: / Reviewed-by: trailers */
+    size_t n_approved, n_reviewed;
+} hist_row;
+
+typedef struct page_history {
+    hist_row *rows; /* newest first */
+    size_t n;
+} page_history;
+
+/* One changelog entry: a commit and the pages it changed (indexes into
+ * s->pages, with the row of each page's history). */
+typedef struct change {
+    const hist_row *row; /* the first page's row: commit, date, author, summary */
+    size_t *pages;
+    const hist_row **rows;
+    size_t n_pages;
+} change;
+
+typedef struct history history;
+
+/* Reads the history of every page of s. Never fails the build: with no
+ * repository, a shallow clone, an unborn branch or a repository another user
+ * owns, it reports a warning (id `history`) and returns what it could. With
+ * `use_cache`, reads and updates `<site>/.charter/history.cache`. Returns a
+ * new history (caller frees with history_free); never NULL. */
+history *history_load(const site *s, int use_cache, diags *d);
+void history_free(history *h);
+
+/* 1 when a repository was read (even an unborn branch), 0 without one. */
+int history_found(const history *h);
+/* The history of s->pages[i] (borrowed; empty when unknown). */
+const page_history *history_page(const history *h, size_t i);
+/* The changelog, newest first (borrowed). */
+const change *history_changes(const history *h, size_t *n);
+
+#endif
