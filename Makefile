@@ -88,6 +88,7 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
 
 # Renders every tests/ctemplate-oracle/cases/<name>/ with both and compares.
 check-oracle: $(ORACLE_BINS)

@@ -18,12 +18,13 @@
 #include <string.h>
 #include <strings.h>
 
-#define CACHE_MAGIC "charter-history-cache 1"
+#define CACHE_MAGIC "charter-history-cache 2"
 
 typedef struct raw_row {
     hist_row row;
-    long seq;       /* commits from HEAD along the first-parent chain */
-    char *declared; /* the version the page declared then, or NULL */
+    long seq;           /* commits from HEAD along the first-parent chain */
+    char *declared;     /* the version the page declared then, or NULL */
+    char *name, *email; /* the author as committed; .mailmap applies at the end */
 } raw_row;
 
 typedef struct page_rows {
@@ -64,15 +65,21 @@ static void free_row(hist_row *r)
     free(r->reviewed_by);
 }
 
+static void free_raw(raw_row *r)
+{
+    free_row(&r->row);
+    free(r->declared);
+    free(r->name);
+    free(r->email);
+}
+
 void history_free(history *h)
 {
     if (!h)
         return;
     for (size_t i = 0; i < h->n_pages; i++) {
-        for (size_t j = 0; j < h->raw[i].n; j++) {
-            free_row(&h->raw[i].rows[j].row);
-            free(h->raw[i].rows[j].declared);
-        }
+        for (size_t j = 0; j < h->raw[i].n; j++)
+            free_raw(&h->raw[i].rows[j]);
         free(h->raw[i].rows);
         free(h->pages[i].rows);
     }
@@ -172,8 +179,9 @@ static void git_warning(diags *d, const char *what)
                  e && e->message ? e->message : "unknown error");
 }
 
-static void fill_commit(walker *w, hist_row *r, git_commit *c)
+static void fill_commit(walker *w, raw_row *rr, git_commit *c)
 {
+    hist_row *r = &rr->row;
     const git_oid *id = git_commit_id(c);
     git_oid_tostr(r->commit, sizeof r->commit, id);
     memcpy(r->shortid, r->commit, 7);
@@ -182,11 +190,9 @@ static void fill_commit(walker *w, hist_row *r, git_commit *c)
     long secs = (long)a->when.time + (long)a->when.offset * 60;
     long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     date_format(r->date, days);
-    const char *name = NULL, *email = NULL;
-    if (w->mailmap && git_mailmap_resolve(&name, &email, w->mailmap, a->name, a->email) == 0)
-        r->author = xstrdup(name);
-    else
-        r->author = xstrdup(a->name);
+    rr->name = xstrdup(a->name);
+    rr->email = xstrdup(a->email);
+    (void)w;
     const char *summary = git_commit_summary(c);
     r->summary = xstrdup(summary ? summary : "");
     git_message_trailer_array tr;
@@ -227,7 +233,7 @@ static void visit_delta(walker *w, git_commit *c, long seq, const git_diff_delta
     raw_row *r = add_row(&w->h->raw[pi]);
     r->row.kind = HIST_COMMIT;
     r->seq = seq;
-    fill_commit(w, &r->row, c);
+    fill_commit(w, r, c);
     buf now, before, a, b;
     buf_init(&now);
     buf_init(&before);
@@ -254,14 +260,24 @@ static void visit_delta(walker *w, git_commit *c, long seq, const git_diff_delta
     }
 }
 
+static void collect_tracked(void *ctx, const char *path, void *value)
+{
+    (void)path;
+    buf *b = ctx;
+    size_t pi = (size_t)((intptr_t)value - 1);
+    buf_add(b, &pi, sizeof pi);
+}
+
 /* Walks from HEAD along first parents until `stop` (the cached HEAD, may be
- * NULL). Returns the number of commits walked, or -1 after a warning;
- * *met is set when the walk reached stop. */
+ * NULL). Returns the number of commits walked, or -1 after a warning; *met
+ * is set when the walk reached stop. Parents are followed by hand rather
+ * than with a revwalk so that a shallow clone's boundary (a parent that is
+ * not there) ends the walk cleanly: that commit is compared with nothing,
+ * as `git log` does, and every page it reaches is marked truncated. */
 static long walk(walker *w, const git_oid *stop, int *met)
 {
     long seq = 0;
     *met = 0;
-    git_revwalk *rw = NULL;
     git_commit *c = NULL, *parent = NULL;
     git_tree *tree = NULL, *ptree = NULL;
     git_diff *diff = NULL;
@@ -274,19 +290,18 @@ static long walk(walker *w, const git_oid *stop, int *met)
     git_diff_find_options fo;
     git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
     fo.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_revwalk_new(&rw, w->repo) != 0 || git_revwalk_push_head(rw) != 0 ||
-        git_revwalk_simplify_first_parent(rw) != 0) {
-        git_warning(w->d, "cannot walk the history");
-        seq = -1;
-        goto done;
-    }
     git_oid id;
-    while (map_count(w->tracked) && git_revwalk_next(&id, rw) == 0) {
-        if (stop && git_oid_equal(&id, stop)) {
+    if (git_reference_name_to_id(&id, w->repo, "HEAD") != 0 ||
+        git_commit_lookup(&c, w->repo, &id) != 0) {
+        git_warning(w->d, "cannot read HEAD");
+        return -1;
+    }
+    while (c && map_count(w->tracked)) {
+        if (stop && git_oid_equal(git_commit_id(c), stop)) {
             *met = 1;
             break;
         }
-        if (git_commit_lookup(&c, w->repo, &id) != 0 || git_commit_tree(&tree, c) != 0) {
+        if (git_commit_tree(&tree, c) != 0) {
             git_warning(w->d, "cannot read a commit");
             seq = -1;
             goto done;
@@ -295,37 +310,41 @@ static long walk(walker *w, const git_oid *stop, int *met)
         if (git_commit_parentcount(c) > 0) {
             if (git_commit_parent(&parent, c, 0) != 0 || git_commit_tree(&ptree, parent) != 0)
                 grafted = 1; /* a shallow clone's boundary */
-        } else if (w->shallow) {
-            grafted = 1;
         }
+        buf at_boundary;
+        buf_init(&at_boundary);
         if (grafted) {
             w->truncated = 1;
-            ptree = NULL;
+            map_each(w->tracked, collect_tracked, &at_boundary);
         }
-        if (!grafted) {
-            if (git_diff_tree_to_tree(&diff, w->repo, ptree, tree, &opts) != 0 ||
-                git_diff_find_similar(diff, &fo) != 0) {
-                git_warning(w->d, "cannot compare commits");
-                seq = -1;
-                goto done;
-            }
-            size_t n = git_diff_num_deltas(diff);
-            for (size_t i = 0; i < n; i++)
-                visit_delta(w, c, seq, git_diff_get_delta(diff, i));
+        if (git_diff_tree_to_tree(&diff, w->repo, ptree, tree, &opts) != 0 ||
+            git_diff_find_similar(diff, &fo) != 0) {
+            git_warning(w->d, "cannot compare commits");
+            buf_release(&at_boundary);
+            seq = -1;
+            goto done;
         }
+        size_t n = git_diff_num_deltas(diff);
+        for (size_t i = 0; i < n; i++)
+            visit_delta(w, c, seq, git_diff_get_delta(diff, i));
+        const size_t *pages = (const size_t *)(void *)at_boundary.data;
+        for (size_t i = 0; i < at_boundary.len / sizeof *pages; i++) {
+            page_rows *pr = &w->h->raw[pages[i]];
+            raw_row *r = add_row(pr);
+            r->row.kind = HIST_TRUNCATED;
+            r->seq = seq;
+        }
+        buf_release(&at_boundary);
         git_diff_free(diff);
         diff = NULL;
         git_tree_free(ptree);
         ptree = NULL;
-        git_commit_free(parent);
-        parent = NULL;
         git_tree_free(tree);
         tree = NULL;
         git_commit_free(c);
-        c = NULL;
+        c = grafted ? NULL : parent; /* NULL after the root commit too */
+        parent = NULL;
         seq++;
-        if (grafted)
-            break;
     }
 done:
     git_diff_free(diff);
@@ -333,7 +352,6 @@ done:
     git_commit_free(parent);
     git_tree_free(tree);
     git_commit_free(c);
-    git_revwalk_free(rw);
     return seq;
 }
 
@@ -408,10 +426,8 @@ static void cached_free(cached *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n; i++) {
-        for (size_t j = 0; j < c->rows_of[i].n; j++) {
-            free_row(&c->rows_of[i].rows[j].row);
-            free(c->rows_of[i].rows[j].declared);
-        }
+        for (size_t j = 0; j < c->rows_of[i].n; j++)
+            free_raw(&c->rows_of[i].rows[j]);
         free(c->rows_of[i].rows);
     }
     free(c->rows_of);
@@ -483,7 +499,11 @@ static cached *cache_read(const char *path, const char *prefix)
                 memcpy(r->row.commit, f[2], 41);
                 memcpy(r->row.shortid, f[2], 7);
                 strcpy(r->row.date, f[3]);
-                r->row.author = unesc(f[5], strlen(f[5]));
+                const char *sep = strchr(f[5], '\x1f');
+                if (!sep)
+                    goto fail;
+                r->name = unesc(f[5], (size_t)(sep - f[5]));
+                r->email = unesc(sep + 1, strlen(sep + 1));
                 r->row.summary = unesc(f[6], strlen(f[6]));
             }
             r->row.review = f[4][0] == '1';
@@ -531,7 +551,9 @@ static void cache_write(const site *s, const history *h, const char *dir, const 
             buf_printf(&out, "row\t%ld\t%s\t%s\t%d\t", r->seq,
                        r->row.kind == HIST_COMMIT ? r->row.commit : "-", r->row.date,
                        r->row.review);
-            esc(&out, r->row.author);
+            esc(&out, r->name);
+            buf_addc(&out, '\x1f');
+            esc(&out, r->email);
             buf_addc(&out, '\t');
             esc(&out, r->row.summary);
             buf_addc(&out, '\t');
@@ -576,7 +598,61 @@ static int cmp_seq(const void *a, const void *b)
 }
 
 /* Running numbers, the public row arrays, the changelog. */
-static void finish(history *h, const site *s)
+/* git matches .mailmap emails ignoring case (gitmailmap(5)); libgit2 1.5
+ * does not, so both the map and the lookups use lowercased emails. */
+static void lower_emails(buf *b)
+{
+    int in = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        char ch = b->data[i];
+        if (ch == '<')
+            in = 1;
+        else if (ch == '>')
+            in = 0;
+        else if (in && ch >= 'A' && ch <= 'Z')
+            b->data[i] = (char)(ch - 'A' + 'a');
+    }
+}
+
+static git_mailmap *load_mailmap(const char *workdir)
+{
+    git_mailmap *mm = NULL;
+    buf text, path;
+    buf_init(&text);
+    buf_init(&path);
+    buf_printf(&path, "%s.mailmap", workdir);
+    diags *quiet = diag_new(NULL);
+    if (fs_read(&text, path.data, path.data, quiet) == 0) {
+        lower_emails(&text);
+        if (git_mailmap_from_buffer(&mm, text.data, text.len) != 0)
+            mm = NULL;
+    }
+    diag_free(quiet);
+    buf_release(&text);
+    buf_release(&path);
+    return mm;
+}
+
+static char *resolve_author(git_mailmap *mm, const char *name, const char *email)
+{
+    const char *real_name = NULL, *real_email = NULL;
+    if (!mm)
+        return xstrdup(name ? name : "");
+    buf lower;
+    buf_init(&lower);
+    for (const char *c = email ? email : ""; *c; c++)
+        buf_addc(&lower, (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c);
+    char *out = xstrdup(
+        git_mailmap_resolve(&real_name, &real_email, mm, name ? name : "", lower.data) == 0 &&
+                real_name
+            ? real_name
+        : name ? name
+               : "");
+    buf_release(&lower);
+    return out;
+}
+
+static void finish(history *h, const site *s, git_mailmap *mm)
 {
     map *by_commit = map_new();
     seq_change *sc = NULL;
@@ -592,6 +668,8 @@ static void finish(history *h, const site *s)
         for (size_t j = 0; j < pr->n; j++) {
             raw_row *r = &pr->rows[j];
             if (r->row.kind == HIST_COMMIT) {
+                free(r->row.author);
+                r->row.author = resolve_author(mm, r->name, r->email);
                 if (r->declared) {
                     r->row.version = xstrdup(r->declared);
                 } else {
@@ -673,13 +751,6 @@ static void merge_cached(void *ctx, const char *path, void *value)
     }
 }
 
-/* A page the walk never saw created, in a shallow clone: its history is cut. */
-static void mark_truncated(void *ctx, const char *path, void *value)
-{
-    (void)path;
-    add_special(ctx, (size_t)((intptr_t)value - 1), HIST_TRUNCATED, 0);
-}
-
 history *history_load(const site *s, int use_cache, diags *d)
 {
     history *h = xcalloc(1, sizeof *h);
@@ -742,7 +813,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     w.repo = repo;
     w.prefix = prefix.data;
     w.shallow = git_repository_is_shallow(repo) == 1;
-    git_mailmap_from_repository(&w.mailmap, repo);
+    w.mailmap = load_mailmap(workdir);
     for (size_t i = 0; i < s->n_pages; i++) {
         buf p;
         buf_init(&p);
@@ -807,7 +878,6 @@ history *history_load(const site *s, int use_cache, diags *d)
         diag_warning(d, NULL, 0, 0, "history",
                      "the repository is a shallow clone: page histories stop at its oldest "
                      "commit (fetch with --unshallow for the full history)");
-        map_each(w.tracked, mark_truncated, h);
     }
     if (walked >= 0 && use_cache && !(cache && met && walked == 0)) {
         /* Keyed by the pages' paths at HEAD. */
@@ -815,7 +885,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     }
 assemble:
 done:
-    finish(h, s);
+    finish(h, s, w.mailmap);
     for (size_t i = 0; i < s->n_pages; i++)
         free(paths[i]);
     free(paths);

@@ -1,0 +1,437 @@
+#!/bin/sh
+# Build the git fixture repositories for the history tests (tests/history/).
+#
+#   sh tests/history/make-repos.sh OUTDIR
+#
+# OUTDIR must not exist or be empty. Every author, committer and date is
+# pinned, and git runs with HOME, XDG_CONFIG_HOME and the global and system
+# config pointed away from the user's, so the repositories (and their commit
+# ids, all but the submodule's, whose .gitmodules names OUTDIR) are the same on
+# every machine. Writes:
+#
+#   OUTDIR/main       the main fixture: 9 pages at HEAD; edits, a pure rename, a
+#                     rename with edits, a move into a subfolder, a --no-ff
+#                     merge, an empty commit, .mailmap, Approved-by/Reviewed-by
+#                     trailers, a versioned and an unversioned page, a
+#                     review-only commit, a page deleted in history; then an
+#                     uncommitted edit (backup.md) and an untracked page
+#                     (new-page.md) in the working tree
+#   OUTDIR/shallow    git clone --depth 3 of main (committed state only)
+#   OUTDIR/norepo     a copy of main's working tree without .git
+#   OUTDIR/unborn     git init, the site's files, no commit
+#   OUTDIR/detached   a clone of main, HEAD detached at HEAD~2
+#   OUTDIR/worktree   git worktree add of main (detached at the merge commit)
+#   OUTDIR/submodule  a clone of main plus a committed submodule at content/vendor
+#   OUTDIR/nested     a repository whose site lives in the subfolder policies/
+#   OUTDIR/vendor-src the submodule's upstream (not a site)
+#
+# The page list and the commit plan are described next to each step below;
+# tests/history/compare.sh asserts on them.
+set -eu
+
+[ $# -eq 1 ] || { echo "usage: make-repos.sh OUTDIR" >&2; exit 2; }
+out=$1
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+if [ -n "$(ls -A "$out")" ]; then
+    echo "make-repos.sh: $out is not empty" >&2
+    exit 2
+fi
+
+# Isolation from the user's and the system's git configuration and from any
+# repository the caller happens to be in.
+HOME=$out/.home
+XDG_CONFIG_HOME=$HOME/.config
+GIT_CONFIG_NOSYSTEM=1
+GIT_CONFIG_GLOBAL=$HOME/.gitconfig
+GIT_CEILING_DIRECTORIES=$out
+export HOME XDG_CONFIG_HOME GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL GIT_CEILING_DIRECTORIES
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
+    GIT_NAMESPACE GIT_COMMON_DIR GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
+    GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE 2>/dev/null || true
+mkdir -p "$XDG_CONFIG_HOME"
+printf '[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n' >"$GIT_CONFIG_GLOBAL"
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+
+g() { git -c init.defaultBranch=main -c core.autocrlf=false -c commit.gpgsign=false \
+    -c protocol.file.allow=always -c advice.detachedHead=false "$@"; }
+
+# commit AUTHOR EMAIL AUTHOR_DATE COMMITTER_DATE [git commit options...]
+# The message is read from $msg. The committer is always the fixture bot, on
+# its own (later) date, so charter must read the author's name and date.
+msg=$out/.msg
+commit() {
+    a_name=$1 a_email=$2 a_date=$3 c_date=$4
+    shift 4
+    GIT_AUTHOR_NAME=$a_name GIT_AUTHOR_EMAIL=$a_email GIT_AUTHOR_DATE=$a_date \
+        GIT_COMMITTER_NAME="Fixture Bot" GIT_COMMITTER_EMAIL=bot@ci.example \
+        GIT_COMMITTER_DATE=$c_date \
+        g commit -q --no-verify --cleanup=verbatim -F "$msg" "$@"
+}
+message() { printf '%s\n' "$@" >"$msg"; }
+
+# page FILE TITLE LAST_REVIEWED [VERSION]  (body on stdin)
+page() {
+    mkdir -p "$(dirname "$1")"
+    {
+        echo '---'
+        echo "title: $2"
+        echo 'owner: Head of Security'
+        [ -z "${4:-}" ] || echo "version: $4"
+        echo "last_reviewed: $3"
+        echo '---'
+        echo
+        cat
+    } >"$1"
+}
+
+# A minimal charter site: site.yml, two layouts, a home page.
+skeleton() {
+    mkdir -p "$1/content" "$1/layouts"
+    printf 'title: History fixture\nchecks:\n  orphan-page: off\n' >"$1/site.yml"
+    printf '<title>{{TITLE}}</title>\n{{CONTENT}}\n' >"$1/layouts/policy.html"
+    printf '<title>{{TITLE}}</title>\n{{CONTENT}}\n' >"$1/layouts/page.html"
+    cat >"$1/content/index.md" <<'MD'
+---
+title: History fixture
+layout: page
+---
+
+The home page of the history fixture.
+MD
+}
+
+A1='alice'                ; E1='alice@example.com'           # .mailmap: Alice Lindqvist
+A2='A. Lindqvist'         ; E2='a.lindqvist@old.example'     # .mailmap: Alice Lindqvist
+B='Bob Okafor'            ; EB='bob@example.com'
+J='Jörg Ünal'             ; EJ='joerg@example.com'
+
+# ---------------------------------------------------------------- main
+m=$out/main
+mkdir -p "$m"
+g init -q "$m"
+cd "$m"
+skeleton .
+cat >.mailmap <<'MAP'
+# Two addresses of one person, one canonical name.
+Alice Lindqvist <alice@example.com>
+Alice Lindqvist <alice@example.com> <a.lindqvist@old.example>
+MAP
+page content/backup.md 'Backup Policy' 2026-01-05 <<'MD'
+## Scope
+
+Backups cover every production database and the object store.
+
+## Retention
+
+Daily backups are kept for 30 days.
+MD
+page content/legacy.md 'Legacy Systems' 2026-01-05 <<'MD'
+This page describes the mainframe that was switched off in 2025.
+It stays for reference until the archive is audited.
+MD
+page content/old-name.md 'Business Continuity' 2026-01-05 <<'MD'
+## Purpose
+
+Keep the service running when a region fails.
+
+## Recovery objectives
+
+- RTO: 4 hours
+- RPO: 1 hour
+MD
+g add -A
+# C1: the first commit (author "alice", mapped by .mailmap).
+message 'Initial site'
+commit "$A1" "$E1" '2026-01-05T09:00:00+00:00' '2026-01-05T09:05:00+00:00'
+
+# C2: the versioned page, version "0.1" (quoted); a Reviewed-by trailer.
+page content/access.md 'Access Control Policy' 2026-01-12 '"0.1"' <<'MD'
+## Purpose
+
+Access to systems is granted on the principle of least privilege.
+MD
+g add content/access.md
+message 'Add access control policy' '' 'Reviewed-by: Alice Lindqvist <alice@example.com>'
+commit "$B" "$EB" '2026-01-12T10:00:00+00:00' '2026-01-13T08:00:00+00:00'
+
+# C3: a plain edit, by Alice's old address (mailmap).
+page content/backup.md 'Backup Policy' 2026-01-05 <<'MD'
+## Scope
+
+Backups cover every production database and the object store.
+
+## Retention
+
+Daily backups are kept for 35 days, monthly backups for a year.
+MD
+message 'Backup: longer retention'
+commit "$A2" "$E2" '2026-01-20T16:45:00+00:00' '2026-01-20T17:00:00+00:00' -a
+
+# C4: four new pages in one commit, by a non-ASCII author; one file name
+# with a space and non-ASCII letters.
+page content/draft-crypto.md 'Cryptography' 2026-02-02 <<'MD'
+## Purpose
+
+This policy sets the rules for using cryptography at the company.
+
+## Algorithms
+
+- Data at rest is encrypted with AES-256-GCM.
+- Data in transit uses TLS 1.2 or later.
+- Passwords are hashed with Argon2id.
+- Random numbers come from the operating system.
+
+## Keys
+
+Keys are generated in the key management service.
+Keys are rotated every year.
+Keys are never stored in source code.
+Access to keys is logged and reviewed every quarter.
+
+## Exceptions
+
+Exceptions are approved by the Head of Security and recorded in the risk register.
+MD
+page content/people.md 'People Security' 2026-02-02 <<'MD'
+Everyone completes security training when they join and every year after.
+MD
+page 'content/données personnelles.md' 'Personal Data' 2026-02-02 <<'MD'
+A page whose file name has a space and non-ASCII letters.
+MD
+page content/incident.md 'Incident Management' 2026-02-02 <<'MD'
+## Reporting an incident
+
+Report suspected incidents to the security team at once.
+MD
+g add content
+message 'Add cryptography, people and incident pages'
+commit "$J" "$EJ" '2026-02-02T11:00:00+01:00' '2026-02-02T12:00:00+01:00'
+
+# C5: version 0.2 (unquoted), authored at 00:30 in +02:00: the author's own
+# date is 2026-03-02, in UTC it is still 2026-03-01. Trailers: two
+# Approved-by and one Reviewed-by.
+page content/access.md 'Access Control Policy' 2026-03-01 0.2 <<'MD'
+## Purpose
+
+Access to systems is granted on the principle of least privilege.
+
+## Reviews
+
+Access rights are reviewed every quarter.
+MD
+message 'Access policy 0.2: quarterly reviews' '' \
+    'Quarterly access reviews were agreed with the audit committee.' '' \
+    'Approved-by: Carol Chen <carol@example.com>' \
+    'Approved-by: Dan Park <dan@example.com>' \
+    'Reviewed-by: Jörg Ünal <joerg@example.com>'
+commit "$B" "$EB" '2026-03-02T00:30:00+02:00' '2026-03-02T09:00:00+02:00' -a
+
+# C6: a pure rename (git mv alone).
+g mv content/old-name.md content/continuity.md
+message 'Rename old-name to continuity'
+commit "$A1" "$E1" '2026-03-10T08:00:00+00:00' '2026-03-10T08:10:00+00:00'
+
+# C7: a rename with edits in the same commit (about 70% similar).
+g mv content/draft-crypto.md content/cryptography.md
+page content/cryptography.md 'Cryptography Policy' 2026-03-18 <<'MD'
+## Purpose
+
+This policy sets the rules for using cryptography at the company.
+
+## Algorithms
+
+- Data at rest is encrypted with AES-256-GCM.
+- Data in transit uses TLS 1.3 only.
+- Passwords are hashed with Argon2id.
+- Random numbers come from the operating system.
+
+## Keys
+
+Keys are generated in the hardware security module.
+Keys are rotated every six months.
+Keys are never stored in source code.
+Access to keys is logged and reviewed every quarter.
+
+## Exceptions
+
+Exceptions are approved by the Head of Security and recorded in the risk register.
+MD
+g add content/cryptography.md
+message 'Rename draft cryptography page and tighten the rules'
+commit "$J" "$EJ" '2026-03-18T14:00:00+01:00' '2026-03-18T14:30:00+01:00'
+
+# C8: a move into a subfolder.
+mkdir -p content/hr
+g mv content/people.md content/hr/people.md
+message 'Move the people page into hr/'
+commit "$B" "$EB" '2026-04-02T09:00:00+00:00' '2026-04-02T09:30:00+00:00'
+
+# C9: a new page, authored at 21:15 in -05:00 (02:15 the next day in UTC),
+# by an address .mailmap has in other case (git compares emails ignoring case).
+page content/suppliers.md 'Supplier Security' 2026-04-10 <<'MD'
+## Scope
+
+Every supplier that processes customer data.
+MD
+g add content/suppliers.md
+message 'Add supplier policy'
+commit "$A1" 'Alice@Example.COM' '2026-04-10T21:15:00-05:00' '2026-04-10T21:20:00-05:00'
+
+# A branch that edits suppliers.md twice (B1, B2), while main edits
+# backup.md (C10); then a --no-ff merge (M) with an Approved-by trailer.
+# Only the merge appears in suppliers.md's history (first parent only).
+g checkout -q -b supplier-review
+cat >>content/suppliers.md <<'MD'
+
+## Due diligence
+
+Suppliers are assessed before a contract is signed.
+MD
+message 'Suppliers: add due diligence'
+commit "$J" "$EJ" '2026-04-15T10:00:00+02:00' '2026-04-15T10:00:00+02:00' -a
+sed 's/assessed before/assessed before and after/' content/suppliers.md >content/suppliers.md.tmp
+mv content/suppliers.md.tmp content/suppliers.md
+message 'Suppliers: reassess after signing'
+commit "$J" "$EJ" '2026-04-20T10:00:00+02:00' '2026-04-20T10:00:00+02:00' -a
+g checkout -q main
+# C10 has a two-line first paragraph: its summary is both lines joined.
+cat >>content/backup.md <<'MD'
+
+## Restore tests
+
+A restore is tested every month.
+MD
+message 'Backup: monthly restore tests' 'and a runbook' '' 'A subject of two lines: %s joins them with a space.'
+commit "$B" "$EB" '2026-04-18T09:00:00+00:00' '2026-04-18T09:00:00+00:00' -a
+message "Merge branch 'supplier-review'" '' 'Approved-by: Carol Chen <carol@example.com>'
+GIT_AUTHOR_NAME=$A1 GIT_AUTHOR_EMAIL=$E1 GIT_AUTHOR_DATE='2026-04-25T12:00:00+00:00' \
+    GIT_COMMITTER_NAME="Fixture Bot" GIT_COMMITTER_EMAIL=bot@ci.example \
+    GIT_COMMITTER_DATE='2026-04-25T12:00:00+00:00' \
+    g merge -q --no-ff --no-verify --no-edit -F "$msg" supplier-review
+g branch -q -D supplier-review
+
+# C11: delete a page (legacy.md exists only in history).
+g rm -q content/legacy.md
+message 'Remove the legacy systems page'
+commit "$B" "$EB" '2026-05-03T10:00:00+00:00' '2026-05-03T10:00:00+00:00'
+
+# C12: an empty commit.
+message 'Empty commit to trigger a deploy'
+commit "$A1" "$E1" '2026-05-10T10:00:00+00:00' '2026-05-10T10:00:00+00:00' --allow-empty
+
+# C13: review-only: the only change is incident.md's last_reviewed line.
+# Authored at 23:58 UTC. A Reviewed-by trailer.
+sed 's/^last_reviewed: 2026-02-02$/last_reviewed: 2026-05-31/' content/incident.md >content/incident.md.tmp
+mv content/incident.md.tmp content/incident.md
+message 'Review the incident page' '' 'Reviewed-by: Bob Okafor <bob@example.com>'
+commit "$J" "$EJ" '2026-05-31T23:58:00+00:00' '2026-06-01T00:03:00+00:00' -a
+
+# C14: version '1.0' (single quotes) and a new last_reviewed: not review-only.
+page content/access.md 'Access Control Policy' 2026-06-15 "'1.0'" <<'MD'
+## Purpose
+
+Access to systems is granted on the principle of least privilege.
+
+## Reviews
+
+Access rights are reviewed every quarter.
+MD
+message 'Access policy 1.0' '' 'Approved-by: Carol Chen <carol@example.com>'
+commit "$B" "$EB" '2026-06-15T10:00:00+00:00' '2026-06-15T10:00:00+00:00' -a
+
+# C15: two pages in one commit (continuity.md gets its first version:, so
+# its rows read "2.0", "2", "1"); quotes and non-ASCII in the subject; an
+# "Approved-by:" line in the body that is not a trailer (not in the last
+# paragraph).
+sed 's/35 days/40 days/' content/backup.md >content/backup.md.tmp
+mv content/backup.md.tmp content/backup.md
+sed -e 's/RTO: 4 hours/RTO: 2 hours/' -e 's/^last_reviewed:/version: "2.0"\
+last_reviewed:/' content/continuity.md >content/continuity.md.tmp
+mv content/continuity.md.tmp content/continuity.md
+message 'Backup and continuity: "offsite" copies, RTO 2 h – agreed' '' \
+    'Approved-by: nobody yet, this is prose in the body' '' \
+    'The last paragraph has no trailers either.'
+commit "$A2" "$E2" '2026-07-01T10:00:00+00:00' '2026-07-01T10:00:00+00:00' -a
+
+# C16: a layout change only: no page history.
+printf '<title>{{TITLE}}</title>\n<main>{{CONTENT}}</main>\n' >layouts/page.html
+message 'Layout: wrap content in main'
+commit "$J" "$EJ" '2026-07-20T10:00:00+02:00' '2026-07-20T10:00:00+02:00' -a
+
+# C17: edits to the moved and the renamed page; a "Reviewed-By" trailer (git
+# matches trailer keys ignoring case).
+sed 's/every year after/every year after, and after a role change/' content/hr/people.md >content/hr/people.md.tmp
+mv content/hr/people.md.tmp content/hr/people.md
+sed 's/rotated every six months/rotated every six months or on compromise/' content/cryptography.md >content/cryptography.md.tmp
+mv content/cryptography.md.tmp content/cryptography.md
+message 'People and cryptography: small fixes' '' 'Reviewed-By: Alice Lindqvist <alice@example.com>' \
+    'Approved-by: Carol Chen <carol@example.com>'
+commit "$B" "$EB" '2026-08-05T10:00:00+00:00' '2026-08-05T10:00:00+00:00' -a
+
+# ---------------------------------------------------------------- clones
+# (before main's working tree gets its uncommitted and untracked changes)
+g clone -q --depth 3 "file://$m" "$out/shallow"
+g clone -q "$m" "$out/detached"
+g -C "$out/detached" checkout -q --detach HEAD~2
+g -C "$m" worktree add -q --detach "$out/worktree" HEAD~7
+
+# Working tree only: an uncommitted edit and an untracked page.
+sed 's/A restore is tested every month./A restore is tested every two weeks./' content/backup.md >content/backup.md.tmp
+mv content/backup.md.tmp content/backup.md
+page content/new-page.md 'New Page' 2026-11-01 <<'MD'
+A page nobody has committed yet.
+MD
+
+# ---------------------------------------------------------------- norepo
+mkdir -p "$out/norepo"
+(cd "$m" && tar cf - --exclude=./.git .) | (cd "$out/norepo" && tar xf -)
+
+# ---------------------------------------------------------------- unborn
+mkdir -p "$out/unborn"
+skeleton "$out/unborn"
+page "$out/unborn/content/access.md" 'Access Control Policy' 2026-11-01 '"0.1"' <<'MD'
+Nothing committed yet.
+MD
+g init -q "$out/unborn"
+
+# ---------------------------------------------------------------- submodule
+v=$out/vendor-src
+mkdir -p "$v"
+g init -q "$v"
+printf 'Vendor notice.\n' >"$v/NOTICE.txt"
+printf -- '---\ntitle: Vendor page\nowner: Vendor\nlast_reviewed: 2026-01-01\n---\n\nFrom a submodule.\n' >"$v/vendor.md"
+g -C "$v" add -A
+(cd "$v" && message 'Vendor files' && commit "Vera Vendor" vera@vendor.example \
+    '2026-02-01T10:00:00+00:00' '2026-02-01T10:00:00+00:00')
+g clone -q "$m" "$out/submodule"
+cd "$out/submodule"
+g submodule add -q "file://$v" content/vendor
+message 'Add the vendor submodule'
+commit "$B" "$EB" '2026-09-01T10:00:00+00:00' '2026-09-01T10:00:00+00:00'
+
+# ---------------------------------------------------------------- nested
+# The site is the folder policies/ of a larger repository.
+n=$out/nested
+mkdir -p "$n"
+g init -q "$n"
+cd "$n"
+printf 'A repository with a site in policies/.\n' >README.md
+skeleton policies
+page policies/content/access.md 'Access Control Policy' 2026-02-01 '"0.1"' <<'MD'
+Least privilege.
+MD
+g add -A
+message 'Start'
+commit "$A1" "$E1" '2026-02-01T10:00:00+00:00' '2026-02-01T10:00:00+00:00'
+g mv policies/content/access.md policies/content/access-control.md
+page policies/content/access-control.md 'Access Control Policy' 2026-02-01 '"0.2"' <<'MD'
+Least privilege.
+MD
+g add -A
+message 'Rename the access page'
+commit "$B" "$EB" '2026-02-03T10:00:00+00:00' '2026-02-03T10:00:00+00:00'
+
+rm -f "$msg"
