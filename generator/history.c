@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fs.h"
 #include "map.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -22,9 +23,11 @@
 
 typedef struct raw_row {
     hist_row row;
-    long seq;           /* commits from HEAD along the first-parent chain */
-    char *declared;     /* the version the page declared then, or NULL */
-    char *name, *email; /* the author as committed; .mailmap applies at the end */
+    long seq;               /* commits from HEAD along the first-parent chain */
+    char *declared;         /* the version the page declared then, or NULL */
+    char *name, *email;     /* the author as committed; .mailmap applies at the end */
+    git_oid new_id, old_id; /* the page's blobs after and before the commit */
+    int unresolved;         /* blobs not read yet (declared, review) */
 } raw_row;
 
 typedef struct page_rows {
@@ -179,7 +182,7 @@ static void git_warning(diags *d, const char *what)
                  e && e->message ? e->message : "unknown error");
 }
 
-static void fill_commit(walker *w, raw_row *rr, git_commit *c)
+static void fill_commit(raw_row *rr, git_commit *c)
 {
     hist_row *r = &rr->row;
     const git_oid *id = git_commit_id(c);
@@ -192,7 +195,6 @@ static void fill_commit(walker *w, raw_row *rr, git_commit *c)
     date_format(r->date, days);
     rr->name = xstrdup(a->name);
     rr->email = xstrdup(a->email);
-    (void)w;
     const char *summary = git_commit_summary(c);
     r->summary = xstrdup(summary ? summary : "");
     git_message_trailer_array tr;
@@ -221,42 +223,380 @@ static int read_blob(git_repository *repo, const git_oid *id, buf *out)
     return 0;
 }
 
-/* Records that commit c (seq-th from HEAD) changed the page tracked at the
- * delta's new path, and moves the tracking to its old path on a rename. */
-static void visit_delta(walker *w, git_commit *c, long seq, const git_diff_delta *dl)
+/* --- comparing trees ------------------------------------------------------------ */
+
+/* A changed page file between a commit and its first parent. */
+typedef struct fchange {
+    char *path, *old_path; /* old_path: the source of a rename */
+    char status;           /* 'A' added, 'D' deleted, 'M' modified, 'R' renamed */
+    git_oid old_id, new_id;
+} fchange;
+
+typedef struct fchanges {
+    fchange *v;
+    size_t n, cap;
+} fchanges;
+
+static void fc_add(fchanges *fc, char status, const char *path, const git_oid *old_id,
+                   const git_oid *new_id)
 {
-    const char *path = dl->new_file.path;
-    intptr_t v = (intptr_t)map_get(w->tracked, path);
+    size_t len = strlen(path);
+    if (len < 3 || strcmp(path + len - 3, ".md") != 0)
+        return; /* only pages have histories */
+    if (fc->n == fc->cap) {
+        fc->cap = fc->cap ? fc->cap * 2 : 8;
+        fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
+    }
+    fchange *c = &fc->v[fc->n++];
+    memset(c, 0, sizeof *c);
+    c->status = status;
+    c->path = xstrdup(path);
+    if (old_id)
+        git_oid_cpy(&c->old_id, old_id);
+    if (new_id)
+        git_oid_cpy(&c->new_id, new_id);
+}
+
+static void fc_clear(fchanges *fc)
+{
+    for (size_t i = 0; i < fc->n; i++) {
+        free(fc->v[i].path);
+        free(fc->v[i].old_path);
+    }
+    fc->n = 0;
+}
+
+/* Trees are read raw (git_odb_read) and parsed in place: a section of 1,000
+ * pages is a 40 KB tree, and libgit2's parsed trees cost an allocation per
+ * entry. Each chunk of the walk keeps the trees of the commit it compared
+ * last, which are the next commit's parent's trees. */
+typedef struct tree_cache {
+    git_odb *odb;
+    map *cur, *prev; /* oid hex -> git_odb_object */
+} tree_cache;
+
+static void free_obj(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    git_odb_object_free(value);
+}
+
+static void tc_step(tree_cache *tc)
+{
+    map_each(tc->prev, free_obj, NULL);
+    map_free(tc->prev);
+    tc->prev = tc->cur;
+    tc->cur = map_new();
+}
+
+static void tc_release(tree_cache *tc)
+{
+    map_each(tc->prev, free_obj, NULL);
+    map_each(tc->cur, free_obj, NULL);
+    map_free(tc->prev);
+    map_free(tc->cur);
+    git_odb_free(tc->odb);
+}
+
+/* The raw bytes of tree `id`, or NULL. */
+static git_odb_object *tc_get(tree_cache *tc, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    git_odb_object *o = map_get(tc->cur, hex);
+    if (o)
+        return o;
+    if ((o = map_remove(tc->prev, hex)) == NULL &&
+        (git_odb_read(&o, tc->odb, id) != 0 || git_odb_object_type(o) != GIT_OBJECT_TREE)) {
+        git_odb_object_free(o);
+        return NULL;
+    }
+    map_put(tc->cur, hex, o);
+    return o;
+}
+
+/* One entry of a raw tree: "<octal mode> <name>\0<20-byte id>". */
+typedef struct rent {
+    const char *name;
+    size_t nlen;
+    git_oid id;
+    int is_tree, is_blob;
+} rent;
+
+static int rent_next(const unsigned char **p, const unsigned char *end, rent *e)
+{
+    const unsigned char *q = *p;
+    if (q >= end)
+        return 0;
+    unsigned mode = 0;
+    while (q < end && *q >= '0' && *q <= '7')
+        mode = mode * 8 + (unsigned)(*q++ - '0');
+    if (q >= end || *q++ != ' ')
+        return -1;
+    const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
+    if (!nul || end - nul < 1 + GIT_OID_RAWSZ)
+        return -1;
+    e->name = (const char *)q;
+    e->nlen = (size_t)(nul - q);
+    git_oid_fromraw(&e->id, nul + 1);
+    e->is_tree = (mode & 0170000) == 0040000;
+    e->is_blob = (mode & 0170000) == 0100000 || (mode & 0170000) == 0120000;
+    *p = nul + 1 + GIT_OID_RAWSZ;
+    return 1;
+}
+
+/* git's tree order: names compare bytewise, a tree's as if it ended in '/'. */
+static int rent_cmp(const rent *a, const rent *b)
+{
+    size_t n = a->nlen < b->nlen ? a->nlen : b->nlen;
+    int c = memcmp(a->name, b->name, n);
+    if (c)
+        return c;
+    unsigned ca = a->nlen > n ? (unsigned char)a->name[n] : a->is_tree ? '/' : 0;
+    unsigned cb = b->nlen > n ? (unsigned char)b->name[n] : b->is_tree ? '/' : 0;
+    return (int)ca - (int)cb;
+}
+
+static void path_push(buf *path, size_t base, const rent *e)
+{
+    buf_truncate(path, base);
+    if (base)
+        buf_addc(path, '/');
+    buf_add(path, e->name, e->nlen);
+}
+
+static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status, fchanges *out);
+
+/* One side of the comparison has entry e at path, the other nothing. */
+static int one_sided(tree_cache *tc, const rent *e, buf *path, char status, fchanges *out)
+{
+    if (e->is_tree)
+        return add_whole(tc, &e->id, path, status, out);
+    if (e->is_blob)
+        fc_add(out, status, path->data, status == 'D' ? &e->id : NULL,
+               status == 'A' ? &e->id : NULL);
+    return 0;
+}
+
+/* Every file of a tree that only one side has. */
+static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status, fchanges *out)
+{
+    git_odb_object *o = tc_get(tc, tree_id);
+    if (!o)
+        return -1;
+    const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);
+    size_t base = path->len;
+    rent e;
+    int r, err = 0;
+    while (!err && (r = rent_next(&p, end, &e)) > 0) {
+        path_push(path, base, &e);
+        err = one_sided(tc, &e, path, status, out);
+    }
+    buf_truncate(path, base);
+    return err || r < 0 ? -1 : 0;
+}
+
+/* Compares two trees entry by entry in their sorted order, descending only
+ * into subtrees whose ids differ: a commit that touches one page of a
+ * 10,000-page site costs a few tree reads, not 10,000 comparisons. */
+static int diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new_id, buf *path,
+                      fchanges *out)
+{
+    git_odb_object *oa = tc_get(tc, old_id), *ob = tc_get(tc, new_id);
+    if (!oa || !ob)
+        return -1;
+    const unsigned char *pa = git_odb_object_data(oa), *ea_end = pa + git_odb_object_size(oa);
+    const unsigned char *pb = git_odb_object_data(ob), *eb_end = pb + git_odb_object_size(ob);
+    size_t base = path->len;
+    rent ea, eb;
+    int ra = rent_next(&pa, ea_end, &ea), rb = rent_next(&pb, eb_end, &eb), err = 0;
+    while (!err && (ra > 0 || rb > 0)) {
+        if (ra < 0 || rb < 0) {
+            err = -1;
+            break;
+        }
+        int cmp = ra <= 0 ? 1 : rb <= 0 ? -1 : rent_cmp(&ea, &eb);
+        if (cmp == 0 && git_oid_equal(&ea.id, &eb.id)) {
+            ra = rent_next(&pa, ea_end, &ea); /* unchanged: the common case */
+            rb = rent_next(&pb, eb_end, &eb);
+            continue;
+        }
+        if (cmp < 0) {
+            path_push(path, base, &ea);
+            err = one_sided(tc, &ea, path, 'D', out);
+            ra = rent_next(&pa, ea_end, &ea);
+        } else if (cmp > 0) {
+            path_push(path, base, &eb);
+            err = one_sided(tc, &eb, path, 'A', out);
+            rb = rent_next(&pb, eb_end, &eb);
+        } else {
+            path_push(path, base, &ea);
+            if (ea.is_tree && eb.is_tree) {
+                err = diff_trees(tc, &ea.id, &eb.id, path, out);
+            } else if (ea.is_blob && eb.is_blob) {
+                fc_add(out, 'M', path->data, &ea.id, &eb.id);
+            } else {
+                err = one_sided(tc, &ea, path, 'D', out);
+                if (!err)
+                    err = one_sided(tc, &eb, path, 'A', out);
+            }
+            ra = rent_next(&pa, ea_end, &ea);
+            rb = rent_next(&pb, eb_end, &eb);
+        }
+    }
+    buf_truncate(path, base);
+    return err;
+}
+
+/* The id of the tree at `prefix` (the content directory, "" for the root)
+ * under root tree `root`, or a zero id when there is none. */
+static void prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, const char *prefix)
+{
+    memset(out, 0, sizeof *out);
+    if (!root || git_oid_is_zero(root))
+        return;
+    git_oid cur;
+    git_oid_cpy(&cur, root);
+    const char *seg = prefix;
+    while (*seg) {
+        size_t len = strcspn(seg, "/");
+        git_odb_object *o = tc_get(tc, &cur);
+        if (!o)
+            return;
+        const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);
+        rent e;
+        int found = 0;
+        while (rent_next(&p, end, &e) > 0)
+            if (e.is_tree && e.nlen == len && !memcmp(e.name, seg, len)) {
+                git_oid_cpy(&cur, &e.id);
+                found = 1;
+                break;
+            }
+        if (!found)
+            return;
+        seg += len;
+        while (*seg == '/')
+            seg++;
+    }
+    git_oid_cpy(out, &cur);
+}
+
+/* Pairs deleted and added pages into renames: identical contents first
+ * (cheap, by id), then, for what is left, libgit2's similarity (git's 50%
+ * rule) on just those files. Renames are rare; this runs only when a
+ * commit both adds and deletes pages. */
+static int find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root, fchanges *fc)
+{
+    size_t nd = 0, na = 0;
+    for (size_t i = 0; i < fc->n; i++) {
+        nd += fc->v[i].status == 'D';
+        na += fc->v[i].status == 'A';
+    }
+    if (!nd || !na)
+        return 0;
+    for (size_t i = 0; i < fc->n; i++) {
+        fchange *add = &fc->v[i];
+        if (add->status != 'A')
+            continue;
+        for (size_t k = 0; k < fc->n; k++) {
+            fchange *del = &fc->v[k];
+            if (del->status == 'D' && git_oid_equal(&del->old_id, &add->new_id)) {
+                add->status = 'R';
+                add->old_path = del->path;
+                git_oid_cpy(&add->old_id, &del->old_id);
+                del->path = NULL;
+                del->status = 'x'; /* consumed */
+                break;
+            }
+        }
+    }
+    char **spec = NULL;
+    size_t ns = 0;
+    for (size_t i = 0; i < fc->n; i++)
+        if ((fc->v[i].status == 'A' || fc->v[i].status == 'D') && fc->v[i].path) {
+            spec = xrealloc(spec, (ns + 1) * sizeof *spec);
+            spec[ns++] = fc->v[i].path;
+        }
+    int err = 0;
+    size_t left_a = 0, left_d = 0;
+    for (size_t i = 0; i < fc->n; i++) {
+        left_a += fc->v[i].status == 'A';
+        left_d += fc->v[i].status == 'D';
+    }
+    if (left_a && left_d) {
+        git_diff *diff = NULL;
+        git_diff_options opts;
+        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+        opts.pathspec.strings = spec;
+        opts.pathspec.count = ns;
+        opts.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
+        git_diff_find_options fo;
+        git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+        fo.flags = GIT_DIFF_FIND_RENAMES;
+        if (git_diff_tree_to_tree(&diff, repo, old_root, new_root, &opts) != 0 ||
+            git_diff_find_similar(diff, &fo) != 0) {
+            err = -1;
+        } else {
+            for (size_t d = 0; d < git_diff_num_deltas(diff); d++) {
+                const git_diff_delta *dl = git_diff_get_delta(diff, d);
+                if (dl->status != GIT_DELTA_RENAMED)
+                    continue;
+                for (size_t i = 0; i < fc->n; i++) {
+                    fchange *add = &fc->v[i];
+                    if (add->status != 'A' || strcmp(add->path, dl->new_file.path) != 0)
+                        continue;
+                    add->status = 'R';
+                    add->old_path = xstrdup(dl->old_file.path);
+                    git_oid_cpy(&add->old_id, &dl->old_file.id);
+                }
+            }
+        }
+        git_diff_free(diff);
+    }
+    free(spec);
+    return err;
+}
+
+/* Records that commit c (seq-th from HEAD) changed the page tracked at the
+ * change's path, and moves the tracking to its old path on a rename. Blobs
+ * are read later, once each, in parallel (resolve_blobs). */
+static void copy_list(char ***dst, size_t *n, char **src, size_t m)
+{
+    *n = m;
+    *dst = m ? xcalloc(m, sizeof **dst) : NULL;
+    for (size_t i = 0; i < m; i++)
+        (*dst)[i] = xstrdup(src[i]);
+}
+
+static void visit_change(walker *w, const raw_row *info, long seq, const fchange *ch)
+{
+    if (ch->status == 'D' || ch->status == 'x' || !ch->path)
+        return;
+    intptr_t v = (intptr_t)map_get(w->tracked, ch->path);
     if (!v)
         return;
     size_t pi = (size_t)(v - 1);
     raw_row *r = add_row(&w->h->raw[pi]);
     r->row.kind = HIST_COMMIT;
     r->seq = seq;
-    fill_commit(w, r, c);
-    buf now, before, a, b;
-    buf_init(&now);
-    buf_init(&before);
-    buf_init(&a);
-    buf_init(&b);
-    if (read_blob(w->repo, &dl->new_file.id, &now) == 0) {
-        r->declared = fm_value(now.data, now.len, "version");
-        if (dl->status != GIT_DELTA_ADDED && read_blob(w->repo, &dl->old_file.id, &before) == 0 &&
-            (before.len != now.len || memcmp(before.data, now.data, now.len) != 0)) {
-            without_review_line(&a, now.data, now.len);
-            without_review_line(&b, before.data, before.len);
-            r->row.review = a.len == b.len && !memcmp(a.data, b.data, a.len);
-        }
-    }
-    buf_release(&now);
-    buf_release(&before);
-    buf_release(&a);
-    buf_release(&b);
-    if (dl->status == GIT_DELTA_RENAMED) {
-        map_remove(w->tracked, path);
-        map_put(w->tracked, dl->old_file.path, (void *)v);
-    } else if (dl->status == GIT_DELTA_ADDED) {
-        map_remove(w->tracked, path); /* created here */
+    r->unresolved = 1;
+    git_oid_cpy(&r->new_id, &ch->new_id);
+    if (ch->status != 'A')
+        git_oid_cpy(&r->old_id, &ch->old_id);
+    memcpy(r->row.commit, info->row.commit, sizeof r->row.commit);
+    memcpy(r->row.shortid, info->row.shortid, sizeof r->row.shortid);
+    memcpy(r->row.date, info->row.date, sizeof r->row.date);
+    r->row.summary = xstrdup(info->row.summary);
+    r->name = xstrdup(info->name);
+    r->email = xstrdup(info->email);
+    copy_list(&r->row.approved_by, &r->row.n_approved, info->row.approved_by, info->row.n_approved);
+    copy_list(&r->row.reviewed_by, &r->row.n_reviewed, info->row.reviewed_by, info->row.n_reviewed);
+    if (ch->status == 'R') {
+        map_remove(w->tracked, ch->path);
+        map_put(w->tracked, ch->old_path, (void *)v);
+    } else if (ch->status == 'A') {
+        map_remove(w->tracked, ch->path); /* created here */
     }
 }
 
@@ -268,91 +608,250 @@ static void collect_tracked(void *ctx, const char *path, void *value)
     buf_add(b, &pi, sizeof pi);
 }
 
+/* One commit of the first-parent line, compared with its parent. */
+typedef struct step {
+    git_oid id, tree, parent_tree; /* parent_tree zero: compared with nothing */
+    raw_row info;                  /* the commit's columns, copied into each page's row */
+    fchanges fc;
+    int grafted; /* a shallow clone's boundary */
+    int failed;
+} step;
+
+typedef struct differ {
+    const char *gitdir, *prefix;
+    step *steps;
+    size_t n, chunks;
+} differ;
+
+/* Compares the commits of one chunk with their first parents. Each chunk has
+ * its own repository handle: libgit2 objects are not shared between threads. */
+static void diff_chunk(void *arg, size_t k)
+{
+    differ *df = arg;
+    git_repository *repo = NULL;
+    tree_cache tc = {NULL, map_new(), map_new()};
+    size_t from = df->n * k / df->chunks, to = df->n * (k + 1) / df->chunks;
+    if (git_repository_open(&repo, df->gitdir) != 0 || git_repository_odb(&tc.odb, repo) != 0) {
+        for (size_t i = from; i < to; i++)
+            df->steps[i].failed = 1;
+        goto out;
+    }
+    buf path;
+    buf_init(&path);
+    for (size_t i = from; i < to; i++) {
+        step *st = &df->steps[i];
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo, &st->id) != 0) {
+            st->failed = 1;
+            continue;
+        }
+        fill_commit(&st->info, c);
+        git_commit_free(c);
+        git_oid old_sub, new_sub;
+        prefix_tree(&old_sub, &tc, &st->parent_tree, df->prefix);
+        prefix_tree(&new_sub, &tc, &st->tree, df->prefix);
+        buf_reset(&path);
+        buf_add(&path, df->prefix, strlen(df->prefix));
+        if (path.len)
+            buf_truncate(&path, path.len - 1);
+        int err = 0;
+        if (!git_oid_equal(&old_sub, &new_sub)) {
+            if (git_oid_is_zero(&old_sub))
+                err = add_whole(&tc, &new_sub, &path, 'A', &st->fc);
+            else if (!git_oid_is_zero(&new_sub))
+                err = diff_trees(&tc, &old_sub, &new_sub, &path, &st->fc);
+            if (!err && !git_oid_is_zero(&st->parent_tree)) {
+                git_tree *t = NULL, *pt = NULL;
+                size_t nd = 0, na = 0;
+                for (size_t j = 0; j < st->fc.n; j++) {
+                    nd += st->fc.v[j].status == 'D';
+                    na += st->fc.v[j].status == 'A';
+                }
+                if (nd && na) {
+                    if (git_tree_lookup(&t, repo, &st->tree) != 0 ||
+                        git_tree_lookup(&pt, repo, &st->parent_tree) != 0)
+                        err = -1;
+                    else
+                        err = find_renames(repo, pt, t, &st->fc);
+                }
+                git_tree_free(t);
+                git_tree_free(pt);
+            }
+        }
+        st->failed = err != 0;
+        tc_step(&tc);
+    }
+    buf_release(&path);
+out:
+    tc_release(&tc);
+    git_repository_free(repo);
+}
+
 /* Walks from HEAD along first parents until `stop` (the cached HEAD, may be
  * NULL). Returns the number of commits walked, or -1 after a warning; *met
- * is set when the walk reached stop. Parents are followed by hand rather
- * than with a revwalk so that a shallow clone's boundary (a parent that is
- * not there) ends the walk cleanly: that commit is compared with nothing,
- * as `git log` does, and every page it reaches is marked truncated. */
+ * is set when the walk reached stop. First the line of commits is listed
+ * (following parents by hand, so that a shallow clone's boundary, a parent
+ * that is not there, ends it cleanly); then the commits are compared with
+ * their parents on all cores; then, newest first, each change is applied to
+ * the pages it concerns, following renames back in time. */
 static long walk(walker *w, const git_oid *stop, int *met)
 {
-    long seq = 0;
+    long result = -1;
     *met = 0;
-    git_commit *c = NULL, *parent = NULL;
-    git_tree *tree = NULL, *ptree = NULL;
-    git_diff *diff = NULL;
-    git_diff_options opts;
-    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-    char *spec = (char *)w->prefix;
-    opts.pathspec.strings = &spec;
-    opts.pathspec.count = 1;
-    opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-    git_diff_find_options fo;
-    git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-    fo.flags = GIT_DIFF_FIND_RENAMES;
+    differ df = {git_repository_path(w->repo), w->prefix, NULL, 0, 1};
+    size_t cap = 0;
+    git_commit *c = NULL;
     git_oid id;
     if (git_reference_name_to_id(&id, w->repo, "HEAD") != 0 ||
         git_commit_lookup(&c, w->repo, &id) != 0) {
         git_warning(w->d, "cannot read HEAD");
         return -1;
     }
-    while (c && map_count(w->tracked)) {
+    while (c) {
         if (stop && git_oid_equal(git_commit_id(c), stop)) {
             *met = 1;
             break;
         }
-        if (git_commit_tree(&tree, c) != 0) {
-            git_warning(w->d, "cannot read a commit");
-            seq = -1;
+        if (df.n == cap) {
+            cap = cap ? cap * 2 : 256;
+            df.steps = xrealloc(df.steps, cap * sizeof *df.steps);
+        }
+        step *st = &df.steps[df.n++];
+        memset(st, 0, sizeof *st);
+        git_oid_cpy(&st->id, git_commit_id(c));
+        git_oid_cpy(&st->tree, git_commit_tree_id(c));
+        git_commit *parent = NULL;
+        if (git_commit_parentcount(c) > 0) {
+            if (git_commit_parent(&parent, c, 0) != 0)
+                st->grafted = 1;
+            else
+                git_oid_cpy(&st->parent_tree, git_commit_tree_id(parent));
+        }
+        git_commit_free(c);
+        c = parent;
+    }
+    git_commit_free(c);
+    df.chunks = (size_t)pool_threads() * 8;
+    if (df.chunks > df.n)
+        df.chunks = df.n ? df.n : 1;
+    pool_run(df.chunks, diff_chunk, &df);
+    buf at_boundary;
+    buf_init(&at_boundary);
+    for (size_t i = 0; i < df.n; i++) {
+        step *st = &df.steps[i];
+        if (st->failed) {
+            git_warning(w->d, "cannot compare commits");
             goto done;
         }
-        int grafted = 0;
-        if (git_commit_parentcount(c) > 0) {
-            if (git_commit_parent(&parent, c, 0) != 0 || git_commit_tree(&ptree, parent) != 0)
-                grafted = 1; /* a shallow clone's boundary */
-        }
-        buf at_boundary;
-        buf_init(&at_boundary);
-        if (grafted) {
+        buf_reset(&at_boundary);
+        if (st->grafted) {
             w->truncated = 1;
             map_each(w->tracked, collect_tracked, &at_boundary);
         }
-        if (git_diff_tree_to_tree(&diff, w->repo, ptree, tree, &opts) != 0 ||
-            git_diff_find_similar(diff, &fo) != 0) {
-            git_warning(w->d, "cannot compare commits");
-            buf_release(&at_boundary);
-            seq = -1;
-            goto done;
-        }
-        size_t n = git_diff_num_deltas(diff);
-        for (size_t i = 0; i < n; i++)
-            visit_delta(w, c, seq, git_diff_get_delta(diff, i));
+        for (size_t j = 0; j < st->fc.n; j++)
+            visit_change(w, &st->info, (long)i, &st->fc.v[j]);
         const size_t *pages = (const size_t *)(void *)at_boundary.data;
-        for (size_t i = 0; i < at_boundary.len / sizeof *pages; i++) {
-            page_rows *pr = &w->h->raw[pages[i]];
-            raw_row *r = add_row(pr);
+        for (size_t j = 0; j < at_boundary.len / sizeof *pages; j++) {
+            raw_row *r = add_row(&w->h->raw[pages[j]]);
             r->row.kind = HIST_TRUNCATED;
-            r->seq = seq;
+            r->seq = (long)i;
         }
-        buf_release(&at_boundary);
-        git_diff_free(diff);
-        diff = NULL;
-        git_tree_free(ptree);
-        ptree = NULL;
-        git_tree_free(tree);
-        tree = NULL;
-        git_commit_free(c);
-        c = grafted ? NULL : parent; /* NULL after the root commit too */
-        parent = NULL;
-        seq++;
     }
+    result = (long)df.n;
 done:
-    git_diff_free(diff);
-    git_tree_free(ptree);
-    git_commit_free(parent);
-    git_tree_free(tree);
-    git_commit_free(c);
-    return seq;
+    buf_release(&at_boundary);
+    for (size_t i = 0; i < df.n; i++) {
+        fc_clear(&df.steps[i].fc);
+        free(df.steps[i].fc.v);
+        free_raw(&df.steps[i].info);
+    }
+    free(df.steps);
+    return result;
+}
+
+/* --- reading the pages' blobs, in parallel ----------------------------------------- */
+
+typedef struct resolver {
+    const char *gitdir;
+    history *h;
+    size_t chunks;
+    int failed;
+} resolver;
+
+/* For each row of the pages in this chunk: the version the page declared
+ * (from the blob after the commit) and whether only `last_reviewed:`
+ * changed (against the blob before it, which is usually the next older
+ * row's, so each blob is read once). Each chunk has its own repository
+ * handle: libgit2 objects are not shared between threads. */
+static void resolve_chunk(void *arg, size_t k)
+{
+    resolver *rs = arg;
+    history *h = rs->h;
+    git_repository *repo = NULL;
+    if (git_repository_open(&repo, rs->gitdir) != 0) {
+        rs->failed = 1;
+        return;
+    }
+    size_t from = h->n_pages * k / rs->chunks, to = h->n_pages * (k + 1) / rs->chunks;
+    buf newer, older, a, b;
+    buf_init(&newer);
+    buf_init(&older);
+    buf_init(&a);
+    buf_init(&b);
+    for (size_t i = from; i < to; i++) {
+        page_rows *pr = &h->raw[i];
+        /* Oldest first: each row's "before" is the previous row's "after". */
+        git_oid prev_id;
+        memset(&prev_id, 0, sizeof prev_id);
+        buf_reset(&older);
+        for (size_t j = pr->n; j-- > 0;) {
+            raw_row *r = &pr->rows[j];
+            if (!r->unresolved)
+                continue;
+            r->unresolved = 0;
+            buf_reset(&newer);
+            if (read_blob(repo, &r->new_id, &newer) != 0)
+                continue;
+            r->declared = fm_value(newer.data, newer.len, "version");
+            if (!git_oid_is_zero(&r->old_id)) {
+                const buf *before = &older;
+                buf other;
+                buf_init(&other);
+                if (!git_oid_equal(&r->old_id, &prev_id)) {
+                    read_blob(repo, &r->old_id, &other);
+                    before = &other;
+                }
+                if (before->len != newer.len || memcmp(before->data, newer.data, newer.len)) {
+                    buf_reset(&a);
+                    buf_reset(&b);
+                    without_review_line(&a, newer.data, newer.len);
+                    without_review_line(&b, before->data, before->len);
+                    r->row.review = a.len == b.len && !memcmp(a.data, b.data, a.len);
+                }
+                buf_release(&other);
+            }
+            git_oid_cpy(&prev_id, &r->new_id);
+            buf t = older;
+            older = newer;
+            newer = t;
+        }
+    }
+    buf_release(&newer);
+    buf_release(&older);
+    buf_release(&a);
+    buf_release(&b);
+    git_repository_free(repo);
+}
+
+static void resolve_blobs(walker *w)
+{
+    resolver rs = {git_repository_path(w->repo), w->h, (size_t)pool_threads() * 4, 0};
+    if (rs.chunks > w->h->n_pages)
+        rs.chunks = w->h->n_pages ? w->h->n_pages : 1;
+    pool_run(rs.chunks, resolve_chunk, &rs);
+    if (rs.failed)
+        diag_warning(w->d, NULL, 0, 0, "history",
+                     "cannot reopen the repository: versions and reviews may be missing");
 }
 
 /* --- the cache ------------------------------------------------------------------ */
@@ -704,7 +1203,8 @@ static void finish(history *h, const site *s, git_mailmap *mm)
             ch->pages[ch->n_pages] = i;
             ch->rows[ch->n_pages++] = row;
         }
-    qsort(sc, nsc, sizeof *sc, cmp_seq);
+    if (nsc)
+        qsort(sc, nsc, sizeof *sc, cmp_seq);
     h->changes = xcalloc(nsc ? nsc : 1, sizeof *h->changes);
     for (size_t i = 0; i < nsc; i++)
         h->changes[i] = sc[i].ch;
@@ -758,6 +1258,9 @@ history *history_load(const site *s, int use_cache, diags *d)
     h->raw = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *h->raw);
     h->pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *h->pages);
     git_libgit2_init();
+    /* The walk keeps the trees it needs itself (tree_cache); libgit2's object
+     * cache would only grow with every tree of the history. */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)64 << 20);
     git_repository *repo = NULL;
     git_status_list *st = NULL;
     git_reference *head = NULL;
@@ -771,6 +1274,11 @@ history *history_load(const site *s, int use_cache, diags *d)
     walker w = {s, d, NULL, NULL, h, map_new(), NULL, 0, 0};
 
     int rc = git_repository_open_ext(&repo, s->root, 0, NULL);
+    const git_error *ge = git_error_last();
+    /* libgit2 1.5 reports its ownership check as "not found" with a message
+     * naming safe.directory; later versions return GIT_EOWNER. */
+    if (rc == GIT_ENOTFOUND && ge && ge->message && strstr(ge->message, "safe.directory"))
+        rc = GIT_EOWNER;
     if (rc == GIT_ENOTFOUND) {
         diag_warning(d, NULL, 0, 0, "history",
                      "'%s' is not in a git repository: pages get no history", s->root);
@@ -828,7 +1336,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     so.pathspec.strings = &spec;
     so.pathspec.count = 1;
     so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-               GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+               GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_UPDATE_INDEX;
     map *status = map_new();
     if (git_status_list_new(&st, repo, &so) == 0) {
         size_t n = git_status_list_entrycount(st);
@@ -869,6 +1377,8 @@ history *history_load(const site *s, int use_cache, diags *d)
     /* With the cache at HEAD the walk meets it at once and walks nothing. */
     int met = 0;
     long walked = walk(&w, cache ? &cache->head : NULL, &met);
+    if (walked > 0)
+        resolve_blobs(&w);
     if (walked >= 0 && cache && met) {
         /* The rest of each page's history is the cache's, under the path the
          * page had at the cached HEAD, counted from there. */
