@@ -434,5 +434,34 @@ against_git cache "$c"
 same "cache: author of an old commit after a .mailmap change" \
     "$(row cache content/access.md 'Add access control policy' 8)" "Robert Okafor"
 
+# A corrupt cache, and one written for another content directory, are
+# ignored and rebuilt, never trusted.
+printf 'charter-history-cache 2\nhead\tnot-an-oid\n' >"$c/.charter/history.cache"
+build cache "$c"
+built cache
+against_git cache "$c"
+sed 's/^prefix\t.*/prefix\telsewhere\//' "$c/.charter/history.cache" >"$tmp/foreign" &&
+    cp "$tmp/foreign" "$c/.charter/history.cache"
+printf 'row\t0\t%040d\t2000-01-01\t0\tForged\x1fforged@example.com\tForged\t-\t\t\n' 0 \
+    >>"$c/.charter/history.cache"
+build cache "$c"
+built cache
+against_git cache "$c"
+
+# A repository another user owns: git's ownership check refuses it; charter
+# warns, naming safe.directory, and builds without history. Needs root to
+# hand the copy to another user; skipped otherwise.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+    o="$tmp/owned"
+    cp -R "$repos/main" "$o" && chown -R nobody "$o"
+    build owned "$o"
+    built owned
+    if grep -q "safe.directory" "$tmp/owned.stderr"; then pass; else
+        fail "owned: no safe.directory advice: $(head -n 2 "$tmp/owned.stderr" | tr '\n' ' ')"
+    fi
+    same "owned: no history rows" "$(awk -F '\t' '$1 == "R"' "$tmp/owned.dump" | wc -l | tr -d ' ')" "0"
+    chown -R "$(id -u)" "$o"
+fi
+
 echo "history: $checks checks, $failed failed"
 [ "$failed" = 0 ]
