@@ -11,9 +11,11 @@
 #include "template.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define MAX_LAYOUT_DEPTH 16
@@ -37,7 +39,15 @@ typedef struct renderer {
     size_t n_all;
     tpl_dict *shared;
     int failed_write;
+    map *cited;        /* "framework:id" -> cite list: the pages citing each control */
+    int keep_handbook; /* keep approved policies' HTML for the handbook */
 } renderer;
+
+/* The pages that cite one control, in page order. */
+typedef struct cite_list {
+    const page **pages;
+    size_t n;
+} cite_list;
 
 static int valid_layout_name(const char *name)
 {
@@ -274,10 +284,57 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
 
 /* Site-wide values, built once and shared (read-only) by every page. */
 static int has_changelog(const site *s, const renderer *r);
+static int has_layout(const site *s, const char *name);
+static void set_change(tpl_dict *cd, const site *s, const change *ch);
+
+/* NAME_URL (and its section) for a generated page whose layout exists. */
+static void set_generated_url(tpl_dict *d, const site *s, const char *var, const char *name,
+                              const char *url)
+{
+    if (!has_layout(s, name))
+        return;
+    buf u;
+    buf_init(&u);
+    full_url(&u, s, url);
+    set_shown(d, var, u.data);
+    buf_release(&u);
+}
 
 static tpl_dict *shared_dict(const site *s, const renderer *r)
 {
     tpl_dict *d = tpl_dict_new();
+    set_generated_url(d, s, "SOA_URL", "soa", "/soa/");
+    set_generated_url(d, s, "REVIEWS_URL", "dashboard", "/reviews/");
+    set_generated_url(d, s, "HANDBOOK_URL", "handbook", "/handbook/");
+    set_generated_url(d, s, "CONTROLS_URL", "controls", "/controls/");
+    set_generated_url(d, s, "TAGS_URL", "tags", "/tags/");
+    {
+        buf u;
+        buf_init(&u);
+        full_url(&u, s, "/search.json");
+        set_shown(d, "SEARCH_INDEX_URL", u.data);
+        buf_reset(&u);
+        buf_adds(&u, s->cfg.assets);
+        buf_adds(&u, "/search.js");
+        buf full;
+        buf_init(&full);
+        site_path(&full, s, u.data);
+        if (fs_is_dir(full.data) == 0) {
+            buf_reset(&u);
+            full_url(&u, s, "/assets/search.js");
+            set_shown(d, "SEARCH_SCRIPT_URL", u.data);
+        }
+        buf_release(&full);
+        buf_release(&u);
+    }
+    if (history_found(s->history)) {
+        size_t n;
+        const change *ch = history_changes(s->history, &n);
+        if (n)
+            tpl_dict_show_section(d, "HAS_RECENT_CHANGES");
+        for (size_t i = 0; i < n && i < 5; i++)
+            set_change(tpl_dict_add_section(d, "RECENT_CHANGES"), s, &ch[i]);
+    }
     if (history_found(s->history)) {
         buf u;
         buf_init(&u);
@@ -432,6 +489,49 @@ static void add_history(tpl_dict *d, const site *s, const page_history *ph)
     buf_release(&u);
 }
 
+/* /controls/<framework>/<id>/ as a full URL. */
+static void control_url(buf *out, const site *s, const control *c)
+{
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "/controls/%s/%s/", c->framework, c->id);
+    full_url(out, s, rel.data);
+    buf_release(&rel);
+}
+
+/* PREV_* and NEXT_*: the neighbours of p in its section's order. */
+static void add_prev_next(tpl_dict *d, const site *s, const page *p)
+{
+    if (!p->section_title)
+        return;
+    for (size_t k = 0; k < s->n_sections; k++) {
+        const site_section *sec = &s->sections[k];
+        if (strcmp(sec->title, p->section_title) != 0)
+            continue;
+        for (size_t i = 0; i < sec->n_pages; i++) {
+            if (sec->pages[i] != p)
+                continue;
+            buf u;
+            buf_init(&u);
+            if (i > 0) {
+                const page *q = sec->pages[i - 1];
+                full_url(&u, s, q->url);
+                set_shown(d, "PREV_URL", u.data);
+                tpl_dict_set(d, "PREV_TITLE", q->title ? q->title : q->id);
+            }
+            if (i + 1 < sec->n_pages) {
+                const page *q = sec->pages[i + 1];
+                buf_reset(&u);
+                full_url(&u, s, q->url);
+                set_shown(d, "NEXT_URL", u.data);
+                tpl_dict_set(d, "NEXT_TITLE", q->title ? q->title : q->id);
+            }
+            buf_release(&u);
+            return;
+        }
+    }
+}
+
 static tpl_dict *page_dict(const renderer *r, const page *p, size_t index)
 {
     const site *s = r->s;
@@ -478,18 +578,31 @@ static tpl_dict *page_dict(const renderer *r, const page *p, size_t index)
         tpl_dict_show_section(d, "HAS_CONTROLS");
         for (size_t i = 0; i < p->controls->len; i++) {
             const char *id = p->controls->items[i]->value;
-            const control *c = id ? catalog_find(s->catalog, id) : NULL;
+            const control *c = NULL;
+            buf canon;
+            buf_init(&canon);
+            if (id)
+                catalog_resolve(s->catalog, id, &c, &canon);
+            buf_release(&canon);
             tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
             tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
             if (c) {
                 set_shown(cd, "CONTROL_TITLE", c->title);
                 set_shown(cd, "CONTROL_GROUP", c->group);
                 set_shown(cd, "CONTROL_FRAMEWORK", c->framework);
+                if (r->cited) {
+                    buf cu;
+                    buf_init(&cu);
+                    control_url(&cu, s, c);
+                    set_shown(cd, "CONTROL_URL", cu.data);
+                    buf_release(&cu);
+                }
             }
         }
     }
     if (s->history)
         add_history(d, s, history_page(s->history, index));
+    add_prev_next(d, s, p);
     size_t n_toc = 0;
     for (size_t i = 0; i < p->doc.n_headings; i++)
         n_toc += p->doc.headings[i].level == 2 || p->doc.headings[i].level == 3;
@@ -522,6 +635,92 @@ static int rewrite_link(void *arg, const char *url, buf *out)
 {
     const link_ctx *c = arg;
     return site_rewrite_link(out, c->s, c->p, url);
+}
+
+#define SEARCH_TEXT_MAX 4000
+
+/* The text of rendered HTML: tags dropped, entities for & < > " ' decoded,
+ * whitespace runs folded to one space, at most max bytes (cut at a UTF-8
+ * boundary). Caller frees. */
+static char *plain_text(const char *html, size_t len, size_t max)
+{
+    buf out;
+    buf_init(&out);
+    int in_tag = 0, space = 1, block = 0;
+    for (size_t i = 0; i < len && out.len < max; i++) {
+        char c = html[i];
+        if (in_tag) {
+            in_tag = c != '>';
+            if (!in_tag && block && !space) {
+                buf_addc(&out, ' ');
+                space = 1;
+            }
+            continue;
+        }
+        if (c == '<') {
+            /* Block elements separate words; inline ones (a, em, code) not. */
+            static const char *const blocks[] = {
+                "p",  "li", "h1",  "h2",  "h3", "h4", "h5", "h6", "br",         "td",
+                "th", "tr", "div", "pre", "ul", "ol", "dt", "dd", "blockquote", "table"};
+            size_t j = i + 1 + (i + 1 < len && html[i + 1] == '/');
+            size_t e = j;
+            while (e < len && isalnum((unsigned char)html[e]))
+                e++;
+            block = 0;
+            for (size_t k = 0; k < sizeof blocks / sizeof *blocks && !block; k++)
+                block = strlen(blocks[k]) == e - j && !strncasecmp(html + j, blocks[k], e - j);
+            in_tag = 1;
+            continue;
+        }
+        if (c == '&') {
+            static const struct {
+                const char *ent;
+                char ch;
+            } ents[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+            int done = 0;
+            for (size_t k = 0; k < sizeof ents / sizeof *ents && !done; k++) {
+                size_t el = strlen(ents[k].ent);
+                if (len - i >= el && !memcmp(html + i, ents[k].ent, el)) {
+                    buf_addc(&out, ents[k].ch);
+                    i += el - 1;
+                    done = 1;
+                }
+            }
+            if (done) {
+                space = 0;
+                continue;
+            }
+        }
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            if (!space)
+                buf_addc(&out, ' ');
+            space = 1;
+            continue;
+        }
+        buf_addc(&out, c);
+        space = 0;
+    }
+    if (out.len >= max) {
+        /* Cut by max: drop a UTF-8 sequence left incomplete. */
+        size_t lead = out.len;
+        while (lead > 0 && ((unsigned char)out.data[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        if (lead > 0 &&
+            utf8_seq_len((const unsigned char *)out.data + lead - 1, out.len - (lead - 1)) == 0)
+            out.len = lead - 1;
+    }
+    while (out.len && out.data[out.len - 1] == ' ')
+        out.len--;
+    out.data[out.len] = '\0';
+    return buf_detach(&out);
+}
+
+/* An approved policy (a policy page with status approved, or none). */
+static int in_handbook(const page *p)
+{
+    return p->ok && p->published && !strcmp(p->layout, "policy") &&
+           (!p->status || !strcmp(p->status, "approved"));
 }
 
 static void render_page(void *arg, size_t i)
@@ -565,9 +764,12 @@ static void render_page(void *arg, size_t i)
     tpl_dict_free(d);
     buf_release(&html);
     buf_release(&next);
-    /* The page is written: keep its headings and links (for the checks), not
-     * its bytes, so memory stays flat however large the site. */
-    buf_release(&p->doc.html);
+    /* The page is written: keep its headings and links (for the checks) and
+     * its text for search, not its bytes, so memory stays flat however large
+     * the site; approved policies keep their HTML for the handbook. */
+    p->search_text = plain_text(p->doc.html.data, p->doc.html.len, SEARCH_TEXT_MAX);
+    if (!(r->keep_handbook && in_handbook(p)))
+        buf_release(&p->doc.html);
     buf_release(&p->text);
 }
 
@@ -584,20 +786,25 @@ static void copy_static(void *arg, size_t i)
 
 /* --- the changelog page and the feed ------------------------------------------- */
 
-/* layouts/changelog.html exists and no page of the site claims /changelog/. */
-static int has_changelog(const site *s, const renderer *r)
+/* The theme has layouts/<name>.html. */
+static int has_layout(const site *s, const char *name)
 {
-    buf path;
+    buf path, full;
     buf_init(&path);
-    buf_printf(&path, "%s/changelog.html", s->cfg.layouts);
-    buf full;
     buf_init(&full);
+    buf_printf(&path, "%s/%s.html", s->cfg.layouts, name);
     site_path(&full, s, path.data);
     int ok = fs_is_dir(full.data) == 0; /* a file, not a directory */
     buf_release(&path);
     buf_release(&full);
+    return ok;
+}
+
+/* layouts/changelog.html exists and no page of the site claims /changelog/. */
+static int has_changelog(const site *s, const renderer *r)
+{
     (void)r;
-    return ok && !map_get(s->by_url, "/changelog/");
+    return has_layout(s, "changelog") && !map_get(s->by_url, "/changelog/");
 }
 
 static void set_change(tpl_dict *cd, const site *s, const change *ch)
@@ -772,6 +979,627 @@ static int write_feed(renderer *r)
     return err;
 }
 
+/* --- generated pages: controls, SoA, reviews, tags, handbook, 404 --------------- */
+
+/* Renders d through layout `name` and its parents into out_file. The layout
+ * must have been loaded (layout_get) before any thread renders. */
+static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
+{
+    layout *l = map_get(r->layouts, name);
+    if (!l || l->state != 2)
+        return 0; /* no such layout in the theme, or reported when loading */
+    tpl_dict_set_shared(d, r->shared);
+    buf html, next;
+    buf_init(&html);
+    buf_init(&next);
+    int err = 0;
+    for (; l && err == 0; l = l->parent) {
+        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
+        buf_reset(&next);
+        err = tpl_render(l->tpl, d, &next, r->d);
+        buf t = html;
+        html = next;
+        next = t;
+    }
+    if (err == 0 && output_write(r->o, out_file, html.data, html.len, r->d) != 0)
+        err = -1;
+    buf_release(&html);
+    buf_release(&next);
+    return err;
+}
+
+static void free_cites(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    cite_list *cl = value;
+    free(cl->pages);
+    free(cl);
+}
+
+/* Which published pages cite each control, by "framework:id". */
+static map *build_citations(const site *s)
+{
+    map *m = map_new();
+    buf key, canon;
+    buf_init(&key);
+    buf_init(&canon);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published || !p->controls)
+            continue;
+        for (size_t j = 0; j < p->controls->len; j++) {
+            const control *c = NULL;
+            buf_reset(&canon);
+            if (catalog_resolve(s->catalog, p->controls->items[j]->value, &c, &canon) ==
+                    CONTROL_UNKNOWN ||
+                !c)
+                continue;
+            buf_reset(&key);
+            buf_printf(&key, "%s:%s", c->framework, c->id);
+            cite_list *cl = map_get(m, key.data);
+            if (!cl) {
+                cl = xcalloc(1, sizeof *cl);
+                map_put(m, key.data, cl);
+            }
+            if (cl->n && cl->pages[cl->n - 1] == p)
+                continue; /* cited twice by one page */
+            cl->pages = xrealloc(cl->pages, (cl->n + 1) * sizeof *cl->pages);
+            cl->pages[cl->n++] = p;
+        }
+    }
+    buf_release(&key);
+    buf_release(&canon);
+    return m;
+}
+
+static const cite_list *cites_of(const renderer *r, const control *c)
+{
+    buf key;
+    buf_init(&key);
+    buf_printf(&key, "%s:%s", c->framework, c->id);
+    const cite_list *cl = map_get(r->cited, key.data);
+    buf_release(&key);
+    return cl;
+}
+
+static const char *status_label(const char *status)
+{
+    if (!status)
+        return NULL;
+    if (!strcmp(status, "implemented"))
+        return "Implemented";
+    if (!strcmp(status, "planned"))
+        return "Planned";
+    if (!strcmp(status, "not-implemented"))
+        return "Not implemented";
+    return status;
+}
+
+/* The applicability columns of a control, for its page and the SoA. */
+static void set_control(tpl_dict *d, const renderer *r, const control *c, const framework *fw,
+                        const char *list, const char *title_var, const char *url_var)
+{
+    const site *s = r->s;
+    buf u;
+    buf_init(&u);
+    tpl_dict_set(d, "CONTROL_ID", c->id);
+    set_shown(d, "CONTROL_TITLE", c->title);
+    set_shown(d, "CONTROL_GROUP", c->group);
+    tpl_dict_set(d, "CONTROL_FRAMEWORK", fw->id);
+    tpl_dict_set(d, "CONTROL_FRAMEWORK_NAME", fw->name);
+    control_url(&u, s, c);
+    tpl_dict_set(d, "CONTROL_URL", u.data);
+    tpl_dict_show_section(d, c->applicable ? "CONTROL_APPLICABLE" : "CONTROL_NOT_APPLICABLE");
+    tpl_dict_set(d, "CONTROL_APPLICABLE_LABEL", c->applicable ? "Applicable" : "Not applicable");
+    tpl_dict_set(d, "CONTROL_APPLICABLE_SLUG", c->applicable ? "yes" : "no");
+    set_shown(d, "CONTROL_JUSTIFICATION", c->justification);
+    set_shown(d, "CONTROL_STATUS", c->status);
+    set_shown(d, "CONTROL_STATUS_LABEL", status_label(c->status));
+    const cite_list *cl = cites_of(r, c);
+    for (size_t i = 0; cl && i < cl->n; i++) {
+        const page *p = cl->pages[i];
+        tpl_dict *e = tpl_dict_add_section(d, list);
+        tpl_dict_set(e, title_var, p->title ? p->title : p->id);
+        buf_reset(&u);
+        full_url(&u, s, p->url);
+        tpl_dict_set(e, url_var, u.data);
+        if (!strcmp(list, "CITED_BY")) {
+            set_shown(e, "CITED_STATUS", p->status);
+            set_shown(e, "CITED_OWNER", p->owner);
+        }
+    }
+    if (cl && cl->n)
+        tpl_dict_show_section(d, !strcmp(list, "CITED_BY") ? "HAS_CITED_BY" : "HAS_COVER");
+    else
+        tpl_dict_show_section(d, !strcmp(list, "CITED_BY") ? "NO_CITATIONS" : "NO_COVER");
+    buf_release(&u);
+}
+
+typedef struct control_job {
+    const control *c;
+    const framework *fw;
+} control_job;
+
+typedef struct control_jobs {
+    renderer *r;
+    control_job *v;
+    size_t n;
+} control_jobs;
+
+static void render_control_page(void *arg, size_t i)
+{
+    control_jobs *cj = arg;
+    const control *c = cj->v[i].c;
+    tpl_dict *d = tpl_dict_new();
+    buf t, out;
+    buf_init(&t);
+    buf_init(&out);
+    buf_printf(&t, "%s %s", c->id, c->title ? c->title : "");
+    tpl_dict_set(d, "TITLE", t.data);
+    set_control(d, cj->r, c, cj->v[i].fw, "CITED_BY", "CITED_TITLE", "CITED_URL");
+    buf_printf(&out, "controls/%s/%s/index.html", c->framework, c->id);
+    buf_reset(&t);
+    control_url(&t, cj->r->s, c);
+    tpl_dict_set(d, "URL", t.data);
+    if (render_generated(cj->r, "control", out.data, d) != 0)
+        cj->r->failed_write = 1;
+    tpl_dict_free(d);
+    buf_release(&t);
+    buf_release(&out);
+}
+
+/* FRAMEWORK sections with every control's row: the SoA and controls index. */
+static void add_frameworks(tpl_dict *d, const renderer *r)
+{
+    size_t nf;
+    const framework *fws = catalog_frameworks(r->s->catalog, &nf);
+    for (size_t f = 0; f < nf; f++) {
+        tpl_dict *fd = tpl_dict_add_section(d, "FRAMEWORK");
+        tpl_dict_set(fd, "FRAMEWORK_ID", fws[f].id);
+        tpl_dict_set(fd, "FRAMEWORK_NAME", fws[f].name);
+        long applicable = 0, covered = 0, implemented = 0;
+        for (size_t i = 0; i < fws[f].n_controls; i++) {
+            const control *c = &fws[f].controls[i];
+            set_control(tpl_dict_add_section(fd, "FW_CONTROL"), r, c, &fws[f], "COVER",
+                        "COVER_TITLE", "COVER_URL");
+            applicable += c->applicable;
+            covered += c->applicable && cites_of(r, c);
+            implemented += c->status && !strcmp(c->status, "implemented");
+        }
+        tpl_dict_set_int(fd, "FW_TOTAL", (long)fws[f].n_controls);
+        tpl_dict_set_int(fd, "FW_APPLICABLE_COUNT", applicable);
+        tpl_dict_set_int(fd, "FW_NOT_APPLICABLE_COUNT", (long)fws[f].n_controls - applicable);
+        tpl_dict_set_int(fd, "FW_COVERED_COUNT", covered);
+        tpl_dict_set_int(fd, "FW_IMPLEMENTED_COUNT", implemented);
+    }
+}
+
+static int cmp_review(const void *a, const void *b)
+{
+    const page *x = *(const page *const *)a, *y = *(const page *const *)b;
+    long nx = x->next_review < 0 ? LONG_MAX : x->next_review;
+    long ny = y->next_review < 0 ? LONG_MAX : y->next_review;
+    if (nx != ny)
+        return nx < ny ? -1 : 1;
+    return strcmp(x->src, y->src);
+}
+
+/* REVIEW_ROW: every policy, the next review first. */
+static void add_review_rows(tpl_dict *d, const site *s)
+{
+    const page **v = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (s->pages[i]->ok && s->pages[i]->published && !strcmp(s->pages[i]->layout, "policy"))
+            v[n++] = s->pages[i];
+    qsort(v, n, sizeof *v, cmp_review);
+    buf u, label;
+    buf_init(&u);
+    buf_init(&label);
+    char date[11];
+    for (size_t i = 0; i < n; i++) {
+        const page *p = v[i];
+        tpl_dict *e = tpl_dict_add_section(d, "REVIEW_ROW");
+        tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+        buf_reset(&u);
+        full_url(&u, s, p->url);
+        tpl_dict_set(e, "ENTRY_URL", u.data);
+        set_shown(e, "ENTRY_OWNER", p->owner);
+        if (p->last_reviewed >= 0) {
+            date_format(date, p->last_reviewed);
+            set_shown(e, "ENTRY_LAST_REVIEWED", date);
+        }
+        tpl_dict_set(e, "ENTRY_REVIEW_STATE", review_state_slug(p->review));
+        tpl_dict_set(e, "ENTRY_REVIEW_LABEL", review_state_label(p->review));
+        buf_reset(&label);
+        if (p->next_review >= 0) {
+            date_format(date, p->next_review);
+            set_shown(e, "ENTRY_NEXT_REVIEW", date);
+            long days = p->next_review - s->as_of;
+            tpl_dict_set_int(e, "ENTRY_DAYS", days);
+            if (days == 0)
+                buf_adds(&label, "today");
+            else if (days > 0)
+                buf_printf(&label, "in %ld day%s", days, days == 1 ? "" : "s");
+            else
+                buf_printf(&label, "%ld day%s overdue", -days, days == -1 ? "" : "s");
+        } else {
+            tpl_dict_set(e, "ENTRY_DAYS", "");
+            buf_adds(&label, "\xe2\x80\x94"); /* an em dash */
+        }
+        tpl_dict_set(e, "ENTRY_DAYS_LABEL", label.data);
+    }
+    buf_release(&u);
+    buf_release(&label);
+    free(v);
+}
+
+/* Tags and categories: one page per term, and an index. */
+typedef struct term {
+    char *name, *slug;
+    int is_category;
+    const page **pages;
+    size_t n;
+} term;
+
+typedef struct terms {
+    term *v;
+    size_t n, cap;
+    map *by_key; /* "t:slug" or "c:slug" -> index + 1 */
+} terms;
+
+static void add_term(terms *t, const page *p, const char *name, size_t len, int is_category)
+{
+    buf nm, slug, key;
+    buf_init(&nm);
+    buf_init(&slug);
+    buf_init(&key);
+    buf_add(&nm, name, len);
+    markdown_slug(&slug, nm.data);
+    if (!slug.len) {
+        buf_release(&nm);
+        buf_release(&slug);
+        buf_release(&key);
+        return;
+    }
+    buf_printf(&key, "%c:%s", is_category ? 'c' : 't', slug.data);
+    intptr_t k = (intptr_t)map_get(t->by_key, key.data);
+    if (!k) {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 16;
+            t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+        }
+        t->v[t->n] = (term){buf_detach(&nm), buf_detach(&slug), is_category, NULL, 0};
+        k = (intptr_t)++t->n;
+        map_put(t->by_key, key.data, (void *)k);
+    }
+    term *tm = &t->v[k - 1];
+    if (!tm->n || tm->pages[tm->n - 1] != p) {
+        tm->pages = xrealloc(tm->pages, (tm->n + 1) * sizeof *tm->pages);
+        tm->pages[tm->n++] = p;
+    }
+    buf_release(&nm);
+    buf_release(&slug);
+    buf_release(&key);
+}
+
+static void collect_terms(terms *t, const site *s)
+{
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        for (int cat = 0; cat < 2; cat++) {
+            const yaml_node *v = yaml_get(p->fm.data, cat ? "categories" : "tags");
+            if (!v || yaml_is_null(v))
+                continue;
+            if (v->kind == YAML_SEQUENCE) {
+                for (size_t j = 0; j < v->len; j++)
+                    if (v->items[j]->kind == YAML_SCALAR)
+                        add_term(t, p, v->items[j]->value, v->items[j]->value_len, cat);
+            } else if (v->kind == YAML_SCALAR) {
+                for (const char *q = v->value; *q;) {
+                    while (*q && (isspace((unsigned char)*q) || *q == ','))
+                        q++;
+                    const char *e = q;
+                    while (*e && !isspace((unsigned char)*e) && *e != ',')
+                        e++;
+                    if (e > q)
+                        add_term(t, p, q, (size_t)(e - q), cat);
+                    q = e;
+                }
+            }
+        }
+    }
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+    const term *x = a, *y = b;
+    if (x->is_category != y->is_category)
+        return x->is_category - y->is_category;
+    return strcmp(x->slug, y->slug);
+}
+
+static int render_terms(renderer *r)
+{
+    const site *s = r->s;
+    terms t = {NULL, 0, 0, map_new()};
+    collect_terms(&t, s);
+    qsort(t.v, t.n, sizeof *t.v, cmp_term);
+    int err = 0;
+    buf u, out;
+    buf_init(&u);
+    buf_init(&out);
+    tpl_dict *index = tpl_dict_new();
+    tpl_dict_set(index, "TITLE", "Tags and categories");
+    full_url(&u, s, "/tags/");
+    tpl_dict_set(index, "URL", u.data);
+    tpl_dict *group = NULL;
+    int group_kind = -1;
+    for (size_t i = 0; i < t.n && !err; i++) {
+        term *tm = &t.v[i];
+        const char *dir = tm->is_category ? "categories" : "tags";
+        tpl_dict *d = tpl_dict_new();
+        buf_reset(&u);
+        buf_printf(&u, "%s: %s", tm->is_category ? "Category" : "Tag", tm->name);
+        tpl_dict_set(d, "TITLE", u.data);
+        tpl_dict_set(d, "TAG_NAME", tm->name);
+        tpl_dict_set(d, "TAG_KIND", tm->is_category ? "Category" : "Tag");
+        buf_reset(&out);
+        buf_printf(&out, "/%s/%s/", dir, tm->slug);
+        buf_reset(&u);
+        full_url(&u, s, out.data);
+        tpl_dict_set(d, "URL", u.data);
+        for (size_t j = 0; j < tm->n; j++) {
+            tpl_dict *e = tpl_dict_add_section(d, "TAG_PAGE");
+            const page *p = tm->pages[j];
+            tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+            buf_reset(&out);
+            full_url(&out, s, p->url);
+            tpl_dict_set(e, "ENTRY_URL", out.data);
+            set_shown(e, "ENTRY_DESCRIPTION", p->description);
+        }
+        buf_reset(&out);
+        buf_printf(&out, "%s/%s/index.html", dir, tm->slug);
+        err = render_generated(r, "tag", out.data, d);
+        tpl_dict_free(d);
+        if (group_kind != tm->is_category) {
+            group = tpl_dict_add_section(index, "TAG_GROUP");
+            tpl_dict_set(group, "TAG_GROUP_TITLE", tm->is_category ? "Categories" : "Tags");
+            group_kind = tm->is_category;
+        }
+        tpl_dict *e = tpl_dict_add_section(group, "TAG");
+        tpl_dict_set(e, "TAG_NAME", tm->name);
+        tpl_dict_set(e, "TAG_URL", u.data);
+        tpl_dict_set_int(e, "TAG_COUNT", (long)tm->n);
+    }
+    if (!err && t.n)
+        err = render_generated(r, "tags", "tags/index.html", index);
+    tpl_dict_free(index);
+    for (size_t i = 0; i < t.n; i++) {
+        free(t.v[i].name);
+        free(t.v[i].slug);
+        free(t.v[i].pages);
+    }
+    free(t.v);
+    map_free(t.by_key);
+    buf_release(&u);
+    buf_release(&out);
+    return err;
+}
+
+/* The handbook: every approved policy's body, by section, in one page. */
+static int render_handbook(renderer *r)
+{
+    const site *s = r->s;
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set(d, "TITLE", "Policy handbook");
+    buf u, a;
+    buf_init(&u);
+    buf_init(&a);
+    full_url(&u, s, "/handbook/");
+    tpl_dict_set(d, "URL", u.data);
+    long count = 0;
+    char date[11];
+    for (size_t k = 0; k < s->n_sections; k++) {
+        const site_section *sec = &s->sections[k];
+        tpl_dict *sd = NULL;
+        for (size_t i = 0; i < sec->n_pages; i++) {
+            const page *p = sec->pages[i];
+            if (!in_handbook(p))
+                continue;
+            if (!sd) {
+                sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
+                tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
+                tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
+            }
+            tpl_dict *e = tpl_dict_add_section(sd, "HANDBOOK_POLICY");
+            tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+            buf_reset(&u);
+            full_url(&u, s, p->url);
+            tpl_dict_set(e, "ENTRY_URL", u.data);
+            buf_reset(&a);
+            buf_adds(&a, "policy-");
+            char *id = xstrdup(p->id);
+            for (char *c = id; *c; c++)
+                if (*c == '/')
+                    *c = ' '; /* "policies/access" -> "policy-policies-access" */
+            markdown_slug(&a, id);
+            free(id);
+            tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
+            set_shown(e, "ENTRY_OWNER", p->owner);
+            const yaml_node *ap = yaml_get(p->fm.data, "approver");
+            set_shown(e, "ENTRY_APPROVER", ap && ap->kind == YAML_SCALAR ? ap->value : NULL);
+            set_shown(e, "ENTRY_VERSION", p->version);
+            if (p->last_reviewed >= 0) {
+                date_format(date, p->last_reviewed);
+                set_shown(e, "ENTRY_LAST_REVIEWED", date);
+            }
+            if (p->next_review >= 0) {
+                date_format(date, p->next_review);
+                set_shown(e, "ENTRY_NEXT_REVIEW", date);
+            }
+            tpl_dict_set_ref(e, "POLICY_CONTENT", p->doc.html.data, p->doc.html.len);
+            count++;
+        }
+    }
+    tpl_dict_set_int(d, "HANDBOOK_COUNT", count);
+    int err = render_generated(r, "handbook", "handbook/index.html", d);
+    tpl_dict_free(d);
+    buf_release(&u);
+    buf_release(&a);
+    return err;
+}
+
+/* A page with only a title: the 404 page, the review dashboard... */
+static int render_simple(renderer *r, const char *name, const char *title, const char *url,
+                         const char *out_file, void (*fill)(tpl_dict *d, const renderer *r))
+{
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set(d, "TITLE", title);
+    buf u;
+    buf_init(&u);
+    full_url(&u, r->s, url);
+    tpl_dict_set(d, "URL", u.data);
+    if (fill)
+        fill(d, r);
+    int err = render_generated(r, name, out_file, d);
+    tpl_dict_free(d);
+    buf_release(&u);
+    return err;
+}
+
+static void fill_reviews(tpl_dict *d, const renderer *r)
+{
+    add_review_rows(d, r->s);
+}
+
+static void fill_frameworks(tpl_dict *d, const renderer *r)
+{
+    add_frameworks(d, r);
+}
+
+/* sitemap.xml: every page's URL. */
+static int write_sitemap(renderer *r, const char *const *extra, size_t n_extra)
+{
+    const site *s = r->s;
+    buf out, u;
+    buf_init(&out);
+    buf_init(&u);
+    buf_adds(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        buf_reset(&u);
+        full_url(&u, s, p->url);
+        buf_adds(&out, "  <url><loc>");
+        xml_escape(&out, u.data);
+        buf_adds(&out, "</loc></url>\n");
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        buf_reset(&u);
+        full_url(&u, s, extra[i]);
+        buf_adds(&out, "  <url><loc>");
+        xml_escape(&out, u.data);
+        buf_adds(&out, "</loc></url>\n");
+    }
+    buf_adds(&out, "</urlset>\n");
+    int err = output_write(r->o, "sitemap.xml", out.data, out.len, r->d);
+    buf_release(&out);
+    buf_release(&u);
+    return err;
+}
+
+/* search.json: title, URL, section and body text of every page. */
+static int write_search_index(renderer *r)
+{
+    const site *s = r->s;
+    buf out, u;
+    buf_init(&out);
+    buf_init(&u);
+    buf_adds(&out, "{\"pages\": [");
+    int first = 1;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        buf_adds(&out, first ? "\n  {\"title\": " : ",\n  {\"title\": ");
+        first = 0;
+        const char *t = p->title ? p->title : p->id;
+        buf_add_json(&out, t, strlen(t));
+        buf_reset(&u);
+        full_url(&u, s, p->url);
+        buf_adds(&out, ", \"url\": ");
+        buf_add_json(&out, u.data, u.len);
+        buf_adds(&out, ", \"section\": ");
+        if (p->section_title)
+            buf_add_json(&out, p->section_title, strlen(p->section_title));
+        else
+            buf_adds(&out, "null");
+        buf_adds(&out, ", \"text\": ");
+        const char *text = p->search_text ? p->search_text : "";
+        buf_add_json(&out, text, strlen(text));
+        buf_addc(&out, '}');
+    }
+    buf_adds(&out, "\n]}\n");
+    int err = output_write(r->o, "search.json", out.data, out.len, r->d);
+    buf_release(&out);
+    buf_release(&u);
+    return err;
+}
+
+/* Everything beyond the content pages, after them (the handbook needs their
+ * HTML, search their text). */
+static int render_generated_pages(renderer *r)
+{
+    const site *s = r->s;
+    int err = 0;
+    if (has_layout(s, "control") && s->catalog) {
+        control_jobs cj = {r, NULL, 0};
+        size_t nf;
+        const framework *fws = catalog_frameworks(s->catalog, &nf);
+        for (size_t f = 0; f < nf; f++)
+            for (size_t i = 0; i < fws[f].n_controls; i++) {
+                cj.v = xrealloc(cj.v, (cj.n + 1) * sizeof *cj.v);
+                cj.v[cj.n++] = (control_job){&fws[f].controls[i], &fws[f]};
+            }
+        pool_run(cj.n, render_control_page, &cj);
+        free(cj.v);
+    }
+    const char *extra[8];
+    size_t n_extra = 0;
+    if (s->catalog && has_layout(s, "controls")) {
+        err |= render_simple(r, "controls", "Controls", "/controls/", "controls/index.html",
+                             fill_frameworks);
+        extra[n_extra++] = "/controls/";
+    }
+    if (s->catalog && has_layout(s, "soa")) {
+        err |= render_simple(r, "soa", "Statement of Applicability", "/soa/", "soa/index.html",
+                             fill_frameworks);
+        extra[n_extra++] = "/soa/";
+    }
+    if (has_layout(s, "dashboard")) {
+        err |= render_simple(r, "dashboard", "Review dashboard", "/reviews/", "reviews/index.html",
+                             fill_reviews);
+        extra[n_extra++] = "/reviews/";
+    }
+    if (has_layout(s, "handbook")) {
+        err |= render_handbook(r);
+        extra[n_extra++] = "/handbook/";
+    }
+    if (has_layout(s, "tag"))
+        err |= render_terms(r);
+    if (has_layout(s, "404"))
+        err |= render_simple(r, "404", "Page not found", "/404.html", "404.html", NULL);
+    err |= write_sitemap(r, extra, n_extra);
+    err |= write_search_index(r);
+    return err ? -1 : 0;
+}
+
 int render_site(site *s, const output *o, diags *d)
 {
     renderer r = {.s = s, .o = o, .d = d};
@@ -790,6 +1618,15 @@ int render_site(site *s, const output *o, diags *d)
         const yaml_node *v = yaml_get(p->fm.data, "layout");
         layout_get(&r, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0);
     }
+    /* The generated pages' layouts too, before any thread renders. */
+    static const char *const generated[] = {"control",  "controls", "soa",  "dashboard",
+                                            "handbook", "tag",      "tags", "404"};
+    if (o)
+        for (size_t i = 0; i < sizeof generated / sizeof *generated; i++)
+            if (has_layout(s, generated[i]))
+                layout_get(&r, generated[i], NULL, 0, 0, 0);
+    r.cited = o && s->catalog ? build_citations(s) : NULL;
+    r.keep_handbook = o && has_layout(s, "handbook");
     r.shared = shared_dict(s, &r);
     markdown_init();
     pool_run(s->n_pages, render_page, &r);
@@ -797,6 +1634,12 @@ int render_site(site *s, const output *o, diags *d)
         pool_run(s->n_statics, copy_static, &r);
     if (o && history_found(s->history) && (render_changelog(&r) != 0 || write_feed(&r) != 0))
         r.failed_write = 1;
+    if (o && render_generated_pages(&r) != 0)
+        r.failed_write = 1;
+    if (r.cited) {
+        map_each(r.cited, free_cites, NULL);
+        map_free(r.cited);
+    }
     if (r.failed_write)
         err = -1;
     tpl_dict_free(r.shared);

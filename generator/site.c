@@ -639,6 +639,7 @@ void site_free(site *s)
         free(p->out_file);
         free(p->id_own);
         free(p->section_title);
+        free(p->search_text);
         buf_release(&p->text);
         if (p->ok)
             frontmatter_release(&p->fm);

@@ -32,6 +32,7 @@ typedef struct page {
     int published;
     const yaml_node *controls; /* a sequence of scalars, or NULL */
     md_doc doc;                /* filled by render */
+    char *search_text;         /* plain text of the body for search.json, set by render */
 } page;
 
 typedef struct site_section {
