@@ -637,7 +637,7 @@ static int rewrite_link(void *arg, const char *url, buf *out)
     return site_rewrite_link(out, c->s, c->p, url);
 }
 
-#define SEARCH_TEXT_MAX 4000
+#define SEARCH_TEXT_MAX 1500
 
 /* The text of rendered HTML: tags dropped, entities for & < > " ' decoded,
  * whitespace runs folded to one space, at most max bytes (cut at a UTF-8
