@@ -981,6 +981,24 @@ static int write_feed(renderer *r)
 
 /* --- generated pages: controls, SoA, reviews, tags, handbook, 404 --------------- */
 
+/* The URLs of the generated pages, for the sitemap: "/" a "/" b "/" with the
+ * empty parts left out. */
+typedef struct url_list {
+    char **v;
+    size_t n;
+} url_list;
+
+static void url_add(url_list *l, const char *a, const char *b)
+{
+    buf u;
+    buf_init(&u);
+    buf_printf(&u, "/%s/", a);
+    if (b)
+        buf_printf(&u, "%s/", b);
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = buf_detach(&u);
+}
+
 /* Renders d through layout `name` and its parents into out_file. The layout
  * must have been loaded (layout_get) before any thread renders. */
 static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
@@ -1322,7 +1340,7 @@ static int cmp_term(const void *a, const void *b)
     return strcmp(x->slug, y->slug);
 }
 
-static int render_terms(renderer *r)
+static int render_terms(renderer *r, url_list *urls)
 {
     const site *s = r->s;
     terms t = {NULL, 0, 0, map_new()};
@@ -1361,6 +1379,7 @@ static int render_terms(renderer *r)
             tpl_dict_set(e, "ENTRY_URL", out.data);
             set_shown(e, "ENTRY_DESCRIPTION", p->description);
         }
+        url_add(urls, dir, tm->slug);
         buf_reset(&out);
         buf_printf(&out, "%s/%s/index.html", dir, tm->slug);
         err = render_generated(r, "tag", out.data, d);
@@ -1375,8 +1394,10 @@ static int render_terms(renderer *r)
         tpl_dict_set(e, "TAG_URL", u.data);
         tpl_dict_set_int(e, "TAG_COUNT", (long)tm->n);
     }
-    if (!err && t.n)
+    if (!err && t.n) {
         err = render_generated(r, "tags", "tags/index.html", index);
+        url_add(urls, "tags", NULL);
+    }
     tpl_dict_free(index);
     for (size_t i = 0; i < t.n; i++) {
         free(t.v[i].name);
@@ -1482,7 +1503,7 @@ static void fill_frameworks(tpl_dict *d, const renderer *r)
 }
 
 /* sitemap.xml: every page's URL. */
-static int write_sitemap(renderer *r, const char *const *extra, size_t n_extra)
+static int write_sitemap(renderer *r, char *const *extra, size_t n_extra)
 {
     const site *s = r->s;
     buf out, u;
@@ -1554,10 +1575,13 @@ static int write_search_index(renderer *r)
 
 /* Everything beyond the content pages, after them (the handbook needs their
  * HTML, search their text). */
+/* Everything beyond the content pages, after them (the handbook needs their
+ * HTML, search their text). */
 static int render_generated_pages(renderer *r)
 {
     const site *s = r->s;
     int err = 0;
+    url_list urls = {NULL, 0};
     if (has_layout(s, "control") && s->catalog) {
         control_jobs cj = {r, NULL, 0};
         size_t nf;
@@ -1566,37 +1590,45 @@ static int render_generated_pages(renderer *r)
             for (size_t i = 0; i < fws[f].n_controls; i++) {
                 cj.v = xrealloc(cj.v, (cj.n + 1) * sizeof *cj.v);
                 cj.v[cj.n++] = (control_job){&fws[f].controls[i], &fws[f]};
+                buf cu;
+                buf_init(&cu);
+                buf_printf(&cu, "controls/%s", fws[f].id);
+                url_add(&urls, cu.data, fws[f].controls[i].id);
+                buf_release(&cu);
             }
         pool_run(cj.n, render_control_page, &cj);
         free(cj.v);
     }
-    const char *extra[8];
-    size_t n_extra = 0;
     if (s->catalog && has_layout(s, "controls")) {
         err |= render_simple(r, "controls", "Controls", "/controls/", "controls/index.html",
                              fill_frameworks);
-        extra[n_extra++] = "/controls/";
+        url_add(&urls, "controls", NULL);
     }
     if (s->catalog && has_layout(s, "soa")) {
         err |= render_simple(r, "soa", "Statement of Applicability", "/soa/", "soa/index.html",
                              fill_frameworks);
-        extra[n_extra++] = "/soa/";
+        url_add(&urls, "soa", NULL);
     }
     if (has_layout(s, "dashboard")) {
         err |= render_simple(r, "dashboard", "Review dashboard", "/reviews/", "reviews/index.html",
                              fill_reviews);
-        extra[n_extra++] = "/reviews/";
+        url_add(&urls, "reviews", NULL);
     }
     if (has_layout(s, "handbook")) {
         err |= render_handbook(r);
-        extra[n_extra++] = "/handbook/";
+        url_add(&urls, "handbook", NULL);
     }
+    if (has_changelog(s, r) && history_found(s->history))
+        url_add(&urls, "changelog", NULL);
     if (has_layout(s, "tag"))
-        err |= render_terms(r);
+        err |= render_terms(r, &urls);
     if (has_layout(s, "404"))
         err |= render_simple(r, "404", "Page not found", "/404.html", "404.html", NULL);
-    err |= write_sitemap(r, extra, n_extra);
+    err |= write_sitemap(r, urls.v, urls.n);
     err |= write_search_index(r);
+    for (size_t i = 0; i < urls.n; i++)
+        free(urls.v[i]);
+    free(urls.v);
     return err ? -1 : 0;
 }
 
