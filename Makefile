@@ -29,7 +29,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 ORACLE_PKGS := libctemplate yaml-0.1
 ORACLE_BINS := $(BUILD)/tests/oracle $(BUILD)/tests/charter-render $(BUILD)/tests/context-diff
 
-.PHONY: all deps test-deps site test check-unit check-e2e check-oracle test-san install uninstall clean format bench
+.PHONY: all deps test-deps site test check-unit check-e2e check-oracle check-browser test-san install uninstall clean format bench
 
 all: $(BUILD)/charter
 
@@ -77,7 +77,7 @@ site: deps
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
 test: test-deps
-	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle
+	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle check-browser
 	@$(MAKE) --no-print-directory test-san
 
 check-unit: $(UNIT_BINS)
@@ -95,6 +95,12 @@ check-oracle: $(ORACLE_BINS)
 	@$(BUILD)/tests/context-diff 100000
 	@ORACLE=$(abspath $(BUILD)/tests/oracle) \
 		CHARTER_RENDER=$(abspath $(BUILD)/tests/charter-render) tests/ctemplate-oracle/run.sh
+
+# The example site in Debian's Chromium (tests/browser/run.sh): crawl, console
+# errors under a strict CSP, axe-core, search, handbook print, screenshots in
+# tests/browser/out/. Skipped when Chromium or Node.js is missing; not in test-san.
+check-browser: $(BUILD)/charter
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/browser/run.sh
 
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \

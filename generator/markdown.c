@@ -280,6 +280,40 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
                   cmark_node_get_type(n) == CMARK_NODE_IMAGE};
 }
 
+/* Appends html, giving the tasklist extension's checkboxes an accessible name
+ * ("Done" / "Not done"): cmark-gfm writes them without a label, which screen
+ * readers announce as an unnamed checkbox (WCAG 4.1.2). */
+static void add_labelled_checkboxes(buf *out, const char *html)
+{
+    static const struct {
+        const char *from, *to;
+    } boxes[] = {
+        {"<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+         "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"},
+        {"<input type=\"checkbox\" disabled=\"\" />",
+         "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />"},
+    };
+    const char *p = html;
+    for (;;) {
+        const char *hit = strstr(p, "<input type=\"checkbox\"");
+        if (!hit) {
+            buf_adds(out, p);
+            return;
+        }
+        buf_add(out, p, (size_t)(hit - p));
+        p = hit;
+        size_t k = 0;
+        while (k < 2 && strncmp(p, boxes[k].from, strlen(boxes[k].from)) != 0)
+            k++;
+        if (k == 2) {
+            buf_addc(out, *p++);
+            continue;
+        }
+        buf_adds(out, boxes[k].to);
+        p += strlen(boxes[k].from);
+    }
+}
+
 int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d)
 {
     int err = -1;
@@ -357,7 +391,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     char *html = cmark_render_html(root, options, exts);
     if (!html)
         goto done;
-    buf_adds(&out->html, html);
+    add_labelled_checkboxes(&out->html, html);
     free(html);
     err = 0;
 done:

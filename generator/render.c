@@ -403,7 +403,7 @@ static void add_nav(tpl_dict *d, const site *s, const page *p)
         tpl_dict *sd = tpl_dict_add_section(d, "NAV_SECTION");
         tpl_dict_set(sd, "NAV_SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "NAV_SECTION_SLUG", sec->slug);
-        if (!p->section_title || strcmp(sec->title, p->section_title) != 0)
+        if (!p || !p->section_title || strcmp(sec->title, p->section_title) != 0)
             continue;
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
         if (sec->n_pages > s->cfg.nav_max_pages)
@@ -1007,6 +1007,7 @@ static int render_generated(renderer *r, const char *name, const char *out_file,
     if (!l || l->state != 2)
         return 0; /* no such layout in the theme, or reported when loading */
     tpl_dict_set_shared(d, r->shared);
+    add_nav(d, r->s, NULL); /* every section, none current */
     buf html, next;
     buf_init(&html);
     buf_init(&next);
@@ -1566,6 +1567,34 @@ static int write_search_index(renderer *r)
         buf_add_json(&out, text, strlen(text));
         buf_addc(&out, '}');
     }
+    /* Control pages, when the theme has them: "A.5.15 Access control". */
+    size_t nf = 0;
+    const framework *fws =
+        s->catalog && has_layout(s, "control") ? catalog_frameworks(s->catalog, &nf) : NULL;
+    buf t;
+    buf_init(&t);
+    for (size_t f = 0; f < nf; f++)
+        for (size_t i = 0; i < fws[f].n_controls; i++) {
+            const control *c = &fws[f].controls[i];
+            buf_adds(&out, first ? "\n  {\"title\": " : ",\n  {\"title\": ");
+            first = 0;
+            buf_reset(&t);
+            buf_printf(&t, "%s %s", c->id, c->title ? c->title : "");
+            buf_add_json(&out, t.data, t.len);
+            buf_reset(&u);
+            control_url(&u, s, c);
+            buf_adds(&out, ", \"url\": ");
+            buf_add_json(&out, u.data, u.len);
+            buf_adds(&out, ", \"section\": ");
+            buf_add_json(&out, fws[f].name, strlen(fws[f].name));
+            buf_reset(&t);
+            buf_printf(&t, "%s %s", c->group ? c->group : "",
+                       c->justification ? c->justification : "");
+            buf_adds(&out, ", \"text\": ");
+            buf_add_json(&out, t.data, t.len);
+            buf_addc(&out, '}');
+        }
+    buf_release(&t);
     buf_adds(&out, "\n]}\n");
     int err = output_write(r->o, "search.json", out.data, out.len, r->d);
     buf_release(&out);

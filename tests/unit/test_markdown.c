@@ -59,8 +59,9 @@ static const struct {
     {"autolink email", "mail a@b.org\n", {"<a href=\"mailto:a@b.org\">a@b.org</a>"}},
     {"task list",
      "- [ ] todo\n- [x] done\n",
-     {"<li><input type=\"checkbox\" disabled=\"\" /> todo</li>",
-      "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>"}},
+     {"<li><input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" /> todo</li>",
+      "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" /> "
+      "done</li>"}},
     {"footnote",
      "Text[^1].\n\n[^1]: The note.\n",
      {"<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\"",
