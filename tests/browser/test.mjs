@@ -252,7 +252,12 @@ async function newWatchedPage(context, site) {
   page.on('requestfinished', () => w.inflight--);
   page.on('requestfailed', (req) => {
     w.inflight--;
-    w.errors.push(`request failed: ${site.show(req.url())} ${req.failure()?.errorText || ''}`);
+    const why = req.failure()?.errorText || '';
+    // A request the browser itself cancels (the favicon while the crawler
+    // moves on to the next page) is no failure of the site; every URL is
+    // also fetched over HTTP by the crawl and must answer 200 there.
+    if (why === 'net::ERR_ABORTED') return;
+    w.errors.push(`request failed: ${site.show(req.url())} ${why}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400 && !w.allow.has(res.url())) {
