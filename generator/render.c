@@ -716,6 +716,47 @@ static char *plain_text(const char *html, size_t len, size_t max)
     return buf_detach(&out);
 }
 
+/* "policy-" and the page id as a slug ("policies/access" ->
+ * "policy-policies-access"): the policy's anchor in the handbook. */
+static void handbook_anchor(buf *out, const page *p)
+{
+    buf_adds(out, "policy-");
+    char *id = xstrdup(p->id);
+    for (char *c = id; *c; c++)
+        if (*c == '/')
+            *c = ' ';
+    markdown_slug(out, id);
+    free(id);
+}
+
+/* The body for the handbook, where every policy shares one page: each
+ * id="x" and href="#x" becomes id="<anchor>-x" and href="#<anchor>-x", so
+ * headings and footnotes of different policies cannot collide. */
+static void prefix_ids(buf *out, const char *html, size_t len, const char *anchor)
+{
+    static const char *const marks[] = {" id=\"", " href=\"#"};
+    const char *p = html, *end = html + len;
+    while (p < end) {
+        const char *best = NULL;
+        size_t best_len = 0;
+        for (int k = 0; k < 2; k++) {
+            const char *hit = memmem(p, (size_t)(end - p), marks[k], strlen(marks[k]));
+            if (hit && (!best || hit < best)) {
+                best = hit;
+                best_len = strlen(marks[k]);
+            }
+        }
+        if (!best) {
+            buf_add(out, p, (size_t)(end - p));
+            return;
+        }
+        buf_add(out, p, (size_t)(best - p) + best_len);
+        buf_adds(out, anchor);
+        buf_addc(out, '-');
+        p = best + best_len;
+    }
+}
+
 /* An approved policy (a policy page with status approved, or none). */
 static int in_handbook(const page *p)
 {
@@ -768,8 +809,18 @@ static void render_page(void *arg, size_t i)
      * its text for search, not its bytes, so memory stays flat however large
      * the site; approved policies keep their HTML for the handbook. */
     p->search_text = plain_text(p->doc.html.data, p->doc.html.len, SEARCH_TEXT_MAX);
-    if (!(r->keep_handbook && in_handbook(p)))
+    if (r->keep_handbook && in_handbook(p)) {
+        buf anchor, body;
+        buf_init(&anchor);
+        buf_init(&body);
+        handbook_anchor(&anchor, p);
+        prefix_ids(&body, p->doc.html.data, p->doc.html.len, anchor.data);
         buf_release(&p->doc.html);
+        p->doc.html = body; /* from now on, the handbook's copy */
+        buf_release(&anchor);
+    } else {
+        buf_release(&p->doc.html);
+    }
     buf_release(&p->text);
 }
 
@@ -1443,13 +1494,7 @@ static int render_handbook(renderer *r)
             full_url(&u, s, p->url);
             tpl_dict_set(e, "ENTRY_URL", u.data);
             buf_reset(&a);
-            buf_adds(&a, "policy-");
-            char *id = xstrdup(p->id);
-            for (char *c = id; *c; c++)
-                if (*c == '/')
-                    *c = ' '; /* "policies/access" -> "policy-policies-access" */
-            markdown_slug(&a, id);
-            free(id);
+            handbook_anchor(&a, p);
             tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
             set_shown(e, "ENTRY_OWNER", p->owner);
             const yaml_node *ap = yaml_get(p->fm.data, "approver");
