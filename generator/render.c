@@ -933,18 +933,8 @@ static int render_changelog(renderer *r)
 
 static void xml_escape(buf *out, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '&')
-            buf_adds(out, "&amp;");
-        else if (*s == '<')
-            buf_adds(out, "&lt;");
-        else if (*s == '>')
-            buf_adds(out, "&gt;");
-        else if (*s == '"')
-            buf_adds(out, "&quot;");
-        else
-            buf_addc(out, *s);
-    }
+    if (s)
+        buf_add_html(out, s, strlen(s)); /* &#39; is as good in XML as in HTML */
 }
 
 /* feed.xml: an Atom feed of the newest 50 policy changes. Entry ids are
@@ -1581,69 +1571,67 @@ static int write_sitemap(renderer *r, char *const *extra, size_t n_extra)
     return err;
 }
 
-/* search.json: title, URL, section and body text of every page. */
+/* One entry of search.json; section may be NULL. */
+static void search_entry(buf *out, int *first, const char *title, const char *url,
+                         const char *section, const char *text)
+{
+    buf_adds(out, *first ? "\n  {\"title\": " : ",\n  {\"title\": ");
+    *first = 0;
+    buf_add_json(out, title, strlen(title));
+    buf_adds(out, ", \"url\": ");
+    buf_add_json(out, url, strlen(url));
+    buf_adds(out, ", \"section\": ");
+    if (section)
+        buf_add_json(out, section, strlen(section));
+    else
+        buf_adds(out, "null");
+    buf_adds(out, ", \"text\": ");
+    buf_add_json(out, text, strlen(text));
+    buf_addc(out, '}');
+}
+
+/* search.json: title, URL, section and text of every page, and of every
+ * control page when the theme has them ("A.5.15 Access control"). */
 static int write_search_index(renderer *r)
 {
     const site *s = r->s;
-    buf out, u;
+    buf out, u, t, x;
     buf_init(&out);
     buf_init(&u);
+    buf_init(&t);
+    buf_init(&x);
     buf_adds(&out, "{\"pages\": [");
     int first = 1;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
-        buf_adds(&out, first ? "\n  {\"title\": " : ",\n  {\"title\": ");
-        first = 0;
-        const char *t = p->title ? p->title : p->id;
-        buf_add_json(&out, t, strlen(t));
         buf_reset(&u);
         full_url(&u, s, p->url);
-        buf_adds(&out, ", \"url\": ");
-        buf_add_json(&out, u.data, u.len);
-        buf_adds(&out, ", \"section\": ");
-        if (p->section_title)
-            buf_add_json(&out, p->section_title, strlen(p->section_title));
-        else
-            buf_adds(&out, "null");
-        buf_adds(&out, ", \"text\": ");
-        const char *text = p->search_text ? p->search_text : "";
-        buf_add_json(&out, text, strlen(text));
-        buf_addc(&out, '}');
+        search_entry(&out, &first, p->title ? p->title : p->id, u.data, p->section_title,
+                     p->search_text ? p->search_text : "");
     }
-    /* Control pages, when the theme has them: "A.5.15 Access control". */
     size_t nf = 0;
     const framework *fws =
         s->catalog && has_layout(s, "control") ? catalog_frameworks(s->catalog, &nf) : NULL;
-    buf t;
-    buf_init(&t);
     for (size_t f = 0; f < nf; f++)
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *c = &fws[f].controls[i];
-            buf_adds(&out, first ? "\n  {\"title\": " : ",\n  {\"title\": ");
-            first = 0;
             buf_reset(&t);
             buf_printf(&t, "%s %s", c->id, c->title ? c->title : "");
-            buf_add_json(&out, t.data, t.len);
             buf_reset(&u);
             control_url(&u, s, c);
-            buf_adds(&out, ", \"url\": ");
-            buf_add_json(&out, u.data, u.len);
-            buf_adds(&out, ", \"section\": ");
-            buf_add_json(&out, fws[f].name, strlen(fws[f].name));
-            buf_reset(&t);
-            buf_printf(&t, "%s %s", c->group ? c->group : "",
+            buf_reset(&x);
+            buf_printf(&x, "%s %s", c->group ? c->group : "",
                        c->justification ? c->justification : "");
-            buf_adds(&out, ", \"text\": ");
-            buf_add_json(&out, t.data, t.len);
-            buf_addc(&out, '}');
+            search_entry(&out, &first, t.data, u.data, fws[f].name, x.data);
         }
-    buf_release(&t);
     buf_adds(&out, "\n]}\n");
     int err = output_write(r->o, "search.json", out.data, out.len, r->d);
     buf_release(&out);
     buf_release(&u);
+    buf_release(&t);
+    buf_release(&x);
     return err;
 }
 
