@@ -764,6 +764,27 @@ static int in_handbook(const page *p)
            (!p->status || !strcmp(p->status, "approved"));
 }
 
+/* Renders d through layout l and its parents: each layout's output becomes
+ * the next one's CONTENT. *html holds the first CONTENT and, on return, the
+ * page. Returns 0, or -1 after a render error was reported. */
+static int render_chain(const renderer *r, const layout *l, tpl_dict *d, buf *html)
+{
+    buf next;
+    buf_init(&next);
+    int err = 0;
+    for (; l && err == 0; l = l->parent) {
+        tpl_dict_set_ref(d, "CONTENT", html->data, html->len);
+        buf_reset(&next);
+        buf_grow(&next, html->len + 16384);
+        err = tpl_render(l->tpl, d, &next, r->d);
+        buf t = *html;
+        *html = next;
+        next = t;
+    }
+    buf_release(&next);
+    return err;
+}
+
 static void render_page(void *arg, size_t i)
 {
     renderer *r = arg;
@@ -785,26 +806,15 @@ static void render_page(void *arg, size_t i)
     if (!l || l->state != 2)
         return; /* reported when layouts were loaded */
     tpl_dict *d = page_dict(r, p, i);
-    buf html, next;
+    buf html;
     buf_init(&html);
-    buf_init(&next);
     buf_grow(&html, p->doc.html.len + 16384);
     buf_add(&html, p->doc.html.data, p->doc.html.len);
-    int err = 0;
-    for (; l && err == 0; l = l->parent) {
-        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
-        buf_reset(&next);
-        buf_grow(&next, html.len + 16384);
-        err = tpl_render(l->tpl, d, &next, r->d);
-        buf t = html;
-        html = next;
-        next = t;
-    }
+    int err = render_chain(r, l, d, &html);
     if (err == 0 && output_write(r->o, p->out_file, html.data, html.len, r->d) != 0)
         r->failed_write = 1;
     tpl_dict_free(d);
     buf_release(&html);
-    buf_release(&next);
     /* The page is written: keep its headings and links (for the checks) and
      * its text for search, not its bytes, so memory stays flat however large
      * the site; approved policies keep their HTML for the handbook. */
@@ -888,6 +898,8 @@ static void set_change(tpl_dict *cd, const site *s, const change *ch)
     buf_release(&u);
 }
 
+static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d);
+
 /* changelog/index.html through layouts/changelog.html (and its parents),
  * when the theme has that layout: CHANGES, newest first. */
 static int render_changelog(renderer *r)
@@ -895,16 +907,10 @@ static int render_changelog(renderer *r)
     const site *s = r->s;
     if (!has_changelog(s, r))
         return 0;
-    layout *l = layout_get(r, "changelog", NULL, 0, 0, 0);
-    if (!l)
-        return 0; /* reported by layout_get */
     tpl_dict *d = tpl_dict_new();
-    tpl_dict_set_shared(d, r->shared);
     tpl_dict_set(d, "TITLE", "Changelog");
-    buf u, html, next;
+    buf u;
     buf_init(&u);
-    buf_init(&html);
-    buf_init(&next);
     full_url(&u, s, "/changelog/");
     tpl_dict_set(d, "URL", u.data);
     size_t n;
@@ -913,21 +919,9 @@ static int render_changelog(renderer *r)
         tpl_dict_show_section(d, "HAS_CHANGES");
     for (size_t i = 0; i < n; i++)
         set_change(tpl_dict_add_section(d, "CHANGES"), s, &ch[i]);
-    int err = 0;
-    for (; l && err == 0; l = l->parent) {
-        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
-        buf_reset(&next);
-        err = tpl_render(l->tpl, d, &next, r->d);
-        buf t = html;
-        html = next;
-        next = t;
-    }
-    if (err == 0)
-        err = output_write(r->o, "changelog/index.html", html.data, html.len, r->d);
+    int err = render_generated(r, "changelog", "changelog/index.html", d);
     tpl_dict_free(d);
     buf_release(&u);
-    buf_release(&html);
-    buf_release(&next);
     return err;
 }
 
@@ -1049,22 +1043,12 @@ static int render_generated(renderer *r, const char *name, const char *out_file,
         return 0; /* no such layout in the theme, or reported when loading */
     tpl_dict_set_shared(d, r->shared);
     add_nav(d, r->s, NULL); /* every section, none current */
-    buf html, next;
+    buf html;
     buf_init(&html);
-    buf_init(&next);
-    int err = 0;
-    for (; l && err == 0; l = l->parent) {
-        tpl_dict_set_ref(d, "CONTENT", html.data, html.len);
-        buf_reset(&next);
-        err = tpl_render(l->tpl, d, &next, r->d);
-        buf t = html;
-        html = next;
-        next = t;
-    }
+    int err = render_chain(r, l, d, &html);
     if (err == 0 && output_write(r->o, out_file, html.data, html.len, r->d) != 0)
         err = -1;
     buf_release(&html);
-    buf_release(&next);
     return err;
 }
 
@@ -1713,8 +1697,8 @@ int render_site(site *s, const output *o, diags *d)
         layout_get(&r, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0);
     }
     /* The generated pages' layouts too, before any thread renders. */
-    static const char *const generated[] = {"control",  "controls", "soa",  "dashboard",
-                                            "handbook", "tag",      "tags", "404"};
+    static const char *const generated[] = {"control", "controls", "soa", "dashboard", "handbook",
+                                            "tag",     "tags",     "404", "changelog"};
     if (o)
         for (size_t i = 0; i < sizeof generated / sizeof *generated; i++)
             if (has_layout(s, generated[i]))
