@@ -151,7 +151,7 @@ static int ensure_parent(const char *path, diags *d)
     return err;
 }
 
-int fs_write(const char *path, const char *data, size_t len, diags *d)
+int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d)
 {
     /* Open first: the parent usually exists, and checking it for every file
      * of a 10,000-page site costs more than the rare retry. */
@@ -163,21 +163,53 @@ int fs_write(const char *path, const char *data, size_t len, diags *d)
     }
     if (fd < 0)
         return diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
-    int err = 0;
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+    int err = 0, more = 1;
+    buf chunk;
+    buf_init(&chunk);
+    while (more > 0 && err == 0) {
+        buf_reset(&chunk);
+        more = fill(ctx, &chunk);
+        if (more < 0) {
+            err = -1; /* reported by fill */
             break;
         }
-        data += n;
-        len -= (size_t)n;
+        const char *data = chunk.data;
+        size_t len = chunk.len;
+        while (len > 0) {
+            ssize_t n = write(fd, data, len);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                err =
+                    diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+                break;
+            }
+            data += n;
+            len -= (size_t)n;
+        }
     }
+    buf_release(&chunk);
     if (close(fd) != 0 && err == 0)
         err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     return err;
+}
+
+typedef struct one_chunk {
+    const char *data;
+    size_t len;
+} one_chunk;
+
+static int fill_once(void *ctx, buf *chunk)
+{
+    const one_chunk *c = ctx;
+    buf_add(chunk, c->data, c->len);
+    return 0;
+}
+
+int fs_write(const char *path, const char *data, size_t len, diags *d)
+{
+    one_chunk c = {data, len};
+    return fs_write_stream(path, fill_once, &c, d);
 }
 
 int fs_copy(const char *src, const char *dst, diags *d)

@@ -24,6 +24,11 @@ int fs_is_dir(const char *path);
 int fs_mkdirs(const char *path, diags *d);
 /* Writes data to path (creating parent directories). 0 or -1 after reporting. */
 int fs_write(const char *path, const char *data, size_t len, diags *d);
+/* Writes path from consecutive chunks, for files too large to hold at once:
+ * fill(ctx, chunk) appends the next part to the (emptied) chunk and returns
+ * 1 while more follows, 0 with the last part, or -1 after reporting an
+ * error. Returns 0, or -1 after reporting. */
+int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d);
 /* Copies the regular file src to dst (creating parents). 0 or -1. */
 int fs_copy(const char *src, const char *dst, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */

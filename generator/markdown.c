@@ -11,6 +11,13 @@
 #include <string.h>
 
 static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
+/* cmark-gfm parses inlines against one process-wide table of special
+ * characters, which every parse fills with its extensions' characters ('~'
+ * for strikethrough...) and clears when it ends (github/cmark-gfm#221): two
+ * parses at once make the first to finish turn strikethrough off under the
+ * other. Parsing is therefore serialised; rendering to HTML, the larger
+ * part, stays parallel. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void register_extensions(void)
 {
@@ -351,8 +358,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             goto done;
         cmark_parser_attach_syntax_extension(parser, ext);
     }
-    cmark_parser_feed(parser, text, len);
-    root = cmark_parser_finish(parser);
+    cmark_parser_feed(parser, text, len); /* blocks: no shared state */
+    pthread_mutex_lock(&parse_lock);
+    root = cmark_parser_finish(parser); /* inlines: the shared table */
+    pthread_mutex_unlock(&parse_lock);
     if (!root)
         goto done;
 

@@ -197,6 +197,20 @@ int output_write(const output *o, const char *rel, const char *data, size_t len,
     return err;
 }
 
+int output_stream(const output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                  diags *d)
+{
+    if (!safe_rel(rel))
+        return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
+                          rel);
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", o->staging, rel);
+    int err = fs_write_stream(p.data, fill, ctx, d);
+    buf_release(&p);
+    return err;
+}
+
 int output_copy(const output *o, const char *rel, const char *src, diags *d)
 {
     buf data;

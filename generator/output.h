@@ -6,6 +6,7 @@
 #ifndef CHARTER_OUTPUT_H
 #define CHARTER_OUTPUT_H
 
+#include "buf.h"
 #include "diag.h"
 #include <stddef.h>
 
@@ -25,6 +26,9 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
  * Thread-safe. Returns 0 or -1 after reporting. */
 int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d);
 int output_copy(const output *o, const char *rel, const char *src, diags *d);
+/* As output_write, in chunks from fill (see fs_write_stream). */
+int output_stream(const output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                  diags *d);
 /* Swaps the staging directory into place. The previous site is left at the
  * staging path for output_release to remove. Returns 0, or -1 after
  * reporting (the previous site is then kept in place). */

@@ -39,8 +39,7 @@ typedef struct renderer {
     size_t n_all;
     tpl_dict *shared;
     int failed_write;
-    map *cited;        /* "framework:id" -> cite list: the pages citing each control */
-    int keep_handbook; /* keep approved policies' HTML for the handbook */
+    map *cited; /* "framework:id" -> cite list: the pages citing each control */
 } renderer;
 
 /* The pages that cite one control, in page order. */
@@ -817,20 +816,9 @@ static void render_page(void *arg, size_t i)
     buf_release(&html);
     /* The page is written: keep its headings and links (for the checks) and
      * its text for search, not its bytes, so memory stays flat however large
-     * the site; approved policies keep their HTML for the handbook. */
+     * the site (the handbook renders the policies again, a batch at a time). */
     p->search_text = plain_text(p->doc.html.data, p->doc.html.len, SEARCH_TEXT_MAX);
-    if (r->keep_handbook && in_handbook(p)) {
-        buf anchor, body;
-        buf_init(&anchor);
-        buf_init(&body);
-        handbook_anchor(&anchor, p);
-        prefix_ids(&body, p->doc.html.data, p->doc.html.len, anchor.data);
-        buf_release(&p->doc.html);
-        p->doc.html = body; /* from now on, the handbook's copy */
-        buf_release(&anchor);
-    } else {
-        buf_release(&p->doc.html);
-    }
+    buf_release(&p->doc.html);
     buf_release(&p->text);
 }
 
@@ -1036,20 +1024,28 @@ static void url_add(url_list *l, const char *a, const char *b)
 
 /* Renders d through layout `name` and its parents into out_file. The layout
  * must have been loaded (layout_get) before any thread renders. */
-static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
+/* Renders d through layout `name` and its parents into html. Returns 1 when
+ * the theme has no such layout (or it failed to load, already reported), 0,
+ * or -1 after a render error. */
+static int render_to(renderer *r, const char *name, tpl_dict *d, buf *html)
 {
     layout *l = map_get(r->layouts, name);
     if (!l || l->state != 2)
-        return 0; /* no such layout in the theme, or reported when loading */
+        return 1;
     tpl_dict_set_shared(d, r->shared);
     add_nav(d, r->s, NULL); /* every section, none current */
+    return render_chain(r, l, d, html);
+}
+
+static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
+{
     buf html;
     buf_init(&html);
-    int err = render_chain(r, l, d, &html);
+    int err = render_to(r, name, d, &html);
     if (err == 0 && output_write(r->o, out_file, html.data, html.len, r->d) != 0)
         err = -1;
     buf_release(&html);
-    return err;
+    return err < 0 ? -1 : 0;
 }
 
 static void free_cites(void *ctx, const char *key, void *value)
@@ -1437,18 +1433,109 @@ static int render_terms(renderer *r, url_list *urls)
     return err;
 }
 
-/* The handbook: every approved policy's body, by section, in one page. */
+/* The handbook: every approved policy's body, by section, in one page. The
+ * layout renders once with a placeholder for each body; the page is then
+ * written in chunks, the bodies rendered again a batch at a time on all
+ * cores, so however many policies there are, only one batch is in memory. */
+#define HANDBOOK_MARK_OPEN '\x01'
+#define HANDBOOK_MARK_CLOSE '\x02'
+#define HANDBOOK_BATCH 64
+
+typedef struct handbook_stream {
+    renderer *r;
+    const page **pages; /* by placeholder number */
+    size_t n;
+    buf skeleton;
+    size_t pos;  /* how much of the skeleton is written */
+    buf *bodies; /* bodies[i - first] for the batch [first, first + HANDBOOK_BATCH) */
+    size_t first;
+    int have_batch;
+} handbook_stream;
+
+static int rewrite_link(void *arg, const char *url, buf *out);
+
+/* Body i of the batch: the page's Markdown again, ids prefixed. Problems
+ * were reported when the page was rendered; this pass reports nothing. */
+static void handbook_body(void *arg, size_t i)
+{
+    handbook_stream *hs = arg;
+    size_t k = hs->first + i;
+    buf *out = &hs->bodies[i];
+    buf_reset(out);
+    if (k >= hs->n)
+        return;
+    const page *p = hs->pages[k];
+    const site *s = hs->r->s;
+    diags *quiet = diag_new(NULL);
+    buf path, text, anchor;
+    buf_init(&path);
+    buf_init(&text);
+    buf_init(&anchor);
+    site_path(&path, s, p->src);
+    md_doc doc;
+    memset(&doc, 0, sizeof doc);
+    if (fs_read(&text, path.data, p->src, quiet) == 0 && text.len >= p->fm.body_start) {
+        link_ctx lc = {s, p};
+        md_options opt = {p->src, p->fm.body_line, s->cfg.unsafe_html, rewrite_link, &lc};
+        if (markdown_render(&doc, text.data + p->fm.body_start, text.len - p->fm.body_start, &opt,
+                            quiet) == 0) {
+            handbook_anchor(&anchor, p);
+            prefix_ids(out, doc.html.data, doc.html.len, anchor.data);
+        }
+        markdown_release(&doc);
+    }
+    buf_release(&path);
+    buf_release(&text);
+    buf_release(&anchor);
+    diag_free(quiet);
+}
+
+static int handbook_fill(void *ctx, buf *chunk)
+{
+    handbook_stream *hs = ctx;
+    const char *sk = hs->skeleton.data, *end = sk + hs->skeleton.len;
+    /* Up to ~1 MB per chunk: skeleton text and the bodies it places. */
+    while (hs->pos < hs->skeleton.len && chunk->len < (1u << 20)) {
+        const char *at = sk + hs->pos;
+        const char *mark = memchr(at, HANDBOOK_MARK_OPEN, (size_t)(end - at));
+        if (!mark) {
+            buf_add(chunk, at, (size_t)(end - at));
+            hs->pos = hs->skeleton.len;
+            break;
+        }
+        buf_add(chunk, at, (size_t)(mark - at));
+        char *num_end;
+        unsigned long k = strtoul(mark + 1, &num_end, 10);
+        if (num_end >= end || *num_end != HANDBOOK_MARK_CLOSE || k >= hs->n) {
+            buf_addc(chunk, *mark); /* not ours: a byte of the page */
+            hs->pos = (size_t)(mark + 1 - sk);
+            continue;
+        }
+        if (!hs->have_batch || k < hs->first || k >= hs->first + HANDBOOK_BATCH) {
+            hs->first = k - k % HANDBOOK_BATCH;
+            pool_run(HANDBOOK_BATCH, handbook_body, hs);
+            hs->have_batch = 1;
+        }
+        const buf *body = &hs->bodies[k - hs->first];
+        buf_add(chunk, body->data, body->len);
+        hs->pos = (size_t)(num_end + 1 - sk);
+    }
+    return hs->pos < hs->skeleton.len;
+}
+
 static int render_handbook(renderer *r)
 {
     const site *s = r->s;
     tpl_dict *d = tpl_dict_new();
     tpl_dict_set(d, "TITLE", "Policy handbook");
-    buf u, a;
+    handbook_stream hs = {r, NULL, 0, {0}, 0, NULL, 0, 0};
+    buf_init(&hs.skeleton);
+    buf u, a, mark;
     buf_init(&u);
     buf_init(&a);
+    buf_init(&mark);
     full_url(&u, s, "/handbook/");
     tpl_dict_set(d, "URL", u.data);
-    long count = 0;
     char date[11];
     for (size_t k = 0; k < s->n_sections; k++) {
         const site_section *sec = &s->sections[k];
@@ -1482,16 +1569,29 @@ static int render_handbook(renderer *r)
                 date_format(date, p->next_review);
                 set_shown(e, "ENTRY_NEXT_REVIEW", date);
             }
-            tpl_dict_set_ref(e, "POLICY_CONTENT", p->doc.html.data, p->doc.html.len);
-            count++;
+            buf_reset(&mark);
+            buf_printf(&mark, "%c%zu%c", HANDBOOK_MARK_OPEN, hs.n, HANDBOOK_MARK_CLOSE);
+            tpl_dict_set(e, "POLICY_CONTENT", mark.data);
+            hs.pages = xrealloc(hs.pages, (hs.n + 1) * sizeof *hs.pages);
+            hs.pages[hs.n++] = p;
         }
     }
-    tpl_dict_set_int(d, "HANDBOOK_COUNT", count);
-    int err = render_generated(r, "handbook", "handbook/index.html", d);
+    tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
+    int err = render_to(r, "handbook", d, &hs.skeleton);
+    if (err == 0) {
+        hs.bodies = xcalloc(HANDBOOK_BATCH, sizeof *hs.bodies);
+        err = output_stream(r->o, "handbook/index.html", handbook_fill, &hs, r->d);
+        for (size_t i = 0; i < HANDBOOK_BATCH; i++)
+            buf_release(&hs.bodies[i]);
+        free(hs.bodies);
+    }
     tpl_dict_free(d);
+    free(hs.pages);
+    buf_release(&hs.skeleton);
     buf_release(&u);
     buf_release(&a);
-    return err;
+    buf_release(&mark);
+    return err < 0 ? -1 : 0;
 }
 
 /* A page with only a title: the 404 page, the review dashboard... */
@@ -1704,7 +1804,6 @@ int render_site(site *s, const output *o, diags *d)
             if (has_layout(s, generated[i]))
                 layout_get(&r, generated[i], NULL, 0, 0, 0);
     r.cited = o && s->catalog ? build_citations(s) : NULL;
-    r.keep_handbook = o && has_layout(s, "handbook");
     r.shared = shared_dict(s, &r);
     markdown_init();
     pool_run(s->n_pages, render_page, &r);

@@ -5,6 +5,8 @@
 
 #include "markdown.h"
 
+#include <pthread.h>
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Renders text with the given options, expecting success; the caller
@@ -530,4 +532,47 @@ Test(markdown, link_columns_count_characters)
     cr_expect_eq(doc.links[1].col, 11);
     markdown_release(&doc);
     diag_free(d);
+}
+
+/* ---- parallel parsing ---- */
+
+/* cmark-gfm keeps its special inline characters in one process-wide table
+ * that each parse fills and clears; parses on several threads at once lost
+ * strikethrough now and then until charter serialised inline parsing. */
+#define PARALLEL_THREADS 4
+#define PARALLEL_ROUNDS 300
+
+static void *strike_many(void *arg)
+{
+    int *lost = arg;
+    for (int i = 0; i < PARALLEL_ROUNDS; i++) {
+        md_options opt = {.file = "p.md", .first_line = 1};
+        md_doc doc;
+        diags *d = diag_new(NULL);
+        const char *text = "Changed ~~then~~ now, and a longer paragraph to parse for a while "
+                           "with *emphasis*, `code` and ~~more struck words~~ at the end.\n";
+        if (markdown_render(&doc, text, strlen(text), &opt, d) == 0 &&
+            (!strstr(doc.html.data, "<del>then</del>") ||
+             !strstr(doc.html.data, "<del>more struck words</del>")))
+            (*lost)++;
+        markdown_release(&doc);
+        diag_free(d);
+    }
+    return NULL;
+}
+
+Test(markdown, strikethrough_survives_parallel_parses)
+{
+    markdown_init();
+    pthread_t t[PARALLEL_THREADS];
+    int lost[PARALLEL_THREADS] = {0};
+    for (int i = 0; i < PARALLEL_THREADS; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, strike_many, &lost[i]), 0);
+    int total = 0;
+    for (int i = 0; i < PARALLEL_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        total += lost[i];
+    }
+    cr_expect_eq(total, 0, "%d of %d renders lost their strikethrough", total,
+                 PARALLEL_THREADS * PARALLEL_ROUNDS);
 }
