@@ -1213,15 +1213,11 @@ static void finish(history *h, const site *s, git_mailmap *mm)
     map_free(by_commit);
 }
 
-static void add_special(history *h, size_t i, hist_kind kind, int front)
+/* A row that is no commit (uncommitted, untracked), before the walk adds
+ * the commits: so it comes first, newest first. */
+static void add_special(history *h, size_t i, hist_kind kind)
 {
-    page_rows *pr = &h->raw[i];
-    add_row(pr);
-    if (front) {
-        memmove(pr->rows + 1, pr->rows, (pr->n - 1) * sizeof *pr->rows);
-        memset(&pr->rows[0], 0, sizeof pr->rows[0]);
-    }
-    raw_row *r = front ? &pr->rows[0] : &pr->rows[pr->n - 1];
+    raw_row *r = add_row(&h->raw[i]);
     r->row.kind = kind;
     r->seq = -1;
 }
@@ -1354,11 +1350,11 @@ history *history_load(const site *s, int use_cache, diags *d)
     for (size_t i = 0; i < s->n_pages; i++) {
         intptr_t stv = (intptr_t)map_get(status, paths[i]);
         if (stv == 2 || unborn) {
-            add_special(h, i, HIST_UNTRACKED, 0);
+            add_special(h, i, HIST_UNTRACKED);
             continue;
         }
         if (stv == 1)
-            add_special(h, i, HIST_UNCOMMITTED, 0);
+            add_special(h, i, HIST_UNCOMMITTED);
         map_put(w.tracked, paths[i], (void *)(intptr_t)(i + 1));
     }
     map_free(status);

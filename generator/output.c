@@ -184,15 +184,23 @@ static int safe_rel(const char *rel)
     return 1;
 }
 
-int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d)
+/* The staging path of rel, refusing paths that would leave the output. */
+static int staged(buf *out, const output *o, const char *rel, diags *d)
 {
     if (!safe_rel(rel))
         return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
                           rel);
+    buf_printf(out, "%s/%s", o->staging, rel);
+    return 0;
+}
+
+int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d)
+{
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/%s", o->staging, rel);
-    int err = fs_write(p.data, data, len, d);
+    int err = staged(&p, o, rel, d);
+    if (err == 0)
+        err = fs_write(p.data, data, len, d);
     buf_release(&p);
     return err;
 }
@@ -200,13 +208,11 @@ int output_write(const output *o, const char *rel, const char *data, size_t len,
 int output_stream(const output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d)
 {
-    if (!safe_rel(rel))
-        return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
-                          rel);
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/%s", o->staging, rel);
-    int err = fs_write_stream(p.data, fill, ctx, d);
+    int err = staged(&p, o, rel, d);
+    if (err == 0)
+        err = fs_write_stream(p.data, fill, ctx, d);
     buf_release(&p);
     return err;
 }

@@ -1623,6 +1623,15 @@ static void fill_frameworks(tpl_dict *d, const renderer *r)
 }
 
 /* sitemap.xml: every page's URL. */
+static void sitemap_url(buf *out, buf *u, const site *s, const char *url)
+{
+    buf_reset(u);
+    full_url(u, s, url);
+    buf_adds(out, "  <url><loc>");
+    xml_escape(out, u->data);
+    buf_adds(out, "</loc></url>\n");
+}
+
 static int write_sitemap(renderer *r, char *const *extra, size_t n_extra)
 {
     const site *s = r->s;
@@ -1631,23 +1640,11 @@ static int write_sitemap(renderer *r, char *const *extra, size_t n_extra)
     buf_init(&u);
     buf_adds(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (size_t i = 0; i < s->n_pages; i++) {
-        const page *p = s->pages[i];
-        if (!p->ok || !p->published)
-            continue;
-        buf_reset(&u);
-        full_url(&u, s, p->url);
-        buf_adds(&out, "  <url><loc>");
-        xml_escape(&out, u.data);
-        buf_adds(&out, "</loc></url>\n");
-    }
-    for (size_t i = 0; i < n_extra; i++) {
-        buf_reset(&u);
-        full_url(&u, s, extra[i]);
-        buf_adds(&out, "  <url><loc>");
-        xml_escape(&out, u.data);
-        buf_adds(&out, "</loc></url>\n");
-    }
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (s->pages[i]->ok && s->pages[i]->published)
+            sitemap_url(&out, &u, s, s->pages[i]->url);
+    for (size_t i = 0; i < n_extra; i++)
+        sitemap_url(&out, &u, s, extra[i]);
     buf_adds(&out, "</urlset>\n");
     int err = output_write(r->o, "sitemap.xml", out.data, out.len, r->d);
     buf_release(&out);
