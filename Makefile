@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
-PKGS := libcmark-gfm yaml-0.1 libgit2
+PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle
 VERSION := 0.1.0
 
 CC ?= cc

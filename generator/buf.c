@@ -2,6 +2,7 @@
  * every module uses (see buf.h for the invariants). */
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,8 @@ void buf_release(buf *b)
 
 void buf_grow(buf *b, size_t extra)
 {
+    if (extra >= SIZE_MAX - b->len)
+        oom(); /* the size itself would overflow */
     if (b->len + extra < b->cap)
         return;
     size_t cap = b->cap ? b->cap : 64;
@@ -96,7 +99,13 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);
     va_end(cp);
-    if (n <= 0)
+    if (n < 0) {
+        /* EOVERFLOW (over INT_MAX bytes) or an encoding error: dropping the
+         * text silently would publish a page with a hole in it. */
+        fputs("charter: cannot format text (vsnprintf failed)\n", stderr);
+        abort();
+    }
+    if (n == 0)
         return;
     buf_grow(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -172,45 +181,6 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return need;
-}
-
-void buf_add_json(buf *b, const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    buf_addc(b, '"');
-    for (size_t i = 0; i < len;) {
-        unsigned c = u[i];
-        if (c == '"' || c == '\\') {
-            buf_addc(b, '\\');
-            buf_addc(b, (char)c);
-            i++;
-        } else if (c == '\n') {
-            buf_adds(b, "\\n");
-            i++;
-        } else if (c == '\t') {
-            buf_adds(b, "\\t");
-            i++;
-        } else if (c == '\r') {
-            buf_adds(b, "\\r");
-            i++;
-        } else if (c < 0x20 || c == 0x7F) {
-            buf_printf(b, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            buf_addc(b, (char)c);
-            i++;
-        } else {
-            size_t n = utf8_seq_len(u + i, len - i);
-            if (n == 0) {
-                buf_adds(b, "\\ufffd");
-                i++;
-            } else {
-                buf_add(b, s + i, n);
-                i += n;
-            }
-        }
-    }
-    buf_addc(b, '"');
 }
 
 void buf_reset(buf *b)

@@ -1,8 +1,10 @@
 /* buf: the one growable byte buffer used for all string building in charter.
  * Invariants: `data` is never NULL after buf_init, always NUL-terminated at
  * data[len], and len < cap. buf_detach hands ownership of the bytes to the
- * caller and leaves the buffer empty and reusable. Allocation failure aborts:
- * charter treats out-of-memory as fatal rather than threading it everywhere. */
+ * caller and leaves the buffer empty and reusable. Allocation failure, and a
+ * size that would overflow size_t, abort: charter treats out-of-memory as
+ * fatal rather than threading it everywhere (inputs are size-capped, so no
+ * input reaches it). */
 #ifndef CHARTER_BUF_H
 #define CHARTER_BUF_H
 
@@ -27,7 +29,8 @@ static inline void buf_add(buf *b, const void *data, size_t len)
 {
     if (!len)
         return;
-    if (b->len + len >= b->cap)
+    /* cap - len cannot wrap (len < cap, or both 0); len + n could. */
+    if (len >= b->cap - b->len)
         buf_grow(b, len);
     memcpy(b->data + b->len, data, len);
     b->len += len;
@@ -36,7 +39,7 @@ static inline void buf_add(buf *b, const void *data, size_t len)
 void buf_adds(buf *b, const char *s);
 static inline void buf_addc(buf *b, char c)
 {
-    if (b->len + 1 >= b->cap)
+    if (b->cap - b->len <= 1)
         buf_grow(b, 1);
     b->data[b->len++] = c;
     b->data[b->len] = '\0';
@@ -45,9 +48,6 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends `s` escaped for HTML text and attribute values (&<>"'). */
 void buf_add_html(buf *b, const char *s, size_t len);
-/* Appends `s` as a JSON string literal, quotes included; invalid UTF-8 bytes
- * become U+FFFD so the output is always valid JSON. */
-void buf_add_json(buf *b, const char *s, size_t len);
 /* Length (1-4) of the valid UTF-8 sequence at s, reading at most n bytes, or
  * 0 if it is invalid (overlong forms, surrogates and values above U+10FFFF
  * included). A NUL byte counts as valid here. */

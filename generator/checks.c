@@ -90,6 +90,25 @@ static const check_info table[] = {
     /* Structure */
     {"orphan-page", DIAG_WARNING, 1, "a page no page links to and no navigation reaches",
      "Link to it from a related page, or give it a section."},
+    /* Safety: inputs charter refuses to read or write (docs/security.md) */
+    {"unsafe-link", DIAG_ERROR, 0, "a symbolic link that leads outside the site",
+     "Copy the file into the site, or remove the link: charter reads nothing outside the site."},
+    {"symlink-loop", DIAG_ERROR, 0,
+     "a symbolic link to a folder that contains it, or to a folder already in the site",
+     "Remove the link; each folder is published once."},
+    {"special-file", DIAG_ERROR, 0, "a FIFO, socket or device where a file is expected",
+     "Remove it: only regular files are read."},
+    {"bad-file-name", DIAG_ERROR, 0, "a file name with a newline or another control character",
+     "Rename the file."},
+    {"too-large", DIAG_ERROR, 0, "a file, front matter or value over its limit in site.yml",
+     "Make it smaller, or raise the limit under `limits:` in site.yml (docs/security.md)."},
+    {"time-limit", DIAG_ERROR, 0,
+     "a page's Markdown or the git history took longer than its limit; the build stops",
+     "Simplify the page the message names, or raise `limits.page_seconds` or "
+     "`limits.history_seconds` (docs/security.md)."},
+    {"output-collision", DIAG_ERROR, 0,
+     "a page's output path is one charter generates (the handbook, feed.xml, a tag page...)",
+     "Change the page's permalink; the message names both."},
 };
 
 #define N_TABLE (sizeof table / sizeof *table)
@@ -195,8 +214,9 @@ static void check_controls(const site *s, diags *d)
 /* --- links ------------------------------------------------------------------------ */
 
 typedef struct link_index {
-    map *statics; /* output path -> static_file */
-    map *inbound; /* page src -> 1, for pages some other page links to */
+    map *statics;  /* output path -> static_file */
+    map *inbound;  /* page src -> 1, for pages some other page links to */
+    map *headings; /* page src -> map of its heading ids, built when first asked */
 } link_index;
 
 /* A page by URL path (relative to base_url), trying "x", "x/" and "x" without
@@ -266,13 +286,28 @@ static int looks_like_host(const char *url)
     return 1;
 }
 
-static int has_heading(const page *p, const char *frag)
+/* True if p has a heading with id frag. Each page's ids are hashed once,
+ * so 10,000 fragment links to a long page cost linear time. */
+static int has_heading(link_index *ix, const page *p, const char *frag)
 {
-    for (size_t i = 0; i < p->doc.n_headings; i++)
-        if (!strcmp(p->doc.headings[i].id, frag))
-            return 1;
+    map *ids = map_get(ix->headings, p->src);
+    if (!ids) {
+        ids = map_new();
+        for (size_t i = 0; i < p->doc.n_headings; i++)
+            map_put(ids, p->doc.headings[i].id, (void *)1);
+        map_put(ix->headings, p->src, ids);
+    }
+    if (map_get(ids, frag))
+        return 1;
     /* Footnote targets cmark-gfm writes ("fn-1", "fnref-1") count too. */
     return !strncmp(frag, "fn-", 3) || !strncmp(frag, "fnref-", 6);
+}
+
+static void free_ids(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    map_free(value);
 }
 
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
@@ -285,10 +320,15 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     buf_init(&frag);
     buf_init(&res);
     size_t n = strcspn(url, "?#");
-    buf_add(&path, url, n);
     const char *hash = strchr(url, '#');
-    if (hash)
-        buf_adds(&frag, hash + 1);
+    /* Links name files percent-encoded ("data%20retention.md"); the site's
+     * files and heading ids are compared decoded and in NFC. */
+    if (site_link_target(&path, url, n) != 0 ||
+        (hash && site_link_target(&frag, hash + 1, strlen(hash + 1)) != 0)) {
+        diag_error(d, p->src, l->line, l->col, "broken-link",
+                   "link '%s' holds '%%00', which no file or heading can have", url);
+        goto done;
+    }
     const page *target = NULL;
     if (!path.len) {
         target = p; /* "#x": this page */
@@ -365,7 +405,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     }
     if (target && target != p)
         map_put(ix->inbound, target->src, (void *)target);
-    if (target && frag.len && target->ok && target->published && !has_heading(target, frag.data))
+    if (target && frag.len && target->ok && target->published &&
+        !has_heading(ix, target, frag.data))
         diag_error(d, p->src, l->line, l->col, "broken-fragment", "'#%s' names no heading of '%s'",
                    frag.data, target->src);
 done:
@@ -376,7 +417,7 @@ done:
 
 static void check_links(const site *s, diags *d)
 {
-    link_index ix = {map_new(), map_new()};
+    link_index ix = {map_new(), map_new(), map_new()};
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(ix.statics, s->statics[i].out_file, &s->statics[i]);
     for (size_t i = 0; i < s->n_pages; i++) {
@@ -420,6 +461,8 @@ static void check_links(const site *s, diags *d)
     map_free(lower);
     map_free(ix.statics);
     map_free(ix.inbound);
+    map_each(ix.headings, free_ids, NULL);
+    map_free(ix.headings);
 }
 
 /* --- reviews ---------------------------------------------------------------------- */

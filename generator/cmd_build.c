@@ -10,6 +10,7 @@
 #include "output.h"
 #include "render.h"
 #include "site.h"
+#include "watchdog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,11 @@ static int keep_structural(void *ctx, const diag_entry *e)
     return ci && ci->tunable && e->level == DIAG_ERROR ? (int)DIAG_WARNING : (int)e->level;
 }
 
+static void abandon(void *ctx)
+{
+    output_abandon(ctx);
+}
+
 int cmd_build(int argc, char **argv)
 {
     build_opts o = {.site = "."};
@@ -132,7 +138,13 @@ int cmd_build(int argc, char **argv)
     }
     if (output_begin(&out, path.data, sources, d) != 0)
         goto done;
+    /* From here a watchdog ends a build that some input keeps busy too long
+     * (limits.*_seconds), removing the unfinished output first. */
+    watchdog_start(abandon, &out);
+    int token = watchdog_enter(NULL, "reading the git history", s->cfg.limits.history_seconds,
+                               "limits.history_seconds");
     hist = history_load(s, 1, d);
+    watchdog_leave(token);
     s->history = hist;
     if (render_site(s, &out, d) != 0)
         goto done;
@@ -144,7 +156,7 @@ int cmd_build(int argc, char **argv)
         diag_retune(d, keep_structural, NULL);
     }
     api_pages_json(&json, s);
-    if (output_write(&out, OUTPUT_MARKER, json.data, json.len, d) != 0)
+    if (output_write(&out, "api/pages.json", json.data, json.len, d) != 0)
         goto done;
     if (diag_count(d, DIAG_ERROR) > 0) {
         status = EXIT_FINDINGS;
@@ -154,6 +166,7 @@ int cmd_build(int argc, char **argv)
         goto done;
     status = EXIT_OK;
 done:
+    watchdog_stop();
     output_release(&out, d);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     cmd_print_diags(d);

@@ -5,9 +5,11 @@
 #include "cli.h"
 #include "commands.h"
 #include "fs.h"
+#include "output.h"
 #include "render.h"
 #include "report.h"
 #include "site.h"
+#include "watchdog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,7 @@ int cmd_check(int argc, char **argv)
     buf_init(&line);
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto fatal;
+    watchdog_start(NULL, NULL);
     if (render_site(s, NULL, d) != 0)
         goto fatal;
     checks_run(s, d);
@@ -127,7 +130,20 @@ int cmd_check(int argc, char **argv)
         }
     }
     if (o.output) {
-        if (fs_write(o.output, report.data, report.len, d) != 0)
+        /* The report may go anywhere but over the site's own sources. */
+        buf srcs[5];
+        const char *dirs[] = {s->cfg.content, s->cfg.layouts, s->cfg.controls, s->cfg.assets,
+                              "site.yml"};
+        const char *sources[6] = {0};
+        for (int i = 0; i < 5; i++) {
+            buf_init(&srcs[i]);
+            site_path(&srcs[i], s, dirs[i]);
+            sources[i] = srcs[i].data;
+        }
+        rc = output_write_file(o.output, report.data, report.len, sources, d);
+        for (int i = 0; i < 5; i++)
+            buf_release(&srcs[i]);
+        if (rc != 0)
             goto fatal;
     } else {
         fwrite(report.data, 1, report.len, stdout);
@@ -141,6 +157,7 @@ fatal:
     /* Configuration or IO: the findings so far, as text, whatever the format. */
     cmd_print_diags(d);
 done:
+    watchdog_stop();
     site_free(s);
     diag_free(d);
     buf_release(&report);

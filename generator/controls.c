@@ -28,13 +28,14 @@ static const char *keep_file(catalog *c, const char *name)
     return c->files[c->n_files++] = xstrdup(name);
 }
 
-static yaml_node *load_yaml(catalog *c, const char *path, const char *shown, diags *d)
+static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, size_t max,
+                            diags *d)
 {
     buf text;
     buf_init(&text);
     yaml_node *root = NULL;
-    if (fs_read(&text, path, shown, d) == 0 &&
-        yaml_parse(&root, text.data, text.len, shown, 0, d) == 0) {
+    if (fs_read_source(&text, fs, file, max, "limits.file_bytes", d) == 0 &&
+        yaml_parse(&root, text.data, text.len, file, 0, d) == 0) {
         c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
         c->trees[c->n_trees++] = root;
     }
@@ -183,8 +184,8 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int catalog_load(catalog **out, const char *dir, const char *shown, const char *const *only,
-                 size_t n_only, diags *d)
+int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *const *only,
+                 size_t n_only, size_t max, diags *d)
 {
     int err = -1;
     char **list = NULL;
@@ -193,7 +194,8 @@ int catalog_load(catalog **out, const char *dir, const char *shown, const char *
     buf path, name;
     buf_init(&path);
     buf_init(&name);
-    if (fs_list(&list, dir, 1, d) != 0)
+    fs_root_path(&path, fs, dir);
+    if (fs_list(&list, path.data, 1, d) != 0)
         goto done;
     int failed = 0;
     const yaml_node *soa = NULL;
@@ -201,12 +203,10 @@ int catalog_load(catalog **out, const char *dir, const char *shown, const char *
     for (char **p = list; *p; p++) {
         if (!has_suffix(*p, ".yml") && !has_suffix(*p, ".yaml"))
             continue;
-        buf_reset(&path);
-        buf_printf(&path, "%s/%s", dir, *p);
         buf_reset(&name);
-        buf_printf(&name, "%s/%s", shown, *p);
+        buf_printf(&name, "%s/%s", dir, *p);
         const char *file = keep_file(c, name.data);
-        yaml_node *root = load_yaml(c, path.data, file, d);
+        yaml_node *root = load_yaml(c, fs, file, max, d);
         if (!root) {
             failed = 1;
             continue;
@@ -226,7 +226,7 @@ int catalog_load(catalog **out, const char *dir, const char *shown, const char *
             failed = diag_error(d, "site.yml", 0, 0, "config",
                                 "framework '%s' is listed in 'frameworks' but no catalog in '%s' "
                                 "declares it",
-                                only[i], shown);
+                                only[i], dir);
     }
     index_controls(c);
     if (soa && load_applicability(c, soa, soa_file, d) != 0)

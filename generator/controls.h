@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "fs.h"
 #include <stddef.h>
 
 typedef struct control {
@@ -50,12 +51,13 @@ typedef struct framework {
 
 typedef struct catalog catalog;
 
-/* Loads every catalog in `dir` (shown in messages as `shown`), keeping only
- * the frameworks listed in `only` (n_only == 0: all), then the applicability
- * file. A missing directory is an empty catalog. Returns 0 and a new catalog
- * in *out (caller frees with catalog_free), or -1 after reporting errors. */
-int catalog_load(catalog **out, const char *dir, const char *shown, const char *const *only,
-                 size_t n_only, diags *d);
+/* Loads every catalog in `dir` (relative to the site root, read through
+ * fs_read_source, each file at most max bytes), keeping only the frameworks
+ * listed in `only` (n_only == 0: all), then the applicability file. A
+ * missing directory is an empty catalog. Returns 0 and a new catalog in
+ * *out (caller frees with catalog_free), or -1 after reporting errors. */
+int catalog_load(catalog **out, const fs_root *root, const char *dir, const char *const *only,
+                 size_t n_only, size_t max, diags *d);
 void catalog_free(catalog *c);
 
 /* Finds a control by plain id ("A.5.15", unique across the loaded frameworks)

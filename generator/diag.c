@@ -2,6 +2,7 @@
  * as text with the offending source line and a caret, gcc style. */
 #include "diag.h"
 #include "buf.h"
+#include "fs.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -143,38 +144,94 @@ const diag_entry *diag_entries(const diags *d, size_t *count)
     return d->items;
 }
 
-/* Reads line `line` (1-based) of `path` into `out`, without its line end.
- * Returns 0 when found. Reads the file afresh: printing happens once, at the
- * end of a run, and only for files that have diagnostics. */
-static int read_source_line(const char *root, const char *file, int line, buf *out)
+/* --- printing ---------------------------------------------------------------- */
+
+enum {
+    EXCERPT_MAX = 160, /* bytes of a source line shown around the caret */
+    SOURCE_MAX = 64 << 20,
+};
+
+void diag_term_safe(buf *out, const char *s, size_t len)
 {
-    buf path;
-    buf_init(&path);
-    if (root && file[0] != '/')
-        buf_printf(&path, "%s/%s", root, file);
-    else
-        buf_adds(&path, file);
-    FILE *f = fopen(path.data, "rb");
-    buf_release(&path);
-    if (!f)
-        return -1;
-    int cur = 1, c, found = -1;
-    while ((c = getc(f)) != EOF) {
-        if (cur == line) {
-            found = 0;
-            if (c == '\n')
-                break;
-            buf_addc(out, (char)c);
-        } else if (c == '\n' && ++cur > line) {
-            break;
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = u[i] < 0x80 ? 1 : utf8_seq_len(u + i, len - i);
+        /* C0 controls and DEL, C1 controls (U+0080-U+009F, which some
+         * terminals obey), and bytes that are not UTF-8. */
+        int bad = n == 0 || (n == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)) ||
+                  (n == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0);
+        if (!bad) {
+            buf_add(out, s + i, n);
+            i += n;
+            continue;
+        }
+        buf_adds(out, "\\x");
+        buf_addc(out, hex[u[i] >> 4]);
+        buf_addc(out, hex[u[i] & 15]);
+        i++;
+    }
+}
+
+/* The source files of the diagnostics, one at a time: entries are printed
+ * sorted by file, so each file is read once (through the checked door:
+ * inside the site, a regular file, size-capped), its lines indexed. */
+typedef struct source_cache {
+    fs_root root;
+    int have_root;
+    char *file;    /* the file held, or NULL */
+    buf text;      /* its bytes (empty when unreadable) */
+    size_t *start; /* line i + 1 starts at start[i] */
+    size_t n_lines;
+} source_cache;
+
+static void cache_load(source_cache *c, const char *file)
+{
+    if (c->file && !strcmp(c->file, file))
+        return;
+    free(c->file);
+    free(c->start);
+    c->file = xstrdup(file);
+    c->start = NULL;
+    c->n_lines = 0;
+    buf_reset(&c->text);
+    diags *quiet = diag_new(NULL);
+    /* Diagnostics name files relative to the site; an absolute name (a
+     * tool's own file) is read as it is, still only a regular file. */
+    int ok = file[0] == '/' ? fs_read(&c->text, file, NULL, quiet) == 0
+                            : c->have_root &&
+                                  fs_read_source(&c->text, &c->root, file, SOURCE_MAX, "", quiet) == 0;
+    if (ok) {
+        size_t cap = 64;
+        c->start = xmalloc(cap * sizeof *c->start);
+        c->start[c->n_lines++] = 0;
+        for (const char *p = c->text.data, *end = p + c->text.len;
+             (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+            if (c->n_lines == cap) {
+                cap *= 2;
+                c->start = xrealloc(c->start, cap * sizeof *c->start);
+            }
+            c->start[c->n_lines++] = (size_t)(p - c->text.data) + 1;
         }
     }
-    if (cur == line)
-        found = 0;
-    fclose(f);
-    if (out->len && out->data[out->len - 1] == '\r')
-        buf_truncate(out, out->len - 1);
-    return found;
+    diag_free(quiet);
+}
+
+/* Line `line` (1-based) of the cached file, without its line end; NULL when
+ * there is no such line. A final line after the last newline counts only
+ * when it holds something. */
+static const char *cache_line(const source_cache *c, int line, size_t *len)
+{
+    if (line < 1 || (size_t)line > c->n_lines)
+        return NULL;
+    size_t s = c->start[line - 1];
+    size_t e = (size_t)line < c->n_lines ? c->start[line] - 1 : c->text.len;
+    if ((size_t)line == c->n_lines && s == e)
+        return NULL;
+    if (e > s && c->text.data[e - 1] == '\r')
+        e--;
+    *len = e - s;
+    return c->text.data + s;
 }
 
 static const char *level_name(diag_level l)
@@ -182,18 +239,68 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/* Prints the source line and, with a column, a caret under it. A long line
+ * is cut to a window around the column ("..." where it is cut), so one
+ * diagnostic prints a bounded amount however long the line. */
+static void print_excerpt(FILE *out, const char *text, size_t len, int line, int col,
+                          const char *lc, int color, buf *scratch)
+{
+    /* Byte offset of the caret: `col` counts characters. */
+    size_t at = 0;
+    for (int chars = 0; at < len && chars < col - 1; at++)
+        chars += ((unsigned char)text[at] & 0xC0) != 0x80;
+    while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80)
+        at++;
+    size_t from = 0, to = len;
+    if (len > EXCERPT_MAX) {
+        from = at > EXCERPT_MAX / 2 ? at - EXCERPT_MAX / 2 : 0;
+        to = from + EXCERPT_MAX < len ? from + EXCERPT_MAX : len;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from--;
+        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to++;
+    }
+    const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
+    buf_reset(scratch);
+    diag_term_safe(scratch, text + from, to - from);
+    fprintf(out, "%5d | %s%s%s\n", line, pre, scratch->data, post);
+    if (col <= 0)
+        return;
+    /* The caret goes under the same character of the printed (escaped)
+     * line: one space per character before it, tabs kept. */
+    buf_reset(scratch);
+    diag_term_safe(scratch, text + from, (at < from ? from : at > to ? to : at) - from);
+    fputs("      | ", out);
+    fputs(pre, out);
+    for (size_t k = 0; k < scratch->len; k++) {
+        unsigned char c = (unsigned char)scratch->data[k];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        fputc(c == '\t' ? '\t' : ' ', out);
+    }
+    fprintf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
+}
+
 void diag_print_text(diags *d, FILE *out, int color)
 {
     diag_sort(d);
-    buf line;
-    buf_init(&line);
+    source_cache cache = {0};
+    buf_init(&cache.text);
+    diags *quiet = diag_new(NULL);
+    cache.have_root = fs_root_init(&cache.root, d->root ? d->root : ".", quiet) == 0;
+    diag_free(quiet);
+    buf safe, scratch;
+    buf_init(&safe);
+    buf_init(&scratch);
     for (size_t i = 0; i < d->len; i++) {
         const diag_entry *e = &d->items[i];
         const char *lc = e->level == DIAG_ERROR     ? "\033[1;31m"
                          : e->level == DIAG_WARNING ? "\033[1;35m"
                                                     : "\033[1;36m";
         if (e->file) {
-            fprintf(out, "%s%s", color ? "\033[1m" : "", e->file);
+            buf_reset(&safe);
+            diag_term_safe(&safe, e->file, strlen(e->file));
+            fprintf(out, "%s%s", color ? "\033[1m" : "", safe.data);
             if (e->line > 0) {
                 fprintf(out, ":%d", e->line);
                 if (e->col > 0)
@@ -203,32 +310,26 @@ void diag_print_text(diags *d, FILE *out, int color)
         } else {
             fputs("charter: ", out);
         }
+        buf_reset(&safe);
+        diag_term_safe(&safe, e->message, strlen(e->message));
         fprintf(out, "%s%s:%s %s", color ? lc : "", level_name(e->level), color ? "\033[0m" : "",
-                e->message);
+                safe.data);
         if (e->id[0])
             fprintf(out, " [%s]", e->id);
         fputc('\n', out);
         if (e->file && e->line > 0) {
-            buf_reset(&line);
-            if (read_source_line(d->root, e->file, e->line, &line) == 0) {
-                fprintf(out, "%5d | %s\n", e->line, line.data);
-                if (e->col > 0) {
-                    fputs("      | ", out);
-                    /* Keep tabs so the caret lines up under the source. */
-                    /* Columns count characters: one space per character,
-                     * skipping UTF-8 continuation bytes. */
-                    int chars = 0;
-                    for (size_t k = 0; k < line.len && chars < e->col - 1; k++) {
-                        unsigned char c = (unsigned char)line.data[k];
-                        if ((c & 0xC0) == 0x80)
-                            continue;
-                        fputc(c == '\t' ? '\t' : ' ', out);
-                        chars++;
-                    }
-                    fprintf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
-                }
-            }
+            cache_load(&cache, e->file);
+            size_t len;
+            const char *text = cache_line(&cache, e->line, &len);
+            if (text)
+                print_excerpt(out, text, len, e->line, e->col, lc, color, &scratch);
         }
     }
-    buf_release(&line);
+    free(cache.file);
+    free(cache.start);
+    buf_release(&cache.text);
+    if (cache.have_root)
+        fs_root_release(&cache.root);
+    buf_release(&safe);
+    buf_release(&scratch);
 }

@@ -6,6 +6,8 @@
 #ifndef CHARTER_DIAG_H
 #define CHARTER_DIAG_H
 
+#include "buf.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -52,5 +54,11 @@ const diag_entry *diag_entries(const diags *d, size_t *count);
  * source line and a caret when the location has one. `color` adds ANSI colour.
  * Sorts first. */
 void diag_print_text(diags *d, FILE *out, int color);
+
+/* Appends s[0..len) safe to print on a terminal: control characters (C0,
+ * DEL, C1) and bytes that are not UTF-8 become "\x1b"-style escapes, so no
+ * text from a site can move the cursor, recolour or retitle the terminal.
+ * Tabs are kept. */
+void diag_term_safe(buf *out, const char *s, size_t len);
 
 #endif

@@ -28,6 +28,12 @@ static int is_marker_line(const char *s, size_t n, const char *mark)
 
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d)
 {
+    return frontmatter_parse_limited(out, text, len, file, NULL, d);
+}
+
+int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, const char *file,
+                              const fm_limits *lim, diags *d)
+{
     int err = -1;
     frontmatter fm = {.data = NULL, .present = 0, .body_start = 0, .body_line = 1};
     size_t pos = 0, end, yaml_start, yaml_end = 0;
@@ -65,8 +71,15 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
                    "front matter opened here is never closed with '---'");
         goto done;
     }
+    if (lim && lim->block_bytes && yaml_end - yaml_start > lim->block_bytes) {
+        diag_error(d, file, 1, 1, "too-large",
+                   "front matter is %zu bytes, over the limit of %zu (limits.frontmatter_bytes)",
+                   yaml_end - yaml_start, lim->block_bytes);
+        goto done;
+    }
     /* The YAML starts on line 2 of the file. */
-    if (yaml_parse(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1, d))
+    if (yaml_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1,
+                           lim ? &lim->yaml : NULL, d))
         goto done;
     if (fm.data->kind != YAML_MAPPING) {
         diag_error(d, file, fm.data->line, fm.data->col, "invalid-type",

@@ -24,6 +24,19 @@ typedef struct frontmatter {
  * mapping (id invalid-type). Returns 0 and fills *out (release with
  * frontmatter_release), or -1; on -1 *out holds nothing to release. */
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d);
+
+/* Caps on a front matter block (0: none), checked before the YAML is parsed
+ * (block_bytes) and while it is (yaml). */
+typedef struct fm_limits {
+    size_t block_bytes;
+    yaml_limits yaml;
+} fm_limits;
+
+/* As frontmatter_parse, refusing (id too-large) a block beyond `lim` (NULL:
+ * no caps): "front matter is 300000 bytes, over the limit of 262144
+ * (limits.frontmatter_bytes)" at the opening line. */
+int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, const char *file,
+                              const fm_limits *lim, diags *d);
 void frontmatter_release(frontmatter *fm);
 
 #endif

@@ -2,51 +2,289 @@
  * fs_write only, so output.c can guarantee nothing lands outside the staging
  * directory. */
 #include "fs.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fs_read(buf *out, const char *path, const char *shown, diags *d)
+/* Appends up to max bytes from fd; -1 with errno set on a read error, 1 when
+ * the file holds more than max bytes, else 0. */
+static int read_fd(buf *out, int fd, size_t size_hint, size_t max)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", shown ? shown : path,
-                          strerror(errno));
-    int err = -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        goto fail;
-    if (S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        goto fail;
-    }
+    size_t start = out->len;
     /* One allocation of the file's size, plus room to notice growth. */
-    buf_grow(out, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
+    buf_grow(out, (size_hint ? (size_hint < max ? size_hint : max) : 4096) + 1);
     for (;;) {
+        if (out->len - start > max)
+            return 1;
         if (out->len + 1 >= out->cap)
             buf_grow(out, out->cap);
-        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        size_t room = out->cap - out->len - 1;
+        if (room > max + 1 - (out->len - start))
+            room = max + 1 - (out->len - start);
+        ssize_t n = read(fd, out->data + out->len, room);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            goto fail;
+            return -1;
         }
         if (n == 0)
-            break;
+            return 0;
         out->len += (size_t)n;
         out->data[out->len] = '\0';
     }
-    err = 0;
-    goto done;
-fail:
-    diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", shown ? shown : path, strerror(errno));
+}
+
+void fs_describe_kind(buf *out, const struct stat *st)
+{
+    if (S_ISFIFO(st->st_mode))
+        buf_adds(out, "a FIFO");
+    else if (S_ISSOCK(st->st_mode))
+        buf_adds(out, "a socket");
+    else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+        buf_adds(out, "a device");
+    else if (S_ISDIR(st->st_mode))
+        buf_adds(out, "a directory");
+    else
+        buf_adds(out, "not a regular file");
+}
+
+int fs_read(buf *out, const char *path, const char *shown, diags *d)
+{
+    const char *name = shown ? shown : path;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", name, strerror(errno));
+    int err = -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", name, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        buf what;
+        buf_init(&what);
+        fs_describe_kind(&what, &st);
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': it is %s, not a regular file", name,
+                   what.data);
+        buf_release(&what);
+        goto done;
+    }
+    int rc = read_fd(out, fd, (size_t)st.st_size, FS_READ_MAX);
+    if (rc < 0)
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", name, strerror(errno));
+    else if (rc > 0)
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': it is larger than %zu bytes", name,
+                   FS_READ_MAX);
+    else
+        err = 0;
 done:
+    close(fd);
+    return err;
+}
+
+/* --- the site's sources ------------------------------------------------------ */
+
+int fs_root_init(fs_root *r, const char *path, diags *d)
+{
+    r->path = xstrdup(path && *path ? path : ".");
+    r->real = realpath(r->path, NULL);
+    if (!r->real) {
+        diag_error(d, NULL, 0, 0, "io", "cannot read the site directory '%s': %s", r->path,
+                   strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void fs_root_release(fs_root *r)
+{
+    if (!r)
+        return;
+    free(r->path);
+    free(r->real);
+    r->path = r->real = NULL;
+}
+
+void fs_root_path(buf *out, const fs_root *r, const char *rel)
+{
+    if (!rel[0] || !strcmp(rel, "."))
+        buf_adds(out, r->path);
+    else if (!strcmp(r->path, "."))
+        buf_adds(out, rel);
+    else
+        path_join(out, r->path, rel);
+}
+
+/* True if `inner` is `outer` or lies below it (both absolute, resolved). */
+static int is_inside(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    if (n == 1 && outer[0] == '/')
+        return 1;
+    return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}
+
+/* Reports the first symbolic link along rel that leads out of the root. */
+static int report_escape(const fs_root *r, const char *rel, const char *real, diags *d)
+{
+    buf prefix, full, target;
+    buf_init(&prefix);
+    buf_init(&full);
+    buf_init(&target);
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        buf_add(&prefix, p, n);
+        buf_reset(&full);
+        fs_root_path(&full, r, prefix.data);
+        struct stat st;
+        if (lstat(full.data, &st) == 0 && S_ISLNK(st.st_mode)) {
+            char *to = realpath(full.data, NULL);
+            int out = !to || !is_inside(to, r->real);
+            free(to);
+            if (out) {
+                char link[4096];
+                ssize_t len = readlink(full.data, link, sizeof link - 1);
+                buf_add(&target, link, len > 0 ? (size_t)len : 0);
+                diag_error(d, prefix.data, 0, 0, "unsafe-link",
+                           "'%s' is a symbolic link to '%s', outside the site", prefix.data,
+                           target.data);
+                goto done;
+            }
+        }
+        p += n;
+        if (*p == '/') {
+            buf_addc(&prefix, '/');
+            p++;
+        }
+    }
+    diag_error(d, rel, 0, 0, "unsafe-link", "'%s' leads to '%s', outside the site", rel, real);
+done:
+    buf_release(&prefix);
+    buf_release(&full);
+    buf_release(&target);
+    return -1;
+}
+
+/* Resolves rel: appends its real path to real_out (may be NULL) and fills
+ * st. Returns the kind, or -1 after reporting. */
+static int resolve_source(const fs_root *r, const char *rel, buf *real_out, struct stat *st,
+                          diags *d)
+{
+    buf full;
+    buf_init(&full);
+    fs_root_path(&full, r, rel);
+    int kind = -1;
+    char *real = realpath(full.data, NULL);
+    if (!real) {
+        if (errno == ELOOP)
+            diag_error(d, rel, 0, 0, "symlink-loop",
+                       "'%s' leads into a loop of symbolic links", rel);
+        else if (errno == ENOENT || errno == ENOTDIR)
+            kind = FS_MISSING;
+        else
+            diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+        goto done;
+    }
+    if (!is_inside(real, r->real)) {
+        report_escape(r, rel, real, d);
+        goto done;
+    }
+    if (stat(real, st) != 0) {
+        kind = errno == ENOENT ? FS_MISSING : -1;
+        if (kind < 0)
+            diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+        goto done;
+    }
+    kind = S_ISREG(st->st_mode) ? FS_FILE : S_ISDIR(st->st_mode) ? FS_DIR : FS_SPECIAL;
+    if (real_out)
+        buf_adds(real_out, real);
+done:
+    free(real);
+    buf_release(&full);
+    return kind;
+}
+
+int fs_source_kind(const fs_root *r, const char *rel, struct stat *st, diags *d)
+{
+    struct stat tmp;
+    return resolve_source(r, rel, NULL, st ? st : &tmp, d);
+}
+
+int fs_open_source(int *fd, size_t *size, const fs_root *r, const char *rel, size_t max,
+                   const char *limit, diags *d)
+{
+    *fd = -1;
+    *size = 0;
+    buf real, what;
+    buf_init(&real);
+    buf_init(&what);
+    int err = -1;
+    struct stat st, ost;
+    int kind = resolve_source(r, rel, &real, &st, d);
+    if (kind < 0)
+        goto done;
+    if (kind == FS_MISSING || kind == FS_DIR) {
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel,
+                   strerror(kind == FS_DIR ? EISDIR : ENOENT));
+        goto done;
+    }
+    if (kind == FS_SPECIAL) {
+        fs_describe_kind(&what, &st);
+        diag_error(d, rel, 0, 0, "special-file", "'%s' is %s, not a regular file", rel,
+                   what.data);
+        goto done;
+    }
+    if ((uintmax_t)st.st_size > (uintmax_t)max) {
+        diag_error(d, rel, 0, 0, "too-large", "'%s' is %jd bytes, over the limit of %zu (%s)",
+                   rel, (intmax_t)st.st_size, max, limit);
+        goto done;
+    }
+    /* The checks were made on the resolved path; open that very file (no
+     * link followed at the last step) and make sure it is what was checked. */
+    *fd = open(real.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    if (*fd < 0 || fstat(*fd, &ost) != 0) {
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+        goto done;
+    }
+    if (ost.st_dev != st.st_dev || ost.st_ino != st.st_ino || !S_ISREG(ost.st_mode)) {
+        diag_error(d, NULL, 0, 0, "io", "cannot read '%s': it changed while being opened", rel);
+        goto done;
+    }
+    *size = (size_t)ost.st_size;
+    err = 0;
+done:
+    if (err && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    buf_release(&real);
+    buf_release(&what);
+    return err;
+}
+
+int fs_read_source(buf *out, const fs_root *r, const char *rel, size_t max, const char *limit,
+                   diags *d)
+{
+    int fd;
+    size_t size;
+    if (fs_open_source(&fd, &size, r, rel, max, limit, d) != 0)
+        return -1;
+    int err = 0, rc = read_fd(out, fd, size, max);
+    if (rc < 0)
+        err = diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+    else if (rc > 0)
+        err = diag_error(d, rel, 0, 0, "too-large",
+                         "'%s' grew over the limit of %zu bytes (%s) while being read", rel, max,
+                         limit);
     close(fd);
     return err;
 }

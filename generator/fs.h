@@ -7,9 +7,63 @@
 #include "buf.h"
 #include "diag.h"
 
-/* Appends the contents of path to out. `shown` is the name used in messages
- * (NULL: path). Returns 0, or -1 after reporting "cannot read" (id io). */
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* Appends the contents of the regular file at path to out, refusing (id io)
+ * anything else (a FIFO would block, /dev/zero never ends) and files over
+ * FS_READ_MAX. `shown` is the name used in messages (NULL: path). Returns 0,
+ * or -1 after reporting "cannot read". For the site's sources use
+ * fs_read_source, which also keeps reads inside the site. */
+#define FS_READ_MAX ((size_t)256 << 20)
 int fs_read(buf *out, const char *path, const char *shown, diags *d);
+
+/* --- the site's sources: one checked door ------------------------------------
+ * Every file charter reads from a site goes through fs_read_source (or
+ * fs_open_source): the path is resolved with its symbolic links, and must
+ * stay inside the site directory; only a regular file is opened, and only
+ * when it is within its size limit. A link may lead anywhere inside the
+ * site. Paths are '/'-separated and relative to the site root; they name
+ * the file in messages. */
+
+typedef struct fs_root {
+    char *path; /* the site directory as given ("." by default) */
+    char *real; /* the same, absolute and without symbolic links */
+} fs_root;
+
+/* Resolves the site directory. Returns 0, or -1 after reporting (id io). */
+int fs_root_init(fs_root *r, const char *path, diags *d);
+void fs_root_release(fs_root *r);
+/* Appends the path to open for rel: root->path joined with rel. */
+void fs_root_path(buf *out, const fs_root *r, const char *rel);
+
+typedef enum fs_kind {
+    FS_MISSING, /* nothing there (or a link to nothing) */
+    FS_FILE,    /* a regular file */
+    FS_DIR,
+    FS_SPECIAL /* a FIFO, socket or device */
+} fs_kind;
+
+/* What rel is once its links are followed, with its stat in *st (may be
+ * NULL). Returns the kind, or -1 after reporting at rel (as an error, at
+ * `level`) a link that leads outside the site: "'content/x' is a symbolic
+ * link to '/etc/passwd', outside the site" (id unsafe-link), or a link loop
+ * (id symlink-loop). */
+int fs_source_kind(const fs_root *r, const char *rel, struct stat *st, diags *d);
+
+/* Opens the regular file rel for reading, after the checks above and these,
+ * each reported at rel (id in brackets): not a regular file
+ * [special-file], more than max bytes, naming the setting `limit` that
+ * tunes it [too-large], missing or unreadable [io]. Returns 0 with the
+ * descriptor (caller closes) and its size, or -1 after reporting. */
+int fs_open_source(int *fd, size_t *size, const fs_root *r, const char *rel, size_t max,
+                   const char *limit, diags *d);
+/* Appends the whole of rel to out, as fs_open_source checks it; the file is
+ * not read past max bytes even if it grows meanwhile. 0 or -1. */
+int fs_read_source(buf *out, const fs_root *r, const char *rel, size_t max, const char *limit,
+                   diags *d);
+/* Appends a description of st's kind for messages: "a FIFO", "a device"... */
+void fs_describe_kind(buf *out, const struct stat *st);
 
 /* Lists the entries of dir (without . and ..) sorted by name (bytewise).
  * Returns 0 and a NULL-terminated array in *out (free with fs_list_free), or

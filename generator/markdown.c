@@ -3,10 +3,12 @@
  * ids are added by swapping each heading for a custom block that carries the
  * same inline children, since cmark-gfm has no attribute API. */
 #include "markdown.h"
+#include "map.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,11 @@ void markdown_init(void)
 
 void markdown_slug(buf *out, const char *text)
 {
+    markdown_slug_with(out, text, "section");
+}
+
+void markdown_slug_with(buf *out, const char *text, const char *empty)
+{
     size_t start = out->len;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         unsigned c = *p;
@@ -43,7 +50,7 @@ void markdown_slug(buf *out, const char *text)
             buf_addc(out, '-');
     }
     if (out->len == start)
-        buf_adds(out, "section");
+        buf_adds(out, empty);
 }
 
 /* Returns the offset of the first byte of text that is not valid UTF-8 or
@@ -108,12 +115,49 @@ static void plain_text(cmark_node *n, buf *out)
     cmark_iter_free(it);
 }
 
-static int id_taken(const md_doc *doc, const char *id)
+/* The heading ids given so far, for GitHub's "-1", "-2" suffixes: a scan
+ * while a page has few headings, then a hash, with the next suffix to try
+ * for each id, so 4,000 headings named alike cost linear time. */
+typedef struct id_set {
+    map *taken; /* id -> next suffix to try (as intptr_t, at least 1) */
+} id_set;
+
+static int id_taken(const md_doc *doc, id_set *ids, const char *id)
 {
+    if (!ids->taken && doc->n_headings >= 8) {
+        ids->taken = map_new();
+        for (size_t i = 0; i < doc->n_headings; i++)
+            map_put(ids->taken, doc->headings[i].id, (void *)(intptr_t)1);
+    }
+    if (ids->taken)
+        return map_get(ids->taken, id) != NULL;
     for (size_t i = 0; i < doc->n_headings; i++)
         if (strcmp(doc->headings[i].id, id) == 0)
             return 1;
     return 0;
+}
+
+/* Makes id unique among the page's headings and records it. */
+static void id_unique(md_doc *doc, id_set *ids, buf *id)
+{
+    if (id_taken(doc, ids, id->data)) {
+        size_t base = id->len;
+        buf key;
+        buf_init(&key);
+        buf_add(&key, id->data, base);
+        intptr_t k = ids->taken ? (intptr_t)map_get(ids->taken, key.data) : 1;
+        for (;; k++) {
+            buf_truncate(id, base);
+            buf_printf(id, "-%ld", (long)k);
+            if (!id_taken(doc, ids, id->data))
+                break;
+        }
+        if (ids->taken)
+            map_put(ids->taken, key.data, (void *)(k + 1));
+        buf_release(&key);
+    }
+    if (ids->taken)
+        map_put(ids->taken, id->data, (void *)(intptr_t)1);
 }
 
 /* Renders the inline children of h to HTML, without a wrapping <p>: they
@@ -137,7 +181,8 @@ static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *ex
 }
 
 /* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
-static void add_heading(md_doc *doc, cmark_node *h, size_t *cap, int options, cmark_llist *exts)
+static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, int options,
+                        cmark_llist *exts)
 {
     buf text, id, tag;
     buf_init(&text);
@@ -145,17 +190,8 @@ static void add_heading(md_doc *doc, cmark_node *h, size_t *cap, int options, cm
     buf_init(&tag);
     plain_text(h, &text);
     markdown_slug(&id, text.data);
-    /* GitHub's rule: the second "Scope" becomes "scope-1". Headings per page
-     * are few, so the linear scan stays cheap. */
-    if (id_taken(doc, id.data)) {
-        size_t base = id.len;
-        for (int k = 1;; k++) {
-            buf_truncate(&id, base);
-            buf_printf(&id, "-%d", k);
-            if (!id_taken(doc, id.data))
-                break;
-        }
-    }
+    /* GitHub's rule: the second "Scope" becomes "scope-1". */
+    id_unique(doc, ids, &id);
     int level = cmark_node_get_heading_level(h);
     int line = cmark_node_get_start_line(h);
     buf_printf(&tag, "<h%d id=\"", level);
@@ -235,10 +271,24 @@ static int starts_link(const src_lines *l, int line, int col, cmark_node *n)
     return text && len >= strlen(text) && memcmp(p, text, strlen(text)) == 0;
 }
 
+/* Where the search for the next autolink resumes: autolinks are met in
+ * document order, so within one block each search starts where the last
+ * one matched, and 100,000 autolinks in a paragraph cost linear time. */
+typedef struct link_cursor {
+    cmark_node *block; /* the positioned ancestor searched last */
+    int line;          /* where its last match was */
+    size_t byte;       /* ... just after it */
+    /* Byte-to-character column conversion, resumed along one line. */
+    int col_line;
+    size_t col_byte;
+    int col_chars;
+} link_cursor;
+
 /* Finds where an autolink starts: the first occurrence of its text within
- * the lines of its nearest positioned ancestor. Leaves *line and *col at 0
- * when not found. */
-static void locate_autolink(const src_lines *l, cmark_node *n, int *line, int *col)
+ * the lines of its nearest positioned ancestor, after the previous
+ * autolink's. Leaves *line and *col at 0 when not found. */
+static void locate_autolink(const src_lines *l, cmark_node *n, link_cursor *cur, int *line,
+                            int *col)
 {
     cmark_node *a = cmark_node_parent(n);
     while (a && cmark_node_get_start_line(a) == 0)
@@ -246,21 +296,48 @@ static void locate_autolink(const src_lines *l, cmark_node *n, int *line, int *c
     const char *needle = link_text(n);
     if (!a || !needle)
         return;
+    if (cur->block != a) {
+        cur->block = a;
+        cur->line = cmark_node_get_start_line(a);
+        cur->byte = 0;
+    }
     size_t nlen = strlen(needle), len;
-    for (int ln = cmark_node_get_start_line(a); ln <= cmark_node_get_end_line(a); ln++) {
+    for (int ln = cur->line; ln <= cmark_node_get_end_line(a); ln++) {
         const char *p = line_at(l, ln, &len);
-        for (size_t i = 0; p && i + nlen <= len; i++) {
-            if (memcmp(p + i, needle, nlen) == 0) {
-                *line = ln;
-                *col = (int)i + 1;
-                return;
-            }
+        size_t from = ln == cur->line ? cur->byte : 0;
+        const char *hit = p && from + nlen <= len ? memmem(p + from, len - from, needle, nlen)
+                                                  : NULL;
+        if (hit) {
+            *line = ln;
+            *col = (int)(hit - p) + 1;
+            cur->line = ln;
+            cur->byte = (size_t)(hit - p) + nlen;
+            return;
         }
     }
 }
 
+/* The character column of byte column `col` (1-based) of line `line`,
+ * resuming from the previous call on the same line. */
+static int char_column(const src_lines *l, link_cursor *cur, int line, int col)
+{
+    size_t len;
+    const char *text = line_at(l, line, &len);
+    if (!text || col <= 1)
+        return col;
+    size_t target = (size_t)col - 1 < len ? (size_t)col - 1 : len;
+    if (cur->col_line != line || cur->col_byte > target) {
+        cur->col_line = line;
+        cur->col_byte = 0;
+        cur->col_chars = 0;
+    }
+    for (; cur->col_byte < target; cur->col_byte++)
+        cur->col_chars += ((unsigned char)text[cur->col_byte] & 0xC0) != 0x80;
+    return cur->col_chars + 1;
+}
+
 static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
-                     const src_lines *l)
+                     const src_lines *l, link_cursor *cur)
 {
     if (doc->n_links == *cap) {
         *cap = *cap ? *cap * 2 : 8;
@@ -270,18 +347,11 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
     int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
     if (line == 0 || !starts_link(l, line, col, n)) {
         line = col = 0;
-        locate_autolink(l, n, &line, &col);
+        locate_autolink(l, n, cur, &line, &col);
     }
     /* Columns are counted in characters everywhere in charter (as libyaml
      * counts them); cmark counts bytes. */
-    size_t len;
-    const char *text = line_at(l, line, &len);
-    if (text && col > 1) {
-        int chars = 0;
-        for (int i = 0; i < col - 1 && (size_t)i < len; i++)
-            chars += ((unsigned char)text[i] & 0xC0) != 0x80;
-        col = chars + 1;
-    }
+    col = char_column(l, cur, line, col);
     doc->links[doc->n_links++] =
         (md_link){xstrdup(url ? url : ""), line ? line + opt->first_line - 1 : 0, col,
                   cmark_node_get_type(n) == CMARK_NODE_IMAGE};
@@ -334,6 +404,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     cmark_llist *exts = NULL;
     size_t hcap = 0, lcap = 0;
     src_lines lines = {0};
+    link_cursor cursor = {0};
+    id_set ids = {NULL};
     int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
     if (opt->unsafe_html)
         options |= CMARK_OPT_UNSAFE;
@@ -382,7 +454,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             }
             heads[nh++] = n;
         } else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-            add_link(out, &lcap, n, opt, &lines);
+            add_link(out, &lcap, n, opt, &lines, &cursor);
             const char *url = cmark_node_get_url(n);
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
@@ -392,7 +464,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     cmark_iter_free(it);
     exts = cmark_parser_get_syntax_extensions(parser);
     for (size_t i = 0; i < nh; i++) {
-        add_heading(out, heads[i], &hcap, options, exts);
+        add_heading(out, &ids, heads[i], &hcap, options, exts);
         out->headings[out->n_headings - 1].line += opt->first_line - 1;
     }
     free(heads);
@@ -404,6 +476,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     free(html);
     err = 0;
 done:
+    map_free(ids.taken);
     if (root)
         cmark_node_free(root);
     if (parser)

@@ -55,5 +55,7 @@ void markdown_release(md_doc *doc);
 /* Appends the GitHub-style slug of text: lowercased ASCII letters and digits,
  * '-' and '_' kept, spaces to '-', other ASCII dropped, non-ASCII kept. */
 void markdown_slug(buf *out, const char *text);
+/* As markdown_slug, with `empty` for a text that leaves no character. */
+void markdown_slug_with(buf *out, const char *text, const char *empty);
 
 #endif

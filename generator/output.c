@@ -1,18 +1,29 @@
-/* output: staged, atomic publication of the built site (see output.h). The
- * swap uses renameat2(RENAME_EXCHANGE) where the kernel has it, so readers
- * of the old site never see a missing directory; otherwise two renames. */
+/* output: staged, atomic publication of the built site, with a manifest of
+ * every file written (see output.h). The swap uses renameat2(RENAME_EXCHANGE)
+ * where the kernel has it, so readers of the old site never see a missing
+ * directory; otherwise two renames. A target that is a mount point (a Docker
+ * volume, a tmpfs) cannot be renamed: its new files are staged inside it and
+ * moved in one by one, the old ones removed only after. Concurrent builds
+ * into one parent directory take turns (flock on the parent). */
 #include "output.h"
 #include "buf.h"
+#include "digest.h"
 #include "fs.h"
+#include "map.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* --- paths ------------------------------------------------------------------ */
 
 /* Resolves path to an absolute, symlink-free path even when its last
  * components do not exist yet: existing components go through realpath (so
@@ -79,18 +90,563 @@ static int is_within(const char *inner, const char *outer)
     return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
 }
 
+/* Output paths come from the model, which refuses `..`; this re-check keeps
+ * the promise that nothing is written outside the output directory even if
+ * a later stage has a bug. Control characters would split the manifest's
+ * and journal's lines. */
+static int safe_rel(const char *rel)
+{
+    if (rel[0] == '/' || !rel[0])
+        return 0;
+    for (const char *p = rel; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 2 && p[0] == '.' && p[1] == '.') || n == 0)
+            return 0;
+        p += n + (e != NULL);
+    }
+    for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* "./a/b" -> "a/b": the journal and manifest hold normalised paths. */
+static const char *skip_dot(const char *rel)
+{
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    return rel;
+}
+
+/* --- the manifest --------------------------------------------------------------- */
+
+void output_entries_free(output_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].rel);
+    free(v);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const output_entry *)a)->rel, ((const output_entry *)b)->rel);
+}
+
+/* One manifest line, as sha256sum writes it: a name holding a backslash is
+ * escaped (\\) and its line starts with a backslash. */
+static void manifest_line(buf *out, const output_entry *e)
+{
+    int esc = strchr(e->rel, '\\') != NULL;
+    if (esc)
+        buf_addc(out, '\\');
+    buf_printf(out, "%s  ", e->hex);
+    for (const char *p = e->rel; *p; p++) {
+        if (*p == '\\')
+            buf_addc(out, '\\');
+        buf_addc(out, *p);
+    }
+    buf_addc(out, '\n');
+}
+
+int output_manifest_parse(output_entry **out, size_t *n, const char *text, size_t len)
+{
+    output_entry *v = NULL;
+    size_t count = 0, cap = 0;
+    buf rel;
+    buf_init(&rel);
+    int err = -1;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            goto done; /* every line ends with a newline */
+        int esc = *p == '\\';
+        const char *h = p + esc;
+        if (nl - h < 67 || h[64] != ' ' || h[65] != ' ')
+            goto done;
+        for (int i = 0; i < 64; i++)
+            if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+                goto done;
+        buf_reset(&rel);
+        for (const char *c = h + 66; c < nl; c++) {
+            if (esc && *c == '\\') {
+                if (c + 1 >= nl || c[1] != '\\')
+                    goto done;
+                c++;
+            }
+            buf_addc(&rel, *c);
+        }
+        if (memchr(rel.data, '\0', rel.len) || !safe_rel(rel.data))
+            goto done;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[count].rel = xstrdup(rel.data);
+        memcpy(v[count].hex, h, 64);
+        v[count].hex[64] = '\0';
+        count++;
+        p = nl + 1;
+    }
+    err = 0;
+done:
+    buf_release(&rel);
+    if (err) {
+        output_entries_free(v, count);
+        v = NULL;
+        count = 0;
+    }
+    *out = v;
+    *n = count;
+    return err;
+}
+
+/* Reads dir/OUTPUT_MANIFEST. Returns 1 and the entries when there is a
+ * valid one, 0 when there is none, -1 when it is there but unreadable or
+ * malformed (reported). */
+static int read_manifest(output_entry **out, size_t *n, const char *dir, const char *shown,
+                         diags *d)
+{
+    *out = NULL;
+    *n = 0;
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    int rc = -1;
+    buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
+    struct stat st;
+    if (lstat(path.data, &st) != 0) {
+        rc = 0;
+        goto done;
+    }
+    diags *quiet = diag_new(NULL);
+    int read_ok = S_ISREG(st.st_mode) && fs_read(&text, path.data, NULL, quiet) == 0;
+    diag_free(quiet);
+    if (!read_ok || output_manifest_parse(out, n, text.data, text.len) != 0) {
+        diag_error(d, NULL, 0, 0, "output",
+                   "refusing to replace '%s': its '%s' is not a manifest charter wrote", shown,
+                   OUTPUT_MANIFEST);
+        goto done;
+    }
+    rc = 1;
+done:
+    buf_release(&path);
+    buf_release(&text);
+    return rc;
+}
+
+/* The SHA-256 of the file at path as hex; 0 or -1 (errno set). */
+static int hash_file(const char *path, char hex[DIGEST_HEX])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    digest *h = digest_new();
+    char chunk[65536];
+    int err = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        digest_add(h, chunk, (size_t)n);
+    }
+    digest_hex(h, hex);
+    digest_free(h);
+    close(fd);
+    return err;
+}
+
+/* --- verifying a previous site ------------------------------------------------- */
+
+typedef struct verify_ctx {
+    map *listed; /* rel -> entry */
+    const char *shown;
+    diags *d;
+} verify_ctx;
+
+/* Walks dir (the previous site, rel below it): every file must be a
+ * regular file listed in the manifest with the same digest. 0, or -1 after
+ * reporting the first one that is not. */
+static int verify_tree(verify_ctx *v, const char *root, const char *rel)
+{
+    buf dir, child, full;
+    buf_init(&dir);
+    buf_init(&child);
+    buf_init(&full);
+    char **list = NULL;
+    int err = -1;
+    if (rel[0])
+        buf_printf(&dir, "%s/%s", root, rel);
+    else
+        buf_adds(&dir, root);
+    if (fs_list(&list, dir.data, 0, v->d) != 0)
+        goto done;
+    for (char **p = list; *p; p++) {
+        buf_reset(&child);
+        if (rel[0])
+            buf_printf(&child, "%s/%s", rel, *p);
+        else
+            buf_adds(&child, *p);
+        if (!rel[0] && !strcmp(*p, OUTPUT_MANIFEST))
+            continue;
+        buf_reset(&full);
+        buf_printf(&full, "%s/%s", root, child.data);
+        struct stat st;
+        if (lstat(full.data, &st) != 0)
+            continue; /* gone meanwhile: nothing to lose */
+        if (S_ISDIR(st.st_mode)) {
+            if (verify_tree(v, root, child.data) != 0)
+                goto done;
+            continue;
+        }
+        const output_entry *e = map_get(v->listed, child.data);
+        char hex[DIGEST_HEX];
+        const char *why = NULL;
+        if (!e || !S_ISREG(st.st_mode))
+            why = "was not written by charter";
+        else if (hash_file(full.data, hex) != 0 || strcmp(hex, e->hex) != 0)
+            why = "was changed since charter wrote it";
+        if (why) {
+            diag_error(v->d, NULL, 0, 0, "output",
+                       "refusing to replace '%s': '%s' in it %s; move it away or choose "
+                       "another output directory",
+                       v->shown, child.data, why);
+            goto done;
+        }
+    }
+    err = 0;
+done:
+    fs_list_free(list);
+    buf_release(&dir);
+    buf_release(&child);
+    buf_release(&full);
+    return err;
+}
+
+/* --- removing only what charter wrote --------------------------------------------- */
+
+typedef struct str_list {
+    char **v;
+    size_t n;
+} str_list;
+
+static void collect_key(void *ctx, const char *key, void *value)
+{
+    (void)value;
+    str_list *l = ctx;
+    l->v[l->n++] = xstrdup(key);
+}
+
+static int cmp_depth_desc(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    size_t dx = 0, dy = 0;
+    for (const char *p = x; *p; p++)
+        dx += *p == '/';
+    for (const char *p = y; *p; p++)
+        dy += *p == '/';
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Reports (a warning) the first thing left in dir that charter did not
+ * write; `what` says which directory it is. */
+static void report_kept(const char *dir, const char *what, diags *d)
+{
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&list, dir, 1, quiet) == 0 && list[0])
+        diag_warning(d, NULL, 0, 0, "output",
+                     "kept %s '%s': it holds '%s', which charter did not write", what, dir,
+                     list[0]);
+    fs_list_free(list);
+    diag_free(quiet);
+}
+
+/* Unlinks dir/<rel> for each listed path (never a directory, never
+ * following a link), then every directory those paths imply, deepest first,
+ * each only when empty, then dir itself when `whole`. Anything else is kept;
+ * with `what`, a directory left behind is reported as a warning. */
+static void remove_listed(const char *dir, char *const *rels, size_t n, int whole,
+                          const char *what, diags *d)
+{
+    map *dirs = map_new();
+    buf p, parent;
+    buf_init(&p);
+    buf_init(&parent);
+    for (size_t i = 0; i < n; i++) {
+        if (!safe_rel(rels[i]))
+            continue;
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, rels[i]);
+        struct stat st;
+        if (lstat(p.data, &st) == 0 && !S_ISDIR(st.st_mode))
+            unlink(p.data);
+        buf_reset(&parent);
+        buf_adds(&parent, rels[i]);
+        for (char *s = strrchr(parent.data, '/'); s; s = strrchr(parent.data, '/')) {
+            buf_truncate(&parent, (size_t)(s - parent.data));
+            if (map_put(dirs, parent.data, (void *)1))
+                break; /* its parents are in already */
+        }
+    }
+    str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0};
+    map_each(dirs, collect_key, &l);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_depth_desc);
+    for (size_t i = 0; i < l.n; i++) {
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, l.v[i]);
+        rmdir(p.data); /* only when empty: what stays is not charter's */
+        free(l.v[i]);
+    }
+    free(l.v);
+    if (whole && rmdir(dir) != 0 && errno != ENOENT && what)
+        report_kept(dir, what, d);
+    map_free(dirs);
+    buf_release(&p);
+    buf_release(&parent);
+}
+
+static void remove_entries(const char *dir, const output_entry *v, size_t n, int whole,
+                           const char *what, diags *d)
+{
+    char **rels = xcalloc(n + 2, sizeof *rels);
+    for (size_t i = 0; i < n; i++)
+        rels[i] = v[i].rel;
+    rels[n] = OUTPUT_MANIFEST;
+    remove_listed(dir, rels, n + 1, whole, what, d);
+    free(rels);
+}
+
+/* Reads dir/OUTPUT_JOURNAL into a NULL-terminated list (free with
+ * fs_list_free); NULL when there is none. */
+static char **read_journal(const char *dir)
+{
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    char **list = NULL;
+    buf_printf(&path, "%s/%s", dir, OUTPUT_JOURNAL);
+    diags *quiet = diag_new(NULL);
+    struct stat st;
+    if (lstat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
+        fs_read(&text, path.data, NULL, quiet) == 0) {
+        size_t n = 0, cap = 16;
+        list = xcalloc(cap, sizeof *list);
+        for (char *p = text.data, *nl; p < text.data + text.len; p = nl + 1) {
+            nl = memchr(p, '\n', (size_t)(text.data + text.len - p));
+            if (!nl)
+                break; /* a line cut by a kill: its file was not created */
+            if (n + 2 >= cap) {
+                cap *= 2;
+                list = xrealloc(list, cap * sizeof *list);
+            }
+            list[n++] = xstrndup(p, (size_t)(nl - p));
+        }
+        list[n++] = xstrdup(OUTPUT_JOURNAL);
+        list[n] = NULL;
+    }
+    diag_free(quiet);
+    buf_release(&path);
+    buf_release(&text);
+    return list;
+}
+
+/* Removes a staging directory a killed or crashed build left: the files its
+ * journal lists, or, once the build had written its manifest, the files
+ * the manifest lists. A directory with neither is not charter's and stays. */
+static void sweep_dir(const char *dir, diags *d)
+{
+    char **journal = read_journal(dir);
+    if (journal) {
+        size_t n = 0;
+        while (journal[n])
+            n++;
+        remove_listed(dir, journal, n, 1, "the unfinished build", d);
+        fs_list_free(journal);
+        return;
+    }
+    output_entry *v;
+    size_t n;
+    diags *quiet = diag_new(NULL);
+    if (read_manifest(&v, &n, dir, dir, quiet) == 1)
+        remove_entries(dir, v, n, 1, "the unfinished build", d);
+    output_entries_free(v, n);
+    diag_free(quiet);
+}
+
+/* True if name is prefix followed by exactly six characters (mkdtemp's). */
+static int is_temp_name(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(name, prefix, n) == 0 && strlen(name + n) == 6;
+}
+
+/* Sweeps `<base>.tmp-XXXXXX` and `<base>.old-XXXXXX` in parent, and
+ * `.charter-staging-XXXXXX` inside target: only with the parent locked, so
+ * none of them belongs to a build still running. */
+static void sweep(const char *parent, const char *base, const char *target, diags *d)
+{
+    buf tmp, old, path;
+    buf_init(&tmp);
+    buf_init(&old);
+    buf_init(&path);
+    buf_printf(&tmp, "%s.tmp-", base);
+    buf_printf(&old, "%s.old-", base);
+    const char *dirs[2] = {parent, target};
+    for (int k = 0; k < 2; k++) {
+        char **list = NULL;
+        diags *quiet = diag_new(NULL);
+        if (fs_list(&list, dirs[k], 1, quiet) == 0) {
+            for (char **p = list; *p; p++) {
+                int ours = k == 0 ? is_temp_name(*p, tmp.data) || is_temp_name(*p, old.data)
+                                  : is_temp_name(*p, ".charter-staging-");
+                struct stat st;
+                buf_reset(&path);
+                buf_printf(&path, "%s/%s", dirs[k], *p);
+                if (ours && lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+                    sweep_dir(path.data, d);
+            }
+        }
+        fs_list_free(list);
+        diag_free(quiet);
+    }
+    buf_release(&tmp);
+    buf_release(&old);
+    buf_release(&path);
+}
+
+/* --- begin ---------------------------------------------------------------------- */
+
+/* Refuses "/", a home directory and any directory above one: a mistyped
+ * --out must never be able to swap a home away, even an empty one. */
+static int refuse_home(const char *t, const char *shown, diags *d)
+{
+    if (!strcmp(t, "/"))
+        return diag_error(d, NULL, 0, 0, "output",
+                          "refusing to write the site to '%s': it is the root directory", shown);
+    const char *homes[2] = {getenv("HOME"), NULL};
+    struct passwd *pw = getpwuid(getuid());
+    if (pw)
+        homes[1] = pw->pw_dir;
+    for (int i = 0; i < 2; i++) {
+        if (!homes[i] || !*homes[i])
+            continue;
+        char *real = realpath(homes[i], NULL);
+        int hit = real && is_within(real, t);
+        free(real);
+        if (hit)
+            return diag_error(d, NULL, 0, 0, "output",
+                              "refusing to write the site to '%s': it %s a home directory ('%s')",
+                              shown, strcmp(t, homes[i]) == 0 ? "is" : "contains", homes[i]);
+    }
+    return 0;
+}
+
+/* An existing target must be empty or charter's own (its manifest matches
+ * what is on disk); one holding a repository or a site is never replaced. */
+static int check_existing(output *o, diags *d)
+{
+    static const char *const foreign[] = {".git", "site.yml", "_config.yml"};
+    buf p;
+    buf_init(&p);
+    int err = -1;
+    char **list = NULL;
+    for (size_t i = 0; i < sizeof foreign / sizeof *foreign; i++) {
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", o->target, foreign[i]);
+        struct stat st;
+        if (lstat(p.data, &st) == 0) {
+            diag_error(d, NULL, 0, 0, "output",
+                       "refusing to replace '%s': it holds '%s', so it is a source directory, "
+                       "not a built site; choose another output directory",
+                       o->shown, foreign[i]);
+            goto done;
+        }
+    }
+    if (fs_list(&list, o->target, 0, d) != 0)
+        goto done;
+    int empty = 1;
+    for (char **e = list; *e; e++)
+        empty &= is_temp_name(*e, ".charter-staging-");
+    if (empty) {
+        err = 0;
+        goto done;
+    }
+    int rc = read_manifest(&o->old, &o->n_old, o->target, o->shown, d);
+    if (rc < 0)
+        goto done;
+    if (rc == 0) {
+        diag_error(d, NULL, 0, 0, "output",
+                   "refusing to replace '%s': it is not empty and was not built by charter (no "
+                   "'%s'); remove it or choose another output directory",
+                   o->shown, OUTPUT_MANIFEST);
+        goto done;
+    }
+    verify_ctx v = {map_new(), o->shown, d};
+    for (size_t i = 0; i < o->n_old; i++)
+        map_put(v.listed, o->old[i].rel, &o->old[i]);
+    err = verify_tree(&v, o->target, "");
+    map_free(v.listed);
+done:
+    fs_list_free(list);
+    buf_release(&p);
+    return err;
+}
+
+/* True when path is a mount point: a rename cannot move it. */
+static int is_mount_point(const char *path, const char *parent)
+{
+    struct statx a, b;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &a) == 0 &&
+        statx(AT_FDCWD, parent, 0, STATX_MNT_ID, &b) == 0 && (a.stx_mask & STATX_MNT_ID) &&
+        (b.stx_mask & STATX_MNT_ID))
+        return a.stx_mnt_id != b.stx_mnt_id;
+    struct stat x, y;
+    return stat(path, &x) == 0 && stat(parent, &y) == 0 && x.st_dev != y.st_dev;
+}
+
+/* Takes the lock on the target's parent; waits (saying so) while another
+ * build holds it. */
+static int lock_parent(output *o, const char *parent, diags *d)
+{
+    o->lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->lock_fd < 0)
+        return diag_error(d, NULL, 0, 0, "output", "cannot open '%s': %s", parent,
+                          strerror(errno));
+    if (flock(o->lock_fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK) {
+        fprintf(stderr, "charter: waiting for another build writing into '%s'\n", parent);
+        if (flock(o->lock_fd, LOCK_EX) == 0)
+            return 0;
+    }
+    return diag_error(d, NULL, 0, 0, "output", "cannot lock '%s': %s", parent, strerror(errno));
+}
+
 int output_begin(output *o, const char *target, const char *const *sources, diags *d)
 {
     memset(o, 0, sizeof *o);
+    o->lock_fd = o->journal_fd = -1;
     int err = -1;
-    buf t, s, tmp;
+    buf t, s, tmp, parent;
     buf_init(&t);
     buf_init(&s);
     buf_init(&tmp);
+    buf_init(&parent);
     if (!*target) {
         diag_error(d, NULL, 0, 0, "output", "the output directory must not be empty");
         goto done;
     }
+    o->shown = xstrdup(target);
     if (resolve(&t, target) != 0) {
         diag_error(d, NULL, 0, 0, "output", "cannot resolve output directory '%s': %s", target,
                    strerror(errno));
@@ -116,39 +672,27 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
             goto done;
         }
     }
-    int isdir = fs_is_dir(t.data);
+    if (refuse_home(t.data, target, d) != 0)
+        goto done;
+    o->target = buf_detach(&t);
+    int isdir = fs_is_dir(o->target);
     if (isdir == 0) {
         diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
                    target);
         goto done;
     }
-    if (isdir == 1) {
-        char **list = NULL;
-        if (fs_list(&list, t.data, 0, d) != 0)
-            goto done;
-        int empty = list[0] == NULL;
-        fs_list_free(list);
-        buf_printf(&tmp, "%s/%s", t.data, OUTPUT_MARKER);
-        struct stat st;
-        if (!empty && stat(tmp.data, &st) != 0) {
-            diag_error(d, NULL, 0, 0, "output",
-                       "refusing to replace '%s': it is not empty and was not built by charter "
-                       "(no '%s'); remove it or choose another output directory",
-                       target, OUTPUT_MARKER);
-            goto done;
-        }
-        buf_reset(&tmp);
-    }
-    buf_printf(&tmp, "%s.tmp-XXXXXX", t.data);
-    /* The staging dir's parent must exist for mkdtemp. */
-    char *slash = strrchr(tmp.data, '/');
-    if (slash && slash != tmp.data) {
-        *slash = '\0';
-        int rc = fs_mkdirs(tmp.data, d);
-        *slash = '/';
-        if (rc != 0)
-            goto done;
-    }
+    const char *slash = strrchr(o->target, '/');
+    buf_add(&parent, o->target, slash > o->target ? (size_t)(slash - o->target) : 1);
+    if (fs_mkdirs(parent.data, d) != 0 || lock_parent(o, parent.data, d) != 0)
+        goto done;
+    sweep(parent.data, strrchr(o->target, '/') + 1, o->target, d);
+    if (isdir == 1 && check_existing(o, d) != 0)
+        goto done;
+    o->in_place = isdir == 1 && is_mount_point(o->target, parent.data);
+    if (o->in_place)
+        buf_printf(&tmp, "%s/.charter-staging-XXXXXX", o->target);
+    else
+        buf_printf(&tmp, "%s.tmp-XXXXXX", o->target);
     if (!mkdtemp(tmp.data)) {
         diag_error(d, NULL, 0, 0, "output", "cannot create staging directory '%s': %s", tmp.data,
                    strerror(errno));
@@ -157,90 +701,362 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
     mode_t mask = umask(0);
     umask(mask);
     chmod(tmp.data, 0777 & ~mask);
-    o->target = buf_detach(&t);
     o->staging = buf_detach(&tmp);
+    buf_printf(&tmp, "%s/%s", o->staging, OUTPUT_JOURNAL);
+    o->journal_fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (o->journal_fd < 0) {
+        diag_error(d, NULL, 0, 0, "output", "cannot write '%s': %s", tmp.data, strerror(errno));
+        goto done;
+    }
+    pthread_mutex_init(&o->lock, NULL);
+    o->lock_ready = 1;
+    o->written = map_new();
+    map_put(o->written, OUTPUT_MANIFEST, (void *)1);
+    map_put(o->written, OUTPUT_JOURNAL, (void *)1);
     err = 0;
 done:
     buf_release(&t);
     buf_release(&s);
     buf_release(&tmp);
+    buf_release(&parent);
+    if (err) {
+        if (o->lock_fd >= 0)
+            close(o->lock_fd);
+        o->lock_fd = -1;
+        /* Keep nothing half-made; the previous site is untouched. */
+        char *staging = o->staging;
+        o->staging = NULL;
+        if (staging) {
+            if (o->journal_fd >= 0)
+                close(o->journal_fd);
+            o->journal_fd = -1;
+            buf j;
+            buf_init(&j);
+            buf_printf(&j, "%s/%s", staging, OUTPUT_JOURNAL);
+            unlink(j.data);
+            buf_release(&j);
+            rmdir(staging);
+            free(staging);
+        }
+    }
     return err;
 }
 
-/* Output paths come from the model, which refuses `..`; this re-check keeps
- * the promise that nothing is written outside the output directory even if
- * a later stage has a bug. */
-static int safe_rel(const char *rel)
-{
-    if (rel[0] == '/' || !rel[0])
-        return 0;
-    for (const char *p = rel; *p;) {
-        const char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if ((n == 2 && p[0] == '.' && p[1] == '.') || n == 0)
-            return 0;
-        p += n + (e != NULL);
-    }
-    return 1;
-}
+/* --- writing ---------------------------------------------------------------------- */
 
-/* The staging path of rel, refusing paths that would leave the output. */
-static int staged(buf *out, const output *o, const char *rel, diags *d)
+/* Claims rel for this build and records it in the journal before its file
+ * exists. A second write of one path is a bug in the caller (the outputs
+ * are planned, and collisions reported, before anything is written). */
+static int claim(output *o, const char *rel, buf *path, diags *d)
 {
     if (!safe_rel(rel))
         return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
                           rel);
-    buf_printf(out, "%s/%s", o->staging, rel);
-    return 0;
-}
-
-int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d)
-{
-    buf p;
-    buf_init(&p);
-    int err = staged(&p, o, rel, d);
+    rel = skip_dot(rel);
+    int err = 0;
+    pthread_mutex_lock(&o->lock);
+    if (map_get(o->written, rel)) {
+        err = diag_error(d, NULL, 0, 0, "output-collision", "'%s' would be written twice", rel);
+    } else {
+        map_put(o->written, rel, (void *)1);
+        buf line;
+        buf_init(&line);
+        buf_printf(&line, "%s\n", rel);
+        const char *p = line.data;
+        size_t left = line.len;
+        while (left > 0) {
+            ssize_t n = write(o->journal_fd, p, left);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
+                                 OUTPUT_JOURNAL, strerror(errno));
+                break;
+            }
+            p += n;
+            left -= (size_t)n;
+        }
+        buf_release(&line);
+    }
+    pthread_mutex_unlock(&o->lock);
     if (err == 0)
-        err = fs_write(p.data, data, len, d);
-    buf_release(&p);
+        buf_printf(path, "%s/%s", o->staging, rel);
     return err;
 }
 
-int output_stream(const output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
+static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
+{
+    pthread_mutex_lock(&o->lock);
+    if (o->n_files == o->cap_files) {
+        o->cap_files = o->cap_files ? o->cap_files * 2 : 256;
+        o->files = xrealloc(o->files, o->cap_files * sizeof *o->files);
+    }
+    output_entry *e = &o->files[o->n_files++];
+    e->rel = xstrdup(skip_dot(rel));
+    memcpy(e->hex, hex, DIGEST_HEX);
+    pthread_mutex_unlock(&o->lock);
+}
+
+/* Creates path (never an existing file: O_EXCL) and writes it from fill,
+ * hashing as it goes. */
+static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                     char hex[DIGEST_HEX], diags *d)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    int fd = open(path, flags, 0666);
+    if (fd < 0 && errno == ENOENT) {
+        /* Open first: the parent usually exists, and checking it for every
+         * file of a 10,000-page site costs more than the rare retry. */
+        const char *slash = strrchr(path, '/');
+        buf dir;
+        buf_init(&dir);
+        buf_add(&dir, path, (size_t)(slash - path));
+        int rc = fs_mkdirs(dir.data, d);
+        buf_release(&dir);
+        if (rc != 0)
+            return -1;
+        fd = open(path, flags, 0666);
+    }
+    if (fd < 0)
+        return diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+    digest *h = digest_new();
+    int err = 0, more = 1;
+    buf chunk;
+    buf_init(&chunk);
+    while (more > 0 && err == 0) {
+        buf_reset(&chunk);
+        more = fill(ctx, &chunk);
+        if (more < 0) {
+            err = -1; /* reported by fill */
+            break;
+        }
+        digest_add(h, chunk.data, chunk.len);
+        const char *data = chunk.data;
+        size_t len = chunk.len;
+        while (len > 0) {
+            ssize_t n = write(fd, data, len);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                err =
+                    diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+                break;
+            }
+            data += n;
+            len -= (size_t)n;
+        }
+    }
+    buf_release(&chunk);
+    digest_hex(h, hex);
+    digest_free(h);
+    if (close(fd) != 0 && err == 0)
+        err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+    return err;
+}
+
+int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d)
 {
     buf p;
     buf_init(&p);
-    int err = staged(&p, o, rel, d);
+    char hex[DIGEST_HEX];
+    int err = claim(o, rel, &p, d);
     if (err == 0)
-        err = fs_write_stream(p.data, fill, ctx, d);
+        err = write_new(p.data, fill, ctx, hex, d);
+    if (err == 0)
+        record(o, rel, hex);
     buf_release(&p);
     return err;
 }
 
-int output_copy(const output *o, const char *rel, const char *src, diags *d)
+typedef struct one_chunk {
+    const char *data;
+    size_t len;
+} one_chunk;
+
+static int fill_once(void *ctx, buf *chunk)
 {
-    buf data;
-    buf_init(&data);
-    int err = fs_read(&data, src, NULL, d);
-    if (err == 0)
-        err = output_write(o, rel, data.data, data.len, d);
-    buf_release(&data);
+    const one_chunk *c = ctx;
+    buf_add(chunk, c->data, c->len);
+    return 0;
+}
+
+int output_write(output *o, const char *rel, const char *data, size_t len, diags *d)
+{
+    one_chunk c = {data, len};
+    return output_stream(o, rel, fill_once, &c, d);
+}
+
+typedef struct copy_ctx {
+    int fd;
+    const char *src;
+    size_t left; /* at most this many bytes more: the size checked */
+    diags *d;
+} copy_ctx;
+
+static int fill_copy(void *ctx, buf *chunk)
+{
+    copy_ctx *c = ctx;
+    buf_grow(chunk, 65536);
+    for (;;) {
+        size_t want = c->left < 65536 ? c->left : 65536;
+        ssize_t n = want ? read(c->fd, chunk->data, want) : 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return diag_error(c->d, NULL, 0, 0, "io", "cannot read '%s': %s", c->src,
+                              strerror(errno));
+        chunk->len = (size_t)n;
+        chunk->data[n] = '\0';
+        c->left -= (size_t)n;
+        return n > 0 ? 1 : 0;
+    }
+}
+
+int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,
+                const char *limit, diags *d)
+{
+    copy_ctx c = {-1, src, 0, d};
+    if (fs_open_source(&c.fd, &c.left, root, src, max, limit, d) != 0)
+        return -1;
+    int err = output_stream(o, rel, fill_copy, &c, d);
+    close(c.fd);
+    return err;
+}
+
+/* --- publishing ------------------------------------------------------------------- */
+
+static int write_manifest(output *o, const char *dir, diags *d)
+{
+    if (o->n_files > 1)
+        qsort(o->files, o->n_files, sizeof *o->files, cmp_entry);
+    buf text, path;
+    buf_init(&text);
+    buf_init(&path);
+    for (size_t i = 0; i < o->n_files; i++)
+        manifest_line(&text, &o->files[i]);
+    buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
+    int err = fs_write(path.data, text.data, text.len, d);
+    buf_release(&text);
+    buf_release(&path);
+    return err;
+}
+
+/* Drops the journal: the staging directory now carries the manifest, which
+ * lists the same files. */
+static void close_journal(output *o)
+{
+    if (o->journal_fd >= 0)
+        close(o->journal_fd);
+    o->journal_fd = -1;
+    buf j;
+    buf_init(&j);
+    buf_printf(&j, "%s/%s", o->staging, OUTPUT_JOURNAL);
+    unlink(j.data);
+    buf_release(&j);
+}
+
+/* Moves the new files into the mounted target one by one (each rename is
+ * atomic), then removes the old files the new site no longer has. The old
+ * site stays whole until every new file is built; a reader sees each file
+ * either old or new. */
+static int commit_in_place(output *o, diags *d)
+{
+    buf from, to, dir;
+    buf_init(&from);
+    buf_init(&to);
+    buf_init(&dir);
+    int err = -1;
+    map *fresh = map_new(), *old = map_new();
+    for (size_t i = 0; i < o->n_old; i++)
+        map_put(old, o->old[i].rel, &o->old[i]);
+    for (size_t i = 0; i < o->n_files; i++) {
+        const char *rel = o->files[i].rel;
+        map_put(fresh, rel, (void *)1);
+        buf_reset(&from);
+        buf_reset(&to);
+        buf_printf(&from, "%s/%s", o->staging, rel);
+        buf_printf(&to, "%s/%s", o->target, rel);
+        const char *slash = strrchr(to.data, '/');
+        buf_reset(&dir);
+        buf_add(&dir, to.data, (size_t)(slash - to.data));
+        /* A folder of the new site where the old one had a file it wrote. */
+        for (char *c = dir.data + strlen(o->target) + 1; *c; c++) {
+            if (*c != '/')
+                continue;
+            *c = '\0';
+            struct stat st;
+            if (lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode) &&
+                map_get(old, dir.data + strlen(o->target) + 1))
+                unlink(dir.data);
+            *c = '/';
+        }
+        struct stat st;
+        if (lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode) &&
+            map_get(old, dir.data + strlen(o->target) + 1))
+            unlink(dir.data);
+        if (fs_mkdirs(dir.data, d) != 0)
+            goto done;
+        if (rename(from.data, to.data) != 0) {
+            diag_error(d, NULL, 0, 0, "output", "cannot move '%s' to '%s': %s", from.data, to.data,
+                       strerror(errno));
+            goto done;
+        }
+    }
+    /* The old files the new site does not have, and their empty folders. */
+    char **gone = xcalloc(o->n_old + 1, sizeof *gone);
+    size_t n_gone = 0;
+    for (size_t i = 0; i < o->n_old; i++)
+        if (!map_get(fresh, o->old[i].rel))
+            gone[n_gone++] = o->old[i].rel;
+    remove_listed(o->target, gone, n_gone, 0, NULL, d);
+    free(gone);
+    buf_reset(&from);
+    buf_reset(&to);
+    buf_printf(&from, "%s/%s", o->staging, OUTPUT_MANIFEST);
+    buf_printf(&to, "%s/%s", o->target, OUTPUT_MANIFEST);
+    if (rename(from.data, to.data) != 0) {
+        diag_error(d, NULL, 0, 0, "output", "cannot move '%s' to '%s': %s", from.data, to.data,
+                   strerror(errno));
+        goto done;
+    }
+    /* Only empty folders are left in staging; release removes them. */
+    output_entries_free(o->old, o->n_old);
+    o->old = NULL;
+    o->n_old = 0;
+    err = 0;
+done:
+    map_free(fresh);
+    map_free(old);
+    buf_release(&from);
+    buf_release(&to);
+    buf_release(&dir);
     return err;
 }
 
 int output_commit(output *o, diags *d)
 {
+    if (write_manifest(o, o->staging, d) != 0)
+        return -1;
+    close_journal(o);
+    if (o->in_place) {
+        int err = commit_in_place(o, d);
+        o->committed = err == 0;
+        return err;
+    }
     if (fs_is_dir(o->target) != 1) {
         if (rename(o->staging, o->target) != 0)
-            return diag_error(d, NULL, 0, 0, "output", "cannot rename '%s' to '%s': %s", o->staging,
-                              o->target, strerror(errno));
+            return diag_error(d, NULL, 0, 0, "output", "cannot rename '%s' to '%s': %s",
+                              o->staging, o->target, strerror(errno));
         free(o->staging);
         o->staging = NULL;
         return 0;
     }
 #ifdef RENAME_EXCHANGE
-    if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->target, RENAME_EXCHANGE) == 0)
-        return 0; /* the staging path now holds the old site; release removes it */
+    if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->target, RENAME_EXCHANGE) == 0) {
+        o->swapped = 1; /* the staging path now holds the old site */
+        return 0;
+    }
 #endif
     buf old;
     buf_init(&old);
@@ -259,6 +1075,7 @@ int output_commit(output *o, diags *d)
     }
     free(o->staging);
     o->staging = buf_detach(&old);
+    o->swapped = 1;
     err = 0;
 done:
     buf_release(&old);
@@ -269,9 +1086,119 @@ void output_release(output *o, diags *d)
 {
     if (!o)
         return;
-    if (o->staging)
-        fs_remove_tree(o->staging, d);
+    if (o->journal_fd >= 0)
+        close(o->journal_fd);
+    o->journal_fd = -1;
+    if (o->staging) {
+        if (o->swapped) {
+            /* The previous site, verified by output_begin: only what its
+             * manifest lists goes. */
+            remove_entries(o->staging, o->old, o->n_old, 1, "the previous site", d);
+        } else if (o->committed) {
+            /* A mount point's staging: its files moved out, its folders
+             * left empty. */
+            char **rels = xcalloc(o->n_files + 1, sizeof *rels);
+            for (size_t i = 0; i < o->n_files; i++)
+                rels[i] = o->files[i].rel;
+            remove_listed(o->staging, rels, o->n_files, 1, "the staging directory", d);
+            free(rels);
+        } else {
+            /* An unfinished build: only what its journal (or, after a
+             * failed commit, its manifest) lists goes. */
+            sweep_dir(o->staging, d);
+        }
+    }
+    if (o->lock_fd >= 0)
+        close(o->lock_fd); /* releases the flock */
+    if (o->lock_ready)
+        pthread_mutex_destroy(&o->lock);
+    map_free(o->written);
+    output_entries_free(o->files, o->n_files);
+    output_entries_free(o->old, o->n_old);
     free(o->staging);
     free(o->target);
+    free(o->shown);
     memset(o, 0, sizeof *o);
+    o->lock_fd = o->journal_fd = -1;
+}
+
+void output_abandon(output *o)
+{
+    diags *quiet = diag_new(NULL);
+    if (o && o->staging && !o->swapped && !o->committed)
+        sweep_dir(o->staging, quiet);
+    diag_free(quiet);
+}
+
+int output_write_file(const char *path, const char *data, size_t len, const char *const *sources,
+                      diags *d)
+{
+    buf t, s, tmp;
+    buf_init(&t);
+    buf_init(&s);
+    buf_init(&tmp);
+    int err = -1, fd = -1;
+    if (!*path || resolve(&t, path) != 0) {
+        diag_error(d, NULL, 0, 0, "output", "cannot resolve '%s': %s", path,
+                   *path ? strerror(errno) : "empty path");
+        goto done;
+    }
+    for (const char *const *src = sources; *src; src++) {
+        buf_reset(&s);
+        if (resolve(&s, *src) != 0)
+            continue;
+        if (is_within(t.data, s.data)) {
+            diag_error(d, NULL, 0, 0, "output",
+                       "refusing to write '%s': it is inside the source directory '%s'", path,
+                       *src);
+            goto done;
+        }
+    }
+    struct stat st;
+    if (lstat(t.data, &st) == 0 && !S_ISREG(st.st_mode)) {
+        diag_error(d, NULL, 0, 0, "output", "refusing to write '%s': it is not a regular file",
+                   path);
+        goto done;
+    }
+    buf_printf(&tmp, "%s.tmp-XXXXXX", t.data);
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    for (const char *p = data; len > 0;) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+            goto done;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if (rename(tmp.data, t.data) != 0) {
+        diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    buf_reset(&tmp);
+    err = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    if (tmp.len)
+        unlink(tmp.data);
+    buf_release(&t);
+    buf_release(&s);
+    buf_release(&tmp);
+    return err;
 }

@@ -1,40 +1,96 @@
 /* output: the only module that writes the built site. Everything is written
- * into a staging directory beside the target and swapped into place at the
- * end, so a failed build leaves the previous site as it was. Refuses targets
- * that are, contain, or sit inside the site's sources, and existing
- * directories that charter did not build. */
+ * into a staging directory and published at the end, so a failed build
+ * leaves the previous site byte for byte as it was. Every file charter
+ * writes is recorded, with its SHA-256, in a manifest kept in the output
+ * (OUTPUT_MANIFEST, in `sha256sum` format): a directory is charter's only
+ * when its manifest matches what is on disk, and charter removes nothing
+ * that is not listed there. Targets that are, contain or sit inside the
+ * site's sources, a home directory, and directories that hold a repository
+ * or a site's configuration are refused. */
 #ifndef CHARTER_OUTPUT_H
 #define CHARTER_OUTPUT_H
 
 #include "buf.h"
 #include "diag.h"
+#include "fs.h"
+#include "map.h"
+
+#include <pthread.h>
 #include <stddef.h>
+
+/* The manifest: "<sha256>  <path>" per file, sorted by path; `sha256sum -c`
+ * verifies a published site with it. */
+#define OUTPUT_MANIFEST ".charter-manifest"
+/* The staging directory's journal: each path, written before its file is
+ * created, so a killed build's leftovers can be removed by the next one. */
+#define OUTPUT_JOURNAL ".charter-journal"
+
+typedef struct output_entry {
+    char *rel;
+    char hex[65];
+} output_entry;
 
 typedef struct output {
     char *target;  /* the output directory, resolved to an absolute path */
-    char *staging; /* "<target>.tmp-XXXXXX", beside it */
+    char *shown;   /* ... as the user gave it, for messages */
+    char *staging; /* where files are written until output_commit */
+    int in_place;  /* target is a mount point: staging is inside it and the
+                      files are moved in one by one at commit */
+    int lock_fd;   /* the target's parent, locked against a concurrent build */
+    int swapped;   /* committed by a swap: staging holds the previous site */
+    int committed; /* committed in place: staging holds empty folders */
+    int journal_fd;
+    /* The previous site's manifest (verified by output_begin), or none. */
+    output_entry *old;
+    size_t n_old;
+    /* What this build wrote, guarded by `lock`. */
+    pthread_mutex_t lock;
+    int lock_ready;
+    map *written;       /* rel -> 1 */
+    output_entry *files;
+    size_t n_files, cap_files;
 } output;
 
-/* The file whose presence marks a directory as charter's own output. */
-#define OUTPUT_MARKER "api/pages.json"
-
 /* Checks that `target` may be (re)placed, given the source directories that
- * must never be written (NULL-terminated; missing ones are ignored), then
- * creates the staging directory. Returns 0, or -1 after reporting (exit 2). */
+ * must never be written (NULL-terminated, the site root first; missing ones
+ * are ignored), removes what killed builds left behind, then creates the
+ * staging directory. Returns 0, or -1 after reporting (id output; exit 2). */
 int output_begin(output *o, const char *target, const char *const *sources, diags *d);
 /* Writes data to `rel` (a path inside the output) in the staging directory.
- * Thread-safe. Returns 0 or -1 after reporting. */
-int output_write(const output *o, const char *rel, const char *data, size_t len, diags *d);
-int output_copy(const output *o, const char *rel, const char *src, diags *d);
+ * A path may be written once. Thread-safe. Returns 0 or -1 after reporting. */
+int output_write(output *o, const char *rel, const char *data, size_t len, diags *d);
 /* As output_write, in chunks from fill (see fs_write_stream). */
-int output_stream(const output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
+int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d);
-/* Swaps the staging directory into place. The previous site is left at the
- * staging path for output_release to remove. Returns 0, or -1 after
- * reporting (the previous site is then kept in place). */
+/* Copies the source file src (relative to the site root, read through
+ * fs_open_source, at most max bytes: the setting `limit`) to rel. */
+int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,
+                const char *limit, diags *d);
+/* Writes the manifest and publishes the staging directory: swapped into
+ * place in one rename, or moved in file by file for a mount point. Returns
+ * 0, or -1 after reporting (the previous site is then kept as it was). */
 int output_commit(output *o, diags *d);
-/* Removes what the staging path holds (the unfinished build after a
- * failure, the previous site after a commit) and frees o's strings. */
+/* Removes what this build left: an unfinished staging directory after a
+ * failure (only the files the journal lists), the previous site after a
+ * commit (only the files its manifest lists). Anything else found there is
+ * kept and reported as a warning. Frees o's memory; accepts NULL. */
 void output_release(output *o, diags *d);
+
+/* Removes the staging directory's files from another thread, as the build
+ * is ended by the watchdog (see watchdog.h); best effort, reports nothing. */
+void output_abandon(output *o);
+
+/* Writes one file that is not part of the site (a check report) to path,
+ * atomically (a temporary file beside it, then a rename). Refuses a path
+ * inside any of `sources` (NULL-terminated; missing ones are ignored), so a
+ * report can never overwrite a page, a layout or a catalog. Returns 0, or
+ * -1 after reporting (id output). */
+int output_write_file(const char *path, const char *data, size_t len, const char *const *sources,
+                      diags *d);
+
+/* Parses manifest text (sha256sum format). Returns 0 and a new array in
+ * *out (free with output_entries_free), or -1 if a line is malformed. */
+int output_manifest_parse(output_entry **out, size_t *n, const char *text, size_t len);
+void output_entries_free(output_entry *v, size_t n);
 
 #endif

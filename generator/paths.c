@@ -170,3 +170,47 @@ int path_resolve(buf *out, const char *from, const char *target)
     buf_adds(out, target);
     return path_normalize(out);
 }
+
+void url_encode_path(buf *out, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        unsigned c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~/!$&'()*+,;=@", (int)c)) {
+            buf_addc(out, (char)c);
+        } else {
+            buf_addc(out, '%');
+            buf_addc(out, hex[c >> 4]);
+            buf_addc(out, hex[c & 15]);
+        }
+    }
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int url_decode(buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
+            (lo = hex_value(s[i + 2])) >= 0) {
+            if (hi == 0 && lo == 0)
+                return -1;
+            buf_addc(out, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_addc(out, s[i]);
+        }
+    }
+    return 0;
+}

@@ -41,4 +41,14 @@ int path_resolve(buf *out, const char *from, const char *target);
 /* True if url has a scheme ("https:", "mailto:") or starts with "//". */
 int url_is_external(const char *url);
 
+/* Appends path percent-encoded for use in a URL (RFC 3986): unreserved
+ * characters, '/', and the sub-delimiters that are safe in a path are kept;
+ * everything else (space, '%', '?', '#', ':', controls, every byte of a
+ * non-ASCII character) becomes %XX. */
+void url_encode_path(buf *out, const char *path);
+/* Appends s[0..len) with %XX sequences decoded. A '%' not followed by two
+ * hex digits is kept as written, as browsers do. Returns 0, or -1 if the
+ * result would contain a NUL byte (%00), which no file name can hold. */
+int url_decode(buf *out, const char *s, size_t len);
+
 #endif

@@ -9,8 +9,12 @@
 #include "paths.h"
 #include "pool.h"
 #include "template.h"
+#include "watchdog.h"
+#include "json.h"
+#include "xml.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,18 +33,37 @@ typedef struct layout {
     int state; /* 0 new, 1 loading, 2 loaded, -1 failed */
 } layout;
 
+/* Tags and categories: one page per term, and an index. */
+typedef struct term {
+    char *name, *slug;
+    int is_category;
+    const page **pages;
+    size_t n;
+} term;
+
+typedef struct terms {
+    term *v;
+    size_t n, cap;
+    map *by_key; /* 't' or 'c' and the name -> index + 1 */
+} terms;
+
 typedef struct renderer {
     site *s;
-    const output *o;
+    output *o;
     diags *d;
     tpl_set *set;
     map *layouts; /* name -> layout */
     layout **all;
     size_t n_all;
     tpl_dict *shared;
-    int failed_write;
+    atomic_int failed_write; /* set by pool threads */
     map *cited; /* "framework:id" -> cite list: the pages citing each control */
+    terms terms; /* tags and categories, with their slugs */
+    map *claims;  /* output path -> what writes it (a claim) */
+    map *blocked; /* generated outputs that lost their path to a page */
 } renderer;
+
+static int is_blocked(const renderer *r, const char *out_file);
 
 /* The pages that cite one control, in page order. */
 typedef struct cite_list {
@@ -89,18 +112,20 @@ static layout *layout_get(renderer *r, const char *name, const char *file, int l
                    MAX_LAYOUT_DEPTH);
         return NULL;
     }
-    buf rel, path;
+    buf rel;
     buf_init(&rel);
-    buf_init(&path);
     buf_printf(&rel, "%s/%s.html", r->s->cfg.layouts, name);
-    site_path(&path, r->s, rel.data);
     layout *result = NULL;
-    if (fs_is_dir(path.data) != 0) {
+    int kind = fs_source_kind(&r->s->fs, rel.data, NULL, r->d);
+    if (kind < 0)
+        goto done;
+    if (kind == FS_MISSING || kind == FS_DIR) {
         diag_error(r->d, file, line, col, "unknown-layout", "unknown layout '%s' (no '%s')", name,
                    rel.data);
         goto done;
     }
-    if (fs_read(&l->text, path.data, rel.data, r->d) != 0)
+    if (fs_read_source(&l->text, &r->s->fs, rel.data, r->s->cfg.limits.file_bytes,
+                       "limits.file_bytes", r->d) != 0)
         goto done;
     if (frontmatter_parse(&l->fm, l->text.data, l->text.len, rel.data, r->d) != 0)
         goto done;
@@ -128,7 +153,6 @@ done:
     if (!result)
         l->state = -1;
     buf_release(&rel);
-    buf_release(&path);
     return result;
 }
 
@@ -246,10 +270,12 @@ static void add_yaml(tpl_dict *d, const char *name, const char *key, const yaml_
     }
 }
 
+/* base_url and a URL path of the site, percent-encoded where it is written:
+ * a page from "data retention.md" is served at "data%20retention/". */
 static void full_url(buf *out, const site *s, const char *url)
 {
     buf_adds(out, s->cfg.base_url);
-    buf_adds(out, url + 1);
+    url_encode_path(out, url + 1);
 }
 
 static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char *prefix)
@@ -790,10 +816,18 @@ static void render_page(void *arg, size_t i)
     page *p = r->s->pages[i];
     if (!p->ok || !p->published)
         return;
+    if (p->collides && r->o)
+        return; /* its path is another's: reported when the site was loaded */
     link_ctx lc = {r->s, p};
     md_options opt = {p->src, p->fm.body_line, r->s->cfg.unsafe_html, rewrite_link, &lc};
-    if (markdown_render(&p->doc, p->text.data + p->fm.body_start, p->text.len - p->fm.body_start,
-                        &opt, r->d) != 0) {
+    /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
+     * past limits.page_seconds the watchdog ends the build, naming the page. */
+    int token = watchdog_enter(p->src, "its Markdown", r->s->cfg.limits.page_seconds,
+                               "limits.page_seconds");
+    int rc = markdown_render(&p->doc, p->text.data + p->fm.body_start,
+                             p->text.len - p->fm.body_start, &opt, r->d);
+    watchdog_leave(token);
+    if (rc != 0) {
         diag_error(r->d, p->src, 0, 0, "markdown", "cannot render Markdown");
         return;
     }
@@ -825,12 +859,10 @@ static void render_page(void *arg, size_t i)
 static void copy_static(void *arg, size_t i)
 {
     renderer *r = arg;
-    buf src;
-    buf_init(&src);
-    site_path(&src, r->s, r->s->statics[i].src);
-    if (output_copy(r->o, r->s->statics[i].out_file, src.data, r->d) != 0)
+    const static_file *f = &r->s->statics[i];
+    if (output_copy(r->o, f->out_file, &r->s->fs, f->src, r->s->cfg.limits.static_bytes,
+                    "limits.static_bytes", r->d) != 0)
         r->failed_write = 1;
-    buf_release(&src);
 }
 
 /* --- the changelog page and the feed ------------------------------------------- */
@@ -849,11 +881,10 @@ static int has_layout(const site *s, const char *name)
     return ok;
 }
 
-/* layouts/changelog.html exists and no page of the site claims /changelog/. */
+/* layouts/changelog.html exists and the changelog's path is its own. */
 static int has_changelog(const site *s, const renderer *r)
 {
-    (void)r;
-    return has_layout(s, "changelog") && !map_get(s->by_url, "/changelog/");
+    return has_layout(s, "changelog") && !is_blocked(r, "changelog/index.html");
 }
 
 static void set_change(tpl_dict *cd, const site *s, const change *ch)
@@ -913,12 +944,6 @@ static int render_changelog(renderer *r)
     return err;
 }
 
-static void xml_escape(buf *out, const char *s)
-{
-    if (s)
-        buf_add_html(out, s, strlen(s)); /* &#39; is as good in XML as in HTML */
-}
-
 /* feed.xml: an Atom feed of the newest 50 policy changes. Entry ids are
  * urn:uuid: IRIs made from the commit ids, stable across builds. */
 static int write_feed(renderer *r)
@@ -926,19 +951,21 @@ static int write_feed(renderer *r)
     const site *s = r->s;
     size_t n;
     const change *ch = history_changes(s->history, &n);
-    buf out, u;
+    buf out, u, text;
     buf_init(&out);
     buf_init(&u);
+    buf_init(&text);
     buf_adds(&out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                   "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-    xml_escape(&out, s->cfg.title);
-    buf_adds(&out, ": policy changes</title>\n");
+                   "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    buf_printf(&text, "%s: policy changes", s->cfg.title);
+    xml_elem(&out, 2, "title", text.data);
     full_url(&u, s, "/feed.xml");
-    buf_adds(&out, "  <link rel=\"self\" href=\"");
-    xml_escape(&out, u.data);
-    buf_adds(&out, "\"/>\n  <id>");
+    buf_adds(&out, "  <link rel=\"self\"");
+    xml_attr(&out, "href", u.data);
+    buf_adds(&out, "/>\n");
+    buf_reset(&text);
     if (url_is_external(u.data)) {
-        xml_escape(&out, u.data);
+        buf_adds(&text, u.data);
     } else {
         /* No absolute address: a urn:uuid: from the site's title, stable. */
         uint64_t h1 = 1469598103934665603ULL, h2 = 0x9e3779b97f4a7c15ULL;
@@ -946,28 +973,28 @@ static int write_feed(renderer *r)
             h1 = (h1 ^ (unsigned char)*c) * 1099511628211ULL;
             h2 = (h2 ^ (unsigned char)*c) * 1099511628211ULL;
         }
-        buf_printf(&out, "urn:uuid:%08x-%04x-%04x-%04x-%012llx", (unsigned)(h1 >> 32),
+        buf_printf(&text, "urn:uuid:%08x-%04x-%04x-%04x-%012llx", (unsigned)(h1 >> 32),
                    (unsigned)(h1 >> 16) & 0xffff, (unsigned)h1 & 0xffff, (unsigned)(h2 >> 48),
                    (unsigned long long)(h2 & 0xffffffffffffULL));
     }
-    buf_printf(&out, "</id>\n  <updated>%sT00:00:00Z</updated>\n",
-               n ? ch[0].row->date : "1970-01-01");
+    xml_elem(&out, 2, "id", text.data);
+    buf_printf(&out, "  <updated>%sT00:00:00Z</updated>\n", n ? ch[0].row->date : "1970-01-01");
     for (size_t i = 0; i < n && i < 50; i++) {
         const hist_row *row = ch[i].row;
         const char *c = row->commit;
-        buf_adds(&out, "  <entry>\n    <title>");
-        xml_escape(&out, row->summary);
+        buf_adds(&out, "  <entry>\n");
+        xml_elem(&out, 4, "title", row->summary);
         buf_printf(&out,
-                   "</title>\n    <id>urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s</id>\n"
+                   "    <id>urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s</id>\n"
                    "    <updated>%sT00:00:00Z</updated>\n    <author><name>",
                    c, c + 8, c + 12, c + 16, c + 20, row->date);
-        xml_escape(&out, row->author);
+        xml_escapes(&out, row->author);
         buf_adds(&out, "</name></author>\n");
         buf_reset(&u);
         full_url(&u, s, s->pages[ch[i].pages[0]]->url);
-        buf_adds(&out, "    <link href=\"");
-        xml_escape(&out, u.data);
-        buf_adds(&out, "\"/>\n    <content type=\"html\">");
+        buf_adds(&out, "    <link");
+        xml_attr(&out, "href", u.data);
+        buf_adds(&out, "/>\n    <content type=\"html\">");
         buf html;
         buf_init(&html);
         buf_adds(&html, "<ul>");
@@ -991,7 +1018,7 @@ static int write_feed(renderer *r)
             buf_adds(&html, "</li>");
         }
         buf_adds(&html, "</ul>");
-        xml_escape(&out, html.data);
+        xml_escape(&out, html.data, html.len);
         buf_release(&html);
         buf_adds(&out, "</content>\n  </entry>\n");
     }
@@ -999,6 +1026,7 @@ static int write_feed(renderer *r)
     int err = output_write(r->o, "feed.xml", out.data, out.len, r->d);
     buf_release(&out);
     buf_release(&u);
+    buf_release(&text);
     return err;
 }
 
@@ -1039,6 +1067,8 @@ static int render_to(renderer *r, const char *name, tpl_dict *d, buf *html)
 
 static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
 {
+    if (is_blocked(r, out_file))
+        return 0; /* reported by plan_outputs */
     buf html;
     buf_init(&html);
     int err = render_to(r, name, d, &html);
@@ -1275,42 +1305,27 @@ static void add_review_rows(tpl_dict *d, const site *s)
     free(v);
 }
 
-/* Tags and categories: one page per term, and an index. */
-typedef struct term {
-    char *name, *slug;
-    int is_category;
-    const page **pages;
-    size_t n;
-} term;
 
-typedef struct terms {
-    term *v;
-    size_t n, cap;
-    map *by_key; /* "t:slug" or "c:slug" -> index + 1 */
-} terms;
 
+/* Adds page p under the term `name` (its exact spelling: "C", "c" and
+ * "C++" are three terms, as in Jekyll). Slugs are given afterwards. */
 static void add_term(terms *t, const page *p, const char *name, size_t len, int is_category)
 {
-    buf nm, slug, key;
-    buf_init(&nm);
-    buf_init(&slug);
+    buf key;
     buf_init(&key);
-    buf_add(&nm, name, len);
-    markdown_slug(&slug, nm.data);
-    if (!slug.len) {
-        buf_release(&nm);
-        buf_release(&slug);
+    buf_addc(&key, is_category ? 'c' : 't');
+    buf_add(&key, name, len);
+    if (memchr(name, '\0', len)) {
         buf_release(&key);
         return;
     }
-    buf_printf(&key, "%c:%s", is_category ? 'c' : 't', slug.data);
     intptr_t k = (intptr_t)map_get(t->by_key, key.data);
     if (!k) {
         if (t->n == t->cap) {
             t->cap = t->cap ? t->cap * 2 : 16;
             t->v = xrealloc(t->v, t->cap * sizeof *t->v);
         }
-        t->v[t->n] = (term){buf_detach(&nm), buf_detach(&slug), is_category, NULL, 0};
+        t->v[t->n] = (term){xstrndup(name, len), NULL, is_category, NULL, 0};
         k = (intptr_t)++t->n;
         map_put(t->by_key, key.data, (void *)k);
     }
@@ -1319,9 +1334,64 @@ static void add_term(terms *t, const page *p, const char *name, size_t len, int 
         tm->pages = xrealloc(tm->pages, (tm->n + 1) * sizeof *tm->pages);
         tm->pages[tm->n++] = p;
     }
-    buf_release(&nm);
+    buf_release(&key);
+}
+
+static int cmp_term_name(const void *a, const void *b)
+{
+    const term *x = a, *y = b;
+    if (x->is_category != y->is_category)
+        return x->is_category - y->is_category;
+    return strcmp(x->name, y->name);
+}
+
+static int cmp_term(const void *a, const void *b);
+
+/* Gives every term a slug of its own: its name's slug ("tag" when nothing
+ * is left of it, as of "!!!"), and for names that share one ("C++", "C"
+ * and "c" all give "c"), "-2", "-3"... in the order of the names' bytes.
+ * Then sorts the terms by kind and slug. */
+static void assign_slugs(terms *t)
+{
+    if (t->n > 1)
+        qsort(t->v, t->n, sizeof *t->v, cmp_term_name);
+    map *used = map_new();
+    buf slug, key;
+    buf_init(&slug);
+    buf_init(&key);
+    for (size_t i = 0; i < t->n; i++) {
+        term *tm = &t->v[i];
+        buf_reset(&slug);
+        markdown_slug_with(&slug, tm->name, "tag");
+        size_t base = slug.len;
+        for (long k = 2;; k++) {
+            buf_reset(&key);
+            buf_printf(&key, "%c%s", tm->is_category ? 'c' : 't', slug.data);
+            if (!map_get(used, key.data))
+                break;
+            buf_truncate(&slug, base);
+            buf_printf(&slug, "-%ld", k);
+        }
+        map_put(used, key.data, (void *)1);
+        tm->slug = xstrdup(slug.data);
+    }
+    map_free(used);
     buf_release(&slug);
     buf_release(&key);
+    if (t->n > 1)
+        qsort(t->v, t->n, sizeof *t->v, cmp_term);
+}
+
+static void terms_release(terms *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].name);
+        free(t->v[i].slug);
+        free(t->v[i].pages);
+    }
+    free(t->v);
+    map_free(t->by_key);
+    memset(t, 0, sizeof *t);
 }
 
 static void collect_terms(terms *t, const site *s)
@@ -1365,9 +1435,7 @@ static int cmp_term(const void *a, const void *b)
 static int render_terms(renderer *r, url_list *urls)
 {
     const site *s = r->s;
-    terms t = {NULL, 0, 0, map_new()};
-    collect_terms(&t, s);
-    qsort(t.v, t.n, sizeof *t.v, cmp_term);
+    const terms t = r->terms;
     int err = 0;
     buf u, out;
     buf_init(&u);
@@ -1401,9 +1469,10 @@ static int render_terms(renderer *r, url_list *urls)
             tpl_dict_set(e, "ENTRY_URL", out.data);
             set_shown(e, "ENTRY_DESCRIPTION", p->description);
         }
-        url_add(urls, dir, tm->slug);
         buf_reset(&out);
         buf_printf(&out, "%s/%s/index.html", dir, tm->slug);
+        if (!is_blocked(r, out.data))
+            url_add(urls, dir, tm->slug);
         err = render_generated(r, "tag", out.data, d);
         tpl_dict_free(d);
         if (group_kind != tm->is_category) {
@@ -1416,18 +1485,11 @@ static int render_terms(renderer *r, url_list *urls)
         tpl_dict_set(e, "TAG_URL", u.data);
         tpl_dict_set_int(e, "TAG_COUNT", (long)tm->n);
     }
-    if (!err && t.n) {
+    if (!err && t.n && !is_blocked(r, "tags/index.html")) {
         err = render_generated(r, "tags", "tags/index.html", index);
         url_add(urls, "tags", NULL);
     }
     tpl_dict_free(index);
-    for (size_t i = 0; i < t.n; i++) {
-        free(t.v[i].name);
-        free(t.v[i].slug);
-        free(t.v[i].pages);
-    }
-    free(t.v);
-    map_free(t.by_key);
     buf_release(&u);
     buf_release(&out);
     return err;
@@ -1628,7 +1690,7 @@ static void sitemap_url(buf *out, buf *u, const site *s, const char *url)
     buf_reset(u);
     full_url(u, s, url);
     buf_adds(out, "  <url><loc>");
-    xml_escape(out, u->data);
+    xml_escape(out, u->data, u->len);
     buf_adds(out, "</loc></url>\n");
 }
 
@@ -1652,23 +1714,16 @@ static int write_sitemap(renderer *r, char *const *extra, size_t n_extra)
     return err;
 }
 
-/* One entry of search.json; section may be NULL. */
-static void search_entry(buf *out, int *first, const char *title, const char *url,
-                         const char *section, const char *text)
+/* One entry of search.json, on one line; section may be NULL. */
+static void search_entry(json_writer *w, const char *title, const char *url, const char *section,
+                         const char *text)
 {
-    buf_adds(out, *first ? "\n  {\"title\": " : ",\n  {\"title\": ");
-    *first = 0;
-    buf_add_json(out, title, strlen(title));
-    buf_adds(out, ", \"url\": ");
-    buf_add_json(out, url, strlen(url));
-    buf_adds(out, ", \"section\": ");
-    if (section)
-        buf_add_json(out, section, strlen(section));
-    else
-        buf_adds(out, "null");
-    buf_adds(out, ", \"text\": ");
-    buf_add_json(out, text, strlen(text));
-    buf_addc(out, '}');
+    json_begin_object(w, JSON_LINE);
+    json_member_str(w, "title", title);
+    json_member_str(w, "url", url);
+    json_member_str(w, "section", section);
+    json_member_str(w, "text", text);
+    json_end(w);
 }
 
 /* search.json: title, URL, section and text of every page, and of every
@@ -1681,15 +1736,18 @@ static int write_search_index(renderer *r)
     buf_init(&u);
     buf_init(&t);
     buf_init(&x);
-    buf_adds(&out, "{\"pages\": [");
-    int first = 1;
+    json_writer w;
+    json_writer_init(&w, &out, 0);
+    json_begin_object(&w, JSON_LINE);
+    json_key(&w, "pages");
+    json_begin_array(&w, JSON_BLOCK);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
         buf_reset(&u);
         full_url(&u, s, p->url);
-        search_entry(&out, &first, p->title ? p->title : p->id, u.data, p->section_title,
+        search_entry(&w, p->title ? p->title : p->id, u.data, p->section_title,
                      p->search_text ? p->search_text : "");
     }
     size_t nf = 0;
@@ -1705,15 +1763,145 @@ static int write_search_index(renderer *r)
             buf_reset(&x);
             buf_printf(&x, "%s %s", c->group ? c->group : "",
                        c->justification ? c->justification : "");
-            search_entry(&out, &first, t.data, u.data, fws[f].name, x.data);
+            search_entry(&w, t.data, u.data, fws[f].name, x.data);
         }
-    buf_adds(&out, "\n]}\n");
+    json_end(&w);
+    json_end(&w);
+    buf_addc(&out, '\n');
+    json_writer_release(&w);
     int err = output_write(r->o, "search.json", out.data, out.len, r->d);
     buf_release(&out);
     buf_release(&u);
     buf_release(&t);
     buf_release(&x);
     return err;
+}
+
+/* --- the plan: every output path, claimed before anything is written ------------ */
+
+typedef struct claim {
+    const page *page; /* the page it is the output of, or NULL */
+    char *what;       /* otherwise what writes it: "the handbook" */
+} claim;
+
+static void free_claim(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    claim *c = value;
+    free(c->what);
+    free(c);
+}
+
+/* Claims out_file for a generated output (`what` names it in messages).
+ * Returns 1 when it is free. When a page has that path already, reports
+ * the collision at the page (its permalink) and returns 0: the page is kept
+ * and the generated output is not written, so nothing silently replaces
+ * anything, and the build fails. */
+static int claim_output(renderer *r, const char *out_file, const char *what)
+{
+    const claim *held = map_get(r->claims, out_file);
+    if (!held) {
+        claim *c = xcalloc(1, sizeof *c);
+        c->what = xstrdup(what);
+        map_put(r->claims, out_file, c);
+        return 1;
+    }
+    if (held->page) {
+        const page *p = held->page;
+        const yaml_node *pl = yaml_get(p->fm.data, "permalink");
+        diag_error(r->d, p->src, pl ? pl->line : 1, pl ? pl->col : 1, "output-collision",
+                   "'%s' is claimed by this page and by %s, which charter generates; change the "
+                   "page's permalink",
+                   out_file, what);
+    } else {
+        diag_error(r->d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s",
+                   out_file, held->what, what);
+    }
+    map_put(r->blocked, out_file, (void *)1);
+    return 0;
+}
+
+/* True when a generated output lost its path to a page (not written). */
+static int is_blocked(const renderer *r, const char *out_file)
+{
+    return map_get(r->blocked, out_file) != NULL;
+}
+
+/* Claims every output the build writes: the pages and static files (whose
+ * own collisions the model reported), then every generated output, in the
+ * order they are generated. Runs for `charter check` too, so a permalink
+ * that would take the handbook's place is a finding before any build. */
+static void plan_outputs(renderer *r)
+{
+    const site *s = r->s;
+    buf p, w;
+    buf_init(&p);
+    buf_init(&w);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *pg = s->pages[i];
+        if (!pg->ok || !pg->published || pg->collides)
+            continue;
+        claim *c = xcalloc(1, sizeof *c);
+        c->page = pg;
+        map_put(r->claims, pg->out_file, c);
+    }
+    for (size_t i = 0; i < s->n_statics; i++) {
+        claim *c = xcalloc(1, sizeof *c);
+        buf_reset(&w);
+        buf_printf(&w, "the file '%s'", s->statics[i].src);
+        c->what = xstrdup(w.data);
+        claim *prev = map_put(r->claims, s->statics[i].out_file, c);
+        if (prev)
+            free_claim(NULL, NULL, prev); /* two files: reported by the model */
+    }
+    if (s->catalog && has_layout(s, "control")) {
+        size_t nf;
+        const framework *fws = catalog_frameworks(s->catalog, &nf);
+        for (size_t f = 0; f < nf; f++)
+            for (size_t i = 0; i < fws[f].n_controls; i++) {
+                buf_reset(&p);
+                buf_reset(&w);
+                buf_printf(&p, "controls/%s/%s/index.html", fws[f].id, fws[f].controls[i].id);
+                buf_printf(&w, "the page of control '%s'", fws[f].controls[i].id);
+                claim_output(r, p.data, w.data);
+            }
+    }
+    static const struct {
+        const char *layout, *out_file, *what;
+        int needs_catalog;
+    } pages[] = {
+        {"controls", "controls/index.html", "the controls index", 1},
+        {"soa", "soa/index.html", "the statement of applicability", 1},
+        {"dashboard", "reviews/index.html", "the review dashboard", 0},
+        {"handbook", "handbook/index.html", "the handbook", 0},
+        {"changelog", "changelog/index.html", "the changelog", 0},
+        {"404", "404.html", "the 404 page", 0},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
+        if ((!pages[i].needs_catalog || s->catalog) && has_layout(s, pages[i].layout))
+            claim_output(r, pages[i].out_file, pages[i].what);
+    if (has_layout(s, "tag")) {
+        for (size_t i = 0; i < r->terms.n; i++) {
+            const term *tm = &r->terms.v[i];
+            buf_reset(&p);
+            buf_reset(&w);
+            buf_printf(&p, "%s/%s/index.html", tm->is_category ? "categories" : "tags", tm->slug);
+            buf_printf(&w, "the page of %s '%s'", tm->is_category ? "category" : "tag", tm->name);
+            claim_output(r, p.data, w.data);
+        }
+        if (r->terms.n && has_layout(s, "tags"))
+            claim_output(r, "tags/index.html", "the tags index");
+    }
+    /* Always reserved, whether or not this run writes them (feed.xml needs
+     * git): a page's URL must not depend on where the site is built. */
+    claim_output(r, "feed.xml", "the Atom feed");
+    claim_output(r, "sitemap.xml", "the sitemap");
+    claim_output(r, "search.json", "the search index");
+    claim_output(r, "api/pages.json", "the page index api/pages.json");
+    claim_output(r, OUTPUT_MANIFEST, "the output manifest");
+    buf_release(&p);
+    buf_release(&w);
 }
 
 /* Everything beyond the content pages, after them (the handbook needs their
@@ -1735,29 +1923,33 @@ static int render_generated_pages(renderer *r)
                 cj.v[cj.n++] = (control_job){&fws[f].controls[i], &fws[f]};
                 buf cu;
                 buf_init(&cu);
+                buf_printf(&cu, "controls/%s/%s/index.html", fws[f].id, fws[f].controls[i].id);
+                int blocked = is_blocked(r, cu.data);
+                buf_reset(&cu);
                 buf_printf(&cu, "controls/%s", fws[f].id);
-                url_add(&urls, cu.data, fws[f].controls[i].id);
+                if (!blocked)
+                    url_add(&urls, cu.data, fws[f].controls[i].id);
                 buf_release(&cu);
             }
         pool_run(cj.n, render_control_page, &cj);
         free(cj.v);
     }
-    if (s->catalog && has_layout(s, "controls")) {
+    if (s->catalog && has_layout(s, "controls") && !is_blocked(r, "controls/index.html")) {
         err |= render_simple(r, "controls", "Controls", "/controls/", "controls/index.html",
                              fill_frameworks);
         url_add(&urls, "controls", NULL);
     }
-    if (s->catalog && has_layout(s, "soa")) {
+    if (s->catalog && has_layout(s, "soa") && !is_blocked(r, "soa/index.html")) {
         err |= render_simple(r, "soa", "Statement of Applicability", "/soa/", "soa/index.html",
                              fill_frameworks);
         url_add(&urls, "soa", NULL);
     }
-    if (has_layout(s, "dashboard")) {
+    if (has_layout(s, "dashboard") && !is_blocked(r, "reviews/index.html")) {
         err |= render_simple(r, "dashboard", "Review dashboard", "/reviews/", "reviews/index.html",
                              fill_reviews);
         url_add(&urls, "reviews", NULL);
     }
-    if (has_layout(s, "handbook")) {
+    if (has_layout(s, "handbook") && !is_blocked(r, "handbook/index.html")) {
         err |= render_handbook(r);
         url_add(&urls, "handbook", NULL);
     }
@@ -1767,15 +1959,17 @@ static int render_generated_pages(renderer *r)
         err |= render_terms(r, &urls);
     if (has_layout(s, "404"))
         err |= render_simple(r, "404", "Page not found", "/404.html", "404.html", NULL);
-    err |= write_sitemap(r, urls.v, urls.n);
-    err |= write_search_index(r);
+    if (!is_blocked(r, "sitemap.xml"))
+        err |= write_sitemap(r, urls.v, urls.n);
+    if (!is_blocked(r, "search.json"))
+        err |= write_search_index(r);
     for (size_t i = 0; i < urls.n; i++)
         free(urls.v[i]);
     free(urls.v);
     return err ? -1 : 0;
 }
 
-int render_site(site *s, const output *o, diags *d)
+int render_site(site *s, output *o, diags *d)
 {
     renderer r = {.s = s, .o = o, .d = d};
     buf dir;
@@ -1800,13 +1994,20 @@ int render_site(site *s, const output *o, diags *d)
         for (size_t i = 0; i < sizeof generated / sizeof *generated; i++)
             if (has_layout(s, generated[i]))
                 layout_get(&r, generated[i], NULL, 0, 0, 0);
+    r.terms = (terms){NULL, 0, 0, map_new()};
+    collect_terms(&r.terms, s);
+    assign_slugs(&r.terms);
+    r.claims = map_new();
+    r.blocked = map_new();
+    plan_outputs(&r);
     r.cited = o && s->catalog ? build_citations(s) : NULL;
     r.shared = shared_dict(s, &r);
     markdown_init();
     pool_run(s->n_pages, render_page, &r);
     if (o)
         pool_run(s->n_statics, copy_static, &r);
-    if (o && history_found(s->history) && (render_changelog(&r) != 0 || write_feed(&r) != 0))
+    if (o && history_found(s->history) &&
+        (render_changelog(&r) != 0 || (!is_blocked(&r, "feed.xml") && write_feed(&r) != 0)))
         r.failed_write = 1;
     if (o && render_generated_pages(&r) != 0)
         r.failed_write = 1;
@@ -1816,6 +2017,10 @@ int render_site(site *s, const output *o, diags *d)
     }
     if (r.failed_write)
         err = -1;
+    terms_release(&r.terms);
+    map_each(r.claims, free_claim, NULL);
+    map_free(r.claims);
+    map_free(r.blocked);
     tpl_dict_free(r.shared);
     for (size_t i = 0; i < r.n_all; i++)
         layout_free(r.all[i]);

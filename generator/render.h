@@ -15,6 +15,6 @@
  * show up as error diagnostics. With o NULL (charter check) it loads the
  * layouts and parses every page's Markdown (headings and links, for the
  * checks) but renders and writes nothing. */
-int render_site(site *s, const output *o, diags *d);
+int render_site(site *s, output *o, diags *d);
 
 #endif

@@ -4,7 +4,12 @@
 #include "report.h"
 
 #include "checks.h"
+#include "json.h"
+#include "map.h"
+#include "paths.h"
+#include "xml.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int report_format_parse(report_format *out, const char *name)
@@ -38,9 +43,23 @@ void report_summary(buf *out, diags *d, const site *s)
                w == 1 ? "" : "s", p, p == 1 ? "" : "s");
 }
 
-static void json_str(buf *out, const char *s)
+/* The check table as a map from id to its entry (rule index = entry - table),
+ * so a finding finds its rule without a scan; caller frees with map_free. */
+static map *rule_map(const check_info *t, size_t nt)
 {
-    buf_add_json(out, s ? s : "", s ? strlen(s) : 0);
+    map *m = map_new();
+    for (size_t k = 0; k < nt; k++)
+        map_put(m, t[k].id, (void *)&t[k]);
+    return m;
+}
+
+/* "key": {"inner": value}, the shape of SARIF's message objects. */
+static void wrapped_str(json_writer *w, const char *key, const char *inner, const char *value)
+{
+    json_key(w, key);
+    json_begin_object(w, JSON_LINE);
+    json_member_str(w, inner, value);
+    json_end(w);
 }
 
 /* --- json --------------------------------------------------------------------- */
@@ -51,26 +70,34 @@ static void write_json(buf *out, diags *d, const site *s, long as_of)
     const diag_entry *e = diag_entries(d, &n);
     char day[16];
     date_format(day, as_of);
-    buf_printf(out, "{\n  \"schema\": \"charter/check@1\",\n  \"as_of\": \"%s\",\n", day);
-    buf_printf(out,
-               "  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"pages\": "
-               "%zu},\n  \"findings\": [",
-               diag_count(d, DIAG_ERROR), diag_count(d, DIAG_WARNING), diag_count(d, DIAG_NOTE),
-               page_count(s));
+    json_writer w;
+    json_writer_init(&w, out, 0);
+    json_begin_object(&w, JSON_BLOCK);
+    json_member_str(&w, "schema", "charter/check@1");
+    json_member_str(&w, "as_of", day);
+    json_key(&w, "summary");
+    json_begin_object(&w, JSON_LINE);
+    json_member_int(&w, "errors", (long long)diag_count(d, DIAG_ERROR));
+    json_member_int(&w, "warnings", (long long)diag_count(d, DIAG_WARNING));
+    json_member_int(&w, "notes", (long long)diag_count(d, DIAG_NOTE));
+    json_member_int(&w, "pages", (long long)page_count(s));
+    json_end(&w);
+    json_key(&w, "findings");
+    json_begin_array(&w, JSON_BLOCK);
     for (size_t i = 0; i < n; i++) {
-        buf_adds(out, i ? ",\n    {" : "\n    {");
-        buf_adds(out, "\"check\": ");
-        json_str(out, e[i].id);
-        buf_printf(out, ", \"severity\": \"%s\", \"file\": ", level_name(e[i].level));
-        if (e[i].file)
-            json_str(out, e[i].file);
-        else
-            buf_adds(out, "null");
-        buf_printf(out, ", \"line\": %d, \"column\": %d, \"message\": ", e[i].line, e[i].col);
-        json_str(out, e[i].message);
-        buf_addc(out, '}');
+        json_begin_object(&w, JSON_LINE);
+        json_member_str(&w, "check", e[i].id);
+        json_member_str(&w, "severity", level_name(e[i].level));
+        json_member_str(&w, "file", e[i].file);
+        json_member_int(&w, "line", e[i].line);
+        json_member_int(&w, "column", e[i].col);
+        json_member_str(&w, "message", e[i].message);
+        json_end(&w);
     }
-    buf_adds(out, n ? "\n  ]\n}\n" : "]\n}\n");
+    json_end(&w);
+    json_end(&w);
+    buf_addc(out, '\n');
+    json_writer_release(&w);
 }
 
 /* --- github ------------------------------------------------------------------- */
@@ -122,170 +149,237 @@ static void write_github(buf *out, diags *d)
 
 /* --- sarif -------------------------------------------------------------------- */
 
+/* A finding's physicalLocation: its file as a relative URI reference against
+ * %SRCROOT% (percent-encoded: "R&D <plan>.md" is no URI), and its region. */
+static void sarif_location(json_writer *w, buf *uri, const diag_entry *e)
+{
+    json_key(w, "locations");
+    json_begin_array(w, JSON_LINE);
+    json_begin_object(w, JSON_LINE);
+    json_key(w, "physicalLocation");
+    json_begin_object(w, JSON_LINE);
+    json_key(w, "artifactLocation");
+    json_begin_object(w, JSON_LINE);
+    buf_reset(uri);
+    url_encode_path(uri, e->file);
+    json_member_str(w, "uri", uri->data);
+    json_member_str(w, "uriBaseId", "%SRCROOT%");
+    json_end(w);
+    if (e->line > 0) {
+        json_key(w, "region");
+        json_begin_object(w, JSON_LINE);
+        json_member_int(w, "startLine", e->line);
+        if (e->col > 0)
+            json_member_int(w, "startColumn", e->col);
+        json_end(w);
+    }
+    json_end(w);
+    json_end(w);
+    json_end(w);
+}
+
 static void write_sarif(buf *out, diags *d)
 {
     size_t nt, n;
     const check_info *t = checks_table(&nt);
     const diag_entry *e = diag_entries(d, &n);
-    buf_adds(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-                  "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\n"
-                  "        \"driver\": {\n          \"name\": \"charter\",\n");
-    buf_printf(out, "          \"version\": \"%s\",\n", CHARTER_VERSION);
-    buf_adds(out, "          \"informationUri\": \"https://github.com/charter-policy/charter\",\n"
-                  "          \"rules\": [");
-    for (size_t i = 0; i < nt; i++) {
-        buf_adds(out, i ? ",\n            {" : "\n            {");
-        buf_adds(out, "\"id\": ");
-        json_str(out, t[i].id);
-        buf_adds(out, ", \"shortDescription\": {\"text\": ");
-        json_str(out, t[i].summary);
-        buf_adds(out, "}, \"fullDescription\": {\"text\": ");
-        json_str(out, t[i].summary);
-        buf_adds(out, "}, \"help\": {\"text\": ");
-        json_str(out, t[i].help);
-        buf_printf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
-                   level_name(t[i].level));
+    map *rules = rule_map(t, nt);
+    buf uri;
+    buf_init(&uri);
+    json_writer w;
+    json_writer_init(&w, out, 0);
+    json_begin_object(&w, JSON_BLOCK);
+    json_member_str(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    json_member_str(&w, "version", "2.1.0");
+    json_key(&w, "runs");
+    json_begin_array(&w, JSON_BLOCK);
+    json_begin_object(&w, JSON_BLOCK);
+    json_key(&w, "tool");
+    json_begin_object(&w, JSON_BLOCK);
+    json_key(&w, "driver");
+    json_begin_object(&w, JSON_BLOCK);
+    json_member_str(&w, "name", "charter");
+    json_member_str(&w, "version", CHARTER_VERSION);
+    json_member_str(&w, "informationUri", "https://github.com/charter-policy/charter");
+    json_key(&w, "rules");
+    json_begin_array(&w, JSON_BLOCK);
+    for (size_t k = 0; k < nt; k++) {
+        json_begin_object(&w, JSON_LINE);
+        json_member_str(&w, "id", t[k].id);
+        wrapped_str(&w, "shortDescription", "text", t[k].summary);
+        wrapped_str(&w, "fullDescription", "text", t[k].summary);
+        wrapped_str(&w, "help", "text", t[k].help);
+        wrapped_str(&w, "defaultConfiguration", "level", level_name(t[k].level));
+        json_end(&w);
     }
-    buf_adds(out, "\n          ]\n        }\n      },\n      \"results\": [");
+    json_end(&w); /* rules */
+    json_end(&w); /* driver */
+    json_end(&w); /* tool */
+    json_key(&w, "results");
+    json_begin_array(&w, JSON_BLOCK);
     for (size_t i = 0; i < n; i++) {
-        buf_adds(out, i ? ",\n        {" : "\n        {");
-        buf_adds(out, "\"ruleId\": ");
-        json_str(out, e[i].id);
-        for (size_t k = 0; k < nt; k++)
-            if (!strcmp(t[k].id, e[i].id))
-                buf_printf(out, ", \"ruleIndex\": %zu", k);
-        buf_printf(out, ", \"level\": \"%s\", \"message\": {\"text\": ", level_name(e[i].level));
-        json_str(out, e[i].message);
-        buf_addc(out, '}');
-        if (e[i].file) {
-            buf_adds(out, ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
-                          "{\"uri\": ");
-            json_str(out, e[i].file);
-            buf_addc(out, '}');
-            if (e[i].line > 0) {
-                buf_printf(out, ", \"region\": {\"startLine\": %d", e[i].line);
-                if (e[i].col > 0)
-                    buf_printf(out, ", \"startColumn\": %d", e[i].col);
-                buf_addc(out, '}');
-            }
-            buf_adds(out, "}}]");
-        }
-        buf_addc(out, '}');
+        const check_info *rule = map_get(rules, e[i].id);
+        json_begin_object(&w, JSON_LINE);
+        json_member_str(&w, "ruleId", e[i].id);
+        if (rule)
+            json_member_int(&w, "ruleIndex", (long long)(rule - t));
+        json_member_str(&w, "level", level_name(e[i].level));
+        wrapped_str(&w, "message", "text", e[i].message);
+        if (e[i].file)
+            sarif_location(&w, &uri, &e[i]);
+        json_end(&w);
     }
-    buf_adds(out, n ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
+    json_end(&w); /* results */
+    json_end(&w); /* the run */
+    json_end(&w); /* runs */
+    json_end(&w);
+    buf_addc(out, '\n');
+    json_writer_release(&w);
+    buf_release(&uri);
+    map_free(rules);
 }
 
 /* --- junit -------------------------------------------------------------------- */
 
-static void xml_text(buf *out, const char *s)
+/* What every testsuite shares: the check table and its map, and scratch
+ * arrays for grouping one file's findings by check (a counting sort, so a
+ * suite costs O(checks + its findings) and the report stays linear). */
+typedef struct junit {
+    const check_info *t;
+    size_t nt;
+    map *rules;
+    int strict;
+    size_t *start; /* nt + 1: the findings of check k are order[start[k]..start[k+1]) */
+    size_t *next;  /* nt: fill cursors */
+    size_t *order; /* the file's findings, as offsets, grouped by check */
+    buf body;      /* one suite's testcases, written before its counts */
+    size_t tests, fails;
+} junit;
+
+static int is_failure(const junit *j, const diag_entry *e)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            buf_adds(out, "&amp;");
-            break;
-        case '<':
-            buf_adds(out, "&lt;");
-            break;
-        case '>':
-            buf_adds(out, "&gt;");
-            break;
-        case '"':
-            buf_adds(out, "&quot;");
-            break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                buf_addc(out, ' ');
-            else
-                buf_addc(out, *s);
-        }
-    }
+    return e->level == DIAG_ERROR || (j->strict && e->level == DIAG_WARNING);
 }
 
-/* One testsuite per file (every page, and any other file with findings), one
- * testcase per check that applies to it; a failure per failing finding. */
-static void junit_suite(buf *out, const char *file, const diag_entry *e, size_t n,
-                        const check_info *t, size_t nt, int strict, size_t *tests, size_t *fails)
+/* One testsuite for file, whose findings are e[0..n) (sorted), with one
+ * testcase per check: a failure per failing finding, system-out per other. */
+static void junit_suite(buf *out, junit *j, const char *file, const diag_entry *e, size_t n)
 {
-    buf body;
-    buf_init(&body);
-    size_t st = 0, sf = 0;
-    for (size_t k = 0; k < nt; k++) {
-        size_t first = n;
+    size_t sf = 0;
+    memset(j->start, 0, (j->nt + 1) * sizeof *j->start);
+    for (size_t i = 0; i < n; i++) {
+        const check_info *rule = map_get(j->rules, e[i].id);
+        if (rule)
+            j->start[rule - j->t + 1]++;
+    }
+    for (size_t k = 0; k < j->nt; k++) {
+        j->start[k + 1] += j->start[k];
+        j->next[k] = j->start[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const check_info *rule = map_get(j->rules, e[i].id);
+        if (rule)
+            j->order[j->next[rule - j->t]++] = i;
+    }
+    buf_reset(&j->body);
+    for (size_t k = 0; k < j->nt; k++) {
+        buf *b = &j->body;
         int failed = 0;
-        for (size_t i = 0; i < n; i++)
-            if (e[i].file && !strcmp(e[i].file, file) && !strcmp(e[i].id, t[k].id)) {
-                if (first == n)
-                    first = i;
-                if (e[i].level == DIAG_ERROR || (strict && e[i].level == DIAG_WARNING))
-                    failed = 1;
-            }
-        st++;
-        buf_adds(&body, "    <testcase classname=\"");
-        xml_text(&body, file);
-        buf_printf(&body, "\" name=\"%s\"", t[k].id);
-        if (first == n) {
-            buf_adds(&body, "/>\n");
+        buf_adds(b, "    <testcase");
+        xml_attr(b, "classname", file);
+        xml_attr(b, "name", j->t[k].id);
+        if (j->start[k] == j->start[k + 1]) {
+            buf_adds(b, "/>\n");
             continue;
         }
-        buf_adds(&body, ">\n");
-        for (size_t i = first; i < n; i++) {
-            if (!e[i].file || strcmp(e[i].file, file) || strcmp(e[i].id, t[k].id))
-                continue;
-            int is_fail = e[i].level == DIAG_ERROR || (strict && e[i].level == DIAG_WARNING);
+        buf_adds(b, ">\n");
+        for (size_t o = j->start[k]; o < j->start[k + 1]; o++) {
+            const diag_entry *f = &e[j->order[o]];
+            int is_fail = is_failure(j, f);
+            failed |= is_fail;
             if (is_fail) {
-                buf_adds(&body, "      <failure type=\"");
-                buf_adds(&body, level_name(e[i].level));
-                buf_adds(&body, "\" message=\"");
-                xml_text(&body, e[i].message);
-                buf_adds(&body, "\">");
+                buf_adds(b, "      <failure");
+                xml_attr(b, "type", level_name(f->level));
+                xml_attr(b, "message", f->message);
+                buf_addc(b, '>');
             } else {
-                buf_adds(&body, "      <system-out>");
+                buf_adds(b, "      <system-out>");
             }
-            buf_printf(&body, "%s:%d:%d: %s: ", file, e[i].line, e[i].col, level_name(e[i].level));
-            xml_text(&body, e[i].message);
-            buf_adds(&body, is_fail ? "</failure>\n" : "</system-out>\n");
+            xml_escapes(b, file);
+            buf_printf(b, ":%d:%d: %s: ", f->line, f->col, level_name(f->level));
+            xml_escapes(b, f->message);
+            buf_adds(b, is_fail ? "</failure>\n" : "</system-out>\n");
         }
-        buf_adds(&body, "    </testcase>\n");
+        buf_adds(b, "    </testcase>\n");
         sf += failed;
     }
-    buf_adds(out, "  <testsuite name=\"");
-    xml_text(out, file);
-    buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\">\n", st, sf);
-    buf_add(out, body.data, body.len);
+    buf_adds(out, "  <testsuite");
+    xml_attr(out, "name", file);
+    buf_printf(out, " tests=\"%zu\" failures=\"%zu\">\n", j->nt, sf);
+    buf_add(out, j->body.data, j->body.len);
     buf_adds(out, "  </testsuite>\n");
-    buf_release(&body);
-    *tests += st;
-    *fails += sf;
+    j->tests += j->nt;
+    j->fails += sf;
 }
+
+/* The findings of one file: e[start..end) of the sorted entries. */
+typedef struct file_group {
+    size_t start, end;
+    int is_page;
+} file_group;
 
 static void write_junit(buf *out, diags *d, const site *s, int strict)
 {
-    size_t nt, n;
-    const check_info *t = checks_table(&nt);
+    size_t n;
     const diag_entry *e = diag_entries(d, &n);
+    junit j = {0};
+    j.t = checks_table(&j.nt);
+    j.rules = rule_map(j.t, j.nt);
+    j.strict = strict;
+    j.start = xcalloc(j.nt + 1, sizeof *j.start);
+    j.next = xcalloc(j.nt + 1, sizeof *j.next);
+    j.order = xcalloc(n + 1, sizeof *j.order);
+    buf_init(&j.body);
+    /* Entries are sorted by file (those with none first): one group each. */
+    file_group *groups = xcalloc(n + 1, sizeof *groups);
+    size_t ng = 0;
+    map *by_file = map_new();
+    for (size_t i = 0; i < n; i++) {
+        if (!e[i].file)
+            continue;
+        if (!ng || strcmp(e[groups[ng - 1].start].file, e[i].file)) {
+            groups[ng] = (file_group){i, i, 0};
+            map_put(by_file, e[i].file, &groups[ng++]);
+        }
+        groups[ng - 1].end = i + 1;
+    }
     buf suites;
     buf_init(&suites);
-    size_t tests = 0, fails = 0;
-    for (size_t i = 0; s && i < s->n_pages; i++)
-        junit_suite(&suites, s->pages[i]->src, e, n, t, nt, strict, &tests, &fails);
-    /* Files that are not pages (site.yml, catalogs), in sorted order, once. */
-    for (size_t i = 0; i < n; i++) {
-        if (!e[i].file || (i && e[i - 1].file && !strcmp(e[i - 1].file, e[i].file)))
-            continue;
-        int is_page = 0;
-        for (size_t j = 0; s && j < s->n_pages && !is_page; j++)
-            is_page = !strcmp(s->pages[j]->src, e[i].file);
-        if (!is_page)
-            junit_suite(&suites, e[i].file, e, n, t, nt, strict, &tests, &fails);
+    for (size_t i = 0; s && i < s->n_pages; i++) {
+        file_group *g = map_get(by_file, s->pages[i]->src);
+        if (g)
+            g->is_page = 1;
+        junit_suite(&suites, &j, s->pages[i]->src, g ? e + g->start : e, g ? g->end - g->start : 0);
     }
+    /* Files that are not pages (site.yml, catalogs), in sorted order, once. */
+    for (size_t g = 0; g < ng; g++)
+        if (!groups[g].is_page)
+            junit_suite(&suites, &j, e[groups[g].start].file, e + groups[g].start,
+                        groups[g].end - groups[g].start);
     buf_printf(out,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"charter check\" "
                "tests=\"%zu\" failures=\"%zu\">\n",
-               tests, fails);
+               j.tests, j.fails);
     buf_add(out, suites.data, suites.len);
     buf_adds(out, "</testsuites>\n");
     buf_release(&suites);
+    buf_release(&j.body);
+    map_free(by_file);
+    map_free(j.rules);
+    free(groups);
+    free(j.start);
+    free(j.next);
+    free(j.order);
 }
 
 void report_write(buf *out, report_format f, diags *d, const site *s, long as_of, int strict)

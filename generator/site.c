@@ -6,10 +6,14 @@
 #include "fs.h"
 #include "paths.h"
 #include "pool.h"
+#include "unicode.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* --- site.yml ------------------------------------------------------------- */
 
@@ -75,23 +79,107 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
     return 0;
 }
 
-static int load_config(site *s, diags *d)
+const site_limits site_default_limits = {
+    .page_bytes = (size_t)4 << 20,
+    .frontmatter_bytes = (size_t)256 << 10,
+    .scalar_bytes = (size_t)64 << 10,
+    .frontmatter_keys = 1000,
+    .static_bytes = (size_t)64 << 20,
+    .file_bytes = (size_t)16 << 20,
+    .page_seconds = 10,
+    .history_seconds = 300,
+};
+
+/* "4194304", "4 MiB", "512 KiB", "10 MB": bytes. Returns 0 or -1. */
+static int parse_size(const char *s, size_t *out)
 {
-    site_config *c = &s->cfg;
-    buf path, text;
-    buf_init(&path);
-    buf_init(&text);
-    int err = -1;
-    site_path(&path, s, "site.yml");
-    if (fs_is_dir(path.data) < 0) {
-        diag_error(d, NULL, 0, 0, "config",
-                   "no 'site.yml' in '%s': run charter in a site's directory or pass --site DIR",
-                   s->root);
-        goto done;
+    static const struct {
+        const char *unit;
+        unsigned long long mult;
+    } units[] = {{"", 1},       {"B", 1},          {"KB", 1000ULL},    {"KiB", 1ULL << 10},
+                 {"MB", 1000000ULL}, {"MiB", 1ULL << 20}, {"GB", 1000000000ULL}, {"GiB", 1ULL << 30}};
+    unsigned long long v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (ULLONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (unsigned long long)(*p - '0');
     }
-    if (fs_read(&text, path.data, "site.yml", d) != 0)
-        goto done;
-    if (yaml_parse(&c->yaml, text.data, text.len, "site.yml", 0, d) != 0)
+    while (*p == ' ')
+        p++;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (strcmp(p, units[i].unit) != 0)
+            continue;
+        if (v > SIZE_MAX / units[i].mult)
+            return -1;
+        *out = (size_t)(v * units[i].mult);
+        return 0;
+    }
+    return -1;
+}
+
+/* limits: a mapping of the caps in site_limits, each a positive number. */
+static int config_limits(site_limits *l, const yaml_node *n, diags *d)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+        int seconds;
+    } keys[] = {
+        {"page_bytes", offsetof(site_limits, page_bytes), 0},
+        {"frontmatter_bytes", offsetof(site_limits, frontmatter_bytes), 0},
+        {"scalar_bytes", offsetof(site_limits, scalar_bytes), 0},
+        {"frontmatter_keys", offsetof(site_limits, frontmatter_keys), 0},
+        {"static_bytes", offsetof(site_limits, static_bytes), 0},
+        {"file_bytes", offsetof(site_limits, file_bytes), 0},
+        {"page_seconds", offsetof(site_limits, page_seconds), 1},
+        {"history_seconds", offsetof(site_limits, history_seconds), 1},
+    };
+    if (!n || yaml_is_null(n))
+        return 0;
+    if (n->kind != YAML_MAPPING)
+        return diag_error(d, "site.yml", n->line, n->col, "config",
+                          "'limits' must be a mapping of limits to numbers");
+    int err = 0;
+    for (size_t i = 0; i < n->len; i++) {
+        const yaml_node *k = n->keys[i], *v = n->items[i];
+        size_t j = 0;
+        while (j < sizeof keys / sizeof *keys && strcmp(keys[j].key, k->value) != 0)
+            j++;
+        if (j == sizeof keys / sizeof *keys) {
+            err = diag_error(d, "site.yml", k->line, k->col, "config",
+                             "unknown limit '%s' in 'limits' (docs/security.md lists them)",
+                             k->value);
+            continue;
+        }
+        size_t value = 0;
+        int bad = v->kind != YAML_SCALAR || parse_size(v->value, &value) != 0 || value == 0;
+        if (!bad && keys[j].seconds) {
+            bad = value > 86400 || strspn(v->value, "0123456789") != strlen(v->value);
+            if (!bad)
+                *(long *)((char *)l + keys[j].off) = (long)value;
+        } else if (!bad) {
+            *(size_t *)((char *)l + keys[j].off) = value;
+        }
+        if (bad)
+            err = diag_error(d, "site.yml", v->line, v->col, "config",
+                             keys[j].seconds
+                                 ? "'limits.%s' must be a whole number of seconds from 1 to 86400"
+                                 : "'limits.%s' must be a positive number of bytes, like 4194304 "
+                                   "or '4 MiB'",
+                             k->value);
+    }
+    return err;
+}
+
+int site_config_parse(site_config *c, const char *text, size_t len, diags *d)
+{
+    int err = -1;
+    memset(c, 0, sizeof *c);
+    c->limits = site_default_limits;
+    if (yaml_parse(&c->yaml, text, len, "site.yml", 0, d) != 0)
         goto done;
     const yaml_node *y = c->yaml;
     if (y->kind != YAML_MAPPING) {
@@ -179,6 +267,7 @@ static int load_config(site *s, diags *d)
     const yaml_node *u = yaml_get(y, "unsafe_html");
     if (u && !yaml_is_null(u))
         bad |= yaml_as_bool(&c->unsafe_html, u, "unsafe_html", "site.yml", d);
+    bad |= config_limits(&c->limits, yaml_get(y, "limits"), d);
     if (bad)
         goto done;
 
@@ -194,17 +283,88 @@ static int load_config(site *s, diags *d)
     c->base_url = buf_detach(&b);
     err = 0;
 done:
-    buf_release(&path);
+    return err;
+}
+
+void site_config_release(site_config *c)
+{
+    if (!c)
+        return;
+    free(c->frameworks);
+    free(c->sections);
+    free(c->required);
+    free(c->base_url);
+    yaml_tree_free(c->yaml);
+    memset(c, 0, sizeof *c);
+}
+
+/* The directory settings name places the site reads: each must be inside
+ * the site once its symbolic links are followed, so `content: c2` with c2 a
+ * link to /etc is refused as the link itself is. */
+static int check_dirs(site *s, diags *d)
+{
+    const site_config *c = &s->cfg;
+    const char *const keys[] = {"content", "controls", "layouts", "assets"};
+    const char *const dirs[] = {c->content, c->controls, c->layouts, c->assets};
+    int err = 0;
+    for (int i = 0; i < 4; i++) {
+        struct stat st;
+        int kind = fs_source_kind(&s->fs, dirs[i], &st, d);
+        if (kind < 0) {
+            const yaml_node *n = yaml_get(c->yaml, keys[i]);
+            err = diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
+                             "'%s' must be a directory inside the site, not '%s'", keys[i],
+                             dirs[i]);
+        } else if (kind != FS_MISSING && kind != FS_DIR) {
+            const yaml_node *n = yaml_get(c->yaml, keys[i]);
+            err = diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
+                             "'%s' names '%s', which is not a directory", keys[i], dirs[i]);
+        }
+    }
+    return err;
+}
+
+static int load_config(site *s, diags *d)
+{
+    buf text;
+    buf_init(&text);
+    int err = -1;
+    int kind = fs_source_kind(&s->fs, "site.yml", NULL, d);
+    if (kind < 0)
+        goto done;
+    if (kind == FS_MISSING) {
+        diag_error(d, NULL, 0, 0, "config",
+                   "no 'site.yml' in '%s': run charter in a site's directory or pass --site DIR",
+                   s->root);
+        goto done;
+    }
+    if (fs_read_source(&text, &s->fs, "site.yml", SITE_YML_MAX, "the fixed limit for site.yml",
+                       d) != 0)
+        goto done;
+    if (site_config_parse(&s->cfg, text.data, text.len, d) != 0 || check_dirs(s, d) != 0)
+        goto done;
+    err = 0;
+done:
     buf_release(&text);
     return err;
 }
 
 /* --- discovery -------------------------------------------------------------- */
 
+/* A directory on the walk's way down, to recognise a symbolic link back up. */
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
 typedef struct walk {
     site *s;
-    char **mds;
+    char **mds;  /* pages: paths relative to the content dir, as on disk */
+    char **nfcs; /* ... and in NFC */
     size_t n_mds, cap_mds;
+    dir_id *up; /* the directories from the walk's top to the current one */
+    size_t n_up, cap_up;
+    map *seen; /* "dev:ino" of every directory walked -> its path */
     diags *d;
 } walk;
 
@@ -214,22 +374,89 @@ static void add_static(site *s, const char *src, const char *out_file)
     s->statics[s->n_statics++] = (static_file){xstrdup(src), xstrdup(out_file)};
 }
 
-/* Walks dir (relative to the site root; `rel` is the part below the walk's
- * top). Pages are collected when `pages` is set; every other file becomes a
- * static file under out_prefix. */
+/* A file name must not hold control characters: a newline would split the
+ * lines of every list charter writes (the manifest, sitemap, reports), and
+ * the others print as terminal escapes. Reports at `path`; 0 when clean. */
+static int check_name(const char *path, const char *name, diags *d)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            continue;
+        return diag_error(d, path, 0, 0, "bad-file-name",
+                          "the name '%s' contains %s; rename the file", path,
+                          *p == '\n' ? "a newline" : "a control character");
+    }
+    return 0;
+}
+
+static void dir_key(buf *key, const struct stat *st)
+{
+    buf_printf(key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+}
+
+/* Refuses to enter a directory twice: a link back to one of its own
+ * ancestors (`loop -> .`) would repeat the site forever, and one to a
+ * directory walked elsewhere would publish it twice. Returns 0 to enter. */
+static int enter_dir(walk *w, const char *path, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_up; i++)
+        if (w->up[i].dev == st->st_dev && w->up[i].ino == st->st_ino)
+            return diag_error(w->d, path, 0, 0, "symlink-loop",
+                              "'%s' is a symbolic link to a folder that contains it", path);
+    buf key;
+    buf_init(&key);
+    dir_key(&key, st);
+    const char *first = map_get(w->seen, key.data);
+    buf_release(&key);
+    if (first)
+        return diag_error(w->d, path, 0, 0, "symlink-loop",
+                          "'%s' leads to the folder '%s', which is already part of the site", path,
+                          first);
+    return 0;
+}
+
+static void push_dir(walk *w, const char *path, const struct stat *st)
+{
+    if (w->n_up == w->cap_up) {
+        w->cap_up = w->cap_up ? w->cap_up * 2 : 16;
+        w->up = xrealloc(w->up, w->cap_up * sizeof *w->up);
+    }
+    w->up[w->n_up++] = (dir_id){st->st_dev, st->st_ino};
+    buf key;
+    buf_init(&key);
+    dir_key(&key, st);
+    char *prev = map_put(w->seen, key.data, xstrdup(path));
+    free(prev);
+    buf_release(&key);
+}
+
+static void free_value(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    free(value);
+}
+
+/* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
+ * part below the walk's top, as on disk). Pages are collected when `pages`
+ * is set; every other file becomes a static file under out_prefix. Every
+ * entry goes through fs_source_kind, so links leaving the site, loops and
+ * special files are reported as findings while the rest of the site still
+ * loads. Returns 0, or -1 when a directory cannot be listed at all. */
 static int walk_dir(walk *w, const char *top, const char *rel, int pages, const char *out_prefix)
 {
-    buf dir, child_rel, full, out;
+    buf dir, child_rel, full, out, nfc;
     buf_init(&dir);
     buf_init(&child_rel);
     buf_init(&full);
     buf_init(&out);
+    buf_init(&nfc);
     char **list = NULL;
     int err = -1;
     path_join(&dir, top, rel);
     buf abs;
     buf_init(&abs);
-    site_path(&abs, w->s, dir.data);
+    fs_root_path(&abs, &w->s->fs, dir.data);
     int rc = fs_list(&list, abs.data, 0, w->d);
     buf_release(&abs);
     if (rc != 0)
@@ -245,24 +472,45 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             buf_adds(&child_rel, *p);
         buf_reset(&full);
         path_join(&full, top, child_rel.data);
-        buf_reset(&abs);
-        site_path(&abs, w->s, full.data);
-        int isdir = fs_is_dir(abs.data);
-        buf_release(&abs);
-        if (isdir == 1) {
+        if (check_name(full.data, *p, w->d) != 0)
+            continue;
+        struct stat st;
+        int kind = fs_source_kind(&w->s->fs, full.data, &st, w->d);
+        if (kind == FS_DIR) {
+            if (enter_dir(w, full.data, &st) != 0)
+                continue;
+            push_dir(w, full.data, &st);
             err |= walk_dir(w, top, child_rel.data, pages, out_prefix);
+            w->n_up--;
             continue;
         }
+        if (kind == FS_SPECIAL) {
+            buf what;
+            buf_init(&what);
+            fs_describe_kind(&what, &st);
+            diag_error(w->d, full.data, 0, 0, "special-file", "'%s' is %s, not a regular file",
+                       full.data, what.data);
+            buf_release(&what);
+            continue;
+        }
+        if (kind != FS_FILE)
+            continue; /* reported, or a link to nothing */
+        /* Names are compared in NFC: "café.md" saved by macOS (NFD) is the
+         * page a Markdown link spelt "café.md" (NFC) points to. */
+        buf_reset(&nfc);
+        unicode_nfc(&nfc, child_rel.data, child_rel.len);
         size_t n = strlen(*p);
         if (pages && n > 3 && strcmp(*p + n - 3, ".md") == 0) {
             if (w->n_mds == w->cap_mds) {
                 w->cap_mds = w->cap_mds ? w->cap_mds * 2 : 64;
                 w->mds = xrealloc(w->mds, w->cap_mds * sizeof *w->mds);
+                w->nfcs = xrealloc(w->nfcs, w->cap_mds * sizeof *w->nfcs);
             }
+            w->nfcs[w->n_mds] = xstrdup(nfc.data);
             w->mds[w->n_mds++] = xstrdup(child_rel.data);
-        } else if (isdir == 0) {
+        } else {
             buf_reset(&out);
-            path_join(&out, out_prefix, child_rel.data);
+            path_join(&out, out_prefix, nfc.data);
             add_static(w->s, full.data, out.data);
         }
     }
@@ -272,6 +520,21 @@ done:
     buf_release(&child_rel);
     buf_release(&full);
     buf_release(&out);
+    buf_release(&nfc);
+    return err;
+}
+
+/* Walks one of the site's directories (content, assets) from its top;
+ * a missing one is nothing to walk. */
+static int walk_top(walk *w, const char *top, int pages, const char *out_prefix)
+{
+    struct stat st;
+    int kind = fs_source_kind(&w->s->fs, top, &st, w->d);
+    if (kind != FS_DIR)
+        return kind < 0 ? -1 : 0;
+    push_dir(w, top, &st);
+    int err = walk_dir(w, top, "", pages, out_prefix);
+    w->n_up--;
     return err;
 }
 
@@ -371,9 +634,15 @@ static int page_model(page *p, const site *s, diags *d)
                 err = diag_error(d, f, v->line, v->col, "invalid-type",
                                  "'controls' must be a list of control ids");
             } else {
+                /* Kept only when every item is an id: later stages read
+                 * them as strings (a mapping here once crashed them). */
+                int bad = 0;
                 for (size_t j = 0; j < v->len; j++)
-                    err |= yaml_as_string(&tmp, v->items[j], "controls", f, d);
-                p->controls = v;
+                    bad |= yaml_as_string(&tmp, v->items[j], "controls", f, d);
+                if (bad)
+                    err = -1;
+                else
+                    p->controls = v;
             }
         }
         /* Any other key is the team's own and reaches templates untouched. */
@@ -458,11 +727,13 @@ static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
     page *p = ctx->s->pages[i];
-    buf path;
-    buf_init(&path);
-    site_path(&path, ctx->s, p->src);
-    if (fs_read(&p->text, path.data, p->src, ctx->d) == 0 &&
-        frontmatter_parse(&p->fm, p->text.data, p->text.len, p->src, ctx->d) == 0) {
+    const site_limits *l = &ctx->s->cfg.limits;
+    fm_limits fl = {l->frontmatter_bytes,
+                    {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys,
+                     "limits.frontmatter_keys"}};
+    if (fs_read_source(&p->text, &ctx->s->fs, p->src, l->page_bytes, "limits.page_bytes",
+                       ctx->d) == 0 &&
+        frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, ctx->d) == 0) {
         p->ok = 1;
         page_model(p, ctx->s, ctx->d);
     } else {
@@ -476,7 +747,6 @@ static void load_page(void *arg, size_t i)
         p->url = buf_detach(&url);
         p->out_file = buf_detach(&out);
     }
-    buf_release(&path);
 }
 
 static int cmp_page_title(const void *a, const void *b)
@@ -486,16 +756,25 @@ static int cmp_page_title(const void *a, const void *b)
     return c ? c : strcmp(x->rel, y->rel);
 }
 
+static int cmp_section_title(const void *a, const void *b)
+{
+    return strcmp(((const site_section *)a)->title, ((const site_section *)b)->title);
+}
+
 static void build_sections(site *s)
 {
+    map *by_title = map_new(); /* title -> index + 1 */
     for (size_t i = 0; i < s->n_pages; i++) {
         page *p = s->pages[i];
         if (!p->ok || !p->published || !p->section_title)
             continue;
-        size_t k = 0;
-        while (k < s->n_sections && strcmp(s->sections[k].title, p->section_title) != 0)
-            k++;
+        size_t k = (size_t)(intptr_t)map_get(by_title, p->section_title);
+        if (k)
+            k--;
+        else
+            k = s->n_sections;
         if (k == s->n_sections) {
+            map_put(by_title, p->section_title, (void *)(intptr_t)(k + 1));
             s->sections = xrealloc(s->sections, (k + 1) * sizeof *s->sections);
             buf slug;
             buf_init(&slug);
@@ -507,8 +786,10 @@ static void build_sections(site *s)
         sec->pages = xrealloc(sec->pages, (sec->n_pages + 1) * sizeof *sec->pages);
         sec->pages[sec->n_pages++] = p;
     }
+    map_free(by_title);
     for (size_t k = 0; k < s->n_sections; k++)
-        qsort(s->sections[k].pages, s->sections[k].n_pages, sizeof(page *), cmp_page_title);
+        if (s->sections[k].n_pages > 1)
+            qsort(s->sections[k].pages, s->sections[k].n_pages, sizeof(page *), cmp_page_title);
     /* Order: as listed in site.yml `sections`, then the rest by title. */
     site_section *sorted = xcalloc(s->n_sections + 1, sizeof *sorted);
     size_t n = 0;
@@ -523,42 +804,55 @@ static void build_sections(site *s)
     for (size_t k = 0; k < s->n_sections; k++)
         if (!used[k])
             sorted[n++] = s->sections[k];
-    for (size_t i = first_rest + 1; i < n; i++)
-        for (size_t j = i; j > first_rest && strcmp(sorted[j - 1].title, sorted[j].title) > 0;
-             j--) {
-            site_section t = sorted[j];
-            sorted[j] = sorted[j - 1];
-            sorted[j - 1] = t;
-        }
+    if (n - first_rest > 1)
+        qsort(sorted + first_rest, n - first_rest, sizeof *sorted, cmp_section_title);
     free(used);
     free(s->sections);
     s->sections = sorted;
 }
 
+/* Indexes pages by path and URL. Two outputs claiming one path are errors
+ * naming both; the later page (in source order) is marked `collides` and
+ * is not written, so no content is silently replaced. */
 static int index_pages(site *s, diags *d)
 {
     int err = 0;
-    map *by_out = map_new();
+    map *by_out = map_new(), *statics = map_new();
+    for (size_t i = 0; i < s->n_statics; i++) {
+        const static_file *f = &s->statics[i];
+        const static_file *prev = map_put(statics, f->out_file, (void *)f);
+        if (prev)
+            err = diag_error(d, f->src, 0, 0, "duplicate-url",
+                             "'%s' and '%s' would both be published as '%s'", prev->src, f->src,
+                             f->out_file);
+    }
     for (size_t i = 0; i < s->n_pages; i++) {
         page *p = s->pages[i];
         map_put(s->by_rel, p->rel, p);
         if (!p->published)
             continue;
-        page *prev = map_put(s->by_url, p->url, p);
+        const yaml_node *pl = p->ok ? yaml_get(p->fm.data, "permalink") : NULL;
+        int line = pl ? pl->line : 1, col = pl ? pl->col : 1;
+        page *prev = map_get(s->by_url, p->url);
         if (prev) {
-            err = diag_error(d, p->src, 1, 1, "duplicate-url", "page has the same URL '%s' as '%s'",
-                             p->url, prev->src);
+            err = diag_error(d, p->src, line, col, "duplicate-url",
+                             "page has the same URL '%s' as '%s'", p->url, prev->src);
+            p->collides = 1;
+            continue;
+        }
+        map_put(s->by_url, p->url, p);
+        const static_file *f = map_get(statics, p->out_file);
+        if (f) {
+            err = diag_error(d, p->src, line, col, "duplicate-url",
+                             "page would overwrite static file '%s' at '%s'", f->src,
+                             f->out_file);
+            p->collides = 1;
+            continue;
         }
         map_put(by_out, p->out_file, p);
     }
-    for (size_t i = 0; i < s->n_statics; i++) {
-        page *p = map_get(by_out, s->statics[i].out_file);
-        if (p)
-            err = diag_error(d, p->src, 1, 1, "duplicate-url",
-                             "page would overwrite static file '%s' at '%s'", s->statics[i].src,
-                             s->statics[i].out_file);
-    }
     map_free(by_out);
+    map_free(statics);
     return err;
 }
 
@@ -570,23 +864,19 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     s->as_of = as_of;
     s->by_rel = map_new();
     s->by_url = map_new();
-    walk w = {.s = s, .d = d};
+    walk w = {.s = s, .d = d, .seen = map_new()};
     buf abs;
     buf_init(&abs);
 
-    if (load_config(s, d) != 0)
+    if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, d) != 0)
         goto done;
-    site_path(&abs, s, s->cfg.content);
-    if (fs_is_dir(abs.data) != 1) {
+    if (fs_source_kind(&s->fs, s->cfg.content, NULL, d) != FS_DIR) {
         diag_error(d, "site.yml", 0, 0, "config", "content directory '%s' does not exist",
                    s->cfg.content);
         goto done;
     }
-    if (walk_dir(&w, s->cfg.content, "", 1, "") != 0)
-        goto done;
-    buf_reset(&abs);
-    site_path(&abs, s, s->cfg.assets);
-    if (fs_is_dir(abs.data) == 1 && walk_dir(&w, s->cfg.assets, "", 0, s->cfg.assets) != 0)
+    if (walk_top(&w, s->cfg.content, 1, "") != 0 ||
+        walk_top(&w, s->cfg.assets, 0, s->cfg.assets) != 0)
         goto done;
 
     s->pages = xcalloc(w.n_mds + 1, sizeof *s->pages);
@@ -597,27 +887,34 @@ int site_load(site **out, const char *root, long as_of, diags *d)
         buf_init(&src);
         path_join(&src, s->cfg.content, w.mds[i]);
         p->src = buf_detach(&src);
-        p->rel = w.mds[i];
+        p->rel = w.nfcs[i];
         buf_init(&p->text);
         s->pages[i] = p;
+        free(w.mds[i]);
     }
     free(w.mds);
-    w.mds = NULL;
+    free(w.nfcs);
+    w.mds = w.nfcs = NULL;
+    w.n_mds = 0;
     load_ctx ctx = {s, d};
     pool_run(s->n_pages, load_page, &ctx);
     index_pages(s, d);
     build_sections(s);
 
-    buf_reset(&abs);
-    site_path(&abs, s, s->cfg.controls);
-    if (catalog_load(&s->catalog, abs.data, s->cfg.controls, s->cfg.frameworks, s->cfg.n_frameworks,
-                     d) != 0)
+    if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
+                     s->cfg.n_frameworks, s->cfg.limits.file_bytes, d) != 0)
         goto done;
     err = 0;
 done:
-    for (size_t i = 0; i < w.n_mds && w.mds; i++)
+    for (size_t i = 0; i < w.n_mds; i++) {
         free(w.mds[i]);
+        free(w.nfcs[i]);
+    }
     free(w.mds);
+    free(w.nfcs);
+    free(w.up);
+    map_each(w.seen, free_value, NULL);
+    map_free(w.seen);
     buf_release(&abs);
     if (err) {
         site_free(s);
@@ -661,11 +958,8 @@ void site_free(site *s)
     map_free(s->by_rel);
     map_free(s->by_url);
     catalog_free(s->catalog);
-    free(s->cfg.frameworks);
-    free(s->cfg.sections);
-    free(s->cfg.required);
-    free(s->cfg.base_url);
-    yaml_tree_free(s->cfg.yaml);
+    site_config_release(&s->cfg);
+    fs_root_release(&s->fs);
     free(s->root);
     free(s);
 }
@@ -693,20 +987,20 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
     buf target, resolved;
     buf_init(&target);
     buf_init(&resolved);
-    buf_add(&target, url, n);
     int done = 0;
-    if (path_resolve(&resolved, from->rel, target.data) == 0) {
-        const page *dest = NULL;
-        if (n >= 3 && memcmp(url + n - 3, ".md", 3) == 0)
-            dest = map_get(s->by_rel, resolved.data);
+    /* Resolved as the file it names: percent-decoded and in NFC. */
+    if (site_link_target(&target, url, n) == 0 &&
+        path_resolve(&resolved, from->rel, target.data) == 0) {
+        int is_md = target.len >= 3 && !memcmp(target.data + target.len - 3, ".md", 3);
+        const page *dest = is_md ? map_get(s->by_rel, resolved.data) : NULL;
         if (dest && dest->published) {
             buf_adds(out, s->cfg.base_url);
-            buf_adds(out, dest->url + 1);
+            url_encode_path(out, dest->url + 1);
             done = 1;
-        } else if (!dest && !(n >= 3 && memcmp(url + n - 3, ".md", 3) == 0)) {
+        } else if (!is_md) {
             buf_adds(out, s->cfg.base_url);
-            buf_add(out, resolved.data, resolved.len);
-            if (n && url[n - 1] == '/' && resolved.len)
+            url_encode_path(out, resolved.data);
+            if (target.len && target.data[target.len - 1] == '/' && resolved.len)
                 buf_addc(out, '/');
             done = 1;
         }
@@ -716,6 +1010,17 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
     buf_release(&target);
     buf_release(&resolved);
     return done;
+}
+
+int site_link_target(buf *out, const char *url, size_t n)
+{
+    buf decoded;
+    buf_init(&decoded);
+    int err = url_decode(&decoded, url, n);
+    if (err == 0)
+        unicode_nfc(out, decoded.data, decoded.len);
+    buf_release(&decoded);
+    return err;
 }
 
 const char *review_state_slug(review_state r)

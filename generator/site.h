@@ -10,6 +10,7 @@
 #include "dates.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "fs.h"
 #include "map.h"
 #include "markdown.h"
 #include "template.h"
@@ -17,8 +18,8 @@
 typedef enum review_state { REVIEW_NONE, REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE } review_state;
 
 typedef struct page {
-    char *src;      /* relative to the site root: "content/governance/x.md" */
-    char *rel;      /* relative to the content dir: "governance/x.md" */
+    char *src;      /* relative to the site root, as on disk: "content/governance/x.md" */
+    char *rel;      /* relative to the content dir, in NFC: "governance/x.md" */
     char *url;      /* relative to base_url, starts with '/': "/governance/x/" */
     char *out_file; /* relative to the output dir: "governance/x/index.html" */
     buf text;       /* the file's bytes */
@@ -30,6 +31,7 @@ typedef struct page {
     long last_reviewed, next_review; /* days since epoch, -1 when unset */
     review_state review;
     int published;
+    int collides; /* another page or a file has its output path: not written */
     const yaml_node *controls; /* a sequence of scalars, or NULL */
     md_doc doc;                /* filled by render */
     char *search_text;         /* plain text of the body for search.json, set by render */
@@ -41,6 +43,22 @@ typedef struct site_section {
     page **pages; /* sorted by title, then path */
     size_t n_pages;
 } site_section;
+
+/* limits: in site.yml; caps on what one input may cost (docs/security.md). */
+typedef struct site_limits {
+    size_t page_bytes;        /* a page's file */
+    size_t frontmatter_bytes; /* a page's front matter block */
+    size_t scalar_bytes;      /* one front matter value */
+    size_t frontmatter_keys;  /* keys in one page's front matter, at any depth */
+    size_t static_bytes;      /* a static file (assets, images, PDFs) */
+    size_t file_bytes;        /* any other source: layouts, includes, catalogs */
+    long page_seconds;        /* Markdown of one page */
+    long history_seconds;     /* reading the git history */
+} site_limits;
+
+/* The caps that apply before site.yml is read, and its own size cap. */
+#define SITE_YML_MAX ((size_t)1 << 20)
+extern const site_limits site_default_limits;
 
 typedef struct site_config {
     yaml_node *yaml; /* all of site.yml, for templates */
@@ -57,17 +75,26 @@ typedef struct site_config {
     int unsafe_html;
     size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
+    site_limits limits;
 } site_config;
 
+/* Parses the text of site.yml into c (the directory settings are checked
+ * against the file system by site_load, not here). Returns 0, or -1 after
+ * reporting every problem (id config); either way release c with
+ * site_config_release. */
+int site_config_parse(site_config *c, const char *text, size_t len, diags *d);
+void site_config_release(site_config *c);
+
 typedef struct static_file {
-    char *src;      /* relative to the site root */
-    char *out_file; /* relative to the output dir */
+    char *src;      /* relative to the site root, as on disk */
+    char *out_file; /* relative to the output dir, in NFC */
 } static_file;
 
 struct history; /* history.h: set by the build, not owned by the site */
 
 typedef struct site {
     char *root; /* the site directory as given ("." by default) */
+    fs_root fs; /* the same, for every read: see fs_read_source */
     site_config cfg;
     long as_of;
     page **pages; /* every .md page, sorted by source path */
@@ -102,6 +129,11 @@ void site_path(buf *out, const site *s, const char *rel);
  * absolute and fragment-only links, links leaving the content directory, and
  * .md links to no published page (the link checks report those). */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url);
+
+/* Appends the path a link's url[0..n) names, as the site's files are
+ * named: percent-decoded ("data%20retention.md" is "data retention.md")
+ * and in NFC. Returns 0, or -1 for a path that no file can have (%00). */
+int site_link_target(buf *out, const char *url, size_t n);
 
 /* Labels for templates and reports: "ok", "due-soon", "overdue", "none" and
  * "OK", "Due soon", "Overdue", "Not set". */

@@ -6,6 +6,7 @@
 #include "yamltree.h"
 #include "buf.h"
 #include "dates.h"
+#include "map.h"
 
 /* libyaml; see the note at the top of yaml.h on the shared header name. */
 #include <yaml.h>
@@ -16,11 +17,13 @@
 enum {
     MAX_DEPTH = 64, /* nested lists and mappings; yaml_free recurses this deep */
     SHOWN_MAX = 40, /* bytes of a scalar quoted back in a message */
+    HASH_KEYS = 8,  /* a mapping this large finds duplicate keys by hash */
 };
 
 typedef struct frame {
     yaml_node *node; /* a sequence or mapping still being filled */
     size_t cap;
+    map *keys; /* a large mapping's keys (text up to any NUL) -> key node */
 } frame;
 
 typedef struct builder {
@@ -33,6 +36,8 @@ typedef struct builder {
     frame stack[MAX_DEPTH];
     size_t depth;
     int documents;
+    const yaml_limits *lim;
+    size_t n_keys; /* mapping keys so far, at any depth */
 } builder;
 
 void yaml_tree_free(yaml_node *n)
@@ -79,6 +84,38 @@ static const char *kind_name(const yaml_node *n)
     return n->kind == YAML_SEQUENCE ? "a list" : n->kind == YAML_MAPPING ? "a mapping" : "a string";
 }
 
+static int same_key(const yaml_node *a, const yaml_node *b)
+{
+    return a->value_len == b->value_len && memcmp(a->value, b->value, a->value_len) == 0;
+}
+
+/* The key of f's mapping equal to `key`, or NULL. Small mappings are
+ * scanned; from HASH_KEYS keys on, a hash keeps a 40,000-key document
+ * linear. The hash is keyed by the text up to any NUL byte, so a hit is
+ * confirmed on the whole key, and a miss-by-NUL falls back to the scan. */
+static const yaml_node *find_key(frame *f, const yaml_node *key)
+{
+    const yaml_node *p = f->node;
+    if (!f->keys && p->len >= HASH_KEYS) {
+        f->keys = map_new();
+        for (size_t i = 0; i < p->len; i++)
+            map_put(f->keys, p->keys[i]->value, p->keys[i]);
+    }
+    if (f->keys) {
+        const yaml_node *hit = map_get(f->keys, key->value);
+        if (!hit)
+            return NULL;
+        if (same_key(hit, key))
+            return hit;
+        if (!memchr(key->value, '\0', key->value_len) && !memchr(hit->value, '\0', hit->value_len))
+            return NULL;
+    }
+    for (size_t i = 0; i < p->len; i++)
+        if (same_key(p->keys[i], key))
+            return p->keys[i];
+    return NULL;
+}
+
 /* Hands `child` to the collection on top of the stack, as its next item, key
  * or value, or makes it the root. Takes ownership of `child`, also on -1. */
 static int attach(builder *b, yaml_node *child)
@@ -101,16 +138,18 @@ static int attach(builder *b, yaml_node *child)
             yaml_tree_free(child);
             return -1;
         }
-        /* Linear: front matter and data files have few keys per mapping. */
-        for (size_t i = 0; i < p->len; i++) {
-            const yaml_node *k = p->keys[i];
-            if (k->value_len == child->value_len &&
-                memcmp(k->value, child->value, k->value_len) == 0) {
-                diag_error(b->d, b->file, child->line, child->col, "yaml-duplicate-key",
-                           "duplicate key '%s' (first defined at line %d)", child->value, k->line);
-                yaml_tree_free(child);
-                return -1;
-            }
+        if (b->lim && b->lim->keys && ++b->n_keys > b->lim->keys) {
+            diag_error(b->d, b->file, child->line, child->col, "too-large",
+                       "more than %zu keys (%s)", b->lim->keys, b->lim->keys_name);
+            yaml_tree_free(child);
+            return -1;
+        }
+        const yaml_node *dup = find_key(f, child);
+        if (dup) {
+            diag_error(b->d, b->file, child->line, child->col, "yaml-duplicate-key",
+                       "duplicate key '%s' (first defined at line %d)", child->value, dup->line);
+            yaml_tree_free(child);
+            return -1;
         }
     }
     if (p->len == f->cap) {
@@ -120,6 +159,8 @@ static int attach(builder *b, yaml_node *child)
             p->keys = xrealloc(p->keys, f->cap * sizeof *p->keys);
     }
     if (is_key) {
+        if (f->keys)
+            map_put(f->keys, child->value, child);
         /* The value arrives with the next node; NULL until then. */
         p->keys[p->len] = child;
         p->items[p->len] = NULL;
@@ -150,6 +191,10 @@ static int add_scalar(builder *b, const yaml_event_t *e)
 {
     if (refuse_anchor(b, e, e->data.scalar.anchor))
         return -1;
+    if (b->lim && b->lim->scalar_bytes && e->data.scalar.length > b->lim->scalar_bytes)
+        return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
+                          "too-large", "value is %zu bytes, over the limit of %zu (%s)",
+                          e->data.scalar.length, b->lim->scalar_bytes, b->lim->scalar_name);
     yaml_node *n = node_new(YAML_SCALAR, mark_line(b, e->start_mark), mark_col(e->start_mark));
     n->value = xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
     n->value_len = e->data.scalar.length;
@@ -170,8 +215,7 @@ static int open_collection(builder *b, const yaml_event_t *e, yaml_kind kind)
     yaml_node *n = node_new(kind, mark_line(b, e->start_mark), mark_col(e->start_mark));
     if (attach(b, n))
         return -1;
-    b->stack[b->depth].node = n;
-    b->stack[b->depth].cap = 0;
+    b->stack[b->depth] = (frame){n, 0, NULL};
     b->depth++;
     return 0;
 }
@@ -200,6 +244,8 @@ static int handle_event(builder *b, const yaml_event_t *e, int *done)
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
         b->depth--;
+        map_free(b->stack[b->depth].keys);
+        b->stack[b->depth].keys = NULL;
         return 0;
     default: /* stream start, document end */
         return 0;
@@ -253,9 +299,19 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
 int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
                diags *d)
 {
+    return yaml_parse_limited(out, text, len, file, line_offset, NULL, d);
+}
+
+int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
+                       int line_offset, const yaml_limits *lim, diags *d)
+{
     int err = -1, done = 0;
-    builder b = {
-        .file = file, .text = text ? text : "", .len = len, .line_offset = line_offset, .d = d};
+    builder b = {.file = file,
+                 .text = text ? text : "",
+                 .len = len,
+                 .line_offset = line_offset,
+                 .d = d,
+                 .lim = lim};
     yaml_parser_t parser;
     yaml_event_t event;
 
@@ -283,6 +339,8 @@ int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, 
     b.root = NULL;
     err = 0;
 done:
+    for (size_t i = 0; i < b.depth; i++)
+        map_free(b.stack[i].keys);
     yaml_event_delete(&event);
     yaml_parser_delete(&parser);
     yaml_tree_free(b.root);
@@ -295,13 +353,13 @@ static int scalar_is(const yaml_node *n, const char *s)
     return n->value_len == len && memcmp(n->value, s, len) == 0;
 }
 
-const yaml_node *yaml_get(const yaml_node *map, const char *key)
+const yaml_node *yaml_get(const yaml_node *m, const char *key)
 {
-    if (!map || map->kind != YAML_MAPPING)
+    if (!m || m->kind != YAML_MAPPING)
         return NULL;
-    for (size_t i = 0; i < map->len; i++)
-        if (scalar_is(map->keys[i], key))
-            return map->items[i];
+    for (size_t i = 0; i < m->len; i++)
+        if (scalar_is(m->keys[i], key))
+            return m->items[i];
     return NULL;
 }
 

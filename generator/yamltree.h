@@ -35,9 +35,26 @@ struct yaml_node {
  * frees with yaml_tree_free), or -1 after reporting a diagnostic; ids: yaml-syntax
  * (libyaml's error), yaml-duplicate-key, yaml-alias (aliases and anchors),
  * yaml-unsupported (a key that is a list or mapping, a second document,
- * nesting deeper than 64 lists and mappings). */
+ * nesting deeper than 64 lists and mappings). Linear in the input: duplicate
+ * keys are found through a hash once a mapping grows past a few keys. */
 int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
                diags *d);
+
+/* Caps on what one document may hold, checked as it is parsed (0: no cap).
+ * The names are the settings that tune them, quoted in the message. */
+typedef struct yaml_limits {
+    size_t scalar_bytes;     /* the longest scalar */
+    const char *scalar_name; /* "limits.scalar_bytes" */
+    size_t keys;             /* mapping keys in the whole document, at any depth */
+    const char *keys_name;   /* "limits.frontmatter_keys" */
+} yaml_limits;
+
+/* As yaml_parse, refusing (id too-large) a document beyond `lim` (NULL: no
+ * caps): "value is 70000 bytes, over the limit of 65536 (limits.scalar_bytes)"
+ * at the scalar, "more than 1000 keys (limits.frontmatter_keys)" at the
+ * first key too many. */
+int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
+                       int line_offset, const yaml_limits *lim, diags *d);
 /* Frees the tree; accepts NULL. */
 void yaml_tree_free(yaml_node *n);
 

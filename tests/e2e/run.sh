@@ -9,6 +9,9 @@
 #   expected-stdout  optional: exact stdout
 #   expected-status  exit status (default 0)
 #   check            optional shell script run afterwards; fails the case on non-zero
+#   writes           optional: files outside the output the command may write
+#                    (one path per line); anything else written is a failure
+# setup and check may source "$E2E_LIB" (tests/e2e/lib.sh) for shared helpers.
 # UPDATE=1 rewrites the expected files from the actual results (review the diff!).
 # Needs CHARTER (the binary to test); CASES limits the run to some case names.
 set -u
@@ -30,23 +33,45 @@ for dir in "$here"/*/; do
     if [ -d "$dir/site" ]; then cp -R "$dir/site/." "$work/"; fi
     ok=1
     if [ -f "$dir/setup" ]; then
-        (cd "$work" && CHARTER="$CHARTER" sh "$dir/setup") || { echo "e2e $name: setup failed"; ok=0; }
+        (cd "$work" && CHARTER="$CHARTER" E2E_LIB="$here/lib.sh" sh "$dir/setup") ||
+            { echo "e2e $name: setup failed"; ok=0; }
     fi
+    outdir=_site
+    [ -f "$dir/expected-dir" ] && outdir=$(cat "$dir/expected-dir")
+    # Everything outside the output (and charter's history cache) before the
+    # command, to prove it writes nowhere else.
+    snapshot() {
+        (cd "$work" && find . \( -path "./$outdir" -o -path "./$outdir/*" -o -path ./.charter \
+            -o -path './.charter/*' -o -path "./$outdir.tmp-*" \) -prune -o \
+            \( -type d -printf '%p/\n' \) -o -printf '%p %s %T@\n' | LC_ALL=C sort)
+    }
+    snapshot >"$tmp/$name.before"
     cmd=$(sed -n '1p' "$dir/cmd")
     # shellcheck disable=SC2086
     (cd "$work" && eval "\"\$CHARTER\" ${cmd#charter}") >"$tmp/$name.out" 2>"$tmp/$name.err"
     status=$?
+    snapshot >"$tmp/$name.after"
+    if ! diff "$tmp/$name.before" "$tmp/$name.after" >"$tmp/$name.writes"; then
+        # Paths created, changed or removed, less those the case allows.
+        stray=$(grep '^[<>]' "$tmp/$name.writes" | sed 's/^[<>] //; s/ [0-9.]* [0-9.]*$//; s|/$||' |
+            LC_ALL=C sort -u | while read -r p; do
+                if [ -f "$dir/writes" ] && grep -qxF "${p#./}" "$dir/writes"; then continue; fi
+                echo "$p"
+            done)
+        if [ -n "$stray" ]; then
+            echo "e2e $name: touched files outside the output directory:"; echo "$stray" | head -10; ok=0
+        fi
+    fi
     sed -E 's/ in [0-9]+\.[0-9]+ s/ in X s/' "$tmp/$name.err" >"$tmp/$name.err.n"
     want=0
     [ -f "$dir/expected-status" ] && want=$(cat "$dir/expected-status")
-    outdir=_site
-    [ -f "$dir/expected-dir" ] && outdir=$(cat "$dir/expected-dir")
     if [ "${UPDATE:-}" = 1 ]; then
         echo "$status" >"$dir/expected-status"
         cp "$tmp/$name.err.n" "$dir/expected-stderr"
         [ -s "$tmp/$name.out" ] && cp "$tmp/$name.out" "$dir/expected-stdout"
         if [ -d "$work/$outdir" ] && [ -d "$dir/expected" ]; then
             rm -rf "$dir/expected" && cp -R "$work/$outdir" "$dir/expected"
+            rm -f "$dir/expected/.charter-manifest"
         fi
         want=$status
     fi
@@ -61,12 +86,24 @@ for dir in "$here"/*/; do
         echo "e2e $name: stdout differs:"; cat "$tmp/$name.diff"; ok=0
     fi
     if [ -d "$dir/expected" ]; then
-        if ! diff -r -u "$dir/expected" "$work/$outdir" >"$tmp/$name.diff" 2>&1; then
+        # The manifest holds every other file's SHA-256: rather than pin its
+        # bytes, check that it lists exactly the tree and that every digest
+        # holds (sha256sum -c, as an auditor would).
+        if ! diff -r -u -x .charter-manifest "$dir/expected" "$work/$outdir" >"$tmp/$name.diff" 2>&1; then
             echo "e2e $name: output tree differs:"; head -60 "$tmp/$name.diff"; ok=0
+        fi
+        if ! (cd "$work/$outdir" && sha256sum -c --strict --quiet .charter-manifest) >"$tmp/$name.diff" 2>&1; then
+            echo "e2e $name: manifest does not match the output:"; head -20 "$tmp/$name.diff"; ok=0
+        fi
+        listed=$(sed 's/^[0-9a-f]*  //' "$work/$outdir/.charter-manifest" | LC_ALL=C sort)
+        present=$(cd "$work/$outdir" && find . -type f ! -name .charter-manifest | sed 's|^\./||' | LC_ALL=C sort)
+        if [ "$listed" != "$present" ]; then
+            echo "e2e $name: manifest does not list exactly the files of the output"; ok=0
         fi
     fi
     if [ -f "$dir/check" ]; then
-        (cd "$work" && CHARTER="$CHARTER" sh "$dir/check") || { echo "e2e $name: check failed"; ok=0; }
+        (cd "$work" && CHARTER="$CHARTER" E2E_LIB="$here/lib.sh" sh "$dir/check") ||
+            { echo "e2e $name: check failed"; ok=0; }
     fi
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL e2e $name"; fi
 done

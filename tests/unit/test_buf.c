@@ -1,7 +1,12 @@
 /* test_buf: the buffer invariants stated in buf.h (never NULL, always
  * NUL-terminated, detach hands over the bytes and leaves the buffer empty),
- * HTML and JSON escaping, and the checked string helpers. */
+ * HTML escaping, and the checked string helpers (JSON escaping is in
+ * test_json.c). */
 #include "unit.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <wchar.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -231,59 +236,6 @@ Test(buf, add_html_escapes)
     }
 }
 
-static const struct {
-    const char *name;
-    const char *in;
-    size_t len; /* 0: strlen(in) */
-    const char *want;
-} json_cases[] = {
-    {"empty", "", 0, "\"\""},
-    {"plain", "hello", 0, "\"hello\""},
-    {"quote and backslash", "a\"b\\c", 0, "\"a\\\"b\\\\c\""},
-    {"slash is left alone", "a/b", 0, "\"a/b\""},
-    {"newline tab cr", "a\nb\tc\rd", 0, "\"a\\nb\\tc\\rd\""},
-    {"control chars", "\x01\x08\x0c\x1f", 0, "\"\\u0001\\u0008\\u000c\\u001f\""},
-    {"delete", "\x7f", 0, "\"\\u007f\""},
-    {"embedded NUL", "a\0b", 3, "\"a\\u0000b\""},
-    {"two-byte kept", "caf\xC3\xA9", 0, "\"caf\xC3\xA9\""},
-    {"three-byte kept", "\xE2\x82\xAC", 0, "\"\xE2\x82\xAC\""},
-    {"four-byte kept", "\xF0\x9F\x98\x80", 0, "\"\xF0\x9F\x98\x80\""},
-    {"max code point kept", "\xF4\x8F\xBF\xBF", 0, "\"\xF4\x8F\xBF\xBF\""},
-    {"stray 0xff", "a\xFFz", 0, "\"a\\ufffdz\""},
-    {"lone continuation", "\x80", 0, "\"\\ufffd\""},
-    {"truncated at end", "a\xC3", 0, "\"a\\ufffd\""},
-    {"truncated before ascii", "\xE2\x82z", 0, "\"\\ufffd\\ufffdz\""},
-    {"overlong two-byte", "\xC0\xAF", 0, "\"\\ufffd\\ufffd\""},
-    {"overlong three-byte", "\xE0\x80\xAF", 0, "\"\\ufffd\\ufffd\\ufffd\""},
-    {"surrogate", "\xED\xA0\x80", 0, "\"\\ufffd\\ufffd\\ufffd\""},
-    {"above U+10FFFF", "\xF4\x90\x80\x80", 0, "\"\\ufffd\\ufffd\\ufffd\\ufffd\""},
-    {"length bounds the input", "ab\"cd", 3, "\"ab\\\"\""},
-};
-
-Test(buf, add_json_escapes)
-{
-    for (size_t i = 0; i < COUNT(json_cases); i++) {
-        buf b;
-        buf_init(&b);
-        const char *in = json_cases[i].in;
-        buf_add_json(&b, in, json_cases[i].len ? json_cases[i].len : strlen(in));
-        expect_valid(&b);
-        cr_expect_str_eq(b.data, json_cases[i].want, "case '%s'", json_cases[i].name);
-        buf_release(&b);
-    }
-}
-
-Test(buf, add_json_appends)
-{
-    buf b;
-    buf_init(&b);
-    buf_adds(&b, "{\"k\":");
-    buf_add_json(&b, "v", 1);
-    buf_addc(&b, '}');
-    cr_assert_str_eq(b.data, "{\"k\":\"v\"}");
-    buf_release(&b);
-}
-
 /* ---- allocation helpers ---- */
 
 Test(buf, xstrndup_and_xstrdup)
@@ -308,4 +260,39 @@ Test(buf, xcalloc_zeroes)
     p[4095] = 1;
     free(p);
     free(xmalloc(0));
+}
+
+/* ---- sizes that cannot be represented abort instead of corrupting ---- */
+
+Test(buf, add_of_an_impossible_size_aborts, .signal = SIGABRT)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "x");
+    /* len + SIZE_MAX wraps around: without the check this would memcpy
+     * SIZE_MAX bytes. */
+    volatile size_t huge = SIZE_MAX; /* not constant: the compiler would object */
+    buf_add(&b, "y", huge);
+    buf_release(&b);
+}
+
+Test(buf, grow_of_an_impossible_size_aborts, .signal = SIGABRT)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "abc");
+    volatile size_t huge = SIZE_MAX - 2;
+    buf_grow(&b, huge);
+    buf_release(&b);
+}
+
+Test(buf, printf_that_cannot_format_aborts, .signal = SIGABRT)
+{
+    buf b;
+    buf_init(&b);
+    /* A wide character with no form in the C locale: vsnprintf fails
+     * (EILSEQ), which must not silently drop the text. */
+    static const wchar_t wide[] = {0x263a, 0};
+    buf_printf(&b, "before %ls after", wide);
+    buf_release(&b);
 }

@@ -10,11 +10,12 @@
 
 static char dir[64];
 
+/* Writes controls/<name> in the site directory `dir`. */
 static void put(const char *name, const char *text)
 {
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/%s", dir, name);
+    buf_printf(&p, "%s/controls/%s", dir, name);
     diags *d = diag_new(NULL);
     cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
     diag_free(d);
@@ -34,6 +35,16 @@ static void setup_dir(void)
     put("notes.txt", "not a catalog");
 }
 
+/* catalog_load over `dir` as the site root, its catalogs in controls/. */
+static int load(catalog **c, const char *const *only, size_t n_only, diags *d)
+{
+    fs_root root;
+    cr_assert_eq(fs_root_init(&root, dir, d), 0);
+    int rc = catalog_load(c, &root, "controls", only, n_only, 1 << 20, d);
+    fs_root_release(&root);
+    return rc;
+}
+
 static void remove_dir(void)
 {
     diags *d = diag_new(NULL);
@@ -49,7 +60,7 @@ Test(controls, lookups)
         "  justification: Not here.\nfb:Y.1: {applicable: true, status: planned}\n");
     diags *d = diag_new(NULL);
     catalog *c;
-    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    cr_assert_eq(load(&c, NULL, 0, d), 0);
     cr_assert_diag(d, "");
     size_t n;
     const framework *fw = catalog_frameworks(c, &n);
@@ -94,12 +105,12 @@ Test(controls, frameworks_filter)
     const char *only[] = {"fb"};
     diags *d = diag_new(NULL);
     catalog *c;
-    cr_assert_eq(catalog_load(&c, dir, "controls", only, 1, d), 0);
+    cr_assert_eq(load(&c, only, 1, d), 0);
     cr_assert_str_eq(catalog_find(c, "X.1")->title, "Other one");
     cr_assert_null(catalog_find(c, "X.2"));
     catalog_free(c);
     const char *unknown[] = {"fz"};
-    cr_assert_eq(catalog_load(&c, dir, "controls", unknown, 1, d), -1);
+    cr_assert_eq(load(&c, unknown, 1, d), -1);
     cr_assert_null(c);
     cr_assert_diag(d, "site.yml:0:0: error: framework 'fz' is listed in 'frameworks' but no "
                       "catalog in 'controls' declares it [config]\n");
@@ -128,7 +139,7 @@ Test(controls, catalog_errors)
         put("c.yml", cases[i].yml);
         diags *d = diag_new(NULL);
         catalog *c;
-        cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), -1, "%s", cases[i].yml);
+        cr_assert_eq(load(&c, NULL, 0, d), -1, "%s", cases[i].yml);
         cr_assert_diag(d, cases[i].want);
         diag_free(d);
         remove_dir();
@@ -139,7 +150,10 @@ Test(controls, missing_directory_is_empty)
 {
     diags *d = diag_new(NULL);
     catalog *c;
-    cr_assert_eq(catalog_load(&c, "/nonexistent/charter/controls", "controls", NULL, 0, d), 0);
+    fs_root root;
+    cr_assert_eq(fs_root_init(&root, "/tmp", d), 0);
+    cr_assert_eq(catalog_load(&c, &root, "nonexistent-charter-controls", NULL, 0, 1 << 20, d), 0);
+    fs_root_release(&root);
     size_t n;
     catalog_frameworks(c, &n);
     cr_assert_eq(n, 0);
@@ -155,7 +169,7 @@ Test(controls, duplicate_is_a_finding_not_a_failure)
     put("c.yml", "framework: fc\ncontrols:\n  - {id: Q.1, title: First}\n  - {id: Q.1}\n");
     diags *d = diag_new(NULL);
     catalog *c;
-    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    cr_assert_eq(load(&c, NULL, 0, d), 0);
     cr_assert_diag(d, "controls/c.yml:4:10: error: duplicate control id 'Q.1' (first defined at "
                       "line 3) [duplicate-control]\n");
     cr_expect_str_eq(catalog_find(c, "Q.1")->title, "First");
@@ -177,7 +191,7 @@ Test(controls, resolve_ids)
                    "  - {id: A.8.1, title: Same id}\n");
     diags *d = diag_new(NULL);
     catalog *c;
-    cr_assert_eq(catalog_load(&c, dir, "controls", NULL, 0, d), 0);
+    cr_assert_eq(load(&c, NULL, 0, d), 0);
     static const struct {
         const char *id;
         control_match want;

@@ -1,7 +1,9 @@
 /* test_output: staged, atomic publication of the site in a sandbox per
- * test: which targets output_begin refuses (and the exact messages), writes
- * that would escape the output, commit replacing the previous site, release
- * without commit keeping it, and no staging leftovers either way. */
+ * test: which targets output_begin refuses (and the exact messages), the
+ * manifest that makes a directory charter's (spoofed, extended and edited
+ * outputs refused), writes that would escape the output or repeat a path,
+ * commit replacing the previous site, release without commit keeping it,
+ * leftovers of killed builds swept, and nothing else ever removed. */
 #include "unit.h"
 
 #include "fs.h"
@@ -254,7 +256,7 @@ Test(output, build_never_replaces_sources)
         diags *d = diag_new(NULL);
         output o;
         if (output_begin(&o, target, sources, d) == 0) {
-            output_write(&o, OUTPUT_MARKER, "[]", 2, d);
+            output_write(&o, "api/pages.json", "[]", 2, d);
             output_commit(&o, d);
         }
         output_release(&o, d);
@@ -300,7 +302,7 @@ Test(output, begin_refuses_foreign_directory)
     buf_init(&want);
     buf_printf(&want,
                "-:0:0: error: refusing to replace '%s': it is not empty and was not built by "
-               "charter (no 'api/pages.json'); remove it or choose another output directory "
+               "charter (no '.charter-manifest'); remove it or choose another output directory "
                "[output]\n",
                target);
     expect_refused("non-empty directory", target, want.data);
@@ -318,7 +320,7 @@ Test(output, begin_refuses_directory_with_only_api_dir)
     buf_init(&want);
     buf_printf(&want,
                "-:0:0: error: refusing to replace '%s': it is not empty and was not built by "
-               "charter (no 'api/pages.json'); remove it or choose another output directory "
+               "charter (no '.charter-manifest'); remove it or choose another output directory "
                "[output]\n",
                target);
     expect_refused("api dir without pages.json", target, want.data);
@@ -348,10 +350,27 @@ Test(output, begin_refuses_empty_target)
 
 /* ---- output_begin acceptances ---- */
 
+/* Builds `rel` (in the sandbox) as charter would: files through output_write,
+ * committed, so it carries its manifest. */
+static void build_rel(const char *rel, const char *const *files)
+{
+    char *target = in_sb(rel);
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0, "cannot build %s", rel);
+    for (const char *const *f = files; *f; f += 2)
+        cr_assert_eq(output_write(&o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(&o, d), 0);
+    output_release(&o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(target);
+}
+
 static void prepare_previous(void)
 {
-    write_rel("prev/api/pages.json", "[]\n");
-    write_rel("prev/old.html", "old\n");
+    static const char *const files[] = {"api/pages.json", "[]\n", "old.html", "old\n", NULL};
+    build_rel("prev", files);
 }
 
 static const struct {
@@ -491,24 +510,26 @@ Test(output, copy)
     char *target = in_sb("out");
     output o;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    char *src = in_sb("site/layouts/page.html");
-    cr_assert_eq(output_copy(&o, "assets/page.html", src, d), 0);
+    fs_root root;
+    cr_assert_eq(fs_root_init(&root, site, d), 0);
+    cr_assert_eq(output_copy(&o, "assets/page.html", &root, "layouts/page.html", 100, "lim", d),
+                 0);
     cr_assert_diag(d, "");
     expect_file(o.staging, "assets/page.html", "{{content}}\n");
-    cr_assert_eq(output_copy(&o, "../escape.html", src, d), -1);
+    cr_assert_eq(output_copy(&o, "../escape.html", &root, "layouts/page.html", 100, "lim", d), -1);
     cr_assert_diag(d, "-:0:0: error: refusing to write outside the output: '../escape.html' "
                       "[output]\n");
     expect_absent(sb, "escape.html");
-    free(src);
     diags *d2 = diag_new(NULL);
-    src = in_sb("site/nope.css");
-    cr_assert_eq(output_copy(&o, "nope.css", src, d2), -1);
-    buf want;
-    buf_init(&want);
-    buf_printf(&want, "-:0:0: error: cannot read '%s': No such file or directory [io]\n", src);
-    cr_assert_diag(d2, want.data);
-    buf_release(&want);
-    free(src);
+    cr_assert_eq(output_copy(&o, "nope.css", &root, "nope.css", 100, "lim", d2), -1);
+    cr_assert_diag(d2, "-:0:0: error: cannot read 'nope.css': No such file or directory [io]\n");
+    diags *d3 = diag_new(NULL);
+    cr_assert_eq(output_copy(&o, "big.html", &root, "layouts/page.html", 4, "limits.x", d3), -1);
+    cr_assert_diag(d3, "layouts/page.html:0:0: error: 'layouts/page.html' is 12 bytes, over the "
+                       "limit of 4 (limits.x) [too-large]\n");
+    expect_absent(o.staging, "big.html");
+    diag_free(d3);
+    fs_root_release(&root);
     output_release(&o, d);
     diag_free(d2);
     diag_free(d);
@@ -519,20 +540,22 @@ Test(output, copy)
 
 Test(output, commit_replaces_previous_site)
 {
-    prepare_previous();
-    write_rel("prev/sub/old.txt", "old sub\n");
+    static const char *const files[] = {"api/pages.json", "[]\n", "old.html",
+                                        "old\n",          "sub/old.txt", "old sub\n",
+                                        NULL};
+    build_rel("prev", files);
     char *target = in_sb("prev");
     diags *d = diag_new(NULL);
     output o;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
     cr_assert_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
-    cr_assert_eq(output_write(&o, OUTPUT_MARKER, "[1]\n", 4, d), 0);
+    cr_assert_eq(output_write(&o, "api/pages.json", "[1]\n", 4, d), 0);
     /* Until commit the previous site is served unchanged. */
     expect_file(target, "old.html", "old\n");
     expect_absent(target, "index.html");
     cr_assert_eq(output_commit(&o, d), 0);
     expect_file(target, "index.html", "new\n");
-    expect_file(target, OUTPUT_MARKER, "[1]\n");
+    expect_file(target, "api/pages.json", "[1]\n");
     expect_absent(target, "old.html");
     expect_absent(target, "sub");
     output_release(&o, d);
@@ -634,7 +657,7 @@ Test(output, release_without_commit_keeps_previous_site)
     cr_assert_null(o.target);
     cr_assert_eq(fs_is_dir(staging), -1, "staging '%s' left behind", staging);
     expect_file(target, "old.html", "old\n");
-    expect_file(target, OUTPUT_MARKER, "[]\n");
+    expect_file(target, "api/pages.json", "[]\n");
     expect_absent(target, "index.html");
     expect_no_leftovers(sb);
     cr_assert_diag(d, "");
@@ -655,7 +678,7 @@ Test(output, rebuild_over_own_output)
         char page[32];
         int n = snprintf(page, sizeof page, "round %d", round);
         cr_assert_eq(output_write(&o, "index.html", page, (size_t)n, d), 0);
-        cr_assert_eq(output_write(&o, OUTPUT_MARKER, "[]", 2, d), 0);
+        cr_assert_eq(output_write(&o, "api/pages.json", "[]", 2, d), 0);
         cr_assert_eq(output_commit(&o, d), 0, "round %d", round);
         output_release(&o, d);
         cr_assert_diag(d, "");
@@ -664,4 +687,332 @@ Test(output, rebuild_over_own_output)
     }
     expect_no_leftovers(site);
     free(target);
+}
+
+/* ---- the manifest: a directory is charter's only when it matches ---- */
+
+/* Expects output_begin to refuse `rel` with exactly `message` (after the
+ * "-:0:0: error: " prefix, %s the target), leaving every listed file. */
+static void expect_refused_rel(const char *rel, const char *message)
+{
+    char *target = in_sb(rel);
+    buf want;
+    buf_init(&want);
+    buf_adds(&want, "-:0:0: error: ");
+    const char *at = strstr(message, "%s");
+    buf_add(&want, message, (size_t)(at - message));
+    buf_adds(&want, target);
+    buf_adds(&want, at + 2);
+    buf_adds(&want, " [output]\n");
+    expect_refused(rel, target, want.data);
+    buf_release(&want);
+    free(target);
+}
+
+Test(output, spoofed_marker_is_not_a_manifest)
+{
+    /* The reproduction of the issue: an old marker and a .git, nothing
+     * charter wrote. Refused, and nothing deleted. */
+    write_rel("X/api/pages.json", "{}\n");
+    write_rel("X/IMPORTANT.txt", "important\n");
+    mkdir_rel("X/.git");
+    expect_refused_rel("X", "refusing to replace '%s': it holds '.git', so it is a source "
+                            "directory, not a built site; choose another output directory");
+    char *x = in_sb("X/.git");
+    cr_expect_eq(fs_is_dir(x), 1, ".git removed");
+    free(x);
+    x = in_sb("X");
+    expect_file(x, "IMPORTANT.txt", "important\n");
+    free(x);
+    /* Without the .git: still refused, for want of a manifest. */
+    char *git = in_sb("X/.git");
+    rmdir(git);
+    free(git);
+    expect_refused_rel("X", "refusing to replace '%s': it is not empty and was not built by "
+                            "charter (no '.charter-manifest'); remove it or choose another "
+                            "output directory");
+    x = in_sb("X");
+    expect_file(x, "IMPORTANT.txt", "important\n");
+    free(x);
+    expect_no_leftovers(sb);
+}
+
+Test(output, sources_of_a_site_are_never_replaced)
+{
+    static const char *const markers[] = {".git", "site.yml", "_config.yml"};
+    static const char *const files[] = {"index.html", "hi\n", NULL};
+    for (size_t i = 0; i < COUNT(markers); i++) {
+        /* Even in what charter built: a site moved into its own output. */
+        build_rel("built", files);
+        char path[64];
+        snprintf(path, sizeof path, "built/%s", markers[i]);
+        write_rel(path, "x\n");
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "refusing to replace '%%s': it holds '%s', so it is a source directory, not a "
+                 "built site; choose another output directory",
+                 markers[i]);
+        expect_refused_rel("built", msg);
+        char *t = in_sb("built");
+        expect_file(t, markers[i], "x\n");
+        expect_file(t, "index.html", "hi\n");
+        free(t);
+        char *p = in_sb(path);
+        unlink(p);
+        free(p);
+    }
+}
+
+Test(output, a_file_charter_did_not_write_is_kept)
+{
+    static const char *const files[] = {"index.html", "hi\n", "a/b.html", "b\n", NULL};
+    build_rel("out", files);
+    write_rel("out/a/notes.txt", "mine\n");
+    expect_refused_rel("out", "refusing to replace '%s': 'a/notes.txt' in it was not written by "
+                              "charter; move it away or choose another output directory");
+    char *t = in_sb("out");
+    expect_file(t, "a/notes.txt", "mine\n");
+    expect_file(t, "index.html", "hi\n");
+    free(t);
+}
+
+Test(output, a_file_changed_since_charter_wrote_it_is_kept)
+{
+    static const char *const files[] = {"index.html", "hi\n", NULL};
+    build_rel("out", files);
+    write_rel("out/index.html", "edited by hand\n");
+    expect_refused_rel("out", "refusing to replace '%s': 'index.html' in it was changed since "
+                              "charter wrote it; move it away or choose another output "
+                              "directory");
+    char *t = in_sb("out");
+    expect_file(t, "index.html", "edited by hand\n");
+    free(t);
+}
+
+Test(output, a_link_in_the_output_is_not_charters)
+{
+    static const char *const files[] = {"index.html", "hi\n", NULL};
+    build_rel("out", files);
+    char *link = in_sb("out/link");
+    cr_assert_eq(symlink("/etc/passwd", link), 0);
+    free(link);
+    expect_refused_rel("out", "refusing to replace '%s': 'link' in it was not written by charter; "
+                              "move it away or choose another output directory");
+}
+
+Test(output, a_broken_manifest_is_refused)
+{
+    write_rel("out/index.html", "hi\n");
+    write_rel("out/.charter-manifest", "not a manifest\n");
+    expect_refused_rel("out",
+                       "refusing to replace '%s': its '.charter-manifest' is not a manifest charter "
+                       "wrote");
+}
+
+Test(output, manifest_lists_every_file_with_its_digest)
+{
+    static const char *const files[] = {"b.html", "b\n", "a/x.html", "", "back\\slash.txt", "x",
+                                        NULL};
+    build_rel("out", files);
+    char *t = in_sb("out");
+    /* sha256sum's format, sorted by path; a backslash escapes the line. */
+    expect_file(t, ".charter-manifest",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a/x.html\n"
+                "0263829989b6fd954f72baaf2fc64bc2e2f01d692d4de72986ea808f6e99813f  b.html\n"
+                "\\2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881  "
+                "back\\\\slash.txt\n");
+    output_entry *v;
+    size_t n;
+    char *text = read_path(".charter-manifest");
+    free(text);
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/.charter-manifest", t);
+    text = read_path(p.data);
+    cr_assert_eq(output_manifest_parse(&v, &n, text, strlen(text)), 0);
+    cr_assert_eq(n, 3);
+    cr_expect_str_eq(v[0].rel, "a/x.html");
+    cr_expect_str_eq(v[2].rel, "back\\slash.txt");
+    output_entries_free(v, n);
+    free(text);
+    buf_release(&p);
+    free(t);
+}
+
+Test(output, malformed_manifests_do_not_parse)
+{
+    static const char *const bad[] = {
+        "abc  x\n",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  ../x\n",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  /etc/passwd\n",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 x\n",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  x",
+        "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855  x\n",
+    };
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        output_entry *v = (output_entry *)1;
+        size_t n = 9;
+        cr_expect_eq(output_manifest_parse(&v, &n, bad[i], strlen(bad[i])), -1, "accepted: %s",
+                     bad[i]);
+        cr_expect_null(v);
+        cr_expect_eq(n, 0);
+    }
+}
+
+Test(output, a_path_is_written_once)
+{
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "a/index.html", "first", 5, d), 0);
+    diags *d2 = diag_new(NULL);
+    cr_assert_eq(output_write(&o, "./a/index.html", "second", 6, d2), -1);
+    cr_assert_diag(d2, "-:0:0: error: 'a/index.html' would be written twice [output-collision]\n");
+    cr_assert_eq(output_write(&o, ".charter-manifest", "x", 1, d2), -1);
+    expect_file(o.staging, "a/index.html", "first");
+    output_release(&o, d);
+    diag_free(d2);
+    diag_free(d);
+    free(target);
+}
+
+/* ---- home directories and the root ---- */
+
+Test(output, a_home_directory_is_refused_even_empty)
+{
+    mkdir_rel("home/me");
+    char *home = in_sb("home/me");
+    setenv("HOME", home, 1);
+    static const struct {
+        const char *rel, *verb;
+    } cases[] = {{"home/me", "is"}, {"home", "contains"}};
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *target = in_sb(cases[i].rel);
+        buf want;
+        buf_init(&want);
+        buf_printf(&want,
+                   "-:0:0: error: refusing to write the site to '%s': it %s a home directory "
+                   "('%s') [output]\n",
+                   target, cases[i].verb, home);
+        expect_refused(cases[i].rel, target, want.data);
+        buf_release(&want);
+        free(target);
+    }
+    cr_expect_eq(fs_is_dir(home), 1, "the empty home was removed");
+    free(home);
+}
+
+Test(output, the_root_directory_is_refused)
+{
+    static const char *const none[] = {NULL};
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, "/", none, d), -1);
+    cr_assert_diag(d, "-:0:0: error: refusing to write the site to '/': it is the root directory "
+                      "[output]\n");
+    output_release(&o, d);
+    diag_free(d);
+}
+
+/* ---- what killed builds leave behind ---- */
+
+Test(output, stale_staging_is_swept_by_its_journal)
+{
+    /* A build killed mid-way: its journal lists what it created. A file
+     * it did not list (someone else's) stays, and so does its folder. */
+    write_rel("out.tmp-AbC123/.charter-journal", "index.html\na/b.html\nhalf.html\n");
+    write_rel("out.tmp-AbC123/index.html", "x");
+    write_rel("out.tmp-AbC123/a/b.html", "y");
+    write_rel("out.tmp-XyZ789/.charter-journal", "p.html\n");
+    write_rel("out.tmp-XyZ789/p.html", "p");
+    write_rel("out.tmp-XyZ789/q/not-ours.txt", "keep\n");
+    write_rel("out.tmp-NoJrnl/whatever.txt", "not charter's\n");
+    /* A previous site set aside by the two-rename swap, then killed. */
+    static const char *const files[] = {"old.html", "old\n", NULL};
+    build_rel("old-site", files);
+    char *from = in_sb("old-site"), *to = in_sb("out.old-QwE456");
+    cr_assert_eq(rename(from, to), 0);
+    free(from);
+    free(to);
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    char *p = in_sb("out.tmp-AbC123");
+    cr_expect_eq(fs_is_dir(p), -1, "'%s' not swept", p);
+    free(p);
+    p = in_sb("out.old-QwE456");
+    cr_expect_eq(fs_is_dir(p), -1, "'%s' not swept", p);
+    free(p);
+    p = in_sb("out.tmp-XyZ789");
+    expect_absent(p, "p.html");
+    expect_file(p, "q/not-ours.txt", "keep\n");
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "-:0:0: warning: kept the unfinished build '%s': it holds 'q', which charter did "
+               "not write [output]\n",
+               p);
+    cr_assert_diag(d, want.data);
+    buf_release(&want);
+    free(p);
+    p = in_sb("out.tmp-NoJrnl");
+    expect_file(p, "whatever.txt", "not charter's\n");
+    free(p);
+    output_release(&o, d);
+    diag_free(d);
+    free(target);
+}
+
+Test(output, a_failed_build_removes_only_what_it_wrote)
+{
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output o;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(&o, "a/index.html", "x", 1, d), 0);
+    char *staging = xstrdup(o.staging);
+    /* Something else lands in the staging directory meanwhile. */
+    buf other;
+    buf_init(&other);
+    buf_printf(&other, "%s/a/intruder.txt", staging);
+    cr_assert_eq(fs_write(other.data, "i", 1, d), 0);
+    output_release(&o, d);
+    expect_file(staging, "a/intruder.txt", "i");
+    expect_absent(staging, "a/index.html");
+    expect_absent(staging, ".charter-journal");
+    buf_release(&other);
+    free(staging);
+    diag_free(d);
+    free(target);
+}
+
+/* ---- a report beside the site ---- */
+
+Test(output, write_file_refuses_the_sources)
+{
+    static const char *const src[] = {content, layouts, NULL};
+    diags *d = diag_new(NULL);
+    char *inside = in_sb("site/content/report.sarif");
+    cr_assert_eq(output_write_file(inside, "{}", 2, src, d), -1);
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "-:0:0: error: refusing to write '%s': it is inside the source directory '%s' "
+               "[output]\n",
+               inside, content);
+    cr_assert_diag(d, want.data);
+    buf_release(&want);
+    expect_absent(content, "report.sarif");
+    diags *d2 = diag_new(NULL);
+    char *ok = in_sb("report.sarif");
+    cr_assert_eq(output_write_file(ok, "{}", 2, src, d2), 0);
+    cr_assert_diag(d2, "");
+    expect_file(sb, "report.sarif", "{}");
+    expect_no_leftovers(sb);
+    free(inside);
+    free(ok);
+    diag_free(d);
+    diag_free(d2);
 }

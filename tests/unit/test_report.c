@@ -81,7 +81,7 @@ Test(report, junit_escapes_and_fails_on_errors_or_strict_warnings)
     buf_reset(&out);
     report_write(&out, REPORT_JUNIT, d, NULL, 0, 1);
     cr_expect(strstr(out.data, "<failure type=\"warning\" message=\"alone\">"), "%s", out.data);
-    cr_expect(strstr(out.data, "<testsuites name=\"charter check\" tests=\"31\" failures=\"2\">"),
+    cr_expect(strstr(out.data, "<testsuites name=\"charter check\" tests=\"38\" failures=\"2\">"),
               "%s", out.data);
     buf_release(&out);
     diag_free(d);

@@ -196,7 +196,7 @@ Test(site, page_errors_are_reported_and_loading_continues)
         d, "content/a.md:1:1: error: missing required key 'owner' [missing-required-key]\n"
            "content/a.md:3:12: error: permalink 'https://evil.example/' must be a path on this "
            "site, not a URL with a scheme or host [invalid-permalink]\n"
-           "content/b.md:1:1: error: page has the same URL '/a/' as 'content/a.md' "
+           "content/b.md:4:12: error: page has the same URL '/a/' as 'content/a.md' "
            "[duplicate-url]\n"
            "content/c.md:5:9: error: 'status' must be draft, approved or retired, not 'done' "
            "[unknown-status]\n"

@@ -1,0 +1,22 @@
+/* digest: SHA-256 digests (FIPS 180-4) through Debian's nettle, the only
+ * module that includes it. The output manifest records one per file charter
+ * writes, so a directory can be recognised as charter's own, byte for byte,
+ * before anything in it is replaced. */
+#ifndef CHARTER_DIGEST_H
+#define CHARTER_DIGEST_H
+
+#include <stddef.h>
+
+#define DIGEST_HEX 65 /* 64 hex digits and a NUL */
+
+typedef struct digest digest;
+
+/* A new SHA-256 state; caller frees with digest_free (accepts NULL). */
+digest *digest_new(void);
+void digest_free(digest *h);
+void digest_add(digest *h, const void *data, size_t len);
+/* Writes the digest of everything added as 64 lowercase hex digits and a
+ * NUL, and resets the state for the next file. */
+void digest_hex(digest *h, char hex[DIGEST_HEX]);
+
+#endif

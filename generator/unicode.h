@@ -1,0 +1,16 @@
+/* unicode: Unicode normalisation of names, through libutf8proc (the only
+ * module that includes it). File names reach charter in whatever form the
+ * editor's system wrote them: macOS writes "café" decomposed (NFD), Linux
+ * keeps what it is given, and a link typed in Markdown is usually composed
+ * (NFC). charter compares names in NFC (Unicode UAX #15). */
+#ifndef CHARTER_UNICODE_H
+#define CHARTER_UNICODE_H
+
+#include "buf.h"
+
+/* Appends the NFC form of s[0..len) to out. ASCII is copied as it is; text
+ * that is not valid UTF-8 is copied unchanged (there is no form to
+ * normalise). Returns 1 when the text changed, else 0. */
+int unicode_nfc(buf *out, const char *s, size_t len);
+
+#endif

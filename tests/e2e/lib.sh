@@ -1,0 +1,33 @@
+# Helpers for e2e `setup` and `check` scripts (sourced: . "$E2E_LIB").
+# CHARTER is set by run.sh; scripts run in the case's work directory.
+
+# Builds a small valid site into DIR (default _site), as an earlier good
+# build would have left it, and records every file's bytes in
+# ../previous.sums, so a check can prove a failed build did not touch it.
+previous_site() {
+    out=${1:-_site}
+    prev=../previous-site
+    mkdir -p "$prev/content" "$prev/layouts"
+    printf 'title: Previous\n' >"$prev/site.yml"
+    printf -- '---\ntitle: Old\nowner: o\nlast_reviewed: 2026-11-01\n---\nOld page.\n' \
+        >"$prev/content/old.md"
+    printf '<p>{{TITLE:h}}</p>{{CONTENT}}\n' >"$prev/layouts/policy.html"
+    "$CHARTER" build --quiet --site "$prev" --out "$out" --as-of 2026-11-25 --no-check \
+        2>/dev/null || return 1
+    (cd "$out" && find . -type f -exec sha256sum {} + | LC_ALL=C sort) >../previous.sums
+}
+
+# Fails unless DIR (default _site) is byte for byte what previous_site left,
+# and no staging directory is left beside it.
+previous_unchanged() {
+    out=${1:-_site}
+    now=$(cd "$out" && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+    if [ "$now" != "$(cat ../previous.sums)" ]; then
+        echo "the previous output '$out' changed"
+        return 1
+    fi
+    if ls -d "$out".tmp-* "$out".old-* "$out"/.charter-staging-* >/dev/null 2>&1; then
+        echo "a staging directory was left behind"
+        return 1
+    fi
+}
