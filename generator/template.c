@@ -8,6 +8,7 @@
 
 #include "autoescape.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,12 +48,13 @@ enum { K_VAR = 1, K_SECTION, K_INCLUDE };
 
 typedef struct dent {
     uint32_t hash;
-    unsigned char kind; /* 0: empty slot */
+    unsigned char kind;     /* 0: empty entry */
+    unsigned char borrowed; /* value belongs to the caller (tpl_dict_set_ref) */
     char *name;
     size_t namelen;
-    char *value; /* K_VAR */
+    char *value; /* K_VAR; slot_value for a slot */
     size_t vlen;
-    int borrowed;    /* value belongs to the caller (tpl_dict_set_ref) */
+    size_t slot_id;  /* slots */
     tpl_dict **kids; /* K_SECTION, K_INCLUDE */
     size_t nkids, capkids;
 } dent;
@@ -115,7 +117,8 @@ static dent *dict_find(const tpl_dict *d, int kind, const char *name, size_t len
     }
 }
 
-static dent *dict_slot(tpl_dict *d, int kind, const char *name)
+/* The entry for `name`, added if it is not there yet. */
+static dent *dict_put(tpl_dict *d, int kind, const char *name)
 {
     size_t len = strlen(name);
     uint32_t h = hash_name(name, len);
@@ -151,7 +154,7 @@ static dent *dict_slot(tpl_dict *d, int kind, const char *name)
 
 void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t len)
 {
-    dent *e = dict_slot(d, K_VAR, name);
+    dent *e = dict_put(d, K_VAR, name);
     if (!e->borrowed)
         free(e->value);
     e->value = xstrndup(value ? value : "", value ? len : 0);
@@ -161,12 +164,27 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
 {
-    dent *e = dict_slot(d, K_VAR, name);
+    dent *e = dict_put(d, K_VAR, name);
     if (!e->borrowed)
         free(e->value);
     e->value = (char *)value;
     e->vlen = len;
     e->borrowed = 1;
+}
+
+/* The value of every slot, told apart by its address: rendering checks one
+ * pointer it holds anyway, and any other reader sees an empty value. */
+static char slot_value[1];
+
+void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id)
+{
+    dent *e = dict_put(d, K_VAR, name);
+    if (!e->borrowed)
+        free(e->value);
+    e->value = slot_value;
+    e->vlen = 0;
+    e->borrowed = 1;
+    e->slot_id = id;
 }
 
 void tpl_dict_set(tpl_dict *d, const char *name, const char *value)
@@ -203,14 +221,14 @@ static tpl_dict *dict_add_kid(dent *e, tpl_dict *kid)
 
 void tpl_dict_show_section(tpl_dict *d, const char *name)
 {
-    dent *e = dict_slot(d, K_SECTION, name);
+    dent *e = dict_put(d, K_SECTION, name);
     if (!e->nkids)
         dict_add_kid(e, dict_alloc(d, d->root));
 }
 
 tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)
 {
-    return dict_add_kid(dict_slot(d, K_SECTION, name), dict_alloc(d, d->root));
+    return dict_add_kid(dict_put(d, K_SECTION, name), dict_alloc(d, d->root));
 }
 
 tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filename)
@@ -218,7 +236,7 @@ tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filena
     /* No lookup parent: the include boundary. */
     tpl_dict *kid = dict_alloc(NULL, d->root);
     kid->filename = xstrdup(filename ? filename : "");
-    return dict_add_kid(dict_slot(d, K_INCLUDE, name), kid);
+    return dict_add_kid(dict_put(d, K_INCLUDE, name), kid);
 }
 
 /* Looks `name` up in d, then its parents up to an include boundary, then in
@@ -271,11 +289,12 @@ typedef struct node node;
 struct node {
     unsigned char kind;
     unsigned char nmods;
+    unsigned char auto_escaped; /* auto-escaping added the last of mods */
     modk *mods;
     const char *s; /* text, or marker name; points into the template's text */
     size_t len;
     uint32_t hash;
-    int line, col;      /* include markers: where render-time errors point */
+    int line, col;      /* variables, includes: where render-time errors point */
     const char *indent; /* include markers: indentation of the marker line */
     size_t indentlen;
     const tpl *auto_tpl; /* include markers with auto_includes, resolved at load */
@@ -305,6 +324,8 @@ struct tpl_set {
     tpl_strip strip;
     int auto_includes;
     tpl_dict *globals;    /* tpl_set_global: looked up after template-globals */
+    tpl_reader reader;    /* tpl_set_reader, or NULL: read_file */
+    void *reader_ctx;
     pthread_mutex_t lock; /* recursive: loads nest through eager auto includes */
     centry *tab;
     size_t cap, count;
@@ -902,6 +923,13 @@ static void apply_chain(const modk *mods, size_t n, const char *in, size_t len, 
     apply_mod(mods[n - 1], in, len, out);
 }
 
+/* Whether p[i] (of p[0..len)) ends a line for PrefixLine: a "\n", or a "\r"
+ * that no "\n" follows. */
+static inline int ends_line(const char *p, size_t i, size_t len)
+{
+    return p[i] == '\n' || (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n'));
+}
+
 /* Upstream PrefixLine on out[start..]: `indent` goes after every "\n", "\r\n"
  * and lone "\r", including a final one. Done in place, shifting from the end. */
 static void prefix_lines(buf *out, size_t start, const char *indent, size_t ilen)
@@ -909,7 +937,7 @@ static void prefix_lines(buf *out, size_t start, const char *indent, size_t ilen
     char *p = out->data;
     size_t n = 0;
     for (size_t i = start; i < out->len; i++)
-        n += p[i] == '\n' || (p[i] == '\r' && (i + 1 == out->len || p[i + 1] != '\n'));
+        n += ends_line(p, i, out->len);
     if (!n)
         return;
     size_t old = out->len;
@@ -918,7 +946,7 @@ static void prefix_lines(buf *out, size_t start, const char *indent, size_t ilen
     size_t w = old + n * ilen;
     p[w] = '\0';
     for (size_t i = old; i-- > start;) {
-        if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == old || p[i + 1] != '\n'))) {
+        if (ends_line(p, i, old)) {
             w -= ilen;
             memcpy(p + w, indent, ilen);
         }
@@ -939,10 +967,12 @@ typedef struct delims {
     size_t slen, elen;
 } delims;
 
+/* Every needle is a delimiter, and parse_delims never makes an empty one: an
+ * empty needle would match where the search starts, and no scan that resumes
+ * after its match would ever advance. */
 static const char *memmatch(const char *hay, size_t haylen, const char *needle, size_t nlen)
 {
-    if (!nlen)
-        return hay;
+    assert(nlen > 0);
     if (nlen > haylen)
         return NULL;
     return memmem(hay, haylen, needle, nlen);
@@ -963,13 +993,19 @@ static void trim(const char **s, size_t *len)
     }
 }
 
-/* Template::ParseDelimiters: text is "=XXX YYY=" with exactly one space. */
+/* Template::ParseDelimiters: text is "=XXX YYY=" with exactly one space.
+ * Sets *dl and returns 1; or leaves *dl alone and returns 0 when text is
+ * malformed, -1 when a delimiter is empty. Upstream accepts empty delimiters,
+ * then finds no more markers, and its stripper loops forever on them; charter
+ * refuses them here, for the stripper and the parser alike (docs/templates.md). */
 static int parse_delims(const char *text, size_t len, delims *dl)
 {
     const char *space = memchr(text, ' ', len);
     if (len < 3 || text[0] != '=' || text[len - 1] != '=' || memchr(text + 1, '=', len - 2) ||
         !space || memchr(space + 1, ' ', (size_t)(text + len - (space + 1))))
         return 0;
+    if (space == text + 1 || space == text + len - 2)
+        return -1;
     dl->start = text + 1;
     dl->slen = (size_t)(space - dl->start);
     dl->end = space + 1;
@@ -1034,7 +1070,10 @@ static void strip_text(const char *src, size_t len, tpl_strip strip, buf *out, s
                 buf_addc(out, '\n');
         }
         /* Track delimiter changes so the next line's removable marker is
-         * recognised; like upstream, only whole markers on this line count. */
+         * recognised; like upstream, only whole markers on this line count.
+         * A malformed or empty change keeps the delimiters: the parser
+         * reports it, if it reads that text as a marker at all. Each turn
+         * moves m past a start and an end delimiter, both non-empty. */
         const char *m = line;
         while (m) {
             m = memmatch(m, (size_t)(next - m), dl.start, dl.slen);
@@ -1361,6 +1400,9 @@ static int parse(parser *p)
     int pragma_ok = 1; /* nothing but comments so far */
 
     while (pos < len) {
+        /* Every turn ends past a start and an end delimiter, both non-empty
+         * (parse_delims), or leaves the loop: pos only grows. */
+        size_t from = pos;
         frame *f = &stack[depth];
         /* Text up to the next start marker; "{{{V}}" matches the last "{{". */
         const char *m = memmatch(b + pos, len - pos, dl.start, dl.slen);
@@ -1411,14 +1453,13 @@ static int parse(parser *p)
 
         if (c == '!' || c == '=' || c == '%') {
             if (c == '=') {
-                if (!parse_delims(s, (size_t)(e - s), &dl)) {
-                    perr(p, at, "invalid delimiter marker '%.*s'", (int)(after - at), b + at);
+                int ok = parse_delims(s, (size_t)(e - s), &dl);
+                if (ok < 0) {
+                    perr(p, at, "empty delimiter in '%.*s'", (int)(after - at), b + at);
                     goto done;
                 }
-                /* Upstream accepts empty delimiters and then finds no more
-                 * markers; charter refuses them (docs/templates.md). */
-                if (!dl.slen || !dl.elen) {
-                    perr(p, at, "empty delimiter in '%.*s'", (int)(after - at), b + at);
+                if (!ok) {
+                    perr(p, at, "invalid delimiter marker '%.*s'", (int)(after - at), b + at);
                     goto done;
                 }
             } else if (c == '%') {
@@ -1511,6 +1552,7 @@ static int parse(parser *p)
                 pf->indentlen = 0;
                 pf->indent_nl = 0;
             } else {
+                int auto_escaped = 0;
                 if (c != '>' && p->ctx != CTX_MANUAL) {
                     int bi_space = nlen == 8 && !memcmp(s, "BI_SPACE", 8);
                     int bi_newline = nlen == 10 && !memcmp(s, "BI_NEWLINE", 10);
@@ -1524,8 +1566,10 @@ static int parse(parser *p)
                     } else {
                         if (auto_mod(p, at, &chosen) < 0)
                             goto done;
-                        if (needs_auto(mods, nmods, chosen))
+                        if (needs_auto(mods, nmods, chosen)) {
                             mods[nmods++] = chosen;
+                            auto_escaped = 1;
+                        }
                     }
                 }
                 node *n = frame_push(f);
@@ -1533,13 +1577,16 @@ static int parse(parser *p)
                 n->s = s;
                 n->len = nlen;
                 n->hash = hash_name(s, nlen);
+                n->auto_escaped = auto_escaped;
                 if (nmods) {
                     n->nmods = (unsigned char)nmods;
                     n->mods = xmalloc(nmods * sizeof *n->mods);
                     memcpy(n->mods, mods, nmods * sizeof *mods);
                 }
+                /* Variables too: one that the dictionary makes a slot may be
+                 * a render error (expand_slot). */
+                locate(p, at, &n->line, &n->col);
                 if (c == '>') {
-                    locate(p, at, &n->line, &n->col);
                     n->indent = f->indent;
                     n->indentlen = f->indentlen;
                 }
@@ -1547,6 +1594,7 @@ static int parse(parser *p)
                 f->indentlen = 0;
             }
         }
+        assert(after > from);
         pos = after;
         /* MaybeEatNewline, after every marker but a variable: "\\\n" keeps the
          * newline and drops the backslash, in every strip mode. */
@@ -1718,7 +1766,8 @@ static int read_file(tpl_set *s, const char *name, buf *out, int *missing)
     buf_init(&full);
     buf_printf(&full, "%s/%s", s->dir, name);
     *missing = 0;
-    fd = open(full.data, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must not block the open; it is refused below. */
+    fd = open(full.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         *missing = errno == ENOENT || errno == ENOTDIR;
         goto done;
@@ -1790,7 +1839,25 @@ static int load(tpl_set *s, const char *name, diags *d, const tpl *from, int lin
         goto done;
     }
     int missing;
-    if (read_file(s, name, &text, &missing) < 0) {
+    if (s->reader) {
+        /* The caller's reader reports its own errors (its file names, its
+         * limits); only "missing" and the include's context are ours. */
+        int rc = s->reader(s->reader_ctx, name, &text, &missing, d);
+        if (rc < 0 && missing && missing_ok) {
+            err = 0;
+            goto done;
+        }
+        if (rc < 0 && missing) {
+            load_error(d, s, from, line, col, name, "cannot read %s '%s': no such file or directory",
+                       from ? "include" : "template", name);
+            goto done;
+        }
+        if (rc < 0) {
+            if (from)
+                load_error(d, s, from, line, col, name, "cannot load include '%s'", name);
+            goto done;
+        }
+    } else if (read_file(s, name, &text, &missing) < 0) {
         if (missing && missing_ok) {
             err = 0;
             goto done;
@@ -1854,6 +1921,11 @@ typedef struct rctx {
     size_t depth;
     const tpl *ts[MAX_INCLUDE_DEPTH + 1];
     const tpl_dict *ds[MAX_INCLUDE_DEPTH + 1];
+    tpl_slots *slots;     /* NULL: slots are not recorded (tpl_render) */
+    size_t base;          /* out->len when the render began: slot offsets count from it */
+    const node *escaping; /* innermost include rendered through modifiers, or NULL */
+    const node **refused; /* slot markers reported, each once however often expanded */
+    size_t nrefused, caprefused;
 } rctx;
 
 static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out);
@@ -1879,10 +1951,11 @@ static const char *lookup_var(const tpl_set *s, const tpl_dict *d, const node *n
     return "";
 }
 
-static int render_error(rctx *c, const node *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Reports an error at marker n of the template being rendered; returns -1. */
+static int render_error(rctx *c, const node *n, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int render_error(rctx *c, const node *n, const char *fmt, ...)
+static int render_error(rctx *c, const node *n, const char *id, const char *fmt, ...)
 {
     buf msg;
     buf_init(&msg);
@@ -1890,9 +1963,82 @@ static int render_error(rctx *c, const node *n, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    diag_error(c->d, c->ts[c->depth - 1]->path, n->line, n->col, ID_INCLUDE, "%s", msg.data);
+    diag_error(c->d, c->ts[c->depth - 1]->path, n->line, n->col, id, "%s", msg.data);
     buf_release(&msg);
     return -1;
+}
+
+/* Whether modifiers mods[0..n) leave any text as it is: none, or only :none. */
+static int mods_are_none(const modk *mods, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mods[i] != M_NONE)
+            return 0;
+    return 1;
+}
+
+/* Variable n is a slot in d: records where it stands (when recording), or
+ * reports why it cannot stand there. A slot's text is not there to escape, so
+ * any modifier but :none, the template's own, auto-escaping's or an enclosing
+ * include's, is an error, whether or not slots are recorded. */
+static int expand_slot(rctx *c, const node *n, const tpl_dict *d, const buf *out)
+    __attribute__((noinline, cold));
+
+static int expand_slot(rctx *c, const node *n, const tpl_dict *d, const buf *out)
+{
+    if (!mods_are_none(n->mods, n->nmods) || c->escaping) {
+        /* In a repeated section: one message, not one per repetition. */
+        for (size_t i = 0; i < c->nrefused; i++)
+            if (c->refused[i] == n)
+                return -1;
+        if (c->nrefused == c->caprefused) {
+            c->caprefused = c->caprefused ? c->caprefused * 2 : 4;
+            c->refused = xrealloc(c->refused, c->caprefused * sizeof *c->refused);
+        }
+        c->refused[c->nrefused++] = n;
+    }
+    if (!mods_are_none(n->mods, n->nmods)) {
+        if (n->auto_escaped)
+            return render_error(c, n, ID_SYNTAX,
+                                "slot variable '%.*s' cannot be auto-escaped: write it with "
+                                "':none'",
+                                (int)n->len, n->s);
+        return render_error(c, n, ID_SYNTAX,
+                            "slot variable '%.*s' cannot be escaped: write it without "
+                            "modifiers or with ':none'",
+                            (int)n->len, n->s);
+    }
+    if (c->escaping)
+        return render_error(c, n, ID_SYNTAX,
+                            "slot variable '%.*s' cannot be escaped by the modifiers of "
+                            "include '%.*s'",
+                            (int)n->len, n->s, (int)c->escaping->len, c->escaping->s);
+    tpl_slots *v = c->slots;
+    if (!v)
+        return 0;
+    /* Found again (slots are rare): only dictionaries hold slots, never the
+     * template-global or set-global values that lookup_var tries after. */
+    const dent *e = dict_lookup(d, K_VAR, n->s, n->len, n->hash);
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    v->v[v->n++] = (tpl_slot){out->len - c->base, e->slot_id};
+    return 0;
+}
+
+/* prefix_lines is about to indent out[start..]: moves the slots recorded
+ * there, slots->v[from..] (in output order), past the indentation that will
+ * come before them. */
+static void indent_slots(const rctx *c, const buf *out, size_t start, size_t from, size_t ilen)
+{
+    size_t i = start, lines = 0;
+    for (size_t k = from; k < c->slots->n; k++) {
+        size_t at = c->base + c->slots->v[k].offset;
+        for (; i < at; i++)
+            lines += ends_line(out->data, i, out->len);
+        c->slots->v[k].offset += lines * ilen;
+    }
 }
 
 static int expand_include(rctx *c, const node *n, const tpl *t, const tpl_dict *d, buf *out)
@@ -1911,23 +2057,31 @@ static int expand_include(rctx *c, const node *n, const tpl *t, const tpl_dict *
         for (size_t j = i; j < c->depth; j++)
             buf_printf(&chain, "%s -> ", c->ts[j]->name);
         buf_adds(&chain, t->name);
-        render_error(c, n, "include cycle: %s", chain.data);
+        render_error(c, n, ID_INCLUDE, "include cycle: %s", chain.data);
         buf_release(&chain);
         goto done;
     }
     if (c->depth > MAX_INCLUDE_DEPTH) {
-        render_error(c, n, "includes nested deeper than %d levels", MAX_INCLUDE_DEPTH);
+        render_error(c, n, ID_INCLUDE, "includes nested deeper than %d levels", MAX_INCLUDE_DEPTH);
         goto done;
     }
     size_t start = out->len;
-    if (!n->nmods) {
+    size_t from = c->slots ? c->slots->n : 0;
+    if (mods_are_none(n->mods, n->nmods)) {
+        /* Nothing to apply (:none copies): straight into out, slots too. */
         err = render_tpl(c, t, d, out);
     } else {
+        const node *outer = c->escaping;
+        c->escaping = n;
         err = render_tpl(c, t, d, &tmp);
+        c->escaping = outer;
         apply_chain(n->mods, n->nmods, tmp.data, tmp.len, out, c->scratch);
     }
-    if (n->indentlen)
+    if (n->indentlen) {
+        if (c->slots && c->slots->n > from)
+            indent_slots(c, out, start, from, n->indentlen);
         prefix_lines(out, start, n->indent, n->indentlen);
+    }
 done:
     buf_release(&tmp);
     return err;
@@ -1945,7 +2099,13 @@ static int render_node(rctx *c, const node *n, const tpl_dict *d, buf *out)
     case N_VAR: {
         size_t len;
         const char *v = lookup_var(c->ts[c->depth - 1]->set, d, n, &len);
-        apply_chain(n->mods, n->nmods, v, len, out, c->scratch);
+        /* Every modifier turns an empty value into nothing (the test
+         * modifiers_of_nothing), so only non-empty values need them; slots
+         * are empty, and cost other values nothing more than that test. */
+        if (len)
+            apply_chain(n->mods, n->nmods, v, len, out, c->scratch);
+        else if (v == slot_value)
+            err = expand_slot(c, n, d, out);
         break;
     }
     case N_SECTION: {
@@ -2014,15 +2174,45 @@ static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out)
     return err;
 }
 
-int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d)
+int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d)
 {
     rctx c;
     c.d = d;
     c.depth = 0;
+    c.slots = slots;
+    c.base = out->len;
+    c.escaping = NULL;
+    c.refused = NULL;
+    c.nrefused = c.caprefused = 0;
+    if (slots)
+        slots->n = 0;
     buf_init(&c.scratch[0]);
     buf_init(&c.scratch[1]);
     int err = render_tpl(&c, t, dict, out);
     buf_release(&c.scratch[0]);
     buf_release(&c.scratch[1]);
+    free(c.refused);
+    if (err < 0 && slots)
+        slots->n = 0;
     return err;
+}
+
+int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d)
+{
+    return tpl_render_slots(t, dict, out, NULL, d);
+}
+
+void tpl_slots_release(tpl_slots *s)
+{
+    if (!s)
+        return;
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
+void tpl_set_reader(tpl_set *s, tpl_reader fn, void *ctx)
+{
+    s->reader = fn;
+    s->reader_ctx = ctx;
 }

@@ -3,7 +3,9 @@
  * tree against a dictionary and appends to a buf. Reference:
  * /usr/share/doc/libctemplate-dev/html/reference.html. Thread-safety: after
  * loading, a tpl_set and its templates are read-only and may be rendered from
- * several threads at once, each with its own dictionaries. */
+ * several threads at once, each with its own dictionaries. charter adds slots
+ * (tpl_dict_set_slot): places in the output recorded out of band, for text
+ * that the caller splices in later without the template ever seeing it. */
 #ifndef CHARTER_TEMPLATE_H
 #define CHARTER_TEMPLATE_H
 
@@ -30,6 +32,14 @@ void tpl_dict_set_int(tpl_dict *d, const char *name, long value);
  * ownership and the bytes must stay unchanged while d renders (for a page's
  * rendered HTML, which would otherwise be copied once per layout). */
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len);
+/* A slot: a variable whose value is a place in the output rather than text.
+ * Rendering it appends nothing and records where it would have gone (see
+ * tpl_render_slots). It must be written {{NAME}} or {{NAME:none}}: escaping
+ * would change text that is not there yet, so any other modifier (written,
+ * added by auto-escaping, or those of an include it is rendered in) is a
+ * render error naming the variable. Setting a value replaces a slot and a
+ * slot replaces a value. `id` is the caller's, returned as is. */
+void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id);
 /* Sets a template-global value (upstream SetTemplateGlobalValue): visible
  * from every dictionary of d's tree, include dictionaries too, after their
  * own values and their parents'. */
@@ -64,6 +74,14 @@ void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared);
 enum { TPL_AUTO_REQUIRED = 2 };
 tpl_set *tpl_set_new(const char *dir, tpl_strip strip, int auto_includes);
 void tpl_set_free(tpl_set *s);
+/* How a set reads its files (charter reads every source through one checked
+ * door, fs_read_source). The reader appends the text of `name` (relative to
+ * the set's dir) to out and returns 0; or returns -1 with *missing set when
+ * there is no such file (nothing reported), or -1 after reporting why it
+ * cannot be read. Without one, files are read directly: regular files only,
+ * inside the set's dir once links are resolved. Set before loading. */
+typedef int (*tpl_reader)(void *ctx, const char *name, buf *out, int *missing, diags *d);
+void tpl_set_reader(tpl_set *s, tpl_reader fn, void *ctx);
 /* Sets a global value (upstream TemplateDictionary::SetGlobalValue, scoped to
  * the set): looked up last, after a dictionary's own values, its parents' and
  * the template-globals, from every template the set renders. Set globals
@@ -83,7 +101,33 @@ tpl *tpl_set_add(tpl_set *s, const char *name, const char *text, size_t len, int
                  diags *d);
 
 /* Renders t with dictionary `dict`, appending to out. Returns 0, or -1 after
- * reporting through d (e.g. an include that cannot be loaded). */
+ * reporting through d (e.g. an include that cannot be loaded). Slots expand
+ * to nothing, and are errors where tpl_render_slots would refuse them. */
 int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d);
+
+/* Where a slot expanded. */
+typedef struct tpl_slot {
+    size_t offset; /* byte offset in the rendered output */
+    size_t id;     /* as given to tpl_dict_set_slot */
+} tpl_slot;
+
+/* The slots a render expanded; zero-initialise, free with tpl_slots_release. */
+typedef struct tpl_slots {
+    tpl_slot *v; /* in output order */
+    size_t n, cap;
+} tpl_slots;
+/* Frees the entries and leaves s empty and reusable. Accepts NULL. */
+void tpl_slots_release(tpl_slots *s);
+
+/* As tpl_render, also recording every slot expanded, in output order, with
+ * offsets into `out` (counted from out->len at the call): splicing each
+ * slot's text into the output at its offset, last first, gives what
+ * tpl_render would give with the texts as values, except that a slot inside
+ * an indented include is not indented (upstream would indent every line of
+ * a value there). A slot may expand several times (in a repeated section),
+ * or never. `slots` is emptied first (keeping its memory) and is owned by
+ * the caller; NULL records nothing. Returns 0, or -1 after reporting
+ * through d, with slots then empty. */
+int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d);
 
 #endif

@@ -19,6 +19,9 @@
 #               output must equal `expected` (the oracle still runs, unchecked)
 #   status      optional: 0, or anything else for "fails to load or render";
 #               checked against charter (and against the oracle without differs)
+#   upstream-hangs  optional, only with differs: upstream loops forever on this
+#               case (says how in one line); the oracle runs for at most
+#               ORACLE_HANG_TIMEOUT seconds (default 1) and must time out
 # Both drivers failing (exit 1) is a pass; exit 2 (bad dict.yml) fails the case.
 # Needs ORACLE and CHARTER_RENDER; CASES limits the run to some case names;
 # ORACLE_MIN_CASES (default 150) is the fewest cases the corpus may hold;
@@ -29,6 +32,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${CHARTER_RENDER:?set CHARTER_RENDER to the charter-render binary}"
 min=${ORACLE_MIN_CASES:-150}
 limit=${ORACLE_TIMEOUT:-30}
+hang_limit=${ORACLE_HANG_TIMEOUT:-1}
 total=0
 pass=0
 fail=0
@@ -38,15 +42,27 @@ export UBSAN_OPTIONS="exitcode=86${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-oracle.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# run DRIVER CASEDIR OUT ERR: runs a driver, under timeout(1) when present;
-# prints the exit status (124: timed out).
+# run DRIVER CASEDIR OUT ERR [LIMIT]: runs a driver, under timeout(1) when
+# present, for at most LIMIT seconds (default ORACLE_TIMEOUT); prints the exit
+# status (124: timed out).
 run() {
     if command -v timeout >/dev/null 2>&1; then
-        timeout "$limit" "$1" "$2" >"$3" 2>"$4"
+        timeout "${5:-$limit}" "$1" "$2" >"$3" 2>"$4"
     else
         "$1" "$2" >"$3" 2>"$4"
     fi
     echo $?
+}
+
+# run_hanging DRIVER CASEDIR OUT ERR: runs a driver expected to loop forever,
+# for ORACLE_HANG_TIMEOUT seconds; prints 0 if it timed out (or cannot be
+# capped, and is not run), else "hang expected, exit N".
+run_hanging() {
+    : >"$3"
+    : >"$4"
+    command -v timeout >/dev/null 2>&1 || { echo 0; return; }
+    st=$(run "$1" "$2" "$3" "$4" "$hang_limit")
+    if [ "$st" = 124 ]; then echo 0; else echo "hang expected, exit $st"; fi
 }
 
 # show WANT GOT: the first differing byte and od -c of both around it.
@@ -89,13 +105,23 @@ for dir in "$here"/cases/*/; do
     elif [ $pinned = 1 ]; then
         ok=0
         why="expected and differs go together"
+    elif [ -f "$dir/upstream-hangs" ] && [ $pinned = 0 ]; then
+        ok=0
+        why="upstream-hangs needs differs and expected"
     else
-        os=$(run "$ORACLE" "$dir" "$o.out" "$o.err")
+        if [ -f "$dir/upstream-hangs" ]; then
+            os=$(run_hanging "$ORACLE" "$dir" "$o.out" "$o.err")
+        else
+            os=$(run "$ORACLE" "$dir" "$o.out" "$o.err")
+        fi
         cs=$(run "$CHARTER_RENDER" "$dir" "$c.out" "$c.err")
         want=""
         [ -f "$dir/status" ] && want=$(tr -d ' \n' <"$dir/status")
         show_err=1
-        if [ "$os" = 2 ] || [ "$cs" = 2 ]; then
+        if [ "${os#hang expected}" != "$os" ]; then
+            ok=0
+            why="upstream-hangs, but the oracle did not time out (${os#hang expected, })"
+        elif [ "$os" = 2 ] || [ "$cs" = 2 ]; then
             ok=0
             why="bad case (oracle exit $os, charter exit $cs)"
         elif [ "$os" -gt 2 ] || [ "$cs" -gt 2 ]; then

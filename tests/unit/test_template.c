@@ -51,11 +51,18 @@ static void remove_tree(char *dir)
     free(dir);
 }
 
+/* The text a test splices in for slot `id`; slot values stand for it when
+ * the same dictionary is built with values instead of slots. */
+static const char *const slot_texts[] = {"[#0]", "[#1]", "[#2]", "[#3]", "[#4]",
+                                         "[#5]", "[#6]", "[#7]", "[#8]", "[#9]"};
+
 /* Fills a dictionary from lines of a tiny language, one command a line:
  * `set NAME VALUE` (\n \t \r \0 \\ escapes in VALUE), `sec NAME` (add a
  * section dictionary and enter it), `show NAME`, `inc NAME FILE` (add an
- * include dictionary and enter it), `tglobal NAME VALUE`, `end` (leave). */
-static void setup_dict(tpl_dict *root, const char *spec)
+ * include dictionary and enter it), `tglobal NAME VALUE`, `slot NAME ID`
+ * (a slot; with `as_values`, the value slot_texts[ID] instead), `end`
+ * (leave). */
+static void setup_dict_as(tpl_dict *root, const char *spec, int as_values)
 {
     tpl_dict *stack[64];
     int n = 0;
@@ -103,6 +110,10 @@ static void setup_dict(tpl_dict *root, const char *spec)
             stack[n++] = tpl_dict_add_include(d, name, value.data);
         else if (!strcmp(cmd, "tglobal"))
             tpl_dict_set_template_global(d, name, value.data, value.len);
+        else if (!strcmp(cmd, "slot") && as_values)
+            tpl_dict_set(d, name, slot_texts[strtoul(value.data, NULL, 10) % 10]);
+        else if (!strcmp(cmd, "slot"))
+            tpl_dict_set_slot(d, name, strtoul(value.data, NULL, 10));
         else if (!strcmp(cmd, "end"))
             n--;
         else
@@ -112,12 +123,24 @@ static void setup_dict(tpl_dict *root, const char *spec)
     buf_release(&value);
 }
 
+static void setup_dict(tpl_dict *root, const char *spec)
+{
+    setup_dict_as(root, spec, 0);
+}
+
+/* How render_files_as renders: tpl_render; tpl_render_slots after a prefix
+ * already in the buffer; tpl_render with slots set as values. */
+enum { RENDER_PLAIN, RENDER_SLOTS, RENDER_VALUES };
+#define SLOTS_PREFIX "(before)"
+
 /* Renders `text` loaded as file t.tpl from a fresh directory holding `files`
  * (name, content pairs, NULL-terminated). Returns the output (caller frees)
  * or NULL; the diagnostics, with `dir/` stripped from file names, go to
- * *diag_out when given. */
-static char *render_files(tpl_strip strip, int auto_includes, const char *text, const char *setup,
-                          const char *const *files, char **diag_out)
+ * *diag_out when given. With RENDER_SLOTS the slots go to *slots, and the
+ * output returned leaves out SLOTS_PREFIX. */
+static char *render_files_as(tpl_strip strip, int auto_includes, const char *text,
+                             const char *setup, const char *const *files, int how, tpl_slots *slots,
+                             char **diag_out)
 {
     char *dir = make_tmpdir();
     write_file(dir, "t.tpl", text);
@@ -126,11 +149,20 @@ static char *render_files(tpl_strip strip, int auto_includes, const char *text, 
     tpl_set *s = tpl_set_new(dir, strip, auto_includes);
     diags *d = diag_new(NULL);
     tpl_dict *dict = tpl_dict_new();
-    setup_dict(dict, setup);
+    setup_dict_as(dict, setup, how == RENDER_VALUES);
     buf out;
     buf_init(&out);
     tpl *t = tpl_set_load(s, "t.tpl", d);
-    int ok = t && tpl_render(t, dict, &out, d) == 0;
+    int ok;
+    if (how == RENDER_SLOTS) {
+        buf_adds(&out, SLOTS_PREFIX);
+        ok = t && tpl_render_slots(t, dict, &out, slots, d) == 0;
+        cr_assert(!strncmp(out.data, SLOTS_PREFIX, strlen(SLOTS_PREFIX)));
+        memmove(out.data, out.data + strlen(SLOTS_PREFIX), out.len - strlen(SLOTS_PREFIX) + 1);
+        out.len -= strlen(SLOTS_PREFIX);
+    } else {
+        ok = t && tpl_render(t, dict, &out, d) == 0;
+    }
     char *diag = unit_diag_text(d);
     /* "/tmp/charter-template-XXXXXX/" -> "" */
     buf clean;
@@ -158,6 +190,12 @@ static char *render_files(tpl_strip strip, int auto_includes, const char *text, 
         return NULL;
     }
     return buf_detach(&out);
+}
+
+static char *render_files(tpl_strip strip, int auto_includes, const char *text, const char *setup,
+                          const char *const *files, char **diag_out)
+{
+    return render_files_as(strip, auto_includes, text, setup, files, RENDER_PLAIN, NULL, diag_out);
 }
 
 /* Compiles `text` from memory as t.html in set directory "." and renders it. */
@@ -638,6 +676,32 @@ Test(template, modifier_sees_nul_bytes)
     diag_free(d);
 }
 
+/* Rendering skips the modifiers of an empty value (and a slot is one): it
+ * must not matter, so every modifier must turn nothing into nothing. */
+Test(template, modifiers_of_nothing)
+{
+    diags *d = diag_new(NULL);
+    buf text;
+    buf_init(&text);
+    buf_adds(&text, "[");
+    /* Every modifier, then a chain of them. */
+    const char *mods = "h p H=snippet H=pre H=attribute H=url j J=number o u U=javascript U=html "
+                       "U=query U=css I=html I=javascript I=css c none xml_escape x-mine "
+                       "h:j:u:H=snippet:I=css";
+    for (const char *m = mods; *m;) {
+        int n = (int)strcspn(m, " ");
+        buf_printf(&text, "{{E:%.*s}}{{UNSET:%.*s}}", n, m, n, m);
+        m += n + (m[n] == ' ');
+    }
+    buf_adds(&text, "]");
+    char *got = render_string(TPL_DO_NOT_STRIP, text.data, "set E ", d);
+    cr_assert_not_null(got);
+    cr_expect_str_eq(got, "[]");
+    free(got);
+    buf_release(&text);
+    diag_free(d);
+}
+
 /* --- syntax errors -------------------------------------------------------------- */
 
 typedef struct error_case {
@@ -720,6 +784,50 @@ Test(template, syntax_errors)
         buf_add(&want, c->expected, (size_t)(colon - c->expected));
         buf_printf(&want, ": error: %s", colon + 2);
         cr_expect_str_eq(text, want.data, "%s", c->text);
+        buf_release(&want);
+        free(text);
+        free(got);
+        diag_free(d);
+    }
+}
+
+/* Empty delimiters are an error in every strip mode. The stripper used to
+ * adopt them and then match the empty start delimiter where it stood forever
+ * (as upstream's StripBuffer does): hence the timeout. */
+static const error_case empty_delimiter_cases[] = {
+    {0, "a{{= =}}b", "t.html:1:2: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {1, "a{{= =}}b", "t.html:1:2: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {2, "a{{= =}}b", "t.html:1:2: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {0, "a\n  {{= =}}\nb", "t.html:2:3: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {1, "a\n  {{= =}}\nb", "t.html:2:3: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {2, "a\n  {{= =}}\nb", "t.html:2:3: empty delimiter in '{{= =}}' [template-syntax]\n"},
+    {0, "{{= x=}}", "t.html:1:1: empty delimiter in '{{= x=}}' [template-syntax]\n"},
+    {1, "{{= x=}}", "t.html:1:1: empty delimiter in '{{= x=}}' [template-syntax]\n"},
+    {2, "{{= x=}}", "t.html:1:1: empty delimiter in '{{= x=}}' [template-syntax]\n"},
+    {1, "{{=x =}}\n", "t.html:1:1: empty delimiter in '{{=x =}}' [template-syntax]\n"},
+    {2, "{{=x =}}\n", "t.html:1:1: empty delimiter in '{{=x =}}' [template-syntax]\n"},
+    {0, "{{=<% %>=}}\n<%= =%>\nx", "t.html:2:1: empty delimiter in '<%= =%>' [template-syntax]\n"},
+    {1, "{{=<% %>=}}\n<%= =%>\nx", "t.html:2:1: empty delimiter in '<%= =%>' [template-syntax]\n"},
+    {2, "{{=<% %>=}}\n<%= =%>\nx", "t.html:2:1: empty delimiter in '<%= =%>' [template-syntax]\n"},
+    /* Two markers on one line: the second one is the bad one. */
+    {1, "{{=<% %>=}}<%= =%>{{X}}\n",
+     "t.html:1:12: empty delimiter in '<%= =%>' [template-syntax]\n"},
+};
+
+Test(template, empty_delimiters_in_every_strip_mode, .timeout = 10)
+{
+    for (size_t i = 0; i < sizeof empty_delimiter_cases / sizeof *empty_delimiter_cases; i++) {
+        const error_case *c = &empty_delimiter_cases[i];
+        diags *d = diag_new(NULL);
+        char *got = render_string(c->strip, c->text, "set X v", d);
+        cr_expect_null(got, "strip %d: %s rendered", c->strip, c->text);
+        char *text = unit_diag_text(d);
+        buf want;
+        buf_init(&want);
+        const char *colon = strstr(c->expected, ": ");
+        buf_add(&want, c->expected, (size_t)(colon - c->expected));
+        buf_printf(&want, ": error: %s", colon + 2);
+        cr_expect_str_eq(text, want.data, "strip %d: %s", c->strip, c->text);
         buf_release(&want);
         free(text);
         free(got);
@@ -1068,5 +1176,313 @@ Test(template, dictionary_values)
     tpl_dict_free(NULL);
     tpl_set_free(s);
     tpl_set_free(NULL);
+    diag_free(d);
+}
+
+/* --- slots ---------------------------------------------------------------------- */
+
+/* Splices slot_texts[id] into out[0..len) at each recorded offset; the
+ * offsets must be in output order and inside the output. */
+static char *splice_slots(const char *out, const tpl_slots *slots)
+{
+    buf b;
+    buf_init(&b);
+    size_t len = strlen(out), at = 0;
+    for (size_t k = 0; k < slots->n; k++) {
+        size_t off = slots->v[k].offset;
+        cr_assert(off >= at && off <= len, "slot %zu at %zu, after %zu, in %zu bytes", k, off, at,
+                  len);
+        cr_assert_lt(slots->v[k].id, 10);
+        buf_add(&b, out + at, off - at);
+        buf_adds(&b, slot_texts[slots->v[k].id]);
+        at = off;
+    }
+    buf_adds(&b, out + at);
+    return buf_detach(&b);
+}
+
+typedef struct slot_case {
+    const char *name;
+    tpl_strip strip;
+    int auto_includes;
+    const char *text;
+    const char *setup; /* setup_dict's language; `slot NAME ID` */
+    const char *files[7];
+    const char *expected; /* the output with slot_texts spliced in */
+} slot_case;
+
+static const slot_case slot_cases[] = {
+    {"variable, and :none", 0, 0, "a{{S}}b{{S:none}}c", "slot S 1", {NULL}, "a[#1]b[#1]c"},
+    {"several, one not set",
+     0,
+     0,
+     "{{S}}-{{T}}-{{S}}{{U}}|",
+     "slot S 1\nslot T 2",
+     {NULL},
+     "[#1]-[#2]-[#1]|"},
+    {"a value replaces a slot and a slot a value",
+     0,
+     0,
+     "{{S}}{{T}}",
+     "set S x\nslot S 1\nslot T 2\nset T y",
+     {NULL},
+     "[#1]y"},
+    {"custom delimiters", 0, 0, "{{=<% %>=}}<%S%>{{S}}", "slot S 1", {NULL}, "[#1]{{S}}"},
+    {"repeated section with a separator",
+     0,
+     0,
+     "<{{#L}}{{S}}{{#L_separator}}, {{/L_separator}}{{/L}}>",
+     "sec L\nslot S 1\nend\nsec L\nslot S 2\nend\nsec L\nset S x\nend",
+     {NULL},
+     "<[#1], [#2], x>"},
+    {"looked up from a section",
+     0,
+     0,
+     "{{#L}}({{S}}){{/L}}",
+     "slot S 5\nsec L\nend\nsec L\nslot S 6\nend",
+     {NULL},
+     "([#5])([#6])"},
+    {"include dictionaries",
+     0,
+     0,
+     "x{{>INC}}y",
+     "inc INC inc.tpl\nslot S 3\nend\ninc INC inc.tpl\nslot S 4\nend",
+     {"inc.tpl", "<{{S}}>", NULL},
+     "x<[#3]><[#4]>y"},
+    {"include boundary",
+     0,
+     0,
+     "{{S}}{{>INC}}",
+     "slot S 1\ninc INC inc.tpl\nend",
+     {"inc.tpl", "[{{S}}]", NULL},
+     "[#1][]"},
+    {"include with :none",
+     0,
+     0,
+     "a{{>INC:none}}b",
+     "inc INC inc.tpl\nslot S 1\nend",
+     {"inc.tpl", "<{{S}}>", NULL},
+     "a<[#1]>b"},
+    {"include with a modifier and no slot",
+     0,
+     0,
+     "{{S}}{{>INC:h}}{{S}}",
+     "slot S 1\ninc INC inc.tpl\nset V &\nend",
+     {"inc.tpl", "<{{V}}>", NULL},
+     "[#1]&lt;&amp;&gt;[#1]"},
+    {"indented include",
+     0,
+     0,
+     "<ul>\n  {{>INC}}\n</ul>\n",
+     "inc INC inc.tpl\nslot S 1\nslot T 2\nslot U 3\nend",
+     {"inc.tpl", "<li>{{S}}</li>\n<li>{{T}}</li>\n{{U}}", NULL},
+     "<ul>\n  <li>[#1]</li>\n  <li>[#2]</li>\n  [#3]\n</ul>\n"},
+    {"indented include, slots at line ends",
+     0,
+     0,
+     "  {{>A}}|\n\t{{>B}}|",
+     "inc A a.tpl\nslot S 1\nslot T 2\nend\ninc B b.tpl\nslot S 3\nend",
+     {"a.tpl", "{{S}}a\n{{T}}", "b.tpl", "a{{S}}\n", NULL},
+     "  [#1]a\n  [#2]|\n\ta[#3]\n\t|"},
+    {"indented include, crlf and lone cr",
+     0,
+     0,
+     " {{>INC}}",
+     "inc INC inc.tpl\nslot S 1\nslot T 2\nend",
+     {"inc.tpl", "a\r\n{{S}}\r{{T}}b\r", NULL},
+     " a\r\n [#1]\r [#2]b\r "},
+    {"nested indented auto includes",
+     0,
+     1,
+     "<div>\n  {{>OUTER}}\n</div>",
+     "slot S 1\nslot T 2\nslot U 3",
+     {"_includes/outer.html", "<p>{{S}}</p>\n  {{>INNER}}\n<p>{{U}}</p>", "_includes/inner.html",
+      "{{T}}\n{{T}}", NULL},
+     "<div>\n  <p>[#1]</p>\n    [#2]\n    [#2]\n  <p>[#3]</p>\n</div>"},
+    {"indented includes repeated in a section",
+     0,
+     0,
+     "<ol>\n{{#L}}  {{>INC}}\n{{/L}}</ol>",
+     "sec L\ninc INC inc.tpl\nslot S 1\nend\nend\nsec L\ninc INC inc.tpl\nslot S 2\nend\nend",
+     {"inc.tpl", "<li>\n{{S}}\n</li>", NULL},
+     "<ol>\n  <li>\n  [#1]\n  </li>\n  <li>\n  [#2]\n  </li>\n</ol>"},
+    {"strip blank lines",
+     TPL_STRIP_BLANK_LINES,
+     0,
+     "<ul>\n  {{>INC}}\n\n  <li>{{S}}</li>\n  {{#L}}\n{{S}}\n  {{/L}}\n</ul>\n",
+     "slot S 1\nshow L\ninc INC inc.tpl\nslot T 2\nend",
+     {"inc.tpl", "<li>\n\n{{T}}\n</li>\n", NULL},
+     "<ul>\n<li>\n[#2]\n</li>\n  <li>[#1]</li>\n[#1]\n</ul>\n"},
+    {"strip whitespace",
+     TPL_STRIP_WHITESPACE,
+     0,
+     "<p>\n  {{S}}\n  {{>INC}}\n</p>\n",
+     "slot S 1\ninc INC inc.tpl\nslot T 2\nend",
+     {"inc.tpl", " a\n {{T}} \n", NULL},
+     "<p>[#1]a[#2]</p>"},
+    {"auto-escaping, with :none",
+     0,
+     0,
+     "{{%AUTOESCAPE context=\"HTML\"}}<p title=\"{{V}}\">{{V}}{{S:none}}</p>{{BI_NEWLINE}}",
+     "set V <&>\nslot S 1",
+     {NULL},
+     "<p title=\"&lt;&amp;&gt;\">&lt;&amp;&gt;[#1]</p>\n"},
+    {"auto-escaping JavaScript, with :none",
+     0,
+     0,
+     "{{%AUTOESCAPE context=\"JAVASCRIPT\"}}var s = '{{S:none}}';",
+     "slot S 1",
+     {NULL},
+     "var s = '[#1]';"},
+};
+
+/* Each case three ways: tpl_render_slots (spliced, it must give `expected`),
+ * tpl_render (the same output, slots empty) and tpl_render with the texts
+ * as values (the same document: slots stand exactly where values do; the
+ * texts have no line breaks, so indentation cannot tell them apart). */
+Test(template, slots)
+{
+    for (size_t i = 0; i < sizeof slot_cases / sizeof *slot_cases; i++) {
+        const slot_case *c = &slot_cases[i];
+        tpl_slots slots = {0};
+        char *diag = NULL;
+        char *out = render_files_as(c->strip, c->auto_includes, c->text, c->setup, c->files,
+                                    RENDER_SLOTS, &slots, &diag);
+        cr_assert_not_null(out, "%s: %s", c->name, diag);
+        char *spliced = splice_slots(out, &slots);
+        cr_expect_str_eq(spliced, c->expected, "%s", c->name);
+        char *plain = render_files_as(c->strip, c->auto_includes, c->text, c->setup, c->files,
+                                      RENDER_PLAIN, NULL, NULL);
+        cr_expect_str_eq(plain, out, "%s: tpl_render", c->name);
+        char *values = render_files_as(c->strip, c->auto_includes, c->text, c->setup, c->files,
+                                       RENDER_VALUES, NULL, NULL);
+        cr_expect_str_eq(values, c->expected, "%s: values", c->name);
+        free(values);
+        free(plain);
+        free(spliced);
+        free(out);
+        free(diag);
+        tpl_slots_release(&slots);
+    }
+}
+
+typedef struct slot_error_case {
+    tpl_strip strip;
+    const char *text;
+    const char *setup;
+    const char *files[5];
+    const char *expected;
+} slot_error_case;
+
+#define NO_ESCAPE                                                                                  \
+    "cannot be escaped: write it without modifiers or with ':none' [template-syntax]\n"
+#define NO_AUTO "cannot be auto-escaped: write it with ':none' [template-syntax]\n"
+
+static const slot_error_case slot_error_cases[] = {
+    {0, "a\n {{S:h}}", "slot S 1", {NULL}, "t.tpl:2:2: error: slot variable 'S' " NO_ESCAPE},
+    {0, "{{S:x-mine}}", "slot S 1", {NULL}, "t.tpl:1:1: error: slot variable 'S' " NO_ESCAPE},
+    {0, "{{S:none:h}}", "slot S 1", {NULL}, "t.tpl:1:1: error: slot variable 'S' " NO_ESCAPE},
+    {1,
+     "\n\n  {{#L}}{{S:u}}{{/L}}\n",
+     "show L\nslot S 1",
+     {NULL},
+     "t.tpl:3:9: error: slot variable 'S' " NO_ESCAPE},
+    {2,
+     "\n\n  {{#L}}{{S:u}}{{/L}}\n",
+     "show L\nslot S 1",
+     {NULL},
+     "t.tpl:3:9: error: slot variable 'S' " NO_ESCAPE},
+    /* Once per marker, however often it expands; each marker once. */
+    {0,
+     "{{#L}}{{S:h}}{{T:j}}{{/L}}",
+     "sec L\nslot S 1\nslot T 2\nend\nsec L\nslot S 2\nend",
+     {NULL},
+     "t.tpl:1:7: error: slot variable 'S' " NO_ESCAPE
+     "t.tpl:1:14: error: slot variable 'T' " NO_ESCAPE},
+    {0,
+     "{{%AUTOESCAPE context=\"HTML\"}}\n<p>{{S}}</p>",
+     "slot S 1",
+     {NULL},
+     "t.tpl:2:4: error: slot variable 'S' " NO_AUTO},
+    {0,
+     "{{%AUTOESCAPE context=\"HTML\"}}<a href=\"{{S:x-url}}\">",
+     "slot S 1",
+     {NULL},
+     "t.tpl:1:40: error: slot variable 'S' " NO_AUTO},
+    {0,
+     "{{%AUTOESCAPE context=\"JAVASCRIPT\"}}var s = '{{S}}';",
+     "slot S 1",
+     {NULL},
+     "t.tpl:1:46: error: slot variable 'S' " NO_AUTO},
+    {0,
+     "x{{>INC:h}}",
+     "inc INC inc.tpl\nslot S 1\nend",
+     {"inc.tpl", "a\n  {{S}}", NULL},
+     "inc.tpl:2:3: error: slot variable 'S' cannot be escaped by the modifiers of include 'INC' "
+     "[template-syntax]\n"},
+    {0,
+     "{{>OUT:j}}",
+     "inc OUT out.tpl\ninc IN in.tpl\nslot S 1\nend\nend",
+     {"out.tpl", "[{{>IN}}]", "in.tpl", "{{S}}", NULL},
+     "in.tpl:1:1: error: slot variable 'S' cannot be escaped by the modifiers of include 'OUT' "
+     "[template-syntax]\n"},
+};
+
+/* The same error from tpl_render_slots and tpl_render; slots left empty. */
+Test(template, slot_errors)
+{
+    for (size_t i = 0; i < sizeof slot_error_cases / sizeof *slot_error_cases; i++) {
+        const slot_error_case *c = &slot_error_cases[i];
+        tpl_slots slots = {0};
+        char *diag = NULL;
+        char *out =
+            render_files_as(c->strip, 0, c->text, c->setup, c->files, RENDER_SLOTS, &slots, &diag);
+        cr_expect_null(out, "%s rendered", c->text);
+        cr_expect_str_eq(diag, c->expected, "%s", c->text);
+        cr_expect_eq(slots.n, 0, "%s", c->text);
+        free(out);
+        free(diag);
+        out = render_files_as(c->strip, 0, c->text, c->setup, c->files, RENDER_PLAIN, NULL, &diag);
+        cr_expect_null(out, "%s rendered", c->text);
+        cr_expect_str_eq(diag, c->expected, "%s: tpl_render", c->text);
+        free(out);
+        free(diag);
+        tpl_slots_release(&slots);
+    }
+}
+
+/* The vector is emptied by each render and reused; ids are the caller's. */
+Test(template, slots_vector)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "{{A}}-{{B}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    tpl_dict *dict = tpl_dict_new();
+    tpl_dict_set_slot(dict, "A", (size_t)-1);
+    tpl_dict_set_slot(dict, "B", 12345);
+    tpl_slots slots = {0};
+    buf out;
+    buf_init(&out);
+    for (int round = 0; round < 3; round++) {
+        cr_assert_eq(tpl_render_slots(t, dict, &out, &slots, d), 0);
+        cr_assert_eq(slots.n, 2);
+        cr_expect_eq(slots.v[0].offset, 0);
+        cr_expect_eq(slots.v[0].id, (size_t)-1);
+        cr_expect_eq(slots.v[1].offset, 1);
+        cr_expect_eq(slots.v[1].id, 12345);
+    }
+    cr_expect_str_eq(out.data, "---");
+    cr_expect_eq(tpl_render_slots(t, dict, &out, NULL, d), 0);
+    cr_expect_str_eq(out.data, "----");
+    tpl_slots_release(&slots);
+    cr_expect_null(slots.v);
+    cr_expect_eq(slots.n, 0);
+    tpl_slots_release(&slots);
+    tpl_slots_release(NULL);
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
     diag_free(d);
 }
