@@ -155,13 +155,13 @@ int cmd_build(int argc, char **argv)
         /* Publish anyway: only what made pages unreadable still counts. */
         diag_retune(d, keep_structural, NULL);
     }
-    api_pages_json(&json, s);
-    if (output_write(&out, "api/pages.json", json.data, json.len, d) != 0)
-        goto done;
     if (diag_count(d, DIAG_ERROR) > 0) {
         status = EXIT_FINDINGS;
         goto done;
     }
+    api_pages_json(&json, s);
+    if (output_write(&out, "api/pages.json", json.data, json.len, d) != 0)
+        goto done;
     if (output_commit(&out, d) != 0)
         goto done;
     status = EXIT_OK;
@@ -181,8 +181,12 @@ done:
             fprintf(stderr, " (%zu warning%s)", warnings, warnings == 1 ? "" : "s");
         fputc('\n', stderr);
     } else if (status == EXIT_FINDINGS) {
+        buf shown;
+        buf_init(&shown);
+        diag_term_safe(&shown, path.data, path.len); /* site.yml names it */
         fprintf(stderr, "build failed: %zu error%s, %zu warning%s; '%s' was not changed\n", errors,
-                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", path.data);
+                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", shown.data);
+        buf_release(&shown);
     }
     site_free(s);
     history_free(hist);

@@ -40,6 +40,9 @@ void diag_free(diags *d)
 }
 
 static void vreport(diags *d, diag_level level, const char *file, int line, int col, const char *id,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+
+static void vreport(diags *d, diag_level level, const char *file, int line, int col, const char *id,
                     const char *fmt, va_list ap)
 {
     buf msg;

@@ -358,13 +358,13 @@ static int cmp_depth_desc(const void *a, const void *b)
 
 /* Reports (a warning) the first thing left in dir that charter did not
  * write; `what` says which directory it is. */
-static void report_kept(const char *dir, const char *what, diags *d)
+static void report_kept(const char *dir, const char *shown, const char *what, diags *d)
 {
     char **list = NULL;
     diags *quiet = diag_new(NULL);
     if (fs_list(&list, dir, 1, quiet) == 0 && list[0])
         diag_warning(d, NULL, 0, 0, "output",
-                     "kept %s '%s': it holds '%s', which charter did not write", what, dir,
+                     "kept %s '%s': it holds '%s', which charter did not write", what, shown,
                      list[0]);
     fs_list_free(list);
     diag_free(quiet);
@@ -375,7 +375,7 @@ static void report_kept(const char *dir, const char *what, diags *d)
  * each only when empty, then dir itself when `whole`. Anything else is kept;
  * with `what`, a directory left behind is reported as a warning. */
 static void remove_listed(const char *dir, char *const *rels, size_t n, int whole,
-                          const char *what, diags *d)
+                          const char *shown, const char *what, diags *d)
 {
     map *dirs = map_new();
     buf p, parent;
@@ -409,20 +409,20 @@ static void remove_listed(const char *dir, char *const *rels, size_t n, int whol
     }
     free(l.v);
     if (whole && rmdir(dir) != 0 && errno != ENOENT && what)
-        report_kept(dir, what, d);
+        report_kept(dir, shown, what, d);
     map_free(dirs);
     buf_release(&p);
     buf_release(&parent);
 }
 
 static void remove_entries(const char *dir, const output_entry *v, size_t n, int whole,
-                           const char *what, diags *d)
+                           const char *shown, const char *what, diags *d)
 {
     char **rels = xcalloc(n + 2, sizeof *rels);
     for (size_t i = 0; i < n; i++)
         rels[i] = v[i].rel;
     rels[n] = OUTPUT_MANIFEST;
-    remove_listed(dir, rels, n + 1, whole, what, d);
+    remove_listed(dir, rels, n + 1, whole, shown, what, d);
     free(rels);
 }
 
@@ -463,14 +463,14 @@ static char **read_journal(const char *dir)
 /* Removes a staging directory a killed or crashed build left: the files its
  * journal lists, or, once the build had written its manifest, the files
  * the manifest lists. A directory with neither is not charter's and stays. */
-static void sweep_dir(const char *dir, diags *d)
+static void sweep_dir(const char *dir, const char *shown, diags *d)
 {
     char **journal = read_journal(dir);
     if (journal) {
         size_t n = 0;
         while (journal[n])
             n++;
-        remove_listed(dir, journal, n, 1, "the unfinished build", d);
+        remove_listed(dir, journal, n, 1, shown, "the unfinished build", d);
         fs_list_free(journal);
         return;
     }
@@ -478,7 +478,7 @@ static void sweep_dir(const char *dir, diags *d)
     size_t n;
     diags *quiet = diag_new(NULL);
     if (read_manifest(&v, &n, dir, dir, quiet) == 1)
-        remove_entries(dir, v, n, 1, "the unfinished build", d);
+        remove_entries(dir, v, n, 1, shown, "the unfinished build", d);
     output_entries_free(v, n);
     diag_free(quiet);
 }
@@ -493,12 +493,17 @@ static int is_temp_name(const char *name, const char *prefix)
 /* Sweeps `<base>.tmp-XXXXXX` and `<base>.old-XXXXXX` in parent, and
  * `.charter-staging-XXXXXX` inside target: only with the parent locked, so
  * none of them belongs to a build still running. */
-static void sweep(const char *parent, const char *base, const char *target, diags *d)
+static void sweep(const char *parent, const char *base, const char *target, const char *shown,
+                  diags *d)
 {
-    buf tmp, old, path;
+    buf tmp, old, path, name;
     buf_init(&tmp);
     buf_init(&old);
     buf_init(&path);
+    buf_init(&name);
+    size_t shown_len = strlen(shown);
+    while (shown_len > 1 && shown[shown_len - 1] == '/')
+        shown_len--;
     buf_printf(&tmp, "%s.tmp-", base);
     buf_printf(&old, "%s.old-", base);
     const char *dirs[2] = {parent, target};
@@ -512,8 +517,14 @@ static void sweep(const char *parent, const char *base, const char *target, diag
                 struct stat st;
                 buf_reset(&path);
                 buf_printf(&path, "%s/%s", dirs[k], *p);
+                /* Named in messages as the user named the output. */
+                buf_reset(&name);
+                buf_add(&name, shown, shown_len);
+                buf_adds(&name, k == 0 ? *p + strlen(base) : "/");
+                if (k == 1)
+                    buf_adds(&name, *p);
                 if (ours && lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
-                    sweep_dir(path.data, d);
+                    sweep_dir(path.data, name.data, d);
             }
         }
         fs_list_free(list);
@@ -522,6 +533,7 @@ static void sweep(const char *parent, const char *base, const char *target, diag
     buf_release(&tmp);
     buf_release(&old);
     buf_release(&path);
+    buf_release(&name);
 }
 
 /* --- begin ---------------------------------------------------------------------- */
@@ -541,12 +553,12 @@ static int refuse_home(const char *t, const char *shown, diags *d)
         if (!homes[i] || !*homes[i])
             continue;
         char *real = realpath(homes[i], NULL);
-        int hit = real && is_within(real, t);
+        int hit = real && is_within(real, t), same = hit && strcmp(t, real) == 0;
         free(real);
         if (hit)
             return diag_error(d, NULL, 0, 0, "output",
                               "refusing to write the site to '%s': it %s a home directory ('%s')",
-                              shown, strcmp(t, homes[i]) == 0 ? "is" : "contains", homes[i]);
+                              shown, same ? "is" : "contains", homes[i]);
     }
     return 0;
 }
@@ -675,17 +687,24 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
     if (refuse_home(t.data, target, d) != 0)
         goto done;
     o->target = buf_detach(&t);
-    int isdir = fs_is_dir(o->target);
-    if (isdir == 0) {
+    if (fs_is_dir(o->target) == 0) {
         diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
                    target);
         goto done;
     }
     const char *slash = strrchr(o->target, '/');
     buf_add(&parent, o->target, slash > o->target ? (size_t)(slash - o->target) : 1);
+    /* Everything below looks at the target: only with the lock, so another
+     * build cannot create or replace it meanwhile. */
     if (fs_mkdirs(parent.data, d) != 0 || lock_parent(o, parent.data, d) != 0)
         goto done;
-    sweep(parent.data, strrchr(o->target, '/') + 1, o->target, d);
+    sweep(parent.data, strrchr(o->target, '/') + 1, o->target, o->shown, d);
+    int isdir = fs_is_dir(o->target);
+    if (isdir == 0) {
+        diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
+                   target);
+        goto done;
+    }
     if (isdir == 1 && check_existing(o, d) != 0)
         goto done;
     o->in_place = isdir == 1 && is_mount_point(o->target, parent.data);
@@ -1009,7 +1028,7 @@ static int commit_in_place(output *o, diags *d)
     for (size_t i = 0; i < o->n_old; i++)
         if (!map_get(fresh, o->old[i].rel))
             gone[n_gone++] = o->old[i].rel;
-    remove_listed(o->target, gone, n_gone, 0, NULL, d);
+    remove_listed(o->target, gone, n_gone, 0, NULL, NULL, d);
     free(gone);
     buf_reset(&from);
     buf_reset(&to);
@@ -1093,19 +1112,20 @@ void output_release(output *o, diags *d)
         if (o->swapped) {
             /* The previous site, verified by output_begin: only what its
              * manifest lists goes. */
-            remove_entries(o->staging, o->old, o->n_old, 1, "the previous site", d);
+            remove_entries(o->staging, o->old, o->n_old, 1, o->staging, "the previous site", d);
         } else if (o->committed) {
             /* A mount point's staging: its files moved out, its folders
              * left empty. */
             char **rels = xcalloc(o->n_files + 1, sizeof *rels);
             for (size_t i = 0; i < o->n_files; i++)
                 rels[i] = o->files[i].rel;
-            remove_listed(o->staging, rels, o->n_files, 1, "the staging directory", d);
+            remove_listed(o->staging, rels, o->n_files, 1, o->staging, "the staging directory",
+                          d);
             free(rels);
         } else {
             /* An unfinished build: only what its journal (or, after a
              * failed commit, its manifest) lists goes. */
-            sweep_dir(o->staging, d);
+            sweep_dir(o->staging, o->staging, d);
         }
     }
     if (o->lock_fd >= 0)
@@ -1126,7 +1146,7 @@ void output_abandon(output *o)
 {
     diags *quiet = diag_new(NULL);
     if (o && o->staging && !o->swapped && !o->committed)
-        sweep_dir(o->staging, quiet);
+        sweep_dir(o->staging, o->staging, quiet);
     diag_free(quiet);
 }
 
@@ -1201,4 +1221,25 @@ done:
     buf_release(&s);
     buf_release(&tmp);
     return err;
+}
+
+int output_scratch(output *o, diags *d)
+{
+    int fd = open(o->staging, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    /* A file system without O_TMPFILE: a named file, unlinked at once (the
+     * journal lists it first, so a kill in between cannot leave it). */
+    buf p;
+    buf_init(&p);
+    if (claim(o, ".charter-scratch", &p, d) == 0) {
+        fd = open(p.data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            unlink(p.data);
+    }
+    if (fd < 0)
+        diag_error(d, NULL, 0, 0, "io", "cannot create a scratch file in '%s': %s", o->staging,
+                   strerror(errno));
+    buf_release(&p);
+    return fd;
 }

@@ -76,6 +76,12 @@ int output_commit(output *o, diags *d);
  * kept and reported as a warning. Frees o's memory; accepts NULL. */
 void output_release(output *o, diags *d);
 
+/* An anonymous scratch file on the staging directory's file system, for
+ * what a build writes once and reads back (the handbook's bodies): never
+ * visible in the output, gone when closed or when the process ends.
+ * Returns a read-write descriptor (caller closes), or -1 after reporting. */
+int output_scratch(output *o, diags *d);
+
 /* Removes the staging directory's files from another thread, as the build
  * is ended by the watchdog (see watchdog.h); best effort, reports nothing. */
 void output_abandon(output *o);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
 #include <unistd.h>
 
 #define MAX_LAYOUT_DEPTH 16
@@ -47,6 +48,12 @@ typedef struct terms {
     map *by_key; /* 't' or 'c' and the name -> index + 1 */
 } terms;
 
+/* Where a page's handbook body lies in the spool. */
+typedef struct spooled {
+    unsigned long long off;
+    size_t len;
+} spooled;
+
 typedef struct renderer {
     site *s;
     output *o;
@@ -61,6 +68,10 @@ typedef struct renderer {
     terms terms; /* tags and categories, with their slugs */
     map *claims;  /* output path -> what writes it (a claim) */
     map *blocked; /* generated outputs that lost their path to a page */
+    /* The handbook's bodies, written as each page renders (spool_body). */
+    int spool_fd; /* -1: no handbook */
+    _Atomic unsigned long long spool_end;
+    spooled *spooled; /* by page index */
 } renderer;
 
 static int is_blocked(const renderer *r, const char *out_file);
@@ -761,25 +772,21 @@ static void prefix_ids(buf *out, const char *html, size_t len, const char *ancho
 {
     static const char *const marks[] = {" id=\"", " href=\"#"};
     const char *p = html, *end = html + len;
-    while (p < end) {
-        const char *best = NULL;
-        size_t best_len = 0;
-        for (int k = 0; k < 2; k++) {
-            const char *hit = memmem(p, (size_t)(end - p), marks[k], strlen(marks[k]));
-            if (hit && (!best || hit < best)) {
-                best = hit;
-                best_len = strlen(marks[k]);
-            }
-        }
-        if (!best) {
-            buf_add(out, p, (size_t)(end - p));
-            return;
-        }
-        buf_add(out, p, (size_t)(best - p) + best_len);
+    /* The next occurrence of each mark, found again only once passed: a
+     * body with many of one and none of the other stays linear. */
+    const char *next[2];
+    for (int k = 0; k < 2; k++)
+        next[k] = memmem(p, len, marks[k], strlen(marks[k]));
+    while (next[0] || next[1]) {
+        int k = !next[0] || (next[1] && next[1] < next[0]);
+        size_t mlen = strlen(marks[k]);
+        buf_add(out, p, (size_t)(next[k] - p) + mlen);
         buf_adds(out, anchor);
         buf_addc(out, '-');
-        p = best + best_len;
+        p = next[k] + mlen;
+        next[k] = memmem(p, (size_t)(end - p), marks[k], mlen);
     }
+    buf_add(out, p, (size_t)(end - p));
 }
 
 /* An approved policy (a policy page with status approved, or none). */
@@ -809,6 +816,74 @@ static int render_chain(const renderer *r, const layout *l, tpl_dict *d, buf *ht
     buf_release(&next);
     return err;
 }
+
+static void slots_add(tpl_slots *s, size_t offset, size_t id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = (tpl_slot){offset, id};
+}
+
+/* The slot id CONTENT gets while a layout's output passes to its parent. */
+#define CONTENT_SLOT ((size_t)-1)
+
+/* As render_chain, keeping track of d's slots through the chain: each
+ * parent renders with CONTENT as a slot, the child's output is spliced in
+ * where it expands, and the child's slots move with it. On return *html is
+ * the page and *slots the places of d's slots in it. */
+static int render_chain_slots(const renderer *r, const layout *l, tpl_dict *d, buf *html,
+                              tpl_slots *slots)
+{
+    buf next, joined;
+    buf_init(&next);
+    buf_init(&joined);
+    tpl_slots inner = {0}, outer = {0}, merged = {0};
+    int err = tpl_render_slots(l->tpl, d, &next, &inner, r->d);
+    for (l = l->parent; l && err == 0; l = l->parent) {
+        tpl_dict_set_slot(d, "CONTENT", CONTENT_SLOT);
+        buf_reset(&joined);
+        err = tpl_render_slots(l->tpl, d, &joined, &outer, r->d);
+        if (err)
+            break;
+        /* Splice `next` (with its slots) in at every CONTENT of `joined`. */
+        buf spliced;
+        buf_init(&spliced);
+        merged.n = 0;
+        size_t pos = 0;
+        for (size_t k = 0; k < outer.n; k++) {
+            const tpl_slot *o = &outer.v[k];
+            buf_add(&spliced, joined.data + pos, o->offset - pos);
+            pos = o->offset;
+            if (o->id != CONTENT_SLOT) {
+                slots_add(&merged, spliced.len, o->id);
+                continue;
+            }
+            for (size_t j = 0; j < inner.n; j++)
+                slots_add(&merged, spliced.len + inner.v[j].offset, inner.v[j].id);
+            buf_add(&spliced, next.data, next.len);
+        }
+        buf_add(&spliced, joined.data + pos, joined.len - pos);
+        buf_release(&next);
+        next = spliced;
+        tpl_slots t = inner;
+        inner = merged;
+        merged = t;
+    }
+    buf_add(html, next.data, next.len);
+    slots->n = 0;
+    for (size_t j = 0; err == 0 && j < inner.n; j++)
+        slots_add(slots, inner.v[j].offset, inner.v[j].id);
+    tpl_slots_release(&inner);
+    tpl_slots_release(&outer);
+    tpl_slots_release(&merged);
+    buf_release(&next);
+    buf_release(&joined);
+    return err;
+}
+
+static void spool_body(renderer *r, size_t i, const page *p);
 
 static void render_page(void *arg, size_t i)
 {
@@ -848,9 +923,11 @@ static void render_page(void *arg, size_t i)
         r->failed_write = 1;
     tpl_dict_free(d);
     buf_release(&html);
+    if (r->spool_fd >= 0 && in_handbook(p))
+        spool_body(r, i, p);
     /* The page is written: keep its headings and links (for the checks) and
      * its text for search, not its bytes, so memory stays flat however large
-     * the site (the handbook renders the policies again, a batch at a time). */
+     * the site (the handbook reads its bodies back from the spool). */
     p->search_text = plain_text(p->doc.html.data, p->doc.html.len, SEARCH_TEXT_MAX);
     buf_release(&p->doc.html);
     buf_release(&p->text);
@@ -1063,6 +1140,18 @@ static int render_to(renderer *r, const char *name, tpl_dict *d, buf *html)
     tpl_dict_set_shared(d, r->shared);
     add_nav(d, r->s, NULL); /* every section, none current */
     return render_chain(r, l, d, html);
+}
+
+/* As render_to, recording d's slots (render_chain_slots). */
+static int render_to_slots(renderer *r, const char *name, tpl_dict *d, buf *html,
+                           tpl_slots *slots)
+{
+    layout *l = map_get(r->layouts, name);
+    if (!l || l->state != 2)
+        return 1;
+    tpl_dict_set_shared(d, r->shared);
+    add_nav(d, r->s, NULL); /* every section, none current */
+    return render_chain_slots(r, l, d, html, slots);
 }
 
 static int render_generated(renderer *r, const char *name, const char *out_file, tpl_dict *d)
@@ -1495,94 +1584,88 @@ static int render_terms(renderer *r, url_list *urls)
     return err;
 }
 
-/* The handbook: every approved policy's body, by section, in one page. The
- * layout renders once with a placeholder for each body; the page is then
- * written in chunks, the bodies rendered again a batch at a time on all
- * cores, so however many policies there are, only one batch is in memory. */
-#define HANDBOOK_MARK_OPEN '\x01'
-#define HANDBOOK_MARK_CLOSE '\x02'
-#define HANDBOOK_BATCH 64
-
+/* The handbook: every approved policy's body, by section, in one page. Each
+ * body was spooled when its page was rendered (Markdown is parsed once); the
+ * layout renders once, with a slot where each body goes, and the page is
+ * written in chunks, reading the bodies back one by one, so however many
+ * policies there are, only one is in memory. Slots are recorded out of
+ * band: no text of a page can pose as one. */
 typedef struct handbook_stream {
     renderer *r;
-    const page **pages; /* by placeholder number */
+    size_t *pages; /* by slot id: indexes into s->pages */
     size_t n;
     buf skeleton;
+    tpl_slots slots;
     size_t pos;  /* how much of the skeleton is written */
-    buf *bodies; /* bodies[i - first] for the batch [first, first + HANDBOOK_BATCH) */
-    size_t first;
-    int have_batch;
+    size_t next; /* the next slot to fill */
 } handbook_stream;
 
-static int rewrite_link(void *arg, const char *url, buf *out);
-
-/* Body i of the batch: the page's Markdown again, ids prefixed. Problems
- * were reported when the page was rendered; this pass reports nothing. */
-static void handbook_body(void *arg, size_t i)
+/* Appends the spooled body of s->pages[i]. */
+static int read_spooled(const renderer *r, size_t i, buf *out)
 {
-    handbook_stream *hs = arg;
-    size_t k = hs->first + i;
-    buf *out = &hs->bodies[i];
-    buf_reset(out);
-    if (k >= hs->n)
-        return;
-    const page *p = hs->pages[k];
-    const site *s = hs->r->s;
-    diags *quiet = diag_new(NULL);
-    buf path, text, anchor;
-    buf_init(&path);
-    buf_init(&text);
-    buf_init(&anchor);
-    site_path(&path, s, p->src);
-    md_doc doc;
-    memset(&doc, 0, sizeof doc);
-    if (fs_read(&text, path.data, p->src, quiet) == 0 && text.len >= p->fm.body_start) {
-        link_ctx lc = {s, p};
-        md_options opt = {p->src, p->fm.body_line, s->cfg.unsafe_html, rewrite_link, &lc};
-        if (markdown_render(&doc, text.data + p->fm.body_start, text.len - p->fm.body_start, &opt,
-                            quiet) == 0) {
-            handbook_anchor(&anchor, p);
-            prefix_ids(out, doc.html.data, doc.html.len, anchor.data);
-        }
-        markdown_release(&doc);
+    const spooled *sp = &r->spooled[i];
+    buf_grow(out, sp->len);
+    size_t done = 0;
+    while (done < sp->len) {
+        ssize_t n = pread(r->spool_fd, out->data + out->len + done, sp->len - done,
+                          (off_t)(sp->off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return diag_error(r->d, NULL, 0, 0, "io", "cannot read the handbook's spool: %s",
+                              n < 0 ? strerror(errno) : "short read");
+        done += (size_t)n;
     }
-    buf_release(&path);
-    buf_release(&text);
-    buf_release(&anchor);
-    diag_free(quiet);
+    out->len += done;
+    out->data[out->len] = '\0';
+    return 0;
 }
 
 static int handbook_fill(void *ctx, buf *chunk)
 {
     handbook_stream *hs = ctx;
-    const char *sk = hs->skeleton.data, *end = sk + hs->skeleton.len;
     /* Up to ~1 MB per chunk: skeleton text and the bodies it places. */
-    while (hs->pos < hs->skeleton.len && chunk->len < (1u << 20)) {
-        const char *at = sk + hs->pos;
-        const char *mark = memchr(at, HANDBOOK_MARK_OPEN, (size_t)(end - at));
-        if (!mark) {
-            buf_add(chunk, at, (size_t)(end - at));
-            hs->pos = hs->skeleton.len;
+    while (hs->pos < hs->skeleton.len || hs->next < hs->slots.n) {
+        if (chunk->len >= (1u << 20))
+            return 1;
+        size_t until = hs->next < hs->slots.n ? hs->slots.v[hs->next].offset : hs->skeleton.len;
+        buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);
+        hs->pos = until;
+        if (hs->next < hs->slots.n) {
+            size_t id = hs->slots.v[hs->next++].id;
+            if (id < hs->n && read_spooled(hs->r, hs->pages[id], chunk) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The body of p as the handbook shows it: ids prefixed with the policy's
+ * anchor, appended to the spool. Called from the thread rendering p. */
+static void spool_body(renderer *r, size_t i, const page *p)
+{
+    buf anchor, body;
+    buf_init(&anchor);
+    buf_init(&body);
+    handbook_anchor(&anchor, p);
+    prefix_ids(&body, p->doc.html.data, p->doc.html.len, anchor.data);
+    unsigned long long off = atomic_fetch_add(&r->spool_end, (unsigned long long)body.len);
+    size_t done = 0;
+    while (done < body.len) {
+        ssize_t n = pwrite(r->spool_fd, body.data + done, body.len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            diag_error(r->d, NULL, 0, 0, "io", "cannot write the handbook's spool: %s",
+                       strerror(errno));
+            r->failed_write = 1;
             break;
         }
-        buf_add(chunk, at, (size_t)(mark - at));
-        char *num_end;
-        unsigned long k = strtoul(mark + 1, &num_end, 10);
-        if (num_end >= end || *num_end != HANDBOOK_MARK_CLOSE || k >= hs->n) {
-            buf_addc(chunk, *mark); /* not ours: a byte of the page */
-            hs->pos = (size_t)(mark + 1 - sk);
-            continue;
-        }
-        if (!hs->have_batch || k < hs->first || k >= hs->first + HANDBOOK_BATCH) {
-            hs->first = k - k % HANDBOOK_BATCH;
-            pool_run(HANDBOOK_BATCH, handbook_body, hs);
-            hs->have_batch = 1;
-        }
-        const buf *body = &hs->bodies[k - hs->first];
-        buf_add(chunk, body->data, body->len);
-        hs->pos = (size_t)(num_end + 1 - sk);
+        done += (size_t)n;
     }
-    return hs->pos < hs->skeleton.len;
+    r->spooled[i] = (spooled){off, body.len};
+    buf_release(&anchor);
+    buf_release(&body);
 }
 
 static int render_handbook(renderer *r)
@@ -1590,12 +1673,11 @@ static int render_handbook(renderer *r)
     const site *s = r->s;
     tpl_dict *d = tpl_dict_new();
     tpl_dict_set(d, "TITLE", "Policy handbook");
-    handbook_stream hs = {r, NULL, 0, {0}, 0, NULL, 0, 0};
+    handbook_stream hs = {r, NULL, 0, {0}, {0}, 0, 0};
     buf_init(&hs.skeleton);
-    buf u, a, mark;
+    buf u, a;
     buf_init(&u);
     buf_init(&a);
-    buf_init(&mark);
     full_url(&u, s, "/handbook/");
     tpl_dict_set(d, "URL", u.data);
     char date[11];
@@ -1631,28 +1713,21 @@ static int render_handbook(renderer *r)
                 date_format(date, p->next_review);
                 set_shown(e, "ENTRY_NEXT_REVIEW", date);
             }
-            buf_reset(&mark);
-            buf_printf(&mark, "%c%zu%c", HANDBOOK_MARK_OPEN, hs.n, HANDBOOK_MARK_CLOSE);
-            tpl_dict_set(e, "POLICY_CONTENT", mark.data);
+            tpl_dict_set_slot(e, "POLICY_CONTENT", hs.n);
             hs.pages = xrealloc(hs.pages, (hs.n + 1) * sizeof *hs.pages);
-            hs.pages[hs.n++] = p;
+            hs.pages[hs.n++] = p->index;
         }
     }
     tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
-    int err = render_to(r, "handbook", d, &hs.skeleton);
-    if (err == 0) {
-        hs.bodies = xcalloc(HANDBOOK_BATCH, sizeof *hs.bodies);
+    int err = render_to_slots(r, "handbook", d, &hs.skeleton, &hs.slots);
+    if (err == 0)
         err = output_stream(r->o, "handbook/index.html", handbook_fill, &hs, r->d);
-        for (size_t i = 0; i < HANDBOOK_BATCH; i++)
-            buf_release(&hs.bodies[i]);
-        free(hs.bodies);
-    }
     tpl_dict_free(d);
     free(hs.pages);
+    tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
     buf_release(&u);
     buf_release(&a);
-    buf_release(&mark);
     return err < 0 ? -1 : 0;
 }
 
@@ -1969,6 +2044,23 @@ static int render_generated_pages(renderer *r)
     return err ? -1 : 0;
 }
 
+/* Includes are read like every source (fs_read_source): inside the site,
+ * regular files only, within limits.file_bytes. */
+static int read_include(void *ctx, const char *name, buf *out, int *missing, diags *d)
+{
+    const site *s = ctx;
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s", s->cfg.layouts, name);
+    int err = -1, kind = fs_source_kind(&s->fs, rel.data, NULL, d);
+    *missing = kind == FS_MISSING;
+    if (kind == FS_FILE || kind == FS_SPECIAL || kind == FS_DIR)
+        err = fs_read_source(out, &s->fs, rel.data, s->cfg.limits.file_bytes,
+                             "limits.file_bytes", d);
+    buf_release(&rel);
+    return err;
+}
+
 int render_site(site *s, output *o, diags *d)
 {
     renderer r = {.s = s, .o = o, .d = d};
@@ -1976,6 +2068,7 @@ int render_site(site *s, output *o, diags *d)
     buf_init(&dir);
     site_path(&dir, s, s->cfg.layouts);
     r.set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
+    tpl_set_reader(r.set, read_include, s);
     r.layouts = map_new();
     int err = 0;
     /* Layouts first, on one thread: compiling is not thread-safe, and each
@@ -2000,6 +2093,13 @@ int render_site(site *s, output *o, diags *d)
     r.claims = map_new();
     r.blocked = map_new();
     plan_outputs(&r);
+    r.spool_fd = -1;
+    if (o && has_layout(s, "handbook") && !is_blocked(&r, "handbook/index.html")) {
+        r.spool_fd = output_scratch(o, d);
+        if (r.spool_fd < 0)
+            r.failed_write = 1;
+        r.spooled = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *r.spooled);
+    }
     r.cited = o && s->catalog ? build_citations(s) : NULL;
     r.shared = shared_dict(s, &r);
     markdown_init();
@@ -2017,6 +2117,9 @@ int render_site(site *s, output *o, diags *d)
     }
     if (r.failed_write)
         err = -1;
+    if (r.spool_fd >= 0)
+        close(r.spool_fd);
+    free(r.spooled);
     terms_release(&r.terms);
     map_each(r.claims, free_claim, NULL);
     map_free(r.claims);

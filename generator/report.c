@@ -102,8 +102,21 @@ static void write_json(buf *out, diags *d, const site *s, long as_of)
 
 /* --- github ------------------------------------------------------------------- */
 
-/* Workflow command escaping: data escapes % CR LF; properties also : and ,. */
+/* Workflow command escaping: data escapes % CR LF; properties also : and ,.
+ * The runner prints the result in its log, so other control characters are
+ * then made visible (diag_term_safe) rather than passed to a terminal. */
+static void gh_escape_raw(buf *out, const char *s, int property);
+
 static void gh_escape(buf *out, const char *s, int property)
+{
+    buf raw;
+    buf_init(&raw);
+    gh_escape_raw(&raw, s, property);
+    diag_term_safe(out, raw.data, raw.len);
+    buf_release(&raw);
+}
+
+static void gh_escape_raw(buf *out, const char *s, int property)
 {
     for (; s && *s; s++) {
         if (*s == '%')

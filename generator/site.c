@@ -508,6 +508,12 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             }
             w->nfcs[w->n_mds] = xstrdup(nfc.data);
             w->mds[w->n_mds++] = xstrdup(child_rel.data);
+        } else if ((uintmax_t)st.st_size > (uintmax_t)w->s->cfg.limits.static_bytes) {
+            /* A finding at load, like a page over its limit, not an IO
+             * failure when it is copied. */
+            diag_error(w->d, full.data, 0, 0, "too-large",
+                       "'%s' is %jd bytes, over the limit of %zu (limits.static_bytes)",
+                       full.data, (intmax_t)st.st_size, w->s->cfg.limits.static_bytes);
         } else {
             buf_reset(&out);
             path_join(&out, out_prefix, nfc.data);
@@ -888,6 +894,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
         path_join(&src, s->cfg.content, w.mds[i]);
         p->src = buf_detach(&src);
         p->rel = w.nfcs[i];
+        p->index = i;
         buf_init(&p->text);
         s->pages[i] = p;
         free(w.mds[i]);

@@ -32,6 +32,7 @@ typedef struct page {
     review_state review;
     int published;
     int collides; /* another page or a file has its output path: not written */
+    size_t index; /* in site.pages */
     const yaml_node *controls; /* a sequence of scalars, or NULL */
     md_doc doc;                /* filled by render */
     char *search_text;         /* plain text of the body for search.json, set by render */

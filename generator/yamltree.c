@@ -283,6 +283,15 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
         return diag_error(b->d, b->file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
     if (p->error == YAML_READER_ERROR) {
         offset_position(b, p->problem_offset, &line, &col);
+    } else if (p->problem_mark.index >= b->len && b->line_offset == 0) {
+        /* At the end of a whole file libyaml's mark has moved past its last
+         * line (a one-line "x: [a" is reported on line 2, which does not
+         * exist): point at the end of the text instead. In front matter the
+         * next line is the closing '---', which is a fine place. */
+        size_t end = b->len;
+        while (end > 0 && (b->text[end - 1] == '\n' || b->text[end - 1] == '\r'))
+            end--;
+        offset_position(b, end, &line, &col);
     } else {
         line = mark_line(b, p->problem_mark);
         col = mark_col(p->problem_mark);
@@ -379,6 +388,12 @@ static void add_shown(buf *msg, const yaml_node *n)
     int cut = 0;
     if (nl) {
         len = (size_t)(nl - n->value);
+        cut = 1;
+    }
+    /* Messages are C strings: a NUL would end the message there. */
+    const char *nul = memchr(n->value, '\0', len);
+    if (nul) {
+        len = (size_t)(nul - n->value);
         cut = 1;
     }
     if (len > SHOWN_MAX) {

@@ -257,8 +257,12 @@ static const struct err_case errors_cases[] = {
     {"a: 1\nb\nc: 2\n",
      "f.yml:3:1: error: invalid YAML: could not find expected ':' (while scanning a simple "
      "key at line 2) [yaml-syntax]\n"},
+    /* At the end of a whole file: on its last line, not one past it. */
     {"a: [1, 2\n",
-     "f.yml:2:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
+     "f.yml:1:9: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
+     "sequence at line 1) [yaml-syntax]\n"},
+    {"a: [1, 2",
+     "f.yml:1:9: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
      "sequence at line 1) [yaml-syntax]\n"},
     {"a: b: c\n", "f.yml:1:5: error: invalid YAML: mapping values are not allowed in this context "
                   "[yaml-syntax]\n"},
@@ -712,4 +716,20 @@ Test(date, format_clamps_to_four_digit_years)
     cr_assert_str_eq(out, "9999-12-31");
     date_format(out, LONG_MAX);
     cr_assert_str_eq(out, "9999-12-31");
+}
+
+Test(yaml, messages_stop_at_a_nul_in_a_value)
+{
+    /* The message is a C string: a NUL quoted into it would end it there,
+     * losing the closing quote and the rest (found by fuzzing). */
+    static const char text[] = "d: \"2024\\0-01-01\"\n";
+    diags *d = diag_new(NULL);
+    yaml_node *n = NULL;
+    cr_assert_eq(yaml_parse(&n, text, sizeof text - 1, "f.yml", 0, d), 0);
+    long day;
+    cr_assert_eq(yaml_as_date(&day, yaml_get(n, "d"), "d", "f.yml", d), -1);
+    cr_assert_diag(d, "f.yml:1:4: error: 'd' must be a date (YYYY-MM-DD), not '2024...' "
+                      "[invalid-type]\n");
+    yaml_tree_free(n);
+    diag_free(d);
 }
