@@ -17,6 +17,14 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCHARTER_VERSION='"$(VERS
 	$(WARN) $(CFLAGS) $(SANFLAGS) -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
 
+# Debian 12 packages cmark-gfm 0.29.0.gfm.6, which lacks upstream's fixes of
+# quadratic inputs (CVE-2023-22483 ... -37463, fixed by gfm.12): say which
+# version is linked, and warn when it is older (docs/security.md).
+CMARK_VERSION_NOTE = v=$$(pkg-config --modversion libcmark-gfm 2>/dev/null); \
+	echo "charter: linked with cmark-gfm $${v:-(unknown)}"; \
+	if [ -n "$$v" ] && [ "$$(printf '%s\n' "$$v" 0.29.0.gfm.12 | sort -V | head -n 1)" != 0.29.0.gfm.12 ]; then \
+	echo "charter: warning: cmark-gfm $$v is older than 0.29.0.gfm.12: some Markdown inputs are slow (CVE-2023-22483, -22484, -22485, -22486, -24824, -26485, -37463); limits.page_seconds bounds them, see docs/security.md" >&2; fi
+
 SRCS := $(wildcard generator/*.c)
 LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
 OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(SRCS))
@@ -45,6 +53,7 @@ $(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
 
 $(BUILD)/charter: $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+	@$(CMARK_VERSION_NOTE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
@@ -77,7 +86,7 @@ site: deps
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
 test: test-deps
-	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle check-browser
+	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle fuzz-replay check-browser
 	@$(MAKE) --no-print-directory test-san
 
 check-unit: $(UNIT_BINS)
@@ -102,10 +111,19 @@ check-oracle: $(ORACLE_BINS)
 check-browser: $(BUILD)/charter
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/browser/run.sh
 
+# Pathological Markdown (tests/pathological/README.md): every published input
+# that made cmark or cmark-gfm super-linear, and charter's own bad cases, at
+# 1k, 10k and 100k repetitions through `charter check`; fails on super-linear
+# CPU time or report size, a hang, or a known slow input the page budget
+# (limits.page_seconds) does not stop. About 3 minutes on 2 cores.
+.PHONY: check-pathological
+check-pathological: $(BUILD)/charter
+	@CHARTER=$(abspath $(BUILD)/charter) python3 tests/pathological/run.py
+
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-		check-unit check-e2e check-oracle
+		check-unit check-e2e check-oracle fuzz-replay
 
 install: $(BUILD)/charter
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -119,4 +137,42 @@ format:
 		tests/ctemplate-oracle/*.c tests/ctemplate-oracle/*.cc
 
 clean:
-	rm -rf build build-san _site
+	rm -rf build build-san build-fuzz _site
+
+# --- fuzzing: tests/fuzz/ (see tests/fuzz/README.md) ---------------------------
+# `make fuzz [FUZZ_SECONDS=60]` installs clang and libFuzzer
+# (scripts/install-deps.sh --fuzz), builds every target with clang, ASan and
+# UBSan in $(FUZZ_BUILD)/ and runs each for FUZZ_SECONDS; it fails if any
+# found a crash, timeout or leak. `make fuzz-replay` builds the same targets
+# with $(CC) around tests/fuzz/replay.c (no libFuzzer) and feeds them every
+# saved input; with BUILD=build-san and SANFLAGS as in test-san, sanitized.
+FUZZ_TARGETS := frontmatter template markdown config links
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+REPLAY_BINS = $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-build fuzz-replay
+
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 \
+		SANFLAGS="$(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link" fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The libFuzzer binaries; only meaningful with the CC and SANFLAGS of `fuzz`.
+fuzz-build: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS)
+
+fuzz-replay: $(REPLAY_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/fuzz-replay/fuzz_$$t tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t; done
+
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(LIB_OBJS) $(LIBS)
+# --- end of fuzzing --------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs from Debian the packages charter needs to build and test, only when
 # they are missing. Idempotent and silent when everything is present; uses
-# sudo when not run as root. Usage: scripts/install-deps.sh [--test]
+# sudo when not run as root. Usage: scripts/install-deps.sh [--test | --fuzz]
 set -eu
 
 pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev"
@@ -12,6 +12,10 @@ if [ "${1:-}" = "--test" ]; then
     # npm fetches the SARIF schema; Debian's npm only when none is installed
     # (a Node.js from elsewhere brings its own).
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+    # make fuzz (tests/fuzz/): clang with libFuzzer and the sanitizer runtimes.
+    pkgs="$pkgs clang libclang-rt-14-dev"
 fi
 
 missing=""

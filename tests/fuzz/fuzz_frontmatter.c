@@ -1,0 +1,125 @@
+/* fuzz_frontmatter: the input is a page (or layout) file. It goes through
+ * frontmatter_parse_limited with the limits a site has before site.yml tunes
+ * them (site_default_limits), every node of the tree is read back with the
+ * typed readers of yamltree.h, and the raw input is parsed again with
+ * yaml_parse_limited under tiny caps, so the limit checks trip on the small
+ * inputs a fuzzer makes. libFuzzer entry point; tests/fuzz/README.md. */
+#include "fuzz.h"
+
+#include "frontmatter.h"
+#include "site.h"
+#include "yamltree.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FILE_NAME "fuzz/page.md" /* no such file: diagnostics never read it */
+
+/* Reads n back through every typed reader, then checks the few invariants the
+ * tree promises: scalars NUL-terminated with value_len bytes, mapping keys
+ * scalars and found again by yaml_get, positions 1-based. */
+static void walk(const yaml_node *n, const char *key, diags *d, int depth)
+{
+    FUZZ_CHECK(n);
+    FUZZ_CHECK(depth <= 66); /* yaml_parse refuses nesting deeper than 64 */
+    FUZZ_CHECK(n->line >= 1 && n->col >= 1);
+    switch (n->kind) {
+    case YAML_SCALAR: {
+        FUZZ_CHECK(n->value);
+        FUZZ_CHECK(n->value[n->value_len] == '\0');
+        const char *s = NULL;
+        int b;
+        long l;
+        (void)yaml_is_null(n);
+        if (yaml_as_string(&s, n, key, FILE_NAME, d) == 0)
+            FUZZ_CHECK(s == n->value && strlen(s) == n->value_len);
+        if (yaml_as_bool(&b, n, key, FILE_NAME, d) == 0)
+            FUZZ_CHECK(b == 0 || b == 1);
+        (void)yaml_as_int(&l, n, key, FILE_NAME, d);
+        (void)yaml_as_date(&l, n, key, FILE_NAME, d);
+        break;
+    }
+    case YAML_SEQUENCE:
+        FUZZ_CHECK(!n->keys || n->len == 0);
+        for (size_t i = 0; i < n->len; i++)
+            walk(n->items[i], key, d, depth + 1);
+        /* Lists are not mappings: nothing to find in them. */
+        FUZZ_CHECK(yaml_get(n, key) == NULL);
+        break;
+    case YAML_MAPPING:
+        for (size_t i = 0; i < n->len; i++) {
+            const yaml_node *k = n->keys[i];
+            FUZZ_CHECK(k && k->kind == YAML_SCALAR);
+            /* Duplicate keys are refused, so a key without a NUL finds its
+             * own value. */
+            if (strlen(k->value) == k->value_len)
+                FUZZ_CHECK(yaml_get(n, k->value) == n->items[i]);
+            walk(k, "key", d, depth + 1);
+            walk(n->items[i], k->value, d, depth + 1);
+        }
+        (void)yaml_get(n, "title");
+        break;
+    default:
+        FUZZ_CHECK(!"unknown yaml_kind");
+    }
+}
+
+/* Every diagnostic has a message and an id and shows safely on a terminal. */
+static void check_diags(diags *d)
+{
+    size_t n;
+    diag_sort(d);
+    const diag_entry *e = diag_entries(d, &n);
+    buf shown;
+    buf_init(&shown);
+    for (size_t i = 0; i < n; i++) {
+        FUZZ_CHECK(e[i].message && e[i].id);
+        FUZZ_CHECK(e[i].line >= 0 && e[i].col >= 0);
+        buf_reset(&shown);
+        diag_term_safe(&shown, e[i].message, strlen(e[i].message));
+        for (size_t j = 0; j < shown.len; j++)
+            FUZZ_CHECK((unsigned char)shown.data[j] >= 0x20 || shown.data[j] == '\t');
+    }
+    buf_release(&shown);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    const site_limits *l = &site_default_limits;
+    const fm_limits fl = {
+        l->frontmatter_bytes,
+        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"}};
+    diags *d = diag_new(NULL);
+
+    frontmatter fm;
+    if (frontmatter_parse_limited(&fm, text, size, FILE_NAME, &fl, d) == 0) {
+        FUZZ_CHECK(fm.data && fm.data->kind == YAML_MAPPING);
+        FUZZ_CHECK(fm.body_start <= size);
+        FUZZ_CHECK(fm.body_line >= 1);
+        FUZZ_CHECK(fm.present || fm.data->len == 0);
+        walk(fm.data, "front matter", d, 0);
+        frontmatter_release(&fm);
+    } else {
+        FUZZ_CHECK(diag_count(d, DIAG_ERROR) > 0);
+    }
+
+    /* The whole input as a YAML document (site.yml, a catalog), with caps
+     * small enough for a fuzzer's inputs to reach them. */
+    const yaml_limits tiny = {64, "limits.scalar_bytes", 16, "limits.frontmatter_keys"};
+    yaml_node *y = NULL;
+    int line_offset = size ? data[0] % 4 : 0;
+    if (yaml_parse_limited(&y, text, size, FILE_NAME, line_offset, &tiny, d) == 0) {
+        FUZZ_CHECK(y);
+        walk(y, "document", d, 0);
+    }
+    yaml_tree_free(y);
+
+    check_diags(d);
+    /* The raw parse numbers lines from 1 + line_offset (at most 3). */
+    fuzz_check_positions(d, FILE_NAME, text, size, 3);
+    fuzz_debug_diags(d); /* FUZZ_DEBUG=1: what an input did */
+    diag_free(d);
+    return 0;
+}
