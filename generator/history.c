@@ -7,19 +7,26 @@
 #include "history.h"
 
 #include "buf.h"
+#include "frontmatter.h"
 #include "fs.h"
 #include "map.h"
 #include "pool.h"
+#include "yamltree.h"
 
 #include <errno.h>
 #include <git2.h>
+#include <iconv.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define CACHE_MAGIC "charter-history-cache 2"
+/* 3: versions read with the front matter parser, text in UTF-8 whatever a
+ * commit's encoding, \x1f escaped; a cache written before holds rows that
+ * were read otherwise, so it is ignored and rebuilt. */
+#define CACHE_MAGIC "charter-history-cache 3"
 
 typedef struct raw_row {
     hist_row row;
@@ -115,37 +122,35 @@ const change *history_changes(const history *h, size_t *n)
 
 /* --- reading a page's text ------------------------------------------------------ */
 
-/* The value of front matter key `key` in text (a plain scan of the block
- * between the opening and closing `---` lines, quotes removed), or NULL. */
-static char *fm_value(const char *text, size_t len, const char *key)
+/* Blobs larger than this are not read: a policy page is a few KB, and a
+ * blob is inflated whole, so a hostile repository could otherwise make each
+ * row inflate gigabytes (a zlib bomb). Such a revision declares no version
+ * and is no review-only change. */
+#define MAX_BLOB ((size_t)4 << 20)
+
+/* The version a revision of a page declares: its front matter's `version`
+ * as the site loader reads it (quotes, escapes, comments), or NULL when it
+ * declares none, a null, a list or a mapping, or when the front matter is
+ * broken or text is over MAX_BLOB. The diagnostics go to a throwaway sink:
+ * an old revision's mistakes are no finding about today's site. Keep the
+ * parser's call here alone, so a change of its signature is a one-line
+ * edit. Caller frees. */
+static char *declared_version(const char *text, size_t len)
 {
-    const char *p = text, *end = text + len;
-    if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-        p += 3;
-    if (end - p < 3 || memcmp(p, "---", 3))
-        return NULL;
-    size_t klen = strlen(key);
-    p = memchr(p, '\n', (size_t)(end - p));
-    while (p && ++p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        if (le - p >= 3 && !memcmp(p, "---", 3))
-            return NULL;
-        if ((size_t)(le - p) > klen && !memcmp(p, key, klen) && p[klen] == ':') {
-            const char *v = p + klen + 1, *ve = le;
-            while (v < ve && (*v == ' ' || *v == '\t'))
-                v++;
-            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
-                ve--;
-            if (ve - v >= 2 && (*v == '"' || *v == '\'') && ve[-1] == *v) {
-                v++;
-                ve--;
-            }
-            return ve > v ? xstrndup(v, (size_t)(ve - v)) : NULL;
-        }
-        p = eol;
-    }
-    return NULL;
+    char *version = NULL;
+    const char *value;
+    frontmatter fm;
+    diags *quiet = diag_new(NULL);
+    if (len > MAX_BLOB || frontmatter_parse(&fm, text, len, NULL, quiet) != 0)
+        goto done;
+    const yaml_node *v = yaml_get(fm.data, "version");
+    if (v && v->kind == YAML_SCALAR && !yaml_is_null(v) &&
+        yaml_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
+        version = xstrdup(value);
+    frontmatter_release(&fm);
+done:
+    diag_free(quiet);
+    return version;
 }
 
 /* Appends text without its `last_reviewed:` line to out. */
@@ -182,45 +187,131 @@ static void git_warning(diags *d, const char *what)
                  e && e->message ? e->message : "unknown error");
 }
 
+/* True when a commit's encoding header names UTF-8, or there is none (git
+ * writes none for UTF-8). */
+static int encoding_is_utf8(const char *encoding)
+{
+    return !encoding || !strcasecmp(encoding, "UTF-8") || !strcasecmp(encoding, "utf8");
+}
+
+/* True for a name iconv_open may be given: letters, digits and ._:- only, so
+ * a header cannot smuggle in iconv's "//IGNORE"-style suffixes. */
+static int encoding_name_ok(const char *encoding)
+{
+    size_t n = strlen(encoding);
+    return n > 0 && n <= 64 &&
+           strspn(encoding, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") ==
+               n;
+}
+
+/* text, from a commit whose encoding header is `encoding` (NULL: none), as a
+ * new UTF-8 string, as `git log` re-encodes it. When iconv cannot convert it
+ * (an encoding it does not know, bytes that are not text in it) the raw
+ * bytes are returned: the writers repair invalid UTF-8. NULL text is "".
+ * Caller frees. */
+static char *commit_text(const char *text, const char *encoding)
+{
+    char *out = NULL;
+    buf b;
+    buf_init(&b);
+    iconv_t cd = (iconv_t)-1;
+    if (!text)
+        text = "";
+    if (encoding_is_utf8(encoding) || !encoding_name_ok(encoding))
+        goto done;
+    if ((cd = iconv_open("UTF-8", encoding)) == (iconv_t)-1)
+        goto done;
+    char *in = (char *)text;
+    size_t in_left = strlen(text);
+    int flushing = 0;
+    buf_grow(&b, in_left + 16);
+    for (;;) {
+        char *dst = b.data + b.len;
+        size_t room = b.cap - b.len - 1, start = room;
+        /* Last, a call without input ends a stateful encoding's shift. */
+        size_t rc =
+            flushing ? iconv(cd, NULL, NULL, &dst, &room) : iconv(cd, &in, &in_left, &dst, &room);
+        b.len += start - room;
+        b.data[b.len] = '\0';
+        if (rc == (size_t)-1 && errno != E2BIG)
+            goto done; /* EILSEQ, EINVAL: invalid or cut-off input */
+        if (rc == (size_t)-1)
+            buf_grow(&b, b.cap); /* doubles the room, so the loop ends */
+        else if (flushing)
+            break;
+        else
+            flushing = 1;
+    }
+    out = buf_detach(&b);
+done:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    buf_release(&b);
+    return out ? out : xstrdup(text);
+}
+
+/* The author's calendar day in the author's own zone, as days since
+ * 1970-01-01. A commit may hold any 64-bit time: it is clamped first, far
+ * beyond the years 0000-9999 date_format shows, so nothing overflows. */
+static long author_day(const git_time *when)
+{
+    const int64_t lim = (int64_t)1 << 40; /* about 34,800 years each way */
+    int64_t t = when->time < -lim ? -lim : when->time > lim ? lim : when->time;
+    int64_t secs = t + (int64_t)when->offset * 60;
+    return (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
+}
+
+/* The row's columns from commit c: every string converted from the commit's
+ * encoding; a missing author, name, summary or message reads as empty. */
 static void fill_commit(raw_row *rr, git_commit *c)
 {
     hist_row *r = &rr->row;
+    const char *enc = git_commit_message_encoding(c);
     const git_oid *id = git_commit_id(c);
     git_oid_tostr(r->commit, sizeof r->commit, id);
     memcpy(r->shortid, r->commit, 7);
     r->shortid[7] = '\0';
     const git_signature *a = git_commit_author(c);
-    long secs = (long)a->when.time + (long)a->when.offset * 60;
-    long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    date_format(r->date, days);
-    rr->name = xstrdup(a->name);
-    rr->email = xstrdup(a->email);
-    const char *summary = git_commit_summary(c);
-    r->summary = xstrdup(summary ? summary : "");
+    date_format(r->date, a ? author_day(&a->when) : 0);
+    rr->name = commit_text(a ? a->name : NULL, enc);
+    rr->email = commit_text(a ? a->email : NULL, enc);
+    r->summary = commit_text(git_commit_summary(c), enc);
+    const char *message = git_commit_message(c);
     git_message_trailer_array tr;
-    if (git_message_trailers(&tr, git_commit_message(c)) == 0) {
+    if (message && git_message_trailers(&tr, message) == 0) {
         for (size_t i = 0; i < tr.count; i++) {
-            int approved = !strcasecmp(tr.trailers[i].key, "Approved-by");
-            int reviewed = !strcasecmp(tr.trailers[i].key, "Reviewed-by");
+            const char *key = tr.trailers[i].key;
+            int approved = key && !strcasecmp(key, "Approved-by");
+            int reviewed = key && !strcasecmp(key, "Reviewed-by");
             if (!approved && !reviewed)
                 continue;
             char ***list = approved ? &r->approved_by : &r->reviewed_by;
             size_t *n = approved ? &r->n_approved : &r->n_reviewed;
             *list = xrealloc(*list, (*n + 1) * sizeof **list);
-            (*list)[(*n)++] = xstrdup(tr.trailers[i].value);
+            (*list)[(*n)++] = commit_text(tr.trailers[i].value, enc);
         }
         git_message_trailer_array_free(&tr);
     }
 }
 
-static int read_blob(git_repository *repo, const git_oid *id, buf *out)
+/* Appends blob `id` to out. Returns 0, or -1 when the id is zero, the
+ * object is missing or no blob, or it is over MAX_BLOB: the size is read
+ * from the object's header first, so a huge blob is never inflated. */
+static int read_blob(git_odb *odb, const git_oid *id, buf *out)
 {
-    git_blob *b = NULL;
-    if (git_oid_is_zero(id) || git_blob_lookup(&b, repo, id) != 0)
-        return -1;
-    buf_add(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-    git_blob_free(b);
-    return 0;
+    int err = -1;
+    git_odb_object *o = NULL;
+    size_t size;
+    git_object_t type;
+    if (git_oid_is_zero(id) || git_odb_read_header(&size, &type, odb, id) != 0 ||
+        type != GIT_OBJECT_BLOB || size > MAX_BLOB || git_odb_read(&o, odb, id) != 0 ||
+        git_odb_object_size(o) > MAX_BLOB)
+        goto done;
+    buf_add(out, git_odb_object_data(o), git_odb_object_size(o));
+    err = 0;
+done:
+    git_odb_object_free(o);
+    return err;
 }
 
 /* --- comparing trees ------------------------------------------------------------ */
@@ -340,8 +431,11 @@ static int rent_next(const unsigned char **p, const unsigned char *end, rent *e)
     e->name = (const char *)q;
     e->nlen = (size_t)(nul - q);
     git_oid_fromraw(&e->id, nul + 1);
-    e->is_tree = (mode & 0170000) == 0040000;
-    e->is_blob = (mode & 0170000) == 0100000 || (mode & 0170000) == 0120000;
+    /* An entry without a name (git fsck's emptyName) is skipped like a
+     * submodule: it cannot be checked out, and it would add nothing to the
+     * path that bounds the recursion (diff_trees). */
+    e->is_tree = e->nlen && (mode & 0170000) == 0040000;
+    e->is_blob = e->nlen && ((mode & 0170000) == 0100000 || (mode & 0170000) == 0120000);
     *p = nul + 1 + GIT_OID_RAWSZ;
     return 1;
 }
@@ -382,6 +476,8 @@ static int one_sided(tree_cache *tc, const rent *e, buf *path, char status, fcha
 /* Every file of a tree that only one side has. */
 static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status, fchanges *out)
 {
+    if (path->len > PATH_MAX)
+        return 0; /* see diff_trees */
     git_odb_object *o = tc_get(tc, tree_id);
     if (!o)
         return -1;
@@ -403,6 +499,12 @@ static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char sta
 static int diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new_id, buf *path,
                       fchanges *out)
 {
+    /* No page can lie below a path longer than PATH_MAX: it could not be
+     * checked out. Stopping there bounds the recursion (every level adds a
+     * '/' and a name to the path) however deep a hostile repository nests
+     * its trees. */
+    if (path->len > PATH_MAX)
+        return 0;
     git_odb_object *oa = tc_get(tc, old_id), *ob = tc_get(tc, new_id);
     if (!oa || !ob)
         return -1;
@@ -495,29 +597,43 @@ static int find_renames(git_repository *repo, git_tree *old_root, git_tree *new_
     }
     if (!nd || !na)
         return 0;
+    /* Deleted pages by blob id, those of one id chained in order: a commit
+     * that moves thousands of pages pairs them in linear time, each added
+     * page with the first deleted one of its contents still unpaired. */
+    map *deleted = map_new(); /* oid hex -> index + 1 of the first unpaired */
+    size_t *next_same = xcalloc(fc->n, sizeof *next_same); /* index + 1, or 0 */
+    char hex[GIT_OID_HEXSZ + 1];
+    for (size_t k = fc->n; k-- > 0;)
+        if (fc->v[k].status == 'D') {
+            git_oid_tostr(hex, sizeof hex, &fc->v[k].old_id);
+            next_same[k] = (size_t)(intptr_t)map_put(deleted, hex, (void *)(intptr_t)(k + 1));
+        }
     for (size_t i = 0; i < fc->n; i++) {
         fchange *add = &fc->v[i];
         if (add->status != 'A')
             continue;
-        for (size_t k = 0; k < fc->n; k++) {
-            fchange *del = &fc->v[k];
-            if (del->status == 'D' && git_oid_equal(&del->old_id, &add->new_id)) {
-                add->status = 'R';
-                add->old_path = del->path;
-                git_oid_cpy(&add->old_id, &del->old_id);
-                del->path = NULL;
-                del->status = 'x'; /* consumed */
-                break;
-            }
-        }
+        git_oid_tostr(hex, sizeof hex, &add->new_id);
+        size_t k = (size_t)(intptr_t)map_get(deleted, hex);
+        if (!k)
+            continue;
+        fchange *del = &fc->v[k - 1];
+        if (next_same[k - 1])
+            map_put(deleted, hex, (void *)(intptr_t)next_same[k - 1]);
+        else
+            map_remove(deleted, hex);
+        add->status = 'R';
+        add->old_path = del->path;
+        git_oid_cpy(&add->old_id, &del->old_id);
+        del->path = NULL;
+        del->status = 'x'; /* consumed */
     }
-    char **spec = NULL;
+    free(next_same);
+    map_free(deleted);
+    char **spec = xcalloc(fc->n, sizeof *spec);
     size_t ns = 0;
     for (size_t i = 0; i < fc->n; i++)
-        if ((fc->v[i].status == 'A' || fc->v[i].status == 'D') && fc->v[i].path) {
-            spec = xrealloc(spec, (ns + 1) * sizeof *spec);
+        if ((fc->v[i].status == 'A' || fc->v[i].status == 'D') && fc->v[i].path)
             spec[ns++] = fc->v[i].path;
-        }
     int err = 0;
     size_t left_a = 0, left_d = 0;
     for (size_t i = 0; i < fc->n; i++) {
@@ -538,19 +654,23 @@ static int find_renames(git_repository *repo, git_tree *old_root, git_tree *new_
             git_diff_find_similar(diff, &fo) != 0) {
             err = -1;
         } else {
+            map *added = map_new(); /* path -> index + 1 */
+            for (size_t i = 0; i < fc->n; i++)
+                if (fc->v[i].status == 'A')
+                    map_put(added, fc->v[i].path, (void *)(intptr_t)(i + 1));
             for (size_t d = 0; d < git_diff_num_deltas(diff); d++) {
                 const git_diff_delta *dl = git_diff_get_delta(diff, d);
-                if (dl->status != GIT_DELTA_RENAMED)
+                if (dl->status != GIT_DELTA_RENAMED || !dl->new_file.path || !dl->old_file.path)
                     continue;
-                for (size_t i = 0; i < fc->n; i++) {
-                    fchange *add = &fc->v[i];
-                    if (add->status != 'A' || strcmp(add->path, dl->new_file.path) != 0)
-                        continue;
-                    add->status = 'R';
-                    add->old_path = xstrdup(dl->old_file.path);
-                    git_oid_cpy(&add->old_id, &dl->old_file.id);
-                }
+                size_t i = (size_t)(intptr_t)map_remove(added, dl->new_file.path);
+                if (!i)
+                    continue;
+                fchange *add = &fc->v[i - 1];
+                add->status = 'R';
+                add->old_path = xstrdup(dl->old_file.path);
+                git_oid_cpy(&add->old_id, &dl->old_file.id);
             }
+            map_free(added);
         }
         git_diff_free(diff);
     }
@@ -775,7 +895,7 @@ typedef struct resolver {
     const char *gitdir;
     history *h;
     size_t chunks;
-    int failed;
+    atomic_int failed; /* set by any chunk's thread */
 } resolver;
 
 /* For each row of the pages in this chunk: the version the page declared
@@ -788,16 +908,17 @@ static void resolve_chunk(void *arg, size_t k)
     resolver *rs = arg;
     history *h = rs->h;
     git_repository *repo = NULL;
-    if (git_repository_open(&repo, rs->gitdir) != 0) {
-        rs->failed = 1;
-        return;
-    }
-    size_t from = h->n_pages * k / rs->chunks, to = h->n_pages * (k + 1) / rs->chunks;
+    git_odb *odb = NULL;
     buf newer, older, a, b;
     buf_init(&newer);
     buf_init(&older);
     buf_init(&a);
     buf_init(&b);
+    if (git_repository_open(&repo, rs->gitdir) != 0 || git_repository_odb(&odb, repo) != 0) {
+        atomic_store(&rs->failed, 1);
+        goto done;
+    }
+    size_t from = h->n_pages * k / rs->chunks, to = h->n_pages * (k + 1) / rs->chunks;
     for (size_t i = from; i < to; i++) {
         page_rows *pr = &h->raw[i];
         /* Oldest first: each row's "before" is the previous row's "after". */
@@ -810,18 +931,21 @@ static void resolve_chunk(void *arg, size_t k)
                 continue;
             r->unresolved = 0;
             buf_reset(&newer);
-            if (read_blob(repo, &r->new_id, &newer) != 0)
+            if (read_blob(odb, &r->new_id, &newer) != 0)
                 continue;
-            r->declared = fm_value(newer.data, newer.len, "version");
+            r->declared = declared_version(newer.data, newer.len);
             if (!git_oid_is_zero(&r->old_id)) {
                 const buf *before = &older;
                 buf other;
                 buf_init(&other);
+                int have_before = 1;
                 if (!git_oid_equal(&r->old_id, &prev_id)) {
-                    read_blob(repo, &r->old_id, &other);
+                    have_before = read_blob(odb, &r->old_id, &other) == 0;
                     before = &other;
                 }
-                if (before->len != newer.len || memcmp(before->data, newer.data, newer.len)) {
+                /* An unreadable "before" is no evidence of a review. */
+                if (have_before &&
+                    (before->len != newer.len || memcmp(before->data, newer.data, newer.len))) {
                     buf_reset(&a);
                     buf_reset(&b);
                     without_review_line(&a, newer.data, newer.len);
@@ -836,10 +960,12 @@ static void resolve_chunk(void *arg, size_t k)
             newer = t;
         }
     }
+done:
     buf_release(&newer);
     buf_release(&older);
     buf_release(&a);
     buf_release(&b);
+    git_odb_free(odb);
     git_repository_free(repo);
 }
 
@@ -849,15 +975,16 @@ static void resolve_blobs(walker *w)
     if (rs.chunks > w->h->n_pages)
         rs.chunks = w->h->n_pages ? w->h->n_pages : 1;
     pool_run(rs.chunks, resolve_chunk, &rs);
-    if (rs.failed)
+    if (atomic_load(&rs.failed))
         diag_warning(w->d, NULL, 0, 0, "history",
                      "cannot reopen the repository: versions and reviews may be missing");
 }
 
 /* --- the cache ------------------------------------------------------------------ */
 
-/* Text, one record per line, tab-separated, every field escaped (\t \n \\):
- *   charter-history-cache 1 / head <oid> / prefix <path>
+/* Text, one record per line, tab-separated, every field escaped (\t \n \\,
+ * and \u for the 0x1f that separates a name from its email and list items):
+ *   CACHE_MAGIC / head <oid> / prefix <path>
  *   path <repo path at head>            then its rows:
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
  * Anything unexpected makes the whole cache ignored. */
@@ -871,6 +998,8 @@ static void esc(buf *out, const char *s)
             buf_adds(out, "\\n");
         else if (*s == '\\')
             buf_adds(out, "\\\\");
+        else if (*s == '\x1f') /* the separator of names and of list items */
+            buf_adds(out, "\\u");
         else
             buf_addc(out, *s);
     }
@@ -883,7 +1012,7 @@ static char *unesc(const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\\' && i + 1 < len) {
             i++;
-            buf_addc(&b, s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i]);
+            buf_addc(&b, s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i] == 'u' ? '\x1f' : s[i]);
         } else {
             buf_addc(&b, s[i]);
         }
@@ -987,13 +1116,22 @@ static cached *cache_read(const char *path, const char *prefix)
         } else if (nf == 10 && !strcmp(f[0], "row") && cur) {
             raw_row *r = add_row(cur);
             char *endp;
+            errno = 0;
             r->seq = strtol(f[1], &endp, 10);
-            if (*endp || r->seq < 0 || (strcmp(f[2], "-") && strlen(f[2]) != 40) ||
-                strlen(f[3]) > 10 || (strcmp(f[4], "0") && strcmp(f[4], "1")))
+            /* Bounded, so adding the commits walked since cannot overflow. */
+            if (endp == f[1] || *endp || errno || r->seq < 0 || r->seq > INT_MAX ||
+                (strcmp(f[2], "-") && strlen(f[2]) != 40) || strlen(f[3]) > 10 ||
+                (strcmp(f[4], "0") && strcmp(f[4], "1")))
                 goto fail;
             if (!strcmp(f[2], "-")) {
                 r->row.kind = HIST_TRUNCATED;
             } else {
+                git_oid id;
+                long day;
+                /* Checked, as the rows from git are: pages link the commit
+                 * and the API promises YYYY-MM-DD. */
+                if (git_oid_fromstr(&id, f[2]) != 0 || date_parse(&day, f[3], strlen(f[3])) != 0)
+                    goto fail;
                 r->row.kind = HIST_COMMIT;
                 memcpy(r->row.commit, f[2], 41);
                 memcpy(r->row.shortid, f[2], 7);

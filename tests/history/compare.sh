@@ -9,8 +9,9 @@
 # with python3, and checks it against git (expected.sh) and the contract:
 # versions, review-only commits, trailers, uncommitted and untracked pages,
 # shallow clones, no repository, an unborn branch, a detached HEAD, a linked
-# worktree, a submodule, a site in a subfolder, and rebuilds after new and
-# rewritten commits. Prints one line per failed check, then
+# worktree, a submodule, a site in a subfolder, odd front matter and a
+# commit in ISO-8859-1, commits git would not write, and rebuilds after new
+# and rewritten commits. Prints one line per failed check, then
 # `history: N checks, F failed`; exits 1 when any failed.
 # KEEP=1 keeps the temporary directory (its path is printed).
 set -u
@@ -229,6 +230,11 @@ row() {
     awk -F '\t' -v src="$2" -v sum="$3" -v col="$4" '
         $1 == "R" && $2 == src && $4 == "commit" && $9 == sum { print $col; exit }' "$tmp/$1.dump"
 }
+# nth NAME SOURCE N COLUMN: a column of the page's N-th row (newest first).
+nth() {
+    awk -F '\t' -v src="$2" -v n="$3" -v col="$4" '$1 == "R" && $2 == src && $3 == n { print $col }' \
+        "$tmp/$1.dump"
+}
 # against_git NAME REPO [SITE [SKIP]]: commit rows, then the full rows, against
 # expected.sh; SKIP: a prefix of sources to leave out (a submodule's pages).
 against_git() {
@@ -386,6 +392,58 @@ against_git nested "$repos/nested" policies
 only_commits nested
 same "nested: no .mailmap, so the raw name" "$(row nested content/index.md Start 8)" alice
 
+# ------------------------------------------------------------------ odd
+# Versions as the front matter parser reads them, and a commit made with
+# i18n.commitEncoding=ISO-8859-1, shown in UTF-8 as git log shows it.
+o=$repos/odd
+build odd "$o"
+built odd
+against_git odd "$o"
+same "odd: policy.md versions" "$(field odd content/policy.md 10 commit)" "3.1 3.0 5 4 3 2.2 2.1"
+same "odd: version: \"2.2\" with a comment after it" "$(row odd content/policy.md 'Policy 2.2' 10)" 2.2
+same "odd: summary of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 9)" "Café: révision approuvée"
+same "odd: author of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 8)" "Zoé Lefèvre"
+same "odd: Approved-by of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 12)" \
+    "Renée Dubé <renee@example.com>"
+same "odd: stderr mentions policy.md (an old revision's YAML is no finding)" \
+    "$(grep -c 'policy\.md' "$tmp/odd.stderr")" 0
+cp "$tmp/odd.dump" "$tmp/odd.first"
+build odd "$o"
+if cmp -s "$tmp/odd.first" "$tmp/odd.dump"; then pass; else
+    fail "odd: a rebuild from the history cache gives other rows"
+fi
+
+# ------------------------------------------------------------------ hostile
+# Commits git would not write: charter must build, clamp and fall back.
+hs=$repos/hostile
+build hostile "$hs"
+same "hostile: charter build exit status" "$status" 0
+same "hostile: stderr beyond the summary line" "$(grep -v '^built ' "$tmp/hostile.stderr")" ""
+# An empty author name or summary comes out of api/pages.json as null.
+awk -F '\t' '$1 == "E" && $3 !~ /^row [0-9]+: (author|summary) None is not a string$/ {
+    print $2 ": " $3 }' "$tmp/hostile.dump" >"$tmp/hostile.problems"
+details "hostile: pages.json breaks the contract's shape" "$tmp/hostile.problems"
+same "hostile: policy.md row kinds" "$(field hostile content/policy.md 4)" \
+    "commit commit commit commit commit commit commit"
+same "hostile: policy.md versions (broken YAML, over 4 MiB: running numbers)" \
+    "$(field hostile content/policy.md 10 commit)" "1.6 1.5 1.4 1.3 3 2 1.0"
+same "hostile: policy.md dates (a timestamp at INT64_MAX: the last day shown)" \
+    "$(field hostile content/policy.md 7 commit)" \
+    "2026-02-07 2026-02-06 2026-02-05 9999-12-31 2026-02-03 2026-02-02 2026-02-01"
+same "hostile: summary of the empty message" "$(nth hostile content/policy.md 2 9 | sed 's/^\\N$//')" ""
+same "hostile: summary in an unknown encoding (raw bytes, repaired)" \
+    "$(nth hostile content/policy.md 3 9)" "$(printf 'Caf\357\277\275 in an unknown encoding')"
+same "hostile: author of the commit without a name" "$(nth hostile content/policy.md 4 8 | sed 's/^\\N$//')" ""
+same "hostile: author with a 0x1f byte" "$(nth hostile content/policy.md 1 8)" "$(printf 'Unit\037Separator')"
+same "hostile: Approved-by with a 0x1f byte" "$(nth hostile content/policy.md 1 12)" \
+    "$(printf 'Ann\037Bell <ab@example.com>')"
+cp "$tmp/hostile.dump" "$tmp/hostile.first"
+build hostile "$hs"
+if cmp -s "$tmp/hostile.first" "$tmp/hostile.dump"; then pass; else
+    fail "hostile: a rebuild from the history cache gives other rows:"
+    diff "$tmp/hostile.first" "$tmp/hostile.dump" | sed -n '1,10p' | sed 's/^/    /'
+fi
+
 # ------------------------------------------------------------------ rebuilds
 # Rebuilds of one site after a new commit, an amend, working tree and staged
 # edits and a .mailmap change: the history cache (.charter/ in the site) must
@@ -436,7 +494,7 @@ same "cache: author of an old commit after a .mailmap change" \
 
 # A corrupt cache, and one written for another content directory, are
 # ignored and rebuilt, never trusted.
-printf 'charter-history-cache 2\nhead\tnot-an-oid\n' >"$c/.charter/history.cache"
+printf 'charter-history-cache 3\nhead\tnot-an-oid\n' >"$c/.charter/history.cache"
 build cache "$c"
 built cache
 against_git cache "$c"

@@ -17,7 +17,7 @@
 #
 #   <TAB>version<TAB>review<TAB>approved_by<TAB>reviewed_by
 #
-# version: the page's `version:` front matter in that commit (quotes removed),
+# version: the page's `version:` front matter in that commit (see version_of),
 # else the running number of the row counted from the oldest; review: true
 # when every changed line of the page against the first parent is a
 # `last_reviewed:` line; approved_by / reviewed_by: the values of the
@@ -54,19 +54,30 @@ g() {
         -c color.ui=never "$@"
 }
 
-# The page's version: value in a blob, unquoted; empty when it declares none.
+# The page's version: value in a blob as YAML reads its simple forms: a
+# quoted value without its quotes, a plain one up to a ` #` comment; empty
+# when it declares none, when the value is null (~, null, nothing), a list or
+# a mapping, or when the front matter is never closed.
 version_of() {
     g show "$1" 2>/dev/null | awk '
         NR == 1 { sub(/^\357\273\277/, ""); sub(/\r$/, ""); if ($0 != "---") exit; next }
         { sub(/\r$/, "") }
-        $0 == "---" || $0 == "..." { exit }
-        /^version:/ {
+        $0 == "---" || $0 == "..." { closed = 1; exit }
+        /^version:/ && !found {
+            found = 1
             v = substr($0, 9)
-            sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-            if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
-            print v
-            exit
-        }'
+            sub(/^[ \t]+/, "", v)
+            if (v ~ /^"/ || v ~ /^\047/) {
+                q = substr(v, 1, 1)
+                v = substr(v, 2)
+                v = index(v, q) ? substr(v, 1, index(v, q) - 1) : ""
+            } else {
+                sub(/(^|[ \t])#.*$/, "", v)
+                sub(/[ \t]+$/, "", v)
+                if (v ~ /^(~|null|Null|NULL)$/ || v ~ /^[[{]/) v = ""
+            }
+        }
+        END { if (closed && found) print v }'
 }
 
 # true when every changed line between two blobs is a last_reviewed: line.

@@ -24,6 +24,15 @@
 #   OUTDIR/submodule  a clone of main plus a committed submodule at content/vendor
 #   OUTDIR/nested     a repository whose site lives in the subfolder policies/
 #   OUTDIR/vendor-src the submodule's upstream (not a site)
+#   OUTDIR/odd        one page whose versions are written as YAML allows (a
+#                     comment after the value, null, a list, a front matter
+#                     never closed) and a commit made with
+#                     i18n.commitEncoding=ISO-8859-1 (message, author, trailer)
+#   OUTDIR/hostile    commits git itself would not write (hash-object
+#                     --literally): no author name, a timestamp at INT64_MAX,
+#                     an encoding iconv does not know, an empty message, a
+#                     0x1f byte in a name and a trailer; and
+#                     revisions with broken YAML and over 4 MiB
 #
 # The page list and the commit plan are described next to each step below;
 # tests/history/compare.sh asserts on them.
@@ -433,5 +442,102 @@ MD
 g add -A
 message 'Rename the access page'
 commit "$B" "$EB" '2026-02-03T10:00:00+00:00' '2026-02-03T10:00:00+00:00'
+
+# ---------------------------------------------------------------- odd
+# content/policy.md's versions, newest first: 3.1 3.0 5 4 3 2.2 2.1 (5, 4, 3:
+# the running number, as the revision declares none YAML can read).
+o=$out/odd
+mkdir -p "$o"
+g init -q "$o"
+cd "$o"
+skeleton .
+# policy VERSION_LINE CLOSING (body fixed): the page with a raw version line.
+policy() {
+    {
+        printf -- '---\ntitle: Odd Policy\nowner: Head of Security\n%s\nlast_reviewed: 2026-01-10\n' "$1"
+        [ "$2" = open ] || echo '---'
+        printf '\nPolicies are written by people, and so is their front matter.\n'
+    } >content/policy.md
+}
+policy 'version: "2.1"' closed
+g add -A
+message 'Add the odd policy'
+commit "$B" "$EB" '2026-01-10T10:00:00+00:00' '2026-01-10T10:00:00+00:00'
+# A comment after a quoted value: YAML reads 2.2.
+policy 'version: "2.2"   # bumped' closed
+message 'Policy 2.2'
+commit "$B" "$EB" '2026-01-11T10:00:00+00:00' '2026-01-11T10:00:00+00:00' -a
+# The front matter is never closed: no version can be read from it.
+policy 'version: "2.3"' open
+message 'Policy 2.3 with its front matter left open'
+commit "$B" "$EB" '2026-01-12T10:00:00+00:00' '2026-01-12T10:00:00+00:00' -a
+policy 'version: ~' closed
+message 'Policy with a null version'
+commit "$B" "$EB" '2026-01-13T10:00:00+00:00' '2026-01-13T10:00:00+00:00' -a
+policy 'version: [1, 2]' closed
+message 'Policy with a list for a version'
+commit "$B" "$EB" '2026-01-14T10:00:00+00:00' '2026-01-14T10:00:00+00:00' -a
+# ISO-8859-1: message, author name and trailer in Latin-1 bytes (\351 is é,
+# \350 is è); git records "encoding ISO-8859-1" and `git log` shows UTF-8.
+policy 'version: 3.0 # plain, with a comment' closed
+printf 'Caf\351: r\351vision approuv\351e\n\nApproved-by: Ren\351e Dub\351 <renee@example.com>\n' >"$msg"
+GIT_AUTHOR_NAME=$(printf 'Zo\351 Lef\350vre') GIT_AUTHOR_EMAIL=zoe@example.com \
+    GIT_AUTHOR_DATE='2026-01-15T10:00:00+01:00' \
+    GIT_COMMITTER_NAME="Fixture Bot" GIT_COMMITTER_EMAIL=bot@ci.example \
+    GIT_COMMITTER_DATE='2026-01-15T10:00:00+01:00' \
+    g -c i18n.commitEncoding=ISO-8859-1 commit -q --no-verify --cleanup=verbatim -F "$msg" -a
+policy "version: '3.1'" closed
+message 'Policy 3.1'
+commit "$B" "$EB" '2026-01-16T10:00:00+00:00' '2026-01-16T10:00:00+00:00' -a
+
+# ---------------------------------------------------------------- hostile
+# content/policy.md's versions, newest first: 1.6 1.5 1.4 1.3 3 2 1.0.
+h=$out/hostile
+mkdir -p "$h"
+g init -q "$h"
+cd "$h"
+skeleton .
+# hpolicy VERSION (body on stdin)
+hpolicy() { page content/policy.md 'Hostile Policy' 2026-02-01 "\"$1\""; }
+echo 'A page in a repository written by tools other than git.' | hpolicy 1.0
+g add -A
+message 'Add the hostile policy'
+commit "$B" "$EB" '2026-02-01T10:00:00+00:00' '2026-02-01T10:00:00+00:00'
+# YAML that does not parse (an unclosed flow sequence): no version, no finding.
+sed 's/^owner: .*/owner: [Head of Security/' content/policy.md >content/policy.md.tmp
+sed 's/^version: .*/version: "1.1"/' content/policy.md.tmp >content/policy.md
+rm content/policy.md.tmp
+message 'Policy 1.1 with broken YAML'
+commit "$B" "$EB" '2026-02-02T10:00:00+00:00' '2026-02-02T10:00:00+00:00' -a
+# Over 4 MiB: not read, so no version.
+{ echo 'A page that grew too large.'; yes 'Filler line of the oversized revision.' | head -n 130000; } |
+    hpolicy 1.2
+message 'Policy 1.2, over 4 MiB'
+commit "$B" "$EB" '2026-02-03T10:00:00+00:00' '2026-02-03T10:00:00+00:00' -a
+# raw_commit HEADER_LINES MESSAGE: a commit of the index, written as given.
+raw_commit() {
+    g add -A
+    c=$(printf 'tree %s\nparent %s\n%s\n\n%s' "$(g write-tree)" "$(g rev-parse HEAD)" "$1" "$2" |
+        g hash-object -t commit -w --stdin --literally)
+    g update-ref HEAD "$c"
+}
+bot='committer Fixture Bot <bot@ci.example> 1770199200 +0000'
+echo 'Back to a normal size.' | hpolicy 1.3
+raw_commit "author <nobody@example.com> 9223372036854775807 +1400
+$bot" 'No author name, and a date past any calendar
+'
+echo 'An encoding nobody knows.' | hpolicy 1.4
+raw_commit "author $B <$EB> 1770285600 +0000
+$bot
+encoding x-no-such-charset" "$(printf 'Caf\351 in an unknown encoding')
+"
+echo 'An empty message.' | hpolicy 1.5
+raw_commit "author $B <$EB> 1770372000 +0000
+$bot" ''
+# A name and a trailer holding the byte the history cache separates fields by.
+echo 'A unit separator.' | hpolicy 1.6
+raw_commit "author $(printf 'Unit\037Separator') <us@example.com> 1770458400 +0000
+$bot" "$(printf 'Unit separator in a name\n\nApproved-by: Ann\037Bell <ab@example.com>')
+"
 
 rm -f "$msg"
