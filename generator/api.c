@@ -4,6 +4,7 @@
 #include "api.h"
 
 #include "history.h"
+#include "paths.h"
 #include "json.h"
 
 #include <string.h>
@@ -117,7 +118,7 @@ void api_pages_json(buf *out, const site *s)
         json_begin_object(&w, JSON_BLOCK);
         buf_reset(&url);
         buf_adds(&url, s->cfg.base_url);
-        buf_adds(&url, p->url + 1);
+        url_encode_path(&url, p->url + 1);
         json_member_str(&w, "url", url.data);
         json_member_str(&w, "output", p->out_file);
         json_member_str(&w, "source", p->src);

@@ -140,7 +140,7 @@ int cmd_build(int argc, char **argv)
         goto done;
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds), removing the unfinished output first. */
-    watchdog_start(abandon, &out);
+    watchdog_start(abandon, &out, "nothing was published");
     int token = watchdog_enter(NULL, "reading the git history", s->cfg.limits.history_seconds,
                                "limits.history_seconds");
     hist = history_load(s, 1, d);

@@ -107,7 +107,7 @@ int cmd_check(int argc, char **argv)
     buf_init(&line);
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto fatal;
-    watchdog_start(NULL, NULL);
+    watchdog_start(NULL, NULL, NULL);
     if (render_site(s, NULL, d) != 0)
         goto fatal;
     checks_run(s, d);

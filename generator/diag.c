@@ -186,6 +186,12 @@ typedef struct source_cache {
     buf text;      /* its bytes (empty when unreadable) */
     size_t *start; /* line i + 1 starts at start[i] */
     size_t n_lines;
+    /* Where the last caret was, to resume counting characters from there:
+     * diagnostics come sorted by line and column, and 10,000 of them on
+     * one long line must not each count from its start. */
+    int cur_line;
+    size_t cur_byte;
+    int cur_chars;
 } source_cache;
 
 static void cache_load(source_cache *c, const char *file)
@@ -197,6 +203,7 @@ static void cache_load(source_cache *c, const char *file)
     c->file = xstrdup(file);
     c->start = NULL;
     c->n_lines = 0;
+    c->cur_line = 0;
     buf_reset(&c->text);
     diags *quiet = diag_new(NULL);
     /* Diagnostics name files relative to the site; an absolute name (a
@@ -245,13 +252,21 @@ static const char *level_name(diag_level l)
 /* Prints the source line and, with a column, a caret under it. A long line
  * is cut to a window around the column ("..." where it is cut), so one
  * diagnostic prints a bounded amount however long the line. */
-static void print_excerpt(FILE *out, const char *text, size_t len, int line, int col,
-                          const char *lc, int color, buf *scratch)
+static void print_excerpt(buf *out, source_cache *c, const char *text, size_t len, int line,
+                          int col, const char *lc, int color, buf *scratch)
 {
     /* Byte offset of the caret: `col` counts characters. */
     size_t at = 0;
-    for (int chars = 0; at < len && chars < col - 1; at++)
+    int chars = 0;
+    if (c->cur_line == line && c->cur_chars <= col - 1) {
+        at = c->cur_byte;
+        chars = c->cur_chars;
+    }
+    for (; at < len && chars < col - 1; at++)
         chars += ((unsigned char)text[at] & 0xC0) != 0x80;
+    c->cur_line = line;
+    c->cur_byte = at;
+    c->cur_chars = chars;
     while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80)
         at++;
     size_t from = 0, to = len;
@@ -266,26 +281,31 @@ static void print_excerpt(FILE *out, const char *text, size_t len, int line, int
     const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
     buf_reset(scratch);
     diag_term_safe(scratch, text + from, to - from);
-    fprintf(out, "%5d | %s%s%s\n", line, pre, scratch->data, post);
+    buf_printf(out, "%5d | %s%s%s\n", line, pre, scratch->data, post);
     if (col <= 0)
         return;
     /* The caret goes under the same character of the printed (escaped)
      * line: one space per character before it, tabs kept. */
     buf_reset(scratch);
     diag_term_safe(scratch, text + from, (at < from ? from : at > to ? to : at) - from);
-    fputs("      | ", out);
-    fputs(pre, out);
+    buf_adds(out, "      | ");
+    buf_adds(out, pre);
     for (size_t k = 0; k < scratch->len; k++) {
-        unsigned char c = (unsigned char)scratch->data[k];
-        if ((c & 0xC0) == 0x80)
+        unsigned char ch = (unsigned char)scratch->data[k];
+        if ((ch & 0xC0) == 0x80)
             continue;
-        fputc(c == '\t' ? '\t' : ' ', out);
+        buf_addc(out, ch == '\t' ? '\t' : ' ');
     }
-    fprintf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
+    buf_printf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
 }
 
-void diag_print_text(diags *d, FILE *out, int color)
+void diag_print_text(diags *d, FILE *file, int color)
 {
+    /* Each diagnostic is built in memory and written at once: stderr is
+     * unbuffered, and a character at a time would be a system call each. */
+    buf text;
+    buf_init(&text);
+    buf *out = &text;
     diag_sort(d);
     source_cache cache = {0};
     buf_init(&cache.text);
@@ -303,31 +323,34 @@ void diag_print_text(diags *d, FILE *out, int color)
         if (e->file) {
             buf_reset(&safe);
             diag_term_safe(&safe, e->file, strlen(e->file));
-            fprintf(out, "%s%s", color ? "\033[1m" : "", safe.data);
+            buf_printf(out, "%s%s", color ? "\033[1m" : "", safe.data);
             if (e->line > 0) {
-                fprintf(out, ":%d", e->line);
+                buf_printf(out, ":%d", e->line);
                 if (e->col > 0)
-                    fprintf(out, ":%d", e->col);
+                    buf_printf(out, ":%d", e->col);
             }
-            fprintf(out, ":%s ", color ? "\033[0m" : "");
+            buf_printf(out, ":%s ", color ? "\033[0m" : "");
         } else {
-            fputs("charter: ", out);
+            buf_adds(out, "charter: ");
         }
         buf_reset(&safe);
         diag_term_safe(&safe, e->message, strlen(e->message));
-        fprintf(out, "%s%s:%s %s", color ? lc : "", level_name(e->level), color ? "\033[0m" : "",
+        buf_printf(out, "%s%s:%s %s", color ? lc : "", level_name(e->level), color ? "\033[0m" : "",
                 safe.data);
         if (e->id[0])
-            fprintf(out, " [%s]", e->id);
-        fputc('\n', out);
+            buf_printf(out, " [%s]", e->id);
+        buf_addc(out, '\n');
         if (e->file && e->line > 0) {
             cache_load(&cache, e->file);
             size_t len;
-            const char *text = cache_line(&cache, e->line, &len);
-            if (text)
-                print_excerpt(out, text, len, e->line, e->col, lc, color, &scratch);
+            const char *src = cache_line(&cache, e->line, &len);
+            if (src)
+                print_excerpt(out, &cache, src, len, e->line, e->col, lc, color, &scratch);
         }
+        fwrite(text.data, 1, text.len, file);
+        buf_reset(&text);
     }
+    buf_release(&text);
     free(cache.file);
     free(cache.start);
     buf_release(&cache.text);

@@ -517,14 +517,15 @@ static void sweep(const char *parent, const char *base, const char *target, cons
                 struct stat st;
                 buf_reset(&path);
                 buf_printf(&path, "%s/%s", dirs[k], *p);
+                if (!ours || lstat(path.data, &st) != 0 || !S_ISDIR(st.st_mode))
+                    continue;
                 /* Named in messages as the user named the output. */
                 buf_reset(&name);
                 buf_add(&name, shown, shown_len);
                 buf_adds(&name, k == 0 ? *p + strlen(base) : "/");
                 if (k == 1)
                     buf_adds(&name, *p);
-                if (ours && lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
-                    sweep_dir(path.data, name.data, d);
+                sweep_dir(path.data, name.data, d);
             }
         }
         fs_list_free(list);
@@ -1168,9 +1169,13 @@ int output_write_file(const char *path, const char *data, size_t len, const char
         if (resolve(&s, *src) != 0)
             continue;
         if (is_within(t.data, s.data)) {
-            diag_error(d, NULL, 0, 0, "output",
-                       "refusing to write '%s': it is inside the source directory '%s'", path,
-                       *src);
+            if (strcmp(t.data, s.data) == 0)
+                diag_error(d, NULL, 0, 0, "output",
+                           "refusing to write '%s': it is the site's source '%s'", path, *src);
+            else
+                diag_error(d, NULL, 0, 0, "output",
+                           "refusing to write '%s': it is inside the source directory '%s'",
+                           path, *src);
             goto done;
         }
     }

@@ -355,6 +355,7 @@ done:
 typedef struct dir_id {
     dev_t dev;
     ino_t ino;
+    const char *path; /* borrowed from the walk's `seen` map */
 } dir_id;
 
 typedef struct walk {
@@ -365,6 +366,8 @@ typedef struct walk {
     dir_id *up; /* the directories from the walk's top to the current one */
     size_t n_up, cap_up;
     map *seen; /* "dev:ino" of every directory walked -> its path */
+    char **paths; /* the paths `seen` and `up` borrow */
+    size_t n_paths;
     diags *d;
 } walk;
 
@@ -402,7 +405,8 @@ static int enter_dir(walk *w, const char *path, const struct stat *st)
     for (size_t i = 0; i < w->n_up; i++)
         if (w->up[i].dev == st->st_dev && w->up[i].ino == st->st_ino)
             return diag_error(w->d, path, 0, 0, "symlink-loop",
-                              "'%s' is a symbolic link to a folder that contains it", path);
+                              "'%s' is a symbolic link to '%s', a folder that contains it", path,
+                              w->up[i].path);
     buf key;
     buf_init(&key);
     dir_key(&key, st);
@@ -421,21 +425,18 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
         w->cap_up = w->cap_up ? w->cap_up * 2 : 16;
         w->up = xrealloc(w->up, w->cap_up * sizeof *w->up);
     }
-    w->up[w->n_up++] = (dir_id){st->st_dev, st->st_ino};
     buf key;
     buf_init(&key);
     dir_key(&key, st);
-    char *prev = map_put(w->seen, key.data, xstrdup(path));
-    free(prev);
+    /* Paths are kept until the walk ends: the stack and the map borrow them. */
+    char *copy = xstrdup(path);
+    w->paths = xrealloc(w->paths, (w->n_paths + 1) * sizeof *w->paths);
+    w->paths[w->n_paths++] = copy;
+    map_put(w->seen, key.data, copy);
+    w->up[w->n_up++] = (dir_id){st->st_dev, st->st_ino, copy};
     buf_release(&key);
 }
 
-static void free_value(void *ctx, const char *key, void *value)
-{
-    (void)ctx;
-    (void)key;
-    free(value);
-}
 
 /* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
  * part below the walk's top, as on disk). Pages are collected when `pages`
@@ -841,8 +842,13 @@ static int index_pages(site *s, diags *d)
         int line = pl ? pl->line : 1, col = pl ? pl->col : 1;
         page *prev = map_get(s->by_url, p->url);
         if (prev) {
+            /* "café.md" twice: once composed, once decomposed (NFC, NFD). */
+            int forms = !strcmp(p->rel, prev->rel) && strcmp(p->src, prev->src);
             err = diag_error(d, p->src, line, col, "duplicate-url",
-                             "page has the same URL '%s' as '%s'", p->url, prev->src);
+                             "page has the same URL '%s' as '%s'%s", p->url, prev->src,
+                             forms ? " (the two names differ only in Unicode normalisation: "
+                                     "rename one)"
+                                   : "");
             p->collides = 1;
             continue;
         }
@@ -920,8 +926,10 @@ done:
     free(w.mds);
     free(w.nfcs);
     free(w.up);
-    map_each(w.seen, free_value, NULL);
     map_free(w.seen);
+    for (size_t i = 0; i < w.n_paths; i++)
+        free(w.paths[i]);
+    free(w.paths);
     buf_release(&abs);
     if (err) {
         site_free(s);

@@ -23,6 +23,7 @@ static struct {
     pthread_cond_t wake;
     pthread_t thread;
     int running, stopping;
+    const char *outcome; /* what the message adds: "nothing was published" */
     slot slots[SLOTS];
     void (*cleanup)(void *ctx);
     void *ctx;
@@ -39,10 +40,10 @@ static void expire(const slot *s)
 {
     char msg[1024];
     int n = snprintf(msg, sizeof msg,
-                     "%s%s%s took longer than %ld s (%s); stopped, nothing was published "
-                     "(docs/security.md) [time-limit]\n",
-                     s->file ? s->file : "charter", s->file ? ": error: " : ": error: ", s->what,
-                     s->seconds, s->setting);
+                     "%s: error: %s took longer than %ld s (%s); stopped%s%s (docs/security.md) "
+                     "[time-limit]\n",
+                     s->file ? s->file : "charter", s->what, s->seconds, s->setting,
+                     wd.outcome ? ", " : "", wd.outcome ? wd.outcome : "");
     /* Names come from the site: keep terminal escapes out. */
     for (int i = 0; i < n && i < (int)sizeof msg - 1; i++)
         if ((unsigned char)msg[i] < 0x20 && msg[i] != '\n')
@@ -84,11 +85,12 @@ static void *run(void *arg)
     return NULL;
 }
 
-void watchdog_start(void (*cleanup)(void *ctx), void *ctx)
+void watchdog_start(void (*cleanup)(void *ctx), void *ctx, const char *outcome)
 {
     pthread_mutex_lock(&wd.lock);
     wd.cleanup = cleanup;
     wd.ctx = ctx;
+    wd.outcome = outcome;
     if (!wd.running) {
         pthread_condattr_t attr;
         pthread_condattr_init(&attr);

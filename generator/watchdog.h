@@ -8,9 +8,10 @@
 #ifndef CHARTER_WATCHDOG_H
 #define CHARTER_WATCHDOG_H
 
-/* Starts the watchdog thread (once; later calls do nothing). `cleanup`
- * (may be NULL) runs on the watchdog's thread before the process exits. */
-void watchdog_start(void (*cleanup)(void *ctx), void *ctx);
+/* Starts the watchdog thread (once; later calls only replace the cleanup).
+ * `cleanup` (may be NULL) runs on the watchdog's thread before the process
+ * exits; `outcome` (may be NULL) ends the message: "nothing was published". */
+void watchdog_start(void (*cleanup)(void *ctx), void *ctx, const char *outcome);
 /* Replaces the cleanup; thread-safe. */
 void watchdog_set_cleanup(void (*cleanup)(void *ctx), void *ctx);
 /* Times a step on the calling thread. `file` (may be NULL) names the input,
