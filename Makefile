@@ -86,7 +86,7 @@ site: deps
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
 test: test-deps
-	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle fuzz-replay check-browser
+	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle fuzz-replay check-pathological check-browser
 	@$(MAKE) --no-print-directory test-san
 
 check-unit: $(UNIT_BINS)
@@ -99,6 +99,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
 
+# tests/pathological runs in the plain build only: it measures CPU time, and
+# the sanitizers change what costs what.
 # Renders every tests/ctemplate-oracle/cases/<name>/ with both and compares.
 check-oracle: $(ORACLE_BINS)
 	@$(BUILD)/tests/context-diff 100000
@@ -115,7 +117,8 @@ check-browser: $(BUILD)/charter
 # that made cmark or cmark-gfm super-linear, and charter's own bad cases, at
 # 1k, 10k and 100k repetitions through `charter check`; fails on super-linear
 # CPU time or report size, a hang, or a known slow input the page budget
-# (limits.page_seconds) does not stop. About 3 minutes on 2 cores.
+# (limits.page_seconds) does not stop. About 3 minutes on an idle 2-core
+# machine, 100 s of it the page budget of the 19 known slow inputs.
 .PHONY: check-pathological
 check-pathological: $(BUILD)/charter
 	@CHARTER=$(abspath $(BUILD)/charter) python3 tests/pathological/run.py
