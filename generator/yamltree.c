@@ -38,6 +38,7 @@ typedef struct builder {
     int documents;
     const yaml_limits *lim;
     size_t n_keys; /* mapping keys so far, at any depth */
+    size_t bom;    /* bytes of a UTF-8 byte order mark before what libyaml reads */
 } builder;
 
 void yaml_tree_free(yaml_node *n)
@@ -257,17 +258,22 @@ static int handle_event(builder *b, const yaml_event_t *e, int *done)
 static void offset_position(const builder *b, size_t off, int *line, int *col)
 {
     long long l = 1, c = 1;
-    size_t i = 0;
+    size_t i = b->bom;
+    off += b->bom; /* libyaml's offsets start after the byte order mark */
     if (off > b->len)
         off = b->len;
-    if (b->len >= 3 && memcmp(b->text, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
-        i = 3;
+    /* Line breaks as libyaml counts them, so that positions agree with its
+     * marks: LF, CR, CRLF (one), NEL, LS and PS. */
+    const unsigned char *t = (const unsigned char *)b->text;
     for (; i < off; i++) {
-        unsigned char ch = (unsigned char)b->text[i];
-        if (ch == '\n') {
+        unsigned char ch = t[i];
+        int brk = ch == '\n' || (ch == '\r' && !(i + 1 < off && t[i + 1] == '\n')) ||
+                  (ch == 0x85 && i > 0 && t[i - 1] == 0xC2) ||
+                  ((ch == 0xA8 || ch == 0xA9) && i > 1 && t[i - 1] == 0x80 && t[i - 2] == 0xE2);
+        if (brk) {
             l++;
             c = 1;
-        } else if ((ch & 0xC0) != 0x80) {
+        } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
             c++;
         }
     }
@@ -283,15 +289,15 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
         return diag_error(b->d, b->file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
     if (p->error == YAML_READER_ERROR) {
         offset_position(b, p->problem_offset, &line, &col);
-    } else if (p->problem_mark.index >= b->len && b->line_offset == 0) {
+    } else if (p->problem_mark.index >= b->len - b->bom && b->line_offset == 0) {
         /* At the end of a whole file libyaml's mark has moved past its last
          * line (a one-line "x: [a" is reported on line 2, which does not
          * exist): point at the end of the text instead. In front matter the
          * next line is the closing '---', which is a fine place. */
         size_t end = b->len;
-        while (end > 0 && (b->text[end - 1] == '\n' || b->text[end - 1] == '\r'))
+        while (end > b->bom && (b->text[end - 1] == '\n' || b->text[end - 1] == '\r'))
             end--;
-        offset_position(b, end, &line, &col);
+        offset_position(b, end - b->bom, &line, &col);
     } else {
         line = mark_line(b, p->problem_mark);
         col = mark_col(p->problem_mark);
@@ -328,7 +334,14 @@ int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char
     memset(&event, 0, sizeof event);
     if (!yaml_parser_initialize(&parser))
         return diag_error(d, file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
-    yaml_parser_set_input_string(&parser, (const unsigned char *)b.text, len);
+    /* A UTF-8 byte order mark is skipped here: with the encoding set, libyaml
+     * would count it as a character. */
+    if (len >= 3 && memcmp(b.text, "\xEF\xBB\xBF", 3) == 0)
+        b.bom = 3;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)b.text + b.bom, len - b.bom);
+    /* UTF-8 only, as everywhere in charter: a UTF-16 byte order mark would
+     * make libyaml count positions in a text charter does not have. */
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     while (!done) {
         if (!yaml_parser_parse(&parser, &event)) {
             syntax_error(&b, &parser);

@@ -733,3 +733,12 @@ Test(yaml, messages_stop_at_a_nul_in_a_value)
     yaml_tree_free(n);
     diag_free(d);
 }
+
+Test(yaml, utf16_is_refused_not_misplaced)
+{
+    /* libyaml would decode a UTF-16 text after its byte order mark and count
+     * positions in a text charter does not have (found by fuzzing). */
+    expect_parse_error_n("\xFE\xFF\0k\0:\0 \0v", 9,
+                         "f.yml:1:1: error: invalid YAML: invalid leading UTF-8 octet "
+                         "[yaml-syntax]\n");
+}
