@@ -389,6 +389,21 @@ static int ensure_parent(const char *path, diags *d)
     return err;
 }
 
+int fs_write_fd(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d)
 {
     /* Open first: the parent usually exists, and checking it for every file
@@ -411,20 +426,8 @@ int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *
             err = -1; /* reported by fill */
             break;
         }
-        const char *data = chunk.data;
-        size_t len = chunk.len;
-        while (len > 0) {
-            ssize_t n = write(fd, data, len);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                err =
-                    diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
-                break;
-            }
-            data += n;
-            len -= (size_t)n;
-        }
+        if (fs_write_fd(fd, chunk.data, chunk.len) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     }
     buf_release(&chunk);
     if (close(fd) != 0 && err == 0)
@@ -432,22 +435,17 @@ int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *
     return err;
 }
 
-typedef struct one_chunk {
-    const char *data;
-    size_t len;
-} one_chunk;
-
-static int fill_once(void *ctx, buf *chunk)
+int fs_fill_once(void *ctx, buf *chunk)
 {
-    const one_chunk *c = ctx;
+    const fs_chunk *c = ctx;
     buf_add(chunk, c->data, c->len);
     return 0;
 }
 
 int fs_write(const char *path, const char *data, size_t len, diags *d)
 {
-    one_chunk c = {data, len};
-    return fs_write_stream(path, fill_once, &c, d);
+    fs_chunk c = {data, len};
+    return fs_write_stream(path, fs_fill_once, &c, d);
 }
 
 int fs_copy(const char *src, const char *dst, diags *d)

@@ -76,6 +76,9 @@ int fs_is_dir(const char *path);
 
 /* Creates path and its missing parents. Returns 0 or -1 after reporting. */
 int fs_mkdirs(const char *path, diags *d);
+/* Writes all of data[0..len) to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set (nothing reported). */
+int fs_write_fd(int fd, const void *data, size_t len);
 /* Writes data to path (creating parent directories). 0 or -1 after reporting. */
 int fs_write(const char *path, const char *data, size_t len, diags *d);
 /* Writes path from consecutive chunks, for files too large to hold at once:
@@ -83,6 +86,13 @@ int fs_write(const char *path, const char *data, size_t len, diags *d);
  * 1 while more follows, 0 with the last part, or -1 after reporting an
  * error. Returns 0, or -1 after reporting. */
 int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d);
+/* One piece of memory, and the fill function that writes it whole (for
+ * fs_write_stream and output_stream callers that have it all at once). */
+typedef struct fs_chunk {
+    const char *data;
+    size_t len;
+} fs_chunk;
+int fs_fill_once(void *ctx, buf *chunk);
 /* Copies the regular file src to dst (creating parents). 0 or -1. */
 int fs_copy(const char *src, const char *dst, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */

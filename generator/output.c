@@ -782,20 +782,9 @@ static int claim(output *o, const char *rel, buf *path, diags *d)
         buf line;
         buf_init(&line);
         buf_printf(&line, "%s\n", rel);
-        const char *p = line.data;
-        size_t left = line.len;
-        while (left > 0) {
-            ssize_t n = write(o->journal_fd, p, left);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
-                                 OUTPUT_JOURNAL, strerror(errno));
-                break;
-            }
-            p += n;
-            left -= (size_t)n;
-        }
+        if (fs_write_fd(o->journal_fd, line.data, line.len) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
+                             OUTPUT_JOURNAL, strerror(errno));
         buf_release(&line);
     }
     pthread_mutex_unlock(&o->lock);
@@ -851,20 +840,8 @@ static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void 
             break;
         }
         digest_add(h, chunk.data, chunk.len);
-        const char *data = chunk.data;
-        size_t len = chunk.len;
-        while (len > 0) {
-            ssize_t n = write(fd, data, len);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                err =
-                    diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
-                break;
-            }
-            data += n;
-            len -= (size_t)n;
-        }
+        if (fs_write_fd(fd, chunk.data, chunk.len) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     }
     buf_release(&chunk);
     digest_hex(h, hex);
@@ -889,22 +866,10 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
     return err;
 }
 
-typedef struct one_chunk {
-    const char *data;
-    size_t len;
-} one_chunk;
-
-static int fill_once(void *ctx, buf *chunk)
-{
-    const one_chunk *c = ctx;
-    buf_add(chunk, c->data, c->len);
-    return 0;
-}
-
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d)
 {
-    one_chunk c = {data, len};
-    return output_stream(o, rel, fill_once, &c, d);
+    fs_chunk c = {data, len};
+    return output_stream(o, rel, fs_fill_once, &c, d);
 }
 
 typedef struct copy_ctx {
@@ -1194,16 +1159,9 @@ int output_write_file(const char *path, const char *data, size_t len, const char
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    for (const char *p = data; len > 0;) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
-            goto done;
-        }
-        p += n;
-        len -= (size_t)n;
+    if (fs_write_fd(fd, data, len) != 0) {
+        diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        goto done;
     }
     if (close(fd) != 0) {
         fd = -1;
