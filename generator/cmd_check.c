@@ -115,16 +115,20 @@ int cmd_check(int argc, char **argv)
     report_write(&report, fmt, d, s, as_of, o.strict);
     if (fmt == REPORT_TEXT) {
         if (o.output) {
-            /* Plain lines, no source excerpts, for a file. */
+            /* Plain lines, no source excerpts, for a file (which someone will
+             * `cat`: no escapes from the site in it either). */
             size_t n;
             const diag_entry *e = diag_entries(d, &n);
-            for (size_t i = 0; i < n; i++)
-                buf_printf(&report, "%s:%d:%d: %s: %s [%s]\n", e[i].file ? e[i].file : "-",
-                           e[i].line, e[i].col,
+            for (size_t i = 0; i < n; i++) {
+                diag_term_safe(&report, e[i].file ? e[i].file : "-",
+                               strlen(e[i].file ? e[i].file : "-"));
+                buf_printf(&report, ":%d:%d: %s: ", e[i].line, e[i].col,
                            e[i].level == DIAG_ERROR     ? "error"
                            : e[i].level == DIAG_WARNING ? "warning"
-                                                        : "note",
-                           e[i].message, e[i].id);
+                                                        : "note");
+                diag_term_safe(&report, e[i].message, strlen(e[i].message));
+                buf_printf(&report, " [%s]\n", e[i].id);
+            }
         } else {
             cmd_print_diags(d);
         }
