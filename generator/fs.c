@@ -100,6 +100,7 @@ int fs_root_init(fs_root *r, const char *path, diags *d)
     if (!r->real) {
         diag_error(d, NULL, 0, 0, "io", "cannot read the site directory '%s': %s", r->path,
                    strerror(errno));
+        fs_root_release(r); /* nothing for the caller to release */
         return -1;
     }
     return 0;

@@ -31,7 +31,8 @@ typedef struct fs_root {
     char *real; /* the same, absolute and without symbolic links */
 } fs_root;
 
-/* Resolves the site directory. Returns 0, or -1 after reporting (id io). */
+/* Resolves the site directory. Returns 0 (release with fs_root_release), or
+ * -1 after reporting (id io), with nothing to release. */
 int fs_root_init(fs_root *r, const char *path, diags *d);
 void fs_root_release(fs_root *r);
 /* Appends the path to open for rel: root->path joined with rel. */
