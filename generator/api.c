@@ -93,7 +93,7 @@ static void history_json(json_writer *w, const page_history *ph)
     json_member_str(w, "last_changed_by", or_null(newest ? newest->author : NULL));
 }
 
-void api_pages_json(buf *out, const site *s)
+void api_pages_json(buf *out, const site *s, const history *h)
 {
     char date[11];
     buf url;
@@ -130,8 +130,8 @@ void api_pages_json(buf *out, const site *s)
             date_format(date, p->next_review);
         json_member_str(&w, "next_review", p->next_review >= 0 ? date : NULL);
         json_member_str(&w, "review_state", review_state_slug(p->review));
-        if (s->history)
-            history_json(&w, history_page(s->history, i));
+        if (h)
+            history_json(&w, history_page(h, i));
         json_key(&w, "front_matter");
         yaml_value(&w, p->fm.data);
         json_end(&w);

@@ -8,8 +8,10 @@
 #include "buf.h"
 #include "site.h"
 
-/* Appends the pages.json document for s to out. */
-void api_pages_json(buf *out, const site *s);
+struct history;
+/* Appends api/pages.json for s, with each page's history from h (may be NULL:
+ * no history members). */
+void api_pages_json(buf *out, const site *s, const struct history *h);
 /* Appends n as JSON: mappings as objects, sequences as arrays, plain
  * true/false as booleans, plain null/~/empty as null, every other scalar as
  * a string (so "2.10" and dates keep their exact text). */

@@ -5,6 +5,7 @@
 #include "checks.h"
 
 #include "map.h"
+#include "parse.h"
 #include "paths.h"
 #include "yamltree.h"
 
@@ -214,6 +215,7 @@ static void check_controls(const site *s, diags *d)
 /* --- links ------------------------------------------------------------------------ */
 
 typedef struct link_index {
+    const parsed *parsed; /* the pages' headings and links */
     map *statics;  /* output path -> static_file */
     map *inbound;  /* page src -> 1, for pages some other page links to */
     map *headings; /* page src -> map of its heading ids, built when first asked */
@@ -293,8 +295,9 @@ static int has_heading(link_index *ix, const page *p, const char *frag)
     map *ids = map_get(ix->headings, p->src);
     if (!ids) {
         ids = map_new();
-        for (size_t i = 0; i < p->doc.n_headings; i++)
-            map_put(ids, p->doc.headings[i].id, (void *)1);
+        const md_doc *doc = &parsed_page_at(ix->parsed, p->index)->doc;
+        for (size_t i = 0; i < doc->n_headings; i++)
+            map_put(ids, doc->headings[i].id, (void *)1);
         map_put(ix->headings, p->src, ids);
     }
     if (map_get(ids, frag))
@@ -415,17 +418,18 @@ done:
     buf_release(&res);
 }
 
-static void check_links(const site *s, diags *d)
+static void check_links(const site *s, const parsed *pp, diags *d)
 {
-    link_index ix = {map_new(), map_new(), map_new()};
+    link_index ix = {pp, map_new(), map_new(), map_new()};
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(ix.statics, s->statics[i].out_file, &s->statics[i]);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
-        for (size_t j = 0; j < p->doc.n_links; j++)
-            check_link(s, p, &p->doc.links[j], &ix, d);
+        const md_doc *doc = &parsed_page_at(pp, i)->doc;
+        for (size_t j = 0; j < doc->n_links; j++)
+            check_link(s, p, &doc->links[j], &ix, d);
     }
     /* Orphans: not the home page, in no section (sections are in every
      * page's navigation), and linked from no other page. */
@@ -494,10 +498,10 @@ static void check_reviews(const site *s, diags *d)
     }
 }
 
-void checks_run(const site *s, diags *d)
+void checks_run(const site *s, const parsed *pp, diags *d)
 {
     check_controls(s, d);
-    check_links(s, d);
+    check_links(s, pp, d);
     check_reviews(s, d);
 }
 

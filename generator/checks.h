@@ -23,9 +23,10 @@ const check_info *checks_table(size_t *n);
 /* The entry for id, or NULL. */
 const check_info *checks_find(const char *id);
 
-/* Runs every check on s (whose pages' Markdown has been parsed: render_site
- * with or without an output), reporting findings through d. */
-void checks_run(const site *s, diags *d);
+struct parsed;
+/* Runs every check on s and its parsed pages (parse_site), reporting
+ * findings through d. Reads; never renders. */
+void checks_run(const site *s, const struct parsed *pp, diags *d);
 
 /* Validates site.yml `checks:` (id: off | warning | error) and every page's
  * `ignore:` list (a list of tunable check ids). Returns 0, or -1 after

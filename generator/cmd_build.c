@@ -1,13 +1,13 @@
 /* cmd_build: `charter build`, the whole pipeline: load the site, render every
  * page through its layouts into a staging directory, write api/pages.json,
  * and swap the result into place only when there were no errors. */
-#include "api.h"
 #include "checks.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
 #include "history.h"
 #include "output.h"
+#include "parse.h"
 #include "render.h"
 #include "site.h"
 #include "watchdog.h"
@@ -115,10 +115,10 @@ int cmd_build(int argc, char **argv)
     diags *d = diag_new(o.site);
     site *s = NULL;
     history *hist = NULL;
+    parsed *pp = NULL;
     output out = {0};
-    buf path, json;
+    buf path;
     buf_init(&path);
-    buf_init(&json);
     const char *sources[7] = {0};
     buf src[5];
     for (int i = 0; i < 5; i++)
@@ -141,15 +141,22 @@ int cmd_build(int argc, char **argv)
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds), removing the unfinished output first. */
     watchdog_start(abandon, &out, "nothing was published");
+    /* The stages, in order: load (above), parse, check, history, render;
+     * render writes through the output, published at the end. */
+    int scratch = output_scratch(&out, d);
+    if (scratch < 0)
+        goto done;
+    pp = parse_site(s, scratch, d);
+    if (!o.no_check)
+        checks_run(s, pp, d);
     int token = watchdog_enter(NULL, "reading the git history", s->cfg.limits.history_seconds,
                                "limits.history_seconds");
     hist = history_load(s, 1, d);
     watchdog_leave(token);
-    s->history = hist;
-    if (render_site(s, &out, d) != 0)
+    int rendered = render_site(s, pp, hist, &out, d);
+    close(scratch);
+    if (rendered != 0)
         goto done;
-    if (!o.no_check)
-        checks_run(s, d);
     checks_tune(s, d);
     if (o.no_check) {
         /* Publish anyway: only what made pages unreadable still counts. */
@@ -159,9 +166,6 @@ int cmd_build(int argc, char **argv)
         status = EXIT_FINDINGS;
         goto done;
     }
-    api_pages_json(&json, s);
-    if (output_write(&out, "api/pages.json", json.data, json.len, d) != 0)
-        goto done;
     if (output_commit(&out, d) != 0)
         goto done;
     status = EXIT_OK;
@@ -188,11 +192,11 @@ done:
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", shown.data);
         buf_release(&shown);
     }
-    site_free(s);
+    parsed_free(pp);
     history_free(hist);
+    site_free(s);
     diag_free(d);
     buf_release(&path);
-    buf_release(&json);
     for (int i = 0; i < 5; i++)
         buf_release(&src[i]);
     return status;

@@ -1,12 +1,12 @@
-/* cmd_check: `charter check`, the CI gate: load the site, parse every page
- * and layout (rendering and writing nothing), run every check, apply the
- * site's tuning and report in the format the CI system reads. */
+/* cmd_check: `charter check`, the CI gate: load the site (layouts included),
+ * parse every page's Markdown, run every check, apply the site's tuning and
+ * report in the format the CI system reads. Renders and writes nothing. */
 #include "checks.h"
 #include "cli.h"
 #include "commands.h"
 #include "fs.h"
 #include "output.h"
-#include "render.h"
+#include "parse.h"
 #include "report.h"
 #include "site.h"
 #include "watchdog.h"
@@ -102,15 +102,16 @@ int cmd_check(int argc, char **argv)
     int status = EXIT_USAGE;
     diags *d = diag_new(o.site);
     site *s = NULL;
+    parsed *pp = NULL;
     buf report, line;
     buf_init(&report);
     buf_init(&line);
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto fatal;
+    /* Load (above), parse, check: nothing is rendered or written. */
     watchdog_start(NULL, NULL, NULL);
-    if (render_site(s, NULL, d) != 0)
-        goto fatal;
-    checks_run(s, d);
+    pp = parse_site(s, -1, d);
+    checks_run(s, pp, d);
     checks_tune(s, d);
     report_write(&report, fmt, d, s, as_of, o.strict);
     if (fmt == REPORT_TEXT) {
@@ -162,6 +163,7 @@ fatal:
     cmd_print_diags(d);
 done:
     watchdog_stop();
+    parsed_free(pp);
     site_free(s);
     diag_free(d);
     buf_release(&report);

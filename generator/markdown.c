@@ -469,11 +469,13 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     free(heads);
 
-    char *html = cmark_render_html(root, options, exts);
-    if (!html)
-        goto done;
-    add_labelled_checkboxes(&out->html, html);
-    free(html);
+    if (!opt->skip_html) {
+        char *html = cmark_render_html(root, options, exts);
+        if (!html)
+            goto done;
+        add_labelled_checkboxes(&out->html, html);
+        free(html);
+    }
     err = 0;
 done:
     map_free(ids.taken);

@@ -33,6 +33,7 @@ typedef struct md_options {
     int unsafe_html;  /* keep raw HTML (tagfilter still applies) */
     md_rewrite_fn rewrite;
     void *rewrite_ctx;
+    int skip_html; /* headings and links only (charter check): no HTML */
 } md_options;
 
 typedef struct md_doc {

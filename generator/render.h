@@ -1,20 +1,19 @@
-/* render: turns the site model into files: each page's Markdown through
- * markdown.c, then through its layout chain (template.c) with a dictionary
- * built from the site, the page's front matter and the catalog; static files
- * copied. Pages render in parallel on all cores and stream to the output. */
+/* render: the pipeline's fifth stage: the model (site.h), its parsed pages
+ * (parse.h) and its history (history.h) through the theme's layouts into
+ * files, written through output.c. Generators for each kind of output live
+ * in gen_*.c, feed.c, sitemap.c, search.c and api.c (see gen.h). */
 #ifndef CHARTER_RENDER_H
 #define CHARTER_RENDER_H
 
 #include "diag.h"
+#include "history.h"
 #include "output.h"
+#include "parse.h"
 #include "site.h"
 
-/* Renders every published page of s and copies its static files into o.
- * Problems are reported through d. Returns 0, or -1 when the layouts could
- * not be loaded or a write failed (fatal); page-level errors return 0 and
- * show up as error diagnostics. With o NULL (charter check) it loads the
- * layouts and parses every page's Markdown (headings and links, for the
- * checks) but renders and writes nothing. */
-int render_site(site *s, output *o, diags *d);
+/* Renders every output of s into o, in parallel where it can. `h` may be
+ * NULL (no history). Page-level problems are reported through d and leave
+ * 0; returns -1 when a write failed or a layout could not render (reported). */
+int render_site(const site *s, const parsed *pp, const history *h, output *o, diags *d);
 
 #endif

@@ -4,7 +4,10 @@
  * review dates. The content model is documented in docs/content-model.md. */
 #include "site.h"
 #include "fs.h"
+#include "layout.h"
 #include "paths.h"
+#include "plan.h"
+#include "terms.h"
 #include "pool.h"
 #include "unicode.h"
 
@@ -816,6 +819,12 @@ static void build_sections(site *s)
     free(used);
     free(s->sections);
     s->sections = sorted;
+    /* Each page's section and place in it, for navigation and prev/next. */
+    for (size_t k = 0; k < s->n_sections; k++)
+        for (size_t i = 0; i < s->sections[k].n_pages; i++) {
+            s->sections[k].pages[i]->section = k + 1;
+            s->sections[k].pages[i]->section_pos = i;
+        }
 }
 
 /* Indexes pages by path and URL. Two outputs claiming one path are errors
@@ -824,7 +833,7 @@ static void build_sections(site *s)
 static int index_pages(site *s, diags *d)
 {
     int err = 0;
-    map *by_out = map_new(), *statics = map_new();
+    map *statics = map_new();
     for (size_t i = 0; i < s->n_statics; i++) {
         const static_file *f = &s->statics[i];
         const static_file *prev = map_put(statics, f->out_file, (void *)f);
@@ -861,11 +870,77 @@ static int index_pages(site *s, diags *d)
             p->collides = 1;
             continue;
         }
-        map_put(by_out, p->out_file, p);
+        map_put(s->by_out, p->out_file, p);
     }
-    map_free(by_out);
     map_free(statics);
     return err;
+}
+
+/* The pages that cite one control, in page order. */
+typedef struct cite_list {
+    const page **pages;
+    size_t n;
+} cite_list;
+
+static void free_cites(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    cite_list *cl = value;
+    free(cl->pages);
+    free(cl);
+}
+
+static void cite_key(buf *key, const control *c)
+{
+    buf_printf(key, "%s:%s", c->framework, c->id);
+}
+
+/* Which published pages cite each control, by "framework:id". */
+static map *build_citations(const site *s)
+{
+    map *m = map_new();
+    buf key, canon;
+    buf_init(&key);
+    buf_init(&canon);
+    for (size_t i = 0; s->catalog && i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published || !p->controls)
+            continue;
+        for (size_t j = 0; j < p->controls->len; j++) {
+            const control *c = NULL;
+            buf_reset(&canon);
+            if (catalog_resolve(s->catalog, p->controls->items[j]->value, &c, &canon) ==
+                    CONTROL_UNKNOWN ||
+                !c)
+                continue;
+            buf_reset(&key);
+            cite_key(&key, c);
+            cite_list *cl = map_get(m, key.data);
+            if (!cl) {
+                cl = xcalloc(1, sizeof *cl);
+                map_put(m, key.data, cl);
+            }
+            if (cl->n && cl->pages[cl->n - 1] == p)
+                continue; /* cited twice by one page */
+            cl->pages = xrealloc(cl->pages, (cl->n + 1) * sizeof *cl->pages);
+            cl->pages[cl->n++] = p;
+        }
+    }
+    buf_release(&key);
+    buf_release(&canon);
+    return m;
+}
+
+const page *const *site_cited_by(const site *s, const control *c, size_t *n)
+{
+    buf key;
+    buf_init(&key);
+    cite_key(&key, c);
+    const cite_list *cl = s->cited ? map_get(s->cited, key.data) : NULL;
+    buf_release(&key);
+    *n = cl ? cl->n : 0;
+    return cl ? cl->pages : NULL;
 }
 
 int site_load(site **out, const char *root, long as_of, diags *d)
@@ -876,6 +951,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     s->as_of = as_of;
     s->by_rel = map_new();
     s->by_url = map_new();
+    s->by_out = map_new();
     walk w = {.s = s, .d = d, .seen = map_new()};
     buf abs;
     buf_init(&abs);
@@ -917,6 +993,12 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
                      s->cfg.n_frameworks, s->cfg.limits.file_bytes, d) != 0)
         goto done;
+    /* What later stages read, derived once: the theme, the terms, every
+     * output path, and who cites each control. */
+    s->layouts = layouts_load(s, d);
+    s->terms = terms_collect(s);
+    s->plan = plan_outputs(s, d);
+    s->cited = build_citations(s);
     err = 0;
 done:
     for (size_t i = 0; i < w.n_mds; i++) {
@@ -951,11 +1033,9 @@ void site_free(site *s)
         free(p->out_file);
         free(p->id_own);
         free(p->section_title);
-        free(p->search_text);
         buf_release(&p->text);
         if (p->ok)
             frontmatter_release(&p->fm);
-        markdown_release(&p->doc);
         free(p);
     }
     free(s->pages);
@@ -972,6 +1052,14 @@ void site_free(site *s)
     free(s->statics);
     map_free(s->by_rel);
     map_free(s->by_url);
+    map_free(s->by_out);
+    layouts_free(s->layouts);
+    terms_free(s->terms);
+    plan_free(s->plan);
+    if (s->cited) {
+        map_each(s->cited, free_cites, NULL);
+        map_free(s->cited);
+    }
     catalog_free(s->catalog);
     site_config_release(&s->cfg);
     fs_root_release(&s->fs);

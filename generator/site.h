@@ -33,9 +33,10 @@ typedef struct page {
     int published;
     int collides; /* another page or a file has its output path: not written */
     size_t index; /* in site.pages */
+    /* Derived at the end of load: */
+    size_t section;     /* index + 1 into site.sections; 0 when in none */
+    size_t section_pos; /* its place in that section's (sorted) pages */
     const yaml_node *controls; /* a sequence of scalars, or NULL */
-    md_doc doc;                /* filled by render */
-    char *search_text;         /* plain text of the body for search.json, set by render */
 } page;
 
 typedef struct site_section {
@@ -91,7 +92,9 @@ typedef struct static_file {
     char *out_file; /* relative to the output dir, in NFC */
 } static_file;
 
-struct history; /* history.h: set by the build, not owned by the site */
+struct layouts;
+struct terms;
+struct plan;
 
 typedef struct site {
     char *root; /* the site directory as given ("." by default) */
@@ -107,8 +110,17 @@ typedef struct site {
     static_file *statics;
     size_t n_statics;
     catalog *catalog;
-    const struct history *history; /* NULL: no history (charter check) */
+    /* Derived at the end of load, owned by the site: */
+    map *by_out;             /* output file -> page (pages that are written) */
+    struct layouts *layouts; /* the theme, compiled (layout.h) */
+    struct terms *terms;     /* tags and categories (terms.h) */
+    struct plan *plan;       /* every output path (plan.h) */
+    map *cited;              /* "framework:id" -> the pages citing that control */
 } site;
+
+/* The published pages that cite control c, in page order (borrowed), and
+ * their number in *n; NULL and 0 when none does. */
+const page *const *site_cited_by(const site *s, const control *c, size_t *n);
 
 /* Loads site.yml from root, then every page, static file and catalog.
  * Problems in pages are reported through d and leave the page in the model

@@ -58,6 +58,8 @@ static void example_site(void)
     put("content/.git/x.md", "hidden\n");
     put("content/img/pic.png", "PNG");
     put("assets/style.css", "body{}");
+    put("layouts/policy.html", "{{CONTENT}}");
+    put("layouts/home.html", "{{CONTENT}}");
     put("controls/none.txt", "");
 }
 
@@ -184,6 +186,8 @@ Test(site, page_errors_are_reported_and_loading_continues)
 {
     make_root();
     put("site.yml", "title: T\nrequired: [title, owner]\n");
+    put("layouts/policy.html", "{{CONTENT}}");
+    put("layouts/page.html", "{{CONTENT}}");
     put("content/a.md", "---\ntitle: A\npermalink: https://evil.example/\n---\n");
     put("content/b.md", "---\ntitle: B\nowner: x\npermalink: /a/\n---\n");
     put("content/c.md", "---\ntitle: C\nowner: x\nlayout: page\nstatus: done\n---\n");

@@ -1,0 +1,72 @@
+/* gen: what the render stage's generators share. render.c runs them in
+ * order over the model (site.h), the parsed pages (parse.h) and the history
+ * (history.h); each makes one kind of output through its layout and writes
+ * it through output.c. They never read a source file and never parse: both
+ * happened in the stages before. Only render*.c, vars.c, gen_*.c and the
+ * writers of feed, sitemap and search include this header. */
+#ifndef CHARTER_GEN_H
+#define CHARTER_GEN_H
+
+#include "history.h"
+#include "layout.h"
+#include "output.h"
+#include "parse.h"
+#include "plan.h"
+#include "site.h"
+#include "template.h"
+
+#include <stdatomic.h>
+
+typedef struct gen {
+    const site *s;
+    const parsed *pp;
+    const history *h; /* may be NULL or found nothing */
+    output *o;
+    diags *d;
+    tpl_dict *shared; /* site-wide values, built once (vars_shared) */
+    atomic_int failed; /* a page or a write failed (set by pool threads) */
+} gen;
+
+/* --- vars.c: the model as template variables (docs/templates.md) --------- */
+
+/* Appends base_url and a URL path of the site ("/a b/"), percent-encoded. */
+void vars_full_url(buf *out, const site *s, const char *url);
+/* Sets NAME to value and shows section NAME, when value is set. */
+void vars_set_shown(tpl_dict *d, const char *name, const char *value);
+/* Site-wide values, built once and shared (read-only) by every page. */
+tpl_dict *vars_shared(const gen *g);
+/* Navigation: every section; the pages of p's section (p may be NULL). */
+void vars_nav(tpl_dict *d, const site *s, const page *p);
+/* A content page's own dictionary over the shared one; caller frees. */
+tpl_dict *vars_page(const gen *g, const page *p);
+/* CHANGE_*: one entry of the changelog. */
+void vars_change(tpl_dict *cd, const site *s, const change *ch);
+/* /controls/<framework>/<id>/ as a full URL. */
+void vars_control_url(buf *out, const site *s, const control *c);
+
+/* --- render.c: rendering through layouts ------------------------------------ */
+
+/* Renders d through layout `name` (with the shared values and navigation)
+ * into out_file, unless the plan gave that path to a page. Returns 0 (also
+ * when the theme has no such layout), or -1 after reporting. */
+int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d);
+/* A generated page with only a title and URL, and what `fill` adds. */
+int gen_simple(gen *g, const char *name, const char *title, const char *url, const char *out_file,
+               void (*fill)(tpl_dict *d, const gen *g));
+/* Prepares d for rendering through `name`: the shared values and every
+ * section for navigation. Returns the layout, or NULL when there is none. */
+const layout *gen_layout(gen *g, const char *name, tpl_dict *d);
+
+/* --- the generators, in the order render.c runs them ----------------------- */
+
+void gen_pages(gen *g);     /* every content page, and the static files */
+int gen_changelog(gen *g);  /* changelog/ (with history) */
+int gen_controls(gen *g);   /* control pages, the controls index, the SoA */
+int gen_reviews(gen *g);    /* the review dashboard */
+int gen_handbook(gen *g);   /* every approved policy in one page */
+int gen_terms(gen *g);      /* a page per tag and category, and their index */
+int feed_write(gen *g);     /* feed.xml (with history) */
+int sitemap_write(gen *g);  /* sitemap.xml */
+int search_write(gen *g);   /* search.json */
+
+#endif

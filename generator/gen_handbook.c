@@ -1,0 +1,170 @@
+/* gen_handbook: every approved policy in one page, by section, for reading
+ * straight through and printing as one controlled document. The layout
+ * renders once, with a slot where each body goes (recorded out of band: no
+ * text of a page can pose as one); each body is the page's parsed HTML with
+ * its ids prefixed, so anchors of different policies cannot collide. */
+#include "gen.h"
+
+#include "markdown.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* "policy-" and the page id as a slug ("policies/access" ->
+ * "policy-policies-access"): the policy's anchor in the handbook. */
+static void handbook_anchor(buf *out, const page *p)
+{
+    buf_adds(out, "policy-");
+    char *id = xstrdup(p->id);
+    for (char *c = id; *c; c++)
+        if (*c == '/')
+            *c = ' ';
+    markdown_slug(out, id);
+    free(id);
+}
+
+/* The body for the handbook, where every policy shares one page: each
+ * id="x" and href="#x" becomes id="<anchor>-x" and href="#<anchor>-x", so
+ * headings and footnotes of different policies cannot collide. */
+static void prefix_ids(buf *out, const char *html, size_t len, const char *anchor)
+{
+    static const char *const marks[] = {" id=\"", " href=\"#"};
+    const char *p = html, *end = html + len;
+    /* The next occurrence of each mark, found again only once passed: a
+     * body with many of one and none of the other stays linear. */
+    const char *next[2];
+    for (int k = 0; k < 2; k++)
+        next[k] = memmem(p, len, marks[k], strlen(marks[k]));
+    while (next[0] || next[1]) {
+        int k = !next[0] || (next[1] && next[1] < next[0]);
+        size_t mlen = strlen(marks[k]);
+        buf_add(out, p, (size_t)(next[k] - p) + mlen);
+        buf_adds(out, anchor);
+        buf_addc(out, '-');
+        p = next[k] + mlen;
+        next[k] = memmem(p, (size_t)(end - p), marks[k], mlen);
+    }
+    buf_add(out, p, (size_t)(end - p));
+}
+
+/* An approved policy (a policy page with status approved, or none). */
+static int in_handbook(const page *p)
+{
+    return p->ok && p->published && !strcmp(p->layout, "policy") &&
+           (!p->status || !strcmp(p->status, "approved"));
+}
+
+/* The page is written in chunks: skeleton text up to a slot, then that
+ * policy's body, read back from the parse stage's scratch file. */
+typedef struct handbook_stream {
+    gen *g;
+    size_t *pages; /* by slot id: indexes into s->pages */
+    size_t n;
+    buf skeleton;
+    tpl_slots slots;
+    size_t pos;  /* how much of the skeleton is written */
+    size_t next; /* the next slot to fill */
+} handbook_stream;
+
+/* Appends the body of s->pages[i] as the handbook shows it. */
+static int add_body(gen *g, size_t i, buf *out)
+{
+    buf html, anchor;
+    buf_init(&html);
+    buf_init(&anchor);
+    int err = parsed_html(g->pp, i, &html, g->d);
+    if (err == 0) {
+        handbook_anchor(&anchor, g->s->pages[i]);
+        prefix_ids(out, html.data, html.len, anchor.data);
+    }
+    buf_release(&html);
+    buf_release(&anchor);
+    return err;
+}
+
+static int handbook_fill(void *ctx, buf *chunk)
+{
+    handbook_stream *hs = ctx;
+    /* Up to ~1 MB per chunk: skeleton text and the bodies it places. */
+    while (hs->pos < hs->skeleton.len || hs->next < hs->slots.n) {
+        if (chunk->len >= (1u << 20))
+            return 1;
+        size_t until = hs->next < hs->slots.n ? hs->slots.v[hs->next].offset : hs->skeleton.len;
+        buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);
+        hs->pos = until;
+        if (hs->next < hs->slots.n) {
+            size_t id = hs->slots.v[hs->next++].id;
+            if (id < hs->n && add_body(hs->g, hs->pages[id], chunk) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int gen_handbook(gen *g)
+{
+    const site *s = g->s;
+    if (!layouts_has(s->layouts, "handbook") || plan_blocked(s->plan, "handbook/index.html"))
+        return 0;
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set(d, "TITLE", "Policy handbook");
+    handbook_stream hs = {g, NULL, 0, {0}, {0}, 0, 0};
+    buf_init(&hs.skeleton);
+    buf u, a;
+    buf_init(&u);
+    buf_init(&a);
+    vars_full_url(&u, s, "/handbook/");
+    tpl_dict_set(d, "URL", u.data);
+    char date[11];
+    for (size_t k = 0; k < s->n_sections; k++) {
+        const site_section *sec = &s->sections[k];
+        tpl_dict *sd = NULL;
+        for (size_t i = 0; i < sec->n_pages; i++) {
+            const page *p = sec->pages[i];
+            if (!in_handbook(p))
+                continue;
+            if (!sd) {
+                sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
+                tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
+                tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
+            }
+            tpl_dict *e = tpl_dict_add_section(sd, "HANDBOOK_POLICY");
+            tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+            buf_reset(&u);
+            vars_full_url(&u, s, p->url);
+            tpl_dict_set(e, "ENTRY_URL", u.data);
+            buf_reset(&a);
+            handbook_anchor(&a, p);
+            tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
+            vars_set_shown(e, "ENTRY_OWNER", p->owner);
+            const yaml_node *ap = yaml_get(p->fm.data, "approver");
+            vars_set_shown(e, "ENTRY_APPROVER", ap && ap->kind == YAML_SCALAR ? ap->value : NULL);
+            vars_set_shown(e, "ENTRY_VERSION", p->version);
+            if (p->last_reviewed >= 0) {
+                date_format(date, p->last_reviewed);
+                vars_set_shown(e, "ENTRY_LAST_REVIEWED", date);
+            }
+            if (p->next_review >= 0) {
+                date_format(date, p->next_review);
+                vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
+            }
+            tpl_dict_set_slot(e, "POLICY_CONTENT", hs.n);
+            hs.pages = xrealloc(hs.pages, (hs.n + 1) * sizeof *hs.pages);
+            hs.pages[hs.n++] = p->index;
+        }
+    }
+    tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
+    int err = 0;
+    const layout *l = gen_layout(g, "handbook", d);
+    if (l)
+        err = layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d);
+    if (l && err == 0)
+        err = output_stream(g->o, "handbook/index.html", handbook_fill, &hs, g->d);
+    tpl_dict_free(d);
+    free(hs.pages);
+    tpl_slots_release(&hs.slots);
+    buf_release(&hs.skeleton);
+    buf_release(&u);
+    buf_release(&a);
+    return err < 0 ? -1 : 0;
+}

@@ -1,0 +1,45 @@
+/* gen_pages: every content page through its layout chain, in parallel, from
+ * its parsed HTML (parse.h) and its own variables (vars_page); and the static
+ * files, copied through output_copy. */
+#include "gen.h"
+
+#include "pool.h"
+
+static void render_page(void *arg, size_t i)
+{
+    gen *g = arg;
+    const page *p = g->s->pages[i];
+    if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok)
+        return; /* a collision was reported at load, a parse failure by parse */
+    const layout *l = layouts_get(g->s->layouts, p->layout);
+    if (!l)
+        return; /* reported when the layouts were loaded */
+    buf html;
+    buf_init(&html);
+    if (parsed_html(g->pp, i, &html, g->d) != 0) {
+        g->failed = 1;
+        buf_release(&html);
+        return;
+    }
+    tpl_dict *d = vars_page(g, p);
+    int err = layout_render(l, d, &html, g->d);
+    if (err == 0 && output_write(g->o, p->out_file, html.data, html.len, g->d) != 0)
+        g->failed = 1;
+    tpl_dict_free(d);
+    buf_release(&html);
+}
+
+static void copy_static(void *arg, size_t i)
+{
+    gen *g = arg;
+    const static_file *f = &g->s->statics[i];
+    if (output_copy(g->o, f->out_file, &g->s->fs, f->src, g->s->cfg.limits.static_bytes,
+                    "limits.static_bytes", g->d) != 0)
+        g->failed = 1;
+}
+
+void gen_pages(gen *g)
+{
+    pool_run(g->s->n_pages, render_page, g);
+    pool_run(g->s->n_statics, copy_static, g);
+}

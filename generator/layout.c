@@ -1,0 +1,285 @@
+/* layout: loading layout chains once, at load, and rendering through them
+ * (see layout.h). Compiling is not thread-safe, so everything is compiled
+ * here on one thread; rendering is, for distinct dictionaries. */
+#include "layout.h"
+
+#include "fs.h"
+#include "map.h"
+#include "site.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LAYOUT_DEPTH 16
+
+const char *const layout_generated[] = {"control", "controls", "soa", "dashboard", "handbook",
+                                        "tag",     "tags",     "404", "changelog", NULL};
+
+struct layout {
+    char *name;
+    tpl *tpl;
+    struct layout *parent;
+    frontmatter fm;
+    buf text;
+    int state; /* 1 loading, 2 loaded, -1 failed */
+};
+
+struct layouts {
+    const site *s;
+    tpl_set *set;
+    map *by_name; /* name -> layout */
+    map *present; /* name -> 1: the theme has the file */
+    layout **all;
+    size_t n_all;
+};
+
+static int valid_layout_name(const char *name)
+{
+    if (!*name)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return 0;
+    return name[0] != '_';
+}
+
+/* Includes are read like every source (fs_read_source): inside the site,
+ * regular files only, within limits.file_bytes. */
+static int read_include(void *ctx, const char *name, buf *out, int *missing, diags *d)
+{
+    const site *s = ctx;
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s", s->cfg.layouts, name);
+    int err = -1, kind = fs_source_kind(&s->fs, rel.data, NULL, d);
+    *missing = kind == FS_MISSING;
+    if (kind == FS_FILE || kind == FS_SPECIAL || kind == FS_DIR)
+        err = fs_read_source(out, &s->fs, rel.data, s->cfg.limits.file_bytes,
+                             "limits.file_bytes", d);
+    buf_release(&rel);
+    return err;
+}
+
+/* Loads layout `name` and its parents. `file`/`line`/`col` locate whoever
+ * asked for it (a page's `layout` key or a layout's), for the message. */
+static layout *layout_get(layouts *ls, const char *name, const char *file, int line, int col,
+                          int depth, diags *d)
+{
+    const site *s = ls->s;
+    layout *l = map_get(ls->by_name, name);
+    if (l) {
+        if (l->state == 1) {
+            diag_error(d, file, line, col, "unknown-layout",
+                       "layout '%s' is its own ancestor (a layout cycle)", name);
+            return NULL;
+        }
+        return l->state == 2 ? l : NULL;
+    }
+    l = xcalloc(1, sizeof *l);
+    l->name = xstrdup(name);
+    buf_init(&l->text);
+    map_put(ls->by_name, name, l);
+    ls->all = xrealloc(ls->all, (ls->n_all + 1) * sizeof *ls->all);
+    ls->all[ls->n_all++] = l;
+    l->state = -1;
+    if (!valid_layout_name(name)) {
+        diag_error(d, file, line, col, "unknown-layout",
+                   "layout name '%s' must be a plain name like 'policy'", name);
+        return NULL;
+    }
+    if (depth > MAX_LAYOUT_DEPTH) {
+        diag_error(d, file, line, col, "unknown-layout", "layouts nest deeper than %d levels",
+                   MAX_LAYOUT_DEPTH);
+        return NULL;
+    }
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s.html", s->cfg.layouts, name);
+    layout *result = NULL;
+    int kind = fs_source_kind(&s->fs, rel.data, NULL, d);
+    if (kind < 0)
+        goto done;
+    if (kind == FS_MISSING || kind == FS_DIR) {
+        diag_error(d, file, line, col, "unknown-layout", "unknown layout '%s' (no '%s')", name,
+                   rel.data);
+        goto done;
+    }
+    if (fs_read_source(&l->text, &s->fs, rel.data, s->cfg.limits.file_bytes, "limits.file_bytes",
+                       d) != 0)
+        goto done;
+    if (frontmatter_parse(&l->fm, l->text.data, l->text.len, rel.data, d) != 0)
+        goto done;
+    l->state = 1;
+    const yaml_node *parent = yaml_get(l->fm.data, "layout");
+    if (parent && !yaml_is_null(parent)) {
+        const char *pname;
+        if (yaml_as_string(&pname, parent, "layout", rel.data, d) != 0)
+            goto done;
+        l->parent = layout_get(ls, pname, rel.data, parent->line, parent->col, depth + 1, d);
+        if (!l->parent)
+            goto done;
+    }
+    buf tname;
+    buf_init(&tname);
+    buf_printf(&tname, "%s.html", name);
+    l->tpl = tpl_set_add(ls->set, tname.data, l->text.data + l->fm.body_start,
+                         l->text.len - l->fm.body_start, l->fm.body_line - 1, d);
+    buf_release(&tname);
+    if (!l->tpl)
+        goto done;
+    l->state = 2;
+    result = l;
+done:
+    if (!result)
+        l->state = -1;
+    buf_release(&rel);
+    return result;
+}
+
+layouts *layouts_load(const site *s, diags *d)
+{
+    layouts *ls = xcalloc(1, sizeof *ls);
+    ls->s = s;
+    ls->by_name = map_new();
+    ls->present = map_new();
+    buf dir;
+    buf_init(&dir);
+    site_path(&dir, s, s->cfg.layouts);
+    ls->set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
+    tpl_set_reader(ls->set, read_include, (void *)s);
+    buf_release(&dir);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        const yaml_node *v = yaml_get(p->fm.data, "layout");
+        layout_get(ls, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0, d);
+    }
+    /* The generated pages' layouts, where the theme has them: a missing one
+     * is no error (that page is just not made); a broken one is. */
+    buf rel;
+    buf_init(&rel);
+    diags *quiet = diag_new(NULL);
+    for (const char *const *g = layout_generated; *g; g++) {
+        buf_reset(&rel);
+        buf_printf(&rel, "%s/%s.html", s->cfg.layouts, *g);
+        int kind = fs_source_kind(&s->fs, rel.data, NULL, quiet);
+        if (kind == FS_MISSING || kind == FS_DIR)
+            continue;
+        map_put(ls->present, *g, (void *)1);
+        layout_get(ls, *g, NULL, 0, 0, 0, d);
+    }
+    diag_free(quiet);
+    buf_release(&rel);
+    return ls;
+}
+
+void layouts_free(layouts *ls)
+{
+    if (!ls)
+        return;
+    for (size_t i = 0; i < ls->n_all; i++) {
+        layout *l = ls->all[i];
+        free(l->name);
+        if (l->fm.data)
+            frontmatter_release(&l->fm);
+        buf_release(&l->text);
+        free(l);
+    }
+    free(ls->all);
+    map_free(ls->by_name);
+    map_free(ls->present);
+    tpl_set_free(ls->set);
+    free(ls);
+}
+
+int layouts_has(const layouts *ls, const char *name)
+{
+    return ls && (map_get(ls->present, name) || layouts_get(ls, name));
+}
+
+const layout *layouts_get(const layouts *ls, const char *name)
+{
+    const layout *l = ls ? map_get(ls->by_name, name) : NULL;
+    return l && l->state == 2 ? l : NULL;
+}
+
+int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)
+{
+    buf next;
+    buf_init(&next);
+    int err = 0;
+    for (; l && err == 0; l = l->parent) {
+        tpl_dict_set_ref(d, "CONTENT", html->data, html->len);
+        buf_reset(&next);
+        buf_grow(&next, html->len + 16384);
+        err = tpl_render(l->tpl, d, &next, dg);
+        buf t = *html;
+        *html = next;
+        next = t;
+    }
+    buf_release(&next);
+    return err;
+}
+
+static void slots_add(tpl_slots *s, size_t offset, size_t id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = (tpl_slot){offset, id};
+}
+
+/* The slot id CONTENT gets while a layout's output passes to its parent. */
+#define CONTENT_SLOT ((size_t)-1)
+
+int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, diags *dg)
+{
+    buf next, joined;
+    buf_init(&next);
+    buf_init(&joined);
+    tpl_slots inner = {0}, outer = {0}, merged = {0};
+    int err = tpl_render_slots(l->tpl, d, &next, &inner, dg);
+    for (l = l->parent; l && err == 0; l = l->parent) {
+        tpl_dict_set_slot(d, "CONTENT", CONTENT_SLOT);
+        buf_reset(&joined);
+        err = tpl_render_slots(l->tpl, d, &joined, &outer, dg);
+        if (err)
+            break;
+        /* Splice `next` (with its slots) in at every CONTENT of `joined`. */
+        buf spliced;
+        buf_init(&spliced);
+        merged.n = 0;
+        size_t pos = 0;
+        for (size_t k = 0; k < outer.n; k++) {
+            const tpl_slot *o = &outer.v[k];
+            buf_add(&spliced, joined.data + pos, o->offset - pos);
+            pos = o->offset;
+            if (o->id != CONTENT_SLOT) {
+                slots_add(&merged, spliced.len, o->id);
+                continue;
+            }
+            for (size_t j = 0; j < inner.n; j++)
+                slots_add(&merged, spliced.len + inner.v[j].offset, inner.v[j].id);
+            buf_add(&spliced, next.data, next.len);
+        }
+        buf_add(&spliced, joined.data + pos, joined.len - pos);
+        buf_release(&next);
+        next = spliced;
+        tpl_slots t = inner;
+        inner = merged;
+        merged = t;
+    }
+    buf_add(html, next.data, next.len);
+    slots->n = 0;
+    for (size_t j = 0; err == 0 && j < inner.n; j++)
+        slots_add(slots, inner.v[j].offset, inner.v[j].id);
+    tpl_slots_release(&inner);
+    tpl_slots_release(&outer);
+    tpl_slots_release(&merged);
+    buf_release(&next);
+    buf_release(&joined);
+    return err;
+}

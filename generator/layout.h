@@ -1,0 +1,41 @@
+/* layout: the theme's layouts (layouts/<name>.html), loaded and compiled at
+ * load, each with the parent it names in its front matter (`layout:`,
+ * Jekyll style), so render only walks chains: a page's HTML becomes the
+ * first layout's CONTENT, whose output becomes its parent's CONTENT. */
+#ifndef CHARTER_LAYOUT_H
+#define CHARTER_LAYOUT_H
+
+#include "buf.h"
+#include "diag.h"
+#include "template.h"
+
+struct site;
+typedef struct layout layout;
+typedef struct layouts layouts;
+
+/* The layouts of the generated pages, by name ("soa" for /soa/...). */
+extern const char *const layout_generated[];
+
+/* Loads and compiles the layout of every published page of s (errors at the
+ * page's `layout:` key, id unknown-layout), then every generated page's
+ * layout the theme has; includes are read through fs_read_source. Returns
+ * a new table (caller frees with layouts_free); never NULL. */
+layouts *layouts_load(const struct site *s, diags *d);
+void layouts_free(layouts *ls);
+
+/* True when the theme has layouts/<name>.html (loaded or not). */
+int layouts_has(const layouts *ls, const char *name);
+/* The compiled layout `name` (borrowed), or NULL when it is missing or did
+ * not load (reported by layouts_load). */
+const layout *layouts_get(const layouts *ls, const char *name);
+
+/* Renders d through l and its parents. *html holds the first CONTENT (may
+ * be empty) and, on return, the page. Thread-safe for distinct d. Returns
+ * 0, or -1 after a render error was reported. */
+int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg);
+/* As layout_render from an empty CONTENT, recording where d's slots expand
+ * in the finished page (see tpl_render_slots): through each parent, CONTENT
+ * is a slot and the child's slots move with it. */
+int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, diags *dg);
+
+#endif

@@ -1,0 +1,221 @@
+/* parse: Markdown of every page, once, in parallel (see parse.h). */
+#include "parse.h"
+
+#include "pool.h"
+#include "site.h"
+#include "watchdog.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define SEARCH_TEXT_MAX 1500
+
+struct parsed {
+    parsed_page *pages; /* by page index */
+    size_t n;
+    int html_fd;
+    _Atomic unsigned long long end; /* of what is written to html_fd */
+    atomic_int failed;
+};
+
+typedef struct parse_job {
+    const site *s;
+    parsed *p;
+    diags *d;
+} parse_job;
+
+/* The text of rendered HTML: tags dropped, entities for & < > " ' decoded,
+ * whitespace runs folded to one space, at most max bytes (cut at a UTF-8
+ * boundary). Caller frees. */
+static char *plain_text(const char *html, size_t len, size_t max)
+{
+    buf out;
+    buf_init(&out);
+    int in_tag = 0, space = 1, block = 0;
+    for (size_t i = 0; i < len && out.len < max; i++) {
+        char c = html[i];
+        if (in_tag) {
+            in_tag = c != '>';
+            if (!in_tag && block && !space) {
+                buf_addc(&out, ' ');
+                space = 1;
+            }
+            continue;
+        }
+        if (c == '<') {
+            /* Block elements separate words; inline ones (a, em, code) not. */
+            static const char *const blocks[] = {
+                "p",  "li", "h1",  "h2",  "h3", "h4", "h5", "h6", "br",         "td",
+                "th", "tr", "div", "pre", "ul", "ol", "dt", "dd", "blockquote", "table"};
+            size_t j = i + 1 + (i + 1 < len && html[i + 1] == '/');
+            size_t e = j;
+            while (e < len && isalnum((unsigned char)html[e]))
+                e++;
+            block = 0;
+            for (size_t k = 0; k < sizeof blocks / sizeof *blocks && !block; k++)
+                block = strlen(blocks[k]) == e - j && !strncasecmp(html + j, blocks[k], e - j);
+            in_tag = 1;
+            continue;
+        }
+        if (c == '&') {
+            static const struct {
+                const char *ent;
+                char ch;
+            } ents[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+            int done = 0;
+            for (size_t k = 0; k < sizeof ents / sizeof *ents && !done; k++) {
+                size_t el = strlen(ents[k].ent);
+                if (len - i >= el && !memcmp(html + i, ents[k].ent, el)) {
+                    buf_addc(&out, ents[k].ch);
+                    i += el - 1;
+                    done = 1;
+                }
+            }
+            if (done) {
+                space = 0;
+                continue;
+            }
+        }
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            if (!space)
+                buf_addc(&out, ' ');
+            space = 1;
+            continue;
+        }
+        buf_addc(&out, c);
+        space = 0;
+    }
+    if (out.len >= max) {
+        /* Cut by max: drop a UTF-8 sequence left incomplete. */
+        size_t lead = out.len;
+        while (lead > 0 && ((unsigned char)out.data[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        if (lead > 0 &&
+            utf8_seq_len((const unsigned char *)out.data + lead - 1, out.len - (lead - 1)) == 0)
+            out.len = lead - 1;
+    }
+    while (out.len && out.data[out.len - 1] == ' ')
+        out.len--;
+    out.data[out.len] = '\0';
+    return buf_detach(&out);
+}
+
+
+/* Links are written relative to the page's source file, so they work on
+ * GitHub too; site_rewrite_link makes them work from its pretty URL. */
+typedef struct link_ctx {
+    const site *s;
+    const page *p;
+} link_ctx;
+
+static int rewrite_link(void *arg, const char *url, buf *out)
+{
+    const link_ctx *c = arg;
+    return site_rewrite_link(out, c->s, c->p, url);
+}
+
+static void parse_page(void *arg, size_t i)
+{
+    parse_job *j = arg;
+    const page *p = j->s->pages[i];
+    parsed_page *pp = &j->p->pages[i];
+    if (!p->ok || !p->published)
+        return;
+    link_ctx lc = {j->s, p};
+    md_options opt = {p->src, p->fm.body_line,   j->s->cfg.unsafe_html,
+                      rewrite_link, &lc, j->p->html_fd < 0};
+    /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
+     * past limits.page_seconds the watchdog ends the run, naming the page. */
+    int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,
+                               "limits.page_seconds");
+    int rc = markdown_render(&pp->doc, p->text.data + p->fm.body_start,
+                             p->text.len - p->fm.body_start, &opt, j->d);
+    watchdog_leave(token);
+    if (rc != 0) {
+        diag_error(j->d, p->src, 0, 0, "markdown", "cannot render Markdown");
+        return;
+    }
+    pp->ok = 1;
+    if (j->p->html_fd < 0)
+        return;
+    /* The HTML to the scratch file, at a place of its own; memory keeps
+     * only the start of the text, for search. */
+    const buf *h = &pp->doc.html;
+    pp->search_text = plain_text(h->data, h->len, SEARCH_TEXT_MAX);
+    pp->off = atomic_fetch_add(&j->p->end, (unsigned long long)h->len);
+    pp->len = h->len;
+    for (size_t done = 0; done < h->len;) {
+        ssize_t n = pwrite(j->p->html_fd, h->data + done, h->len - done, (off_t)(pp->off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            diag_error(j->d, NULL, 0, 0, "io", "cannot write the parsed pages' scratch file: %s",
+                       strerror(errno));
+            j->p->failed = 1;
+            break;
+        }
+        done += (size_t)n;
+    }
+    buf_release(&pp->doc.html);
+}
+
+parsed *parse_site(const site *s, int html_fd, diags *d)
+{
+    parsed *p = xcalloc(1, sizeof *p);
+    p->n = s->n_pages;
+    p->pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *p->pages);
+    p->html_fd = html_fd;
+    atomic_init(&p->end, 0);
+    atomic_init(&p->failed, 0);
+    parse_job j = {s, p, d};
+    markdown_init();
+    pool_run(s->n_pages, parse_page, &j);
+    return p;
+}
+
+void parsed_free(parsed *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        markdown_release(&p->pages[i].doc);
+        free(p->pages[i].search_text);
+    }
+    free(p->pages);
+    free(p);
+}
+
+const parsed_page *parsed_page_at(const parsed *p, size_t i)
+{
+    static const parsed_page none;
+    return p && i < p->n ? &p->pages[i] : &none;
+}
+
+int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
+{
+    const parsed_page *pp = parsed_page_at(p, i);
+    if (!pp->len)
+        return 0;
+    buf_grow(out, pp->len);
+    size_t done = 0;
+    while (done < pp->len) {
+        ssize_t n = pread(p->html_fd, out->data + out->len + done, pp->len - done,
+                          (off_t)(pp->off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return diag_error(d, NULL, 0, 0, "io",
+                              "cannot read the parsed pages' scratch file: %s",
+                              n < 0 ? strerror(errno) : "short read");
+        done += (size_t)n;
+    }
+    out->len += done;
+    out->data[out->len] = '\0';
+    return 0;
+}

@@ -1,0 +1,38 @@
+/* parse: the pipeline's second stage. Every published page's Markdown,
+ * parsed once (markdown.c, cmark-gfm): its headings and their ids, its links
+ * with their positions (for the checks), and for a build its HTML and the
+ * text search indexes. The HTML goes to a scratch file the build provides
+ * (output_scratch), so memory stays flat however large the site; render
+ * reads it back. Links to other pages' .md files are rewritten here. */
+#ifndef CHARTER_PARSE_H
+#define CHARTER_PARSE_H
+
+#include "buf.h"
+#include "diag.h"
+#include "markdown.h"
+
+struct site;
+
+typedef struct parsed_page {
+    int ok;                 /* parsed: a published page whose front matter read */
+    md_doc doc;             /* headings and links; doc.html is always empty */
+    char *search_text;      /* the start of its text, NULL without HTML */
+    unsigned long long off; /* where its HTML lies in the scratch file */
+    size_t len;
+} parsed_page;
+
+typedef struct parsed parsed;
+
+/* Parses every published page of s, in parallel, each under the watchdog's
+ * limits.page_seconds. With html_fd >= 0 (a scratch file) the HTML is
+ * rendered and appended there; with -1 (charter check) only headings and
+ * links are kept. Problems are reported through d. Returns a new table
+ * (caller frees with parsed_free); never NULL. */
+parsed *parse_site(const struct site *s, int html_fd, diags *d);
+void parsed_free(parsed *p);
+/* Page i of the site (borrowed). */
+const parsed_page *parsed_page_at(const parsed *p, size_t i);
+/* Appends page i's HTML to out. Returns 0, or -1 after reporting. */
+int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
+
+#endif

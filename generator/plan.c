@@ -1,0 +1,169 @@
+/* plan: claims on output paths, and their collisions (see plan.h). */
+#include "plan.h"
+
+#include "buf.h"
+#include "layout.h"
+#include "map.h"
+#include "output.h"
+#include "site.h"
+#include "terms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct plan {
+    map *claims;  /* out_file -> index + 1 into `generated` of the output that holds it */
+    map *blocked; /* out_file -> 1: generated outputs that lost their path */
+    plan_entry *generated;
+    size_t n, cap;
+    map *others; /* out_file -> what (owned string), for pages and statics */
+    char **owned;
+    size_t n_owned;
+};
+
+static char *keep(plan *p, char *s)
+{
+    p->owned = xrealloc(p->owned, (p->n_owned + 1) * sizeof *p->owned);
+    return p->owned[p->n_owned++] = s;
+}
+
+/* Claims out_file for a generated output; on a collision reports it (at the
+ * page when a page holds the path: at its permalink) and marks the output
+ * blocked. `url` (may be NULL) is its URL path, for the sitemap. */
+static void claim(plan *p, const site *s, const char *out_file, const char *url,
+                  const char *what, int needs_history, diags *d)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->generated = xrealloc(p->generated, p->cap * sizeof *p->generated);
+    }
+    plan_entry *e = &p->generated[p->n++];
+    *e = (plan_entry){xstrdup(out_file), url ? xstrdup(url) : NULL, xstrdup(what), NULL, 0,
+                      needs_history};
+    const page *pg = map_get(s->by_out, out_file);
+    const char *other = map_get(p->others, out_file);
+    size_t held = (size_t)map_get(p->claims, out_file);
+    if (pg) {
+        const yaml_node *pl = yaml_get(pg->fm.data, "permalink");
+        diag_error(d, pg->src, pl ? pl->line : 1, pl ? pl->col : 1, "output-collision",
+                   "'%s' is claimed by this page and by %s, which charter generates; change the "
+                   "page's permalink",
+                   out_file, what);
+        e->blocked = 1;
+    } else if (other || held) {
+        diag_error(d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s",
+                   out_file, other ? other : p->generated[held - 1].what, what);
+        e->blocked = 1;
+    } else {
+        map_put(p->claims, out_file, (void *)(size_t)p->n);
+    }
+    if (e->blocked)
+        map_put(p->blocked, out_file, (void *)1);
+}
+
+plan *plan_outputs(const site *s, diags *d)
+{
+    plan *p = xcalloc(1, sizeof *p);
+    p->claims = map_new();
+    p->blocked = map_new();
+    p->others = map_new();
+    buf f, u, w;
+    buf_init(&f);
+    buf_init(&u);
+    buf_init(&w);
+    for (size_t i = 0; i < s->n_statics; i++) {
+        buf_reset(&w);
+        buf_printf(&w, "the file '%s'", s->statics[i].src);
+        map_put(p->others, s->statics[i].out_file, keep(p, buf_detach(&w)));
+    }
+    const layouts *ls = s->layouts;
+    if (s->catalog && layouts_has(ls, "control")) {
+        size_t nf;
+        const framework *fws = catalog_frameworks(s->catalog, &nf);
+        for (size_t k = 0; k < nf; k++)
+            for (size_t i = 0; i < fws[k].n_controls; i++) {
+                const control *c = &fws[k].controls[i];
+                buf_reset(&f);
+                buf_reset(&u);
+                buf_reset(&w);
+                buf_printf(&f, "controls/%s/%s/index.html", fws[k].id, c->id);
+                buf_printf(&u, "/controls/%s/%s/", fws[k].id, c->id);
+                buf_printf(&w, "the page of control '%s'", c->id);
+                claim(p, s, f.data, u.data, w.data, 0, d);
+            }
+    }
+    static const struct {
+        const char *layout, *out_file, *url, *what;
+        int needs_catalog, needs_history;
+    } pages[] = {
+        {"controls", "controls/index.html", "/controls/", "the controls index", 1, 0},
+        {"soa", "soa/index.html", "/soa/", "the statement of applicability", 1, 0},
+        {"dashboard", "reviews/index.html", "/reviews/", "the review dashboard", 0, 0},
+        {"handbook", "handbook/index.html", "/handbook/", "the handbook", 0, 0},
+        {"changelog", "changelog/index.html", "/changelog/", "the changelog", 0, 1},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
+        if ((!pages[i].needs_catalog || s->catalog) && layouts_has(ls, pages[i].layout))
+            claim(p, s, pages[i].out_file, pages[i].url, pages[i].what, pages[i].needs_history,
+                  d);
+    size_t nt;
+    const term *t = terms_list(s->terms, &nt);
+    if (layouts_has(ls, "tag")) {
+        for (size_t i = 0; i < nt; i++) {
+            const char *dir = t[i].is_category ? "categories" : "tags";
+            buf_reset(&f);
+            buf_reset(&u);
+            buf_reset(&w);
+            buf_printf(&f, "%s/%s/index.html", dir, t[i].slug);
+            buf_printf(&u, "/%s/%s/", dir, t[i].slug);
+            buf_printf(&w, "the page of %s '%s'", t[i].is_category ? "category" : "tag",
+                       t[i].name);
+            claim(p, s, f.data, u.data, w.data, 0, d);
+        }
+        if (nt && layouts_has(ls, "tags"))
+            claim(p, s, "tags/index.html", "/tags/", "the tags index", 0, d);
+    }
+    if (layouts_has(ls, "404"))
+        claim(p, s, "404.html", NULL, "the 404 page", 0, d);
+    /* Always reserved, whether or not this run writes them (feed.xml needs
+     * git): a page's URL must not depend on where the site is built. */
+    claim(p, s, "feed.xml", NULL, "the Atom feed", 0, d);
+    claim(p, s, "sitemap.xml", NULL, "the sitemap", 0, d);
+    claim(p, s, "search.json", NULL, "the search index", 0, d);
+    claim(p, s, "api/pages.json", NULL, "the page index api/pages.json", 0, d);
+    claim(p, s, OUTPUT_MANIFEST, NULL, "the output manifest", 0, d);
+    buf_release(&f);
+    buf_release(&u);
+    buf_release(&w);
+    return p;
+}
+
+void plan_free(plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->generated[i].out_file);
+        free(p->generated[i].url);
+        free(p->generated[i].what);
+    }
+    free(p->generated);
+    for (size_t i = 0; i < p->n_owned; i++)
+        free(p->owned[i]);
+    free(p->owned);
+    map_free(p->claims);
+    map_free(p->blocked);
+    map_free(p->others);
+    free(p);
+}
+
+int plan_blocked(const plan *p, const char *out_file)
+{
+    return p && map_get(p->blocked, out_file) != NULL;
+}
+
+const plan_entry *plan_generated(const plan *p, size_t *n)
+{
+    *n = p ? p->n : 0;
+    return p ? p->generated : NULL;
+}

@@ -1,0 +1,39 @@
+/* sitemap: sitemap.xml (sitemaps.org protocol 0.9): every page and every
+ * generated page charter writes, as the plan lists them. */
+#include "gen.h"
+
+#include "xml.h"
+
+/* sitemap.xml: every page's URL. */
+static void sitemap_url(buf *out, buf *u, const site *s, const char *url)
+{
+    buf_reset(u);
+    vars_full_url(u, s, url);
+    buf_adds(out, "  <url><loc>");
+    xml_escape(out, u->data, u->len);
+    buf_adds(out, "</loc></url>\n");
+}
+
+int sitemap_write(gen *g)
+{
+    const site *s = g->s;
+    buf out, u;
+    buf_init(&out);
+    buf_init(&u);
+    buf_adds(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (s->pages[i]->ok && s->pages[i]->published)
+            sitemap_url(&out, &u, s, s->pages[i]->url);
+    /* The generated pages, as planned, less those not written. */
+    size_t n;
+    const plan_entry *e = plan_generated(s->plan, &n);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].url && !e[i].blocked && (!e[i].needs_history || history_found(g->h)))
+            sitemap_url(&out, &u, s, e[i].url);
+    buf_adds(&out, "</urlset>\n");
+    int err = output_write(g->o, "sitemap.xml", out.data, out.len, g->d);
+    buf_release(&out);
+    buf_release(&u);
+    return err;
+}

@@ -1,0 +1,507 @@
+/* vars: the model as template variables (docs/templates.md lists them): the
+ * site-wide values shared by every page, a content page's own values, and
+ * the helpers generators use for theirs. Dictionaries only: nothing here
+ * renders or writes. */
+#include "gen.h"
+
+#include "paths.h"
+#include "terms.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static void var_name(buf *out, const char *prefix, const char *key)
+{
+    buf_adds(out, prefix);
+    for (const char *p = key; *p; p++)
+        buf_addc(out, isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_');
+}
+
+void vars_set_shown(tpl_dict *d, const char *name, const char *value)
+{
+    if (value && *value) {
+        tpl_dict_set(d, name, value);
+        tpl_dict_show_section(d, name);
+    }
+}
+
+static int truthy(const yaml_node *n)
+{
+    if (yaml_is_null(n))
+        return 0;
+    if (n->kind == YAML_SCALAR)
+        return n->value_len > 0 &&
+               !(n->plain && (strcmp(n->value, "false") == 0 || strcmp(n->value, "no") == 0));
+    return n->len > 0;
+}
+
+typedef struct split_ctx {
+    tpl_dict *d;
+    const char *name;
+    buf *joined;
+} split_ctx;
+
+static void add_split_item(void *ctx, const char *word, size_t len)
+{
+    split_ctx *c = ctx;
+    tpl_dict *item = tpl_dict_add_section(c->d, c->name);
+    tpl_dict_set_len(item, "ITEM", word, len);
+    if (c->joined->len)
+        buf_adds(c->joined, ", ");
+    buf_add(c->joined, word, len);
+}
+
+/* Gives the templates every front matter key: PAGE_<KEY> as a variable and
+ * as a section shown when the value is set; lists repeat with ITEM; nested
+ * mappings flatten to PAGE_<KEY>_<SUB>. */
+static void add_yaml(tpl_dict *d, const char *name, const char *key, const yaml_node *v, int depth)
+{
+    if (depth > 8 || !truthy(v))
+        return;
+    if (v->kind == YAML_SCALAR) {
+        int split = depth == 0 && (strcmp(key, "tags") == 0 || strcmp(key, "categories") == 0);
+        if (split) {
+            buf joined;
+            buf_init(&joined);
+            split_ctx sc = {d, name, &joined};
+            terms_each_word(v->value, add_split_item, &sc);
+            tpl_dict_set(d, name, joined.data);
+            buf_release(&joined);
+        } else {
+            vars_set_shown(d, name, v->value);
+        }
+    } else if (v->kind == YAML_SEQUENCE) {
+        buf joined;
+        buf_init(&joined);
+        for (size_t i = 0; i < v->len; i++) {
+            tpl_dict *item = tpl_dict_add_section(d, name);
+            if (v->items[i]->kind == YAML_SCALAR) {
+                tpl_dict_set(item, "ITEM", v->items[i]->value);
+                if (joined.len)
+                    buf_adds(&joined, ", ");
+                buf_adds(&joined, v->items[i]->value);
+            } else if (v->items[i]->kind == YAML_MAPPING) {
+                buf sub;
+                buf_init(&sub);
+                for (size_t k = 0; k < v->items[i]->len; k++) {
+                    buf_reset(&sub);
+                    var_name(&sub, "ITEM_", v->items[i]->keys[k]->value);
+                    add_yaml(item, sub.data, v->items[i]->keys[k]->value, v->items[i]->items[k],
+                             depth + 1);
+                }
+                buf_release(&sub);
+            }
+        }
+        tpl_dict_set(d, name, joined.data);
+        buf_release(&joined);
+    } else {
+        tpl_dict_show_section(d, name);
+        buf sub;
+        buf_init(&sub);
+        for (size_t k = 0; k < v->len; k++) {
+            buf_reset(&sub);
+            buf_adds(&sub, name);
+            var_name(&sub, "_", v->keys[k]->value);
+            add_yaml(d, sub.data, v->keys[k]->value, v->items[k], depth + 1);
+        }
+        buf_release(&sub);
+    }
+}
+
+void vars_full_url(buf *out, const site *s, const char *url)
+{
+    buf_adds(out, s->cfg.base_url);
+    url_encode_path(out, url + 1);
+}
+
+static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char *prefix)
+{
+    buf n, u;
+    buf_init(&n);
+    buf_init(&u);
+#define ENTRY(suffix, value)                                                                       \
+    do {                                                                                           \
+        buf_reset(&n);                                                                             \
+        buf_printf(&n, "%s_%s", prefix, suffix);                                                   \
+        vars_set_shown(e, n.data, value);                                                               \
+    } while (0)
+    vars_full_url(&u, s, p->url);
+    ENTRY("TITLE", p->title ? p->title : p->id);
+    ENTRY("URL", u.data);
+    ENTRY("DESCRIPTION", p->description);
+    ENTRY("OWNER", p->owner);
+    ENTRY("STATUS", p->status);
+    ENTRY("VERSION", p->version);
+    char date[11] = "";
+    if (p->next_review >= 0)
+        date_format(date, p->next_review);
+    ENTRY("NEXT_REVIEW", date);
+    ENTRY("REVIEW_STATE", review_state_slug(p->review));
+    ENTRY("REVIEW_LABEL", review_state_label(p->review));
+#undef ENTRY
+    buf_release(&n);
+    buf_release(&u);
+}
+
+/* NAME_URL (and its section) for a generated page whose layout exists. */
+static void set_generated_url(tpl_dict *d, const site *s, const char *var, const char *name,
+                              const char *url)
+{
+    if (!layouts_has(s->layouts, name))
+        return;
+    buf u;
+    buf_init(&u);
+    vars_full_url(&u, s, url);
+    vars_set_shown(d, var, u.data);
+    buf_release(&u);
+}
+
+/* True if the site has the static file src (as on disk). */
+static int has_static(const site *s, const char *src)
+{
+    for (size_t i = 0; i < s->n_statics; i++)
+        if (!strcmp(s->statics[i].src, src))
+            return 1;
+    return 0;
+}
+
+tpl_dict *vars_shared(const gen *g)
+{
+    const site *s = g->s;
+    tpl_dict *d = tpl_dict_new();
+    set_generated_url(d, s, "SOA_URL", "soa", "/soa/");
+    set_generated_url(d, s, "REVIEWS_URL", "dashboard", "/reviews/");
+    set_generated_url(d, s, "HANDBOOK_URL", "handbook", "/handbook/");
+    set_generated_url(d, s, "CONTROLS_URL", "controls", "/controls/");
+    set_generated_url(d, s, "TAGS_URL", "tags", "/tags/");
+    {
+        buf u;
+        buf_init(&u);
+        vars_full_url(&u, s, "/search.json");
+        vars_set_shown(d, "SEARCH_INDEX_URL", u.data);
+        buf_reset(&u);
+        buf_adds(&u, s->cfg.assets);
+        buf_adds(&u, "/search.js");
+        if (has_static(s, u.data)) {
+            buf_reset(&u);
+            vars_full_url(&u, s, "/assets/search.js");
+            vars_set_shown(d, "SEARCH_SCRIPT_URL", u.data);
+        }
+        buf_release(&u);
+    }
+    if (history_found(g->h)) {
+        size_t n;
+        const change *ch = history_changes(g->h, &n);
+        if (n)
+            tpl_dict_show_section(d, "HAS_RECENT_CHANGES");
+        for (size_t i = 0; i < n && i < 5; i++)
+            vars_change(tpl_dict_add_section(d, "RECENT_CHANGES"), s, &ch[i]);
+    }
+    if (history_found(g->h)) {
+        buf u;
+        buf_init(&u);
+        vars_full_url(&u, s, "/feed.xml");
+        vars_set_shown(d, "FEED_URL", u.data);
+        if (layouts_has(s->layouts, "changelog") && !plan_blocked(s->plan, "changelog/index.html")) {
+            buf_reset(&u);
+            vars_full_url(&u, s, "/changelog/");
+            vars_set_shown(d, "CHANGELOG_URL", u.data);
+        }
+        buf_release(&u);
+    }
+    const site_config *c = &s->cfg;
+    /* Every scalar setting of site.yml, then the normalised ones on top. */
+    buf name;
+    buf_init(&name);
+    for (size_t i = 0; i < c->yaml->len; i++) {
+        buf_reset(&name);
+        var_name(&name, "SITE_", c->yaml->keys[i]->value);
+        add_yaml(d, name.data, c->yaml->keys[i]->value, c->yaml->items[i], 1);
+    }
+    buf_release(&name);
+    vars_set_shown(d, "SITE_TITLE", c->title);
+    vars_set_shown(d, "SITE_DESCRIPTION", c->description);
+    vars_set_shown(d, "SITE_ORGANIZATION", c->organization);
+    vars_set_shown(d, "REPOSITORY_URL", c->repository_url);
+    tpl_dict_set(d, "BASE_URL", c->base_url);
+    tpl_dict_set(d, "CHARTER_VERSION", CHARTER_VERSION);
+    char date[11];
+    date_format(date, s->as_of);
+    tpl_dict_set(d, "BUILD_DATE", date);
+    long counts[4] = {0}, total = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (p->ok && p->published && strcmp(p->layout, "policy") == 0) {
+            counts[p->review]++;
+            total++;
+        }
+    }
+    tpl_dict_set_int(d, "PAGE_COUNT", total);
+    tpl_dict_set_int(d, "REVIEW_OK_COUNT", counts[REVIEW_OK]);
+    tpl_dict_set_int(d, "REVIEW_DUE_SOON_COUNT", counts[REVIEW_DUE_SOON]);
+    tpl_dict_set_int(d, "REVIEW_OVERDUE_COUNT", counts[REVIEW_OVERDUE]);
+    tpl_dict_set_int(d, "REVIEW_NONE_COUNT", counts[REVIEW_NONE]);
+    for (size_t k = 0; k < s->n_sections; k++) {
+        const site_section *sec = &s->sections[k];
+        tpl_dict *sd = tpl_dict_add_section(d, "SECTIONS");
+        tpl_dict_set(sd, "SECTION_TITLE", sec->title);
+        tpl_dict_set(sd, "SECTION_SLUG", sec->slug);
+        tpl_dict_set_int(sd, "SECTION_PAGE_COUNT", (long)sec->n_pages);
+        for (size_t i = 0; i < sec->n_pages; i++)
+            set_page_entry(tpl_dict_add_section(sd, "SECTION_PAGE"), s, sec->pages[i], "ENTRY");
+    }
+    return d;
+}
+
+/* Navigation: every section; the pages of the current page's section only,
+ * and only when that section has at most cfg.nav_max_pages pages. A page's
+ * navigation then costs a bounded amount however large the site grows (a
+ * sidebar of a thousand links helps no reader either); the home page's
+ * SECTIONS lists everything once. */
+void vars_nav(tpl_dict *d, const site *s, const page *p)
+{
+    for (size_t k = 0; k < s->n_sections; k++) {
+        const site_section *sec = &s->sections[k];
+        tpl_dict *sd = tpl_dict_add_section(d, "NAV_SECTION");
+        tpl_dict_set(sd, "NAV_SECTION_TITLE", sec->title);
+        tpl_dict_set(sd, "NAV_SECTION_SLUG", sec->slug);
+        if (!p || p->section != k + 1)
+            continue;
+        tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
+        if (sec->n_pages > s->cfg.nav_max_pages)
+            continue;
+        buf u;
+        buf_init(&u);
+        for (size_t i = 0; i < sec->n_pages; i++) {
+            const page *q = sec->pages[i];
+            tpl_dict *e = tpl_dict_add_section(sd, "NAV_PAGE");
+            tpl_dict_set(e, "NAV_TITLE", q->title ? q->title : q->id);
+            buf_reset(&u);
+            vars_full_url(&u, s, q->url);
+            tpl_dict_set(e, "NAV_URL", u.data);
+            if (q == p)
+                tpl_dict_show_section(e, "NAV_CURRENT");
+        }
+        buf_release(&u);
+    }
+}
+
+/* HISTORY: the page's change table, newest first, and the dates around it. */
+static void add_history(tpl_dict *d, const site *s, const page_history *ph)
+{
+    if (!ph->n)
+        return;
+    tpl_dict_show_section(d, "HAS_HISTORY");
+    const hist_row *newest = NULL, *oldest = NULL;
+    int truncated = 0;
+    buf u;
+    buf_init(&u);
+    for (size_t i = 0; i < ph->n; i++) {
+        const hist_row *r = &ph->rows[i];
+        tpl_dict *hd = tpl_dict_add_section(d, "HISTORY");
+        switch (r->kind) {
+        case HIST_UNCOMMITTED:
+            tpl_dict_show_section(hd, "HISTORY_UNCOMMITTED");
+            continue;
+        case HIST_UNTRACKED:
+            tpl_dict_show_section(hd, "HISTORY_UNTRACKED");
+            continue;
+        case HIST_TRUNCATED:
+            tpl_dict_show_section(hd, "HISTORY_TRUNCATED");
+            truncated = 1;
+            continue;
+        case HIST_COMMIT:
+            break;
+        }
+        if (!newest)
+            newest = r;
+        oldest = r;
+        tpl_dict_show_section(hd, "HISTORY_COMMIT_ROW");
+        vars_set_shown(hd, "HISTORY_VERSION", r->version);
+        tpl_dict_set(hd, "HISTORY_DATE", r->date);
+        vars_set_shown(hd, "HISTORY_AUTHOR", r->author);
+        vars_set_shown(hd, "HISTORY_SUMMARY", r->summary);
+        tpl_dict_set(hd, "HISTORY_COMMIT", r->shortid);
+        tpl_dict_set(hd, "HISTORY_COMMIT_ID", r->commit);
+        if (s->cfg.repository_url) {
+            buf_reset(&u);
+            buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, r->commit);
+            vars_set_shown(hd, "HISTORY_COMMIT_URL", u.data);
+        } else {
+            tpl_dict_show_section(hd, "HISTORY_COMMIT_PLAIN");
+        }
+        if (r->review)
+            tpl_dict_show_section(hd, "HISTORY_REVIEW");
+        const char *names[2] = {"HISTORY_APPROVED_BY", "HISTORY_REVIEWED_BY"};
+        char **lists[2] = {r->approved_by, r->reviewed_by};
+        size_t counts[2] = {r->n_approved, r->n_reviewed};
+        for (int k = 0; k < 2; k++) {
+            buf_reset(&u);
+            for (size_t j = 0; j < counts[k]; j++)
+                buf_printf(&u, "%s%s", j ? ", " : "", lists[k][j]);
+            vars_set_shown(hd, names[k], u.data);
+        }
+    }
+    if (oldest && !truncated)
+        vars_set_shown(d, "CREATED", oldest->date);
+    if (newest) {
+        vars_set_shown(d, "LAST_CHANGED", newest->date);
+        vars_set_shown(d, "LAST_CHANGED_BY", newest->author);
+    }
+    buf_release(&u);
+}
+
+/* /controls/<framework>/<id>/ as a full URL. */
+void vars_control_url(buf *out, const site *s, const control *c)
+{
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "/controls/%s/%s/", c->framework, c->id);
+    vars_full_url(out, s, rel.data);
+    buf_release(&rel);
+}
+
+/* PREV_* and NEXT_*: the neighbours of p in its section's order. */
+static void add_prev_next(tpl_dict *d, const site *s, const page *p)
+{
+    if (!p->section)
+        return;
+    const site_section *sec = &s->sections[p->section - 1];
+    size_t i = p->section_pos;
+    buf u;
+    buf_init(&u);
+    if (i > 0) {
+        const page *q = sec->pages[i - 1];
+        vars_full_url(&u, s, q->url);
+        vars_set_shown(d, "PREV_URL", u.data);
+        tpl_dict_set(d, "PREV_TITLE", q->title ? q->title : q->id);
+    }
+    if (i + 1 < sec->n_pages) {
+        const page *q = sec->pages[i + 1];
+        buf_reset(&u);
+        vars_full_url(&u, s, q->url);
+        vars_set_shown(d, "NEXT_URL", u.data);
+        tpl_dict_set(d, "NEXT_TITLE", q->title ? q->title : q->id);
+    }
+    buf_release(&u);
+}
+
+tpl_dict *vars_page(const gen *g, const page *p)
+{
+    const site *s = g->s;
+    const md_doc *doc = &parsed_page_at(g->pp, p->index)->doc;
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, g->shared);
+    buf name, u;
+    buf_init(&name);
+    buf_init(&u);
+    const yaml_node *fm = p->fm.data;
+    for (size_t i = 0; i < fm->len; i++) {
+        buf_reset(&name);
+        var_name(&name, "PAGE_", fm->keys[i]->value);
+        add_yaml(d, name.data, fm->keys[i]->value, fm->items[i], 0);
+        /* HAS_PAGE_<KEY>: shown once when set, for lists whose PAGE_<KEY>
+         * section repeats per item. */
+        if (truthy(fm->items[i])) {
+            buf_reset(&name);
+            var_name(&name, "HAS_PAGE_", fm->keys[i]->value);
+            tpl_dict_show_section(d, name.data);
+        }
+    }
+    vars_set_shown(d, "PAGE_ID", p->id);
+    vars_set_shown(d, "PAGE_LAYOUT", p->layout);
+    tpl_dict_set(d, "TITLE", p->title ? p->title : p->id);
+    vars_full_url(&u, s, p->url);
+    tpl_dict_set(d, "URL", u.data);
+    tpl_dict_set(d, "SOURCE_PATH", p->src);
+    vars_set_shown(d, "SECTION_TITLE", p->section_title);
+    if (p->section)
+        tpl_dict_set(d, "SECTION_SLUG", s->sections[p->section - 1].slug);
+    if (s->cfg.repository_url) {
+        buf_reset(&u);
+        buf_printf(&u, "%s/edit/%s/%s", s->cfg.repository_url, s->cfg.branch, p->src);
+        vars_set_shown(d, "EDIT_URL", u.data);
+    }
+    char date[11] = "";
+    if (p->next_review >= 0)
+        date_format(date, p->next_review);
+    vars_set_shown(d, "NEXT_REVIEW", date);
+    tpl_dict_set(d, "REVIEW_STATE", review_state_slug(p->review));
+    tpl_dict_set(d, "REVIEW_LABEL", review_state_label(p->review));
+    if (p->controls && p->controls->len) {
+        tpl_dict_show_section(d, "HAS_CONTROLS");
+        for (size_t i = 0; i < p->controls->len; i++) {
+            const char *id = p->controls->items[i]->value;
+            const control *c = NULL;
+            buf canon;
+            buf_init(&canon);
+            if (id)
+                catalog_resolve(s->catalog, id, &c, &canon);
+            buf_release(&canon);
+            tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
+            tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
+            if (c) {
+                vars_set_shown(cd, "CONTROL_TITLE", c->title);
+                vars_set_shown(cd, "CONTROL_GROUP", c->group);
+                vars_set_shown(cd, "CONTROL_FRAMEWORK", c->framework);
+                buf cu;
+                buf_init(&cu);
+                vars_control_url(&cu, s, c);
+                vars_set_shown(cd, "CONTROL_URL", cu.data);
+                buf_release(&cu);
+            }
+        }
+    }
+    if (g->h)
+        add_history(d, s, history_page(g->h, p->index));
+    add_prev_next(d, s, p);
+    size_t n_toc = 0;
+    for (size_t i = 0; i < doc->n_headings; i++)
+        n_toc += doc->headings[i].level == 2 || doc->headings[i].level == 3;
+    if (n_toc >= 3) {
+        tpl_dict *toc = tpl_dict_add_section(d, "TOC");
+        for (size_t i = 0; i < doc->n_headings; i++) {
+            const md_heading *h = &doc->headings[i];
+            if (h->level != 2 && h->level != 3)
+                continue;
+            tpl_dict *e = tpl_dict_add_section(toc, "TOC_ENTRY");
+            tpl_dict_set(e, "TOC_ID", h->id);
+            tpl_dict_set(e, "TOC_TEXT", h->text);
+            tpl_dict_set_int(e, "TOC_LEVEL", h->level);
+        }
+    }
+    vars_nav(d, s, p);
+    buf_release(&name);
+    buf_release(&u);
+    return d;
+}
+
+void vars_change(tpl_dict *cd, const site *s, const change *ch)
+{
+    buf u;
+    buf_init(&u);
+    const hist_row *row = ch->row;
+    tpl_dict_set(cd, "CHANGE_DATE", row->date);
+    vars_set_shown(cd, "CHANGE_AUTHOR", row->author);
+    vars_set_shown(cd, "CHANGE_SUMMARY", row->summary);
+    tpl_dict_set(cd, "CHANGE_COMMIT", row->shortid);
+    tpl_dict_set(cd, "CHANGE_COMMIT_ID", row->commit);
+    if (s->cfg.repository_url) {
+        buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, row->commit);
+        vars_set_shown(cd, "CHANGE_COMMIT_URL", u.data);
+    } else {
+        tpl_dict_show_section(cd, "CHANGE_COMMIT_PLAIN");
+    }
+    for (size_t j = 0; j < ch->n_pages; j++) {
+        const page *p = s->pages[ch->pages[j]];
+        tpl_dict *pd = tpl_dict_add_section(cd, "CHANGE_PAGE");
+        tpl_dict_set(pd, "CHANGE_PAGE_TITLE", p->title ? p->title : p->id);
+        buf_reset(&u);
+        vars_full_url(&u, s, p->url);
+        tpl_dict_set(pd, "CHANGE_PAGE_URL", u.data);
+        vars_set_shown(pd, "CHANGE_PAGE_VERSION", ch->rows[j]->version);
+        if (ch->rows[j]->review)
+            tpl_dict_show_section(pd, "CHANGE_PAGE_REVIEW");
+    }
+    buf_release(&u);
+}
