@@ -12,7 +12,7 @@
 static void yaml_value(json_writer *w, const yaml_node *n)
 {
     if (n->kind == YAML_SCALAR) {
-        if (yaml_is_null(n))
+        if (yamltree_is_null(n))
             json_null(w);
         else if (n->plain && (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0))
             json_bool(w, n->value[0] == 't');

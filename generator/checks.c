@@ -437,7 +437,7 @@ static void check_links(const site *s, const parsed *pp, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->published || p->section_title || !strcmp(p->url, "/"))
             continue;
-        const yaml_node *t = yaml_get(p->fm.data, "title");
+        const yaml_node *t = yamltree_get(p->fm.data, "title");
         if (!map_get(ix.inbound, p->src))
             diag_warning(d, p->src, t ? t->line : 1, t ? t->col : 1, "orphan-page",
                          "no page links to '%s' and it is in no section of the navigation", p->url);
@@ -478,8 +478,8 @@ static void check_reviews(const site *s, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
-        const yaml_node *lr = yaml_get(p->fm.data, "last_reviewed");
-        const yaml_node *nr = yaml_get(p->fm.data, "next_review");
+        const yaml_node *lr = yamltree_get(p->fm.data, "last_reviewed");
+        const yaml_node *nr = yamltree_get(p->fm.data, "next_review");
         const yaml_node *at = nr ? nr : lr;
         if (p->last_reviewed >= 0 && p->last_reviewed > s->as_of) {
             date_format(day, p->last_reviewed);
@@ -521,7 +521,7 @@ static int level_for(void *ctx, const diag_entry *e)
         return (int)e->level;
     if (e->file) {
         const page *p = map_get(t->by_src, e->file);
-        const yaml_node *ig = p && p->ok ? yaml_get(p->fm.data, "ignore") : NULL;
+        const yaml_node *ig = p && p->ok ? yamltree_get(p->fm.data, "ignore") : NULL;
         for (size_t i = 0; ig && ig->kind == YAML_SEQUENCE && i < ig->len; i++)
             if (ig->items[i]->kind == YAML_SCALAR && !strcmp(ig->items[i]->value, e->id))
                 return -1;
@@ -537,8 +537,8 @@ static int level_for(void *ctx, const diag_entry *e)
 static int read_levels(tuning *t, diags *d)
 {
     int err = 0;
-    const yaml_node *c = yaml_get(t->s->cfg.yaml, "checks");
-    if (!c || yaml_is_null(c))
+    const yaml_node *c = yamltree_get(t->s->cfg.yaml, "checks");
+    if (!c || yamltree_is_null(c))
         return 0;
     if (c->kind != YAML_MAPPING)
         return d ? diag_error(d, "site.yml", c->line, c->col, "config",
@@ -590,8 +590,8 @@ int checks_configure(const site *s, diags *d)
     map_free(t.levels);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
-        const yaml_node *ig = p->ok ? yaml_get(p->fm.data, "ignore") : NULL;
-        if (!ig || yaml_is_null(ig))
+        const yaml_node *ig = p->ok ? yamltree_get(p->fm.data, "ignore") : NULL;
+        if (!ig || yamltree_is_null(ig))
             continue;
         if (ig->kind != YAML_SEQUENCE) {
             diag_error(d, p->src, ig->line, ig->col, "invalid-type",

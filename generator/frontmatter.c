@@ -47,7 +47,7 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     end = line_end(text, len, pos);
     if (!is_marker_line(text + pos, end - pos, "---")) {
         /* An empty document is an empty mapping. */
-        if (yaml_parse(&fm.data, "", 0, file, 0, d))
+        if (yamltree_parse(&fm.data, "", 0, file, 0, d))
             goto done;
         fm.body_start = pos;
         goto ok;
@@ -78,7 +78,7 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
         goto done;
     }
     /* The YAML starts on line 2 of the file. */
-    if (yaml_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1,
+    if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1,
                            lim ? &lim->yaml : NULL, d))
         goto done;
     if (fm.data->kind != YAML_MAPPING) {
@@ -92,7 +92,7 @@ ok:
     fm.data = NULL;
     err = 0;
 done:
-    yaml_tree_free(fm.data);
+    yamltree_free(fm.data);
     return err;
 }
 
@@ -100,6 +100,6 @@ void frontmatter_release(frontmatter *fm)
 {
     if (!fm)
         return;
-    yaml_tree_free(fm->data);
+    yamltree_free(fm->data);
     fm->data = NULL;
 }

@@ -29,7 +29,7 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
  * (block_bytes) and while it is (yaml). */
 typedef struct fm_limits {
     size_t block_bytes;
-    yaml_limits yaml;
+    yamltree_limits yaml;
 } fm_limits;
 
 /* As frontmatter_parse, refusing (id too-large) a block beyond `lim` (NULL:

@@ -125,14 +125,6 @@ void fs_root_path(buf *out, const fs_root *r, const char *rel)
         path_join(out, r->path, rel);
 }
 
-/* True if `inner` is `outer` or lies below it (both absolute, resolved). */
-static int is_inside(const char *inner, const char *outer)
-{
-    size_t n = strlen(outer);
-    if (n == 1 && outer[0] == '/')
-        return 1;
-    return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
-}
 
 /* Reports the first symbolic link along rel that leads out of the root. */
 static int report_escape(const fs_root *r, const char *rel, const char *real, diags *d)
@@ -149,7 +141,7 @@ static int report_escape(const fs_root *r, const char *rel, const char *real, di
         struct stat st;
         if (lstat(full.data, &st) == 0 && S_ISLNK(st.st_mode)) {
             char *to = realpath(full.data, NULL);
-            int out = !to || !is_inside(to, r->real);
+            int out = !to || !path_is_within(to, r->real);
             free(to);
             if (out) {
                 char link[4096];
@@ -195,7 +187,7 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
             diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
         goto done;
     }
-    if (!is_inside(real, r->real)) {
+    if (!path_is_within(real, r->real)) {
         report_escape(r, rel, real, d);
         goto done;
     }

@@ -137,7 +137,7 @@ int gen_handbook(gen *g)
             handbook_anchor(&a, p);
             tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
             vars_set_shown(e, "ENTRY_OWNER", p->owner);
-            const yaml_node *ap = yaml_get(p->fm.data, "approver");
+            const yaml_node *ap = yamltree_get(p->fm.data, "approver");
             vars_set_shown(e, "ENTRY_APPROVER", ap && ap->kind == YAML_SCALAR ? ap->value : NULL);
             vars_set_shown(e, "ENTRY_VERSION", p->version);
             if (p->last_reviewed >= 0) {

@@ -23,35 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* 3: versions read with the front matter parser, text in UTF-8 whatever a
- * commit's encoding, \x1f escaped; a cache written before holds rows that
- * were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 3"
+#include "history_int.h"
 
-typedef struct raw_row {
-    hist_row row;
-    long seq;               /* commits from HEAD along the first-parent chain */
-    char *declared;         /* the version the page declared then, or NULL */
-    char *name, *email;     /* the author as committed; .mailmap applies at the end */
-    git_oid new_id, old_id; /* the page's blobs after and before the commit */
-    int unresolved;         /* blobs not read yet (declared, review) */
-} raw_row;
-
-typedef struct page_rows {
-    raw_row *rows;
-    size_t n, cap;
-} page_rows;
-
-struct history {
-    int found; /* a repository with a HEAD was read */
-    size_t n_pages;
-    page_rows *raw;
-    page_history *pages;
-    change *changes;
-    size_t n_changes;
-};
-
-static raw_row *add_row(page_rows *pr)
+raw_row *history_add_row(page_rows *pr)
 {
     if (pr->n == pr->cap) {
         pr->cap = pr->cap ? pr->cap * 2 : 4;
@@ -75,7 +49,7 @@ static void free_row(hist_row *r)
     free(r->reviewed_by);
 }
 
-static void free_raw(raw_row *r)
+void history_free_raw(raw_row *r)
 {
     free_row(&r->row);
     free(r->declared);
@@ -89,7 +63,7 @@ void history_free(history *h)
         return;
     for (size_t i = 0; i < h->n_pages; i++) {
         for (size_t j = 0; j < h->raw[i].n; j++)
-            free_raw(&h->raw[i].rows[j]);
+            history_free_raw(&h->raw[i].rows[j]);
         free(h->raw[i].rows);
         free(h->pages[i].rows);
     }
@@ -143,9 +117,9 @@ static char *declared_version(const char *text, size_t len)
     diags *quiet = diag_new(NULL);
     if (len > MAX_BLOB || frontmatter_parse(&fm, text, len, NULL, quiet) != 0)
         goto done;
-    const yaml_node *v = yaml_get(fm.data, "version");
-    if (v && v->kind == YAML_SCALAR && !yaml_is_null(v) &&
-        yaml_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
+    const yaml_node *v = yamltree_get(fm.data, "version");
+    if (v && v->kind == YAML_SCALAR && !yamltree_is_null(v) &&
+        yamltree_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
         version = xstrdup(value);
     frontmatter_release(&fm);
 done:
@@ -314,370 +288,6 @@ done:
     return err;
 }
 
-/* --- comparing trees ------------------------------------------------------------ */
-
-/* A changed page file between a commit and its first parent. */
-typedef struct fchange {
-    char *path, *old_path; /* old_path: the source of a rename */
-    char status;           /* 'A' added, 'D' deleted, 'M' modified, 'R' renamed */
-    git_oid old_id, new_id;
-} fchange;
-
-typedef struct fchanges {
-    fchange *v;
-    size_t n, cap;
-} fchanges;
-
-static void fc_add(fchanges *fc, char status, const char *path, const git_oid *old_id,
-                   const git_oid *new_id)
-{
-    size_t len = strlen(path);
-    if (len < 3 || strcmp(path + len - 3, ".md") != 0)
-        return; /* only pages have histories */
-    if (fc->n == fc->cap) {
-        fc->cap = fc->cap ? fc->cap * 2 : 8;
-        fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
-    }
-    fchange *c = &fc->v[fc->n++];
-    memset(c, 0, sizeof *c);
-    c->status = status;
-    c->path = xstrdup(path);
-    if (old_id)
-        git_oid_cpy(&c->old_id, old_id);
-    if (new_id)
-        git_oid_cpy(&c->new_id, new_id);
-}
-
-static void fc_clear(fchanges *fc)
-{
-    for (size_t i = 0; i < fc->n; i++) {
-        free(fc->v[i].path);
-        free(fc->v[i].old_path);
-    }
-    fc->n = 0;
-}
-
-/* Trees are read raw (git_odb_read) and parsed in place: a section of 1,000
- * pages is a 40 KB tree, and libgit2's parsed trees cost an allocation per
- * entry. Each chunk of the walk keeps the trees of the commit it compared
- * last, which are the next commit's parent's trees. */
-typedef struct tree_cache {
-    git_odb *odb;
-    map *cur, *prev; /* oid hex -> git_odb_object */
-} tree_cache;
-
-static void free_obj(void *ctx, const char *key, void *value)
-{
-    (void)ctx;
-    (void)key;
-    git_odb_object_free(value);
-}
-
-static void tc_step(tree_cache *tc)
-{
-    map_each(tc->prev, free_obj, NULL);
-    map_free(tc->prev);
-    tc->prev = tc->cur;
-    tc->cur = map_new();
-}
-
-static void tc_release(tree_cache *tc)
-{
-    map_each(tc->prev, free_obj, NULL);
-    map_each(tc->cur, free_obj, NULL);
-    map_free(tc->prev);
-    map_free(tc->cur);
-    git_odb_free(tc->odb);
-}
-
-/* The raw bytes of tree `id`, or NULL. */
-static git_odb_object *tc_get(tree_cache *tc, const git_oid *id)
-{
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, id);
-    git_odb_object *o = map_get(tc->cur, hex);
-    if (o)
-        return o;
-    if ((o = map_remove(tc->prev, hex)) == NULL &&
-        (git_odb_read(&o, tc->odb, id) != 0 || git_odb_object_type(o) != GIT_OBJECT_TREE)) {
-        git_odb_object_free(o);
-        return NULL;
-    }
-    map_put(tc->cur, hex, o);
-    return o;
-}
-
-/* One entry of a raw tree: "<octal mode> <name>\0<20-byte id>". */
-typedef struct rent {
-    const char *name;
-    size_t nlen;
-    git_oid id;
-    int is_tree, is_blob;
-} rent;
-
-static int rent_next(const unsigned char **p, const unsigned char *end, rent *e)
-{
-    const unsigned char *q = *p;
-    if (q >= end)
-        return 0;
-    unsigned mode = 0;
-    while (q < end && *q >= '0' && *q <= '7')
-        mode = mode * 8 + (unsigned)(*q++ - '0');
-    if (q >= end || *q++ != ' ')
-        return -1;
-    const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
-    if (!nul || end - nul < 1 + GIT_OID_RAWSZ)
-        return -1;
-    e->name = (const char *)q;
-    e->nlen = (size_t)(nul - q);
-    git_oid_fromraw(&e->id, nul + 1);
-    /* An entry without a name (git fsck's emptyName) is skipped like a
-     * submodule: it cannot be checked out, and it would add nothing to the
-     * path that bounds the recursion (diff_trees). */
-    e->is_tree = e->nlen && (mode & 0170000) == 0040000;
-    e->is_blob = e->nlen && ((mode & 0170000) == 0100000 || (mode & 0170000) == 0120000);
-    *p = nul + 1 + GIT_OID_RAWSZ;
-    return 1;
-}
-
-/* git's tree order: names compare bytewise, a tree's as if it ended in '/'. */
-static int rent_cmp(const rent *a, const rent *b)
-{
-    size_t n = a->nlen < b->nlen ? a->nlen : b->nlen;
-    int c = memcmp(a->name, b->name, n);
-    if (c)
-        return c;
-    unsigned ca = a->nlen > n ? (unsigned char)a->name[n] : a->is_tree ? '/' : 0;
-    unsigned cb = b->nlen > n ? (unsigned char)b->name[n] : b->is_tree ? '/' : 0;
-    return (int)ca - (int)cb;
-}
-
-static void path_push(buf *path, size_t base, const rent *e)
-{
-    buf_truncate(path, base);
-    if (base)
-        buf_addc(path, '/');
-    buf_add(path, e->name, e->nlen);
-}
-
-static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status, fchanges *out);
-
-/* One side of the comparison has entry e at path, the other nothing. */
-static int one_sided(tree_cache *tc, const rent *e, buf *path, char status, fchanges *out)
-{
-    if (e->is_tree)
-        return add_whole(tc, &e->id, path, status, out);
-    if (e->is_blob)
-        fc_add(out, status, path->data, status == 'D' ? &e->id : NULL,
-               status == 'A' ? &e->id : NULL);
-    return 0;
-}
-
-/* Every file of a tree that only one side has. */
-static int add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status, fchanges *out)
-{
-    if (path->len > PATH_MAX)
-        return 0; /* see diff_trees */
-    git_odb_object *o = tc_get(tc, tree_id);
-    if (!o)
-        return -1;
-    const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);
-    size_t base = path->len;
-    rent e;
-    int r, err = 0;
-    while (!err && (r = rent_next(&p, end, &e)) > 0) {
-        path_push(path, base, &e);
-        err = one_sided(tc, &e, path, status, out);
-    }
-    buf_truncate(path, base);
-    return err || r < 0 ? -1 : 0;
-}
-
-/* Compares two trees entry by entry in their sorted order, descending only
- * into subtrees whose ids differ: a commit that touches one page of a
- * 10,000-page site costs a few tree reads, not 10,000 comparisons. */
-static int diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new_id, buf *path,
-                      fchanges *out)
-{
-    /* No page can lie below a path longer than PATH_MAX: it could not be
-     * checked out. Stopping there bounds the recursion (every level adds a
-     * '/' and a name to the path) however deep a hostile repository nests
-     * its trees. */
-    if (path->len > PATH_MAX)
-        return 0;
-    git_odb_object *oa = tc_get(tc, old_id), *ob = tc_get(tc, new_id);
-    if (!oa || !ob)
-        return -1;
-    const unsigned char *pa = git_odb_object_data(oa), *ea_end = pa + git_odb_object_size(oa);
-    const unsigned char *pb = git_odb_object_data(ob), *eb_end = pb + git_odb_object_size(ob);
-    size_t base = path->len;
-    rent ea, eb;
-    int ra = rent_next(&pa, ea_end, &ea), rb = rent_next(&pb, eb_end, &eb), err = 0;
-    while (!err && (ra > 0 || rb > 0)) {
-        if (ra < 0 || rb < 0) {
-            err = -1;
-            break;
-        }
-        int cmp = ra <= 0 ? 1 : rb <= 0 ? -1 : rent_cmp(&ea, &eb);
-        if (cmp == 0 && git_oid_equal(&ea.id, &eb.id)) {
-            ra = rent_next(&pa, ea_end, &ea); /* unchanged: the common case */
-            rb = rent_next(&pb, eb_end, &eb);
-            continue;
-        }
-        if (cmp < 0) {
-            path_push(path, base, &ea);
-            err = one_sided(tc, &ea, path, 'D', out);
-            ra = rent_next(&pa, ea_end, &ea);
-        } else if (cmp > 0) {
-            path_push(path, base, &eb);
-            err = one_sided(tc, &eb, path, 'A', out);
-            rb = rent_next(&pb, eb_end, &eb);
-        } else {
-            path_push(path, base, &ea);
-            if (ea.is_tree && eb.is_tree) {
-                err = diff_trees(tc, &ea.id, &eb.id, path, out);
-            } else if (ea.is_blob && eb.is_blob) {
-                fc_add(out, 'M', path->data, &ea.id, &eb.id);
-            } else {
-                err = one_sided(tc, &ea, path, 'D', out);
-                if (!err)
-                    err = one_sided(tc, &eb, path, 'A', out);
-            }
-            ra = rent_next(&pa, ea_end, &ea);
-            rb = rent_next(&pb, eb_end, &eb);
-        }
-    }
-    buf_truncate(path, base);
-    return err;
-}
-
-/* The id of the tree at `prefix` (the content directory, "" for the root)
- * under root tree `root`, or a zero id when there is none. */
-static void prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, const char *prefix)
-{
-    memset(out, 0, sizeof *out);
-    if (!root || git_oid_is_zero(root))
-        return;
-    git_oid cur;
-    git_oid_cpy(&cur, root);
-    const char *seg = prefix;
-    while (*seg) {
-        size_t len = strcspn(seg, "/");
-        git_odb_object *o = tc_get(tc, &cur);
-        if (!o)
-            return;
-        const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);
-        rent e;
-        int found = 0;
-        while (rent_next(&p, end, &e) > 0)
-            if (e.is_tree && e.nlen == len && !memcmp(e.name, seg, len)) {
-                git_oid_cpy(&cur, &e.id);
-                found = 1;
-                break;
-            }
-        if (!found)
-            return;
-        seg += len;
-        while (*seg == '/')
-            seg++;
-    }
-    git_oid_cpy(out, &cur);
-}
-
-/* Pairs deleted and added pages into renames: identical contents first
- * (cheap, by id), then, for what is left, libgit2's similarity (git's 50%
- * rule) on just those files. Renames are rare; this runs only when a
- * commit both adds and deletes pages. */
-static int find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root, fchanges *fc)
-{
-    size_t nd = 0, na = 0;
-    for (size_t i = 0; i < fc->n; i++) {
-        nd += fc->v[i].status == 'D';
-        na += fc->v[i].status == 'A';
-    }
-    if (!nd || !na)
-        return 0;
-    /* Deleted pages by blob id, those of one id chained in order: a commit
-     * that moves thousands of pages pairs them in linear time, each added
-     * page with the first deleted one of its contents still unpaired. */
-    map *deleted = map_new(); /* oid hex -> index + 1 of the first unpaired */
-    size_t *next_same = xcalloc(fc->n, sizeof *next_same); /* index + 1, or 0 */
-    char hex[GIT_OID_HEXSZ + 1];
-    for (size_t k = fc->n; k-- > 0;)
-        if (fc->v[k].status == 'D') {
-            git_oid_tostr(hex, sizeof hex, &fc->v[k].old_id);
-            next_same[k] = (size_t)(intptr_t)map_put(deleted, hex, (void *)(intptr_t)(k + 1));
-        }
-    for (size_t i = 0; i < fc->n; i++) {
-        fchange *add = &fc->v[i];
-        if (add->status != 'A')
-            continue;
-        git_oid_tostr(hex, sizeof hex, &add->new_id);
-        size_t k = (size_t)(intptr_t)map_get(deleted, hex);
-        if (!k)
-            continue;
-        fchange *del = &fc->v[k - 1];
-        if (next_same[k - 1])
-            map_put(deleted, hex, (void *)(intptr_t)next_same[k - 1]);
-        else
-            map_remove(deleted, hex);
-        add->status = 'R';
-        add->old_path = del->path;
-        git_oid_cpy(&add->old_id, &del->old_id);
-        del->path = NULL;
-        del->status = 'x'; /* consumed */
-    }
-    free(next_same);
-    map_free(deleted);
-    char **spec = xcalloc(fc->n, sizeof *spec);
-    size_t ns = 0;
-    for (size_t i = 0; i < fc->n; i++)
-        if ((fc->v[i].status == 'A' || fc->v[i].status == 'D') && fc->v[i].path)
-            spec[ns++] = fc->v[i].path;
-    int err = 0;
-    size_t left_a = 0, left_d = 0;
-    for (size_t i = 0; i < fc->n; i++) {
-        left_a += fc->v[i].status == 'A';
-        left_d += fc->v[i].status == 'D';
-    }
-    if (left_a && left_d) {
-        git_diff *diff = NULL;
-        git_diff_options opts;
-        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-        opts.pathspec.strings = spec;
-        opts.pathspec.count = ns;
-        opts.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
-        git_diff_find_options fo;
-        git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-        fo.flags = GIT_DIFF_FIND_RENAMES;
-        if (git_diff_tree_to_tree(&diff, repo, old_root, new_root, &opts) != 0 ||
-            git_diff_find_similar(diff, &fo) != 0) {
-            err = -1;
-        } else {
-            map *added = map_new(); /* path -> index + 1 */
-            for (size_t i = 0; i < fc->n; i++)
-                if (fc->v[i].status == 'A')
-                    map_put(added, fc->v[i].path, (void *)(intptr_t)(i + 1));
-            for (size_t d = 0; d < git_diff_num_deltas(diff); d++) {
-                const git_diff_delta *dl = git_diff_get_delta(diff, d);
-                if (dl->status != GIT_DELTA_RENAMED || !dl->new_file.path || !dl->old_file.path)
-                    continue;
-                size_t i = (size_t)(intptr_t)map_remove(added, dl->new_file.path);
-                if (!i)
-                    continue;
-                fchange *add = &fc->v[i - 1];
-                add->status = 'R';
-                add->old_path = xstrdup(dl->old_file.path);
-                git_oid_cpy(&add->old_id, &dl->old_file.id);
-            }
-            map_free(added);
-        }
-        git_diff_free(diff);
-    }
-    free(spec);
-    return err;
-}
-
 /* Records that commit c (seq-th from HEAD) changed the page tracked at the
  * change's path, and moves the tracking to its old path on a rename. Blobs
  * are read later, once each, in parallel (resolve_blobs). */
@@ -697,7 +307,7 @@ static void visit_change(walker *w, const raw_row *info, long seq, const fchange
     if (!v)
         return;
     size_t pi = (size_t)(v - 1);
-    raw_row *r = add_row(&w->h->raw[pi]);
+    raw_row *r = history_add_row(&w->h->raw[pi]);
     r->row.kind = HIST_COMMIT;
     r->seq = seq;
     r->unresolved = 1;
@@ -768,8 +378,8 @@ static void diff_chunk(void *arg, size_t k)
         fill_commit(&st->info, c);
         git_commit_free(c);
         git_oid old_sub, new_sub;
-        prefix_tree(&old_sub, &tc, &st->parent_tree, df->prefix);
-        prefix_tree(&new_sub, &tc, &st->tree, df->prefix);
+        history_prefix_tree(&old_sub, &tc, &st->parent_tree, df->prefix);
+        history_prefix_tree(&new_sub, &tc, &st->tree, df->prefix);
         buf_reset(&path);
         buf_add(&path, df->prefix, strlen(df->prefix));
         if (path.len)
@@ -777,9 +387,9 @@ static void diff_chunk(void *arg, size_t k)
         int err = 0;
         if (!git_oid_equal(&old_sub, &new_sub)) {
             if (git_oid_is_zero(&old_sub))
-                err = add_whole(&tc, &new_sub, &path, 'A', &st->fc);
+                err = history_add_whole(&tc, &new_sub, &path, 'A', &st->fc);
             else if (!git_oid_is_zero(&new_sub))
-                err = diff_trees(&tc, &old_sub, &new_sub, &path, &st->fc);
+                err = history_diff_trees(&tc, &old_sub, &new_sub, &path, &st->fc);
             if (!err && !git_oid_is_zero(&st->parent_tree)) {
                 git_tree *t = NULL, *pt = NULL;
                 size_t nd = 0, na = 0;
@@ -792,18 +402,18 @@ static void diff_chunk(void *arg, size_t k)
                         git_tree_lookup(&pt, repo, &st->parent_tree) != 0)
                         err = -1;
                     else
-                        err = find_renames(repo, pt, t, &st->fc);
+                        err = history_find_renames(repo, pt, t, &st->fc);
                 }
                 git_tree_free(t);
                 git_tree_free(pt);
             }
         }
         st->failed = err != 0;
-        tc_step(&tc);
+        history_tc_step(&tc);
     }
     buf_release(&path);
 out:
-    tc_release(&tc);
+    history_tc_release(&tc);
     git_repository_free(repo);
 }
 
@@ -872,7 +482,7 @@ static long walk(walker *w, const git_oid *stop, int *met)
             visit_change(w, &st->info, (long)i, &st->fc.v[j]);
         const size_t *pages = (const size_t *)(void *)at_boundary.data;
         for (size_t j = 0; j < at_boundary.len / sizeof *pages; j++) {
-            raw_row *r = add_row(&w->h->raw[pages[j]]);
+            raw_row *r = history_add_row(&w->h->raw[pages[j]]);
             r->row.kind = HIST_TRUNCATED;
             r->seq = (long)i;
         }
@@ -881,9 +491,9 @@ static long walk(walker *w, const git_oid *stop, int *met)
 done:
     buf_release(&at_boundary);
     for (size_t i = 0; i < df.n; i++) {
-        fc_clear(&df.steps[i].fc);
+        history_fc_clear(&df.steps[i].fc);
         free(df.steps[i].fc.v);
-        free_raw(&df.steps[i].info);
+        history_free_raw(&df.steps[i].info);
     }
     free(df.steps);
     return result;
@@ -978,247 +588,6 @@ static void resolve_blobs(walker *w)
     if (atomic_load(&rs.failed))
         diag_warning(w->d, NULL, 0, 0, "history",
                      "cannot reopen the repository: versions and reviews may be missing");
-}
-
-/* --- the cache ------------------------------------------------------------------ */
-
-/* Text, one record per line, tab-separated, every field escaped (\t \n \\,
- * and \u for the 0x1f that separates a name from its email and list items):
- *   CACHE_MAGIC / head <oid> / prefix <path>
- *   path <repo path at head>            then its rows:
- *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
- * Anything unexpected makes the whole cache ignored. */
-
-static void esc(buf *out, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '\t')
-            buf_adds(out, "\\t");
-        else if (*s == '\n')
-            buf_adds(out, "\\n");
-        else if (*s == '\\')
-            buf_adds(out, "\\\\");
-        else if (*s == '\x1f') /* the separator of names and of list items */
-            buf_adds(out, "\\u");
-        else
-            buf_addc(out, *s);
-    }
-}
-
-static char *unesc(const char *s, size_t len)
-{
-    buf b;
-    buf_init(&b);
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len) {
-            i++;
-            buf_addc(&b, s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i] == 'u' ? '\x1f' : s[i]);
-        } else {
-            buf_addc(&b, s[i]);
-        }
-    }
-    return buf_detach(&b);
-}
-
-static void esc_list(buf *out, char **items, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_addc(out, '\x1f');
-        esc(out, items[i]);
-    }
-}
-
-static size_t split_list(char ***out, const char *s)
-{
-    size_t n = 0;
-    *out = NULL;
-    while (*s) {
-        size_t len = strcspn(s, "\x1f");
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
-        (*out)[n++] = unesc(s, len);
-        s += len + (s[len] != '\0');
-    }
-    return n;
-}
-
-typedef struct cached {
-    git_oid head;
-    map *by_path; /* repo path -> index into rows_of */
-    page_rows *rows_of;
-    size_t n;
-} cached;
-
-static void cached_free(cached *c)
-{
-    if (!c)
-        return;
-    for (size_t i = 0; i < c->n; i++) {
-        for (size_t j = 0; j < c->rows_of[i].n; j++)
-            free_raw(&c->rows_of[i].rows[j]);
-        free(c->rows_of[i].rows);
-    }
-    free(c->rows_of);
-    map_free(c->by_path);
-    free(c);
-}
-
-/* Splits line into at most max tab-separated fields (pointers into line,
- * which is modified). Returns the count. */
-static size_t fields(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    while (n < max) {
-        f[n++] = line;
-        char *t = strchr(line, '\t');
-        if (!t)
-            break;
-        *t = '\0';
-        line = t + 1;
-    }
-    return n;
-}
-
-static cached *cache_read(const char *path, const char *prefix)
-{
-    buf text;
-    buf_init(&text);
-    cached *c = NULL;
-    diags *quiet = diag_new(NULL);
-    if (fs_read(&text, path, path, quiet) != 0)
-        goto fail;
-    c = xcalloc(1, sizeof *c);
-    c->by_path = map_new();
-    char *save = NULL;
-    int line_no = 0;
-    page_rows *cur = NULL;
-    for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        line_no++;
-        char *f[10];
-        size_t nf = fields(line, f, 10);
-        if (line_no == 1) {
-            if (strcmp(line, CACHE_MAGIC) != 0)
-                goto fail;
-        } else if (line_no == 2) {
-            if (nf != 2 || strcmp(f[0], "head") || git_oid_fromstr(&c->head, f[1]) != 0)
-                goto fail;
-        } else if (line_no == 3) {
-            if (nf != 2 || strcmp(f[0], "prefix") || strcmp(f[1], prefix) != 0)
-                goto fail; /* a cache for another content directory */
-        } else if (nf == 2 && !strcmp(f[0], "path")) {
-            c->rows_of = xrealloc(c->rows_of, (c->n + 1) * sizeof *c->rows_of);
-            cur = &c->rows_of[c->n];
-            memset(cur, 0, sizeof *cur);
-            char *p = unesc(f[1], strlen(f[1]));
-            map_put(c->by_path, p, (void *)(intptr_t)(c->n + 1));
-            free(p);
-            c->n++;
-        } else if (nf == 10 && !strcmp(f[0], "row") && cur) {
-            raw_row *r = add_row(cur);
-            char *endp;
-            errno = 0;
-            r->seq = strtol(f[1], &endp, 10);
-            /* Bounded, so adding the commits walked since cannot overflow. */
-            if (endp == f[1] || *endp || errno || r->seq < 0 || r->seq > INT_MAX ||
-                (strcmp(f[2], "-") && strlen(f[2]) != 40) || strlen(f[3]) > 10 ||
-                (strcmp(f[4], "0") && strcmp(f[4], "1")))
-                goto fail;
-            if (!strcmp(f[2], "-")) {
-                r->row.kind = HIST_TRUNCATED;
-            } else {
-                git_oid id;
-                long day;
-                /* Checked, as the rows from git are: pages link the commit
-                 * and the API promises YYYY-MM-DD. */
-                if (git_oid_fromstr(&id, f[2]) != 0 || date_parse(&day, f[3], strlen(f[3])) != 0)
-                    goto fail;
-                r->row.kind = HIST_COMMIT;
-                memcpy(r->row.commit, f[2], 41);
-                memcpy(r->row.shortid, f[2], 7);
-                strcpy(r->row.date, f[3]);
-                const char *sep = strchr(f[5], '\x1f');
-                if (!sep)
-                    goto fail;
-                r->name = unesc(f[5], (size_t)(sep - f[5]));
-                r->email = unesc(sep + 1, strlen(sep + 1));
-                r->row.summary = unesc(f[6], strlen(f[6]));
-            }
-            r->row.review = f[4][0] == '1';
-            r->declared = strcmp(f[7], "-") ? unesc(f[7], strlen(f[7])) : NULL;
-            r->row.n_approved = split_list(&r->row.approved_by, f[8]);
-            r->row.n_reviewed = split_list(&r->row.reviewed_by, f[9]);
-        } else {
-            goto fail;
-        }
-    }
-    if (line_no < 3)
-        goto fail;
-    buf_release(&text);
-    diag_free(quiet);
-    return c;
-fail:
-    cached_free(c);
-    buf_release(&text);
-    diag_free(quiet);
-    return NULL;
-}
-
-/* Writes every page's rows (commit and truncated ones) keyed by its path at
- * head; seqs as they are (head is where they count from). */
-static void cache_write(const site *s, const history *h, const char *dir, const git_oid *head,
-                        const char *prefix, char *const *paths, diags *d)
-{
-    buf out, path, tmp;
-    buf_init(&out);
-    buf_init(&path);
-    buf_init(&tmp);
-    char hex[41];
-    git_oid_tostr(hex, sizeof hex, head);
-    buf_printf(&out, "%s\nhead\t%s\nprefix\t%s\n", CACHE_MAGIC, hex, prefix);
-    for (size_t i = 0; i < h->n_pages; i++) {
-        if (!paths[i])
-            continue;
-        buf_adds(&out, "path\t");
-        esc(&out, paths[i]);
-        buf_addc(&out, '\n');
-        for (size_t j = 0; j < h->raw[i].n; j++) {
-            const raw_row *r = &h->raw[i].rows[j];
-            if (r->row.kind != HIST_COMMIT && r->row.kind != HIST_TRUNCATED)
-                continue;
-            buf_printf(&out, "row\t%ld\t%s\t%s\t%d\t", r->seq,
-                       r->row.kind == HIST_COMMIT ? r->row.commit : "-", r->row.date,
-                       r->row.review);
-            esc(&out, r->name);
-            buf_addc(&out, '\x1f');
-            esc(&out, r->email);
-            buf_addc(&out, '\t');
-            esc(&out, r->row.summary);
-            buf_addc(&out, '\t');
-            if (r->declared)
-                esc(&out, r->declared);
-            else
-                buf_addc(&out, '-');
-            buf_addc(&out, '\t');
-            esc_list(&out, r->row.approved_by, r->row.n_approved);
-            buf_addc(&out, '\t');
-            esc_list(&out, r->row.reviewed_by, r->row.n_reviewed);
-            buf_addc(&out, '\n');
-        }
-    }
-    /* .charter/ ignores itself, so no .gitignore of the site needs editing. */
-    buf_printf(&path, "%s/.gitignore", dir);
-    if (fs_write(path.data, "*\n", 2, d) == 0) {
-        buf_reset(&path);
-        buf_printf(&path, "%s/history.cache", dir);
-        buf_printf(&tmp, "%s/history.cache.tmp", dir);
-        if (fs_write(tmp.data, out.data, out.len, d) == 0 && rename(tmp.data, path.data) != 0)
-            diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", path.data,
-                         strerror(errno));
-    }
-    (void)s;
-    buf_release(&out);
-    buf_release(&path);
-    buf_release(&tmp);
 }
 
 /* --- assembling ------------------------------------------------------------------ */
@@ -1355,7 +724,7 @@ static void finish(history *h, const site *s, git_mailmap *mm)
  * the commits: so it comes first, newest first. */
 static void add_special(history *h, size_t i, hist_kind kind)
 {
-    raw_row *r = add_row(&h->raw[i]);
+    raw_row *r = history_add_row(&h->raw[i]);
     r->row.kind = kind;
     r->seq = -1;
 }
@@ -1378,7 +747,7 @@ static void merge_cached(void *ctx, const char *path, void *value)
         return;
     page_rows *from = &mc->cache->rows_of[ci - 1];
     for (size_t j = 0; j < from->n; j++) {
-        raw_row *r = add_row(&mc->h->raw[pi]);
+        raw_row *r = history_add_row(&mc->h->raw[pi]);
         *r = from->rows[j];
         r->seq += mc->walked;
         memset(&from->rows[j], 0, sizeof from->rows[j]); /* moved, not copied */
@@ -1507,7 +876,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     site_path(&cache_dir, s, ".charter");
     buf_printf(&cache_file, "%s/history.cache", cache_dir.data);
     if (use_cache)
-        cache = cache_read(cache_file.data, prefix.data);
+        cache = history_cache_read(cache_file.data, prefix.data);
     /* With the cache at HEAD the walk meets it at once and walks nothing. */
     int met = 0;
     long walked = walk(&w, cache ? &cache->head : NULL, &met);
@@ -1525,7 +894,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     }
     if (walked >= 0 && use_cache && !(cache && met && walked == 0)) {
         /* Keyed by the pages' paths at HEAD. */
-        cache_write(s, h, cache_dir.data, &head_id, prefix.data, paths, d);
+        history_cache_write(h, cache_dir.data, &head_id, prefix.data, paths, d);
     }
 assemble:
 done:
@@ -1533,7 +902,7 @@ done:
     for (size_t i = 0; i < s->n_pages; i++)
         free(paths[i]);
     free(paths);
-    cached_free(cache);
+    history_cache_free(cache);
     map_free(w.tracked);
     git_mailmap_free(w.mailmap);
     git_status_list_free(st);

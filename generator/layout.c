@@ -111,10 +111,10 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
     if (frontmatter_parse(&l->fm, l->text.data, l->text.len, rel.data, d) != 0)
         goto done;
     l->state = 1;
-    const yaml_node *parent = yaml_get(l->fm.data, "layout");
-    if (parent && !yaml_is_null(parent)) {
+    const yaml_node *parent = yamltree_get(l->fm.data, "layout");
+    if (parent && !yamltree_is_null(parent)) {
         const char *pname;
-        if (yaml_as_string(&pname, parent, "layout", rel.data, d) != 0)
+        if (yamltree_as_string(&pname, parent, "layout", rel.data, d) != 0)
             goto done;
         l->parent = layout_get(ls, pname, rel.data, parent->line, parent->col, depth + 1, d);
         if (!l->parent)
@@ -153,7 +153,7 @@ layouts *layouts_load(const site *s, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
-        const yaml_node *v = yaml_get(p->fm.data, "layout");
+        const yaml_node *v = yamltree_get(p->fm.data, "layout");
         layout_get(ls, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0, d);
     }
     /* The generated pages' layouts, where the theme has them: a missing one

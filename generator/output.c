@@ -8,6 +8,8 @@
 #include "output.h"
 #include "buf.h"
 #include "digest.h"
+#include "manifest.h"
+#include "paths.h"
 #include "fs.h"
 #include "map.h"
 
@@ -81,35 +83,6 @@ done:
     return err;
 }
 
-/* True if `inner` is `outer` or lies below it (both resolved). */
-static int is_within(const char *inner, const char *outer)
-{
-    size_t n = strlen(outer);
-    if (strcmp(outer, "/") == 0)
-        return 1;
-    return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
-}
-
-/* Output paths come from the model, which refuses `..`; this re-check keeps
- * the promise that nothing is written outside the output directory even if
- * a later stage has a bug. Control characters would split the manifest's
- * and journal's lines. */
-static int safe_rel(const char *rel)
-{
-    if (rel[0] == '/' || !rel[0])
-        return 0;
-    for (const char *p = rel; *p;) {
-        const char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if ((n == 2 && p[0] == '.' && p[1] == '.') || n == 0)
-            return 0;
-        p += n + (e != NULL);
-    }
-    for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return 0;
-    return 1;
-}
 
 /* "./a/b" -> "a/b": the journal and manifest hold normalised paths. */
 static const char *skip_dot(const char *rel)
@@ -117,424 +90,6 @@ static const char *skip_dot(const char *rel)
     while (rel[0] == '.' && rel[1] == '/')
         rel += 2;
     return rel;
-}
-
-/* --- the manifest --------------------------------------------------------------- */
-
-void output_entries_free(output_entry *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i].rel);
-    free(v);
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const output_entry *)a)->rel, ((const output_entry *)b)->rel);
-}
-
-/* One manifest line, as sha256sum writes it: a name holding a backslash is
- * escaped (\\) and its line starts with a backslash. */
-static void manifest_line(buf *out, const output_entry *e)
-{
-    int esc = strchr(e->rel, '\\') != NULL;
-    if (esc)
-        buf_addc(out, '\\');
-    buf_printf(out, "%s  ", e->hex);
-    for (const char *p = e->rel; *p; p++) {
-        if (*p == '\\')
-            buf_addc(out, '\\');
-        buf_addc(out, *p);
-    }
-    buf_addc(out, '\n');
-}
-
-int output_manifest_parse(output_entry **out, size_t *n, const char *text, size_t len)
-{
-    output_entry *v = NULL;
-    size_t count = 0, cap = 0;
-    buf rel;
-    buf_init(&rel);
-    int err = -1;
-    for (const char *p = text, *end = text + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            goto done; /* every line ends with a newline */
-        int esc = *p == '\\';
-        const char *h = p + esc;
-        if (nl - h < 67 || h[64] != ' ' || h[65] != ' ')
-            goto done;
-        for (int i = 0; i < 64; i++)
-            if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-                goto done;
-        buf_reset(&rel);
-        for (const char *c = h + 66; c < nl; c++) {
-            if (esc && *c == '\\') {
-                if (c + 1 >= nl || c[1] != '\\')
-                    goto done;
-                c++;
-            }
-            buf_addc(&rel, *c);
-        }
-        if (memchr(rel.data, '\0', rel.len) || !safe_rel(rel.data))
-            goto done;
-        if (count == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        v[count].rel = xstrdup(rel.data);
-        memcpy(v[count].hex, h, 64);
-        v[count].hex[64] = '\0';
-        count++;
-        p = nl + 1;
-    }
-    err = 0;
-done:
-    buf_release(&rel);
-    if (err) {
-        output_entries_free(v, count);
-        v = NULL;
-        count = 0;
-    }
-    *out = v;
-    *n = count;
-    return err;
-}
-
-/* Reads dir/OUTPUT_MANIFEST. Returns 1 and the entries when there is a
- * valid one, 0 when there is none, -1 when it is there but unreadable or
- * malformed (reported). */
-static int read_manifest(output_entry **out, size_t *n, const char *dir, const char *shown,
-                         diags *d)
-{
-    *out = NULL;
-    *n = 0;
-    buf path, text;
-    buf_init(&path);
-    buf_init(&text);
-    int rc = -1;
-    buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
-    struct stat st;
-    if (lstat(path.data, &st) != 0) {
-        rc = 0;
-        goto done;
-    }
-    diags *quiet = diag_new(NULL);
-    int read_ok = S_ISREG(st.st_mode) && fs_read(&text, path.data, NULL, quiet) == 0;
-    diag_free(quiet);
-    if (!read_ok || output_manifest_parse(out, n, text.data, text.len) != 0) {
-        diag_error(d, NULL, 0, 0, "output",
-                   "refusing to replace '%s': its '%s' is not a manifest charter wrote", shown,
-                   OUTPUT_MANIFEST);
-        goto done;
-    }
-    rc = 1;
-done:
-    buf_release(&path);
-    buf_release(&text);
-    return rc;
-}
-
-/* The SHA-256 of the file at path as hex; 0 or -1 (errno set). */
-static int hash_file(const char *path, char hex[DIGEST_HEX])
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return -1;
-    digest *h = digest_new();
-    char chunk[65536];
-    int err = 0;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        digest_add(h, chunk, (size_t)n);
-    }
-    digest_hex(h, hex);
-    digest_free(h);
-    close(fd);
-    return err;
-}
-
-/* --- verifying a previous site ------------------------------------------------- */
-
-typedef struct verify_ctx {
-    map *listed; /* rel -> entry */
-    const char *shown;
-    diags *d;
-} verify_ctx;
-
-/* Walks dir (the previous site, rel below it): every file must be a
- * regular file listed in the manifest with the same digest. 0, or -1 after
- * reporting the first one that is not. */
-static int verify_tree(verify_ctx *v, const char *root, const char *rel)
-{
-    buf dir, child, full;
-    buf_init(&dir);
-    buf_init(&child);
-    buf_init(&full);
-    char **list = NULL;
-    int err = -1;
-    if (rel[0])
-        buf_printf(&dir, "%s/%s", root, rel);
-    else
-        buf_adds(&dir, root);
-    if (fs_list(&list, dir.data, 0, v->d) != 0)
-        goto done;
-    for (char **p = list; *p; p++) {
-        buf_reset(&child);
-        if (rel[0])
-            buf_printf(&child, "%s/%s", rel, *p);
-        else
-            buf_adds(&child, *p);
-        if (!rel[0] && !strcmp(*p, OUTPUT_MANIFEST))
-            continue;
-        buf_reset(&full);
-        buf_printf(&full, "%s/%s", root, child.data);
-        struct stat st;
-        if (lstat(full.data, &st) != 0)
-            continue; /* gone meanwhile: nothing to lose */
-        if (S_ISDIR(st.st_mode)) {
-            if (verify_tree(v, root, child.data) != 0)
-                goto done;
-            continue;
-        }
-        const output_entry *e = map_get(v->listed, child.data);
-        char hex[DIGEST_HEX];
-        const char *why = NULL;
-        if (!e || !S_ISREG(st.st_mode))
-            why = "was not written by charter";
-        else if (hash_file(full.data, hex) != 0 || strcmp(hex, e->hex) != 0)
-            why = "was changed since charter wrote it";
-        if (why) {
-            diag_error(v->d, NULL, 0, 0, "output",
-                       "refusing to replace '%s': '%s' in it %s; move it away or choose "
-                       "another output directory",
-                       v->shown, child.data, why);
-            goto done;
-        }
-    }
-    err = 0;
-done:
-    fs_list_free(list);
-    buf_release(&dir);
-    buf_release(&child);
-    buf_release(&full);
-    return err;
-}
-
-/* --- removing only what charter wrote --------------------------------------------- */
-
-typedef struct str_list {
-    char **v;
-    size_t n;
-} str_list;
-
-static void collect_key(void *ctx, const char *key, void *value)
-{
-    (void)value;
-    str_list *l = ctx;
-    l->v[l->n++] = xstrdup(key);
-}
-
-static int cmp_depth_desc(const void *a, const void *b)
-{
-    const char *x = *(char *const *)a, *y = *(char *const *)b;
-    size_t dx = 0, dy = 0;
-    for (const char *p = x; *p; p++)
-        dx += *p == '/';
-    for (const char *p = y; *p; p++)
-        dy += *p == '/';
-    if (dx != dy)
-        return dx > dy ? -1 : 1;
-    return strcmp(x, y);
-}
-
-/* Reports (a warning) the first thing left in dir that charter did not
- * write; `what` says which directory it is. */
-static void report_kept(const char *dir, const char *shown, const char *what, diags *d)
-{
-    char **list = NULL;
-    diags *quiet = diag_new(NULL);
-    if (fs_list(&list, dir, 1, quiet) == 0 && list[0])
-        diag_warning(d, NULL, 0, 0, "output",
-                     "kept %s '%s': it holds '%s', which charter did not write", what, shown,
-                     list[0]);
-    fs_list_free(list);
-    diag_free(quiet);
-}
-
-/* Unlinks dir/<rel> for each listed path (never a directory, never
- * following a link), then every directory those paths imply, deepest first,
- * each only when empty, then dir itself when `whole`. Anything else is kept;
- * with `what`, a directory left behind is reported as a warning. */
-static void remove_listed(const char *dir, char *const *rels, size_t n, int whole,
-                          const char *shown, const char *what, diags *d)
-{
-    map *dirs = map_new();
-    buf p, parent;
-    buf_init(&p);
-    buf_init(&parent);
-    for (size_t i = 0; i < n; i++) {
-        if (!safe_rel(rels[i]))
-            continue;
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, rels[i]);
-        struct stat st;
-        if (lstat(p.data, &st) == 0 && !S_ISDIR(st.st_mode))
-            unlink(p.data);
-        buf_reset(&parent);
-        buf_adds(&parent, rels[i]);
-        for (char *s = strrchr(parent.data, '/'); s; s = strrchr(parent.data, '/')) {
-            buf_truncate(&parent, (size_t)(s - parent.data));
-            if (map_put(dirs, parent.data, (void *)1))
-                break; /* its parents are in already */
-        }
-    }
-    str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0};
-    map_each(dirs, collect_key, &l);
-    if (l.n > 1)
-        qsort(l.v, l.n, sizeof *l.v, cmp_depth_desc);
-    for (size_t i = 0; i < l.n; i++) {
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, l.v[i]);
-        rmdir(p.data); /* only when empty: what stays is not charter's */
-        free(l.v[i]);
-    }
-    free(l.v);
-    if (whole && rmdir(dir) != 0 && errno != ENOENT && what)
-        report_kept(dir, shown, what, d);
-    map_free(dirs);
-    buf_release(&p);
-    buf_release(&parent);
-}
-
-static void remove_entries(const char *dir, const output_entry *v, size_t n, int whole,
-                           const char *shown, const char *what, diags *d)
-{
-    char **rels = xcalloc(n + 2, sizeof *rels);
-    for (size_t i = 0; i < n; i++)
-        rels[i] = v[i].rel;
-    rels[n] = OUTPUT_MANIFEST;
-    remove_listed(dir, rels, n + 1, whole, shown, what, d);
-    free(rels);
-}
-
-/* Reads dir/OUTPUT_JOURNAL into a NULL-terminated list (free with
- * fs_list_free); NULL when there is none. */
-static char **read_journal(const char *dir)
-{
-    buf path, text;
-    buf_init(&path);
-    buf_init(&text);
-    char **list = NULL;
-    buf_printf(&path, "%s/%s", dir, OUTPUT_JOURNAL);
-    diags *quiet = diag_new(NULL);
-    struct stat st;
-    if (lstat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
-        fs_read(&text, path.data, NULL, quiet) == 0) {
-        size_t n = 0, cap = 16;
-        list = xcalloc(cap, sizeof *list);
-        for (char *p = text.data, *nl; p < text.data + text.len; p = nl + 1) {
-            nl = memchr(p, '\n', (size_t)(text.data + text.len - p));
-            if (!nl)
-                break; /* a line cut by a kill: its file was not created */
-            if (n + 2 >= cap) {
-                cap *= 2;
-                list = xrealloc(list, cap * sizeof *list);
-            }
-            list[n++] = xstrndup(p, (size_t)(nl - p));
-        }
-        list[n++] = xstrdup(OUTPUT_JOURNAL);
-        list[n] = NULL;
-    }
-    diag_free(quiet);
-    buf_release(&path);
-    buf_release(&text);
-    return list;
-}
-
-/* Removes a staging directory a killed or crashed build left: the files its
- * journal lists, or, once the build had written its manifest, the files
- * the manifest lists. A directory with neither is not charter's and stays. */
-static void sweep_dir(const char *dir, const char *shown, diags *d)
-{
-    char **journal = read_journal(dir);
-    if (journal) {
-        size_t n = 0;
-        while (journal[n])
-            n++;
-        remove_listed(dir, journal, n, 1, shown, "the unfinished build", d);
-        fs_list_free(journal);
-        return;
-    }
-    output_entry *v;
-    size_t n;
-    diags *quiet = diag_new(NULL);
-    if (read_manifest(&v, &n, dir, dir, quiet) == 1)
-        remove_entries(dir, v, n, 1, shown, "the unfinished build", d);
-    output_entries_free(v, n);
-    diag_free(quiet);
-}
-
-/* True if name is prefix followed by exactly six characters (mkdtemp's). */
-static int is_temp_name(const char *name, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(name, prefix, n) == 0 && strlen(name + n) == 6;
-}
-
-/* Sweeps `<base>.tmp-XXXXXX` and `<base>.old-XXXXXX` in parent, and
- * `.charter-staging-XXXXXX` inside target: only with the parent locked, so
- * none of them belongs to a build still running. */
-static void sweep(const char *parent, const char *base, const char *target, const char *shown,
-                  diags *d)
-{
-    buf tmp, old, path, name;
-    buf_init(&tmp);
-    buf_init(&old);
-    buf_init(&path);
-    buf_init(&name);
-    size_t shown_len = strlen(shown);
-    while (shown_len > 1 && shown[shown_len - 1] == '/')
-        shown_len--;
-    buf_printf(&tmp, "%s.tmp-", base);
-    buf_printf(&old, "%s.old-", base);
-    const char *dirs[2] = {parent, target};
-    for (int k = 0; k < 2; k++) {
-        char **list = NULL;
-        diags *quiet = diag_new(NULL);
-        if (fs_list(&list, dirs[k], 1, quiet) == 0) {
-            for (char **p = list; *p; p++) {
-                int ours = k == 0 ? is_temp_name(*p, tmp.data) || is_temp_name(*p, old.data)
-                                  : is_temp_name(*p, ".charter-staging-");
-                struct stat st;
-                buf_reset(&path);
-                buf_printf(&path, "%s/%s", dirs[k], *p);
-                if (!ours || lstat(path.data, &st) != 0 || !S_ISDIR(st.st_mode))
-                    continue;
-                /* Named in messages as the user named the output. */
-                buf_reset(&name);
-                buf_add(&name, shown, shown_len);
-                buf_adds(&name, k == 0 ? *p + strlen(base) : "/");
-                if (k == 1)
-                    buf_adds(&name, *p);
-                sweep_dir(path.data, name.data, d);
-            }
-        }
-        fs_list_free(list);
-        diag_free(quiet);
-    }
-    buf_release(&tmp);
-    buf_release(&old);
-    buf_release(&path);
-    buf_release(&name);
 }
 
 /* --- begin ---------------------------------------------------------------------- */
@@ -554,7 +109,7 @@ static int refuse_home(const char *t, const char *shown, diags *d)
         if (!homes[i] || !*homes[i])
             continue;
         char *real = realpath(homes[i], NULL);
-        int hit = real && is_within(real, t), same = hit && strcmp(t, real) == 0;
+        int hit = real && path_is_within(real, t), same = hit && strcmp(t, real) == 0;
         free(real);
         if (hit)
             return diag_error(d, NULL, 0, 0, "output",
@@ -589,12 +144,12 @@ static int check_existing(output *o, diags *d)
         goto done;
     int empty = 1;
     for (char **e = list; *e; e++)
-        empty &= is_temp_name(*e, ".charter-staging-");
+        empty &= manifest_is_temp_name(*e, ".charter-staging-");
     if (empty) {
         err = 0;
         goto done;
     }
-    int rc = read_manifest(&o->old, &o->n_old, o->target, o->shown, d);
+    int rc = manifest_read(&o->old, &o->n_old, o->target, o->shown, d);
     if (rc < 0)
         goto done;
     if (rc == 0) {
@@ -604,11 +159,7 @@ static int check_existing(output *o, diags *d)
                    o->shown, OUTPUT_MANIFEST);
         goto done;
     }
-    verify_ctx v = {map_new(), o->shown, d};
-    for (size_t i = 0; i < o->n_old; i++)
-        map_put(v.listed, o->old[i].rel, &o->old[i]);
-    err = verify_tree(&v, o->target, "");
-    map_free(v.listed);
+    err = manifest_verify(o->target, o->shown, o->old, o->n_old, d);
 done:
     fs_list_free(list);
     buf_release(&p);
@@ -633,8 +184,7 @@ static int lock_parent(output *o, const char *parent, diags *d)
 {
     o->lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (o->lock_fd < 0)
-        return diag_error(d, NULL, 0, 0, "output", "cannot open '%s': %s", parent,
-                          strerror(errno));
+        return diag_error(d, NULL, 0, 0, "output", "cannot open '%s': %s", parent, strerror(errno));
     if (flock(o->lock_fd, LOCK_EX | LOCK_NB) == 0)
         return 0;
     if (errno == EWOULDBLOCK) {
@@ -669,7 +219,7 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
         buf_reset(&s);
         if (resolve(&s, *src) != 0 || fs_is_dir(s.data) != 1)
             continue;
-        if (is_within(s.data, t.data)) {
+        if (path_is_within(s.data, t.data)) {
             diag_error(d, NULL, 0, 0, "output",
                        "refusing to write the site to '%s': it %s the source directory '%s'",
                        target, strcmp(s.data, t.data) == 0 ? "is" : "contains", *src);
@@ -677,7 +227,7 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
         }
         /* The first source is the site root: output under it is normal
          * (_site/); under any other source (content/) it would be read back. */
-        if (src != sources && is_within(t.data, s.data)) {
+        if (src != sources && path_is_within(t.data, s.data)) {
             diag_error(d, NULL, 0, 0, "output",
                        "refusing to write the site to '%s': it is inside the source directory "
                        "'%s'",
@@ -699,7 +249,7 @@ int output_begin(output *o, const char *target, const char *const *sources, diag
      * build cannot create or replace it meanwhile. */
     if (fs_mkdirs(parent.data, d) != 0 || lock_parent(o, parent.data, d) != 0)
         goto done;
-    sweep(parent.data, strrchr(o->target, '/') + 1, o->target, o->shown, d);
+    manifest_sweep(parent.data, strrchr(o->target, '/') + 1, o->target, o->shown, d);
     int isdir = fs_is_dir(o->target);
     if (isdir == 0) {
         diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
@@ -769,7 +319,7 @@ done:
  * are planned, and collisions reported, before anything is written). */
 static int claim(output *o, const char *rel, buf *path, diags *d)
 {
-    if (!safe_rel(rel))
+    if (!path_is_safe_output(rel))
         return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
                           rel);
     rel = skip_dot(rel);
@@ -800,7 +350,7 @@ static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
         o->cap_files = o->cap_files ? o->cap_files * 2 : 256;
         o->files = xrealloc(o->files, o->cap_files * sizeof *o->files);
     }
-    output_entry *e = &o->files[o->n_files++];
+    manifest_entry *e = &o->files[o->n_files++];
     e->rel = xstrdup(skip_dot(rel));
     memcpy(e->hex, hex, DIGEST_HEX);
     pthread_mutex_unlock(&o->lock);
@@ -913,13 +463,10 @@ int output_copy(output *o, const char *rel, const fs_root *root, const char *src
 
 static int write_manifest(output *o, const char *dir, diags *d)
 {
-    if (o->n_files > 1)
-        qsort(o->files, o->n_files, sizeof *o->files, cmp_entry);
     buf text, path;
     buf_init(&text);
     buf_init(&path);
-    for (size_t i = 0; i < o->n_files; i++)
-        manifest_line(&text, &o->files[i]);
+    manifest_write(&text, o->files, o->n_files);
     buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
     int err = fs_write(path.data, text.data, text.len, d);
     buf_release(&text);
@@ -994,7 +541,7 @@ static int commit_in_place(output *o, diags *d)
     for (size_t i = 0; i < o->n_old; i++)
         if (!map_get(fresh, o->old[i].rel))
             gone[n_gone++] = o->old[i].rel;
-    remove_listed(o->target, gone, n_gone, 0, NULL, NULL, d);
+    manifest_remove_listed(o->target, gone, n_gone, 0, NULL, NULL, d);
     free(gone);
     buf_reset(&from);
     buf_reset(&to);
@@ -1006,7 +553,7 @@ static int commit_in_place(output *o, diags *d)
         goto done;
     }
     /* Only empty folders are left in staging; release removes them. */
-    output_entries_free(o->old, o->n_old);
+    manifest_entries_free(o->old, o->n_old);
     o->old = NULL;
     o->n_old = 0;
     err = 0;
@@ -1031,8 +578,8 @@ int output_commit(output *o, diags *d)
     }
     if (fs_is_dir(o->target) != 1) {
         if (rename(o->staging, o->target) != 0)
-            return diag_error(d, NULL, 0, 0, "output", "cannot rename '%s' to '%s': %s",
-                              o->staging, o->target, strerror(errno));
+            return diag_error(d, NULL, 0, 0, "output", "cannot rename '%s' to '%s': %s", o->staging,
+                              o->target, strerror(errno));
         free(o->staging);
         o->staging = NULL;
         return 0;
@@ -1078,20 +625,21 @@ void output_release(output *o, diags *d)
         if (o->swapped) {
             /* The previous site, verified by output_begin: only what its
              * manifest lists goes. */
-            remove_entries(o->staging, o->old, o->n_old, 1, o->staging, "the previous site", d);
+            manifest_remove_entries(o->staging, o->old, o->n_old, 1, o->staging,
+                                    "the previous site", d);
         } else if (o->committed) {
             /* A mount point's staging: its files moved out, its folders
              * left empty. */
             char **rels = xcalloc(o->n_files + 1, sizeof *rels);
             for (size_t i = 0; i < o->n_files; i++)
                 rels[i] = o->files[i].rel;
-            remove_listed(o->staging, rels, o->n_files, 1, o->staging, "the staging directory",
-                          d);
+            manifest_remove_listed(o->staging, rels, o->n_files, 1, o->staging,
+                                   "the staging directory", d);
             free(rels);
         } else {
             /* An unfinished build: only what its journal (or, after a
              * failed commit, its manifest) lists goes. */
-            sweep_dir(o->staging, o->staging, d);
+            manifest_sweep_dir(o->staging, o->staging, d);
         }
     }
     if (o->lock_fd >= 0)
@@ -1099,8 +647,8 @@ void output_release(output *o, diags *d)
     if (o->lock_ready)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
-    output_entries_free(o->files, o->n_files);
-    output_entries_free(o->old, o->n_old);
+    manifest_entries_free(o->files, o->n_files);
+    manifest_entries_free(o->old, o->n_old);
     free(o->staging);
     free(o->target);
     free(o->shown);
@@ -1112,7 +660,7 @@ void output_abandon(output *o)
 {
     diags *quiet = diag_new(NULL);
     if (o && o->staging && !o->swapped && !o->committed)
-        sweep_dir(o->staging, o->staging, quiet);
+        manifest_sweep_dir(o->staging, o->staging, quiet);
     diag_free(quiet);
 }
 
@@ -1133,14 +681,14 @@ int output_write_file(const char *path, const char *data, size_t len, const char
         buf_reset(&s);
         if (resolve(&s, *src) != 0)
             continue;
-        if (is_within(t.data, s.data)) {
+        if (path_is_within(t.data, s.data)) {
             if (strcmp(t.data, s.data) == 0)
                 diag_error(d, NULL, 0, 0, "output",
                            "refusing to write '%s': it is the site's source '%s'", path, *src);
             else
                 diag_error(d, NULL, 0, 0, "output",
-                           "refusing to write '%s': it is inside the source directory '%s'",
-                           path, *src);
+                           "refusing to write '%s': it is inside the source directory '%s'", path,
+                           *src);
             goto done;
         }
     }

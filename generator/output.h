@@ -13,22 +13,11 @@
 #include "buf.h"
 #include "diag.h"
 #include "fs.h"
+#include "manifest.h"
 #include "map.h"
 
 #include <pthread.h>
 #include <stddef.h>
-
-/* The manifest: "<sha256>  <path>" per file, sorted by path; `sha256sum -c`
- * verifies a published site with it. */
-#define OUTPUT_MANIFEST ".charter-manifest"
-/* The staging directory's journal: each path, written before its file is
- * created, so a killed build's leftovers can be removed by the next one. */
-#define OUTPUT_JOURNAL ".charter-journal"
-
-typedef struct output_entry {
-    char *rel;
-    char hex[65];
-} output_entry;
 
 typedef struct output {
     char *target;  /* the output directory, resolved to an absolute path */
@@ -41,13 +30,13 @@ typedef struct output {
     int committed; /* committed in place: staging holds empty folders */
     int journal_fd;
     /* The previous site's manifest (verified by output_begin), or none. */
-    output_entry *old;
+    manifest_entry *old;
     size_t n_old;
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
-    map *written;       /* rel -> 1 */
-    output_entry *files;
+    map *written; /* rel -> 1 */
+    manifest_entry *files;
     size_t n_files, cap_files;
 } output;
 
@@ -93,10 +82,5 @@ void output_abandon(output *o);
  * -1 after reporting (id output). */
 int output_write_file(const char *path, const char *data, size_t len, const char *const *sources,
                       diags *d);
-
-/* Parses manifest text (sha256sum format). Returns 0 and a new array in
- * *out (free with output_entries_free), or -1 if a line is malformed. */
-int output_manifest_parse(output_entry **out, size_t *n, const char *text, size_t len);
-void output_entries_free(output_entry *v, size_t n);
 
 #endif

@@ -214,3 +214,32 @@ int url_decode(buf *out, const char *s, size_t len)
     }
     return 0;
 }
+
+/* Output paths come from the model, which refuses `..`; this re-check keeps
+ * the promise that nothing is written outside the output directory even if
+ * a later stage has a bug. Control characters would split the manifest's
+ * and journal's lines. */
+int path_is_safe_output(const char *rel)
+{
+    if (rel[0] == '/' || !rel[0])
+        return 0;
+    for (const char *p = rel; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 2 && p[0] == '.' && p[1] == '.') || n == 0)
+            return 0;
+        p += n + (e != NULL);
+    }
+    for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return 0;
+    return 1;
+}
+
+int path_is_within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    if (n == 1 && outer[0] == '/')
+        return 1;
+    return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}

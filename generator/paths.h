@@ -38,6 +38,14 @@ int path_permalink(buf *url, buf *out_file, const char *permalink, const char **
  * normalised result in out, or -1 if it leaves the root or is absolute. */
 int path_resolve(buf *out, const char *from, const char *target);
 
+/* True if the absolute, resolved path `inner` is `outer` or lies below it. */
+int path_is_within(const char *inner, const char *outer);
+
+/* True if rel is a path inside an output directory: relative, no `..`,
+ * no empty segment, no control character (which would split the lines of
+ * the manifest and the journal). output.c re-checks every path it writes. */
+int path_is_safe_output(const char *rel);
+
 /* True if url has a scheme ("https:", "mailto:") or starts with "//". */
 int url_is_external(const char *url);
 

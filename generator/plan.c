@@ -44,7 +44,7 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
     const char *other = map_get(p->others, out_file);
     size_t held = (size_t)map_get(p->claims, out_file);
     if (pg) {
-        const yaml_node *pl = yaml_get(pg->fm.data, "permalink");
+        const yaml_node *pl = yamltree_get(pg->fm.data, "permalink");
         diag_error(d, pg->src, pl ? pl->line : 1, pl ? pl->col : 1, "output-collision",
                    "'%s' is claimed by this page and by %s, which charter generates; change the "
                    "page's permalink",

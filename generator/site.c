@@ -18,289 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* --- site.yml ------------------------------------------------------------- */
-
-static int config_string(const char **out, const yaml_node *root, const char *key, const char *def,
-                         diags *d)
-{
-    const yaml_node *n = yaml_get(root, key);
-    *out = def;
-    if (!n || yaml_is_null(n))
-        return 0;
-    return yaml_as_string(out, n, key, "site.yml", d);
-}
-
-static int config_list(const char ***out, size_t *n_out, const yaml_node *root, const char *key,
-                       diags *d)
-{
-    const yaml_node *n = yaml_get(root, key);
-    if (!n || yaml_is_null(n))
-        return 0;
-    if (n->kind != YAML_SEQUENCE)
-        return diag_error(d, "site.yml", n->line, n->col, "config", "'%s' must be a list", key);
-    *out = xcalloc(n->len + 1, sizeof **out);
-    for (size_t i = 0; i < n->len; i++)
-        if (yaml_as_string(&(*out)[i], n->items[i], key, "site.yml", d) != 0)
-            return -1;
-    *n_out = n->len;
-    return 0;
-}
-
-static int config_duration(duration *out, const yaml_node *parent, const char *key, const char *def,
-                           diags *d)
-{
-    const char *s = def;
-    const yaml_node *n = parent ? yaml_get(parent, key) : NULL;
-    if (n && !yaml_is_null(n) && yaml_as_string(&s, n, key, "site.yml", d) != 0)
-        return -1;
-    if (duration_parse(out, s) != 0)
-        return diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                          "'review.%s' must be a duration like '12 months' or '90 days', not "
-                          "'%s'",
-                          key, s);
-    return 0;
-}
-
-/* A directory setting must stay inside the site: it names where charter
- * reads (or, for output, writes), and `..` or an absolute path there is
- * almost always a mistake in a shared repository. Output may be anywhere. */
-static int config_dir(const char **out, const yaml_node *root, const char *key, const char *def,
-                      diags *d)
-{
-    if (config_string(out, root, key, def, d) != 0)
-        return -1;
-    buf p;
-    buf_init(&p);
-    buf_adds(&p, *out);
-    int bad = (*out)[0] == '/' || (*out)[0] == '\0' || path_normalize(&p) != 0 || p.len == 0;
-    buf_release(&p);
-    if (bad) {
-        const yaml_node *n = yaml_get(root, key);
-        return diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                          "'%s' must be a directory inside the site, not '%s'", key, *out);
-    }
-    return 0;
-}
-
-const site_limits site_default_limits = {
-    .page_bytes = (size_t)4 << 20,
-    .frontmatter_bytes = (size_t)256 << 10,
-    .scalar_bytes = (size_t)64 << 10,
-    .frontmatter_keys = 1000,
-    .static_bytes = (size_t)64 << 20,
-    .file_bytes = (size_t)16 << 20,
-    .page_seconds = 10,
-    .history_seconds = 300,
-};
-
-/* "4194304", "4 MiB", "512 KiB", "10 MB": bytes. Returns 0 or -1. */
-static int parse_size(const char *s, size_t *out)
-{
-    static const struct {
-        const char *unit;
-        unsigned long long mult;
-    } units[] = {{"", 1},       {"B", 1},          {"KB", 1000ULL},    {"KiB", 1ULL << 10},
-                 {"MB", 1000000ULL}, {"MiB", 1ULL << 20}, {"GB", 1000000000ULL}, {"GiB", 1ULL << 30}};
-    unsigned long long v = 0;
-    const char *p = s;
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (ULLONG_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (unsigned long long)(*p - '0');
-    }
-    while (*p == ' ')
-        p++;
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
-        if (strcmp(p, units[i].unit) != 0)
-            continue;
-        if (v > SIZE_MAX / units[i].mult)
-            return -1;
-        *out = (size_t)(v * units[i].mult);
-        return 0;
-    }
-    return -1;
-}
-
-/* limits: a mapping of the caps in site_limits, each a positive number. */
-static int config_limits(site_limits *l, const yaml_node *n, diags *d)
-{
-    static const struct {
-        const char *key;
-        size_t off;
-        int seconds;
-    } keys[] = {
-        {"page_bytes", offsetof(site_limits, page_bytes), 0},
-        {"frontmatter_bytes", offsetof(site_limits, frontmatter_bytes), 0},
-        {"scalar_bytes", offsetof(site_limits, scalar_bytes), 0},
-        {"frontmatter_keys", offsetof(site_limits, frontmatter_keys), 0},
-        {"static_bytes", offsetof(site_limits, static_bytes), 0},
-        {"file_bytes", offsetof(site_limits, file_bytes), 0},
-        {"page_seconds", offsetof(site_limits, page_seconds), 1},
-        {"history_seconds", offsetof(site_limits, history_seconds), 1},
-    };
-    if (!n || yaml_is_null(n))
-        return 0;
-    if (n->kind != YAML_MAPPING)
-        return diag_error(d, "site.yml", n->line, n->col, "config",
-                          "'limits' must be a mapping of limits to numbers");
-    int err = 0;
-    for (size_t i = 0; i < n->len; i++) {
-        const yaml_node *k = n->keys[i], *v = n->items[i];
-        size_t j = 0;
-        while (j < sizeof keys / sizeof *keys && strcmp(keys[j].key, k->value) != 0)
-            j++;
-        if (j == sizeof keys / sizeof *keys) {
-            err = diag_error(d, "site.yml", k->line, k->col, "config",
-                             "unknown limit '%s' in 'limits' (docs/security.md lists them)",
-                             k->value);
-            continue;
-        }
-        size_t value = 0;
-        int bad = v->kind != YAML_SCALAR || parse_size(v->value, &value) != 0 || value == 0;
-        if (!bad && keys[j].seconds) {
-            bad = value > 86400 || strspn(v->value, "0123456789") != strlen(v->value);
-            if (!bad)
-                *(long *)((char *)l + keys[j].off) = (long)value;
-        } else if (!bad) {
-            *(size_t *)((char *)l + keys[j].off) = value;
-        }
-        if (bad)
-            err = diag_error(d, "site.yml", v->line, v->col, "config",
-                             keys[j].seconds
-                                 ? "'limits.%s' must be a whole number of seconds from 1 to 86400"
-                                 : "'limits.%s' must be a positive number of bytes, like 4194304 "
-                                   "or '4 MiB'",
-                             k->value);
-    }
-    return err;
-}
-
-int site_config_parse(site_config *c, const char *text, size_t len, diags *d)
-{
-    int err = -1;
-    memset(c, 0, sizeof *c);
-    c->limits = site_default_limits;
-    if (yaml_parse(&c->yaml, text, len, "site.yml", 0, d) != 0)
-        goto done;
-    const yaml_node *y = c->yaml;
-    if (y->kind != YAML_MAPPING) {
-        diag_error(d, "site.yml", y->line, y->col, "config",
-                   "site.yml must be a mapping of settings");
-        goto done;
-    }
-    int bad = 0;
-    const yaml_node *t = yaml_get(y, "title");
-    if (!t || yaml_is_null(t)) {
-        diag_error(d, "site.yml", 1, 1, "config", "missing required setting 'title'");
-        bad = 1;
-    }
-    bad |= config_string(&c->title, y, "title", "", d);
-    bad |= config_string(&c->organization, y, "organization", NULL, d);
-    bad |= config_string(&c->description, y, "description", NULL, d);
-    bad |= config_string(&c->base_url_raw, y, "base_url", "/", d);
-    bad |= config_string(&c->repository_url, y, "repository_url", NULL, d);
-    bad |= config_string(&c->branch, y, "repository_branch", "main", d);
-    bad |= config_dir(&c->content, y, "content", "content", d);
-    bad |= config_dir(&c->controls, y, "controls", "controls", d);
-    bad |= config_dir(&c->layouts, y, "layouts", "layouts", d);
-    bad |= config_dir(&c->assets, y, "assets", "assets", d);
-    bad |= config_string(&c->output, y, "output", "_site", d);
-    bad |= config_list(&c->frameworks, &c->n_frameworks, y, "frameworks", d);
-    bad |= config_list(&c->sections, &c->n_sections, y, "sections", d);
-    if (yaml_get(y, "required")) {
-        bad |= config_list(&c->required, &c->n_required, y, "required", d);
-    } else {
-        static const char *def[] = {"title", "owner", "last_reviewed"};
-        c->required = xcalloc(4, sizeof *c->required);
-        memcpy(c->required, def, sizeof def);
-        c->n_required = 3;
-    }
-    const yaml_node *review = yaml_get(y, "review");
-    if (review && !yaml_is_null(review) && review->kind != YAML_MAPPING) {
-        diag_error(d, "site.yml", review->line, review->col, "config",
-                   "'review' must be a mapping with 'cycle' and 'warn_within'");
-        bad = 1;
-        review = NULL;
-    }
-    if (review && yaml_is_null(review))
-        review = NULL;
-    bad |= config_duration(&c->cycle, review, "cycle", "12 months", d);
-    bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", d);
-    c->nav_max_pages = 100;
-    const yaml_node *nav = yaml_get(y, "navigation");
-    if (nav && !yaml_is_null(nav)) {
-        const yaml_node *m = nav->kind == YAML_MAPPING ? yaml_get(nav, "max_pages") : NULL;
-        long max = 0;
-        if (nav->kind != YAML_MAPPING) {
-            bad |= diag_error(d, "site.yml", nav->line, nav->col, "config",
-                              "'navigation' must be a mapping with 'max_pages'");
-        } else if (m && yaml_as_int(&max, m, "navigation.max_pages", "site.yml", d) != 0) {
-            bad = 1;
-        } else if (m && max < 0) {
-            bad |= diag_error(d, "site.yml", m->line, m->col, "config",
-                              "'navigation.max_pages' must not be negative");
-        } else if (m) {
-            c->nav_max_pages = (size_t)max;
-        }
-    }
-    c->template_strip = TPL_STRIP_BLANK_LINES;
-    const yaml_node *ts = yaml_get(y, "template_strip");
-    if (ts && !yaml_is_null(ts)) {
-        static const char *const modes[] = {"DO_NOT_STRIP", "STRIP_BLANK_LINES",
-                                            "STRIP_WHITESPACE"};
-        const char *v = NULL;
-        int found = 0;
-        if (yaml_as_string(&v, ts, "template_strip", "site.yml", d) != 0) {
-            bad = 1;
-        } else {
-            for (int i = 0; i < 3; i++)
-                if (!strcmp(v, modes[i])) {
-                    c->template_strip = (tpl_strip)i;
-                    found = 1;
-                }
-            if (!found)
-                bad |= diag_error(d, "site.yml", ts->line, ts->col, "config",
-                                  "'template_strip' must be DO_NOT_STRIP, STRIP_BLANK_LINES or "
-                                  "STRIP_WHITESPACE, not '%s'",
-                                  v);
-        }
-    }
-    const yaml_node *u = yaml_get(y, "unsafe_html");
-    if (u && !yaml_is_null(u))
-        bad |= yaml_as_bool(&c->unsafe_html, u, "unsafe_html", "site.yml", d);
-    bad |= config_limits(&c->limits, yaml_get(y, "limits"), d);
-    if (bad)
-        goto done;
-
-    /* base_url: "/", "/handbook/" or "https://x.example/handbook"; always
-     * stored with a trailing slash so templates write {{BASE_URL}}assets/. */
-    buf b;
-    buf_init(&b);
-    if (c->base_url_raw[0] != '/' && !url_is_external(c->base_url_raw))
-        buf_addc(&b, '/');
-    buf_adds(&b, c->base_url_raw);
-    if (b.data[b.len - 1] != '/')
-        buf_addc(&b, '/');
-    c->base_url = buf_detach(&b);
-    err = 0;
-done:
-    return err;
-}
-
-void site_config_release(site_config *c)
-{
-    if (!c)
-        return;
-    free(c->frameworks);
-    free(c->sections);
-    free(c->required);
-    free(c->base_url);
-    yaml_tree_free(c->yaml);
-    memset(c, 0, sizeof *c);
-}
-
 /* The directory settings name places the site reads: each must be inside
  * the site once its symbolic links are followed, so `content: c2` with c2 a
  * link to /etc is refused as the link itself is. */
@@ -314,12 +31,12 @@ static int check_dirs(site *s, diags *d)
         struct stat st;
         int kind = fs_source_kind(&s->fs, dirs[i], &st, d);
         if (kind < 0) {
-            const yaml_node *n = yaml_get(c->yaml, keys[i]);
-            err = diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                             "'%s' must be a directory inside the site, not '%s'", keys[i],
-                             dirs[i]);
+            const yaml_node *n = yamltree_get(c->yaml, keys[i]);
+            err =
+                diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
+                           "'%s' must be a directory inside the site, not '%s'", keys[i], dirs[i]);
         } else if (kind != FS_MISSING && kind != FS_DIR) {
-            const yaml_node *n = yaml_get(c->yaml, keys[i]);
+            const yaml_node *n = yamltree_get(c->yaml, keys[i]);
             err = diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
                              "'%s' names '%s', which is not a directory", keys[i], dirs[i]);
         }
@@ -344,7 +61,7 @@ static int load_config(site *s, diags *d)
     if (fs_read_source(&text, &s->fs, "site.yml", SITE_YML_MAX, "the fixed limit for site.yml",
                        d) != 0)
         goto done;
-    if (site_config_parse(&s->cfg, text.data, text.len, d) != 0 || check_dirs(s, d) != 0)
+    if (config_parse(&s->cfg, text.data, text.len, d) != 0 || check_dirs(s, d) != 0)
         goto done;
     err = 0;
 done:
@@ -368,7 +85,7 @@ typedef struct walk {
     size_t n_mds, cap_mds;
     dir_id *up; /* the directories from the walk's top to the current one */
     size_t n_up, cap_up;
-    map *seen; /* "dev:ino" of every directory walked -> its path */
+    map *seen;    /* "dev:ino" of every directory walked -> its path */
     char **paths; /* the paths `seen` and `up` borrow */
     size_t n_paths;
     diags *d;
@@ -439,7 +156,6 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
     w->up[w->n_up++] = (dir_id){st->st_dev, st->st_ino, copy};
     buf_release(&key);
 }
-
 
 /* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
  * part below the walk's top, as on disk). Pages are collected when `pages`
@@ -516,8 +232,8 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             /* A finding at load, like a page over its limit, not an IO
              * failure when it is copied. */
             diag_error(w->d, full.data, 0, 0, "too-large",
-                       "'%s' is %jd bytes, over the limit of %zu (limits.static_bytes)",
-                       full.data, (intmax_t)st.st_size, w->s->cfg.limits.static_bytes);
+                       "'%s' is %jd bytes, over the limit of %zu (limits.static_bytes)", full.data,
+                       (intmax_t)st.st_size, w->s->cfg.limits.static_bytes);
         } else {
             buf_reset(&out);
             path_join(&out, out_prefix, nfc.data);
@@ -575,7 +291,7 @@ static int check_list_or_string(const yaml_node *n, const char *key, const char 
     int err = 0;
     const char *s;
     for (size_t i = 0; i < n->len; i++)
-        err |= yaml_as_string(&s, n->items[i], key, file, d);
+        err |= yamltree_as_string(&s, n->items[i], key, file, d);
     return err;
 }
 
@@ -591,7 +307,7 @@ static int page_model(page *p, const site *s, diags *d)
     for (size_t i = 0; i < fm->len; i++) {
         const char *k = fm->keys[i]->value;
         const yaml_node *v = fm->items[i];
-        if (yaml_is_null(v))
+        if (yamltree_is_null(v))
             continue;
         /* String-valued keys of the content model. */
         static const struct {
@@ -606,7 +322,7 @@ static int page_model(page *p, const site *s, diags *d)
         int done = 0;
         for (size_t j = 0; j < sizeof strs / sizeof strs[0] && !done; j++) {
             if (strcmp(k, strs[j].key) == 0) {
-                err |= yaml_as_string((const char **)((char *)p + strs[j].off), v, k, f, d);
+                err |= yamltree_as_string((const char **)((char *)p + strs[j].off), v, k, f, d);
                 done = 1;
             }
         }
@@ -615,11 +331,11 @@ static int page_model(page *p, const site *s, diags *d)
         const char *tmp;
         long date;
         if (strcmp(k, "approver") == 0 || strcmp(k, "classification") == 0) {
-            err |= yaml_as_string(&tmp, v, k, f, d);
+            err |= yamltree_as_string(&tmp, v, k, f, d);
         } else if (strcmp(k, "permalink") == 0) {
-            err |= yaml_as_string(&permalink, v, k, f, d);
+            err |= yamltree_as_string(&permalink, v, k, f, d);
         } else if (strcmp(k, "review_cycle") == 0) {
-            if (yaml_as_string(&cycle, v, k, f, d) != 0) {
+            if (yamltree_as_string(&cycle, v, k, f, d) != 0) {
                 err = -1;
             } else {
                 duration dur;
@@ -630,13 +346,13 @@ static int page_model(page *p, const site *s, diags *d)
                                      cycle);
             }
         } else if (strcmp(k, "published") == 0) {
-            err |= yaml_as_bool(&p->published, v, k, f, d);
+            err |= yamltree_as_bool(&p->published, v, k, f, d);
         } else if (strcmp(k, "last_reviewed") == 0) {
-            err |= yaml_as_date(&p->last_reviewed, v, k, f, d);
+            err |= yamltree_as_date(&p->last_reviewed, v, k, f, d);
         } else if (strcmp(k, "next_review") == 0) {
-            err |= yaml_as_date(&p->next_review, v, k, f, d);
+            err |= yamltree_as_date(&p->next_review, v, k, f, d);
         } else if (strcmp(k, "date") == 0) {
-            err |= yaml_as_date(&date, v, k, f, d);
+            err |= yamltree_as_date(&date, v, k, f, d);
         } else if (strcmp(k, "tags") == 0 || strcmp(k, "categories") == 0) {
             err |= check_list_or_string(v, k, f, d);
         } else if (strcmp(k, "controls") == 0) {
@@ -648,7 +364,7 @@ static int page_model(page *p, const site *s, diags *d)
                  * them as strings (a mapping here once crashed them). */
                 int bad = 0;
                 for (size_t j = 0; j < v->len; j++)
-                    bad |= yaml_as_string(&tmp, v->items[j], "controls", f, d);
+                    bad |= yamltree_as_string(&tmp, v->items[j], "controls", f, d);
                 if (bad)
                     err = -1;
                 else
@@ -658,7 +374,7 @@ static int page_model(page *p, const site *s, diags *d)
         /* Any other key is the team's own and reaches templates untouched. */
     }
     if (p->status && !is_known_status(p->status)) {
-        const yaml_node *v = yaml_get(fm, "status");
+        const yaml_node *v = yamltree_get(fm, "status");
         err = diag_error(d, f, v->line, v->col, "unknown-status",
                          "'status' must be draft, approved or retired, not '%s'", p->status);
     }
@@ -670,7 +386,7 @@ static int page_model(page *p, const site *s, diags *d)
     if (permalink) {
         const char *why;
         if (path_permalink(&url, &out, permalink, &why) != 0) {
-            const yaml_node *v = yaml_get(fm, "permalink");
+            const yaml_node *v = yamltree_get(fm, "permalink");
             err = diag_error(d, f, v->line, v->col, "invalid-permalink", "permalink '%s' %s",
                              permalink, why);
             buf_reset(&url);
@@ -702,8 +418,8 @@ static int page_model(page *p, const site *s, diags *d)
     /* Required keys apply to policies: pages using the default layout. */
     if (p->published && strcmp(p->layout, "policy") == 0) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
-            const yaml_node *v = yaml_get(fm, s->cfg.required[i]);
-            if (!v || yaml_is_null(v))
+            const yaml_node *v = yamltree_get(fm, s->cfg.required[i]);
+            if (!v || yamltree_is_null(v))
                 err = diag_error(d, f, v ? v->line : 1, v ? v->col : 1, "missing-required-key",
                                  "missing required key '%s'", s->cfg.required[i]);
         }
@@ -738,11 +454,11 @@ static void load_page(void *arg, size_t i)
     load_ctx *ctx = arg;
     page *p = ctx->s->pages[i];
     const site_limits *l = &ctx->s->cfg.limits;
-    fm_limits fl = {l->frontmatter_bytes,
-                    {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys,
-                     "limits.frontmatter_keys"}};
-    if (fs_read_source(&p->text, &ctx->s->fs, p->src, l->page_bytes, "limits.page_bytes",
-                       ctx->d) == 0 &&
+    fm_limits fl = {
+        l->frontmatter_bytes,
+        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"}};
+    if (fs_read_source(&p->text, &ctx->s->fs, p->src, l->page_bytes, "limits.page_bytes", ctx->d) ==
+            0 &&
         frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, ctx->d) == 0) {
         p->ok = 1;
         page_model(p, ctx->s, ctx->d);
@@ -847,7 +563,7 @@ static int index_pages(site *s, diags *d)
         map_put(s->by_rel, p->rel, p);
         if (!p->published)
             continue;
-        const yaml_node *pl = p->ok ? yaml_get(p->fm.data, "permalink") : NULL;
+        const yaml_node *pl = p->ok ? yamltree_get(p->fm.data, "permalink") : NULL;
         int line = pl ? pl->line : 1, col = pl ? pl->col : 1;
         page *prev = map_get(s->by_url, p->url);
         if (prev) {
@@ -865,8 +581,7 @@ static int index_pages(site *s, diags *d)
         const static_file *f = map_get(statics, p->out_file);
         if (f) {
             err = diag_error(d, p->src, line, col, "duplicate-url",
-                             "page would overwrite static file '%s' at '%s'", f->src,
-                             f->out_file);
+                             "page would overwrite static file '%s' at '%s'", f->src, f->out_file);
             p->collides = 1;
             continue;
         }
@@ -990,8 +705,8 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     index_pages(s, d);
     build_sections(s);
 
-    if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
-                     s->cfg.n_frameworks, s->cfg.limits.file_bytes, d) != 0)
+    if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks, s->cfg.n_frameworks,
+                     s->cfg.limits.file_bytes, d) != 0)
         goto done;
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */
@@ -1061,7 +776,7 @@ void site_free(site *s)
         map_free(s->cited);
     }
     catalog_free(s->catalog);
-    site_config_release(&s->cfg);
+    config_release(&s->cfg);
     fs_root_release(&s->fs);
     free(s->root);
     free(s);

@@ -6,7 +6,8 @@
 #define CHARTER_SITE_H
 
 #include "buf.h"
-#include "controls.h"
+#include "config.h"
+#include "catalog.h"
 #include "dates.h"
 #include "diag.h"
 #include "frontmatter.h"
@@ -34,8 +35,8 @@ typedef struct page {
     int collides; /* another page or a file has its output path: not written */
     size_t index; /* in site.pages */
     /* Derived at the end of load: */
-    size_t section;     /* index + 1 into site.sections; 0 when in none */
-    size_t section_pos; /* its place in that section's (sorted) pages */
+    size_t section;            /* index + 1 into site.sections; 0 when in none */
+    size_t section_pos;        /* its place in that section's (sorted) pages */
     const yaml_node *controls; /* a sequence of scalars, or NULL */
 } page;
 
@@ -45,47 +46,6 @@ typedef struct site_section {
     page **pages; /* sorted by title, then path */
     size_t n_pages;
 } site_section;
-
-/* limits: in site.yml; caps on what one input may cost (docs/security.md). */
-typedef struct site_limits {
-    size_t page_bytes;        /* a page's file */
-    size_t frontmatter_bytes; /* a page's front matter block */
-    size_t scalar_bytes;      /* one front matter value */
-    size_t frontmatter_keys;  /* keys in one page's front matter, at any depth */
-    size_t static_bytes;      /* a static file (assets, images, PDFs) */
-    size_t file_bytes;        /* any other source: layouts, includes, catalogs */
-    long page_seconds;        /* Markdown of one page */
-    long history_seconds;     /* reading the git history */
-} site_limits;
-
-/* The caps that apply before site.yml is read, and its own size cap. */
-#define SITE_YML_MAX ((size_t)1 << 20)
-extern const site_limits site_default_limits;
-
-typedef struct site_config {
-    yaml_node *yaml; /* all of site.yml, for templates */
-    const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
-    const char *content, *controls, *layouts, *output, *assets;
-    char *base_url; /* normalised: starts and ends with '/' */
-    const char **frameworks;
-    size_t n_frameworks;
-    const char **sections;
-    size_t n_sections;
-    const char **required;
-    size_t n_required;
-    duration cycle, warn_within;
-    int unsafe_html;
-    size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
-    tpl_strip template_strip; /* template_strip: how layouts are loaded */
-    site_limits limits;
-} site_config;
-
-/* Parses the text of site.yml into c (the directory settings are checked
- * against the file system by site_load, not here). Returns 0, or -1 after
- * reporting every problem (id config); either way release c with
- * site_config_release. */
-int site_config_parse(site_config *c, const char *text, size_t len, diags *d);
-void site_config_release(site_config *c);
 
 typedef struct static_file {
     char *src;      /* relative to the site root, as on disk */

@@ -126,8 +126,8 @@ terms *terms_collect(const site *s)
         if (!p->ok || !p->published)
             continue;
         for (int cat = 0; cat < 2; cat++) {
-            const yaml_node *v = yaml_get(p->fm.data, cat ? "categories" : "tags");
-            if (!v || yaml_is_null(v))
+            const yaml_node *v = yamltree_get(p->fm.data, cat ? "categories" : "tags");
+            if (!v || yamltree_is_null(v))
                 continue;
             if (v->kind == YAML_SEQUENCE) {
                 for (size_t j = 0; j < v->len; j++)

@@ -27,7 +27,7 @@ void vars_set_shown(tpl_dict *d, const char *name, const char *value)
 
 static int truthy(const yaml_node *n)
 {
-    if (yaml_is_null(n))
+    if (yamltree_is_null(n))
         return 0;
     if (n->kind == YAML_SCALAR)
         return n->value_len > 0 &&

@@ -36,19 +36,19 @@ typedef struct builder {
     frame stack[MAX_DEPTH];
     size_t depth;
     int documents;
-    const yaml_limits *lim;
+    const yamltree_limits *lim;
     size_t n_keys; /* mapping keys so far, at any depth */
     size_t bom;    /* bytes of a UTF-8 byte order mark before what libyaml reads */
 } builder;
 
-void yaml_tree_free(yaml_node *n)
+void yamltree_free(yaml_node *n)
 {
     if (!n)
         return;
     for (size_t i = 0; i < n->len; i++) {
-        yaml_tree_free(n->items[i]);
+        yamltree_free(n->items[i]);
         if (n->keys)
-            yaml_tree_free(n->keys[i]);
+            yamltree_free(n->keys[i]);
     }
     free(n->items);
     free(n->keys);
@@ -136,20 +136,20 @@ static int attach(builder *b, yaml_node *child)
         if (child->kind != YAML_SCALAR) {
             diag_error(b->d, b->file, child->line, child->col, "yaml-unsupported",
                        "mapping keys must be strings, not %s", kind_name(child));
-            yaml_tree_free(child);
+            yamltree_free(child);
             return -1;
         }
         if (b->lim && b->lim->keys && ++b->n_keys > b->lim->keys) {
             diag_error(b->d, b->file, child->line, child->col, "too-large",
                        "more than %zu keys (%s)", b->lim->keys, b->lim->keys_name);
-            yaml_tree_free(child);
+            yamltree_free(child);
             return -1;
         }
         const yaml_node *dup = find_key(f, child);
         if (dup) {
             diag_error(b->d, b->file, child->line, child->col, "yaml-duplicate-key",
                        "duplicate key '%s' (first defined at line %d)", child->value, dup->line);
-            yaml_tree_free(child);
+            yamltree_free(child);
             return -1;
         }
     }
@@ -311,14 +311,14 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
     return -1;
 }
 
-int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
+int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
                diags *d)
 {
-    return yaml_parse_limited(out, text, len, file, line_offset, NULL, d);
+    return yamltree_parse_limited(out, text, len, file, line_offset, NULL, d);
 }
 
-int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
-                       int line_offset, const yaml_limits *lim, diags *d)
+int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
+                       int line_offset, const yamltree_limits *lim, diags *d)
 {
     int err = -1, done = 0;
     builder b = {.file = file,
@@ -354,7 +354,7 @@ int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char
     }
     /* No document, or one with no content (an empty plain scalar). */
     if (!b.root || (b.root->kind == YAML_SCALAR && b.root->plain && b.root->value_len == 0)) {
-        yaml_tree_free(b.root);
+        yamltree_free(b.root);
         b.root = node_new(YAML_MAPPING, clamp_int(1LL + line_offset), 1);
     }
     *out = b.root;
@@ -365,7 +365,7 @@ done:
         map_free(b.stack[i].keys);
     yaml_event_delete(&event);
     yaml_parser_delete(&parser);
-    yaml_tree_free(b.root);
+    yamltree_free(b.root);
     return err;
 }
 
@@ -375,7 +375,7 @@ static int scalar_is(const yaml_node *n, const char *s)
     return n->value_len == len && memcmp(n->value, s, len) == 0;
 }
 
-const yaml_node *yaml_get(const yaml_node *m, const char *key)
+const yaml_node *yamltree_get(const yaml_node *m, const char *key)
 {
     if (!m || m->kind != YAML_MAPPING)
         return NULL;
@@ -385,7 +385,7 @@ const yaml_node *yaml_get(const yaml_node *m, const char *key)
     return NULL;
 }
 
-int yaml_is_null(const yaml_node *n)
+int yamltree_is_null(const yaml_node *n)
 {
     return n && n->kind == YAML_SCALAR && n->plain &&
            (n->value_len == 0 || scalar_is(n, "~") || scalar_is(n, "null") ||
@@ -439,7 +439,7 @@ static int type_error(const yaml_node *n, const char *key, const char *want, con
         buf_adds(&msg, kind_name(n));
     } else if (n->plain && n->value_len == 0) {
         buf_adds(&msg, "empty");
-    } else if (yaml_is_null(n)) {
+    } else if (yamltree_is_null(n)) {
         buf_adds(&msg, "null");
     } else {
         buf_addc(&msg, '\'');
@@ -451,7 +451,7 @@ static int type_error(const yaml_node *n, const char *key, const char *want, con
     return -1;
 }
 
-int yaml_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
+int yamltree_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
                    diags *d)
 {
     if (!n)
@@ -467,7 +467,7 @@ int yaml_as_string(const char **out, const yaml_node *n, const char *key, const 
     return 0;
 }
 
-int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d)
+int yamltree_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d)
 {
     /* YAML 1.1 booleans (yaml.org/type/bool.html) without y/n, which are
      * more often meant as letters. */
@@ -493,7 +493,7 @@ int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file
     return type_error(n, key, "true or false", file, d);
 }
 
-int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
+int yamltree_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
 {
     if (!n)
         return missing(key, file, d);
@@ -589,7 +589,7 @@ static int is_time_suffix(const char *s, size_t len)
     return i == len;
 }
 
-int yaml_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
+int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d)
 {
     const char *want = "a date (YYYY-MM-DD)";
     int y, m, dd;

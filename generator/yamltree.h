@@ -32,59 +32,59 @@ struct yaml_node {
  * matter starting at line 2 of a .md file passes 1). An empty document yields
  * an empty mapping. Tags are ignored, except that `!!str` or `!` make a plain
  * scalar read as quoted (plain = 0). Returns 0 and a new tree in *out (caller
- * frees with yaml_tree_free), or -1 after reporting a diagnostic; ids: yaml-syntax
+ * frees with yamltree_free), or -1 after reporting a diagnostic; ids: yaml-syntax
  * (libyaml's error), yaml-duplicate-key, yaml-alias (aliases and anchors),
  * yaml-unsupported (a key that is a list or mapping, a second document,
  * nesting deeper than 64 lists and mappings). Linear in the input: duplicate
  * keys are found through a hash once a mapping grows past a few keys. */
-int yaml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
+int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
                diags *d);
 
 /* Caps on what one document may hold, checked as it is parsed (0: no cap).
  * The names are the settings that tune them, quoted in the message. */
-typedef struct yaml_limits {
+typedef struct yamltree_limits {
     size_t scalar_bytes;     /* the longest scalar */
     const char *scalar_name; /* "limits.scalar_bytes" */
     size_t keys;             /* mapping keys in the whole document, at any depth */
     const char *keys_name;   /* "limits.frontmatter_keys" */
-} yaml_limits;
+} yamltree_limits;
 
-/* As yaml_parse, refusing (id too-large) a document beyond `lim` (NULL: no
+/* As yamltree_parse, refusing (id too-large) a document beyond `lim` (NULL: no
  * caps): "value is 70000 bytes, over the limit of 65536 (limits.scalar_bytes)"
  * at the scalar, "more than 1000 keys (limits.frontmatter_keys)" at the
  * first key too many. */
-int yaml_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
-                       int line_offset, const yaml_limits *lim, diags *d);
+int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
+                       int line_offset, const yamltree_limits *lim, diags *d);
 /* Frees the tree; accepts NULL. */
-void yaml_tree_free(yaml_node *n);
+void yamltree_free(yaml_node *n);
 
 /* Mapping lookup; returns the borrowed value node, or NULL when `map` is NULL,
  * not a mapping, or has no such key. */
-const yaml_node *yaml_get(const yaml_node *map, const char *key);
+const yaml_node *yamltree_get(const yaml_node *map, const char *key);
 /* True for a plain scalar that is empty, `~`, `null`, `Null` or `NULL`; false
  * for NULL. */
-int yaml_is_null(const yaml_node *n);
+int yamltree_is_null(const yaml_node *n);
 
 /* Typed readers. Each returns 0 and fills *out, or -1 after reporting
  * `'<key>' must be <type>, not <what was found>` at the node (id
  * invalid-type). `key` names the field in the message. A NULL node is
  * reported as `'<key>' is missing` without a line. *out is untouched on -1.
- * yaml_as_string takes any scalar, quoted or not (null-looking ones too: check
- * yaml_is_null first when null means absent), and refuses text with a NUL
- * byte; *out is borrowed from the node. yaml_as_bool takes the plain YAML 1.1
+ * yamltree_as_string takes any scalar, quoted or not (null-looking ones too: check
+ * yamltree_is_null first when null means absent), and refuses text with a NUL
+ * byte; *out is borrowed from the node. yamltree_as_bool takes the plain YAML 1.1
  * words true/false, yes/no, on/off in lower, Capitalized or UPPER case (not
- * y/n); a quoted "true" is a string. yaml_as_int takes a decimal integer
+ * y/n); a quoted "true" is a string. yamltree_as_int takes a decimal integer
  * ([-+]?[0-9]+) that fits a long, quoted or not. */
-int yaml_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
+int yamltree_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
                    diags *d);
-int yaml_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d);
-int yaml_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
+int yamltree_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d);
+int yamltree_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
 /* A YYYY-MM-DD date that exists in the proleptic Gregorian calendar, quoted
  * or not (a YAML timestamp with a time part, `2024-01-05 10:00:00` or
  * `2024-01-05T10:00:00Z`, is accepted and the time and zone ignored: the date
  * is taken as written). *out is days since 1970-01-01. Reports "'<key>' must
  * be a date (YYYY-MM-DD), not 'next week'" or "'<key>' is not a real date:
  * 2024-02-30" (id invalid-date). */
-int yaml_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
+int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
 
 #endif

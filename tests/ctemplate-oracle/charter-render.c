@@ -53,7 +53,7 @@ static int apply_children(const yaml_node *k, const yaml_node *v, tpl_dict *dict
             return -1;
         tpl_dict *kid;
         if (include) {
-            const yaml_node *f = yaml_get(item, "@file");
+            const yaml_node *f = yamltree_get(item, "@file");
             if (f && f->kind != YAML_SCALAR)
                 return diag_error(d, file, f->line, f->col, ID_DICT, "'@file' must be a scalar");
             kid = tpl_dict_add_include(dict, name, f ? f->value : NULL);
@@ -144,13 +144,13 @@ static int load_case(tpl_set **set_out, tpl_dict **dict_out, const char *dir, di
         buf_adds(&text, "{}");
     else if (fs_read(&text, path.data, NULL, d) < 0)
         goto done;
-    if (yaml_parse(&root, text.data, text.len, path.data, 0, d) < 0)
+    if (yamltree_parse(&root, text.data, text.len, path.data, 0, d) < 0)
         goto done;
     if (check_mapping(root, "dict.yml", path.data, d) < 0)
         goto done;
 
     tpl_strip strip = TPL_DO_NOT_STRIP;
-    const yaml_node *s = yaml_get(root, "strip");
+    const yaml_node *s = yamltree_get(root, "strip");
     if (s && parse_strip(&strip, s, path.data, d) < 0)
         goto done;
     set = tpl_set_new(dir, strip, 0);
@@ -187,7 +187,7 @@ static int load_case(tpl_set **set_out, tpl_dict **dict_out, const char *dir, di
 done:
     tpl_set_free(set);
     tpl_dict_free(dict);
-    yaml_tree_free(root);
+    yamltree_free(root);
     buf_release(&text);
     buf_release(&path);
     return err;

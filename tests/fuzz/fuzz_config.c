@@ -1,5 +1,5 @@
-/* fuzz_config: site_config_parse (site.h) on the input as site.yml, then
- * site_config_release. On success the settings must be usable as they are:
+/* fuzz_config: config_parse (site.h) on the input as site.yml, then
+ * config_release. On success the settings must be usable as they are:
  * every string set, lists NULL-free, base_url ending in '/', the limits and
  * the strip mode in range. tests/fuzz/README.md. */
 #include "fuzz.h"
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     diags *d = diag_new(NULL);
     site_config c;
-    if (site_config_parse(&c, (const char *)data, size, d) == 0) {
+    if (config_parse(&c, (const char *)data, size, d) == 0) {
         FUZZ_CHECK(c.yaml && c.yaml->kind == YAML_MAPPING);
         FUZZ_CHECK(c.title && c.base_url_raw && c.branch && c.output);
         FUZZ_CHECK(c.content && c.controls && c.layouts && c.assets);
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(diag_count(d, DIAG_ERROR) > 0);
     }
-    site_config_release(&c);
+    config_release(&c);
     fuzz_check_positions(d, "site.yml", (const char *)data, size, 0);
     fuzz_debug_diags(d); /* FUZZ_DEBUG=1: what an input did */
     diag_free(d);

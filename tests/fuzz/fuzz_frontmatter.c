@@ -1,8 +1,8 @@
 /* fuzz_frontmatter: the input is a page (or layout) file. It goes through
  * frontmatter_parse_limited with the limits a site has before site.yml tunes
- * them (site_default_limits), every node of the tree is read back with the
+ * them (config_default_limits), every node of the tree is read back with the
  * typed readers of yamltree.h, and the raw input is parsed again with
- * yaml_parse_limited under tiny caps, so the limit checks trip on the small
+ * yamltree_parse_limited under tiny caps, so the limit checks trip on the small
  * inputs a fuzzer makes. libFuzzer entry point; tests/fuzz/README.md. */
 #include "fuzz.h"
 
@@ -18,11 +18,11 @@
 
 /* Reads n back through every typed reader, then checks the few invariants the
  * tree promises: scalars NUL-terminated with value_len bytes, mapping keys
- * scalars and found again by yaml_get, positions 1-based. */
+ * scalars and found again by yamltree_get, positions 1-based. */
 static void walk(const yaml_node *n, const char *key, diags *d, int depth)
 {
     FUZZ_CHECK(n);
-    FUZZ_CHECK(depth <= 66); /* yaml_parse refuses nesting deeper than 64 */
+    FUZZ_CHECK(depth <= 66); /* yamltree_parse refuses nesting deeper than 64 */
     FUZZ_CHECK(n->line >= 1 && n->col >= 1);
     switch (n->kind) {
     case YAML_SCALAR: {
@@ -31,13 +31,13 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
         const char *s = NULL;
         int b;
         long l;
-        (void)yaml_is_null(n);
-        if (yaml_as_string(&s, n, key, FILE_NAME, d) == 0)
+        (void)yamltree_is_null(n);
+        if (yamltree_as_string(&s, n, key, FILE_NAME, d) == 0)
             FUZZ_CHECK(s == n->value && strlen(s) == n->value_len);
-        if (yaml_as_bool(&b, n, key, FILE_NAME, d) == 0)
+        if (yamltree_as_bool(&b, n, key, FILE_NAME, d) == 0)
             FUZZ_CHECK(b == 0 || b == 1);
-        (void)yaml_as_int(&l, n, key, FILE_NAME, d);
-        (void)yaml_as_date(&l, n, key, FILE_NAME, d);
+        (void)yamltree_as_int(&l, n, key, FILE_NAME, d);
+        (void)yamltree_as_date(&l, n, key, FILE_NAME, d);
         break;
     }
     case YAML_SEQUENCE:
@@ -45,7 +45,7 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
         for (size_t i = 0; i < n->len; i++)
             walk(n->items[i], key, d, depth + 1);
         /* Lists are not mappings: nothing to find in them. */
-        FUZZ_CHECK(yaml_get(n, key) == NULL);
+        FUZZ_CHECK(yamltree_get(n, key) == NULL);
         break;
     case YAML_MAPPING:
         for (size_t i = 0; i < n->len; i++) {
@@ -54,11 +54,11 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
             /* Duplicate keys are refused, so a key without a NUL finds its
              * own value. */
             if (strlen(k->value) == k->value_len)
-                FUZZ_CHECK(yaml_get(n, k->value) == n->items[i]);
+                FUZZ_CHECK(yamltree_get(n, k->value) == n->items[i]);
             walk(k, "key", d, depth + 1);
             walk(n->items[i], k->value, d, depth + 1);
         }
-        (void)yaml_get(n, "title");
+        (void)yamltree_get(n, "title");
         break;
     default:
         FUZZ_CHECK(!"unknown yaml_kind");
@@ -87,7 +87,7 @@ static void check_diags(diags *d)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
-    const site_limits *l = &site_default_limits;
+    const site_limits *l = &config_default_limits;
     const fm_limits fl = {
         l->frontmatter_bytes,
         {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"}};
@@ -107,14 +107,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The whole input as a YAML document (site.yml, a catalog), with caps
      * small enough for a fuzzer's inputs to reach them. */
-    const yaml_limits tiny = {64, "limits.scalar_bytes", 16, "limits.frontmatter_keys"};
+    const yamltree_limits tiny = {64, "limits.scalar_bytes", 16, "limits.frontmatter_keys"};
     yaml_node *y = NULL;
     int line_offset = size ? data[0] % 4 : 0;
-    if (yaml_parse_limited(&y, text, size, FILE_NAME, line_offset, &tiny, d) == 0) {
+    if (yamltree_parse_limited(&y, text, size, FILE_NAME, line_offset, &tiny, d) == 0) {
         FUZZ_CHECK(y);
         walk(y, "document", d, 0);
     }
-    yaml_tree_free(y);
+    yamltree_free(y);
 
     check_diags(d);
     /* The raw parse numbers lines from 1 + line_offset (at most 3). */

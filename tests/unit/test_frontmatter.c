@@ -142,13 +142,13 @@ Test(frontmatter, positions_are_file_lines)
     const char *s = "---\r\ntitle: Access\r\nowner:    alice\r\ntags:\r\n  - a\r\n---\r\nx\r\n";
     cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
     cr_assert_diag(d, "");
-    const yaml_node *owner = yaml_get(fm.data, "owner");
+    const yaml_node *owner = yamltree_get(fm.data, "owner");
     cr_assert_str_eq(owner->value, "alice");
     cr_assert_eq(owner->line, 3);
     cr_assert_eq(owner->col, 11);
     cr_assert_eq(fm.data->keys[1]->line, 3);
     cr_assert_eq(fm.data->keys[1]->col, 1);
-    const yaml_node *tags = yaml_get(fm.data, "tags");
+    const yaml_node *tags = yamltree_get(fm.data, "tags");
     cr_assert_eq(tags->items[0]->line, 5);
     cr_assert_eq(tags->items[0]->col, 5);
     cr_assert_str_eq(tags->items[0]->value, "a");
@@ -165,9 +165,9 @@ Test(frontmatter, type_errors_point_into_the_file)
     cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
     long day;
     int draft;
-    cr_assert_eq(yaml_as_date(&day, yaml_get(fm.data, "last_reviewed"), "last_reviewed", "p.md", d),
+    cr_assert_eq(yamltree_as_date(&day, yamltree_get(fm.data, "last_reviewed"), "last_reviewed", "p.md", d),
                  -1);
-    cr_assert_eq(yaml_as_bool(&draft, yaml_get(fm.data, "draft"), "draft", "p.md", d), -1);
+    cr_assert_eq(yamltree_as_bool(&draft, yamltree_get(fm.data, "draft"), "draft", "p.md", d), -1);
     cr_assert_diag(d, "p.md:2:16: error: 'last_reviewed' is not a real date: 2024-02-30 "
                       "[invalid-date]\n"
                       "p.md:3:8: error: 'draft' must be true or false, not 'maybe' "

@@ -821,7 +821,7 @@ Test(output, manifest_lists_every_file_with_its_digest)
                 "0263829989b6fd954f72baaf2fc64bc2e2f01d692d4de72986ea808f6e99813f  b.html\n"
                 "\\2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881  "
                 "back\\\\slash.txt\n");
-    output_entry *v;
+    manifest_entry *v;
     size_t n;
     char *text = read_path(".charter-manifest");
     free(text);
@@ -829,11 +829,11 @@ Test(output, manifest_lists_every_file_with_its_digest)
     buf_init(&p);
     buf_printf(&p, "%s/.charter-manifest", t);
     text = read_path(p.data);
-    cr_assert_eq(output_manifest_parse(&v, &n, text, strlen(text)), 0);
+    cr_assert_eq(manifest_parse(&v, &n, text, strlen(text)), 0);
     cr_assert_eq(n, 3);
     cr_expect_str_eq(v[0].rel, "a/x.html");
     cr_expect_str_eq(v[2].rel, "back\\slash.txt");
-    output_entries_free(v, n);
+    manifest_entries_free(v, n);
     free(text);
     buf_release(&p);
     free(t);
@@ -850,9 +850,9 @@ Test(output, malformed_manifests_do_not_parse)
         "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855  x\n",
     };
     for (size_t i = 0; i < COUNT(bad); i++) {
-        output_entry *v = (output_entry *)1;
+        manifest_entry *v = (manifest_entry *)1;
         size_t n = 9;
-        cr_expect_eq(output_manifest_parse(&v, &n, bad[i], strlen(bad[i])), -1, "accepted: %s",
+        cr_expect_eq(manifest_parse(&v, &n, bad[i], strlen(bad[i])), -1, "accepted: %s",
                      bad[i]);
         cr_expect_null(v);
         cr_expect_eq(n, 0);

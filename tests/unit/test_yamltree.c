@@ -16,9 +16,9 @@ static yaml_node *parse_ok_n(const char *s, size_t len, int line_offset)
 {
     diags *d = diag_new(NULL);
     yaml_node *n = NULL;
-    int rc = yaml_parse(&n, s, len, "f.yml", line_offset, d);
+    int rc = yamltree_parse(&n, s, len, "f.yml", line_offset, d);
     cr_assert_diag(d, "");
-    cr_assert_eq(rc, 0, "yaml_parse failed on: %s", s);
+    cr_assert_eq(rc, 0, "yamltree_parse failed on: %s", s);
     cr_assert_not_null(n);
     diag_free(d);
     return n;
@@ -33,8 +33,8 @@ static void expect_parse_error_n(const char *s, size_t len, const char *expected
 {
     diags *d = diag_new(NULL);
     yaml_node *n = (yaml_node *)1;
-    int rc = yaml_parse(&n, s, len, "f.yml", 0, d);
-    cr_assert_eq(rc, -1, "yaml_parse accepted: %s", s);
+    int rc = yamltree_parse(&n, s, len, "f.yml", 0, d);
+    cr_assert_eq(rc, -1, "yamltree_parse accepted: %s", s);
     cr_assert_null(n);
     cr_assert_diag(d, expected);
     diag_free(d);
@@ -63,7 +63,7 @@ Test(yaml, scalar_root)
     yaml_node *n = parse_ok("  hello world\n");
     expect_scalar(n, "hello world", 1, 1, 3);
     cr_assert_eq(n->len, 0);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, list_root)
@@ -75,7 +75,7 @@ Test(yaml, list_root)
     expect_scalar(n->items[0], "a", 1, 1, 3);
     expect_scalar(n->items[1], "b", 0, 2, 3);
     expect_scalar(n->items[2], "c", 0, 3, 5);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, mapping_positions)
@@ -89,7 +89,7 @@ Test(yaml, mapping_positions)
     expect_scalar(n->items[1], "alice", 1, 2, 10);
     expect_scalar(n->keys[2], "quoted key", 0, 3, 1);
     expect_scalar(n->items[2], "x", 1, 3, 15);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, nested_positions)
@@ -100,25 +100,25 @@ Test(yaml, nested_positions)
                             "    - path: a.md\n"
                             "    - [x, {y: z}]\n"
                             "flow: {k: v, l: [1, 2]}\n");
-    const yaml_node *c = yaml_get(n, "control");
+    const yaml_node *c = yamltree_get(n, "control");
     expect_pos(c, YAML_MAPPING, 2, 3);
-    expect_scalar(yaml_get(c, "id"), "AC-1", 1, 2, 7);
-    const yaml_node *ev = yaml_get(c, "evidence");
+    expect_scalar(yamltree_get(c, "id"), "AC-1", 1, 2, 7);
+    const yaml_node *ev = yamltree_get(c, "evidence");
     expect_pos(ev, YAML_SEQUENCE, 4, 5);
     cr_assert_eq(ev->len, 2);
     expect_pos(ev->items[0], YAML_MAPPING, 4, 7);
     expect_scalar(ev->items[0]->keys[0], "path", 1, 4, 7);
-    expect_scalar(yaml_get(ev->items[0], "path"), "a.md", 1, 4, 13);
+    expect_scalar(yamltree_get(ev->items[0], "path"), "a.md", 1, 4, 13);
     expect_pos(ev->items[1], YAML_SEQUENCE, 5, 7);
     expect_scalar(ev->items[1]->items[0], "x", 1, 5, 8);
     expect_pos(ev->items[1]->items[1], YAML_MAPPING, 5, 11);
-    expect_scalar(yaml_get(ev->items[1]->items[1], "y"), "z", 1, 5, 15);
-    const yaml_node *f = yaml_get(n, "flow");
+    expect_scalar(yamltree_get(ev->items[1]->items[1], "y"), "z", 1, 5, 15);
+    const yaml_node *f = yamltree_get(n, "flow");
     expect_pos(f, YAML_MAPPING, 6, 7);
-    expect_scalar(yaml_get(f, "k"), "v", 1, 6, 11);
-    expect_pos(yaml_get(f, "l"), YAML_SEQUENCE, 6, 17);
-    expect_scalar(yaml_get(f, "l")->items[1], "2", 1, 6, 21);
-    yaml_tree_free(n);
+    expect_scalar(yamltree_get(f, "k"), "v", 1, 6, 11);
+    expect_pos(yamltree_get(f, "l"), YAML_SEQUENCE, 6, 17);
+    expect_scalar(yamltree_get(f, "l")->items[1], "2", 1, 6, 21);
+    yamltree_free(n);
 }
 
 Test(yaml, line_offset_applies_to_every_node)
@@ -129,14 +129,14 @@ Test(yaml, line_offset_applies_to_every_node)
     expect_scalar(n->items[0], "1", 1, 5, 4);
     expect_pos(n->items[1], YAML_SEQUENCE, 7, 3);
     expect_scalar(n->items[1]->items[0], "c", 1, 7, 5);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, columns_count_characters_not_bytes)
 {
     yaml_node *n = parse_ok("\xc3\xa9t\xc3\xa9: \xe2\x82\xac 5\n");
     expect_scalar(n->items[0], "\xe2\x82\xac 5", 1, 1, 6);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, crlf_positions_and_values)
@@ -144,7 +144,7 @@ Test(yaml, crlf_positions_and_values)
     yaml_node *n = parse_ok("a: 1\r\nb:   two\r\ntext: |\r\n  x\r\n  y\r\n");
     expect_scalar(n->items[1], "two", 1, 2, 6);
     expect_scalar(n->items[2], "x\ny\n", 0, 3, 7);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, bom_is_not_a_column)
@@ -152,7 +152,7 @@ Test(yaml, bom_is_not_a_column)
     yaml_node *n = parse_ok("\xEF\xBB\xBFk: v\n");
     expect_scalar(n->keys[0], "k", 1, 1, 1);
     expect_scalar(n->items[0], "v", 1, 1, 4);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, plain_flag)
@@ -165,12 +165,12 @@ Test(yaml, plain_flag)
     } want[] = {{"a", "null", 1}, {"b", "null", 0}, {"c", "x", 0}, {"d", "x\n", 0}, {"e", "x\n", 0},
                 {"f", "true", 0}, {"g", "true", 0}, {"h", "5", 1}, {"i", "v", 1}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const yaml_node *v = yaml_get(n, want[i].key);
+        const yaml_node *v = yamltree_get(n, want[i].key);
         cr_assert_not_null(v, "key %s", want[i].key);
         cr_assert_str_eq(v->value, want[i].value, "key %s", want[i].key);
         cr_assert_eq(v->plain, want[i].plain, "key %s", want[i].key);
     }
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, empty_documents_are_empty_mappings)
@@ -180,7 +180,7 @@ Test(yaml, empty_documents_are_empty_mappings)
         yaml_node *n = parse_ok_n(inputs[i], strlen(inputs[i]), 2);
         expect_pos(n, YAML_MAPPING, 3, 1);
         cr_assert_eq(n->len, 0, "input %zu", i);
-        yaml_tree_free(n);
+        yamltree_free(n);
     }
 }
 
@@ -188,22 +188,22 @@ Test(yaml, null_text_pointer_with_zero_length)
 {
     yaml_node *n = parse_ok_n(NULL, 0, 0);
     expect_pos(n, YAML_MAPPING, 1, 1);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, explicit_null_document_stays_a_scalar)
 {
     yaml_node *n = parse_ok("~\n");
     expect_scalar(n, "~", 1, 1, 1);
-    cr_assert(yaml_is_null(n));
-    yaml_tree_free(n);
+    cr_assert(yamltree_is_null(n));
+    yamltree_free(n);
 }
 
 Test(yaml, single_explicit_document_and_directive)
 {
     yaml_node *n = parse_ok("%YAML 1.1\n---\na: 1\n...\n");
     expect_scalar(n->items[0], "1", 1, 3, 4);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, length_bounds_the_input)
@@ -211,7 +211,7 @@ Test(yaml, length_bounds_the_input)
     /* Only "a: 1" is input; what follows must never be read. */
     yaml_node *n = parse_ok_n("a: 1\nb: [", 4, 0);
     cr_assert_eq(n->len, 1);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, nul_escape_keeps_length)
@@ -219,12 +219,12 @@ Test(yaml, nul_escape_keeps_length)
     yaml_node *n = parse_ok("a: \"x\\0y\"\n");
     cr_assert_eq(n->items[0]->value_len, 3);
     cr_assert_eq(memcmp(n->items[0]->value, "x\0y", 4), 0);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, free_accepts_null)
 {
-    yaml_tree_free(NULL);
+    yamltree_free(NULL);
 }
 
 /* ---- refusals and syntax errors ---- */
@@ -304,7 +304,7 @@ Test(yaml, syntax_error_lines_include_offset)
 {
     diags *d = diag_new(NULL);
     yaml_node *n = NULL;
-    cr_assert_eq(yaml_parse(&n, "a: 1\nb\nc: 2\n", 12, "page.md", 1, d), -1);
+    cr_assert_eq(yamltree_parse(&n, "a: 1\nb\nc: 2\n", 12, "page.md", 1, d), -1);
     cr_assert_diag(d, "page.md:4:1: error: invalid YAML: could not find expected ':' (while "
                       "scanning a simple key at line 3) [yaml-syntax]\n");
     diag_free(d);
@@ -332,7 +332,7 @@ Test(yaml, depth_cap)
         p = p->items[0];
     expect_pos(p, YAML_SEQUENCE, 1, 64);
     expect_scalar(p->items[0], "x", 1, 1, 65);
-    yaml_tree_free(n);
+    yamltree_free(n);
     expect_parse_error_n(deep, strlen(deep),
                          "f.yml:1:65: error: YAML is nested more than 64 levels deep "
                          "[yaml-unsupported]\n");
@@ -372,13 +372,13 @@ Test(yaml, very_deep_input_stops_early)
 Test(yaml, get)
 {
     yaml_node *n = parse_ok("a: 1\nb: [x]\n");
-    cr_assert_str_eq(yaml_get(n, "a")->value, "1");
-    cr_assert_eq(yaml_get(n, "b")->kind, YAML_SEQUENCE);
-    cr_assert_null(yaml_get(n, "c"));
-    cr_assert_null(yaml_get(n, ""));
-    cr_assert_null(yaml_get(NULL, "a"));
-    cr_assert_null(yaml_get(yaml_get(n, "b"), "x"));
-    yaml_tree_free(n);
+    cr_assert_str_eq(yamltree_get(n, "a")->value, "1");
+    cr_assert_eq(yamltree_get(n, "b")->kind, YAML_SEQUENCE);
+    cr_assert_null(yamltree_get(n, "c"));
+    cr_assert_null(yamltree_get(n, ""));
+    cr_assert_null(yamltree_get(NULL, "a"));
+    cr_assert_null(yamltree_get(yamltree_get(n, "b"), "x"));
+    yamltree_free(n);
 }
 
 Test(yaml, is_null)
@@ -388,9 +388,9 @@ Test(yaml, is_null)
     int want[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
     cr_assert_eq(n->len, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < n->len; i++)
-        cr_assert_eq(yaml_is_null(n->items[i]), want[i], "item %zu", i);
-    cr_assert_not(yaml_is_null(NULL));
-    yaml_tree_free(n);
+        cr_assert_eq(yamltree_is_null(n->items[i]), want[i], "item %zu", i);
+    cr_assert_not(yamltree_is_null(NULL));
+    yamltree_free(n);
 }
 
 /* ---- typed readers ---- */
@@ -403,7 +403,7 @@ static yaml_node *value_of(const char *yaml_value, const yaml_node **value)
     buf_printf(&b, "v: %s\n", yaml_value);
     yaml_node *n = parse_ok(b.data);
     buf_release(&b);
-    *value = yaml_get(n, "v");
+    *value = yamltree_get(n, "v");
     cr_assert_not_null(*value);
     return n;
 }
@@ -424,15 +424,15 @@ static void run_reader(enum reader r, const struct reader_case *c)
     long got = 12345;
     int b = 7, rc;
     if (r == READ_BOOL) {
-        rc = yaml_as_bool(&b, v, "draft", "f.yml", d);
+        rc = yamltree_as_bool(&b, v, "draft", "f.yml", d);
         if (rc == 0)
             got = b;
         else
             cr_assert_eq(b, 7, "*out changed on error");
     } else if (r == READ_INT) {
-        rc = yaml_as_int(&got, v, "count", "f.yml", d);
+        rc = yamltree_as_int(&got, v, "count", "f.yml", d);
     } else {
-        rc = yaml_as_date(&got, v, "last_reviewed", "f.yml", d);
+        rc = yamltree_as_date(&got, v, "last_reviewed", "f.yml", d);
     }
     cr_assert_diag(d, c->expected);
     if (c->expected[0]) {
@@ -443,7 +443,7 @@ static void run_reader(enum reader r, const struct reader_case *c)
         cr_assert_eq(got, c->want, "%s gave %ld, want %ld", c->yaml, got, c->want);
     }
     diag_free(d);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 #define FT(msg) "f.yml:1:4: error: " msg " [invalid-type]\n"
@@ -597,17 +597,17 @@ Test(yaml, as_string)
         parse_ok("s: plain text\nq: \"quoted\"\nnum: 5\nl: [a]\nm: {a: b}\nz: \"a\\0b\"\n");
     diags *d = diag_new(NULL);
     const char *s = NULL;
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "s"), "s", "f.yml", d), 0);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "s"), "s", "f.yml", d), 0);
     cr_assert_str_eq(s, "plain text");
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "q"), "q", "f.yml", d), 0);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "q"), "q", "f.yml", d), 0);
     cr_assert_str_eq(s, "quoted");
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "num"), "num", "f.yml", d), 0);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "num"), "num", "f.yml", d), 0);
     cr_assert_str_eq(s, "5");
     cr_assert_diag(d, "");
     s = NULL;
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "l"), "tags", "f.yml", d), -1);
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "m"), "title", "f.yml", d), -1);
-    cr_assert_eq(yaml_as_string(&s, yaml_get(n, "z"), "owner", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "l"), "tags", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "m"), "title", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_string(&s, yamltree_get(n, "z"), "owner", "f.yml", d), -1);
     cr_assert_null(s);
     cr_assert_diag(d, "f.yml:4:4: error: 'tags' must be a string, not a list [invalid-type]\n"
                       "f.yml:5:4: error: 'title' must be a string, not a mapping "
@@ -615,7 +615,7 @@ Test(yaml, as_string)
                       "f.yml:6:4: error: 'owner' must not contain a NUL character "
                       "[invalid-type]\n");
     diag_free(d);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 Test(yaml, readers_report_missing_nodes)
@@ -624,10 +624,10 @@ Test(yaml, readers_report_missing_nodes)
     const char *s;
     int b;
     long l;
-    cr_assert_eq(yaml_as_string(&s, NULL, "title", "f.yml", d), -1);
-    cr_assert_eq(yaml_as_bool(&b, NULL, "draft", "f.yml", d), -1);
-    cr_assert_eq(yaml_as_int(&l, NULL, "count", "f.yml", d), -1);
-    cr_assert_eq(yaml_as_date(&l, NULL, "when", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_string(&s, NULL, "title", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_bool(&b, NULL, "draft", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_int(&l, NULL, "count", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_date(&l, NULL, "when", "f.yml", d), -1);
     cr_assert_diag(d, "f.yml:0:0: error: 'count' is missing [invalid-type]\n"
                       "f.yml:0:0: error: 'draft' is missing [invalid-type]\n"
                       "f.yml:0:0: error: 'title' is missing [invalid-type]\n"
@@ -642,11 +642,11 @@ Test(yaml, messages_cut_on_a_character_boundary)
     yaml_node *n = value_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9xyz", &v);
     diags *d = diag_new(NULL);
     long l;
-    cr_assert_eq(yaml_as_int(&l, v, "count", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_int(&l, v, "count", "f.yml", d), -1);
     cr_assert_diag(
         d, FT("'count' must be an integer, not 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"));
     diag_free(d);
-    yaml_tree_free(n);
+    yamltree_free(n);
 }
 
 /* ---- date helpers ---- */
@@ -725,12 +725,12 @@ Test(yaml, messages_stop_at_a_nul_in_a_value)
     static const char text[] = "d: \"2024\\0-01-01\"\n";
     diags *d = diag_new(NULL);
     yaml_node *n = NULL;
-    cr_assert_eq(yaml_parse(&n, text, sizeof text - 1, "f.yml", 0, d), 0);
+    cr_assert_eq(yamltree_parse(&n, text, sizeof text - 1, "f.yml", 0, d), 0);
     long day;
-    cr_assert_eq(yaml_as_date(&day, yaml_get(n, "d"), "d", "f.yml", d), -1);
+    cr_assert_eq(yamltree_as_date(&day, yamltree_get(n, "d"), "d", "f.yml", d), -1);
     cr_assert_diag(d, "f.yml:1:4: error: 'd' must be a date (YYYY-MM-DD), not '2024...' "
                       "[invalid-type]\n");
-    yaml_tree_free(n);
+    yamltree_free(n);
     diag_free(d);
 }
 

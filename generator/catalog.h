@@ -1,8 +1,8 @@
-/* controls: the control catalogs (controls/<framework>.yml) and the statement
+/* catalog: the control catalogs (controls/<framework>.yml) and the statement
  * of applicability (controls/applicability.yml). Loads the frameworks the
  * site uses and answers "which control is this id?" in O(1). */
-#ifndef CHARTER_CONTROLS_H
-#define CHARTER_CONTROLS_H
+#ifndef CHARTER_CATALOG_H
+#define CHARTER_CATALOG_H
 
 #include "buf.h"
 #include "diag.h"

@@ -1,9 +1,9 @@
-/* Unit tests for controls.c: catalogs, the frameworks filter, plain and
+/* Unit tests for catalog.c: catalogs, the frameworks filter, plain and
  * qualified lookups, ambiguity, duplicates and the statement of
  * applicability. */
 #include "unit.h"
 
-#include "controls.h"
+#include "catalog.h"
 #include "fs.h"
 
 #include <unistd.h>
@@ -52,7 +52,7 @@ static void remove_dir(void)
     diag_free(d);
 }
 
-Test(controls, lookups)
+Test(catalog, lookups)
 {
     setup_dir();
     put("applicability.yml",
@@ -99,7 +99,7 @@ Test(controls, lookups)
     remove_dir();
 }
 
-Test(controls, frameworks_filter)
+Test(catalog, frameworks_filter)
 {
     setup_dir();
     const char *only[] = {"fb"};
@@ -118,7 +118,7 @@ Test(controls, frameworks_filter)
     remove_dir();
 }
 
-Test(controls, catalog_errors)
+Test(catalog, catalog_errors)
 {
     static const struct {
         const char *yml, *want;
@@ -146,7 +146,7 @@ Test(controls, catalog_errors)
     }
 }
 
-Test(controls, missing_directory_is_empty)
+Test(catalog, missing_directory_is_empty)
 {
     diags *d = diag_new(NULL);
     catalog *c;
@@ -162,7 +162,7 @@ Test(controls, missing_directory_is_empty)
     diag_free(d);
 }
 
-Test(controls, duplicate_is_a_finding_not_a_failure)
+Test(catalog, duplicate_is_a_finding_not_a_failure)
 {
     strcpy(dir, "/tmp/charter-ctl-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
@@ -180,7 +180,7 @@ Test(controls, duplicate_is_a_finding_not_a_failure)
 
 /* catalog_resolve: exact, qualified, ambiguous, unknown and the accepted
  * misspellings with their canonical form. */
-Test(controls, resolve_ids)
+Test(catalog, resolve_ids)
 {
     strcpy(dir, "/tmp/charter-ctl-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));

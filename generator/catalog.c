@@ -1,7 +1,7 @@
-/* controls: loads control catalogs and the statement of applicability into
+/* catalog: loads control catalogs and the statement of applicability into
  * flat arrays plus a hash index by plain and qualified id. Catalog format:
  * `framework:`, `name:`, `controls:` a list of {id, title, group}. */
-#include "controls.h"
+#include "catalog.h"
 #include "buf.h"
 #include "fs.h"
 #include "map.h"
@@ -35,7 +35,7 @@ static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, siz
     buf_init(&text);
     yaml_node *root = NULL;
     if (fs_read_source(&text, fs, file, max, "limits.file_bytes", d) == 0 &&
-        yaml_parse(&root, text.data, text.len, file, 0, d) == 0) {
+        yamltree_parse(&root, text.data, text.len, file, 0, d) == 0) {
         c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
         c->trees[c->n_trees++] = root;
     }
@@ -61,15 +61,15 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
     if (root->kind != YAML_MAPPING)
         return diag_error(d, file, root->line, root->col, "catalog",
                           "a catalog must be a mapping with 'framework', 'name' and 'controls'");
-    if (!(n = yaml_get(root, "framework")))
+    if (!(n = yamltree_get(root, "framework")))
         return diag_error(d, file, 1, 1, "catalog", "missing key 'framework'");
-    if (yaml_as_string(&id, n, "framework", file, d) != 0)
+    if (yamltree_as_string(&id, n, "framework", file, d) != 0)
         return -1;
     if (!wanted(id, only, n_only))
         return 0;
-    if ((n = yaml_get(root, "name")) && yaml_as_string(&name, n, "name", file, d) != 0)
+    if ((n = yamltree_get(root, "name")) && yamltree_as_string(&name, n, "name", file, d) != 0)
         return -1;
-    const yaml_node *list = yaml_get(root, "controls");
+    const yaml_node *list = yamltree_get(root, "controls");
     if (!list || list->kind != YAML_SEQUENCE)
         return diag_error(d, file, list ? list->line : 1, list ? list->col : 1, "catalog",
                           "'controls' must be a list of controls");
@@ -89,17 +89,17 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
             continue;
         }
         const yaml_node *v, *idn;
-        if (!(v = idn = yaml_get(item, "id"))) {
+        if (!(v = idn = yamltree_get(item, "id"))) {
             err = diag_error(d, file, item->line, item->col, "catalog", "control has no 'id'");
             continue;
         }
-        if (yaml_as_string(&ctl->id, v, "id", file, d) != 0) {
+        if (yamltree_as_string(&ctl->id, v, "id", file, d) != 0) {
             err = -1;
             continue;
         }
-        if ((v = yaml_get(item, "title")) && yaml_as_string(&ctl->title, v, "title", file, d))
+        if ((v = yamltree_get(item, "title")) && yamltree_as_string(&ctl->title, v, "title", file, d))
             err = -1;
-        if ((v = yaml_get(item, "group")) && yaml_as_string(&ctl->group, v, "group", file, d))
+        if ((v = yamltree_get(item, "group")) && yamltree_as_string(&ctl->group, v, "group", file, d))
             err = -1;
         const control *first = map_get(seen, ctl->id);
         if (first) {
@@ -156,11 +156,11 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
         int applicable = 1;
         const char *status = NULL, *why = NULL;
         const yaml_node *n;
-        if ((n = yaml_get(v, "applicable")) && yaml_as_bool(&applicable, n, "applicable", file, d))
+        if ((n = yamltree_get(v, "applicable")) && yamltree_as_bool(&applicable, n, "applicable", file, d))
             err = -1;
-        if ((n = yaml_get(v, "status")) && yaml_as_string(&status, n, "status", file, d))
+        if ((n = yamltree_get(v, "status")) && yamltree_as_string(&status, n, "status", file, d))
             err = -1;
-        if ((n = yaml_get(v, "justification")) && yaml_as_string(&why, n, "justification", file, d))
+        if ((n = yamltree_get(v, "justification")) && yamltree_as_string(&why, n, "justification", file, d))
             err = -1;
         if (ctl) {
             ctl->has_applicability = 1;
@@ -253,7 +253,7 @@ void catalog_free(catalog *c)
         free(c->fws[i].controls);
     free(c->fws);
     for (size_t i = 0; i < c->n_trees; i++)
-        yaml_tree_free(c->trees[i]);
+        yamltree_free(c->trees[i]);
     free(c->trees);
     for (size_t i = 0; i < c->n_files; i++)
         free(c->files[i]);

@@ -1,0 +1,248 @@
+/* history_cache: .charter/history.cache, a page's rows as of a commit, so
+ * a rebuild at the same HEAD walks nothing and one after new commits walks
+ * only those. Written through a temporary file; anything unexpected in it
+ * makes the whole cache ignored (history.c then reads git in full). */
+#include "history_int.h"
+
+#include "buf.h"
+#include "dates.h"
+#include "fs.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the cache ------------------------------------------------------------------ */
+
+/* Text, one record per line, tab-separated, every field escaped (\t \n \\,
+ * and \u for the 0x1f that separates a name from its email and list items):
+ *   CACHE_MAGIC / head <oid> / prefix <path>
+ *   path <repo path at head>            then its rows:
+ *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
+ * Anything unexpected makes the whole cache ignored. */
+
+static void esc(buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '\t')
+            buf_adds(out, "\\t");
+        else if (*s == '\n')
+            buf_adds(out, "\\n");
+        else if (*s == '\\')
+            buf_adds(out, "\\\\");
+        else if (*s == '\x1f') /* the separator of names and of list items */
+            buf_adds(out, "\\u");
+        else
+            buf_addc(out, *s);
+    }
+}
+
+static char *unesc(const char *s, size_t len)
+{
+    buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\\' && i + 1 < len) {
+            i++;
+            buf_addc(&b, s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i] == 'u' ? '\x1f' : s[i]);
+        } else {
+            buf_addc(&b, s[i]);
+        }
+    }
+    return buf_detach(&b);
+}
+
+static void esc_list(buf *out, char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_addc(out, '\x1f');
+        esc(out, items[i]);
+    }
+}
+
+static size_t split_list(char ***out, const char *s)
+{
+    size_t n = 0;
+    *out = NULL;
+    while (*s) {
+        size_t len = strcspn(s, "\x1f");
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n++] = unesc(s, len);
+        s += len + (s[len] != '\0');
+    }
+    return n;
+}
+
+void history_cache_free(cached *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        for (size_t j = 0; j < c->rows_of[i].n; j++)
+            history_free_raw(&c->rows_of[i].rows[j]);
+        free(c->rows_of[i].rows);
+    }
+    free(c->rows_of);
+    map_free(c->by_path);
+    free(c);
+}
+
+/* Splits line into at most max tab-separated fields (pointers into line,
+ * which is modified). Returns the count. */
+static size_t fields(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        f[n++] = line;
+        char *t = strchr(line, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        line = t + 1;
+    }
+    return n;
+}
+
+cached *history_cache_read(const char *path, const char *prefix)
+{
+    buf text;
+    buf_init(&text);
+    cached *c = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_read(&text, path, path, quiet) != 0)
+        goto fail;
+    c = xcalloc(1, sizeof *c);
+    c->by_path = map_new();
+    char *save = NULL;
+    int line_no = 0;
+    page_rows *cur = NULL;
+    for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        line_no++;
+        char *f[10];
+        size_t nf = fields(line, f, 10);
+        if (line_no == 1) {
+            if (strcmp(line, CACHE_MAGIC) != 0)
+                goto fail;
+        } else if (line_no == 2) {
+            if (nf != 2 || strcmp(f[0], "head") || git_oid_fromstr(&c->head, f[1]) != 0)
+                goto fail;
+        } else if (line_no == 3) {
+            if (nf != 2 || strcmp(f[0], "prefix") || strcmp(f[1], prefix) != 0)
+                goto fail; /* a cache for another content directory */
+        } else if (nf == 2 && !strcmp(f[0], "path")) {
+            c->rows_of = xrealloc(c->rows_of, (c->n + 1) * sizeof *c->rows_of);
+            cur = &c->rows_of[c->n];
+            memset(cur, 0, sizeof *cur);
+            char *p = unesc(f[1], strlen(f[1]));
+            map_put(c->by_path, p, (void *)(intptr_t)(c->n + 1));
+            free(p);
+            c->n++;
+        } else if (nf == 10 && !strcmp(f[0], "row") && cur) {
+            raw_row *r = history_add_row(cur);
+            char *endp;
+            errno = 0;
+            r->seq = strtol(f[1], &endp, 10);
+            /* Bounded, so adding the commits walked since cannot overflow. */
+            if (endp == f[1] || *endp || errno || r->seq < 0 || r->seq > INT_MAX ||
+                (strcmp(f[2], "-") && strlen(f[2]) != 40) || strlen(f[3]) > 10 ||
+                (strcmp(f[4], "0") && strcmp(f[4], "1")))
+                goto fail;
+            if (!strcmp(f[2], "-")) {
+                r->row.kind = HIST_TRUNCATED;
+            } else {
+                git_oid id;
+                long day;
+                /* Checked, as the rows from git are: pages link the commit
+                 * and the API promises YYYY-MM-DD. */
+                if (git_oid_fromstr(&id, f[2]) != 0 || date_parse(&day, f[3], strlen(f[3])) != 0)
+                    goto fail;
+                r->row.kind = HIST_COMMIT;
+                memcpy(r->row.commit, f[2], 41);
+                memcpy(r->row.shortid, f[2], 7);
+                strcpy(r->row.date, f[3]);
+                const char *sep = strchr(f[5], '\x1f');
+                if (!sep)
+                    goto fail;
+                r->name = unesc(f[5], (size_t)(sep - f[5]));
+                r->email = unesc(sep + 1, strlen(sep + 1));
+                r->row.summary = unesc(f[6], strlen(f[6]));
+            }
+            r->row.review = f[4][0] == '1';
+            r->declared = strcmp(f[7], "-") ? unesc(f[7], strlen(f[7])) : NULL;
+            r->row.n_approved = split_list(&r->row.approved_by, f[8]);
+            r->row.n_reviewed = split_list(&r->row.reviewed_by, f[9]);
+        } else {
+            goto fail;
+        }
+    }
+    if (line_no < 3)
+        goto fail;
+    buf_release(&text);
+    diag_free(quiet);
+    return c;
+fail:
+    history_cache_free(c);
+    buf_release(&text);
+    diag_free(quiet);
+    return NULL;
+}
+
+/* Writes every page's rows (commit and truncated ones) keyed by its path at
+ * head; seqs as they are (head is where they count from). */
+void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
+                         char *const *paths, diags *d)
+{
+    buf out, path, tmp;
+    buf_init(&out);
+    buf_init(&path);
+    buf_init(&tmp);
+    char hex[41];
+    git_oid_tostr(hex, sizeof hex, head);
+    buf_printf(&out, "%s\nhead\t%s\nprefix\t%s\n", CACHE_MAGIC, hex, prefix);
+    for (size_t i = 0; i < h->n_pages; i++) {
+        if (!paths[i])
+            continue;
+        buf_adds(&out, "path\t");
+        esc(&out, paths[i]);
+        buf_addc(&out, '\n');
+        for (size_t j = 0; j < h->raw[i].n; j++) {
+            const raw_row *r = &h->raw[i].rows[j];
+            if (r->row.kind != HIST_COMMIT && r->row.kind != HIST_TRUNCATED)
+                continue;
+            buf_printf(&out, "row\t%ld\t%s\t%s\t%d\t", r->seq,
+                       r->row.kind == HIST_COMMIT ? r->row.commit : "-", r->row.date,
+                       r->row.review);
+            esc(&out, r->name);
+            buf_addc(&out, '\x1f');
+            esc(&out, r->email);
+            buf_addc(&out, '\t');
+            esc(&out, r->row.summary);
+            buf_addc(&out, '\t');
+            if (r->declared)
+                esc(&out, r->declared);
+            else
+                buf_addc(&out, '-');
+            buf_addc(&out, '\t');
+            esc_list(&out, r->row.approved_by, r->row.n_approved);
+            buf_addc(&out, '\t');
+            esc_list(&out, r->row.reviewed_by, r->row.n_reviewed);
+            buf_addc(&out, '\n');
+        }
+    }
+    /* .charter/ ignores itself, so no .gitignore of the site needs editing. */
+    buf_printf(&path, "%s/.gitignore", dir);
+    if (fs_write(path.data, "*\n", 2, d) == 0) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/history.cache", dir);
+        buf_printf(&tmp, "%s/history.cache.tmp", dir);
+        if (fs_write(tmp.data, out.data, out.len, d) == 0 && rename(tmp.data, path.data) != 0)
+            diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", path.data,
+                         strerror(errno));
+    }
+    buf_release(&out);
+    buf_release(&path);
+    buf_release(&tmp);
+}

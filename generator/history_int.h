@@ -1,0 +1,108 @@
+/* history_int: what history.c and history_cache.c share (the history
+ * module's private types); nothing else includes it. It carries git2.h,
+ * which stays inside the history module. */
+#ifndef CHARTER_HISTORY_INT_H
+#define CHARTER_HISTORY_INT_H
+
+#include "history.h"
+#include "buf.h"
+#include "map.h"
+
+#include <git2.h>
+
+/* 3: versions read with the front matter parser, text in UTF-8 whatever a
+ * commit's encoding, \x1f escaped; a cache written before holds rows that
+ * were read otherwise, so it is ignored and rebuilt. */
+#define CACHE_MAGIC "charter-history-cache 3"
+
+typedef struct raw_row {
+    hist_row row;
+    long seq;               /* commits from HEAD along the first-parent chain */
+    char *declared;         /* the version the page declared then, or NULL */
+    char *name, *email;     /* the author as committed; .mailmap applies at the end */
+    git_oid new_id, old_id; /* the page's blobs after and before the commit */
+    int unresolved;         /* blobs not read yet (declared, review) */
+} raw_row;
+
+typedef struct page_rows {
+    raw_row *rows;
+    size_t n, cap;
+} page_rows;
+
+struct history {
+    int found; /* a repository with a HEAD was read */
+    size_t n_pages;
+    page_rows *raw;
+    page_history *pages;
+    change *changes;
+    size_t n_changes;
+};
+
+/* Adds an empty row to pr and returns it (borrowed). */
+raw_row *history_add_row(page_rows *pr);
+/* Frees what a raw row owns (not the row). */
+void history_free_raw(raw_row *r);
+
+/* --- history_diff.c: what changed between two trees ------------------------ */
+
+/* A changed page file between a commit and its first parent. */
+typedef struct fchange {
+    char *path, *old_path; /* old_path: the source of a rename */
+    char status;           /* 'A' added, 'D' deleted, 'M' modified, 'R' renamed */
+    git_oid old_id, new_id;
+} fchange;
+
+typedef struct fchanges {
+    fchange *v;
+    size_t n, cap;
+} fchanges;
+
+/* Trees are read raw (git_odb_read) and parsed in place: a section of 1,000
+ * pages is a 40 KB tree, and libgit2's parsed trees cost an allocation per
+ * entry. Each chunk of the walk keeps the trees of the commit it compared
+ * last, which are the next commit's parent's trees. */
+typedef struct tree_cache {
+    git_odb *odb;
+    map *cur, *prev; /* oid hex -> git_odb_object */
+} tree_cache;
+/* Frees the changes' strings and empties fc (keeps its memory). */
+void history_fc_clear(fchanges *fc);
+/* After each commit: forgets the trees only that commit needed. */
+void history_tc_step(tree_cache *tc);
+void history_tc_release(tree_cache *tc);
+/* Every page file of tree `tree_id` (at `path`) as added or deleted. */
+int history_add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status,
+                      fchanges *out);
+/* The page files that differ between two trees, below `path`. 0 or -1. */
+int history_diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new_id, buf *path,
+                       fchanges *out);
+/* The id of the tree at `prefix` in tree `root` (zero when there is none). */
+void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, const char *prefix);
+/* Pairs the deleted and added pages of fc into renames. 0 or -1. */
+int history_find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root,
+                         fchanges *fc);
+
+/* --- history_cache.c: .charter/history.cache ------------------------------- */
+
+/* A cache read back: each page's rows under its path at the cached head. */
+typedef struct cached {
+    git_oid head;
+    map *by_path; /* repo path -> index + 1 into rows_of */
+    page_rows *rows_of;
+    size_t n;
+} cached;
+
+/* Reads the cache at path for the content directory at `prefix` in the
+ * repository. Returns a new cache (free with history_cache_free), or NULL
+ * when there is none or it is not usable (corrupt, for another prefix, an
+ * older format): the history is then read in full. */
+cached *history_cache_read(const char *path, const char *prefix);
+void history_cache_free(cached *c);
+/* Writes every page's commit and truncated rows, keyed by paths[i] (its
+ * path at head; NULL skips the page), into dir/history.cache, through a
+ * temporary file, with a .gitignore that ignores the directory itself.
+ * Problems are warnings (id history): a cache is never needed. */
+void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
+                         char *const *paths, diags *d);
+
+#endif

@@ -1,0 +1,454 @@
+/* manifest: the list of every file charter wrote into an output, with its
+ * SHA-256, in the format of `sha256sum` (OUTPUT_MANIFEST), and what it makes
+ * safe: recognising a directory as charter's own (every file listed, every
+ * digest matching), removing exactly the files a list names and nothing
+ * else, and sweeping what killed builds left behind (by their journal). */
+#include "manifest.h"
+
+#include "digest.h"
+#include "fs.h"
+#include "map.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* --- the manifest --------------------------------------------------------------- */
+
+void manifest_entries_free(manifest_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].rel);
+    free(v);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const manifest_entry *)a)->rel, ((const manifest_entry *)b)->rel);
+}
+
+/* One manifest line, as sha256sum writes it: a name holding a backslash is
+ * escaped (\\) and its line starts with a backslash. */
+static void manifest_line(buf *out, const manifest_entry *e)
+{
+    int esc = strchr(e->rel, '\\') != NULL;
+    if (esc)
+        buf_addc(out, '\\');
+    buf_printf(out, "%s  ", e->hex);
+    for (const char *p = e->rel; *p; p++) {
+        if (*p == '\\')
+            buf_addc(out, '\\');
+        buf_addc(out, *p);
+    }
+    buf_addc(out, '\n');
+}
+
+int manifest_parse(manifest_entry **out, size_t *n, const char *text, size_t len)
+{
+    manifest_entry *v = NULL;
+    size_t count = 0, cap = 0;
+    buf rel;
+    buf_init(&rel);
+    int err = -1;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            goto done; /* every line ends with a newline */
+        int esc = *p == '\\';
+        const char *h = p + esc;
+        if (nl - h < 67 || h[64] != ' ' || h[65] != ' ')
+            goto done;
+        for (int i = 0; i < 64; i++)
+            if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+                goto done;
+        buf_reset(&rel);
+        for (const char *c = h + 66; c < nl; c++) {
+            if (esc && *c == '\\') {
+                if (c + 1 >= nl || c[1] != '\\')
+                    goto done;
+                c++;
+            }
+            buf_addc(&rel, *c);
+        }
+        if (memchr(rel.data, '\0', rel.len) || !path_is_safe_output(rel.data))
+            goto done;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[count].rel = xstrdup(rel.data);
+        memcpy(v[count].hex, h, 64);
+        v[count].hex[64] = '\0';
+        count++;
+        p = nl + 1;
+    }
+    err = 0;
+done:
+    buf_release(&rel);
+    if (err) {
+        manifest_entries_free(v, count);
+        v = NULL;
+        count = 0;
+    }
+    *out = v;
+    *n = count;
+    return err;
+}
+
+/* Reads dir/OUTPUT_MANIFEST. Returns 1 and the entries when there is a
+ * valid one, 0 when there is none, -1 when it is there but unreadable or
+ * malformed (reported). */
+int manifest_read(manifest_entry **out, size_t *n, const char *dir, const char *shown, diags *d)
+{
+    *out = NULL;
+    *n = 0;
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    int rc = -1;
+    buf_printf(&path, "%s/%s", dir, OUTPUT_MANIFEST);
+    struct stat st;
+    if (lstat(path.data, &st) != 0) {
+        rc = 0;
+        goto done;
+    }
+    diags *quiet = diag_new(NULL);
+    int read_ok = S_ISREG(st.st_mode) && fs_read(&text, path.data, NULL, quiet) == 0;
+    diag_free(quiet);
+    if (!read_ok || manifest_parse(out, n, text.data, text.len) != 0) {
+        diag_error(d, NULL, 0, 0, "output",
+                   "refusing to replace '%s': its '%s' is not a manifest charter wrote", shown,
+                   OUTPUT_MANIFEST);
+        goto done;
+    }
+    rc = 1;
+done:
+    buf_release(&path);
+    buf_release(&text);
+    return rc;
+}
+
+/* The SHA-256 of the file at path as hex; 0 or -1 (errno set). */
+static int manifest_hash_file(const char *path, char hex[DIGEST_HEX])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    digest *h = digest_new();
+    char chunk[65536];
+    int err = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        digest_add(h, chunk, (size_t)n);
+    }
+    digest_hex(h, hex);
+    digest_free(h);
+    close(fd);
+    return err;
+}
+
+/* --- verifying a previous site ------------------------------------------------- */
+
+typedef struct verify_ctx {
+    map *listed; /* rel -> entry */
+    const char *shown;
+    diags *d;
+} verify_ctx;
+
+/* Walks dir (the previous site, rel below it): every file must be a
+ * regular file listed in the manifest with the same digest. 0, or -1 after
+ * reporting the first one that is not. */
+static int verify_tree(verify_ctx *v, const char *root, const char *rel)
+{
+    buf dir, child, full;
+    buf_init(&dir);
+    buf_init(&child);
+    buf_init(&full);
+    char **list = NULL;
+    int err = -1;
+    if (rel[0])
+        buf_printf(&dir, "%s/%s", root, rel);
+    else
+        buf_adds(&dir, root);
+    if (fs_list(&list, dir.data, 0, v->d) != 0)
+        goto done;
+    for (char **p = list; *p; p++) {
+        buf_reset(&child);
+        if (rel[0])
+            buf_printf(&child, "%s/%s", rel, *p);
+        else
+            buf_adds(&child, *p);
+        if (!rel[0] && !strcmp(*p, OUTPUT_MANIFEST))
+            continue;
+        buf_reset(&full);
+        buf_printf(&full, "%s/%s", root, child.data);
+        struct stat st;
+        if (lstat(full.data, &st) != 0)
+            continue; /* gone meanwhile: nothing to lose */
+        if (S_ISDIR(st.st_mode)) {
+            if (verify_tree(v, root, child.data) != 0)
+                goto done;
+            continue;
+        }
+        const manifest_entry *e = map_get(v->listed, child.data);
+        char hex[DIGEST_HEX];
+        const char *why = NULL;
+        if (!e || !S_ISREG(st.st_mode))
+            why = "was not written by charter";
+        else if (manifest_hash_file(full.data, hex) != 0 || strcmp(hex, e->hex) != 0)
+            why = "was changed since charter wrote it";
+        if (why) {
+            diag_error(v->d, NULL, 0, 0, "output",
+                       "refusing to replace '%s': '%s' in it %s; move it away or choose "
+                       "another output directory",
+                       v->shown, child.data, why);
+            goto done;
+        }
+    }
+    err = 0;
+done:
+    fs_list_free(list);
+    buf_release(&dir);
+    buf_release(&child);
+    buf_release(&full);
+    return err;
+}
+
+int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n, diags *d)
+{
+    verify_ctx ctx = {map_new(), shown, d};
+    for (size_t i = 0; i < n; i++)
+        map_put(ctx.listed, v[i].rel, (void *)&v[i]);
+    int err = verify_tree(&ctx, dir, "");
+    map_free(ctx.listed);
+    return err;
+}
+
+/* --- removing only what charter wrote --------------------------------------------- */
+
+typedef struct str_list {
+    char **v;
+    size_t n;
+} str_list;
+
+static void collect_key(void *ctx, const char *key, void *value)
+{
+    (void)value;
+    str_list *l = ctx;
+    l->v[l->n++] = xstrdup(key);
+}
+
+static int cmp_depth_desc(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    size_t dx = 0, dy = 0;
+    for (const char *p = x; *p; p++)
+        dx += *p == '/';
+    for (const char *p = y; *p; p++)
+        dy += *p == '/';
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Reports (a warning) the first thing left in dir that charter did not
+ * write; `what` says which directory it is. */
+static void report_kept(const char *dir, const char *shown, const char *what, diags *d)
+{
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&list, dir, 1, quiet) == 0 && list[0])
+        diag_warning(d, NULL, 0, 0, "output",
+                     "kept %s '%s': it holds '%s', which charter did not write", what, shown,
+                     list[0]);
+    fs_list_free(list);
+    diag_free(quiet);
+}
+
+/* Unlinks dir/<rel> for each listed path (never a directory, never
+ * following a link), then every directory those paths imply, deepest first,
+ * each only when empty, then dir itself when `whole`. Anything else is kept;
+ * with `what`, a directory left behind is reported as a warning. */
+void manifest_remove_listed(const char *dir, char *const *rels, size_t n, int whole,
+                            const char *shown, const char *what, diags *d)
+{
+    map *dirs = map_new();
+    buf p, parent;
+    buf_init(&p);
+    buf_init(&parent);
+    for (size_t i = 0; i < n; i++) {
+        if (!path_is_safe_output(rels[i]))
+            continue;
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, rels[i]);
+        struct stat st;
+        if (lstat(p.data, &st) == 0 && !S_ISDIR(st.st_mode))
+            unlink(p.data);
+        buf_reset(&parent);
+        buf_adds(&parent, rels[i]);
+        for (char *s = strrchr(parent.data, '/'); s; s = strrchr(parent.data, '/')) {
+            buf_truncate(&parent, (size_t)(s - parent.data));
+            if (map_put(dirs, parent.data, (void *)1))
+                break; /* its parents are in already */
+        }
+    }
+    str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0};
+    map_each(dirs, collect_key, &l);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_depth_desc);
+    for (size_t i = 0; i < l.n; i++) {
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, l.v[i]);
+        rmdir(p.data); /* only when empty: what stays is not charter's */
+        free(l.v[i]);
+    }
+    free(l.v);
+    if (whole && rmdir(dir) != 0 && errno != ENOENT && what)
+        report_kept(dir, shown, what, d);
+    map_free(dirs);
+    buf_release(&p);
+    buf_release(&parent);
+}
+
+void manifest_remove_entries(const char *dir, const manifest_entry *v, size_t n, int whole,
+                             const char *shown, const char *what, diags *d)
+{
+    char **rels = xcalloc(n + 2, sizeof *rels);
+    for (size_t i = 0; i < n; i++)
+        rels[i] = v[i].rel;
+    rels[n] = OUTPUT_MANIFEST;
+    manifest_remove_listed(dir, rels, n + 1, whole, shown, what, d);
+    free(rels);
+}
+
+/* Reads dir/OUTPUT_JOURNAL into a NULL-terminated list (free with
+ * fs_list_free); NULL when there is none. */
+char **manifest_read_journal(const char *dir)
+{
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    char **list = NULL;
+    buf_printf(&path, "%s/%s", dir, OUTPUT_JOURNAL);
+    diags *quiet = diag_new(NULL);
+    struct stat st;
+    if (lstat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
+        fs_read(&text, path.data, NULL, quiet) == 0) {
+        size_t n = 0, cap = 16;
+        list = xcalloc(cap, sizeof *list);
+        for (char *p = text.data, *nl; p < text.data + text.len; p = nl + 1) {
+            nl = memchr(p, '\n', (size_t)(text.data + text.len - p));
+            if (!nl)
+                break; /* a line cut by a kill: its file was not created */
+            if (n + 2 >= cap) {
+                cap *= 2;
+                list = xrealloc(list, cap * sizeof *list);
+            }
+            list[n++] = xstrndup(p, (size_t)(nl - p));
+        }
+        list[n++] = xstrdup(OUTPUT_JOURNAL);
+        list[n] = NULL;
+    }
+    diag_free(quiet);
+    buf_release(&path);
+    buf_release(&text);
+    return list;
+}
+
+/* Removes a staging directory a killed or crashed build left: the files its
+ * journal lists, or, once the build had written its manifest, the files
+ * the manifest lists. A directory with neither is not charter's and stays. */
+void manifest_sweep_dir(const char *dir, const char *shown, diags *d)
+{
+    char **journal = manifest_read_journal(dir);
+    if (journal) {
+        size_t n = 0;
+        while (journal[n])
+            n++;
+        manifest_remove_listed(dir, journal, n, 1, shown, "the unfinished build", d);
+        fs_list_free(journal);
+        return;
+    }
+    manifest_entry *v;
+    size_t n;
+    diags *quiet = diag_new(NULL);
+    if (manifest_read(&v, &n, dir, dir, quiet) == 1)
+        manifest_remove_entries(dir, v, n, 1, shown, "the unfinished build", d);
+    manifest_entries_free(v, n);
+    diag_free(quiet);
+}
+
+/* True if name is prefix followed by exactly six characters (mkdtemp's). */
+int manifest_is_temp_name(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(name, prefix, n) == 0 && strlen(name + n) == 6;
+}
+
+/* Sweeps `<base>.tmp-XXXXXX` and `<base>.old-XXXXXX` in parent, and
+ * `.charter-staging-XXXXXX` inside target: only with the parent locked, so
+ * none of them belongs to a build still running. */
+void manifest_sweep(const char *parent, const char *base, const char *target, const char *shown,
+                    diags *d)
+{
+    buf tmp, old, path, name;
+    buf_init(&tmp);
+    buf_init(&old);
+    buf_init(&path);
+    buf_init(&name);
+    size_t shown_len = strlen(shown);
+    while (shown_len > 1 && shown[shown_len - 1] == '/')
+        shown_len--;
+    buf_printf(&tmp, "%s.tmp-", base);
+    buf_printf(&old, "%s.old-", base);
+    const char *dirs[2] = {parent, target};
+    for (int k = 0; k < 2; k++) {
+        char **list = NULL;
+        diags *quiet = diag_new(NULL);
+        if (fs_list(&list, dirs[k], 1, quiet) == 0) {
+            for (char **p = list; *p; p++) {
+                int ours = k == 0 ? manifest_is_temp_name(*p, tmp.data) ||
+                                        manifest_is_temp_name(*p, old.data)
+                                  : manifest_is_temp_name(*p, ".charter-staging-");
+                struct stat st;
+                buf_reset(&path);
+                buf_printf(&path, "%s/%s", dirs[k], *p);
+                if (!ours || lstat(path.data, &st) != 0 || !S_ISDIR(st.st_mode))
+                    continue;
+                /* Named in messages as the user named the output. */
+                buf_reset(&name);
+                buf_add(&name, shown, shown_len);
+                buf_adds(&name, k == 0 ? *p + strlen(base) : "/");
+                if (k == 1)
+                    buf_adds(&name, *p);
+                manifest_sweep_dir(path.data, name.data, d);
+            }
+        }
+        fs_list_free(list);
+        diag_free(quiet);
+    }
+    buf_release(&tmp);
+    buf_release(&old);
+    buf_release(&path);
+    buf_release(&name);
+}
+
+void manifest_write(buf *out, manifest_entry *v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_entry);
+    for (size_t i = 0; i < n; i++)
+        manifest_line(out, &v[i]);
+}
