@@ -50,12 +50,16 @@ int search_write(gen *g)
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *c = &fws[f].controls[i];
             buf_reset(&t);
-            buf_printf(&t, "%s %s", c->id, c->title ? c->title : "");
+            buf_adds(&t, c->id);
+            if (c->title && *c->title)
+                buf_printf(&t, " %s", c->title);
             buf_reset(&u);
             vars_control_url(&u, s, c);
             buf_reset(&x);
-            buf_printf(&x, "%s %s", c->group ? c->group : "",
-                       c->justification ? c->justification : "");
+            /* The group and the justification, a space between when both. */
+            buf_adds(&x, c->group ? c->group : "");
+            if (c->justification && *c->justification)
+                buf_printf(&x, "%s%s", x.len ? " " : "", c->justification);
             search_entry(&w, t.data, u.data, fws[f].name, x.data);
         }
     json_end(&w);

@@ -1,7 +1,11 @@
 /* sitemap: sitemap.xml (sitemaps.org protocol 0.9): every page and every
- * generated page charter writes, as the plan lists them. */
+ * generated page charter writes, as the plan lists them. The protocol wants
+ * fully qualified URLs, so it is written only when base_url has a scheme
+ * and host (https://policies.example.com/): a sitemap of "/soa/" would be
+ * refused by every search engine that reads it. */
 #include "gen.h"
 
+#include "paths.h"
 #include "xml.h"
 
 /* sitemap.xml: every page's URL. */
@@ -17,6 +21,8 @@ static void sitemap_url(buf *out, buf *u, const site *s, const char *url)
 int sitemap_write(gen *g)
 {
     const site *s = g->s;
+    if (!url_is_external(s->cfg.base_url))
+        return 0;
     buf out, u;
     buf_init(&out);
     buf_init(&u);
