@@ -48,7 +48,8 @@ void vars_control_url(buf *out, const site *s, const control *c);
 
 /* Renders d through layout `name` (with the shared values and navigation)
  * into out_file, unless the plan gave that path to a page. Returns 0 (also
- * when the theme has no such layout), or -1 after reporting. */
+ * when the theme has no such layout, and when it cannot render: that is
+ * reported as a finding), or -1 when the write failed (reported). */
 int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d);
 /* A generated page with only a title and URL, and what `fill` adds. */
 int gen_simple(gen *g, const char *name, const char *title, const char *url, const char *out_file,

@@ -156,9 +156,8 @@ int gen_handbook(gen *g)
     tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
     int err = 0;
     const layout *l = gen_layout(g, "handbook", d);
-    if (l)
-        err = layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d);
-    if (l && err == 0)
+    /* A render error is a finding (reported); a failed write is ours. */
+    if (l && layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0)
         err = output_stream(g->o, "handbook/index.html", handbook_fill, &hs, g->d);
     tpl_dict_free(d);
     free(hs.pages);

@@ -30,8 +30,11 @@ int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
         return 0; /* the theme has none (or it did not load: reported) */
     buf html;
     buf_init(&html);
-    int err = layout_render(l, d, &html, g->d);
-    if (err == 0 && output_write(g->o, out_file, html.data, html.len, g->d) != 0)
+    /* A layout that cannot render is a finding in the site (reported, exit
+     * 1, nothing published); only a failed write is this stage's failure. */
+    int err = 0;
+    if (layout_render(l, d, &html, g->d) == 0 &&
+        output_write(g->o, out_file, html.data, html.len, g->d) != 0)
         err = -1;
     buf_release(&html);
     return err;
