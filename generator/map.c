@@ -15,26 +15,31 @@ typedef struct slot {
 } slot;
 
 struct map {
-    slot *slots;
-    size_t cap; /* power of two */
+    slot *slots; /* `first` until the map grows, then an allocation of its own */
+    size_t cap;  /* power of two */
     size_t len;
+    slot first[]; /* the initial table, in the map's own allocation: most
+                     maps (a template dictionary's) never grow, and a malloc
+                     fewer each makes building a dictionary 6% cheaper */
 };
 
-static uint64_t hash_str(const char *s)
+uint64_t map_hash(const char *key, size_t len)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)key[i];
         h *= 1099511628211ULL;
     }
     return h;
 }
 
+enum { FIRST_CAP = 16 };
+
 map *map_new(void)
 {
-    map *m = xcalloc(1, sizeof *m);
-    m->cap = 16;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    map *m = xcalloc(1, sizeof *m + FIRST_CAP * sizeof(slot));
+    m->cap = FIRST_CAP;
+    m->slots = m->first;
     return m;
 }
 
@@ -42,18 +47,27 @@ void map_free(map *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
+    for (size_t i = 0, seen = 0; seen < m->len; i++)
+        if (m->slots[i].key) {
+            free(m->slots[i].key);
+            seen++;
+        }
+    if (m->slots != m->first)
+        free(m->slots);
     free(m);
 }
 
-static slot *find(const map *m, const char *key, uint64_t h)
+/* Inlined into every caller: as a call of its own it cost a template render
+ * (map_get_hashed) 2% more instructions, and building a dictionary 1%
+ * (callgrind, bench/template). */
+static inline __attribute__((always_inline)) slot *find(const map *m, const char *key, size_t len,
+                                                        uint64_t h)
 {
     size_t i = (size_t)h & (m->cap - 1);
     for (;;) {
         slot *s = &m->slots[i];
-        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+        /* key[0..len) holds no NUL, so strncmp reads no further than s->key's. */
+        if (!s->key || (s->hash == h && strncmp(s->key, key, len) == 0 && s->key[len] == '\0'))
             return s;
         i = (i + 1) & (m->cap - 1);
     }
@@ -65,34 +79,52 @@ static void grow(map *m)
     size_t old_cap = m->cap;
     m->cap *= 2;
     m->slots = xcalloc(m->cap, sizeof *m->slots);
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key)
-            *find(m, old[i].key, old[i].hash) = old[i];
-    free(old);
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old[i].key)
+            continue;
+        /* Keys are unique: each goes to the first free slot of its run. */
+        size_t j = (size_t)old[i].hash & (m->cap - 1);
+        while (m->slots[j].key)
+            j = (j + 1) & (m->cap - 1);
+        m->slots[j] = old[i];
+    }
+    if (old != m->first)
+        free(old);
+}
+
+void **map_ref(map *m, const char *key)
+{
+    if ((m->len + 1) * 2 > m->cap)
+        grow(m);
+    size_t len = strlen(key);
+    uint64_t h = map_hash(key, len);
+    slot *s = find(m, key, len, h);
+    if (!s->key) {
+        s->key = xstrndup(key, len);
+        s->hash = h;
+        s->value = NULL;
+        m->len++;
+    }
+    return &s->value;
 }
 
 void *map_put(map *m, const char *key, void *value)
 {
-    if ((m->len + 1) * 2 > m->cap)
-        grow(m);
-    uint64_t h = hash_str(key);
-    slot *s = find(m, key, h);
-    if (s->key) {
-        void *prev = s->value;
-        s->value = value;
-        return prev;
-    }
-    s->key = xstrdup(key);
-    s->hash = h;
-    s->value = value;
-    m->len++;
-    return NULL;
+    void **ref = map_ref(m, key);
+    void *prev = *ref;
+    *ref = value;
+    return prev;
 }
 
 void *map_get(const map *m, const char *key)
 {
-    uint64_t h = hash_str(key);
-    slot *s = find(m, key, h);
+    size_t len = strlen(key);
+    return map_get_hashed(m, key, len, map_hash(key, len));
+}
+
+void *map_get_hashed(const map *m, const char *key, size_t len, uint64_t hash)
+{
+    slot *s = find(m, key, len, hash);
     return s->key ? s->value : NULL;
 }
 
@@ -103,8 +135,8 @@ size_t map_count(const map *m)
 
 void *map_remove(map *m, const char *key)
 {
-    uint64_t h = hash_str(key);
-    slot *s = find(m, key, h);
+    size_t len = strlen(key);
+    slot *s = find(m, key, len, map_hash(key, len));
     if (!s->key)
         return NULL;
     void *value = s->value;
@@ -134,7 +166,9 @@ void *map_remove(map *m, const char *key)
 
 void map_each(const map *m, void (*fn)(void *ctx, const char *key, void *value), void *ctx)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key)
+    for (size_t i = 0, seen = 0; seen < m->len; i++)
+        if (m->slots[i].key) {
             fn(ctx, m->slots[i].key, m->slots[i].value);
+            seen++;
+        }
 }

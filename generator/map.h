@@ -1,10 +1,12 @@
 /* map: a string-keyed hash map (open addressing, FNV-1a) used wherever the
  * pipeline looks things up by name: pages by URL or source path, controls by
- * id. Keys are copied; values are borrowed pointers the caller owns. */
+ * id, template variables by marker name. Keys are copied; values are borrowed
+ * pointers the caller owns. */
 #ifndef CHARTER_MAP_H
 #define CHARTER_MAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct map map;
 
@@ -14,8 +16,19 @@ map *map_new(void);
 void map_free(map *m);
 /* Sets key to value; returns the previous value or NULL. */
 void *map_put(map *m, const char *key, void *value);
+/* Returns the address of key's value, adding key with a NULL value when it is
+ * absent: one lookup where map_get then map_put would take two. The address
+ * is valid until m next changes. */
+void **map_ref(map *m, const char *key);
 /* Returns the value for key, or NULL. */
 void *map_get(const map *m, const char *key);
+/* The hash of key[0..len), as map_get_hashed wants it: a caller that looks
+ * the same name up many times (a template's markers) computes it once. */
+uint64_t map_hash(const char *key, size_t len);
+/* Returns the value for key[0..len), which need not be NUL-terminated (a name
+ * inside a larger text) but holds no NUL, given hash = map_hash(key, len); or
+ * NULL. */
+void *map_get_hashed(const map *m, const char *key, size_t len, uint64_t hash);
 size_t map_count(const map *m);
 /* Removes key; returns its value (the caller's to free), or NULL. */
 void *map_remove(map *m, const char *key);

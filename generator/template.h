@@ -5,7 +5,9 @@
  * loading, a tpl_set and its templates are read-only and may be rendered from
  * several threads at once, each with its own dictionaries. charter adds slots
  * (tpl_dict_set_slot): places in the output recorded out of band, for text
- * that the caller splices in later without the template ever seeing it. */
+ * that the caller splices in later without the template ever seeing it.
+ * Implemented by template_dict.c, template_mods.c, template_parse.c,
+ * template_load.c and template_render.c, which share template_int.h. */
 #ifndef CHARTER_TEMPLATE_H
 #define CHARTER_TEMPLATE_H
 

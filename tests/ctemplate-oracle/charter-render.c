@@ -1,6 +1,6 @@
 /* charter-render: charter's side of the ctemplate differential test (oracle.cc
  * is the reference side, on libctemplate). Renders CASEDIR/main.tpl with
- * generator/template.c and the dictionary described by CASEDIR/dict.yml
+ * generator/template_*.c and the dictionary described by CASEDIR/dict.yml
  * (format: run.sh), read through yamltree. Usage: charter-render CASEDIR
  * [--repeat N]. Exit: 0 rendered, 1 load or render error, 2 bad usage or dict.yml. */
 #include "buf.h"

@@ -1,0 +1,174 @@
+/* template_int.h: the internals of the template engine, shared by its files
+ * and included by template_*.c only (everyone else includes template.h): the
+ * dictionary layout (template_dict.c), the compiled form that the parser
+ * builds (template_parse.c) and the renderer walks (template_render.c), the
+ * modifiers (template_mods.c), and the set with its cache (template_load.c). */
+#ifndef CHARTER_TEMPLATE_INT_H
+#define CHARTER_TEMPLATE_INT_H
+
+#include "template.h"
+
+#include "map.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+/* Limits that keep hostile or broken templates from exhausting the stack. */
+#define MAX_SECTION_DEPTH 100
+#define MAX_INCLUDE_DEPTH 32
+
+#define ID_SYNTAX "template-syntax"
+#define ID_INCLUDE "template-include"
+
+/* --- dictionaries (template_dict.c) ------------------------------------------ */
+
+/* Variables, sections and includes are separate namespaces (reference.html):
+ * one map each, indexing tpl_dict.names, created by the first name set. */
+enum { K_VAR, K_SECTION, K_INCLUDE, K_COUNT };
+
+/* A variable's value (K_VAR maps): one allocation, replaced whole by the next
+ * set, with what it holds after it. */
+typedef struct tpl_value {
+    const char *value; /* copy, the caller's bytes, or tpl_slot_value for a slot */
+    size_t len;
+    char copy[]; /* a copied value's bytes and a NUL; a slot's id (a size_t) */
+} tpl_value;
+
+/* A section's or include's dictionaries, in the order added (K_SECTION and
+ * K_INCLUDE maps): one allocation, grown whole. */
+typedef struct tpl_kids {
+    size_t n, cap;
+    tpl_dict *v[];
+} tpl_kids;
+
+struct tpl_dict {
+    tpl_dict *parent; /* lookup parent; NULL for the root and include dicts */
+    tpl_dict *root;   /* root of the tree; owns the template-global values */
+    tpl_dict *globals;
+    const tpl_dict *shared; /* roots only: read-only fallback, see tpl_dict_set_shared */
+    char *filename;         /* include dictionaries only */
+    map *names[K_COUNT];    /* name -> tpl_value or tpl_kids; NULL while empty */
+};
+
+/* The value of every slot, told apart by its address: rendering checks one
+ * pointer it holds anyway, and any other reader sees an empty value. */
+extern char tpl_slot_value[1];
+
+/* --- compiled form ------------------------------------------------------------ */
+
+typedef enum tpl_mod {
+    M_NONE,
+    M_PASS, /* x- modifiers: nothing registered, output unchanged */
+    M_HTML,
+    M_PRE,
+    M_SNIPPET,
+    M_ATTRIBUTE,
+    M_URL_HTML,
+    M_URL_JS,
+    M_URL_CSS,
+    M_IMG_HTML,
+    M_IMG_JS,
+    M_IMG_CSS,
+    M_JS,
+    M_JSON,
+    M_URL_QUERY,
+    M_CSS,
+    M_XML,
+    M_JS_NUMBER
+} tpl_mod;
+
+enum { N_TEXT, N_VAR, N_SECTION, N_INCLUDE };
+
+typedef struct tpl_node tpl_node;
+struct tpl_node {
+    unsigned char kind;
+    unsigned char nmods;
+    unsigned char auto_escaped; /* auto-escaping added the last of mods */
+    int line, col;              /* variables, includes: where render-time errors point */
+    tpl_mod *mods;
+    const char *s; /* text, or marker name; points into the template's text */
+    size_t len;
+    uint64_t hash;      /* markers: map_hash of the name, for dictionary lookups */
+    const char *indent; /* include markers: indentation of the marker line */
+    size_t indentlen;
+    const tpl *auto_tpl; /* include markers with auto_includes, resolved at load */
+    tpl_node *kids;      /* sections */
+    size_t nkids;
+    size_t sep; /* index of the OURNAME_separator child, or (size_t)-1 */
+};
+
+struct tpl {
+    tpl_set *set;
+    char *name; /* as given: the cache key and the name in include chains */
+    char *path; /* as reported in diagnostics */
+    char *text; /* stripped source; nodes point into it */
+    size_t textlen;
+    tpl_node root;
+    int ok;
+};
+
+struct tpl_set {
+    char *dir;
+    char *realdir; /* resolved dir, to refuse symlinks that leave it */
+    tpl_strip strip;
+    int auto_includes;
+    tpl_dict *globals; /* tpl_set_global: looked up after template-globals */
+    tpl_reader reader; /* tpl_set_reader, or NULL: read_file */
+    void *reader_ctx;
+    pthread_mutex_t lock; /* recursive: loads nest through eager auto includes */
+    map *cache;           /* name -> tpl, every template compiled, failed ones too */
+};
+
+/* --- modifiers (template_mods.c) --------------------------------------------- */
+
+static inline int tpl_is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* What tpl_mod_find makes of a modifier name and its "=value" (val[0..vlen),
+ * "=" included; vlen 0 without one). */
+typedef enum tpl_mod_lookup {
+    TPL_MOD_FOUND,
+    TPL_MOD_UNKNOWN,     /* no modifier has this name */
+    TPL_MOD_NO_VALUE,    /* the modifier takes no value, and one was given */
+    TPL_MOD_NEEDS_VALUE, /* the modifier takes a value, and none was given */
+    TPL_MOD_BAD_VALUE    /* the modifier does not take this value */
+} tpl_mod_lookup;
+
+/* Upstream FindModifier: sets *out and returns TPL_MOD_FOUND, or says why
+ * nothing matched. x- names are M_PASS. */
+tpl_mod_lookup tpl_mod_find(const char *name, size_t nlen, const char *val, size_t vlen,
+                            tpl_mod *out);
+/* Applies mods[0..n) left to right to in[0..len), appending the result to out.
+ * Intermediate results live in the two scratch buffers. */
+void tpl_mods_apply(const tpl_mod *mods, size_t n, const char *in, size_t len, buf *out,
+                    buf scratch[2]);
+
+/* --- stripping and parsing (template_parse.c) -------------------------------- */
+
+/* Strips src[0..len) by `strip` into t->text and parses that into t->root;
+ * diagnostics name t->path, at source lines moved by line_offset. 0, or -1
+ * after reporting the first error (as upstream, parsing stops there). */
+int tpl_parse(tpl *t, const char *src, size_t len, tpl_strip strip, int line_offset, diags *d);
+/* Frees what node n holds (its modifiers and children), not n itself. */
+void tpl_node_release(tpl_node *n);
+/* Reports an error at file:line:col with message fmt; returns -1. */
+int tpl_verror(diags *d, const char *file, int line, int col, const char *id, const char *fmt,
+               va_list ap) __attribute__((format(printf, 6, 0)));
+
+/* --- loading (template_load.c) ------------------------------------------------ */
+
+/* Finds or loads template `name` into *out (borrowed from s). from/line/col
+ * locate the include marker asking for it (NULL for a direct load). With
+ * missing_ok, a file that does not exist is no error: *out is NULL. 0, or -1
+ * after reporting. Takes s->lock. */
+int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, int col,
+             int missing_ok, const tpl **out);
+/* tpl_load for the auto include of include marker n in template `from`:
+ * _includes/<n's name in lowercase>.html. */
+int tpl_load_auto(tpl_set *s, const tpl *from, const tpl_node *n, int missing_ok, const tpl **out,
+                  diags *d);
+
+#endif
