@@ -397,15 +397,17 @@ int fs_write_fd(int fd, const void *data, size_t len)
     return 0;
 }
 
-int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d)
+int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                 void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d)
 {
+    flags |= O_WRONLY | O_CREAT | O_CLOEXEC;
     /* Open first: the parent usually exists, and checking it for every file
      * of a 10,000-page site costs more than the rare retry. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = open(path, flags, 0666);
     if (fd < 0 && errno == ENOENT) {
         if (ensure_parent(path, d) != 0)
             return -1;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        fd = open(path, flags, 0666);
     }
     if (fd < 0)
         return diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
@@ -419,6 +421,8 @@ int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *
             err = -1; /* reported by fill */
             break;
         }
+        if (seen)
+            seen(sctx, chunk.data, chunk.len);
         if (fs_write_fd(fd, chunk.data, chunk.len) != 0)
             err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     }
@@ -426,6 +430,11 @@ int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *
     if (close(fd) != 0 && err == 0)
         err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     return err;
+}
+
+int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d)
+{
+    return fs_write_new(path, O_TRUNC, fill, ctx, NULL, NULL, d);
 }
 
 int fs_fill_once(void *ctx, buf *chunk)

@@ -94,6 +94,13 @@ typedef struct fs_chunk {
     size_t len;
 } fs_chunk;
 int fs_fill_once(void *ctx, buf *chunk);
+/* The writer under fs_write_stream, for output.c: opens path with
+ * O_WRONLY|O_CREAT and `flags` (O_TRUNC, or O_EXCL|O_NOFOLLOW for a file
+ * that must be new), creating its parents when missing, writes it from
+ * fill, and shows each chunk to `seen` (may be NULL: output.c hashes
+ * them). Returns 0, or -1 after reporting. */
+int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                 void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d);
 /* Copies the regular file src to dst (creating parents). 0 or -1. */
 int fs_copy(const char *src, const char *dst, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */

@@ -356,48 +356,20 @@ static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
     pthread_mutex_unlock(&o->lock);
 }
 
-/* Creates path (never an existing file: O_EXCL) and writes it from fill,
- * hashing as it goes. */
+static void add_to_digest(void *ctx, const char *data, size_t len)
+{
+    digest_add(ctx, data, len);
+}
+
+/* Creates path (never over an existing file: O_EXCL) and writes it from
+ * fill, hashing as it goes. */
 static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
                      char hex[DIGEST_HEX], diags *d)
 {
-    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-    int fd = open(path, flags, 0666);
-    if (fd < 0 && errno == ENOENT) {
-        /* Open first: the parent usually exists, and checking it for every
-         * file of a 10,000-page site costs more than the rare retry. */
-        const char *slash = strrchr(path, '/');
-        buf dir;
-        buf_init(&dir);
-        buf_add(&dir, path, (size_t)(slash - path));
-        int rc = fs_mkdirs(dir.data, d);
-        buf_release(&dir);
-        if (rc != 0)
-            return -1;
-        fd = open(path, flags, 0666);
-    }
-    if (fd < 0)
-        return diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     digest *h = digest_new();
-    int err = 0, more = 1;
-    buf chunk;
-    buf_init(&chunk);
-    while (more > 0 && err == 0) {
-        buf_reset(&chunk);
-        more = fill(ctx, &chunk);
-        if (more < 0) {
-            err = -1; /* reported by fill */
-            break;
-        }
-        digest_add(h, chunk.data, chunk.len);
-        if (fs_write_fd(fd, chunk.data, chunk.len) != 0)
-            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
-    }
-    buf_release(&chunk);
+    int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_digest, h, d);
     digest_hex(h, hex);
     digest_free(h);
-    if (close(fd) != 0 && err == 0)
-        err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
     return err;
 }
 
