@@ -109,7 +109,7 @@ const change *history_changes(const history *h, size_t *n)
  * an old revision's mistakes are no finding about today's site. Keep the
  * parser's call here alone, so a change of its signature is a one-line
  * edit. Caller frees. */
-static char *declared_version(const char *text, size_t len)
+char *history_declared_version(const char *text, size_t len)
 {
     char *version = NULL;
     const char *value;
@@ -128,7 +128,7 @@ done:
 }
 
 /* Appends text without its `last_reviewed:` line to out. */
-static void without_review_line(buf *out, const char *text, size_t len)
+void history_without_review_line(buf *out, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     while (p < end) {
@@ -183,7 +183,7 @@ static int encoding_name_ok(const char *encoding)
  * (an encoding it does not know, bytes that are not text in it) the raw
  * bytes are returned: the writers repair invalid UTF-8. NULL text is "".
  * Caller frees. */
-static char *commit_text(const char *text, const char *encoding)
+char *history_commit_text(const char *text, const char *encoding)
 {
     char *out = NULL;
     buf b;
@@ -227,12 +227,33 @@ done:
 /* The author's calendar day in the author's own zone, as days since
  * 1970-01-01. A commit may hold any 64-bit time: it is clamped first, far
  * beyond the years 0000-9999 date_format shows, so nothing overflows. */
-static long author_day(const git_time *when)
+long history_author_day(const git_time *when)
 {
     const int64_t lim = (int64_t)1 << 40; /* about 34,800 years each way */
     int64_t t = when->time < -lim ? -lim : when->time > lim ? lim : when->time;
     int64_t secs = t + (int64_t)when->offset * 60;
     return (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
+}
+
+/* A commit message's Approved-by: and Reviewed-by: trailers into r, each
+ * converted from the commit's encoding; other trailers are not read. */
+void history_read_trailers(hist_row *r, const char *message, const char *encoding)
+{
+    git_message_trailer_array tr;
+    if (!message || git_message_trailers(&tr, message) != 0)
+        return;
+    for (size_t i = 0; i < tr.count; i++) {
+        const char *key = tr.trailers[i].key;
+        int approved = key && !strcasecmp(key, "Approved-by");
+        int reviewed = key && !strcasecmp(key, "Reviewed-by");
+        if (!approved && !reviewed)
+            continue;
+        char ***list = approved ? &r->approved_by : &r->reviewed_by;
+        size_t *n = approved ? &r->n_approved : &r->n_reviewed;
+        *list = xrealloc(*list, (*n + 1) * sizeof **list);
+        (*list)[(*n)++] = history_commit_text(tr.trailers[i].value, encoding);
+    }
+    git_message_trailer_array_free(&tr);
 }
 
 /* The row's columns from commit c: every string converted from the commit's
@@ -246,26 +267,11 @@ static void fill_commit(raw_row *rr, git_commit *c)
     memcpy(r->shortid, r->commit, 7);
     r->shortid[7] = '\0';
     const git_signature *a = git_commit_author(c);
-    date_format(r->date, a ? author_day(&a->when) : 0);
-    rr->name = commit_text(a ? a->name : NULL, enc);
-    rr->email = commit_text(a ? a->email : NULL, enc);
-    r->summary = commit_text(git_commit_summary(c), enc);
-    const char *message = git_commit_message(c);
-    git_message_trailer_array tr;
-    if (message && git_message_trailers(&tr, message) == 0) {
-        for (size_t i = 0; i < tr.count; i++) {
-            const char *key = tr.trailers[i].key;
-            int approved = key && !strcasecmp(key, "Approved-by");
-            int reviewed = key && !strcasecmp(key, "Reviewed-by");
-            if (!approved && !reviewed)
-                continue;
-            char ***list = approved ? &r->approved_by : &r->reviewed_by;
-            size_t *n = approved ? &r->n_approved : &r->n_reviewed;
-            *list = xrealloc(*list, (*n + 1) * sizeof **list);
-            (*list)[(*n)++] = commit_text(tr.trailers[i].value, enc);
-        }
-        git_message_trailer_array_free(&tr);
-    }
+    date_format(r->date, a ? history_author_day(&a->when) : 0);
+    rr->name = history_commit_text(a ? a->name : NULL, enc);
+    rr->email = history_commit_text(a ? a->email : NULL, enc);
+    r->summary = history_commit_text(git_commit_summary(c), enc);
+    history_read_trailers(r, git_commit_message(c), enc);
 }
 
 /* Appends blob `id` to out. Returns 0, or -1 when the id is zero, the
@@ -543,7 +549,7 @@ static void resolve_chunk(void *arg, size_t k)
             buf_reset(&newer);
             if (read_blob(odb, &r->new_id, &newer) != 0)
                 continue;
-            r->declared = declared_version(newer.data, newer.len);
+            r->declared = history_declared_version(newer.data, newer.len);
             if (!git_oid_is_zero(&r->old_id)) {
                 const buf *before = &older;
                 buf other;
@@ -558,8 +564,8 @@ static void resolve_chunk(void *arg, size_t k)
                     (before->len != newer.len || memcmp(before->data, newer.data, newer.len))) {
                     buf_reset(&a);
                     buf_reset(&b);
-                    without_review_line(&a, newer.data, newer.len);
-                    without_review_line(&b, before->data, before->len);
+                    history_without_review_line(&a, newer.data, newer.len);
+                    history_without_review_line(&b, before->data, before->len);
                     r->row.review = a.len == b.len && !memcmp(a.data, b.data, a.len);
                 }
                 buf_release(&other);

@@ -23,7 +23,7 @@
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
  * Anything unexpected makes the whole cache ignored. */
 
-static void esc(buf *out, const char *s)
+void history_cache_escape(buf *out, const char *s)
 {
     for (; s && *s; s++) {
         if (*s == '\t')
@@ -39,7 +39,7 @@ static void esc(buf *out, const char *s)
     }
 }
 
-static char *unesc(const char *s, size_t len)
+char *history_cache_unescape(const char *s, size_t len)
 {
     buf b;
     buf_init(&b);
@@ -54,23 +54,23 @@ static char *unesc(const char *s, size_t len)
     return buf_detach(&b);
 }
 
-static void esc_list(buf *out, char **items, size_t n)
+void history_cache_escape_list(buf *out, char **items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_addc(out, '\x1f');
-        esc(out, items[i]);
+        history_cache_escape(out, items[i]);
     }
 }
 
-static size_t split_list(char ***out, const char *s)
+size_t history_cache_split_list(char ***out, const char *s)
 {
     size_t n = 0;
     *out = NULL;
     while (*s) {
         size_t len = strcspn(s, "\x1f");
         *out = xrealloc(*out, (n + 1) * sizeof **out);
-        (*out)[n++] = unesc(s, len);
+        (*out)[n++] = history_cache_unescape(s, len);
         s += len + (s[len] != '\0');
     }
     return n;
@@ -136,7 +136,7 @@ cached *history_cache_read(const char *path, const char *prefix)
             c->rows_of = xrealloc(c->rows_of, (c->n + 1) * sizeof *c->rows_of);
             cur = &c->rows_of[c->n];
             memset(cur, 0, sizeof *cur);
-            char *p = unesc(f[1], strlen(f[1]));
+            char *p = history_cache_unescape(f[1], strlen(f[1]));
             map_put(c->by_path, p, (void *)(intptr_t)(c->n + 1));
             free(p);
             c->n++;
@@ -166,14 +166,14 @@ cached *history_cache_read(const char *path, const char *prefix)
                 const char *sep = strchr(f[5], '\x1f');
                 if (!sep)
                     goto fail;
-                r->name = unesc(f[5], (size_t)(sep - f[5]));
-                r->email = unesc(sep + 1, strlen(sep + 1));
-                r->row.summary = unesc(f[6], strlen(f[6]));
+                r->name = history_cache_unescape(f[5], (size_t)(sep - f[5]));
+                r->email = history_cache_unescape(sep + 1, strlen(sep + 1));
+                r->row.summary = history_cache_unescape(f[6], strlen(f[6]));
             }
             r->row.review = f[4][0] == '1';
-            r->declared = strcmp(f[7], "-") ? unesc(f[7], strlen(f[7])) : NULL;
-            r->row.n_approved = split_list(&r->row.approved_by, f[8]);
-            r->row.n_reviewed = split_list(&r->row.reviewed_by, f[9]);
+            r->declared = strcmp(f[7], "-") ? history_cache_unescape(f[7], strlen(f[7])) : NULL;
+            r->row.n_approved = history_cache_split_list(&r->row.approved_by, f[8]);
+            r->row.n_reviewed = history_cache_split_list(&r->row.reviewed_by, f[9]);
         } else {
             goto fail;
         }
@@ -206,7 +206,7 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
         if (!paths[i])
             continue;
         buf_adds(&out, "path\t");
-        esc(&out, paths[i]);
+        history_cache_escape(&out, paths[i]);
         buf_addc(&out, '\n');
         for (size_t j = 0; j < h->raw[i].n; j++) {
             const raw_row *r = &h->raw[i].rows[j];
@@ -215,20 +215,20 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
             buf_printf(&out, "row\t%ld\t%s\t%s\t%d\t", r->seq,
                        r->row.kind == HIST_COMMIT ? r->row.commit : "-", r->row.date,
                        r->row.review);
-            esc(&out, r->name);
+            history_cache_escape(&out, r->name);
             buf_addc(&out, '\x1f');
-            esc(&out, r->email);
+            history_cache_escape(&out, r->email);
             buf_addc(&out, '\t');
-            esc(&out, r->row.summary);
+            history_cache_escape(&out, r->row.summary);
             buf_addc(&out, '\t');
             if (r->declared)
-                esc(&out, r->declared);
+                history_cache_escape(&out, r->declared);
             else
                 buf_addc(&out, '-');
             buf_addc(&out, '\t');
-            esc_list(&out, r->row.approved_by, r->row.n_approved);
+            history_cache_escape_list(&out, r->row.approved_by, r->row.n_approved);
             buf_addc(&out, '\t');
-            esc_list(&out, r->row.reviewed_by, r->row.n_reviewed);
+            history_cache_escape_list(&out, r->row.reviewed_by, r->row.n_reviewed);
             buf_addc(&out, '\n');
         }
     }

@@ -1,6 +1,6 @@
 /* history_int: what history.c and history_cache.c share (the history
- * module's private types); nothing else includes it. It carries git2.h,
- * which stays inside the history module. */
+ * module's private types); nothing else includes it but the unit tests. It
+ * carries git2.h, which stays inside the history module. */
 #ifndef CHARTER_HISTORY_INT_H
 #define CHARTER_HISTORY_INT_H
 
@@ -42,6 +42,26 @@ struct history {
 raw_row *history_add_row(page_rows *pr);
 /* Frees what a raw row owns (not the row). */
 void history_free_raw(raw_row *r);
+
+/* --- history.c's text helpers (pure: no repository) ----------------------- */
+
+/* The version a revision's text declares (its front matter's `version`, read
+ * as the site loader reads it), or NULL when it declares none, a null, a
+ * list or a mapping, or the front matter is broken or the text is too large
+ * to be read as a page. Caller frees. */
+char *history_declared_version(const char *text, size_t len);
+/* Appends text without its `last_reviewed:` line to out. */
+void history_without_review_line(buf *out, const char *text, size_t len);
+/* text (NULL: "") from a commit whose encoding header is `encoding` (NULL:
+ * none, UTF-8) as a new UTF-8 string, or the bytes as they are when iconv
+ * cannot convert them. Caller frees. */
+char *history_commit_text(const char *text, const char *encoding);
+/* The author's calendar day in the author's own zone, days since 1970-01-01. */
+long history_author_day(const git_time *when);
+/* Appends the Approved-by: and Reviewed-by: trailers of a commit message
+ * (NULL: none) to r's approved_by and reviewed_by, converted from
+ * `encoding`; other trailers are ignored. Needs git_libgit2_init. */
+void history_read_trailers(hist_row *r, const char *message, const char *encoding);
 
 /* --- history_diff.c: what changed between two trees ------------------------ */
 
@@ -104,5 +124,15 @@ void history_cache_free(cached *c);
  * Problems are warnings (id history): a cache is never needed. */
 void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
                          char *const *paths, diags *d);
+/* The cache's escaping of one field: \t \n \\ and \u for 0x1f (the separator
+ * of a name from its email and of list items), appended to out. */
+void history_cache_escape(buf *out, const char *s);
+/* The inverse of history_cache_escape on s[0..len); returns a new string. */
+char *history_cache_unescape(const char *s, size_t len);
+/* A list as one field: each item escaped, 0x1f between them. */
+void history_cache_escape_list(buf *out, char **items, size_t n);
+/* Splits a list field into *out (new strings in a new array; NULL when
+ * empty) and returns the number of items. */
+size_t history_cache_split_list(char ***out, const char *s);
 
 #endif

@@ -1,0 +1,328 @@
+/* test_api: api/pages.json byte for byte on a tiny loaded site (only
+ * published pages whose front matter loaded; URLs percent-encoded under
+ * base_url; review data; the whole front matter), with and without history
+ * rows, and api_yaml_json's mapping of YAML to JSON values. */
+#include "unit.h"
+
+#include "api.h"
+#include "fs.h"
+#include "history_int.h"
+#include "site.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- api_yaml_json ---- */
+
+static const struct {
+    const char *yaml;
+    int indent;
+    const char *json;
+} yaml_cases[] = {
+    {"a: 1\n", 0, "{\n  \"a\": \"1\"\n}"},
+    {"a: 1\n", 1, "{\n    \"a\": \"1\"\n  }"},
+    {"[]\n", 0, "[]"},
+    {"{}\n", 2, "{}"},
+    {"plain\n", 0, "\"plain\""},
+    /* Plain true/false are booleans; plain null, ~ and nothing are null;
+     * every other scalar keeps its text as a string. */
+    {"- true\n- false\n- 'true'\n- \"false\"\n- True\n- yes\n- off\n", 0,
+     "[\n  true,\n  false,\n  \"true\",\n  \"false\",\n  \"True\",\n  \"yes\",\n  \"off\"\n]"},
+    {"- null\n- ~\n-\n- ''\n- 'null'\n- \"~\"\n", 0,
+     "[\n  null,\n  null,\n  null,\n  \"\",\n  \"null\",\n  \"~\"\n]"},
+    {"- 2.10\n- 010\n- 2026-01-01\n- 1e3\n", 0,
+     "[\n  \"2.10\",\n  \"010\",\n  \"2026-01-01\",\n  \"1e3\"\n]"},
+    {"k:\n  - {a: b, c: [1, 2]}\n  - []\ne:\n", 0,
+     "{\n  \"k\": [\n    {\n      \"a\": \"b\",\n      \"c\": [\n        \"1\",\n        \"2\"\n"
+     "      ]\n    },\n    []\n  ],\n  \"e\": null\n}"},
+    /* Strings escaped as JSON wants them. */
+    {"q: \"tab\\there \\\"quoted\\\" \\u00e9 \\x01 back\\\\slash\"\n", 0,
+     "{\n  \"q\": \"tab\\there \\\"quoted\\\" \xc3\xa9 \\u0001 back\\\\slash\"\n}"},
+    {"'key \"1\"': 'a\\nb'\n", 0, "{\n  \"key \\\"1\\\"\": \"a\\\\nb\"\n}"},
+};
+
+Test(api, yaml_json)
+{
+    for (size_t i = 0; i < COUNT(yaml_cases); i++) {
+        diags *d = diag_new(NULL);
+        yaml_node *n = NULL;
+        cr_assert_eq(
+            yamltree_parse(&n, yaml_cases[i].yaml, strlen(yaml_cases[i].yaml), "x.yml", 0, d), 0,
+            "%s", yaml_cases[i].yaml);
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, ">");
+        api_yaml_json(&b, n, yaml_cases[i].indent);
+        cr_expect_eq(b.data[0], '>', "appends");
+        cr_expect_str_eq(b.data + 1, yaml_cases[i].json, "%s", yaml_cases[i].yaml);
+        buf_release(&b);
+        yamltree_free(n);
+        diag_free(d);
+    }
+}
+
+/* ---- api_pages_json ---- */
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", root, rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    diag_free(d);
+    buf_release(&p);
+}
+
+static void make_site(void)
+{
+    strcpy(root, "/tmp/charter-api-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+    put("site.yml", "title: Test \"Q\"\nbase_url: https://x.example/sub\nrequired: []\n");
+    put("layouts/policy.html", "{{CONTENT}}");
+    put("layouts/home.html", "{{CONTENT}}");
+    put("content/index.md", "---\ntitle: Home\nlayout: home\n---\nHi\n");
+    put("content/pol/a b.md", "---\n"
+                              "title: A \xc3\xa9\n"
+                              "owner: o\n"
+                              "version: \"2.10\"\n"
+                              "last_reviewed: 2026-01-10\n"
+                              "tags: [x, y]\n"
+                              "published: true\n"
+                              "extra: {k: [1, true], n: ~}\n"
+                              "---\n"
+                              "Body\n");
+    put("content/pol/old.md", "---\ntitle: Old\npublished: false\n---\n");
+    put("content/pol/broken.md", "---\ntitle: [\n---\n");
+    put("content/pol/untitled.md", "---\nowner: o\nnext_review: 2026-12-01\n---\n");
+}
+
+static void remove_site(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(root, d);
+    diag_free(d);
+}
+
+TestSuite(api, .init = make_site, .fini = remove_site);
+
+static site *load(void)
+{
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
+    cr_assert_diag(d, "content/pol/broken.md:3:1: error: invalid YAML: did not find expected node "
+                      "content (while parsing a flow node at line 3) [yaml-syntax]\n");
+    diag_free(d);
+    return s;
+}
+
+/* The pages' members up to "review_state", and "front_matter". */
+#define HOME_HEAD                                                                                  \
+    "    {\n"                                                                                      \
+    "      \"url\": \"https://x.example/sub/\",\n"                                                 \
+    "      \"output\": \"index.html\",\n"                                                          \
+    "      \"source\": \"content/index.md\",\n"                                                    \
+    "      \"id\": \"index\",\n"                                                                   \
+    "      \"title\": \"Home\",\n"                                                                 \
+    "      \"layout\": \"home\",\n"                                                                \
+    "      \"section\": null,\n"                                                                   \
+    "      \"next_review\": null,\n"                                                               \
+    "      \"review_state\": \"none\",\n"
+#define HOME_FM                                                                                    \
+    "      \"front_matter\": {\n"                                                                  \
+    "        \"title\": \"Home\",\n"                                                               \
+    "        \"layout\": \"home\"\n"                                                               \
+    "      }\n"                                                                                    \
+    "    }"
+#define A_HEAD                                                                                     \
+    "    {\n"                                                                                      \
+    "      \"url\": \"https://x.example/sub/pol/a%20b/\",\n"                                       \
+    "      \"output\": \"pol/a b/index.html\",\n"                                                  \
+    "      \"source\": \"content/pol/a b.md\",\n"                                                  \
+    "      \"id\": \"pol/a b\",\n"                                                                 \
+    "      \"title\": \"A \xc3\xa9\",\n"                                                           \
+    "      \"layout\": \"policy\",\n"                                                              \
+    "      \"section\": \"Pol\",\n"                                                                \
+    "      \"next_review\": \"2027-01-10\",\n"                                                     \
+    "      \"review_state\": \"ok\",\n"
+#define A_FM                                                                                       \
+    "      \"front_matter\": {\n"                                                                  \
+    "        \"title\": \"A \xc3\xa9\",\n"                                                         \
+    "        \"owner\": \"o\",\n"                                                                  \
+    "        \"version\": \"2.10\",\n"                                                             \
+    "        \"last_reviewed\": \"2026-01-10\",\n"                                                 \
+    "        \"tags\": [\n"                                                                        \
+    "          \"x\",\n"                                                                           \
+    "          \"y\"\n"                                                                            \
+    "        ],\n"                                                                                 \
+    "        \"published\": true,\n"                                                               \
+    "        \"extra\": {\n"                                                                       \
+    "          \"k\": [\n"                                                                         \
+    "            \"1\",\n"                                                                         \
+    "            true\n"                                                                           \
+    "          ],\n"                                                                               \
+    "          \"n\": null\n"                                                                      \
+    "        }\n"                                                                                  \
+    "      }\n"                                                                                    \
+    "    }"
+#define UNTITLED_HEAD                                                                              \
+    "    {\n"                                                                                      \
+    "      \"url\": \"https://x.example/sub/pol/untitled/\",\n"                                    \
+    "      \"output\": \"pol/untitled/index.html\",\n"                                             \
+    "      \"source\": \"content/pol/untitled.md\",\n"                                             \
+    "      \"id\": \"pol/untitled\",\n"                                                            \
+    "      \"title\": null,\n"                                                                     \
+    "      \"layout\": \"policy\",\n"                                                              \
+    "      \"section\": \"Pol\",\n"                                                                \
+    "      \"next_review\": \"2026-12-01\",\n"                                                     \
+    "      \"review_state\": \"due-soon\",\n"
+#define UNTITLED_FM                                                                                \
+    "      \"front_matter\": {\n"                                                                  \
+    "        \"owner\": \"o\",\n"                                                                  \
+    "        \"next_review\": \"2026-12-01\"\n"                                                    \
+    "      }\n"                                                                                    \
+    "    }"
+#define SITE_HEAD                                                                                  \
+    "{\n"                                                                                          \
+    "  \"schema\": \"charter/pages@1\",\n"                                                         \
+    "  \"site\": {\n"                                                                              \
+    "    \"title\": \"Test \\\"Q\\\"\",\n"                                                         \
+    "    \"base_url\": \"https://x.example/sub/\",\n"                                              \
+    "    \"as_of\": \"2026-11-25\"\n"                                                              \
+    "  },\n"                                                                                       \
+    "  \"pages\": [\n"
+#define SITE_TAIL                                                                                  \
+    "\n"                                                                                           \
+    "  ]\n"                                                                                        \
+    "}\n"
+
+Test(api, pages_json_without_history)
+{
+    site *s = load();
+    buf b;
+    buf_init(&b);
+    api_pages_json(&b, s, NULL);
+    cr_expect_str_eq(b.data, SITE_HEAD HOME_HEAD HOME_FM ",\n" A_HEAD A_FM
+                                                         ",\n" UNTITLED_HEAD UNTITLED_FM SITE_TAIL);
+    buf_release(&b);
+    site_free(s);
+}
+
+/* History rows as the history stage gives them (built by hand: no git). */
+static void set_commit(hist_row *r, const char *commit, const char *date, const char *author,
+                       const char *summary, const char *version)
+{
+    r->kind = HIST_COMMIT;
+    strcpy(r->commit, commit);
+    memcpy(r->shortid, commit, 7);
+    r->shortid[7] = '\0';
+    strcpy(r->date, date);
+    r->author = (char *)author;
+    r->summary = (char *)summary;
+    r->version = (char *)version;
+}
+
+#define EMPTY_HISTORY                                                                              \
+    "      \"history\": [],\n"                                                                     \
+    "      \"created\": null,\n"                                                                   \
+    "      \"last_changed\": null,\n"                                                              \
+    "      \"last_changed_by\": null,\n"
+
+Test(api, pages_json_with_history)
+{
+    site *s = load();
+    size_t ia = ((const page *)map_get(s->by_rel, "pol/a b.md"))->index;
+    size_t iu = ((const page *)map_get(s->by_rel, "pol/untitled.md"))->index;
+    page_history *ph = calloc(s->n_pages, sizeof *ph);
+    hist_row a_rows[4], u_rows[2];
+    memset(a_rows, 0, sizeof a_rows);
+    memset(u_rows, 0, sizeof u_rows);
+    char *approvers[] = {"Alice \"A\"", "Bob"}, *reviewers[] = {"Carol"};
+    a_rows[0].kind = HIST_UNCOMMITTED;
+    set_commit(&a_rows[1], "0123456789abcdef0123456789abcdef01234567", "2026-02-03", "Dana",
+               "Raise the version", "2.10");
+    a_rows[1].approved_by = approvers;
+    a_rows[1].n_approved = 2;
+    a_rows[1].reviewed_by = reviewers;
+    a_rows[1].n_reviewed = 1;
+    set_commit(&a_rows[2], "fedcba9876543210fedcba9876543210fedcba98", "2025-12-31", "Eve",
+               "Review", "1");
+    a_rows[2].review = 1;
+    a_rows[3].kind = HIST_TRUNCATED;
+    ph[ia] = (page_history){a_rows, 4};
+    /* Untracked, then a commit whose author and summary are empty: null. */
+    u_rows[0].kind = HIST_UNTRACKED;
+    set_commit(&u_rows[1], "1111111111111111111111111111111111111111", "2026-01-01", "", "", "");
+    ph[iu] = (page_history){u_rows, 2};
+    history h = {.found = 1, .n_pages = s->n_pages, .pages = ph};
+
+    buf b;
+    buf_init(&b);
+    api_pages_json(&b, s, &h);
+    static const char want[] = SITE_HEAD HOME_HEAD EMPTY_HISTORY HOME_FM
+        ",\n" A_HEAD "      \"history\": [\n"
+        "        {\"kind\": \"uncommitted\", \"commit\": null, \"short\": null, \"date\": null, "
+        "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
+        "\"approved_by\": [], \"reviewed_by\": []},\n"
+        "        {\"kind\": \"commit\", \"commit\": \"0123456789abcdef0123456789abcdef01234567\", "
+        "\"short\": \"0123456\", \"date\": \"2026-02-03\", \"author\": \"Dana\", \"summary\": "
+        "\"Raise the version\", \"version\": \"2.10\", \"review\": false, \"approved_by\": "
+        "[\"Alice \\\"A\\\"\", \"Bob\"], \"reviewed_by\": [\"Carol\"]},\n"
+        "        {\"kind\": \"commit\", \"commit\": \"fedcba9876543210fedcba9876543210fedcba98\", "
+        "\"short\": \"fedcba9\", \"date\": \"2025-12-31\", \"author\": \"Eve\", \"summary\": "
+        "\"Review\", \"version\": \"1\", \"review\": true, \"approved_by\": [], \"reviewed_by\": "
+        "[]},\n"
+        "        {\"kind\": \"truncated\", \"commit\": null, \"short\": null, \"date\": null, "
+        "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
+        "\"approved_by\": [], \"reviewed_by\": []}\n"
+        "      ],\n"
+        /* Truncated: where the page was created is unknown. */
+        "      \"created\": null,\n"
+        "      \"last_changed\": \"2026-02-03\",\n"
+        "      \"last_changed_by\": \"Dana\",\n" A_FM ",\n" UNTITLED_HEAD "      \"history\": [\n"
+        "        {\"kind\": \"untracked\", \"commit\": null, \"short\": null, \"date\": null, "
+        "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
+        "\"approved_by\": [], \"reviewed_by\": []},\n"
+        "        {\"kind\": \"commit\", \"commit\": \"1111111111111111111111111111111111111111\", "
+        "\"short\": \"1111111\", \"date\": \"2026-01-01\", \"author\": null, \"summary\": null, "
+        "\"version\": \"\", \"review\": false, \"approved_by\": [], \"reviewed_by\": []}\n"
+        "      ],\n"
+        "      \"created\": \"2026-01-01\",\n"
+        "      \"last_changed\": \"2026-01-01\",\n"
+        "      \"last_changed_by\": null,\n" UNTITLED_FM SITE_TAIL;
+    cr_expect_str_eq(b.data, want);
+    buf_release(&b);
+    free(ph);
+    site_free(s);
+}
+
+/* A site with no published page still writes the envelope. */
+Test(api, pages_json_no_pages)
+{
+    remove_site();
+    strcpy(root, "/tmp/charter-api-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+    put("site.yml", "title: Empty\n");
+    put("content/old.md", "---\ntitle: Old\npublished: false\n---\n");
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
+    cr_assert_diag(d, "");
+    buf b;
+    buf_init(&b);
+    api_pages_json(&b, s, NULL);
+    cr_expect_str_eq(b.data, "{\n"
+                             "  \"schema\": \"charter/pages@1\",\n"
+                             "  \"site\": {\n"
+                             "    \"title\": \"Empty\",\n"
+                             "    \"base_url\": \"/\",\n"
+                             "    \"as_of\": \"2026-11-25\"\n"
+                             "  },\n"
+                             "  \"pages\": []\n"
+                             "}\n");
+    buf_release(&b);
+    site_free(s);
+    diag_free(d);
+}

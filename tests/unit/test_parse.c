@@ -1,0 +1,399 @@
+/* test_parse: the parse stage over small sites in a temporary directory:
+ * headings and links kept with and without a scratch file, the HTML read
+ * back from the scratch file equal to markdown_render's (links rewritten as
+ * the site rewrites them), the search text (tags dropped, entities decoded,
+ * cut at 1,500 bytes on a UTF-8 boundary), and pages that are not parsed
+ * (unpublished, or whose front matter did not load). */
+#include "unit.h"
+
+#include "fs.h"
+#include "parse.h"
+#include "site.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", root, rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    diag_free(d);
+    buf_release(&p);
+}
+
+static void make_root(void)
+{
+    strcpy(root, "/tmp/charter-parse-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+    put("site.yml", "title: T\nrequired: [title]\n");
+    put("layouts/policy.html", "{{CONTENT}}");
+}
+
+static void remove_root(void)
+{
+    diags *d = diag_new(NULL);
+    fs_remove_tree(root, d);
+    diag_free(d);
+}
+
+TestSuite(parse, .init = make_root, .fini = remove_root);
+
+/* Loads the site, expecting the load diagnostics `load_diags`. */
+static site *load(const char *load_diags)
+{
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
+    cr_assert_diag(d, load_diags);
+    diag_free(d);
+    return s;
+}
+
+static size_t index_of(const site *s, const char *rel)
+{
+    const page *p = map_get(s->by_rel, rel);
+    cr_assert_not_null(p, "no page %s", rel);
+    return p->index;
+}
+
+/* A scratch file as the build has one: unnamed, read-write. */
+static int scratch_fd(void)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/scratch-XXXXXX", root);
+    int fd = mkstemp(p.data);
+    cr_assert_geq(fd, 0);
+    unlink(p.data);
+    buf_release(&p);
+    return fd;
+}
+
+static void basic_site(void)
+{
+    put("content/pol/a.md", "---\n"
+                            "title: A\n"
+                            "---\n"
+                            "# Scope\n"                                                /* 4 */
+                            "\n"                                                       /* 5 */
+                            "See [B](b.md#purpose), [ext](https://x.example/) and\n"   /* 6 */
+                            "![logo](../img/logo.png).\n"                              /* 7 */
+                            "\n"                                                       /* 8 */
+                            "## Purpose &amp; *aims*\n"                                /* 9 */
+                            "\n"                                                       /* 10 */
+                            "Text with a ~~strike~~ and `code` and [old](old.md).\n"); /* 11 */
+    put("content/pol/b.md", "---\ntitle: B\n---\n\n## Purpose\n\nB's text.\n");
+    put("content/pol/old.md", "---\ntitle: Old\npublished: false\n---\n# Hidden\n\n[a](a.md)\n");
+    put("content/pol/broken.md", "---\ntitle: [unclosed\n---\n# Broken\n\n[a](a.md)\n");
+}
+
+static const char broken_diag[] =
+    "content/pol/broken.md:3:1: error: invalid YAML: did not find expected ',' or ']' (while "
+    "parsing a flow sequence at line 2) [yaml-syntax]\n";
+
+static const struct {
+    int level;
+    const char *id, *text;
+    int line;
+} a_headings[] = {
+    {1, "scope", "Scope", 4},
+    {2, "purpose--aims", "Purpose & aims", 9},
+};
+
+static const struct {
+    const char *url;
+    int line, col, is_image;
+} a_links[] = {
+    {"b.md#purpose", 6, 5, 0},
+    {"https://x.example/", 6, 24, 0},
+    {"../img/logo.png", 7, 1, 1},
+    {"old.md", 11, 39, 0},
+};
+
+static void expect_a_parsed(const parsed_page *pp)
+{
+    cr_assert_eq(pp->ok, 1);
+    cr_assert_eq(pp->doc.n_headings, COUNT(a_headings));
+    for (size_t i = 0; i < COUNT(a_headings); i++) {
+        cr_expect_eq(pp->doc.headings[i].level, a_headings[i].level, "heading %zu", i);
+        cr_expect_str_eq(pp->doc.headings[i].id, a_headings[i].id, "heading %zu", i);
+        cr_expect_str_eq(pp->doc.headings[i].text, a_headings[i].text, "heading %zu", i);
+        cr_expect_eq(pp->doc.headings[i].line, a_headings[i].line, "heading %zu line", i);
+    }
+    cr_assert_eq(pp->doc.n_links, COUNT(a_links));
+    for (size_t i = 0; i < COUNT(a_links); i++) {
+        cr_expect_str_eq(pp->doc.links[i].url, a_links[i].url, "link %zu", i);
+        cr_expect(pp->doc.links[i].line == a_links[i].line &&
+                      pp->doc.links[i].col == a_links[i].col,
+                  "link %zu at %d:%d, want %d:%d", i, pp->doc.links[i].line, pp->doc.links[i].col,
+                  a_links[i].line, a_links[i].col);
+        cr_expect_eq(pp->doc.links[i].is_image, a_links[i].is_image, "link %zu image", i);
+    }
+    /* The HTML is never kept in memory. */
+    cr_expect_eq(pp->doc.html.len, 0);
+}
+
+static void expect_not_parsed(const parsed_page *pp, const char *what)
+{
+    cr_expect_eq(pp->ok, 0, "%s", what);
+    cr_expect_eq(pp->doc.n_headings, 0, "%s", what);
+    cr_expect_eq(pp->doc.n_links, 0, "%s", what);
+    cr_expect_null(pp->search_text, "%s", what);
+    cr_expect_eq(pp->len, 0, "%s", what);
+}
+
+Test(parse, without_scratch_keeps_headings_and_links)
+{
+    basic_site();
+    site *s = load(broken_diag);
+    diags *d = diag_new(root);
+    parsed *pp = parse_site(s, -1, d);
+    cr_assert_diag(d, "");
+    const parsed_page *a = parsed_page_at(pp, index_of(s, "pol/a.md"));
+    expect_a_parsed(a);
+    cr_expect_null(a->search_text);
+    cr_expect_eq(a->len, 0);
+    const parsed_page *b = parsed_page_at(pp, index_of(s, "pol/b.md"));
+    cr_expect_eq(b->ok, 1);
+    cr_expect_eq(b->doc.n_headings, 1);
+    expect_not_parsed(parsed_page_at(pp, index_of(s, "pol/old.md")), "unpublished");
+    expect_not_parsed(parsed_page_at(pp, index_of(s, "pol/broken.md")), "broken front matter");
+    /* No HTML to read back without a scratch file. */
+    buf out;
+    buf_init(&out);
+    cr_expect_eq(parsed_html(pp, index_of(s, "pol/a.md"), &out, d), 0);
+    cr_expect_str_eq(out.data, "");
+    /* Out of range: an empty page, nothing read. */
+    expect_not_parsed(parsed_page_at(pp, s->n_pages), "out of range");
+    expect_not_parsed(parsed_page_at(NULL, 0), "no table");
+    cr_expect_eq(parsed_html(pp, s->n_pages + 3, &out, d), 0);
+    cr_expect_str_eq(out.data, "");
+    buf_release(&out);
+    parsed_free(pp);
+    parsed_free(NULL);
+    site_free(s);
+    diag_free(d);
+}
+
+/* The site's rewrite, as parse.c applies it, for the reference render. */
+typedef struct ref_ctx {
+    const site *s;
+    const page *p;
+} ref_ctx;
+
+static int ref_rewrite(void *arg, const char *url, buf *out)
+{
+    const ref_ctx *c = arg;
+    return site_rewrite_link(out, c->s, c->p, url);
+}
+
+static char *reference_html(const site *s, const page *p)
+{
+    ref_ctx rc = {s, p};
+    md_options opt = {p->src, p->fm.body_line, s->cfg.unsafe_html, ref_rewrite, &rc, 0};
+    diags *d = diag_new(NULL);
+    md_doc doc;
+    cr_assert_eq(markdown_render(&doc, p->text.data + p->fm.body_start,
+                                 p->text.len - p->fm.body_start, &opt, d),
+                 0);
+    char *html = buf_detach(&doc.html);
+    markdown_release(&doc);
+    diag_free(d);
+    return html;
+}
+
+Test(parse, scratch_html_equals_markdown_render)
+{
+    basic_site();
+    put("content/pol/c.md", "---\ntitle: C\n---\n| a | b |\n|---|---|\n| 1 | [a](a.md) |\n\n"
+                            "Note[^1].\n\n[^1]: The note.\n");
+    site *s = load(broken_diag);
+    diags *d = diag_new(root);
+    int fd = scratch_fd();
+    parsed *pp = parse_site(s, fd, d);
+    cr_assert_diag(d, "");
+    size_t ia = index_of(s, "pol/a.md");
+    expect_a_parsed(parsed_page_at(pp, ia));
+    expect_not_parsed(parsed_page_at(pp, index_of(s, "pol/old.md")), "unpublished");
+    expect_not_parsed(parsed_page_at(pp, index_of(s, "pol/broken.md")), "broken front matter");
+
+    /* Links to pages are rewritten to their URLs, other relative links to
+     * the file's URL; the unpublished page's link is left as written. */
+    static const char a_html[] =
+        "<h1 id=\"scope\">Scope</h1>\n"
+        "<p>See <a href=\"/pol/b/#purpose\">B</a>, <a href=\"https://x.example/\">ext</a> and\n"
+        "<img src=\"/img/logo.png\" alt=\"logo\" />.</p>\n"
+        "<h2 id=\"purpose--aims\">Purpose &amp; <em>aims</em></h2>\n"
+        "<p>Text with a <del>strike</del> and <code>code</code> and <a "
+        "href=\"old.md\">old</a>.</p>\n";
+    buf out;
+    buf_init(&out);
+    buf_adds(&out, "pre:");
+    cr_assert_eq(parsed_html(pp, ia, &out, d), 0);
+    cr_expect_str_eq(out.data + 4, a_html);
+    cr_expect_eq(strncmp(out.data, "pre:", 4), 0, "appended");
+
+    /* Every parsed page: the same bytes as markdown_render gives, each at
+     * a place of its own in the scratch file. */
+    unsigned long long total = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        const parsed_page *pg = parsed_page_at(pp, i);
+        buf_reset(&out);
+        cr_assert_eq(parsed_html(pp, i, &out, d), 0);
+        if (!pg->ok) {
+            cr_expect_str_eq(out.data, "", "%s", p->rel);
+            continue;
+        }
+        char *want = reference_html(s, p);
+        cr_expect_str_eq(out.data, want, "%s", p->rel);
+        cr_expect_eq(pg->len, strlen(want), "%s", p->rel);
+        free(want);
+        total += pg->len;
+        for (size_t j = 0; j < s->n_pages; j++) {
+            const parsed_page *other = parsed_page_at(pp, j);
+            if (j == i || !other->ok)
+                continue;
+            cr_expect(pg->off + pg->len <= other->off || other->off + other->len <= pg->off,
+                      "%s overlaps %s in the scratch file", p->rel, s->pages[j]->rel);
+        }
+    }
+    struct stat st;
+    cr_assert_eq(fstat(fd, &st), 0);
+    cr_expect_eq((unsigned long long)st.st_size, total, "scratch file holds every page once");
+    cr_assert_diag(d, "");
+
+    /* A scratch file that can no longer be read is reported. */
+    close(fd);
+    buf_reset(&out);
+    cr_expect_eq(parsed_html(pp, ia, &out, d), -1);
+    cr_assert_diag(
+        d, "-:0:0: error: cannot read the parsed pages' scratch file: Bad file descriptor [io]\n");
+    buf_release(&out);
+    parsed_free(pp);
+    site_free(s);
+    diag_free(d);
+}
+
+/* ---- search text ---- */
+
+static char *repeat(const char *head, const char *unit, size_t n)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, head);
+    for (size_t i = 0; i < n; i++)
+        buf_adds(&b, unit);
+    return buf_detach(&b);
+}
+
+static const struct {
+    const char *head, *unit; /* the body: head, then unit n times */
+    size_t n;
+    const char *want_head, *want_unit; /* the search text: want_head, then want_unit k times */
+    size_t k;
+} search_cases[] = {
+    /* Whole texts: tags dropped, blocks separate words, entities decoded,
+     * whitespace folded. */
+    {"# T\n\nx &amp; <b>y</b>  \"q\" 'z' &lt;\n\n- one\n- two\n\n    code\n", "", 0,
+     "T x & y \"q\" 'z' < one two code", "", 0},
+    {"a *b* [c](https://x.example/)`d`\n", "", 0, "a b cd", "", 0},
+    /* Cut at 1,500 bytes, never inside a character. */
+    {"x", "\xc3\xa9", 800, "x", "\xc3\xa9", 749},           /* 1,499: a cut lead byte dropped */
+    {"", "\xe2\x82\xac", 600, "", "\xe2\x82\xac", 500},     /* 1,500: ends on a whole one */
+    {"a", "\xe2\x82\xac", 600, "a", "\xe2\x82\xac", 499},   /* 1,498: two of three bytes dropped */
+    {"ab", "\xe2\x82\xac", 600, "ab", "\xe2\x82\xac", 499}, /* 1,499: one of three dropped */
+    {"", "\xf0\x9f\x98\x80", 400, "", "\xf0\x9f\x98\x80", 375}, /* 1,500 */
+    {"", "a ", 1000, "a", " a", 749},                           /* a trailing space trimmed */
+};
+
+Test(parse, search_text)
+{
+    buf name;
+    buf_init(&name);
+    for (size_t i = 0; i < COUNT(search_cases); i++) {
+        char *body = repeat(search_cases[i].head, search_cases[i].unit, search_cases[i].n);
+        buf text;
+        buf_init(&text);
+        buf_printf(&text, "---\ntitle: P%zu\n---\n%s\n", i, body);
+        buf_reset(&name);
+        buf_printf(&name, "content/s/p%zu.md", i);
+        put(name.data, text.data);
+        buf_release(&text);
+        free(body);
+    }
+    site *s = load("");
+    diags *d = diag_new(root);
+    int fd = scratch_fd();
+    parsed *pp = parse_site(s, fd, d);
+    cr_assert_diag(d, "");
+    for (size_t i = 0; i < COUNT(search_cases); i++) {
+        buf_reset(&name);
+        buf_printf(&name, "s/p%zu.md", i);
+        const parsed_page *pg = parsed_page_at(pp, index_of(s, name.data));
+        char *want =
+            repeat(search_cases[i].want_head, search_cases[i].want_unit, search_cases[i].k);
+        cr_assert_not_null(pg->search_text, "case %zu", i);
+        cr_expect_str_eq(pg->search_text, want, "case %zu (%zu bytes, want %zu)", i,
+                         strlen(pg->search_text), strlen(want));
+        cr_expect_leq(strlen(pg->search_text), 1500, "case %zu", i);
+        free(want);
+    }
+    buf_release(&name);
+    close(fd);
+    parsed_free(pp);
+    site_free(s);
+    diag_free(d);
+}
+
+/* Markdown findings are reported at their line in the page's file: the
+ * body's first line is the line after the front matter. */
+Test(parse, findings_at_file_lines)
+{
+    put("content/s/u.md", "---\ntitle: U\nowner: o\n---\n\nok\nbad \xff here\n");
+    put("content/s/plain.md", "no front matter\n\n\xfe\n");
+    site *s = load("content/s/plain.md:1:1: error: missing required key 'title' "
+                   "[missing-required-key]\n");
+    static const char want[] =
+        "content/s/plain.md:3:1: error: invalid UTF-8 byte 0xfe [invalid-utf8]\n"
+        "content/s/u.md:7:5: error: invalid UTF-8 byte 0xff [invalid-utf8]\n";
+    for (int with_html = 0; with_html < 2; with_html++) {
+        diags *d = diag_new(root);
+        int fd = with_html ? scratch_fd() : -1;
+        parsed *pp = parse_site(s, fd, d);
+        cr_assert_diag(d, want);
+        /* Still parsed: the bytes are replaced, the page kept. */
+        const parsed_page *u = parsed_page_at(pp, index_of(s, "s/u.md"));
+        cr_expect_eq(u->ok, 1);
+        if (with_html) {
+            cr_expect_str_eq(u->search_text, "ok bad \xef\xbf\xbd here");
+            close(fd);
+        }
+        parsed_free(pp);
+        diag_free(d);
+    }
+    site_free(s);
+}
+
+/* A site without pages parses to an empty table. */
+Test(parse, no_pages)
+{
+    put("content/.keep", "");
+    site *s = load("");
+    cr_assert_eq(s->n_pages, 0);
+    diags *d = diag_new(root);
+    parsed *pp = parse_site(s, -1, d);
+    cr_assert_not_null(pp);
+    expect_not_parsed(parsed_page_at(pp, 0), "page 0 of none");
+    cr_assert_diag(d, "");
+    parsed_free(pp);
+    site_free(s);
+    diag_free(d);
+}

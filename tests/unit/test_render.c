@@ -1,0 +1,627 @@
+/* test_render: the render stage's generators (gen.h), each through a layout
+ * that prints the variables it gives, on a tiny site per case: load, parse
+ * into an output's scratch file, render_site, output_commit, then the exact
+ * bytes of every file written and the list of all of them. Covered: content
+ * pages (layout chains, front matter, navigation, neighbours, table of
+ * contents), control pages, the controls index and the SoA, the review
+ * dashboard, tag and category pages and their index, the handbook, the
+ * changelog and feed.xml (with a history built by hand), the 404 page,
+ * sitemap.xml, search.json and api/pages.json. */
+#include "unit.h"
+
+#include "api.h"
+#include "fs.h"
+#include "history_int.h"
+#include "output.h"
+#include "parse.h"
+#include "render.h"
+#include "site.h"
+
+#include <limits.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct file {
+    const char *path, *text;
+} file;
+
+/* The sandbox: the site in <sb>/site, the output in <sb>/out. */
+static char sb[PATH_MAX];
+
+static void put(const char *rel, const char *text)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/site/%s", sb, rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    diag_free(d);
+    buf_release(&p);
+}
+
+/* Appends every file below top/rel (relative to top), one per line, depth
+ * first with each folder in byte order; the manifest is left out. */
+static void list_tree(buf *out, const char *top, const char *rel)
+{
+    buf dir, child;
+    buf_init(&dir);
+    buf_init(&child);
+    buf_printf(&dir, "%s%s%s", top, *rel ? "/" : "", rel);
+    char **names;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&names, dir.data, 0, d), 0);
+    for (char **n = names; *n; n++) {
+        buf_reset(&child);
+        buf_printf(&child, "%s%s%s", rel, *rel ? "/" : "", *n);
+        buf full;
+        buf_init(&full);
+        buf_printf(&full, "%s/%s", top, child.data);
+        if (fs_is_dir(full.data) == 1)
+            list_tree(out, top, child.data);
+        else if (strcmp(child.data, OUTPUT_MANIFEST) != 0)
+            buf_printf(out, "%s\n", child.data);
+        buf_release(&full);
+    }
+    fs_list_free(names);
+    diag_free(d);
+    buf_release(&dir);
+    buf_release(&child);
+}
+
+/* ---- a history, built by hand (no git) ---- */
+
+/* Commit c1 (newest) changed pol/a.md (version 2.0, approved) and pol/b.md
+ * (a review); c2 created pol/a.md. pol/a.md also has uncommitted changes. */
+typedef struct fake_history {
+    history h;
+    page_history *pages;
+    hist_row a_rows[3], b_rows[1];
+    change changes[2];
+    size_t c1_pages[2], c2_pages[1];
+    const hist_row *c1_rows[2], *c2_rows[1];
+    char *approvers[1];
+} fake_history;
+
+static fake_history fake;
+
+static void commit_row(hist_row *r, const char *commit, const char *date, const char *author,
+                       const char *summary, const char *version)
+{
+    r->kind = HIST_COMMIT;
+    strcpy(r->commit, commit);
+    memcpy(r->shortid, commit, 7);
+    r->shortid[7] = '\0';
+    strcpy(r->date, date);
+    r->author = (char *)author;
+    r->summary = (char *)summary;
+    r->version = (char *)version;
+}
+
+#define C1 "c1c1c1c1aaaabbbbccccdddd000011112222eeee"
+#define C2 "c2c2c2c2aaaabbbbccccdddd000011112222ffff"
+
+static const history *make_history(const site *s)
+{
+    const page *a = map_get(s->by_rel, "pol/a.md"), *b = map_get(s->by_rel, "pol/b.md");
+    cr_assert(a && b, "the history case needs pol/a.md and pol/b.md");
+    memset(&fake, 0, sizeof fake);
+    fake.pages = calloc(s->n_pages, sizeof *fake.pages);
+    fake.a_rows[0].kind = HIST_UNCOMMITTED;
+    commit_row(&fake.a_rows[1], C1, "2026-03-01", "Ann", "Update A & B", "2.0");
+    fake.approvers[0] = "Boss";
+    fake.a_rows[1].approved_by = fake.approvers;
+    fake.a_rows[1].n_approved = 1;
+    commit_row(&fake.a_rows[2], C2, "2026-01-15", "Bob <b>", "Create <A>", "1");
+    commit_row(&fake.b_rows[0], C1, "2026-03-01", "Ann", "Update A & B", "3");
+    fake.b_rows[0].review = 1;
+    fake.pages[a->index] = (page_history){fake.a_rows, 3};
+    fake.pages[b->index] = (page_history){fake.b_rows, 1};
+    fake.c1_pages[0] = a->index;
+    fake.c1_pages[1] = b->index;
+    fake.c1_rows[0] = &fake.a_rows[1];
+    fake.c1_rows[1] = &fake.b_rows[0];
+    fake.c2_pages[0] = a->index;
+    fake.c2_rows[0] = &fake.a_rows[2];
+    fake.changes[0] = (change){&fake.a_rows[1], fake.c1_pages, fake.c1_rows, 2};
+    fake.changes[1] = (change){&fake.a_rows[2], fake.c2_pages, fake.c2_rows, 1};
+    fake.h = (history){.found = 1,
+                       .n_pages = s->n_pages,
+                       .pages = fake.pages,
+                       .changes = fake.changes,
+                       .n_changes = 2};
+    return &fake.h;
+}
+
+/* ---- the cases ---- */
+
+#define SITE_YML_AT(base)                                                                          \
+    "title: Site\nbase_url: " base "\nrequired: []\ntemplate_strip: DO_NOT_STRIP\n"
+#define SITE_YML SITE_YML_AT("https://x.example/")
+#define SITEMAP_HEAD                                                                               \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                                 \
+    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+#define LOC(path) "  <url><loc>https://x.example" path "</loc></url>\n"
+#define SITEMAP_TAIL "</urlset>\n"
+#define X "https://x.example"
+
+typedef struct want_file {
+    const char *path, *bytes;
+} want_file;
+
+static const struct render_case {
+    const char *name;
+    file files[14];
+    int history;
+    const char *load; /* the load's diagnostics; NULL: none */
+    const char *tree; /* every file written (the manifest aside) */
+    want_file want[10];
+} cases[] = {
+    {"content pages",
+     {{"site.yml", SITE_YML "repository_url: https://git.example/r\ncustom: yes\n"},
+      {"layouts/default.html", "<{{TITLE}}>{{CONTENT}}</{{SITE_TITLE}}>\n"},
+      {"layouts/policy.html",
+       "---\nlayout: default\n---\n"
+       "{{TITLE}}|{{URL}}|{{SOURCE_PATH}}|{{SECTION_TITLE}}/{{SECTION_SLUG}}|{{PAGE_ID}}|"
+       "{{PAGE_LAYOUT}}|{{PAGE_OWNER}}|{{PAGE_TAGS}}:{{#PAGE_TAGS}}[{{ITEM}}]{{/PAGE_TAGS}}|"
+       "{{PAGE_DETAILS_LEVEL}}|{{#HAS_PAGE_DETAILS}}details{{/HAS_PAGE_DETAILS}}|{{EDIT_URL}}|"
+       "{{NEXT_REVIEW}} {{REVIEW_STATE}} {{REVIEW_LABEL}}|"
+       "{{#PREV_URL}}<{{PREV_TITLE}}@{{PREV_URL}}{{/PREV_URL}}"
+       "{{#NEXT_URL}}>{{NEXT_TITLE}}@{{NEXT_URL}}{{/NEXT_URL}}|"
+       "{{#TOC}}{{#TOC_ENTRY}}{{TOC_LEVEL}}{{TOC_ID}}={{TOC_TEXT}};{{/TOC_ENTRY}}{{/TOC}}|"
+       "{{#NAV_SECTION}}[{{NAV_SECTION_TITLE}}{{#NAV_SECTION_CURRENT}}*{{/NAV_SECTION_CURRENT}}"
+       "{{#NAV_PAGE}}({{NAV_TITLE}}{{#NAV_CURRENT}}!{{/NAV_CURRENT}}){{/NAV_PAGE}}]"
+       "{{/NAV_SECTION}}|{{SITE_CUSTOM}}|{{BASE_URL}}|{{BUILD_DATE}}|{{SEARCH_INDEX_URL}}|"
+       "{{CONTENT}}"},
+      {"layouts/home.html",
+       "HOME|{{TITLE}}|{{#SECTIONS}}{{SECTION_TITLE}}={{SECTION_SLUG}}/{{SECTION_PAGE_COUNT}}:"
+       "{{#SECTION_PAGE}}{{ENTRY_TITLE}}@{{ENTRY_URL}}({{ENTRY_REVIEW_STATE}});{{/SECTION_PAGE}}"
+       "{{/SECTIONS}}|{{PAGE_COUNT}} {{REVIEW_OK_COUNT}} {{REVIEW_DUE_SOON_COUNT}} "
+       "{{REVIEW_OVERDUE_COUNT}} {{REVIEW_NONE_COUNT}}|{{#EDIT_URL}}edit{{/EDIT_URL}}|{{CONTENT}}"},
+      {"content/index.md", "---\ntitle: Home\nlayout: home\n---\nWelcome\n"},
+      {"content/pol/a.md", "---\ntitle: Alpha\nowner: Olga\ntags: [x, y z]\n"
+                           "last_reviewed: 2026-01-10\ndetails: {level: high}\n---\n"
+                           "## One\n\n## Two\n\n### Three\n\nSee [b](b.md).\n"},
+      {"content/pol/b.md", "---\ntitle: Beta\nnext_review: 2026-12-01\n---\nB body\n"},
+      {"content/pol/c.md", "---\ntitle: Gamma\nlast_reviewed: 2020-01-01\n---\n"},
+      {"content/pol/draft.md", "---\ntitle: Draft\npublished: false\n---\nHidden\n"},
+      {"content/other/d.md", "---\nowner: Dan\n---\n"},
+      {"assets/style.css", "body{}"}},
+     0,
+     NULL,
+     "api/pages.json\nassets/style.css\nindex.html\nother/d/index.html\npol/a/index.html\n"
+     "pol/b/index.html\npol/c/index.html\nsearch.json\nsitemap.xml\n",
+     {{"pol/a/index.html",
+       "<Alpha>Alpha|" X "/pol/a/|content/pol/a.md|Pol/pol|pol/a|policy|Olga|x, y z:[x][y z]|"
+       "high|details|https://git.example/r/edit/main/content/pol/a.md|2027-01-10 ok OK|"
+       ">Beta@" X "/pol/b/|2one=One;2two=Two;3three=Three;|[Other][Pol*(Alpha!)(Beta)(Gamma)]|"
+       "yes|" X "/|2026-11-25|" X "/search.json|"
+       "<h2 id=\"one\">One</h2>\n<h2 id=\"two\">Two</h2>\n<h3 id=\"three\">Three</h3>\n"
+       "<p>See <a href=\"" X "/pol/b/\">b</a>.</p>\n</Site>\n"},
+      {"pol/b/index.html",
+       "<Beta>Beta|" X "/pol/b/|content/pol/b.md|Pol/pol|pol/b|policy||:|||"
+       "https://git.example/r/edit/main/content/pol/b.md|2026-12-01 due-soon Due soon|"
+       "<Alpha@" X "/pol/a/>Gamma@" X "/pol/c/||[Other][Pol*(Alpha)(Beta!)(Gamma)]|yes|" X
+       "/|2026-11-25|" X "/search.json|<p>B body</p>\n</Site>\n"},
+      /* Untitled: the id stands in. */
+      {"other/d/index.html",
+       "<other/d>other/d|" X "/other/d/|content/other/d.md|Other/other|other/d|policy|Dan|:|||"
+       "https://git.example/r/edit/main/content/other/d.md| none Not set||"
+       "|[Other*(other/d!)][Pol]|yes|" X "/|2026-11-25|" X "/search.json|</Site>\n"},
+      {"index.html",
+       "HOME|Home|Other=other/1:other/d@" X "/other/d/(none);Pol=pol/3:Alpha@" X
+       "/pol/a/(ok);Beta@" X "/pol/b/(due-soon);Gamma@" X "/pol/c/(overdue);|4 1 1 1 1|edit|"
+       "<p>Welcome</p>\n"},
+      {"assets/style.css", "body{}"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/")
+                          LOC("/pol/c/") SITEMAP_TAIL},
+      {"search.json",
+       "{\"pages\": [\n"
+       "  {\"title\": \"Home\", \"url\": \"" X "/\", \"section\": null, \"text\": \"Welcome\"},\n"
+       "  {\"title\": \"other/d\", \"url\": \"" X "/other/d/\", \"section\": \"Other\", "
+       "\"text\": \"\"},\n"
+       "  {\"title\": \"Alpha\", \"url\": \"" X "/pol/a/\", \"section\": \"Pol\", \"text\": "
+       "\"One Two Three See b.\"},\n"
+       "  {\"title\": \"Beta\", \"url\": \"" X "/pol/b/\", \"section\": \"Pol\", \"text\": "
+       "\"B body\"},\n"
+       "  {\"title\": \"Gamma\", \"url\": \"" X "/pol/c/\", \"section\": \"Pol\", \"text\": "
+       "\"\"}\n"
+       "]}\n"}}},
+
+    {"control pages, the controls index and the SoA",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html",
+       "{{TITLE}}|{{#CONTROLS}}{{CONTROL_ID}}={{CONTROL_TITLE}}/{{CONTROL_GROUP}}/"
+       "{{CONTROL_FRAMEWORK}}@{{CONTROL_URL}};{{/CONTROLS}}|{{CONTROLS_URL}}|{{SOA_URL}}\n"},
+      {"layouts/control.html",
+       "{{TITLE}}|{{URL}}|{{CONTROL_ID}}|{{CONTROL_TITLE}}|{{CONTROL_GROUP}}|"
+       "{{CONTROL_FRAMEWORK}}|{{CONTROL_FRAMEWORK_NAME}}|{{CONTROL_URL}}|"
+       "{{#CONTROL_APPLICABLE}}A{{/CONTROL_APPLICABLE}}"
+       "{{#CONTROL_NOT_APPLICABLE}}N{{/CONTROL_NOT_APPLICABLE}}|{{CONTROL_APPLICABLE_LABEL}}|"
+       "{{CONTROL_APPLICABLE_SLUG}}|{{CONTROL_JUSTIFICATION}}|{{CONTROL_STATUS}}|"
+       "{{CONTROL_STATUS_LABEL}}|{{#HAS_CITED_BY}}cited:{{/HAS_CITED_BY}}"
+       "{{#CITED_BY}}{{CITED_TITLE}}@{{CITED_URL}}({{CITED_STATUS}},{{CITED_OWNER}});"
+       "{{/CITED_BY}}{{#NO_CITATIONS}}none{{/NO_CITATIONS}}\n"},
+      {"layouts/controls.html",
+       "{{TITLE}}|{{URL}}|{{#FRAMEWORK}}{{FRAMEWORK_ID}}/{{FRAMEWORK_NAME}}:{{FW_TOTAL}},"
+       "{{FW_APPLICABLE_COUNT}},{{FW_NOT_APPLICABLE_COUNT}},{{FW_COVERED_COUNT}},"
+       "{{FW_IMPLEMENTED_COUNT}}[{{#FW_CONTROL}}{{CONTROL_ID}}{{#HAS_COVER}}:{{#COVER}}"
+       "{{COVER_TITLE}}@{{COVER_URL}}{{/COVER}}{{/HAS_COVER}}{{#NO_COVER}}-{{/NO_COVER}};"
+       "{{/FW_CONTROL}}]{{/FRAMEWORK}}\n"},
+      {"layouts/soa.html", "SoA {{TITLE}}|{{URL}}|{{#FRAMEWORK}}{{FRAMEWORK_ID}}:"
+                           "{{#FW_CONTROL}}{{CONTROL_ID}}/{{CONTROL_APPLICABLE_SLUG}}/"
+                           "{{CONTROL_STATUS_LABEL}};{{/FW_CONTROL}}{{/FRAMEWORK}}\n"},
+      {"controls/iso.yml", "framework: iso\nname: ISO Annex\ncontrols:\n"
+                           "  - {id: A.1, title: First, group: Org}\n"
+                           "  - {id: A.2, title: Second, group: Tech}\n"
+                           "  - {id: A.3, title: Third, group: Grp}\n"},
+      {"controls/soc.yml", "framework: soc\nname: SOC\ncontrols:\n"
+                           "  - {id: CC1, title: Ctl, group: Common}\n"},
+      {"controls/applicability.yml",
+       "A.1: {applicable: true, status: implemented, justification: Needed}\n"
+       "A.2: {applicable: false, justification: No servers}\n"
+       "A.3: {justification: Later}\n"
+       "CC1: {status: planned, justification: All}\n"},
+      {"content/pol/a.md", "---\ntitle: Alpha\nowner: Olga\nstatus: approved\n"
+                           "controls: [A.1, A.2, soc:CC1]\n---\n"},
+      {"content/pol/b.md", "---\ntitle: Beta\ncontrols: [A.01]\n---\n"}},
+     0,
+     NULL,
+     "api/pages.json\ncontrols/index.html\ncontrols/iso/A.1/index.html\n"
+     "controls/iso/A.2/index.html\ncontrols/iso/A.3/index.html\ncontrols/soc/CC1/index.html\n"
+     "pol/a/index.html\npol/b/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     {{"pol/a/index.html", "Alpha|A.1=First/Org/iso@" X "/controls/iso/A.1/;A.2=Second/Tech/iso@" X
+                           "/controls/iso/A.2/;CC1=Ctl/Common/soc@" X "/controls/soc/CC1/;|" X
+                           "/controls/|" X "/soa/\n"},
+      /* Cited as A.01: shown as the control it resolves to. */
+      {"pol/b/index.html",
+       "Beta|A.1=First/Org/iso@" X "/controls/iso/A.1/;|" X "/controls/|" X "/soa/\n"},
+      {"controls/iso/A.1/index.html",
+       "A.1 First|" X "/controls/iso/A.1/|A.1|First|Org|iso|ISO Annex|" X
+       "/controls/iso/A.1/|A|Applicable|yes|Needed|implemented|Implemented|cited:Alpha@" X
+       "/pol/a/(approved,Olga);Beta@" X "/pol/b/(,);\n"},
+      {"controls/iso/A.2/index.html",
+       "A.2 Second|" X "/controls/iso/A.2/|A.2|Second|Tech|iso|ISO Annex|" X
+       "/controls/iso/A.2/|N|Not applicable|no|No servers|||cited:Alpha@" X
+       "/pol/a/(approved,Olga);\n"},
+      {"controls/iso/A.3/index.html",
+       "A.3 Third|" X "/controls/iso/A.3/|A.3|Third|Grp|iso|ISO Annex|" X
+       "/controls/iso/A.3/|A|Applicable|yes|Later|||none\n"},
+      {"controls/soc/CC1/index.html",
+       "CC1 Ctl|" X "/controls/soc/CC1/|CC1|Ctl|Common|soc|SOC|" X
+       "/controls/soc/CC1/|A|Applicable|yes|All|planned|Planned|cited:Alpha@" X
+       "/pol/a/(approved,Olga);\n"},
+      /* Covered: applicable and cited (A.2 is cited but not applicable). */
+      {"controls/index.html",
+       "Controls|" X "/controls/|iso/ISO Annex:3,2,1,1,1[A.1:Alpha@" X "/pol/a/Beta@" X
+       "/pol/b/;A.2:Alpha@" X "/pol/a/;A.3-;]soc/SOC:1,1,0,1,0[CC1:Alpha@" X "/pol/a/;]\n"},
+      {"soa/index.html", "SoA Statement of Applicability|" X
+                         "/soa/|iso:A.1/yes/Implemented;A.2/no/;A.3/yes/;soc:CC1/yes/Planned;\n"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/controls/iso/A.1/") LOC(
+                          "/controls/iso/A.2/") LOC("/controls/iso/A.3/") LOC("/controls/soc/CC1/")
+                          LOC("/controls/") LOC("/soa/") SITEMAP_TAIL},
+      {"search.json",
+       "{\"pages\": [\n"
+       "  {\"title\": \"Alpha\", \"url\": \"" X "/pol/a/\", \"section\": \"Pol\", \"text\": "
+       "\"\"},\n"
+       "  {\"title\": \"Beta\", \"url\": \"" X "/pol/b/\", \"section\": \"Pol\", \"text\": "
+       "\"\"},\n"
+       "  {\"title\": \"A.1 First\", \"url\": \"" X "/controls/iso/A.1/\", \"section\": \"ISO "
+       "Annex\", \"text\": \"Org Needed\"},\n"
+       "  {\"title\": \"A.2 Second\", \"url\": \"" X "/controls/iso/A.2/\", \"section\": \"ISO "
+       "Annex\", \"text\": \"Tech No servers\"},\n"
+       "  {\"title\": \"A.3 Third\", \"url\": \"" X "/controls/iso/A.3/\", \"section\": \"ISO "
+       "Annex\", \"text\": \"Grp Later\"},\n"
+       "  {\"title\": \"CC1 Ctl\", \"url\": \"" X "/controls/soc/CC1/\", \"section\": \"SOC\", "
+       "\"text\": \"Common All\"}\n"
+       "]}\n"}}},
+
+    {"the review dashboard",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html", "{{TITLE}}|{{REVIEWS_URL}}\n"},
+      {"layouts/home.html", "{{TITLE}}\n"},
+      {"layouts/dashboard.html",
+       "{{TITLE}}|{{URL}}|{{#REVIEW_ROW}}{{ENTRY_TITLE}},{{ENTRY_URL}},{{ENTRY_OWNER}},"
+       "{{ENTRY_LAST_REVIEWED}},{{ENTRY_NEXT_REVIEW}},{{ENTRY_DAYS}},{{ENTRY_DAYS_LABEL}},"
+       "{{ENTRY_REVIEW_STATE}},{{ENTRY_REVIEW_LABEL}};{{/REVIEW_ROW}}|{{REVIEWS_URL}}\n"},
+      {"content/index.md", "---\ntitle: Home\nlayout: home\nnext_review: 2020-01-01\n---\n"},
+      {"content/pol/a.md", "---\ntitle: A\nowner: Ann\nlast_reviewed: 2025-11-24\n---\n"},
+      {"content/pol/b.md", "---\ntitle: B\nlast_reviewed: 2025-01-01\n---\n"},
+      {"content/pol/c.md", "---\ntitle: C\nnext_review: 2026-11-25\n---\n"},
+      {"content/pol/d.md", "---\ntitle: D\nnext_review: 2026-11-26\n---\n"},
+      {"content/pol/e.md", "---\ntitle: E\nnext_review: 2027-01-05\n---\n"},
+      {"content/pol/g.md", "---\ntitle: G\nowner: Gil\n---\n"},
+      {"content/pol/f.md", "---\ntitle: F\n---\n"},
+      {"content/pol/old.md", "---\ntitle: Old\npublished: false\nnext_review: 2020-01-01\n---\n"}},
+     0,
+     NULL,
+     "api/pages.json\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "pol/d/index.html\npol/e/index.html\npol/f/index.html\npol/g/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\n",
+     {{"reviews/index.html",
+       "Review dashboard|" X "/reviews/|"
+       "B," X "/pol/b/,,2025-01-01,2026-01-01,-328,328 days overdue,overdue,Overdue;"
+       "A," X "/pol/a/,Ann,2025-11-24,2026-11-24,-1,1 day overdue,overdue,Overdue;"
+       "C," X "/pol/c/,,,2026-11-25,0,today,due-soon,Due soon;"
+       "D," X "/pol/d/,,,2026-11-26,1,in 1 day,due-soon,Due soon;"
+       "E," X "/pol/e/,,,2027-01-05,41,in 41 days,ok,OK;"
+       "F," X "/pol/f/,,,,,\xe2\x80\x94,none,Not set;"
+       "G," X "/pol/g/,Gil,,,,\xe2\x80\x94,none,Not set;"
+       "|" X "/reviews/\n"},
+      {"pol/a/index.html", "A|" X "/reviews/\n"},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/pol/d/")
+           LOC("/pol/e/") LOC("/pol/f/") LOC("/pol/g/") LOC("/reviews/") SITEMAP_TAIL}}},
+
+    {"tag and category pages and their index",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html", "{{TITLE}}|{{TAGS_URL}}|{{PAGE_TAGS}}|{{PAGE_CATEGORIES}}|"
+                              "{{#PAGE_TAGS}}[{{ITEM}}]{{/PAGE_TAGS}}\n"},
+      {"layouts/tag.html", "{{TITLE}}|{{URL}}|{{TAG_NAME}}|{{TAG_KIND}}|{{#TAG_PAGE}}"
+                           "{{ENTRY_TITLE}}@{{ENTRY_URL}}({{ENTRY_DESCRIPTION}});{{/TAG_PAGE}}\n"},
+      {"layouts/tags.html",
+       "{{TITLE}}|{{URL}}|{{#TAG_GROUP}}{{TAG_GROUP_TITLE}}:{{#TAG}}{{TAG_NAME}}={{TAG_COUNT}}@"
+       "{{TAG_URL}};{{/TAG}}{{/TAG_GROUP}}|{{TAGS_URL}}\n"},
+      {"content/pol/a.md", "---\ntitle: A\ndescription: About A\ntags: [Access, C++]\n"
+                           "categories: Policies\n---\n"},
+      {"content/pol/b.md", "---\ntitle: B\ntags: access, Access\n---\n"},
+      {"content/pol/c.md", "---\ntitle: C\ntags: [\"!!!\"]\n---\n"},
+      {"content/pol/old.md", "---\ntitle: Old\npublished: false\ntags: [Hidden]\n---\n"}},
+     0,
+     NULL,
+     "api/pages.json\ncategories/policies/index.html\npol/a/index.html\npol/b/index.html\n"
+     "pol/c/index.html\nsearch.json\nsitemap.xml\ntags/access/index.html\n"
+     "tags/access-2/index.html\ntags/c/index.html\ntags/index.html\ntags/tag/index.html\n",
+     {{"tags/access/index.html",
+       "Tag: Access|" X "/tags/access/|Access|Tag|A@" X "/pol/a/(About A);B@" X "/pol/b/();\n"},
+      {"tags/access-2/index.html",
+       "Tag: access|" X "/tags/access-2/|access|Tag|B@" X "/pol/b/();\n"},
+      {"tags/c/index.html", "Tag: C++|" X "/tags/c/|C++|Tag|A@" X "/pol/a/(About A);\n"},
+      {"tags/tag/index.html", "Tag: !!!|" X "/tags/tag/|!!!|Tag|C@" X "/pol/c/();\n"},
+      {"categories/policies/index.html",
+       "Category: Policies|" X "/categories/policies/|Policies|Category|A@" X
+       "/pol/a/(About A);\n"},
+      {"tags/index.html",
+       "Tags and categories|" X "/tags/|Tags:Access=2@" X "/tags/access/;access=1@" X
+       "/tags/access-2/;C++=1@" X "/tags/c/;!!!=1@" X "/tags/tag/;Categories:Policies=1@" X
+       "/categories/policies/;|" X "/tags/\n"},
+      {"pol/b/index.html", "B|" X "/tags/|access, Access||[access][Access]\n"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/tags/access/")
+                          LOC("/tags/access-2/") LOC("/tags/c/") LOC("/tags/tag/")
+                              LOC("/categories/policies/") LOC("/tags/") SITEMAP_TAIL}}},
+
+    {"the handbook",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html", "{{TITLE}}\n"},
+      {"layouts/page.html", "{{TITLE}}\n"},
+      {"layouts/handbook.html",
+       "{{TITLE}}|{{URL}}|{{HANDBOOK_COUNT}}|{{#HANDBOOK_SECTION}}<{{HANDBOOK_SECTION_TITLE}}/"
+       "{{HANDBOOK_SECTION_SLUG}}>{{#HANDBOOK_POLICY}}[{{ENTRY_TITLE}}#{{ENTRY_ANCHOR}}|"
+       "{{ENTRY_URL}}|{{ENTRY_OWNER}}|{{ENTRY_APPROVER}}|{{ENTRY_VERSION}}|"
+       "{{ENTRY_LAST_REVIEWED}}|{{ENTRY_NEXT_REVIEW}}]{{POLICY_CONTENT}}{{/HANDBOOK_POLICY}}"
+       "{{/HANDBOOK_SECTION}}|{{HANDBOOK_URL}}\n"},
+      {"content/pol/a.md", "---\ntitle: Alpha\nowner: O\napprover: P\nversion: \"1.2\"\n"
+                           "status: approved\nlast_reviewed: 2026-01-01\n---\n"
+                           "# Scope\n\nSee [scope](#scope), [c](c.md#x) and a note[^1].\n\n"
+                           "[^1]: Note.\n"},
+      {"content/pol/b.md", "---\ntitle: Beta\nstatus: draft\n---\nDraft text\n"},
+      {"content/pol/c.md", "---\ntitle: Gamma\n---\n## X\n{{POLICY_CONTENT}} stays text\n"},
+      {"content/other/d.md", "---\ntitle: Delta\nlayout: page\n---\nNot a policy\n"},
+      {"content/ops/e.md", "---\ntitle: Epsilon\nstatus: retired\n---\nRetired\n"}},
+     0,
+     NULL,
+     "api/pages.json\nhandbook/index.html\nops/e/index.html\nother/d/index.html\n"
+     "pol/a/index.html\npol/b/index.html\npol/c/index.html\nsearch.json\nsitemap.xml\n",
+     {{"handbook/index.html",
+       "Policy handbook|" X "/handbook/|2|<Pol/pol>[Alpha#policy-pol-a|" X
+       "/pol/a/|O|P|1.2|2026-01-01|2027-01-01]"
+       "<h1 id=\"policy-pol-a-scope\">Scope</h1>\n"
+       "<p>See <a href=\"#policy-pol-a-scope\">scope</a>, <a href=\"" X "/pol/c/#x\">c</a> and a "
+       "note<sup class=\"footnote-ref\"><a href=\"#policy-pol-a-fn-1\" "
+       "id=\"policy-pol-a-fnref-1\" data-footnote-ref>1</a></sup>.</p>\n"
+       "<section class=\"footnotes\" data-footnotes>\n<ol>\n<li id=\"policy-pol-a-fn-1\">\n"
+       "<p>Note. <a href=\"#policy-pol-a-fnref-1\" class=\"footnote-backref\" "
+       "data-footnote-backref aria-label=\"Back to content\">\xe2\x86\xa9</a></p>\n</li>\n"
+       "</ol>\n</section>\n"
+       "[Gamma#policy-pol-c|" X "/pol/c/|||||]"
+       "<h2 id=\"policy-pol-c-x\">X</h2>\n<p>{{POLICY_CONTENT}} stays text</p>\n"
+       "|" X "/handbook/\n"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/ops/e/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/")
+                          LOC("/pol/c/") LOC("/handbook/") SITEMAP_TAIL}}},
+
+    {"the changelog and feed.xml, with history",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html",
+       "{{TITLE}}|{{#HAS_HISTORY}}{{#HISTORY}}{{#HISTORY_COMMIT_ROW}}{{HISTORY_VERSION}} "
+       "{{HISTORY_DATE}} {{HISTORY_AUTHOR}} {{HISTORY_SUMMARY}} {{HISTORY_COMMIT}} "
+       "{{HISTORY_APPROVED_BY}}/{{HISTORY_REVIEWED_BY}}{{#HISTORY_REVIEW}} R{{/HISTORY_REVIEW}}"
+       "{{#HISTORY_COMMIT_PLAIN}} P{{/HISTORY_COMMIT_PLAIN}}{{/HISTORY_COMMIT_ROW}}"
+       "{{#HISTORY_UNCOMMITTED}}U{{/HISTORY_UNCOMMITTED}}{{#HISTORY_TRUNCATED}}T"
+       "{{/HISTORY_TRUNCATED}};{{/HISTORY}}{{/HAS_HISTORY}}|{{CREATED}}|{{LAST_CHANGED}} "
+       "{{LAST_CHANGED_BY}}|{{#HAS_RECENT_CHANGES}}recent:{{/HAS_RECENT_CHANGES}}"
+       "{{#RECENT_CHANGES}}{{CHANGE_SUMMARY}};{{/RECENT_CHANGES}}|{{FEED_URL}}|"
+       "{{CHANGELOG_URL}}\n"},
+      {"layouts/changelog.html",
+       "{{TITLE}}|{{URL}}|{{#HAS_CHANGES}}has{{/HAS_CHANGES}}|{{#CHANGES}}{{CHANGE_DATE}} "
+       "{{CHANGE_AUTHOR}} {{CHANGE_SUMMARY}} {{CHANGE_COMMIT}} {{CHANGE_COMMIT_ID}}"
+       "{{#CHANGE_COMMIT_PLAIN}} plain{{/CHANGE_COMMIT_PLAIN}}{{#CHANGE_PAGE}}["
+       "{{CHANGE_PAGE_TITLE}}@{{CHANGE_PAGE_URL}} v{{CHANGE_PAGE_VERSION}}"
+       "{{#CHANGE_PAGE_REVIEW}} reviewed{{/CHANGE_PAGE_REVIEW}}]{{/CHANGE_PAGE}};{{/CHANGES}}\n"},
+      {"content/pol/a.md", "---\ntitle: Alpha\n---\n"},
+      {"content/pol/b.md", "---\ntitle: Beta & co\n---\n"},
+      {"content/pol/c.md", "---\ntitle: Gamma\n---\n"}},
+     1,
+     NULL,
+     "api/pages.json\nchangelog/index.html\nfeed.xml\npol/a/index.html\npol/b/index.html\n"
+     "pol/c/index.html\nsearch.json\nsitemap.xml\n",
+     {{"pol/a/index.html",
+       "Alpha|U;2.0 2026-03-01 Ann Update A & B c1c1c1c Boss/ P;1 2026-01-15 Bob <b> Create <A> "
+       "c2c2c2c / P;|2026-01-15|2026-03-01 Ann|recent:Update A & B;Create <A>;|" X "/feed.xml|" X
+       "/changelog/\n"},
+      {"pol/b/index.html",
+       "Beta & co|3 2026-03-01 Ann Update A & B c1c1c1c / R P;|2026-03-01|"
+       "2026-03-01 Ann|recent:Update A & B;Create <A>;|" X "/feed.xml|" X "/changelog/\n"},
+      {"pol/c/index.html",
+       "Gamma||| |recent:Update A & B;Create <A>;|" X "/feed.xml|" X "/changelog/\n"},
+      {"changelog/index.html",
+       "Changelog|" X "/changelog/|has|2026-03-01 Ann Update A & B c1c1c1c " C1 " plain[Alpha@" X
+       "/pol/a/ v2.0][Beta & co@" X "/pol/b/ v3 reviewed];2026-01-15 Bob <b> Create <A> c2c2c2c " C2
+       " plain[Alpha@" X "/pol/a/ v1];\n"},
+      {"feed.xml",
+       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+       "  <title>Site: policy changes</title>\n"
+       "  <link rel=\"self\" href=\"" X "/feed.xml\"/>\n"
+       "  <id>" X "/feed.xml</id>\n"
+       "  <updated>2026-03-01T00:00:00Z</updated>\n"
+       "  <entry>\n"
+       "    <title>Update A &amp; B</title>\n"
+       "    <id>urn:uuid:c1c1c1c1-aaaa-bbbb-cccc-dddd00001111</id>\n"
+       "    <updated>2026-03-01T00:00:00Z</updated>\n"
+       "    <author><name>Ann</name></author>\n"
+       "    <link href=\"" X "/pol/a/\"/>\n"
+       "    <content type=\"html\">&lt;ul&gt;&lt;li&gt;&lt;a href=&quot;" X
+       "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 2.0)&lt;/li&gt;&lt;li&gt;&lt;a href=&quot;" X
+       "/pol/b/&quot;&gt;Beta &amp;amp; co&lt;/a&gt; (version 3) (reviewed)&lt;/li&gt;"
+       "&lt;/ul&gt;</content>\n"
+       "  </entry>\n"
+       "  <entry>\n"
+       "    <title>Create &lt;A&gt;</title>\n"
+       "    <id>urn:uuid:c2c2c2c2-aaaa-bbbb-cccc-dddd00001111</id>\n"
+       "    <updated>2026-01-15T00:00:00Z</updated>\n"
+       "    <author><name>Bob &lt;b&gt;</name></author>\n"
+       "    <link href=\"" X "/pol/a/\"/>\n"
+       "    <content type=\"html\">&lt;ul&gt;&lt;li&gt;&lt;a href=&quot;" X
+       "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 1)&lt;/li&gt;&lt;/ul&gt;</content>\n"
+       "  </entry>\n"
+       "</feed>\n"},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/changelog/") SITEMAP_TAIL}}},
+
+    /* Without history no changelog (though the theme has its layout) and no
+     * feed: not written, not in the sitemap, not in the variables. */
+    {"the 404 page",
+     {{"site.yml", SITE_YML_AT("https://x.example/docs")},
+      {"layouts/policy.html", "{{TITLE}}|{{CHANGELOG_URL}}|{{FEED_URL}}\n"},
+      {"layouts/404.html", "{{TITLE}}|{{URL}}|{{BASE_URL}}\n"},
+      {"layouts/changelog.html", "{{TITLE}}\n"},
+      {"content/pol/a.md", "---\ntitle: A\n---\n"}},
+     0,
+     NULL,
+     "404.html\napi/pages.json\npol/a/index.html\nsearch.json\nsitemap.xml\n",
+     {{"404.html", "Page not found|" X "/docs/404.html|" X "/docs/\n"},
+      {"pol/a/index.html", "A||\n"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/docs/pol/a/") SITEMAP_TAIL}}},
+
+    /* A page holding a generated path keeps it; the generator writes
+     * nothing there (the plan reported the collision at load). */
+    {"a page's permalink takes the 404 page's and the handbook's paths",
+     {{"site.yml", SITE_YML},
+      {"layouts/policy.html", "page {{TITLE}}\n"},
+      {"layouts/404.html", "generated 404\n"},
+      {"layouts/handbook.html", "generated handbook\n"},
+      {"content/pol/a.md", "---\ntitle: A\npermalink: /404.html\n---\n"},
+      {"content/pol/b.md", "---\ntitle: B\npermalink: /handbook/\n---\n"}},
+     0,
+     "content/pol/a.md:3:12: error: '404.html' is claimed by this page and by the 404 page, "
+     "which charter generates; change the page's permalink [output-collision]\n"
+     "content/pol/b.md:3:12: error: 'handbook/index.html' is claimed by this page and by the "
+     "handbook, which charter generates; change the page's permalink [output-collision]\n",
+     "404.html\napi/pages.json\nhandbook/index.html\nsearch.json\nsitemap.xml\n",
+     {{"404.html", "page A\n"},
+      {"handbook/index.html", "page B\n"},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/404.html") LOC("/handbook/") SITEMAP_TAIL}}},
+};
+
+/* Expects got == want, showing both when they differ. */
+static void expect_text(const char *got, const char *want, const char *name, const char *what)
+{
+    cr_expect_str_eq(got, want, "%s: %s\n--- got:\n%s\n--- want:\n%s", name, what, got, want);
+}
+
+/* Builds the case's site into <sb>/out as charter build does (without the
+ * checks), then compares what was written. */
+static void render_case(const struct render_case *c)
+{
+    char tmpl[] = "/tmp/charter-render-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmpl));
+    cr_assert_not_null(realpath(tmpl, sb));
+    for (size_t i = 0; i < COUNT(c->files) && c->files[i].path; i++)
+        put(c->files[i].path, c->files[i].text);
+    buf site_dir, out_dir;
+    buf_init(&site_dir);
+    buf_init(&out_dir);
+    buf_printf(&site_dir, "%s/site", sb);
+    buf_printf(&out_dir, "%s/out", sb);
+
+    diags *d = diag_new(site_dir.data);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0, "%s", c->name);
+    char *got = unit_diag_text(d);
+    expect_text(got, c->load ? c->load : "", c->name, "load");
+    free(got);
+    diag_free(d);
+
+    d = diag_new(site_dir.data);
+    const history *h = c->history ? make_history(s) : NULL;
+    const char *sources[] = {site_dir.data, NULL};
+    output o;
+    cr_assert_eq(output_begin(&o, out_dir.data, sources, d), 0, "%s", c->name);
+    int fd = output_scratch(&o, d);
+    cr_assert_geq(fd, 0);
+    parsed *pp = parse_site(s, fd, d);
+    cr_expect_eq(render_site(s, pp, h, &o, d), 0, "%s: render", c->name);
+    cr_expect_eq(output_commit(&o, d), 0, "%s: commit", c->name);
+    output_release(&o, d);
+    close(fd);
+    got = unit_diag_text(d);
+    expect_text(got, "", c->name, "render diagnostics");
+    free(got);
+
+    buf tree;
+    buf_init(&tree);
+    list_tree(&tree, out_dir.data, "");
+    expect_text(tree.data, c->tree, c->name, "files written");
+    buf_release(&tree);
+
+    buf path, bytes;
+    buf_init(&path);
+    buf_init(&bytes);
+    for (size_t i = 0; i < COUNT(c->want) && c->want[i].path; i++) {
+        buf_reset(&path);
+        buf_reset(&bytes);
+        buf_printf(&path, "%s/%s", out_dir.data, c->want[i].path);
+        if (fs_read(&bytes, path.data, c->want[i].path, d) != 0)
+            continue; /* reported, and the tree differs */
+        expect_text(bytes.data, c->want[i].bytes, c->name, c->want[i].path);
+    }
+    /* api/pages.json: api.c's bytes (test_api checks them). */
+    buf api;
+    buf_init(&api);
+    api_pages_json(&api, s, h);
+    buf_reset(&path);
+    buf_reset(&bytes);
+    buf_printf(&path, "%s/api/pages.json", out_dir.data);
+    if (fs_read(&bytes, path.data, NULL, d) == 0)
+        expect_text(bytes.data, api.data, c->name, "api/pages.json");
+    buf_release(&api);
+    buf_release(&path);
+    buf_release(&bytes);
+
+    parsed_free(pp);
+    if (h)
+        free(fake.pages);
+    site_free(s);
+    diag_free(d);
+    d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+    buf_release(&site_dir);
+    buf_release(&out_dir);
+}
+
+Test(render, each_generator)
+{
+    for (size_t i = 0; i < COUNT(cases); i++)
+        render_case(&cases[i]);
+}
