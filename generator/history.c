@@ -235,27 +235,6 @@ long history_author_day(const git_time *when)
     return (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
 }
 
-/* A commit message's Approved-by: and Reviewed-by: trailers into r, each
- * converted from the commit's encoding; other trailers are not read. */
-void history_read_trailers(hist_row *r, const char *message, const char *encoding)
-{
-    git_message_trailer_array tr;
-    if (!message || git_message_trailers(&tr, message) != 0)
-        return;
-    for (size_t i = 0; i < tr.count; i++) {
-        const char *key = tr.trailers[i].key;
-        int approved = key && !strcasecmp(key, "Approved-by");
-        int reviewed = key && !strcasecmp(key, "Reviewed-by");
-        if (!approved && !reviewed)
-            continue;
-        char ***list = approved ? &r->approved_by : &r->reviewed_by;
-        size_t *n = approved ? &r->n_approved : &r->n_reviewed;
-        *list = xrealloc(*list, (*n + 1) * sizeof **list);
-        (*list)[(*n)++] = history_commit_text(tr.trailers[i].value, encoding);
-    }
-    git_message_trailer_array_free(&tr);
-}
-
 /* The row's columns from commit c: every string converted from the commit's
  * encoding; a missing author, name, summary or message reads as empty. */
 static void fill_commit(raw_row *rr, git_commit *c)

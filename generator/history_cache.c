@@ -57,9 +57,8 @@ char *history_cache_unescape(const char *s, size_t len)
 void history_cache_escape_list(buf *out, char **items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_addc(out, '\x1f');
         history_cache_escape(out, items[i]);
+        buf_addc(out, '\x1f');
     }
 }
 
@@ -71,7 +70,7 @@ size_t history_cache_split_list(char ***out, const char *s)
         size_t len = strcspn(s, "\x1f");
         *out = xrealloc(*out, (n + 1) * sizeof **out);
         (*out)[n++] = history_cache_unescape(s, len);
-        s += len + (s[len] != '\0');
+        s += len + (s[len] != '\0'); /* each item ends with 0x1f */
     }
     return n;
 }

@@ -10,10 +10,11 @@
 
 #include <git2.h>
 
-/* 3: versions read with the front matter parser, text in UTF-8 whatever a
- * commit's encoding, \x1f escaped; a cache written before holds rows that
- * were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 3"
+/* 4: versions read with the front matter parser, text in UTF-8 whatever a
+ * commit's encoding, \x1f escaped, trailers read as git reads them, each
+ * list item ended by \x1f; a cache written before holds rows that were read
+ * otherwise, so it is ignored and rebuilt. */
+#define CACHE_MAGIC "charter-history-cache 4"
 
 typedef struct raw_row {
     hist_row row;
@@ -58,9 +59,11 @@ void history_without_review_line(buf *out, const char *text, size_t len);
 char *history_commit_text(const char *text, const char *encoding);
 /* The author's calendar day in the author's own zone, days since 1970-01-01. */
 long history_author_day(const git_time *when);
-/* Appends the Approved-by: and Reviewed-by: trailers of a commit message
- * (NULL: none) to r's approved_by and reviewed_by, converted from
- * `encoding`; other trailers are ignored. Needs git_libgit2_init. */
+/* --- history_trailers.c ---------------------------------------------------- */
+
+/* Appends the non-empty Approved-by: and Reviewed-by: trailers of a commit
+ * message (NULL: none), converted from `encoding`, to r's approved_by and
+ * reviewed_by, read as git reads trailers; other trailers are ignored. */
 void history_read_trailers(hist_row *r, const char *message, const char *encoding);
 
 /* --- history_diff.c: what changed between two trees ------------------------ */
@@ -129,7 +132,8 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
 void history_cache_escape(buf *out, const char *s);
 /* The inverse of history_cache_escape on s[0..len); returns a new string. */
 char *history_cache_unescape(const char *s, size_t len);
-/* A list as one field: each item escaped, 0x1f between them. */
+/* A list as one field: each item escaped and ended by 0x1f, so that an
+ * empty item stays one. */
 void history_cache_escape_list(buf *out, char **items, size_t n);
 /* Splits a list field into *out (new strings in a new array; NULL when
  * empty) and returns the number of items. */

@@ -405,6 +405,13 @@ same "odd: summary of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 9)" 
 same "odd: author of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 8)" "Zoé Lefèvre"
 same "odd: Approved-by of the ISO-8859-1 commit" "$(nth odd content/policy.md 2 12)" \
     "Renée Dubé <renee@example.com>"
+same "odd: trailers.md, a folded Approved-by" "$(nth odd content/trailers.md 1 12)" \
+    "Fiona Long-Name <fiona@example.com>"
+same "odd: trailers.md, a CRLF message's trailers" "$(nth odd content/trailers.md 2 12)/$(nth odd content/trailers.md 2 13)" \
+    "Carla/Rex"
+same "odd: trailers.md, an empty Approved-by is none" "$(nth odd content/trailers.md 3 12)/$(nth odd content/trailers.md 3 13)" \
+    "/Ruth"
+same "odd: trailers.md, trailers by git's quarter rule" "$(nth odd content/trailers.md 4 12)" "Quarter Rule"
 same "odd: stderr mentions policy.md (an old revision's YAML is no finding)" \
     "$(grep -c 'policy\.md' "$tmp/odd.stderr")" 0
 cp "$tmp/odd.dump" "$tmp/odd.first"

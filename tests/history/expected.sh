@@ -21,7 +21,8 @@
 # else the running number of the row counted from the oldest; review: true
 # when every changed line of the page against the first parent is a
 # `last_reviewed:` line; approved_by / reviewed_by: the values of the
-# `Approved-by:` / `Reviewed-by:` trailers as git parses them, joined by " | ".
+# `Approved-by:` / `Reviewed-by:` trailers as git parses them (folded lines
+# unfolded), joined by " | ".
 #
 # The merge rule: `git log --follow -M --first-parent -m -- PATH`. --follow
 # follows renames (git's default 50% similarity); --first-parent walks only
@@ -46,8 +47,8 @@ LC_ALL=C
 export LC_ALL
 tab=$(printf '\t')
 nil=$(printf '\034')
-fmt_approved='%(trailers:key=Approved-by,valueonly,separator= | )'
-fmt_reviewed='%(trailers:key=Reviewed-by,valueonly,separator= | )'
+fmt_approved='%(trailers:key=Approved-by,valueonly,unfold,separator= | )'
+fmt_reviewed='%(trailers:key=Reviewed-by,valueonly,unfold,separator= | )'
 
 g() {
     git -C "$repo" -c core.quotePath=false -c log.showSignature=false -c diff.renameLimit=0 \

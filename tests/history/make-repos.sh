@@ -489,6 +489,22 @@ GIT_AUTHOR_NAME=$(printf 'Zo\351 Lef\350vre') GIT_AUTHOR_EMAIL=zoe@example.com \
 policy "version: '3.1'" closed
 message 'Policy 3.1'
 commit "$B" "$EB" '2026-01-16T10:00:00+00:00' '2026-01-16T10:00:00+00:00' -a
+# content/trailers.md: trailers in the shapes git reads and libgit2 1.5
+# misreads, newest first: a fold, CRLF lines, an empty Approved-by, a block
+# that is trailers by git's quarter rule (one Signed-off-by among them).
+echo 'Approvals written in every shape.' | page content/trailers.md 'Trailer Policy' 2026-01-17
+g add -A
+printf 'Add the trailer policy\n\nSome context.\nMore context.\nA third line.\nSigned-off-by: Bob <bob@example.com>\nApproved-by: Quarter Rule\n' >"$msg"
+commit "$B" "$EB" '2026-01-17T10:00:00+00:00' '2026-01-17T10:00:00+00:00'
+echo 'Empty approval.' >>content/trailers.md
+printf 'An empty approval\n\nApproved-by:\nReviewed-by: Ruth\n' >"$msg"
+commit "$B" "$EB" '2026-01-18T10:00:00+00:00' '2026-01-18T10:00:00+00:00' -a
+echo 'CRLF message.' >>content/trailers.md
+printf 'A message with CRLF lines\r\n\r\nApproved-by: Carla\r\nReviewed-by: Rex\r\n' >"$msg"
+commit "$B" "$EB" '2026-01-19T10:00:00+00:00' '2026-01-19T10:00:00+00:00' -a
+echo 'Folded approval.' >>content/trailers.md
+printf 'A folded approval\n\nApproved-by: Fiona Long-Name\n  <fiona@example.com>\nReviewed-by: Rex\n' >"$msg"
+commit "$B" "$EB" '2026-01-20T10:00:00+00:00' '2026-01-20T10:00:00+00:00' -a
 
 # ---------------------------------------------------------------- hostile
 # content/policy.md's versions, newest first: 1.6 1.5 1.4 1.3 3 2 1.0.
