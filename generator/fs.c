@@ -125,7 +125,6 @@ void fs_root_path(buf *out, const fs_root *r, const char *rel)
         path_join(out, r->path, rel);
 }
 
-
 /* Reports the first symbolic link along rel that leads out of the root. */
 static int report_escape(const fs_root *r, const char *rel, const char *real, diags *d)
 {
@@ -179,8 +178,8 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
     char *real = realpath(full.data, NULL);
     if (!real) {
         if (errno == ELOOP)
-            diag_error(d, rel, 0, 0, "symlink-loop",
-                       "'%s' leads into a loop of symbolic links", rel);
+            diag_error(d, rel, 0, 0, "symlink-loop", "'%s' leads into a loop of symbolic links",
+                       rel);
         else if (errno == ENOENT || errno == ENOTDIR)
             kind = FS_MISSING;
         else
@@ -232,13 +231,12 @@ int fs_open_source(int *fd, size_t *size, const fs_root *r, const char *rel, siz
     }
     if (kind == FS_SPECIAL) {
         fs_describe_kind(&what, &st);
-        diag_error(d, rel, 0, 0, "special-file", "'%s' is %s, not a regular file", rel,
-                   what.data);
+        diag_error(d, rel, 0, 0, "special-file", "'%s' is %s, not a regular file", rel, what.data);
         goto done;
     }
     if ((uintmax_t)st.st_size > (uintmax_t)max) {
-        diag_error(d, rel, 0, 0, "too-large", "'%s' is %jd bytes, over the limit of %zu (%s)",
-                   rel, (intmax_t)st.st_size, max, limit);
+        diag_error(d, rel, 0, 0, "too-large", "'%s' is %jd bytes, over the limit of %zu (%s)", rel,
+                   (intmax_t)st.st_size, max, limit);
         goto done;
     }
     /* The checks were made on the resolved path; open that very file (no
@@ -335,11 +333,25 @@ int fs_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
+/* mkdir that accepts an existing directory, and not an existing file. */
+static int mkdir_or_dir(const char *path)
+{
+    struct stat st;
+    if (mkdir(path, 0777) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return -1;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    errno = EEXIST;
+    return -1;
+}
+
 /* mkdir -p that costs one system call when the parent exists: try the
  * directory itself, and only on ENOENT create its parent first. */
 static int mkdirs(char *path)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+    if (mkdir_or_dir(path) == 0)
         return 0;
     if (errno != ENOENT)
         return -1;
@@ -351,7 +363,7 @@ static int mkdirs(char *path)
     *slash = '/';
     if (rc != 0)
         return -1;
-    return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
+    return mkdir_or_dir(path);
 }
 
 int fs_mkdirs(const char *path, diags *d)

@@ -556,11 +556,9 @@ Test(fs, mkdirs)
     }
 }
 
-/* fs.h: "Creates path and its missing parents. Returns 0 or -1 after
- * reporting." A regular file already at path is not a directory, but mkdir's
- * EEXIST is taken as success, so fs_mkdirs returns 0 and reports nothing
- * (mkdir -p fails there with "File exists"). Disabled until fs.c decides. */
-Test(fs, mkdirs_over_a_file, .disabled = true)
+/* A regular file already at path is no directory: fs_mkdirs once took
+ * mkdir's EEXIST as success; it fails as `mkdir -p` does. */
+Test(fs, mkdirs_over_a_file)
 {
     char *path = expand("@/site/file.txt");
     diags *d = diag_new(NULL);
