@@ -82,7 +82,8 @@ static void render_control_page(void *arg, size_t i)
     buf t, out;
     buf_init(&t);
     buf_init(&out);
-    buf_printf(&t, "%s %s", c->id, c->title ? c->title : "");
+    int titled = c->title && *c->title;
+    buf_printf(&t, "%s%s%s", c->id, titled ? " " : "", titled ? c->title : "");
     tpl_dict_set(d, "TITLE", t.data);
     set_control(d, cj->g, c, cj->v[i].fw, "CITED_BY", "CITED_TITLE", "CITED_URL");
     buf_printf(&out, "controls/%s/%s/index.html", c->framework, c->id);

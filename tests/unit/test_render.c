@@ -316,6 +316,21 @@ static const struct render_case {
        "\"text\": \"Common All\"}\n"
        "]}\n"}}},
 
+    /* A control without a title is titled by its id alone (once "A.9 "). */
+    {"a control without a title",
+     {{"site.yml", SITE_YML},
+      {"layouts/control.html", "[{{TITLE}}]|[{{CONTROL_TITLE}}]\n"},
+      {"layouts/policy.html", "{{TITLE}}\n"},
+      {"content/pol/a.md", "---\ntitle: A\n---\n"},
+      {"controls/iso.yml", "framework: iso\nname: ISO\ncontrols:\n"
+                           "  - {id: A.9, group: Org}\n  - {id: A.8, title: '', group: Org}\n"}},
+     0,
+     NULL,
+     "api/pages.json\ncontrols/iso/A.8/index.html\ncontrols/iso/A.9/index.html\n"
+     "pol/a/index.html\nsearch.json\nsitemap.xml\n",
+     {{"controls/iso/A.9/index.html", "[A.9]|[]\n"},
+      {"controls/iso/A.8/index.html", "[A.8]|[]\n"}}},
+
     {"the review dashboard",
      {{"site.yml", SITE_YML},
       {"layouts/policy.html", "{{TITLE}}|{{REVIEWS_URL}}\n"},
