@@ -216,9 +216,9 @@ static void check_controls(const site *s, diags *d)
 
 typedef struct link_index {
     const parsed *parsed; /* the pages' headings and links */
-    map *statics;  /* output path -> static_file */
-    map *inbound;  /* page src -> 1, for pages some other page links to */
-    map *headings; /* page src -> map of its heading ids, built when first asked */
+    map *statics;         /* output path -> static_file */
+    map *inbound;         /* page src -> 1, for pages some other page links to */
+    map *headings;        /* page src -> map of its heading ids, built when first asked */
 } link_index;
 
 /* A page by URL path (relative to base_url), trying "x", "x/" and "x" without
@@ -489,12 +489,16 @@ static void check_reviews(const site *s, diags *d)
         if (p->next_review < 0 || !at)
             continue;
         date_format(next, p->next_review);
+        long days = p->next_review - s->as_of;
         if (p->review == REVIEW_OVERDUE)
             diag_error(d, p->src, at->line, at->col, "review-overdue",
-                       "review overdue since %s (%ld days)", next, s->as_of - p->next_review);
+                       "review overdue since %s (%ld day%s)", next, -days, days == -1 ? "" : "s");
+        else if (p->review == REVIEW_DUE_SOON && days == 0)
+            diag_warning(d, p->src, at->line, at->col, "review-due-soon",
+                         "review due on %s (today)", next);
         else if (p->review == REVIEW_DUE_SOON)
             diag_warning(d, p->src, at->line, at->col, "review-due-soon",
-                         "review due on %s (in %ld days)", next, p->next_review - s->as_of);
+                         "review due on %s (in %ld day%s)", next, days, days == 1 ? "" : "s");
     }
 }
 

@@ -280,7 +280,7 @@ static const struct {
      NULL,
      "content/pol/a.md:3:16: error: review overdue since 2026-01-01 (328 days) "
      "[review-overdue]\n"
-     "content/pol/b.md:4:14: error: review overdue since 2026-11-24 (1 days) [review-overdue]\n"
+     "content/pol/b.md:4:14: error: review overdue since 2026-11-24 (1 day) [review-overdue]\n"
      "content/pol/c.md:3:16: error: review overdue since 2026-07-30 (118 days) "
      "[review-overdue]\n"},
     {"review-due-soon",
@@ -288,12 +288,14 @@ static const struct {
       {"content/pol/b.md", "---\ntitle: B\nlast_reviewed: 2026-06-01\nreview_cycle: 6 months\n"
                            "---\n"},
       {"content/pol/c.md", "---\ntitle: C\nnext_review: 2026-11-25\n---\n"},
+      {"content/pol/d.md", "---\ntitle: D\nnext_review: 2026-11-26\n---\n"},
       {"content/pol/ok.md", "---\ntitle: OK\nnext_review: 2026-12-26\n---\n"},
       {"content/pol/old.md", "---\ntitle: Old\npublished: false\nnext_review: 2020-01-01\n---\n"}},
      NULL,
      "content/pol/a.md:3:14: warning: review due on 2026-12-05 (in 10 days) [review-due-soon]\n"
      "content/pol/b.md:3:16: warning: review due on 2026-12-01 (in 6 days) [review-due-soon]\n"
-     "content/pol/c.md:3:14: warning: review due on 2026-11-25 (in 0 days) [review-due-soon]\n"},
+     "content/pol/c.md:3:14: warning: review due on 2026-11-25 (today) [review-due-soon]\n"
+     "content/pol/d.md:3:14: warning: review due on 2026-11-26 (in 1 day) [review-due-soon]\n"},
     {"review-due-soon with the site's warn_within",
      {{"site.yml", "title: T\nrequired: [title]\nreview: {cycle: 1 month, warn_within: 5 days}\n"},
       {"content/pol/a.md", "---\ntitle: A\nnext_review: 2026-12-05\n---\n"},
