@@ -3,13 +3,12 @@
  * base_url; review data; the whole front matter), with and without history
  * rows, and api_yaml_json's mapping of YAML to JSON values. */
 #include "unit.h"
+#include "unit_history.h"
 
 #include "api.h"
 #include "fs.h"
 #include "history_int.h"
 #include "site.h"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- api_yaml_json ---- */
 
@@ -66,19 +65,12 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/%s", root, rel);
-    diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
-    diag_free(d);
-    buf_release(&p);
+    unit_put(root, rel, text);
 }
 
 static void make_site(void)
 {
-    strcpy(root, "/tmp/charter-api-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
+    unit_mkdtemp(root, sizeof root, "api");
     put("site.yml", "title: Test \"Q\"\nbase_url: https://x.example/sub\nrequired: []\n");
     put("layouts/policy.html", "{{CONTENT}}");
     put("layouts/home.html", "{{CONTENT}}");
@@ -100,9 +92,7 @@ static void make_site(void)
 
 static void remove_site(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(root, d);
-    diag_free(d);
+    unit_remove(root);
 }
 
 TestSuite(api, .init = make_site, .fini = remove_site);
@@ -210,20 +200,6 @@ Test(api, pages_json_without_history)
     site_free(s);
 }
 
-/* History rows as the history stage gives them (built by hand: no git). */
-static void set_commit(hist_row *r, const char *commit, const char *date, const char *author,
-                       const char *summary, const char *version)
-{
-    r->kind = HIST_COMMIT;
-    strcpy(r->commit, commit);
-    memcpy(r->shortid, commit, 7);
-    r->shortid[7] = '\0';
-    strcpy(r->date, date);
-    r->author = (char *)author;
-    r->summary = (char *)summary;
-    r->version = (char *)version;
-}
-
 #define EMPTY_HISTORY                                                                              \
     "      \"history\": [],\n"                                                                     \
     "      \"created\": null,\n"                                                                   \
@@ -241,20 +217,21 @@ Test(api, pages_json_with_history)
     memset(u_rows, 0, sizeof u_rows);
     char *approvers[] = {"Alice \"A\"", "Bob"}, *reviewers[] = {"Carol"};
     a_rows[0].kind = HIST_UNCOMMITTED;
-    set_commit(&a_rows[1], "0123456789abcdef0123456789abcdef01234567", "2026-02-03", "Dana",
-               "Raise the version", "2.10");
+    unit_commit_row(&a_rows[1], "0123456789abcdef0123456789abcdef01234567", "2026-02-03", "Dana",
+                    "Raise the version", "2.10");
     a_rows[1].approved_by = approvers;
     a_rows[1].n_approved = 2;
     a_rows[1].reviewed_by = reviewers;
     a_rows[1].n_reviewed = 1;
-    set_commit(&a_rows[2], "fedcba9876543210fedcba9876543210fedcba98", "2025-12-31", "Eve",
-               "Review", "1");
+    unit_commit_row(&a_rows[2], "fedcba9876543210fedcba9876543210fedcba98", "2025-12-31", "Eve",
+                    "Review", "1");
     a_rows[2].review = 1;
     a_rows[3].kind = HIST_TRUNCATED;
     ph[ia] = (page_history){a_rows, 4};
     /* Untracked, then a commit whose author and summary are empty: null. */
     u_rows[0].kind = HIST_UNTRACKED;
-    set_commit(&u_rows[1], "1111111111111111111111111111111111111111", "2026-01-01", "", "", "");
+    unit_commit_row(&u_rows[1], "1111111111111111111111111111111111111111", "2026-01-01", "", "",
+                    "");
     ph[iu] = (page_history){u_rows, 2};
     history h = {.found = 1, .n_pages = s->n_pages, .pages = ph};
 
@@ -302,8 +279,7 @@ Test(api, pages_json_with_history)
 Test(api, pages_json_no_pages)
 {
     remove_site();
-    strcpy(root, "/tmp/charter-api-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
+    unit_mkdtemp(root, sizeof root, "api");
     put("site.yml", "title: Empty\n");
     put("content/old.md", "---\ntitle: Old\npublished: false\n---\n");
     diags *d = diag_new(root);

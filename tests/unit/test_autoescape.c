@@ -6,8 +6,6 @@
 
 #include "autoescape.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 typedef struct choose_case {
     ae_mode mode;
     const char *text; /* the template text before the variable */

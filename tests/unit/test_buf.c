@@ -8,8 +8,6 @@
 #include <stdint.h>
 #include <wchar.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* Asserts the invariants buf.h promises for any buffer. */
 static void expect_valid(const buf *b)
 {

@@ -15,17 +15,14 @@ static void put(const char *name, const char *text)
 {
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/controls/%s", dir, name);
-    diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
-    diag_free(d);
+    buf_printf(&p, "controls/%s", name);
+    unit_put(dir, p.data, text);
     buf_release(&p);
 }
 
 static void setup_dir(void)
 {
-    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    unit_mkdtemp(dir, sizeof dir, "ctl");
     put("a.yml", "framework: fa\nname: Framework A\ncontrols:\n"
                  "  - {id: X.1, title: One, group: G}\n"
                  "  - {id: X.2, title: Two, group: G}\n");
@@ -47,9 +44,7 @@ static int load(catalog **c, const char *const *only, size_t n_only, diags *d)
 
 static void remove_dir(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(dir, d);
-    diag_free(d);
+    unit_remove(dir);
 }
 
 Test(catalog, lookups)
@@ -134,8 +129,7 @@ Test(catalog, catalog_errors)
          "controls/c.yml:3:5: error: control has no 'id' [catalog]\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        strcpy(dir, "/tmp/charter-ctl-XXXXXX");
-        cr_assert_not_null(mkdtemp(dir));
+        unit_mkdtemp(dir, sizeof dir, "ctl");
         put("c.yml", cases[i].yml);
         diags *d = diag_new(NULL);
         catalog *c;
@@ -164,8 +158,7 @@ Test(catalog, missing_directory_is_empty)
 
 Test(catalog, duplicate_is_a_finding_not_a_failure)
 {
-    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    unit_mkdtemp(dir, sizeof dir, "ctl");
     put("c.yml", "framework: fc\ncontrols:\n  - {id: Q.1, title: First}\n  - {id: Q.1}\n");
     diags *d = diag_new(NULL);
     catalog *c;
@@ -182,8 +175,7 @@ Test(catalog, duplicate_is_a_finding_not_a_failure)
  * misspellings with their canonical form. */
 Test(catalog, resolve_ids)
 {
-    strcpy(dir, "/tmp/charter-ctl-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    unit_mkdtemp(dir, sizeof dir, "ctl");
     put("iso.yml", "framework: iso27001-2022\ncontrols:\n"
                    "  - {id: A.5.15, title: Access}\n  - {id: A.5.9, title: Inventory}\n"
                    "  - {id: A.5.19, title: Suppliers}\n  - {id: A.8.1, title: Devices}\n");

@@ -10,8 +10,6 @@
 #include "parse.h"
 #include "site.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 #define cr_expect_diag(d, expected)                                                                \
     do {                                                                                           \
         char *got_ = unit_diag_text(d);                                                            \
@@ -27,13 +25,7 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/%s", root, rel);
-    diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
-    diag_free(d);
-    buf_release(&p);
+    unit_put(root, rel, text);
 }
 
 /* Every site: a title, `title` the only required key, one layout and a
@@ -56,8 +48,7 @@ static long as_of(void)
  * load diagnostics load_want (NULL: none). */
 static site *load_site(const file *files, size_t n, const char *load_want)
 {
-    strcpy(root, "/tmp/charter-checks-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
+    unit_mkdtemp(root, sizeof root, "checks");
     for (size_t i = 0; i < COUNT(base); i++)
         put(base[i].path, base[i].text);
     for (size_t i = 0; i < n && files[i].path; i++)
@@ -72,9 +63,7 @@ static site *load_site(const file *files, size_t n, const char *load_want)
 
 static void remove_root(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(root, d);
-    diag_free(d);
+    unit_remove(root);
 }
 
 /* Loads, parses and checks; returns the checks' findings as text. */

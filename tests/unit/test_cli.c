@@ -7,8 +7,6 @@
 
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static const cli_option options[] = {
     {"out", "DIR", "write the site to DIR"},
     {"quiet", NULL, "print nothing on success"},

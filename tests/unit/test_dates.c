@@ -5,8 +5,6 @@
 
 #include "dates.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- civil dates ---- */
 
 static const struct {

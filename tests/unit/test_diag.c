@@ -6,8 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* A sandbox directory holding src/p.md, removed at the end of each test. */
 static char sandbox[64];
 static char src_file[128];
@@ -22,8 +20,7 @@ static void write_file(const char *path, const char *text)
 
 static void sandbox_setup(void)
 {
-    strcpy(sandbox, "/tmp/charter-diag-XXXXXX");
-    cr_assert_not_null(mkdtemp(sandbox));
+    unit_mkdtemp(sandbox, sizeof sandbox, "diag");
     char dir[128];
     snprintf(dir, sizeof dir, "%s/src", sandbox);
     cr_assert_eq(mkdir(dir, 0777), 0);

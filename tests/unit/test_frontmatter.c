@@ -6,7 +6,6 @@
 
 /* Parameters are indices into the tables below: Criterion runs each case in
  * a fresh process, where pointers stored in a parameter would be invalid. */
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #include "frontmatter.h"
 
 struct split_case {
@@ -165,8 +164,9 @@ Test(frontmatter, type_errors_point_into_the_file)
     cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
     long day;
     int draft;
-    cr_assert_eq(yamltree_as_date(&day, yamltree_get(fm.data, "last_reviewed"), "last_reviewed", "p.md", d),
-                 -1);
+    cr_assert_eq(
+        yamltree_as_date(&day, yamltree_get(fm.data, "last_reviewed"), "last_reviewed", "p.md", d),
+        -1);
     cr_assert_eq(yamltree_as_bool(&draft, yamltree_get(fm.data, "draft"), "draft", "p.md", d), -1);
     cr_assert_diag(d, "p.md:2:16: error: 'last_reviewed' is not a real date: 2024-02-30 "
                       "[invalid-date]\n"

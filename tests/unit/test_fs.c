@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* The sandbox, resolved (no symbolic links): the site is <sb>/site, and
  * <sb>/outside is what links may not reach. */
 static char sb[PATH_MAX];
@@ -67,9 +65,7 @@ static void expect_diags(diags *d, const char *tmpl, const char *what)
 
 static void sandbox_setup(void)
 {
-    char tmpl[] = "/tmp/charter-fs-XXXXXX";
-    cr_assert_not_null(mkdtemp(tmpl));
-    cr_assert_not_null(realpath(tmpl, sb));
+    unit_mkdtemp(sb, sizeof sb, "fs");
     put("@/site/file.txt", "hello");
     put("@/site/dir/inner.txt", "inner");
     put("@/outside/secret", "secret");
@@ -86,9 +82,7 @@ static void sandbox_setup(void)
 
 static void sandbox_teardown(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(sb, d);
-    diag_free(d);
+    unit_remove(sb);
 }
 
 TestSuite(fs, .init = sandbox_setup, .fini = sandbox_teardown);

@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* libgit2 allocates through its own allocator, set up by its init. */
 static void git_init(void)
 {
@@ -35,17 +33,13 @@ static char sandbox[PATH_MAX];
 /* A temporary directory, and libgit2. */
 static void sandbox_init(void)
 {
-    char tmpl[] = "/tmp/charter-history-XXXXXX";
-    cr_assert_not_null(mkdtemp(tmpl));
-    cr_assert_not_null(realpath(tmpl, sandbox));
+    unit_mkdtemp(sandbox, sizeof sandbox, "history");
     git_init();
 }
 
 static void sandbox_fini(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(sandbox, d);
-    diag_free(d);
+    unit_remove(sandbox);
     git_shutdown();
 }
 

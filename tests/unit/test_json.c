@@ -6,8 +6,6 @@
 
 #include "json.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- json_string ---- */
 
 static const struct {

@@ -7,8 +7,6 @@
 
 #include <stdint.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 Test(map, empty)
 {
     map *m = map_new();

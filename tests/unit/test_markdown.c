@@ -8,8 +8,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* Renders text with the given options, expecting success; the caller
  * releases doc. Diagnostics go to d. */
 static void render(md_doc *doc, const char *text, size_t len, const md_options *opt, diags *d)

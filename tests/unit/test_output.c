@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* The sandbox, resolved (no symlinks), and the site's source directories in
  * it: the site root first, as cmd_build passes them. */
 static char sb[PATH_MAX];
@@ -104,9 +102,7 @@ static void expect_no_leftovers(const char *dir)
 
 static void sandbox_setup(void)
 {
-    char tmpl[] = "/tmp/charter-output-XXXXXX";
-    cr_assert_not_null(mkdtemp(tmpl));
-    cr_assert_not_null(realpath(tmpl, sb));
+    unit_mkdtemp(sb, sizeof sb, "output");
     snprintf(site, sizeof site, "%s/site", sb);
     snprintf(content, sizeof content, "%s/site/content", sb);
     snprintf(layouts, sizeof layouts, "%s/site/layouts", sb);
@@ -123,9 +119,7 @@ static void sandbox_setup(void)
 
 static void sandbox_teardown(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(sb, d);
-    diag_free(d);
+    unit_remove(sb);
 }
 
 TestSuite(output, .init = sandbox_setup, .fini = sandbox_teardown);
@@ -512,8 +506,7 @@ Test(output, copy)
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
     fs_root root;
     cr_assert_eq(fs_root_init(&root, site, d), 0);
-    cr_assert_eq(output_copy(&o, "assets/page.html", &root, "layouts/page.html", 100, "lim", d),
-                 0);
+    cr_assert_eq(output_copy(&o, "assets/page.html", &root, "layouts/page.html", 100, "lim", d), 0);
     cr_assert_diag(d, "");
     expect_file(o.staging, "assets/page.html", "{{content}}\n");
     cr_assert_eq(output_copy(&o, "../escape.html", &root, "layouts/page.html", 100, "lim", d), -1);
@@ -540,9 +533,8 @@ Test(output, copy)
 
 Test(output, commit_replaces_previous_site)
 {
-    static const char *const files[] = {"api/pages.json", "[]\n", "old.html",
-                                        "old\n",          "sub/old.txt", "old sub\n",
-                                        NULL};
+    static const char *const files[] = {"api/pages.json", "[]\n",      "old.html", "old\n",
+                                        "sub/old.txt",    "old sub\n", NULL};
     build_rel("prev", files);
     char *target = in_sb("prev");
     diags *d = diag_new(NULL);
@@ -804,15 +796,15 @@ Test(output, a_broken_manifest_is_refused)
 {
     write_rel("out/index.html", "hi\n");
     write_rel("out/.charter-manifest", "not a manifest\n");
-    expect_refused_rel("out",
-                       "refusing to replace '%s': its '.charter-manifest' is not a manifest charter "
-                       "wrote");
+    expect_refused_rel(
+        "out", "refusing to replace '%s': its '.charter-manifest' is not a manifest charter "
+               "wrote");
 }
 
 Test(output, manifest_lists_every_file_with_its_digest)
 {
-    static const char *const files[] = {"b.html", "b\n", "a/x.html", "", "back\\slash.txt", "x",
-                                        NULL};
+    static const char *const files[] = {"b.html",          "b\n", "a/x.html", "",
+                                        "back\\slash.txt", "x",   NULL};
     build_rel("out", files);
     char *t = in_sb("out");
     /* sha256sum's format, sorted by path; a backslash escapes the line. */
@@ -852,8 +844,7 @@ Test(output, malformed_manifests_do_not_parse)
     for (size_t i = 0; i < COUNT(bad); i++) {
         manifest_entry *v = (manifest_entry *)1;
         size_t n = 9;
-        cr_expect_eq(manifest_parse(&v, &n, bad[i], strlen(bad[i])), -1, "accepted: %s",
-                     bad[i]);
+        cr_expect_eq(manifest_parse(&v, &n, bad[i], strlen(bad[i])), -1, "accepted: %s", bad[i]);
         cr_expect_null(v);
         cr_expect_eq(n, 0);
     }

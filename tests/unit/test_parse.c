@@ -13,34 +13,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/%s", root, rel);
-    diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
-    diag_free(d);
-    buf_release(&p);
+    unit_put(root, rel, text);
 }
 
 static void make_root(void)
 {
-    strcpy(root, "/tmp/charter-parse-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
+    unit_mkdtemp(root, sizeof root, "parse");
     put("site.yml", "title: T\nrequired: [title]\n");
     put("layouts/policy.html", "{{CONTENT}}");
 }
 
 static void remove_root(void)
 {
-    diags *d = diag_new(NULL);
-    fs_remove_tree(root, d);
-    diag_free(d);
+    unit_remove(root);
 }
 
 TestSuite(parse, .init = make_root, .fini = remove_root);

@@ -5,8 +5,6 @@
 
 #include "paths.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- path_join ---- */
 
 static const struct {

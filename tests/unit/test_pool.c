@@ -11,8 +11,6 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 typedef struct visits {
     size_t n;
     atomic_int *count;     /* per index: how often fn saw it */

@@ -8,6 +8,7 @@
  * changelog and feed.xml (with a history built by hand), the 404 page,
  * sitemap.xml, search.json and api/pages.json. */
 #include "unit.h"
+#include "unit_history.h"
 
 #include "api.h"
 #include "fs.h"
@@ -20,8 +21,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 typedef struct file {
     const char *path, *text;
 } file;
@@ -33,10 +32,8 @@ static void put(const char *rel, const char *text)
 {
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/site/%s", sb, rel);
-    diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
-    diag_free(d);
+    buf_printf(&p, "%s/site", sb);
+    unit_put(p.data, rel, text);
     buf_release(&p);
 }
 
@@ -85,19 +82,6 @@ typedef struct fake_history {
 
 static fake_history fake;
 
-static void commit_row(hist_row *r, const char *commit, const char *date, const char *author,
-                       const char *summary, const char *version)
-{
-    r->kind = HIST_COMMIT;
-    strcpy(r->commit, commit);
-    memcpy(r->shortid, commit, 7);
-    r->shortid[7] = '\0';
-    strcpy(r->date, date);
-    r->author = (char *)author;
-    r->summary = (char *)summary;
-    r->version = (char *)version;
-}
-
 #define C1 "c1c1c1c1aaaabbbbccccdddd000011112222eeee"
 #define C2 "c2c2c2c2aaaabbbbccccdddd000011112222ffff"
 
@@ -108,12 +92,12 @@ static const history *make_history(const site *s)
     memset(&fake, 0, sizeof fake);
     fake.pages = calloc(s->n_pages, sizeof *fake.pages);
     fake.a_rows[0].kind = HIST_UNCOMMITTED;
-    commit_row(&fake.a_rows[1], C1, "2026-03-01", "Ann", "Update A & B", "2.0");
+    unit_commit_row(&fake.a_rows[1], C1, "2026-03-01", "Ann", "Update A & B", "2.0");
     fake.approvers[0] = "Boss";
     fake.a_rows[1].approved_by = fake.approvers;
     fake.a_rows[1].n_approved = 1;
-    commit_row(&fake.a_rows[2], C2, "2026-01-15", "Bob <b>", "Create <A>", "1");
-    commit_row(&fake.b_rows[0], C1, "2026-03-01", "Ann", "Update A & B", "3");
+    unit_commit_row(&fake.a_rows[2], C2, "2026-01-15", "Bob <b>", "Create <A>", "1");
+    unit_commit_row(&fake.b_rows[0], C1, "2026-03-01", "Ann", "Update A & B", "3");
     fake.b_rows[0].review = 1;
     fake.pages[a->index] = (page_history){fake.a_rows, 3};
     fake.pages[b->index] = (page_history){fake.b_rows, 1};
@@ -558,9 +542,7 @@ static void expect_text(const char *got, const char *want, const char *name, con
  * checks), then compares what was written. */
 static void render_case(const struct render_case *c)
 {
-    char tmpl[] = "/tmp/charter-render-XXXXXX";
-    cr_assert_not_null(mkdtemp(tmpl));
-    cr_assert_not_null(realpath(tmpl, sb));
+    unit_mkdtemp(sb, sizeof sb, "render");
     for (size_t i = 0; i < COUNT(c->files) && c->files[i].path; i++)
         put(c->files[i].path, c->files[i].text);
     buf site_dir, out_dir;

@@ -6,7 +6,6 @@
 
 #include "xml.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define FFFD "\xEF\xBF\xBD"
 
 static const struct {

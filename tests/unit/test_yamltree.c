@@ -6,7 +6,6 @@
 
 /* Parameters are indices into the tables below: Criterion runs each case in
  * a fresh process, where pointers stored in a parameter would be invalid. */
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #include "yamltree.h"
 
 #include <limits.h>
