@@ -98,7 +98,7 @@ int cmd_build(int argc, char **argv)
     site *s = NULL;
     history *hist = NULL;
     parsed *pp = NULL;
-    output out = {0};
+    output *out = NULL;
     buf path;
     buf_init(&path);
     const char *sources[7] = {0};
@@ -122,10 +122,10 @@ int cmd_build(int argc, char **argv)
         goto done;
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds), removing the unfinished output first. */
-    watchdog_start(abandon, &out, "nothing was published");
+    watchdog_start(abandon, out, "nothing was published");
     /* The stages, in order: load (above), parse, check, history, render;
      * render writes through the output, published at the end. */
-    int scratch = output_scratch(&out, d);
+    int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
     pp = parse_site(s, scratch, d);
@@ -135,7 +135,7 @@ int cmd_build(int argc, char **argv)
                                "limits.history_seconds");
     hist = history_load(s, 1, d);
     watchdog_leave(token);
-    int rendered = render_site(s, pp, hist, &out, d);
+    int rendered = render_site(s, pp, hist, out, d);
     close(scratch);
     if (rendered != 0)
         goto done;
@@ -148,12 +148,12 @@ int cmd_build(int argc, char **argv)
         status = EXIT_FINDINGS;
         goto done;
     }
-    if (output_commit(&out, d) != 0)
+    if (output_commit(out, d) != 0)
         goto done;
     status = EXIT_OK;
 done:
     watchdog_stop();
-    output_release(&out, d);
+    output_free(out, d);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     cmd_print_diags(d);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,27 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+struct output {
+    char *target;  /* the output directory, resolved to an absolute path */
+    char *shown;   /* ... as the user gave it, for messages */
+    char *staging; /* where files are written until output_commit */
+    int in_place;  /* target is a mount point: staging is inside it and the
+                      files are moved in one by one at commit */
+    int lock_fd;   /* the target's parent, locked against a concurrent build */
+    int swapped;   /* committed by a swap: staging holds the previous site */
+    int committed; /* committed in place: staging holds empty folders */
+    int journal_fd;
+    /* The previous site's manifest (verified by output_begin), or none. */
+    manifest_entry *old;
+    size_t n_old;
+    /* What this build wrote, guarded by `lock`. */
+    pthread_mutex_t lock;
+    int lock_ready;
+    map *written; /* rel -> 1 */
+    manifest_entry *files;
+    size_t n_files, cap_files;
+};
 
 /* --- paths ------------------------------------------------------------------ */
 
@@ -82,7 +104,6 @@ done:
     buf_release(&abs);
     return err;
 }
-
 
 /* "./a/b" -> "a/b": the journal and manifest hold normalised paths. */
 static const char *skip_dot(const char *rel)
@@ -195,9 +216,8 @@ static int lock_parent(output *o, const char *parent, diags *d)
     return diag_error(d, NULL, 0, 0, "output", "cannot lock '%s': %s", parent, strerror(errno));
 }
 
-int output_begin(output *o, const char *target, const char *const *sources, diags *d)
+static int begin(output *o, const char *target, const char *const *sources, diags *d)
 {
-    memset(o, 0, sizeof *o);
     o->lock_fd = o->journal_fd = -1;
     int err = -1;
     buf t, s, tmp, parent;
@@ -310,6 +330,27 @@ done:
         }
     }
     return err;
+}
+
+int output_begin(output **out, const char *target, const char *const *sources, diags *d)
+{
+    output *o = xcalloc(1, sizeof *o);
+    if (begin(o, target, sources, d) != 0) {
+        output_free(o, d);
+        o = NULL;
+    }
+    *out = o;
+    return o ? 0 : -1;
+}
+
+const char *output_target(const output *o)
+{
+    return o->target;
+}
+
+const char *output_staging(const output *o)
+{
+    return o->staging;
 }
 
 /* --- writing ---------------------------------------------------------------------- */
@@ -586,7 +627,7 @@ done:
     return err;
 }
 
-void output_release(output *o, diags *d)
+void output_free(output *o, diags *d)
 {
     if (!o)
         return;
@@ -624,8 +665,7 @@ void output_release(output *o, diags *d)
     free(o->staging);
     free(o->target);
     free(o->shown);
-    memset(o, 0, sizeof *o);
-    o->lock_fd = o->journal_fd = -1;
+    free(o);
 }
 
 void output_abandon(output *o)

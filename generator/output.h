@@ -14,37 +14,22 @@
 #include "diag.h"
 #include "fs.h"
 #include "manifest.h"
-#include "map.h"
 
-#include <pthread.h>
 #include <stddef.h>
 
-typedef struct output {
-    char *target;  /* the output directory, resolved to an absolute path */
-    char *shown;   /* ... as the user gave it, for messages */
-    char *staging; /* where files are written until output_commit */
-    int in_place;  /* target is a mount point: staging is inside it and the
-                      files are moved in one by one at commit */
-    int lock_fd;   /* the target's parent, locked against a concurrent build */
-    int swapped;   /* committed by a swap: staging holds the previous site */
-    int committed; /* committed in place: staging holds empty folders */
-    int journal_fd;
-    /* The previous site's manifest (verified by output_begin), or none. */
-    manifest_entry *old;
-    size_t n_old;
-    /* What this build wrote, guarded by `lock`. */
-    pthread_mutex_t lock;
-    int lock_ready;
-    map *written; /* rel -> 1 */
-    manifest_entry *files;
-    size_t n_files, cap_files;
-} output;
+/* A build's output directory being written (opaque). */
+typedef struct output output;
 
 /* Checks that `target` may be (re)placed, given the source directories that
  * must never be written (NULL-terminated, the site root first; missing ones
  * are ignored), removes what killed builds left behind, then creates the
- * staging directory. Returns 0, or -1 after reporting (id output; exit 2). */
-int output_begin(output *o, const char *target, const char *const *sources, diags *d);
+ * staging directory. Returns 0 and a new output in *out (caller frees with
+ * output_free), or -1 and NULL after reporting (id output; exit 2). */
+int output_begin(output **out, const char *target, const char *const *sources, diags *d);
+/* The output directory, resolved to an absolute path; borrowed from o. */
+const char *output_target(const output *o);
+/* Where files are written until output_commit; borrowed from o. */
+const char *output_staging(const output *o);
 /* Writes data to `rel` (a path inside the output) in the staging directory.
  * A path may be written once. Thread-safe. Returns 0 or -1 after reporting. */
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d);
@@ -62,8 +47,8 @@ int output_commit(output *o, diags *d);
 /* Removes what this build left: an unfinished staging directory after a
  * failure (only the files the journal lists), the previous site after a
  * commit (only the files its manifest lists). Anything else found there is
- * kept and reported as a warning. Frees o's memory; accepts NULL. */
-void output_release(output *o, diags *d);
+ * kept and reported as a warning. Then frees o; accepts NULL. */
+void output_free(output *o, diags *d);
 
 /* An anonymous scratch file on the staging directory's file system, for
  * what a build writes once and reads back (the handbook's bodies): never

@@ -180,14 +180,14 @@ static const struct {
 static void expect_refused(const char *name, const char *target, const char *expected)
 {
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     int rc = output_begin(&o, target, sources, d);
     cr_expect_eq(rc, -1, "%s: accepted", name);
-    cr_expect_null(o.staging, "%s: staging set", name);
+    cr_expect_null(o, "%s: staging set", name);
     char *got = unit_diag_text(d);
     cr_expect_str_eq(got, expected, "%s: diagnostics", name);
     free(got);
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d);
 }
 
@@ -248,12 +248,12 @@ Test(output, build_never_replaces_sources)
     for (size_t i = 0; i < COUNT(targets); i++) {
         char *target = in_sb(targets[i]);
         diags *d = diag_new(NULL);
-        output o;
+        output *o = NULL;
         if (output_begin(&o, target, sources, d) == 0) {
-            output_write(&o, "api/pages.json", "[]", 2, d);
-            output_commit(&o, d);
+            output_write(o, "api/pages.json", "[]", 2, d);
+            output_commit(o, d);
         }
-        output_release(&o, d);
+        output_free(o, d);
         diag_free(d);
         expect_file(content, "index.md", "# Home\n");
         expect_file(site, "site.yml", "title: T\n");
@@ -280,11 +280,11 @@ Test(output, begin_refuses_relative_source_names)
     cr_assert_eq(chdir(site), 0);
     static const char *const rel_sources[] = {".", "content", "layouts", NULL};
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, "content/out", rel_sources, d), -1);
     cr_assert_diag(d, "-:0:0: error: refusing to write the site to 'content/out': it is inside "
                       "the source directory 'content' [output]\n");
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d);
 }
 
@@ -350,12 +350,12 @@ static void build_rel(const char *rel, const char *const *files)
 {
     char *target = in_sb(rel);
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0, "cannot build %s", rel);
     for (const char *const *f = files; *f; f += 2)
-        cr_assert_eq(output_write(&o, f[0], f[1], strlen(f[1]), d), 0);
-    cr_assert_eq(output_commit(&o, d), 0);
-    output_release(&o, d);
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
     cr_assert_diag(d, "");
     diag_free(d);
     free(target);
@@ -385,25 +385,26 @@ Test(output, begin_accepts)
     for (size_t i = 0; i < COUNT(acceptances); i++) {
         char *target = in_sb(acceptances[i].target);
         diags *d = diag_new(NULL);
-        output o;
+        output *o = NULL;
         int rc = output_begin(&o, target, sources, d);
         cr_expect_eq(rc, 0, "%s: refused", acceptances[i].name);
         char *got = unit_diag_text(d);
         cr_expect_str_eq(got, "", "%s: diagnostics", acceptances[i].name);
         free(got);
         if (rc == 0) {
-            cr_expect_str_eq(o.target, target, "%s: target", acceptances[i].name);
-            cr_expect_eq(strncmp(o.staging, target, strlen(target)), 0, "%s: staging '%s'",
-                         acceptances[i].name, o.staging);
-            cr_expect_eq(strncmp(o.staging + strlen(target), ".tmp-", 5), 0, "%s: staging '%s'",
-                         acceptances[i].name, o.staging);
-            cr_expect_eq(fs_is_dir(o.staging), 1, "%s: no staging dir", acceptances[i].name);
+            cr_expect_str_eq(output_target(o), target, "%s: target", acceptances[i].name);
+            cr_expect_eq(strncmp(output_staging(o), target, strlen(target)), 0, "%s: staging '%s'",
+                         acceptances[i].name, output_staging(o));
+            cr_expect_eq(strncmp(output_staging(o) + strlen(target), ".tmp-", 5), 0,
+                         "%s: staging '%s'", acceptances[i].name, output_staging(o));
+            cr_expect_eq(fs_is_dir(output_staging(o)), 1, "%s: no staging dir",
+                         acceptances[i].name);
             /* Nothing is written to the target before commit. */
             cr_expect_eq(fs_is_dir(target), acceptances[i].exists ? 1 : -1, "%s: target",
                          acceptances[i].name);
         }
-        char *staging = o.staging ? xstrdup(o.staging) : NULL;
-        output_release(&o, d);
+        char *staging = output_staging(o) ? xstrdup(output_staging(o)) : NULL;
+        output_free(o, d);
         if (staging)
             cr_expect_eq(fs_is_dir(staging), -1, "%s: staging left", acceptances[i].name);
         free(staging);
@@ -422,12 +423,12 @@ Test(output, begin_accepts_relative_target)
     cr_assert_eq(chdir(site), 0);
     static const char *const rel_sources[] = {".", "content", "layouts", NULL};
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, "_site", rel_sources, d), 0);
     cr_assert_diag(d, "");
-    cr_assert_eq(output_write(&o, "index.html", "hi", 2, d), 0);
-    cr_assert_eq(output_commit(&o, d), 0);
-    output_release(&o, d);
+    cr_assert_eq(output_write(o, "index.html", "hi", 2, d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
     expect_file(site, "_site/index.html", "hi");
     expect_no_leftovers(site);
     diag_free(d);
@@ -443,11 +444,11 @@ Test(output, write_refuses_escapes)
 {
     diags *d = diag_new(NULL);
     char *target = in_sb("out");
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
     for (size_t i = 0; i < COUNT(unsafe_rels); i++) {
         diags *wd = diag_new(NULL);
-        cr_expect_eq(output_write(&o, unsafe_rels[i], "x", 1, wd), -1, "'%s' accepted",
+        cr_expect_eq(output_write(o, unsafe_rels[i], "x", 1, wd), -1, "'%s' accepted",
                      unsafe_rels[i]);
         buf want;
         buf_init(&want);
@@ -461,8 +462,8 @@ Test(output, write_refuses_escapes)
     }
     expect_absent(sb, "x");
     expect_absent("/", "abs");
-    expect_absent(o.staging, "a");
-    output_release(&o, d);
+    expect_absent(output_staging(o), "a");
+    output_free(o, d);
     cr_assert_diag(d, "");
     diag_free(d);
     free(target);
@@ -472,19 +473,19 @@ Test(output, write_creates_parents_in_staging)
 {
     diags *d = diag_new(NULL);
     char *target = in_sb("out");
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "a/b/c.html", "deep", 4, d), 0);
-    cr_assert_eq(output_write(&o, "./top.txt", "top", 3, d), 0);
-    cr_assert_eq(output_write(&o, "bin", "a\0b", 3, d), 0);
-    cr_assert_eq(output_write(&o, "empty", "", 0, d), 0);
+    cr_assert_eq(output_write(o, "a/b/c.html", "deep", 4, d), 0);
+    cr_assert_eq(output_write(o, "./top.txt", "top", 3, d), 0);
+    cr_assert_eq(output_write(o, "bin", "a\0b", 3, d), 0);
+    cr_assert_eq(output_write(o, "empty", "", 0, d), 0);
     cr_assert_diag(d, "");
-    expect_file(o.staging, "a/b/c.html", "deep");
-    expect_file(o.staging, "top.txt", "top");
-    expect_file(o.staging, "empty", "");
+    expect_file(output_staging(o), "a/b/c.html", "deep");
+    expect_file(output_staging(o), "top.txt", "top");
+    expect_file(output_staging(o), "empty", "");
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/bin", o.staging);
+    buf_printf(&p, "%s/bin", output_staging(o));
     buf got;
     buf_init(&got);
     cr_assert_eq(fs_read(&got, p.data, NULL, d), 0);
@@ -493,7 +494,7 @@ Test(output, write_creates_parents_in_staging)
     buf_release(&got);
     buf_release(&p);
     cr_assert_eq(fs_is_dir(target), -1, "written to the target before commit");
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d);
     free(target);
 }
@@ -502,28 +503,28 @@ Test(output, copy)
 {
     diags *d = diag_new(NULL);
     char *target = in_sb("out");
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
     fs_root root;
     cr_assert_eq(fs_root_init(&root, site, d), 0);
-    cr_assert_eq(output_copy(&o, "assets/page.html", &root, "layouts/page.html", 100, "lim", d), 0);
+    cr_assert_eq(output_copy(o, "assets/page.html", &root, "layouts/page.html", 100, "lim", d), 0);
     cr_assert_diag(d, "");
-    expect_file(o.staging, "assets/page.html", "{{content}}\n");
-    cr_assert_eq(output_copy(&o, "../escape.html", &root, "layouts/page.html", 100, "lim", d), -1);
+    expect_file(output_staging(o), "assets/page.html", "{{content}}\n");
+    cr_assert_eq(output_copy(o, "../escape.html", &root, "layouts/page.html", 100, "lim", d), -1);
     cr_assert_diag(d, "-:0:0: error: refusing to write outside the output: '../escape.html' "
                       "[output]\n");
     expect_absent(sb, "escape.html");
     diags *d2 = diag_new(NULL);
-    cr_assert_eq(output_copy(&o, "nope.css", &root, "nope.css", 100, "lim", d2), -1);
+    cr_assert_eq(output_copy(o, "nope.css", &root, "nope.css", 100, "lim", d2), -1);
     cr_assert_diag(d2, "-:0:0: error: cannot read 'nope.css': No such file or directory [io]\n");
     diags *d3 = diag_new(NULL);
-    cr_assert_eq(output_copy(&o, "big.html", &root, "layouts/page.html", 4, "limits.x", d3), -1);
+    cr_assert_eq(output_copy(o, "big.html", &root, "layouts/page.html", 4, "limits.x", d3), -1);
     cr_assert_diag(d3, "layouts/page.html:0:0: error: 'layouts/page.html' is 12 bytes, over the "
                        "limit of 4 (limits.x) [too-large]\n");
-    expect_absent(o.staging, "big.html");
+    expect_absent(output_staging(o), "big.html");
     diag_free(d3);
     fs_root_release(&root);
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d2);
     diag_free(d);
     free(target);
@@ -538,19 +539,19 @@ Test(output, commit_replaces_previous_site)
     build_rel("prev", files);
     char *target = in_sb("prev");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
-    cr_assert_eq(output_write(&o, "api/pages.json", "[1]\n", 4, d), 0);
+    cr_assert_eq(output_write(o, "index.html", "new\n", 4, d), 0);
+    cr_assert_eq(output_write(o, "api/pages.json", "[1]\n", 4, d), 0);
     /* Until commit the previous site is served unchanged. */
     expect_file(target, "old.html", "old\n");
     expect_absent(target, "index.html");
-    cr_assert_eq(output_commit(&o, d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
     expect_file(target, "index.html", "new\n");
     expect_file(target, "api/pages.json", "[1]\n");
     expect_absent(target, "old.html");
     expect_absent(target, "sub");
-    output_release(&o, d);
+    output_free(o, d);
     cr_assert_diag(d, "");
     expect_file(target, "index.html", "new\n");
     expect_no_leftovers(sb);
@@ -562,11 +563,11 @@ Test(output, commit_to_missing_target)
 {
     char *target = in_sb("a/b/out");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
-    cr_assert_eq(output_commit(&o, d), 0);
-    output_release(&o, d);
+    cr_assert_eq(output_write(o, "index.html", "new\n", 4, d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
     cr_assert_diag(d, "");
     expect_file(target, "index.html", "new\n");
     char *parent = in_sb("a/b");
@@ -590,17 +591,17 @@ Test(output, commit_to_missing_target_spelled_as_directory)
         char *target = in_sb(spelled_targets[i].target);
         char *dir = in_sb(spelled_targets[i].dir);
         diags *d = diag_new(NULL);
-        output o;
+        output *o = NULL;
         cr_assert_eq(output_begin(&o, target, sources, d), 0, "'%s'", target);
         buf inside;
         buf_init(&inside);
         buf_printf(&inside, "%s/", dir);
-        cr_expect_neq(strncmp(o.staging, inside.data, inside.len), 0,
-                      "'%s': staging '%s' inside the target", target, o.staging);
+        cr_expect_neq(strncmp(output_staging(o), inside.data, inside.len), 0,
+                      "'%s': staging '%s' inside the target", target, output_staging(o));
         buf_release(&inside);
-        cr_expect_eq(output_write(&o, "index.html", "new\n", 4, d), 0);
-        cr_expect_eq(output_commit(&o, d), 0, "'%s': commit failed", target);
-        output_release(&o, d);
+        cr_expect_eq(output_write(o, "index.html", "new\n", 4, d), 0);
+        cr_expect_eq(output_commit(o, d), 0, "'%s': commit failed", target);
+        output_free(o, d);
         char *got = unit_diag_text(d);
         cr_expect_str_eq(got, "", "'%s': diagnostics", target);
         free(got);
@@ -622,10 +623,10 @@ Test(output, commit_gives_umask_permissions)
     umask(022);
     char *target = in_sb("out");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_commit(&o, d), 0);
-    output_release(&o, d);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
     struct stat st;
     cr_assert_eq(stat(target, &st), 0);
     /* mkdtemp makes 0700; a web server must be able to read the site. */
@@ -634,26 +635,24 @@ Test(output, commit_gives_umask_permissions)
     free(target);
 }
 
-Test(output, release_without_commit_keeps_previous_site)
+Test(output, free_without_commit_keeps_previous_site)
 {
     prepare_previous();
     char *target = in_sb("prev");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "index.html", "half-built\n", 11, d), 0);
-    cr_assert_eq(output_write(&o, "deep/er/page.html", "x", 1, d), 0);
-    char *staging = xstrdup(o.staging);
-    output_release(&o, d);
-    cr_assert_null(o.staging);
-    cr_assert_null(o.target);
+    cr_assert_eq(output_write(o, "index.html", "half-built\n", 11, d), 0);
+    cr_assert_eq(output_write(o, "deep/er/page.html", "x", 1, d), 0);
+    char *staging = xstrdup(output_staging(o));
+    output_free(o, d);
     cr_assert_eq(fs_is_dir(staging), -1, "staging '%s' left behind", staging);
     expect_file(target, "old.html", "old\n");
     expect_file(target, "api/pages.json", "[]\n");
     expect_absent(target, "index.html");
     expect_no_leftovers(sb);
     cr_assert_diag(d, "");
-    output_release(NULL, d);
+    output_free(NULL, d);
     free(staging);
     diag_free(d);
     free(target);
@@ -665,14 +664,14 @@ Test(output, rebuild_over_own_output)
     char *target = in_sb("site/_site");
     for (int round = 1; round <= 3; round++) {
         diags *d = diag_new(NULL);
-        output o;
+        output *o = NULL;
         cr_assert_eq(output_begin(&o, target, sources, d), 0, "round %d", round);
         char page[32];
         int n = snprintf(page, sizeof page, "round %d", round);
-        cr_assert_eq(output_write(&o, "index.html", page, (size_t)n, d), 0);
-        cr_assert_eq(output_write(&o, "api/pages.json", "[]", 2, d), 0);
-        cr_assert_eq(output_commit(&o, d), 0, "round %d", round);
-        output_release(&o, d);
+        cr_assert_eq(output_write(o, "index.html", page, (size_t)n, d), 0);
+        cr_assert_eq(output_write(o, "api/pages.json", "[]", 2, d), 0);
+        cr_assert_eq(output_commit(o, d), 0, "round %d", round);
+        output_free(o, d);
         cr_assert_diag(d, "");
         expect_file(target, "index.html", page);
         diag_free(d);
@@ -854,15 +853,15 @@ Test(output, a_path_is_written_once)
 {
     char *target = in_sb("out");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "a/index.html", "first", 5, d), 0);
+    cr_assert_eq(output_write(o, "a/index.html", "first", 5, d), 0);
     diags *d2 = diag_new(NULL);
-    cr_assert_eq(output_write(&o, "./a/index.html", "second", 6, d2), -1);
+    cr_assert_eq(output_write(o, "./a/index.html", "second", 6, d2), -1);
     cr_assert_diag(d2, "-:0:0: error: 'a/index.html' would be written twice [output-collision]\n");
-    cr_assert_eq(output_write(&o, ".charter-manifest", "x", 1, d2), -1);
-    expect_file(o.staging, "a/index.html", "first");
-    output_release(&o, d);
+    cr_assert_eq(output_write(o, ".charter-manifest", "x", 1, d2), -1);
+    expect_file(output_staging(o), "a/index.html", "first");
+    output_free(o, d);
     diag_free(d2);
     diag_free(d);
     free(target);
@@ -898,11 +897,11 @@ Test(output, the_root_directory_is_refused)
 {
     static const char *const none[] = {NULL};
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, "/", none, d), -1);
     cr_assert_diag(d, "-:0:0: error: refusing to write the site to '/': it is the root directory "
                       "[output]\n");
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d);
 }
 
@@ -928,7 +927,7 @@ Test(output, stale_staging_is_swept_by_its_journal)
     free(to);
     char *target = in_sb("out");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
     char *p = in_sb("out.tmp-AbC123");
     cr_expect_eq(fs_is_dir(p), -1, "'%s' not swept", p);
@@ -951,7 +950,7 @@ Test(output, stale_staging_is_swept_by_its_journal)
     p = in_sb("out.tmp-NoJrnl");
     expect_file(p, "whatever.txt", "not charter's\n");
     free(p);
-    output_release(&o, d);
+    output_free(o, d);
     diag_free(d);
     free(target);
 }
@@ -960,16 +959,16 @@ Test(output, a_failed_build_removes_only_what_it_wrote)
 {
     char *target = in_sb("out");
     diags *d = diag_new(NULL);
-    output o;
+    output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
-    cr_assert_eq(output_write(&o, "a/index.html", "x", 1, d), 0);
-    char *staging = xstrdup(o.staging);
+    cr_assert_eq(output_write(o, "a/index.html", "x", 1, d), 0);
+    char *staging = xstrdup(output_staging(o));
     /* Something else lands in the staging directory meanwhile. */
     buf other;
     buf_init(&other);
     buf_printf(&other, "%s/a/intruder.txt", staging);
     cr_assert_eq(fs_write(other.data, "i", 1, d), 0);
-    output_release(&o, d);
+    output_free(o, d);
     expect_file(staging, "a/intruder.txt", "i");
     expect_absent(staging, "a/index.html");
     expect_absent(staging, ".charter-journal");
