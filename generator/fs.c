@@ -56,11 +56,13 @@ void fs_describe_kind(buf *out, const struct stat *st)
         buf_adds(out, "not a regular file");
 }
 
-int fs_read(buf *out, const char *path, const char *shown, diags *d)
+static int read_path(buf *out, const char *path, const char *shown, int flags, diags *d)
 {
     const char *name = shown ? shown : path;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | flags);
+    if (fd < 0 && errno == ELOOP && (flags & O_NOFOLLOW))
+        return diag_error(d, NULL, 0, 0, "io", "cannot read '%s': it is a symbolic link", name);
     if (fd < 0)
         return diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", name, strerror(errno));
     int err = -1;
@@ -89,6 +91,16 @@ int fs_read(buf *out, const char *path, const char *shown, diags *d)
 done:
     close(fd);
     return err;
+}
+
+int fs_read(buf *out, const char *path, const char *shown, diags *d)
+{
+    return read_path(out, path, shown, 0, d);
+}
+
+int fs_read_nofollow(buf *out, const char *path, const char *shown, diags *d)
+{
+    return read_path(out, path, shown, O_NOFOLLOW, d);
 }
 
 /* --- the site's sources ------------------------------------------------------ */
@@ -460,17 +472,6 @@ int fs_write(const char *path, const char *data, size_t len, diags *d)
 {
     fs_chunk c = {data, len};
     return fs_write_stream(path, fs_fill_once, &c, d);
-}
-
-int fs_copy(const char *src, const char *dst, diags *d)
-{
-    buf data;
-    buf_init(&data);
-    int err = fs_read(&data, src, NULL, d);
-    if (err == 0)
-        err = fs_write(dst, data.data, data.len, d);
-    buf_release(&data);
-    return err;
 }
 
 int fs_remove_tree(const char *path, diags *d)

@@ -17,6 +17,10 @@
  * fs_read_source, which also keeps reads inside the site. */
 #define FS_READ_MAX ((size_t)256 << 20)
 int fs_read(buf *out, const char *path, const char *shown, diags *d);
+/* fs_read, refusing path when it is itself a symbolic link: for files at a
+ * fixed name that a commit could replace with a link (.mailmap, charter's
+ * own cache). */
+int fs_read_nofollow(buf *out, const char *path, const char *shown, diags *d);
 
 /* --- the site's sources: one checked door ------------------------------------
  * Every file charter reads from a site goes through fs_read_source (or
@@ -101,8 +105,6 @@ int fs_fill_once(void *ctx, buf *chunk);
  * them). Returns 0, or -1 after reporting. */
 int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
                  void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d);
-/* Copies the regular file src to dst (creating parents). 0 or -1. */
-int fs_copy(const char *src, const char *dst, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */
 int fs_remove_tree(const char *path, diags *d);
 

@@ -613,7 +613,8 @@ static git_mailmap *load_mailmap(const char *workdir)
     buf_init(&path);
     buf_printf(&path, "%s.mailmap", workdir);
     diags *quiet = diag_new(NULL);
-    if (fs_read(&text, path.data, path.data, quiet) == 0) {
+    /* As git (2.32 on): an in-tree .mailmap that is a symlink is not read. */
+    if (fs_read_nofollow(&text, path.data, path.data, quiet) == 0) {
         lower_emails(&text);
         if (git_mailmap_from_buffer(&mm, text.data, text.len) != 0)
             mm = NULL;
@@ -858,7 +859,7 @@ history *history_load(const site *s, int use_cache, diags *d)
         git_warning(d, "cannot read HEAD");
         goto assemble;
     }
-    site_path(&cache_dir, s, ".charter");
+    buf_printf(&cache_dir, "%scharter", git_repository_path(repo));
     buf_printf(&cache_file, "%s/history.cache", cache_dir.data);
     if (use_cache)
         cache = history_cache_read(cache_file.data, prefix.data);

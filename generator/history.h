@@ -1,6 +1,6 @@
 /* history: each page's revision history from git (libgit2), read in one walk
  * over the first-parent history of HEAD for the whole site, following
- * renames; plus the site-wide changelog. A cache under `.charter/` makes a
+ * renames; plus the site-wide changelog. A cache in the git directory makes a
  * rebuild at the same HEAD free and one after new commits walk only those.
  * The only file that includes git2.h. */
 #ifndef CHARTER_HISTORY_H
@@ -48,7 +48,7 @@ typedef struct history history;
 /* Reads the history of every page of s. Never fails the build: with no
  * repository, a shallow clone, an unborn branch or a repository another user
  * owns, it reports a warning (id `history`) and returns what it could. With
- * `use_cache`, reads and updates `<site>/.charter/history.cache`. Returns a
+ * `use_cache`, reads and updates `<git dir>/charter/history.cache`. Returns a
  * new history (caller frees with history_free); never NULL. */
 history *history_load(const site *s, int use_cache, diags *d);
 void history_free(history *h);

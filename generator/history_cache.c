@@ -1,4 +1,4 @@
-/* history_cache: .charter/history.cache, a page's rows as of a commit, so
+/* history_cache: <git dir>/charter/history.cache, a page's rows as of a commit, so
  * a rebuild at the same HEAD walks nothing and one after new commits walks
  * only those. Written through a temporary file; anything unexpected in it
  * makes the whole cache ignored (history.c then reads git in full). */
@@ -9,10 +9,12 @@
 #include "fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* --- the cache ------------------------------------------------------------------ */
 
@@ -111,7 +113,7 @@ cached *history_cache_read(const char *path, const char *prefix)
     buf_init(&text);
     cached *c = NULL;
     diags *quiet = diag_new(NULL);
-    if (fs_read(&text, path, path, quiet) != 0)
+    if (fs_read_nofollow(&text, path, path, quiet) != 0)
         goto fail;
     c = xcalloc(1, sizeof *c);
     c->by_path = map_new();
@@ -231,16 +233,24 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
             buf_addc(&out, '\n');
         }
     }
-    /* .charter/ ignores itself, so no .gitignore of the site needs editing. */
-    buf_printf(&path, "%s/.gitignore", dir);
-    if (fs_write(path.data, "*\n", 2, d) == 0) {
-        buf_reset(&path);
-        buf_printf(&path, "%s/history.cache", dir);
-        buf_printf(&tmp, "%s/history.cache.tmp", dir);
-        if (fs_write(tmp.data, out.data, out.len, d) == 0 && rename(tmp.data, path.data) != 0)
-            diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", path.data,
-                         strerror(errno));
-    }
+    /* The cache lives in the git directory, which no commit can fill: a
+     * committed file cannot forge rows, and a link there is not followed.
+     * It is only a cache, so failing to write it is a warning. */
+    buf_printf(&path, "%s/history.cache", dir);
+    buf_printf(&tmp, "%s/history.cache.tmp", dir);
+    struct stat st;
+    diags *quiet = diag_new(NULL);
+    fs_chunk c = {out.data, out.len};
+    size_t n;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", dir, strerror(errno));
+    else if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': it is not a directory", dir);
+    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
+        diag_warning(d, NULL, 0, 0, "history", "%s", diag_entries(quiet, &n)[0].message);
+    else if (rename(tmp.data, path.data) != 0)
+        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", path.data, strerror(errno));
+    diag_free(quiet);
     buf_release(&out);
     buf_release(&path);
     buf_release(&tmp);

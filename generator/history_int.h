@@ -105,7 +105,7 @@ void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, cons
 int history_find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root,
                          fchanges *fc);
 
-/* --- history_cache.c: .charter/history.cache ------------------------------- */
+/* --- history_cache.c: <git dir>/charter/history.cache ---------------------- */
 
 /* A cache read back: each page's rows under its path at the cached head. */
 typedef struct cached {
@@ -122,9 +122,10 @@ typedef struct cached {
 cached *history_cache_read(const char *path, const char *prefix);
 void history_cache_free(cached *c);
 /* Writes every page's commit and truncated rows, keyed by paths[i] (its
- * path at head; NULL skips the page), into dir/history.cache, through a
- * temporary file, with a .gitignore that ignores the directory itself.
- * Problems are warnings (id history): a cache is never needed. */
+ * path at head; NULL skips the page), into dir/history.cache (dir is
+ * <git dir>/charter, created here), through a temporary file, following no
+ * symbolic link. Problems are warnings (id history): a cache is never
+ * needed. */
 void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
                          char *const *paths, diags *d);
 /* The cache's escaping of one field: \t \n \\ and \u for 0x1f (the separator

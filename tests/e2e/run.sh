@@ -38,11 +38,11 @@ for dir in "$here"/*/; do
     fi
     outdir=_site
     [ -f "$dir/expected-dir" ] && outdir=$(cat "$dir/expected-dir")
-    # Everything outside the output (and charter's history cache) before the
-    # command, to prove it writes nowhere else.
+    # Everything outside the output (and the history cache in the git
+    # directory) before the command, to prove it writes nowhere else.
     snapshot() {
-        (cd "$work" && find . \( -path "./$outdir" -o -path "./$outdir/*" -o -path ./.charter \
-            -o -path './.charter/*' -o -path "./$outdir.tmp-*" \) -prune -o \
+        (cd "$work" && find . \( -path "./$outdir" -o -path "./$outdir/*" -o -path ./.git/charter \
+            -o -path './.git/charter/*' -o -path "./$outdir.tmp-*" \) -prune -o \
             \( -type d -printf '%p/\n' \) -o -printf '%p %s %T@\n' | LC_ALL=C sort)
     }
     snapshot >"$tmp/$name.before"

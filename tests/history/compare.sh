@@ -453,7 +453,7 @@ fi
 
 # ------------------------------------------------------------------ rebuilds
 # Rebuilds of one site after a new commit, an amend, working tree and staged
-# edits and a .mailmap change: the history cache (.charter/ in the site) must
+# edits and a .mailmap change: the history cache (.git/charter/) must
 # follow them all.
 c=$repos/cache
 git clone -q "$m" "$c"
@@ -501,17 +501,69 @@ same "cache: author of an old commit after a .mailmap change" \
 
 # A corrupt cache, and one written for another content directory, are
 # ignored and rebuilt, never trusted.
-printf 'charter-history-cache 3\nhead\tnot-an-oid\n' >"$c/.charter/history.cache"
+printf 'charter-history-cache 4\nhead\tnot-an-oid\n' >"$c/.git/charter/history.cache"
 build cache "$c"
 built cache
 against_git cache "$c"
-sed 's/^prefix\t.*/prefix\telsewhere\//' "$c/.charter/history.cache" >"$tmp/foreign" &&
-    cp "$tmp/foreign" "$c/.charter/history.cache"
+sed 's/^prefix\t.*/prefix\telsewhere\//' "$c/.git/charter/history.cache" >"$tmp/foreign" &&
+    cp "$tmp/foreign" "$c/.git/charter/history.cache"
 printf 'row\t0\t%040d\t2000-01-01\t0\tForged\x1fforged@example.com\tForged\t-\t\t\n' 0 \
-    >>"$c/.charter/history.cache"
+    >>"$c/.git/charter/history.cache"
 build cache "$c"
 built cache
 against_git cache "$c"
+
+# The cache lives in the git directory: the builds above wrote nothing into
+# the working tree (the output is outside it), not even an ignored file.
+same "cache: the working tree after the builds" "$(git -C "$c" status --porcelain --ignored)" ""
+same "cache: written in the git directory" \
+    "$(test -f "$c/.git/charter/history.cache" && echo yes)" "yes"
+# A symlink where the cache goes is neither read nor written through: it is
+# replaced, and its target keeps its bytes.
+printf 'not charter\n' >"$tmp/victim"
+rm -f "$c/.git/charter/history.cache"
+ln -s "$tmp/victim" "$c/.git/charter/history.cache"
+build cache "$c"
+built cache
+against_git cache "$c"
+same "cache: the target of a symlinked cache is untouched" "$(cat "$tmp/victim")" "not charter"
+same "cache: a symlinked cache is replaced by a file" \
+    "$(test -f "$c/.git/charter/history.cache" && ! test -L "$c/.git/charter/history.cache" &&
+        echo yes)" "yes"
+# The cache directory a symlink: nothing is written through it, a warning.
+mkdir "$tmp/elsewhere"
+rm -rf "$c/.git/charter"
+ln -s "$tmp/elsewhere" "$c/.git/charter"
+build cache "$c"
+built cache
+against_git cache "$c"
+same "cache: nothing written through a symlinked cache directory" "$(ls -A "$tmp/elsewhere")" ""
+same "cache: the warning for a symlinked cache directory" \
+    "$(grep -c "warning: cannot write '.*/charter': it is not a directory \[history\]" \
+        "$tmp/cache.stderr")" "1"
+rm "$c/.git/charter"
+
+# A .mailmap that is a symlink is not read, as git (2.32 on) does not read
+# one: authors stay as committed, as git log's %aN has them.
+l=$repos/mailmap-link
+git clone -q "$m" "$l"
+mv "$l/.mailmap" "$l/mailmap.txt"
+ln -s mailmap.txt "$l/.mailmap"
+git -C "$l" add -A
+GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com \
+    GIT_AUTHOR_DATE='2026-09-04T10:00:00+00:00' GIT_COMMITTER_NAME='Fixture Bot' \
+    GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE='2026-09-04T10:00:00+00:00' \
+    git -C "$l" -c commit.gpgsign=false commit -q --no-verify -m 'Mailmap as a link'
+build mailmap-link "$l"
+built mailmap-link
+# git says "unable to open mailmap" on stderr each time: only stdout counts.
+sh "$here/expected.sh" "$l" >"$tmp/mailmap-link.want" 2>/dev/null
+commit_rows mailmap-link >"$tmp/mailmap-link.got"
+same_file "mailmap-link: commit rows against git log" "$tmp/mailmap-link.got" \
+    "$tmp/mailmap-link.want"
+same "mailmap-link: git ignores the linked .mailmap too" \
+    "$(git -C "$l" log -1 --format=%aN "$(git -C "$l" rev-list --max-parents=0 HEAD)" 2>/dev/null)" \
+    "alice"
 
 # A repository another user owns: git's ownership check refuses it; charter
 # warns, naming safe.directory, and builds without history. Needs root to

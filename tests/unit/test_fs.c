@@ -128,6 +128,38 @@ Test(fs, read_regular_files_only)
     }
 }
 
+/* fs_read_nofollow reads what fs_read reads, but not through a link at the
+ * path itself (a link in a parent directory is still followed). */
+Test(fs, read_nofollow)
+{
+    static const struct {
+        const char *path;
+        int rc;
+        const char *contents, *diags;
+    } cases[] = {
+        {"@/site/file.txt", 0, "hello", ""},
+        {"@/site/link-dir/inner.txt", 0, "inner", ""},
+        {"@/site/link-file", -1, "",
+         "-:0:0: error: cannot read '@/site/link-file': it is a symbolic link [io]\n"},
+        {"@/site/dangling", -1, "",
+         "-:0:0: error: cannot read '@/site/dangling': it is a symbolic link [io]\n"},
+        {"@/site/fifo", -1, "",
+         "-:0:0: error: cannot read '@/site/fifo': it is a FIFO, not a regular file [io]\n"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *path = expand(cases[i].path);
+        buf b;
+        buf_init(&b);
+        diags *d = diag_new(NULL);
+        cr_expect_eq(fs_read_nofollow(&b, path, NULL, d), cases[i].rc, "%s", path);
+        cr_expect_str_eq(b.len ? b.data : "", cases[i].contents, "%s", path);
+        expect_diags(d, cases[i].diags, path);
+        diag_free(d);
+        buf_release(&b);
+        free(path);
+    }
+}
+
 /* A sparse file one byte over FS_READ_MAX: refused (after reading the cap,
  * not the whole file), with nothing appended. */
 Test(fs, read_size_cap)
