@@ -11,24 +11,27 @@
 
 static void yaml_value(json_writer *w, const yaml_node *n)
 {
-    if (n->kind == YAML_SCALAR) {
+    if (yamltree_kind(n) == YAML_SCALAR) {
         if (yamltree_is_null(n))
             json_null(w);
-        else if (n->plain && (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0))
-            json_bool(w, n->value[0] == 't');
+        else if (yamltree_plain(n) &&
+                 (strcmp(yamltree_text(n), "true") == 0 || strcmp(yamltree_text(n), "false") == 0))
+            json_bool(w, yamltree_text(n)[0] == 't');
         else
-            json_strn(w, n->value, n->value_len);
+            json_strn(w, yamltree_text(n), yamltree_text_len(n));
         return;
     }
-    int is_map = n->kind == YAML_MAPPING;
+    int is_map = yamltree_kind(n) == YAML_MAPPING;
     if (is_map)
         json_begin_object(w, JSON_BLOCK);
     else
         json_begin_array(w, JSON_BLOCK);
-    for (size_t i = 0; i < n->len; i++) {
-        if (is_map)
-            json_keyn(w, n->keys[i]->value, n->keys[i]->value_len);
-        yaml_value(w, n->items[i]);
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        if (is_map) {
+            const yaml_node *k = yamltree_key(n, i);
+            json_keyn(w, yamltree_text(k), yamltree_text_len(k));
+        }
+        yaml_value(w, yamltree_item(n, i));
     }
     json_end(w);
 }

@@ -28,8 +28,7 @@ static const char *keep_file(catalog *c, const char *name)
     return c->files[c->n_files++] = xstrdup(name);
 }
 
-static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, size_t max,
-                            diags *d)
+static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, size_t max, diags *d)
 {
     buf text;
     buf_init(&text);
@@ -58,8 +57,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
 {
     const char *id = NULL, *name = NULL;
     const yaml_node *n;
-    if (root->kind != YAML_MAPPING)
-        return diag_error(d, file, root->line, root->col, "catalog",
+    if (yamltree_kind(root) != YAML_MAPPING)
+        return diag_error(d, file, yamltree_line(root), yamltree_col(root), "catalog",
                           "a catalog must be a mapping with 'framework', 'name' and 'controls'");
     if (!(n = yamltree_get(root, "framework")))
         return diag_error(d, file, 1, 1, "catalog", "missing key 'framework'");
@@ -70,41 +69,47 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
     if ((n = yamltree_get(root, "name")) && yamltree_as_string(&name, n, "name", file, d) != 0)
         return -1;
     const yaml_node *list = yamltree_get(root, "controls");
-    if (!list || list->kind != YAML_SEQUENCE)
-        return diag_error(d, file, list ? list->line : 1, list ? list->col : 1, "catalog",
-                          "'controls' must be a list of controls");
+    if (!list || yamltree_kind(list) != YAML_SEQUENCE)
+        return diag_error(d, file, list ? yamltree_line(list) : 1, list ? yamltree_col(list) : 1,
+                          "catalog", "'controls' must be a list of controls");
     c->fws = xrealloc(c->fws, (c->n_fws + 1) * sizeof *c->fws);
     framework *fw = &c->fws[c->n_fws++];
-    *fw = (framework){id, name ? name : id, file, xcalloc(list->len, sizeof(control)), 0};
+    *fw = (framework){id, name ? name : id, file, xcalloc(yamltree_len(list), sizeof(control)), 0};
     int err = 0;
     map *seen = map_new(); /* the array never moves: pointers stay valid */
-    for (size_t i = 0; i < list->len; i++) {
-        const yaml_node *item = list->items[i];
+    for (size_t i = 0; i < yamltree_len(list); i++) {
+        const yaml_node *item = yamltree_item(list, i);
         control *ctl = &fw->controls[fw->n_controls];
-        *ctl = (control){
-            .framework = id, .file = file, .line = item->line, .col = item->col, .applicable = 1};
-        if (item->kind != YAML_MAPPING) {
-            err = diag_error(d, file, item->line, item->col, "catalog",
+        *ctl = (control){.framework = id,
+                         .file = file,
+                         .line = yamltree_line(item),
+                         .col = yamltree_col(item),
+                         .applicable = 1};
+        if (yamltree_kind(item) != YAML_MAPPING) {
+            err = diag_error(d, file, yamltree_line(item), yamltree_col(item), "catalog",
                              "a control must be a mapping with 'id', 'title' and 'group'");
             continue;
         }
         const yaml_node *v, *idn;
         if (!(v = idn = yamltree_get(item, "id"))) {
-            err = diag_error(d, file, item->line, item->col, "catalog", "control has no 'id'");
+            err = diag_error(d, file, yamltree_line(item), yamltree_col(item), "catalog",
+                             "control has no 'id'");
             continue;
         }
         if (yamltree_as_string(&ctl->id, v, "id", file, d) != 0) {
             err = -1;
             continue;
         }
-        if ((v = yamltree_get(item, "title")) && yamltree_as_string(&ctl->title, v, "title", file, d))
+        if ((v = yamltree_get(item, "title")) &&
+            yamltree_as_string(&ctl->title, v, "title", file, d))
             err = -1;
-        if ((v = yamltree_get(item, "group")) && yamltree_as_string(&ctl->group, v, "group", file, d))
+        if ((v = yamltree_get(item, "group")) &&
+            yamltree_as_string(&ctl->group, v, "group", file, d))
             err = -1;
         const control *first = map_get(seen, ctl->id);
         if (first) {
             /* A finding, not a load failure: the first definition stands. */
-            diag_error(d, file, idn->line, idn->col, "duplicate-control",
+            diag_error(d, file, yamltree_line(idn), yamltree_col(idn), "duplicate-control",
                        "duplicate control id '%s' (first defined at line %d)", ctl->id,
                        first->line);
             continue;
@@ -138,29 +143,31 @@ static void index_controls(catalog *c)
 
 static int load_applicability(catalog *c, const yaml_node *root, const char *file, diags *d)
 {
-    if (root->kind != YAML_MAPPING)
-        return diag_error(d, file, root->line, root->col, "catalog",
+    if (yamltree_kind(root) != YAML_MAPPING)
+        return diag_error(d, file, yamltree_line(root), yamltree_col(root), "catalog",
                           "the statement of applicability must map control ids to entries");
     int err = 0;
-    for (size_t i = 0; i < root->len; i++) {
-        const yaml_node *key = root->keys[i], *v = root->items[i];
-        control *ctl = (control *)catalog_find(c, key->value);
-        if (v->kind != YAML_MAPPING) {
-            err = diag_error(d, file, v->line, v->col, "catalog",
+    for (size_t i = 0; i < yamltree_len(root); i++) {
+        const yaml_node *key = yamltree_key(root, i), *v = yamltree_item(root, i);
+        control *ctl = (control *)catalog_find(c, yamltree_text(key));
+        if (yamltree_kind(v) != YAML_MAPPING) {
+            err = diag_error(d, file, yamltree_line(v), yamltree_col(v), "catalog",
                              "'%s' must be a mapping with 'applicable', 'status' and "
                              "'justification'",
-                             key->value);
+                             yamltree_text(key));
             continue;
         }
         /* Unknown ids are kept for the checks (unknown-applicability). */
         int applicable = 1;
         const char *status = NULL, *why = NULL;
         const yaml_node *n;
-        if ((n = yamltree_get(v, "applicable")) && yamltree_as_bool(&applicable, n, "applicable", file, d))
+        if ((n = yamltree_get(v, "applicable")) &&
+            yamltree_as_bool(&applicable, n, "applicable", file, d))
             err = -1;
         if ((n = yamltree_get(v, "status")) && yamltree_as_string(&status, n, "status", file, d))
             err = -1;
-        if ((n = yamltree_get(v, "justification")) && yamltree_as_string(&why, n, "justification", file, d))
+        if ((n = yamltree_get(v, "justification")) &&
+            yamltree_as_string(&why, n, "justification", file, d))
             err = -1;
         if (ctl) {
             ctl->has_applicability = 1;
@@ -168,11 +175,12 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
             ctl->status = status;
             ctl->justification = why;
             ctl->soa_file = file;
-            ctl->soa_line = key->line;
-            ctl->soa_col = key->col;
+            ctl->soa_line = yamltree_line(key);
+            ctl->soa_col = yamltree_col(key);
         } else {
             c->orphans = xrealloc(c->orphans, (c->n_orphans + 1) * sizeof *c->orphans);
-            c->orphans[c->n_orphans++] = (soa_orphan){key->value, file, key->line, key->col};
+            c->orphans[c->n_orphans++] =
+                (soa_orphan){yamltree_text(key), file, yamltree_line(key), yamltree_col(key)};
         }
     }
     return err;

@@ -143,35 +143,36 @@ static void check_controls(const site *s, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->controls)
             continue;
-        for (size_t j = 0; j < p->controls->len; j++) {
-            const yaml_node *v = p->controls->items[j];
+        for (size_t j = 0; j < yamltree_len(p->controls); j++) {
+            const yaml_node *v = yamltree_item(p->controls, j);
             const control *ctl = NULL;
             buf_reset(&canon);
-            switch (catalog_resolve(c, v->value, &ctl, &canon)) {
+            switch (catalog_resolve(c, yamltree_text(v), &ctl, &canon)) {
             case CONTROL_UNKNOWN: {
                 buf_reset(&q);
-                if (catalog_suggest(c, v->value, &q))
-                    diag_error(d, p->src, v->line, v->col, "unknown-control",
-                               "unknown control '%s'; did you mean '%s'?", v->value, q.data);
+                if (catalog_suggest(c, yamltree_text(v), &q))
+                    diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                               "unknown control '%s'; did you mean '%s'?", yamltree_text(v),
+                               q.data);
                 else
-                    diag_error(d, p->src, v->line, v->col, "unknown-control",
-                               "unknown control '%s'", v->value);
+                    diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                               "unknown control '%s'", yamltree_text(v));
                 continue;
             }
             case CONTROL_AMBIGUOUS:
-                diag_error(d, p->src, v->line, v->col, "ambiguous-control",
+                diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "ambiguous-control",
                            "control '%s' is defined by %s; qualify it as '<framework>:%s'",
-                           v->value, canon.data, v->value);
+                           yamltree_text(v), canon.data, yamltree_text(v));
                 continue;
             case CONTROL_NONCANONICAL:
-                diag_warning(d, p->src, v->line, v->col, "noncanonical-control",
-                             "control '%s' is written '%s'", v->value, canon.data);
+                diag_warning(d, p->src, yamltree_line(v), yamltree_col(v), "noncanonical-control",
+                             "control '%s' is written '%s'", yamltree_text(v), canon.data);
                 break;
             case CONTROL_EXACT:
                 break;
             }
             if (!ctl->applicable)
-                diag_warning(d, p->src, v->line, v->col, "not-applicable-control",
+                diag_warning(d, p->src, yamltree_line(v), yamltree_col(v), "not-applicable-control",
                              "control '%s' is marked not applicable in the statement of "
                              "applicability",
                              ctl->id);
@@ -439,7 +440,8 @@ static void check_links(const site *s, const parsed *pp, diags *d)
             continue;
         const yaml_node *t = yamltree_get(p->fm.data, "title");
         if (!map_get(ix.inbound, p->src))
-            diag_warning(d, p->src, t ? t->line : 1, t ? t->col : 1, "orphan-page",
+            diag_warning(d, p->src, t ? yamltree_line(t) : 1, t ? yamltree_col(t) : 1,
+                         "orphan-page",
                          "no page links to '%s' and it is in no section of the navigation", p->url);
     }
     /* Output paths that differ only in case. */
@@ -483,7 +485,7 @@ static void check_reviews(const site *s, diags *d)
         const yaml_node *at = nr ? nr : lr;
         if (p->last_reviewed >= 0 && p->last_reviewed > s->as_of) {
             date_format(day, p->last_reviewed);
-            diag_error(d, p->src, lr->line, lr->col, "review-in-future",
+            diag_error(d, p->src, yamltree_line(lr), yamltree_col(lr), "review-in-future",
                        "last_reviewed %s is in the future", day);
         }
         if (p->next_review < 0 || !at)
@@ -491,13 +493,13 @@ static void check_reviews(const site *s, diags *d)
         date_format(next, p->next_review);
         long days = p->next_review - s->as_of;
         if (p->review == REVIEW_OVERDUE)
-            diag_error(d, p->src, at->line, at->col, "review-overdue",
+            diag_error(d, p->src, yamltree_line(at), yamltree_col(at), "review-overdue",
                        "review overdue since %s (%ld day%s)", next, -days, days == -1 ? "" : "s");
         else if (p->review == REVIEW_DUE_SOON && days == 0)
-            diag_warning(d, p->src, at->line, at->col, "review-due-soon",
+            diag_warning(d, p->src, yamltree_line(at), yamltree_col(at), "review-due-soon",
                          "review due on %s (today)", next);
         else if (p->review == REVIEW_DUE_SOON)
-            diag_warning(d, p->src, at->line, at->col, "review-due-soon",
+            diag_warning(d, p->src, yamltree_line(at), yamltree_col(at), "review-due-soon",
                          "review due on %s (in %ld day%s)", next, days, days == 1 ? "" : "s");
     }
 }
@@ -526,9 +528,11 @@ static int level_for(void *ctx, const diag_entry *e)
     if (e->file) {
         const page *p = map_get(t->by_src, e->file);
         const yaml_node *ig = p && p->ok ? yamltree_get(p->fm.data, "ignore") : NULL;
-        for (size_t i = 0; ig && ig->kind == YAML_SEQUENCE && i < ig->len; i++)
-            if (ig->items[i]->kind == YAML_SCALAR && !strcmp(ig->items[i]->value, e->id))
+        for (size_t i = 0; ig && yamltree_kind(ig) == YAML_SEQUENCE && i < yamltree_len(ig); i++) {
+            const yaml_node *it = yamltree_item(ig, i);
+            if (yamltree_kind(it) == YAML_SCALAR && !strcmp(yamltree_text(it), e->id))
                 return -1;
+        }
     }
     void *v = map_get(t->levels, e->id);
     if (!v)
@@ -544,45 +548,45 @@ static int read_levels(tuning *t, diags *d)
     const yaml_node *c = yamltree_get(t->s->cfg.yaml, "checks");
     if (!c || yamltree_is_null(c))
         return 0;
-    if (c->kind != YAML_MAPPING)
-        return d ? diag_error(d, "site.yml", c->line, c->col, "config",
+    if (yamltree_kind(c) != YAML_MAPPING)
+        return d ? diag_error(d, "site.yml", yamltree_line(c), yamltree_col(c), "config",
                               "'checks' must map check ids to off, warning or error")
                  : -1;
-    for (size_t i = 0; i < c->len; i++) {
-        const yaml_node *k = c->keys[i], *v = c->items[i];
-        const check_info *ci = checks_find(k->value);
+    for (size_t i = 0; i < yamltree_len(c); i++) {
+        const yaml_node *k = yamltree_key(c, i), *v = yamltree_item(c, i);
+        const check_info *ci = checks_find(yamltree_text(k));
         if (!ci) {
-            err = d ? diag_error(d, "site.yml", k->line, k->col, "config",
+            err = d ? diag_error(d, "site.yml", yamltree_line(k), yamltree_col(k), "config",
                                  "unknown check '%s' in 'checks' (docs/checks.md lists them)",
-                                 k->value)
+                                 yamltree_text(k))
                     : -1;
             continue;
         }
         if (!ci->tunable) {
-            err = d ? diag_error(d, "site.yml", k->line, k->col, "config",
+            err = d ? diag_error(d, "site.yml", yamltree_line(k), yamltree_col(k), "config",
                                  "check '%s' reports input charter cannot read; it cannot be "
                                  "tuned",
-                                 k->value)
+                                 yamltree_text(k))
                     : -1;
             continue;
         }
         intptr_t lv = -1;
-        if (v->kind == YAML_SCALAR) {
+        if (yamltree_kind(v) == YAML_SCALAR) {
             /* `off` arrives as a plain scalar: YAML 1.1's boolean spelling. */
-            if (!strcmp(v->value, "off") || !strcmp(v->value, "false"))
+            if (!strcmp(yamltree_text(v), "off") || !strcmp(yamltree_text(v), "false"))
                 lv = 0;
-            else if (!strcmp(v->value, "warning"))
+            else if (!strcmp(yamltree_text(v), "warning"))
                 lv = 1;
-            else if (!strcmp(v->value, "error"))
+            else if (!strcmp(yamltree_text(v), "error"))
                 lv = 2;
         }
         if (lv < 0) {
-            err = d ? diag_error(d, "site.yml", v->line, v->col, "config",
-                                 "'checks.%s' must be off, warning or error", k->value)
+            err = d ? diag_error(d, "site.yml", yamltree_line(v), yamltree_col(v), "config",
+                                 "'checks.%s' must be off, warning or error", yamltree_text(k))
                     : -1;
             continue;
         }
-        map_put(t->levels, k->value, (void *)(lv + 1));
+        map_put(t->levels, yamltree_text(k), (void *)(lv + 1));
     }
     return err;
 }
@@ -597,18 +601,19 @@ int checks_configure(const site *s, diags *d)
         const yaml_node *ig = p->ok ? yamltree_get(p->fm.data, "ignore") : NULL;
         if (!ig || yamltree_is_null(ig))
             continue;
-        if (ig->kind != YAML_SEQUENCE) {
-            diag_error(d, p->src, ig->line, ig->col, "invalid-type",
+        if (yamltree_kind(ig) != YAML_SEQUENCE) {
+            diag_error(d, p->src, yamltree_line(ig), yamltree_col(ig), "invalid-type",
                        "'ignore' must be a list of check ids");
             continue;
         }
-        for (size_t j = 0; j < ig->len; j++) {
-            const yaml_node *v = ig->items[j];
-            const check_info *ci = v->kind == YAML_SCALAR ? checks_find(v->value) : NULL;
+        for (size_t j = 0; j < yamltree_len(ig); j++) {
+            const yaml_node *v = yamltree_item(ig, j);
+            const check_info *ci =
+                yamltree_kind(v) == YAML_SCALAR ? checks_find(yamltree_text(v)) : NULL;
             if (!ci || !ci->tunable)
-                diag_error(d, p->src, v->line, v->col, "invalid-type",
+                diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "invalid-type",
                            "'ignore' lists '%s', which is not a check that can be silenced",
-                           v->kind == YAML_SCALAR ? v->value : "?");
+                           yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "?");
         }
     }
     return err;

@@ -30,13 +30,14 @@ static int config_list(const char ***out, size_t *n_out, const yaml_node *root, 
     const yaml_node *n = yamltree_get(root, key);
     if (!n || yamltree_is_null(n))
         return 0;
-    if (n->kind != YAML_SEQUENCE)
-        return diag_error(d, "site.yml", n->line, n->col, "config", "'%s' must be a list", key);
-    *out = xcalloc(n->len + 1, sizeof **out);
-    for (size_t i = 0; i < n->len; i++)
-        if (yamltree_as_string(&(*out)[i], n->items[i], key, "site.yml", d) != 0)
+    if (yamltree_kind(n) != YAML_SEQUENCE)
+        return diag_error(d, "site.yml", yamltree_line(n), yamltree_col(n), "config",
+                          "'%s' must be a list", key);
+    *out = xcalloc(yamltree_len(n) + 1, sizeof **out);
+    for (size_t i = 0; i < yamltree_len(n); i++)
+        if (yamltree_as_string(&(*out)[i], yamltree_item(n, i), key, "site.yml", d) != 0)
             return -1;
-    *n_out = n->len;
+    *n_out = yamltree_len(n);
     return 0;
 }
 
@@ -48,7 +49,8 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
     if (n && !yamltree_is_null(n) && yamltree_as_string(&s, n, key, "site.yml", d) != 0)
         return -1;
     if (duration_parse(out, s) != 0)
-        return diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
+        return diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+                          "config",
                           "'review.%s' must be a duration like '12 months' or '90 days', not "
                           "'%s'",
                           key, s);
@@ -70,8 +72,9 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
     buf_release(&p);
     if (bad) {
         const yaml_node *n = yamltree_get(root, key);
-        return diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                          "'%s' must be a directory inside the site, not '%s'", key, *out);
+        return diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+                          "config", "'%s' must be a directory inside the site, not '%s'", key,
+                          *out);
     }
     return 0;
 }
@@ -142,37 +145,39 @@ static int config_limits(site_limits *l, const yaml_node *n, diags *d)
     };
     if (!n || yamltree_is_null(n))
         return 0;
-    if (n->kind != YAML_MAPPING)
-        return diag_error(d, "site.yml", n->line, n->col, "config",
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, "site.yml", yamltree_line(n), yamltree_col(n), "config",
                           "'limits' must be a mapping of limits to numbers");
     int err = 0;
-    for (size_t i = 0; i < n->len; i++) {
-        const yaml_node *k = n->keys[i], *v = n->items[i];
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *k = yamltree_key(n, i), *v = yamltree_item(n, i);
         size_t j = 0;
-        while (j < sizeof keys / sizeof *keys && strcmp(keys[j].key, k->value) != 0)
+        while (j < sizeof keys / sizeof *keys && strcmp(keys[j].key, yamltree_text(k)) != 0)
             j++;
         if (j == sizeof keys / sizeof *keys) {
-            err = diag_error(d, "site.yml", k->line, k->col, "config",
+            err = diag_error(d, "site.yml", yamltree_line(k), yamltree_col(k), "config",
                              "unknown limit '%s' in 'limits' (docs/security.md lists them)",
-                             k->value);
+                             yamltree_text(k));
             continue;
         }
         size_t value = 0;
-        int bad = v->kind != YAML_SCALAR || parse_size(v->value, &value) != 0 || value == 0;
+        int bad = yamltree_kind(v) != YAML_SCALAR || parse_size(yamltree_text(v), &value) != 0 ||
+                  value == 0;
         if (!bad && keys[j].seconds) {
-            bad = value > 86400 || strspn(v->value, "0123456789") != strlen(v->value);
+            bad =
+                value > 86400 || strspn(yamltree_text(v), "0123456789") != strlen(yamltree_text(v));
             if (!bad)
                 *(long *)((char *)l + keys[j].off) = (long)value;
         } else if (!bad) {
             *(size_t *)((char *)l + keys[j].off) = value;
         }
         if (bad)
-            err = diag_error(d, "site.yml", v->line, v->col, "config",
+            err = diag_error(d, "site.yml", yamltree_line(v), yamltree_col(v), "config",
                              keys[j].seconds
                                  ? "'limits.%s' must be a whole number of seconds from 1 to 86400"
                                  : "'limits.%s' must be a positive number of bytes, like 4194304 "
                                    "or '4 MiB'",
-                             k->value);
+                             yamltree_text(k));
     }
     return err;
 }
@@ -185,8 +190,8 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
     if (yamltree_parse(&c->yaml, text, len, "site.yml", 0, d) != 0)
         goto done;
     const yaml_node *y = c->yaml;
-    if (y->kind != YAML_MAPPING) {
-        diag_error(d, "site.yml", y->line, y->col, "config",
+    if (yamltree_kind(y) != YAML_MAPPING) {
+        diag_error(d, "site.yml", yamltree_line(y), yamltree_col(y), "config",
                    "site.yml must be a mapping of settings");
         goto done;
     }
@@ -218,8 +223,8 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
         c->n_required = 3;
     }
     const yaml_node *review = yamltree_get(y, "review");
-    if (review && !yamltree_is_null(review) && review->kind != YAML_MAPPING) {
-        diag_error(d, "site.yml", review->line, review->col, "config",
+    if (review && !yamltree_is_null(review) && yamltree_kind(review) != YAML_MAPPING) {
+        diag_error(d, "site.yml", yamltree_line(review), yamltree_col(review), "config",
                    "'review' must be a mapping with 'cycle' and 'warn_within'");
         bad = 1;
         review = NULL;
@@ -231,15 +236,16 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
     c->nav_max_pages = 100;
     const yaml_node *nav = yamltree_get(y, "navigation");
     if (nav && !yamltree_is_null(nav)) {
-        const yaml_node *m = nav->kind == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
+        const yaml_node *m =
+            yamltree_kind(nav) == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
         long max = 0;
-        if (nav->kind != YAML_MAPPING) {
-            bad |= diag_error(d, "site.yml", nav->line, nav->col, "config",
+        if (yamltree_kind(nav) != YAML_MAPPING) {
+            bad |= diag_error(d, "site.yml", yamltree_line(nav), yamltree_col(nav), "config",
                               "'navigation' must be a mapping with 'max_pages'");
         } else if (m && yamltree_as_int(&max, m, "navigation.max_pages", "site.yml", d) != 0) {
             bad = 1;
         } else if (m && max < 0) {
-            bad |= diag_error(d, "site.yml", m->line, m->col, "config",
+            bad |= diag_error(d, "site.yml", yamltree_line(m), yamltree_col(m), "config",
                               "'navigation.max_pages' must not be negative");
         } else if (m) {
             c->nav_max_pages = (size_t)max;
@@ -261,7 +267,7 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
                     found = 1;
                 }
             if (!found)
-                bad |= diag_error(d, "site.yml", ts->line, ts->col, "config",
+                bad |= diag_error(d, "site.yml", yamltree_line(ts), yamltree_col(ts), "config",
                                   "'template_strip' must be DO_NOT_STRIP, STRIP_BLANK_LINES or "
                                   "STRIP_WHITESPACE, not '%s'",
                                   v);

@@ -79,10 +79,10 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     }
     /* The YAML starts on line 2 of the file. */
     if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1,
-                           lim ? &lim->yaml : NULL, d))
+                               lim ? &lim->yaml : NULL, d))
         goto done;
-    if (fm.data->kind != YAML_MAPPING) {
-        diag_error(d, file, fm.data->line, fm.data->col, "invalid-type",
+    if (yamltree_kind(fm.data) != YAML_MAPPING) {
+        diag_error(d, file, yamltree_line(fm.data), yamltree_col(fm.data), "invalid-type",
                    "front matter must be a mapping of keys to values");
         goto done;
     }

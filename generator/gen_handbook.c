@@ -138,7 +138,8 @@ int gen_handbook(gen *g)
             tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
             vars_set_shown(e, "ENTRY_OWNER", p->owner);
             const yaml_node *ap = yamltree_get(p->fm.data, "approver");
-            vars_set_shown(e, "ENTRY_APPROVER", ap && ap->kind == YAML_SCALAR ? ap->value : NULL);
+            vars_set_shown(e, "ENTRY_APPROVER",
+                           ap && yamltree_kind(ap) == YAML_SCALAR ? yamltree_text(ap) : NULL);
             vars_set_shown(e, "ENTRY_VERSION", p->version);
             if (p->last_reviewed >= 0) {
                 date_format(date, p->last_reviewed);

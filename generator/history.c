@@ -118,7 +118,7 @@ char *history_declared_version(const char *text, size_t len)
     if (len > MAX_BLOB || frontmatter_parse(&fm, text, len, NULL, quiet) != 0)
         goto done;
     const yaml_node *v = yamltree_get(fm.data, "version");
-    if (v && v->kind == YAML_SCALAR && !yamltree_is_null(v) &&
+    if (v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
         yamltree_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
         version = xstrdup(value);
     frontmatter_release(&fm);

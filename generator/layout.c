@@ -55,8 +55,8 @@ static int read_include(void *ctx, const char *name, buf *out, int *missing, dia
     int err = -1, kind = fs_source_kind(&s->fs, rel.data, NULL, d);
     *missing = kind == FS_MISSING;
     if (kind == FS_FILE || kind == FS_SPECIAL || kind == FS_DIR)
-        err = fs_read_source(out, &s->fs, rel.data, s->cfg.limits.file_bytes,
-                             "limits.file_bytes", d);
+        err =
+            fs_read_source(out, &s->fs, rel.data, s->cfg.limits.file_bytes, "limits.file_bytes", d);
     buf_release(&rel);
     return err;
 }
@@ -116,7 +116,8 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
         const char *pname;
         if (yamltree_as_string(&pname, parent, "layout", rel.data, d) != 0)
             goto done;
-        l->parent = layout_get(ls, pname, rel.data, parent->line, parent->col, depth + 1, d);
+        l->parent = layout_get(ls, pname, rel.data, yamltree_line(parent), yamltree_col(parent),
+                               depth + 1, d);
         if (!l->parent)
             goto done;
     }
@@ -154,7 +155,7 @@ layouts *layouts_load(const site *s, diags *d)
         if (!p->ok || !p->published)
             continue;
         const yaml_node *v = yamltree_get(p->fm.data, "layout");
-        layout_get(ls, p->layout, p->src, v ? v->line : 1, v ? v->col : 1, 0, d);
+        layout_get(ls, p->layout, p->src, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1, 0, d);
     }
     /* The generated pages' layouts, where the theme has them: a missing one
      * is no error (that page is just not made); a broken one is. */

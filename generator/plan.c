@@ -30,8 +30,8 @@ static char *keep(plan *p, char *s)
 /* Claims out_file for a generated output; on a collision reports it (at the
  * page when a page holds the path: at its permalink) and marks the output
  * blocked. `url` (may be NULL) is its URL path, for the sitemap. */
-static void claim(plan *p, const site *s, const char *out_file, const char *url,
-                  const char *what, int needs_history, diags *d)
+static void claim(plan *p, const site *s, const char *out_file, const char *url, const char *what,
+                  int needs_history, diags *d)
 {
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
@@ -45,14 +45,15 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
     size_t held = (size_t)map_get(p->claims, out_file);
     if (pg) {
         const yaml_node *pl = yamltree_get(pg->fm.data, "permalink");
-        diag_error(d, pg->src, pl ? pl->line : 1, pl ? pl->col : 1, "output-collision",
+        diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
+                   "output-collision",
                    "'%s' is claimed by this page and by %s, which charter generates; change the "
                    "page's permalink",
                    out_file, what);
         e->blocked = 1;
     } else if (other || held) {
-        diag_error(d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s",
-                   out_file, other ? other : p->generated[held - 1].what, what);
+        diag_error(d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s", out_file,
+                   other ? other : p->generated[held - 1].what, what);
         e->blocked = 1;
     } else {
         map_put(p->claims, out_file, (void *)(size_t)p->n);
@@ -104,8 +105,7 @@ plan *plan_outputs(const site *s, diags *d)
     };
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if ((!pages[i].needs_catalog || s->catalog) && layouts_has(ls, pages[i].layout))
-            claim(p, s, pages[i].out_file, pages[i].url, pages[i].what, pages[i].needs_history,
-                  d);
+            claim(p, s, pages[i].out_file, pages[i].url, pages[i].what, pages[i].needs_history, d);
     size_t nt;
     const term *t = terms_list(s->terms, &nt);
     if (layouts_has(ls, "tag")) {
@@ -116,8 +116,7 @@ plan *plan_outputs(const site *s, diags *d)
             buf_reset(&w);
             buf_printf(&f, "%s/%s/index.html", dir, t[i].slug);
             buf_printf(&u, "/%s/%s/", dir, t[i].slug);
-            buf_printf(&w, "the page of %s '%s'", t[i].is_category ? "category" : "tag",
-                       t[i].name);
+            buf_printf(&w, "the page of %s '%s'", t[i].is_category ? "category" : "tag", t[i].name);
             claim(p, s, f.data, u.data, w.data, 0, d);
         }
         if (nt && layouts_has(ls, "tags"))

@@ -32,13 +32,14 @@ static int check_dirs(site *s, diags *d)
         int kind = fs_source_kind(&s->fs, dirs[i], &st, d);
         if (kind < 0) {
             const yaml_node *n = yamltree_get(c->yaml, keys[i]);
-            err =
-                diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                           "'%s' must be a directory inside the site, not '%s'", keys[i], dirs[i]);
+            err = diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+                             "config", "'%s' must be a directory inside the site, not '%s'",
+                             keys[i], dirs[i]);
         } else if (kind != FS_MISSING && kind != FS_DIR) {
             const yaml_node *n = yamltree_get(c->yaml, keys[i]);
-            err = diag_error(d, "site.yml", n ? n->line : 0, n ? n->col : 0, "config",
-                             "'%s' names '%s', which is not a directory", keys[i], dirs[i]);
+            err =
+                diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+                           "config", "'%s' names '%s', which is not a directory", keys[i], dirs[i]);
         }
     }
     return err;
@@ -283,15 +284,15 @@ static int is_known_status(const char *s)
  * when the list is read (templates). Here only the types are checked. */
 static int check_list_or_string(const yaml_node *n, const char *key, const char *file, diags *d)
 {
-    if (n->kind == YAML_SCALAR)
+    if (yamltree_kind(n) == YAML_SCALAR)
         return 0;
-    if (n->kind != YAML_SEQUENCE)
-        return diag_error(d, file, n->line, n->col, "invalid-type",
+    if (yamltree_kind(n) != YAML_SEQUENCE)
+        return diag_error(d, file, yamltree_line(n), yamltree_col(n), "invalid-type",
                           "'%s' must be a list or a string, not a mapping", key);
     int err = 0;
     const char *s;
-    for (size_t i = 0; i < n->len; i++)
-        err |= yamltree_as_string(&s, n->items[i], key, file, d);
+    for (size_t i = 0; i < yamltree_len(n); i++)
+        err |= yamltree_as_string(&s, yamltree_item(n, i), key, file, d);
     return err;
 }
 
@@ -304,9 +305,9 @@ static int page_model(page *p, const site *s, diags *d)
     p->published = 1;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL;
-    for (size_t i = 0; i < fm->len; i++) {
-        const char *k = fm->keys[i]->value;
-        const yaml_node *v = fm->items[i];
+    for (size_t i = 0; i < yamltree_len(fm); i++) {
+        const char *k = yamltree_text(yamltree_key(fm, i));
+        const yaml_node *v = yamltree_item(fm, i);
         if (yamltree_is_null(v))
             continue;
         /* String-valued keys of the content model. */
@@ -340,7 +341,7 @@ static int page_model(page *p, const site *s, diags *d)
             } else {
                 duration dur;
                 if (duration_parse(&dur, cycle) != 0)
-                    err = diag_error(d, f, v->line, v->col, "invalid-type",
+                    err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
                                      "'review_cycle' must be a duration like '12 months' or "
                                      "'90 days', not '%s'",
                                      cycle);
@@ -356,15 +357,15 @@ static int page_model(page *p, const site *s, diags *d)
         } else if (strcmp(k, "tags") == 0 || strcmp(k, "categories") == 0) {
             err |= check_list_or_string(v, k, f, d);
         } else if (strcmp(k, "controls") == 0) {
-            if (v->kind != YAML_SEQUENCE) {
-                err = diag_error(d, f, v->line, v->col, "invalid-type",
+            if (yamltree_kind(v) != YAML_SEQUENCE) {
+                err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
                                  "'controls' must be a list of control ids");
             } else {
                 /* Kept only when every item is an id: later stages read
                  * them as strings (a mapping here once crashed them). */
                 int bad = 0;
-                for (size_t j = 0; j < v->len; j++)
-                    bad |= yamltree_as_string(&tmp, v->items[j], "controls", f, d);
+                for (size_t j = 0; j < yamltree_len(v); j++)
+                    bad |= yamltree_as_string(&tmp, yamltree_item(v, j), "controls", f, d);
                 if (bad)
                     err = -1;
                 else
@@ -375,7 +376,7 @@ static int page_model(page *p, const site *s, diags *d)
     }
     if (p->status && !is_known_status(p->status)) {
         const yaml_node *v = yamltree_get(fm, "status");
-        err = diag_error(d, f, v->line, v->col, "unknown-status",
+        err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "unknown-status",
                          "'status' must be draft, approved or retired, not '%s'", p->status);
     }
 
@@ -387,8 +388,8 @@ static int page_model(page *p, const site *s, diags *d)
         const char *why;
         if (path_permalink(&url, &out, permalink, &why) != 0) {
             const yaml_node *v = yamltree_get(fm, "permalink");
-            err = diag_error(d, f, v->line, v->col, "invalid-permalink", "permalink '%s' %s",
-                             permalink, why);
+            err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
+                             "permalink '%s' %s", permalink, why);
             buf_reset(&url);
             buf_reset(&out);
         }
@@ -420,8 +421,9 @@ static int page_model(page *p, const site *s, diags *d)
         for (size_t i = 0; i < s->cfg.n_required; i++) {
             const yaml_node *v = yamltree_get(fm, s->cfg.required[i]);
             if (!v || yamltree_is_null(v))
-                err = diag_error(d, f, v ? v->line : 1, v ? v->col : 1, "missing-required-key",
-                                 "missing required key '%s'", s->cfg.required[i]);
+                err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
+                                 "missing-required-key", "missing required key '%s'",
+                                 s->cfg.required[i]);
         }
     }
 
@@ -564,7 +566,7 @@ static int index_pages(site *s, diags *d)
         if (!p->published)
             continue;
         const yaml_node *pl = p->ok ? yamltree_get(p->fm.data, "permalink") : NULL;
-        int line = pl ? pl->line : 1, col = pl ? pl->col : 1;
+        int line = pl ? yamltree_line(pl) : 1, col = pl ? yamltree_col(pl) : 1;
         page *prev = map_get(s->by_url, p->url);
         if (prev) {
             /* "café.md" twice: once composed, once decomposed (NFC, NFD). */
@@ -622,12 +624,11 @@ static map *build_citations(const site *s)
         const page *p = s->pages[i];
         if (!p->ok || !p->published || !p->controls)
             continue;
-        for (size_t j = 0; j < p->controls->len; j++) {
+        for (size_t j = 0; j < yamltree_len(p->controls); j++) {
+            const char *id = yamltree_text(yamltree_item(p->controls, j));
             const control *c = NULL;
             buf_reset(&canon);
-            if (catalog_resolve(s->catalog, p->controls->items[j]->value, &c, &canon) ==
-                    CONTROL_UNKNOWN ||
-                !c)
+            if (catalog_resolve(s->catalog, id, &c, &canon) == CONTROL_UNKNOWN || !c)
                 continue;
             buf_reset(&key);
             cite_key(&key, c);

@@ -129,13 +129,15 @@ terms *terms_collect(const site *s)
             const yaml_node *v = yamltree_get(p->fm.data, cat ? "categories" : "tags");
             if (!v || yamltree_is_null(v))
                 continue;
-            if (v->kind == YAML_SEQUENCE) {
-                for (size_t j = 0; j < v->len; j++)
-                    if (v->items[j]->kind == YAML_SCALAR)
-                        add_term(t, p, v->items[j]->value, v->items[j]->value_len, cat);
-            } else if (v->kind == YAML_SCALAR) {
+            if (yamltree_kind(v) == YAML_SEQUENCE) {
+                for (size_t j = 0; j < yamltree_len(v); j++) {
+                    const yaml_node *it = yamltree_item(v, j);
+                    if (yamltree_kind(it) == YAML_SCALAR)
+                        add_term(t, p, yamltree_text(it), yamltree_text_len(it), cat);
+                }
+            } else if (yamltree_kind(v) == YAML_SCALAR) {
                 word_ctx w = {t, p, cat};
-                terms_each_word(v->value, add_word, &w);
+                terms_each_word(yamltree_text(v), add_word, &w);
             }
         }
     }

@@ -29,10 +29,11 @@ static int truthy(const yaml_node *n)
 {
     if (yamltree_is_null(n))
         return 0;
-    if (n->kind == YAML_SCALAR)
-        return n->value_len > 0 &&
-               !(n->plain && (strcmp(n->value, "false") == 0 || strcmp(n->value, "no") == 0));
-    return n->len > 0;
+    if (yamltree_kind(n) == YAML_SCALAR)
+        return yamltree_text_len(n) > 0 &&
+               !(yamltree_plain(n) &&
+                 (strcmp(yamltree_text(n), "false") == 0 || strcmp(yamltree_text(n), "no") == 0));
+    return yamltree_len(n) > 0;
 }
 
 typedef struct split_ctx {
@@ -58,36 +59,37 @@ static void add_yaml(tpl_dict *d, const char *name, const char *key, const yaml_
 {
     if (depth > 8 || !truthy(v))
         return;
-    if (v->kind == YAML_SCALAR) {
+    if (yamltree_kind(v) == YAML_SCALAR) {
         int split = depth == 0 && (strcmp(key, "tags") == 0 || strcmp(key, "categories") == 0);
         if (split) {
             buf joined;
             buf_init(&joined);
             split_ctx sc = {d, name, &joined};
-            terms_each_word(v->value, add_split_item, &sc);
+            terms_each_word(yamltree_text(v), add_split_item, &sc);
             tpl_dict_set(d, name, joined.data);
             buf_release(&joined);
         } else {
-            vars_set_shown(d, name, v->value);
+            vars_set_shown(d, name, yamltree_text(v));
         }
-    } else if (v->kind == YAML_SEQUENCE) {
+    } else if (yamltree_kind(v) == YAML_SEQUENCE) {
         buf joined;
         buf_init(&joined);
-        for (size_t i = 0; i < v->len; i++) {
+        for (size_t i = 0; i < yamltree_len(v); i++) {
+            const yaml_node *it = yamltree_item(v, i);
             tpl_dict *item = tpl_dict_add_section(d, name);
-            if (v->items[i]->kind == YAML_SCALAR) {
-                tpl_dict_set(item, "ITEM", v->items[i]->value);
+            if (yamltree_kind(it) == YAML_SCALAR) {
+                tpl_dict_set(item, "ITEM", yamltree_text(it));
                 if (joined.len)
                     buf_adds(&joined, ", ");
-                buf_adds(&joined, v->items[i]->value);
-            } else if (v->items[i]->kind == YAML_MAPPING) {
+                buf_adds(&joined, yamltree_text(it));
+            } else if (yamltree_kind(it) == YAML_MAPPING) {
                 buf sub;
                 buf_init(&sub);
-                for (size_t k = 0; k < v->items[i]->len; k++) {
+                for (size_t k = 0; k < yamltree_len(it); k++) {
+                    const char *sub_key = yamltree_text(yamltree_key(it, k));
                     buf_reset(&sub);
-                    var_name(&sub, "ITEM_", v->items[i]->keys[k]->value);
-                    add_yaml(item, sub.data, v->items[i]->keys[k]->value, v->items[i]->items[k],
-                             depth + 1);
+                    var_name(&sub, "ITEM_", sub_key);
+                    add_yaml(item, sub.data, sub_key, yamltree_item(it, k), depth + 1);
                 }
                 buf_release(&sub);
             }
@@ -98,11 +100,12 @@ static void add_yaml(tpl_dict *d, const char *name, const char *key, const yaml_
         tpl_dict_show_section(d, name);
         buf sub;
         buf_init(&sub);
-        for (size_t k = 0; k < v->len; k++) {
+        for (size_t k = 0; k < yamltree_len(v); k++) {
+            const char *sub_key = yamltree_text(yamltree_key(v, k));
             buf_reset(&sub);
             buf_adds(&sub, name);
-            var_name(&sub, "_", v->keys[k]->value);
-            add_yaml(d, sub.data, v->keys[k]->value, v->items[k], depth + 1);
+            var_name(&sub, "_", sub_key);
+            add_yaml(d, sub.data, sub_key, yamltree_item(v, k), depth + 1);
         }
         buf_release(&sub);
     }
@@ -123,7 +126,7 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
     do {                                                                                           \
         buf_reset(&n);                                                                             \
         buf_printf(&n, "%s_%s", prefix, suffix);                                                   \
-        vars_set_shown(e, n.data, value);                                                               \
+        vars_set_shown(e, n.data, value);                                                          \
     } while (0)
     vars_full_url(&u, s, p->url);
     ENTRY("TITLE", p->title ? p->title : p->id);
@@ -202,7 +205,8 @@ tpl_dict *vars_shared(const gen *g)
         buf_init(&u);
         vars_full_url(&u, s, "/feed.xml");
         vars_set_shown(d, "FEED_URL", u.data);
-        if (layouts_has(s->layouts, "changelog") && !plan_blocked(s->plan, "changelog/index.html")) {
+        if (layouts_has(s->layouts, "changelog") &&
+            !plan_blocked(s->plan, "changelog/index.html")) {
             buf_reset(&u);
             vars_full_url(&u, s, "/changelog/");
             vars_set_shown(d, "CHANGELOG_URL", u.data);
@@ -213,10 +217,11 @@ tpl_dict *vars_shared(const gen *g)
     /* Every scalar setting of site.yml, then the normalised ones on top. */
     buf name;
     buf_init(&name);
-    for (size_t i = 0; i < c->yaml->len; i++) {
+    for (size_t i = 0; i < yamltree_len(c->yaml); i++) {
+        const char *key = yamltree_text(yamltree_key(c->yaml, i));
         buf_reset(&name);
-        var_name(&name, "SITE_", c->yaml->keys[i]->value);
-        add_yaml(d, name.data, c->yaml->keys[i]->value, c->yaml->items[i], 1);
+        var_name(&name, "SITE_", key);
+        add_yaml(d, name.data, key, yamltree_item(c->yaml, i), 1);
     }
     buf_release(&name);
     vars_set_shown(d, "SITE_TITLE", c->title);
@@ -396,15 +401,16 @@ tpl_dict *vars_page(const gen *g, const page *p)
     buf_init(&name);
     buf_init(&u);
     const yaml_node *fm = p->fm.data;
-    for (size_t i = 0; i < fm->len; i++) {
+    for (size_t i = 0; i < yamltree_len(fm); i++) {
+        const char *key = yamltree_text(yamltree_key(fm, i));
         buf_reset(&name);
-        var_name(&name, "PAGE_", fm->keys[i]->value);
-        add_yaml(d, name.data, fm->keys[i]->value, fm->items[i], 0);
+        var_name(&name, "PAGE_", key);
+        add_yaml(d, name.data, key, yamltree_item(fm, i), 0);
         /* HAS_PAGE_<KEY>: shown once when set, for lists whose PAGE_<KEY>
          * section repeats per item. */
-        if (truthy(fm->items[i])) {
+        if (truthy(yamltree_item(fm, i))) {
             buf_reset(&name);
-            var_name(&name, "HAS_PAGE_", fm->keys[i]->value);
+            var_name(&name, "HAS_PAGE_", key);
             tpl_dict_show_section(d, name.data);
         }
     }
@@ -428,10 +434,10 @@ tpl_dict *vars_page(const gen *g, const page *p)
     vars_set_shown(d, "NEXT_REVIEW", date);
     tpl_dict_set(d, "REVIEW_STATE", review_state_slug(p->review));
     tpl_dict_set(d, "REVIEW_LABEL", review_state_label(p->review));
-    if (p->controls && p->controls->len) {
+    if (p->controls && yamltree_len(p->controls)) {
         tpl_dict_show_section(d, "HAS_CONTROLS");
-        for (size_t i = 0; i < p->controls->len; i++) {
-            const char *id = p->controls->items[i]->value;
+        for (size_t i = 0; i < yamltree_len(p->controls); i++) {
+            const char *id = yamltree_text(yamltree_item(p->controls, i));
             const control *c = NULL;
             buf canon;
             buf_init(&canon);

@@ -1,4 +1,4 @@
-/* yaml: turns libyaml's event stream (YAML 1.1) into charter's small tree,
+/* yamltree: turns libyaml's event stream (YAML 1.1) into charter's small tree,
  * keeping the 1-based line and column of every node, and reads typed values
  * (bool, int, date) out of scalars. The tree is built with an explicit stack
  * capped at MAX_DEPTH, so no input can recurse deeply or expand in memory
@@ -8,14 +8,27 @@
 #include "dates.h"
 #include "map.h"
 
-/* libyaml; see the note at the top of yaml.h on the shared header name. */
+/* libyaml; see the note at the top of yamltree.h on the shared header name. */
 #include <yaml.h>
 
 #include <limits.h>
 #include <string.h>
 
+struct yaml_node {
+    yaml_kind kind;
+    int line;    /* 1-based, in the file the YAML came from (offset applied) */
+    int col;     /* 1-based, counted in characters */
+    int plain;   /* scalar only: 1 if unquoted and not tagged `!!str` or `!` */
+    char *value; /* scalar only: NUL-terminated UTF-8 text, never NULL for scalars */
+    size_t value_len;
+    /* sequence: items[0..len); mapping: keys[i] (always scalars) -> items[i] */
+    yaml_node **items;
+    yaml_node **keys;
+    size_t len;
+};
+
 enum {
-    MAX_DEPTH = 64, /* nested lists and mappings; yaml_free recurses this deep */
+    MAX_DEPTH = 64, /* nested lists and mappings; yamltree_free recurses this deep */
     SHOWN_MAX = 40, /* bytes of a scalar quoted back in a message */
     HASH_KEYS = 8,  /* a mapping this large finds duplicate keys by hash */
 };
@@ -312,13 +325,13 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
 }
 
 int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
-               diags *d)
+                   diags *d)
 {
     return yamltree_parse_limited(out, text, len, file, line_offset, NULL, d);
 }
 
 int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
-                       int line_offset, const yamltree_limits *lim, diags *d)
+                           int line_offset, const yamltree_limits *lim, diags *d)
 {
     int err = -1, done = 0;
     builder b = {.file = file,
@@ -367,6 +380,51 @@ done:
     yaml_parser_delete(&parser);
     yamltree_free(b.root);
     return err;
+}
+
+yaml_kind yamltree_kind(const yaml_node *n)
+{
+    return n->kind;
+}
+
+int yamltree_line(const yaml_node *n)
+{
+    return n->line;
+}
+
+int yamltree_col(const yaml_node *n)
+{
+    return n->col;
+}
+
+const char *yamltree_text(const yaml_node *n)
+{
+    return n->value;
+}
+
+size_t yamltree_text_len(const yaml_node *n)
+{
+    return n->value_len;
+}
+
+int yamltree_plain(const yaml_node *n)
+{
+    return n->plain;
+}
+
+size_t yamltree_len(const yaml_node *n)
+{
+    return n->len;
+}
+
+const yaml_node *yamltree_item(const yaml_node *n, size_t i)
+{
+    return i < n->len ? n->items[i] : NULL;
+}
+
+const yaml_node *yamltree_key(const yaml_node *n, size_t i)
+{
+    return n->keys && i < n->len ? n->keys[i] : NULL;
 }
 
 static int scalar_is(const yaml_node *n, const char *s)
@@ -452,7 +510,7 @@ static int type_error(const yaml_node *n, const char *key, const char *want, con
 }
 
 int yamltree_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
-                   diags *d)
+                       diags *d)
 {
     if (!n)
         return missing(key, file, d);

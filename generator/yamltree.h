@@ -1,9 +1,9 @@
 /* yamltree: parses YAML (through libyaml, the only module that includes
- * libyaml's yaml.h; this header is named apart from it)
- * into a small immutable tree that keeps the line and column of every node.
- * Scalars stay strings; typed readers (yaml_as_*) interpret them and report
- * type errors through diag at the node's position. Duplicate mapping keys are
- * errors; aliases and anchors are refused so no input can expand in memory. */
+ * libyaml's yaml.h; this header is named apart from it) into a small immutable
+ * tree that keeps the line and column of every node. Scalars stay strings;
+ * typed readers (yamltree_as_*) interpret them and report type errors through
+ * diag at the node's position. Duplicate mapping keys are errors; aliases and
+ * anchors are refused so no input can expand in memory. */
 #ifndef CHARTER_YAMLTREE_H
 #define CHARTER_YAMLTREE_H
 
@@ -13,32 +13,44 @@
 
 typedef enum yaml_kind { YAML_SCALAR, YAML_SEQUENCE, YAML_MAPPING } yaml_kind;
 
+/* A node of the tree: a scalar, a sequence or a mapping. Its layout is
+ * private; read it through the accessors below. Every node is borrowed from
+ * the tree that yamltree_parse returned and lives as long as that tree. */
 typedef struct yaml_node yaml_node;
-struct yaml_node {
-    yaml_kind kind;
-    int line;    /* 1-based, in the file the YAML came from (offset applied) */
-    int col;     /* 1-based, counted in characters */
-    int plain;   /* scalar only: 1 if unquoted (so `null`, `true`, `~` keep meaning) */
-    char *value; /* scalar only: NUL-terminated UTF-8 text, never NULL for scalars */
-    size_t value_len;
-    /* sequence: items[0..len); mapping: keys[i] (always scalars) -> items[i] */
-    yaml_node **items;
-    yaml_node **keys;
-    size_t len;
-};
+
+/* Node accessors; `n` must not be NULL. */
+/* The kind of any node. */
+yaml_kind yamltree_kind(const yaml_node *n);
+/* Any node: 1-based line in the file the YAML came from (line_offset applied). */
+int yamltree_line(const yaml_node *n);
+/* Any node: 1-based column, counted in characters. */
+int yamltree_col(const yaml_node *n);
+/* Scalar: its NUL-terminated UTF-8 text (borrowed, never NULL); NULL otherwise. */
+const char *yamltree_text(const yaml_node *n);
+/* Scalar: the length of its text in bytes (it may hold NULs, from `\0`); 0 otherwise. */
+size_t yamltree_text_len(const yaml_node *n);
+/* Scalar: 1 if written unquoted and not tagged `!!str` or `!`; 0 otherwise. */
+int yamltree_plain(const yaml_node *n);
+/* Sequence: the number of items; mapping: the number of pairs; scalar: 0. */
+size_t yamltree_len(const yaml_node *n);
+/* Sequence: item i; mapping: the value of pair i; NULL for a scalar or i out of range. */
+const yaml_node *yamltree_item(const yaml_node *n, size_t i);
+/* Mapping: the key of pair i, always a scalar; NULL for other kinds or i out of range. */
+const yaml_node *yamltree_key(const yaml_node *n, size_t i);
 
 /* Parses `len` bytes of `text` (NUL bytes are input, not an end). `file` names
  * the source for diagnostics; `line_offset` is added to every line (front
  * matter starting at line 2 of a .md file passes 1). An empty document yields
  * an empty mapping. Tags are ignored, except that `!!str` or `!` make a plain
- * scalar read as quoted (plain = 0). Returns 0 and a new tree in *out (caller
- * frees with yamltree_free), or -1 after reporting a diagnostic; ids: yaml-syntax
- * (libyaml's error), yaml-duplicate-key, yaml-alias (aliases and anchors),
- * yaml-unsupported (a key that is a list or mapping, a second document,
- * nesting deeper than 64 lists and mappings). Linear in the input: duplicate
- * keys are found through a hash once a mapping grows past a few keys. */
+ * scalar read as quoted (yamltree_plain gives 0). Returns 0 and a new tree in
+ * *out (caller frees with yamltree_free), or -1 after reporting a diagnostic;
+ * ids: yaml-syntax (libyaml's error), yaml-duplicate-key, yaml-alias (aliases
+ * and anchors), yaml-unsupported (a key that is a list or mapping, a second
+ * document, nesting deeper than 64 lists and mappings). Linear in the input:
+ * duplicate keys are found through a hash once a mapping grows past a few
+ * keys. */
 int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
-               diags *d);
+                   diags *d);
 
 /* Caps on what one document may hold, checked as it is parsed (0: no cap).
  * The names are the settings that tune them, quoted in the message. */
@@ -54,7 +66,7 @@ typedef struct yamltree_limits {
  * at the scalar, "more than 1000 keys (limits.frontmatter_keys)" at the
  * first key too many. */
 int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
-                       int line_offset, const yamltree_limits *lim, diags *d);
+                           int line_offset, const yamltree_limits *lim, diags *d);
 /* Frees the tree; accepts NULL. */
 void yamltree_free(yaml_node *n);
 
@@ -76,7 +88,7 @@ int yamltree_is_null(const yaml_node *n);
  * y/n); a quoted "true" is a string. yamltree_as_int takes a decimal integer
  * ([-+]?[0-9]+) that fits a long, quoted or not. */
 int yamltree_as_string(const char **out, const yaml_node *n, const char *key, const char *file,
-                   diags *d);
+                       diags *d);
 int yamltree_as_bool(int *out, const yaml_node *n, const char *key, const char *file, diags *d);
 int yamltree_as_int(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
 /* A YYYY-MM-DD date that exists in the proleptic Gregorian calendar, quoted

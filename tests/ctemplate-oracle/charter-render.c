@@ -24,8 +24,9 @@ static int apply_dict(const yaml_node *map, tpl_dict *dict, int is_include, cons
 
 static int check_mapping(const yaml_node *n, const char *what, const char *file, diags *d)
 {
-    if (n->kind != YAML_MAPPING)
-        return diag_error(d, file, n->line, n->col, ID_DICT, "%s must be a mapping", what);
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, file, yamltree_line(n), yamltree_col(n), ID_DICT,
+                          "%s must be a mapping", what);
     return 0;
 }
 
@@ -34,29 +35,30 @@ static int check_mapping(const yaml_node *n, const char *what, const char *file,
 static int apply_children(const yaml_node *k, const yaml_node *v, tpl_dict *dict, const char *file,
                           diags *d)
 {
-    int include = k->value[0] == '>';
-    const char *name = k->value + 1;
-    if (!include && v->kind == YAML_SCALAR) {
-        if (!strcmp(v->value, "true"))
+    int include = yamltree_text(k)[0] == '>';
+    const char *name = yamltree_text(k) + 1;
+    if (!include && yamltree_kind(v) == YAML_SCALAR) {
+        if (!strcmp(yamltree_text(v), "true"))
             tpl_dict_show_section(dict, name);
-        else if (strcmp(v->value, "false"))
-            return diag_error(d, file, v->line, v->col, ID_DICT,
-                              "'%s' must be true, false or a list", k->value);
+        else if (strcmp(yamltree_text(v), "false"))
+            return diag_error(d, file, yamltree_line(v), yamltree_col(v), ID_DICT,
+                              "'%s' must be true, false or a list", yamltree_text(k));
         return 0;
     }
-    if (v->kind != YAML_SEQUENCE)
-        return diag_error(d, file, v->line, v->col, ID_DICT, "'%s' must be a list of dictionaries",
-                          k->value);
-    for (size_t i = 0; i < v->len; i++) {
-        const yaml_node *item = v->items[i];
+    if (yamltree_kind(v) != YAML_SEQUENCE)
+        return diag_error(d, file, yamltree_line(v), yamltree_col(v), ID_DICT,
+                          "'%s' must be a list of dictionaries", yamltree_text(k));
+    for (size_t i = 0; i < yamltree_len(v); i++) {
+        const yaml_node *item = yamltree_item(v, i);
         if (check_mapping(item, "a section or include dictionary", file, d) < 0)
             return -1;
         tpl_dict *kid;
         if (include) {
             const yaml_node *f = yamltree_get(item, "@file");
-            if (f && f->kind != YAML_SCALAR)
-                return diag_error(d, file, f->line, f->col, ID_DICT, "'@file' must be a scalar");
-            kid = tpl_dict_add_include(dict, name, f ? f->value : NULL);
+            if (f && yamltree_kind(f) != YAML_SCALAR)
+                return diag_error(d, file, yamltree_line(f), yamltree_col(f), ID_DICT,
+                                  "'@file' must be a scalar");
+            kid = tpl_dict_add_include(dict, name, f ? yamltree_text(f) : NULL);
         } else {
             kid = tpl_dict_add_section(dict, name);
         }
@@ -73,32 +75,35 @@ static int apply_dict(const yaml_node *map, tpl_dict *dict, int is_include, cons
 {
     if (check_mapping(map, "a dictionary", file, d) < 0)
         return -1;
-    for (size_t i = 0; i < map->len; i++) {
-        const yaml_node *k = map->keys[i], *v = map->items[i];
-        const char *key = k->value;
+    for (size_t i = 0; i < yamltree_len(map); i++) {
+        const yaml_node *k = yamltree_key(map, i), *v = yamltree_item(map, i);
+        const char *key = yamltree_text(k);
         if (!*key)
-            return diag_error(d, file, k->line, k->col, ID_DICT, "empty name");
+            return diag_error(d, file, yamltree_line(k), yamltree_col(k), ID_DICT, "empty name");
         if (key[0] == '#' || key[0] == '>') {
             if (apply_children(k, v, dict, file, d) < 0)
                 return -1;
         } else if (!strcmp(key, "@template_globals")) {
             if (check_mapping(v, "'@template_globals'", file, d) < 0)
                 return -1;
-            for (size_t j = 0; j < v->len; j++) {
-                const yaml_node *gv = v->items[j];
-                if (gv->kind != YAML_SCALAR)
-                    return diag_error(d, file, gv->line, gv->col, ID_DICT, "'%s' must be a scalar",
-                                      v->keys[j]->value);
-                tpl_dict_set_template_global(dict, v->keys[j]->value, gv->value, gv->value_len);
+            for (size_t j = 0; j < yamltree_len(v); j++) {
+                const char *gk = yamltree_text(yamltree_key(v, j));
+                const yaml_node *gv = yamltree_item(v, j);
+                if (yamltree_kind(gv) != YAML_SCALAR)
+                    return diag_error(d, file, yamltree_line(gv), yamltree_col(gv), ID_DICT,
+                                      "'%s' must be a scalar", gk);
+                tpl_dict_set_template_global(dict, gk, yamltree_text(gv), yamltree_text_len(gv));
             }
         } else if (!strcmp(key, "@file") && is_include) {
             continue; /* applied by apply_children */
         } else if (key[0] == '@') {
-            return diag_error(d, file, k->line, k->col, ID_DICT, "unknown key '%s'", key);
-        } else if (v->kind != YAML_SCALAR) {
-            return diag_error(d, file, v->line, v->col, ID_DICT, "'%s' must be a scalar", key);
+            return diag_error(d, file, yamltree_line(k), yamltree_col(k), ID_DICT,
+                              "unknown key '%s'", key);
+        } else if (yamltree_kind(v) != YAML_SCALAR) {
+            return diag_error(d, file, yamltree_line(v), yamltree_col(v), ID_DICT,
+                              "'%s' must be a scalar", key);
         } else {
-            tpl_dict_set_len(dict, key, v->value, v->value_len);
+            tpl_dict_set_len(dict, key, yamltree_text(v), yamltree_text_len(v));
         }
     }
     return 0;
@@ -112,13 +117,13 @@ static int parse_strip(tpl_strip *out, const yaml_node *v, const char *file, dia
     } modes[] = {{"DO_NOT_STRIP", TPL_DO_NOT_STRIP},
                  {"STRIP_BLANK_LINES", TPL_STRIP_BLANK_LINES},
                  {"STRIP_WHITESPACE", TPL_STRIP_WHITESPACE}};
-    for (size_t i = 0; v->kind == YAML_SCALAR && i < sizeof modes / sizeof *modes; i++) {
-        if (!strcmp(v->value, modes[i].name)) {
+    for (size_t i = 0; yamltree_kind(v) == YAML_SCALAR && i < sizeof modes / sizeof *modes; i++) {
+        if (!strcmp(yamltree_text(v), modes[i].name)) {
             *out = modes[i].strip;
             return 0;
         }
     }
-    return diag_error(d, file, v->line, v->col, ID_DICT,
+    return diag_error(d, file, yamltree_line(v), yamltree_col(v), ID_DICT,
                       "'strip' must be DO_NOT_STRIP, STRIP_BLANK_LINES or STRIP_WHITESPACE");
 }
 
@@ -154,28 +159,29 @@ static int load_case(tpl_set **set_out, tpl_dict **dict_out, const char *dir, di
     if (s && parse_strip(&strip, s, path.data, d) < 0)
         goto done;
     set = tpl_set_new(dir, strip, 0);
-    for (size_t i = 0; i < root->len; i++) {
-        const yaml_node *k = root->keys[i], *v = root->items[i];
-        if (!strcmp(k->value, "strip"))
+    for (size_t i = 0; i < yamltree_len(root); i++) {
+        const yaml_node *k = yamltree_key(root, i), *v = yamltree_item(root, i);
+        if (!strcmp(yamltree_text(k), "strip"))
             continue;
-        if (!strcmp(k->value, "globals")) {
+        if (!strcmp(yamltree_text(k), "globals")) {
             if (check_mapping(v, "'globals'", path.data, d) < 0)
                 goto done;
-            for (size_t j = 0; j < v->len; j++) {
-                const yaml_node *gv = v->items[j];
-                if (gv->kind != YAML_SCALAR) {
-                    diag_error(d, path.data, gv->line, gv->col, ID_DICT, "'%s' must be a scalar",
-                               v->keys[j]->value);
+            for (size_t j = 0; j < yamltree_len(v); j++) {
+                const char *gk = yamltree_text(yamltree_key(v, j));
+                const yaml_node *gv = yamltree_item(v, j);
+                if (yamltree_kind(gv) != YAML_SCALAR) {
+                    diag_error(d, path.data, yamltree_line(gv), yamltree_col(gv), ID_DICT,
+                               "'%s' must be a scalar", gk);
                     goto done;
                 }
-                tpl_set_global(set, v->keys[j]->value, gv->value, gv->value_len);
+                tpl_set_global(set, gk, yamltree_text(gv), yamltree_text_len(gv));
             }
-        } else if (!strcmp(k->value, "dict")) {
+        } else if (!strcmp(yamltree_text(k), "dict")) {
             if (apply_dict(v, dict, 0, path.data, d) < 0)
                 goto done;
         } else {
-            diag_error(d, path.data, k->line, k->col, ID_DICT,
-                       "unknown key '%s' (strip, globals, dict)", k->value);
+            diag_error(d, path.data, yamltree_line(k), yamltree_col(k), ID_DICT,
+                       "unknown key '%s' (strip, globals, dict)", yamltree_text(k));
             goto done;
         }
     }

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diags *d = diag_new(NULL);
     site_config c;
     if (config_parse(&c, (const char *)data, size, d) == 0) {
-        FUZZ_CHECK(c.yaml && c.yaml->kind == YAML_MAPPING);
+        FUZZ_CHECK(c.yaml && yamltree_kind(c.yaml) == YAML_MAPPING);
         FUZZ_CHECK(c.title && c.base_url_raw && c.branch && c.output);
         FUZZ_CHECK(c.content && c.controls && c.layouts && c.assets);
         size_t n = strlen(c.base_url);

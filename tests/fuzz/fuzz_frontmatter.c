@@ -17,23 +17,23 @@
 #define FILE_NAME "fuzz/page.md" /* no such file: diagnostics never read it */
 
 /* Reads n back through every typed reader, then checks the few invariants the
- * tree promises: scalars NUL-terminated with value_len bytes, mapping keys
- * scalars and found again by yamltree_get, positions 1-based. */
+ * tree promises: scalar text NUL-terminated after yamltree_text_len bytes,
+ * mapping keys scalars and found again by yamltree_get, positions 1-based. */
 static void walk(const yaml_node *n, const char *key, diags *d, int depth)
 {
     FUZZ_CHECK(n);
     FUZZ_CHECK(depth <= 66); /* yamltree_parse refuses nesting deeper than 64 */
-    FUZZ_CHECK(n->line >= 1 && n->col >= 1);
-    switch (n->kind) {
+    FUZZ_CHECK(yamltree_line(n) >= 1 && yamltree_col(n) >= 1);
+    switch (yamltree_kind(n)) {
     case YAML_SCALAR: {
-        FUZZ_CHECK(n->value);
-        FUZZ_CHECK(n->value[n->value_len] == '\0');
+        FUZZ_CHECK(yamltree_text(n));
+        FUZZ_CHECK(yamltree_text(n)[yamltree_text_len(n)] == '\0');
         const char *s = NULL;
         int b;
         long l;
         (void)yamltree_is_null(n);
         if (yamltree_as_string(&s, n, key, FILE_NAME, d) == 0)
-            FUZZ_CHECK(s == n->value && strlen(s) == n->value_len);
+            FUZZ_CHECK(s == yamltree_text(n) && strlen(s) == yamltree_text_len(n));
         if (yamltree_as_bool(&b, n, key, FILE_NAME, d) == 0)
             FUZZ_CHECK(b == 0 || b == 1);
         (void)yamltree_as_int(&l, n, key, FILE_NAME, d);
@@ -41,22 +41,22 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
         break;
     }
     case YAML_SEQUENCE:
-        FUZZ_CHECK(!n->keys || n->len == 0);
-        for (size_t i = 0; i < n->len; i++)
-            walk(n->items[i], key, d, depth + 1);
+        FUZZ_CHECK(!yamltree_key(n, 0)); /* a list has no keys */
+        for (size_t i = 0; i < yamltree_len(n); i++)
+            walk(yamltree_item(n, i), key, d, depth + 1);
         /* Lists are not mappings: nothing to find in them. */
         FUZZ_CHECK(yamltree_get(n, key) == NULL);
         break;
     case YAML_MAPPING:
-        for (size_t i = 0; i < n->len; i++) {
-            const yaml_node *k = n->keys[i];
-            FUZZ_CHECK(k && k->kind == YAML_SCALAR);
+        for (size_t i = 0; i < yamltree_len(n); i++) {
+            const yaml_node *k = yamltree_key(n, i);
+            FUZZ_CHECK(k && yamltree_kind(k) == YAML_SCALAR);
             /* Duplicate keys are refused, so a key without a NUL finds its
              * own value. */
-            if (strlen(k->value) == k->value_len)
-                FUZZ_CHECK(yamltree_get(n, k->value) == n->items[i]);
+            if (strlen(yamltree_text(k)) == yamltree_text_len(k))
+                FUZZ_CHECK(yamltree_get(n, yamltree_text(k)) == yamltree_item(n, i));
             walk(k, "key", d, depth + 1);
-            walk(n->items[i], k->value, d, depth + 1);
+            walk(yamltree_item(n, i), yamltree_text(k), d, depth + 1);
         }
         (void)yamltree_get(n, "title");
         break;
@@ -95,10 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     frontmatter fm;
     if (frontmatter_parse_limited(&fm, text, size, FILE_NAME, &fl, d) == 0) {
-        FUZZ_CHECK(fm.data && fm.data->kind == YAML_MAPPING);
+        FUZZ_CHECK(fm.data && yamltree_kind(fm.data) == YAML_MAPPING);
         FUZZ_CHECK(fm.body_start <= size);
         FUZZ_CHECK(fm.body_line >= 1);
-        FUZZ_CHECK(fm.present || fm.data->len == 0);
+        FUZZ_CHECK(fm.present || yamltree_len(fm.data) == 0);
         walk(fm.data, "front matter", d, 0);
         frontmatter_release(&fm);
     } else {

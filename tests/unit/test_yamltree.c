@@ -42,17 +42,17 @@ static void expect_parse_error_n(const char *s, size_t len, const char *expected
 static void expect_pos(const yaml_node *n, yaml_kind kind, int line, int col)
 {
     cr_assert_not_null(n);
-    cr_assert_eq(n->kind, kind);
-    cr_assert_eq(n->line, line, "line %d, want %d", n->line, line);
-    cr_assert_eq(n->col, col, "col %d, want %d", n->col, col);
+    cr_assert_eq(yamltree_kind(n), kind);
+    cr_assert_eq(yamltree_line(n), line, "line %d, want %d", yamltree_line(n), line);
+    cr_assert_eq(yamltree_col(n), col, "col %d, want %d", yamltree_col(n), col);
 }
 
 static void expect_scalar(const yaml_node *n, const char *value, int plain, int line, int col)
 {
     expect_pos(n, YAML_SCALAR, line, col);
-    cr_assert_str_eq(n->value, value);
-    cr_assert_eq(n->value_len, strlen(value));
-    cr_assert_eq(n->plain, plain, "plain %d for '%s'", n->plain, value);
+    cr_assert_str_eq(yamltree_text(n), value);
+    cr_assert_eq(yamltree_text_len(n), strlen(value));
+    cr_assert_eq(yamltree_plain(n), plain, "plain %d for '%s'", yamltree_plain(n), value);
 }
 
 /* ---- tree shape and positions ---- */
@@ -61,7 +61,7 @@ Test(yaml, scalar_root)
 {
     yaml_node *n = parse_ok("  hello world\n");
     expect_scalar(n, "hello world", 1, 1, 3);
-    cr_assert_eq(n->len, 0);
+    cr_assert_eq(yamltree_len(n), 0);
     yamltree_free(n);
 }
 
@@ -69,11 +69,11 @@ Test(yaml, list_root)
 {
     yaml_node *n = parse_ok("- a\n- 'b'\n-   \"c\"\n");
     expect_pos(n, YAML_SEQUENCE, 1, 1);
-    cr_assert_eq(n->len, 3);
-    cr_assert_null(n->keys);
-    expect_scalar(n->items[0], "a", 1, 1, 3);
-    expect_scalar(n->items[1], "b", 0, 2, 3);
-    expect_scalar(n->items[2], "c", 0, 3, 5);
+    cr_assert_eq(yamltree_len(n), 3);
+    cr_assert_null(yamltree_key(n, 0)); /* a list has no keys */
+    expect_scalar(yamltree_item(n, 0), "a", 1, 1, 3);
+    expect_scalar(yamltree_item(n, 1), "b", 0, 2, 3);
+    expect_scalar(yamltree_item(n, 2), "c", 0, 3, 5);
     yamltree_free(n);
 }
 
@@ -81,13 +81,13 @@ Test(yaml, mapping_positions)
 {
     yaml_node *n = parse_ok("title: Access control\nowner:   alice\n\"quoted key\": x\n");
     expect_pos(n, YAML_MAPPING, 1, 1);
-    cr_assert_eq(n->len, 3);
-    expect_scalar(n->keys[0], "title", 1, 1, 1);
-    expect_scalar(n->items[0], "Access control", 1, 1, 8);
-    expect_scalar(n->keys[1], "owner", 1, 2, 1);
-    expect_scalar(n->items[1], "alice", 1, 2, 10);
-    expect_scalar(n->keys[2], "quoted key", 0, 3, 1);
-    expect_scalar(n->items[2], "x", 1, 3, 15);
+    cr_assert_eq(yamltree_len(n), 3);
+    expect_scalar(yamltree_key(n, 0), "title", 1, 1, 1);
+    expect_scalar(yamltree_item(n, 0), "Access control", 1, 1, 8);
+    expect_scalar(yamltree_key(n, 1), "owner", 1, 2, 1);
+    expect_scalar(yamltree_item(n, 1), "alice", 1, 2, 10);
+    expect_scalar(yamltree_key(n, 2), "quoted key", 0, 3, 1);
+    expect_scalar(yamltree_item(n, 2), "x", 1, 3, 15);
     yamltree_free(n);
 }
 
@@ -104,19 +104,20 @@ Test(yaml, nested_positions)
     expect_scalar(yamltree_get(c, "id"), "AC-1", 1, 2, 7);
     const yaml_node *ev = yamltree_get(c, "evidence");
     expect_pos(ev, YAML_SEQUENCE, 4, 5);
-    cr_assert_eq(ev->len, 2);
-    expect_pos(ev->items[0], YAML_MAPPING, 4, 7);
-    expect_scalar(ev->items[0]->keys[0], "path", 1, 4, 7);
-    expect_scalar(yamltree_get(ev->items[0], "path"), "a.md", 1, 4, 13);
-    expect_pos(ev->items[1], YAML_SEQUENCE, 5, 7);
-    expect_scalar(ev->items[1]->items[0], "x", 1, 5, 8);
-    expect_pos(ev->items[1]->items[1], YAML_MAPPING, 5, 11);
-    expect_scalar(yamltree_get(ev->items[1]->items[1], "y"), "z", 1, 5, 15);
+    cr_assert_eq(yamltree_len(ev), 2);
+    const yaml_node *ev0 = yamltree_item(ev, 0), *ev1 = yamltree_item(ev, 1);
+    expect_pos(ev0, YAML_MAPPING, 4, 7);
+    expect_scalar(yamltree_key(ev0, 0), "path", 1, 4, 7);
+    expect_scalar(yamltree_get(ev0, "path"), "a.md", 1, 4, 13);
+    expect_pos(ev1, YAML_SEQUENCE, 5, 7);
+    expect_scalar(yamltree_item(ev1, 0), "x", 1, 5, 8);
+    expect_pos(yamltree_item(ev1, 1), YAML_MAPPING, 5, 11);
+    expect_scalar(yamltree_get(yamltree_item(ev1, 1), "y"), "z", 1, 5, 15);
     const yaml_node *f = yamltree_get(n, "flow");
     expect_pos(f, YAML_MAPPING, 6, 7);
     expect_scalar(yamltree_get(f, "k"), "v", 1, 6, 11);
     expect_pos(yamltree_get(f, "l"), YAML_SEQUENCE, 6, 17);
-    expect_scalar(yamltree_get(f, "l")->items[1], "2", 1, 6, 21);
+    expect_scalar(yamltree_item(yamltree_get(f, "l"), 1), "2", 1, 6, 21);
     yamltree_free(n);
 }
 
@@ -124,33 +125,33 @@ Test(yaml, line_offset_applies_to_every_node)
 {
     yaml_node *n = parse_ok_n("a: 1\nb:\n  - c\n", 14, 4);
     expect_pos(n, YAML_MAPPING, 5, 1);
-    expect_scalar(n->keys[0], "a", 1, 5, 1);
-    expect_scalar(n->items[0], "1", 1, 5, 4);
-    expect_pos(n->items[1], YAML_SEQUENCE, 7, 3);
-    expect_scalar(n->items[1]->items[0], "c", 1, 7, 5);
+    expect_scalar(yamltree_key(n, 0), "a", 1, 5, 1);
+    expect_scalar(yamltree_item(n, 0), "1", 1, 5, 4);
+    expect_pos(yamltree_item(n, 1), YAML_SEQUENCE, 7, 3);
+    expect_scalar(yamltree_item(yamltree_item(n, 1), 0), "c", 1, 7, 5);
     yamltree_free(n);
 }
 
 Test(yaml, columns_count_characters_not_bytes)
 {
     yaml_node *n = parse_ok("\xc3\xa9t\xc3\xa9: \xe2\x82\xac 5\n");
-    expect_scalar(n->items[0], "\xe2\x82\xac 5", 1, 1, 6);
+    expect_scalar(yamltree_item(n, 0), "\xe2\x82\xac 5", 1, 1, 6);
     yamltree_free(n);
 }
 
 Test(yaml, crlf_positions_and_values)
 {
     yaml_node *n = parse_ok("a: 1\r\nb:   two\r\ntext: |\r\n  x\r\n  y\r\n");
-    expect_scalar(n->items[1], "two", 1, 2, 6);
-    expect_scalar(n->items[2], "x\ny\n", 0, 3, 7);
+    expect_scalar(yamltree_item(n, 1), "two", 1, 2, 6);
+    expect_scalar(yamltree_item(n, 2), "x\ny\n", 0, 3, 7);
     yamltree_free(n);
 }
 
 Test(yaml, bom_is_not_a_column)
 {
     yaml_node *n = parse_ok("\xEF\xBB\xBFk: v\n");
-    expect_scalar(n->keys[0], "k", 1, 1, 1);
-    expect_scalar(n->items[0], "v", 1, 1, 4);
+    expect_scalar(yamltree_key(n, 0), "k", 1, 1, 1);
+    expect_scalar(yamltree_item(n, 0), "v", 1, 1, 4);
     yamltree_free(n);
 }
 
@@ -166,8 +167,8 @@ Test(yaml, plain_flag)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const yaml_node *v = yamltree_get(n, want[i].key);
         cr_assert_not_null(v, "key %s", want[i].key);
-        cr_assert_str_eq(v->value, want[i].value, "key %s", want[i].key);
-        cr_assert_eq(v->plain, want[i].plain, "key %s", want[i].key);
+        cr_assert_str_eq(yamltree_text(v), want[i].value, "key %s", want[i].key);
+        cr_assert_eq(yamltree_plain(v), want[i].plain, "key %s", want[i].key);
     }
     yamltree_free(n);
 }
@@ -178,7 +179,7 @@ Test(yaml, empty_documents_are_empty_mappings)
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         yaml_node *n = parse_ok_n(inputs[i], strlen(inputs[i]), 2);
         expect_pos(n, YAML_MAPPING, 3, 1);
-        cr_assert_eq(n->len, 0, "input %zu", i);
+        cr_assert_eq(yamltree_len(n), 0, "input %zu", i);
         yamltree_free(n);
     }
 }
@@ -201,7 +202,7 @@ Test(yaml, explicit_null_document_stays_a_scalar)
 Test(yaml, single_explicit_document_and_directive)
 {
     yaml_node *n = parse_ok("%YAML 1.1\n---\na: 1\n...\n");
-    expect_scalar(n->items[0], "1", 1, 3, 4);
+    expect_scalar(yamltree_item(n, 0), "1", 1, 3, 4);
     yamltree_free(n);
 }
 
@@ -209,15 +210,16 @@ Test(yaml, length_bounds_the_input)
 {
     /* Only "a: 1" is input; what follows must never be read. */
     yaml_node *n = parse_ok_n("a: 1\nb: [", 4, 0);
-    cr_assert_eq(n->len, 1);
+    cr_assert_eq(yamltree_len(n), 1);
     yamltree_free(n);
 }
 
 Test(yaml, nul_escape_keeps_length)
 {
     yaml_node *n = parse_ok("a: \"x\\0y\"\n");
-    cr_assert_eq(n->items[0]->value_len, 3);
-    cr_assert_eq(memcmp(n->items[0]->value, "x\0y", 4), 0);
+    const yaml_node *a = yamltree_item(n, 0);
+    cr_assert_eq(yamltree_text_len(a), 3);
+    cr_assert_eq(memcmp(yamltree_text(a), "x\0y", 4), 0);
     yamltree_free(n);
 }
 
@@ -328,9 +330,9 @@ Test(yaml, depth_cap)
     yaml_node *n = parse_ok(ok);
     const yaml_node *p = n;
     for (int i = 1; i < 64; i++)
-        p = p->items[0];
+        p = yamltree_item(p, 0);
     expect_pos(p, YAML_SEQUENCE, 1, 64);
-    expect_scalar(p->items[0], "x", 1, 1, 65);
+    expect_scalar(yamltree_item(p, 0), "x", 1, 1, 65);
     yamltree_free(n);
     expect_parse_error_n(deep, strlen(deep),
                          "f.yml:1:65: error: YAML is nested more than 64 levels deep "
@@ -371,8 +373,8 @@ Test(yaml, very_deep_input_stops_early)
 Test(yaml, get)
 {
     yaml_node *n = parse_ok("a: 1\nb: [x]\n");
-    cr_assert_str_eq(yamltree_get(n, "a")->value, "1");
-    cr_assert_eq(yamltree_get(n, "b")->kind, YAML_SEQUENCE);
+    cr_assert_str_eq(yamltree_text(yamltree_get(n, "a")), "1");
+    cr_assert_eq(yamltree_kind(yamltree_get(n, "b")), YAML_SEQUENCE);
     cr_assert_null(yamltree_get(n, "c"));
     cr_assert_null(yamltree_get(n, ""));
     cr_assert_null(yamltree_get(NULL, "a"));
@@ -385,9 +387,9 @@ Test(yaml, is_null)
     yaml_node *n =
         parse_ok("- \n- ~\n- null\n- Null\n- NULL\n- 'null'\n- \"\"\n- nUll\n- 0\n- []\n");
     int want[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
-    cr_assert_eq(n->len, sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < n->len; i++)
-        cr_assert_eq(yamltree_is_null(n->items[i]), want[i], "item %zu", i);
+    cr_assert_eq(yamltree_len(n), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < yamltree_len(n); i++)
+        cr_assert_eq(yamltree_is_null(yamltree_item(n, i)), want[i], "item %zu", i);
     cr_assert_not(yamltree_is_null(NULL));
     yamltree_free(n);
 }
