@@ -209,8 +209,8 @@ static void cache_load(source_cache *c, const char *file)
     /* Diagnostics name files relative to the site; an absolute name (a
      * tool's own file) is read as it is, still only a regular file. */
     int ok = file[0] == '/' ? fs_read(&c->text, file, NULL, quiet) == 0
-                            : c->have_root &&
-                                  fs_read_source(&c->text, &c->root, file, SOURCE_MAX, "", quiet) == 0;
+                            : c->have_root && fs_read_source(&c->text, &c->root, file, SOURCE_MAX,
+                                                             "", quiet) == 0;
     if (ok) {
         size_t cap = 64;
         c->start = xmalloc(cap * sizeof *c->start);
@@ -336,7 +336,7 @@ void diag_print_text(diags *d, FILE *file, int color)
         buf_reset(&safe);
         diag_term_safe(&safe, e->message, strlen(e->message));
         buf_printf(out, "%s%s:%s %s", color ? lc : "", level_name(e->level), color ? "\033[0m" : "",
-                safe.data);
+                   safe.data);
         if (e->id[0])
             buf_printf(out, " [%s]", e->id);
         buf_addc(out, '\n');

@@ -23,7 +23,7 @@ typedef struct gen {
     const history *h; /* may be NULL or found nothing */
     output *o;
     diags *d;
-    tpl_dict *shared; /* site-wide values, built once (vars_shared) */
+    tpl_dict *shared;  /* site-wide values, built once (vars_shared) */
     atomic_int failed; /* a page or a write failed (set by pool threads) */
 } gen;
 
@@ -60,14 +60,14 @@ const layout *gen_layout(gen *g, const char *name, tpl_dict *d);
 
 /* --- the generators, in the order render.c runs them ----------------------- */
 
-void gen_pages(gen *g);     /* every content page, and the static files */
-int gen_changelog(gen *g);  /* changelog/ (with history) */
-int gen_controls(gen *g);   /* control pages, the controls index, the SoA */
-int gen_reviews(gen *g);    /* the review dashboard */
-int gen_handbook(gen *g);   /* every approved policy in one page */
-int gen_terms(gen *g);      /* a page per tag and category, and their index */
-int feed_write(gen *g);     /* feed.xml (with history) */
-int sitemap_write(gen *g);  /* sitemap.xml */
-int search_write(gen *g);   /* search.json */
+void gen_pages(gen *g);    /* every content page, and the static files */
+int gen_changelog(gen *g); /* changelog/ (with history) */
+int gen_controls(gen *g);  /* control pages, the controls index, the SoA */
+int gen_reviews(gen *g);   /* the review dashboard */
+int gen_handbook(gen *g);  /* every approved policy in one page */
+int gen_terms(gen *g);     /* a page per tag and category, and their index */
+int feed_write(gen *g);    /* feed.xml (with history) */
+int sitemap_write(gen *g); /* sitemap.xml */
+int search_write(gen *g);  /* search.json */
 
 #endif

@@ -305,8 +305,8 @@ static void locate_autolink(const src_lines *l, cmark_node *n, link_cursor *cur,
     for (int ln = cur->line; ln <= cmark_node_get_end_line(a); ln++) {
         const char *p = line_at(l, ln, &len);
         size_t from = ln == cur->line ? cur->byte : 0;
-        const char *hit = p && from + nlen <= len ? memmem(p + from, len - from, needle, nlen)
-                                                  : NULL;
+        const char *hit =
+            p && from + nlen <= len ? memmem(p + from, len - from, needle, nlen) : NULL;
         if (hit) {
             *line = ln;
             *col = (int)(hit - p) + 1;

@@ -106,7 +106,6 @@ static char *plain_text(const char *html, size_t len, size_t max)
     return buf_detach(&out);
 }
 
-
 /* Links are written relative to the page's source file, so they work on
  * GitHub too; site_rewrite_link makes them work from its pretty URL. */
 typedef struct link_ctx {
@@ -128,8 +127,8 @@ static void parse_page(void *arg, size_t i)
     if (!p->ok || !p->published)
         return;
     link_ctx lc = {j->s, p};
-    md_options opt = {p->src, p->fm.body_line,   j->s->cfg.unsafe_html,
-                      rewrite_link, &lc, j->p->html_fd < 0};
+    md_options opt = {p->src, p->fm.body_line,  j->s->cfg.unsafe_html, rewrite_link,
+                      &lc,    j->p->html_fd < 0};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
     int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,
@@ -205,13 +204,12 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
     buf_grow(out, pp->len);
     size_t done = 0;
     while (done < pp->len) {
-        ssize_t n = pread(p->html_fd, out->data + out->len + done, pp->len - done,
-                          (off_t)(pp->off + done));
+        ssize_t n =
+            pread(p->html_fd, out->data + out->len + done, pp->len - done, (off_t)(pp->off + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return diag_error(d, NULL, 0, 0, "io",
-                              "cannot read the parsed pages' scratch file: %s",
+            return diag_error(d, NULL, 0, 0, "io", "cannot read the parsed pages' scratch file: %s",
                               n < 0 ? strerror(errno) : "short read");
         done += (size_t)n;
     }

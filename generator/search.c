@@ -41,11 +41,13 @@ int search_write(gen *g)
         buf_reset(&u);
         vars_full_url(&u, s, p->url);
         search_entry(&w, p->title ? p->title : p->id, u.data, p->section_title,
-                     parsed_page_at(g->pp, i)->search_text ? parsed_page_at(g->pp, i)->search_text : "");
+                     parsed_page_at(g->pp, i)->search_text ? parsed_page_at(g->pp, i)->search_text
+                                                           : "");
     }
     size_t nf = 0;
-    const framework *fws =
-        s->catalog && layouts_has(s->layouts, "control") ? catalog_frameworks(s->catalog, &nf) : NULL;
+    const framework *fws = s->catalog && layouts_has(s->layouts, "control")
+                               ? catalog_frameworks(s->catalog, &nf)
+                               : NULL;
     for (size_t f = 0; f < nf; f++)
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *c = &fws[f].controls[i];

@@ -30,7 +30,6 @@ const term *terms_list(const terms *t, size_t *n);
 
 /* Calls fn for each word of a tags/categories string: words are separated
  * by whitespace and commas, as Jekyll splits them. */
-void terms_each_word(const char *s, void (*fn)(void *ctx, const char *word, size_t len),
-                     void *ctx);
+void terms_each_word(const char *s, void (*fn)(void *ctx, const char *word, size_t len), void *ctx);
 
 #endif
