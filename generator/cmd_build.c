@@ -113,8 +113,10 @@ int cmd_build(int argc, char **argv)
         buf_adds(&path, o.out);
     else
         site_path(&path, s, s->cfg.output);
-    const char *dirs[] = {".", s->cfg.content, s->cfg.layouts, s->cfg.controls, s->cfg.assets};
-    for (int i = 0; i < 5; i++) {
+    /* Content at the site root (content: .) is the root itself: output under
+     * it is allowed there too, and the content walk skips it. */
+    const char *dirs[] = {".", s->cfg.layouts, s->cfg.controls, s->cfg.assets, s->cfg.content};
+    for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
         site_path(&src[i], s, dirs[i]);
         sources[i] = src[i].data;
     }

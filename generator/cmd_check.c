@@ -137,11 +137,13 @@ int cmd_check(int argc, char **argv)
     if (o.output) {
         /* The report may go anywhere but over the site's own sources. */
         buf srcs[5];
-        const char *dirs[] = {s->cfg.content, s->cfg.layouts, s->cfg.controls, s->cfg.assets,
-                              "site.yml"};
+        /* Content at the site root (content: .): not the whole site. */
+        const char *dirs[] = {"site.yml", s->cfg.layouts, s->cfg.controls, s->cfg.assets,
+                              s->cfg.content};
         const char *sources[6] = {0};
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 5; i++)
             buf_init(&srcs[i]);
+        for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
             site_path(&srcs[i], s, dirs[i]);
             sources[i] = srcs[i].data;
         }

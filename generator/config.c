@@ -59,16 +59,23 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
 
 /* A directory setting must stay inside the site: it names where charter
  * reads (or, for output, writes), and `..` or an absolute path there is
- * almost always a mistake in a shared repository. Output may be anywhere. */
+ * almost always a mistake in a shared repository. Output may be anywhere.
+ * Only content may be the site directory itself (`.`, a Jekyll site's
+ * pages at the repository root); it is then stored as ".". */
 static int config_dir(const char **out, const yaml_node *root, const char *key, const char *def,
-                      diags *d)
+                      int root_ok, diags *d)
 {
     if (config_string(out, root, key, def, d) != 0)
         return -1;
     buf p;
     buf_init(&p);
     buf_adds(&p, *out);
-    int bad = (*out)[0] == '/' || (*out)[0] == '\0' || path_normalize(&p) != 0 || p.len == 0;
+    int bad = (*out)[0] == '/' || (*out)[0] == '\0' || path_normalize(&p) != 0;
+    if (!bad && p.len == 0) {
+        bad = !root_ok;
+        if (root_ok)
+            *out = ".";
+    }
     buf_release(&p);
     if (bad) {
         const yaml_node *n = yamltree_get(root, key);
@@ -207,10 +214,12 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
     bad |= config_string(&c->base_url_raw, y, "base_url", "/", d);
     bad |= config_string(&c->repository_url, y, "repository_url", NULL, d);
     bad |= config_string(&c->branch, y, "repository_branch", "main", d);
-    bad |= config_dir(&c->content, y, "content", "content", d);
-    bad |= config_dir(&c->controls, y, "controls", "controls", d);
-    bad |= config_dir(&c->layouts, y, "layouts", "layouts", d);
-    bad |= config_dir(&c->assets, y, "assets", "assets", d);
+    bad |= config_dir(&c->content, y, "content", "content", 1, d);
+    bad |= config_dir(&c->controls, y, "controls", "controls", 0, d);
+    bad |= config_dir(&c->layouts, y, "layouts", "layouts", 0, d);
+    bad |= config_dir(&c->assets, y, "assets", "assets", 0, d);
+    bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", d);
+    bad |= config_list(&c->include, &c->n_include, y, "include", d);
     bad |= config_string(&c->output, y, "output", "_site", d);
     bad |= config_list(&c->frameworks, &c->n_frameworks, y, "frameworks", d);
     bad |= config_list(&c->sections, &c->n_sections, y, "sections", d);
@@ -302,6 +311,8 @@ void config_release(site_config *c)
     free(c->frameworks);
     free(c->sections);
     free(c->required);
+    free(c->exclude);
+    free(c->include);
     free(c->base_url);
     yamltree_free(c->yaml);
     memset(c, 0, sizeof *c);

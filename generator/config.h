@@ -39,6 +39,12 @@ typedef struct site_config {
     size_t n_sections;
     const char **required;
     size_t n_required;
+    /* exclude: globs of paths the content and assets walks skip; include:
+     * globs of `_`- or `.`-prefixed names they walk all the same (Jekyll's
+     * settings of the same names). Matched against the path below the
+     * walked directory and, for a pattern without '/', each name in it. */
+    const char **exclude, **include;
+    size_t n_exclude, n_include;
     duration cycle, warn_within;
     int unsafe_html;
     size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */

@@ -4,10 +4,13 @@
 #include "paths.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <string.h>
 
 void path_join(buf *out, const char *a, const char *b)
 {
+    if (!strcmp(a, ".") && *b)
+        a = ""; /* "./x" is "x": a site's pages may sit at its root */
     size_t al = strlen(a);
     while (al > 1 && a[al - 1] == '/')
         al--;
@@ -55,6 +58,19 @@ done:
 int path_is_hidden(const char *name)
 {
     return name[0] == '_' || name[0] == '.';
+}
+
+int path_glob_match(const char *pattern, const char *rel, const char *name)
+{
+    buf p;
+    buf_init(&p);
+    buf_adds(&p, pattern[0] == '/' ? pattern + 1 : pattern);
+    while (p.len > 1 && p.data[p.len - 1] == '/')
+        p.data[--p.len] = '\0';
+    int match = strchr(p.data, '/') ? fnmatch(p.data, rel, FNM_PATHNAME) == 0
+                                    : fnmatch(p.data, name, 0) == 0;
+    buf_release(&p);
+    return match;
 }
 
 void path_page_url(buf *url, buf *out_file, const char *rel)

@@ -7,7 +7,8 @@
 
 #include "buf.h"
 
-/* Appends `a` and `b` joined by exactly one '/' to out. */
+/* Appends `a` and `b` joined by exactly one '/' to out; `a` "." adds
+ * only `b` (when b is not empty). */
 void path_join(buf *out, const char *a, const char *b);
 
 /* Normalises a '/'-separated relative path in place: removes `.` segments and
@@ -18,6 +19,12 @@ int path_normalize(buf *p);
 /* True if name (a single path component) is hidden from the site: it starts
  * with '_' or '.', as Jekyll skips them. */
 int path_is_hidden(const char *name);
+/* True if the glob `pattern` (fnmatch(3); a trailing '/' ignored) matches
+ * the entry `rel` (its path below a walked directory) whose last component
+ * is `name`: a pattern with a '/' against all of rel ('*' stays within one
+ * component), one without against name alone, as Jekyll's exclude: and
+ * include: lists read. */
+int path_glob_match(const char *pattern, const char *rel, const char *name);
 
 /* The URL path (relative to base_url, always starting with '/') and the
  * output file (relative to the output dir) of the page whose source is `rel`

@@ -5,6 +5,7 @@
 #include "site.h"
 #include "fs.h"
 #include "layout.h"
+#include "manifest.h"
 #include "paths.h"
 #include "plan.h"
 #include "terms.h"
@@ -89,8 +90,59 @@ typedef struct walk {
     map *seen;    /* "dev:ino" of every directory walked -> its path */
     char **paths; /* the paths `seen` and `up` borrow */
     size_t n_paths;
+    buf other[4]; /* layouts, controls, assets, output, normalised: not content */
     diags *d;
 } walk;
+
+static int glob_any(const char **globs, size_t n, const char *rel, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (path_glob_match(globs[i], rel, name))
+            return 1;
+    return 0;
+}
+
+/* Whether a walk skips the entry `name`, at `rel` below the walked directory
+ * and `full` from the site root, before looking at it on disk: a `_` or `.`
+ * name unless include: names it, what exclude: names, and in the content
+ * walk the site's other directories and output inside it. At the site root
+ * (content: .) also site.yml and the tool folders node_modules/ and vendor/. */
+static int skip_name(const walk *w, int pages, const char *rel, const char *name, const char *full)
+{
+    const site_config *c = &w->s->cfg;
+    if (path_is_hidden(name) && !glob_any(c->include, c->n_include, rel, name))
+        return 1;
+    if (glob_any(c->exclude, c->n_exclude, rel, name))
+        return 1;
+    if (!pages)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(full, w->other[i].data))
+            return 1;
+    return !strcmp(c->content, ".") && !strcmp(rel, name) &&
+           (!strcmp(name, "site.yml") || !strcmp(name, "node_modules") ||
+            !strcmp(name, "vendor")) &&
+           !glob_any(c->include, c->n_include, rel, name);
+}
+
+/* A directory charter wrote (an output from `build --out`, or what a
+ * crashed build left) carries its manifest or journal: never content. */
+static int is_charter_output(const walk *w, const char *full)
+{
+    static const char *const marks[] = {OUTPUT_MANIFEST, OUTPUT_JOURNAL};
+    for (int i = 0; i < 2; i++) {
+        buf p;
+        buf_init(&p);
+        path_join(&p, full, marks[i]);
+        diags *quiet = diag_new(NULL);
+        int kind = fs_source_kind(&w->s->fs, p.data, NULL, quiet);
+        diag_free(quiet);
+        buf_release(&p);
+        if (kind == FS_FILE)
+            return 1;
+    }
+    return 0;
+}
 
 static void add_static(site *s, const char *src, const char *out_file)
 {
@@ -184,8 +236,6 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         goto done;
     err = 0;
     for (char **p = list; *p; p++) {
-        if (path_is_hidden(*p))
-            continue;
         buf_reset(&child_rel);
         if (rel[0])
             buf_printf(&child_rel, "%s/%s", rel, *p);
@@ -193,12 +243,14 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             buf_adds(&child_rel, *p);
         buf_reset(&full);
         path_join(&full, top, child_rel.data);
+        if (skip_name(w, pages, child_rel.data, *p, full.data))
+            continue;
         if (check_name(full.data, *p, w->d) != 0)
             continue;
         struct stat st;
         int kind = fs_source_kind(&w->s->fs, full.data, &st, w->d);
         if (kind == FS_DIR) {
-            if (enter_dir(w, full.data, &st) != 0)
+            if (is_charter_output(w, full.data) || enter_dir(w, full.data, &st) != 0)
                 continue;
             push_dir(w, full.data, &st);
             err |= walk_dir(w, top, child_rel.data, pages, out_prefix);
@@ -669,6 +721,8 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     s->by_url = map_new();
     s->by_out = map_new();
     walk w = {.s = s, .d = d, .seen = map_new()};
+    for (int i = 0; i < 4; i++)
+        buf_init(&w.other[i]);
     buf abs;
     buf_init(&abs);
 
@@ -678,6 +732,12 @@ int site_load(site **out, const char *root, long as_of, diags *d)
         diag_error(d, "site.yml", 0, 0, "config", "content directory '%s' does not exist",
                    s->cfg.content);
         goto done;
+    }
+    const char *other[] = {s->cfg.layouts, s->cfg.controls, s->cfg.assets, s->cfg.output};
+    for (int i = 0; i < 4; i++) {
+        buf_adds(&w.other[i], other[i]);
+        if (path_normalize(&w.other[i]) != 0 || other[i][0] == '/')
+            buf_reset(&w.other[i]); /* outside the site: nothing to skip */
     }
     if (walk_top(&w, s->cfg.content, 1, "") != 0 ||
         walk_top(&w, s->cfg.assets, 0, s->cfg.assets) != 0)
@@ -725,6 +785,8 @@ done:
     free(w.nfcs);
     free(w.up);
     map_free(w.seen);
+    for (int i = 0; i < 4; i++)
+        buf_release(&w.other[i]);
     for (size_t i = 0; i < w.n_paths; i++)
         free(w.paths[i]);
     free(w.paths);

@@ -32,6 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_list(c.frameworks, c.n_frameworks);
         check_list(c.sections, c.n_sections);
         check_list(c.required, c.n_required);
+        check_list(c.exclude, c.n_exclude);
+        check_list(c.include, c.n_include);
         FUZZ_CHECK(c.template_strip <= TPL_STRIP_WHITESPACE);
         FUZZ_CHECK(c.unsafe_html == 0 || c.unsafe_html == 1);
         const site_limits *l = &c.limits;

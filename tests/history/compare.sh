@@ -565,6 +565,33 @@ same "mailmap-link: git ignores the linked .mailmap too" \
     "$(git -C "$l" log -1 --format=%aN "$(git -C "$l" rev-list --max-parents=0 HEAD)" 2>/dev/null)" \
     "alice"
 
+# A site whose pages sit at the repository root (content: ., as a Jekyll
+# site keeps them), moved there from content/ in one commit: every page's
+# history follows the move back into content/, as git log --follow does,
+# and nothing outside the pages (site.yml, layouts/) is a page.
+r=$repos/root
+git clone -q "$m" "$r"
+build root-before "$r"
+(cd "$r" && git mv content/* .)
+printf 'content: .\n' >>"$r/site.yml"
+git -C "$r" add -A
+GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com \
+    GIT_AUTHOR_DATE='2026-09-05T10:00:00+00:00' GIT_COMMITTER_NAME='Fixture Bot' \
+    GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE='2026-09-05T10:00:00+00:00' \
+    git -C "$r" -c commit.gpgsign=false commit -q --no-verify -m 'Pages at the root'
+build root "$r"
+built root
+CONTENT=.
+export CONTENT
+against_git root "$r"
+unset CONTENT
+same "root: pages at the root, as in content/ before" \
+    "$(awk -F '\t' '$1 == "P" { print $2 }' "$tmp/root.dump" | sort | tr '\n' ' ')" \
+    "$(awk -F '\t' '$1 == "P" { sub(/^content\//, "", $2); print $2 }' "$tmp/root-before.dump" | sort |
+        tr '\n' ' ')"
+same "root: rows of a page moved to the root" "$(field root access.md 9 commit | cut -c1-17)" \
+    "Pages at the root"
+
 # A repository another user owns: git's ownership check refuses it; charter
 # warns, naming safe.directory, and builds without history. Needs root to
 # hand the copy to another user; skipped otherwise.

@@ -6,8 +6,9 @@
 # REPO is the top of a working tree (a repository, a linked worktree or a
 # clone); SITE is the site's folder inside it (default: the top). For every
 # page that exists at HEAD (SITE/content/**/*.md, skipping names that start
-# with '_' or '.', as charter does), prints its commit rows, newest first, one
-# line each:
+# with '_' or '.', as charter does; CONTENT=. in the environment: the pages
+# are SITE/**/*.md, a site whose content is its root), prints its commit
+# rows, newest first, one line each:
 #
 #   source<TAB>hash<TAB>short<TAB>date<TAB>author<TAB>summary
 #
@@ -90,9 +91,15 @@ review_only() {
         END { print (n > 0 && !bad) ? "true" : "false" }'
 }
 
-g ls-tree -r --name-only HEAD -- "${prefix}content" |
-    awk -v p="${prefix}content/" '
-        index($0, p) == 1 && /\.md$/ {
+content=${CONTENT:-content}
+if [ "$content" = . ]; then
+    top=${prefix:-.} cp=$prefix
+else
+    top=$prefix$content cp=$prefix$content/
+fi
+g ls-tree -r --name-only HEAD -- "$top" |
+    awk -v p="$cp" '
+        (p == "" || index($0, p) == 1) && /\.md$/ {
             rest = substr($0, length(p) + 1)
             if (rest ~ /(^|\/)[_.]/) next
             print

@@ -19,8 +19,33 @@ static const struct {
     {"/", "b", "/b"},
     {"/", "/b", "/b"},
     {"a", "", "a"},
-    {".", "x", "./x"},
+    {".", "x", "x"}, /* a site whose content is its root */
+    {".", "", "."},
 };
+
+static const struct {
+    const char *pattern, *rel, *name;
+    int match;
+} glob_cases[] = {
+    {"notes.txt", "notes.txt", "notes.txt", 1},
+    {"notes.txt", "hr/notes.txt", "notes.txt", 1}, /* no '/': any depth, by name */
+    {"*.bak", "a/b/c.bak", "c.bak", 1},
+    {"drafts/", "drafts", "drafts", 1}, /* a trailing '/' is ignored */
+    {"hr/scratch-*", "hr/scratch-1.md", "scratch-1.md", 1},
+    {"hr/scratch-*", "x/hr/scratch-1.md", "scratch-1.md", 0}, /* with '/': the whole path */
+    {"hr/*", "hr/a/b.md", "b.md", 0},                         /* '*' stays in one component */
+    {"/vendor", "vendor", "vendor", 1},                       /* a leading '/' is the top */
+    {"[!.]*", ".x", ".x", 0},
+    {"docs", "docsx", "docsx", 0},
+};
+
+Test(paths, glob_match)
+{
+    for (size_t i = 0; i < COUNT(glob_cases); i++)
+        cr_expect_eq(path_glob_match(glob_cases[i].pattern, glob_cases[i].rel, glob_cases[i].name),
+                     glob_cases[i].match, "'%s' against '%s'", glob_cases[i].pattern,
+                     glob_cases[i].rel);
+}
 
 Test(paths, join)
 {

@@ -82,6 +82,55 @@ Test(site, discovers_pages_and_static_files)
     remove_root();
 }
 
+/* content: . reads the pages at the site root, and none of what else is
+ * there: site.yml, the other directories, `_`/`.` names (but what include:
+ * names), what exclude: names, node_modules/ and vendor/ at the top, and a
+ * directory charter built into. Assets are still walked (and excluded). */
+Test(site, content_at_the_root)
+{
+    make_root();
+    put("site.yml", "title: Root\ncontent: .\noutput: public\nrequired: []\n"
+                    "exclude: [notes.txt, drafts/, 'hr/scratch-*', '*.bak']\n"
+                    "include: [.well-known, _keep.md]\n");
+    put("index.md", "---\ntitle: Home\n---\n");
+    put("README.md", "# Readme\n");
+    put("hr/people.md", "---\ntitle: People\n---\n");
+    put("hr/scratch-1.md", "x\n");
+    put("hr/vendor/list.md", "---\ntitle: Vendors\n---\n"); /* not at the top: a page */
+    put("drafts/d.md", "x\n");
+    put("notes.txt", "x\n");
+    put("_config.yml", "title: x\n");
+    put("_keep.md", "---\ntitle: Kept\n---\n");
+    put(".github/w.md", "x\n");
+    put(".well-known/security.txt", "x\n");
+    put("node_modules/p/README.md", "x\n");
+    put("vendor/v.md", "x\n");
+    put("layouts/policy.html", "{{CONTENT}}");
+    put("controls/none.txt", "");
+    put("assets/style.css", "body{}");
+    put("assets/style.css.bak", "body{}");
+    put("public/index.html", "old");
+    put("elsewhere/.charter-manifest", "");
+    put("elsewhere/x.md", "x\n");
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    cr_assert_diag(d, "");
+    static const char *const pages[] = {"README.md", "_keep.md", "hr/people.md",
+                                        "hr/vendor/list.md", "index.md"};
+    cr_assert_eq(s->n_pages, COUNT(pages));
+    for (size_t i = 0; i < COUNT(pages); i++) {
+        cr_expect_str_eq(s->pages[i]->rel, pages[i]);
+        cr_expect_str_eq(s->pages[i]->src, pages[i]);
+    }
+    cr_assert_eq(s->n_statics, 2);
+    cr_expect_str_eq(s->statics[0].src, ".well-known/security.txt");
+    cr_expect_str_eq(s->statics[1].src, "assets/style.css");
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
 Test(site, urls_sections_and_reviews)
 {
     example_site();
@@ -224,6 +273,14 @@ Test(site, configuration_errors_are_fatal)
         {"title: T\ncontent: missing\n",
          "site.yml:0:0: error: content directory 'missing' does not exist [config]\n"},
         {"- a list\n", "site.yml:1:1: error: site.yml must be a mapping of settings [config]\n"},
+        /* Only content may be the site directory itself. */
+        {"title: T\ncontrols: ./\n",
+         "site.yml:2:11: error: 'controls' must be a directory inside the site, not './' "
+         "[config]\n"},
+        {"title: T\nexclude: drafts\n",
+         "site.yml:2:10: error: 'exclude' must be a list [config]\n"},
+        {"title: T\ninclude: [[x]]\n",
+         "site.yml:2:11: error: 'include' must be a string, not a list [invalid-type]\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         make_root();
