@@ -289,7 +289,8 @@ static int looks_like_host(const char *url)
     return 1;
 }
 
-/* True if p has a heading with id frag. Each page's ids are hashed once,
+/* True if p has a heading with id frag, or a raw HTML tag with that id or
+ * name (`<a name="x">`, kramdown's way). Each page's ids are hashed once,
  * so 10,000 fragment links to a long page cost linear time. */
 static int has_heading(link_index *ix, const page *p, const char *frag)
 {
@@ -299,6 +300,8 @@ static int has_heading(link_index *ix, const page *p, const char *frag)
         const md_doc *doc = &parsed_page_at(ix->parsed, p->index)->doc;
         for (size_t i = 0; i < doc->n_headings; i++)
             map_put(ids, doc->headings[i].id, (void *)1);
+        for (size_t i = 0; i < doc->n_anchors; i++)
+            map_put(ids, doc->anchors[i], (void *)1);
         map_put(ix->headings, p->src, ids);
     }
     if (map_get(ids, frag))

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
 /* cmark-gfm parses inlines against one process-wide table of special
@@ -336,6 +337,75 @@ static int char_column(const src_lines *l, link_cursor *cur, int line, int col)
     return cur->col_chars + 1;
 }
 
+/* --- anchors in raw HTML ------------------------------------------------------ */
+
+static int is_attr_char(char c)
+{
+    return c && !strchr(" \t\r\n\f\"'>/=", c);
+}
+
+/* Appends the value of every id or name attribute of the start tags in
+ * html. Linear: a quote that never closes is searched for once, and after
+ * that no quote of its kind is taken for a value. */
+static void add_html_anchors(md_doc *doc, size_t *cap, const char *html)
+{
+    const char *p = html;
+    int unclosed[2] = {0, 0}; /* '"', '\'' */
+    while ((p = strchr(p, '<')) != NULL) {
+        p++;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            continue;
+        while (is_attr_char(*p))
+            p++; /* the tag name */
+        for (;;) {
+            while (*p && strchr(" \t\r\n\f/", *p))
+                p++;
+            if (!*p || *p == '>' || *p == '<')
+                break;
+            const char *name = p;
+            while (is_attr_char(*p))
+                p++;
+            size_t nlen = (size_t)(p - name);
+            if (nlen == 0) {
+                p++; /* a stray quote or '=': skip it */
+                continue;
+            }
+            while (*p && strchr(" \t\r\n\f", *p))
+                p++;
+            if (*p != '=')
+                continue; /* an attribute without a value */
+            p++;
+            while (*p && strchr(" \t\r\n\f", *p))
+                p++;
+            const char *v = p, *end;
+            if (*p == '"' || *p == '\'') {
+                int q = *p == '\'';
+                end = unclosed[q] ? NULL : strchr(p + 1, *p);
+                if (!end) {
+                    unclosed[q] = 1;
+                    p++;
+                    break; /* unterminated: not a tag */
+                }
+                v = p + 1;
+                p = end + 1;
+            } else {
+                while (*p && !strchr(" \t\r\n\f>", *p))
+                    p++;
+                end = p;
+            }
+            int wanted = (nlen == 2 && !strncasecmp(name, "id", 2)) ||
+                         (nlen == 4 && !strncasecmp(name, "name", 4));
+            if (wanted && end > v) {
+                if (doc->n_anchors == *cap) {
+                    *cap = *cap ? *cap * 2 : 8;
+                    doc->anchors = xrealloc(doc->anchors, *cap * sizeof *doc->anchors);
+                }
+                doc->anchors[doc->n_anchors++] = xstrndup(v, (size_t)(end - v));
+            }
+        }
+    }
+}
+
 static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
                      const src_lines *l, link_cursor *cur)
 {
@@ -438,6 +508,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         goto done;
 
     /* Collect first, then mutate: replacing nodes during iteration is unsafe. */
+    size_t acap = 0;
     cmark_node **heads = NULL;
     size_t nh = 0, hc = 0;
     cmark_iter *it = cmark_iter_new(root);
@@ -459,6 +530,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
+        } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
+            const char *lit = cmark_node_get_literal(n);
+            if (lit)
+                add_html_anchors(out, &acap, lit);
         }
     }
     cmark_iter_free(it);
@@ -504,6 +579,9 @@ void markdown_release(md_doc *doc)
     for (size_t i = 0; i < doc->n_links; i++)
         free(doc->links[i].url);
     free(doc->links);
+    for (size_t i = 0; i < doc->n_anchors; i++)
+        free(doc->anchors[i]);
+    free(doc->anchors);
     memset(doc, 0, sizeof *doc);
     buf_init(&doc->html);
 }

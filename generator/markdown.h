@@ -42,6 +42,10 @@ typedef struct md_doc {
     size_t n_headings;
     md_link *links;
     size_t n_links;
+    /* The id and name attributes of raw HTML tags (`<a name="x">`), which
+     * fragment links may target whether or not raw HTML is kept. */
+    char **anchors;
+    size_t n_anchors;
 } md_doc;
 
 /* Registers the cmark-gfm extensions; call once before any thread renders. */

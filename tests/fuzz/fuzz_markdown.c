@@ -75,6 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t j = 0; j < i && doc.n_headings <= 256; j++)
                 FUZZ_CHECK(strcmp(doc.headings[j].id, hd->id) != 0);
         }
+        /* Raw HTML anchors: non-empty values (longer than the input's bytes
+         * they came from when invalid UTF-8 became U+FFFD). */
+        for (size_t i = 0; i < doc.n_anchors; i++)
+            FUZZ_CHECK(doc.anchors[i] && doc.anchors[i][0]);
         markdown_release(&doc);
     }
     fuzz_check_positions(d, opt.file, (const char *)data + 1, size - 1, opt.first_line - 1);

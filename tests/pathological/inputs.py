@@ -359,6 +359,14 @@ INPUTS = [
     Input("charter-headings-and-fragment-links",
           fn(lambda n: "".join("# h%d\n\n[x](#h%d)\n\n" % (i, i) for i in range(n))),
           "charter (every fragment link resolved against every heading)"),
+    Input("charter-html-anchors-and-links",
+          fn(lambda n: "".join("<a id=a%d></a>[x](#a%d)\n" % (i, i) for i in range(n))),
+          "charter (raw HTML anchors as fragment targets)"),
+    Input("charter-html-block-unclosed-quotes", fn(lambda n: "<div\n" + "<a x=\"" * n + "\n"),
+          "charter (a quote that never closes, searched for once)"),
+    Input("charter-html-block-unclosed-single-quotes",
+          fn(lambda n: "<div\n" + "<a id=\"x\" y='" * n + "\n"),
+          "charter (both kinds of quote)"),
 ]
 
 

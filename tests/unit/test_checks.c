@@ -217,8 +217,12 @@ static const struct {
                            "# Top\n"
                            "[b](b.md#nope) [self](#nah) [root](/pol/b/#nope2)\n" /* 5 */
                            "[ok](b.md#purpose) [ok](#top) [ok](b.md#fn-1) [ok](b.md#fnref-2)\n"
-                           "[ok](b.md#caf%C3%A9) [ok](/pol/b/#purpose) [ok](b.md#)\n"},
-      {"content/pol/b.md", "---\ntitle: B\n---\n## Purpose\n## Caf\xc3\xa9\n"}},
+                           "[ok](b.md#caf%C3%A9) [ok](/pol/b/#purpose) [ok](b.md#)\n"
+                           "[ok](b.md#old-name) [ok](b.md#kept) [ok](b.md#inline)\n"},
+      {"content/pol/b.md", "---\ntitle: B\n---\n## Purpose\n## Caf\xc3\xa9\n"
+                           /* Raw HTML anchors count, though raw HTML is omitted. */
+                           "<a name=\"old-name\"></a>\n\n<div id='kept'>x</div>\n\n"
+                           "Text <span ID=inline>here</span>.\n"}},
      NULL,
      "content/pol/a.md:5:1: error: '#nope' names no heading of 'content/pol/b.md' "
      "[broken-fragment]\n"

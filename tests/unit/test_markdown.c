@@ -296,6 +296,31 @@ Test(markdown, heading_with_inline_html_when_unsafe)
 
 /* ---- links ---- */
 
+/* id and name attributes of raw HTML tags, inline or block, are recorded
+ * (as fragment targets) whether raw HTML is kept or omitted. */
+Test(markdown, raw_html_anchors)
+{
+    const char *text = "<a name=\"top\"></a>\n"
+                       "\n"
+                       "Text <a  href=\"x\" name = 'second' >b</a> <span ID=third>c</span>\n"
+                       "<b title='it\"s' id=fourth data-id=\"no\" id-x=no>d</b>\n"
+                       "</a name=\"closing\"> <a id=\"\"> <a name=\"open\n"
+                       "\n"
+                       "<div\nid=\"fifth\"\n>\n\ne\n</div>\n";
+    static const char *const want[] = {"top", "second", "third", "fourth", "fifth"};
+    for (int unsafe = 0; unsafe < 2; unsafe++) {
+        md_doc doc;
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "t.md", .first_line = 1, .unsafe_html = unsafe};
+        render(&doc, text, strlen(text), &opt, d);
+        cr_assert_eq(doc.n_anchors, COUNT(want), "unsafe_html %d", unsafe);
+        for (size_t i = 0; i < COUNT(want); i++)
+            cr_expect_str_eq(doc.anchors[i], want[i]);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
 Test(markdown, links_collected_with_positions)
 {
     const char *text = "Intro paragraph\n"                         /* line 5 */
