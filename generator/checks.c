@@ -217,32 +217,9 @@ static void check_controls(const site *s, diags *d)
 
 typedef struct link_index {
     const parsed *parsed; /* the pages' headings and links */
-    map *statics;         /* output path -> static_file */
     map *inbound;         /* page src -> 1, for pages some other page links to */
     map *headings;        /* page src -> map of its heading ids, built when first asked */
 } link_index;
-
-/* A page by URL path (relative to base_url), trying "x", "x/" and "x" without
- * "index.html". */
-static const page *page_by_url(const site *s, const char *path)
-{
-    const page *p = map_get(s->by_url, path);
-    if (p)
-        return p;
-    buf b;
-    buf_init(&b);
-    size_t n = strlen(path);
-    if (n >= 10 && !strcmp(path + n - 10, "index.html")) {
-        buf_add(&b, path, n - 10);
-    } else if (n && path[n - 1] != '/') {
-        buf_adds(&b, path);
-        buf_addc(&b, '/');
-    }
-    if (b.len)
-        p = map_get(s->by_url, b.data);
-    buf_release(&b);
-    return p;
-}
 
 static int has_ext(const char *seg, size_t len)
 {
@@ -322,10 +299,11 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     const char *url = l->url;
     if (!*url || url_is_external(url))
         return;
-    buf path, frag, res;
+    buf path, frag, res, tried;
     buf_init(&path);
     buf_init(&frag);
     buf_init(&res);
+    buf_init(&tried);
     size_t n = strcspn(url, "?#");
     const char *hash = strchr(url, '#');
     /* Links name files percent-encoded ("data%20retention.md"); the site's
@@ -346,32 +324,31 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         goto done;
     } else if (path.data[0] == '/') {
         /* Root-relative: under base_url's path when it has one. */
-        const char *base = s->cfg.base_url;
-        const char *bp = base;
-        if (url_is_external(base)) {
-            bp = strchr(base + strcspn(base, ":") + 3, '/');
-            if (!bp)
-                bp = "/";
-        }
-        size_t bl = strlen(bp);
-        const char *rest = NULL;
-        if (!strncmp(path.data, bp, bl))
-            rest = path.data + bl - 1; /* keep the leading '/' */
-        else if (bl > 1 && !strncmp(path.data, bp, bl - 1) && path.data[bl - 1] == '\0')
-            rest = "/";
+        const char *bp;
+        const char *rest = site_path_in_base(s, path.data, &bp);
         if (!rest) {
-            diag_error(d, p->src, l->line, l->col, "broken-link",
-                       "link '%s' is outside the site (base_url is '%s')", url, bp);
-            goto done;
+            /* Unless it names a page's file, as GitHub reads it. */
+            target = site_link_page(s, p, path.data, NULL);
+            if (!target)
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' is outside the site (base_url is '%s')", url, bp);
+            goto found;
         }
-        target = page_by_url(s, rest);
+        target = site_page_by_url(s, rest);
         if (!target) {
-            if (map_get(ix->statics, rest + 1))
+            if (site_static_by_out(s, rest + 1))
                 goto done;
-            const char *id =
-                has_ext(rest, strlen(rest)) || l->is_image ? "missing-file" : "broken-link";
-            diag_error(d, p->src, l->line, l->col, id,
-                       "link '%s' leads to no page or file of the site", url);
+            buf_printf(&tried, "'%s'", rest);
+            target = site_link_page(s, p, rest, &tried);
+        }
+        if (!target) {
+            if (has_ext(rest, strlen(rest)) || l->is_image)
+                diag_error(d, p->src, l->line, l->col, "missing-file",
+                           "link '%s' leads to no page or file of the site", url);
+            else
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' leads to no page or file of the site (tried %s)", url,
+                           tried.data);
             goto done;
         }
     } else {
@@ -384,6 +361,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         size_t rl = res.len;
         if (rl >= 3 && !strcmp(res.data + rl - 3, ".md")) {
             target = map_get(s->by_rel, res.data);
+            if (!target)
+                target = site_link_page(s, p, path.data, NULL);
             if (!target || !target->published) {
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            target ? "link '%s' leads to an unpublished page"
@@ -392,24 +371,33 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 target = NULL;
                 goto done;
             }
-        } else if (map_get(ix->statics, res.data)) {
+        } else if (site_static_by_out(s, res.data)) {
             goto done;
         } else {
             buf u;
             buf_init(&u);
             buf_printf(&u, "/%s", res.data);
-            target = page_by_url(s, u.data);
+            target = site_page_by_url(s, u.data);
             buf_release(&u);
             if (!target) {
+                buf_printf(&tried, "'/%s'", res.data);
+                target = site_link_page(s, p, path.data, &tried);
+            }
+            if (!target) {
                 int file = has_ext(res.data, res.len) || l->is_image;
-                diag_error(d, p->src, l->line, l->col, file ? "missing-file" : "broken-link",
-                           file ? "link '%s' names a file that does not exist ('%s/%s')"
-                                : "link '%s' leads to no page of the site",
-                           url, s->cfg.content, res.data);
+                if (file)
+                    diag_error(d, p->src, l->line, l->col, "missing-file",
+                               "link '%s' names a file that does not exist ('%s/%s')", url,
+                               s->cfg.content, res.data);
+                else
+                    diag_error(d, p->src, l->line, l->col, "broken-link",
+                               "link '%s' leads to no page of the site (tried %s)", url,
+                               tried.data);
                 goto done;
             }
         }
     }
+found:
     if (target && target != p)
         map_put(ix->inbound, target->src, (void *)target);
     if (target && frag.len && target->ok && target->published &&
@@ -420,13 +408,12 @@ done:
     buf_release(&path);
     buf_release(&frag);
     buf_release(&res);
+    buf_release(&tried);
 }
 
 static void check_links(const site *s, const parsed *pp, diags *d)
 {
-    link_index ix = {pp, map_new(), map_new(), map_new()};
-    for (size_t i = 0; i < s->n_statics; i++)
-        map_put(ix.statics, s->statics[i].out_file, &s->statics[i]);
+    link_index ix = {pp, map_new(), map_new()};
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
@@ -468,7 +455,6 @@ static void check_links(const site *s, const parsed *pp, diags *d)
     }
     buf_release(&b);
     map_free(lower);
-    map_free(ix.statics);
     map_free(ix.inbound);
     map_each(ix.headings, free_ids, NULL);
     map_free(ix.headings);

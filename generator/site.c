@@ -720,6 +720,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     s->by_rel = map_new();
     s->by_url = map_new();
     s->by_out = map_new();
+    s->by_static = map_new();
     walk w = {.s = s, .d = d, .seen = map_new()};
     for (int i = 0; i < 4; i++)
         buf_init(&w.other[i]);
@@ -742,6 +743,8 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     if (walk_top(&w, s->cfg.content, 1, "") != 0 ||
         walk_top(&w, s->cfg.assets, 0, s->cfg.assets) != 0)
         goto done;
+    for (size_t i = 0; i < s->n_statics; i++)
+        map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
 
     s->pages = xcalloc(w.n_mds + 1, sizeof *s->pages);
     s->n_pages = w.n_mds;
@@ -831,6 +834,7 @@ void site_free(site *s)
     map_free(s->by_rel);
     map_free(s->by_url);
     map_free(s->by_out);
+    map_free(s->by_static);
     layouts_free(s->layouts);
     terms_free(s->terms);
     plan_free(s->plan);
@@ -862,35 +866,174 @@ void site_path(buf *out, const site *s, const char *rel)
  * names in the content directory. The query and fragment are kept. */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url)
 {
-    if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?' || url_is_external(url))
+    if (!*url || url[0] == '#' || url[0] == '?' || url_is_external(url))
         return 0;
     size_t n = strcspn(url, "?#");
     buf target, resolved;
     buf_init(&target);
     buf_init(&resolved);
     int done = 0;
+    const page *dest = NULL;
     /* Resolved as the file it names: percent-decoded and in NFC. */
-    if (site_link_target(&target, url, n) == 0 &&
-        path_resolve(&resolved, from->rel, target.data) == 0) {
+    if (site_link_target(&target, url, n) != 0) {
+        /* %00: left as written, reported by the link checks */
+    } else if (url[0] == '/') {
+        /* A root-relative link stays as written unless it names no page or
+         * file by URL but a page's .md file does (GitHub's file view). */
+        const char *bp, *rest = site_path_in_base(s, target.data, &bp);
+        if (!rest)
+            dest = site_link_page(s, from, target.data, NULL);
+        else if (!site_page_by_url(s, rest) && !site_static_by_out(s, rest + 1))
+            dest = site_link_page(s, from, rest, NULL);
+    } else if (path_resolve(&resolved, from->rel, target.data) == 0) {
         int is_md = target.len >= 3 && !memcmp(target.data + target.len - 3, ".md", 3);
-        const page *dest = is_md ? map_get(s->by_rel, resolved.data) : NULL;
-        if (dest && dest->published) {
-            buf_adds(out, s->cfg.base_url);
-            url_encode_path(out, dest->url + 1);
-            done = 1;
-        } else if (!is_md) {
+        buf u;
+        buf_init(&u);
+        buf_printf(&u, "/%s", resolved.data);
+        if (is_md) {
+            dest = map_get(s->by_rel, resolved.data);
+            if (!dest || !dest->published)
+                dest = site_link_page(s, from, target.data, NULL);
+        } else if (!site_static_by_out(s, resolved.data)) {
+            /* A page's URL written without its last '/': the URL itself. */
+            dest = site_page_by_url(s, u.data);
+            if (!dest)
+                dest = site_link_page(s, from, target.data, NULL);
+        }
+        if (!dest && !is_md) {
+            /* Any other file: its absolute URL. */
             buf_adds(out, s->cfg.base_url);
             url_encode_path(out, resolved.data);
             if (target.len && target.data[target.len - 1] == '/' && resolved.len)
                 buf_addc(out, '/');
             done = 1;
         }
-        if (done)
-            buf_adds(out, url + n);
+        buf_release(&u);
     }
+    if (dest && dest->published) {
+        buf_adds(out, s->cfg.base_url);
+        url_encode_path(out, dest->url + 1);
+        done = 1;
+    }
+    if (done)
+        buf_adds(out, url + n);
     buf_release(&target);
     buf_release(&resolved);
     return done;
+}
+
+const char *site_path_in_base(const site *s, const char *path, const char **base)
+{
+    const char *bp = s->cfg.base_url;
+    if (url_is_external(bp)) {
+        bp = strchr(bp + strcspn(bp, ":") + 3, '/');
+        if (!bp)
+            bp = "/";
+    }
+    *base = bp;
+    size_t bl = strlen(bp);
+    if (!strncmp(path, bp, bl))
+        return path + bl - 1; /* keep the leading '/' */
+    if (bl > 1 && !strncmp(path, bp, bl - 1) && path[bl - 1] == '\0')
+        return "/";
+    return NULL;
+}
+
+const static_file *site_static_by_out(const site *s, const char *out_file)
+{
+    return map_get(s->by_static, out_file);
+}
+
+const page *site_page_by_url(const site *s, const char *path)
+{
+    const page *p = map_get(s->by_url, path);
+    if (p)
+        return p;
+    buf b;
+    buf_init(&b);
+    size_t n = strlen(path);
+    if (n >= 10 && !strcmp(path + n - 10, "index.html")) {
+        buf_add(&b, path, n - 10);
+    } else if (n && path[n - 1] != '/') {
+        buf_adds(&b, path);
+        buf_addc(&b, '/');
+    }
+    if (b.len)
+        p = map_get(s->by_url, b.data);
+    buf_release(&b);
+    return p;
+}
+
+/* A published page by its path in the content directory, as written
+ * (x.md), without .md (x: x.md, then x/index.md) or as its folder (x/:
+ * x/index.md). */
+static const page *page_by_file(const site *s, const char *rel, buf *tried)
+{
+    buf r;
+    buf_init(&r);
+    buf_adds(&r, rel);
+    int folder = r.len && r.data[r.len - 1] == '/';
+    while (r.len && r.data[r.len - 1] == '/')
+        r.data[--r.len] = '\0';
+    size_t base = r.len;
+    int is_md = !folder && base >= 3 && !strcmp(r.data + base - 3, ".md");
+    const char *const plain[] = {"", NULL};
+    const char *const bare[] = {".md", base ? "/index.md" : "index.md", NULL};
+    const char *const *sfx = is_md ? plain : folder ? bare + 1 : bare;
+    const page *p = NULL;
+    for (; *sfx && !p; sfx++) {
+        buf_truncate(&r, base);
+        buf_adds(&r, *sfx);
+        if (tried) {
+            buf_printf(tried, "%s'", tried->len ? ", " : "");
+            path_join(tried, s->cfg.content, r.data);
+            buf_addc(tried, '\'');
+        }
+        p = map_get(s->by_rel, r.data);
+        if (p && !p->published)
+            p = NULL;
+    }
+    buf_release(&r);
+    return p;
+}
+
+const page *site_link_page(const site *s, const page *from, const char *path, buf *tried)
+{
+    const page *p = NULL;
+    buf r;
+    buf_init(&r);
+    if (path[0] == '/') {
+        /* GitHub's root is the repository's: the site's folder, so a path
+         * may name the content directory first. */
+        const char *rel = path + 1;
+        size_t cl = strlen(s->cfg.content);
+        if (strcmp(s->cfg.content, ".") && !strncmp(rel, s->cfg.content, cl) && rel[cl] == '/')
+            p = page_by_file(s, rel + cl + 1, tried);
+        if (!p)
+            p = page_by_file(s, rel, tried);
+    } else {
+        if (path_resolve(&r, from->rel, path) == 0)
+            p = page_by_file(s, r.data, tried);
+        /* Jekyll's: relative to the page's URL, a folder ("/a/b/"). */
+        buf base;
+        buf_init(&base);
+        buf_printf(&base, "%sx", from->url + 1);
+        buf_reset(&r);
+        if (!p && path_resolve(&r, base.data, path) == 0) {
+            buf u;
+            buf_init(&u);
+            buf_printf(&u, "/%s", r.data);
+            if (tried)
+                buf_printf(tried, "%s'%s'", tried->len ? ", " : "", u.data);
+            p = site_page_by_url(s, u.data);
+            if (!p)
+                p = page_by_file(s, r.data, NULL);
+            buf_release(&u);
+        }
+        buf_release(&base);
+    }
+    buf_release(&r);
+    return p;
 }
 
 int site_link_target(buf *out, const char *url, size_t n)

@@ -72,6 +72,7 @@ typedef struct site {
     catalog *catalog;
     /* Derived at the end of load, owned by the site: */
     map *by_out;             /* output file -> page (pages that are written) */
+    map *by_static;          /* output file -> static_file */
     struct layouts *layouts; /* the theme, compiled (layout.h) */
     struct terms *terms;     /* tags and categories (terms.h) */
     struct plan *plan;       /* every output path (plan.h) */
@@ -107,6 +108,29 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
  * named: percent-decoded ("data%20retention.md" is "data retention.md")
  * and in NFC. Returns 0, or -1 for a path that no file can have (%00). */
 int site_link_target(buf *out, const char *url, size_t n);
+
+/* The part of a root-relative URL path below base_url's path, with its
+ * leading '/' ("/docs/a/" under "https://x/docs/" is "/a/"), or NULL when
+ * the path is outside it. *base is set to base_url's path. */
+const char *site_path_in_base(const site *s, const char *path, const char **base);
+
+/* The static file published at out_file ("img/x.png"), or NULL. */
+const static_file *site_static_by_out(const site *s, const char *out_file);
+
+/* The page at a URL path ("/a/b/"; also "/a/b" and "/a/b/index.html"), or
+ * NULL. Borrowed from s. */
+const page *site_page_by_url(const site *s, const char *path);
+
+/* The published page a link names when read the way the host of the
+ * sources would, beyond the plain rule (a .md file relative to the page's
+ * own file): GitHub's file view (a folder's index.md, a name without .md;
+ * a root-relative path to the .md file from the site or the content
+ * directory) and Jekyll's (relative to the page's pretty URL). `path` is
+ * decoded (site_link_target), without query or fragment; root-relative
+ * paths come with base_url's path removed. Appends each candidate looked
+ * at to `tried` (may be NULL), ", "-separated, for messages. Returns the
+ * page (borrowed), or NULL. */
+const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
 
 /* Labels for templates and reports: "ok", "due-soon", "overdue", "none" and
  * "OK", "Due soon", "Overdue", "Not set". */

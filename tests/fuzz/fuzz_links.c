@@ -77,8 +77,9 @@ static void check_encoding(const char *s)
     buf_release(&dec);
 }
 
-/* A site of three published pages and a draft, under base_url "/base/",
- * enough for site_rewrite_link: it reads cfg.base_url and by_rel. */
+/* A site of three published pages, a draft and a static file, under
+ * base_url "/base/", enough for site_rewrite_link: it reads cfg.base_url,
+ * cfg.content, by_rel, by_url and by_static. */
 static const struct {
     const char *rel, *url;
     int published;
@@ -98,14 +99,21 @@ static void check_rewrite(const char *from_rel, const char *url)
     memset(p, 0, sizeof p);
     memset(&from, 0, sizeof from);
     s.cfg.base_url = (char *)"/base/";
+    s.cfg.content = "content";
     s.by_rel = map_new();
+    s.by_url = map_new();
+    s.by_static = map_new();
+    static_file img = {(char *)"content/img/a.png", (char *)"img/a.png"};
+    map_put(s.by_static, img.out_file, &img);
     for (size_t i = 0; i < N_PAGES; i++) {
         p[i].rel = (char *)pages[i].rel;
         p[i].url = (char *)pages[i].url;
         p[i].published = pages[i].published;
         map_put(s.by_rel, p[i].rel, &p[i]);
+        map_put(s.by_url, p[i].url, &p[i]);
     }
     from.rel = (char *)from_rel;
+    from.url = (char *)"/from/page/";
     buf out;
     buf_init(&out);
     buf_adds(&out, "x"); /* appends, never overwrites */
@@ -122,6 +130,8 @@ static void check_rewrite(const char *from_rel, const char *url)
     }
     buf_release(&out);
     map_free(s.by_rel);
+    map_free(s.by_url);
+    map_free(s.by_static);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -184,8 +184,12 @@ static const struct {
                            "[z](x%00y.md)\n"    /* 9 */
                            "[ok](b.md) [ok](/pol/b/) [ok](../pol/b.md) [ok](/pol/b/index.html)\n"
                            "[ok](/pol/b) [ok](b) [ok](https://x.example/) [ok](mailto:x@y.z)\n"
-                           "[ok](/assets/s.css) [ok](pic.png) [ok](/) [ok](../index.md)\n"},
+                           "[ok](/assets/s.css) [ok](pic.png) [ok](/) [ok](../index.md)\n"
+                           /* As GitHub's file view or Jekyll's pretty URLs read them. */
+                           "[ok](/pol/b.md) [ok](/content/pol/b.md) [ok](sub) [ok](sub/)\n"
+                           "[ok](/pol/sub/index.md) [ok](../b/) [ok](../sub/#top)\n"},
       {"content/pol/b.md", "---\ntitle: B\n---\n"},
+      {"content/pol/sub/index.md", "---\ntitle: Sub\n---\n# Top\n"},
       {"content/pol/old.md", "---\ntitle: Old\npublished: false\n---\n"},
       {"content/pol/pic.png", "PNG"},
       {"assets/s.css", "body{}"}},
@@ -195,9 +199,11 @@ static const struct {
      "content/pol/a.md:5:1: error: link 'old.md' leads to an unpublished page [broken-link]\n"
      "content/pol/a.md:6:1: error: link '../../up.md' leaves the content directory "
      "[broken-link]\n"
-     "content/pol/a.md:7:1: error: link '/nope/' leads to no page or file of the site "
-     "[broken-link]\n"
-     "content/pol/a.md:8:1: error: link 'nothing' leads to no page of the site [broken-link]\n"
+     "content/pol/a.md:7:1: error: link '/nope/' leads to no page or file of the site (tried "
+     "'/nope/', 'content/nope/index.md') [broken-link]\n"
+     "content/pol/a.md:8:1: error: link 'nothing' leads to no page of the site (tried "
+     "'/pol/nothing', 'content/pol/nothing.md', 'content/pol/nothing/index.md', "
+     "'/pol/a/nothing') [broken-link]\n"
      "content/pol/a.md:9:1: error: link 'x%00y.md' holds '%00', which no file or heading can "
      "have [broken-link]\n"},
     {"broken-link outside base_url",

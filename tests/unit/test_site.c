@@ -205,6 +205,17 @@ Test(site, rewrites_links)
         {"alpha/one.md", "https://example.com/a.md", NULL},
         {"alpha/one.md", "mailto:a@b.example", NULL},
         {"alpha/one.md", "/abs/path/", NULL},
+        /* As GitHub's file view and Jekyll's pretty URLs read links. */
+        {"alpha/one.md", "../zeta/three", "/sub/three.html"},
+        {"alpha/one.md", "../zeta/three#x", "/sub/three.html#x"},
+        {"index.md", "alpha", "/sub/alpha/"}, /* the page's URL, whole */
+        {"alpha/one.md", "/zeta/three.md", "/sub/three.html"},
+        {"alpha/one.md", "/sub/zeta/three.md", "/sub/three.html"},
+        {"alpha/one.md", "/content/alpha/two.md?q", "/sub/alpha/two/?q"},
+        {"alpha/one.md", "/alpha/", "/sub/alpha/"}, /* alpha/index.md, outside base_url */
+        {"alpha/one.md", "../two/", "/sub/alpha/two/"},
+        {"alpha/one.md", "/sub/alpha/two/", NULL}, /* a URL already */
+        {"alpha/one.md", "/zeta/old.md", NULL},    /* unpublished */
         {"alpha/one.md", "#local", NULL},
         {"alpha/one.md", "", NULL},
     };
