@@ -85,7 +85,8 @@ void path_page_url(buf *url, buf *out_file, const char *rel)
     size_t dir_len = (size_t)(base - rel); /* includes the trailing '/' */
     size_t base_len = n - dir_len;
     buf_addc(url, '/');
-    if (base_len == 5 && memcmp(base, "index", 5) == 0) {
+    if ((base_len == 5 && memcmp(base, "index", 5) == 0) ||
+        (base_len == 6 && memcmp(base, "_index", 6) == 0)) {
         buf_add(url, rel, dir_len);
         buf_add(out_file, rel, dir_len);
     } else {

@@ -17,7 +17,8 @@ void path_join(buf *out, const char *a, const char *b);
 int path_normalize(buf *p);
 
 /* True if name (a single path component) is hidden from the site: it starts
- * with '_' or '.', as Jekyll skips them. */
+ * with '_' or '.', as Jekyll skips them (the content walk still reads Hugo's
+ * _index.md, a folder's own page). */
 int path_is_hidden(const char *name);
 /* True if the glob `pattern` (fnmatch(3); a trailing '/' ignored) matches
  * the entry `rel` (its path below a walked directory) whose last component
@@ -30,7 +31,7 @@ int path_glob_match(const char *pattern, const char *rel, const char *name);
  * output file (relative to the output dir) of the page whose source is `rel`
  * (relative to the content dir, e.g. "governance/access-control.md"):
  * pretty URLs, so "a/b.md" -> "/a/b/" in "a/b/index.html", and "index.md"
- * files -> their folder. Appends to url and out_file. */
+ * files (and Hugo's "_index.md") -> their folder. Appends to url and out_file. */
 void path_page_url(buf *url, buf *out_file, const char *rel);
 
 /* Validates a front matter permalink and computes its URL and output file.

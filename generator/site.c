@@ -110,7 +110,9 @@ static int glob_any(const char **globs, size_t n, const char *rel, const char *n
 static int skip_name(const walk *w, int pages, const char *rel, const char *name, const char *full)
 {
     const site_config *c = &w->s->cfg;
-    if (path_is_hidden(name) && !glob_any(c->include, c->n_include, rel, name))
+    /* Hugo's _index.md is a folder's own page, as index.md is. */
+    int section_page = pages && !strcmp(name, "_index.md");
+    if (path_is_hidden(name) && !section_page && !glob_any(c->include, c->n_include, rel, name))
         return 1;
     if (glob_any(c->exclude, c->n_exclude, rel, name))
         return 1;
@@ -965,8 +967,8 @@ const page *site_page_by_url(const site *s, const char *path)
 }
 
 /* A published page by its path in the content directory, as written
- * (x.md), without .md (x: x.md, then x/index.md) or as its folder (x/:
- * x/index.md). */
+ * (x.md), without .md (x: x.md, then x/index.md and x/_index.md) or as
+ * its folder (x/: x/index.md, x/_index.md). */
 static const page *page_by_file(const site *s, const char *rel, buf *tried)
 {
     buf r;
@@ -978,7 +980,8 @@ static const page *page_by_file(const site *s, const char *rel, buf *tried)
     size_t base = r.len;
     int is_md = !folder && base >= 3 && !strcmp(r.data + base - 3, ".md");
     const char *const plain[] = {"", NULL};
-    const char *const bare[] = {".md", base ? "/index.md" : "index.md", NULL};
+    const char *const bare[] = {".md", base ? "/index.md" : "index.md",
+                                base ? "/_index.md" : "_index.md", NULL};
     const char *const *sfx = is_md ? plain : folder ? bare + 1 : bare;
     const page *p = NULL;
     for (; *sfx && !p; sfx++) {

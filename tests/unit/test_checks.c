@@ -200,10 +200,10 @@ static const struct {
      "content/pol/a.md:6:1: error: link '../../up.md' leaves the content directory "
      "[broken-link]\n"
      "content/pol/a.md:7:1: error: link '/nope/' leads to no page or file of the site (tried "
-     "'/nope/', 'content/nope/index.md') [broken-link]\n"
+     "'/nope/', 'content/nope/index.md', 'content/nope/_index.md') [broken-link]\n"
      "content/pol/a.md:8:1: error: link 'nothing' leads to no page of the site (tried "
      "'/pol/nothing', 'content/pol/nothing.md', 'content/pol/nothing/index.md', "
-     "'/pol/a/nothing') [broken-link]\n"
+     "'content/pol/nothing/_index.md', '/pol/a/nothing') [broken-link]\n"
      "content/pol/a.md:9:1: error: link 'x%00y.md' holds '%00', which no file or heading can "
      "have [broken-link]\n"},
     {"broken-link outside base_url",

@@ -148,6 +148,9 @@ static const struct {
     {"reindex.md", "/reindex/", "reindex/index.html"},
     {"a/index-old.md", "/a/index-old/", "a/index-old/index.html"},
     {"index/a.md", "/index/a/", "index/a/index.html"},
+    {"_index.md", "/", "index.html"}, /* Hugo's section pages */
+    {"a/_index.md", "/a/", "a/index.html"},
+    {"a/__index.md", "/a/__index/", "a/__index/index.html"},
 };
 
 Test(paths, page_url)

@@ -131,6 +131,38 @@ Test(site, content_at_the_root)
     remove_root();
 }
 
+/* Hugo's _index.md is its folder's page (other `_` names stay hidden); a
+ * folder with both index.md and _index.md has two pages at one URL. */
+Test(site, hugo_section_pages)
+{
+    make_root();
+    put("site.yml", "title: Hugo\nrequired: []\n");
+    put("content/_index.md", "---\ntitle: Home\n---\n[p](personnel) [q](personnel/)\n");
+    put("content/personnel/_index.md", "---\ntitle: Personnel\n---\n");
+    put("content/personnel/_other.md", "---\ntitle: Hidden\n---\n");
+    put("content/both/index.md", "---\ntitle: One\n---\n");
+    put("content/both/_index.md", "---\ntitle: Two\n---\n");
+    put("layouts/policy.html", "{{CONTENT}}");
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "[duplicate-url]") != NULL, "%s", got);
+    free(got);
+    cr_assert_eq(s->n_pages, 4);
+    cr_expect_str_eq(find(s, "_index.md")->url, "/");
+    cr_expect_str_eq(find(s, "personnel/_index.md")->url, "/personnel/");
+    cr_expect_null(find(s, "personnel/_other.md"));
+    buf out;
+    buf_init(&out);
+    cr_expect_eq(site_rewrite_link(&out, s, find(s, "_index.md"), "personnel"), 1);
+    cr_expect_str_eq(out.data, "/personnel/");
+    buf_release(&out);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
 Test(site, urls_sections_and_reviews)
 {
     example_site();
