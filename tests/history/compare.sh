@@ -579,14 +579,25 @@ GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com \
     GIT_AUTHOR_DATE='2026-09-05T10:00:00+00:00' GIT_COMMITTER_NAME='Fixture Bot' \
     GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE='2026-09-05T10:00:00+00:00' \
     git -C "$r" -c commit.gpgsign=false commit -q --no-verify -m 'Pages at the root'
+# A Hugo section page, committed at the root too.
+mkdir -p "$r/hr"
+printf -- '---\ntitle: HR\nowner: o\nlast_reviewed: 2026-09-01\nversion: "3"\n---\nPeople.\n' \
+    >"$r/hr/_index.md"
+git -C "$r" add hr/_index.md
+GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com \
+    GIT_AUTHOR_DATE='2026-09-06T10:00:00+00:00' GIT_COMMITTER_NAME='Fixture Bot' \
+    GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE='2026-09-06T10:00:00+00:00' \
+    git -C "$r" -c commit.gpgsign=false commit -q --no-verify -m 'HR section page'
 build root "$r"
 built root
+same "root: a Hugo section page has its history" "$(field root hr/_index.md 10 commit)" "3"
 CONTENT=.
 export CONTENT
 against_git root "$r"
 unset CONTENT
 same "root: pages at the root, as in content/ before" \
-    "$(awk -F '\t' '$1 == "P" { print $2 }' "$tmp/root.dump" | sort | tr '\n' ' ')" \
+    "$(awk -F '\t' '$1 == "P" && $2 != "hr/_index.md" { print $2 }' "$tmp/root.dump" | sort |
+        tr '\n' ' ')" \
     "$(awk -F '\t' '$1 == "P" { sub(/^content\//, "", $2); print $2 }' "$tmp/root-before.dump" | sort |
         tr '\n' ' ')"
 same "root: rows of a page moved to the root" "$(field root access.md 9 commit | cut -c1-17)" \

@@ -6,7 +6,7 @@
 # REPO is the top of a working tree (a repository, a linked worktree or a
 # clone); SITE is the site's folder inside it (default: the top). For every
 # page that exists at HEAD (SITE/content/**/*.md, skipping names that start
-# with '_' or '.', as charter does; CONTENT=. in the environment: the pages
+# with '_' or '.' but _index.md, as charter does; CONTENT=. in the environment: the pages
 # are SITE/**/*.md, a site whose content is its root), prints its commit
 # rows, newest first, one line each:
 #
@@ -101,7 +101,9 @@ g ls-tree -r --name-only HEAD -- "$top" |
     awk -v p="$cp" '
         (p == "" || index($0, p) == 1) && /\.md$/ {
             rest = substr($0, length(p) + 1)
-            if (rest ~ /(^|\/)[_.]/) next
+            r = rest
+            sub(/(^|\/)_index\.md$/, "/index.md", r) # Hugo: a folder page
+            if (r ~ /(^|\/)[_.]/) next
             print
         }' |
     while IFS= read -r path; do
