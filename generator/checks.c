@@ -38,6 +38,8 @@ static const check_info table[] = {
      "Use a path such as /policies/access/ (no scheme, host, '..' or query)."},
     {"missing-required-key", DIAG_ERROR, 1, "a policy lacks a key site.yml `required` lists",
      "Add the key to the page's front matter (or change `required` in site.yml)."},
+    {"placeholder", DIAG_ERROR, 1, "a front matter value is a placeholder (TBD, TODO) or empty",
+     "Fill in the real value, or remove the key until it is known."},
     {"unknown-status", DIAG_ERROR, 1, "`status` is not draft, approved or retired",
      "Use one of draft, approved, retired."},
     {"unknown-layout", DIAG_ERROR, 1, "a page or layout names a layout that does not exist",

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* The directory settings name places the site reads: each must be inside
@@ -350,6 +351,48 @@ static int check_list_or_string(const yaml_node *n, const char *key, const char 
     return err;
 }
 
+/* The front matter keys charter reads; every other key is the team's. */
+static int is_model_key(const char *k)
+{
+    static const char *const keys[] = {"title",     "layout",         "id",          "description",
+                                       "owner",     "status",         "version",     "section",
+                                       "approver",  "classification", "permalink",   "review_cycle",
+                                       "published", "last_reviewed",  "next_review", "date",
+                                       "controls",  "tags",           "categories"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(k, keys[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether v stands in for a value not yet known: TBD, TODO or TBC in any
+ * case (plain, quoted or bracketed), `[TBD]` (a list of just that), or an
+ * empty string. Returns 2 for the list, 1 for a string, else 0; sets *shown
+ * to the text to quote. */
+static int is_placeholder(const yaml_node *v, const char **shown)
+{
+    if (yamltree_kind(v) == YAML_SEQUENCE && yamltree_len(v) == 1 &&
+        yamltree_kind(yamltree_item(v, 0)) == YAML_SCALAR) {
+        const char *t = yamltree_text(yamltree_item(v, 0));
+        *shown = t;
+        return !strcasecmp(t, "TBD") || !strcasecmp(t, "TODO") || !strcasecmp(t, "TBC") ? 2 : 0;
+    }
+    if (yamltree_kind(v) != YAML_SCALAR)
+        return 0;
+    const char *t = yamltree_text(v);
+    size_t n = strlen(t);
+    *shown = t;
+    if (n >= 2 && t[0] == '[' && t[n - 1] == ']') {
+        t++;
+        n -= 2;
+    }
+    static const char *const marks[] = {"TBD", "TODO", "TBC"};
+    for (size_t i = 0; i < 3; i++)
+        if (n == strlen(marks[i]) && !strncasecmp(t, marks[i], n))
+            return 1;
+    return n == 0;
+}
+
 static int page_model(page *p, const site *s, diags *d)
 {
     const yaml_node *fm = p->fm.data;
@@ -364,6 +407,21 @@ static int page_model(page *p, const site *s, diags *d)
         const yaml_node *v = yamltree_item(fm, i);
         if (yamltree_is_null(v))
             continue;
+        /* A placeholder in a key charter reads is a finding, and the key
+         * counts as absent (not a type error: `owner: [TBD]`). */
+        const char *shown;
+        int ph = is_model_key(k) ? is_placeholder(v, &shown) : 0;
+        if (ph) {
+            if (*shown)
+                diag_error(d, f, yamltree_line(v), yamltree_col(v), "placeholder",
+                           "'%s' is a placeholder ('%s%s%s'), not a value", k, ph == 2 ? "[" : "",
+                           shown, ph == 2 ? "]" : "");
+            else
+                diag_error(d, f, yamltree_line(v), yamltree_col(v), "placeholder", "'%s' is empty",
+                           k);
+            err = -1;
+            continue;
+        }
         /* String-valued keys of the content model. */
         static const struct {
             const char *key;

@@ -308,6 +308,33 @@ static const struct {
      "content/pol/a.md:3:16: error: last_reviewed 2026-12-01 is in the future "
      "[review-in-future]\n"},
 
+    {"placeholder",
+     {{"site.yml", "title: T\nrequired: [title, owner]\n"},
+      {"content/pol/a.md", "---\n"
+                           "title: A\n"
+                           "owner: Tbd\n"         /* 3 */
+                           "version: '[todo]'\n"  /* 4 */
+                           "next_review: [TBD]\n" /* 5 */
+                           "description: ''\n"    /* 6 */
+                           "controls: [TBC]\n"    /* 7 */
+                           "status: [TBD, x]\n"   /* 8: not a placeholder */
+                           "reviewer: TBD\n"      /* the team's key */
+                           "---\n"},
+      {"content/pol/b.md", "---\ntitle: B\nowner:\n---\n"}},
+     "content/index.md:1:1: error: missing required key 'owner' [missing-required-key]\n"
+     "content/pol/a.md:3:8: error: 'owner' is a placeholder ('Tbd'), not a value [placeholder]\n"
+     "content/pol/a.md:4:10: error: 'version' is a placeholder ('[todo]'), not a value "
+     "[placeholder]\n"
+     "content/pol/a.md:5:14: error: 'next_review' is a placeholder ('[TBD]'), not a value "
+     "[placeholder]\n"
+     "content/pol/a.md:6:14: error: 'description' is empty [placeholder]\n"
+     "content/pol/a.md:7:11: error: 'controls' is a placeholder ('[TBC]'), not a value "
+     "[placeholder]\n"
+     "content/pol/a.md:8:9: error: 'status' must be a string, not a list [invalid-type]\n"
+     /* An empty (null) required key is missing, as before. */
+     "content/pol/b.md:3:7: error: missing required key 'owner' [missing-required-key]\n",
+     ""},
+
     /* ---- structure ---- */
     {"orphan-page",
      {{"content/index.md", "---\ntitle: Home\n---\n[l](linked.md)\n"},
