@@ -491,6 +491,8 @@ typedef struct resolver {
     history *h;
     size_t chunks;
     atomic_int failed; /* set by any chunk's thread */
+    const site *s;     /* the pages, to name them */
+    diags *d;          /* thread-safe */
 } resolver;
 
 /* For each row of the pages in this chunk: the version the page declared
@@ -526,8 +528,18 @@ static void resolve_chunk(void *arg, size_t k)
                 continue;
             r->unresolved = 0;
             buf_reset(&newer);
-            if (read_blob(odb, &r->new_id, &newer) != 0)
+            if (read_blob(odb, &r->new_id, &newer) != 0) {
+                /* A partial clone or a damaged repository: say so, go on. */
+                if (!git_oid_is_zero(&r->new_id) && !git_odb_exists(odb, &r->new_id)) {
+                    char hex[GIT_OID_HEXSZ + 1];
+                    git_oid_tostr(hex, sizeof hex, &r->new_id);
+                    diag_warning(rs->d, rs->s->pages[i]->src, 0, 0, "history",
+                                 "blob %s of commit %.7s is missing from the repository: that "
+                                 "version's number and review mark are unknown",
+                                 hex, r->row.commit);
+                }
                 continue;
+            }
             r->declared = history_declared_version(newer.data, newer.len);
             if (!git_oid_is_zero(&r->old_id)) {
                 const buf *before = &older;
@@ -566,7 +578,7 @@ done:
 
 static void resolve_blobs(walker *w)
 {
-    resolver rs = {git_repository_path(w->repo), w->h, (size_t)pool_threads() * 4, 0};
+    resolver rs = {git_repository_path(w->repo), w->h, (size_t)pool_threads() * 4, 0, w->s, w->d};
     if (rs.chunks > w->h->n_pages)
         rs.chunks = w->h->n_pages ? w->h->n_pages : 1;
     pool_run(rs.chunks, resolve_chunk, &rs);

@@ -603,6 +603,35 @@ same "root: pages at the root, as in content/ before" \
 same "root: rows of a page moved to the root" "$(field root access.md 9 commit | cut -c1-17)" \
     "Pages at the root"
 
+# A blob missing from the repository (a damaged or partial clone): the
+# build goes on, the row stays, and a warning names the page and the blob.
+b=$repos/missing-blob
+mkdir -p "$b/content" "$b/layouts"
+printf 'title: Missing\nrequired: [title]\nchecks:\n  orphan-page: off\n' >"$b/site.yml"
+printf '{{CONTENT}}\n' >"$b/layouts/policy.html"
+bg() {
+    GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com GIT_AUTHOR_DATE=$1 \
+        GIT_COMMITTER_NAME='Fixture Bot' GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE=$1 \
+        git -C "$b" -c commit.gpgsign=false commit -q --no-verify -m "$2"
+}
+git -C "$b" init -q -b main
+printf -- '---\ntitle: P\nversion: "1.0"\n---\nOne.\n' >"$b/content/p.md"
+git -C "$b" add -A
+bg '2026-01-01T10:00:00+00:00' 'P 1.0'
+printf -- '---\ntitle: P\nversion: "2.0"\n---\nTwo.\n' >"$b/content/p.md"
+git -C "$b" add -A
+bg '2026-02-01T10:00:00+00:00' 'P 2.0'
+gone=$(git -C "$b" rev-parse HEAD~1:content/p.md)
+rm -f "$b/.git/objects/$(echo "$gone" | cut -c1-2)/$(echo "$gone" | cut -c3-)"
+build missing-blob "$b"
+built missing-blob
+same "missing-blob: both commits still listed" "$(field missing-blob content/p.md 9 commit)" \
+    "P 2.0 P 1.0"
+same "missing-blob: the newer version is read" "$(nth missing-blob content/p.md 1 10)" "2.0"
+same "missing-blob: the warning" \
+    "$(grep -c "^content/p.md: warning: blob $gone of commit [0-9a-f]\{7\} is missing from the repository" \
+        "$tmp/missing-blob.stderr")" "1"
+
 # A repository another user owns: git's ownership check refuses it; charter
 # warns, naming safe.directory, and builds without history. Needs root to
 # hand the copy to another user; skipped otherwise.
