@@ -406,6 +406,40 @@ static void add_html_anchors(md_doc *doc, size_t *cap, const char *html)
     }
 }
 
+/* --- headings written without a space (kramdown's `#Foreword`) --------------- */
+
+/* Warns (heading-without-space) about each line of paragraph n that starts
+ * like an ATX heading but lacks the space after the hashes: kramdown made
+ * it a heading, GitHub Flavored Markdown leaves it a paragraph. */
+static void warn_spaceless_headings(cmark_node *n, const src_lines *l, const md_options *opt,
+                                    diags *d)
+{
+    int from = cmark_node_get_start_line(n), to = cmark_node_get_end_line(n);
+    for (int ln = from; ln >= 1 && ln <= to; ln++) {
+        size_t len, i = 0;
+        const char *p = line_at(l, ln, &len);
+        if (!p)
+            break;
+        while (i < len && i < 3 && p[i] == ' ')
+            i++;
+        size_t hashes = 0;
+        while (i + hashes < len && p[i + hashes] == '#')
+            hashes++;
+        size_t rest = i + hashes;
+        if (hashes == 0 || hashes > 6 || rest >= len || strchr(" \t\r", p[rest]))
+            continue;
+        size_t end = len;
+        while (end > rest && strchr(" \t\r", p[end - 1]))
+            end--;
+        int shown = end - i > 60 ? 60 : (int)(end - i);
+        int tail = end - rest > 60 ? 60 : (int)(end - rest);
+        diag_warning(d, opt->file, ln + opt->first_line - 1, (int)i + 1, "heading-without-space",
+                     "'%.*s' is not a heading: Markdown needs a space after '%.*s' (write "
+                     "'%.*s %.*s')",
+                     shown, p + i, (int)hashes, p + i, (int)hashes, p + i, tail, p + rest);
+    }
+}
+
 static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
                      const src_lines *l, link_cursor *cur)
 {
@@ -530,6 +564,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
+        } else if (t == CMARK_NODE_PARAGRAPH) {
+            warn_spaceless_headings(n, &lines, opt, d);
         } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
             const char *lit = cmark_node_get_literal(n);
             if (lit)

@@ -362,6 +362,8 @@ INPUTS = [
     Input("charter-html-anchors-and-links",
           fn(lambda n: "".join("<a id=a%d></a>[x](#a%d)\n" % (i, i) for i in range(n))),
           "charter (raw HTML anchors as fragment targets)"),
+    Input("charter-headings-without-space", rep("", "#h\n"),
+          "charter (a warning per line of one long paragraph)"),
     Input("charter-html-block-unclosed-quotes", fn(lambda n: "<div\n" + "<a x=\"" * n + "\n"),
           "charter (a quote that never closes, searched for once)"),
     Input("charter-html-block-unclosed-single-quotes",

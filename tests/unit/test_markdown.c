@@ -321,6 +321,37 @@ Test(markdown, raw_html_anchors)
     }
 }
 
+/* Lines that start like a heading without the space after the hashes are
+ * warned about at their '#', in paragraphs only; real headings, 7 hashes,
+ * a lone '#', code and quotes are left alone. */
+Test(markdown, headings_without_space)
+{
+    const char *text = "#Foreword\n"       /* 10 */
+                       "\n"                /* 11 */
+                       "   ###Deep one\n"  /* 12 */
+                       "text then\n"       /* 13 */
+                       "##Second line\n"   /* 14: any line of a paragraph */
+                       "\n"                /* 15 */
+                       "# Real\n"          /* 16 */
+                       "#######seven\n"    /* 17 */
+                       "#\n"               /* 18 */
+                       "```\n#code\n```\n" /* 19-21 */
+                       "> #quoted\n"       /* 22 */
+                       "- #listed\n";      /* 23 */
+    md_doc doc;
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "t.md", .first_line = 10};
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "t.md:10:1: warning: '#Foreword' is not a heading: Markdown needs a space "
+                      "after '#' (write '# Foreword') [heading-without-space]\n"
+                      "t.md:12:4: warning: '###Deep one' is not a heading: Markdown needs a space "
+                      "after '###' (write '### Deep one') [heading-without-space]\n"
+                      "t.md:14:1: warning: '##Second line' is not a heading: Markdown needs a "
+                      "space after '##' (write '## Second line') [heading-without-space]\n");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, links_collected_with_positions)
 {
     const char *text = "Intro paragraph\n"                         /* line 5 */
