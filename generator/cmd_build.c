@@ -155,16 +155,20 @@ int cmd_build(int argc, char **argv)
     status = EXIT_OK;
 done:
     watchdog_stop();
+    /* What was written, not what was meant to be: a page whose layout is
+     * missing (under --no-check) is not counted. */
+    size_t pages = 0, html = 0, files = out ? output_count(out, &html) : 0;
+    for (size_t i = 0; out && s && i < s->n_pages; i++)
+        pages +=
+            s->pages[i]->ok && s->pages[i]->published && output_has(out, s->pages[i]->out_file);
     output_free(out, d);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     cmd_print_diags(d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (status == EXIT_OK && !o.quiet) {
-        size_t pages = 0;
-        for (size_t i = 0; i < s->n_pages; i++)
-            pages += s->pages[i]->ok && s->pages[i]->published;
-        fprintf(stderr, "built %zu page%s in %.2f s", pages, pages == 1 ? "" : "s", secs);
+        fprintf(stderr, "built %zu page%s (%zu file%s: %zu HTML, %zu other) in %.2f s", pages,
+                pages == 1 ? "" : "s", files, files == 1 ? "" : "s", html, files - html, secs);
         if (warnings)
             fprintf(stderr, " (%zu warning%s)", warnings, warnings == 1 ? "" : "s");
         fputc('\n', stderr);

@@ -472,6 +472,23 @@ int output_copy(output *o, const char *rel, const fs_root *root, const char *src
     return err;
 }
 
+size_t output_count(const output *o, size_t *html)
+{
+    size_t n_html = 0;
+    for (size_t i = 0; i < o->n_files; i++) {
+        size_t n = strlen(o->files[i].rel);
+        n_html += n >= 5 && !strcmp(o->files[i].rel + n - 5, ".html");
+    }
+    if (html)
+        *html = n_html;
+    return o->n_files;
+}
+
+int output_has(const output *o, const char *rel)
+{
+    return map_get(o->written, skip_dot(rel)) != NULL;
+}
+
 /* --- publishing ------------------------------------------------------------------- */
 
 static int write_manifest(output *o, const char *dir, diags *d)

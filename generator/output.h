@@ -40,6 +40,11 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,
                 const char *limit, diags *d);
+/* What this build wrote so far: the number of files, and of them how many
+ * are HTML (*html, may be NULL). Call when no thread writes. */
+size_t output_count(const output *o, size_t *html);
+/* True when this build wrote rel. Call when no thread writes. */
+int output_has(const output *o, const char *rel);
 /* Writes the manifest and publishes the staging directory: swapped into
  * place in one rename, or moved in file by file for a mount point. Returns
  * 0, or -1 after reporting (the previous site is then kept as it was). */
