@@ -10,7 +10,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-example.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 status=0
 "$CHARTER" build --site "$top" --out "$tmp/site" --as-of 2026-11-25 2>"$tmp/err" || status=$?
-if [ "$status" != 0 ] || ! grep -qE '^built [0-9]+ pages in [0-9.]+ s$' "$tmp/err" || [ "$(wc -l <"$tmp/err")" != 1 ]; then
+if [ "$status" != 0 ] ||
+    ! grep -qE '^built [0-9]+ pages \([0-9]+ files: [0-9]+ HTML, [0-9]+ other\) in [0-9.]+ s$' \
+        "$tmp/err" || [ "$(wc -l <"$tmp/err")" != 1 ]; then
     echo "example site: exit $status, expected a clean build; stderr:"
     cat "$tmp/err"
     exit 1
@@ -19,6 +21,13 @@ pages=$(find "$top/content" -name '*.md' ! -path '*/_*' | wc -l)
 built=$(grep -c '"source":' "$tmp/site/api/pages.json")
 if [ "$pages" != "$built" ]; then
     echo "example site: $pages pages in content/, $built in api/pages.json"
+    exit 1
+fi
+# The summary counts the pages written, and the files in the output.
+said=$(sed -n 's/^built \([0-9]*\) pages (\([0-9]*\) files.*/\1 \2/p' "$tmp/err")
+files=$(find "$tmp/site" -type f ! -name .charter-manifest | wc -l)
+if [ "$said" != "$pages $files" ]; then
+    echo "example site: the summary says '$said' (pages files), the output has $pages pages, $files files"
     exit 1
 fi
 test -f "$tmp/site/assets/style.css" || { echo "example site: assets not copied"; exit 1; }
