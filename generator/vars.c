@@ -292,6 +292,30 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
 }
 
 /* HISTORY: the page's change table, newest first, and the dates around it. */
+/* <PREFIX>_COMMIT, _COMMIT_ID and _COMMIT_URL (with repository_url; else
+ * the section <PREFIX>_COMMIT_PLAIN) of a commit row. */
+static void set_commit(tpl_dict *d, const char *prefix, const site *s, const hist_row *r)
+{
+    buf name, u;
+    buf_init(&name);
+    buf_init(&u);
+    buf_printf(&name, "%s_COMMIT", prefix);
+    tpl_dict_set(d, name.data, r->shortid);
+    buf_adds(&name, "_ID");
+    tpl_dict_set(d, name.data, r->commit);
+    buf_truncate(&name, name.len - 3);
+    if (s->cfg.repository_url) {
+        buf_adds(&name, "_URL");
+        buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, r->commit);
+        vars_set_shown(d, name.data, u.data);
+    } else {
+        buf_adds(&name, "_PLAIN");
+        tpl_dict_show_section(d, name.data);
+    }
+    buf_release(&name);
+    buf_release(&u);
+}
+
 static void add_history(tpl_dict *d, const site *s, const page_history *ph)
 {
     if (!ph->n)
@@ -326,15 +350,7 @@ static void add_history(tpl_dict *d, const site *s, const page_history *ph)
         tpl_dict_set(hd, "HISTORY_DATE", r->date);
         vars_set_shown(hd, "HISTORY_AUTHOR", r->author);
         vars_set_shown(hd, "HISTORY_SUMMARY", r->summary);
-        tpl_dict_set(hd, "HISTORY_COMMIT", r->shortid);
-        tpl_dict_set(hd, "HISTORY_COMMIT_ID", r->commit);
-        if (s->cfg.repository_url) {
-            buf_reset(&u);
-            buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, r->commit);
-            vars_set_shown(hd, "HISTORY_COMMIT_URL", u.data);
-        } else {
-            tpl_dict_show_section(hd, "HISTORY_COMMIT_PLAIN");
-        }
+        set_commit(hd, "HISTORY", s, r);
         if (r->review)
             tpl_dict_show_section(hd, "HISTORY_REVIEW");
         const char *names[2] = {"HISTORY_APPROVED_BY", "HISTORY_REVIEWED_BY"};
@@ -490,14 +506,7 @@ void vars_change(tpl_dict *cd, const site *s, const change *ch)
     tpl_dict_set(cd, "CHANGE_DATE", row->date);
     vars_set_shown(cd, "CHANGE_AUTHOR", row->author);
     vars_set_shown(cd, "CHANGE_SUMMARY", row->summary);
-    tpl_dict_set(cd, "CHANGE_COMMIT", row->shortid);
-    tpl_dict_set(cd, "CHANGE_COMMIT_ID", row->commit);
-    if (s->cfg.repository_url) {
-        buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, row->commit);
-        vars_set_shown(cd, "CHANGE_COMMIT_URL", u.data);
-    } else {
-        tpl_dict_show_section(cd, "CHANGE_COMMIT_PLAIN");
-    }
+    set_commit(cd, "CHANGE", s, row);
     for (size_t j = 0; j < ch->n_pages; j++) {
         const page *p = s->pages[ch->pages[j]];
         tpl_dict *pd = tpl_dict_add_section(cd, "CHANGE_PAGE");
