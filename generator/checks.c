@@ -472,7 +472,7 @@ static void check_reviews(const site *s, diags *d)
     char day[16], next[16];
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
-        if (!p->ok || !p->published)
+        if (!p->ok || !p->published || !p->policy)
             continue;
         const yaml_node *lr = yamltree_get(p->fm.data, "last_reviewed");
         const yaml_node *nr = yamltree_get(p->fm.data, "next_review");

@@ -15,41 +15,41 @@
 /* --- site.yml ------------------------------------------------------------- */
 
 static int config_string(const char **out, const yaml_node *root, const char *key, const char *def,
-                         diags *d)
+                         const char *f, diags *d)
 {
     const yaml_node *n = yamltree_get(root, key);
     *out = def;
     if (!n || yamltree_is_null(n))
         return 0;
-    return yamltree_as_string(out, n, key, "site.yml", d);
+    return yamltree_as_string(out, n, key, f, d);
 }
 
 static int config_list(const char ***out, size_t *n_out, const yaml_node *root, const char *key,
-                       diags *d)
+                       const char *f, diags *d)
 {
     const yaml_node *n = yamltree_get(root, key);
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_SEQUENCE)
-        return diag_error(d, "site.yml", yamltree_line(n), yamltree_col(n), "config",
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
                           "'%s' must be a list", key);
     *out = xcalloc(yamltree_len(n) + 1, sizeof **out);
     for (size_t i = 0; i < yamltree_len(n); i++)
-        if (yamltree_as_string(&(*out)[i], yamltree_item(n, i), key, "site.yml", d) != 0)
+        if (yamltree_as_string(&(*out)[i], yamltree_item(n, i), key, f, d) != 0)
             return -1;
     *n_out = yamltree_len(n);
     return 0;
 }
 
 static int config_duration(duration *out, const yaml_node *parent, const char *key, const char *def,
-                           diags *d)
+                           const char *f, diags *d)
 {
     const char *s = def;
     const yaml_node *n = parent ? yamltree_get(parent, key) : NULL;
-    if (n && !yamltree_is_null(n) && yamltree_as_string(&s, n, key, "site.yml", d) != 0)
+    if (n && !yamltree_is_null(n) && yamltree_as_string(&s, n, key, f, d) != 0)
         return -1;
     if (duration_parse(out, s) != 0)
-        return diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
                           "config",
                           "'review.%s' must be a duration like '12 months' or '90 days', not "
                           "'%s'",
@@ -63,9 +63,9 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
  * Only content may be the site directory itself (`.`, a Jekyll site's
  * pages at the repository root); it is then stored as ".". */
 static int config_dir(const char **out, const yaml_node *root, const char *key, const char *def,
-                      int root_ok, diags *d)
+                      int root_ok, const char *f, diags *d)
 {
-    if (config_string(out, root, key, def, d) != 0)
+    if (config_string(out, root, key, def, f, d) != 0)
         return -1;
     buf p;
     buf_init(&p);
@@ -79,7 +79,7 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
     buf_release(&p);
     if (bad) {
         const yaml_node *n = yamltree_get(root, key);
-        return diag_error(d, "site.yml", n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
                           "config", "'%s' must be a directory inside the site, not '%s'", key,
                           *out);
     }
@@ -134,7 +134,7 @@ static int parse_size(const char *s, size_t *out)
 }
 
 /* limits: a mapping of the caps in site_limits, each a positive number. */
-static int config_limits(site_limits *l, const yaml_node *n, diags *d)
+static int config_limits(site_limits *l, const yaml_node *n, const char *f, diags *d)
 {
     static const struct {
         const char *key;
@@ -153,7 +153,7 @@ static int config_limits(site_limits *l, const yaml_node *n, diags *d)
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_MAPPING)
-        return diag_error(d, "site.yml", yamltree_line(n), yamltree_col(n), "config",
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
                           "'limits' must be a mapping of limits to numbers");
     int err = 0;
     for (size_t i = 0; i < yamltree_len(n); i++) {
@@ -162,7 +162,7 @@ static int config_limits(site_limits *l, const yaml_node *n, diags *d)
         while (j < sizeof keys / sizeof *keys && strcmp(keys[j].key, yamltree_text(k)) != 0)
             j++;
         if (j == sizeof keys / sizeof *keys) {
-            err = diag_error(d, "site.yml", yamltree_line(k), yamltree_col(k), "config",
+            err = diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
                              "unknown limit '%s' in 'limits' (docs/security.md lists them)",
                              yamltree_text(k));
             continue;
@@ -179,7 +179,7 @@ static int config_limits(site_limits *l, const yaml_node *n, diags *d)
             *(size_t *)((char *)l + keys[j].off) = value;
         }
         if (bad)
-            err = diag_error(d, "site.yml", yamltree_line(v), yamltree_col(v), "config",
+            err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
                              keys[j].seconds
                                  ? "'limits.%s' must be a whole number of seconds from 1 to 86400"
                                  : "'limits.%s' must be a positive number of bytes, like 4194304 "
@@ -189,59 +189,302 @@ static int config_limits(site_limits *l, const yaml_node *n, diags *d)
     return err;
 }
 
-int config_parse(site_config *c, const char *text, size_t len, diags *d)
+/* A list of strings, or one string as a list of one. */
+static int config_strings(const char ***out, size_t *n_out, const yaml_node *n, const char *key,
+                          const char *f, diags *d)
+{
+    if (!n || yamltree_is_null(n))
+        return 0;
+    size_t m = yamltree_kind(n) == YAML_SEQUENCE ? yamltree_len(n) : 1;
+    if (yamltree_kind(n) == YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'%s' must be a list of strings", key);
+    *out = xcalloc(m + 1, sizeof **out);
+    *n_out = m;
+    for (size_t i = 0; i < m; i++) {
+        const yaml_node *v = yamltree_kind(n) == YAML_SEQUENCE ? yamltree_item(n, i) : n;
+        if (yamltree_as_string(&(*out)[i], v, key, f, d) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* defaults: [{scope: {path: P, layout: L}, values: {...}}, ...] (Jekyll's
+ * `type:` in a scope is accepted and ignored: every file here is a page). */
+static int config_defaults(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    if (!n || yamltree_is_null(n))
+        return 0;
+    if (yamltree_kind(n) != YAML_SEQUENCE)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'defaults' must be a list of {scope, values} entries");
+    c->defaults = xcalloc(yamltree_len(n) + 1, sizeof *c->defaults);
+    int err = 0;
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *e = yamltree_item(n, i);
+        const yaml_node *scope = yamltree_kind(e) == YAML_MAPPING ? yamltree_get(e, "scope") : NULL;
+        const yaml_node *values =
+            yamltree_kind(e) == YAML_MAPPING ? yamltree_get(e, "values") : NULL;
+        if (!values || yamltree_kind(values) != YAML_MAPPING ||
+            (scope && !yamltree_is_null(scope) && yamltree_kind(scope) != YAML_MAPPING)) {
+            err = diag_error(d, f, yamltree_line(e), yamltree_col(e), "config",
+                             "each entry of 'defaults' must be a mapping with 'values' (a "
+                             "mapping) and an optional 'scope' (a mapping of path and layout)");
+            continue;
+        }
+        page_default *pd = &c->defaults[c->n_defaults];
+        pd->path = "";
+        pd->values = values;
+        if (scope && !yamltree_is_null(scope)) {
+            const char *path = "";
+            if (config_string(&path, scope, "path", "", f, d) != 0 ||
+                config_string(&pd->layout, scope, "layout", NULL, f, d) != 0) {
+                err = -1;
+                continue;
+            }
+            while (path[0] == '.' && path[1] == '/')
+                path += 2;
+            if (!strcmp(path, "."))
+                path = "";
+            pd->path = path;
+        }
+        c->n_defaults++;
+    }
+    return err;
+}
+
+/* keys: {last_reviewed: [last_updated, reviewed], title: name}. */
+static int config_keys(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    static const char *const known[] = {"title",       "owner",         "last_reviewed",
+                                        "next_review", "controls",      "description",
+                                        "id",          "layout",        "status",
+                                        "version",     "section",       "approver",
+                                        "tags",        "categories",    "review_cycle",
+                                        "published",   "classification", "date"};
+    if (!n || yamltree_is_null(n))
+        return 0;
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'keys' must map charter's keys to the names the pages use");
+    size_t cap = 0;
+    for (size_t i = 0; i < yamltree_len(n); i++)
+        cap += yamltree_kind(yamltree_item(n, i)) == YAML_SEQUENCE
+                   ? yamltree_len(yamltree_item(n, i))
+                   : 1;
+    c->keys = xcalloc(cap + 1, sizeof *c->keys);
+    int err = 0;
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *k = yamltree_key(n, i);
+        size_t j = 0;
+        while (j < sizeof known / sizeof *known && strcmp(known[j], yamltree_text(k)) != 0)
+            j++;
+        if (j == sizeof known / sizeof *known) {
+            err = diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
+                             "'keys' names '%s', which is not a key charter reads "
+                             "(docs/content-model.md lists them)",
+                             yamltree_text(k));
+            continue;
+        }
+        const char **names = NULL;
+        size_t m = 0;
+        if (config_strings(&names, &m, yamltree_item(n, i), yamltree_text(k), f, d) != 0) {
+            free(names);
+            err = -1;
+            continue;
+        }
+        for (size_t a = 0; a < m; a++) {
+            c->keys[c->n_keys].key = known[j];
+            c->keys[c->n_keys++].alias = names[a];
+        }
+        free(names);
+    }
+    return err;
+}
+
+/* policies: {paths: [globs], layouts: [names], keys: [names]}; n NULL
+ * gives the default rule. */
+static int config_policies(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    static const char *def_layouts[] = {"policy", NULL};
+    static const char *def_keys[] = {"owner", "last_reviewed", NULL};
+    int err = 0;
+    if (n && !yamltree_is_null(n) && yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'policies' must be a mapping of paths, layouts and keys");
+    if (n && !yamltree_is_null(n)) {
+        for (size_t i = 0; i < yamltree_len(n); i++) {
+            const char *k = yamltree_text(yamltree_key(n, i));
+            if (strcmp(k, "paths") && strcmp(k, "layouts") && strcmp(k, "keys"))
+                err = diag_error(d, f, yamltree_line(yamltree_key(n, i)),
+                                 yamltree_col(yamltree_key(n, i)), "config",
+                                 "unknown setting '%s' in 'policies' (paths, layouts or keys)", k);
+        }
+        err |= config_strings(&c->policy_paths, &c->n_policy_paths, yamltree_get(n, "paths"),
+                              "policies.paths", f, d);
+        err |= config_strings(&c->policy_layouts, &c->n_policy_layouts, yamltree_get(n, "layouts"),
+                              "policies.layouts", f, d);
+        err |= config_strings(&c->policy_keys, &c->n_policy_keys, yamltree_get(n, "keys"),
+                              "policies.keys", f, d);
+    }
+    if (!n || yamltree_is_null(n) || !yamltree_get(n, "layouts")) {
+        c->policy_layouts = xcalloc(2, sizeof *c->policy_layouts);
+        memcpy(c->policy_layouts, def_layouts, sizeof def_layouts);
+        c->n_policy_layouts = 1;
+    }
+    if (!n || yamltree_is_null(n) || !yamltree_get(n, "keys")) {
+        c->policy_keys = xcalloc(3, sizeof *c->policy_keys);
+        memcpy(c->policy_keys, def_keys, sizeof def_keys);
+        c->n_policy_keys = 2;
+    }
+    return err;
+}
+
+/* static: [static, public]: directories inside the site. */
+static int config_statics(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    if (config_strings(&c->statics, &c->n_statics, n, "static", f, d) != 0)
+        return -1;
+    for (size_t i = 0; i < c->n_statics; i++) {
+        buf p;
+        buf_init(&p);
+        buf_adds(&p, c->statics[i]);
+        int bad = c->statics[i][0] == '/' || path_normalize(&p) != 0 || p.len == 0;
+        buf_release(&p);
+        if (bad)
+            return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                              "'static' must list directories inside the site, not '%s'",
+                              c->statics[i]);
+    }
+    return 0;
+}
+
+/* framework_aliases / control_aliases: a mapping of strings to strings. */
+static int config_aliases(const yaml_node **out, const yaml_node *y, const char *key,
+                          const char *f, diags *d)
+{
+    const yaml_node *n = yamltree_get(y, key);
+    if (!n || yamltree_is_null(n))
+        return 0;
+    int err = 0;
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'%s' must be a mapping of names to names", key);
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const char *v;
+        if (yamltree_as_string(&v, yamltree_item(n, i), key, f, d) != 0)
+            err = -1;
+    }
+    if (!err)
+        *out = n;
+    return err;
+}
+
+/* Jekyll's url + baseurl ("https://x.github.io" + "/isms"), or either. */
+static int jekyll_base_url(site_config *c, const yaml_node *y, const char *f, diags *d)
+{
+    const char *url = NULL, *base = NULL;
+    if (config_string(&url, y, "url", NULL, f, d) != 0 ||
+        config_string(&base, y, "baseurl", NULL, f, d) != 0)
+        return -1;
+    buf b;
+    buf_init(&b);
+    if (url)
+        buf_adds(&b, url);
+    while (b.len && b.data[b.len - 1] == '/')
+        b.data[--b.len] = '\0';
+    if (base && *base && *base != '/')
+        buf_addc(&b, '/');
+    if (base)
+        buf_adds(&b, base);
+    if (!b.len)
+        buf_addc(&b, '/');
+    /* Kept in the tree's lifetime: the string is owned by c (base_own). */
+    c->base_own = buf_detach(&b);
+    c->base_url_raw = c->base_own;
+    return 0;
+}
+
+/* The settings both files share, and site.yml's own. */
+static int config_read(site_config *c, const char *text, size_t len, const char *f, int jekyll,
+                       const char *fallback_title, diags *d)
 {
     int err = -1;
     memset(c, 0, sizeof *c);
+    c->file = f;
+    c->jekyll = jekyll;
     c->limits = config_default_limits;
-    if (yamltree_parse(&c->yaml, text, len, "site.yml", 0, d) != 0)
+    if (yamltree_parse(&c->yaml, text, len, f, 0, d) != 0)
         goto done;
     const yaml_node *y = c->yaml;
     if (yamltree_kind(y) != YAML_MAPPING) {
-        diag_error(d, "site.yml", yamltree_line(y), yamltree_col(y), "config",
-                   "site.yml must be a mapping of settings");
+        diag_error(d, f, yamltree_line(y), yamltree_col(y), "config",
+                   "'%s' must be a mapping of settings", f);
         goto done;
     }
     int bad = 0;
     const yaml_node *t = yamltree_get(y, "title");
-    if (!t || yamltree_is_null(t)) {
-        diag_error(d, "site.yml", 1, 1, "config", "missing required setting 'title'");
+    if (!jekyll && (!t || yamltree_is_null(t))) {
+        diag_error(d, f, 1, 1, "config", "missing required setting 'title'");
         bad = 1;
     }
-    bad |= config_string(&c->title, y, "title", "", d);
-    bad |= config_string(&c->organization, y, "organization", NULL, d);
-    bad |= config_string(&c->description, y, "description", NULL, d);
-    bad |= config_string(&c->base_url_raw, y, "base_url", "/", d);
-    bad |= config_string(&c->repository_url, y, "repository_url", NULL, d);
-    bad |= config_string(&c->branch, y, "repository_branch", "main", d);
-    bad |= config_dir(&c->content, y, "content", "content", 1, d);
-    bad |= config_dir(&c->controls, y, "controls", "controls", 0, d);
-    bad |= config_dir(&c->layouts, y, "layouts", "layouts", 0, d);
-    bad |= config_dir(&c->assets, y, "assets", "assets", 0, d);
-    bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", d);
-    bad |= config_list(&c->include, &c->n_include, y, "include", d);
-    bad |= config_string(&c->output, y, "output", "_site", d);
-    bad |= config_list(&c->frameworks, &c->n_frameworks, y, "frameworks", d);
-    bad |= config_list(&c->sections, &c->n_sections, y, "sections", d);
-    if (yamltree_get(y, "required")) {
-        bad |= config_list(&c->required, &c->n_required, y, "required", d);
-    } else {
-        static const char *def[] = {"title", "owner", "last_reviewed"};
-        c->required = xcalloc(4, sizeof *c->required);
-        memcpy(c->required, def, sizeof def);
-        c->n_required = 3;
+    bad |= config_string(&c->title, y, "title", jekyll ? fallback_title : "", f, d);
+    bad |= config_string(&c->description, y, "description", NULL, f, d);
+    bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", f, d);
+    bad |= config_list(&c->include, &c->n_include, y, "include", f, d);
+    bad |= config_defaults(c, yamltree_get(y, "defaults"), f, d);
+    if (jekyll) {
+        /* Jekyll's own names; charter's theme, assets and catalogs are its
+         * embedded ones, overridable in _charter/ (skipped as content). */
+        bad |= jekyll_base_url(c, y, f, d);
+        bad |= config_string(&c->output, y, "destination", "_site", f, d);
+        c->content = ".";
+        c->controls = "_charter/controls";
+        c->layouts = "_charter/layouts";
+        c->assets = "_charter/assets";
+        c->branch = "main";
+        c->lax_headings = 1;
+        const yaml_node *pl = yamltree_get(y, "permalink");
+        const char *perm = NULL;
+        if (pl && yamltree_kind(pl) == YAML_SCALAR && !yamltree_is_null(pl))
+            perm = yamltree_text(pl);
+        if (perm && strcmp(perm, "pretty") != 0 && strcmp(perm, "none") != 0)
+            diag_warning(d, f, yamltree_line(pl), yamltree_col(pl), "config",
+                         "permalink style '%s' is not supported: pages get pretty URLs "
+                         "(/folder/page/), as with 'permalink: pretty'",
+                         perm);
+        bad |= config_policies(c, NULL, f, d);
+        goto defaults;
     }
+    bad |= config_string(&c->organization, y, "organization", NULL, f, d);
+    bad |= config_string(&c->base_url_raw, y, "base_url", "/", f, d);
+    bad |= config_string(&c->repository_url, y, "repository_url", NULL, f, d);
+    bad |= config_string(&c->branch, y, "repository_branch", "main", f, d);
+    bad |= config_dir(&c->content, y, "content", "content", 1, f, d);
+    bad |= config_dir(&c->controls, y, "controls", "controls", 0, f, d);
+    bad |= config_dir(&c->layouts, y, "layouts", "layouts", 0, f, d);
+    bad |= config_dir(&c->assets, y, "assets", "assets", 0, f, d);
+    bad |= config_string(&c->output, y, "output", "_site", f, d);
+    bad |= config_statics(c, yamltree_get(y, "static"), f, d);
+    bad |= config_keys(c, yamltree_get(y, "keys"), f, d);
+    bad |= config_policies(c, yamltree_get(y, "policies"), f, d);
+    bad |= config_aliases(&c->framework_aliases, y, "framework_aliases", f, d);
+    bad |= config_aliases(&c->control_aliases, y, "control_aliases", f, d);
+    bad |= config_list(&c->frameworks, &c->n_frameworks, y, "frameworks", f, d);
+    bad |= config_list(&c->sections, &c->n_sections, y, "sections", f, d);
+    if (yamltree_get(y, "required"))
+        bad |= config_list(&c->required, &c->n_required, y, "required", f, d);
     const yaml_node *review = yamltree_get(y, "review");
     if (review && !yamltree_is_null(review) && yamltree_kind(review) != YAML_MAPPING) {
-        diag_error(d, "site.yml", yamltree_line(review), yamltree_col(review), "config",
+        diag_error(d, f, yamltree_line(review), yamltree_col(review), "config",
                    "'review' must be a mapping with 'cycle' and 'warn_within'");
         bad = 1;
         review = NULL;
     }
     if (review && yamltree_is_null(review))
         review = NULL;
-    bad |= config_duration(&c->cycle, review, "cycle", "12 months", d);
-    bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", d);
+    bad |= config_duration(&c->cycle, review, "cycle", "12 months", f, d);
+    bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", f, d);
     c->nav_max_pages = 100;
     const yaml_node *nav = yamltree_get(y, "navigation");
     if (nav && !yamltree_is_null(nav)) {
@@ -249,12 +492,12 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
             yamltree_kind(nav) == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
         long max = 0;
         if (yamltree_kind(nav) != YAML_MAPPING) {
-            bad |= diag_error(d, "site.yml", yamltree_line(nav), yamltree_col(nav), "config",
+            bad |= diag_error(d, f, yamltree_line(nav), yamltree_col(nav), "config",
                               "'navigation' must be a mapping with 'max_pages'");
-        } else if (m && yamltree_as_int(&max, m, "navigation.max_pages", "site.yml", d) != 0) {
+        } else if (m && yamltree_as_int(&max, m, "navigation.max_pages", f, d) != 0) {
             bad = 1;
         } else if (m && max < 0) {
-            bad |= diag_error(d, "site.yml", yamltree_line(m), yamltree_col(m), "config",
+            bad |= diag_error(d, f, yamltree_line(m), yamltree_col(m), "config",
                               "'navigation.max_pages' must not be negative");
         } else if (m) {
             c->nav_max_pages = (size_t)max;
@@ -267,7 +510,7 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
                                             "STRIP_WHITESPACE"};
         const char *v = NULL;
         int found = 0;
-        if (yamltree_as_string(&v, ts, "template_strip", "site.yml", d) != 0) {
+        if (yamltree_as_string(&v, ts, "template_strip", f, d) != 0) {
             bad = 1;
         } else {
             for (int i = 0; i < 3; i++)
@@ -276,7 +519,7 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
                     found = 1;
                 }
             if (!found)
-                bad |= diag_error(d, "site.yml", yamltree_line(ts), yamltree_col(ts), "config",
+                bad |= diag_error(d, f, yamltree_line(ts), yamltree_col(ts), "config",
                                   "'template_strip' must be DO_NOT_STRIP, STRIP_BLANK_LINES or "
                                   "STRIP_WHITESPACE, not '%s'",
                                   v);
@@ -284,8 +527,21 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d)
     }
     const yaml_node *u = yamltree_get(y, "unsafe_html");
     if (u && !yamltree_is_null(u))
-        bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", "site.yml", d);
-    bad |= config_limits(&c->limits, yamltree_get(y, "limits"), d);
+        bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);
+    bad |= config_limits(&c->limits, yamltree_get(y, "limits"), f, d);
+defaults:
+    if (jekyll) {
+        bad |= config_duration(&c->cycle, NULL, "cycle", "12 months", f, d);
+        bad |= config_duration(&c->warn_within, NULL, "warn_within", "30 days", f, d);
+        c->nav_max_pages = 100;
+        c->template_strip = TPL_STRIP_BLANK_LINES;
+    }
+    if (!c->required) {
+        static const char *def[] = {"title", "owner", "last_reviewed"};
+        c->required = xcalloc(4, sizeof *c->required);
+        memcpy(c->required, def, sizeof def);
+        c->n_required = 3;
+    }
     if (bad)
         goto done;
 
@@ -304,6 +560,17 @@ done:
     return err;
 }
 
+int config_parse(site_config *c, const char *text, size_t len, diags *d)
+{
+    return config_read(c, text, len, "site.yml", 0, NULL, d);
+}
+
+int config_parse_jekyll(site_config *c, const char *text, size_t len, const char *fallback_title,
+                        diags *d)
+{
+    return config_read(c, text, len, "_config.yml", 1, fallback_title, d);
+}
+
 void config_release(site_config *c)
 {
     if (!c)
@@ -314,6 +581,13 @@ void config_release(site_config *c)
     free(c->exclude);
     free(c->include);
     free(c->base_url);
+    free(c->base_own);
+    free(c->defaults);
+    free(c->keys);
+    free(c->policy_paths);
+    free(c->policy_layouts);
+    free(c->policy_keys);
+    free(c->statics);
     yamltree_free(c->yaml);
     memset(c, 0, sizeof *c);
 }

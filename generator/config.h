@@ -28,11 +28,30 @@ typedef struct site_limits {
 #define SITE_YML_MAX ((size_t)1 << 20)
 extern const site_limits config_default_limits;
 
+/* defaults: front matter values a page gets when it does not set them,
+ * chosen by the page's path (a folder prefix or a glob) and layout, as
+ * Jekyll's `defaults:` are; later entries win over earlier ones. */
+typedef struct page_default {
+    const char *path;         /* "" for every page */
+    const char *layout;       /* NULL for any layout */
+    const yaml_node *values;  /* a mapping (borrowed from the config's tree) */
+} page_default;
+
+/* keys: another name a page's front matter may use for a key charter reads
+ * (`last_updated` for `last_reviewed`). */
+typedef struct key_alias {
+    const char *key;   /* charter's name */
+    const char *alias; /* the site's */
+} key_alias;
+
 typedef struct site_config {
-    yaml_node *yaml; /* all of site.yml, for templates */
+    yaml_node *yaml;  /* all of site.yml, for templates */
+    const char *file; /* where the settings came from: "site.yml" or "_config.yml" */
+    int jekyll;       /* read from a Jekyll _config.yml (no site.yml) */
     const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
     const char *content, *controls, *layouts, *output, *assets;
     char *base_url; /* normalised: starts and ends with '/' */
+    char *base_own; /* base_url_raw, when made from Jekyll's url + baseurl */
     const char **frameworks;
     size_t n_frameworks;
     const char **sections;
@@ -47,6 +66,25 @@ typedef struct site_config {
     size_t n_exclude, n_include;
     duration cycle, warn_within;
     int unsafe_html;
+    int lax_headings; /* markdown.lax_headings: `#Title` is a heading (kramdown) */
+    page_default *defaults;
+    size_t n_defaults;
+    key_alias *keys;
+    size_t n_keys;
+    /* policies: which pages are policies (the policy checks apply to them):
+     * any page whose path matches a glob, whose layout is listed, or which
+     * sets one of the keys. Defaults: layout policy; keys owner,
+     * last_reviewed. */
+    const char **policy_paths, **policy_layouts, **policy_keys;
+    size_t n_policy_paths, n_policy_layouts, n_policy_keys;
+    /* static: directories whose files are published at the site's root
+     * (Docusaurus's static/, Hugo's static/). */
+    const char **statics;
+    size_t n_statics;
+    /* framework_aliases: another name for a framework in a qualified id
+     * ("TSC" for soc2); control_aliases: an id a site means as another
+     * ("iso27001:A.05.01" for "iso27001-2022:A.5.1"). Mappings or NULL. */
+    const yaml_node *framework_aliases, *control_aliases;
     size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
     site_limits limits;
@@ -57,6 +95,16 @@ typedef struct site_config {
  * reporting every problem (id config); either way release c with
  * config_release. */
 int config_parse(site_config *c, const char *text, size_t len, diags *d);
+
+/* Parses a Jekyll site's _config.yml into c, for a site with no site.yml:
+ * title (else `fallback_title`), description, url + baseurl, exclude,
+ * include, defaults and destination are read; the pages are at the root
+ * (content: .), the theme, assets and catalogs are charter's own
+ * (embedded, or _charter/), and kramdown's spaceless headings are
+ * rendered as headings. Jekyll's other settings are ignored. Returns as
+ * config_parse does. */
+int config_parse_jekyll(site_config *c, const char *text, size_t len, const char *fallback_title,
+                        diags *d);
 void config_release(site_config *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 long date_from_civil(int y, int m, int d)
@@ -135,4 +136,66 @@ long date_add(long date, duration dur)
 long date_today(void)
 {
     return (long)(time(NULL) / 86400);
+}
+
+/* The month a word names (1-12): its English name or first three letters. */
+static int month_named(const char *w, size_t n)
+{
+    static const char *const names[] = {"january", "february", "march",     "april",
+                                        "may",     "june",     "july",      "august",
+                                        "september", "october", "november", "december"};
+    for (int i = 0; i < 12; i++) {
+        size_t full = strlen(names[i]);
+        if ((n == 3 || n == full) && !strncasecmp(w, names[i], n))
+            return i + 1;
+        if (n == 4 && i == 8 && !strncasecmp(w, "sept", 4))
+            return 9;
+    }
+    return 0;
+}
+
+int date_split_words(const char *s, int *y, int *m, int *d)
+{
+    /* Three words: a month name, a day (1-31) and a year (4 digits), the
+     * day before or after the month; a comma may follow the day. */
+    const char *w[3];
+    size_t wn[3], n = 0;
+    const char *p = s;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        if (n == 3)
+            return -1;
+        w[n] = p;
+        while (*p && *p != ' ' && *p != ',')
+            p++;
+        wn[n] = (size_t)(p - w[n]);
+        n++;
+    }
+    if (n != 3)
+        return -1;
+    long num[3];
+    int month = 0, mi = -1;
+    for (size_t i = 0; i < 3; i++) {
+        num[i] = -1;
+        if (strspn(w[i], "0123456789") >= wn[i] && wn[i] <= 4) {
+            num[i] = strtol(w[i], NULL, 10);
+        } else if (!month && (month = month_named(w[i], wn[i])) != 0) {
+            mi = (int)i;
+        } else {
+            return -1;
+        }
+    }
+    if (mi != 0 && mi != 1)
+        return -1;
+    long day = mi == 0 ? num[1] : num[0];
+    size_t day_len = mi == 0 ? wn[1] : wn[0];
+    if (wn[2] != 4 || day_len > 2 || day < 1 || day > 31)
+        return -1;
+    *y = (int)num[2];
+    *m = month;
+    *d = (int)day;
+    return 0;
 }

@@ -22,6 +22,10 @@ int date_is_real(int y, int m, int d);
 /* Reads the shape YYYY-MM-DD from the first 10 bytes of s (len >= 10),
  * without checking the calendar. Returns 0, or -1 if the shape is wrong. */
 int date_split(const char *s, size_t len, int *y, int *m, int *d);
+/* Reads a date written with the month's name: "Jun 1 2018", "June 1, 2018",
+ * "1 June 2018" (English names or their three-letter forms, any case),
+ * without checking the calendar. Returns 0, or -1 for any other text. */
+int date_split_words(const char *s, int *y, int *m, int *d);
 /* Parses exactly YYYY-MM-DD (len == 10) into days since the epoch. Returns
  * 0, or -1 if malformed or not a real date (2024-02-30). */
 int date_parse(long *out, const char *s, size_t len);

@@ -22,7 +22,7 @@ static void add_review_rows(tpl_dict *d, const site *s)
     const page **v = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < s->n_pages; i++)
-        if (s->pages[i]->ok && s->pages[i]->published && !strcmp(s->pages[i]->layout, "policy"))
+        if (s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy)
             v[n++] = s->pages[i];
     qsort(v, n, sizeof *v, cmp_review);
     buf u, label;

@@ -47,6 +47,8 @@ static int check_dirs(site *s, diags *d)
     return err;
 }
 
+static void humanize(buf *out, const char *name, size_t len);
+
 static int load_config(site *s, diags *d)
 {
     buf text;
@@ -55,16 +57,39 @@ static int load_config(site *s, diags *d)
     int kind = fs_source_kind(&s->fs, "site.yml", NULL, d);
     if (kind < 0)
         goto done;
+    /* No site.yml: a Jekyll site builds from its own _config.yml. */
+    const char *file = "site.yml";
+    if (kind == FS_MISSING) {
+        file = "_config.yml";
+        kind = fs_source_kind(&s->fs, file, NULL, d);
+        if (kind < 0)
+            goto done;
+    }
     if (kind == FS_MISSING) {
         diag_error(d, NULL, 0, 0, "config",
-                   "no 'site.yml' in '%s': run charter in a site's directory or pass --site DIR",
+                   "no 'site.yml' (or Jekyll '_config.yml') in '%s': run charter in a site's "
+                   "directory, pass --site DIR, or run 'charter init' to make one",
                    s->root);
         goto done;
     }
-    if (fs_read_source(&text, &s->fs, "site.yml", SITE_YML_MAX, "the fixed limit for site.yml",
-                       d) != 0)
+    if (fs_read_source(&text, &s->fs, file, SITE_YML_MAX, "the fixed limit for site.yml", d) != 0)
         goto done;
-    if (config_parse(&s->cfg, text.data, text.len, d) != 0 || check_dirs(s, d) != 0)
+    int rc;
+    if (!strcmp(file, "site.yml")) {
+        rc = config_parse(&s->cfg, text.data, text.len, d);
+    } else {
+        /* A Jekyll site without a title is named after its directory. */
+        char *abs = realpath(s->root, NULL);
+        const char *base = abs ? strrchr(abs, '/') : NULL;
+        buf title;
+        buf_init(&title);
+        humanize(&title, base && base[1] ? base + 1 : "Policies",
+                 strlen(base && base[1] ? base + 1 : "Policies"));
+        s->title_own = buf_detach(&title);
+        free(abs);
+        rc = config_parse_jekyll(&s->cfg, text.data, text.len, s->title_own, d);
+    }
+    if (rc != 0 || check_dirs(s, d) != 0)
         goto done;
     err = 0;
 done:
@@ -393,12 +418,166 @@ static int is_placeholder(const yaml_node *v, const char **shown)
     return n == 0;
 }
 
+/* Whether a `defaults:` scope path covers the page at rel: "" every page, a
+ * glob by path_glob_match, else the folder (or file) it names. */
+static int default_covers(const char *path, const char *rel)
+{
+    if (!*path)
+        return 1;
+    if (strpbrk(path, "*?["))
+        return path_glob_match(path, rel, strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel);
+    size_t n = strlen(path);
+    while (n && path[n - 1] == '/')
+        n--;
+    return !strncmp(rel, path, n) && (rel[n] == '/' || rel[n] == '\0');
+}
+
+/* The name charter reads for a page's key k: its alias target, or k. */
+static const char *canonical_key(const site_config *c, const char *k)
+{
+    for (size_t i = 0; i < c->n_keys; i++)
+        if (!strcmp(c->keys[i].alias, k))
+            return c->keys[i].key;
+    return k;
+}
+
+/* comply's `satisfies: {TSC: [CC1.1, ...]}`: one framework-qualified id per
+ * item ("TSC:CC1.1"), each at its item's position. NULL when v is not a
+ * mapping of lists of scalars (the type error is reported as for any
+ * `controls:`). */
+static yaml_node *flatten_controls(const yaml_node *v)
+{
+    if (yamltree_kind(v) != YAML_MAPPING)
+        return NULL;
+    yaml_node *seq = yamltree_new(YAML_SEQUENCE, NULL, 0, v);
+    buf id;
+    buf_init(&id);
+    for (size_t i = 0; i < yamltree_len(v); i++) {
+        const yaml_node *fw = yamltree_key(v, i), *ids = yamltree_item(v, i);
+        size_t n = yamltree_kind(ids) == YAML_SEQUENCE ? yamltree_len(ids) : 1;
+        for (size_t j = 0; j < n; j++) {
+            const yaml_node *x = yamltree_kind(ids) == YAML_SEQUENCE ? yamltree_item(ids, j) : ids;
+            if (yamltree_kind(x) != YAML_SCALAR) {
+                yamltree_free(seq);
+                buf_release(&id);
+                return NULL;
+            }
+            buf_reset(&id);
+            buf_printf(&id, "%s:%s", yamltree_text(fw), yamltree_text(x));
+            yamltree_append(seq, NULL, yamltree_new(YAML_SCALAR, id.data, 1, x));
+        }
+    }
+    buf_release(&id);
+    return seq;
+}
+
+/* Applies the site's key aliases and front matter defaults to a page's
+ * front matter, replacing p->fm.data with the result when anything
+ * applies: an alias is renamed to charter's key (unless the page also
+ * sets that key), a `controls:` mapping of framework to ids becomes a list
+ * of qualified ids, and a default fills a key the page does not set (later
+ * defaults win). */
+static void apply_site_keys(page *p, const site *s)
+{
+    const site_config *c = &s->cfg;
+    const yaml_node *fm = p->fm.data;
+    int any = 0;
+    for (size_t i = 0; i < yamltree_len(fm) && !any; i++) {
+        const char *k = yamltree_text(yamltree_key(fm, i));
+        const char *ck = canonical_key(c, k);
+        any = ck != k || (!strcmp(ck, "controls") && yamltree_kind(yamltree_item(fm, i)) ==
+                                                          YAML_MAPPING);
+    }
+    const yaml_node *lay = yamltree_get(fm, "layout");
+    for (size_t i = 0; i < c->n_defaults && !any; i++)
+        any = default_covers(c->defaults[i].path, p->rel);
+    if (!any)
+        return;
+    yaml_node *out = yamltree_new(YAML_MAPPING, NULL, 0, fm);
+    for (size_t i = 0; i < yamltree_len(fm); i++) {
+        const yaml_node *key = yamltree_key(fm, i), *v = yamltree_item(fm, i);
+        const char *k = yamltree_text(key);
+        const char *ck = canonical_key(c, k);
+        if (ck != k && yamltree_get(fm, ck))
+            ck = k; /* the page sets charter's own key too: that one counts */
+        yaml_node *val = NULL;
+        if (!strcmp(ck, "controls"))
+            val = flatten_controls(v);
+        yamltree_append(out, yamltree_new(YAML_SCALAR, ck, 0, key),
+                        val ? val : yamltree_copy(v, NULL));
+    }
+    /* Defaults: the layout first (a default's scope may name a layout). */
+    const char *lname = lay && yamltree_kind(lay) == YAML_SCALAR ? yamltree_text(lay) : NULL;
+    if (!lname)
+        for (size_t i = 0; i < c->n_defaults; i++) {
+            const yaml_node *l = yamltree_get(c->defaults[i].values, "layout");
+            if (l && yamltree_kind(l) == YAML_SCALAR && !c->defaults[i].layout &&
+                default_covers(c->defaults[i].path, p->rel))
+                lname = yamltree_text(l);
+        }
+    size_t n_own = yamltree_len(out);
+    for (size_t i = 0; i < c->n_defaults; i++) {
+        const page_default *pd = &c->defaults[i];
+        if (!default_covers(pd->path, p->rel) ||
+            (pd->layout && (!lname || strcmp(pd->layout, lname) != 0)))
+            continue;
+        for (size_t j = 0; j < yamltree_len(pd->values); j++) {
+            const yaml_node *key = yamltree_key(pd->values, j);
+            const char *ck = canonical_key(c, yamltree_text(key));
+            if (yamltree_get(fm, yamltree_text(key)) || yamltree_get(fm, ck))
+                continue;
+            /* A later default for the same key replaces an earlier one. */
+            size_t at = n_own;
+            while (at < yamltree_len(out) && strcmp(yamltree_text(yamltree_key(out, at)), ck))
+                at++;
+            /* Placed at the page's front matter: findings about a
+             * default's value are the page's (which has no line for it). */
+            yaml_node *val = yamltree_copy(yamltree_item(pd->values, j), fm);
+            if (!strcmp(ck, "controls")) {
+                yaml_node *flat = flatten_controls(val);
+                if (flat) {
+                    yamltree_free(val);
+                    val = flat;
+                }
+            }
+            if (at < yamltree_len(out))
+                yamltree_replace(out, at, val);
+            else
+                yamltree_append(out, yamltree_new(YAML_SCALAR, ck, 0, fm), val);
+        }
+    }
+    yamltree_free(p->fm.data);
+    p->fm.data = out;
+}
+
+/* The site's `policies:` rule: a path glob, a layout (as the page names
+ * it, before any fallback) or a key. */
+static int is_policy(const page *p, const site_config *c, const char *lname)
+{
+    const char *name = strrchr(p->rel, '/') ? strrchr(p->rel, '/') + 1 : p->rel;
+    for (size_t i = 0; i < c->n_policy_paths; i++)
+        if (path_glob_match(c->policy_paths[i], p->rel, name))
+            return 1;
+    for (size_t i = 0; i < c->n_policy_layouts; i++)
+        if (!strcmp(c->policy_layouts[i], lname))
+            return 1;
+    for (size_t i = 0; i < c->n_policy_keys; i++) {
+        const yaml_node *v = yamltree_get(p->fm.data, c->policy_keys[i]);
+        if (v && !yamltree_is_null(v))
+            return 1;
+    }
+    return 0;
+}
+
 static int page_model(page *p, const site *s, diags *d)
 {
+    apply_site_keys(p, s);
     const yaml_node *fm = p->fm.data;
     const char *f = p->src;
     int err = 0;
-    p->layout = "policy";
+    /* A page with no layout: a policy on a charter site, a plain page on
+     * a Jekyll one (where most pages are not policies). */
+    p->layout = s->cfg.jekyll ? "page" : "policy";
     p->published = 1;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL;
@@ -528,14 +707,23 @@ static int page_model(page *p, const site *s, diags *d)
     p->section_title = sec.len ? buf_detach(&sec) : NULL;
     buf_release(&sec);
 
-    /* Required keys apply to policies: pages using the default layout. */
-    if (p->published && strcmp(p->layout, "policy") == 0) {
+    /* Required keys apply to policies (the `policies:` rule). */
+    p->policy = is_policy(p, &s->cfg, p->layout);
+    if (p->published && p->policy) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
             const yaml_node *v = yamltree_get(fm, s->cfg.required[i]);
-            if (!v || yamltree_is_null(v))
-                err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
-                                 "missing-required-key", "missing required key '%s'",
-                                 s->cfg.required[i]);
+            if (v && !yamltree_is_null(v))
+                continue;
+            /* Name the site's aliases too: the page's author knows those. */
+            buf names;
+            buf_init(&names);
+            for (size_t j = 0; j < s->cfg.n_keys; j++)
+                if (!strcmp(s->cfg.keys[j].key, s->cfg.required[i]))
+                    buf_printf(&names, " or '%s'", s->cfg.keys[j].alias);
+            err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
+                             "missing-required-key", "missing required key '%s'%s",
+                             s->cfg.required[i], names.len ? names.data : "");
+            buf_release(&names);
         }
     }
 
@@ -906,6 +1094,7 @@ void site_free(site *s)
     config_release(&s->cfg);
     fs_root_release(&s->fs);
     free(s->root);
+    free(s->title_own);
     free(s);
 }
 

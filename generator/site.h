@@ -32,6 +32,7 @@ typedef struct page {
     long last_reviewed, next_review; /* days since epoch, -1 when unset */
     review_state review;
     int published;
+    int policy;   /* the site's `policies:` rule selects it: the policy checks apply */
     int collides; /* another page or a file has its output path: not written */
     size_t index; /* in site.pages */
     /* Derived at the end of load: */
@@ -57,7 +58,8 @@ struct terms;
 struct plan;
 
 typedef struct site {
-    char *root; /* the site directory as given ("." by default) */
+    char *root;      /* the site directory as given ("." by default) */
+    char *title_own; /* a Jekyll site's title made from its directory's name */
     fs_root fs; /* the same, for every read: see fs_read_source */
     site_config cfg;
     long as_of;

@@ -159,15 +159,6 @@ static void set_generated_url(tpl_dict *d, const site *s, const char *var, const
     buf_release(&u);
 }
 
-/* True if the site has the static file src (as on disk). */
-static int has_static(const site *s, const char *src)
-{
-    for (size_t i = 0; i < s->n_statics; i++)
-        if (!strcmp(s->statics[i].src, src))
-            return 1;
-    return 0;
-}
-
 tpl_dict *vars_shared(const gen *g)
 {
     const site *s = g->s;
@@ -236,7 +227,7 @@ tpl_dict *vars_shared(const gen *g)
     long counts[4] = {0}, total = 0;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
-        if (p->ok && p->published && strcmp(p->layout, "policy") == 0) {
+        if (p->ok && p->published && p->policy) {
             counts[p->review]++;
             total++;
         }

@@ -69,6 +69,61 @@ void yamltree_free(yaml_node *n)
     free(n);
 }
 
+yaml_node *yamltree_copy(const yaml_node *n, const yaml_node *at)
+{
+    if (!n)
+        return NULL;
+    yaml_node *c = xcalloc(1, sizeof *c);
+    *c = *n;
+    if (at) {
+        c->line = at->line;
+        c->col = at->col;
+    }
+    c->items = c->keys = NULL;
+    c->len = 0;
+    if (n->value) {
+        c->value = xmalloc(n->value_len + 1);
+        memcpy(c->value, n->value, n->value_len + 1);
+    }
+    for (size_t i = 0; i < n->len; i++)
+        yamltree_append(c, n->keys ? yamltree_copy(n->keys[i], at) : NULL,
+                        yamltree_copy(n->items[i], at));
+    return c;
+}
+
+yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml_node *at)
+{
+    yaml_node *n = xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->line = at ? at->line : 0;
+    n->col = at ? at->col : 0;
+    if (kind == YAML_SCALAR) {
+        n->value = xstrdup(text ? text : "");
+        n->value_len = strlen(n->value);
+        n->plain = !quoted;
+    }
+    return n;
+}
+
+void yamltree_append(yaml_node *parent, yaml_node *key, yaml_node *value)
+{
+    /* Grown one at a time: built trees are small (a page's keys). */
+    parent->items = xrealloc(parent->items, (parent->len + 1) * sizeof *parent->items);
+    if (parent->kind == YAML_MAPPING) {
+        parent->keys = xrealloc(parent->keys, (parent->len + 1) * sizeof *parent->keys);
+        parent->keys[parent->len] = key;
+    } else {
+        yamltree_free(key);
+    }
+    parent->items[parent->len++] = value;
+}
+
+void yamltree_replace(yaml_node *parent, size_t i, yaml_node *value)
+{
+    yamltree_free(parent->items[i]);
+    parent->items[i] = value;
+}
+
 static int clamp_int(long long v)
 {
     return v > INT_MAX ? INT_MAX : (int)v;
@@ -653,9 +708,13 @@ int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char 
     int y, m, dd;
     if (!n)
         return missing(key, file, d);
-    if (n->kind != YAML_SCALAR || date_split(n->value, n->value_len, &y, &m, &dd) ||
-        (n->value_len > 10 && !is_time_suffix(n->value + 10, n->value_len - 10)))
+    if (n->kind != YAML_SCALAR)
         return type_error(n, key, want, file, d);
+    if (date_split(n->value, n->value_len, &y, &m, &dd) ||
+        (n->value_len > 10 && !is_time_suffix(n->value + 10, n->value_len - 10))) {
+        if (strlen(n->value) != n->value_len || date_split_words(n->value, &y, &m, &dd) != 0)
+            return type_error(n, key, want, file, d);
+    }
     if (!date_is_real(y, m, dd)) {
         buf msg;
         buf_init(&msg);

@@ -70,6 +70,23 @@ int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const 
 /* Frees the tree; accepts NULL. */
 void yamltree_free(yaml_node *n);
 
+/* Building a tree out of others' nodes (a page's front matter with the
+ * site's defaults and key aliases applied). Each returns a new node the
+ * caller owns (free with yamltree_free, or hand it to yamltree_append). */
+/* A deep copy of n, positions kept, or every node placed at the line and
+ * column of `at` when it is not NULL; NULL for NULL. */
+yaml_node *yamltree_copy(const yaml_node *n, const yaml_node *at);
+/* A new scalar holding `text` (copied; plain unless quoted is set), or an
+ * empty sequence or mapping (text ignored), at the line and column of `at`
+ * (0 and 0 when NULL). */
+yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml_node *at);
+/* Appends value (and, for a mapping, key, a scalar) to parent, which takes
+ * ownership of both. */
+void yamltree_append(yaml_node *parent, yaml_node *key, yaml_node *value);
+/* Replaces item i of a sequence or mapping (which must exist) by value,
+ * freeing the old one; parent takes ownership of value. */
+void yamltree_replace(yaml_node *parent, size_t i, yaml_node *value);
+
 /* Mapping lookup; returns the borrowed value node, or NULL when `map` is NULL,
  * not a mapping, or has no such key. */
 const yaml_node *yamltree_get(const yaml_node *map, const char *key);
@@ -94,7 +111,9 @@ int yamltree_as_int(long *out, const yaml_node *n, const char *key, const char *
 /* A YYYY-MM-DD date that exists in the proleptic Gregorian calendar, quoted
  * or not (a YAML timestamp with a time part, `2024-01-05 10:00:00` or
  * `2024-01-05T10:00:00Z`, is accepted and the time and zone ignored: the date
- * is taken as written). *out is days since 1970-01-01. Reports "'<key>' must
+ * is taken as written), as are the month-name forms `Jun 1 2018`, `June 1,
+ * 2018` and `1 June 2018` (comply's and many handbooks'). *out is days
+ * since 1970-01-01. Reports "'<key>' must
  * be a date (YYYY-MM-DD), not 'next week'" or "'<key>' is not a real date:
  * 2024-02-30" (id invalid-date). */
 int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d);

@@ -154,3 +154,27 @@ Test(dates, today_is_plausible)
     cr_assert_gt(today, date_from_civil(2024, 1, 1));
     cr_assert_lt(today, date_from_civil(2200, 1, 1));
 }
+
+Test(dates, month_names)
+{
+    static const struct {
+        const char *s;
+        int ok, y, m, d;
+    } cases[] = {
+        {"Jun 1 2018", 1, 2018, 6, 1},       {"June 1, 2018", 1, 2018, 6, 1},
+        {"1 June 2018", 1, 2018, 6, 1},      {"sept 30 2020", 1, 2020, 9, 30},
+        {"DEC 31, 1999", 1, 1999, 12, 31},   {"Jun 2018", 0, 0, 0, 0},
+        {"Jun 1 18", 0, 0, 0, 0},            {"Jun 32 2018", 0, 0, 0, 0},
+        {"Junk 1 2018", 0, 0, 0, 0},         {"1 2 2018", 0, 0, 0, 0},
+        {"2018 Jun 1", 0, 0, 0, 0},          {"Jun 1 2018 extra", 0, 0, 0, 0},
+        {"", 0, 0, 0, 0},                    {"May May 2018", 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        int y = 0, m = 0, d = 0;
+        int rc = date_split_words(cases[i].s, &y, &m, &d);
+        cr_expect_eq(rc == 0, cases[i].ok, "'%s': rc %d", cases[i].s, rc);
+        if (cases[i].ok)
+            cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
+                      "'%s' gave %04d-%02d-%02d", cases[i].s, y, m, d);
+    }
+}
