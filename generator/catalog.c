@@ -20,7 +20,16 @@ struct catalog {
     map *by_id;
     soa_orphan *orphans;
     size_t n_orphans;
+    const yaml_node *fw_aliases, *id_aliases; /* the site's, borrowed; or NULL */
 };
+
+void catalog_set_aliases(catalog *c, const yaml_node *frameworks, const yaml_node *ids)
+{
+    if (!c)
+        return;
+    c->fw_aliases = frameworks;
+    c->id_aliases = ids;
+}
 
 static const char *keep_file(catalog *c, const char *name)
 {
@@ -322,8 +331,44 @@ static control_match lookup(const catalog *c, const char *id, const control **ct
     return *ctl ? CONTROL_EXACT : CONTROL_UNKNOWN;
 }
 
+/* The framework a qualified id's prefix names: a framework alias of the
+ * site, a loaded framework's id or name ("soc2", comply's "TSC"), or the
+ * start of exactly one loaded framework's id ("iso27001" with only
+ * iso27001-2022 loaded). NULL when none or several. */
+static const framework *prefix_framework(const catalog *c, const char *id, size_t plen)
+{
+    buf b;
+    buf_init(&b);
+    buf_add(&b, id, plen);
+    const yaml_node *al = yamltree_get(c->fw_aliases, b.data);
+    const char *want = al ? yamltree_text(al) : b.data;
+    size_t wlen = strlen(want);
+    const framework *only = NULL;
+    int matches = 0;
+    for (size_t f = 0; f < c->n_fws && !only; f++)
+        if (!strcmp(c->fws[f].id, want) || (c->fws[f].name && !strcmp(c->fws[f].name, want)))
+            only = &c->fws[f];
+    for (size_t f = 0; f < c->n_fws && !only && !al; f++)
+        matches += !strncmp(c->fws[f].id, want, wlen);
+    for (size_t f = 0; f < c->n_fws && !only && matches == 1; f++)
+        if (!strncmp(c->fws[f].id, want, wlen))
+            only = &c->fws[f];
+    buf_release(&b);
+    return only;
+}
+
+int catalog_knows_prefix(const catalog *c, const char *id)
+{
+    const char *colon = strchr(id, ':');
+    return !colon || prefix_framework(c, id, (size_t)(colon - id)) != NULL;
+}
+
 control_match catalog_resolve(const catalog *c, const char *id, const control **ctl, buf *canon)
 {
+    /* An id the site declares it means as another. */
+    const yaml_node *al = yamltree_get(c->id_aliases, id);
+    if (al)
+        id = yamltree_text(al);
     control_match m = lookup(c, id, ctl);
     if (m == CONTROL_AMBIGUOUS) {
         for (size_t f = 0; f < c->n_fws; f++)
@@ -334,24 +379,25 @@ control_match catalog_resolve(const catalog *c, const char *id, const control **
     }
     if (m == CONTROL_EXACT)
         return m;
-    /* A framework prefix that names one loaded framework by its start:
-     * "iso27001:A.5.15" with only iso27001-2022 loaded. */
+    /* "framework:id": the prefix selects the catalog, the id must be in it
+     * as written. */
     const char *colon = strchr(id, ':');
     const char *plain = colon ? colon + 1 : id;
     const framework *only = NULL;
-    if (colon) {
-        size_t plen = (size_t)(colon - id);
-        int matches = 0;
-        for (size_t f = 0; f < c->n_fws; f++)
-            if (!strncmp(c->fws[f].id, id, plen)) {
-                only = &c->fws[f];
-                matches++;
-            }
-        if (matches != 1)
-            return CONTROL_UNKNOWN;
-    }
     buf b;
     buf_init(&b);
+    if (colon) {
+        only = prefix_framework(c, id, (size_t)(colon - id));
+        if (!only)
+            goto unknown;
+        buf_printf(&b, "%s:%s", only->id, plain);
+        if (lookup(c, b.data, ctl) == CONTROL_EXACT) {
+            buf_release(&b);
+            return CONTROL_EXACT;
+        }
+    }
+    /* Not in the catalog as written: a misspelling the message can fix
+     * ("A.05.15" is "A.5.15"), never accepted as the control it looks like. */
     for (int dot = 0; dot < 2 && m != CONTROL_EXACT; dot++) {
         buf_reset(&b);
         if (only)
@@ -359,7 +405,7 @@ control_match catalog_resolve(const catalog *c, const char *id, const control **
         normalise_id(&b, plain, dot);
         m = lookup(c, b.data, ctl);
         if (m == CONTROL_EXACT && only) {
-            /* Qualified only when the plain id would be ambiguous. */
+            /* Shown qualified only when the plain id would be ambiguous. */
             const control *plain_ctl;
             if (lookup(c, (*ctl)->id, &plain_ctl) == CONTROL_EXACT) {
                 buf_reset(&b);
@@ -369,13 +415,14 @@ control_match catalog_resolve(const catalog *c, const char *id, const control **
     }
     if (m == CONTROL_EXACT) {
         buf_adds(canon, b.data);
-        m = CONTROL_NONCANONICAL;
-    } else {
         *ctl = NULL;
-        m = CONTROL_UNKNOWN;
+        buf_release(&b);
+        return CONTROL_NONCANONICAL;
     }
+unknown:
+    *ctl = NULL;
     buf_release(&b);
-    return m;
+    return CONTROL_UNKNOWN;
 }
 
 /* Levenshtein distance, capped: returns cap + 1 when it exceeds cap. */
@@ -412,6 +459,20 @@ static size_t edit_distance(const char *a, const char *b, size_t cap)
 int catalog_suggest(const catalog *c, const char *id, buf *out)
 {
     const char *plain = strchr(id, ':') ? strchr(id, ':') + 1 : id;
+    /* An id with text after it ("CC7.3 - Incident Detection"): the id. */
+    size_t word = strcspn(plain, " \t,;");
+    if (plain[word]) {
+        buf w;
+        buf_init(&w);
+        buf_add(&w, plain, word);
+        const control *x = NULL;
+        int found = lookup(c, w.data, &x) == CONTROL_EXACT;
+        if (found)
+            buf_adds(out, w.data);
+        buf_release(&w);
+        if (found)
+            return 1;
+    }
     size_t cap = strlen(plain) / 3;
     if (cap < 2)
         cap = 2;

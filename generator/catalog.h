@@ -1,12 +1,14 @@
-/* catalog: the control catalogs (controls/<framework>.yml) and the statement
- * of applicability (controls/applicability.yml). Loads the frameworks the
- * site uses and answers "which control is this id?" in O(1). */
+/* catalog: the control catalogs (controls/<framework>.yml, the site's own or
+ * charter's built-in ones) and the statement of applicability
+ * (controls/applicability.yml). Loads the frameworks the site uses and
+ * answers "which control is this id?" in O(1). */
 #ifndef CHARTER_CATALOG_H
 #define CHARTER_CATALOG_H
 
 #include "buf.h"
 #include "diag.h"
 #include "fs.h"
+#include "yamltree.h"
 #include <stddef.h>
 
 typedef struct control {
@@ -38,7 +40,8 @@ typedef enum control_match {
     CONTROL_UNKNOWN,     /* no control */
     CONTROL_AMBIGUOUS,   /* a plain id that several frameworks define */
     CONTROL_EXACT,       /* as written */
-    CONTROL_NONCANONICAL /* a known misspelling: "A.05.15", "A5.15", "iso27001:A.5.15" */
+    CONTROL_NONCANONICAL /* not as written, but a known misspelling of one ("A.05.15" for
+                            "A.5.15"): never accepted as it (*ctl is NULL) */
 } control_match;
 
 typedef struct framework {
@@ -54,8 +57,12 @@ typedef struct catalog catalog;
 /* Loads every catalog in `dir` (relative to the site root, read through
  * fs_read_source, each file at most max bytes), keeping only the frameworks
  * listed in `only` (n_only == 0: all), then the applicability file. A
- * missing directory is an empty catalog. Returns 0 and a new catalog in
- * *out (caller frees with catalog_free), or -1 after reporting errors. */
+ * framework `only` lists that no file there declares comes from charter's
+ * own catalogs (embed.h: controls/<framework>.yml, named
+ * "(embedded)/controls/..." in messages), unless the site has a file of
+ * that name. A missing directory is an empty catalog (with `only`, all
+ * embedded). Returns 0 and a new catalog in *out (caller frees with
+ * catalog_free), or -1 after reporting errors. */
 int catalog_load(catalog **out, const fs_root *root, const char *dir, const char *const *only,
                  size_t n_only, size_t max, diags *d);
 void catalog_free(catalog *c);
@@ -68,10 +75,22 @@ const framework *catalog_frameworks(const catalog *c, size_t *n);
 /* Borrowed array of the applicability entries that match no control. */
 const soa_orphan *catalog_soa_orphans(const catalog *c, size_t *n);
 
-/* Resolves an id as a page cites it. Sets *ctl (borrowed, or NULL) and, for
- * CONTROL_NONCANONICAL, writes the canonical spelling to canon; for
- * CONTROL_AMBIGUOUS, the frameworks that define it ("a, b") to canon. */
+/* The site's framework_aliases ("TSC" -> "soc2") and control_aliases
+ * ("iso27001:A.05.01" -> "iso27001-2022:A.5.1"), mappings borrowed for the
+ * catalog's life (NULL: none). */
+void catalog_set_aliases(catalog *c, const yaml_node *frameworks, const yaml_node *ids);
+
+/* Resolves an id as a page cites it: a control alias first, then the id
+ * as written, plain ("A.5.15", unique across the loaded frameworks) or
+ * qualified ("framework:id", where the prefix is a framework's id, name,
+ * alias, or the start of exactly one loaded framework's id). Sets *ctl
+ * (borrowed) for CONTROL_EXACT only. For CONTROL_NONCANONICAL writes the
+ * spelling the catalog has to canon; for CONTROL_AMBIGUOUS, the frameworks
+ * that define it ("a, b"). */
 control_match catalog_resolve(const catalog *c, const char *id, const control **ctl, buf *canon);
+/* Whether a qualified id's prefix names a loaded framework (1 for a
+ * plain id). */
+int catalog_knows_prefix(const catalog *c, const char *id);
 /* The closest known plain id to `id` by edit distance (at most 2, or a
  * third of its length), written to out; 0 if none is close. */
 int catalog_suggest(const catalog *c, const char *id, buf *out);

@@ -54,9 +54,10 @@ static const check_info table[] = {
      "`frameworks`."},
     {"ambiguous-control", DIAG_ERROR, 1, "a plain id that several active frameworks define",
      "Qualify it with its framework: iso27001-2013:A.9.2.1, soc2:CC6.1."},
-    {"noncanonical-control", DIAG_WARNING, 1,
-     "a control id written in an accepted but non-canonical form",
-     "Write the canonical form the message gives (A.5.15, not A.05.15 or A5.15)."},
+    {"noncanonical-control", DIAG_ERROR, 1,
+     "a control id that is not in the catalog as written, though a known misspelling of one",
+     "Write the id as the catalog does (A.5.15, not A.05.15 or A5.15), or declare what you "
+     "mean in control_aliases."},
     {"not-applicable-control", DIAG_WARNING, 1,
      "a page cites a control the statement of applicability excludes",
      "Remove the citation, or mark the control applicable in controls/applicability.yml."},
@@ -155,7 +156,18 @@ static void check_controls(const site *s, diags *d)
             switch (catalog_resolve(c, yamltree_text(v), &ctl, &canon)) {
             case CONTROL_UNKNOWN: {
                 buf_reset(&q);
-                if (catalog_suggest(c, yamltree_text(v), &q))
+                if (!catalog_knows_prefix(c, yamltree_text(v))) {
+                    size_t nf;
+                    const framework *fw = catalog_frameworks(c, &nf);
+                    for (size_t f = 0; f < nf; f++)
+                        buf_printf(&q, "%s%s", f ? ", " : "", fw[f].id);
+                    diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                               "unknown control '%s': no framework of the site is called '%.*s' "
+                               "(it has %s; see framework_aliases)",
+                               yamltree_text(v),
+                               (int)(strchr(yamltree_text(v), ':') - yamltree_text(v)),
+                               yamltree_text(v), q.len ? q.data : "none");
+                } else if (catalog_suggest(c, yamltree_text(v), &q))
                     diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
                                "unknown control '%s'; did you mean '%s'?", yamltree_text(v),
                                q.data);
@@ -170,9 +182,11 @@ static void check_controls(const site *s, diags *d)
                            yamltree_text(v), canon.data, yamltree_text(v));
                 continue;
             case CONTROL_NONCANONICAL:
-                diag_warning(d, p->src, yamltree_line(v), yamltree_col(v), "noncanonical-control",
-                             "control '%s' is written '%s'", yamltree_text(v), canon.data);
-                break;
+                diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "noncanonical-control",
+                           "control '%s' is not in the catalog as written; did you mean '%s'? "
+                           "(or declare it in 'control_aliases')",
+                           yamltree_text(v), canon.data);
+                continue;
             case CONTROL_EXACT:
                 break;
             }

@@ -1020,6 +1020,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks, s->cfg.n_frameworks,
                      s->cfg.limits.file_bytes, d) != 0)
         goto done;
+    catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */
     s->layouts = layouts_load(s, d);
