@@ -176,7 +176,7 @@ tpl_dict *vars_shared(const gen *g)
         buf_reset(&u);
         buf_adds(&u, s->cfg.assets);
         buf_adds(&u, "/search.js");
-        if (has_static(s, u.data)) {
+        if (site_static_by_out(s, u.data)) {
             buf_reset(&u);
             vars_full_url(&u, s, "/assets/search.js");
             vars_set_shown(d, "SEARCH_SCRIPT_URL", u.data);
