@@ -1,0 +1,956 @@
+/* init: planning what `charter init` writes (init.h): reading the
+ * directory, writing YAML that reads back as meant, a new site, and the
+ * site.yml of a comply, Docusaurus, Hugo or plain Markdown repository (a
+ * Jekyll site's is in init_jekyll.c). */
+#include "init.h"
+#include "init_int.h"
+
+#include "config.h"
+#include "dates.h"
+#include "paths.h"
+#include "yamltree.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+const char *const init_kind_names[INIT_N_KINDS] = {"new",  "plain",      "jekyll",
+                                                   "hugo", "docusaurus", "comply"};
+
+buf *init_plan_file(init_plan *p, const char *rel)
+{
+    p->rel[p->n] = rel;
+    buf_init(&p->text[p->n]);
+    return &p->text[p->n++];
+}
+
+/* --- reading the directory ---------------------------------------------------
+ * Every file is read through the site's one checked door (fs.h): inside the
+ * directory, a regular file, within a size limit. Detection asks quietly: a
+ * link leading outside reads as nothing there. */
+
+static fs_kind kind_at(const fs_root *r, const char *rel)
+{
+    diags *quiet = diag_new(NULL);
+    int k = fs_source_kind(r, rel, NULL, quiet);
+    diag_free(quiet);
+    return k < 0 ? FS_MISSING : (fs_kind)k;
+}
+
+int init_is_file(const fs_root *r, const char *rel)
+{
+    return kind_at(r, rel) == FS_FILE;
+}
+
+static int is_dir(const fs_root *r, const char *rel)
+{
+    return kind_at(r, rel) == FS_DIR;
+}
+
+/* The first of names[] that is a file, or NULL. */
+static const char *first_file(const fs_root *r, const char *const *names)
+{
+    for (; *names; names++)
+        if (init_is_file(r, *names))
+            return *names;
+    return NULL;
+}
+
+int init_read_text(buf *out, const init_plan *p, const char *rel)
+{
+    return fs_read_source(out, p->root, rel, SITE_YML_MAX, "the fixed limit for settings files",
+                          p->d);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Walks the files below rel (depth first, sorted), skipping what no site
+ * publishes: names starting with '.', '_' names but Hugo's _index.md,
+ * node_modules and vendor. fn returns 1 to stop the walk. Bounded in depth
+ * and in entries, so a link loop or a huge tree costs little. */
+typedef struct walker {
+    const fs_root *root;
+    size_t budget;
+    int (*fn)(void *ctx, const char *rel);
+    void *ctx;
+    int stopped;
+} walker;
+
+static void walk(walker *w, const char *rel, int depth)
+{
+    char **list = NULL;
+    buf path, child;
+    buf_init(&path);
+    buf_init(&child);
+    diags *quiet = diag_new(NULL);
+    fs_root_path(&path, w->root, rel);
+    if (depth > 16 || fs_list(&list, path.data, 1, quiet) != 0)
+        goto done;
+    for (char **e = list; *e && !w->stopped && w->budget; e++, w->budget--) {
+        if ((**e == '_' && strcmp(*e, "_index.md")) || **e == '.' || !strcmp(*e, "node_modules") ||
+            !strcmp(*e, "vendor"))
+            continue;
+        buf_reset(&child);
+        path_join(&child, rel, *e);
+        fs_kind k = kind_at(w->root, child.data);
+        if (k == FS_DIR)
+            walk(w, child.data, depth + 1);
+        else if (k == FS_FILE && w->fn(w->ctx, child.data))
+            w->stopped = 1;
+    }
+done:
+    fs_list_free(list);
+    diag_free(quiet);
+    buf_release(&path);
+    buf_release(&child);
+}
+
+static int stop_at_md(void *ctx, const char *rel)
+{
+    return has_suffix(rel, ".md");
+}
+
+static int stop_at_mdx(void *ctx, const char *rel)
+{
+    return has_suffix(rel, ".mdx");
+}
+
+/* True if some file below rel (".": everywhere) satisfies fn. */
+static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const char *), void *ctx)
+{
+    walker w = {r, 20000, fn, ctx, 0};
+    walk(&w, rel, 0);
+    return w.stopped;
+}
+
+/* A page whose front matter has a `last_updated:` line: Hugo teams' review
+ * date. Only the front matter's first 64 KiB are read. */
+static int uses_last_updated(void *ctx, const char *rel)
+{
+    const fs_root *r = ctx;
+    if (!has_suffix(rel, ".md"))
+        return 0;
+    int fd = -1, found = 0;
+    size_t size = 0;
+    char chunk[65536];
+    diags *quiet = diag_new(NULL);
+    if (fs_open_source(&fd, &size, r, rel, config_default_limits.page_bytes, "limits.page_bytes",
+                       quiet) != 0)
+        goto done;
+    ssize_t got = read(fd, chunk, sizeof chunk - 1);
+    if (got <= 0)
+        goto done;
+    chunk[got] = '\0';
+    const char *s = chunk;
+    if (!strncmp(s, "\xEF\xBB\xBF", 3))
+        s += 3;
+    if (strncmp(s, "---", 3) || (s[3] != '\n' && s[3] != '\r'))
+        goto done;
+    for (s = strchr(s, '\n'); s && !found; s = strchr(s, '\n')) {
+        s++;
+        if (!strncmp(s, "---", 3) || !strncmp(s, "...", 3))
+            break;
+        found = !strncmp(s, "last_updated:", 13);
+    }
+done:
+    if (fd >= 0)
+        close(fd);
+    diag_free(quiet);
+    return found;
+}
+
+/* --- writing YAML -------------------------------------------------------------- */
+
+static int is_reserved(const char *s)
+{
+    static const char *const words[] = {"true", "false", "yes", "no", "on",
+                                        "off",  "null",  "~",   "y",  "n"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcasecmp(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* YAML reads NEL, LS and PS (U+0085, U+2028, U+2029) as line breaks, even
+ * in a quoted scalar: their escape, or NULL for any other text at s. */
+static const char *break_escape(const unsigned char *s)
+{
+    if (s[0] == 0xC2 && s[1] == 0x85)
+        return "\\N";
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return s[2] == 0xA8 ? "\\L" : "\\P";
+    return NULL;
+}
+
+/* True if s reads back as the same string written plain, in a block value
+ * or (flow) inside [ ] or { }. Deliberately narrow: anything else is quoted. */
+static int plain_ok(const char *s, int flow)
+{
+    size_t n = strlen(s);
+    if (!n || s[0] == ' ' || s[n - 1] == ' ' || is_reserved(s))
+        return 0;
+    if (!isalnum((unsigned char)s[0]) && !strchr("/._(", s[0]) && (unsigned char)s[0] < 0x80)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *c = (const unsigned char *)s + i;
+        if (*c >= 0x80) {
+            size_t k = utf8_seq_len(c, n - i);
+            if (!k || break_escape(c) || (k == 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF))
+                return 0;
+            i += k - 1;
+            continue;
+        }
+        if (isalnum(*c) || strchr(" _./()&+-'", *c))
+            continue;
+        if (!flow && *c == ',')
+            continue;
+        if (!flow && *c == ':' && s[i + 1] && s[i + 1] != ' ')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* Appends s as a YAML scalar: plain when that is safe, else double-quoted,
+ * with every control character and line break escaped (a byte that is not
+ * UTF-8 becomes the character of its value, so the file still reads). */
+static void put_scalar(buf *b, const char *s, int flow)
+{
+    if (plain_ok(s, flow)) {
+        buf_adds(b, s);
+        return;
+    }
+    size_t n = strlen(s);
+    buf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *c = (const unsigned char *)s + i;
+        size_t k = *c >= 0x80 ? utf8_seq_len(c, n - i) : 1;
+        if (*c == '"' || *c == '\\')
+            buf_printf(b, "\\%c", *c);
+        else if (*c == '\n')
+            buf_adds(b, "\\n");
+        else if (*c == '\t')
+            buf_adds(b, "\\t");
+        else if (*c < 0x20 || *c == 0x7f || !k)
+            buf_printf(b, "\\x%02x", *c);
+        else if (break_escape(c))
+            buf_adds(b, break_escape(c));
+        else
+            buf_add(b, c, k);
+        i += k ? k - 1 : 0;
+    }
+    buf_addc(b, '"');
+}
+
+/* Appends a node of another file's tree in flow style, keeping what each
+ * scalar is: a plain `true` stays a boolean, a quoted one a string. */
+void init_put_node(buf *b, const yaml_node *n)
+{
+    size_t len = yamltree_len(n);
+    switch (yamltree_kind(n)) {
+    case YAML_SCALAR:
+        if (yamltree_plain(n) && yamltree_is_null(n))
+            buf_adds(b, "null");
+        else if (yamltree_plain(n) && is_reserved(yamltree_text(n)))
+            buf_adds(b, yamltree_text(n));
+        else
+            put_scalar(b, yamltree_text(n), 1);
+        break;
+    case YAML_SEQUENCE:
+        buf_addc(b, '[');
+        for (size_t i = 0; i < len; i++) {
+            buf_adds(b, i ? ", " : "");
+            init_put_node(b, yamltree_item(n, i));
+        }
+        buf_addc(b, ']');
+        break;
+    case YAML_MAPPING:
+        buf_addc(b, '{');
+        for (size_t i = 0; i < len; i++) {
+            buf_adds(b, i ? ", " : "");
+            put_scalar(b, yamltree_text(yamltree_key(n, i)), 1);
+            buf_adds(b, ": ");
+            init_put_node(b, yamltree_item(n, i));
+        }
+        buf_addc(b, '}');
+        break;
+    }
+}
+
+/* `key: value` with the value a scalar; nothing when value is NULL. */
+void init_put_setting(buf *b, const char *comment, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    buf_printf(b, "# %s\n%s: ", comment, key);
+    put_scalar(b, value, 0);
+    buf_addc(b, '\n');
+}
+
+/* The directory's name, readable: "security-policies" -> "Security policies". */
+void init_dir_title(buf *out, const fs_root *r)
+{
+    const char *base = strrchr(r->real, '/');
+    base = base && base[1] ? base + 1 : "Security policies";
+    for (size_t i = 0; base[i]; i++) {
+        char c = base[i] == '-' || base[i] == '_' ? ' ' : base[i];
+        buf_addc(out, i == 0 ? (char)toupper((unsigned char)c) : c);
+    }
+}
+
+void init_put_header(buf *b, const char *what)
+{
+    buf_printf(b,
+               "# charter's settings for this %s, written by\n"
+               "# 'charter init' to read the repository as it is. Every setting is in\n"
+               "# docs/content-model.md; charter init never changes this file again.\n",
+               what);
+}
+
+/* layouts, assets (and controls) in .charter/, which holds nothing yet: the
+ * built-in theme and catalogs, overridable file by file. `why` is a comment
+ * line or "". */
+void init_put_theme(buf *b, const char *why, int controls)
+{
+    buf_printf(b,
+               "# charter's theme%s are built in; a file in\n"
+               "# these folders replaces the built-in one of the same name.%s\n"
+               "layouts: .charter/layouts\nassets: .charter/assets\n",
+               controls ? ", assets and control catalogs" : " and assets", why);
+    if (controls)
+        buf_adds(b, "controls: .charter/controls\n");
+}
+
+void init_put_default_layout(buf *b, const char *example)
+{
+    buf_printf(b,
+               "# A page that names no layout is a plain page, or a policy (held to the\n"
+               "# required keys) when it names an owner or a review date. %s\n"
+               "default_layout: page\n",
+               example);
+}
+
+static void put_last_updated(buf *b, const init_plan *p, const char *content)
+{
+    if (!any_file(p->root, content, uses_last_updated, (void *)p->root))
+        return;
+    buf_adds(b, "# The pages' last_updated: is their review date.\n"
+                "keys: {last_reviewed: [last_updated]}\n");
+}
+
+/* --- a new site ----------------------------------------------------------------- */
+
+static const char new_site_yml[] =
+    "# The settings of this policy site; every one is in docs/content-model.md.\n"
+    "# Only title is required: the commented lines show the other settings, most\n"
+    "# with their defaults.\n"
+    "title: Security Policies\n"
+    "# organization: Example Ltd\n"
+    "# One sentence for the home page and the pages' metadata.\n"
+    "# description: The information security policies of Example Ltd.\n"
+    "# Where the site is served: /, /policies/ or https://example.com/policies/.\n"
+    "# base_url: /\n"
+    "# The repository's web address and branch, for 'edit this page' links.\n"
+    "# repository_url: https://github.com/example/policies\n"
+    "# repository_branch: main\n"
+    "# The folders charter reads: the pages, the control catalogs with the\n"
+    "# statement of applicability (controls/applicability.yml), the layouts and\n"
+    "# the assets. The theme and the catalogs of ISO/IEC 27001:2022 and 2013,\n"
+    "# SOC 2 and NIST CSF 2.0 are built in; a file in these folders replaces the\n"
+    "# built-in one of the same name.\n"
+    "# content: content\n"
+    "# controls: controls\n"
+    "# layouts: layouts\n"
+    "# assets: assets\n"
+    "# Where 'charter build' writes the site.\n"
+    "# output: _site\n"
+    "# The frameworks that apply. Unset, charter takes them from the control ids\n"
+    "# the policies cite and asks no more. Declaring them makes every applicable\n"
+    "# control of each need a policy that cites it: mark the ones that do not\n"
+    "# apply with applicable: false in controls/applicability.yml.\n"
+    "# frameworks: [iso27001-2022]\n"
+    "# The order of the sections (the folders of content/) in the navigation.\n"
+    "# sections: [Governance, People, Technology, Operations]\n"
+    "# How often a policy is reviewed (a page's review_cycle: overrides it), and\n"
+    "# how early a coming review is reported as due soon.\n"
+    "# review:\n"
+    "#   cycle: 12 months\n"
+    "#   warn_within: 30 days\n"
+    "# The front matter keys every policy must carry.\n"
+    "# required: [title, owner, last_reviewed]\n"
+    "# Each check's severity, error, warning or off (docs/checks.md).\n"
+    "# checks: {orphan-page: off}\n";
+
+static const char new_index_md[] =
+    "---\n"
+    "title: Security Policies\n"
+    "layout: home\n"
+    "---\n"
+    "\n"
+    "These are our information security policies. Each names its owner, the date\n"
+    "of its last review and the controls it puts into practice; `charter check`\n"
+    "reports a review that is overdue, a control id that does not exist and a\n"
+    "link that leads nowhere.\n"
+    "\n"
+    "Start with the [Information Security Policy](information-security-policy.md).\n"
+    "\n"
+    "To add a policy, copy that file, change its front matter and text, and list\n"
+    "the controls it implements under `controls:`. Record in\n"
+    "`controls/applicability.yml` whether each control applies, and why.\n";
+
+static const char new_policy_md[] =
+    "---\n"
+    "title: Information Security Policy\n"
+    "owner: Head of Security\n"
+    "approver: Chief Executive Officer\n"
+    "status: draft\n"
+    "version: \"0.1\"\n"
+    "last_reviewed: %s\n"
+    "review_cycle: 12 months\n"
+    "controls: [A.5.1]\n"
+    "---\n"
+    "\n"
+    "## Purpose\n"
+    "\n"
+    "This policy sets out how we protect the confidentiality, integrity and\n"
+    "availability of the information we hold, who is responsible for doing so,\n"
+    "and how our other security policies fit together. It is the top-level\n"
+    "policy of our information security management system (ISMS).\n"
+    "\n"
+    "## Scope\n"
+    "\n"
+    "This policy applies to:\n"
+    "\n"
+    "- everyone who works for us or on our behalf: employees, contractors and\n"
+    "  temporary staff, wherever they work;\n"
+    "- all information we create, receive or process, in any form;\n"
+    "- every system used to handle that information, including cloud services\n"
+    "  and the devices people use for work.\n"
+    "\n"
+    "## Policy\n"
+    "\n"
+    "- Information is classified by the harm its disclosure, loss or alteration\n"
+    "  would cause, and protected accordingly.\n"
+    "- Access to information and systems is given only to those who need it,\n"
+    "  approved by the information's owner and reviewed at least every six\n"
+    "  months.\n"
+    "- Everyone reports a security incident or a suspected weakness to the\n"
+    "  security team as soon as they notice it.\n"
+    "- Everyone completes security awareness training when they join and every\n"
+    "  year after.\n"
+    "- Topic-specific policies set out the detail. Management approves each one;\n"
+    "  it is published on this site and reviewed at least once a year.\n"
+    "\n"
+    "## Roles and responsibilities\n"
+    "\n"
+    "| Role | Responsibility |\n"
+    "|---|---|\n"
+    "| Chief Executive Officer | Approves this policy and gives the ISMS the resources it needs |\n"
+    "| Head of Security | Owns this policy, runs the ISMS and reports on it to management |\n"
+    "| Managers | Make sure their teams know and follow the policies |\n"
+    "| Everyone | Follows the policies and reports incidents and weaknesses |\n"
+    "\n"
+    "## Compliance and exceptions\n"
+    "\n"
+    "Breaking this policy or the policies under it may lead to disciplinary\n"
+    "action. An exception needs the Head of Security's written approval, states\n"
+    "its reason and its end date, and is recorded with the risks it accepts.\n"
+    "\n"
+    "## Review\n"
+    "\n"
+    "The owner reviews this policy at least every twelve months, and after any\n"
+    "significant change to the organisation, its systems or the threats it\n"
+    "faces.\n";
+
+static const char new_applicability_yml[] =
+    "# The statement of applicability: for each control of the frameworks this\n"
+    "# site uses, whether it applies, how far it is implemented and why.\n"
+    "# status: implemented | planned | not-implemented\n"
+    "# A control that does not apply is marked applicable: false, with the reason.\n"
+    "A.5.1:\n"
+    "  applicable: true\n"
+    "  status: implemented\n"
+    "  justification: The Information Security Policy, approved by management and\n"
+    "    published on this site, sets the direction for information security.\n";
+
+static int plan_new(init_plan *p)
+{
+    char today[11];
+    date_format(today, date_today());
+    buf_adds(init_plan_file(p, "site.yml"), new_site_yml);
+    buf_adds(init_plan_file(p, "content/index.md"), new_index_md);
+    buf_printf(init_plan_file(p, "content/information-security-policy.md"), new_policy_md, today);
+    buf_adds(init_plan_file(p, "controls/applicability.yml"), new_applicability_yml);
+    return 0;
+}
+
+/* --- comply ---------------------------------------------------------------------- */
+
+static int plan_comply(init_plan *p)
+{
+    int err = -1;
+    buf text, title;
+    buf_init(&text);
+    buf_init(&title);
+    yaml_node *y = NULL;
+    if (init_is_file(p->root, "comply.yml")) {
+        const yaml_node *n;
+        if (init_read_text(&text, p, "comply.yml") != 0 ||
+            yamltree_parse(&y, text.data, text.len, "comply.yml", 0, p->d) != 0)
+            goto done;
+        if ((n = yamltree_get(y, "name")) && yamltree_kind(n) == YAML_SCALAR &&
+            !yamltree_is_null(n))
+            buf_adds(&title, yamltree_text(n));
+    }
+    int named = title.len > 0;
+    if (!named)
+        init_dir_title(&title, p->root);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "strongdm comply repository");
+    init_put_setting(b,
+                     named ? "The program's name, from comply.yml."
+                           : "The site's title: the directory's name.",
+                     "title", title.data);
+    buf_adds(b, "# The documents stay where comply keeps them, at the repository's root.\n"
+                "content: .\n"
+                "# comply's templates and output, and the READMEs and TODO, are not documents.\n"
+                "exclude: [templates, output, README.md, TODO.md]\n"
+                "# comply's header has no opening ---: it runs from the first line to the\n"
+                "# first --- line.\n"
+                "fenceless_front_matter: true\n"
+                "# comply's names: a document's name: is its title, and satisfies: {TSC: [...]}\n"
+                "# lists the criteria it meets.\n"
+                "keys: {title: name, controls: satisfies}\n");
+    if (is_dir(p->root, "standards"))
+        buf_adds(b, "# comply's standards (standards/*.yml) are the control catalogs.\n"
+                    "controls: standards\n");
+    buf_adds(b, "# comply documents carry no owner or review date: a name is all they need.\n"
+                "required: [title]\n"
+                "# comply does not require every criterion to be covered by a document.\n"
+                "checks: {uncovered-control: off}\n");
+    init_put_theme(b, "", !is_dir(p->root, "standards"));
+    err = 0;
+done:
+    yamltree_free(y);
+    buf_release(&text);
+    buf_release(&title);
+    return err;
+}
+
+/* --- Docusaurus and Hugo -------------------------------------------------------- */
+
+/* The string after the first `key:` (JavaScript; `key =`, TOML, with eq)
+ * that is quoted with ', " or `: a scan, not an evaluation. */
+static int scan_string(buf *out, const char *text, const char *key, int eq)
+{
+    size_t kl = strlen(key);
+    for (const char *s = strstr(text, key); s; s = strstr(s + 1, key)) {
+        if (s > text && (isalnum((unsigned char)s[-1]) || s[-1] == '_' || s[-1] == '.'))
+            continue;
+        const char *v = s + kl;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v++ != (eq ? '=' : ':'))
+            continue;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        char q = *v;
+        if (q != '\'' && q != '"' && q != '`')
+            continue;
+        for (v++; *v && *v != q && *v != '\n'; v++) {
+            if (*v == '\\' && v[1] && v[1] != '\n')
+                v++;
+            buf_addc(out, *v);
+        }
+        if (*v == q)
+            return 0;
+        buf_reset(out);
+    }
+    return -1;
+}
+
+static int plan_docusaurus(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title, base;
+    buf_init(&text);
+    buf_init(&title);
+    buf_init(&base);
+    if (config && init_read_text(&text, p, config) != 0)
+        goto done;
+    int named = config && scan_string(&title, text.data, "title", 0) == 0 && title.len;
+    if (!named) {
+        buf_reset(&title);
+        init_dir_title(&title, p->root);
+    }
+    if (config && scan_string(&base, text.data, "baseUrl", 0) == 0 && !strcmp(base.data, "/"))
+        buf_reset(&base);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "Docusaurus site");
+    init_put_setting(b,
+                     named ? "The site's title, from docusaurus.config."
+                           : "The site's title: the directory's name.",
+                     "title", title.data);
+    if (base.len) {
+        /* Docusaurus puts baseUrl before a link like /img/logo.png, charter
+         * does not: set, it would make every such link a broken one. */
+        buf_adds(b, "# Docusaurus serves the site below its baseUrl and reads a link like\n"
+                    "# /img/logo.png below it too; charter reads it from the server's root. Set\n"
+                    "# base_url once the links start with it.\n"
+                    "# base_url: ");
+        put_scalar(b, base.data, 0);
+        buf_addc(b, '\n');
+        buf_adds(&p->notes, "note: base_url is commented out in site.yml: Docusaurus reads a link "
+                            "like /img/logo.png below baseUrl, charter does not\n");
+    }
+    buf_adds(b, "# The pages: Docusaurus's docs.\n"
+                "content: docs\n");
+    if (is_dir(p->root, "static"))
+        buf_adds(b, "# Docusaurus serves static/ at the site's root; so does charter.\n"
+                    "static: [static]\n");
+    if (any_file(p->root, "docs", stop_at_mdx, NULL))
+        buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
+                    "exclude: [\"*.mdx\"]\n");
+    buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
+    if (any_file(p->root, "docs", uses_last_updated, (void *)p->root))
+        buf_adds(b, "# ...and its last_updated: is its review date.\n"
+                    "keys: {permalink: slug, last_reviewed: [last_updated]}\n");
+    else
+        buf_adds(b, "keys: {permalink: slug}\n");
+    init_put_default_layout(b, "So the docs'\n# home page (slug: /) is not one.");
+    init_put_theme(b, "\n# (Docusaurus's theme is React, which charter does not read.)", 1);
+    err = 0;
+done:
+    buf_release(&text);
+    buf_release(&title);
+    buf_release(&base);
+    return err;
+}
+
+/* A Hugo setting: top-level in YAML or JSON (keys are case-insensitive),
+ * or before the first [table] in TOML. */
+static int hugo_setting(buf *out, const init_plan *p, const char *file, const char *text,
+                        size_t len, const char *key)
+{
+    if (has_suffix(file, ".toml")) {
+        buf head;
+        buf_init(&head);
+        for (const char *s = text; s && *s;) {
+            const char *e = strchr(s, '\n');
+            const char *t = s;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            if (*t == '[')
+                break;
+            buf_add(&head, s, e ? (size_t)(e - s + 1) : strlen(s));
+            s = e ? e + 1 : NULL;
+        }
+        int rc = scan_string(out, head.data, key, 1);
+        if (rc != 0) {
+            /* TOML keys are case-sensitive, Hugo's are not: baseurl, baseURL. */
+            buf_reset(out);
+            for (char *c = head.data; *c; c++)
+                if (!strncasecmp(c, key, strlen(key)))
+                    memcpy(c, key, strlen(key));
+            rc = scan_string(out, head.data, key, 1);
+        }
+        buf_release(&head);
+        return rc;
+    }
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int rc = -1;
+    if (yamltree_parse(&y, text, len, file, 0, quiet) == 0 && yamltree_kind(y) == YAML_MAPPING)
+        for (size_t i = 0; i < yamltree_len(y) && rc; i++)
+            if (!strcasecmp(yamltree_text(yamltree_key(y, i)), key) &&
+                yamltree_kind(yamltree_item(y, i)) == YAML_SCALAR) {
+                buf_adds(out, yamltree_text(yamltree_item(y, i)));
+                rc = 0;
+            }
+    yamltree_free(y);
+    diag_free(quiet);
+    return rc;
+}
+
+static const char *const hugo_configs[] = {
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+    "config/_default/hugo.toml",
+    "config/_default/hugo.yaml",
+    "config/_default/hugo.yml",
+    "config/_default/hugo.json",
+    "config/_default/config.toml",
+    "config/_default/config.yaml",
+    "config/_default/config.yml",
+    "config/_default/config.json",
+    NULL,
+};
+
+static int plan_hugo(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title, base;
+    buf_init(&text);
+    buf_init(&title);
+    buf_init(&base);
+    if (config && init_read_text(&text, p, config) != 0)
+        goto done;
+    int named =
+        config && hugo_setting(&title, p, config, text.data, text.len, "title") == 0 && title.len;
+    if (!named) {
+        buf_reset(&title);
+        init_dir_title(&title, p->root);
+    }
+    if (config && hugo_setting(&base, p, config, text.data, text.len, "baseURL") == 0) {
+        /* Its path: charter's links start there ("https://x.io/docs/" -> "/docs/"). */
+        const char *s = strstr(base.data, "://");
+        s = s ? strchr(s + 3, '/') : base.data[0] == '/' ? base.data : NULL;
+        char *path = xstrdup(s ? s : "/");
+        buf_reset(&base);
+        buf_adds(&base, path);
+        free(path);
+    }
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "Hugo site");
+    init_put_setting(b,
+                     named ? "The site's title, from Hugo's configuration."
+                           : "The site's title: the directory's name.",
+                     "title", title.data);
+    if (base.len)
+        init_put_setting(b, "Where the site is served: the path of Hugo's baseURL.", "base_url",
+                         base.data);
+    buf_adds(b, "# The pages: Hugo's content/.\n"
+                "content: content\n");
+    if (is_dir(p->root, "static"))
+        buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
+                    "static: [static]\n");
+    put_last_updated(b, p, "content");
+    init_put_default_layout(b, "So section\n# pages (_index.md) are not.");
+    init_put_theme(b, "\n# (Hugo's layouts/ and assets/ are Hugo's, which charter does not read.)",
+                   1);
+    err = 0;
+done:
+    buf_release(&text);
+    buf_release(&title);
+    buf_release(&base);
+    return err;
+}
+
+/* --- plain Markdown -------------------------------------------------------------- */
+
+/* Files and folders at the root that hold no page and no file a page could
+ * show (a LICENSE, a Makefile, scripts/): with content: . charter would
+ * publish them as they are. */
+static int is_asset(void *ctx, const char *rel)
+{
+    static const char *const kinds[] = {".md",   ".png", ".jpg", ".jpeg", ".gif", ".svg",
+                                        ".webp", ".pdf", ".ico", ".txt",  NULL};
+    for (const char *const *k = kinds; *k; k++)
+        if (has_suffix(rel, *k) && strcmp(rel, "LICENSE.txt"))
+            return 1;
+    return 0;
+}
+
+static void root_leftovers(buf *list, const init_plan *p)
+{
+    char **names = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&names, p->root->path, 0, quiet) == 0)
+        for (char **e = names; *e; e++) {
+            if (**e == '.' || **e == '_' || !strcmp(*e, "node_modules") || !strcmp(*e, "vendor"))
+                continue;
+            fs_kind k = kind_at(p->root, *e);
+            if ((k == FS_DIR && !any_file(p->root, *e, is_asset, NULL)) ||
+                (k == FS_FILE && !is_asset(NULL, *e))) {
+                buf_adds(list, list->len ? ", " : "");
+                put_scalar(list, *e, 1);
+            }
+        }
+    fs_list_free(names);
+    diag_free(quiet);
+}
+
+/* README.md's first `# ` heading, or nothing. */
+static void readme_title(buf *out, const init_plan *p)
+{
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    if (init_is_file(p->root, "README.md") &&
+        fs_read_source(&text, p->root, "README.md", SITE_YML_MAX, "", quiet) == 0) {
+        for (const char *s = text.data; s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+            if (strncmp(s, "# ", 2))
+                continue;
+            s += 2;
+            size_t n = strcspn(s, "\r\n");
+            while (n && (s[n - 1] == ' ' || s[n - 1] == '#'))
+                n--;
+            while (n && *s == ' ')
+                s++, n--;
+            buf_add(out, s, n);
+            break;
+        }
+    }
+    diag_free(quiet);
+    buf_release(&text);
+}
+
+static int plan_plain(init_plan *p)
+{
+    buf title, left, rel;
+    buf_init(&title);
+    buf_init(&left);
+    buf_init(&rel);
+    readme_title(&title, p);
+    int from_readme = title.len > 0;
+    if (!from_readme)
+        init_dir_title(&title, p->root);
+    int docs = any_file(p->root, "docs", stop_at_md, NULL);
+    const char *content = docs ? "docs" : ".";
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "Markdown repository");
+    init_put_setting(b,
+                     from_readme ? "The site's title: README.md's first heading."
+                                 : "The site's title: the directory's name.",
+                     "title", title.data);
+    if (docs) {
+        buf_adds(b, "# The pages: the Markdown files of docs/.\n"
+                    "content: docs\n");
+    } else {
+        buf_adds(b, "# The pages stay where they are: every Markdown file of the repository.\n"
+                    "content: .\n");
+        root_leftovers(&left, p);
+        if (left.len)
+            buf_printf(b,
+                       "# Not pages, and nothing a page shows: charter would publish them as "
+                       "they are.\nexclude: [%s]\n",
+                       left.data);
+    }
+    /* GitHub shows a folder's README.md as its page: the home page, when
+     * there is no index.md. */
+    path_join(&rel, content, "README.md");
+    int readme_home = init_is_file(p->root, rel.data);
+    buf_reset(&rel);
+    path_join(&rel, content, "index.md");
+    if (readme_home && !init_is_file(p->root, rel.data))
+        buf_printf(b,
+                   "# %s is the home page, as GitHub shows it.\n"
+                   "defaults:\n"
+                   "  - scope: {path: README.md}\n"
+                   "    values: {permalink: /, layout: home}\n",
+                   docs ? "docs/README.md" : "README.md");
+    put_last_updated(b, p, content);
+    init_put_default_layout(b, "So a README\n# is not one.");
+    init_put_theme(b, "", 1);
+    buf_release(&title);
+    buf_release(&left);
+    buf_release(&rel);
+    return 0;
+}
+
+/* --- detection, checking and writing -------------------------------------------- */
+
+static const char *const docusaurus_configs[] = {
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "docusaurus.config.mjs",
+    "docusaurus.config.cjs",
+    NULL,
+};
+
+static init_kind detect(init_plan *p, const char **config)
+{
+    *config = NULL;
+    if (init_is_file(p->root, "comply.yml")) {
+        buf_adds(&p->why, "found comply.yml");
+        return INIT_COMPLY;
+    }
+    if (init_is_file(p->root, "_config.yml")) {
+        buf_adds(&p->why, "found _config.yml");
+        return INIT_JEKYLL;
+    }
+    if ((*config = first_file(p->root, docusaurus_configs))) {
+        buf_printf(&p->why, "found %s", *config);
+        return INIT_DOCUSAURUS;
+    }
+    if ((*config = first_file(p->root, hugo_configs)) && is_dir(p->root, "content")) {
+        buf_printf(&p->why, "found %s and content/", *config);
+        return INIT_HUGO;
+    }
+    *config = NULL;
+    if (any_file(p->root, ".", stop_at_md, NULL)) {
+        buf_adds(&p->why, "Markdown files, no site generator's settings");
+        return INIT_PLAIN;
+    }
+    /* Nothing but maybe .git: an empty directory. */
+    char **names = NULL;
+    diags *quiet = diag_new(NULL);
+    int empty = fs_list(&names, p->root->path, 1, quiet) == 0;
+    for (char **e = names; empty && e && *e; e++)
+        empty = !strcmp(*e, ".git");
+    fs_list_free(names);
+    diag_free(quiet);
+    buf_adds(&p->why, empty ? "an empty directory" : "no Markdown files");
+    return INIT_NEW;
+}
+
+/* The site.yml planned must read: a bug, or a value of the repository's
+ * settings charter cannot take, is reported before anything is written. */
+int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
+{
+    memset(p, 0, sizeof *p);
+    p->root = root;
+    p->d = d;
+    buf_init(&p->why);
+    buf_init(&p->notes);
+    const char *config = NULL;
+    p->kind = detect(p, &config);
+    if (forced >= 0) {
+        config = forced == INIT_HUGO         ? first_file(root, hugo_configs)
+                 : forced == INIT_DOCUSAURUS ? first_file(root, docusaurus_configs)
+                                             : NULL;
+        p->kind = (init_kind)forced;
+        buf_reset(&p->why);
+        buf_adds(&p->why, "--kind");
+    }
+    switch (p->kind) {
+    case INIT_NEW:
+        return plan_new(p);
+    case INIT_PLAIN:
+        return plan_plain(p);
+    case INIT_JEKYLL:
+        return init_plan_jekyll(p);
+    case INIT_HUGO:
+        return plan_hugo(p, config);
+    case INIT_DOCUSAURUS:
+        return plan_docusaurus(p, config);
+    case INIT_COMPLY:
+        return plan_comply(p);
+    case INIT_N_KINDS:
+        break;
+    }
+    return -1;
+}
+
+void init_plan_release(init_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        buf_release(&p->text[i]);
+    buf_release(&p->why);
+    buf_release(&p->notes);
+    p->n = 0;
+}
