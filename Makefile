@@ -27,8 +27,15 @@ CMARK_VERSION_NOTE = v=$$(pkg-config --modversion libcmark-gfm 2>/dev/null); \
 
 SRCS := $(wildcard generator/*.c)
 LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
-OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(SRCS))
-LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+# The default theme and catalogs, from the example site, compiled in
+# (generator/embed.h): scripts/embed.sh writes them into a generated table,
+# never committed. The list is kept in a file rewritten when it changes, so
+# adding or removing a file rebuilds the table as editing one does.
+EMBED_FILES := $(wildcard layouts/*.html layouts/_includes/*.html assets/*) \
+	$(addprefix controls/,iso27001-2022.yml iso27001-2013.yml soc2.yml nist-csf-2.0.yml)
+EMBED_OBJ := $(BUILD)/gen/embedded.o
+OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(EMBED_OBJ)
+LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(EMBED_OBJ)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -50,6 +57,19 @@ test-deps:
 $(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/embed.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(EMBED_FILES)' | cmp -s - $@ || echo '$(EMBED_FILES)' >$@
+
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(BUILD)/gen/embed.list $(EMBED_FILES)
+	sh scripts/embed.sh $(EMBED_FILES) >$@.tmp && mv $@.tmp $@
+
+$(EMBED_OBJ): $(BUILD)/gen/embedded.c generator/embed.h generator/buf.h
+	$(CC) $(ALL_CFLAGS) -Igenerator -c -o $@ $<
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/charter: $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
