@@ -1,8 +1,11 @@
 /* catalog: loads control catalogs and the statement of applicability into
  * flat arrays plus a hash index by plain and qualified id. Catalog format:
- * `framework:`, `name:`, `controls:` a list of {id, title, group}. */
+ * `framework:`, `name:`, `controls:` a list of {id, title, group}. The
+ * catalogs compiled in (embed.h) stand in for the frameworks the site
+ * names but has no file for. */
 #include "catalog.h"
 #include "buf.h"
+#include "embed.h"
 #include "fs.h"
 #include "map.h"
 #include "yamltree.h"
@@ -201,6 +204,88 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+#define EMBED_DIR "controls/"
+
+static int is_loaded(const catalog *c, const char *id)
+{
+    for (size_t f = 0; f < c->n_fws; f++)
+        if (!strcmp(c->fws[f].id, id))
+            return 1;
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int cmp_framework_file(const void *a, const void *b)
+{
+    return strcmp(base_name(((const framework *)a)->file), base_name(((const framework *)b)->file));
+}
+
+/* Loads the embedded catalogs of the frameworks in `only` that no file of
+ * the site declared: each one the site has no file of the same name for
+ * (the site's file overrides it, whatever it declares). Then orders the
+ * frameworks by file name again, as if all were in one directory. Returns
+ * 0, or -1 after reporting (a bug: the catalogs are charter's own). */
+static int load_embedded(catalog *c, char *const *site_files, const char *const *only,
+                         size_t n_only, diags *d)
+{
+    size_t missing = 0, n;
+    for (size_t i = 0; i < n_only; i++)
+        missing += !is_loaded(c, only[i]);
+    if (!missing)
+        return 0;
+    int err = 0;
+    size_t before = c->n_fws;
+    const embed_file *ef = embed_list(EMBED_DIR, &n);
+    buf shown;
+    buf_init(&shown);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ef[i].path + strlen(EMBED_DIR);
+        int overridden = 0;
+        for (char *const *p = site_files; *p && !overridden; p++)
+            overridden = !strcmp(*p, name);
+        if (overridden || strchr(name, '/'))
+            continue;
+        buf_reset(&shown);
+        embed_shown(&shown, &ef[i]);
+        const char *file = keep_file(c, shown.data);
+        yaml_node *root = NULL;
+        if (yamltree_parse(&root, (const char *)ef[i].data, ef[i].len, file, 0, d) != 0) {
+            err = -1;
+            continue;
+        }
+        c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
+        c->trees[c->n_trees++] = root;
+        const yaml_node *id = yamltree_get(root, "framework");
+        if (!id || yamltree_kind(id) != YAML_SCALAR || is_loaded(c, yamltree_text(id)))
+            continue;
+        if (load_framework(c, root, file, only, n_only, d) != 0)
+            err = -1;
+    }
+    buf_release(&shown);
+    if (c->n_fws > before)
+        qsort(c->fws, c->n_fws, sizeof *c->fws, cmp_framework_file);
+    return err;
+}
+
+/* Appends, for a message, the frameworks charter has catalogs of. */
+static void list_embedded(buf *out)
+{
+    size_t n;
+    const embed_file *ef = embed_list(EMBED_DIR, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ef[i].path + strlen(EMBED_DIR);
+        size_t len = strlen(name);
+        if (has_suffix(name, ".yml"))
+            len -= 4;
+        buf_printf(out, "%s%.*s", i ? ", " : "", (int)len, name);
+    }
+}
+
 int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *const *only,
                  size_t n_only, size_t max, diags *d)
 {
@@ -235,15 +320,29 @@ int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *
             failed = 1;
         }
     }
+    if (load_embedded(c, list, only, n_only, d) != 0)
+        failed = 1;
     for (size_t i = 0; i < n_only; i++) {
-        size_t f = 0;
-        while (f < c->n_fws && strcmp(c->fws[f].id, only[i]) != 0)
-            f++;
-        if (f == c->n_fws)
+        if (is_loaded(c, only[i]))
+            continue;
+        buf_reset(&name);
+        buf_printf(&name, "%s%s.yml", EMBED_DIR, only[i]);
+        int replaced = 0;
+        for (char **p = list; *p && !replaced && embed_find(name.data); p++)
+            replaced = !strcmp(*p, name.data + strlen(EMBED_DIR));
+        if (replaced) {
             failed = diag_error(d, "site.yml", 0, 0, "config",
                                 "framework '%s' is listed in 'frameworks' but no catalog in '%s' "
-                                "declares it",
-                                only[i], dir);
+                                "declares it: '%s/%s.yml' replaces charter's own catalog of it",
+                                only[i], dir, dir, only[i]);
+            continue;
+        }
+        buf_reset(&name);
+        list_embedded(&name);
+        failed = diag_error(d, "site.yml", 0, 0, "config",
+                            "framework '%s' is listed in 'frameworks' but no catalog in '%s' "
+                            "declares it, nor one of charter's own (%s)",
+                            only[i], dir, name.data);
     }
     index_controls(c);
     if (soa && load_applicability(c, soa, soa_file, d) != 0)

@@ -42,7 +42,7 @@ static const check_info table[] = {
      "Fill in the real value, or remove the key until it is known."},
     {"unknown-status", DIAG_ERROR, 1, "`status` is not draft, approved or retired",
      "Use one of draft, approved, retired."},
-    {"unknown-layout", DIAG_ERROR, 1, "a page or layout names a layout that does not exist",
+    {"unknown-layout", DIAG_WARNING, 1, "a page or layout names a layout that does not exist",
      "Create layouts/<name>.html or use an existing layout."},
     {"template-syntax", DIAG_ERROR, 0, "a layout does not compile",
      "Fix the template at the position shown (docs/templates.md)."},

@@ -2,6 +2,7 @@
  * as text with the offending source line and a caret, gcc style. */
 #include "diag.h"
 #include "buf.h"
+#include "embed.h"
 #include "fs.h"
 
 #include <pthread.h>
@@ -207,10 +208,15 @@ static void cache_load(source_cache *c, const char *file)
     buf_reset(&c->text);
     diags *quiet = diag_new(NULL);
     /* Diagnostics name files relative to the site; an absolute name (a
-     * tool's own file) is read as it is, still only a regular file. */
-    int ok = file[0] == '/' ? fs_read(&c->text, file, NULL, quiet) == 0
-                            : c->have_root && fs_read_source(&c->text, &c->root, file, SOURCE_MAX,
-                                                             "", quiet) == 0;
+     * tool's own file) is read as it is, still only a regular file; the
+     * default theme's and catalogs' files come from the binary. */
+    const embed_file *ef = embed_find_shown(file);
+    if (ef)
+        buf_add(&c->text, ef->data, ef->len);
+    int ok = ef               ? 1
+             : file[0] == '/' ? fs_read(&c->text, file, NULL, quiet) == 0
+                              : c->have_root && fs_read_source(&c->text, &c->root, file, SOURCE_MAX,
+                                                               "", quiet) == 0;
     if (ok) {
         size_t cap = 64;
         c->start = xmalloc(cap * sizeof *c->start);

@@ -1,8 +1,10 @@
 /* gen_pages: every content page through its layout chain, in parallel, from
  * its parsed HTML (parse.h) and its own variables (vars_page); and the static
- * files, copied through output_copy. */
+ * files, copied through output_copy (or, for the default theme's assets,
+ * written from the binary). */
 #include "gen.h"
 
+#include "embed.h"
 #include "pool.h"
 
 static void render_page(void *arg, size_t i)
@@ -11,7 +13,7 @@ static void render_page(void *arg, size_t i)
     const page *p = g->s->pages[i];
     if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok)
         return; /* a collision was reported at load, a parse failure by parse */
-    const layout *l = layouts_get(g->s->layouts, p->layout);
+    const layout *l = layouts_for_page(g->s->layouts, p->layout);
     if (!l)
         return; /* reported when the layouts were loaded */
     buf html;
@@ -29,12 +31,16 @@ static void render_page(void *arg, size_t i)
     buf_release(&html);
 }
 
+/* A static file: the site's, read through the checked door, or one of the
+ * default theme's assets, from the binary. */
 static void copy_static(void *arg, size_t i)
 {
     gen *g = arg;
     const static_file *f = &g->s->statics[i];
-    if (output_copy(g->o, f->out_file, &g->s->fs, f->src, g->s->cfg.limits.static_bytes,
-                    "limits.static_bytes", g->d) != 0)
+    const embed_file *e = f->embedded;
+    if ((e ? output_write(g->o, f->out_file, (const char *)e->data, e->len, g->d)
+           : output_copy(g->o, f->out_file, &g->s->fs, f->src, g->s->cfg.limits.static_bytes,
+                         "limits.static_bytes", g->d)) != 0)
         g->failed = 1;
 }
 

@@ -1,8 +1,11 @@
 /* layout: loading layout chains once, at load, and rendering through them
- * (see layout.h). Compiling is not thread-safe, so everything is compiled
- * here on one thread; rendering is, for distinct dictionaries. */
+ * (see layout.h). A layout or include the site's layouts directory lacks
+ * comes from the default theme compiled in (embed.h), file by file.
+ * Compiling is not thread-safe, so everything is compiled here on one
+ * thread; rendering is, for distinct dictionaries. */
 #include "layout.h"
 
+#include "embed.h"
 #include "fs.h"
 #include "map.h"
 #include "site.h"
@@ -12,6 +15,10 @@
 #include <string.h>
 
 #define MAX_LAYOUT_DEPTH 16
+
+/* What a page naming a layout that nowhere exists is rendered with: the
+ * layout a page without `layout:` gets. */
+static const char *const fallback_layout = "policy";
 
 const char *const layout_generated[] = {"control", "controls", "soa", "dashboard", "handbook",
                                         "tag",     "tags",     "404", "changelog", NULL};
@@ -28,8 +35,9 @@ struct layout {
 struct layouts {
     const site *s;
     tpl_set *set;
-    map *by_name; /* name -> layout */
-    map *present; /* name -> 1: the theme has the file */
+    map *by_name;  /* name -> layout */
+    map *present;  /* name -> 1: the theme has the file */
+    map *fallback; /* name -> 1: a page names it, no theme has it */
     layout **all;
     size_t n_all;
 };
@@ -44,21 +52,59 @@ static int valid_layout_name(const char *name)
     return name[0] != '_';
 }
 
+/* The default theme's copy of `name` (relative to the layouts directory:
+ * "policy.html", "_includes/nav.html"), or NULL. */
+static const embed_file *theme_file(const char *name)
+{
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "layouts/%s", name);
+    const embed_file *f = embed_find(rel.data);
+    buf_release(&rel);
+    return f;
+}
+
 /* Includes are read like every source (fs_read_source): inside the site,
- * regular files only, within limits.file_bytes. */
-static int read_include(void *ctx, const char *name, buf *out, int *missing, diags *d)
+ * regular files only, within limits.file_bytes. One the site does not
+ * have comes from the default theme. */
+static int read_include(void *ctx, const char *name, buf *out, buf *shown, int *missing, diags *d)
 {
     const site *s = ctx;
     buf rel;
     buf_init(&rel);
     buf_printf(&rel, "%s/%s", s->cfg.layouts, name);
     int err = -1, kind = fs_source_kind(&s->fs, rel.data, NULL, d);
-    *missing = kind == FS_MISSING;
-    if (kind == FS_FILE || kind == FS_SPECIAL || kind == FS_DIR)
+    const embed_file *f = kind == FS_MISSING ? theme_file(name) : NULL;
+    *missing = kind == FS_MISSING && !f;
+    if (kind == FS_FILE || kind == FS_SPECIAL || kind == FS_DIR) {
         err =
             fs_read_source(out, &s->fs, rel.data, s->cfg.limits.file_bytes, "limits.file_bytes", d);
+    } else if (f) {
+        buf_add(out, f->data, f->len);
+        embed_shown(shown, f);
+        err = 0;
+    }
     buf_release(&rel);
     return err;
+}
+
+/* Whether layout `name` is there to load, in the site or the default theme
+ * (a link out of the site counts: loading it reports it). Reports nothing. */
+static int layout_exists(const site *s, const char *name)
+{
+    if (!valid_layout_name(name))
+        return 0;
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s.html", s->cfg.layouts, name);
+    diags *quiet = diag_new(NULL);
+    int kind = fs_source_kind(&s->fs, rel.data, NULL, quiet);
+    diag_free(quiet);
+    buf_reset(&rel);
+    buf_printf(&rel, "%s.html", name);
+    int found = (kind != FS_MISSING && kind != FS_DIR) || theme_file(rel.data);
+    buf_release(&rel);
+    return found;
 }
 
 /* Loads layout `name` and its parents. `file`/`line`/`col` locate whoever
@@ -93,40 +139,48 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
                    MAX_LAYOUT_DEPTH);
         return NULL;
     }
-    buf rel;
+    buf rel, tname, shown;
     buf_init(&rel);
+    buf_init(&tname);
+    buf_init(&shown);
     buf_printf(&rel, "%s/%s.html", s->cfg.layouts, name);
+    buf_printf(&tname, "%s.html", name);
     layout *result = NULL;
+    const embed_file *ef = NULL;
     int kind = fs_source_kind(&s->fs, rel.data, NULL, d);
     if (kind < 0)
         goto done;
     if (kind == FS_MISSING || kind == FS_DIR) {
-        diag_error(d, file, line, col, "unknown-layout", "unknown layout '%s' (no '%s')", name,
-                   rel.data);
+        if (!(ef = theme_file(tname.data))) {
+            diag_error(d, file, line, col, "unknown-layout",
+                       "unknown layout '%s' (no '%s', nor one in the default theme)", name,
+                       rel.data);
+            goto done;
+        }
+        buf_add(&l->text, ef->data, ef->len);
+        embed_shown(&shown, ef);
+    } else if (fs_read_source(&l->text, &s->fs, rel.data, s->cfg.limits.file_bytes,
+                              "limits.file_bytes", d) != 0) {
         goto done;
     }
-    if (fs_read_source(&l->text, &s->fs, rel.data, s->cfg.limits.file_bytes, "limits.file_bytes",
-                       d) != 0)
-        goto done;
-    if (frontmatter_parse(&l->fm, l->text.data, l->text.len, rel.data, d) != 0)
+    /* How messages name it: the site's file, or the embedded one. */
+    const char *src = ef ? shown.data : rel.data;
+    if (frontmatter_parse(&l->fm, l->text.data, l->text.len, src, d) != 0)
         goto done;
     l->state = 1;
     const yaml_node *parent = yamltree_get(l->fm.data, "layout");
     if (parent && !yamltree_is_null(parent)) {
         const char *pname;
-        if (yamltree_as_string(&pname, parent, "layout", rel.data, d) != 0)
+        if (yamltree_as_string(&pname, parent, "layout", src, d) != 0)
             goto done;
-        l->parent = layout_get(ls, pname, rel.data, yamltree_line(parent), yamltree_col(parent),
-                               depth + 1, d);
+        l->parent =
+            layout_get(ls, pname, src, yamltree_line(parent), yamltree_col(parent), depth + 1, d);
         if (!l->parent)
             goto done;
     }
-    buf tname;
-    buf_init(&tname);
-    buf_printf(&tname, "%s.html", name);
-    l->tpl = tpl_set_add(ls->set, tname.data, l->text.data + l->fm.body_start,
-                         l->text.len - l->fm.body_start, l->fm.body_line - 1, d);
-    buf_release(&tname);
+    l->tpl = tpl_set_add_shown(ls->set, tname.data, ef ? shown.data : NULL,
+                               l->text.data + l->fm.body_start, l->text.len - l->fm.body_start,
+                               l->fm.body_line - 1, d);
     if (!l->tpl)
         goto done;
     l->state = 2;
@@ -135,7 +189,26 @@ done:
     if (!result)
         l->state = -1;
     buf_release(&rel);
+    buf_release(&tname);
+    buf_release(&shown);
     return result;
+}
+
+/* Reports, at a page's `layout:` key, that layout `name` exists nowhere
+ * and which one the page gets instead. */
+static void warn_fallback(const site *s, const char *file, int line, int col, const char *name,
+                          diags *d)
+{
+    if (valid_layout_name(name))
+        diag_warning(d, file, line, col, "unknown-layout",
+                     "unknown layout '%s' (no '%s/%s.html', nor one in the default theme): the "
+                     "page uses '%s' instead",
+                     name, s->cfg.layouts, name, fallback_layout);
+    else
+        diag_warning(d, file, line, col, "unknown-layout",
+                     "layout name '%s' must be a plain name like 'policy': the page uses '%s' "
+                     "instead",
+                     name, fallback_layout);
 }
 
 layouts *layouts_load(const site *s, diags *d)
@@ -144,6 +217,7 @@ layouts *layouts_load(const site *s, diags *d)
     ls->s = s;
     ls->by_name = map_new();
     ls->present = map_new();
+    ls->fallback = map_new();
     buf dir;
     buf_init(&dir);
     site_path(&dir, s, s->cfg.layouts);
@@ -155,24 +229,27 @@ layouts *layouts_load(const site *s, diags *d)
         if (!p->ok || !p->published)
             continue;
         const yaml_node *v = yamltree_get(p->fm.data, "layout");
-        layout_get(ls, p->layout, p->src, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1, 0, d);
+        int line = v ? yamltree_line(v) : 1, col = v ? yamltree_col(v) : 1;
+        const char *name = p->layout;
+        /* A layout no theme has is a warning, not a lost page: the page
+         * is rendered with the fallback (a Jekyll page's `layout: post`). */
+        if (map_get(ls->fallback, name) ||
+            (!map_get(ls->by_name, name) && !layout_exists(s, name))) {
+            warn_fallback(s, p->src, line, col, name, d);
+            map_put(ls->fallback, name, (void *)1);
+            name = fallback_layout;
+        }
+        layout_get(ls, name, p->src, line, col, 0, d);
     }
-    /* The generated pages' layouts, where the theme has them: a missing one
-     * is no error (that page is just not made); a broken one is. */
-    buf rel;
-    buf_init(&rel);
-    diags *quiet = diag_new(NULL);
+    /* The generated pages' layouts, where the theme has them (the default
+     * theme has them all): a missing one is no error (that page is just not
+     * made); a broken one is. */
     for (const char *const *g = layout_generated; *g; g++) {
-        buf_reset(&rel);
-        buf_printf(&rel, "%s/%s.html", s->cfg.layouts, *g);
-        int kind = fs_source_kind(&s->fs, rel.data, NULL, quiet);
-        if (kind == FS_MISSING || kind == FS_DIR)
+        if (!layout_exists(s, *g))
             continue;
         map_put(ls->present, *g, (void *)1);
         layout_get(ls, *g, NULL, 0, 0, 0, d);
     }
-    diag_free(quiet);
-    buf_release(&rel);
     return ls;
 }
 
@@ -191,6 +268,7 @@ void layouts_free(layouts *ls)
     free(ls->all);
     map_free(ls->by_name);
     map_free(ls->present);
+    map_free(ls->fallback);
     tpl_set_free(ls->set);
     free(ls);
 }
@@ -204,6 +282,11 @@ const layout *layouts_get(const layouts *ls, const char *name)
 {
     const layout *l = ls ? map_get(ls->by_name, name) : NULL;
     return l && l->state == 2 ? l : NULL;
+}
+
+const layout *layouts_for_page(const layouts *ls, const char *name)
+{
+    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout : name);
 }
 
 int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)

@@ -1,7 +1,8 @@
-/* layout: the theme's layouts (layouts/<name>.html), loaded and compiled at
- * load, each with the parent it names in its front matter (`layout:`,
- * Jekyll style), so render only walks chains: a page's HTML becomes the
- * first layout's CONTENT, whose output becomes its parent's CONTENT. */
+/* layout: the theme's layouts (layouts/<name>.html, the site's own or the
+ * default theme's), loaded and compiled at load, each with the parent it
+ * names in its front matter (`layout:`, Jekyll style), so render only walks
+ * chains: a page's HTML becomes the first layout's CONTENT, whose output
+ * becomes its parent's CONTENT. */
 #ifndef CHARTER_LAYOUT_H
 #define CHARTER_LAYOUT_H
 
@@ -16,10 +17,13 @@ typedef struct layouts layouts;
 /* The layouts of the generated pages, by name ("soa" for /soa/...). */
 extern const char *const layout_generated[];
 
-/* Loads and compiles the layout of every published page of s (errors at the
- * page's `layout:` key, id unknown-layout), then every generated page's
- * layout the theme has; includes are read through fs_read_source. Returns
- * a new table (caller frees with layouts_free); never NULL. */
+/* Loads and compiles the layout of every published page of s, then every
+ * generated page's layout the theme has. A layout or include is the site's
+ * file (read through fs_read_source) or, when the site has none of that
+ * name, the default theme's (embed.h). A page naming a layout neither has
+ * is warned about at its `layout:` key (id unknown-layout) and rendered
+ * with `policy`; a layout naming a missing parent is an error. Returns a
+ * new table (caller frees with layouts_free); never NULL. */
 layouts *layouts_load(const struct site *s, diags *d);
 void layouts_free(layouts *ls);
 
@@ -28,6 +32,11 @@ int layouts_has(const layouts *ls, const char *name);
 /* The compiled layout `name` (borrowed), or NULL when it is missing or did
  * not load (reported by layouts_load). */
 const layout *layouts_get(const layouts *ls, const char *name);
+
+/* The layout a page naming `name` is rendered with (borrowed): that one,
+ * or `policy` when no theme has it (warned at load); NULL when it did not
+ * load (reported by layouts_load). */
+const layout *layouts_for_page(const layouts *ls, const char *name);
 
 /* Renders d through l and its parents. *html holds the first CONTENT (may
  * be empty) and, on return, the page. Thread-safe for distinct d. Returns

@@ -4,6 +4,7 @@
  * review dates. The content model is documented in docs/content-model.md. */
 #include "site.h"
 #include "fs.h"
+#include "embed.h"
 #include "layout.h"
 #include "manifest.h"
 #include "paths.h"
@@ -175,7 +176,33 @@ static int is_charter_output(const walk *w, const char *full)
 static void add_static(site *s, const char *src, const char *out_file)
 {
     s->statics = xrealloc(s->statics, (s->n_statics + 1) * sizeof *s->statics);
-    s->statics[s->n_statics++] = (static_file){xstrdup(src), xstrdup(out_file)};
+    s->statics[s->n_statics++] = (static_file){xstrdup(src), xstrdup(out_file), NULL};
+}
+
+/* The default theme's assets (embed.h) that the site has no file for at
+ * the same output path, published where the site's own copy would be. */
+static void add_embedded_assets(site *s)
+{
+    size_t n, own = s->n_statics;
+    const embed_file *ef = embed_list("assets/", &n);
+    buf out, src;
+    buf_init(&out);
+    buf_init(&src);
+    for (size_t i = 0; i < n; i++) {
+        buf_reset(&out);
+        path_join(&out, s->cfg.assets, ef[i].path + strlen("assets/"));
+        size_t j = 0;
+        while (j < own && strcmp(s->statics[j].out_file, out.data))
+            j++;
+        if (j < own)
+            continue;
+        buf_reset(&src);
+        embed_shown(&src, &ef[i]);
+        add_static(s, src.data, out.data);
+        s->statics[s->n_statics - 1].embedded = &ef[i];
+    }
+    buf_release(&out);
+    buf_release(&src);
 }
 
 /* A file name must not hold control characters: a newline would split the
@@ -991,6 +1018,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     if (walk_top(&w, s->cfg.content, 1, "") != 0 ||
         walk_top(&w, s->cfg.assets, 0, s->cfg.assets) != 0)
         goto done;
+    add_embedded_assets(s);
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
 

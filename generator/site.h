@@ -51,6 +51,9 @@ typedef struct site_section {
 typedef struct static_file {
     char *src;      /* relative to the site root, as on disk */
     char *out_file; /* relative to the output dir, in NFC */
+    /* A default theme's asset the site does not override (src is then
+     * "(embedded)/assets/..."), or NULL for the site's own file. */
+    const struct embed_file *embedded;
 } static_file;
 
 struct layouts;

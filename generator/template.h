@@ -80,9 +80,13 @@ void tpl_set_free(tpl_set *s);
  * door, fs_read_source). The reader appends the text of `name` (relative to
  * the set's dir) to out and returns 0; or returns -1 with *missing set when
  * there is no such file (nothing reported), or -1 after reporting why it
- * cannot be read. Without one, files are read directly: regular files only,
- * inside the set's dir once links are resolved. Set before loading. */
-typedef int (*tpl_reader)(void *ctx, const char *name, buf *out, int *missing, diags *d);
+ * cannot be read. It may append to `shown` (empty on entry) the name that
+ * diagnostics give the file when that is not its path in the set's dir (a
+ * file compiled into the binary). Without a reader, files are read directly:
+ * regular files only, inside the set's dir once links are resolved. Set
+ * before loading. */
+typedef int (*tpl_reader)(void *ctx, const char *name, buf *out, buf *shown, int *missing,
+                          diags *d);
 void tpl_set_reader(tpl_set *s, tpl_reader fn, void *ctx);
 /* Sets a global value (upstream TemplateDictionary::SetGlobalValue, scoped to
  * the set): looked up last, after a dictionary's own values, its parents' and
@@ -101,6 +105,10 @@ tpl *tpl_set_load(tpl_set *s, const char *name, diags *d);
  * Returns it borrowed from the set, or NULL after reporting errors. */
 tpl *tpl_set_add(tpl_set *s, const char *name, const char *text, size_t len, int line_offset,
                  diags *d);
+/* As tpl_set_add, naming the template `shown` in diagnostics (NULL: its
+ * path in the set's dir, as tpl_set_add does). */
+tpl *tpl_set_add_shown(tpl_set *s, const char *name, const char *shown, const char *text,
+                       size_t len, int line_offset, diags *d);
 
 /* Renders t with dictionary `dict`, appending to out. Returns 0, or -1 after
  * reporting through d (e.g. an include that cannot be loaded). Slots expand

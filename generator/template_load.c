@@ -150,15 +150,16 @@ static int resolve_auto(tpl_set *s, const tpl *t, tpl_node *n, diags *d)
     return err;
 }
 
-/* Compiles src into a new template cached under name; call with s->lock held.
- * Returns the template, with ok = 0 after reporting errors. */
-static tpl *compile(tpl_set *s, const char *name, const char *src, size_t len, int line_offset,
-                    diags *d)
+/* Compiles src into a new template cached under name, named `shown` in
+ * diagnostics (NULL or "": its path in the set's dir); call with s->lock
+ * held. Returns the template, with ok = 0 after reporting errors. */
+static tpl *compile(tpl_set *s, const char *name, const char *shown, const char *src, size_t len,
+                    int line_offset, diags *d)
 {
     tpl *t = xcalloc(1, sizeof *t);
     t->set = s;
     t->name = xstrdup(name);
-    t->path = display_path(s, name);
+    t->path = shown && *shown ? xstrdup(shown) : display_path(s, name);
     map_put(s->cache, name, t); /* before includes, so that include cycles find it */
     t->ok = tpl_parse(t, src, len, strip_for(s, name), line_offset, d) == 0;
     if (t->ok && s->auto_includes && resolve_auto(s, t, &t->root, d) < 0)
@@ -228,8 +229,9 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
              int missing_ok, const tpl **out)
 {
     int err = -1;
-    buf text;
+    buf text, shown;
     buf_init(&text);
+    buf_init(&shown);
     *out = NULL;
     pthread_mutex_lock(&s->lock);
     const tpl *cached = map_get(s->cache, name);
@@ -252,7 +254,7 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
     if (s->reader) {
         /* The caller's reader reports its own errors (its file names, its
          * limits); only "missing" and the include's context are ours. */
-        int rc = s->reader(s->reader_ctx, name, &text, &missing, d);
+        int rc = s->reader(s->reader_ctx, name, &text, &shown, &missing, d);
         if (rc < 0 && missing && missing_ok) {
             err = 0;
             goto done;
@@ -285,7 +287,7 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
         free(why);
         goto done;
     }
-    tpl *t = compile(s, name, text.data, text.len, 0, d);
+    tpl *t = compile(s, name, shown.data, text.data, text.len, 0, d);
     if (!t->ok) {
         if (from)
             load_error(d, s, from, line, col, name, "cannot load include '%s'", name);
@@ -296,6 +298,7 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
 done:
     pthread_mutex_unlock(&s->lock);
     buf_release(&text);
+    buf_release(&shown);
     return err;
 }
 
@@ -310,13 +313,19 @@ tpl *tpl_set_load(tpl_set *s, const char *name, diags *d)
 tpl *tpl_set_add(tpl_set *s, const char *name, const char *text, size_t len, int line_offset,
                  diags *d)
 {
+    return tpl_set_add_shown(s, name, NULL, text, len, line_offset, d);
+}
+
+tpl *tpl_set_add_shown(tpl_set *s, const char *name, const char *shown, const char *text,
+                       size_t len, int line_offset, diags *d)
+{
     tpl *t = NULL;
     pthread_mutex_lock(&s->lock);
     if (map_get(s->cache, name)) {
         load_error(d, s, NULL, 0, 0, name, "template '%s' is already loaded", name);
         goto done;
     }
-    t = compile(s, name, text, len, line_offset, d);
+    t = compile(s, name, shown, text, len, line_offset, d);
     if (!t->ok)
         t = NULL;
 done:

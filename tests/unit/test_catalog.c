@@ -108,7 +108,59 @@ Test(catalog, frameworks_filter)
     cr_assert_eq(load(&c, unknown, 1, d), -1);
     cr_assert_null(c);
     cr_assert_diag(d, "site.yml:0:0: error: framework 'fz' is listed in 'frameworks' but no "
-                      "catalog in 'controls' declares it [config]\n");
+                      "catalog in 'controls' declares it, nor one of charter's own "
+                      "(iso27001-2013, iso27001-2022, nist-csf-2.0, soc2) [config]\n");
+    diag_free(d);
+    remove_dir();
+}
+
+/* A framework `frameworks` names that no file of the site declares comes
+ * from charter's own catalogs, unless the site has a file of that name;
+ * the frameworks stay in file-name order, the site's and charter's mixed. */
+Test(catalog, embedded_catalogs)
+{
+    setup_dir();
+    put("soc2.yml", "framework: mine\ncontrols:\n  - {id: M.1, title: Mine, group: G}\n");
+    const char *only[] = {"nist-csf-2.0", "fb", "mine", "iso27001-2022"};
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(load(&c, only, COUNT(only), d), 0);
+    cr_assert_diag(d, "");
+    size_t n;
+    const framework *fw = catalog_frameworks(c, &n);
+    cr_assert_eq(n, 4);
+    static const char *const want[][2] = {
+        {"fb", "controls/b.yml"},
+        {"iso27001-2022", "(embedded)/controls/iso27001-2022.yml"},
+        {"nist-csf-2.0", "(embedded)/controls/nist-csf-2.0.yml"},
+        {"mine", "controls/soc2.yml"},
+    };
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_str_eq(fw[i].id, want[i][0]);
+        cr_expect_str_eq(fw[i].file, want[i][1]);
+    }
+    const control *ctl = catalog_find(c, "A.5.15");
+    cr_assert_not_null(ctl);
+    cr_expect_str_eq(ctl->title, "Access control rules");
+    cr_expect_str_eq(ctl->file, "(embedded)/controls/iso27001-2022.yml");
+    cr_expect_eq(ctl->line, 53);
+    cr_expect_not_null(catalog_find(c, "GV.OC-01"));
+    cr_expect_not_null(catalog_find(c, "M.1"));
+    catalog_free(c);
+    /* The site's soc2.yml overrides charter's, whatever it declares. */
+    const char *soc2[] = {"soc2"};
+    cr_assert_eq(load(&c, soc2, 1, d), -1);
+    cr_assert_diag(d, "site.yml:0:0: error: framework 'soc2' is listed in 'frameworks' but no "
+                      "catalog in 'controls' declares it: 'controls/soc2.yml' replaces "
+                      "charter's own catalog of it [config]\n");
+    diag_free(d);
+    /* Without `frameworks`, only the site's own catalogs. */
+    d = diag_new(NULL);
+    cr_assert_eq(load(&c, NULL, 0, d), 0);
+    catalog_frameworks(c, &n);
+    cr_expect_eq(n, 3);
+    cr_expect_null(catalog_find(c, "A.5.15"));
+    catalog_free(c);
     diag_free(d);
     remove_dir();
 }

@@ -285,6 +285,20 @@ Test(diag, print_text_null_root_reads_from_cwd, .init = sandbox_setup, .fini = s
     diag_free(d);
 }
 
+/* A file of the default theme or catalogs (embed.h) is quoted from the
+ * binary, whatever the site holds. */
+Test(diag, print_text_embedded_file, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    diags *d = diag_new(sandbox);
+    diag_error(d, "(embedded)/controls/soc2.yml", 9, 12, "x", "embedded");
+    diag_error(d, "(embedded)/controls/none.yml", 1, 1, "x", "no such file");
+    expect_text(d, "(embedded)/controls/none.yml:1:1: error: no such file [x]\n"
+                   "(embedded)/controls/soc2.yml:9:12: error: embedded [x]\n"
+                   "    9 | framework: soc2\n"
+                   "      |            ^\n");
+    diag_free(d);
+}
+
 Test(diag, print_text_color, .init = sandbox_setup, .fini = sandbox_teardown)
 {
     diags *d = diag_new(sandbox);

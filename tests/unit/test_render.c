@@ -6,7 +6,9 @@
  * contents), control pages, the controls index and the SoA, the review
  * dashboard, tag and category pages and their index, the handbook, the
  * changelog and feed.xml (with a history built by hand), the 404 page,
- * sitemap.xml, search.json and api/pages.json. */
+ * sitemap.xml, search.json and api/pages.json. A page whose layout a case
+ * does not write comes from the default theme (embed.h), as in a real
+ * build: its files are in each case's list, its bytes are not checked. */
 #include "unit.h"
 #include "unit_history.h"
 
@@ -173,8 +175,11 @@ static const struct render_case {
       {"assets/style.css", "body{}"}},
      0,
      NULL,
-     "api/pages.json\nassets/style.css\nindex.html\nother/d/index.html\npol/a/index.html\n"
-     "pol/b/index.html\npol/c/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
+     "other/d/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\ntags/index.html\n"
+     "tags/x/index.html\ntags/y-z/index.html\n",
      {{"pol/a/index.html",
        "<Alpha>Alpha|" X "/pol/a/|content/pol/a.md|Pol/pol|pol/a|policy|Olga|x, y z:[x][y z]|"
        "high|details|https://git.example/r/edit/main/content/pol/a.md|2027-01-10 ok OK|"
@@ -197,8 +202,10 @@ static const struct render_case {
        "/pol/a/(ok);Beta@" X "/pol/b/(due-soon);Gamma@" X "/pol/c/(overdue);|4 1 1 1 1|edit|"
        "<p>Welcome</p>\n"},
       {"assets/style.css", "body{}"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/")
-                          LOC("/pol/c/") SITEMAP_TAIL},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/")
+           LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/tags/x/")
+               LOC("/tags/y-z/") LOC("/tags/") SITEMAP_TAIL},
       {"search.json",
        "{\"pages\": [\n"
        "  {\"title\": \"Home\", \"url\": \"" X "/\", \"section\": null, \"text\": \"Welcome\"},\n"
@@ -251,9 +258,11 @@ static const struct render_case {
       {"content/pol/b.md", "---\ntitle: Beta\ncontrols: [A.01]\n---\n"}},
      0,
      NULL,
-     "api/pages.json\ncontrols/index.html\ncontrols/iso/A.1/index.html\n"
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.1/index.html\n"
      "controls/iso/A.2/index.html\ncontrols/iso/A.3/index.html\ncontrols/soc/CC1/index.html\n"
-     "pol/a/index.html\npol/b/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "handbook/index.html\npol/a/index.html\npol/b/index.html\nreviews/index.html\n"
+     "search.json\nsitemap.xml\nsoa/index.html\n",
      {{"pol/a/index.html", "Alpha|A.1=First/Org/iso@" X "/controls/iso/A.1/;A.2=Second/Tech/iso@" X
                            "/controls/iso/A.2/;CC1=Ctl/Common/soc@" X "/controls/soc/CC1/;|" X
                            "/controls/|" X "/soa/\n"},
@@ -281,9 +290,10 @@ static const struct render_case {
        "/pol/b/;A.2:Alpha@" X "/pol/a/;A.3-;]soc/SOC:1,1,0,1,0[CC1:Alpha@" X "/pol/a/;]\n"},
       {"soa/index.html", "SoA Statement of Applicability|" X
                          "/soa/|iso:A.1/yes/Implemented;A.2/no/;A.3/yes/;soc:CC1/yes/Planned;\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/controls/iso/A.1/") LOC(
-                          "/controls/iso/A.2/") LOC("/controls/iso/A.3/") LOC("/controls/soc/CC1/")
-                          LOC("/controls/") LOC("/soa/") SITEMAP_TAIL},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/controls/iso/A.1/")
+           LOC("/controls/iso/A.2/") LOC("/controls/iso/A.3/") LOC("/controls/soc/CC1/")
+               LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL},
       {"search.json",
        "{\"pages\": [\n"
        "  {\"title\": \"Alpha\", \"url\": \"" X "/pol/a/\", \"section\": \"Pol\", \"text\": "
@@ -310,8 +320,10 @@ static const struct render_case {
                            "  - {id: A.9, group: Org}\n  - {id: A.8, title: '', group: Org}\n"}},
      0,
      NULL,
-     "api/pages.json\ncontrols/iso/A.8/index.html\ncontrols/iso/A.9/index.html\n"
-     "pol/a/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.8/index.html\n"
+     "controls/iso/A.9/index.html\nhandbook/index.html\npol/a/index.html\nreviews/index.html\n"
+     "search.json\nsitemap.xml\nsoa/index.html\n",
      {{"controls/iso/A.9/index.html", "[A.9]|[]\n"},
       {"controls/iso/A.8/index.html", "[A.8]|[]\n"}}},
 
@@ -334,9 +346,11 @@ static const struct render_case {
       {"content/pol/old.md", "---\ntitle: Old\npublished: false\nnext_review: 2020-01-01\n---\n"}},
      0,
      NULL,
-     "api/pages.json\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "pol/d/index.html\npol/e/index.html\npol/f/index.html\npol/g/index.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
+     "pol/a/index.html\npol/b/index.html\npol/c/index.html\npol/d/index.html\n"
+     "pol/e/index.html\npol/f/index.html\npol/g/index.html\nreviews/index.html\nsearch.json\n"
+     "sitemap.xml\nsoa/index.html\n",
      {{"reviews/index.html",
        "Review dashboard|" X "/reviews/|"
        "B," X "/pol/b/,,2025-01-01,2026-01-01,-328,328 days overdue,overdue,Overdue;"
@@ -348,9 +362,9 @@ static const struct render_case {
        "G," X "/pol/g/,Gil,,,,\xe2\x80\x94,none,Not set;"
        "|" X "/reviews/\n"},
       {"pol/a/index.html", "A|" X "/reviews/\n"},
-      {"sitemap.xml",
-       SITEMAP_HEAD LOC("/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/pol/d/")
-           LOC("/pol/e/") LOC("/pol/f/") LOC("/pol/g/") LOC("/reviews/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC(
+                          "/pol/d/") LOC("/pol/e/") LOC("/pol/f/") LOC("/pol/g/") LOC("/controls/")
+                          LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL}}},
 
     {"tag and category pages and their index",
      {{"site.yml", SITE_YML},
@@ -368,8 +382,10 @@ static const struct render_case {
       {"content/pol/old.md", "---\ntitle: Old\npublished: false\ntags: [Hidden]\n---\n"}},
      0,
      NULL,
-     "api/pages.json\ncategories/policies/index.html\npol/a/index.html\npol/b/index.html\n"
-     "pol/c/index.html\nsearch.json\nsitemap.xml\ntags/access/index.html\n"
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncategories/policies/index.html\ncontrols/index.html\n"
+     "handbook/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\ntags/access/index.html\n"
      "tags/access-2/index.html\ntags/c/index.html\ntags/index.html\ntags/tag/index.html\n",
      {{"tags/access/index.html",
        "Tag: Access|" X "/tags/access/|Access|Tag|A@" X "/pol/a/(About A);B@" X "/pol/b/();\n"},
@@ -385,9 +401,10 @@ static const struct render_case {
        "/tags/access-2/;C++=1@" X "/tags/c/;!!!=1@" X "/tags/tag/;Categories:Policies=1@" X
        "/categories/policies/;|" X "/tags/\n"},
       {"pol/b/index.html", "B|" X "/tags/|access, Access||[access][Access]\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/tags/access/")
-                          LOC("/tags/access-2/") LOC("/tags/c/") LOC("/tags/tag/")
-                              LOC("/categories/policies/") LOC("/tags/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/")
+                          LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/tags/access/")
+                              LOC("/tags/access-2/") LOC("/tags/c/") LOC("/tags/tag/")
+                                  LOC("/categories/policies/") LOC("/tags/") SITEMAP_TAIL}}},
 
     {"the handbook",
      {{"site.yml", SITE_YML},
@@ -409,8 +426,10 @@ static const struct render_case {
       {"content/ops/e.md", "---\ntitle: Epsilon\nstatus: retired\n---\nRetired\n"}},
      0,
      NULL,
-     "api/pages.json\nhandbook/index.html\nops/e/index.html\nother/d/index.html\n"
-     "pol/a/index.html\npol/b/index.html\npol/c/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "ops/e/index.html\nother/d/index.html\npol/a/index.html\npol/b/index.html\n"
+     "pol/c/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"handbook/index.html",
        "Policy handbook|" X "/handbook/|2|<Pol/pol>[Alpha#policy-pol-a|" X
        "/pol/a/|O|P|1.2|2026-01-01|2027-01-01]"
@@ -425,8 +444,9 @@ static const struct render_case {
        "[Gamma#policy-pol-c|" X "/pol/c/|||||]"
        "<h2 id=\"policy-pol-c-x\">X</h2>\n<p>{{POLICY_CONTENT}} stays text</p>\n"
        "|" X "/handbook/\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/ops/e/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/")
-                          LOC("/pol/c/") LOC("/handbook/") SITEMAP_TAIL}}},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/ops/e/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/")
+           LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL}}},
 
     {"the changelog and feed.xml, with history",
      {{"site.yml", SITE_YML},
@@ -451,8 +471,10 @@ static const struct render_case {
       {"content/pol/c.md", "---\ntitle: Gamma\n---\n"}},
      1,
      NULL,
-     "api/pages.json\nchangelog/index.html\nfeed.xml\npol/a/index.html\npol/b/index.html\n"
-     "pol/c/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\nchangelog/index.html\ncontrols/index.html\nfeed.xml\n"
+     "handbook/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"pol/a/index.html",
        "Alpha|U;2.0 2026-03-01 Ann Update A & B c1c1c1c Boss/ P;1 2026-01-15 Bob <b> Create <A> "
        "c2c2c2c / P;|2026-01-15|2026-03-01 Ann|recent:Update A & B;Create <A>;|" X "/feed.xml|" X
@@ -495,7 +517,8 @@ static const struct render_case {
        "  </entry>\n"
        "</feed>\n"},
       {"sitemap.xml",
-       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/changelog/") SITEMAP_TAIL}}},
+       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/") LOC("/soa/")
+           LOC("/reviews/") LOC("/handbook/") LOC("/changelog/") SITEMAP_TAIL}}},
 
     /* Without history no changelog (though the theme has its layout) and no
      * feed: not written, not in the sitemap, not in the variables. */
@@ -507,10 +530,13 @@ static const struct render_case {
       {"content/pol/a.md", "---\ntitle: A\n---\n"}},
      0,
      NULL,
-     "404.html\napi/pages.json\npol/a/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "pol/a/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"404.html", "Page not found|" X "/docs/404.html|" X "/docs/\n"},
       {"pol/a/index.html", "A||\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/docs/pol/a/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/docs/pol/a/") LOC("/docs/controls/") LOC("/docs/soa/")
+                          LOC("/docs/reviews/") LOC("/docs/handbook/") SITEMAP_TAIL}}},
 
     /* A page holding a generated path keeps it; the generator writes
      * nothing there (the plan reported the collision at load). */
@@ -526,10 +552,13 @@ static const struct render_case {
      "which charter generates; change the page's permalink [output-collision]\n"
      "content/pol/b.md:3:12: error: 'handbook/index.html' is claimed by this page and by the "
      "handbook, which charter generates; change the page's permalink [output-collision]\n",
-     "404.html\napi/pages.json\nhandbook/index.html\nsearch.json\nsitemap.xml\n",
+     "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"404.html", "page A\n"},
       {"handbook/index.html", "page B\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/404.html") LOC("/handbook/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/404.html") LOC("/handbook/") LOC("/controls/") LOC("/soa/")
+                          LOC("/reviews/") SITEMAP_TAIL}}},
 };
 
 /* Expects got == want, showing both when they differ. */

@@ -71,11 +71,21 @@ Test(site, discovers_pages_and_static_files)
     cr_assert_eq(s->n_pages, 6);
     for (size_t i = 0; i < 6; i++)
         cr_assert_str_eq(s->pages[i]->rel, pages[i]);
-    cr_assert_eq(s->n_statics, 2);
-    cr_assert_str_eq(s->statics[0].src, "content/img/pic.png");
-    cr_assert_str_eq(s->statics[0].out_file, "img/pic.png");
-    cr_assert_str_eq(s->statics[1].src, "assets/style.css");
-    cr_assert_str_eq(s->statics[1].out_file, "assets/style.css");
+    /* The site's own files, then the default theme's assets it lacks. */
+    static const char *const statics[][2] = {
+        {"content/img/pic.png", "img/pic.png"},
+        {"assets/style.css", "assets/style.css"},
+        {"(embedded)/assets/favicon.svg", "assets/favicon.svg"},
+        {"(embedded)/assets/search.js", "assets/search.js"},
+        {"(embedded)/assets/soa.js", "assets/soa.js"},
+        {"(embedded)/assets/sort.js", "assets/sort.js"},
+    };
+    cr_assert_eq(s->n_statics, COUNT(statics));
+    for (size_t i = 0; i < COUNT(statics); i++) {
+        cr_assert_str_eq(s->statics[i].src, statics[i][0]);
+        cr_assert_str_eq(s->statics[i].out_file, statics[i][1]);
+        cr_assert_eq(s->statics[i].embedded != NULL, i >= 2);
+    }
     cr_assert_str_eq(s->cfg.base_url, "/sub/");
     site_free(s);
     diag_free(d);
@@ -123,9 +133,10 @@ Test(site, content_at_the_root)
         cr_expect_str_eq(s->pages[i]->rel, pages[i]);
         cr_expect_str_eq(s->pages[i]->src, pages[i]);
     }
-    cr_assert_eq(s->n_statics, 2);
+    cr_assert_eq(s->n_statics, 6); /* and the 4 assets of the default theme it lacks */
     cr_expect_str_eq(s->statics[0].src, ".well-known/security.txt");
     cr_expect_str_eq(s->statics[1].src, "assets/style.css");
+    cr_expect_str_eq(s->statics[2].src, "(embedded)/assets/favicon.svg");
     site_free(s);
     diag_free(d);
     remove_root();

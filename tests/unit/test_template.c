@@ -1033,6 +1033,41 @@ Test(template, include_depth_limit)
     remove_tree(dir);
 }
 
+/* A reader serving one include from memory, named "(mem)/..." in messages,
+ * as layout.c serves the default theme's. */
+static int mem_reader(void *ctx, const char *name, buf *out, buf *shown, int *missing, diags *d)
+{
+    (void)ctx;
+    (void)d;
+    *missing = strcmp(name, "_includes/bad.html") != 0;
+    if (*missing)
+        return -1;
+    buf_adds(out, "ok {{#OPEN}}");
+    buf_printf(shown, "(mem)/%s", name);
+    return 0;
+}
+
+/* Messages name a template by the name its reader or tpl_set_add_shown
+ * gives, and the include marker that asked for it by its own. */
+Test(template, shown_names)
+{
+    tpl_set *s = tpl_set_new("layouts", TPL_DO_NOT_STRIP, TPL_AUTO_REQUIRED);
+    tpl_set_reader(s, mem_reader, NULL);
+    diags *d = diag_new(NULL);
+    cr_expect_null(tpl_set_add_shown(s, "a.html", "(mem)/a.html", "x{{>BAD}}", 9, 2, d));
+    cr_expect_null(tpl_set_add_shown(s, "b.html", NULL, "{{/X}}", 6, 0, d));
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, "(mem)/_includes/bad.html:1:4: error: section 'OPEN' is never closed "
+                          "[template-syntax]\n"
+                          "(mem)/a.html:3:2: error: cannot load include '_includes/bad.html' "
+                          "[template-include]\n"
+                          "layouts/b.html:1:1: error: '{{/X}}' closes no open section "
+                          "[template-syntax]\n");
+    free(got);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
 Test(template, load_caches_and_reports)
 {
     char *dir = make_tmpdir();
