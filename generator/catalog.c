@@ -64,6 +64,43 @@ static int wanted(const char *id, const char *const *only, size_t n_only)
     return 0;
 }
 
+/* A strongdm comply standard (standards/TSC-2017.yml): `name: TSC`, then
+ * each control id as a key of a mapping with `family`, `name` and
+ * `description`. The framework's id is its name. */
+static int load_comply_standard(catalog *c, const yaml_node *root, const char *file,
+                                const char *const *only, size_t n_only, diags *d)
+{
+    const char *id = NULL;
+    if (yamltree_as_string(&id, yamltree_get(root, "name"), "name", file, d) != 0)
+        return -1;
+    if (!wanted(id, only, n_only))
+        return 0;
+    c->fws = xrealloc(c->fws, (c->n_fws + 1) * sizeof *c->fws);
+    framework *fw = &c->fws[c->n_fws++];
+    *fw = (framework){id, id, file, xcalloc(yamltree_len(root), sizeof(control)), 0};
+    int err = 0;
+    for (size_t i = 0; i < yamltree_len(root); i++) {
+        const yaml_node *k = yamltree_key(root, i), *v = yamltree_item(root, i);
+        if (yamltree_kind(v) != YAML_MAPPING)
+            continue; /* name:, and any other setting of the standard */
+        control *ctl = &fw->controls[fw->n_controls];
+        *ctl = (control){.framework = id,
+                         .file = file,
+                         .line = yamltree_line(k),
+                         .col = yamltree_col(k),
+                         .applicable = 1,
+                         .id = yamltree_text(k)};
+        const yaml_node *t = yamltree_get(v, "name"), *g = yamltree_get(v, "family");
+        if ((t && yamltree_as_string(&ctl->title, t, "name", file, d) != 0) ||
+            (g && yamltree_as_string(&ctl->group, g, "family", file, d) != 0)) {
+            err = -1;
+            continue;
+        }
+        fw->n_controls++;
+    }
+    return err;
+}
+
 static int load_framework(catalog *c, const yaml_node *root, const char *file,
                           const char *const *only, size_t n_only, diags *d)
 {
@@ -72,6 +109,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
     if (yamltree_kind(root) != YAML_MAPPING)
         return diag_error(d, file, yamltree_line(root), yamltree_col(root), "catalog",
                           "a catalog must be a mapping with 'framework', 'name' and 'controls'");
+    if (!yamltree_get(root, "framework") && yamltree_get(root, "name"))
+        return load_comply_standard(c, root, file, only, n_only, d);
     if (!(n = yamltree_get(root, "framework")))
         return diag_error(d, file, 1, 1, "catalog", "missing key 'framework'");
     if (yamltree_as_string(&id, n, "framework", file, d) != 0)

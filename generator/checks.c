@@ -202,6 +202,10 @@ static void check_controls(const site *s, diags *d)
     }
     size_t nf;
     const framework *fws = catalog_frameworks(c, &nf);
+    /* Coverage is asked of the frameworks a site declares (or keeps the
+     * catalogs of), not of ones charter chose by the ids cited. */
+    if (s->frameworks_inferred)
+        nf = 0;
     for (size_t f = 0; f < nf; f++) {
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *ctl = &fws[f].controls[i];
@@ -355,7 +359,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         }
         target = site_page_by_url(s, rest);
         if (!target) {
-            if (site_static_by_out(s, rest + 1))
+            if (site_static_by_out(s, rest + 1) || site_folder_by_url(s, rest))
                 goto done;
             buf_printf(&tried, "'%s'", rest);
             target = site_link_page(s, p, rest, &tried);
@@ -373,6 +377,11 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     } else {
         /* Relative to the page's source file in the content directory. */
         if (path_resolve(&res, p->rel, path.data) != 0) {
+            /* As Jekyll reads it, from the page's pretty URL, it may not:
+             * "../../" from /a/b/ is the home page. */
+            target = site_link_page(s, p, path.data, NULL);
+            if (target)
+                goto found;
             diag_error(d, p->src, l->line, l->col, "broken-link",
                        "link '%s' leaves the content directory", url);
             goto done;
@@ -385,8 +394,9 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             if (!target || !target->published) {
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            target ? "link '%s' leads to an unpublished page"
-                                  : "link '%s' leads to no page ('%s/%s' does not exist)",
-                           url, s->cfg.content, res.data);
+                                  : "link '%s' leads to no page ('%s%s%s' does not exist)",
+                           url, strcmp(s->cfg.content, ".") ? s->cfg.content : "",
+                           strcmp(s->cfg.content, ".") ? "/" : "", res.data);
                 target = NULL;
                 goto done;
             }
@@ -397,7 +407,10 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             buf_init(&u);
             buf_printf(&u, "/%s", res.data);
             target = site_page_by_url(s, u.data);
+            int folder = !target && site_folder_by_url(s, u.data);
             buf_release(&u);
+            if (folder)
+                goto done; /* a folder's generated index */
             if (!target) {
                 buf_printf(&tried, "'/%s'", res.data);
                 target = site_link_page(s, p, path.data, &tried);

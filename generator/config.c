@@ -261,7 +261,8 @@ static int config_keys(site_config *c, const yaml_node *n, const char *f, diags 
                                         "id",          "layout",        "status",
                                         "version",     "section",       "approver",
                                         "tags",        "categories",    "review_cycle",
-                                        "published",   "classification", "date"};
+                                        "published",   "classification", "date",
+                                        "permalink"};
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_MAPPING)
@@ -435,15 +436,16 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_defaults(c, yamltree_get(y, "defaults"), f, d);
     if (jekyll) {
         /* Jekyll's own names; charter's theme, assets and catalogs are its
-         * embedded ones, overridable in _charter/ (skipped as content). */
+         * embedded ones, overridable in .charter/ (skipped as content). */
         bad |= jekyll_base_url(c, y, f, d);
         bad |= config_string(&c->output, y, "destination", "_site", f, d);
         c->content = ".";
-        c->controls = "_charter/controls";
-        c->layouts = "_charter/layouts";
-        c->assets = "_charter/assets";
+        c->controls = ".charter/controls";
+        c->layouts = ".charter/layouts";
+        c->assets = ".charter/assets";
         c->branch = "main";
         c->lax_headings = 1;
+        c->default_layout = "page";
         const yaml_node *pl = yamltree_get(y, "permalink");
         const char *perm = NULL;
         if (pl && yamltree_kind(pl) == YAML_SCALAR && !yamltree_is_null(pl))
@@ -466,6 +468,7 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_dir(&c->assets, y, "assets", "assets", 0, f, d);
     bad |= config_string(&c->output, y, "output", "_site", f, d);
     bad |= config_statics(c, yamltree_get(y, "static"), f, d);
+    bad |= config_string(&c->default_layout, y, "default_layout", "policy", f, d);
     bad |= config_keys(c, yamltree_get(y, "keys"), f, d);
     bad |= config_policies(c, yamltree_get(y, "policies"), f, d);
     bad |= config_aliases(&c->framework_aliases, y, "framework_aliases", f, d);
@@ -525,6 +528,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
                                   v);
         }
     }
+    const yaml_node *fl = yamltree_get(y, "fenceless_front_matter");
+    if (fl && !yamltree_is_null(fl))
+        bad |= yamltree_as_bool(&c->fenceless, fl, "fenceless_front_matter", f, d);
     const yaml_node *u = yamltree_get(y, "unsafe_html");
     if (u && !yamltree_is_null(u))
         bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);

@@ -66,6 +66,8 @@ typedef struct site_config {
     size_t n_exclude, n_include;
     duration cycle, warn_within;
     int unsafe_html;
+    const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
+    int fenceless;    /* fenceless_front_matter: comply's header with no opening `---` */
     int lax_headings; /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     page_default *defaults;
     size_t n_defaults;
@@ -100,7 +102,7 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d);
  * title (else `fallback_title`), description, url + baseurl, exclude,
  * include, defaults and destination are read; the pages are at the root
  * (content: .), the theme, assets and catalogs are charter's own
- * (embedded, or _charter/), and kramdown's spaceless headings are
+ * (embedded, or in .charter/), and kramdown's spaceless headings are
  * rendered as headings. Jekyll's other settings are ignored. Returns as
  * config_parse does. */
 int config_parse_jekyll(site_config *c, const char *text, size_t len, const char *fallback_title,

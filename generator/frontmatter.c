@@ -26,6 +26,17 @@ static int is_marker_line(const char *s, size_t n, const char *mark)
     return 1;
 }
 
+/* True if s[0..n) starts like a YAML mapping key: a name, then ':' at the
+ * end or before a blank (a Markdown first line rarely does). */
+static int starts_with_key(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == '_' || s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') ||
+                     (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    return i > 0 && i < n && s[i] == ':' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\r');
+}
+
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d)
 {
     return frontmatter_parse_limited(out, text, len, file, NULL, d);
@@ -45,6 +56,27 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     end = line_end(text, len, pos);
+    if (lim && lim->fenceless && !is_marker_line(text + pos, end - pos, "---") &&
+        starts_with_key(text + pos, end - pos)) {
+        /* comply's header: YAML from the first line to a `---` line. */
+        line = 1;
+        for (size_t p = pos; p < len; line++) {
+            end = line_end(text, len, p);
+            if (is_marker_line(text + p, end - p, "---")) {
+                yaml_start = pos;
+                yaml_end = p;
+                fm.body_start = end < len ? end + 1 : len;
+                fm.body_line = line + 1;
+                closed = 1;
+                break;
+            }
+            p = end + 1;
+        }
+        if (closed) {
+            line = 0; /* the YAML starts on line 1 */
+            goto parse;
+        }
+    }
     if (!is_marker_line(text + pos, end - pos, "---")) {
         /* An empty document is an empty mapping. */
         if (yamltree_parse(&fm.data, "", 0, file, 0, d))
@@ -71,14 +103,15 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
                    "front matter opened here is never closed with '---'");
         goto done;
     }
+    line = 1; /* the YAML starts on line 2 */
+parse:
     if (lim && lim->block_bytes && yaml_end - yaml_start > lim->block_bytes) {
         diag_error(d, file, 1, 1, "too-large",
                    "front matter is %zu bytes, over the limit of %zu (limits.frontmatter_bytes)",
                    yaml_end - yaml_start, lim->block_bytes);
         goto done;
     }
-    /* The YAML starts on line 2 of the file. */
-    if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, 1,
+    if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, line,
                                lim ? &lim->yaml : NULL, d))
         goto done;
     if (yamltree_kind(fm.data) != YAML_MAPPING) {

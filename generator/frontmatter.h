@@ -30,6 +30,9 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
 typedef struct fm_limits {
     size_t block_bytes;
     yamltree_limits yaml;
+    /* Also read a header with no opening `---` (strongdm comply's): lines
+     * from the top, the first a `key:`, closed by a `---` line. */
+    int fenceless;
 } fm_limits;
 
 /* As frontmatter_parse, refusing (id too-large) a block beyond `lim` (NULL:

@@ -20,8 +20,9 @@
  * layout a page without `layout:` gets. */
 static const char *const fallback_layout = "policy";
 
-const char *const layout_generated[] = {"control", "controls", "soa", "dashboard", "handbook",
-                                        "tag",     "tags",     "404", "changelog", NULL};
+const char *const layout_generated[] = {"control", "controls",  "soa",    "dashboard",
+                                        "handbook", "tag",      "tags",   "404",
+                                        "changelog", "folder",  "home",   NULL};
 
 struct layout {
     char *name;

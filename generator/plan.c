@@ -14,6 +14,7 @@
 struct plan {
     map *claims;  /* out_file -> index + 1 into `generated` of the output that holds it */
     map *blocked; /* out_file -> 1: generated outputs that lost their path */
+    map *yielded; /* out_file -> 1: folder indexes whose path another output has */
     plan_entry *generated;
     size_t n, cap;
     map *others; /* out_file -> what (owned string), for pages and statics */
@@ -67,6 +68,7 @@ plan *plan_outputs(const site *s, diags *d)
     plan *p = xcalloc(1, sizeof *p);
     p->claims = map_new();
     p->blocked = map_new();
+    p->yielded = map_new();
     p->others = map_new();
     buf f, u, w;
     buf_init(&f);
@@ -131,6 +133,24 @@ plan *plan_outputs(const site *s, diags *d)
     claim(p, s, "search.json", NULL, "the search index", 0, d);
     claim(p, s, "api/pages.json", NULL, "the page index api/pages.json", 0, d);
     claim(p, s, OUTPUT_MANIFEST, NULL, "the output manifest", 0, d);
+    /* Folder indexes last, and only where nothing else is: a folder named
+     * like a generated page (handbook/) is that page's. */
+    for (size_t i = 0; i < s->n_folders; i++) {
+        const site_folder *fo = &s->folders[i];
+        if (!layouts_has(ls, fo->rel[0] ? "folder" : "home"))
+            continue;
+        if (map_get(p->claims, fo->out_file) || map_get(p->others, fo->out_file) ||
+            map_get(p->blocked, fo->out_file)) {
+            map_put(p->yielded, fo->out_file, (void *)1);
+            continue;
+        }
+        buf_reset(&w);
+        if (fo->rel[0])
+            buf_printf(&w, "the index of folder '%s'", fo->rel);
+        else
+            buf_adds(&w, "the home page");
+        claim(p, s, fo->out_file, fo->url, w.data, 0, d);
+    }
     buf_release(&f);
     buf_release(&u);
     buf_release(&w);
@@ -152,6 +172,7 @@ void plan_free(plan *p)
     free(p->owned);
     map_free(p->claims);
     map_free(p->blocked);
+    map_free(p->yielded);
     map_free(p->others);
     free(p);
 }
@@ -159,6 +180,11 @@ void plan_free(plan *p)
 int plan_blocked(const plan *p, const char *out_file)
 {
     return p && map_get(p->blocked, out_file) != NULL;
+}
+
+int plan_yielded(const plan *p, const char *out_file)
+{
+    return map_get(p->yielded, out_file) != NULL;
 }
 
 const plan_entry *plan_generated(const plan *p, size_t *n)

@@ -33,6 +33,9 @@ void plan_free(plan *p);
 /* True when out_file is a generated output that lost its path to a page. */
 int plan_blocked(const plan *p, const char *out_file);
 /* The generated outputs, in order (borrowed). */
+/* True for a folder index that yields its path to another output (a folder
+ * named handbook/ is the handbook's): not written, and not a collision. */
+int plan_yielded(const plan *p, const char *out_file);
 const plan_entry *plan_generated(const plan *p, size_t *n);
 
 #endif

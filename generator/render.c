@@ -75,6 +75,7 @@ int render_site(const site *s, const parsed *pp, const history *h, output *o, di
     err |= gen_reviews(&g);
     err |= gen_handbook(&g);
     err |= gen_terms(&g);
+    err |= gen_folders(&g);
     err |= gen_simple(&g, "404", "Page not found", "/404.html", "404.html", NULL);
     if (!plan_blocked(s->plan, "sitemap.xml"))
         err |= sitemap_write(&g);

@@ -148,9 +148,24 @@ static int skip_name(const walk *w, int pages, const char *rel, const char *name
     for (int i = 0; i < 4; i++)
         if (!strcmp(full, w->other[i].data))
             return 1;
-    return !strcmp(c->content, ".") && !strcmp(rel, name) &&
-           (!strcmp(name, "site.yml") || !strcmp(name, "node_modules") ||
-            !strcmp(name, "vendor")) &&
+    for (size_t i = 0; i < c->n_statics; i++) {
+        buf st;
+        buf_init(&st);
+        buf_adds(&st, c->statics[i]);
+        int same = path_normalize(&st) == 0 && !strcmp(full, st.data);
+        buf_release(&st);
+        if (same)
+            return 1;
+    }
+    /* At the root: charter's and the tools' files (Jekyll's own
+     * exclusions too, for a site read from _config.yml). */
+    static const char *const tools[] = {"site.yml", "node_modules", "vendor", "Gemfile",
+                                        "Gemfile.lock", "gemfiles"};
+    size_t n_tools = c->jekyll ? 6 : 3;
+    int tool = 0;
+    for (size_t i = 0; i < n_tools && !tool; i++)
+        tool = !strcmp(name, tools[i]);
+    return !strcmp(c->content, ".") && !strcmp(rel, name) && tool &&
            !glob_any(c->include, c->n_include, rel, name);
 }
 
@@ -190,7 +205,7 @@ static void add_embedded_assets(site *s)
     buf_init(&src);
     for (size_t i = 0; i < n; i++) {
         buf_reset(&out);
-        path_join(&out, s->cfg.assets, ef[i].path + strlen("assets/"));
+        path_join(&out, "assets", ef[i].path + strlen("assets/"));
         size_t j = 0;
         while (j < own && strcmp(s->statics[j].out_file, out.data))
             j++;
@@ -602,9 +617,7 @@ static int page_model(page *p, const site *s, diags *d)
     const yaml_node *fm = p->fm.data;
     const char *f = p->src;
     int err = 0;
-    /* A page with no layout: a policy on a charter site, a plain page on
-     * a Jekyll one (where most pages are not policies). */
-    p->layout = s->cfg.jekyll ? "page" : "policy";
+    p->layout = NULL; /* set below when the page names none */
     p->published = 1;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL;
@@ -734,8 +747,13 @@ static int page_model(page *p, const site *s, diags *d)
     p->section_title = sec.len ? buf_detach(&sec) : NULL;
     buf_release(&sec);
 
-    /* Required keys apply to policies (the `policies:` rule). */
-    p->policy = is_policy(p, &s->cfg, p->layout);
+    /* Required keys apply to policies (the `policies:` rule). A page that
+     * names no layout is judged by the site's default_layout, and a policy
+     * then gets the policy layout (a page selected by its keys on a site
+     * whose pages are plain by default). */
+    p->policy = is_policy(p, &s->cfg, p->layout ? p->layout : s->cfg.default_layout);
+    if (!p->layout)
+        p->layout = p->policy ? "policy" : s->cfg.default_layout;
     if (p->published && p->policy) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
             const yaml_node *v = yamltree_get(fm, s->cfg.required[i]);
@@ -785,7 +803,8 @@ static void load_page(void *arg, size_t i)
     const site_limits *l = &ctx->s->cfg.limits;
     fm_limits fl = {
         l->frontmatter_bytes,
-        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"}};
+        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"},
+        ctx->s->cfg.fenceless};
     if (fs_read_source(&p->text, &ctx->s->fs, p->src, l->page_bytes, "limits.page_bytes", ctx->d) ==
             0 &&
         frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, ctx->d) == 0) {
@@ -920,6 +939,87 @@ static int index_pages(site *s, diags *d)
     return err;
 }
 
+static int cmp_folder(const void *a, const void *b)
+{
+    return strcmp(((const site_folder *)a)->url, ((const site_folder *)b)->url);
+}
+
+/* Every folder above a published page (and the home) that has no page at
+ * its URL gets a generated index (site.h). Linear in the pages' paths. */
+static void find_folders(site *s)
+{
+    s->by_folder = map_new();
+    buf rel, url;
+    buf_init(&rel);
+    buf_init(&url);
+    size_t cap = 0;
+    for (size_t i = 0; i <= s->n_pages; i++) {
+        const page *p = i < s->n_pages ? s->pages[i] : NULL;
+        if (p && (!p->published || p->collides))
+            continue;
+        /* The folders of p's path, deepest last; then the home once. */
+        const char *path = p ? p->rel : "";
+        for (size_t end = 0;; end++) {
+            int home = !p && end == 0;
+            if (!home && (!p || path[end] == '\0'))
+                break;
+            if (!home && path[end] != '/')
+                continue;
+            buf_reset(&rel);
+            buf_add(&rel, path, end);
+            buf_reset(&url);
+            buf_printf(&url, "/%s%s", rel.data, rel.len ? "/" : "");
+            if (map_get(s->by_url, url.data) || map_get(s->by_folder, url.data))
+                continue;
+            if (s->n_folders == cap) {
+                cap = cap ? cap * 2 : 16;
+                s->folders = xrealloc(s->folders, cap * sizeof *s->folders);
+            }
+            site_folder *f = &s->folders[s->n_folders++];
+            f->rel = xstrdup(rel.data);
+            f->url = xstrdup(url.data);
+            buf t;
+            buf_init(&t);
+            if (rel.len) {
+                const char *name = strrchr(rel.data, '/') ? strrchr(rel.data, '/') + 1 : rel.data;
+                humanize(&t, name, strlen(name));
+                f->title = buf_detach(&t);
+                buf_printf(&t, "%s/index.html", rel.data);
+            } else {
+                f->title = xstrdup(s->cfg.title);
+                buf_adds(&t, "index.html");
+            }
+            f->out_file = buf_detach(&t);
+            buf_release(&t);
+            map_put(s->by_folder, url.data, (void *)1);
+            if (home)
+                break;
+        }
+    }
+    if (s->n_folders)
+        qsort(s->folders, s->n_folders, sizeof *s->folders, cmp_folder);
+    for (size_t i = 0; i < s->n_folders; i++)
+        map_put(s->by_folder, s->folders[i].url, &s->folders[i]);
+    buf_release(&rel);
+    buf_release(&url);
+}
+
+const site_folder *site_folder_by_url(const site *s, const char *path)
+{
+    if (!s->by_folder)
+        return NULL;
+    buf u;
+    buf_init(&u);
+    buf_adds(&u, path);
+    if (u.len >= 10 && !strcmp(u.data + u.len - 10, "index.html"))
+        u.data[u.len -= 10] = '\0';
+    if (!u.len || u.data[u.len - 1] != '/')
+        buf_addc(&u, '/');
+    const site_folder *f = map_get(s->by_folder, u.data);
+    buf_release(&u);
+    return f;
+}
+
 /* The pages that cite one control, in page order. */
 typedef struct cite_list {
     const page **pages;
@@ -933,6 +1033,84 @@ static void free_cites(void *ctx, const char *key, void *value)
     cite_list *cl = value;
     free(cl->pages);
     free(cl);
+}
+
+/* A site that names no frameworks and has no catalog of its own gets the
+ * charter catalogs its pages' ids are found in: each embedded framework
+ * counts the cited ids it has exactly; every framework with any is kept,
+ * except that of two editions of one standard (iso27001-2013 and -2022)
+ * only the one with more (on a tie, the later) is. Such frameworks are only
+ * inferred: their controls need not be covered (s->frameworks_inferred). */
+static int infer_frameworks(site *s, diags *d)
+{
+    size_t nf, n;
+    catalog_frameworks(s->catalog, &nf);
+    if (s->cfg.n_frameworks || nf)
+        return 0;
+    const embed_file *ef = embed_list("controls/", &n);
+    const char **ids = xcalloc(n + 1, sizeof *ids);
+    size_t *hits = xcalloc(n + 1, sizeof *hits), n_ids = 0;
+    buf name;
+    buf_init(&name);
+    for (size_t i = 0; i < n; i++) {
+        const char *base = ef[i].path + strlen("controls/");
+        size_t len = strlen(base);
+        if (len > 4 && !strcmp(base + len - 4, ".yml") && !strchr(base, '/') &&
+            strcmp(base, "applicability.yml") != 0)
+            ids[n_ids++] = xstrndup(base, len - 4);
+    }
+    int err = 0;
+    catalog *all = NULL;
+    if (n_ids && catalog_load(&all, &s->fs, s->cfg.controls, ids, n_ids, s->cfg.limits.file_bytes,
+                              d) != 0)
+        err = -1;
+    for (size_t i = 0; all && i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        for (size_t j = 0; p->ok && p->controls && j < yamltree_len(p->controls); j++) {
+            const char *id = yamltree_text(yamltree_item(p->controls, j));
+            for (size_t f = 0; f < n_ids; f++) {
+                buf_reset(&name);
+                buf_printf(&name, "%s:%s", ids[f], strchr(id, ':') ? strchr(id, ':') + 1 : id);
+                hits[f] += catalog_find(all, name.data) != NULL;
+            }
+        }
+    }
+    /* Keep, per standard (the id before its last '-'), the best edition. */
+    const char **keep = xcalloc(n_ids + 1, sizeof *keep);
+    size_t n_keep = 0;
+    for (size_t f = 0; f < n_ids; f++) {
+        if (!hits[f])
+            continue;
+        const char *dash = strrchr(ids[f], '-');
+        size_t stem = dash ? (size_t)(dash - ids[f]) : strlen(ids[f]);
+        int beaten = 0;
+        for (size_t g = 0; g < n_ids && !beaten; g++)
+            beaten = g != f && hits[g] && !strncmp(ids[g], ids[f], stem) &&
+                     (ids[g][stem] == '-' || ids[g][stem] == '\0') &&
+                     (hits[g] > hits[f] || (hits[g] == hits[f] && strcmp(ids[g], ids[f]) > 0));
+        if (!beaten)
+            keep[n_keep++] = ids[f];
+    }
+    if (!err && n_keep) {
+        catalog *chosen = NULL;
+        if (catalog_load(&chosen, &s->fs, s->cfg.controls, keep, n_keep,
+                         s->cfg.limits.file_bytes, d) != 0) {
+            err = -1;
+        } else {
+            catalog_free(s->catalog);
+            s->catalog = chosen;
+            catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
+            s->frameworks_inferred = 1;
+        }
+    }
+    catalog_free(all);
+    for (size_t i = 0; i < n_ids; i++)
+        free((char *)ids[i]);
+    free(ids);
+    free(keep);
+    free(hits);
+    buf_release(&name);
+    return err;
 }
 
 static void cite_key(buf *key, const control *c)
@@ -1015,9 +1193,14 @@ int site_load(site **out, const char *root, long as_of, diags *d)
         if (path_normalize(&w.other[i]) != 0 || other[i][0] == '/')
             buf_reset(&w.other[i]); /* outside the site: nothing to skip */
     }
-    if (walk_top(&w, s->cfg.content, 1, "") != 0 ||
-        walk_top(&w, s->cfg.assets, 0, s->cfg.assets) != 0)
+    /* The theme's assets are published under assets/, where its layouts
+     * link them, whatever the folder is called; static folders' files at
+     * the site's root. */
+    if (walk_top(&w, s->cfg.content, 1, "") != 0 || walk_top(&w, s->cfg.assets, 0, "assets") != 0)
         goto done;
+    for (size_t i = 0; i < s->cfg.n_statics; i++)
+        if (walk_top(&w, s->cfg.statics[i], 0, "") != 0)
+            goto done;
     add_embedded_assets(s);
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
@@ -1043,12 +1226,15 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     load_ctx ctx = {s, d};
     pool_run(s->n_pages, load_page, &ctx);
     index_pages(s, d);
+    find_folders(s);
     build_sections(s);
 
     if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks, s->cfg.n_frameworks,
                      s->cfg.limits.file_bytes, d) != 0)
         goto done;
     catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
+    if (infer_frameworks(s, d) != 0)
+        goto done;
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */
     s->layouts = layouts_load(s, d);
@@ -1124,6 +1310,14 @@ void site_free(site *s)
     fs_root_release(&s->fs);
     free(s->root);
     free(s->title_own);
+    for (size_t i = 0; i < s->n_folders; i++) {
+        free(s->folders[i].rel);
+        free(s->folders[i].url);
+        free(s->folders[i].out_file);
+        free(s->folders[i].title);
+    }
+    free(s->folders);
+    map_free(s->by_folder);
     free(s);
 }
 

@@ -56,6 +56,13 @@ typedef struct static_file {
     const struct embed_file *embedded;
 } static_file;
 
+typedef struct site_folder {
+    char *rel;      /* content-relative ("a/b"; "" for the home) */
+    char *url;      /* "/a/b/" */
+    char *out_file; /* "a/b/index.html" */
+    char *title;    /* from its name ("Access control"), the site's title for the home */
+} site_folder;
+
 struct layouts;
 struct terms;
 struct plan;
@@ -75,6 +82,7 @@ typedef struct site {
     static_file *statics;
     size_t n_statics;
     catalog *catalog;
+    int frameworks_inferred; /* the catalogs were chosen by the ids the pages cite */
     /* Derived at the end of load, owned by the site: */
     map *by_out;             /* output file -> page (pages that are written) */
     map *by_static;          /* output file -> static_file */
@@ -82,6 +90,12 @@ typedef struct site {
     struct terms *terms;     /* tags and categories (terms.h) */
     struct plan *plan;       /* every output path (plan.h) */
     map *cited;              /* "framework:id" -> the pages citing that control */
+    /* Folders of published pages with no page of their own at their URL
+     * (no index.md or _index.md), which charter gives a generated index;
+     * the home "/" among them when no page is the home. Sorted by URL. */
+    site_folder *folders;
+    size_t n_folders;
+    map *by_folder; /* URL path ("/a/b/") -> site_folder */
 } site;
 
 /* The published pages that cite control c, in page order (borrowed), and
@@ -136,6 +150,10 @@ const page *site_page_by_url(const site *s, const char *path);
  * at to `tried` (may be NULL), ", "-separated, for messages. Returns the
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
+
+/* The generated folder index at a URL path ("/a/b/", also "/a/b" and
+ * "/a/b/index.html"), or NULL. Borrowed from s. */
+const site_folder *site_folder_by_url(const site *s, const char *path);
 
 /* Labels for templates and reports: "ok", "due-soon", "overdue", "none" and
  * "OK", "Due soon", "Overdue", "Not set". */

@@ -173,10 +173,7 @@ tpl_dict *vars_shared(const gen *g)
         buf_init(&u);
         vars_full_url(&u, s, "/search.json");
         vars_set_shown(d, "SEARCH_INDEX_URL", u.data);
-        buf_reset(&u);
-        buf_adds(&u, s->cfg.assets);
-        buf_adds(&u, "/search.js");
-        if (site_static_by_out(s, u.data)) {
+        if (site_static_by_out(s, "assets/search.js")) {
             buf_reset(&u);
             vars_full_url(&u, s, "/assets/search.js");
             vars_set_shown(d, "SEARCH_SCRIPT_URL", u.data);
@@ -398,6 +395,26 @@ static void add_prev_next(tpl_dict *d, const site *s, const page *p)
     buf_release(&u);
 }
 
+/* REVISION: comply's `majorRevisions: [{date, comment}]`, as written, in
+ * the document's order; entries that are not such mappings are skipped. */
+static void add_revisions(tpl_dict *d, const page *p)
+{
+    const yaml_node *rv = yamltree_get(p->fm.data, "majorRevisions");
+    if (!rv || yamltree_kind(rv) != YAML_SEQUENCE)
+        return;
+    for (size_t i = 0; i < yamltree_len(rv); i++) {
+        const yaml_node *e = yamltree_item(rv, i);
+        const yaml_node *date = yamltree_get(e, "date"), *comment = yamltree_get(e, "comment");
+        if ((date && yamltree_kind(date) != YAML_SCALAR) ||
+            (comment && yamltree_kind(comment) != YAML_SCALAR) || (!date && !comment))
+            continue;
+        tpl_dict_show_section(d, "HAS_REVISIONS");
+        tpl_dict *r = tpl_dict_add_section(d, "REVISION");
+        tpl_dict_set(r, "REVISION_DATE", date ? yamltree_text(date) : "");
+        tpl_dict_set(r, "REVISION_COMMENT", comment ? yamltree_text(comment) : "");
+    }
+}
+
 tpl_dict *vars_page(const gen *g, const page *p)
 {
     const site *s = g->s;
@@ -467,6 +484,7 @@ tpl_dict *vars_page(const gen *g, const page *p)
     }
     if (g->h)
         add_history(d, s, history_page(g->h, p->index));
+    add_revisions(d, p);
     add_prev_next(d, s, p);
     size_t n_toc = 0;
     for (size_t i = 0; i < doc->n_headings; i++)

@@ -103,7 +103,7 @@ static void check_rewrite(const char *from_rel, const char *url)
     s.by_rel = map_new();
     s.by_url = map_new();
     s.by_static = map_new();
-    static_file img = {(char *)"content/img/a.png", (char *)"img/a.png"};
+    static_file img = {(char *)"content/img/a.png", (char *)"img/a.png", NULL};
     map_put(s.by_static, img.out_file, &img);
     for (size_t i = 0; i < N_PAGES; i++) {
         p[i].rel = (char *)pages[i].rel;

@@ -214,3 +214,39 @@ Test(frontmatter, release_accepts_null_and_repeats)
     frontmatter_release(&fm);
     frontmatter_release(&fm);
 }
+
+/* comply's header: YAML from line 1, closed by `---`, read only when asked. */
+Test(frontmatter, fenceless_header)
+{
+    const char *text = "name: Access Policy\nsatisfies:\n  TSC:\n    - CC6.1\n---\n# Purpose\n";
+    fm_limits lim = {0};
+    lim.fenceless = 1;
+    frontmatter fm;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(frontmatter_parse_limited(&fm, text, strlen(text), "p.md", &lim, d), 0);
+    cr_expect_eq(fm.present, 1);
+    cr_expect_str_eq(text + fm.body_start, "# Purpose\n");
+    cr_expect_eq(fm.body_line, 6);
+    const yaml_node *sat = yamltree_get(fm.data, "satisfies");
+    cr_assert_not_null(sat);
+    const yaml_node *id = yamltree_item(yamltree_get(sat, "TSC"), 0);
+    cr_expect_eq(yamltree_line(id), 4, "the id is on line 4 of the file");
+    cr_expect_str_eq(yamltree_text(yamltree_get(fm.data, "name")), "Access Policy");
+    frontmatter_release(&fm);
+
+    /* Not asked for: the header is body text. */
+    cr_assert_eq(frontmatter_parse(&fm, text, strlen(text), "p.md", d), 0);
+    cr_expect_eq(fm.present, 0);
+    cr_expect_eq(fm.body_start, 0);
+    frontmatter_release(&fm);
+
+    /* No closing line, or a first line that is not a key: no header. */
+    const char *plain[] = {"name: x\nno closing line\n", "# Title\n---\n", "Note that: x\n---\n",
+                           "http://x.example\n---\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        cr_assert_eq(frontmatter_parse_limited(&fm, plain[i], strlen(plain[i]), "p.md", &lim, d), 0);
+        cr_expect_eq(fm.present, 0, "'%s'", plain[i]);
+        frontmatter_release(&fm);
+    }
+    diag_free(d);
+}
