@@ -16,9 +16,16 @@
 
 #define MAX_LAYOUT_DEPTH 16
 
+static int layout_exists(const site *s, const char *name);
+
 /* What a page naming a layout that nowhere exists is rendered with: the
- * layout a page without `layout:` gets. */
-static const char *const fallback_layout = "policy";
+ * layout a page without `layout:` gets (default_layout: `policy`, or a
+ * Jekyll site's `page`), when there is one. */
+static const char *fallback_layout(const site *s)
+{
+    const char *d = s->cfg.default_layout;
+    return d && strcmp(d, "policy") != 0 && layout_exists(s, d) ? d : "policy";
+}
 
 const char *const layout_generated[] = {"control", "controls",  "soa",    "dashboard",
                                         "handbook", "tag",      "tags",   "404",
@@ -204,12 +211,12 @@ static void warn_fallback(const site *s, const char *file, int line, int col, co
         diag_warning(d, file, line, col, "unknown-layout",
                      "unknown layout '%s' (no '%s/%s.html', nor one in the default theme): the "
                      "page uses '%s' instead",
-                     name, s->cfg.layouts, name, fallback_layout);
+                     name, s->cfg.layouts, name, fallback_layout(s));
     else
         diag_warning(d, file, line, col, "unknown-layout",
                      "layout name '%s' must be a plain name like 'policy': the page uses '%s' "
                      "instead",
-                     name, fallback_layout);
+                     name, fallback_layout(s));
 }
 
 layouts *layouts_load(const site *s, diags *d)
@@ -238,7 +245,7 @@ layouts *layouts_load(const site *s, diags *d)
             (!map_get(ls->by_name, name) && !layout_exists(s, name))) {
             warn_fallback(s, p->src, line, col, name, d);
             map_put(ls->fallback, name, (void *)1);
-            name = fallback_layout;
+            name = fallback_layout(s);
         }
         layout_get(ls, name, p->src, line, col, 0, d);
     }
@@ -287,7 +294,7 @@ const layout *layouts_get(const layouts *ls, const char *name)
 
 const layout *layouts_for_page(const layouts *ls, const char *name)
 {
-    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout : name);
+    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout(ls->s) : name);
 }
 
 int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)
