@@ -73,6 +73,8 @@ static const check_info table[] = {
     {"heading-without-space", DIAG_WARNING, 1,
      "a line that starts like a heading but has no space after its '#'",
      "Put a space after the hashes ('# Foreword'), as Markdown headings need."},
+    {"liquid-tag", DIAG_WARNING, 1, "a Liquid tag or variable ({% include %}, {{ site.title }})",
+     "Write out what the tag produced; only {% highlight %} and {% raw %} are read."},
     {"broken-link", DIAG_ERROR, 1, "a link to a page or path of the site that does not exist",
      "Point the link at an existing page: a relative .md path, its permalink or its URL."},
     {"broken-fragment", DIAG_ERROR, 1, "a #fragment that names no heading of its target page",

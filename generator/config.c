@@ -534,6 +534,16 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     const yaml_node *u = yamltree_get(y, "unsafe_html");
     if (u && !yamltree_is_null(u))
         bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);
+    const yaml_node *md = yamltree_get(y, "markdown");
+    if (md && !yamltree_is_null(md)) {
+        const yaml_node *lax =
+            yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "lax_headings") : NULL;
+        if (yamltree_kind(md) != YAML_MAPPING)
+            bad |= diag_error(d, f, yamltree_line(md), yamltree_col(md), "config",
+                              "'markdown' must be a mapping with 'lax_headings'");
+        else if (lax && !yamltree_is_null(lax))
+            bad |= yamltree_as_bool(&c->lax_headings, lax, "markdown.lax_headings", f, d);
+    }
     bad |= config_limits(&c->limits, yamltree_get(y, "limits"), f, d);
 defaults:
     if (jekyll) {

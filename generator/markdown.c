@@ -1,9 +1,12 @@
 /* markdown: GitHub Flavored Markdown to HTML through cmark-gfm (GFM spec,
  * https://github.github.com/gfm/). Only this file includes cmark-gfm. Heading
  * ids are added by swapping each heading for a custom block that carries the
- * same inline children, since cmark-gfm has no attribute API. */
+ * same inline children, since cmark-gfm has no attribute API. A Jekyll
+ * page's Liquid and kramdown's spaceless headings are edited in a copy of
+ * the body first (markdown_rewrite.c), its positions mapped back. */
 #include "markdown.h"
 #include "map.h"
+#include "markdown_int.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -223,18 +226,26 @@ typedef struct src_lines {
     int n;
 } src_lines;
 
+/* True if data[i] ends a line as cmark-gfm reads them: '\n', or a '\r' not
+ * followed by '\n' (so that line numbers here are cmark-gfm's). */
+static int ends_line(const char *data, size_t len, size_t i)
+{
+    return data[i] == '\n' || (data[i] == '\r' && (i + 1 == len || data[i + 1] != '\n'));
+}
+
 static void lines_init(src_lines *l, const char *data, size_t len)
 {
     l->data = data;
     l->len = len;
     l->n = 1;
-    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++)
-        l->n++;
+    for (size_t i = 0; i < len; i++)
+        l->n += ends_line(data, len, i);
     l->start = xmalloc((size_t)l->n * sizeof *l->start);
     int k = 0;
     l->start[k++] = 0;
-    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++)
-        l->start[k++] = (size_t)(p - data) + 1;
+    for (size_t i = 0; i < len; i++)
+        if (ends_line(data, len, i))
+            l->start[k++] = i + 1;
 }
 
 /* The bytes of line `line` (1-based), without its newline; NULL if none. */
@@ -246,6 +257,40 @@ static const char *line_at(const src_lines *l, int line, size_t *len)
     size_t e = line < l->n ? l->start[line] - 1 : l->len;
     *len = e - s;
     return l->data + s;
+}
+
+/* The line (1-based) that holds offset off. */
+static int line_of(const src_lines *l, size_t off)
+{
+    int lo = 0, hi = l->n;
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (l->start[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+/* Where positions of the parsed text are in the source: the same place, or,
+ * when the body was rewritten before parsing, where the rewrite's map says. */
+typedef struct pos_map {
+    const src_lines *parsed, *src;
+    const md_rewrite *rw; /* NULL: the parsed text is the source */
+} pos_map;
+
+/* Moves line:col (1-based, col in bytes; 0 for unknown) of the parsed text
+ * to the source's. */
+static void to_source(const pos_map *m, int *line, int *col)
+{
+    if (!m->rw || *line < 1 || *line > m->parsed->n)
+        return;
+    size_t at = m->parsed->start[*line - 1] + (size_t)(*col > 1 ? *col - 1 : 0);
+    size_t off = md_rewrite_source(m->rw, at);
+    *line = line_of(m->src, off);
+    if (*col > 0)
+        *col = (int)(off - m->src->start[*line - 1]) + 1;
 }
 
 static const char *link_text(cmark_node *n)
@@ -406,13 +451,29 @@ static void add_html_anchors(md_doc *doc, size_t *cap, const char *html)
     }
 }
 
-/* --- headings written without a space (kramdown's `#Foreword`) --------------- */
+/* --- kramdown and Jekyll: spaceless headings, Liquid ------------------------------ */
 
-/* Warns (heading-without-space) about each line of paragraph n that starts
- * like an ATX heading but lacks the space after the hashes: kramdown made
- * it a heading, GitHub Flavored Markdown leaves it a paragraph. */
-static void warn_spaceless_headings(cmark_node *n, const src_lines *l, const md_options *opt,
-                                    diags *d)
+/* A paragraph line that starts like an ATX heading but lacks the space
+ * after its hashes (kramdown's `#Foreword`): kramdown made it a heading,
+ * GitHub Flavored Markdown leaves it a paragraph. */
+typedef struct spaceless {
+    int line;      /* of the body */
+    size_t at;     /* the offset of its first '#' */
+    size_t hashes; /* 1 to 6 */
+} spaceless;
+
+/* What the first parse tells the rewrite: the code blocks (where Liquid is
+ * text) and the spaceless headings. */
+typedef struct block_scan {
+    md_ranges code;
+    spaceless *heads;
+    size_t n_heads, cap_heads;
+} block_scan;
+
+/* Records the lines of paragraph n that start like a heading without the
+ * space. Only paragraph lines are looked at: code, and the lines of quotes
+ * and list items (which start with their markers), are not. */
+static void find_spaceless(block_scan *bs, cmark_node *n, const src_lines *l)
 {
     int from = cmark_node_get_start_line(n), to = cmark_node_get_end_line(n);
     for (int ln = from; ln >= 1 && ln <= to; ln++) {
@@ -425,24 +486,155 @@ static void warn_spaceless_headings(cmark_node *n, const src_lines *l, const md_
         size_t hashes = 0;
         while (i + hashes < len && p[i + hashes] == '#')
             hashes++;
-        size_t rest = i + hashes;
-        if (hashes == 0 || hashes > 6 || rest >= len || strchr(" \t\r", p[rest]))
+        if (hashes == 0 || hashes > 6 || i + hashes >= len || strchr(" \t\r", p[i + hashes]))
             continue;
-        size_t end = len;
-        while (end > rest && strchr(" \t\r", p[end - 1]))
-            end--;
-        int shown = end - i > 60 ? 60 : (int)(end - i);
-        int tail = end - rest > 60 ? 60 : (int)(end - rest);
-        diag_warning(d, opt->file, ln + opt->first_line - 1, (int)i + 1, "heading-without-space",
-                     "'%.*s' is not a heading: Markdown needs a space after '%.*s' (write "
-                     "'%.*s %.*s')",
-                     shown, p + i, (int)hashes, p + i, (int)hashes, p + i, tail, p + rest);
+        if (bs->n_heads == bs->cap_heads) {
+            bs->cap_heads = bs->cap_heads ? bs->cap_heads * 2 : 8;
+            bs->heads = xrealloc(bs->heads, bs->cap_heads * sizeof *bs->heads);
+        }
+        bs->heads[bs->n_heads++] = (spaceless){ln, l->start[ln - 1] + i, hashes};
     }
 }
 
-static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
-                     const src_lines *l, link_cursor *cur)
+/* Records the byte range of code block n: its lines, fences included. An
+ * end at column 0 is the line after the block (cmark-gfm's indented code). */
+static void add_code_block(block_scan *bs, cmark_node *n, const src_lines *l)
 {
+    int from = cmark_node_get_start_line(n), to = cmark_node_get_end_line(n);
+    if (cmark_node_get_end_column(n) == 0 && to > from)
+        to--;
+    if (from < 1 || from > l->n || to < from)
+        return;
+    if (to > l->n)
+        to = l->n;
+    md_ranges_add(&bs->code, l->start[from - 1], to < l->n ? l->start[to] : l->len);
+}
+
+/* The first parse's walk: code blocks (when the body has Liquid to find)
+ * and spaceless headings, in source order. */
+static void scan_blocks(block_scan *bs, cmark_node *root, const src_lines *l, int want_code)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_PARAGRAPH)
+            find_spaceless(bs, n, l);
+        else if (t == CMARK_NODE_CODE_BLOCK && want_code)
+            add_code_block(bs, n, l);
+    }
+    cmark_iter_free(it);
+}
+
+/* True if one of the sorted ranges [v[*k].start, v[*k].end) meets
+ * [start, end); *k moves forward, so a walk in source order is linear. */
+static int meets(const md_range *v, size_t n, size_t *k, size_t start, size_t end)
+{
+    while (*k < n && v[*k].end <= start)
+        (*k)++;
+    return *k < n && v[*k].start < end;
+}
+
+/* Warns (heading-without-space) about each spaceless heading that Liquid
+ * did not touch (in a highlight block it is code, in a comment gone), and
+ * with lax_headings gives it its space, so cmark-gfm reads a heading. The
+ * edits of rw must be sorted. */
+static void spaceless_headings(const block_scan *bs, const md_liquid *lq, md_rewrite *rw,
+                               const src_lines *l, const md_options *opt, diags *d)
+{
+    size_t ke = 0, ko = 0, n_edits = rw->n_edits;
+    md_range *edits = xmalloc((n_edits + 1) * sizeof *edits);
+    for (size_t i = 0; i < n_edits; i++)
+        edits[i] = (md_range){rw->edits[i].start, rw->edits[i].end};
+    for (size_t i = 0; i < bs->n_heads; i++) {
+        const spaceless *h = &bs->heads[i];
+        size_t rest = h->at + h->hashes; /* the first character after the hashes */
+        if (meets(edits, n_edits, &ke, h->at, rest + 1) ||
+            meets(lq->opaque.v, lq->opaque.n, &ko, h->at, rest + 1))
+            continue;
+        size_t len = 0;
+        const char *p = line_at(l, h->line, &len);
+        if (!p)
+            continue;
+        size_t i0 = h->at - l->start[h->line - 1], r0 = i0 + h->hashes, end = len;
+        while (end > r0 && strchr(" \t\r", p[end - 1]))
+            end--;
+        int shown = end - i0 > 60 ? 60 : (int)(end - i0);
+        int tail = end - r0 > 60 ? 60 : (int)(end - r0);
+        int n = (int)h->hashes;
+        diag_warning(d, opt->file, h->line + opt->first_line - 1, (int)i0 + 1,
+                     "heading-without-space",
+                     opt->lax_headings ? "'%.*s' is rendered as a heading (markdown.lax_headings), "
+                                         "but Markdown needs a space after '%.*s' (write '%.*s "
+                                         "%.*s')"
+                                       : "'%.*s' is not a heading: Markdown needs a space after "
+                                         "'%.*s' (write '%.*s %.*s')",
+                     shown, p + i0, n, p + i0, n, p + i0, tail, p + r0);
+        if (opt->lax_headings)
+            md_rewrite_replace(rw, rest, rest, " ", 1);
+    }
+    free(edits);
+}
+
+/* Appends s[start, end) for a message: each run of white space as one
+ * space, and at most 60 bytes of it (cut between characters, then "..."). */
+static void add_shown(buf *out, const char *s, size_t start, size_t end)
+{
+    size_t from = out->len;
+    for (size_t i = start; i < end; i++) {
+        if (out->len - from >= 60 && ((unsigned char)s[i] & 0xC0) != 0x80) {
+            buf_adds(out, "...");
+            return;
+        }
+        if (strchr(" \t\r\n\f\v", s[i])) {
+            while (i + 1 < end && strchr(" \t\r\n\f\v", s[i + 1]))
+                i++;
+            buf_addc(out, ' ');
+        } else {
+            buf_addc(out, s[i]);
+        }
+    }
+}
+
+/* Warns (liquid-tag) about each Liquid tag and variable the rewrite
+ * dropped, at its line and column. Tags come in source order, so the
+ * column count resumes along a line. */
+static void report_liquid(const md_liquid *lq, const src_lines *l, const md_options *opt, diags *d)
+{
+    buf shown;
+    buf_init(&shown);
+    int line = 0, col = 1;
+    size_t at = 0;
+    for (size_t i = 0; i < lq->n_tags; i++) {
+        const md_liquid_tag *t = &lq->tags[i];
+        int ln = line_of(l, t->start);
+        if (ln != line || t->start < at) {
+            line = ln;
+            at = l->start[ln - 1];
+            col = 1;
+        }
+        for (; at < t->start; at++)
+            col += ((unsigned char)l->data[at] & 0xC0) != 0x80;
+        buf_reset(&shown);
+        add_shown(&shown, l->data, t->start, t->end);
+        if (t->closer)
+            diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
+                         "liquid tag '%s' has no '{%% %s %%}' and is dropped", shown.data,
+                         t->closer);
+        else
+            diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
+                         "liquid tag '%s' is not supported and is dropped", shown.data);
+    }
+    buf_release(&shown);
+}
+
+static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
+                     const pos_map *m, link_cursor *cur)
+{
+    const src_lines *l = m->parsed;
     if (doc->n_links == *cap) {
         *cap = *cap ? *cap * 2 : 8;
         doc->links = xrealloc(doc->links, *cap * sizeof *doc->links);
@@ -453,9 +645,10 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
         line = col = 0;
         locate_autolink(l, n, cur, &line, &col);
     }
+    to_source(m, &line, &col);
     /* Columns are counted in characters everywhere in charter (as libyaml
      * counts them); cmark counts bytes. */
-    col = char_column(l, cur, line, col);
+    col = char_column(m->src, cur, line, col);
     doc->links[doc->n_links++] =
         (md_link){xstrdup(url ? url : ""), line ? line + opt->first_line - 1 : 0, col,
                   cmark_node_get_type(n) == CMARK_NODE_IMAGE};
@@ -495,21 +688,51 @@ static void add_labelled_checkboxes(buf *out, const char *html)
     }
 }
 
+/* Parses text[0, len) with the GFM extensions: the document, and in
+ * *parser the parser that owns the extensions' list (cmark-gfm frees it
+ * with the parser). NULL if cmark-gfm fails; free *parser either way. */
+static cmark_node *parse_text(cmark_parser **parser, const char *text, size_t len, int options)
+{
+    static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter",
+                                        "tasklist"};
+    cmark_node *root = NULL;
+    *parser = cmark_parser_new(options);
+    if (!*parser)
+        return NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
+        if (!ext)
+            return NULL;
+        cmark_parser_attach_syntax_extension(*parser, ext);
+    }
+    cmark_parser_feed(*parser, text, len); /* blocks: no shared state */
+    pthread_mutex_lock(&parse_lock);
+    root = cmark_parser_finish(*parser); /* inlines: the shared table */
+    pthread_mutex_unlock(&parse_lock);
+    return root;
+}
+
 int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d)
 {
     int err = -1;
     memset(out, 0, sizeof *out);
     buf_init(&out->html);
-    buf clean, rewritten;
+    buf clean, rewritten, blanked;
     buf_init(&clean);
     buf_init(&rewritten);
+    buf_init(&blanked);
     cmark_parser *parser = NULL;
     cmark_node *root = NULL;
     cmark_llist *exts = NULL;
     size_t hcap = 0, lcap = 0;
-    src_lines lines = {0};
+    src_lines lines = {0}, parsed_lines = {0};
     link_cursor cursor = {0};
     id_set ids = {NULL};
+    block_scan bs = {.heads = NULL};
+    md_liquid lq = {0};
+    md_rewrite rw;
+    md_rewrite_init(&rw);
+    pos_map where = {&lines, &lines, NULL};
     int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
     if (opt->unsafe_html)
         options |= CMARK_OPT_UNSAFE;
@@ -523,23 +746,31 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         len = clean.len;
     }
     lines_init(&lines, text, len);
-    parser = cmark_parser_new(options);
-    if (!parser)
+    /* A Jekyll page's Liquid and kramdown's spaceless headings: found in
+     * the source, edited out of (or into) a copy, which is parsed again.
+     * Pages without either (nearly all) are parsed once. The first parse
+     * finds the code blocks and paragraphs; it reads highlight blocks and
+     * comments blanked, so that their text cannot open a code block. */
+    int liquid = memmem(text, len, "{%", 2) || memmem(text, len, "{{", 2);
+    int masked = liquid && md_liquid_mask(&blanked, text, len);
+    if (!(root = parse_text(&parser, masked ? blanked.data : text, len, options)))
         goto done;
-    static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter",
-                                        "tasklist"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
-        if (!ext)
-            goto done;
-        cmark_parser_attach_syntax_extension(parser, ext);
+    scan_blocks(&bs, root, &lines, liquid);
+    if (liquid) {
+        md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n);
+        report_liquid(&lq, &lines, opt, d);
     }
-    cmark_parser_feed(parser, text, len); /* blocks: no shared state */
-    pthread_mutex_lock(&parse_lock);
-    root = cmark_parser_finish(parser); /* inlines: the shared table */
-    pthread_mutex_unlock(&parse_lock);
-    if (!root)
-        goto done;
+    md_rewrite_sort(&rw);
+    spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
+    if (rw.n_edits || masked) {
+        md_rewrite_apply(&rw, text, len);
+        cmark_node_free(root);
+        cmark_parser_free(parser);
+        if (!(root = parse_text(&parser, rw.text.data, rw.text.len, options)))
+            goto done;
+        lines_init(&parsed_lines, rw.text.data, rw.text.len);
+        where = (pos_map){&parsed_lines, &lines, &rw};
+    }
 
     /* Collect first, then mutate: replacing nodes during iteration is unsafe. */
     size_t acap = 0;
@@ -559,13 +790,11 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             }
             heads[nh++] = n;
         } else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-            add_link(out, &lcap, n, opt, &lines, &cursor);
+            add_link(out, &lcap, n, opt, &where, &cursor);
             const char *url = cmark_node_get_url(n);
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
-        } else if (t == CMARK_NODE_PARAGRAPH) {
-            warn_spaceless_headings(n, &lines, opt, d);
         } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
             const char *lit = cmark_node_get_literal(n);
             if (lit)
@@ -576,7 +805,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     exts = cmark_parser_get_syntax_extensions(parser);
     for (size_t i = 0; i < nh; i++) {
         add_heading(out, &ids, heads[i], &hcap, options, exts);
-        out->headings[out->n_headings - 1].line += opt->first_line - 1;
+        md_heading *h = &out->headings[out->n_headings - 1];
+        int col = 0;
+        to_source(&where, &h->line, &col);
+        h->line += opt->first_line - 1;
     }
     free(heads);
 
@@ -595,8 +827,14 @@ done:
     if (parser)
         cmark_parser_free(parser);
     free(lines.start);
+    free(parsed_lines.start);
+    md_ranges_release(&bs.code);
+    free(bs.heads);
+    md_liquid_release(&lq);
+    md_rewrite_release(&rw);
     buf_release(&clean);
     buf_release(&rewritten);
+    buf_release(&blanked);
     if (err)
         markdown_release(out);
     return err;

@@ -34,6 +34,9 @@ typedef struct md_options {
     md_rewrite_fn rewrite;
     void *rewrite_ctx;
     int skip_html; /* headings and links only (charter check): no HTML */
+    /* markdown.lax_headings: a paragraph line such as `#Foreword` (kramdown
+     * read it as a heading) is rendered as the heading `# Foreword`. */
+    int lax_headings;
 } md_options;
 
 typedef struct md_doc {
@@ -52,8 +55,14 @@ typedef struct md_doc {
 void markdown_init(void);
 
 /* Renders text[0..len). Invalid UTF-8 is reported (id invalid-utf8) at its
- * line and column and replaced by U+FFFD. Returns 0 and fills *out (release
- * with markdown_release), or -1 if cmark-gfm fails. Thread-safe. */
+ * line and column and replaced by U+FFFD. A line that starts like a heading
+ * without the space after its hashes is reported (heading-without-space),
+ * and rendered as a heading with lax_headings. Liquid (a Jekyll page's
+ * {% tag %} and {{ variable }}) outside code is dropped with a warning
+ * (liquid-tag), but {% highlight lang %} becomes a fenced code block, the
+ * text of {% raw %} stays as written and a {% comment %} goes whole.
+ * Returns 0 and fills *out (release with markdown_release), or -1 if
+ * cmark-gfm fails. Thread-safe. */
 int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d);
 void markdown_release(md_doc *doc);
 

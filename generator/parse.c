@@ -127,8 +127,13 @@ static void parse_page(void *arg, size_t i)
     if (!p->ok || !p->published)
         return;
     link_ctx lc = {j->s, p};
-    md_options opt = {p->src, p->fm.body_line,  j->s->cfg.unsafe_html, rewrite_link,
-                      &lc,    j->p->html_fd < 0};
+    md_options opt = {.file = p->src,
+                      .first_line = p->fm.body_line,
+                      .unsafe_html = j->s->cfg.unsafe_html,
+                      .rewrite = rewrite_link,
+                      .rewrite_ctx = &lc,
+                      .skip_html = j->p->html_fd < 0,
+                      .lax_headings = j->s->cfg.lax_headings};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
     int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,

@@ -22,6 +22,9 @@ the entries are written here, not copied.
   stop_n                     the size at which a known slow input must be
                              stopped (default 100k; more where 100k stays
                              under the budget)
+  settings                   more lines of site.yml, for an input that needs
+                             a setting (markdown.lax_headings) to reach its
+                             code
 
 Sources (tag: where):
   cmark      commonmark/cmark, test/pathological_tests.py
@@ -83,7 +86,7 @@ GFM12 = lacks_fix("0.29.0.gfm.12, GHSA-w4qg-3vf7-m9x5")
 
 class Input:
     def __init__(self, name, gen, source, cve=None, known_slow=None, page=False,
-                 formats=("json",), note="", stop_n=None, raised_limits=None):
+                 formats=("json",), note="", stop_n=None, raised_limits=None, settings=""):
         self.name = name
         self.gen = gen
         self.source = source
@@ -94,6 +97,7 @@ class Input:
         self.note = note
         self.stop_n = stop_n
         self.raised_limits = raised_limits
+        self.settings = settings
 
     def make(self, n):
         return self.gen(n)
@@ -364,6 +368,43 @@ INPUTS = [
           "charter (raw HTML anchors as fragment targets)"),
     Input("charter-headings-without-space", rep("", "#h\n"),
           "charter (a warning per line of one long paragraph)"),
+    Input("charter-lax-headings", rep("", "#h\n"),
+          "charter (each line of one long paragraph made a heading)",
+          settings="markdown: {lax_headings: true}\n"),
+    Input("charter-lax-headings-with-links", rep("", "##h [x](#h)\n"),
+          "charter (each link's column mapped back through the rewrite)",
+          settings="markdown: {lax_headings: true}\n"),
+    Input("charter-liquid-unterminated-tags", rep("", "{% a "),
+          "charter (a '{%' without '%}': its paragraph is searched once)"),
+    Input("charter-liquid-unterminated-variables", rep("", "{{ a "), "charter"),
+    Input("charter-liquid-unterminated-highlight-tags", rep("", "{% highlight c\n\n"),
+          "charter (blocks looked for before the first parse, in the whole page)"),
+    Input("charter-liquid-tags-one-line", rep("", "{{x}}", "\n"),
+          "charter (a warning per tag, each column counted on from the last)",
+          formats=("json", "text")),
+    Input("charter-liquid-tags-one-per-line", rep("", "{% include x.html %}\n"), "charter"),
+    Input("charter-liquid-deep-raw", rep("", "{% raw %}"),
+          "charter (raw sections never closed: the end is searched for once)"),
+    Input("charter-liquid-nested-raw", rep("", "{% raw %}", "{% endraw %}"),
+          "charter (one raw section holding every other opener)"),
+    Input("charter-liquid-unclosed-comments", rep("", "{% comment %}"), "charter"),
+    Input("charter-liquid-unclosed-highlights", rep("", "{% highlight c %}\n"), "charter"),
+    Input("charter-liquid-unclosed-highlights-with-raw",
+          rep("", "{% highlight c %}{% raw %}x{% endraw %}"),
+          "charter (the search for endhighlight steps over raw sections)"),
+    Input("charter-liquid-highlights-one-line",
+          rep("", "{% highlight c %}x{% endhighlight %}", "\n"),
+          "charter (each fence's line prefix found along one line)"),
+    Input("charter-liquid-highlights-backticks",
+          rep("", "{% highlight c %}\n``````\n{% endhighlight %}\n"),
+          "charter (each block's fence outgrows its backticks)",
+          raised_limits={"page_bytes": "16 MiB"}),
+    Input("charter-liquid-in-code-spans", rep("", "`{{x}}` "), "charter"),
+    Input("charter-liquid-backtick-runs",
+          fn(lambda n: "".join("`" * i + "{{x}}" for i in range(1, int(math.sqrt(2 * n))))),
+          "charter (an unmatched code span opener of every length)"),
+    Input("charter-liquid-tags-around-code", rep("", "{% a\n```\n%}\n```\n"),
+          "charter (a tag that would end inside a code block)"),
     Input("charter-html-block-unclosed-quotes", fn(lambda n: "<div\n" + "<a x=\"" * n + "\n"),
           "charter (a quote that never closes, searched for once)"),
     Input("charter-html-block-unclosed-single-quotes",

@@ -56,11 +56,13 @@ FRONT_MATTER = "---\ntitle: P\nowner: o\nlast_reviewed: 2026-01-01\n---\n"
 AS_OF = "2026-06-01"
 
 
-def site_yml(raised=None, page_seconds=PAGE_SECONDS):
-    """The site's settings: a title and the page budget, plus any raised limits."""
+def site_yml(raised=None, page_seconds=PAGE_SECONDS, settings=""):
+    """The site's settings: a title and the page budget, plus any raised
+    limits and the input's own settings."""
     limits = {"page_seconds": page_seconds}
     limits.update(raised or {})
-    return "title: p\nlimits: {%s}\n" % ", ".join("%s: %s" % kv for kv in limits.items())
+    return "title: p\nlimits: {%s}\n%s" % (", ".join("%s: %s" % kv for kv in limits.items()),
+                                           settings)
 
 
 class Run:
@@ -213,7 +215,7 @@ def check_exit(series, n, r):
 def run_series(inp, fmt, raised, site, sizes, argv_for, runner, known_slow, verbose):
     s = Series(inp, fmt, raised)
     with open(os.path.join(site, "site.yml"), "w") as f:
-        f.write(site_yml(raised))
+        f.write(site_yml(raised, settings=inp.settings))
     if known_slow:
         # Stopping depends on the machine's speed, so the input grows until
         # the budget stops it: a known slow input is at least quadratic, so
@@ -221,7 +223,7 @@ def run_series(inp, fmt, raised, site, sizes, argv_for, runner, known_slow, verb
         # all of them would be 81x faster than the one that stopped at
         # stop_n. Finishing the largest size is the failure.
         with open(os.path.join(site, "site.yml"), "w") as f:
-            f.write(site_yml(raised, KNOWN_SLOW_SECONDS))
+            f.write(site_yml(raised, KNOWN_SLOW_SECONDS, inp.settings))
         for k in KNOWN_SLOW_GROWTH:
             n = (inp.stop_n or sizes[-1]) * k
             nbytes = write_site(site, inp, n)
@@ -258,12 +260,12 @@ def run_series(inp, fmt, raised, site, sizes, argv_for, runner, known_slow, verb
             # CPU than the budget, the run measured the machine, not charter.
             # Time it again with a budget that load cannot reach.
             with open(os.path.join(site, "site.yml"), "w") as f:
-                f.write(site_yml(raised, page_seconds=int(HANG)))
+                f.write(site_yml(raised, page_seconds=int(HANG), settings=inp.settings))
             r = runner(argv, hang, cap(nbytes), cpu_cap)
             report_row(s, n, nbytes, r, verbose, "  (again: stopped by the page budget "
                        "with less CPU than the budget, under load)")
             with open(os.path.join(site, "site.yml"), "w") as f:
-                f.write(site_yml(raised))
+                f.write(site_yml(raised, settings=inp.settings))
         s.rows.append((n, nbytes, r))
         check_exit(s, n, r)
         if r.killed:

@@ -1,9 +1,11 @@
 /* test_markdown: GFM rendering through cmark-gfm, raw HTML policy, heading
  * ids and records, link collection with source positions, the rewrite hook,
- * and invalid UTF-8 reporting. */
+ * invalid UTF-8 reporting, and what a Jekyll page brings: spaceless
+ * headings (lax_headings) and Liquid. */
 #include "unit.h"
 
 #include "markdown.h"
+#include "markdown_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -350,6 +352,277 @@ Test(markdown, headings_without_space)
                       "space after '##' (write '## Second line') [heading-without-space]\n");
     markdown_release(&doc);
     diag_free(d);
+}
+
+/* With lax_headings the same lines are headings, at their lines, and the
+ * warning says so; links on them keep their source columns. Seven hashes,
+ * a '#' inside a line, code, quotes and lists stay as they were. */
+Test(markdown, lax_headings)
+{
+    const char *text = "#Foreword [a](x.md)\n"          /* 10 */
+                       "text with #hashtag\n"           /* 11 */
+                       "##Second line\n"                /* 12: any line of a paragraph */
+                       "\n"                             /* 13 */
+                       "#######seven\n"                 /* 14 */
+                       "\n"                             /* 15 */
+                       "```\n#code\n```\n"              /* 16-18 */
+                       "\n"                             /* 19 */
+                       "    #indented\n"                /* 20 */
+                       "\n"                             /* 21 */
+                       "> #quoted\n"                    /* 22 */
+                       "- #listed\n"                    /* 23 */
+                       "\n"                             /* 24 */
+                       "###Trois \xC3\xAF [b](y.md)\n"; /* 25: columns in characters */
+    static const struct {
+        int level;
+        const char *id;
+        int line;
+    } want[] = {{1, "foreword-a", 10}, {2, "second-line", 12}, {3, "trois-\xC3\xAF-b", 25}};
+    md_doc doc;
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "t.md", .first_line = 10, .lax_headings = 1};
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "t.md:10:1: warning: '#Foreword [a](x.md)' is rendered as a heading "
+                      "(markdown.lax_headings), but Markdown needs a space after '#' (write "
+                      "'# Foreword [a](x.md)') [heading-without-space]\n"
+                      "t.md:12:1: warning: '##Second line' is rendered as a heading "
+                      "(markdown.lax_headings), but Markdown needs a space after '##' (write "
+                      "'## Second line') [heading-without-space]\n"
+                      "t.md:25:1: warning: '###Trois \xC3\xAF [b](y.md)' is rendered as a heading "
+                      "(markdown.lax_headings), but Markdown needs a space after '###' (write "
+                      "'### Trois \xC3\xAF [b](y.md)') [heading-without-space]\n");
+    cr_assert_str_eq(doc.html.data, "<h1 id=\"foreword-a\">Foreword <a href=\"x.md\">a</a></h1>\n"
+                                    "<p>text with #hashtag</p>\n"
+                                    "<h2 id=\"second-line\">Second line</h2>\n"
+                                    "<p>#######seven</p>\n"
+                                    "<pre><code>#code\n</code></pre>\n"
+                                    "<pre><code>#indented\n</code></pre>\n"
+                                    "<blockquote>\n<p>#quoted</p>\n</blockquote>\n"
+                                    "<ul>\n<li>#listed</li>\n</ul>\n"
+                                    "<h3 id=\"trois-\xC3\xAF-b\">Trois \xC3\xAF <a "
+                                    "href=\"y.md\">b</a></h3>\n");
+    cr_assert_eq(doc.n_headings, COUNT(want));
+    for (size_t i = 0; i < COUNT(want); i++) {
+        cr_expect_eq(doc.headings[i].level, want[i].level, "heading %zu level", i);
+        cr_expect_str_eq(doc.headings[i].id, want[i].id, "heading %zu id", i);
+        cr_expect_eq(doc.headings[i].line, want[i].line, "heading %zu line", i);
+    }
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_eq(doc.links[0].line, 10);
+    cr_expect_eq(doc.links[0].col, 11);
+    cr_expect_eq(doc.links[1].line, 25);
+    cr_expect_eq(doc.links[1].col, 12);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+/* ---- Liquid ---- */
+
+/* Renders text (lax_headings off, body on line 1); returns its HTML
+ * (caller frees) and its diagnostics in *diag_text (caller frees). */
+static char *liquid_html(const char *text, char **diag_text)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "l.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    *diag_text = unit_diag_text(d);
+    char *html = buf_detach(&doc.html);
+    markdown_release(&doc);
+    diag_free(d);
+    return html;
+}
+
+/* Tags and variables outside code are dropped with a warning at their
+ * line and column (in characters); their newlines stay, so later lines
+ * keep their numbers. Code spans, fences and indented code keep theirs; a
+ * tag that does not end in its paragraph is text. */
+Test(markdown, liquid_dropped)
+{
+    const char *text = "H\xC3\xA9llo {% include note.html %} and {{ site.title }}.\n" /* 1 */
+                       "`{{ kept }}` and ``{% kept %}``\n"                            /* 2 */
+                       "{% include a.html\n"                                          /* 3 */
+                       "   x=1 %}[l](a.md)\n"                                         /* 4 */
+                       "\n"                                                           /* 5 */
+                       "```\n{% in fence %}\n```\n"                                   /* 6-8 */
+                       "\n"                                                           /* 9 */
+                       "    {{ indented }}\n"                                         /* 10 */
+                       "\n"                                                           /* 11 */
+                       "{% unterminated\n"                                            /* 12 */
+                       "\n"                                                           /* 13 */
+                       "%} {{ no end\n";                                              /* 14 */
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "l.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "l.md:1:7: warning: liquid tag '{% include note.html %}' is not supported "
+                      "and is dropped [liquid-tag]\n"
+                      "l.md:1:35: warning: liquid tag '{{ site.title }}' is not supported and is "
+                      "dropped [liquid-tag]\n"
+                      "l.md:3:1: warning: liquid tag '{% include a.html x=1 %}' is not supported "
+                      "and is dropped [liquid-tag]\n");
+    cr_assert_str_eq(doc.html.data, "<p>H\xC3\xA9llo  and .\n"
+                                    "<code>{{ kept }}</code> and <code>{% kept %}</code></p>\n"
+                                    "<p><a href=\"a.md\">l</a></p>\n"
+                                    "<pre><code>{% in fence %}\n</code></pre>\n"
+                                    "<pre><code>{{ indented }}\n</code></pre>\n"
+                                    "<p>{% unterminated</p>\n"
+                                    "<p>%} {{ no end</p>\n");
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 4);
+    cr_expect_eq(doc.links[0].col, 10);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+/* {% highlight lang %} ... {% endhighlight %} is a fenced code block of
+ * that language (options such as linenos ignored), its fence longer than
+ * any backticks inside; a tag that shares its line with text is put on a
+ * line of its own, and positions after it still point at the source. Its
+ * lines are code, not spaceless headings; raw works inside it. */
+Test(markdown, liquid_highlight_as_fence)
+{
+    const char *text = "{% highlight ruby linenos %}\n"                                /* 1 */
+                       "puts \"#{x}\" # ```\n"                                         /* 2 */
+                       "#not-a-heading\n"                                              /* 3 */
+                       "{% endhighlight %}\n"                                          /* 4 */
+                       "See {% highlight sh %}make{% endhighlight %} then [a](b.md)\n" /* 5 */
+                       "\n"                                                            /* 6 */
+                       "{% highlight liquid %}{% raw %}{{ page.title }}{% endraw %}\n" /* 7 */
+                       "{% endhighlight %}\n"                                          /* 8 */
+                       "- item\n"                                                      /* 9 */
+                       "  {% highlight c %}\n"                                         /* 10 */
+                       "  int x;\n"                                                    /* 11 */
+                       "  {% endhighlight %}\n"                                        /* 12 */
+                       "# After [c](d.md)\n";                                          /* 13 */
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "l.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "");
+    cr_assert_str_eq(doc.html.data, "<pre lang=\"ruby\"><code>puts &quot;#{x}&quot; # ```\n"
+                                    "#not-a-heading\n</code></pre>\n"
+                                    "<p>See</p>\n"
+                                    "<pre lang=\"sh\"><code>make\n</code></pre>\n"
+                                    "<p>then <a href=\"b.md\">a</a></p>\n"
+                                    "<pre lang=\"liquid\"><code>{{ page.title }}\n</code></pre>\n"
+                                    "<ul>\n<li>item\n"
+                                    "<pre lang=\"c\"><code>int x;\n</code></pre>\n"
+                                    "</li>\n</ul>\n"
+                                    "<h1 id=\"after-c\">After <a href=\"d.md\">c</a></h1>\n");
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_eq(doc.links[0].line, 5);
+    cr_expect_eq(doc.links[0].col, 51);
+    cr_expect_eq(doc.links[1].line, 13);
+    cr_expect_eq(doc.links[1].col, 9);
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 13);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+/* The text of {% raw %} stays as written, without a warning; a comment
+ * goes whole (Jekyll prints none of it), spaceless headings in it too. A
+ * block tag never closed is dropped alone, with a warning naming its end. */
+Test(markdown, liquid_raw_and_comment)
+{
+    const char *text = "{% raw %}{{ site.title }} and {% include x %}{% endraw %} stay.\n" /* 1 */
+                       "\n"                                                                /* 2 */
+                       "{% comment %}\n"                                                   /* 3 */
+                       "#Draft note {{ x }}\n"                                             /* 4 */
+                       "\n"                                                                /* 5 */
+                       "More notes.\n"                                                     /* 6 */
+                       "{% endcomment %}\n"                                                /* 7 */
+                       "{% comment %} {% highlight c %} {% endraw %}\n"                    /* 8 */
+                       "[a](b.md) {%- raw -%} never closed\n";                             /* 9 */
+    char *diag_text, *html = liquid_html(text, &diag_text);
+    cr_expect_str_eq(diag_text,
+                     "l.md:8:1: warning: liquid tag '{% comment %}' has no '{% endcomment %}' and "
+                     "is dropped [liquid-tag]\n"
+                     "l.md:8:15: warning: liquid tag '{% highlight c %}' has no '{% endhighlight "
+                     "%}' and is dropped [liquid-tag]\n"
+                     "l.md:8:33: warning: liquid tag '{% endraw %}' is not supported and is "
+                     "dropped [liquid-tag]\n"
+                     "l.md:9:11: warning: liquid tag '{%- raw -%}' has no '{% endraw %}' and is "
+                     "dropped [liquid-tag]\n");
+    cr_expect_str_eq(html, "<p>{{ site.title }} and {% include x %} stay.</p>\n"
+                           "<p><a href=\"b.md\">a</a>  never closed</p>\n");
+    free(diag_text);
+    free(html);
+}
+
+/* A fence line inside a highlight block or a comment opens no code block:
+ * the Liquid and the fences after it are read as they are. */
+Test(markdown, liquid_blocks_hide_their_fences)
+{
+    const char *text = "{% highlight md %}\n"    /* 1 */
+                       "```\n"                   /* 2 */
+                       "{% endhighlight %}\n"    /* 3 */
+                       "text {{ x }}\n"          /* 4 */
+                       "```\n"                   /* 5 */
+                       "{{ in a real fence }}\n" /* 6 */
+                       "```\n"                   /* 7 */
+                       "{% comment %}\n"         /* 8 */
+                       "```\n"                   /* 9 */
+                       "{% endcomment %}\n"      /* 10 */
+                       "after {{ y }}\n";        /* 11 */
+    char *diag_text, *html = liquid_html(text, &diag_text);
+    cr_expect_str_eq(diag_text, "l.md:4:6: warning: liquid tag '{{ x }}' is not supported and is "
+                                "dropped [liquid-tag]\n"
+                                "l.md:11:7: warning: liquid tag '{{ y }}' is not supported and is "
+                                "dropped [liquid-tag]\n");
+    cr_expect_str_eq(html, "<pre lang=\"md\"><code>```\n</code></pre>\n"
+                           "<p>text</p>\n"
+                           "<pre><code>{{ in a real fence }}\n</code></pre>\n"
+                           "<p>after</p>\n");
+    free(diag_text);
+    free(html);
+}
+
+/* A lone '\r' ends a line, as cmark-gfm reads it: positions after a
+ * rewritten line are mapped back through such lines too. */
+Test(markdown, liquid_positions_across_lone_cr)
+{
+    const char *text = "{% highlight c %}x{% endhighlight %}\r" /* 1 */
+                       "# Title [a](b.md)\r"                    /* 2 */
+                       "{{ v }} [c](d.md)\n";                   /* 3 */
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "l.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "l.md:3:1: warning: liquid tag '{{ v }}' is not supported and is dropped "
+                      "[liquid-tag]\n");
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 2);
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_eq(doc.links[0].line, 2);
+    cr_expect_eq(doc.links[0].col, 9);
+    cr_expect_eq(doc.links[1].line, 3);
+    cr_expect_eq(doc.links[1].col, 9);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
+/* The source rewrite and its map: offsets of the rewritten text lead back
+ * to the bytes they came from; an offset inside a replacement leads into
+ * what it replaced; an edit overlapping an earlier one is dropped. */
+Test(markdown, rewrite_maps_back_to_source)
+{
+    const char *src = "ab{{x}}cd\nef";
+    md_rewrite rw;
+    md_rewrite_init(&rw);
+    md_rewrite_drop(&rw, src, 2, 7);
+    md_rewrite_replace(&rw, 10, 10, " ", 1);
+    md_rewrite_replace(&rw, 4, 4, "!", 1); /* inside the drop: ignored */
+    md_rewrite_replace(&rw, 0, 0, "#", 1);
+    md_rewrite_apply(&rw, src, strlen(src));
+    cr_assert_str_eq(rw.text.data, "#abcd\n ef");
+    static const size_t want[] = {0, 0, 1, 7, 8, 9, 10, 10, 11, 12};
+    for (size_t i = 0; i < COUNT(want); i++)
+        cr_expect_eq(md_rewrite_source(&rw, i), want[i], "offset %zu: %zu", i,
+                     md_rewrite_source(&rw, i));
+    md_rewrite_release(&rw);
+    md_rewrite_release(NULL);
 }
 
 Test(markdown, links_collected_with_positions)

@@ -186,7 +186,12 @@ static int ref_rewrite(void *arg, const char *url, buf *out)
 static char *reference_html(const site *s, const page *p)
 {
     ref_ctx rc = {s, p};
-    md_options opt = {p->src, p->fm.body_line, s->cfg.unsafe_html, ref_rewrite, &rc, 0};
+    md_options opt = {.file = p->src,
+                      .first_line = p->fm.body_line,
+                      .unsafe_html = s->cfg.unsafe_html,
+                      .rewrite = ref_rewrite,
+                      .rewrite_ctx = &rc,
+                      .lax_headings = s->cfg.lax_headings};
     diags *d = diag_new(NULL);
     md_doc doc;
     cr_assert_eq(markdown_render(&doc, p->text.data + p->fm.body_start,
