@@ -1,6 +1,7 @@
 /* fuzz_markdown: markdown_render (markdown.h) on a page body. The input is
  * <flags byte><body>: bit 0 unsafe_html, bit 1 the rewrite hook on, bits 2-7
- * the body's first line in its file (as after a front matter). The hook
+ * the body's first line in its file (as after a front matter), bit 7 also
+ * lax_headings. The hook
  * rewrites links as charter's does for pages (x.md -> x/, keeping the
  * fragment), and drops some. The result's cheap invariants are checked:
  * positions, NUL-terminated HTML, unique heading ids. tests/fuzz/README.md. */
@@ -46,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .unsafe_html = data[0] & 1,
         .rewrite = (data[0] & 2) ? rewrite : NULL,
         .rewrite_ctx = &h,
+        .lax_headings = data[0] >> 7,
     };
     diags *d = diag_new(NULL);
     md_doc doc;
