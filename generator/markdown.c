@@ -624,6 +624,12 @@ static void report_liquid(const md_liquid *lq, const src_lines *l, const md_opti
             diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
                          "liquid tag '%s' has no '{%% %s %%}' and is dropped", shown.data,
                          t->closer);
+        else if (t->end - t->start > 3 && (l->data[t->start + 2] == '<' ||
+                                             l->data[t->start + 2] == '%'))
+            diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
+                         "shortcode '%s' (Hugo's) is not supported and is dropped; the text "
+                         "between its tags is kept",
+                         shown.data);
         else
             diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
                          "liquid tag '%s' is not supported and is dropped", shown.data);
@@ -757,7 +763,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         goto done;
     scan_blocks(&bs, root, &lines, liquid);
     if (liquid) {
-        md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n);
+        md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
+                       opt->liquid_vars);
         report_liquid(&lq, &lines, opt, d);
     }
     md_rewrite_sort(&rw);

@@ -83,10 +83,18 @@ typedef struct md_liquid {
  * whose markers go and whose text stays as written, {% comment %}...
  * {% endcomment %}, which goes whole, and {% highlight lang %}...
  * {% endhighlight %}, which becomes a fenced code block of that language.
- * A tag must end in its paragraph; an unterminated one is text. Linear in
- * len. Release out with md_liquid_release. */
+ * A variable vars knows (md_liquid_value) is replaced by its value, with
+ * no warning. A tag must end in its paragraph; an unterminated one is
+ * text. Linear in len. Release out with md_liquid_release. */
 void md_liquid_scan(md_liquid *out, md_rewrite *rw, const char *src, const char *view, size_t len,
-                    const md_range *code, size_t n_code);
+                    const md_range *code, size_t n_code, const char *const *vars);
+
+/* The value of a Liquid output expression `expr` (the text between {{ and
+ * }}) that vars knows (name, value pairs, NULL-terminated: "site.baseurl",
+ * "site.url", "site.title", ...): a variable (`site.title`, comply's Go
+ * `.Name`) or a string through relative_url or absolute_url
+ * (`"/x/" | relative_url`). Appends it to out and returns 1, or returns 0. */
+int md_liquid_value(buf *out, const char *expr, size_t len, const char *const *vars);
 /* Frees what l holds; accepts NULL. */
 void md_liquid_release(md_liquid *l);
 

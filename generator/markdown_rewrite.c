@@ -155,6 +155,7 @@ typedef struct scan {
     size_t n_code, ci;
     md_rewrite *rw;
     md_liquid *out;
+    const char *const *vars; /* name, value pairs for md_liquid_value, or NULL */
     /* What a failed search learnt, so nothing unterminated is searched for
      * twice: no end tag END_* at or after no_end[k]; no "%}" (k 0) or "}}"
      * (k 1) in [no_close[k], no_close_bound[k]). */
@@ -479,8 +480,15 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
     size_t te = tag_close(sc, q, bound);
     if (!te)
         return q + 2; /* unterminated: text */
-    if (s[q + 1] == '{')
-        return dropped(sc, q, te, NULL);
+    if (s[q + 1] == '{') {
+        buf v;
+        buf_init(&v);
+        int known = md_liquid_value(&v, s + q + 2, te - q - 4, sc->vars);
+        if (known)
+            md_rewrite_replace(sc->rw, q, te, v.data, v.len);
+        buf_release(&v);
+        return known ? te : dropped(sc, q, te, NULL);
+    }
     size_t at, n = tag_name(s, q, te, &at), e, rs;
     if (n == 3 && !memcmp(s + at, "raw", 3) && bare_tag_at(s, te, q, "raw") == te) {
         e = find_end(sc, te, END_RAW, &rs);
@@ -511,10 +519,66 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
     return dropped(sc, q, te, NULL);
 }
 
+static const char *var_of(const char *const *vars, const char *name, size_t n)
+{
+    for (size_t i = 0; vars && vars[i]; i += 2)
+        if (strlen(vars[i]) == n && !memcmp(vars[i], name, n))
+            return vars[i + 1];
+    return NULL;
+}
+
+int md_liquid_value(buf *out, const char *expr, size_t len, const char *const *vars)
+{
+    if (!vars)
+        return 0;
+    const char *p = expr, *e = expr + len;
+    if (p < e && *p == '-') /* {{- whitespace control -}} */
+        p++;
+    if (e > p && e[-1] == '-')
+        e--;
+    while (p < e && is_space(*p))
+        p++;
+    while (e > p && is_space(e[-1]))
+        e--;
+    if (p < e && (*p == '"' || *p == '\'')) {
+        /* "path" | relative_url, or | absolute_url: the site's base first. */
+        const char *close = memchr(p + 1, *p, (size_t)(e - p - 1));
+        if (!close)
+            return 0;
+        const char *f = close + 1;
+        while (f < e && is_space(*f))
+            f++;
+        if (f == e || *f != '|')
+            return 0;
+        f++;
+        while (f < e && is_space(*f))
+            f++;
+        size_t fn = (size_t)(e - f);
+        int absolute = fn == 12 && !memcmp(f, "absolute_url", 12);
+        if (!absolute && !(fn == 12 && !memcmp(f, "relative_url", 12)))
+            return 0;
+        const char *base = var_of(vars, "site.baseurl", 12), *url = var_of(vars, "site.url", 8);
+        if (absolute && url)
+            buf_adds(out, url);
+        if (base)
+            buf_adds(out, base);
+        if (p + 1 < close && p[1] != '/')
+            buf_addc(out, '/');
+        buf_add(out, p + 1, (size_t)(close - p - 1));
+        return 1;
+    }
+    const char *v = var_of(vars, p, (size_t)(e - p));
+    if (!v)
+        return 0;
+    buf_adds(out, v);
+    return 1;
+}
+
 void md_liquid_scan(md_liquid *out, md_rewrite *rw, const char *src, const char *view, size_t len,
-                    const md_range *code, size_t n_code)
+                    const md_range *code, size_t n_code, const char *const *vars)
 {
     scan sc = {.s = src,
+               .vars = vars,
                .view = view ? view : src,
                .len = len,
                .code = code,

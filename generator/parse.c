@@ -133,7 +133,8 @@ static void parse_page(void *arg, size_t i)
                       .rewrite = rewrite_link,
                       .rewrite_ctx = &lc,
                       .skip_html = j->p->html_fd < 0,
-                      .lax_headings = j->s->cfg.lax_headings};
+                      .lax_headings = j->s->cfg.lax_headings,
+                      .liquid_vars = j->s->liquid_vars};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
     int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,

@@ -50,6 +50,40 @@ static int check_dirs(site *s, diags *d)
 
 static void humanize(buf *out, const char *name, size_t len);
 
+/* Jekyll's site.url and site.baseurl from base_url ("https://x.io/isms/":
+ * "https://x.io" and "/isms"), its title and description, and comply's Go
+ * template field .Name (the title). */
+static void set_liquid_vars(site *s)
+{
+    const char *b = s->cfg.base_url;
+    const char *path = b;
+    if (url_is_external(b)) {
+        const char *host = strstr(b, "//");
+        path = host ? strchr(host + 2, '/') : NULL;
+        if (!path)
+            path = b + strlen(b);
+    }
+    s->vars_own[0] = xstrndup(b, (size_t)(path - b));
+    size_t n = strlen(path);
+    while (n && path[n - 1] == '/')
+        n--;
+    s->vars_own[1] = xstrndup(path, n);
+    size_t i = 0;
+    s->liquid_vars[i++] = "site.url";
+    s->liquid_vars[i++] = s->vars_own[0];
+    s->liquid_vars[i++] = "site.baseurl";
+    s->liquid_vars[i++] = s->vars_own[1];
+    s->liquid_vars[i++] = "site.title";
+    s->liquid_vars[i++] = s->cfg.title;
+    s->liquid_vars[i++] = ".Name";
+    s->liquid_vars[i++] = s->cfg.title;
+    if (s->cfg.description) {
+        s->liquid_vars[i++] = "site.description";
+        s->liquid_vars[i++] = s->cfg.description;
+    }
+    s->liquid_vars[i] = NULL;
+}
+
 static int load_config(site *s, diags *d)
 {
     buf text;
@@ -92,6 +126,7 @@ static int load_config(site *s, diags *d)
     }
     if (rc != 0 || check_dirs(s, d) != 0)
         goto done;
+    set_liquid_vars(s);
     err = 0;
 done:
     buf_release(&text);
@@ -1310,6 +1345,8 @@ void site_free(site *s)
     fs_root_release(&s->fs);
     free(s->root);
     free(s->title_own);
+    free(s->vars_own[0]);
+    free(s->vars_own[1]);
     for (size_t i = 0; i < s->n_folders; i++) {
         free(s->folders[i].rel);
         free(s->folders[i].url);

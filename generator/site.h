@@ -70,6 +70,10 @@ struct plan;
 typedef struct site {
     char *root;      /* the site directory as given ("." by default) */
     char *title_own; /* a Jekyll site's title made from its directory's name */
+    /* The Liquid variables pages may use (md_options.liquid_vars): name,
+     * value pairs, NULL-terminated; the values are owned by vars_own. */
+    const char *liquid_vars[11];
+    char *vars_own[2];
     fs_root fs; /* the same, for every read: see fs_read_source */
     site_config cfg;
     long as_of;

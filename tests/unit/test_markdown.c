@@ -956,3 +956,41 @@ Test(markdown, strikethrough_survives_parallel_parses)
                  "%d renders in all)",
                  lost, jobs[0].lost, PARALLEL_LONG_ROUNDS * PARALLEL_PARAGRAPHS, renders);
 }
+
+/* Jekyll's site variables and URL filters, and comply's .Name, are replaced
+ * by their values; anything else is left to be dropped. */
+Test(markdown, liquid_values)
+{
+    static const char *const vars[] = {"site.baseurl", "/isms", "site.url", "https://x.io",
+                                       "site.title",   "ISMS",  ".Name",    "Kestrel",
+                                       NULL};
+    static const struct {
+        const char *expr, *want; /* want NULL: not known */
+    } cases[] = {
+        {" site.baseurl ", "/isms"},
+        {"site.title", "ISMS"},
+        {"- site.url -", "https://x.io"},
+        {".Name", "Kestrel"},
+        {" \"/p/x/\" | relative_url ", "/isms/p/x/"},
+        {" 'p/x/' | relative_url", "/isms/p/x/"},
+        {" \"/p/\" | absolute_url ", "https://x.io/isms/p/"},
+        {" \"/p/\" | upcase ", NULL},
+        {" site.data.owners ", NULL},
+        {" page.title ", NULL},
+        {" \"/p/ | relative_url ", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        buf out;
+        buf_init(&out);
+        int known = md_liquid_value(&out, cases[i].expr, strlen(cases[i].expr), vars);
+        cr_expect_eq(known, cases[i].want != NULL, "'%s'", cases[i].expr);
+        if (cases[i].want)
+            cr_expect_str_eq(out.data, cases[i].want, "'%s'", cases[i].expr);
+        buf_release(&out);
+    }
+    buf out;
+    buf_init(&out);
+    cr_expect_eq(md_liquid_value(&out, "site.title", 10, NULL), 0, "no variables: nothing known");
+    buf_release(&out);
+}
