@@ -123,6 +123,9 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
+	@sh tests/repos/check-deterministic.sh
+	@sh tests/repos/check-defects.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh
 
 # tests/pathological runs in the plain build only: it measures CPU time, and
 # the sanitizers change what costs what.
