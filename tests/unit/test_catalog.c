@@ -170,7 +170,7 @@ Test(catalog, catalog_errors)
     static const struct {
         const char *yml, *want;
     } cases[] = {
-        {"name: x\ncontrols: []\n",
+        {"title: x\ncontrols: []\n",
          "controls/c.yml:1:1: error: missing key 'framework' [catalog]\n"},
         {"framework: fc\ncontrols: nope\n",
          "controls/c.yml:2:11: error: 'controls' must be a list of controls [catalog]\n"},
@@ -190,6 +190,50 @@ Test(catalog, catalog_errors)
         diag_free(d);
         remove_dir();
     }
+}
+
+/* A comply standard (name:, then each criterion as a key) is a catalog
+ * whose framework is its name; the site's aliases name frameworks and ids. */
+Test(catalog, comply_standard_and_aliases)
+{
+    unit_mkdtemp(dir, sizeof dir, "ctl");
+    put("TSC-2017.yml", "name: TSC\nCC6.1:\n  family: CC6\n  name: Logical access\n"
+                        "  description: Access is restricted\nCC7.3:\n  family: CC7\n"
+                        "  name: Incidents\n");
+    diags *d = diag_new(NULL);
+    catalog *c;
+    cr_assert_eq(load(&c, NULL, 0, d), 0);
+    cr_assert_diag(d, "");
+    size_t n;
+    const framework *fw = catalog_frameworks(c, &n);
+    cr_assert_eq(n, 1);
+    cr_expect_str_eq(fw[0].id, "TSC");
+    cr_expect_eq(fw[0].n_controls, 2);
+    cr_expect_str_eq(fw[0].controls[0].title, "Logical access");
+    cr_expect_str_eq(fw[0].controls[0].group, "CC6");
+    const control *ctl = NULL;
+    buf canon;
+    buf_init(&canon);
+    cr_expect_eq(catalog_resolve(c, "TSC:CC6.1", &ctl, &canon), CONTROL_EXACT);
+    cr_expect_eq(catalog_resolve(c, "soc2:CC6.1", &ctl, &canon), CONTROL_UNKNOWN);
+    cr_expect_eq(catalog_knows_prefix(c, "soc2:CC6.1"), 0);
+    yaml_node *fa = NULL, *ia = NULL;
+    cr_assert_eq(yamltree_parse(&fa, "soc2: TSC\n", 10, "site.yml", 0, d), 0);
+    cr_assert_eq(yamltree_parse(&ia, "\"CC07.3\": \"TSC:CC7.3\"\n", 22, "site.yml", 0, d), 0);
+    catalog_set_aliases(c, fa, ia);
+    cr_expect_eq(catalog_resolve(c, "soc2:CC6.1", &ctl, &canon), CONTROL_EXACT);
+    cr_expect_eq(catalog_knows_prefix(c, "soc2:CC6.1"), 1);
+    cr_expect_eq(catalog_resolve(c, "CC07.3", &ctl, &canon), CONTROL_EXACT);
+    cr_expect(ctl && !strcmp(ctl->id, "CC7.3"));
+    buf_reset(&canon);
+    cr_expect(catalog_suggest(c, "CC7.3 - Incident Detection", &canon));
+    cr_expect_str_eq(canon.data, "CC7.3");
+    buf_release(&canon);
+    catalog_free(c);
+    yamltree_free(fa);
+    yamltree_free(ia);
+    diag_free(d);
+    remove_dir();
 }
 
 Test(catalog, missing_directory_is_empty)
@@ -245,12 +289,17 @@ Test(catalog, resolve_ids)
         {"A.5.15", CONTROL_EXACT, "", "A.5.15"},
         {"iso27001-2022:A.5.15", CONTROL_EXACT, "", "A.5.15"},
         {"soc2:CC6.1", CONTROL_EXACT, "", "CC6.1"},
-        {"A.05.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
-        {"A5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
-        {"a.5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
-        {"iso27001:A.5.15", CONTROL_NONCANONICAL, "A.5.15", "A.5.15"},
-        {"iso27001:A.8.1", CONTROL_NONCANONICAL, "iso27001-2022:A.8.1", "A.8.1"},
-        {"cc6.1", CONTROL_NONCANONICAL, "CC6.1", "CC6.1"},
+        /* Misspellings are named, never taken for the control. */
+        {"A.05.15", CONTROL_NONCANONICAL, "A.5.15", NULL},
+        {"A5.15", CONTROL_NONCANONICAL, "A.5.15", NULL},
+        {"a.5.15", CONTROL_NONCANONICAL, "A.5.15", NULL},
+        {"iso27001:A.05.15", CONTROL_NONCANONICAL, "A.5.15", NULL},
+        {"iso27001:A.08.1", CONTROL_NONCANONICAL, "iso27001-2022:A.8.1", NULL},
+        {"cc6.1", CONTROL_NONCANONICAL, "CC6.1", NULL},
+        /* A prefix that starts one framework's id selects it. */
+        {"iso27001:A.5.15", CONTROL_EXACT, "", "A.5.15"},
+        {"iso27001:A.8.1", CONTROL_EXACT, "", "A.8.1"},
+        {"iso27001:A.8.35", CONTROL_UNKNOWN, "", NULL},
         {"A.8.1", CONTROL_AMBIGUOUS, "iso27001-2022, soc2", NULL},
         {"A.5.99", CONTROL_UNKNOWN, "", NULL},
         {"nist:A.5.15", CONTROL_UNKNOWN, "", NULL},
