@@ -133,14 +133,12 @@ static const struct {
       {"content/pol/a.md",
        "---\ntitle: A\ncontrols: [A.05.15, A5.15, a.5.15, iso27001:A.5.15, A.5.15]\n---\n"}},
      NULL,
-     "content/pol/a.md:3:12: warning: control 'A.05.15' is written 'A.5.15' "
-     "[noncanonical-control]\n"
-     "content/pol/a.md:3:21: warning: control 'A5.15' is written 'A.5.15' "
-     "[noncanonical-control]\n"
-     "content/pol/a.md:3:28: warning: control 'a.5.15' is written 'A.5.15' "
-     "[noncanonical-control]\n"
-     "content/pol/a.md:3:36: warning: control 'iso27001:A.5.15' is written 'A.5.15' "
-     "[noncanonical-control]\n"},
+     "content/pol/a.md:3:12: error: control 'A.05.15' is not in the catalog as written; did you "
+     "mean 'A.5.15'? (or declare it in 'control_aliases') [noncanonical-control]\n"
+     "content/pol/a.md:3:21: error: control 'A5.15' is not in the catalog as written; did you "
+     "mean 'A.5.15'? (or declare it in 'control_aliases') [noncanonical-control]\n"
+     "content/pol/a.md:3:28: error: control 'a.5.15' is not in the catalog as written; did you "
+     "mean 'A.5.15'? (or declare it in 'control_aliases') [noncanonical-control]\n"},
     {"not-applicable-control",
      {{"controls/iso.yml", ISO_CATALOG},
       {"controls/applicability.yml", "A.1:\n  applicable: false\n  justification: None here\n"
@@ -372,7 +370,7 @@ Test(checks, reported_ids_are_documented)
     } ids[] = {
         {"unknown-control", DIAG_ERROR},
         {"ambiguous-control", DIAG_ERROR},
-        {"noncanonical-control", DIAG_WARNING},
+        {"noncanonical-control", DIAG_ERROR},
         {"not-applicable-control", DIAG_WARNING},
         {"uncovered-control", DIAG_ERROR},
         {"unknown-applicability", DIAG_ERROR},
