@@ -184,6 +184,28 @@ static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *ex
     cmark_node_free(doc);
 }
 
+/* True if heading h's plain text is title, ignoring case and blanks at
+ * either end. */
+static int same_title(cmark_node *h, const char *title)
+{
+    buf text;
+    buf_init(&text);
+    plain_text(h, &text);
+    const char *a = text.data, *b = title;
+    size_t na = text.len, nb = strlen(title);
+    while (na && (*a == ' ' || *a == '\t'))
+        a++, na--;
+    while (na && (a[na - 1] == ' ' || a[na - 1] == '\t'))
+        na--;
+    while (nb && (*b == ' ' || *b == '\t'))
+        b++, nb--;
+    while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t'))
+        nb--;
+    int same = na == nb && strncasecmp(a, b, na) == 0;
+    buf_release(&text);
+    return same;
+}
+
 /* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
 static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, int options,
                         cmark_llist *exts)
@@ -810,8 +832,15 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     cmark_iter_free(it);
     exts = cmark_parser_get_syntax_extensions(parser);
+    int drop_title = nh && opt->title && heads[0] == cmark_node_first_child(root) &&
+                     cmark_node_get_heading_level(heads[0]) == 1 && same_title(heads[0], opt->title);
     for (size_t i = 0; i < nh; i++) {
         add_heading(out, &ids, heads[i], &hcap, options, exts);
+        if (i == 0 && drop_title) {
+            cmark_node *cb = cmark_node_first_child(root); /* heads[0]'s replacement */
+            cmark_node_unlink(cb);
+            cmark_node_free(cb);
+        }
         md_heading *h = &out->headings[out->n_headings - 1];
         int col = 0;
         to_source(&where, &h->line, &col);

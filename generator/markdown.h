@@ -40,6 +40,11 @@ typedef struct md_options {
     /* Liquid variables a page may use, and their values: name, value pairs,
      * NULL-terminated ("site.baseurl", "/isms", ...), or NULL for none. */
     const char *const *liquid_vars;
+    /* The page's title, or NULL: a level-1 heading that opens the body with
+     * the same text (Hugo's, Docusaurus's and comply's pages repeat it) is
+     * left out of the HTML, so the layout's title is not shown twice. It
+     * stays in md_doc.headings, so links to its id still resolve. */
+    const char *title;
 } md_options;
 
 typedef struct md_doc {

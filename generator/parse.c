@@ -134,7 +134,8 @@ static void parse_page(void *arg, size_t i)
                       .rewrite_ctx = &lc,
                       .skip_html = j->p->html_fd < 0,
                       .lax_headings = j->s->cfg.lax_headings,
-                      .liquid_vars = j->s->liquid_vars};
+                      .liquid_vars = j->s->liquid_vars,
+                      .title = p->title};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
     int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,

@@ -994,3 +994,33 @@ Test(markdown, liquid_values)
     cr_expect_eq(md_liquid_value(&out, "site.title", 10, NULL), 0, "no variables: nothing known");
     buf_release(&out);
 }
+
+/* A level-1 heading that opens the body with the page's title is left out
+ * of the HTML (the layout shows the title), but stays a link target. */
+Test(markdown, leading_title_heading)
+{
+    static const struct {
+        const char *text;
+        int dropped;
+    } cases[] = {
+        {"# Access Policy\n\nText.\n", 1},
+        {"\n#  access policy \n\nText.\n", 1},
+        {"Access Policy\n=============\n\nText.\n", 1},
+        {"Intro.\n\n# Access Policy\n", 0},
+        {"## Access Policy\n\nText.\n", 0},
+        {"# Access Policies\n\nText.\n", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1, .title = "Access Policy"};
+        md_doc doc;
+        render(&doc, cases[i].text, strlen(cases[i].text), &opt, d);
+        cr_assert_diag(d, "");
+        cr_expect_eq(strstr(doc.html.data, "<h") == NULL, cases[i].dropped, "%zu: %s", i,
+                     doc.html.data);
+        cr_expect(strstr(doc.html.data, "Text.") || strstr(doc.html.data, "Intro."), "%zu", i);
+        cr_assert_geq(doc.n_headings, 1, "%zu: the heading is still a target", i);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
