@@ -1,9 +1,10 @@
 /* history: page histories from git in one pass. A first-parent revwalk from
  * HEAD diffs each commit's tree against its first parent's, limited to the
- * content directory, with rename detection; a map from "path in the commit
- * being visited" to page follows each page back through its moves, as
- * `git log --follow` does. Blobs are read only for the pages a commit
- * touched (their `version:` and whether only `last_reviewed:` changed). */
+ * content directory; a map from "path in the commit being visited" to pages
+ * follows each page back through deletions, renames and copies, as
+ * `git log --follow` does (history_follow.c finds where an added page came
+ * from). Blobs are read only for the pages a commit touched (their
+ * `version:` and whether only `last_reviewed:` changed). */
 #include "history.h"
 
 #include "buf.h"
@@ -57,6 +58,34 @@ void history_free_raw(raw_row *r)
     free(r->email);
 }
 
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void copy_list(char ***dst, size_t *n, char **src, size_t m)
+{
+    *n = m;
+    *dst = m ? xcalloc(m, sizeof **dst) : NULL;
+    for (size_t i = 0; i < m; i++)
+        (*dst)[i] = xstrdup(src[i]);
+}
+
+void history_copy_raw(raw_row *dst, const raw_row *src)
+{
+    *dst = *src;
+    dst->row.author = dup_or_null(src->row.author);
+    dst->row.summary = dup_or_null(src->row.summary);
+    dst->row.version = dup_or_null(src->row.version);
+    copy_list(&dst->row.approved_by, &dst->row.n_approved, src->row.approved_by,
+              src->row.n_approved);
+    copy_list(&dst->row.reviewed_by, &dst->row.n_reviewed, src->row.reviewed_by,
+              src->row.n_reviewed);
+    dst->declared = dup_or_null(src->declared);
+    dst->name = dup_or_null(src->name);
+    dst->email = dup_or_null(src->email);
+}
+
 void history_free(history *h)
 {
     if (!h)
@@ -96,16 +125,11 @@ const change *history_changes(const history *h, size_t *n)
 
 /* --- reading a page's text ------------------------------------------------------ */
 
-/* Blobs larger than this are not read: a policy page is a few KB, and a
- * blob is inflated whole, so a hostile repository could otherwise make each
- * row inflate gigabytes (a zlib bomb). Such a revision declares no version
- * and is no review-only change. */
-#define MAX_BLOB ((size_t)4 << 20)
-
 /* The version a revision of a page declares: its front matter's `version`
  * as the site loader reads it (quotes, escapes, comments), or NULL when it
  * declares none, a null, a list or a mapping, or when the front matter is
- * broken or text is over MAX_BLOB. The diagnostics go to a throwaway sink:
+ * broken or text is over MAX_BLOB (such a revision is no review-only
+ * change either). The diagnostics go to a throwaway sink:
  * an old revision's mistakes are no finding about today's site. Keep the
  * parser's call here alone, so a change of its signature is a one-line
  * edit. Caller frees. */
@@ -148,7 +172,12 @@ typedef struct walker {
     git_repository *repo;
     git_mailmap *mailmap;
     history *h;
-    map *tracked; /* repo path at the commit being visited -> page index + 1 */
+    /* repo path at the commit being visited -> index + 1 of the first page
+     * there; next[i] is the index + 1 of the next page at page i's path:
+     * pages may meet on one path (a page copied from another) */
+    map *tracked;
+    size_t *next;
+    map *seen; /* every path the walk met a change of -> (void *)1 */
     const char *prefix;
     int shallow;
     int truncated;
@@ -253,10 +282,7 @@ static void fill_commit(raw_row *rr, git_commit *c)
     history_read_trailers(r, git_commit_message(c), enc);
 }
 
-/* Appends blob `id` to out. Returns 0, or -1 when the id is zero, the
- * object is missing or no blob, or it is over MAX_BLOB: the size is read
- * from the object's header first, so a huge blob is never inflated. */
-static int read_blob(git_odb *odb, const git_oid *id, buf *out)
+int history_read_blob(git_odb *odb, const git_oid *id, buf *out)
 {
     int err = -1;
     git_odb_object *o = NULL;
@@ -273,32 +299,34 @@ done:
     return err;
 }
 
-/* Records that commit c (seq-th from HEAD) changed the page tracked at the
- * change's path, and moves the tracking to its old path on a rename. Blobs
- * are read later, once each, in parallel (resolve_blobs). */
-static void copy_list(char ***dst, size_t *n, char **src, size_t m)
+/* Moves the pages at path `from` (if any) to `to`, joining those there. */
+static void track_move(walker *w, const char *from, const char *to)
 {
-    *n = m;
-    *dst = m ? xcalloc(m, sizeof **dst) : NULL;
-    for (size_t i = 0; i < m; i++)
-        (*dst)[i] = xstrdup(src[i]);
+    intptr_t head = (intptr_t)map_remove(w->tracked, from);
+    if (!head)
+        return;
+    intptr_t there = (intptr_t)map_get(w->tracked, to);
+    if (there) {
+        size_t last = (size_t)head - 1;
+        while (w->next[last])
+            last = w->next[last] - 1;
+        w->next[last] = (size_t)there;
+    }
+    map_put(w->tracked, to, (void *)head);
 }
 
-static void visit_change(walker *w, const raw_row *info, long seq, const fchange *ch)
+/* Adds page pi's row for a change of commit `info` (seq-th from HEAD): its
+ * blobs are read later, once each, in parallel (resolve_blobs). */
+static void add_row(walker *w, size_t pi, const raw_row *info, long seq, const git_oid *new_id,
+                    const git_oid *old_id)
 {
-    if (ch->status == 'D' || ch->status == 'x' || !ch->path)
-        return;
-    intptr_t v = (intptr_t)map_get(w->tracked, ch->path);
-    if (!v)
-        return;
-    size_t pi = (size_t)(v - 1);
     raw_row *r = history_add_row(&w->h->raw[pi]);
     r->row.kind = HIST_COMMIT;
     r->seq = seq;
     r->unresolved = 1;
-    git_oid_cpy(&r->new_id, &ch->new_id);
-    if (ch->status != 'A')
-        git_oid_cpy(&r->old_id, &ch->old_id);
+    git_oid_cpy(&r->new_id, new_id);
+    if (old_id)
+        git_oid_cpy(&r->old_id, old_id);
     memcpy(r->row.commit, info->row.commit, sizeof r->row.commit);
     memcpy(r->row.shortid, info->row.shortid, sizeof r->row.shortid);
     memcpy(r->row.date, info->row.date, sizeof r->row.date);
@@ -307,20 +335,6 @@ static void visit_change(walker *w, const raw_row *info, long seq, const fchange
     r->email = xstrdup(info->email);
     copy_list(&r->row.approved_by, &r->row.n_approved, info->row.approved_by, info->row.n_approved);
     copy_list(&r->row.reviewed_by, &r->row.n_reviewed, info->row.reviewed_by, info->row.n_reviewed);
-    if (ch->status == 'R') {
-        map_remove(w->tracked, ch->path);
-        map_put(w->tracked, ch->old_path, (void *)v);
-    } else if (ch->status == 'A') {
-        map_remove(w->tracked, ch->path); /* created here */
-    }
-}
-
-static void collect_tracked(void *ctx, const char *path, void *value)
-{
-    (void)path;
-    buf *b = ctx;
-    size_t pi = (size_t)((intptr_t)value - 1);
-    buf_add(b, &pi, sizeof pi);
 }
 
 /* One commit of the first-parent line, compared with its parent. */
@@ -331,6 +345,79 @@ typedef struct step {
     int grafted; /* a shallow clone's boundary */
     int failed;
 } step;
+
+/* A move of the pages at one path to another, applied once the whole commit
+ * is visited, so that a page gets one row per commit. */
+typedef struct move {
+    const char *from; /* borrowed from the step's changes */
+    char *to;
+} move;
+
+/* Applies commit st (seq-th from HEAD) to the tracked pages: a row for each
+ * page whose path it added, changed or deleted. A page stays at its path
+ * through a deletion (it may have lived there before, as git log --follow
+ * lists it); from an add it moves to the file it came from, if any (fl,
+ * started here at the first add that needs it: NULL when it cannot be).
+ * 0, or -1 when the parent's tree cannot be read. */
+static int visit_step(walker *w, const step *st, long seq, follow **fl)
+{
+    int err = -1;
+    move *moves = NULL;
+    size_t n_moves = 0;
+    buf boundary; /* pages at a shallow clone's boundary */
+    buf_init(&boundary);
+    int can_follow = !st->grafted && !git_oid_is_zero(&st->parent_tree);
+    if (history_follow_started(*fl))
+        history_follow_undo(*fl, &st->fc);
+    for (size_t j = 0; j < st->fc.n; j++) {
+        const fchange *ch = &st->fc.v[j];
+        map_put(w->seen, ch->path, (void *)1);
+        intptr_t head = (intptr_t)map_get(w->tracked, ch->path);
+        if (!head)
+            continue;
+        const char *src = NULL;
+        git_oid src_id;
+        if (ch->status == 'A' && can_follow) {
+            if (!*fl) {
+                git_odb *odb = NULL;
+                if (git_repository_odb(&odb, w->repo) != 0)
+                    goto done;
+                *fl = history_follow_new(odb, w->prefix);
+            }
+            if (!history_follow_started(*fl) &&
+                history_follow_start(*fl, &st->parent_tree, &st->fc) != 0)
+                goto done;
+            src = history_follow_source(*fl, ch, &src_id);
+        }
+        for (size_t pi = (size_t)head; pi; pi = w->next[pi - 1]) {
+            const git_oid *old_id = ch->status == 'M' ? &ch->old_id : src ? &src_id : NULL;
+            add_row(w, pi - 1, &st->info, seq, &ch->new_id, old_id);
+            if (ch->status == 'A' && st->grafted)
+                buf_add(&boundary, &(size_t){pi - 1}, sizeof(size_t));
+        }
+        if (src) {
+            moves = xrealloc(moves, (n_moves + 1) * sizeof *moves);
+            moves[n_moves++] = (move){ch->path, xstrdup(src)};
+        }
+    }
+    for (size_t k = 0; k < n_moves; k++)
+        track_move(w, moves[k].from, moves[k].to);
+    /* Older history is missing: the last row of each page that was there. */
+    const size_t *pages = (const size_t *)(void *)boundary.data;
+    for (size_t j = 0; j < boundary.len / sizeof *pages; j++) {
+        raw_row *r = history_add_row(&w->h->raw[pages[j]]);
+        r->row.kind = HIST_TRUNCATED;
+        r->seq = seq;
+        w->truncated = 1;
+    }
+    err = 0;
+done:
+    for (size_t k = 0; k < n_moves; k++)
+        free(moves[k].to);
+    free(moves);
+    buf_release(&boundary);
+    return err;
+}
 
 typedef struct differ {
     const char *gitdir, *prefix;
@@ -373,25 +460,10 @@ static void diff_chunk(void *arg, size_t k)
         if (!git_oid_equal(&old_sub, &new_sub)) {
             if (git_oid_is_zero(&old_sub))
                 err = history_add_whole(&tc, &new_sub, &path, 'A', &st->fc);
-            else if (!git_oid_is_zero(&new_sub))
+            else if (git_oid_is_zero(&new_sub))
+                err = history_add_whole(&tc, &old_sub, &path, 'D', &st->fc);
+            else
                 err = history_diff_trees(&tc, &old_sub, &new_sub, &path, &st->fc);
-            if (!err && !git_oid_is_zero(&st->parent_tree)) {
-                git_tree *t = NULL, *pt = NULL;
-                size_t nd = 0, na = 0;
-                for (size_t j = 0; j < st->fc.n; j++) {
-                    nd += st->fc.v[j].status == 'D';
-                    na += st->fc.v[j].status == 'A';
-                }
-                if (nd && na) {
-                    if (git_tree_lookup(&t, repo, &st->tree) != 0 ||
-                        git_tree_lookup(&pt, repo, &st->parent_tree) != 0)
-                        err = -1;
-                    else
-                        err = history_find_renames(repo, pt, t, &st->fc);
-                }
-                git_tree_free(t);
-                git_tree_free(pt);
-            }
         }
         st->failed = err != 0;
         history_tc_step(&tc);
@@ -450,31 +522,23 @@ static long walk(walker *w, const git_oid *stop, int *met)
     if (df.chunks > df.n)
         df.chunks = df.n ? df.n : 1;
     pool_run(df.chunks, diff_chunk, &df);
-    buf at_boundary;
-    buf_init(&at_boundary);
+    follow *fl = NULL;
     for (size_t i = 0; i < df.n; i++) {
         step *st = &df.steps[i];
         if (st->failed) {
             git_warning(w->d, "cannot compare commits");
             goto done;
         }
-        buf_reset(&at_boundary);
-        if (st->grafted) {
+        if (st->grafted)
             w->truncated = 1;
-            map_each(w->tracked, collect_tracked, &at_boundary);
-        }
-        for (size_t j = 0; j < st->fc.n; j++)
-            visit_change(w, &st->info, (long)i, &st->fc.v[j]);
-        const size_t *pages = (const size_t *)(void *)at_boundary.data;
-        for (size_t j = 0; j < at_boundary.len / sizeof *pages; j++) {
-            raw_row *r = history_add_row(&w->h->raw[pages[j]]);
-            r->row.kind = HIST_TRUNCATED;
-            r->seq = (long)i;
+        if (visit_step(w, st, (long)i, &fl) != 0) {
+            git_warning(w->d, "cannot read a commit's files");
+            goto done;
         }
     }
     result = (long)df.n;
 done:
-    buf_release(&at_boundary);
+    history_follow_free(fl);
     for (size_t i = 0; i < df.n; i++) {
         history_fc_clear(&df.steps[i].fc);
         free(df.steps[i].fc.v);
@@ -528,7 +592,7 @@ static void resolve_chunk(void *arg, size_t k)
                 continue;
             r->unresolved = 0;
             buf_reset(&newer);
-            if (read_blob(odb, &r->new_id, &newer) != 0) {
+            if (history_read_blob(odb, &r->new_id, &newer) != 0) {
                 /* A partial clone or a damaged repository: say so, go on. */
                 if (!git_oid_is_zero(&r->new_id) && !git_odb_exists(odb, &r->new_id)) {
                     char hex[GIT_OID_HEXSZ + 1];
@@ -547,7 +611,7 @@ static void resolve_chunk(void *arg, size_t k)
                 buf_init(&other);
                 int have_before = 1;
                 if (!git_oid_equal(&r->old_id, &prev_id)) {
-                    have_before = read_blob(odb, &r->old_id, &other) == 0;
+                    have_before = history_read_blob(odb, &r->old_id, &other) == 0;
                     before = &other;
                 }
                 /* An unreadable "before" is no evidence of a review. */
@@ -729,27 +793,80 @@ static void add_special(history *h, size_t i, hist_kind kind)
 
 typedef struct merge_ctx {
     history *h;
+    const size_t *next;
     cached *cache;
     long walked;
+    int covered;
 } merge_ctx;
 
-/* For a page still tracked where the walk met the cached HEAD: the rest of
- * its history is the cache's, under the path it had there, counted on from
- * the commits walked since. */
+/* Whether the cache knows the older history of the pages tracked at `path`
+ * where the walk met the cached HEAD: it does for a page's path there, and
+ * for a path the content directory never held (no older history); not for
+ * another path it held (a page deleted before, and restored since; a file
+ * that was no page). */
+static void check_covered(void *ctx, const char *path, void *value)
+{
+    merge_ctx *mc = ctx;
+    (void)value;
+    if (!map_get(mc->cache->by_path, path) && map_get(mc->cache->seen, path))
+        mc->covered = 0;
+}
+
+/* For the pages still tracked at `path` where the walk met the cached HEAD:
+ * the rest of their history is the cache's, under the path they had there,
+ * counted on from the commits walked since. */
 static void merge_cached(void *ctx, const char *path, void *value)
 {
     merge_ctx *mc = ctx;
-    size_t pi = (size_t)((intptr_t)value - 1);
     intptr_t ci = (intptr_t)map_get(mc->cache->by_path, path);
     if (!ci)
         return;
     page_rows *from = &mc->cache->rows_of[ci - 1];
+    size_t first = (size_t)(intptr_t)value;
+    /* Copied for the pages that met there (a page copied from another),
+     * then moved to the first. */
+    for (size_t pi = mc->next[first - 1]; pi; pi = mc->next[pi - 1]) {
+        for (size_t j = 0; j < from->n; j++) {
+            raw_row *r = history_add_row(&mc->h->raw[pi - 1]);
+            history_copy_raw(r, &from->rows[j]);
+            r->seq += mc->walked;
+        }
+    }
     for (size_t j = 0; j < from->n; j++) {
-        raw_row *r = history_add_row(&mc->h->raw[pi]);
+        raw_row *r = history_add_row(&mc->h->raw[first - 1]);
         *r = from->rows[j];
         r->seq += mc->walked;
-        memset(&from->rows[j], 0, sizeof from->rows[j]); /* moved, not copied */
+        memset(&from->rows[j], 0, sizeof from->rows[j]);
     }
+}
+
+/* Starts tracking every page in HEAD at its path there (none: NULL), with
+ * only its first rows (uncommitted, untracked) kept. */
+static void track_pages(walker *w, char *const *paths)
+{
+    map_free(w->tracked);
+    map_free(w->seen);
+    w->tracked = map_new();
+    w->seen = map_new();
+    w->truncated = 0;
+    for (size_t i = 0; i < w->h->n_pages; i++) {
+        page_rows *pr = &w->h->raw[i];
+        size_t keep = 0;
+        while (keep < pr->n && pr->rows[keep].row.kind != HIST_COMMIT &&
+               pr->rows[keep].row.kind != HIST_TRUNCATED)
+            keep++;
+        for (size_t j = keep; j < pr->n; j++)
+            history_free_raw(&pr->rows[j]);
+        pr->n = keep;
+        w->next[i] = 0;
+        if (paths[i])
+            w->next[i] = (size_t)(intptr_t)map_put(w->tracked, paths[i], (void *)(intptr_t)(i + 1));
+    }
+}
+
+static void add_seen(void *ctx, const char *path, void *value)
+{
+    map_put(ctx, path, value);
 }
 
 history *history_load(const site *s, int use_cache, diags *d)
@@ -772,7 +889,8 @@ history *history_load(const site *s, int use_cache, diags *d)
     buf_init(&prefix);
     buf_init(&cache_dir);
     buf_init(&cache_file);
-    walker w = {s, d, NULL, NULL, h, map_new(), NULL, 0, 0};
+    walker w = {
+        .s = s, .d = d, .h = h, .next = xcalloc(s->n_pages ? s->n_pages : 1, sizeof(size_t))};
 
     int rc = git_repository_open_ext(&repo, s->root, 0, NULL);
     const git_error *ge = git_error_last();
@@ -856,11 +974,12 @@ history *history_load(const site *s, int use_cache, diags *d)
         intptr_t stv = (intptr_t)map_get(status, paths[i]);
         if (stv == 2 || unborn) {
             add_special(h, i, HIST_UNTRACKED);
+            free(paths[i]); /* not in HEAD: no history, nothing to cache */
+            paths[i] = NULL;
             continue;
         }
         if (stv == 1)
             add_special(h, i, HIST_UNCOMMITTED);
-        map_put(w.tracked, paths[i], (void *)(intptr_t)(i + 1));
     }
     map_free(status);
     if (unborn)
@@ -877,14 +996,26 @@ history *history_load(const site *s, int use_cache, diags *d)
         cache = history_cache_read(cache_file.data, prefix.data);
     /* With the cache at HEAD the walk meets it at once and walks nothing. */
     int met = 0;
+    track_pages(&w, paths);
     long walked = walk(&w, cache ? &cache->head : NULL, &met);
+    merge_ctx mc = {h, w.next, cache, walked, 1};
+    if (walked >= 0 && cache && met)
+        map_each(w.tracked, check_covered, &mc);
+    if (!mc.covered) {
+        /* Rare (a page restored since the cache was written): read it all. */
+        history_cache_free(cache);
+        cache = NULL;
+        track_pages(&w, paths);
+        walked = walk(&w, NULL, &met);
+    }
     if (walked > 0)
         resolve_blobs(&w);
     if (walked >= 0 && cache && met) {
         /* The rest of each page's history is the cache's, under the path the
          * page had at the cached HEAD, counted from there. */
-        merge_ctx mc = {h, cache, walked};
+        mc.walked = walked;
         map_each(w.tracked, merge_cached, &mc);
+        map_each(cache->seen, add_seen, w.seen);
     } else if (walked >= 0 && w.truncated) {
         diag_warning(d, NULL, 0, 0, "history",
                      "the repository is a shallow clone: page histories stop at its oldest "
@@ -892,7 +1023,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     }
     if (walked >= 0 && use_cache && !(cache && met && walked == 0)) {
         /* Keyed by the pages' paths at HEAD. */
-        history_cache_write(h, cache_dir.data, &head_id, prefix.data, paths, d);
+        history_cache_write(h, cache_dir.data, &head_id, prefix.data, paths, w.seen, d);
     }
 assemble:
 done:
@@ -902,6 +1033,8 @@ done:
     free(paths);
     history_cache_free(cache);
     map_free(w.tracked);
+    map_free(w.seen);
+    free(w.next);
     git_mailmap_free(w.mailmap);
     git_status_list_free(st);
     git_reference_free(head);

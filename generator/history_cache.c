@@ -23,6 +23,7 @@
  *   CACHE_MAGIC / head <oid> / prefix <path>
  *   path <repo path at head>            then its rows:
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
+ *   seen <repo path>                    each path the content directory held
  * Anything unexpected makes the whole cache ignored. */
 
 void history_cache_escape(buf *out, const char *s)
@@ -88,6 +89,7 @@ void history_cache_free(cached *c)
     }
     free(c->rows_of);
     map_free(c->by_path);
+    map_free(c->seen);
     free(c);
 }
 
@@ -117,6 +119,7 @@ cached *history_cache_read(const char *path, const char *prefix)
         goto fail;
     c = xcalloc(1, sizeof *c);
     c->by_path = map_new();
+    c->seen = map_new();
     char *save = NULL;
     int line_no = 0;
     page_rows *cur = NULL;
@@ -141,6 +144,11 @@ cached *history_cache_read(const char *path, const char *prefix)
             map_put(c->by_path, p, (void *)(intptr_t)(c->n + 1));
             free(p);
             c->n++;
+        } else if (nf == 2 && !strcmp(f[0], "seen")) {
+            char *p = history_cache_unescape(f[1], strlen(f[1]));
+            map_put(c->seen, p, (void *)1);
+            free(p);
+            cur = NULL; /* rows belong to a path record */
         } else if (nf == 10 && !strcmp(f[0], "row") && cur) {
             raw_row *r = history_add_row(cur);
             char *endp;
@@ -191,10 +199,24 @@ fail:
     return NULL;
 }
 
+static void collect_key(void *ctx, const char *key, void *value)
+{
+    (void)value;
+    buf *b = ctx;
+    const char *k = key;
+    buf_add(b, &k, sizeof k);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Writes every page's rows (commit and truncated ones) keyed by its path at
- * head; seqs as they are (head is where they count from). */
+ * head; seqs as they are (head is where they count from); then the paths
+ * seen, sorted. */
 void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
-                         char *const *paths, diags *d)
+                         char *const *paths, const map *seen, diags *d)
 {
     buf out, path, tmp;
     buf_init(&out);
@@ -232,6 +254,21 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
             history_cache_escape_list(&out, r->row.reviewed_by, r->row.n_reviewed);
             buf_addc(&out, '\n');
         }
+    }
+    if (seen) {
+        buf keys;
+        buf_init(&keys);
+        map_each(seen, collect_key, &keys);
+        const char **k = (const char **)(void *)keys.data;
+        size_t n = keys.len / sizeof *k;
+        if (n)
+            qsort(k, n, sizeof *k, cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            buf_adds(&out, "seen\t");
+            history_cache_escape(&out, k[i]);
+            buf_addc(&out, '\n');
+        }
+        buf_release(&keys);
     }
     /* The cache lives in the git directory, which no commit can fill: a
      * committed file cannot forge rows, and a link there is not followed.

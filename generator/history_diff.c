@@ -1,8 +1,8 @@
 /* history_diff: comparing a commit's tree with its first parent's, the
  * part of the history walk that costs most: trees are read raw and parsed
- * in place, only changed subtrees are entered, and renames are paired as
- * `git log --follow` pairs them (identical contents first, then libgit2's
- * similarity for the rest). */
+ * in place, and only changed subtrees are entered. Every changed file is
+ * reported, page or not: a page may have been renamed or copied from any
+ * name (history_follow.c pairs them). */
 #include "history_int.h"
 
 #include "buf.h"
@@ -13,12 +13,9 @@
 
 /* --- comparing trees ------------------------------------------------------------ */
 
-static void fc_add(fchanges *fc, char status, const char *path, const git_oid *old_id,
-                   const git_oid *new_id)
+static void fc_add(fchanges *fc, char status, const char *path, unsigned old_mode,
+                   const git_oid *old_id, unsigned new_mode, const git_oid *new_id)
 {
-    size_t len = strlen(path);
-    if (len < 3 || strcmp(path + len - 3, ".md") != 0)
-        return; /* only pages have histories */
     if (fc->n == fc->cap) {
         fc->cap = fc->cap ? fc->cap * 2 : 8;
         fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
@@ -27,6 +24,8 @@ static void fc_add(fchanges *fc, char status, const char *path, const git_oid *o
     memset(c, 0, sizeof *c);
     c->status = status;
     c->path = xstrdup(path);
+    c->old_mode = old_mode;
+    c->new_mode = new_mode;
     if (old_id)
         git_oid_cpy(&c->old_id, old_id);
     if (new_id)
@@ -35,10 +34,8 @@ static void fc_add(fchanges *fc, char status, const char *path, const git_oid *o
 
 void history_fc_clear(fchanges *fc)
 {
-    for (size_t i = 0; i < fc->n; i++) {
+    for (size_t i = 0; i < fc->n; i++)
         free(fc->v[i].path);
-        free(fc->v[i].old_path);
-    }
     fc->n = 0;
 }
 
@@ -88,6 +85,7 @@ typedef struct rent {
     const char *name;
     size_t nlen;
     git_oid id;
+    unsigned mode;
     int is_tree, is_blob;
 } rent;
 
@@ -107,6 +105,7 @@ static int rent_next(const unsigned char **p, const unsigned char *end, rent *e)
     e->name = (const char *)q;
     e->nlen = (size_t)(nul - q);
     git_oid_fromraw(&e->id, nul + 1);
+    e->mode = mode;
     /* An entry without a name (git fsck's emptyName) is skipped like a
      * submodule: it cannot be checked out, and it would add nothing to the
      * path that bounds the recursion (diff_trees). */
@@ -144,9 +143,10 @@ static int one_sided(tree_cache *tc, const rent *e, buf *path, char status, fcha
 {
     if (e->is_tree)
         return history_add_whole(tc, &e->id, path, status, out);
-    if (e->is_blob)
-        fc_add(out, status, path->data, status == 'D' ? &e->id : NULL,
-               status == 'A' ? &e->id : NULL);
+    if (e->is_blob && status == 'D')
+        fc_add(out, status, path->data, e->mode, &e->id, 0, NULL);
+    else if (e->is_blob)
+        fc_add(out, status, path->data, 0, NULL, e->mode, &e->id);
     return 0;
 }
 
@@ -196,8 +196,10 @@ int history_diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new
             break;
         }
         int cmp = ra <= 0 ? 1 : rb <= 0 ? -1 : rent_cmp(&ea, &eb);
-        if (cmp == 0 && git_oid_equal(&ea.id, &eb.id)) {
-            ra = rent_next(&pa, ea_end, &ea); /* unchanged: the common case */
+        /* Unchanged, the common case; a file whose mode alone changed (chmod
+         * +x) is a change, as git log lists it. */
+        if (cmp == 0 && git_oid_equal(&ea.id, &eb.id) && ea.mode == eb.mode) {
+            ra = rent_next(&pa, ea_end, &ea);
             rb = rent_next(&pb, eb_end, &eb);
             continue;
         }
@@ -214,7 +216,7 @@ int history_diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new
             if (ea.is_tree && eb.is_tree) {
                 err = history_diff_trees(tc, &ea.id, &eb.id, path, out);
             } else if (ea.is_blob && eb.is_blob) {
-                fc_add(out, 'M', path->data, &ea.id, &eb.id);
+                fc_add(out, 'M', path->data, ea.mode, &ea.id, eb.mode, &eb.id);
             } else {
                 err = one_sided(tc, &ea, path, 'D', out);
                 if (!err)
@@ -259,98 +261,4 @@ void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, cons
             seg++;
     }
     git_oid_cpy(out, &cur);
-}
-
-/* Pairs deleted and added pages into renames: identical contents first
- * (cheap, by id), then, for what is left, libgit2's similarity (git's 50%
- * rule) on just those files. Renames are rare; this runs only when a
- * commit both adds and deletes pages. */
-int history_find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root, fchanges *fc)
-{
-    size_t nd = 0, na = 0;
-    for (size_t i = 0; i < fc->n; i++) {
-        nd += fc->v[i].status == 'D';
-        na += fc->v[i].status == 'A';
-    }
-    if (!nd || !na)
-        return 0;
-    /* Deleted pages by blob id, those of one id chained in order: a commit
-     * that moves thousands of pages pairs them in linear time, each added
-     * page with the first deleted one of its contents still unpaired. */
-    map *deleted = map_new(); /* oid hex -> index + 1 of the first unpaired */
-    size_t *next_same = xcalloc(fc->n, sizeof *next_same); /* index + 1, or 0 */
-    char hex[GIT_OID_HEXSZ + 1];
-    for (size_t k = fc->n; k-- > 0;)
-        if (fc->v[k].status == 'D') {
-            git_oid_tostr(hex, sizeof hex, &fc->v[k].old_id);
-            next_same[k] = (size_t)(intptr_t)map_put(deleted, hex, (void *)(intptr_t)(k + 1));
-        }
-    for (size_t i = 0; i < fc->n; i++) {
-        fchange *add = &fc->v[i];
-        if (add->status != 'A')
-            continue;
-        git_oid_tostr(hex, sizeof hex, &add->new_id);
-        size_t k = (size_t)(intptr_t)map_get(deleted, hex);
-        if (!k)
-            continue;
-        fchange *del = &fc->v[k - 1];
-        if (next_same[k - 1])
-            map_put(deleted, hex, (void *)(intptr_t)next_same[k - 1]);
-        else
-            map_remove(deleted, hex);
-        add->status = 'R';
-        add->old_path = del->path;
-        git_oid_cpy(&add->old_id, &del->old_id);
-        del->path = NULL;
-        del->status = 'x'; /* consumed */
-    }
-    free(next_same);
-    map_free(deleted);
-    char **spec = xcalloc(fc->n, sizeof *spec);
-    size_t ns = 0;
-    for (size_t i = 0; i < fc->n; i++)
-        if ((fc->v[i].status == 'A' || fc->v[i].status == 'D') && fc->v[i].path)
-            spec[ns++] = fc->v[i].path;
-    int err = 0;
-    size_t left_a = 0, left_d = 0;
-    for (size_t i = 0; i < fc->n; i++) {
-        left_a += fc->v[i].status == 'A';
-        left_d += fc->v[i].status == 'D';
-    }
-    if (left_a && left_d) {
-        git_diff *diff = NULL;
-        git_diff_options opts;
-        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-        opts.pathspec.strings = spec;
-        opts.pathspec.count = ns;
-        opts.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
-        git_diff_find_options fo;
-        git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-        fo.flags = GIT_DIFF_FIND_RENAMES;
-        if (git_diff_tree_to_tree(&diff, repo, old_root, new_root, &opts) != 0 ||
-            git_diff_find_similar(diff, &fo) != 0) {
-            err = -1;
-        } else {
-            map *added = map_new(); /* path -> index + 1 */
-            for (size_t i = 0; i < fc->n; i++)
-                if (fc->v[i].status == 'A')
-                    map_put(added, fc->v[i].path, (void *)(intptr_t)(i + 1));
-            for (size_t d = 0; d < git_diff_num_deltas(diff); d++) {
-                const git_diff_delta *dl = git_diff_get_delta(diff, d);
-                if (dl->status != GIT_DELTA_RENAMED || !dl->new_file.path || !dl->old_file.path)
-                    continue;
-                size_t i = (size_t)(intptr_t)map_remove(added, dl->new_file.path);
-                if (!i)
-                    continue;
-                fchange *add = &fc->v[i - 1];
-                add->status = 'R';
-                add->old_path = xstrdup(dl->old_file.path);
-                git_oid_cpy(&add->old_id, &dl->old_file.id);
-            }
-            map_free(added);
-        }
-        git_diff_free(diff);
-    }
-    free(spec);
-    return err;
 }

@@ -10,11 +10,19 @@
 
 #include <git2.h>
 
-/* 4: versions read with the front matter parser, text in UTF-8 whatever a
- * commit's encoding, \x1f escaped, trailers read as git reads them, each
- * list item ended by \x1f; a cache written before holds rows that were read
- * otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 4"
+/* 5: a page's history goes on through a deletion, renames from and to any
+ * name and copies (docs/history.md), and the cache lists every path the
+ * content directory ever held; 4: versions read with the front matter
+ * parser, text in UTF-8 whatever a commit's encoding, \x1f escaped, trailers
+ * read as git reads them, each list item ended by \x1f. A cache written
+ * before holds rows that were read otherwise, so it is ignored and rebuilt. */
+#define CACHE_MAGIC "charter-history-cache 5"
+
+/* Blobs larger than this are not read (history.c, history_follow.c): a
+ * policy page is a few KB, and a blob is inflated whole, so a hostile
+ * repository could otherwise make each row inflate gigabytes (a zlib
+ * bomb). */
+#define MAX_BLOB ((size_t)4 << 20)
 
 typedef struct raw_row {
     hist_row row;
@@ -43,6 +51,12 @@ struct history {
 raw_row *history_add_row(page_rows *pr);
 /* Frees what a raw row owns (not the row). */
 void history_free_raw(raw_row *r);
+/* Makes dst a deep copy of src (dst's old contents are not freed). */
+void history_copy_raw(raw_row *dst, const raw_row *src);
+/* Appends blob `id` to out. Returns 0, or -1 when the id is zero, the
+ * object is missing or no blob, or it is over MAX_BLOB (read from the
+ * object's header first, so a huge blob is never inflated). */
+int history_read_blob(git_odb *odb, const git_oid *id, buf *out);
 
 /* --- history.c's text helpers (pure: no repository) ----------------------- */
 
@@ -68,10 +82,12 @@ void history_read_trailers(hist_row *r, const char *message, const char *encodin
 
 /* --- history_diff.c: what changed between two trees ------------------------ */
 
-/* A changed page file between a commit and its first parent. */
+/* A changed file of the content directory between a commit and its first
+ * parent: any file, not only pages, since a page may come from any name. */
 typedef struct fchange {
-    char *path, *old_path; /* old_path: the source of a rename */
-    char status;           /* 'A' added, 'D' deleted, 'M' modified, 'R' renamed */
+    char *path;
+    char status;                 /* 'A' added, 'D' deleted, 'M' modified */
+    unsigned old_mode, new_mode; /* git's modes: 0100644, 0100755, 0120000 */
     git_oid old_id, new_id;
 } fchange;
 
@@ -93,23 +109,54 @@ void history_fc_clear(fchanges *fc);
 /* After each commit: forgets the trees only that commit needed. */
 void history_tc_step(tree_cache *tc);
 void history_tc_release(tree_cache *tc);
-/* Every page file of tree `tree_id` (at `path`) as added or deleted. */
+/* Every file of tree `tree_id` (at `path`) as added or deleted. */
 int history_add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status,
                       fchanges *out);
-/* The page files that differ between two trees, below `path`. 0 or -1. */
+/* The files that differ between two trees, below `path`. 0 or -1. */
 int history_diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new_id, buf *path,
                        fchanges *out);
 /* The id of the tree at `prefix` in tree `root` (zero when there is none). */
 void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, const char *prefix);
-/* Pairs the deleted and added pages of fc into renames. 0 or -1. */
-int history_find_renames(git_repository *repo, git_tree *old_root, git_tree *new_root,
-                         fchanges *fc);
+
+/* --- history_follow.c: where an added page came from ---------------------- */
+
+/* git's similarity of dst to src (diffcore-delta, as git 2.39 computes it):
+ * from 0 to 60000, git's MAX_SCORE, of which git prints score * 100 / 60000
+ * as the similarity index; 0 when the sizes differ too much for the 50%
+ * that --follow asks. */
+unsigned history_similarity(const char *src, size_t src_len, const char *dst, size_t dst_len);
+
+/* The files of the content directory in the first parent of the commit the
+ * walk is at, kept up to date as the walk steps back one commit at a time,
+ * to find the file an added page came from as `git log --follow` finds it
+ * (docs/history.md): identical contents first, then git's similarity of at
+ * least 50%, a file the commit deleted before one it kept. */
+typedef struct follow follow;
+
+/* A new, empty state reading objects from odb (taken over: freed with the
+ * state) for the content directory at `prefix` ("" or ending in '/'). */
+follow *history_follow_new(git_odb *odb, const char *prefix);
+void history_follow_free(follow *f);
+/* 1 once history_follow_start has loaded a tree. */
+int history_follow_started(const follow *f);
+/* Loads the files below `prefix` of root tree `parent_tree`, the first
+ * parent of the commit whose changes are fc. 0, or -1 when a tree cannot be
+ * read. */
+int history_follow_start(follow *f, const git_oid *parent_tree, const fchanges *fc);
+/* Steps back over the next older commit, whose changes are fc: its adds
+ * leave, its deletions come back, its changes revert. */
+void history_follow_undo(follow *f, const fchanges *fc);
+/* The file the add `added` of the current commit came from: returns its
+ * path (borrowed, valid until f next changes) and its blob in *src_id, or
+ * NULL when it came from none. */
+const char *history_follow_source(follow *f, const fchange *added, git_oid *src_id);
 
 /* --- history_cache.c: <git dir>/charter/history.cache ---------------------- */
 
 /* A cache read back: each page's rows under its path at the cached head. */
 typedef struct cached {
     git_oid head;
+    map *seen;    /* every path the content directory held up to head -> (void *)1 */
     map *by_path; /* repo path -> index + 1 into rows_of */
     page_rows *rows_of;
     size_t n;
@@ -122,12 +169,13 @@ typedef struct cached {
 cached *history_cache_read(const char *path, const char *prefix);
 void history_cache_free(cached *c);
 /* Writes every page's commit and truncated rows, keyed by paths[i] (its
- * path at head; NULL skips the page), into dir/history.cache (dir is
- * <git dir>/charter, created here), through a temporary file, following no
- * symbolic link. Problems are warnings (id history): a cache is never
- * needed. */
+ * path at head; NULL skips the page), and the keys of `seen` (every path
+ * the content directory held up to head; NULL: none), into
+ * dir/history.cache (dir is <git dir>/charter, created here), through a
+ * temporary file, following no symbolic link. Problems are warnings (id
+ * history): a cache is never needed. */
 void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
-                         char *const *paths, diags *d);
+                         char *const *paths, const map *seen, diags *d);
 /* The cache's escaping of one field: \t \n \\ and \u for 0x1f (the separator
  * of a name from its email and of list items), appended to out. */
 void history_cache_escape(buf *out, const char *s);

@@ -10,8 +10,9 @@
 # versions, review-only commits, trailers, uncommitted and untracked pages,
 # shallow clones, no repository, an unborn branch, a detached HEAD, a linked
 # worktree, a submodule, a site in a subfolder, odd front matter and a
-# commit in ISO-8859-1, commits git would not write, and rebuilds after new
-# and rewritten commits. Prints one line per failed check, then
+# commit in ISO-8859-1, commits git would not write, what counts as the same
+# page (deletions, renames from and to any name, copies), and rebuilds after
+# new and rewritten commits. Prints one line per failed check, then
 # `history: N checks, F failed`; exits 1 when any failed.
 # KEEP=1 keeps the temporary directory (its path is printed).
 set -u
@@ -420,6 +421,71 @@ if cmp -s "$tmp/odd.first" "$tmp/odd.dump"; then pass; else
     fail "odd: a rebuild from the history cache gives other rows"
 fi
 
+# ------------------------------------------------------------------ follow
+# What counts as the same page (docs/history.md): against git log --follow
+# --first-parent itself, and each shape spelt out.
+fo=$repos/follow
+build follow "$fo"
+built follow
+against_git follow "$fo"
+same "follow: a page deleted and restored goes on through its deletion" \
+    "$(field follow content/retention.md 9 commit | tr ' ' '_')" \
+    "Retention_1.1_Restore_the_retention_page_Drop_the_retention_page_Small_fixes_to_retention,_acceptable_use_and_suppliers_Start_the_follow_fixture"
+same "follow: the deleting commit's row has no version of its own" \
+    "$(field follow content/retention.md 10 commit)" "1.1 1.0 3 1.0 1.0"
+same "follow: renamed from a name without an extension" \
+    "$(field follow content/acceptable-use.md 7 commit)" "2026-02-01 2026-01-12 2026-01-05"
+same "follow: renamed from a .txt, front matter added" \
+    "$(field follow content/notes.md 7 commit)" "2026-02-01 2026-01-05"
+same "follow: renamed to a .txt and back" \
+    "$(field follow content/glossary.md 7 commit)" "2026-03-22 2026-03-21 2026-03-20 2026-01-05"
+same "follow: an edited copy of a kept page" \
+    "$(field follow content/remote-access.md 7 commit)" "2026-04-20 2026-03-01 2026-01-05"
+same "follow: a page filled in from _template.md" \
+    "$(field follow content/clear-desk.md 7 commit)" "2026-03-10 2026-01-05"
+same "follow: a name reused after a rename" "$(field follow content/incident.md 7 commit)" \
+    "2026-04-05 2026-04-01 2026-01-05"
+same "follow: the renamed page" "$(field follow content/incident-response.md 7 commit)" \
+    "2026-04-01 2026-01-05"
+same "follow: the deleted file is taken before a kept one more alike" \
+    "$(field follow content/vendor-management.md 7 commit)" "2026-04-10 2026-01-05"
+same "follow: a commit that only changes a page's mode" \
+    "$(field follow content/suppliers.md 9 commit)" \
+    "Suppliers: executable by mistake Small fixes to retention, acceptable use and suppliers Start the follow fixture"
+cp "$tmp/follow.dump" "$tmp/follow.first"
+build follow "$fo"
+if cmp -s "$tmp/follow.first" "$tmp/follow.dump"; then pass; else
+    fail "follow: a rebuild from the history cache gives other rows"
+fi
+
+# A documented difference (docs/history.md): git looks for a copy's source
+# in the whole repository, charter in the content directory only. A page of
+# policies/content/ copied from templates/ at the top starts at the copy.
+t=$repos/outside
+mkdir -p "$t/templates" "$t/policies/content" "$t/policies/layouts"
+printf 'title: Outside\nchecks:\n  orphan-page: off\n' >"$t/policies/site.yml"
+printf '{{CONTENT}}\n' >"$t/policies/layouts/policy.html"
+printf -- '---\ntitle: TITLE\nowner: o\nlast_reviewed: 2026-01-01\n---\n\n## Purpose\n\nState why.\n\n## Scope\n\nSay what.\n\n## Review\n\nYearly.\n' \
+    >"$t/templates/policy.md"
+tg() {
+    GIT_AUTHOR_NAME='Eve Example' GIT_AUTHOR_EMAIL=eve@example.com GIT_AUTHOR_DATE=$1 \
+        GIT_COMMITTER_NAME='Fixture Bot' GIT_COMMITTER_EMAIL=bot@ci.example GIT_COMMITTER_DATE=$1 \
+        git -C "$t" -c commit.gpgsign=false commit -q --no-verify -m "$2"
+}
+git -C "$t" init -q -b main
+git -C "$t" add -A
+tg '2026-01-01T10:00:00+00:00' 'A template at the top'
+sed 's/^title: TITLE$/title: Clear Desk/' "$t/templates/policy.md" >"$t/policies/content/clear-desk.md"
+git -C "$t" add -A
+tg '2026-01-02T10:00:00+00:00' 'Clear desk, from the template'
+build outside "$t/policies"
+built outside
+same "outside: a copy of a file outside the content directory starts at the copy" \
+    "$(field outside content/clear-desk.md 9 commit)" "Clear desk, from the template"
+same "outside: where git goes on into the template" \
+    "$(git -C "$t" log --follow --first-parent --format=%s -- policies/content/clear-desk.md | tr '\n' '/')" \
+    "Clear desk, from the template/A template at the top/"
+
 # ------------------------------------------------------------------ hostile
 # Commits git would not write: charter must build, clamp and fall back.
 hs=$repos/hostile
@@ -498,6 +564,28 @@ built cache
 against_git cache "$c"
 same "cache: author of an old commit after a .mailmap change" \
     "$(row cache content/access.md 'Add access control policy' 8)" "Robert Okafor"
+
+# A page deleted before the cached HEAD and restored after it: its earlier
+# life is in no cached row, so the cache cannot serve it. Then an edited
+# copy of a page and a new page, committed after the cache was written.
+gone=$(git -C "$c" rev-list -1 HEAD -- content/legacy.md)
+git -C "$c" checkout -q "$gone^" -- content/legacy.md
+gc '2026-09-04T10:00:00+00:00' -m 'Restore the legacy page'
+build cache "$c"
+built cache
+against_git cache "$c"
+same "cache: a page restored after the cached HEAD" "$(field cache content/legacy.md 9 commit)" \
+    "Restore the legacy page Remove the legacy systems page Initial site"
+sed 's/^title: .*/title: Access Control for Contractors/' "$c/content/access.md" >"$c/content/contractors.md"
+printf -- '---\ntitle: Brand New\nowner: o\nlast_reviewed: 2026-09-05\n---\nNothing like any other page.\n' \
+    >"$c/content/brand-new.md"
+git -C "$c" add content
+gc '2026-09-05T10:00:00+00:00' -m 'Contractors, from the access policy; a new page'
+build cache "$c"
+built cache
+against_git cache "$c"
+same "cache: a copy made after the cached HEAD" "$(field cache content/contractors.md 10 commit)" \
+    "1.1 1.1 1.0 0.2 0.1"
 
 # A corrupt cache, and one written for another content directory, are
 # ignored and rebuilt, never trusted.

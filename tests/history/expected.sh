@@ -32,6 +32,9 @@
 # shows when it changed the page relative to its first parent. (Since git 2.31
 # --first-parent implies that diff; -m makes older gits agree.) Plain
 # `git log --follow` would instead list the branch's commits and not the merge.
+# --follow goes on through a deletion (the D line: no blob, so the running
+# number and no review), and at an add looks for the page's source among all
+# the parent's files, copies included (R or C lines name the old path).
 set -eu
 
 usage() { echo "usage: expected.sh [--full] REPO [SITE]" >&2; exit 2; }

@@ -33,6 +33,12 @@
 #                     an encoding iconv does not know, an empty message, a
 #                     0x1f byte in a name and a trailer; and
 #                     revisions with broken YAML and over 4 MiB
+#   OUTDIR/follow     what git log --follow calls the same page: a page
+#                     deleted and restored, renames from an extensionless
+#                     file and a .txt, to a .txt and back, an edited copy of
+#                     a kept page, a page filled in from _template.md, a name
+#                     reused after a rename, a deleted file taken before a
+#                     kept one more alike, a commit changing only a mode
 #
 # The page list and the commit plan are described next to each step below;
 # tests/history/compare.sh asserts on them.
@@ -555,5 +561,205 @@ echo 'A unit separator.' | hpolicy 1.6
 raw_commit "author $(printf 'Unit\037Separator') <us@example.com> 1770458400 +0000
 $bot" "$(printf 'Unit separator in a name\n\nApproved-by: Ann\037Bell <ab@example.com>')
 "
+
+# ---------------------------------------------------------------- follow
+# What git log --follow --first-parent calls the same page, beyond plain
+# renames: a page deleted and later restored at its path (the history goes
+# on through the deletion); renames from and to names that are not .md (an
+# extensionless file, a .txt); a page copied from a kept page, edited, and
+# one filled in from a template the site does not publish (_template.md);
+# a path renamed away and later reused by an unrelated page; a new page as
+# like a deleted page as a kept one (git takes the deleted one). Page
+# texts are unlike each other unless a step says otherwise: git compares a
+# new page with every file (--follow finds copies as -C -C does).
+f=$out/follow
+mkdir -p "$f"
+g init -q "$f"
+cd "$f"
+skeleton .
+page content/retention.md 'Data Retention' 2026-01-05 '"1.0"' <<'MD'
+Records are kept for as long as the law asks and no longer.
+Invoices stay ten years; payroll records stay six.
+MD
+# No extension: a page saved without .md (so not published yet).
+page content/acceptable-use 'Acceptable Use' 2026-01-05 <<'MD'
+Company laptops are for company work; light personal use is tolerated.
+Installing unapproved software needs a ticket.
+Sharing passwords is never acceptable.
+MD
+printf 'Glossary notes kept as plain text.\nRPO: how much data may be lost.\nRTO: how long a restore may take.\nMFA: a second factor at login.\nSoA: the statement of applicability.\nISMS: the management system itself.\n' \
+    >content/notes.txt
+page content/access.md 'Access Control' 2026-01-05 '"1.0"' <<'MD'
+## Purpose
+
+Access to systems follows least privilege.
+
+## Accounts
+
+- Every account belongs to one named person.
+- Shared accounts need an exception.
+- Accounts of leavers are closed on their last day.
+- Administrator rights are granted per system.
+- Access requests are approved by the system owner.
+- Rights are reviewed every quarter.
+- Service accounts have an owner and no login shell.
+- Emergency access is logged and reviewed the next day.
+MD
+page content/_template.md 'TITLE' 2026-01-05 '"0.1"' <<'MD'
+## Purpose
+
+State why this policy exists and what it protects.
+
+## Scope
+
+List the systems, people and places it covers.
+
+## Roles
+
+Name the owner, the approver and who must comply.
+
+## Exceptions
+
+Exceptions are requested from the owner, approved in writing and reviewed yearly.
+
+## Review
+
+The owner reviews this policy every year and after any major incident.
+MD
+page content/incident.md 'Incident Handling' 2026-01-05 <<'MD'
+Call the on-call engineer; open an incident channel; keep a timeline.
+MD
+page content/old-vendor.md 'Vendor Checks' 2026-01-05 <<'MD'
+Vendors answer a security questionnaire before onboarding.
+Vendors with customer data are reviewed every year.
+Contracts name a contact for security incidents.
+Vendors must notify us of a breach within 72 hours.
+Subprocessors are listed in the contract annex.
+Offboarding a vendor revokes its access the same day.
+Vendor checks are kept in the register.
+Questionnaires are stored for five years.
+MD
+page content/suppliers.md 'Suppliers' 2026-01-05 <<'MD'
+Vendors answer a security questionnaire before onboarding.
+Vendors with customer data are reviewed every year.
+Contracts name a contact for security incidents.
+Vendors must notify us of a breach within 72 hours.
+Subprocessors are listed in the contract annex.
+Offboarding a vendor revokes its access the same day.
+Vendors sign the code of conduct.
+Payment details are confirmed by phone.
+Critical vendors have an exit plan.
+Supplier risk is reported to the board once a year.
+MD
+page content/glossary.md 'Glossary' 2026-01-05 <<'MD'
+Asset: anything of value to the company.
+Risk: the effect of uncertainty on objectives.
+Control: a measure that modifies risk.
+MD
+g add -A
+message 'Start the follow fixture'
+commit "$A1" "$E1" '2026-01-05T09:00:00+00:00' '2026-01-05T09:00:00+00:00'
+
+# F2: edits, one of them to the extensionless file.
+sed 's/six\./seven./' content/retention.md >content/r.tmp && mv content/r.tmp content/retention.md
+printf 'Personal devices never hold customer data.\n' >>content/acceptable-use
+printf 'Supplier contracts are renewed every year.\n' >>content/suppliers.md
+message 'Small fixes to retention, acceptable use and suppliers'
+commit "$B" "$EB" '2026-01-12T10:00:00+00:00' '2026-01-12T10:00:00+00:00' -a
+
+# F3: the retention page is deleted.
+g rm -q content/retention.md
+message 'Drop the retention page'
+commit "$J" "$EJ" '2026-01-20T10:00:00+01:00' '2026-01-20T10:00:00+01:00'
+
+# F4: the extensionless file gets its .md (a pure rename); the notes become
+# a page (a rename from .txt, with front matter added).
+g mv content/acceptable-use content/acceptable-use.md
+g mv content/notes.txt content/notes.md
+{ printf -- '---\ntitle: Notes\nowner: Head of Security\nlast_reviewed: 2026-02-01\n---\n\n'; cat content/notes.md; } >content/n.tmp
+mv content/n.tmp content/notes.md
+g add -A
+message 'Give acceptable use and the notes their .md'
+commit "$A1" "$E1" '2026-02-01T10:00:00+00:00' '2026-02-01T10:00:00+00:00'
+
+# F5: the retention page comes back, as it was before its deletion.
+g checkout -q HEAD~2 -- content/retention.md
+message 'Restore the retention page'
+commit "$B" "$EB" '2026-02-10T10:00:00+00:00' '2026-02-10T10:00:00+00:00'
+
+# F6: the restored page changes.
+sed 's/"1.0"/"1.1"/' content/retention.md >content/r.tmp && mv content/r.tmp content/retention.md
+message 'Retention 1.1'
+commit "$B" "$EB" '2026-02-15T10:00:00+00:00' '2026-02-15T10:00:00+00:00' -a
+
+# F7: remote access, an edited copy of access.md (which stays).
+sed -e 's/^title: Access Control$/title: Remote Access/' \
+    -e 's/^- Shared accounts need an exception\.$/- Remote access always uses the VPN and MFA./' \
+    content/access.md >content/remote-access.md
+g add -A
+message 'Add remote access, from the access policy'
+commit "$J" "$EJ" '2026-03-01T10:00:00+01:00' '2026-03-01T10:00:00+01:00'
+
+# F8: a page filled in from the template.
+sed -e 's/^title: TITLE$/title: Clear Desk/' \
+    -e 's/^List the systems, people and places it covers\.$/Every office and every home office./' \
+    content/_template.md >content/clear-desk.md
+g add -A
+message 'Add the clear desk policy from the template'
+commit "$A1" "$E1" '2026-03-10T10:00:00+00:00' '2026-03-10T10:00:00+00:00'
+
+# F9-F11: the glossary becomes a .txt, is edited, and becomes a page again.
+g mv content/glossary.md content/glossary.txt
+message 'Glossary as plain text'
+commit "$B" "$EB" '2026-03-20T10:00:00+00:00' '2026-03-20T10:00:00+00:00'
+printf 'Incident: an event that harms security.\n' >>content/glossary.txt
+message 'Glossary: define incident'
+commit "$B" "$EB" '2026-03-21T10:00:00+00:00' '2026-03-21T10:00:00+00:00' -a
+g mv content/glossary.txt content/glossary.md
+message 'Glossary back as a page'
+commit "$B" "$EB" '2026-03-22T10:00:00+00:00' '2026-03-22T10:00:00+00:00'
+
+# F12: incident.md moves away; F13: an unrelated page takes its name.
+g mv content/incident.md content/incident-response.md
+message 'Rename the incident page'
+commit "$J" "$EJ" '2026-04-01T10:00:00+02:00' '2026-04-01T10:00:00+02:00'
+page content/incident.md 'Security Incidents Explained' 2026-04-05 <<'MD'
+A short explainer for staff: what an incident is and who to tell.
+MD
+g add -A
+message 'New explainer under the old incident name'
+commit "$A1" "$E1" '2026-04-05T10:00:00+00:00' '2026-04-05T10:00:00+00:00'
+
+# F14: vendor management replaces old-vendor.md (deleted here; 62% alike)
+# and reads even more like suppliers.md (kept; 76%): git takes the deleted
+# file.
+page content/vendor-management.md 'Vendor Management' 2026-04-10 <<'MD'
+Vendors answer a security questionnaire before onboarding.
+Vendors with customer data are reviewed every year.
+Contracts name a contact for security incidents.
+Vendors must notify us of a breach within 72 hours.
+Subprocessors are listed in the contract annex.
+Offboarding a vendor revokes its access the same day.
+Vendors sign the code of conduct.
+Payment details are confirmed by phone.
+Critical vendors have an exit plan.
+Vendor risk is reported to the board twice a year.
+MD
+g rm -q content/old-vendor.md
+g add -A
+message 'Vendor management replaces the vendor checks'
+commit "$B" "$EB" '2026-04-10T10:00:00+00:00' '2026-04-10T10:00:00+00:00'
+
+# F15: suppliers.md made executable: its mode alone changes, and git log
+# lists the commit.
+chmod +x content/suppliers.md
+message 'Suppliers: executable by mistake'
+commit "$A1" "$E1" '2026-04-15T10:00:00+00:00' '2026-04-15T10:00:00+00:00' -a
+
+# F16: a last edit to the copy, so its newest row is its own.
+sed 's/VPN and MFA/VPN and MFA, from managed devices/' content/remote-access.md >content/r.tmp
+mv content/r.tmp content/remote-access.md
+message 'Remote access: managed devices only'
+commit "$J" "$EJ" '2026-04-20T10:00:00+01:00' '2026-04-20T10:00:00+01:00' -a
 
 rm -f "$msg"

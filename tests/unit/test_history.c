@@ -2,10 +2,9 @@
  * history_int.h): the version a revision declares, the review-only
  * comparison, commit text converted from its declared encoding, the author's
  * day, the Approved-by:/Reviewed-by: trailers, the cache's escaping and a
- * whole cache written and read back (and refused when corrupt), the pairing
- * of renames by identical contents, and tree comparison over an in-memory
- * object database. Similar-content renames need libgit2's diff over a
- * repository: that case builds a throwaway one in a temporary directory. */
+ * whole cache written and read back (and refused when corrupt), git's
+ * similarity score, the file an added page came from, and tree comparison,
+ * the last two over an in-memory object database. */
 #include "unit.h"
 
 #include "dates.h"
@@ -537,7 +536,9 @@ static const char cache_text[] =
                 "row\t5\t-\t\t0\t\x1f\t\t-\t\t\n"
                 "path\tcontent/b.md\n"
                 "row\t2\t" C2 "\t2025-12-31\t0\tBob\x1f"
-                "bob@x\tPlain\t-\t\t\n";
+                "bob@x\tPlain\t-\t\t\n"
+                "seen\tcontent/a\\tb.md\n"
+                "seen\tcontent/gone.md\n";
 
 static void write_cache_file(const char *text)
 {
@@ -593,7 +594,11 @@ Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_f
     git_oid head;
     cr_assert_eq(git_oid_fromstr(&head, HEAD_HEX), 0);
     diags *d = diag_new(NULL);
-    history_cache_write(&f.h, sandbox, &head, "content/", f.paths, d);
+    map *seen = map_new();
+    map_put(seen, "content/gone.md", (void *)1);
+    map_put(seen, "content/a\tb.md", (void *)1);
+    history_cache_write(&f.h, sandbox, &head, "content/", f.paths, seen, d);
+    map_free(seen);
     cr_assert_diag(d, "");
 
     /* The file, byte for byte, alone (it is in the git directory: nothing to
@@ -627,6 +632,9 @@ Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_f
     expect_same_row(&ra->rows[1], &f.raw[0].rows[2], "a truncated");
     cr_assert_eq(rb->n, 1);
     expect_same_row(&rb->rows[0], &f.raw[1].rows[0], "b commit");
+    cr_expect_eq(map_count(c->seen), 2);
+    cr_expect_not_null(map_get(c->seen, "content/a\tb.md"));
+    cr_expect_not_null(map_get(c->seen, "content/gone.md"));
     history_cache_free(c);
 
     /* A cache for another content directory is not used. */
@@ -680,6 +688,10 @@ static const struct {
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1
                  "\t2026-01-01\t0\tA\tS\t-\t\t\n"},
     {"an unknown record", CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\nextra\tx\n"},
+    {"a row after a seen path",
+     CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nseen\tp.md\nrow\t0\t" C1
+                 "\t2026-01-01\t0\tA\x1f"
+                 "a\tS\t-\t\t\n"},
     {"empty", ""},
 };
 
@@ -707,7 +719,7 @@ Test(history, cache_refused_when_corrupt, .init = sandbox_init, .fini = sandbox_
     buf_release(&p);
 }
 
-/* ---- renames ---- */
+/* ---- git's similarity ---- */
 
 static void oid_of(git_oid *out, char c)
 {
@@ -717,167 +729,84 @@ static void oid_of(git_oid *out, char c)
     cr_assert_eq(git_oid_fromstr(out, hex), 0);
 }
 
-typedef struct fc_spec {
-    char status;
-    const char *path;
-    char id; /* the blob's id: 40 times this hex digit */
-} fc_spec;
+#define TEN_LINES                                                                                  \
+    "Line 0 of the policy.\nLine 1 of the policy.\nLine 2 of the policy.\nLine 3 of the policy.\n" \
+    "Line 4 of the policy.\nLine 5 of the policy.\nLine 6 of the policy.\nLine 7 of the policy.\n" \
+    "Line 8 of the policy.\nLine 9 of the policy.\n"
+#define TEN_CRLF                                                                                   \
+    "Line 0 of the policy.\r\nLine 1 of the policy.\r\nLine 2 of the policy.\r\n"                  \
+    "Line 3 of the policy.\r\nLine 4 of the policy.\r\nLine 5 of the policy.\r\n"                  \
+    "Line 6 of the policy.\r\nLine 7 of the policy.\r\nLine 8 of the policy.\r\n"                  \
+    "Line 9 of the policy.\r\n"
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
-static void build_changes(fchanges *fc, const fc_spec *spec, size_t n)
-{
-    memset(fc, 0, sizeof *fc);
-    fc->v = xcalloc(n ? n : 1, sizeof *fc->v);
-    fc->cap = n;
-    for (size_t i = 0; i < n && spec[i].path; i++) {
-        fchange *c = &fc->v[fc->n++];
-        c->status = spec[i].status;
-        c->path = xstrdup(spec[i].path);
-        git_oid id;
-        oid_of(&id, spec[i].id);
-        if (spec[i].status == 'D' || spec[i].status == 'M')
-            git_oid_cpy(&c->old_id, &id);
-        if (spec[i].status != 'D')
-            git_oid_cpy(&c->new_id, &id);
-    }
-}
-
-/* After pairing: each change as "<status> <path>[ <- <old_path>:<old id digit>]". */
-static void describe_changes(buf *out, const fchanges *fc)
-{
-    for (size_t i = 0; i < fc->n; i++) {
-        const fchange *c = &fc->v[i];
-        buf_printf(out, "%c %s", c->status, c->path ? c->path : "-");
-        if (c->old_path) {
-            char hex[41];
-            git_oid_tostr(hex, sizeof hex, &c->old_id);
-            buf_printf(out, " <- %s:%c", c->old_path, hex[0]);
-        }
-        buf_addc(out, ';');
-    }
-}
-
+/* Pairs and the similarity index git 2.39 prints for them (`git diff
+ * --no-index -M --name-status`: R<percent>), or -1 where it finds no rename
+ * (under 50%). */
 static const struct {
-    const char *name;
-    fc_spec in[6];
-    const char *want;
-} rename_cases[] = {
-    {"a move", {{'D', "old.md", 'a'}, {'A', "new.md", 'a'}}, "x -;R new.md <- old.md:a;"},
-    {"an add before its delete",
-     {{'A', "new.md", 'a'}, {'D', "old.md", 'a'}},
-     "R new.md <- old.md:a;x -;"},
-    {"two copies of one text, paired in order",
-     {{'D', "a.md", 'a'}, {'D', "b.md", 'a'}, {'A', "c.md", 'a'}, {'A', "d.md", 'a'}},
-     "x -;x -;R c.md <- a.md:a;R d.md <- b.md:a;"},
-    {"one delete, two adds of its text",
-     {{'D', "a.md", 'a'}, {'A', "b.md", 'a'}, {'A', "c.md", 'a'}},
-     "x -;R b.md <- a.md:a;A c.md;"},
-    {"a new page beside a move",
-     {{'D', "a.md", 'a'}, {'A', "b.md", 'b'}, {'A', "c.md", 'a'}, {'M', "m.md", 'c'}},
-     "x -;A b.md;R c.md <- a.md:a;M m.md;"},
-    {"crossed moves",
-     {{'D', "a.md", 'a'}, {'D', "b.md", 'b'}, {'A', "c.md", 'b'}, {'A', "d.md", 'a'}},
-     "x -;x -;R c.md <- b.md:b;R d.md <- a.md:a;"},
-    {"only adds", {{'A', "a.md", 'a'}, {'A', "b.md", 'b'}}, "A a.md;A b.md;"},
-    {"only deletes", {{'D', "a.md", 'a'}}, "D a.md;"},
-    {"nothing", {{0, NULL, 0}}, ""},
+    const char *name, *src, *dst;
+    size_t src_len, dst_len; /* 0: strlen */
+    int percent;
+} similarity_cases[] = {
+    {"one line of ten changed", TEN_LINES,
+     "Line 0 of the policy.\nLine 1 of the policy.\nLine 2 of the policy.\nLine 3 of the policy.\n"
+     "A changed line.\nLine 5 of the policy.\nLine 6 of the policy.\nLine 7 of the policy.\n"
+     "Line 8 of the policy.\nLine 9 of the policy.\n",
+     0, 0, 90},
+    {"CRLF lines: the CR is skipped, the size still counts", TEN_LINES, TEN_CRLF, 0, 0, 95},
+    {"a NUL makes it binary: the CR counts", "\0" TEN_LINES, "\0" TEN_CRLF, sizeof TEN_LINES,
+     sizeof TEN_CRLF, -1},
+    {"a line over 64 bytes is cut in chunks", X64 X64 X64 "xxxxxxxx\ntail one\n",
+     X64 X64 X64 "xxxxxxxx\ntail two\n", 0, 0, 95},
+    {"a last line without its newline",
+     "Line 0 of the policy.\nLine 1 of the policy.\n"
+     "Line 2 of the policy.\nLine 3 of the policy.\nLine 4 of the policy.\nLine 5 of the policy.\n"
+     "A last line without its newline, changed later",
+     "Line 0 of the policy.\nLine 1 of the policy.\nLine 2 of the policy.\nLine 3 of the policy.\n"
+     "Line 4 of the policy.\nLine 5 of the policy.\nA last line without its newline, since edited",
+     0, 0, 74},
+    /* git 2.39 drops a last chunk with no newline: nothing in common. */
+    {"only the unterminated last line in common",
+     "a\nThe same last line, with no newline at its end, in both texts.",
+     "b\nThe same last line, with no newline at its end, in both texts.", 0, 0, -1},
+    {"half new", TEN_LINES,
+     "Line 0 of the policy.\nLine 1 of the policy.\nLine 2 of the policy.\nLine 3 of the policy.\n"
+     "Line 4 of the policy.\nOther 0, something new.\nOther 1, something new.\n"
+     "Other 2, something new.\nOther 3, something new.\nOther 4, something new.\n",
+     0, 0, -1},
 };
 
-/* Pairing by identical contents needs no repository: with nothing left on
- * one side afterwards, libgit2's similarity is never asked. */
-Test(history, renames_by_identical_contents, .init = git_init, .fini = git_shutdown)
+Test(history, similarity_as_git_scores_it)
 {
-    for (size_t i = 0; i < COUNT(rename_cases); i++) {
-        fchanges fc;
-        build_changes(&fc, rename_cases[i].in, COUNT(rename_cases[i].in));
-        cr_expect_eq(history_find_renames(NULL, NULL, NULL, &fc), 0, "%s", rename_cases[i].name);
-        buf got;
-        buf_init(&got);
-        describe_changes(&got, &fc);
-        cr_expect_str_eq(got.data, rename_cases[i].want, "%s", rename_cases[i].name);
-        buf_release(&got);
-        history_fc_clear(&fc);
-        free(fc.v);
+    for (size_t i = 0; i < COUNT(similarity_cases); i++) {
+        const char *src = similarity_cases[i].src, *dst = similarity_cases[i].dst;
+        size_t sl = similarity_cases[i].src_len ? similarity_cases[i].src_len - 1 : strlen(src);
+        size_t dl = similarity_cases[i].dst_len ? similarity_cases[i].dst_len - 1 : strlen(dst);
+        unsigned score = history_similarity(src, sl, dst, dl);
+        if (similarity_cases[i].percent < 0)
+            cr_expect_lt(score, 30000u, "%s: %u", similarity_cases[i].name, score);
+        else
+            cr_expect_eq(score * 100 / 60000, (unsigned)similarity_cases[i].percent, "%s: %u",
+                         similarity_cases[i].name, score);
     }
-}
-
-/* Similar contents: libgit2's diff (git's 50% rule) over two trees, so a
- * repository, made with libgit2 in a temporary directory. */
-static void tree_with(git_oid *out, git_repository *repo, const char *const *names,
-                      const char *const *texts, size_t n, git_oid *blob_ids)
-{
-    git_treebuilder *tb;
-    cr_assert_eq(git_treebuilder_new(&tb, repo, NULL), 0);
-    for (size_t i = 0; i < n; i++) {
-        cr_assert_eq(git_blob_create_from_buffer(&blob_ids[i], repo, texts[i], strlen(texts[i])),
-                     0);
-        cr_assert_eq(git_treebuilder_insert(NULL, tb, names[i], &blob_ids[i], GIT_FILEMODE_BLOB),
-                     0);
-    }
-    cr_assert_eq(git_treebuilder_write(out, tb), 0);
-    git_treebuilder_free(tb);
-}
-
-Test(history, renames_by_similar_contents, .init = sandbox_init, .fini = sandbox_fini)
-{
-    git_repository *repo;
-    cr_assert_eq(git_repository_init(&repo, sandbox, 1), 0);
-    static const char policy[] = "---\ntitle: Access\n---\n"
-                                 "One.\nTwo.\nThree.\nFour.\nFive.\nSix.\nSeven.\nEight.\n";
-    static const char edited[] = "---\ntitle: Access control\n---\n"
-                                 "One.\nTwo.\nThree.\nFour.\nFive.\nSix.\nSeven.\nEight.\n";
-    static const char other[] = "---\ntitle: Something else\n---\nNothing alike at all.\n";
-    static const char *const old_names[] = {"gone.md", "old.md"};
-    static const char *const old_texts[] = {"Entirely different words here.\n", policy};
-    static const char *const new_names[] = {"fresh.md", "new.md"};
-    static const char *const new_texts[] = {other, edited};
-    git_oid old_tree_id, new_tree_id, old_blobs[2], new_blobs[2];
-    tree_with(&old_tree_id, repo, old_names, old_texts, 2, old_blobs);
-    tree_with(&new_tree_id, repo, new_names, new_texts, 2, new_blobs);
-    git_tree *old_tree, *new_tree;
-    cr_assert_eq(git_tree_lookup(&old_tree, repo, &old_tree_id), 0);
-    cr_assert_eq(git_tree_lookup(&new_tree, repo, &new_tree_id), 0);
-
-    fchanges fc = {0};
-    fc.v = xcalloc(4, sizeof *fc.v);
-    fc.cap = 4;
-    for (size_t i = 0; i < 2; i++) {
-        fchange *d = &fc.v[fc.n++];
-        d->status = 'D';
-        d->path = xstrdup(old_names[i]);
-        git_oid_cpy(&d->old_id, &old_blobs[i]);
-        fchange *a = &fc.v[fc.n++];
-        a->status = 'A';
-        a->path = xstrdup(new_names[i]);
-        git_oid_cpy(&a->new_id, &new_blobs[i]);
-    }
-    cr_assert_eq(history_find_renames(repo, old_tree, new_tree, &fc), 0);
-    /* new.md is old.md edited; fresh.md is new; gone.md stays deleted. */
-    cr_expect_eq(fc.v[0].status, 'D');
-    cr_expect_str_eq(fc.v[0].path, "gone.md");
-    cr_expect_eq(fc.v[1].status, 'A');
-    cr_expect_str_eq(fc.v[1].path, "fresh.md");
-    cr_expect_null(fc.v[1].old_path);
-    cr_expect_eq(fc.v[3].status, 'R');
-    cr_expect_str_eq(fc.v[3].path, "new.md");
-    cr_assert_not_null(fc.v[3].old_path);
-    cr_expect_str_eq(fc.v[3].old_path, "old.md");
-    cr_expect(git_oid_equal(&fc.v[3].old_id, &old_blobs[1]));
-    /* old.md's delete is left as it was: the walk only follows the add. */
-    cr_expect_eq(fc.v[2].status, 'D');
-    history_fc_clear(&fc);
-    free(fc.v);
-    git_tree_free(old_tree);
-    git_tree_free(new_tree);
-    git_repository_free(repo);
+    /* Sizes apart by more than twice: 0, whatever they share (git's
+     * pre-check); an empty text is like nothing. */
+    cr_expect_eq(history_similarity("a\n", 2, "a\nb\nc\nd\n", 8), 0);
+    cr_expect_eq(history_similarity("", 0, "", 0), 0);
+    cr_expect_eq(history_similarity("a\nb\n", 4, "a\nb\n", 4), 60000);
 }
 
 /* ---- comparing trees, in memory ---- */
 
 typedef struct tree_entry {
-    int is_tree;
+    unsigned mode; /* T, F, X (executable) or L (a symbolic link) */
     const char *name;
     const git_oid *id;
 } tree_entry;
+#define T 040000u
+#define F 0100644u
+#define X 0100755u
+#define L 0120000u
 
 /* Writes a raw tree (entries in git's order) to odb. */
 static void write_tree(git_oid *out, git_odb *odb, const tree_entry *e, size_t n)
@@ -885,7 +814,7 @@ static void write_tree(git_oid *out, git_odb *odb, const tree_entry *e, size_t n
     buf raw;
     buf_init(&raw);
     for (size_t i = 0; i < n; i++) {
-        buf_printf(&raw, "%s %s", e[i].is_tree ? "40000" : "100644", e[i].name);
+        buf_printf(&raw, "%o %s", e[i].mode, e[i].name);
         buf_addc(&raw, '\0');
         buf_add(&raw, (const char *)e[i].id->id, GIT_OID_RAWSZ);
     }
@@ -921,25 +850,26 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     write_blob(&e, odb, "e\n");
     write_blob(&png, odb, "PNG");
     write_blob(&readme, odb, "readme\n");
-    /* content/: a.md same, b.md modified, img.png gone (not a page), sub/
-     * gains d.md, e.md new, old/ (one page) gone, x.md becomes a folder. */
-    const tree_entry deep_e[] = {{0, "c.md", &c}};
+    /* content/: a.md same, b.md modified, img.png gone (no page, still a
+     * change: a page may come from any file), sub/ gains d.md, e.md new,
+     * old/ (one page) gone, x.md becomes a folder, run.md only gains its
+     * executable bit, and a link appears. */
+    const tree_entry deep_e[] = {{F, "c.md", &c}};
     write_tree(&deep, odb, deep_e, 1);
-    const tree_entry sub_old_e[] = {{0, "c.md", &c}};
-    const tree_entry sub_new_e[] = {{0, "c.md", &c}, {0, "d.md", &d}};
+    const tree_entry sub_old_e[] = {{F, "c.md", &c}};
+    const tree_entry sub_new_e[] = {{F, "c.md", &c}, {F, "d.md", &d}};
     write_tree(&sub_old, odb, sub_old_e, 1);
     write_tree(&sub_new, odb, sub_new_e, 2);
-    const tree_entry old_e[] = {{0, "a.md", &a},   {0, "b.md", &b1},     {0, "img.png", &png},
-                                {1, "old", &deep}, {1, "sub", &sub_old}, {0, "x.md", &e}};
-    const tree_entry new_e[] = {{0, "a.md", &a},
-                                {0, "b.md", &b2},
-                                {0, "e.md", &e},
-                                {1, "sub", &sub_new},
-                                {1, "x.md", &deep}};
+    const tree_entry old_e[] = {{F, "a.md", &a},   {F, "b.md", &b1},  {F, "img.png", &png},
+                                {T, "old", &deep}, {F, "run.md", &c}, {T, "sub", &sub_old},
+                                {F, "x.md", &e}};
+    const tree_entry new_e[] = {{F, "a.md", &a},    {F, "b.md", &b2},  {F, "e.md", &e},
+                                {L, "link.md", &a}, {X, "run.md", &c}, {T, "sub", &sub_new},
+                                {T, "x.md", &deep}};
     write_tree(&content_old, odb, old_e, COUNT(old_e));
     write_tree(&content_new, odb, new_e, COUNT(new_e));
-    const tree_entry root_old_e[] = {{0, "README", &readme}, {1, "content", &content_old}};
-    const tree_entry root_new_e[] = {{0, "README", &readme}, {1, "content", &content_new}};
+    const tree_entry root_old_e[] = {{F, "README", &readme}, {T, "content", &content_old}};
+    const tree_entry root_new_e[] = {{F, "README", &readme}, {T, "content", &content_new}};
     write_tree(&root_old, odb, root_old_e, 2);
     write_tree(&root_new, odb, root_new_e, 2);
 
@@ -966,12 +896,18 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     cr_assert_eq(history_diff_trees(&tc, &content_old, &content_new, &path, &fc), 0);
     cr_expect_str_eq(path.data, "content", "path restored");
     sort_changes(&got, &fc);
-    cr_expect_str_eq(got.data, "M content/b.md;A content/e.md;D content/old/c.md;"
-                               "A content/sub/d.md;D content/x.md;A content/x.md/c.md;");
-    /* Ids: a modification has both, an add the new, a delete the old. */
+    cr_expect_str_eq(got.data, "M content/b.md;A content/e.md;D content/img.png;A content/link.md;"
+                               "D content/old/c.md;M content/run.md;A content/sub/d.md;"
+                               "D content/x.md;A content/x.md/c.md;");
+    /* Ids and modes: a modification has both, an add the new, a delete the
+     * old. */
     cr_expect(git_oid_equal(&fc.v[0].old_id, &b1) && git_oid_equal(&fc.v[0].new_id, &b2));
     cr_expect(git_oid_equal(&fc.v[1].new_id, &e) && git_oid_is_zero(&fc.v[1].old_id));
-    cr_expect(git_oid_equal(&fc.v[2].old_id, &c) && git_oid_is_zero(&fc.v[2].new_id));
+    cr_expect(fc.v[1].new_mode == F && fc.v[1].old_mode == 0);
+    cr_expect(git_oid_equal(&fc.v[4].old_id, &c) && git_oid_is_zero(&fc.v[4].new_id));
+    cr_expect(fc.v[4].old_mode == F && fc.v[4].new_mode == 0);
+    cr_expect(fc.v[3].new_mode == L);
+    cr_expect(fc.v[5].old_mode == F && fc.v[5].new_mode == X);
     history_fc_clear(&fc);
     cr_expect_eq(fc.n, 0);
 
@@ -979,8 +915,9 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     buf_reset(&got);
     cr_assert_eq(history_add_whole(&tc, &content_new, &path, 'A', &fc), 0);
     sort_changes(&got, &fc);
-    cr_expect_str_eq(got.data, "A content/a.md;A content/b.md;A content/e.md;"
-                               "A content/sub/c.md;A content/sub/d.md;A content/x.md/c.md;");
+    cr_expect_str_eq(got.data, "A content/a.md;A content/b.md;A content/e.md;A content/link.md;"
+                               "A content/run.md;A content/sub/c.md;A content/sub/d.md;"
+                               "A content/x.md/c.md;");
     history_fc_clear(&fc);
 
     /* A tree that is not there. */
@@ -994,4 +931,362 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     buf_release(&path);
     buf_release(&got);
     history_tc_release(&tc); /* frees odb */
+}
+
+/* ---- the file an added page came from ---- */
+
+static git_odb *mem_odb(void)
+{
+    git_odb *odb;
+    git_odb_backend *mem;
+    cr_assert_eq(git_odb_new(&odb), 0);
+    cr_assert_eq(git_mempack_new(&mem), 0);
+    cr_assert_eq(git_odb_add_backend(odb, mem, 1), 0);
+    return odb;
+}
+
+typedef struct ffile {
+    unsigned mode;
+    const char *name; /* in content/, in git's order */
+    const char *text;
+} ffile;
+
+/* A root tree whose content/ holds files. */
+static void content_root(git_oid *root, git_odb *odb, const ffile *files, size_t n)
+{
+    tree_entry *e = xcalloc(n ? n : 1, sizeof *e);
+    git_oid *ids = xcalloc(n ? n : 1, sizeof *ids), content;
+    for (size_t i = 0; i < n; i++) {
+        write_blob(&ids[i], odb, files[i].text);
+        e[i] = (tree_entry){files[i].mode, files[i].name, &ids[i]};
+    }
+    write_tree(&content, odb, e, n);
+    const tree_entry r[] = {{T, "content", &content}};
+    write_tree(root, odb, r, 1);
+    free(e);
+    free(ids);
+}
+
+/* Adds a change of path; old_text, new_text NULL for an add, a delete. */
+static fchange *push_change(fchanges *fc, git_odb *odb, char status, const char *path,
+                            unsigned mode, const char *old_text, const char *new_text)
+{
+    if (fc->n == fc->cap) {
+        fc->cap = fc->cap ? fc->cap * 2 : 8;
+        fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
+    }
+    fchange *c = &fc->v[fc->n++];
+    memset(c, 0, sizeof *c);
+    c->status = status;
+    c->path = xstrdup(path);
+    if (old_text) {
+        write_blob(&c->old_id, odb, old_text);
+        c->old_mode = mode;
+    }
+    if (new_text) {
+        write_blob(&c->new_id, odb, new_text);
+        c->new_mode = mode;
+    }
+    return c;
+}
+
+static const char access_text[] = "---\ntitle: Access Control\n---\n\n"
+                                  "- Every account belongs to one named person.\n"
+                                  "- Shared accounts need an exception.\n"
+                                  "- Accounts of leavers are closed on their last day.\n"
+                                  "- Administrator rights are granted per system.\n"
+                                  "- Rights are reviewed every quarter.\n";
+static const char remote_text[] = "---\ntitle: Remote Access\n---\n\n"
+                                  "- Every account belongs to one named person.\n"
+                                  "- Remote access always uses the VPN and MFA.\n"
+                                  "- Accounts of leavers are closed on their last day.\n"
+                                  "- Administrator rights are granted per system.\n"
+                                  "- Rights are reviewed every quarter.\n";
+/* vendor is 62% like old_vendor (deleted) and 76% like suppliers (kept). */
+static const char old_vendor_text[] =
+    "---\ntitle: Vendor Checks\nowner: Head of Security\nlast_reviewed: 2026-01-05\n---\n\n"
+    "Vendors answer a security questionnaire before onboarding.\n"
+    "Vendors with customer data are reviewed every year.\n"
+    "Contracts name a contact for security incidents.\n"
+    "Vendors must notify us of a breach within 72 hours.\n"
+    "Subprocessors are listed in the contract annex.\n"
+    "Offboarding a vendor revokes its access the same day.\n"
+    "Vendor checks are kept in the register.\n"
+    "Questionnaires are stored for five years.\n";
+static const char suppliers_text[] =
+    "---\ntitle: Suppliers\nowner: Head of Security\nlast_reviewed: 2026-01-05\n---\n\n"
+    "Vendors answer a security questionnaire before onboarding.\n"
+    "Vendors with customer data are reviewed every year.\n"
+    "Contracts name a contact for security incidents.\n"
+    "Vendors must notify us of a breach within 72 hours.\n"
+    "Subprocessors are listed in the contract annex.\n"
+    "Offboarding a vendor revokes its access the same day.\n"
+    "Vendors sign the code of conduct.\n"
+    "Payment details are confirmed by phone.\n"
+    "Critical vendors have an exit plan.\n"
+    "Supplier risk is reported to the board once a year.\n"
+    "Supplier contracts are renewed every year.\n";
+static const char vendor_text[] =
+    "---\ntitle: Vendor Management\nowner: Head of Security\nlast_reviewed: 2026-04-10\n---\n\n"
+    "Vendors answer a security questionnaire before onboarding.\n"
+    "Vendors with customer data are reviewed every year.\n"
+    "Contracts name a contact for security incidents.\n"
+    "Vendors must notify us of a breach within 72 hours.\n"
+    "Subprocessors are listed in the contract annex.\n"
+    "Offboarding a vendor revokes its access the same day.\n"
+    "Vendors sign the code of conduct.\n"
+    "Payment details are confirmed by phone.\n"
+    "Critical vendors have an exit plan.\n"
+    "Vendor risk is reported to the board twice a year.\n";
+static const char template_text[] = "---\ntitle: TITLE\n---\n\n## Purpose\n\nState why.\n\n"
+                                    "## Scope\n\nList the systems it covers.\n\n## Roles\n\n"
+                                    "Name the owner and the approver.\n";
+static const char clear_desk_text[] = "---\ntitle: Clear Desk\n---\n\n## Purpose\n\nState why.\n\n"
+                                      "## Scope\n\nEvery office and every home office.\n\n"
+                                      "## Roles\n\nName the owner and the approver.\n";
+static const char policy_text[] = "---\ntitle: Acceptable Use\n---\n\nLaptops are for work.\n";
+static const char fresh_text[] = "---\ntitle: Fresh\n---\n\nNothing like any other file.\n";
+static const char gone_text[] = "A file a commit deleted, long ago.\n";
+
+/* Where an add came from, as "path" or "-"; checks the blob is the
+ * source's. */
+static const char *source_of(follow *f, const fchange *add, const char *want_text)
+{
+    git_oid id, want;
+    const char *src = history_follow_source(f, add, &id);
+    if (src && want_text) {
+        cr_assert_eq(git_odb_hash(&want, want_text, strlen(want_text), GIT_OBJECT_BLOB), 0);
+        cr_expect(git_oid_equal(&id, &want), "%s: the source's blob", add->path);
+    }
+    return src ? src : "-";
+}
+
+Test(history, follow_source_rules, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb = mem_odb();
+    const ffile parent[] = {{F, "_template.md", template_text},
+                            {F, "access.md", access_text},
+                            {F, "old-vendor.md", old_vendor_text},
+                            {F, "policy", policy_text},
+                            {F, "suppliers.md", suppliers_text}};
+    git_oid root;
+    content_root(&root, odb, parent, COUNT(parent));
+    fchanges fc = {0};
+    push_change(&fc, odb, 'D', "content/old-vendor.md", F, old_vendor_text, NULL);
+    push_change(&fc, odb, 'D', "content/policy", F, policy_text, NULL);
+    push_change(&fc, odb, 'A', "content/vendor-management.md", F, NULL, vendor_text);
+    size_t vi = fc.n - 1;
+    push_change(&fc, odb, 'A', "content/policy.md", F, NULL, policy_text);
+    push_change(&fc, odb, 'A', "content/remote.md", F, NULL, remote_text);
+    push_change(&fc, odb, 'A', "content/fresh.md", F, NULL, fresh_text);
+    push_change(&fc, odb, 'A', "content/link.md", L, NULL, access_text);
+    push_change(&fc, odb, 'A', "content/clear-desk.md", F, NULL, clear_desk_text);
+    push_change(&fc, odb, 'A', "content/exec.md", X, NULL, access_text);
+
+    follow *f = history_follow_new(odb, "content/");
+    git_oid unused;
+    cr_expect_not(history_follow_started(f));
+    cr_expect_null(history_follow_source(f, &fc.v[vi], &unused), "nothing before a start");
+    cr_assert_eq(history_follow_start(f, &root, &fc), 0);
+    cr_expect(history_follow_started(f));
+    /* A deleted file before a kept one more alike (git's rename pass). */
+    cr_expect_str_eq(source_of(f, &fc.v[vi], old_vendor_text), "content/old-vendor.md");
+    /* A name without an extension, identical. */
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 1], policy_text), "content/policy");
+    /* An edited copy of a kept page; one of a template that is no page. */
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 2], access_text), "content/access.md");
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 5], template_text), "content/_template.md");
+    /* Nothing alike; a link is identical only to a link. */
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 3], NULL), "-");
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 4], NULL), "-");
+    /* An executable file is a regular one: a copy of access.md. */
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 6], access_text), "content/access.md");
+
+    /* One commit further back: access.md was added there, suppliers.md
+     * changed, gone.md deleted. */
+    fchanges older = {0};
+    push_change(&older, odb, 'A', "content/access.md", F, NULL, access_text);
+    push_change(&older, odb, 'M', "content/suppliers.md", F, fresh_text, suppliers_text);
+    push_change(&older, odb, 'D', "content/gone.md", F, gone_text, NULL);
+    push_change(&older, odb, 'A', "content/again.md", F, NULL, gone_text);
+    const fchange *again = &older.v[older.n - 1];
+    history_follow_undo(f, &older);
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 2], NULL), "-", "access.md is gone");
+    cr_expect_str_eq(source_of(f, again, gone_text), "content/gone.md");
+    cr_expect_str_eq(source_of(f, &fc.v[vi + 3], fresh_text), "content/suppliers.md",
+                     "suppliers.md as it was");
+    history_fc_clear(&older);
+    free(older.v);
+    history_fc_clear(&fc);
+    free(fc.v);
+    history_follow_free(f); /* frees odb */
+    history_follow_free(NULL);
+}
+
+/* Identical files: git adds one for a deleted file and one for the same
+ * file name, and takes the first path of the best. */
+Test(history, follow_source_identical_files, .init = git_init, .fini = git_shutdown)
+{
+    static const struct {
+        const char *name;
+        tree_entry files[3]; /* in dirs a/ b/ c/, each one file; ids filled below */
+        const char *deleted; /* deleted by the commit, or NULL */
+        const char *want;
+    } cases[] = {
+        {"a kept file of the same name ties with a deleted one: the first path",
+         {{F, "x.md", NULL}, {F, "y.md", NULL}, {F, "z.md", NULL}},
+         "b/y.md",
+         "a/x.md"},
+        {"a deleted file of the same name wins",
+         {{F, "q.md", NULL}, {F, "x.md", NULL}, {F, "y.md", NULL}},
+         "b/x.md",
+         "b/x.md"},
+        {"kept files, one of the same name",
+         {{F, "q.md", NULL}, {F, "r.md", NULL}, {F, "x.md", NULL}},
+         NULL,
+         "c/x.md"},
+        {"kept files, none of the same name: the first",
+         {{F, "q.md", NULL}, {F, "r.md", NULL}, {F, "s.md", NULL}},
+         NULL,
+         "a/q.md"},
+    };
+    static const char *const dirs[] = {"a", "b", "c"};
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        git_odb *odb = mem_odb();
+        git_oid blob, sub[3], root;
+        write_blob(&blob, odb, "The same text.\n");
+        tree_entry top[3];
+        for (size_t k = 0; k < 3; k++) {
+            tree_entry e = cases[i].files[k];
+            e.id = &blob;
+            write_tree(&sub[k], odb, &e, 1);
+            top[k] = (tree_entry){T, dirs[k], &sub[k]};
+        }
+        write_tree(&root, odb, top, 3);
+        fchanges fc = {0};
+        if (cases[i].deleted)
+            push_change(&fc, odb, 'D', cases[i].deleted, F, "The same text.\n", NULL);
+        const fchange *add = push_change(&fc, odb, 'A', "n/x.md", F, NULL, "The same text.\n");
+        follow *f = history_follow_new(odb, "");
+        cr_assert_eq(history_follow_start(f, &root, &fc), 0);
+        cr_expect_str_eq(source_of(f, add, "The same text.\n"), cases[i].want, "%s", cases[i].name);
+        history_fc_clear(&fc);
+        free(fc.v);
+        history_follow_free(f);
+    }
+}
+
+/* Many files sharing a front matter, many deleted: the index must find
+ * what comparing with every file finds. */
+#define N_FILES 120
+#define FIRST_DELETED 50
+
+static void make_text(buf *out, unsigned k)
+{
+    buf_reset(out);
+    buf_adds(out,
+             "---\nowner: Head of Security\nreview: yearly\nclassification: internal\n---\n\n");
+    buf_printf(out, "# Policy number %u\n\n", k);
+    unsigned x = k * 2654435761u + 12345u;
+    unsigned lines = 3 + k % 6;
+    for (unsigned i = 0; i < lines; i++) {
+        x = x * 1103515245u + 12345u;
+        buf_printf(out, "Rule %u of policy %u: keep %u records for %u days.\n", i, k, x % 97,
+                   (x >> 8) % 365);
+    }
+    buf_printf(out, "Shared by a group: %u.\n", k / 3);
+}
+
+static void path_of(buf *out, unsigned k)
+{
+    buf_reset(out);
+    buf_printf(out, "content/p%03u.md", k);
+}
+
+Test(history, follow_source_as_every_file_decides, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb = mem_odb();
+    buf text, path, dst;
+    buf_init(&text);
+    buf_init(&path);
+    buf_init(&dst);
+    static char names[N_FILES][16];
+    char *texts[N_FILES];
+    ffile files[N_FILES];
+    fchanges fc = {0};
+    for (unsigned k = 0; k < N_FILES; k++) {
+        make_text(&text, k);
+        texts[k] = xstrdup(text.data);
+        snprintf(names[k], sizeof names[k], "p%03u.md", k);
+        files[k] = (ffile){F, names[k], texts[k]};
+        if (k >= FIRST_DELETED) {
+            path_of(&path, k);
+            push_change(&fc, odb, 'D', path.data, F, texts[k], NULL);
+        }
+    }
+    git_oid root;
+    content_root(&root, odb, files, N_FILES);
+    follow *f = history_follow_new(odb, "content/");
+    cr_assert_eq(history_follow_start(f, &root, &fc), 0);
+    unsigned picked[2] = {0, 0}, none = 0; /* kept, deleted */
+    /* New pages: each file with edits (a line changed, lines added, most
+     * of it replaced), and pages made mostly of the shared front matter. */
+    for (unsigned k = 0; k < N_FILES + 4; k++) {
+        buf_reset(&dst);
+        if (k < N_FILES) {
+            buf_adds(&dst, texts[k]);
+            unsigned kind = k % 4;
+            if (kind == 0)
+                buf_adds(&dst, "One more rule.\n");
+            else if (kind == 1)
+                buf_printf(&dst, "Extra %u.\nExtra again %u.\nAnd a third %u.\n", k, k, k);
+            else if (kind == 2)
+                buf_truncate(&dst, dst.len / 2);
+            else
+                for (unsigned j = 0; j < 12; j++)
+                    buf_printf(&dst, "Padding line %u of page %u.\n", j, k);
+        } else {
+            buf_adds(&dst, "---\nowner: Head of Security\nreview: yearly\n"
+                           "classification: internal\n---\n\n");
+            for (unsigned j = 0; j < k - N_FILES; j++)
+                buf_printf(&dst, "x%u\n", j);
+        }
+        fchanges one = {0};
+        const fchange *add = push_change(&one, odb, 'A', "content/new.md", F, NULL, dst.data);
+        /* The rule, by comparing with every file. */
+        const char *want = "-";
+        unsigned best_score[2] = {0, 0};
+        const char *best[2] = {NULL, NULL};
+        static char paths[N_FILES][32];
+        for (unsigned s = 0; s < N_FILES; s++) {
+            unsigned score = history_similarity(texts[s], strlen(texts[s]), dst.data, dst.len);
+            int del = s >= FIRST_DELETED;
+            snprintf(paths[s], sizeof paths[s], "content/p%03u.md", s);
+            if (score >= 30000 && score > best_score[del]) {
+                best_score[del] = score;
+                best[del] = paths[s];
+            }
+        }
+        if (best[1])
+            want = best[1];
+        else if (best[0])
+            want = best[0];
+        picked[0] += !best[1] && best[0];
+        picked[1] += !!best[1];
+        none += !best[0] && !best[1];
+        cr_expect_str_eq(source_of(f, add, NULL), want, "new page %u", k);
+        history_fc_clear(&one);
+        free(one.v);
+    }
+    /* The cases cover all three outcomes. */
+    cr_expect(picked[0] > 10 && picked[1] > 10 && none > 10, "kept %u, deleted %u, none %u",
+              picked[0], picked[1], none);
+    for (unsigned k = 0; k < N_FILES; k++)
+        free(texts[k]);
+    history_fc_clear(&fc);
+    free(fc.v);
+    history_follow_free(f);
+    buf_release(&text);
+    buf_release(&path);
+    buf_release(&dst);
 }

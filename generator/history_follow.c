@@ -1,0 +1,572 @@
+/* history_follow: which file an added page came from, as `git log --follow`
+ * decides it (git 2.39's diffcore-rename with find-copies-harder, limited
+ * to the content directory): the parent commit's files, kept up to date as
+ * the walk steps back, by blob id for identical contents and in an index
+ * of git's similarity chunks for the rest, so a new page is compared only
+ * with the files that could be 50% like it. The rule is docs/history.md's
+ * "What counts as the same page". */
+#include "history_int.h"
+
+#include "buf.h"
+#include "map.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- git's similarity ------------------------------------------------------------ */
+
+/* git's scores: MAX_SCORE is 100%, and --follow wants 50% (git's default
+ * rename score, which it does not let `log --follow -M<n>` change). */
+#define MAX_SCORE 60000u
+#define MIN_SCORE 30000u
+/* git hashes each chunk into one of this many buckets (a prime below 2^17). */
+#define HASHBASE 107927u
+
+/* A text as git's similarity sees it: chunks (a line, or 64 bytes of a
+ * longer one), hashed, and the bytes of the chunks of each hash. */
+typedef struct sig {
+    size_t size;     /* the blob's size, which the score divides by */
+    size_t n;        /* distinct hashes */
+    uint32_t *hash;  /* ascending */
+    uint32_t *bytes; /* bytes of the chunks with hash[i] */
+} sig;
+
+static void sig_release(sig *s)
+{
+    if (!s)
+        return;
+    free(s->hash);
+    free(s->bytes);
+    memset(s, 0, sizeof *s);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Cuts text into chunks as git's diffcore-delta does: a chunk ends at a
+ * newline or after 64 bytes; in a text (no NUL in its first 8000 bytes) a
+ * CR before a LF is skipped. Git 2.39 drops a last chunk that ends neither
+ * way (a last line without its newline); later versions count it. */
+static void sig_compute(sig *out, const char *text, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    out->size = len;
+    int is_text = !memchr(text, 0, len < 8000 ? len : 8000);
+    uint64_t *chunk = NULL;
+    size_t n = 0, cap = 0, bytes = 0;
+    uint32_t acc1 = 0, acc2 = 0;
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        uint32_t c = *p++, old1 = acc1;
+        if (is_text && c == '\r' && p < end && *p == '\n')
+            continue;
+        acc1 = (acc1 << 7) ^ (acc2 >> 25);
+        acc2 = (acc2 << 7) ^ (old1 >> 25);
+        acc1 += c;
+        if (++bytes < 64 && c != '\n')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            chunk = xrealloc(chunk, cap * sizeof *chunk);
+        }
+        chunk[n++] = ((uint64_t)((acc1 + acc2 * 0x61) % HASHBASE) << 32) | bytes;
+        bytes = 0;
+        acc1 = acc2 = 0;
+    }
+    if (n)
+        qsort(chunk, n, sizeof *chunk, cmp_u64);
+    out->hash = xmalloc((n ? n : 1) * sizeof *out->hash);
+    out->bytes = xmalloc((n ? n : 1) * sizeof *out->bytes);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = (uint32_t)(chunk[i] >> 32), b = (uint32_t)(chunk[i] & 0xffffffffu);
+        if (out->n && out->hash[out->n - 1] == h) {
+            out->bytes[out->n - 1] += b;
+        } else {
+            out->hash[out->n] = h;
+            out->bytes[out->n++] = b;
+        }
+    }
+    free(chunk);
+}
+
+/* git's estimate_similarity: the bytes of dst's chunks that src has too,
+ * over the larger size; 0 when one size is under half the other (git's
+ * pre-check for a 50% score) or dst is empty. */
+static unsigned sig_score(const sig *src, const sig *dst)
+{
+    size_t max = src->size > dst->size ? src->size : dst->size;
+    size_t min = src->size > dst->size ? dst->size : src->size;
+    if ((uint64_t)max * (MAX_SCORE - MIN_SCORE) < (uint64_t)(max - min) * MAX_SCORE || !dst->size)
+        return 0;
+    uint64_t copied = 0;
+    size_t i = 0, j = 0;
+    while (i < src->n && j < dst->n) {
+        if (src->hash[i] < dst->hash[j]) {
+            i++;
+        } else if (src->hash[i] > dst->hash[j]) {
+            j++;
+        } else {
+            copied += src->bytes[i] < dst->bytes[j] ? src->bytes[i] : dst->bytes[j];
+            i++;
+            j++;
+        }
+    }
+    return (unsigned)(copied * MAX_SCORE / max);
+}
+
+unsigned history_similarity(const char *src, size_t src_len, const char *dst, size_t dst_len)
+{
+    sig a, b;
+    sig_compute(&a, src, src_len);
+    sig_compute(&b, dst, dst_len);
+    unsigned score = sig_score(&a, &b);
+    sig_release(&a);
+    sig_release(&b);
+    return score;
+}
+
+/* --- the parent commit's files ------------------------------------------------------- */
+
+/* A hash held by more files than this is common: a candidate source is
+ * found through the rarer hashes it shares with the new page. */
+#define COMMON_FILES 32
+/* git stops looking through identical files after this many. */
+#define MAX_IDENTICAL 100
+/* A commit deleting at most this many files has them compared with the new
+ * page one by one; more, and the index finds the alike ones. */
+#define DIRECT_DELETES 64
+
+typedef struct lfile {
+    char *path;
+    git_oid id;
+    unsigned mode;
+    int alive;
+    unsigned long deleted_in;    /* the step whose commit deletes it */
+    size_t prev_same, next_same; /* files of the same blob (index + 1) */
+    sig sig;
+    int indexed;        /* sig holds id's chunks, and the postings have them */
+    int scorable;       /* indexed, and a regular file that could be read */
+    int dirty;          /* waiting in f->dirty to be indexed */
+    uint32_t gen;       /* bumped when its postings go stale */
+    unsigned long seen; /* the last query that took it as a candidate */
+    uint64_t shared;    /* in that query: bytes of rare chunks it shares */
+} lfile;
+
+typedef struct posting {
+    uint32_t *file, *gen, *bytes; /* parallel: file index, its gen when added, its bytes */
+    size_t n, cap;
+} posting;
+
+struct follow {
+    tree_cache tc;
+    const char *prefix;
+    int started;
+    unsigned long step, query;
+    lfile *files;
+    size_t n_files, cap_files;
+    map *by_path; /* path -> index + 1 */
+    map *by_blob; /* blob hex -> index + 1 of the first file of that blob */
+    size_t *dirty;
+    size_t n_dirty, cap_dirty;
+    size_t *deleted; /* this step's deletions */
+    size_t n_deleted, cap_deleted;
+    size_t *cand; /* the current query's candidates */
+    size_t n_cand, cap_cand;
+    uint32_t *live; /* per hash: indexed files that have it */
+    posting *posts; /* per hash: the files that have it (stale ones too) */
+    sig dst;        /* the new page of the current query */
+};
+
+follow *history_follow_new(git_odb *odb, const char *prefix)
+{
+    follow *f = xcalloc(1, sizeof *f);
+    f->tc = (tree_cache){odb, map_new(), map_new()};
+    f->prefix = prefix;
+    f->by_path = map_new();
+    f->by_blob = map_new();
+    return f;
+}
+
+void history_follow_free(follow *f)
+{
+    if (!f)
+        return;
+    history_tc_release(&f->tc);
+    for (size_t i = 0; i < f->n_files; i++) {
+        free(f->files[i].path);
+        sig_release(&f->files[i].sig);
+    }
+    if (f->posts)
+        for (size_t h = 0; h < HASHBASE; h++) {
+            free(f->posts[h].file);
+            free(f->posts[h].gen);
+            free(f->posts[h].bytes);
+        }
+    free(f->posts);
+    free(f->live);
+    free(f->files);
+    free(f->dirty);
+    free(f->deleted);
+    free(f->cand);
+    sig_release(&f->dst);
+    map_free(f->by_path);
+    map_free(f->by_blob);
+    free(f);
+}
+
+int history_follow_started(const follow *f)
+{
+    return f && f->started;
+}
+
+static void push_index(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *v = xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
+}
+
+static int is_regular(unsigned mode)
+{
+    return (mode & 0170000) == 0100000;
+}
+
+/* Takes file i's chunks out of the index (its postings go stale). */
+static void unindex(follow *f, size_t i)
+{
+    lfile *lf = &f->files[i];
+    if (!lf->indexed)
+        return;
+    for (size_t k = 0; k < lf->sig.n; k++)
+        f->live[lf->sig.hash[k]]--;
+    sig_release(&lf->sig);
+    lf->indexed = lf->scorable = 0;
+    lf->gen++;
+}
+
+static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
+{
+    posting *p = &f->posts[h];
+    if (p->n >= 2 * (size_t)f->live[h] + 16) {
+        /* Mostly stale: keep the live entries (amortised: each is added once). */
+        size_t k = 0;
+        for (size_t j = 0; j < p->n; j++) {
+            const lfile *lf = &f->files[p->file[j]];
+            if (lf->indexed && lf->gen == p->gen[j]) {
+                p->file[k] = p->file[j];
+                p->gen[k] = p->gen[j];
+                p->bytes[k++] = p->bytes[j];
+            }
+        }
+        p->n = k;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 4;
+        p->file = xrealloc(p->file, p->cap * sizeof *p->file);
+        p->gen = xrealloc(p->gen, p->cap * sizeof *p->gen);
+        p->bytes = xrealloc(p->bytes, p->cap * sizeof *p->bytes);
+    }
+    p->file[p->n] = (uint32_t)file;
+    p->gen[p->n] = f->files[file].gen;
+    p->bytes[p->n++] = bytes;
+}
+
+/* Reads file i's blob and puts its chunks in the index. A file that is no
+ * regular file, or cannot be read (missing, over MAX_BLOB), is indexed
+ * without chunks: like nothing, as git scores only regular files. */
+static void index_file(follow *f, size_t i, buf *tmp)
+{
+    lfile *lf = &f->files[i];
+    if (lf->indexed || !lf->alive)
+        return;
+    lf->indexed = 1;
+    buf_reset(tmp);
+    if (!is_regular(lf->mode) || history_read_blob(f->tc.odb, &lf->id, tmp) != 0)
+        return;
+    lf->scorable = 1;
+    sig_compute(&lf->sig, tmp->data, tmp->len);
+    for (size_t k = 0; k < lf->sig.n; k++) {
+        f->live[lf->sig.hash[k]]++;
+        post_add(f, lf->sig.hash[k], i, lf->sig.bytes[k]);
+    }
+}
+
+static void mark_dirty(follow *f, size_t i)
+{
+    if (!f->files[i].dirty) {
+        f->files[i].dirty = 1;
+        push_index(&f->dirty, &f->n_dirty, &f->cap_dirty, i);
+    }
+}
+
+static void blob_unlink(follow *f, size_t i)
+{
+    lfile *lf = &f->files[i];
+    if (lf->prev_same) {
+        f->files[lf->prev_same - 1].next_same = lf->next_same;
+    } else {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &lf->id);
+        if (lf->next_same)
+            map_put(f->by_blob, hex, (void *)(intptr_t)lf->next_same);
+        else
+            map_remove(f->by_blob, hex);
+    }
+    if (lf->next_same)
+        f->files[lf->next_same - 1].prev_same = lf->prev_same;
+    lf->prev_same = lf->next_same = 0;
+}
+
+static void blob_link(follow *f, size_t i)
+{
+    lfile *lf = &f->files[i];
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &lf->id);
+    size_t head = (size_t)(intptr_t)map_put(f->by_blob, hex, (void *)(intptr_t)(i + 1));
+    lf->prev_same = 0;
+    lf->next_same = head;
+    if (head)
+        f->files[head - 1].prev_same = i + 1;
+}
+
+/* path is in the parent with blob id and mode (alive), or not (id NULL). */
+static size_t set_file(follow *f, const char *path, const git_oid *id, unsigned mode)
+{
+    size_t i = (size_t)(intptr_t)map_get(f->by_path, path);
+    if (!i) {
+        if (!id)
+            return 0;
+        if (f->n_files == f->cap_files) {
+            f->cap_files = f->cap_files ? f->cap_files * 2 : 256;
+            f->files = xrealloc(f->files, f->cap_files * sizeof *f->files);
+        }
+        memset(&f->files[f->n_files], 0, sizeof *f->files);
+        f->files[f->n_files].path = xstrdup(path);
+        i = ++f->n_files;
+        map_put(f->by_path, path, (void *)(intptr_t)i);
+    }
+    lfile *lf = &f->files[i - 1];
+    if (lf->alive) {
+        if (id && git_oid_equal(id, &lf->id) && mode == lf->mode)
+            return i;
+        blob_unlink(f, i - 1);
+        unindex(f, i - 1);
+        lf->alive = 0;
+    }
+    if (id) {
+        lf->alive = 1;
+        git_oid_cpy(&lf->id, id);
+        lf->mode = mode;
+        blob_link(f, i - 1);
+        mark_dirty(f, i - 1);
+    }
+    return i;
+}
+
+static void begin_step(follow *f, const fchanges *fc)
+{
+    f->step++;
+    f->n_deleted = 0;
+    for (size_t k = 0; k < fc->n; k++) {
+        if (fc->v[k].status != 'D')
+            continue;
+        size_t i = (size_t)(intptr_t)map_get(f->by_path, fc->v[k].path);
+        if (i && f->files[i - 1].alive) {
+            f->files[i - 1].deleted_in = f->step;
+            push_index(&f->deleted, &f->n_deleted, &f->cap_deleted, i - 1);
+        }
+    }
+}
+
+int history_follow_start(follow *f, const git_oid *parent_tree, const fchanges *fc)
+{
+    int err = -1;
+    fchanges all = {0};
+    buf path;
+    buf_init(&path);
+    git_oid sub;
+    history_prefix_tree(&sub, &f->tc, parent_tree, f->prefix);
+    buf_adds(&path, f->prefix);
+    if (path.len)
+        buf_truncate(&path, path.len - 1);
+    if (!git_oid_is_zero(&sub) && history_add_whole(&f->tc, &sub, &path, 'A', &all) != 0)
+        goto done;
+    for (size_t k = 0; k < all.n; k++)
+        set_file(f, all.v[k].path, &all.v[k].new_id, all.v[k].new_mode);
+    f->started = 1;
+    begin_step(f, fc);
+    err = 0;
+done:
+    history_tc_step(&f->tc);
+    history_fc_clear(&all);
+    free(all.v);
+    buf_release(&path);
+    return err;
+}
+
+void history_follow_undo(follow *f, const fchanges *fc)
+{
+    for (size_t k = 0; k < fc->n; k++) {
+        const fchange *c = &fc->v[k];
+        if (c->status == 'A')
+            set_file(f, c->path, NULL, 0);
+        else
+            set_file(f, c->path, &c->old_id, c->old_mode);
+    }
+    begin_step(f, fc);
+}
+
+/* git's basename_same: the last path components are equal. */
+static int same_basename(const char *a, const char *b)
+{
+    const char *x = strrchr(a, '/'), *y = strrchr(b, '/');
+    return !strcmp(x ? x + 1 : a, y ? y + 1 : b);
+}
+
+/* A candidate source, ranked as git ranks them: score, then the same file
+ * name, then (where git's order is its sources' order) the path. */
+typedef struct pick {
+    size_t file; /* index + 1, 0: none */
+    unsigned score;
+    int name;
+} pick;
+
+static void consider(const follow *f, pick *best, size_t i, unsigned score, int name)
+{
+    if (best->file) {
+        if (score != best->score) {
+            if (score < best->score)
+                return;
+        } else if (name != best->name) {
+            if (name < best->name)
+                return;
+        } else if (strcmp(f->files[i].path, f->files[best->file - 1].path) >= 0) {
+            return;
+        }
+    }
+    *best = (pick){i + 1, score, name};
+}
+
+/* Scores file i against the query's page, and ranks it. */
+static void rank(follow *f, size_t i, const char *dst_path, pick *deleted, pick *kept)
+{
+    lfile *lf = &f->files[i];
+    if (!lf->scorable)
+        return;
+    unsigned s = sig_score(&lf->sig, &f->dst);
+    if (s < MIN_SCORE)
+        return;
+    int name = same_basename(lf->path, dst_path);
+    consider(f, lf->deleted_in == f->step ? deleted : kept, i, s, name);
+}
+
+const char *history_follow_source(follow *f, const fchange *added, git_oid *src_id)
+{
+    const char *found = NULL;
+    buf text;
+    buf_init(&text);
+    if (!f->started)
+        goto done;
+    /* Identical contents first: a deleted file before a kept one, then one
+     * with the same file name, as git's exact pass. */
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &added->new_id);
+    size_t i = (size_t)(intptr_t)map_get(f->by_blob, hex);
+    pick best = {0, 0, 0};
+    for (size_t seen = 0; i && seen < MAX_IDENTICAL; i = f->files[i - 1].next_same, seen++) {
+        const lfile *lf = &f->files[i - 1];
+        if ((!is_regular(lf->mode) || !is_regular(added->new_mode)) && lf->mode != added->new_mode)
+            continue;
+        /* git adds the two: a kept file of the same name ties with a
+         * deleted one of another name, and the first path wins. */
+        consider(f, &best, i - 1,
+                 (lf->deleted_in == f->step) + same_basename(lf->path, added->path), 0);
+    }
+    if (best.file)
+        goto picked;
+    /* Then git's similarity, for a regular file it can read. */
+    if (!is_regular(added->new_mode) || history_read_blob(f->tc.odb, &added->new_id, &text) != 0 ||
+        !text.len)
+        goto done;
+    sig_release(&f->dst);
+    sig_compute(&f->dst, text.data, text.len);
+    f->query++;
+    pick deleted = {0, 0, 0}, kept = {0, 0, 0};
+    if (!f->live) {
+        f->live = xcalloc(HASHBASE, sizeof *f->live);
+        f->posts = xcalloc(HASHBASE, sizeof *f->posts);
+    }
+    /* git takes the most alike deleted file when there is one (unless four
+     * kept files are more alike still, which is not looked for); the few a
+     * commit deletes are compared one by one. */
+    if (f->n_deleted <= DIRECT_DELETES) {
+        for (size_t k = 0; k < f->n_deleted; k++) {
+            index_file(f, f->deleted[k], &text);
+            rank(f, f->deleted[k], added->path, &deleted, &kept);
+        }
+        if (deleted.file) {
+            best = deleted;
+            goto picked;
+        }
+    }
+    /* Every file of the parent: the index brought up to date, then only the
+     * files sharing a rare chunk with the page, unless its common chunks
+     * alone could make it 50% like a file. */
+    for (size_t k = 0; k < f->n_dirty; k++) {
+        f->files[f->dirty[k]].dirty = 0;
+        index_file(f, f->dirty[k], &text);
+    }
+    f->n_dirty = 0;
+    uint64_t common = 0;
+    for (size_t k = 0; k < f->dst.n; k++)
+        if (f->live[f->dst.hash[k]] > COMMON_FILES)
+            common += f->dst.bytes[k];
+    if (2 * common >= f->dst.size) {
+        for (size_t k = 0; k < f->n_files; k++)
+            if (f->files[k].alive)
+                rank(f, k, added->path, &deleted, &kept);
+    } else {
+        /* The bytes each file shares with the page in rare chunks; with all
+         * the common ones, that bounds what it shares in all: most files
+         * are out before their score is counted. */
+        f->n_cand = 0;
+        for (size_t k = 0; k < f->dst.n; k++) {
+            uint32_t h = f->dst.hash[k], d = f->dst.bytes[k];
+            if (f->live[h] > COMMON_FILES)
+                continue;
+            const posting *p = &f->posts[h];
+            for (size_t j = 0; j < p->n; j++) {
+                lfile *lf = &f->files[p->file[j]];
+                if (lf->gen != p->gen[j] || !lf->indexed)
+                    continue;
+                if (lf->seen != f->query) {
+                    lf->seen = f->query;
+                    lf->shared = 0;
+                    push_index(&f->cand, &f->n_cand, &f->cap_cand, p->file[j]);
+                }
+                lf->shared += p->bytes[j] < d ? p->bytes[j] : d;
+            }
+        }
+        for (size_t k = 0; k < f->n_cand; k++) {
+            lfile *lf = &f->files[f->cand[k]];
+            size_t max = lf->sig.size > f->dst.size ? lf->sig.size : f->dst.size;
+            if (2 * (common + lf->shared) >= max)
+                rank(f, f->cand[k], added->path, &deleted, &kept);
+        }
+    }
+    best = deleted.file ? deleted : kept;
+    if (!best.file)
+        goto done;
+picked:
+    found = f->files[best.file - 1].path;
+    git_oid_cpy(src_id, &f->files[best.file - 1].id);
+done:
+    buf_release(&text);
+    return found;
+}
