@@ -979,8 +979,11 @@ static int cmp_folder(const void *a, const void *b)
     return strcmp(((const site_folder *)a)->url, ((const site_folder *)b)->url);
 }
 
-/* Every folder above a published page (and the home) that has no page at
- * its URL gets a generated index (site.h). Linear in the pages' paths. */
+/* Every folder above a published page's URL (and the home) that has no
+ * page at its URL gets a generated index (site.h). The URL's folders, not
+ * the source file's: a page moved by its permalink is listed where it is
+ * served, and its source folder, which serves nothing, gets no empty index.
+ * Linear in the pages' URLs. */
 static void find_folders(site *s)
 {
     s->by_folder = map_new();
@@ -992,13 +995,14 @@ static void find_folders(site *s)
         const page *p = i < s->n_pages ? s->pages[i] : NULL;
         if (p && (!p->published || p->collides))
             continue;
-        /* The folders of p's path, deepest last; then the home once. */
-        const char *path = p ? p->rel : "";
+        /* The folders of p's URL ("/a/b/": "a"; "/a/b.html": "a"), deepest
+         * last, the page's own left out; then the home once. */
+        const char *path = p ? p->url + 1 : "";
         for (size_t end = 0;; end++) {
             int home = !p && end == 0;
             if (!home && (!p || path[end] == '\0'))
                 break;
-            if (!home && path[end] != '/')
+            if (!home && (path[end] != '/' || path[end + 1] == '\0'))
                 continue;
             buf_reset(&rel);
             buf_add(&rel, path, end);

@@ -57,7 +57,7 @@ typedef struct static_file {
 } static_file;
 
 typedef struct site_folder {
-    char *rel;      /* content-relative ("a/b"; "" for the home) */
+    char *rel;      /* its URL's path ("a/b"; "" for the home) */
     char *url;      /* "/a/b/" */
     char *out_file; /* "a/b/index.html" */
     char *title;    /* from its name ("Access control"), the site's title for the home */

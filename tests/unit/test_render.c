@@ -520,6 +520,62 @@ static const struct render_case {
        SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/") LOC("/soa/")
            LOC("/reviews/") LOC("/handbook/") LOC("/changelog/") SITEMAP_TAIL}}},
 
+    /* A folder of pages without a page of its own gets an index, and the
+     * home one when no page is the home. The folders are the pages' URLs':
+     * misc/m.md, moved by its permalink, is listed under /moved/ and leaves
+     * misc/ without one; hr/ and ops/ have their pages (index.md, Hugo's
+     * _index.md); handbook/ yields to the handbook; drafts/ holds no
+     * published page. */
+    {"folder indexes and the generated home",
+     {{"site.yml", SITE_YML},
+      {"layouts/folder.html",
+       "FOLDER {{TITLE}}|{{URL}}|{{#FOLDER_PARENT}}^{{FOLDER_PARENT_TITLE}}@"
+       "{{FOLDER_PARENT_URL}}{{/FOLDER_PARENT}}|{{#HAS_FOLDER_PAGES}}pages:{{/HAS_FOLDER_PAGES}}"
+       "{{#FOLDER_PAGE}}{{ENTRY_TITLE}}@{{ENTRY_URL}}({{ENTRY_DESCRIPTION}});{{/FOLDER_PAGE}}|"
+       "{{#HAS_SUBFOLDERS}}folders:{{/HAS_SUBFOLDERS}}{{#SUBFOLDER}}{{ENTRY_TITLE}}@"
+       "{{ENTRY_URL}};{{/SUBFOLDER}}\n"},
+      {"layouts/home.html",
+       "HOME {{TITLE}}|{{URL}}|[{{CONTENT}}]|{{#FOLDER_PAGE}}{{ENTRY_TITLE}}@{{ENTRY_URL}};"
+       "{{/FOLDER_PAGE}}|{{#SUBFOLDER}}{{ENTRY_TITLE}}@{{ENTRY_URL}};{{/SUBFOLDER}}|"
+       "{{PAGE_COUNT}}\n"},
+      {"layouts/policy.html", "{{TITLE}}\n"},
+      {"layouts/handbook.html", "HANDBOOK {{TITLE}}\n"},
+      {"content/about.md", "---\ntitle: About\n---\n"},
+      {"content/pol/a.md", "---\ntitle: Alpha\ndescription: About A\n---\n"},
+      {"content/pol/sub/b.md", "---\ntitle: Beta\n---\n"},
+      {"content/hr/index.md", "---\ntitle: People\n---\n"},
+      {"content/hr/sub/y.md", "---\ntitle: Why\n---\n"},
+      {"content/ops/_index.md", "---\ntitle: Operations\n---\n"},
+      {"content/misc/m.md", "---\ntitle: Moved\npermalink: /moved/there/\n---\n"},
+      {"content/handbook/h.md", "---\ntitle: H\n---\n"},
+      {"content/drafts/x.md", "---\ntitle: X\npublished: false\n---\n"}},
+     0,
+     NULL,
+     "404.html\nabout/index.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\n"
+     "assets/soa.js\nassets/sort.js\nassets/style.css\ncontrols/index.html\n"
+     "handbook/h/index.html\nhandbook/index.html\nhr/index.html\nhr/sub/index.html\n"
+     "hr/sub/y/index.html\nindex.html\nmoved/index.html\nmoved/there/index.html\n"
+     "ops/index.html\npol/a/index.html\npol/index.html\npol/sub/b/index.html\n"
+     "pol/sub/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     /* The home lists the pages at the top (hr/ and ops/ are pages) and
+      * the folders; handbook/ is the handbook's, so it is its link. */
+     {{"index.html", "HOME Site|" X "/|[]|About@" X "/about/;People@" X "/hr/;Operations@" X
+                     "/ops/;|Handbook@" X "/handbook/;Moved@" X "/moved/;Pol@" X "/pol/;|8\n"},
+      {"pol/index.html",
+       "FOLDER Pol|" X "/pol/||pages:Alpha@" X "/pol/a/(About A);|folders:Sub@" X "/pol/sub/;\n"},
+      {"pol/sub/index.html",
+       "FOLDER Sub|" X "/pol/sub/|^Pol@" X "/pol/|pages:Beta@" X "/pol/sub/b/();|\n"},
+      /* The parent is a page: its title. */
+      {"hr/sub/index.html",
+       "FOLDER Sub|" X "/hr/sub/|^People@" X "/hr/|pages:Why@" X "/hr/sub/y/();|\n"},
+      {"moved/index.html", "FOLDER Moved|" X "/moved/||pages:Moved@" X "/moved/there/();|\n"},
+      {"handbook/index.html", "HANDBOOK Policy handbook\n"},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/about/") LOC("/handbook/h/") LOC("/hr/") LOC("/hr/sub/y/")
+           LOC("/moved/there/") LOC("/ops/") LOC("/pol/a/") LOC("/pol/sub/b/") LOC("/controls/")
+               LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/") LOC("/hr/sub/")
+                   LOC("/moved/") LOC("/pol/") LOC("/pol/sub/") SITEMAP_TAIL}}},
+
     /* Without history no changelog (though the theme has its layout) and no
      * feed: not written, not in the sitemap, not in the variables. */
     {"the 404 page",
