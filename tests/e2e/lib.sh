@@ -31,3 +31,18 @@ previous_unchanged() {
         return 1
     fi
 }
+
+# drop_theme_assets TREE [EXPECTED]: removes TREE/assets/X when it is the
+# repository's assets/X byte for byte (the embedded default theme's,
+# published unchanged) and EXPECTED, if given, does not hold assets/X
+# itself; expected/ trees leave those out rather than keep a copy each.
+drop_theme_assets() {
+    _theme=$(cd "$(dirname "$E2E_LIB")/../../assets" && pwd)
+    for _f in "$_theme"/*; do
+        _b=$(basename "$_f")
+        [ -f "$1/assets/$_b" ] || continue
+        [ -n "${2:-}" ] && [ -e "$2/assets/$_b" ] && continue
+        if cmp -s "$_f" "$1/assets/$_b"; then rm -f "$1/assets/$_b"; fi
+    done
+    rmdir "$1/assets" 2>/dev/null || true
+}
