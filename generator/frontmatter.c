@@ -26,6 +26,27 @@ static int is_marker_line(const char *s, size_t n, const char *mark)
     return 1;
 }
 
+/* Finds the line closing a front matter block that starts at `from` (on
+ * line `line`): `---`, or also `...` when dots is set. Sets *yaml_end to
+ * its start and fm's body_start and body_line to the line after it.
+ * Returns 1, or 0 when no line closes the block. */
+static int find_closer(const char *text, size_t len, size_t from, int line, int dots,
+                       size_t *yaml_end, frontmatter *fm)
+{
+    for (size_t p = from; p < len; line++) {
+        size_t end = line_end(text, len, p);
+        if (is_marker_line(text + p, end - p, "---") ||
+            (dots && is_marker_line(text + p, end - p, "..."))) {
+            *yaml_end = p;
+            fm->body_start = end < len ? end + 1 : len;
+            fm->body_line = line + 1;
+            return 1;
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
 /* True if s[0..n) starts like a YAML mapping key: a name, then ':' at the
  * end or before a blank (a Markdown first line rarely does). */
 static int starts_with_key(const char *s, size_t n)
@@ -48,7 +69,7 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     int err = -1;
     frontmatter fm = {.data = NULL, .present = 0, .body_start = 0, .body_line = 1};
     size_t pos = 0, end, yaml_start, yaml_end = 0;
-    int line, closed = 0;
+    int line;
 
     memset(out, 0, sizeof *out);
     if (!text)
@@ -59,20 +80,8 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     if (lim && lim->fenceless && !is_marker_line(text + pos, end - pos, "---") &&
         starts_with_key(text + pos, end - pos)) {
         /* comply's header: YAML from the first line to a `---` line. */
-        line = 1;
-        for (size_t p = pos; p < len; line++) {
-            end = line_end(text, len, p);
-            if (is_marker_line(text + p, end - p, "---")) {
-                yaml_start = pos;
-                yaml_end = p;
-                fm.body_start = end < len ? end + 1 : len;
-                fm.body_line = line + 1;
-                closed = 1;
-                break;
-            }
-            p = end + 1;
-        }
-        if (closed) {
+        if (find_closer(text, len, pos, 1, 0, &yaml_end, &fm)) {
+            yaml_start = pos;
             line = 0; /* the YAML starts on line 1 */
             goto parse;
         }
@@ -86,19 +95,7 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     }
 
     yaml_start = end < len ? end + 1 : len;
-    line = 2;
-    for (size_t p = yaml_start; p < len; line++) {
-        end = line_end(text, len, p);
-        if (is_marker_line(text + p, end - p, "---") || is_marker_line(text + p, end - p, "...")) {
-            yaml_end = p;
-            fm.body_start = end < len ? end + 1 : len;
-            fm.body_line = line + 1;
-            closed = 1;
-            break;
-        }
-        p = end + 1;
-    }
-    if (!closed) {
+    if (!find_closer(text, len, yaml_start, 2, 1, &yaml_end, &fm)) {
         diag_error(d, file, 1, 1, "frontmatter-unterminated",
                    "front matter opened here is never closed with '---'");
         goto done;
