@@ -300,7 +300,10 @@ Test(site, page_errors_are_reported_and_loading_continues)
            "[unknown-status]\n"
            "content/d.md:4:15: error: 'review_cycle' must be a duration like '12 months' or "
            "'90 days', not 'sometimes' [invalid-type]\n"
-           "content/d.md:5:11: error: 'controls' must be a list of control ids [invalid-type]\n");
+           "content/d.md:5:11: error: 'controls' must be a list of control ids [invalid-type]\n"
+           /* owner makes e.md a policy (the default `policies:` rule), whatever
+            * its layout: its title is required */
+           "content/e.md:1:1: error: missing required key 'title' [missing-required-key]\n");
     /* A page without a title takes its id; a refused permalink falls back. */
     cr_assert_str_eq(find(s, "a.md")->url, "/a/");
     cr_assert_null(find(s, "e.md")->title);
@@ -326,7 +329,7 @@ Test(site, configuration_errors_are_fatal)
          "site.yml:2:13: error: 'frameworks' must be a list [config]\n"},
         {"title: T\ncontent: missing\n",
          "site.yml:0:0: error: content directory 'missing' does not exist [config]\n"},
-        {"- a list\n", "site.yml:1:1: error: site.yml must be a mapping of settings [config]\n"},
+        {"- a list\n", "site.yml:1:1: error: 'site.yml' must be a mapping of settings [config]\n"},
         /* Only content may be the site directory itself. */
         {"title: T\ncontrols: ./\n",
          "site.yml:2:11: error: 'controls' must be a directory inside the site, not './' "
@@ -357,7 +360,8 @@ Test(site, missing_site_yml)
     site *s;
     cr_assert_eq(site_load(&s, root, as_of(), d), -1);
     char *got = unit_diag_text(d);
-    cr_assert(strstr(got, "no 'site.yml' in '/tmp/charter-site-") != NULL, "%s", got);
+    cr_assert(strstr(got, "no 'site.yml' (or Jekyll '_config.yml') in '/tmp/charter-site-") != NULL,
+              "%s", got);
     free(got);
     diag_free(d);
     remove_root();
