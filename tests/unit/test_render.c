@@ -5,10 +5,13 @@
  * pages (layout chains, front matter, navigation, neighbours, table of
  * contents), control pages, the controls index and the SoA, the review
  * dashboard, tag and category pages and their index, the handbook, the
- * changelog and feed.xml (with a history built by hand), the 404 page,
- * sitemap.xml, search.json and api/pages.json. A page whose layout a case
- * does not write comes from the default theme (embed.h), as in a real
- * build: its files are in each case's list, its bytes are not checked. */
+ * changelog and feed.xml (with a history built by hand), folder indexes
+ * and the generated home, the 404 page, sitemap.xml, search.json and
+ * api/pages.json. A page whose layout a case does not write comes from the
+ * default theme (embed.h), as in a real build: its files are in each case's
+ * list, its bytes are not checked. Every folder of pages without a page of
+ * its own gets an index (pol/index.html), and the home one when no page is
+ * the home: they are in each case's list and at the end of its sitemap. */
 #include "unit.h"
 #include "unit_history.h"
 
@@ -137,7 +140,7 @@ typedef struct want_file {
 
 static const struct render_case {
     const char *name;
-    file files[14];
+    file files[16];
     int history;
     const char *load; /* the load's diagnostics; NULL: none */
     const char *tree; /* every file written (the manifest aside) */
@@ -177,9 +180,9 @@ static const struct render_case {
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "other/d/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\ntags/index.html\n"
-     "tags/x/index.html\ntags/y-z/index.html\n",
+     "other/d/index.html\nother/index.html\npol/a/index.html\npol/b/index.html\n"
+     "pol/c/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
+     "soa/index.html\ntags/index.html\ntags/x/index.html\ntags/y-z/index.html\n",
      {{"pol/a/index.html",
        "<Alpha>Alpha|" X "/pol/a/|content/pol/a.md|Pol/pol|pol/a|policy|Olga|x, y z:[x][y z]|"
        "high|details|https://git.example/r/edit/main/content/pol/a.md|2027-01-10 ok OK|"
@@ -205,7 +208,7 @@ static const struct render_case {
       {"sitemap.xml",
        SITEMAP_HEAD LOC("/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/")
            LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/tags/x/")
-               LOC("/tags/y-z/") LOC("/tags/") SITEMAP_TAIL},
+               LOC("/tags/y-z/") LOC("/tags/") LOC("/other/") LOC("/pol/") SITEMAP_TAIL},
       {"search.json",
        "{\"pages\": [\n"
        "  {\"title\": \"Home\", \"url\": \"" X "/\", \"section\": null, \"text\": \"Welcome\"},\n"
@@ -261,18 +264,19 @@ static const struct render_case {
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.1/index.html\n"
      "controls/iso/A.2/index.html\ncontrols/iso/A.3/index.html\ncontrols/soc/CC1/index.html\n"
-     "handbook/index.html\npol/a/index.html\npol/b/index.html\nreviews/index.html\n"
-     "search.json\nsitemap.xml\nsoa/index.html\n",
+     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"pol/a/index.html", "Alpha|A.1=First/Org/iso@" X "/controls/iso/A.1/;A.2=Second/Tech/iso@" X
                            "/controls/iso/A.2/;CC1=Ctl/Common/soc@" X "/controls/soc/CC1/;|" X
                            "/controls/|" X "/soa/\n"},
-      /* Cited as A.01: shown as the control it resolves to. */
-      {"pol/b/index.html",
-       "Beta|A.1=First/Org/iso@" X "/controls/iso/A.1/;|" X "/controls/|" X "/soa/\n"},
+      /* Cited as A.01, which is not the catalog's id (a noncanonical-control
+       * error): shown as written, with no title, framework or link, and
+       * never taken for A.1 (Beta cites it nowhere below). */
+      {"pol/b/index.html", "Beta|A.01=//@;|" X "/controls/|" X "/soa/\n"},
       {"controls/iso/A.1/index.html",
        "A.1 First|" X "/controls/iso/A.1/|A.1|First|Org|iso|ISO Annex|" X
        "/controls/iso/A.1/|A|Applicable|yes|Needed|implemented|Implemented|cited:Alpha@" X
-       "/pol/a/(approved,Olga);Beta@" X "/pol/b/(,);\n"},
+       "/pol/a/(approved,Olga);\n"},
       {"controls/iso/A.2/index.html",
        "A.2 Second|" X "/controls/iso/A.2/|A.2|Second|Tech|iso|ISO Annex|" X
        "/controls/iso/A.2/|N|Not applicable|no|No servers|||cited:Alpha@" X
@@ -286,14 +290,14 @@ static const struct render_case {
        "/pol/a/(approved,Olga);\n"},
       /* Covered: applicable and cited (A.2 is cited but not applicable). */
       {"controls/index.html",
-       "Controls|" X "/controls/|iso/ISO Annex:3,2,1,1,1[A.1:Alpha@" X "/pol/a/Beta@" X
-       "/pol/b/;A.2:Alpha@" X "/pol/a/;A.3-;]soc/SOC:1,1,0,1,0[CC1:Alpha@" X "/pol/a/;]\n"},
+       "Controls|" X "/controls/|iso/ISO Annex:3,2,1,1,1[A.1:Alpha@" X "/pol/a/;A.2:Alpha@" X
+       "/pol/a/;A.3-;]soc/SOC:1,1,0,1,0[CC1:Alpha@" X "/pol/a/;]\n"},
       {"soa/index.html", "SoA Statement of Applicability|" X
                          "/soa/|iso:A.1/yes/Implemented;A.2/no/;A.3/yes/;soc:CC1/yes/Planned;\n"},
-      {"sitemap.xml",
-       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/controls/iso/A.1/")
-           LOC("/controls/iso/A.2/") LOC("/controls/iso/A.3/") LOC("/controls/soc/CC1/")
-               LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/controls/iso/A.1/") LOC(
+                          "/controls/iso/A.2/") LOC("/controls/iso/A.3/") LOC("/controls/soc/CC1/")
+                          LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/")
+                              LOC("/pol/") SITEMAP_TAIL},
       {"search.json",
        "{\"pages\": [\n"
        "  {\"title\": \"Alpha\", \"url\": \"" X "/pol/a/\", \"section\": \"Pol\", \"text\": "
@@ -322,11 +326,14 @@ static const struct render_case {
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.8/index.html\n"
-     "controls/iso/A.9/index.html\nhandbook/index.html\npol/a/index.html\nreviews/index.html\n"
-     "search.json\nsitemap.xml\nsoa/index.html\n",
+     "controls/iso/A.9/index.html\nhandbook/index.html\nindex.html\npol/a/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"controls/iso/A.9/index.html", "[A.9]|[]\n"},
       {"controls/iso/A.8/index.html", "[A.8]|[]\n"}}},
 
+    /* The policies: pages of layout policy (or of none) and pages with an
+     * owner or last_reviewed. The home (layout home) and I (layout page),
+     * with a next_review alone, are none: no row, however overdue. */
     {"the review dashboard",
      {{"site.yml", SITE_YML},
       {"layouts/policy.html", "{{TITLE}}|{{REVIEWS_URL}}\n"},
@@ -343,14 +350,17 @@ static const struct render_case {
       {"content/pol/e.md", "---\ntitle: E\nnext_review: 2027-01-05\n---\n"},
       {"content/pol/g.md", "---\ntitle: G\nowner: Gil\n---\n"},
       {"content/pol/f.md", "---\ntitle: F\n---\n"},
+      {"content/pol/h.md", "---\ntitle: H\nlayout: page\nlast_reviewed: 2026-06-01\n---\n"},
+      {"content/pol/i.md", "---\ntitle: I\nlayout: page\nnext_review: 2020-01-01\n---\n"},
       {"content/pol/old.md", "---\ntitle: Old\npublished: false\nnext_review: 2020-01-01\n---\n"}},
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
      "pol/a/index.html\npol/b/index.html\npol/c/index.html\npol/d/index.html\n"
-     "pol/e/index.html\npol/f/index.html\npol/g/index.html\nreviews/index.html\nsearch.json\n"
-     "sitemap.xml\nsoa/index.html\n",
+     "pol/e/index.html\npol/f/index.html\npol/g/index.html\npol/h/index.html\n"
+     "pol/i/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
+     "soa/index.html\n",
      {{"reviews/index.html",
        "Review dashboard|" X "/reviews/|"
        "B," X "/pol/b/,,2025-01-01,2026-01-01,-328,328 days overdue,overdue,Overdue;"
@@ -358,13 +368,15 @@ static const struct render_case {
        "C," X "/pol/c/,,,2026-11-25,0,today,due-soon,Due soon;"
        "D," X "/pol/d/,,,2026-11-26,1,in 1 day,due-soon,Due soon;"
        "E," X "/pol/e/,,,2027-01-05,41,in 41 days,ok,OK;"
+       "H," X "/pol/h/,,2026-06-01,2027-06-01,188,in 188 days,ok,OK;"
        "F," X "/pol/f/,,,,,\xe2\x80\x94,none,Not set;"
        "G," X "/pol/g/,Gil,,,,\xe2\x80\x94,none,Not set;"
        "|" X "/reviews/\n"},
       {"pol/a/index.html", "A|" X "/reviews/\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC(
-                          "/pol/d/") LOC("/pol/e/") LOC("/pol/f/") LOC("/pol/g/") LOC("/controls/")
-                          LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/")
+                          LOC("/pol/d/") LOC("/pol/e/") LOC("/pol/f/") LOC("/pol/g/") LOC("/pol/h/")
+                              LOC("/pol/i/") LOC("/controls/") LOC("/soa/") LOC("/reviews/")
+                                  LOC("/handbook/") LOC("/pol/") SITEMAP_TAIL}}},
 
     {"tag and category pages and their index",
      {{"site.yml", SITE_YML},
@@ -384,8 +396,9 @@ static const struct render_case {
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncategories/policies/index.html\ncontrols/index.html\n"
-     "handbook/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\ntags/access/index.html\n"
+     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n"
+     "tags/access/index.html\n"
      "tags/access-2/index.html\ntags/c/index.html\ntags/index.html\ntags/tag/index.html\n",
      {{"tags/access/index.html",
        "Tag: Access|" X "/tags/access/|Access|Tag|A@" X "/pol/a/(About A);B@" X "/pol/b/();\n"},
@@ -401,10 +414,11 @@ static const struct render_case {
        "/tags/access-2/;C++=1@" X "/tags/c/;!!!=1@" X "/tags/tag/;Categories:Policies=1@" X
        "/categories/policies/;|" X "/tags/\n"},
       {"pol/b/index.html", "B|" X "/tags/|access, Access||[access][Access]\n"},
-      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/")
-                          LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/tags/access/")
-                              LOC("/tags/access-2/") LOC("/tags/c/") LOC("/tags/tag/")
-                                  LOC("/categories/policies/") LOC("/tags/") SITEMAP_TAIL}}},
+      {"sitemap.xml",
+       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/") LOC("/soa/")
+           LOC("/reviews/") LOC("/handbook/") LOC("/tags/access/") LOC("/tags/access-2/")
+               LOC("/tags/c/") LOC("/tags/tag/") LOC("/categories/policies/") LOC("/tags/") LOC("/")
+                   LOC("/pol/") SITEMAP_TAIL}}},
 
     {"the handbook",
      {{"site.yml", SITE_YML},
@@ -421,17 +435,23 @@ static const struct render_case {
                            "# Scope\n\nSee [scope](#scope), [c](c.md#x) and a note[^1].\n\n"
                            "[^1]: Note.\n"},
       {"content/pol/b.md", "---\ntitle: Beta\nstatus: draft\n---\nDraft text\n"},
-      {"content/pol/c.md", "---\ntitle: Gamma\n---\n## X\n{{POLICY_CONTENT}} stays text\n"},
+      /* Template syntax in a body is never expanded: in a code span, as
+       * Liquid elsewhere is dropped (liquid-tag). */
+      {"content/pol/c.md", "---\ntitle: Gamma\n---\n## X\n`{{POLICY_CONTENT}}` stays text\n"},
       {"content/other/d.md", "---\ntitle: Delta\nlayout: page\n---\nNot a policy\n"},
+      /* A page, but with an owner: a policy. */
+      {"content/other/z.md", "---\ntitle: Zeta\nlayout: page\nowner: Zed\n---\nZ body\n"},
       {"content/ops/e.md", "---\ntitle: Epsilon\nstatus: retired\n---\nRetired\n"}},
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
-     "ops/e/index.html\nother/d/index.html\npol/a/index.html\npol/b/index.html\n"
-     "pol/c/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
+     "ops/e/index.html\nops/index.html\nother/d/index.html\nother/index.html\n"
+     "other/z/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"handbook/index.html",
-       "Policy handbook|" X "/handbook/|2|<Pol/pol>[Alpha#policy-pol-a|" X
+       "Policy handbook|" X "/handbook/|3|<Other/other>[Zeta#policy-other-z|" X
+       "/other/z/|Zed||||]<p>Z body</p>\n<Pol/pol>[Alpha#policy-pol-a|" X
        "/pol/a/|O|P|1.2|2026-01-01|2027-01-01]"
        "<h1 id=\"policy-pol-a-scope\">Scope</h1>\n"
        "<p>See <a href=\"#policy-pol-a-scope\">scope</a>, <a href=\"" X "/pol/c/#x\">c</a> and a "
@@ -442,11 +462,12 @@ static const struct render_case {
        "data-footnote-backref aria-label=\"Back to content\">\xe2\x86\xa9</a></p>\n</li>\n"
        "</ol>\n</section>\n"
        "[Gamma#policy-pol-c|" X "/pol/c/|||||]"
-       "<h2 id=\"policy-pol-c-x\">X</h2>\n<p>{{POLICY_CONTENT}} stays text</p>\n"
+       "<h2 id=\"policy-pol-c-x\">X</h2>\n<p><code>{{POLICY_CONTENT}}</code> stays text</p>\n"
        "|" X "/handbook/\n"},
       {"sitemap.xml",
-       SITEMAP_HEAD LOC("/ops/e/") LOC("/other/d/") LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/")
-           LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") SITEMAP_TAIL}}},
+       SITEMAP_HEAD LOC("/ops/e/") LOC("/other/d/") LOC("/other/z/") LOC("/pol/a/") LOC("/pol/b/")
+           LOC("/pol/c/") LOC("/controls/") LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/")
+               LOC("/ops/") LOC("/other/") LOC("/pol/") SITEMAP_TAIL}}},
 
     {"the changelog and feed.xml, with history",
      {{"site.yml", SITE_YML},
@@ -473,8 +494,8 @@ static const struct render_case {
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\nchangelog/index.html\ncontrols/index.html\nfeed.xml\n"
-     "handbook/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"pol/a/index.html",
        "Alpha|U;2.0 2026-03-01 Ann Update A & B c1c1c1c Boss/ P;1 2026-01-15 Bob <b> Create <A> "
        "c2c2c2c / P;|2026-01-15|2026-03-01 Ann|recent:Update A & B;Create <A>;|" X "/feed.xml|" X
@@ -516,9 +537,9 @@ static const struct render_case {
        "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 1)&lt;/li&gt;&lt;/ul&gt;</content>\n"
        "  </entry>\n"
        "</feed>\n"},
-      {"sitemap.xml",
-       SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/") LOC("/soa/")
-           LOC("/reviews/") LOC("/handbook/") LOC("/changelog/") SITEMAP_TAIL}}},
+      {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/")
+                          LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/changelog/")
+                              LOC("/") LOC("/pol/") SITEMAP_TAIL}}},
 
     /* A folder of pages without a page of its own gets an index, and the
      * home one when no page is the home. The folders are the pages' URLs':
@@ -587,15 +608,18 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
-     "pol/a/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
+     "pol/a/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
+     "soa/index.html\n",
      {{"404.html", "Page not found|" X "/docs/404.html|" X "/docs/\n"},
       {"pol/a/index.html", "A||\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/docs/pol/a/") LOC("/docs/controls/") LOC("/docs/soa/")
-                          LOC("/docs/reviews/") LOC("/docs/handbook/") SITEMAP_TAIL}}},
+                          LOC("/docs/reviews/") LOC("/docs/handbook/") LOC("/docs/")
+                              LOC("/docs/pol/") SITEMAP_TAIL}}},
 
     /* A page holding a generated path keeps it; the generator writes
-     * nothing there (the plan reported the collision at load). */
+     * nothing there (the plan reported the collision at load). Both pages
+     * are served at the top, so pol/, which serves nothing, gets no index. */
     {"a page's permalink takes the 404 page's and the handbook's paths",
      {{"site.yml", SITE_YML},
       {"layouts/policy.html", "page {{TITLE}}\n"},
@@ -609,12 +633,12 @@ static const struct render_case {
      "content/pol/b.md:3:12: error: 'handbook/index.html' is claimed by this page and by the "
      "handbook, which charter generates; change the page's permalink [output-collision]\n",
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
      "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"404.html", "page A\n"},
       {"handbook/index.html", "page B\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/404.html") LOC("/handbook/") LOC("/controls/") LOC("/soa/")
-                          LOC("/reviews/") SITEMAP_TAIL}}},
+                          LOC("/reviews/") LOC("/") SITEMAP_TAIL}}},
 };
 
 /* Expects got == want, showing both when they differ. */
