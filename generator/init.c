@@ -524,9 +524,9 @@ static int plan_comply(init_plan *p)
                 "# comply's header has no opening ---: it runs from the first line to the\n"
                 "# first --- line.\n"
                 "fenceless_front_matter: true\n"
-                "# comply's names: a document's name: is its title, and satisfies: {TSC: [...]}\n"
-                "# lists the criteria it meets.\n"
-                "keys: {title: name, controls: satisfies}\n");
+                "# comply's names: a document's name: is its title, its acronym: its document\n"
+                "# id, and satisfies: {TSC: [...]} lists the criteria it meets.\n"
+                "keys: {title: name, id: acronym, controls: satisfies}\n");
     if (is_dir(p->root, "standards"))
         buf_adds(b, "# comply's standards (standards/*.yml) are the control catalogs.\n"
                     "controls: standards\n");

@@ -100,7 +100,7 @@ import json, subprocess, sys
 pages = json.load(open(sys.argv[1]))["pages"]
 repo = sys.argv[2]
 for p in sorted(pages, key=lambda p: p["source"]):
-    print("%s\t%s\t%s" % (p["source"], p["url"], p["layout"]))
+    print("%s\t%s\t%s\t%s" % (p["source"], p["url"], p["layout"], p["id"]))
     got = [r["commit"] for r in p["history"] if r["kind"] == "commit"]
     want = subprocess.run(
         ["git", "-C", repo, "-c", "diff.renameLimit=0", "log", "--follow", "-M", "--first-parent",
@@ -114,7 +114,7 @@ for p in sorted(pages, key=lambda p: p["source"]):
                              next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
                                   min(len(got), len(want))) + 1), file=sys.stderr)
 PY
-    same "$kind: pages (source, URL, layout)" "$tmp/$kind.pages" "$here/expected/$kind.pages"
+    same "$kind: pages (source, URL, layout, id)" "$tmp/$kind.pages" "$here/expected/$kind.pages"
     if [ -s "$tmp/$kind.history" ]; then
         fail "$kind: history differs from git log --follow --first-parent" "$tmp/$kind.history"
     else
