@@ -542,8 +542,10 @@ static int commit_in_place(output *o, diags *d)
         const char *slash = strrchr(to.data, '/');
         buf_reset(&dir);
         buf_add(&dir, to.data, (size_t)(slash - to.data));
-        /* A folder of the new site where the old one had a file it wrote. */
-        for (char *c = dir.data + strlen(o->target) + 1; *c; c++) {
+        /* A folder of the new site where the old one had a file it wrote
+         * (none for a file at the top: dir is then the target itself). */
+        size_t top = strlen(o->target);
+        for (char *c = dir.len > top ? dir.data + top + 1 : dir.data + dir.len; *c; c++) {
             if (*c != '/')
                 continue;
             *c = '\0';
@@ -554,8 +556,8 @@ static int commit_in_place(output *o, diags *d)
             *c = '/';
         }
         struct stat st;
-        if (lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode) &&
-            map_get(old, dir.data + strlen(o->target) + 1))
+        if (dir.len > top && lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode) &&
+            map_get(old, dir.data + top + 1))
             unlink(dir.data);
         if (fs_mkdirs(dir.data, d) != 0)
             goto done;
