@@ -69,7 +69,9 @@ int gen_folders(gen *g)
     }
     for (size_t i = 0; i < s->n_folders; i++) {
         const site_folder *sub = &s->folders[i];
-        if (!parent_url(&par, sub->url))
+        /* A folder whose path a generated page has (handbook/) is not one
+         * to list: its link would lead to that page. */
+        if (plan_yielded(s->plan, sub->out_file) || !parent_url(&par, sub->url))
             continue;
         const site_folder *f = site_folder_by_url(s, par.data);
         if (!f)

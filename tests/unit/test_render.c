@@ -579,9 +579,9 @@ static const struct render_case {
      "ops/index.html\npol/a/index.html\npol/index.html\npol/sub/b/index.html\n"
      "pol/sub/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      /* The home lists the pages at the top (hr/ and ops/ are pages) and
-      * the folders; handbook/ is the handbook's, so it is its link. */
+      * the folders; handbook/ is the handbook's, so it is no folder. */
      {{"index.html", "HOME Site|" X "/|[]|About@" X "/about/;People@" X "/hr/;Operations@" X
-                     "/ops/;|Handbook@" X "/handbook/;Moved@" X "/moved/;Pol@" X "/pol/;|8\n"},
+                     "/ops/;|Moved@" X "/moved/;Pol@" X "/pol/;|8\n"},
       {"pol/index.html",
        "FOLDER Pol|" X "/pol/||pages:Alpha@" X "/pol/a/(About A);|folders:Sub@" X "/pol/sub/;\n"},
       {"pol/sub/index.html",
