@@ -601,6 +601,57 @@ static void spaceless_headings(const block_scan *bs, const md_liquid *lq, md_rew
     free(edits);
 }
 
+/* s[0, n) without the blanks (and a CR) at either end. */
+static const char *trimmed(const char *s, size_t n, size_t *out_n)
+{
+    while (n && strchr(" \t", *s))
+        s++, n--;
+    while (n && strchr(" \t\r", s[n - 1]))
+        n--;
+    *out_n = n;
+    return s;
+}
+
+/* kramdown's markup that GFM prints as text, on a kramdown site
+ * (lax_headings): a line that is only an attribute list (`{: .note}`,
+ * `{:toc}`) is dropped, and so is the `* TOC` list item a `{:toc}` line
+ * turns into a table of contents (the theme makes its own). Lines of code
+ * blocks are left alone. */
+static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0;
+    int prev = 0; /* the last line that was not blank */
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = line_at(l, ln, &len);
+        size_t at = l->start[ln - 1];
+        while (ci < bs->code.n && bs->code.v[ci].end <= at)
+            ci++;
+        if (!p || (ci < bs->code.n && bs->code.v[ci].start <= at)) {
+            prev = 0;
+            continue;
+        }
+        const char *t = trimmed(p, len, &n);
+        if (!n)
+            continue;
+        if (n >= 3 && t[0] == '{' && t[1] == ':' && t[n - 1] == '}' && !memchr(t + 1, '{', n - 1)) {
+            md_rewrite_drop(rw, l->data, at, at + len);
+            size_t plen = 0, pn = 0;
+            const char *pl = prev ? line_at(l, prev, &plen) : NULL;
+            if (n == 6 && !memcmp(t, "{:toc}", 6) && pl) {
+                /* The list item before it: `* TOC`, `- TOC` or `1. TOC`. */
+                const char *pt = trimmed(pl, plen, &pn);
+                size_t m = strspn(pt, "0123456789");
+                int marker = m ? m < pn && pt[m] == '.' : pn && strchr("*+-", pt[0]) != NULL;
+                const char *item = marker ? trimmed(pt + m + 1, pn - m - 1, &pn) : NULL;
+                if (item && pn == 3 && !memcmp(item, "TOC", 3))
+                    md_rewrite_drop(rw, l->data, l->start[prev - 1], l->start[prev - 1] + plen);
+            }
+        }
+        prev = ln;
+    }
+}
+
 /* Appends s[start, end) for a message: each run of white space as one
  * space, and at most 60 bytes of it (cut between characters, then "..."). */
 static void add_shown(buf *out, const char *s, size_t start, size_t end)
@@ -783,12 +834,15 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int masked = liquid && md_liquid_mask(&blanked, text, len);
     if (!(root = parse_text(&parser, masked ? blanked.data : text, len, options)))
         goto done;
-    scan_blocks(&bs, root, &lines, liquid);
+    int kramdown = opt->lax_headings && memmem(text, len, "{:", 2);
+    scan_blocks(&bs, root, &lines, liquid || kramdown);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
         report_liquid(&lq, &lines, opt, d);
     }
+    if (kramdown)
+        kramdown_markers(&bs, &rw, &lines);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {

@@ -1024,3 +1024,33 @@ Test(markdown, leading_title_heading)
         diag_free(d);
     }
 }
+
+/* On a kramdown site, `* TOC` + `{:toc}` and attribute-list lines are
+ * dropped; in code, or without lax_headings, they stay. */
+Test(markdown, kramdown_markers)
+{
+    static const struct {
+        const char *text;
+        int lax;
+        const char *absent, *present;
+    } cases[] = {
+        {"Intro.\n\n* TOC\n{:toc}\n\n## One\n", 1, "TOC", "One"},
+        {"1. TOC\n{:toc}\n\nText.\n", 1, "TOC", "Text."},
+        {"A note.\n{: .note}\n", 1, "{:", "A note."},
+        {"* TOC\n{:toc}\n", 0, NULL, "{:toc}"},
+        {"```\n* TOC\n{:toc}\n```\n", 1, NULL, "{:toc}"},
+        {"* Table of contents\n{:toc}\n", 1, "{:toc}", "Table of contents"},
+        {"Text {: not alone}\n", 1, NULL, "{: not alone}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1, .lax_headings = cases[i].lax};
+        md_doc doc;
+        render(&doc, cases[i].text, strlen(cases[i].text), &opt, d);
+        if (cases[i].absent)
+            cr_expect_null(strstr(doc.html.data, cases[i].absent), "%zu: %s", i, doc.html.data);
+        cr_expect_not_null(strstr(doc.html.data, cases[i].present), "%zu: %s", i, doc.html.data);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
