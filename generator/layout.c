@@ -232,6 +232,16 @@ layouts *layouts_load(const site *s, diags *d)
     ls->set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
     tpl_set_reader(ls->set, read_include, (void *)s);
     buf_release(&dir);
+    /* default_layout must name a layout: said once, at the setting, rather
+     * than as a fallback warning at every page that names none. */
+    const char *dl = s->cfg.default_layout;
+    if (dl && strcmp(dl, "policy") != 0 && !layout_exists(s, dl)) {
+        const yaml_node *n = yamltree_get(s->cfg.yaml, "default_layout");
+        diag_error(d, s->cfg.file, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                   "'default_layout' names '%s', which is neither in '%s' nor in the default "
+                   "theme",
+                   dl, s->cfg.layouts);
+    }
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
