@@ -31,8 +31,8 @@ static int config_list(const char ***out, size_t *n_out, const yaml_node *root, 
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_SEQUENCE)
-        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
-                          "'%s' must be a list", key);
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config", "'%s' must be a list",
+                          key);
     *out = xcalloc(yamltree_len(n) + 1, sizeof **out);
     for (size_t i = 0; i < yamltree_len(n); i++)
         if (yamltree_as_string(&(*out)[i], yamltree_item(n, i), key, f, d) != 0)
@@ -49,8 +49,7 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
     if (n && !yamltree_is_null(n) && yamltree_as_string(&s, n, key, f, d) != 0)
         return -1;
     if (duration_parse(out, s) != 0)
-        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
-                          "config",
+        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
                           "'review.%s' must be a duration like '12 months' or '90 days', not "
                           "'%s'",
                           key, s);
@@ -79,9 +78,8 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
     buf_release(&p);
     if (bad) {
         const yaml_node *n = yamltree_get(root, key);
-        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
-                          "config", "'%s' must be a directory inside the site, not '%s'", key,
-                          *out);
+        return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                          "'%s' must be a directory inside the site, not '%s'", key, *out);
     }
     return 0;
 }
@@ -256,13 +254,11 @@ static int config_defaults(site_config *c, const yaml_node *n, const char *f, di
 /* keys: {last_reviewed: [last_updated, reviewed], title: name}. */
 static int config_keys(site_config *c, const yaml_node *n, const char *f, diags *d)
 {
-    static const char *const known[] = {"title",       "owner",         "last_reviewed",
-                                        "next_review", "controls",      "description",
-                                        "id",          "layout",        "status",
-                                        "version",     "section",       "approver",
-                                        "tags",        "categories",    "review_cycle",
-                                        "published",   "classification", "date",
-                                        "permalink"};
+    static const char *const known[] = {
+        "title",    "owner",      "last_reviewed", "next_review", "controls",       "description",
+        "id",       "layout",     "status",        "version",     "section",        "approver",
+        "tags",     "categories", "review_cycle",  "published",   "classification", "date",
+        "permalink"};
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_MAPPING)
@@ -361,8 +357,8 @@ static int config_statics(site_config *c, const yaml_node *n, const char *f, dia
 }
 
 /* framework_aliases / control_aliases: a mapping of strings to strings. */
-static int config_aliases(const yaml_node **out, const yaml_node *y, const char *key,
-                          const char *f, diags *d)
+static int config_aliases(const yaml_node **out, const yaml_node *y, const char *key, const char *f,
+                          diags *d)
 {
     const yaml_node *n = yamltree_get(y, key);
     if (!n || yamltree_is_null(n))

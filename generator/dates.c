@@ -141,9 +141,9 @@ long date_today(void)
 /* The month a word names (1-12): its English name or first three letters. */
 static int month_named(const char *w, size_t n)
 {
-    static const char *const names[] = {"january", "february", "march",     "april",
-                                        "may",     "june",     "july",      "august",
-                                        "september", "october", "november", "december"};
+    static const char *const names[] = {"january",   "february", "march",    "april",
+                                        "may",       "june",     "july",     "august",
+                                        "september", "october",  "november", "december"};
     for (int i = 0; i < 12; i++) {
         size_t full = strlen(names[i]);
         if ((n == 3 || n == full) && !strncasecmp(w, names[i], n))

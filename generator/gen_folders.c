@@ -46,7 +46,9 @@ int gen_folders(gen *g)
             vars_full_url(&u, s, par.data);
             tpl_dict_set(pd, "FOLDER_PARENT_URL", u.data);
             tpl_dict_set(pd, "FOLDER_PARENT_TITLE",
-                         pp ? (pp->title ? pp->title : pp->id) : pf ? pf->title : par.data);
+                         pp   ? (pp->title ? pp->title : pp->id)
+                         : pf ? pf->title
+                              : par.data);
         }
     }
     /* One pass over the pages, then one over the folders: each goes into

@@ -27,9 +27,9 @@ static const char *fallback_layout(const site *s)
     return d && strcmp(d, "policy") != 0 && layout_exists(s, d) ? d : "policy";
 }
 
-const char *const layout_generated[] = {"control", "controls",  "soa",    "dashboard",
-                                        "handbook", "tag",      "tags",   "404",
-                                        "changelog", "folder",  "home",   NULL};
+const char *const layout_generated[] = {"control",   "controls", "soa",  "dashboard",
+                                        "handbook",  "tag",      "tags", "404",
+                                        "changelog", "folder",   "home", NULL};
 
 struct layout {
     char *name;

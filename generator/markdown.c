@@ -697,8 +697,8 @@ static void report_liquid(const md_liquid *lq, const src_lines *l, const md_opti
             diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
                          "liquid tag '%s' has no '{%% %s %%}' and is dropped", shown.data,
                          t->closer);
-        else if (t->end - t->start > 3 && (l->data[t->start + 2] == '<' ||
-                                             l->data[t->start + 2] == '%'))
+        else if (t->end - t->start > 3 &&
+                 (l->data[t->start + 2] == '<' || l->data[t->start + 2] == '%'))
             diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
                          "shortcode '%s' (Hugo's) is not supported and is dropped; the text "
                          "between its tags is kept",
@@ -887,7 +887,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     cmark_iter_free(it);
     exts = cmark_parser_get_syntax_extensions(parser);
     int drop_title = nh && opt->title && heads[0] == cmark_node_first_child(root) &&
-                     cmark_node_get_heading_level(heads[0]) == 1 && same_title(heads[0], opt->title);
+                     cmark_node_get_heading_level(heads[0]) == 1 &&
+                     same_title(heads[0], opt->title);
     for (size_t i = 0; i < nh; i++) {
         add_heading(out, &ids, heads[i], &hcap, options, exts);
         if (i == 0 && drop_title) {

@@ -194,8 +194,8 @@ static int skip_name(const walk *w, int pages, const char *rel, const char *name
     }
     /* At the root: charter's and the tools' files (Jekyll's own
      * exclusions too, for a site read from _config.yml). */
-    static const char *const tools[] = {"site.yml", "node_modules", "vendor", "Gemfile",
-                                        "Gemfile.lock", "gemfiles"};
+    static const char *const tools[] = {"site.yml", "node_modules", "vendor",
+                                        "Gemfile",  "Gemfile.lock", "gemfiles"};
     size_t n_tools = c->jekyll ? 6 : 3;
     int tool = 0;
     for (size_t i = 0; i < n_tools && !tool; i++)
@@ -562,8 +562,8 @@ static void apply_site_keys(page *p, const site *s)
     for (size_t i = 0; i < yamltree_len(fm) && !any; i++) {
         const char *k = yamltree_text(yamltree_key(fm, i));
         const char *ck = canonical_key(c, k);
-        any = ck != k || (!strcmp(ck, "controls") && yamltree_kind(yamltree_item(fm, i)) ==
-                                                          YAML_MAPPING);
+        any = ck != k ||
+              (!strcmp(ck, "controls") && yamltree_kind(yamltree_item(fm, i)) == YAML_MAPPING);
     }
     const yaml_node *lay = yamltree_get(fm, "layout");
     for (size_t i = 0; i < c->n_defaults && !any; i++)
@@ -1100,8 +1100,8 @@ static int infer_frameworks(site *s, diags *d)
     }
     int err = 0;
     catalog *all = NULL;
-    if (n_ids && catalog_load(&all, &s->fs, s->cfg.controls, ids, n_ids, s->cfg.limits.file_bytes,
-                              d) != 0)
+    if (n_ids &&
+        catalog_load(&all, &s->fs, s->cfg.controls, ids, n_ids, s->cfg.limits.file_bytes, d) != 0)
         err = -1;
     for (size_t i = 0; all && i < s->n_pages; i++) {
         const page *p = s->pages[i];
@@ -1132,8 +1132,8 @@ static int infer_frameworks(site *s, diags *d)
     }
     if (!err && n_keep) {
         catalog *chosen = NULL;
-        if (catalog_load(&chosen, &s->fs, s->cfg.controls, keep, n_keep,
-                         s->cfg.limits.file_bytes, d) != 0) {
+        if (catalog_load(&chosen, &s->fs, s->cfg.controls, keep, n_keep, s->cfg.limits.file_bytes,
+                         d) != 0) {
             err = -1;
         } else {
             catalog_free(s->catalog);
