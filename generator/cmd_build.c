@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET, OPT_NO_CHECK };
+enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET, OPT_NO_CHECK, OPT_NO_CACHE };
 
 static const cli_option options[] = {
     [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
@@ -26,6 +26,8 @@ static const cli_option options[] = {
                    "judge review dates as of this day (default: today, UTC)"},
     [OPT_QUIET] = {"quiet", NULL, "print nothing but errors and warnings"},
     [OPT_NO_CHECK] = {"no-check", NULL, "publish even when the checks find errors"},
+    [OPT_NO_CACHE] = {"no-cache", NULL,
+                      "build from scratch: read and write no cache (in the git directory)"},
     {NULL, NULL, NULL},
 };
 
@@ -34,7 +36,7 @@ const cli_command cmd_build_def = {
     "Build the policy site: render every page of the content directory through its layout "
     "into\nthe output directory, after the same checks as 'charter check'. The previous "
     "output is\nreplaced only when the build succeeds.",
-    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet] [--no-check]",
+    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet] [--no-check] [--no-cache]",
     "exit status: 0 built, 1 errors in the content (nothing published), 2 usage, "
     "configuration\nor IO error.\n",
     options,
@@ -43,7 +45,7 @@ const cli_command cmd_build_def = {
 
 typedef struct build_opts {
     const char *site, *out, *as_of;
-    int quiet, no_check;
+    int quiet, no_check, no_cache;
 } build_opts;
 
 static int on_option(void *ctx, int opt, const char *value)
@@ -64,6 +66,9 @@ static int on_option(void *ctx, int opt, const char *value)
         break;
     case OPT_NO_CHECK:
         o->no_check = 1;
+        break;
+    case OPT_NO_CACHE:
+        o->no_cache = 1;
         break;
     }
     return 0;
@@ -93,6 +98,8 @@ int cmd_build(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    stage_clock sc;
+    stage_clock_init(&sc);
     int status = EXIT_USAGE;
     diags *d = diag_new(o.site);
     site *s = NULL;
@@ -108,6 +115,7 @@ int cmd_build(int argc, char **argv)
 
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto done;
+    stage_clock_mark(&sc, "load");
 
     if (o.out)
         buf_adds(&path, o.out);
@@ -120,24 +128,35 @@ int cmd_build(int argc, char **argv)
         site_path(&src[i], s, dirs[i]);
         sources[i] = src[i].data;
     }
-    if (output_begin(&out, path.data, sources, d) != 0)
+    /* The caches live in the git directory, which no commit can fill. */
+    buf cache_dir;
+    buf_init(&cache_dir);
+    int cached = !o.no_cache && history_cache_dir(&cache_dir, s->root) == 0;
+    rc = output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d);
+    buf_release(&cache_dir);
+    if (rc != 0)
         goto done;
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds), removing the unfinished output first. */
     watchdog_start(abandon, out, "nothing was published");
     /* The stages, in order: load (above), parse, check, history, render;
      * render writes through the output, published at the end. */
+    stage_clock_mark(&sc, "begin");
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
     pp = parse_site(s, scratch, d);
+    stage_clock_mark(&sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
+    stage_clock_mark(&sc, "check");
     int token = watchdog_enter(NULL, "reading the git history", s->cfg.limits.history_seconds,
                                "limits.history_seconds");
-    hist = history_load(s, 1, d);
+    hist = history_load(s, !o.no_cache, d);
     watchdog_leave(token);
+    stage_clock_mark(&sc, "history");
     int rendered = render_site(s, pp, hist, out, d);
+    stage_clock_mark(&sc, "render");
     close(scratch);
     if (rendered != 0)
         goto done;
@@ -152,6 +171,7 @@ int cmd_build(int argc, char **argv)
     }
     if (output_commit(out, d) != 0)
         goto done;
+    stage_clock_mark(&sc, "publish");
     status = EXIT_OK;
 done:
     watchdog_stop();
@@ -162,6 +182,8 @@ done:
         pages +=
             s->pages[i]->ok && s->pages[i]->published && output_has(out, s->pages[i]->out_file);
     output_free(out, d);
+    stage_clock_mark(&sc, "cleanup");
+    stage_clock_print(&sc);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     cmd_print_diags(d);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,5 +1,5 @@
-/* cmd_common: what the subcommands share: reading --as-of and printing the
- * diagnostics as text (declared in commands.h). */
+/* cmd_common: what the subcommands share: reading --as-of, printing the
+ * diagnostics as text and timing the stages (declared in commands.h). */
 #include "commands.h"
 
 #include "dates.h"
@@ -24,4 +24,34 @@ int cmd_print_diags(diags *d)
     const char *nc = getenv("NO_COLOR");
     diag_print_text(d, stderr, isatty(2) && !(nc && *nc));
     return 0;
+}
+
+void stage_clock_init(stage_clock *c)
+{
+    const char *env = getenv("CHARTER_TIMINGS");
+    memset(c, 0, sizeof *c);
+    c->on = env && *env;
+    clock_gettime(CLOCK_MONOTONIC, &c->last);
+}
+
+void stage_clock_mark(stage_clock *c, const char *name)
+{
+    if (!c->on || c->n == (int)(sizeof c->secs / sizeof *c->secs))
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    c->names[c->n] = name;
+    c->secs[c->n++] =
+        (double)(now.tv_sec - c->last.tv_sec) + (double)(now.tv_nsec - c->last.tv_nsec) / 1e9;
+    c->last = now;
+}
+
+void stage_clock_print(const stage_clock *c)
+{
+    if (!c->on)
+        return;
+    fputs("charter: timings:", stderr);
+    for (int i = 0; i < c->n; i++)
+        fprintf(stderr, "%s %s %.3f s", i ? "," : "", c->names[i], c->secs[i]);
+    fputc('\n', stderr);
 }

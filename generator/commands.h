@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "diag.h"
 
+#include <time.h>
+
 extern const cli_command cmd_build_def;
 extern const cli_command cmd_check_def;
 extern const cli_command cmd_init_def;
@@ -19,5 +21,19 @@ int cmd_init(int argc, char **argv);
 int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value);
 /* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
 int cmd_print_diags(diags *d);
+
+/* Per-stage timings, printed to stderr when CHARTER_TIMINGS is set (for
+ * bench/; never used by a test). */
+typedef struct stage_clock {
+    int on, n;
+    struct timespec last;
+    const char *names[12];
+    double secs[12];
+} stage_clock;
+void stage_clock_init(stage_clock *c);
+/* Records the time since the previous mark (or init) as stage `name`. */
+void stage_clock_mark(stage_clock *c, const char *name);
+/* Prints "charter: timings: load 0.12 s, ..." when on. */
+void stage_clock_print(const stage_clock *c);
 
 #endif

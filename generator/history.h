@@ -51,6 +51,11 @@ typedef struct history history;
  * `use_cache`, reads and updates `<git dir>/charter/history.cache`. Returns a
  * new history (caller frees with history_free); never NULL. */
 history *history_load(const site *s, int use_cache, diags *d);
+/* Appends the folder charter keeps its caches in for the site at root:
+ * `<git dir>/charter` of the (non-bare) repository holding it. Returns 0,
+ * or -1 with nothing appended when root is in no repository git may read
+ * (history_load says why). */
+int history_cache_dir(buf *out, const char *root);
 void history_free(history *h);
 
 /* 1 when a repository was read (even an unborn branch), 0 without one. */

@@ -165,6 +165,8 @@ typedef struct verify_ctx {
     map *listed; /* rel -> entry */
     const char *shown;
     diags *d;
+    int (*fresh)(void *ctx, const char *rel, const struct stat *st, const char *hex);
+    void *fresh_ctx;
 } verify_ctx;
 
 /* Walks dir (the previous site, rel below it): every file must be a
@@ -207,6 +209,8 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel)
         const char *why = NULL;
         if (!e || !S_ISREG(st.st_mode))
             why = "was not written by charter";
+        else if (v->fresh && v->fresh(v->fresh_ctx, child.data, &st, e->hex))
+            why = NULL;
         else if (manifest_hash_file(full.data, hex) != 0 || strcmp(hex, e->hex) != 0)
             why = "was changed since charter wrote it";
         if (why) {
@@ -226,9 +230,12 @@ done:
     return err;
 }
 
-int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n, diags *d)
+int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
+                    int (*fresh)(void *ctx, const char *rel, const struct stat *st,
+                                 const char *hex),
+                    void *fresh_ctx, diags *d)
 {
-    verify_ctx ctx = {map_new(), shown, d};
+    verify_ctx ctx = {map_new(), shown, d, fresh, fresh_ctx};
     for (size_t i = 0; i < n; i++)
         map_put(ctx.listed, v[i].rel, (void *)&v[i]);
     int err = verify_tree(&ctx, dir, "");

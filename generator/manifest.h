@@ -34,9 +34,14 @@ void manifest_write(buf *out, manifest_entry *v, size_t n);
  * (reported, naming the output `shown`). */
 int manifest_read(manifest_entry **out, size_t *n, const char *dir, const char *shown, diags *d);
 /* Checks that every file under dir is a regular file listed in v with the
- * same digest. 0, or -1 after reporting the first that is not (id output). */
+ * same digest. A file for which `fresh` (may be NULL) returns 1, given its
+ * path, lstat and listed digest, is taken as verified without reading it.
+ * 0, or -1 after reporting the first that is not (id output). */
+struct stat;
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
-                    diags *d);
+                    int (*fresh)(void *ctx, const char *rel, const struct stat *st,
+                                 const char *hex),
+                    void *fresh_ctx, diags *d);
 
 /* Unlinks dir/<rel> for each listed path (never a directory, never through
  * a link), then every directory those paths imply, deepest first, each only

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "manifest.h"
+#include "outcache.h"
 #include "paths.h"
 #include "fs.h"
 #include "map.h"
@@ -36,9 +37,17 @@ struct output {
     int swapped;   /* committed by a swap: staging holds the previous site */
     int committed; /* committed in place: staging holds empty folders */
     int journal_fd;
-    /* The previous site's manifest (verified by output_begin), or none. */
+    /* The previous site's manifest (verified by output_begin), or none;
+     * its entries by path, for reuse. */
     manifest_entry *old;
     size_t n_old;
+    map *old_by_rel;
+    /* The build cache of this output (outcache.h), or NULL: read to verify
+     * the previous site quickly, written once the new one is in place. */
+    char *cache_dir, *cache_path;
+    outcache *known;
+    int published;
+    size_t n_reused;
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -140,6 +149,11 @@ static int refuse_home(const char *t, const char *shown, diags *d)
     return 0;
 }
 
+static int fresh_by_cache(void *ctx, const char *rel, const struct stat *st, const char *hex)
+{
+    return outcache_fresh(ctx, rel, st, hex);
+}
+
 /* An existing target must be empty or charter's own (its manifest matches
  * what is on disk); one holding a repository or a site is never replaced. */
 static int check_existing(output *o, diags *d)
@@ -180,7 +194,11 @@ static int check_existing(output *o, diags *d)
                    o->shown, OUTPUT_MANIFEST);
         goto done;
     }
-    err = manifest_verify(o->target, o->shown, o->old, o->n_old, d);
+    o->known = outcache_read(o->cache_path, o->target);
+    err = manifest_verify(o->target, o->shown, o->old, o->n_old, fresh_by_cache, o->known, d);
+    o->old_by_rel = map_new();
+    for (size_t i = 0; err == 0 && i < o->n_old; i++)
+        map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);
 done:
     fs_list_free(list);
     buf_release(&p);
@@ -258,6 +276,16 @@ static int begin(output *o, const char *target, const char *const *sources, diag
     if (refuse_home(t.data, target, d) != 0)
         goto done;
     o->target = buf_detach(&t);
+    if (o->cache_dir) {
+        /* One cache per output directory: "output-<digest of its path>". */
+        char hex[DIGEST_HEX];
+        digest *h = digest_new();
+        digest_add(h, o->target, strlen(o->target));
+        digest_hex(h, hex);
+        digest_free(h);
+        buf_printf(&tmp, "%s/output-%.16s.cache", o->cache_dir, hex);
+        o->cache_path = buf_detach(&tmp);
+    }
     if (fs_is_dir(o->target) == 0) {
         diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
                    target);
@@ -334,7 +362,14 @@ done:
 
 int output_begin(output **out, const char *target, const char *const *sources, diags *d)
 {
+    return output_begin_cached(out, target, sources, NULL, d);
+}
+
+int output_begin_cached(output **out, const char *target, const char *const *sources,
+                        const char *cache, diags *d)
+{
     output *o = xcalloc(1, sizeof *o);
+    o->cache_dir = cache ? xstrdup(cache) : NULL;
     if (begin(o, target, sources, d) != 0) {
         output_free(o, d);
         o = NULL;
@@ -414,6 +449,39 @@ static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void 
     return err;
 }
 
+/* When the previous site holds rel with exactly the digest hex, hard-links
+ * that file to `path` in staging (creating its folders), so an unchanged
+ * file is not written again and keeps its modification time. 1 when
+ * linked, 0 when it must be written (not there, different, or the link
+ * failed: nothing is reported, the caller writes). The previous site was
+ * verified against its manifest by output_begin, under the lock. */
+static int reuse_old(output *o, const char *rel, const char *path, const char *hex)
+{
+    const manifest_entry *e = o->old_by_rel ? map_get(o->old_by_rel, skip_dot(rel)) : NULL;
+    if (!e || strcmp(e->hex, hex) != 0)
+        return 0;
+    buf from;
+    buf_init(&from);
+    buf_printf(&from, "%s/%s", o->target, e->rel);
+    int ok = link(from.data, path) == 0;
+    if (!ok && errno == ENOENT) {
+        diags *quiet = diag_new(NULL);
+        char *slash = strrchr(path, '/');
+        *slash = '\0';
+        int made = fs_mkdirs(path, quiet) == 0;
+        *slash = '/';
+        ok = made && link(from.data, path) == 0;
+        diag_free(quiet);
+    }
+    buf_release(&from);
+    if (ok) {
+        pthread_mutex_lock(&o->lock);
+        o->n_reused++;
+        pthread_mutex_unlock(&o->lock);
+    }
+    return ok;
+}
+
 int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d)
 {
@@ -423,6 +491,21 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
     int err = claim(o, rel, &p, d);
     if (err == 0)
         err = write_new(p.data, fill, ctx, hex, d);
+    /* Written, and the same as before: it keeps the previous file's
+     * modification time, which then says when it last changed. */
+    const manifest_entry *e =
+        err == 0 && o->old_by_rel ? map_get(o->old_by_rel, skip_dot(rel)) : NULL;
+    if (e && !strcmp(e->hex, hex)) {
+        buf from;
+        buf_init(&from);
+        buf_printf(&from, "%s/%s", o->target, e->rel);
+        struct stat st;
+        if (lstat(from.data, &st) == 0) {
+            struct timespec times[2] = {st.st_atim, st.st_mtim};
+            utimensat(AT_FDCWD, p.data, times, AT_SYMLINK_NOFOLLOW);
+        }
+        buf_release(&from);
+    }
     if (err == 0)
         record(o, rel, hex);
     buf_release(&p);
@@ -431,8 +514,24 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
 
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d)
 {
-    fs_chunk c = {data, len};
-    return output_stream(o, rel, fs_fill_once, &c, d);
+    buf p;
+    buf_init(&p);
+    char hex[DIGEST_HEX];
+    int err = claim(o, rel, &p, d);
+    if (err == 0) {
+        /* Hashed first: an unchanged file is linked, not written. */
+        digest *h = digest_new();
+        digest_add(h, data, len);
+        digest_hex(h, hex);
+        digest_free(h);
+        fs_chunk c = {data, len};
+        if (!reuse_old(o, rel, p.data, hex))
+            err = fs_write_new(p.data, O_EXCL | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, d);
+    }
+    if (err == 0)
+        record(o, rel, hex);
+    buf_release(&p);
+    return err;
 }
 
 typedef struct copy_ctx {
@@ -482,6 +581,11 @@ size_t output_count(const output *o, size_t *html)
     if (html)
         *html = n_html;
     return o->n_files;
+}
+
+size_t output_reused(const output *o)
+{
+    return o->n_reused;
 }
 
 int output_has(const output *o, const char *rel)
@@ -605,7 +709,7 @@ int output_commit(output *o, diags *d)
     close_journal(o);
     if (o->in_place) {
         int err = commit_in_place(o, d);
-        o->committed = err == 0;
+        o->committed = o->published = err == 0;
         return err;
     }
     if (fs_is_dir(o->target) != 1) {
@@ -614,11 +718,12 @@ int output_commit(output *o, diags *d)
                               o->target, strerror(errno));
         free(o->staging);
         o->staging = NULL;
+        o->published = 1;
         return 0;
     }
 #ifdef RENAME_EXCHANGE
     if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->target, RENAME_EXCHANGE) == 0) {
-        o->swapped = 1; /* the staging path now holds the old site */
+        o->swapped = o->published = 1; /* the staging path now holds the old site */
         return 0;
     }
 #endif
@@ -639,7 +744,7 @@ int output_commit(output *o, diags *d)
     }
     free(o->staging);
     o->staging = buf_detach(&old);
-    o->swapped = 1;
+    o->swapped = o->published = 1;
     err = 0;
 done:
     buf_release(&old);
@@ -674,11 +779,19 @@ void output_free(output *o, diags *d)
             manifest_sweep_dir(o->staging, o->staging, d);
         }
     }
+    /* The new site's stat, once the old one is gone (unlinking a shared
+     * file's other name changes its ctime), still under the lock. */
+    if (o->published && o->cache_path)
+        outcache_write(o->cache_path, o->target, o->files, o->n_files, d);
     if (o->lock_fd >= 0)
         close(o->lock_fd); /* releases the flock */
     if (o->lock_ready)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
+    map_free(o->old_by_rel);
+    outcache_free(o->known);
+    free(o->cache_path);
+    free(o->cache_dir);
     manifest_entries_free(o->files, o->n_files);
     manifest_entries_free(o->old, o->n_old);
     free(o->staging);

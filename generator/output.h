@@ -26,6 +26,16 @@ typedef struct output output;
  * staging directory. Returns 0 and a new output in *out (caller frees with
  * output_free), or -1 and NULL after reporting (id output; exit 2). */
 int output_begin(output **out, const char *target, const char *const *sources, diags *d);
+/* As output_begin, with the output's build cache at `cache` (outcache.h;
+ * NULL: none): it makes verifying the previous site read only the files
+ * whose stat changed, and is rewritten once a new site is in place. A file
+ * the previous site holds with the same bytes is hard-linked into the new
+ * one rather than written (output_write), or keeps its modification time
+ * (output_stream), with or without a cache. */
+int output_begin_cached(output **out, const char *target, const char *const *sources,
+                        const char *cache, diags *d);
+/* How many files were linked from the previous site (see above). */
+size_t output_reused(const output *o);
 /* The output directory, resolved to an absolute path; borrowed from o. */
 const char *output_target(const output *o);
 /* Where files are written until output_commit; borrowed from o. */

@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "output.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1005,4 +1006,143 @@ Test(output, write_file_refuses_the_sources)
     free(ok);
     diag_free(d);
     diag_free(d2);
+}
+
+/* ---- unchanged files reused from the previous site; the build cache ---- */
+
+/* Builds `target` once with the given files (NULL-terminated name, text
+ * pairs), through a cache in `cache` (may be NULL). */
+static void build_once(const char *target, const char *cache, const char *const *files)
+{
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    for (const char *const *f = files; *f; f += 2)
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+}
+
+static struct stat stat_in(const char *dir, const char *rel)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, rel);
+    struct stat st;
+    cr_assert_eq(lstat(p.data, &st), 0, "'%s' missing", p.data);
+    buf_release(&p);
+    return st;
+}
+
+Test(output, unchanged_files_are_linked_from_the_previous_site)
+{
+    char *target = in_sb("out");
+    const char *first[] = {"a/same.html", "same", "a/changed.html", "old", NULL};
+    build_once(target, NULL, first);
+    struct stat same0 = stat_in(target, "a/same.html"),
+                changed0 = stat_in(target, "a/changed.html");
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(o, "a/same.html", "same", 4, d), 0);
+    cr_assert_eq(output_write(o, "a/changed.html", "new", 3, d), 0);
+    cr_expect_eq(output_reused(o), 1);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    struct stat same1 = stat_in(target, "a/same.html"),
+                changed1 = stat_in(target, "a/changed.html");
+    cr_expect_eq(same1.st_ino, same0.st_ino, "an unchanged file was written again");
+    cr_expect_eq(same1.st_nlink, 1, "the previous site's name was left");
+    cr_expect_neq(changed1.st_ino, changed0.st_ino);
+    expect_file(target, "a/same.html", "same");
+    expect_file(target, "a/changed.html", "new");
+    expect_no_leftovers(sb);
+    diag_free(d);
+    free(target);
+}
+
+static int fill_text(void *ctx, buf *chunk)
+{
+    const char **text = ctx;
+    if (!*text)
+        return 0;
+    buf_reset(chunk);
+    buf_adds(chunk, *text);
+    *text = NULL;
+    return 1;
+}
+
+Test(output, an_unchanged_stream_keeps_its_modification_time)
+{
+    char *target = in_sb("out");
+    const char *first[] = {"big.html", "streamed", NULL};
+    build_once(target, NULL, first);
+    /* An old time, so a rewrite now could not keep it by chance. */
+    char *p = in_sb("out/big.html");
+    struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, p, old, AT_SYMLINK_NOFOLLOW), 0);
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    const char *text = "streamed";
+    cr_assert_eq(output_stream(o, "big.html", fill_text, &text, d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    cr_expect_eq(stat_in(target, "big.html").st_mtim.tv_sec, 1000000000);
+    expect_file(target, "big.html", "streamed");
+    diag_free(d);
+    free(p);
+    free(target);
+}
+
+/* The cache lets verification skip files whose stat is unchanged; a file
+ * changed since, even to the same size and with its times set back, is
+ * still read and refused. */
+Test(output, cache_never_hides_an_edited_output)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *files[] = {"a.html", "aaaa", "b.html", "bbbb", NULL};
+    build_once(target, cache, files);
+    char **list;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, cache, 0, d), 0);
+    cr_assert_not_null(list[0], "no cache written");
+    cr_expect_null(list[1]);
+    fs_list_free(list);
+    /* Rebuilt through the cache: fine, and the cache is rewritten. */
+    build_once(target, cache, files);
+    char *p = in_sb("out/a.html");
+    struct stat st = stat_in(target, "a.html");
+    write_rel("out/a.html", "AAAA");
+    struct timespec back[2] = {st.st_atim, st.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, p, back, AT_SYMLINK_NOFOLLOW), 0);
+    output *o = NULL;
+    cr_expect_eq(output_begin_cached(&o, target, sources, cache, d), -1);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "'a.html' in it was changed since charter wrote it") != NULL, "%s", got);
+    free(got);
+    output_free(o, d);
+    diag_free(d);
+    free(p);
+    free(cache);
+    free(target);
+}
+
+Test(output, no_cache_written_without_a_commit)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_write(o, "a.html", "a", 1, d), 0);
+    output_free(o, d); /* a failed build */
+    expect_absent(sb, "cache");
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(cache);
+    free(target);
 }

@@ -1,0 +1,162 @@
+/* outcache: the stat and digest of every file a build published, so the
+ * next build verifies its previous output without reading it all again
+ * (see outcache.h). One line per file: digest, size, mtime, ctime, inode,
+ * device, then the path up to the end of the line. */
+#include "outcache.h"
+
+#include "fs.h"
+#include "map.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUTCACHE_MAGIC "charter-output-cache 1"
+
+typedef struct known {
+    char hex[65];
+    long long size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+    unsigned long long ino, dev;
+} known;
+
+struct outcache {
+    map *by_rel; /* rel -> known */
+    known *v;
+    size_t n;
+    long long written_ns; /* the cache file's mtime */
+};
+
+/* Timestamps are as coarse as the kernel's clock tick: a file changed in
+ * the tick its stat was taken keeps the same times. As git does with its
+ * index, a file whose change time is this close to the cache's own is
+ * "racy" and hashed again. */
+#define RACY_NS 20000000LL
+
+void outcache_free(outcache *c)
+{
+    if (!c)
+        return;
+    map_free(c->by_rel);
+    free(c->v);
+    free(c);
+}
+
+outcache *outcache_read(const char *path, const char *target)
+{
+    buf text;
+    buf_init(&text);
+    outcache *c = NULL;
+    diags *quiet = diag_new(NULL);
+    if (!path || fs_read_nofollow(&text, path, path, quiet) != 0)
+        goto fail;
+    char *line = text.data, *end = text.data + text.len;
+    /* The header: magic, then the output directory it describes. */
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t ml = strlen(OUTCACHE_MAGIC);
+    if (!nl || (size_t)(nl - line) != ml + 1 + strlen(target) ||
+        memcmp(line, OUTCACHE_MAGIC, ml) != 0 || line[ml] != '\t' ||
+        memcmp(line + ml + 1, target, strlen(target)) != 0)
+        goto fail;
+    struct stat cst;
+    if (lstat(path, &cst) != 0)
+        goto fail;
+    c = xcalloc(1, sizeof *c);
+    c->by_rel = map_new();
+    c->written_ns = (long long)cst.st_mtim.tv_sec * 1000000000LL + cst.st_mtim.tv_nsec;
+    size_t lines = 0;
+    for (char *p = nl + 1; p < end; p++)
+        lines += *p == '\n';
+    c->v = xcalloc(lines ? lines : 1, sizeof *c->v);
+    for (line = nl + 1; line < end; line = nl + 1) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            goto fail;
+        *nl = '\0';
+        known *k = &c->v[c->n];
+        int used = 0;
+        if (sscanf(line, "%64[0-9a-f] %lld %lld.%lld %lld.%lld %llu %llu %n", k->hex, &k->size,
+                   &k->mtime_s, &k->mtime_ns, &k->ctime_s, &k->ctime_ns, &k->ino, &k->dev,
+                   &used) != 8 ||
+            strlen(k->hex) != 64 || !line[used])
+            goto fail;
+        map_put(c->by_rel, line + used, k);
+        c->n++;
+    }
+    goto done;
+fail:
+    outcache_free(c);
+    c = NULL;
+done:
+    diag_free(quiet);
+    buf_release(&text);
+    return c;
+}
+
+int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, const char *hex)
+{
+    const known *k = c ? map_get(c->by_rel, rel) : NULL;
+    if (k && k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - RACY_NS)
+        return 0;
+    return k && S_ISREG(st->st_mode) && !strcmp(k->hex, hex) && k->size == (long long)st->st_size &&
+           k->mtime_s == (long long)st->st_mtim.tv_sec &&
+           k->mtime_ns == (long long)st->st_mtim.tv_nsec &&
+           k->ctime_s == (long long)st->st_ctim.tv_sec &&
+           k->ctime_ns == (long long)st->st_ctim.tv_nsec &&
+           k->ino == (unsigned long long)st->st_ino && k->dev == (unsigned long long)st->st_dev;
+}
+
+int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
+                   diags *d)
+{
+    buf out, file, tmp, dir;
+    buf_init(&out);
+    buf_init(&file);
+    buf_init(&tmp);
+    buf_init(&dir);
+    int err = -1;
+    diags *quiet = diag_new(NULL);
+    buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
+    for (size_t i = 0; i < n; i++) {
+        if (strchr(v[i].rel, '\n'))
+            continue; /* cannot be a line: hashed again next time */
+        buf_reset(&file);
+        buf_printf(&file, "%s/%s", target, v[i].rel);
+        struct stat st;
+        if (lstat(file.data, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        buf_printf(&out, "%s %lld %lld.%lld %lld.%lld %llu %llu %s\n", v[i].hex,
+                   (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                   (long long)st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+                   (long long)st.st_ctim.tv_nsec, (unsigned long long)st.st_ino,
+                   (unsigned long long)st.st_dev, v[i].rel);
+    }
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        buf_add(&dir, path, (size_t)(slash - path));
+    buf_printf(&tmp, "%s.tmp", path);
+    fs_chunk c = {out.data, out.len};
+    struct stat st;
+    if (dir.len && mkdir(dir.data, 0777) != 0 && errno != EEXIST)
+        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s': %s", path,
+                     strerror(errno));
+    else if (dir.len && (lstat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)))
+        diag_warning(d, NULL, 0, 0, "output",
+                     "cannot write the build cache '%s': '%s' is not a directory", path, dir.data);
+    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
+        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s'", path);
+    else if (rename(tmp.data, path) != 0)
+        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s': %s", path,
+                     strerror(errno));
+    else
+        err = 0;
+    diag_free(quiet);
+    buf_release(&out);
+    buf_release(&file);
+    buf_release(&tmp);
+    buf_release(&dir);
+    return err;
+}

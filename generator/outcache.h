@@ -1,0 +1,35 @@
+/* outcache: what charter knows of the files it published into an output
+ * directory, kept in the build cache beside the history cache: each file's
+ * SHA-256 and the stat (size, times, inode) it had when the build ended.
+ * With it, checking that a previous output is still charter's own hashes
+ * only the files whose stat changed since, as git's index does. Read and
+ * written by output.c only. */
+#ifndef CHARTER_OUTCACHE_H
+#define CHARTER_OUTCACHE_H
+
+#include "diag.h"
+#include "manifest.h"
+
+#include <sys/stat.h>
+
+typedef struct outcache outcache;
+
+/* Reads the cache at path (never through a link; at most 256 MB) when it
+ * records the output directory `target`. Returns a new cache (caller frees
+ * with outcache_free), or NULL when there is none, it is unreadable or
+ * malformed, or it records another directory: it is only a cache. */
+outcache *outcache_read(const char *path, const char *target);
+void outcache_free(outcache *c);
+/* 1 when c records rel with digest hex and the same stat as st (a regular
+ * file, same size, modification and change times, inode and device), so
+ * the file need not be hashed again; else 0. Accepts a NULL c. */
+int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, const char *hex);
+/* Writes the cache of the output directory `target` (absolute) holding
+ * v[0..n), taking each file's stat now, atomically (a temporary file, then
+ * a rename; never through a link), creating path's directory if needed.
+ * Returns 0, or -1 after a warning (id output): a build without its cache
+ * is still a good build. */
+int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
+                   diags *d);
+
+#endif
