@@ -123,6 +123,7 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh >/dev/null || CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

@@ -106,8 +106,10 @@ int cmd_build(int argc, char **argv)
     history *hist = NULL;
     parsed *pp = NULL;
     output *out = NULL;
-    buf path;
+    buf path, cache_dir, parse_cache;
     buf_init(&path);
+    buf_init(&cache_dir);
+    buf_init(&parse_cache);
     const char *sources[7] = {0};
     buf src[5];
     for (int i = 0; i < 5; i++)
@@ -129,12 +131,10 @@ int cmd_build(int argc, char **argv)
         sources[i] = src[i].data;
     }
     /* The caches live in the git directory, which no commit can fill. */
-    buf cache_dir;
-    buf_init(&cache_dir);
     int cached = !o.no_cache && history_cache_dir(&cache_dir, s->root) == 0;
-    rc = output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d);
-    buf_release(&cache_dir);
-    if (rc != 0)
+    if (cached)
+        buf_printf(&parse_cache, "%s/parse.cache", cache_dir.data);
+    if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d) != 0)
         goto done;
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds), removing the unfinished output first. */
@@ -145,7 +145,7 @@ int cmd_build(int argc, char **argv)
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
-    pp = parse_site(s, scratch, d);
+    pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
     stage_clock_mark(&sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
@@ -157,6 +157,7 @@ int cmd_build(int argc, char **argv)
     stage_clock_mark(&sc, "history");
     int rendered = render_site(s, pp, hist, out, d);
     stage_clock_mark(&sc, "render");
+    parse_cache_write(pp, d);
     close(scratch);
     if (rendered != 0)
         goto done;
@@ -207,6 +208,8 @@ done:
     site_free(s);
     diag_free(d);
     buf_release(&path);
+    buf_release(&cache_dir);
+    buf_release(&parse_cache);
     for (int i = 0; i < 5; i++)
         buf_release(&src[i]);
     return status;

@@ -35,6 +35,11 @@ void markdown_init(void)
     pthread_once(&ext_once, register_extensions);
 }
 
+const char *markdown_version(void)
+{
+    return cmark_version_string();
+}
+
 void markdown_slug(buf *out, const char *text)
 {
     markdown_slug_with(out, text, "section");

@@ -61,6 +61,9 @@ typedef struct md_doc {
 
 /* Registers the cmark-gfm extensions; call once before any thread renders. */
 void markdown_init(void);
+/* The linked cmark-gfm's version ("0.29.0.gfm.6"): a cache of rendered
+ * pages is only good for the version that rendered them. */
+const char *markdown_version(void);
 
 /* Renders text[0..len). Invalid UTF-8 is reported (id invalid-utf8) at its
  * line and column and replaced by U+FFFD. A line that starts like a heading

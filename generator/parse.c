@@ -1,6 +1,7 @@
 /* parse: Markdown of every page, once, in parallel (see parse.h). */
 #include "parse.h"
 
+#include "parse_int.h"
 #include "pool.h"
 #include "site.h"
 #include "watchdog.h"
@@ -14,14 +15,6 @@
 #include <unistd.h>
 
 #define SEARCH_TEXT_MAX 1500
-
-struct parsed {
-    parsed_page *pages; /* by page index */
-    size_t n;
-    int html_fd;
-    _Atomic unsigned long long end; /* of what is written to html_fd */
-    atomic_int failed;
-};
 
 typedef struct parse_job {
     const site *s;
@@ -126,6 +119,29 @@ static void parse_page(void *arg, size_t i)
     parsed_page *pp = &j->p->pages[i];
     if (!p->ok || !p->published)
         return;
+    parsed *pa = j->p;
+    if (pa->keys) {
+        /* The page's key: its bytes, its place, its title, and what every
+         * page's rendering depends on. */
+        digest *h = digest_new();
+        digest_add(h, pa->global, DIGEST_HEX);
+        const char *parts[] = {p->src, p->rel, p->url, p->title ? p->title : "\x01"};
+        for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+            digest_add(h, parts[k], strlen(parts[k]) + 1);
+        int line = p->fm.body_line;
+        digest_add(h, &line, sizeof line);
+        digest_add(h, p->text.data + p->fm.body_start, p->text.len - p->fm.body_start);
+        digest_hex(h, pa->keys[i]);
+        digest_free(h);
+        if (parse_cache_fill(pa, i)) {
+            for (size_t k = 0; k < pa->n_notes[i]; k++) {
+                const parse_note *n = &pa->notes[i][k];
+                diag_report(j->d, (diag_level)n->level, p->src, n->line, n->col, n->id, "%s",
+                            n->message);
+            }
+            return;
+        }
+    }
     link_ctx lc = {j->s, p};
     md_options opt = {.file = p->src,
                       .first_line = p->fm.body_line,
@@ -140,9 +156,28 @@ static void parse_page(void *arg, size_t i)
      * past limits.page_seconds the watchdog ends the run, naming the page. */
     int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,
                                "limits.page_seconds");
+    /* Its diagnostics are kept for the cache, then passed on. */
+    diags *own = pa->keys ? diag_new(NULL) : NULL;
     int rc = markdown_render(&pp->doc, p->text.data + p->fm.body_start,
-                             p->text.len - p->fm.body_start, &opt, j->d);
+                             p->text.len - p->fm.body_start, &opt, own ? own : j->d);
     watchdog_leave(token);
+    if (own) {
+        size_t n;
+        const diag_entry *e = diag_entries(own, &n);
+        pa->notes[i] = xcalloc(n ? n : 1, sizeof *pa->notes[i]);
+        pa->n_notes[i] = n;
+        for (size_t k = 0; k < n; k++) {
+            parse_note *note = &pa->notes[i][k];
+            note->level = (int)e[k].level;
+            note->line = e[k].line;
+            note->col = e[k].col;
+            note->id = xstrdup(e[k].id);
+            note->message = xstrdup(e[k].message);
+            diag_report(j->d, e[k].level, e[k].file, e[k].line, e[k].col, e[k].id, "%s",
+                        e[k].message);
+        }
+        diag_free(own);
+    }
     if (rc != 0) {
         diag_error(j->d, p->src, 0, 0, "markdown", "cannot render Markdown");
         return;
@@ -173,16 +208,36 @@ static void parse_page(void *arg, size_t i)
 
 parsed *parse_site(const site *s, int html_fd, diags *d)
 {
+    return parse_site_cached(s, html_fd, NULL, d);
+}
+
+parsed *parse_site_cached(const site *s, int html_fd, const char *cache_path, diags *d)
+{
     parsed *p = xcalloc(1, sizeof *p);
+    size_t n = s->n_pages ? s->n_pages : 1;
     p->n = s->n_pages;
-    p->pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *p->pages);
+    p->pages = xcalloc(n, sizeof *p->pages);
     p->html_fd = html_fd;
     atomic_init(&p->end, 0);
     atomic_init(&p->failed, 0);
+    atomic_init(&p->hits, 0);
+    if (cache_path && html_fd >= 0) {
+        p->cache_path = xstrdup(cache_path);
+        p->old = parse_cache_open(cache_path);
+        p->keys = xcalloc(n, sizeof *p->keys);
+        p->notes = xcalloc(n, sizeof *p->notes);
+        p->n_notes = xcalloc(n, sizeof *p->n_notes);
+        parse_cache_global(p->global, s);
+    }
     parse_job j = {s, p, d};
     markdown_init();
     pool_run(s->n_pages, parse_page, &j);
     return p;
+}
+
+size_t parsed_cache_hits(const parsed *p)
+{
+    return p ? atomic_load(&p->hits) : 0;
 }
 
 void parsed_free(parsed *p)
@@ -192,7 +247,18 @@ void parsed_free(parsed *p)
     for (size_t i = 0; i < p->n; i++) {
         markdown_release(&p->pages[i].doc);
         free(p->pages[i].search_text);
+        for (size_t k = 0; p->notes && k < p->n_notes[i]; k++) {
+            free(p->notes[i][k].id);
+            free(p->notes[i][k].message);
+        }
+        if (p->notes)
+            free(p->notes[i]);
     }
+    parse_cache_free(p->old);
+    free(p->cache_path);
+    free(p->keys);
+    free(p->notes);
+    free(p->n_notes);
     free(p->pages);
     free(p);
 }
@@ -210,9 +276,9 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
         return 0;
     buf_grow(out, pp->len);
     size_t done = 0;
+    int fd = pp->in_cache ? p->old->fd : p->html_fd;
     while (done < pp->len) {
-        ssize_t n =
-            pread(p->html_fd, out->data + out->len + done, pp->len - done, (off_t)(pp->off + done));
+        ssize_t n = pread(fd, out->data + out->len + done, pp->len - done, (off_t)(pp->off + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

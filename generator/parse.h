@@ -15,6 +15,7 @@ struct site;
 
 typedef struct parsed_page {
     int ok;                 /* parsed: a published page whose front matter read */
+    int in_cache;           /* its HTML lies in the previous build's parse cache */
     md_doc doc;             /* headings and links; doc.html is always empty */
     char *search_text;      /* the start of its text, NULL without HTML */
     unsigned long long off; /* where its HTML lies in the scratch file */
@@ -29,6 +30,17 @@ typedef struct parsed parsed;
  * links are kept. Problems are reported through d. Returns a new table
  * (caller frees with parsed_free); never NULL. */
 parsed *parse_site(const struct site *s, int html_fd, diags *d);
+/* As parse_site, for a build (html_fd >= 0), with the parse cache at
+ * cache_path (NULL: none; see parse_cache.c): a page whose file and
+ * surroundings are unchanged since the build that wrote it is taken from
+ * there, diagnostics included, instead of being parsed again. */
+parsed *parse_site_cached(const struct site *s, int html_fd, const char *cache_path, diags *d);
+/* How many pages came from the cache. */
+size_t parsed_cache_hits(const parsed *p);
+/* Rewrites the parse cache with every page of this build (when one was
+ * asked for and anything changed), atomically. Call while the scratch file
+ * is open. Returns 0, or -1 after a warning: it is only a cache. */
+int parse_cache_write(parsed *p, diags *d);
 void parsed_free(parsed *p);
 /* Page i of the site (borrowed). */
 const parsed_page *parsed_page_at(const parsed *p, size_t i);

@@ -1,0 +1,467 @@
+/* parse_cache: every page's parsed Markdown, kept from one build to the
+ * next in <git dir>/charter/parse.cache, so a rebuild renders only the
+ * pages whose inputs changed. A page's key digests its file's bytes, its
+ * place and title, and what every rendering reads (parse_cache_global); a
+ * hit gives back its headings, links, anchors, search text, HTML and
+ * diagnostics. The file holds the HTML of every page, then an index, then a
+ * trailer: the index's offset and length, a magic string and the SHA-256 of
+ * all that precedes it, checked before anything is used (a damaged cache is
+ * ignored, never half believed). */
+#include "parse_int.h"
+
+#include "fs.h"
+#include "markdown.h"
+#include "site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TRAILER_MAGIC "charter-parse-c2" /* 16 bytes */
+#define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
+#define CACHE_MAX ((off_t)2 << 30)
+
+/* --- the index's records ------------------------------------------------------- */
+
+typedef struct reader {
+    const char *p, *end;
+    int bad;
+} reader;
+
+static uint64_t get_u64(reader *r)
+{
+    uint64_t v = 0;
+    if (r->end - r->p < 8) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->p, 8);
+    r->p += 8;
+    return v;
+}
+
+static uint32_t get_u32(reader *r)
+{
+    uint32_t v = 0;
+    if (r->end - r->p < 4) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->p, 4);
+    r->p += 4;
+    return v;
+}
+
+/* A string, copied (NUL-terminated); NULL for the null string or when the
+ * record is short. */
+static char *get_str(reader *r)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n == UINT32_MAX)
+        return NULL;
+    if ((size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    char *s = xmalloc((size_t)n + 1);
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    r->p += n;
+    return s;
+}
+
+/* Skips a string; for reading the index's keys. */
+static void skip_str(reader *r)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n == UINT32_MAX)
+        return;
+    if ((size_t)(r->end - r->p) < n)
+        r->bad = 1;
+    else
+        r->p += n;
+}
+
+static void put_u64(buf *b, uint64_t v)
+{
+    buf_add(b, (const char *)&v, 8);
+}
+
+static void put_u32(buf *b, uint32_t v)
+{
+    buf_add(b, (const char *)&v, 4);
+}
+
+static void put_str(buf *b, const char *s)
+{
+    if (!s) {
+        put_u32(b, UINT32_MAX);
+        return;
+    }
+    size_t n = strlen(s);
+    put_u32(b, (uint32_t)n);
+    buf_add(b, s, n);
+}
+
+/* A record: key, HTML offset and length, headings, links, anchors, search
+ * text, diagnostics. The counts are bounded by what is left of the index,
+ * so a corrupt count cannot make a huge allocation. */
+static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n_notes)
+{
+    skip_str(r); /* the key */
+    pp->off = get_u64(r);
+    pp->len = get_u64(r);
+    size_t left = (size_t)(r->end - r->p);
+    uint32_t n = get_u32(r);
+    if (r->bad || n > left / 12)
+        return -1;
+    md_doc *doc = &pp->doc;
+    doc->headings = xcalloc(n ? n : 1, sizeof *doc->headings);
+    for (; doc->n_headings < n && !r->bad; doc->n_headings++) {
+        md_heading *h = &doc->headings[doc->n_headings];
+        h->level = (int)get_u32(r);
+        h->line = (int)get_u32(r);
+        h->id = get_str(r);
+        h->text = get_str(r);
+    }
+    n = get_u32(r);
+    if (r->bad || n > left / 16)
+        return -1;
+    doc->links = xcalloc(n ? n : 1, sizeof *doc->links);
+    for (; doc->n_links < n && !r->bad; doc->n_links++) {
+        md_link *l = &doc->links[doc->n_links];
+        l->line = (int)get_u32(r);
+        l->col = (int)get_u32(r);
+        l->is_image = (int)get_u32(r);
+        l->url = get_str(r);
+    }
+    n = get_u32(r);
+    if (r->bad || n > left / 4)
+        return -1;
+    doc->anchors = xcalloc(n ? n : 1, sizeof *doc->anchors);
+    for (; doc->n_anchors < n && !r->bad; doc->n_anchors++)
+        doc->anchors[doc->n_anchors] = get_str(r);
+    pp->search_text = get_str(r);
+    n = get_u32(r);
+    if (r->bad || n > left / 20)
+        return -1;
+    *notes = xcalloc(n ? n : 1, sizeof **notes);
+    for (*n_notes = 0; *n_notes < n && !r->bad; (*n_notes)++) {
+        parse_note *note = &(*notes)[*n_notes];
+        note->level = (int)get_u32(r);
+        note->line = (int)get_u32(r);
+        note->col = (int)get_u32(r);
+        note->id = get_str(r);
+        note->message = get_str(r);
+    }
+    return r->bad ? -1 : 0;
+}
+
+static void write_record(buf *b, const char *key, const parsed_page *pp, unsigned long long off,
+                         const parse_note *notes, size_t n_notes)
+{
+    const md_doc *doc = &pp->doc;
+    put_str(b, key);
+    put_u64(b, off);
+    put_u64(b, pp->len);
+    put_u32(b, (uint32_t)doc->n_headings);
+    for (size_t i = 0; i < doc->n_headings; i++) {
+        put_u32(b, (uint32_t)doc->headings[i].level);
+        put_u32(b, (uint32_t)doc->headings[i].line);
+        put_str(b, doc->headings[i].id);
+        put_str(b, doc->headings[i].text);
+    }
+    put_u32(b, (uint32_t)doc->n_links);
+    for (size_t i = 0; i < doc->n_links; i++) {
+        put_u32(b, (uint32_t)doc->links[i].line);
+        put_u32(b, (uint32_t)doc->links[i].col);
+        put_u32(b, (uint32_t)doc->links[i].is_image);
+        put_str(b, doc->links[i].url);
+    }
+    put_u32(b, (uint32_t)doc->n_anchors);
+    for (size_t i = 0; i < doc->n_anchors; i++)
+        put_str(b, doc->anchors[i]);
+    put_str(b, pp->search_text);
+    put_u32(b, (uint32_t)n_notes);
+    for (size_t i = 0; i < n_notes; i++) {
+        put_u32(b, (uint32_t)notes[i].level);
+        put_u32(b, (uint32_t)notes[i].line);
+        put_u32(b, (uint32_t)notes[i].col);
+        put_str(b, notes[i].id);
+        put_str(b, notes[i].message);
+    }
+}
+
+/* --- reading ------------------------------------------------------------------- */
+
+void parse_cache_free(parse_cache *c)
+{
+    if (!c)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    map_free(c->by_key);
+    free(c->index);
+    free(c);
+}
+
+static int pread_all(int fd, char *to, size_t len, off_t off)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = pread(fd, to + done, len - done, off + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+parse_cache *parse_cache_open(const char *path)
+{
+    parse_cache *c = xcalloc(1, sizeof *c);
+    c->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    char trailer[TRAILER_LEN];
+    if (c->fd < 0 || fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < TRAILER_LEN ||
+        st.st_size > CACHE_MAX ||
+        pread_all(c->fd, trailer, TRAILER_LEN, st.st_size - TRAILER_LEN) != 0 ||
+        memcmp(trailer + 16, TRAILER_MAGIC, 16) != 0)
+        goto fail;
+    uint64_t off, len;
+    memcpy(&off, trailer, 8);
+    memcpy(&len, trailer + 8, 8);
+    if (off > (uint64_t)st.st_size || len != (uint64_t)st.st_size - TRAILER_LEN - off)
+        goto fail;
+    /* Everything before the trailer, against its digest. */
+    {
+        digest *h = digest_new();
+        char chunk[65536], hex[DIGEST_HEX];
+        off_t at = 0, end = st.st_size - TRAILER_LEN;
+        int bad = 0;
+        while (at < end && !bad) {
+            size_t want = end - at < (off_t)sizeof chunk ? (size_t)(end - at) : sizeof chunk;
+            bad = pread_all(c->fd, chunk, want, at) != 0;
+            digest_add(h, chunk, want);
+            at += (off_t)want;
+        }
+        digest_hex(h, hex);
+        digest_free(h);
+        if (bad || memcmp(hex, trailer + 32, 64) != 0)
+            goto fail;
+    }
+    c->index_len = (size_t)len;
+    c->index = xmalloc(c->index_len + 1);
+    if (pread_all(c->fd, c->index, c->index_len, (off_t)off) != 0)
+        goto fail;
+    /* Each record starts with its key; the rest is read on a hit. */
+    c->by_key = map_new();
+    reader r = {c->index, c->index + c->index_len, 0};
+    while (r.p < r.end) {
+        const char *start = r.p;
+        char *key = get_str(&r);
+        parsed_page pp = {0};
+        parse_note *notes = NULL;
+        size_t n_notes = 0;
+        r.p = start;
+        int bad = !key || read_record(&r, &pp, &notes, &n_notes) != 0 || pp.off + pp.len > off ||
+                  pp.off + pp.len < pp.off;
+        markdown_release(&pp.doc);
+        free(pp.search_text);
+        for (size_t i = 0; i < n_notes; i++) {
+            free(notes[i].id);
+            free(notes[i].message);
+        }
+        free(notes);
+        if (!bad)
+            map_put(c->by_key, key, (void *)start);
+        free(key);
+        if (bad)
+            goto fail;
+    }
+    return c;
+fail:
+    parse_cache_free(c);
+    return NULL;
+}
+
+int parse_cache_fill(parsed *p, size_t i)
+{
+    const char *start = p->old && p->keys[i][0] ? map_get(p->old->by_key, p->keys[i]) : NULL;
+    if (!start)
+        return 0;
+    reader r = {start, p->old->index + p->old->index_len, 0};
+    parsed_page *pp = &p->pages[i];
+    if (read_record(&r, pp, &p->notes[i], &p->n_notes[i]) != 0)
+        return 0; /* checked when opened: cannot happen */
+    pp->in_cache = 1;
+    pp->ok = 1;
+    atomic_fetch_add(&p->hits, 1);
+    return 1;
+}
+
+/* --- keys ----------------------------------------------------------------------- */
+
+static void add_str(digest *h, const char *s)
+{
+    /* With its length, so that ("ab", "c") and ("a", "bc") differ. */
+    size_t n = s ? strlen(s) : (size_t)-1;
+    digest_add(h, &n, sizeof n);
+    if (s)
+        digest_add(h, s, n);
+}
+
+void parse_cache_global(char hex[DIGEST_HEX], const site *s)
+{
+    digest *h = digest_new();
+    add_str(h, "charter parse cache 1");
+    add_str(h, CHARTER_VERSION);
+    add_str(h, markdown_version());
+    add_str(h, s->cfg.base_url);
+    add_str(h, s->cfg.content);
+    int flags[2] = {s->cfg.unsafe_html, s->cfg.lax_headings};
+    digest_add(h, flags, sizeof flags);
+    for (const char *const *v = s->liquid_vars; *v; v++)
+        add_str(h, *v);
+    add_str(h, "pages");
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        add_str(h, p->rel);
+        add_str(h, p->url);
+        int f[2] = {p->ok, p->published};
+        digest_add(h, f, sizeof f);
+    }
+    add_str(h, "statics");
+    for (size_t i = 0; i < s->n_statics; i++)
+        add_str(h, s->statics[i].out_file);
+    add_str(h, "folders");
+    for (size_t i = 0; i < s->n_folders; i++)
+        add_str(h, s->folders[i].url);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
+/* --- writing -------------------------------------------------------------------- */
+
+/* Copies len bytes at off in `from` to the end of `to`. */
+static int copy_range(int to, int from, unsigned long long off, size_t len)
+{
+    loff_t in = (loff_t)off;
+    while (len > 0) {
+        ssize_t n = copy_file_range(from, &in, to, NULL, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len -= (size_t)n;
+    }
+    char chunk[65536];
+    while (len > 0) {
+        size_t want = len < sizeof chunk ? len : sizeof chunk;
+        if (pread_all(from, chunk, want, (off_t)in) != 0 || fs_write_fd(to, chunk, want) != 0)
+            return -1;
+        in += (loff_t)want;
+        len -= want;
+    }
+    return 0;
+}
+
+int parse_cache_write(parsed *p, diags *d)
+{
+    if (!p->cache_path || atomic_load(&p->failed))
+        return 0;
+    size_t live = 0;
+    for (size_t i = 0; i < p->n; i++)
+        live += p->pages[i].ok && p->keys[i][0];
+    /* Nothing new, and nothing the cache holds is gone: keep it as it is. */
+    if (p->old && atomic_load(&p->hits) == live && map_count(p->old->by_key) == live)
+        return 0;
+    buf tmp, index, dir;
+    buf_init(&tmp);
+    buf_init(&index);
+    buf_init(&dir);
+    int err = -1, fd = -1;
+    const char *slash = strrchr(p->cache_path, '/');
+    buf_add(&dir, p->cache_path, slash ? (size_t)(slash - p->cache_path) : 0);
+    struct stat st;
+    if (dir.len && mkdir(dir.data, 0777) != 0 && errno != EEXIST)
+        goto done;
+    if (dir.len && (lstat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)))
+        goto done;
+    buf_printf(&tmp, "%s.tmp-XXXXXX", p->cache_path);
+    fd = mkostemp(tmp.data, O_CLOEXEC);
+    if (fd < 0) {
+        buf_reset(&tmp);
+        goto done;
+    }
+    unsigned long long at = 0;
+    map *written = map_new();
+    for (size_t i = 0; i < p->n; i++) {
+        const parsed_page *pp = &p->pages[i];
+        if (!pp->ok || !p->keys[i][0] || map_get(written, p->keys[i]))
+            continue; /* two pages with one key (same bytes, place): once */
+        map_put(written, p->keys[i], (void *)1);
+        int from = pp->in_cache ? p->old->fd : p->html_fd;
+        if (copy_range(fd, from, pp->off, pp->len) != 0) {
+            map_free(written);
+            goto done;
+        }
+        write_record(&index, p->keys[i], pp, at, p->notes[i], p->n_notes[i]);
+        at += pp->len;
+    }
+    map_free(written);
+    char trailer[TRAILER_LEN];
+    uint64_t off = at, len = index.len;
+    memcpy(trailer, &off, 8);
+    memcpy(trailer + 8, &len, 8);
+    memcpy(trailer + 16, TRAILER_MAGIC, 16);
+    if (fs_write_fd(fd, index.data, index.len) != 0)
+        goto done;
+    /* The digest of the file so far: read back (the HTML was copied in the
+     * kernel), as the reader will. */
+    {
+        digest *h = digest_new();
+        char chunk[65536], hex[DIGEST_HEX];
+        off_t end = (off_t)(at + index.len);
+        for (off_t pos = 0; pos < end;) {
+            size_t want = end - pos < (off_t)sizeof chunk ? (size_t)(end - pos) : sizeof chunk;
+            if (pread_all(fd, chunk, want, pos) != 0) {
+                digest_free(h);
+                goto done;
+            }
+            digest_add(h, chunk, want);
+            pos += (off_t)want;
+        }
+        digest_hex(h, hex);
+        digest_free(h);
+        memcpy(trailer + 32, hex, 64);
+    }
+    if (fs_write_fd(fd, trailer, TRAILER_LEN) != 0)
+        goto done;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto done;
+    }
+    fd = -1;
+    if (rename(tmp.data, p->cache_path) != 0)
+        goto done;
+    err = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    if (err) {
+        if (tmp.len)
+            unlink(tmp.data);
+        diag_warning(d, NULL, 0, 0, "output", "cannot write the parse cache '%s': %s",
+                     p->cache_path, strerror(errno));
+    }
+    buf_release(&tmp);
+    buf_release(&index);
+    buf_release(&dir);
+    return err;
+}

@@ -1,0 +1,56 @@
+/* parse_int: what parse.c and parse_cache.c share (the parse stage's
+ * private types); nothing else includes it. */
+#ifndef CHARTER_PARSE_INT_H
+#define CHARTER_PARSE_INT_H
+
+#include "digest.h"
+#include "map.h"
+#include "parse.h"
+
+#include <stdatomic.h>
+
+/* One diagnostic a page's Markdown gave, kept to be given again when the
+ * page comes from the cache. */
+typedef struct parse_note {
+    int level, line, col;
+    char *id, *message;
+} parse_note;
+
+/* The previous build's parse cache, opened read-only. */
+typedef struct parse_cache {
+    int fd;      /* the cache file: the HTML of its pages, then its index */
+    char *index; /* the index, read into memory; records point into it */
+    map *by_key; /* key -> the record's start in index */
+    size_t index_len;
+} parse_cache;
+
+struct parsed {
+    parsed_page *pages; /* by page index */
+    size_t n;
+    int html_fd;
+    _Atomic unsigned long long end; /* of what is written to html_fd */
+    atomic_int failed;
+    /* The cache: where it is written (NULL: none), what it held. */
+    char *cache_path;
+    parse_cache *old;
+    char (*keys)[DIGEST_HEX]; /* each page's key, "" when it has none */
+    parse_note **notes;       /* each page's diagnostics */
+    size_t *n_notes;
+    char global[DIGEST_HEX]; /* what every page's rendering depends on */
+    atomic_size_t hits;
+};
+
+/* Opens the cache at path (never through a link). NULL when there is none
+ * or it is unusable: it is only a cache. Free with parse_cache_free. */
+parse_cache *parse_cache_open(const char *path);
+void parse_cache_free(parse_cache *c);
+/* Fills page i of p from the cache when it holds p->keys[i]: its headings,
+ * links, anchors, search text, where its HTML lies (in c->fd) and its
+ * diagnostics. Returns 1 on a hit, else 0. Thread-safe. */
+int parse_cache_fill(parsed *p, size_t i);
+/* The key of everything a page's rendering reads besides its own file:
+ * the renderer's version, the site's Markdown settings and every path a
+ * link may name (pages, static files, folders). */
+void parse_cache_global(char hex[DIGEST_HEX], const struct site *s);
+
+#endif

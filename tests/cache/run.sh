@@ -1,0 +1,163 @@
+#!/bin/sh
+# The build caches under hostile or damaged conditions: charter keeps its
+# caches in <git dir>/charter (parse.cache, output-*.cache, history.cache),
+# and whatever is found there (a truncated file, garbage, a link, a folder,
+# a cache of another output) must never change what is built: each build
+# below must equal a --no-cache build of the same site, byte for byte, and
+# nothing outside the repository may be read or written through a link.
+#
+#   CHARTER=$PWD/build/charter sh tests/cache/run.sh
+#
+# Prints `ok N - what` or `not ok N - what` per check, then a summary; exits
+# 1 when any check failed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-cache.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+export HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 GIT_CEILING_DIRECTORIES="$tmp"
+export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=Ada
+export GIT_COMMITTER_EMAIL=ada@example.com
+export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
+mkdir -p "$HOME"
+site=$tmp/site
+mkdir -p "$site"
+cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
+git -C "$site" init -q -b main
+git -C "$site" add -A
+git -C "$site" commit -q -m "the example site"
+cache=$site/.git/charter
+n=0 failed=0
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n - $1"
+}
+
+# build_and_compare WHAT: an incremental build into out/ must equal a
+# --no-cache build into cold/.
+build_and_compare() {
+    rm -rf "$tmp/cold"
+    "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    rc=$?
+    "$CHARTER" build --no-cache --site "$site" --out "$tmp/cold" --as-of 2026-11-25 --quiet \
+        2>"$tmp/cold-err"
+    cold_rc=$?
+    if [ "$rc" -ne 0 ] || [ "$cold_rc" -ne 0 ]; then
+        not_ok "$1 (exit $rc, cold exit $cold_rc)"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    elif ! diff -r "$tmp/out" "$tmp/cold" >"$tmp/diff" 2>&1; then
+        not_ok "$1 (output differs from a cold build)"
+        sed 's/^/#   /' "$tmp/diff" | head -5
+    else
+        ok "$1"
+    fi
+}
+
+build_and_compare "first build"
+if [ -f "$cache/parse.cache" ] && ls "$cache"/output-*.cache >/dev/null 2>&1; then
+    ok "the caches are written in the git directory"
+else
+    not_ok "the caches are written in the git directory"
+fi
+cp "$cache/parse.cache" "$tmp/good.cache"
+size=$(wc -c <"$tmp/good.cache")
+
+# A page edited since: the cache's entry for it is not used.
+printf '\nA sentence added since the cache was written.\n' >>"$site/content/about.md"
+build_and_compare "an edited page"
+git -C "$site" checkout -q -- content/about.md
+
+head -c $((size / 2)) "$tmp/good.cache" >"$cache/parse.cache"
+build_and_compare "a truncated parse cache"
+
+cp "$tmp/good.cache" "$cache/parse.cache"
+# Garbage over the index (near the end), then over the HTML counts.
+printf 'garbagegarbagegarbagegarbagegarbage' |
+    dd of="$cache/parse.cache" bs=1 seek=$((size - 200)) conv=notrunc 2>/dev/null
+build_and_compare "garbage in the parse cache's index"
+
+head -c 100000 /dev/urandom >"$cache/parse.cache"
+build_and_compare "a parse cache of random bytes"
+
+# Counts near 2^32 in a record must not allocate or read past the end.
+python3 - "$tmp/good.cache" "$cache/parse.cache" <<'PY'
+import hashlib, struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+off, length = struct.unpack_from("<QQ", data, len(data) - 96)
+i = off
+# The first record: key (u32 length + bytes), offset, length, then the
+# heading count: set it huge.
+klen = struct.unpack_from("<I", data, i)[0]
+struct.pack_into("<I", data, i + 4 + klen + 16, 0xFFFFFFF0)
+# With a digest that matches, so the reader's own bounds are what is tested.
+data[len(data) - 64:] = hashlib.sha256(data[:len(data) - 96]).hexdigest().encode()
+open(sys.argv[2], "wb").write(data)
+PY
+build_and_compare "a parse cache with a huge count"
+
+# A link: not followed, and its target is neither read nor written.
+echo "outside" >"$tmp/outside"
+rm -f "$cache/parse.cache"
+ln -s "$tmp/outside" "$cache/parse.cache"
+build_and_compare "a parse cache that is a link"
+if [ "$(cat "$tmp/outside")" = outside ]; then
+    ok "the link's target is untouched"
+else
+    not_ok "the link's target is untouched"
+fi
+rm -f "$cache/parse.cache"
+
+mkdir "$cache/parse.cache"
+build_and_compare "a parse cache that is a folder"
+rmdir "$cache/parse.cache" 2>/dev/null
+
+for f in "$cache"/output-*.cache; do
+    printf 'charter-output-cache 1\t/somewhere/else\n' >"$f"
+done
+build_and_compare "an output cache of another directory"
+for f in "$cache"/output-*.cache; do
+    head -c 5000 /dev/urandom >"$f"
+done
+build_and_compare "an output cache of random bytes"
+
+# An output file changed behind charter's back, its size and times kept:
+# the output cache must not vouch for it (the build refuses the output).
+build_and_compare "caches rebuilt"
+f=$tmp/out/404.html
+python3 - "$f" <<'PY'
+import os, sys
+p = sys.argv[1]
+st = os.stat(p)
+data = bytearray(open(p, "rb").read())
+data[0] = ord("X") if data[0] != ord("X") else ord("Y")
+open(p, "wb").write(data)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+if "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"; then
+    not_ok "an output edited behind charter's back is refused"
+elif grep -q "'404.html' in it was changed since charter wrote it" "$tmp/err"; then
+    ok "an output edited behind charter's back is refused"
+else
+    not_ok "an output edited behind charter's back is refused"
+    sed 's/^/#   /' "$tmp/err" | head -5
+fi
+
+# --no-cache writes no cache.
+rm -rf "$cache" "$tmp/cold2"
+"$CHARTER" build --no-cache --site "$site" --out "$tmp/cold2" --as-of 2026-11-25 --quiet 2>/dev/null
+if [ -e "$cache" ]; then
+    not_ok "--no-cache writes no cache"
+else
+    ok "--no-cache writes no cache"
+fi
+
+echo "cache: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
