@@ -1,0 +1,500 @@
+#!/bin/sh
+# The incremental build test: after every edit of a scripted sequence on a
+# fixture repository (make-fixture.sh), `charter build` into a kept output
+# directory (the incremental build) must give the same exit status, the same
+# messages and a byte-identical tree as `charter build --no-cache` into a
+# fresh one (the cold build).
+#
+#   CHARTER=$PWD/build/charter sh tests/incremental/run.sh
+#
+# Each step prints `ok N - what` or `not ok N - what` with the first lines
+# of the difference. When both builds fail (findings, exit 1), the kept
+# output must be unchanged. Lines starting `reuse:` check that an
+# incremental build keeps (same inode and mtime) what it need not rewrite.
+# Ends with `1..N` and `incremental: N checks, F failed (E equality, R
+# reuse)`; exits 1 when any failed. KEEP=1 keeps the temporary directory.
+# A charter without `build --no-cache` is tested all the same: its cold
+# builds run with the repository's .git/charter moved aside (and put back).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+
+# The test writes some ninety output trees: on a tmpfs it runs in a third of
+# the time it takes on a disk, so /dev/shm is the default when there is one.
+scratch=${TMPDIR:-/tmp}
+[ -n "${TMPDIR:-}" ] || ! [ -d /dev/shm ] || ! [ -w /dev/shm ] || scratch=/dev/shm
+tmp=$(mktemp -d "$scratch/charter-incremental.XXXXXX")
+tmp=$(cd "$tmp" && pwd -P)
+if [ "${KEEP:-}" = 1 ]; then
+    echo "# keeping $tmp"
+else
+    trap 'rm -rf "$tmp"' EXIT
+    trap 'exit 2' INT TERM
+fi
+
+work=$tmp/work
+if ! sh "$here/make-fixture.sh" "$top" "$work" >"$tmp/make-fixture.log" 2>&1; then
+    echo "not ok 1 - make-fixture.sh failed:"
+    sed 's/^/#   /' "$tmp/make-fixture.log"
+    echo "1..1"
+    echo "incremental: 1 checks, 1 failed"
+    exit 1
+fi
+. "$here/lib.sh"
+
+R=$work/repo                    # the site, a git repository
+A=$tmp/A                        # the incremental builds' output, kept
+B=$tmp/B                        # each cold build's output, made afresh
+asof=2026-11-25                 # the example site is clean on this day
+nocache=unknown                 # does charter know `build --no-cache`?
+ALICE='Alice Lindqvist <alice@larkspur.example>'
+BOB='Bob Okafor <bob@larkspur.example>'
+cd "$R" || exit 2
+
+n=0
+failed=0
+failed_reuse=0
+
+# A step's commit is dated $at: N hours (N the step's number) after
+# 2026-11-10 08:00 UTC, after the fixture's history and before the --as-of day.
+t0=$(date -u -d 2026-11-10T08:00:00Z +%s)
+
+# sums DIR: every entry of DIR (type, mode, name, link target) and the
+# sha256 of every file, or "absent".
+sums() {
+    if [ -d "$1" ]; then
+        (cd "$1" && find . -printf '%y %m %p %l\n' | sort &&
+            find . -type f -exec sha256sum {} + | sort -k 2)
+    else
+        echo absent
+    fi
+}
+
+# begin WHAT: starts a step; run CMD...: one of its edits, whose failure
+# fails the step (the example site no longer has the line it edits, say).
+begin() {
+    n=$((n + 1))
+    what=$1
+    at=$(date -u -d "@$((t0 + n * 3600))" +%Y-%m-%dT%H:%M:%SZ)
+    setup=
+    : >"$tmp/setup.log"
+}
+run() {
+    "$@" >>"$tmp/setup.log" 2>&1 || setup=${setup:-$*}
+}
+
+# report KIND: prints the step's line from $tmp/why (empty: ok); KIND is
+# equality or reuse.
+report() {
+    if [ -s "$tmp/why" ]; then
+        failed=$((failed + 1))
+        [ "$1" = reuse ] && failed_reuse=$((failed_reuse + 1))
+        echo "not ok $n - $what"
+        head -n 24 "$tmp/why" | sed 's/^/#   /'
+    else
+        echo "ok $n - $what"
+    fi
+}
+
+# cold AS_OF: the cold build into a fresh $B, its messages in $tmp/cold.err;
+# returns its exit status. Until charter has --no-cache, the repository's
+# cache is moved aside for the build and put back after it, so the cold build
+# finds none and the incremental builds keep theirs. With --no-cache, the
+# cache must be left as it was (checked here, noted in $tmp/cold.why).
+cold() {
+    rm -rf "$B"
+    : >"$tmp/cold.why"
+    sums "$R/.git/charter" >"$tmp/cache.before"
+    if [ "$nocache" != no ]; then
+        "$CHARTER" build --no-cache --site "$R" --out "$B" --as-of "$1" --quiet \
+            >"$tmp/cold.out" 2>"$tmp/cold.err"
+        c=$?
+        if [ "$nocache" = unknown ]; then
+            if [ $c = 2 ] && grep -q 'unknown option' "$tmp/cold.err"; then
+                nocache=no
+                echo "# charter has no --no-cache: each cold build moves .git/charter aside"
+            else
+                nocache=yes
+            fi
+        fi
+    fi
+    if [ "$nocache" = no ]; then
+        rm -rf "$tmp/cache.aside" "$B"
+        [ ! -e "$R/.git/charter" ] || mv "$R/.git/charter" "$tmp/cache.aside"
+        "$CHARTER" build --site "$R" --out "$B" --as-of "$1" --quiet \
+            >"$tmp/cold.out" 2>"$tmp/cold.err"
+        c=$?
+        rm -rf "$R/.git/charter"
+        [ ! -e "$tmp/cache.aside" ] || mv "$tmp/cache.aside" "$R/.git/charter"
+    else
+        sums "$R/.git/charter" >"$tmp/cache.after"
+        if ! diff -u "$tmp/cache.before" "$tmp/cache.after" >"$tmp/cache.diff"; then
+            echo "the --no-cache build changed .git/charter:" >"$tmp/cold.why"
+            sed -n '3,8p' "$tmp/cache.diff" >>"$tmp/cold.why"
+        fi
+    fi
+    return "$c"
+}
+
+# build WANT [AS_OF]: the step's two builds; both must exit WANT (0 or 1).
+build() {
+    want=$1
+    day=${2:-$asof}
+    : >"$tmp/why"
+    if [ -n "$setup" ]; then
+        echo "the step's edit failed: $setup" >>"$tmp/why"
+        sed 's/^/  /' "$tmp/setup.log" >>"$tmp/why"
+    fi
+    # Only a failing step needs the snapshot: a build that fails where it
+    # should not fails the step anyway.
+    [ "$want" = 0 ] || sums "$A" >"$tmp/A.before"
+    "$CHARTER" build --site "$R" --out "$A" --as-of "$day" --quiet \
+        >"$tmp/inc.out" 2>"$tmp/inc.err"
+    i=$?
+    cold "$day"
+    c=$?
+    cat "$tmp/cold.why" >>"$tmp/why"
+    if [ $i != $c ]; then
+        echo "exit status: incremental $i, cold $c" >>"$tmp/why"
+    elif [ $i != "$want" ]; then
+        echo "both builds exited $i, the step expects $want" >>"$tmp/why"
+    fi
+    if [ $i != $c ] || [ $i != "$want" ]; then
+        sed 's/^/  incremental: /' "$tmp/inc.err" | head -n 4 >>"$tmp/why"
+        sed 's/^/  cold: /' "$tmp/cold.err" | head -n 4 >>"$tmp/why"
+    elif ! cat "$tmp/inc.out" "$tmp/inc.err" | sed "s|$A|OUT|g" >"$tmp/inc.msg" ||
+        ! cat "$tmp/cold.out" "$tmp/cold.err" | sed "s|$B|OUT|g" >"$tmp/cold.msg" ||
+        ! diff -u "$tmp/cold.msg" "$tmp/inc.msg" >"$tmp/msg.diff"; then
+        echo "messages differ (- cold, + incremental):" >>"$tmp/why"
+        sed -n '3,12p' "$tmp/msg.diff" >>"$tmp/why"
+    fi
+    if [ $i = 0 ] && [ $c = 0 ]; then
+        if ! (cd "$tmp" && diff -rq A B) >"$tmp/tree.diff" 2>&1; then
+            echo "diff -r A B: $(wc -l <"$tmp/tree.diff") files differ or are in one tree only:"
+            head -n 6 "$tmp/tree.diff"
+            (cd "$tmp" && diff -r -x .charter-manifest A B) | head -n 8
+        fi >>"$tmp/why"
+        (cd "$A" && find . -printf '%y %m %p\n' | sort) >"$tmp/A.modes"
+        (cd "$B" && find . -printf '%y %m %p\n' | sort) >"$tmp/B.modes"
+        diff -u "$tmp/B.modes" "$tmp/A.modes" >"$tmp/modes.diff" ||
+            { echo "types or modes differ (- cold, + incremental):" &&
+                sed -n '3,8p' "$tmp/modes.diff"; } >>"$tmp/why"
+    elif [ $i != 0 ] && [ "$want" != 0 ]; then
+        sums "$A" >"$tmp/A.after"
+        diff -u "$tmp/A.before" "$tmp/A.after" >"$tmp/A.diff" ||
+            { echo "the failed incremental build changed its output directory:" &&
+                sed -n '3,10p' "$tmp/A.diff"; } >>"$tmp/why"
+    fi
+    report equality
+}
+
+# keep FILE...: before a step's builds, notes the inode and mtime of outputs
+# that must be kept; change FILE: notes one that must change. After
+# build, kept prints one reuse line per file noted.
+keep() {
+    : >"$tmp/keep"
+    for f; do echo "$f $(stat -c '%i %Y' "$A/$f" 2>&1)" >>"$tmp/keep"; done
+}
+change() {
+    change_file=$1
+    change_sum=$(sha256sum <"$A/$1" 2>&1)
+}
+kept() {
+    saved_what=$what
+    while read -r f was; do
+        n=$((n + 1))
+        what="reuse: $f keeps its inode and mtime ($1)"
+        now=$(stat -c '%i %Y' "$A/$f" 2>&1)
+        : >"$tmp/why"
+        [ "$now" = "$was" ] || echo "inode and mtime were '$was', are '$now'" >"$tmp/why"
+        report reuse
+    done <"$tmp/keep"
+    if [ -n "${change_file:-}" ]; then
+        n=$((n + 1))
+        what="reuse: $change_file is rewritten ($1)"
+        : >"$tmp/why"
+        [ "$(sha256sum <"$A/$change_file" 2>&1)" != "$change_sum" ] ||
+            echo "its content did not change" >"$tmp/why"
+        report reuse
+        change_file=
+    fi
+    what=$saved_what
+}
+
+# keep_all / kept_all MESSAGE: the same for every output but the manifest,
+# with the names of the first files rewritten.
+keep_all() {
+    (cd "$A" && find . -type f ! -path ./.charter-manifest -exec stat -c '%n %i %Y' {} + |
+        sort) >"$tmp/keep.all" 2>&1
+}
+kept_all() {
+    n=$((n + 1))
+    what="reuse: every output but .charter-manifest keeps its inode and mtime ($1)"
+    (cd "$A" && find . -type f ! -path ./.charter-manifest -exec stat -c '%n %i %Y' {} + |
+        sort) >"$tmp/kept.all" 2>&1
+    : >"$tmp/why"
+    if ! diff "$tmp/keep.all" "$tmp/kept.all" >"$tmp/kept.diff"; then
+        echo "$(grep -c '^>' "$tmp/kept.diff") of $(wc -l <"$tmp/keep.all") files rewritten:" \
+            "$(grep '^>' "$tmp/kept.diff" | cut -d ' ' -f 2 | sed 's|^\./||' | tr '\n' ' ')" |
+            cut -c 1-300 >"$tmp/why"
+    fi
+    report reuse
+}
+
+crypto=content/technology/cryptography.md
+endpoint=content/technology/endpoint-security.md
+
+begin "first build: no output, no cache"
+build 0
+
+begin "edit a page body (uncommitted)"
+run edit $crypto 's/^All Larkspur systems, including the platform, /All Larkspur systems, including the customer platform, /'
+keep 404.html people/remote-working/index.html
+change technology/cryptography/index.html
+build 0
+kept "a body edit of $crypto"
+# An older cache, restored near the end as a CI cache would be.
+[ ! -d .git/charter ] || cp -R .git/charter "$tmp/cache.old"
+
+begin "commit the edit"
+run g add $crypto
+run commit "$ALICE" "$at" 'Cryptography: the scope names the customer platform'
+build 0
+
+begin "rebuild with no change"
+keep_all
+build 0
+kept_all "a rebuild with no change"
+
+begin "rebuild with no change again"
+build 0
+
+begin "edit a title (the section's navigation of every People page changes)"
+run edit content/people/acceptable-use.md 's/^title: Acceptable Use Policy$/title: Acceptable Use of IT Policy/'
+build 0
+
+begin "edit version (committed, with a trailer)"
+run edit content/governance/risk-management.md 's/^version: "2\.2"$/version: "2.3"/'
+run commit "$ALICE" "$at" 'Risk management: version 2.3
+
+Approved-by: Security Steering Group' -- content/governance/risk-management.md
+build 0
+
+begin "edit last_reviewed (uncommitted)"
+run edit content/operations/backup-and-recovery.md 's/^last_reviewed: .*/last_reviewed: 2026-11-20/'
+build 0
+
+begin "change a page's cited controls"
+run edit content/technology/network-security.md 's/^controls: \[A\.8\.20, A\.8\.21, A\.8\.22, A\.8\.23\]$/controls: [A.5.14, A.8.20, A.8.21, A.8.22, A.8.23]/'
+build 0
+
+begin "add a page (untracked)"
+cat >content/people/travel-security.md <<'EOF'
+---
+title: Travel Security Standard
+id: STD-PPL-001
+description: How staff keep devices and information safe when travelling for work.
+owner: Head of Security
+approver: Chief Operating Officer
+status: approved
+version: "1.0"
+classification: Internal
+last_reviewed: 2026-11-09
+controls: [A.6.7, A.7.9]
+tags: [travel, remote-working]
+---
+
+## Purpose
+
+This standard adds to the [Remote and Hybrid Working Policy](remote-working.md) for work done while travelling.
+
+## Requirements
+
+1. Laptops travel as hand luggage and are shut down, not asleep, at border crossings.
+2. Staff travelling to a country on the Head of Security's high-risk list take a loan laptop.
+EOF
+build 0
+
+begin "commit the new page"
+run g add content/people/travel-security.md
+run commit "$BOB" "$at" 'Add the Travel Security Standard'
+build 0
+
+begin "delete a page (git rm, committed, with the link to it)"
+run g rm -q content/operations/clear-desk.md
+run edit content/operations/physical-security.md 's/\[Clear Desk and Clear Screen Policy\](clear-desk\.md)/Clear Desk and Clear Screen Policy/'
+run commit "$ALICE" "$at" 'Remove the retired Clear Desk Policy' -a
+build 0
+
+begin "rename a page (git mv, committed, with the links to it)"
+run g mv content/people/ai-tools.md content/people/generative-ai-tools.md
+run edit content/people/acceptable-use.md 's/(ai-tools\.md)/(generative-ai-tools.md)/'
+run edit content/governance/data-protection.md 's|(\.\./people/ai-tools\.md)|(../people/generative-ai-tools.md)|'
+run commit "$BOB" "$at" 'Rename the AI tools policy' -a
+build 0
+
+begin "add a heading"
+run edit $crypto '/^4\.1 The General Counsel is consulted/a\
+\
+### 5. Recovery key escrow\
+\
+5.1 Recovery keys for full-disk encryption are escrowed in the device management service and released only to IT Operations.'
+build 0
+
+begin "link to the new heading with a fragment from another page"
+run edit $endpoint 's/recovery key escrowed in device management |$/recovery key escrowed in device management ([Cryptography Policy](cryptography.md#5-recovery-key-escrow)) |/'
+build 0
+
+begin "a broken link: both builds fail, the kept output is unchanged"
+run edit content/operations/incident-management.md 's/^4\.2 The General Counsel decides when external forensic specialists are needed\.$/& They are listed in the [Forensic Readiness Procedure](forensic-readiness.md)./'
+build 1
+
+begin "fix the broken link"
+run edit content/operations/incident-management.md 's/\[Forensic Readiness Procedure\](forensic-readiness\.md)/Forensic Readiness Procedure/'
+build 0
+
+begin "rename the heading a fragment names: both builds fail"
+run edit $crypto 's/^### 5\. Recovery key escrow$/### 5. Escrow of recovery keys/'
+build 1
+
+begin "fix the fragment"
+run edit $endpoint 's/#5-recovery-key-escrow)/#5-escrow-of-recovery-keys)/'
+build 0
+
+begin "change a layout (layouts/policy.html)"
+run edit layouts/policy.html 's|<h2 class="visually-hidden">Document control</h2>|<h2 class="visually-hidden">Document control and history</h2>|'
+build 0
+
+begin "change an include (layouts/_includes/footer.html)"
+run edit layouts/_includes/footer.html 's|>Atom feed</a>|>Atom feed of changes</a>|'
+build 0
+
+begin "add a site override of a theme file (layouts/tag.html)"
+run cp "$top/layouts/tag.html" layouts/tag.html
+run edit layouts/tag.html 's|<li><a href="{{BASE_URL:h}}">Home</a></li>|<li><a href="{{BASE_URL:h}}">Policies</a></li>|'
+build 0
+
+begin "remove the override (the theme's tag.html again)"
+run rm layouts/tag.html
+build 0
+
+begin "change site.yml (the title)"
+run edit site.yml 's/^title: Larkspur Analytics Security Policies$/title: Larkspur Analytics Information Security Policies/'
+build 0
+
+begin "change a control's title in the catalog"
+run edit controls/iso27001-2022.yml '/- id: A\.8\.24$/,/title:/s/title: Using cryptography$/title: Use of cryptography/'
+build 0
+
+begin "change an asset (assets/style.css)"
+run edit assets/style.css 's/^    --accent: #1a5bbf;$/    --accent: #1d4ed8;/'
+build 0
+
+begin "touch files without changing them (mtime only)"
+run touch content/people/remote-working.md $crypto layouts/page.html layouts/_includes/nav.html \
+    controls/applicability.yml assets/style.css site.yml
+build 0
+
+begin "revert a page to the bytes an earlier build saw (git checkout)"
+run g checkout -q -- content/operations/backup-and-recovery.md
+build 0
+
+begin "commit everything"
+run g add -A
+run commit "$ALICE" "$at" 'Policy updates from the November review'
+build 0
+
+begin "amend the last commit (HEAD rewritten)"
+run edit content/people/acceptable-use.md 's/^title: Acceptable Use of IT Policy$/title: Acceptable Use of IT Systems Policy/'
+run commit "$ALICE" "$at" 'Policy updates from the November review (amended)' -a --amend
+build 0
+
+begin "build as of another day (review warnings)"
+build 0 2027-01-05
+
+begin "build as of the usual day again"
+build 0
+
+begin "add a section (a new top folder, committed)"
+run mkdir content/finance
+cat >content/finance/expense-claims.md <<'EOF'
+---
+title: Expense Claims and Corporate Cards
+id: POL-FIN-001
+owner: Finance Director
+approver: Chief Operating Officer
+status: approved
+version: "1.0"
+classification: Internal
+last_reviewed: 2026-11-12
+controls: [A.5.3]
+tags: [finance]
+---
+
+## Purpose
+
+Corporate cards and expense claims are approved by a second person, as the [Information Security Policy](../governance/information-security-policy.md) requires of payments.
+EOF
+run g add content/finance
+run commit "$BOB" "$at" 'Add the Finance section'
+build 0
+
+begin "switch to a branch with a committed edit"
+run g checkout -q -b review/access-control
+run edit content/technology/access-control.md 's/^version: "\([0-9]*\)\.\([0-9]*\)"$/version: "\1.\2.1"/'
+run commit "$ALICE" "$at" 'Access control: clarify the joiner process' -a
+build 0
+
+begin "switch back to main"
+run g checkout -q main
+build 0
+
+begin "the cache removed, the output kept"
+run rm -rf .git/charter
+build 0
+
+begin "the output removed, the cache kept"
+run rm -rf "$A"
+build 0
+
+begin "a truncated cache"
+find .git/charter -type f >"$tmp/cache.files" 2>/dev/null
+while read -r f; do
+    run truncate -s "$(($(stat -c %s "$f") / 2))" "$f"
+done <"$tmp/cache.files"
+build 0
+
+begin "an older cache restored (as a CI cache restore would)"
+run rm -rf .git/charter
+[ ! -d "$tmp/cache.old" ] || run cp -R "$tmp/cache.old" .git/charter
+build 0
+
+begin "a --no-cache build leaves no cache behind"
+if [ "$nocache" = yes ]; then
+    rm -rf .git/charter
+    : >"$tmp/why"
+    cold "$asof" || echo "the --no-cache build exited $?" >>"$tmp/why"
+    [ ! -e .git/charter ] || echo ".git/charter exists: $(ls -A .git/charter | tr '\n' ' ')" >>"$tmp/why"
+    report equality
+else
+    echo "ok $n - $what # SKIP charter has no --no-cache"
+fi
+
+begin "a --no-cache build neither reads nor writes .git/charter (here a file)"
+if [ "$nocache" = yes ]; then
+    rm -rf .git/charter
+    echo 'not a cache' >.git/charter
+    : >"$tmp/why"
+    cold "$asof" || echo "the --no-cache build exited $?" >>"$tmp/why"
+    [ ! -s "$tmp/cold.err" ] || sed 's/^/  /' "$tmp/cold.err" >>"$tmp/why"
+    [ "$(cat .git/charter 2>&1)" = 'not a cache' ] || echo ".git/charter was changed" >>"$tmp/why"
+    report equality
+else
+    echo "ok $n - $what # SKIP charter has no --no-cache"
+fi
+
+echo "1..$n"
+echo "incremental: $n checks, $failed failed ($((failed - failed_reuse)) equality, $failed_reuse reuse)"
+[ $failed = 0 ]
