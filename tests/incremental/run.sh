@@ -31,7 +31,7 @@ if [ "${KEEP:-}" = 1 ]; then
     echo "# keeping $tmp"
 else
     trap 'rm -rf "$tmp"' EXIT
-    trap 'exit 2' INT TERM
+    trap 'exit 2' INT TERM PIPE
 fi
 
 work=$tmp/work
