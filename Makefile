@@ -123,7 +123,10 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
-	@CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh >/dev/null || CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh >$(BUILD)/cache.log || { cat $(BUILD)/cache.log; exit 1; }
+	@tail -n 1 $(BUILD)/cache.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/incremental/run.sh >$(BUILD)/incremental.log || { cat $(BUILD)/incremental.log; exit 1; }
+	@tail -n 1 $(BUILD)/incremental.log
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

@@ -12,6 +12,7 @@
 #include "site.h"
 #include "watchdog.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -86,6 +87,26 @@ static void abandon(void *ctx)
     output_abandon(ctx);
 }
 
+/* The history step, on a thread of its own: it reads git while the pages
+ * are parsed and checked on the other cores (neither reads what the other
+ * writes; both report through the thread-safe diagnostics). */
+typedef struct history_job {
+    const site *s;
+    int use_cache;
+    diags *d;
+    history *h;
+} history_job;
+
+static void *load_history(void *arg)
+{
+    history_job *j = arg;
+    int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
+                               "limits.history_seconds");
+    j->h = history_load(j->s, j->use_cache, j->d);
+    watchdog_leave(token);
+    return NULL;
+}
+
 int cmd_build(int argc, char **argv)
 {
     build_opts o = {.site = "."};
@@ -145,16 +166,20 @@ int cmd_build(int argc, char **argv)
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
+    history_job hj = {s, !o.no_cache, d, NULL};
+    pthread_t history_thread;
+    int threaded = pthread_create(&history_thread, NULL, load_history, &hj) == 0;
     pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
     stage_clock_mark(&sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
     stage_clock_mark(&sc, "check");
-    int token = watchdog_enter(NULL, "reading the git history", s->cfg.limits.history_seconds,
-                               "limits.history_seconds");
-    hist = history_load(s, !o.no_cache, d);
-    watchdog_leave(token);
-    stage_clock_mark(&sc, "history");
+    if (threaded)
+        pthread_join(history_thread, NULL);
+    else
+        load_history(&hj);
+    hist = hj.h;
+    stage_clock_mark(&sc, "history (waited for)");
     int rendered = render_site(s, pp, hist, out, d);
     stage_clock_mark(&sc, "render");
     parse_cache_write(pp, d);

@@ -47,7 +47,7 @@ struct output {
     char *cache_dir, *cache_path;
     outcache *known;
     int published;
-    size_t n_reused;
+    size_t n_reused, n_relinks;
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -491,20 +491,26 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
     int err = claim(o, rel, &p, d);
     if (err == 0)
         err = write_new(p.data, fill, ctx, hex, d);
-    /* Written, and the same as before: it keeps the previous file's
+    /* Written, and the same as before: the previous file takes its place
+     * (a link under a journalled name, renamed over it), so it keeps its
      * modification time, which then says when it last changed. */
     const manifest_entry *e =
         err == 0 && o->old_by_rel ? map_get(o->old_by_rel, skip_dot(rel)) : NULL;
     if (e && !strcmp(e->hex, hex)) {
-        buf from;
-        buf_init(&from);
-        buf_printf(&from, "%s/%s", o->target, e->rel);
-        struct stat st;
-        if (lstat(from.data, &st) == 0) {
-            struct timespec times[2] = {st.st_atim, st.st_mtim};
-            utimensat(AT_FDCWD, p.data, times, AT_SYMLINK_NOFOLLOW);
-        }
-        buf_release(&from);
+        buf tmp_rel, tmp;
+        buf_init(&tmp_rel);
+        buf_init(&tmp);
+        pthread_mutex_lock(&o->lock);
+        size_t k = o->n_relinks++;
+        pthread_mutex_unlock(&o->lock);
+        buf_printf(&tmp_rel, ".charter-relink-%zu", k);
+        diags *quiet = diag_new(NULL);
+        if (claim(o, tmp_rel.data, &tmp, quiet) == 0 && reuse_old(o, rel, tmp.data, hex) &&
+            rename(tmp.data, p.data) != 0)
+            unlink(tmp.data);
+        diag_free(quiet);
+        buf_release(&tmp_rel);
+        buf_release(&tmp);
     }
     if (err == 0)
         record(o, rel, hex);

@@ -1075,7 +1075,7 @@ static int fill_text(void *ctx, buf *chunk)
     return 1;
 }
 
-Test(output, an_unchanged_stream_keeps_its_modification_time)
+Test(output, an_unchanged_stream_is_replaced_by_the_previous_file)
 {
     char *target = in_sb("out");
     const char *first[] = {"big.html", "streamed", NULL};
@@ -1084,6 +1084,7 @@ Test(output, an_unchanged_stream_keeps_its_modification_time)
     char *p = in_sb("out/big.html");
     struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
     cr_assert_eq(utimensat(AT_FDCWD, p, old, AT_SYMLINK_NOFOLLOW), 0);
+    ino_t ino = stat_in(target, "big.html").st_ino;
     diags *d = diag_new(NULL);
     output *o = NULL;
     cr_assert_eq(output_begin(&o, target, sources, d), 0);
@@ -1093,6 +1094,9 @@ Test(output, an_unchanged_stream_keeps_its_modification_time)
     output_free(o, d);
     cr_assert_diag(d, "");
     cr_expect_eq(stat_in(target, "big.html").st_mtim.tv_sec, 1000000000);
+    cr_expect_eq(stat_in(target, "big.html").st_ino, ino, "not the previous file");
+    expect_no_leftovers(sb);
+    expect_absent(target, ".charter-relink-0");
     expect_file(target, "big.html", "streamed");
     diag_free(d);
     free(p);
