@@ -33,6 +33,8 @@ int fs_read_nofollow(buf *out, const char *path, const char *shown, diags *d);
 typedef struct fs_root {
     char *path; /* the site directory as given ("." by default) */
     char *real; /* the same, absolute and without symbolic links */
+    int dirfd;  /* the same, open, when has_dirfd: for openat2 */
+    int has_dirfd;
 } fs_root;
 
 /* Resolves the site directory. Returns 0 (release with fs_root_release), or
