@@ -18,7 +18,6 @@
 #include <git2.h>
 #include <iconv.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +176,9 @@ typedef struct walker {
      * pages may meet on one path (a page copied from another) */
     map *tracked;
     size_t *next;
-    map *seen; /* every path the walk met a change of -> (void *)1 */
+    map *seen;      /* every path the walk met a change of -> (void *)1 */
+    map *page_exts; /* the file name extensions of the pages at HEAD -> (void *)1 */
+    blobs *blobs;   /* what the last walk read of the blobs it met */
     const char *prefix;
     int shallow;
     int truncated;
@@ -383,6 +384,7 @@ static int visit_step(walker *w, const step *st, long seq, follow **fl)
                 if (git_repository_odb(&odb, w->repo) != 0)
                     goto done;
                 *fl = history_follow_new(odb, w->prefix);
+                history_follow_use_blobs(*fl, w->blobs);
             }
             if (!history_follow_started(*fl) &&
                 history_follow_start(*fl, &st->parent_tree, &st->fc) != 0)
@@ -474,6 +476,46 @@ out:
     git_repository_free(repo);
 }
 
+/* The extension of the file name at the end of path ("" for none). */
+static const char *extension(const char *path)
+{
+    const char *base = strrchr(path, '/'), *dot;
+    dot = strrchr(base ? base + 1 : path, '.');
+    return dot ? dot + 1 : "";
+}
+
+/* Reads the blobs the walk's changes name (the files named like a page:
+ * a picture is read only if a page came from it), in the walk's order, on
+ * all cores: their versions and review marks, and, from the first commit
+ * that adds a file where the page it is may have come from another, their
+ * similarity chunks for history_follow_source. A blob this leaves out is
+ * read when it is needed. */
+static void read_ahead(walker *w, const step *steps, size_t n)
+{
+    history_blobs_free(w->blobs);
+    w->blobs = history_blobs_new();
+    size_t first_add = n;
+    for (size_t i = 0; i < n && first_add == n; i++)
+        for (size_t j = 0; j < steps[i].fc.n; j++)
+            if (steps[i].fc.v[j].status == 'A' && !steps[i].grafted &&
+                !git_oid_is_zero(&steps[i].parent_tree)) {
+                first_add = i;
+                break;
+            }
+    /* A blob's place is the newest commit that made it, which is where
+     * the pack keeps it; one only ever replaced, where it was replaced. */
+    for (int old = 0; old < 2; old++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < steps[i].fc.n; j++) {
+                const fchange *ch = &steps[i].fc.v[j];
+                if ((old ? ch->status == 'A' : ch->status == 'D') ||
+                    !map_get(w->page_exts, extension(ch->path)))
+                    continue;
+                history_blobs_want(w->blobs, old ? &ch->old_id : &ch->new_id, i, i >= first_add);
+            }
+    history_blobs_read(w->blobs, git_repository_path(w->repo));
+}
+
 /* Walks from HEAD along first parents until `stop` (the cached HEAD, may be
  * NULL). Returns the number of commits walked, or -1 after a warning; *met
  * is set when the walk reached stop. First the line of commits is listed
@@ -523,12 +565,14 @@ static long walk(walker *w, const git_oid *stop, int *met)
         df.chunks = df.n ? df.n : 1;
     pool_run(df.chunks, diff_chunk, &df);
     follow *fl = NULL;
-    for (size_t i = 0; i < df.n; i++) {
-        step *st = &df.steps[i];
-        if (st->failed) {
+    for (size_t i = 0; i < df.n; i++)
+        if (df.steps[i].failed) {
             git_warning(w->d, "cannot compare commits");
             goto done;
         }
+    read_ahead(w, df.steps, df.n);
+    for (size_t i = 0; i < df.n; i++) {
+        step *st = &df.steps[i];
         if (st->grafted)
             w->truncated = 1;
         if (visit_step(w, st, (long)i, &fl) != 0) {
@@ -548,107 +592,57 @@ done:
     return result;
 }
 
-/* --- reading the pages' blobs, in parallel ----------------------------------------- */
+/* --- the rows' versions and review marks ----------------------------------------- */
 
-typedef struct resolver {
-    const char *gitdir;
-    history *h;
-    size_t chunks;
-    atomic_int failed; /* set by any chunk's thread */
-    const site *s;     /* the pages, to name them */
-    diags *d;          /* thread-safe */
-} resolver;
-
-/* For each row of the pages in this chunk: the version the page declared
- * (from the blob after the commit) and whether only `last_reviewed:`
- * changed (against the blob before it, which is usually the next older
- * row's, so each blob is read once). Each chunk has its own repository
- * handle: libgit2 objects are not shared between threads. */
-static void resolve_chunk(void *arg, size_t k)
+/* Each new row's version (declared in the blob after the commit) and
+ * review mark (the blob before it differs only in `last_reviewed:`), from
+ * the blobs the walk read; those it did not (a page whose file was named
+ * unlike a page, a page copied from a file older than the walk) are read
+ * first, in the order of the rows, on all cores. */
+static void resolve_rows(walker *w)
 {
-    resolver *rs = arg;
-    history *h = rs->h;
-    git_repository *repo = NULL;
     git_odb *odb = NULL;
-    buf newer, older, a, b;
-    buf_init(&newer);
-    buf_init(&older);
-    buf_init(&a);
-    buf_init(&b);
-    if (git_repository_open(&repo, rs->gitdir) != 0 || git_repository_odb(&odb, repo) != 0) {
-        atomic_store(&rs->failed, 1);
-        goto done;
+    for (size_t i = 0; i < w->h->n_pages; i++) {
+        const page_rows *pr = &w->h->raw[i];
+        for (size_t j = 0; j < pr->n; j++)
+            if (pr->rows[j].unresolved) {
+                history_blobs_want(w->blobs, &pr->rows[j].new_id, (size_t)pr->rows[j].seq, 0);
+                history_blobs_want(w->blobs, &pr->rows[j].old_id, (size_t)pr->rows[j].seq, 0);
+            }
     }
-    size_t from = h->n_pages * k / rs->chunks, to = h->n_pages * (k + 1) / rs->chunks;
-    for (size_t i = from; i < to; i++) {
-        page_rows *pr = &h->raw[i];
-        /* Oldest first: each row's "before" is the previous row's "after". */
-        git_oid prev_id;
-        memset(&prev_id, 0, sizeof prev_id);
-        buf_reset(&older);
-        for (size_t j = pr->n; j-- > 0;) {
+    history_blobs_read(w->blobs, git_repository_path(w->repo));
+    if (git_repository_odb(&odb, w->repo) != 0)
+        odb = NULL; /* what could not be read stays unknown */
+    for (size_t i = 0; i < w->h->n_pages; i++) {
+        page_rows *pr = &w->h->raw[i];
+        for (size_t j = 0; j < pr->n; j++) {
             raw_row *r = &pr->rows[j];
             if (!r->unresolved)
                 continue;
             r->unresolved = 0;
-            buf_reset(&newer);
-            if (history_read_blob(odb, &r->new_id, &newer) != 0) {
+            const blob_info *after = odb ? history_blobs_get(w->blobs, odb, &r->new_id, 0) : NULL;
+            if (!after || after->state != BLOB_READ) {
                 /* A partial clone or a damaged repository: say so, go on. */
-                if (!git_oid_is_zero(&r->new_id) && !git_odb_exists(odb, &r->new_id)) {
+                if (after && after->missing) {
                     char hex[GIT_OID_HEXSZ + 1];
                     git_oid_tostr(hex, sizeof hex, &r->new_id);
-                    diag_warning(rs->d, rs->s->pages[i]->src, 0, 0, "history",
+                    diag_warning(w->d, w->s->pages[i]->src, 0, 0, "history",
                                  "blob %s of commit %.7s is missing from the repository: that "
                                  "version's number and review mark are unknown",
                                  hex, r->row.commit);
                 }
                 continue;
             }
-            r->declared = history_declared_version(newer.data, newer.len);
-            if (!git_oid_is_zero(&r->old_id)) {
-                const buf *before = &older;
-                buf other;
-                buf_init(&other);
-                int have_before = 1;
-                if (!git_oid_equal(&r->old_id, &prev_id)) {
-                    have_before = history_read_blob(odb, &r->old_id, &other) == 0;
-                    before = &other;
-                }
-                /* An unreadable "before" is no evidence of a review. */
-                if (have_before &&
-                    (before->len != newer.len || memcmp(before->data, newer.data, newer.len))) {
-                    buf_reset(&a);
-                    buf_reset(&b);
-                    history_without_review_line(&a, newer.data, newer.len);
-                    history_without_review_line(&b, before->data, before->len);
-                    r->row.review = a.len == b.len && !memcmp(a.data, b.data, a.len);
-                }
-                buf_release(&other);
-            }
-            git_oid_cpy(&prev_id, &r->new_id);
-            buf t = older;
-            older = newer;
-            newer = t;
+            r->declared = dup_or_null(after->declared);
+            unsigned char unreviewed[sizeof after->unreviewed];
+            memcpy(unreviewed, after->unreviewed, sizeof unreviewed);
+            /* An unreadable "before" is no evidence of a review. */
+            const blob_info *before = history_blobs_get(w->blobs, odb, &r->old_id, 0);
+            if (before && before->state == BLOB_READ && !git_oid_equal(&r->old_id, &r->new_id))
+                r->row.review = !memcmp(before->unreviewed, unreviewed, sizeof unreviewed);
         }
     }
-done:
-    buf_release(&newer);
-    buf_release(&older);
-    buf_release(&a);
-    buf_release(&b);
     git_odb_free(odb);
-    git_repository_free(repo);
-}
-
-static void resolve_blobs(walker *w)
-{
-    resolver rs = {git_repository_path(w->repo), w->h, (size_t)pool_threads() * 4, 0, w->s, w->d};
-    if (rs.chunks > w->h->n_pages)
-        rs.chunks = w->h->n_pages ? w->h->n_pages : 1;
-    pool_run(rs.chunks, resolve_chunk, &rs);
-    if (atomic_load(&rs.failed))
-        diag_warning(w->d, NULL, 0, 0, "history",
-                     "cannot reopen the repository: versions and reviews may be missing");
 }
 
 /* --- assembling ------------------------------------------------------------------ */
@@ -893,8 +887,11 @@ history *history_load(const site *s, int use_cache, diags *d)
     buf_init(&prefix);
     buf_init(&cache_dir);
     buf_init(&cache_file);
-    walker w = {
-        .s = s, .d = d, .h = h, .next = xcalloc(s->n_pages ? s->n_pages : 1, sizeof(size_t))};
+    walker w = {.s = s,
+                .d = d,
+                .h = h,
+                .next = xcalloc(s->n_pages ? s->n_pages : 1, sizeof(size_t)),
+                .page_exts = map_new()};
 
     int rc = git_repository_open_ext(&repo, s->root, 0, NULL);
     const git_error *ge = git_error_last();
@@ -950,6 +947,7 @@ history *history_load(const site *s, int use_cache, diags *d)
         buf_init(&p);
         buf_printf(&p, "%s%s", prefix.data, s->pages[i]->rel);
         paths[i] = buf_detach(&p);
+        map_put(w.page_exts, extension(paths[i]), (void *)1);
     }
 
     /* Uncommitted and untracked pages, in one status pass. */
@@ -1013,7 +1011,9 @@ history *history_load(const site *s, int use_cache, diags *d)
         walked = walk(&w, NULL, &met);
     }
     if (walked > 0)
-        resolve_blobs(&w);
+        resolve_rows(&w);
+    history_blobs_free(w.blobs);
+    w.blobs = NULL;
     if (walked >= 0 && cache && met) {
         /* The rest of each page's history is the cache's, under the path the
          * page had at the cached HEAD, counted from there. */
@@ -1038,6 +1038,8 @@ done:
     history_cache_free(cache);
     map_free(w.tracked);
     map_free(w.seen);
+    map_free(w.page_exts);
+    history_blobs_free(w.blobs);
     free(w.next);
     git_mailmap_free(w.mailmap);
     git_status_list_free(st);

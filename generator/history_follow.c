@@ -23,16 +23,7 @@
 /* git hashes each chunk into one of this many buckets (a prime below 2^17). */
 #define HASHBASE 107927u
 
-/* A text as git's similarity sees it: chunks (a line, or 64 bytes of a
- * longer one), hashed, and the bytes of the chunks of each hash. */
-typedef struct sig {
-    size_t size;     /* the blob's size, which the score divides by */
-    size_t n;        /* distinct hashes */
-    uint32_t *hash;  /* ascending */
-    uint32_t *bytes; /* bytes of the chunks with hash[i] */
-} sig;
-
-static void sig_release(sig *s)
+void history_sig_release(sig *s)
 {
     if (!s)
         return;
@@ -51,7 +42,7 @@ static int cmp_u64(const void *a, const void *b)
  * newline or after 64 bytes; in a text (no NUL in its first 8000 bytes) a
  * CR before a LF is skipped. Git 2.39 drops a last chunk that ends neither
  * way (a last line without its newline); later versions count it. */
-static void sig_compute(sig *out, const char *text, size_t len)
+void history_sig_compute(sig *out, const char *text, size_t len)
 {
     memset(out, 0, sizeof *out);
     out->size = len;
@@ -121,11 +112,11 @@ static unsigned sig_score(const sig *src, const sig *dst)
 unsigned history_similarity(const char *src, size_t src_len, const char *dst, size_t dst_len)
 {
     sig a, b;
-    sig_compute(&a, src, src_len);
-    sig_compute(&b, dst, dst_len);
+    history_sig_compute(&a, src, src_len);
+    history_sig_compute(&b, dst, dst_len);
     unsigned score = sig_score(&a, &b);
-    sig_release(&a);
-    sig_release(&b);
+    history_sig_release(&a);
+    history_sig_release(&b);
     return score;
 }
 
@@ -147,13 +138,13 @@ typedef struct lfile {
     int alive;
     unsigned long deleted_in;    /* the step whose commit deletes it */
     size_t prev_same, next_same; /* files of the same blob (index + 1) */
-    sig sig;
-    int indexed;        /* sig holds id's chunks, and the postings have them */
-    int scorable;       /* indexed, and a regular file that could be read */
-    int dirty;          /* waiting in f->dirty to be indexed */
-    uint32_t gen;       /* bumped when its postings go stale */
-    unsigned long seen; /* the last query that took it as a candidate */
-    uint64_t shared;    /* in that query: bytes of rare chunks it shares */
+    sig sig;                     /* id's chunks, borrowed from the blob table */
+    int indexed;                 /* sig holds id's chunks, and the postings have them */
+    int scorable;                /* indexed, and a regular file that could be read */
+    int dirty;                   /* waiting in f->dirty to be indexed */
+    uint32_t gen;                /* bumped when its postings go stale */
+    unsigned long seen;          /* the last query that took it as a candidate */
+    uint64_t shared;             /* in that query: bytes of rare chunks it shares */
 } lfile;
 
 typedef struct posting {
@@ -163,6 +154,8 @@ typedef struct posting {
 
 struct follow {
     tree_cache tc;
+    blobs *blobs;     /* what is known of each blob: own, or borrowed */
+    blobs *own_blobs; /* the table of its own, NULL when borrowing one */
     const char *prefix;
     int started;
     unsigned long step, query;
@@ -178,7 +171,7 @@ struct follow {
     size_t n_cand, cap_cand;
     uint32_t *live; /* per hash: indexed files that have it */
     posting *posts; /* per hash: the files that have it (stale ones too) */
-    sig dst;        /* the new page of the current query */
+    sig dst;        /* the new page of the current query (borrowed) */
 };
 
 follow *history_follow_new(git_odb *odb, const char *prefix)
@@ -188,7 +181,15 @@ follow *history_follow_new(git_odb *odb, const char *prefix)
     f->prefix = prefix;
     f->by_path = map_new();
     f->by_blob = map_new();
+    f->blobs = f->own_blobs = history_blobs_new();
     return f;
+}
+
+void history_follow_use_blobs(follow *f, blobs *b)
+{
+    history_blobs_free(f->own_blobs);
+    f->own_blobs = NULL;
+    f->blobs = b;
 }
 
 void history_follow_free(follow *f)
@@ -196,10 +197,8 @@ void history_follow_free(follow *f)
     if (!f)
         return;
     history_tc_release(&f->tc);
-    for (size_t i = 0; i < f->n_files; i++) {
+    for (size_t i = 0; i < f->n_files; i++)
         free(f->files[i].path);
-        sig_release(&f->files[i].sig);
-    }
     if (f->posts)
         for (size_t h = 0; h < HASHBASE; h++) {
             free(f->posts[h].file);
@@ -212,7 +211,7 @@ void history_follow_free(follow *f)
     free(f->dirty);
     free(f->deleted);
     free(f->cand);
-    sig_release(&f->dst);
+    history_blobs_free(f->own_blobs);
     map_free(f->by_path);
     map_free(f->by_blob);
     free(f);
@@ -245,7 +244,7 @@ static void unindex(follow *f, size_t i)
         return;
     for (size_t k = 0; k < lf->sig.n; k++)
         f->live[lf->sig.hash[k]]--;
-    sig_release(&lf->sig);
+    memset(&lf->sig, 0, sizeof lf->sig);
     lf->indexed = lf->scorable = 0;
     lf->gen++;
 }
@@ -277,20 +276,22 @@ static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
     p->bytes[p->n++] = bytes;
 }
 
-/* Reads file i's blob and puts its chunks in the index. A file that is no
- * regular file, or cannot be read (missing, over MAX_BLOB), is indexed
- * without chunks: like nothing, as git scores only regular files. */
-static void index_file(follow *f, size_t i, buf *tmp)
+/* Puts file i's chunks in the index. A file that is no regular file, or
+ * cannot be read (missing, over MAX_BLOB), is indexed without chunks: like
+ * nothing, as git scores only regular files. */
+static void index_file(follow *f, size_t i)
 {
     lfile *lf = &f->files[i];
     if (lf->indexed || !lf->alive)
         return;
     lf->indexed = 1;
-    buf_reset(tmp);
-    if (!is_regular(lf->mode) || history_read_blob(f->tc.odb, &lf->id, tmp) != 0)
+    if (!is_regular(lf->mode))
+        return;
+    const blob_info *b = history_blobs_get(f->blobs, f->tc.odb, &lf->id, 1);
+    if (!b || b->state != BLOB_READ)
         return;
     lf->scorable = 1;
-    sig_compute(&lf->sig, tmp->data, tmp->len);
+    lf->sig = b->sig;
     for (size_t k = 0; k < lf->sig.n; k++) {
         f->live[lf->sig.hash[k]]++;
         post_add(f, lf->sig.hash[k], i, lf->sig.bytes[k]);
@@ -469,8 +470,6 @@ static void rank(follow *f, size_t i, const char *dst_path, pick *deleted, pick 
 const char *history_follow_source(follow *f, const fchange *added, git_oid *src_id)
 {
     const char *found = NULL;
-    buf text;
-    buf_init(&text);
     if (!f->started)
         goto done;
     /* Identical contents first: a deleted file before a kept one, then one
@@ -491,11 +490,12 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
     if (best.file)
         goto picked;
     /* Then git's similarity, for a regular file it can read. */
-    if (!is_regular(added->new_mode) || history_read_blob(f->tc.odb, &added->new_id, &text) != 0 ||
-        !text.len)
+    if (!is_regular(added->new_mode))
         goto done;
-    sig_release(&f->dst);
-    sig_compute(&f->dst, text.data, text.len);
+    const blob_info *b = history_blobs_get(f->blobs, f->tc.odb, &added->new_id, 1);
+    if (!b || b->state != BLOB_READ || !b->sig.size)
+        goto done;
+    f->dst = b->sig;
     f->query++;
     pick deleted = {0, 0, 0}, kept = {0, 0, 0};
     if (!f->live) {
@@ -507,7 +507,7 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
      * commit deletes are compared one by one. */
     if (f->n_deleted <= DIRECT_DELETES) {
         for (size_t k = 0; k < f->n_deleted; k++) {
-            index_file(f, f->deleted[k], &text);
+            index_file(f, f->deleted[k]);
             rank(f, f->deleted[k], added->path, &deleted, &kept);
         }
         if (deleted.file) {
@@ -520,7 +520,7 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
      * alone could make it 50% like a file. */
     for (size_t k = 0; k < f->n_dirty; k++) {
         f->files[f->dirty[k]].dirty = 0;
-        index_file(f, f->dirty[k], &text);
+        index_file(f, f->dirty[k]);
     }
     f->n_dirty = 0;
     uint64_t common = 0;
@@ -567,6 +567,5 @@ picked:
     found = f->files[best.file - 1].path;
     git_oid_cpy(src_id, &f->files[best.file - 1].id);
 done:
-    buf_release(&text);
     return found;
 }

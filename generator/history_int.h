@@ -9,6 +9,7 @@
 #include "map.h"
 
 #include <git2.h>
+#include <stdint.h>
 
 /* 5: a page's history goes on through a deletion, renames from and to any
  * name and copies (docs/history.md), and the cache lists every path the
@@ -120,6 +121,20 @@ void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, cons
 
 /* --- history_follow.c: where an added page came from ---------------------- */
 
+/* A text as git's similarity sees it: chunks (a line, or 64 bytes of a
+ * longer one), hashed, and the bytes of the chunks of each hash. */
+typedef struct sig {
+    size_t size;     /* the blob's size, which the score divides by */
+    size_t n;        /* distinct hashes */
+    uint32_t *hash;  /* ascending; NULL until computed */
+    uint32_t *bytes; /* bytes of the chunks with hash[i] */
+} sig;
+
+/* Computes text's chunks into *out (new arrays; release them with
+ * history_sig_release, which accepts NULL and zeroes the sig). */
+void history_sig_compute(sig *out, const char *text, size_t len);
+void history_sig_release(sig *s);
+
 /* git's similarity of dst to src (diffcore-delta, as git 2.39 computes it):
  * from 0 to 60000, git's MAX_SCORE, of which git prints score * 100 / 60000
  * as the similarity index; 0 when the sizes differ too much for the 50%
@@ -133,9 +148,15 @@ unsigned history_similarity(const char *src, size_t src_len, const char *dst, si
  * least 50%, a file the commit deleted before one it kept. */
 typedef struct follow follow;
 
+typedef struct blobs blobs;
+
 /* A new, empty state reading objects from odb (taken over: freed with the
  * state) for the content directory at `prefix` ("" or ending in '/'). */
 follow *history_follow_new(git_odb *odb, const char *prefix);
+/* Makes f take what it knows of blobs from b (borrowed: b must outlive f)
+ * instead of a table of its own, so the blobs a walk read ahead are not
+ * read again. Call before history_follow_start. */
+void history_follow_use_blobs(follow *f, blobs *b);
 void history_follow_free(follow *f);
 /* 1 once history_follow_start has loaded a tree. */
 int history_follow_started(const follow *f);
@@ -150,6 +171,38 @@ void history_follow_undo(follow *f, const fchanges *fc);
  * path (borrowed, valid until f next changes) and its blob in *src_id, or
  * NULL when it came from none. */
 const char *history_follow_source(follow *f, const fchange *added, git_oid *src_id);
+
+/* --- history_blobs.c: the blobs the history reads, each read once ----------- */
+
+typedef enum blob_state { BLOB_UNREAD, BLOB_READ, BLOB_UNREADABLE } blob_state;
+
+typedef struct blob_info {
+    git_oid id;
+    size_t order; /* its place in the reading order (the first walk step naming it) */
+    blob_state state;
+    int missing;    /* unreadable as the object is not in the repository */
+    int want_sig;   /* sig is wanted too */
+    char *declared; /* history_declared_version of its text */
+    /* SHA-256 of the text without its `last_reviewed:` line: two revisions
+     * differ only in that line when these are equal and their ids not */
+    unsigned char unreviewed[32];
+    sig sig; /* its similarity chunks, when wanted */
+} blob_info;
+
+/* A new, empty table (caller frees with history_blobs_free, which accepts
+ * NULL). */
+blobs *history_blobs_new(void);
+void history_blobs_free(blobs *b);
+/* Adds blob id (a zero id is ignored) to be read at `order` (the first
+ * order given is kept), with its similarity chunks when want_sig. */
+void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig);
+/* Reads every wanted blob not read yet, in order, on all cores, each thread
+ * through its own handle on the repository at gitdir. 0, or -1 when a
+ * handle cannot be opened (its blobs stay unread). */
+int history_blobs_read(blobs *b, const char *gitdir);
+/* What the table knows of blob id, read now through odb when it was not
+ * (borrowed, valid until the table next changes); NULL for a zero id. */
+const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, int want_sig);
 
 /* --- history_cache.c: <git dir>/charter/history.cache ---------------------- */
 

@@ -1,0 +1,188 @@
+/* history_blobs: what the history needs to know of each blob it meets (the
+ * version a page declares, whether two revisions differ only in
+ * `last_reviewed:`, git's similarity chunks), each blob read once. The
+ * blobs a walk names are read in the walk's order (newest commit first), on
+ * all cores: a pack deltifies a blob against its neighbours in history, and
+ * libgit2 keeps the delta bases it met, so that order reads each blob with
+ * one delta where page by page reads a whole chain. */
+#include "history_int.h"
+
+#include "buf.h"
+#include "digest.h"
+#include "map.h"
+#include "pool.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct blobs {
+    blob_info *v;
+    size_t n, cap;
+    map *by_id; /* blob hex -> index + 1 into v */
+};
+
+blobs *history_blobs_new(void)
+{
+    blobs *b = xcalloc(1, sizeof *b);
+    b->by_id = map_new();
+    return b;
+}
+
+void history_blobs_free(blobs *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->v[i].declared);
+        history_sig_release(&b->v[i].sig);
+    }
+    free(b->v);
+    map_free(b->by_id);
+    free(b);
+}
+
+/* The entry of id, added unread when it is new; NULL for a zero id. The
+ * pointer is valid until the next entry is added. */
+static blob_info *entry(blobs *b, const git_oid *id, size_t order)
+{
+    if (git_oid_is_zero(id))
+        return NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    void **slot = map_ref(b->by_id, hex);
+    if (*slot)
+        return &b->v[(size_t)(intptr_t)*slot - 1];
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 1024;
+        b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+    }
+    blob_info *e = &b->v[b->n++];
+    memset(e, 0, sizeof *e);
+    git_oid_cpy(&e->id, id);
+    e->order = order;
+    *slot = (void *)(intptr_t)b->n;
+    return e;
+}
+
+void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig)
+{
+    blob_info *e = entry(b, id, order);
+    if (!e)
+        return;
+    if (want_sig && !e->want_sig) {
+        e->want_sig = 1;
+        if (e->state == BLOB_READ)
+            e->state = BLOB_UNREAD; /* read again for its chunks */
+    }
+}
+
+/* Reads e's blob through odb and fills in what the history needs of it. */
+static void read_one(blob_info *e, git_odb *odb, digest *dg, buf *text, buf *stripped)
+{
+    buf_reset(text);
+    free(e->declared);
+    e->declared = NULL;
+    if (history_read_blob(odb, &e->id, text) != 0) {
+        e->state = BLOB_UNREADABLE;
+        e->missing = !git_odb_exists(odb, &e->id);
+        return;
+    }
+    e->state = BLOB_READ;
+    e->declared = history_declared_version(text->data, text->len);
+    buf_reset(stripped);
+    history_without_review_line(stripped, text->data, text->len);
+    char hex[DIGEST_HEX];
+    digest_add(dg, stripped->data, stripped->len);
+    digest_hex(dg, hex);
+    for (size_t i = 0; i < sizeof e->unreviewed; i++) {
+        unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+        unsigned lo =
+            (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+        e->unreviewed[i] = (unsigned char)(hi << 4 | lo);
+    }
+    if (e->want_sig && !e->sig.hash)
+        history_sig_compute(&e->sig, text->data, text->len);
+}
+
+/* An unread blob's place in the reading order. */
+typedef struct pending {
+    size_t order, index;
+} pending;
+
+typedef struct reader {
+    blobs *b;
+    const pending *todo; /* b->v's unread entries, in reading order */
+    size_t n, chunks;
+    const char *gitdir;
+    atomic_int failed;
+} reader;
+
+/* One contiguous run of the reading order, through its own repository
+ * handle (libgit2 objects are not shared between threads; the pack and its
+ * cache of delta bases are). */
+static void read_chunk(void *arg, size_t k)
+{
+    reader *rd = arg;
+    git_repository *repo = NULL;
+    git_odb *odb = NULL;
+    digest *dg = digest_new();
+    buf text, stripped;
+    buf_init(&text);
+    buf_init(&stripped);
+    size_t from = rd->n * k / rd->chunks, to = rd->n * (k + 1) / rd->chunks;
+    if (git_repository_open(&repo, rd->gitdir) != 0 || git_repository_odb(&odb, repo) != 0) {
+        atomic_store(&rd->failed, 1);
+        goto done;
+    }
+    for (size_t i = from; i < to; i++)
+        read_one(&rd->b->v[rd->todo[i].index], odb, dg, &text, &stripped);
+done:
+    buf_release(&text);
+    buf_release(&stripped);
+    digest_free(dg);
+    git_odb_free(odb);
+    git_repository_free(repo);
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int history_blobs_read(blobs *b, const char *gitdir)
+{
+    pending *todo = xmalloc((b->n ? b->n : 1) * sizeof *todo);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].state == BLOB_UNREAD)
+            todo[n++] = (pending){b->v[i].order, i};
+    qsort(todo, n, sizeof *todo, cmp_pending);
+    reader rd = {b, todo, n, (size_t)pool_threads() * 4, gitdir, 0};
+    if (rd.chunks > n)
+        rd.chunks = n ? n : 1;
+    if (n)
+        pool_run(rd.chunks, read_chunk, &rd);
+    free(todo);
+    return atomic_load(&rd.failed) ? -1 : 0;
+}
+
+const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, int want_sig)
+{
+    history_blobs_want(b, id, SIZE_MAX, want_sig);
+    blob_info *e = entry(b, id, SIZE_MAX);
+    if (e && e->state == BLOB_UNREAD) {
+        digest *dg = digest_new();
+        buf text, stripped;
+        buf_init(&text);
+        buf_init(&stripped);
+        read_one(e, odb, dg, &text, &stripped);
+        buf_release(&text);
+        buf_release(&stripped);
+        digest_free(dg);
+    }
+    return e;
+}
