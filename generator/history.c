@@ -433,7 +433,7 @@ static void diff_chunk(void *arg, size_t k)
 {
     differ *df = arg;
     git_repository *repo = NULL;
-    tree_cache tc = {NULL, map_new(), map_new()};
+    tree_cache tc = {NULL, map_new(), map_new(), NULL};
     size_t from = df->n * k / df->chunks, to = df->n * (k + 1) / df->chunks;
     if (git_repository_open(&repo, df->gitdir) != 0 || git_repository_odb(&tc.odb, repo) != 0) {
         for (size_t i = from; i < to; i++)

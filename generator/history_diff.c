@@ -58,25 +58,49 @@ void history_tc_release(tree_cache *tc)
 {
     map_each(tc->prev, free_obj, NULL);
     map_each(tc->cur, free_obj, NULL);
+    if (tc->kept)
+        map_each(tc->kept, free_obj, NULL);
     map_free(tc->prev);
     map_free(tc->cur);
+    map_free(tc->kept);
     git_odb_free(tc->odb);
 }
 
-/* The raw bytes of tree `id`, or NULL. */
-static git_odb_object *tc_get(tree_cache *tc, const git_oid *id)
+/* Which side of a comparison a tree is read for. */
+enum side { SIDE_NEW, SIDE_OLD };
+
+/* The raw bytes of tree `id`, or NULL. A folder's tree before a commit (the
+ * old side) is its tree after the next older commit that changes it (the
+ * new side there), which may come many commits later: kept until then, it
+ * is read once where it would be read twice (the kept trees are at most
+ * one tree of each folder). */
+static git_odb_object *tc_get(tree_cache *tc, const git_oid *id, enum side side)
 {
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof hex, id);
-    git_odb_object *o = map_get(tc->cur, hex);
-    if (o)
-        return o;
-    if ((o = map_remove(tc->prev, hex)) == NULL &&
-        (git_odb_read(&o, tc->odb, id) != 0 || git_odb_object_type(o) != GIT_OBJECT_TREE)) {
-        git_odb_object_free(o);
-        return NULL;
+    git_odb_object *o = map_get(tc->cur, hex), *kept = NULL;
+    if (!tc->kept)
+        tc->kept = map_new();
+    if (!o && (o = map_remove(tc->prev, hex)) != NULL)
+        map_put(tc->cur, hex, o);
+    if (side == SIDE_NEW && (kept = map_remove(tc->kept, hex)) != NULL) {
+        if (o)
+            git_odb_object_free(kept);
+        else
+            map_put(tc->cur, hex, o = kept);
     }
-    map_put(tc->cur, hex, o);
+    if (!o) {
+        if (git_odb_read(&o, tc->odb, id) != 0 || git_odb_object_type(o) != GIT_OBJECT_TREE) {
+            git_odb_object_free(o);
+            return NULL;
+        }
+        map_put(tc->cur, hex, o);
+    }
+    if (side == SIDE_OLD && !map_get(tc->kept, hex)) {
+        git_odb_object *dup = NULL;
+        git_odb_object_dup(&dup, o);
+        map_put(tc->kept, hex, dup);
+    }
     return o;
 }
 
@@ -155,7 +179,7 @@ int history_add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char st
 {
     if (path->len > PATH_MAX)
         return 0; /* see diff_trees */
-    git_odb_object *o = tc_get(tc, tree_id);
+    git_odb_object *o = tc_get(tc, tree_id, status == 'D' ? SIDE_OLD : SIDE_NEW);
     if (!o)
         return -1;
     const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);
@@ -182,7 +206,7 @@ int history_diff_trees(tree_cache *tc, const git_oid *old_id, const git_oid *new
      * its trees. */
     if (path->len > PATH_MAX)
         return 0;
-    git_odb_object *oa = tc_get(tc, old_id), *ob = tc_get(tc, new_id);
+    git_odb_object *oa = tc_get(tc, old_id, SIDE_OLD), *ob = tc_get(tc, new_id, SIDE_NEW);
     if (!oa || !ob)
         return -1;
     const unsigned char *pa = git_odb_object_data(oa), *ea_end = pa + git_odb_object_size(oa);
@@ -242,7 +266,7 @@ void history_prefix_tree(git_oid *out, tree_cache *tc, const git_oid *root, cons
     const char *seg = prefix;
     while (*seg) {
         size_t len = strcspn(seg, "/");
-        git_odb_object *o = tc_get(tc, &cur);
+        git_odb_object *o = tc_get(tc, &cur, SIDE_NEW);
         if (!o)
             return;
         const unsigned char *p = git_odb_object_data(o), *end = p + git_odb_object_size(o);

@@ -100,10 +100,13 @@ typedef struct fchanges {
 /* Trees are read raw (git_odb_read) and parsed in place: a section of 1,000
  * pages is a 40 KB tree, and libgit2's parsed trees cost an allocation per
  * entry. Each chunk of the walk keeps the trees of the commit it compared
- * last, which are the next commit's parent's trees. */
+ * last, which are the next commit's parent's trees, and each folder's tree
+ * before the last commit that changed it, which is the tree after the next
+ * older commit that changes it. */
 typedef struct tree_cache {
     git_odb *odb;
     map *cur, *prev; /* oid hex -> git_odb_object */
+    map *kept;       /* the same, NULL until the first read */
 } tree_cache;
 /* Frees the changes' strings and empties fc (keeps its memory). */
 void history_fc_clear(fchanges *fc);

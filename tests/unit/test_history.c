@@ -873,7 +873,7 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     write_tree(&root_old, odb, root_old_e, 2);
     write_tree(&root_new, odb, root_new_e, 2);
 
-    tree_cache tc = {odb, map_new(), map_new()};
+    tree_cache tc = {odb, map_new(), map_new(), NULL};
     git_oid got_old, got_new, none;
     history_prefix_tree(&got_old, &tc, &root_old, "content/");
     history_prefix_tree(&got_new, &tc, &root_new, "content/");
