@@ -32,9 +32,9 @@ extern const site_limits config_default_limits;
  * chosen by the page's path (a folder prefix or a glob) and layout, as
  * Jekyll's `defaults:` are; later entries win over earlier ones. */
 typedef struct page_default {
-    const char *path;         /* "" for every page */
-    const char *layout;       /* NULL for any layout */
-    const yaml_node *values;  /* a mapping (borrowed from the config's tree) */
+    const char *path;        /* "" for every page */
+    const char *layout;      /* NULL for any layout */
+    const yaml_node *values; /* a mapping (borrowed from the config's tree) */
 } page_default;
 
 /* keys: another name a page's front matter may use for a key charter reads
@@ -67,8 +67,8 @@ typedef struct site_config {
     duration cycle, warn_within;
     int unsafe_html;
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
-    int fenceless;    /* fenceless_front_matter: comply's header with no opening `---` */
-    int lax_headings; /* markdown.lax_headings: `#Title` is a heading (kramdown) */
+    int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
+    int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     page_default *defaults;
     size_t n_defaults;
     key_alias *keys;

@@ -18,5 +18,9 @@ void digest_add(digest *h, const void *data, size_t len);
 /* Writes the digest of everything added as 64 lowercase hex digits and a
  * NUL, and resets the state for the next file. */
 void digest_hex(digest *h, char hex[DIGEST_HEX]);
+/* The digest of the running program (/proc/self/exe), computed once: what
+ * a cache of its results must match, since any change to charter may
+ * change what it makes. Static storage; thread-safe. */
+const char *digest_self(void);
 
 #endif

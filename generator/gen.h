@@ -25,7 +25,13 @@ typedef struct gen {
     diags *d;
     tpl_dict *shared;  /* site-wide values, built once (vars_shared) */
     atomic_int failed; /* a page or a write failed (set by pool threads) */
+    /* What every page is rendered from besides its own dictionary: charter
+     * itself, the theme's texts and the shared values (a digest, hex). */
+    char key_base[65];
 } gen;
+
+/* Feeds data to the digest ctx (for tpl_dict_digest). */
+void add_to_digest(void *ctx, const void *data, size_t len);
 
 /* --- vars.c: the model as template variables (docs/templates.md) --------- */
 

@@ -50,8 +50,7 @@ static void prefix_ids(buf *out, const char *html, size_t len, const char *ancho
 /* An approved policy (a policy page with status approved, or none). */
 static int in_handbook(const page *p)
 {
-    return p->ok && p->published && p->policy &&
-           (!p->status || !strcmp(p->status, "approved"));
+    return p->ok && p->published && p->policy && (!p->status || !strcmp(p->status, "approved"));
 }
 
 /* The page is written in chunks: skeleton text up to a slot, then that

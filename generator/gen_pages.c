@@ -4,8 +4,11 @@
  * written from the binary). */
 #include "gen.h"
 
+#include "digest.h"
 #include "embed.h"
 #include "pool.h"
+
+#include <string.h>
 
 static void render_page(void *arg, size_t i)
 {
@@ -24,9 +27,21 @@ static void render_page(void *arg, size_t i)
         return;
     }
     tpl_dict *d = vars_page(g, p);
-    int err = layout_render(l, d, &html, g->d);
-    if (err == 0 && output_write(g->o, p->out_file, html.data, html.len, g->d) != 0)
-        g->failed = 1;
+    /* What the page is made from: when the previous build made it from the
+     * same, its file is linked instead of rendered again. */
+    char key[DIGEST_HEX];
+    digest *h = digest_new();
+    digest_add(h, g->key_base, DIGEST_HEX);
+    digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
+    digest_add(h, html.data, html.len);
+    tpl_dict_digest(d, add_to_digest, h);
+    digest_hex(h, key);
+    digest_free(h);
+    if (!output_reuse_keyed(g->o, p->out_file, key)) {
+        int err = layout_render(l, d, &html, g->d);
+        if (err == 0 && output_write_keyed(g->o, p->out_file, key, html.data, html.len, g->d) != 0)
+            g->failed = 1;
+    }
     tpl_dict_free(d);
     buf_release(&html);
 }

@@ -5,6 +5,7 @@
  * thread; rendering is, for distinct dictionaries. */
 #include "layout.h"
 
+#include "digest.h"
 #include "embed.h"
 #include "fs.h"
 #include "map.h"
@@ -48,6 +49,10 @@ struct layouts {
     map *fallback; /* name -> 1: a page names it, no theme has it */
     layout **all;
     size_t n_all;
+    /* Every template text the theme read (layouts and includes, with their
+     * names), as read: what a rendered page depends on besides its data. */
+    digest *texts;
+    char hex[DIGEST_HEX];
 };
 
 static int valid_layout_name(const char *name)
@@ -77,7 +82,9 @@ static const embed_file *theme_file(const char *name)
  * have comes from the default theme. */
 static int read_include(void *ctx, const char *name, buf *out, buf *shown, int *missing, diags *d)
 {
-    const site *s = ctx;
+    layouts *ls = ctx;
+    const site *s = ls->s;
+    size_t start = out->len;
     buf rel;
     buf_init(&rel);
     buf_printf(&rel, "%s/%s", s->cfg.layouts, name);
@@ -91,6 +98,10 @@ static int read_include(void *ctx, const char *name, buf *out, buf *shown, int *
         buf_add(out, f->data, f->len);
         embed_shown(shown, f);
         err = 0;
+    }
+    if (err == 0) {
+        digest_add(ls->texts, name, strlen(name) + 1);
+        digest_add(ls->texts, out->data + start, out->len - start);
     }
     buf_release(&rel);
     return err;
@@ -230,7 +241,10 @@ layouts *layouts_load(const site *s, diags *d)
     buf_init(&dir);
     site_path(&dir, s, s->cfg.layouts);
     ls->set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
-    tpl_set_reader(ls->set, read_include, (void *)s);
+    tpl_set_reader(ls->set, read_include, ls);
+    ls->texts = digest_new();
+    int strip = (int)s->cfg.template_strip;
+    digest_add(ls->texts, &strip, sizeof strip);
     buf_release(&dir);
     /* default_layout must name a layout: said once, at the setting, rather
      * than as a fallback warning at every page that names none. */
@@ -268,7 +282,27 @@ layouts *layouts_load(const site *s, diags *d)
         map_put(ls->present, *g, (void *)1);
         layout_get(ls, *g, NULL, 0, 0, 0, d);
     }
+    for (size_t i = 0; i < ls->n_all; i++) {
+        const layout *l = ls->all[i];
+        digest_add(ls->texts, l->name, strlen(l->name) + 1);
+        digest_add(ls->texts, l->text.data, l->text.len);
+        int state = l->state;
+        digest_add(ls->texts, &state, sizeof state);
+    }
+    digest_hex(ls->texts, ls->hex);
+    digest_free(ls->texts);
+    ls->texts = NULL;
     return ls;
+}
+
+const char *layouts_digest(const layouts *ls)
+{
+    return ls->hex;
+}
+
+const char *layout_name(const layout *l)
+{
+    return l->name;
 }
 
 void layouts_free(layouts *ls)
@@ -284,6 +318,7 @@ void layouts_free(layouts *ls)
         free(l);
     }
     free(ls->all);
+    digest_free(ls->texts);
     map_free(ls->by_name);
     map_free(ls->present);
     map_free(ls->fallback);

@@ -27,6 +27,14 @@ extern const char *const layout_generated[];
 layouts *layouts_load(const struct site *s, diags *d);
 void layouts_free(layouts *ls);
 
+/* The digest (hex, borrowed) of every template text the theme read at
+ * load, layouts and includes, with their names and the strip setting: a
+ * page rendered from the same dictionary through a theme of the same
+ * digest is the same page. */
+const char *layouts_digest(const layouts *ls);
+/* The layout's name ("policy"); borrowed. */
+const char *layout_name(const layout *l);
+
 /* True when the theme has layouts/<name>.html (loaded or not). */
 int layouts_has(const layouts *ls, const char *name);
 /* The compiled layout `name` (borrowed), or NULL when it is missing or did

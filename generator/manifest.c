@@ -83,6 +83,7 @@ int manifest_parse(manifest_entry **out, size_t *n, const char *text, size_t len
         v[count].rel = xstrdup(rel.data);
         memcpy(v[count].hex, h, 64);
         v[count].hex[64] = '\0';
+        v[count].key[0] = '\0';
         count++;
         p = nl + 1;
     }

@@ -15,10 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define OUTCACHE_MAGIC "charter-output-cache 1"
+#define OUTCACHE_MAGIC "charter-output-cache 2"
 
 typedef struct known {
     char hex[65];
+    char key[65]; /* "-" when unknown */
     long long size, mtime_s, mtime_ns, ctime_s, ctime_ns;
     unsigned long long ino, dev;
 } known;
@@ -78,10 +79,10 @@ outcache *outcache_read(const char *path, const char *target)
         *nl = '\0';
         known *k = &c->v[c->n];
         int used = 0;
-        if (sscanf(line, "%64[0-9a-f] %lld %lld.%lld %lld.%lld %llu %llu %n", k->hex, &k->size,
-                   &k->mtime_s, &k->mtime_ns, &k->ctime_s, &k->ctime_ns, &k->ino, &k->dev,
-                   &used) != 8 ||
-            strlen(k->hex) != 64 || !line[used])
+        if (sscanf(line, "%64[0-9a-f] %64[-0-9a-f] %lld %lld.%lld %lld.%lld %llu %llu %n", k->hex,
+                   k->key, &k->size, &k->mtime_s, &k->mtime_ns, &k->ctime_s, &k->ctime_ns, &k->ino,
+                   &k->dev, &used) != 9 ||
+            strlen(k->hex) != 64 || (strlen(k->key) != 64 && strcmp(k->key, "-")) || !line[used])
             goto fail;
         map_put(c->by_rel, line + used, k);
         c->n++;
@@ -109,6 +110,15 @@ int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, co
            k->ino == (unsigned long long)st->st_ino && k->dev == (unsigned long long)st->st_dev;
 }
 
+const char *outcache_key(const outcache *c, const char *rel, const char **hex)
+{
+    const known *k = c ? map_get(c->by_rel, rel) : NULL;
+    if (!k || !strcmp(k->key, "-"))
+        return NULL;
+    *hex = k->hex;
+    return k->key;
+}
+
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
                    diags *d)
 {
@@ -128,7 +138,8 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
         struct stat st;
         if (lstat(file.data, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
-        buf_printf(&out, "%s %lld %lld.%lld %lld.%lld %llu %llu %s\n", v[i].hex,
+        const char *key = v[i].key[0] ? v[i].key : "-";
+        buf_printf(&out, "%s %s %lld %lld.%lld %lld.%lld %llu %llu %s\n", v[i].hex, key,
                    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
                    (long long)st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
                    (long long)st.st_ctim.tv_nsec, (unsigned long long)st.st_ino,

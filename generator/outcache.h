@@ -24,11 +24,13 @@ void outcache_free(outcache *c);
  * file, same size, modification and change times, inode and device), so
  * the file need not be hashed again; else 0. Accepts a NULL c. */
 int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, const char *hex);
+/* The key rel was rendered from and the digest it had (borrowed), when c
+ * records both; else NULL. Accepts a NULL c. */
+const char *outcache_key(const outcache *c, const char *rel, const char **hex);
 /* Writes the cache of the output directory `target` (absolute) holding
- * v[0..n), taking each file's stat now, atomically (a temporary file, then
- * a rename; never through a link), creating path's directory if needed.
- * Returns 0, or -1 after a warning (id output): a build without its cache
- * is still a good build. */
+ * v[0..n) (with their keys, when known), taking each file's stat now, atomically (a temporary file,
+ * then a rename; never through a link), creating path's directory if needed. Returns 0, or -1 after
+ * a warning (id output): a build without its cache is still a good build. */
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
                    diags *d);
 

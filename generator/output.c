@@ -419,17 +419,26 @@ static int claim(output *o, const char *rel, buf *path, diags *d)
     return err;
 }
 
-static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
+static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX], const char *key)
 {
     pthread_mutex_lock(&o->lock);
     if (o->n_files == o->cap_files) {
         o->cap_files = o->cap_files ? o->cap_files * 2 : 256;
         o->files = xrealloc(o->files, o->cap_files * sizeof *o->files);
     }
-    manifest_entry *e = &o->files[o->n_files++];
+    size_t i = o->n_files++;
+    manifest_entry *e = &o->files[i];
     e->rel = xstrdup(skip_dot(rel));
     memcpy(e->hex, hex, DIGEST_HEX);
+    e->key[0] = '\0';
+    if (key)
+        memcpy(e->key, key, DIGEST_HEX);
     pthread_mutex_unlock(&o->lock);
+}
+
+static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
+{
+    record_keyed(o, rel, hex, NULL);
 }
 
 static void add_to_digest(void *ctx, const char *data, size_t len)
@@ -518,7 +527,39 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
     return err;
 }
 
+int output_reuse_keyed(output *o, const char *rel, const char *key)
+{
+    const char *hex = NULL, *was = outcache_key(o->known, skip_dot(rel), &hex);
+    const manifest_entry *e = was && o->old_by_rel ? map_get(o->old_by_rel, skip_dot(rel)) : NULL;
+    if (!e || strcmp(was, key) != 0 || strcmp(e->hex, hex) != 0 || !path_is_safe_output(rel))
+        return 0;
+    buf p;
+    buf_init(&p);
+    diags *quiet = diag_new(NULL);
+    int reused = 0;
+    if (claim(o, rel, &p, quiet) == 0) {
+        reused = reuse_old(o, rel, p.data, e->hex);
+        if (reused) {
+            record_keyed(o, rel, e->hex, key);
+        } else {
+            /* Not linked after all: the caller writes it. */
+            pthread_mutex_lock(&o->lock);
+            map_remove(o->written, skip_dot(rel));
+            pthread_mutex_unlock(&o->lock);
+        }
+    }
+    diag_free(quiet);
+    buf_release(&p);
+    return reused;
+}
+
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d)
+{
+    return output_write_keyed(o, rel, NULL, data, len, d);
+}
+
+int output_write_keyed(output *o, const char *rel, const char *key, const char *data, size_t len,
+                       diags *d)
 {
     buf p;
     buf_init(&p);
@@ -535,7 +576,7 @@ int output_write(output *o, const char *rel, const char *data, size_t len, diags
             err = fs_write_new(p.data, O_EXCL | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, d);
     }
     if (err == 0)
-        record(o, rel, hex);
+        record_keyed(o, rel, hex, key);
     buf_release(&p);
     return err;
 }

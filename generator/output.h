@@ -43,6 +43,15 @@ const char *output_staging(const output *o);
 /* Writes data to `rel` (a path inside the output) in the staging directory.
  * A path may be written once. Thread-safe. Returns 0 or -1 after reporting. */
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d);
+/* For a file made from inputs whose digest is `key` (a page: its theme and
+ * its dictionary): when the previous build wrote rel from the same key (its
+ * build cache says so) and that file is still there as it was written, it
+ * is linked into the new site, and 1 is returned: the caller need not
+ * render it. Otherwise 0, and nothing is done. Thread-safe. */
+int output_reuse_keyed(output *o, const char *rel, const char *key);
+/* As output_write, recording `key` for the next build (NULL: none). */
+int output_write_keyed(output *o, const char *rel, const char *key, const char *data, size_t len,
+                       diags *d);
 /* As output_write, in chunks from fill (see fs_write_stream). */
 int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d);

@@ -321,6 +321,7 @@ void parse_cache_global(char hex[DIGEST_HEX], const site *s)
     digest *h = digest_new();
     add_str(h, "charter parse cache 1");
     add_str(h, CHARTER_VERSION);
+    add_str(h, digest_self());
     add_str(h, markdown_version());
     add_str(h, s->cfg.base_url);
     add_str(h, s->cfg.content);

@@ -7,6 +7,7 @@
 #include "render.h"
 
 #include "api.h"
+#include "digest.h"
 #include "gen.h"
 
 #include <string.h>
@@ -59,11 +60,22 @@ int gen_simple(gen *g, const char *name, const char *title, const char *url, con
     return err;
 }
 
+void add_to_digest(void *ctx, const void *data, size_t len)
+{
+    digest_add(ctx, data, len);
+}
+
 int render_site(const site *s, const parsed *pp, const history *h, output *o, diags *d)
 {
     gen g = {.s = s, .pp = pp, .h = h, .o = o, .d = d};
     atomic_init(&g.failed, 0);
     g.shared = vars_shared(&g);
+    digest *base = digest_new();
+    digest_add(base, digest_self(), DIGEST_HEX);
+    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
+    tpl_dict_digest(g.shared, add_to_digest, base);
+    digest_hex(base, g.key_base);
+    digest_free(base);
     gen_pages(&g);
     int err = 0;
     if (history_found(h)) {

@@ -65,6 +65,13 @@ tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filena
  * every render with d, and may be used by several threads at once. */
 void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared);
 
+/* Feeds everything d's tree holds to `add` (names, values, sections and
+ * includes in order, template-globals; not the shared tree, whose digest
+ * the caller adds once): two trees fed alike render alike through the same
+ * template. A value set by reference is fed its bytes. */
+void tpl_dict_digest(const tpl_dict *d, void (*add)(void *ctx, const void *data, size_t len),
+                     void *ctx);
+
 /* --- templates --------------------------------------------------------------- */
 /* Returns a new set that loads templates from directory `dir`. With
  * `auto_includes`, an include marker {{>NAME}} that has no include dictionary

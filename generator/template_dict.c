@@ -164,3 +164,67 @@ void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared)
 {
     d->root->shared = shared;
 }
+
+/* --- digests ------------------------------------------------------------------ */
+
+typedef struct feed {
+    void (*add)(void *ctx, const void *data, size_t len);
+    void *ctx;
+    int kind;
+} feed;
+
+static void feed_len(const feed *f, size_t n)
+{
+    f->add(f->ctx, &n, sizeof n);
+}
+
+static void feed_str(const feed *f, const char *s, size_t n)
+{
+    feed_len(f, n);
+    f->add(f->ctx, s, n);
+}
+
+static void feed_dict(const feed *f, const tpl_dict *d);
+
+static void feed_entry(void *ctx, const char *name, void *entry)
+{
+    const feed *f = ctx;
+    feed_str(f, name, strlen(name));
+    if (f->kind == K_VAR) {
+        const tpl_value *v = entry;
+        if (v->value == tpl_slot_value) {
+            size_t id;
+            memcpy(&id, v->copy, sizeof id);
+            feed_str(f, "\x01slot", 5);
+            feed_len(f, id);
+        } else {
+            feed_str(f, v->value, v->len);
+        }
+        return;
+    }
+    const tpl_kids *k = entry;
+    feed_len(f, k->n);
+    for (size_t i = 0; i < k->n; i++)
+        feed_dict(f, k->v[i]);
+}
+
+static void feed_dict(const feed *f, const tpl_dict *d)
+{
+    feed_str(f, d->filename ? d->filename : "", d->filename ? strlen(d->filename) : 0);
+    for (int kind = 0; kind < K_COUNT; kind++) {
+        feed sub = {f->add, f->ctx, kind};
+        feed_len(f, d->names[kind] ? map_count(d->names[kind]) : 0);
+        if (d->names[kind])
+            map_each(d->names[kind], feed_entry, &sub);
+    }
+    feed_len(f, d->globals != NULL);
+    if (d->globals)
+        feed_dict(f, d->globals);
+}
+
+void tpl_dict_digest(const tpl_dict *d, void (*add)(void *ctx, const void *data, size_t len),
+                     void *ctx)
+{
+    feed f = {add, ctx, K_VAR};
+    feed_dict(&f, d);
+}
