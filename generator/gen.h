@@ -32,6 +32,12 @@ typedef struct gen {
 
 /* Feeds data to the digest ctx (for tpl_dict_digest). */
 void add_to_digest(void *ctx, const void *data, size_t len);
+/* The key of an output rendered through layout l from dictionary d (see
+ * output_reuse_keyed): charter, the theme, the shared values (key_base),
+ * the layout, d's tree and n_extra more strings (what else goes into the
+ * output, such as the keys of the pages' HTML spliced into it). */
+void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
+             const char *const *extra, size_t n_extra);
 
 /* --- vars.c: the model as template variables (docs/templates.md) --------- */
 

@@ -156,9 +156,22 @@ int gen_handbook(gen *g)
     tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
     int err = 0;
     const layout *l = gen_layout(g, "handbook", d);
+    /* With a cache, every policy's HTML is known by its parse's key: the
+     * handbook made from the same as last time is linked, not rebuilt. */
+    char key[65];
+    const char **bodies = xcalloc(hs.n + 1, sizeof *bodies);
+    int keyed = l != NULL;
+    for (size_t i = 0; keyed && i < hs.n; i++)
+        keyed = (bodies[i] = parsed_page_key(g->pp, hs.pages[i])) != NULL;
+    if (keyed)
+        gen_key(key, g, l, d, bodies, hs.n);
+    free(bodies);
+    if (keyed && output_reuse_keyed(g->o, "handbook/index.html", key))
+        l = NULL;
     /* A render error is a finding (reported); a failed write is ours. */
     if (l && layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0)
-        err = output_stream(g->o, "handbook/index.html", handbook_fill, &hs, g->d);
+        err = output_stream_keyed(g->o, "handbook/index.html", keyed ? key : NULL, handbook_fill,
+                                  &hs, g->d);
     tpl_dict_free(d);
     free(hs.pages);
     tpl_slots_release(&hs.slots);

@@ -8,8 +8,6 @@
 #include "embed.h"
 #include "pool.h"
 
-#include <string.h>
-
 static void render_page(void *arg, size_t i)
 {
     gen *g = arg;
@@ -27,19 +25,17 @@ static void render_page(void *arg, size_t i)
         return;
     }
     tpl_dict *d = vars_page(g, p);
-    /* What the page is made from: when the previous build made it from the
-     * same, its file is linked instead of rendered again. */
+    /* What the page is made from (with a cache, its HTML is known by its
+     * parse's key): when the previous build made it from the same, its file
+     * is linked instead of rendered again. */
     char key[DIGEST_HEX];
-    digest *h = digest_new();
-    digest_add(h, g->key_base, DIGEST_HEX);
-    digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
-    digest_add(h, html.data, html.len);
-    tpl_dict_digest(d, add_to_digest, h);
-    digest_hex(h, key);
-    digest_free(h);
-    if (!output_reuse_keyed(g->o, p->out_file, key)) {
+    const char *body = parsed_page_key(g->pp, i);
+    if (body)
+        gen_key(key, g, l, d, &body, 1);
+    if (!body || !output_reuse_keyed(g->o, p->out_file, key)) {
         int err = layout_render(l, d, &html, g->d);
-        if (err == 0 && output_write_keyed(g->o, p->out_file, key, html.data, html.len, g->d) != 0)
+        if (err == 0 && output_write_keyed(g->o, p->out_file, body ? key : NULL, html.data,
+                                           html.len, g->d) != 0)
             g->failed = 1;
     }
     tpl_dict_free(d);

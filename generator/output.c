@@ -436,10 +436,6 @@ static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX],
     pthread_mutex_unlock(&o->lock);
 }
 
-static void record(output *o, const char *rel, const char hex[DIGEST_HEX])
-{
-    record_keyed(o, rel, hex, NULL);
-}
 
 static void add_to_digest(void *ctx, const char *data, size_t len)
 {
@@ -494,6 +490,12 @@ static int reuse_old(output *o, const char *rel, const char *path, const char *h
 int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d)
 {
+    return output_stream_keyed(o, rel, NULL, fill, ctx, d);
+}
+
+int output_stream_keyed(output *o, const char *rel, const char *key,
+                        int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d)
+{
     buf p;
     buf_init(&p);
     char hex[DIGEST_HEX];
@@ -522,7 +524,7 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
         buf_release(&tmp);
     }
     if (err == 0)
-        record(o, rel, hex);
+        record_keyed(o, rel, hex, key);
     buf_release(&p);
     return err;
 }

@@ -55,6 +55,9 @@ int output_write_keyed(output *o, const char *rel, const char *key, const char *
 /* As output_write, in chunks from fill (see fs_write_stream). */
 int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk), void *ctx,
                   diags *d);
+/* As output_stream, recording `key` (see output_reuse_keyed; NULL: none). */
+int output_stream_keyed(output *o, const char *rel, const char *key,
+                        int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d);
 /* Copies the source file src (relative to the site root, read through
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,

@@ -235,6 +235,11 @@ parsed *parse_site_cached(const site *s, int html_fd, const char *cache_path, di
     return p;
 }
 
+const char *parsed_page_key(const parsed *p, size_t i)
+{
+    return p && p->keys && i < p->n && p->keys[i][0] ? p->keys[i] : NULL;
+}
+
 size_t parsed_cache_hits(const parsed *p)
 {
     return p ? atomic_load(&p->hits) : 0;

@@ -35,6 +35,9 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
  * surroundings are unchanged since the build that wrote it is taken from
  * there, diagnostics included, instead of being parsed again. */
 parsed *parse_site_cached(const struct site *s, int html_fd, const char *cache_path, diags *d);
+/* The key of page i's parse (parse_cache.c), which determines its HTML,
+ * or NULL when the build keeps no cache. Borrowed. */
+const char *parsed_page_key(const parsed *p, size_t i);
 /* How many pages came from the cache. */
 size_t parsed_cache_hits(const parsed *p);
 /* Rewrites the parse cache with every page of this build (when one was

@@ -29,13 +29,18 @@ int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
     const layout *l = gen_layout(g, name, d);
     if (!l)
         return 0; /* the theme has none (or it did not load: reported) */
+    /* Made from the same as last time: linked, not rendered again. */
+    char key[DIGEST_HEX];
+    gen_key(key, g, l, d, NULL, 0);
+    if (output_reuse_keyed(g->o, out_file, key))
+        return 0;
     buf html;
     buf_init(&html);
     /* A layout that cannot render is a finding in the site (reported, exit
      * 1, nothing published); only a failed write is this stage's failure. */
     int err = 0;
     if (layout_render(l, d, &html, g->d) == 0 &&
-        output_write(g->o, out_file, html.data, html.len, g->d) != 0)
+        output_write_keyed(g->o, out_file, key, html.data, html.len, g->d) != 0)
         err = -1;
     buf_release(&html);
     return err;
@@ -63,6 +68,19 @@ int gen_simple(gen *g, const char *name, const char *title, const char *url, con
 void add_to_digest(void *ctx, const void *data, size_t len)
 {
     digest_add(ctx, data, len);
+}
+
+void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
+             const char *const *extra, size_t n_extra)
+{
+    digest *h = digest_new();
+    digest_add(h, g->key_base, DIGEST_HEX);
+    digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
+    for (size_t i = 0; i < n_extra; i++)
+        digest_add(h, extra[i], strlen(extra[i]) + 1);
+    tpl_dict_digest(d, add_to_digest, h);
+    digest_hex(h, key);
+    digest_free(h);
 }
 
 int render_site(const site *s, const parsed *pp, const history *h, output *o, diags *d)
