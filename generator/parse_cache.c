@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TRAILER_MAGIC "charter-parse-c2" /* 16 bytes */
+#define TRAILER_MAGIC "charter-parse-c3" /* 16 bytes */
 #define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
 #define CACHE_MAX ((off_t)2 << 30)
 
@@ -107,11 +107,15 @@ static void put_str(buf *b, const char *s)
     buf_add(b, s, n);
 }
 
-/* A record: key, HTML offset and length, headings, links, anchors, search
- * text, diagnostics. The counts are bounded by what is left of the index,
- * so a corrupt count cannot make a huge allocation. */
+/* A record: its length, key, HTML offset and length, headings, links,
+ * anchors, search text, diagnostics. The counts are bounded by what is
+ * left of the record, so a corrupt count cannot make a huge allocation. */
 static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n_notes)
 {
+    uint32_t total = get_u32(r);
+    if (r->bad || total > (size_t)(r->end - r->p))
+        return -1;
+    r->end = r->p + total;
     skip_str(r); /* the key */
     pp->off = get_u64(r);
     pp->len = get_u64(r);
@@ -165,6 +169,8 @@ static void write_record(buf *b, const char *key, const parsed_page *pp, unsigne
                          const parse_note *notes, size_t n_notes)
 {
     const md_doc *doc = &pp->doc;
+    size_t start = b->len;
+    put_u32(b, 0); /* its length, set below */
     put_str(b, key);
     put_u64(b, off);
     put_u64(b, pp->len);
@@ -194,6 +200,8 @@ static void write_record(buf *b, const char *key, const parsed_page *pp, unsigne
         put_str(b, notes[i].id);
         put_str(b, notes[i].message);
     }
+    uint32_t total = (uint32_t)(b->len - start - 4);
+    memcpy(b->data + start, &total, 4);
 }
 
 /* --- reading ------------------------------------------------------------------- */
@@ -259,30 +267,25 @@ parse_cache *parse_cache_open(const char *path)
     c->index = xmalloc(c->index_len + 1);
     if (pread_all(c->fd, c->index, c->index_len, (off_t)off) != 0)
         goto fail;
-    /* Each record starts with its key; the rest is read on a hit. */
+    /* Each record: its length, its key, where its HTML lies; the rest is
+     * read on a hit, within the record's length. */
     c->by_key = map_new();
     reader r = {c->index, c->index + c->index_len, 0};
     while (r.p < r.end) {
         const char *start = r.p;
-        char *key = get_str(&r);
-        parsed_page pp = {0};
-        parse_note *notes = NULL;
-        size_t n_notes = 0;
-        r.p = start;
-        int bad = !key || read_record(&r, &pp, &notes, &n_notes) != 0 || pp.off + pp.len > off ||
-                  pp.off + pp.len < pp.off;
-        markdown_release(&pp.doc);
-        free(pp.search_text);
-        for (size_t i = 0; i < n_notes; i++) {
-            free(notes[i].id);
-            free(notes[i].message);
-        }
-        free(notes);
+        uint32_t total = get_u32(&r);
+        if (r.bad || total > (size_t)(r.end - r.p))
+            goto fail;
+        reader rec = {r.p, r.p + total, 0};
+        char *key = get_str(&rec);
+        uint64_t html_off = get_u64(&rec), html_len = get_u64(&rec);
+        int bad = !key || rec.bad || html_off + html_len > off || html_off + html_len < html_off;
         if (!bad)
             map_put(c->by_key, key, (void *)start);
         free(key);
         if (bad)
             goto fail;
+        r.p += total;
     }
     return c;
 fail:
@@ -297,8 +300,20 @@ int parse_cache_fill(parsed *p, size_t i)
         return 0;
     reader r = {start, p->old->index + p->old->index_len, 0};
     parsed_page *pp = &p->pages[i];
-    if (read_record(&r, pp, &p->notes[i], &p->n_notes[i]) != 0)
-        return 0; /* checked when opened: cannot happen */
+    if (read_record(&r, pp, &p->notes[i], &p->n_notes[i]) != 0) {
+        /* A record that lies about its counts: parsed again instead. */
+        markdown_release(&pp->doc);
+        free(pp->search_text);
+        pp->search_text = NULL;
+        for (size_t k = 0; k < p->n_notes[i]; k++) {
+            free(p->notes[i][k].id);
+            free(p->notes[i][k].message);
+        }
+        free(p->notes[i]);
+        p->notes[i] = NULL;
+        p->n_notes[i] = 0;
+        return 0;
+    }
     pp->in_cache = 1;
     pp->ok = 1;
     atomic_fetch_add(&p->hits, 1);

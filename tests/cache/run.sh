@@ -93,10 +93,10 @@ import hashlib, struct, sys
 data = bytearray(open(sys.argv[1], "rb").read())
 off, length = struct.unpack_from("<QQ", data, len(data) - 96)
 i = off
-# The first record: key (u32 length + bytes), offset, length, then the
-# heading count: set it huge.
-klen = struct.unpack_from("<I", data, i)[0]
-struct.pack_into("<I", data, i + 4 + klen + 16, 0xFFFFFFF0)
+# The first record: its length (u32), key (u32 length + bytes), offset,
+# length, then the heading count: set it huge.
+klen = struct.unpack_from("<I", data, i + 4)[0]
+struct.pack_into("<I", data, i + 8 + klen + 16, 0xFFFFFFF0)
 # With a digest that matches, so the reader's own bounds are what is tested.
 data[len(data) - 64:] = hashlib.sha256(data[:len(data) - 96]).hexdigest().encode()
 open(sys.argv[2], "wb").write(data)
