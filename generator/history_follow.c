@@ -27,15 +27,43 @@ void history_sig_release(sig *s)
 {
     if (!s)
         return;
-    free(s->hash);
-    free(s->bytes);
+    free(s->hash); /* bytes is in the same block */
     memset(s, 0, sizeof *s);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sorts chunks by their hash (the upper half, below 2^17): by insertion
+ * when they are few, else in two counting passes of 9 and 8 bits through
+ * tmp. Every blob the history reads is cut so, and qsort's calls cost
+ * more than the cutting. */
+static void sort_chunks(uint64_t *v, uint64_t *tmp, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    if (n < 48) {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t x = v[i];
+            size_t j = i;
+            for (; j > 0 && v[j - 1] >> 32 > x >> 32; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    size_t count[512];
+    uint64_t *from = v, *to = tmp;
+    for (int shift = 32; shift <= 41; shift += 9) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[from[i] >> shift & 511]++;
+        for (size_t k = 0, sum = 0; k < 512; k++) {
+            size_t c = count[k];
+            count[k] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[from[i] >> shift & 511]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
 }
 
 /* Cuts text into chunks as git's diffcore-delta does: a chunk ends at a
@@ -47,8 +75,9 @@ void history_sig_compute(sig *out, const char *text, size_t len)
     memset(out, 0, sizeof *out);
     out->size = len;
     int is_text = !memchr(text, 0, len < 8000 ? len : 8000);
-    uint64_t *chunk = NULL;
-    size_t n = 0, cap = 0, bytes = 0;
+    /* Room for a page's lines at once: a chunk is a line or 64 bytes. */
+    size_t n = 0, cap = len / 16 + 64, bytes = 0;
+    uint64_t *chunk = xmalloc(2 * cap * sizeof *chunk);
     uint32_t acc1 = 0, acc2 = 0;
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     while (p < end) {
@@ -61,17 +90,16 @@ void history_sig_compute(sig *out, const char *text, size_t len)
         if (++bytes < 64 && c != '\n')
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            chunk = xrealloc(chunk, cap * sizeof *chunk);
+            cap *= 2;
+            chunk = xrealloc(chunk, 2 * cap * sizeof *chunk);
         }
         chunk[n++] = ((uint64_t)((acc1 + acc2 * 0x61) % HASHBASE) << 32) | bytes;
         bytes = 0;
         acc1 = acc2 = 0;
     }
-    if (n)
-        qsort(chunk, n, sizeof *chunk, cmp_u64);
-    out->hash = xmalloc((n ? n : 1) * sizeof *out->hash);
-    out->bytes = xmalloc((n ? n : 1) * sizeof *out->bytes);
+    sort_chunks(chunk, chunk + cap, n);
+    out->hash = xmalloc((n ? 2 * n : 1) * sizeof *out->hash);
+    out->bytes = out->hash + n;
     for (size_t i = 0; i < n; i++) {
         uint32_t h = (uint32_t)(chunk[i] >> 32), b = (uint32_t)(chunk[i] & 0xffffffffu);
         if (out->n && out->hash[out->n - 1] == h) {
@@ -147,9 +175,16 @@ typedef struct lfile {
     uint64_t shared;             /* in that query: bytes of rare chunks it shares */
 } lfile;
 
+typedef struct post {
+    uint32_t file, gen, bytes; /* file index, its gen when added, its bytes */
+} post;
+
+/* One hash's files, with the count of the live ones in the same place:
+ * a query looks up both for each of a page's hundred chunks. */
 typedef struct posting {
-    uint32_t *file, *gen, *bytes; /* parallel: file index, its gen when added, its bytes */
-    size_t n, cap;
+    post *v;
+    uint32_t n, cap;
+    uint32_t live; /* indexed files that have it */
 } posting;
 
 struct follow {
@@ -169,7 +204,6 @@ struct follow {
     size_t n_deleted, cap_deleted;
     size_t *cand; /* the current query's candidates */
     size_t n_cand, cap_cand;
-    uint32_t *live; /* per hash: indexed files that have it */
     posting *posts; /* per hash: the files that have it (stale ones too) */
     sig dst;        /* the new page of the current query (borrowed) */
 };
@@ -200,13 +234,9 @@ void history_follow_free(follow *f)
     for (size_t i = 0; i < f->n_files; i++)
         free(f->files[i].path);
     if (f->posts)
-        for (size_t h = 0; h < HASHBASE; h++) {
-            free(f->posts[h].file);
-            free(f->posts[h].gen);
-            free(f->posts[h].bytes);
-        }
+        for (size_t h = 0; h < HASHBASE; h++)
+            free(f->posts[h].v);
     free(f->posts);
-    free(f->live);
     free(f->files);
     free(f->dirty);
     free(f->deleted);
@@ -243,7 +273,7 @@ static void unindex(follow *f, size_t i)
     if (!lf->indexed)
         return;
     for (size_t k = 0; k < lf->sig.n; k++)
-        f->live[lf->sig.hash[k]]--;
+        f->posts[lf->sig.hash[k]].live--;
     memset(&lf->sig, 0, sizeof lf->sig);
     lf->indexed = lf->scorable = 0;
     lf->gen++;
@@ -252,28 +282,21 @@ static void unindex(follow *f, size_t i)
 static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
 {
     posting *p = &f->posts[h];
-    if (p->n >= 2 * (size_t)f->live[h] + 16) {
+    if (p->n >= 2 * (size_t)p->live + 16) {
         /* Mostly stale: keep the live entries (amortised: each is added once). */
-        size_t k = 0;
-        for (size_t j = 0; j < p->n; j++) {
-            const lfile *lf = &f->files[p->file[j]];
-            if (lf->indexed && lf->gen == p->gen[j]) {
-                p->file[k] = p->file[j];
-                p->gen[k] = p->gen[j];
-                p->bytes[k++] = p->bytes[j];
-            }
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < p->n; j++) {
+            const lfile *lf = &f->files[p->v[j].file];
+            if (lf->indexed && lf->gen == p->v[j].gen)
+                p->v[k++] = p->v[j];
         }
         p->n = k;
     }
     if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 4;
-        p->file = xrealloc(p->file, p->cap * sizeof *p->file);
-        p->gen = xrealloc(p->gen, p->cap * sizeof *p->gen);
-        p->bytes = xrealloc(p->bytes, p->cap * sizeof *p->bytes);
+        p->cap = p->cap ? p->cap * 2 : 2;
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    p->file[p->n] = (uint32_t)file;
-    p->gen[p->n] = f->files[file].gen;
-    p->bytes[p->n++] = bytes;
+    p->v[p->n++] = (post){(uint32_t)file, f->files[file].gen, bytes};
 }
 
 /* Puts file i's chunks in the index. A file that is no regular file, or
@@ -293,7 +316,7 @@ static void index_file(follow *f, size_t i)
     lf->scorable = 1;
     lf->sig = b->sig;
     for (size_t k = 0; k < lf->sig.n; k++) {
-        f->live[lf->sig.hash[k]]++;
+        f->posts[lf->sig.hash[k]].live++;
         post_add(f, lf->sig.hash[k], i, lf->sig.bytes[k]);
     }
 }
@@ -498,10 +521,8 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
     f->dst = b->sig;
     f->query++;
     pick deleted = {0, 0, 0}, kept = {0, 0, 0};
-    if (!f->live) {
-        f->live = xcalloc(HASHBASE, sizeof *f->live);
+    if (!f->posts)
         f->posts = xcalloc(HASHBASE, sizeof *f->posts);
-    }
     /* git takes the most alike deleted file when there is one (unless four
      * kept files are more alike still, which is not looked for); the few a
      * commit deletes are compared one by one. */
@@ -525,7 +546,7 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
     f->n_dirty = 0;
     uint64_t common = 0;
     for (size_t k = 0; k < f->dst.n; k++)
-        if (f->live[f->dst.hash[k]] > COMMON_FILES)
+        if (f->posts[f->dst.hash[k]].live > COMMON_FILES)
             common += f->dst.bytes[k];
     if (2 * common >= f->dst.size) {
         for (size_t k = 0; k < f->n_files; k++)
@@ -538,19 +559,20 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
         f->n_cand = 0;
         for (size_t k = 0; k < f->dst.n; k++) {
             uint32_t h = f->dst.hash[k], d = f->dst.bytes[k];
-            if (f->live[h] > COMMON_FILES)
-                continue;
             const posting *p = &f->posts[h];
-            for (size_t j = 0; j < p->n; j++) {
-                lfile *lf = &f->files[p->file[j]];
-                if (lf->gen != p->gen[j] || !lf->indexed)
+            if (p->live > COMMON_FILES)
+                continue;
+            for (uint32_t j = 0; j < p->n; j++) {
+                const post *e = &p->v[j];
+                lfile *lf = &f->files[e->file];
+                if (lf->gen != e->gen || !lf->indexed)
                     continue;
                 if (lf->seen != f->query) {
                     lf->seen = f->query;
                     lf->shared = 0;
-                    push_index(&f->cand, &f->n_cand, &f->cap_cand, p->file[j]);
+                    push_index(&f->cand, &f->n_cand, &f->cap_cand, e->file);
                 }
-                lf->shared += p->bytes[j] < d ? p->bytes[j] : d;
+                lf->shared += e->bytes < d ? e->bytes : d;
             }
         }
         for (size_t k = 0; k < f->n_cand; k++) {
