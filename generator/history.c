@@ -11,7 +11,6 @@
 #include "frontmatter.h"
 #include "fs.h"
 #include "map.h"
-#include "pool.h"
 #include "yamltree.h"
 
 #include <errno.h>
@@ -344,7 +343,6 @@ typedef struct step {
     raw_row info;                  /* the commit's columns, copied into each page's row */
     fchanges fc;
     int grafted; /* a shallow clone's boundary */
-    int failed;
 } step;
 
 /* A move of the pages at one path to another, applied once the whole commit
@@ -421,61 +419,6 @@ done:
     return err;
 }
 
-typedef struct differ {
-    const char *gitdir, *prefix;
-    step *steps;
-    size_t n, chunks;
-} differ;
-
-/* Compares the commits of one chunk with their first parents. Each chunk has
- * its own repository handle: libgit2 objects are not shared between threads. */
-static void diff_chunk(void *arg, size_t k)
-{
-    differ *df = arg;
-    git_repository *repo = NULL;
-    tree_cache tc = {NULL, map_new(), map_new(), NULL};
-    size_t from = df->n * k / df->chunks, to = df->n * (k + 1) / df->chunks;
-    if (git_repository_open(&repo, df->gitdir) != 0 || git_repository_odb(&tc.odb, repo) != 0) {
-        for (size_t i = from; i < to; i++)
-            df->steps[i].failed = 1;
-        goto out;
-    }
-    buf path;
-    buf_init(&path);
-    for (size_t i = from; i < to; i++) {
-        step *st = &df->steps[i];
-        git_commit *c = NULL;
-        if (git_commit_lookup(&c, repo, &st->id) != 0) {
-            st->failed = 1;
-            continue;
-        }
-        fill_commit(&st->info, c);
-        git_commit_free(c);
-        git_oid old_sub, new_sub;
-        history_prefix_tree(&old_sub, &tc, &st->parent_tree, df->prefix);
-        history_prefix_tree(&new_sub, &tc, &st->tree, df->prefix);
-        buf_reset(&path);
-        buf_add(&path, df->prefix, strlen(df->prefix));
-        if (path.len)
-            buf_truncate(&path, path.len - 1);
-        int err = 0;
-        if (!git_oid_equal(&old_sub, &new_sub)) {
-            if (git_oid_is_zero(&old_sub))
-                err = history_add_whole(&tc, &new_sub, &path, 'A', &st->fc);
-            else if (git_oid_is_zero(&new_sub))
-                err = history_add_whole(&tc, &old_sub, &path, 'D', &st->fc);
-            else
-                err = history_diff_trees(&tc, &old_sub, &new_sub, &path, &st->fc);
-        }
-        st->failed = err != 0;
-        history_tc_step(&tc);
-    }
-    buf_release(&path);
-out:
-    history_tc_release(&tc);
-    git_repository_free(repo);
-}
-
 /* The extension of the file name at the end of path ("" for none). */
 static const char *extension(const char *path)
 {
@@ -484,36 +427,88 @@ static const char *extension(const char *path)
     return dot ? dot + 1 : "";
 }
 
-/* Reads the blobs the walk's changes name (the files named like a page:
- * a picture is read only if a page came from it), in the walk's order, on
- * all cores: their versions and review marks, and, from the first commit
- * that adds a file where the page it is may have come from another, their
- * similarity chunks for history_follow_source. A blob this leaves out is
- * read when it is needed. */
-static void read_ahead(walker *w, const step *steps, size_t n)
+/* Whether commit st adds a file where the page it is may have come from
+ * another: from there on, blobs are read with their similarity chunks. */
+static int may_follow(const step *st)
 {
+    if (st->grafted || git_oid_is_zero(&st->parent_tree))
+        return 0;
+    for (size_t j = 0; j < st->fc.n; j++)
+        if (st->fc.v[j].status == 'A')
+            return 1;
+    return 0;
+}
+
+/* Wants the blobs that the changes of steps [from, to) made (`old`: those
+ * they replaced), of the files named like a page (a picture is read only
+ * if a page came from it), to be read in the walk's order: their versions
+ * and review marks, and, from *first_add (the first commit that may_follow,
+ * SIZE_MAX while there is none), their similarity chunks for
+ * history_follow_source. A blob's place is the newest commit that made it,
+ * which is where the pack keeps it; one only ever replaced, where it was
+ * replaced. A blob this leaves out is read when it is needed. */
+static void want_blobs(walker *w, const step *steps, size_t from, size_t to, int old,
+                       size_t *first_add)
+{
+    for (size_t i = from; i < to; i++) {
+        if (*first_add == SIZE_MAX && may_follow(&steps[i]))
+            *first_add = i;
+        for (size_t j = 0; j < steps[i].fc.n; j++) {
+            const fchange *ch = &steps[i].fc.v[j];
+            if ((old ? ch->status == 'A' : ch->status == 'D') ||
+                !map_get(w->page_exts, extension(ch->path)))
+                continue;
+            history_blobs_want(w->blobs, old ? &ch->old_id : &ch->new_id, i, i >= *first_add);
+        }
+    }
+}
+
+/* Compares every commit with its first parent, one folder at a time
+ * (history_diff_many), then reads ahead the blobs the changes name: 0, or
+ * -1 after a warning. */
+static int diff_all(walker *w, step *steps, size_t n)
+{
+    int err = -1, *failed = xcalloc(n ? n : 1, sizeof *failed);
+    size_t first_add = SIZE_MAX;
+    git_oid *old_sub = xcalloc(n ? n : 1, sizeof *old_sub);
+    git_oid *new_sub = xcalloc(n ? n : 1, sizeof *new_sub);
+    fchanges **out = xcalloc(n ? n : 1, sizeof *out);
+    tree_cache tc = {NULL, map_new(), map_new()};
+    buf path;
+    buf_init(&path);
+    if (git_repository_odb(&tc.odb, w->repo) != 0) {
+        git_warning(w->d, "cannot compare commits");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        history_prefix_tree(&old_sub[i], &tc, &steps[i].parent_tree, w->prefix);
+        history_prefix_tree(&new_sub[i], &tc, &steps[i].tree, w->prefix);
+        history_tc_step(&tc);
+        out[i] = &steps[i].fc;
+    }
+    buf_adds(&path, w->prefix);
+    if (path.len)
+        buf_truncate(&path, path.len - 1);
+    history_diff_many(&tc, path.data, n, old_sub, new_sub, out, failed);
+    for (size_t i = 0; i < n; i++)
+        if (failed[i]) {
+            git_warning(w->d, "cannot compare commits");
+            goto done;
+        }
     history_blobs_free(w->blobs);
     w->blobs = history_blobs_new();
-    size_t first_add = n;
-    for (size_t i = 0; i < n && first_add == n; i++)
-        for (size_t j = 0; j < steps[i].fc.n; j++)
-            if (steps[i].fc.v[j].status == 'A' && !steps[i].grafted &&
-                !git_oid_is_zero(&steps[i].parent_tree)) {
-                first_add = i;
-                break;
-            }
-    /* A blob's place is the newest commit that made it, which is where
-     * the pack keeps it; one only ever replaced, where it was replaced. */
-    for (int old = 0; old < 2; old++)
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < steps[i].fc.n; j++) {
-                const fchange *ch = &steps[i].fc.v[j];
-                if ((old ? ch->status == 'A' : ch->status == 'D') ||
-                    !map_get(w->page_exts, extension(ch->path)))
-                    continue;
-                history_blobs_want(w->blobs, old ? &ch->old_id : &ch->new_id, i, i >= first_add);
-            }
+    want_blobs(w, steps, 0, n, 0, &first_add);
+    want_blobs(w, steps, 0, n, 1, &first_add);
     history_blobs_read(w->blobs, git_repository_path(w->repo));
+    err = 0;
+done:
+    history_tc_release(&tc);
+    buf_release(&path);
+    free(failed);
+    free(old_sub);
+    free(new_sub);
+    free(out);
+    return err;
 }
 
 /* Walks from HEAD along first parents until `stop` (the cached HEAD, may be
@@ -521,13 +516,15 @@ static void read_ahead(walker *w, const step *steps, size_t n)
  * is set when the walk reached stop. First the line of commits is listed
  * (following parents by hand, so that a shallow clone's boundary, a parent
  * that is not there, ends it cleanly); then the commits are compared with
- * their parents on all cores; then, newest first, each change is applied to
- * the pages it concerns, following renames back in time. */
+ * their parents and the blobs they name read (diff_all); then, newest
+ * first, each change is applied to the pages it concerns, following
+ * renames back in time. */
 static long walk(walker *w, const git_oid *stop, int *met)
 {
     long result = -1;
     *met = 0;
-    differ df = {git_repository_path(w->repo), w->prefix, NULL, 0, 1};
+    step *steps = NULL;
+    size_t n = 0;
     size_t cap = 0;
     git_commit *c = NULL;
     git_oid id;
@@ -541,14 +538,15 @@ static long walk(walker *w, const git_oid *stop, int *met)
             *met = 1;
             break;
         }
-        if (df.n == cap) {
+        if (n == cap) {
             cap = cap ? cap * 2 : 256;
-            df.steps = xrealloc(df.steps, cap * sizeof *df.steps);
+            steps = xrealloc(steps, cap * sizeof *steps);
         }
-        step *st = &df.steps[df.n++];
+        step *st = &steps[n++];
         memset(st, 0, sizeof *st);
         git_oid_cpy(&st->id, git_commit_id(c));
         git_oid_cpy(&st->tree, git_commit_tree_id(c));
+        fill_commit(&st->info, c);
         git_commit *parent = NULL;
         if (git_commit_parentcount(c) > 0) {
             if (git_commit_parent(&parent, c, 0) != 0)
@@ -560,19 +558,11 @@ static long walk(walker *w, const git_oid *stop, int *met)
         c = parent;
     }
     git_commit_free(c);
-    df.chunks = (size_t)pool_threads() * 8;
-    if (df.chunks > df.n)
-        df.chunks = df.n ? df.n : 1;
-    pool_run(df.chunks, diff_chunk, &df);
     follow *fl = NULL;
-    for (size_t i = 0; i < df.n; i++)
-        if (df.steps[i].failed) {
-            git_warning(w->d, "cannot compare commits");
-            goto done;
-        }
-    read_ahead(w, df.steps, df.n);
-    for (size_t i = 0; i < df.n; i++) {
-        step *st = &df.steps[i];
+    if (diff_all(w, steps, n) != 0)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        step *st = &steps[i];
         if (st->grafted)
             w->truncated = 1;
         if (visit_step(w, st, (long)i, &fl) != 0) {
@@ -580,15 +570,15 @@ static long walk(walker *w, const git_oid *stop, int *met)
             goto done;
         }
     }
-    result = (long)df.n;
+    result = (long)n;
 done:
     history_follow_free(fl);
-    for (size_t i = 0; i < df.n; i++) {
-        history_fc_clear(&df.steps[i].fc);
-        free(df.steps[i].fc.v);
-        history_free_raw(&df.steps[i].info);
+    for (size_t i = 0; i < n; i++) {
+        history_fc_clear(&steps[i].fc);
+        free(steps[i].fc.v);
+        history_free_raw(&steps[i].info);
     }
-    free(df.steps);
+    free(steps);
     return result;
 }
 

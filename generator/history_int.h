@@ -99,20 +99,25 @@ typedef struct fchanges {
 
 /* Trees are read raw (git_odb_read) and parsed in place: a section of 1,000
  * pages is a 40 KB tree, and libgit2's parsed trees cost an allocation per
- * entry. Each chunk of the walk keeps the trees of the commit it compared
- * last, which are the next commit's parent's trees, and each folder's tree
- * before the last commit that changed it, which is the tree after the next
- * older commit that changes it. */
+ * entry. The cache keeps the trees history_prefix_tree read for the last
+ * commit, which are the next commit's parent's. */
 typedef struct tree_cache {
     git_odb *odb;
     map *cur, *prev; /* oid hex -> git_odb_object */
-    map *kept;       /* the same, NULL until the first read */
 } tree_cache;
 /* Frees the changes' strings and empties fc (keeps its memory). */
 void history_fc_clear(fchanges *fc);
 /* After each commit: forgets the trees only that commit needed. */
 void history_tc_step(tree_cache *tc);
 void history_tc_release(tree_cache *tc);
+/* Compares n pairs of trees at once, pair i being old_ids[i] and
+ * new_ids[i] (a zero id: nothing) at `path` ("" for the root), one folder
+ * at a time: appends pair i's changes to *out[i], in the order a walk
+ * through both trees meets them, and sets failed[i] when a tree of the
+ * pair cannot be read or is malformed (its changes are then incomplete).
+ * Trees are read through tc->odb. */
+void history_diff_many(tree_cache *tc, const char *path, size_t n, const git_oid *old_ids,
+                       const git_oid *new_ids, fchanges **out, int *failed);
 /* Every file of tree `tree_id` (at `path`) as added or deleted. */
 int history_add_whole(tree_cache *tc, const git_oid *tree_id, buf *path, char status,
                       fchanges *out);

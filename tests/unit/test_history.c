@@ -873,7 +873,7 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     write_tree(&root_old, odb, root_old_e, 2);
     write_tree(&root_new, odb, root_new_e, 2);
 
-    tree_cache tc = {odb, map_new(), map_new(), NULL};
+    tree_cache tc = {odb, map_new(), map_new()};
     git_oid got_old, got_new, none;
     history_prefix_tree(&got_old, &tc, &root_old, "content/");
     history_prefix_tree(&got_new, &tc, &root_new, "content/");
@@ -930,6 +930,83 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     free(fc.v);
     buf_release(&path);
     buf_release(&got);
+    history_tc_release(&tc); /* frees odb */
+}
+
+/* Many commits at once, folder by folder (as the walk compares them): each
+ * pair gets its own changes, in the order of a walk through its trees,
+ * whatever the other pairs change; a tree that cannot be read fails its
+ * pair alone. */
+Test(history, diff_many_pairs, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb;
+    git_odb_backend *mem;
+    cr_assert_eq(git_odb_new(&odb), 0);
+    cr_assert_eq(git_mempack_new(&mem), 0);
+    cr_assert_eq(git_odb_add_backend(odb, mem, 1), 0);
+    git_oid a1, a2, x1, x2, y1, z1, w1, t1, t2, s1_old, s1_new, s2, s3, c3, c2, c1, missing, zero;
+    write_blob(&a1, odb, "a one\n");
+    write_blob(&a2, odb, "a two\n");
+    write_blob(&x1, odb, "x one\n");
+    write_blob(&x2, odb, "x two\n");
+    write_blob(&y1, odb, "y\n");
+    write_blob(&z1, odb, "z\n");
+    write_blob(&w1, odb, "w\n");
+    write_blob(&t1, odb, "t one\n");
+    write_blob(&t2, odb, "t two\n");
+    const tree_entry s1_old_e[] = {{F, "x.md", &x1}};
+    const tree_entry s1_new_e[] = {{F, "x.md", &x2}, {F, "y.md", &y1}};
+    const tree_entry s2_e[] = {{F, "z.md", &z1}};
+    const tree_entry s3_e[] = {{F, "w.md", &w1}};
+    write_tree(&s1_old, odb, s1_old_e, 1);
+    write_tree(&s1_new, odb, s1_new_e, 2);
+    write_tree(&s2, odb, s2_e, 1);
+    write_tree(&s3, odb, s3_e, 1);
+    /* Oldest first: c3, then s1 and t.md change (c2: a file after a
+     * folder, listed after the folder's files), then a.md changes, s2
+     * goes and s3 comes (c1). */
+    const tree_entry c3_e[] = {
+        {F, "a.md", &a1}, {T, "s1", &s1_old}, {T, "s2", &s2}, {F, "t.md", &t1}};
+    const tree_entry c2_e[] = {
+        {F, "a.md", &a1}, {T, "s1", &s1_new}, {T, "s2", &s2}, {F, "t.md", &t2}};
+    const tree_entry c1_e[] = {
+        {F, "a.md", &a2}, {T, "s1", &s1_new}, {T, "s3", &s3}, {F, "t.md", &t2}};
+    write_tree(&c3, odb, c3_e, COUNT(c3_e));
+    write_tree(&c2, odb, c2_e, COUNT(c2_e));
+    write_tree(&c1, odb, c1_e, COUNT(c1_e));
+    oid_of(&missing, '9');
+    memset(&zero, 0, sizeof zero);
+
+    /* Newest first, as the walk lists them: c1 against c2, c2 against c3,
+     * c3 against nothing; then a pair that changes nothing and one whose
+     * old tree is not there. */
+    const git_oid old_ids[] = {c2, c3, zero, c1, missing};
+    const git_oid new_ids[] = {c1, c2, c3, c1, c1};
+    fchanges fc[5] = {{0}};
+    fchanges *out[5] = {&fc[0], &fc[1], &fc[2], &fc[3], &fc[4]};
+    int failed[5] = {0};
+    tree_cache tc = {odb, map_new(), map_new()};
+    history_diff_many(&tc, "content", 5, old_ids, new_ids, out, failed);
+    static const char *const want[] = {
+        "M content/a.md;D content/s2/z.md;A content/s3/w.md;",
+        "M content/s1/x.md;A content/s1/y.md;M content/t.md;",
+        "A content/a.md;A content/s1/x.md;A content/s2/z.md;A content/t.md;",
+        "",
+    };
+    for (size_t i = 0; i < 4; i++) {
+        buf got;
+        buf_init(&got);
+        sort_changes(&got, &fc[i]);
+        cr_expect_str_eq(got.data ? got.data : "", want[i], "pair %zu", i);
+        cr_expect_not(failed[i], "pair %zu", i);
+        buf_release(&got);
+    }
+    cr_expect(git_oid_equal(&fc[1].v[0].old_id, &x1) && git_oid_equal(&fc[1].v[0].new_id, &x2));
+    cr_expect(failed[4], "a tree that is not there");
+    for (size_t i = 0; i < 5; i++) {
+        history_fc_clear(&fc[i]);
+        free(fc[i].v);
+    }
     history_tc_release(&tc); /* frees odb */
 }
 
