@@ -130,6 +130,17 @@ print("  %-8s" % "max/min"
       + "".join(" %12.2fx" % (spread(max(kb_per_page(s, t, w) or 0 for tt, w, _ in names if tt == t)
                                       for s in order) or 0) for t in tools))
 
+def cpu_ms(size, tool, what):
+    c = cpu.get((size, tool, what))
+    return statistics.median(c) * 1000 / sizes[size]["pages"] if c else None
+
+print("  cpu (user + sys, median) per page, less sensitive to the machine's load:")
+for size in order:
+    print("  %-8s" % num(sizes[size]["pages"])
+          + "".join(" %10.3f ms" % (cpu_ms(size, t, w) or 0) for t, w, _ in names))
+print("  %-8s" % "max/min"
+      + "".join(" %12.2fx" % (spread(cpu_ms(s, t, w) for s in order) or 0) for t, w, _ in names))
+
 def cell(size, tool, what):
     w = walls(size, tool, what)
     if not w:
