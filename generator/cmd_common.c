@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value)
@@ -40,6 +41,8 @@ void stage_clock_mark(stage_clock *c, const char *name)
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    struct rusage ru;
+    c->rss_mb[c->n] = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
     c->names[c->n] = name;
     c->secs[c->n++] =
         (double)(now.tv_sec - c->last.tv_sec) + (double)(now.tv_nsec - c->last.tv_nsec) / 1e9;
@@ -52,6 +55,7 @@ void stage_clock_print(const stage_clock *c)
         return;
     fputs("charter: timings:", stderr);
     for (int i = 0; i < c->n; i++)
-        fprintf(stderr, "%s %s %.3f s", i ? "," : "", c->names[i], c->secs[i]);
+        fprintf(stderr, "%s %s %.3f s (peak %ld MB)", i ? "," : "", c->names[i], c->secs[i],
+                c->rss_mb[i]);
     fputc('\n', stderr);
 }
