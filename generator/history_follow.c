@@ -158,6 +158,8 @@ unsigned history_similarity(const char *src, size_t src_len, const char *dst, si
 /* A commit deleting at most this many files has them compared with the new
  * page one by one; more, and the index finds the alike ones. */
 #define DIRECT_DELETES 64
+/* How many hashes ahead a query fetches postings. */
+#define PREFETCH 6
 
 typedef struct lfile {
     char *path;
@@ -170,10 +172,15 @@ typedef struct lfile {
     int indexed;                 /* sig holds id's chunks, and the postings have them */
     int scorable;                /* indexed, and a regular file that could be read */
     int dirty;                   /* waiting in f->dirty to be indexed */
-    uint32_t gen;                /* bumped when its postings go stale */
-    unsigned long seen;          /* the last query that took it as a candidate */
-    uint64_t shared;             /* in that query: bytes of rare chunks it shares */
 } lfile;
+
+/* What a query reads and writes of each file it meets in the postings,
+ * kept apart from the files in small arrays that stay in the CPU's cache:
+ * a query meets a thousand postings, 9,500 queries on a 10,000-page site. */
+typedef struct qacc {
+    uint32_t seen;   /* the last query that took it as a candidate */
+    uint32_t shared; /* in that query: bytes of rare chunks it shares */
+} qacc;
 
 typedef struct post {
     uint32_t file, gen, bytes; /* file index, its gen when added, its bytes */
@@ -193,8 +200,11 @@ struct follow {
     blobs *own_blobs; /* the table of its own, NULL when borrowing one */
     const char *prefix;
     int started;
-    unsigned long step, query;
+    unsigned long step;
+    uint32_t query;
     lfile *files;
+    uint32_t *gen; /* per file: bumped when its postings go stale */
+    qacc *acc;     /* per file */
     size_t n_files, cap_files;
     map *by_path; /* path -> index + 1 */
     map *by_blob; /* blob hex -> index + 1 of the first file of that blob */
@@ -238,6 +248,8 @@ void history_follow_free(follow *f)
             free(f->posts[h].v);
     free(f->posts);
     free(f->files);
+    free(f->gen);
+    free(f->acc);
     free(f->dirty);
     free(f->deleted);
     free(f->cand);
@@ -276,7 +288,7 @@ static void unindex(follow *f, size_t i)
         f->posts[lf->sig.hash[k]].live--;
     memset(&lf->sig, 0, sizeof lf->sig);
     lf->indexed = lf->scorable = 0;
-    lf->gen++;
+    f->gen[i]++;
 }
 
 static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
@@ -285,18 +297,16 @@ static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
     if (p->n >= 2 * (size_t)p->live + 16) {
         /* Mostly stale: keep the live entries (amortised: each is added once). */
         uint32_t k = 0;
-        for (uint32_t j = 0; j < p->n; j++) {
-            const lfile *lf = &f->files[p->v[j].file];
-            if (lf->indexed && lf->gen == p->v[j].gen)
+        for (uint32_t j = 0; j < p->n; j++)
+            if (f->gen[p->v[j].file] == p->v[j].gen)
                 p->v[k++] = p->v[j];
-        }
         p->n = k;
     }
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 2;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    p->v[p->n++] = (post){(uint32_t)file, f->files[file].gen, bytes};
+    p->v[p->n++] = (post){(uint32_t)file, f->gen[file], bytes};
 }
 
 /* Puts file i's chunks in the index. A file that is no regular file, or
@@ -369,8 +379,12 @@ static size_t set_file(follow *f, const char *path, const git_oid *id, unsigned 
         if (f->n_files == f->cap_files) {
             f->cap_files = f->cap_files ? f->cap_files * 2 : 256;
             f->files = xrealloc(f->files, f->cap_files * sizeof *f->files);
+            f->gen = xrealloc(f->gen, f->cap_files * sizeof *f->gen);
+            f->acc = xrealloc(f->acc, f->cap_files * sizeof *f->acc);
         }
         memset(&f->files[f->n_files], 0, sizeof *f->files);
+        f->gen[f->n_files] = 0;
+        f->acc[f->n_files] = (qacc){0, 0};
         f->files[f->n_files].path = xstrdup(path);
         i = ++f->n_files;
         map_put(f->by_path, path, (void *)(intptr_t)i);
@@ -519,7 +533,12 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
     if (!b || b->state != BLOB_READ || !b->sig.size)
         goto done;
     f->dst = b->sig;
-    f->query++;
+    if (++f->query == 0) {
+        /* Wrapped: no file may look seen by this query. */
+        for (size_t k = 0; k < f->n_files; k++)
+            f->acc[k].seen = 0;
+        f->query = 1;
+    }
     pick deleted = {0, 0, 0}, kept = {0, 0, 0};
     if (!f->posts)
         f->posts = xcalloc(HASHBASE, sizeof *f->posts);
@@ -544,10 +563,16 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
         index_file(f, f->dirty[k]);
     }
     f->n_dirty = 0;
+    /* The postings of a query's hundred hashes are far apart in memory:
+     * each is fetched a few hashes ahead (a tenth of the time of applying
+     * a 10,000-page site's changes). */
     uint64_t common = 0;
-    for (size_t k = 0; k < f->dst.n; k++)
+    for (size_t k = 0; k < f->dst.n; k++) {
+        if (k + PREFETCH < f->dst.n)
+            __builtin_prefetch(&f->posts[f->dst.hash[k + PREFETCH]]);
         if (f->posts[f->dst.hash[k]].live > COMMON_FILES)
             common += f->dst.bytes[k];
+    }
     if (2 * common >= f->dst.size) {
         for (size_t k = 0; k < f->n_files; k++)
             if (f->files[k].alive)
@@ -560,25 +585,27 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
         for (size_t k = 0; k < f->dst.n; k++) {
             uint32_t h = f->dst.hash[k], d = f->dst.bytes[k];
             const posting *p = &f->posts[h];
+            if (k + PREFETCH < f->dst.n)
+                __builtin_prefetch(f->posts[f->dst.hash[k + PREFETCH]].v);
             if (p->live > COMMON_FILES)
                 continue;
             for (uint32_t j = 0; j < p->n; j++) {
                 const post *e = &p->v[j];
-                lfile *lf = &f->files[e->file];
-                if (lf->gen != e->gen || !lf->indexed)
-                    continue;
-                if (lf->seen != f->query) {
-                    lf->seen = f->query;
-                    lf->shared = 0;
+                if (f->gen[e->file] != e->gen)
+                    continue; /* stale */
+                qacc *a = &f->acc[e->file];
+                if (a->seen != f->query) {
+                    a->seen = f->query;
+                    a->shared = 0;
                     push_index(&f->cand, &f->n_cand, &f->cap_cand, e->file);
                 }
-                lf->shared += e->bytes < d ? e->bytes : d;
+                a->shared += e->bytes < d ? e->bytes : d;
             }
         }
         for (size_t k = 0; k < f->n_cand; k++) {
-            lfile *lf = &f->files[f->cand[k]];
+            const lfile *lf = &f->files[f->cand[k]];
             size_t max = lf->sig.size > f->dst.size ? lf->sig.size : f->dst.size;
-            if (2 * (common + lf->shared) >= max)
+            if (2 * (common + f->acc[f->cand[k]].shared) >= max)
                 rank(f, f->cand[k], added->path, &deleted, &kept);
         }
     }
