@@ -1,10 +1,11 @@
-/* history: page histories from git in one pass. A first-parent revwalk from
- * HEAD diffs each commit's tree against its first parent's, limited to the
- * content directory; a map from "path in the commit being visited" to pages
- * follows each page back through deletions, renames and copies, as
- * `git log --follow` does (history_follow.c finds where an added page came
- * from). Blobs are read only for the pages a commit touched (their
- * `version:` and whether only `last_reviewed:` changed). */
+/* history: page histories from git in one pass. A first-parent walk from
+ * HEAD compares each commit's tree with its first parent's, limited to the
+ * content directory (history_diff.c, folder by folder); the blobs the
+ * changes name are read once each, in the walk's order (history_blobs.c:
+ * each revision's `version:`, whether only `last_reviewed:` changed); a map
+ * from "path in the commit being visited" to pages follows each page back
+ * through deletions, renames and copies, as `git log --follow` does
+ * (history_follow.c finds where an added page came from). */
 #include "history.h"
 
 #include "buf.h"

@@ -1,8 +1,9 @@
-/* history_diff: comparing a commit's tree with its first parent's, the
- * part of the history walk that costs most: trees are read raw and parsed
- * in place, and only changed subtrees are entered. Every changed file is
- * reported, page or not: a page may have been renamed or copied from any
- * name (history_follow.c pairs them). */
+/* history_diff: comparing each commit's tree with its first parent's:
+ * trees are read raw and parsed in place, only changed subtrees are
+ * entered, and all the walk's commits are compared one folder at a time
+ * (history_diff_many). Every changed file is reported, page or not: a page
+ * may have been renamed or copied from any name (history_follow.c pairs
+ * them). */
 #include "history_int.h"
 
 #include "buf.h"

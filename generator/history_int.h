@@ -1,6 +1,6 @@
-/* history_int: what history.c and history_cache.c share (the history
- * module's private types); nothing else includes it but the unit tests. It
- * carries git2.h, which stays inside the history module. */
+/* history_int: what the history module's files (history.c and
+ * history_*.c) share, its private types; nothing else includes it but the
+ * unit tests. It carries git2.h, which stays inside the history module. */
 #ifndef CHARTER_HISTORY_INT_H
 #define CHARTER_HISTORY_INT_H
 
