@@ -1022,6 +1022,58 @@ static git_odb *mem_odb(void)
     return odb;
 }
 
+/* What the walk knows of a blob, read once: the version it declares, a
+ * digest that is the same for two revisions that differ only in
+ * last_reviewed:, its similarity chunks when asked for; a blob that is not
+ * there is unreadable and missing, one over MAX_BLOB unreadable only. */
+Test(history, blob_table, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb = mem_odb();
+    git_oid v1, v1_reviewed, v2, big, missing;
+    write_blob(&v1, odb, "---\nversion: \"1.0\"\nlast_reviewed: 2026-01-01\n---\nbody\n");
+    write_blob(&v1_reviewed, odb, "---\nversion: \"1.0\"\nlast_reviewed: 2026-06-01\n---\nbody\n");
+    write_blob(&v2, odb, "---\nversion: \"2.0\"\nlast_reviewed: 2026-06-01\n---\nbody\n");
+    buf huge;
+    buf_init(&huge);
+    for (size_t i = 0; i <= MAX_BLOB / 8; i++)
+        buf_adds(&huge, "1234567\n");
+    cr_assert_eq(git_odb_write(&big, odb, huge.data, huge.len, GIT_OBJECT_BLOB), 0);
+    buf_release(&huge);
+    oid_of(&missing, '7');
+
+    blobs *b = history_blobs_new();
+    history_blobs_want(b, &v1, 0, 0);
+    const blob_info *e = history_blobs_get(b, odb, &v1, 0);
+    cr_assert(e && e->state == BLOB_READ);
+    cr_expect_str_eq(e->declared, "1.0");
+    cr_expect_null(e->sig.hash, "no chunks unless asked for");
+    unsigned char d1[32], d2[32];
+    memcpy(d1, e->unreviewed, sizeof d1);
+    e = history_blobs_get(b, odb, &v1_reviewed, 0);
+    cr_assert(e && e->state == BLOB_READ);
+    cr_expect(!memcmp(d1, e->unreviewed, sizeof d1), "only last_reviewed: differs");
+    memcpy(d2, e->unreviewed, sizeof d2);
+    e = history_blobs_get(b, odb, &v2, 1);
+    cr_assert(e && e->state == BLOB_READ);
+    cr_expect_str_eq(e->declared, "2.0");
+    cr_expect(memcmp(d2, e->unreviewed, sizeof d2), "the version differs too");
+    cr_expect(e->sig.hash && e->sig.size > 0, "chunks when asked for");
+    /* Asked again with chunks: read again for them. */
+    e = history_blobs_get(b, odb, &v1, 1);
+    cr_expect(e->sig.hash && e->state == BLOB_READ);
+    cr_expect_str_eq(e->declared, "1.0");
+    e = history_blobs_get(b, odb, &missing, 0);
+    cr_expect(e && e->state == BLOB_UNREADABLE && e->missing);
+    e = history_blobs_get(b, odb, &big, 0);
+    cr_expect(e && e->state == BLOB_UNREADABLE && !e->missing);
+    git_oid zero;
+    memset(&zero, 0, sizeof zero);
+    cr_expect_null(history_blobs_get(b, odb, &zero, 0));
+    history_blobs_free(b);
+    history_blobs_free(NULL);
+    git_odb_free(odb);
+}
+
 typedef struct ffile {
     unsigned mode;
     const char *name; /* in content/, in git's order */
