@@ -230,6 +230,23 @@ static int pread_all(int fd, char *to, size_t len, off_t off)
     return 0;
 }
 
+/* The SHA-256 (hex) of fd's first `end` bytes: what the trailer vouches
+ * for. 0, or -1 when they cannot all be read. */
+static int digest_prefix(char hex[DIGEST_HEX], int fd, off_t end)
+{
+    digest *h = digest_new();
+    char chunk[65536];
+    int err = 0;
+    for (off_t at = 0; at < end && !err; at += (off_t)sizeof chunk) {
+        size_t want = end - at < (off_t)sizeof chunk ? (size_t)(end - at) : sizeof chunk;
+        err = pread_all(fd, chunk, want, at);
+        digest_add(h, chunk, want);
+    }
+    digest_hex(h, hex);
+    digest_free(h);
+    return err;
+}
+
 parse_cache *parse_cache_open(const char *path)
 {
     parse_cache *c = xcalloc(1, sizeof *c);
@@ -247,22 +264,10 @@ parse_cache *parse_cache_open(const char *path)
     if (off > (uint64_t)st.st_size || len != (uint64_t)st.st_size - TRAILER_LEN - off)
         goto fail;
     /* Everything before the trailer, against its digest. */
-    {
-        digest *h = digest_new();
-        char chunk[65536], hex[DIGEST_HEX];
-        off_t at = 0, end = st.st_size - TRAILER_LEN;
-        int bad = 0;
-        while (at < end && !bad) {
-            size_t want = end - at < (off_t)sizeof chunk ? (size_t)(end - at) : sizeof chunk;
-            bad = pread_all(c->fd, chunk, want, at) != 0;
-            digest_add(h, chunk, want);
-            at += (off_t)want;
-        }
-        digest_hex(h, hex);
-        digest_free(h);
-        if (bad || memcmp(hex, trailer + 32, 64) != 0)
-            goto fail;
-    }
+    char hex[DIGEST_HEX];
+    if (digest_prefix(hex, c->fd, st.st_size - TRAILER_LEN) != 0 ||
+        memcmp(hex, trailer + 32, 64) != 0)
+        goto fail;
     c->index_len = (size_t)len;
     c->index = xmalloc(c->index_len + 1);
     if (pread_all(c->fd, c->index, c->index_len, (off_t)off) != 0)
@@ -440,23 +445,10 @@ int parse_cache_write(parsed *p, diags *d)
         goto done;
     /* The digest of the file so far: read back (the HTML was copied in the
      * kernel), as the reader will. */
-    {
-        digest *h = digest_new();
-        char chunk[65536], hex[DIGEST_HEX];
-        off_t end = (off_t)(at + index.len);
-        for (off_t pos = 0; pos < end;) {
-            size_t want = end - pos < (off_t)sizeof chunk ? (size_t)(end - pos) : sizeof chunk;
-            if (pread_all(fd, chunk, want, pos) != 0) {
-                digest_free(h);
-                goto done;
-            }
-            digest_add(h, chunk, want);
-            pos += (off_t)want;
-        }
-        digest_hex(h, hex);
-        digest_free(h);
-        memcpy(trailer + 32, hex, 64);
-    }
+    char hex[DIGEST_HEX];
+    if (digest_prefix(hex, fd, (off_t)(at + index.len)) != 0)
+        goto done;
+    memcpy(trailer + 32, hex, 64);
     if (fs_write_fd(fd, trailer, TRAILER_LEN) != 0)
         goto done;
     if (close(fd) != 0) {

@@ -347,18 +347,25 @@ Test(output, begin_refuses_empty_target)
 
 /* Builds `rel` (in the sandbox) as charter would: files through output_write,
  * committed, so it carries its manifest. */
-static void build_rel(const char *rel, const char *const *files)
+/* Builds `target` once with the given files (NULL-terminated name, text
+ * pairs), through a cache in `cache` (may be NULL). */
+static void build_once(const char *target, const char *cache, const char *const *files)
 {
-    char *target = in_sb(rel);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin(&o, target, sources, d), 0, "cannot build %s", rel);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0, "cannot build %s", target);
     for (const char *const *f = files; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
     cr_assert_eq(output_commit(o, d), 0);
     output_free(o, d);
     cr_assert_diag(d, "");
     diag_free(d);
+}
+
+static void build_rel(const char *rel, const char *const *files)
+{
+    char *target = in_sb(rel);
+    build_once(target, NULL, files);
     free(target);
 }
 
@@ -1009,21 +1016,6 @@ Test(output, write_file_refuses_the_sources)
 }
 
 /* ---- unchanged files reused from the previous site; the build cache ---- */
-
-/* Builds `target` once with the given files (NULL-terminated name, text
- * pairs), through a cache in `cache` (may be NULL). */
-static void build_once(const char *target, const char *cache, const char *const *files)
-{
-    diags *d = diag_new(NULL);
-    output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
-    for (const char *const *f = files; *f; f += 2)
-        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
-    cr_assert_eq(output_commit(o, d), 0);
-    output_free(o, d);
-    cr_assert_diag(d, "");
-    diag_free(d);
-}
 
 static struct stat stat_in(const char *dir, const char *rel)
 {
