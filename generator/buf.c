@@ -203,3 +203,24 @@ char *buf_detach(buf *b)
     buf_init(b);
     return p;
 }
+
+void buf_add_escaped(buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '\\' || *s == '\n' || *s == '\t')
+            buf_addc(b, '\\');
+        buf_addc(b, *s == '\n' ? 'n' : *s == '\t' ? 't' : *s);
+    }
+}
+
+void buf_add_unescaped(buf *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\\' && i + 1 < len) {
+            i++;
+            buf_addc(b, s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i]);
+        } else {
+            buf_addc(b, s[i]);
+        }
+    }
+}

@@ -52,6 +52,11 @@ void buf_add_html(buf *b, const char *s, size_t len);
  * 0 if it is invalid (overlong forms, surrogates and values above U+10FFFF
  * included). A NUL byte counts as valid here. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* Appends s as one field of a line-based cache file, with backslash, tab
+ * and newline escaped as backslash followed by '\\', 't' and 'n';
+ * buf_add_unescaped undoes it for s[0..len). */
+void buf_add_escaped(buf *b, const char *s);
+void buf_add_unescaped(buf *b, const char *s, size_t len);
 /* Sets len to 0 keeping the allocation. */
 void buf_reset(buf *b);
 void buf_truncate(buf *b, size_t len);

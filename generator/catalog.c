@@ -332,11 +332,9 @@ int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *
     char **list = NULL;
     catalog *c = xcalloc(1, sizeof *c);
     c->by_id = map_new();
-    buf path, name;
-    buf_init(&path);
+    buf name;
     buf_init(&name);
-    fs_root_path(&path, fs, dir);
-    if (fs_list(&list, path.data, 1, d) != 0)
+    if (fs_list_source(&list, fs, dir, 1, d) != 0)
         goto done;
     int failed = 0;
     const yaml_node *soa = NULL;
@@ -390,7 +388,6 @@ int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *
         err = 0;
 done:
     fs_list_free(list);
-    buf_release(&path);
     buf_release(&name);
     if (err) {
         catalog_free(c);

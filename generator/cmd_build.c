@@ -5,11 +5,13 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "fs.h"
 #include "history.h"
 #include "output.h"
 #include "parse.h"
 #include "render.h"
 #include "site.h"
+#include "stamp.h"
 #include "watchdog.h"
 
 #include <pthread.h>
@@ -107,6 +109,27 @@ static void *load_history(void *arg)
     return NULL;
 }
 
+/* The summary of a build that had nothing to do. */
+static void print_unchanged(const stamp_facts *sf, const struct timespec *t0, diags *d)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    size_t warnings = diag_count(d, DIAG_WARNING);
+    buf shown;
+    buf_init(&shown);
+    diag_term_safe(&shown, sf->target, strlen(sf->target));
+    fprintf(stderr,
+            "nothing changed since the last build: '%s' holds its %zu page%s (%zu file%s: %zu "
+            "HTML, %zu other); checked in %.2f s",
+            shown.data, sf->pages, sf->pages == 1 ? "" : "s", sf->files, sf->files == 1 ? "" : "s",
+            sf->html, sf->files - sf->html, secs);
+    if (warnings)
+        fprintf(stderr, " (%zu warning%s)", warnings, warnings == 1 ? "" : "s");
+    fputc('\n', stderr);
+    buf_release(&shown);
+}
+
 int cmd_build(int argc, char **argv)
 {
     build_opts o = {.site = "."};
@@ -127,8 +150,9 @@ int cmd_build(int argc, char **argv)
     history *hist = NULL;
     parsed *pp = NULL;
     output *out = NULL;
-    buf path, cache_dir, parse_cache;
+    buf path, cache_dir, parse_cache, findings;
     buf_init(&path);
+    buf_init(&findings);
     buf_init(&cache_dir);
     buf_init(&parse_cache);
     const char *sources[7] = {0};
@@ -136,9 +160,40 @@ int cmd_build(int argc, char **argv)
     for (int i = 0; i < 5; i++)
         buf_init(&src[i]);
 
+    /* The caches live in the git directory, which no commit can fill. */
+    int cached = !o.no_cache && history_cache_dir(&cache_dir, o.site) == 0;
+    stamp_facts sf;
+    int stamped = cached && stamp_init(&sf, cache_dir.data, o.site, o.out, as_of, o.no_check) == 0;
+    if (stamped && stamp_holds(&sf, cache_dir.data, d)) {
+        /* Nothing this build would read has changed since the last good
+         * one, and its output is as it was published: it is done. */
+        stage_clock_mark(&sc, "up to date");
+        stage_clock_print(&sc);
+        status = EXIT_OK;
+        cmd_print_diags(d);
+        if (!o.quiet)
+            print_unchanged(&sf, &t0, d);
+        stamp_release(&sf);
+        goto cleanup;
+    }
+    if (stamped) {
+        /* Record every source the build looks at, for the next one. */
+        sf.since = fs_trace_now();
+        fs_trace_start();
+    }
     if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     stage_clock_mark(&sc, "load");
+    if (stamped) {
+        /* Before the history is read: a commit meanwhile makes it stale. */
+        buf content;
+        buf_init(&content);
+        site_path(&content, s, s->cfg.content);
+        sf.root = xstrdup(s->root);
+        sf.content = buf_detach(&content);
+        if (history_fingerprint(sf.git, sf.root, sf.content) != 0)
+            sf.git[0] = '\0';
+    }
 
     if (o.out)
         buf_adds(&path, o.out);
@@ -151,8 +206,6 @@ int cmd_build(int argc, char **argv)
         site_path(&src[i], s, dirs[i]);
         sources[i] = src[i].data;
     }
-    /* The caches live in the git directory, which no commit can fill. */
-    int cached = !o.no_cache && history_cache_dir(&cache_dir, s->root) == 0;
     if (cached)
         buf_printf(&parse_cache, "%s/parse.cache", cache_dir.data);
     if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d) != 0)
@@ -199,6 +252,11 @@ int cmd_build(int argc, char **argv)
         goto done;
     stage_clock_mark(&sc, "publish");
     status = EXIT_OK;
+    if (stamped) {
+        /* What this build reported, without what releasing the output may. */
+        stamp_findings(&findings, d);
+        sf.target = xstrdup(output_target(out));
+    }
 done:
     watchdog_stop();
     /* What was written, not what was meant to be: a page whose layout is
@@ -208,6 +266,17 @@ done:
         pages +=
             s->pages[i]->ok && s->pages[i]->published && output_has(out, s->pages[i]->out_file);
     output_free(out, d);
+    if (stamped) {
+        buf trace;
+        buf_init(&trace);
+        sf.pages = pages;
+        sf.files = files;
+        sf.html = html;
+        if (fs_trace_stop(&trace) == 0 && status == EXIT_OK)
+            stamp_write(&sf, &findings, &trace);
+        buf_release(&trace);
+        stamp_release(&sf);
+    }
     stage_clock_mark(&sc, "cleanup");
     stage_clock_print(&sc);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
@@ -228,6 +297,7 @@ done:
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", shown.data);
         buf_release(&shown);
     }
+cleanup:
     parsed_free(pp);
     history_free(hist);
     site_free(s);
@@ -235,6 +305,7 @@ done:
     buf_release(&path);
     buf_release(&cache_dir);
     buf_release(&parse_cache);
+    buf_release(&findings);
     for (int i = 0; i < 5; i++)
         buf_release(&src[i]);
     return status;

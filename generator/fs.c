@@ -203,6 +203,8 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
             kind = FS_MISSING;
         else
             diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+        if (kind == FS_MISSING)
+            fs_trace_seen(r, rel, NULL);
         goto done;
     }
     if (!path_is_within(real, r->real)) {
@@ -211,11 +213,14 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
     }
     if (stat(real, st) != 0) {
         kind = errno == ENOENT ? FS_MISSING : -1;
+        if (kind == FS_MISSING)
+            fs_trace_seen(r, rel, NULL);
         if (kind < 0)
             diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
         goto done;
     }
     kind = S_ISREG(st->st_mode) ? FS_FILE : S_ISDIR(st->st_mode) ? FS_DIR : FS_SPECIAL;
+    fs_trace_seen(r, rel, st);
     if (real_out)
         buf_adds(real_out, real);
 done:
@@ -250,6 +255,7 @@ static int open_beneath(int *fd, size_t *size, const fs_root *r, const char *rel
         close(f);
         return -1;
     }
+    fs_trace_seen(r, rel, &st);
     *fd = f;
     *size = (size_t)st.st_size;
     return 0;
@@ -299,6 +305,7 @@ int fs_open_source(int *fd, size_t *size, const fs_root *r, const char *rel, siz
         diag_error(d, NULL, 0, 0, "io", "cannot read '%s': it changed while being opened", rel);
         goto done;
     }
+    fs_trace_seen(r, rel, &ost);
     *size = (size_t)ost.st_size;
     err = 0;
 done:
@@ -363,6 +370,24 @@ int fs_list(char ***out, const char *dir, int missing_ok, diags *d)
     list[n] = NULL;
     *out = list;
     return 0;
+}
+
+int fs_list_source(char ***out, const fs_root *r, const char *rel, int missing_ok, diags *d)
+{
+    buf path;
+    buf_init(&path);
+    fs_root_path(&path, r, rel);
+    struct stat before, after;
+    int had = stat(path.data, &before) == 0;
+    int err = fs_list(out, path.data, missing_ok, d);
+    /* The names are those of the directory seen before and after. */
+    if (err == 0 && had && stat(path.data, &after) == 0 && after.st_ino == before.st_ino &&
+        after.st_dev == before.st_dev)
+        fs_trace_listed(r, rel, &after, *out);
+    else if (err == 0 && !had)
+        fs_trace_seen(r, rel, NULL);
+    buf_release(&path);
+    return err;
 }
 
 void fs_list_free(char **list)
@@ -541,4 +566,34 @@ int fs_remove_tree(const char *path, diags *d)
     if (unlink(path) != 0)
         return diag_error(d, NULL, 0, 0, "io", "cannot remove '%s': %s", path, strerror(errno));
     return 0;
+}
+
+int fs_write_cache(const char *path, const char *data, size_t len, const char *id, diags *d)
+{
+    buf dir, tmp;
+    buf_init(&dir);
+    buf_init(&tmp);
+    int err = -1;
+    diags *quiet = diag_new(NULL);
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        buf_add(&dir, path, (size_t)(slash - path));
+    buf_printf(&tmp, "%s.tmp", path);
+    fs_chunk c = {data, len};
+    struct stat st;
+    size_t n;
+    if (dir.len && mkdir(dir.data, 0777) != 0 && errno != EEXIST)
+        diag_warning(d, NULL, 0, 0, id, "cannot write '%s': %s", dir.data, strerror(errno));
+    else if (dir.len && (lstat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)))
+        diag_warning(d, NULL, 0, 0, id, "cannot write '%s': it is not a directory", dir.data);
+    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
+        diag_warning(d, NULL, 0, 0, id, "%s", diag_entries(quiet, &n)[0].message);
+    else if (rename(tmp.data, path) != 0)
+        diag_warning(d, NULL, 0, 0, id, "cannot write '%s': %s", path, strerror(errno));
+    else
+        err = 0;
+    diag_free(quiet);
+    buf_release(&dir);
+    buf_release(&tmp);
+    return err;
 }

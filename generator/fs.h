@@ -72,6 +72,37 @@ int fs_read_source(buf *out, const fs_root *r, const char *rel, size_t max, cons
 /* Appends a description of st's kind for messages: "a FIFO", "a device"... */
 void fs_describe_kind(buf *out, const struct stat *st);
 
+/* Lists rel (a source directory) as fs_list does, for the trace. */
+int fs_list_source(char ***out, const fs_root *r, const char *rel, int missing_ok, diags *d);
+
+/* --- the trace of what a build looked at (fs_trace.c) -------------------------
+ * While a trace is on (one per process), fs_source_kind, fs_open_source,
+ * fs_read_source and fs_list_source record each source they look at, by its
+ * absolute path: a file's stat (device, inode, size, times), a directory's
+ * identity and, when listed, the digest of its names, or that nothing was
+ * there. Thread-safe. */
+void fs_trace_start(void);
+/* Ends the trace and appends its records to out, one per line. Returns 0,
+ * or -1 (with nothing appended) when no trace was on or a source was seen
+ * two different ways (it changed while the build read it). */
+int fs_trace_stop(buf *out);
+/* The clock a trace is compared with: nanoseconds since the epoch. */
+long long fs_trace_now(void);
+/* Timestamps are as coarse as the kernel's clock tick: a file changed in
+ * the tick its stat was taken keeps the same times. So a stat taken within
+ * this of a file's last change cannot vouch for it (git's racy entries):
+ * the trace and the output cache (outcache.c) treat such files as changed. */
+#define FS_RACY_NS 20000000LL
+/* 1 when every record of text[0..len) (fs_trace_stop's) still holds: each
+ * file with the same stat, older than since - FS_RACY_NS, each
+ * directory the same one, with the same names when listed, nothing where
+ * nothing was. 0 otherwise, or for a malformed text. */
+int fs_trace_holds(const char *text, size_t len, long long since);
+/* For fs.c: records rel (below r) as seen, with its stat (NULL: missing). */
+void fs_trace_seen(const fs_root *r, const char *rel, const struct stat *st);
+/* For fs.c: records the directory rel (below r), listed with these names. */
+void fs_trace_listed(const fs_root *r, const char *rel, const struct stat *st, char *const *names);
+
 /* Lists the entries of dir (without . and ..) sorted by name (bytewise).
  * Returns 0 and a NULL-terminated array in *out (free with fs_list_free), or
  * -1 after reporting (a missing dir with `missing_ok` gives an empty list). */
@@ -107,6 +138,11 @@ int fs_fill_once(void *ctx, buf *chunk);
  * them). Returns 0, or -1 after reporting. */
 int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
                  void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d);
+/* Replaces the cache file at path (in charter's cache folder, created when
+ * missing, never through a link) with data: written beside it, then
+ * renamed. A cache is never needed, so problems are warnings (id `id`).
+ * Returns 0, or -1 after the warning. */
+int fs_write_cache(const char *path, const char *data, size_t len, const char *id, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */
 int fs_remove_tree(const char *path, diags *d);
 

@@ -669,20 +669,14 @@ static void lower_emails(buf *b)
 static git_mailmap *load_mailmap(const char *workdir)
 {
     git_mailmap *mm = NULL;
-    buf text, path;
+    buf text;
     buf_init(&text);
-    buf_init(&path);
-    buf_printf(&path, "%s.mailmap", workdir);
-    diags *quiet = diag_new(NULL);
-    /* As git (2.32 on): an in-tree .mailmap that is a symlink is not read. */
-    if (fs_read_nofollow(&text, path.data, path.data, quiet) == 0) {
+    if (history_mailmap_text(&text, workdir) == 0) {
         lower_emails(&text);
         if (git_mailmap_from_buffer(&mm, text.data, text.len) != 0)
             mm = NULL;
     }
-    diag_free(quiet);
     buf_release(&text);
-    buf_release(&path);
     return mm;
 }
 
@@ -916,21 +910,11 @@ history *history_load(const site *s, int use_cache, diags *d)
     }
     /* The content directory as a path inside the repository. */
     site_path(&content, s, s->cfg.content);
-    char *real_content = realpath(content.data, NULL), *real_work = realpath(workdir, NULL);
-    size_t wl = real_work ? strlen(real_work) : 0;
-    if (!real_content || !real_work || strncmp(real_content, real_work, wl) != 0 ||
-        (real_content[wl] != '/' && real_content[wl] != '\0')) {
+    if (history_content_prefix(&prefix, workdir, content.data) != 0) {
         diag_warning(d, NULL, 0, 0, "history",
                      "the content directory is outside the repository: pages get no history");
-        free(real_content);
-        free(real_work);
         goto done;
     }
-    buf_adds(&prefix, real_content[wl] ? real_content + wl + 1 : "");
-    if (prefix.len)
-        buf_addc(&prefix, '/');
-    free(real_content);
-    free(real_work);
     w.repo = repo;
     w.prefix = prefix.data;
     w.shallow = git_repository_is_shallow(repo) == 1;
@@ -945,22 +929,17 @@ history *history_load(const site *s, int use_cache, diags *d)
 
     /* Uncommitted and untracked pages, in one status pass. */
     git_status_options so;
-    git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
     char *spec = prefix.data;
-    so.pathspec.strings = &spec;
-    so.pathspec.count = 1;
-    so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-               GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_UPDATE_INDEX;
+    history_status_options(&so, &spec);
+    so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
     map *status = map_new();
     if (git_status_list_new(&st, repo, &so) == 0) {
         size_t n = git_status_list_entrycount(st);
         for (size_t i = 0; i < n; i++) {
-            const git_status_entry *e = git_status_byindex(st, i);
-            const git_diff_delta *dl = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-            if (!dl || !dl->new_file.path)
-                continue;
-            int untracked = (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW)) != 0;
-            map_put(status, dl->new_file.path, (void *)(intptr_t)(untracked ? 2 : 1));
+            const char *path = NULL;
+            int kind = history_status_kind(git_status_byindex(st, i), &path);
+            if (kind)
+                map_put(status, path, (void *)(intptr_t)kind);
         }
     }
     int unborn = git_repository_head_unborn(repo) == 1;

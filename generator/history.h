@@ -56,6 +56,13 @@ history *history_load(const site *s, int use_cache, diags *d);
  * or -1 with nothing appended when root is in no repository git may read
  * (history_load says why). */
 int history_cache_dir(buf *out, const char *root);
+/* Digests every git fact history_load reads for the site at root with its
+ * content folder at `content` (a path to it), apart from the commits, which
+ * HEAD names: HEAD, the uncommitted and untracked files of the content
+ * folder, .mailmap and a shallow clone's boundary. Equal digests mean an
+ * equal history. Fills hex (DIGEST_HEX) and returns 0, or -1 when root is
+ * in no repository git may read or content is outside it. */
+int history_fingerprint(char hex[65], const char *root, const char *content);
 void history_free(history *h);
 
 /* 1 when a repository was read (even an unborn branch), 0 without one. */

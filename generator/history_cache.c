@@ -218,10 +218,9 @@ static int cmp_str(const void *a, const void *b)
 void history_cache_write(const history *h, const char *dir, const git_oid *head, const char *prefix,
                          char *const *paths, const map *seen, diags *d)
 {
-    buf out, path, tmp;
+    buf out, path;
     buf_init(&out);
     buf_init(&path);
-    buf_init(&tmp);
     char hex[41];
     git_oid_tostr(hex, sizeof hex, head);
     buf_printf(&out, "%s\nhead\t%s\nprefix\t%s\n", CACHE_MAGIC, hex, prefix);
@@ -274,21 +273,7 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
      * committed file cannot forge rows, and a link there is not followed.
      * It is only a cache, so failing to write it is a warning. */
     buf_printf(&path, "%s/history.cache", dir);
-    buf_printf(&tmp, "%s/history.cache.tmp", dir);
-    struct stat st;
-    diags *quiet = diag_new(NULL);
-    fs_chunk c = {out.data, out.len};
-    size_t n;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", dir, strerror(errno));
-    else if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': it is not a directory", dir);
-    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
-        diag_warning(d, NULL, 0, 0, "history", "%s", diag_entries(quiet, &n)[0].message);
-    else if (rename(tmp.data, path.data) != 0)
-        diag_warning(d, NULL, 0, 0, "history", "cannot write '%s': %s", path.data, strerror(errno));
-    diag_free(quiet);
+    fs_write_cache(path.data, out.data, out.len, "history", d);
     buf_release(&out);
     buf_release(&path);
-    buf_release(&tmp);
 }

@@ -1,10 +1,15 @@
-/* history_dir: where charter keeps its caches for a site: the `charter`
- * folder of the git directory of the repository holding it, which no
- * commit can fill (history.h). Part of the history module because it is
- * the one that speaks to libgit2. */
-#include "history.h"
+/* history_dir: the repository-level facts of the history module: where
+ * charter keeps its caches for a site (the `charter` folder of the git
+ * directory, which no commit can fill), the content folder's place in the
+ * repository, the status pass and .mailmap that history_load reads, and a
+ * digest of all of them for the build stamp (stamp.h). */
+#include "history_int.h"
 
-#include <git2.h>
+#include "digest.h"
+#include "fs.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 int history_cache_dir(buf *out, const char *root)
 {
@@ -17,5 +22,125 @@ int history_cache_dir(buf *out, const char *root)
     }
     git_repository_free(repo);
     git_libgit2_shutdown();
+    return err;
+}
+
+int history_content_prefix(buf *prefix, const char *workdir, const char *content)
+{
+    char *real_content = realpath(content, NULL), *real_work = realpath(workdir, NULL);
+    size_t wl = real_work ? strlen(real_work) : 0;
+    int err = -1;
+    if (!real_content || !real_work || strncmp(real_content, real_work, wl) != 0 ||
+        (real_content[wl] != '/' && real_content[wl] != '\0'))
+        goto done;
+    buf_adds(prefix, real_content[wl] ? real_content + wl + 1 : "");
+    if (prefix->len)
+        buf_addc(prefix, '/');
+    err = 0;
+done:
+    free(real_content);
+    free(real_work);
+    return err;
+}
+
+void history_status_options(git_status_options *so, char **spec)
+{
+    git_status_options_init(so, GIT_STATUS_OPTIONS_VERSION);
+    so->pathspec.strings = spec;
+    so->pathspec.count = 1;
+    so->flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+}
+
+int history_status_kind(const git_status_entry *e, const char **path)
+{
+    const git_diff_delta *dl = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (!dl || !dl->new_file.path)
+        return 0;
+    *path = dl->new_file.path;
+    return (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW)) ? 2 : 1;
+}
+
+int history_mailmap_text(buf *text, const char *workdir)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s.mailmap", workdir);
+    diags *quiet = diag_new(NULL);
+    /* As git (2.32 on): an in-tree .mailmap that is a symlink is not read. */
+    int err = fs_read_nofollow(text, path.data, path.data, quiet);
+    diag_free(quiet);
+    buf_release(&path);
+    return err;
+}
+
+/* Adds s and its terminating NUL, so that fields cannot run together. */
+static void add_field(digest *h, const char *s)
+{
+    digest_add(h, s, strlen(s) + 1);
+}
+
+int history_fingerprint(char hex[65], const char *root, const char *content)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_status_list *st = NULL;
+    digest *h = digest_new();
+    buf prefix, text, path;
+    buf_init(&prefix);
+    buf_init(&text);
+    buf_init(&path);
+    int err = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 || !git_repository_workdir(repo))
+        goto done;
+    const char *workdir = git_repository_workdir(repo);
+    if (history_content_prefix(&prefix, workdir, content) != 0)
+        goto done;
+    add_field(h, "charter-git-1");
+    add_field(h, workdir);
+    add_field(h, prefix.data);
+    git_oid head;
+    char oid[GIT_OID_HEXSZ + 1] = "unborn";
+    if (git_repository_head_unborn(repo) != 1) {
+        if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
+            goto done;
+        git_oid_tostr(oid, sizeof oid, &head);
+    }
+    add_field(h, oid);
+    git_status_options so;
+    char *spec = prefix.data;
+    history_status_options(&so, &spec);
+    if (git_status_list_new(&st, repo, &so) != 0)
+        goto done;
+    size_t n = git_status_list_entrycount(st);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = NULL;
+        int kind = history_status_kind(git_status_byindex(st, i), &p);
+        if (kind) {
+            add_field(h, kind == 2 ? "untracked" : "uncommitted");
+            add_field(h, p);
+        }
+    }
+    add_field(h, "mailmap");
+    if (history_mailmap_text(&text, workdir) == 0)
+        digest_add(h, text.data, text.len);
+    /* A shallow clone's boundary (git fetch --deepen moves it, not HEAD). */
+    buf_reset(&text);
+    buf_printf(&path, "%sshallow", git_repository_path(repo));
+    add_field(h, "shallow");
+    diags *quiet = diag_new(NULL);
+    if (fs_read_nofollow(&text, path.data, path.data, quiet) == 0)
+        digest_add(h, text.data, text.len);
+    diag_free(quiet);
+    digest_hex(h, hex);
+    err = 0;
+done:
+    digest_free(h);
+    git_status_list_free(st);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    buf_release(&text);
+    buf_release(&path);
     return err;
 }

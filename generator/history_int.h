@@ -223,6 +223,21 @@ typedef struct cached {
     size_t n;
 } cached;
 
+/* --- repository facts (history_dir.c) --- */
+/* Appends the content folder's path inside the work tree, with a final '/'
+ * ("" at its root). Returns 0, or -1 when it is outside (or either path
+ * cannot be resolved). */
+int history_content_prefix(buf *prefix, const char *workdir, const char *content);
+/* The status pass both history_load and history_fingerprint make: untracked
+ * files too, below the pathspec *spec (borrowed, must outlive so). */
+void history_status_options(git_status_options *so, char **spec);
+/* What a status entry says of its page: 2 untracked (not in HEAD), 1
+ * uncommitted, 0 nothing to say; *path is borrowed from e. */
+int history_status_kind(const git_status_entry *e, const char **path);
+/* Appends the work tree's .mailmap (never through a link). 0, or -1 when
+ * there is none. */
+int history_mailmap_text(buf *text, const char *workdir);
+
 /* Reads the cache at path for the content directory at `prefix` in the
  * repository. Returns a new cache (free with history_cache_free), or NULL
  * when there is none or it is not usable (corrupt, for another prefix, an

@@ -31,11 +31,8 @@ struct outcache {
     long long written_ns; /* the cache file's mtime */
 };
 
-/* Timestamps are as coarse as the kernel's clock tick: a file changed in
- * the tick its stat was taken keeps the same times. As git does with its
- * index, a file whose change time is this close to the cache's own is
- * "racy" and hashed again. */
-#define RACY_NS 20000000LL
+/* As git does with its index, a file whose change time is within
+ * FS_RACY_NS (fs.h) of the cache's own is "racy" and hashed again. */
 
 void outcache_free(outcache *c)
 {
@@ -100,7 +97,7 @@ done:
 int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, const char *hex)
 {
     const known *k = c ? map_get(c->by_rel, rel) : NULL;
-    if (k && k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - RACY_NS)
+    if (k && k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - FS_RACY_NS)
         return 0;
     return k && S_ISREG(st->st_mode) && !strcmp(k->hex, hex) && k->size == (long long)st->st_size &&
            k->mtime_s == (long long)st->st_mtim.tv_sec &&
@@ -122,13 +119,9 @@ const char *outcache_key(const outcache *c, const char *rel, const char **hex)
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
                    diags *d)
 {
-    buf out, file, tmp, dir;
+    buf out, file;
     buf_init(&out);
     buf_init(&file);
-    buf_init(&tmp);
-    buf_init(&dir);
-    int err = -1;
-    diags *quiet = diag_new(NULL);
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
     for (size_t i = 0; i < n; i++) {
         if (strchr(v[i].rel, '\n'))
@@ -145,29 +138,8 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
                    (long long)st.st_ctim.tv_nsec, (unsigned long long)st.st_ino,
                    (unsigned long long)st.st_dev, v[i].rel);
     }
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        buf_add(&dir, path, (size_t)(slash - path));
-    buf_printf(&tmp, "%s.tmp", path);
-    fs_chunk c = {out.data, out.len};
-    struct stat st;
-    if (dir.len && mkdir(dir.data, 0777) != 0 && errno != EEXIST)
-        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s': %s", path,
-                     strerror(errno));
-    else if (dir.len && (lstat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)))
-        diag_warning(d, NULL, 0, 0, "output",
-                     "cannot write the build cache '%s': '%s' is not a directory", path, dir.data);
-    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
-        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s'", path);
-    else if (rename(tmp.data, path) != 0)
-        diag_warning(d, NULL, 0, 0, "output", "cannot write the build cache '%s': %s", path,
-                     strerror(errno));
-    else
-        err = 0;
-    diag_free(quiet);
+    int err = fs_write_cache(path, out.data, out.len, "output", d);
     buf_release(&out);
     buf_release(&file);
-    buf_release(&tmp);
-    buf_release(&dir);
     return err;
 }

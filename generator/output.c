@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct output {
@@ -154,6 +155,93 @@ static int fresh_by_cache(void *ctx, const char *rel, const struct stat *st, con
     return outcache_fresh(ctx, rel, st, hex);
 }
 
+/* The build cache of the output at target (absolute): one per output
+ * directory, "output-<digest of its path>". */
+static void cache_file(buf *out, const char *cache_dir, const char *target)
+{
+    char hex[DIGEST_HEX];
+    digest *h = digest_new();
+    digest_add(h, target, strlen(target));
+    digest_hex(h, hex);
+    digest_free(h);
+    buf_printf(out, "%s/output-%.16s.cache", cache_dir, hex);
+}
+
+/* Reads target's manifest (never through a link) into text. 0 or -1. */
+static int read_manifest_text(buf *text, const char *target)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", target, OUTPUT_MANIFEST);
+    diags *quiet = diag_new(NULL);
+    int err = fs_read_nofollow(text, path.data, path.data, quiet);
+    diag_free(quiet);
+    buf_release(&path);
+    return err;
+}
+
+static void text_digest(char hex[DIGEST_HEX], const buf *text)
+{
+    digest *h = digest_new();
+    digest_add(h, text->data, text->len);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
+int output_manifest_digest(char hex[DIGEST_HEX], const char *target)
+{
+    buf text;
+    buf_init(&text);
+    int err = read_manifest_text(&text, target);
+    if (err == 0)
+        text_digest(hex, &text);
+    buf_release(&text);
+    return err;
+}
+
+/* Counts the listed files manifest_verify meets, for output_unchanged. */
+typedef struct count_ctx {
+    outcache *known;
+    size_t met;
+} count_ctx;
+
+static int fresh_counted(void *ctx, const char *rel, const struct stat *st, const char *hex)
+{
+    count_ctx *c = ctx;
+    c->met++;
+    return outcache_fresh(c->known, rel, st, hex);
+}
+
+int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex)
+{
+    buf text, path;
+    buf_init(&text);
+    buf_init(&path);
+    manifest_entry *v = NULL;
+    size_t n = 0;
+    count_ctx c = {NULL, 0};
+    diags *quiet = diag_new(NULL);
+    int same = 0;
+    char hex[DIGEST_HEX];
+    if (read_manifest_text(&text, target) != 0)
+        goto done;
+    text_digest(hex, &text);
+    if (strcmp(hex, manifest_hex) != 0 || manifest_parse(&v, &n, text.data, text.len) != 0)
+        goto done;
+    cache_file(&path, cache_dir, target);
+    c.known = outcache_read(path.data, target);
+    /* Every file there is listed, with its digest (by stat where the cache
+     * vouches for it), and every listed file was met. */
+    same = manifest_verify(target, target, v, n, fresh_counted, &c, quiet) == 0 && c.met == n;
+done:
+    manifest_entries_free(v, n);
+    outcache_free(c.known);
+    diag_free(quiet);
+    buf_release(&text);
+    buf_release(&path);
+    return same;
+}
+
 /* An existing target must be empty or charter's own (its manifest matches
  * what is on disk); one holding a repository or a site is never replaced. */
 static int check_existing(output *o, diags *d)
@@ -277,13 +365,7 @@ static int begin(output *o, const char *target, const char *const *sources, diag
         goto done;
     o->target = buf_detach(&t);
     if (o->cache_dir) {
-        /* One cache per output directory: "output-<digest of its path>". */
-        char hex[DIGEST_HEX];
-        digest *h = digest_new();
-        digest_add(h, o->target, strlen(o->target));
-        digest_hex(h, hex);
-        digest_free(h);
-        buf_printf(&tmp, "%s/output-%.16s.cache", o->cache_dir, hex);
+        cache_file(&tmp, o->cache_dir, o->target);
         o->cache_path = buf_detach(&tmp);
     }
     if (fs_is_dir(o->target) == 0) {
@@ -435,7 +517,6 @@ static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX],
         memcpy(e->key, key, DIGEST_HEX);
     pthread_mutex_unlock(&o->lock);
 }
-
 
 static void add_to_digest(void *ctx, const char *data, size_t len)
 {
@@ -830,8 +911,13 @@ void output_free(output *o, diags *d)
     }
     /* The new site's stat, once the old one is gone (unlinking a shared
      * file's other name changes its ctime), still under the lock. */
-    if (o->published && o->cache_path)
+    if (o->published && o->cache_path) {
+        /* Past the racy window of the last change (outcache_fresh), so that
+         * the next build can trust every stat taken now. */
+        struct timespec pause = {0, FS_RACY_NS + 5000000L};
+        nanosleep(&pause, NULL);
         outcache_write(o->cache_path, o->target, o->files, o->n_files, d);
+    }
     if (o->lock_fd >= 0)
         close(o->lock_fd); /* releases the flock */
     if (o->lock_ready)

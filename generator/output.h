@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "digest.h"
 #include "fs.h"
 #include "manifest.h"
 
@@ -86,6 +87,16 @@ int output_scratch(output *o, diags *d);
 /* Removes the staging directory's files from another thread, as the build
  * is ended by the watchdog (see watchdog.h); best effort, reports nothing. */
 void output_abandon(output *o);
+
+/* The SHA-256 of the manifest of the output at target (absolute), as hex.
+ * Returns 0, or -1 when it has none that can be read. */
+int output_manifest_digest(char hex[DIGEST_HEX], const char *target);
+/* 1 when the output at target (absolute, as output_target gives it) still
+ * holds exactly the files of its manifest, whose digest is manifest_hex,
+ * each with that content: by the stat that the build cache in cache_dir
+ * recorded, or by reading it where the cache cannot vouch for it. 0
+ * otherwise. Reports nothing, writes nothing. */
+int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex);
 
 /* Writes one file that is not part of the site (a check report) to path,
  * atomically (a temporary file beside it, then a rename). Refuses a path

@@ -332,12 +332,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
     char **list = NULL;
     int err = -1;
     path_join(&dir, top, rel);
-    buf abs;
-    buf_init(&abs);
-    fs_root_path(&abs, &w->s->fs, dir.data);
-    int rc = fs_list(&list, abs.data, 0, w->d);
-    buf_release(&abs);
-    if (rc != 0)
+    if (fs_list_source(&list, &w->s->fs, dir.data, 0, w->d) != 0)
         goto done;
     err = 0;
     for (char **p = list; *p; p++) {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The build caches under hostile or damaged conditions: charter keeps its
-# caches in <git dir>/charter (parse.cache, output-*.cache, history.cache),
+# caches in <git dir>/charter (parse.cache, output-*.cache, history.cache,
+# stamp-*),
 # and whatever is found there (a truncated file, garbage, a link, a folder,
 # a cache of another output) must never change what is built: each build
 # below must equal a --no-cache build of the same site, byte for byte, and
@@ -118,6 +119,51 @@ rm -f "$cache/parse.cache"
 mkdir "$cache/parse.cache"
 build_and_compare "a parse cache that is a folder"
 rmdir "$cache/parse.cache" 2>/dev/null
+
+# The build stamp (a build with nothing to do says so from it).
+build_and_compare "caches rebuilt for the stamp"
+if ls "$cache"/stamp-* >/dev/null 2>&1; then
+    ok "a good build writes its stamp"
+else
+    not_ok "a good build writes its stamp"
+fi
+for f in "$cache"/stamp-*; do
+    head -c 5000 /dev/urandom >"$f"
+done
+build_and_compare "a stamp of random bytes"
+for f in "$cache"/stamp-*; do
+    rm -f "$f"
+    ln -s "$tmp/outside" "$f"
+done
+build_and_compare "a stamp that is a link"
+if [ "$(cat "$tmp/outside")" = outside ]; then
+    ok "the stamp link's target is untouched"
+else
+    not_ok "the stamp link's target is untouched"
+fi
+# A stamp that holds in all but its record of one file: the stylesheet
+# (outside the content folder, which git's status covers) was edited since,
+# its size and times restored: the stamp must not hold.
+build_and_compare "caches rebuilt, the stamp trusted"
+sleep 0.05
+"$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 2>"$tmp/err"
+if grep -q 'nothing changed since the last build' "$tmp/err"; then
+    ok "a build with nothing to do says so"
+else
+    not_ok "a build with nothing to do says so"
+    sed 's/^/#   /' "$tmp/err" | head -5
+fi
+python3 - "$site/assets/style.css" <<'PY'
+import os, sys
+p = sys.argv[1]
+st = os.stat(p)
+data = bytearray(open(p, "rb").read())
+data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")
+open(p, "wb").write(data)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+build_and_compare "a stylesheet edited with its size and mtime restored"
+git -C "$site" checkout -q -- assets/style.css
 
 for f in "$cache"/output-*.cache; do
     printf 'charter-output-cache 1\t/somewhere/else\n' >"$f"

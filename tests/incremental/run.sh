@@ -56,6 +56,7 @@ cd "$R" || exit 2
 n=0
 failed=0
 failed_reuse=0
+fast_steps=0
 
 # A step's commit is dated $at: N hours (N the step's number) after
 # 2026-11-10 08:00 UTC, after the fixture's history and before the --as-of day.
@@ -150,9 +151,21 @@ build() {
     # Only a failing step needs the snapshot: a build that fails where it
     # should not fails the step anyway.
     [ "$want" = 0 ] || sums "$A" >"$tmp/A.before"
-    "$CHARTER" build --site "$R" --out "$A" --as-of "$day" --quiet \
-        >"$tmp/inc.out" 2>"$tmp/inc.err"
+    # Past the racy window (FS_RACY_NS, 20 ms) of the step's edits: the
+    # build's stamp then vouches for them, and the next step's build must
+    # see its own edits through the stamp, or through nothing.
+    sleep 0.05
+    CHARTER_TIMINGS=1 "$CHARTER" build --site "$R" --out "$A" --as-of "$day" --quiet \
+        >"$tmp/inc.out" 2>"$tmp/inc.all"
     i=$?
+    # The timings say whether the build had nothing to do (the stamp held).
+    grep -v '^charter: timings: ' "$tmp/inc.all" >"$tmp/inc.err"
+    if grep -q '^charter: timings: up to date' "$tmp/inc.all"; then
+        fast=yes
+        fast_steps=$((fast_steps + 1))
+    else
+        fast=no
+    fi
     cold "$day"
     c=$?
     cat "$tmp/cold.why" >>"$tmp/why"
@@ -187,6 +200,16 @@ build() {
             { echo "the failed incremental build changed its output directory:" &&
                 sed -n '3,10p' "$tmp/A.diff"; } >>"$tmp/why"
     fi
+    report equality
+}
+
+# expect_fast yes|no: the step's incremental build had nothing to do (its
+# stamp held), or did not.
+expect_fast() {
+    n=$((n + 1))
+    what="stamp: the build had nothing to do: $1 (${what})"
+    : >"$tmp/why"
+    [ "$fast" = "$1" ] || echo "it was $fast" >"$tmp/why"
     report equality
 }
 
@@ -266,10 +289,57 @@ build 0
 begin "rebuild with no change"
 keep_all
 build 0
+expect_fast yes
 kept_all "a rebuild with no change"
 
 begin "rebuild with no change again"
 build 0
+expect_fast yes
+
+# What only the stamp's git facts see: nothing the build reads as a file.
+begin "git rm --cached a page: untracked now (the index alone changed)"
+run g rm -q --cached $endpoint
+build 0
+expect_fast no
+
+begin "git add the page again"
+run g add $endpoint
+build 0
+expect_fast no
+
+begin "an empty commit (HEAD moves, no file changes)"
+run commit "$BOB" "$at" 'An empty commit' --allow-empty
+build 0
+expect_fast no
+
+begin "a .mailmap, not committed, gives Bob his full name"
+printf '%s\n' 'Robert Okafor <bob@larkspur.example>' >.mailmap
+build 0
+expect_fast no
+
+begin "the .mailmap removed"
+run rm .mailmap
+build 0
+expect_fast no
+
+begin "a file removed from the output: rebuilt"
+run rm "$A/404.html"
+build 0
+expect_fast no
+
+begin "a file beside the pages that is not one (content/people/notes.txt)"
+echo 'draft notes' >content/people/notes.txt
+build 0
+expect_fast no
+
+begin "the file removed"
+run rm content/people/notes.txt
+build 0
+expect_fast no
+
+begin "rebuild with no change after all that"
+build 0
+expect_fast yes
 
 begin "edit a title (the section's navigation of every People page changes)"
 run edit content/people/acceptable-use.md 's/^title: Acceptable Use Policy$/title: Acceptable Use of IT Policy/'
@@ -396,6 +466,7 @@ begin "touch files without changing them (mtime only)"
 run touch content/people/remote-working.md $crypto layouts/page.html layouts/_includes/nav.html \
     controls/applicability.yml assets/style.css site.yml
 build 0
+expect_fast no
 
 begin "revert a page to the bytes an earlier build saw (git checkout)"
 run g checkout -q -- content/operations/backup-and-recovery.md
@@ -496,5 +567,5 @@ else
 fi
 
 echo "1..$n"
-echo "incremental: $n checks, $failed failed ($((failed - failed_reuse)) equality, $failed_reuse reuse)"
+echo "incremental: $n checks, $failed failed ($((failed - failed_reuse)) equality, $failed_reuse reuse); $fast_steps builds had nothing to do"
 [ $failed = 0 ]

@@ -2,7 +2,8 @@
  * only, the size cap), fs_list's bytewise order, fs_root_init, what
  * fs_source_kind makes of files, folders, FIFOs and symbolic links inside,
  * outside and in loops (with the exact messages), the limits of
- * fs_open_source and fs_read_source, fs_write_fd and fs_mkdirs. */
+ * fs_open_source and fs_read_source, fs_write_fd and fs_mkdirs, and the
+ * trace of what a build read (records, changes seen, racy and unstable). */
 #include "unit.h"
 
 #include "fs.h"
@@ -593,4 +594,129 @@ Test(fs, mkdirs_over_a_file)
                  path);
     diag_free(d);
     free(path);
+}
+
+/* The trace of a build's reads (fs_trace.c): what it records, and that
+ * every kind of change to what was read makes fs_trace_holds say so. */
+static fs_root trace_root;
+
+/* Starts a trace, reads site/file.txt, lists site/dir, probes a missing
+ * path, and returns the records (caller frees). */
+static char *trace_reads(void)
+{
+    char *site = expand("@/site");
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_root_init(&trace_root, site, d), 0);
+    fs_trace_start();
+    buf text, out;
+    buf_init(&text);
+    buf_init(&out);
+    char **list = NULL;
+    cr_assert_eq(fs_read_source(&text, &trace_root, "file.txt", 100, "limit", d), 0);
+    cr_assert_eq(fs_list_source(&list, &trace_root, "dir", 0, d), 0);
+    cr_assert_eq(fs_source_kind(&trace_root, "not-yet", NULL, d), FS_MISSING);
+    cr_assert_eq(fs_trace_stop(&out), 0);
+    fs_list_free(list);
+    fs_root_release(&trace_root);
+    diag_free(d);
+    buf_release(&text);
+    free(site);
+    return buf_detach(&out);
+}
+
+/* Far enough ahead that no record is racy. */
+static long long later(void)
+{
+    return fs_trace_now() + 1000000000LL;
+}
+
+Test(fs, trace_records_and_holds)
+{
+    char *t = trace_reads();
+    char *want = expand("f ");
+    cr_expect(strstr(t, "\nl ") || !strncmp(t, "l ", 2), "a listed folder: %s", t);
+    cr_expect(strstr(t, "m ") != NULL, "a missing path: %s", t);
+    cr_expect(strstr(t, want) != NULL, "a file: %s", t);
+    char *file = expand("@/site/file.txt"), *dir = expand("@/site/dir"),
+         *missing = expand("@/site/not-yet");
+    cr_expect(strstr(t, file) && strstr(t, dir) && strstr(t, missing), "absolute paths: %s", t);
+    cr_expect_eq(fs_trace_holds(t, strlen(t), later()), 1, "nothing changed");
+    /* Racy: the trace began as the file was last changed. */
+    cr_expect_eq(fs_trace_holds(t, strlen(t), fs_trace_now()), 0, "racy");
+    cr_expect_eq(fs_trace_holds("x garbage\n", 10, later()), 0, "malformed");
+    cr_expect_eq(fs_trace_holds("f 1 2\n", 6, later()), 0, "truncated record");
+    free(t);
+    free(want);
+    free(file);
+    free(dir);
+    free(missing);
+}
+
+Test(fs, trace_sees_each_change)
+{
+    const char *what[] = {"the file's bytes (same size)", "the file's times only",
+                          "a name added to the listed folder", "the missing path created",
+                          "the file replaced by a link to the same bytes"};
+    for (int k = 0; k < 5; k++) {
+        put("@/site/file.txt", "hello");
+        char *gone = expand("@/site/dir/new.txt"), *nyet = expand("@/site/not-yet"),
+             *file = expand("@/site/file.txt");
+        unlink(gone);
+        unlink(nyet);
+        /* An old mtime, so that a change in this clock tick still shows. */
+        struct timespec old[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+        cr_assert_eq(utimensat(AT_FDCWD, file, old, 0), 0);
+        char *t = trace_reads();
+        cr_assert_eq(fs_trace_holds(t, strlen(t), later()), 1, "before: %s", what[k]);
+        if (k == 0) {
+            put("@/site/file.txt", "HELLO");
+        } else if (k == 1) {
+            struct timespec ts[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
+            cr_assert_eq(utimensat(AT_FDCWD, file, ts, 0), 0);
+        } else if (k == 2) {
+            put("@/site/dir/new.txt", "new");
+        } else if (k == 3) {
+            put("@/site/not-yet", "here");
+        } else {
+            put("@/site/copy.txt", "hello");
+            unlink(file);
+            link_to("copy.txt", "@/site/file.txt");
+        }
+        cr_expect_eq(fs_trace_holds(t, strlen(t), later()), 0, "after: %s", what[k]);
+        if (k == 4) {
+            unlink(file);
+            char *copy = expand("@/site/copy.txt");
+            unlink(copy);
+            free(copy);
+        }
+        free(t);
+        free(gone);
+        free(nyet);
+        free(file);
+    }
+}
+
+Test(fs, trace_unstable)
+{
+    /* A file read twice, changed in between: the trace cannot vouch for it. */
+    char *site = expand("@/site"), *file = expand("@/site/file.txt");
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_root_init(&trace_root, site, d), 0);
+    fs_trace_start();
+    buf text, out;
+    buf_init(&text);
+    buf_init(&out);
+    cr_assert_eq(fs_read_source(&text, &trace_root, "file.txt", 100, "limit", d), 0);
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, file, ts, 0), 0);
+    cr_assert_eq(fs_read_source(&text, &trace_root, "file.txt", 100, "limit", d), 0);
+    cr_expect_eq(fs_trace_stop(&out), -1);
+    cr_expect_eq(out.len, 0);
+    cr_expect_eq(fs_trace_stop(&out), -1, "no trace on");
+    fs_root_release(&trace_root);
+    diag_free(d);
+    buf_release(&text);
+    buf_release(&out);
+    free(site);
+    free(file);
 }

@@ -1,0 +1,238 @@
+/* stamp: the last good build of an output, and whether it still stands
+ * (stamp.h). The file is text, one record per line, fields escaped:
+ *   charter-stamp-1 / key <hex> / since <ns> / root <path> / content <path>
+ *   git <hex>
+ *   target <path> / manifest <hex> / counts <pages> <files> <html>
+ *   finding <level> <line> <col> <file|-> <id> <message>   (tab-separated)
+ *   trace                      then fs_trace_stop's records to the end
+ * Anything unexpected makes the stamp not hold: the build is a full one. */
+#include "stamp.h"
+
+#include "fs.h"
+#include "history.h"
+#include "output.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STAMP_MAGIC "charter-stamp-1"
+#define STAMP_MAX ((size_t)256 << 20)
+
+static void add_field(digest *h, const char *s)
+{
+    digest_add(h, s, strlen(s) + 1);
+}
+
+int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, const char *out,
+               long as_of, int no_check)
+{
+    memset(f, 0, sizeof *f);
+    char *real = realpath(site_dir, NULL), *cwd = getcwd(NULL, 0);
+    int err = -1;
+    if (!real || !cwd)
+        goto done;
+    /* One stamp per output: the site, --out and the folder it is relative to. */
+    char where[DIGEST_HEX], as_of_s[32];
+    digest *h = digest_new();
+    add_field(h, real);
+    add_field(h, out ? out : "");
+    add_field(h, out ? "--out" : "site.yml");
+    add_field(h, cwd);
+    digest_hex(h, where);
+    digest_free(h);
+    if ((size_t)snprintf(f->path, sizeof f->path, "%s/stamp-%.16s", cache_dir, where) >=
+        sizeof f->path)
+        goto done;
+    /* And what the build is asked, by which charter. */
+    snprintf(as_of_s, sizeof as_of_s, "%ld", as_of);
+    h = digest_new();
+    add_field(h, STAMP_MAGIC);
+    add_field(h, digest_self());
+    add_field(h, where);
+    add_field(h, as_of_s);
+    add_field(h, no_check ? "no-check" : "check");
+    digest_hex(h, f->key);
+    digest_free(h);
+    err = 0;
+done:
+    free(real);
+    free(cwd);
+    return err;
+}
+
+void stamp_release(stamp_facts *f)
+{
+    if (!f)
+        return;
+    free(f->root);
+    free(f->content);
+    free(f->target);
+    f->root = f->content = f->target = NULL;
+}
+
+void stamp_findings(buf *out, const diags *d)
+{
+    size_t n;
+    const diag_entry *e = diag_entries(d, &n);
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(out, "finding\t%d\t%d\t%d\t", (int)e[i].level, e[i].line, e[i].col);
+        if (e[i].file)
+            buf_add_escaped(out, e[i].file);
+        else
+            buf_addc(out, '-');
+        buf_addc(out, '\t');
+        buf_add_escaped(out, e[i].id);
+        buf_addc(out, '\t');
+        buf_add_escaped(out, e[i].message);
+        buf_addc(out, '\n');
+    }
+}
+
+void stamp_write(const stamp_facts *f, const buf *findings, const buf *trace)
+{
+    char manifest[DIGEST_HEX];
+    if (!f->git[0] || output_manifest_digest(manifest, f->target) != 0)
+        return;
+    buf out;
+    buf_init(&out);
+    buf_printf(&out, "%s\nkey %s\nsince %lld\nroot ", STAMP_MAGIC, f->key, f->since);
+    buf_add_escaped(&out, f->root);
+    buf_adds(&out, "\ncontent ");
+    buf_add_escaped(&out, f->content);
+    buf_printf(&out, "\ngit %s\ntarget ", f->git);
+    buf_add_escaped(&out, f->target);
+    buf_printf(&out, "\nmanifest %s\ncounts %zu %zu %zu\n", manifest, f->pages, f->files, f->html);
+    buf_add(&out, findings->data, findings->len);
+    buf_adds(&out, "trace\n");
+    buf_add(&out, trace->data, trace->len);
+    diags *quiet = diag_new(NULL);
+    fs_write_cache(f->path, out.data, out.len, "output", quiet);
+    diag_free(quiet);
+    buf_release(&out);
+}
+
+/* The value of the line `name <value>` at *p (then moved past it), as a
+ * new unescaped string; NULL when the line is another. */
+static char *field(const char **p, const char *end, const char *name)
+{
+    size_t nl = strlen(name);
+    const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+    if (!eol || (size_t)(eol - *p) < nl + 1 || memcmp(*p, name, nl) != 0 || (*p)[nl] != ' ')
+        return NULL;
+    buf v;
+    buf_init(&v);
+    buf_add_unescaped(&v, *p + nl + 1, (size_t)(eol - *p - nl - 1));
+    *p = eol + 1;
+    return buf_detach(&v);
+}
+
+/* Splits a finding's line (without "finding\t") into its 6 fields. */
+static int replay_finding(const char *s, const char *eol, diags *into)
+{
+    const char *f[6];
+    size_t len[6];
+    for (int i = 0; i < 6; i++) {
+        const char *tab = i < 5 ? memchr(s, '\t', (size_t)(eol - s)) : eol;
+        if (!tab)
+            return -1;
+        f[i] = s;
+        len[i] = (size_t)(tab - s);
+        s = tab + 1;
+    }
+    buf file, id, msg;
+    buf_init(&file);
+    buf_init(&id);
+    buf_init(&msg);
+    buf_add_unescaped(&file, f[3], len[3]);
+    buf_add_unescaped(&id, f[4], len[4]);
+    buf_add_unescaped(&msg, f[5], len[5]);
+    int level = atoi(f[0]);
+    int err = level < DIAG_ERROR || level > DIAG_NOTE ? -1 : 0;
+    if (!err)
+        diag_report(into, (diag_level)level, strcmp(file.data, "-") ? file.data : NULL, atoi(f[1]),
+                    atoi(f[2]), id.data, "%s", msg.data);
+    buf_release(&file);
+    buf_release(&id);
+    buf_release(&msg);
+    return err;
+}
+
+typedef struct out_check {
+    const char *target, *cache_dir, *manifest;
+    int same;
+} out_check;
+
+static void *check_output(void *arg)
+{
+    out_check *c = arg;
+    c->same = output_unchanged(c->target, c->cache_dir, c->manifest);
+    return NULL;
+}
+
+int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)
+{
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL), *found = diag_new(NULL);
+    char *key = NULL, *since = NULL, *git = NULL, *manifest = NULL, *counts = NULL;
+    int holds = 0;
+    if (fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX)
+        goto done;
+    const char *p = text.data, *end = text.data + text.len;
+    size_t ml = strlen(STAMP_MAGIC);
+    if (text.len <= ml || memcmp(p, STAMP_MAGIC "\n", ml + 1) != 0)
+        goto done;
+    p += ml + 1;
+    if (!(key = field(&p, end, "key")) || strcmp(key, f->key) != 0 ||
+        !(since = field(&p, end, "since")) || !(f->root = field(&p, end, "root")) ||
+        !(f->content = field(&p, end, "content")) || !(git = field(&p, end, "git")) ||
+        !(f->target = field(&p, end, "target")) || !(manifest = field(&p, end, "manifest")) ||
+        !(counts = field(&p, end, "counts")) ||
+        sscanf(counts, "%zu %zu %zu", &f->pages, &f->files, &f->html) != 3)
+        goto done;
+    for (;;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            goto done;
+        if (eol - p == 5 && !memcmp(p, "trace", 5)) {
+            p = eol + 1;
+            break;
+        }
+        if (strncmp(p, "finding\t", 8) != 0 || replay_finding(p + 8, eol, found) != 0)
+            goto done;
+        p = eol + 1;
+    }
+    /* The output is checked on a thread of its own (its folders are many:
+     * one per page), while this one checks the sources, then git. */
+    out_check oc = {f->target, cache_dir, manifest, 0};
+    pthread_t t;
+    int threaded = pthread_create(&t, NULL, check_output, &oc) == 0;
+    char now[DIGEST_HEX];
+    int same = fs_trace_holds(p, (size_t)(end - p), atoll(since)) &&
+               history_fingerprint(now, f->root, f->content) == 0 && !strcmp(now, git);
+    if (threaded)
+        pthread_join(t, NULL);
+    else if (same)
+        check_output(&oc);
+    if (!same || !oc.same)
+        goto done;
+    size_t n;
+    const diag_entry *e = diag_entries(found, &n);
+    for (size_t i = 0; i < n; i++)
+        diag_report(d, e[i].level, e[i].file, e[i].line, e[i].col, e[i].id, "%s", e[i].message);
+    holds = 1;
+done:
+    if (!holds)
+        stamp_release(f);
+    free(key);
+    free(since);
+    free(git);
+    free(manifest);
+    free(counts);
+    diag_free(quiet);
+    diag_free(found);
+    buf_release(&text);
+    return holds;
+}

@@ -1,0 +1,50 @@
+/* stamp: the record of an output's last good build, kept in the build cache
+ * (<git dir>/charter/stamp-<digest>): what the build was asked, everything
+ * it read (the fs trace, the git facts under its history), the manifest it
+ * published and the findings it reported. While all of that holds, a build
+ * with the same options would publish the same bytes, so it has nothing to
+ * do: it reports the same findings and leaves the output as it is. */
+#ifndef CHARTER_STAMP_H
+#define CHARTER_STAMP_H
+
+#include "buf.h"
+#include "diag.h"
+#include "digest.h"
+
+#include <stddef.h>
+
+/* What a build knows of itself, to write or check a stamp. */
+typedef struct stamp_facts {
+    char key[DIGEST_HEX]; /* the build's options and charter itself (stamp_init) */
+    char path[4096];      /* the stamp file: cache folder, site, --out, working dir */
+    long long since;      /* when the build started reading (fs_trace_now) */
+    char *root, *content; /* the site and its content folder, for history_fingerprint */
+    char git[DIGEST_HEX]; /* history_fingerprint, "" when there is none */
+    char *target;         /* the output, absolute */
+    size_t pages, files, html;
+} stamp_facts;
+
+/* Fills f's key and path for a build of the site at `site_dir` into `out` (the
+ * --out option, NULL for site.yml's) judged as of as_of, with or without
+ * --no-check, keeping its caches in cache_dir. Returns 0, or -1 when the
+ * site or working directory cannot be resolved (then no stamp is used).
+ * Release with stamp_release. */
+int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, const char *out,
+               long as_of, int no_check);
+void stamp_release(stamp_facts *f);
+
+/* 1 when the stamp at f->path was written with f->key and everything it
+ * records still holds (the trace, git, the output left as published): then
+ * its findings are reported again into d and f's counts, target and
+ * content are filled. 0 otherwise, with d untouched. */
+int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d);
+
+/* Writes the stamp for a build that published f->target: `findings` (from
+ * stamp_findings, taken before the output was released) and `trace` (from
+ * fs_trace_stop). Atomic (a temporary file, then a rename); never through
+ * a link. Problems are ignored: the next build is then a full one. */
+void stamp_write(const stamp_facts *f, const buf *findings, const buf *trace);
+/* Appends d's findings as the stamp keeps them. */
+void stamp_findings(buf *out, const diags *d);
+
+#endif
