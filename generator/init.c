@@ -167,87 +167,6 @@ done:
 
 /* --- writing YAML -------------------------------------------------------------- */
 
-static int is_reserved(const char *s)
-{
-    static const char *const words[] = {"true", "false", "yes", "no", "on",
-                                        "off",  "null",  "~",   "y",  "n"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (!strcasecmp(s, words[i]))
-            return 1;
-    return 0;
-}
-
-/* YAML reads NEL, LS and PS (U+0085, U+2028, U+2029) as line breaks, even
- * in a quoted scalar: their escape, or NULL for any other text at s. */
-static const char *break_escape(const unsigned char *s)
-{
-    if (s[0] == 0xC2 && s[1] == 0x85)
-        return "\\N";
-    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
-        return s[2] == 0xA8 ? "\\L" : "\\P";
-    return NULL;
-}
-
-/* True if s reads back as the same string written plain, in a block value
- * or (flow) inside [ ] or { }. Deliberately narrow: anything else is quoted. */
-static int plain_ok(const char *s, int flow)
-{
-    size_t n = strlen(s);
-    if (!n || s[0] == ' ' || s[n - 1] == ' ' || is_reserved(s))
-        return 0;
-    if (!isalnum((unsigned char)s[0]) && !strchr("/._(", s[0]) && (unsigned char)s[0] < 0x80)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *c = (const unsigned char *)s + i;
-        if (*c >= 0x80) {
-            size_t k = utf8_seq_len(c, n - i);
-            if (!k || break_escape(c) || (k == 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF))
-                return 0;
-            i += k - 1;
-            continue;
-        }
-        if (isalnum(*c) || strchr(" _./()&+-'", *c))
-            continue;
-        if (!flow && *c == ',')
-            continue;
-        if (!flow && *c == ':' && s[i + 1] && s[i + 1] != ' ')
-            continue;
-        return 0;
-    }
-    return 1;
-}
-
-/* Appends s as a YAML scalar: plain when that is safe, else double-quoted,
- * with every control character and line break escaped (a byte that is not
- * UTF-8 becomes the character of its value, so the file still reads). */
-static void put_scalar(buf *b, const char *s, int flow)
-{
-    if (plain_ok(s, flow)) {
-        buf_adds(b, s);
-        return;
-    }
-    size_t n = strlen(s);
-    buf_addc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *c = (const unsigned char *)s + i;
-        size_t k = *c >= 0x80 ? utf8_seq_len(c, n - i) : 1;
-        if (*c == '"' || *c == '\\')
-            buf_printf(b, "\\%c", *c);
-        else if (*c == '\n')
-            buf_adds(b, "\\n");
-        else if (*c == '\t')
-            buf_adds(b, "\\t");
-        else if (*c < 0x20 || *c == 0x7f || !k)
-            buf_printf(b, "\\x%02x", *c);
-        else if (break_escape(c))
-            buf_adds(b, break_escape(c));
-        else
-            buf_add(b, c, k);
-        i += k ? k - 1 : 0;
-    }
-    buf_addc(b, '"');
-}
-
 /* Appends a node of another file's tree in flow style, keeping what each
  * scalar is: a plain `true` stays a boolean, a quoted one a string. */
 void init_put_node(buf *b, const yaml_node *n)
@@ -257,10 +176,10 @@ void init_put_node(buf *b, const yaml_node *n)
     case YAML_SCALAR:
         if (yamltree_plain(n) && yamltree_is_null(n))
             buf_adds(b, "null");
-        else if (yamltree_plain(n) && is_reserved(yamltree_text(n)))
+        else if (yamltree_plain(n) && yamltree_is_keyword(yamltree_text(n)))
             buf_adds(b, yamltree_text(n));
         else
-            put_scalar(b, yamltree_text(n), 1);
+            yamltree_put_scalar(b, yamltree_text(n), 1);
         break;
     case YAML_SEQUENCE:
         buf_addc(b, '[');
@@ -274,7 +193,7 @@ void init_put_node(buf *b, const yaml_node *n)
         buf_addc(b, '{');
         for (size_t i = 0; i < len; i++) {
             buf_adds(b, i ? ", " : "");
-            put_scalar(b, yamltree_text(yamltree_key(n, i)), 1);
+            yamltree_put_scalar(b, yamltree_text(yamltree_key(n, i)), 1);
             buf_adds(b, ": ");
             init_put_node(b, yamltree_item(n, i));
         }
@@ -289,7 +208,7 @@ void init_put_setting(buf *b, const char *comment, const char *key, const char *
     if (!value)
         return;
     buf_printf(b, "# %s\n%s: ", comment, key);
-    put_scalar(b, value, 0);
+    yamltree_put_scalar(b, value, 0);
     buf_addc(b, '\n');
 }
 
@@ -604,7 +523,7 @@ static int plan_docusaurus(init_plan *p, const char *config)
                     "# /img/logo.png below it too; charter reads it from the server's root. Set\n"
                     "# base_url once the links start with it.\n"
                     "# base_url: ");
-        put_scalar(b, base.data, 0);
+        yamltree_put_scalar(b, base.data, 0);
         buf_addc(b, '\n');
         buf_adds(&p->notes, "note: base_url is commented out in site.yml: Docusaurus reads a link "
                             "like /img/logo.png below baseUrl, charter does not\n");
@@ -775,7 +694,7 @@ static void root_leftovers(buf *list, const init_plan *p)
             if ((k == FS_DIR && !any_file(p->root, *e, is_asset, NULL)) ||
                 (k == FS_FILE && !is_asset(NULL, *e))) {
                 buf_adds(list, list->len ? ", " : "");
-                put_scalar(list, *e, 1);
+                yamltree_put_scalar(list, *e, 1);
             }
         }
     fs_list_free(names);

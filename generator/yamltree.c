@@ -11,8 +11,10 @@
 /* libyaml; see the note at the top of yamltree.h on the shared header name. */
 #include <yaml.h>
 
+#include <ctype.h>
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 struct yaml_node {
     yaml_kind kind;
@@ -726,4 +728,84 @@ int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char 
     }
     *out = date_from_civil(y, m, dd);
     return 0;
+}
+
+/* --- writing scalars --------------------------------------------------------- */
+
+int yamltree_is_keyword(const char *s)
+{
+    static const char *const words[] = {"true", "false", "yes", "no", "on",
+                                        "off",  "null",  "~",   "y",  "n"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcasecmp(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* YAML reads NEL, LS and PS (U+0085, U+2028, U+2029) as line breaks, even
+ * in a quoted scalar: their escape, or NULL for any other text at s. */
+static const char *break_escape(const unsigned char *s)
+{
+    if (s[0] == 0xC2 && s[1] == 0x85)
+        return "\\N";
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return s[2] == 0xA8 ? "\\L" : "\\P";
+    return NULL;
+}
+
+/* True if s reads back as the same string written plain, in a block value
+ * or (flow) inside [ ] or { }. Deliberately narrow: anything else is quoted. */
+static int plain_ok(const char *s, int flow)
+{
+    size_t n = strlen(s);
+    if (!n || s[0] == ' ' || s[n - 1] == ' ' || yamltree_is_keyword(s))
+        return 0;
+    if (!isalnum((unsigned char)s[0]) && !strchr("/._(", s[0]) && (unsigned char)s[0] < 0x80)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *c = (const unsigned char *)s + i;
+        if (*c >= 0x80) {
+            size_t k = utf8_seq_len(c, n - i);
+            if (!k || break_escape(c) || (k == 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF))
+                return 0;
+            i += k - 1;
+            continue;
+        }
+        if (isalnum(*c) || strchr(" _./()&+-'", *c))
+            continue;
+        if (!flow && *c == ',')
+            continue;
+        if (!flow && *c == ':' && s[i + 1] && s[i + 1] != ' ')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+void yamltree_put_scalar(buf *b, const char *s, int flow)
+{
+    if (plain_ok(s, flow)) {
+        buf_adds(b, s);
+        return;
+    }
+    size_t n = strlen(s);
+    buf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *c = (const unsigned char *)s + i;
+        size_t k = *c >= 0x80 ? utf8_seq_len(c, n - i) : 1;
+        if (*c == '"' || *c == '\\')
+            buf_printf(b, "\\%c", *c);
+        else if (*c == '\n')
+            buf_adds(b, "\\n");
+        else if (*c == '\t')
+            buf_adds(b, "\\t");
+        else if (*c < 0x20 || *c == 0x7f || !k)
+            buf_printf(b, "\\x%02x", *c);
+        else if (break_escape(c))
+            buf_adds(b, break_escape(c));
+        else
+            buf_add(b, c, k);
+        i += k ? k - 1 : 0;
+    }
+    buf_addc(b, '"');
 }

@@ -7,6 +7,7 @@
 #ifndef CHARTER_YAMLTREE_H
 #define CHARTER_YAMLTREE_H
 
+#include "buf.h"
 #include "dates.h"
 #include "diag.h"
 #include <stddef.h>
@@ -117,5 +118,16 @@ int yamltree_as_int(long *out, const yaml_node *n, const char *key, const char *
  * be a date (YYYY-MM-DD), not 'next week'" or "'<key>' is not a real date:
  * 2024-02-30" (id invalid-date). */
 int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char *file, diags *d);
+
+/* Writing YAML (charter init's site.yml, charter new's front matter). */
+/* True if s, written plain, reads as a boolean or null rather than as text:
+ * true, false, yes, no, on, off, null, ~, y, n in any case. */
+int yamltree_is_keyword(const char *s);
+/* Appends s as a YAML scalar that reads back as the same string: plain when
+ * that is safe (in a block value, or with `flow` inside [ ] or { }), else
+ * double-quoted with every control character and line break escaped (a byte
+ * that is not UTF-8 becomes the character of its value, so the file still
+ * reads). Never writes a line break. */
+void yamltree_put_scalar(buf *b, const char *s, int flow);
 
 #endif
