@@ -34,11 +34,30 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_handler fn, void *ctx)
 {
+    int n;
+    return cli_parse_args(cmd, argc, argv, fn, ctx, NULL, 0, &n);
+}
+
+int cli_parse_args(const cli_command *cmd, int argc, char **argv, cli_handler fn, void *ctx,
+                   const char **args, int max_args, int *n_args)
+{
+    int rest = 0; /* after a bare "--": every word is an argument */
+    *n_args = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (!rest && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
             cli_help(cmd, stdout);
             return 1;
+        }
+        if (rest || (a[0] != '-' && max_args > 0) || (!strcmp(a, "--") && max_args > 0)) {
+            if (!rest && !strcmp(a, "--")) {
+                rest = 1;
+                continue;
+            }
+            if (*n_args == max_args)
+                return cli_usage_error(cmd, "unexpected argument '%s'", a);
+            args[(*n_args)++] = a;
+            continue;
         }
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
             return cli_usage_error(cmd, "unexpected argument '%s'", a);

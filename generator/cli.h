@@ -32,6 +32,12 @@ typedef int (*cli_handler)(void *ctx, int option, const char *value);
  * Returns 0 when the command should run, 1 when help was printed, or -1 after
  * printing a usage error to stderr (exit 2). Positional arguments are errors. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_handler fn, void *ctx);
+/* As cli_parse, also taking up to max_args positional arguments into
+ * args[0..*n_args) (borrowed from argv), in order: any word that does not
+ * start with '-', and every word after a bare "--". One more than max_args
+ * is a usage error, as is any other word starting with '-'. */
+int cli_parse_args(const cli_command *cmd, int argc, char **argv, cli_handler fn, void *ctx,
+                   const char **args, int max_args, int *n_args);
 void cli_help(const cli_command *cmd, FILE *out);
 /* Prints "charter <cmd>: <message>" and a hint to use --help; returns -1. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)

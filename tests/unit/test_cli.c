@@ -244,3 +244,68 @@ Test(cli, exit_codes)
     cr_assert_eq(EXIT_FINDINGS, 1);
     cr_assert_eq(EXIT_USAGE, 2);
 }
+
+/* cli_parse_args: positional arguments (charter new's KIND and PATH) among
+ * the options, "--" ending the options, and one too many refused. */
+static const struct {
+    const char *name;
+    const char *args[7];
+    int rc;
+    const char *seen; /* handler calls */
+    const char *got;  /* the positional arguments, "|"-separated */
+    const char *err;
+} arg_cases[] = {
+    {"two words", {"policy", "a/b", NULL}, 0, "", "policy|a/b", ""},
+    {"among options",
+     {"--out", "x", "policy", "--quiet", "a/b", NULL},
+     0,
+     "0=x;1=(null);",
+     "policy|a/b",
+     ""},
+    {"option value is not an argument", {"--out", "policy", NULL}, 0, "0=policy;", "", ""},
+    {"after --", {"policy", "--", "--quiet", NULL}, 0, "", "policy|--quiet", ""},
+    {"--help after -- is an argument", {"--", "--help", NULL}, 0, "", "--help", ""},
+    {"one too many",
+     {"a", "b", "c", NULL},
+     -1,
+     "",
+     "a|b",
+     "charter build: unexpected argument 'c'\n" TRY},
+    {"single dash is still refused",
+     {"-q", NULL},
+     -1,
+     "",
+     "",
+     "charter build: unexpected argument '-q'\n" TRY},
+};
+
+Test(cli, parse_args_cases)
+{
+    for (size_t i = 0; i < COUNT(arg_cases); i++) {
+        struct seen seen = {""};
+        char *argv[16] = {(char *)"build"};
+        int argc = 1;
+        for (; arg_cases[i].args[argc - 1]; argc++)
+            argv[argc] = (char *)arg_cases[i].args[argc - 1];
+        const char *args[2];
+        int n = -1;
+        struct capture co, ce;
+        capture_begin(&co, 1);
+        capture_begin(&ce, 2);
+        int rc = cli_parse_args(&command, argc, argv, record, &seen, args, 2, &n);
+        char *err = capture_end(&ce);
+        char *out = capture_end(&co);
+        buf got;
+        buf_init(&got);
+        for (int k = 0; k < n; k++)
+            buf_printf(&got, "%s%s", k ? "|" : "", args[k]);
+        cr_expect_eq(rc, arg_cases[i].rc, "%s: returned %d", arg_cases[i].name, rc);
+        cr_expect_str_eq(seen.text, arg_cases[i].seen, "%s: handler calls", arg_cases[i].name);
+        cr_expect_str_eq(got.data, arg_cases[i].got, "%s: arguments", arg_cases[i].name);
+        cr_expect_str_eq(err, arg_cases[i].err, "%s: stderr", arg_cases[i].name);
+        cr_expect_str_eq(out, "", "%s: stdout", arg_cases[i].name);
+        buf_release(&got);
+        free(out);
+        free(err);
+    }
+}
