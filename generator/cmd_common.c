@@ -37,7 +37,7 @@ void stage_clock_init(stage_clock *c)
 
 void stage_clock_mark(stage_clock *c, const char *name)
 {
-    if (!c->on || c->n == (int)(sizeof c->secs / sizeof *c->secs))
+    if (!c || !c->on || c->n == (int)(sizeof c->secs / sizeof *c->secs))
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

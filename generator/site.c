@@ -84,7 +84,7 @@ static void set_liquid_vars(site *s)
     s->liquid_vars[i] = NULL;
 }
 
-static int load_config(site *s, diags *d)
+static int load_config(site *s, const char *base_url, diags *d)
 {
     buf text;
     buf_init(&text);
@@ -126,6 +126,16 @@ static int load_config(site *s, diags *d)
     }
     if (rc != 0 || check_dirs(s, d) != 0)
         goto done;
+    if (base_url) {
+        /* `charter serve`: the site as served here, not where it is published. */
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, base_url);
+        if (!b.len || b.data[b.len - 1] != '/')
+            buf_addc(&b, '/');
+        free(s->cfg.base_url);
+        s->cfg.base_url = buf_detach(&b);
+    }
     set_liquid_vars(s);
     err = 0;
 done:
@@ -1200,6 +1210,11 @@ const page *const *site_cited_by(const site *s, const control *c, size_t *n)
 
 int site_load(site **out, const char *root, long as_of, diags *d)
 {
+    return site_load_at(out, root, as_of, NULL, d);
+}
+
+int site_load_at(site **out, const char *root, long as_of, const char *base_url, diags *d)
+{
     int err = -1;
     site *s = xcalloc(1, sizeof *s);
     s->root = xstrdup(root && *root ? root : ".");
@@ -1214,7 +1229,7 @@ int site_load(site **out, const char *root, long as_of, diags *d)
     buf abs;
     buf_init(&abs);
 
-    if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, d) != 0)
+    if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, base_url, d) != 0)
         goto done;
     if (fs_source_kind(&s->fs, s->cfg.content, NULL, d) != FS_DIR) {
         diag_error(d, "site.yml", 0, 0, "config", "content directory '%s' does not exist",

@@ -112,6 +112,9 @@ const page *const *site_cited_by(const site *s, const control *c, size_t *n);
  * Returns 0 and a new site in *out (caller frees with site_free), or -1 on a
  * fatal error (already reported; the caller exits 2). */
 int site_load(site **out, const char *root, long as_of, diags *d);
+/* As site_load, with base_url (NULL: site.yml's) as the address the site is
+ * served at: `charter serve` previews it there. */
+int site_load_at(site **out, const char *root, long as_of, const char *base_url, diags *d);
 void site_free(site *s);
 
 /* Appends root + "/" + rel (or just rel when root is "."). */

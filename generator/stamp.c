@@ -26,7 +26,7 @@ static void add_field(digest *h, const char *s)
 }
 
 int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, const char *out,
-               long as_of, int no_check)
+               long as_of, int no_check, const char *base_url)
 {
     memset(f, 0, sizeof *f);
     char *real = realpath(site_dir, NULL), *cwd = getcwd(NULL, 0);
@@ -53,6 +53,7 @@ int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, cons
     add_field(h, where);
     add_field(h, as_of_s);
     add_field(h, no_check ? "no-check" : "check");
+    add_field(h, base_url ? base_url : "");
     digest_hex(h, f->key);
     digest_free(h);
     err = 0;

@@ -26,11 +26,11 @@ typedef struct stamp_facts {
 
 /* Fills f's key and path for a build of the site at `site_dir` into `out` (the
  * --out option, NULL for site.yml's) judged as of as_of, with or without
- * --no-check, keeping its caches in cache_dir. Returns 0, or -1 when the
- * site or working directory cannot be resolved (then no stamp is used).
- * Release with stamp_release. */
+ * --no-check, at base_url (NULL: site.yml's), keeping its caches in cache_dir. Returns 0, or -1
+ * when the site or working directory cannot be resolved (then no stamp is used). Release with
+ * stamp_release. */
 int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, const char *out,
-               long as_of, int no_check);
+               long as_of, int no_check, const char *base_url);
 void stamp_release(stamp_facts *f);
 
 /* 1 when the stamp at f->path was written with f->key and everything it

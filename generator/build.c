@@ -1,0 +1,215 @@
+/* build: the pipeline shared by `charter build` and `charter serve`
+ * (build.h): the caches and the stamp, then load, parse, check, history on
+ * a thread beside parse and check, render and publish. Reports through the
+ * diagnostics; prints nothing. */
+#include "build.h"
+
+#include "checks.h"
+#include "fs.h"
+#include "history.h"
+#include "output.h"
+#include "parse.h"
+#include "render.h"
+#include "site.h"
+#include "stamp.h"
+#include "watchdog.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* With --no-check: tunable findings (the checks' business) become warnings. */
+static int keep_structural(void *ctx, const diag_entry *e)
+{
+    const check_info *ci = checks_find(e->id);
+    return ci && ci->tunable && e->level == DIAG_ERROR ? (int)DIAG_WARNING : (int)e->level;
+}
+
+static void abandon(void *ctx)
+{
+    output_abandon(ctx);
+}
+
+/* The history step, on a thread of its own: it reads git while the pages
+ * are parsed and checked on the other cores (neither reads what the other
+ * writes; both report through the thread-safe diagnostics). */
+typedef struct history_job {
+    const site *s;
+    int use_cache;
+    diags *d;
+    history *h;
+} history_job;
+
+static void *load_history(void *arg)
+{
+    history_job *j = arg;
+    int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
+                               "limits.history_seconds");
+    j->h = history_load(j->s, j->use_cache, j->d);
+    watchdog_leave(token);
+    return NULL;
+}
+
+int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
+{
+    memset(res, 0, sizeof *res);
+    int status = EXIT_USAGE;
+    site *s = NULL;
+    history *hist = NULL;
+    parsed *pp = NULL;
+    output *out = NULL;
+    buf path, cache_dir, parse_cache, findings;
+    buf_init(&path);
+    buf_init(&findings);
+    buf_init(&cache_dir);
+    buf_init(&parse_cache);
+    const char *sources[7] = {0};
+    buf src[5];
+    for (int i = 0; i < 5; i++)
+        buf_init(&src[i]);
+
+    /* The caches live in the git directory, which no commit can fill. */
+    int cached = !r->no_cache && history_cache_dir(&cache_dir, r->site) == 0;
+    stamp_facts sf;
+    int stamped = cached && stamp_init(&sf, cache_dir.data, r->site, r->out, r->as_of, r->no_check,
+                                       r->base_url) == 0;
+    if (stamped && stamp_holds(&sf, cache_dir.data, d)) {
+        /* Nothing this build would read has changed since the last good
+         * one, and its output is as it was published: it is done. */
+        stage_clock_mark(sc, "up to date");
+        res->unchanged = 1;
+        res->pages = sf.pages;
+        res->files = sf.files;
+        res->html = sf.html;
+        res->out = xstrdup(sf.target);
+        stamp_release(&sf);
+        status = EXIT_OK;
+        goto cleanup;
+    }
+    if (stamped) {
+        /* Record every source the build looks at, for the next one. */
+        sf.since = fs_trace_now();
+        fs_trace_start();
+    }
+    if (site_load_at(&s, r->site, r->as_of, r->base_url, d) != 0 || checks_configure(s, d) != 0)
+        goto done;
+    stage_clock_mark(sc, "load");
+    if (stamped) {
+        /* Before the history is read: a commit meanwhile makes it stale. */
+        buf content;
+        buf_init(&content);
+        site_path(&content, s, s->cfg.content);
+        sf.root = xstrdup(s->root);
+        sf.content = buf_detach(&content);
+        if (history_fingerprint(sf.git, sf.root, sf.content) != 0)
+            sf.git[0] = '\0';
+    }
+
+    if (r->out)
+        buf_adds(&path, r->out);
+    else
+        site_path(&path, s, s->cfg.output);
+    res->out = xstrdup(path.data);
+    /* Content at the site root (content: .) is the root itself: output under
+     * it is allowed there too, and the content walk skips it. */
+    const char *dirs[] = {".", s->cfg.layouts, s->cfg.controls, s->cfg.assets, s->cfg.content};
+    for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
+        site_path(&src[i], s, dirs[i]);
+        sources[i] = src[i].data;
+    }
+    if (cached)
+        buf_printf(&parse_cache, "%s/parse.cache", cache_dir.data);
+    if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d) != 0)
+        goto done;
+    /* From here a watchdog ends a build that some input keeps busy too long
+     * (limits.*_seconds), removing the unfinished output first. */
+    watchdog_start(abandon, out, "nothing was published");
+    /* The stages, in order: load (above), parse, check, history, render;
+     * render writes through the output, published at the end. */
+    stage_clock_mark(sc, "begin");
+    int scratch = output_scratch(out, d);
+    if (scratch < 0)
+        goto done;
+    history_job hj = {s, !r->no_cache, d, NULL};
+    pthread_t history_thread;
+    int threaded = pthread_create(&history_thread, NULL, load_history, &hj) == 0;
+    pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
+    stage_clock_mark(sc, "parse");
+    /* --no-check still runs the checks: their errors become warnings. */
+    checks_run(s, pp, d);
+    stage_clock_mark(sc, "check");
+    if (threaded)
+        pthread_join(history_thread, NULL);
+    else
+        load_history(&hj);
+    hist = hj.h;
+    stage_clock_mark(sc, "history (waited for)");
+    int rendered = render_site(s, pp, hist, out, d);
+    stage_clock_mark(sc, "render");
+    parse_cache_write(pp, d);
+    close(scratch);
+    if (rendered != 0)
+        goto done;
+    checks_tune(s, d);
+    if (r->no_check) {
+        /* Publish anyway: only what made pages unreadable still counts. */
+        diag_retune(d, keep_structural, NULL);
+    }
+    if (diag_count(d, DIAG_ERROR) > 0) {
+        status = EXIT_FINDINGS;
+        goto done;
+    }
+    if (output_commit(out, d) != 0)
+        goto done;
+    stage_clock_mark(sc, "publish");
+    status = EXIT_OK;
+    if (stamped) {
+        /* What this build reported, without what releasing the output may. */
+        stamp_findings(&findings, d);
+        sf.target = xstrdup(output_target(out));
+    }
+done:
+    watchdog_stop();
+    /* What was written, not what was meant to be: a page whose layout is
+     * missing (under --no-check) is not counted. */
+    size_t pages = 0, html = 0, files = out ? output_count(out, &html) : 0;
+    for (size_t i = 0; out && s && i < s->n_pages; i++)
+        pages +=
+            s->pages[i]->ok && s->pages[i]->published && output_has(out, s->pages[i]->out_file);
+    res->pages = pages;
+    res->files = files;
+    res->html = html;
+    output_free(out, d);
+    if (stamped) {
+        buf trace;
+        buf_init(&trace);
+        sf.pages = pages;
+        sf.files = files;
+        sf.html = html;
+        if (fs_trace_stop(&trace) == 0 && status == EXIT_OK)
+            stamp_write(&sf, &findings, &trace);
+        buf_release(&trace);
+        stamp_release(&sf);
+    }
+cleanup:
+    parsed_free(pp);
+    history_free(hist);
+    site_free(s);
+    buf_release(&path);
+    buf_release(&cache_dir);
+    buf_release(&parse_cache);
+    buf_release(&findings);
+    for (int i = 0; i < 5; i++)
+        buf_release(&src[i]);
+    res->status = status;
+    return status;
+}
+
+void build_result_release(build_result *res)
+{
+    if (!res)
+        return;
+    free(res->out);
+    res->out = NULL;
+}

@@ -1,0 +1,35 @@
+/* build: the pipeline `charter build` and `charter serve` run, stage by
+ * stage: load, parse, check (and history beside them), render, publish,
+ * with the caches and the build stamp (stamp.h). It prints nothing: the
+ * caller prints the findings (in d) and the summary. */
+#ifndef CHARTER_BUILD_H
+#define CHARTER_BUILD_H
+
+#include "commands.h"
+#include "diag.h"
+
+#include <stddef.h>
+
+typedef struct build_request {
+    const char *site;     /* the site directory */
+    const char *out;      /* the output directory; NULL: site.yml's `output` */
+    long as_of;           /* review dates are judged as of this day */
+    int no_check;         /* publish even with findings (they become warnings) */
+    int no_cache;         /* read and write no cache, no stamp */
+    const char *base_url; /* NULL: site.yml's base_url */
+} build_request;
+
+typedef struct build_result {
+    int status;                /* EXIT_OK, EXIT_FINDINGS (nothing published) or EXIT_USAGE */
+    int unchanged;             /* the stamp held: nothing was done */
+    size_t pages, files, html; /* what the output holds */
+    char *out;                 /* the output directory as named (NULL before it is known) */
+} build_result;
+
+/* Runs one build of r, reporting into d and marking stages on sc (may be
+ * NULL). Fills *res (release with build_result_release) and returns its
+ * status. */
+int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d);
+void build_result_release(build_result *res);
+
+#endif
