@@ -301,7 +301,8 @@ int cmd_new(int argc, char **argv)
     if (permalink && yamltree_kind(permalink) == YAML_SCALAR && !yamltree_is_null(permalink)) {
         const char *why;
         if (path_permalink(&url, &out_file, yamltree_text(permalink), &why) != 0) {
-            refuse("the archetype's permalink ", yamltree_text(permalink), why);
+            buf_printf(&shown, " %s; nothing was written", why);
+            refuse("the archetype's permalink ", yamltree_text(permalink), shown.data);
             goto done;
         }
     } else {
@@ -317,8 +318,11 @@ int cmd_new(int argc, char **argv)
     }
     const page *other = site_page_by_url(s, url.data);
     if (other) {
-        buf_printf(&shown, " is the URL of '%s'; nothing was written", other->src);
-        refuse("the page would be served at ", url.data, shown.data);
+        buf_adds(&shown, ", the URL of '");
+        diag_term_safe(&shown, other->src, strlen(other->src));
+        buf_adds(&shown, "'; nothing was written");
+        buf_printf(&kinds, "'%s' would be served at ", path);
+        refuse(kinds.data, url.data, shown.data);
         goto done;
     }
     int reported;
