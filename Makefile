@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
-PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle
+PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libmicrohttpd
 VERSION := 0.1.0
 
 CC ?= cc
@@ -127,6 +127,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/cache.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/incremental/run.sh >$(BUILD)/incremental.log || { cat $(BUILD)/incremental.log; exit 1; }
 	@tail -n 1 $(BUILD)/incremental.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/serve/run.sh >$(BUILD)/serve.log || { cat $(BUILD)/serve.log; exit 1; }
+	@tail -n 1 $(BUILD)/serve.log
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

@@ -4,11 +4,11 @@
 # sudo when not run as root. Usage: scripts/install-deps.sh [--test | --fuzz]
 set -eu
 
-pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev"
+pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libmicrohttpd-dev"
 if [ "${1:-}" = "--test" ]; then
     # libctemplate-dev and g++: the ctemplate oracle; python3-jsonschema and
     # python3-rfc3987: validating SARIF reports (tests/sarif/).
-    pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils"
+    pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils curl"
     # npm fetches the SARIF schema; Debian's npm only when none is installed
     # (a Node.js from elsewhere brings its own).
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

@@ -1,0 +1,416 @@
+/* cmd_serve: `charter serve`: builds the site into a private folder, serves
+ * it (serve.c), watches the site's files with inotify and rebuilds on each
+ * change (build.c: the stamp and caches make it incremental), publishing
+ * each good build to the open pages; a failed build leaves the last good
+ * one served, with its errors shown. Ctrl-C stops it and removes the
+ * private folders. */
+#include "build.h"
+#include "cli.h"
+#include "commands.h"
+#include "diag.h"
+#include "fs.h"
+#include "history.h"
+#include "manifest.h"
+#include "serve.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OPT_SITE, OPT_PORT, OPT_BIND, OPT_BASE_URL, OPT_AS_OF, OPT_NO_CHECK, OPT_QUIET };
+
+static const cli_option options[] = {
+    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_PORT] = {"port", "N", "the port to listen on (default: 4000; 0: any free port)"},
+    [OPT_BIND] = {"bind", "ADDRESS",
+                  "the address to listen on (default: 127.0.0.1, this machine only)"},
+    [OPT_BASE_URL] = {"base-url", "URL",
+                      "the address pages link to (default: /, wherever it is served)"},
+    [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
+                   "judge review dates as of this day (default: today, UTC)"},
+    [OPT_NO_CHECK] = {"no-check", NULL, "serve builds with findings too (errors become warnings)"},
+    [OPT_QUIET] = {"quiet", NULL, "print nothing but findings and errors"},
+    {NULL, NULL, NULL},
+};
+
+const cli_command cmd_serve_def = {
+    "serve",
+    "Preview the site while editing it: build it, serve it at http://127.0.0.1:4000/,\n"
+    "rebuild when a file of the site changes, and reload the open pages. Every page shows\n"
+    "the findings of the last build; a build that fails keeps the last good one served.",
+    "[--site DIR] [--port N] [--bind ADDRESS] [--base-url URL] [--as-of YYYY-MM-DD] "
+    "[--no-check] [--quiet]",
+    "The site is built into <git dir>/charter/serve/ (a temporary folder outside a git\n"
+    "repository), never into its output folder, and that is removed on exit. Ctrl-C stops.\n"
+    "exit status: 0 stopped, 2 usage, configuration or IO error.\n",
+    options,
+    cmd_serve,
+};
+
+typedef struct serve_opts {
+    const char *site, *port, *bind, *base_url, *as_of;
+    int no_check, quiet;
+} serve_opts;
+
+static int on_option(void *ctx, int opt, const char *value)
+{
+    serve_opts *o = ctx;
+    switch (opt) {
+    case OPT_SITE:
+        o->site = value;
+        break;
+    case OPT_PORT:
+        o->port = value;
+        break;
+    case OPT_BIND:
+        o->bind = value;
+        break;
+    case OPT_BASE_URL:
+        o->base_url = value;
+        break;
+    case OPT_AS_OF:
+        o->as_of = value;
+        break;
+    case OPT_NO_CHECK:
+        o->no_check = 1;
+        break;
+    case OPT_QUIET:
+        o->quiet = 1;
+        break;
+    }
+    return 0;
+}
+
+/* --- watching the site ---------------------------------------------------------- */
+
+/* Watches dir and the folders below it, except hidden ones (.git) and
+ * charter's outputs (a folder holding a manifest), which a build writes. */
+static void watch_tree(int ino, const char *dir, int depth)
+{
+    buf m;
+    buf_init(&m);
+    buf_printf(&m, "%s/%s", dir, OUTPUT_MANIFEST);
+    struct stat st;
+    int output = lstat(m.data, &st) == 0;
+    buf_release(&m);
+    if (output || depth > 64)
+        return;
+    inotify_add_watch(ino, dir,
+                      IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                          IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&list, dir, 1, quiet) == 0) {
+        buf child;
+        buf_init(&child);
+        for (char **p = list; *p; p++) {
+            if ((*p)[0] == '.')
+                continue;
+            buf_reset(&child);
+            buf_printf(&child, "%s/%s", dir, *p);
+            if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
+                watch_tree(ino, child.data, depth + 1);
+        }
+        buf_release(&child);
+    }
+    fs_list_free(list);
+    diag_free(quiet);
+}
+
+/* Watches the site, and git's HEAD, index and branches (a commit changes
+ * the history shown). Returns the inotify descriptor, or -1. */
+static int watch_site(const char *site_dir, const char *git_dir)
+{
+    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (ino < 0)
+        return -1;
+    watch_tree(ino, site_dir, 0);
+    if (git_dir) {
+        buf refs;
+        buf_init(&refs);
+        uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE;
+        inotify_add_watch(ino, git_dir, mask | IN_ONLYDIR);
+        buf_printf(&refs, "%s/refs/heads", git_dir);
+        inotify_add_watch(ino, refs.data, mask | IN_ONLYDIR);
+        buf_release(&refs);
+    }
+    return ino;
+}
+
+/* Reads the pending events; a new folder is watched too. Returns 1 when
+ * any event concerns the site (not charter's own files in the git
+ * directory), else 0. */
+static int drain(int ino)
+{
+    char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int relevant = 0;
+    for (;;) {
+        ssize_t n = read(ino, ev, sizeof ev);
+        if (n <= 0)
+            break;
+        for (char *p = ev; p < ev + n;) {
+            const struct inotify_event *e = (const struct inotify_event *)p;
+            const char *name = e->len ? e->name : "";
+            /* git's lock files come and go; what they become is what counts. */
+            size_t nl = strlen(name);
+            if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
+                strncmp(name, ".#", 2) != 0 && !(nl > 4 && !strcmp(name + nl - 4, ".swp")) &&
+                !(nl && name[nl - 1] == '~'))
+                relevant = 1;
+            p += sizeof *e + e->len;
+        }
+    }
+    return relevant;
+}
+
+/* --- building ---------------------------------------------------------------------- */
+
+/* Appends the findings of d as the overlay's HTML fragment. */
+static void findings_html(buf *out, diags *d)
+{
+    size_t n;
+    diag_sort(d);
+    const diag_entry *e = diag_entries(d, &n);
+    if (!n) {
+        buf_adds(out, "<p>No findings.</p>");
+        return;
+    }
+    buf_adds(out, "<ul>");
+    for (size_t i = 0; i < n; i++) {
+        static const char *const level[] = {"error", "warning", "note"};
+        buf_adds(out, "<li><code>");
+        if (e[i].file) {
+            buf_add_html(out, e[i].file, strlen(e[i].file));
+            if (e[i].line)
+                buf_printf(out, ":%d", e[i].line);
+            if (e[i].col)
+                buf_printf(out, ":%d", e[i].col);
+        }
+        buf_printf(out, "</code> <strong>%s</strong>: ", level[e[i].level]);
+        buf_add_html(out, e[i].message, strlen(e[i].message));
+        buf_adds(out, " <code>[");
+        buf_add_html(out, e[i].id, strlen(e[i].id));
+        buf_adds(out, "]</code></li>");
+    }
+    buf_adds(out, "</ul>");
+}
+
+typedef struct serving {
+    const serve_opts *o;
+    build_request r;
+    server *srv;
+    char *outs[2]; /* the two private output folders, built into in turn */
+    int next;      /* the one the next build writes */
+    int built;     /* a build has been published */
+} serving;
+
+/* One build into the folder not being served, then published (or its
+ * errors shown over the last good one). Returns 0, or -1 on an error that
+ * ends serving (the first build cannot be made at all). */
+static int rebuild(serving *sv, int first)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    diags *d = diag_new(sv->o->site);
+    sv->r.out = sv->outs[sv->next];
+    build_result res;
+    int status = build_run(&res, &sv->r, NULL, d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
+    buf html;
+    buf_init(&html);
+    findings_html(&html, d);
+    cmd_print_diags(d);
+    int err = 0;
+    if (status == EXIT_OK) {
+        server_publish(sv->srv, sv->outs[sv->next], html.data, errors, warnings, d);
+        sv->next = !sv->next;
+        sv->built = 1;
+        if (!sv->o->quiet)
+            fprintf(stderr, "%s %zu page%s in %.2f s%s\n", first ? "built" : "rebuilt", res.pages,
+                    res.pages == 1 ? "" : "s", secs, res.unchanged ? " (nothing changed)" : "");
+    } else {
+        server_publish(sv->srv, NULL, html.data, errors, warnings, d);
+        fprintf(stderr, "build failed: %zu error%s, %zu warning%s; %s\n", errors,
+                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+                sv->built ? "still serving the last good build" : "nothing to serve yet");
+        if (status == EXIT_USAGE && first)
+            err = -1;
+    }
+    buf_release(&html);
+    build_result_release(&res);
+    diag_free(d);
+    return err;
+}
+
+static int is_loopback(const char *a)
+{
+    return !strncmp(a, "127.", 4) || !strcmp(a, "::1");
+}
+
+/* The path part of a base URL: "/" for "http://h:1", "/x/" for "/x". */
+static void base_path(buf *out, const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : url;
+    buf_adds(out, p && *p == '/' ? p : "/");
+    if (out->data[out->len - 1] != '/')
+        buf_addc(out, '/');
+}
+
+/* The host:port of a base URL with a scheme, or "". */
+static void base_host(buf *out, const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (p)
+        buf_add(out, p + 3, strcspn(p + 3, "/?#"));
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_opts o = {.site = ".", .port = "4000", .bind = "127.0.0.1"};
+    int rc = cli_parse(&cmd_serve_def, argc, argv, on_option, &o);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    serving sv = {.o = &o};
+    sv.r.site = o.site;
+    sv.r.no_check = o.no_check;
+    sv.r.base_url = o.base_url ? o.base_url : "/";
+    if (cmd_parse_as_of(&sv.r.as_of, &cmd_serve_def, o.as_of) != 0)
+        return EXIT_USAGE;
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(o.port, &end, 10);
+    if (!*o.port || *end || errno || port > 65535) {
+        fprintf(stderr, "charter serve: '%s' is not a port (0 to 65535)\n", o.port);
+        return EXIT_USAGE;
+    }
+
+    int status = EXIT_USAGE, ino = -1, sfd = -1;
+    diags *d = diag_new(o.site);
+    buf git_dir, priv, path;
+    buf_init(&git_dir);
+    buf_init(&priv);
+    buf_init(&path);
+    int made_priv = 0;
+    /* Ctrl-C and friends arrive through a descriptor, in this thread only:
+     * blocked before the server's threads start, so they inherit it. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+    /* A thousand idle browsers' connections need as many descriptors. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+
+    /* The private folders: in the git directory's charter/ (where the
+     * caches are, so a rebuild reuses them), else a temporary folder. */
+    if (history_cache_dir(&priv, o.site) == 0) {
+        buf_add(&git_dir, priv.data, priv.len - strlen("/charter"));
+        buf_adds(&priv, "/serve");
+        struct stat st;
+        if (fs_mkdirs(priv.data, d) != 0 || lstat(priv.data, &st) != 0 || !S_ISDIR(st.st_mode))
+            goto done;
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        buf_printf(&priv, "%s/charter-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(priv.data)) {
+            diag_error(d, NULL, 0, 0, "serve", "cannot create '%s': %s", priv.data,
+                       strerror(errno));
+            goto done;
+        }
+    }
+    made_priv = 1;
+    for (int i = 0; i < 2; i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/%c", priv.data, "ab"[i]);
+        sv.outs[i] = xstrdup(path.data);
+    }
+
+    server_config sc = {o.bind, (unsigned)port};
+    if (server_start(&sv.srv, &sc, d) != 0)
+        goto done;
+    buf_reset(&path);
+    base_path(&path, sv.r.base_url);
+    server_set_base(sv.srv, path.data);
+    buf_reset(&path);
+    base_host(&path, sv.r.base_url);
+    if (path.len)
+        server_allow_host(sv.srv, path.data);
+    if (!is_loopback(o.bind))
+        fprintf(stderr,
+                "charter serve: warning: listening on %s, not on this machine only: anyone "
+                "who can reach it can read the site\n",
+                o.bind);
+    ino = watch_site(o.site, git_dir.len ? git_dir.data : NULL);
+    if (rebuild(&sv, 1) != 0)
+        goto done;
+    buf_reset(&path);
+    base_path(&path, sv.r.base_url);
+    fprintf(stderr, "serving '%s' at http://%s%s%s:%u%s (Ctrl-C stops)\n", o.site,
+            strchr(o.bind, ':') ? "[" : "", o.bind, strchr(o.bind, ':') ? "]" : "",
+            server_port(sv.srv), path.data);
+
+    /* Each change starts a quiet period; the build runs once it is over, so
+     * an editor's save of several files makes one build. */
+    int pending = 0;
+    for (;;) {
+        struct pollfd fds[2] = {{sfd, POLLIN, 0}, {ino, POLLIN, 0}};
+        int n = poll(fds, ino >= 0 ? 2 : 1, pending ? 150 : -1);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (fds[0].revents & POLLIN)
+            break;
+        if (n > 0 && ino >= 0 && (fds[1].revents & POLLIN)) {
+            if (drain(ino)) {
+                pending = 1;
+                /* Folders may have been added: watch them too (again is harmless). */
+                watch_tree(ino, o.site, 0);
+            }
+            continue;
+        }
+        if (n == 0 && pending) {
+            pending = 0;
+            rebuild(&sv, 0);
+        }
+    }
+    if (!o.quiet)
+        fputs("stopped\n", stderr);
+    status = EXIT_OK;
+done:
+    server_stop(sv.srv);
+    if (ino >= 0)
+        close(ino);
+    if (sfd >= 0)
+        close(sfd);
+    if (made_priv) {
+        /* Only what serving made: its two outputs, then the folder. */
+        diags *quiet = diag_new(NULL);
+        fs_remove_tree(priv.data, quiet);
+        diag_free(quiet);
+    }
+    cmd_print_diags(d);
+    diag_free(d);
+    free(sv.outs[0]);
+    free(sv.outs[1]);
+    buf_release(&git_dir);
+    buf_release(&priv);
+    buf_release(&path);
+    return status;
+}

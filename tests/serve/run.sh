@@ -1,0 +1,256 @@
+#!/bin/sh
+# `charter serve` through a real HTTP client (curl), against a server on a
+# free loopback port serving a git copy of the example site: what it
+# answers and with which headers, every safety point of issue 13 (Host
+# names, paths that leave the output, links in it, oversized requests, a
+# thousand idle connections), a rebuild after an edit seen on the event
+# stream, a failed build that keeps the last good one served with its
+# errors on the overlay, and a clean stop on Ctrl-C (SIGINT) that leaves
+# nothing behind.
+#
+#   CHARTER=$PWD/build/charter sh tests/serve/run.sh
+#
+# Prints `ok N - what` or `not ok N - what` per check, then a summary;
+# exits 1 when any check failed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-serve-test.XXXXXX")
+pid=
+events=
+cleanup() {
+    [ -z "$events" ] || kill "$events" 2>/dev/null
+    [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+export HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 GIT_CEILING_DIRECTORIES="$tmp"
+export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=Ada
+export GIT_COMMITTER_EMAIL=ada@example.com
+export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
+mkdir -p "$HOME"
+site=$tmp/site
+mkdir -p "$site"
+cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
+git -C "$site" init -q -b main
+git -C "$site" add -A
+git -C "$site" commit -q -m "the example site"
+n=0 failed=0
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n - $1"
+    [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 8 | sed 's/^/#   /'
+}
+# check WHAT COMMAND...: ok when the command succeeds.
+check() {
+    what=$1
+    shift
+    if "$@" >"$tmp/check.out" 2>&1; then ok "$what"; else not_ok "$what" "$(cat "$tmp/check.out")"; fi
+}
+
+# start ARGS...: starts charter serve in $site on a free port; sets $pid,
+# $port, $u (the base URL). Waits up to 20 s for its "serving" line.
+start() {
+    (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25 "$@") >"$tmp/serve.log" 2>&1 &
+    pid=$!
+    i=0
+    while [ $i -lt 200 ]; do
+        port=$(sed -n 's|^serving .* at http://[^ ]*:\([0-9][0-9]*\)/.*|\1|p' "$tmp/serve.log")
+        [ -z "$port" ] || break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    u=http://127.0.0.1:$port
+}
+# stop: SIGINT, as Ctrl-C; the status in $stopped (or "hung").
+stop() {
+    kill -INT "$pid" 2>/dev/null
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        stopped=hung
+        kill -KILL "$pid"
+    else
+        wait "$pid"
+        stopped=$?
+    fi
+    pid=
+}
+# code URL [curl options...]: the status code of a GET.
+code() {
+    url=$1
+    shift
+    curl -s -o "$tmp/body" -D "$tmp/headers" --path-as-is --max-time 10 -w '%{http_code}' "$@" "$url"
+}
+header() { # header NAME: its value in the last answer
+    tr -d '\r' <"$tmp/headers" | sed -n "s/^$1: //Ip" | head -n 1
+}
+# expect_code WHAT WANT URL [curl options...]
+expect_code() {
+    what=$1 want=$2
+    shift 2
+    got=$(code "$@")
+    if [ "$got" = "$want" ]; then ok "$what ($want)"; else not_ok "$what: $got, not $want" "$(head -c 300 "$tmp/body")"; fi
+}
+# wait_for FILE PATTERN: up to 15 s.
+wait_for() {
+    i=0
+    while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 150 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    grep -q "$2" "$1" 2>/dev/null
+}
+
+start
+if [ -n "$port" ]; then ok "it starts and says where it serves"; else
+    not_ok "it starts and says where it serves" "$(cat "$tmp/serve.log")"
+    echo "1..$n"
+    echo "serve: $n checks, $failed failed"
+    exit 1
+fi
+check "it listens on 127.0.0.1 only" grep -q "at http://127.0.0.1:$port/" "$tmp/serve.log"
+check "the site's output folder is not written" test ! -e "$site/_site"
+
+expect_code "the home page" 200 "$u/"
+check "  as HTML" test "$(header Content-Type)" = "text/html; charset=utf-8"
+check "  not cached without asking (Cache-Control: no-cache)" test "$(header Cache-Control)" = no-cache
+check "  with an ETag and a Last-Modified date" sh -c "[ -n '$(header ETag)' ] && [ -n '$(header Last-Modified)' ]"
+check "  with the banner and the reload script, no inline script" \
+    sh -c "grep -q '<script src=\"/_charter/reload.js\"></script></body>' '$tmp/body' && grep -q 'id=\"charter-serve\"' '$tmp/body' && ! grep -q '<script>' '$tmp/body'"
+etag=$(header ETag)
+expect_code "the same ETag again: Not Modified" 304 "$u/" -H "If-None-Match: $etag"
+expect_code "HEAD" 200 "$u/" -I
+check "  without a body" sh -c "! grep -q '<html' '$tmp/body'"
+expect_code "POST is refused" 405 "$u/" -X POST -d x=1
+check "  naming what is allowed" test "$(header Allow)" = "GET, HEAD"
+expect_code "PUT is refused" 405 "$u/" -X PUT -d x=1
+expect_code "a missing page" 404 "$u/no/such/page/"
+check "  is the site's 404 page" grep -q 'Page not found' "$tmp/body"
+expect_code "a stylesheet" 200 "$u/assets/style.css"
+check "  as CSS" test "$(header Content-Type)" = "text/css; charset=utf-8"
+expect_code "the search index" 200 "$u/search.json"
+check "  as JSON" test "$(header Content-Type)" = "application/json"
+expect_code "a folder without its slash is redirected" 301 "$u/people"
+check "  to the folder" test "$(header Location)" = /people/
+expect_code "the reload script" 200 "$u/_charter/reload.js"
+check "  as JavaScript" test "$(header Content-Type)" = "text/javascript; charset=utf-8"
+expect_code "the findings overlay" 200 "$u/_charter/"
+
+# DNS rebinding: the Host header must be a name of this server.
+expect_code "Host: another name" 400 "$u/" -H "Host: attacker.example:$port"
+expect_code "Host: another name without a port" 400 "$u/" -H "Host: attacker.example"
+expect_code "Host: localhost at the port" 200 "$u/" -H "Host: localhost:$port"
+expect_code "Host: 127.0.0.1 at another port" 400 "$u/" -H "Host: 127.0.0.1:1"
+
+# Paths that leave the output: 400 or 404, never a file outside.
+for p in '/../../../../etc/passwd' '/%2e%2e/%2e%2e/%2e%2e/etc/passwd' '/assets%2f..%2f..%2fsite.yml' \
+    '/..%5c..%5c..%5cetc%5cpasswd' '/%252e%252e/%252e%252e/etc/passwd' '/index.html%00.txt' \
+    '/.%2e/.%2e/site.yml' '/assets/../../site.yml'; do
+    got=$(code "$u$p")
+    if { [ "$got" = 400 ] || [ "$got" = 404 ]; } && ! grep -q -e 'root:' -e '^title:' "$tmp/body"; then
+        ok "'$p' gets $got"
+    else
+        not_ok "'$p' gets $got" "$(head -c 200 "$tmp/body")"
+    fi
+done
+# A link inside the output is not followed (the served build is in a or b).
+for d in "$site/.git/charter/serve/a" "$site/.git/charter/serve/b"; do
+    [ -d "$d" ] && ln -s /etc/passwd "$d/leak.txt" && ln -s "$site" "$d/up"
+done
+expect_code "a link to a file outside, inside the output" 404 "$u/leak.txt"
+expect_code "a link to a folder outside, inside the output" 404 "$u/up/site.yml"
+rm -f "$site/.git/charter/serve/a/leak.txt" "$site/.git/charter/serve/a/up" \
+    "$site/.git/charter/serve/b/leak.txt" "$site/.git/charter/serve/b/up"
+
+long=$(printf '%040000d' 0)
+expect_code "a 40,000-byte URL" 414 "$u/$long"
+expect_code "a 40,000-byte header" 431 "$u/" -H "X-Big: $long"
+
+# A thousand idle connections (opened, nothing sent) must not stop it.
+cat >"$tmp/idle.py" <<'PY'
+import socket, sys, time, os
+port = int(sys.argv[1])
+conns = []
+for _ in range(1000):
+    s = socket.socket()
+    s.connect(("127.0.0.1", port))
+    conns.append(s)
+open(sys.argv[2], "w").write("open\n")
+time.sleep(float(sys.argv[3]))
+PY
+python3 "$tmp/idle.py" "$port" "$tmp/idle.ready" 8 &
+idle=$!
+wait_for "$tmp/idle.ready" open
+expect_code "an answer with 1,000 idle connections open" 200 "$u/" --max-time 5
+kill "$idle" 2>/dev/null
+wait "$idle" 2>/dev/null
+
+# An edit: rebuilt, published, announced on the event stream.
+curl -s -N --max-time 60 "$u/_charter/events" >"$tmp/events" 2>/dev/null &
+events=$!
+if wait_for "$tmp/events" '^data: 1$'; then ok "the event stream names the build on connecting"; else
+    not_ok "the event stream names the build on connecting" "$(cat "$tmp/events")"
+fi
+printf '\nA sentence added while serving.\n' >>"$site/content/about.md"
+if wait_for "$tmp/events" '^data: 2$'; then ok "an edit is rebuilt and announced (event: build)"; else
+    not_ok "an edit is rebuilt and announced (event: build)" "$(cat "$tmp/events"; tail -n 5 "$tmp/serve.log")"
+fi
+code "$u/about/" >/dev/null
+check "  and served" grep -q 'A sentence added while serving.' "$tmp/body"
+
+# A failed build: the last good one stays, with the errors shown.
+printf '\n[a broken link](missing-page.md)\n' >>"$site/content/about.md"
+if wait_for "$tmp/events" '^data: 3$'; then ok "a failed build is announced"; else
+    not_ok "a failed build is announced" "$(cat "$tmp/events"; tail -n 5 "$tmp/serve.log")"
+fi
+expect_code "the last good build is still served" 200 "$u/about/"
+check "  with its text" grep -q 'A sentence added while serving.' "$tmp/body"
+check "  and a banner saying the build failed" grep -q 'The last build failed (1 error)' "$tmp/body"
+code "$u/_charter/" >/dev/null
+check "the overlay lists the error at its line" \
+    grep -q 'content/about.md:[0-9]*:[0-9]*</code> <strong>error</strong>: link' "$tmp/body"
+git -C "$site" checkout -q -- content/about.md
+if wait_for "$tmp/events" '^data: 4$'; then ok "the fix is rebuilt"; else not_ok "the fix is rebuilt"; fi
+code "$u/about/" >/dev/null
+check "  and the page is as committed again" sh -c "! grep -q 'A sentence added while serving' '$tmp/body'"
+
+stop
+check "Ctrl-C stops it, exit 0" test "$stopped" = 0
+check "  saying so" grep -q '^stopped$' "$tmp/serve.log"
+check "  ending the event stream" sh -c "sleep 0.5; ! kill -0 $events 2>/dev/null"
+events=
+check "  removing its build folders" test ! -e "$site/.git/charter/serve"
+check "  and leaving the site as it was" test -z "$(git -C "$site" status --porcelain)"
+
+# Elsewhere than this machine: said so.
+start --bind 0.0.0.0
+check "--bind 0.0.0.0 warns that others can read the site" \
+    grep -q 'warning: listening on 0.0.0.0, not on this machine only' "$tmp/serve.log"
+stop
+
+# Outside a git repository: a temporary folder, removed on exit.
+rm -rf "$site/.git"
+export TMPDIR="$tmp/t"
+mkdir -p "$TMPDIR"
+start
+expect_code "outside a git repository it serves too" 200 "$u/"
+check "  from a temporary folder" sh -c "ls '$TMPDIR' | grep -q '^charter-serve-'"
+stop
+check "  removed on exit" test -z "$(ls -A "$TMPDIR")"
+
+echo "1..$n"
+echo "serve: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
