@@ -145,15 +145,72 @@ static int page_rel(buf *rel, const char *arg)
         goto done;
     }
     unicode_nfc(rel, raw.data, raw.len);
-    for (char *s = rel->data; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL)
-        if (path_is_hidden(s)) {
-            refuse("", arg, " would not be a page: charter skips names that start with '_' or '.'");
-            goto done;
-        }
     err = 0;
 done:
     buf_release(&raw);
     return err;
+}
+
+static int glob_any(const char **globs, size_t n, const char *rel, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (path_glob_match(globs[i], rel, name))
+            return 1;
+    return 0;
+}
+
+/* Whether the content walk would skip the page at rel for a name on its
+ * way (as site.c's walk reads them): one starting with '_' or '.' that
+ * include: does not bring back (a folder's _index.md is read), or one that
+ * exclude: names. Returns 0, or -1 after saying so. */
+static int page_skipped(const site *s, const char *rel, const char *arg)
+{
+    const site_config *c = &s->cfg;
+    buf prefix;
+    buf_init(&prefix);
+    int err = 0;
+    for (const char *name = rel; name && !err;
+         name = strchr(name, '/') ? strchr(name, '/') + 1 : NULL) {
+        size_t n = strcspn(name, "/");
+        buf_reset(&prefix);
+        buf_add(&prefix, rel, (size_t)(name - rel) + n);
+        const char *base = prefix.data + (name - rel);
+        int last = !name[n];
+        if (path_is_hidden(base) && !(last && !strcmp(base, "_index.md")) &&
+            !glob_any(c->include, c->n_include, prefix.data, base))
+            err = refuse("", arg,
+                         " would not be a page: charter skips names that start with '_' or '.'");
+        else if (glob_any(c->exclude, c->n_exclude, prefix.data, base))
+            err = refuse("", arg, " would not be a page: the site's exclude: setting skips it");
+    }
+    buf_release(&prefix);
+    return err;
+}
+
+/* Appends the id of a new page at rel, learnt from the `id:`s the pages'
+ * front matter gives (not the ids made from paths): those of its section
+ * (its top folder; the pages outside any folder for one at the top) and,
+ * to keep it unique, the whole site's. */
+static void page_id(buf *id, const site *s, const char *rel, const char *kind)
+{
+    const char *slash = strchr(rel, '/');
+    size_t sec_len = slash ? (size_t)(slash - rel) : 0;
+    size_t n_sec = 0, n_site = 0;
+    const char **sec_ids = xcalloc(s->n_pages + 1, sizeof *sec_ids);
+    const char **site_ids = xcalloc(s->n_pages + 1, sizeof *site_ids);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->id || p->id_own)
+            continue;
+        site_ids[n_site++] = p->id;
+        if (slash ? !strncmp(p->rel, rel, sec_len + 1) : !strchr(p->rel, '/'))
+            sec_ids[n_sec++] = p->id;
+    }
+    char *section = xstrndup(rel, sec_len);
+    new_next_id(id, sec_ids, n_sec, site_ids, n_site, kind, section);
+    free(section);
+    free(sec_ids);
+    free(site_ids);
 }
 
 /* Every folder on the way to the site-relative src must be a folder
@@ -218,7 +275,6 @@ int cmd_new(int argc, char **argv)
     int status = EXIT_USAGE;
     diags *load_d = diag_new(o.site), *d = diag_new(o.site);
     site *s = NULL;
-    const char **sec_ids = NULL, **site_ids = NULL;
     frontmatter fm = {0};
     int have_fm = 0;
     buf rel, src, arche, text, id, title, page_text, url, out_file, full, shown, kinds;
@@ -235,6 +291,8 @@ int cmd_new(int argc, char **argv)
         goto done;
     }
     /* The site's other findings are charter check's to report. */
+    if (page_skipped(s, rel.data, path) != 0)
+        goto done;
     path_join(&src, s->cfg.content, rel.data);
 
     /* The archetype: the site's own, else charter's. */
@@ -257,23 +315,7 @@ int cmd_new(int argc, char **argv)
         goto done;
     }
 
-    /* The ids to learn from: those the pages' front matter gives. */
-    const char *slash = strchr(rel.data, '/');
-    size_t sec_len = slash ? (size_t)(slash - rel.data) : 0;
-    size_t n_sec = 0, n_site = 0;
-    sec_ids = xcalloc(s->n_pages + 1, sizeof *sec_ids);
-    site_ids = xcalloc(s->n_pages + 1, sizeof *site_ids);
-    for (size_t i = 0; i < s->n_pages; i++) {
-        const page *p = s->pages[i];
-        if (!p->id || p->id_own)
-            continue;
-        site_ids[n_site++] = p->id;
-        if (slash ? !strncmp(p->rel, rel.data, sec_len + 1) : !strchr(p->rel, '/'))
-            sec_ids[n_sec++] = p->id;
-    }
-    char section[256];
-    snprintf(section, sizeof section, "%.*s", (int)sec_len, rel.data);
-    new_next_id(&id, sec_ids, n_sec, site_ids, n_site, kind, section);
+    page_id(&id, s, rel.data, kind);
     if (!o.title)
         new_title_from_path(&title, rel.data);
     const yaml_node *review = yamltree_get(s->cfg.yaml, "review");
@@ -354,8 +396,6 @@ fail:
 done:
     if (have_fm)
         frontmatter_release(&fm);
-    free(sec_ids);
-    free(site_ids);
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         buf_release(bufs[i]);
     site_free(s);
