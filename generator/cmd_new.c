@@ -84,14 +84,18 @@ static void list_kinds(buf *out, const site *s, diags *d)
     if (fs_list_source(&names, &s->fs, "archetypes", 1, d) == 0)
         for (char **p = names; *p; p++)
             n++;
-    kinds = xcalloc(n + 4, sizeof *kinds);
+    size_t n_embedded = 0;
+    while (new_embedded_kinds[n_embedded])
+        n_embedded++;
+    kinds = xcalloc(n + n_embedded + 1, sizeof *kinds);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(names[i]);
-        if (len > 3 && !strcmp(names[i] + len - 3, ".md") && !path_is_hidden(names[i])) {
-            names[i][len - 3] = '\0';
+        if (len <= 3 || strcmp(names[i] + len - 3, ".md"))
+            continue;
+        names[i][len - 3] = '\0';
+        if (is_kind_name(names[i]))
             kinds[k++] = names[i];
-        }
     }
     for (const char *const *e = new_embedded_kinds; *e; e++)
         kinds[k++] = *e;
