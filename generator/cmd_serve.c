@@ -14,10 +14,12 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -295,7 +297,7 @@ int cmd_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    int status = EXIT_USAGE, ino = -1, sfd = -1;
+    int status = EXIT_USAGE, ino = -1, sfd = -1, lock = -1;
     diags *d = diag_new(o.site);
     buf git_dir, priv, path;
     buf_init(&git_dir);
@@ -327,6 +329,17 @@ int cmd_serve(int argc, char **argv)
         struct stat st;
         if (fs_mkdirs(priv.data, d) != 0 || lstat(priv.data, &st) != 0 || !S_ISDIR(st.st_mode))
             goto done;
+        /* One server per site: a second would build into the first's folders. */
+        buf_reset(&path);
+        buf_printf(&path, "%s/lock", priv.data);
+        lock = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            diag_error(d, NULL, 0, 0, "serve",
+                       "another 'charter serve' is serving this site (it holds '%s'); stop it "
+                       "first",
+                       path.data);
+            goto done;
+        }
     } else {
         const char *tmp = getenv("TMPDIR");
         buf_printf(&priv, "%s/charter-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -400,11 +413,13 @@ done:
     if (sfd >= 0)
         close(sfd);
     if (made_priv) {
-        /* Only what serving made: its two outputs, then the folder. */
+        /* Only what serving made: its two outputs, its lock, the folder. */
         diags *quiet = diag_new(NULL);
         fs_remove_tree(priv.data, quiet);
         diag_free(quiet);
     }
+    if (lock >= 0)
+        close(lock);
     cmd_print_diags(d);
     diag_free(d);
     free(sv.outs[0]);

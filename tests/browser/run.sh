@@ -1,6 +1,7 @@
 #!/bin/sh
 # Browser tests of the example site: builds it twice with $CHARTER, once at
-# base_url "/" and once under "/policies/", and runs test.mjs on both in
+# base_url "/" and once under "/policies/", runs test.mjs on both and
+# serve.mjs on `charter serve` of the second's sources, in
 # Debian's Chromium (/usr/bin/chromium, never a downloaded browser) through
 # playwright-core, with axe-core for accessibility. Screenshots and the
 # handbook PDF go to tests/browser/out/.
@@ -93,4 +94,8 @@ grep -q '^base_url: /policies/$' "$tmp/src/site.yml" || echo 'base_url: /policie
 build policies "$tmp/src" "$tmp/policies"
 
 cd "$here"
-BROWSER_BUILDS=$builds node test.mjs root "$tmp/root" / policies "$tmp/policies" /policies/
+status=0
+BROWSER_BUILDS=$builds node test.mjs root "$tmp/root" / policies "$tmp/policies" /policies/ || status=1
+# charter serve on the same git copy: its banner and the reload after an edit.
+node serve.mjs "$CHARTER" "$tmp/src" || status=1
+exit $status

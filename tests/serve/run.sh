@@ -227,6 +227,12 @@ if wait_for "$tmp/events" '^data: 4$'; then ok "the fix is rebuilt"; else not_ok
 code "$u/about/" >/dev/null
 check "  and the page is as committed again" sh -c "! grep -q 'A sentence added while serving' '$tmp/body'"
 
+(cd "$site" && "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/second.log" 2>&1
+second=$?
+check "a second server for the same site is refused (exit 2)" \
+    sh -c "[ $second = 2 ] && grep -q \"another 'charter serve' is serving this site\" '$tmp/second.log'"
+expect_code "  and the first still answers" 200 "$u/"
+
 stop
 check "Ctrl-C stops it, exit 0" test "$stopped" = 0
 check "  saying so" grep -q '^stopped$' "$tmp/serve.log"
