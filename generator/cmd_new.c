@@ -1,9 +1,8 @@
-/* cmd_new: `charter new KIND PATH`, a new page in the content directory
- * from an archetype (new.c fills it in). It loads the site for what the
- * page is filled with (the ids of its section, the review cycle, the URLs
- * taken), reads the archetype through the checked door, refuses a path
- * outside the content directory or one that is taken, and creates the file
- * new (O_EXCL), following no link (docs/editing.md, "New policies"). */
+/* cmd_new: `charter new KIND PATH`, a page from an archetype (new.c fills
+ * it in). It loads the site for the ids of the section, the review cycle
+ * and the URLs taken, reads the archetype through the checked door, refuses
+ * a path outside the content directory or one that is taken, and creates
+ * the file new (O_EXCL, no link followed). docs/editing.md, "New policies". */
 #include "cli.h"
 #include "commands.h"
 #include "dates.h"

@@ -246,11 +246,15 @@ static size_t *split_lines(const char *t, size_t len, size_t *n)
     return at;
 }
 
+/* A blank line, or a comment at the left margin: an indented '#' line may
+ * be text of a block scalar (`|`), which belongs to its key. */
 static int is_blank_or_comment(const char *s, const char *end)
 {
+    if (s < end && *s == '#')
+        return 1;
     while (s < end && (*s == ' ' || *s == '\t'))
         s++;
-    return s == end || *s == '\n' || *s == '#';
+    return s == end || *s == '\n';
 }
 
 int new_fill(buf *out, const char *text, size_t len, const char *file, const new_values *v,

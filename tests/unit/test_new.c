@@ -168,6 +168,11 @@ static const struct {
      "---\ntitle: Vendor Risk Policy\nid: POL-TEC-008\n# next\ncontrols:\n- A.5.1\nowner: \"\"\n"
      "approver: \"\"\nstatus: draft\nversion: \"0.1\"\nlast_reviewed: 2026-12-01\nreview_cycle: 6 "
      "months\ndate: 2026-12-01\n---\n"},
+    {"a block scalar's '#' lines go with it, a comment after it stays",
+     "---\ntitle: |\n  Line\n  # not a comment\n\n# owner's comment\nowner: x\nid: 1\napprover: a\n"
+     "status: draft\nversion: v\nlast_reviewed: 2020-01-01\nreview_cycle: 1 year\n---\n",
+     "---\ntitle: Vendor Risk Policy\n\n# owner's comment\nowner: x\nid: POL-TEC-008\napprover: "
+     "a\nstatus: draft\nversion: v\nlast_reviewed: 2026-12-01\nreview_cycle: 1 year\n---\n"},
     {"CRLF and a byte order mark", "\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nBody\r\n",
      "---\ntitle: Vendor Risk Policy\nid: POL-TEC-008\nowner: \"\"\napprover: \"\"\nstatus: "
      "draft\nversion: \"0.1\"\nlast_reviewed: 2026-12-01\nreview_cycle: 6 months\n---\nBody\n"},
