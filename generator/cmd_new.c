@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "new.h"
 #include "paths.h"
+#include "plan.h"
 #include "site.h"
 #include "unicode.h"
 
@@ -216,6 +217,35 @@ static void page_id(buf *id, const site *s, const char *rel, const char *kind)
     free(site_ids);
 }
 
+/* Whether another output has the page's output file: a static file, or
+ * one charter generates (the handbook, /soa/, /tags/...), as plan.c claims
+ * them; a generated folder index gives its place to a page. Returns 0, or
+ * -1 after saying which. */
+static int output_taken(const site *s, const char *url, const char *out_file, const char *arg)
+{
+    const char *what = site_static_by_out(s, out_file) ? "a static file's" : NULL;
+    size_t n;
+    const plan_entry *e = plan_generated(s->plan, &n);
+    for (size_t i = 0; i < n && !what; i++)
+        if (!strcmp(e[i].out_file, out_file) && !site_folder_by_url(s, url))
+            what = e[i].what;
+    if (!what)
+        return 0;
+    buf msg;
+    buf_init(&msg);
+    buf_printf(&msg, "'%s' would be written to ", arg);
+    buf after;
+    buf_init(&after);
+    buf_adds(&after, ", ");
+    diag_term_safe(&after, what, strlen(what));
+    buf_adds(&after, strncmp(what, "a static", 8) ? "'s path" : " path");
+    buf_adds(&after, "; nothing was written");
+    refuse(msg.data, out_file, after.data);
+    buf_release(&msg);
+    buf_release(&after);
+    return -1;
+}
+
 /* Every folder on the way to the site-relative src must be a folder
  * inside the site (fs_source_kind reports a link leading out); the first
  * missing one and those below it are made when the page is written.
@@ -370,6 +400,8 @@ int cmd_new(int argc, char **argv)
         refuse(kinds.data, url.data, shown.data);
         goto done;
     }
+    if (output_taken(s, url.data, out_file.data, path) != 0)
+        goto done;
     int reported;
     if (path_clear(s, &src, d, &reported) != 0) {
         if (reported)
