@@ -129,6 +129,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/incremental.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/serve/run.sh >$(BUILD)/serve.log || { cat $(BUILD)/serve.log; exit 1; }
 	@tail -n 1 $(BUILD)/serve.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/diff/run.sh >$(BUILD)/diff.log || { cat $(BUILD)/diff.log; exit 1; }
+	@tail -n 1 $(BUILD)/diff.log
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

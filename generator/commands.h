@@ -10,12 +10,14 @@
 
 extern const cli_command cmd_build_def;
 extern const cli_command cmd_check_def;
+extern const cli_command cmd_diff_def;
 extern const cli_command cmd_init_def;
 extern const cli_command cmd_new_def;
 extern const cli_command cmd_serve_def;
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

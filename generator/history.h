@@ -7,6 +7,7 @@
 #define CHARTER_HISTORY_H
 
 #include "diag.h"
+#include "map.h"
 #include "site.h"
 
 typedef enum hist_kind {
@@ -63,6 +64,27 @@ int history_cache_dir(buf *out, const char *root);
  * equal history. Fills hex (DIGEST_HEX) and returns 0, or -1 when root is
  * in no repository git may read or content is outside it. */
 int history_fingerprint(char hex[65], const char *root, const char *content);
+/* --- for charter diff (history_tree.c); each reports (id diff) and returns
+ * -1 when the repository or a revision cannot be read. */
+/* Resolves rev (a branch, tag, commit id, HEAD~2...) in the repository
+ * holding root to a commit id, as 40 hex digits in hex. 0 or -1. */
+int history_resolve(char hex[41], const char *root, const char *rev, diags *d);
+/* The best common ancestor of commits a and b (hex ids) into out. 0 or -1. */
+int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d);
+/* Appends the default branch as a revision: origin/HEAD's target
+ * ("origin/main"), else main, master, origin/main, origin/master. 0, or -1
+ * (nothing appended, nothing reported) when there is none. */
+int history_default_branch(buf *out, const char *root);
+/* Writes root's folder as it is in commit hex (its files, executable bits
+ * and links; no submodule) into the existing empty folder dir, without
+ * touching the work tree. A commit without the folder writes nothing. */
+int history_export(const char *root, const char *hex, const char *dir, diags *d);
+/* The files below root (paths relative to it) that commits on the
+ * first-parent line from head back to base (excluded; NULL: all) changed
+ * in a commit whose message has an Approved-by: or Reviewed-by: trailer.
+ * Returns a new map (caller frees; the values are not pointers); empty
+ * when nothing could be read. */
+map *history_evidence(const char *root, const char *base, const char *head, diags *d);
 void history_free(history *h);
 
 /* 1 when a repository was read (even an unborn branch), 0 without one. */

@@ -1,0 +1,306 @@
+/* history_tree: what `charter diff` needs from git besides the history:
+ * revisions resolved (a merge base, the default branch), the site's folder
+ * as it was in a commit written out to a folder of its own (no checkout:
+ * the work tree is never touched), and which files the commits of a range
+ * changed with review evidence (Approved-by:, Reviewed-by: trailers). */
+#include "history_int.h"
+
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int git_fail(diags *d, const char *what)
+{
+    const git_error *e = git_error_last();
+    return diag_error(d, NULL, 0, 0, "diff", "%s: %s", what,
+                      e && e->message ? e->message : "unknown error");
+}
+
+/* Opens the repository holding root, with root's path inside its work tree
+ * (with a final '/', "" at the top) in prefix. 0 or -1 after reporting. */
+static int open_repo(git_repository **repo, buf *prefix, const char *root, diags *d)
+{
+    if (git_repository_open_ext(repo, root, 0, NULL) != 0 || !git_repository_workdir(*repo)) {
+        git_repository_free(*repo);
+        *repo = NULL;
+        return diag_error(d, NULL, 0, 0, "diff", "'%s' is not in a git repository with a work tree",
+                          root);
+    }
+    if (history_content_prefix(prefix, git_repository_workdir(*repo), root) != 0)
+        return diag_error(d, NULL, 0, 0, "diff", "cannot resolve '%s' in its repository", root);
+    return 0;
+}
+
+int history_resolve(char hex[41], const char *root, const char *rev, diags *d)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_object *obj = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    int err = -1;
+    if (open_repo(&repo, &prefix, root, d) != 0)
+        goto done;
+    if (git_revparse_single(&obj, repo, rev) != 0) {
+        diag_error(d, NULL, 0, 0, "diff", "unknown revision '%s'", rev);
+        goto done;
+    }
+    git_object *commit = NULL;
+    if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0) {
+        diag_error(d, NULL, 0, 0, "diff", "'%s' is not a commit", rev);
+        goto done;
+    }
+    git_oid_tostr(hex, 41, git_object_id(commit));
+    git_object_free(commit);
+    err = 0;
+done:
+    git_object_free(obj);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return err;
+}
+
+int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    git_oid oa, ob, base;
+    int err = -1;
+    if (open_repo(&repo, &prefix, root, d) != 0)
+        goto done;
+    if (git_oid_fromstr(&oa, a) != 0 || git_oid_fromstr(&ob, b) != 0 ||
+        git_merge_base(&base, repo, &oa, &ob) != 0) {
+        diag_error(d, NULL, 0, 0, "diff", "'%.7s' and '%.7s' have no common ancestor", a, b);
+        goto done;
+    }
+    git_oid_tostr(out, 41, &base);
+    err = 0;
+done:
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return err;
+}
+
+int history_default_branch(buf *out, const char *root)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_reference *ref = NULL;
+    int err = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) != 0)
+        goto done;
+    /* The remote's idea first (a clone's origin/HEAD), then the usual names. */
+    if (git_reference_lookup(&ref, repo, "refs/remotes/origin/HEAD") == 0 &&
+        git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
+        const char *t = git_reference_symbolic_target(ref);
+        if (t && !strncmp(t, "refs/remotes/", 13)) {
+            buf_adds(out, t + 13);
+            err = 0;
+            goto done;
+        }
+    }
+    static const char *const names[] = {"refs/heads/main", "refs/heads/master",
+                                        "refs/remotes/origin/main", "refs/remotes/origin/master"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        git_reference_free(ref);
+        ref = NULL;
+        if (git_reference_lookup(&ref, repo, names[i]) == 0) {
+            buf_adds(out, names[i] + (names[i][5] == 'h' ? 11 : 13));
+            err = 0;
+            goto done;
+        }
+    }
+done:
+    git_reference_free(ref);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return err;
+}
+
+/* --- a commit's site, written out -------------------------------------------------- */
+
+typedef struct export_ctx {
+    git_repository *repo;
+    const char *dir;
+    buf path;
+    diags *d;
+    int failed;
+    size_t files;
+} export_ctx;
+
+static int export_entry(const char *parent, const git_tree_entry *e, void *arg)
+{
+    export_ctx *x = arg;
+    buf_reset(&x->path);
+    buf_printf(&x->path, "%s/%s%s", x->dir, parent, git_tree_entry_name(e));
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    if (mode == GIT_FILEMODE_TREE) {
+        if (mkdir(x->path.data, 0755) != 0 && errno != EEXIST) {
+            diag_error(x->d, NULL, 0, 0, "diff", "cannot create '%s': %s", x->path.data,
+                       strerror(errno));
+            x->failed = 1;
+            return -1;
+        }
+        return 0;
+    }
+    if (mode == GIT_FILEMODE_COMMIT)
+        return 0; /* a submodule: not part of the site */
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, x->repo, git_tree_entry_id(e)) != 0) {
+        git_fail(x->d, "cannot read a file of the revision");
+        x->failed = 1;
+        return -1;
+    }
+    const char *data = git_blob_rawcontent(blob);
+    size_t len = (size_t)git_blob_rawsize(blob);
+    int err = 0;
+    if (mode == GIT_FILEMODE_LINK) {
+        /* As git checks it out: the link, which the site's reading judges. */
+        buf target;
+        buf_init(&target);
+        buf_add(&target, data, len);
+        err = symlink(target.data, x->path.data);
+        buf_release(&target);
+    } else {
+        int fd = open(x->path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
+        err = fd < 0 || fs_write_fd(fd, data, len) != 0 ? -1 : 0;
+        if (fd >= 0 && close(fd) != 0)
+            err = -1;
+    }
+    git_blob_free(blob);
+    if (err) {
+        diag_error(x->d, NULL, 0, 0, "diff", "cannot write '%s': %s", x->path.data,
+                   strerror(errno));
+        x->failed = 1;
+        return -1;
+    }
+    x->files++;
+    return 0;
+}
+
+int history_export(const char *root, const char *hex, const char *dir, diags *d)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_commit *commit = NULL;
+    git_tree *tree = NULL, *sub = NULL;
+    git_tree_entry *entry = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    export_ctx x = {.dir = dir, .d = d};
+    buf_init(&x.path);
+    int err = -1;
+    git_oid id;
+    if (open_repo(&repo, &prefix, root, d) != 0)
+        goto done;
+    x.repo = repo;
+    if (git_oid_fromstr(&id, hex) != 0 || git_commit_lookup(&commit, repo, &id) != 0 ||
+        git_commit_tree(&tree, commit) != 0) {
+        git_fail(d, "cannot read the revision");
+        goto done;
+    }
+    if (prefix.len) {
+        /* The site's folder in that commit; none: an empty site. */
+        buf_truncate(&prefix, prefix.len - 1);
+        if (git_tree_entry_bypath(&entry, tree, prefix.data) != 0 ||
+            git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+            err = 0;
+            goto done;
+        }
+        if (git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) != 0) {
+            git_fail(d, "cannot read the revision");
+            goto done;
+        }
+    }
+    if (git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, export_entry, &x) != 0 || x.failed) {
+        if (!x.failed)
+            git_fail(d, "cannot read the revision");
+        goto done;
+    }
+    err = 0;
+done:
+    git_tree_entry_free(entry);
+    git_tree_free(sub);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    buf_release(&x.path);
+    return err;
+}
+
+/* --- review evidence over a range --------------------------------------------------- */
+
+map *history_evidence(const char *root, const char *base, const char *head, diags *d)
+{
+    git_libgit2_init();
+    map *seen = map_new();
+    git_repository *repo = NULL;
+    git_revwalk *walk = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    git_oid hid, bid, id;
+    if (open_repo(&repo, &prefix, root, d) != 0 || git_revwalk_new(&walk, repo) != 0 ||
+        git_oid_fromstr(&hid, head) != 0 || git_revwalk_push(walk, &hid) != 0)
+        goto done;
+    if (base && git_oid_fromstr(&bid, base) == 0)
+        git_revwalk_hide(walk, &bid);
+    git_revwalk_simplify_first_parent(walk);
+    while (git_revwalk_next(&id, walk) == 0) {
+        git_commit *c = NULL;
+        git_commit *parent = NULL;
+        git_tree *t = NULL, *pt = NULL;
+        git_diff *diff = NULL;
+        if (git_commit_lookup(&c, repo, &id) != 0)
+            continue;
+        hist_row r;
+        memset(&r, 0, sizeof r);
+        history_read_trailers(&r, git_commit_message(c), git_commit_message_encoding(c));
+        int evidence = r.n_approved + r.n_reviewed > 0;
+        for (size_t i = 0; i < r.n_approved; i++)
+            free(r.approved_by[i]);
+        for (size_t i = 0; i < r.n_reviewed; i++)
+            free(r.reviewed_by[i]);
+        free(r.approved_by);
+        free(r.reviewed_by);
+        if (evidence && git_commit_tree(&t, c) == 0) {
+            if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
+                git_commit_tree(&pt, parent);
+            git_diff_options o;
+            git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+            char *spec = prefix.data;
+            o.pathspec.strings = &spec;
+            o.pathspec.count = prefix.len ? 1 : 0;
+            if (git_diff_tree_to_tree(&diff, repo, pt, t, &o) == 0) {
+                for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+                    const git_diff_delta *dl = git_diff_get_delta(diff, i);
+                    const char *p = dl->new_file.path;
+                    if (p && !strncmp(p, prefix.data, prefix.len))
+                        map_put(seen, p + prefix.len, (void *)1);
+                }
+            }
+        }
+        git_diff_free(diff);
+        git_tree_free(t);
+        git_tree_free(pt);
+        git_commit_free(parent);
+        git_commit_free(c);
+    }
+done:
+    git_revwalk_free(walk);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return seen;
+}

@@ -1,0 +1,142 @@
+#!/bin/sh
+# `charter diff` on the fixture repository of make-fixture.sh: the report of
+# main..pr in every format, compared byte for byte with tests/diff/expected/
+# (text, Markdown, JSON, and the HTML redline tree); --fail-on; the default
+# range (the merge base with main, up to the working tree, uncommitted
+# edits included); that nothing is checked out or changed; the Markdown
+# size limit on a huge change; and the errors (an unknown revision, bad
+# options).
+#
+#   CHARTER=$PWD/build/charter sh tests/diff/run.sh      (UPDATE=1 rewrites expected/)
+#
+# Prints `ok N - what` or `not ok N - what`, then a summary; exits 1 when a
+# check failed. KEEP=1 keeps the temporary folder.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-diff-test.XXXXXX")
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+export HOME="$tmp/home" GIT_CEILING_DIRECTORIES="$tmp" NO_COLOR=1
+mkdir -p "$HOME"
+repo=$tmp/repo
+n=0 failed=0
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n - $1"
+    [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'
+}
+check() {
+    what=$1
+    shift
+    if "$@" >"$tmp/check.out" 2>&1; then ok "$what"; else not_ok "$what" "$(cat "$tmp/check.out")"; fi
+}
+# same WHAT EXPECTED ACTUAL: byte for byte (UPDATE=1 takes ACTUAL as EXPECTED).
+same() {
+    if [ "${UPDATE:-}" = 1 ]; then
+        rm -rf "$2"
+        cp -R "$3" "$2"
+    fi
+    if diff -r -u "$2" "$3" >"$tmp/same.diff" 2>&1; then ok "$1"; else
+        not_ok "$1" "$(sed -n '1,12p' "$tmp/same.diff")"
+    fi
+}
+diff_() { (cd "$repo" && "$CHARTER" diff --as-of 2026-11-25 "$@"); }
+
+if ! sh "$here/make-fixture.sh" "$repo" >"$tmp/fixture.log" 2>&1; then
+    not_ok "make-fixture.sh" "$(cat "$tmp/fixture.log")"
+    echo "diff: $n checks, $failed failed"
+    exit 1
+fi
+# The fixture is the same on every machine: pinned names and dates.
+check "the fixture's commits have their pinned ids" \
+    test "$(git -C "$repo" rev-parse --short pr)" = "$(cat "$here/expected/pr-commit")"
+before=$(cd "$repo" && git status --porcelain && git rev-parse HEAD && git stash list)
+
+diff_ main..pr >"$tmp/text.txt" 2>"$tmp/err"
+check "main..pr, text: exit 0" test $? = 0
+same "  the text report" "$here/expected/text.txt" "$tmp/text.txt"
+diff_ main..pr --format markdown >"$tmp/report.md" 2>"$tmp/err"
+same "the Markdown report" "$here/expected/report.md" "$tmp/report.md"
+diff_ main..pr --format json >"$tmp/report.json" 2>"$tmp/err"
+same "the JSON report" "$here/expected/report.json" "$tmp/report.json"
+check "  is JSON" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['schema']=='charter/diff@1'" "$tmp/report.json"
+diff_ main..pr --format html --out "$tmp/redline" 2>"$tmp/err"
+check "the HTML redline: exit 0" test $? = 0
+same "  its pages" "$here/expected/redline" "$tmp/redline"
+check "  each an HTML page with no inline style or script" sh -c "
+    for f in '$tmp'/redline/*.html; do
+        head -n 1 \"\$f\" | grep -q '^<!doctype html>\$' || exit 1
+        grep -q -e '<script' -e '<style' -e 'style=' \"\$f\" && exit 1
+    done; exit 0"
+after=$(cd "$repo" && git status --porcelain && git rev-parse HEAD && git stash list)
+check "nothing was checked out or changed in the repository" test "$before" = "$after"
+
+diff_ main..pr --fail-on new >/dev/null 2>&1
+check "--fail-on new: exit 1 when the change introduces findings" test $? = 1
+diff_ pr..pr --fail-on new >"$tmp/none.txt" 2>&1
+check "--fail-on new: exit 0 for a change that introduces none" test $? = 0
+check "  which says there is no change" grep -q '^no change to the policies$' "$tmp/none.txt"
+diff_ pr~3..pr~2 --fail-on new >/dev/null 2>&1
+rc=$?
+check "--fail-on new: a reviewed, versioned edit introduces nothing (exit $rc)" test $rc = 0
+
+# The default range: the merge base with main, up to the working tree.
+git -C "$repo" checkout -q pr
+diff_ >"$tmp/default.txt" 2>"$tmp/err"
+check "no range: from the merge base with main to the working tree" \
+    grep -q "^charter diff: main ($(git -C "$repo" rev-parse --short main)) -> the working tree$" "$tmp/default.txt"
+sed 1d "$tmp/default.txt" >"$tmp/default.body"
+sed 1d "$tmp/text.txt" >"$tmp/text.body"
+check "  the same changes as main..pr" cmp "$tmp/default.body" "$tmp/text.body"
+printf '\nAnd an uncommitted sentence.\n' >>"$repo/content/policies/access.md"
+diff_ main >"$tmp/wt.txt" 2>"$tmp/err"
+check "BASE alone: up to the working tree, its uncommitted edits included" \
+    grep -q 'uncommitted sentence.+}' "$tmp/wt.txt"
+git -C "$repo" checkout -q -- content/policies/access.md
+git -C "$repo" checkout -q main
+
+# Errors.
+diff_ main..no-such-branch >/dev/null 2>"$tmp/err"
+rc=$?
+check "an unknown revision: exit 2, named" sh -c "[ $rc = 2 ] && grep -q \"unknown revision 'no-such-branch'\" '$tmp/err'"
+diff_ main..pr --format html >/dev/null 2>"$tmp/err"
+check "--format html without --out: exit 2" test $? = 2
+diff_ main..pr --format yaml >/dev/null 2>"$tmp/err"
+check "an unknown format: exit 2" test $? = 2
+
+# A huge change: the Markdown stays under GitHub's 65,536 characters.
+git -C "$repo" checkout -q -b big pr
+python3 - "$repo/content/policies/crypto.md" <<'PY'
+import sys
+p = sys.argv[1]
+text = open(p).read()
+words = " ".join("word%d" % i for i in range(20000))
+open(p, "w").write(text + "\n" + words + "\n")
+PY
+diff_ main --format markdown --redline-url https://ci.example/artifacts/redline/ >"$tmp/big.md" 2>"$tmp/err"
+size=$(wc -c <"$tmp/big.md")
+check "a 20,000-word redline in Markdown: $size bytes, at most 65,536" test "$size" -le 65536
+check "  summarised, with the link to the full one" \
+    grep -q 'Redline left out to keep this comment short: [0-9]* words removed, 200[0-9][0-9] added. The full redline: <https://ci.example/artifacts/redline/>' "$tmp/big.md"
+check "  the other changes still in full" grep -q '<ins>owner and the security team.</ins>' "$tmp/big.md"
+i=0
+while [ $i -lt 1500 ]; do
+    printf -- '---\ntitle: Note %d\nowner: IT\nlast_reviewed: 2026-11-01\n---\n\nA note.\n' $i \
+        >"$repo/content/note-$i.md"
+    i=$((i + 1))
+done
+diff_ main --format markdown >"$tmp/huge.md" 2>"$tmp/err"
+size=$(wc -c <"$tmp/huge.md")
+check "1,500 pages added in Markdown: $size bytes, at most 65,536" test "$size" -le 65536
+check "  cut at a line, saying so" grep -q 'The rest is left out: see the full report' "$tmp/huge.md"
+
+echo "1..$n"
+echo "diff: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
