@@ -514,14 +514,17 @@ diff_result *diff_compare(const diff_side *base, const diff_side *head, const ma
     r->head_label = xstrdup(head->label);
     map *renames = map_new();
     compare_pages(r, base, head, evidence, renames);
-    qsort(r->pages, r->n_pages, sizeof *r->pages, cmp_page);
+    if (r->n_pages > 1)
+        qsort(r->pages, r->n_pages, sizeof *r->pages, cmp_page);
     compare_controls(r, base, head);
     deleted_policies(r, base, head);
     /* Findings: head's that base has not (after renames), and the reverse. */
     unmatched(&r->added, &r->n_added, head->d, NULL, base->d, renames);
     unmatched(&r->fixed, &r->n_fixed, base->d, renames, head->d, NULL);
-    qsort(r->added, r->n_added, sizeof *r->added, cmp_finding);
-    qsort(r->fixed, r->n_fixed, sizeof *r->fixed, cmp_finding);
+    if (r->n_added > 1)
+        qsort(r->added, r->n_added, sizeof *r->added, cmp_finding);
+    if (r->n_fixed > 1)
+        qsort(r->fixed, r->n_fixed, sizeof *r->fixed, cmp_finding);
     map_free(renames);
     return r;
 }
