@@ -5,6 +5,7 @@
  * one served, with its errors shown. Ctrl-C stops it and removes the
  * private folders. */
 #include "build.h"
+#include "checks.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
@@ -200,7 +201,14 @@ static void findings_html(buf *out, diags *d)
         buf_add_html(out, e[i].message, strlen(e[i].message));
         buf_adds(out, " <code>[");
         buf_add_html(out, e[i].id, strlen(e[i].id));
-        buf_adds(out, "]</code></li>");
+        buf_adds(out, "]</code>");
+        /* How to fix it: the check's own help (docs/checks.md). */
+        const check_info *ci = checks_find(e[i].id);
+        if (ci && ci->help) {
+            buf_adds(out, "<br>Fix: ");
+            buf_add_html(out, ci->help, strlen(ci->help));
+        }
+        buf_adds(out, "</li>");
     }
     buf_adds(out, "</ul>");
 }

@@ -222,6 +222,7 @@ check "  and a banner saying the build failed" grep -q 'The last build failed (1
 code "$u/_charter/" >/dev/null
 check "the overlay lists the error at its line" \
     grep -q 'content/about.md:[0-9]*:[0-9]*</code> <strong>error</strong>: link' "$tmp/body"
+check "  with how to fix it" grep -q 'Fix: Point the link at an existing page' "$tmp/body"
 git -C "$site" checkout -q -- content/about.md
 if wait_for "$tmp/events" '^data: 4$'; then ok "the fix is rebuilt"; else not_ok "the fix is rebuilt"; fi
 code "$u/about/" >/dev/null
