@@ -181,9 +181,10 @@ static void banner(buf *out, const server *s)
                   "<div id=\"charter-serve\" role=\"status\" class=\"");
     if (s->failed)
         buf_printf(out,
-                   "charter-serve-failed\">The last build failed (%zu error%s): this is the "
-                   "one before. <a href=\"/_charter/\">See the errors</a>",
-                   s->errors, s->errors == 1 ? "" : "s");
+                   "charter-serve-failed\">The last build failed (%zu error%s)%s <a "
+                   "href=\"/_charter/\">See the errors</a>",
+                   s->errors, s->errors == 1 ? "" : "s",
+                   s->root >= 0 ? ": this is the one before." : ", and none has succeeded yet.");
     else if (s->errors || s->warnings)
         buf_printf(out,
                    "charter-serve-warn\">Preview: %zu warning%s. <a href=\"/_charter/\">See "
