@@ -222,6 +222,22 @@ static diff_page *new_page(diff_result *r, diff_page_kind kind)
     return dp;
 }
 
+/* Page i of side, added (it is in the head only) or removed (the base). */
+static void one_side(diff_result *r, diff_page_kind kind, const diff_side *side, size_t i)
+{
+    const page *p = side->s->pages[i];
+    diff_page *dp = new_page(r, kind);
+    int added = kind == DIFF_ADDED;
+    *(added ? &dp->new_file : &dp->old_file) = xstrdup(p->src);
+    *(added ? &dp->new_text : &dp->old_text) = page_text(side, i);
+    dp->title = str_or_empty(p->title);
+    dp->id = str_or_empty(p->id);
+    char **c;
+    size_t n = cited(p, &c);
+    *(added ? &dp->controls_added : &dp->controls_removed) = c;
+    *(added ? &dp->n_added : &dp->n_removed) = n;
+}
+
 static void add_finding(diff_finding **v, size_t *n, diag_level level, const char *file, int line,
                         int col, const char *id, const char *message, int rule)
 {
@@ -251,15 +267,7 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
         if (pa && map_get(matched, pa->rel))
             pa = NULL;
         if (!pa) {
-            diff_page *dp = new_page(r, DIFF_ADDED);
-            dp->new_file = xstrdup(pb->src);
-            dp->title = str_or_empty(pb->title);
-            dp->id = str_or_empty(pb->id);
-            dp->new_text = page_text(b, i);
-            char **c;
-            size_t n = cited(pb, &c);
-            dp->controls_added = c;
-            dp->n_added = n;
+            one_side(r, DIFF_ADDED, b, i);
             continue;
         }
         map_put(matched, pa->rel, (void *)pa);
@@ -317,15 +325,7 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
         const page *pa = a->s->pages[i];
         if (map_get(matched, pa->rel))
             continue;
-        diff_page *dp = new_page(r, DIFF_REMOVED);
-        dp->old_file = xstrdup(pa->src);
-        dp->title = str_or_empty(pa->title);
-        dp->id = str_or_empty(pa->id);
-        dp->old_text = page_text(a, i);
-        char **c;
-        size_t n = cited(pa, &c);
-        dp->controls_removed = c;
-        dp->n_removed = n;
+        one_side(r, DIFF_REMOVED, a, i);
     }
     map_free(by_key);
     map_free(by_rel);

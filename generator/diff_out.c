@@ -125,6 +125,29 @@ static void redline_out(buf *out, const redline *r, const marks *m, int context)
     }
 }
 
+/* The controls a page cites now and no longer, in one line, as m marks
+ * them (added with ins_open/close, removed with del_open/close). */
+static void controls_out(buf *out, const diff_page *p, const char *lead, const char *end,
+                         const marks *m)
+{
+    if (!p->n_added && !p->n_removed)
+        return;
+    buf_adds(out, lead);
+    for (size_t k = 0; k < p->n_added + p->n_removed; k++) {
+        int added = k < p->n_added;
+        const char *id = added ? p->controls_added[k] : p->controls_removed[k - p->n_added];
+        buf_addc(out, ' ');
+        buf_adds(out, added ? m->ins_open : m->del_open);
+        m->text(out, id, strlen(id));
+        buf_adds(out, added ? m->ins_close : m->del_close);
+    }
+    buf_adds(out, end);
+}
+
+static const marks plain_controls = {"-", "", "+", "", "", "", plain};
+static const marks md_controls = {"~~", "~~", "**+", "**", "", "", plain};
+static const marks html_controls = {"<del>", "</del>", "<ins>", "</ins>", "", "", html_text};
+
 /* --- text ------------------------------------------------------------------------------ */
 
 static void color(buf *out, int on, const char *code)
@@ -166,14 +189,7 @@ void diff_write_text(buf *out, const diff_result *r, int use_color)
             buf_printf(out, "           %s: %s -> %s\n", p->fields[k].key,
                        p->fields[k].old[0] ? p->fields[k].old : "(none)",
                        p->fields[k].new[0] ? p->fields[k].new : "(none)");
-        if (p->n_added || p->n_removed) {
-            buf_adds(out, "           controls:");
-            for (size_t k = 0; k < p->n_added; k++)
-                buf_printf(out, " +%s", p->controls_added[k]);
-            for (size_t k = 0; k < p->n_removed; k++)
-                buf_printf(out, " -%s", p->controls_removed[k]);
-            buf_addc(out, '\n');
-        }
+        controls_out(out, p, "           controls:", "\n", &plain_controls);
         if (p->body_changed) {
             buf_printf(out, "           text: %zu word%s removed, %zu added\n           ",
                        p->red.deleted, p->red.deleted == 1 ? "" : "s", p->red.inserted);
@@ -267,14 +283,7 @@ static void md_all(buf *out, const diff_result *r, const char *const *summarised
                 buf_adds(out, " |\n");
             }
         }
-        if (p->n_added || p->n_removed) {
-            buf_adds(out, "\nControls:");
-            for (size_t k = 0; k < p->n_added; k++)
-                buf_printf(out, " **+%s**", p->controls_added[k]);
-            for (size_t k = 0; k < p->n_removed; k++)
-                buf_printf(out, " ~~%s~~", p->controls_removed[k]);
-            buf_addc(out, '\n');
-        }
+        controls_out(out, p, "\nControls:", "\n", &md_controls);
         if (p->body_changed) {
             int cut = 0;
             for (size_t k = 0; summarised && summarised[k]; k++)
@@ -566,20 +575,7 @@ int diff_write_html(const diff_result *r, const char *dir, const char *const *so
             }
             buf_adds(&page, "</table>\n");
         }
-        if (p->n_added || p->n_removed) {
-            buf_adds(&page, "<p>Controls:");
-            for (size_t k = 0; k < p->n_added; k++) {
-                buf_adds(&page, " <ins>");
-                buf_add_html(&page, p->controls_added[k], strlen(p->controls_added[k]));
-                buf_adds(&page, "</ins>");
-            }
-            for (size_t k = 0; k < p->n_removed; k++) {
-                buf_adds(&page, " <del>");
-                buf_add_html(&page, p->controls_removed[k], strlen(p->controls_removed[k]));
-                buf_adds(&page, "</del>");
-            }
-            buf_adds(&page, "</p>\n");
-        }
+        controls_out(&page, p, "<p>Controls:", "</p>\n", &html_controls);
         buf_adds(&page, "<div class=\"redline\">");
         if (p->body_changed) {
             redline_out(&page, &p->red, &m, 0);
