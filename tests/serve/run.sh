@@ -211,9 +211,42 @@ fi
 code "$u/about/" >/dev/null
 check "  and served" grep -q 'A sentence added while serving.' "$tmp/body"
 
+# Requests while a rebuild runs get the last complete build, whole: with
+# 1,500 more pages a rebuild takes a while; every answer during it is 200
+# with the page as it was or as it is now, never a missing file.
+mkdir -p "$site/content/bulk"
+i=0
+while [ $i -lt 1500 ]; do
+    printf -- '---\ntitle: Bulk %d\n---\n\nText %d.\n' $i $i >"$site/content/bulk/b$i.md"
+    i=$((i + 1))
+done
+if wait_for "$tmp/events" '^data: 3$'; then ok "1,500 pages added: rebuilt"; else
+    not_ok "1,500 pages added: rebuilt" "$(tail -n 5 "$tmp/serve.log")"
+fi
+printf '\nA second sentence.\n' >>"$site/content/about.md"
+: >"$tmp/during"
+i=0
+while [ $i -lt 60 ] && ! grep -q '^data: 4$' "$tmp/events"; do
+    c=$(curl -s -o "$tmp/page" -w '%{http_code}' --max-time 5 "$u/about/")
+    if [ "$c" = 200 ] && grep -q 'A sentence added while serving.' "$tmp/page"; then
+        echo ok >>"$tmp/during"
+    else
+        echo "$c" >>"$tmp/during"
+    fi
+    i=$((i + 1))
+done
+check "every answer during the rebuild was whole ($(wc -l <"$tmp/during") requests)" \
+    sh -c "[ -s '$tmp/during' ] && ! grep -v '^ok$' '$tmp/during'"
+wait_for "$tmp/events" '^data: 4$'
+rm -rf "$site/content/bulk"
+if wait_for "$tmp/events" '^data: 5$'; then ok "the pages removed: rebuilt"; else not_ok "the pages removed: rebuilt"; fi
+git -C "$site" checkout -q -- content/about.md
+printf '\nA sentence added while serving.\n' >>"$site/content/about.md"
+if wait_for "$tmp/events" '^data: 6$'; then ok "back to the first edit"; else not_ok "back to the first edit"; fi
+
 # A failed build: the last good one stays, with the errors shown.
 printf '\n[a broken link](missing-page.md)\n' >>"$site/content/about.md"
-if wait_for "$tmp/events" '^data: 3$'; then ok "a failed build is announced"; else
+if wait_for "$tmp/events" '^data: 7$'; then ok "a failed build is announced"; else
     not_ok "a failed build is announced" "$(cat "$tmp/events"; tail -n 5 "$tmp/serve.log")"
 fi
 expect_code "the last good build is still served" 200 "$u/about/"
@@ -224,7 +257,7 @@ check "the overlay lists the error at its line" \
     grep -q 'content/about.md:[0-9]*:[0-9]*</code> <strong>error</strong>: link' "$tmp/body"
 check "  with how to fix it" grep -q 'Fix: Point the link at an existing page' "$tmp/body"
 git -C "$site" checkout -q -- content/about.md
-if wait_for "$tmp/events" '^data: 4$'; then ok "the fix is rebuilt"; else not_ok "the fix is rebuilt"; fi
+if wait_for "$tmp/events" '^data: 8$'; then ok "the fix is rebuilt"; else not_ok "the fix is rebuilt"; fi
 code "$u/about/" >/dev/null
 check "  and the page is as committed again" sh -c "! grep -q 'A sentence added while serving' '$tmp/body'"
 
