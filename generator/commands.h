@@ -11,6 +11,7 @@
 extern const cli_command cmd_build_def;
 extern const cli_command cmd_check_def;
 extern const cli_command cmd_diff_def;
+extern const cli_command cmd_fix_def;
 extern const cli_command cmd_init_def;
 extern const cli_command cmd_new_def;
 extern const cli_command cmd_serve_def;
@@ -18,6 +19,7 @@ extern const cli_command cmd_serve_def;
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
