@@ -113,27 +113,11 @@ int cmd_check(int argc, char **argv)
     pp = parse_site(s, -1, d);
     checks_run(s, pp, d);
     checks_tune(s, d);
-    report_write(&report, fmt, d, s, as_of, o.strict);
-    if (fmt == REPORT_TEXT) {
-        if (o.output) {
-            /* Plain lines, no source excerpts, for a file (which someone will
-             * `cat`: no escapes from the site in it either). */
-            size_t n;
-            const diag_entry *e = diag_entries(d, &n);
-            for (size_t i = 0; i < n; i++) {
-                diag_term_safe(&report, e[i].file ? e[i].file : "-",
-                               strlen(e[i].file ? e[i].file : "-"));
-                buf_printf(&report, ":%d:%d: %s: ", e[i].line, e[i].col,
-                           e[i].level == DIAG_ERROR     ? "error"
-                           : e[i].level == DIAG_WARNING ? "warning"
-                                                        : "note");
-                diag_term_safe(&report, e[i].message, strlen(e[i].message));
-                buf_printf(&report, " [%s]\n", e[i].id);
-            }
-        } else {
-            cmd_print_diags(d);
-        }
-    }
+    /* Text for a terminal has source excerpts (stderr); for a file, plain lines. */
+    if (fmt == REPORT_TEXT && !o.output)
+        cmd_print_diags(d);
+    else
+        report_write(&report, fmt, d, s, as_of, o.strict);
     if (o.output) {
         /* The report may go anywhere but over the site's own sources. */
         buf srcs[5];

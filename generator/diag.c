@@ -1,14 +1,17 @@
 /* diag: collects diagnostics from every stage (thread-safe) and renders them
- * as text with the offending source line and a caret, gcc style. */
+ * as text with the offending source line and a caret, gcc style, each file
+ * named from the working directory (the reports' one rule for names). */
 #include "diag.h"
 #include "buf.h"
 #include "embed.h"
 #include "fs.h"
+#include "paths.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct diags {
     pthread_mutex_t lock;
@@ -146,6 +149,69 @@ const diag_entry *diag_entries(const diags *d, size_t *count)
 {
     *count = d->len;
     return d->items;
+}
+
+/* --- names from the working directory ------------------------------------------ */
+
+char *diag_shown_root(const diags *d)
+{
+    buf root, cwd, shown;
+    buf_init(&root);
+    buf_init(&cwd);
+    buf_init(&shown);
+    char *here = getcwd(NULL, 0), *real = NULL;
+    const char *r = d && d->root && d->root[0] ? d->root : ".";
+    if (r[0] != '/' && !here) {
+        /* No cwd to measure from: the root as it was given, clean. */
+        buf_adds(&shown, r);
+        path_clean(&shown);
+        goto done;
+    }
+    if (r[0] != '/')
+        path_join(&root, here, r);
+    else
+        buf_adds(&root, r);
+    path_clean(&root);
+    if (here) {
+        buf_adds(&cwd, here);
+        path_clean(&cwd);
+    }
+    if (r[0] != '/' || (here && path_is_within(root.data, cwd.data))) {
+        /* A relative root is named relative, with "../" when it is above the
+         * cwd, as the user wrote it. */
+        path_relative(&shown, root.data, cwd.data);
+        goto done;
+    }
+    /* An absolute root outside the cwd may still be inside it through a
+     * symbolic link ($TMPDIR, a CI workspace); otherwise it is outside the
+     * repository a CI names files against, and "../../.." would say less
+     * than the absolute name. */
+    real = here ? realpath(r, NULL) : NULL;
+    if (real && path_is_within(real, cwd.data))
+        path_relative(&shown, real, cwd.data);
+    else
+        buf_adds(&shown, root.data);
+done:
+    free(here);
+    free(real);
+    buf_release(&root);
+    buf_release(&cwd);
+    return buf_detach(&shown);
+}
+
+void diag_shown_file(buf *out, const char *shown_root, const char *file)
+{
+    if (file[0] == '/' || !strcmp(shown_root, ".") ||
+        !strncmp(file, EMBED_SHOWN, strlen(EMBED_SHOWN))) {
+        buf_adds(out, file);
+        return;
+    }
+    buf name;
+    buf_init(&name);
+    path_join(&name, shown_root, file);
+    path_clean(&name);
+    buf_add(out, name.data, name.len);
+    buf_release(&name);
 }
 
 /* --- printing ---------------------------------------------------------------- */
@@ -318,17 +384,21 @@ void diag_print_text(diags *d, FILE *file, int color)
     diags *quiet = diag_new(NULL);
     cache.have_root = fs_root_init(&cache.root, d->root ? d->root : ".", quiet) == 0;
     diag_free(quiet);
-    buf safe, scratch;
+    buf safe, scratch, name;
     buf_init(&safe);
     buf_init(&scratch);
+    buf_init(&name);
+    char *shown_root = diag_shown_root(d);
     for (size_t i = 0; i < d->len; i++) {
         const diag_entry *e = &d->items[i];
         const char *lc = e->level == DIAG_ERROR     ? "\033[1;31m"
                          : e->level == DIAG_WARNING ? "\033[1;35m"
                                                     : "\033[1;36m";
         if (e->file) {
+            buf_reset(&name);
+            diag_shown_file(&name, shown_root, e->file);
             buf_reset(&safe);
-            diag_term_safe(&safe, e->file, strlen(e->file));
+            diag_term_safe(&safe, name.data, name.len);
             buf_printf(out, "%s%s", color ? "\033[1m" : "", safe.data);
             if (e->line > 0) {
                 buf_printf(out, ":%d", e->line);
@@ -364,4 +434,6 @@ void diag_print_text(diags *d, FILE *file, int color)
         fs_root_release(&cache.root);
     buf_release(&safe);
     buf_release(&scratch);
+    buf_release(&name);
+    free(shown_root);
 }

@@ -1,8 +1,8 @@
 /* diag: the one diagnostics sink every stage reports through. A diagnostic has
  * a severity, a location (file relative to the site root, 1-based line and
  * column counted in characters, 0 when unknown), a stable check id and a
- * message. Adding is
- * thread-safe; printing sorts by location so output is deterministic. */
+ * message. Adding is thread-safe; printing sorts by location so output is
+ * deterministic, and names files from the working directory. */
 #ifndef CHARTER_DIAG_H
 #define CHARTER_DIAG_H
 
@@ -50,9 +50,22 @@ void diag_sort(diags *d);
 /* Borrowed view of the entries, valid until the next diag_report. */
 const diag_entry *diag_entries(const diags *d, size_t *count);
 
+/* Reports name files from the current working directory, not from the
+ * root (docs/ci.md), while the entries keep their root-relative names.
+ * diag_shown_root returns the root as seen from the cwd, clean (path_clean):
+ * "." for a NULL root or the cwd itself, "policies", "../policies"; an
+ * absolute root is made relative when it is the cwd or below it (as
+ * written or with its symbolic links resolved) and stays absolute
+ * otherwise. Returns a new string; caller frees. */
+char *diag_shown_root(const diags *d);
+/* Appends the name reports give `file` (an entry's, relative to the root):
+ * shown_root (from diag_shown_root) joined with it and cleaned; an absolute
+ * name or an embedded file's (EMBED_SHOWN) as it is. */
+void diag_shown_file(buf *out, const char *shown_root, const char *file);
+
 /* Prints every entry as `file:line:col: level: message [id]`, followed by the
- * source line and a caret when the location has one. `color` adds ANSI colour.
- * Sorts first. */
+ * source line and a caret when the location has one, files named as
+ * diag_shown_file names them. `color` adds ANSI colour. Sorts first. */
 void diag_print_text(diags *d, FILE *out, int color);
 
 /* Appends s[0..len) safe to print on a terminal: control characters (C0,

@@ -55,6 +55,71 @@ done:
     return err;
 }
 
+void path_clean(buf *p)
+{
+    buf out;
+    buf_init(&out);
+    int abs = p->data[0] == '/';
+    size_t floor = 0; /* out[0..floor) is "..", "../..": never resolved away */
+    if (abs)
+        buf_addc(&out, '/');
+    for (const char *s = p->data; *s;) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (out.len > floor && !(abs && out.len == 1)) {
+                char *slash = strrchr(out.data, '/');
+                size_t keep = slash ? (size_t)(slash - out.data) : 0;
+                buf_truncate(&out, abs && keep == 0 ? 1 : keep);
+            } else if (!abs) {
+                buf_adds(&out, out.len ? "/.." : "..");
+                floor = out.len;
+            }
+        } else {
+            if (out.len && out.data[out.len - 1] != '/')
+                buf_addc(&out, '/');
+            buf_add(&out, s, n);
+        }
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+    if (!out.len)
+        buf_addc(&out, '.');
+    buf_reset(p);
+    buf_add(p, out.data, out.len);
+    buf_release(&out);
+}
+
+void path_relative(buf *out, const char *path, const char *base)
+{
+    /* The longest common prefix that ends at a component boundary. */
+    size_t common = 0;
+    for (size_t i = 0;; i++) {
+        int pe = path[i] == '\0' || path[i] == '/', be = base[i] == '\0' || base[i] == '/';
+        if (pe && be)
+            common = i;
+        if (path[i] != base[i] || !path[i])
+            break;
+    }
+    size_t start = out->len;
+    for (const char *b = base + common; *b; b++)
+        if (*b == '/' && b[1])
+            buf_adds(out, out->len > start ? "/.." : "..");
+    const char *rest = path + common;
+    while (*rest == '/')
+        rest++;
+    if (*rest) {
+        if (out->len > start)
+            buf_addc(out, '/');
+        buf_adds(out, rest);
+    }
+    if (out->len == start)
+        buf_addc(out, '.');
+}
+
 int path_is_hidden(const char *name)
 {
     return name[0] == '_' || name[0] == '.';

@@ -16,6 +16,18 @@ void path_join(buf *out, const char *a, const char *b);
  * above the start (the path leaves its root). */
 int path_normalize(buf *p);
 
+/* Normalises a '/'-separated path in place without leaving it: removes `.`
+ * and empty segments and resolves `x/..` lexically, keeping the `..` that
+ * climb above a relative start ("../a") and dropping those at the root of
+ * an absolute one ("/.." is "/"). An empty relative result is ".". For
+ * naming a file, never for deciding what may be read. */
+void path_clean(buf *p);
+
+/* Appends `path` relative to the directory `base`, both absolute and clean
+ * (path_clean): "." when they are equal, "../" once per component of base
+ * that path does not share ("/a/b" from "/a/c" is "../b"). */
+void path_relative(buf *out, const char *path, const char *base);
+
 /* True if name (a single path component) is hidden from the site: it starts
  * with '_' or '.', as Jekyll skips them (the content walk still reads Hugo's
  * _index.md, a folder's own page). */

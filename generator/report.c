@@ -1,6 +1,7 @@
 /* report: renders the diagnostics sink as a check report. Every format is
- * built in one buf from the sorted entries; the check table (checks.c)
- * supplies SARIF rules and the JUnit test cases. */
+ * built in one buf from the sorted entries, each file named from the working
+ * directory (diag_shown_file); the check table (checks.c) supplies SARIF
+ * rules and the JUnit test cases. */
 #include "report.h"
 
 #include "checks.h"
@@ -64,10 +65,12 @@ static void wrapped_str(json_writer *w, const char *key, const char *inner, cons
 
 /* --- json --------------------------------------------------------------------- */
 
-static void write_json(buf *out, diags *d, const site *s, long as_of)
+static void write_json(buf *out, diags *d, const site *s, long as_of, const char *root)
 {
     size_t n;
     const diag_entry *e = diag_entries(d, &n);
+    buf name;
+    buf_init(&name);
     char day[16];
     date_format(day, as_of);
     json_writer w;
@@ -88,7 +91,10 @@ static void write_json(buf *out, diags *d, const site *s, long as_of)
         json_begin_object(&w, JSON_LINE);
         json_member_str(&w, "check", e[i].id);
         json_member_str(&w, "severity", level_name(e[i].level));
-        json_member_str(&w, "file", e[i].file);
+        buf_reset(&name);
+        if (e[i].file)
+            diag_shown_file(&name, root, e[i].file);
+        json_member_str(&w, "file", e[i].file ? name.data : NULL);
         json_member_int(&w, "line", e[i].line);
         json_member_int(&w, "column", e[i].col);
         json_member_str(&w, "message", e[i].message);
@@ -98,6 +104,7 @@ static void write_json(buf *out, diags *d, const site *s, long as_of)
     json_end(&w);
     buf_addc(out, '\n');
     json_writer_release(&w);
+    buf_release(&name);
 }
 
 /* --- github ------------------------------------------------------------------- */
@@ -134,18 +141,22 @@ static void gh_escape_raw(buf *out, const char *s, int property)
     }
 }
 
-static void write_github(buf *out, diags *d)
+static void write_github(buf *out, diags *d, const char *root)
 {
     size_t n;
     const diag_entry *e = diag_entries(d, &n);
+    buf name;
+    buf_init(&name);
     for (size_t i = 0; i < n; i++) {
         buf_printf(out, "::%s ",
                    e[i].level == DIAG_ERROR     ? "error"
                    : e[i].level == DIAG_WARNING ? "warning"
                                                 : "notice");
         if (e[i].file) {
+            buf_reset(&name);
+            diag_shown_file(&name, root, e[i].file);
             buf_adds(out, "file=");
-            gh_escape(out, e[i].file, 1);
+            gh_escape(out, name.data, 1);
             if (e[i].line)
                 buf_printf(out, ",line=%d", e[i].line);
             if (e[i].col)
@@ -158,14 +169,21 @@ static void write_github(buf *out, diags *d)
         gh_escape(out, e[i].message, 0);
         buf_printf(out, " [%s]\n", e[i].id);
     }
+    buf_release(&name);
 }
 
 /* --- sarif -------------------------------------------------------------------- */
 
 /* A finding's physicalLocation: its file as a relative URI reference against
- * %SRCROOT% (percent-encoded: "R&D <plan>.md" is no URI), and its region. */
-static void sarif_location(json_writer *w, buf *uri, const diag_entry *e)
+ * %SRCROOT%, the working directory (percent-encoded: "R&D <plan>.md" is no
+ * URI), or, named absolute (a site outside the working directory), a file:
+ * URI with no base (in SARIF 2.1.0 an absolute uri takes no uriBaseId);
+ * and its region. */
+static void sarif_location(json_writer *w, buf *uri, const diag_entry *e, const char *root)
 {
+    buf name;
+    buf_init(&name);
+    diag_shown_file(&name, root, e->file);
     json_key(w, "locations");
     json_begin_array(w, JSON_LINE);
     json_begin_object(w, JSON_LINE);
@@ -174,9 +192,12 @@ static void sarif_location(json_writer *w, buf *uri, const diag_entry *e)
     json_key(w, "artifactLocation");
     json_begin_object(w, JSON_LINE);
     buf_reset(uri);
-    url_encode_path(uri, e->file);
+    if (name.data[0] == '/')
+        buf_adds(uri, "file://");
+    url_encode_path(uri, name.data);
     json_member_str(w, "uri", uri->data);
-    json_member_str(w, "uriBaseId", "%SRCROOT%");
+    if (name.data[0] != '/')
+        json_member_str(w, "uriBaseId", "%SRCROOT%");
     json_end(w);
     if (e->line > 0) {
         json_key(w, "region");
@@ -189,9 +210,10 @@ static void sarif_location(json_writer *w, buf *uri, const diag_entry *e)
     json_end(w);
     json_end(w);
     json_end(w);
+    buf_release(&name);
 }
 
-static void write_sarif(buf *out, diags *d)
+static void write_sarif(buf *out, diags *d, const char *root)
 {
     size_t nt, n;
     const check_info *t = checks_table(&nt);
@@ -239,7 +261,7 @@ static void write_sarif(buf *out, diags *d)
         json_member_str(&w, "level", level_name(e[i].level));
         wrapped_str(&w, "message", "text", e[i].message);
         if (e[i].file)
-            sarif_location(&w, &uri, &e[i]);
+            sarif_location(&w, &uri, &e[i], root);
         json_end(&w);
     }
     json_end(&w); /* results */
@@ -262,10 +284,12 @@ typedef struct junit {
     size_t nt;
     map *rules;
     int strict;
-    size_t *start; /* nt + 1: the findings of check k are order[start[k]..start[k+1]) */
-    size_t *next;  /* nt: fill cursors */
-    size_t *order; /* the file's findings, as offsets, grouped by check */
-    buf body;      /* one suite's testcases, written before its counts */
+    size_t *start;    /* nt + 1: the findings of check k are order[start[k]..start[k+1]) */
+    size_t *next;     /* nt: fill cursors */
+    size_t *order;    /* the file's findings, as offsets, grouped by check */
+    buf body;         /* one suite's testcases, written before its counts */
+    const char *root; /* diag_shown_root */
+    buf name;         /* the suite's file as the report names it */
     size_t tests, fails;
 } junit;
 
@@ -274,11 +298,15 @@ static int is_failure(const junit *j, const diag_entry *e)
     return e->level == DIAG_ERROR || (j->strict && e->level == DIAG_WARNING);
 }
 
-/* One testsuite for file, whose findings are e[0..n) (sorted), with one
- * testcase per check: a failure per failing finding, system-out per other. */
-static void junit_suite(buf *out, junit *j, const char *file, const diag_entry *e, size_t n)
+/* One testsuite for file (relative to the site), whose findings are e[0..n)
+ * (sorted), with one testcase per check: a failure per failing finding,
+ * system-out per other. */
+static void junit_suite(buf *out, junit *j, const char *site_file, const diag_entry *e, size_t n)
 {
     size_t sf = 0;
+    buf_reset(&j->name);
+    diag_shown_file(&j->name, j->root, site_file);
+    const char *file = j->name.data;
     memset(j->start, 0, (j->nt + 1) * sizeof *j->start);
     for (size_t i = 0; i < n; i++) {
         const check_info *rule = map_get(j->rules, e[i].id);
@@ -341,7 +369,7 @@ typedef struct file_group {
     int is_page;
 } file_group;
 
-static void write_junit(buf *out, diags *d, const site *s, int strict)
+static void write_junit(buf *out, diags *d, const site *s, int strict, const char *root)
 {
     size_t n;
     const diag_entry *e = diag_entries(d, &n);
@@ -349,6 +377,8 @@ static void write_junit(buf *out, diags *d, const site *s, int strict)
     j.t = checks_table(&j.nt);
     j.rules = rule_map(j.t, j.nt);
     j.strict = strict;
+    j.root = root;
+    buf_init(&j.name);
     j.start = xcalloc(j.nt + 1, sizeof *j.start);
     j.next = xcalloc(j.nt + 1, sizeof *j.next);
     j.order = xcalloc(n + 1, sizeof *j.order);
@@ -387,6 +417,7 @@ static void write_junit(buf *out, diags *d, const site *s, int strict)
     buf_adds(out, "</testsuites>\n");
     buf_release(&suites);
     buf_release(&j.body);
+    buf_release(&j.name);
     map_free(by_file);
     map_free(j.rules);
     free(groups);
@@ -395,23 +426,50 @@ static void write_junit(buf *out, diags *d, const site *s, int strict)
     free(j.order);
 }
 
+/* --- text --------------------------------------------------------------------- */
+
+/* Plain lines, no source excerpts, for a file (which someone will `cat`: no
+ * escapes from the site in it either); a terminal gets diag_print_text. */
+static void write_text(buf *out, diags *d, const char *root)
+{
+    size_t n;
+    const diag_entry *e = diag_entries(d, &n);
+    buf name;
+    buf_init(&name);
+    for (size_t i = 0; i < n; i++) {
+        buf_reset(&name);
+        if (e[i].file)
+            diag_shown_file(&name, root, e[i].file);
+        else
+            buf_addc(&name, '-');
+        diag_term_safe(out, name.data, name.len);
+        buf_printf(out, ":%d:%d: %s: ", e[i].line, e[i].col, level_name(e[i].level));
+        diag_term_safe(out, e[i].message, strlen(e[i].message));
+        buf_printf(out, " [%s]\n", e[i].id);
+    }
+    buf_release(&name);
+}
+
 void report_write(buf *out, report_format f, diags *d, const site *s, long as_of, int strict)
 {
     diag_sort(d);
+    char *root = diag_shown_root(d);
     switch (f) {
     case REPORT_TEXT:
-        break; /* printed by diag_print_text, with source lines */
+        write_text(out, d, root);
+        break;
     case REPORT_JSON:
-        write_json(out, d, s, as_of);
+        write_json(out, d, s, as_of, root);
         break;
     case REPORT_GITHUB:
-        write_github(out, d);
+        write_github(out, d, root);
         break;
     case REPORT_SARIF:
-        write_sarif(out, d);
+        write_sarif(out, d, root);
         break;
     case REPORT_JUNIT:
-        write_junit(out, d, s, strict);
+        write_junit(out, d, s, strict, root);
         break;
     }
+    free(root);
 }

@@ -20,9 +20,11 @@ typedef enum report_format {
 /* Parses a --format value; returns 0, or -1 when it names no format. */
 int report_format_parse(report_format *out, const char *name);
 
-/* Appends the report of every finding in d (sorted first) to out. s may be
- * NULL when the site could not be loaded (no pages then). `strict` makes
- * warnings failures where the format has the notion (junit). */
+/* Appends the report of every finding in d (sorted first) to out, each file
+ * named from the working directory (diag_shown_file). Text is plain lines
+ * without source excerpts, for a file (diag_print_text prints a terminal's).
+ * s may be NULL when the site could not be loaded (no pages then). `strict`
+ * makes warnings failures where the format has the notion (junit). */
 void report_write(buf *out, report_format f, diags *d, const site *s, long as_of, int strict);
 
 /* "3 errors, 2 warnings in 18 pages" (no newline) to out. */

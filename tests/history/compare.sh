@@ -716,8 +716,9 @@ built missing-blob
 same "missing-blob: both commits still listed" "$(field missing-blob content/p.md 9 commit)" \
     "P 2.0 P 1.0"
 same "missing-blob: the newer version is read" "$(nth missing-blob content/p.md 1 10)" "2.0"
+# (the build runs in $tmp: the page is named from there)
 same "missing-blob: the warning" \
-    "$(grep -c "^content/p.md: warning: blob $gone of commit [0-9a-f]\{7\} is missing from the repository" \
+    "$(grep -c "^repos/missing-blob/content/p.md: warning: blob $gone of commit [0-9a-f]\{7\} is missing from the repository" \
         "$tmp/missing-blob.stderr")" "1"
 
 # A repository another user owns: git's ownership check refuses it; charter

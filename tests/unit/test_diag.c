@@ -1,12 +1,14 @@
-/* test_diag: counting, the deterministic sort order, and the exact text
- * rendering (location, level, message, id, source excerpt and caret). */
+/* test_diag: counting, the deterministic sort order, the exact text
+ * rendering (location, level, message, id, source excerpt and caret) and
+ * the names files get from the working directory. */
 #include "unit.h"
 
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A sandbox directory holding src/p.md, removed at the end of each test. */
+/* A sandbox directory holding src/p.md, removed at the end of each test; the
+ * test runs in it, so files of a sink rooted there keep their names. */
 static char sandbox[64];
 static char src_file[128];
 
@@ -30,10 +32,12 @@ static void sandbox_setup(void)
                          "\tkey:\tvalue\n"
                          "crlf line\r\n"
                          "last line without newline");
+    cr_assert_eq(chdir(sandbox), 0);
 }
 
 static void sandbox_teardown(void)
 {
+    cr_assert_eq(chdir("/"), 0);
     unlink(src_file);
     char dir[128];
     snprintf(dir, sizeof dir, "%s/src", sandbox);
@@ -312,4 +316,109 @@ Test(diag, print_text_color, .init = sandbox_setup, .fini = sandbox_teardown)
     free(plain);
     free(color);
     diag_free(d);
+}
+
+/* ---- names from the working directory ---- */
+
+/* Each case runs in sandbox/<cwd> with the root given ('@': the sandbox),
+ * and names the root as want says ('@': the sandbox). */
+static const struct {
+    const char *name, *cwd, *root, *want;
+} root_cases[] = {
+    {"no root", ".", NULL, "."},
+    {"the cwd", ".", ".", "."},
+    {"a subdirectory", ".", "src", "src"},
+    {"written untidily", ".", "./src/../src//", "src"},
+    {"leaving and coming back", "src", "../src", "."},
+    {"above", "src", "..", ".."},
+    {"a sibling", "other", "../src", "../src"},
+    {"absolute, the cwd", ".", "@", "."},
+    {"absolute, below", ".", "@/src/", "src"},
+    {"absolute, below through '..'", ".", "@/other/../src", "src"},
+    {"absolute, through a link", "src", "@/link", "."},
+    {"absolute, outside", "other", "@/src", "@/src"},
+    {"absolute, outside, written untidily", "other", "@//src/.", "@/src"},
+};
+
+/* pattern with a leading '@' replaced by the sandbox, into out. */
+static void at_sandbox(char *out, size_t size, const char *pattern)
+{
+    int n = pattern[0] == '@' ? snprintf(out, size, "%s%s", sandbox, pattern + 1)
+                              : snprintf(out, size, "%s", pattern);
+    cr_assert(n >= 0 && (size_t)n < size);
+}
+
+Test(diag, shown_root, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    char other[160], link[160];
+    snprintf(other, sizeof other, "%s/other", sandbox);
+    snprintf(link, sizeof link, "%s/link", sandbox);
+    cr_assert_eq(mkdir(other, 0777), 0);
+    cr_assert_eq(symlink("src", link), 0);
+    for (size_t i = 0; i < COUNT(root_cases); i++) {
+        char root[256], want[256], cwd[256];
+        if (root_cases[i].root)
+            at_sandbox(root, sizeof root, root_cases[i].root);
+        at_sandbox(want, sizeof want, root_cases[i].want);
+        snprintf(cwd, sizeof cwd, "%s/%s", sandbox, root_cases[i].cwd);
+        cr_assert_eq(chdir(cwd), 0);
+        diags *d = diag_new(root_cases[i].root ? root : NULL);
+        char *got = diag_shown_root(d);
+        cr_expect_str_eq(got, want, "case '%s'", root_cases[i].name);
+        free(got);
+        diag_free(d);
+    }
+    cr_assert_eq(chdir(sandbox), 0);
+    unlink(link);
+    rmdir(other);
+}
+
+Test(diag, shown_file)
+{
+    static const struct {
+        const char *root, *file, *want;
+    } cases[] = {
+        {".", "content/a.md", "content/a.md"},
+        {"policies", "content/a.md", "policies/content/a.md"},
+        {"..", "content/a.md", "../content/a.md"},
+        {"/srv/site", "content/a.md", "/srv/site/content/a.md"},
+        {"policies", "../shared/a.md", "shared/a.md"},
+        {"policies", "/etc/tool.yml", "/etc/tool.yml"},
+        {"policies", "(embedded)/controls/soc2.yml", "(embedded)/controls/soc2.yml"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf b;
+        buf_init(&b);
+        diag_shown_file(&b, cases[i].root, cases[i].file);
+        cr_expect_str_eq(b.data, cases[i].want, "'%s' in '%s'", cases[i].file, cases[i].root);
+        buf_release(&b);
+    }
+}
+
+/* The name is the cwd's, the excerpt still read from the root. */
+Test(diag, print_text_names_from_cwd, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    diags *d = diag_new("src");
+    diag_error(d, "p.md", 2, 8, "bad", "from the cwd");
+    expect_text(d, "src/p.md:2:8: error: from the cwd [bad]\n"
+                   "    2 | second line here\n"
+                   "      |        ^\n");
+    diag_free(d);
+
+    char src[160], other[160];
+    snprintf(src, sizeof src, "%s/src", sandbox);
+    snprintf(other, sizeof other, "%s/other", sandbox);
+    cr_assert_eq(mkdir(other, 0777), 0);
+    cr_assert_eq(chdir(other), 0);
+    d = diag_new(src);
+    diag_error(d, "p.md", 1, 1, "far", "outside the cwd");
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s/p.md:1:1: error: outside the cwd [far]\n"
+             "    1 | first line\n"
+             "      | ^\n",
+             src);
+    expect_text(d, want);
+    diag_free(d);
+    rmdir(other);
 }

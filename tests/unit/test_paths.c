@@ -1,6 +1,6 @@
-/* test_paths: joining and normalising paths, pretty page URLs, permalink
- * validation with its refusal reasons, relative link resolution and the
- * external-URL test. */
+/* test_paths: joining, normalising and cleaning paths, one path relative to
+ * another, pretty page URLs, permalink validation with its refusal reasons,
+ * relative link resolution and the external-URL test. */
 #include "unit.h"
 
 #include "paths.h"
@@ -111,6 +111,83 @@ Test(paths, normalize)
             cr_expect_eq(b.len, strlen(normalize_cases[i].want), "normalize '%s'",
                          normalize_cases[i].in);
         }
+        buf_release(&b);
+    }
+}
+
+/* ---- path_clean: lexical, never refusing; for naming files ---- */
+
+static const struct {
+    const char *in, *want;
+} clean_cases[] = {
+    {"policies", "policies"},
+    {"./policies/", "policies"},
+    {"policies//content/./a.md", "policies/content/a.md"},
+    {"policies/../content/a.md", "content/a.md"},
+    {"a/b/../../c", "c"},
+    {".", "."},
+    {"", "."},
+    {"./", "."},
+    {"a/..", "."},
+    {"..", ".."},
+    {"../a", "../a"},
+    {"./../a/", "../a"},
+    {"../../a/../b", "../../b"},
+    {"a/../../b", "../b"},
+    {"../a/..", ".."},
+    {"/", "/"},
+    {"//", "/"},
+    {"/..", "/"},
+    {"/../a", "/a"},
+    {"/a/./b/", "/a/b"},
+    {"/a/b/..", "/a"},
+    {"/a/..", "/"},
+    {"/a/../../b", "/b"},
+    {"..a/.b/...", "..a/.b/..."}, /* only '.' and '..' are special */
+};
+
+Test(paths, clean)
+{
+    for (size_t i = 0; i < COUNT(clean_cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, clean_cases[i].in);
+        path_clean(&b);
+        cr_expect_str_eq(b.data, clean_cases[i].want, "clean '%s'", clean_cases[i].in);
+        cr_expect_eq(b.len, strlen(clean_cases[i].want), "clean '%s'", clean_cases[i].in);
+        buf_release(&b);
+    }
+}
+
+/* ---- path_relative ---- */
+
+static const struct {
+    const char *path, *base, *want;
+} relative_cases[] = {
+    {"/repo/policies", "/repo", "policies"},
+    {"/repo", "/repo", "."},
+    {"/repo/a/b/c", "/repo", "a/b/c"},
+    {"/repo", "/repo/policies", ".."},
+    {"/repo", "/repo/a/b", "../.."},
+    {"/repo/b", "/repo/a", "../b"},
+    {"/repo/ab", "/repo/a", "../ab"}, /* a prefix of a name is not a parent */
+    {"/repo/a", "/repo/ab", "../a"},
+    {"/x/y", "/repo/a", "../../x/y"},
+    {"/", "/repo", ".."},
+    {"/repo", "/", "repo"},
+    {"/", "/", "."},
+};
+
+Test(paths, relative)
+{
+    for (size_t i = 0; i < COUNT(relative_cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, "kept:");
+        path_relative(&b, relative_cases[i].path, relative_cases[i].base);
+        cr_expect_str_eq(b.data + 5, relative_cases[i].want, "'%s' from '%s'",
+                         relative_cases[i].path, relative_cases[i].base);
+        cr_expect_eq(strncmp(b.data, "kept:", 5), 0, "appends");
         buf_release(&b);
     }
 }

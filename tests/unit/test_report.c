@@ -1,8 +1,11 @@
 /* test_report: the machine-readable check reports escape what their formats
  * need (GitHub workflow commands, JSON strings, JUnit XML) and agree on the
- * counts; the text summary's plurals. Whole reports are pinned byte for byte
- * by the tests/e2e/check-format-* fixtures. */
+ * counts; every format names files from the working directory; the text
+ * summary's plurals. Whole reports are pinned byte for byte by the
+ * tests/e2e/check-format-* and check-monorepo-* fixtures. */
 #include "unit.h"
+
+#include <unistd.h>
 
 #include "report.h"
 #include "checks.h"
@@ -105,6 +108,65 @@ Test(report, summary_plurals)
     buf_reset(&out);
     report_summary(&out, d, NULL);
     cr_expect_str_eq(out.data, "1 error, 1 warning in 0 pages");
+    buf_release(&out);
+    diag_free(d);
+}
+
+/* A site in policies/ of the cwd: every format says policies/content/a.md
+ * where it names the file; the entries keep their own names. */
+Test(report, every_format_names_files_from_the_cwd)
+{
+    static const struct {
+        report_format f;
+        const char *want;
+        int times;
+    } cases[] = {
+        {REPORT_TEXT, "policies/content/a.md:3:4: error: gone [broken-link]\n", 1},
+        {REPORT_JSON, "\"file\": \"policies/content/a.md\"", 1},
+        {REPORT_GITHUB, "::error file=policies/content/a.md,line=3,col=4,", 1},
+        {REPORT_SARIF, "{\"uri\": \"policies/content/a.md\", \"uriBaseId\": \"%SRCROOT%\"}", 1},
+        {REPORT_JUNIT, "<testsuite name=\"policies/content/a.md\"", 1},
+        {REPORT_JUNIT, "<testcase classname=\"policies/content/a.md\" name=\"broken-link\">", 1},
+        {REPORT_JUNIT, ">policies/content/a.md:3:4: error: gone</failure>", 1},
+    };
+    diags *d = diag_new("./policies/");
+    diag_error(d, "content/a.md", 3, 4, "broken-link", "gone");
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf out;
+        buf_init(&out);
+        report_write(&out, cases[i].f, d, NULL, 0, 0);
+        int times = 0;
+        for (const char *p = out.data; (p = strstr(p, cases[i].want)) != NULL; p++)
+            times++;
+        cr_expect_eq(times, cases[i].times, "format %d: '%s' %d times in:\n%s", (int)cases[i].f,
+                     cases[i].want, times, out.data);
+        cr_expect_null(strstr(out.data, "\"content/a.md"), "format %d:\n%s", (int)cases[i].f,
+                       out.data);
+        buf_release(&out);
+    }
+    size_t n;
+    cr_expect_str_eq(diag_entries(d, &n)[0].file, "content/a.md");
+    diag_free(d);
+}
+
+/* A site outside the cwd is named absolute; in SARIF as a file: URI, which
+ * takes no uriBaseId. */
+Test(report, sarif_absolute_outside_the_cwd)
+{
+    cr_assert_eq(chdir("/tmp"), 0);
+    diags *d = diag_new("/nonexistent-charter-site");
+    diag_error(d, "content/R&D plan.md", 3, 4, "broken-link", "gone");
+    buf out;
+    buf_init(&out);
+    report_write(&out, REPORT_SARIF, d, NULL, 0, 0);
+    cr_expect(strstr(out.data, "{\"uri\": \"file:///nonexistent-charter-site/content/"
+                               "R&D%20plan.md\"}"),
+              "%s", out.data);
+    cr_expect_null(strstr(out.data, "uriBaseId"), "%s", out.data);
+    buf_reset(&out);
+    report_write(&out, REPORT_GITHUB, d, NULL, 0, 0);
+    cr_expect(strstr(out.data, "file=/nonexistent-charter-site/content/R&D plan.md,"), "%s",
+              out.data);
     buf_release(&out);
     diag_free(d);
 }
