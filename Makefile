@@ -134,6 +134,7 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh
+	@sh tests/docs/ci-yaml.sh
 
 # tests/pathological runs in the plain build only: it measures CPU time, and
 # the sanitizers change what costs what.

@@ -8,7 +8,7 @@ pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-d
 if [ "${1:-}" = "--test" ]; then
     # libctemplate-dev and g++: the ctemplate oracle; python3-jsonschema and
     # python3-rfc3987: validating SARIF reports (tests/sarif/).
-    pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils curl"
+    pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils curl python3-yaml"
     # npm fetches the SARIF schema; Debian's npm only when none is installed
     # (a Node.js from elsewhere brings its own).
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
