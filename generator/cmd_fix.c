@@ -215,9 +215,11 @@ int cmd_fix(int argc, char **argv)
     size_t n_files = 0, n_edits = 0;
     const char **only = NULL;
     char date[11];
-    buf out, fixed;
+    char *shown = NULL;
+    buf out, fixed, name;
     buf_init(&out);
     buf_init(&fixed);
+    buf_init(&name);
     if (cmd_parse_as_of(&as_of, &cmd_fix_def, o.as_of) != 0)
         goto done;
     if (o.reviewed && !n_args) {
@@ -252,12 +254,17 @@ int cmd_fix(int argc, char **argv)
 
     fix_options fo = {o.reviewed ? date : NULL, o.canonical, only};
     files = fix_site(&n_files, &failed, s, pp, found, &fo, d);
+    shown = diag_shown_root(d);
     size_t n_done = 0, n_files_done = 0;
     for (size_t i = 0; i < n_files; i++) {
         const page *p = s->pages[files[i].page];
         const fix_edits *e = &files[i].edits;
+        /* Named from the working directory, as diagnostics are, so the
+         * diff applies there (git apply) with --site too. */
+        buf_reset(&name);
+        diag_shown_file(&name, shown, p->src);
         if (o.dry_run) {
-            fix_diff(&out, p->src, p->text.data, p->text.len, e);
+            fix_diff(&out, name.data, p->text.data, p->text.len, e);
         } else {
             buf_reset(&fixed);
             fix_apply(&fixed, p->text.data, p->text.len, e);
@@ -266,7 +273,7 @@ int cmd_fix(int argc, char **argv)
                 continue;
             }
             for (size_t k = 0; k < e->n; k++)
-                buf_printf(&out, "%s:%d: fixed %s\n", p->src, e->v[k].line, e->v[k].id);
+                buf_printf(&out, "%s:%d: fixed %s\n", name.data, e->v[k].line, e->v[k].id);
         }
         n_done += e->n;
         n_files_done++;
@@ -290,7 +297,9 @@ done:
     diag_free(d);
     free(args);
     free(only);
+    free(shown);
     buf_release(&out);
     buf_release(&fixed);
+    buf_release(&name);
     return status;
 }
