@@ -79,9 +79,9 @@ int history_default_branch(buf *out, const char *root);
  * and links; no submodule) into the existing empty folder dir, without
  * touching the work tree. A commit without the folder writes nothing. */
 int history_export(const char *root, const char *hex, const char *dir, diags *d);
-/* The files below root (paths relative to it) that commits on the
- * first-parent line from head back to base (excluded; NULL: all) changed
- * in a commit whose message has an Approved-by: or Reviewed-by: trailer.
+/* The files below root (paths relative to it) that a commit of base..head
+ * (reachable from head and not from base; NULL base: all) whose message has
+ * an Approved-by: or Reviewed-by: trailer changed, against its first parent.
  * Returns a new map (caller frees; the values are not pointers); empty
  * when nothing could be read. */
 map *history_evidence(const char *root, const char *base, const char *head, diags *d);

@@ -256,7 +256,10 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
         goto done;
     if (base && git_oid_fromstr(&bid, base) == 0)
         git_revwalk_hide(walk, &bid);
-    git_revwalk_simplify_first_parent(walk);
+    /* Every commit of the range, not the first-parent line only: in CI the
+     * head is often the merge a pull request would make, whose first parent
+     * is the base and whose second brings the commits that carry the
+     * trailers. */
     while (git_revwalk_next(&id, walk) == 0) {
         git_commit *c = NULL;
         git_commit *parent = NULL;

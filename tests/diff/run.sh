@@ -61,6 +61,7 @@ before=$(cd "$repo" && git status --porcelain && git rev-parse HEAD && git stash
 
 diff_ main..pr >"$tmp/text.txt" 2>"$tmp/err"
 check "main..pr, text: exit 0" test $? = 0
+sed 1d "$tmp/text.txt" >"$tmp/text.body"
 same "  the text report" "$here/expected/text.txt" "$tmp/text.txt"
 diff_ main..pr --format markdown >"$tmp/report.md" 2>"$tmp/err"
 same "the Markdown report" "$here/expected/report.md" "$tmp/report.md"
@@ -87,13 +88,27 @@ diff_ pr~3..pr~2 --fail-on new >/dev/null 2>&1
 rc=$?
 check "--fail-on new: a reviewed, versioned edit introduces nothing (exit $rc)" test $rc = 0
 
+# In CI the head is the merge a pull request would make: the review
+# evidence of the pull request's commits still counts.
+git -C "$repo" checkout -q -b merged main
+GIT_AUTHOR_NAME=CI GIT_AUTHOR_EMAIL=ci@example.com GIT_COMMITTER_NAME=CI \
+    GIT_COMMITTER_EMAIL=ci@example.com GIT_AUTHOR_DATE=2026-11-24T10:00:00Z \
+    GIT_COMMITTER_DATE=2026-11-24T10:00:00Z \
+    git -C "$repo" -c commit.gpgsign=false merge -q --no-ff -m "Merge pull request #7 from acme/pr" pr
+git -C "$repo" checkout -q main
+diff_ main..merged >"$tmp/merged.txt" 2>"$tmp/err"
+check "through a merge commit: the reviewed page has its evidence" \
+    sh -c "! grep -q 'access.md.*review-without-evidence' '$tmp/merged.txt'"
+check "  the unreviewed one has none" grep -q 'crypto.md:8:16: warning: last_reviewed moved .*\[review-without-evidence\]' "$tmp/merged.txt"
+sed 1d "$tmp/merged.txt" >"$tmp/merged.body"
+check "  and the report is main..pr's" cmp "$tmp/merged.body" "$tmp/text.body"
+
 # The default range: the merge base with main, up to the working tree.
 git -C "$repo" checkout -q pr
 diff_ >"$tmp/default.txt" 2>"$tmp/err"
 check "no range: from the merge base with main to the working tree" \
     grep -q "^charter diff: main ($(git -C "$repo" rev-parse --short main)) -> the working tree$" "$tmp/default.txt"
 sed 1d "$tmp/default.txt" >"$tmp/default.body"
-sed 1d "$tmp/text.txt" >"$tmp/text.body"
 check "  the same changes as main..pr" cmp "$tmp/default.body" "$tmp/text.body"
 printf '\nAnd an uncommitted sentence.\n' >>"$repo/content/policies/access.md"
 diff_ main >"$tmp/wt.txt" 2>"$tmp/err"

@@ -6,7 +6,8 @@
 # ca-certificates installed in the debian:12 container before anything
 # needs them (the checkout, the clone of charter's source), charter's
 # Debian packages installed (make deps) before it is built, and the check
-# run on the user's site with --site.
+# run on the user's site with --site (charter check, or charter diff in
+# a pull request's review job).
 # Usage: tests/docs/ci-yaml.sh [FILE] (default: docs/ci.md)
 # Exit: 0 all hold; 1 something does not (messages on stderr); 2 no python3
 # with yaml.
@@ -111,12 +112,12 @@ def check_order(where, cmds, clone_pred):
         fail("%s: make runs before make deps installs the packages" % where)
     if not any(re.search(r"\bgit clone\b", c) for c in cmds):
         fail("%s: charter's source is not fetched (git clone)" % where)
-    checks = [c for c in cmds if re.search(r"charter check\b", c)]
+    checks = [c for c in cmds if re.search(r"charter (check|diff)\b", c)]
     if not checks:
-        fail("%s: no charter check" % where)
+        fail("%s: no charter check or diff" % where)
     for c in checks:
         if "--site" not in c:
-            fail("%s: charter check without --site: %s" % (where, c))
+            fail("%s: charter check or diff without --site: %s" % (where, c))
 
 
 github = gitlab = 0
