@@ -23,24 +23,10 @@ export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=A
 export GIT_COMMITTER_EMAIL=ada@example.com
 export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
 mkdir -p "$HOME"
+. "$top/tests/lib.sh"
 site=$tmp/site
-mkdir -p "$site"
-cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
-git -C "$site" init -q -b main
-git -C "$site" add -A
-git -C "$site" commit -q -m "the example site"
+example_repo "$site"
 cache=$site/.git/charter
-n=0 failed=0
-
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-}
 
 # build_and_compare WHAT: an incremental build into out/ must equal a
 # --no-cache build into cold/.

@@ -21,22 +21,8 @@ trap 'exit 2' INT TERM
 export HOME="$tmp/home" GIT_CEILING_DIRECTORIES="$tmp" NO_COLOR=1
 mkdir -p "$HOME"
 repo=$tmp/repo
-n=0 failed=0
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-    [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'
-}
-check() {
-    what=$1
-    shift
-    if "$@" >"$tmp/check.out" 2>&1; then ok "$what"; else not_ok "$what" "$(cat "$tmp/check.out")"; fi
-}
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib.sh"
 # same WHAT EXPECTED ACTUAL: byte for byte (UPDATE=1 takes ACTUAL as EXPECTED).
 same() {
     if [ "${UPDATE:-}" = 1 ]; then

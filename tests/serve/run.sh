@@ -31,30 +31,9 @@ export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=A
 export GIT_COMMITTER_EMAIL=ada@example.com
 export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
 mkdir -p "$HOME"
+. "$top/tests/lib.sh"
 site=$tmp/site
-mkdir -p "$site"
-cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
-git -C "$site" init -q -b main
-git -C "$site" add -A
-git -C "$site" commit -q -m "the example site"
-n=0 failed=0
-
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-    [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 8 | sed 's/^/#   /'
-}
-# check WHAT COMMAND...: ok when the command succeeds.
-check() {
-    what=$1
-    shift
-    if "$@" >"$tmp/check.out" 2>&1; then ok "$what"; else not_ok "$what" "$(cat "$tmp/check.out")"; fi
-}
+example_repo "$site"
 
 # start ARGS...: starts charter serve in $site on a free port; sets $pid,
 # $port, $u (the base URL). Waits up to 20 s for its "serving" line.
