@@ -220,11 +220,13 @@ typedef struct serving {
     char *outs[2]; /* the two private output folders, built into in turn */
     int next;      /* the one the next build writes */
     int built;     /* a build has been published */
+    int unchecked; /* ... and it is an unchecked one (SERVE_UNCHECKED) */
 } serving;
 
 /* One build into the folder not being served, then published (or its
- * errors shown over the last good one). Returns 0, or -1 on an error that
- * ends serving (the first build cannot be made at all). */
+ * errors shown over the last good one; until there is one, a site whose
+ * checks fail is shown as build --no-check would publish it). Returns 0, or
+ * -1 on an error that ends serving (the first build cannot be made). */
 static int rebuild(serving *sv, int first)
 {
     struct timespec t0, t1;
@@ -233,6 +235,19 @@ static int rebuild(serving *sv, int first)
     sv->r.out = sv->outs[sv->next];
     build_result res;
     int status = build_run(&res, &sv->r, NULL, d);
+    serve_state state = status == EXIT_OK ? SERVE_GOOD : SERVE_FAILED;
+    if (status == EXIT_FINDINGS && (!sv->built || sv->unchecked) && !sv->r.no_check) {
+        /* Nothing good to show yet (a site with findings it already had):
+         * the build --no-check would publish, its errors in the banner, and
+         * so on until the site checks clean. */
+        build_request unchecked = sv->r;
+        unchecked.no_check = 1;
+        diags *quiet = diag_new(sv->o->site);
+        build_result_release(&res);
+        if (build_run(&res, &unchecked, NULL, quiet) == EXIT_OK)
+            state = SERVE_UNCHECKED;
+        diag_free(quiet);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
@@ -241,15 +256,21 @@ static int rebuild(serving *sv, int first)
     findings_html(&html, d);
     cmd_print_diags(d);
     int err = 0;
-    if (status == EXIT_OK) {
-        server_publish(sv->srv, sv->outs[sv->next], html.data, errors, warnings, d);
+    if (state != SERVE_FAILED) {
+        server_publish(sv->srv, sv->outs[sv->next], state, html.data, errors, warnings, d);
         sv->next = !sv->next;
         sv->built = 1;
-        if (!sv->o->quiet)
+        sv->unchecked = state == SERVE_UNCHECKED;
+        if (state == SERVE_UNCHECKED)
+            fprintf(stderr,
+                    "build failed: %zu error%s, %zu warning%s; serving it as build "
+                    "--no-check would publish it\n",
+                    errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+        else if (!sv->o->quiet)
             fprintf(stderr, "%s %zu page%s in %.2f s%s\n", first ? "built" : "rebuilt", res.pages,
                     res.pages == 1 ? "" : "s", secs, res.unchanged ? " (nothing changed)" : "");
     } else {
-        server_publish(sv->srv, NULL, html.data, errors, warnings, d);
+        server_publish(sv->srv, NULL, state, html.data, errors, warnings, d);
         fprintf(stderr, "build failed: %zu error%s, %zu warning%s; %s\n", errors,
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
                 sv->built ? "still serving the last good build" : "nothing to serve yet");

@@ -49,7 +49,7 @@ struct server {
     size_t n_hosts;
     char *findings; /* the overlay's fragment */
     size_t errors, warnings;
-    int failed;          /* the last build failed: the previous one is served */
+    serve_state state;   /* of the last build */
     unsigned long gen;   /* builds published */
     unsigned long ticks; /* pings sent to the event streams */
     stream *streams;     /* suspended event streams */
@@ -179,12 +179,17 @@ static void banner(buf *out, const server *s)
 {
     buf_adds(out, "<link rel=\"stylesheet\" href=\"/_charter/serve.css\">"
                   "<div id=\"charter-serve\" role=\"status\" class=\"");
-    if (s->failed)
+    if (s->state == SERVE_FAILED)
         buf_printf(out,
                    "charter-serve-failed\">The last build failed (%zu error%s)%s <a "
                    "href=\"/_charter/\">See the errors</a>",
                    s->errors, s->errors == 1 ? "" : "s",
                    s->root >= 0 ? ": this is the one before." : ", and none has succeeded yet.");
+    else if (s->state == SERVE_UNCHECKED)
+        buf_printf(out,
+                   "charter-serve-failed\">This build has %zu error%s, shown anyway (as build "
+                   "--no-check would publish it). <a href=\"/_charter/\">See the errors</a>",
+                   s->errors, s->errors == 1 ? "" : "s");
     else if (s->errors || s->warnings)
         buf_printf(out,
                    "charter-serve-warn\">Preview: %zu warning%s. <a href=\"/_charter/\">See "
@@ -389,10 +394,13 @@ static enum MHD_Result overlay(struct MHD_Connection *c, server *s, unsigned sta
                     "<title>Findings of the last build</title></head><body>"
                     "<main class=\"charter-findings\"><h1>Findings of the last build</h1>");
     pthread_mutex_lock(&s->lock);
-    if (s->failed && s->root < 0)
+    if (s->state == SERVE_FAILED && s->root < 0)
         buf_adds(&html, "<p>The build failed, and there is no earlier one to show.</p>");
-    else if (s->failed)
+    else if (s->state == SERVE_FAILED)
         buf_adds(&html, "<p>The last build failed: the site shown is the one before it.</p>");
+    else if (s->state == SERVE_UNCHECKED)
+        buf_adds(&html, "<p>The build failed on these findings; the site is shown as "
+                        "<code>charter build --no-check</code> would publish it.</p>");
     buf_adds(&html, s->findings ? s->findings : "<p>No build yet.</p>");
     buf_printf(&html, "<p><a href=\"%s\">Back to the site</a></p></main>", s->base);
     banner(&html, s);
@@ -684,8 +692,8 @@ void server_set_base(server *s, const char *base)
     pthread_mutex_unlock(&s->lock);
 }
 
-int server_publish(server *s, const char *dir, const char *findings, size_t errors, size_t warnings,
-                   diags *d)
+int server_publish(server *s, const char *dir, serve_state state, const char *findings,
+                   size_t errors, size_t warnings, diags *d)
 {
     int fd = -1;
     if (dir) {
@@ -699,7 +707,7 @@ int server_publish(server *s, const char *dir, const char *findings, size_t erro
             close(s->root);
         s->root = fd;
     }
-    s->failed = !dir;
+    s->state = state;
     free(s->findings);
     s->findings = xstrdup(findings ? findings : "");
     s->errors = errors;

@@ -30,11 +30,19 @@ unsigned server_port(const server *s);
 void server_allow_host(server *s, const char *host);
 /* Serves the site from now on at the URL path `base` ("/" or "/x/"). */
 void server_set_base(server *s, const char *base);
-/* Publishes a finished build: `dir` (absolute) when it succeeded, NULL to
- * keep serving the previous one; `findings` (an HTML fragment, copied) for
- * the overlay at /_charter/, with its counts. Open pages reload. */
-int server_publish(server *s, const char *dir, const char *findings, size_t errors, size_t warnings,
-                   diags *d);
+/* What a published build is. */
+typedef enum serve_state {
+    SERVE_GOOD,     /* it succeeded: dir is served */
+    SERVE_FAILED,   /* it failed: the previous build stays served (dir NULL) */
+    SERVE_UNCHECKED /* it failed on findings, and there was nothing to serve: dir is
+                       its --no-check build, served with its errors shown */
+} serve_state;
+/* Publishes a finished build: `dir` (absolute) to serve from now on, or
+ * NULL to keep serving the previous one; `findings` (an HTML fragment,
+ * copied) for the overlay at /_charter/, with its counts. Open pages
+ * reload. Returns 0, or -1 after reporting when dir cannot be opened. */
+int server_publish(server *s, const char *dir, serve_state state, const char *findings,
+                   size_t errors, size_t warnings, diags *d);
 /* Decodes a request's raw path (percent escapes undone once) into the
  * '/'-separated path of a file below the served folder, appended to rel:
  * "" for the folder itself, a final '/' kept. Returns 0, or -1 for a path

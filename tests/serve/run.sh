@@ -260,6 +260,24 @@ check "--bind 0.0.0.0 warns that others can read the site" \
     grep -q 'warning: listening on 0.0.0.0, not on this machine only' "$tmp/serve.log"
 stop
 
+# A site that already has findings: shown as build --no-check publishes it,
+# its errors in the banner, and each edit still shows.
+printf '\n[an old broken link](no-such-page.md)\n' >>"$site/content/about.md"
+start
+expect_code "a site with an error from before is still shown" 200 "$u/about/"
+check "  the banner says so" grep -q 'This build has 1 error, shown anyway' "$tmp/body"
+curl -s -N --max-time 30 "$u/_charter/events" >"$tmp/events2" 2>/dev/null &
+events=$!
+wait_for "$tmp/events2" '^data: 1$'
+printf '\nAn edit of a site with an error.\n' >>"$site/content/about.md"
+if wait_for "$tmp/events2" '^data: 2$'; then ok "  an edit is rebuilt"; else not_ok "  an edit is rebuilt"; fi
+code "$u/about/" >/dev/null
+check "  and shown, though the site still has the error" grep -q 'An edit of a site with an error.' "$tmp/body"
+kill "$events" 2>/dev/null
+events=
+stop
+git -C "$site" checkout -q -- content/about.md
+
 # Outside a git repository: a temporary folder, removed on exit.
 rm -rf "$site/.git"
 export TMPDIR="$tmp/t"
