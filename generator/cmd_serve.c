@@ -12,7 +12,9 @@
 #include "fs.h"
 #include "history.h"
 #include "manifest.h"
+#include "output.h"
 #include "serve.h"
+#include "stamp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,9 +104,9 @@ static void watch_tree(int ino, const char *dir, int depth)
     buf_init(&m);
     buf_printf(&m, "%s/%s", dir, OUTPUT_MANIFEST);
     struct stat st;
-    int output = lstat(m.data, &st) == 0;
+    int is_output = lstat(m.data, &st) == 0;
     buf_release(&m);
-    if (output || depth > 64)
+    if (is_output || depth > 64)
         return;
     inotify_add_watch(ino, dir,
                       IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
@@ -442,9 +444,18 @@ done:
     if (sfd >= 0)
         close(sfd);
     if (made_priv) {
-        /* Only what serving made: its two outputs, its lock, the folder. */
+        /* Only what serving made: its two outputs, its lock, the folder,
+         * and the caches of the two outputs. */
         diags *quiet = diag_new(NULL);
+        buf cache;
+        buf_init(&cache);
+        buf_printf(&cache, "%s/charter", git_dir.data);
+        for (int i = 0; i < 2 && git_dir.len; i++) {
+            output_forget(cache.data, sv.outs[i]);
+            stamp_forget(cache.data, o.site, sv.outs[i]);
+        }
         fs_remove_tree(priv.data, quiet);
+        buf_release(&cache);
         diag_free(quiet);
     }
     if (lock >= 0)

@@ -167,6 +167,19 @@ static void cache_file(buf *out, const char *cache_dir, const char *target)
     buf_printf(out, "%s/output-%.16s.cache", cache_dir, hex);
 }
 
+void output_forget(const char *cache_dir, const char *target)
+{
+    buf t, path;
+    buf_init(&t);
+    buf_init(&path);
+    if (resolve(&t, target) == 0) {
+        cache_file(&path, cache_dir, t.data);
+        unlink(path.data);
+    }
+    buf_release(&t);
+    buf_release(&path);
+}
+
 /* Reads target's manifest (never through a link) into text. 0 or -1. */
 static int read_manifest_text(buf *text, const char *target)
 {

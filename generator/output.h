@@ -88,6 +88,10 @@ int output_scratch(output *o, diags *d);
  * is ended by the watchdog (see watchdog.h); best effort, reports nothing. */
 void output_abandon(output *o);
 
+/* Removes the build cache (in cache_dir) of the output directory target,
+ * which is gone or going: `charter serve` leaves no cache of its own
+ * folders. Best effort; reports nothing. */
+void output_forget(const char *cache_dir, const char *target);
 /* The SHA-256 of the manifest of the output at target (absolute), as hex.
  * Returns 0, or -1 when it has none that can be read. */
 int output_manifest_digest(char hex[DIGEST_HEX], const char *target);

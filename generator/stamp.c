@@ -63,6 +63,14 @@ done:
     return err;
 }
 
+void stamp_forget(const char *cache_dir, const char *site_dir, const char *out)
+{
+    stamp_facts f;
+    if (stamp_init(&f, cache_dir, site_dir, out, 0, 0, NULL) == 0)
+        unlink(f.path);
+    stamp_release(&f);
+}
+
 void stamp_release(stamp_facts *f)
 {
     if (!f)

@@ -32,6 +32,10 @@ typedef struct stamp_facts {
 int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, const char *out,
                long as_of, int no_check, const char *base_url);
 void stamp_release(stamp_facts *f);
+/* Removes the stamp of the output `out` of the site at site_dir (the file
+ * stamp_init names, whatever the options): `charter serve` leaves none of
+ * its own folders. Best effort. */
+void stamp_forget(const char *cache_dir, const char *site_dir, const char *out);
 
 /* 1 when the stamp at f->path was written with f->key and everything it
  * records still holds (the trace, git, the output left as published): then

@@ -252,6 +252,8 @@ check "  saying so" grep -q '^stopped$' "$tmp/serve.log"
 check "  ending the event stream" sh -c "sleep 0.5; ! kill -0 $events 2>/dev/null"
 events=
 check "  removing its build folders" test ! -e "$site/.git/charter/serve"
+check "  and their caches (no stamp-* or output-*.cache left)" \
+    sh -c "! ls '$site/.git/charter' | grep -e '^stamp-' -e '^output-'"
 check "  and leaving the site as it was" test -z "$(git -C "$site" status --porcelain)"
 
 # Elsewhere than this machine: said so.
