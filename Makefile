@@ -131,6 +131,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/serve.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/diff/run.sh >$(BUILD)/diff.log || { cat $(BUILD)/diff.log; exit 1; }
 	@tail -n 1 $(BUILD)/diff.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/reproducible.sh >$(BUILD)/reproducible.log || { cat $(BUILD)/reproducible.log; exit 1; }
+	@tail -n 1 $(BUILD)/reproducible.log
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The same commit builds the same bytes wherever and however it is built:
+# the example site, committed with pinned dates, built in two folders of
+# different names and depths, once from inside the site and once with
+# --site from elsewhere, with one thread and with the default, with and
+# without the caches, in two time zones and locales. The two output trees
+# must be byte for byte the same (file names, modes and contents), so no
+# path of the build machine, no clock, zone, locale or thread order leaks
+# into a page. Needs CHARTER.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-repro.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+export HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 GIT_CEILING_DIRECTORIES="$tmp"
+export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=Ada
+export GIT_COMMITTER_EMAIL=ada@example.com
+export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
+mkdir -p "$HOME"
+. "$top/tests/lib.sh"
+a=$tmp/a/site
+b=$tmp/somewhere/much/deeper/policy-site
+example_repo "$a"
+example_repo "$b"
+(cd "$a" && TZ=UTC LC_ALL=C "$CHARTER" build --as-of 2026-11-25 --quiet) 2>"$tmp/a.err"
+ra=$?
+(cd "$tmp" && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 CHARTER_THREADS=1 \
+    "$CHARTER" build --site "$b" --as-of 2026-11-25 --quiet --no-cache) 2>"$tmp/b.err"
+rb=$?
+check "both builds succeed" test "$ra$rb" = 00
+snap() { (cd "$1" && find . -printf '%y %m %p\n' | sort && find . -type f -exec sha256sum {} + | sort -k 2); }
+snap "$a/_site" >"$tmp/a.snap"
+snap "$b/_site" >"$tmp/b.snap"
+if cmp -s "$tmp/a.snap" "$tmp/b.snap"; then
+    ok "the two output trees are byte for byte the same ($(grep -c '^f ' "$tmp/a.snap") files)"
+else
+    not_ok "the two output trees are byte for byte the same" "$(diff "$tmp/a.snap" "$tmp/b.snap" | head -n 8)"
+fi
+check "no path of the build machine in any output" sh -c "! grep -r -l -e '$tmp' '$a/_site' '$b/_site'"
+echo "reproducible: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
