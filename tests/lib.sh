@@ -1,11 +1,17 @@
-# Shared by the shell test scripts (sourced, not run): TAP-style lines and
-# the example site as a git repository. The script sets $tmp (a scratch
-# folder) and $top (the repository's root) first.
+# Shared by the shell test scripts (sourced, not run): git isolated from the
+# user's configuration with a pinned author and date (HOME is $tmp/home),
+# TAP-style lines, and the example site as a git repository. The script
+# sets $tmp (a scratch folder) and $top (the repository's root) first.
 #   ok WHAT / not_ok WHAT [DETAIL]: one line `ok N - WHAT` or `not ok N - WHAT`
 #     (DETAIL's first lines indented below it); counts in $n and $failed.
 #   check WHAT COMMAND...: ok when COMMAND succeeds, else not_ok with its output.
 #   example_repo DIR: the example site (site.yml, content, controls, layouts,
 #     assets) committed to a new repository in DIR, on main.
+export HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 GIT_CEILING_DIRECTORIES="$tmp"
+export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=Ada
+export GIT_COMMITTER_EMAIL=ada@example.com
+export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
+mkdir -p "$HOME"
 n=0
 failed=0
 

@@ -18,11 +18,6 @@ case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-cache.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
-export HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 GIT_CEILING_DIRECTORIES="$tmp"
-export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME=Ada
-export GIT_COMMITTER_EMAIL=ada@example.com
-export GIT_AUTHOR_DATE='2026-06-01T10:00:00Z' GIT_COMMITTER_DATE='2026-06-01T10:00:00Z'
-mkdir -p "$HOME"
 . "$top/tests/lib.sh"
 site=$tmp/site
 example_repo "$site"

@@ -18,8 +18,7 @@ case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-diff-test.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
-export HOME="$tmp/home" GIT_CEILING_DIRECTORIES="$tmp" NO_COLOR=1
-mkdir -p "$HOME"
+export NO_COLOR=1
 repo=$tmp/repo
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib.sh"
