@@ -64,6 +64,12 @@ int history_cache_dir(buf *out, const char *root);
  * equal history. Fills hex (DIGEST_HEX) and returns 0, or -1 when root is
  * in no repository git may read or content is outside it. */
 int history_fingerprint(char hex[65], const char *root, const char *content);
+/* The commit a build of the site at root (content folder at `content`, a
+ * path to it) is made from (history_head.c): HEAD's id as 40 hex digits in
+ * hex ("" on an unborn branch), and in *clean whether the content folder
+ * has no uncommitted and no untracked change. Returns 0, or -1 (hex "")
+ * when root is in no repository git may read or content is outside it. */
+int history_head(char hex[41], int *clean, const char *root, const char *content);
 /* --- for charter diff (history_tree.c); each reports (id diff) and returns
  * -1 when the repository or a revision cannot be read. */
 /* Resolves rev (a branch, tag, commit id, HEAD~2...) in the repository

@@ -1,0 +1,51 @@
+/* history_head: which commit a build is made from, for its provenance
+ * (manifest.json and the footer of every page): HEAD's id and whether the
+ * content folder holds changes git has not committed. Read with the same
+ * status pass as the history (history_dir.c), so "clean" means what the
+ * history's "uncommitted" and "untracked" rows mean. */
+#include "history_int.h"
+
+#include <string.h>
+
+int history_head(char hex[41], int *clean, const char *root, const char *content)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_status_list *st = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    int err = -1;
+    hex[0] = '\0';
+    *clean = 0;
+    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 || !git_repository_workdir(repo))
+        goto done;
+    if (history_content_prefix(&prefix, git_repository_workdir(repo), content) != 0)
+        goto done;
+    if (git_repository_head_unborn(repo) != 1) {
+        git_oid head;
+        if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
+            goto done;
+        git_oid_tostr(hex, 41, &head);
+    }
+    git_status_options so;
+    char *spec = prefix.data;
+    history_status_options(&so, &spec);
+    if (git_status_list_new(&st, repo, &so) != 0)
+        goto done;
+    size_t n = git_status_list_entrycount(st);
+    int changed = 0;
+    for (size_t i = 0; i < n && !changed; i++) {
+        const char *p = NULL;
+        changed = history_status_kind(git_status_byindex(st, i), &p) != 0;
+    }
+    *clean = !changed;
+    err = 0;
+done:
+    if (err)
+        hex[0] = '\0';
+    git_status_list_free(st);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return err;
+}
