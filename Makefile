@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
-PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libmicrohttpd
+PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libmicrohttpd gpgme
 VERSION := 0.1.0
 
 CC ?= cc

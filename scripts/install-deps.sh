@@ -4,11 +4,14 @@
 # sudo when not run as root. Usage: scripts/install-deps.sh [--test | --fuzz]
 set -eu
 
-pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libmicrohttpd-dev"
+pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libmicrohttpd-dev libgpgme-dev"
 if [ "${1:-}" = "--test" ]; then
     # libctemplate-dev and g++: the ctemplate oracle; python3-jsonschema and
     # python3-rfc3987: validating SARIF reports (tests/sarif/).
     pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils curl python3-yaml"
+    # gnupg (gpg, gpg-agent) and openssh-client (ssh-keygen): keys made and
+    # commits signed at test time (test_signature, tests/evidence/).
+    pkgs="$pkgs gnupg openssh-client"
     # npm fetches the SARIF schema; Debian's npm only when none is installed
     # (a Node.js from elsewhere brings its own).
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
