@@ -100,9 +100,27 @@ $(BUILD)/tests/context-diff: tests/ctemplate-oracle/context-diff.cc $(BUILD)/obj
 	$(CXX) -O1 -g -Wall -Wextra -pthread $(SANFLAGS) -Igenerator -o $@ $< \
 		$(BUILD)/obj/autoescape.o $(BUILD)/obj/buf.o $(shell pkg-config --libs libctemplate)
 
+# The example site is built from a repository of its own, made by
+# scripts/example-repo.sh from the root's site.yml, content, controls,
+# layouts and assets (docs/example.md), so its pages show the history of a
+# policy programme rather than charter's. Remade when one of them changes.
+# EXAMPLE_AS_OF: one review due soon (incident management), none overdue.
+EXAMPLE_AS_OF := 2026-12-10
+EXAMPLE_FILES := scripts/example-repo.sh site.yml $(wildcard content/*.md content/*/*.md \
+	controls/*.yml layouts/*.html layouts/_includes/*.html assets/*)
+
+.PHONY: example-repo
+example-repo: $(BUILD)/example.stamp
+
+$(BUILD)/example.stamp: $(EXAMPLE_FILES)
+	@mkdir -p $(BUILD)
+	rm -rf $(BUILD)/example
+	sh scripts/example-repo.sh $(BUILD)/example
+	@touch $@
+
 site: deps
-	@$(MAKE) --no-print-directory $(BUILD)/charter
-	$(BUILD)/charter build
+	@$(MAKE) --no-print-directory $(BUILD)/charter example-repo
+	$(BUILD)/charter build --site $(BUILD)/example --out $(CURDIR)/_site --as-of $(EXAMPLE_AS_OF)
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
 test: test-deps
@@ -133,6 +151,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/diff.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/reproducible.sh >$(BUILD)/reproducible.log || { cat $(BUILD)/reproducible.log; exit 1; }
 	@tail -n 1 $(BUILD)/reproducible.log
+	@sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }
+	@tail -n 1 $(BUILD)/example-repo.log
 	@sh tests/repos/check-deterministic.sh
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh

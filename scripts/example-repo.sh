@@ -1010,7 +1010,7 @@ EOF
 # Maya's OpenPGP key signs the commit that publishes the approvers' keys and
 # asks charter for approval evidence; Daniel's SSH key signs the last one.
 gpg --batch --quiet --passphrase '' --quick-gen-key "$maya" ed25519 sign never 2>/dev/null
-fpr=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+fpr=$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
 mkdir -p keys "$tmp/ssh"
 gpg --batch --armor --export "$fpr" >keys/approvers.asc
 ssh-keygen -q -t ed25519 -N '' -C "$(email_of "$daniel")" -f "$tmp/ssh/daniel"
