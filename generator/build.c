@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "fs.h"
 #include "history.h"
+#include "manifest_json.h"
 #include "output.h"
 #include "parse.h"
 #include "render.h"
@@ -95,6 +96,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     if (site_load_at(&s, r->site, r->as_of, r->base_url, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     stage_clock_mark(sc, "load");
+    /* The commit it is built from, for manifest.json and the footers. */
+    build_provenance prov;
+    build_provenance_read(&prov, s);
     if (stamped) {
         /* Before the history is read: a commit meanwhile makes it stale. */
         buf content;
@@ -145,7 +149,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         load_history(&hj);
     hist = hj.h;
     stage_clock_mark(sc, "history (waited for)");
-    int rendered = render_site(s, pp, hist, out, d);
+    int rendered = render_site(s, pp, hist, &prov, out, d);
     stage_clock_mark(sc, "render");
     parse_cache_write(pp, d);
     close(scratch);
@@ -160,7 +164,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         status = EXIT_FINDINGS;
         goto done;
     }
-    if (output_commit(out, d) != 0)
+    if (manifest_json_publish(out, &prov, d) != 0 || output_commit(out, d) != 0)
         goto done;
     stage_clock_mark(sc, "publish");
     status = EXIT_OK;

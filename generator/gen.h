@@ -9,6 +9,7 @@
 
 #include "history.h"
 #include "layout.h"
+#include "manifest_json.h"
 #include "output.h"
 #include "parse.h"
 #include "plan.h"
@@ -20,7 +21,8 @@
 typedef struct gen {
     const site *s;
     const parsed *pp;
-    const history *h; /* may be NULL or found nothing */
+    const history *h;             /* may be NULL or found nothing */
+    const build_provenance *prov; /* the source commit; may be NULL */
     output *o;
     diags *d;
     tpl_dict *shared;  /* site-wide values, built once (vars_shared) */

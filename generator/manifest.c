@@ -84,6 +84,7 @@ int manifest_parse(manifest_entry **out, size_t *n, const char *text, size_t len
         memcpy(v[count].hex, h, 64);
         v[count].hex[64] = '\0';
         v[count].key[0] = '\0';
+        v[count].size = -1;
         count++;
         p = nl + 1;
     }

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "manifest.h"
+#include "manifest_json.h"
 #include "outcache.h"
 #include "paths.h"
 #include "fs.h"
@@ -526,6 +527,7 @@ static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX],
     e->rel = xstrdup(skip_dot(rel));
     memcpy(e->hex, hex, DIGEST_HEX);
     e->key[0] = '\0';
+    e->size = -1;
     if (key)
         memcpy(e->key, key, DIGEST_HEX);
     pthread_mutex_unlock(&o->lock);
@@ -716,14 +718,16 @@ int output_copy(output *o, const char *rel, const fs_root *root, const char *src
 
 size_t output_count(const output *o, size_t *html)
 {
-    size_t n_html = 0;
+    size_t n_html = 0, n_meta = 0;
     for (size_t i = 0; i < o->n_files; i++) {
+        /* The published manifest describes the site; it is not counted in it. */
+        n_meta += !strcmp(o->files[i].rel, MANIFEST_JSON);
         size_t n = strlen(o->files[i].rel);
         n_html += n >= 5 && !strcmp(o->files[i].rel + n - 5, ".html");
     }
     if (html)
         *html = n_html;
-    return o->n_files;
+    return o->n_files - n_meta;
 }
 
 size_t output_reused(const output *o)
@@ -737,6 +741,48 @@ int output_has(const output *o, const char *rel)
 }
 
 /* --- publishing ------------------------------------------------------------------- */
+
+static int cmp_rel(const void *a, const void *b)
+{
+    return strcmp(((const manifest_entry *)a)->rel, ((const manifest_entry *)b)->rel);
+}
+
+int output_listing(manifest_entry **out, size_t *n, const output *o, diags *d)
+{
+    manifest_entry *v = xcalloc(o->n_files + 1, sizeof *v);
+    buf path;
+    buf_init(&path);
+    int err = -1;
+    size_t i = 0;
+    for (; i < o->n_files; i++) {
+        v[i] = o->files[i];
+        v[i].rel = xstrdup(o->files[i].rel);
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", o->staging, v[i].rel);
+        struct stat st;
+        int gone = lstat(path.data, &st) != 0;
+        if (gone || !S_ISREG(st.st_mode)) {
+            diag_error(d, NULL, 0, 0, "output", "cannot read '%s': %s", path.data,
+                       gone ? strerror(errno) : "not a regular file");
+            i++;
+            goto done;
+        }
+        v[i].size = (long long)st.st_size;
+    }
+    if (i > 1)
+        qsort(v, i, sizeof *v, cmp_rel);
+    err = 0;
+done:
+    buf_release(&path);
+    if (err) {
+        manifest_entries_free(v, i);
+        v = NULL;
+        i = 0;
+    }
+    *out = v;
+    *n = i;
+    return err;
+}
 
 static int write_manifest(output *o, const char *dir, diags *d)
 {

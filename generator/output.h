@@ -63,11 +63,17 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,
                 const char *limit, diags *d);
-/* What this build wrote so far: the number of files, and of them how many
- * are HTML (*html, may be NULL). Call when no thread writes. */
+/* What this build wrote so far: the number of files (but manifest.json,
+ * which describes them), and of them how many are HTML (*html, may be
+ * NULL). Call when no thread writes. */
 size_t output_count(const output *o, size_t *html);
 /* True when this build wrote rel. Call when no thread writes. */
 int output_has(const output *o, const char *rel);
+/* What this build wrote so far, sorted by path, each with its digest and
+ * its size on disk: a new array in *out (caller frees with
+ * manifest_entries_free), for the published manifest (manifest_json.h).
+ * Call when no thread writes. 0, or -1 after reporting. */
+int output_listing(manifest_entry **out, size_t *n, const output *o, diags *d);
 /* Writes the manifest and publishes the staging directory: swapped into
  * place in one rename, or moved in file by file for a mount point. Returns
  * 0, or -1 after reporting (the previous site is then kept as it was). */

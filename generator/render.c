@@ -83,9 +83,10 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     digest_free(h);
 }
 
-int render_site(const site *s, const parsed *pp, const history *h, output *o, diags *d)
+int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
+                output *o, diags *d)
 {
-    gen g = {.s = s, .pp = pp, .h = h, .o = o, .d = d};
+    gen g = {.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
     atomic_init(&g.failed, 0);
     g.shared = vars_shared(&g);
     digest *base = digest_new();

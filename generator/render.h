@@ -7,13 +7,17 @@
 
 #include "diag.h"
 #include "history.h"
+#include "manifest_json.h"
 #include "output.h"
 #include "parse.h"
 #include "site.h"
 
 /* Renders every output of s into o, in parallel where it can. `h` may be
- * NULL (no history). Page-level problems are reported through d and leave
- * 0; returns -1 when a write failed or a layout could not render (reported). */
-int render_site(const site *s, const parsed *pp, const history *h, output *o, diags *d);
+ * NULL (no history), as may `prov` (what the build is made from, for the
+ * BUILD_COMMIT variables: none). Page-level problems are reported through
+ * d and leave 0; returns -1 when a write failed or a layout could not
+ * render (reported). */
+int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
+                output *o, diags *d);
 
 #endif

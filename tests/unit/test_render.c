@@ -676,7 +676,7 @@ static void render_case(const struct render_case *c)
     int fd = output_scratch(o, d);
     cr_assert_geq(fd, 0);
     parsed *pp = parse_site(s, fd, d);
-    cr_expect_eq(render_site(s, pp, h, o, d), 0, "%s: render", c->name);
+    cr_expect_eq(render_site(s, pp, h, NULL, o, d), 0, "%s: render", c->name);
     cr_expect_eq(output_commit(o, d), 0, "%s: commit", c->name);
     output_free(o, d);
     close(fd);

@@ -1,0 +1,77 @@
+/* manifest_json: writes the published manifest (manifest_json.h) through
+ * the one JSON writer (json.c) and the one door out (output.c), and reads
+ * the build's provenance from git through the history module. */
+#include "manifest_json.h"
+
+#include "dates.h"
+#include "history.h"
+#include "json.h"
+#include "output.h"
+#include "site.h"
+
+#include <string.h>
+
+void build_provenance_read(build_provenance *p, const site *s)
+{
+    memset(p, 0, sizeof *p);
+    date_format(p->as_of, s->as_of);
+    buf content;
+    buf_init(&content);
+    site_path(&content, s, s->cfg.content);
+    int clean = 0;
+    if (history_head(p->commit, &clean, s->root, content.data) == 0) {
+        p->in_repo = 1;
+        p->clean = clean;
+    }
+    buf_release(&content);
+}
+
+void manifest_json_write(buf *out, const manifest_entry *v, size_t n, const build_provenance *p)
+{
+    json_writer w;
+    json_writer_init(&w, out, 0);
+    json_begin_object(&w, JSON_BLOCK);
+    json_member_str(&w, "schema", MANIFEST_JSON_SCHEMA);
+    json_member_str(&w, "charter", CHARTER_VERSION);
+    json_member_str(&w, "commit", p->commit[0] ? p->commit : NULL);
+    json_key(&w, "clean");
+    if (p->in_repo)
+        json_bool(&w, p->clean);
+    else
+        json_null(&w);
+    json_member_str(&w, "as_of", p->as_of);
+    json_key(&w, "files");
+    json_begin_array(&w, JSON_BLOCK);
+    for (size_t i = 0; i < n; i++) {
+        json_begin_object(&w, JSON_LINE);
+        json_member_str(&w, "path", v[i].rel);
+        json_member_int(&w, "size", v[i].size);
+        json_member_str(&w, "sha256", v[i].hex);
+        json_end(&w);
+    }
+    json_end(&w);
+    json_end(&w);
+    json_writer_release(&w);
+    buf_addc(out, '\n');
+}
+
+int manifest_json_publish(output *o, const build_provenance *p, diags *d)
+{
+    manifest_entry *v = NULL;
+    size_t n = 0;
+    buf text;
+    buf_init(&text);
+    int err = -1;
+    if (output_has(o, MANIFEST_JSON)) {
+        err = 0; /* a page holds the path: reported as a collision by plan.c */
+        goto done;
+    }
+    if (output_listing(&v, &n, o, d) != 0)
+        goto done;
+    manifest_json_write(&text, v, n, p);
+    err = output_write(o, MANIFEST_JSON, text.data, text.len, d);
+done:
+    manifest_entries_free(v, n);
+    buf_release(&text);
+    return err;
+}

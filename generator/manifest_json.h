@@ -1,0 +1,44 @@
+/* manifest_json: the published manifest, `manifest.json` at the top of the
+ * output (schema "charter/manifest@1"): every other published file with its
+ * size and SHA-256, and the build's provenance: the source commit, whether
+ * the content was committed, the charter version and the --as-of date.
+ * `charter verify` (verify.h) checks a copy of a site against it; unlike
+ * .charter-manifest (manifest.h, charter's own bookkeeping) it is meant
+ * for auditors. docs/evidence.md describes it. */
+#ifndef CHARTER_MANIFEST_JSON_H
+#define CHARTER_MANIFEST_JSON_H
+
+#include "buf.h"
+#include "diag.h"
+#include "manifest.h"
+
+#define MANIFEST_JSON "manifest.json"
+#define MANIFEST_JSON_SCHEMA "charter/manifest@1"
+
+struct output;
+struct site;
+
+/* What a build was made from. */
+typedef struct build_provenance {
+    int in_repo;     /* the site is in a git repository charter may read */
+    char commit[41]; /* HEAD's id, "" when none: no repository, or an unborn branch */
+    int clean;       /* in_repo, and the content folder has no uncommitted or
+                        untracked change */
+    char as_of[11];  /* the day reviews were judged by, YYYY-MM-DD */
+} build_provenance;
+
+/* Fills p for the loaded site s, asking git once (history_head). Never
+ * fails: with no repository, p says so. */
+void build_provenance_read(build_provenance *p, const struct site *s);
+
+/* Appends manifest.json for the files v[0..n) (sorted by path, sizes
+ * known) and provenance p. Deterministic: no clock, no build path. */
+void manifest_json_write(buf *out, const manifest_entry *v, size_t n, const build_provenance *p);
+
+/* Writes manifest.json into o, listing what o holds so far except
+ * itself: call once, after every other file is written and before
+ * output_commit. Writes nothing when a page already took the path (a
+ * collision plan.c reports). 0, or -1 after reporting. */
+int manifest_json_publish(struct output *o, const build_provenance *p, diags *d);
+
+#endif
