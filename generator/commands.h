@@ -15,6 +15,7 @@ extern const cli_command cmd_fix_def;
 extern const cli_command cmd_init_def;
 extern const cli_command cmd_new_def;
 extern const cli_command cmd_serve_def;
+extern const cli_command cmd_verify_def;
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -23,6 +24,7 @@ int cmd_fix(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Parses --as-of (NULL: today, UTC) into days since the epoch; prints a usage
  * error and returns -1 when malformed. */

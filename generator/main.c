@@ -8,7 +8,7 @@
 
 static const cli_command *const commands[] = {&cmd_build_def, &cmd_check_def, &cmd_diff_def,
                                               &cmd_fix_def,   &cmd_init_def,  &cmd_new_def,
-                                              &cmd_serve_def};
+                                              &cmd_serve_def, &cmd_verify_def};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void overview(FILE *out)

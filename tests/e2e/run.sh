@@ -98,8 +98,8 @@ for dir in "$here"/*/; do
         # The default theme's assets, published unchanged, are not kept in
         # expected/ (a copy per case): compared with the repository's instead.
         rm -rf "$tmp/$name.tree" && cp -R "$work/$outdir" "$tmp/$name.tree"
-        # Nor is manifest.json (it lists the theme's assets too): tests/verify
-        # checks it.
+        # Nor is manifest.json (it lists the theme's assets too): charter
+        # verify checks it instead; tests/verify checks verify.
         rm -f "$tmp/$name.tree/manifest.json"
         drop_theme_assets "$tmp/$name.tree" "$dir/expected"
         if ! diff -r -u -x .charter-manifest "$dir/expected" "$tmp/$name.tree" >"$tmp/$name.diff" 2>&1; then
@@ -112,6 +112,10 @@ for dir in "$here"/*/; do
         present=$(cd "$work/$outdir" && find . -type f ! -name .charter-manifest | sed 's|^\./||' | LC_ALL=C sort)
         if [ "$listed" != "$present" ]; then
             echo "e2e $name: manifest does not list exactly the files of the output"; ok=0
+        fi
+        if [ -f "$work/$outdir/manifest.json" ] &&
+            ! "$CHARTER" verify "$work/$outdir" >"$tmp/$name.diff" 2>&1; then
+            echo "e2e $name: charter verify fails:"; head -20 "$tmp/$name.diff"; ok=0
         fi
     fi
     if [ -f "$dir/check" ]; then
