@@ -159,6 +159,30 @@ static void set_generated_url(tpl_dict *d, const site *s, const char *var, const
     buf_release(&u);
 }
 
+/* BUILD_COMMIT*: the commit the site is built from, for the footer;
+ * nothing when it is in no repository or on an unborn branch. */
+static void set_build_commit(tpl_dict *d, const site_config *c, const build_provenance *p)
+{
+    if (!p || !p->commit[0])
+        return;
+    vars_set_shown(d, "BUILD_COMMIT", p->commit);
+    tpl_dict_set_len(d, "BUILD_COMMIT_SHORT", p->commit, 7);
+    if (c->repository_url && c->repository_url[0]) {
+        buf u;
+        buf_init(&u);
+        buf_adds(&u, c->repository_url);
+        while (u.len && u.data[u.len - 1] == '/')
+            buf_truncate(&u, u.len - 1);
+        buf_printf(&u, "/commit/%s", p->commit);
+        vars_set_shown(d, "BUILD_COMMIT_URL", u.data);
+        buf_release(&u);
+    } else {
+        tpl_dict_show_section(d, "BUILD_COMMIT_PLAIN");
+    }
+    if (!p->clean)
+        tpl_dict_show_section(d, "BUILD_DIRTY");
+}
+
 tpl_dict *vars_shared(const gen *g)
 {
     const site *s = g->s;
@@ -221,6 +245,7 @@ tpl_dict *vars_shared(const gen *g)
     char date[11];
     date_format(date, s->as_of);
     tpl_dict_set(d, "BUILD_DATE", date);
+    set_build_commit(d, c, g->prov);
     long counts[4] = {0}, total = 0;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
