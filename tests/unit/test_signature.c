@@ -1,8 +1,8 @@
 /* test_signature: signature_verify on real signatures made at test time (gpg
  * and ssh-keygen keys generated in a sandbox): verified with key and signer,
- * a key outside the site's trust, tampered data, an expired key, nothing
- * configured, unsigned, x509 and unknown armor, size limits; and that the
- * verifier keeps to its own temporary directory and removes it. */
+ * a key outside the site's trust, tampered data, a revoked and an expired
+ * key, nothing configured, unsigned, x509 and unknown armor, size limits; and
+ * that the verifier keeps to its own temporary directory and removes it. */
 #include "unit.h"
 
 #include <dirent.h>
@@ -27,6 +27,9 @@ static const char fixture[] =
     "fpr alice@example.com >alice.fpr\n"
     "fpr mallory@example.com >mallory.fpr\n"
     "g --armor --export alice@example.com >alice.asc\n"
+    "{ cat alice.asc; sed 's/^:-----BEGIN/-----BEGIN/' \"k/openpgp-revocs.d/$(cat "
+    "alice.fpr).rev\"; "
+    "} >revoked.asc\n"
     "g --export alice@example.com >alice.gpg\n"
     "printf 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\\nauthor A <a@example.com> 1 "
     "+0000\\n\\nPolicy\\n' >data\n"
@@ -234,7 +237,7 @@ Test(signature, openpgp)
     sandbox_remove(&s);
 }
 
-Test(signature, openpgp_binary_keyring_and_expired_key)
+Test(signature, openpgp_binary_keyring_revoked_and_expired_keys)
 {
     sandbox s;
     sandbox_make(&s);
@@ -242,6 +245,13 @@ Test(signature, openpgp_binary_keyring_and_expired_key)
     static const expect ok = {"alice.pgp", 0,         SIG_VERIFIED, "openpgp",
                               "alice.fpr", ALICE_UID, NULL};
     check(v, &s, &ok);
+    signature_verifier_free(v);
+
+    /* alice's key with her revocation certificate (gpg makes one with the key). */
+    v = verifier_from(&s, "revoked.asc", NULL);
+    static const expect revoked = {"alice.pgp", 0,         SIG_UNVERIFIED, "openpgp",
+                                   "alice.fpr", ALICE_UID, "key revoked"};
+    check(v, &s, &revoked);
     signature_verifier_free(v);
 
     v = verifier_from(&s, "old.asc", NULL);
