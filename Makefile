@@ -151,6 +151,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/diff.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/reproducible.sh >$(BUILD)/reproducible.log || { cat $(BUILD)/reproducible.log; exit 1; }
 	@tail -n 1 $(BUILD)/reproducible.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/verify/run.sh >$(BUILD)/verify.log || { cat $(BUILD)/verify.log; exit 1; }
+	@tail -n 1 $(BUILD)/verify.log
 	@sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }
 	@tail -n 1 $(BUILD)/example-repo.log
 	@sh tests/repos/check-deterministic.sh

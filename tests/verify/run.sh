@@ -1,0 +1,115 @@
+#!/bin/sh
+# manifest.json, the footer commit and `charter verify` (docs/evidence.md):
+# the example site committed to a repository and built; manifest.json must
+# list every published file (but itself and .charter-manifest) with the
+# SHA-256 and size that sha256sum and wc compute here, name the commit git
+# names, and say whether the content was clean; a page's footer names the
+# same commit. `charter verify` passes on the built site and fails, naming
+# the file, on one changed byte, a deleted file and an added one, and exits
+# 2 on a malformed manifest. Needs CHARTER.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-verify.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+. "$top/tests/lib.sh"
+site=$tmp/site
+example_repo "$site"
+head=$(git -C "$site" rev-parse HEAD)
+short=$(printf '%s' "$head" | cut -c1-7)
+
+build() {
+    (cd "$site" && "$CHARTER" build --as-of 2026-11-25 --quiet) >"$tmp/build.out" 2>&1
+}
+# The manifest's files as "sha256  path" and "size path" lines, sorted.
+listed() {
+    sed -n 's/^ *{"path": "\(.*\)", "size": \([0-9]*\), "sha256": "\([0-9a-f]*\)"},\{0,1\}$/\3  \1/p' \
+        "$site/_site/manifest.json" | LC_ALL=C sort
+}
+sizes() {
+    sed -n 's/^ *{"path": "\(.*\)", "size": \([0-9]*\), "sha256": "\([0-9a-f]*\)"},\{0,1\}$/\2 \1/p' \
+        "$site/_site/manifest.json" | LC_ALL=C sort
+}
+
+check "the committed example site builds" build
+m=$site/_site/manifest.json
+(cd "$site/_site" && find . -type f ! -name manifest.json ! -name .charter-manifest |
+    sed 's|^\./||' | LC_ALL=C sort | while read -r f; do sha256sum "$f"; done) | LC_ALL=C sort >"$tmp/expect"
+listed >"$tmp/actual"
+if [ -s "$tmp/expect" ] && cmp -s "$tmp/expect" "$tmp/actual"; then
+    ok "manifest.json lists every published file with its SHA-256 ($(wc -l <"$tmp/expect" | tr -d ' ') files)"
+else
+    not_ok "manifest.json lists every published file with its SHA-256" "$(diff "$tmp/expect" "$tmp/actual" | head -n 8)"
+fi
+(cd "$site/_site" && find . -type f ! -name manifest.json ! -name .charter-manifest |
+    sed 's|^\./||' | while read -r f; do echo "$(wc -c <"$f" | tr -d ' ') $f"; done) | LC_ALL=C sort >"$tmp/expect"
+sizes >"$tmp/actual"
+check "manifest.json gives every file's size" cmp "$tmp/expect" "$tmp/actual"
+check "manifest.json names HEAD's commit" grep -qxF "  \"commit\": \"$head\"," "$m"
+check "manifest.json says the content is clean" grep -qxF '  "clean": true,' "$m"
+check "manifest.json gives the --as-of date and charter's version" sh -c \
+    "grep -qxF '  \"as_of\": \"2026-11-25\",' '$m' &&
+     grep -qxF \"  \\\"charter\\\": \\\"\$('$CHARTER' --version | sed 's/^charter //')\\\",\" '$m'"
+check "manifest.json holds no build path" sh -c "! grep -qF '$tmp' '$m'"
+check "a page's footer names HEAD's commit, linked" grep -qF \
+    "Built from commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$head\"><code>$short</code></a></p>" \
+    "$site/_site/index.html"
+check "a clean build says nothing of uncommitted changes" sh -c "! grep -q 'uncommitted changes' '$site/_site/index.html'"
+check "charter verify passes on the built site" sh -c \
+    "'$CHARTER' verify '$site/_site' >'$tmp/v.out' 2>&1 && grep -qxF \"'$site/_site': \$(wc -l <'$tmp/expect' | tr -d ' ') files match manifest.json (commit $short)\" '$tmp/v.out'"
+
+# Each change to a copy of the site fails verify, naming the file.
+try() { # WHAT EXPECTED-LINE: after the change made in $tmp/copy
+    "$CHARTER" verify "$tmp/copy" >"$tmp/v.out" 2>"$tmp/v.err"
+    s=$?
+    if [ $s = 1 ] && grep -qxF "$2" "$tmp/v.out"; then ok "$1"; else
+        not_ok "$1" "exit $s; $(cat "$tmp/v.out" "$tmp/v.err")"; fi
+}
+rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy"
+printf 'X' | dd of="$tmp/copy/about/index.html" bs=1 seek=10 conv=notrunc 2>/dev/null
+try "one changed byte fails verify, naming the file" "changed: about/index.html"
+rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy" && rm "$tmp/copy/404.html"
+try "a deleted file fails verify, naming it" "missing: 404.html"
+rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy" && echo hi >"$tmp/copy/assets/extra.txt"
+try "an added file fails verify, naming it" "not in the manifest: assets/extra.txt"
+rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy" && rm "$tmp/copy/404.html" &&
+    ln -s "$site/_site/404.html" "$tmp/copy/404.html"
+try "a link in place of a file fails verify (never followed)" "changed: 404.html"
+rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy" && sed -i 's/"files": \[/"files": [[/' "$tmp/copy/manifest.json"
+"$CHARTER" verify "$tmp/copy" >"$tmp/v.out" 2>&1
+s=$?
+if [ $s = 2 ] && grep -q "is not a manifest charter writes" "$tmp/v.out"; then ok "a malformed manifest exits 2"; else
+    not_ok "a malformed manifest exits 2" "exit $s; $(cat "$tmp/v.out")"; fi
+rm -f "$tmp/copy/manifest.json"
+"$CHARTER" verify "$tmp/copy" >"$tmp/v.out" 2>&1
+s=$?
+if [ $s = 2 ]; then ok "a missing manifest exits 2"; else not_ok "a missing manifest exits 2" "exit $s"; fi
+
+# An uncommitted edit: clean flips, and the footer says so.
+printf '\nOne more line.\n' >>"$site/content/about.md"
+check "a build with an uncommitted edit succeeds" build
+check "manifest.json then says the content is not clean" grep -qxF '  "clean": false,' "$m"
+check "the footer then says 'with uncommitted changes'" grep -qF \
+    "<code>$short</code></a> with uncommitted changes</p>" "$site/_site/index.html"
+check "charter verify names the commit and the changes" sh -c \
+    "'$CHARTER' verify '$site/_site' | grep -qF '(commit $short, with uncommitted changes)'"
+git -C "$site" commit -q -a -m "one more line"
+head2=$(git -C "$site" rev-parse HEAD)
+check "a build after the commit succeeds" build
+check "manifest.json then names the new commit, clean" sh -c \
+    "grep -qxF '  \"commit\": \"$head2\",' '$m' && grep -qxF '  \"clean\": true,' '$m'"
+check "a rebuild with nothing changed keeps it" sh -c \
+    "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"commit\": \"$head2\",' '$m' && '$CHARTER' verify _site"
+
+# Outside git: no commit, clean is null, no footer line.
+mkdir -p "$tmp/plain" && cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$tmp/plain/"
+(cd "$tmp/plain" && "$CHARTER" build --as-of 2026-11-25 --quiet) >/dev/null 2>&1
+check "outside git manifest.json has a null commit and clean" sh -c \
+    "grep -qxF '  \"commit\": null,' '$tmp/plain/_site/manifest.json' && grep -qxF '  \"clean\": null,' '$tmp/plain/_site/manifest.json'"
+check "outside git the footer names no commit" sh -c "! grep -q 'Built from commit' '$tmp/plain/_site/index.html'"
+check "outside git charter verify passes" sh -c \
+    "'$CHARTER' verify '$tmp/plain/_site' | grep -q 'match manifest.json (no commit)'"
+echo "verify: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
