@@ -1,7 +1,10 @@
 #!/bin/sh
-# Browser tests of the example site: builds it twice with $CHARTER, once at
-# base_url "/" and once under "/policies/", runs test.mjs on both and
-# serve.mjs on `charter serve` of the second's sources, in
+# Browser tests of the example site: makes its repository with
+# scripts/example-repo.sh (two years of history, so pages show a change
+# table of real-looking people and commits), builds it twice with $CHARTER,
+# once at base_url "/" and once under "/policies/" (a clone with one more
+# commit), runs test.mjs on both and serve.mjs on `charter serve` of the
+# second's sources, in
 # Debian's Chromium (/usr/bin/chromium, never a downloaded browser) through
 # playwright-core, with axe-core for accessibility. Screenshots and the
 # handbook PDF go to tests/browser/out/.
@@ -55,14 +58,14 @@ builds=""
 # build NAME SITE_DIR OUT_DIR: a failed build is a failed check; it is built
 # again with --no-check so that the browser tests still run.
 build() {
-    if "$CHARTER" build --site "$2" --out "$3" --as-of 2026-11-25 --quiet 2>"$tmp/$1.err"; then
+    if "$CHARTER" build --site "$2" --out "$3" --as-of "$as_of" --quiet 2>"$tmp/$1.err"; then
         builds="$builds$1	ok
 "
         return 0
     fi
     echo "browser: [$1] charter build failed:"
     sed 's/^/    /' "$tmp/$1.err" | head -20
-    if "$CHARTER" build --site "$2" --out "$3" --as-of 2026-11-25 --quiet --no-check 2>"$tmp/$1.err"; then
+    if "$CHARTER" build --site "$2" --out "$3" --as-of "$as_of" --quiet --no-check 2>"$tmp/$1.err"; then
         builds="$builds$1	build failed; built again with --no-check
 "
         return 0
@@ -72,25 +75,31 @@ build() {
     exit 1
 }
 
-# At base_url "/", from the repository itself.
-build root "$top" "$tmp/root"
+# At base_url "/", from the example's repository, as `make site` builds it
+# (the same --as-of: one review due soon, none overdue).
+as_of=2026-12-10
+if ! sh "$top/scripts/example-repo.sh" "$tmp/example" >"$tmp/example.log" 2>&1; then
+    echo "browser: scripts/example-repo.sh failed:"
+    sed 's/^/    /' "$tmp/example.log" | head -20
+    echo "browser: 1 checks, 1 failed"
+    exit 1
+fi
+build root "$tmp/example" "$tmp/root"
 
-# Under /policies/: the site's sources copied, base_url changed, committed to
-# a fresh git repository so that pages get a history (changelog, feed).
-mkdir "$tmp/src"
-for f in site.yml content controls layouts assets; do
-    if [ -e "$top/$f" ]; then cp -R "$top/$f" "$tmp/src/"; fi
-done
-sed 's|^base_url:.*|base_url: /policies/|' "$top/site.yml" >"$tmp/src/site.yml"
-grep -q '^base_url: /policies/$' "$tmp/src/site.yml" || echo 'base_url: /policies/' >>"$tmp/src/site.yml"
+# Under /policies/: a clone of it with base_url changed in one more commit.
 (
-    cd "$tmp/src" &&
-        git init -q &&
-        git add -A &&
-        GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z \
+    git clone -q "$tmp/example" "$tmp/src" &&
+        cd "$tmp/src" &&
+        sed -i 's|^base_url:.*|base_url: /policies/|' site.yml &&
+        GIT_AUTHOR_DATE=2026-11-30T12:00:00Z GIT_COMMITTER_DATE=2026-11-30T12:00:00Z \
             git -c user.name="Browser Test" -c user.email=browser-test@example.invalid \
-            -c commit.gpgsign=false commit -q -m "policies: the example site under /policies/"
+            -c commit.gpgsign=false commit -q -m "Serve the policies under /policies/" site.yml
 ) >/dev/null 2>&1 || true
+grep -q '^base_url: /policies/$' "$tmp/src/site.yml" || {
+    echo "browser: could not make the /policies/ copy of the example"
+    echo "browser: 1 checks, 1 failed"
+    exit 1
+}
 build policies "$tmp/src" "$tmp/policies"
 
 cd "$here"

@@ -9,8 +9,9 @@
 // page loaded in Chromium under `Content-Security-Policy: default-src 'self'`
 // with no console errors, page errors, failed requests or responses >= 400,
 // axe-core (WCAG 2.1 A/AA) on the key pages in light and dark, the search box,
-// the handbook's print page breaks and PDF, the 404 page, and full-page
-// screenshots (first build only) into out/.
+// the handbook's print page breaks and PDF, the 404 page, the change history
+// (from scripts/example-repo.sh's repository), and full-page screenshots
+// (first build only) into out/.
 //
 // Prints one line per failed check and `browser: N checks, F failed`; exits 1
 // on failures. Environment: BROWSER_CONTROL_SAMPLE=N loads only N control
@@ -620,6 +621,36 @@ async function notFoundCheck(site, context) {
   await w.page.close();
 }
 
+// ---------------------------------------------------------------- history
+
+// run.sh builds the example from scripts/example-repo.sh's repository, so
+// the change tables show a policy programme: named people, approvals,
+// reviews, the versions each page had. Checked in api/pages.json and in the
+// policy page's rendered table (the page the screenshots show).
+async function historyCheck(site) {
+  const label = site.label('change history');
+  const policies = pagesJson(site).filter((p) => p.layout === 'policy');
+  const rows = policies.flatMap((p) => (p.history || []).filter((r) => r.kind === 'commit'));
+  check(`${label}: every policy has commits`, policies.length > 0 && policies.every((p) => (p.history || []).some((r) => r.kind === 'commit')),
+    policies.filter((p) => !(p.history || []).length).map((p) => p.url).slice(0, 5).join(', '));
+  const authors = new Set(rows.map((r) => r.author));
+  check(`${label}: written by the example's people`, authors.size >= 8 && authors.has('Maya Okafor') && authors.has('Tomás Herrera'),
+    `authors: ${[...authors].join(', ')}`);
+  check(`${label}: .mailmap applied`, !authors.has('Maya O') && !authors.has('Lena Schulz'), `authors: ${[...authors].join(', ')}`);
+  check(`${label}: approvals and reviews`, rows.some((r) => (r.approved_by || []).length) && rows.some((r) => r.review && (r.reviewed_by || []).length));
+  const access = policies.find((p) => p.url.endsWith('technology/access-control/'));
+  const versions = (access?.history || []).filter((r) => r.kind === 'commit').map((r) => r.version).join(' ');
+  check(`${label}: access control's versions`, versions === '2.1 2.0 1.4', `versions: ${versions}`);
+  const remote = policies.find((p) => p.url.endsWith('people/remote-working/'));
+  const first = (remote?.history || []).filter((r) => r.kind === 'commit').pop();
+  check(`${label}: followed through the rename`, first && first.date === '2024-11-04', first ? `${first.date} ${first.summary}` : 'no history');
+  const html = site.resources.get(policyUrl(site))?.html || '';
+  const table = /<table class="history-table">([\s\S]*?)<\/table>/.exec(html)?.[1] || '';
+  const names = [...authors].filter((a) => table.includes(a.replace(/&/g, '&amp;')));
+  check(`${label}: shown on ${site.show(policyUrl(site))}`, (table.match(/<tr>/g) || []).length >= 3 && names.length >= 1,
+    table ? `${(table.match(/<tr>/g) || []).length} rows, no author named` : 'no change history table');
+}
+
 // ---------------------------------------------------------------- screenshots
 
 async function screenshots(site, browser) {
@@ -694,6 +725,7 @@ async function main() {
         await step(site.label('search'), () => searchCheck(site, context));
         await step(site.label('handbook'), () => handbookCheck(site, context, i === 0 ? 'handbook.pdf' : `handbook-${name}.pdf`));
         await step(site.label('404'), () => notFoundCheck(site, context));
+        await step(site.label('history'), () => historyCheck(site));
         if (i === 0) await step(site.label('screenshots'), () => screenshots(site, browser));
       } finally {
         await context.close();
