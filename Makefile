@@ -112,8 +112,12 @@ EXAMPLE_FILES := scripts/example-repo.sh site.yml $(wildcard content/*.md conten
 .PHONY: example-repo
 example-repo: $(BUILD)/example.stamp
 
-$(BUILD)/example.stamp: $(EXAMPLE_FILES)
-	@mkdir -p $(BUILD)
+# The list, rewritten when it changes, remakes it when a page is removed too.
+$(BUILD)/example.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(EXAMPLE_FILES)' | cmp -s - $@ || echo '$(EXAMPLE_FILES)' >$@
+
+$(BUILD)/example.stamp: $(EXAMPLE_FILES) $(BUILD)/example.list
 	rm -rf $(BUILD)/example
 	sh scripts/example-repo.sh $(BUILD)/example
 	@touch $@
