@@ -88,6 +88,22 @@ static void history_json(json_writer *w, const page_history *ph)
         json_bool(w, r->review);
         str_list(w, "approved_by", r->approved_by, r->n_approved);
         str_list(w, "reviewed_by", r->reviewed_by, r->n_reviewed);
+        str_list(w, "co_authors", r->co_authors, r->n_co_authors);
+        json_member_str(w, "request", or_null(r->request));
+        json_member_str(w, "change_type", or_null(r->change_type));
+        json_key(w, "signature");
+        if (r->kind == HIST_COMMIT) {
+            static const char *const states[] = {"unsigned", "verified", "unverified"};
+            json_begin_object(w, JSON_LINE);
+            json_member_str(w, "state", states[r->sig_state]);
+            json_member_str(w, "kind", or_null(r->sig_kind));
+            json_member_str(w, "key", or_null(r->sig_key));
+            json_member_str(w, "signer", or_null(r->sig_signer));
+            json_member_str(w, "why", or_null(r->sig_why));
+            json_end(w);
+        } else {
+            json_null(w);
+        }
         json_end(w);
     }
     json_end(w);

@@ -19,6 +19,7 @@
 #include <iconv.h>
 #include <limits.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,22 +37,33 @@ raw_row *history_add_row(page_rows *pr)
     return r;
 }
 
-static void free_row(hist_row *r)
+static void free_list(char **list, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void history_row_release(hist_row *r)
+{
+    if (!r)
+        return;
     free(r->author);
     free(r->summary);
     free(r->version);
-    for (size_t i = 0; i < r->n_approved; i++)
-        free(r->approved_by[i]);
-    for (size_t i = 0; i < r->n_reviewed; i++)
-        free(r->reviewed_by[i]);
-    free(r->approved_by);
-    free(r->reviewed_by);
+    free_list(r->approved_by, r->n_approved);
+    free_list(r->reviewed_by, r->n_reviewed);
+    free_list(r->co_authors, r->n_co_authors);
+    free(r->request);
+    free(r->change_type);
+    free(r->sig_key);
+    free(r->sig_signer);
+    free(r->sig_why);
 }
 
 void history_free_raw(raw_row *r)
 {
-    free_row(&r->row);
+    history_row_release(&r->row);
     free(r->declared);
     free(r->name);
     free(r->email);
@@ -70,16 +82,28 @@ static void copy_list(char ***dst, size_t *n, char **src, size_t m)
         (*dst)[i] = xstrdup(src[i]);
 }
 
+/* Copies the commit's evidence from src into dst (whose own is empty). */
+static void copy_evidence(hist_row *dst, const hist_row *src)
+{
+    copy_list(&dst->approved_by, &dst->n_approved, src->approved_by, src->n_approved);
+    copy_list(&dst->reviewed_by, &dst->n_reviewed, src->reviewed_by, src->n_reviewed);
+    copy_list(&dst->co_authors, &dst->n_co_authors, src->co_authors, src->n_co_authors);
+    dst->request = dup_or_null(src->request);
+    dst->change_type = dup_or_null(src->change_type);
+    memcpy(dst->sig_kind, src->sig_kind, sizeof dst->sig_kind);
+    dst->sig_state = src->sig_state;
+    dst->sig_key = dup_or_null(src->sig_key);
+    dst->sig_signer = dup_or_null(src->sig_signer);
+    dst->sig_why = dup_or_null(src->sig_why);
+}
+
 void history_copy_raw(raw_row *dst, const raw_row *src)
 {
     *dst = *src;
     dst->row.author = dup_or_null(src->row.author);
     dst->row.summary = dup_or_null(src->row.summary);
     dst->row.version = dup_or_null(src->row.version);
-    copy_list(&dst->row.approved_by, &dst->row.n_approved, src->row.approved_by,
-              src->row.n_approved);
-    copy_list(&dst->row.reviewed_by, &dst->row.n_reviewed, src->row.reviewed_by,
-              src->row.n_reviewed);
+    copy_evidence(&dst->row, &src->row);
     dst->declared = dup_or_null(src->declared);
     dst->name = dup_or_null(src->name);
     dst->email = dup_or_null(src->email);
@@ -111,6 +135,11 @@ const page_history *history_page(const history *h, size_t i)
     return h && i < h->n_pages ? &h->pages[i] : &none;
 }
 
+int history_row_approved(const hist_row *r)
+{
+    return r->kind == HIST_COMMIT && (r->request || r->n_approved || r->n_reviewed);
+}
+
 int history_found(const history *h)
 {
     return h && h->found;
@@ -132,22 +161,36 @@ const change *history_changes(const history *h, size_t *n)
  * an old revision's mistakes are no finding about today's site. Keep the
  * parser's call here alone, so a change of its signature is a one-line
  * edit. Caller frees. */
-char *history_declared_version(const char *text, size_t len)
+char *history_declared(const char *text, size_t len, char **change_out)
 {
     char *version = NULL;
     const char *value;
     frontmatter fm;
     diags *quiet = diag_new(NULL);
+    if (change_out)
+        *change_out = NULL;
     if (len > MAX_BLOB || frontmatter_parse(&fm, text, len, NULL, quiet) != 0)
         goto done;
     const yaml_node *v = yamltree_get(fm.data, "version");
     if (v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
         yamltree_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
         version = xstrdup(value);
+    const yaml_node *c = yamltree_get(fm.data, "change");
+    if (change_out && c && yamltree_kind(c) == YAML_SCALAR && !yamltree_is_null(c) &&
+        yamltree_as_string(&value, c, "change", NULL, quiet) == 0 && *value) {
+        *change_out = xstrdup(value);
+        for (char *p = *change_out; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    }
     frontmatter_release(&fm);
 done:
     diag_free(quiet);
     return version;
+}
+
+char *history_declared_version(const char *text, size_t len)
+{
+    return history_declared(text, len, NULL);
 }
 
 /* Appends text without its `last_reviewed:` line to out. */
@@ -280,7 +323,19 @@ static void fill_commit(raw_row *rr, git_commit *c)
     rr->name = history_commit_text(a ? a->name : NULL, enc);
     rr->email = history_commit_text(a ? a->email : NULL, enc);
     r->summary = history_commit_text(git_commit_summary(c), enc);
-    history_read_trailers(r, git_commit_message(c), enc);
+    history_read_trailers(r, git_commit_message(c), enc, 1);
+    history_read_request(r, git_commit_message(c), enc);
+    /* Whether and how it is signed: verified later, once per commit. */
+    git_buf field = GIT_BUF_INIT;
+    if (git_commit_header_field(&field, c, "gpgsig") == 0 ||
+        git_commit_header_field(&field, c, "gpgsig-sha256") == 0) {
+        const char *kind = strstr(field.ptr, "BEGIN SSH SIGNATURE")    ? "ssh"
+                           : strstr(field.ptr, "BEGIN SIGNED MESSAGE") ? "x509"
+                                                                       : "openpgp";
+        snprintf(r->sig_kind, sizeof r->sig_kind, "%s", kind);
+        r->sig_state = HSIG_UNVERIFIED;
+    }
+    git_buf_dispose(&field);
 }
 
 int history_read_blob(git_odb *odb, const git_oid *id, buf *out)
@@ -334,13 +389,14 @@ static void add_row(walker *w, size_t pi, const raw_row *info, long seq, const g
     r->row.summary = xstrdup(info->row.summary);
     r->name = xstrdup(info->name);
     r->email = xstrdup(info->email);
-    copy_list(&r->row.approved_by, &r->row.n_approved, info->row.approved_by, info->row.n_approved);
-    copy_list(&r->row.reviewed_by, &r->row.n_reviewed, info->row.reviewed_by, info->row.n_reviewed);
+    copy_evidence(&r->row, &info->row);
 }
 
 /* One commit of the first-parent line, compared with its parent. */
 typedef struct step {
     git_oid id, tree, parent_tree; /* parent_tree zero: compared with nothing */
+    git_oid parent, merged;        /* first and second parent; merged zero: no merge */
+    int expanded;                  /* the merged commits' trailers are in info */
     raw_row info;                  /* the commit's columns, copied into each page's row */
     fchanges fc;
     int grafted; /* a shallow clone's boundary */
@@ -359,7 +415,36 @@ typedef struct move {
  * lists it); from an add it moves to the file it came from, if any (fl,
  * started here at the first add that needs it: NULL when it cannot be).
  * 0, or -1 when the parent's tree cannot be read. */
-static int visit_step(walker *w, const step *st, long seq, follow **fl)
+/* The most commits of a merge whose trailers are read: a merge of a
+ * long-lived branch brings in thousands, and a policy change's evidence is
+ * in the few of its pull request. */
+#define MAX_MERGED 1000
+
+/* Adds to a merge's evidence the trailers of the commits it brought in
+ * (reachable from its second parent, not from its first), once. */
+static void expand_merge(walker *w, step *st)
+{
+    if (st->expanded || git_oid_is_zero(&st->merged))
+        return;
+    st->expanded = 1;
+    git_revwalk *rw = NULL;
+    git_oid id;
+    if (git_revwalk_new(&rw, w->repo) != 0 || git_revwalk_push(rw, &st->merged) != 0 ||
+        (!git_oid_is_zero(&st->parent) && git_revwalk_hide(rw, &st->parent) != 0))
+        goto done;
+    for (int k = 0; k < MAX_MERGED && git_revwalk_next(&id, rw) == 0; k++) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, w->repo, &id) != 0)
+            continue;
+        history_read_trailers(&st->info.row, git_commit_message(c), git_commit_message_encoding(c),
+                              0);
+        git_commit_free(c);
+    }
+done:
+    git_revwalk_free(rw);
+}
+
+static int visit_step(walker *w, step *st, long seq, follow **fl)
 {
     int err = -1;
     move *moves = NULL;
@@ -390,6 +475,7 @@ static int visit_step(walker *w, const step *st, long seq, follow **fl)
                 goto done;
             src = history_follow_source(*fl, ch, &src_id);
         }
+        expand_merge(w, st);
         for (size_t pi = (size_t)head; pi; pi = w->next[pi - 1]) {
             const git_oid *old_id = ch->status == 'M' ? &ch->old_id : src ? &src_id : NULL;
             add_row(w, pi - 1, &st->info, seq, &ch->new_id, old_id);
@@ -554,7 +640,10 @@ static long walk(walker *w, const git_oid *stop, int *met)
                 st->grafted = 1;
             else
                 git_oid_cpy(&st->parent_tree, git_commit_tree_id(parent));
+            git_oid_cpy(&st->parent, git_commit_parent_id(c, 0));
         }
+        if (git_commit_parentcount(c) > 1)
+            git_oid_cpy(&st->merged, git_commit_parent_id(c, 1));
         git_commit_free(c);
         c = parent;
     }
@@ -631,6 +720,14 @@ static void resolve_rows(walker *w)
             const blob_info *before = history_blobs_get(w->blobs, odb, &r->old_id, 0);
             if (before && before->state == BLOB_READ && !git_oid_equal(&r->old_id, &r->new_id))
                 r->row.review = !memcmp(before->unreviewed, unreviewed, sizeof unreviewed);
+            /* A Change-Type: trailer classifies the commit; else the page's
+             * `change:` does, but a review-only change is a review whatever
+             * an older `change:` left in the page says. */
+            if (!r->row.change_type && r->row.review)
+                r->row.change_type = xstrdup("review");
+            else if (!r->row.change_type && after->change &&
+                     history_change_type_known(after->change))
+                r->row.change_type = xstrdup(after->change);
         }
     }
     git_odb_free(odb);
@@ -724,6 +821,7 @@ static void finish(history *h, const site *s, git_mailmap *mm)
                     buf_init(&b);
                     buf_printf(&b, "%zu", ordinal);
                     r->row.version = buf_detach(&b);
+                    r->row.counted = 1;
                 }
                 ordinal--;
             } else if (!r->row.version) {
@@ -1003,6 +1101,8 @@ history *history_load(const site *s, int use_cache, diags *d)
     }
 assemble:
 done:
+    if (repo)
+        history_verify_signatures(h, s, repo, d);
     finish(h, s, w.mailmap);
     for (size_t i = 0; i < s->n_pages; i++)
         free(paths[i]);

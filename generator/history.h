@@ -17,6 +17,12 @@ typedef enum hist_kind {
     HIST_TRUNCATED    /* a shallow clone: older history is missing */
 } hist_kind;
 
+typedef enum hist_sig {
+    HSIG_UNSIGNED,
+    HSIG_VERIFIED,  /* good signature by a key the site trusts */
+    HSIG_UNVERIFIED /* signed, not verified: sig_why says why */
+} hist_sig;
+
 typedef struct hist_row {
     hist_kind kind;
     char commit[41]; /* "" unless HIST_COMMIT */
@@ -25,9 +31,26 @@ typedef struct hist_row {
     char *author;  /* after .mailmap; NULL unless HIST_COMMIT */
     char *summary; /* the commit subject */
     char *version; /* the page's `version:` in that commit, else its running number */
+    int counted;   /* version is the running number: the page declared none */
     int review;    /* the commit only changed `last_reviewed:` */
-    char **approved_by, **reviewed_by; /* Approved-by: / Reviewed-by: trailers */
-    size_t n_approved, n_reviewed;
+    /* Evidence (docs/evidence.md): trailers of the commit and, for a merge,
+     * of the commits it brought in; each list without repeats. */
+    char **approved_by, **reviewed_by,
+        **co_authors; /* Approved-by:, Reviewed-by:, Co-authored-by: */
+    size_t n_approved, n_reviewed, n_co_authors;
+    /* The pull or merge request it came through: "#12" (GitHub: a merge
+     * commit "Merge pull request #12 from ..." or a squash "... (#12)") or
+     * "!23" (GitLab: "See merge request group/project!23"); NULL if none. */
+    char *request;
+    /* material, minor, editorial or review: its Change-Type: trailer, else
+     * the page's front matter `change:` (review for a review-only change);
+     * NULL when unclassified. */
+    char *change_type;
+    /* The commit's signature: its kind ("openpgp", "ssh", "x509"; "" when
+     * unsigned) and what verifying it against the site's keys said. */
+    char sig_kind[8];
+    hist_sig sig_state;
+    char *sig_key, *sig_signer, *sig_why; /* NULL when unknown */
 } hist_row;
 
 typedef struct page_history {
@@ -99,5 +122,9 @@ int history_found(const history *h);
 const page_history *history_page(const history *h, size_t i);
 /* The changelog, newest first (borrowed). */
 const change *history_changes(const history *h, size_t *n);
+/* 1 when the row carries approval evidence: a pull or merge request, an
+ * Approved-by: or a Reviewed-by: (a signature proves authorship, not
+ * approval). */
+int history_row_approved(const hist_row *r);
 
 #endif

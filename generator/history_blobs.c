@@ -35,6 +35,7 @@ void history_blobs_free(blobs *b)
         return;
     for (size_t i = 0; i < b->n; i++) {
         free(b->v[i].declared);
+        free(b->v[i].change);
         history_sig_release(&b->v[i].sig);
     }
     free(b->v);
@@ -82,14 +83,16 @@ static void read_one(blob_info *e, git_odb *odb, digest *dg, buf *text, buf *str
 {
     buf_reset(text);
     free(e->declared);
+    free(e->change);
     e->declared = NULL;
+    e->change = NULL;
     if (history_read_blob(odb, &e->id, text) != 0) {
         e->state = BLOB_UNREADABLE;
         e->missing = !git_odb_exists(odb, &e->id);
         return;
     }
     e->state = BLOB_READ;
-    e->declared = history_declared_version(text->data, text->len);
+    e->declared = history_declared(text->data, text->len, &e->change);
     buf_reset(stripped);
     history_without_review_line(stripped, text->data, text->len);
     char hex[DIGEST_HEX];

@@ -23,6 +23,7 @@
  *   CACHE_MAGIC / head <oid> / prefix <path>
  *   path <repo path at head>            then its rows:
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
+ *       <co-authors> <request|-> <change type|-> <signature kind|->
  *   seen <repo path>                    each path the content directory held
  * Anything unexpected makes the whole cache ignored. */
 
@@ -125,8 +126,8 @@ cached *history_cache_read(const char *path, const char *prefix)
     page_rows *cur = NULL;
     for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         line_no++;
-        char *f[10];
-        size_t nf = fields(line, f, 10);
+        char *f[14];
+        size_t nf = fields(line, f, 14);
         if (line_no == 1) {
             if (strcmp(line, CACHE_MAGIC) != 0)
                 goto fail;
@@ -149,7 +150,7 @@ cached *history_cache_read(const char *path, const char *prefix)
             map_put(c->seen, p, (void *)1);
             free(p);
             cur = NULL; /* rows belong to a path record */
-        } else if (nf == 10 && !strcmp(f[0], "row") && cur) {
+        } else if (nf == 14 && !strcmp(f[0], "row") && cur) {
             raw_row *r = history_add_row(cur);
             char *endp;
             errno = 0;
@@ -183,6 +184,19 @@ cached *history_cache_read(const char *path, const char *prefix)
             r->declared = strcmp(f[7], "-") ? history_cache_unescape(f[7], strlen(f[7])) : NULL;
             r->row.n_approved = history_cache_split_list(&r->row.approved_by, f[8]);
             r->row.n_reviewed = history_cache_split_list(&r->row.reviewed_by, f[9]);
+            r->row.n_co_authors = history_cache_split_list(&r->row.co_authors, f[10]);
+            r->row.request =
+                strcmp(f[11], "-") ? history_cache_unescape(f[11], strlen(f[11])) : NULL;
+            r->row.change_type =
+                strcmp(f[12], "-") ? history_cache_unescape(f[12], strlen(f[12])) : NULL;
+            /* The kind only: the verdict depends on the site's keys, so it
+             * is made again on every load. */
+            if (strcmp(f[13], "-")) {
+                if (strlen(f[13]) >= sizeof r->row.sig_kind)
+                    goto fail;
+                strcpy(r->row.sig_kind, f[13]);
+                r->row.sig_state = HSIG_UNVERIFIED;
+            }
         } else {
             goto fail;
         }
@@ -251,7 +265,13 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
             history_cache_escape_list(&out, r->row.approved_by, r->row.n_approved);
             buf_addc(&out, '\t');
             history_cache_escape_list(&out, r->row.reviewed_by, r->row.n_reviewed);
-            buf_addc(&out, '\n');
+            buf_addc(&out, '\t');
+            history_cache_escape_list(&out, r->row.co_authors, r->row.n_co_authors);
+            buf_addc(&out, '\t');
+            history_cache_escape(&out, r->row.request ? r->row.request : "-");
+            buf_addc(&out, '\t');
+            history_cache_escape(&out, r->row.change_type ? r->row.change_type : "-");
+            buf_printf(&out, "\t%s\n", r->row.sig_kind[0] ? r->row.sig_kind : "-");
         }
     }
     if (seen) {

@@ -11,13 +11,15 @@
 #include <git2.h>
 #include <stdint.h>
 
-/* 5: a page's history goes on through a deletion, renames from and to any
+/* 6: rows carry the commit's evidence (Co-authored-by:, the pull or merge
+ * request, the change type, the signature's kind);
+ * 5: a page's history goes on through a deletion, renames from and to any
  * name and copies (docs/history.md), and the cache lists every path the
  * content directory ever held; 4: versions read with the front matter
  * parser, text in UTF-8 whatever a commit's encoding, \x1f escaped, trailers
  * read as git reads them, each list item ended by \x1f. A cache written
  * before holds rows that were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 5"
+#define CACHE_MAGIC "charter-history-cache 6"
 
 /* Blobs larger than this are not read (history.c, history_follow.c): a
  * policy page is a few KB, and a blob is inflated whole, so a hostile
@@ -50,6 +52,8 @@ struct history {
 
 /* Adds an empty row to pr and returns it (borrowed). */
 raw_row *history_add_row(page_rows *pr);
+/* Frees what a row owns (not the row); accepts NULL. */
+void history_row_release(hist_row *r);
 /* Frees what a raw row owns (not the row). */
 void history_free_raw(raw_row *r);
 /* Makes dst a deep copy of src (dst's old contents are not freed). */
@@ -66,6 +70,9 @@ int history_read_blob(git_odb *odb, const git_oid *id, buf *out);
  * list or a mapping, or the front matter is broken or the text is too large
  * to be read as a page. Caller frees. */
 char *history_declared_version(const char *text, size_t len);
+/* The same, and in *change (NULL allowed) its front matter's `change:`
+ * lowercased as a new string, or NULL. */
+char *history_declared(const char *text, size_t len, char **change_out);
 /* Appends text without its `last_reviewed:` line to out. */
 void history_without_review_line(buf *out, const char *text, size_t len);
 /* text (NULL: "") from a commit whose encoding header is `encoding` (NULL:
@@ -76,10 +83,20 @@ char *history_commit_text(const char *text, const char *encoding);
 long history_author_day(const git_time *when);
 /* --- history_trailers.c ---------------------------------------------------- */
 
-/* Appends the non-empty Approved-by: and Reviewed-by: trailers of a commit
- * message (NULL: none), converted from `encoding`, to r's approved_by and
- * reviewed_by, read as git reads trailers; other trailers are ignored. */
-void history_read_trailers(hist_row *r, const char *message, const char *encoding);
+/* Appends the non-empty Approved-by:, Reviewed-by: and Co-authored-by:
+ * trailers of a commit message (NULL: none), converted from `encoding`, to
+ * r's lists, read as git reads trailers, and sets r->change_type from its
+ * first known Change-Type: unless set; other trailers are ignored. `own`:
+ * the row's own commit (its lists as git lists them), else a commit a merge
+ * brought in (only names not listed yet are added). */
+void history_read_trailers(hist_row *r, const char *message, const char *encoding, int own);
+/* 1 when v is a change type: material, minor, editorial or review. */
+int history_change_type_known(const char *v);
+/* Sets r->request (unless set) from the message's merge styles: GitHub's
+ * "Merge pull request #N from ..." (whose summary then becomes the pull
+ * request's title, the next paragraph), a squash "Subject (#N)", GitLab's
+ * "See merge request group/project!N". */
+void history_read_request(hist_row *r, const char *message, const char *encoding);
 
 /* --- history_diff.c: what changed between two trees ------------------------ */
 
@@ -191,6 +208,7 @@ typedef struct blob_info {
     int missing;    /* unreadable as the object is not in the repository */
     int want_sig;   /* sig is wanted too */
     char *declared; /* history_declared_version of its text */
+    char *change;   /* its front matter's `change:`, lowercased, or NULL */
     /* SHA-256 of the text without its `last_reviewed:` line: two revisions
      * differ only in that line when these are equal and their ids not */
     unsigned char unreviewed[32];
@@ -211,6 +229,14 @@ int history_blobs_read(blobs *b, const char *gitdir);
 /* What the table knows of blob id, read now through odb when it was not
  * (borrowed, valid until the table next changes); NULL for a zero id. */
 const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, int want_sig);
+
+/* --- history_sign.c -------------------------------------------------------- */
+
+/* Verifies the signature of each signed commit in h's raw rows (once per
+ * commit) against the site's evidence.keyring and evidence.allowed_signers,
+ * read inside the site, and sets each row's sig_state, key, signer and why.
+ * A key file that cannot be read is reported through d. */
+void history_verify_signatures(history *h, const site *s, git_repository *repo, diags *d);
 
 /* --- history_cache.c: <git dir>/charter/history.cache ---------------------- */
 

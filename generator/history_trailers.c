@@ -1,8 +1,9 @@
-/* history_trailers: a commit message's Approved-by: and Reviewed-by:
- * trailers, read as `git interpret-trailers --parse` and `git log
- * --format=%(trailers)` read them (git's trailer.c rules: the last
- * paragraph after the title, all trailers or a quarter with a git-made
- * one, folded lines unfolded, values trimmed). Pure: no repository. */
+/* history_trailers: the evidence a commit message carries: its
+ * Approved-by:, Reviewed-by:, Co-authored-by: and Change-Type: trailers,
+ * read as `git interpret-trailers --parse` reads them (git's trailer.c
+ * rules: the last paragraph after the title, all trailers or a quarter with
+ * a git-made one, folded lines unfolded, values trimmed), and the pull or
+ * merge request it came through. Pure: no repository. */
 #include "buf.h"
 
 #include <ctype.h>
@@ -117,28 +118,66 @@ static void add_unfolded(buf *b, const char *s, size_t len)
     }
 }
 
-static void add_value(hist_row *r, int approved, const char *value)
+/* The trailers kept; any other key is read past. */
+enum { T_OTHER, T_APPROVED, T_REVIEWED, T_CO_AUTHOR, T_CHANGE_TYPE };
+
+static const struct {
+    const char *key;
+    int id;
+} kept[] = {{"Approved-by", T_APPROVED},
+            {"Reviewed-by", T_REVIEWED},
+            {"Co-authored-by", T_CO_AUTHOR},
+            {"Change-Type", T_CHANGE_TYPE}};
+
+/* Adds value to a list; with `unique`, unless it is there already (a
+ * merge's trailers and those of the commits it brought in often repeat a
+ * name; a commit's own are kept as git lists them). */
+static void add_item(char ***list, size_t *n, const char *value, int unique)
 {
-    char ***list = approved ? &r->approved_by : &r->reviewed_by;
-    size_t *n = approved ? &r->n_approved : &r->n_reviewed;
+    for (size_t i = 0; unique && i < *n; i++)
+        if (!strcmp((*list)[i], value))
+            return;
     *list = xrealloc(*list, (*n + 1) * sizeof **list);
     (*list)[(*n)++] = xstrdup(value);
 }
 
-/* Ends the trailer being read: records its value when its key is one we
- * keep and the value is not empty (an empty approval is no evidence). */
-static void end_trailer(hist_row *r, int key, buf *value)
+int history_change_type_known(const char *v)
 {
-    if (key && value->len)
-        add_value(r, key == 1, value->data);
+    static const char *const types[] = {"material", "minor", "editorial", "review"};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (!strcmp(v, types[i]))
+            return 1;
+    return 0;
+}
+
+/* Ends the trailer being read: records its value when its key is one we
+ * keep and the value is not empty (an empty approval is no evidence). A
+ * Change-Type: is kept lowercased, the first known one (a merge's own
+ * before those of the commits it brought in). `own`: the commit's own
+ * message, else one a merge brought in. */
+static void end_trailer(hist_row *r, int key, buf *value, int own)
+{
+    if (key == T_OTHER || !value->len)
+        goto done;
+    if (key == T_APPROVED)
+        add_item(&r->approved_by, &r->n_approved, value->data, !own);
+    else if (key == T_REVIEWED)
+        add_item(&r->reviewed_by, &r->n_reviewed, value->data, !own);
+    else if (key == T_CO_AUTHOR)
+        add_item(&r->co_authors, &r->n_co_authors, value->data, !own);
+    else if (key == T_CHANGE_TYPE && !r->change_type) {
+        for (char *c = value->data; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        if (history_change_type_known(value->data))
+            r->change_type = xstrdup(value->data);
+    }
+done:
     buf_reset(value);
 }
 
-void history_read_trailers(hist_row *r, const char *message, const char *encoding)
+/* The message's lines (pointers into text). Caller frees the array. */
+static line *split_lines(const char *text, size_t *count)
 {
-    if (!message)
-        return;
-    char *text = history_commit_text(message, encoding);
     size_t n = 0, cap = 0;
     line *lines = NULL;
     for (const char *p = text; *p;) {
@@ -151,9 +190,20 @@ void history_read_trailers(hist_row *r, const char *message, const char *encodin
         lines[n++] = (line){p, len};
         p += len + (nl != NULL);
     }
+    *count = n;
+    return lines;
+}
+
+void history_read_trailers(hist_row *r, const char *message, const char *encoding, int own)
+{
+    if (!message)
+        return;
+    char *text = history_commit_text(message, encoding);
+    size_t n;
+    line *lines = split_lines(text, &n);
     buf value;
     buf_init(&value);
-    int key = 0; /* of the trailer being read: 1 Approved-by, 2 Reviewed-by, 0 other */
+    int key = T_OTHER; /* of the trailer being read */
     for (size_t i = block_start(lines, n); i < n; i++) {
         line l = lines[i];
         long colon = key_end(l);
@@ -161,21 +211,95 @@ void history_read_trailers(hist_row *r, const char *message, const char *encodin
             add_unfolded(&value, l.s, l.len); /* a folded line of the trailer above */
             continue;
         }
-        end_trailer(r, key, &value);
-        key = 0;
+        end_trailer(r, key, &value, own);
+        key = T_OTHER;
         if (colon < 1 || (l.len && l.s[0] == '#'))
             continue;
         size_t klen = (size_t)colon;
         while (klen && isspace((unsigned char)l.s[klen - 1]))
             klen--;
-        if (klen == 11 && !strncasecmp(l.s, "Approved-by", 11))
-            key = 1;
-        else if (klen == 11 && !strncasecmp(l.s, "Reviewed-by", 11))
-            key = 2;
+        for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+            if (klen == strlen(kept[k].key) && !strncasecmp(l.s, kept[k].key, klen))
+                key = kept[k].id;
         add_unfolded(&value, l.s + colon + 1, l.len - (size_t)colon - 1);
     }
-    end_trailer(r, key, &value);
+    end_trailer(r, key, &value, own);
     buf_release(&value);
+    free(lines);
+    free(text);
+}
+
+/* The digits at s[0, len) as a request number: 1 to 9 digits, no sign. */
+static int request_digits(const char *s, size_t len)
+{
+    if (len == 0 || len > 9)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+void history_read_request(hist_row *r, const char *message, const char *encoding)
+{
+    if (!message || r->request)
+        return;
+    char *text = history_commit_text(message, encoding);
+    size_t n;
+    line *lines = split_lines(text, &n);
+    buf ref;
+    buf_init(&ref);
+    line title = n ? lines[0] : (line){"", 0};
+    static const char merge[] = "Merge pull request #";
+    if (line_starts(title, merge)) {
+        /* GitHub's merge button: "Merge pull request #12 from owner/branch". */
+        const char *num = title.s + strlen(merge);
+        size_t len = 0;
+        while (num + len < title.s + title.len && isdigit((unsigned char)num[len]))
+            len++;
+        if (request_digits(num, len) && num + len < title.s + title.len && num[len] == ' ') {
+            buf_printf(&ref, "#%.*s", (int)len, num);
+            /* Its subject says only where it came from: the pull request's
+             * title is the message's next paragraph. */
+            size_t i = 1;
+            while (i < n && line_blank(lines[i]))
+                i++;
+            if (i < n && i > 1) {
+                free(r->summary);
+                buf b;
+                buf_init(&b);
+                add_unfolded(&b, lines[i].s, lines[i].len);
+                r->summary = buf_detach(&b);
+            }
+        }
+    } else if (title.len > 4 && title.s[title.len - 1] == ')') {
+        /* A squash merge: "Subject (#15)". */
+        const char *open = title.s + title.len - 2;
+        while (open > title.s && isdigit((unsigned char)*open))
+            open--;
+        size_t len = (size_t)(title.s + title.len - 1 - (open + 1));
+        if (open > title.s + 1 && open[0] == '#' && open[-1] == '(' &&
+            request_digits(open + 1, len))
+            buf_printf(&ref, "#%.*s", (int)len, open + 1);
+    }
+    /* GitLab: "See merge request group/project!23" in the body. */
+    static const char see[] = "See merge request ";
+    for (size_t i = 1; i < n && !ref.len; i++) {
+        line l = lines[i];
+        if (!line_starts(l, see))
+            continue;
+        const char *bang = memchr(l.s, '!', l.len);
+        if (!bang)
+            continue;
+        size_t len = 0;
+        while (bang + 1 + len < l.s + l.len && isdigit((unsigned char)bang[1 + len]))
+            len++;
+        if (request_digits(bang + 1, len))
+            buf_printf(&ref, "!%.*s", (int)len, bang + 1);
+    }
+    if (ref.len)
+        r->request = buf_detach(&ref);
+    buf_release(&ref);
     free(lines);
     free(text);
 }

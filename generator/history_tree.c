@@ -269,14 +269,9 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
             continue;
         hist_row r;
         memset(&r, 0, sizeof r);
-        history_read_trailers(&r, git_commit_message(c), git_commit_message_encoding(c));
+        history_read_trailers(&r, git_commit_message(c), git_commit_message_encoding(c), 1);
         int evidence = r.n_approved + r.n_reviewed > 0;
-        for (size_t i = 0; i < r.n_approved; i++)
-            free(r.approved_by[i]);
-        for (size_t i = 0; i < r.n_reviewed; i++)
-            free(r.reviewed_by[i]);
-        free(r.approved_by);
-        free(r.reviewed_by);
+        history_row_release(&r);
         if (evidence && git_commit_tree(&t, c) == 0) {
             if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
                 git_commit_tree(&pt, parent);

@@ -238,22 +238,29 @@ Test(api, pages_json_with_history)
     buf b;
     buf_init(&b);
     api_pages_json(&b, s, &h);
+    /* The evidence after each row's trailers: none for a row that is no
+     * commit, an unsigned signature for a commit. */
+#define EV_NONE                                                                                    \
+    ", \"co_authors\": [], \"request\": null, \"change_type\": null, \"signature\": null}"
+#define EV_UNSIGNED                                                                                \
+    ", \"co_authors\": [], \"request\": null, \"change_type\": null, \"signature\": "              \
+    "{\"state\": \"unsigned\", \"kind\": null, \"key\": null, \"signer\": null, \"why\": null}}"
     static const char want[] = SITE_HEAD HOME_HEAD EMPTY_HISTORY HOME_FM
         ",\n" A_HEAD "      \"history\": [\n"
         "        {\"kind\": \"uncommitted\", \"commit\": null, \"short\": null, \"date\": null, "
         "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
-        "\"approved_by\": [], \"reviewed_by\": []},\n"
+        "\"approved_by\": [], \"reviewed_by\": []" EV_NONE ",\n"
         "        {\"kind\": \"commit\", \"commit\": \"0123456789abcdef0123456789abcdef01234567\", "
         "\"short\": \"0123456\", \"date\": \"2026-02-03\", \"author\": \"Dana\", \"summary\": "
         "\"Raise the version\", \"version\": \"2.10\", \"review\": false, \"approved_by\": "
-        "[\"Alice \\\"A\\\"\", \"Bob\"], \"reviewed_by\": [\"Carol\"]},\n"
+        "[\"Alice \\\"A\\\"\", \"Bob\"], \"reviewed_by\": [\"Carol\"]" EV_UNSIGNED ",\n"
         "        {\"kind\": \"commit\", \"commit\": \"fedcba9876543210fedcba9876543210fedcba98\", "
         "\"short\": \"fedcba9\", \"date\": \"2025-12-31\", \"author\": \"Eve\", \"summary\": "
         "\"Review\", \"version\": \"1\", \"review\": true, \"approved_by\": [], \"reviewed_by\": "
-        "[]},\n"
+        "[]" EV_UNSIGNED ",\n"
         "        {\"kind\": \"truncated\", \"commit\": null, \"short\": null, \"date\": null, "
         "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
-        "\"approved_by\": [], \"reviewed_by\": []}\n"
+        "\"approved_by\": [], \"reviewed_by\": []" EV_NONE "\n"
         "      ],\n"
         /* Truncated: where the page was created is unknown. */
         "      \"created\": null,\n"
@@ -261,10 +268,11 @@ Test(api, pages_json_with_history)
         "      \"last_changed_by\": \"Dana\",\n" A_FM ",\n" UNTITLED_HEAD "      \"history\": [\n"
         "        {\"kind\": \"untracked\", \"commit\": null, \"short\": null, \"date\": null, "
         "\"author\": null, \"summary\": null, \"version\": \"\", \"review\": false, "
-        "\"approved_by\": [], \"reviewed_by\": []},\n"
+        "\"approved_by\": [], \"reviewed_by\": []" EV_NONE ",\n"
         "        {\"kind\": \"commit\", \"commit\": \"1111111111111111111111111111111111111111\", "
         "\"short\": \"1111111\", \"date\": \"2026-01-01\", \"author\": null, \"summary\": null, "
-        "\"version\": \"\", \"review\": false, \"approved_by\": [], \"reviewed_by\": []}\n"
+        "\"version\": \"\", \"review\": false, \"approved_by\": [], \"reviewed_by\": []" EV_UNSIGNED
+        "\n"
         "      ],\n"
         "      \"created\": \"2026-01-01\",\n"
         "      \"last_changed\": \"2026-01-01\",\n"

@@ -270,7 +270,7 @@ Test(history, trailers, .init = git_init, .fini = git_shutdown)
     for (size_t i = 0; i < COUNT(trailer_cases); i++) {
         hist_row r;
         memset(&r, 0, sizeof r);
-        history_read_trailers(&r, trailer_cases[i].message, trailer_cases[i].encoding);
+        history_read_trailers(&r, trailer_cases[i].message, trailer_cases[i].encoding, 1);
         buf a, v;
         buf_init(&a);
         buf_init(&v);
@@ -280,8 +280,7 @@ Test(history, trailers, .init = git_init, .fini = git_shutdown)
         cr_expect_str_eq(v.data, trailer_cases[i].reviewed, "%s: reviewed", trailer_cases[i].name);
         buf_release(&a);
         buf_release(&v);
-        free_list(r.approved_by, r.n_approved);
-        free_list(r.reviewed_by, r.n_reviewed);
+        history_row_release(&r);
     }
 }
 
@@ -289,15 +288,77 @@ Test(history, trailers_append, .init = git_init, .fini = git_shutdown)
 {
     hist_row r;
     memset(&r, 0, sizeof r);
-    history_read_trailers(&r, "S\n\nApproved-by: One\n", NULL);
-    history_read_trailers(&r, "S\n\nApproved-by: Two\nReviewed-by: Three\n", NULL);
+    history_read_trailers(&r, "S\n\nApproved-by: One\n", NULL, 1);
+    history_read_trailers(&r, "S\n\nApproved-by: Two\nReviewed-by: Three\n", NULL, 1);
     cr_assert_eq(r.n_approved, 2);
     cr_expect_str_eq(r.approved_by[0], "One");
     cr_expect_str_eq(r.approved_by[1], "Two");
     cr_assert_eq(r.n_reviewed, 1);
     cr_expect_str_eq(r.reviewed_by[0], "Three");
-    free_list(r.approved_by, r.n_approved);
-    free_list(r.reviewed_by, r.n_reviewed);
+    history_row_release(&r);
+}
+
+/* The evidence beyond approvals: co-authors, the change type (the first
+ * known one, lowercased; an unknown one is none), and a merge's brought-in
+ * commits adding only names not listed yet. */
+Test(history, trailers_evidence, .init = git_init, .fini = git_shutdown)
+{
+    hist_row r;
+    memset(&r, 0, sizeof r);
+    history_read_trailers(&r,
+                          "S\n\nCo-authored-by: Bo <bo@x>\nChange-Type: Major\n"
+                          "change-type: MATERIAL\nChange-Type: minor\nApproved-by: Al\n",
+                          NULL, 1);
+    cr_assert_eq(r.n_co_authors, 1);
+    cr_expect_str_eq(r.co_authors[0], "Bo <bo@x>");
+    cr_assert_not_null(r.change_type);
+    cr_expect_str_eq(r.change_type, "material");
+    /* Brought in by a merge: Al again is not repeated, Cy is added, the
+     * merge's own type stays. */
+    history_read_trailers(&r, "B\n\nApproved-by: Al\nApproved-by: Cy\nChange-Type: editorial\n",
+                          NULL, 0);
+    cr_assert_eq(r.n_approved, 2);
+    cr_expect_str_eq(r.approved_by[1], "Cy");
+    cr_expect_str_eq(r.change_type, "material");
+    history_row_release(&r);
+    memset(&r, 0, sizeof r);
+    history_read_trailers(&r, "B\n\nChange-Type: review\n", NULL, 0);
+    cr_expect_str_eq(r.change_type, "review", "a merge without a type takes its commits'");
+    history_row_release(&r);
+}
+
+/* The pull or merge request of each merge style, and what is not one. */
+Test(history, requests, .init = git_init, .fini = git_shutdown)
+{
+    static const struct {
+        const char *message, *request, *summary;
+    } cases[] = {
+        {"Merge pull request #12 from acme/access-review\n\nAccess review 2025\n", "#12",
+         "Access review 2025"},
+        {"Merge pull request #7 from acme/x", "#7", "Merge pull request #7 from acme/x"},
+        {"Tighten the password rules (#15)\n\n* one\n* two\n", "#15",
+         "Tighten the password rules (#15)"},
+        {"Merge branch 'review' into 'main'\n\nAnnual review\n\n"
+         "See merge request larkspur/policies!23\n",
+         "!23", "Merge branch 'review' into 'main'"},
+        {"Fix typo (see #15)", "-", "Fix typo (see #15)"},
+        {"Merge pull request #x from a/b", "-", "Merge pull request #x from a/b"},
+        {"Subject (#)", "-", "Subject (#)"},
+        {"Subject (#1234567890)", "-", "Subject (#1234567890)"},
+        {"See merge request a/b!3", "-", "See merge request a/b!3"},
+        {"Plain commit", "-", "Plain commit"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        hist_row r;
+        memset(&r, 0, sizeof r);
+        const char *nl = strchr(cases[i].message, '\n');
+        r.summary = nl ? strndup(cases[i].message, (size_t)(nl - cases[i].message))
+                       : xstrdup(cases[i].message);
+        history_read_request(&r, cases[i].message, NULL);
+        cr_expect_str_eq(r.request ? r.request : "-", cases[i].request, "'%s'", cases[i].message);
+        cr_expect_str_eq(r.summary, cases[i].summary, "'%s'", cases[i].message);
+        history_row_release(&r);
+    }
 }
 
 /* What `git interpret-trailers --parse` reads from these messages (libgit2
@@ -325,7 +386,7 @@ Test(history, trailers_as_git_reads_them)
     for (size_t i = 0; i < COUNT(cases); i++) {
         hist_row r;
         memset(&r, 0, sizeof r);
-        history_read_trailers(&r, cases[i].message, NULL);
+        history_read_trailers(&r, cases[i].message, NULL, 1);
         buf a, v;
         buf_init(&a);
         buf_init(&v);
@@ -335,8 +396,7 @@ Test(history, trailers_as_git_reads_them)
         cr_expect_str_eq(v.data, cases[i].reviewed, "'%s'", cases[i].message);
         buf_release(&a);
         buf_release(&v);
-        free_list(r.approved_by, r.n_approved);
-        free_list(r.reviewed_by, r.n_reviewed);
+        history_row_release(&r);
     }
 }
 
@@ -503,6 +563,13 @@ static void make_fixture(cache_fixture *f)
     r->row.reviewed_by = xcalloc(1, sizeof(char *));
     r->row.reviewed_by[0] = xstrdup("Rev\\iewer");
     r->row.n_reviewed = 1;
+    r->row.co_authors = xcalloc(1, sizeof(char *));
+    r->row.co_authors[0] = xstrdup("Carl <c@x>");
+    r->row.n_co_authors = 1;
+    r->row.request = xstrdup("#12");
+    r->row.change_type = xstrdup("material");
+    strcpy(r->row.sig_kind, "ssh");
+    r->row.sig_state = HSIG_UNVERIFIED;
     r = history_add_row(&f->raw[0]);
     r->row.kind = HIST_TRUNCATED;
     r->seq = 5;
@@ -532,11 +599,11 @@ static const char cache_text[] =
                 "path\tcontent/a\\tb.md\n"
                 "row\t0\t" C1 "\t2026-03-01\t1\tAnn\\tTab\x1f"
                 "ann@x\\\\y\tLine one\\nline two \\u\t2.0\\t\"beta\"\tBoss <b@x>\x1f"
-                "Co\\tBoss\x1f\tRev\\\\iewer\x1f\n"
-                "row\t5\t-\t\t0\t\x1f\t\t-\t\t\n"
+                "Co\\tBoss\x1f\tRev\\\\iewer\x1f\tCarl <c@x>\x1f\t#12\tmaterial\tssh\n"
+                "row\t5\t-\t\t0\t\x1f\t\t-\t\t\t\t-\t-\t-\n"
                 "path\tcontent/b.md\n"
                 "row\t2\t" C2 "\t2025-12-31\t0\tBob\x1f"
-                "bob@x\tPlain\t-\t\t\n"
+                "bob@x\tPlain\t-\t\t\t\t-\t-\t-\n"
                 "seen\tcontent/a\\tb.md\n"
                 "seen\tcontent/gone.md\n";
 
@@ -585,6 +652,15 @@ static void expect_same_row(const raw_row *got, const raw_row *want, const char 
     cr_expect_eq(got->row.n_reviewed, want->row.n_reviewed, "%s: reviewers", what);
     for (size_t i = 0; i < got->row.n_reviewed && i < want->row.n_reviewed; i++)
         cr_expect_str_eq(got->row.reviewed_by[i], want->row.reviewed_by[i], "%s", what);
+    cr_expect_eq(got->row.n_co_authors, want->row.n_co_authors, "%s: co-authors", what);
+    for (size_t i = 0; i < got->row.n_co_authors && i < want->row.n_co_authors; i++)
+        cr_expect_str_eq(got->row.co_authors[i], want->row.co_authors[i], "%s", what);
+    cr_expect_str_eq(got->row.request ? got->row.request : "-",
+                     want->row.request ? want->row.request : "-", "%s: request", what);
+    cr_expect_str_eq(got->row.change_type ? got->row.change_type : "-",
+                     want->row.change_type ? want->row.change_type : "-", "%s: change", what);
+    cr_expect_str_eq(got->row.sig_kind, want->row.sig_kind, "%s: signature", what);
+    cr_expect_eq(got->row.sig_state, want->row.sig_state, "%s: signature state", what);
 }
 
 Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_fini)
@@ -655,43 +731,46 @@ static const struct {
     {"no head", CACHE_MAGIC "\nprefix\tcontent/\nhead\t" HEAD_HEX "\n"},
     {"a row before any path",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a row of nine fields", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
      "a\tS\t-\t\n"},
     {"a negative seq", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t-1\t" C1 "\t2026-01-01\t0\tA\x1f"
-     "a\tS\t-\t\t\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a seq over INT_MAX",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t2147483648\t" C1
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a seq that is no number", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t1x\t" C1 "\t2026-01-01\t0\tA\x1f"
-     "a\tS\t-\t\t\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a short commit id",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t1111111"
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a commit id that is not hex",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t"
                  "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a day that does not exist", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-02-30\t0\tA\x1f"
-     "a\tS\t-\t\t\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"a review flag of 2", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t2\tA\x1f"
-     "a\tS\t-\t\t\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\n"},
     {"an author without email",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1
-                 "\t2026-01-01\t0\tA\tS\t-\t\t\n"},
+                 "\t2026-01-01\t0\tA\tS\t-\t\t\t\t-\t-\t-\n"},
     {"an unknown record", CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\nextra\tx\n"},
     {"a row after a seen path",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nseen\tp.md\nrow\t0\t" C1
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+    {"a signature kind too long", CACHE_MAGIC
+     "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
+     "a\tS\t-\t\t\t\t-\t-\topenpgp-x509\n"},
     {"empty", ""},
 };
 
@@ -707,7 +786,7 @@ Test(history, cache_refused_when_corrupt, .init = sandbox_init, .fini = sandbox_
      * for its own defect). */
     write_cache_file(CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1
                                  "\t2026-01-01\t0\tA\x1f"
-                                 "a\tS\t-\t\t\n");
+                                 "a\tS\t-\t\t\t\t-\t-\t-\n");
     cached *c = read_cache("content/");
     cr_expect_not_null(c);
     history_cache_free(c);
