@@ -32,16 +32,6 @@ static void abandon(void *ctx)
     output_abandon(ctx);
 }
 
-/* The history step, on a thread of its own: it reads git while the pages
- * are parsed and checked on the other cores (neither reads what the other
- * writes; both report through the thread-safe diagnostics). */
-typedef struct history_job {
-    const site *s;
-    int use_cache;
-    diags *d;
-    history *h;
-} history_job;
-
 static void *load_history(void *arg)
 {
     history_job *j = arg;
@@ -50,6 +40,21 @@ static void *load_history(void *arg)
     j->h = history_load(j->s, j->use_cache, j->d);
     watchdog_leave(token);
     return NULL;
+}
+
+void build_history_start(history_job *j, const site *s, int use_cache, diags *d)
+{
+    *j = (history_job){.s = s, .use_cache = use_cache, .d = d};
+    j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
+}
+
+history *build_history_join(history_job *j)
+{
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    else
+        load_history(j);
+    return j->h;
 }
 
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
@@ -135,20 +140,16 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
-    history_job hj = {s, !r->no_cache, d, NULL};
-    pthread_t history_thread;
-    int threaded = pthread_create(&history_thread, NULL, load_history, &hj) == 0;
+    history_job hj;
+    build_history_start(&hj, s, !r->no_cache, d);
     pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
     stage_clock_mark(sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
     stage_clock_mark(sc, "check");
-    if (threaded)
-        pthread_join(history_thread, NULL);
-    else
-        load_history(&hj);
-    hist = hj.h;
+    hist = build_history_join(&hj);
     stage_clock_mark(sc, "history (waited for)");
+    checks_history(s, hist, d);
     int rendered = render_site(s, pp, hist, &prov, out, d);
     stage_clock_mark(sc, "render");
     parse_cache_write(pp, d);

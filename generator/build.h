@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "diag.h"
 
+#include <pthread.h>
 #include <stddef.h>
 
 typedef struct build_request {
@@ -30,6 +31,24 @@ typedef struct build_result {
  * NULL). Fills *res (release with build_result_release) and returns its
  * status. */
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d);
+
+struct site;
+struct history;
+/* The history step on a thread of its own: it reads git while the pages are
+ * parsed and checked on the other cores (neither reads what the other
+ * writes; both report through the thread-safe diagnostics), within
+ * limits.history_seconds. Start, then join for the history (caller frees
+ * with history_free); without a thread, join reads it then. */
+typedef struct history_job {
+    const struct site *s;
+    int use_cache;
+    diags *d;
+    struct history *h;
+    int threaded;
+    pthread_t thread;
+} history_job;
+void build_history_start(history_job *j, const struct site *s, int use_cache, diags *d);
+struct history *build_history_join(history_job *j);
 void build_result_release(build_result *res);
 
 #endif

@@ -96,6 +96,15 @@ static const check_info table[] = {
      "Plan the review; the warning turns into review-overdue on the date."},
     {"review-in-future", DIAG_ERROR, 1, "`last_reviewed` is later than today",
      "Correct the date: a review cannot have happened yet."},
+    /* Evidence: the git history (checks_history.c, docs/evidence.md) */
+    {"unapproved-change", DIAG_ERROR, 1,
+     "a policy change with no approval evidence (on with evidence.require_approval)",
+     "Merge policy changes through pull or merge requests, or record the approver with an "
+     "`Approved-by:` trailer; evidence.approval_since in site.yml leaves older changes out."},
+    {"version-rule", DIAG_ERROR, 1,
+     "a policy's newest change breaks the site's versioning rule for its Change-Type",
+     "Bump `version:` as site.yml `versioning` asks for the change's type (material: major, "
+     "minor: minor), or correct its `Change-Type:`."},
     /* Structure */
     {"orphan-page", DIAG_WARNING, 1, "a page no page links to and no navigation reaches",
      "Link to it from a related page, or give it a section."},

@@ -28,6 +28,19 @@ struct parsed;
  * findings through d. Reads; never renders. */
 void checks_run(const site *s, const struct parsed *pp, diags *d);
 
+struct history;
+/* The checks on the git history (checks_history.c): version-rule on each
+ * policy's newest classified change, unapproved-change on every change
+ * when evidence.require_approval is on. Run after history_load (h NULL:
+ * nothing). */
+void checks_history(const site *s, const struct history *h, diags *d);
+/* A version ("2.1", "v3", "1.4.2") as up to three numbers in v: 0, or -1
+ * when s is none. */
+int checks_version_parse(long v[3], const char *s);
+/* 1 when going from version a to b follows rule r, 0 when it does not,
+ * -1 when the rule cannot judge them (not numbers). */
+int checks_version_follows(version_rule r, const char *a, const char *b);
+
 /* Validates site.yml `checks:` (id: off | warning | error) and every page's
  * `ignore:` list (a list of tunable check ids). Returns 0, or -1 after
  * reporting a bad `checks:` entry, a configuration error (exit 2); bad

@@ -1,10 +1,12 @@
 /* cmd_check: `charter check`, the CI gate: load the site (layouts included),
  * parse every page's Markdown, run every check, apply the site's tuning and
  * report in the format the CI system reads. Renders and writes nothing. */
+#include "build.h"
 #include "checks.h"
 #include "cli.h"
 #include "commands.h"
 #include "fs.h"
+#include "history.h"
 #include "output.h"
 #include "parse.h"
 #include "report.h"
@@ -100,7 +102,7 @@ int cmd_check(int argc, char **argv)
     }
 
     int status = EXIT_USAGE;
-    diags *d = diag_new(o.site);
+    diags *d = diag_new(o.site), *quiet = diag_new(NULL);
     site *s = NULL;
     parsed *pp = NULL;
     buf report, line;
@@ -110,8 +112,15 @@ int cmd_check(int argc, char **argv)
         goto fatal;
     /* Load (above), parse, check: nothing is rendered or written. */
     watchdog_start(NULL, NULL, NULL);
+    /* The history's own warnings (no repository, a shallow clone) are for
+     * the pages a build shows, not findings of check. */
+    history_job hj;
+    build_history_start(&hj, s, 1, quiet);
     pp = parse_site(s, -1, d);
     checks_run(s, pp, d);
+    history *hist = build_history_join(&hj);
+    checks_history(s, hist, d);
+    history_free(hist);
     checks_tune(s, d);
     /* Text for a terminal has source excerpts (stderr); for a file, plain lines. */
     if (fmt == REPORT_TEXT && !o.output)
@@ -152,6 +161,7 @@ done:
     parsed_free(pp);
     site_free(s);
     diag_free(d);
+    diag_free(quiet);
     buf_release(&report);
     buf_release(&line);
     return status;

@@ -14,6 +14,22 @@
 
 /* --- site.yml ------------------------------------------------------------- */
 
+static const char *const change_names[] = {"material", "minor", "editorial", "review"};
+static const char *const rule_names[] = {"any", "major", "minor", "patch", "same"};
+
+int config_change_type(const char *name)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (!strcmp(name, change_names[i]))
+            return i;
+    return -1;
+}
+
+const char *config_rule_name(version_rule r)
+{
+    return rule_names[r];
+}
+
 static int config_string(const char **out, const yaml_node *root, const char *key, const char *def,
                          const char *f, diags *d)
 {
@@ -403,6 +419,85 @@ static int jekyll_base_url(site_config *c, const yaml_node *y, const char *f, di
 }
 
 /* The settings both files share, and site.yml's own. */
+/* evidence: {keyring: PATH, allowed_signers: PATH, require_approval: BOOL,
+ * approval_since: DATE}. The files are read later, inside the site. */
+static int config_evidence(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    static const char *const keys[] = {"keyring", "allowed_signers", "require_approval",
+                                       "approval_since"};
+    int bad = 0;
+    c->approval_since = LONG_MIN;
+    if (!n || yamltree_is_null(n))
+        return 0;
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'evidence' must be a mapping with 'keyring', 'allowed_signers', "
+                          "'require_approval' or 'approval_since'");
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const char *k = yamltree_text(yamltree_key(n, i));
+        size_t j = 0;
+        while (j < 4 && strcmp(k, keys[j]))
+            j++;
+        if (j == 4)
+            bad |= diag_error(d, f, yamltree_line(yamltree_key(n, i)),
+                              yamltree_col(yamltree_key(n, i)), "config",
+                              "unknown setting '%s' in 'evidence' (keyring, allowed_signers, "
+                              "require_approval or approval_since)",
+                              k);
+    }
+    bad |= config_string(&c->keyring, n, "keyring", NULL, f, d);
+    bad |= config_string(&c->allowed_signers, n, "allowed_signers", NULL, f, d);
+    const yaml_node *r = yamltree_get(n, "require_approval");
+    if (r && !yamltree_is_null(r))
+        bad |= yamltree_as_bool(&c->require_approval, r, "evidence.require_approval", f, d);
+    const yaml_node *since = yamltree_get(n, "approval_since");
+    if (since && !yamltree_is_null(since))
+        bad |= yamltree_as_date(&c->approval_since, since, "evidence.approval_since", f, d);
+    return bad ? -1 : 0;
+}
+
+/* versioning: {material: major, minor: minor, editorial: any, review: same}
+ * (the defaults), each type's rule one of any, major, minor, patch, same. */
+static int config_versioning(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    static const version_rule defaults[4] = {VR_MAJOR, VR_MINOR, VR_ANY, VR_SAME};
+    memcpy(c->versioning, defaults, sizeof defaults);
+    if (!n || yamltree_is_null(n))
+        return 0;
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'versioning' must be a mapping of change types (material, minor, "
+                          "editorial, review) to rules (major, minor, patch, same, any)");
+    int bad = 0;
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *k = yamltree_key(n, i), *v = yamltree_item(n, i);
+        int type = config_change_type(yamltree_text(k));
+        const char *rule = NULL;
+        if (type < 0) {
+            bad |= diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
+                              "unknown change type '%s' in 'versioning' (material, minor, "
+                              "editorial or review)",
+                              yamltree_text(k));
+            continue;
+        }
+        if (yamltree_as_string(&rule, v, "versioning", f, d) != 0) {
+            bad = 1;
+            continue;
+        }
+        int found = 0;
+        for (int j = 0; j < 5; j++)
+            if (!strcmp(rule, rule_names[j])) {
+                c->versioning[type] = (version_rule)j;
+                found = 1;
+            }
+        if (!found)
+            bad |= diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
+                              "'versioning.%s' must be major, minor, patch, same or any, not '%s'",
+                              yamltree_text(k), rule);
+    }
+    return bad ? -1 : 0;
+}
+
 static int config_read(site_config *c, const char *text, size_t len, const char *f, int jekyll,
                        const char *fallback_title, diags *d)
 {
@@ -541,12 +636,18 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
             bad |= yamltree_as_bool(&c->lax_headings, lax, "markdown.lax_headings", f, d);
     }
     bad |= config_limits(&c->limits, yamltree_get(y, "limits"), f, d);
+    bad |= config_evidence(c, yamltree_get(y, "evidence"), f, d);
+    bad |= config_versioning(c, yamltree_get(y, "versioning"), f, d);
 defaults:
     if (jekyll) {
         bad |= config_duration(&c->cycle, NULL, "cycle", "12 months", f, d);
         bad |= config_duration(&c->warn_within, NULL, "warn_within", "30 days", f, d);
         c->nav_max_pages = 100;
         c->template_strip = TPL_STRIP_BLANK_LINES;
+    }
+    if (jekyll) {
+        c->approval_since = LONG_MIN;
+        config_versioning(c, NULL, f, d);
     }
     if (!c->required) {
         static const char *def[] = {"title", "owner", "last_reviewed"};

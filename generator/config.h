@@ -44,6 +44,23 @@ typedef struct key_alias {
     const char *alias; /* the site's */
 } key_alias;
 
+/* What a change of a type must do to the page's `version:`. */
+typedef enum version_rule {
+    VR_ANY,   /* anything */
+    VR_MAJOR, /* raise the first number */
+    VR_MINOR, /* raise the second, the first unchanged */
+    VR_PATCH, /* raise the third, the first two unchanged */
+    VR_SAME   /* leave it as it was */
+} version_rule;
+
+/* The change types, in the order of site_config.versioning. */
+enum { CHANGE_MATERIAL, CHANGE_MINOR, CHANGE_EDITORIAL, CHANGE_REVIEW };
+/* The index of a change type's name (material, minor, editorial, review),
+ * or -1. */
+int config_change_type(const char *name);
+/* A version rule's name as site.yml spells it ("major" ...). */
+const char *config_rule_name(version_rule r);
+
 typedef struct site_config {
     yaml_node *yaml;  /* all of site.yml, for templates */
     const char *file; /* where the settings came from: "site.yml" or "_config.yml" */
@@ -90,6 +107,15 @@ typedef struct site_config {
     size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
     site_limits limits;
+    /* evidence (docs/evidence.md): the site's OpenPGP keyring and ssh
+     * allowed signers (paths in the site, or NULL), and whether changes
+     * must carry approval evidence (check unapproved-change), from
+     * approval_since (a day, LONG_MIN: always). */
+    const char *keyring, *allowed_signers;
+    int require_approval;
+    long approval_since;
+    /* versioning: the rule each change type (CHANGE_*) follows. */
+    version_rule versioning[4];
 } site_config;
 
 /* Parses the text of site.yml into c (the directory settings are checked
