@@ -10,6 +10,33 @@
 
 /* feed.xml: an Atom feed of the newest 50 policy changes. Entry ids are
  * urn:uuid: IRIs made from the commit ids, stable across builds. */
+
+/* The evidence of a change as a line of the entry: its request, approvers
+ * and reviewers, or that none is recorded. */
+static void evidence_html(buf *html, const hist_row *row)
+{
+    buf line;
+    buf_init(&line);
+    if (row->request)
+        buf_printf(&line, "%s %s", row->request[0] == '!' ? "Merge request" : "Pull request",
+                   row->request);
+    char **lists[2] = {row->approved_by, row->reviewed_by};
+    size_t counts[2] = {row->n_approved, row->n_reviewed};
+    const char *labels[2] = {"Approved by ", "Reviewed by "};
+    for (int k = 0; k < 2; k++)
+        if (counts[k]) {
+            buf_adds(&line, line.len ? " · " : "");
+            buf_adds(&line, labels[k]);
+            vars_join_names(&line, lists[k], counts[k]);
+        }
+    if (!history_row_approved(row))
+        buf_adds(&line, "No approval recorded");
+    buf_adds(html, "<p>");
+    buf_add_html(html, line.data, line.len);
+    buf_adds(html, "</p>");
+    buf_release(&line);
+}
+
 int feed_write(gen *g)
 {
     const site *s = g->s;
@@ -47,7 +74,12 @@ int feed_write(gen *g)
         const hist_row *row = ch[i].row;
         const char *c = row->commit;
         buf_adds(&out, "  <entry>\n");
-        xml_elem(&out, 4, "title", row->summary);
+        /* A material change is the one staff must acknowledge again: its
+         * title says so, where a feed reader shows it. */
+        int material = row->change_type && !strcmp(row->change_type, "material");
+        buf_reset(&text);
+        buf_printf(&text, "%s%s", material ? "Material change: " : "", row->summary);
+        xml_elem(&out, 4, "title", text.data);
         buf_printf(&out,
                    "    <id>urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s</id>\n"
                    "    <updated>%sT00:00:00Z</updated>\n    <author><name>",
@@ -82,6 +114,7 @@ int feed_write(gen *g)
             buf_adds(&html, "</li>");
         }
         buf_adds(&html, "</ul>");
+        evidence_html(&html, row);
         xml_escape(&out, html.data, html.len);
         buf_release(&html);
         buf_adds(&out, "</content>\n  </entry>\n");

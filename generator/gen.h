@@ -55,6 +55,13 @@ void vars_nav(tpl_dict *d, const site *s, const page *p);
 tpl_dict *vars_page(const gen *g, const page *p);
 /* CHANGE_*: one entry of the changelog. */
 void vars_change(tpl_dict *cd, const site *s, const change *ch);
+/* The EVIDENCE_* variables of a commit row (docs/templates.md): its pull
+ * or merge request, approvers, reviewers, co-authors, change type and
+ * signature, as _includes/evidence.html shows them. */
+void vars_evidence(tpl_dict *d, const site *s, const hist_row *r);
+/* Appends a trailer list's names joined with ", ", without their emails
+ * ("Ann Lee <ann@x>" shows "Ann Lee"). */
+void vars_join_names(buf *out, char **items, size_t n);
 /* /controls/<framework>/<id>/ as a full URL. */
 void vars_control_url(buf *out, const site *s, const control *c);
 

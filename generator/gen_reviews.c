@@ -2,6 +2,8 @@
  * and next review, and the days left or overdue, the next review first. */
 #include "gen.h"
 
+#include "dates.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +68,38 @@ static void add_review_rows(tpl_dict *d, const site *s)
     free(v);
 }
 
+/* EVIDENCE_*_COUNT: the changes to published pages in the twelve months up
+ * to the as-of day, with and without approval evidence (what a SOC 2 CC8.1
+ * auditor samples). */
+static void add_evidence_counts(tpl_dict *d, const gen *g)
+{
+    size_t n = 0, with = 0, without = 0;
+    const change *ch = g->h ? history_changes(g->h, &n) : NULL;
+    if (!g->h || !history_found(g->h))
+        return;
+    long to = g->s->as_of, from = date_add(to, (duration){.months = -12});
+    for (size_t i = 0; i < n; i++) {
+        long day;
+        if (date_parse(&day, ch[i].row->date, strlen(ch[i].row->date)) != 0 || day <= from ||
+            day > to)
+            continue;
+        if (history_row_approved(ch[i].row))
+            with++;
+        else
+            without++;
+    }
+    char date[11];
+    date_format(date, from + 1);
+    tpl_dict_show_section(d, "HAS_EVIDENCE_COUNTS");
+    tpl_dict_set(d, "EVIDENCE_FROM", date);
+    tpl_dict_set_int(d, "EVIDENCE_WITH_COUNT", (long)with);
+    tpl_dict_set_int(d, "EVIDENCE_WITHOUT_COUNT", (long)without);
+}
+
 static void fill_reviews(tpl_dict *d, const gen *g)
 {
     add_review_rows(d, g->s);
+    add_evidence_counts(d, g);
 }
 
 int gen_reviews(gen *g)

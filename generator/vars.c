@@ -329,6 +329,78 @@ static void set_commit(tpl_dict *d, const char *prefix, const site *s, const his
     buf_release(&u);
 }
 
+/* A trailer's names joined for a page: "Ann Lee, Bo Chen", without the
+ * emails (`Name <email>` shows the name; a bare email shows as it is). */
+void vars_join_names(buf *out, char **items, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        const char *v = items[j], *lt = strchr(v, '<');
+        size_t len = lt && lt > v ? (size_t)(lt - v) : strlen(v);
+        while (len && isspace((unsigned char)v[len - 1]))
+            len--;
+        buf_printf(out, "%s%.*s", j ? ", " : "", (int)len, v);
+    }
+}
+
+void vars_evidence(tpl_dict *d, const site *s, const hist_row *r)
+{
+    buf u;
+    buf_init(&u);
+    if (r->request) {
+        int gitlab = r->request[0] == '!';
+        buf_printf(&u, "%s %s", gitlab ? "Merge request" : "Pull request", r->request);
+        vars_set_shown(d, "EVIDENCE_REQUEST", r->request);
+        tpl_dict_set(d, "EVIDENCE_REQUEST_LABEL", u.data);
+        buf_reset(&u);
+        if (s->cfg.repository_url) {
+            buf_printf(&u, "%s/%s/%s", s->cfg.repository_url, gitlab ? "-/merge_requests" : "pull",
+                       r->request + 1);
+            vars_set_shown(d, "EVIDENCE_REQUEST_URL", u.data);
+        } else {
+            tpl_dict_show_section(d, "EVIDENCE_REQUEST_PLAIN");
+        }
+    }
+    const char *names[3] = {"EVIDENCE_APPROVED_BY", "EVIDENCE_REVIEWED_BY", "EVIDENCE_CO_AUTHORS"};
+    char **lists[3] = {r->approved_by, r->reviewed_by, r->co_authors};
+    size_t counts[3] = {r->n_approved, r->n_reviewed, r->n_co_authors};
+    for (int k = 0; k < 3; k++) {
+        buf_reset(&u);
+        vars_join_names(&u, lists[k], counts[k]);
+        vars_set_shown(d, names[k], u.data);
+    }
+    if (!history_row_approved(r))
+        tpl_dict_show_section(d, "EVIDENCE_NONE");
+    if (r->change_type) {
+        vars_set_shown(d, "EVIDENCE_CHANGE_TYPE", r->change_type);
+        buf_reset(&u);
+        var_name(&u, "EVIDENCE_TYPE_", r->change_type);
+        tpl_dict_show_section(d, u.data);
+    }
+    /* Never more than was checked: a signature is "verified" only when
+     * its key is one the site trusts. */
+    buf_reset(&u);
+    switch (r->sig_state) {
+    case HSIG_VERIFIED:
+        buf_printf(&u, "Signed (%s), verified: %s", r->sig_kind,
+                   r->sig_signer ? r->sig_signer : "a trusted key");
+        if (r->sig_key)
+            buf_printf(&u, ", key %s", r->sig_key);
+        tpl_dict_set(d, "EVIDENCE_SIGNATURE_STATE", "verified");
+        break;
+    case HSIG_UNVERIFIED:
+        buf_printf(&u, "Signed (%s), not verified: %s", r->sig_kind,
+                   r->sig_why ? r->sig_why : "not checked");
+        tpl_dict_set(d, "EVIDENCE_SIGNATURE_STATE", "unverified");
+        break;
+    default:
+        buf_adds(&u, "Unsigned");
+        tpl_dict_set(d, "EVIDENCE_SIGNATURE_STATE", "unsigned");
+        break;
+    }
+    tpl_dict_set(d, "EVIDENCE_SIGNATURE", u.data);
+    buf_release(&u);
+}
+
 static void add_history(tpl_dict *d, const site *s, const page_history *ph)
 {
     if (!ph->n)
@@ -366,6 +438,8 @@ static void add_history(tpl_dict *d, const site *s, const page_history *ph)
         set_commit(hd, "HISTORY", s, r);
         if (r->review)
             tpl_dict_show_section(hd, "HISTORY_REVIEW");
+        vars_evidence(hd, s, r);
+        /* The trailers as written, for themes made before EVIDENCE_*. */
         const char *names[2] = {"HISTORY_APPROVED_BY", "HISTORY_REVIEWED_BY"};
         char **lists[2] = {r->approved_by, r->reviewed_by};
         size_t counts[2] = {r->n_approved, r->n_reviewed};
@@ -541,6 +615,7 @@ void vars_change(tpl_dict *cd, const site *s, const change *ch)
     vars_set_shown(cd, "CHANGE_AUTHOR", row->author);
     vars_set_shown(cd, "CHANGE_SUMMARY", row->summary);
     set_commit(cd, "CHANGE", s, row);
+    vars_evidence(cd, s, row);
     for (size_t j = 0; j < ch->n_pages; j++) {
         const page *p = s->pages[ch->pages[j]];
         tpl_dict *pd = tpl_dict_add_section(cd, "CHANGE_PAGE");

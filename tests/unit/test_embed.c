@@ -60,8 +60,9 @@ Test(embed, list_by_prefix)
          {"controls/iso27001-2013.yml", "controls/iso27001-2022.yml", "controls/nist-csf-2.0.yml",
           "controls/soc2.yml"}},
         {"layouts/_includes/",
-         {"layouts/_includes/change_pages.html", "layouts/_includes/footer.html",
-          "layouts/_includes/header.html", "layouts/_includes/nav.html"}},
+         {"layouts/_includes/change_pages.html", "layouts/_includes/evidence.html",
+          "layouts/_includes/footer.html", "layouts/_includes/header.html",
+          "layouts/_includes/nav.html"}},
         {"nothing/", {NULL}},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {

@@ -525,7 +525,7 @@ static const struct render_case {
        "    <content type=\"html\">&lt;ul&gt;&lt;li&gt;&lt;a href=&quot;" X
        "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 2.0)&lt;/li&gt;&lt;li&gt;&lt;a href=&quot;" X
        "/pol/b/&quot;&gt;Beta &amp;amp; co&lt;/a&gt; (version 3) (reviewed)&lt;/li&gt;"
-       "&lt;/ul&gt;</content>\n"
+       "&lt;/ul&gt;&lt;p&gt;Approved by Boss&lt;/p&gt;</content>\n"
        "  </entry>\n"
        "  <entry>\n"
        "    <title>Create &lt;A&gt;</title>\n"
@@ -534,7 +534,8 @@ static const struct render_case {
        "    <author><name>Bob &lt;b&gt;</name></author>\n"
        "    <link href=\"" X "/pol/a/\"/>\n"
        "    <content type=\"html\">&lt;ul&gt;&lt;li&gt;&lt;a href=&quot;" X
-       "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 1)&lt;/li&gt;&lt;/ul&gt;</content>\n"
+       "/pol/a/&quot;&gt;Alpha&lt;/a&gt; (version 1)&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;No approval "
+       "recorded&lt;/p&gt;</content>\n"
        "  </entry>\n"
        "</feed>\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/")

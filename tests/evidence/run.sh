@@ -1,0 +1,216 @@
+#!/bin/sh
+# Approval evidence on every change (docs/evidence.md), on a repository made
+# here with pinned dates: a GitHub merge commit (the approval only on the
+# branch's commit), a squash merge "(#N)" with a co-author, a GitLab merge
+# with "See merge request group/project!N", a direct commit with no
+# evidence, Change-Type: trailers and a front matter `change:`. Checks what
+# pages.json, the change table, the changelog, the feed and the dashboard
+# say, and the unapproved-change and version-rule checks in check and build.
+# Needs CHARTER.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-evidence.XXXXXX")
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+. "$top/tests/lib.sh"
+
+r=$tmp/repo
+mkdir -p "$r/content"
+cd "$r" || exit 2
+git init -q -b main
+cat >site.yml <<'EOF'
+title: Evidence
+repository_url: https://git.example/acme/policies
+EOF
+# page VERSION REVIEWED [BODY] [CHANGE]: writes content/access.md.
+page() {
+    {
+        printf -- '---\ntitle: Access control\nowner: CISO\nversion: "%s"\nlast_reviewed: %s\n' "$1" "$2"
+        [ -z "${4:-}" ] || printf 'change: %s\n' "$4"
+        printf -- '---\n\nAccess is granted on need.\n\n%s\n' "${3:-}"
+    } >content/access.md
+}
+at() { export GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z"; }
+
+at 2025-01-10
+page 1.0 2025-01-10
+git add -A && git commit -q -m "Access control policy"
+
+# A GitHub merge commit: the approval is on the branch's commit only.
+at 2025-03-01
+git checkout -q -b tighten
+page 1.1 2025-03-01 "Reviews are quarterly."
+git commit -q -am "Quarterly access reviews
+
+Change-Type: minor
+Approved-by: Dana Chief <dana@acme.example>"
+at 2025-03-02
+git checkout -q main
+git merge -q --no-ff tighten -m "Merge pull request #12 from acme/tighten
+
+Quarterly access reviews"
+
+# A squash merge with a co-author.
+at 2025-06-01
+page 2.0 2025-06-01 "Reviews are quarterly. MFA is required everywhere."
+git commit -q -am "Require MFA everywhere (#15)
+
+Change-Type: material
+Co-authored-by: Eve Engineer <eve@acme.example>"
+
+# A GitLab merge of an annual review.
+at 2026-05-20
+git checkout -q -b review
+page 2.0 2026-05-20 "Reviews are quarterly. MFA is required everywhere."
+git commit -q -am "Annual review
+
+Reviewed-by: Dana Chief <dana@acme.example>"
+at 2026-05-21
+git checkout -q main
+git merge -q --no-ff review -m "Merge branch 'review' into 'main'
+
+Annual review 2026
+
+See merge request acme/policies!23"
+
+# A direct commit: no evidence; classified in the front matter.
+at 2026-06-01
+page 2.0 2026-05-20 "Reviews are quarterly. MFA is required everywhere, even here." editorial
+git commit -q -am "Fix wording"
+
+"$CHARTER" build --as-of 2026-06-10 --quiet 2>"$tmp/build.err"
+check "the site builds" test $? = 0
+rows=$(python3 -c '
+import json, sys
+p = [p for p in json.load(open("_site/api/pages.json"))["pages"] if p["source"].endswith("access.md")][0]
+for r in p["history"]:
+    print("|".join([r["short"], r["version"], r["request"] or "-", r["change_type"] or "-",
+        ",".join(r["approved_by"]) or "-", ",".join(r["reviewed_by"]) or "-",
+        ",".join(r["co_authors"]) or "-", r["signature"]["state"], r["summary"]]))
+' 2>&1)
+expect_row() {
+    if printf '%s\n' "$rows" | cut -d'|' -f2- | grep -qxF "$2"; then ok "$1"; else not_ok "$1" "$rows"; fi
+}
+expect_row "a direct commit: no request, typed by its front matter" \
+    "2.0|-|editorial|-|-|-|unsigned|Fix wording"
+expect_row "a GitLab merge request, with its branch's reviewer; a review by what it changed" \
+    "2.0|!23|review|-|Dana Chief <dana@acme.example>|-|unsigned|Merge branch 'review' into 'main'"
+expect_row "a squash merge (#15) with its co-author and type" \
+    "2.0|#15|material|-|-|Eve Engineer <eve@acme.example>|unsigned|Require MFA everywhere (#15)"
+expect_row "a GitHub merge: its title, and the approval from the branch's commit" \
+    "1.1|#12|minor|Dana Chief <dana@acme.example>|-|-|unsigned|Quarterly access reviews"
+expect_row "the first commit: no evidence" "1.0|-|-|-|-|-|unsigned|Access control policy"
+
+html=_site/access/index.html
+check "the change table links the pull request" \
+    grep -qF '<a href="https://git.example/acme/policies/pull/12">Pull request #12</a>' "$html"
+check "the change table links the merge request" \
+    grep -qF '<a href="https://git.example/acme/policies/-/merge_requests/23">Merge request !23</a>' "$html"
+check "approvers show by name, without their email" grep -qF '<li>Approved by Dana Chief</li>' "$html"
+check "a change without evidence says so" grep -qF 'No approval recorded' "$html"
+check "the material change is marked" grep -qF 'class="history-material"' "$html"
+check "the changelog shows the evidence" grep -qF 'Merge request !23' _site/changelog/index.html
+check "the feed marks the material change" \
+    grep -qF '<title>Material change: Require MFA everywhere (#15)</title>' _site/feed.xml
+check "the dashboard counts the last twelve months' changes: 1 with, 1 without evidence" \
+    sh -c "grep -A5 'Approval evidence' _site/reviews/index.html | tr -d '\n' |
+        grep -q 'With evidence</dt><dd class=\"health-count\">1<.*Without evidence</dt><dd class=\"health-count\">1<'"
+
+# unapproved-change: off by default; on, it finds the two changes without
+# evidence; approval_since leaves the older one out.
+"$CHARTER" check --as-of 2026-06-10 >"$tmp/check.out" 2>&1
+check "without evidence settings, check is clean" test $? = 0
+printf 'evidence:\n  require_approval: true\n' >>site.yml
+"$CHARTER" check --as-of 2026-06-10 --format json >"$tmp/check.json" 2>/dev/null
+rc=$?
+found=$(python3 -c '
+import json
+for f in json.load(open("'"$tmp/check.json"'"))["findings"]:
+    if f["check"] == "unapproved-change": print(f["message"].split()[1])
+' | sort | tr '\n' ' ')
+first=$(git rev-list --max-parents=0 --abbrev-commit --abbrev=7 HEAD)
+last=$(git rev-parse --short=7 HEAD)
+want=$(printf '%s\n%s\n' "$first" "$last" | sort | tr '\n' ' ')
+check "require_approval: check fails (exit 1)" test "$rc" = 1
+check "unapproved-change names exactly the two changes without evidence" test "$found" = "$want"
+printf '  approval_since: 2026-01-01\n' >>site.yml
+"$CHARTER" check --as-of 2026-06-10 2>"$tmp/since.err"
+rc=$?
+check "approval_since: only the newer one" sh -c "test $rc = 1 && grep -c '\[unapproved-change\]' '$tmp/since.err' | grep -qx 1 && grep -q '$last' '$tmp/since.err'"
+"$CHARTER" build --as-of 2026-06-10 --quiet 2>"$tmp/build2.err"
+check "build fails on it too, and says where" sh -c "test $? = 1 && grep -q 'content/access.md:1:1: error: change $last' '$tmp/build2.err'"
+git checkout -q site.yml 2>/dev/null || git show HEAD:site.yml >site.yml
+
+# version-rule: a material change that only raises the minor version.
+at 2026-07-01
+page 2.1 2026-05-20 "Reviews are monthly. MFA is required everywhere, even here."
+git commit -q -am "Monthly reviews
+
+Change-Type: material
+Approved-by: Dana Chief <dana@acme.example>"
+"$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule.err"
+rc=$?
+check "a material change to 2.1 breaks the rule" sh -c "test $rc = 1 && grep -q \"is material but takes version '2.0' to '2.1': a material change must raise the major version\" '$tmp/rule.err'"
+# site.yml may relax the rule.
+printf 'versioning:\n  material: minor\n' >>site.yml
+"$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule2.err"
+check "versioning.material: minor accepts it" test $? = 0
+git show HEAD:site.yml >site.yml
+printf 'versioning:\n  material: sometimes\n' >>site.yml
+"$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule3.err"
+check "an unknown rule is a configuration error (exit 2)" sh -c "test $? = 2 && grep -q \"must be major, minor, patch, same or any, not 'sometimes'\" '$tmp/rule3.err'"
+git show HEAD:site.yml >site.yml
+# A review that changes the text is no review.
+at 2026-07-05
+page 3.0 2026-07-05 "Reviews are monthly. MFA is required everywhere."
+git commit -q -am "Annual review
+
+Change-Type: review
+Reviewed-by: Dana Chief <dana@acme.example>"
+"$CHARTER" check --as-of 2026-07-06 2>"$tmp/rule4.err"
+check "a 'review' that changes the text breaks the rule" sh -c "test $? = 1 && grep -q 'is a review but changes more than' '$tmp/rule4.err'"
+
+# Signatures: verified, not verified and unsigned, OpenPGP and SSH, with
+# keys made now (tests/evidence/make-signed-repo.sh prints what each commit
+# must read as). The second build reads the history from its cache, which
+# keeps only a signature's kind: the verdict is made again.
+sh "$top/tests/evidence/make-signed-repo.sh" "$tmp/signed" >"$tmp/signed.want" 2>"$tmp/signed.err" ||
+    not_ok "make-signed-repo.sh" "$(cat "$tmp/signed.err")"
+cd "$tmp/signed/repo" || exit 2
+states() {
+    python3 -c '
+import json
+for p in json.load(open("_site/api/pages.json"))["pages"]:
+    for r in p["history"]:
+        if r["kind"] == "commit": print(r["commit"], r["signature"]["state"])' | sort
+}
+for pass in first second; do
+    "$CHARTER" build --as-of 2026-06-01 --quiet 2>"$tmp/signed.build" ||
+        not_ok "the signed site builds ($pass)" "$(cat "$tmp/signed.build")"
+    if [ "$(states)" = "$(sort "$tmp/signed.want")" ]; then
+        ok "each commit's signature reads as expected ($pass build)"
+    else
+        not_ok "each commit's signature reads as expected ($pass build)" "$(states | diff - "$tmp/signed.want")"
+    fi
+    touch content/policy.md
+done
+html=_site/policy/index.html
+check "a verified OpenPGP signature names its signer and key" \
+    grep -qE 'signature-verified">Signed \(openpgp\), verified: Alice &lt;alice@example.com&gt;, key [0-9A-F]{40}<' "$html"
+check "a verified SSH signature names its principal" \
+    grep -qE 'signature-verified">Signed \(ssh\), verified: alice@example.com, key SHA256:' "$html"
+check "an unknown OpenPGP key is not verified, and says why" \
+    grep -qF 'Signed (openpgp), not verified: key not in the keyring' "$html"
+check "an SSH key no allowed signer holds is not verified" \
+    grep -qF 'Signed (ssh), not verified: no allowed signer for this key' "$html"
+# Without the site's keys, nothing is verified.
+sed -i '/^evidence:/,$d' site.yml
+"$CHARTER" build --as-of 2026-06-01 --quiet 2>/dev/null
+check "no keyring configured: signed, not verified" sh -c "! grep -q 'signature-verified' '$html' &&
+    grep -qF 'not verified: no keyring configured' '$html' &&
+    grep -qF 'not verified: no allowed signers file configured' '$html'"
+
+echo "evidence: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
