@@ -220,8 +220,14 @@ static int walk_tree(walk *w, const char *rel)
         buf_reset(&path);
         buf_printf(&path, "%s/%s", w->dir, child.data);
         struct stat st;
-        if (lstat(path.data, &st) != 0)
-            continue; /* gone meanwhile: a listed one is then missing */
+        if (lstat(path.data, &st) != 0) {
+            if (errno == ENOENT)
+                continue; /* gone meanwhile: a listed one is then missing */
+            /* Never pass over what cannot be looked at (a path too long). */
+            diag_error(w->d, NULL, 0, 0, "verify", "cannot read '%s': %s", path.data,
+                       strerror(errno));
+            goto done;
+        }
         const yaml_node *entry = map_get(w->listed, child.data);
         if (S_ISDIR(st.st_mode)) {
             if (entry) {
