@@ -240,6 +240,23 @@ static int request_digits(const char *s, size_t len)
     return 1;
 }
 
+/* A merge commit's subject says only where it came from: the request's
+ * title is the message's next paragraph, its first line, when there is one
+ * before line `end` that is not the trailers. Replaces r's summary with it. */
+static void title_from_body(hist_row *r, const line *lines, size_t end)
+{
+    size_t i = 1;
+    while (i < end && line_blank(lines[i]))
+        i++;
+    if (i >= end || i == 1 || i >= block_start(lines, end))
+        return; /* no paragraph, or only the trailers */
+    buf b;
+    buf_init(&b);
+    add_unfolded(&b, lines[i].s, lines[i].len);
+    free(r->summary);
+    r->summary = buf_detach(&b);
+}
+
 void history_read_request(hist_row *r, const char *message, const char *encoding)
 {
     if (!message || r->request)
@@ -259,18 +276,7 @@ void history_read_request(hist_row *r, const char *message, const char *encoding
             len++;
         if (request_digits(num, len) && num + len < title.s + title.len && num[len] == ' ') {
             buf_printf(&ref, "#%.*s", (int)len, num);
-            /* Its subject says only where it came from: the pull request's
-             * title is the message's next paragraph. */
-            size_t i = 1;
-            while (i < n && line_blank(lines[i]))
-                i++;
-            if (i < n && i > 1) {
-                free(r->summary);
-                buf b;
-                buf_init(&b);
-                add_unfolded(&b, lines[i].s, lines[i].len);
-                r->summary = buf_detach(&b);
-            }
+            title_from_body(r, lines, n);
         }
     } else if (title.len > 4 && title.s[title.len - 1] == ')') {
         /* A squash merge: "Subject (#15)". */
@@ -294,8 +300,13 @@ void history_read_request(hist_row *r, const char *message, const char *encoding
         size_t len = 0;
         while (bang + 1 + len < l.s + l.len && isdigit((unsigned char)bang[1 + len]))
             len++;
-        if (request_digits(bang + 1, len))
+        if (request_digits(bang + 1, len)) {
             buf_printf(&ref, "!%.*s", (int)len, bang + 1);
+            /* GitLab's merge commit: "Merge branch 'x' into 'main'", then
+             * the merge request's title. */
+            if (line_starts(title, "Merge branch '"))
+                title_from_body(r, lines, i);
+        }
     }
     if (ref.len)
         r->request = buf_detach(&ref);

@@ -96,7 +96,7 @@ expect_row() {
 expect_row "a direct commit: no request, typed by its front matter" \
     "2.0|-|editorial|-|-|-|unsigned|Fix wording"
 expect_row "a GitLab merge request, with its branch's reviewer; a review by what it changed" \
-    "2.0|!23|review|-|Dana Chief <dana@acme.example>|-|unsigned|Merge branch 'review' into 'main'"
+    "2.0|!23|review|-|Dana Chief <dana@acme.example>|-|unsigned|Annual review 2026"
 expect_row "a squash merge (#15) with its co-author and type" \
     "2.0|#15|material|-|-|Eve Engineer <eve@acme.example>|unsigned|Require MFA everywhere (#15)"
 expect_row "a GitHub merge: its title, and the approval from the branch's commit" \
