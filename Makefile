@@ -105,7 +105,7 @@ $(BUILD)/tests/context-diff: tests/ctemplate-oracle/context-diff.cc $(BUILD)/obj
 # layouts and assets (docs/example.md), so its pages show the history of a
 # policy programme rather than charter's. Remade when one of them changes.
 # EXAMPLE_AS_OF: one review due soon (incident management), none overdue.
-EXAMPLE_AS_OF := 2026-12-10
+EXAMPLE_AS_OF := 2027-01-10
 EXAMPLE_FILES := scripts/example-repo.sh site.yml $(wildcard content/*.md content/*/*.md \
 	controls/*.yml layouts/*.html layouts/_includes/*.html assets/*)
 

@@ -77,7 +77,7 @@ build() {
 
 # At base_url "/", from the example's repository, as `make site` builds it
 # (the same --as-of: one review due soon, none overdue).
-as_of=2026-12-10
+as_of=2027-01-10
 if ! sh "$top/scripts/example-repo.sh" "$tmp/example" >"$tmp/example.log" 2>&1; then
     echo "browser: scripts/example-repo.sh failed:"
     sed 's/^/    /' "$tmp/example.log" | head -20
