@@ -72,7 +72,7 @@ $(EMBED_OBJ): $(BUILD)/gen/embedded.c generator/embed.h generator/buf.h
 FORCE:
 
 $(BUILD)/charter: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 	@$(CMARK_VERSION_NOTE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h tests/unit/unit_history.h
@@ -208,6 +208,22 @@ format:
 
 clean:
 	rm -rf build build-san build-fuzz _site
+
+# --- the Debian package: debian/ (docs/install.md) ---------------------------------
+# `make deb` builds charter_VERSION_ARCH.deb into $(BUILD)/deb/ with
+# dpkg-buildpackage, from a clean export of HEAD (scripts/build-deb.sh):
+# commit first, uncommitted changes are left out. `make check-deb` builds it
+# again the same way and tests it installed (tests/deb/run.sh): a full
+# compile, a minute or two, so not part of `make test`.
+.PHONY: deb check-deb
+
+deb:
+	@scripts/install-deps.sh --deb
+	@sh scripts/build-deb.sh $(BUILD)/deb
+
+check-deb:
+	@scripts/install-deps.sh --deb
+	@sh tests/deb/run.sh
 
 # --- fuzzing: tests/fuzz/ (see tests/fuzz/README.md) ---------------------------
 # `make fuzz [FUZZ_SECONDS=60]` installs clang and libFuzzer

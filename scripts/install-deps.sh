@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs from Debian the packages charter needs to build and test, only when
 # they are missing. Idempotent and silent when everything is present; uses
-# sudo when not run as root. Usage: scripts/install-deps.sh [--test | --fuzz]
+# sudo when not run as root.
+# Usage: scripts/install-deps.sh [--test | --fuzz | --deb]
 set -eu
 
 pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libmicrohttpd-dev libgpgme-dev"
@@ -19,6 +20,12 @@ fi
 if [ "${1:-}" = "--fuzz" ]; then
     # make fuzz (tests/fuzz/): clang with libFuzzer and the sanitizer runtimes.
     pkgs="$pkgs clang libclang-rt-14-dev"
+fi
+
+if [ "${1:-}" = "--deb" ]; then
+    # make deb and make check-deb (scripts/build-deb.sh, tests/deb/):
+    # dpkg-buildpackage with debhelper; git exports the source.
+    pkgs="$pkgs debhelper dpkg-dev fakeroot git"
 fi
 
 missing=""
