@@ -15,6 +15,8 @@
 #include "stamp.h"
 #include "watchdog.h"
 
+#include <errno.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,29 @@ history *build_history_join(history_job *j)
     return j->h;
 }
 
+int build_at_export(buf *dir, const char *root, const char *commit, diags *d)
+{
+    const char *t = getenv("TMPDIR");
+    buf_reset(dir);
+    buf_printf(dir, "%s/charter-at-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(dir->data)) {
+        diag_error(d, NULL, 0, 0, "io", "cannot create '%s': %s", dir->data, strerror(errno));
+        buf_reset(dir);
+        return -1;
+    }
+    return history_export(root, commit, dir->data, d);
+}
+
+void build_at_remove(buf *dir)
+{
+    if (!dir->len)
+        return;
+    diags *quiet = diag_new(NULL);
+    fs_remove_tree(dir->data, quiet);
+    diag_free(quiet);
+    buf_reset(dir);
+}
+
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
@@ -66,6 +91,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     parsed *pp = NULL;
     output *out = NULL;
     buf path, cache_dir, parse_cache, findings;
+    buf *at_dir = &res->at_dir;
+    buf_init(at_dir);
     buf_init(&path);
     buf_init(&findings);
     buf_init(&cache_dir);
@@ -76,7 +103,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         buf_init(&src[i]);
 
     /* The caches live in the git directory, which no commit can fill. */
-    int cached = !r->no_cache && history_cache_dir(&cache_dir, r->site) == 0;
+    int cached = !r->no_cache && !r->at_commit && history_cache_dir(&cache_dir, r->site) == 0;
     stamp_facts sf;
     int stamped = cached && stamp_init(&sf, cache_dir.data, r->site, r->out, r->as_of, r->no_check,
                                        r->base_url) == 0;
@@ -98,7 +125,16 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         sf.since = fs_trace_now();
         fs_trace_start();
     }
-    if (site_load_at(&s, r->site, r->as_of, r->base_url, d) != 0 || checks_configure(s, d) != 0)
+    if (r->at_commit) {
+        if (build_at_export(at_dir, r->site, r->at_commit, d) != 0)
+            goto done;
+        diag_set_sources(d, at_dir->data);
+    }
+    if (site_load_at(&s, at_dir->len ? at_dir->data : r->site, r->as_of, r->base_url, d) != 0)
+        goto done;
+    if (r->at_commit)
+        site_set_origin(s, r->site, r->at_commit);
+    if (checks_configure(s, d) != 0)
         goto done;
     stage_clock_mark(sc, "load");
     /* The commit it is built from, for manifest.json and the footers. */
@@ -115,16 +151,18 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
             sf.git[0] = '\0';
     }
 
+    /* Under --at too, the output and the sources it must not touch are
+     * those of the site as named. */
     if (r->out)
         buf_adds(&path, r->out);
     else
-        site_path(&path, s, s->cfg.output);
+        site_user_path(&path, s, s->cfg.output);
     res->out = xstrdup(path.data);
     /* Content at the site root (content: .) is the root itself: output under
      * it is allowed there too, and the content walk skips it. */
     const char *dirs[] = {".", s->cfg.layouts, s->cfg.controls, s->cfg.assets, s->cfg.content};
     for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
-        site_path(&src[i], s, dirs[i]);
+        site_user_path(&src[i], s, dirs[i]);
         sources[i] = src[i].data;
     }
     if (cached)
@@ -217,4 +255,6 @@ void build_result_release(build_result *res)
         return;
     free(res->out);
     res->out = NULL;
+    build_at_remove(&res->at_dir);
+    buf_release(&res->at_dir);
 }

@@ -5,6 +5,7 @@
 #ifndef CHARTER_BUILD_H
 #define CHARTER_BUILD_H
 
+#include "buf.h"
 #include "commands.h"
 #include "diag.h"
 
@@ -18,6 +19,10 @@ typedef struct build_request {
     int no_check;         /* publish even with findings (they become warnings) */
     int no_cache;         /* read and write no cache, no stamp */
     const char *base_url; /* NULL: site.yml's base_url */
+    /* --at: build the site as it was in this commit (40 hex), read from git
+     * objects into a scratch folder; no cache, no stamp. NULL: the work
+     * tree. */
+    const char *at_commit;
 } build_request;
 
 typedef struct build_result {
@@ -25,6 +30,8 @@ typedef struct build_result {
     int unchanged;             /* the stamp held: nothing was done */
     size_t pages, files, html; /* what the output holds */
     char *out;                 /* the output directory as named (NULL before it is known) */
+    buf at_dir;                /* --at: the scratch folder of the commit's files, which the
+                                  findings' source lines are read from until released */
 } build_result;
 
 /* Runs one build of r, reporting into d and marking stages on sc (may be
@@ -50,5 +57,13 @@ typedef struct history_job {
 void build_history_start(history_job *j, const struct site *s, int use_cache, diags *d);
 struct history *build_history_join(history_job *j);
 void build_result_release(build_result *res);
+
+/* --at: writes the folder `root` as it is in commit `commit` (40 hex) into
+ * a new scratch folder under $TMPDIR (its path in *dir; remove it with
+ * build_at_remove), without touching the work tree. 0, or -1 after
+ * reporting. */
+int build_at_export(buf *dir, const char *root, const char *commit, diags *d);
+/* Removes a scratch folder build_at_export made (nothing when dir is empty). */
+void build_at_remove(buf *dir);
 
 #endif

@@ -9,13 +9,17 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_QUIET, OPT_NO_CHECK, OPT_NO_CACHE };
+enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_AT, OPT_QUIET, OPT_NO_CHECK, OPT_NO_CACHE };
 
 static const cli_option options[] = {
     [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
     [OPT_OUT] = {"out", "DIR", "write the site here (default: site.yml 'output', '_site')"},
     [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
-                   "judge review dates as of this day (default: today, UTC)"},
+                   "judge review dates as of this day (default: today, UTC; with --at, its "
+                   "day)"},
+    [OPT_AT] = {"at", "DATE|REV",
+                "build the site as it stood on a day or at a commit, from git alone (a banner "
+                "on every page says so)"},
     [OPT_QUIET] = {"quiet", NULL, "print nothing but errors and warnings"},
     [OPT_NO_CHECK] = {"no-check", NULL, "publish even when the checks find errors"},
     [OPT_NO_CACHE] = {"no-cache", NULL,
@@ -28,7 +32,8 @@ const cli_command cmd_build_def = {
     "Build the policy site: render every page of the content directory through its layout "
     "into\nthe output directory, after the same checks as 'charter check'. The previous "
     "output is\nreplaced only when the build succeeds.",
-    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--quiet] [--no-check] [--no-cache]",
+    "[--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--at DATE|REV] [--quiet] [--no-check]\n"
+    "       [--no-cache]",
     "exit status: 0 built, 1 errors in the content (nothing published), 2 usage, "
     "configuration\nor IO error.\n",
     options,
@@ -36,7 +41,7 @@ const cli_command cmd_build_def = {
 };
 
 typedef struct build_opts {
-    const char *site, *out, *as_of;
+    const char *site, *out, *as_of, *at;
     int quiet, no_check, no_cache;
 } build_opts;
 
@@ -52,6 +57,9 @@ static int on_option(void *ctx, int opt, const char *value)
         break;
     case OPT_AS_OF:
         o->as_of = value;
+        break;
+    case OPT_AT:
+        o->at = value;
         break;
     case OPT_QUIET:
         o->quiet = 1;
@@ -76,6 +84,12 @@ int cmd_build(int argc, char **argv)
         .site = o.site, .out = o.out, .no_check = o.no_check, .no_cache = o.no_cache};
     if (cmd_parse_as_of(&r.as_of, &cmd_build_def, o.as_of) != 0)
         return EXIT_USAGE;
+    char at[41];
+    if (o.at) {
+        if (cmd_resolve_at(at, &r.as_of, o.as_of != NULL, o.site, o.at) != 0)
+            return EXIT_USAGE;
+        r.at_commit = at;
+    }
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_SITE, OPT_AS_OF, OPT_FORMAT, OPT_STRICT, OPT_OUTPUT, OPT_LIST };
+enum { OPT_SITE, OPT_AS_OF, OPT_AT, OPT_FORMAT, OPT_STRICT, OPT_OUTPUT, OPT_LIST };
 
 static const cli_option options[] = {
     [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
     [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
-                   "judge review dates as of this day (default: today, UTC)"},
+                   "judge review dates as of this day (default: today, UTC; with --at, its "
+                   "day)"},
+    [OPT_AT] = {"at", "DATE|REV",
+                "check the site as it stood on a day or at a commit, from git alone"},
     [OPT_FORMAT] = {"format", "FORMAT",
                     "text (default), json, github (workflow annotations), sarif (SARIF 2.1.0) "
                     "or junit"},
@@ -37,8 +40,8 @@ const cli_command cmd_check_def = {
     "Check cited controls, coverage, links, front matter and review dates. Every cited "
     "control\nmust exist and every applicable one be covered, every link resolve, every "
     "policy carry\nits keys and no review be overdue. Writes nothing but the report.",
-    "[--site DIR] [--as-of YYYY-MM-DD] [--format text|json|github|sarif|junit] [--strict]\n"
-    "       [--output FILE] | --list-checks",
+    "[--site DIR] [--as-of YYYY-MM-DD] [--at DATE|REV]\n"
+    "       [--format text|json|github|sarif|junit] [--strict] [--output FILE] | --list-checks",
     "exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 usage,\n"
     "configuration or IO error. Check ids and tuning: docs/checks.md.\n",
     options,
@@ -46,7 +49,7 @@ const cli_command cmd_check_def = {
 };
 
 typedef struct check_opts {
-    const char *site, *as_of, *format, *output;
+    const char *site, *as_of, *at, *format, *output;
     int strict, list;
 } check_opts;
 
@@ -59,6 +62,9 @@ static int on_option(void *ctx, int opt, const char *value)
         break;
     case OPT_AS_OF:
         o->as_of = value;
+        break;
+    case OPT_AT:
+        o->at = value;
         break;
     case OPT_FORMAT:
         o->format = value;
@@ -93,6 +99,9 @@ int cmd_check(int argc, char **argv)
     long as_of;
     if (cmd_parse_as_of(&as_of, &cmd_check_def, o.as_of) != 0)
         return EXIT_USAGE;
+    char at[41];
+    if (o.at && cmd_resolve_at(at, &as_of, o.as_of != NULL, o.site, o.at) != 0)
+        return EXIT_USAGE;
     report_format fmt;
     if (report_format_parse(&fmt, o.format) != 0) {
         cli_usage_error(&cmd_check_def,
@@ -105,10 +114,22 @@ int cmd_check(int argc, char **argv)
     diags *d = diag_new(o.site), *quiet = diag_new(NULL);
     site *s = NULL;
     parsed *pp = NULL;
-    buf report, line;
+    buf report, line, at_dir;
     buf_init(&report);
     buf_init(&line);
-    if (site_load(&s, o.site, as_of, d) != 0 || checks_configure(s, d) != 0)
+    buf_init(&at_dir);
+    /* --at: the site's files as they were in that commit, in a scratch
+     * folder; findings still name them as the site's. */
+    if (o.at) {
+        if (build_at_export(&at_dir, o.site, at, d) != 0)
+            goto fatal;
+        diag_set_sources(d, at_dir.data);
+    }
+    if (site_load(&s, at_dir.len ? at_dir.data : o.site, as_of, d) != 0)
+        goto fatal;
+    if (o.at)
+        site_set_origin(s, o.site, at);
+    if (checks_configure(s, d) != 0)
         goto fatal;
     /* Load (above), parse, check: nothing is rendered or written. */
     watchdog_start(NULL, NULL, NULL);
@@ -137,7 +158,7 @@ int cmd_check(int argc, char **argv)
         for (int i = 0; i < 5; i++)
             buf_init(&srcs[i]);
         for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
-            site_path(&srcs[i], s, dirs[i]);
+            site_user_path(&srcs[i], s, dirs[i]);
             sources[i] = srcs[i].data;
         }
         rc = output_write_file(o.output, report.data, report.len, sources, d);
@@ -164,5 +185,7 @@ done:
     diag_free(quiet);
     buf_release(&report);
     buf_release(&line);
+    build_at_remove(&at_dir);
+    buf_release(&at_dir);
     return status;
 }

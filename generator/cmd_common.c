@@ -1,6 +1,7 @@
 /* cmd_common: what the subcommands share: reading --as-of, printing the
  * diagnostics as text and timing the stages (declared in commands.h). */
 #include "commands.h"
+#include "history.h"
 
 #include "dates.h"
 
@@ -18,6 +19,20 @@ int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value)
     if (date_parse(out, value, strlen(value)) != 0)
         return cli_usage_error(cmd, "'--as-of' must be a date (YYYY-MM-DD), not '%s'", value);
     return 0;
+}
+
+int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *root,
+                   const char *when)
+{
+    long day;
+    diags *d = diag_new(root);
+    int err = history_at(commit, &day, root, when, d);
+    if (err != 0)
+        cmd_print_diags(d);
+    else if (!as_of_given)
+        *as_of = day;
+    diag_free(d);
+    return err;
 }
 
 int cmd_print_diags(diags *d)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "dates.h"
 #include "diff.h"
 #include "diff_out.h"
 #include "fs.h"
@@ -45,8 +46,9 @@ const cli_command cmd_diff_def = {
     "Show what a change does to the policies: pages added, removed, renamed and changed\n"
     "(with a word-level redline and their front matter key by key), coverage and\n"
     "applicability, the findings it introduces and fixes, and the rules a reviewer cares\n"
-    "about. BASE..HEAD are git revisions, read without a checkout; HEAD left out is the\n"
-    "working tree, BASE left out the merge base with the default branch.",
+    "about. BASE..HEAD are git revisions, read without a checkout, or days (YYYY-MM-DD:\n"
+    "the last commit on or before it, for an audit window); HEAD left out is the working\n"
+    "tree, BASE left out the merge base with the default branch.",
     "[BASE..HEAD | BASE] [--site DIR] [--format text|markdown|html|json] [--out DIR]\n"
     "       [--output FILE] [--fail-on never|new] [--as-of YYYY-MM-DD] [--redline-url URL]",
     "exit status: 0 shown, 1 with --fail-on new when the change introduces findings, 2 usage,\n"
@@ -117,9 +119,12 @@ static void release_side(side *sd)
 }
 
 /* Resolves rev for the label "rev (abc1234)". 0 or -1 after reporting. */
+/* A revision, or a day as --at reads one: its last commit on or before. */
 static int resolve(side *sd, const char *site_dir, const char *rev, diags *d)
 {
-    if (history_resolve(sd->rev, site_dir, rev, d) != 0)
+    long day;
+    if (date_parse(&day, rev, strlen(rev)) == 0 ? history_at(sd->rev, &day, site_dir, rev, d) != 0
+                                                : history_resolve(sd->rev, site_dir, rev, d) != 0)
         return -1;
     buf_printf(&sd->label, "%s (%.7s)", rev, sd->rev);
     return 0;

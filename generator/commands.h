@@ -29,6 +29,12 @@ int cmd_verify(int argc, char **argv);
 /* Parses --as-of (NULL: today, UTC) into days since the epoch; prints a usage
  * error and returns -1 when malformed. */
 int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value);
+/* --at WHEN (a day, YYYY-MM-DD, or a revision) for the site at root: its
+ * commit (40 hex) in commit and, unless --as-of was given, the day reviews
+ * are judged by in *as_of (the day given, or the commit's). 0, or -1 after
+ * printing why (exit 2). */
+int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *root,
+                   const char *when);
 /* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
 int cmd_print_diags(diags *d);
 

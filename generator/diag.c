@@ -16,6 +16,7 @@
 struct diags {
     pthread_mutex_t lock;
     char *root;
+    char *sources; /* where the source lines are read from; NULL: root */
     diag_entry *items;
     size_t len, cap;
 };
@@ -26,6 +27,12 @@ diags *diag_new(const char *root)
     pthread_mutex_init(&d->lock, NULL);
     d->root = root ? xstrdup(root) : NULL;
     return d;
+}
+
+void diag_set_sources(diags *d, const char *dir)
+{
+    free(d->sources);
+    d->sources = dir ? xstrdup(dir) : NULL;
 }
 
 void diag_free(diags *d)
@@ -39,6 +46,7 @@ void diag_free(diags *d)
     }
     free(d->items);
     free(d->root);
+    free(d->sources);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }
@@ -382,7 +390,8 @@ void diag_print_text(diags *d, FILE *file, int color)
     source_cache cache = {0};
     buf_init(&cache.text);
     diags *quiet = diag_new(NULL);
-    cache.have_root = fs_root_init(&cache.root, d->root ? d->root : ".", quiet) == 0;
+    const char *from = d->sources ? d->sources : d->root ? d->root : ".";
+    cache.have_root = fs_root_init(&cache.root, from, quiet) == 0;
     diag_free(quiet);
     buf safe, scratch, name;
     buf_init(&safe);

@@ -29,6 +29,10 @@ typedef struct diags diags;
  * frees with diag_free. */
 diags *diag_new(const char *root);
 void diag_free(diags *d);
+/* Reads the source lines printed under entries from dir (NULL: the root)
+ * while they keep naming files relative to the root: under --at the files
+ * are a commit's, written to a scratch folder. */
+void diag_set_sources(diags *d, const char *dir);
 
 /* Records a diagnostic. Always returns -1 so that `return diag_error(...)`
  * reads as the failing exit of a function. */

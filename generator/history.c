@@ -223,6 +223,7 @@ typedef struct walker {
     map *page_exts; /* the file name extensions of the pages at HEAD -> (void *)1 */
     blobs *blobs;   /* what the last walk read of the blobs it met */
     const char *prefix;
+    git_oid head; /* where the walk starts: HEAD, or the --at commit */
     int shallow;
     int truncated;
 } walker;
@@ -614,9 +615,7 @@ static long walk(walker *w, const git_oid *stop, int *met)
     size_t n = 0;
     size_t cap = 0;
     git_commit *c = NULL;
-    git_oid id;
-    if (git_reference_name_to_id(&id, w->repo, "HEAD") != 0 ||
-        git_commit_lookup(&c, w->repo, &id) != 0) {
+    if (git_commit_lookup(&c, w->repo, &w->head) != 0) {
         git_warning(w->d, "cannot read HEAD");
         return -1;
     }
@@ -763,12 +762,32 @@ static void lower_emails(buf *b)
     }
 }
 
-static git_mailmap *load_mailmap(const char *workdir)
+/* The work tree's .mailmap, or under --at (commit not NULL) the one of that
+ * commit: what a checkout of it would hold. */
+static git_mailmap *load_mailmap(git_repository *repo, const char *workdir, const char *commit)
 {
     git_mailmap *mm = NULL;
     buf text;
     buf_init(&text);
-    if (history_mailmap_text(&text, workdir) == 0) {
+    int found = -1;
+    if (commit) {
+        git_oid id;
+        git_commit *c = NULL;
+        git_tree *t = NULL;
+        git_tree_entry *e = NULL;
+        git_odb *odb = NULL;
+        if (git_oid_fromstr(&id, commit) == 0 && git_commit_lookup(&c, repo, &id) == 0 &&
+            git_commit_tree(&t, c) == 0 && git_tree_entry_bypath(&e, t, ".mailmap") == 0 &&
+            git_tree_entry_type(e) == GIT_OBJECT_BLOB && git_repository_odb(&odb, repo) == 0)
+            found = history_read_blob(odb, git_tree_entry_id(e), &text);
+        git_odb_free(odb);
+        git_tree_entry_free(e);
+        git_tree_free(t);
+        git_commit_free(c);
+    } else {
+        found = history_mailmap_text(&text, workdir);
+    }
+    if (found == 0) {
         lower_emails(&text);
         if (git_mailmap_from_buffer(&mm, text.data, text.len) != 0)
             mm = NULL;
@@ -978,7 +997,12 @@ history *history_load(const site *s, int use_cache, diags *d)
                 .next = xcalloc(s->n_pages ? s->n_pages : 1, sizeof(size_t)),
                 .page_exts = map_new()};
 
-    int rc = git_repository_open_ext(&repo, s->root, 0, NULL);
+    /* --at: the site's files come from a commit; its history is that of
+     * the repository holding the site as named, from that commit. */
+    const char *root = s->git_root ? s->git_root : s->root;
+    if (s->git_commit)
+        use_cache = 0;
+    int rc = git_repository_open_ext(&repo, root, 0, NULL);
     const git_error *ge = git_error_last();
     /* libgit2 1.5 reports its ownership check as "not found" with a message
      * naming safe.directory; later versions return GIT_EOWNER. */
@@ -986,7 +1010,7 @@ history *history_load(const site *s, int use_cache, diags *d)
         rc = GIT_EOWNER;
     if (rc == GIT_ENOTFOUND) {
         diag_warning(d, NULL, 0, 0, "history",
-                     "'%s' is not in a git repository: pages get no history", s->root);
+                     "'%s' is not in a git repository: pages get no history", root);
         goto done;
     }
     if (rc == GIT_EOWNER) {
@@ -994,7 +1018,7 @@ history *history_load(const site *s, int use_cache, diags *d)
                      "the git repository holding '%s' belongs to another user, so git refuses "
                      "to read it; if you trust it, run 'git config --global --add "
                      "safe.directory <its path>'; pages get no history",
-                     s->root);
+                     root);
         goto done;
     }
     if (rc != 0) {
@@ -1007,7 +1031,7 @@ history *history_load(const site *s, int use_cache, diags *d)
         goto done;
     }
     /* The content directory as a path inside the repository. */
-    site_path(&content, s, s->cfg.content);
+    site_user_path(&content, s, s->cfg.content);
     if (history_content_prefix(&prefix, workdir, content.data) != 0) {
         diag_warning(d, NULL, 0, 0, "history",
                      "the content directory is outside the repository: pages get no history");
@@ -1016,7 +1040,7 @@ history *history_load(const site *s, int use_cache, diags *d)
     w.repo = repo;
     w.prefix = prefix.data;
     w.shallow = git_repository_is_shallow(repo) == 1;
-    w.mailmap = load_mailmap(workdir);
+    w.mailmap = load_mailmap(repo, workdir, s->git_commit);
     for (size_t i = 0; i < s->n_pages; i++) {
         buf p;
         buf_init(&p);
@@ -1031,7 +1055,8 @@ history *history_load(const site *s, int use_cache, diags *d)
     history_status_options(&so, &spec);
     so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
     map *status = map_new();
-    if (git_status_list_new(&st, repo, &so) == 0) {
+    /* At a past commit the work tree is not the site's: no status. */
+    if (!s->git_commit && git_status_list_new(&st, repo, &so) == 0) {
         size_t n = git_status_list_entrycount(st);
         for (size_t i = 0; i < n; i++) {
             const char *path = NULL;
@@ -1040,7 +1065,7 @@ history *history_load(const site *s, int use_cache, diags *d)
                 map_put(status, path, (void *)(intptr_t)kind);
         }
     }
-    int unborn = git_repository_head_unborn(repo) == 1;
+    int unborn = !s->git_commit && git_repository_head_unborn(repo) == 1;
     h->found = 1;
     for (size_t i = 0; i < s->n_pages; i++) {
         intptr_t stv = (intptr_t)map_get(status, paths[i]);
@@ -1058,10 +1083,12 @@ history *history_load(const site *s, int use_cache, diags *d)
         goto assemble;
 
     git_oid head_id;
-    if (git_reference_name_to_id(&head_id, repo, "HEAD") != 0) {
+    if (s->git_commit ? git_oid_fromstr(&head_id, s->git_commit) != 0
+                      : git_reference_name_to_id(&head_id, repo, "HEAD") != 0) {
         git_warning(d, "cannot read HEAD");
         goto assemble;
     }
+    git_oid_cpy(&w.head, &head_id);
     buf_printf(&cache_dir, "%scharter", git_repository_path(repo));
     buf_printf(&cache_file, "%s/history.cache", cache_dir.data);
     if (use_cache)

@@ -98,6 +98,11 @@ int history_head(char hex[41], int *clean, const char *root, const char *content
 /* Resolves rev (a branch, tag, commit id, HEAD~2...) in the repository
  * holding root to a commit id, as 40 hex digits in hex. 0 or -1. */
 int history_resolve(char hex[41], const char *root, const char *rev, diags *d);
+/* --at: resolves `when` in the repository holding root, to a commit id in
+ * hex and a day in *day: a day (YYYY-MM-DD) to the last commit on the
+ * first-parent line of HEAD committed on or before it (*day: that day),
+ * anything else as a revision (*day: its committer's day). 0 or -1. */
+int history_at(char hex[41], long *day, const char *root, const char *when, diags *d);
 /* The best common ancestor of commits a and b (hex ids) into out. 0 or -1. */
 int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d);
 /* Appends the default branch as a revision: origin/HEAD's target

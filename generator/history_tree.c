@@ -5,6 +5,7 @@
  * changed with review evidence (Approved-by:, Reviewed-by: trailers). */
 #include "history_int.h"
 
+#include "dates.h"
 #include "fs.h"
 
 #include <errno.h>
@@ -59,6 +60,69 @@ int history_resolve(char hex[41], const char *root, const char *rev, diags *d)
     git_object_free(commit);
     err = 0;
 done:
+    git_object_free(obj);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return err;
+}
+
+/* The calendar day of a commit's committer date in its own zone. */
+static long committer_day(const git_commit *c)
+{
+    const git_signature *who = git_commit_committer(c);
+    return who ? history_author_day(&who->when) : 0;
+}
+
+int history_at(char hex[41], long *day, const char *root, const char *when, diags *d)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_commit *c = NULL;
+    git_object *obj = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    int err = -1;
+    long want;
+    if (open_repo(&repo, &prefix, root, d) != 0)
+        goto done;
+    if (date_parse(&want, when, strlen(when)) == 0) {
+        /* A day: the last commit of the first-parent line of HEAD committed
+         * on or before it (a commit's day in its committer's zone). */
+        git_oid id;
+        if (git_reference_name_to_id(&id, repo, "HEAD") != 0 ||
+            git_commit_lookup(&c, repo, &id) != 0) {
+            git_fail(d, "cannot read HEAD");
+            goto done;
+        }
+        while (c && committer_day(c) > want) {
+            git_commit *parent = NULL;
+            if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) != 0) {
+                git_commit_free(c);
+                c = NULL;
+                break;
+            }
+            git_commit_free(c);
+            c = parent;
+        }
+        if (!c) {
+            diag_error(d, NULL, 0, 0, "usage", "no commit of '%s' is as old as %s", root, when);
+            goto done;
+        }
+        *day = want;
+    } else {
+        if (git_revparse_single(&obj, repo, when) != 0 ||
+            git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
+            diag_error(d, NULL, 0, 0, "usage",
+                       "'%s' is neither a day (YYYY-MM-DD) nor a commit of '%s'", when, root);
+            goto done;
+        }
+        *day = committer_day(c);
+    }
+    git_oid_tostr(hex, 41, git_commit_id(c));
+    err = 0;
+done:
+    git_commit_free(c);
     git_object_free(obj);
     git_repository_free(repo);
     git_libgit2_shutdown();

@@ -15,6 +15,13 @@ void build_provenance_read(build_provenance *p, const site *s)
 {
     memset(p, 0, sizeof *p);
     date_format(p->as_of, s->as_of);
+    if (s->git_commit) {
+        /* --at: built from that commit's objects, so clean by making. */
+        p->in_repo = 1;
+        p->clean = 1;
+        memcpy(p->commit, s->git_commit, sizeof p->commit);
+        return;
+    }
     buf content;
     buf_init(&content);
     site_path(&content, s, s->cfg.content);

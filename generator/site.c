@@ -1358,6 +1358,8 @@ void site_free(site *s)
     config_release(&s->cfg);
     fs_root_release(&s->fs);
     free(s->root);
+    free(s->git_root);
+    free(s->git_commit);
     free(s->title_own);
     free(s->vars_own[0]);
     free(s->vars_own[1]);
@@ -1370,6 +1372,20 @@ void site_free(site *s)
     free(s->folders);
     map_free(s->by_folder);
     free(s);
+}
+
+void site_set_origin(site *s, const char *git_root, const char *commit)
+{
+    free(s->git_root);
+    free(s->git_commit);
+    s->git_root = xstrdup(git_root);
+    s->git_commit = xstrdup(commit);
+}
+
+void site_user_path(buf *out, const site *s, const char *rel)
+{
+    site at = {.root = s->git_root ? s->git_root : s->root};
+    site_path(out, &at, rel);
 }
 
 void site_path(buf *out, const site *s, const char *rel)

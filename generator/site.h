@@ -100,6 +100,12 @@ typedef struct site {
     site_folder *folders;
     size_t n_folders;
     map *by_folder; /* URL path ("/a/b/") -> site_folder */
+    /* `--at`: the site was loaded from a commit's files, written to a
+     * scratch folder (root); the history is read from the repository
+     * holding git_root (the site as the user named it) from git_commit
+     * instead of HEAD and the work tree, and the output and sources are
+     * git_root's. Both NULL otherwise (site_set_origin). */
+    char *git_root, *git_commit;
 } site;
 
 /* The published pages that cite control c, in page order (borrowed), and
@@ -119,6 +125,12 @@ void site_free(site *s);
 
 /* Appends root + "/" + rel (or just rel when root is "."). */
 void site_path(buf *out, const site *s, const char *rel);
+/* The same below the site as the user named it: git_root under --at (the
+ * work tree, where the output goes), else root. */
+void site_user_path(buf *out, const site *s, const char *rel);
+/* Marks s, just loaded from the files of commit `commit` (40 hex) written
+ * to a scratch folder, as the site at git_root at that commit (--at). */
+void site_set_origin(site *s, const char *git_root, const char *commit);
 
 /* Rewrites a link written in page `from` (relative to its source file, so
  * it also works on GitHub) into a URL that works from the page's pretty URL:

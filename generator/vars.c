@@ -6,6 +6,7 @@
 
 #include "paths.h"
 #include "terms.h"
+#include "dates.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -183,6 +184,28 @@ static void set_build_commit(tpl_dict *d, const site_config *c, const build_prov
         tpl_dict_show_section(d, "BUILD_DIRTY");
 }
 
+/* AT_*: under --at, the banner every page carries: the day the site is
+ * shown as of ("30 June 2026") and, through BUILD_COMMIT*, its commit. */
+static void set_at_banner(tpl_dict *d, const site *s)
+{
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    if (!s->git_commit)
+        return;
+    int y, m, day;
+    char iso[11];
+    date_to_civil(s->as_of, &y, &m, &day);
+    date_format(iso, s->as_of);
+    buf t;
+    buf_init(&t);
+    buf_printf(&t, "%d %s %d", day, months[m - 1], y);
+    tpl_dict_show_section(d, "AT_BANNER");
+    tpl_dict_set(d, "AT_DATE", iso);
+    tpl_dict_set(d, "AT_DATE_TEXT", t.data);
+    buf_release(&t);
+}
+
 tpl_dict *vars_shared(const gen *g)
 {
     const site *s = g->s;
@@ -246,6 +269,7 @@ tpl_dict *vars_shared(const gen *g)
     date_format(date, s->as_of);
     tpl_dict_set(d, "BUILD_DATE", date);
     set_build_commit(d, c, g->prov);
+    set_at_banner(d, s);
     long counts[4] = {0}, total = 0;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];

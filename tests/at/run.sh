@@ -1,0 +1,93 @@
+#!/bin/sh
+# The site as it stood (docs/evidence.md): `charter build --at DAY|REV`
+# renders a past commit from git objects alone. On a repository made here
+# with pinned dates (the example site, then a version bump with a .mailmap,
+# then a page deleted and the title changed), with an uncommitted edit in
+# the work tree: the --at build equals, byte for byte apart from the
+# banner, a build of a checkout of that commit; the work tree is not read
+# or touched and no scratch folder is left; check --at and diff between
+# two days answer for that time. Needs CHARTER.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CHARTER:?set CHARTER to the charter binary}"
+case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-at.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+. "$top/tests/lib.sh"
+
+r=$tmp/repo
+example_repo "$r"
+cd "$r" || exit 2
+pol=content/governance/risk-management.md
+at() { export GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z"; }
+at 2026-11-10
+sed -i 's/^version: .*/version: "9.0"/' "$pol"
+printf '\nA paragraph added in November.\n' >>"$pol"
+printf 'Ada Lovelace <ada@example.com> Ada <ada@example.com>\n' >.mailmap
+git add -A && git commit -q -m "Risk management 9.0
+
+Change-Type: material
+Approved-by: Grace Hopper <grace@example.com>"
+nov=$(git rev-parse HEAD)
+at 2026-11-28
+git rm -q content/operations/clear-desk.md
+sed -i 's/^title: .*/title: Renamed Later/' site.yml
+git commit -q -am "Late November: a page retired, the site renamed"
+# An uncommitted edit: no build --at may see it.
+printf '\nUNCOMMITTED TEXT\n' >>"$pol"
+state() { git status --porcelain; find . -path ./.git -prune -o -type f -exec sha256sum {} + | sort; }
+before=$(state)
+
+mkdir -p "$tmp/scratch"
+TMPDIR=$tmp/scratch "$CHARTER" build --at 2026-11-20 --out "$tmp/at" --quiet 2>"$tmp/at.err"
+rc=$?; check "build --at a day succeeds" sh -c "test $rc = 0 || { cat '$tmp/at.err'; exit 1; }"
+after=$(state); check "the work tree is not touched" sh -c "test \"\$1\" = \"\$2\" || { echo \"\$1\"; echo ---; echo \"\$2\"; exit 1; }" - "$before" "$after"
+check "no scratch folder is left" test -z "$(ls -A "$tmp/scratch")"
+check "manifest.json names the commit of that day, clean" \
+    sh -c "grep -q '\"commit\": \"$nov\",' '$tmp/at/manifest.json' && grep -q '\"clean\": true,' '$tmp/at/manifest.json'"
+check "the uncommitted edit is not in it" sh -c "! grep -rq 'UNCOMMITTED TEXT' '$tmp/at'"
+check "the page deleted later is there" test -f "$tmp/at/operations/clear-desk/index.html"
+check "the November version and its .mailmap" \
+    sh -c "grep -q '<td>9.0</td>' '$tmp/at/governance/risk-management/index.html' &&
+        grep -q 'Ada Lovelace' '$tmp/at/governance/risk-management/index.html'"
+pages=$(find "$tmp/at" -name '*.html' | wc -l)
+bannered=$(grep -l 'class="at-banner"' -r "$tmp/at" --include='*.html' | wc -l)
+check "every page carries the banner ($pages pages)" test "$pages" = "$bannered"
+check "the banner names the day and the commit" grep -qF \
+    "This is the policy site as of <time datetime=\"2026-11-20\">20 November 2026</time> (commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$nov\"><code>$(echo "$nov" | cut -c1-7)</code></a>)" \
+    "$tmp/at/index.html"
+
+check "charter verify accepts the --at output" "$CHARTER" verify "$tmp/at"
+
+# A checkout of that commit, built as of the same day.
+git clone -q "$r" "$tmp/co"
+git -C "$tmp/co" checkout -q "$nov"
+(cd "$tmp/co" && "$CHARTER" build --as-of 2026-11-20 --out "$tmp/co-out" --quiet) 2>"$tmp/co.err"
+check "the checkout builds" test $? = 0
+# Byte for byte apart from the banner (and the manifests, which hold the
+# pages' digests).
+find "$tmp/at" -name '*.html' -exec sed -i 's|<div class="at-banner" role="note">.*</div></div>||' {} +
+if diff -r -x manifest.json -x .charter-manifest "$tmp/co-out" "$tmp/at" >"$tmp/diff.out"; then
+    ok "build --at equals a build of a checkout, but for the banner ($(find "$tmp/at" -type f | wc -l) files)"
+else
+    not_ok "build --at equals a build of a checkout, but for the banner" "$(head -n 20 "$tmp/diff.out")"
+fi
+TMPDIR=$tmp/scratch "$CHARTER" build --at HEAD~1 --as-of 2026-11-20 --out "$tmp/at-rev" --quiet 2>/dev/null
+find "$tmp/at-rev" -name '*.html' -exec sed -i 's|<div class="at-banner" role="note">.*</div></div>||' {} +
+check "--at a revision: the same commit, the same site" \
+    diff -r -x manifest.json -x .charter-manifest "$tmp/at" "$tmp/at-rev"
+
+# check --at: compliance as of then; a day before the history is an error.
+"$CHARTER" check --at 2026-11-20 --format json >"$tmp/check.json" 2>/dev/null
+check "check --at judges that day" sh -c "grep -q '\"as_of\": \"2026-11-20\"' '$tmp/check.json'"
+"$CHARTER" check --at 2020-01-01 2>"$tmp/old.err"
+check "a day before the first commit: exit 2, said" sh -c "test $? = 2 && grep -q 'no commit of .*as old as 2020-01-01' '$tmp/old.err'"
+"$CHARTER" build --at no-such-rev 2>"$tmp/bad.err"
+check "an unknown revision: exit 2, said" sh -c "test $? = 2 && grep -q \"'no-such-rev' is neither a day\" '$tmp/bad.err'"
+# diff between two days: the audit window.
+"$CHARTER" diff 2026-11-01..2026-11-20 >"$tmp/window.txt" 2>&1
+check "diff between two days shows the change of 10 November" sh -c "grep -q 'version: .* -> 9.0' '$tmp/window.txt'"
+
+echo "at: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
