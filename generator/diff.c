@@ -7,6 +7,9 @@
  * nor fixed. */
 #include "diff.h"
 
+#include "checks.h"
+#include "history.h"
+
 #include "catalog.h"
 #include "dates.h"
 #include "parse.h"
@@ -251,6 +254,38 @@ static const char *page_key(const page *p)
     return p->id ? p->id : p->rel;
 }
 
+/* version-rule for one changed policy: its type from the range's
+ * Change-Type: trailers (`ev`, history_evidence's value), else its front
+ * matter `change:`; its versions against site.yml `versioning`. */
+static void version_rule_finding(diff_result *r, const site *s, const page *pa, const page *pb,
+                                 int body_changed, const void *ev)
+{
+    static const int by_rank[] = {-1, CHANGE_REVIEW, CHANGE_EDITORIAL, CHANGE_MINOR,
+                                  CHANGE_MATERIAL};
+    int type = by_rank[history_ev_type(ev)];
+    const yaml_node *c = pb->ok && type < 0 ? yamltree_get(pb->fm.data, "change") : NULL;
+    if (c && yamltree_kind(c) == YAML_SCALAR)
+        type = config_change_type(yamltree_text(c));
+    if (type < 0)
+        return;
+    static const char *const names[] = {"material", "minor", "editorial", "review"};
+    version_rule rule = s->cfg.versioning[type];
+    const char *was = pa->version ? pa->version : "", *now = pb->version ? pb->version : "";
+    const yaml_node *v = pb->ok ? yamltree_get(pb->fm.data, "version") : NULL;
+    buf m;
+    buf_init(&m);
+    if (type == CHANGE_REVIEW && body_changed)
+        buf_printf(&m, "this change is a review but changes the text: a review changes only "
+                       "last_reviewed");
+    else if ((pa->version || pb->version) && checks_version_follows(rule, was, now) == 0)
+        buf_printf(&m, "this change is %s but takes version '%s' to '%s' (versioning.%s: %s)",
+                   names[type], was, now, names[type], config_rule_name(rule));
+    if (m.len)
+        add_finding(&r->added, &r->n_added, DIAG_WARNING, pb->src, v ? yamltree_line(v) : 1,
+                    v ? yamltree_col(v) : 1, "version-rule", m.data, 1);
+    buf_release(&m);
+}
+
 static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b,
                           const map *evidence, map *renames)
 {
@@ -304,7 +339,7 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
                         "the text of this policy changed but its version did not", 1);
         }
         if (pa->last_reviewed != pb->last_reviewed && pb->last_reviewed >= 0 &&
-            !(evidence && map_get(evidence, pb->src))) {
+            !(evidence && ((intptr_t)map_get(evidence, pb->src) & HISTORY_EV_APPROVED))) {
             const yaml_node *v = pb->ok ? yamltree_get(pb->fm.data, "last_reviewed") : NULL;
             char was[11] = "", now[11];
             if (pa->last_reviewed >= 0)
@@ -320,6 +355,9 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
                         v ? yamltree_col(v) : 1, "review-without-evidence", m.data, 1);
             buf_release(&m);
         }
+        if (pb->policy)
+            version_rule_finding(r, b->s, pa, pb, dp.body_changed,
+                                 evidence ? map_get(evidence, pb->src) : NULL);
     }
     for (size_t i = 0; i < a->s->n_pages; i++) {
         const page *pa = a->s->pages[i];

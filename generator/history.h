@@ -114,11 +114,17 @@ int history_default_branch(buf *out, const char *root);
  * touching the work tree. A commit without the folder writes nothing. */
 int history_export(const char *root, const char *hex, const char *dir, diags *d);
 /* The files below root (paths relative to it) that a commit of base..head
- * (reachable from head and not from base; NULL base: all) whose message has
- * an Approved-by: or Reviewed-by: trailer changed, against its first parent.
- * Returns a new map (caller frees; the values are not pointers); empty
- * when nothing could be read. */
+ * (reachable from head and not from base; NULL base: all) changed, against
+ * its first parent, when its message has an Approved-by: or Reviewed-by:
+ * trailer or a Change-Type:. Each value is a number, not a pointer:
+ * HISTORY_EV_SEEN, HISTORY_EV_APPROVED when such a commit carried an
+ * approval, and history_ev_type of it the strongest change type given (1
+ * review, 2 editorial, 3 minor, 4 material; 0 none). Returns a new map
+ * (caller frees); empty when nothing could be read. */
 map *history_evidence(const char *root, const char *base, const char *head, diags *d);
+#define HISTORY_EV_SEEN 0x100
+#define HISTORY_EV_APPROVED 1
+#define history_ev_type(v) ((int)((intptr_t)(v) >> 1 & 7))
 void history_free(history *h);
 
 /* 1 when a repository was read (even an unborn branch), 0 without one. */
@@ -131,5 +137,8 @@ const change *history_changes(const history *h, size_t *n);
  * Approved-by: or a Reviewed-by: (a signature proves authorship, not
  * approval). */
 int history_row_approved(const hist_row *r);
+
+/* The version of libgit2 linked, as its major, minor and revision numbers. */
+void history_libgit2_version(int *major, int *minor, int *rev);
 
 #endif

@@ -335,8 +335,14 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
         memset(&r, 0, sizeof r);
         history_read_trailers(&r, git_commit_message(c), git_commit_message_encoding(c), 1);
         int evidence = r.n_approved + r.n_reviewed > 0;
+        /* The strongest type a commit of the range gave the file. */
+        static const char *const ranks[] = {"review", "editorial", "minor", "material"};
+        intptr_t rank = 0;
+        for (int k = 0; r.change_type && k < 4; k++)
+            if (!strcmp(r.change_type, ranks[k]))
+                rank = k + 1;
         history_row_release(&r);
-        if (evidence && git_commit_tree(&t, c) == 0) {
+        if ((evidence || rank) && git_commit_tree(&t, c) == 0) {
             if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
                 git_commit_tree(&pt, parent);
             git_diff_options o;
@@ -348,8 +354,13 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
                 for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
                     const git_diff_delta *dl = git_diff_get_delta(diff, i);
                     const char *p = dl->new_file.path;
-                    if (p && !strncmp(p, prefix.data, prefix.len))
-                        map_put(seen, p + prefix.len, (void *)1);
+                    if (p && !strncmp(p, prefix.data, prefix.len)) {
+                        intptr_t v = (intptr_t)map_get(seen, p + prefix.len);
+                        intptr_t was = v >> 1 & 7;
+                        v = HISTORY_EV_SEEN | (v & HISTORY_EV_APPROVED) |
+                            (evidence ? HISTORY_EV_APPROVED : 0) | (rank > was ? rank : was) << 1;
+                        map_put(seen, p + prefix.len, (void *)v);
+                    }
                 }
             }
         }

@@ -153,6 +153,8 @@ Approved-by: Dana Chief <dana@acme.example>"
 "$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule.err"
 rc=$?
 check "a material change to 2.1 breaks the rule" sh -c "test $rc = 1 && grep -q \"is material but takes version '2.0' to '2.1': a material change must raise the major version\" '$tmp/rule.err'"
+"$CHARTER" diff HEAD~1..HEAD >"$tmp/diff.out" 2>&1
+check "diff reports it for the range" grep -q "this change is material but takes version '2.0' to '2.1' (versioning.material: major) \[version-rule\]" "$tmp/diff.out"
 # site.yml may relax the rule.
 printf 'versioning:\n  material: minor\n' >>site.yml
 "$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule2.err"
@@ -171,6 +173,8 @@ Change-Type: review
 Reviewed-by: Dana Chief <dana@acme.example>"
 "$CHARTER" check --as-of 2026-07-06 2>"$tmp/rule4.err"
 check "a 'review' that changes the text breaks the rule" sh -c "test $? = 1 && grep -q 'is a review but changes more than' '$tmp/rule4.err'"
+"$CHARTER" diff HEAD~1..HEAD >"$tmp/diff2.out" 2>&1
+check "and diff says so too" grep -q "this change is a review but changes the text" "$tmp/diff2.out"
 
 # Signatures: verified, not verified and unsigned, OpenPGP and SSH, with
 # keys made now (tests/evidence/make-signed-repo.sh prints what each commit
