@@ -8,6 +8,9 @@ DESTDIR ?=
 BUILD ?= build
 PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libmicrohttpd gpgme
 VERSION := 0.1.0
+# The commit built, for --version only: "unknown" outside a git checkout
+# (a release tarball). Passed to main.c alone (see $(BUILD)/gen/commit).
+COMMIT := $(shell [ -e .git ] && git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 CC ?= cc
 OPT ?= -O2
@@ -70,6 +73,15 @@ $(EMBED_OBJ): $(BUILD)/gen/embedded.c generator/embed.h generator/buf.h
 
 .PHONY: FORCE
 FORCE:
+
+# The commit reaches main.o alone, through a file rewritten only when HEAD
+# moves: a commit recompiles main.c and relinks, nothing more.
+$(BUILD)/gen/commit: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
+
+$(BUILD)/obj/main.o: $(BUILD)/gen/commit
+$(BUILD)/obj/main.o: ALL_CFLAGS += -DCHARTER_COMMIT='"$(COMMIT)"'
 
 $(BUILD)/charter: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
@@ -159,8 +171,6 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/verify.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/evidence/run.sh >$(BUILD)/evidence.log || { cat $(BUILD)/evidence.log; exit 1; }
 	@tail -n 1 $(BUILD)/evidence.log
-	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }
-	@tail -n 1 $(BUILD)/at.log
 	@sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }
 	@tail -n 1 $(BUILD)/example-repo.log
 	@sh tests/repos/check-deterministic.sh

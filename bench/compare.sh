@@ -215,7 +215,7 @@ echo "nproc:   $(nproc)"
 dirty=""
 [ -z "$(git -C "$top" status --porcelain -- generator Makefile 2>/dev/null)" ] ||
     dirty=" (with uncommitted changes in generator/)"
-echo "charter: $("$charter" --version 2>/dev/null), commit $(git -C "$top" rev-parse --short HEAD)$dirty, $charter"
+echo "charter: $("$charter" --version 2>/dev/null | head -n 1), commit $(git -C "$top" rev-parse --short HEAD)$dirty, $charter"
 if [ -n "$hugo" ]; then
     echo "hugo:    $("$hugo" version)"
 else

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <nettle/version.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,10 @@ const char *digest_self(void)
 {
     pthread_once(&self_once, hash_self);
     return self_hex;
+}
+
+void digest_nettle_version(int *major, int *minor)
+{
+    *major = nettle_version_major();
+    *minor = nettle_version_minor();
 }

@@ -23,4 +23,7 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
  * change what it makes. Static storage; thread-safe. */
 const char *digest_self(void);
 
+/* The version of Nettle linked, as its major and minor numbers. */
+void digest_nettle_version(int *major, int *minor);
+
 #endif

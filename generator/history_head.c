@@ -2,7 +2,8 @@
  * (manifest.json and the footer of every page): HEAD's id and whether the
  * content folder holds changes git has not committed. Read with the same
  * status pass as the history (history_dir.c), so "clean" means what the
- * history's "uncommitted" and "untracked" rows mean. */
+ * history's "uncommitted" and "untracked" rows mean. Also the version of
+ * libgit2 linked, for `charter --version`. */
 #include "history_int.h"
 
 #include <string.h>
@@ -48,4 +49,9 @@ done:
     git_libgit2_shutdown();
     buf_release(&prefix);
     return err;
+}
+
+void history_libgit2_version(int *major, int *minor, int *rev)
+{
+    git_libgit2_version(major, minor, rev);
 }

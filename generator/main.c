@@ -2,6 +2,13 @@
  * parses its own options; this file only dispatches and prints the overview. */
 #include "cli.h"
 #include "commands.h"
+#include "digest.h"
+#include "history.h"
+#include "markdown.h"
+#include "serve.h"
+#include "signature.h"
+#include "unicode.h"
+#include "yamltree.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +17,12 @@ static const cli_command *const commands[] = {&cmd_build_def, &cmd_check_def, &c
                                               &cmd_fix_def,   &cmd_init_def,  &cmd_new_def,
                                               &cmd_serve_def, &cmd_verify_def};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* The commit charter was built from: the Makefile passes it to this file
+ * alone, so a new commit recompiles main.c and nothing else. */
+#ifndef CHARTER_COMMIT
+#define CHARTER_COMMIT "unknown"
+#endif
 
 static void overview(FILE *out)
 {
@@ -25,6 +38,24 @@ static void overview(FILE *out)
           "  --help      show this help\n"
           "  --version   show the version\n",
           out);
+}
+
+/* charter's version, its commit and the version of each library linked,
+ * one "name: version" per line after the first. */
+static void version(FILE *out)
+{
+    int a, b, c;
+    const char *gpgme = sig_gpgme_version();
+    fprintf(out, "charter %s\ncommit: %s\n", CHARTER_VERSION, CHARTER_COMMIT);
+    fprintf(out, "cmark-gfm: %s\n", markdown_cmark_version());
+    fprintf(out, "libyaml: %s\n", yamltree_libyaml_version());
+    history_libgit2_version(&a, &b, &c);
+    fprintf(out, "libgit2: %d.%d.%d\n", a, b, c);
+    fprintf(out, "libmicrohttpd: %s\n", serve_microhttpd_version());
+    fprintf(out, "gpgme: %s\n", gpgme ? gpgme : "unknown");
+    fprintf(out, "utf8proc: %s\n", unicode_utf8proc_version());
+    digest_nettle_version(&a, &b);
+    fprintf(out, "nettle: %d.%d\n", a, b);
 }
 
 int main(int argc, char **argv)
@@ -45,7 +76,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("charter %s\n", CHARTER_VERSION);
+        version(stdout);
         return EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

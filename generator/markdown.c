@@ -955,3 +955,8 @@ void markdown_release(md_doc *doc)
     memset(doc, 0, sizeof *doc);
     buf_init(&doc->html);
 }
+
+const char *markdown_cmark_version(void)
+{
+    return cmark_version_string();
+}

@@ -83,4 +83,8 @@ void markdown_slug(buf *out, const char *text);
 /* As markdown_slug, with `empty` for a text that leaves no character. */
 void markdown_slug_with(buf *out, const char *text, const char *empty);
 
+/* The version of the cmark-gfm library linked, as it reports it ("0.29.0.gfm.6").
+ * Static storage. */
+const char *markdown_cmark_version(void);
+
 #endif

@@ -742,3 +742,8 @@ void server_stop(server *s)
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
+
+const char *serve_microhttpd_version(void)
+{
+    return MHD_get_version();
+}

@@ -146,6 +146,7 @@ done:
 /* ---- OpenPGP, through GPGME ---- */
 
 static const char *gpgme_version;
+static pthread_once_t gpgme_once = PTHREAD_ONCE_INIT;
 
 static void gpgme_init_once(void)
 {
@@ -154,12 +155,17 @@ static void gpgme_init_once(void)
     gpgme_version = gpgme_check_version(NULL);
 }
 
+const char *sig_gpgme_version(void)
+{
+    pthread_once(&gpgme_once, gpgme_init_once);
+    return gpgme_version;
+}
+
 /* Makes dir/gnupg (mode 0700) with a gpg.conf that keeps gpg from starting an
  * agent or reaching a key server, a context using it, and imports the site's
  * keyring. 0, or -1 with v->gpg_why set. Runs once per verifier. */
 static int gpg_setup(sig_verifier *v)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
     gpgme_data_t keys = NULL;
     buf home, conf;
     buf_init(&home);
@@ -169,7 +175,7 @@ static int gpg_setup(sig_verifier *v)
     if (v->gpg_state)
         return v->gpg_state > 0 ? 0 : -1;
     v->gpg_why = "cannot set up gpg";
-    pthread_once(&once, gpgme_init_once);
+    pthread_once(&gpgme_once, gpgme_init_once);
     if (!gpgme_version)
         goto done;
     if (gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP) != 0) {

@@ -57,4 +57,8 @@ void signature_verifier_free(sig_verifier *v);
  * "unsigned". Static storage. */
 const char *sig_state_name(sig_state s);
 
+/* The version of GPGME linked ("1.18.0"), initialising it as its manual asks
+ * of a first call. Static storage; NULL if GPGME cannot start. */
+const char *sig_gpgme_version(void);
+
 #endif

@@ -28,3 +28,8 @@ int unicode_nfc(buf *out, const char *s, size_t len)
     free(nfc);
     return changed;
 }
+
+const char *unicode_utf8proc_version(void)
+{
+    return utf8proc_version();
+}

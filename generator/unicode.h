@@ -13,4 +13,7 @@
  * normalise). Returns 1 when the text changed, else 0. */
 int unicode_nfc(buf *out, const char *s, size_t len);
 
+/* The version of utf8proc linked ("2.8.0"). Static storage. */
+const char *unicode_utf8proc_version(void);
+
 #endif

@@ -809,3 +809,8 @@ void yamltree_put_scalar(buf *b, const char *s, int flow)
     }
     buf_addc(b, '"');
 }
+
+const char *yamltree_libyaml_version(void)
+{
+    return yaml_get_version_string();
+}

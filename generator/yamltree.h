@@ -130,4 +130,7 @@ int yamltree_is_keyword(const char *s);
  * reads). Never writes a line break. */
 void yamltree_put_scalar(buf *b, const char *s, int flow);
 
+/* The version of libyaml linked ("0.2.5"). Static storage. */
+const char *yamltree_libyaml_version(void);
+
 #endif

@@ -51,7 +51,7 @@ check "manifest.json names HEAD's commit" grep -qxF "  \"commit\": \"$head\"," "
 check "manifest.json says the content is clean" grep -qxF '  "clean": true,' "$m"
 check "manifest.json gives the --as-of date and charter's version" sh -c \
     "grep -qxF '  \"as_of\": \"2026-11-25\",' '$m' &&
-     grep -qxF \"  \\\"charter\\\": \\\"\$('$CHARTER' --version | sed 's/^charter //')\\\",\" '$m'"
+     grep -qxF \"  \\\"charter\\\": \\\"\$('$CHARTER' --version | sed -n 's/^charter //p')\\\",\" '$m'"
 check "manifest.json holds no build path" sh -c "! grep -qF '$tmp' '$m'"
 check "a page's footer names HEAD's commit, linked" grep -qF \
     "Built from commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$head\"><code>$short</code></a></p>" \
