@@ -171,6 +171,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/verify.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/evidence/run.sh >$(BUILD)/evidence.log || { cat $(BUILD)/evidence.log; exit 1; }
 	@tail -n 1 $(BUILD)/evidence.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }
+	@tail -n 1 $(BUILD)/at.log
 	@sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }
 	@tail -n 1 $(BUILD)/example-repo.log
 	@sh tests/repos/check-deterministic.sh

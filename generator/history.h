@@ -98,6 +98,11 @@ int history_head(char hex[41], int *clean, const char *root, const char *content
 /* Resolves rev (a branch, tag, commit id, HEAD~2...) in the repository
  * holding root to a commit id, as 40 hex digits in hex. 0 or -1. */
 int history_resolve(char hex[41], const char *root, const char *rev, diags *d);
+/* --at: resolves `when` in the repository holding root, to a commit id in
+ * hex and a day in *day: a day (YYYY-MM-DD) to the last commit on the
+ * first-parent line of HEAD committed on or before it (*day: that day),
+ * anything else as a revision (*day: its committer's day). 0 or -1. */
+int history_at(char hex[41], long *day, const char *root, const char *when, diags *d);
 /* The best common ancestor of commits a and b (hex ids) into out. 0 or -1. */
 int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d);
 /* Appends the default branch as a revision: origin/HEAD's target
@@ -109,11 +114,17 @@ int history_default_branch(buf *out, const char *root);
  * touching the work tree. A commit without the folder writes nothing. */
 int history_export(const char *root, const char *hex, const char *dir, diags *d);
 /* The files below root (paths relative to it) that a commit of base..head
- * (reachable from head and not from base; NULL base: all) whose message has
- * an Approved-by: or Reviewed-by: trailer changed, against its first parent.
- * Returns a new map (caller frees; the values are not pointers); empty
- * when nothing could be read. */
+ * (reachable from head and not from base; NULL base: all) changed, against
+ * its first parent, when its message has an Approved-by: or Reviewed-by:
+ * trailer or a Change-Type:. Each value is a number, not a pointer:
+ * HISTORY_EV_SEEN, HISTORY_EV_APPROVED when such a commit carried an
+ * approval, and history_ev_type of it the strongest change type given (1
+ * review, 2 editorial, 3 minor, 4 material; 0 none). Returns a new map
+ * (caller frees); empty when nothing could be read. */
 map *history_evidence(const char *root, const char *base, const char *head, diags *d);
+#define HISTORY_EV_SEEN 0x100
+#define HISTORY_EV_APPROVED 1
+#define history_ev_type(v) ((int)((intptr_t)(v) >> 1 & 7))
 void history_free(history *h);
 
 /* 1 when a repository was read (even an unborn branch), 0 without one. */
@@ -126,6 +137,9 @@ const change *history_changes(const history *h, size_t *n);
  * Approved-by: or a Reviewed-by: (a signature proves authorship, not
  * approval). */
 int history_row_approved(const hist_row *r);
+
+/* The version of libgit2 linked, as its major, minor and revision numbers. */
+void history_libgit2_version(int *major, int *minor, int *rev);
 
 /* The version of libgit2 linked, as its major, minor and revision numbers. */
 void history_libgit2_version(int *major, int *minor, int *rev);
