@@ -179,6 +179,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS)
 	@sh tests/repos/check-defects.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/repos/check-charter.sh
 	@sh tests/docs/ci-yaml.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/ci/run.sh >$(BUILD)/ci.log || { cat $(BUILD)/ci.log; exit 1; }
+	@tail -n 1 $(BUILD)/ci.log
 
 # tests/pathological runs in the plain build only: it measures CPU time, and
 # the sanitizers change what costs what.

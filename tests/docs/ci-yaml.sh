@@ -7,7 +7,13 @@
 # needs them (the checkout, the clone of charter's source), charter's
 # Debian packages installed (make deps) before it is built, and the check
 # run on the user's site with --site (charter check, or charter diff in
-# a pull request's review job).
+# a pull request's review job). A workflow job that uses the charter action
+# checks out the whole history before it and names the site; a GitLab
+# pipeline that includes ci/gitlab-charter.yml names the site too. The
+# action (action.yml) and the template themselves are checked as well:
+# they parse, their shell steps pass `bash -n`, the action's run steps
+# name their shell and it has the inputs docs/ci.md lists, the template's
+# jobs (with what they extend) hold to the GitLab rules above.
 # Usage: tests/docs/ci-yaml.sh [FILE] (default: docs/ci.md)
 # Exit: 0 all hold; 1 something does not (messages on stderr); 2 no python3
 # with yaml.
@@ -22,6 +28,7 @@ if ! python3 -c 'import yaml' >/dev/null 2>&1; then
 fi
 
 python3 - "$doc" <<'EOF'
+import os
 import re
 import subprocess
 import sys
@@ -120,6 +127,106 @@ def check_order(where, cmds, clone_pred):
             fail("%s: charter check or diff without --site: %s" % (where, c))
 
 
+def charter_action(uses):
+    """The charter action: `owner/charter@ref`, a mirror's `.../charter@ref`, or ./"""
+    return bool(re.search(r"(^|/)charter(@|$)", str(uses))) or uses == "./"
+
+
+def check_action_job(w, job):
+    """A job using the charter action: the whole history checked out before
+    it, the site named; a .deb only in debian:12, with git installed before
+    the checkout."""
+    steps = job.get("steps", [])
+    checkout_at = action_at = None
+    cmds = []
+    for k, step in enumerate(steps):
+        uses = str(step.get("uses", ""))
+        if "run" in step:
+            shell_ok("%s: step %d" % (w, k + 1), step["run"])
+            cmds += simple([step["run"]])
+        elif uses.startswith("actions/checkout@"):
+            depth = (step.get("with") or {}).get("fetch-depth")
+            if depth != 0 and depth != "0":
+                fail("%s: actions/checkout without fetch-depth: 0 (has %r)" % (w, depth))
+            checkout_at = k if checkout_at is None else checkout_at
+            cmds.append("<checkout>")
+        elif charter_action(uses):
+            action_at = k
+            args = step.get("with") or {}
+            if "site" not in args:
+                fail("%s: the charter action without site" % w)
+            unknown = set(args) - set(action_inputs)
+            if action_inputs and unknown:
+                fail("%s: the charter action has no input %s" % (w, ", ".join(sorted(unknown))))
+            if args.get("deb") and job.get("container") not in ("debian:12", {"image": "debian:12"}):
+                fail("%s: a charter .deb outside the debian:12 container" % w)
+    if checkout_at is None or action_at is None or checkout_at > action_at:
+        fail("%s: no checkout before the charter action" % w)
+    if job.get("container") is not None:
+        git_at = first(cmds, lambda c: installs(c, "git"))
+        if git_at is None or git_at > cmds.index("<checkout>"):
+            fail("%s: git is not installed before the checkout in the container" % w)
+
+
+def gitlab_job(y, name):
+    """A GitLab job with what it extends merged in (variables merged)."""
+    job = dict(y[name])
+    bases = job.pop("extends", [])
+    for base in [bases] if isinstance(bases, str) else bases:
+        merged = gitlab_job(y, base)
+        variables = dict(merged.get("variables") or {}, **(job.get("variables") or {}))
+        merged.update(job)
+        merged["variables"] = variables
+        job = merged
+    return job
+
+
+def check_gitlab_job(w, y, job):
+    if job.get("image") != "debian:12":
+        fail("%s: not in the debian:12 image" % w)
+    depth = (job.get("variables") or {}).get("GIT_DEPTH", (y.get("variables") or {}).get("GIT_DEPTH"))
+    if depth != 0 and depth != "0":
+        fail("%s: GIT_DEPTH is not 0 (has %r)" % (w, depth))
+    lines = list(job.get("before_script", [])) + list(job["script"])
+    for k, c in enumerate(lines):
+        shell_ok("%s: command %d" % (w, k + 1), c)
+    check_order(w, simple(lines), lambda c: bool(re.search(r"\bgit clone\b", c)))
+
+
+top = os.path.join(os.path.dirname(os.path.abspath(doc)), "..")
+action_inputs = []
+action_file = os.path.join(top, "action.yml")
+if os.path.exists(action_file):
+    try:
+        action = yaml.safe_load(open(action_file, encoding="utf-8"))
+        action_inputs = list(action.get("inputs") or {})
+        for want in ("site", "as-of", "fail-on-warnings", "diff"):
+            if want not in action_inputs:
+                fail("action.yml: no input %s" % want)
+        if action["runs"].get("using") != "composite":
+            fail("action.yml: not a composite action")
+        for k, step in enumerate(action["runs"]["steps"]):
+            if "run" in step:
+                if "shell" not in step:
+                    fail("action.yml: step %d: a run step without shell" % (k + 1))
+                shell_ok("action.yml: step %d" % (k + 1), step["run"])
+                for c in simple([step["run"]]):
+                    if re.search(r"charter (check|diff)\b", c) and "--site" not in c:
+                        fail("action.yml: step %d: charter check or diff without --site: %s" % (k + 1, c))
+    except (yaml.YAMLError, KeyError, TypeError) as e:
+        fail("action.yml: does not parse as a composite action: %s" % e)
+template = os.path.join(top, "ci", "gitlab-charter.yml")
+if os.path.exists(template):
+    try:
+        t = yaml.safe_load(open(template, encoding="utf-8"))
+        jobs = [n for n in t if not n.startswith(".") and isinstance(t[n], dict)]
+        if not jobs:
+            fail("ci/gitlab-charter.yml: no job")
+        for name in jobs:
+            check_gitlab_job("ci/gitlab-charter.yml: job %s" % name, t, gitlab_job(t, name))
+    except yaml.YAMLError as e:
+        fail("ci/gitlab-charter.yml: does not parse: %s" % e)
+
 github = gitlab = 0
 if len(blocks) < 2:
     fail("%s: %d yaml blocks, expected the GitHub and the GitLab job" % (doc, len(blocks)))
@@ -136,6 +243,9 @@ for n, src in enumerate(blocks, 1):
         github += 1
         for name, job in y["jobs"].items():
             w = "%s: job %s" % (where, name)
+            if any(charter_action(s.get("uses", "")) for s in job.get("steps", [])):
+                check_action_job(w, job)
+                continue
             if job.get("container") not in ("debian:12", {"image": "debian:12"}):
                 fail("%s: not in the debian:12 container" % w)
             cmds = []
@@ -150,20 +260,18 @@ for n, src in enumerate(blocks, 1):
                     cmds.append("<checkout>")
             check_order(w, cmds, lambda c: c == "<checkout>")
     else:  # GitLab CI: jobs are the mappings with a script
+        includes = y.get("include") or []
+        for inc in [includes] if not isinstance(includes, list) else includes:
+            if "gitlab-charter.yml" in str(inc):
+                gitlab += 1
+                v = (y.get("charter-check") or {}).get("variables") or {}
+                if "CHARTER_SITE" not in v:
+                    fail("%s: the included charter-check without CHARTER_SITE" % where)
         for name, job in y.items():
             if not isinstance(job, dict) or "script" not in job:
                 continue
             gitlab += 1
-            w = "%s: job %s" % (where, name)
-            if job.get("image") != "debian:12":
-                fail("%s: not in the debian:12 image" % w)
-            depth = (job.get("variables") or {}).get("GIT_DEPTH", (y.get("variables") or {}).get("GIT_DEPTH"))
-            if depth != 0 and depth != "0":
-                fail("%s: GIT_DEPTH is not 0 (has %r)" % (w, depth))
-            lines = list(job.get("before_script", [])) + list(job["script"])
-            for k, c in enumerate(lines):
-                shell_ok("%s: command %d" % (w, k + 1), c)
-            check_order(w, simple(lines), lambda c: bool(re.search(r"\bgit clone\b", c)))
+            check_gitlab_job("%s: job %s" % (where, name), y, job)
 if not github:
     fail("%s: no GitHub Actions workflow" % doc)
 if not gitlab:
