@@ -49,7 +49,9 @@ ORACLE_BINS := $(BUILD)/tests/oracle $(BUILD)/tests/charter-render $(BUILD)/test
 
 .PHONY: all deps test-deps site test check-unit check-e2e check-oracle check-browser test-san install uninstall clean format bench
 
-all: $(BUILD)/charter
+# The binary, its man page and its completions (written by the binary from
+# its own options tables: docs/install.md).
+all: $(BUILD)/charter $(BUILD)/charter.1 $(BUILD)/charter.bash $(BUILD)/_charter
 
 deps:
 	@scripts/install-deps.sh
@@ -86,6 +88,16 @@ $(BUILD)/obj/main.o: ALL_CFLAGS += -DCHARTER_COMMIT='"$(COMMIT)"'
 $(BUILD)/charter: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 	@$(CMARK_VERSION_NOTE)
+
+# charter(1) and the completions, from the binary's tables (generator/clidoc.c).
+$(BUILD)/charter.1: $(BUILD)/charter
+	$(BUILD)/charter help --man >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/charter.bash: $(BUILD)/charter
+	$(BUILD)/charter help --completion bash >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/_charter: $(BUILD)/charter
+	$(BUILD)/charter help --completion zsh >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h tests/unit/unit_history.h
 	@mkdir -p $(dir $@)
@@ -151,9 +163,11 @@ check-unit: $(UNIT_BINS)
 		echo "unit: $$t: sanitizer report"; exit 1; fi; \
 		tail -n 1 $(BUILD)/unit.log | grep -q 'Failing: 0 | Crashing: 0' || exit 1; done
 
-check-e2e: $(BUILD)/charter $(TOOL_BINS)
+check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bash $(BUILD)/_charter
 	@tests/sarif/setup.sh
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
+	@CHARTER=$(abspath $(BUILD)/charter) BUILD_DIR=$(abspath $(BUILD)) sh tests/man/run.sh >$(BUILD)/man.log || { cat $(BUILD)/man.log; exit 1; }
+	@tail -n 1 $(BUILD)/man.log
 	@CHARTER=$(abspath $(BUILD)/charter) tests/example-site.sh
 	@CHARTER=$(abspath $(BUILD)/charter) tests/check-ids.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/history/compare.sh
@@ -211,12 +225,23 @@ test-san:
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-e2e check-oracle fuzz-replay
 
-install: $(BUILD)/charter
-	install -d $(DESTDIR)$(PREFIX)/bin
+# PREFIX (default /usr/local) and DESTDIR (a staging root, for packages).
+# The completions go where bash-completion and Debian's zsh look for them.
+MANDIR ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+
+install: $(BUILD)/charter $(BUILD)/charter.1 $(BUILD)/charter.bash $(BUILD)/_charter
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BUILD)/charter $(DESTDIR)$(PREFIX)/bin/charter
+	install -m 644 $(BUILD)/charter.1 $(DESTDIR)$(MANDIR)/charter.1
+	install -m 644 $(BUILD)/charter.bash $(DESTDIR)$(BASHCOMPDIR)/charter
+	install -m 644 $(BUILD)/_charter $(DESTDIR)$(ZSHCOMPDIR)/_charter
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/charter
+	rm -f $(DESTDIR)$(PREFIX)/bin/charter $(DESTDIR)$(MANDIR)/charter.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/charter $(DESTDIR)$(ZSHCOMPDIR)/_charter
 
 format:
 	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h \

@@ -1,6 +1,7 @@
 /* main: charter's command table. Each subcommand lives in cmd_<name>.c and
  * parses its own options; this file only dispatches and prints the overview. */
 #include "cli.h"
+#include "clidoc.h"
 #include "commands.h"
 #include "digest.h"
 #include "history.h"
@@ -24,13 +25,13 @@ static const cli_command *const commands[] = {&cmd_build_def, &cmd_check_def, &c
 #define CHARTER_COMMIT "unknown"
 #endif
 
+static const char about[] =
+    "charter builds and checks compliance-as-code policy sites: Markdown policies with\n"
+    "YAML front matter, control catalogs and layouts, rendered to a static site.\n";
+
 static void overview(FILE *out)
 {
-    fputs("usage: charter <command> [options]\n\n"
-          "charter builds and checks compliance-as-code policy sites: Markdown policies with\n"
-          "YAML front matter, control catalogs and layouts, rendered to a static site.\n\n"
-          "commands:\n",
-          out);
+    fprintf(out, "usage: charter <command> [options]\n\n%s\ncommands:\n", about);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %.*s\n", commands[i]->name,
                 (int)strcspn(commands[i]->summary, ":.\n"), commands[i]->summary);
@@ -58,6 +59,36 @@ static void version(FILE *out)
     fprintf(out, "nettle: %d.%d\n", a, b);
 }
 
+/* `charter help --man` and `charter help --completion bash|zsh`: charter(1)
+ * and the completions, from the tables (clidoc.h). For the Makefile and
+ * packagers, so not in the overview. Returns the exit status, or -1 when
+ * argv is not one of these. */
+static int help_generated(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[2], "--man") == 0) {
+        clidoc_man(stdout, commands, N_COMMANDS, about);
+        return EXIT_OK;
+    }
+    const char *shell = NULL;
+    if (argc == 4 && strcmp(argv[2], "--completion") == 0)
+        shell = argv[3];
+    else if (argc == 3 && strncmp(argv[2], "--completion=", 13) == 0)
+        shell = argv[2] + 13;
+    else if (argc >= 3 && strncmp(argv[2], "--completion", 12) == 0)
+        shell = "";
+    if (!shell)
+        return -1;
+    if (strcmp(shell, "bash") == 0)
+        clidoc_bash(stdout, commands, N_COMMANDS);
+    else if (strcmp(shell, "zsh") == 0)
+        clidoc_zsh(stdout, commands, N_COMMANDS);
+    else {
+        fprintf(stderr, "charter help: '--completion' must be bash or zsh\n");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -66,6 +97,9 @@ int main(int argc, char **argv)
     }
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        int rc = help_generated(argc, argv);
+        if (rc >= 0)
+            return rc;
         if (argc > 2)
             for (size_t i = 0; i < N_COMMANDS; i++)
                 if (strcmp(commands[i]->name, argv[2]) == 0) {

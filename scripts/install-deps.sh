@@ -13,6 +13,9 @@ if [ "${1:-}" = "--test" ]; then
     # gnupg (gpg, gpg-agent) and openssh-client (ssh-keygen): keys made and
     # commits signed at test time (test_signature, tests/evidence/).
     pkgs="$pkgs gnupg openssh-client"
+    # groff-base (groff -ww checks charter.1) and zsh (zsh -n parses the
+    # zsh completion): tests/man/run.sh.
+    pkgs="$pkgs groff-base zsh"
     # npm fetches the SARIF schema; Debian's npm only when none is installed
     # (a Node.js from elsewhere brings its own).
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
