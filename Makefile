@@ -250,7 +250,7 @@ format:
 clean:
 	rm -rf build build-san build-fuzz _site
 
-# --- the Debian package: debian/ (docs/install.md) ---------------------------------
+# --- the Debian package: debian/ (docs/packaging.md) -------------------------------
 # `make deb` builds charter_VERSION_ARCH.deb into $(BUILD)/deb/ with
 # dpkg-buildpackage, from a clean export of HEAD (scripts/build-deb.sh):
 # commit first, uncommitted changes are left out. `make check-deb` builds it
