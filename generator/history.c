@@ -1129,7 +1129,8 @@ history *history_load(const site *s, int use_cache, diags *d)
 assemble:
 done:
     if (repo)
-        history_verify_signatures(h, s, repo, d);
+        history_verify_signatures(h, s, repo, use_cache && cache_dir.len ? cache_dir.data : NULL,
+                                  d);
     finish(h, s, w.mailmap);
     for (size_t i = 0; i < s->n_pages; i++)
         free(paths[i]);

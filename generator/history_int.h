@@ -235,8 +235,11 @@ const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, in
 /* Verifies the signature of each signed commit in h's raw rows (once per
  * commit) against the site's evidence.keyring and evidence.allowed_signers,
  * read inside the site, and sets each row's sig_state, key, signer and why.
- * A key file that cannot be read is reported through d. */
-void history_verify_signatures(history *h, const site *s, git_repository *repo, diags *d);
+ * With cache_dir (<git dir>/charter; NULL: none), verdicts made with the
+ * same keys are read from and written to its signatures.cache. A key file
+ * that cannot be read is reported through d. */
+void history_verify_signatures(history *h, const site *s, git_repository *repo,
+                               const char *cache_dir, diags *d);
 
 /* --- history_cache.c: <git dir>/charter/history.cache ---------------------- */
 

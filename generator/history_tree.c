@@ -334,6 +334,8 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
         hist_row r;
         memset(&r, 0, sizeof r);
         history_read_trailers(&r, git_commit_message(c), git_commit_message_encoding(c), 1);
+        /* A review needs a named reviewer or approver: a pull request alone
+         * says the change was merged, not that anyone read the policy. */
         int evidence = r.n_approved + r.n_reviewed > 0;
         /* The strongest type a commit of the range gave the file. */
         static const char *const ranks[] = {"review", "editorial", "minor", "material"};

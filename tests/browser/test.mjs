@@ -647,8 +647,19 @@ async function historyCheck(site) {
   const html = site.resources.get(policyUrl(site))?.html || '';
   const table = /<table class="history-table">([\s\S]*?)<\/table>/.exec(html)?.[1] || '';
   const names = [...authors].filter((a) => table.includes(a.replace(/&/g, '&amp;')));
-  check(`${label}: shown on ${site.show(policyUrl(site))}`, (table.match(/<tr>/g) || []).length >= 3 && names.length >= 1,
-    table ? `${(table.match(/<tr>/g) || []).length} rows, no author named` : 'no change history table');
+  check(`${label}: shown on ${site.show(policyUrl(site))}`, (table.match(/<tr[ >]/g) || []).length >= 3 && names.length >= 1,
+    table ? `${(table.match(/<tr[ >]/g) || []).length} rows, no author named` : 'no change history table');
+  // The evidence each change carries (docs/evidence.md).
+  const requests = rows.map((r) => r.request).filter(Boolean);
+  check(`${label}: pull requests and merge requests`, requests.some((q) => q.startsWith('#')) && requests.some((q) => q.startsWith('!')),
+    `requests: ${[...new Set(requests)].slice(0, 8).join(' ')}`);
+  check(`${label}: a verified signature`, rows.some((r) => r.signature && r.signature.state === 'verified'),
+    rows.filter((r) => r.signature && r.signature.state !== 'unsigned').map((r) => `${r.short} ${r.signature.state} ${r.signature.why || ''}`).join('; ') || 'no signed change');
+  check(`${label}: material changes classified`, rows.some((r) => r.change_type === 'material'));
+  check(`${label}: the table shows the evidence`, /class="evidence"/.test(table) && /(Pull|Merge) request [#!]\d+<\/a>/.test(table) && table.includes('Approved by'),
+    'no request link or approver in the change table');
+  const dash = site.resources.get(site.url('reviews/'))?.html || '';
+  check(`${label}: the dashboard counts changes with and without evidence`, /With evidence<\/dt><dd class="health-count">\d+</.test(dash));
 }
 
 // ---------------------------------------------------------------- screenshots
