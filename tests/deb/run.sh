@@ -4,9 +4,10 @@
 # empty root with `dpkg-deb -x` (no dpkg database touched), its control
 # data declaring the libraries charter links (libgit2, libyaml, cmark-gfm
 # and the others, found by dh_shlibdeps) and git, gnupg, openssh-client;
-# the installed /usr/bin/charter runs and builds the example site committed
-# to a repository of its own, writing its pages. Not part of `make test`: a
-# full compile, a minute or two (`make check-deb`).
+# what make install installs is there (the binary, the man page, the bash
+# and zsh completions); the installed /usr/bin/charter runs and builds the
+# example site committed to a repository of its own, writing its pages. Not
+# part of `make test`: a full compile, about two minutes (`make check-deb`).
 # Usage: tests/deb/run.sh [DEB]: DEB, an already built charter_*.deb, skips
 # the build. Exit: 0 all pass; 1 a check failed; 2 the build failed.
 set -u
@@ -48,6 +49,10 @@ check "/usr/bin/charter is installed and executable" test -x "$bin"
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/files"
 check "everything is installed under /usr" sh -c "! grep -v '^\./usr/\|^\./$' '$tmp/files'"
 check "the copyright file is installed" grep -qx './usr/share/doc/charter/copyright' "$tmp/files"
+# What `make install` installs beside the binary ends up in the package.
+check "the man page is installed" sh -c "zcat '$root/usr/share/man/man1/charter.1.gz' | grep -q '^\.TH'"
+check "the bash completion is installed" test -s "$root/usr/share/bash-completion/completions/charter"
+check "the zsh completion is installed" test -s "$root/usr/share/zsh/vendor-completions/_charter"
 
 version=$(sed -n 's/^ Version: //p' "$tmp/info")
 if "$bin" --version >"$tmp/version" 2>&1 && head -n 1 "$tmp/version" | grep -q "^charter $version\( \|$\)"; then
