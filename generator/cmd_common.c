@@ -5,6 +5,7 @@
 
 #include "dates.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -12,6 +13,22 @@
 
 int cmd_parse_as_of(long *out, const cli_command *cmd, const char *value)
 {
+    /* Without --as-of, SOURCE_DATE_EPOCH (reproducible-builds.org) names
+     * the day, so a rebuild needs no option to give the same bytes; only
+     * without either is it today's. */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!value && sde && *sde) {
+        char *end;
+        errno = 0;
+        long long secs = strtoll(sde, &end, 10);
+        if (*end || errno || secs < 0 || secs > 253402300799LL) /* 9999-12-31 */
+            return cli_usage_error(cmd,
+                                   "SOURCE_DATE_EPOCH must be a number of seconds since "
+                                   "1970-01-01, not '%s'",
+                                   sde);
+        *out = (long)(secs / 86400);
+        return 0;
+    }
     if (!value) {
         *out = date_today();
         return 0;

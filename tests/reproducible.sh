@@ -6,7 +6,8 @@
 # without the caches, in two time zones and locales. The two output trees
 # must be byte for byte the same (file names, modes and contents), so no
 # path of the build machine, no clock, zone, locale or thread order leaks
-# into a page. Needs CHARTER.
+# into a page; SOURCE_DATE_EPOCH dates a build as --as-of does. Needs
+# CHARTER.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${CHARTER:?set CHARTER to the charter binary}"
@@ -32,6 +33,18 @@ if cmp -s "$tmp/a.snap" "$tmp/b.snap"; then
     ok "the two output trees are byte for byte the same ($(grep -c '^f ' "$tmp/a.snap") files)"
 else
     not_ok "the two output trees are byte for byte the same" "$(diff "$tmp/a.snap" "$tmp/b.snap" | head -n 8)"
+fi
+# SOURCE_DATE_EPOCH (reproducible-builds.org) stands for --as-of: noon of
+# the same day, in a third folder, gives the same bytes.
+c=$tmp/third
+example_repo "$c"
+(cd "$c" && SOURCE_DATE_EPOCH=$(date -u -d 2026-11-25T12:00:00 +%s) "$CHARTER" build --quiet) 2>"$tmp/c.err"
+check "a build dated by SOURCE_DATE_EPOCH succeeds" test $? = 0
+snap "$c/_site" >"$tmp/c.snap"
+if cmp -s "$tmp/a.snap" "$tmp/c.snap"; then
+    ok "SOURCE_DATE_EPOCH gives the bytes --as-of does"
+else
+    not_ok "SOURCE_DATE_EPOCH gives the bytes --as-of does" "$(diff "$tmp/a.snap" "$tmp/c.snap" | head -n 8)"
 fi
 check "no path of the build machine in any output" sh -c "! grep -r -l -e '$tmp' '$a/_site' '$b/_site'"
 echo "reproducible: $n checks, $failed failed"
