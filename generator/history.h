@@ -141,7 +141,4 @@ int history_row_approved(const hist_row *r);
 /* The version of libgit2 linked, as its major, minor and revision numbers. */
 void history_libgit2_version(int *major, int *minor, int *rev);
 
-/* The version of libgit2 linked, as its major, minor and revision numbers. */
-void history_libgit2_version(int *major, int *minor, int *rev);
-
 #endif
