@@ -14,12 +14,12 @@
 #include "map.h"
 #include "yamltree.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <git2.h>
 #include <iconv.h>
 #include <limits.h>
 #include <stdint.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
