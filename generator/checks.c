@@ -102,7 +102,8 @@ static const check_info table[] = {
      "Merge policy changes through pull or merge requests, or record the approver with an "
      "`Approved-by:` trailer; evidence.approval_since in site.yml leaves older changes out."},
     {"version-rule", DIAG_ERROR, 1,
-     "a policy's newest change breaks the site's versioning rule for its Change-Type",
+     "a policy's newest change breaks site.yml's versioning rule for its Change-Type (on with "
+     "a versioning section)",
      "Bump `version:` as site.yml `versioning` asks for the change's type (material: major, "
      "minor: minor), or correct its `Change-Type:`."},
     /* Structure */

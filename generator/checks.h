@@ -30,10 +30,13 @@ void checks_run(const site *s, const struct parsed *pp, diags *d);
 
 struct history;
 /* The checks on the git history (checks_history.c): version-rule on each
- * policy's newest classified change, unapproved-change on every change
- * when evidence.require_approval is on. Run after history_load (h NULL:
+ * policy's newest classified change when site.yml has `versioning`,
+ * unapproved-change on every change when evidence.require_approval is on. Run after history_load (h NULL:
  * nothing). */
 void checks_history(const site *s, const struct history *h, diags *d);
+/* 1 when s turns on a check checks_history runs (evidence.require_approval,
+ * a `versioning` section): only then need `check` read the history. */
+int checks_want_history(const site *s);
 /* A version ("2.1", "v3", "1.4.2") as up to three numbers in v: 0, or -1
  * when s is none. */
 int checks_version_parse(long v[3], const char *s);

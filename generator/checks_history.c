@@ -2,7 +2,9 @@
  * than its text (docs/evidence.md): a policy change with no approval
  * evidence (unapproved-change, when site.yml's evidence.require_approval
  * turns it on) and a classified change whose version does not follow the
- * site's versioning rule (version-rule). Run after history_load. */
+ * site's versioning rule (version-rule, when site.yml has `versioning`).
+ * Both are off by default, so `check` reads the history only for a site
+ * that asks (checks_want_history). Run after history_load. */
 #include "checks.h"
 
 #include "buf.h"
@@ -147,6 +149,11 @@ static void check_approval(const site *s, const page *p, const page_history *ph,
     }
 }
 
+int checks_want_history(const site *s)
+{
+    return s->cfg.require_approval || s->cfg.versioning_on;
+}
+
 void checks_history(const site *s, const history *h, diags *d)
 {
     for (size_t i = 0; h && i < s->n_pages; i++) {
@@ -154,7 +161,8 @@ void checks_history(const site *s, const history *h, diags *d)
         if (!p->ok || !p->published || !p->policy)
             continue;
         const page_history *ph = history_page(h, i);
-        check_version_rule(s, p, ph, d);
+        if (s->cfg.versioning_on)
+            check_version_rule(s, p, ph, d);
         if (s->cfg.require_approval)
             check_approval(s, p, ph, d);
     }

@@ -462,6 +462,8 @@ static int config_versioning(site_config *c, const yaml_node *n, const char *f, 
 {
     static const version_rule defaults[4] = {VR_MAJOR, VR_MINOR, VR_ANY, VR_SAME};
     memcpy(c->versioning, defaults, sizeof defaults);
+    /* `versioning:` alone turns the check on with the defaults. */
+    c->versioning_on = n != NULL;
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_MAPPING)

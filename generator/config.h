@@ -114,8 +114,10 @@ typedef struct site_config {
     const char *keyring, *allowed_signers;
     int require_approval;
     long approval_since;
-    /* versioning: the rule each change type (CHANGE_*) follows. */
+    /* versioning: the rule each change type (CHANGE_*) follows, checked
+     * (version-rule) only when site.yml has the section: versioning_on. */
     version_rule versioning[4];
+    int versioning_on;
 } site_config;
 
 /* Parses the text of site.yml into c (the directory settings are checked

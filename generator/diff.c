@@ -355,7 +355,7 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
                         v ? yamltree_col(v) : 1, "review-without-evidence", m.data, 1);
             buf_release(&m);
         }
-        if (pb->policy)
+        if (pb->policy && b->s->cfg.versioning_on)
             version_rule_finding(r, b->s, pa, pb, dp.body_changed,
                                  evidence ? map_get(evidence, pb->src) : NULL);
     }

@@ -23,6 +23,7 @@ git init -q -b main
 cat >site.yml <<'EOF'
 title: Evidence
 repository_url: https://git.example/acme/policies
+versioning:
 EOF
 # page VERSION REVIEWED [BODY] [CHANGE]: writes content/access.md.
 page() {
@@ -155,12 +156,15 @@ rc=$?
 check "a material change to 2.1 breaks the rule" sh -c "test $rc = 1 && grep -q \"is material but takes version '2.0' to '2.1': a material change must raise the major version\" '$tmp/rule.err'"
 "$CHARTER" diff HEAD~1..HEAD >"$tmp/diff.out" 2>&1
 check "diff reports it for the range" grep -q "this change is material but takes version '2.0' to '2.1' (versioning.material: major) \[version-rule\]" "$tmp/diff.out"
-# site.yml may relax the rule.
-printf 'versioning:\n  material: minor\n' >>site.yml
+# site.yml may relax the rule; without a versioning section there is none.
+printf '  material: minor\n' >>site.yml
 "$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule2.err"
 check "versioning.material: minor accepts it" test $? = 0
+sed -i '/^versioning:/,$d' site.yml
+"$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule-off.err"
+check "no versioning section: no rule" test $? = 0
 git show HEAD:site.yml >site.yml
-printf 'versioning:\n  material: sometimes\n' >>site.yml
+printf '  material: sometimes\n' >>site.yml
 "$CHARTER" check --as-of 2026-07-02 2>"$tmp/rule3.err"
 check "an unknown rule is a configuration error (exit 2)" sh -c "test $? = 2 && grep -q \"must be major, minor, patch, same or any, not 'sometimes'\" '$tmp/rule3.err'"
 git show HEAD:site.yml >site.yml
