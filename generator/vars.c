@@ -407,8 +407,18 @@ void vars_evidence(tpl_dict *d, const site *s, const hist_row *r)
     case HSIG_VERIFIED:
         buf_printf(&u, "Signed (%s), verified: %s", r->sig_kind,
                    r->sig_signer ? r->sig_signer : "a trusted key");
-        if (r->sig_key)
-            buf_printf(&u, ", key %s", r->sig_key);
+        if (r->sig_key) {
+            /* A short form for the table (api/pages.json has it whole): an
+             * OpenPGP key's long id (its last 16 hex digits), an SSH key's
+             * SHA256 fingerprint's first 12 characters. */
+            size_t len = strlen(r->sig_key);
+            if (!strncmp(r->sig_key, "SHA256:", 7) && len > 19)
+                buf_printf(&u, ", key %.19s…", r->sig_key);
+            else if (len > 16)
+                buf_printf(&u, ", key %s", r->sig_key + len - 16);
+            else
+                buf_printf(&u, ", key %s", r->sig_key);
+        }
         tpl_dict_set(d, "EVIDENCE_SIGNATURE_STATE", "verified");
         break;
     case HSIG_UNVERIFIED:

@@ -216,7 +216,7 @@ check "the verdicts are cached, one per signed commit" \
     sh -c "test \$(grep -c '^[0-9a-f]\\{40\\}	' .git/charter/signatures.cache) = 4"
 html=_site/policy/index.html
 check "a verified OpenPGP signature names its signer and key" \
-    grep -qE 'signature-verified">Signed \(openpgp\), verified: Alice &lt;alice@example.com&gt;, key [0-9A-F]{40}<' "$html"
+    grep -qE 'signature-verified">Signed \(openpgp\), verified: Alice &lt;alice@example.com&gt;, key [0-9A-F]{16}<' "$html"
 check "a verified SSH signature names its principal" \
     grep -qE 'signature-verified">Signed \(ssh\), verified: alice@example.com, key SHA256:' "$html"
 check "an unknown OpenPGP key is not verified, and says why" \
