@@ -180,8 +180,10 @@ static void set_build_commit(tpl_dict *d, const site_config *c, const build_prov
     } else {
         tpl_dict_show_section(d, "BUILD_COMMIT_PLAIN");
     }
-    if (!p->clean)
-        tpl_dict_show_section(d, "BUILD_DIRTY");
+    /* "with uncommitted changes" (BUILD_DIRTY) is said by the pages whose
+     * own file differs from the commit (vars_page): said site-wide, the
+     * first edit would rewrite every page. manifest.json's `clean` is the
+     * site's. */
 }
 
 /* AT_*: under --at, the banner every page carries: the day the site is
@@ -615,8 +617,15 @@ tpl_dict *vars_page(const gen *g, const page *p)
             }
         }
     }
-    if (g->h)
-        add_history(d, s, history_page(g->h, p->index));
+    if (g->h) {
+        const page_history *ph = history_page(g->h, p->index);
+        add_history(d, s, ph);
+        int dirty = 0;
+        for (size_t i = 0; i < ph->n; i++)
+            dirty |= ph->rows[i].kind == HIST_UNCOMMITTED || ph->rows[i].kind == HIST_UNTRACKED;
+        if (dirty && g->prov && g->prov->commit[0])
+            tpl_dict_show_section(d, "BUILD_DIRTY");
+    }
     add_revisions(d, p);
     add_prev_next(d, s, p);
     size_t n_toc = 0;

@@ -272,15 +272,10 @@ endpoint=content/technology/endpoint-security.md
 begin "first build: no output, no cache"
 build 0
 
-# The first uncommitted edit rewrites every page: each footer now says the
-# site was built "with uncommitted changes" (docs/evidence.md). The second
-# shows what an edit costs.
+# Only the edited page's footer says "with uncommitted changes": the
+# first uncommitted edit rewrites that page, not every page.
 begin "edit a page body (uncommitted)"
 run edit $crypto 's/^All Larkspur systems, including the platform, /All Larkspur systems, including the customer platform, /'
-build 0
-
-begin "edit the page body again (still uncommitted)"
-run edit $crypto 's/, and to anyone who chooses how to send /, and to anyone who decides how to send /'
 keep 404.html people/remote-working/index.html
 change technology/cryptography/index.html
 build 0

@@ -87,12 +87,15 @@ rm -f "$tmp/copy/manifest.json"
 s=$?
 if [ $s = 2 ]; then ok "a missing manifest exits 2"; else not_ok "a missing manifest exits 2" "exit $s"; fi
 
-# An uncommitted edit: clean flips, and the footer says so.
+# An uncommitted edit: clean flips, and the edited page's footer says so;
+# the others, whose files are the commit's, do not (so an edit rewrites
+# one page, not all).
 printf '\nOne more line.\n' >>"$site/content/about.md"
 check "a build with an uncommitted edit succeeds" build
 check "manifest.json then says the content is not clean" grep -qxF '  "clean": false,' "$m"
-check "the footer then says 'with uncommitted changes'" grep -qF \
-    "<code>$short</code></a> with uncommitted changes</p>" "$site/_site/index.html"
+check "the edited page's footer then says 'with uncommitted changes'" grep -qF \
+    "<code>$short</code></a> with uncommitted changes</p>" "$site/_site/about/index.html"
+check "another page's footer does not" sh -c "! grep -q 'uncommitted changes' '$site/_site/index.html'"
 check "charter verify names the commit and the changes" sh -c \
     "'$CHARTER' verify '$site/_site' | grep -qF '(commit $short, with uncommitted changes)'"
 git -C "$site" commit -q -a -m "one more line"
