@@ -134,29 +134,34 @@ done:
     return rc;
 }
 
-/* The SHA-256 of the file at path as hex; 0 or -1 (errno set). */
-static int manifest_hash_file(const char *path, char hex[DIGEST_HEX])
+int manifest_hash_file(const char *path, char hex[DIGEST_HEX], long long *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return -1;
+    struct stat st;
+    long long total = 0;
+    int err = -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto done;
     digest *h = digest_new();
     char chunk[65536];
-    int err = 0;
     for (;;) {
         ssize_t n = read(fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            err = -1;
+        if (n <= 0) {
+            err = n == 0 ? 0 : -1;
             break;
         }
-        if (n == 0)
-            break;
+        total += n;
         digest_add(h, chunk, (size_t)n);
     }
     digest_hex(h, hex);
     digest_free(h);
+    if (size)
+        *size = total;
+done:
     close(fd);
     return err;
 }
@@ -213,7 +218,7 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel)
             why = "was not written by charter";
         else if (v->fresh && v->fresh(v->fresh_ctx, child.data, &st, e->hex))
             why = NULL;
-        else if (manifest_hash_file(full.data, hex) != 0 || strcmp(hex, e->hex) != 0)
+        else if (manifest_hash_file(full.data, hex, NULL) != 0 || strcmp(hex, e->hex) != 0)
             why = "was changed since charter wrote it";
         if (why) {
             diag_error(v->d, NULL, 0, 0, "output",

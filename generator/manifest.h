@@ -7,6 +7,7 @@
 #define CHARTER_MANIFEST_H
 
 #include "buf.h"
+#include "digest.h"
 #include "diag.h"
 
 #include <stddef.h>
@@ -31,6 +32,10 @@ int manifest_parse(manifest_entry **out, size_t *n, const char *text, size_t len
 void manifest_entries_free(manifest_entry *v, size_t n);
 /* Appends the manifest of v[0..n) (sorted by path first, in place). */
 void manifest_write(buf *out, manifest_entry *v, size_t n);
+/* The SHA-256 of the regular file at path (opened without following a
+ * link) as hex, and its bytes read in *size (NULL: not wanted). 0, or -1
+ * when it cannot be opened or read or is no regular file. */
+int manifest_hash_file(const char *path, char hex[DIGEST_HEX], long long *size);
 /* Reads dir/OUTPUT_MANIFEST. Returns 1 and the entries when there is a valid
  * one, 0 when there is none, -1 when it is there but unreadable or malformed
  * (reported, naming the output `shown`). */

@@ -162,36 +162,11 @@ typedef struct walk {
  * the size and SHA-256 the entry lists, 0 otherwise. */
 static int file_matches(const char *path, const yaml_node *entry)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return 0;
-    struct stat st;
-    int ok = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        (long long)st.st_size != json_size(yamltree_get(entry, "size")))
-        goto done;
-    digest *h = digest_new();
-    char chunk[65536];
-    long long total = 0;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            ok = n == 0;
-            break;
-        }
-        total += n;
-        digest_add(h, chunk, (size_t)n);
-    }
     char hex[DIGEST_HEX];
-    digest_hex(h, hex);
-    digest_free(h);
-    ok = ok && total == (long long)st.st_size &&
-         !strcmp(hex, json_text(yamltree_get(entry, "sha256")));
-done:
-    close(fd);
-    return ok;
+    long long size;
+    return manifest_hash_file(path, hex, &size) == 0 &&
+           size == json_size(yamltree_get(entry, "size")) &&
+           !strcmp(hex, json_text(yamltree_get(entry, "sha256")));
 }
 
 /* Walks dir/rel without following links: each file is compared with its
