@@ -35,7 +35,8 @@ LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
 # never committed. The list is kept in a file rewritten when it changes, so
 # adding or removing a file rebuilds the table as editing one does.
 EMBED_FILES := $(wildcard layouts/*.html layouts/_includes/*.html assets/*) \
-	$(addprefix controls/,iso27001-2022.yml iso27001-2013.yml soc2.yml nist-csf-2.0.yml)
+	$(addprefix controls/,iso27001-2022.yml iso27001-2013.yml soc2.yml nist-csf-2.0.yml \
+		crosswalk-iso27001-2013-iso27001-2022.yml)
 EMBED_OBJ := $(BUILD)/gen/embedded.o
 OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(EMBED_OBJ)
 LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(EMBED_OBJ)

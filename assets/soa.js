@@ -4,10 +4,12 @@
  * JavaScript simply get every table complete) filters the rows of every
  * table[data-filterable] on the page: by free text (all words, anywhere in
  * the row), by applicability (tr[data-applicable] "yes"/"no") and by status
- * (tr[data-status]; "none" matches rows without one). Hidden rows get the
+ * (tr[data-status]; "none" matches rows without one) and, where the page
+ * has the field, by coverage (tr[data-coverage]: policy, crosswalk,
+ * partial, none). Hidden rows get the
  * hidden attribute; a framework whose table has no row left says so. The
  * count of rows shown is announced in the form's role=status region. The
- * filter is kept in the address (?q=&applicable=&status=) so a filtered view
+ * filter is kept in the address (?q=&applicable=&status=&coverage=) so a filtered view
  * can be shared. No dependencies, no inline code (strict CSP). */
 (function () {
     "use strict";
@@ -20,6 +22,7 @@
     var text = form.querySelector("input[name=text]");
     var applicable = form.querySelector("select[name=applicable]");
     var statusSel = form.querySelector("select[name=status]");
+    var coverageSel = form.querySelector("select[name=coverage]");
     var live = form.querySelector("[role=status]");
 
     var rows = [];
@@ -37,7 +40,8 @@
                 table: table,
                 text: (tr.textContent || "").toLowerCase().replace(/\s+/g, " "),
                 applicable: tr.getAttribute("data-applicable") || "",
-                status: tr.getAttribute("data-status") || ""
+                status: tr.getAttribute("data-status") || "",
+                coverage: tr.getAttribute("data-coverage") || ""
             });
         });
         table._filterEmpty = empty;
@@ -48,6 +52,7 @@
         var words = text ? text.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
         var app = applicable ? applicable.value : "";
         var st = statusSel ? statusSel.value : "";
+        var cov = coverageSel ? coverageSel.value : "";
         var shown = 0;
         var perTable = new Map();
         rows.forEach(function (r) {
@@ -57,6 +62,9 @@
             }
             if (ok && st) {
                 ok = st === "none" ? r.status === "" : r.status === st;
+            }
+            if (ok && cov) {
+                ok = r.coverage === cov;
             }
             for (var i = 0; ok && i < words.length; i++) {
                 if (r.text.indexOf(words[i]) === -1) {
@@ -74,7 +82,7 @@
             table._filterEmpty.hidden = !none;
             table._filterHolder.hidden = none;
         });
-        var filtered = words.length || app || st;
+        var filtered = words.length || app || st || cov;
         if (live && !(initial === true && !filtered)) {
             live.textContent = filtered
                 ? (shown === 1 ? "1 control of " : shown + " controls of ") + rows.length + " shown."
@@ -83,7 +91,7 @@
         form.classList.toggle("is-filtered", Boolean(filtered));
         if (window.history && window.history.replaceState && window.URLSearchParams) {
             var params = new URLSearchParams(window.location.search);
-            [["q", text ? text.value.trim() : ""], ["applicable", app], ["status", st]].forEach(function (kv) {
+            [["q", text ? text.value.trim() : ""], ["applicable", app], ["status", st], ["coverage", cov]].forEach(function (kv) {
                 if (kv[1]) {
                     params.set(kv[0], kv[1]);
                 } else {
@@ -101,7 +109,7 @@
         if (text && params.get("q")) {
             text.value = params.get("q");
         }
-        [[applicable, "applicable"], [statusSel, "status"]].forEach(function (pair) {
+        [[applicable, "applicable"], [statusSel, "status"], [coverageSel, "coverage"]].forEach(function (pair) {
             var sel = pair[0];
             var value = params.get(pair[1]);
             if (sel && value && Array.prototype.some.call(sel.options, function (o) { return o.value === value; })) {
@@ -117,7 +125,7 @@
             timer = window.setTimeout(apply, 100);
         });
     }
-    [applicable, statusSel].forEach(function (sel) {
+    [applicable, statusSel, coverageSel].forEach(function (sel) {
         if (sel) {
             sel.addEventListener("change", function () { apply(); });
         }

@@ -237,8 +237,7 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
     return err;
 }
 
-/* A crosswalk between two frameworks (crosswalk.h), not a catalog. */
-static int is_crosswalk(const char *name)
+int catalog_is_crosswalk(const char *name)
 {
     return strncmp(name, "crosswalk-", 10) == 0;
 }
@@ -293,7 +292,7 @@ static int load_embedded(catalog *c, char *const *site_files, const char *const 
         int overridden = 0;
         for (char *const *p = site_files; *p && !overridden; p++)
             overridden = !strcmp(*p, name);
-        if (overridden || strchr(name, '/') || is_crosswalk(name))
+        if (overridden || strchr(name, '/') || catalog_is_crosswalk(name))
             continue;
         buf_reset(&shown);
         embed_shown(&shown, &ef[i]);
@@ -325,7 +324,7 @@ static void list_embedded(buf *out)
     for (size_t i = 0; i < n; i++) {
         const char *name = ef[i].path + strlen(EMBED_DIR);
         size_t len = strlen(name);
-        if (is_crosswalk(name))
+        if (catalog_is_crosswalk(name))
             continue;
         if (has_suffix(name, ".yml"))
             len -= 4;
@@ -348,7 +347,7 @@ int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *
     const yaml_node *soa = NULL;
     const char *soa_file = NULL;
     for (char **p = list; *p; p++) {
-        if ((!has_suffix(*p, ".yml") && !has_suffix(*p, ".yaml")) || is_crosswalk(*p))
+        if ((!has_suffix(*p, ".yml") && !has_suffix(*p, ".yaml")) || catalog_is_crosswalk(*p))
             continue;
         buf_reset(&name);
         buf_printf(&name, "%s/%s", dir, *p);

@@ -66,6 +66,9 @@ typedef struct catalog catalog;
 int catalog_load(catalog **out, const fs_root *root, const char *dir, const char *const *only,
                  size_t n_only, size_t max, diags *d);
 void catalog_free(catalog *c);
+/* Whether a file name in a controls folder ("crosswalk-a-b.yml") names a
+ * crosswalk between two frameworks (crosswalk.h) rather than a catalog. */
+int catalog_is_crosswalk(const char *name);
 
 /* Finds a control by plain id ("A.5.15", unique across the loaded frameworks)
  * or qualified id ("iso27001-2022:A.5.15"). Borrowed; NULL if none. */

@@ -4,6 +4,7 @@
  * not, filterable in the theme). */
 #include "gen.h"
 
+#include "crosswalk.h"
 #include "pool.h"
 
 #include <stdlib.h>
@@ -21,6 +22,89 @@ static const char *status_label(const char *status)
         return "Not implemented";
     return status;
 }
+
+/* How a mapped control relates to this one, as its page and the SoA say
+ * it: the other control is `rel` this one. */
+static const char *rel_label(xw_rel rel)
+{
+    switch (rel) {
+    case XW_EQUAL:
+        return "equal to this control";
+    case XW_SUPERSET:
+        return "includes all of this control";
+    case XW_SUBSET:
+        return "covers part of this control";
+    default:
+        return "overlaps this control";
+    }
+}
+
+static int cites_directly(const page *const *cites, size_t n, const page *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cites[i] == p)
+            return 1;
+    return 0;
+}
+
+/* The controls of other frameworks c maps to (MAPPED) and the policies
+ * that cover c through them (THROUGH), skipping policies that cite c. */
+static void set_mappings(tpl_dict *d, const gen *g, const control *c, const page *const *cites,
+                         size_t n_cites)
+{
+    const site *s = g->s;
+    size_t nl;
+    const xw_link *l = crosswalks_links(s->crosswalks, c, &nl);
+    buf u;
+    buf_init(&u);
+    int through = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const control *o = l[i].other;
+        tpl_dict *e = tpl_dict_add_section(d, "MAPPED");
+        tpl_dict_set(e, "MAPPED_ID", o->id);
+        vars_set_shown(e, "MAPPED_TITLE", o->title);
+        tpl_dict_set(e, "MAPPED_FRAMEWORK", o->framework);
+        size_t nf;
+        const framework *fws = catalog_frameworks(s->catalog, &nf);
+        for (size_t f = 0; f < nf; f++)
+            if (!strcmp(fws[f].id, o->framework))
+                tpl_dict_set(e, "MAPPED_FRAMEWORK_NAME", fws[f].name);
+        buf_reset(&u);
+        vars_control_url(&u, s, o);
+        tpl_dict_set(e, "MAPPED_URL", u.data);
+        tpl_dict_set(e, "MAPPED_REL", crosswalk_rel_name(l[i].rel));
+        tpl_dict_set(e, "MAPPED_REL_LABEL", rel_label(l[i].rel));
+        vars_set_shown(e, "MAPPED_NOTE", l[i].note);
+        vars_set_shown(e, "MAPPED_SOURCE", l[i].source);
+        size_t n;
+        const page *const *via = site_cited_by(s, o, &n);
+        for (size_t j = 0; j < n; j++) {
+            if (cites_directly(cites, n_cites, via[j]))
+                continue;
+            tpl_dict *t = tpl_dict_add_section(d, "THROUGH");
+            tpl_dict_set(t, "THROUGH_TITLE", via[j]->title ? via[j]->title : via[j]->id);
+            buf_reset(&u);
+            vars_full_url(&u, s, via[j]->url);
+            tpl_dict_set(t, "THROUGH_URL", u.data);
+            tpl_dict_set(t, "THROUGH_VIA", o->id);
+            tpl_dict_set(t, "THROUGH_VIA_FRAMEWORK", o->framework);
+            tpl_dict_set(t, "THROUGH_REL", crosswalk_rel_name(l[i].rel));
+            tpl_dict_show_section(t, crosswalk_rel_covers(l[i].rel) ? "THROUGH_FULL"
+                                                                    : "THROUGH_PARTIAL");
+            through = 1;
+        }
+    }
+    if (nl)
+        tpl_dict_show_section(d, "HAS_MAPPED");
+    if (through)
+        tpl_dict_show_section(d, "HAS_THROUGH");
+    buf_release(&u);
+}
+
+static const char *const coverage_slugs[] = {"none", "partial", "crosswalk", "policy"};
+static const char *const coverage_labels[] = {
+    "Not covered", "Covered in part through a crosswalk", "Covered through a crosswalk",
+    "Covered by a policy"};
 
 /* The applicability columns of a control, for its page and the SoA. */
 static void set_control(tpl_dict *d, const gen *g, const control *c, const framework *fw,
@@ -56,6 +140,12 @@ static void set_control(tpl_dict *d, const gen *g, const control *c, const frame
             vars_set_shown(e, "CITED_OWNER", p->owner);
         }
     }
+    set_mappings(d, g, c, cites, n_cites);
+    coverage cov = site_coverage(s, c);
+    tpl_dict_set(d, "CONTROL_COVERAGE", coverage_slugs[cov]);
+    tpl_dict_set(d, "CONTROL_COVERAGE_LABEL", coverage_labels[cov]);
+    if (cov == COVER_NONE)
+        tpl_dict_show_section(d, "NOT_COVERED");
     if (n_cites)
         tpl_dict_show_section(d, !strcmp(list, "CITED_BY") ? "HAS_CITED_BY" : "HAS_COVER");
     else
@@ -106,15 +196,19 @@ static void add_frameworks(tpl_dict *d, const gen *g)
         tpl_dict *fd = tpl_dict_add_section(d, "FRAMEWORK");
         tpl_dict_set(fd, "FRAMEWORK_ID", fws[f].id);
         tpl_dict_set(fd, "FRAMEWORK_NAME", fws[f].name);
-        long applicable = 0, covered = 0, implemented = 0;
+        long applicable = 0, covered = 0, implemented = 0, through = 0, partial = 0, mapped = 0;
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *c = &fws[f].controls[i];
             set_control(tpl_dict_add_section(fd, "FW_CONTROL"), g, c, &fws[f], "COVER",
                         "COVER_TITLE", "COVER_URL");
             applicable += c->applicable;
-            size_t n_cites;
-            site_cited_by(g->s, c, &n_cites);
-            covered += c->applicable && n_cites;
+            coverage cov = site_coverage(g->s, c);
+            covered += c->applicable && cov == COVER_POLICY;
+            through += c->applicable && cov == COVER_CROSSWALK;
+            partial += c->applicable && cov == COVER_PARTIAL;
+            size_t nl;
+            crosswalks_links(g->s->crosswalks, c, &nl);
+            mapped += nl > 0;
             implemented += c->status && !strcmp(c->status, "implemented");
         }
         tpl_dict_set_int(fd, "FW_TOTAL", (long)fws[f].n_controls);
@@ -122,6 +216,12 @@ static void add_frameworks(tpl_dict *d, const gen *g)
         tpl_dict_set_int(fd, "FW_NOT_APPLICABLE_COUNT", (long)fws[f].n_controls - applicable);
         tpl_dict_set_int(fd, "FW_COVERED_COUNT", covered);
         tpl_dict_set_int(fd, "FW_IMPLEMENTED_COUNT", implemented);
+        if (mapped) {
+            tpl_dict *m = tpl_dict_add_section(fd, "FW_HAS_CROSSWALK");
+            tpl_dict_set_int(m, "FW_THROUGH_COUNT", through);
+            tpl_dict_set_int(m, "FW_PARTIAL_COUNT", partial);
+            tpl_dict_set_int(m, "FW_UNCOVERED_COUNT", applicable - covered - through - partial);
+        }
     }
 }
 

@@ -3,8 +3,9 @@
  * front matter in parallel into typed fields, and derives URLs, sections and
  * review dates. The content model is documented in docs/content-model.md. */
 #include "site.h"
-#include "fs.h"
+#include "crosswalk.h"
 #include "embed.h"
+#include "fs.h"
 #include "layout.h"
 #include "manifest.h"
 #include "paths.h"
@@ -1100,7 +1101,7 @@ static int infer_frameworks(site *s, diags *d)
         const char *base = ef[i].path + strlen("controls/");
         size_t len = strlen(base);
         if (len > 4 && !strcmp(base + len - 4, ".yml") && !strchr(base, '/') &&
-            strcmp(base, "applicability.yml") != 0)
+            strcmp(base, "applicability.yml") != 0 && !catalog_is_crosswalk(base))
             ids[n_ids++] = xstrndup(base, len - 4);
     }
     int err = 0;
@@ -1208,6 +1209,23 @@ const page *const *site_cited_by(const site *s, const control *c, size_t *n)
     return cl ? cl->pages : NULL;
 }
 
+coverage site_coverage(const site *s, const control *c)
+{
+    size_t n, nl;
+    site_cited_by(s, c, &n);
+    if (n)
+        return COVER_POLICY;
+    const xw_link *l = crosswalks_links(s->crosswalks, c, &nl);
+    coverage best = COVER_NONE;
+    for (size_t i = 0; i < nl; i++) {
+        site_cited_by(s, l[i].other, &n);
+        coverage via = crosswalk_rel_covers(l[i].rel) ? COVER_CROSSWALK : COVER_PARTIAL;
+        if (n && via > best)
+            best = via;
+    }
+    return best;
+}
+
 int site_load(site **out, const char *root, long as_of, diags *d)
 {
     return site_load_at(out, root, as_of, NULL, d);
@@ -1284,6 +1302,9 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
     catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
     if (infer_frameworks(s, d) != 0)
         goto done;
+    if (crosswalks_load(&s->crosswalks, &s->fs, s->cfg.controls, s->catalog,
+                        s->cfg.limits.file_bytes, d) != 0)
+        goto done;
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */
     s->layouts = layouts_load(s, d);
@@ -1354,6 +1375,7 @@ void site_free(site *s)
         map_each(s->cited, free_cites, NULL);
         map_free(s->cited);
     }
+    crosswalks_free(s->crosswalks);
     catalog_free(s->catalog);
     config_release(&s->cfg);
     fs_root_release(&s->fs);

@@ -86,6 +86,7 @@ typedef struct site {
     static_file *statics;
     size_t n_statics;
     catalog *catalog;
+    struct crosswalks *crosswalks; /* between the loaded frameworks (crosswalk.h) */
     int frameworks_inferred; /* the catalogs were chosen by the ids the pages cite */
     /* Derived at the end of load, owned by the site: */
     map *by_out;             /* output file -> page (pages that are written) */
@@ -111,6 +112,12 @@ typedef struct site {
 /* The published pages that cite control c, in page order (borrowed), and
  * their number in *n; NULL and 0 when none does. */
 const page *const *site_cited_by(const site *s, const control *c, size_t *n);
+
+/* How a control is covered: by a published page citing it; else through a
+ * crosswalk (crosswalk.h) from a cited control that includes all of it
+ * (equal or superset); else in part (subset or intersects); else not. */
+typedef enum coverage { COVER_NONE, COVER_PARTIAL, COVER_CROSSWALK, COVER_POLICY } coverage;
+coverage site_coverage(const site *s, const control *c);
 
 /* Loads site.yml from root, then every page, static file and catalog.
  * Problems in pages are reported through d and leave the page in the model
