@@ -193,6 +193,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/evidence.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }
 	@tail -n 1 $(BUILD)/at.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/crosswalk/run.sh >$(BUILD)/crosswalk.log || { cat $(BUILD)/crosswalk.log; exit 1; }
+	@tail -n 1 $(BUILD)/crosswalk.log
 	$(PLAIN_ONLY)sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }
 	$(PLAIN_ONLY)tail -n 1 $(BUILD)/example-repo.log
 	$(PLAIN_ONLY)sh tests/repos/check-deterministic.sh

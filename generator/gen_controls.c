@@ -102,9 +102,8 @@ static void set_mappings(tpl_dict *d, const gen *g, const control *c, const page
 }
 
 static const char *const coverage_slugs[] = {"none", "partial", "crosswalk", "policy"};
-static const char *const coverage_labels[] = {
-    "Not covered", "Covered in part through a crosswalk", "Covered through a crosswalk",
-    "Covered by a policy"};
+static const char *const coverage_labels[] = {"Not covered", "Covered in part through a crosswalk",
+                                              "Covered through a crosswalk", "Covered by a policy"};
 
 /* The applicability columns of a control, for its page and the SoA. */
 static void set_control(tpl_dict *d, const gen *g, const control *c, const framework *fw,
