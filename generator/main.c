@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "digest.h"
 #include "history.h"
+#include "jsondoc.h"
 #include "markdown.h"
 #include "serve.h"
 #include "signature.h"
@@ -57,6 +58,7 @@ static void version(FILE *out)
     fprintf(out, "utf8proc: %s\n", unicode_utf8proc_version());
     digest_nettle_version(&a, &b);
     fprintf(out, "nettle: %d.%d\n", a, b);
+    fprintf(out, "jansson: %s\n", jsondoc_jansson_version());
 }
 
 /* `charter help --man` and `charter help --completion bash|zsh`: charter(1)
