@@ -4,6 +4,7 @@
 #include "buf.h"
 
 #include <fcntl.h>
+#include <nettle/sha1.h>
 #include <nettle/sha2.h>
 #include <nettle/version.h>
 #include <pthread.h>
@@ -42,6 +43,14 @@ void digest_hex(digest *h, char hex[DIGEST_HEX])
         hex[2 * i + 1] = digits[d[i] & 15];
     }
     hex[64] = '\0';
+}
+
+void digest_sha1(unsigned char out[DIGEST_SHA1_SIZE], const void *data, size_t len)
+{
+    struct sha1_ctx ctx;
+    sha1_init(&ctx);
+    sha1_update(&ctx, len, data);
+    sha1_digest(&ctx, DIGEST_SHA1_SIZE, out);
 }
 
 static char self_hex[DIGEST_HEX];

@@ -1,7 +1,8 @@
 /* digest: SHA-256 digests (FIPS 180-4) through Debian's nettle, the only
  * module that includes it. The output manifest records one per file charter
  * writes, so a directory can be recognised as charter's own, byte for byte,
- * before anything in it is replaced. */
+ * before anything in it is replaced. SHA-1 only for name-based UUIDs (RFC
+ * 4122 version 5), which are defined on it. */
 #ifndef CHARTER_DIGEST_H
 #define CHARTER_DIGEST_H
 
@@ -22,6 +23,12 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
  * a cache of its results must match, since any change to charter may
  * change what it makes. Static storage; thread-safe. */
 const char *digest_self(void);
+
+#define DIGEST_SHA1_SIZE 20
+
+/* Writes the SHA-1 of data[0..len) to out: for RFC 4122 version 5 UUIDs
+ * only (SHA-1 is broken for anything that must resist collisions). */
+void digest_sha1(unsigned char out[DIGEST_SHA1_SIZE], const void *data, size_t len);
 
 /* The version of Nettle linked, as its major and minor numbers. */
 void digest_nettle_version(int *major, int *minor);

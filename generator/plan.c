@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "manifest_json.h"
 #include "map.h"
+#include "oscal_export.h"
 #include "output.h"
 #include "site.h"
 #include "terms.h"
@@ -133,6 +134,7 @@ plan *plan_outputs(const site *s, diags *d)
     claim(p, s, "sitemap.xml", NULL, "the sitemap", 0, d);
     claim(p, s, "search.json", NULL, "the search index", 0, d);
     claim(p, s, "api/pages.json", NULL, "the page index api/pages.json", 0, d);
+    claim(p, s, OSCAL_EXPORT_FILE, NULL, "the OSCAL component definition " OSCAL_EXPORT_FILE, 0, d);
     claim(p, s, OUTPUT_MANIFEST, NULL, "the output manifest", 0, d);
     claim(p, s, MANIFEST_JSON, NULL, "the published manifest", 0, d);
     /* Folder indexes last, and only where nothing else is: a folder named

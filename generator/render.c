@@ -3,12 +3,14 @@
  * history through its layout chain (layout.h), and writing it through
  * output.c: the pages, the changelog and feed, the control pages, the SoA,
  * the review dashboard, the handbook, the tag pages, the 404 page, the
- * sitemap, the search index and api/pages.json. */
+ * sitemap, the search index, api/pages.json and the OSCAL component
+ * definition. */
 #include "render.h"
 
 #include "api.h"
 #include "digest.h"
 #include "gen.h"
+#include "oscal_export.h"
 
 #include <string.h>
 
@@ -117,6 +119,13 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
         buf_init(&json);
         api_pages_json(&json, s, h);
         err |= output_write(o, "api/pages.json", json.data, json.len, d);
+        buf_release(&json);
+    }
+    if (!plan_blocked(s->plan, OSCAL_EXPORT_FILE)) {
+        buf json;
+        buf_init(&json);
+        oscal_component_definition(&json, s, prov);
+        err |= output_write(o, OSCAL_EXPORT_FILE, json.data, json.len, d);
         buf_release(&json);
     }
     tpl_dict_free(g.shared);

@@ -1,0 +1,446 @@
+/* oscal_export: writes oscal/component-definition.json, an OSCAL 1.0.6
+ * component definition (NIST's JSON schema, oscal_component_schema.json)
+ * made from the model alone, through the JSON writer (json.h), so that it
+ * is valid UTF-8 whatever the pages hold. The schema's rules shape it:
+ * arrays are never empty (minItems 1), prop values are single-line strings
+ * without leading or trailing space, control ids are tokens. */
+#include "oscal_export.h"
+
+#include "digest.h"
+#include "json.h"
+#include "manifest_json.h"
+#include "map.h"
+#include "paths.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The namespace of every UUID charter writes in OSCAL: the version 5 UUID
+ * of the URL https://github.com/charter-policy/charter/oscal in RFC 4122's
+ * URL namespace (934311c7-8ebd-530f-9a7b-95328277814f). */
+static const unsigned char charter_ns[16] = {0x93, 0x43, 0x11, 0xc7, 0x8e, 0xbd, 0x53, 0x0f,
+                                             0x9a, 0x7b, 0x95, 0x32, 0x82, 0x77, 0x81, 0x4f};
+
+/* Props charter adds (the policy's owner, a control's original id) are in
+ * its own namespace, as OSCAL asks of names it does not define. */
+#define CHARTER_NS "https://github.com/charter-policy/charter/ns/oscal"
+
+typedef struct uuid {
+    unsigned char b[16];
+} uuid;
+
+/* RFC 4122 section 4.3: SHA-1 of the namespace's bytes and the name, its
+ * first 16 bytes with the version (5) and the variant (10x) set. */
+static uuid uuid5(const uuid *ns, const char *name)
+{
+    buf in;
+    buf_init(&in);
+    buf_add(&in, ns->b, 16);
+    buf_adds(&in, name);
+    unsigned char h[DIGEST_SHA1_SIZE];
+    digest_sha1(h, in.data, in.len);
+    buf_release(&in);
+    uuid u;
+    memcpy(u.b, h, 16);
+    u.b[6] = (unsigned char)((u.b[6] & 0x0f) | 0x50);
+    u.b[8] = (unsigned char)((u.b[8] & 0x3f) | 0x80);
+    return u;
+}
+
+static void uuid_text(char out[37], const uuid *u)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = digits[u->b[i] >> 4];
+        out[o++] = digits[u->b[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+/* The exporter's state while writing one document. */
+typedef struct exporter {
+    const site *s;
+    json_writer w;
+    uuid site_ns;     /* every other UUID is named in it */
+    char **res_uuid;  /* per page (by index): its resource's UUID, or NULL */
+    map *id_count;    /* page id -> how many exported pages have it (as a pointer) */
+    buf url, scratch; /* scratch buffers */
+} exporter;
+
+static void member_uuid(exporter *x, const char *key, const char *name)
+{
+    char text[37];
+    uuid u = uuid5(&x->site_ns, name);
+    uuid_text(text, &u);
+    json_member_str(&x->w, key, text);
+}
+
+/* The site's published address of a root-relative URL path ("/a/b/"). */
+static void site_url(buf *out, const site *s, const char *path)
+{
+    buf_reset(out);
+    buf_adds(out, s->cfg.base_url);
+    url_encode_path(out, path[0] == '/' ? path + 1 : path);
+}
+
+/* A StringDatatype value (^\S(.*\S)?$, where '.' is no newline): runs of
+ * whitespace as one space, none at either end. Empty when s has no text. */
+static void one_line(buf *out, const char *s)
+{
+    buf_reset(out);
+    int space = 0;
+    for (; s && *s; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            buf_addc(out, ' ');
+        space = 0;
+        buf_addc(out, *s);
+    }
+}
+
+/* A prop {name, ns, value} when value has text, in the "props" array the
+ * caller has opened. */
+static void prop(exporter *x, const char *name, const char *value)
+{
+    one_line(&x->scratch, value);
+    if (!x->scratch.len)
+        return;
+    json_begin_object(&x->w, JSON_LINE);
+    json_member_str(&x->w, "name", name);
+    json_member_str(&x->w, "ns", CHARTER_NS);
+    json_member_str(&x->w, "value", x->scratch.data);
+    json_end(&x->w);
+}
+
+int oscal_control_token(buf *out, const char *id)
+{
+    const unsigned char *p = (const unsigned char *)id;
+    int fits = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z');
+    for (const unsigned char *q = p; fits && *q; q++)
+        fits = (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+               *q == '.' || *q == '-' || *q == '_';
+    if (fits) {
+        buf_adds(out, id);
+        return 0;
+    }
+    /* '_' cannot start a kept id, so a leading '_' marks a mapped one. */
+    buf_addc(out, '_');
+    for (; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '.' || *p == '-')
+            buf_addc(out, (char)*p);
+        else
+            buf_printf(out, "_%02X", *p);
+    }
+    return 1;
+}
+
+static const char *page_title(const page *p)
+{
+    return p->title && *p->title ? p->title : p->rel;
+}
+
+/* The pages exported as resources: published policies, and published
+ * pages citing a control of the catalog (an implemented requirement links
+ * to each page that cites it). Marks them in x->res_uuid. */
+static void pick_resources(exporter *x)
+{
+    const site *s = x->s;
+    size_t nf;
+    const framework *fws = s->catalog ? catalog_frameworks(s->catalog, &nf) : NULL;
+    char *mark = xcalloc(s->n_pages + 1, 1);
+    for (size_t i = 0; i < s->n_pages; i++)
+        mark[i] = s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy;
+    for (size_t k = 0; fws && k < nf; k++)
+        for (size_t c = 0; c < fws[k].n_controls; c++) {
+            size_t n;
+            const page *const *by = site_cited_by(s, &fws[k].controls[c], &n);
+            for (size_t j = 0; j < n; j++)
+                mark[by[j]->index] = 1;
+        }
+    /* A resource is named by its page's id, stable across renames; pages
+     * sharing an id (nothing forbids it) are named by their paths. */
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (mark[i]) {
+            size_t n = (size_t)map_get(x->id_count, s->pages[i]->id);
+            map_put(x->id_count, s->pages[i]->id, (void *)(n + 1));
+        }
+    for (size_t i = 0; i < s->n_pages; i++) {
+        if (!mark[i])
+            continue;
+        const page *p = s->pages[i];
+        buf_reset(&x->scratch);
+        if ((size_t)map_get(x->id_count, p->id) == 1)
+            buf_printf(&x->scratch, "policy:%s", p->id);
+        else
+            buf_printf(&x->scratch, "policy-source:%s", p->rel);
+        uuid u = uuid5(&x->site_ns, x->scratch.data);
+        x->res_uuid[i] = xmalloc(37);
+        uuid_text(x->res_uuid[i], &u);
+    }
+    free(mark);
+}
+
+static void write_resources(exporter *x)
+{
+    const site *s = x->s;
+    json_writer *w = &x->w;
+    char date[11];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_pages; i++)
+        n += x->res_uuid[i] != NULL;
+    if (!n)
+        return; /* back-matter's resources may not be empty */
+    json_key(w, "back-matter");
+    json_begin_object(w, JSON_BLOCK);
+    json_key(w, "resources");
+    json_begin_array(w, JSON_BLOCK);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!x->res_uuid[i])
+            continue;
+        json_begin_object(w, JSON_BLOCK);
+        json_member_str(w, "uuid", x->res_uuid[i]);
+        json_member_str(w, "title", page_title(p));
+        if (p->description && *p->description)
+            json_member_str(w, "description", p->description);
+        json_key(w, "props");
+        json_begin_array(w, JSON_BLOCK);
+        /* "type" is OSCAL's own (a resource's kind); the rest are charter's. */
+        json_begin_object(w, JSON_LINE);
+        json_member_str(w, "name", "type");
+        json_member_str(w, "value", "policy");
+        json_end(w);
+        prop(x, "id", p->id);
+        prop(x, "version", p->version);
+        prop(x, "owner", p->owner);
+        prop(x, "status", p->status);
+        if (p->last_reviewed >= 0) {
+            date_format(date, p->last_reviewed);
+            prop(x, "last-reviewed", date);
+        }
+        if (p->next_review >= 0) {
+            date_format(date, p->next_review);
+            prop(x, "next-review", date);
+        }
+        prop(x, "source", p->src);
+        json_end(w);
+        json_key(w, "rlinks");
+        json_begin_array(w, JSON_BLOCK);
+        json_begin_object(w, JSON_LINE);
+        site_url(&x->url, s, p->url);
+        json_member_str(w, "href", x->url.data);
+        json_member_str(w, "media-type", "text/html");
+        json_end(w);
+        json_end(w);
+        json_end(w);
+    }
+    json_end(w);
+    json_end(w);
+}
+
+/* One implemented requirement: control c, cited by by[0..n). */
+static void write_requirement(exporter *x, const control *c, const page *const *by, size_t n)
+{
+    json_writer *w = &x->w;
+    json_begin_object(w, JSON_BLOCK);
+    buf_reset(&x->scratch);
+    buf_printf(&x->scratch, "control:%s:%s", c->framework, c->id);
+    member_uuid(x, "uuid", x->scratch.data);
+    buf token;
+    buf_init(&token);
+    int mapped = oscal_control_token(&token, c->id);
+    json_member_str(w, "control-id", token.data);
+    buf_release(&token);
+    /* Each citing policy's statement (its description; its title alone
+     * without one), naming it: Markdown (the schema's markup-multiline),
+     * one paragraph per policy. */
+    buf text;
+    buf_init(&text);
+    for (size_t j = 0; j < n; j++) {
+        if (j)
+            buf_adds(&text, "\n\n");
+        buf_printf(&text, "%s (%s)", page_title(by[j]), by[j]->id);
+        if (by[j]->description && *by[j]->description)
+            buf_printf(&text, ": %s", by[j]->description);
+    }
+    json_member_str(w, "description", text.data);
+    buf_release(&text);
+    if (mapped || c->status) {
+        json_key(w, "props");
+        json_begin_array(w, JSON_BLOCK);
+        if (mapped)
+            prop(x, "control-id", c->id); /* the id as the catalog has it */
+        if (c->status)
+            prop(x, "implementation-status", c->status); /* applicability.yml's */
+        json_end(w);
+    }
+    json_key(w, "links");
+    json_begin_array(w, JSON_BLOCK);
+    for (size_t j = 0; j < n; j++) {
+        json_begin_object(w, JSON_LINE);
+        buf_reset(&x->scratch);
+        buf_printf(&x->scratch, "#%s", x->res_uuid[by[j]->index]);
+        json_member_str(w, "href", x->scratch.data);
+        json_member_str(w, "rel", "reference");
+        json_member_str(w, "text", page_title(by[j]));
+        json_end(w);
+        json_begin_object(w, JSON_LINE);
+        site_url(&x->url, x->s, by[j]->url);
+        json_member_str(w, "href", x->url.data);
+        json_member_str(w, "media-type", "text/html");
+        json_member_str(w, "text", page_title(by[j]));
+        json_end(w);
+    }
+    json_end(w);
+    json_end(w);
+}
+
+/* control-implementations: one per framework with a cited control (an
+ * entry's implemented-requirements may not be empty), in catalog order. */
+static void write_implementations(exporter *x)
+{
+    const site *s = x->s;
+    json_writer *w = &x->w;
+    size_t nf;
+    const framework *fws = s->catalog ? catalog_frameworks(s->catalog, &nf) : NULL;
+    int opened = 0;
+    for (size_t k = 0; fws && k < nf; k++) {
+        const framework *f = &fws[k];
+        int any = 0;
+        for (size_t c = 0; c < f->n_controls; c++) {
+            size_t n;
+            const page *const *by = site_cited_by(s, &f->controls[c], &n);
+            if (!n)
+                continue;
+            if (!opened) {
+                json_key(w, "control-implementations");
+                json_begin_array(w, JSON_BLOCK);
+                opened = 1;
+            }
+            if (!any) {
+                json_begin_object(w, JSON_BLOCK);
+                buf_reset(&x->scratch);
+                buf_printf(&x->scratch, "control-implementation:%s", f->id);
+                member_uuid(x, "uuid", x->scratch.data);
+                /* The catalog as the site publishes it: its framework's
+                 * part of the controls index. */
+                site_url(&x->url, s, "/controls/");
+                buf_adds(&x->url, "#fw-");
+                url_encode_path(&x->url, f->id);
+                json_member_str(w, "source", x->url.data);
+                json_member_str(w, "description", f->name && *f->name ? f->name : f->id);
+                json_key(w, "props");
+                json_begin_array(w, JSON_BLOCK);
+                prop(x, "framework", f->id);
+                json_end(w);
+                json_key(w, "implemented-requirements");
+                json_begin_array(w, JSON_BLOCK);
+                any = 1;
+            }
+            write_requirement(x, &f->controls[c], by, n);
+        }
+        if (any) {
+            json_end(w); /* implemented-requirements */
+            json_end(w); /* the control implementation */
+        }
+    }
+    if (opened)
+        json_end(w);
+}
+
+void oscal_component_definition(buf *out, const site *s, const build_provenance *prov)
+{
+    exporter x = {.s = s};
+    x.res_uuid = xcalloc(s->n_pages + 1, sizeof *x.res_uuid);
+    x.id_count = map_new();
+    buf_init(&x.url);
+    buf_init(&x.scratch);
+    const char *title = s->cfg.title && *s->cfg.title ? s->cfg.title : "Policies";
+    /* The site's namespace, from its address: its absolute base_url, else
+     * its repository, else its title (a base_url of "/" names no site). */
+    const char *where = strstr(s->cfg.base_url, "://")                    ? s->cfg.base_url
+                        : s->cfg.repository_url && *s->cfg.repository_url ? s->cfg.repository_url
+                                                                          : title;
+    uuid root_ns;
+    memcpy(root_ns.b, charter_ns, 16);
+    buf_reset(&x.scratch);
+    buf_printf(&x.scratch, "site:%s", where);
+    x.site_ns = uuid5(&root_ns, x.scratch.data);
+    pick_resources(&x);
+
+    json_writer *w = &x.w;
+    json_writer_init(w, out, 0);
+    json_begin_object(w, JSON_BLOCK);
+    json_key(w, "component-definition");
+    json_begin_object(w, JSON_BLOCK);
+    member_uuid(&x, "uuid", "component-definition");
+    json_key(w, "metadata");
+    json_begin_object(w, JSON_BLOCK);
+    json_member_str(w, "title", title);
+    /* The day the site was judged as of (--as-of, SOURCE_DATE_EPOCH or
+     * today), never the clock: a rebuild gives the same bytes. */
+    char date[11];
+    date_format(date, s->as_of);
+    buf_reset(&x.scratch);
+    buf_printf(&x.scratch, "%sT00:00:00Z", date);
+    json_member_str(w, "last-modified", x.scratch.data);
+    /* The commit built from when the content has no uncommitted change,
+     * else the day. */
+    json_member_str(w, "version", prov && prov->clean && prov->commit[0] ? prov->commit : date);
+    json_member_str(w, "oscal-version", "1.0.6");
+    json_end(w);
+
+    json_key(w, "components");
+    json_begin_array(w, JSON_BLOCK);
+    json_begin_object(w, JSON_BLOCK);
+    member_uuid(&x, "uuid", "component");
+    json_member_str(w, "type", "policy");
+    json_member_str(w, "title", title);
+    if (s->cfg.description && *s->cfg.description) {
+        json_member_str(w, "description", s->cfg.description);
+    } else {
+        buf_reset(&x.scratch);
+        buf_printf(&x.scratch, "The policies of %s.", title);
+        json_member_str(w, "description", x.scratch.data);
+    }
+    json_key(w, "props");
+    json_begin_array(w, JSON_BLOCK);
+    prop(&x, "organization", s->cfg.organization);
+    prop(&x, "generator", "charter " CHARTER_VERSION);
+    json_end(w);
+    json_key(w, "links");
+    json_begin_array(w, JSON_BLOCK);
+    json_begin_object(w, JSON_LINE);
+    json_member_str(w, "href", s->cfg.base_url);
+    json_member_str(w, "rel", "homepage");
+    json_member_str(w, "media-type", "text/html");
+    json_end(w);
+    if (s->cfg.repository_url && *s->cfg.repository_url) {
+        json_begin_object(w, JSON_LINE);
+        json_member_str(w, "href", s->cfg.repository_url);
+        json_member_str(w, "rel", "source");
+        json_end(w);
+    }
+    json_end(w);
+    write_implementations(&x);
+    json_end(w); /* the component */
+    json_end(w); /* components */
+    write_resources(&x);
+    json_end(w); /* component-definition */
+    json_end(w);
+    buf_addc(out, '\n');
+    json_writer_release(w);
+    for (size_t i = 0; i < s->n_pages; i++)
+        free(x.res_uuid[i]);
+    free(x.res_uuid);
+    map_free(x.id_count);
+    buf_release(&x.url);
+    buf_release(&x.scratch);
+}

@@ -1,0 +1,29 @@
+/* oscal_export: the site as an OSCAL 1.0.6 component definition,
+ * `oscal/component-definition.json` (NIST OSCAL, JSON format): the site is
+ * one component of type "policy", each policy a back-matter resource, each
+ * cited control an implemented requirement naming the policies that cite
+ * it. Mapping and identifiers: docs/oscal.md. */
+#ifndef CHARTER_OSCAL_EXPORT_H
+#define CHARTER_OSCAL_EXPORT_H
+
+#include "buf.h"
+#include "site.h"
+
+#define OSCAL_EXPORT_FILE "oscal/component-definition.json"
+
+struct build_provenance;
+
+/* Appends the component definition of s to out. Deterministic: the same
+ * site (and as_of day) gives the same bytes; UUIDs are RFC 4122 version 5,
+ * named from the site's address and each object's stable name. prov (may
+ * be NULL) gives metadata.version the commit built from. */
+void oscal_component_definition(buf *out, const site *s, const struct build_provenance *prov);
+
+/* Appends the OSCAL token (the schema's TokenDatatype) for a control id:
+ * the id itself when it is an ASCII letter followed by letters, digits,
+ * '.', '-' or '_'; otherwise '_' followed by the id with each byte other
+ * than a letter, digit, '.' or '-' written as "_XX" (two uppercase hex
+ * digits), which reads back unambiguously. Returns 1 when it mapped. */
+int oscal_control_token(buf *out, const char *id);
+
+#endif

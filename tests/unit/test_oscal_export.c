@@ -1,0 +1,113 @@
+/* test_oscal_export: the OSCAL component definition's identifiers on a tiny
+ * loaded site: control ids mapped to OSCAL tokens reversibly, SHA-1 against
+ * FIPS 180 vectors, and UUIDs that are RFC 4122 version 5 (the expected
+ * values computed with Python's uuid.uuid5, independently). */
+#include "unit.h"
+
+#include "digest.h"
+#include "oscal_export.h"
+#include "site.h"
+
+static const struct {
+    const char *id, *token;
+    int mapped;
+} token_cases[] = {
+    {"A.5.15", "A.5.15", 0},
+    {"GV.OC-01", "GV.OC-01", 0},
+    {"ac-2_x", "ac-2_x", 0},
+    /* Not a token (a digit or '_' first, other characters): '_', then
+     * every byte but letters, digits, '.' and '-' as _XX. */
+    {"5.1", "_5.1", 1},
+    {"_a", "__5Fa", 1},
+    {"AC-2(1)", "_AC-2_281_29", 1},
+    {"a b:c", "_a_20b_3Ac", 1},
+    {"\xc3\xa9t\xc3\xa9", "__C3_A9t_C3_A9", 1},
+    {"", "_", 1},
+};
+
+Test(oscal_export, control_token)
+{
+    for (size_t i = 0; i < COUNT(token_cases); i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, ">");
+        cr_expect_eq(oscal_control_token(&b, token_cases[i].id), token_cases[i].mapped, "%s",
+                     token_cases[i].id);
+        cr_expect_str_eq(b.data + 1, token_cases[i].token);
+        buf_release(&b);
+    }
+}
+
+Test(oscal_export, sha1)
+{
+    unsigned char h[DIGEST_SHA1_SIZE];
+    static const unsigned char abc[] = {0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+                                        0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
+    digest_sha1(h, "abc", 3);
+    cr_expect_eq(memcmp(h, abc, sizeof h), 0);
+    static const unsigned char empty[] = {0xda, 0x39, 0xa3, 0xee, 0x5e, 0x6b, 0x4b,
+                                          0x0d, 0x32, 0x55, 0xbf, 0xef, 0x95, 0x60,
+                                          0x18, 0x90, 0xaf, 0xd8, 0x07, 0x09};
+    digest_sha1(h, "", 0);
+    cr_expect_eq(memcmp(h, empty, sizeof h), 0);
+}
+
+static char root[64];
+
+static void make_site(void)
+{
+    unit_mkdtemp(root, sizeof root, "oscal-export");
+    unit_put(root, "site.yml",
+             "title: T\nbase_url: https://x.example/sub\nrequired: []\nframeworks: [demo]\n");
+    unit_put(root, "layouts/policy.html", "{{CONTENT}}");
+    unit_put(root, "controls/demo.yml",
+             "framework: demo\nname: Demo\ncontrols:\n  - id: \"5.1\"\n    title: One\n"
+             "  - id: A.1\n    title: Two\n  - id: A.2\n    title: Never cited\n");
+    unit_put(root, "content/pol/a.md",
+             "---\ntitle: A\ndescription: \"Says\\nwhat.\"\nowner: \"  o  \"\n"
+             "controls: [\"5.1\", A.1]\n---\n");
+    /* Two pages with one id: each resource is named by its path instead. */
+    unit_put(root, "content/pol/b.md", "---\ntitle: B\nid: same\ncontrols: [A.1]\n---\n");
+    unit_put(root, "content/pol/c.md", "---\ntitle: C\nid: same\n---\n");
+}
+
+static void remove_site(void)
+{
+    unit_remove(root);
+}
+
+Test(oscal_export, document, .init = make_site, .fini = remove_site)
+{
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
+    buf b;
+    buf_init(&b);
+    oscal_component_definition(&b, s, NULL);
+    const char *want[] = {
+        "\"oscal-version\": \"1.0.6\"",
+        "\"last-modified\": \"2026-11-25T00:00:00Z\"",
+        "\"version\": \"2026-11-25\"",
+        "\"uuid\": \"87abb40a-290e-56b3-9c89-233daf1acacf\",\n        \"type\": \"policy\"",
+        "\"source\": \"https://x.example/sub/controls/#fw-demo\"",
+        "\"uuid\": \"88144576-39f8-5626-b2da-75287d0d1c89\",\n"
+        "                \"control-id\": \"_5.1\"",
+        "\"value\": \"5.1\"",
+        /* The statements of the citing pages, each named. */
+        "\"description\": \"A (pol/a): Says\\nwhat.\\n\\nB (same)\"",
+        "{\"href\": \"#45730c6c-426c-5a45-b852-d5190c32e671\", \"rel\": \"reference\"",
+        "{\"href\": \"#32357636-41c8-5a1a-ac20-b45fa2ba0308\", \"rel\": \"reference\"",
+        "\"uuid\": \"f53bd867-d8dd-50ec-a439-c6cad023bf57\"",
+        "{\"href\": \"https://x.example/sub/pol/a/\", \"media-type\": \"text/html\"}",
+        /* A prop value on one line, trimmed. */
+        "\"name\": \"owner\", \"ns\": \"https://github.com/charter-policy/charter/ns/oscal\", "
+        "\"value\": \"o\"}",
+    };
+    for (size_t i = 0; i < COUNT(want); i++)
+        cr_expect_not_null(strstr(b.data, want[i]), "no %s in\n%s", want[i], b.data);
+    cr_expect_null(strstr(b.data, "\"A.2\""), "an uncited control is no requirement");
+    cr_expect_eq(b.data[b.len - 1], '\n');
+    buf_release(&b);
+    site_free(s);
+    diag_free(d);
+}
