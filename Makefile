@@ -189,6 +189,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/reproducible.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/verify/run.sh >$(BUILD)/verify.log || { cat $(BUILD)/verify.log; exit 1; }
 	@tail -n 1 $(BUILD)/verify.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/oscal/export.sh >$(BUILD)/oscal-export.log || { cat $(BUILD)/oscal-export.log; exit 1; }
+	@tail -n 1 $(BUILD)/oscal-export.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/evidence/run.sh >$(BUILD)/evidence.log || { cat $(BUILD)/evidence.log; exit 1; }
 	@tail -n 1 $(BUILD)/evidence.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }

@@ -8,8 +8,10 @@ set -eu
 pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libmicrohttpd-dev libgpgme-dev libjansson-dev"
 if [ "${1:-}" = "--test" ]; then
     # libctemplate-dev and g++: the ctemplate oracle; python3-jsonschema and
-    # python3-rfc3987: validating SARIF reports (tests/sarif/).
+    # python3-rfc3987: validating SARIF reports (tests/sarif/) and OSCAL
+    # documents (tests/oscal/), whose \p{L} patterns need python3-regex.
     pkgs="$pkgs libcriterion-dev git libctemplate-dev g++ python3-jsonschema python3-rfc3987 libxml2-utils curl python3-yaml"
+    pkgs="$pkgs python3-regex"
     # gnupg (gpg, gpg-agent) and openssh-client (ssh-keygen): keys made and
     # commits signed at test time (test_signature, tests/evidence/).
     pkgs="$pkgs gnupg openssh-client"
