@@ -1,6 +1,7 @@
 /* catalog: loads control catalogs and the statement of applicability into
  * flat arrays plus a hash index by plain and qualified id. Catalog format:
- * `framework:`, `name:`, `controls:` a list of {id, title, group}. The
+ * `framework:`, `name:`, `controls:` a list of {id, title, group}, and
+ * optionally statement, applicable and justification. The
  * catalogs compiled in (embed.h) stand in for the frameworks the site
  * names but has no file for. */
 #include "catalog.h"
@@ -156,6 +157,16 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
             err = -1;
         if ((v = yamltree_get(item, "group")) &&
             yamltree_as_string(&ctl->group, v, "group", file, d))
+            err = -1;
+        if ((v = yamltree_get(item, "statement")) &&
+            yamltree_as_string(&ctl->statement, v, "statement", file, d))
+            err = -1;
+        /* Defaults for applicability.yml, which overrides them. */
+        if ((v = yamltree_get(item, "applicable")) &&
+            yamltree_as_bool(&ctl->applicable, v, "applicable", file, d))
+            err = -1;
+        if ((v = yamltree_get(item, "justification")) &&
+            yamltree_as_string(&ctl->justification, v, "justification", file, d))
             err = -1;
         const control *first = map_get(seen, ctl->id);
         if (first) {
@@ -332,8 +343,39 @@ static void list_embedded(buf *out)
     }
 }
 
+/* Loads a catalog given as text (always: `only` does not filter it). Its
+ * YAML positions are not the file's, so its controls get none. */
+static int load_text(catalog *c, const catalog_text *t, diags *d)
+{
+    const char *file = keep_file(c, t->file);
+    yaml_node *root = NULL;
+    if (yamltree_parse(&root, t->text, t->len, file, 0, d) != 0)
+        return -1;
+    c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
+    c->trees[c->n_trees++] = root;
+    const yaml_node *id = yamltree_get(root, "framework");
+    for (size_t f = 0; id && yamltree_kind(id) == YAML_SCALAR && f < c->n_fws; f++)
+        if (!strcmp(c->fws[f].id, yamltree_text(id)))
+            return diag_error(d, file, 0, 0, "config",
+                              "framework '%s' of '%s' is also declared by '%s'", yamltree_text(id),
+                              file, c->fws[f].file);
+    size_t before = c->n_fws;
+    int err = load_framework(c, root, file, NULL, 0, d);
+    for (size_t f = before; f < c->n_fws; f++)
+        for (size_t i = 0; i < c->fws[f].n_controls; i++)
+            c->fws[f].controls[i].line = c->fws[f].controls[i].col = 0;
+    return err;
+}
+
 int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *const *only,
                  size_t n_only, size_t max, diags *d)
+{
+    return catalog_load_with(out, fs, dir, only, n_only, NULL, 0, max, d);
+}
+
+int catalog_load_with(catalog **out, const fs_root *fs, const char *dir, const char *const *only,
+                      size_t n_only, const catalog_text *texts, size_t n_texts, size_t max,
+                      diags *d)
 {
     int err = -1;
     char **list = NULL;
@@ -364,6 +406,9 @@ int catalog_load(catalog **out, const fs_root *fs, const char *dir, const char *
             failed = 1;
         }
     }
+    for (size_t i = 0; i < n_texts; i++)
+        if (load_text(c, &texts[i], d) != 0)
+            failed = 1;
     if (load_embedded(c, list, only, n_only, d) != 0)
         failed = 1;
     for (size_t i = 0; i < n_only; i++) {

@@ -15,10 +15,13 @@ typedef struct control {
     const char *id; /* "A.5.15" */
     const char *title;
     const char *group;
+    const char *statement; /* the control's text, when the catalog gives it (OSCAL's) */
     const char *framework; /* "iso27001-2022" */
     const char *file;      /* "controls/iso27001-2022.yml" */
     int line, col;
-    /* From applicability.yml; applicable defaults to 1 with no entry. */
+    /* From applicability.yml; with no entry there, the catalog's own
+     * `applicable:` and `justification:` (an OSCAL profile's selection),
+     * else applicable. */
     int has_applicability;
     int applicable;
     const char *status;        /* implemented | planned | not-implemented, or NULL */
@@ -65,6 +68,21 @@ typedef struct catalog catalog;
  * catalog_free), or -1 after reporting errors. */
 int catalog_load(catalog **out, const fs_root *root, const char *dir, const char *const *only,
                  size_t n_only, size_t max, diags *d);
+/* A catalog given as text rather than found in the directory: site.yml's
+ * oscal_catalogs, converted (oscal.h). Its controls are named after `file`
+ * with no line (the text is not the file). */
+typedef struct catalog_text {
+    const char *file;
+    const char *text;
+    size_t len;
+} catalog_text;
+
+/* As catalog_load, also loading each of texts[0..n_texts) (borrowed for the
+ * call), whether `only` lists its framework or not. A framework declared by
+ * a text and by another catalog is an error. */
+int catalog_load_with(catalog **out, const fs_root *root, const char *dir, const char *const *only,
+                      size_t n_only, const catalog_text *texts, size_t n_texts, size_t max,
+                      diags *d);
 void catalog_free(catalog *c);
 /* Whether a file name in a controls folder ("crosswalk-a-b.yml") names a
  * crosswalk between two frameworks (crosswalk.h) rather than a catalog. */
