@@ -29,6 +29,8 @@ static const check_info table[] = {
     {"yaml-unsupported", DIAG_ERROR, 0,
      "a YAML construct charter does not read (tags, complex keys)",
      "Use plain scalars, lists and mappings."},
+    {"json", DIAG_ERROR, 0, "an OSCAL file (JSON) that site.yml names does not parse",
+     "Fix the JSON at the position shown: it must be UTF-8, with no key repeated in an object."},
     {"invalid-type", DIAG_ERROR, 0, "a front matter key has the wrong type",
      "Give the key the type the message names (a list, a string, a date...)."},
     {"invalid-date", DIAG_ERROR, 0, "a date that does not exist or is not YYYY-MM-DD",
@@ -70,6 +72,9 @@ static const check_info table[] = {
      "Correct the id, or remove the entry."},
     {"duplicate-control", DIAG_ERROR, 1, "a catalog defines the same id twice",
      "Keep one definition."},
+    {"oscal-profile", DIAG_WARNING, 1, "an OSCAL profile selects a control its catalog lacks",
+     "Import the catalog the profile was written for, or accept that those controls are "
+     "not in it."},
     /* Links */
     {"heading-without-space", DIAG_WARNING, 1,
      "a line that starts like a heading but has no space after its '#'",

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "buf.h"
+#include "oscal.h"
 #include "paths.h"
 
 #include <limits.h>
@@ -456,6 +457,80 @@ static int config_evidence(site_config *c, const yaml_node *n, const char *f, di
     return bad ? -1 : 0;
 }
 
+/* A file of the site named at key in entry n (required or not): a path
+ * inside the site, as written. */
+static int config_site_file(const char **out, const yaml_node *n, const char *key, int required,
+                            const char *f, diags *d)
+{
+    const yaml_node *v = yamltree_get(n, key);
+    *out = NULL;
+    if (!v || yamltree_is_null(v))
+        return required ? diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                                     "an entry of 'oscal_catalogs' must name its '%s'", key)
+                        : 0;
+    if (yamltree_as_string(out, v, key, f, d) != 0)
+        return -1;
+    buf p;
+    buf_init(&p);
+    buf_adds(&p, *out);
+    int bad = (*out)[0] == '/' || path_normalize(&p) != 0 || p.len == 0;
+    buf_release(&p);
+    if (bad)
+        return diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
+                          "'%s' must be a file inside the site, not '%s'", key, *out);
+    return 0;
+}
+
+/* oscal_catalogs: [{catalog: PATH, profile: PATH, framework: ID, name:
+ * TEXT}, ...]; the files are read when the catalogs load. */
+static int config_oscal(site_config *c, const yaml_node *n, const char *f, diags *d)
+{
+    static const char *const keys[] = {"catalog", "profile", "framework", "name"};
+    if (!n || yamltree_is_null(n))
+        return 0;
+    if (yamltree_kind(n) != YAML_SEQUENCE)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'oscal_catalogs' must be a list of mappings with 'catalog' and "
+                          "optionally 'profile', 'framework' and 'name'");
+    int bad = 0;
+    c->oscal_catalogs = xcalloc(yamltree_len(n) + 1, sizeof *c->oscal_catalogs);
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *e = yamltree_item(n, i);
+        oscal_catalog_ref *r = &c->oscal_catalogs[c->n_oscal_catalogs];
+        if (yamltree_kind(e) != YAML_MAPPING) {
+            bad |= diag_error(d, f, yamltree_line(e), yamltree_col(e), "config",
+                              "an entry of 'oscal_catalogs' must be a mapping with 'catalog'");
+            continue;
+        }
+        for (size_t k = 0; k < yamltree_len(e); k++) {
+            const yaml_node *key = yamltree_key(e, k);
+            size_t j = 0;
+            while (j < 4 && strcmp(yamltree_text(key), keys[j]))
+                j++;
+            if (j == 4)
+                bad |= diag_error(d, f, yamltree_line(key), yamltree_col(key), "config",
+                                  "unknown setting '%s' in 'oscal_catalogs' (catalog, profile, "
+                                  "framework or name)",
+                                  yamltree_text(key));
+        }
+        int err = config_site_file(&r->catalog, e, "catalog", 1, f, d);
+        err |= config_site_file(&r->profile, e, "profile", 0, f, d);
+        err |= config_string(&r->framework, e, "framework", NULL, f, d);
+        err |= config_string(&r->name, e, "name", NULL, f, d);
+        const yaml_node *fw = yamltree_get(e, "framework");
+        if (!err && r->framework && !oscal_framework_id_ok(r->framework))
+            err = diag_error(d, f, yamltree_line(fw), yamltree_col(fw), "config",
+                             "'%s' cannot be a framework id: use letters, digits, '.', '-' and "
+                             "'_' (not applicability or crosswalk-*)",
+                             r->framework);
+        if (err)
+            bad = 1;
+        else
+            c->n_oscal_catalogs++;
+    }
+    return bad ? -1 : 0;
+}
+
 /* versioning: {material: major, minor: minor, editorial: any, review: same}
  * (the defaults), each type's rule one of any, major, minor, patch, same. */
 static int config_versioning(site_config *c, const yaml_node *n, const char *f, diags *d)
@@ -567,6 +642,7 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_aliases(&c->framework_aliases, y, "framework_aliases", f, d);
     bad |= config_aliases(&c->control_aliases, y, "control_aliases", f, d);
     bad |= config_list(&c->frameworks, &c->n_frameworks, y, "frameworks", f, d);
+    bad |= config_oscal(c, yamltree_get(y, "oscal_catalogs"), f, d);
     bad |= config_list(&c->sections, &c->n_sections, y, "sections", f, d);
     if (yamltree_get(y, "required"))
         bad |= config_list(&c->required, &c->n_required, y, "required", f, d);
@@ -691,6 +767,7 @@ void config_release(site_config *c)
     if (!c)
         return;
     free(c->frameworks);
+    free(c->oscal_catalogs);
     free(c->sections);
     free(c->required);
     free(c->exclude);

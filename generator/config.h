@@ -61,6 +61,16 @@ int config_change_type(const char *name);
 /* A version rule's name as site.yml spells it ("major" ...). */
 const char *config_rule_name(version_rule r);
 
+/* oscal_catalogs: an OSCAL catalog of the site (and a profile selecting
+ * from it), converted when the catalogs load as `charter catalog import`
+ * converts it (oscal.h). Paths relative to the site root. */
+typedef struct oscal_catalog_ref {
+    const char *catalog;
+    const char *profile;   /* or NULL */
+    const char *framework; /* or NULL: from the catalog's title */
+    const char *name;      /* or NULL: the catalog's title */
+} oscal_catalog_ref;
+
 typedef struct site_config {
     yaml_node *yaml;  /* all of site.yml, for templates */
     const char *file; /* where the settings came from: "site.yml" or "_config.yml" */
@@ -71,6 +81,8 @@ typedef struct site_config {
     char *base_own; /* base_url_raw, when made from Jekyll's url + baseurl */
     const char **frameworks;
     size_t n_frameworks;
+    oscal_catalog_ref *oscal_catalogs;
+    size_t n_oscal_catalogs;
     const char **sections;
     size_t n_sections;
     const char **required;

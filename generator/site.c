@@ -8,6 +8,7 @@
 #include "fs.h"
 #include "layout.h"
 #include "manifest.h"
+#include "oscal.h"
 #include "paths.h"
 #include "plan.h"
 #include "terms.h"
@@ -1296,8 +1297,15 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
     find_folders(s);
     build_sections(s);
 
-    if (catalog_load(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks, s->cfg.n_frameworks,
-                     s->cfg.limits.file_bytes, d) != 0)
+    /* site.yml's OSCAL catalogs load as if imported into controls/. */
+    catalog_text *oscal = NULL;
+    int loaded = oscal_site_catalogs(&oscal, &s->fs, s->cfg.oscal_catalogs, s->cfg.n_oscal_catalogs,
+                                     s->cfg.limits.file_bytes, d) == 0 &&
+                 catalog_load_with(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
+                                   s->cfg.n_frameworks, oscal, s->cfg.n_oscal_catalogs,
+                                   s->cfg.limits.file_bytes, d) == 0;
+    oscal_texts_free(oscal, s->cfg.n_oscal_catalogs);
+    if (!loaded)
         goto done;
     catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
     if (infer_frameworks(s, d) != 0)
