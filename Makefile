@@ -195,6 +195,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/evidence.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }
 	@tail -n 1 $(BUILD)/at.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/oscal/import.sh >$(BUILD)/oscal-import.log || { cat $(BUILD)/oscal-import.log; exit 1; }
+	@tail -n 1 $(BUILD)/oscal-import.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/crosswalk/run.sh >$(BUILD)/crosswalk.log || { cat $(BUILD)/crosswalk.log; exit 1; }
 	@tail -n 1 $(BUILD)/crosswalk.log
 	$(PLAIN_ONLY)sh tests/example-repo.sh >$(BUILD)/example-repo.log || { cat $(BUILD)/example-repo.log; exit 1; }

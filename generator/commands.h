@@ -9,6 +9,7 @@
 #include <time.h>
 
 extern const cli_command cmd_build_def;
+extern const cli_command cmd_catalog_def;
 extern const cli_command cmd_check_def;
 extern const cli_command cmd_diff_def;
 extern const cli_command cmd_fix_def;
@@ -18,6 +19,7 @@ extern const cli_command cmd_serve_def;
 extern const cli_command cmd_verify_def;
 
 int cmd_build(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_fix(int argc, char **argv);

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const cli_command *const commands[] = {&cmd_build_def, &cmd_check_def, &cmd_diff_def,
-                                              &cmd_fix_def,   &cmd_init_def,  &cmd_new_def,
-                                              &cmd_serve_def, &cmd_verify_def};
+static const cli_command *const commands[] = {&cmd_build_def, &cmd_catalog_def, &cmd_check_def,
+                                              &cmd_diff_def,  &cmd_fix_def,     &cmd_init_def,
+                                              &cmd_new_def,   &cmd_serve_def,   &cmd_verify_def};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 /* The commit charter was built from: the Makefile passes it to this file
