@@ -191,6 +191,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/verify.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/oscal/export.sh >$(BUILD)/oscal-export.log || { cat $(BUILD)/oscal-export.log; exit 1; }
 	@tail -n 1 $(BUILD)/oscal-export.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/oscal/roundtrip.sh >$(BUILD)/oscal-roundtrip.log || { cat $(BUILD)/oscal-roundtrip.log; exit 1; }
+	@tail -n 1 $(BUILD)/oscal-roundtrip.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/evidence/run.sh >$(BUILD)/evidence.log || { cat $(BUILD)/evidence.log; exit 1; }
 	@tail -n 1 $(BUILD)/evidence.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/at/run.sh >$(BUILD)/at.log || { cat $(BUILD)/at.log; exit 1; }

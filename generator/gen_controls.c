@@ -115,6 +115,7 @@ static void set_control(tpl_dict *d, const gen *g, const control *c, const frame
     tpl_dict_set(d, "CONTROL_ID", c->id);
     vars_set_shown(d, "CONTROL_TITLE", c->title);
     vars_set_shown(d, "CONTROL_GROUP", c->group);
+    vars_set_shown(d, "CONTROL_STATEMENT", c->statement);
     tpl_dict_set(d, "CONTROL_FRAMEWORK", fw->id);
     tpl_dict_set(d, "CONTROL_FRAMEWORK_NAME", fw->name);
     vars_control_url(&u, s, c);

@@ -328,14 +328,6 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
             buf_adds(o, "\n    label: ");
             yaml_quoted(o, label);
         }
-        if (title) {
-            buf_adds(o, "\n    title: ");
-            yaml_quoted(o, title);
-        }
-        if (group) {
-            buf_adds(o, "\n    group: ");
-            yaml_quoted(o, group);
-        }
         const jsondoc_node *parts = jsondoc_get(ctl, "parts");
         buf stmt;
         buf_init(&stmt);
@@ -345,6 +337,18 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
             const char *name = jsondoc_string(jsondoc_get(part, "name"));
             if (name && !strcmp(name, "statement"))
                 err = add_part(&stmt, c, part, depth + 1);
+        }
+        /* A title that only repeats the id (CSF 2.0's subcategories are
+         * titled "GV.OC-01") says less than the statement. */
+        if ((!title || !strcmp(title, id) || (label && !strcmp(title, label))) && stmt.len)
+            title = stmt.data;
+        if (title) {
+            buf_adds(o, "\n    title: ");
+            yaml_quoted(o, title);
+        }
+        if (group) {
+            buf_adds(o, "\n    group: ");
+            yaml_quoted(o, group);
         }
         if (stmt.len) {
             buf_adds(o, "\n    statement: ");
