@@ -96,8 +96,9 @@ static int read_input(buf *out, const char *path, diags *d)
     return fs_read(out, path, NULL, d);
 }
 
-/* The site's catalog directory: site.yml's controls:, else "controls".
- * 0, or -1 after reporting. */
+/* The site's catalog directory: site.yml's controls:, else "controls",
+ * when it is a folder inside the site or missing. 0, or -1 after
+ * reporting. */
 static int controls_dir(buf *out, const char *site, diags *d)
 {
     int err = -1;
@@ -119,6 +120,16 @@ static int controls_dir(buf *out, const char *site, diags *d)
             config_parse(&cfg, text.data, text.len, d) != 0)
             goto done;
         buf_adds(out, cfg.controls);
+    }
+    /* The catalog is written inside the site: a controls folder that is a
+     * link leading out of it (reported by fs_source_kind) or no folder at
+     * all is refused, as charter new refuses such a content folder. */
+    kind = fs_source_kind(&root, out->data, NULL, d);
+    if (kind < 0)
+        goto done;
+    if (kind != FS_MISSING && kind != FS_DIR) {
+        diag_error(d, NULL, 0, 0, "io", "'%s' is not a folder; nothing was written", out->data);
+        goto done;
     }
     err = 0;
 done:
