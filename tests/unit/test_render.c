@@ -179,10 +179,11 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "other/d/index.html\nother/index.html\npol/a/index.html\npol/b/index.html\n"
-     "pol/c/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
-     "soa/index.html\ntags/index.html\ntags/x/index.html\ntags/y-z/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\nother/d/index.html\n"
+     "other/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n"
+     "tags/index.html\ntags/x/index.html\ntags/y-z/index.html\n",
      {{"pol/a/index.html",
        "<Alpha>Alpha|" X "/pol/a/|content/pol/a.md|Pol/pol|pol/a|policy|Olga|x, y z:[x][y z]|"
        "high|details|https://git.example/r/edit/main/content/pol/a.md|2027-01-10 ok OK|"
@@ -262,10 +263,12 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.1/index.html\n"
-     "controls/iso/A.2/index.html\ncontrols/iso/A.3/index.html\ncontrols/soc/CC1/index.html\n"
-     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/index.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\n"
+     "controls/iso/A.1/index.html\ncontrols/iso/A.2/index.html\n"
+     "controls/iso/A.3/index.html\ncontrols/soc/CC1/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\npol/a/index.html\n"
+     "pol/b/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
+     "soa/index.html\n",
      {{"pol/a/index.html", "Alpha|A.1=First/Org/iso@" X "/controls/iso/A.1/;A.2=Second/Tech/iso@" X
                            "/controls/iso/A.2/;CC1=Ctl/Common/soc@" X "/controls/soc/CC1/;|" X
                            "/controls/|" X "/soa/\n"},
@@ -325,9 +328,10 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\ncontrols/iso/A.8/index.html\n"
-     "controls/iso/A.9/index.html\nhandbook/index.html\nindex.html\npol/a/index.html\n"
-     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\n"
+     "controls/iso/A.8/index.html\ncontrols/iso/A.9/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\npol/a/index.html\npol/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"controls/iso/A.9/index.html", "[A.9]|[]\n"},
       {"controls/iso/A.8/index.html", "[A.8]|[]\n"}}},
 
@@ -356,11 +360,11 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "pol/a/index.html\npol/b/index.html\npol/c/index.html\npol/d/index.html\n"
-     "pol/e/index.html\npol/f/index.html\npol/g/index.html\npol/h/index.html\n"
-     "pol/i/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
-     "soa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\npol/a/index.html\n"
+     "pol/b/index.html\npol/c/index.html\npol/d/index.html\npol/e/index.html\n"
+     "pol/f/index.html\npol/g/index.html\npol/h/index.html\npol/i/index.html\n"
+     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"reviews/index.html",
        "Review dashboard|" X "/reviews/|"
        "B," X "/pol/b/,,2025-01-01,2026-01-01,-328,328 days overdue,overdue,Overdue;"
@@ -395,11 +399,12 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncategories/policies/index.html\ncontrols/index.html\n"
-     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n"
-     "tags/access/index.html\n"
-     "tags/access-2/index.html\ntags/c/index.html\ntags/index.html\ntags/tag/index.html\n",
+     "assets/sort.js\nassets/style.css\ncategories/policies/index.html\n"
+     "controls/index.html\nhandbook/index.html\nindex.html\n"
+     "oscal/component-definition.json\npol/a/index.html\npol/b/index.html\n"
+     "pol/c/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
+     "soa/index.html\ntags/access/index.html\ntags/access-2/index.html\n"
+     "tags/c/index.html\ntags/index.html\ntags/tag/index.html\n",
      {{"tags/access/index.html",
        "Tag: Access|" X "/tags/access/|Access|Tag|A@" X "/pol/a/(About A);B@" X "/pol/b/();\n"},
       {"tags/access-2/index.html",
@@ -445,10 +450,11 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "ops/e/index.html\nops/index.html\nother/d/index.html\nother/index.html\n"
-     "other/z/index.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "index.html\nops/e/index.html\nops/index.html\noscal/component-definition.json\n"
+     "other/d/index.html\nother/index.html\nother/z/index.html\npol/a/index.html\n"
+     "pol/b/index.html\npol/c/index.html\npol/index.html\nreviews/index.html\n"
+     "search.json\nsitemap.xml\nsoa/index.html\n",
      {{"handbook/index.html",
        "Policy handbook|" X "/handbook/|3|<Other/other>[Zeta#policy-other-z|" X
        "/other/z/|Zed||||]<p>Z body</p>\n<Pol/pol>[Alpha#policy-pol-a|" X
@@ -493,9 +499,10 @@ static const struct render_case {
      1,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\nchangelog/index.html\ncontrols/index.html\nfeed.xml\n"
-     "handbook/index.html\nindex.html\npol/a/index.html\npol/b/index.html\npol/c/index.html\n"
-     "pol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\nchangelog/index.html\ncontrols/index.html\n"
+     "feed.xml\nhandbook/index.html\nindex.html\noscal/component-definition.json\n"
+     "pol/a/index.html\npol/b/index.html\npol/c/index.html\npol/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"pol/a/index.html",
        "Alpha|U;2.0 2026-03-01 Ann Update A & B c1c1c1c Boss/ P;1 2026-01-15 Bob <b> Create <A> "
        "c2c2c2c / P;|2026-01-15|2026-03-01 Ann|recent:Update A & B;Create <A>;|" X "/feed.xml|" X
@@ -577,7 +584,8 @@ static const struct render_case {
      "assets/soa.js\nassets/sort.js\nassets/style.css\ncontrols/index.html\n"
      "handbook/h/index.html\nhandbook/index.html\nhr/index.html\nhr/sub/index.html\n"
      "hr/sub/y/index.html\nindex.html\nmoved/index.html\nmoved/there/index.html\n"
-     "ops/index.html\npol/a/index.html\npol/index.html\npol/sub/b/index.html\n"
+     "ops/index.html\noscal/component-definition.json\npol/a/index.html\npol/index.html\n"
+     "pol/sub/b/index.html\n"
      "pol/sub/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      /* The home lists the pages at the top (hr/ and ops/ are pages) and
       * the folders; handbook/ is the handbook's, so it is no folder. */
@@ -609,9 +617,9 @@ static const struct render_case {
      0,
      NULL,
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "pol/a/index.html\npol/index.html\nreviews/index.html\nsearch.json\nsitemap.xml\n"
-     "soa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\npol/a/index.html\npol/index.html\n"
+     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
      {{"404.html", "Page not found|" X "/docs/404.html|" X "/docs/\n"},
       {"pol/a/index.html", "A||\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/docs/pol/a/") LOC("/docs/controls/") LOC("/docs/soa/")
@@ -634,8 +642,9 @@ static const struct render_case {
      "content/pol/b.md:3:12: error: 'handbook/index.html' is claimed by this page and by the "
      "handbook, which charter generates; change the page's permalink [output-collision]\n",
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
-     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\nindex.html\n"
-     "reviews/index.html\nsearch.json\nsitemap.xml\nsoa/index.html\n",
+     "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
+     "index.html\noscal/component-definition.json\nreviews/index.html\nsearch.json\n"
+     "sitemap.xml\nsoa/index.html\n",
      {{"404.html", "page A\n"},
       {"handbook/index.html", "page B\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/404.html") LOC("/handbook/") LOC("/controls/") LOC("/soa/")
