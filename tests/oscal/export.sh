@@ -18,28 +18,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-oscal.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
 . "$top/tests/lib.sh"
-oscal_dir=${OSCAL_DIR:-$top/../shared/oscal}
-schema=$oscal_dir/schema/oscal_component_schema.json
+. "$top/tests/oscal/lib.sh"
 out=oscal/component-definition.json
-
-# Debian's interpreter first: the packages are installed for it.
-py=""
-for cand in /usr/bin/python3 python3; do
-    if command -v "$cand" >/dev/null 2>&1 &&
-        "$cand" -c 'import jsonschema, regex, rfc3987' >/dev/null 2>&1; then
-        py=$cand
-        break
-    fi
-done
-[ -n "$py" ] || py=python3
-if [ ! -f "$schema" ]; then
-    echo "skip: OSCAL schemas not found at $oscal_dir/schema (set OSCAL_DIR); schema validation skipped"
-    schema=""
-elif ! "$py" -c 'import jsonschema, regex, rfc3987' >/dev/null 2>&1; then
-    echo "skip: python3-jsonschema, python3-regex or python3-rfc3987 missing; schema validation skipped"
-    schema=""
-fi
-validate() { "$py" "$top/tests/oscal/validate.py" "$schema" "$1"; }
 
 # --- the example site, built from the repository ---------------------------
 "$CHARTER" build --site "$top" --out "$tmp/a" --as-of 2026-11-25 --quiet >"$tmp/a.log" 2>&1

@@ -17,22 +17,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-roundtrip.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
 . "$top/tests/lib.sh"
-oscal_dir=${OSCAL_DIR:-$top/../shared/oscal}
-schema=$oscal_dir/schema/oscal_component_schema.json
-py=""
-for cand in /usr/bin/python3 python3; do
-    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import jsonschema, regex, rfc3987' >/dev/null 2>&1; then
-        py=$cand
-        break
-    fi
-done
-if [ ! -f "$schema" ]; then
-    echo "skip: OSCAL schemas not found at $oscal_dir/schema (set OSCAL_DIR); the exports are not validated"
-    schema=""
-elif [ -z "$py" ]; then
-    echo "skip: python3-jsonschema, python3-regex or python3-rfc3987 missing; the exports are not validated"
-    schema=""
-fi
+. "$top/tests/oscal/lib.sh"
 
 # The implemented requirements of an export as "control-id<TAB>description"
 # lines, sorted, and whether each links the policy's page.
@@ -71,8 +56,7 @@ roundtrip() {
     fi
     export_file=$site/_site/oscal/component-definition.json
     if [ -n "$schema" ]; then
-        check "$name: the export validates against NIST's component schema" \
-            "$py" "$top/tests/oscal/validate.py" "$schema" "$export_file"
+        check "$name: the export validates against NIST's component schema" validate "$export_file"
     fi
     requirements "$export_file" >"$tmp/got"
     : >"$tmp/want"
