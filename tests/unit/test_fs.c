@@ -321,7 +321,7 @@ static const struct {
 Test(fs, root_path)
 {
     for (size_t i = 0; i < COUNT(root_path_cases); i++) {
-        fs_root r = {(char *)root_path_cases[i].root, NULL};
+        fs_root r = {.path = (char *)root_path_cases[i].root};
         buf b;
         buf_init(&b);
         fs_root_path(&b, &r, root_path_cases[i].rel);
