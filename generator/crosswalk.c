@@ -1,11 +1,13 @@
 /* crosswalk: loads crosswalk files (`from`, `to`, optional `name` and
- * `source`, then `mappings:` a list of {from, to, relationship, note}) and
+ * `source`, then `mappings:` a list of {from, to, relationship, note}, or
+ * `oscal:` naming an OSCAL mapping collection read through jsondoc) and
  * indexes each row under both of its controls, so either side finds the
  * other. A crosswalk relating a framework the site does not use is skipped. */
 #include "crosswalk.h"
 
 #include "buf.h"
 #include "embed.h"
+#include "jsondoc.h"
 #include "map.h"
 #include "yamltree.h"
 
@@ -23,6 +25,8 @@ typedef struct link_list {
 struct crosswalks {
     yaml_node **trees; /* strings point into them */
     size_t n_trees;
+    jsondoc **docs; /* OSCAL mappings; strings point into them too */
+    size_t n_docs;
     char **files;
     size_t n_files;
     link_list *lists;
@@ -86,6 +90,22 @@ static void add_link(crosswalks *x, const control *at, xw_link link)
     buf_release(&key);
 }
 
+/* Control `id` of framework fw, or NULL after reporting at file:line:col
+ * (`where`, when not NULL, says where in the file: a JSON path). */
+static const control *find_control(const catalog *c, const char *fw, const char *id,
+                                   const char *file, int line, int col, const char *where, diags *d)
+{
+    buf q;
+    buf_init(&q);
+    buf_printf(&q, "%s:%s", fw, id);
+    const control *ctl = catalog_find(c, q.data);
+    buf_release(&q);
+    if (!ctl)
+        diag_error(d, file, line, col, "crosswalk", "'%s'%s%s is no control of '%s'", id,
+                   where ? " at " : "", where ? where : "", fw);
+    return ctl;
+}
+
 /* A row's control of framework fw, or NULL after reporting. */
 static const control *row_control(const catalog *c, const yaml_node *row, const char *key,
                                   const char *fw, const char *file, diags *d)
@@ -99,15 +119,18 @@ static const control *row_control(const catalog *c, const yaml_node *row, const 
     }
     if (yamltree_as_string(&id, n, key, file, d) != 0)
         return NULL;
-    buf q;
-    buf_init(&q);
-    buf_printf(&q, "%s:%s", fw, id);
-    const control *ctl = catalog_find(c, q.data);
-    buf_release(&q);
-    if (!ctl)
-        diag_error(d, file, yamltree_line(n), yamltree_col(n), "crosswalk",
-                   "'%s' is no control of '%s'", id, fw);
-    return ctl;
+    return find_control(c, fw, id, file, yamltree_line(n), yamltree_col(n), NULL, d);
+}
+
+/* Indexes the row "a is rel b" under both controls: seen from a, b is the
+ * inverse of what a is to b. */
+static void add_row(crosswalks *x, const control *a, const control *b, xw_rel rel, const char *note,
+                    const char *source, const char *file, int line, int col)
+{
+    xw_link la = {b, rel_inverse(rel), note, source, file, line, col};
+    xw_link lb = {a, rel, note, source, file, line, col};
+    add_link(x, a, la);
+    add_link(x, b, lb);
 }
 
 static int load_rows(crosswalks *x, const catalog *c, const yaml_node *root, const char *file,
@@ -151,18 +174,123 @@ static int load_rows(crosswalks *x, const catalog *c, const yaml_node *root, con
             err = -1;
             continue;
         }
-        /* Seen from a, b is the inverse of what a is to b. */
-        xw_link la = {
-            b, rel_inverse((xw_rel)rel), note, source, file, yamltree_line(row), yamltree_col(row)};
-        xw_link lb = {a, (xw_rel)rel, note, source, file, yamltree_line(row), yamltree_col(row)};
-        add_link(x, a, la);
-        add_link(x, b, lb);
+        add_row(x, a, b, (xw_rel)rel, note, source, file, yamltree_line(row), yamltree_col(row));
     }
     return err;
 }
 
-static int load_one(crosswalks *x, const catalog *c, const char *text, size_t len,
-                    const char *shown, diags *d)
+/* OSCAL's mapping relationships, as crosswalk relationships (-1: none). */
+static int oscal_rel(const char *word)
+{
+    static const struct {
+        const char *oscal;
+        xw_rel rel;
+    } words[] = {{"equal-to", XW_EQUAL},
+                 {"equivalent-to", XW_EQUAL},
+                 {"subset-of", XW_SUBSET},
+                 {"superset-of", XW_SUPERSET},
+                 {"intersects-with", XW_INTERSECTS}};
+    for (size_t i = 0; word && i < sizeof words / sizeof *words; i++)
+        if (!strcmp(word, words[i].oscal))
+            return (int)words[i].rel;
+    return -1;
+}
+
+/* The controls among a map's sources or targets (`side`), of framework
+ * fw, in a new array (caller frees) in *out: 0, or -1 after reporting each
+ * id fw lacks (the others are still given). */
+static int map_controls(const control ***out, size_t *n, const catalog *c, const jsondoc_node *list,
+                        const char *fw, const char *side, size_t m, size_t i, const char *rel_path,
+                        const char *file, int line, int col, diags *d)
+{
+    int err = 0;
+    buf where;
+    buf_init(&where);
+    *out = xcalloc(jsondoc_len(list) + 1, sizeof **out);
+    *n = 0;
+    for (size_t k = 0; k < jsondoc_len(list); k++) {
+        const jsondoc_node *ref = jsondoc_item(list, k);
+        const char *type = jsondoc_string(jsondoc_get(ref, "type"));
+        const char *id = jsondoc_string(jsondoc_get(ref, "id-ref"));
+        if (!id || (type && strcmp(type, "control") != 0))
+            continue;
+        buf_reset(&where);
+        buf_printf(&where, "'%s' mappings[%zu].maps[%zu].%s[%zu]", rel_path, m, i, side, k);
+        const control *ctl = find_control(c, fw, id, file, line, col, where.data, d);
+        if (ctl)
+            (*out)[(*n)++] = ctl;
+        else
+            err = -1;
+    }
+    buf_release(&where);
+    return err;
+}
+
+/* The rows of an OSCAL mapping collection (`oscal:`, a site-relative JSON
+ * file): each map of each mapping relates every control among its sources
+ * to every control among its targets (other kinds of reference, such as
+ * statements, are not charter's); a map whose relationship is none of
+ * OSCAL's five (no-relationship) relates nothing. Errors are reported at
+ * the `oscal:` key with the map's JSON path. */
+static int load_oscal(crosswalks *x, const catalog *c, const fs_root *fs, size_t max,
+                      const yaml_node *key, const char *file, const char *from, const char *to,
+                      const char *source, diags *d)
+{
+    const char *rel_path;
+    int line = yamltree_line(key), col = yamltree_col(key);
+    if (yamltree_as_string(&rel_path, key, "oscal", file, d) != 0)
+        return -1;
+    if (!fs)
+        return diag_error(d, file, line, col, "crosswalk",
+                          "only a site's own crosswalk may name an OSCAL mapping");
+    buf text;
+    buf_init(&text);
+    jsondoc *doc = NULL;
+    int err = -1;
+    if (fs_read_source(&text, fs, rel_path, max, "limits.file_bytes", d) != 0 ||
+        jsondoc_parse(&doc, text.data, text.len, rel_path, 0, d) != 0)
+        goto done;
+    x->docs = xrealloc(x->docs, (x->n_docs + 1) * sizeof *x->docs);
+    x->docs[x->n_docs++] = doc;
+    const jsondoc_node *mappings =
+        jsondoc_get(jsondoc_get(jsondoc_root(doc), "mapping-collection"), "mappings");
+    if (jsondoc_kind_of(mappings) != JSONDOC_ARRAY) {
+        diag_error(d, file, line, col, "crosswalk",
+                   "'%s' is no OSCAL mapping collection (no 'mapping-collection.mappings' list)",
+                   rel_path);
+        goto done;
+    }
+    err = 0;
+    for (size_t m = 0; m < jsondoc_len(mappings); m++) {
+        const jsondoc_node *maps = jsondoc_get(jsondoc_item(mappings, m), "maps");
+        for (size_t i = 0; i < jsondoc_len(maps); i++) {
+            const jsondoc_node *mp = jsondoc_item(maps, i);
+            int rel = oscal_rel(jsondoc_string(jsondoc_get(mp, "relationship")));
+            if (rel < 0)
+                continue;
+            const char *note = jsondoc_string(jsondoc_get(mp, "remarks"));
+            const control **tgt = NULL, **src = NULL;
+            size_t n_tgt = 0, n_src = 0;
+            if (map_controls(&src, &n_src, c, jsondoc_get(mp, "sources"), from, "sources", m, i,
+                             rel_path, file, line, col, d) != 0)
+                err = -1;
+            if (map_controls(&tgt, &n_tgt, c, jsondoc_get(mp, "targets"), to, "targets", m, i,
+                             rel_path, file, line, col, d) != 0)
+                err = -1;
+            for (size_t a = 0; a < n_src; a++)
+                for (size_t b = 0; b < n_tgt; b++)
+                    add_row(x, src[a], tgt[b], (xw_rel)rel, note, source, file, line, col);
+            free(src);
+            free(tgt);
+        }
+    }
+done: /* a parsed document is x's */
+    buf_release(&text);
+    return err;
+}
+
+static int load_one(crosswalks *x, const catalog *c, const fs_root *fs, size_t max,
+                    const char *text, size_t len, const char *shown, diags *d)
 {
     x->files = xrealloc(x->files, (x->n_files + 1) * sizeof *x->files);
     const char *file = x->files[x->n_files++] = xstrdup(shown);
@@ -186,6 +314,16 @@ static int load_one(crosswalks *x, const catalog *c, const char *text, size_t le
         return -1;
     if (!framework_loaded(c, from) || !framework_loaded(c, to))
         return 0; /* relates a framework the site does not use */
+    if ((n = yamltree_get(root, "oscal"))) {
+        const char *source = NULL;
+        const yaml_node *sn = yamltree_get(root, "source");
+        if (yamltree_get(root, "mappings"))
+            return diag_error(d, file, yamltree_line(n), yamltree_col(n), "crosswalk",
+                              "a crosswalk has either 'mappings' or 'oscal', not both");
+        if (sn && yamltree_as_string(&source, sn, "source", file, d) != 0)
+            return -1;
+        return load_oscal(x, c, fs, max, n, file, from, to, source, d);
+    }
     return load_rows(x, c, root, file, from, to, d);
 }
 
@@ -210,7 +348,7 @@ int crosswalks_load(crosswalks **out, const fs_root *fs, const char *dir, const 
         buf_printf(&name, "%s/%s", dir, *p);
         buf_reset(&text);
         if (fs_read_source(&text, fs, name.data, max, "limits.file_bytes", d) != 0 ||
-            load_one(x, c, text.data, text.len, name.data, d) != 0)
+            load_one(x, c, fs, max, text.data, text.len, name.data, d) != 0)
             err = -1;
     }
     size_t n;
@@ -224,7 +362,7 @@ int crosswalks_load(crosswalks **out, const fs_root *fs, const char *dir, const 
             continue;
         buf_reset(&name);
         embed_shown(&name, &ef[i]);
-        if (load_one(x, c, (const char *)ef[i].data, ef[i].len, name.data, d) != 0)
+        if (load_one(x, c, NULL, 0, (const char *)ef[i].data, ef[i].len, name.data, d) != 0)
             err = -1;
     }
 done:
@@ -246,6 +384,9 @@ void crosswalks_free(crosswalks *x)
     for (size_t i = 0; i < x->n_trees; i++)
         yamltree_free(x->trees[i]);
     free(x->trees);
+    for (size_t i = 0; i < x->n_docs; i++)
+        jsondoc_free(x->docs[i]);
+    free(x->docs);
     for (size_t i = 0; i < x->n_files; i++)
         free(x->files[i]);
     free(x->files);

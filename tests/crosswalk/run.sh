@@ -5,7 +5,8 @@
 # a superset) or in part (subset, intersects), as the SoA, the control pages
 # and uncovered-control say; the mapping is seen from both sides. A
 # malformed row stops charter with file:line:col and exit 2; a crosswalk of
-# a framework not in use is ignored; charter's own ISO 27001:2013 -> 2022
+# a framework not in use is ignored; the same rows as an OSCAL mapping
+# collection (`oscal:`) give the same coverage; charter's own ISO 27001:2013 -> 2022
 # crosswalk covers 2013 controls from a policy citing 2022 ones, and a
 # site's file of that name replaces it. Needs CHARTER.
 set -u
@@ -145,6 +146,60 @@ if [ "$rc" = 2 ] &&
     grep -q "^controls/crosswalk-fw-a-fw-b.yml:13:38: error: unknown relationship 'same': equal, subset, superset or intersects \[crosswalk\]" "$tmp/out"; then
     ok "a bad row: file:line:col, [crosswalk], exit 2"
 else not_ok "a bad row: file:line:col, [crosswalk], exit 2" "exit $rc: $(cat "$tmp/out")"; fi
+cp "$tmp/xw.keep" "$site/controls/crosswalk-fw-a-fw-b.yml"
+
+# The same rows as an OSCAL mapping collection (OSCAL 1.2's control mapping
+# model), named by the crosswalk's `oscal:`: the same coverage. A map of
+# no-relationship and a target that is a statement relate nothing.
+mkdir -p "$site/mappings"
+cat >"$site/mappings/a-b.json" <<'J'
+{"mapping-collection": {
+  "uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f01",
+  "metadata": {"title": "A to B", "last-modified": "2026-06-01T00:00:00Z", "version": "1", "oscal-version": "1.2.0"},
+  "provenance": {"method": "human", "matching-rationale": "semantic", "status": "complete"},
+  "mappings": [{
+    "uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f02",
+    "source-resource": {"type": "catalog", "href": "fw-a.json"},
+    "target-resource": {"type": "catalog", "href": "fw-b.json"},
+    "maps": [
+      {"uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f03", "relationship": "equal-to",
+       "sources": [{"type": "control", "id-ref": "A1"}], "targets": [{"type": "control", "id-ref": "B1"}]},
+      {"uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f04", "relationship": "superset-of",
+       "sources": [{"type": "control", "id-ref": "A2"}],
+       "targets": [{"type": "control", "id-ref": "B2"}, {"type": "statement", "id-ref": "B3_smt.a"}]},
+      {"uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f05", "relationship": "subset-of",
+       "sources": [{"type": "control", "id-ref": "A3"}], "targets": [{"type": "control", "id-ref": "B3"}],
+       "remarks": "B3 also asks for more"},
+      {"uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f06", "relationship": "intersects-with",
+       "sources": [{"type": "control", "id-ref": "A3"}], "targets": [{"type": "control", "id-ref": "B4"}]},
+      {"uuid": "5b0f6f2e-8f0e-4d5e-9d3b-3c3e1d6a1f07", "relationship": "no-relationship",
+       "sources": [{"type": "control", "id-ref": "A1"}], "targets": [{"type": "control", "id-ref": "B5"}]}
+    ]}]}}
+J
+printf 'from: fw-a\nto: fw-b\noscal: mappings/a-b.json\n' >"$site/controls/crosswalk-fw-a-fw-b.yml"
+rm -rf "$site/_site"
+(cd "$site" && "$CHARTER" build --as-of 2026-06-01 --no-check --quiet) >"$tmp/out" 2>&1 ||
+    not_ok "the site builds with the OSCAL mapping" "$(cat "$tmp/out")"
+got=$(counts fw-b)
+if [ "$got" = "$want_b" ]; then ok "OSCAL mapping: the same SoA counts of B"; else not_ok "OSCAL mapping: the same SoA counts of B" "got  $got
+want $want_b"; fi
+a3=$(tr -d '\n' <"$out/controls/fw-a/A3/index.html")
+case $a3 in
+*'<span class="mono">superset</span>: includes all of this control<span class="cell-sub">B3 also asks for more</span>'*) ok "OSCAL mapping: subset-of read as subset, its remarks as the note" ;;
+*) not_ok "OSCAL mapping: subset-of read as subset, its remarks as the note" "$a3" ;;
+esac
+sed -i 's/"id-ref": "B4"/"id-ref": "B9"/' "$site/mappings/a-b.json"
+(cd "$site" && "$CHARTER" check --as-of 2026-06-01) >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^controls/crosswalk-fw-a-fw-b.yml:3:8: error: 'B9' at 'mappings/a-b.json' mappings\[0\].maps\[3\].targets\[0\] is no control of 'fw-b' \[crosswalk\]" "$tmp/out"; then
+    ok "OSCAL mapping: an unknown id, with its JSON path, exit 2"
+else not_ok "OSCAL mapping: an unknown id, with its JSON path, exit 2" "exit $rc: $(cat "$tmp/out")"; fi
+printf 'from: fw-a\nto: fw-b\noscal: ../outside.json\n' >"$site/controls/crosswalk-fw-a-fw-b.yml"
+echo '{}' >"$tmp/outside.json"
+(cd "$site" && "$CHARTER" check --as-of 2026-06-01) >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" = 2 ] && grep -q "'../outside.json' leads to .*, outside the site \[unsafe-link\]" "$tmp/out"; then ok "OSCAL mapping: a path out of the site is not read"; else
+    not_ok "OSCAL mapping: a path out of the site is not read" "exit $rc: $(cat "$tmp/out")"; fi
 cp "$tmp/xw.keep" "$site/controls/crosswalk-fw-a-fw-b.yml"
 
 # A crosswalk relating a framework not in use (here soc2) is ignored.
