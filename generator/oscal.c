@@ -15,6 +15,11 @@
 
 /* Nested {{ insert: param }} in a parameter's choices: NIST's go two deep. */
 #define MAX_PARAM_DEPTH 8
+/* The statements' text in all, parameters expanded, may be this many times
+ * the catalog's size plus PROSE_SLACK bytes: MAX_PARAM_DEPTH alone lets a
+ * value that inserts its own parameter ten times grow to 10^8 copies. */
+#define PROSE_FACTOR 4
+#define PROSE_SLACK ((size_t)1 << 20)
 
 /* One import of a profile: what it includes and excludes. */
 typedef struct selection {
@@ -36,6 +41,9 @@ typedef struct conv {
     size_t n_sel;
     const char *profile_title;
     oscal_counts counts;
+    size_t cat_len;    /* the catalog's size, for the bound's message */
+    size_t prose_left; /* bytes of statement text still allowed */
+    int prose_over;    /* set by add_prose on reaching the bound */
 } conv;
 
 int oscal_framework_id_ok(const char *id)
@@ -204,6 +212,12 @@ static void add_prose(buf *out, conv *c, const char *prose, int depth)
 {
     const char *p = prose;
     for (;;) {
+        /* out holds the whole part's text: each step adds at most one
+         * piece of the catalog before the next check. */
+        if (out->len > c->prose_left) {
+            c->prose_over = 1;
+            return;
+        }
         const char *open = strstr(p, "{{");
         const char *close = open ? strstr(open, "}}") : NULL;
         if (!close) {
@@ -251,6 +265,15 @@ static int add_part(buf *out, conv *c, const jsondoc_node *part, int depth)
         buf_printf(&text, "%s ", label);
     if (prose)
         add_prose(&text, c, prose, 0);
+    if (c->prose_over || text.len > c->prose_left) {
+        buf_release(&text);
+        c->prose_over = 1;
+        return diag_error(c->d, c->file, 0, 0, "oscal",
+                          "'%s': its parameters expand the catalog's statements past %zu bytes "
+                          "(four times its size plus 1 MiB)",
+                          c->path.data, PROSE_FACTOR * c->cat_len + PROSE_SLACK);
+    }
+    c->prose_left -= text.len;
     if (text.len) {
         if (out->len)
             buf_addc(out, ' ');
@@ -572,7 +595,12 @@ int oscal_convert(buf *out, buf *fw_out, oscal_counts *counts, const oscal_input
     jsondoc *doc = NULL, *pdoc = NULL;
     const char **order = NULL;
     size_t n_order = 0;
-    conv c = {.out = out, .d = d, .params = map_new(), .seen = map_new()};
+    conv c = {.out = out,
+              .d = d,
+              .params = map_new(),
+              .seen = map_new(),
+              .cat_len = cat->len,
+              .prose_left = PROSE_FACTOR * cat->len + PROSE_SLACK};
     buf_init(&c.path);
     if (jsondoc_parse(&doc, cat->text, cat->len, cat->file, 0, d) != 0)
         goto done;

@@ -310,6 +310,39 @@ Test(oscal, framework_ids)
     cr_assert_not(oscal_framework_id_ok("crosswalk-a-b"));
 }
 
+/* A parameter whose value inserts itself ten times would expand to 10^8
+ * copies through MAX_PARAM_DEPTH (a 400-byte catalog ran out of memory):
+ * the statements' text is bounded by the catalog's size instead. */
+Test(oscal, parameter_expansion_is_bounded)
+{
+    buf j;
+    buf_init(&j);
+    buf_adds(&j, "{\"catalog\": {\"metadata\": {\"title\": \"T\"}, \"controls\": [\n"
+                 " {\"id\": \"a\", \"title\": \"A\", \"params\": [{\"id\": \"p\", \"values\": [\"");
+    for (int i = 0; i < 10; i++)
+        buf_adds(&j, "{{ insert: param, p }}");
+    buf_adds(&j, "\"]}],\n  \"parts\": [{\"name\": \"statement\", \"prose\": \"Do "
+                 "{{ insert: param, p }}\"}]}]}}");
+    diags *d = diag_new(NULL);
+    buf out, fw;
+    buf_init(&out);
+    buf_init(&fw);
+    oscal_input cat = {"c.json", j.data, j.len};
+    cr_assert_eq(oscal_convert(&out, &fw, NULL, &cat, NULL, NULL, NULL, NULL, d), -1);
+    buf want;
+    buf_init(&want);
+    buf_printf(&want,
+               "c.json:0:0: error: 'catalog.controls[0]': its parameters expand the catalog's "
+               "statements past %zu bytes (four times its size plus 1 MiB) [oscal]\n",
+               4 * j.len + (1 << 20));
+    cr_assert_diag(d, want.data);
+    buf_release(&want);
+    buf_release(&out);
+    buf_release(&fw);
+    buf_release(&j);
+    diag_free(d);
+}
+
 /* The converted text as site.yml's oscal_catalogs load it: statements
  * and the profile's applicability reach the controls; applicability.yml
  * still overrides them. */
