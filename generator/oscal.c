@@ -15,11 +15,14 @@
 
 /* Nested {{ insert: param }} in a parameter's choices: NIST's go two deep. */
 #define MAX_PARAM_DEPTH 8
-/* The statements' text in all, parameters expanded, may be this many times
- * the catalog's size plus PROSE_SLACK bytes: MAX_PARAM_DEPTH alone lets a
- * value that inserts its own parameter ten times grow to 10^8 copies. */
-#define PROSE_FACTOR 4
-#define PROSE_SLACK ((size_t)1 << 20)
+/* The YAML written, and the statements' text on the way to it, may each be
+ * at most OUT_FACTOR times the size of the catalog and profile plus
+ * OUT_SLACK bytes (NIST's catalogs give a twentieth of their size). Without
+ * a bound, MAX_PARAM_DEPTH lets a value that inserts its own parameter ten
+ * times grow to 10^8 copies, and a group's title (or the profile's, in a
+ * justification) is written again for each control. */
+#define OUT_FACTOR 4
+#define OUT_SLACK ((size_t)1 << 20)
 
 /* One import of a profile: what it includes and excludes. */
 typedef struct selection {
@@ -41,7 +44,8 @@ typedef struct conv {
     size_t n_sel;
     const char *profile_title;
     oscal_counts counts;
-    size_t cat_len;    /* the catalog's size, for the bound's message */
+    size_t out_start;  /* out's length before the catalog */
+    size_t budget;     /* bytes of YAML allowed (OUT_FACTOR) */
     size_t prose_left; /* bytes of statement text still allowed */
     int prose_over;    /* set by add_prose on reaching the bound */
 } conv;
@@ -108,6 +112,16 @@ static void add_collapsed(buf *out, const char *in)
 static int bad(conv *c, const char *what)
 {
     return diag_error(c->d, c->file, 0, 0, "oscal", "'%s' %s", c->path.data, what);
+}
+
+/* Reports, at the current JSON path, the bound on what is written;
+ * returns -1. */
+static int too_large(conv *c)
+{
+    return diag_error(c->d, c->file, 0, 0, "oscal",
+                      "'%s' makes the converted catalog larger than %zu bytes (four times the "
+                      "OSCAL input plus 1 MiB)",
+                      c->path.data, c->budget);
 }
 
 /* The member key of obj when it is a string (or absent: *out NULL).
@@ -268,10 +282,7 @@ static int add_part(buf *out, conv *c, const jsondoc_node *part, int depth)
     if (c->prose_over || text.len > c->prose_left) {
         buf_release(&text);
         c->prose_over = 1;
-        return diag_error(c->d, c->file, 0, 0, "oscal",
-                          "'%s': its parameters expand the catalog's statements past %zu bytes "
-                          "(four times its size plus 1 MiB)",
-                          c->path.data, PROSE_FACTOR * c->cat_len + PROSE_SLACK);
+        return too_large(c);
     }
     c->prose_left -= text.len;
     if (text.len) {
@@ -395,6 +406,8 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
             buf_release(&text);
         }
         buf_addc(o, '\n');
+        if (o->len - c->out_start > c->budget)
+            return too_large(c);
     }
     const jsondoc_node *kids = jsondoc_get(ctl, "controls");
     if (!kids)
@@ -599,8 +612,9 @@ int oscal_convert(buf *out, buf *fw_out, oscal_counts *counts, const oscal_input
               .d = d,
               .params = map_new(),
               .seen = map_new(),
-              .cat_len = cat->len,
-              .prose_left = PROSE_FACTOR * cat->len + PROSE_SLACK};
+              .out_start = out->len,
+              .budget = OUT_FACTOR * (cat->len + (prof ? prof->len : 0)) + OUT_SLACK};
+    c.prose_left = c.budget;
     buf_init(&c.path);
     if (jsondoc_parse(&doc, cat->text, cat->len, cat->file, 0, d) != 0)
         goto done;

@@ -34,7 +34,9 @@ typedef struct oscal_counts {
 } oscal_counts;
 
 /* Caps: nesting of groups, controls and parts (each level counts), and
- * controls written. A catalog beyond them is refused. */
+ * controls written. A catalog beyond them is refused, as is one whose YAML
+ * (parameters expanded, group titles repeated) would pass four times the
+ * size of the catalog and profile plus 1 MiB. */
 #define OSCAL_MAX_NESTING 32
 #define OSCAL_MAX_CONTROLS 100000
 

@@ -3,8 +3,9 @@
  * On success the YAML written parses with yamltree_parse without a single
  * diagnostic and loads through catalog_load_with without an error, as one
  * framework of the id the conversion gave, holding as many controls as it
- * counted (applicable ones too); on failure there is an error. Diagnostics
- * point inside the document they name. tests/fuzz/README.md. */
+ * counted (applicable ones too), and is at most four times the input plus
+ * 1 MiB long; on failure there is an error. Diagnostics point inside the
+ * document they name. tests/fuzz/README.md. */
 #include "fuzz.h"
 
 #include "catalog.h"
@@ -99,6 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(nul || n.applicable == n.controls);
         FUZZ_CHECK(nul || n.profile_missing == 0);
         FUZZ_CHECK(n.profile_missing == diag_count(d, DIAG_WARNING));
+        /* oscal.h's bound: four times the input plus 1 MiB. */
+        FUZZ_CHECK(yaml.len <= 4 * size + ((size_t)1 << 20));
         check_loads(&yaml, fw.data, &n);
     } else {
         FUZZ_CHECK(diag_count(d, DIAG_ERROR) > 0);

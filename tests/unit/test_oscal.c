@@ -310,37 +310,65 @@ Test(oscal, framework_ids)
     cr_assert_not(oscal_framework_id_ok("crosswalk-a-b"));
 }
 
-/* A parameter whose value inserts itself ten times would expand to 10^8
- * copies through MAX_PARAM_DEPTH (a 400-byte catalog ran out of memory):
- * the statements' text is bounded by the catalog's size instead. */
-Test(oscal, parameter_expansion_is_bounded)
+/* What the converted YAML may grow to: four times the OSCAL input plus
+ * 1 MiB. Each of these once ran charter out of memory (or for minutes)
+ * from a small catalog: a parameter whose value inserts itself ten times
+ * (10^8 copies through MAX_PARAM_DEPTH, from 416 bytes), a long group
+ * title written again for each control, and a long profile title in each
+ * control's justification. */
+Test(oscal, converted_size_is_bounded)
 {
-    buf j;
-    buf_init(&j);
-    buf_adds(&j, "{\"catalog\": {\"metadata\": {\"title\": \"T\"}, \"controls\": [\n"
-                 " {\"id\": \"a\", \"title\": \"A\", \"params\": [{\"id\": \"p\", \"values\": [\"");
-    for (int i = 0; i < 10; i++)
-        buf_adds(&j, "{{ insert: param, p }}");
-    buf_adds(&j, "\"]}],\n  \"parts\": [{\"name\": \"statement\", \"prose\": \"Do "
-                 "{{ insert: param, p }}\"}]}]}}");
-    diags *d = diag_new(NULL);
-    buf out, fw;
-    buf_init(&out);
-    buf_init(&fw);
-    oscal_input cat = {"c.json", j.data, j.len};
-    cr_assert_eq(oscal_convert(&out, &fw, NULL, &cat, NULL, NULL, NULL, NULL, d), -1);
-    buf want;
-    buf_init(&want);
-    buf_printf(&want,
-               "c.json:0:0: error: 'catalog.controls[0]': its parameters expand the catalog's "
-               "statements past %zu bytes (four times its size plus 1 MiB) [oscal]\n",
-               4 * j.len + (1 << 20));
-    cr_assert_diag(d, want.data);
-    buf_release(&want);
-    buf_release(&out);
-    buf_release(&fw);
-    buf_release(&j);
-    diag_free(d);
+    static const char *const where[] = {"catalog.controls[0]", "catalog.groups[0].controls[9]",
+                                        "catalog.controls[10]"};
+    for (int i = 0; i < 3; i++) {
+        buf cat, prof;
+        buf_init(&cat);
+        buf_init(&prof);
+        buf_adds(&cat, "{\"catalog\": {\"metadata\": {\"title\": \"T\"}, ");
+        if (i == 0) {
+            buf_adds(&cat, "\"controls\": [{\"id\": \"a\", \"params\": [{\"id\": \"p\", "
+                           "\"values\": [\"");
+            for (int k = 0; k < 10; k++)
+                buf_adds(&cat, "{{ insert: param, p }}");
+            buf_adds(&cat, "\"]}], \"parts\": [{\"name\": \"statement\", "
+                           "\"prose\": \"{{ insert: param, p }}\"}]}]}}");
+        } else {
+            buf_adds(&cat, i == 1 ? "\"groups\": [{\"title\": \"" : "\"controls\": [");
+            for (int k = 0; i == 1 && k < 200000; k++)
+                buf_addc(&cat, 'g');
+            buf_adds(&cat, i == 1 ? "\", \"controls\": [" : "");
+            for (int k = 0; k < 100; k++)
+                buf_printf(&cat, "%s{\"id\": \"c%d\"}", k ? ", " : "", k);
+            buf_adds(&cat, i == 1 ? "]}]}}" : "]}}");
+        }
+        if (i == 2) {
+            buf_adds(&prof, "{\"profile\": {\"metadata\": {\"title\": \"");
+            for (int k = 0; k < 200000; k++)
+                buf_addc(&prof, 'p');
+            buf_adds(&prof, "\"}, \"imports\": [{\"include-controls\": [{\"with-ids\": "
+                            "[\"c0\"]}]}]}}");
+        }
+        diags *d = diag_new(NULL);
+        buf out, fw, want;
+        buf_init(&out);
+        buf_init(&fw);
+        buf_init(&want);
+        oscal_input ci = {"c.json", cat.data, cat.len}, pi = {"p.json", prof.data, prof.len};
+        cr_assert_eq(oscal_convert(&out, &fw, NULL, &ci, i == 2 ? &pi : NULL, NULL, NULL, NULL,
+                                   d),
+                     -1);
+        buf_printf(&want,
+                   "c.json:0:0: error: '%s' makes the converted catalog larger than %zu bytes "
+                   "(four times the OSCAL input plus 1 MiB) [oscal]\n",
+                   where[i], 4 * (cat.len + prof.len) + (1 << 20));
+        cr_assert_diag(d, want.data);
+        buf_release(&want);
+        buf_release(&out);
+        buf_release(&fw);
+        buf_release(&cat);
+        buf_release(&prof);
+        diag_free(d);
+    }
 }
 
 /* The converted text as site.yml's oscal_catalogs load it: statements
