@@ -32,7 +32,13 @@ struct crosswalks {
     link_list *lists;
     size_t n_lists;
     map *by_control; /* "framework:id" -> index + 1 into lists */
+    size_t rows;     /* of the crosswalk being loaded */
 };
+
+/* Rows one crosswalk may relate: the ISO/IEC 27001:2013 -> 2022 crosswalk
+ * has 115, a mapping of all of SP 800-53 to another framework a few
+ * thousand. */
+#define XW_MAX_ROWS 100000
 
 static const char *const rel_names[] = {"equal", "subset", "superset", "intersects"};
 
@@ -123,14 +129,20 @@ static const control *row_control(const catalog *c, const yaml_node *row, const 
 }
 
 /* Indexes the row "a is rel b" under both controls: seen from a, b is the
- * inverse of what a is to b. */
-static void add_row(crosswalks *x, const control *a, const control *b, xw_rel rel, const char *note,
-                    const char *source, const char *file, int line, int col)
+ * inverse of what a is to b. 0, or -1 after reporting the crosswalk's
+ * XW_MAX_ROWS-th row plus one (an OSCAL map relating every one of a
+ * thousand sources to every one of a thousand targets is a million rows). */
+static int add_row(crosswalks *x, const control *a, const control *b, xw_rel rel, const char *note,
+                   const char *source, const char *file, int line, int col, diags *d)
 {
+    if (++x->rows > XW_MAX_ROWS)
+        return diag_error(d, file, line, col, "crosswalk",
+                          "the crosswalk relates more than %d pairs of controls", XW_MAX_ROWS);
     xw_link la = {b, rel_inverse(rel), note, source, file, line, col};
     xw_link lb = {a, rel, note, source, file, line, col};
     add_link(x, a, la);
     add_link(x, b, lb);
+    return 0;
 }
 
 static int load_rows(crosswalks *x, const catalog *c, const yaml_node *root, const char *file,
@@ -174,7 +186,9 @@ static int load_rows(crosswalks *x, const catalog *c, const yaml_node *root, con
             err = -1;
             continue;
         }
-        add_row(x, a, b, (xw_rel)rel, note, source, file, yamltree_line(row), yamltree_col(row));
+        if (add_row(x, a, b, (xw_rel)rel, note, source, file, yamltree_line(row), yamltree_col(row),
+                    d) != 0)
+            return -1;
     }
     return err;
 }
@@ -277,11 +291,16 @@ static int load_oscal(crosswalks *x, const catalog *c, const fs_root *fs, size_t
             if (map_controls(&tgt, &n_tgt, c, jsondoc_get(mp, "targets"), to, "targets", m, i,
                              rel_path, file, line, col, d) != 0)
                 err = -1;
-            for (size_t a = 0; a < n_src; a++)
-                for (size_t b = 0; b < n_tgt; b++)
-                    add_row(x, src[a], tgt[b], (xw_rel)rel, note, source, file, line, col);
+            for (size_t a = 0; a < n_src && err != -2; a++)
+                for (size_t b = 0; b < n_tgt && err != -2; b++)
+                    if (add_row(x, src[a], tgt[b], (xw_rel)rel, note, source, file, line, col, d))
+                        err = -2;
             free(src);
             free(tgt);
+            if (err == -2) {
+                err = -1;
+                goto done;
+            }
         }
     }
 done: /* a parsed document is x's */
@@ -294,6 +313,7 @@ static int load_one(crosswalks *x, const catalog *c, const fs_root *fs, size_t m
 {
     x->files = xrealloc(x->files, (x->n_files + 1) * sizeof *x->files);
     const char *file = x->files[x->n_files++] = xstrdup(shown);
+    x->rows = 0;
     yaml_node *root = NULL;
     if (yamltree_parse(&root, text, len, file, 0, d) != 0)
         return -1;

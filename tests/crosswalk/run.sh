@@ -6,7 +6,8 @@
 # and uncovered-control say; the mapping is seen from both sides. A
 # malformed row stops charter with file:line:col and exit 2; a crosswalk of
 # a framework not in use is ignored; the same rows as an OSCAL mapping
-# collection (`oscal:`) give the same coverage; charter's own ISO 27001:2013 -> 2022
+# collection (`oscal:`) give the same coverage, and more than 100,000 pairs
+# are refused; charter's own ISO 27001:2013 -> 2022
 # crosswalk covers 2013 controls from a policy citing 2022 ones, and a
 # site's file of that name replaces it. Needs CHARTER.
 set -u
@@ -201,6 +202,29 @@ rc=$?
 if [ "$rc" = 2 ] && grep -q "'../outside.json' leads to .*, outside the site \[unsafe-link\]" "$tmp/out"; then ok "OSCAL mapping: a path out of the site is not read"; else
     not_ok "OSCAL mapping: a path out of the site is not read" "exit $rc: $(cat "$tmp/out")"; fi
 cp "$tmp/xw.keep" "$site/controls/crosswalk-fw-a-fw-b.yml"
+
+# A map relating each of 400 sources to each of 400 targets would be
+# 160,000 rows from 40 KB of JSON: refused past 100,000, exit 2.
+big=$tmp/big
+mkdir -p "$big/content" "$big/controls" "$big/mappings"
+printf 'title: Big\nframeworks: [x, y]\n' >"$big/site.yml"
+for fw in x y; do
+    { printf 'framework: %s\ncontrols:\n' "$fw"; i=1; while [ $i -le 400 ]; do printf '  - {id: %s%d}\n' "$fw" $i; i=$((i + 1)); done; } \
+        >"$big/controls/$fw.yml"
+done
+python3 - "$big/mappings/xy.json" <<'P'
+import json, sys
+refs = lambda p: [{"type": "control", "id-ref": "%s%d" % (p, i)} for i in range(1, 401)]
+json.dump({"mapping-collection": {"mappings": [{"maps": [
+    {"relationship": "intersects-with", "sources": refs("x"), "targets": refs("y")}]}]}},
+    open(sys.argv[1], "w"))
+P
+printf 'from: x\nto: y\noscal: mappings/xy.json\n' >"$big/controls/crosswalk-x-y.yml"
+(cd "$big" && "$CHARTER" check --as-of 2026-06-01) >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^controls/crosswalk-x-y.yml:3:8: error: the crosswalk relates more than 100000 pairs of controls \[crosswalk\]" "$tmp/out"; then
+    ok "a crosswalk of more than 100,000 pairs is refused"
+else not_ok "a crosswalk of more than 100,000 pairs is refused" "exit $rc: $(head -5 "$tmp/out")"; fi
 
 # A crosswalk relating a framework not in use (here soc2) is ignored.
 printf 'from: fw-a\nto: soc2\nmappings:\n  - {from: A1, to: NOPE, relationship: equal}\n' \
