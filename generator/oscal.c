@@ -42,6 +42,7 @@ typedef struct conv {
     map *seen;      /* control ids met, withdrawn ones too */
     selection *sel; /* one per profile import; NULL without a profile */
     size_t n_sel;
+    size_t n_patterns; /* `matching` patterns of all imports */
     const char *profile_title;
     oscal_counts counts;
     size_t out_start;  /* out's length before the catalog */
@@ -541,6 +542,15 @@ static int read_selectors(conv *c, const jsondoc_node *list, map *ids, map *kids
             const char *pat = jsondoc_string(jsondoc_get(jsondoc_item(pats, k), "pattern"));
             if (!pat)
                 continue;
+            if (++c->n_patterns > OSCAL_MAX_PATTERNS || strlen(pat) > OSCAL_MAX_PATTERN_BYTES) {
+                buf_printf(&c->path, ".matching[%zu]", k);
+                diag_error(c->d, c->file, 0, 0, "oscal",
+                           "'%s': a profile may have at most %d 'matching' patterns of at most "
+                           "%d bytes",
+                           c->path.data, OSCAL_MAX_PATTERNS, OSCAL_MAX_PATTERN_BYTES);
+                buf_truncate(&c->path, len);
+                return -1;
+            }
             *match = xrealloc(*match, (*n_match + 2) * sizeof **match);
             (*match)[(*n_match)++] = pat;
             (*match)[*n_match] = NULL;
@@ -570,6 +580,9 @@ static int read_profile(conv *c, const jsondoc_node *root, const char ***order, 
     buf_adds(&c->path, "profile.imports");
     if (jsondoc_kind_of(imports) != JSONDOC_ARRAY || jsondoc_len(imports) == 0)
         return bad(c, "must be an array of at least one import");
+    if (jsondoc_len(imports) > OSCAL_MAX_IMPORTS)
+        return diag_error(c->d, c->file, 0, 0, "oscal", "'%s' has more than %d imports",
+                          c->path.data, OSCAL_MAX_IMPORTS);
     c->n_sel = jsondoc_len(imports);
     c->sel = xcalloc(c->n_sel, sizeof *c->sel);
     for (size_t i = 0; i < c->n_sel; i++) {

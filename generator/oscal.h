@@ -39,6 +39,12 @@ typedef struct oscal_counts {
  * size of the catalog and profile plus 1 MiB. */
 #define OSCAL_MAX_NESTING 32
 #define OSCAL_MAX_CONTROLS 100000
+/* A profile's imports, and its `matching` patterns in all: each control is
+ * tested against every one, so their product with the controls is bounded
+ * (NIST's baselines have one import and no pattern). A pattern's length. */
+#define OSCAL_MAX_IMPORTS 64
+#define OSCAL_MAX_PATTERNS 64
+#define OSCAL_MAX_PATTERN_BYTES 128
 
 /* Converts the OSCAL catalog `cat` (and the profile `prof`, NULL for none)
  * into a charter catalog's YAML text appended to out, and its framework id

@@ -354,8 +354,7 @@ Test(oscal, converted_size_is_bounded)
         buf_init(&fw);
         buf_init(&want);
         oscal_input ci = {"c.json", cat.data, cat.len}, pi = {"p.json", prof.data, prof.len};
-        cr_assert_eq(oscal_convert(&out, &fw, NULL, &ci, i == 2 ? &pi : NULL, NULL, NULL, NULL,
-                                   d),
+        cr_assert_eq(oscal_convert(&out, &fw, NULL, &ci, i == 2 ? &pi : NULL, NULL, NULL, NULL, d),
                      -1);
         buf_printf(&want,
                    "c.json:0:0: error: '%s' makes the converted catalog larger than %zu bytes "
@@ -368,6 +367,49 @@ Test(oscal, converted_size_is_bounded)
         buf_release(&cat);
         buf_release(&prof);
         diag_free(d);
+    }
+}
+
+/* Every control is tested against every import and `matching` pattern of
+ * a profile, so both are bounded: 65 imports, 65 patterns and a pattern
+ * of 129 bytes are refused at their place (unbounded, 20,000 controls
+ * against 20,000 patterns took seconds, a 16 MiB profile minutes). */
+Test(oscal, profile_selectors_are_bounded)
+{
+    static const char cat[] = "{\"catalog\": {\"metadata\": {\"title\": \"T\"}, "
+                              "\"controls\": [{\"id\": \"a\"}]}}";
+    static const char *const want[] = {
+        "p.json:0:0: error: 'profile.imports' has more than 64 imports [oscal]\n",
+        "p.json:0:0: error: 'profile.imports[0].include-controls[0].matching[64]': a profile may "
+        "have at most 64 'matching' patterns of at most 128 bytes [oscal]\n",
+        "p.json:0:0: error: 'profile.imports[0].include-controls[0].matching[0]': a profile may "
+        "have at most 64 'matching' patterns of at most 128 bytes [oscal]\n"};
+    for (int i = 0; i < 3; i++) {
+        buf prof, out, fw;
+        buf_init(&prof);
+        buf_init(&out);
+        buf_init(&fw);
+        buf_adds(&prof, "{\"profile\": {\"metadata\": {\"title\": \"P\"}, \"imports\": [");
+        for (int k = 0; k < (i == 0 ? 65 : 1); k++) {
+            buf_printf(&prof, "%s{\"include-controls\": [{\"matching\": [", k ? ", " : "");
+            for (int m = 0; m < (i == 1 ? 65 : 1); m++) {
+                buf_printf(&prof, "%s{\"pattern\": \"", m ? ", " : "");
+                for (int b = 0; b < (i == 2 ? 129 : 1); b++)
+                    buf_addc(&prof, 'a');
+                buf_adds(&prof, "\"}");
+            }
+            buf_adds(&prof, "]}]}");
+        }
+        buf_adds(&prof, "]}}");
+        diags *d = diag_new(NULL);
+        oscal_input ci = {"c.json", cat, sizeof cat - 1}, pi = {"p.json", prof.data, prof.len};
+        cr_assert_eq(oscal_convert(&out, &fw, NULL, &ci, &pi, NULL, NULL, NULL, d), -1, "%s",
+                     prof.data);
+        cr_assert_diag(d, want[i]);
+        diag_free(d);
+        buf_release(&prof);
+        buf_release(&out);
+        buf_release(&fw);
     }
 }
 
