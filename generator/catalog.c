@@ -158,6 +158,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
         if ((v = yamltree_get(item, "group")) &&
             yamltree_as_string(&ctl->group, v, "group", file, d))
             err = -1;
+        if ((v = yamltree_get(item, "label")) && yamltree_as_string(&ctl->label, v, "label", file, d))
+            err = -1;
         if ((v = yamltree_get(item, "statement")) &&
             yamltree_as_string(&ctl->statement, v, "statement", file, d))
             err = -1;

@@ -16,6 +16,7 @@ typedef struct control {
     const char *title;
     const char *group;
     const char *statement; /* the control's text, when the catalog gives it (OSCAL's) */
+    const char *label;     /* the id as the catalog prints it ("AC-2(1)" for ac-2.1), or NULL */
     const char *framework; /* "iso27001-2022" */
     const char *file;      /* "controls/iso27001-2022.yml" */
     int line, col;

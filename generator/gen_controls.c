@@ -62,6 +62,7 @@ static void set_mappings(tpl_dict *d, const gen *g, const control *c, const page
         const control *o = l[i].other;
         tpl_dict *e = tpl_dict_add_section(d, "MAPPED");
         tpl_dict_set(e, "MAPPED_ID", o->id);
+        tpl_dict_set(e, "MAPPED_LABEL", o->label ? o->label : o->id);
         vars_set_shown(e, "MAPPED_TITLE", o->title);
         tpl_dict_set(e, "MAPPED_FRAMEWORK", o->framework);
         size_t nf;
@@ -87,6 +88,7 @@ static void set_mappings(tpl_dict *d, const gen *g, const control *c, const page
             vars_full_url(&u, s, via[j]->url);
             tpl_dict_set(t, "THROUGH_URL", u.data);
             tpl_dict_set(t, "THROUGH_VIA", o->id);
+            tpl_dict_set(t, "THROUGH_VIA_LABEL", o->label ? o->label : o->id);
             tpl_dict_set(t, "THROUGH_VIA_FRAMEWORK", o->framework);
             tpl_dict_set(t, "THROUGH_REL", crosswalk_rel_name(l[i].rel));
             tpl_dict_show_section(t, crosswalk_rel_covers(l[i].rel) ? "THROUGH_FULL"
@@ -113,6 +115,7 @@ static void set_control(tpl_dict *d, const gen *g, const control *c, const frame
     buf u;
     buf_init(&u);
     tpl_dict_set(d, "CONTROL_ID", c->id);
+    tpl_dict_set(d, "CONTROL_LABEL", c->label ? c->label : c->id);
     vars_set_shown(d, "CONTROL_TITLE", c->title);
     vars_set_shown(d, "CONTROL_GROUP", c->group);
     vars_set_shown(d, "CONTROL_STATEMENT", c->statement);
@@ -173,7 +176,7 @@ static void render_control_page(void *arg, size_t i)
     buf_init(&t);
     buf_init(&out);
     int titled = c->title && *c->title;
-    buf_printf(&t, "%s%s%s", c->id, titled ? " " : "", titled ? c->title : "");
+    buf_printf(&t, "%s%s%s", c->label ? c->label : c->id, titled ? " " : "", titled ? c->title : "");
     tpl_dict_set(d, "TITLE", t.data);
     set_control(d, cj->g, c, cj->v[i].fw, "CITED_BY", "CITED_TITLE", "CITED_URL");
     buf_printf(&out, "controls/%s/%s/index.html", c->framework, c->id);

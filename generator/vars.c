@@ -605,6 +605,7 @@ tpl_dict *vars_page(const gen *g, const page *p)
             buf_release(&canon);
             tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
             tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
+            tpl_dict_set(cd, "CONTROL_LABEL", c && c->label ? c->label : c ? c->id : id ? id : "");
             if (c) {
                 vars_set_shown(cd, "CONTROL_TITLE", c->title);
                 vars_set_shown(cd, "CONTROL_GROUP", c->group);

@@ -103,10 +103,21 @@ if [ -f "$low" ]; then
     roundtrip sp800-53 "$low" sp800-53-low "ac-1 ac-2 ia-2.1" --no-check
     page=$(tr -d '\n' <"$tmp/sp800-53/_site/controls/sp800-53-low/ac-2/index.html")
     case $page in
-    *'<h1 class="policy-title">Account Management</h1>'*'Statement</h2><p class="meta-prose">a. Define and document the types of accounts'*)
-        ok "sp800-53: ac-2's page: its title and lettered statement" ;;
-    *) not_ok "sp800-53: ac-2's page: its title and lettered statement" "$page" ;;
+    *'<title>AC-2 Account Management'*'<span class="control-id control-id-large">AC-2</span>'*'<h1 class="policy-title">Account Management</h1>'*'Statement</h2><p class="meta-prose">a. Define and document the types of accounts'*)
+        ok "sp800-53: ac-2's page: its label, title and lettered statement" ;;
+    *) not_ok "sp800-53: ac-2's page: its label, title and lettered statement" "$page" ;;
     esac
+    # The policy and the SoA show the labels NIST prints (IA-2(1)), the
+    # addresses keep the ids.
+    pol=$(tr -d '\n' <"$tmp/sp800-53/_site/security/index.html")
+    case $pol in
+    *'href="https://policies.example.org/controls/sp800-53-low/ia-2.1/"><span class="control-id">IA-2(1)</span>'*) ok "sp800-53: the policy lists ia-2.1 as IA-2(1)" ;;
+    *) not_ok "sp800-53: the policy lists ia-2.1 as IA-2(1)" "$pol" ;;
+    esac
+    grep -q '<tr id="control-sp800-53-low-ia-2.1".*' "$tmp/sp800-53/_site/soa/index.html" &&
+        tr -d '\n' <"$tmp/sp800-53/_site/soa/index.html" | grep -q '<span class="control-id">IA-2(1)</span> <span class="control-ref-title">Multi-factor Authentication to Privileged Accounts</span>' &&
+        ok "sp800-53: the SoA row of ia-2.1 reads IA-2(1)" ||
+        not_ok "sp800-53: the SoA row of ia-2.1 reads IA-2(1)"
 else
     echo "skip: NIST's SP 800-53 LOW catalog not found at $low"
 fi
