@@ -19,6 +19,14 @@ struct build_provenance;
  * be NULL) gives metadata.version the commit built from. */
 void oscal_component_definition(buf *out, const site *s, const struct build_provenance *prov);
 
+/* The key of the component definition of s (DIGEST_HEX bytes with the
+ * NUL): the digest of charter itself and of every value the document is
+ * made from (the site's settings and day, the commit, each page's fields
+ * that it shows, the frameworks' controls and who cites them), so that a
+ * rebuild that changed none of them reuses the previous file
+ * (output_reuse_keyed) instead of writing tens of megabytes again. */
+void oscal_export_key(char *key, const site *s, const struct build_provenance *prov);
+
 /* Appends the OSCAL token (the schema's TokenDatatype) for a control id:
  * the id itself when it is an ASCII letter followed by letters, digits,
  * '.', '-' or '_'; otherwise '_' followed by the id with each byte other

@@ -122,11 +122,17 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
         buf_release(&json);
     }
     if (!plan_blocked(s->plan, OSCAL_EXPORT_FILE)) {
-        buf json;
-        buf_init(&json);
-        oscal_component_definition(&json, s, prov);
-        err |= output_write(o, OSCAL_EXPORT_FILE, json.data, json.len, d);
-        buf_release(&json);
+        /* Tens of megabytes at 10,000 pages: linked from the previous
+         * build when nothing it is made from changed. */
+        char key[DIGEST_HEX];
+        oscal_export_key(key, s, prov);
+        if (!output_reuse_keyed(o, OSCAL_EXPORT_FILE, key)) {
+            buf json;
+            buf_init(&json);
+            oscal_component_definition(&json, s, prov);
+            err |= output_write_keyed(o, OSCAL_EXPORT_FILE, key, json.data, json.len, d);
+            buf_release(&json);
+        }
     }
     tpl_dict_free(g.shared);
     return err || g.failed ? -1 : 0;

@@ -138,6 +138,21 @@ sum=$(sha256sum "$site/_site/$out" | cut -d' ' -f1)
 check "manifest.json lists the export with its digest" grep -q "\"path\": \"$out\", .*\"sha256\": \"$sum\"" "$site/_site/manifest.json"
 check "charter verify passes on the rebuilt site" "$CHARTER" verify "$site/_site"
 [ -z "$schema" ] || check "the rebuilt export is valid" validate "$site/_site/$out"
+# An edit of a body changes nothing the export says (the content was
+# already uncommitted): the previous file is linked, not written again
+# (the same inode); one more description edit writes it anew.
+ino() { stat -c %i "$site/_site/$out"; }
+before=$(ino)
+printf '\nA sentence the export does not show.\n' >>"$site/content/technology/access-control.md"
+build
+if [ "$(ino)" = "$before" ]; then ok "a body edit reuses the export"; else
+    not_ok "a body edit reuses the export" "inode $before, then $(ino)"; fi
+sed -i 's/^description: .*/description: Who may reach what, revised again./' \
+    "$site/content/technology/access-control.md"
+build
+if [ "$(ino)" != "$before" ] && grep -q 'revised again' "$site/_site/$out"; then
+    ok "a description edit after it writes the export anew"
+else not_ok "a description edit after it writes the export anew"; fi
 
 # --- control ids that are no OSCAL token ----------------------------------
 odd=$tmp/odd
