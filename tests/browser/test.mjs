@@ -459,6 +459,54 @@ async function axeCheck(site, context) {
   console.log(`browser: ${site.label('axe')}: ${secs(t0)}`);
 }
 
+// ---------------------------------------------------------------- SoA filter
+
+// assets/soa.js on the Statement of Applicability: the form appears, and
+// each field (applicability, status, coverage) shows exactly the rows whose
+// data-* attribute holds the value chosen, says how many in its status
+// region and keeps the choice in the address.
+async function soaFilterCheck(site, context) {
+  const url = site.url('soa/');
+  if ((await status(url)) !== 200) return;
+  const label = site.label('SoA filter');
+  const w = await newWatchedPage(context, site);
+  await step(label, async () => {
+    await visit(w, url);
+    const form = w.page.locator('form#soa-filter');
+    let visible = true;
+    await form.waitFor({ state: 'visible', timeout: 5000 }).catch(() => (visible = false));
+    if (!check(`${label}: the form is shown`, visible, 'form#soa-filter still hidden 5 s after load')) return;
+    for (const [field, attr] of [['applicable', 'data-applicable'], ['status', 'data-status'], ['coverage', 'data-coverage']]) {
+      const values = await w.page.evaluate(
+        ([f]) => [...document.querySelectorAll(`select[name=${f}] option`)].map((o) => o.value).filter(Boolean),
+        [field],
+      );
+      for (const value of values) {
+        await w.page.selectOption(`select[name=${field}]`, value);
+        const r = await w.page.evaluate(([a, v]) => {
+          const rows = [...document.querySelectorAll('table[data-filterable] tbody tr')];
+          const want = rows.filter((tr) => (v === 'none' && a === 'data-status' ? (tr.getAttribute(a) || '') === '' : tr.getAttribute(a) === v));
+          const shown = rows.filter((tr) => !tr.hidden);
+          return {
+            same: want.length === shown.length && want.every((tr) => !tr.hidden),
+            want: want.length,
+            shown: shown.length,
+            said: document.querySelector('#soa-filter-status-text')?.textContent || '',
+            query: location.search,
+          };
+        }, [attr, value]);
+        check(
+          `${label}: ${field}=${value} shows the ${r.want} rows with ${attr}="${value}"`,
+          r.same && r.said.includes(r.want === 1 ? '1 control of' : `${r.want} controls of`) && r.query.includes(`${field}=${value}`),
+          `${r.shown} shown, status "${r.said}", address "${r.query}"`,
+        );
+      }
+      await w.page.selectOption(`select[name=${field}]`, '');
+    }
+  });
+  await w.page.close();
+}
+
 // ---------------------------------------------------------------- search
 
 // A word of 8+ letters that occurs in exactly one policy's entry (title,
@@ -734,6 +782,7 @@ async function main() {
         await step(site.label('Chromium crawl'), () => browserCrawl(site, context));
         await step(site.label('axe'), () => axeCheck(site, context));
         await step(site.label('search'), () => searchCheck(site, context));
+        await step(site.label('SoA filter'), () => soaFilterCheck(site, context));
         await step(site.label('handbook'), () => handbookCheck(site, context, i === 0 ? 'handbook.pdf' : `handbook-${name}.pdf`));
         await step(site.label('404'), () => notFoundCheck(site, context));
         await step(site.label('history'), () => historyCheck(site));
