@@ -61,35 +61,6 @@ int oscal_framework_id_ok(const char *id)
     return strcmp(id, "applicability") != 0 && strncmp(id, "crosswalk-", 10) != 0;
 }
 
-/* Appends s as a YAML double-quoted scalar: \ and " escaped, and every
- * character libyaml would refuse or fold (C0, DEL, C1, U+2028, U+2029,
- * U+FEFF, U+FFFE, U+FFFF) as an escape. s is valid UTF-8 (jansson's). */
-static void yaml_quoted(buf *out, const char *s)
-{
-    buf_addc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_addc(out, '\\');
-            buf_addc(out, (char)*p);
-        } else if (*p < 0x20 || *p == 0x7F) {
-            buf_printf(out, "\\x%02X", *p);
-        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-            buf_printf(out, "\\x%02X", p[1]);
-            p++;
-        } else if (*p == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-            buf_adds(out, p[2] == 0xA8 ? "\\L" : "\\P");
-            p += 2;
-        } else if (*p == 0xEF && ((p[1] == 0xBB && p[2] == 0xBF) ||
-                                  (p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)))) {
-            buf_printf(out, "\\u%s", p[1] == 0xBB ? "FEFF" : p[2] == 0xBE ? "FFFE" : "FFFF");
-            p += 2;
-        } else {
-            buf_addc(out, (char)*p);
-        }
-    }
-    buf_addc(out, '"');
-}
-
 /* Appends to out the text of in with every run of white space one space,
  * none at either end. */
 static void add_collapsed(buf *out, const char *in)
@@ -357,11 +328,11 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
         c->counts.controls++;
         buf *o = c->out;
         buf_adds(o, "  - id: ");
-        yaml_quoted(o, id);
+        yamltree_put_quoted(o, id);
         const char *label = prop(ctl, "label");
         if (label) {
             buf_adds(o, "\n    label: ");
-            yaml_quoted(o, label);
+            yamltree_put_quoted(o, label);
         }
         const jsondoc_node *parts = jsondoc_get(ctl, "parts");
         buf stmt;
@@ -379,15 +350,15 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
             title = stmt.data;
         if (title) {
             buf_adds(o, "\n    title: ");
-            yaml_quoted(o, title);
+            yamltree_put_quoted(o, title);
         }
         if (group) {
             buf_adds(o, "\n    group: ");
-            yaml_quoted(o, group);
+            yamltree_put_quoted(o, group);
         }
         if (stmt.len) {
             buf_adds(o, "\n    statement: ");
-            yaml_quoted(o, stmt.data);
+            yamltree_put_quoted(o, stmt.data);
         }
         buf_release(&stmt);
         if (err)
@@ -403,7 +374,7 @@ static int convert_control(conv *c, const jsondoc_node *ctl, const char *group, 
             buf text;
             buf_init(&text);
             buf_printf(&text, "not selected by %s", c->profile_title);
-            yaml_quoted(o, text.data);
+            yamltree_put_quoted(o, text.data);
             buf_release(&text);
         }
         buf_addc(o, '\n');
@@ -674,9 +645,9 @@ int oscal_convert(buf *out, buf *fw_out, oscal_counts *counts, const oscal_input
         h += n + (h[n] == '\n');
     }
     buf_adds(out, "framework: ");
-    yaml_quoted(out, fw_out->data);
+    yamltree_put_quoted(out, fw_out->data);
     buf_adds(out, "\nname: ");
-    yaml_quoted(out, name ? name : title);
+    yamltree_put_quoted(out, name ? name : title);
     buf_adds(out, "\ncontrols:\n");
     size_t before = out->len;
     /* Enhancements carry their ancestors' ids for with-child-controls. */

@@ -753,6 +753,20 @@ static const char *break_escape(const unsigned char *s)
     return NULL;
 }
 
+/* Characters libyaml refuses anywhere in a stream (C1 controls but NEL,
+ * U+FEFF inside the text, U+FFFE, U+FFFF), at c (a k-byte UTF-8
+ * sequence): their escape's code point, or 0. */
+static unsigned refused_char(const unsigned char *c, size_t k)
+{
+    if (k == 2 && c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F && c[1] != 0x85)
+        return c[1];
+    if (k == 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF)
+        return 0xFEFF;
+    if (k == 3 && c[0] == 0xEF && c[1] == 0xBF && (c[2] == 0xBE || c[2] == 0xBF))
+        return c[2] == 0xBE ? 0xFFFE : 0xFFFF;
+    return 0;
+}
+
 /* True if s reads back as the same string written plain, in a block value
  * or (flow) inside [ ] or { }. Deliberately narrow: anything else is quoted. */
 static int plain_ok(const char *s, int flow)
@@ -766,7 +780,7 @@ static int plain_ok(const char *s, int flow)
         const unsigned char *c = (const unsigned char *)s + i;
         if (*c >= 0x80) {
             size_t k = utf8_seq_len(c, n - i);
-            if (!k || break_escape(c) || (k == 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF))
+            if (!k || break_escape(c) || refused_char(c, k))
                 return 0;
             i += k - 1;
             continue;
@@ -784,10 +798,14 @@ static int plain_ok(const char *s, int flow)
 
 void yamltree_put_scalar(buf *b, const char *s, int flow)
 {
-    if (plain_ok(s, flow)) {
+    if (plain_ok(s, flow))
         buf_adds(b, s);
-        return;
-    }
+    else
+        yamltree_put_quoted(b, s);
+}
+
+void yamltree_put_quoted(buf *b, const char *s)
+{
     size_t n = strlen(s);
     buf_addc(b, '"');
     for (size_t i = 0; i < n; i++) {
@@ -803,6 +821,10 @@ void yamltree_put_scalar(buf *b, const char *s, int flow)
             buf_printf(b, "\\x%02x", *c);
         else if (break_escape(c))
             buf_adds(b, break_escape(c));
+        else if (refused_char(c, k) > 0xFF)
+            buf_printf(b, "\\u%04X", refused_char(c, k));
+        else if (refused_char(c, k))
+            buf_printf(b, "\\x%02x", refused_char(c, k));
         else
             buf_add(b, c, k);
         i += k ? k - 1 : 0;

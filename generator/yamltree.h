@@ -129,6 +129,9 @@ int yamltree_is_keyword(const char *s);
  * that is not UTF-8 becomes the character of its value, so the file still
  * reads). Never writes a line break. */
 void yamltree_put_scalar(buf *b, const char *s, int flow);
+/* As yamltree_put_scalar, always double-quoted (characters libyaml refuses
+ * in a stream, such as C1 controls and U+FFFE, escaped too). */
+void yamltree_put_quoted(buf *b, const char *s);
 
 /* The version of libyaml linked ("0.2.5"). Static storage. */
 const char *yamltree_libyaml_version(void);

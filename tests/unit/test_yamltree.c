@@ -743,3 +743,38 @@ Test(yaml, utf16_is_refused_not_misplaced)
                          "f.yml:1:1: error: invalid YAML: invalid leading UTF-8 octet "
                          "[yaml-syntax]\n");
 }
+
+/* yamltree_put_quoted (the writer of charter catalog import) and
+ * yamltree_put_scalar read back as the same string through libyaml,
+ * characters libyaml refuses in a stream included: a C1 control (U+0086),
+ * U+FEFF inside the text, U+FFFE, U+FFFF, next to NEL, LS, a quote and a
+ * newline. Written as they are, libyaml refused the file. */
+Test(yamltree, quoted_scalars_read_back)
+{
+    static const char *const texts[] = {"a\xC2\x86"
+                                        "b",
+                                        "x\xEF\xBB\xBFy",
+                                        "\xEF\xBF\xBE",
+                                        "\xEF\xBF\xBF"
+                                        "end",
+                                        "nel\xC2\x85ls\xE2\x80\xA8q\"\\\nz",
+                                        "plain text"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        for (int quoted = 0; quoted < 2; quoted++) {
+            buf b;
+            buf_init(&b);
+            buf_adds(&b, "k: ");
+            if (quoted)
+                yamltree_put_quoted(&b, texts[i]);
+            else
+                yamltree_put_scalar(&b, texts[i], 0);
+            buf_addc(&b, '\n');
+            diags *d = diag_new(NULL);
+            yaml_node *root = NULL;
+            cr_assert_eq(yamltree_parse(&root, b.data, b.len, "t.yml", 0, d), 0, "%s", b.data);
+            cr_expect_str_eq(yamltree_text(yamltree_get(root, "k")), texts[i], "%s", b.data);
+            yamltree_free(root);
+            diag_free(d);
+            buf_release(&b);
+        }
+}
