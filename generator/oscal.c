@@ -58,7 +58,7 @@ int oscal_framework_id_ok(const char *id)
         return 0;
     if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != n)
         return 0;
-    return strcmp(id, "applicability") != 0 && strncmp(id, "crosswalk-", 10) != 0;
+    return strcmp(id, "applicability") != 0 && !catalog_is_crosswalk(id);
 }
 
 /* Appends to out the text of in with every run of white space one space,
