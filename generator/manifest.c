@@ -9,9 +9,11 @@
 #include "fs.h"
 #include "map.h"
 #include "paths.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -168,18 +170,42 @@ done:
 
 /* --- verifying a previous site ------------------------------------------------- */
 
+/* A list of owned strings. */
+typedef struct str_list {
+    char **v;
+    size_t n, cap;
+} str_list;
+
+static void str_list_add(str_list *l, const char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = xstrdup(s);
+}
+
+static void str_list_release(str_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
 typedef struct verify_ctx {
     map *listed; /* rel -> entry */
     const char *shown;
     diags *d;
     int (*fresh)(void *ctx, const char *rel, const struct stat *st, const char *hex);
     void *fresh_ctx;
+    const atomic_int *stop; /* may be NULL */
 } verify_ctx;
 
 /* Walks dir (the previous site, rel below it): every file must be a
  * regular file listed in the manifest with the same digest. 0, or -1 after
- * reporting the first one that is not. */
-static int verify_tree(verify_ctx *v, const char *root, const char *rel)
+ * reporting the first one that is not (or, unreported, once *stop is set).
+ * With `later`, its folders are added there instead of walked. */
+static int verify_tree(verify_ctx *v, const char *root, const char *rel, str_list *later)
 {
     buf dir, child, full;
     buf_init(&dir);
@@ -191,7 +217,7 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel)
         buf_printf(&dir, "%s/%s", root, rel);
     else
         buf_adds(&dir, root);
-    if (fs_list(&list, dir.data, 0, v->d) != 0)
+    if ((v->stop && atomic_load(v->stop)) || fs_list(&list, dir.data, 0, v->d) != 0)
         goto done;
     for (char **p = list; *p; p++) {
         buf_reset(&child);
@@ -207,7 +233,9 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel)
         if (lstat(full.data, &st) != 0)
             continue; /* gone meanwhile: nothing to lose */
         if (S_ISDIR(st.st_mode)) {
-            if (verify_tree(v, root, child.data) != 0)
+            if (later)
+                str_list_add(later, child.data);
+            else if (verify_tree(v, root, child.data, NULL) != 0)
                 goto done;
             continue;
         }
@@ -237,25 +265,62 @@ done:
     return err;
 }
 
+/* The folders below the top one, verified one per item of pool_run. */
+typedef struct verify_job {
+    verify_ctx *v;
+    const char *root;
+    str_list *dirs;
+    diags **found; /* per folder: what it reported */
+    int *err;
+} verify_job;
+
+static void verify_one(void *arg, size_t i)
+{
+    verify_job *j = arg;
+    verify_ctx local = *j->v;
+    local.d = j->found[i] = diag_new(NULL);
+    j->err[i] = verify_tree(&local, j->root, j->dirs->v[i], NULL);
+}
+
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
                     int (*fresh)(void *ctx, const char *rel, const struct stat *st,
                                  const char *hex),
-                    void *fresh_ctx, diags *d)
+                    void *fresh_ctx, const atomic_int *stop, diags *d)
 {
-    verify_ctx ctx = {map_new(), shown, d, fresh, fresh_ctx};
+    verify_ctx ctx = {map_new(), shown, d, fresh, fresh_ctx, stop};
     for (size_t i = 0; i < n; i++)
         map_put(ctx.listed, v[i].rel, (void *)&v[i]);
-    int err = verify_tree(&ctx, dir, "");
+    /* The top folder here, then its folders (one per section, holding a
+     * folder per page) on all cores, each reporting into its own list; the
+     * first of them that fails, in name order, is what is reported. */
+    str_list later = {0};
+    verify_job j = {&ctx, dir, &later, NULL, NULL};
+    int err = verify_tree(&ctx, dir, "", &later);
+    if (err == 0 && later.n) {
+        j.found = xcalloc(later.n, sizeof *j.found);
+        j.err = xcalloc(later.n, sizeof *j.err);
+        pool_run(later.n, verify_one, &j);
+        for (size_t i = 0; i < later.n && !err; i++) {
+            if (!j.err[i])
+                continue;
+            err = -1;
+            size_t m;
+            const diag_entry *e = diag_entries(j.found[i], &m);
+            for (size_t k = 0; k < m; k++)
+                diag_report(d, e[k].level, e[k].file, e[k].line, e[k].col, e[k].id, "%s",
+                            e[k].message);
+        }
+        for (size_t i = 0; i < later.n; i++)
+            diag_free(j.found[i]);
+        free(j.found);
+        free(j.err);
+    }
+    str_list_release(&later);
     map_free(ctx.listed);
     return err;
 }
 
 /* --- removing only what charter wrote --------------------------------------------- */
-
-typedef struct str_list {
-    char **v;
-    size_t n;
-} str_list;
 
 static void collect_key(void *ctx, const char *key, void *value)
 {
@@ -318,7 +383,7 @@ void manifest_remove_listed(const char *dir, char *const *rels, size_t n, int wh
                 break; /* its parents are in already */
         }
     }
-    str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0};
+    str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0, 0};
     map_each(dirs, collect_key, &l);
     if (l.n > 1)
         qsort(l.v, l.n, sizeof *l.v, cmp_depth_desc);

@@ -10,6 +10,8 @@
 #include "digest.h"
 #include "diag.h"
 
+#include <stdatomic.h>
+
 #include <stddef.h>
 
 /* The manifest, kept in the output; and the staging directory's journal:
@@ -42,13 +44,15 @@ int manifest_hash_file(const char *path, char hex[DIGEST_HEX], long long *size);
 int manifest_read(manifest_entry **out, size_t *n, const char *dir, const char *shown, diags *d);
 /* Checks that every file under dir is a regular file listed in v with the
  * same digest. A file for which `fresh` (may be NULL) returns 1, given its
- * path, lstat and listed digest, is taken as verified without reading it.
- * 0, or -1 after reporting the first that is not (id output). */
+ * path, lstat and listed digest, is taken as verified without reading it
+ * (it is called from several threads at once). The folders below dir are
+ * verified on all cores. 0, or -1 after reporting the first that is not (id
+ * output), or without a report once *stop (may be NULL) is set. */
 struct stat;
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
                     int (*fresh)(void *ctx, const char *rel, const struct stat *st,
                                  const char *hex),
-                    void *fresh_ctx, diags *d);
+                    void *fresh_ctx, const atomic_int *stop, diags *d);
 
 /* Unlinks dir/<rel> for each listed path (never a directory, never through
  * a link), then every directory those paths imply, deepest first, each only

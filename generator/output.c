@@ -216,17 +216,18 @@ int output_manifest_digest(char hex[DIGEST_HEX], const char *target)
 /* Counts the listed files manifest_verify meets, for output_unchanged. */
 typedef struct count_ctx {
     outcache *known;
-    size_t met;
+    atomic_size_t met; /* from several threads */
 } count_ctx;
 
 static int fresh_counted(void *ctx, const char *rel, const struct stat *st, const char *hex)
 {
     count_ctx *c = ctx;
-    c->met++;
+    atomic_fetch_add(&c->met, 1);
     return outcache_fresh(c->known, rel, st, hex);
 }
 
-int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex)
+int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex,
+                     const atomic_int *stop)
 {
     buf text, path;
     buf_init(&text);
@@ -234,6 +235,7 @@ int output_unchanged(const char *target, const char *cache_dir, const char *mani
     manifest_entry *v = NULL;
     size_t n = 0;
     count_ctx c = {NULL, 0};
+    atomic_init(&c.met, 0);
     diags *quiet = diag_new(NULL);
     int same = 0;
     char hex[DIGEST_HEX];
@@ -246,7 +248,8 @@ int output_unchanged(const char *target, const char *cache_dir, const char *mani
     c.known = outcache_read(path.data, target);
     /* Every file there is listed, with its digest (by stat where the cache
      * vouches for it), and every listed file was met. */
-    same = manifest_verify(target, target, v, n, fresh_counted, &c, quiet) == 0 && c.met == n;
+    same = manifest_verify(target, target, v, n, fresh_counted, &c, stop, quiet) == 0 &&
+           atomic_load(&c.met) == n;
 done:
     manifest_entries_free(v, n);
     outcache_free(c.known);
@@ -297,7 +300,7 @@ static int check_existing(output *o, diags *d)
         goto done;
     }
     o->known = outcache_read(o->cache_path, o->target);
-    err = manifest_verify(o->target, o->shown, o->old, o->n_old, fresh_by_cache, o->known, d);
+    err = manifest_verify(o->target, o->shown, o->old, o->n_old, fresh_by_cache, o->known, NULL, d);
     o->old_by_rel = map_new();
     for (size_t i = 0; err == 0 && i < o->n_old; i++)
         map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);

@@ -105,8 +105,10 @@ int output_manifest_digest(char hex[DIGEST_HEX], const char *target);
  * holds exactly the files of its manifest, whose digest is manifest_hex,
  * each with that content: by the stat that the build cache in cache_dir
  * recorded, or by reading it where the cache cannot vouch for it. 0
- * otherwise. Reports nothing, writes nothing. */
-int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex);
+ * otherwise, and 0 soon after *stop (may be NULL) is set from another
+ * thread. Reports nothing, writes nothing. */
+int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex,
+                     const atomic_int *stop);
 
 /* Writes one file that is not part of the site (a check report) to path,
  * atomically (a temporary file beside it, then a rename). Refuses a path

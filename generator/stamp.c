@@ -171,12 +171,13 @@ static int replay_finding(const char *s, const char *eol, diags *into)
 typedef struct out_check {
     const char *target, *cache_dir, *manifest;
     int same;
+    atomic_int stop; /* the sources changed: the answer is not needed */
 } out_check;
 
 static void *check_output(void *arg)
 {
     out_check *c = arg;
-    c->same = output_unchanged(c->target, c->cache_dir, c->manifest);
+    c->same = output_unchanged(c->target, c->cache_dir, c->manifest, &c->stop);
     return NULL;
 }
 
@@ -215,12 +216,15 @@ int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)
     }
     /* The output is checked on a thread of its own (its folders are many:
      * one per page), while this one checks the sources, then git. */
-    out_check oc = {f->target, cache_dir, manifest, 0};
+    out_check oc = {f->target, cache_dir, manifest, 0, 0};
+    atomic_init(&oc.stop, 0);
     pthread_t t;
     int threaded = pthread_create(&t, NULL, check_output, &oc) == 0;
     char now[DIGEST_HEX];
     int same = fs_trace_holds(p, (size_t)(end - p), atoll(since)) &&
                history_fingerprint(now, f->root, f->content) == 0 && !strcmp(now, git);
+    if (!same) /* an edit: the build goes on, whatever the output holds */
+        atomic_store(&oc.stop, 1);
     if (threaded)
         pthread_join(t, NULL);
     else if (same)

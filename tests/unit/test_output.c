@@ -788,6 +788,54 @@ Test(output, a_file_changed_since_charter_wrote_it_is_kept)
     free(t);
 }
 
+/* The folders are verified on all cores; what is reported is still the
+ * first file in name order that fails, whichever thread met it first. */
+Test(output, the_first_changed_file_in_name_order_is_reported)
+{
+    static const char *const files[] = {"index.html",
+                                        "hi\n",
+                                        "a/x/index.html",
+                                        "a\n",
+                                        "b/index.html",
+                                        "b\n",
+                                        "c/d/e.html",
+                                        "e\n",
+                                        "z/index.html",
+                                        "z\n",
+                                        NULL};
+    build_rel("out", files);
+    write_rel("out/c/d/e.html", "edited\n");
+    write_rel("out/z/index.html", "edited\n");
+    write_rel("out/b/index.html", "edited\n");
+    for (int run = 0; run < 5; run++)
+        expect_refused_rel("out", "refusing to replace '%s': 'b/index.html' in it was changed "
+                                  "since charter wrote it; move it away or choose another output "
+                                  "directory");
+    char *t = in_sb("out");
+    expect_file(t, "c/d/e.html", "edited\n");
+    expect_file(t, "z/index.html", "edited\n");
+    free(t);
+}
+
+/* The build stamp's check of the output stops when its answer is no longer
+ * wanted: unchanged, it says so; told to stop, it says no. */
+Test(output, unchanged_output_check_stops_when_told)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *files[] = {"index.html", "hi", "a/index.html", "aaaa", NULL};
+    build_once(target, cache, files);
+    char hex[DIGEST_HEX];
+    cr_assert_eq(output_manifest_digest(hex, target), 0);
+    atomic_int stop;
+    atomic_init(&stop, 0);
+    cr_expect_eq(output_unchanged(target, cache, hex, &stop), 1);
+    cr_expect_eq(output_unchanged(target, cache, hex, NULL), 1);
+    atomic_store(&stop, 1);
+    cr_expect_eq(output_unchanged(target, cache, hex, &stop), 0);
+    free(cache);
+    free(target);
+}
+
 Test(output, a_link_in_the_output_is_not_charters)
 {
     static const char *const files[] = {"index.html", "hi\n", NULL};
