@@ -11,6 +11,7 @@
 #include "digest.h"
 #include "gen.h"
 #include "oscal_export.h"
+#include "pool.h"
 
 #include <string.h>
 
@@ -85,6 +86,82 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     digest_free(h);
 }
 
+/* The generators, each a task; they write different files and share only
+ * thread-safe sinks (the output, diagnostics), so they run side by side
+ * (several of them on all cores again inside). The largest come first, so
+ * that the small ones fill in beside them. */
+static int task_changelog(gen *g)
+{
+    if (!history_found(g->h))
+        return 0;
+    int err = gen_changelog(g);
+    if (!plan_blocked(g->s->plan, "feed.xml"))
+        err |= feed_write(g);
+    return err;
+}
+
+static int task_pages(gen *g)
+{
+    gen_pages(g);
+    return 0;
+}
+
+static int task_small(gen *g)
+{
+    int err = gen_reviews(g);
+    err |= gen_terms(g);
+    err |= gen_folders(g);
+    err |= gen_simple(g, "404", "Page not found", "/404.html", "404.html", NULL);
+    if (!plan_blocked(g->s->plan, "sitemap.xml"))
+        err |= sitemap_write(g);
+    return err;
+}
+
+static int task_search(gen *g)
+{
+    return plan_blocked(g->s->plan, "search.json") ? 0 : search_write(g);
+}
+
+static int task_api(gen *g)
+{
+    if (plan_blocked(g->s->plan, "api/pages.json"))
+        return 0;
+    buf json;
+    buf_init(&json);
+    api_pages_json(&json, g->s, g->h);
+    int err = output_write(g->o, "api/pages.json", json.data, json.len, g->d);
+    buf_release(&json);
+    return err;
+}
+
+static int task_oscal(gen *g)
+{
+    if (plan_blocked(g->s->plan, OSCAL_EXPORT_FILE))
+        return 0;
+    /* Tens of megabytes at 10,000 pages: linked from the previous build
+     * when nothing it is made from changed. */
+    char key[DIGEST_HEX];
+    oscal_export_key(key, g->s, g->prov);
+    if (output_reuse_keyed(g->o, OSCAL_EXPORT_FILE, key))
+        return 0;
+    buf json;
+    buf_init(&json);
+    oscal_component_definition(&json, g->s, g->prov);
+    int err = output_write_keyed(g->o, OSCAL_EXPORT_FILE, key, json.data, json.len, g->d);
+    buf_release(&json);
+    return err;
+}
+
+static int (*const tasks[])(gen *g) = {task_pages,   gen_handbook, task_oscal,  task_changelog,
+                                       gen_controls, task_api,     task_search, task_small};
+
+static void run_task(void *ctx, size_t i)
+{
+    gen *g = ctx;
+    if (tasks[i](g) != 0)
+        atomic_store(&g->failed, 1);
+}
+
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
                 output *o, diags *d)
 {
@@ -97,43 +174,7 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     tpl_dict_digest(g.shared, add_to_digest, base);
     digest_hex(base, g.key_base);
     digest_free(base);
-    gen_pages(&g);
-    int err = 0;
-    if (history_found(h)) {
-        err |= gen_changelog(&g);
-        if (!plan_blocked(s->plan, "feed.xml"))
-            err |= feed_write(&g);
-    }
-    err |= gen_controls(&g);
-    err |= gen_reviews(&g);
-    err |= gen_handbook(&g);
-    err |= gen_terms(&g);
-    err |= gen_folders(&g);
-    err |= gen_simple(&g, "404", "Page not found", "/404.html", "404.html", NULL);
-    if (!plan_blocked(s->plan, "sitemap.xml"))
-        err |= sitemap_write(&g);
-    if (!plan_blocked(s->plan, "search.json"))
-        err |= search_write(&g);
-    if (!plan_blocked(s->plan, "api/pages.json")) {
-        buf json;
-        buf_init(&json);
-        api_pages_json(&json, s, h);
-        err |= output_write(o, "api/pages.json", json.data, json.len, d);
-        buf_release(&json);
-    }
-    if (!plan_blocked(s->plan, OSCAL_EXPORT_FILE)) {
-        /* Tens of megabytes at 10,000 pages: linked from the previous
-         * build when nothing it is made from changed. */
-        char key[DIGEST_HEX];
-        oscal_export_key(key, s, prov);
-        if (!output_reuse_keyed(o, OSCAL_EXPORT_FILE, key)) {
-            buf json;
-            buf_init(&json);
-            oscal_component_definition(&json, s, prov);
-            err |= output_write_keyed(o, OSCAL_EXPORT_FILE, key, json.data, json.len, d);
-            buf_release(&json);
-        }
-    }
+    pool_run(sizeof tasks / sizeof *tasks, run_task, &g);
     tpl_dict_free(g.shared);
-    return err || g.failed ? -1 : 0;
+    return g.failed ? -1 : 0;
 }
