@@ -1,9 +1,11 @@
 /* template_dict: ctemplate's TemplateDictionary (template_dictionary.cc): a
  * tree of dictionaries, each mapping names to values, sections and includes
- * (three namespaces, one map each), with template-global values on the root.
+ * (three namespaces), with template-global values on the root; a tree
+ * lives in its root's arena (arena.h) and is freed whole.
  * Lookups happen at render time, in template_render.c. */
 #include "template_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +13,11 @@ char tpl_slot_value[1];
 
 static tpl_dict *dict_alloc(tpl_dict *parent, tpl_dict *root)
 {
-    tpl_dict *d = xcalloc(1, sizeof *d);
+    arena *mem = root ? root->mem : arena_new();
+    tpl_dict *d = arena_alloc(mem, sizeof *d);
     d->parent = parent;
     d->root = root ? root : d;
+    d->mem = mem;
     return d;
 }
 
@@ -22,47 +26,68 @@ tpl_dict *tpl_dict_new(void)
     return dict_alloc(NULL, NULL);
 }
 
-static void free_value(void *ctx, const char *name, void *v)
-{
-    free(v);
-}
-
-static void free_kids(void *ctx, const char *name, void *entry)
-{
-    tpl_kids *k = entry;
-    for (size_t i = 0; i < k->n; i++)
-        tpl_dict_free(k->v[i]);
-    free(k);
-}
-
 void tpl_dict_free(tpl_dict *d)
 {
-    if (!d)
-        return;
-    for (int kind = 0; kind < K_COUNT; kind++) {
-        if (!d->names[kind])
-            continue;
-        map_each(d->names[kind], kind == K_VAR ? free_value : free_kids, NULL);
-        map_free(d->names[kind]);
-    }
-    free(d->filename);
-    tpl_dict_free(d->globals);
-    free(d);
+    /* Only a root owns anything: its arena holds the whole tree. */
+    if (d && d->root == d)
+        arena_free(d->mem);
 }
 
-/* Sets variable `name` to v (allocated), freeing the value it replaces. */
+/* The entry of name in namespace `kind` of d, added (holding NULL) when
+ * there is none; valid until d next gains an entry. */
+static tpl_entry *dict_entry(tpl_dict *d, int kind, const char *name)
+{
+    size_t len = strlen(name);
+    uint64_t h = map_hash(name, len);
+    tpl_entry *e = tpl_dict_find(d, kind, name, len, h);
+    if (e)
+        return e;
+    if (d->n == d->cap) {
+        uint32_t cap = d->cap ? d->cap * 2 : 4;
+        tpl_entry *grown = arena_alloc(d->mem, cap * sizeof *grown);
+        if (d->n)
+            memcpy(grown, d->e, d->n * sizeof *grown);
+        d->e = grown;
+        d->cap = cap;
+    }
+    e = &d->e[d->n++];
+    e->name = arena_strndup(d->mem, name, len);
+    e->hash = h;
+    e->kind = kind;
+    e->value = NULL;
+    if (d->n > TPL_INDEX_FROM && (!d->index || d->n * 2 > d->index_cap)) {
+        /* (Re)built at twice the entries, so probes stay short. */
+        uint32_t cap = 32;
+        while (cap < d->n * 4)
+            cap *= 2;
+        d->index = arena_alloc(d->mem, cap * sizeof *d->index);
+        d->index_cap = cap;
+        for (uint32_t i = 0; i < d->n; i++) {
+            uint32_t j = (uint32_t)d->e[i].hash & (cap - 1);
+            while (d->index[j])
+                j = (j + 1) & (cap - 1);
+            d->index[j] = i + 1;
+        }
+    } else if (d->index) {
+        uint32_t j = (uint32_t)h & (d->index_cap - 1);
+        while (d->index[j])
+            j = (j + 1) & (d->index_cap - 1);
+        d->index[j] = d->n;
+    }
+    return e;
+}
+
+/* Sets variable `name` to v (from d's arena), replacing its value. */
 static void dict_set(tpl_dict *d, const char *name, tpl_value *v)
 {
-    if (!d->names[K_VAR])
-        d->names[K_VAR] = map_new();
-    free(map_put(d->names[K_VAR], name, v));
+    dict_entry(d, K_VAR, name)->value = v;
 }
 
 void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     if (!value)
         len = 0;
-    tpl_value *v = xmalloc(sizeof *v + len + 1);
+    tpl_value *v = arena_alloc(d->mem, sizeof *v + len + 1);
     if (len)
         memcpy(v->copy, value, len);
     v->copy[len] = '\0';
@@ -73,7 +98,7 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
 {
-    tpl_value *v = xmalloc(sizeof *v);
+    tpl_value *v = arena_alloc(d->mem, sizeof *v);
     v->value = value;
     v->len = len;
     dict_set(d, name, v);
@@ -81,7 +106,7 @@ void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id)
 {
-    tpl_value *v = xmalloc(sizeof *v + sizeof id);
+    tpl_value *v = arena_alloc(d->mem, sizeof *v + sizeof id);
     v->value = tpl_slot_value;
     v->len = 0;
     memcpy(v->copy, &id, sizeof id);
@@ -95,45 +120,35 @@ void tpl_dict_set(tpl_dict *d, const char *name, const char *value)
 
 void tpl_dict_set_int(tpl_dict *d, const char *name, long value)
 {
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "%ld", value);
-    tpl_dict_set_len(d, name, b.data, b.len);
-    buf_release(&b);
+    char text[24];
+    int n = snprintf(text, sizeof text, "%ld", value);
+    tpl_dict_set_len(d, name, text, (size_t)n);
 }
 
 void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     tpl_dict *root = d->root;
-    if (!root->globals)
-        root->globals = dict_alloc(NULL, NULL);
+    if (!root->globals) {
+        /* A root of its own for lookups, in this tree's arena. */
+        root->globals = dict_alloc(NULL, root);
+        root->globals->root = root->globals;
+    }
     tpl_dict_set_len(root->globals, name, value, len);
 }
 
-/* The entry of section or include `name` (namespace `kind`) in d: the
- * address of its tpl_kids, NULL while it has none; valid until that map of d
- * next changes. */
-static void **dict_kids(tpl_dict *d, int kind, const char *name)
+/* Appends kid to the dictionaries of the entry e (from dict_entry), which
+ * start with room for `cap`, and returns it. */
+static tpl_dict *dict_add_kid(tpl_dict *d, tpl_entry *e, tpl_dict *kid, size_t cap)
 {
-    if (!d->names[kind])
-        d->names[kind] = map_new();
-    return map_ref(d->names[kind], name);
-}
-
-/* Appends kid to the dictionaries at *ref (from dict_kids), which start with
- * room for `cap`, and returns it. */
-static tpl_dict *dict_add_kid(void **ref, tpl_dict *kid, size_t cap)
-{
-    tpl_kids *k = *ref;
-    if (!k) {
-        k = xmalloc(sizeof *k + cap * sizeof *k->v);
-        k->n = 0;
-        k->cap = cap;
-        *ref = k;
-    } else if (k->n == k->cap) {
-        k->cap *= 2;
-        k = xrealloc(k, sizeof *k + k->cap * sizeof *k->v);
-        *ref = k;
+    tpl_kids *k = e->value;
+    if (!k || k->n == k->cap) {
+        size_t c = k ? k->cap * 2 : cap;
+        tpl_kids *grown = arena_alloc(d->mem, sizeof *grown + c * sizeof *grown->v);
+        grown->n = k ? k->n : 0;
+        grown->cap = c;
+        if (k)
+            memcpy(grown->v, k->v, k->n * sizeof *k->v);
+        e->value = k = grown;
     }
     k->v[k->n++] = kid;
     return kid;
@@ -141,23 +156,24 @@ static tpl_dict *dict_add_kid(void **ref, tpl_dict *kid, size_t cap)
 
 void tpl_dict_show_section(tpl_dict *d, const char *name)
 {
-    void **ref = dict_kids(d, K_SECTION, name);
-    if (!*ref)
-        dict_add_kid(ref, dict_alloc(d, d->root), 1);
+    tpl_entry *e = dict_entry(d, K_SECTION, name);
+    if (!e->value)
+        dict_add_kid(d, e, dict_alloc(d, d->root), 1);
 }
 
 tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)
 {
     tpl_dict *kid = dict_alloc(d, d->root);
-    return dict_add_kid(dict_kids(d, K_SECTION, name), kid, 4);
+    return dict_add_kid(d, dict_entry(d, K_SECTION, name), kid, 4);
 }
 
 tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filename)
 {
     /* No lookup parent: the include boundary. */
     tpl_dict *kid = dict_alloc(NULL, d->root);
-    kid->filename = xstrdup(filename ? filename : "");
-    return dict_add_kid(dict_kids(d, K_INCLUDE, name), kid, 4);
+    const char *f = filename ? filename : "";
+    kid->filename = arena_strndup(d->mem, f, strlen(f));
+    return dict_add_kid(d, dict_entry(d, K_INCLUDE, name), kid, 4);
 }
 
 void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared)
@@ -170,7 +186,6 @@ void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared)
 typedef struct feed {
     void (*add)(void *ctx, const void *data, size_t len);
     void *ctx;
-    int kind;
 } feed;
 
 static void feed_len(const feed *f, size_t n)
@@ -186,12 +201,11 @@ static void feed_str(const feed *f, const char *s, size_t n)
 
 static void feed_dict(const feed *f, const tpl_dict *d);
 
-static void feed_entry(void *ctx, const char *name, void *entry)
+static void feed_entry(const feed *f, const tpl_entry *e)
 {
-    const feed *f = ctx;
-    feed_str(f, name, strlen(name));
-    if (f->kind == K_VAR) {
-        const tpl_value *v = entry;
+    feed_str(f, e->name, strlen(e->name));
+    if (e->kind == K_VAR) {
+        const tpl_value *v = e->value;
         if (v->value == tpl_slot_value) {
             size_t id;
             memcpy(&id, v->copy, sizeof id);
@@ -202,7 +216,7 @@ static void feed_entry(void *ctx, const char *name, void *entry)
         }
         return;
     }
-    const tpl_kids *k = entry;
+    const tpl_kids *k = e->value;
     feed_len(f, k->n);
     for (size_t i = 0; i < k->n; i++)
         feed_dict(f, k->v[i]);
@@ -211,11 +225,15 @@ static void feed_entry(void *ctx, const char *name, void *entry)
 static void feed_dict(const feed *f, const tpl_dict *d)
 {
     feed_str(f, d->filename ? d->filename : "", d->filename ? strlen(d->filename) : 0);
+    /* Each namespace, its entries in the order first set. */
     for (int kind = 0; kind < K_COUNT; kind++) {
-        feed sub = {f->add, f->ctx, kind};
-        feed_len(f, d->names[kind] ? map_count(d->names[kind]) : 0);
-        if (d->names[kind])
-            map_each(d->names[kind], feed_entry, &sub);
+        size_t n = 0;
+        for (uint32_t i = 0; i < d->n; i++)
+            n += d->e[i].kind == kind;
+        feed_len(f, n);
+        for (uint32_t i = 0; i < d->n; i++)
+            if (d->e[i].kind == kind)
+                feed_entry(f, &d->e[i]);
     }
     feed_len(f, d->globals != NULL);
     if (d->globals)
@@ -225,6 +243,6 @@ static void feed_dict(const feed *f, const tpl_dict *d)
 void tpl_dict_digest(const tpl_dict *d, void (*add)(void *ctx, const void *data, size_t len),
                      void *ctx)
 {
-    feed f = {add, ctx, K_VAR};
+    feed f = {add, ctx};
     feed_dict(&f, d);
 }

@@ -8,11 +8,13 @@
 
 #include "template.h"
 
+#include "arena.h"
 #include "map.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Limits that keep hostile or broken templates from exhausting the stack. */
 #define MAX_SECTION_DEPTH 100
@@ -24,10 +26,10 @@
 /* --- dictionaries (template_dict.c) ------------------------------------------ */
 
 /* Variables, sections and includes are separate namespaces (reference.html):
- * one map each, indexing tpl_dict.names, created by the first name set. */
+ * each entry of a dictionary says which one its name is in. */
 enum { K_VAR, K_SECTION, K_INCLUDE, K_COUNT };
 
-/* A variable's value (K_VAR maps): one allocation, replaced whole by the next
+/* A variable's value (K_VAR entries): one piece, replaced whole by the next
  * set, with what it holds after it. */
 typedef struct tpl_value {
     const char *value; /* copy, the caller's bytes, or tpl_slot_value for a slot */
@@ -36,20 +38,64 @@ typedef struct tpl_value {
 } tpl_value;
 
 /* A section's or include's dictionaries, in the order added (K_SECTION and
- * K_INCLUDE maps): one allocation, grown whole. */
+ * K_INCLUDE entries): one piece, replaced by a larger copy as it grows. */
 typedef struct tpl_kids {
     size_t n, cap;
     tpl_dict *v[];
 } tpl_kids;
 
+/* A name in one namespace and what it holds: a tpl_value or a tpl_kids. */
+typedef struct tpl_entry {
+    const char *name;
+    uint64_t hash; /* map_hash of the name */
+    int kind;
+    void *value;
+} tpl_entry;
+
+/* Dictionaries with more entries than this also keep a hash index. */
+#define TPL_INDEX_FROM 8
+
+/* Everything a tree of dictionaries holds (names, values, child and include
+ * dictionaries, the template-global values) lives in its root's arena and
+ * is freed with the root. Small dictionaries (most: a page's entry in a
+ * list) are searched in order; larger ones through their index. */
 struct tpl_dict {
     tpl_dict *parent; /* lookup parent; NULL for the root and include dicts */
     tpl_dict *root;   /* root of the tree; owns the template-global values */
     tpl_dict *globals;
     const tpl_dict *shared; /* roots only: read-only fallback, see tpl_dict_set_shared */
     char *filename;         /* include dictionaries only */
-    map *names[K_COUNT];    /* name -> tpl_value or tpl_kids; NULL while empty */
+    arena *mem;             /* the root's */
+    tpl_entry *e;           /* in the order first set */
+    uint32_t n, cap;
+    uint32_t *index; /* NULL, or index_cap slots of entry number + 1 (0: empty) */
+    uint32_t index_cap;
 };
+
+/* The entry of name[0..len) (hash: map_hash of it) in namespace `kind` of d
+ * alone, or NULL. Inline: rendering looks names up all the time. */
+static inline tpl_entry *tpl_dict_find(const tpl_dict *d, int kind, const char *name, size_t len,
+                                       uint64_t hash)
+{
+    if (d->index) {
+        for (uint32_t i = (uint32_t)hash & (d->index_cap - 1);; i = (i + 1) & (d->index_cap - 1)) {
+            uint32_t k = d->index[i];
+            if (!k)
+                return NULL;
+            tpl_entry *e = &d->e[k - 1];
+            if (e->hash == hash && e->kind == kind && strncmp(e->name, name, len) == 0 &&
+                e->name[len] == '\0')
+                return e;
+        }
+    }
+    for (uint32_t i = 0; i < d->n; i++) {
+        tpl_entry *e = &d->e[i];
+        if (e->hash == hash && e->kind == kind && strncmp(e->name, name, len) == 0 &&
+            e->name[len] == '\0')
+            return e;
+    }
+    return NULL;
+}
 
 /* The value of every slot, told apart by its address: rendering checks one
  * pointer it holds anyway, and any other reader sees an empty value. */

@@ -62,8 +62,8 @@ static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out);
  * render_node, a few percent of every render (callgrind, bench/template). */
 static inline void *dict_find(const tpl_dict *d, int kind, const tpl_node *n)
 {
-    const map *m = d->names[kind];
-    return m ? map_get_hashed(m, n->s, n->len, n->hash) : NULL;
+    const tpl_entry *e = tpl_dict_find(d, kind, n->s, n->len, n->hash);
+    return e ? e->value : NULL;
 }
 
 /* Looks marker n's name up in d, then its parents up to an include boundary,

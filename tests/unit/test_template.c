@@ -1521,3 +1521,42 @@ Test(template, slots_vector)
     tpl_set_free(s);
     diag_free(d);
 }
+
+/* A dictionary keeps its entries in order and, past a few, a hash index that
+ * is rebuilt as it grows: every name stays found, in its own namespace, with
+ * its last value, however many there are. */
+Test(template, dictionary_with_many_names)
+{
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    tpl_dict *dict = tpl_dict_new();
+    diags *d = diag_new(NULL);
+    char name[32], value[32];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(name, sizeof name, "V%d", i);
+        snprintf(value, sizeof value, "v%d", i);
+        tpl_dict_set(dict, name, value);
+        if (i % 3 == 0) {
+            /* A section of the same name: another namespace. */
+            tpl_dict *kid = tpl_dict_add_section(dict, name);
+            snprintf(value, sizeof value, "s%d", i);
+            tpl_dict_set(kid, "IN", value);
+        }
+    }
+    for (int i = 0; i < 3000; i += 7) {
+        snprintf(name, sizeof name, "V%d", i);
+        snprintf(value, sizeof value, "w%d", i);
+        tpl_dict_set(dict, name, value);
+    }
+    const char *text = "{{V0}} {{V1}} {{V2}} {{V7}} {{V1000}} {{V2999}} {{V3000}}|"
+                       "{{#V0}}{{IN}}{{V1}}{{/V0}}{{#V1}}x{{/V1}}{{#V2997}}{{IN}}{{/V2997}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    buf out;
+    buf_init(&out);
+    cr_assert_eq(tpl_render(t, dict, &out, d), 0);
+    cr_expect_str_eq(out.data, "w0 v1 v2 w7 v1000 v2999 |s0v1s2997");
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+}

@@ -1,0 +1,107 @@
+/* arena: blocks of growing size (4 KB, doubling to 64 KB), each holding
+ * pieces in order; a piece larger than a quarter block gets a block of its
+ * own. Under AddressSanitizer every piece is its own allocation instead. */
+#include "arena.h"
+
+#include "buf.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_EACH_PIECE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_EACH_PIECE 1
+#endif
+#endif
+
+enum { FIRST_BLOCK = 4096, LAST_BLOCK = 65536 };
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    alignas(max_align_t) unsigned char data[];
+} block;
+
+struct arena {
+    block *head; /* the block being filled first, then the full ones */
+    size_t next_size;
+};
+
+arena *arena_new(void)
+{
+    arena *a = xcalloc(1, sizeof *a);
+    a->next_size = FIRST_BLOCK;
+    return a;
+}
+
+void arena_free(arena *a)
+{
+    if (!a)
+        return;
+    for (block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+static block *block_new(size_t size)
+{
+    block *b = xmalloc(sizeof *b + size);
+    b->used = 0;
+    b->size = size;
+    return b;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    n = n ? (n + align - 1) & ~(align - 1) : align;
+#ifdef ARENA_EACH_PIECE
+    block *own = block_new(n);
+    own->next = a->head;
+    a->head = own;
+    memset(own->data, 0, n);
+    return own->data;
+#else
+    block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        if (n > a->next_size / 4) {
+            /* Its own block, behind the current one, which stays first. */
+            block *own = block_new(n);
+            own->used = n;
+            if (b) {
+                own->next = b->next;
+                b->next = own;
+            } else {
+                own->next = NULL;
+                a->head = own;
+            }
+            memset(own->data, 0, n);
+            return own->data;
+        }
+        b = block_new(a->next_size);
+        b->next = a->head;
+        a->head = b;
+        if (a->next_size < LAST_BLOCK)
+            a->next_size *= 2;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+#endif
+}
+
+char *arena_strndup(arena *a, const char *s, size_t len)
+{
+    char *p = arena_alloc(a, len + 1);
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
