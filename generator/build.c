@@ -10,6 +10,7 @@
 #include "manifest_json.h"
 #include "output.h"
 #include "parse.h"
+#include "pool.h"
 #include "render.h"
 #include "site.h"
 #include "stamp.h"
@@ -80,6 +81,28 @@ void build_at_remove(buf *dir)
     fs_remove_tree(dir->data, quiet);
     diag_free(quiet);
     buf_reset(dir);
+}
+
+/* What a build releases at its end: the output (which removes the previous
+ * site, the slow part) and the model, two independent jobs. */
+typedef struct release_job {
+    output *out;
+    diags *d;
+    parsed *pp;
+    history *hist;
+    site *s;
+} release_job;
+
+static void release_one(void *ctx, size_t i)
+{
+    release_job *j = ctx;
+    if (i == 0) {
+        output_free(j->out, j->d);
+        return;
+    }
+    parsed_free(j->pp);
+    history_free(j->hist);
+    site_free(j->s);
 }
 
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
@@ -223,7 +246,12 @@ done:
     res->pages = pages;
     res->files = files;
     res->html = html;
-    output_free(out, d);
+    /* Removing the previous site and freeing the model, side by side. */
+    release_job rj = {out, d, pp, hist, s};
+    pool_run(2, release_one, &rj);
+    pp = NULL;
+    hist = NULL;
+    s = NULL;
     if (stamped) {
         buf trace;
         buf_init(&trace);

@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include "fs.h"
+#include "manifest.h"
 #include "output.h"
 
 #include <fcntl.h>
@@ -1189,4 +1190,49 @@ Test(output, no_cache_written_without_a_commit)
     diag_free(d);
     free(cache);
     free(target);
+}
+
+/* A large site is removed on two cores, split between its top folders:
+ * every listed file and every folder they leave empty goes, whichever side
+ * removed it; a folder holding a file charter did not write stays, and so
+ * does the site's own folder, with a warning naming what kept it. */
+Test(output, removal_on_two_cores_keeps_what_is_not_listed)
+{
+    /* 41 x 21 files: the middle one falls inside a folder (s20). */
+    enum { TOPS = 41, PER = 21 };
+    char **rels = xcalloc(TOPS * PER + 1, sizeof *rels);
+    size_t n = 0;
+    char rel[64];
+    for (int t = 0; t < TOPS; t++)
+        for (int f = 0; f < PER; f++) {
+            /* Nested a level in half of them: folders inside folders. */
+            snprintf(rel, sizeof rel, f % 2 ? "out/s%02d/p%02d/index.html" : "out/s%02d/f%02d.html",
+                     t, f);
+            write_rel(rel, "x\n");
+            rels[n++] = xstrdup(rel + 4);
+        }
+    write_rel("out/s17/mine.txt", "mine\n");
+    char *dir = in_sb("out");
+    diags *d = diag_new(NULL);
+    manifest_remove_listed(dir, rels, n, 1, "out", "the previous site", d);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "kept the previous site 'out': it holds 's17'") != NULL, "%s", got);
+    free(got);
+    expect_file(dir, "s17/mine.txt", "mine\n");
+    char **list = NULL;
+    cr_assert_eq(fs_list(&list, dir, 1, d), 0);
+    cr_expect_str_eq(list[0], "s17");
+    cr_expect_null(list[1], "left behind: '%s'", list[1] ? list[1] : "");
+    fs_list_free(list);
+    char *s17 = in_sb("out/s17");
+    cr_assert_eq(fs_list(&list, s17, 1, d), 0);
+    cr_expect_str_eq(list[0], "mine.txt");
+    cr_expect_null(list[1]);
+    fs_list_free(list);
+    free(s17);
+    for (size_t i = 0; i < n; i++)
+        free(rels[i]);
+    free(rels);
+    free(dir);
+    diag_free(d);
 }
