@@ -16,8 +16,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Appends up to max bytes from fd; -1 with errno set on a read error, 1 when
- * the file holds more than max bytes, else 0. */
+/* Appends up to max bytes from fd, a regular file whose stat said it holds
+ * size_hint bytes; -1 with errno set on a read error, 1 when the file holds
+ * more than max bytes, else 0. */
 static int read_fd(buf *out, int fd, size_t size_hint, size_t max)
 {
     size_t start = out->len;
@@ -41,6 +42,11 @@ static int read_fd(buf *out, int fd, size_t size_hint, size_t max)
             return 0;
         out->len += (size_t)n;
         out->data[out->len] = '\0';
+        /* A regular file's end: what its stat promised, and a read that
+         * came short (a second read to see 0 would be a system call per
+         * page more). */
+        if ((size_t)n < room && size_hint && out->len - start >= size_hint)
+            return 0;
     }
 }
 
@@ -229,10 +235,36 @@ done:
     return kind;
 }
 
+/* The fast way to fs_source_kind's answer for what is no link: an O_PATH
+ * openat2 that the kernel keeps below the site directory (RESOLVE_BENEATH),
+ * then its stat. The kind, or -1 for anything else (a link, something
+ * missing, a kernel without openat2), which resolve_source then answers. */
+static int kind_beneath(const fs_root *r, const char *rel, struct stat *st)
+{
+#ifdef SYS_openat2
+    if (!r->has_dirfd)
+        return -1;
+    struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    int f = (int)syscall(SYS_openat2, r->dirfd, rel, &how, sizeof how);
+    if (f < 0)
+        return -1;
+    int ok = fstat(f, st) == 0 && !S_ISLNK(st->st_mode);
+    close(f);
+    if (!ok)
+        return -1;
+    fs_trace_seen(r, rel, st);
+    return S_ISREG(st->st_mode) ? FS_FILE : S_ISDIR(st->st_mode) ? FS_DIR : FS_SPECIAL;
+#else
+    return -1;
+#endif
+}
+
 int fs_source_kind(const fs_root *r, const char *rel, struct stat *st, diags *d)
 {
     struct stat tmp;
-    return resolve_source(r, rel, NULL, st ? st : &tmp, d);
+    int kind = kind_beneath(r, rel, st ? st : &tmp);
+    return kind >= 0 ? kind : resolve_source(r, rel, NULL, st ? st : &tmp, d);
 }
 
 /* The fast way to the same answer: one openat2 that the kernel keeps below

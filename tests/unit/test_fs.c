@@ -348,6 +348,8 @@ static const struct {
     {"link-file", FS_FILE, ""},
     {"link-dir", FS_DIR, ""},
     {"link-dir/inner.txt", FS_FILE, ""},
+    {"dir/../file.txt", FS_FILE, ""},
+    {"link-dir/../file.txt", FS_FILE, ""},
     {"dangling", FS_MISSING, ""},
     {"out-file", -1,
      "out-file:0:0: error: 'out-file' is a symbolic link to '../outside/secret', outside the "
