@@ -162,17 +162,26 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stage_clock_mark(sc, "load");
     /* The commit it is built from, for manifest.json and the footers. */
     build_provenance prov;
-    build_provenance_read(&prov, s);
+    int proven = 0;
     if (stamped) {
-        /* Before the history is read: a commit meanwhile makes it stale. */
+        /* Before the history is read: a commit meanwhile makes it stale.
+         * The same pass over git's status says what the build is made of. */
         buf content;
         buf_init(&content);
         site_path(&content, s, s->cfg.content);
         sf.root = xstrdup(s->root);
         sf.content = buf_detach(&content);
-        if (history_fingerprint(sf.git, sf.root, sf.content) != 0)
+        char head[41];
+        int clean = 0;
+        if (history_fingerprint(sf.git, head, &clean, sf.root, sf.content) != 0)
             sf.git[0] = '\0';
+        else if (!r->at_commit) {
+            build_provenance_set(&prov, s, head, clean);
+            proven = 1;
+        }
     }
+    if (!proven)
+        build_provenance_read(&prov, s);
 
     /* Under --at too, the output and the sources it must not touch are
      * those of the site as named. */

@@ -84,9 +84,11 @@ int history_cache_dir(buf *out, const char *root);
  * content folder at `content` (a path to it), apart from the commits, which
  * HEAD names: HEAD, the uncommitted and untracked files of the content
  * folder, .mailmap and a shallow clone's boundary. Equal digests mean an
- * equal history. Fills hex (DIGEST_HEX) and returns 0, or -1 when root is
- * in no repository git may read or content is outside it. */
-int history_fingerprint(char hex[65], const char *root, const char *content);
+ * equal history. Fills hex (DIGEST_HEX) and, from the same pass, what
+ * history_head says (head_hex and clean may be NULL), and returns 0, or -1
+ * when root is in no repository git may read or content is outside it. */
+int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char *root,
+                        const char *content);
 /* The commit a build of the site at root (content folder at `content`, a
  * path to it) is made from (history_head.c): HEAD's id as 40 hex digits in
  * hex ("" on an unborn branch), and in *clean whether the content folder

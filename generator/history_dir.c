@@ -80,7 +80,8 @@ static void add_field(digest *h, const char *s)
     digest_add(h, s, strlen(s) + 1);
 }
 
-int history_fingerprint(char hex[65], const char *root, const char *content)
+int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char *root,
+                        const char *content)
 {
     git_libgit2_init();
     git_repository *repo = NULL;
@@ -107,15 +108,19 @@ int history_fingerprint(char hex[65], const char *root, const char *content)
         git_oid_tostr(oid, sizeof oid, &head);
     }
     add_field(h, oid);
+    if (head_hex)
+        snprintf(head_hex, 41, "%s", strcmp(oid, "unborn") ? oid : "");
     git_status_options so;
     char *spec = prefix.data;
     history_status_options(&so, &spec);
     if (git_status_list_new(&st, repo, &so) != 0)
         goto done;
     size_t n = git_status_list_entrycount(st);
+    int changed = 0;
     for (size_t i = 0; i < n; i++) {
         const char *p = NULL;
         int kind = history_status_kind(git_status_byindex(st, i), &p);
+        changed |= kind != 0;
         if (kind) {
             add_field(h, kind == 2 ? "untracked" : "uncommitted");
             add_field(h, p);
@@ -133,6 +138,8 @@ int history_fingerprint(char hex[65], const char *root, const char *content)
         digest_add(h, text.data, text.len);
     diag_free(quiet);
     digest_hex(h, hex);
+    if (clean)
+        *clean = !changed;
     err = 0;
 done:
     digest_free(h);

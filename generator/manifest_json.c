@@ -33,6 +33,15 @@ void build_provenance_read(build_provenance *p, const site *s)
     buf_release(&content);
 }
 
+void build_provenance_set(build_provenance *p, const site *s, const char *commit, int clean)
+{
+    memset(p, 0, sizeof *p);
+    date_format(p->as_of, s->as_of);
+    p->in_repo = 1;
+    p->clean = clean;
+    snprintf(p->commit, sizeof p->commit, "%s", commit);
+}
+
 void manifest_json_write(buf *out, const manifest_entry *v, size_t n, const build_provenance *p)
 {
     json_writer w;

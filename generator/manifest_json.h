@@ -30,6 +30,9 @@ typedef struct build_provenance {
 /* Fills p for the loaded site s, asking git once (history_head). Never
  * fails: with no repository, p says so. */
 void build_provenance_read(build_provenance *p, const struct site *s);
+/* Fills p for s from what git said already (history_fingerprint): HEAD's
+ * id ("" on an unborn branch) and whether the content folder is clean. */
+void build_provenance_set(build_provenance *p, const struct site *s, const char *commit, int clean);
 
 /* Appends manifest.json for the files v[0..n) (sorted by path, sizes
  * known) and provenance p. Deterministic: no clock, no build path. */
