@@ -7,6 +7,7 @@
 #include "paths.h"
 #include "json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void yaml_value(json_writer *w, const yaml_node *n)
@@ -112,52 +113,96 @@ static void history_json(json_writer *w, const page_history *ph)
     json_member_str(w, "last_changed_by", or_null(newest ? newest->author : NULL));
 }
 
-void api_pages_json(buf *out, const site *s, const history *h)
-{
-    char date[11];
-    buf url;
-    buf_init(&url);
+/* Pages per chunk of api/pages.json (api_pages_fill). */
+enum { API_CHUNK_PAGES = 256 };
+
+struct api_pages {
+    const site *s;
+    const history *h;
     json_writer w;
-    json_writer_init(&w, out, 0);
-    json_begin_object(&w, JSON_BLOCK);
-    json_member_str(&w, "schema", "charter/pages@1");
-    json_key(&w, "site");
-    json_begin_object(&w, JSON_BLOCK);
-    json_member_str(&w, "title", s->cfg.title);
-    json_member_str(&w, "base_url", s->cfg.base_url);
-    date_format(date, s->as_of);
-    json_member_str(&w, "as_of", date);
-    json_end(&w);
-    json_key(&w, "pages");
-    json_begin_array(&w, JSON_BLOCK);
-    for (size_t i = 0; i < s->n_pages; i++) {
-        const page *p = s->pages[i];
+    buf url;
+    size_t next; /* the next page to write */
+    int started;
+};
+
+api_pages *api_pages_new(const site *s, const history *h)
+{
+    api_pages *a = xcalloc(1, sizeof *a);
+    a->s = s;
+    a->h = h;
+    json_writer_init(&a->w, NULL, 0);
+    buf_init(&a->url);
+    return a;
+}
+
+void api_pages_free(api_pages *a)
+{
+    if (!a)
+        return;
+    json_writer_release(&a->w);
+    buf_release(&a->url);
+    free(a);
+}
+
+int api_pages_fill(void *ctx, buf *chunk)
+{
+    api_pages *a = ctx;
+    const site *s = a->s;
+    json_writer *w = &a->w;
+    char date[11];
+    w->out = chunk;
+    if (!a->started) {
+        a->started = 1;
+        json_begin_object(w, JSON_BLOCK);
+        json_member_str(w, "schema", "charter/pages@1");
+        json_key(w, "site");
+        json_begin_object(w, JSON_BLOCK);
+        json_member_str(w, "title", s->cfg.title);
+        json_member_str(w, "base_url", s->cfg.base_url);
+        date_format(date, s->as_of);
+        json_member_str(w, "as_of", date);
+        json_end(w);
+        json_key(w, "pages");
+        json_begin_array(w, JSON_BLOCK);
+    }
+    for (size_t k = 0; a->next < s->n_pages && k < API_CHUNK_PAGES; a->next++) {
+        const page *p = s->pages[a->next];
         if (!p->ok || !p->published)
             continue;
-        json_begin_object(&w, JSON_BLOCK);
-        buf_reset(&url);
-        buf_adds(&url, s->cfg.base_url);
-        url_encode_path(&url, p->url + 1);
-        json_member_str(&w, "url", url.data);
-        json_member_str(&w, "output", p->out_file);
-        json_member_str(&w, "source", p->src);
-        json_member_str(&w, "id", p->id);
-        json_member_str(&w, "title", p->title);
-        json_member_str(&w, "layout", p->layout);
-        json_member_str(&w, "section", p->section_title);
+        k++;
+        json_begin_object(w, JSON_BLOCK);
+        buf_reset(&a->url);
+        buf_adds(&a->url, s->cfg.base_url);
+        url_encode_path(&a->url, p->url + 1);
+        json_member_str(w, "url", a->url.data);
+        json_member_str(w, "output", p->out_file);
+        json_member_str(w, "source", p->src);
+        json_member_str(w, "id", p->id);
+        json_member_str(w, "title", p->title);
+        json_member_str(w, "layout", p->layout);
+        json_member_str(w, "section", p->section_title);
         if (p->next_review >= 0)
             date_format(date, p->next_review);
-        json_member_str(&w, "next_review", p->next_review >= 0 ? date : NULL);
-        json_member_str(&w, "review_state", review_state_slug(p->review));
-        if (h)
-            history_json(&w, history_page(h, i));
-        json_key(&w, "front_matter");
-        yaml_value(&w, p->fm.data);
-        json_end(&w);
+        json_member_str(w, "next_review", p->next_review >= 0 ? date : NULL);
+        json_member_str(w, "review_state", review_state_slug(p->review));
+        if (a->h)
+            history_json(w, history_page(a->h, a->next));
+        json_key(w, "front_matter");
+        yaml_value(w, p->fm.data);
+        json_end(w);
     }
-    json_end(&w);
-    json_end(&w);
-    buf_addc(out, '\n');
-    json_writer_release(&w);
-    buf_release(&url);
+    if (a->next < s->n_pages)
+        return 1;
+    json_end(w);
+    json_end(w);
+    buf_addc(chunk, '\n');
+    return 0;
+}
+
+void api_pages_json(buf *out, const site *s, const history *h)
+{
+    api_pages *a = api_pages_new(s, h);
+    while (api_pages_fill(a, out) > 0)
+        ;
+    api_pages_free(a);
 }

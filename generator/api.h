@@ -12,6 +12,14 @@ struct history;
 /* Appends api/pages.json for s, with each page's history from h (may be NULL:
  * no history members). */
 void api_pages_json(buf *out, const site *s, const struct history *h);
+/* The same in parts, for output_stream (a 10,000-page site's is ~19 MB):
+ * api_pages_fill appends the next part to chunk and returns 1 while more
+ * follows, 0 with the last. api_pages_new's result is the caller's, freed
+ * with api_pages_free (NULL allowed); s and h must outlive it. */
+typedef struct api_pages api_pages;
+api_pages *api_pages_new(const site *s, const struct history *h);
+int api_pages_fill(void *ctx, buf *chunk);
+void api_pages_free(api_pages *a);
 /* Appends n as JSON: mappings as objects, sequences as arrays, plain
  * true/false as booleans, plain null/~/empty as null, every other scalar as
  * a string (so "2.10" and dates keep their exact text). */

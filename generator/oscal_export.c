@@ -68,6 +68,12 @@ typedef struct exporter {
     char **res_uuid;  /* per page (by index): its resource's UUID, or NULL */
     map *id_count;    /* page id -> how many exported pages have it (as a pointer) */
     buf url, scratch; /* scratch buffers */
+    const struct build_provenance *prov;
+    /* Where oscal_export_fill is: its phase, then the framework and control
+     * of the next requirement, or the next resource's page. */
+    int phase;
+    size_t fw, ctl, res;
+    int opened, any; /* control-implementations, and this framework's, begun */
 } exporter;
 
 static void member_uuid(exporter *x, const char *key, const char *name)
@@ -187,60 +193,62 @@ static void pick_resources(exporter *x)
     free(mark);
 }
 
-static void write_resources(exporter *x)
+/* Opens back-matter's resources; 0 when there are none (its resources may
+ * not be empty: then there is no back-matter). */
+static int resources_begin(exporter *x)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->s->n_pages; i++)
+        n += x->res_uuid[i] != NULL;
+    if (!n)
+        return 0;
+    json_key(&x->w, "back-matter");
+    json_begin_object(&x->w, JSON_BLOCK);
+    json_key(&x->w, "resources");
+    json_begin_array(&x->w, JSON_BLOCK);
+    return 1;
+}
+
+/* Page i's resource. */
+static void write_resource(exporter *x, size_t i)
 {
     const site *s = x->s;
     json_writer *w = &x->w;
+    const page *p = s->pages[i];
     char date[11];
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_pages; i++)
-        n += x->res_uuid[i] != NULL;
-    if (!n)
-        return; /* back-matter's resources may not be empty */
-    json_key(w, "back-matter");
     json_begin_object(w, JSON_BLOCK);
-    json_key(w, "resources");
+    json_member_str(w, "uuid", x->res_uuid[i]);
+    json_member_str(w, "title", page_title(p));
+    if (p->description && *p->description)
+        json_member_str(w, "description", p->description);
+    json_key(w, "props");
     json_begin_array(w, JSON_BLOCK);
-    for (size_t i = 0; i < s->n_pages; i++) {
-        const page *p = s->pages[i];
-        if (!x->res_uuid[i])
-            continue;
-        json_begin_object(w, JSON_BLOCK);
-        json_member_str(w, "uuid", x->res_uuid[i]);
-        json_member_str(w, "title", page_title(p));
-        if (p->description && *p->description)
-            json_member_str(w, "description", p->description);
-        json_key(w, "props");
-        json_begin_array(w, JSON_BLOCK);
-        /* "type" is OSCAL's own (a resource's kind); the rest are charter's. */
-        json_begin_object(w, JSON_LINE);
-        json_member_str(w, "name", "type");
-        json_member_str(w, "value", "policy");
-        json_end(w);
-        prop(x, "id", p->id);
-        prop(x, "version", p->version);
-        prop(x, "owner", p->owner);
-        prop(x, "status", p->status);
-        if (p->last_reviewed >= 0) {
-            date_format(date, p->last_reviewed);
-            prop(x, "last-reviewed", date);
-        }
-        if (p->next_review >= 0) {
-            date_format(date, p->next_review);
-            prop(x, "next-review", date);
-        }
-        prop(x, "source", p->src);
-        json_end(w);
-        json_key(w, "rlinks");
-        json_begin_array(w, JSON_BLOCK);
-        json_begin_object(w, JSON_LINE);
-        site_url(&x->url, s, p->url);
-        json_member_str(w, "href", x->url.data);
-        json_member_str(w, "media-type", "text/html");
-        json_end(w);
-        json_end(w);
-        json_end(w);
+    /* "type" is OSCAL's own (a resource's kind); the rest are charter's. */
+    json_begin_object(w, JSON_LINE);
+    json_member_str(w, "name", "type");
+    json_member_str(w, "value", "policy");
+    json_end(w);
+    prop(x, "id", p->id);
+    prop(x, "version", p->version);
+    prop(x, "owner", p->owner);
+    prop(x, "status", p->status);
+    if (p->last_reviewed >= 0) {
+        date_format(date, p->last_reviewed);
+        prop(x, "last-reviewed", date);
     }
+    if (p->next_review >= 0) {
+        date_format(date, p->next_review);
+        prop(x, "next-review", date);
+    }
+    prop(x, "source", p->src);
+    json_end(w);
+    json_key(w, "rlinks");
+    json_begin_array(w, JSON_BLOCK);
+    json_begin_object(w, JSON_LINE);
+    site_url(&x->url, s, p->url);
+    json_member_str(w, "href", x->url.data);
+    json_member_str(w, "media-type", "text/html");
+    json_end(w);
     json_end(w);
     json_end(w);
 }
@@ -303,28 +311,30 @@ static void write_requirement(exporter *x, const control *c, const page *const *
 }
 
 /* control-implementations: one per framework with a cited control (an
- * entry's implemented-requirements may not be empty), in catalog order. */
-static void write_implementations(exporter *x)
+ * entry's implemented-requirements may not be empty), in catalog order.
+ * Writes up to `most` requirements from where x is; 1 while more follow,
+ * 0 once all are written (and the array closed). */
+static int write_implementations(exporter *x, size_t most)
 {
     const site *s = x->s;
     json_writer *w = &x->w;
     size_t nf;
     const framework *fws = s->catalog ? catalog_frameworks(s->catalog, &nf) : NULL;
-    int opened = 0;
-    for (size_t k = 0; fws && k < nf; k++) {
-        const framework *f = &fws[k];
-        int any = 0;
-        for (size_t c = 0; c < f->n_controls; c++) {
+    for (size_t done = 0; fws && x->fw < nf; x->fw++, x->ctl = 0, x->any = 0) {
+        const framework *f = &fws[x->fw];
+        for (; x->ctl < f->n_controls; x->ctl++) {
+            if (done == most)
+                return 1;
             size_t n;
-            const page *const *by = site_cited_by(s, &f->controls[c], &n);
+            const page *const *by = site_cited_by(s, &f->controls[x->ctl], &n);
             if (!n)
                 continue;
-            if (!opened) {
+            if (!x->opened) {
                 json_key(w, "control-implementations");
                 json_begin_array(w, JSON_BLOCK);
-                opened = 1;
+                x->opened = 1;
             }
-            if (!any) {
+            if (!x->any) {
                 json_begin_object(w, JSON_BLOCK);
                 buf_reset(&x->scratch);
                 buf_printf(&x->scratch, "control-implementation:%s", f->id);
@@ -342,17 +352,19 @@ static void write_implementations(exporter *x)
                 json_end(w);
                 json_key(w, "implemented-requirements");
                 json_begin_array(w, JSON_BLOCK);
-                any = 1;
+                x->any = 1;
             }
-            write_requirement(x, &f->controls[c], by, n);
+            write_requirement(x, &f->controls[x->ctl], by, n);
+            done++;
         }
-        if (any) {
+        if (x->any) {
             json_end(w); /* implemented-requirements */
             json_end(w); /* the control implementation */
         }
     }
-    if (opened)
+    if (x->opened)
         json_end(w);
+    return 0;
 }
 
 /* A string in the key, told apart from NULL and from its neighbours. */
@@ -423,13 +435,21 @@ void oscal_export_key(char *key, const site *s, const build_provenance *prov)
     digest_free(h);
 }
 
-void oscal_component_definition(buf *out, const site *s, const build_provenance *prov)
+struct oscal_export {
+    exporter x;
+};
+
+oscal_export *oscal_export_new(const site *s, const build_provenance *prov)
 {
-    exporter x = {.s = s};
-    x.res_uuid = xcalloc(s->n_pages + 1, sizeof *x.res_uuid);
-    x.id_count = map_new();
-    buf_init(&x.url);
-    buf_init(&x.scratch);
+    oscal_export *e = xcalloc(1, sizeof *e);
+    exporter *x = &e->x;
+    x->s = s;
+    x->prov = prov;
+    x->res_uuid = xcalloc(s->n_pages + 1, sizeof *x->res_uuid);
+    x->id_count = map_new();
+    buf_init(&x->url);
+    buf_init(&x->scratch);
+    json_writer_init(&x->w, NULL, 0);
     const char *title = s->cfg.title && *s->cfg.title ? s->cfg.title : "Policies";
     /* The site's namespace, from its address: its absolute base_url, else
      * its repository, else its title (a base_url of "/" names no site). */
@@ -438,17 +458,39 @@ void oscal_component_definition(buf *out, const site *s, const build_provenance 
                                                                           : title;
     uuid root_ns;
     memcpy(root_ns.b, charter_ns, 16);
-    buf_reset(&x.scratch);
-    buf_printf(&x.scratch, "site:%s", where);
-    x.site_ns = uuid5(&root_ns, x.scratch.data);
-    pick_resources(&x);
+    buf_reset(&x->scratch);
+    buf_printf(&x->scratch, "site:%s", where);
+    x->site_ns = uuid5(&root_ns, x->scratch.data);
+    pick_resources(x);
+    return e;
+}
 
-    json_writer *w = &x.w;
-    json_writer_init(w, out, 0);
+void oscal_export_free(oscal_export *e)
+{
+    if (!e)
+        return;
+    exporter *x = &e->x;
+    json_writer_release(&x->w);
+    for (size_t i = 0; i < x->s->n_pages; i++)
+        free(x->res_uuid[i]);
+    free(x->res_uuid);
+    map_free(x->id_count);
+    buf_release(&x->url);
+    buf_release(&x->scratch);
+    free(e);
+}
+
+/* The document's start, up to its control implementations. */
+static void write_head(exporter *x)
+{
+    const site *s = x->s;
+    const build_provenance *prov = x->prov;
+    json_writer *w = &x->w;
+    const char *title = s->cfg.title && *s->cfg.title ? s->cfg.title : "Policies";
     json_begin_object(w, JSON_BLOCK);
     json_key(w, "component-definition");
     json_begin_object(w, JSON_BLOCK);
-    member_uuid(&x, "uuid", "component-definition");
+    member_uuid(x, "uuid", "component-definition");
     json_key(w, "metadata");
     json_begin_object(w, JSON_BLOCK);
     json_member_str(w, "title", title);
@@ -456,9 +498,9 @@ void oscal_component_definition(buf *out, const site *s, const build_provenance 
      * today), never the clock: a rebuild gives the same bytes. */
     char date[11];
     date_format(date, s->as_of);
-    buf_reset(&x.scratch);
-    buf_printf(&x.scratch, "%sT00:00:00Z", date);
-    json_member_str(w, "last-modified", x.scratch.data);
+    buf_reset(&x->scratch);
+    buf_printf(&x->scratch, "%sT00:00:00Z", date);
+    json_member_str(w, "last-modified", x->scratch.data);
     /* The commit built from when the content has no uncommitted change,
      * else the day. */
     json_member_str(w, "version", prov && prov->clean && prov->commit[0] ? prov->commit : date);
@@ -468,20 +510,20 @@ void oscal_component_definition(buf *out, const site *s, const build_provenance 
     json_key(w, "components");
     json_begin_array(w, JSON_BLOCK);
     json_begin_object(w, JSON_BLOCK);
-    member_uuid(&x, "uuid", "component");
+    member_uuid(x, "uuid", "component");
     json_member_str(w, "type", "policy");
     json_member_str(w, "title", title);
     if (s->cfg.description && *s->cfg.description) {
         json_member_str(w, "description", s->cfg.description);
     } else {
-        buf_reset(&x.scratch);
-        buf_printf(&x.scratch, "The policies of %s.", title);
-        json_member_str(w, "description", x.scratch.data);
+        buf_reset(&x->scratch);
+        buf_printf(&x->scratch, "The policies of %s.", title);
+        json_member_str(w, "description", x->scratch.data);
     }
     json_key(w, "props");
     json_begin_array(w, JSON_BLOCK);
-    prop(&x, "organization", s->cfg.organization);
-    prop(&x, "generator", "charter " CHARTER_VERSION);
+    prop(x, "organization", s->cfg.organization);
+    prop(x, "generator", "charter " CHARTER_VERSION);
     json_end(w);
     json_key(w, "links");
     json_begin_array(w, JSON_BLOCK);
@@ -497,18 +539,56 @@ void oscal_component_definition(buf *out, const site *s, const build_provenance 
         json_end(w);
     }
     json_end(w);
-    write_implementations(&x);
-    json_end(w); /* the component */
-    json_end(w); /* components */
-    write_resources(&x);
+}
+
+/* Requirements and resources per part of oscal_export_fill. */
+enum { OSCAL_CHUNK = 256 };
+enum { PHASE_HEAD, PHASE_IMPL, PHASE_RES, PHASE_DONE };
+
+int oscal_export_fill(void *ctx, buf *chunk)
+{
+    exporter *x = &((oscal_export *)ctx)->x;
+    json_writer *w = &x->w;
+    w->out = chunk;
+    switch (x->phase) {
+    case PHASE_HEAD:
+        write_head(x);
+        x->phase = PHASE_IMPL;
+        return 1;
+    case PHASE_IMPL:
+        if (write_implementations(x, OSCAL_CHUNK))
+            return 1;
+        json_end(w); /* the component */
+        json_end(w); /* components */
+        x->phase = resources_begin(x) ? PHASE_RES : PHASE_DONE;
+        if (x->phase == PHASE_RES)
+            return 1;
+        break;
+    case PHASE_RES:
+        for (size_t k = 0; x->res < x->s->n_pages && k < OSCAL_CHUNK; x->res++)
+            if (x->res_uuid[x->res]) {
+                write_resource(x, x->res);
+                k++;
+            }
+        if (x->res < x->s->n_pages)
+            return 1;
+        json_end(w); /* resources */
+        json_end(w); /* back-matter */
+        break;
+    default:
+        return 0;
+    }
+    x->phase = PHASE_DONE;
     json_end(w); /* component-definition */
     json_end(w);
-    buf_addc(out, '\n');
-    json_writer_release(w);
-    for (size_t i = 0; i < s->n_pages; i++)
-        free(x.res_uuid[i]);
-    free(x.res_uuid);
-    map_free(x.id_count);
-    buf_release(&x.url);
-    buf_release(&x.scratch);
+    buf_addc(chunk, '\n');
+    return 0;
+}
+
+void oscal_component_definition(buf *out, const site *s, const build_provenance *prov)
+{
+    oscal_export *e = oscal_export_new(s, prov);
+    while (oscal_export_fill(e, out) > 0)
+        ;
+    oscal_export_free(e);
 }

@@ -18,6 +18,14 @@ struct build_provenance;
  * named from the site's address and each object's stable name. prov (may
  * be NULL) gives metadata.version the commit built from. */
 void oscal_component_definition(buf *out, const site *s, const struct build_provenance *prov);
+/* The same in parts, for output_stream (28 MB at 10,000 pages):
+ * oscal_export_fill appends the next part to chunk and returns 1 while more
+ * follows, 0 with the last. oscal_export_new's result is the caller's,
+ * freed with oscal_export_free (NULL allowed); s and prov must outlive it. */
+typedef struct oscal_export oscal_export;
+oscal_export *oscal_export_new(const site *s, const struct build_provenance *prov);
+int oscal_export_fill(void *ctx, buf *chunk);
+void oscal_export_free(oscal_export *e);
 
 /* The key of the component definition of s (DIGEST_HEX bytes with the
  * NUL): the digest of charter itself and of every value the document is

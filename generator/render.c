@@ -126,11 +126,9 @@ static int task_api(gen *g)
 {
     if (plan_blocked(g->s->plan, "api/pages.json"))
         return 0;
-    buf json;
-    buf_init(&json);
-    api_pages_json(&json, g->s, g->h);
-    int err = output_write(g->o, "api/pages.json", json.data, json.len, g->d);
-    buf_release(&json);
+    api_pages *a = api_pages_new(g->s, g->h);
+    int err = output_stream(g->o, "api/pages.json", api_pages_fill, a, g->d);
+    api_pages_free(a);
     return err;
 }
 
@@ -144,11 +142,9 @@ static int task_oscal(gen *g)
     oscal_export_key(key, g->s, g->prov);
     if (output_reuse_keyed(g->o, OSCAL_EXPORT_FILE, key))
         return 0;
-    buf json;
-    buf_init(&json);
-    oscal_component_definition(&json, g->s, g->prov);
-    int err = output_write_keyed(g->o, OSCAL_EXPORT_FILE, key, json.data, json.len, g->d);
-    buf_release(&json);
+    oscal_export *e = oscal_export_new(g->s, g->prov);
+    int err = output_stream_keyed(g->o, OSCAL_EXPORT_FILE, key, oscal_export_fill, e, g->d);
+    oscal_export_free(e);
     return err;
 }
 

@@ -1,10 +1,13 @@
 /* test_oscal_export: the OSCAL component definition's identifiers on a tiny
  * loaded site: control ids mapped to OSCAL tokens reversibly, SHA-1 against
  * FIPS 180 vectors, and UUIDs that are RFC 4122 version 5 (the expected
- * values computed with Python's uuid.uuid5, independently). */
+ * values computed with Python's uuid.uuid5, independently); and a large
+ * site's document (and its api/pages.json) written in parts. */
 #include "unit.h"
 
+#include "api.h"
 #include "digest.h"
+#include "jsondoc.h"
 #include "oscal_export.h"
 #include "site.h"
 
@@ -108,6 +111,108 @@ Test(oscal_export, document, .init = make_site, .fini = remove_site)
     cr_expect_null(strstr(b.data, "\"A.2\""), "an uncited control is no requirement");
     cr_expect_eq(b.data[b.len - 1], '\n');
     buf_release(&b);
+    site_free(s);
+    diag_free(d);
+}
+
+/* ---- written in parts ---- */
+
+enum { MANY = 600 };
+
+static void make_large_site(void)
+{
+    unit_mkdtemp(root, sizeof root, "oscal-parts");
+    unit_put(root, "site.yml", "title: T\nbase_url: /\nrequired: []\nframeworks: [demo]\n");
+    unit_put(root, "layouts/policy.html", "{{CONTENT}}");
+    buf cat, path, text;
+    buf_init(&cat);
+    buf_init(&path);
+    buf_init(&text);
+    buf_adds(&cat, "framework: demo\nname: Demo\ncontrols:\n");
+    for (int i = 0; i < MANY; i++) {
+        buf_printf(&cat, "  - id: C.%d\n    title: Control %d\n", i, i);
+        buf_reset(&path);
+        buf_printf(&path, "content/p%03d.md", i);
+        buf_reset(&text);
+        buf_printf(&text, "---\ntitle: Page %d\ncontrols: [C.%d]\n---\nText %d.\n", i, i, i);
+        unit_put(root, path.data, text.data);
+    }
+    unit_put(root, "controls/demo.yml", cat.data);
+    buf_release(&cat);
+    buf_release(&path);
+    buf_release(&text);
+}
+
+/* Each part parsed together must be the one document: every requirement
+ * (600, more than a part holds) in catalog order, each linking a resource
+ * the back-matter (600 more) holds; and api/pages.json likewise. */
+Test(oscal_export, large_documents_in_parts, .init = make_large_site, .fini = remove_site)
+{
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
+    buf all, chunk;
+    buf_init(&all);
+    buf_init(&chunk);
+    oscal_export *e = oscal_export_new(s, NULL);
+    int more, parts = 0;
+    do {
+        buf_reset(&chunk);
+        more = oscal_export_fill(e, &chunk);
+        buf_add(&all, chunk.data, chunk.len);
+        parts++;
+    } while (more > 0);
+    oscal_export_free(e);
+    cr_expect_gt(parts, 4, "written in %d parts", parts);
+    buf whole;
+    buf_init(&whole);
+    oscal_component_definition(&whole, s, NULL);
+    cr_expect_str_eq(all.data, whole.data);
+    jsondoc *doc = NULL;
+    cr_assert_eq(jsondoc_parse(&doc, all.data, all.len, "cd.json", 64, d), 0);
+    const jsondoc_node *cd = jsondoc_get(jsondoc_root(doc), "component-definition");
+    const jsondoc_node *comp = jsondoc_item(jsondoc_get(cd, "components"), 0);
+    const jsondoc_node *impl = jsondoc_item(jsondoc_get(comp, "control-implementations"), 0);
+    const jsondoc_node *reqs = jsondoc_get(impl, "implemented-requirements");
+    const jsondoc_node *res = jsondoc_get(jsondoc_get(cd, "back-matter"), "resources");
+    cr_assert_eq(jsondoc_len(reqs), MANY);
+    cr_assert_eq(jsondoc_len(res), MANY);
+    for (size_t i = 0; i < MANY; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "C.%zu", i);
+        const jsondoc_node *r = jsondoc_item(reqs, i);
+        cr_expect_str_eq(jsondoc_string(jsondoc_get(r, "control-id")), want);
+        const char *href =
+            jsondoc_string(jsondoc_get(jsondoc_item(jsondoc_get(r, "links"), 0), "href"));
+        const char *uuid = jsondoc_string(jsondoc_get(jsondoc_item(res, i), "uuid"));
+        cr_expect(href && uuid && href[0] == '#' && !strcmp(href + 1, uuid), "requirement %zu", i);
+    }
+    jsondoc_free(doc);
+
+    /* api/pages.json: the pages in order, each once. */
+    buf_reset(&all);
+    api_pages *a = api_pages_new(s, NULL);
+    parts = 0;
+    do {
+        buf_reset(&chunk);
+        more = api_pages_fill(a, &chunk);
+        buf_add(&all, chunk.data, chunk.len);
+        parts++;
+    } while (more > 0);
+    api_pages_free(a);
+    cr_expect_gt(parts, 2, "written in %d parts", parts);
+    cr_assert_eq(jsondoc_parse(&doc, all.data, all.len, "pages.json", 64, d), 0);
+    const jsondoc_node *pages = jsondoc_get(jsondoc_root(doc), "pages");
+    cr_assert_eq(jsondoc_len(pages), MANY);
+    for (size_t i = 0; i < MANY; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "Page %zu", i);
+        cr_expect_str_eq(jsondoc_string(jsondoc_get(jsondoc_item(pages, i), "title")), want);
+    }
+    jsondoc_free(doc);
+    buf_release(&all);
+    buf_release(&chunk);
+    buf_release(&whole);
     site_free(s);
     diag_free(d);
 }
