@@ -216,6 +216,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stage_clock_mark(sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
+    site_release_texts(s); /* parsed and checked: not read again */
     stage_clock_mark(sc, "check");
     hist = build_history_join(&hj);
     stage_clock_mark(sc, "history (waited for)");

@@ -1343,6 +1343,12 @@ done:
     return err;
 }
 
+void site_release_texts(site *s)
+{
+    for (size_t i = 0; s && i < s->n_pages; i++)
+        buf_release(&s->pages[i]->text);
+}
+
 void site_free(site *s)
 {
     if (!s)

@@ -87,7 +87,7 @@ typedef struct site {
     size_t n_statics;
     catalog *catalog;
     struct crosswalks *crosswalks; /* between the loaded frameworks (crosswalk.h) */
-    int frameworks_inferred; /* the catalogs were chosen by the ids the pages cite */
+    int frameworks_inferred;       /* the catalogs were chosen by the ids the pages cite */
     /* Derived at the end of load, owned by the site: */
     map *by_out;             /* output file -> page (pages that are written) */
     map *by_static;          /* output file -> static_file */
@@ -129,6 +129,11 @@ int site_load(site **out, const char *root, long as_of, diags *d);
  * served at: `charter serve` previews it there. */
 int site_load_at(site **out, const char *root, long as_of, const char *base_url, diags *d);
 void site_free(site *s);
+/* Frees every page's bytes (page.text), leaving it empty: a build calls it
+ * once the pages are parsed and checked, the last stages that read them, so
+ * that 10,000 pages' text is not held through rendering. The one change to
+ * the model after load. */
+void site_release_texts(site *s);
 
 /* Appends root + "/" + rel (or just rel when root is "."). */
 void site_path(buf *out, const site *s, const char *rel);
