@@ -157,8 +157,14 @@ static tpl_dict *dict_add_kid(tpl_dict *d, tpl_entry *e, tpl_dict *kid, size_t c
 void tpl_dict_show_section(tpl_dict *d, const char *name)
 {
     tpl_entry *e = dict_entry(d, K_SECTION, name);
-    if (!e->value)
-        dict_add_kid(d, e, dict_alloc(d, d->root), 1);
+    if (e->value)
+        return;
+    if (!d->shown) {
+        d->shown = arena_alloc(d->mem, sizeof *d->shown + sizeof *d->shown->v);
+        d->shown->n = d->shown->cap = 1;
+        d->shown->v[0] = dict_alloc(d, d->root);
+    }
+    e->value = d->shown;
 }
 
 tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)

@@ -53,7 +53,7 @@ typedef struct tpl_entry {
 } tpl_entry;
 
 /* Dictionaries with more entries than this also keep a hash index. */
-#define TPL_INDEX_FROM 8
+#define TPL_INDEX_FROM 16
 
 /* Everything a tree of dictionaries holds (names, values, child and include
  * dictionaries, the template-global values) lives in its root's arena and
@@ -70,6 +70,12 @@ struct tpl_dict {
     uint32_t n, cap;
     uint32_t *index; /* NULL, or index_cap slots of entry number + 1 (0: empty) */
     uint32_t index_cap;
+    /* What every section shown here (tpl_dict_show_section) holds: one
+     * empty dictionary, as its own, and the list of just it. Shared, since
+     * nothing can be added to a shown section's dictionary; a section added
+     * to after being shown gets a list of its own (dict_add_kid copies a
+     * full list). NULL until a section is shown. */
+    tpl_kids *shown;
 };
 
 /* The entry of name[0..len) (hash: map_hash of it) in namespace `kind` of d

@@ -1560,3 +1560,32 @@ Test(template, dictionary_with_many_names)
     tpl_set_free(s);
     diag_free(d);
 }
+
+/* Sections shown in one dictionary share one empty dictionary and its list;
+ * adding to one of them afterwards gives it a list of its own, leaving the
+ * others shown once; lookups inside a shown section reach the dictionary
+ * that shows it. */
+Test(template, shown_sections_then_added_to)
+{
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    tpl_dict *dict = tpl_dict_new();
+    diags *d = diag_new(NULL);
+    tpl_dict *row = tpl_dict_add_section(dict, "ROW");
+    tpl_dict_set(row, "V", "r");
+    tpl_dict_show_section(row, "X");
+    tpl_dict_show_section(row, "Y");
+    tpl_dict_show_section(row, "Z");
+    tpl_dict_show_section(row, "X"); /* again: still once */
+    tpl_dict_set(tpl_dict_add_section(row, "Y"), "V", "added");
+    const char *text = "{{#ROW}}{{#X}}x{{V}}{{/X}}|{{#Y}}y{{V}}{{/Y}}|{{#Z}}z{{V}}{{/Z}}{{/ROW}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    buf out;
+    buf_init(&out);
+    cr_assert_eq(tpl_render(t, dict, &out, d), 0);
+    cr_expect_str_eq(out.data, "xr|yryadded|zr");
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+}
