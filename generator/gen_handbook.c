@@ -168,11 +168,14 @@ int gen_handbook(gen *g)
     free(bodies);
     if (keyed && output_reuse_keyed(g->o, "handbook/index.html", key))
         l = NULL;
-    /* A render error is a finding (reported); a failed write is ours. */
-    if (l && layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0)
+    /* A render error is a finding (reported); a failed write is ours. The
+     * dictionary (an entry per policy) is not needed once the skeleton is
+     * made: freed before the bodies stream. */
+    int skeleton = l && layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0;
+    tpl_dict_free(d);
+    if (skeleton)
         err = output_stream_keyed(g->o, "handbook/index.html", keyed ? key : NULL, handbook_fill,
                                   &hs, g->d);
-    tpl_dict_free(d);
     free(hs.pages);
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
