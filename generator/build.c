@@ -83,6 +83,26 @@ void build_at_remove(buf *dir)
     buf_reset(dir);
 }
 
+/* The render stage and the parse cache's rewrite, two independent jobs. */
+typedef struct render_job {
+    const site *s;
+    parsed *pp;
+    const history *hist;
+    const build_provenance *prov;
+    output *out;
+    diags *d;
+    int rendered;
+} render_job;
+
+static void render_one(void *ctx, size_t i)
+{
+    render_job *j = ctx;
+    if (i == 0)
+        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->d);
+    else
+        parse_cache_write(j->pp, j->d);
+}
+
 /* What a build releases at its end: the output (which removes the previous
  * site, the slow part) and the model, two independent jobs. */
 typedef struct release_job {
@@ -221,9 +241,12 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     hist = build_history_join(&hj);
     stage_clock_mark(sc, "history (waited for)");
     checks_history(s, hist, d);
-    int rendered = render_site(s, pp, hist, &prov, out, d);
+    /* Rendering, and beside it the parse cache's rewrite (it only reads
+     * the parse, and its HTML in the scratch file, as rendering does). */
+    render_job job = {s, pp, hist, &prov, out, d, 0};
+    pool_run(2, render_one, &job);
+    int rendered = job.rendered;
     stage_clock_mark(sc, "render");
-    parse_cache_write(pp, d);
     close(scratch);
     if (rendered != 0)
         goto done;
