@@ -143,6 +143,22 @@ static void make_large_site(void)
     buf_release(&text);
 }
 
+/* Joins into all every part fill gives; returns how many there were. */
+static int join_parts(buf *all, int (*fill)(void *ctx, buf *chunk), void *ctx)
+{
+    buf chunk;
+    buf_init(&chunk);
+    int more, parts = 0;
+    do {
+        buf_reset(&chunk);
+        more = fill(ctx, &chunk);
+        buf_add(all, chunk.data, chunk.len);
+        parts++;
+    } while (more > 0);
+    buf_release(&chunk);
+    return parts;
+}
+
 /* Each part parsed together must be the one document: every requirement
  * (600, more than a part holds) in catalog order, each linking a resource
  * the back-matter (600 more) holds; and api/pages.json likewise. */
@@ -151,17 +167,10 @@ Test(oscal_export, large_documents_in_parts, .init = make_large_site, .fini = re
     diags *d = diag_new(root);
     site *s = NULL;
     cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 25), d), 0);
-    buf all, chunk;
+    buf all;
     buf_init(&all);
-    buf_init(&chunk);
     oscal_export *e = oscal_export_new(s, NULL);
-    int more, parts = 0;
-    do {
-        buf_reset(&chunk);
-        more = oscal_export_fill(e, &chunk);
-        buf_add(&all, chunk.data, chunk.len);
-        parts++;
-    } while (more > 0);
+    int parts = join_parts(&all, oscal_export_fill, e);
     oscal_export_free(e);
     cr_expect_gt(parts, 4, "written in %d parts", parts);
     buf whole;
@@ -192,13 +201,7 @@ Test(oscal_export, large_documents_in_parts, .init = make_large_site, .fini = re
     /* api/pages.json: the pages in order, each once. */
     buf_reset(&all);
     api_pages *a = api_pages_new(s, NULL);
-    parts = 0;
-    do {
-        buf_reset(&chunk);
-        more = api_pages_fill(a, &chunk);
-        buf_add(&all, chunk.data, chunk.len);
-        parts++;
-    } while (more > 0);
+    parts = join_parts(&all, api_pages_fill, a);
     api_pages_free(a);
     cr_expect_gt(parts, 2, "written in %d parts", parts);
     cr_assert_eq(jsondoc_parse(&doc, all.data, all.len, "pages.json", 64, d), 0);
@@ -211,7 +214,6 @@ Test(oscal_export, large_documents_in_parts, .init = make_large_site, .fini = re
     }
     jsondoc_free(doc);
     buf_release(&all);
-    buf_release(&chunk);
     buf_release(&whole);
     site_free(s);
     diag_free(d);
