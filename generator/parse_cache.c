@@ -292,15 +292,28 @@ parse_cache *parse_cache_open(const char *path)
             goto fail;
         r.p += total;
     }
+    c->n_records = map_count(c->by_key);
     return c;
 fail:
     parse_cache_free(c);
     return NULL;
 }
 
+void parse_cache_forget_index(parse_cache *c)
+{
+    if (!c)
+        return;
+    map_free(c->by_key);
+    c->by_key = NULL;
+    free(c->index);
+    c->index = NULL;
+    c->index_len = 0;
+}
+
 int parse_cache_fill(parsed *p, size_t i)
 {
-    const char *start = p->old && p->keys[i][0] ? map_get(p->old->by_key, p->keys[i]) : NULL;
+    const char *start =
+        p->old && p->old->by_key && p->keys[i][0] ? map_get(p->old->by_key, p->keys[i]) : NULL;
     if (!start)
         return 0;
     reader r = {start, p->old->index + p->old->index_len, 0};
@@ -400,7 +413,7 @@ int parse_cache_write(parsed *p, diags *d)
     for (size_t i = 0; i < p->n; i++)
         live += p->pages[i].ok && p->keys[i][0];
     /* Nothing new, and nothing the cache holds is gone: keep it as it is. */
-    if (p->old && atomic_load(&p->hits) == live && map_count(p->old->by_key) == live)
+    if (p->old && atomic_load(&p->hits) == live && p->old->n_records == live)
         return 0;
     buf tmp, index, dir;
     buf_init(&tmp);

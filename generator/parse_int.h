@@ -22,7 +22,12 @@ typedef struct parse_cache {
     char *index; /* the index, read into memory; records point into it */
     map *by_key; /* key -> the record's start in index */
     size_t index_len;
+    size_t n_records; /* how many keys the index has (kept once it is freed) */
 } parse_cache;
+
+/* Frees c's index (every page taken from it is filled by then), keeping
+ * its file for the HTML and how many records it had. NULL allowed. */
+void parse_cache_forget_index(parse_cache *c);
 
 struct parsed {
     parsed_page *pages; /* by page index */

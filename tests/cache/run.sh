@@ -177,6 +177,33 @@ else
     sed 's/^/#   /' "$tmp/err" | head -5
 fi
 
+# The parse cache is rewritten only when it would change: a build that
+# parses every page from it (an asset changed: the build is not up to date,
+# no page is new) keeps the file as it is; a page gone from the site is
+# dropped from it (its file is written anew).
+rm -rf "$tmp/out"
+"$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
+before=$(stat -c '%i %Y.%y' "$cache/parse.cache")
+printf '/* touched */\n' >>"$site/assets/style.css"
+"$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
+if [ "$(stat -c '%i %Y.%y' "$cache/parse.cache")" = "$before" ]; then
+    ok "a build with every page from the parse cache keeps it as it is"
+else
+    not_ok "a build with every page from the parse cache keeps it as it is"
+fi
+git -C "$site" checkout -q -- assets/style.css
+printf -- '---\ntitle: Extra\nlayout: page\nowner: Someone\nlast_reviewed: 2026-10-06\n---\nA page for a while.\n' >"$site/content/extra.md"
+build_and_compare "a page added"
+added=$(stat -c '%i %Y.%y' "$cache/parse.cache")
+rm "$site/content/extra.md"
+build_and_compare "the page removed again"
+if [ "$added" != "$before" ] && [ "$(stat -c '%i %Y.%y' "$cache/parse.cache")" != "$added" ]; then
+    ok "a page added goes into the parse cache, and out of it when removed"
+else
+    not_ok "a page added goes into the parse cache, and out of it when removed"
+fi
+git -C "$site" reset -q --hard
+
 # --no-cache writes no cache.
 rm -rf "$cache" "$tmp/cold2"
 "$CHARTER" build --no-cache --site "$site" --out "$tmp/cold2" --as-of 2026-11-25 --quiet 2>/dev/null
