@@ -57,22 +57,24 @@ static block *block_new(size_t size)
     return b;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* n bytes at a multiple of align (a power of two, at most max_align_t's),
+ * zeroed. */
+static void *alloc_aligned(arena *a, size_t n, size_t align)
 {
-    const size_t align = alignof(max_align_t);
-    n = n ? (n + align - 1) & ~(align - 1) : align;
 #ifdef ARENA_EACH_PIECE
-    block *own = block_new(n);
+    (void)align;
+    block *own = block_new(n ? n : 1);
     own->next = a->head;
     a->head = own;
     memset(own->data, 0, n);
     return own->data;
 #else
     block *b = a->head;
-    if (!b || b->size - b->used < n) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->size || b->size - at < n) {
         if (n > a->next_size / 4) {
             /* Its own block, behind the current one, which stays first. */
-            block *own = block_new(n);
+            block *own = block_new(n ? n : 1);
             own->used = n;
             if (b) {
                 own->next = b->next;
@@ -89,17 +91,23 @@ void *arena_alloc(arena *a, size_t n)
         a->head = b;
         if (a->next_size < LAST_BLOCK)
             a->next_size *= 2;
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += n;
+    void *p = b->data + at;
+    b->used = at + n;
     memset(p, 0, n);
     return p;
 #endif
 }
 
+void *arena_alloc(arena *a, size_t n)
+{
+    return alloc_aligned(a, n, alignof(max_align_t));
+}
+
 char *arena_strndup(arena *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
+    char *p = alloc_aligned(a, len + 1, 1); /* text: no alignment */
     if (len)
         memcpy(p, s, len);
     p[len] = '\0';

@@ -52,8 +52,8 @@ static tpl_entry *dict_entry(tpl_dict *d, int kind, const char *name)
     }
     e = &d->e[d->n++];
     e->name = arena_strndup(d->mem, name, len);
-    e->hash = h;
-    e->kind = kind;
+    e->hash = (uint32_t)h;
+    e->kind = (uint32_t)kind;
     e->value = NULL;
     if (d->n > TPL_INDEX_FROM && (!d->index || d->n * 2 > d->index_cap)) {
         /* (Re)built at twice the entries, so probes stay short. */
@@ -63,7 +63,7 @@ static tpl_entry *dict_entry(tpl_dict *d, int kind, const char *name)
         d->index = arena_alloc(d->mem, cap * sizeof *d->index);
         d->index_cap = cap;
         for (uint32_t i = 0; i < d->n; i++) {
-            uint32_t j = (uint32_t)d->e[i].hash & (cap - 1);
+            uint32_t j = d->e[i].hash & (cap - 1);
             while (d->index[j])
                 j = (j + 1) & (cap - 1);
             d->index[j] = i + 1;
@@ -235,10 +235,10 @@ static void feed_dict(const feed *f, const tpl_dict *d)
     for (int kind = 0; kind < K_COUNT; kind++) {
         size_t n = 0;
         for (uint32_t i = 0; i < d->n; i++)
-            n += d->e[i].kind == kind;
+            n += (int)d->e[i].kind == kind;
         feed_len(f, n);
         for (uint32_t i = 0; i < d->n; i++)
-            if (d->e[i].kind == kind)
+            if ((int)d->e[i].kind == kind)
                 feed_entry(f, &d->e[i]);
     }
     feed_len(f, d->globals != NULL);

@@ -47,13 +47,15 @@ typedef struct tpl_kids {
 /* A name in one namespace and what it holds: a tpl_value or a tpl_kids. */
 typedef struct tpl_entry {
     const char *name;
-    uint64_t hash; /* map_hash of the name */
-    int kind;
     void *value;
+    uint32_t hash; /* the low half of map_hash of the name */
+    uint32_t kind;
 } tpl_entry;
 
-/* Dictionaries with more entries than this also keep a hash index. */
-#define TPL_INDEX_FROM 16
+/* Dictionaries with more entries than this also keep a hash index (a
+ * page's entry in a list has about 20: values, and the sections showing
+ * them). */
+#define TPL_INDEX_FROM 32
 
 /* Everything a tree of dictionaries holds (names, values, child and include
  * dictionaries, the template-global values) lives in its root's arena and
@@ -89,15 +91,15 @@ static inline tpl_entry *tpl_dict_find(const tpl_dict *d, int kind, const char *
             if (!k)
                 return NULL;
             tpl_entry *e = &d->e[k - 1];
-            if (e->hash == hash && e->kind == kind && strncmp(e->name, name, len) == 0 &&
-                e->name[len] == '\0')
+            if (e->hash == (uint32_t)hash && e->kind == (uint32_t)kind &&
+                strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
                 return e;
         }
     }
     for (uint32_t i = 0; i < d->n; i++) {
         tpl_entry *e = &d->e[i];
-        if (e->hash == hash && e->kind == kind && strncmp(e->name, name, len) == 0 &&
-            e->name[len] == '\0')
+        if (e->hash == (uint32_t)hash && e->kind == (uint32_t)kind &&
+            strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
             return e;
     }
     return NULL;

@@ -1,7 +1,8 @@
-/* test_arena: pieces are zeroed, aligned for any type, distinct and keep
- * their bytes while thousands more (and pieces larger than a block) are
- * handed out; string copies; freeing NULL. Under AddressSanitizer (test-san)
- * every piece is its own allocation, so an overrun here would be caught. */
+/* test_arena: pieces are zeroed, aligned for any type (text copied at any
+ * byte between them), distinct and keep their bytes while thousands more
+ * (and pieces larger than a block) are handed out; string copies; freeing
+ * NULL. Under AddressSanitizer (test-san) every piece is its own
+ * allocation, so an overrun here would be caught. */
 #include "unit.h"
 
 #include "arena.h"
@@ -19,6 +20,11 @@ Test(arena, pieces_are_zeroed_aligned_and_kept)
     for (size_t i = 0; i < N; i++) {
         /* Sizes from 0 up to past a block, the large ones now and then. */
         size[i] = i % 97 == 0 ? 70000 + i : (i * 37) % 300;
+        if (i % 3 == 0) {
+            /* Text in between, at any byte: the next piece is aligned still. */
+            char *t = arena_strndup(a, "odd", i % 4);
+            cr_expect_eq(strlen(t), i % 4);
+        }
         piece[i] = arena_alloc(a, size[i]);
         cr_assert_not_null(piece[i]);
         cr_expect_eq((uintptr_t)piece[i] % alignof(max_align_t), 0, "piece %zu unaligned", i);
