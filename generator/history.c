@@ -932,8 +932,12 @@ static void merge_cached(void *ctx, const char *path, void *value)
         raw_row *r = history_add_row(&mc->h->raw[first - 1]);
         *r = from->rows[j];
         r->seq += mc->walked;
-        memset(&from->rows[j], 0, sizeof from->rows[j]);
     }
+    /* Moved: the cache's list goes now, not with the cache at the end (at
+     * 10,000 pages the two lists would be 11 MB each at once). */
+    free(from->rows);
+    from->rows = NULL;
+    from->n = from->cap = 0;
 }
 
 /* Starts tracking every page in HEAD at its path there (none: NULL), with
