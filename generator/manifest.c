@@ -290,9 +290,11 @@ int manifest_verify(const char *dir, const char *shown, const manifest_entry *v,
     verify_ctx ctx = {map_new(), shown, d, fresh, fresh_ctx, stop};
     for (size_t i = 0; i < n; i++)
         map_put(ctx.listed, v[i].rel, (void *)&v[i]);
-    /* The top folder here, then its folders (one per section, holding a
-     * folder per page) on all cores, each reporting into its own list; the
-     * first of them that fails, in name order, is what is reported. */
+    /* The top folder's own files here, then its folders (one per section,
+     * holding a folder per page) on all cores, each reporting into its own
+     * list: what is reported is a failing file of the top folder, else the
+     * first failure of the first failing folder in name order, whichever
+     * thread met its failure first. */
     str_list later = {0};
     verify_job j = {&ctx, dir, &later, NULL, NULL};
     int err = verify_tree(&ctx, dir, "", &later);

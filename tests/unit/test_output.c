@@ -790,7 +790,8 @@ Test(output, a_file_changed_since_charter_wrote_it_is_kept)
 }
 
 /* The folders are verified on all cores; what is reported is still the
- * first file in name order that fails, whichever thread met it first. */
+ * first failing file of the first failing folder in name order, whichever
+ * thread met its failure first. */
 Test(output, the_first_changed_file_in_name_order_is_reported)
 {
     static const char *const files[] = {"index.html",
