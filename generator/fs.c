@@ -235,29 +235,41 @@ done:
     return kind;
 }
 
-/* The fast way to fs_source_kind's answer for what is no link: an O_PATH
- * openat2 that the kernel keeps below the site directory (RESOLVE_BENEATH),
- * then its stat. The kind, or -1 for anything else (a link, something
- * missing, a kernel without openat2), which resolve_source then answers. */
-static int kind_beneath(const fs_root *r, const char *rel, struct stat *st)
+/* rel opened with `flags` by one openat2 that the kernel keeps below the
+ * site directory, links included (RESOLVE_BENEATH), and its stat in st: the
+ * fast way to what resolve_source answers. The descriptor, or -1 (an
+ * absolute link, a link out, something missing, a kernel without openat2),
+ * when the careful way must answer. */
+static int openat_beneath(const fs_root *r, const char *rel, int flags, struct stat *st)
 {
 #ifdef SYS_openat2
     if (!r->has_dirfd)
         return -1;
-    struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+    struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
     int f = (int)syscall(SYS_openat2, r->dirfd, rel, &how, sizeof how);
-    if (f < 0)
-        return -1;
-    int ok = fstat(f, st) == 0 && !S_ISLNK(st->st_mode);
-    close(f);
-    if (!ok)
-        return -1;
-    fs_trace_seen(r, rel, st);
-    return S_ISREG(st->st_mode) ? FS_FILE : S_ISDIR(st->st_mode) ? FS_DIR : FS_SPECIAL;
+    if (f >= 0 && fstat(f, st) != 0) {
+        close(f);
+        f = -1;
+    }
+    return f;
 #else
     return -1;
 #endif
+}
+
+/* fs_source_kind's answer for what is no link, through openat_beneath (an
+ * O_PATH descriptor); -1 when resolve_source must answer. */
+static int kind_beneath(const fs_root *r, const char *rel, struct stat *st)
+{
+    int f = openat_beneath(r, rel, O_PATH | O_NOFOLLOW, st);
+    if (f < 0)
+        return -1;
+    close(f);
+    if (S_ISLNK(st->st_mode))
+        return -1;
+    fs_trace_seen(r, rel, st);
+    return S_ISREG(st->st_mode) ? FS_FILE : S_ISDIR(st->st_mode) ? FS_DIR : FS_SPECIAL;
 }
 
 int fs_source_kind(const fs_root *r, const char *rel, struct stat *st, diags *d)
@@ -267,23 +279,16 @@ int fs_source_kind(const fs_root *r, const char *rel, struct stat *st, diags *d)
     return kind >= 0 ? kind : resolve_source(r, rel, NULL, st ? st : &tmp, d);
 }
 
-/* The fast way to the same answer: one openat2 that the kernel keeps below
- * the site directory, links included (RESOLVE_BENEATH). 0 and an open
- * regular file within max; -1 for anything else (an absolute link, a link
- * out, a missing or special file, a kernel without openat2), which the
- * careful path then resolves and reports. */
+/* The fast way to fs_open_source: 0 and an open regular file within max
+ * (openat_beneath); -1 for anything else, which the careful path then
+ * resolves and reports. */
 static int open_beneath(int *fd, size_t *size, const fs_root *r, const char *rel, size_t max)
 {
-#ifdef SYS_openat2
-    if (!r->has_dirfd)
-        return -1;
-    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
-                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
-    int f = (int)syscall(SYS_openat2, r->dirfd, rel, &how, sizeof how);
     struct stat st;
+    int f = openat_beneath(r, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, &st);
     if (f < 0)
         return -1;
-    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size > (uintmax_t)max) {
+    if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > (uintmax_t)max) {
         close(f);
         return -1;
     }
@@ -291,9 +296,6 @@ static int open_beneath(int *fd, size_t *size, const fs_root *r, const char *rel
     *fd = f;
     *size = (size_t)st.st_size;
     return 0;
-#else
-    return -1;
-#endif
 }
 
 int fs_open_source(int *fd, size_t *size, const fs_root *r, const char *rel, size_t max,
