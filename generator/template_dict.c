@@ -128,11 +128,8 @@ void tpl_dict_set_int(tpl_dict *d, const char *name, long value)
 void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     tpl_dict *root = d->root;
-    if (!root->globals) {
-        /* A root of its own for lookups, in this tree's arena. */
-        root->globals = dict_alloc(NULL, root);
-        root->globals->root = root->globals;
-    }
+    if (!root->globals)
+        root->globals = dict_alloc(NULL, root); /* in the tree, no lookup parent */
     tpl_dict_set_len(root->globals, name, value, len);
 }
 
