@@ -19,23 +19,20 @@ static void render_page(void *arg, size_t i)
         return; /* reported when the layouts were loaded */
     buf html;
     buf_init(&html);
-    if (parsed_html(g->pp, i, &html, g->d) != 0) {
-        g->failed = 1;
-        buf_release(&html);
-        return;
-    }
     tpl_dict *d = vars_page(g, p);
     /* What the page is made from (with a cache, its HTML is known by its
      * parse's key): when the previous build made it from the same, its file
-     * is linked instead of rendered again. */
+     * is linked instead of rendered again, and its HTML is not read. */
     char key[DIGEST_HEX];
     const char *body = parsed_page_key(g->pp, i);
     if (body)
         gen_key(key, g, l, d, &body, 1);
     if (!body || !output_reuse_keyed(g->o, p->out_file, key)) {
-        int err = layout_render(l, d, &html, g->d);
-        if (err == 0 && output_write_keyed(g->o, p->out_file, body ? key : NULL, html.data,
-                                           html.len, g->d) != 0)
+        if (parsed_html(g->pp, i, &html, g->d) != 0)
+            g->failed = 1;
+        else if (layout_render(l, d, &html, g->d) == 0 &&
+                 output_write_keyed(g->o, p->out_file, body ? key : NULL, html.data, html.len,
+                                    g->d) != 0)
             g->failed = 1;
     }
     tpl_dict_free(d);
