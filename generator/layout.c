@@ -409,7 +409,14 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
         inner = merged;
         merged = t;
     }
-    buf_add(html, next.data, next.len);
+    if (html->len == 0) {
+        /* The usual case (a handbook's tens of megabytes): moved, not copied. */
+        buf_release(html);
+        *html = next;
+        buf_init(&next);
+    } else {
+        buf_add(html, next.data, next.len);
+    }
     slots->n = 0;
     for (size_t j = 0; err == 0 && j < inner.n; j++)
         slots_add(slots, inner.v[j].offset, inner.v[j].id);
