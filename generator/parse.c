@@ -185,10 +185,9 @@ static void parse_page(void *arg, size_t i)
     pp->ok = 1;
     if (j->p->html_fd < 0)
         return;
-    /* The HTML to the scratch file, at a place of its own; memory keeps
-     * only the start of the text, for search. */
+    /* The HTML to the scratch file, at a place of its own (search reads
+     * the start of its text back from there: parsed_text). */
     const buf *h = &pp->doc.html;
-    pp->search_text = plain_text(h->data, h->len, SEARCH_TEXT_MAX);
     pp->off = atomic_fetch_add(&j->p->end, (unsigned long long)h->len);
     pp->len = h->len;
     for (size_t done = 0; done < h->len;) {
@@ -253,7 +252,6 @@ void parsed_free(parsed *p)
         return;
     for (size_t i = 0; i < p->n; i++) {
         markdown_release(&p->pages[i].doc);
-        free(p->pages[i].search_text);
         for (size_t k = 0; p->notes && k < p->n_notes[i]; k++) {
             free(p->notes[i][k].id);
             free(p->notes[i][k].message);
@@ -296,4 +294,14 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
     out->len += done;
     out->data[out->len] = '\0';
     return 0;
+}
+
+int parsed_text(char **out, const parsed *p, size_t i, diags *d)
+{
+    buf html;
+    buf_init(&html);
+    int err = parsed_html(p, i, &html, d);
+    *out = err ? NULL : plain_text(html.data, html.len, SEARCH_TEXT_MAX);
+    buf_release(&html);
+    return err;
 }

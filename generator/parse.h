@@ -17,7 +17,6 @@ typedef struct parsed_page {
     int ok;                 /* parsed: a published page whose front matter read */
     int in_cache;           /* its HTML lies in the previous build's parse cache */
     md_doc doc;             /* headings and links; doc.html is always empty */
-    char *search_text;      /* the start of its text, NULL without HTML */
     unsigned long long off; /* where its HTML lies in the scratch file */
     size_t len;
 } parsed_page;
@@ -49,5 +48,9 @@ void parsed_free(parsed *p);
 const parsed_page *parsed_page_at(const parsed *p, size_t i);
 /* Appends page i's HTML to out. Returns 0, or -1 after reporting. */
 int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
+/* The start of page i's text, for search (its HTML read back and stripped
+ * of markup), in *out (caller frees; "" for a page without HTML). Returns
+ * 0, or -1 after reporting, with *out NULL. */
+int parsed_text(char **out, const parsed *p, size_t i, diags *d);
 
 #endif

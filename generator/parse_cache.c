@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TRAILER_MAGIC "charter-parse-c3" /* 16 bytes */
+#define TRAILER_MAGIC "charter-parse-c4" /* 16 bytes */
 #define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
 #define CACHE_MAX ((off_t)2 << 30)
 
@@ -149,7 +149,6 @@ static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n
     doc->anchors = xcalloc(n ? n : 1, sizeof *doc->anchors);
     for (; doc->n_anchors < n && !r->bad; doc->n_anchors++)
         doc->anchors[doc->n_anchors] = get_str(r);
-    pp->search_text = get_str(r);
     n = get_u32(r);
     if (r->bad || n > left / 20)
         return -1;
@@ -191,7 +190,6 @@ static void write_record(buf *b, const char *key, const parsed_page *pp, unsigne
     put_u32(b, (uint32_t)doc->n_anchors);
     for (size_t i = 0; i < doc->n_anchors; i++)
         put_str(b, doc->anchors[i]);
-    put_str(b, pp->search_text);
     put_u32(b, (uint32_t)n_notes);
     for (size_t i = 0; i < n_notes; i++) {
         put_u32(b, (uint32_t)notes[i].level);
@@ -321,8 +319,6 @@ int parse_cache_fill(parsed *p, size_t i)
     if (read_record(&r, pp, &p->notes[i], &p->n_notes[i]) != 0) {
         /* A record that lies about its counts: parsed again instead. */
         markdown_release(&pp->doc);
-        free(pp->search_text);
-        pp->search_text = NULL;
         for (size_t k = 0; k < p->n_notes[i]; k++) {
             free(p->notes[i][k].id);
             free(p->notes[i][k].message);

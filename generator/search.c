@@ -5,6 +5,7 @@
 
 #include "json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* One entry of search.json, on one line; section may be NULL. */
@@ -72,11 +73,13 @@ static int search_fill(void *ctx, buf *chunk)
         if (!p->ok || !p->published)
             continue;
         k++;
-        const char *text = parsed_page_at(ss->g->pp, ss->next)->search_text;
+        char *text;
+        if (parsed_text(&text, ss->g->pp, ss->next, ss->g->d) != 0)
+            return -1;
         buf_reset(&ss->u);
         vars_full_url(&ss->u, s, p->url);
-        search_entry(&ss->w, p->title ? p->title : p->id, ss->u.data, p->section_title,
-                     text ? text : "");
+        search_entry(&ss->w, p->title ? p->title : p->id, ss->u.data, p->section_title, text);
+        free(text);
     }
     if (ss->next < s->n_pages)
         return 1;
