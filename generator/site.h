@@ -131,8 +131,9 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
 void site_free(site *s);
 /* Frees every page's bytes (page.text), leaving it empty: a build calls it
  * once the pages are parsed and checked, the last stages that read them, so
- * that 10,000 pages' text is not held through rendering. The one change to
- * the model after load. */
+ * that 10,000 pages' text is not held through rendering. With the build's
+ * parse (parse_site_cached, which frees each parsed page's bytes as it goes)
+ * the one change to the model after load. */
 void site_release_texts(site *s);
 
 /* Appends root + "/" + rel (or just rel when root is "."). */
