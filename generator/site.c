@@ -631,7 +631,7 @@ static void apply_site_keys(page *p, const site *s)
         }
     }
     yamltree_free(p->fm.data);
-    p->fm.data = out;
+    p->fm.data = yamltree_pack(out);
 }
 
 /* The site's `policies:` rule: a path glob, a layout (as the page names

@@ -82,11 +82,16 @@ yaml_node *yamltree_copy(const yaml_node *n, const yaml_node *at);
  * (0 and 0 when NULL). */
 yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml_node *at);
 /* Appends value (and, for a mapping, key, a scalar) to parent, which takes
- * ownership of both. */
+ * ownership of both; parent is no tree yamltree_parse or yamltree_pack
+ * returned (those are read-only: the process aborts). */
 void yamltree_append(yaml_node *parent, yaml_node *key, yaml_node *value);
 /* Replaces item i of a sequence or mapping (which must exist) by value,
  * freeing the old one; parent takes ownership of value. */
 void yamltree_replace(yaml_node *parent, size_t i, yaml_node *value);
+/* Moves a built tree into one allocation (as yamltree_parse returns its
+ * trees), freeing root; returns the new root (NULL for NULL), which
+ * yamltree_append and yamltree_replace refuse from then on. */
+yaml_node *yamltree_pack(yaml_node *root);
 
 /* Mapping lookup; returns the borrowed value node, or NULL when `map` is NULL,
  * not a mapping, or has no such key. */

@@ -9,6 +9,7 @@
 #include "yamltree.h"
 
 #include <limits.h>
+#include <signal.h>
 
 /* Parses s (strlen) expecting success and no diagnostics. */
 static yaml_node *parse_ok_n(const char *s, size_t len, int line_offset)
@@ -777,4 +778,44 @@ Test(yamltree, quoted_scalars_read_back)
             diag_free(d);
             buf_release(&b);
         }
+}
+
+/* ---- packed trees ---- */
+
+/* A parsed tree is one allocation: read-only, and its copies are trees of
+ * their own that can be extended and freed (under ASan, a copy that kept
+ * the packed mark would leak or free inside the parsed tree's block). */
+Test(yamltree, copies_of_a_parsed_tree_are_built_trees)
+{
+    yaml_node *n = parse_ok("title: T\ncontrols: [A.1, A.2]\nnested: {k: [v]}\n");
+    yaml_node *c = yamltree_copy(n, NULL);
+    yamltree_append(c, yamltree_new(YAML_SCALAR, "owner", 0, NULL),
+                    yamltree_new(YAML_SCALAR, "o", 1, NULL));
+    yaml_node *seq = yamltree_copy(yamltree_get(n, "controls"), NULL);
+    yamltree_append(seq, NULL, yamltree_new(YAML_SCALAR, "A.3", 0, NULL));
+    yamltree_replace(c, 1, seq);
+    yamltree_free(n);
+    /* The copy outlives the parsed tree it came from. */
+    cr_assert_eq(yamltree_len(c), 4);
+    expect_scalar(yamltree_get(c, "title"), "T", 1, 1, 8);
+    expect_scalar(yamltree_get(c, "owner"), "o", 0, 0, 0);
+    const yaml_node *got = yamltree_get(c, "controls");
+    cr_assert_eq(yamltree_len(got), 3);
+    expect_scalar(yamltree_item(got, 2), "A.3", 1, 0, 0);
+    const yaml_node *k = yamltree_get(yamltree_get(c, "nested"), "k");
+    cr_assert_not_null(k);
+    expect_scalar(yamltree_item(k, 0), "v", 1, 3, 14);
+    /* Packed in turn, it reads the same. */
+    c = yamltree_pack(c);
+    cr_assert_eq(yamltree_len(yamltree_get(c, "controls")), 3);
+    expect_scalar(yamltree_get(c, "owner"), "o", 0, 0, 0);
+    yamltree_free(c);
+}
+
+/* Appending to a parsed tree is a programming error, stopped at once. */
+Test(yamltree, a_parsed_tree_is_read_only, .signal = SIGABRT)
+{
+    yaml_node *n = parse_ok("a: 1\n");
+    yamltree_append(n, yamltree_new(YAML_SCALAR, "b", 0, NULL),
+                    yamltree_new(YAML_SCALAR, "2", 0, NULL));
 }
