@@ -128,6 +128,7 @@ int gen_handbook(gen *g)
                 tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
             }
             tpl_dict *e = tpl_dict_add_section(sd, "HANDBOOK_POLICY");
+            tpl_dict_reserve(e, 14); /* title, URL, anchor, slot, five shown values */
             tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
             buf_reset(&u);
             vars_full_url(&u, s, p->url);

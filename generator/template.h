@@ -52,6 +52,11 @@ void tpl_dict_show_section(tpl_dict *d, const char *name);
 /* Adds one repetition of section `name` and returns its dictionary (borrowed,
  * owned by d). Sections repeat once per added dictionary, in order. */
 tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name);
+/* Makes room for n names (values, sections and includes together) in d, so
+ * that a dictionary whose size is known does not leave the smaller tables
+ * it grew through in its tree's arena (an entry per page of the site in the
+ * shared values: 10 MB at 10,000 pages). Only a size hint. */
+void tpl_dict_reserve(tpl_dict *d, size_t n);
 /* Adds a dictionary for include marker `name` that renders template file
  * `filename` (relative to the set's directory); borrowed, owned by d.
  * Lookups from an include dictionary do not reach d (the include boundary)

@@ -77,6 +77,17 @@ static tpl_entry *dict_entry(tpl_dict *d, int kind, const char *name)
     return e;
 }
 
+void tpl_dict_reserve(tpl_dict *d, size_t n)
+{
+    if (n <= d->cap || n > UINT32_MAX / 2)
+        return;
+    tpl_entry *grown = arena_alloc(d->mem, n * sizeof *grown);
+    if (d->n)
+        memcpy(grown, d->e, d->n * sizeof *grown);
+    d->e = grown;
+    d->cap = (uint32_t)n;
+}
+
 /* Sets variable `name` to v (from d's arena), replacing its value. */
 static void dict_set(tpl_dict *d, const char *name, tpl_value *v)
 {

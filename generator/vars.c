@@ -123,6 +123,7 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
     buf n, u;
     buf_init(&n);
     buf_init(&u);
+    tpl_dict_reserve(e, 18); /* the nine below, each a value and a shown section */
 #define ENTRY(suffix, value)                                                                       \
     do {                                                                                           \
         buf_reset(&n);                                                                             \

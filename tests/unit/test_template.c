@@ -1589,3 +1589,56 @@ Test(template, shown_sections_then_added_to)
     tpl_set_free(s);
     diag_free(d);
 }
+
+/* A reserved dictionary keeps what it held before and renders as one that
+ * grew: names set before the reservation, after it, past it (the table
+ * grows again) and past the size where lookups go through an index. */
+Test(template, reserve_keeps_entries)
+{
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    diags *d = diag_new(NULL);
+    buf text, want;
+    buf_init(&text);
+    buf_init(&want);
+    for (int i = 0; i < 40; i++) {
+        buf_printf(&text, "{{V%d}}{{#S%d}}s{{/S%d}},", i, i, i);
+        buf_printf(&want, "v%d%s,", i, i % 3 ? "s" : "");
+    }
+    tpl *t = tpl_set_add(s, "t.html", text.data, text.len, 0, d);
+    cr_assert_not_null(t);
+    for (size_t reserve = 0; reserve < 3; reserve++) {
+        static const size_t at[] = {0, 2, 6};
+        static const size_t n[] = {0, 18, 100};
+        tpl_dict *dict = tpl_dict_new();
+        buf name, value;
+        buf_init(&name);
+        buf_init(&value);
+        for (int i = 0; i < 40; i++) {
+            if ((size_t)i == at[reserve] && n[reserve])
+                tpl_dict_reserve(dict, n[reserve]);
+            buf_reset(&name);
+            buf_printf(&name, "V%d", i);
+            buf_reset(&value);
+            buf_printf(&value, "v%d", i);
+            tpl_dict_set(dict, name.data, value.data);
+            if (i % 3) {
+                buf_reset(&name);
+                buf_printf(&name, "S%d", i);
+                tpl_dict_show_section(dict, name.data);
+            }
+        }
+        buf out;
+        buf_init(&out);
+        cr_assert_eq(tpl_render(t, dict, &out, d), 0);
+        cr_expect_str_eq(out.data, want.data, "reserved %zu at %zu", n[reserve], at[reserve]);
+        buf_release(&out);
+        buf_release(&name);
+        buf_release(&value);
+        tpl_dict_free(dict);
+    }
+    cr_assert_diag(d, "");
+    diag_free(d);
+    buf_release(&text);
+    buf_release(&want);
+    tpl_set_free(s);
+}
