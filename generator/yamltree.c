@@ -57,7 +57,7 @@ typedef struct builder {
     size_t bom;    /* bytes of a UTF-8 byte order mark before what libyaml reads */
 } builder;
 
-/* A packed tree (see pack) is one allocation, its root's. */
+/* A packed tree (see yamltree_pack) is one allocation, its root's. */
 enum { PACKED_ROOT = 1, PACKED_INNER = 2 };
 
 void yamltree_free(yaml_node *n)
