@@ -41,14 +41,14 @@ static void *load_history(void *arg)
     history_job *j = arg;
     int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
                                "limits.history_seconds");
-    j->h = history_load(j->s, j->use_cache, j->d);
+    j->h = history_load(j->s, j->use_cache, j->own);
     watchdog_leave(token);
     return NULL;
 }
 
 void build_history_start(history_job *j, const site *s, int use_cache, diags *d)
 {
-    *j = (history_job){.s = s, .use_cache = use_cache, .d = d};
+    *j = (history_job){.s = s, .use_cache = use_cache, .d = d, .own = diag_new(NULL)};
     j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
 }
 
@@ -58,7 +58,23 @@ history *build_history_join(history_job *j)
         pthread_join(j->thread, NULL);
     else
         load_history(j);
+    history_complete(j->h, j->s);
+    diag_move(j->d, j->own);
+    diag_free(j->own);
+    j->own = NULL;
     return j->h;
+}
+
+void build_history_cancel(history_job *j)
+{
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    else
+        j->h = NULL; /* never read */
+    history_free(j->h);
+    diag_free(j->own);
+    j->own = NULL;
+    j->h = NULL;
 }
 
 int build_at_export(buf *dir, const char *root, const char *commit, diags *d)
@@ -142,6 +158,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     buf_init(&cache_dir);
     buf_init(&parse_cache);
     const char *sources[7] = {0};
+    history_job hj;
+    int history_started = 0;
     buf src[5];
     for (int i = 0; i < 5; i++)
         buf_init(&src[i]);
@@ -174,13 +192,10 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
             goto done;
         diag_set_sources(d, at_dir->data);
     }
-    if (site_load_at(&s, at_dir->len ? at_dir->data : r->site, r->as_of, r->base_url, d) != 0)
+    if (site_load_start(&s, at_dir->len ? at_dir->data : r->site, r->as_of, r->base_url, d) != 0)
         goto done;
     if (r->at_commit)
         site_set_origin(s, r->site, r->at_commit);
-    if (checks_configure(s, d) != 0)
-        goto done;
-    stage_clock_mark(sc, "load");
     /* The commit it is built from, for manifest.json and the footers. */
     build_provenance prov;
     int proven = 0;
@@ -201,6 +216,16 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
             proven = 1;
         }
     }
+    /* From here a watchdog ends a build that some input keeps busy too long
+     * (limits.*_seconds); once there is an output, removing it first. */
+    watchdog_start(NULL, NULL, "nothing was published");
+    /* The history is read on a thread from here, once the walk has named
+     * the pages, beside the rest of the load, the parse and the checks. */
+    build_history_start(&hj, s, !r->no_cache, d);
+    history_started = 1;
+    if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
+        goto done;
+    stage_clock_mark(sc, "load");
     if (!proven)
         build_provenance_read(&prov, s);
 
@@ -222,17 +247,13 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         buf_printf(&parse_cache, "%s/parse.cache", cache_dir.data);
     if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d) != 0)
         goto done;
-    /* From here a watchdog ends a build that some input keeps busy too long
-     * (limits.*_seconds), removing the unfinished output first. */
-    watchdog_start(abandon, out, "nothing was published");
+    watchdog_set_cleanup(abandon, out);
     /* The stages, in order: load (above), parse, check, history, render;
      * render writes through the output, published at the end. */
     stage_clock_mark(sc, "begin");
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
-    history_job hj;
-    build_history_start(&hj, s, !r->no_cache, d);
     pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
     stage_clock_mark(sc, "parse");
     /* --no-check still runs the checks: their errors become warnings. */
@@ -240,6 +261,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     site_release_texts(s); /* parsed and checked: not read again */
     stage_clock_mark(sc, "check");
     hist = build_history_join(&hj);
+    history_started = 0;
     stage_clock_mark(sc, "history (waited for)");
     checks_history(s, hist, d);
     /* What the stages before freed (the pages' bytes, the parse's and the
@@ -275,6 +297,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         sf.target = xstrdup(output_target(out));
     }
 done:
+    if (history_started) /* a build that failed before it needed it */
+        build_history_cancel(&hj);
     watchdog_stop();
     /* What was written, not what was meant to be: a page whose layout is
      * missing (under --no-check) is not counted. */

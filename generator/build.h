@@ -42,20 +42,25 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
 struct site;
 struct history;
 /* The history step on a thread of its own: it reads git while the pages are
- * parsed and checked on the other cores (neither reads what the other
- * writes; both report through the thread-safe diagnostics), within
- * limits.history_seconds. Start, then join for the history (caller frees
- * with history_free); without a thread, join reads it then. */
+ * loaded, parsed and checked on the other cores (neither reads what the
+ * other writes), within limits.history_seconds. Start once site_load_start
+ * has named the pages; join, once site_load_finish has run, for the history
+ * with its change list (caller frees with history_free) and its warnings,
+ * moved to d then; without a thread, join reads it then. A build that
+ * fails before it needs the history cancels it instead: joined and freed,
+ * its warnings dropped (they would bury the error that stopped it). */
 typedef struct history_job {
     const struct site *s;
     int use_cache;
     diags *d;
+    diags *own; /* the thread's findings until the join */
     struct history *h;
     int threaded;
     pthread_t thread;
 } history_job;
 void build_history_start(history_job *j, const struct site *s, int use_cache, diags *d);
 struct history *build_history_join(history_job *j);
+void build_history_cancel(history_job *j);
 void build_result_release(build_result *res);
 
 /* --at: writes the folder `root` as it is in commit `commit` (40 hex) into

@@ -71,6 +71,31 @@ static void vreport(diags *d, diag_level level, const char *file, int line, int 
     pthread_mutex_unlock(&d->lock);
 }
 
+void diag_move(diags *to, diags *from)
+{
+    if (!to || !from || to == from)
+        return;
+    pthread_mutex_lock(&from->lock);
+    diag_entry *items = from->items;
+    size_t n = from->len;
+    from->items = NULL;
+    from->len = from->cap = 0;
+    pthread_mutex_unlock(&from->lock);
+    if (!n) {
+        free(items);
+        return;
+    }
+    pthread_mutex_lock(&to->lock);
+    if (to->len + n > to->cap) {
+        to->cap = to->len + n;
+        to->items = xrealloc(to->items, to->cap * sizeof *to->items);
+    }
+    memcpy(to->items + to->len, items, n * sizeof *items);
+    to->len += n;
+    pthread_mutex_unlock(&to->lock);
+    free(items);
+}
+
 int diag_report(diags *d, diag_level level, const char *file, int line, int col, const char *id,
                 const char *fmt, ...)
 {

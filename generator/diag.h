@@ -43,6 +43,11 @@ int diag_error(diags *d, const char *file, int line, int col, const char *id, co
 void diag_warning(diags *d, const char *file, int line, int col, const char *id, const char *fmt,
                   ...) __attribute__((format(printf, 6, 7)));
 
+/* Moves every entry of `from` to the end of `to`, leaving `from` empty:
+ * a stage that reported into a sink of its own hands its findings on
+ * (or drops them, freeing its sink instead). Thread-safe for both. */
+void diag_move(diags *to, diags *from);
+
 /* Re-levels every entry: level_for returns the entry's new level, or -1 to
  * drop it (check tuning: `checks:` in site.yml, `ignore:` in front matter).
  * Not thread-safe: call when no stage is reporting. */

@@ -815,11 +815,9 @@ static char *resolve_author(git_mailmap *mm, const char *name, const char *email
     return out;
 }
 
-static void finish(history *h, const site *s, git_mailmap *mm)
+/* Each page's rows: authors through .mailmap, versions counted. */
+static void finish(history *h, git_mailmap *mm)
 {
-    map *by_commit = map_new();
-    seq_change *sc = NULL;
-    size_t nsc = 0;
     for (size_t i = 0; i < h->n_pages; i++) {
         page_rows *pr = &h->raw[i];
         size_t commits = 0;
@@ -848,6 +846,13 @@ static void finish(history *h, const site *s, git_mailmap *mm)
             }
         }
     }
+}
+
+void history_complete(history *h, const site *s)
+{
+    map *by_commit = map_new();
+    seq_change *sc = NULL;
+    size_t nsc = 0;
     /* Shallow copies: the rows' strings stay owned by raw. */
     for (size_t i = 0; i < h->n_pages; i++)
         for (size_t j = 0; j < h->raw[i].n; j++) {
@@ -1142,7 +1147,7 @@ done:
     if (repo)
         history_verify_signatures(h, s, repo, use_cache && cache_dir.len ? cache_dir.data : NULL,
                                   d);
-    finish(h, s, w.mailmap);
+    finish(h, w.mailmap);
     for (size_t i = 0; i < s->n_pages; i++)
         free(paths[i]);
     free(paths);

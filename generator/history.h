@@ -72,9 +72,15 @@ typedef struct history history;
 /* Reads the history of every page of s. Never fails the build: with no
  * repository, a shallow clone, an unborn branch or a repository another user
  * owns, it reports a warning (id `history`) and returns what it could. With
- * `use_cache`, reads and updates `<git dir>/charter/history.cache`. Returns a
- * new history (caller frees with history_free); never NULL. */
+ * `use_cache`, reads and updates `<git dir>/charter/history.cache`. Reads of
+ * s only what site_load_start set (its configuration, origin and the pages'
+ * src and rel), so it may run beside site_load_finish. Returns a new history
+ * (caller frees with history_free), never NULL, whose site-wide change list
+ * history_complete makes. */
 history *history_load(const site *s, int use_cache, diags *d);
+/* The site-wide change list (history_changes) from the published pages'
+ * rows, once site_load_finish has run on s; call once, after history_load. */
+void history_complete(history *h, const site *s);
 /* Appends the folder charter keeps its caches in for the site at root:
  * `<git dir>/charter` of the (non-bare) repository holding it. Returns 0,
  * or -1 with nothing appended when root is in no repository git may read

@@ -1234,6 +1234,18 @@ int site_load(site **out, const char *root, long as_of, diags *d)
 
 int site_load_at(site **out, const char *root, long as_of, const char *base_url, diags *d)
 {
+    if (site_load_start(out, root, as_of, base_url, d) != 0)
+        return -1;
+    if (site_load_finish(*out, d) != 0) {
+        site_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d)
+{
     int err = -1;
     site *s = xcalloc(1, sizeof *s);
     s->root = xstrdup(root && *root ? root : ".");
@@ -1245,9 +1257,6 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
     walk w = {.s = s, .d = d, .seen = map_new()};
     for (int i = 0; i < 4; i++)
         buf_init(&w.other[i]);
-    buf abs;
-    buf_init(&abs);
-
     if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, base_url, d) != 0)
         goto done;
     if (fs_source_kind(&s->fs, s->cfg.content, NULL, d) != FS_DIR) {
@@ -1291,34 +1300,6 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
     free(w.nfcs);
     w.mds = w.nfcs = NULL;
     w.n_mds = 0;
-    load_ctx ctx = {s, d};
-    pool_run(s->n_pages, load_page, &ctx);
-    index_pages(s, d);
-    find_folders(s);
-    build_sections(s);
-
-    /* site.yml's OSCAL catalogs load as if imported into controls/. */
-    catalog_text *oscal = NULL;
-    int loaded = oscal_site_catalogs(&oscal, &s->fs, s->cfg.oscal_catalogs, s->cfg.n_oscal_catalogs,
-                                     s->cfg.limits.file_bytes, d) == 0 &&
-                 catalog_load_with(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
-                                   s->cfg.n_frameworks, oscal, s->cfg.n_oscal_catalogs,
-                                   s->cfg.limits.file_bytes, d) == 0;
-    oscal_texts_free(oscal, s->cfg.n_oscal_catalogs);
-    if (!loaded)
-        goto done;
-    catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
-    if (infer_frameworks(s, d) != 0)
-        goto done;
-    if (crosswalks_load(&s->crosswalks, &s->fs, s->cfg.controls, s->catalog,
-                        s->cfg.limits.file_bytes, d) != 0)
-        goto done;
-    /* What later stages read, derived once: the theme, the terms, every
-     * output path, and who cites each control. */
-    s->layouts = layouts_load(s, d);
-    s->terms = terms_collect(s);
-    s->plan = plan_outputs(s, d);
-    s->cited = build_citations(s);
     err = 0;
 done:
     for (size_t i = 0; i < w.n_mds; i++) {
@@ -1334,13 +1315,45 @@ done:
     for (size_t i = 0; i < w.n_paths; i++)
         free(w.paths[i]);
     free(w.paths);
-    buf_release(&abs);
     if (err) {
         site_free(s);
         s = NULL;
     }
     *out = s;
     return err;
+}
+
+int site_load_finish(site *s, diags *d)
+{
+    load_ctx ctx = {s, d};
+    pool_run(s->n_pages, load_page, &ctx);
+    index_pages(s, d);
+    find_folders(s);
+    build_sections(s);
+
+    /* site.yml's OSCAL catalogs load as if imported into controls/. */
+    catalog_text *oscal = NULL;
+    int loaded = oscal_site_catalogs(&oscal, &s->fs, s->cfg.oscal_catalogs, s->cfg.n_oscal_catalogs,
+                                     s->cfg.limits.file_bytes, d) == 0 &&
+                 catalog_load_with(&s->catalog, &s->fs, s->cfg.controls, s->cfg.frameworks,
+                                   s->cfg.n_frameworks, oscal, s->cfg.n_oscal_catalogs,
+                                   s->cfg.limits.file_bytes, d) == 0;
+    oscal_texts_free(oscal, s->cfg.n_oscal_catalogs);
+    if (!loaded)
+        return -1;
+    catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
+    if (infer_frameworks(s, d) != 0)
+        return -1;
+    if (crosswalks_load(&s->crosswalks, &s->fs, s->cfg.controls, s->catalog,
+                        s->cfg.limits.file_bytes, d) != 0)
+        return -1;
+    /* What later stages read, derived once: the theme, the terms, every
+     * output path, and who cites each control. */
+    s->layouts = layouts_load(s, d);
+    s->terms = terms_collect(s);
+    s->plan = plan_outputs(s, d);
+    s->cited = build_citations(s);
+    return 0;
 }
 
 void site_release_texts(site *s)

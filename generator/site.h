@@ -128,6 +128,16 @@ int site_load(site **out, const char *root, long as_of, diags *d);
 /* As site_load, with base_url (NULL: site.yml's) as the address the site is
  * served at: `charter serve` previews it there. */
 int site_load_at(site **out, const char *root, long as_of, const char *base_url, diags *d);
+/* site_load_at in two halves, so that the git history can be read beside
+ * the second. site_load_start reads site.yml and walks the folders: every
+ * page has its src, rel and index, and s->cfg is final; nothing is read of
+ * the pages yet. Returns 0 and a new site in *out (caller frees with
+ * site_free), or -1 on a fatal error (reported). site_load_finish reads and
+ * models the pages, the catalogs and the theme; it writes no page's src or
+ * rel, nor s->cfg, so another thread may read those meanwhile. Returns 0, or
+ * -1 on a fatal error (reported; the caller still frees s). */
+int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d);
+int site_load_finish(site *s, diags *d);
 void site_free(site *s);
 /* Frees every page's bytes (page.text), leaving it empty: a build calls it
  * once the pages are parsed and checked, the last stages that read them, so

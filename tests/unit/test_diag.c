@@ -119,6 +119,38 @@ Test(diag, entries_keep_fields_and_format_message)
     diag_free(NULL);
 }
 
+/* A stage's own sink hands its findings on in order, and is left empty. */
+Test(diag, move_hands_entries_on)
+{
+    diags *to = diag_new(NULL), *from = diag_new(NULL);
+    diag_error(to, "a.md", 1, 1, "x", "first");
+    diag_move(to, from); /* nothing to move */
+    diag_warning(from, "b.md", 2, 3, "history", "second %d", 2);
+    diag_error(from, NULL, 0, 0, "io", "third");
+    diag_move(to, from);
+    size_t n;
+    const diag_entry *e = diag_entries(to, &n);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(e[0].message, "first");
+    cr_assert_str_eq(e[1].file, "b.md");
+    cr_assert_eq(e[1].col, 3);
+    cr_assert_str_eq(e[1].message, "second 2");
+    cr_assert_eq(e[2].level, DIAG_ERROR);
+    cr_assert_eq(diag_count(to, DIAG_ERROR), 2);
+    diag_entries(from, &n);
+    cr_assert_eq(n, 0);
+    diag_warning(from, NULL, 0, 0, "y", "again"); /* still usable */
+    diag_move(to, from);
+    diag_entries(to, &n);
+    cr_assert_eq(n, 4);
+    diag_move(to, to);
+    diag_move(NULL, from);
+    diag_entries(to, &n);
+    cr_assert_eq(n, 4);
+    diag_free(to);
+    diag_free(from);
+}
+
 Test(diag, sort_order)
 {
     diags *d = diag_new(NULL);

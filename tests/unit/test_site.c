@@ -92,6 +92,46 @@ Test(site, discovers_pages_and_static_files)
     remove_root();
 }
 
+/* site_load_start names the pages (what the history thread reads) and
+ * reads none of them; site_load_finish then reads and models them, with
+ * src and rel as they were, and reports a page's problems only then. */
+Test(site, load_in_two_halves)
+{
+    example_site();
+    put("content/zeta/bad.md", "---\ntitle: [unclosed\n---\n");
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load_start(&s, root, as_of(), NULL, d), 0);
+    cr_assert_diag(d, "");
+    cr_assert_eq(s->n_pages, 7);
+    const char *src[7], *rel[7];
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        cr_assert_eq(p->index, i);
+        cr_assert_not(p->ok, "%s was read by the first half", p->rel);
+        cr_assert_null(p->url);
+        src[i] = p->src;
+        rel[i] = p->rel;
+    }
+    cr_assert_str_eq(s->pages[6]->rel, "zeta/three.md");
+    cr_assert_str_eq(s->pages[6]->src, "content/zeta/three.md");
+    cr_assert_str_eq(s->cfg.base_url, "/sub/");
+    cr_assert_eq(site_load_finish(s, d), 0);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        cr_assert_eq(s->pages[i]->src, src[i]);
+        cr_assert_eq(s->pages[i]->rel, rel[i]);
+        cr_assert_not_null(s->pages[i]->url);
+    }
+    cr_assert(find(s, "zeta/three.md")->ok);
+    cr_assert_not(find(s, "zeta/bad.md")->ok);
+    size_t n;
+    diag_entries(d, &n);
+    cr_assert_gt(n, 0, "the bad page is reported by the second half");
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
 /* content: . reads the pages at the site root, and none of what else is
  * there: site.yml, the other directories, `_`/`.` names (but what include:
  * names), what exclude: names, node_modules/ and vendor/ at the top, and a
