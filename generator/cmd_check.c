@@ -111,6 +111,8 @@ int cmd_check(int argc, char **argv)
     }
 
     int status = EXIT_USAGE;
+    history_job hj;
+    int want = 0; /* the history is being read */
     diags *d = diag_new(o.site), *quiet = diag_new(NULL);
     site *s = NULL;
     parsed *pp = NULL;
@@ -125,26 +127,27 @@ int cmd_check(int argc, char **argv)
             goto fatal;
         diag_set_sources(d, at_dir.data);
     }
-    if (site_load(&s, at_dir.len ? at_dir.data : o.site, as_of, d) != 0)
+    if (site_load_start(&s, at_dir.len ? at_dir.data : o.site, as_of, NULL, d) != 0)
         goto fatal;
     if (o.at)
         site_set_origin(s, o.site, at);
-    if (checks_configure(s, d) != 0)
-        goto fatal;
-    /* Load (above), parse, check: nothing is rendered or written. */
+    /* Load, parse, check: nothing is rendered or written. */
     watchdog_start(NULL, NULL, NULL);
-    /* The history's own warnings (no repository, a shallow clone) are for
-     * the pages a build shows, not findings of check. */
-    /* Only a site whose checks rest on the history pays for reading it
-     * (a cold walk of 5,000 commits doubles a 10,000-page check). */
-    history_job hj;
-    int want = checks_want_history(s);
+    /* Only a site whose checks rest on the history (site.yml says) pays for
+     * reading it (a cold walk of 5,000 commits doubles a 10,000-page
+     * check), from the moment the walk has named the pages. Its own
+     * warnings (no repository, a shallow clone) are for the pages a build
+     * shows, not findings of check. */
+    want = checks_want_history(s);
     if (want)
         build_history_start(&hj, s, 1, quiet);
+    if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
+        goto fatal;
     pp = parse_site(s, -1, d);
     checks_run(s, pp, d);
     if (want) {
         history *hist = build_history_join(&hj);
+        want = 0;
         checks_history(s, hist, d);
         history_free(hist);
     }
@@ -184,6 +187,8 @@ fatal:
     /* Configuration or IO: the findings so far, as text, whatever the format. */
     cmd_print_diags(d);
 done:
+    if (want) /* stopped before it was needed */
+        build_history_cancel(&hj);
     watchdog_stop();
     parsed_free(pp);
     site_free(s);
