@@ -59,12 +59,27 @@ int cmd_print_diags(diags *d)
     return 0;
 }
 
+/* The process's CPU time so far, user and system, and its peak size. */
+static double process_cpu(long *rss_mb)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        *rss_mb = 0;
+        return 0;
+    }
+    *rss_mb = ru.ru_maxrss / 1024;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 void stage_clock_init(stage_clock *c)
 {
     const char *env = getenv("CHARTER_TIMINGS");
     memset(c, 0, sizeof *c);
     c->on = env && *env;
     clock_gettime(CLOCK_MONOTONIC, &c->last);
+    long rss;
+    c->last_cpu = process_cpu(&rss);
 }
 
 void stage_clock_mark(stage_clock *c, const char *name)
@@ -73,8 +88,9 @@ void stage_clock_mark(stage_clock *c, const char *name)
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    struct rusage ru;
-    c->rss_mb[c->n] = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
+    double cpu = process_cpu(&c->rss_mb[c->n]);
+    c->cpu[c->n] = cpu - c->last_cpu;
+    c->last_cpu = cpu;
     c->names[c->n] = name;
     c->secs[c->n++] =
         (double)(now.tv_sec - c->last.tv_sec) + (double)(now.tv_nsec - c->last.tv_nsec) / 1e9;
@@ -87,7 +103,7 @@ void stage_clock_print(const stage_clock *c)
         return;
     fputs("charter: timings:", stderr);
     for (int i = 0; i < c->n; i++)
-        fprintf(stderr, "%s %s %.3f s (peak %ld MB)", i ? "," : "", c->names[i], c->secs[i],
-                c->rss_mb[i]);
+        fprintf(stderr, "%s %s %.3f s (cpu %.2f s, peak %ld MB)", i ? "," : "", c->names[i],
+                c->secs[i], c->cpu[i], c->rss_mb[i]);
     fputc('\n', stderr);
 }

@@ -45,14 +45,17 @@ int cmd_print_diags(diags *d);
 typedef struct stage_clock {
     int on, n;
     struct timespec last;
+    double last_cpu;
     const char *names[12];
     double secs[12];
+    double cpu[12];  /* the process's CPU time (user + system) in the stage */
     long rss_mb[12]; /* the peak resident size so far, at each mark */
 } stage_clock;
 void stage_clock_init(stage_clock *c);
 /* Records the time since the previous mark (or init) as stage `name`. */
 void stage_clock_mark(stage_clock *c, const char *name);
-/* Prints "charter: timings: load 0.12 s (peak 80 MB), ..." when on. */
+/* Prints "charter: timings: load 0.12 s (cpu 0.20 s, peak 80 MB), ..."
+ * when on: CPU over wall time says how many cores a stage kept busy. */
 void stage_clock_print(const stage_clock *c);
 
 #endif
