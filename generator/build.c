@@ -43,12 +43,14 @@ static void *load_history(void *arg)
                                "limits.history_seconds");
     j->h = history_load(j->s, j->use_cache, j->own);
     watchdog_leave(token);
+    atomic_store(&j->finished, 1);
     return NULL;
 }
 
 void build_history_start(history_job *j, const site *s, int use_cache, diags *d)
 {
     *j = (history_job){.s = s, .use_cache = use_cache, .d = d, .own = diag_new(NULL)};
+    atomic_init(&j->finished, 0);
     j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
 }
 
@@ -107,6 +109,7 @@ typedef struct render_job {
     const history *hist;
     const build_provenance *prov;
     output *out;
+    unsigned made; /* by render_site_early */
     diags *d;
     int rendered;
 } render_job;
@@ -115,7 +118,7 @@ static void render_one(void *ctx, size_t i)
 {
     render_job *j = ctx;
     if (i == 0)
-        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->d);
+        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->made, j->d);
     else
         parse_cache_write(j->pp, j->d);
 }
@@ -260,6 +263,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     checks_run(s, pp, d);
     site_release_texts(s); /* parsed and checked: not read again */
     stage_clock_mark(sc, "check");
+    /* While the history is still being read, on the core it leaves: the
+     * outputs made without it, one at a time until it is done. */
+    unsigned made = 0;
+    int early = render_site_early(&made, s, pp, &prov, out, &hj.finished, d);
+    stage_clock_mark(sc, "render before the history");
     hist = build_history_join(&hj);
     history_started = 0;
     stage_clock_mark(sc, "history (waited for)");
@@ -271,9 +279,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     malloc_trim(0);
     /* Rendering, and beside it the parse cache's rewrite (it only reads
      * the parse, and its HTML in the scratch file, as rendering does). */
-    render_job job = {s, pp, hist, &prov, out, d, 0};
+    render_job job = {s, pp, hist, &prov, out, made, d, 0};
     pool_run(2, render_one, &job);
-    int rendered = job.rendered;
+    int rendered = job.rendered != 0 || early != 0 ? -1 : 0;
     stage_clock_mark(sc, "render");
     close(scratch);
     if (rendered != 0)

@@ -10,6 +10,7 @@
 #include "diag.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef struct build_request {
@@ -53,7 +54,8 @@ typedef struct history_job {
     const struct site *s;
     int use_cache;
     diags *d;
-    diags *own; /* the thread's findings until the join */
+    diags *own;          /* the thread's findings until the join */
+    atomic_int finished; /* set by the thread as it ends */
     struct history *h;
     int threaded;
     pthread_t thread;

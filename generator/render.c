@@ -148,18 +148,46 @@ static int task_oscal(gen *g)
     return err;
 }
 
-static int (*const tasks[])(gen *g) = {task_pages,   gen_handbook, task_oscal,  task_changelog,
-                                       gen_controls, task_api,     task_search, task_small};
+/* `early`: made from neither the history nor the layouts' shared values
+ * (which name the recent changes), so render_site_early may make it. */
+static const struct {
+    int (*run)(gen *g);
+    int early;
+} tasks[] = {{task_pages, 0},   {gen_handbook, 0}, {task_oscal, 1},  {task_changelog, 0},
+             {gen_controls, 0}, {task_api, 0},     {task_search, 1}, {task_small, 0}};
+#define N_TASKS (sizeof tasks / sizeof *tasks)
+
+/* render_site's pool: the tasks not made early, in order. */
+typedef struct task_list {
+    gen *g;
+    size_t idx[N_TASKS];
+} task_list;
 
 static void run_task(void *ctx, size_t i)
 {
-    gen *g = ctx;
-    if (tasks[i](g) != 0)
-        atomic_store(&g->failed, 1);
+    task_list *tl = ctx;
+    if (tasks[tl->idx[i]].run(tl->g) != 0)
+        atomic_store(&tl->g->failed, 1);
+}
+
+int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
+                      output *o, const atomic_int *stop, diags *d)
+{
+    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d};
+    atomic_init(&g.failed, 0);
+    *made = 0;
+    for (size_t i = 0; i < N_TASKS && !(stop && atomic_load(stop)); i++) {
+        if (!tasks[i].early)
+            continue;
+        if (tasks[i].run(&g) != 0)
+            atomic_store(&g.failed, 1);
+        *made |= 1u << i;
+    }
+    return g.failed ? -1 : 0;
 }
 
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
-                output *o, diags *d)
+                output *o, unsigned made, diags *d)
 {
     gen g = {.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
     atomic_init(&g.failed, 0);
@@ -170,7 +198,12 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     tpl_dict_digest(g.shared, add_to_digest, base);
     digest_hex(base, g.key_base);
     digest_free(base);
-    pool_run(sizeof tasks / sizeof *tasks, run_task, &g);
+    task_list tl = {&g, {0}};
+    size_t n = 0;
+    for (size_t i = 0; i < N_TASKS; i++)
+        if (!(made & 1u << i))
+            tl.idx[n++] = i;
+    pool_run(n, run_task, &tl);
     tpl_dict_free(g.shared);
     return g.failed ? -1 : 0;
 }

@@ -658,8 +658,10 @@ static void expect_text(const char *got, const char *want, const char *name, con
 }
 
 /* Builds the case's site into <sb>/out as charter build does (without the
- * checks), then compares what was written. */
-static void render_case(const struct render_case *c)
+ * checks), then compares what was written. With `early`, the outputs that
+ * need no history are made first by render_site_early, as a build does
+ * while its history is read: what is written must not differ. */
+static void render_case(const struct render_case *c, int early)
 {
     unit_mkdtemp(sb, sizeof sb, "render");
     for (size_t i = 0; i < COUNT(c->files) && c->files[i].path; i++)
@@ -686,7 +688,17 @@ static void render_case(const struct render_case *c)
     int fd = output_scratch(o, d);
     cr_assert_geq(fd, 0);
     parsed *pp = parse_site(s, fd, d);
-    cr_expect_eq(render_site(s, pp, h, NULL, o, d), 0, "%s: render", c->name);
+    unsigned made = 0;
+    if (early) {
+        atomic_int stop;
+        atomic_init(&stop, 1);
+        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, &stop, d), 0);
+        cr_expect_eq(made, 0, "%s: made early though told to stop", c->name);
+        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, NULL, d), 0, "%s: early", c->name);
+        cr_expect_eq(__builtin_popcount(made), 2, "%s: the OSCAL export and search.json early",
+                     c->name);
+    }
+    cr_expect_eq(render_site(s, pp, h, NULL, o, made, d), 0, "%s: render", c->name);
     cr_expect_eq(output_commit(o, d), 0, "%s: commit", c->name);
     output_free(o, d);
     close(fd);
@@ -739,5 +751,15 @@ static void render_case(const struct render_case *c)
 Test(render, each_generator)
 {
     for (size_t i = 0; i < COUNT(cases); i++)
-        render_case(&cases[i]);
+        render_case(&cases[i], 0);
+}
+
+/* Each output made before the history is read (render_site_early) is
+ * written once, the same as render_site alone writes it: a second write of
+ * one file would fail the render (its path is claimed), one not made would
+ * be missing from the tree. */
+Test(render, history_free_outputs_made_early)
+{
+    for (size_t i = 0; i < COUNT(cases); i++)
+        render_case(&cases[i], 1);
 }
