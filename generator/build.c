@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* With --no-check: tunable findings (the checks' business) become warnings. */
@@ -145,6 +146,21 @@ static void release_one(void *ctx, size_t i)
     site_free(j->s);
 }
 
+/* Whether the history cache may spare the walk: it is there, and the
+ * build uses it (not --no-cache, not --at). */
+static int history_warm(const buf *cache_dir, const build_request *r)
+{
+    if (r->no_cache || r->at_commit || !cache_dir->len)
+        return 0;
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/history.cache", cache_dir->data);
+    struct stat st;
+    int warm = stat(p.data, &st) == 0;
+    buf_release(&p);
+    return warm;
+}
+
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
@@ -222,12 +238,21 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds); once there is an output, removing it first. */
     watchdog_start(NULL, NULL, "nothing was published");
-    /* The history is read on a thread from here, once the walk has named
-     * the pages, beside the rest of the load, the parse and the checks. */
-    build_history_start(&hj, s, !r->no_cache, d);
-    history_started = 1;
+    /* The history is read on a thread. Read from git, it is the longest
+     * stage: it starts as soon as the walk has named the pages, beside the
+     * rest of the load, the parse and the checks. From its cache (0.2 s at
+     * 10,000 pages, most of it git's status pass over the pages the load is
+     * reading) it would only slow the load: it starts after it. */
+    if (!history_warm(&cache_dir, r)) {
+        build_history_start(&hj, s, !r->no_cache, d);
+        history_started = 1;
+    }
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto done;
+    if (!history_started) {
+        build_history_start(&hj, s, !r->no_cache, d);
+        history_started = 1;
+    }
     stage_clock_mark(sc, "load");
     if (!proven)
         build_provenance_read(&prov, s);
