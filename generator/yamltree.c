@@ -13,22 +13,47 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+/* 32 bytes: every page's front matter stays in memory for the whole build,
+ * some thirty nodes a page. */
 struct yaml_node {
-    yaml_kind kind;
-    int line;             /* 1-based, in the file the YAML came from (offset applied) */
-    int col;              /* 1-based, counted in characters */
+    unsigned char kind;   /* a yaml_kind */
     unsigned char plain;  /* scalar only: 1 if unquoted and not tagged `!!str` or `!` */
     unsigned char packed; /* PACKED_ROOT or PACKED_INNER: in one block (yamltree_pack) */
-    char *value;          /* scalar only: NUL-terminated UTF-8 text, never NULL for scalars */
-    size_t value_len;
-    /* sequence: items[0..len); mapping: keys[i] (always scalars) -> items[i] */
-    yaml_node **items;
-    yaml_node **keys;
-    size_t len;
+    int line;             /* 1-based, in the file the YAML came from (offset applied) */
+    int col;              /* 1-based, counted in characters */
+    uint32_t len;         /* sequence: items; mapping: pairs; scalar: 0 */
+    size_t value_len;     /* scalar: bytes of value */
+    union {
+        char *value; /* scalar: NUL-terminated UTF-8 text, never NULL */
+        /* sequence: items[0..len); mapping: pair i's key (always a scalar)
+         * at items[2i], its value at items[2i + 1] */
+        yaml_node **items;
+    };
 };
+
+_Static_assert(sizeof(struct yaml_node) <= 32, "a yaml_node is 32 bytes at most");
+
+/* Where item i of a sequence, or the value of pair i of a mapping, is. */
+static inline yaml_node **item_at(const yaml_node *n, size_t i)
+{
+    return n->kind == YAML_MAPPING ? &n->items[2 * i + 1] : &n->items[i];
+}
+
+/* Where the key of pair i of a mapping is. */
+static inline yaml_node **key_at(const yaml_node *n, size_t i)
+{
+    return &n->items[2 * i];
+}
+
+/* The length of n's items array. */
+static inline size_t n_ptrs(const yaml_node *n)
+{
+    return n->kind == YAML_SCALAR ? 0 : n->kind == YAML_MAPPING ? 2 * (size_t)n->len : n->len;
+}
 
 enum {
     MAX_DEPTH = 64, /* nested lists and mappings; yamltree_free recurses this deep */
@@ -68,14 +93,13 @@ void yamltree_free(yaml_node *n)
         free(n);
         return;
     }
-    for (size_t i = 0; i < n->len; i++) {
-        yamltree_free(n->items[i]);
-        if (n->keys)
-            yamltree_free(n->keys[i]);
+    if (n->kind == YAML_SCALAR) {
+        free(n->value);
+    } else {
+        for (size_t i = 0; i < n_ptrs(n); i++)
+            yamltree_free(n->items[i]);
+        free(n->items);
     }
-    free(n->items);
-    free(n->keys);
-    free(n->value);
     free(n);
 }
 
@@ -90,22 +114,23 @@ yaml_node *yamltree_copy(const yaml_node *n, const yaml_node *at)
         c->line = at->line;
         c->col = at->col;
     }
-    c->items = c->keys = NULL;
     c->len = 0;
-    if (n->value) {
+    if (n->kind == YAML_SCALAR) {
         c->value = xmalloc(n->value_len + 1);
         memcpy(c->value, n->value, n->value_len + 1);
+        return c;
     }
+    c->items = NULL;
     for (size_t i = 0; i < n->len; i++)
-        yamltree_append(c, n->keys ? yamltree_copy(n->keys[i], at) : NULL,
-                        yamltree_copy(n->items[i], at));
+        yamltree_append(c, n->kind == YAML_MAPPING ? yamltree_copy(*key_at(n, i), at) : NULL,
+                        yamltree_copy(*item_at(n, i), at));
     return c;
 }
 
 yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml_node *at)
 {
     yaml_node *n = xcalloc(1, sizeof *n);
-    n->kind = kind;
+    n->kind = (unsigned char)kind;
     n->line = at ? at->line : 0;
     n->col = at ? at->col : 0;
     if (kind == YAML_SCALAR) {
@@ -120,23 +145,24 @@ void yamltree_append(yaml_node *parent, yaml_node *key, yaml_node *value)
 {
     if (parent->packed)
         abort(); /* a parsed tree is read-only */
+    if (parent->kind == YAML_SCALAR || parent->len == UINT32_MAX)
+        abort();
     /* Grown one at a time: built trees are small (a page's keys). */
-    parent->items = xrealloc(parent->items, (parent->len + 1) * sizeof *parent->items);
-    if (parent->kind == YAML_MAPPING) {
-        parent->keys = xrealloc(parent->keys, (parent->len + 1) * sizeof *parent->keys);
-        parent->keys[parent->len] = key;
-    } else {
+    parent->items = xrealloc(parent->items, (n_ptrs(parent) + 1 + (parent->kind == YAML_MAPPING)) *
+                                                sizeof *parent->items);
+    if (parent->kind == YAML_MAPPING)
+        *key_at(parent, parent->len) = key;
+    else
         yamltree_free(key);
-    }
-    parent->items[parent->len++] = value;
+    *item_at(parent, parent->len++) = value;
 }
 
 void yamltree_replace(yaml_node *parent, size_t i, yaml_node *value)
 {
     if (parent->packed)
         abort(); /* a parsed tree is read-only */
-    yamltree_free(parent->items[i]);
-    parent->items[i] = value;
+    yamltree_free(*item_at(parent, i));
+    *item_at(parent, i) = value;
 }
 
 /* Packing: a parsed tree's nodes, their item and key arrays and their
@@ -153,14 +179,11 @@ typedef struct pack_ctx {
 static void pack_measure(const yaml_node *n, size_t *nodes, size_t *ptrs, size_t *bytes)
 {
     (*nodes)++;
-    if (n->value)
+    if (n->kind == YAML_SCALAR)
         *bytes += n->value_len + 1;
-    *ptrs += n->len * (n->keys ? 2 : 1);
-    for (size_t i = 0; i < n->len; i++) {
+    *ptrs += n_ptrs(n);
+    for (size_t i = 0; i < n_ptrs(n); i++)
         pack_measure(n->items[i], nodes, ptrs, bytes);
-        if (n->keys)
-            pack_measure(n->keys[i], nodes, ptrs, bytes);
-    }
 }
 
 static yaml_node *pack_copy(const yaml_node *n, pack_ctx *c)
@@ -168,26 +191,17 @@ static yaml_node *pack_copy(const yaml_node *n, pack_ctx *c)
     yaml_node *p = c->nodes++;
     *p = *n;
     p->packed = PACKED_INNER;
-    if (n->value) {
+    if (n->kind == YAML_SCALAR) {
         p->value = c->text;
         memcpy(c->text, n->value, n->value_len + 1);
         c->text += n->value_len + 1;
+        return p;
     }
-    if (n->len) {
-        p->items = c->ptrs;
-        c->ptrs += n->len;
-        if (n->keys) {
-            p->keys = c->ptrs;
-            c->ptrs += n->len;
-        }
-    } else {
-        p->items = p->keys = NULL;
-    }
-    for (size_t i = 0; i < n->len; i++) {
+    size_t k = n_ptrs(n);
+    p->items = k ? c->ptrs : NULL;
+    c->ptrs += k;
+    for (size_t i = 0; i < k; i++)
         p->items[i] = pack_copy(n->items[i], c);
-        if (n->keys)
-            p->keys[i] = pack_copy(n->keys[i], c);
-    }
     return p;
 }
 
@@ -224,7 +238,7 @@ static int mark_col(yaml_mark_t m)
 static yaml_node *node_new(yaml_kind kind, int line, int col)
 {
     yaml_node *n = xcalloc(1, sizeof *n);
-    n->kind = kind;
+    n->kind = (unsigned char)kind;
     n->line = line;
     n->col = col;
     return n;
@@ -250,7 +264,7 @@ static const yaml_node *find_key(frame *f, const yaml_node *key)
     if (!f->keys && p->len >= HASH_KEYS) {
         f->keys = map_new();
         for (size_t i = 0; i < p->len; i++)
-            map_put(f->keys, p->keys[i]->value, p->keys[i]);
+            map_put(f->keys, (*key_at(p, i))->value, *key_at(p, i));
     }
     if (f->keys) {
         const yaml_node *hit = map_get(f->keys, key->value);
@@ -262,8 +276,8 @@ static const yaml_node *find_key(frame *f, const yaml_node *key)
             return NULL;
     }
     for (size_t i = 0; i < p->len; i++)
-        if (same_key(p->keys[i], key))
-            return p->keys[i];
+        if (same_key(*key_at(p, i), key))
+            return *key_at(p, i);
     return NULL;
 }
 
@@ -277,9 +291,9 @@ static int attach(builder *b, yaml_node *child)
     }
     frame *f = &b->stack[b->depth - 1];
     yaml_node *p = f->node;
-    int is_key = p->kind == YAML_MAPPING && (p->len == 0 || p->items[p->len - 1]);
+    int is_key = p->kind == YAML_MAPPING && (p->len == 0 || *item_at(p, p->len - 1));
     if (p->kind == YAML_MAPPING && !is_key) {
-        p->items[p->len - 1] = child;
+        *item_at(p, p->len - 1) = child;
         return 0;
     }
     if (is_key) {
@@ -303,20 +317,24 @@ static int attach(builder *b, yaml_node *child)
             return -1;
         }
     }
+    if (p->len == UINT32_MAX) {
+        diag_error(b->d, b->file, child->line, child->col, "too-large", "too many items");
+        yamltree_free(child);
+        return -1;
+    }
     if (p->len == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 4;
-        p->items = xrealloc(p->items, f->cap * sizeof *p->items);
-        if (p->kind == YAML_MAPPING)
-            p->keys = xrealloc(p->keys, f->cap * sizeof *p->keys);
+        p->items =
+            xrealloc(p->items, f->cap * (p->kind == YAML_MAPPING ? 2 : 1) * sizeof *p->items);
     }
     if (is_key) {
         if (f->keys)
             map_put(f->keys, child->value, child);
         /* The value arrives with the next node; NULL until then. */
-        p->keys[p->len] = child;
-        p->items[p->len] = NULL;
+        *key_at(p, p->len) = child;
+        *item_at(p, p->len) = NULL;
     } else {
-        p->items[p->len] = child;
+        *item_at(p, p->len) = child;
     }
     p->len++;
     return 0;
@@ -536,7 +554,7 @@ int yamltree_col(const yaml_node *n)
 
 const char *yamltree_text(const yaml_node *n)
 {
-    return n->value;
+    return n->kind == YAML_SCALAR ? n->value : NULL;
 }
 
 size_t yamltree_text_len(const yaml_node *n)
@@ -556,12 +574,12 @@ size_t yamltree_len(const yaml_node *n)
 
 const yaml_node *yamltree_item(const yaml_node *n, size_t i)
 {
-    return i < n->len ? n->items[i] : NULL;
+    return i < n->len ? *item_at(n, i) : NULL;
 }
 
 const yaml_node *yamltree_key(const yaml_node *n, size_t i)
 {
-    return n->keys && i < n->len ? n->keys[i] : NULL;
+    return n->kind == YAML_MAPPING && i < n->len ? *key_at(n, i) : NULL;
 }
 
 static int scalar_is(const yaml_node *n, const char *s)
@@ -575,8 +593,8 @@ const yaml_node *yamltree_get(const yaml_node *m, const char *key)
     if (!m || m->kind != YAML_MAPPING)
         return NULL;
     for (size_t i = 0; i < m->len; i++)
-        if (scalar_is(m->keys[i], key))
-            return m->items[i];
+        if (scalar_is(*key_at(m, i), key))
+            return *item_at(m, i);
     return NULL;
 }
 
