@@ -16,6 +16,7 @@
 #include "site.h"
 #include "template.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 typedef struct gen {
@@ -30,13 +31,24 @@ typedef struct gen {
     /* What every page is rendered from besides its own dictionary: charter
      * itself, the theme's texts and the shared values (a digest, hex). */
     char key_base[65];
+    /* SECTIONS over the shared values (vars_sections), made for the first
+     * layout that lists it (gen_shared), under `lock`; and its digest. */
+    pthread_mutex_t lock;
+    tpl_dict *sections;
+    char sections_key[65];
 } gen;
+
+/* The dictionary that a page rendered through l looks up site-wide values
+ * in: the shared values, with SECTIONS over them when l lists it (made once,
+ * on first need; owned by g). Thread-safe. */
+const tpl_dict *gen_shared(gen *g, const layout *l);
 
 /* Feeds data to the digest ctx (for tpl_dict_digest). */
 void add_to_digest(void *ctx, const void *data, size_t len);
 /* The key of an output rendered through layout l from dictionary d (see
  * output_reuse_keyed): charter, the theme, the shared values (key_base),
- * the layout, d's tree and n_extra more strings (what else goes into the
+ * SECTIONS when l lists it (gen_shared, called first, made it), the
+ * layout, d's tree and n_extra more strings (what else goes into the
  * output, such as the keys of the pages' HTML spliced into it). */
 void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
              const char *const *extra, size_t n_extra);
@@ -49,6 +61,9 @@ void vars_full_url(buf *out, const site *s, const char *url);
 void vars_set_shown(tpl_dict *d, const char *name, const char *value);
 /* Site-wide values, built once and shared (read-only) by every page. */
 tpl_dict *vars_shared(const gen *g);
+/* SECTIONS (every section and its pages, an entry per page) in a new
+ * dictionary over g->shared, for the layouts that list it; caller frees. */
+tpl_dict *vars_sections(const gen *g);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
 /* A content page's own dictionary over the shared one; caller frees. */

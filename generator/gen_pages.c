@@ -20,6 +20,7 @@ static void render_page(void *arg, size_t i)
     buf html;
     buf_init(&html);
     tpl_dict *d = vars_page(g, p);
+    tpl_dict_set_shared(d, gen_shared(g, l));
     /* What the page is made from (with a cache, its HTML is known by its
      * parse's key): when the previous build made it from the same, its file
      * is linked instead of rendered again, and its HTML is not read. */

@@ -38,7 +38,8 @@ struct layout {
     struct layout *parent;
     frontmatter fm;
     buf text;
-    int state; /* 1 loading, 2 loaded, -1 failed */
+    int state;          /* 1 loading, 2 loaded, -1 failed */
+    int lists_sections; /* the chain mentions SECTIONS (layout_lists_sections) */
 };
 
 struct layouts {
@@ -202,6 +203,8 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
                                l->fm.body_line - 1, d);
     if (!l->tpl)
         goto done;
+    l->lists_sections =
+        tpl_mentions(l->tpl, "SECTIONS") || (l->parent && l->parent->lists_sections);
     l->state = 2;
     result = l;
 done:
@@ -298,6 +301,11 @@ layouts *layouts_load(const site *s, diags *d)
 const char *layouts_digest(const layouts *ls)
 {
     return ls->hex;
+}
+
+int layout_lists_sections(const layout *l)
+{
+    return l && l->lists_sections;
 }
 
 const char *layout_name(const layout *l)

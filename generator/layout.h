@@ -34,6 +34,10 @@ void layouts_free(layouts *ls);
 const char *layouts_digest(const layouts *ls);
 /* The layout's name ("policy"); borrowed. */
 const char *layout_name(const layout *l);
+/* Whether l or a layout it sits in (or what they include) mentions
+ * SECTIONS, the site-wide list of every section and its pages: only such a
+ * layout's pages are rendered with it (gen_shared). 0 for NULL. */
+int layout_lists_sections(const layout *l);
 
 /* True when the theme has layouts/<name>.html (loaded or not). */
 int layouts_has(const layouts *ls, const char *name);

@@ -15,12 +15,28 @@
 
 #include <string.h>
 
+const tpl_dict *gen_shared(gen *g, const layout *l)
+{
+    if (!layout_lists_sections(l))
+        return g->shared;
+    pthread_mutex_lock(&g->lock);
+    if (!g->sections) {
+        g->sections = vars_sections(g);
+        digest *h = digest_new();
+        tpl_dict_digest(g->sections, add_to_digest, h);
+        digest_hex(h, g->sections_key);
+        digest_free(h);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return g->sections;
+}
+
 const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
 {
     const layout *l = layouts_get(g->s->layouts, name);
     if (!l)
         return NULL;
-    tpl_dict_set_shared(d, g->shared);
+    tpl_dict_set_shared(d, gen_shared(g, l));
     vars_nav(d, g->s, NULL); /* every section, none current */
     return l;
 }
@@ -79,6 +95,8 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     digest *h = digest_new();
     digest_add(h, g->key_base, DIGEST_HEX);
     digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
+    if (layout_lists_sections(l))
+        digest_add(h, g->sections_key, DIGEST_HEX);
     for (size_t i = 0; i < n_extra; i++)
         digest_add(h, extra[i], strlen(extra[i]) + 1);
     tpl_dict_digest(d, add_to_digest, h);
@@ -191,6 +209,7 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
 {
     gen g = {.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
     atomic_init(&g.failed, 0);
+    pthread_mutex_init(&g.lock, NULL);
     g.shared = vars_shared(&g);
     digest *base = digest_new();
     digest_add(base, digest_self(), DIGEST_HEX);
@@ -204,6 +223,8 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
         if (!(made & 1u << i))
             tl.idx[n++] = i;
     pool_run(n, run_task, &tl);
+    tpl_dict_free(g.sections);
     tpl_dict_free(g.shared);
+    pthread_mutex_destroy(&g.lock);
     return g.failed ? -1 : 0;
 }

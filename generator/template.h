@@ -122,6 +122,12 @@ tpl *tpl_set_add(tpl_set *s, const char *name, const char *text, size_t len, int
 tpl *tpl_set_add_shown(tpl_set *s, const char *name, const char *shown, const char *text,
                        size_t len, int line_offset, diags *d);
 
+/* Whether t, or a template it includes (auto includes, resolved when it
+ * was loaded), has a marker named `name`: a variable, a section or an
+ * include. What a render of t can look up in a dictionary by that name
+ * (sections are entered only through their own marker). */
+int tpl_mentions(const tpl *t, const char *name);
+
 /* Renders t with dictionary `dict`, appending to out. Returns 0, or -1 after
  * reporting through d (e.g. an include that cannot be loaded). Slots expand
  * to nothing, and are errors where tpl_render_slots would refuse them. */

@@ -714,3 +714,46 @@ int tpl_parse(tpl *t, const char *src, size_t len, tpl_strip strip, int line_off
     free(segs);
     return err;
 }
+
+/* Each template is looked into once (seen), however often or cyclically
+ * it is included. */
+typedef struct mention_ctx {
+    const char *name;
+    size_t len;
+    const tpl **seen;
+    size_t n, cap;
+} mention_ctx;
+
+static int node_mentions(mention_ctx *c, const tpl_node *n)
+{
+    if (n->kind != N_TEXT && n->len == c->len && !memcmp(n->s, c->name, c->len))
+        return 1;
+    if (n->kind == N_INCLUDE && n->auto_tpl && n->auto_tpl->ok) {
+        size_t i = 0;
+        while (i < c->n && c->seen[i] != n->auto_tpl)
+            i++;
+        if (i == c->n) {
+            if (c->n == c->cap) {
+                c->cap = c->cap ? c->cap * 2 : 8;
+                c->seen = xrealloc(c->seen, c->cap * sizeof *c->seen);
+            }
+            c->seen[c->n++] = n->auto_tpl;
+            if (node_mentions(c, &n->auto_tpl->root))
+                return 1;
+        }
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        if (node_mentions(c, &n->kids[i]))
+            return 1;
+    return 0;
+}
+
+int tpl_mentions(const tpl *t, const char *name)
+{
+    if (!t || !t->ok)
+        return 0;
+    mention_ctx c = {name, strlen(name), NULL, 0, 0};
+    int found = node_mentions(&c, &t->root);
+    free(c.seen);
+    return found;
+}

@@ -286,6 +286,18 @@ tpl_dict *vars_shared(const gen *g)
     tpl_dict_set_int(d, "REVIEW_DUE_SOON_COUNT", counts[REVIEW_DUE_SOON]);
     tpl_dict_set_int(d, "REVIEW_OVERDUE_COUNT", counts[REVIEW_OVERDUE]);
     tpl_dict_set_int(d, "REVIEW_NONE_COUNT", counts[REVIEW_NONE]);
+    return d;
+}
+
+/* A dictionary of its own over the shared values, not the page's: inside
+ * SECTIONS only site-wide values are seen (docs/templates.md), and the
+ * pages whose layouts do not list it are not made from every page's entry
+ * (a front matter edit does not render them again). */
+tpl_dict *vars_sections(const gen *g)
+{
+    const site *s = g->s;
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, g->shared);
     for (size_t k = 0; k < s->n_sections; k++) {
         const site_section *sec = &s->sections[k];
         tpl_dict *sd = tpl_dict_add_section(d, "SECTIONS");

@@ -16,7 +16,9 @@
 #include "unit_history.h"
 
 #include "api.h"
+#include "digest.h"
 #include "fs.h"
+#include "gen.h"
 #include "history_int.h"
 #include "output.h"
 #include "parse.h"
@@ -762,4 +764,79 @@ Test(render, history_free_outputs_made_early)
 {
     for (size_t i = 0; i < COUNT(cases); i++)
         render_case(&cases[i], 1);
+}
+
+/* ---- what a page's key is made from ---- */
+
+/* The keys (gen_key) of the pages at rels of the site in <sb>/site, as
+ * render_site makes them. */
+static void page_keys(char keys[][DIGEST_HEX], const char *const *rels, size_t n)
+{
+    buf site_dir;
+    buf_init(&site_dir);
+    buf_printf(&site_dir, "%s/site", sb);
+    diags *d = diag_new(site_dir.data);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0);
+    parsed *pp = parse_site(s, -1, d);
+    gen g = {.s = s, .pp = pp, .d = d};
+    atomic_init(&g.failed, 0);
+    pthread_mutex_init(&g.lock, NULL);
+    g.shared = vars_shared(&g);
+    digest *base = digest_new();
+    tpl_dict_digest(g.shared, add_to_digest, base);
+    digest_hex(base, g.key_base);
+    digest_free(base);
+    for (size_t i = 0; i < n; i++) {
+        const page *p = map_get(s->by_rel, rels[i]);
+        cr_assert_not_null(p, "%s", rels[i]);
+        const layout *l = layouts_for_page(s->layouts, p->layout);
+        cr_assert_not_null(l, "%s", rels[i]);
+        tpl_dict *pd = vars_page(&g, p);
+        tpl_dict_set_shared(pd, gen_shared(&g, l));
+        gen_key(keys[i], &g, l, pd, NULL, 0);
+        tpl_dict_free(pd);
+    }
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, "", "load and parse:\n%s", got);
+    free(got);
+    tpl_dict_free(g.sections);
+    tpl_dict_free(g.shared);
+    pthread_mutex_destroy(&g.lock);
+    parsed_free(pp);
+    site_free(s);
+    diag_free(d);
+    buf_release(&site_dir);
+}
+
+/* SECTIONS (an entry for every page) is part of the key of a page only
+ * when its layout, a layout it sits in or an include of theirs lists it:
+ * another section's title edit leaves every other page's key as it was,
+ * so the page is linked, not rendered again; the pages that list SECTIONS
+ * change key. */
+Test(render, sections_in_the_key_only_where_listed)
+{
+    unit_mkdtemp(sb, sizeof sb, "render-keys");
+    put("site.yml", "title: Keys\nbase_url: /\n");
+    put("layouts/policy.html", "{{TITLE}}\n");
+    put("layouts/home.html", "{{#SECTIONS}}{{#SECTION_PAGE}}{{ENTRY_TITLE}}\n"
+                             "{{/SECTION_PAGE}}{{/SECTIONS}}");
+    put("layouts/listing.html", "---\nlayout: frame\n---\n{{TITLE}}\n");
+    put("layouts/frame.html", "<main>{{CONTENT}}</main>{{>REGISTER}}\n");
+    put("layouts/_includes/register.html", "{{#SECTIONS}}{{SECTION_TITLE}}{{/SECTIONS}}\n");
+    put("content/index.md", "---\ntitle: Home\nlayout: home\n---\nHi\n");
+    put("content/a/x.md", "---\ntitle: X\nowner: o\nlast_reviewed: 2026-06-01\n---\nX\n");
+    put("content/b/y.md", "---\ntitle: Y one\nowner: o\nlast_reviewed: 2026-06-01\n---\nY\n");
+    put("content/c/z.md", "---\ntitle: Z\nlayout: listing\n---\nZ\n");
+    static const char *const rels[] = {"a/x.md", "index.md", "c/z.md"};
+    char before[3][DIGEST_HEX], after[3][DIGEST_HEX];
+    page_keys(before, rels, 3);
+    put("content/b/y.md", "---\ntitle: Y two\nowner: o\nlast_reviewed: 2026-06-01\n---\nY\n");
+    page_keys(after, rels, 3);
+    cr_expect_str_eq(after[0], before[0], "a/x.md's layout lists no SECTIONS");
+    cr_expect_str_neq(after[1], before[1], "the home lists every page's title");
+    cr_expect_str_neq(after[2], before[2], "c/z.md's parent layout includes SECTIONS");
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
 }
