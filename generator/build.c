@@ -72,9 +72,7 @@ void build_history_cancel(history_job *j)
 {
     if (j->threaded)
         pthread_join(j->thread, NULL);
-    else
-        j->h = NULL; /* never read */
-    history_free(j->h);
+    history_free(j->h); /* NULL when there was no thread to read it */
     diag_free(j->own);
     j->own = NULL;
     j->h = NULL;

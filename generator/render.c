@@ -193,6 +193,7 @@ int render_site_early(unsigned *made, const site *s, const parsed *pp, const bui
 {
     gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d};
     atomic_init(&g.failed, 0);
+    pthread_mutex_init(&g.lock, NULL);
     *made = 0;
     for (size_t i = 0; i < N_TASKS && !(stop && atomic_load(stop)); i++) {
         if (!tasks[i].early)
@@ -201,6 +202,7 @@ int render_site_early(unsigned *made, const site *s, const parsed *pp, const bui
             atomic_store(&g.failed, 1);
         *made |= 1u << i;
     }
+    pthread_mutex_destroy(&g.lock);
     return g.failed ? -1 : 0;
 }
 

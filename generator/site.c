@@ -1325,6 +1325,7 @@ done:
 
 int site_load_finish(site *s, diags *d)
 {
+    int err = -1;
     load_ctx ctx = {s, d};
     pool_run(s->n_pages, load_page, &ctx);
     index_pages(s, d);
@@ -1340,20 +1341,22 @@ int site_load_finish(site *s, diags *d)
                                    s->cfg.limits.file_bytes, d) == 0;
     oscal_texts_free(oscal, s->cfg.n_oscal_catalogs);
     if (!loaded)
-        return -1;
+        goto done;
     catalog_set_aliases(s->catalog, s->cfg.framework_aliases, s->cfg.control_aliases);
     if (infer_frameworks(s, d) != 0)
-        return -1;
+        goto done;
     if (crosswalks_load(&s->crosswalks, &s->fs, s->cfg.controls, s->catalog,
                         s->cfg.limits.file_bytes, d) != 0)
-        return -1;
+        goto done;
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */
     s->layouts = layouts_load(s, d);
     s->terms = terms_collect(s);
     s->plan = plan_outputs(s, d);
     s->cited = build_citations(s);
-    return 0;
+    err = 0;
+done:
+    return err;
 }
 
 void site_release_texts(site *s)
