@@ -31,6 +31,20 @@ void *xcalloc(size_t n, size_t size)
     return p;
 }
 
+size_t xsize_add(size_t a, size_t b)
+{
+    if (a > SIZE_MAX - b)
+        oom();
+    return a + b;
+}
+
+size_t xsize_mul(size_t a, size_t b)
+{
+    if (b && a > SIZE_MAX / b)
+        oom();
+    return a * b;
+}
+
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);

@@ -69,5 +69,9 @@ char *xstrdup(const char *s);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* a + b and a * b for a size about to be allocated: out of memory (abort)
+ * when it overflows, as the allocators above are. */
+size_t xsize_add(size_t a, size_t b);
+size_t xsize_mul(size_t a, size_t b);
 
 #endif

@@ -5,12 +5,15 @@
  * page's Liquid and kramdown's spaceless headings are edited in a copy of
  * the body first (markdown_rewrite.c), its positions mapped back. */
 #include "markdown.h"
+#include "arena.h"
 #include "map.h"
 #include "markdown_int.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,83 @@ static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
  * other. Parsing is therefore serialised; rendering to HTML, the larger
  * part, stays parallel. */
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* --- cmark-gfm's memory ------------------------------------------------------------ */
+
+/* A page's parse makes thousands of nodes and strings, every one gone when
+ * the page is done: cmark-gfm takes them from an arena of the page's, a
+ * pointer bump each instead of a malloc and a free, and the page's working
+ * set is given back in a few blocks rather than left in pieces among what
+ * outlives it. cmark-gfm's allocator has no context, so the page's arena is
+ * the thread's current one. Frees do nothing in the arena: a parse that has
+ * taken more than its budget from it (input that keeps cmark-gfm allocating
+ * and freeing) takes the rest from the heap, each piece marked so. */
+typedef struct page_mem {
+    arena *a;
+    size_t used, budget;
+} page_mem;
+
+static _Thread_local page_mem *page_mem_now;
+enum { MEM_BUDGET_BASE = 1 << 20, MEM_BUDGET_PER_BYTE = 64 };
+
+typedef struct piece {
+    size_t size; /* what was asked for */
+    size_t heap; /* 1 when malloc'd: freed by mem_free */
+} piece;
+/* The header before each piece, keeping the piece aligned for any type. */
+#define PIECE_HEAD ((sizeof(piece) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+static void *mem_get(size_t size, int zero)
+{
+    size_t whole = xsize_add(PIECE_HEAD, size);
+    page_mem *m = page_mem_now;
+    piece *h;
+    if (m && whole <= m->budget - m->used) {
+        h = arena_alloc(m->a, whole); /* zeroed */
+        m->used += whole;
+        h->heap = 0;
+    } else {
+        h = zero ? xcalloc(1, whole) : xmalloc(whole);
+        h->heap = 1;
+    }
+    h->size = size;
+    return (char *)h + PIECE_HEAD;
+}
+
+static piece *piece_of(void *p)
+{
+    return (piece *)(void *)((char *)p - PIECE_HEAD);
+}
+
+static void *mem_calloc(size_t n, size_t size)
+{
+    return mem_get(xsize_mul(n, size), 1);
+}
+
+static void *mem_realloc(void *p, size_t size)
+{
+    if (!p)
+        return mem_get(size, 0);
+    piece *h = piece_of(p);
+    if (h->heap) {
+        h = xrealloc(h, xsize_add(PIECE_HEAD, size));
+        h->size = size;
+        return (char *)h + PIECE_HEAD;
+    }
+    if (size <= h->size)
+        return p;
+    void *q = mem_get(size, 0);
+    memcpy(q, p, h->size);
+    return q;
+}
+
+static void mem_free(void *p)
+{
+    if (p && piece_of(p)->heap)
+        free(piece_of(p));
+}
+
+static cmark_mem page_allocator = {mem_calloc, mem_realloc, mem_free};
 
 static void register_extensions(void)
 {
@@ -173,8 +253,10 @@ static void id_unique(md_doc *doc, id_set *ids, buf *id)
  * are moved into a scratch paragraph and rendered there. */
 static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *exts)
 {
-    cmark_node *doc = cmark_node_new(CMARK_NODE_DOCUMENT);
-    cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    /* In the page's memory, as the children it takes (cmark-gfm refuses to
+     * link nodes of two allocators). */
+    cmark_node *doc = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, &page_allocator);
+    cmark_node *para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &page_allocator);
     cmark_node_append_child(doc, para);
     cmark_node *child;
     while ((child = cmark_node_first_child(h)) != NULL) {
@@ -185,7 +267,7 @@ static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *ex
     size_t n = html ? strlen(html) : 0;
     if (n >= 8 && memcmp(html, "<p>", 3) == 0 && memcmp(html + n - 5, "</p>\n", 5) == 0)
         buf_add(out, html + 3, n - 8);
-    free(html);
+    mem_free(html);
     cmark_node_free(doc);
 }
 
@@ -230,7 +312,7 @@ static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, in
     buf_adds(&tag, "\">");
     render_inlines(&tag, h, options, exts);
     buf_printf(&tag, "</h%d>", level);
-    cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    cmark_node *cb = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &page_allocator);
     cmark_node_set_on_enter(cb, tag.data);
     cmark_node_set_on_exit(cb, "");
     if (doc->n_headings == *cap) {
@@ -780,7 +862,7 @@ static cmark_node *parse_text(cmark_parser **parser, const char *text, size_t le
     static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter",
                                         "tasklist"};
     cmark_node *root = NULL;
-    *parser = cmark_parser_new(options);
+    *parser = cmark_parser_new_with_mem(options, &page_allocator);
     if (!*parser)
         return NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -820,6 +902,15 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG;
     if (opt->unsafe_html)
         options |= CMARK_OPT_UNSAFE;
+    /* cmark-gfm's memory for this page: the generated policies of 4 KB
+     * take 16 times their size on average, 63 KB at most; the budget is
+     * 1 MB more than four times that. */
+    page_mem mem = {arena_new(), 0,
+                    opt->arena_budget ? opt->arena_budget
+                                      : xsize_add(MEM_BUDGET_BASE,
+                                                  xsize_mul(len, MEM_BUDGET_PER_BYTE))};
+    page_mem *outer = page_mem_now;
+    page_mem_now = &mem;
 
     markdown_init();
     /* Valid text (nearly every page) is parsed in place, without a copy. */
@@ -909,11 +1000,11 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     free(heads);
 
     if (!opt->skip_html) {
-        char *html = cmark_render_html(root, options, exts);
+        char *html = cmark_render_html(root, options, exts); /* in root's memory */
         if (!html)
             goto done;
         add_labelled_checkboxes(&out->html, html);
-        free(html);
+        mem_free(html);
     }
     err = 0;
 done:
@@ -922,6 +1013,9 @@ done:
         cmark_node_free(root);
     if (parser)
         cmark_parser_free(parser);
+    page_mem_now = outer;
+    arena_free(mem.a);
+    out->arena_used = mem.used;
     free(lines.start);
     free(parsed_lines.start);
     md_ranges_release(&bs.code);

@@ -45,6 +45,10 @@ typedef struct md_options {
      * left out of the HTML, so the layout's title is not shown twice. It
      * stays in md_doc.headings, so links to its id still resolve. */
     const char *title;
+    /* cmark-gfm's working memory for the page comes from an arena of the
+     * page's up to this many bytes, then from the heap; 0 for the default
+     * (1 MB plus 64 bytes for each byte of text). */
+    size_t arena_budget;
 } md_options;
 
 typedef struct md_doc {
@@ -57,6 +61,7 @@ typedef struct md_doc {
      * fragment links may target whether or not raw HTML is kept. */
     char **anchors;
     size_t n_anchors;
+    size_t arena_used; /* what cmark-gfm took from the page's arena, in bytes */
 } md_doc;
 
 /* Registers the cmark-gfm extensions; call once before any thread renders. */

@@ -862,6 +862,74 @@ Test(markdown, link_columns_count_characters)
     diag_free(d);
 }
 
+/* ---- cmark-gfm's memory ---- */
+
+/* Every construct charter reads or changes: headings (replaced by custom
+ * blocks, the first dropped as the title), links rewritten, footnotes,
+ * tables, task lists, raw HTML anchors, Liquid edited out and the text
+ * parsed again. */
+static const char arena_text[] =
+    "# Access control\n\nIntro with *emphasis*, `code` and ~~struck~~ words.\n\n"
+    "## Scope\n\nWelcome to {{ site.title }}. See [the other](other.md) and https://x.org/.\n\n"
+    "| a | b |\n|---|--:|\n| 1 | 2 |\n\n- [ ] todo\n- [x] done\n\n"
+    "Text[^1] <a name=\"here\"></a>.\n\n[^1]: The note.\n\n"
+    "### Part one\n\n```yaml\na: 1\n```\n\n### Part one\n\nAgain.\n";
+
+static void render_with_budget(md_doc *doc, size_t budget)
+{
+    struct rewrite_ctx rc = {0};
+    md_options opt = {.file = "p.md",
+                      .first_line = 1,
+                      .unsafe_html = 1,
+                      .rewrite = rewrite_md,
+                      .rewrite_ctx = &rc,
+                      .title = "Access control",
+                      .arena_budget = budget};
+    diags *d = diag_new(NULL);
+    render(doc, arena_text, strlen(arena_text), &opt, d);
+    diag_free(d);
+}
+
+static void expect_same_doc(const md_doc *a, const md_doc *b, const char *what)
+{
+    cr_expect_str_eq(a->html.data, b->html.data, "%s: HTML", what);
+    cr_assert_eq(a->n_headings, b->n_headings, "%s: headings", what);
+    for (size_t i = 0; i < a->n_headings; i++) {
+        cr_expect_str_eq(a->headings[i].id, b->headings[i].id, "%s: heading %zu", what, i);
+        cr_expect_str_eq(a->headings[i].text, b->headings[i].text, "%s: heading %zu", what, i);
+    }
+    cr_assert_eq(a->n_links, b->n_links, "%s: links", what);
+    for (size_t i = 0; i < a->n_links; i++)
+        cr_expect_str_eq(a->links[i].url, b->links[i].url, "%s: link %zu", what, i);
+    cr_expect_eq(a->n_anchors, b->n_anchors, "%s: anchors", what);
+}
+
+/* cmark-gfm's nodes and strings come from the page's arena; past its
+ * budget from the heap, and a page renders the same whichever it was. */
+Test(markdown, arena_and_heap_render_alike)
+{
+    md_doc arena_doc, heap_doc, split_doc;
+    render_with_budget(&arena_doc, 0);
+    cr_assert_gt(arena_doc.arena_used, strlen(arena_text), "the default budget uses the arena");
+    expect_contains(arena_doc.html.data, "<h2 id=\"scope\">Scope</h2>", "heading ids");
+    expect_contains(arena_doc.html.data, "<h3 id=\"part-one-1\">", "repeated heading ids");
+    expect_contains(arena_doc.html.data, "href=\"/other/\"", "rewritten link");
+    expect_lacks(arena_doc.html.data, "{{", "Liquid");
+    expect_lacks(arena_doc.html.data, "<h1", "the title heading");
+    /* A budget nothing fits in: every allocation from the heap. */
+    render_with_budget(&heap_doc, 1);
+    cr_expect_eq(heap_doc.arena_used, 0);
+    expect_same_doc(&arena_doc, &heap_doc, "heap only");
+    /* Half the arena's use: pieces grown from the arena into the heap. */
+    render_with_budget(&split_doc, arena_doc.arena_used / 2);
+    cr_expect_gt(split_doc.arena_used, 0);
+    cr_expect_leq(split_doc.arena_used, arena_doc.arena_used / 2);
+    expect_same_doc(&arena_doc, &split_doc, "arena then heap");
+    markdown_release(&arena_doc);
+    markdown_release(&heap_doc);
+    markdown_release(&split_doc);
+}
+
 /* ---- parallel parsing ---- */
 
 /* cmark-gfm keeps its special inline characters in one process-wide table
