@@ -320,10 +320,12 @@ static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, in
         doc->headings = xrealloc(doc->headings, *cap * sizeof *doc->headings);
     }
     doc->headings[doc->n_headings++] =
-        (md_heading){level, buf_detach(&id), buf_detach(&text), line};
+        (md_heading){level, xstrndup(id.data, id.len), xstrndup(text.data, text.len), line};
     cmark_node_replace(h, cb);
     cmark_node_free(h);
     buf_release(&tag);
+    buf_release(&id);
+    buf_release(&text);
 }
 
 /* Line starts of the body, computed once per page, so that locating a
@@ -906,9 +908,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
      * take 16 times their size on average, 63 KB at most; the budget is
      * 1 MB more than four times that. */
     page_mem mem = {arena_new(), 0,
-                    opt->arena_budget ? opt->arena_budget
-                                      : xsize_add(MEM_BUDGET_BASE,
-                                                  xsize_mul(len, MEM_BUDGET_PER_BYTE))};
+                    opt->arena_budget
+                        ? opt->arena_budget
+                        : xsize_add(MEM_BUDGET_BASE, xsize_mul(len, MEM_BUDGET_PER_BYTE))};
     page_mem *outer = page_mem_now;
     page_mem_now = &mem;
 
@@ -1006,6 +1008,14 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         add_labelled_checkboxes(&out->html, html);
         mem_free(html);
     }
+    /* Kept for the whole build (links and anchors are checked, headings
+     * listed): at their size, not their last doubling. */
+    if (out->n_headings)
+        out->headings = xrealloc(out->headings, out->n_headings * sizeof *out->headings);
+    if (out->n_links)
+        out->links = xrealloc(out->links, out->n_links * sizeof *out->links);
+    if (out->n_anchors)
+        out->anchors = xrealloc(out->anchors, out->n_anchors * sizeof *out->anchors);
     err = 0;
 done:
     map_free(ids.taken);

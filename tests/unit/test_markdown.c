@@ -7,6 +7,7 @@
 #include "markdown.h"
 #include "markdown_int.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -928,6 +929,29 @@ Test(markdown, arena_and_heap_render_alike)
     markdown_release(&arena_doc);
     markdown_release(&heap_doc);
     markdown_release(&split_doc);
+}
+
+/* What a page's parse keeps for the whole build is held at its size: at
+ * 10,000 pages, 64-byte heading strings and arrays of eight took 6 MB more. */
+Test(markdown, kept_results_at_their_size)
+{
+    static const char text[] = "## One\n\n## Two\n\n[a](a.md) <a id=\"x\"></a>\n";
+    md_options opt = {.file = "p.md", .first_line = 1, .unsafe_html = 1};
+    md_doc doc;
+    diags *d = diag_new(NULL);
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_eq(doc.n_headings, 2);
+    cr_assert_eq(doc.n_links, 1);
+    cr_assert_eq(doc.n_anchors, 1);
+    cr_expect_lt(malloc_usable_size(doc.headings), 4 * sizeof *doc.headings);
+    cr_expect_lt(malloc_usable_size(doc.links), 4 * sizeof *doc.links);
+    cr_expect_lt(malloc_usable_size(doc.anchors), 4 * sizeof *doc.anchors);
+    for (size_t i = 0; i < doc.n_headings; i++) {
+        cr_expect_lt(malloc_usable_size(doc.headings[i].id), 32, "heading %zu's id", i);
+        cr_expect_lt(malloc_usable_size(doc.headings[i].text), 32, "heading %zu's text", i);
+    }
+    markdown_release(&doc);
+    diag_free(d);
 }
 
 /* ---- parallel parsing ---- */
