@@ -4,6 +4,7 @@
  * capped at MAX_DEPTH, so no input can recurse deeply or expand in memory
  * (aliases and anchors are refused). */
 #include "yamltree.h"
+#include "arena.h"
 #include "buf.h"
 #include "dates.h"
 #include "map.h"
@@ -73,7 +74,11 @@ typedef struct builder {
     size_t len;
     int line_offset;
     diags *d;
-    yaml_node *root; /* owns every node attached so far */
+    /* Every node, text and item array while the tree is built, freed at
+     * once when it has been packed: a page's front matter is some thirty
+     * nodes, and a malloc and a free each cost more than parsing them. */
+    arena *scratch;
+    yaml_node *root; /* the tree so far, in scratch */
     frame stack[MAX_DEPTH];
     size_t depth;
     int documents;
@@ -205,10 +210,9 @@ static yaml_node *pack_copy(const yaml_node *n, pack_ctx *c)
     return p;
 }
 
-yaml_node *yamltree_pack(yaml_node *root)
+/* A packed copy of root's tree, which is left as it is. */
+static yaml_node *pack(const yaml_node *root)
 {
-    if (!root || root->packed)
-        return root;
     size_t nodes = 0, ptrs = 0, bytes = 0;
     pack_measure(root, &nodes, &ptrs, &bytes);
     char *block = xmalloc(nodes * sizeof(yaml_node) + ptrs * sizeof(yaml_node *) + bytes);
@@ -216,6 +220,14 @@ yaml_node *yamltree_pack(yaml_node *root)
                   block + nodes * sizeof(yaml_node) + ptrs * sizeof(yaml_node *)};
     yaml_node *p = pack_copy(root, &c);
     p->packed = PACKED_ROOT;
+    return p;
+}
+
+yaml_node *yamltree_pack(yaml_node *root)
+{
+    if (!root || root->packed)
+        return root;
+    yaml_node *p = pack(root);
     yamltree_free(root);
     return p;
 }
@@ -235,9 +247,9 @@ static int mark_col(yaml_mark_t m)
     return clamp_int((long long)m.column + 1);
 }
 
-static yaml_node *node_new(yaml_kind kind, int line, int col)
+static yaml_node *node_new(builder *b, yaml_kind kind, int line, int col)
 {
-    yaml_node *n = xcalloc(1, sizeof *n);
+    yaml_node *n = arena_alloc(b->scratch, sizeof *n); /* zeroed */
     n->kind = (unsigned char)kind;
     n->line = line;
     n->col = col;
@@ -282,7 +294,7 @@ static const yaml_node *find_key(frame *f, const yaml_node *key)
 }
 
 /* Hands `child` to the collection on top of the stack, as its next item, key
- * or value, or makes it the root. Takes ownership of `child`, also on -1. */
+ * or value, or makes it the root (both in the builder's arena). */
 static int attach(builder *b, yaml_node *child)
 {
     if (b->depth == 0) {
@@ -300,32 +312,33 @@ static int attach(builder *b, yaml_node *child)
         if (child->kind != YAML_SCALAR) {
             diag_error(b->d, b->file, child->line, child->col, "yaml-unsupported",
                        "mapping keys must be strings, not %s", kind_name(child));
-            yamltree_free(child);
             return -1;
         }
         if (b->lim && b->lim->keys && ++b->n_keys > b->lim->keys) {
             diag_error(b->d, b->file, child->line, child->col, "too-large",
                        "more than %zu keys (%s)", b->lim->keys, b->lim->keys_name);
-            yamltree_free(child);
             return -1;
         }
         const yaml_node *dup = find_key(f, child);
         if (dup) {
             diag_error(b->d, b->file, child->line, child->col, "yaml-duplicate-key",
                        "duplicate key '%s' (first defined at line %d)", child->value, dup->line);
-            yamltree_free(child);
             return -1;
         }
     }
     if (p->len == UINT32_MAX) {
         diag_error(b->d, b->file, child->line, child->col, "too-large", "too many items");
-        yamltree_free(child);
         return -1;
     }
     if (p->len == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 4;
-        p->items =
-            xrealloc(p->items, f->cap * (p->kind == YAML_MAPPING ? 2 : 1) * sizeof *p->items);
+        /* A new array: the arena does not grow one in place (the old stays
+         * there until the tree is packed). */
+        size_t per = p->kind == YAML_MAPPING ? 2 : 1, cap = f->cap ? f->cap * 2 : 4;
+        yaml_node **items = arena_alloc(b->scratch, xsize_mul(xsize_mul(cap, per), sizeof *items));
+        if (p->len)
+            memcpy(items, p->items, p->len * per * sizeof *items);
+        p->items = items;
+        f->cap = cap;
     }
     if (is_key) {
         if (f->keys)
@@ -364,8 +377,8 @@ static int add_scalar(builder *b, const yaml_event_t *e)
         return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
                           "too-large", "value is %zu bytes, over the limit of %zu (%s)",
                           e->data.scalar.length, b->lim->scalar_bytes, b->lim->scalar_name);
-    yaml_node *n = node_new(YAML_SCALAR, mark_line(b, e->start_mark), mark_col(e->start_mark));
-    n->value = xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
+    yaml_node *n = node_new(b, YAML_SCALAR, mark_line(b, e->start_mark), mark_col(e->start_mark));
+    n->value = arena_strndup(b->scratch, (const char *)e->data.scalar.value, e->data.scalar.length);
     n->value_len = e->data.scalar.length;
     n->plain =
         e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_string_tag(e->data.scalar.tag);
@@ -381,7 +394,7 @@ static int open_collection(builder *b, const yaml_event_t *e, yaml_kind kind)
     if (b->depth == MAX_DEPTH)
         return diag_error(b->d, b->file, mark_line(b, e->start_mark), mark_col(e->start_mark),
                           "yaml-unsupported", "YAML is nested more than %d levels deep", MAX_DEPTH);
-    yaml_node *n = node_new(kind, mark_line(b, e->start_mark), mark_col(e->start_mark));
+    yaml_node *n = node_new(b, kind, mark_line(b, e->start_mark), mark_col(e->start_mark));
     if (attach(b, n))
         return -1;
     b->stack[b->depth] = (frame){n, 0, NULL};
@@ -502,6 +515,7 @@ int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const 
     memset(&event, 0, sizeof event);
     if (!yaml_parser_initialize(&parser))
         return diag_error(d, file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
+    b.scratch = arena_new();
     /* A UTF-8 byte order mark is skipped here: with the encoding set, libyaml
      * would count it as a character. */
     if (len >= 3 && memcmp(b.text, "\xEF\xBB\xBF", 3) == 0)
@@ -521,19 +535,16 @@ int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const 
             goto done;
     }
     /* No document, or one with no content (an empty plain scalar). */
-    if (!b.root || (b.root->kind == YAML_SCALAR && b.root->plain && b.root->value_len == 0)) {
-        yamltree_free(b.root);
-        b.root = node_new(YAML_MAPPING, clamp_int(1LL + line_offset), 1);
-    }
-    *out = yamltree_pack(b.root);
-    b.root = NULL;
+    if (!b.root || (b.root->kind == YAML_SCALAR && b.root->plain && b.root->value_len == 0))
+        b.root = node_new(&b, YAML_MAPPING, clamp_int(1LL + line_offset), 1);
+    *out = pack(b.root);
     err = 0;
 done:
     for (size_t i = 0; i < b.depth; i++)
         map_free(b.stack[i].keys);
     yaml_event_delete(&event);
     yaml_parser_delete(&parser);
-    yamltree_free(b.root);
+    arena_free(b.scratch);
     return err;
 }
 
