@@ -1,7 +1,9 @@
 /* fuzz_markdown: markdown_render (markdown.h) on a page body. The input is
  * <flags byte><body>: bit 0 unsafe_html, bit 1 the rewrite hook on, bits 2-7
  * the body's first line in its file (as after a front matter), bit 7 also
- * lax_headings. The hook
+ * lax_headings. The input's length picks where cmark-gfm's memory comes
+ * from: the page's arena as in a build, the heap alone, or the arena up to
+ * a budget the page passes (then the heap). The hook
  * rewrites links as charter's does for pages (x.md -> x/, keeping the
  * fragment), and drops some. The result's cheap invariants are checked:
  * positions, NUL-terminated HTML, unique heading ids. tests/fuzz/README.md. */
@@ -48,11 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .rewrite = (data[0] & 2) ? rewrite : NULL,
         .rewrite_ctx = &h,
         .lax_headings = data[0] >> 7,
+        .arena_budget = size % 3 == 0 ? 0 : size % 3 == 1 ? 1 : 256 + size * 4,
     };
     diags *d = diag_new(NULL);
     md_doc doc;
     if (markdown_render(&doc, (const char *)data + 1, size - 1, &opt, d) == 0) {
         FUZZ_CHECK(doc.html.data && doc.html.data[doc.html.len] == '\0');
+        FUZZ_CHECK(!opt.arena_budget || doc.arena_used <= opt.arena_budget);
         FUZZ_CHECK(doc.n_links == 0 || doc.links);
         size_t lines = 1;
         for (size_t i = 1; i < size; i++)
