@@ -42,15 +42,17 @@ static void *load_history(void *arg)
     history_job *j = arg;
     int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
                                "limits.history_seconds");
-    j->h = history_load(j->s, j->use_cache, j->own);
+    j->h = history_load(j->s, j->use_cache, j->status, j->own);
     watchdog_leave(token);
     atomic_store(&j->finished, 1);
     return NULL;
 }
 
-void build_history_start(history_job *j, const site *s, int use_cache, diags *d)
+void build_history_start(history_job *j, const site *s, int use_cache, const history_status *status,
+                         diags *d)
 {
-    *j = (history_job){.s = s, .use_cache = use_cache, .d = d, .own = diag_new(NULL)};
+    *j = (history_job){
+        .s = s, .use_cache = use_cache, .status = status, .d = d, .own = diag_new(NULL)};
     atomic_init(&j->finished, 0);
     j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
 }
@@ -177,6 +179,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     const char *sources[7] = {0};
     history_job hj;
     int history_started = 0;
+    history_status *git_status = NULL; /* the fingerprint's pass, for the history */
     buf src[5];
     for (int i = 0; i < 5; i++)
         buf_init(&src[i]);
@@ -218,7 +221,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     int proven = 0;
     if (stamped) {
         /* Before the history is read: a commit meanwhile makes it stale.
-         * The same pass over git's status says what the build is made of. */
+         * The same pass over git's status says what the build is made of,
+         * and is the history's (git's status of 10,000 pages takes 0.09 s;
+         * the history read it again). */
         buf content;
         buf_init(&content);
         site_path(&content, s, s->cfg.content);
@@ -226,7 +231,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         sf.content = buf_detach(&content);
         char head[41];
         int clean = 0;
-        if (history_fingerprint(sf.git, head, &clean, sf.root, sf.content) != 0)
+        if (history_fingerprint(sf.git, head, &clean, &git_status, sf.root, sf.content) != 0)
             sf.git[0] = '\0';
         else if (!r->at_commit) {
             build_provenance_set(&prov, s, head, clean);
@@ -242,13 +247,13 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * 10,000 pages, most of it git's status pass over the pages the load is
      * reading) it would only slow the load: it starts after it. */
     if (!history_warm(&cache_dir, r)) {
-        build_history_start(&hj, s, !r->no_cache, d);
+        build_history_start(&hj, s, !r->no_cache, git_status, d);
         history_started = 1;
     }
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     if (!history_started) {
-        build_history_start(&hj, s, !r->no_cache, d);
+        build_history_start(&hj, s, !r->no_cache, git_status, d);
         history_started = 1;
     }
     stage_clock_mark(sc, "load");
@@ -358,6 +363,7 @@ done:
         stamp_release(&sf);
     }
 cleanup:
+    history_status_free(git_status); /* the history's thread is joined */
     parsed_free(pp);
     history_free(hist);
     site_free(s);

@@ -49,10 +49,13 @@ struct history;
  * with its change list (caller frees with history_free) and its warnings,
  * moved to d then; without a thread, join reads it then. A build that
  * fails before it needs the history cancels it instead: joined and freed,
- * its warnings dropped (they would bury the error that stopped it). */
+ * its warnings dropped (they would bury the error that stopped it). A
+ * pass over git's status the caller made (may be NULL) is read instead of
+ * one of the thread's own; it must outlive the join. */
 typedef struct history_job {
     const struct site *s;
     int use_cache;
+    const struct history_status *status;
     diags *d;
     diags *own;          /* the thread's findings until the join */
     atomic_int finished; /* set by the thread as it ends */
@@ -60,7 +63,8 @@ typedef struct history_job {
     int threaded;
     pthread_t thread;
 } history_job;
-void build_history_start(history_job *j, const struct site *s, int use_cache, diags *d);
+void build_history_start(history_job *j, const struct site *s, int use_cache,
+                         const struct history_status *status, diags *d);
 struct history *build_history_join(history_job *j);
 void build_history_cancel(history_job *j);
 void build_result_release(build_result *res);

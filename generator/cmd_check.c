@@ -140,7 +140,7 @@ int cmd_check(int argc, char **argv)
      * shows, not findings of check. */
     want = checks_want_history(s);
     if (want)
-        build_history_start(&hj, s, 1, quiet);
+        build_history_start(&hj, s, 1, NULL, quiet);
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto fatal;
     pp = parse_site(s, -1, d);

@@ -976,7 +976,7 @@ static void add_seen(void *ctx, const char *path, void *value)
     map_put(ctx, path, value);
 }
 
-history *history_load(const site *s, int use_cache, diags *d)
+history *history_load(const site *s, int use_cache, const history_status *status_pass, diags *d)
 {
     history *h = xcalloc(1, sizeof *h);
     h->n_pages = s->n_pages;
@@ -1067,23 +1067,34 @@ history *history_load(const site *s, int use_cache, diags *d)
         map_put(w.page_exts, extension(paths[i]), (void *)1);
     }
 
-    /* Uncommitted and untracked pages, in one status pass. */
-    git_status_options so;
-    char *spec = prefix.data;
-    history_status_options(&so, &spec);
-    so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
-    map *status = map_new();
-    /* At a past commit the work tree is not the site's: no status. */
-    if (!s->git_commit && git_status_list_new(&st, repo, &so) == 0) {
-        size_t n = git_status_list_entrycount(st);
-        for (size_t i = 0; i < n; i++) {
-            const char *path = NULL;
-            int kind = history_status_kind(git_status_byindex(st, i), &path);
-            if (kind)
-                map_put(status, path, (void *)(intptr_t)kind);
+    /* Uncommitted and untracked pages, in one status pass: the caller's,
+     * when it made one of this work tree's content folder (its HEAD then
+     * goes with it), else one of our own. At a past commit the work tree is
+     * not the site's: no status. */
+    const history_status *pass = status_pass && !s->git_commit &&
+                                         !strcmp(status_pass->workdir, workdir) &&
+                                         !strcmp(status_pass->prefix, prefix.data)
+                                     ? status_pass
+                                     : NULL;
+    map *own = NULL;
+    if (!pass) {
+        git_status_options so;
+        char *spec = prefix.data;
+        history_status_options(&so, &spec);
+        so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+        own = map_new();
+        if (!s->git_commit && git_status_list_new(&st, repo, &so) == 0) {
+            size_t n = git_status_list_entrycount(st);
+            for (size_t i = 0; i < n; i++) {
+                const char *path = NULL;
+                int kind = history_status_kind(git_status_byindex(st, i), &path);
+                if (kind)
+                    map_put(own, path, (void *)(intptr_t)kind);
+            }
         }
     }
-    int unborn = !s->git_commit && git_repository_head_unborn(repo) == 1;
+    const map *status = pass ? pass->kinds : own;
+    int unborn = pass ? pass->unborn : !s->git_commit && git_repository_head_unborn(repo) == 1;
     h->found = 1;
     for (size_t i = 0; i < s->n_pages; i++) {
         intptr_t stv = (intptr_t)map_get(status, paths[i]);
@@ -1096,13 +1107,15 @@ history *history_load(const site *s, int use_cache, diags *d)
         if (stv == 1)
             add_special(h, i, HIST_UNCOMMITTED);
     }
-    map_free(status);
+    map_free(own);
     if (unborn)
         goto assemble;
 
     git_oid head_id;
-    if (s->git_commit ? git_oid_fromstr(&head_id, s->git_commit) != 0
-                      : git_reference_name_to_id(&head_id, repo, "HEAD") != 0) {
+    if (pass)
+        git_oid_cpy(&head_id, &pass->head);
+    else if (s->git_commit ? git_oid_fromstr(&head_id, s->git_commit) != 0
+                           : git_reference_name_to_id(&head_id, repo, "HEAD") != 0) {
         git_warning(d, "cannot read HEAD");
         goto assemble;
     }

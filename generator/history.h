@@ -68,16 +68,24 @@ typedef struct change {
 } change;
 
 typedef struct history history;
+/* What one pass over git's status found (history_fingerprint): HEAD, and
+ * the content folder's uncommitted and untracked files. history_load reads
+ * it instead of making a pass of its own, so a build asks git once. */
+typedef struct history_status history_status;
+void history_status_free(history_status *st);
 
 /* Reads the history of every page of s. Never fails the build: with no
  * repository, a shallow clone, an unborn branch or a repository another user
  * owns, it reports a warning (id `history`) and returns what it could. With
  * `use_cache`, reads and updates `<git dir>/charter/history.cache`. Reads of
  * s only what site_load_start set (its configuration, origin and the pages'
- * src and rel), so it may run beside site_load_finish. Returns a new history
- * (caller frees with history_free), never NULL, whose site-wide change list
- * history_complete makes. */
-history *history_load(const site *s, int use_cache, diags *d);
+ * src and rel), so it may run beside site_load_finish. `status` (may be
+ * NULL; borrowed) is a pass over git's status made for this site: when it
+ * was made in the same work tree for the same content folder, the history
+ * is read from its HEAD with its uncommitted and untracked files. Returns a
+ * new history (caller frees with history_free), never NULL, whose site-wide
+ * change list history_complete makes. */
+history *history_load(const site *s, int use_cache, const history_status *status, diags *d);
 /* The site-wide change list (history_changes) from the published pages'
  * rows, once site_load_finish has run on s; call once, after history_load. */
 void history_complete(history *h, const site *s);
@@ -91,10 +99,13 @@ int history_cache_dir(buf *out, const char *root);
  * HEAD names: HEAD, the uncommitted and untracked files of the content
  * folder, .mailmap and a shallow clone's boundary. Equal digests mean an
  * equal history. Fills hex (DIGEST_HEX) and, from the same pass, what
- * history_head says (head_hex and clean may be NULL), and returns 0, or -1
- * when root is in no repository git may read or content is outside it. */
-int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char *root,
-                        const char *content);
+ * history_head says (head_hex and clean may be NULL) and, when status is
+ * not NULL, the pass itself for history_load (caller frees with
+ * history_status_free; that pass also refreshes the index, as
+ * history_load's own would). Returns 0, or -1 (*status NULL) when root is
+ * in no repository git may read or content is outside it. */
+int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
+                        const char *root, const char *content);
 /* The commit a build of the site at root (content folder at `content`, a
  * path to it) is made from (history_head.c): HEAD's id as 40 hex digits in
  * hex ("" on an unborn branch), and in *clean whether the content folder

@@ -80,9 +80,22 @@ static void add_field(digest *h, const char *s)
     digest_add(h, s, strlen(s) + 1);
 }
 
-int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char *root,
-                        const char *content)
+void history_status_free(history_status *st)
 {
+    if (!st)
+        return;
+    free(st->workdir);
+    free(st->prefix);
+    map_free(st->kinds);
+    free(st);
+}
+
+int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
+                        const char *root, const char *content)
+{
+    history_status *keep = NULL;
+    if (status)
+        *status = NULL;
     git_libgit2_init();
     git_repository *repo = NULL;
     git_status_list *st = NULL;
@@ -101,8 +114,10 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char 
     add_field(h, workdir);
     add_field(h, prefix.data);
     git_oid head;
+    memset(&head, 0, sizeof head);
     char oid[GIT_OID_HEXSZ + 1] = "unborn";
-    if (git_repository_head_unborn(repo) != 1) {
+    int unborn = git_repository_head_unborn(repo) == 1;
+    if (!unborn) {
         if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
             goto done;
         git_oid_tostr(oid, sizeof oid, &head);
@@ -113,6 +128,16 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char 
     git_status_options so;
     char *spec = prefix.data;
     history_status_options(&so, &spec);
+    if (status) {
+        /* As history_load's own pass would: what git status refreshes. */
+        so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+        keep = xcalloc(1, sizeof *keep);
+        keep->workdir = xstrdup(workdir);
+        keep->prefix = xstrdup(prefix.data);
+        keep->unborn = unborn;
+        git_oid_cpy(&keep->head, &head);
+        keep->kinds = map_new();
+    }
     if (git_status_list_new(&st, repo, &so) != 0)
         goto done;
     size_t n = git_status_list_entrycount(st);
@@ -124,6 +149,8 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char 
         if (kind) {
             add_field(h, kind == 2 ? "untracked" : "uncommitted");
             add_field(h, p);
+            if (keep)
+                map_put(keep->kinds, p, (void *)(intptr_t)kind);
         }
     }
     add_field(h, "mailmap");
@@ -140,8 +167,13 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, const char 
     digest_hex(h, hex);
     if (clean)
         *clean = !changed;
+    if (status) {
+        *status = keep;
+        keep = NULL;
+    }
     err = 0;
 done:
+    history_status_free(keep);
     digest_free(h);
     git_status_list_free(st);
     git_repository_free(repo);

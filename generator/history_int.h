@@ -257,6 +257,16 @@ typedef struct cached {
  * ("" at its root). Returns 0, or -1 when it is outside (or either path
  * cannot be resolved). */
 int history_content_prefix(buf *prefix, const char *workdir, const char *content);
+
+/* history_status (history.h): one status pass, kept. */
+struct history_status {
+    char *workdir; /* the work tree, as libgit2 names it */
+    char *prefix;  /* the content folder in the repository ("" or "a/b/") */
+    int unborn;    /* HEAD names no commit yet */
+    git_oid head;
+    map *kinds; /* path in the repository -> (void *)1 uncommitted, 2 untracked */
+};
+
 /* The status pass both history_load and history_fingerprint make: untracked
  * files too, below the pathspec *spec (borrowed, must outlive so). */
 void history_status_options(git_status_options *so, char **spec);

@@ -222,7 +222,8 @@ int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)
     int threaded = pthread_create(&t, NULL, check_output, &oc) == 0;
     char now[DIGEST_HEX];
     int same = fs_trace_holds(p, (size_t)(end - p), atoll(since)) &&
-               history_fingerprint(now, NULL, NULL, f->root, f->content) == 0 && !strcmp(now, git);
+               history_fingerprint(now, NULL, NULL, NULL, f->root, f->content) == 0 &&
+               !strcmp(now, git);
     if (!same) /* an edit: the build goes on, whatever the output holds */
         atomic_store(&oc.stop, 1);
     if (threaded)

@@ -8,8 +8,10 @@
 #include "unit.h"
 
 #include "dates.h"
+#include "digest.h"
 #include "fs.h"
 #include "history_int.h"
+#include "site.h"
 
 #include <git2/sys/mempack.h>
 #include <limits.h>
@@ -1501,4 +1503,134 @@ Test(history, follow_source_as_every_file_decides, .init = git_init, .fini = git
     buf_release(&text);
     buf_release(&path);
     buf_release(&dst);
+}
+
+/* ---- one pass over git's status for the fingerprint and the history ---- */
+
+/* Runs the shell script `script` in the sandbox (its path is $1). */
+static void sandbox_sh(const char *script)
+{
+    buf cmd;
+    buf_init(&cmd);
+    buf_printf(&cmd, "sh -c '%s' sh '%s' >'%s.log' 2>&1", "eval \"$(cat)\"", sandbox, sandbox);
+    FILE *p = popen(cmd.data, "w");
+    cr_assert_not_null(p);
+    fputs(script, p);
+    int rc = pclose(p);
+    cr_assert_eq(rc, 0, "script failed (%d): see %s.log", rc, sandbox);
+    buf_release(&cmd);
+}
+
+/* A repository with two committed pages under content/ (dates pinned). */
+static const char status_repo[] =
+    "set -eu\n"
+    "cd \"$1\"\n"
+    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"
+    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
+    "git init -q -b main .\n"
+    "git config user.name Ann; git config user.email ann@example.com\n"
+    "mkdir content\n"
+    "printf 'title: Status\\n' >site.yml\n"
+    "printf -- '---\\ntitle: A\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nA\\n' "
+    ">content/a.md\n"
+    "printf -- '---\\ntitle: B\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nB\\n' "
+    ">content/b.md\n"
+    "git add -A; git commit -q -m 'Add a and b'\n"
+    "printf 'changed\\n' >>content/b.md\n"
+    "printf -- '---\\ntitle: C\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nC\\n' "
+    ">content/c.md\n";
+
+/* Commits everything the work tree holds, a day later. */
+static const char status_commit[] =
+    "set -eu\n"
+    "cd \"$1\"\n"
+    "export GIT_AUTHOR_DATE='2026-01-06T10:00:00Z' GIT_COMMITTER_DATE='2026-01-06T10:00:00Z'\n"
+    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
+    "git add -A; git commit -q -m 'Change b, add c'\n";
+
+static const page_history *page_rows_of(const site *s, const history *h, const char *rel)
+{
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (!strcmp(s->pages[i]->rel, rel))
+            return history_page(h, i);
+    cr_assert_fail("no page %s", rel);
+    return NULL;
+}
+
+/* What a build does: the fingerprint's pass over git's status, made before
+ * the load, is the one the history reads, with its HEAD. The pass is taken,
+ * then everything is committed: a history that made its own pass would see
+ * a clean work tree and the new commit. */
+Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = sandbox_fini)
+{
+    sandbox_sh(status_repo);
+    buf content;
+    buf_init(&content);
+    buf_printf(&content, "%s/content", sandbox);
+    char hex[DIGEST_HEX], head[41];
+    int clean = 1;
+    history_status *pass = NULL;
+    cr_assert_eq(history_fingerprint(hex, head, &clean, &pass, sandbox, content.data), 0);
+    cr_assert_not_null(pass);
+    cr_expect_not(clean);
+    cr_expect_eq(strlen(head), 40);
+    cr_expect_eq((intptr_t)map_get(pass->kinds, "content/b.md"), 1, "b.md uncommitted");
+    cr_expect_eq((intptr_t)map_get(pass->kinds, "content/c.md"), 2, "c.md untracked");
+    cr_expect_null(map_get(pass->kinds, "content/a.md"));
+    cr_expect_str_eq(pass->prefix, "content/");
+    char pass_head[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(pass_head, sizeof pass_head, &pass->head);
+    cr_expect_str_eq(pass_head, head);
+    /* Without the pass: the same fingerprint and HEAD. */
+    char again[DIGEST_HEX];
+    cr_assert_eq(history_fingerprint(again, NULL, NULL, NULL, sandbox, content.data), 0);
+    cr_expect_str_eq(again, hex);
+
+    sandbox_sh(status_commit);
+    diags *d = diag_new(sandbox);
+    site *s = NULL;
+    cr_assert_eq(site_load_start(&s, sandbox, date_from_civil(2026, 2, 1), NULL, d), 0);
+    cr_assert_diag(d, "");
+    cr_assert_eq(s->n_pages, 3);
+    cr_assert_eq(site_load_finish(s, d), 0);
+
+    /* With the pass: b uncommitted over its one commit, c untracked. */
+    history *h = history_load(s, 0, pass, d);
+    history_complete(h, s);
+    const page_history *b = page_rows_of(s, h, "b.md"), *c = page_rows_of(s, h, "c.md");
+    cr_assert_eq(b->n, 2);
+    cr_expect_eq(b->rows[0].kind, HIST_UNCOMMITTED);
+    cr_expect_eq(b->rows[1].kind, HIST_COMMIT);
+    cr_expect_str_eq(b->rows[1].commit, head);
+    cr_assert_eq(c->n, 1);
+    cr_expect_eq(c->rows[0].kind, HIST_UNTRACKED);
+    history_free(h);
+
+    /* Without it (and with a pass made for another content folder, which
+     * does not apply): the history's own pass, after the commit. */
+    history_status *other = NULL;
+    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &other, sandbox, sandbox), 0);
+    cr_expect_str_eq(other->prefix, "");
+    const history_status *passes[] = {NULL, other};
+    for (size_t k = 0; k < 2; k++) {
+        h = history_load(s, 0, passes[k], d);
+        history_complete(h, s);
+        b = page_rows_of(s, h, "b.md");
+        c = page_rows_of(s, h, "c.md");
+        cr_assert_eq(b->n, 2, "pass %zu", k);
+        cr_expect_eq(b->rows[0].kind, HIST_COMMIT, "pass %zu", k);
+        cr_expect_str_neq(b->rows[0].commit, head, "pass %zu", k);
+        /* (git may take c for a copy of a: its rows go on with a's) */
+        cr_assert_geq(c->n, 1, "pass %zu", k);
+        cr_expect_eq(c->rows[0].kind, HIST_COMMIT, "pass %zu", k);
+        cr_expect_str_neq(c->rows[0].commit, head, "pass %zu", k);
+        history_free(h);
+    }
+    cr_assert_diag(d, "");
+    history_status_free(other);
+    history_status_free(pass);
+    history_status_free(NULL);
+    site_free(s);
+    diag_free(d);
+    buf_release(&content);
 }
