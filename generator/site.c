@@ -1244,9 +1244,8 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
     return 0;
 }
 
-int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d)
+int site_load_config(site **out, const char *root, long as_of, const char *base_url, diags *d)
 {
-    int err = -1;
     site *s = xcalloc(1, sizeof *s);
     s->root = xstrdup(root && *root ? root : ".");
     s->as_of = as_of;
@@ -1254,11 +1253,32 @@ int site_load_start(site **out, const char *root, long as_of, const char *base_u
     s->by_url = map_new();
     s->by_out = map_new();
     s->by_static = map_new();
+    if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, base_url, d) != 0) {
+        site_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return s ? 0 : -1;
+}
+
+int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d)
+{
+    if (site_load_config(out, root, as_of, base_url, d) != 0)
+        return -1;
+    if (site_load_walk(*out, d) != 0) {
+        site_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int site_load_walk(site *s, diags *d)
+{
+    int err = -1;
     walk w = {.s = s, .d = d, .seen = map_new()};
     for (int i = 0; i < 4; i++)
         buf_init(&w.other[i]);
-    if (fs_root_init(&s->fs, s->root, d) != 0 || load_config(s, base_url, d) != 0)
-        goto done;
     if (fs_source_kind(&s->fs, s->cfg.content, NULL, d) != FS_DIR) {
         diag_error(d, "site.yml", 0, 0, "config", "content directory '%s' does not exist",
                    s->cfg.content);
@@ -1315,11 +1335,6 @@ done:
     for (size_t i = 0; i < w.n_paths; i++)
         free(w.paths[i]);
     free(w.paths);
-    if (err) {
-        site_free(s);
-        s = NULL;
-    }
-    *out = s;
     return err;
 }
 

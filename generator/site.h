@@ -137,6 +137,13 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
  * rel, nor s->cfg, so another thread may read those meanwhile. Returns 0, or
  * -1 on a fatal error (reported; the caller still frees s). */
 int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d);
+/* site_load_start's two steps, for a caller with work to do beside the
+ * walk: site_load_config opens root and reads site.yml (s->cfg final; 0 and
+ * a new site in *out, caller frees with site_free, or -1 with *out NULL,
+ * reported); site_load_walk then walks the folders (0, or -1 on a fatal
+ * error, reported; the caller still frees s). */
+int site_load_config(site **out, const char *root, long as_of, const char *base_url, diags *d);
+int site_load_walk(site *s, diags *d);
 int site_load_finish(site *s, diags *d);
 void site_free(site *s);
 /* Frees every page's bytes (page.text), leaving it empty: a build calls it

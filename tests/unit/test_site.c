@@ -132,6 +132,48 @@ Test(site, load_in_two_halves)
     remove_root();
 }
 
+/* site_load_start's two steps (a build takes git's fingerprint between
+ * them): after the first, site.yml is read and nothing walked; the second
+ * names the pages as site_load_start does. A missing content folder fails
+ * the walk, not the configuration. */
+Test(site, load_config_then_walk)
+{
+    example_site();
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load_config(&s, root, as_of(), NULL, d), 0);
+    cr_assert_str_eq(s->cfg.base_url, "/sub/");
+    cr_assert_str_eq(s->cfg.content, "content");
+    cr_assert_eq(s->n_pages, 0);
+    cr_assert_eq(site_load_walk(s, d), 0);
+    cr_assert_diag(d, "");
+    site *whole = NULL;
+    cr_assert_eq(site_load_start(&whole, root, as_of(), NULL, d), 0);
+    cr_assert_eq(s->n_pages, 6); /* example_site's */
+    cr_assert_eq(whole->n_pages, s->n_pages);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        cr_assert_str_eq(s->pages[i]->src, whole->pages[i]->src);
+        cr_assert_str_eq(s->pages[i]->rel, whole->pages[i]->rel);
+        cr_assert_eq(s->pages[i]->index, i);
+    }
+    cr_assert_eq(s->n_statics, whole->n_statics);
+    site_free(s);
+    site_free(whole);
+
+    put("site.yml", "title: T\ncontent: nowhere\n");
+    cr_assert_eq(site_load_config(&s, root, as_of(), NULL, d), 0);
+    cr_assert_eq(site_load_walk(s, d), -1);
+    site_free(s);
+    cr_assert_eq(site_load_start(&s, root, as_of(), NULL, d), -1);
+    cr_assert_null(s);
+    put("site.yml", "title: [unclosed\n");
+    s = (site *)1;
+    cr_assert_eq(site_load_config(&s, root, as_of(), NULL, d), -1);
+    cr_assert_null(s);
+    diag_free(d);
+    remove_root();
+}
+
 /* content: . reads the pages at the site root, and none of what else is
  * there: site.yml, the other directories, `_`/`.` names (but what include:
  * names), what exclude: names, node_modules/ and vendor/ at the top, and a
