@@ -9,40 +9,53 @@
 /* A level's byte: its json_style (bit STYLE), and these flags. */
 enum { STYLE = 1, IS_ARRAY = 2, HAS_MEMBER = 4 };
 
+/* The length of the run at u[0..len) that is copied as it is: printable
+ * ASCII but '"' and '\\', and whole, valid UTF-8 sequences. */
+static size_t plain_run(const unsigned char *u, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = u[i];
+        if (c >= 0x80) {
+            size_t n = utf8_seq_len(u + i, len - i);
+            if (n == 0)
+                break;
+            i += n;
+        } else if (c >= 0x20 && c != 0x7F && c != '"' && c != '\\') {
+            i++;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 void json_string(buf *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     buf_addc(out, '"');
     for (size_t i = 0; i < len;) {
-        unsigned c = u[i];
+        /* Most text needs no escape: copied a run at a time. */
+        size_t run = plain_run(u + i, len - i);
+        if (run) {
+            buf_add(out, s + i, run);
+            i += run;
+            continue;
+        }
+        unsigned c = u[i++];
         if (c == '"' || c == '\\') {
             buf_addc(out, '\\');
             buf_addc(out, (char)c);
-            i++;
         } else if (c == '\n') {
             buf_adds(out, "\\n");
-            i++;
         } else if (c == '\t') {
             buf_adds(out, "\\t");
-            i++;
         } else if (c == '\r') {
             buf_adds(out, "\\r");
-            i++;
         } else if (c < 0x20 || c == 0x7F) {
             buf_printf(out, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            buf_addc(out, (char)c);
-            i++;
         } else {
-            size_t n = utf8_seq_len(u + i, len - i);
-            if (n == 0) {
-                buf_adds(out, "\\ufffd");
-                i++;
-            } else {
-                buf_add(out, s + i, n);
-                i += n;
-            }
+            buf_adds(out, "\\ufffd"); /* no valid UTF-8 sequence starts here */
         }
     }
     buf_addc(out, '"');

@@ -49,6 +49,87 @@ Test(json, string_escapes)
     }
 }
 
+/* json_string as it was written first, a byte at a time: what the
+ * run-at-a-time version must still give, on every input. */
+static void reference_string(buf *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    buf_addc(out, '"');
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        size_t n = c >= 0x80 ? utf8_seq_len(u + i, len - i) : 1;
+        if (c == '"' || c == '\\')
+            buf_printf(out, "\\%c", c);
+        else if (c == '\n')
+            buf_adds(out, "\\n");
+        else if (c == '\t')
+            buf_adds(out, "\\t");
+        else if (c == '\r')
+            buf_adds(out, "\\r");
+        else if (c < 0x20 || c == 0x7F)
+            buf_printf(out, "\\u%04x", c);
+        else if (n == 0)
+            buf_adds(out, "\\ufffd");
+        else
+            buf_add(out, s + i, n);
+        i += n ? n : 1;
+    }
+    buf_addc(out, '"');
+}
+
+/* Random strings (a fixed seed) drawn from the bytes that matter: plain
+ * ASCII, the escaped ones, and pieces of valid and broken UTF-8. */
+Test(json, string_as_a_byte_at_a_time)
+{
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         " ",
+                                         "~",
+                                         "\"",
+                                         "\\",
+                                         "\n",
+                                         "\t",
+                                         "\r",
+                                         "\x01",
+                                         "\x1f",
+                                         "\x7f",
+                                         "\xC3\xA9",
+                                         "\xE2\x82\xAC",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xC3",
+                                         "\xE2\x82",
+                                         "\x80",
+                                         "\xFF",
+                                         "\xC0\xAF",
+                                         "\xED\xA0\x80",
+                                         "\xF4\x90\x80\x80"};
+    unsigned seed = 12345;
+    buf in, got, want;
+    buf_init(&in);
+    buf_init(&got);
+    buf_init(&want);
+    for (int round = 0; round < 2000; round++) {
+        buf_reset(&in);
+        buf_reset(&got);
+        buf_reset(&want);
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % 40;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_adds(&in, pieces[(seed >> 16) % COUNT(pieces)]);
+        }
+        if (round % 7 == 0)
+            buf_add(&in, "\0x", 2); /* a NUL inside */
+        json_string(&got, in.data, in.len);
+        reference_string(&want, in.data, in.len);
+        cr_assert_eq(got.len, want.len, "round %d", round);
+        cr_assert_eq(memcmp(got.data, want.data, got.len), 0, "round %d", round);
+    }
+    buf_release(&in);
+    buf_release(&got);
+    buf_release(&want);
+}
+
 Test(json, string_appends)
 {
     buf b;
