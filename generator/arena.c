@@ -58,15 +58,14 @@ static block *block_new(size_t size)
 }
 
 /* n bytes at a multiple of align (a power of two, at most max_align_t's),
- * zeroed. */
-static void *alloc_aligned(arena *a, size_t n, size_t align)
+ * uninitialised. */
+static void *alloc_raw(arena *a, size_t n, size_t align)
 {
 #ifdef ARENA_EACH_PIECE
     (void)align;
     block *own = block_new(n ? n : 1);
     own->next = a->head;
     a->head = own;
-    memset(own->data, 0, n);
     return own->data;
 #else
     block *b = a->head;
@@ -83,7 +82,6 @@ static void *alloc_aligned(arena *a, size_t n, size_t align)
                 own->next = NULL;
                 a->head = own;
             }
-            memset(own->data, 0, n);
             return own->data;
         }
         b = block_new(a->next_size);
@@ -93,21 +91,27 @@ static void *alloc_aligned(arena *a, size_t n, size_t align)
             a->next_size *= 2;
         at = 0;
     }
-    void *p = b->data + at;
     b->used = at + n;
-    memset(p, 0, n);
-    return p;
+    return b->data + at;
 #endif
 }
 
 void *arena_alloc(arena *a, size_t n)
 {
-    return alloc_aligned(a, n, alignof(max_align_t));
+    void *p = alloc_raw(a, n, alignof(max_align_t));
+    memset(p, 0, n);
+    return p;
+}
+
+void *arena_alloc_uninit(arena *a, size_t n)
+{
+    return alloc_raw(a, n, alignof(max_align_t));
 }
 
 char *arena_strndup(arena *a, const char *s, size_t len)
 {
-    char *p = alloc_aligned(a, len + 1, 1); /* text: no alignment */
+    /* Text, written whole: no alignment, nothing to zero first. */
+    char *p = alloc_raw(a, len + 1, 1);
     if (len)
         memcpy(p, s, len);
     p[len] = '\0';

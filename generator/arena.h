@@ -17,6 +17,9 @@ void arena_free(arena *a);
  * out of memory aborts, as xmalloc). Under AddressSanitizer each piece is a
  * malloc of its own, so that overruns are still caught. */
 void *arena_alloc(arena *a, size_t n);
+/* As arena_alloc, not zeroed: for a piece the caller writes whole (a value
+ * and its copied text), where zeroing first would write it twice. */
+void *arena_alloc_uninit(arena *a, size_t n);
 /* A NUL-terminated copy of s[0..len) in the arena. */
 char *arena_strndup(arena *a, const char *s, size_t len);
 

@@ -98,7 +98,7 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 {
     if (!value)
         len = 0;
-    tpl_value *v = arena_alloc(d->mem, sizeof *v + len + 1);
+    tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v + len + 1);
     if (len)
         memcpy(v->copy, value, len);
     v->copy[len] = '\0';
@@ -109,7 +109,7 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
 {
-    tpl_value *v = arena_alloc(d->mem, sizeof *v);
+    tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v);
     v->value = value;
     v->len = len;
     dict_set(d, name, v);
@@ -117,7 +117,7 @@ void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id)
 {
-    tpl_value *v = arena_alloc(d->mem, sizeof *v + sizeof id);
+    tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v + sizeof id);
     v->value = tpl_slot_value;
     v->len = 0;
     memcpy(v->copy, &id, sizeof id);
