@@ -5,10 +5,12 @@
 #include "unit.h"
 
 #include <ftw.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "template.h"
 
 /* --- helpers ------------------------------------------------------------------ */
@@ -1641,4 +1643,85 @@ Test(template, reserve_keeps_entries)
     buf_release(&text);
     buf_release(&want);
     tpl_set_free(s);
+}
+
+/* ---- tpl_dict_digest ---- */
+
+static void digest_into(void *ctx, const void *data, size_t len)
+{
+    digest_add(ctx, data, len);
+}
+
+static void dict_hex(char hex[DIGEST_HEX], const tpl_dict *d)
+{
+    digest *h = digest_new();
+    tpl_dict_digest(d, digest_into, h);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
+/* A tree with a value of `len` bytes (byte `flip` changed, when below len)
+ * among short ones, in a section, so the feed's buffer is filled, passed
+ * and flushed around it. */
+static void long_value_hex(char hex[DIGEST_HEX], size_t len, size_t flip)
+{
+    char *v = xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        v[i] = (char)('a' + i % 26);
+    if (flip < len)
+        v[flip] = 'Z';
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set(d, "TITLE", "T");
+    for (int k = 0; k < 3; k++) {
+        tpl_dict *e = tpl_dict_add_section(d, "ROW");
+        tpl_dict_set(e, "SHORT", "s");
+        tpl_dict_set_len(e, "LONG", v, len);
+        tpl_dict_set_int(e, "N", k);
+    }
+    dict_hex(hex, d);
+    tpl_dict_free(d);
+    free(v);
+}
+
+/* Every byte of every value counts, wherever it falls against the feed's
+ * 4 KB buffer; and how text is cut into names, values and entries counts
+ * too: no two different trees are fed alike. */
+Test(template, dictionary_digest_counts_every_byte)
+{
+    static const size_t lens[] = {1, 100, 4000, 4095, 4096, 4097, 9000};
+    for (size_t i = 0; i < COUNT(lens); i++) {
+        char base[DIGEST_HEX], again[DIGEST_HEX], other[DIGEST_HEX];
+        long_value_hex(base, lens[i], SIZE_MAX);
+        long_value_hex(again, lens[i], SIZE_MAX);
+        cr_expect_str_eq(base, again, "length %zu: not stable", lens[i]);
+        size_t flips[] = {0, lens[i] / 2, lens[i] - 1};
+        for (size_t k = 0; k < COUNT(flips); k++) {
+            long_value_hex(other, lens[i], flips[k]);
+            cr_expect_str_neq(base, other, "length %zu: byte %zu not fed", lens[i], flips[k]);
+        }
+    }
+
+    tpl_dict *a = tpl_dict_new(), *b = tpl_dict_new(), *c = tpl_dict_new(), *e = tpl_dict_new();
+    tpl_dict_set(a, "A", "bc");
+    tpl_dict_set(b, "Ab", "c");
+    tpl_dict_set(c, "A", "b");
+    tpl_dict_set(c, "c", "");
+    tpl_dict_add_section(e, "A");
+    char ha[DIGEST_HEX], hb[DIGEST_HEX], hc[DIGEST_HEX], he[DIGEST_HEX];
+    dict_hex(ha, a);
+    dict_hex(hb, b);
+    dict_hex(hc, c);
+    dict_hex(he, e);
+    cr_expect_str_neq(ha, hb);
+    cr_expect_str_neq(ha, hc);
+    cr_expect_str_neq(hb, hc);
+    cr_expect_str_neq(ha, he);
+    tpl_dict_add_section(e, "A");
+    char he2[DIGEST_HEX];
+    dict_hex(he2, e);
+    cr_expect_str_neq(he, he2, "a section's count not fed");
+    tpl_dict_free(a);
+    tpl_dict_free(b);
+    tpl_dict_free(c);
+    tpl_dict_free(e);
 }
