@@ -120,7 +120,6 @@ struct api_pages {
     const site *s;
     const history *h;
     json_writer w;
-    buf url;
     size_t next; /* the next page to write */
     int started;
 };
@@ -131,7 +130,6 @@ api_pages *api_pages_new(const site *s, const history *h)
     a->s = s;
     a->h = h;
     json_writer_init(&a->w, NULL, 0);
-    buf_init(&a->url);
     return a;
 }
 
@@ -140,7 +138,6 @@ void api_pages_free(api_pages *a)
     if (!a)
         return;
     json_writer_release(&a->w);
-    buf_release(&a->url);
     free(a);
 }
 
@@ -171,10 +168,7 @@ int api_pages_fill(void *ctx, buf *chunk)
             continue;
         k++;
         json_begin_object(w, JSON_BLOCK);
-        buf_reset(&a->url);
-        buf_adds(&a->url, s->cfg.base_url);
-        url_encode_path(&a->url, p->url + 1);
-        json_member_str(w, "url", a->url.data);
+        json_member_str(w, "url", p->full_url);
         json_member_str(w, "output", p->out_file);
         json_member_str(w, "source", p->src);
         json_member_str(w, "id", p->id);

@@ -96,10 +96,8 @@ int feed_write(gen *g)
         buf_adds(&html, "<ul>");
         for (size_t j = 0; j < ch[i].n_pages; j++) {
             const page *p = s->pages[ch[i].pages[j]];
-            buf_reset(&u);
-            vars_full_url(&u, s, p->url);
             buf_adds(&html, "<li><a href=\"");
-            buf_add_html(&html, u.data, u.len);
+            buf_add_html(&html, p->full_url, strlen(p->full_url));
             buf_adds(&html, "\">");
             const char *t = p->title ? p->title : p->id;
             buf_add_html(&html, t, strlen(t));

@@ -84,9 +84,7 @@ static void set_mappings(tpl_dict *d, const gen *g, const control *c, const page
                 continue;
             tpl_dict *t = tpl_dict_add_section(d, "THROUGH");
             tpl_dict_set(t, "THROUGH_TITLE", via[j]->title ? via[j]->title : via[j]->id);
-            buf_reset(&u);
-            vars_full_url(&u, s, via[j]->url);
-            tpl_dict_set(t, "THROUGH_URL", u.data);
+            tpl_dict_set(t, "THROUGH_URL", via[j]->full_url);
             tpl_dict_set(t, "THROUGH_VIA", o->id);
             tpl_dict_set(t, "THROUGH_VIA_LABEL", o->label ? o->label : o->id);
             tpl_dict_set(t, "THROUGH_VIA_FRAMEWORK", o->framework);
@@ -135,9 +133,7 @@ static void set_control(tpl_dict *d, const gen *g, const control *c, const frame
         const page *p = cites[i];
         tpl_dict *e = tpl_dict_add_section(d, list);
         tpl_dict_set(e, title_var, p->title ? p->title : p->id);
-        buf_reset(&u);
-        vars_full_url(&u, s, p->url);
-        tpl_dict_set(e, url_var, u.data);
+        tpl_dict_set(e, url_var, p->full_url);
         if (!strcmp(list, "CITED_BY")) {
             vars_set_shown(e, "CITED_STATUS", p->status);
             vars_set_shown(e, "CITED_OWNER", p->owner);
@@ -176,7 +172,8 @@ static void render_control_page(void *arg, size_t i)
     buf_init(&t);
     buf_init(&out);
     int titled = c->title && *c->title;
-    buf_printf(&t, "%s%s%s", c->label ? c->label : c->id, titled ? " " : "", titled ? c->title : "");
+    buf_printf(&t, "%s%s%s", c->label ? c->label : c->id, titled ? " " : "",
+               titled ? c->title : "");
     tpl_dict_set(d, "TITLE", t.data);
     set_control(d, cj->g, c, cj->v[i].fw, "CITED_BY", "CITED_TITLE", "CITED_URL");
     buf_printf(&out, "controls/%s/%s/index.html", c->framework, c->id);

@@ -64,9 +64,7 @@ int gen_folders(gen *g)
         tpl_dict_show_section(d, "HAS_FOLDER_PAGES");
         tpl_dict *e = tpl_dict_add_section(d, "FOLDER_PAGE");
         tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-        buf_reset(&u);
-        vars_full_url(&u, s, p->url);
-        tpl_dict_set(e, "ENTRY_URL", u.data);
+        tpl_dict_set(e, "ENTRY_URL", p->full_url);
         vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
     }
     for (size_t i = 0; i < s->n_folders; i++) {

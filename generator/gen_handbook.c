@@ -130,9 +130,7 @@ int gen_handbook(gen *g)
             tpl_dict *e = tpl_dict_add_section(sd, "HANDBOOK_POLICY");
             tpl_dict_reserve(e, 14); /* title, URL, anchor, slot, five shown values */
             tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-            buf_reset(&u);
-            vars_full_url(&u, s, p->url);
-            tpl_dict_set(e, "ENTRY_URL", u.data);
+            tpl_dict_set(e, "ENTRY_URL", p->full_url);
             buf_reset(&a);
             handbook_anchor(&a, p);
             tpl_dict_set(e, "ENTRY_ANCHOR", a.data);

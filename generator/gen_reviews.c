@@ -27,17 +27,14 @@ static void add_review_rows(tpl_dict *d, const site *s)
         if (s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy)
             v[n++] = s->pages[i];
     qsort(v, n, sizeof *v, cmp_review);
-    buf u, label;
-    buf_init(&u);
+    buf label;
     buf_init(&label);
     char date[11];
     for (size_t i = 0; i < n; i++) {
         const page *p = v[i];
         tpl_dict *e = tpl_dict_add_section(d, "REVIEW_ROW");
         tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-        buf_reset(&u);
-        vars_full_url(&u, s, p->url);
-        tpl_dict_set(e, "ENTRY_URL", u.data);
+        tpl_dict_set(e, "ENTRY_URL", p->full_url);
         vars_set_shown(e, "ENTRY_OWNER", p->owner);
         if (p->last_reviewed >= 0) {
             date_format(date, p->last_reviewed);
@@ -63,7 +60,6 @@ static void add_review_rows(tpl_dict *d, const site *s)
         }
         tpl_dict_set(e, "ENTRY_DAYS_LABEL", label.data);
     }
-    buf_release(&u);
     buf_release(&label);
     free(v);
 }

@@ -39,9 +39,7 @@ int gen_terms(gen *g)
             tpl_dict *e = tpl_dict_add_section(d, "TAG_PAGE");
             const page *p = tm->pages[j];
             tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-            buf_reset(&out);
-            vars_full_url(&out, s, p->url);
-            tpl_dict_set(e, "ENTRY_URL", out.data);
+            tpl_dict_set(e, "ENTRY_URL", p->full_url);
             vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
         }
         buf_reset(&out);

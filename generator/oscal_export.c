@@ -245,8 +245,7 @@ static void write_resource(exporter *x, size_t i)
     json_key(w, "rlinks");
     json_begin_array(w, JSON_BLOCK);
     json_begin_object(w, JSON_LINE);
-    site_url(&x->url, s, p->url);
-    json_member_str(w, "href", x->url.data);
+    json_member_str(w, "href", p->full_url);
     json_member_str(w, "media-type", "text/html");
     json_end(w);
     json_end(w);
@@ -300,8 +299,7 @@ static void write_requirement(exporter *x, const control *c, const page *const *
         json_member_str(w, "text", page_title(by[j]));
         json_end(w);
         json_begin_object(w, JSON_LINE);
-        site_url(&x->url, x->s, by[j]->url);
-        json_member_str(w, "href", x->url.data);
+        json_member_str(w, "href", by[j]->full_url);
         json_member_str(w, "media-type", "text/html");
         json_member_str(w, "text", page_title(by[j]));
         json_end(w);

@@ -76,9 +76,7 @@ static int search_fill(void *ctx, buf *chunk)
         char *text;
         if (parsed_text(&text, ss->g->pp, ss->next, ss->g->d) != 0)
             return -1;
-        buf_reset(&ss->u);
-        vars_full_url(&ss->u, s, p->url);
-        search_entry(&ss->w, p->title ? p->title : p->id, ss->u.data, p->section_title, text);
+        search_entry(&ss->w, p->title ? p->title : p->id, p->full_url, p->section_title, text);
         free(text);
     }
     if (ss->next < s->n_pages)

@@ -653,6 +653,20 @@ static int is_policy(const page *p, const site_config *c, const char *lname)
     return 0;
 }
 
+/* p's url and full_url from url (taken), and its out_file from out. The
+ * full URL, encoded once here, is what every page linking to p writes:
+ * 40,000 and more times at 10,000 pages. */
+static void set_page_url(page *p, const site *s, buf *url, buf *out)
+{
+    buf full;
+    buf_init(&full);
+    buf_adds(&full, s->cfg.base_url);
+    url_encode_path(&full, url->data + 1);
+    p->full_url = buf_detach(&full);
+    p->url = buf_detach(url);
+    p->out_file = buf_detach(out);
+}
+
 static int page_model(page *p, const site *s, diags *d)
 {
     apply_site_keys(p, s);
@@ -769,8 +783,7 @@ static int page_model(page *p, const site *s, diags *d)
     }
     if (!url.len)
         path_page_url(&url, &out, p->rel);
-    p->url = buf_detach(&url);
-    p->out_file = buf_detach(&out);
+    set_page_url(p, s, &url, &out);
 
     if (!p->id) {
         size_t n = strlen(p->rel);
@@ -860,8 +873,7 @@ static void load_page(void *arg, size_t i)
         buf_init(&url);
         buf_init(&out);
         path_page_url(&url, &out, p->rel);
-        p->url = buf_detach(&url);
-        p->out_file = buf_detach(&out);
+        set_page_url(p, ctx->s, &url, &out);
     }
 }
 
@@ -1389,6 +1401,7 @@ void site_free(site *s)
         free(p->src);
         free(p->rel);
         free(p->url);
+        free(p->full_url);
         free(p->out_file);
         free(p->id_own);
         free(p->section_title);

@@ -22,6 +22,7 @@ typedef struct page {
     char *src;      /* relative to the site root, as on disk: "content/governance/x.md" */
     char *rel;      /* relative to the content dir, in NFC: "governance/x.md" */
     char *url;      /* relative to base_url, starts with '/': "/governance/x/" */
+    char *full_url; /* base_url and url percent-encoded: what links to it say */
     char *out_file; /* relative to the output dir: "governance/x/index.html" */
     buf text;       /* the file's bytes */
     frontmatter fm;

@@ -8,13 +8,11 @@
 #include "paths.h"
 #include "xml.h"
 
-/* sitemap.xml: every page's URL. */
-static void sitemap_url(buf *out, buf *u, const site *s, const char *url)
+/* sitemap.xml: every page's URL (full: base_url and the path encoded). */
+static void sitemap_url(buf *out, const char *full, size_t len)
 {
-    buf_reset(u);
-    vars_full_url(u, s, url);
     buf_adds(out, "  <url><loc>");
-    xml_escape(out, u->data, u->len);
+    xml_escape(out, full, len);
     buf_adds(out, "</loc></url>\n");
 }
 
@@ -30,13 +28,16 @@ int sitemap_write(gen *g)
                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; i < s->n_pages; i++)
         if (s->pages[i]->ok && s->pages[i]->published)
-            sitemap_url(&out, &u, s, s->pages[i]->url);
+            sitemap_url(&out, s->pages[i]->full_url, strlen(s->pages[i]->full_url));
     /* The generated pages, as planned, less those not written. */
     size_t n;
     const plan_entry *e = plan_generated(s->plan, &n);
     for (size_t i = 0; i < n; i++)
-        if (e[i].url && !e[i].blocked && (!e[i].needs_history || history_found(g->h)))
-            sitemap_url(&out, &u, s, e[i].url);
+        if (e[i].url && !e[i].blocked && (!e[i].needs_history || history_found(g->h))) {
+            buf_reset(&u);
+            vars_full_url(&u, s, e[i].url);
+            sitemap_url(&out, u.data, u.len);
+        }
     buf_adds(&out, "</urlset>\n");
     int err = output_write(g->o, "sitemap.xml", out.data, out.len, g->d);
     buf_release(&out);

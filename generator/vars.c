@@ -120,9 +120,8 @@ void vars_full_url(buf *out, const site *s, const char *url)
 
 static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char *prefix)
 {
-    buf n, u;
+    buf n;
     buf_init(&n);
-    buf_init(&u);
     tpl_dict_reserve(e, 18); /* the nine below, each a value and a shown section */
 #define ENTRY(suffix, value)                                                                       \
     do {                                                                                           \
@@ -130,9 +129,8 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
         buf_printf(&n, "%s_%s", prefix, suffix);                                                   \
         vars_set_shown(e, n.data, value);                                                          \
     } while (0)
-    vars_full_url(&u, s, p->url);
     ENTRY("TITLE", p->title ? p->title : p->id);
-    ENTRY("URL", u.data);
+    ENTRY("URL", p->full_url);
     ENTRY("DESCRIPTION", p->description);
     ENTRY("OWNER", p->owner);
     ENTRY("STATUS", p->status);
@@ -145,7 +143,6 @@ static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char
     ENTRY("REVIEW_LABEL", review_state_label(p->review));
 #undef ENTRY
     buf_release(&n);
-    buf_release(&u);
 }
 
 /* NAME_URL (and its section) for a generated page whose layout exists. */
@@ -327,19 +324,14 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
         if (sec->n_pages > s->cfg.nav_max_pages)
             continue;
-        buf u;
-        buf_init(&u);
         for (size_t i = 0; i < sec->n_pages; i++) {
             const page *q = sec->pages[i];
             tpl_dict *e = tpl_dict_add_section(sd, "NAV_PAGE");
             tpl_dict_set(e, "NAV_TITLE", q->title ? q->title : q->id);
-            buf_reset(&u);
-            vars_full_url(&u, s, q->url);
-            tpl_dict_set(e, "NAV_URL", u.data);
+            tpl_dict_set(e, "NAV_URL", q->full_url);
             if (q == p)
                 tpl_dict_show_section(e, "NAV_CURRENT");
         }
-        buf_release(&u);
     }
 }
 
@@ -525,22 +517,16 @@ static void add_prev_next(tpl_dict *d, const site *s, const page *p)
         return;
     const site_section *sec = &s->sections[p->section - 1];
     size_t i = p->section_pos;
-    buf u;
-    buf_init(&u);
     if (i > 0) {
         const page *q = sec->pages[i - 1];
-        vars_full_url(&u, s, q->url);
-        vars_set_shown(d, "PREV_URL", u.data);
+        vars_set_shown(d, "PREV_URL", q->full_url);
         tpl_dict_set(d, "PREV_TITLE", q->title ? q->title : q->id);
     }
     if (i + 1 < sec->n_pages) {
         const page *q = sec->pages[i + 1];
-        buf_reset(&u);
-        vars_full_url(&u, s, q->url);
-        vars_set_shown(d, "NEXT_URL", u.data);
+        vars_set_shown(d, "NEXT_URL", q->full_url);
         tpl_dict_set(d, "NEXT_TITLE", q->title ? q->title : q->id);
     }
-    buf_release(&u);
 }
 
 /* REVISION: comply's `majorRevisions: [{date, comment}]`, as written, in
@@ -589,8 +575,7 @@ tpl_dict *vars_page(const gen *g, const page *p)
     vars_set_shown(d, "PAGE_ID", p->id);
     vars_set_shown(d, "PAGE_LAYOUT", p->layout);
     tpl_dict_set(d, "TITLE", p->title ? p->title : p->id);
-    vars_full_url(&u, s, p->url);
-    tpl_dict_set(d, "URL", u.data);
+    tpl_dict_set(d, "URL", p->full_url);
     tpl_dict_set(d, "SOURCE_PATH", p->src);
     vars_set_shown(d, "SECTION_TITLE", p->section_title);
     if (p->section)
@@ -665,8 +650,6 @@ tpl_dict *vars_page(const gen *g, const page *p)
 
 void vars_change(tpl_dict *cd, const site *s, const change *ch)
 {
-    buf u;
-    buf_init(&u);
     const hist_row *row = ch->row;
     tpl_dict_set(cd, "CHANGE_DATE", row->date);
     vars_set_shown(cd, "CHANGE_AUTHOR", row->author);
@@ -677,12 +660,9 @@ void vars_change(tpl_dict *cd, const site *s, const change *ch)
         const page *p = s->pages[ch->pages[j]];
         tpl_dict *pd = tpl_dict_add_section(cd, "CHANGE_PAGE");
         tpl_dict_set(pd, "CHANGE_PAGE_TITLE", p->title ? p->title : p->id);
-        buf_reset(&u);
-        vars_full_url(&u, s, p->url);
-        tpl_dict_set(pd, "CHANGE_PAGE_URL", u.data);
+        tpl_dict_set(pd, "CHANGE_PAGE_URL", p->full_url);
         vars_set_shown(pd, "CHANGE_PAGE_VERSION", ch->rows[j]->version);
         if (ch->rows[j]->review)
             tpl_dict_show_section(pd, "CHANGE_PAGE_REVIEW");
     }
-    buf_release(&u);
 }

@@ -92,6 +92,36 @@ Test(site, discovers_pages_and_static_files)
     remove_root();
 }
 
+/* Each page's full URL, made once at load for everything that links to it:
+ * base_url and its URL percent-encoded, a permalink's too, and a page whose
+ * front matter is broken still has one (links to it do not cascade). */
+Test(site, pages_carry_their_full_url)
+{
+    example_site();
+    put("content/alpha/a b%é.md", "---\ntitle: Odd\nowner: o\nlast_reviewed: 2026-06-01\n---\n");
+    put("content/alpha/broken.md", "---\ntitle: [unclosed\n---\n");
+    diags *d = diag_new(root);
+    site *s;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    static const char *const want[][2] = {
+        {"alpha/one.md", "/sub/alpha/one/"},
+        {"alpha/index.md", "/sub/alpha/"},
+        {"index.md", "/sub/"},
+        {"zeta/three.md", "/sub/three.html"},
+        {"alpha/a b%\xc3\xa9.md", "/sub/alpha/a%20b%25%C3%A9/"},
+        {"alpha/broken.md", "/sub/alpha/broken/"},
+    };
+    for (size_t i = 0; i < COUNT(want); i++) {
+        const page *p = find(s, want[i][0]);
+        cr_assert_not_null(p, "%s", want[i][0]);
+        cr_expect_str_eq(p->full_url, want[i][1], "%s", want[i][0]);
+    }
+    cr_expect_not(find(s, "alpha/broken.md")->ok);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
 /* site_load_start names the pages (what the history thread reads) and
  * reads none of them; site_load_finish then reads and models them, with
  * src and rel as they were, and reports a page's problems only then. */
