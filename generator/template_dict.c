@@ -217,6 +217,8 @@ static void feed_flush(feed *f)
 
 static void feed_bytes(feed *f, const void *data, size_t len)
 {
+    if (!len)
+        return; /* a value set by reference may be (NULL, 0) */
     if (len > sizeof f->buf - f->n) {
         feed_flush(f);
         if (len >= sizeof f->buf) {

@@ -1720,6 +1720,16 @@ Test(template, dictionary_digest_counts_every_byte)
     char he2[DIGEST_HEX];
     dict_hex(he2, e);
     cr_expect_str_neq(he, he2, "a section's count not fed");
+    /* An empty value set by reference (no bytes at all) is fed as "". */
+    tpl_dict *r = tpl_dict_new(), *q = tpl_dict_new();
+    tpl_dict_set_ref(r, "CONTENT", NULL, 0);
+    tpl_dict_set(q, "CONTENT", "");
+    char hr[DIGEST_HEX], hq[DIGEST_HEX];
+    dict_hex(hr, r);
+    dict_hex(hq, q);
+    cr_expect_str_eq(hr, hq);
+    tpl_dict_free(r);
+    tpl_dict_free(q);
     tpl_dict_free(a);
     tpl_dict_free(b);
     tpl_dict_free(c);
