@@ -208,6 +208,10 @@ static void parse_one(parse_job *j, size_t i)
 static void parse_page(void *arg, size_t i)
 {
     parse_job *j = arg;
+    /* A build's load kept only the digest of the page's bytes (site.reread):
+     * they are read again here, one page at a time. */
+    if (j->release && site_page_reread(j->s, j->release[i], j->d) != 0)
+        return;
     parse_one(j, i);
     /* At 10,000 pages their bytes are 40 MB, while the history is read
      * beside the parse: freed page by page, not at the end. */

@@ -851,6 +851,15 @@ typedef struct load_ctx {
     diags *d;
 } load_ctx;
 
+/* The digest of a page's bytes, to know them again (site_page_reread). */
+static void text_digest(char hex[DIGEST_HEX], const buf *text)
+{
+    digest *h = digest_new();
+    digest_add(h, text->data, text->len);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
 static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
@@ -865,6 +874,10 @@ static void load_page(void *arg, size_t i)
         frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, ctx->d) == 0) {
         p->ok = 1;
         page_model(p, ctx->s, ctx->d);
+        if (ctx->s->reread) {
+            text_digest(p->text_hex, &p->text);
+            buf_release(&p->text);
+        }
     } else {
         /* Keep the page addressable so links to it do not cascade errors. */
         p->layout = "policy";
@@ -1390,6 +1403,24 @@ void site_release_texts(site *s)
 {
     for (size_t i = 0; s && i < s->n_pages; i++)
         buf_release(&s->pages[i]->text);
+}
+
+int site_page_reread(const site *s, page *p, diags *d)
+{
+    if (!s->reread || !p->ok || !p->published)
+        return 0;
+    buf_release(&p->text);
+    if (fs_read_source(&p->text, &s->fs, p->src, s->cfg.limits.page_bytes, "limits.page_bytes",
+                       d) != 0)
+        return -1;
+    char hex[DIGEST_HEX];
+    text_digest(hex, &p->text);
+    if (strcmp(hex, p->text_hex) == 0)
+        return 0;
+    /* Its front matter was read from other bytes: a build of both would
+     * be of neither. */
+    buf_release(&p->text);
+    return diag_error(d, p->src, 0, 0, "io", "'%s' changed during the build; build again", p->src);
 }
 
 void site_free(site *s)

@@ -392,3 +392,84 @@ Test(parse, no_pages)
     site_free(s);
     diag_free(d);
 }
+
+/* Loads the site as a build does (site.reread: the pages' bytes released
+ * once their front matter is read, and read again by the parse). */
+static site *load_reread(const char *load_diags)
+{
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load_config(&s, root, date_from_civil(2026, 11, 25), NULL, d), 0);
+    cr_assert_eq(site_load_walk(s, d), 0);
+    s->reread = 1;
+    cr_assert_eq(site_load_finish(s, d), 0);
+    cr_assert_diag(d, load_diags);
+    diag_free(d);
+    return s;
+}
+
+/* A build's load keeps each page's digest, not its bytes; its parse reads
+ * them again and makes the pages a load that kept them makes. A page that
+ * changed on disk in between is an error and is not parsed: its front
+ * matter was read from other bytes. */
+Test(parse, pages_read_again_by_the_parse)
+{
+    basic_site();
+    site *kept = load(broken_diag);
+    site *s = load_reread(broken_diag);
+    cr_assert_eq(s->n_pages, kept->n_pages);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok)
+            continue;
+        cr_expect_eq(p->text.len, 0, "%s: its bytes released at load", p->src);
+        cr_expect_eq(strlen(p->text_hex), 64, "%s: their digest kept", p->src);
+    }
+    diags *d = diag_new(root);
+    int fd_kept = scratch_fd(), fd = scratch_fd();
+    parsed *want = parse_site(kept, fd_kept, d);
+    parsed *got = parse_site_cached(s, fd, NULL, d);
+    cr_assert_diag(d, "");
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    size_t n_ok = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const parsed_page *w = parsed_page_at(want, i), *g = parsed_page_at(got, i);
+        cr_expect_eq(g->ok, w->ok, "%s", s->pages[i]->src);
+        if (!w->ok || !g->ok)
+            continue;
+        n_ok++;
+        buf_reset(&a);
+        buf_reset(&b);
+        cr_assert_eq(parsed_html(want, i, &a, d), 0);
+        cr_assert_eq(parsed_html(got, i, &b, d), 0);
+        cr_expect_str_eq(b.data, a.data, "%s", s->pages[i]->src);
+        cr_expect_eq(s->pages[i]->text.len, 0, "%s: released once parsed", s->pages[i]->src);
+    }
+    cr_expect_eq(n_ok, 2, "a.md and b.md parsed");
+    expect_a_parsed(parsed_page_at(got, index_of(s, "pol/a.md")));
+    parsed_free(want);
+    parsed_free(got);
+    close(fd_kept);
+    close(fd);
+
+    /* b.md edited between the load and the parse. */
+    site *edited = load_reread(broken_diag);
+    put("content/pol/b.md", "---\ntitle: B\n---\n\n## Purpose\n\nB's new text.\n");
+    fd = scratch_fd();
+    got = parse_site_cached(edited, fd, NULL, d);
+    cr_assert_diag(
+        d, "content/pol/b.md:0:0: error: 'content/pol/b.md' changed during the build; build "
+           "again [io]\n");
+    expect_not_parsed(parsed_page_at(got, index_of(edited, "pol/b.md")), "changed since the load");
+    expect_a_parsed(parsed_page_at(got, index_of(edited, "pol/a.md")));
+    parsed_free(got);
+    close(fd);
+    buf_release(&a);
+    buf_release(&b);
+    site_free(edited);
+    site_free(kept);
+    site_free(s);
+    diag_free(d);
+}
