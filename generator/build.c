@@ -325,6 +325,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         goto done;
     pp = parse_site_cached(s, scratch, parse_cache.len ? parse_cache.data : NULL, d);
     stage_clock_mark(sc, "parse");
+    if (parsed_failed(pp))
+        goto done; /* a page that changed or cannot be read: reported, exit 2 */
     /* --no-check still runs the checks: their errors become warnings. */
     checks_run(s, pp, d);
     site_release_texts(s); /* parsed and checked: not read again */

@@ -210,8 +210,10 @@ static void parse_page(void *arg, size_t i)
     parse_job *j = arg;
     /* A build's load kept only the digest of the page's bytes (site.reread):
      * they are read again here, one page at a time. */
-    if (j->release && site_page_reread(j->s, j->release[i], j->d) != 0)
+    if (j->release && site_page_reread(j->s, j->release[i], j->d) != 0) {
+        atomic_store(&j->p->failed, 1);
         return;
+    }
     parse_one(j, i);
     /* At 10,000 pages their bytes are 40 MB, while the history is read
      * beside the parse: freed page by page, not at the end. */
@@ -264,6 +266,11 @@ const char *parsed_page_key(const parsed *p, size_t i)
 size_t parsed_cache_hits(const parsed *p)
 {
     return p ? atomic_load(&p->hits) : 0;
+}
+
+int parsed_failed(const parsed *p)
+{
+    return p && atomic_load(&p->failed);
 }
 
 void parsed_free(parsed *p)

@@ -41,6 +41,10 @@ parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, d
 const char *parsed_page_key(const parsed *p, size_t i);
 /* How many pages came from the cache. */
 size_t parsed_cache_hits(const parsed *p);
+/* 1 when the parse could not read or write what it had to (a page read
+ * again under site.reread, the scratch file; reported): a build stops
+ * there and exits 2. 0 otherwise, and for NULL. */
+int parsed_failed(const parsed *p);
 /* Rewrites the parse cache with every page of this build (when one was
  * asked for and anything changed), atomically. Call while the scratch file
  * is open. Returns 0, or -1 after a warning: it is only a cache. */

@@ -410,8 +410,9 @@ static site *load_reread(const char *load_diags)
 
 /* A build's load keeps each page's digest, not its bytes; its parse reads
  * them again and makes the pages a load that kept them makes. A page that
- * changed on disk in between is an error and is not parsed: its front
- * matter was read from other bytes. */
+ * changed on disk in between is an error and is not parsed (its front
+ * matter was read from other bytes), and the parse has failed: the build
+ * stops there, with exit 2. */
 Test(parse, pages_read_again_by_the_parse)
 {
     basic_site();
@@ -448,6 +449,7 @@ Test(parse, pages_read_again_by_the_parse)
         cr_expect_eq(s->pages[i]->text.len, 0, "%s: released once parsed", s->pages[i]->src);
     }
     cr_expect_eq(n_ok, 2, "a.md and b.md parsed");
+    cr_expect_eq(parsed_failed(got), 0);
     expect_a_parsed(parsed_page_at(got, index_of(s, "pol/a.md")));
     parsed_free(want);
     parsed_free(got);
@@ -463,6 +465,7 @@ Test(parse, pages_read_again_by_the_parse)
         d, "content/pol/b.md:0:0: error: 'content/pol/b.md' changed during the build; build "
            "again [io]\n");
     expect_not_parsed(parsed_page_at(got, index_of(edited, "pol/b.md")), "changed since the load");
+    cr_expect_eq(parsed_failed(got), 1, "a build stops there (exit 2)");
     expect_a_parsed(parsed_page_at(got, index_of(edited, "pol/a.md")));
     parsed_free(got);
     close(fd);
