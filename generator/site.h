@@ -10,9 +10,9 @@
 #include "catalog.h"
 #include "dates.h"
 #include "diag.h"
+#include "digest.h"
 #include "frontmatter.h"
 #include "fs.h"
-#include "digest.h"
 #include "map.h"
 #include "markdown.h"
 #include "template.h"
@@ -157,8 +157,9 @@ void site_free(site *s);
 /* Frees every page's bytes (page.text), leaving it empty: a build calls it
  * once the pages are parsed and checked, the last stages that read them, so
  * that 10,000 pages' text is not held through rendering. With the build's
- * parse (parse_site_cached, which frees each parsed page's bytes as it goes)
- * the one change to the model after load. */
+ * parse (parse_site_cached, which reads each page's bytes again under
+ * s->reread and frees them once parsed) the one change to the model after
+ * load. */
 void site_release_texts(site *s);
 /* Under s->reread, reads page p's bytes again into p->text for the parse,
  * checking they are the bytes the load read: 0 (also when there is nothing
