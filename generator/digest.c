@@ -45,6 +45,14 @@ void digest_hex(digest *h, char hex[DIGEST_HEX])
     hex[64] = '\0';
 }
 
+void digest_of(char hex[DIGEST_HEX], const void *data, size_t len)
+{
+    digest *h = digest_new();
+    digest_add(h, data, len);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
 void digest_sha1(unsigned char out[DIGEST_SHA1_SIZE], const void *data, size_t len)
 {
     struct sha1_ctx ctx;

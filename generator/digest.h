@@ -19,6 +19,9 @@ void digest_add(digest *h, const void *data, size_t len);
 /* Writes the digest of everything added as 64 lowercase hex digits and a
  * NUL, and resets the state for the next file. */
 void digest_hex(digest *h, char hex[DIGEST_HEX]);
+/* Writes the digest of data[0..len) (a whole file's bytes, say) as
+ * digest_hex does: new, add, hex and free in one call. */
+void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
 /* The digest of the running program (/proc/self/exe), computed once: what
  * a cache of its results must match, since any change to charter may
  * change what it makes. Static storage; thread-safe. */

@@ -161,10 +161,7 @@ static int fresh_by_cache(void *ctx, const char *rel, const struct stat *st, con
 static void cache_file(buf *out, const char *cache_dir, const char *target)
 {
     char hex[DIGEST_HEX];
-    digest *h = digest_new();
-    digest_add(h, target, strlen(target));
-    digest_hex(h, hex);
-    digest_free(h);
+    digest_of(hex, target, strlen(target));
     buf_printf(out, "%s/output-%.16s.cache", cache_dir, hex);
 }
 
@@ -194,21 +191,13 @@ static int read_manifest_text(buf *text, const char *target)
     return err;
 }
 
-static void text_digest(char hex[DIGEST_HEX], const buf *text)
-{
-    digest *h = digest_new();
-    digest_add(h, text->data, text->len);
-    digest_hex(h, hex);
-    digest_free(h);
-}
-
 int output_manifest_digest(char hex[DIGEST_HEX], const char *target)
 {
     buf text;
     buf_init(&text);
     int err = read_manifest_text(&text, target);
     if (err == 0)
-        text_digest(hex, &text);
+        digest_of(hex, text.data, text.len);
     buf_release(&text);
     return err;
 }
@@ -241,7 +230,7 @@ int output_unchanged(const char *target, const char *cache_dir, const char *mani
     char hex[DIGEST_HEX];
     if (read_manifest_text(&text, target) != 0)
         goto done;
-    text_digest(hex, &text);
+    digest_of(hex, text.data, text.len);
     if (strcmp(hex, manifest_hex) != 0 || manifest_parse(&v, &n, text.data, text.len) != 0)
         goto done;
     cache_file(&path, cache_dir, target);
@@ -668,10 +657,7 @@ int output_write_keyed(output *o, const char *rel, const char *key, const char *
     int err = claim(o, rel, &p, d);
     if (err == 0) {
         /* Hashed first: an unchanged file is linked, not written. */
-        digest *h = digest_new();
-        digest_add(h, data, len);
-        digest_hex(h, hex);
-        digest_free(h);
+        digest_of(hex, data, len);
         fs_chunk c = {data, len};
         if (!reuse_old(o, rel, p.data, hex))
             err = fs_write_new(p.data, O_EXCL | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, d);

@@ -851,15 +851,6 @@ typedef struct load_ctx {
     diags *d;
 } load_ctx;
 
-/* The digest of a page's bytes, to know them again (site_page_reread). */
-static void text_digest(char hex[DIGEST_HEX], const buf *text)
-{
-    digest *h = digest_new();
-    digest_add(h, text->data, text->len);
-    digest_hex(h, hex);
-    digest_free(h);
-}
-
 static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
@@ -875,7 +866,7 @@ static void load_page(void *arg, size_t i)
         p->ok = 1;
         page_model(p, ctx->s, ctx->d);
         if (ctx->s->reread) {
-            text_digest(p->text_hex, &p->text);
+            digest_of(p->text_hex, p->text.data, p->text.len);
             buf_release(&p->text);
         }
     } else {
@@ -1414,7 +1405,7 @@ int site_page_reread(const site *s, page *p, diags *d)
                        d) != 0)
         return -1;
     char hex[DIGEST_HEX];
-    text_digest(hex, &p->text);
+    digest_of(hex, p->text.data, p->text.len);
     if (strcmp(hex, p->text_hex) == 0)
         return 0;
     /* Its front matter was read from other bytes: a build of both would
