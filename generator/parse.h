@@ -32,9 +32,12 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
 /* As parse_site, for a build (html_fd >= 0), with the parse cache at
  * cache_path (NULL: none; see parse_cache.c): a page whose file and
  * surroundings are unchanged since the build that wrote it is taken from
- * there, diagnostics included, instead of being parsed again. Each page's
- * bytes (its text) are freed once it is parsed: nothing after the parse
- * reads them in a build (site_release_texts frees the others'). */
+ * there, diagnostics included, instead of being parsed again. Under
+ * s->reread each page's bytes are read again first (site_page_reread; a
+ * page that changed since the load or cannot be read is reported and makes
+ * parsed_failed true). Each page's bytes (its text) are freed once it is
+ * parsed: nothing after the parse reads them in a build
+ * (site_release_texts frees the others'). */
 parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, diags *d);
 /* The key of page i's parse (parse_cache.c), which determines its HTML,
  * or NULL when the build keeps no cache. Borrowed. */
