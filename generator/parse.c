@@ -113,35 +113,45 @@ static int rewrite_link(void *arg, const char *url, buf *out)
     return site_rewrite_link(out, c->s, c->p, url);
 }
 
+/* Sets page i's key (with a cache): its bytes by their digest, its place,
+ * its title, where its body starts, and what every page's rendering
+ * depends on. Returns 1 when the cache held it and filled page i from it. */
+static int key_and_fill(parse_job *j, size_t i)
+{
+    const page *p = j->s->pages[i];
+    parsed *pa = j->p;
+    /* A build's load kept the digest of the page's bytes (site.reread): a
+     * hit needs neither the bytes nor a second digest of them. */
+    char text_hex[DIGEST_HEX];
+    if (!p->text_hex[0])
+        digest_of(text_hex, p->text.data, p->text.len);
+    digest *h = digest_new();
+    digest_add(h, pa->global, DIGEST_HEX);
+    const char *parts[] = {p->src, p->rel, p->url, p->title ? p->title : "\x01",
+                           p->text_hex[0] ? p->text_hex : text_hex};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+        digest_add(h, parts[k], strlen(parts[k]) + 1);
+    int line = p->fm.body_line;
+    digest_add(h, &line, sizeof line);
+    size_t start = p->fm.body_start;
+    digest_add(h, &start, sizeof start);
+    digest_hex(h, pa->keys[i]);
+    digest_free(h);
+    if (!parse_cache_fill(pa, i))
+        return 0;
+    for (size_t k = 0; k < pa->n_notes[i]; k++) {
+        const parse_note *n = &pa->notes[i][k];
+        diag_report(j->d, (diag_level)n->level, p->src, n->line, n->col, n->id, "%s", n->message);
+    }
+    return 1;
+}
+
+/* Parses page i from its bytes (p->text). */
 static void parse_one(parse_job *j, size_t i)
 {
     const page *p = j->s->pages[i];
     parsed_page *pp = &j->p->pages[i];
-    if (!p->ok || !p->published)
-        return;
     parsed *pa = j->p;
-    if (pa->keys) {
-        /* The page's key: its bytes, its place, its title, and what every
-         * page's rendering depends on. */
-        digest *h = digest_new();
-        digest_add(h, pa->global, DIGEST_HEX);
-        const char *parts[] = {p->src, p->rel, p->url, p->title ? p->title : "\x01"};
-        for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
-            digest_add(h, parts[k], strlen(parts[k]) + 1);
-        int line = p->fm.body_line;
-        digest_add(h, &line, sizeof line);
-        digest_add(h, p->text.data + p->fm.body_start, p->text.len - p->fm.body_start);
-        digest_hex(h, pa->keys[i]);
-        digest_free(h);
-        if (parse_cache_fill(pa, i)) {
-            for (size_t k = 0; k < pa->n_notes[i]; k++) {
-                const parse_note *n = &pa->notes[i][k];
-                diag_report(j->d, (diag_level)n->level, p->src, n->line, n->col, n->id, "%s",
-                            n->message);
-            }
-            return;
-        }
-    }
     link_ctx lc = {j->s, p};
     md_options opt = {.file = p->src,
                       .first_line = p->fm.body_line,
@@ -208,8 +218,13 @@ static void parse_one(parse_job *j, size_t i)
 static void parse_page(void *arg, size_t i)
 {
     parse_job *j = arg;
+    const page *p = j->s->pages[i];
+    if (!p->ok || !p->published)
+        return;
+    if (j->p->keys && key_and_fill(j, i))
+        return;
     /* A build's load kept only the digest of the page's bytes (site.reread):
-     * they are read again here, one page at a time. */
+     * a page the cache did not hold is read again here, one at a time. */
     if (j->release && site_page_reread(j->s, j->release[i], j->d) != 0) {
         atomic_store(&j->p->failed, 1);
         return;

@@ -33,9 +33,10 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
  * cache_path (NULL: none; see parse_cache.c): a page whose file and
  * surroundings are unchanged since the build that wrote it is taken from
  * there, diagnostics included, instead of being parsed again. Under
- * s->reread each page's bytes are read again first (site_page_reread; a
+ * s->reread the key is made from the digest the load kept, and a page the
+ * cache does not hold is read again before its parse (site_page_reread; a
  * page that changed since the load or cannot be read is reported and makes
- * parsed_failed true). Each page's bytes (its text) are freed once it is
+ * parsed_failed true): a hit reads nothing. Each page's bytes (its text) are freed once it is
  * parsed: nothing after the parse reads them in a build
  * (site_release_texts frees the others'). */
 parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, diags *d);

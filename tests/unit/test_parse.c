@@ -476,3 +476,62 @@ Test(parse, pages_read_again_by_the_parse)
     site_free(s);
     diag_free(d);
 }
+
+/* A page the parse cache holds is taken from it by the digest the load
+ * kept, without its bytes: a one-page edit reads one page again, not all.
+ * What the cache gives is made from the bytes the load read, so a page
+ * changed since is not read either (the next build sees the change). */
+Test(parse, cached_pages_not_read_again)
+{
+    basic_site();
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    diags *d = diag_new(root);
+    site *s = load_reread(broken_diag);
+    int fd = scratch_fd();
+    parsed *first = parse_site_cached(s, fd, cache, d);
+    cr_assert_diag(d, "");
+    cr_assert_eq(parsed_cache_hits(first), 0);
+    cr_assert_eq(parse_cache_write(first, d), 0);
+    buf want;
+    buf_init(&want);
+    size_t a = index_of(s, "pol/a.md");
+    cr_assert_eq(parsed_html(first, a, &want, d), 0);
+    parsed_free(first);
+    close(fd);
+    site_free(s);
+
+    s = load_reread(broken_diag);
+    /* Both pages changed after the load: neither is read again. */
+    put("content/pol/a.md", "---\ntitle: A\n---\n\nChanged after the load.\n");
+    put("content/pol/b.md", "---\ntitle: B\n---\n\nChanged after the load.\n");
+    fd = scratch_fd();
+    parsed *got = parse_site_cached(s, fd, cache, d);
+    cr_assert_diag(d, "");
+    cr_expect_eq(parsed_cache_hits(got), 2, "a.md and b.md from the cache");
+    cr_expect_eq(parsed_failed(got), 0);
+    expect_a_parsed(parsed_page_at(got, a));
+    buf html;
+    buf_init(&html);
+    cr_assert_eq(parsed_html(got, a, &html, d), 0);
+    cr_expect_str_eq(html.data, want.data, "the HTML of the bytes the load read");
+    parsed_free(got);
+    close(fd);
+    site_free(s);
+
+    /* The next build's load reads the edit, and its parse reads it again. */
+    s = load_reread(broken_diag);
+    fd = scratch_fd();
+    got = parse_site_cached(s, fd, cache, d);
+    cr_assert_diag(d, "");
+    cr_expect_eq(parsed_cache_hits(got), 0, "both edited: both parsed");
+    buf_reset(&html);
+    cr_assert_eq(parsed_html(got, a, &html, d), 0);
+    cr_expect(strstr(html.data, "Changed after the load.") != NULL, "%s", html.data);
+    parsed_free(got);
+    close(fd);
+    site_free(s);
+    buf_release(&want);
+    buf_release(&html);
+    diag_free(d);
+}
