@@ -149,6 +149,8 @@ void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *val
 static tpl_dict *dict_add_kid(tpl_dict *d, tpl_entry *e, tpl_dict *kid, size_t cap)
 {
     tpl_kids *k = e->value;
+    if (k && k->lazy)
+        k = NULL; /* replaced, as documented */
     if (!k || k->n == k->cap) {
         size_t c = k ? k->cap * 2 : cap;
         tpl_kids *grown = arena_alloc(d->mem, sizeof *grown + c * sizeof *grown->v);
@@ -179,6 +181,36 @@ tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)
 {
     tpl_dict *kid = dict_alloc(d, d->root);
     return dict_add_kid(d, dict_entry(d, K_SECTION, name), kid, 4);
+}
+
+void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
+                               const void *ctx, size_t ctx_size)
+{
+    if (n == 0)
+        return; /* as no dictionary added: no entry */
+    tpl_lazy *z = arena_alloc(d->mem, sizeof *z);
+    z->owner = d;
+    z->fill = fill;
+    if (ctx_size) {
+        void *copy = arena_alloc_uninit(d->mem, ctx_size);
+        memcpy(copy, ctx, ctx_size);
+        z->ctx = copy;
+    }
+    tpl_kids *k = arena_alloc(d->mem, sizeof *k);
+    k->n = k->cap = n;
+    k->lazy = z;
+    dict_entry(d, K_SECTION, name)->value = k;
+}
+
+tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i)
+{
+    const tpl_lazy *z = k->lazy;
+    tpl_dict *kid = dict_alloc(NULL, NULL);
+    kid->parent = z->owner;
+    kid->shared = z->owner->root->shared;
+    kid->globals = z->owner->root->globals;
+    z->fill(z->ctx, i, kid);
+    return kid;
 }
 
 tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filename)
@@ -269,8 +301,15 @@ static void feed_entry(feed *f, const tpl_entry *e)
     }
     const tpl_kids *k = e->value;
     feed_len(f, k->n);
-    for (size_t i = 0; i < k->n; i++)
-        feed_dict(f, k->v[i]);
+    for (size_t i = 0; i < k->n; i++) {
+        if (!k->lazy) {
+            feed_dict(f, k->v[i]);
+            continue;
+        }
+        tpl_dict *kid = tpl_lazy_make(k, i);
+        feed_dict(f, kid);
+        tpl_dict_free(kid);
+    }
 }
 
 static void feed_dict(feed *f, const tpl_dict *d)
@@ -286,9 +325,12 @@ static void feed_dict(feed *f, const tpl_dict *d)
             if ((int)d->e[i].kind == kind)
                 feed_entry(f, &d->e[i]);
     }
-    feed_len(f, d->globals != NULL);
-    if (d->globals)
-        feed_dict(f, d->globals);
+    /* A lazy section's dictionary borrows its tree's template-globals,
+     * which that tree's root feeds. */
+    const tpl_dict *globals = d->root == d && d->parent ? NULL : d->globals;
+    feed_len(f, globals != NULL);
+    if (globals)
+        feed_dict(f, globals);
 }
 
 void tpl_dict_digest(const tpl_dict *d, void (*add)(void *ctx, const void *data, size_t len),

@@ -37,12 +37,26 @@ typedef struct tpl_value {
     char copy[]; /* a copied value's bytes and a NUL; a slot's id (a size_t) */
 } tpl_value;
 
+/* How a lazy section's dictionaries are made (tpl_dict_add_lazy_section). */
+typedef struct tpl_lazy {
+    tpl_dict *owner; /* the dictionary holding the section: each one's parent */
+    tpl_fill_fn fill;
+    const void *ctx; /* a copy, in owner's tree */
+} tpl_lazy;
+
 /* A section's or include's dictionaries, in the order added (K_SECTION and
- * K_INCLUDE entries): one piece, replaced by a larger copy as it grows. */
+ * K_INCLUDE entries): one piece, replaced by a larger copy as it grows. A
+ * lazy section's list holds none: its n are made as they are used. */
 typedef struct tpl_kids {
     size_t n, cap;
+    const tpl_lazy *lazy; /* NULL, or how the n dictionaries are made */
     tpl_dict *v[];
 } tpl_kids;
+
+/* Dictionary i of lazy section k, made now: a root of its own (its own
+ * arena) whose lookups go on to the section's dictionary and its tree's
+ * shared and template-global values. Freed with tpl_dict_free. */
+tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i);
 
 /* A name in one namespace and what it holds: a tpl_value or a tpl_kids. */
 typedef struct tpl_entry {

@@ -1735,3 +1735,191 @@ Test(template, dictionary_digest_counts_every_byte)
     tpl_dict_free(c);
     tpl_dict_free(e);
 }
+
+/* ---- lazy sections (tpl_dict_add_lazy_section) ---- */
+
+typedef struct lazy_rows {
+    const char *const *names;
+    int *made; /* how many dictionaries fill has made */
+} lazy_rows;
+
+/* Row i: its own values, a nested section, a shown section on odd rows,
+ * an include with a dictionary of its own, and a slot. */
+static void fill_row(const void *ctx, size_t i, tpl_dict *d)
+{
+    const lazy_rows *r = ctx;
+    (*r->made)++;
+    tpl_dict_set(d, "NAME", r->names[i]);
+    tpl_dict_set_int(d, "N", (long)i);
+    for (int k = 0; k < 2; k++)
+        tpl_dict_set_int(tpl_dict_add_section(d, "SUB"), "X", (long)i * 10 + k);
+    if (i % 2)
+        tpl_dict_show_section(d, "ODD");
+    tpl_dict_set_int(tpl_dict_add_include(d, "INC", "inc.html"), "V", (long)i);
+    tpl_dict_set_slot(d, "SLOT", 100 + i);
+}
+
+/* The tree both ways: ROW eager (every dictionary made now) or lazy. */
+static tpl_dict *rows_dict(int lazy, const lazy_rows *r, size_t n, const tpl_dict *shared)
+{
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, shared);
+    tpl_dict_set(d, "OWNER", "own");
+    tpl_dict_set(d, "NAME", "not this one");
+    tpl_dict_set_template_global(d, "TG", "tg", 2);
+    tpl_dict *list = tpl_dict_add_section(d, "LIST");
+    tpl_dict_set(list, "LIST_TITLE", "rows");
+    if (lazy) {
+        tpl_dict_add_lazy_section(list, "ROW", n, fill_row, r, sizeof *r);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            fill_row(r, i, tpl_dict_add_section(list, "ROW"));
+    }
+    return d;
+}
+
+/* A lazy section renders, records slots and digests exactly as the same
+ * section made whole: values of its own and of every dictionary above it,
+ * of the shared tree and the template-globals; nested, shown and separated
+ * sections; includes; slots. Each render makes each dictionary once and
+ * keeps none (AddressSanitizer would report a leak). */
+Test(template, lazy_section_equals_a_whole_one)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "{{#LIST}}{{LIST_TITLE}}:{{#ROW}}[{{NAME}} {{N}} {{OWNER}} {{SITE}} "
+                       "{{TG}}{{#SUB}} {{X}}{{#SUB_separator}},{{/SUB_separator}}{{/SUB}}"
+                       "{{#ODD}} odd{{/ODD}} {{>INC}} {{SLOT}}]{{#ROW_separator}}; "
+                       "{{/ROW_separator}}{{/ROW}}{{/LIST}}";
+    const char *inc = "<{{V}}{{OWNER}}{{TG}}>";
+    cr_assert_not_null(tpl_set_add(s, "inc.html", inc, strlen(inc), 0, d));
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    tpl_dict *shared = tpl_dict_new();
+    tpl_dict_set(shared, "SITE", "site");
+    static const char *const names[] = {"a", "b", "c"};
+    static const char want[] =
+        "rows:[a 0 own site tg 0, 1 <0tg> ]; [b 1 own site tg 10, 11 odd <1tg> ]; "
+        "[c 2 own site tg 20, 21 <2tg> ]";
+    for (size_t n = 0; n <= 3; n++) {
+        int made_whole = 0, made_lazy = 0;
+        lazy_rows whole = {names, &made_whole}, lazy = {names, &made_lazy};
+        tpl_dict *a = rows_dict(0, &whole, n, shared), *b = rows_dict(1, &lazy, n, shared);
+        cr_expect_eq(made_lazy, 0, "nothing made before it is used");
+        buf oa, ob;
+        buf_init(&oa);
+        buf_init(&ob);
+        tpl_slots sa = {0}, sb = {0};
+        cr_assert_eq(tpl_render_slots(t, a, &oa, &sa, d), 0);
+        cr_assert_eq(tpl_render_slots(t, b, &ob, &sb, d), 0);
+        cr_expect_str_eq(ob.data, oa.data, "%zu rows", n);
+        cr_expect_eq(made_lazy, (int)n, "each made once per render");
+        cr_assert_eq(sb.n, sa.n);
+        cr_expect_eq(sa.n, n);
+        for (size_t k = 0; k < sa.n; k++) {
+            cr_expect_eq(sb.v[k].offset, sa.v[k].offset);
+            cr_expect_eq(sb.v[k].id, sa.v[k].id);
+            cr_expect_eq(sa.v[k].id, 100 + k);
+        }
+        if (n == 3)
+            cr_expect_str_eq(oa.data, want);
+        if (n == 0)
+            cr_expect_str_eq(oa.data, "rows:", "no rows: the section is hidden");
+        char ha[DIGEST_HEX], hb[DIGEST_HEX];
+        dict_hex(ha, a);
+        dict_hex(hb, b);
+        cr_expect_str_eq(hb, ha, "%zu rows: digested alike", n);
+        cr_expect_eq(made_lazy, 2 * (int)n, "and once more for the digest");
+        tpl_slots_release(&sa);
+        tpl_slots_release(&sb);
+        buf_release(&oa);
+        buf_release(&ob);
+        tpl_dict_free(a);
+        tpl_dict_free(b);
+    }
+    /* Added to afterwards: replaced by the dictionaries added. */
+    int made = 0;
+    lazy_rows r = {names, &made};
+    tpl_dict *c = rows_dict(1, &r, 3, shared);
+    const char *rows_text = "{{#ROW}}({{X}}){{/ROW}}";
+    tpl *rt = tpl_set_add(s, "rows.html", rows_text, strlen(rows_text), 0, d);
+    cr_assert_not_null(rt);
+    tpl_dict *list = tpl_dict_new();
+    tpl_dict_add_lazy_section(list, "ROW", 3, fill_row, &r, sizeof r);
+    tpl_dict_set(tpl_dict_add_section(list, "ROW"), "X", "x");
+    buf o;
+    buf_init(&o);
+    cr_assert_eq(tpl_render(rt, list, &o, d), 0);
+    cr_expect_str_eq(o.data, "(x)");
+    cr_expect_eq(made, 0);
+    cr_assert_diag(d, "");
+    buf_release(&o);
+    tpl_dict_free(list);
+    tpl_dict_free(c);
+    tpl_dict_free(shared);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
+/* A lazy section in a shared tree (as the site's SECTIONS, listing every
+ * page) renders from several threads at once, each making its own. */
+typedef struct lazy_thread {
+    const tpl *t;
+    const tpl_dict *shared;
+    char *out;
+} lazy_thread;
+
+static void fill_number(const void *ctx, size_t i, tpl_dict *d)
+{
+    (void)ctx;
+    tpl_dict_set_int(d, "I", (long)i);
+}
+
+static void *render_lazy(void *arg)
+{
+    lazy_thread *lt = arg;
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, lt->shared);
+    buf out;
+    buf_init(&out);
+    diags *dg = diag_new(NULL);
+    for (int k = 0; k < 50; k++) {
+        buf_reset(&out);
+        if (tpl_render(lt->t, d, &out, dg) != 0)
+            break;
+    }
+    lt->out = buf_detach(&out);
+    diag_free(dg);
+    tpl_dict_free(d);
+    return NULL;
+}
+
+Test(template, lazy_section_shared_by_threads)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "{{#ALL}}{{I}}{{#ALL_separator}} {{/ALL_separator}}{{/ALL}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    tpl_dict *shared = tpl_dict_new();
+    tpl_dict_add_lazy_section(shared, "ALL", 1000, fill_number, NULL, 0);
+    buf want;
+    buf_init(&want);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&want, i ? " %d" : "%d", i);
+    lazy_thread th[4];
+    pthread_t id[4];
+    for (int i = 0; i < 4; i++) {
+        th[i] = (lazy_thread){t, shared, NULL};
+        cr_assert_eq(pthread_create(&id[i], NULL, render_lazy, &th[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(id[i], NULL);
+        cr_expect_str_eq(th[i].out, want.data, "thread %d", i);
+        free(th[i].out);
+    }
+    buf_release(&want);
+    tpl_dict_free(shared);
+    tpl_set_free(s);
+    diag_free(d);
+}
