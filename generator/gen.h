@@ -61,8 +61,9 @@ void vars_full_url(buf *out, const site *s, const char *url);
 void vars_set_shown(tpl_dict *d, const char *name, const char *value);
 /* Site-wide values, built once and shared (read-only) by every page. */
 tpl_dict *vars_shared(const gen *g);
-/* SECTIONS (every section and its pages, an entry per page) in a new
- * dictionary over g->shared, for the layouts that list it; caller frees. */
+/* SECTIONS (every section and its pages, an entry per page, made as it
+ * renders: tpl_dict_add_lazy_section) in a new dictionary over g->shared,
+ * for the layouts that list it; caller frees. */
 tpl_dict *vars_sections(const gen *g);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
