@@ -21,6 +21,21 @@ static int parent_url(buf *out, const char *url)
     return 1;
 }
 
+/* A folder's pages, in the order of the site's pages. */
+typedef struct folder_pages {
+    const page **v;
+    size_t n, cap;
+} folder_pages;
+
+static void fill_folder_page(const void *ctx, size_t i, tpl_dict *e)
+{
+    const folder_pages *fp = *(const folder_pages *const *)ctx;
+    const page *p = fp->v[i];
+    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+    tpl_dict_set(e, "ENTRY_URL", p->full_url);
+    vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+}
+
 int gen_folders(gen *g)
 {
     const site *s = g->s;
@@ -28,6 +43,7 @@ int gen_folders(gen *g)
         return 0;
     int err = 0;
     tpl_dict **dicts = xcalloc(s->n_folders, sizeof *dicts);
+    folder_pages *pages = xcalloc(s->n_folders, sizeof *pages);
     buf u, par;
     buf_init(&u);
     buf_init(&par);
@@ -60,12 +76,21 @@ int gen_folders(gen *g)
         const site_folder *f = site_folder_by_url(s, par.data);
         if (!f)
             continue;
-        tpl_dict *d = dicts[f - s->folders];
-        tpl_dict_show_section(d, "HAS_FOLDER_PAGES");
-        tpl_dict *e = tpl_dict_add_section(d, "FOLDER_PAGE");
-        tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-        tpl_dict_set(e, "ENTRY_URL", p->full_url);
-        vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+        folder_pages *fp = &pages[f - s->folders];
+        if (fp->n == fp->cap) {
+            fp->cap = fp->cap ? fp->cap * 2 : 16;
+            fp->v = xrealloc(fp->v, fp->cap * sizeof *fp->v);
+        }
+        fp->v[fp->n++] = p;
+    }
+    /* Each folder's entries are made as it renders (every page of the site
+     * is in one folder or another). */
+    for (size_t i = 0; i < s->n_folders; i++) {
+        if (!pages[i].n)
+            continue;
+        const folder_pages *fp = &pages[i];
+        tpl_dict_show_section(dicts[i], "HAS_FOLDER_PAGES");
+        tpl_dict_add_lazy_section(dicts[i], "FOLDER_PAGE", fp->n, fill_folder_page, &fp, sizeof fp);
     }
     for (size_t i = 0; i < s->n_folders; i++) {
         const site_folder *sub = &s->folders[i];
@@ -91,9 +116,12 @@ int gen_folders(gen *g)
         /* The home: the theme's home layout, with no introduction. */
         err = gen_render(g, f->rel[0] ? "folder" : "home", f->out_file, dicts[i]);
     }
-    for (size_t i = 0; i < s->n_folders; i++)
+    for (size_t i = 0; i < s->n_folders; i++) {
         tpl_dict_free(dicts[i]);
+        free(pages[i].v);
+    }
     free(dicts);
+    free(pages);
     buf_release(&u);
     buf_release(&par);
     return err;

@@ -100,6 +100,43 @@ static int handbook_fill(void *ctx, buf *chunk)
     return 0;
 }
 
+/* A section's policies in the handbook: page indexes, and the slot id of
+ * the first (they follow in order). */
+typedef struct handbook_entries {
+    const site *s;
+    const size_t *pages;
+    size_t first;
+} handbook_entries;
+
+static void fill_policy(const void *ctx, size_t i, tpl_dict *e)
+{
+    const handbook_entries *h = ctx;
+    const page *p = h->s->pages[h->pages[i]];
+    char date[11];
+    buf a;
+    buf_init(&a);
+    tpl_dict_reserve(e, 14); /* title, URL, anchor, slot, five shown values */
+    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+    tpl_dict_set(e, "ENTRY_URL", p->full_url);
+    handbook_anchor(&a, p);
+    tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
+    vars_set_shown(e, "ENTRY_OWNER", p->owner);
+    const yaml_node *ap = yamltree_get(p->fm.data, "approver");
+    vars_set_shown(e, "ENTRY_APPROVER",
+                   ap && yamltree_kind(ap) == YAML_SCALAR ? yamltree_text(ap) : NULL);
+    vars_set_shown(e, "ENTRY_VERSION", p->version);
+    if (p->last_reviewed >= 0) {
+        date_format(date, p->last_reviewed);
+        vars_set_shown(e, "ENTRY_LAST_REVIEWED", date);
+    }
+    if (p->next_review >= 0) {
+        date_format(date, p->next_review);
+        vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
+    }
+    tpl_dict_set_slot(e, "POLICY_CONTENT", h->first + i);
+    buf_release(&a);
+}
+
 int gen_handbook(gen *g)
 {
     const site *s = g->s;
@@ -109,48 +146,26 @@ int gen_handbook(gen *g)
     tpl_dict_set(d, "TITLE", "Policy handbook");
     handbook_stream hs = {g, NULL, 0, {0}, {0}, 0, 0};
     buf_init(&hs.skeleton);
-    buf u, a;
+    buf u;
     buf_init(&u);
-    buf_init(&a);
     vars_full_url(&u, s, "/handbook/");
     tpl_dict_set(d, "URL", u.data);
-    char date[11];
+    /* Every policy first, by section (slot ids in order), then a section
+     * entry per section that has any, its policies made as it renders. */
+    hs.pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *hs.pages);
     for (size_t k = 0; k < s->n_sections; k++) {
         const site_section *sec = &s->sections[k];
-        tpl_dict *sd = NULL;
-        for (size_t i = 0; i < sec->n_pages; i++) {
-            const page *p = sec->pages[i];
-            if (!in_handbook(p))
-                continue;
-            if (!sd) {
-                sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
-                tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
-                tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
-            }
-            tpl_dict *e = tpl_dict_add_section(sd, "HANDBOOK_POLICY");
-            tpl_dict_reserve(e, 14); /* title, URL, anchor, slot, five shown values */
-            tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-            tpl_dict_set(e, "ENTRY_URL", p->full_url);
-            buf_reset(&a);
-            handbook_anchor(&a, p);
-            tpl_dict_set(e, "ENTRY_ANCHOR", a.data);
-            vars_set_shown(e, "ENTRY_OWNER", p->owner);
-            const yaml_node *ap = yamltree_get(p->fm.data, "approver");
-            vars_set_shown(e, "ENTRY_APPROVER",
-                           ap && yamltree_kind(ap) == YAML_SCALAR ? yamltree_text(ap) : NULL);
-            vars_set_shown(e, "ENTRY_VERSION", p->version);
-            if (p->last_reviewed >= 0) {
-                date_format(date, p->last_reviewed);
-                vars_set_shown(e, "ENTRY_LAST_REVIEWED", date);
-            }
-            if (p->next_review >= 0) {
-                date_format(date, p->next_review);
-                vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
-            }
-            tpl_dict_set_slot(e, "POLICY_CONTENT", hs.n);
-            hs.pages = xrealloc(hs.pages, (hs.n + 1) * sizeof *hs.pages);
-            hs.pages[hs.n++] = p->index;
-        }
+        size_t first = hs.n;
+        for (size_t i = 0; i < sec->n_pages; i++)
+            if (in_handbook(sec->pages[i]))
+                hs.pages[hs.n++] = sec->pages[i]->index;
+        if (hs.n == first)
+            continue;
+        tpl_dict *sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
+        tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
+        tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
+        handbook_entries he = {s, hs.pages + first, first};
+        tpl_dict_add_lazy_section(sd, "HANDBOOK_POLICY", hs.n - first, fill_policy, &he, sizeof he);
     }
     tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
     int err = 0;
@@ -179,6 +194,5 @@ int gen_handbook(gen *g)
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
     buf_release(&u);
-    buf_release(&a);
     return err < 0 ? -1 : 0;
 }

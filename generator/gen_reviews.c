@@ -18,50 +18,63 @@ static int cmp_review(const void *a, const void *b)
     return strcmp(x->src, y->src);
 }
 
-/* REVIEW_ROW: every policy, the next review first. */
-static void add_review_rows(tpl_dict *d, const site *s)
+/* The policies, the next review first, and the day the dashboard is of
+ * (a lazy section's context: copied whole into the dictionary). */
+typedef struct review_rows {
+    long as_of;
+    size_t n;
+    const page *v[];
+} review_rows;
+
+static void fill_review_row(const void *ctx, size_t i, tpl_dict *e)
 {
-    const page **v = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_pages; i++)
-        if (s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy)
-            v[n++] = s->pages[i];
-    qsort(v, n, sizeof *v, cmp_review);
+    const review_rows *r = ctx;
+    const page *p = r->v[i];
+    char date[11];
+    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+    tpl_dict_set(e, "ENTRY_URL", p->full_url);
+    vars_set_shown(e, "ENTRY_OWNER", p->owner);
+    if (p->last_reviewed >= 0) {
+        date_format(date, p->last_reviewed);
+        vars_set_shown(e, "ENTRY_LAST_REVIEWED", date);
+    }
+    tpl_dict_set(e, "ENTRY_REVIEW_STATE", review_state_slug(p->review));
+    tpl_dict_set(e, "ENTRY_REVIEW_LABEL", review_state_label(p->review));
     buf label;
     buf_init(&label);
-    char date[11];
-    for (size_t i = 0; i < n; i++) {
-        const page *p = v[i];
-        tpl_dict *e = tpl_dict_add_section(d, "REVIEW_ROW");
-        tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-        tpl_dict_set(e, "ENTRY_URL", p->full_url);
-        vars_set_shown(e, "ENTRY_OWNER", p->owner);
-        if (p->last_reviewed >= 0) {
-            date_format(date, p->last_reviewed);
-            vars_set_shown(e, "ENTRY_LAST_REVIEWED", date);
-        }
-        tpl_dict_set(e, "ENTRY_REVIEW_STATE", review_state_slug(p->review));
-        tpl_dict_set(e, "ENTRY_REVIEW_LABEL", review_state_label(p->review));
-        buf_reset(&label);
-        if (p->next_review >= 0) {
-            date_format(date, p->next_review);
-            vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
-            long days = p->next_review - s->as_of;
-            tpl_dict_set_int(e, "ENTRY_DAYS", days);
-            if (days == 0)
-                buf_adds(&label, "today");
-            else if (days > 0)
-                buf_printf(&label, "in %ld day%s", days, days == 1 ? "" : "s");
-            else
-                buf_printf(&label, "%ld day%s overdue", -days, days == -1 ? "" : "s");
-        } else {
-            tpl_dict_set(e, "ENTRY_DAYS", "");
-            buf_adds(&label, "\xe2\x80\x94"); /* an em dash */
-        }
-        tpl_dict_set(e, "ENTRY_DAYS_LABEL", label.data);
+    if (p->next_review >= 0) {
+        date_format(date, p->next_review);
+        vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
+        long days = p->next_review - r->as_of;
+        tpl_dict_set_int(e, "ENTRY_DAYS", days);
+        if (days == 0)
+            buf_adds(&label, "today");
+        else if (days > 0)
+            buf_printf(&label, "in %ld day%s", days, days == 1 ? "" : "s");
+        else
+            buf_printf(&label, "%ld day%s overdue", -days, days == -1 ? "" : "s");
+    } else {
+        tpl_dict_set(e, "ENTRY_DAYS", "");
+        buf_adds(&label, "\xe2\x80\x94"); /* an em dash */
     }
+    tpl_dict_set(e, "ENTRY_DAYS_LABEL", label.data);
     buf_release(&label);
-    free(v);
+}
+
+/* REVIEW_ROW: every policy, the next review first, each made as it
+ * renders. */
+static void add_review_rows(tpl_dict *d, const site *s)
+{
+    size_t size = sizeof(review_rows) + (s->n_pages ? s->n_pages : 1) * sizeof(const page *);
+    review_rows *r = xcalloc(1, size);
+    r->as_of = s->as_of;
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy)
+            r->v[r->n++] = s->pages[i];
+    qsort(r->v, r->n, sizeof *r->v, cmp_review);
+    tpl_dict_add_lazy_section(d, "REVIEW_ROW", r->n, fill_review_row, r,
+                              sizeof(review_rows) + r->n * sizeof(const page *));
+    free(r);
 }
 
 /* EVIDENCE_*_COUNT: the changes to published pages in the twelve months up

@@ -4,6 +4,15 @@
 
 #include "terms.h"
 
+static void fill_tag_page(const void *ctx, size_t i, tpl_dict *e)
+{
+    const term *tm = *(const term *const *)ctx;
+    const page *p = tm->pages[i];
+    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+    tpl_dict_set(e, "ENTRY_URL", p->full_url);
+    vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+}
+
 int gen_terms(gen *g)
 {
     const site *s = g->s;
@@ -35,13 +44,7 @@ int gen_terms(gen *g)
         buf_reset(&u);
         vars_full_url(&u, s, out.data);
         tpl_dict_set(d, "URL", u.data);
-        for (size_t j = 0; j < tm->n; j++) {
-            tpl_dict *e = tpl_dict_add_section(d, "TAG_PAGE");
-            const page *p = tm->pages[j];
-            tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-            tpl_dict_set(e, "ENTRY_URL", p->full_url);
-            vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
-        }
+        tpl_dict_add_lazy_section(d, "TAG_PAGE", tm->n, fill_tag_page, &tm, sizeof tm);
         buf_reset(&out);
         buf_printf(&out, "%s/%s/index.html", dir, tm->slug);
         err = gen_render(g, "tag", out.data, d);
