@@ -36,9 +36,9 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
  * s->reread the key is made from the digest the load kept, and a page the
  * cache does not hold is read again before its parse (site_page_reread; a
  * page that changed since the load or cannot be read is reported and makes
- * parsed_failed true): a hit reads nothing. Each page's bytes (its text) are freed once it is
- * parsed: nothing after the parse reads them in a build
- * (site_release_texts frees the others'). */
+ * parsed_failed true): a hit reads nothing. Each page's bytes (its text)
+ * are freed once it is parsed: nothing after the parse reads them in a
+ * build (site_release_texts frees the others'). */
 parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, diags *d);
 /* The key of page i's parse (parse_cache.c), which determines its HTML,
  * or NULL when the build keeps no cache. Borrowed. */

@@ -60,9 +60,10 @@ typedef void (*tpl_fill_fn)(const void *ctx, size_t i, tpl_dict *d);
  * or a digest reaches it, and freed once that is done with it. It renders
  * and digests as the same section made with tpl_dict_add_section would, but
  * a list of every page holds one entry at a time. ctx[0..ctx_size) is
- * copied into d's tree. With n 0 nothing is added. fill reads only what outlives d, sets no
- * template-global values, and may run on several threads at once (as d may
- * be rendered). Adding to the section afterwards replaces it. */
+ * copied into d's tree. With n 0 nothing is added. fill reads only what
+ * outlives d, sets no template-global values, and may run on several
+ * threads at once (as d may be rendered). Adding to the section afterwards
+ * replaces it. */
 void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
                                const void *ctx, size_t ctx_size);
 /* Makes room for n names (values, sections and includes together) in d, so
