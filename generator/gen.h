@@ -65,6 +65,9 @@ tpl_dict *vars_shared(const gen *g);
  * renders: tpl_dict_add_lazy_section) in a new dictionary over g->shared,
  * for the layouts that list it; caller frees. */
 tpl_dict *vars_sections(const gen *g);
+/* ENTRY_TITLE, ENTRY_URL and ENTRY_DESCRIPTION (shown when set): page p as
+ * an entry of a list of pages (a folder's, a tag's). */
+void vars_page_link(tpl_dict *e, const page *p);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
 /* A content page's own dictionary over the shared one; caller frees. */

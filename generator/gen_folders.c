@@ -30,10 +30,7 @@ typedef struct folder_pages {
 static void fill_folder_page(const void *ctx, size_t i, tpl_dict *e)
 {
     const folder_pages *fp = *(const folder_pages *const *)ctx;
-    const page *p = fp->v[i];
-    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-    tpl_dict_set(e, "ENTRY_URL", p->full_url);
-    vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+    vars_page_link(e, fp->v[i]);
 }
 
 int gen_folders(gen *g)

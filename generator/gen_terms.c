@@ -7,10 +7,7 @@
 static void fill_tag_page(const void *ctx, size_t i, tpl_dict *e)
 {
     const term *tm = *(const term *const *)ctx;
-    const page *p = tm->pages[i];
-    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
-    tpl_dict_set(e, "ENTRY_URL", p->full_url);
-    vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+    vars_page_link(e, tm->pages[i]);
 }
 
 int gen_terms(gen *g)

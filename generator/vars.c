@@ -290,6 +290,13 @@ tpl_dict *vars_shared(const gen *g)
  * SECTIONS only site-wide values are seen (docs/templates.md), and the
  * pages whose layouts do not list it are not made from every page's entry
  * (a front matter edit does not render them again). */
+void vars_page_link(tpl_dict *e, const page *p)
+{
+    tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
+    tpl_dict_set(e, "ENTRY_URL", p->full_url);
+    vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
+}
+
 typedef struct section_pages {
     const site *s;
     const site_section *sec;
