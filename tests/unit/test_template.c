@@ -1840,7 +1840,6 @@ Test(template, lazy_section_equals_a_whole_one)
     /* Added to afterwards: replaced by the dictionaries added. */
     int made = 0;
     lazy_rows r = {names, &made};
-    tpl_dict *c = rows_dict(1, &r, 3, shared);
     const char *rows_text = "{{#ROW}}({{X}}){{/ROW}}";
     tpl *rt = tpl_set_add(s, "rows.html", rows_text, strlen(rows_text), 0, d);
     cr_assert_not_null(rt);
@@ -1855,7 +1854,6 @@ Test(template, lazy_section_equals_a_whole_one)
     cr_assert_diag(d, "");
     buf_release(&o);
     tpl_dict_free(list);
-    tpl_dict_free(c);
     tpl_dict_free(shared);
     tpl_set_free(s);
     diag_free(d);
