@@ -19,6 +19,7 @@
 #include <git2.h>
 #include <iconv.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -976,13 +977,26 @@ static void add_seen(void *ctx, const char *path, void *value)
     map_put(ctx, path, value);
 }
 
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+
+static void git_hold(void)
+{
+    git_libgit2_init();
+}
+
+void history_git_init(void)
+{
+    pthread_once(&git_once, git_hold);
+    git_libgit2_init();
+}
+
 history *history_load(const site *s, int use_cache, const history_status *status_pass, diags *d)
 {
     history *h = xcalloc(1, sizeof *h);
     h->n_pages = s->n_pages;
     h->raw = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *h->raw);
     h->pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *h->pages);
-    git_libgit2_init();
+    history_git_init();
     /* No object cache: the walk reads each commit once and keeps the trees
      * it needs itself (tree_cache, history_diff_many), and blobs were never
      * cached; caching cost 6% of the CPU and 8 MB at the peak on a

@@ -13,7 +13,7 @@
 
 int history_cache_dir(buf *out, const char *root)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     int err = -1;
     if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo)) {
@@ -96,7 +96,7 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
     history_status *keep = NULL;
     if (status)
         *status = NULL;
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_status_list *st = NULL;
     digest *h = digest_new();

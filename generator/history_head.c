@@ -10,7 +10,7 @@
 
 int history_head(char hex[41], int *clean, const char *root, const char *content)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_status_list *st = NULL;
     buf prefix;

@@ -21,6 +21,13 @@
  * before holds rows that were read otherwise, so it is ignored and rebuilt. */
 #define CACHE_MAGIC "charter-history-cache 6"
 
+/* libgit2, initialised (pair each call with git_libgit2_shutdown). The
+ * first call takes one more reference that is never given back, so that
+ * libgit2 is set up once per process: each set-up parses the system's TLS
+ * certificates (mbedTLS), a few milliseconds, and a build starts and ends
+ * libgit2 several times. */
+void history_git_init(void);
+
 /* Blobs larger than this are not read (history.c, history_follow.c): a
  * policy page is a few KB, and a blob is inflated whole, so a hostile
  * repository could otherwise make each row inflate gigabytes (a zlib

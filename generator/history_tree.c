@@ -39,7 +39,7 @@ static int open_repo(git_repository **repo, buf *prefix, const char *root, diags
 
 int history_resolve(char hex[41], const char *root, const char *rev, diags *d)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_object *obj = NULL;
     buf prefix;
@@ -76,7 +76,7 @@ static long committer_day(const git_commit *c)
 
 int history_at(char hex[41], long *day, const char *root, const char *when, diags *d)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_commit *c = NULL;
     git_object *obj = NULL;
@@ -132,7 +132,7 @@ done:
 
 int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     buf prefix;
     buf_init(&prefix);
@@ -156,7 +156,7 @@ done:
 
 int history_default_branch(buf *out, const char *root)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_reference *ref = NULL;
     int err = -1;
@@ -254,7 +254,7 @@ static int export_entry(const char *parent, const git_tree_entry *e, void *arg)
 
 int history_export(const char *root, const char *hex, const char *dir, diags *d)
 {
-    git_libgit2_init();
+    history_git_init();
     git_repository *repo = NULL;
     git_commit *commit = NULL;
     git_tree *tree = NULL, *sub = NULL;
@@ -308,7 +308,7 @@ done:
 
 map *history_evidence(const char *root, const char *base, const char *head, diags *d)
 {
-    git_libgit2_init();
+    history_git_init();
     map *seen = map_new();
     git_repository *repo = NULL;
     git_revwalk *walk = NULL;

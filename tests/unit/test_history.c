@@ -1634,3 +1634,19 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     diag_free(d);
     buf_release(&content);
 }
+
+/* libgit2 is set up once per process: each set-up parses the system's TLS
+ * certificates, and a build starts and ends it several times. After the
+ * history's first start, one reference stays held. */
+Test(history, libgit2_set_up_once)
+{
+    int before = git_libgit2_init();
+    git_libgit2_shutdown();
+    history_git_init();
+    git_libgit2_shutdown();
+    history_git_init();
+    git_libgit2_shutdown();
+    int after = git_libgit2_init();
+    git_libgit2_shutdown();
+    cr_expect_eq(after, before + 1, "held %d references, %d before", after, before);
+}
