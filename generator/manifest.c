@@ -196,55 +196,113 @@ typedef struct verify_ctx {
     map *listed; /* rel -> entry */
     const char *shown;
     diags *d;
-    int (*fresh)(void *ctx, const char *rel, const struct stat *st, const char *hex);
-    void *fresh_ctx;
+    const manifest_known *known; /* may be NULL */
+    /* With known->same_dir: the listed paths in strcmp order, so that a
+     * folder's are one run of them. */
+    const char **sorted;
+    size_t n_sorted;
     const atomic_int *stop; /* may be NULL */
 } verify_ctx;
 
-/* Walks dir (the previous site, rel below it): every file must be a
- * regular file listed in the manifest with the same digest. 0, or -1 after
- * reporting the first one that is not (or, unreported, once *stop is set).
- * With `later`, its folders are added there instead of walked. */
-static int verify_tree(verify_ctx *v, const char *root, const char *rel, str_list *later)
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names the folder rel held when the manifest was written: the first
+ * component after "rel/" of each listed path below it, each once, sorted as
+ * fs_list sorts. Appends to out. */
+static void names_in(str_list *out, const verify_ctx *v, const char *rel)
+{
+    buf prefix;
+    buf_init(&prefix);
+    buf_printf(&prefix, "%s/", rel);
+    size_t lo = 0, hi = v->n_sorted;
+    while (lo < hi) { /* the first path not before the prefix */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v->sorted[mid], prefix.data) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    buf name;
+    buf_init(&name);
+    for (size_t i = lo; i < v->n_sorted && !strncmp(v->sorted[i], prefix.data, prefix.len); i++) {
+        const char *c = v->sorted[i] + prefix.len, *slash = strchr(c, '/');
+        size_t len = slash ? (size_t)(slash - c) : strlen(c);
+        /* A folder's paths are one run, so a repeated name follows itself. */
+        if (out->n && strlen(out->v[out->n - 1]) == len && !memcmp(out->v[out->n - 1], c, len))
+            continue;
+        buf_reset(&name);
+        buf_add(&name, c, len);
+        str_list_add(out, name.data);
+    }
+    qsort(out->v, out->n, sizeof *out->v, cmp_name);
+    buf_release(&name);
+    buf_release(&prefix);
+}
+
+/* Walks dir (the previous site, rel below it, with its lstat st when known):
+ * every file must be a regular file listed in the manifest with the same
+ * digest. A folder the cache vouches for is not read: its names are the
+ * manifest's, each still checked by its lstat. 0, or -1 after reporting the
+ * first one that is not (or, unreported, once *stop is set). With `later`,
+ * its folders are added there instead of walked. */
+static int verify_tree(verify_ctx *v, const char *root, const char *rel, const struct stat *st,
+                       str_list *later)
 {
     buf dir, child, full;
     buf_init(&dir);
     buf_init(&child);
     buf_init(&full);
     char **list = NULL;
+    str_list names = {0};
+    size_t n = 0;
     int err = -1;
     if (rel[0])
         buf_printf(&dir, "%s/%s", root, rel);
     else
         buf_adds(&dir, root);
-    if ((v->stop && atomic_load(v->stop)) || fs_list(&list, dir.data, 0, v->d) != 0)
+    if (v->stop && atomic_load(v->stop))
         goto done;
-    for (char **p = list; *p; p++) {
+    int same = rel[0] && st && v->sorted && v->known->same_dir(v->known->ctx, rel, st);
+    if (same) {
+        names_in(&names, v, rel);
+        n = names.n;
+    } else {
+        if (fs_list(&list, dir.data, 0, v->d) != 0)
+            goto done;
+        while (list[n])
+            n++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = same ? names.v[i] : list[i];
         buf_reset(&child);
         if (rel[0])
-            buf_printf(&child, "%s/%s", rel, *p);
+            buf_printf(&child, "%s/%s", rel, name);
         else
-            buf_adds(&child, *p);
-        if (!rel[0] && !strcmp(*p, OUTPUT_MANIFEST))
+            buf_adds(&child, name);
+        if (!rel[0] && !strcmp(name, OUTPUT_MANIFEST))
             continue;
         buf_reset(&full);
         buf_printf(&full, "%s/%s", root, child.data);
-        struct stat st;
-        if (lstat(full.data, &st) != 0)
+        struct stat cst;
+        if (lstat(full.data, &cst) != 0)
             continue; /* gone meanwhile: nothing to lose */
-        if (S_ISDIR(st.st_mode)) {
+        if (S_ISDIR(cst.st_mode)) {
             if (later)
                 str_list_add(later, child.data);
-            else if (verify_tree(v, root, child.data, NULL) != 0)
+            else if (verify_tree(v, root, child.data, &cst, NULL) != 0)
                 goto done;
             continue;
         }
         const manifest_entry *e = map_get(v->listed, child.data);
         char hex[DIGEST_HEX];
         const char *why = NULL;
-        if (!e || !S_ISREG(st.st_mode))
+        if (!e || !S_ISREG(cst.st_mode))
             why = "was not written by charter";
-        else if (v->fresh && v->fresh(v->fresh_ctx, child.data, &st, e->hex))
+        else if (v->known && v->known->fresh &&
+                 v->known->fresh(v->known->ctx, child.data, &cst, e->hex))
             why = NULL;
         else if (manifest_hash_file(full.data, hex, NULL) != 0 || strcmp(hex, e->hex) != 0)
             why = "was changed since charter wrote it";
@@ -259,6 +317,7 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel, str_lis
     err = 0;
 done:
     fs_list_free(list);
+    str_list_release(&names);
     buf_release(&dir);
     buf_release(&child);
     buf_release(&full);
@@ -279,17 +338,34 @@ static void verify_one(void *arg, size_t i)
     verify_job *j = arg;
     verify_ctx local = *j->v;
     local.d = j->found[i] = diag_new(NULL);
-    j->err[i] = verify_tree(&local, j->root, j->dirs->v[i], NULL);
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", j->root, j->dirs->v[i]);
+    struct stat st;
+    int known = lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+    buf_release(&path);
+    j->err[i] = verify_tree(&local, j->root, j->dirs->v[i], known ? &st : NULL, NULL);
 }
 
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
-                    int (*fresh)(void *ctx, const char *rel, const struct stat *st,
-                                 const char *hex),
-                    void *fresh_ctx, const atomic_int *stop, diags *d)
+                    const manifest_known *known, const atomic_int *stop, diags *d)
 {
-    verify_ctx ctx = {map_new(), shown, d, fresh, fresh_ctx, stop};
+    verify_ctx ctx = {map_new(), shown, d, known, NULL, 0, stop};
     for (size_t i = 0; i < n; i++)
         map_put(ctx.listed, v[i].rel, (void *)&v[i]);
+    if (known && known->same_dir) {
+        /* A manifest charter wrote is sorted already: sorted again only if
+         * it is not, so that no folder's names are missed. */
+        ctx.sorted = xcalloc(n ? n : 1, sizeof *ctx.sorted);
+        int in_order = 1;
+        for (size_t i = 0; i < n; i++) {
+            ctx.sorted[i] = v[i].rel;
+            in_order &= i == 0 || strcmp(v[i - 1].rel, v[i].rel) < 0;
+        }
+        if (!in_order)
+            qsort(ctx.sorted, n, sizeof *ctx.sorted, cmp_name);
+        ctx.n_sorted = n;
+    }
     /* The top folder's own files here, then its folders (one per section,
      * holding a folder per page) on all cores, each reporting into its own
      * list: what is reported is a failing file of the top folder, else the
@@ -297,7 +373,7 @@ int manifest_verify(const char *dir, const char *shown, const manifest_entry *v,
      * thread met its failure first. */
     str_list later = {0};
     verify_job j = {&ctx, dir, &later, NULL, NULL};
-    int err = verify_tree(&ctx, dir, "", &later);
+    int err = verify_tree(&ctx, dir, "", NULL, &later);
     if (err == 0 && later.n) {
         j.found = xcalloc(later.n, sizeof *j.found);
         j.err = xcalloc(later.n, sizeof *j.err);
@@ -318,6 +394,7 @@ int manifest_verify(const char *dir, const char *shown, const manifest_entry *v,
         free(j.err);
     }
     str_list_release(&later);
+    free(ctx.sorted);
     map_free(ctx.listed);
     return err;
 }

@@ -42,17 +42,27 @@ int manifest_hash_file(const char *path, char hex[DIGEST_HEX], long long *size);
  * one, 0 when there is none, -1 when it is there but unreadable or malformed
  * (reported, naming the output `shown`). */
 int manifest_read(manifest_entry **out, size_t *n, const char *dir, const char *shown, diags *d);
-/* Checks that every file under dir is a regular file listed in v with the
- * same digest. A file for which `fresh` (may be NULL) returns 1, given its
- * path, lstat and listed digest, is taken as verified without reading it
- * (it is called from several threads at once). The folders below dir are
- * verified on all cores. 0, or -1 after reporting the first that is not (id
- * output), or without a report once *stop (may be NULL) is set. */
+/* What a build cache (outcache.h) vouches for, to manifest_verify; its
+ * functions are called from several threads at once. */
 struct stat;
+typedef struct manifest_known {
+    /* 1 when the file rel, given its lstat and listed digest, is taken as
+     * verified without reading it. */
+    int (*fresh)(void *ctx, const char *rel, const struct stat *st, const char *hex);
+    /* 1 when the folder rel (not the top one), given its lstat, still holds
+     * what it held when the manifest was written: then its names are taken
+     * from the manifest instead of read from the disk. NULL: every folder
+     * is read. */
+    int (*same_dir)(void *ctx, const char *rel, const struct stat *st);
+    void *ctx;
+} manifest_known;
+/* Checks that every file under dir is a regular file listed in v with the
+ * same digest, trusting `known` (may be NULL) where it vouches. The folders
+ * below dir are verified on all cores. 0, or -1 after reporting the first
+ * file that is not (id output), or without a report once *stop (may be
+ * NULL) is set. */
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
-                    int (*fresh)(void *ctx, const char *rel, const struct stat *st,
-                                 const char *hex),
-                    void *fresh_ctx, const atomic_int *stop, diags *d);
+                    const manifest_known *known, const atomic_int *stop, diags *d);
 
 /* Unlinks dir/<rel> for each listed path (never a directory, never through
  * a link), then every directory those paths imply, deepest first, each only

@@ -2,7 +2,8 @@
  * directory, kept in the build cache beside the history cache: each file's
  * SHA-256 and the stat (size, times, inode) it had when the build ended.
  * With it, checking that a previous output is still charter's own hashes
- * only the files whose stat changed since, as git's index does. Read and
+ * only the files whose stat changed since, as git's index does; and, with
+ * each folder's stat, lists only the folders that changed. Read and
  * written by output.c only. */
 #ifndef CHARTER_OUTCACHE_H
 #define CHARTER_OUTCACHE_H
@@ -24,13 +25,21 @@ void outcache_free(outcache *c);
  * file, same size, modification and change times, inode and device), so
  * the file need not be hashed again; else 0. Accepts a NULL c. */
 int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, const char *hex);
+/* 1 when c records the folder rel (below the top one) with the same
+ * stat as st (a directory, same modification and change times, inode and
+ * device): it holds the names it held when c was written, as a folder's
+ * times change whenever a name in it is added, removed or renamed. Else 0.
+ * Accepts a NULL c. */
+int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st);
 /* The key rel was rendered from and the digest it had (borrowed), when c
  * records both; else NULL. Accepts a NULL c. */
 const char *outcache_key(const outcache *c, const char *rel, const char **hex);
 /* Writes the cache of the output directory `target` (absolute) holding
- * v[0..n) (with their keys, when known), taking each file's stat now, atomically (a temporary file,
- * then a rename; never through a link), creating path's directory if needed. Returns 0, or -1 after
- * a warning (id output): a build without its cache is still a good build. */
+ * v[0..n) (with their keys, when known), taking the stat of each file and
+ * of each folder their paths imply now, atomically (a temporary file, then
+ * a rename; never through a link), creating path's directory if needed.
+ * Returns 0, or -1 after a warning (id output): a build without its cache
+ * is still a good build. */
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
                    diags *d);
 

@@ -156,6 +156,11 @@ static int fresh_by_cache(void *ctx, const char *rel, const struct stat *st, con
     return outcache_fresh(ctx, rel, st, hex);
 }
 
+static int same_dir_by_cache(void *ctx, const char *rel, const struct stat *st)
+{
+    return outcache_same_dir(ctx, rel, st);
+}
+
 /* The build cache of the output at target (absolute): one per output
  * directory, "output-<digest of its path>". */
 static void cache_file(buf *out, const char *cache_dir, const char *target)
@@ -215,6 +220,11 @@ static int fresh_counted(void *ctx, const char *rel, const struct stat *st, cons
     return outcache_fresh(c->known, rel, st, hex);
 }
 
+static int same_dir_counted(void *ctx, const char *rel, const struct stat *st)
+{
+    return outcache_same_dir(((count_ctx *)ctx)->known, rel, st);
+}
+
 int output_unchanged(const char *target, const char *cache_dir, const char *manifest_hex,
                      const atomic_int *stop)
 {
@@ -231,14 +241,18 @@ int output_unchanged(const char *target, const char *cache_dir, const char *mani
     if (read_manifest_text(&text, target) != 0)
         goto done;
     digest_of(hex, text.data, text.len);
-    if (strcmp(hex, manifest_hex) != 0 || manifest_parse(&v, &n, text.data, text.len) != 0)
+    /* Told to stop (an edit was found): between the steps too, as the
+     * manifest and the cache hold a line per file. */
+    if (strcmp(hex, manifest_hex) != 0 || (stop && atomic_load(stop)) ||
+        manifest_parse(&v, &n, text.data, text.len) != 0 || (stop && atomic_load(stop)))
         goto done;
     cache_file(&path, cache_dir, target);
     c.known = outcache_read(path.data, target);
     /* Every file there is listed, with its digest (by stat where the cache
      * vouches for it), and every listed file was met. */
-    same = manifest_verify(target, target, v, n, fresh_counted, &c, stop, quiet) == 0 &&
-           atomic_load(&c.met) == n;
+    manifest_known known = {fresh_counted, c.known ? same_dir_counted : NULL, &c};
+    same =
+        manifest_verify(target, target, v, n, &known, stop, quiet) == 0 && atomic_load(&c.met) == n;
 done:
     manifest_entries_free(v, n);
     outcache_free(c.known);
@@ -289,7 +303,8 @@ static int check_existing(output *o, diags *d)
         goto done;
     }
     o->known = outcache_read(o->cache_path, o->target);
-    err = manifest_verify(o->target, o->shown, o->old, o->n_old, fresh_by_cache, o->known, NULL, d);
+    manifest_known known = {fresh_by_cache, same_dir_by_cache, o->known};
+    err = manifest_verify(o->target, o->shown, o->old, o->n_old, o->known ? &known : NULL, NULL, d);
     o->old_by_rel = map_new();
     for (size_t i = 0; err == 0 && i < o->n_old; i++)
         map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);

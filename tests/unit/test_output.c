@@ -8,6 +8,7 @@
 
 #include "fs.h"
 #include "manifest.h"
+#include "outcache.h"
 #include "output.h"
 
 #include <fcntl.h>
@@ -1236,4 +1237,198 @@ Test(output, removal_on_two_cores_keeps_what_is_not_listed)
     free(rels);
     free(dir);
     diag_free(d);
+}
+
+/* ---- folders vouched for by the output cache ---- */
+
+/* A folder the cache vouches for is not read: manifest_verify takes its
+ * names from the manifest (so a name that is not there goes unseen), and
+ * still checks each listed file by its digest. */
+static int vouch_all(void *ctx, const char *rel, const struct stat *st)
+{
+    (void)rel;
+    (void)st;
+    (*(int *)ctx)++;
+    return 1;
+}
+
+static int vouch_none(void *ctx, const char *rel, const struct stat *st)
+{
+    (void)rel;
+    (void)st;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+Test(output, a_vouched_folder_takes_its_names_from_the_manifest)
+{
+    static const char *const files[] = {"index.html", "hi\n", "a/x.html", "x\n",
+                                        "b/c/y.html", "y\n",  NULL};
+    build_rel("out", files);
+    manifest_entry *v = NULL;
+    size_t n = 0;
+    char *t = in_sb("out");
+    diags *d = diag_new(NULL);
+    cr_assert_eq(manifest_read(&v, &n, t, t, d), 1);
+    write_rel("out/b/c/foreign.txt", "mine\n");
+    int asked = 0;
+    manifest_known all = {NULL, vouch_all, &asked}, none = {NULL, vouch_none, &asked};
+    cr_expect_eq(manifest_verify(t, t, v, n, &all, NULL, d), 0);
+    cr_expect_eq(asked, 3, "asked for a, b and b/c"); /* never the top folder */
+    cr_assert_diag(d, "");
+    asked = 0;
+    cr_expect_eq(manifest_verify(t, t, v, n, &none, NULL, d), -1);
+    cr_expect_eq(asked, 3);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "'b/c/foreign.txt' in it was not written by charter") != NULL, "%s", got);
+    free(got);
+    diag_free(d);
+    /* A listed file in a vouched folder is still hashed. */
+    write_rel("out/a/x.html", "edited\n");
+    d = diag_new(NULL);
+    cr_expect_eq(manifest_verify(t, t, v, n, &all, NULL, d), -1);
+    got = unit_diag_text(d);
+    cr_expect(strstr(got, "'a/x.html' in it was changed since charter wrote it") != NULL, "%s",
+              got);
+    free(got);
+    diag_free(d);
+    /* ... whatever the order of the manifest's lines. */
+    for (size_t i = 0; i < n / 2; i++) {
+        manifest_entry e = v[i];
+        v[i] = v[n - 1 - i];
+        v[n - 1 - i] = e;
+    }
+    d = diag_new(NULL);
+    cr_expect_eq(manifest_verify(t, t, v, n, &all, NULL, d), -1);
+    got = unit_diag_text(d);
+    cr_expect(strstr(got, "'a/x.html' in it was changed since charter wrote it") != NULL, "%s",
+              got);
+    free(got);
+    diag_free(d);
+    manifest_entries_free(v, n);
+    free(t);
+}
+
+/* A folder's times change when a name in it is added: the cache stops
+ * vouching for it, even with its modification time set back. */
+Test(output, cache_never_hides_a_file_added_to_a_folder)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *files[] = {"index.html", "hi", "a/b/index.html", "bbbb", NULL};
+    build_once(target, cache, files);
+    char hex[DIGEST_HEX];
+    cr_assert_eq(output_manifest_digest(hex, target), 0);
+    cr_expect_eq(output_unchanged(target, cache, hex, NULL), 1);
+    struct stat st = stat_in(target, "a/b");
+    write_rel("out/a/b/notes.txt", "mine");
+    char *dir = in_sb("out/a/b");
+    struct timespec back[2] = {st.st_atim, st.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, dir, back, AT_SYMLINK_NOFOLLOW), 0);
+    cr_expect_eq(output_unchanged(target, cache, hex, NULL), 0);
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_expect_eq(output_begin_cached(&o, target, sources, cache, d), -1);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "'a/b/notes.txt' in it was not written by charter") != NULL, "%s", got);
+    free(got);
+    output_free(o, d);
+    diag_free(d);
+    free(dir);
+    free(cache);
+    free(target);
+}
+
+/* The one cache file in dir, or NULL; caller frees. */
+static char *the_cache_file(const char *dir)
+{
+    char **list = NULL;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, dir, 0, d), 0);
+    cr_assert_not_null(list[0], "no cache written");
+    cr_assert_null(list[1]);
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, list[0]);
+    fs_list_free(list);
+    diag_free(d);
+    return buf_detach(&p);
+}
+
+/* The cache records every folder below the top one with its stat: it
+ * vouches for each while it is unchanged, never for one that changed or
+ * that it does not record, and never for one changed just before the cache
+ * was written (its next change could carry the same time). */
+Test(output, cache_vouches_only_for_unchanged_folders)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *files[] = {"index.html", "hi", "a/b/index.html", "bbbb", "c/index.html", "c", NULL};
+    build_once(target, cache, files);
+    char *path = the_cache_file(cache);
+    outcache *c = outcache_read(path, target);
+    cr_assert_not_null(c);
+    struct stat a = stat_in(target, "a"), b = stat_in(target, "a/b"), cs = stat_in(target, "c"),
+                top = stat_in(target, ".");
+    cr_expect_eq(outcache_same_dir(c, "a", &a), 1);
+    cr_expect_eq(outcache_same_dir(c, "a/b", &b), 1);
+    cr_expect_eq(outcache_same_dir(c, "c", &cs), 1);
+    cr_expect_eq(outcache_same_dir(c, "", &top), 0, "the top folder is always read");
+    cr_expect_eq(outcache_same_dir(c, "a", &b), 0, "another folder's stat");
+    cr_expect_eq(outcache_same_dir(c, "a/b/index.html", &b), 0, "a file is no folder");
+    cr_expect_eq(outcache_same_dir(NULL, "a", &a), 0);
+    write_rel("out/c/new.html", "n");
+    cs = stat_in(target, "c");
+    cr_expect_eq(outcache_same_dir(c, "c", &cs), 0);
+    outcache_free(c);
+    /* Racy: written at once, the cache vouches for nothing changed within
+     * FS_RACY_NS before it. */
+    manifest_entry e[1] = {{"c/new.html", {0}, {0}, -1}};
+    memset(e[0].hex, 'a', 64);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(outcache_write(path, target, e, 1, d), 0);
+    c = outcache_read(path, target);
+    cr_assert_not_null(c);
+    cr_expect_eq(outcache_same_dir(c, "c", &cs), 0);
+    outcache_free(c);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(path);
+    free(cache);
+    free(target);
+}
+
+/* A cache with a malformed line is not believed at all. */
+Test(output, a_malformed_cache_is_ignored)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *files[] = {"a/index.html", "aaaa", NULL};
+    build_once(target, cache, files);
+    char *path = the_cache_file(cache);
+    char *text = read_path(path);
+    cr_assert_not_null(text);
+    outcache *c = outcache_read(path, target);
+    cr_expect_not_null(c, "the cache as written");
+    outcache_free(c);
+    static const char *const bad[] = {
+        "D 1.2 3.4 5\n",                        /* a field short */
+        "D 1.2 3.4 5 6 \n",                     /* no path */
+        "D 1.x 3.4 5 6 a\n",                    /* not a number */
+        "D 1.2 3.4 5 99999999999999999999 a\n", /* too large */
+        "Dx 1.2 3.4 5 6 a\n",
+        "abc - 1 2.3 4.5 6 7 a.html\n", /* a short digest */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, text);
+        buf_adds(&b, bad[i]);
+        diags *d = diag_new(NULL);
+        cr_assert_eq(fs_write(path, b.data, b.len, d), 0);
+        diag_free(d);
+        cr_expect_null(outcache_read(path, target), "believed %s", bad[i]);
+        buf_release(&b);
+    }
+    free(text);
+    free(path);
+    free(cache);
+    free(target);
 }
