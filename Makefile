@@ -18,7 +18,13 @@ CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCHARTER_VERSION='"$(VERSION)"' \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
+# libmicrohttpd is not linked: serve.c opens it (dlopen) when `charter serve`
+# starts a server, by the soname of the library installed here, since
+# linked it brings GnuTLS, whose set-up cost every command 8 ms.
+LINK_PKGS := $(filter-out libmicrohttpd,$(PKGS))
+LIBS = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
+MHD_SONAME = $(shell f="$$(pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so"; \
+	[ -e "$$f" ] && readelf -d "$$f" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 
 # Debian 12 packages cmark-gfm 0.29.0.gfm.6, which lacks upstream's fixes of
 # quadratic inputs (CVE-2023-22483 ... -37463, fixed by gfm.12): say which
@@ -85,6 +91,7 @@ $(BUILD)/gen/commit: FORCE
 
 $(BUILD)/obj/main.o: $(BUILD)/gen/commit
 $(BUILD)/obj/main.o: ALL_CFLAGS += -DCHARTER_COMMIT='"$(COMMIT)"'
+$(BUILD)/obj/serve.o: ALL_CFLAGS += $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
 
 $(BUILD)/charter: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)

@@ -53,7 +53,8 @@ static void version(FILE *out)
     fprintf(out, "libyaml: %s\n", yamltree_libyaml_version());
     history_libgit2_version(&a, &b, &c);
     fprintf(out, "libgit2: %d.%d.%d\n", a, b, c);
-    fprintf(out, "libmicrohttpd: %s\n", serve_microhttpd_version());
+    const char *mhd = serve_microhttpd_version();
+    fprintf(out, "libmicrohttpd: %s\n", mhd ? mhd : "not installed");
     fprintf(out, "gpgme: %s\n", gpgme ? gpgme : "unknown");
     fprintf(out, "utf8proc: %s\n", unicode_utf8proc_version());
     digest_nettle_version(&a, &b);

@@ -3,12 +3,14 @@
  * connection limits, and polls sockets with epoll on a thread of its own.
  * This file decides what each request gets: a file of the published build
  * (opened beneath its folder, never through a link), the overlay of
- * findings, the reload script, or an event stream. */
+ * findings, the reload script, or an event stream. libmicrohttpd is
+ * opened when a server starts (mhd_load), not linked. */
 #include "serve.h"
 
 #include "buf.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -35,6 +37,78 @@
 /* HTML pages are read whole to add the banner; anything larger is sent as
  * it is. */
 #define INJECT_MAX ((size_t)256 << 20)
+
+/* --- libmicrohttpd, opened when needed ---------------------------------------------- */
+
+/* Linked, libmicrohttpd brings GnuTLS, whose set-up took 8 ms of every
+ * charter command (a build with nothing to do at 2,500 pages takes 80):
+ * only `charter serve` needs it, so it is opened then, by its soname
+ * (MHD_SONAME, from the Makefile), and never closed. */
+#ifndef MHD_SONAME
+#define MHD_SONAME "libmicrohttpd.so.12"
+#endif
+
+static struct {
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_create_response_from_callback) *create_response_from_callback;
+    __typeof__(MHD_create_response_from_fd64) *create_response_from_fd64;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_get_version) *get_version;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_resume_connection) *resume_connection;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+    __typeof__(MHD_suspend_connection) *suspend_connection;
+    int ready;
+    char error[256]; /* why it is not */
+} mhd;
+
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+
+static void mhd_open(void)
+{
+    void *h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(mhd.error, sizeof mhd.error, "%s", dlerror());
+        return;
+    }
+    /* Each function by its name, as POSIX has a void * turn into one. */
+    const char *missing = NULL;
+#define MHD_FIND(f)                                                                                \
+    do {                                                                                           \
+        void *sym = dlsym(h, "MHD_" #f);                                                           \
+        if (!sym && !missing)                                                                      \
+            missing = "MHD_" #f;                                                                   \
+        memcpy(&mhd.f, &sym, sizeof sym);                                                          \
+    } while (0)
+    MHD_FIND(add_response_header);
+    MHD_FIND(create_response_from_buffer);
+    MHD_FIND(create_response_from_callback);
+    MHD_FIND(create_response_from_fd64);
+    MHD_FIND(destroy_response);
+    MHD_FIND(get_daemon_info);
+    MHD_FIND(get_version);
+    MHD_FIND(lookup_connection_value);
+    MHD_FIND(queue_response);
+    MHD_FIND(resume_connection);
+    MHD_FIND(start_daemon);
+    MHD_FIND(stop_daemon);
+    MHD_FIND(suspend_connection);
+#undef MHD_FIND
+    if (missing)
+        snprintf(mhd.error, sizeof mhd.error, "it has no '%s'", missing);
+    mhd.ready = !missing;
+}
+
+/* Opens libmicrohttpd (once per process). 0, or -1 with mhd.error set. */
+static int mhd_load(void)
+{
+    pthread_once(&mhd_once, mhd_open);
+    return mhd.ready ? 0 : -1;
+}
 
 typedef struct stream stream; /* an open /_charter/events connection */
 
@@ -129,24 +203,24 @@ static const char *content_type(const char *path)
 /* Adds the headers every answer carries. */
 static void common_headers(struct MHD_Response *r, const char *type)
 {
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
+    mhd.add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *type,
                                  const char *text, size_t len)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+        mhd.create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     common_headers(r, type);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+        mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result ret = mhd.queue_response(c, status, r);
+    mhd.destroy_response(r);
     return ret;
 }
 
@@ -161,14 +235,14 @@ static enum MHD_Result send_html(struct MHD_Connection *c, unsigned status, buf 
 {
     size_t len = html->len;
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, buf_detach(html), MHD_RESPMEM_MUST_FREE);
+        mhd.create_response_from_buffer(len, buf_detach(html), MHD_RESPMEM_MUST_FREE);
     if (!r)
         return MHD_NO;
     common_headers(r, "text/html; charset=utf-8");
     if (etag)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+        mhd.add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    enum MHD_Result ret = mhd.queue_response(c, status, r);
+    mhd.destroy_response(r);
     return ret;
 }
 
@@ -345,11 +419,11 @@ static enum MHD_Result send_file(struct MHD_Connection *c, server *s, int fd, co
              html ? gen : 0UL);
     http_date(date, st.st_mtim.tv_sec);
     const char *inm =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     struct MHD_Response *r = NULL;
     if (status == MHD_HTTP_OK && inm && !strcmp(inm, etag)) {
         close(fd);
-        r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        r = mhd.create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_MODIFIED;
     } else if (html) {
         buf body;
@@ -361,17 +435,17 @@ static enum MHD_Result send_file(struct MHD_Connection *c, server *s, int fd, co
         }
         close(fd);
         size_t len = body.len;
-        r = MHD_create_response_from_buffer(len, buf_detach(&body), MHD_RESPMEM_MUST_FREE);
+        r = mhd.create_response_from_buffer(len, buf_detach(&body), MHD_RESPMEM_MUST_FREE);
     } else {
-        r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+        r = mhd.create_response_from_fd64((uint64_t)st.st_size, fd);
     }
     if (!r)
         return MHD_NO;
     common_headers(r, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    mhd.add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    mhd.add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+    enum MHD_Result ret = mhd.queue_response(c, status, r);
+    mhd.destroy_response(r);
     return ret;
 }
 
@@ -437,7 +511,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
         st->suspended = 1;
         st->next = s->streams;
         s->streams = st;
-        MHD_suspend_connection(st->conn);
+        mhd.suspend_connection(st->conn);
         pthread_mutex_unlock(&s->lock);
         buf_release(&b);
         return 0;
@@ -468,7 +542,7 @@ static void wake_streams(server *s)
 {
     for (stream *st = s->streams; st; st = st->next) {
         st->suspended = 0;
-        MHD_resume_connection(st->conn);
+        mhd.resume_connection(st->conn);
     }
     s->streams = NULL;
 }
@@ -479,14 +553,14 @@ static enum MHD_Result events(struct MHD_Connection *c, server *s)
     st->s = s;
     st->conn = c;
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, st, stream_free);
+        mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, st, stream_free);
     if (!r) {
         free(st);
         return MHD_NO;
     }
     common_headers(r, "text/event-stream");
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ret = mhd.queue_response(c, MHD_HTTP_OK, r);
+    mhd.destroy_response(r);
     return ret;
 }
 
@@ -523,7 +597,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         return send_plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
     /* DNS rebinding: a page of another site reaching this one by a name
      * that resolves here sends that name. */
-    if (!host_allowed(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+    if (!host_allowed(s, mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
         return send_plain(c, MHD_HTTP_BAD_REQUEST, "unknown Host\n");
     if (!strcmp(url, "/_charter/events"))
         return events(c, s);
@@ -557,11 +631,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     if (url[bl - 1] == '\0' || serve_decode_path(&rel, url + strlen(s->base) - 1) != 0) {
         if (url[bl - 1] == '\0') {
             /* The base without its final slash: where relative links work. */
-            struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+            struct MHD_Response *r = mhd.create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
             common_headers(r, "text/plain; charset=utf-8");
-            MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, s->base);
-            ret = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
-            MHD_destroy_response(r);
+            mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, s->base);
+            ret = mhd.queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+            mhd.destroy_response(r);
         } else {
             ret = send_plain(c, MHD_HTTP_BAD_REQUEST, "bad path\n");
         }
@@ -578,11 +652,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         buf loc;
         buf_init(&loc);
         buf_printf(&loc, "%s/", url);
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *r = mhd.create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         common_headers(r, "text/plain; charset=utf-8");
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.data);
-        ret = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
-        MHD_destroy_response(r);
+        mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.data);
+        ret = mhd.queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+        mhd.destroy_response(r);
         buf_release(&loc);
         goto done;
     }
@@ -611,6 +685,11 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 int server_start(server **out, const server_config *cfg, diags *d)
 {
     *out = NULL;
+    if (mhd_load() != 0)
+        return diag_error(d, NULL, 0, 0, "serve",
+                          "cannot load '%s', which the preview server needs: %s (on Debian, "
+                          "install the package libmicrohttpd12)",
+                          MHD_SONAME, mhd.error);
     server *s = xcalloc(1, sizeof *s);
     s->root = -1;
     s->base = xstrdup("/");
@@ -634,7 +713,7 @@ int server_start(server **out, const server_config *cfg, diags *d)
     }
     snprintf(s->bind, sizeof s->bind, "%s", cfg->bind);
     errno = 0;
-    s->mhd = MHD_start_daemon(
+    s->mhd = mhd.start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -644,7 +723,7 @@ int server_start(server **out, const server_config *cfg, diags *d)
                    errno ? strerror(errno) : "libmicrohttpd refused");
         goto fail;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = mhd.get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
     /* The bound address and localhost, at the port: the names a browser
      * here sends. */
@@ -730,7 +809,7 @@ void server_stop(server *s)
     if (s->has_pinger)
         pthread_join(s->pinger, NULL);
     if (s->mhd)
-        MHD_stop_daemon(s->mhd);
+        mhd.stop_daemon(s->mhd);
     if (s->root >= 0)
         close(s->root);
     for (size_t i = 0; i < s->n_hosts; i++)
@@ -745,5 +824,5 @@ void server_stop(server *s)
 
 const char *serve_microhttpd_version(void)
 {
-    return MHD_get_version();
+    return mhd_load() == 0 ? mhd.get_version() : NULL;
 }

@@ -52,7 +52,8 @@ int serve_decode_path(buf *rel, const char *raw);
 /* Stops listening, closes every connection, frees s; accepts NULL. */
 void server_stop(server *s);
 
-/* The version of libmicrohttpd linked ("0.9.76"). Static storage. */
+/* The version of libmicrohttpd ("0.9.76"), which is opened (once) to ask;
+ * NULL when it cannot be. Static storage. */
 const char *serve_microhttpd_version(void);
 
 #endif

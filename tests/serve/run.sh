@@ -285,6 +285,14 @@ check "  from a temporary folder" sh -c "ls '$TMPDIR' | grep -q '^charter-serve-
 stop
 check "  removed on exit" test -z "$(ls -A "$TMPDIR")"
 
+# libmicrohttpd is opened by the server (the checks above) and --version
+# alone: every other command starts without it (linked, its GnuTLS cost
+# each one 8 ms).
+LD_DEBUG=libs "$CHARTER" check --help >"$tmp/ld.log" 2>&1
+check "libmicrohttpd is not loaded by other commands" sh -c "! grep -q libmicrohttpd '$tmp/ld.log'"
+"$CHARTER" --version >"$tmp/version" 2>&1
+check "  and for --version" grep -q '^libmicrohttpd: [0-9]' "$tmp/version"
+
 echo "1..$n"
 echo "serve: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
