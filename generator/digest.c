@@ -3,7 +3,9 @@
 #include "digest.h"
 #include "buf.h"
 
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 #include <nettle/version.h>
@@ -64,9 +66,66 @@ void digest_sha1(unsigned char out[DIGEST_SHA1_SIZE], const void *data, size_t l
 static char self_hex[DIGEST_HEX];
 static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
+/* The running program's build ID: the digest of its file that the linker
+ * writes into it (ld --build-id, gcc's default on Debian), read from the
+ * note in memory. Reading and hashing the file instead took a fifth of a
+ * build with nothing to do of the example site. */
+typedef struct build_id {
+    unsigned char bytes[64];
+    size_t n;
+} build_id;
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size;
+    build_id *id = ctx;
+    for (int i = 0; i < info->dlpi_phnum && !id->n; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        size_t align = ph->p_align == 8 ? 8 : 4;
+        const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        const unsigned char *end = p + ph->p_memsz;
+        while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+            ElfW(Nhdr) nh;
+            memcpy(&nh, p, sizeof nh);
+            size_t name = (nh.n_namesz + align - 1) & ~(align - 1);
+            size_t desc = (nh.n_descsz + align - 1) & ~(align - 1);
+            const unsigned char *q = p + sizeof nh;
+            if (name > (size_t)(end - q) || desc > (size_t)(end - q) - name)
+                break;
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && !memcmp(q, "GNU", 4) &&
+                nh.n_descsz > 0 && nh.n_descsz <= sizeof id->bytes) {
+                memcpy(id->bytes, q + name, nh.n_descsz);
+                id->n = nh.n_descsz;
+                break;
+            }
+            p = q + name + desc;
+        }
+    }
+    return 1; /* the first object is the program itself */
+}
+
+size_t digest_self_build_id(unsigned char out[64])
+{
+    build_id id = {{0}, 0};
+    dl_iterate_phdr(find_build_id, &id);
+    memcpy(out, id.bytes, id.n);
+    return id.n;
+}
+
 static void hash_self(void)
 {
     digest *h = digest_new();
+    unsigned char id[64];
+    size_t id_len = digest_self_build_id(id);
+    if (id_len) {
+        digest_add(h, "charter build id", 16);
+        digest_add(h, id, id_len);
+        digest_hex(h, self_hex);
+        digest_free(h);
+        return;
+    }
     int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     char chunk[65536];
     ssize_t n = 0;

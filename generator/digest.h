@@ -22,10 +22,15 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
 /* Writes the digest of data[0..len) (a whole file's bytes, say) as
  * digest_hex does: new, add, hex and free in one call. */
 void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
-/* The digest of the running program (/proc/self/exe), computed once: what
- * a cache of its results must match, since any change to charter may
- * change what it makes. Static storage; thread-safe. */
+/* The digest of the running program, computed once: what a cache of its
+ * results must match, since any change to charter may change what it
+ * makes. It is made from the program's build ID (a digest of its file the
+ * linker wrote into it) when it has one, else from its file
+ * (/proc/self/exe). Static storage; thread-safe. */
 const char *digest_self(void);
+/* The running program's build ID (NT_GNU_BUILD_ID), copied into out; its
+ * length, or 0 when it has none. */
+size_t digest_self_build_id(unsigned char out[64]);
 
 #define DIGEST_SHA1_SIZE 20
 

@@ -1,12 +1,15 @@
 /* test_digest: SHA-256 through digest.c against FIPS 180-2's examples
  * ("abc", the two-block message, the empty message), in one piece
  * (digest_of) and fed in pieces of every split (digest_add), with the state
- * reset by digest_hex for the next file. */
+ * reset by digest_hex for the next file; and the running program's digest,
+ * made from its build ID. */
 #include "unit.h"
 
 #include "digest.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
     const char *text, *hex;
@@ -41,4 +44,35 @@ Test(digest, pieces_equal_one_piece)
     }
     digest_free(h);
     digest_free(NULL);
+}
+
+/* charter is known by the build ID the linker wrote into it, read from
+ * memory: the same as readelf finds in its file. */
+Test(digest, self_is_known_by_its_build_id)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "readelf -n /proc/%d/exe 2>/dev/null", (int)getpid());
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    char line[512], want[129] = "";
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, " Build ID: %128[0-9a-f]", want) == 1)
+            break;
+    pclose(f);
+    if (!want[0])
+        cr_skip_test("readelf finds no build ID (or is not installed)");
+    unsigned char id[64];
+    size_t n = digest_self_build_id(id);
+    char got[129];
+    for (size_t i = 0; i < n; i++)
+        snprintf(got + 2 * i, 3, "%02x", id[i]);
+    got[2 * n] = '\0';
+    cr_expect_str_eq(got, want);
+    digest *h = digest_new();
+    digest_add(h, "charter build id", 16);
+    digest_add(h, id, n);
+    char hex[DIGEST_HEX];
+    digest_hex(h, hex);
+    digest_free(h);
+    cr_expect_str_eq(digest_self(), hex);
 }
