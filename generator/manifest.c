@@ -449,9 +449,9 @@ static void remove_group(const char *dir, char *const *rels, size_t n)
             continue;
         buf_reset(&p);
         buf_printf(&p, "%s/%s", dir, rels[i]);
-        struct stat st;
-        if (lstat(p.data, &st) == 0 && !S_ISDIR(st.st_mode))
-            unlink(p.data);
+        /* unlink never removes a folder (EISDIR) and removes a link itself,
+         * never what it leads to: no lstat first. */
+        unlink(p.data);
         buf_reset(&parent);
         buf_adds(&parent, rels[i]);
         for (char *s = strrchr(parent.data, '/'); s; s = strrchr(parent.data, '/')) {

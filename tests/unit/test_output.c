@@ -1247,6 +1247,29 @@ Test(output, removal_on_two_cores_keeps_what_is_not_listed)
     diag_free(d);
 }
 
+/* Removal unlinks each listed path without looking first: a folder found
+ * where a file was listed stays with what it holds, and a link found there
+ * goes, never what it leads to. */
+Test(output, removal_keeps_a_folder_at_a_listed_path_and_never_follows_a_link)
+{
+    write_rel("out/a.html/mine.txt", "mine\n");
+    write_rel("out/b/index.html", "x\n");
+    write_rel("elsewhere.txt", "kept\n");
+    char *link = in_sb("out/b/link.html"), *target = in_sb("elsewhere.txt");
+    cr_assert_eq(symlink(target, link), 0);
+    char *rels[] = {"a.html", "b/index.html", "b/link.html"};
+    char *dir = in_sb("out");
+    diags *d = diag_new(NULL);
+    manifest_remove_listed(dir, rels, 3, 0, "out", "the previous site", d);
+    expect_file(dir, "a.html/mine.txt", "mine\n");
+    expect_absent(dir, "b");
+    expect_file(sb, "elsewhere.txt", "kept\n");
+    diag_free(d);
+    free(dir);
+    free(target);
+    free(link);
+}
+
 /* ---- folders vouched for by the output cache ---- */
 
 /* A folder the cache vouches for is not read: manifest_verify takes its
