@@ -438,20 +438,12 @@ static void report_kept(const char *dir, const char *shown, const char *what, di
 /* Unlinks dir/<rel> for each listed path (never a directory, never
  * following a link), then every directory those paths imply, deepest first,
  * each only when empty. */
-static void remove_group(const char *dir, char *const *rels, size_t n)
+size_t manifest_folders(char ***out, const char *const *rels, size_t n)
 {
     map *dirs = map_new();
-    buf p, parent;
-    buf_init(&p);
+    buf parent;
     buf_init(&parent);
     for (size_t i = 0; i < n; i++) {
-        if (!path_is_safe_output(rels[i]))
-            continue;
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, rels[i]);
-        /* unlink never removes a folder (EISDIR) and removes a link itself,
-         * never what it leads to: no lstat first. */
-        unlink(p.data);
         buf_reset(&parent);
         buf_adds(&parent, rels[i]);
         for (char *s = strrchr(parent.data, '/'); s; s = strrchr(parent.data, '/')) {
@@ -462,18 +454,41 @@ static void remove_group(const char *dir, char *const *rels, size_t n)
     }
     str_list l = {xcalloc(map_count(dirs) + 1, sizeof(char *)), 0, 0};
     map_each(dirs, collect_key, &l);
-    if (l.n > 1)
-        qsort(l.v, l.n, sizeof *l.v, cmp_depth_desc);
-    for (size_t i = 0; i < l.n; i++) {
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, l.v[i]);
-        rmdir(p.data); /* only when empty: what stays is not charter's */
-        free(l.v[i]);
-    }
-    free(l.v);
     map_free(dirs);
-    buf_release(&p);
     buf_release(&parent);
+    *out = l.v;
+    return l.n;
+}
+
+static void remove_group(const char *dir, char *const *rels, size_t n)
+{
+    const char **safe = xcalloc(n + 1, sizeof *safe);
+    size_t n_safe = 0;
+    buf p;
+    buf_init(&p);
+    for (size_t i = 0; i < n; i++) {
+        if (!path_is_safe_output(rels[i]))
+            continue;
+        safe[n_safe++] = rels[i];
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, rels[i]);
+        /* unlink never removes a folder (EISDIR) and removes a link itself,
+         * never what it leads to: no lstat first. */
+        unlink(p.data);
+    }
+    char **folders;
+    size_t m = manifest_folders(&folders, safe, n_safe);
+    if (m > 1)
+        qsort(folders, m, sizeof *folders, cmp_depth_desc);
+    for (size_t i = 0; i < m; i++) {
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", dir, folders[i]);
+        rmdir(p.data); /* only when empty: what stays is not charter's */
+        free(folders[i]);
+    }
+    free(folders);
+    free(safe);
+    buf_release(&p);
 }
 
 /* The length of rel's first component. */

@@ -64,6 +64,10 @@ typedef struct manifest_known {
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
                     const manifest_known *known, const atomic_int *stop, diags *d);
 
+/* The folders the paths rels[0..n) imply ("a/b/c.html": "a/b" and "a"),
+ * each once, in no particular order: a new array of new strings in *out
+ * (the caller frees each and the array); returns their count. */
+size_t manifest_folders(char ***out, const char *const *rels, size_t n);
 /* Unlinks dir/<rel> for each listed path (never a directory, never through
  * a link), then every directory those paths imply, deepest first, each only
  * when empty, then dir itself when `whole`. Anything else is kept; with

@@ -233,33 +233,25 @@ static void stat_one(void *ctx, size_t i)
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
                    diags *d)
 {
-    buf out, dir;
+    buf out;
     buf_init(&out);
-    buf_init(&dir);
-    /* The files, then the folders their paths imply, each once. A path
-     * with a newline cannot be a line: hashed again next time. */
-    size_t cap = n + 1, m = n;
-    const char **rels = xcalloc(cap, sizeof *rels);
-    map *dirs = map_new();
-    for (size_t i = 0; i < n; i++) {
+    /* The files, then the folders their paths imply (manifest_folders). A
+     * path with a newline cannot be a line: hashed again next time. */
+    const char **lines = xcalloc(n + 1, sizeof *lines);
+    size_t n_lines = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(v[i].rel, '\n'))
+            lines[n_lines++] = v[i].rel;
+    char **folders;
+    size_t n_folders = manifest_folders(&folders, lines, n_lines);
+    free(lines);
+    size_t m = n + n_folders;
+    const char **rels = xcalloc(m + 1, sizeof *rels);
+    for (size_t i = 0; i < n; i++)
         rels[i] = v[i].rel;
-        if (strchr(v[i].rel, '\n'))
-            continue;
-        buf_reset(&dir);
-        buf_adds(&dir, v[i].rel);
-        for (char *s = strrchr(dir.data, '/'); s; s = strrchr(dir.data, '/')) {
-            *s = '\0';
-            if (map_put(dirs, dir.data, (void *)1))
-                break; /* its parents are in already */
-            buf_truncate(&dir, (size_t)(s - dir.data));
-            if (m == cap) {
-                cap *= 2;
-                rels = xrealloc(rels, cap * sizeof *rels);
-            }
-            rels[m++] = xstrdup(dir.data);
-        }
-    }
-    map_free(dirs);
+    for (size_t i = 0; i < n_folders; i++)
+        rels[n + i] = folders[i];
+    free(folders);
     stat_job j = {target, rels, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
     pool_run(m, stat_one, &j);
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
@@ -286,6 +278,5 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
     free(j.st);
     free(j.ok);
     buf_release(&out);
-    buf_release(&dir);
     return err;
 }
