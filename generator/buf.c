@@ -53,6 +53,13 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+    if (n & (n - 1))
+        return p; /* between two powers of two: room already made */
+    return xrealloc(p, xsize_mul(n ? xsize_mul(n, 2) : 1, size));
+}
+
 char *xstrndup(const char *s, size_t len)
 {
     char *p = xmalloc(len + 1);

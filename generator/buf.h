@@ -69,6 +69,14 @@ char *xstrdup(const char *s);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Returns p (or its new place) with room for element n of an array of n
+ * elements of `size` bytes that only xgrow has allocated (p NULL when n is
+ * 0): the allocation doubles each time n reaches a power of two, so n
+ * appends copy O(n) bytes in all where growing by one element copied
+ * O(n^2). The count is the capacity's only record: it may go down (the
+ * room stays) but the array must not come from another allocator. Aborts
+ * on OOM or overflow. */
+void *xgrow(void *p, size_t n, size_t size);
 /* a + b and a * b for a size about to be allocated: out of memory (abort)
  * when it overflows, as the allocators above are. */
 size_t xsize_add(size_t a, size_t b);

@@ -37,7 +37,7 @@ void catalog_set_aliases(catalog *c, const yaml_node *frameworks, const yaml_nod
 
 static const char *keep_file(catalog *c, const char *name)
 {
-    c->files = xrealloc(c->files, (c->n_files + 1) * sizeof *c->files);
+    c->files = xgrow(c->files, c->n_files, sizeof *c->files);
     return c->files[c->n_files++] = xstrdup(name);
 }
 
@@ -48,7 +48,7 @@ static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, siz
     yaml_node *root = NULL;
     if (fs_read_source(&text, fs, file, max, "limits.file_bytes", d) == 0 &&
         yamltree_parse(&root, text.data, text.len, file, 0, d) == 0) {
-        c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
+        c->trees = xgrow(c->trees, c->n_trees, sizeof *c->trees);
         c->trees[c->n_trees++] = root;
     }
     buf_release(&text);
@@ -76,7 +76,7 @@ static int load_comply_standard(catalog *c, const yaml_node *root, const char *f
         return -1;
     if (!wanted(id, only, n_only))
         return 0;
-    c->fws = xrealloc(c->fws, (c->n_fws + 1) * sizeof *c->fws);
+    c->fws = xgrow(c->fws, c->n_fws, sizeof *c->fws);
     framework *fw = &c->fws[c->n_fws++];
     *fw = (framework){id, id, file, xcalloc(yamltree_len(root), sizeof(control)), 0};
     int err = 0;
@@ -124,7 +124,7 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
     if (!list || yamltree_kind(list) != YAML_SEQUENCE)
         return diag_error(d, file, list ? yamltree_line(list) : 1, list ? yamltree_col(list) : 1,
                           "catalog", "'controls' must be a list of controls");
-    c->fws = xrealloc(c->fws, (c->n_fws + 1) * sizeof *c->fws);
+    c->fws = xgrow(c->fws, c->n_fws, sizeof *c->fws);
     framework *fw = &c->fws[c->n_fws++];
     *fw = (framework){id, name ? name : id, file, xcalloc(yamltree_len(list), sizeof(control)), 0};
     int err = 0;
@@ -242,7 +242,7 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
             ctl->soa_line = yamltree_line(key);
             ctl->soa_col = yamltree_col(key);
         } else {
-            c->orphans = xrealloc(c->orphans, (c->n_orphans + 1) * sizeof *c->orphans);
+            c->orphans = xgrow(c->orphans, c->n_orphans, sizeof *c->orphans);
             c->orphans[c->n_orphans++] =
                 (soa_orphan){yamltree_text(key), file, yamltree_line(key), yamltree_col(key)};
         }
@@ -315,7 +315,7 @@ static int load_embedded(catalog *c, char *const *site_files, const char *const 
             err = -1;
             continue;
         }
-        c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
+        c->trees = xgrow(c->trees, c->n_trees, sizeof *c->trees);
         c->trees[c->n_trees++] = root;
         const yaml_node *id = yamltree_get(root, "framework");
         if (!id || yamltree_kind(id) != YAML_SCALAR || is_loaded(c, yamltree_text(id)))
@@ -353,7 +353,7 @@ static int load_text(catalog *c, const catalog_text *t, diags *d)
     yaml_node *root = NULL;
     if (yamltree_parse(&root, t->text, t->len, file, 0, d) != 0)
         return -1;
-    c->trees = xrealloc(c->trees, (c->n_trees + 1) * sizeof *c->trees);
+    c->trees = xgrow(c->trees, c->n_trees, sizeof *c->trees);
     c->trees[c->n_trees++] = root;
     const yaml_node *id = yamltree_get(root, "framework");
     for (size_t f = 0; id && yamltree_kind(id) == YAML_SCALAR && f < c->n_fws; f++)

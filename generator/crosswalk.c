@@ -82,7 +82,7 @@ static void add_link(crosswalks *x, const control *at, xw_link link)
     buf_printf(&key, "%s:%s", at->framework, at->id);
     uintptr_t i = (uintptr_t)map_get(x->by_control, key.data);
     if (!i) {
-        x->lists = xrealloc(x->lists, (x->n_lists + 1) * sizeof *x->lists);
+        x->lists = xgrow(x->lists, x->n_lists, sizeof *x->lists);
         x->lists[x->n_lists] = (link_list){0};
         i = ++x->n_lists;
         map_put(x->by_control, key.data, (void *)i);
@@ -264,7 +264,7 @@ static int load_oscal(crosswalks *x, const catalog *c, const fs_root *fs, size_t
     if (fs_read_source(&text, fs, rel_path, max, "limits.file_bytes", d) != 0 ||
         jsondoc_parse(&doc, text.data, text.len, rel_path, 0, d) != 0)
         goto done;
-    x->docs = xrealloc(x->docs, (x->n_docs + 1) * sizeof *x->docs);
+    x->docs = xgrow(x->docs, x->n_docs, sizeof *x->docs);
     x->docs[x->n_docs++] = doc;
     const jsondoc_node *mappings =
         jsondoc_get(jsondoc_get(jsondoc_root(doc), "mapping-collection"), "mappings");
@@ -311,13 +311,13 @@ done: /* a parsed document is x's */
 static int load_one(crosswalks *x, const catalog *c, const fs_root *fs, size_t max,
                     const char *text, size_t len, const char *shown, diags *d)
 {
-    x->files = xrealloc(x->files, (x->n_files + 1) * sizeof *x->files);
+    x->files = xgrow(x->files, x->n_files, sizeof *x->files);
     const char *file = x->files[x->n_files++] = xstrdup(shown);
     x->rows = 0;
     yaml_node *root = NULL;
     if (yamltree_parse(&root, text, len, file, 0, d) != 0)
         return -1;
-    x->trees = xrealloc(x->trees, (x->n_trees + 1) * sizeof *x->trees);
+    x->trees = xgrow(x->trees, x->n_trees, sizeof *x->trees);
     x->trees[x->n_trees++] = root;
     if (yamltree_kind(root) != YAML_MAPPING)
         return diag_error(d, file, yamltree_line(root), yamltree_col(root), "crosswalk",

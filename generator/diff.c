@@ -149,7 +149,7 @@ static void add_field(diff_page *dp, const char *key, char *old, char *new)
         free(new);
         return;
     }
-    dp->fields = xrealloc(dp->fields, (dp->n_fields + 1) * sizeof *dp->fields);
+    dp->fields = xgrow(dp->fields, dp->n_fields, sizeof *dp->fields);
     dp->fields[dp->n_fields++] = (diff_field){key, old, new};
 }
 
@@ -201,13 +201,12 @@ static void compare_fields(diff_page *dp, const page *a, const page *b)
     size_t na = cited(a, &ca), nb = cited(b, &cb);
     for (size_t i = 0; i < nb; i++)
         if (!has(ca, na, cb[i])) {
-            dp->controls_added = xrealloc(dp->controls_added, (dp->n_added + 1) * sizeof(char *));
+            dp->controls_added = xgrow(dp->controls_added, dp->n_added, sizeof(char *));
             dp->controls_added[dp->n_added++] = xstrdup(cb[i]);
         }
     for (size_t i = 0; i < na; i++)
         if (!has(cb, nb, ca[i])) {
-            dp->controls_removed =
-                xrealloc(dp->controls_removed, (dp->n_removed + 1) * sizeof(char *));
+            dp->controls_removed = xgrow(dp->controls_removed, dp->n_removed, sizeof(char *));
             dp->controls_removed[dp->n_removed++] = xstrdup(ca[i]);
         }
     free_list(ca, na);
@@ -218,7 +217,7 @@ static void compare_fields(diff_page *dp, const page *a, const page *b)
 
 static diff_page *new_page(diff_result *r, diff_page_kind kind)
 {
-    r->pages = xrealloc(r->pages, (r->n_pages + 1) * sizeof *r->pages);
+    r->pages = xgrow(r->pages, r->n_pages, sizeof *r->pages);
     diff_page *dp = &r->pages[r->n_pages++];
     memset(dp, 0, sizeof *dp);
     dp->kind = kind;
@@ -244,7 +243,7 @@ static void one_side(diff_result *r, diff_page_kind kind, const diff_side *side,
 static void add_finding(diff_finding **v, size_t *n, diag_level level, const char *file, int line,
                         int col, const char *id, const char *message, int rule)
 {
-    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    *v = xgrow(*v, *n, sizeof **v);
     (*v)[(*n)++] = (diff_finding){
         level, file ? xstrdup(file) : NULL, line, col, xstrdup(id), xstrdup(message), rule};
 }
@@ -405,7 +404,7 @@ static char *soa_text(const control *c)
 static void add_control(diff_result *r, diff_control_kind kind, const control *c, char *old,
                         char *new)
 {
-    r->controls = xrealloc(r->controls, (r->n_controls + 1) * sizeof *r->controls);
+    r->controls = xgrow(r->controls, r->n_controls, sizeof *r->controls);
     r->controls[r->n_controls++] = (diff_control){
         kind, xstrdup(c->framework), xstrdup(c->id), str_or_empty(c->title), old, new};
 }

@@ -606,7 +606,7 @@ fix_file *fix_site(size_t *n, int *failed, const site *s, const parsed *pp, cons
             fix_edits_release(&per[i]);
             continue;
         }
-        files = xrealloc(files, (n_files + 1) * sizeof *files);
+        files = xgrow(files, n_files, sizeof *files);
         files[n_files++] = (fix_file){i, per[i]};
     }
     free(per);

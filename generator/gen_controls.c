@@ -253,7 +253,7 @@ int gen_controls(gen *g)
         const framework *fws = catalog_frameworks(s->catalog, &nf);
         for (size_t f = 0; f < nf; f++)
             for (size_t i = 0; i < fws[f].n_controls; i++) {
-                cj.v = xrealloc(cj.v, (cj.n + 1) * sizeof *cj.v);
+                cj.v = xgrow(cj.v, cj.n, sizeof *cj.v);
                 cj.v[cj.n++] = (control_job){&fws[f].controls[i], &fws[f]};
             }
         pool_run(cj.n, render_control_page, &cj);

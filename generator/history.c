@@ -487,7 +487,7 @@ static int visit_step(walker *w, step *st, long seq, follow **fl)
                 buf_add(&boundary, &(size_t){pi - 1}, sizeof(size_t));
         }
         if (src) {
-            moves = xrealloc(moves, (n_moves + 1) * sizeof *moves);
+            moves = xgrow(moves, n_moves, sizeof *moves);
             moves[n_moves++] = (move){ch->path, xstrdup(src)};
         }
     }
@@ -865,14 +865,14 @@ void history_complete(history *h, const site *s)
                 continue;
             intptr_t k = (intptr_t)map_get(by_commit, row->commit);
             if (!k) {
-                sc = xrealloc(sc, (nsc + 1) * sizeof *sc);
+                sc = xgrow(sc, nsc, sizeof *sc);
                 sc[nsc] = (seq_change){h->raw[i].rows[j].seq, {row, NULL, NULL, 0}};
                 k = (intptr_t)++nsc;
                 map_put(by_commit, row->commit, (void *)k);
             }
             change *ch = &sc[k - 1].ch;
-            ch->pages = xrealloc(ch->pages, (ch->n_pages + 1) * sizeof *ch->pages);
-            ch->rows = xrealloc(ch->rows, (ch->n_pages + 1) * sizeof *ch->rows);
+            ch->pages = xgrow(ch->pages, ch->n_pages, sizeof *ch->pages);
+            ch->rows = xgrow(ch->rows, ch->n_pages, sizeof *ch->rows);
             ch->pages[ch->n_pages] = i;
             ch->rows[ch->n_pages++] = row;
         }

@@ -72,7 +72,7 @@ size_t history_cache_split_list(char ***out, const char *s)
     *out = NULL;
     while (*s) {
         size_t len = strcspn(s, "\x1f");
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        *out = xgrow(*out, n, sizeof **out);
         (*out)[n++] = history_cache_unescape(s, len);
         s += len + (s[len] != '\0'); /* each item ends with 0x1f */
     }
@@ -138,7 +138,7 @@ cached *history_cache_read(const char *path, const char *prefix)
             if (nf != 2 || strcmp(f[0], "prefix") || strcmp(f[1], prefix) != 0)
                 goto fail; /* a cache for another content directory */
         } else if (nf == 2 && !strcmp(f[0], "path")) {
-            c->rows_of = xrealloc(c->rows_of, (c->n + 1) * sizeof *c->rows_of);
+            c->rows_of = xgrow(c->rows_of, c->n, sizeof *c->rows_of);
             cur = &c->rows_of[c->n];
             memset(cur, 0, sizeof *cur);
             char *p = history_cache_unescape(f[1], strlen(f[1]));

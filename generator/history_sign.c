@@ -167,7 +167,7 @@ void history_verify_signatures(history *h, const site *s, git_repository *repo,
                         cache_read(earlier, path.data, key);
                     }
                 }
-                results = xrealloc(results, (n_results + 1) * sizeof *results);
+                results = xgrow(results, n_results, sizeof *results);
                 sig_result *res = &results[n_results];
                 memset(res, 0, sizeof *res);
                 const sig_result *known = map_get(earlier, r->commit);

@@ -137,7 +137,7 @@ static void add_item(char ***list, size_t *n, const char *value, int unique)
     for (size_t i = 0; unique && i < *n; i++)
         if (!strcmp((*list)[i], value))
             return;
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    *list = xgrow(*list, *n, sizeof **list);
     (*list)[(*n)++] = xstrdup(value);
 }
 

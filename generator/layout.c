@@ -146,7 +146,7 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
     l->name = xstrdup(name);
     buf_init(&l->text);
     map_put(ls->by_name, name, l);
-    ls->all = xrealloc(ls->all, (ls->n_all + 1) * sizeof *ls->all);
+    ls->all = xgrow(ls->all, ls->n_all, sizeof *ls->all);
     ls->all[ls->n_all++] = l;
     l->state = -1;
     if (!valid_layout_name(name)) {

@@ -116,7 +116,7 @@ void new_next_id(buf *out, const char *const *section_ids, size_t n_section,
         buf_add(&prefix, section_ids[i], plen);
         void **slot = map_ref(by_prefix, prefix.data);
         if (!*slot) {
-            schemes = xrealloc(schemes, (n_schemes + 1) * sizeof *schemes);
+            schemes = xgrow(schemes, n_schemes, sizeof *schemes);
             schemes[n_schemes] = (scheme){xstrdup(prefix.data), 0, digits};
             *slot = (void *)(uintptr_t)(n_schemes + 1);
             n_schemes++;

@@ -506,7 +506,7 @@ static int read_selectors(conv *c, const jsondoc_node *list, map *ids, map *kids
             map_put(ids, id, (void *)id);
             if (kids_too)
                 map_put(kids, id, (void *)id);
-            *order = xrealloc(*order, (*n_order + 1) * sizeof **order);
+            *order = xgrow(*order, *n_order, sizeof **order);
             (*order)[(*n_order)++] = id;
         }
         for (size_t k = 0; k < jsondoc_len(pats); k++) {

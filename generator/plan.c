@@ -26,7 +26,7 @@ struct plan {
 
 static char *keep(plan *p, char *s)
 {
-    p->owned = xrealloc(p->owned, (p->n_owned + 1) * sizeof *p->owned);
+    p->owned = xgrow(p->owned, p->n_owned, sizeof *p->owned);
     return p->owned[p->n_owned++] = s;
 }
 

@@ -71,7 +71,7 @@ static void add_run(redline *r, redline_op op, size_t from, size_t to)
     if (r->n_runs && r->runs[r->n_runs - 1].op == op && r->runs[r->n_runs - 1].to == from) {
         r->runs[r->n_runs - 1].to = to;
     } else {
-        r->runs = xrealloc(r->runs, (r->n_runs + 1) * sizeof *r->runs);
+        r->runs = xgrow(r->runs, r->n_runs, sizeof *r->runs);
         r->runs[r->n_runs++] = (redline_run){op, from, to};
     }
     const redline_word *w = op == REDLINE_INS ? r->b : r->a;

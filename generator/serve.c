@@ -758,7 +758,7 @@ unsigned server_port(const server *s)
 void server_allow_host(server *s, const char *host)
 {
     pthread_mutex_lock(&s->lock);
-    s->hosts = xrealloc(s->hosts, (s->n_hosts + 1) * sizeof *s->hosts);
+    s->hosts = xgrow(s->hosts, s->n_hosts, sizeof *s->hosts);
     s->hosts[s->n_hosts++] = xstrdup(host);
     pthread_mutex_unlock(&s->lock);
 }

@@ -237,7 +237,7 @@ static int is_charter_output(const walk *w, const char *full)
 
 static void add_static(site *s, const char *src, const char *out_file)
 {
-    s->statics = xrealloc(s->statics, (s->n_statics + 1) * sizeof *s->statics);
+    s->statics = xgrow(s->statics, s->n_statics, sizeof *s->statics);
     s->statics[s->n_statics++] = (static_file){xstrdup(src), xstrdup(out_file), NULL};
 }
 
@@ -320,7 +320,7 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
     dir_key(&key, st);
     /* Paths are kept until the walk ends: the stack and the map borrow them. */
     char *copy = xstrdup(path);
-    w->paths = xrealloc(w->paths, (w->n_paths + 1) * sizeof *w->paths);
+    w->paths = xgrow(w->paths, w->n_paths, sizeof *w->paths);
     w->paths[w->n_paths++] = copy;
     map_put(w->seen, key.data, copy);
     w->up[w->n_up++] = (dir_id){st->st_dev, st->st_ino, copy};
@@ -907,7 +907,7 @@ static void build_sections(site *s)
             k = s->n_sections;
         if (k == s->n_sections) {
             map_put(by_title, p->section_title, (void *)(intptr_t)(k + 1));
-            s->sections = xrealloc(s->sections, (k + 1) * sizeof *s->sections);
+            s->sections = xgrow(s->sections, k, sizeof *s->sections);
             buf slug;
             buf_init(&slug);
             markdown_slug(&slug, p->section_title);
@@ -915,7 +915,7 @@ static void build_sections(site *s)
             s->n_sections++;
         }
         site_section *sec = &s->sections[k];
-        sec->pages = xrealloc(sec->pages, (sec->n_pages + 1) * sizeof *sec->pages);
+        sec->pages = xgrow(sec->pages, sec->n_pages, sizeof *sec->pages);
         sec->pages[sec->n_pages++] = p;
     }
     map_free(by_title);
@@ -1206,7 +1206,7 @@ static map *build_citations(const site *s)
             }
             if (cl->n && cl->pages[cl->n - 1] == p)
                 continue; /* cited twice by one page */
-            cl->pages = xrealloc(cl->pages, (cl->n + 1) * sizeof *cl->pages);
+            cl->pages = xgrow(cl->pages, cl->n, sizeof *cl->pages);
             cl->pages[cl->n++] = p;
         }
     }

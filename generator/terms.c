@@ -38,7 +38,7 @@ static void add_term(terms *t, const page *p, const char *name, size_t len, int 
     }
     term *tm = &t->v[k - 1];
     if (!tm->n || tm->pages[tm->n - 1] != p) {
-        tm->pages = xrealloc(tm->pages, (tm->n + 1) * sizeof *tm->pages);
+        tm->pages = xgrow(tm->pages, tm->n, sizeof *tm->pages);
         tm->pages[tm->n++] = p;
     }
     buf_release(&key);

@@ -41,7 +41,7 @@ void verify_result_release(verify_result *res)
 
 static void add_diff(verify_result *res, const char *rel, verify_kind kind)
 {
-    res->diffs = xrealloc(res->diffs, (res->n_diffs + 1) * sizeof *res->diffs);
+    res->diffs = xgrow(res->diffs, res->n_diffs, sizeof *res->diffs);
     res->diffs[res->n_diffs].rel = xstrdup(rel);
     res->diffs[res->n_diffs].kind = kind;
     res->n_diffs++;

@@ -4,6 +4,7 @@
  * test_json.c). */
 #include "unit.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <wchar.h>
@@ -70,6 +71,64 @@ Test(buf, grows_across_many_appends)
     for (size_t i = 0; i < b.len; i++)
         cr_assert_eq(b.data[i], (char)('a' + i % 26), "byte %zu", i);
     buf_release(&b);
+}
+
+/* ---- arrays grown by xgrow ---- */
+
+/* The room xgrow promises after making room for element n: doubled at each
+ * power of two, so that n appends reallocate only log2(n) times. */
+static size_t room_for(size_t n)
+{
+    size_t r = 1;
+    while (r < n + 1)
+        r *= 2;
+    return r;
+}
+
+Test(buf, xgrow_doubles_its_room_at_each_power_of_two)
+{
+    int *v = NULL;
+    size_t grown = 0;
+    for (size_t n = 0; n < 5000; n++) {
+        void *before = v;
+        v = xgrow(v, n, sizeof *v);
+        v[n] = (int)n;
+        /* Growing by one element, as the arrays did before xgrow, leaves
+         * (n + 1) elements' room: short of this from n = 2 on. */
+        cr_assert_geq(malloc_usable_size(v), room_for(n) * sizeof *v, "room for element %zu", n);
+        grown += v != before;
+    }
+    for (size_t n = 0; n < 5000; n++)
+        cr_assert_eq(v[n], (int)n, "element %zu", n);
+    /* 0, 1, 2, 4 ... 4096: at most 14 moves (realloc may also grow in place). */
+    cr_assert_leq(grown, 14);
+    free(v);
+}
+
+Test(buf, xgrow_keeps_room_when_the_count_goes_down)
+{
+    /* redline.c takes its runs back to a count it kept, then appends. */
+    long *v = NULL;
+    size_t n = 0;
+    for (; n < 100; n++) {
+        v = xgrow(v, n, sizeof *v);
+        v[n] = (long)n;
+    }
+    n = 3;
+    for (; n < 300; n++) {
+        v = xgrow(v, n, sizeof *v);
+        v[n] = -(long)n;
+    }
+    cr_assert_eq(v[2], 2);
+    for (size_t i = 3; i < 300; i++)
+        cr_assert_eq(v[i], -(long)i, "element %zu", i);
+    free(v);
+}
+
+Test(buf, xgrow_of_an_impossible_size_aborts, .signal = SIGABRT)
+{
+    volatile size_t huge = (size_t)1 << (sizeof(size_t) * 8 - 1);
+    xgrow(NULL, huge, 4);
 }
 
 Test(buf, add_exactly_fills_capacity)
