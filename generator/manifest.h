@@ -24,7 +24,7 @@ typedef struct manifest_entry {
     char *rel; /* a path inside the output */
     char hex[65];
     char key[65];   /* what a build made it from (output_write_keyed), or "" */
-    long long size; /* bytes (output_listing), or -1: not known */
+    long long size; /* bytes, as output.c wrote or linked it; -1: not known */
 } manifest_entry;
 
 /* Parses manifest text. Returns 0 and a new array in *out (free with

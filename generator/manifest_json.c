@@ -82,8 +82,7 @@ int manifest_json_publish(output *o, const build_provenance *p, diags *d)
         err = 0; /* a page holds the path: reported as a collision by plan.c */
         goto done;
     }
-    if (output_listing(&v, &n, o, d) != 0)
-        goto done;
+    output_listing(&v, &n, o);
     manifest_json_write(&text, v, n, p);
     err = output_write(o, MANIFEST_JSON, text.data, text.len, d);
 done:

@@ -202,12 +202,13 @@ int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st)
     return k && S_ISDIR(st->st_mode) && same_stat(c, k, st);
 }
 
-const char *outcache_key(const outcache *c, const char *rel, const char **hex)
+const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size)
 {
     const known *k = c ? map_get(c->by_rel, rel) : NULL;
     if (!k || !strcmp(k->key, "-"))
         return NULL;
     *hex = k->hex;
+    *size = k->size;
     return k->key;
 }
 

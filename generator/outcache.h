@@ -31,9 +31,9 @@ int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, co
  * times change whenever a name in it is added, removed or renamed. Else 0.
  * Accepts a NULL c. */
 int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st);
-/* The key rel was rendered from and the digest it had (borrowed), when c
- * records both; else NULL. Accepts a NULL c. */
-const char *outcache_key(const outcache *c, const char *rel, const char **hex);
+/* The key rel was rendered from, the digest it had (borrowed) and its
+ * size in bytes, when c records both; else NULL. Accepts a NULL c. */
+const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size);
 /* Writes the cache of the output directory `target` (absolute) holding
  * v[0..n) (with their keys, when known), taking the stat of each file and
  * of each folder their paths imply now, atomically (a temporary file, then

@@ -522,7 +522,10 @@ static int claim(output *o, const char *rel, buf *path, diags *d)
     return err;
 }
 
-static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX], const char *key)
+/* Records rel as written or linked, with its digest, the key it was made
+ * from (NULL: none) and its size in bytes. */
+static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX], const char *key,
+                         long long size)
 {
     pthread_mutex_lock(&o->lock);
     if (o->n_files == o->cap_files) {
@@ -534,26 +537,35 @@ static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX],
     e->rel = xstrdup(skip_dot(rel));
     memcpy(e->hex, hex, DIGEST_HEX);
     e->key[0] = '\0';
-    e->size = -1;
+    e->size = size;
     if (key)
         memcpy(e->key, key, DIGEST_HEX);
     pthread_mutex_unlock(&o->lock);
 }
 
-static void add_to_digest(void *ctx, const char *data, size_t len)
+/* What write_new has seen of a file: its digest so far and its size. */
+typedef struct tally {
+    digest *h;
+    long long size;
+} tally;
+
+static void add_to_tally(void *ctx, const char *data, size_t len)
 {
-    digest_add(ctx, data, len);
+    tally *t = ctx;
+    digest_add(t->h, data, len);
+    t->size += (long long)len;
 }
 
 /* Creates path (never over an existing file: O_EXCL) and writes it from
- * fill, hashing as it goes. */
+ * fill, hashing and counting as it goes. */
 static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
-                     char hex[DIGEST_HEX], diags *d)
+                     char hex[DIGEST_HEX], long long *size, diags *d)
 {
-    digest *h = digest_new();
-    int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_digest, h, d);
-    digest_hex(h, hex);
-    digest_free(h);
+    tally t = {digest_new(), 0};
+    int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_tally, &t, d);
+    digest_hex(t.h, hex);
+    digest_free(t.h);
+    *size = t.size;
     return err;
 }
 
@@ -602,9 +614,10 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
     buf p;
     buf_init(&p);
     char hex[DIGEST_HEX];
+    long long size = 0;
     int err = claim(o, rel, &p, d);
     if (err == 0)
-        err = write_new(p.data, fill, ctx, hex, d);
+        err = write_new(p.data, fill, ctx, hex, &size, d);
     /* Written, and the same as before: the previous file takes its place
      * (a link under a journalled name, renamed over it), so it keeps its
      * modification time, which then says when it last changed. */
@@ -627,14 +640,18 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
         buf_release(&tmp);
     }
     if (err == 0)
-        record_keyed(o, rel, hex, key);
+        record_keyed(o, rel, hex, key, size);
     buf_release(&p);
     return err;
 }
 
 int output_reuse_keyed(output *o, const char *rel, const char *key)
 {
-    const char *hex = NULL, *was = outcache_key(o->known, skip_dot(rel), &hex);
+    const char *hex = NULL;
+    /* The size the cache recorded of this very content (its digest is
+     * checked against the manifest's below). */
+    long long size = -1;
+    const char *was = outcache_key(o->known, skip_dot(rel), &hex, &size);
     const manifest_entry *e = was && o->old_by_rel ? map_get(o->old_by_rel, skip_dot(rel)) : NULL;
     if (!e || strcmp(was, key) != 0 || strcmp(e->hex, hex) != 0 || !path_is_safe_output(rel))
         return 0;
@@ -645,7 +662,7 @@ int output_reuse_keyed(output *o, const char *rel, const char *key)
     if (claim(o, rel, &p, quiet) == 0) {
         reused = reuse_old(o, rel, p.data, e->hex);
         if (reused) {
-            record_keyed(o, rel, e->hex, key);
+            record_keyed(o, rel, e->hex, key, size);
         } else {
             /* Not linked after all: the caller writes it. */
             pthread_mutex_lock(&o->lock);
@@ -678,7 +695,7 @@ int output_write_keyed(output *o, const char *rel, const char *key, const char *
             err = fs_write_new(p.data, O_EXCL | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, d);
     }
     if (err == 0)
-        record_keyed(o, rel, hex, key);
+        record_keyed(o, rel, hex, key, (long long)len);
     buf_release(&p);
     return err;
 }
@@ -751,41 +768,17 @@ static int cmp_rel(const void *a, const void *b)
     return strcmp(((const manifest_entry *)a)->rel, ((const manifest_entry *)b)->rel);
 }
 
-int output_listing(manifest_entry **out, size_t *n, const output *o, diags *d)
+void output_listing(manifest_entry **out, size_t *n, const output *o)
 {
     manifest_entry *v = xcalloc(o->n_files + 1, sizeof *v);
-    buf path;
-    buf_init(&path);
-    int err = -1;
-    size_t i = 0;
-    for (; i < o->n_files; i++) {
+    for (size_t i = 0; i < o->n_files; i++) {
         v[i] = o->files[i];
         v[i].rel = xstrdup(o->files[i].rel);
-        buf_reset(&path);
-        buf_printf(&path, "%s/%s", o->staging, v[i].rel);
-        struct stat st;
-        int gone = lstat(path.data, &st) != 0;
-        if (gone || !S_ISREG(st.st_mode)) {
-            diag_error(d, NULL, 0, 0, "output", "cannot read '%s': %s", path.data,
-                       gone ? strerror(errno) : "not a regular file");
-            i++;
-            goto done;
-        }
-        v[i].size = (long long)st.st_size;
     }
-    if (i > 1)
-        qsort(v, i, sizeof *v, cmp_rel);
-    err = 0;
-done:
-    buf_release(&path);
-    if (err) {
-        manifest_entries_free(v, i);
-        v = NULL;
-        i = 0;
-    }
+    if (o->n_files > 1)
+        qsort(v, o->n_files, sizeof *v, cmp_rel);
     *out = v;
-    *n = i;
-    return err;
+    *n = o->n_files;
 }
 
 static int write_manifest(output *o, const char *dir, diags *d)

@@ -70,10 +70,10 @@ size_t output_count(const output *o, size_t *html);
 /* True when this build wrote rel. Call when no thread writes. */
 int output_has(const output *o, const char *rel);
 /* What this build wrote so far, sorted by path, each with its digest and
- * its size on disk: a new array in *out (caller frees with
- * manifest_entries_free), for the published manifest (manifest_json.h).
- * Call when no thread writes. 0, or -1 after reporting. */
-int output_listing(manifest_entry **out, size_t *n, const output *o, diags *d);
+ * size as written or linked (the staging folder is not read again): a new
+ * array in *out (caller frees with manifest_entries_free), for the
+ * published manifest (manifest_json.h). Call when no thread writes. */
+void output_listing(manifest_entry **out, size_t *n, const output *o);
 /* Writes the manifest and publishes the staging directory: swapped into
  * place in one rename, or moved in file by file for a mount point. Returns
  * 0, or -1 after reporting (the previous site is then kept as it was). */

@@ -1146,6 +1146,71 @@ Test(output, an_unchanged_stream_is_replaced_by_the_previous_file)
     free(target);
 }
 
+/* The listing behind manifest.json gives each file the size it was
+ * written with or, linked from the previous site, the size the previous
+ * build recorded of that same content: by every way a file gets there. */
+Test(output, the_listing_gives_each_file_its_size_however_it_got_there)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char key[DIGEST_HEX] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    diags *d = diag_new(NULL);
+    for (int round = 0; round < 2; round++) {
+        output *o = NULL;
+        cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+        /* Round 2 links the first three from round 1; "new.html" is new. */
+        if (round == 0 || !output_reuse_keyed(o, "keyed.html", key))
+            cr_assert_eq(output_write_keyed(o, "keyed.html", key, "made from a key", 15, d), 0);
+        cr_assert_eq(output_write(o, "d/same.html", "the same bytes", 14, d), 0);
+        const char *text = "streamed, twice";
+        cr_assert_eq(output_stream(o, "big.html", fill_text, &text, d), 0);
+        if (round == 1)
+            cr_assert_eq(output_write(o, "new.html", "12345", 5, d), 0);
+        cr_expect_eq(output_reused(o), round ? 3 : 0);
+        manifest_entry *v;
+        size_t n;
+        output_listing(&v, &n, o);
+        cr_assert_eq(n, 3u + (unsigned)round);
+        for (size_t i = 0; i < n; i++) {
+            struct stat st = stat_in(output_staging(o), v[i].rel);
+            cr_expect_eq(v[i].size, (long long)st.st_size, "round %d: '%s'", round, v[i].rel);
+        }
+        manifest_entries_free(v, n);
+        cr_assert_eq(output_commit(o, d), 0);
+        output_free(o, d);
+    }
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(cache);
+    free(target);
+}
+
+/* ... and takes it from what it recorded, not from the staging folder,
+ * which publishing does not read again for it. */
+Test(output, the_listing_reads_no_file_again)
+{
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    cr_assert_eq(output_write(o, "a.html", "abc", 3, d), 0);
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/a.html", output_staging(o));
+    cr_assert_eq(unlink(p.data), 0);
+    manifest_entry *v;
+    size_t n;
+    output_listing(&v, &n, o);
+    cr_assert_eq(n, 1u);
+    cr_expect_str_eq(v[0].rel, "a.html");
+    cr_expect_eq(v[0].size, 3);
+    manifest_entries_free(v, n);
+    output_free(o, d); /* not published */
+    cr_assert_diag(d, "");
+    buf_release(&p);
+    diag_free(d);
+    free(target);
+}
+
 /* The cache lets verification skip files whose stat is unchanged; a file
  * changed since, even to the same size and with its times set back, is
  * still read and refused. */
