@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The directory settings name places the site reads: each must be inside
  * the site once its symbolic links are followed, so `content: c2` with c2 a
@@ -1103,6 +1104,36 @@ static void free_cites(void *ctx, const char *key, void *value)
  * except that of two editions of one standard (iso27001-2013 and -2022)
  * only the one with more (on a tie, the later) is. Such frameworks are only
  * inferred: their controls need not be covered (s->frameworks_inferred). */
+/* evidence.keyring and evidence.allowed_signers, when named, must be files
+ * of the site, readable within limits.file_bytes (fs_open_source reports
+ * at the file, as for site.yml's OSCAL catalogs). The signatures read them
+ * only once a signed commit needs them, so a name that leads nowhere would
+ * otherwise pass unsaid while no commit is signed, and make every later
+ * signature "not verified". 0, or -1 after reporting. */
+static int check_evidence_files(const site *s, diags *d)
+{
+    const char *files[] = {s->cfg.keyring, s->cfg.allowed_signers};
+    static const char *const keys[] = {"keyring", "allowed_signers"};
+    int err = 0;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        int fd = -1;
+        size_t size;
+        if (!files[i])
+            continue;
+        if (fs_open_source(&fd, &size, &s->fs, files[i], s->cfg.limits.file_bytes,
+                           "limits.file_bytes", d) == 0) {
+            close(fd);
+            continue;
+        }
+        /* Where it is named, for the reader who wonders why it was read. */
+        const yaml_node *n = yamltree_get(yamltree_get(s->cfg.yaml, "evidence"), keys[i]);
+        diag_report(d, DIAG_NOTE, s->cfg.file, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0,
+                    "config", "'%s' is named by evidence.%s", files[i], keys[i]);
+        err = -1;
+    }
+    return err;
+}
+
 static int infer_frameworks(site *s, diags *d)
 {
     size_t nf, n;
@@ -1378,6 +1409,8 @@ int site_load_finish(site *s, diags *d)
         goto done;
     if (crosswalks_load(&s->crosswalks, &s->fs, s->cfg.controls, s->catalog,
                         s->cfg.limits.file_bytes, d) != 0)
+        goto done;
+    if (check_evidence_files(s, d) != 0)
         goto done;
     /* What later stages read, derived once: the theme, the terms, every
      * output path, and who cites each control. */

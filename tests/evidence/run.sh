@@ -180,6 +180,31 @@ check "a 'review' that changes the text breaks the rule" sh -c "test $? = 1 && g
 "$CHARTER" diff HEAD~1..HEAD >"$tmp/diff2.out" 2>&1
 check "and diff says so too" grep -q "this change is a review but changes the text" "$tmp/diff2.out"
 
+# The evidence files are read only once a signed commit needs them; one
+# named but not there, a folder, or a link out of the site is a
+# configuration error (exit 2) all the same, with the line naming it.
+printf 'evidence:\n  keyring: keys/approvers.asc\n  allowed_signers: keys/allowed\n' >>site.yml
+"$CHARTER" check --as-of 2026-07-06 2>"$tmp/keys.err"
+check "a missing keyring is a configuration error where no commit is signed" sh -c "test $? = 2 &&
+    grep -qF \"cannot read 'keys/approvers.asc': No such file or directory [io]\" '$tmp/keys.err' &&
+    grep -qF \"site.yml:5:12: note: 'keys/approvers.asc' is named by evidence.keyring [config]\" '$tmp/keys.err'"
+mkdir -p keys/allowed
+ln -s /etc/hostname keys/approvers.asc
+"$CHARTER" build --as-of 2026-07-06 --quiet 2>"$tmp/keys2.err"
+check "a keyring linked from outside the site and a folder for the signers are refused" sh -c "test $? = 2 &&
+    grep -qF \"'keys/approvers.asc' is a symbolic link to '/etc/hostname', outside the site\" '$tmp/keys2.err' &&
+    grep -qF \"cannot read 'keys/allowed': Is a directory\" '$tmp/keys2.err' &&
+    grep -qF 'is named by evidence.allowed_signers [config]' '$tmp/keys2.err'"
+rm -r keys
+mkdir keys
+: >keys/approvers.asc
+: >keys/allowed
+"$CHARTER" check --as-of 2026-07-06 2>"$tmp/keys3.err"
+# (exit 1: the version-rule finding above)
+check "files that are there pass" sh -c "test $? = 1 && ! grep -q 'evidence\\.' '$tmp/keys3.err'"
+rm -r keys
+git show HEAD:site.yml >site.yml
+
 # Signatures: verified, not verified and unsigned, OpenPGP and SSH, with
 # keys made now (tests/evidence/make-signed-repo.sh prints what each commit
 # must read as). The second build reads the history from its cache, which
