@@ -1098,12 +1098,6 @@ static void free_cites(void *ctx, const char *key, void *value)
     free(cl);
 }
 
-/* A site that names no frameworks and has no catalog of its own gets the
- * charter catalogs its pages' ids are found in: each embedded framework
- * counts the cited ids it has exactly; every framework with any is kept,
- * except that of two editions of one standard (iso27001-2013 and -2022)
- * only the one with more (on a tie, the later) is. Such frameworks are only
- * inferred: their controls need not be covered (s->frameworks_inferred). */
 /* evidence.keyring and evidence.allowed_signers, when named, must be files
  * of the site, readable within limits.file_bytes (fs_open_source reports
  * at the file, as for site.yml's OSCAL catalogs). The signatures read them
@@ -1134,6 +1128,12 @@ static int check_evidence_files(const site *s, diags *d)
     return err;
 }
 
+/* A site that names no frameworks and has no catalog of its own gets the
+ * charter catalogs its pages' ids are found in: each embedded framework
+ * counts the cited ids it has exactly; every framework with any is kept,
+ * except that of two editions of one standard (iso27001-2013 and -2022)
+ * only the one with more (on a tie, the later) is. Such frameworks are only
+ * inferred: their controls need not be covered (s->frameworks_inferred). */
 static int infer_frameworks(site *s, diags *d)
 {
     size_t nf, n;
