@@ -189,10 +189,10 @@ check "a missing keyring is a configuration error where no commit is signed" sh 
     grep -qF \"cannot read 'keys/approvers.asc': No such file or directory [io]\" '$tmp/keys.err' &&
     grep -qF \"site.yml:5:12: note: 'keys/approvers.asc' is named by evidence.keyring [config]\" '$tmp/keys.err'"
 mkdir -p keys/allowed
-ln -s /etc/hostname keys/approvers.asc
+ln -s /etc/passwd keys/approvers.asc
 "$CHARTER" build --as-of 2026-07-06 --quiet 2>"$tmp/keys2.err"
 check "a keyring linked from outside the site and a folder for the signers are refused" sh -c "test $? = 2 &&
-    grep -qF \"'keys/approvers.asc' is a symbolic link to '/etc/hostname', outside the site\" '$tmp/keys2.err' &&
+    grep -qF \"'keys/approvers.asc' is a symbolic link to '/etc/passwd', outside the site\" '$tmp/keys2.err' &&
     grep -qF \"cannot read 'keys/allowed': Is a directory\" '$tmp/keys2.err' &&
     grep -qF 'is named by evidence.allowed_signers [config]' '$tmp/keys2.err'"
 rm -r keys
