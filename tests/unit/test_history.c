@@ -1107,6 +1107,79 @@ static git_odb *mem_odb(void)
     return odb;
 }
 
+/* A folder of hundreds where a commit changes a few: the unchanged
+ * entries between the changes are skipped whole (same_entries), and the
+ * changes are still all found, whether two trees first differ in an id
+ * (p150), in a name (p200a), in a mode (p280), at the first entry or the
+ * last, or where one tree ends (the tail deleted, the tail added). */
+Test(history, diff_many_finds_each_change_among_many_alike, .init = git_init, .fini = git_shutdown)
+{
+    enum { N = 400 };
+    git_odb *odb = mem_odb();
+    static char names[N][16];
+    git_oid ids[N], changed[N], inner_old, inner_new, extra;
+    for (int i = 0; i < N; i++) {
+        char text[32];
+        snprintf(names[i], sizeof names[i], "p%03d.md", i);
+        snprintf(text, sizeof text, "page %d\n", i);
+        write_blob(&ids[i], odb, text);
+        snprintf(text, sizeof text, "page %d, changed\n", i);
+        write_blob(&changed[i], odb, text);
+    }
+    write_blob(&extra, odb, "an added page\n");
+    const tree_entry in_old[] = {{F, "inner.md", &ids[0]}}, in_new[] = {{F, "inner.md", &ids[1]}};
+    write_tree(&inner_old, odb, in_old, 1);
+    write_tree(&inner_new, odb, in_new, 1);
+    tree_entry a[N + 1], b[N + 1];
+    size_t na = 0, nb = 0;
+    for (int i = 0; i < N; i++) {
+        if (i == 250) { /* a folder in both, its file changed */
+            a[na++] = (tree_entry){T, "p250", &inner_old};
+            b[nb++] = (tree_entry){T, "p250", &inner_new};
+            continue;
+        }
+        a[na++] = (tree_entry){F, names[i], &ids[i]};
+        if (i == 151)
+            continue; /* deleted */
+        int edit = i == 0 || i == 150 || i == N - 1;
+        b[nb++] = (tree_entry){i == 280 ? X : F, names[i], edit ? &changed[i] : &ids[i]};
+        if (i == 200)
+            b[nb++] = (tree_entry){F, "p200a.md", &extra};
+    }
+    git_oid s_a, s_b, s_cut, root_a, root_b, root_cut;
+    write_tree(&s_a, odb, a, na);
+    write_tree(&s_b, odb, b, nb);
+    write_tree(&s_cut, odb, a, na - 2); /* p398 and p399 gone */
+    const tree_entry ra[] = {{T, "s", &s_a}}, rb[] = {{T, "s", &s_b}}, rc[] = {{T, "s", &s_cut}};
+    write_tree(&root_a, odb, ra, 1);
+    write_tree(&root_b, odb, rb, 1);
+    write_tree(&root_cut, odb, rc, 1);
+    const git_oid old_ids[] = {root_a, root_a, root_cut};
+    const git_oid new_ids[] = {root_b, root_cut, root_a};
+    fchanges fc[3] = {{0}};
+    fchanges *out[3] = {&fc[0], &fc[1], &fc[2]};
+    int failed[3] = {0};
+    tree_cache tc = {odb, map_new(), map_new()};
+    history_diff_many(&tc, "content", 3, old_ids, new_ids, out, failed);
+    static const char *const want[] = {
+        "M content/s/p000.md;M content/s/p150.md;D content/s/p151.md;A content/s/p200a.md;"
+        "M content/s/p250/inner.md;M content/s/p280.md;M content/s/p399.md;",
+        "D content/s/p398.md;D content/s/p399.md;",
+        "A content/s/p398.md;A content/s/p399.md;",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        buf got;
+        buf_init(&got);
+        sort_changes(&got, &fc[i]);
+        cr_expect_str_eq(got.data ? got.data : "", want[i], "pair %zu", i);
+        cr_expect_not(failed[i], "pair %zu", i);
+        buf_release(&got);
+        history_fc_clear(&fc[i]);
+        free(fc[i].v);
+    }
+    history_tc_release(&tc); /* frees odb */
+}
+
 /* What the walk knows of a blob, read once: the version it declares, a
  * digest that is the same for two revisions that differ only in
  * last_reviewed:, its similarity chunks when asked for; a blob that is not
