@@ -1018,6 +1018,20 @@ Test(history, diff_trees_in_memory, .init = git_init, .fini = git_shutdown)
     history_tc_release(&tc); /* frees odb */
 }
 
+/* Expects pair i of fc to list the changes want[i] (sort_changes' form)
+ * and not to have failed, for i below n. */
+static void expect_changes(const fchanges *fc, const int *failed, const char *const *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf got;
+        buf_init(&got);
+        sort_changes(&got, &fc[i]);
+        cr_expect_str_eq(got.data ? got.data : "", want[i], "pair %zu", i);
+        cr_expect_not(failed[i], "pair %zu", i);
+        buf_release(&got);
+    }
+}
+
 /* Many commits at once, folder by folder (as the walk compares them): each
  * pair gets its own changes, in the order of a walk through its trees,
  * whatever the other pairs change; a tree that cannot be read fails its
@@ -1078,14 +1092,7 @@ Test(history, diff_many_pairs, .init = git_init, .fini = git_shutdown)
         "A content/a.md;A content/s1/x.md;A content/s2/z.md;A content/t.md;",
         "",
     };
-    for (size_t i = 0; i < 4; i++) {
-        buf got;
-        buf_init(&got);
-        sort_changes(&got, &fc[i]);
-        cr_expect_str_eq(got.data ? got.data : "", want[i], "pair %zu", i);
-        cr_expect_not(failed[i], "pair %zu", i);
-        buf_release(&got);
-    }
+    expect_changes(fc, failed, want, 4);
     cr_expect(git_oid_equal(&fc[1].v[0].old_id, &x1) && git_oid_equal(&fc[1].v[0].new_id, &x2));
     cr_expect(failed[4], "a tree that is not there");
     for (size_t i = 0; i < 5; i++) {
@@ -1167,13 +1174,8 @@ Test(history, diff_many_finds_each_change_among_many_alike, .init = git_init, .f
         "D content/s/p398.md;D content/s/p399.md;",
         "A content/s/p398.md;A content/s/p399.md;",
     };
+    expect_changes(fc, failed, want, 3);
     for (size_t i = 0; i < 3; i++) {
-        buf got;
-        buf_init(&got);
-        sort_changes(&got, &fc[i]);
-        cr_expect_str_eq(got.data ? got.data : "", want[i], "pair %zu", i);
-        cr_expect_not(failed[i], "pair %zu", i);
-        buf_release(&got);
         history_fc_clear(&fc[i]);
         free(fc[i].v);
     }
