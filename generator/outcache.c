@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define OUTCACHE_MAGIC "charter-output-cache 3"
@@ -43,7 +44,12 @@ struct outcache {
 };
 
 /* As git does with its index, a file whose change time is within
- * FS_RACY_NS (fs.h) of the cache's own is "racy" and hashed again. */
+ * FS_RACY_NS (fs.h) of the cache's own is "racy" and hashed again; one
+ * racy when the cache was written is recorded so (outcache_write). */
+
+/* What hashing a file or listing a folder again costs besides its bytes,
+ * in bytes: about an open, a read and a close. */
+#define RACY_ENTRY_BYTES 4096LL
 
 void outcache_free(outcache *c)
 {
@@ -231,8 +237,19 @@ static void stat_one(void *ctx, size_t i)
     buf_release(&p);
 }
 
+/* Whether the output v[0..n) with n_folders folders costs more to hash
+ * again than racy_bytes (each file or folder counted as RACY_ENTRY_BYTES
+ * besides its bytes; a size not known, as too much). */
+static int costs_more(const manifest_entry *v, size_t n, size_t n_folders, long long racy_bytes)
+{
+    long long cost = (long long)n_folders * RACY_ENTRY_BYTES;
+    for (size_t i = 0; i < n && cost <= racy_bytes; i++)
+        cost = v[i].size < 0 ? LLONG_MAX : cost + v[i].size + RACY_ENTRY_BYTES;
+    return cost > racy_bytes;
+}
+
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   diags *d)
+                   long long racy_bytes, diags *d)
 {
     buf out;
     buf_init(&out);
@@ -253,6 +270,14 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
     for (size_t i = 0; i < n_folders; i++)
         rels[n + i] = folders[i];
     free(folders);
+    /* A build has just written or linked (or, removing the previous site,
+     * changed the times of) nearly everything: a large output waits out the
+     * racy window first, so that the next build can trust every stat. */
+    if (costs_more(v, n, n_folders, racy_bytes)) {
+        struct timespec pause = {0, FS_RACY_NS + 5000000L};
+        nanosleep(&pause, NULL);
+    }
+    long long since = fs_trace_now();
     stat_job j = {target, rels, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
     pool_run(m, stat_one, &j);
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
@@ -267,10 +292,18 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
             buf_adds(&out, "D ");
         else
             continue;
+        /* Changed within the racy window before its stat, its next change
+         * could keep these times: recorded with a change time no file has,
+         * so that it is hashed (a folder, listed) again, as git smudges its
+         * index's racy entries. The reader's own rule (same_stat) would not
+         * do when the stats took longer than the window. */
+        long long ctime_s = (long long)st->st_ctim.tv_sec,
+                  ctime_ns = (long long)st->st_ctim.tv_nsec;
+        if (ctime_s * 1000000000LL + ctime_ns >= since - FS_RACY_NS)
+            ctime_s = ctime_ns = 0;
         buf_printf(&out, "%lld.%lld %lld.%lld %llu %llu %s\n", (long long)st->st_mtim.tv_sec,
-                   (long long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-                   (long long)st->st_ctim.tv_nsec, (unsigned long long)st->st_ino,
-                   (unsigned long long)st->st_dev, rels[i]);
+                   (long long)st->st_mtim.tv_nsec, ctime_s, ctime_ns,
+                   (unsigned long long)st->st_ino, (unsigned long long)st->st_dev, rels[i]);
     }
     int err = fs_write_cache(path, out.data, out.len, "output", d);
     for (size_t i = n; i < m; i++)

@@ -38,9 +38,13 @@ const char *outcache_key(const outcache *c, const char *rel, const char **hex, l
  * v[0..n) (with their keys, when known), taking the stat of each file and
  * of each folder their paths imply now, atomically (a temporary file, then
  * a rename; never through a link), creating path's directory if needed.
+ * What changed within FS_RACY_NS before its stat is recorded as unknown,
+ * to be hashed again: when hashing the whole output again would cost more
+ * than racy_bytes (about 4 KB a file or folder besides its bytes), it first
+ * waits the window out (25 ms), so that nothing the build wrote is left so.
  * Returns 0, or -1 after a warning (id output): a build without its cache
  * is still a good build. */
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   diags *d);
+                   long long racy_bytes, diags *d);
 
 #endif

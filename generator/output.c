@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 struct output {
@@ -48,6 +47,7 @@ struct output {
      * the previous site quickly, written once the new one is in place. */
     char *cache_dir, *cache_path;
     outcache *known;
+    long long racy_bytes; /* outcache_write's: OUTPUT_RACY_BYTES */
     int published;
     size_t n_reused, n_relinks;
     /* What this build wrote, guarded by `lock`. */
@@ -473,12 +473,18 @@ int output_begin_cached(output **out, const char *target, const char *const *sou
 {
     output *o = xcalloc(1, sizeof *o);
     o->cache_dir = cache ? xstrdup(cache) : NULL;
+    o->racy_bytes = OUTPUT_RACY_BYTES;
     if (begin(o, target, sources, d) != 0) {
         output_free(o, d);
         o = NULL;
     }
     *out = o;
     return o ? 0 : -1;
+}
+
+void output_set_racy_bytes(output *o, long long racy_bytes)
+{
+    o->racy_bytes = racy_bytes;
 }
 
 const char *output_target(const output *o)
@@ -967,13 +973,8 @@ void output_free(output *o, diags *d)
     }
     /* The new site's stat, once the old one is gone (unlinking a shared
      * file's other name changes its ctime), still under the lock. */
-    if (o->published && o->cache_path) {
-        /* Past the racy window of the last change (outcache_fresh), so that
-         * the next build can trust every stat taken now. */
-        struct timespec pause = {0, FS_RACY_NS + 5000000L};
-        nanosleep(&pause, NULL);
-        outcache_write(o->cache_path, o->target, o->files, o->n_files, d);
-    }
+    if (o->published && o->cache_path)
+        outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes, d);
     if (o->lock_fd >= 0)
         close(o->lock_fd); /* releases the flock */
     if (o->lock_ready)
