@@ -132,6 +132,12 @@ static size_t same_entries(const unsigned char *a, const unsigned char *a_end,
         same += 64;
     while (same < n && a[same] == b[same])
         same++;
+    /* Alike to one's end (the rest of a folder after its last change, or
+     * before entries added at its end): whole entries, as a tree ends at
+     * an entry's end, with no hop. (A malformed end is met where the
+     * folder is first read whole, or where it differs.) */
+    if (same == n)
+        return same;
     size_t whole = 0;
     for (;;) {
         const unsigned char *nul = memchr(a + whole, 0, same - whole);
