@@ -80,6 +80,10 @@ void manifest_remove_entries(const char *dir, const manifest_entry *v, size_t n,
 /* Removes a staging directory a killed build left: what its journal lists,
  * or, once it had written its manifest, what that lists. */
 void manifest_sweep_dir(const char *dir, const char *shown, diags *d);
+/* The paths dir/OUTPUT_JOURNAL lists (a line cut short by a kill left
+ * out) and the journal itself, as a new NULL-terminated list (caller frees
+ * with fs_list_free); NULL when dir has no journal. */
+char **manifest_read_journal(const char *dir);
 /* Sweeps `<base>.tmp-XXXXXX` and `<base>.old-XXXXXX` in parent and
  * `.charter-staging-XXXXXX` in target; call only with the parent locked. */
 void manifest_sweep(const char *parent, const char *base, const char *target, const char *shown,

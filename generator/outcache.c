@@ -116,9 +116,10 @@ outcache *outcache_read(const char *path, const char *target)
     /* The header: magic, then the output directory it describes. */
     char *nl = memchr(line, '\n', (size_t)(end - line));
     size_t ml = strlen(OUTCACHE_MAGIC);
-    if (!nl || (size_t)(nl - line) != ml + 1 + strlen(target) ||
-        memcmp(line, OUTCACHE_MAGIC, ml) != 0 || line[ml] != '\t' ||
-        memcmp(line + ml + 1, target, strlen(target)) != 0)
+    if (!nl || (size_t)(nl - line) <= ml || memcmp(line, OUTCACHE_MAGIC, ml) != 0 ||
+        line[ml] != '\t' ||
+        (target && ((size_t)(nl - line) != ml + 1 + strlen(target) ||
+                    memcmp(line + ml + 1, target, strlen(target)) != 0)))
         goto fail;
     struct stat cst;
     if (lstat(path, &cst) != 0)
@@ -206,6 +207,17 @@ int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st)
 {
     const seen *k = c ? map_get(c->dirs, rel) : NULL;
     return k && S_ISDIR(st->st_mode) && same_stat(c, k, st);
+}
+
+int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
+                   unsigned long long *dev)
+{
+    const known *k = c ? map_get(c->by_rel, rel) : NULL;
+    if (!k)
+        return 0;
+    *ino = k->st.ino;
+    *dev = k->st.dev;
+    return 1;
 }
 
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size)

@@ -16,7 +16,9 @@
 typedef struct outcache outcache;
 
 /* Reads the cache at path (never through a link; at most 256 MB) when it
- * records the output directory `target`. Returns a new cache (caller frees
+ * records the output directory `target` (NULL: whichever it records, for
+ * a tree that was the output when its cache was written: each file is
+ * still known by its inode and device). Returns a new cache (caller frees
  * with outcache_free), or NULL when there is none, it is unreadable or
  * malformed, or it records another directory: it is only a cache. */
 outcache *outcache_read(const char *path, const char *target);
@@ -31,6 +33,12 @@ int outcache_fresh(const outcache *c, const char *rel, const struct stat *st, co
  * times change whenever a name in it is added, removed or renamed. Else 0.
  * Accepts a NULL c. */
 int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st);
+/* The inode and device c records of the file rel: 1, or 0 when it records
+ * none. While the folder holding rel has the stat c records of it
+ * (outcache_same_dir), the name leads to that inode still. Accepts a NULL
+ * c. */
+int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
+                   unsigned long long *dev);
 /* The key rel was rendered from, the digest it had (borrowed) and its
  * size in bytes, when c records both; else NULL. Accepts a NULL c. */
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size);

@@ -1,10 +1,12 @@
 /* output: staged, atomic publication of the built site, with a manifest of
  * every file written (see output.h). The swap uses renameat2(RENAME_EXCHANGE)
  * where the kernel has it, so readers of the old site never see a missing
- * directory; otherwise two renames. A target that is a mount point (a Docker
- * volume, a tmpfs) cannot be renamed: its new files are staged inside it and
- * moved in one by one, the old ones removed only after. Concurrent builds
- * into one parent directory take turns (flock on the parent). */
+ * directory; otherwise two renames. The site swapped out is kept in the
+ * build cache as the next build's staging (the spare tree). A target that is
+ * a mount point (a Docker volume, a tmpfs) cannot be renamed: its new files
+ * are staged inside it and moved in one by one, the old ones removed only
+ * after. Concurrent builds into one parent directory take turns (flock on
+ * the parent). */
 #include "output.h"
 #include "buf.h"
 #include "digest.h"
@@ -14,6 +16,7 @@
 #include "paths.h"
 #include "fs.h"
 #include "map.h"
+#include "pool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,11 +46,28 @@ struct output {
     manifest_entry *old;
     size_t n_old;
     map *old_by_rel;
+    /* Each of its files' inode and device, as its verification found
+     * them (0: not met). */
+    struct {
+        unsigned long long ino, dev;
+    } * old_ino;
     /* The build cache of this output (outcache.h), or NULL: read to verify
      * the previous site quickly, written once the new one is in place. */
     char *cache_dir, *cache_path;
     outcache *known;
     long long racy_bytes; /* outcache_write's: OUTPUT_RACY_BYTES */
+    /* The spare tree: the site before the previous one, kept in the build
+     * cache on the output's file system and written over as the next
+     * staging directory, so that a build writes and removes only what
+     * differs from it (see "An output in two trees" in
+     * docs/performance.md). NULL without a build cache or for a mount
+     * point. */
+    char *spare, *spare_cache;
+    int using_spare;    /* staging is the spare, verified by output_begin */
+    manifest_entry *sv; /* what the spare held then, by its manifest */
+    size_t n_sv;
+    map *spare_by_rel, *spare_dirs; /* its files and folders by path */
+    outcache *spare_known;          /* its outcache: which inode each name is */
     int published;
     size_t n_reused, n_relinks;
     /* What this build wrote, guarded by `lock`. */
@@ -151,24 +171,19 @@ static int refuse_home(const char *t, const char *shown, diags *d)
     return 0;
 }
 
-static int fresh_by_cache(void *ctx, const char *rel, const struct stat *st, const char *hex)
-{
-    return outcache_fresh(ctx, rel, st, hex);
-}
-
-static int same_dir_by_cache(void *ctx, const char *rel, const struct stat *st)
-{
-    return outcache_same_dir(ctx, rel, st);
-}
-
 /* The build cache of the output at target (absolute): one per output
- * directory, "output-<digest of its path>". */
-static void cache_file(buf *out, const char *cache_dir, const char *target)
+ * directory, "output-<digest of its path>" with `suffix`: ".cache" for
+ * its outcache, ".spare" for its spare tree, ".spare.cache" for that
+ * tree's outcache. */
+static void cache_file(buf *out, const char *cache_dir, const char *target, const char *suffix)
 {
     char hex[DIGEST_HEX];
     digest_of(hex, target, strlen(target));
-    buf_printf(out, "%s/output-%.16s.cache", cache_dir, hex);
+    buf_printf(out, "%s/output-%.16s%s", cache_dir, hex, suffix);
 }
+
+static void spare_discard(const char *spare, const char *spare_cache, const manifest_entry *also,
+                          size_t n_also, diags *d);
 
 void output_forget(const char *cache_dir, const char *target)
 {
@@ -176,8 +191,17 @@ void output_forget(const char *cache_dir, const char *target)
     buf_init(&t);
     buf_init(&path);
     if (resolve(&t, target) == 0) {
-        cache_file(&path, cache_dir, t.data);
+        cache_file(&path, cache_dir, t.data, ".cache");
         unlink(path.data);
+        buf spare;
+        buf_init(&spare);
+        buf_reset(&path);
+        cache_file(&spare, cache_dir, t.data, ".spare");
+        cache_file(&path, cache_dir, t.data, ".spare.cache");
+        diags *quiet = diag_new(NULL);
+        spare_discard(spare.data, path.data, NULL, 0, quiet);
+        diag_free(quiet);
+        buf_release(&spare);
     }
     buf_release(&t);
     buf_release(&path);
@@ -246,7 +270,7 @@ int output_unchanged(const char *target, const char *cache_dir, const char *mani
     if (strcmp(hex, manifest_hex) != 0 || (stop && atomic_load(stop)) ||
         manifest_parse(&v, &n, text.data, text.len) != 0 || (stop && atomic_load(stop)))
         goto done;
-    cache_file(&path, cache_dir, target);
+    cache_file(&path, cache_dir, target, ".cache");
     c.known = outcache_read(path.data, target);
     /* Every file there is listed, with its digest (by stat where the cache
      * vouches for it), and every listed file was met. */
@@ -260,6 +284,258 @@ done:
     buf_release(&text);
     buf_release(&path);
     return same;
+}
+
+/* --- the spare tree ---------------------------------------------------------------- */
+
+/* Removes the spare tree at `spare`, when it is a folder and not a link:
+ * the files an unfinished build's journal lists, those its manifest lists
+ * and those of `also` (what it held when a build began with it), then the
+ * folders they imply and the tree itself when empty (anything else is kept,
+ * with a warning); then its outcache. */
+static void spare_discard(const char *spare, const char *spare_cache, const manifest_entry *also,
+                          size_t n_also, diags *d)
+{
+    struct stat st;
+    if (lstat(spare, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char **journal = manifest_read_journal(spare);
+        size_t n_journal = 0;
+        while (journal && journal[n_journal])
+            n_journal++;
+        manifest_entry *v = NULL;
+        size_t n = 0;
+        diags *quiet = diag_new(NULL);
+        if (manifest_read(&v, &n, spare, spare, quiet) != 1)
+            n = 0;
+        diag_free(quiet);
+        char **rels = xcalloc(n_journal + n + n_also + 2, sizeof *rels);
+        size_t k = 0;
+        for (size_t i = 0; i < n_journal; i++)
+            rels[k++] = journal[i];
+        for (size_t i = 0; i < n; i++)
+            rels[k++] = v[i].rel;
+        for (size_t i = 0; i < n_also; i++)
+            rels[k++] = also[i].rel;
+        rels[k++] = OUTPUT_MANIFEST;
+        manifest_remove_listed(spare, rels, k, 1, spare, "the spare copy of the site", d);
+        free(rels);
+        manifest_entries_free(v, n);
+        fs_list_free(journal);
+    }
+    unlink(spare_cache);
+}
+
+/* The folders of the spare, each checked against its outcache. */
+typedef struct folder_job {
+    const char *root;
+    char **rels;
+    const outcache *known;
+    atomic_int changed;
+} folder_job;
+
+static void folder_one(void *ctx, size_t i)
+{
+    folder_job *j = ctx;
+    if (atomic_load(&j->changed))
+        return;
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", j->root, j->rels[i]);
+    struct stat st;
+    if (lstat(p.data, &st) != 0 || !outcache_same_dir(j->known, j->rels[i], &st))
+        atomic_store(&j->changed, 1);
+    buf_release(&p);
+}
+
+/* 1 when the spare holds the names its manifest lists and no other: its
+ * top folder listed, every folder below by the stat its outcache recorded
+ * (a folder's times change whenever a name in it is added, removed or
+ * renamed), so each name still leads to the inode recorded. Its files'
+ * bytes are not read: only a file that is the previous site's own (the
+ * same inode, verified) is kept (spare_keeps); every other is replaced. */
+static int spare_same_names(const output *o, char **folders, size_t m, const outcache *known)
+{
+    if (!known)
+        return 0;
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    int same = fs_list(&list, o->spare, 1, quiet) == 0;
+    diag_free(quiet);
+    for (char **e = list; same && *e; e++)
+        same = !strcmp(*e, OUTPUT_MANIFEST) || map_get(o->spare_by_rel, *e) ||
+               map_get(o->spare_dirs, *e);
+    size_t top = 0;
+    for (size_t i = 0; i < o->n_sv; i++)
+        top += !strchr(o->sv[i].rel, '/');
+    for (size_t i = 0; i < m; i++)
+        top += !strchr(folders[i], '/');
+    size_t listed = 0;
+    while (same && list[listed])
+        listed++;
+    same = same && listed == top + 1; /* and the manifest */
+    fs_list_free(list);
+    if (same) {
+        folder_job j = {o->spare, folders, known, 0};
+        atomic_init(&j.changed, 0);
+        pool_run(m, folder_one, &j);
+        same = !atomic_load(&j.changed);
+    }
+    return same;
+}
+
+/* Takes the spare tree as the staging directory when `usable` (the target
+ * holds a site charter verified) and the spare is whole: a folder on the
+ * target's file system, with no journal, holding each file its manifest
+ * lists and nothing else (by its folders' stat where its outcache vouches
+ * for them, else by reading it all). 0 when taken; -1 when there is none
+ * or it was discarded. */
+static int spare_open(output *o, int usable, diags *d)
+{
+    struct stat st, ct, tt;
+    if (lstat(o->spare, &st) != 0 || !S_ISDIR(st.st_mode) || lstat(o->cache_dir, &ct) != 0 ||
+        !S_ISDIR(ct.st_mode))
+        return -1;
+    diags *quiet = diag_new(NULL);
+    int ok = usable && lstat(o->target, &tt) == 0 && st.st_dev == tt.st_dev &&
+             manifest_read(&o->sv, &o->n_sv, o->spare, o->spare, quiet) == 1;
+    char **folders = NULL;
+    size_t m = 0;
+    if (ok) {
+        o->spare_by_rel = map_new();
+        for (size_t i = 0; i < o->n_sv; i++)
+            ok &= map_put(o->spare_by_rel, o->sv[i].rel, &o->sv[i]) == 0;
+        const char **rels = xcalloc(o->n_sv + 1, sizeof *rels);
+        for (size_t i = 0; i < o->n_sv; i++)
+            rels[i] = o->sv[i].rel;
+        m = manifest_folders(&folders, rels, o->n_sv);
+        free(rels);
+        o->spare_dirs = map_new();
+        for (size_t i = 0; i < m; i++)
+            map_put(o->spare_dirs, folders[i], (void *)1);
+    }
+    if (ok) {
+        count_ctx c = {outcache_read(o->spare_cache, NULL), 0};
+        atomic_init(&c.met, 0);
+        if (!spare_same_names(o, folders, m, c.known)) {
+            manifest_known known = {fresh_counted, c.known ? same_dir_counted : NULL, &c};
+            ok = manifest_verify(o->spare, o->spare, o->sv, o->n_sv, &known, NULL, quiet) == 0 &&
+                 atomic_load(&c.met) == o->n_sv;
+        }
+        o->spare_known = c.known;
+    }
+    for (size_t i = 0; i < m; i++)
+        free(folders[i]);
+    free(folders);
+    diag_free(quiet);
+    if (!ok) {
+        spare_discard(o->spare, o->spare_cache, o->sv, o->n_sv, d);
+        manifest_entries_free(o->sv, o->n_sv);
+        o->sv = NULL;
+        o->n_sv = 0;
+        map_free(o->spare_by_rel);
+        map_free(o->spare_dirs);
+        o->spare_by_rel = o->spare_dirs = NULL;
+        outcache_free(o->spare_known);
+        o->spare_known = NULL;
+        return -1;
+    }
+    o->staging = xstrdup(o->spare);
+    o->using_spare = 1;
+    return 0;
+}
+
+/* True when the spare's file rel is the very file (the same inode) that
+ * the previous site holds at rel, verified by output_begin, with the
+ * digest hex: it is the one the new site needs, so it is kept as it is
+ * (and keeps its modification time). Its inode is the one the spare's
+ * outcache records, its folder unchanged since (spare_same_names). */
+static int spare_keeps(const output *o, const char *rel, const char *hex)
+{
+    const manifest_entry *s = map_get(o->spare_by_rel, rel);
+    const manifest_entry *e = s && o->old_by_rel ? map_get(o->old_by_rel, rel) : NULL;
+    unsigned long long ino, dev;
+    return e && !strcmp(s->hex, hex) && !strcmp(e->hex, hex) &&
+           outcache_inode(o->spare_known, rel, &ino, &dev) && o->old_ino[e - o->old].ino == ino &&
+           o->old_ino[e - o->old].dev == dev && ino != 0;
+}
+
+/* Deepest first: a folder's path is longer than its parent's. */
+static int cmp_longer_first(const void *a, const void *b)
+{
+    size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Makes room in the spare for rel, where the new site's file is about to
+ * be written or linked: the spare's file of that name; a file of the
+ * spare's where rel needs a folder; or, where rel is to be a file, the
+ * files of the spare's folder of that name and then its folders. Only what
+ * the spare's manifest lists is removed, never a folder above rel (another
+ * thread may be writing there). */
+static void spare_clear(output *o, const char *rel)
+{
+    buf p;
+    buf_init(&p);
+    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+        buf_reset(&p);
+        buf_add(&p, rel, (size_t)(s - rel));
+        if (map_get(o->spare_by_rel, p.data)) {
+            buf_reset(&p);
+            buf_printf(&p, "%s/%.*s", o->staging, (int)(s - rel), rel);
+            unlink(p.data);
+        }
+    }
+    buf_reset(&p);
+    buf_printf(&p, "%s/%s", o->staging, rel);
+    if (map_get(o->spare_by_rel, rel)) {
+        unlink(p.data);
+    } else if (map_get(o->spare_dirs, rel)) {
+        /* Rare (a page became a file): the whole list is looked through. */
+        size_t len = strlen(rel), n = 0;
+        const char **below = xcalloc(o->n_sv + 1, sizeof *below);
+        for (size_t i = 0; i < o->n_sv; i++) {
+            if (strncmp(o->sv[i].rel, rel, len) != 0 || o->sv[i].rel[len] != '/')
+                continue;
+            below[n++] = o->sv[i].rel;
+            buf_reset(&p);
+            buf_printf(&p, "%s/%s", o->staging, o->sv[i].rel);
+            unlink(p.data);
+        }
+        char **folders;
+        size_t m = manifest_folders(&folders, below, n);
+        if (m > 1)
+            qsort(folders, m, sizeof *folders, cmp_longer_first);
+        for (size_t i = 0; i < m; i++) {
+            if (!strncmp(folders[i], rel, len) && (folders[i][len] == '/' || !folders[i][len])) {
+                buf_reset(&p);
+                buf_printf(&p, "%s/%s", o->staging, folders[i]);
+                rmdir(p.data);
+            }
+            free(folders[i]);
+        }
+        free(folders);
+        free(below);
+    }
+    buf_release(&p);
+}
+
+/* Whether the previous site's file rel is as its outcache recorded it,
+ * noting the inode of each of its files met (called from several threads,
+ * each for other files). */
+static int fresh_noting_inode(void *ctx, const char *rel, const struct stat *st, const char *hex)
+{
+    output *o = ctx;
+    const manifest_entry *e = map_get(o->old_by_rel, rel);
+    if (e) {
+        o->old_ino[e - o->old].ino = (unsigned long long)st->st_ino;
+        o->old_ino[e - o->old].dev = (unsigned long long)st->st_dev;
+    }
+    return outcache_fresh(o->known, rel, st, hex);
+}
+
+static int same_dir_noting(void *ctx, const char *rel, const struct stat *st)
+{
+    return outcache_same_dir(((output *)ctx)->known, rel, st);
 }
 
 /* An existing target must be empty or charter's own (its manifest matches
@@ -303,11 +579,16 @@ static int check_existing(output *o, diags *d)
         goto done;
     }
     o->known = outcache_read(o->cache_path, o->target);
-    manifest_known known = {fresh_by_cache, same_dir_by_cache, o->known};
-    err = manifest_verify(o->target, o->shown, o->old, o->n_old, o->known ? &known : NULL, NULL, d);
     o->old_by_rel = map_new();
-    for (size_t i = 0; err == 0 && i < o->n_old; i++)
+    for (size_t i = 0; i < o->n_old; i++)
         map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);
+    o->old_ino = xcalloc(o->n_old + 1, sizeof *o->old_ino);
+    manifest_known known = {fresh_noting_inode, o->known ? same_dir_noting : NULL, o};
+    err = manifest_verify(o->target, o->shown, o->old, o->n_old, &known, NULL, d);
+    if (err != 0) {
+        map_free(o->old_by_rel);
+        o->old_by_rel = NULL;
+    }
 done:
     fs_list_free(list);
     buf_release(&p);
@@ -386,8 +667,12 @@ static int begin(output *o, const char *target, const char *const *sources, diag
         goto done;
     o->target = buf_detach(&t);
     if (o->cache_dir) {
-        cache_file(&tmp, o->cache_dir, o->target);
+        cache_file(&tmp, o->cache_dir, o->target, ".cache");
         o->cache_path = buf_detach(&tmp);
+        cache_file(&tmp, o->cache_dir, o->target, ".spare");
+        o->spare = buf_detach(&tmp);
+        cache_file(&tmp, o->cache_dir, o->target, ".spare.cache");
+        o->spare_cache = buf_detach(&tmp);
     }
     if (fs_is_dir(o->target) == 0) {
         diag_error(d, NULL, 0, 0, "output", "output path '%s' exists and is not a directory",
@@ -410,19 +695,27 @@ static int begin(output *o, const char *target, const char *const *sources, diag
     if (isdir == 1 && check_existing(o, d) != 0)
         goto done;
     o->in_place = isdir == 1 && is_mount_point(o->target, parent.data);
-    if (o->in_place)
-        buf_printf(&tmp, "%s/.charter-staging-XXXXXX", o->target);
-    else
-        buf_printf(&tmp, "%s.tmp-XXXXXX", o->target);
-    if (!mkdtemp(tmp.data)) {
-        diag_error(d, NULL, 0, 0, "output", "cannot create staging directory '%s': %s", tmp.data,
-                   strerror(errno));
-        goto done;
+    if (o->in_place) {
+        free(o->spare); /* a mount point's files are moved in one by one */
+        o->spare = NULL;
+    } else if (o->spare) {
+        spare_open(o, isdir == 1 && o->old_by_rel, d);
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(tmp.data, 0777 & ~mask);
-    o->staging = buf_detach(&tmp);
+    if (!o->staging) {
+        if (o->in_place)
+            buf_printf(&tmp, "%s/.charter-staging-XXXXXX", o->target);
+        else
+            buf_printf(&tmp, "%s.tmp-XXXXXX", o->target);
+        if (!mkdtemp(tmp.data)) {
+            diag_error(d, NULL, 0, 0, "output", "cannot create staging directory '%s': %s",
+                       tmp.data, strerror(errno));
+            goto done;
+        }
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(tmp.data, 0777 & ~mask);
+        o->staging = buf_detach(&tmp);
+    }
     buf_printf(&tmp, "%s/%s", o->staging, OUTPUT_JOURNAL);
     o->journal_fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
     if (o->journal_fd < 0) {
@@ -501,31 +794,44 @@ const char *output_staging(const output *o)
 
 /* Claims rel for this build and records it in the journal before its file
  * exists. A second write of one path is a bug in the caller (the outputs
- * are planned, and collisions reported, before anything is written). */
-static int claim(output *o, const char *rel, buf *path, diags *d)
+ * are planned, and collisions reported, before anything is written). With
+ * the spare as staging: 1 when the file the spare holds there is the one
+ * wanted (hex: its digest, NULL when not known yet), else room is made for
+ * it. Returns 0 (or 1) with its path in staging in *path, or -1 after
+ * reporting. */
+static int claim(output *o, const char *rel, const char *hex, buf *path, diags *d)
 {
     if (!path_is_safe_output(rel))
         return diag_error(d, NULL, 0, 0, "output", "refusing to write outside the output: '%s'",
                           rel);
     rel = skip_dot(rel);
+    /* Kept: nothing is created, so nothing to journal (the spare's own
+     * files are removed with it). */
+    int kept = o->using_spare && hex && spare_keeps(o, rel, hex);
     int err = 0;
     pthread_mutex_lock(&o->lock);
     if (map_get(o->written, rel)) {
         err = diag_error(d, NULL, 0, 0, "output-collision", "'%s' would be written twice", rel);
     } else {
         map_put(o->written, rel, (void *)1);
+        o->n_reused += (size_t)kept;
         buf line;
         buf_init(&line);
         buf_printf(&line, "%s\n", rel);
-        if (fs_write_fd(o->journal_fd, line.data, line.len) != 0)
+        if (!kept && fs_write_fd(o->journal_fd, line.data, line.len) != 0)
             err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
                              OUTPUT_JOURNAL, strerror(errno));
         buf_release(&line);
     }
     pthread_mutex_unlock(&o->lock);
-    if (err == 0)
-        buf_printf(path, "%s/%s", o->staging, rel);
-    return err;
+    if (err != 0)
+        return err;
+    buf_printf(path, "%s/%s", o->staging, rel);
+    if (kept)
+        return 1;
+    if (o->using_spare)
+        spare_clear(o, rel);
+    return 0;
 }
 
 /* Records rel as written or linked, with its digest, the key it was made
@@ -621,7 +927,7 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
     buf_init(&p);
     char hex[DIGEST_HEX];
     long long size = 0;
-    int err = claim(o, rel, &p, d);
+    int err = claim(o, rel, NULL, &p, d);
     if (err == 0)
         err = write_new(p.data, fill, ctx, hex, &size, d);
     /* Written, and the same as before: the previous file takes its place
@@ -638,7 +944,7 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
         pthread_mutex_unlock(&o->lock);
         buf_printf(&tmp_rel, ".charter-relink-%zu", k);
         diags *quiet = diag_new(NULL);
-        if (claim(o, tmp_rel.data, &tmp, quiet) == 0 && reuse_old(o, rel, tmp.data, hex) &&
+        if (claim(o, tmp_rel.data, NULL, &tmp, quiet) == 0 && reuse_old(o, rel, tmp.data, hex) &&
             rename(tmp.data, p.data) != 0)
             unlink(tmp.data);
         diag_free(quiet);
@@ -665,8 +971,9 @@ int output_reuse_keyed(output *o, const char *rel, const char *key)
     buf_init(&p);
     diags *quiet = diag_new(NULL);
     int reused = 0;
-    if (claim(o, rel, &p, quiet) == 0) {
-        reused = reuse_old(o, rel, p.data, e->hex);
+    int kept = claim(o, rel, e->hex, &p, quiet);
+    if (kept >= 0) {
+        reused = kept == 1 || reuse_old(o, rel, p.data, e->hex);
         if (reused) {
             record_keyed(o, rel, e->hex, key, size);
         } else {
@@ -692,14 +999,16 @@ int output_write_keyed(output *o, const char *rel, const char *key, const char *
     buf p;
     buf_init(&p);
     char hex[DIGEST_HEX];
-    int err = claim(o, rel, &p, d);
+    /* Hashed first: an unchanged file is kept or linked, not written. */
+    digest_of(hex, data, len);
+    int err = claim(o, rel, hex, &p, d);
     if (err == 0) {
-        /* Hashed first: an unchanged file is linked, not written. */
-        digest_of(hex, data, len);
         fs_chunk c = {data, len};
         if (!reuse_old(o, rel, p.data, hex))
             err = fs_write_new(p.data, O_EXCL | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, d);
     }
+    if (err == 1)
+        err = 0;
     if (err == 0)
         record_keyed(o, rel, hex, key, (long long)len);
     buf_release(&p);
@@ -894,8 +1203,24 @@ done:
     return err;
 }
 
+/* With the spare as staging: removes what it held that this build did
+ * not write, and its manifest, which write_manifest then writes anew. */
+static void spare_finish(output *o, diags *d)
+{
+    char **gone = xcalloc(o->n_sv + 2, sizeof *gone);
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_sv; i++)
+        if (!map_get(o->written, o->sv[i].rel))
+            gone[n++] = o->sv[i].rel;
+    gone[n++] = OUTPUT_MANIFEST;
+    manifest_remove_listed(o->staging, gone, n, 0, NULL, NULL, d);
+    free(gone);
+}
+
 int output_commit(output *o, diags *d)
 {
+    if (o->using_spare)
+        spare_finish(o, d);
     if (write_manifest(o, o->staging, d) != 0)
         return -1;
     close_journal(o);
@@ -943,6 +1268,29 @@ done:
     return err;
 }
 
+/* After a swap, keeps the previous site (at o->staging) as the spare
+ * tree, with an outcache for it: when the spare was the staging directory,
+ * the previous site's own, which vouches for every file this build did not
+ * touch; else one written now. 1 when kept; 0 when it cannot be (no build
+ * cache, another file system), and the caller removes it. */
+static int spare_keep(output *o)
+{
+    if (!o->spare || o->in_place)
+        return 0;
+    diags *quiet = diag_new(NULL);
+    if (strcmp(o->staging, o->spare) != 0 &&
+        (fs_mkdirs(o->cache_dir, quiet) != 0 || rename(o->staging, o->spare) != 0)) {
+        diag_free(quiet);
+        return 0;
+    }
+    free(o->staging);
+    o->staging = NULL;
+    if (!o->using_spare || rename(o->cache_path, o->spare_cache) != 0)
+        outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes, quiet);
+    diag_free(quiet);
+    return 1;
+}
+
 void output_free(output *o, diags *d)
 {
     if (!o)
@@ -952,10 +1300,16 @@ void output_free(output *o, diags *d)
     o->journal_fd = -1;
     if (o->staging) {
         if (o->swapped) {
-            /* The previous site, verified by output_begin: only what its
+            /* The previous site, verified by output_begin, is kept as the
+             * next build's spare where it can be; else only what its
              * manifest lists goes. */
-            manifest_remove_entries(o->staging, o->old, o->n_old, 1, o->staging,
-                                    "the previous site", d);
+            if (!spare_keep(o))
+                manifest_remove_entries(o->staging, o->old, o->n_old, 1, o->staging,
+                                        "the previous site", d);
+        } else if (o->using_spare) {
+            /* The spare, part written: what it held and what this build
+             * wrote there go. */
+            spare_discard(o->staging, o->spare_cache, o->sv, o->n_sv, d);
         } else if (o->committed) {
             /* A mount point's staging: its files moved out, its folders
              * left empty. */
@@ -981,6 +1335,13 @@ void output_free(output *o, diags *d)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
     map_free(o->old_by_rel);
+    map_free(o->spare_by_rel);
+    map_free(o->spare_dirs);
+    outcache_free(o->spare_known);
+    free(o->old_ino);
+    manifest_entries_free(o->sv, o->n_sv);
+    free(o->spare);
+    free(o->spare_cache);
     outcache_free(o->known);
     free(o->cache_path);
     free(o->cache_dir);
@@ -995,7 +1356,9 @@ void output_free(output *o, diags *d)
 void output_abandon(output *o)
 {
     diags *quiet = diag_new(NULL);
-    if (o && o->staging && !o->swapped && !o->committed)
+    if (o && o->staging && !o->swapped && o->using_spare)
+        spare_discard(o->staging, o->spare_cache, o->sv, o->n_sv, quiet);
+    else if (o && o->staging && !o->swapped && !o->committed)
         manifest_sweep_dir(o->staging, o->staging, quiet);
     diag_free(quiet);
 }
@@ -1079,7 +1442,7 @@ int output_scratch(output *o, diags *d)
      * journal lists it first, so a kill in between cannot leave it). */
     buf p;
     buf_init(&p);
-    if (claim(o, ".charter-scratch", &p, d) == 0) {
+    if (claim(o, ".charter-scratch", NULL, &p, d) == 0) {
         fd = open(p.data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0)
             unlink(p.data);

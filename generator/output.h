@@ -32,7 +32,13 @@ int output_begin(output **out, const char *target, const char *const *sources, d
  * whose stat changed, and is rewritten once a new site is in place. A file
  * the previous site holds with the same bytes is hard-linked into the new
  * one rather than written (output_write), or keeps its modification time
- * (output_stream), with or without a cache. */
+ * (output_stream), with or without a cache. With a cache on the output's
+ * file system, the site a build replaces is kept there ("output-*.spare",
+ * the spare tree), and the next build stages into it: a file it shares
+ * with the previous site stays as it is, and only what differs is written
+ * or removed. A spare that is not whole (a name charter did not write, a
+ * file missing, an unfinished build's journal) is removed, by its lists,
+ * and the build stages afresh. */
 int output_begin_cached(output **out, const char *target, const char *const *sources,
                         const char *cache, diags *d);
 /* Up to this many bytes to hash again (OUTPUT_RACY_BYTES by default; see
@@ -88,9 +94,11 @@ void output_listing(manifest_entry **out, size_t *n, const output *o);
  * 0, or -1 after reporting (the previous site is then kept as it was). */
 int output_commit(output *o, diags *d);
 /* Removes what this build left: an unfinished staging directory after a
- * failure (only the files the journal lists), the previous site after a
- * commit (only the files its manifest lists). Anything else found there is
- * kept and reported as a warning. Then frees o; accepts NULL. */
+ * failure (only the files the journal lists; a spare tree written into,
+ * what it held and what the journal lists), the previous site after a
+ * commit (only the files its manifest lists) unless it is kept as the
+ * spare tree. Anything else found there is kept and reported as a warning.
+ * Then frees o; accepts NULL. */
 void output_free(output *o, diags *d);
 
 /* An anonymous scratch file on the staging directory's file system, for
@@ -104,8 +112,8 @@ int output_scratch(output *o, diags *d);
 void output_abandon(output *o);
 
 /* Removes the build cache (in cache_dir) of the output directory target,
- * which is gone or going: `charter serve` leaves no cache of its own
- * folders. Best effort; reports nothing. */
+ * which is gone or going, and its spare tree: `charter serve` leaves no
+ * cache of its own folders. Best effort; reports nothing. */
 void output_forget(const char *cache_dir, const char *target);
 /* The SHA-256 of the manifest of the output at target (absolute), as hex.
  * Returns 0, or -1 when it has none that can be read. */

@@ -1436,17 +1436,24 @@ Test(output, cache_never_hides_a_file_added_to_a_folder)
     free(target);
 }
 
-/* The one cache file in dir, or NULL; caller frees. */
+/* The one output cache in dir (not a spare tree's, ".spare" and
+ * ".spare.cache"); caller frees. */
 static char *the_cache_file(const char *dir)
 {
     char **list = NULL;
     diags *d = diag_new(NULL);
     cr_assert_eq(fs_list(&list, dir, 0, d), 0);
-    cr_assert_not_null(list[0], "no cache written");
-    cr_assert_null(list[1]);
+    const char *found = NULL;
+    for (char **e = list; *e; e++) {
+        if (strstr(*e, ".spare"))
+            continue;
+        cr_assert_null(found, "two caches: '%s' and '%s'", found, *e);
+        found = *e;
+    }
+    cr_assert_not_null(found, "no cache written");
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/%s", dir, list[0]);
+    buf_printf(&p, "%s/%s", dir, found);
     fs_list_free(list);
     diag_free(d);
     return buf_detach(&p);
@@ -1504,7 +1511,7 @@ static long long ns_of(struct timespec t)
 static int cache_within_window(const char *cache_dir, const char *target)
 {
     char *path = the_cache_file(cache_dir);
-    struct stat c, a = stat_in(target, "a"), f = stat_in(target, "a/b/index.html");
+    struct stat c, a = stat_in(target, "a/b"), f = stat_in(target, "a/b/index.html");
     cr_assert_eq(stat(path, &c), 0);
     free(path);
     long long oldest = ns_of(a.st_ctim) < ns_of(f.st_ctim) ? ns_of(a.st_ctim) : ns_of(f.st_ctim);
@@ -1516,32 +1523,36 @@ static int cache_within_window(const char *cache_dir, const char *target)
  * next build hashes those files and lists those folders again. The same
  * site is still accepted, and a file changed behind charter's back, its
  * size and times kept, still refused. A large site's build waits, and its
- * cache vouches for what it wrote. */
+ * cache vouches for what it wrote. Each build changes a/b/index.html, so
+ * that it is written (an unchanged file is kept from the spare tree, not
+ * written). */
 Test(output, a_small_site_is_not_waited_for_and_what_it_wrote_is_read_again)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    const char *files[] = {"index.html", "hi", "a/b/index.html", "bbbb", NULL};
-    char hex[DIGEST_HEX];
-    digest_of(hex, "bbbb", 4);
+    const char *files[2][5] = {{"index.html", "hi", "a/b/index.html", "bbbb", NULL},
+                               {"index.html", "hi", "a/b/index.html", "BBBB", NULL}};
+    int k = 0;
     for (int small = 0; small < 2; small++) {
-        build_with(target, cache, files, small ? OUTPUT_RACY_BYTES : 0);
+        build_with(target, cache, files[k ^= 1], small ? OUTPUT_RACY_BYTES : 0);
         /* A small build writes its cache within the window of what it
          * wrote, unless the machine stalls it that long: then again. */
         for (int again = 0; small && again < 5 && !cache_within_window(cache, target); again++)
-            build_with(target, cache, files, OUTPUT_RACY_BYTES);
+            build_with(target, cache, files[k ^= 1], OUTPUT_RACY_BYTES);
+        char hex[DIGEST_HEX];
+        digest_of(hex, files[k][3], 4);
         char *path = the_cache_file(cache);
         outcache *c = outcache_read(path, target);
         cr_assert_not_null(c);
-        struct stat a = stat_in(target, "a"), f = stat_in(target, "a/b/index.html");
+        struct stat a = stat_in(target, "a/b"), f = stat_in(target, "a/b/index.html");
         cr_expect_eq(outcache_fresh(c, "a/b/index.html", &f, hex), !small, "small %d", small);
-        cr_expect_eq(outcache_same_dir(c, "a", &a), !small, "small %d", small);
+        cr_expect_eq(outcache_same_dir(c, "a/b", &a), !small, "small %d", small);
         outcache_free(c);
         free(path);
     }
-    build_with(target, cache, files, OUTPUT_RACY_BYTES);
+    build_with(target, cache, files[k ^= 1], OUTPUT_RACY_BYTES);
     char *p = in_sb("out/a/b/index.html");
     struct stat st = stat_in(target, "a/b/index.html");
-    write_rel("out/a/b/index.html", "BBBB");
+    write_rel("out/a/b/index.html", "XXXX");
     struct timespec back[2] = {st.st_atim, st.st_mtim};
     cr_assert_eq(utimensat(AT_FDCWD, p, back, AT_SYMLINK_NOFOLLOW), 0);
     expect_cached_refusal(target, cache,
@@ -1622,6 +1633,286 @@ Test(output, a_malformed_cache_is_ignored)
     }
     free(text);
     free(path);
+    free(cache);
+    free(target);
+}
+
+/* ---- the spare tree: the site before last, written over as staging ---- */
+
+/* The spare tree the cache in dir holds (its name ends ".spare"), or NULL;
+ * caller frees. */
+static char *the_spare(const char *dir)
+{
+    char **list = NULL;
+    diags *d = diag_new(NULL);
+    char *found = NULL;
+    if (fs_list(&list, dir, 0, d) == 0)
+        for (char **e = list; *e && !found; e++) {
+            size_t n = strlen(*e);
+            if (n > 6 && !strcmp(*e + n - 6, ".spare")) {
+                buf p;
+                buf_init(&p);
+                buf_printf(&p, "%s/%s", dir, *e);
+                found = buf_detach(&p);
+            }
+        }
+    fs_list_free(list);
+    diag_free(d);
+    return found;
+}
+
+static const char *const spare_v1[] = {
+    "index.html", "home", "a/same.html", "same", "a/changed.html", "one", "gone.html", "g", NULL};
+static const char *const spare_v2[] = {
+    "index.html", "home", "a/same.html", "same", "a/changed.html", "two", "gone.html", "g", NULL};
+static const char *const spare_v3[] = {
+    "index.html", "home",           "a/same.html", "same", "a/changed.html",
+    "three",      "new/index.html", "n",           NULL};
+
+/* Asserts that dir holds exactly files (name, text pairs) and its manifest. */
+static void expect_site(const char *dir, const char *const *files)
+{
+    size_t n = 0;
+    for (const char *const *f = files; *f; f += 2, n++)
+        expect_file(dir, f[0], f[1]);
+    manifest_entry *v = NULL;
+    size_t m = 0;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(manifest_read(&v, &m, dir, dir, d), 1);
+    cr_expect_eq(m, n, "'%s' lists %zu files, not %zu", dir, m, n);
+    cr_expect_eq(manifest_verify(dir, dir, v, m, NULL, NULL, d), 0);
+    cr_assert_diag(d, "");
+    manifest_entries_free(v, m);
+    diag_free(d);
+}
+
+/* With a build cache, the site a build replaces is kept in it as the
+ * spare tree, and the next build writes over it: a file the last two
+ * sites share stays as it is (the same inode, so with two names), only
+ * what differs is written or removed, and the replaced site becomes the
+ * spare in turn. */
+Test(output, the_site_before_is_kept_and_the_next_build_writes_only_what_differs)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    cr_expect_null(the_spare(cache), "a spare with no site replaced");
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare, "the replaced site was not kept");
+    expect_site(spare, spare_v1);
+    struct stat same2 = stat_in(target, "a/same.html");
+    build_once(target, cache, spare_v3);
+    expect_site(target, spare_v3);
+    expect_absent(target, "gone.html");
+    struct stat same3 = stat_in(target, "a/same.html");
+    cr_expect_eq(same3.st_ino, same2.st_ino, "an unchanged file was written again");
+    cr_expect_eq(same3.st_nlink, 2, "not shared with the spare");
+    expect_site(spare, spare_v2);
+    expect_no_leftovers(sb);
+    /* And back: the spare (v2's) is written over again. */
+    build_once(target, cache, spare_v1);
+    expect_site(target, spare_v1);
+    expect_site(spare, spare_v3);
+    expect_no_leftovers(sb);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A spare holding a name charter did not write is not written over or
+ * published: its own files go, the stranger stays (a warning), and the
+ * build stages afresh. */
+Test(output, a_spare_with_a_stranger_is_not_used)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/a/stray.html", spare);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_write(p.data, "stray", 5, d), 0);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    output_set_racy_bytes(o, 0);
+    for (const char *const *f = spare_v3; *f; f += 2)
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "kept the spare copy of the site") && strstr(got, "'a'"), "%s", got);
+    free(got);
+    expect_site(target, spare_v3);
+    expect_absent(target, "a/stray.html");
+    expect_file(spare, "a/stray.html", "stray");
+    expect_absent(spare, "a/same.html");
+    expect_no_leftovers(sb);
+    diag_free(d);
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A file gone from the spare (its folder's times set back, which cannot
+ * set back its change time) is noticed: the spare is read whole, found
+ * short, and not used. */
+Test(output, a_spare_missing_a_file_is_not_used)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    struct stat a = stat_in(spare, "a");
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/a/same.html", spare);
+    cr_assert_eq(unlink(p.data), 0);
+    buf_reset(&p);
+    buf_printf(&p, "%s/a", spare);
+    struct timespec back[2] = {a.st_atim, a.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, p.data, back, AT_SYMLINK_NOFOLLOW), 0);
+    build_once(target, cache, spare_v3);
+    expect_site(target, spare_v3);
+    expect_site(spare, spare_v2);
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* The output's file, which the spare shares, edited in place and then
+ * moved away (as the refusal to replace an edited output advises): the
+ * spare's name for it still leads to the edited bytes, and its manifest
+ * still gives the old digest. Only a file that is still the previous
+ * site's own is kept, so the build writes it again. */
+Test(output, a_shared_file_edited_and_moved_out_of_the_output_is_not_kept)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    cr_assert_eq(stat_in(target, "a/same.html").st_nlink, 2, "the premise: a shared file");
+    write_rel("out/a/same.html", "EDIT");
+    char *from = in_sb("out/a/same.html"), *to = in_sb("moved.html");
+    cr_assert_eq(rename(from, to), 0);
+    build_once(target, cache, spare_v3);
+    expect_site(target, spare_v3);
+    free(from);
+    free(to);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A build that fails after writing into the spare leaves the output byte
+ * for byte as it was and the spare gone, files and cache; the next build
+ * stages afresh and keeps a spare again. */
+Test(output, a_failed_build_in_the_spare_keeps_the_output_and_drops_the_spare)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_expect_str_eq(output_staging(o), spare, "the spare is not the staging directory");
+    cr_assert_eq(output_write(o, "a/changed.html", "three", 5, d), 0);
+    cr_assert_eq(output_write(o, "extra.html", "x", 1, d), 0);
+    output_free(o, d); /* no commit: a failed build */
+    cr_assert_diag(d, "");
+    expect_site(target, spare_v2);
+    struct stat st;
+    cr_expect_neq(lstat(spare, &st), 0, "the spare was left");
+    char **list = NULL;
+    cr_assert_eq(fs_list(&list, cache, 0, d), 0);
+    for (char **e = list; *e; e++)
+        cr_expect_null(strstr(*e, ".spare"), "'%s' left", *e);
+    fs_list_free(list);
+    build_once(target, cache, spare_v3);
+    expect_site(target, spare_v3);
+    expect_site(spare, spare_v2);
+    diag_free(d);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A build killed while writing into the spare leaves its journal there:
+ * the next build removes what the journal and the manifest list and
+ * stages afresh. */
+Test(output, a_killed_build_left_in_the_spare_is_swept)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    buf p;
+    buf_init(&p);
+    diags *d = diag_new(NULL);
+    buf_printf(&p, "%s/%s", spare, OUTPUT_JOURNAL);
+    cr_assert_eq(fs_write(p.data, "half/index.html\n", 16, d), 0);
+    buf_reset(&p);
+    buf_printf(&p, "%s/half/index.html", spare);
+    cr_assert_eq(fs_write(p.data, "half", 4, d), 0);
+    build_once(target, cache, spare_v3);
+    expect_site(target, spare_v3);
+    expect_absent(target, "half");
+    expect_site(spare, spare_v2);
+    expect_absent(spare, "half");
+    cr_assert_diag(d, "");
+    diag_free(d);
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A page's folder that becomes a file, and a file that becomes a folder,
+ * where the spare has the other. */
+Test(output, a_folder_and_a_file_trade_places_over_the_spare)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    const char *v1[] = {"x/index.html", "X", "x/sub/deep.html", "D", "y", "Y", NULL};
+    const char *v2[] = {"x", "X2", "y/index.html", "Y2", "y/z/index.html", "Z", NULL};
+    build_once(target, cache, v1);
+    build_once(target, cache, v1);
+    build_once(target, cache, v2);
+    expect_site(target, v2);
+    build_once(target, cache, v1);
+    expect_site(target, v1);
+    build_once(target, cache, v2);
+    expect_site(target, v2);
+    expect_no_leftovers(sb);
+    free(cache);
+    free(target);
+}
+
+/* Forgetting an output's cache (charter serve's folders) removes its spare
+ * tree and that tree's cache too. */
+Test(output, forgetting_an_output_removes_its_spare)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare);
+    free(spare);
+    output_forget(cache, target);
+    char **list = NULL;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, cache, 0, d), 0);
+    cr_expect_null(list[0], "'%s' left", list[0]);
+    fs_list_free(list);
+    diag_free(d);
+    expect_site(target, spare_v2);
     free(cache);
     free(target);
 }
