@@ -63,6 +63,8 @@ struct output {
      * docs/performance.md). NULL without a build cache or for a mount
      * point. */
     char *spare, *spare_cache;
+    enum { SPARE_NONE, SPARE_BROKEN, SPARE_READ, SPARE_WHOLE } spare_state; /* spare_read's */
+    dev_t spare_dev;
     int using_spare;    /* staging is the spare, verified by output_begin */
     manifest_entry *sv; /* what the spare held then, by its manifest */
     size_t n_sv;
@@ -383,50 +385,69 @@ static int spare_same_names(const output *o, char **folders, size_t m, const out
     return same;
 }
 
-/* Takes the spare tree as the staging directory when `usable` (the target
- * holds a site charter verified) and the spare is whole: a folder on the
- * target's file system, with no journal, holding each file its manifest
- * lists and nothing else (by its folders' stat where its outcache vouches
- * for them, else by reading it all). 0 when taken; -1 when there is none
- * or it was discarded. */
-static int spare_open(output *o, int usable, diags *d)
+/* Reads the spare tree, when there is one, while output_begin verifies the
+ * previous site (a thread of its own): its manifest, its outcache, and
+ * whether its names are as they were (spare_same_names). Touches only the
+ * spare's fields of o. */
+static void *spare_read(void *arg)
 {
-    struct stat st, ct, tt;
+    output *o = arg;
+    struct stat st, ct;
+    o->spare_state = SPARE_NONE;
     if (lstat(o->spare, &st) != 0 || !S_ISDIR(st.st_mode) || lstat(o->cache_dir, &ct) != 0 ||
         !S_ISDIR(ct.st_mode))
-        return -1;
+        return NULL;
+    o->spare_dev = st.st_dev;
+    o->spare_state = SPARE_BROKEN;
     diags *quiet = diag_new(NULL);
-    int ok = usable && lstat(o->target, &tt) == 0 && st.st_dev == tt.st_dev &&
-             manifest_read(&o->sv, &o->n_sv, o->spare, o->spare, quiet) == 1;
+    int ok = manifest_read(&o->sv, &o->n_sv, o->spare, o->spare, quiet) == 1;
+    diag_free(quiet);
+    if (!ok)
+        return NULL;
+    o->spare_by_rel = map_new();
+    for (size_t i = 0; i < o->n_sv; i++)
+        ok &= map_put(o->spare_by_rel, o->sv[i].rel, &o->sv[i]) == NULL;
+    const char **rels = xcalloc(o->n_sv + 1, sizeof *rels);
+    for (size_t i = 0; i < o->n_sv; i++)
+        rels[i] = o->sv[i].rel;
     char **folders = NULL;
-    size_t m = 0;
+    size_t m = manifest_folders(&folders, rels, o->n_sv);
+    free(rels);
+    o->spare_dirs = map_new();
+    for (size_t i = 0; i < m; i++)
+        map_put(o->spare_dirs, folders[i], (void *)1);
     if (ok) {
-        o->spare_by_rel = map_new();
-        for (size_t i = 0; i < o->n_sv; i++)
-            ok &= map_put(o->spare_by_rel, o->sv[i].rel, &o->sv[i]) == 0;
-        const char **rels = xcalloc(o->n_sv + 1, sizeof *rels);
-        for (size_t i = 0; i < o->n_sv; i++)
-            rels[i] = o->sv[i].rel;
-        m = manifest_folders(&folders, rels, o->n_sv);
-        free(rels);
-        o->spare_dirs = map_new();
-        for (size_t i = 0; i < m; i++)
-            map_put(o->spare_dirs, folders[i], (void *)1);
-    }
-    if (ok) {
-        count_ctx c = {outcache_read(o->spare_cache, NULL), 0};
-        atomic_init(&c.met, 0);
-        if (!spare_same_names(o, folders, m, c.known)) {
-            manifest_known known = {fresh_counted, c.known ? same_dir_counted : NULL, &c};
-            ok = manifest_verify(o->spare, o->spare, o->sv, o->n_sv, &known, NULL, quiet) == 0 &&
-                 atomic_load(&c.met) == o->n_sv;
-        }
-        o->spare_known = c.known;
+        o->spare_known = outcache_read(o->spare_cache, NULL);
+        o->spare_state = spare_same_names(o, folders, m, o->spare_known) ? SPARE_WHOLE : SPARE_READ;
     }
     for (size_t i = 0; i < m; i++)
         free(folders[i]);
     free(folders);
-    diag_free(quiet);
+    return NULL;
+}
+
+/* Takes the spare tree spare_read read as the staging directory when
+ * `usable` (the target holds a site charter verified) and the spare is
+ * whole: a folder on the target's file system, with no journal, holding
+ * each file its manifest lists and nothing else (by its folders' stat
+ * where its outcache vouches for them, else by reading it all). 0 when
+ * taken; -1 when there is none or it was discarded. */
+static int spare_open(output *o, int usable, diags *d)
+{
+    if (o->spare_state == SPARE_NONE)
+        return -1;
+    struct stat tt;
+    int ok = usable && o->spare_state != SPARE_BROKEN && lstat(o->target, &tt) == 0 &&
+             tt.st_dev == o->spare_dev;
+    if (ok && o->spare_state != SPARE_WHOLE) {
+        count_ctx c = {o->spare_known, 0};
+        atomic_init(&c.met, 0);
+        manifest_known known = {fresh_counted, c.known ? same_dir_counted : NULL, &c};
+        diags *quiet = diag_new(NULL);
+        ok = manifest_verify(o->spare, o->spare, o->sv, o->n_sv, &known, NULL, quiet) == 0 &&
+             atomic_load(&c.met) == o->n_sv;
+        diag_free(quiet);
+    }
     if (!ok) {
         spare_discard(o->spare, o->spare_cache, o->sv, o->n_sv, d);
         manifest_entries_free(o->sv, o->n_sv);
@@ -692,7 +713,16 @@ static int begin(output *o, const char *target, const char *const *sources, diag
                    target);
         goto done;
     }
-    if (isdir == 1 && check_existing(o, d) != 0)
+    /* The spare is read beside the previous site's verification. */
+    pthread_t spare_thread;
+    int spare_threaded =
+        o->spare && isdir == 1 && pthread_create(&spare_thread, NULL, spare_read, o) == 0;
+    int existing = isdir == 1 ? check_existing(o, d) : 0;
+    if (spare_threaded)
+        pthread_join(spare_thread, NULL);
+    else if (o->spare)
+        spare_read(o);
+    if (existing != 0)
         goto done;
     o->in_place = isdir == 1 && is_mount_point(o->target, parent.data);
     if (o->in_place) {
