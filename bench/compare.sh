@@ -4,9 +4,10 @@
 # size, bench/gen-history.py makes (once) a repository of PAGES pages and
 # PAGES/2 commits; the git floors are timed once; then the tools run
 # alternately, RUNS times each: charter cold, Hugo cold, charter warm, Hugo
-# warm, charter after a one-page edit. Prints min/median/max, peak memory,
-# time per page, the ratios, and Markdown tables to paste. On a busy
-# machine, compare the cpu column (user + sys, median) and the printed load.
+# warm, charter after a one-page edit, charter after the next edit. Prints
+# min/median/max, peak memory, time per page, the ratios, and Markdown
+# tables to paste. On a busy machine, compare the cpu column (user + sys,
+# median) and the printed load.
 # Usage: [SIZES="2500 10000"] [RUNS=3] [BENCH_DIR=dir] [CHARTER=binary] bench/compare.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +32,7 @@ jekyll=$(command -v jekyll || true)
 tmp=$(mktemp -d "$bench/compare.XXXXXX")
 edited=""       # a page appended to, restored on exit
 cleanup() {
-    if [ -n "$edited" ]; then git -C "$edited" checkout -q -- "$edited_page" || true; fi
+    if [ -n "$edited" ]; then git -C "$edited" checkout -q -- "$edited_page" ${edited_page2:+"$edited_page2"} || true; fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -59,7 +60,8 @@ for line in open(results_file):
     cpu.setdefault((int(size), tool, what), []).append(float(user) + float(sys_))
 
 NAMES = [("charter", "cold", "charter cold"), ("charter", "warm", "charter warm"),
-         ("charter", "edit", "charter one-page edit"), ("hugo", "cold", "hugo cold (GitInfo)"),
+         ("charter", "edit", "charter one-page edit"), ("charter", "edit2", "charter next edit"),
+         ("hugo", "cold", "hugo cold (GitInfo)"),
          ("hugo", "warm", "hugo warm (full build)")]
 
 def walls(size, tool, what):
@@ -164,14 +166,15 @@ def mem(size, tool):
 print()
 print("Markdown (wall time: median, min-max in parentheses; peak: the largest of a tool's runs):")
 print()
-print("| Pages (commits) | charter cold | charter warm | one-page edit | Hugo cold | Hugo warm"
-      " | Hugo / charter, cold | Hugo / charter, warm |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| Pages (commits) | charter cold | charter warm | one-page edit | next edit | Hugo cold"
+      " | Hugo warm | Hugo / charter, cold | Hugo / charter, warm |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for size in order:
-    print("| %s (%s) | %s | %s | %s | %s | %s | %s | %s |" % (
+    print("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         num(sizes[size]["pages"]), num(sizes[size]["commits"]), cell(size, "charter", "cold"),
-        cell(size, "charter", "warm"), cell(size, "charter", "edit"), cell(size, "hugo", "cold"),
-        cell(size, "hugo", "warm"), rcell(size, "cold"), rcell(size, "warm")))
+        cell(size, "charter", "warm"), cell(size, "charter", "edit"),
+        cell(size, "charter", "edit2"), cell(size, "hugo", "cold"), cell(size, "hugo", "warm"),
+        rcell(size, "cold"), rcell(size, "warm")))
 print()
 print("| Pages | ms/page: charter cold | charter warm | Hugo cold | Hugo warm | charter peak"
       " | Hugo peak | floors: git log, blobs | charter cold / floors |")
@@ -313,7 +316,15 @@ for size in $sizes; do
             fi
             echo "  check: charter's one-page edit shows in $edited_url"
         fi
-        git -C "$site" checkout -q -- "$edited_page"
+        # charter after the next edit, another page (the first still
+        # edited): an editing session's build, where the site the last
+        # build replaced is kept to be written over (the spare tree).
+        edited_page2=$(git -C "$site" ls-files -- 'content/*/*.md' |
+            sed -n "$(((run * 997 + npages / 2) % npages + 1))p")
+        printf '\nA line appended by bench/compare.sh.\n' >>"$site/$edited_page2"
+        timed "$size" charter edit2 "$run" 1 \
+            "$charter" build --site "$site" --out "$cout" --as-of "$asof" --quiet
+        git -C "$site" checkout -q -- "$edited_page" "$edited_page2"
         edited=""
 
         if [ "$run" -eq 1 ]; then

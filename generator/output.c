@@ -1301,9 +1301,10 @@ done:
 /* After a swap, keeps the previous site (at o->staging) as the spare
  * tree, with an outcache for it: when the spare was the staging directory,
  * the previous site's own, which vouches for every file this build did not
- * touch; else one written now. 1 when kept; 0 when it cannot be (no build
- * cache, another file system), and the caller removes it. */
-static int spare_keep(output *o)
+ * touch; else one written after the output's (*due). 1 when kept; 0 when
+ * it cannot be (no build cache, another file system), and the caller
+ * removes it. */
+static int spare_keep(output *o, int *due)
 {
     if (!o->spare || o->in_place)
         return 0;
@@ -1315,8 +1316,7 @@ static int spare_keep(output *o)
     }
     free(o->staging);
     o->staging = NULL;
-    if (!o->using_spare || rename(o->cache_path, o->spare_cache) != 0)
-        outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes, quiet);
+    *due = !o->using_spare || rename(o->cache_path, o->spare_cache) != 0;
     diag_free(quiet);
     return 1;
 }
@@ -1325,6 +1325,7 @@ void output_free(output *o, diags *d)
 {
     if (!o)
         return;
+    int spare_due = 0;
     if (o->journal_fd >= 0)
         close(o->journal_fd);
     o->journal_fd = -1;
@@ -1333,7 +1334,7 @@ void output_free(output *o, diags *d)
             /* The previous site, verified by output_begin, is kept as the
              * next build's spare where it can be; else only what its
              * manifest lists goes. */
-            if (!spare_keep(o))
+            if (!spare_keep(o, &spare_due))
                 manifest_remove_entries(o->staging, o->old, o->n_old, 1, o->staging,
                                         "the previous site", d);
         } else if (o->using_spare) {
@@ -1359,6 +1360,15 @@ void output_free(output *o, diags *d)
      * file's other name changes its ctime), still under the lock. */
     if (o->published && o->cache_path)
         outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes, d);
+    /* The spare's, after the output's: that one waited out the racy window
+     * where it had to, after the last change to either tree, so this one
+     * need not wait again. */
+    if (spare_due) {
+        diags *quiet = diag_new(NULL);
+        outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes ? LLONG_MAX : 0,
+                       quiet);
+        diag_free(quiet);
+    }
     if (o->lock_fd >= 0)
         close(o->lock_fd); /* releases the flock */
     if (o->lock_ready)
