@@ -524,6 +524,20 @@ begin "switch back to main"
 run g checkout -q main
 build 0
 
+# By now every build has staged into the site before last, the spare tree
+# (.git/charter/output-*.spare), and each equality check above held with it.
+n=$((n + 1))
+what="reuse: the replaced site is kept as the spare tree, sharing the unchanged files"
+: >"$tmp/why"
+spare=$(ls -d .git/charter/output-*.spare 2>/dev/null | head -n 1)
+if [ -z "$spare" ]; then
+    echo "no .git/charter/output-*.spare" >"$tmp/why"
+elif [ "$(stat -c %i "$A/assets/favicon.svg")" != \
+    "$(stat -c %i "$spare/assets/favicon.svg" 2>&1)" ]; then
+    echo "assets/favicon.svg is not the same file in the output and in '$spare'" >"$tmp/why"
+fi
+report reuse
+
 begin "the cache removed, the output kept"
 run rm -rf .git/charter
 build 0
