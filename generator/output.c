@@ -480,13 +480,6 @@ static int spare_keeps(const output *o, const char *rel, const char *hex)
            o->old_ino[e - o->old].dev == dev && ino != 0;
 }
 
-/* Deepest first: a folder's path is longer than its parent's. */
-static int cmp_longer_first(const void *a, const void *b)
-{
-    size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /* Makes room in the spare for rel, where the new site's file is about to
  * be written or linked: the spare's file of that name; a file of the
  * spare's where rel needs a folder; or, where rel is to be a file, the
@@ -511,30 +504,16 @@ static void spare_clear(output *o, const char *rel)
     if (map_get(o->spare_by_rel, rel)) {
         unlink(p.data);
     } else if (map_get(o->spare_dirs, rel)) {
-        /* Rare (a page became a file): the whole list is looked through. */
+        /* Rare (a page became a file): the whole list is looked through,
+         * and what it lists below rel goes, with its folders and rel. */
         size_t len = strlen(rel), n = 0;
-        const char **below = xcalloc(o->n_sv + 1, sizeof *below);
-        for (size_t i = 0; i < o->n_sv; i++) {
-            if (strncmp(o->sv[i].rel, rel, len) != 0 || o->sv[i].rel[len] != '/')
-                continue;
-            below[n++] = o->sv[i].rel;
-            buf_reset(&p);
-            buf_printf(&p, "%s/%s", o->staging, o->sv[i].rel);
-            unlink(p.data);
-        }
-        char **folders;
-        size_t m = manifest_folders(&folders, below, n);
-        if (m > 1)
-            qsort(folders, m, sizeof *folders, cmp_longer_first);
-        for (size_t i = 0; i < m; i++) {
-            if (!strncmp(folders[i], rel, len) && (folders[i][len] == '/' || !folders[i][len])) {
-                buf_reset(&p);
-                buf_printf(&p, "%s/%s", o->staging, folders[i]);
-                rmdir(p.data);
-            }
-            free(folders[i]);
-        }
-        free(folders);
+        char **below = xcalloc(o->n_sv + 1, sizeof *below);
+        for (size_t i = 0; i < o->n_sv; i++)
+            if (!strncmp(o->sv[i].rel, rel, len) && o->sv[i].rel[len] == '/')
+                below[n++] = o->sv[i].rel + len + 1;
+        diags *quiet = diag_new(NULL);
+        manifest_remove_listed(p.data, below, n, 1, NULL, NULL, quiet);
+        diag_free(quiet);
         free(below);
     }
     buf_release(&p);

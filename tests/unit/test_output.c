@@ -1669,6 +1669,17 @@ static const char *const spare_v3[] = {
     "index.html", "home",           "a/same.html", "same", "a/changed.html",
     "three",      "new/index.html", "n",           NULL};
 
+/* Builds spare_v1, then spare_v2 into target with the cache in cache, and
+ * returns the spare tree the second build kept (v1's site); caller frees. */
+static char *spare_after_two_builds(const char *target, const char *cache)
+{
+    build_once(target, cache, spare_v1);
+    build_once(target, cache, spare_v2);
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare, "the replaced site was not kept");
+    return spare;
+}
+
 /* Asserts that dir holds exactly files (name, text pairs) and its manifest. */
 static void expect_site(const char *dir, const char *const *files)
 {
@@ -1725,15 +1736,9 @@ Test(output, the_site_before_is_kept_and_the_next_build_writes_only_what_differs
 Test(output, a_spare_with_a_stranger_is_not_used)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/a/stray.html", spare);
+    char *spare = spare_after_two_builds(target, cache);
+    unit_put(spare, "a/stray.html", "stray");
     diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, "stray", 5, d), 0);
     output *o = NULL;
     cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
     output_set_racy_bytes(o, 0);
@@ -1750,7 +1755,6 @@ Test(output, a_spare_with_a_stranger_is_not_used)
     expect_absent(spare, "a/same.html");
     expect_no_leftovers(sb);
     diag_free(d);
-    buf_release(&p);
     free(spare);
     free(cache);
     free(target);
@@ -1762,10 +1766,7 @@ Test(output, a_spare_with_a_stranger_is_not_used)
 Test(output, a_spare_missing_a_file_is_not_used)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
+    char *spare = spare_after_two_builds(target, cache);
     struct stat a = stat_in(spare, "a");
     buf p;
     buf_init(&p);
@@ -1792,10 +1793,7 @@ Test(output, a_spare_missing_a_file_is_not_used)
 Test(output, a_shared_file_edited_and_moved_out_of_the_output_is_not_kept)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
+    char *spare = spare_after_two_builds(target, cache);
     cr_assert_eq(stat_in(target, "a/same.html").st_nlink, 2, "the premise: a shared file");
     write_rel("out/a/same.html", "EDIT");
     char *from = in_sb("out/a/same.html"), *to = in_sb("moved.html");
@@ -1815,10 +1813,7 @@ Test(output, a_shared_file_edited_and_moved_out_of_the_output_is_not_kept)
 Test(output, a_failed_build_in_the_spare_keeps_the_output_and_drops_the_spare)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
+    char *spare = spare_after_two_builds(target, cache);
     diags *d = diag_new(NULL);
     output *o = NULL;
     cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
@@ -1850,26 +1845,14 @@ Test(output, a_failed_build_in_the_spare_keeps_the_output_and_drops_the_spare)
 Test(output, a_killed_build_left_in_the_spare_is_swept)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
-    buf p;
-    buf_init(&p);
-    diags *d = diag_new(NULL);
-    buf_printf(&p, "%s/%s", spare, OUTPUT_JOURNAL);
-    cr_assert_eq(fs_write(p.data, "half/index.html\n", 16, d), 0);
-    buf_reset(&p);
-    buf_printf(&p, "%s/half/index.html", spare);
-    cr_assert_eq(fs_write(p.data, "half", 4, d), 0);
+    char *spare = spare_after_two_builds(target, cache);
+    unit_put(spare, OUTPUT_JOURNAL, "half/index.html\n");
+    unit_put(spare, "half/index.html", "half");
     build_once(target, cache, spare_v3);
     expect_site(target, spare_v3);
     expect_absent(target, "half");
     expect_site(spare, spare_v2);
     expect_absent(spare, "half");
-    cr_assert_diag(d, "");
-    diag_free(d);
-    buf_release(&p);
     free(spare);
     free(cache);
     free(target);
@@ -1900,10 +1883,7 @@ Test(output, a_folder_and_a_file_trade_places_over_the_spare)
 Test(output, forgetting_an_output_removes_its_spare)
 {
     char *target = in_sb("out"), *cache = in_sb("cache");
-    build_once(target, cache, spare_v1);
-    build_once(target, cache, spare_v2);
-    char *spare = the_spare(cache);
-    cr_assert_not_null(spare);
+    char *spare = spare_after_two_builds(target, cache);
     free(spare);
     output_forget(cache, target);
     char **list = NULL;
