@@ -235,6 +235,8 @@ const char *outcache_key(const outcache *c, const char *rel, const char **hex, l
 typedef struct stat_job {
     const char *target;
     const char **rels;
+    size_t n_files; /* rels[0..n_files) are files, the rest folders */
+    const outcache_carry *carry;
     struct stat *st;
     int *ok;
 } stat_job;
@@ -242,11 +244,40 @@ typedef struct stat_job {
 static void stat_one(void *ctx, size_t i)
 {
     stat_job *j = ctx;
+    if (j->carry && j->carry->stat(j->carry->ctx, j->rels[i], i >= j->n_files, &j->st[i])) {
+        j->ok[i] = 1;
+        return;
+    }
     buf p;
     buf_init(&p);
     buf_printf(&p, "%s/%s", j->target, j->rels[i]);
     j->ok[i] = lstat(p.data, &j->st[i]) == 0;
     buf_release(&p);
+}
+
+int outcache_recorded(const outcache *c, const char *rel, int folder, struct stat *st)
+{
+    const seen *k = NULL;
+    long long size = 0;
+    if (c && folder) {
+        k = map_get(c->dirs, rel);
+    } else if (c) {
+        const known *f = map_get(c->by_rel, rel);
+        k = f ? &f->st : NULL;
+        size = f ? f->size : 0;
+    }
+    if (!k || k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - FS_RACY_NS)
+        return 0;
+    memset(st, 0, sizeof *st);
+    st->st_mode = folder ? S_IFDIR : S_IFREG;
+    st->st_size = (off_t)size;
+    st->st_mtim.tv_sec = (time_t)k->mtime_s;
+    st->st_mtim.tv_nsec = (long)k->mtime_ns;
+    st->st_ctim.tv_sec = (time_t)k->ctime_s;
+    st->st_ctim.tv_nsec = (long)k->ctime_ns;
+    st->st_ino = (ino_t)k->ino;
+    st->st_dev = (dev_t)k->dev;
+    return 1;
 }
 
 /* Whether the output v[0..n) with n_folders folders costs more to hash
@@ -261,7 +292,7 @@ static int costs_more(const manifest_entry *v, size_t n, size_t n_folders, long 
 }
 
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   long long racy_bytes, diags *d)
+                   long long racy_bytes, const outcache_carry *carry, diags *d)
 {
     buf out;
     buf_init(&out);
@@ -290,7 +321,8 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
         nanosleep(&pause, NULL);
     }
     long long since = fs_trace_now();
-    stat_job j = {target, rels, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
+    stat_job j = {
+        target, rels, n, carry, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
     pool_run(m, stat_one, &j);
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
     for (size_t i = 0; i < m; i++) {

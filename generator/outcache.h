@@ -42,6 +42,18 @@ int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
 /* The key rel was rendered from, the digest it had (borrowed) and its
  * size in bytes, when c records both; else NULL. Accepts a NULL c. */
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size);
+/* The stat c records of the file (folder 0) or folder rel, as a struct
+ * stat with its type, size, times, inode and device: 1, or 0 when c
+ * records none, or one too close to the cache's writing to be trusted
+ * (outcache_fresh's rule). Accepts a NULL c. */
+int outcache_recorded(const outcache *c, const char *rel, int folder, struct stat *st);
+/* What a writer of the cache knows without a stat: 1 and *st when the
+ * entry rel (a folder when `folder`) has not changed since its stat was
+ * last taken, else 0. Called from several threads at once. */
+typedef struct outcache_carry {
+    int (*stat)(void *ctx, const char *rel, int folder, struct stat *st);
+    void *ctx;
+} outcache_carry;
 /* Writes the cache of the output directory `target` (absolute) holding
  * v[0..n) (with their keys, when known), taking the stat of each file and
  * of each folder their paths imply now, atomically (a temporary file, then
@@ -50,9 +62,10 @@ const char *outcache_key(const outcache *c, const char *rel, const char **hex, l
  * to be hashed again: when hashing the whole output again would cost more
  * than racy_bytes (about 4 KB a file or folder besides its bytes), it first
  * waits the window out (25 ms), so that nothing the build wrote is left so.
+ * With `carry` (may be NULL), the entries it knows are not stat-ed again.
  * Returns 0, or -1 after a warning (id output): a build without its cache
  * is still a good build. */
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   long long racy_bytes, diags *d);
+                   long long racy_bytes, const outcache_carry *carry, diags *d);
 
 #endif

@@ -47,9 +47,10 @@ struct output {
     size_t n_old;
     map *old_by_rel;
     /* Each of its files' inode and device, as its verification found
-     * them (0: not met). */
+     * them (0: not met), and whether its outcache vouched for it. */
     struct {
         unsigned long long ino, dev;
+        int fresh;
     } * old_ino;
     /* The build cache of this output (outcache.h), or NULL: read to verify
      * the previous site quickly, written once the new one is in place. */
@@ -70,6 +71,7 @@ struct output {
     size_t n_sv;
     map *spare_by_rel, *spare_dirs; /* its files and folders by path */
     outcache *spare_known;          /* its outcache: which inode each name is */
+    map *touched;                   /* the folders this build changed a name in, guarded by lock */
     int published;
     size_t n_reused, n_relinks;
     /* What this build wrote, guarded by `lock`. */
@@ -462,6 +464,7 @@ static int spare_open(output *o, int usable, diags *d)
     }
     o->staging = xstrdup(o->spare);
     o->using_spare = 1;
+    o->touched = map_new();
     return 0;
 }
 
@@ -526,11 +529,13 @@ static int fresh_noting_inode(void *ctx, const char *rel, const struct stat *st,
 {
     output *o = ctx;
     const manifest_entry *e = map_get(o->old_by_rel, rel);
+    int fresh = outcache_fresh(o->known, rel, st, hex);
     if (e) {
         o->old_ino[e - o->old].ino = (unsigned long long)st->st_ino;
         o->old_ino[e - o->old].dev = (unsigned long long)st->st_dev;
+        o->old_ino[e - o->old].fresh = fresh;
     }
-    return outcache_fresh(o->known, rel, st, hex);
+    return fresh;
 }
 
 static int same_dir_noting(void *ctx, const char *rel, const struct stat *st)
@@ -801,6 +806,21 @@ const char *output_staging(const output *o)
 
 /* --- writing ---------------------------------------------------------------------- */
 
+/* Notes every folder above rel (each may gain or lose a name, a folder
+ * made in it included) in touched; the caller holds o->lock. */
+static void touch_folders(map *touched, const char *rel)
+{
+    buf p;
+    buf_init(&p);
+    buf_adds(&p, rel);
+    for (char *s = strrchr(p.data, '/'); s; s = strrchr(p.data, '/')) {
+        buf_truncate(&p, (size_t)(s - p.data));
+        if (map_put(touched, p.data, (void *)1))
+            break; /* its parents are in already */
+    }
+    buf_release(&p);
+}
+
 /* Claims rel for this build and records it in the journal before its file
  * exists. A second write of one path is a bug in the caller (the outputs
  * are planned, and collisions reported, before anything is written). With
@@ -822,8 +842,10 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
     if (map_get(o->written, rel)) {
         err = diag_error(d, NULL, 0, 0, "output-collision", "'%s' would be written twice", rel);
     } else {
-        map_put(o->written, rel, (void *)1);
+        map_put(o->written, rel, kept ? (void *)2 : (void *)1);
         o->n_reused += (size_t)kept;
+        if (!kept && o->touched)
+            touch_folders(o->touched, rel);
         buf line;
         buf_init(&line);
         buf_printf(&line, "%s\n", rel);
@@ -1219,8 +1241,10 @@ static void spare_finish(output *o, diags *d)
     char **gone = xcalloc(o->n_sv + 2, sizeof *gone);
     size_t n = 0;
     for (size_t i = 0; i < o->n_sv; i++)
-        if (!map_get(o->written, o->sv[i].rel))
+        if (!map_get(o->written, o->sv[i].rel)) {
             gone[n++] = o->sv[i].rel;
+            touch_folders(o->touched, o->sv[i].rel);
+        }
     gone[n++] = OUTPUT_MANIFEST;
     manifest_remove_listed(o->staging, gone, n, 0, NULL, NULL, d);
     free(gone);
@@ -1277,6 +1301,22 @@ done:
     return err;
 }
 
+/* What the output's cache need not stat again after a build staged in a
+ * whole spare: a file kept there (the previous site's own, unchanged since
+ * its outcache vouched for it as output_begin verified it) and a folder no
+ * name of which changed (as the spare's outcache recorded it, checked by
+ * output_begin). Anything else is stat-ed. */
+static int carry_stat(void *ctx, const char *rel, int folder, struct stat *st)
+{
+    const output *o = ctx;
+    if (folder)
+        return o->spare_state == SPARE_WHOLE && !map_get(o->touched, rel) &&
+               outcache_recorded(o->spare_known, rel, 1, st);
+    const manifest_entry *e =
+        map_get(o->written, rel) == (void *)2 && o->old_by_rel ? map_get(o->old_by_rel, rel) : NULL;
+    return e && o->old_ino[e - o->old].fresh && outcache_recorded(o->known, rel, 0, st);
+}
+
 /* After a swap, keeps the previous site (at o->staging) as the spare
  * tree, with an outcache for it: when the spare was the staging directory,
  * the previous site's own, which vouches for every file this build did not
@@ -1305,6 +1345,7 @@ void output_free(output *o, diags *d)
     if (!o)
         return;
     int spare_due = 0;
+    outcache_carry carry = {carry_stat, o};
     if (o->journal_fd >= 0)
         close(o->journal_fd);
     o->journal_fd = -1;
@@ -1338,14 +1379,15 @@ void output_free(output *o, diags *d)
     /* The new site's stat, once the old one is gone (unlinking a shared
      * file's other name changes its ctime), still under the lock. */
     if (o->published && o->cache_path)
-        outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes, d);
+        outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes,
+                       o->using_spare ? &carry : NULL, d);
     /* The spare's, after the output's: that one waited out the racy window
      * where it had to, after the last change to either tree, so this one
      * need not wait again. */
     if (spare_due) {
         diags *quiet = diag_new(NULL);
         outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes ? LLONG_MAX : 0,
-                       quiet);
+                       NULL, quiet);
         diag_free(quiet);
     }
     if (o->lock_fd >= 0)
@@ -1356,6 +1398,7 @@ void output_free(output *o, diags *d)
     map_free(o->old_by_rel);
     map_free(o->spare_by_rel);
     map_free(o->spare_dirs);
+    map_free(o->touched);
     outcache_free(o->spare_known);
     free(o->old_ino);
     manifest_entries_free(o->sv, o->n_sv);

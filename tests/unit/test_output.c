@@ -1489,7 +1489,7 @@ Test(output, cache_vouches_only_for_unchanged_folders)
     manifest_entry e[1] = {{"c/new.html", {0}, {0}, -1}};
     memset(e[0].hex, 'a', 64);
     diags *d = diag_new(NULL);
-    cr_assert_eq(outcache_write(path, target, e, 1, LLONG_MAX, d), 0);
+    cr_assert_eq(outcache_write(path, target, e, 1, LLONG_MAX, NULL, d), 0);
     c = outcache_read(path, target);
     cr_assert_not_null(c);
     cr_expect_eq(outcache_same_dir(c, "c", &cs), 0);
@@ -1580,7 +1580,7 @@ Test(output, a_racy_file_is_unknown_however_late_the_cache_is_written)
     for (int again = 0; again < 5; again++) {
         write_rel("out/new.html", "n");
         long long changed = fs_trace_now();
-        cr_assert_eq(outcache_write(path, target, e, 2, LLONG_MAX, d), 0);
+        cr_assert_eq(outcache_write(path, target, e, 2, LLONG_MAX, NULL, d), 0);
         if (fs_trace_now() - changed < FS_RACY_NS / 2)
             break;
     }
@@ -1662,12 +1662,17 @@ static char *the_spare(const char *dir)
 }
 
 static const char *const spare_v1[] = {
-    "index.html", "home", "a/same.html", "same", "a/changed.html", "one", "gone.html", "g", NULL};
+    "index.html", "home",      "a/same.html", "same",          "a/changed.html",
+    "one",        "gone.html", "g",           "b/c/keep.html", "keep",
+    "b/old.html", "old",       NULL};
 static const char *const spare_v2[] = {
-    "index.html", "home", "a/same.html", "same", "a/changed.html", "two", "gone.html", "g", NULL};
+    "index.html", "home",      "a/same.html", "same",          "a/changed.html",
+    "two",        "gone.html", "g",           "b/c/keep.html", "keep",
+    "b/old.html", "old",       NULL};
 static const char *const spare_v3[] = {
-    "index.html", "home",           "a/same.html", "same", "a/changed.html",
-    "three",      "new/index.html", "n",           NULL};
+    "index.html", "home",           "a/same.html", "same",          "a/changed.html",
+    "three",      "new/index.html", "n",           "b/c/keep.html", "keep",
+    NULL};
 
 /* Builds spare_v1, then spare_v2 into target with the cache in cache, and
  * returns the spare tree the second build kept (v1's site); caller frees. */
@@ -1893,6 +1898,66 @@ Test(output, forgetting_an_output_removes_its_spare)
     fs_list_free(list);
     diag_free(d);
     expect_site(target, spare_v2);
+    free(cache);
+    free(target);
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of the cache at path after its header, sorted; caller frees
+ * with fs_list_free. */
+static char **cache_lines(const char *path)
+{
+    char *text = read_path(path);
+    cr_assert_not_null(text, "no cache at '%s'", path);
+    size_t n = 0, cap = 16;
+    char **v = xcalloc(cap, sizeof *v);
+    char *save = NULL;
+    strtok_r(text, "\n", &save); /* the header names the directory */
+    for (char *l = strtok_r(NULL, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (n + 2 > cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[n++] = xstrdup(l);
+    }
+    v[n] = NULL;
+    qsort(v, n, sizeof *v, cmp_lines);
+    free(text);
+    return v;
+}
+
+/* After a build staged in the spare, the output's cache takes the stat of
+ * what it kept and of the folders none of whose names changed from what it
+ * knew, without a stat: it must record what a stat of every file and
+ * folder records (here, after a file changed in a/, one added in new/ and
+ * one removed at the top, one removed from b/; b/c/ unchanged). */
+Test(output, the_cache_after_a_spare_build_records_what_a_stat_finds)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache"), *again = in_sb("again.cache");
+    char *spare = spare_after_two_builds(target, cache);
+    build_once(target, cache, spare_v3);
+    manifest_entry *v = NULL;
+    size_t n = 0;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(manifest_read(&v, &n, target, target, d), 1);
+    cr_assert_eq(outcache_write(again, target, v, n, 0, NULL, d), 0);
+    char *path = the_cache_file(cache);
+    char **carried = cache_lines(path), **stated = cache_lines(again);
+    size_t i = 0;
+    for (; carried[i] && stated[i]; i++)
+        cr_expect_str_eq(carried[i], stated[i]);
+    cr_expect(!carried[i] && !stated[i], "the caches differ in length");
+    cr_expect_eq(i, 9, "not the files and folders of v3");
+    fs_list_free(carried);
+    fs_list_free(stated);
+    manifest_entries_free(v, n);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(path);
+    free(spare);
+    free(again);
     free(cache);
     free(target);
 }
