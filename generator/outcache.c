@@ -183,11 +183,18 @@ done:
     return c;
 }
 
-/* 1 when k (not racy: changed long enough before c was written that a
- * later change has a later time) has st's times, inode and device. */
+/* 1 when k is not racy: changed long enough before c was written that a
+ * later change has a later time. (A smudged entry, change time 0, is
+ * settled but matches no file.) */
+static int settled(const outcache *c, const seen *k)
+{
+    return k->ctime_s * 1000000000LL + k->ctime_ns < c->written_ns - FS_RACY_NS;
+}
+
+/* 1 when k (settled) has st's times, inode and device. */
 static int same_stat(const outcache *c, const seen *k, const struct stat *st)
 {
-    if (k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - FS_RACY_NS)
+    if (!settled(c, k))
         return 0;
     return k->mtime_s == (long long)st->st_mtim.tv_sec &&
            k->mtime_ns == (long long)st->st_mtim.tv_nsec &&
@@ -266,7 +273,7 @@ int outcache_recorded(const outcache *c, const char *rel, int folder, struct sta
         k = f ? &f->st : NULL;
         size = f ? f->size : 0;
     }
-    if (!k || k->ctime_s * 1000000000LL + k->ctime_ns >= c->written_ns - FS_RACY_NS)
+    if (!k || !settled(c, k) || (k->ctime_s == 0 && k->ctime_ns == 0))
         return 0;
     memset(st, 0, sizeof *st);
     st->st_mode = folder ? S_IFDIR : S_IFREG;

@@ -44,8 +44,8 @@ int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size);
 /* The stat c records of the file (folder 0) or folder rel, as a struct
  * stat with its type, size, times, inode and device: 1, or 0 when c
- * records none, or one too close to the cache's writing to be trusted
- * (outcache_fresh's rule). Accepts a NULL c. */
+ * records none, one recorded as unknown, or one too close to the cache's
+ * writing to be trusted (outcache_fresh's rule). Accepts a NULL c. */
 int outcache_recorded(const outcache *c, const char *rel, int folder, struct stat *st);
 /* What a writer of the cache knows without a stat: 1 and *st when the
  * entry rel (a folder when `folder`) has not changed since its stat was
