@@ -35,6 +35,18 @@ void digest_add(digest *h, const void *data, size_t len)
     sha256_update(&h->ctx, len, data);
 }
 
+void digest_add_str(digest *h, const char *s)
+{
+    digest_add(h, s ? "s" : "n", 1);
+    if (s)
+        digest_add(h, s, strlen(s) + 1);
+}
+
+void digest_add_long(digest *h, long v)
+{
+    digest_add(h, &v, sizeof v);
+}
+
 void digest_hex(digest *h, char hex[DIGEST_HEX])
 {
     static const char digits[] = "0123456789abcdef";

@@ -16,6 +16,11 @@ typedef struct digest digest;
 digest *digest_new(void);
 void digest_free(digest *h);
 void digest_add(digest *h, const void *data, size_t len);
+/* Adds s (with its NUL), told apart from NULL and from what follows: for
+ * keys made of fields, where "ab" + "c" must not equal "a" + "bc". */
+void digest_add_str(digest *h, const char *s);
+/* Adds v in the machine's representation (keys are not portable). */
+void digest_add_long(digest *h, long v);
 /* Writes the digest of everything added as 64 lowercase hex digits and a
  * NUL, and resets the state for the next file. */
 void digest_hex(digest *h, char hex[DIGEST_HEX]);

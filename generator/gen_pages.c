@@ -8,6 +8,8 @@
 #include "embed.h"
 #include "pool.h"
 
+#include <string.h>
+
 static void render_page(void *arg, size_t i)
 {
     gen *g = arg;
@@ -17,23 +19,34 @@ static void render_page(void *arg, size_t i)
     const layout *l = layouts_for_page(g->s->layouts, p->layout);
     if (!l)
         return; /* reported when the layouts were loaded */
+    /* What the page is made from (with a cache, its HTML is known by its
+     * parse's key): when the previous build made it from the same, its file
+     * is linked, and neither its dictionary nor its HTML is made. */
+    char key[DIGEST_HEX], was[DIGEST_HEX];
+    const char *body = parsed_page_key(g->pp, i);
+    if (body)
+        gen_page_key(key, g, l, p, body);
+    int reused = body && output_reuse_keyed(g->o, p->out_file, key);
+    if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was)))
+        return;
+    atomic_fetch_add(&g->pages_made, 1);
     buf html;
     buf_init(&html);
     tpl_dict *d = vars_page(g, p);
     tpl_dict_set_shared(d, gen_shared(g, l));
-    /* What the page is made from (with a cache, its HTML is known by its
-     * parse's key): when the previous build made it from the same, its file
-     * is linked instead of rendered again, and its HTML is not read. */
-    char key[DIGEST_HEX];
-    const char *body = parsed_page_key(g->pp, i);
-    if (body)
-        gen_key(key, g, l, d, &body, 1);
-    if (!body || !output_reuse_keyed(g->o, p->out_file, key)) {
-        if (parsed_html(g->pp, i, &html, g->d) != 0)
-            g->failed = 1;
-        else if (layout_render(l, d, &html, g->d) == 0 &&
-                 output_write_keyed(g->o, p->out_file, body ? key : NULL, html.data, html.len,
-                                    g->d) != 0)
+    if (parsed_html(g->pp, i, &html, g->d) != 0)
+        g->failed = 1;
+    else if (layout_render(l, d, &html, g->d) == 0) {
+        if (reused) {
+            char now[DIGEST_HEX];
+            digest_of(now, html.data, html.len);
+            if (strcmp(now, was) != 0)
+                diag_report(g->d, DIAG_ERROR, p->src, 0, 0, "internal",
+                            "'%s' was linked from the previous build as made from the same "
+                            "inputs, but renders differently now: its key misses an input",
+                            p->out_file);
+        } else if (output_write_keyed(g->o, p->out_file, body ? key : NULL, html.data, html.len,
+                                      g->d) != 0)
             g->failed = 1;
     }
     tpl_dict_free(d);

@@ -365,68 +365,55 @@ static int write_implementations(exporter *x, size_t most)
     return 0;
 }
 
-/* A string in the key, told apart from NULL and from its neighbours. */
-static void key_str(digest *h, const char *s)
-{
-    digest_add(h, s ? "s" : "n", 1);
-    if (s)
-        digest_add(h, s, strlen(s) + 1);
-}
-
-static void key_long(digest *h, long v)
-{
-    digest_add(h, &v, sizeof v);
-}
-
 void oscal_export_key(char *key, const site *s, const build_provenance *prov)
 {
     digest *h = digest_new();
     digest_add(h, digest_self(), DIGEST_HEX);
-    key_str(h, OSCAL_EXPORT_FILE);
-    key_str(h, s->cfg.title);
-    key_str(h, s->cfg.description);
-    key_str(h, s->cfg.organization);
-    key_str(h, s->cfg.base_url);
-    key_str(h, s->cfg.repository_url);
-    key_long(h, s->as_of);
-    key_long(h, prov ? prov->clean : -1);
-    key_str(h, prov ? prov->commit : NULL);
-    key_long(h, (long)s->n_pages);
+    digest_add_str(h, OSCAL_EXPORT_FILE);
+    digest_add_str(h, s->cfg.title);
+    digest_add_str(h, s->cfg.description);
+    digest_add_str(h, s->cfg.organization);
+    digest_add_str(h, s->cfg.base_url);
+    digest_add_str(h, s->cfg.repository_url);
+    digest_add_long(h, s->as_of);
+    digest_add_long(h, prov ? prov->clean : -1);
+    digest_add_str(h, prov ? prov->commit : NULL);
+    digest_add_long(h, (long)s->n_pages);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
-        key_long(h, p->ok);
-        key_long(h, p->published);
-        key_long(h, p->policy);
-        key_long(h, (long)p->index);
-        key_str(h, p->id);
-        key_str(h, p->rel);
-        key_str(h, p->title);
-        key_str(h, p->description);
-        key_str(h, p->version);
-        key_str(h, p->owner);
-        key_str(h, p->status);
-        key_long(h, p->last_reviewed);
-        key_long(h, p->next_review);
-        key_str(h, p->src);
-        key_str(h, p->url);
+        digest_add_long(h, p->ok);
+        digest_add_long(h, p->published);
+        digest_add_long(h, p->policy);
+        digest_add_long(h, (long)p->index);
+        digest_add_str(h, p->id);
+        digest_add_str(h, p->rel);
+        digest_add_str(h, p->title);
+        digest_add_str(h, p->description);
+        digest_add_str(h, p->version);
+        digest_add_str(h, p->owner);
+        digest_add_str(h, p->status);
+        digest_add_long(h, p->last_reviewed);
+        digest_add_long(h, p->next_review);
+        digest_add_str(h, p->src);
+        digest_add_str(h, p->url);
     }
     size_t nf;
     const framework *fws = s->catalog ? catalog_frameworks(s->catalog, &nf) : NULL;
-    key_long(h, fws ? (long)nf : -1);
+    digest_add_long(h, fws ? (long)nf : -1);
     for (size_t k = 0; fws && k < nf; k++) {
-        key_str(h, fws[k].id);
-        key_str(h, fws[k].name);
-        key_long(h, (long)fws[k].n_controls);
+        digest_add_str(h, fws[k].id);
+        digest_add_str(h, fws[k].name);
+        digest_add_long(h, (long)fws[k].n_controls);
         for (size_t c = 0; c < fws[k].n_controls; c++) {
             const control *ctl = &fws[k].controls[c];
-            key_str(h, ctl->id);
-            key_str(h, ctl->framework);
-            key_str(h, ctl->status);
+            digest_add_str(h, ctl->id);
+            digest_add_str(h, ctl->framework);
+            digest_add_str(h, ctl->status);
             size_t n;
             const page *const *by = site_cited_by(s, ctl, &n);
-            key_long(h, (long)n);
+            digest_add_long(h, (long)n);
             for (size_t j = 0; j < n; j++)
-                key_long(h, (long)by[j]->index);
+                digest_add_long(h, (long)by[j]->index);
         }
     }
     digest_hex(h, key);

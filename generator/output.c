@@ -988,6 +988,17 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
     return err;
 }
 
+int output_keyed_digest(const output *o, const char *rel, const char *key, char hex[DIGEST_HEX])
+{
+    const char *was_hex = NULL;
+    long long size = -1;
+    const char *was = outcache_key(o->known, skip_dot(rel), &was_hex, &size);
+    if (!was || strcmp(was, key) != 0 || strlen(was_hex) != DIGEST_HEX - 1)
+        return 0;
+    memcpy(hex, was_hex, DIGEST_HEX);
+    return 1;
+}
+
 int output_reuse_keyed(output *o, const char *rel, const char *key)
 {
     const char *hex = NULL;

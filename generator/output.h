@@ -65,6 +65,9 @@ int output_write(output *o, const char *rel, const char *data, size_t len, diags
  * is linked into the new site, and 1 is returned: the caller need not
  * render it. Otherwise 0, and nothing is done. Thread-safe. */
 int output_reuse_keyed(output *o, const char *rel, const char *key);
+/* 1 when the previous build recorded rel as made from `key`, with the
+ * digest of what it wrote in hex; else 0. For checks of keys only. */
+int output_keyed_digest(const output *o, const char *rel, const char *key, char hex[DIGEST_HEX]);
 /* As output_write, recording `key` for the next build (NULL: none). */
 int output_write_keyed(output *o, const char *rel, const char *key, const char *data, size_t len,
                        diags *d);

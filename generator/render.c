@@ -14,6 +14,7 @@
 #include "pool.h"
 
 #include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 
 const tpl_dict *gen_shared(gen *g, const layout *l)
@@ -101,6 +102,21 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     for (size_t i = 0; i < n_extra; i++)
         digest_add(h, extra[i], strlen(extra[i]) + 1);
     tpl_dict_digest(d, add_to_digest, h);
+    digest_hex(h, key);
+    digest_free(h);
+}
+
+void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body)
+{
+    digest *h = digest_new();
+    digest_add(h, g->key_base, DIGEST_HEX);
+    digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
+    if (layout_lists_sections(l)) {
+        gen_shared(g, l); /* makes SECTIONS' key */
+        digest_add(h, g->sections_key, DIGEST_HEX);
+    }
+    digest_add_str(h, body);
+    vars_page_key(h, g, p);
     digest_hex(h, key);
     digest_free(h);
 }
@@ -220,7 +236,10 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
                 output *o, unsigned made, diags *d)
 {
     gen g = {.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
+    const char *check = getenv("CHARTER_CHECK_REUSE");
+    g.check_reuse = check && *check;
     atomic_init(&g.failed, 0);
+    atomic_init(&g.pages_made, 0);
     pthread_mutex_init(&g.lock, NULL);
     g.shared = vars_shared(&g);
     digest *base = digest_new();

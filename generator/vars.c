@@ -4,6 +4,7 @@
  * renders or writes. */
 #include "gen.h"
 
+#include "digest.h"
 #include "paths.h"
 #include "terms.h"
 #include "dates.h"
@@ -570,6 +571,51 @@ static void add_revisions(tpl_dict *d, const page *p)
     }
 }
 
+/* CONTROLS: the controls p cites, as the catalog names them. */
+static void add_controls(tpl_dict *d, const site *s, const page *p)
+{
+    if (!p->controls || !yamltree_len(p->controls))
+        return;
+    tpl_dict_show_section(d, "HAS_CONTROLS");
+    for (size_t i = 0; i < yamltree_len(p->controls); i++) {
+        const char *id = yamltree_text(yamltree_item(p->controls, i));
+        const control *c = NULL;
+        buf canon;
+        buf_init(&canon);
+        if (id)
+            catalog_resolve(s->catalog, id, &c, &canon);
+        buf_release(&canon);
+        tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
+        tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
+        tpl_dict_set(cd, "CONTROL_LABEL", c && c->label ? c->label : c ? c->id : id ? id : "");
+        if (c) {
+            vars_set_shown(cd, "CONTROL_TITLE", c->title);
+            vars_set_shown(cd, "CONTROL_GROUP", c->group);
+            vars_set_shown(cd, "CONTROL_FRAMEWORK", c->framework);
+            buf cu;
+            buf_init(&cu);
+            vars_control_url(&cu, s, c);
+            vars_set_shown(cd, "CONTROL_URL", cu.data);
+            buf_release(&cu);
+        }
+    }
+}
+
+/* HISTORY (add_history) of p, and BUILD_DIRTY when a row of it is not
+ * committed in a build from a commit. */
+static void add_page_history(tpl_dict *d, const gen *g, const page *p)
+{
+    if (!g->h)
+        return;
+    const page_history *ph = history_page(g->h, p->index);
+    add_history(d, g->s, ph);
+    int dirty = 0;
+    for (size_t i = 0; i < ph->n; i++)
+        dirty |= ph->rows[i].kind == HIST_UNCOMMITTED || ph->rows[i].kind == HIST_UNTRACKED;
+    if (dirty && g->prov && g->prov->commit[0])
+        tpl_dict_show_section(d, "BUILD_DIRTY");
+}
+
 tpl_dict *vars_page(const gen *g, const page *p)
 {
     const site *s = g->s;
@@ -612,40 +658,8 @@ tpl_dict *vars_page(const gen *g, const page *p)
     vars_set_shown(d, "NEXT_REVIEW", date);
     tpl_dict_set(d, "REVIEW_STATE", review_state_slug(p->review));
     tpl_dict_set(d, "REVIEW_LABEL", review_state_label(p->review));
-    if (p->controls && yamltree_len(p->controls)) {
-        tpl_dict_show_section(d, "HAS_CONTROLS");
-        for (size_t i = 0; i < yamltree_len(p->controls); i++) {
-            const char *id = yamltree_text(yamltree_item(p->controls, i));
-            const control *c = NULL;
-            buf canon;
-            buf_init(&canon);
-            if (id)
-                catalog_resolve(s->catalog, id, &c, &canon);
-            buf_release(&canon);
-            tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
-            tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
-            tpl_dict_set(cd, "CONTROL_LABEL", c && c->label ? c->label : c ? c->id : id ? id : "");
-            if (c) {
-                vars_set_shown(cd, "CONTROL_TITLE", c->title);
-                vars_set_shown(cd, "CONTROL_GROUP", c->group);
-                vars_set_shown(cd, "CONTROL_FRAMEWORK", c->framework);
-                buf cu;
-                buf_init(&cu);
-                vars_control_url(&cu, s, c);
-                vars_set_shown(cd, "CONTROL_URL", cu.data);
-                buf_release(&cu);
-            }
-        }
-    }
-    if (g->h) {
-        const page_history *ph = history_page(g->h, p->index);
-        add_history(d, s, ph);
-        int dirty = 0;
-        for (size_t i = 0; i < ph->n; i++)
-            dirty |= ph->rows[i].kind == HIST_UNCOMMITTED || ph->rows[i].kind == HIST_UNTRACKED;
-        if (dirty && g->prov && g->prov->commit[0])
-            tpl_dict_show_section(d, "BUILD_DIRTY");
-    }
+    add_controls(d, s, p);
+    add_page_history(d, g, p);
     add_revisions(d, p);
     add_prev_next(d, s, p);
     size_t n_toc = 0;
@@ -667,6 +681,87 @@ tpl_dict *vars_page(const gen *g, const page *p)
     buf_release(&name);
     buf_release(&u);
     return d;
+}
+
+/* A YAML tree, node by node (depth-capped as the front matter's parse is). */
+static void key_yaml(digest *h, const yaml_node *n, int depth)
+{
+    digest_add_long(h, n ? (long)yamltree_kind(n) : -1);
+    if (!n || depth > 64)
+        return;
+    if (yamltree_kind(n) == YAML_SCALAR) {
+        digest_add_long(h, yamltree_plain(n));
+        digest_add_str(h, yamltree_text(n));
+        return;
+    }
+    size_t len = yamltree_len(n);
+    digest_add_long(h, (long)len);
+    for (size_t i = 0; i < len; i++) {
+        if (yamltree_kind(n) == YAML_MAPPING)
+            key_yaml(h, yamltree_key(n, i), depth + 1);
+        key_yaml(h, yamltree_item(n, i), depth + 1);
+    }
+}
+
+static void key_dict(void *ctx, const void *data, size_t len)
+{
+    digest_add(ctx, data, len);
+}
+
+/* What vars_page(g, p) reads, in the same order of concerns. Kept in step
+ * with it: a value it reads and this does not feed would let a changed
+ * page be linked unchanged. CHARTER_CHECK_REUSE (the test suites) renders
+ * every page found unchanged by this key and compares. */
+void vars_page_key(digest *h, const gen *g, const page *p)
+{
+    const site *s = g->s;
+    /* PAGE_*, HAS_PAGE_* and REVISION: the front matter, whole. */
+    key_yaml(h, p->fm.data, 0);
+    const char *fields[] = {p->id,
+                            p->layout,
+                            p->title,
+                            p->full_url,
+                            p->src,
+                            p->section_title,
+                            s->cfg.repository_url,
+                            s->cfg.branch,
+                            review_state_slug(p->review)};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        digest_add_str(h, fields[i]);
+    digest_add_long(h, p->next_review);
+    /* Navigation (vars_nav) and the neighbours (add_prev_next). */
+    digest_add_long(h, (long)s->n_sections);
+    for (size_t k = 0; k < s->n_sections; k++) {
+        digest_add_str(h, s->sections[k].title);
+        digest_add_str(h, s->sections[k].slug);
+    }
+    digest_add_long(h, (long)p->section);
+    if (p->section) {
+        const site_section *sec = &s->sections[p->section - 1];
+        digest_add_long(h, (long)sec->n_pages);
+        digest_add_long(h, (long)p->section_pos);
+        /* Every page of the section when the navigation lists them (at
+         * most navigation.max_pages), else the two beside p. */
+        int listed = sec->n_pages <= s->cfg.nav_max_pages;
+        digest_add_long(h, listed);
+        size_t from = listed || !p->section_pos ? 0 : p->section_pos - 1;
+        size_t to = listed ? sec->n_pages : p->section_pos + 2;
+        for (size_t i = from; i < to && i < sec->n_pages; i++) {
+            const page *q = sec->pages[i];
+            digest_add_long(h, (long)i);
+            digest_add_str(h, q->title);
+            digest_add_str(h, q->id);
+            digest_add_str(h, q->full_url);
+        }
+    }
+    /* The cited controls and the history, made as the page's dictionary
+     * makes them (they go through the catalog and the evidence), into a
+     * small one. */
+    tpl_dict *x = tpl_dict_new();
+    add_controls(x, s, p);
+    add_page_history(x, g, p);
+    tpl_dict_digest(x, key_dict, h);
+    tpl_dict_free(x);
 }
 
 void vars_change(tpl_dict *cd, const site *s, const change *ch)

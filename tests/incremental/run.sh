@@ -11,6 +11,9 @@
 # of the difference. When both builds fail (findings, exit 1), the kept
 # output must be unchanged. Lines starting `reuse:` check that an
 # incremental build keeps (same inode and mtime) what it need not rewrite.
+# The incremental builds run with CHARTER_CHECK_REUSE=1: each page linked
+# from the previous build by its key (gen_page_key) is rendered all the same,
+# and one that renders differently is an error, which fails the step.
 # Ends with `1..N` and `incremental: N checks, F failed (E equality, R
 # reuse)`; exits 1 when any failed. KEEP=1 keeps the temporary directory.
 # A charter without `build --no-cache` is tested all the same: its cold
@@ -155,8 +158,8 @@ build() {
     # build's stamp then vouches for them, and the next step's build must
     # see its own edits through the stamp, or through nothing.
     sleep 0.05
-    CHARTER_TIMINGS=1 "$CHARTER" build --site "$R" --out "$A" --as-of "$day" --quiet \
-        >"$tmp/inc.out" 2>"$tmp/inc.all"
+    CHARTER_CHECK_REUSE=1 CHARTER_TIMINGS=1 "$CHARTER" build --site "$R" --out "$A" \
+        --as-of "$day" --quiet >"$tmp/inc.out" 2>"$tmp/inc.all"
     i=$?
     # The timings say whether the build had nothing to do (the stamp held).
     grep -v '^charter: timings: ' "$tmp/inc.all" >"$tmp/inc.err"

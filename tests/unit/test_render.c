@@ -25,7 +25,10 @@
 #include "render.h"
 #include "site.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct file {
@@ -836,6 +839,202 @@ Test(render, sections_in_the_key_only_where_listed)
     cr_expect_str_eq(after[0], before[0], "a/x.md's layout lists no SECTIONS");
     cr_expect_str_neq(after[1], before[1], "the home lists every page's title");
     cr_expect_str_neq(after[2], before[2], "c/z.md's parent layout includes SECTIONS");
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+}
+
+/* ---- a page's key made without its dictionary (gen_page_key) ---- */
+
+typedef struct round {
+    char key[4][DIGEST_HEX];  /* gen_page_key of each page */
+    char dict[4][DIGEST_HEX]; /* gen_key over its dictionary: what the key stands for */
+    size_t made;              /* pages gen_pages gave a dictionary */
+} round;
+
+static const char *const round_rels[] = {"pol/a.md", "pol/b.md", "pol/c.md", "other/d.md"};
+
+/* One build of <sb>/site into <sb>/out as charter build makes the pages,
+ * with its caches in <sb>/cache, and the hand-made history changed by
+ * `rows` (REWORDED: pol/a.md's newest commit's summary; UNTRACKED: its
+ * uncommitted row, in no change, an untracked one): the keys, and how many
+ * pages were rendered rather than linked. */
+enum { REWORDED = 1, UNTRACKED = 2 };
+static void pages_round(round *r, int rows)
+{
+    buf site_dir, out_dir, cache_dir, parse_cache, scratch;
+    buf_init(&site_dir);
+    buf_init(&out_dir);
+    buf_init(&cache_dir);
+    buf_init(&parse_cache);
+    buf_init(&scratch);
+    buf_printf(&site_dir, "%s/site", sb);
+    buf_printf(&out_dir, "%s/out", sb);
+    buf_printf(&cache_dir, "%s/cache", sb);
+    buf_printf(&parse_cache, "%s/cache/parse.cache", sb);
+    buf_printf(&scratch, "%s/scratch", sb);
+    cr_assert(mkdir(cache_dir.data, 0755) == 0 || errno == EEXIST);
+    diags *d = diag_new(site_dir.data);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0);
+    int fd = open(scratch.data, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    cr_assert_geq(fd, 0);
+    parsed *pp = parse_site_cached(s, fd, parse_cache.data, d);
+    cr_assert_not(parsed_failed(pp));
+    const history *h = make_history(s);
+    if (rows & REWORDED)
+        fake.a_rows[1].summary = "Reworded";
+    if (rows & UNTRACKED)
+        fake.a_rows[0].kind = HIST_UNTRACKED;
+    const char *sources[] = {site_dir.data, NULL};
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, d), 0);
+    gen g = {.s = s, .pp = pp, .h = h, .o = o, .d = d};
+    atomic_init(&g.failed, 0);
+    atomic_init(&g.pages_made, 0);
+    pthread_mutex_init(&g.lock, NULL);
+    g.shared = vars_shared(&g);
+    digest *base = digest_new();
+    digest_add(base, digest_self(), DIGEST_HEX);
+    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
+    tpl_dict_digest(g.shared, add_to_digest, base);
+    digest_hex(base, g.key_base);
+    digest_free(base);
+    for (size_t i = 0; i < COUNT(round_rels); i++) {
+        const page *p = map_get(s->by_rel, round_rels[i]);
+        cr_assert_not_null(p, "%s", round_rels[i]);
+        const layout *l = layouts_for_page(s->layouts, p->layout);
+        const char *body = parsed_page_key(pp, p->index);
+        cr_assert(l && body, "%s", round_rels[i]);
+        gen_page_key(r->key[i], &g, l, p, body);
+        tpl_dict *pd = vars_page(&g, p);
+        tpl_dict_set_shared(pd, gen_shared(&g, l));
+        gen_key(r->dict[i], &g, l, pd, &body, 1);
+        tpl_dict_free(pd);
+    }
+    gen_pages(&g);
+    r->made = atomic_load(&g.pages_made);
+    cr_expect_not(atomic_load(&g.failed));
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    close(fd);
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, "", "the build:\n%s", got);
+    free(got);
+    tpl_dict_free(g.sections);
+    tpl_dict_free(g.shared);
+    pthread_mutex_destroy(&g.lock);
+    parsed_free(pp);
+    free(fake.pages);
+    site_free(s);
+    diag_free(d);
+    buf_release(&site_dir);
+    buf_release(&out_dir);
+    buf_release(&cache_dir);
+    buf_release(&parse_cache);
+    buf_release(&scratch);
+}
+
+/* A page's key is made from what its dictionary is made from, not from the
+ * dictionary: after each edit below, a page whose dictionary changed has a
+ * new key (else the previous build's file would be linked, stale), and one
+ * whose dictionary did not keeps its key (else it is rendered for
+ * nothing). An edit of one page's body renders that page alone, and gives
+ * no other page a dictionary. */
+Test(render, page_keys_follow_their_dictionaries)
+{
+    unit_mkdtemp(sb, sizeof sb, "render-page-keys");
+    put("site.yml", SITE_YML "repository_url: https://git.example/r\n");
+    put("layouts/policy.html", "{{TITLE}}|{{PREV_TITLE}}|{{NEXT_TITLE}}|{{#CONTROLS}}"
+                               "{{CONTROL_TITLE}}{{/CONTROLS}}|{{#HISTORY}}{{HISTORY_SUMMARY}}"
+                               "{{/HISTORY}}|{{EDIT_URL}}|{{CONTENT}}\n");
+    put("controls/iso.yml", "framework: iso\nname: ISO\ncontrols:\n"
+                            "  - {id: A.1, title: First, group: Org}\n"
+                            "  - {id: A.2, title: Second, group: Org}\n");
+#define PAGE(title, extra, body)                                                                   \
+    "---\ntitle: " title "\nowner: Olga\nlast_reviewed: 2026-06-01\n" extra "---\n" body
+    put("content/pol/a.md", PAGE("Alpha", "controls: [A.1]\n", "# Alpha\n\nA body.\n"));
+    put("content/pol/b.md", PAGE("Beta", "controls: [A.2]\n", "B body.\n"));
+    put("content/pol/c.md", PAGE("Gamma", "", "C body.\n"));
+    put("content/other/d.md", PAGE("Delta", "", "D body.\n"));
+    static const struct edit {
+        const char *what, *file, *text;
+        int rows;
+        int same[4]; /* 1: this page's dictionary, and its key, stay as they were */
+    } edits[] = {
+        {"c's body", "content/pol/c.md", PAGE("Gamma", "", "C body, edited.\n"), 0, {1, 1, 0, 1}},
+        {"c's body again, a heading added",
+         "content/pol/c.md",
+         PAGE("Gamma", "", "## A\n\n## B\n\n## C\n\nC body.\n"),
+         0,
+         {1, 1, 0, 1}},
+        /* The recent changes, which every page shows, name b. */
+        {"b's title (a's and c's neighbour)",
+         "content/pol/b.md",
+         PAGE("Bravo", "controls: [A.2]\n", "B body.\n"),
+         0,
+         {0, 0, 0, 0}},
+        {"c's title (b's neighbour, listed in a's and b's navigation)",
+         "content/pol/c.md",
+         PAGE("Gamma two", "", "## A\n\n## B\n\n## C\n\nC body.\n"),
+         0,
+         {0, 0, 0, 1}},
+        {"d's title (in another section)",
+         "content/other/d.md",
+         PAGE("Dee", "", "D body.\n"),
+         0,
+         {1, 1, 1, 0}},
+        {"a's owner",
+         "content/pol/a.md",
+         PAGE("Alpha", "controls: [A.1]\nowner2: x\n", "# Alpha\n\nA body.\n"),
+         0,
+         {0, 1, 1, 1}},
+        {"A.1's title (a cites it)",
+         "controls/iso.yml",
+         "framework: iso\nname: ISO\ncontrols:\n  - {id: A.1, title: Premier, group: Org}\n"
+         "  - {id: A.2, title: Second, group: Org}\n",
+         0,
+         {0, 1, 1, 1}},
+        {"a's uncommitted row, now untracked", NULL, NULL, UNTRACKED, {0, 1, 1, 1}},
+        /* Shown in the recent changes too. */
+        {"a's newest commit's summary", NULL, NULL, UNTRACKED | REWORDED, {0, 0, 0, 0}},
+        /* Front matter d does not hold (and SITE_DEFAULTS, every page's). */
+        {"a default for the other section",
+         "site.yml",
+         SITE_YML "repository_url: https://git.example/r\n"
+                  "defaults: [{scope: {path: other}, values: {classification: Internal}}]\n",
+         UNTRACKED | REWORDED,
+         {0, 0, 0, 0}},
+        {"repository_url",
+         "site.yml",
+         SITE_YML "repository_url: https://git.example/s\n"
+                  "defaults: [{scope: {path: other}, values: {classification: Internal}}]\n",
+         UNTRACKED | REWORDED,
+         {0, 0, 0, 0}},
+    };
+#undef PAGE
+    round before, after;
+    pages_round(&before, 0);
+    cr_expect_eq(before.made, 4, "the first build renders every page");
+    for (size_t e = 0; e < COUNT(edits); e++) {
+        if (edits[e].file)
+            put(edits[e].file, edits[e].text);
+        pages_round(&after, edits[e].rows);
+        size_t changed = 0;
+        for (size_t i = 0; i < COUNT(round_rels); i++) {
+            int dict_same = !strcmp(after.dict[i], before.dict[i]);
+            int key_same = !strcmp(after.key[i], before.key[i]);
+            cr_expect_eq(dict_same, edits[e].same[i], "%s: %s's dictionary %s", edits[e].what,
+                         round_rels[i], dict_same ? "did not change" : "changed");
+            cr_expect_eq(key_same, dict_same, "%s: %s's key %s, its dictionary %s", edits[e].what,
+                         round_rels[i], key_same ? "stayed" : "changed",
+                         dict_same ? "did not" : "did");
+            changed += !key_same;
+        }
+        cr_expect_eq(after.made, changed, "%s: %zu pages rendered, %zu changed", edits[e].what,
+                     after.made, changed);
+        before = after;
+    }
     diags *d = diag_new(NULL);
     fs_remove_tree(sb, d);
     diag_free(d);
