@@ -222,6 +222,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         status = EXIT_OK;
         goto cleanup;
     }
+    if (stamped)
+        stage_clock_mark(sc, "stamp");
     if (stamped) {
         /* Record every source the build looks at, for the next one. */
         sf.since = fs_trace_now();
@@ -256,6 +258,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     git_status = fj.status;
     if (walked != 0)
         goto done;
+    stage_clock_mark(sc, "walk");
     if (r->at_commit)
         site_set_origin(s, r->site, r->at_commit);
     /* The commit it is built from, for manifest.json and the footers. */
