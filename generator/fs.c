@@ -534,6 +534,17 @@ int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk)
     int err = 0, more = 1;
     buf chunk;
     buf_init(&chunk);
+    if (fill == fs_fill_once) {
+        /* Bytes in hand (a page, a cache): written from where they are,
+         * not copied into a chunk first (each copy of a few megabytes
+         * faults in fresh pages). */
+        const fs_chunk *c = ctx;
+        if (seen)
+            seen(sctx, c->data, c->len);
+        if (fs_write_fd(fd, c->data, c->len) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        more = 0;
+    }
     while (more > 0 && err == 0) {
         buf_reset(&chunk);
         more = fill(ctx, &chunk);
@@ -604,6 +615,13 @@ int fs_remove_tree(const char *path, diags *d)
 
 int fs_write_cache(const char *path, const char *data, size_t len, const char *id, diags *d)
 {
+    fs_chunk c = {data, len};
+    return fs_write_cache_stream(path, fs_fill_once, &c, id, d);
+}
+
+int fs_write_cache_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                          const char *id, diags *d)
+{
     buf dir, tmp;
     buf_init(&dir);
     buf_init(&tmp);
@@ -613,14 +631,13 @@ int fs_write_cache(const char *path, const char *data, size_t len, const char *i
     if (slash)
         buf_add(&dir, path, (size_t)(slash - path));
     buf_printf(&tmp, "%s.tmp", path);
-    fs_chunk c = {data, len};
     struct stat st;
     size_t n;
     if (dir.len && mkdir(dir.data, 0777) != 0 && errno != EEXIST)
         diag_warning(d, NULL, 0, 0, id, "cannot write '%s': %s", dir.data, strerror(errno));
     else if (dir.len && (lstat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)))
         diag_warning(d, NULL, 0, 0, id, "cannot write '%s': it is not a directory", dir.data);
-    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fs_fill_once, &c, NULL, NULL, quiet) != 0)
+    else if (fs_write_new(tmp.data, O_TRUNC | O_NOFOLLOW, fill, ctx, NULL, NULL, quiet) != 0)
         diag_warning(d, NULL, 0, 0, id, "%s", diag_entries(quiet, &n)[0].message);
     else if (rename(tmp.data, path) != 0)
         diag_warning(d, NULL, 0, 0, id, "cannot write '%s': %s", path, strerror(errno));

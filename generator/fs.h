@@ -98,7 +98,8 @@ long long fs_trace_now(void);
  * directory the same one, with the same names when listed, nothing where
  * nothing was. 0 otherwise, or for a malformed text. */
 int fs_trace_holds(const char *text, size_t len, long long since);
-/* For fs.c: records rel (below r) as seen, with its stat (NULL: missing). */
+/* For fs.c: records rel (below r) as seen, with its stat (NULL: missing);
+ * and for the load, of a page it knows by its stat (loadcache.h). */
 void fs_trace_seen(const fs_root *r, const char *rel, const struct stat *st);
 /* For fs.c: records the directory rel (below r), listed with these names. */
 void fs_trace_listed(const fs_root *r, const char *rel, const struct stat *st, char *const *names);
@@ -143,6 +144,10 @@ int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk)
  * renamed. A cache is never needed, so problems are warnings (id `id`).
  * Returns 0, or -1 after the warning. */
 int fs_write_cache(const char *path, const char *data, size_t len, const char *id, diags *d);
+/* As fs_write_cache, in chunks from fill (see fs_write_new): a large cache
+ * need not be held whole. */
+int fs_write_cache_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                          const char *id, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */
 int fs_remove_tree(const char *path, diags *d);
 
