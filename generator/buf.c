@@ -245,3 +245,26 @@ void buf_add_unescaped(buf *b, const char *s, size_t len)
         }
     }
 }
+
+void buf_add_uv(buf *b, unsigned long long v)
+{
+    while (v >= 0x80) {
+        buf_addc(b, (char)(v | 0x80));
+        v >>= 7;
+    }
+    buf_addc(b, (char)v);
+}
+
+int buf_get_uv(unsigned long long *v, const char *data, size_t len, size_t *at)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64 && *at < len; shift += 7) {
+        unsigned char c = (unsigned char)data[(*at)++];
+        if (shift == 63 && (c & 0x7e))
+            return -1; /* over 64 bits */
+        *v |= (unsigned long long)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}

@@ -58,6 +58,12 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 void buf_add_escaped(buf *b, const char *s);
 void buf_add_unescaped(buf *b, const char *s, size_t len);
 /* Sets len to 0 keeping the allocation. */
+/* An unsigned number as bytes (LEB128: seven bits a byte, the high bit on
+ * all but the last), for binary caches. */
+void buf_add_uv(buf *b, unsigned long long v);
+/* Reads what buf_add_uv wrote at data[*at..len) into *v, moving *at past
+ * it. Returns 0, or -1 when it runs past len or over 64 bits. */
+int buf_get_uv(unsigned long long *v, const char *data, size_t len, size_t *at);
 void buf_reset(buf *b);
 void buf_truncate(buf *b, size_t len);
 /* Returns the bytes, owned by the caller (free()), and leaves `b` empty. */

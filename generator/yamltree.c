@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -230,6 +231,81 @@ yaml_node *yamltree_pack(yaml_node *root)
     yaml_node *p = pack(root);
     yamltree_free(root);
     return p;
+}
+
+/* --- as bytes, for a cache ------------------------------------------------------ */
+
+void yamltree_encode(buf *out, const yaml_node *n)
+{
+    buf_addc(out, (char)(n->kind | (n->plain ? 4 : 0)));
+    buf_add_uv(out, (unsigned long long)(unsigned)n->line);
+    buf_add_uv(out, (unsigned long long)(unsigned)n->col);
+    if (n->kind == YAML_SCALAR) {
+        buf_add_uv(out, n->value_len);
+        buf_add(out, n->value, n->value_len);
+        return;
+    }
+    buf_add_uv(out, n->len);
+    for (size_t i = 0; i < n_ptrs(n); i++)
+        yamltree_encode(out, n->items[i]);
+}
+
+static yaml_node *decode(const char *data, size_t len, size_t *at, int depth)
+{
+    if (*at >= len || depth > 64)
+        return NULL;
+    unsigned char head = (unsigned char)data[(*at)++];
+    unsigned long long line, col, count;
+    if ((head & 3) > YAML_MAPPING || (head & ~7u) || ((head & 4) && (head & 3) != YAML_SCALAR) ||
+        buf_get_uv(&line, data, len, at) != 0 || buf_get_uv(&col, data, len, at) != 0 ||
+        buf_get_uv(&count, data, len, at) != 0 || line > INT_MAX || col > INT_MAX)
+        return NULL;
+    yaml_kind kind = (yaml_kind)(head & 3);
+    /* Each node takes four bytes at least: no count can outrun the data. */
+    if (count > len - *at || (kind != YAML_SCALAR && count > (len - *at) / 4))
+        return NULL;
+    yaml_node *n = xcalloc(1, sizeof *n);
+    n->kind = (unsigned char)kind;
+    n->plain = (head & 4) != 0;
+    n->line = (int)line;
+    n->col = (int)col;
+    if (kind == YAML_SCALAR) {
+        n->value = xmalloc((size_t)count + 1);
+        memcpy(n->value, data + *at, (size_t)count);
+        n->value[count] = '\0';
+        n->value_len = (size_t)count;
+        *at += (size_t)count;
+        return n;
+    }
+    if (count > UINT32_MAX) {
+        free(n);
+        return NULL;
+    }
+    n->len = (uint32_t)count;
+    size_t k = n_ptrs(n);
+    /* Zeroed: on a failure, the items not read yet are NULL when n goes. */
+    n->items = k ? xcalloc(k, sizeof *n->items) : NULL;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node *c = decode(data, len, at, depth + 1);
+        n->items[i] = c;
+        if (!c || (kind == YAML_MAPPING && i % 2 == 0 && c->kind != YAML_SCALAR)) {
+            yamltree_free(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+int yamltree_decode(yaml_node **out, const char *data, size_t len, size_t *at)
+{
+    size_t pos = *at;
+    yaml_node *n = decode(data, len, &pos, 0);
+    *out = NULL;
+    if (!n)
+        return -1;
+    *out = yamltree_pack(n);
+    *at = pos;
+    return 0;
 }
 
 static int clamp_int(long long v)

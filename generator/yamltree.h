@@ -93,6 +93,15 @@ void yamltree_replace(yaml_node *parent, size_t i, yaml_node *value);
  * yamltree_append and yamltree_replace refuse from then on. */
 yaml_node *yamltree_pack(yaml_node *root);
 
+/* A tree as bytes, for a cache (loadcache.c): every node's kind, plainness,
+ * line, column and text, in order. Appended to out. */
+void yamltree_encode(buf *out, const yaml_node *n);
+/* The tree yamltree_encode wrote at data[*at..len), read from anything
+ * (a cache may be damaged): at most 64 levels deep, every count within
+ * the bytes left. Returns 0, a new packed tree in *out (caller frees) and
+ * *at past it, or -1 with nothing allocated. */
+int yamltree_decode(yaml_node **out, const char *data, size_t len, size_t *at);
+
 /* Mapping lookup; returns the borrowed value node, or NULL when `map` is NULL,
  * not a mapping, or has no such key. */
 const yaml_node *yamltree_get(const yaml_node *map, const char *key);
