@@ -189,13 +189,14 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     history *hist = NULL;
     parsed *pp = NULL;
     output *out = NULL;
-    buf path, cache_dir, parse_cache, findings;
+    buf path, cache_dir, parse_cache, load_cache, findings;
     buf *at_dir = &res->at_dir;
     buf_init(at_dir);
     buf_init(&path);
     buf_init(&findings);
     buf_init(&cache_dir);
     buf_init(&parse_cache);
+    buf_init(&load_cache);
     const char *sources[7] = {0};
     history_job hj;
     int history_started = 0;
@@ -291,6 +292,10 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* The pages' bytes are read again by the parse rather than all held
      * from the load (at 10,000 pages the resident peak 164 -> 143 MB). */
     s->reread = 1;
+    if (cached) {
+        buf_printf(&load_cache, "%s/load.cache", cache_dir.data);
+        site_use_load_cache(s, load_cache.data);
+    }
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     if (!history_started) {
@@ -413,6 +418,7 @@ cleanup:
     buf_release(&path);
     buf_release(&cache_dir);
     buf_release(&parse_cache);
+    buf_release(&load_cache);
     buf_release(&findings);
     for (int i = 0; i < 5; i++)
         buf_release(&src[i]);

@@ -7,6 +7,7 @@
 #include "embed.h"
 #include "fs.h"
 #include "layout.h"
+#include "loadcache.h"
 #include "manifest.h"
 #include "oscal.h"
 #include "paths.h"
@@ -157,8 +158,9 @@ typedef struct dir_id {
 
 typedef struct walk {
     site *s;
-    char **mds;  /* pages: paths relative to the content dir, as on disk */
-    char **nfcs; /* ... and in NFC */
+    char **mds;       /* pages: paths relative to the content dir, as on disk */
+    char **nfcs;      /* ... and in NFC */
+    struct stat *sts; /* ... and their stat, links followed */
     size_t n_mds, cap_mds;
     dir_id *up; /* the directories from the walk's top to the current one */
     size_t n_up, cap_up;
@@ -391,7 +393,9 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
                 w->cap_mds = w->cap_mds ? w->cap_mds * 2 : 64;
                 w->mds = xrealloc(w->mds, w->cap_mds * sizeof *w->mds);
                 w->nfcs = xrealloc(w->nfcs, w->cap_mds * sizeof *w->nfcs);
+                w->sts = xrealloc(w->sts, w->cap_mds * sizeof *w->sts);
             }
+            w->sts[w->n_mds] = st;
             w->nfcs[w->n_mds] = xstrdup(nfc.data);
             w->mds[w->n_mds++] = xstrdup(child_rel.data);
         } else if ((uintmax_t)st.st_size > (uintmax_t)w->s->cfg.limits.static_bytes) {
@@ -847,6 +851,52 @@ static int page_model(page *p, const site *s, diags *d)
     return err;
 }
 
+/* What a page's front matter is parsed under. */
+static fm_limits page_fm_limits(const site *s)
+{
+    const site_limits *l = &s->cfg.limits;
+    return (fm_limits){
+        l->frontmatter_bytes,
+        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"},
+        s->cfg.fenceless};
+}
+
+void site_use_load_cache(site *s, const char *path)
+{
+    char key[DIGEST_HEX];
+    fm_limits fl = page_fm_limits(s);
+    loadcache_key(key, &fl);
+    loadcache_free(s->load_cache);
+    s->load_cache = loadcache_read(path, key);
+    s->load_cache_path = path;
+}
+
+/* The end of the load cache's part in a load: rewritten with what the load
+ * read, unless every page came from it, then freed with the records. */
+static void finish_load_cache(site *s, diags *d)
+{
+    size_t n = s->n_pages;
+    if (s->load_cache_path && s->reread && atomic_load(&s->load_hits) < n) {
+        char key[DIGEST_HEX];
+        fm_limits fl = page_fm_limits(s);
+        loadcache_key(key, &fl);
+        loadcache_page *pages = xcalloc(n + 1, sizeof *pages);
+        for (size_t i = 0; i < n; i++) {
+            const page *p = s->pages[i];
+            pages[i] = (loadcache_page){p->src, &p->st, {p->cached, p->cached_len}};
+        }
+        loadcache_write(s->load_cache_path, key, pages, n, s->walked_ns, d);
+        free(pages);
+    }
+    for (size_t i = 0; i < n; i++) {
+        buf_release(&s->pages[i]->made);
+        s->pages[i]->cached = NULL;
+        s->pages[i]->cached_len = 0;
+    }
+    loadcache_free(s->load_cache);
+    s->load_cache = NULL;
+}
+
 typedef struct load_ctx {
     site *s;
     diags *d;
@@ -857,20 +907,45 @@ static void load_page(void *arg, size_t i)
     load_ctx *ctx = arg;
     page *p = ctx->s->pages[i];
     const site_limits *l = &ctx->s->cfg.limits;
-    fm_limits fl = {
-        l->frontmatter_bytes,
-        {l->scalar_bytes, "limits.scalar_bytes", l->frontmatter_keys, "limits.frontmatter_keys"},
-        ctx->s->cfg.fenceless};
-    if (fs_read_source(&p->text, &ctx->s->fs, p->src, l->page_bytes, "limits.page_bytes", ctx->d) ==
-            0 &&
-        frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, ctx->d) == 0) {
+    fm_limits fl = page_fm_limits(ctx->s);
+    site *s = ctx->s;
+    loadcache_entry_ref ref;
+    /* Unchanged since the load cache recorded it (the same stat as the
+     * walk's, which followed its links inside the site): not opened, its
+     * front matter and digest as they were, and the stamp's trace told
+     * (as fs_read_source would). */
+    if (s->reread && s->load_cache && (uintmax_t)p->st.st_size <= (uintmax_t)l->page_bytes &&
+        loadcache_get(s->load_cache, p->src, &p->st, &p->fm, p->text_hex, &ref)) {
+        p->cached = ref.data;
+        p->cached_len = ref.len;
+        fs_trace_seen(&s->fs, p->src, &p->st);
+        atomic_fetch_add(&s->load_hits, 1);
         p->ok = 1;
-        page_model(p, ctx->s, ctx->d);
-        if (ctx->s->reread) {
+        page_model(p, s, ctx->d);
+        return;
+    }
+    /* Its front matter's findings apart: a page that has any is read
+     * again next time, so that they are reported again. */
+    diags *mine = diag_new(NULL);
+    if (fs_read_source(&p->text, &s->fs, p->src, l->page_bytes, "limits.page_bytes", mine) == 0 &&
+        frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, mine) == 0) {
+        p->ok = 1;
+        if (s->reread) {
             digest_of(p->text_hex, p->text.data, p->text.len);
             buf_release(&p->text);
+            if (s->load_cache_path && !diag_count(mine, DIAG_ERROR) &&
+                !diag_count(mine, DIAG_WARNING)) {
+                loadcache_entry(&p->made, p->text_hex, &p->fm);
+                p->cached = p->made.data;
+                p->cached_len = p->made.len;
+            }
         }
+        diag_move(ctx->d, mine);
+        diag_free(mine);
+        page_model(p, s, ctx->d);
     } else {
+        diag_move(ctx->d, mine);
+        diag_free(mine);
         /* Keep the page addressable so links to it do not cascade errors. */
         p->layout = "policy";
         p->last_reviewed = p->next_review = -1;
@@ -1324,6 +1399,7 @@ int site_load_walk(site *s, diags *d)
 {
     int err = -1;
     walk w = {.s = s, .d = d, .seen = map_new()};
+    s->walked_ns = fs_trace_now();
     for (int i = 0; i < 4; i++)
         buf_init(&w.other[i]);
     if (fs_source_kind(&s->fs, s->cfg.content, NULL, d) != FS_DIR) {
@@ -1359,7 +1435,9 @@ int site_load_walk(site *s, diags *d)
         p->src = buf_detach(&src);
         p->rel = w.nfcs[i];
         p->index = i;
+        p->st = w.sts[i];
         buf_init(&p->text);
+        buf_init(&p->made);
         s->pages[i] = p;
         free(w.mds[i]);
     }
@@ -1375,6 +1453,7 @@ done:
     }
     free(w.mds);
     free(w.nfcs);
+    free(w.sts);
     free(w.up);
     map_free(w.seen);
     for (int i = 0; i < 4; i++)
@@ -1390,6 +1469,7 @@ int site_load_finish(site *s, diags *d)
     int err = -1;
     load_ctx ctx = {s, d};
     pool_run(s->n_pages, load_page, &ctx);
+    finish_load_cache(s, d);
     index_pages(s, d);
     find_folders(s);
     build_sections(s);
@@ -1461,10 +1541,12 @@ void site_free(site *s)
         free(p->id_own);
         free(p->section_title);
         buf_release(&p->text);
+        buf_release(&p->made);
         if (p->ok)
             frontmatter_release(&p->fm);
         free(p);
     }
+    loadcache_free(s->load_cache);
     free(s->pages);
     for (size_t i = 0; i < s->n_sections; i++) {
         free(s->sections[i].title);

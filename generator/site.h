@@ -17,6 +17,9 @@
 #include "markdown.h"
 #include "template.h"
 
+#include <stdatomic.h>
+#include <sys/stat.h>
+
 typedef enum review_state { REVIEW_NONE, REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE } review_state;
 
 typedef struct page {
@@ -27,6 +30,12 @@ typedef struct page {
     char *out_file; /* relative to the output dir: "governance/x/index.html" */
     buf text;       /* the file's bytes; empty after load under site.reread */
     char text_hex[DIGEST_HEX]; /* under site.reread: the digest of the bytes loaded */
+    struct stat st;            /* as the walk found it (links followed), for the load cache */
+    /* During the load, with a load cache: the page's record, from it
+     * (borrowed) or made (in `made`). */
+    buf made;
+    const char *cached;
+    size_t cached_len;
     frontmatter fm;
     int ok; /* front matter parsed */
     /* Typed front matter; borrowed from fm.data (or owned *_own below). */
@@ -69,6 +78,8 @@ typedef struct site_folder {
 struct layouts;
 struct terms;
 struct plan;
+
+struct loadcache;
 
 typedef struct site {
     char *root;      /* the site directory as given ("." by default) */
@@ -115,7 +126,23 @@ typedef struct site {
      * the parse reads them again (site_page_reread), so that the pages'
      * bytes, 36 MB at 10,000 pages, are not all held at once. */
     int reread;
+    /* Set before site_load_finish (site_use_load_cache): the load cache,
+     * whose pages are not read again while their stat holds (loadcache.h;
+     * under site.reread only), rewritten and freed at the end of the load;
+     * its path (borrowed); how many pages were not read. */
+    struct loadcache *load_cache;
+    const char *load_cache_path;
+    atomic_size_t load_hits;
+    long long walked_ns; /* when the walk began (fs_trace_now) */
 } site;
+
+/* Reads the load cache at path (borrowed until s is freed) for
+ * site_load_finish (under site.reread): a page whose file has the stat the
+ * cache recorded is not read again. None there, or an unusable one, is
+ * none. At the end of the pages' load the cache is rewritten with every
+ * page read whole without findings in its front matter (unless every page
+ * came from it; a failure to write is a warning) and freed. */
+void site_use_load_cache(site *s, const char *path);
 
 /* The published pages that cite control c, in page order (borrowed), and
  * their number in *n; NULL and 0 when none does. */

@@ -392,6 +392,18 @@ This standard adds to the [Remote and Hybrid Working Policy](remote-working.md) 
 EOF
 build 0
 
+# The untracked page is read once, then comes from the load cache, which
+# trusts its stat: the stamp must still see the page (git's status shows
+# an untracked file's name, not its bytes).
+begin "edit another page (the untracked one comes from the load cache)"
+run edit content/operations/backup-and-recovery.md 's/^last_reviewed: 2026-11-20$/last_reviewed: 2026-11-21/'
+build 0
+
+begin "edit the untracked page, which the last build did not read"
+run edit content/people/travel-security.md 's/^1\. Laptops travel as hand luggage/1. Laptops always travel as hand luggage/'
+build 0
+expect_fast no
+
 begin "commit the new page"
 run g add content/people/travel-security.md
 run commit "$BOB" "$at" 'Add the Travel Security Standard'
