@@ -1,7 +1,7 @@
 #!/bin/sh
 # The build caches under hostile or damaged conditions: charter keeps its
-# caches in <git dir>/charter (parse.cache, output-*.cache, history.cache,
-# stamp-*),
+# caches in <git dir>/charter (parse.cache, load.cache, output-*.cache,
+# history.cache, stamp-*),
 # and whatever is found there (a truncated file, garbage, a link, a folder,
 # a cache of another output) must never change what is built: each build
 # below must equal a --no-cache build of the same site, byte for byte, and
@@ -203,6 +203,55 @@ else
     not_ok "a page added goes into the parse cache, and out of it when removed"
 fi
 git -C "$site" reset -q --hard
+
+# The load cache: damaged, a link, and a page edited behind it with its
+# size and modification time restored (its change time tells).
+sleep 0.05
+build_and_compare "caches rebuilt, the load cache among them"
+if [ -s "$cache/load.cache" ]; then
+    ok "the load cache is written"
+else
+    not_ok "the load cache is written"
+fi
+cp "$cache/load.cache" "$tmp/good-load.cache"
+lsize=$(wc -c <"$tmp/good-load.cache")
+head -c $((lsize / 2)) "$tmp/good-load.cache" >"$cache/load.cache"
+touch "$site/assets/style.css" # not up to date: the pages are loaded
+build_and_compare "a truncated load cache"
+head -c 5000 /dev/urandom >"$cache/load.cache"
+touch "$site/assets/style.css"
+build_and_compare "a load cache of random bytes"
+cp "$tmp/good-load.cache" "$tmp/outside-load"
+rm -f "$cache/load.cache"
+ln -s "$tmp/outside-load" "$cache/load.cache"
+touch "$site/assets/style.css"
+build_and_compare "a load cache that is a link"
+if cmp -s "$tmp/outside-load" "$tmp/good-load.cache"; then
+    ok "the load cache link's target is untouched"
+else
+    not_ok "the load cache link's target is untouched"
+fi
+rm -f "$cache/load.cache"
+sleep 0.05
+touch "$site/assets/style.css"
+build_and_compare "caches rebuilt, every page in the load cache"
+if grep -q 'content/about.md' "$cache/load.cache"; then
+    ok "the load cache records content/about.md"
+else
+    not_ok "the load cache records content/about.md"
+fi
+python3 - "$site/content/about.md" <<'PY'
+import os, sys
+p = sys.argv[1]
+st = os.stat(p)
+data = bytearray(open(p, "rb").read())
+i = data.index(b"title: ") + 7
+data[i] = ord("X") if data[i] != ord("X") else ord("Y")
+open(p, "wb").write(data)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+build_and_compare "a page's title edited with its size and mtime restored"
+git -C "$site" checkout -q -- content/about.md
 
 # --no-cache writes no cache.
 rm -rf "$cache" "$tmp/cold2"
