@@ -690,8 +690,11 @@ static void key_yaml(digest *h, const yaml_node *n, int depth)
     if (!n || depth > 64)
         return;
     if (yamltree_kind(n) == YAML_SCALAR) {
+        /* With its length: a value may hold a NUL ("\0"), which makes it
+         * true where "" is not. */
         digest_add_long(h, yamltree_plain(n));
-        digest_add_str(h, yamltree_text(n));
+        digest_add_long(h, (long)yamltree_text_len(n));
+        digest_add(h, yamltree_text(n), yamltree_text_len(n));
         return;
     }
     size_t len = yamltree_len(n);
