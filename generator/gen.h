@@ -43,6 +43,12 @@ typedef struct gen {
     atomic_size_t pages_made; /* content pages given a dictionary */
 } gen;
 
+/* Sets g up to render s (what the other arguments are: render_site's): the
+ * shared values and the key base; release with gen_release. */
+void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
+              const build_provenance *prov, output *o, diags *d);
+void gen_release(gen *g);
+
 /* The dictionary that a page rendered through l looks up site-wide values
  * in: the shared values, with SECTIONS over them when l lists it (made once,
  * on first need; owned by g). Thread-safe. */

@@ -235,27 +235,40 @@ int render_site_early(unsigned *made, const site *s, const parsed *pp, const bui
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
                 output *o, unsigned made, diags *d)
 {
-    gen g = {.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
+    gen g;
+    gen_init(&g, s, pp, h, prov, o, d);
     const char *check = getenv("CHARTER_CHECK_REUSE");
     g.check_reuse = check && *check;
-    atomic_init(&g.failed, 0);
-    atomic_init(&g.pages_made, 0);
-    pthread_mutex_init(&g.lock, NULL);
-    g.shared = vars_shared(&g);
-    digest *base = digest_new();
-    digest_add(base, digest_self(), DIGEST_HEX);
-    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
-    tpl_dict_digest(g.shared, add_to_digest, base);
-    digest_hex(base, g.key_base);
-    digest_free(base);
     task_list tl = {&g, {0}};
     size_t n = 0;
     for (size_t i = 0; i < N_TASKS; i++)
         if (!(made & 1u << i))
             tl.idx[n++] = i;
     pool_run(n, run_task, &tl);
-    tpl_dict_free(g.sections);
-    tpl_dict_free(g.shared);
-    pthread_mutex_destroy(&g.lock);
-    return g.failed ? -1 : 0;
+    int failed = g.failed;
+    gen_release(&g);
+    return failed ? -1 : 0;
+}
+
+void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
+              const build_provenance *prov, output *o, diags *d)
+{
+    *g = (gen){.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
+    atomic_init(&g->failed, 0);
+    atomic_init(&g->pages_made, 0);
+    pthread_mutex_init(&g->lock, NULL);
+    g->shared = vars_shared(g);
+    digest *base = digest_new();
+    digest_add(base, digest_self(), DIGEST_HEX);
+    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
+    tpl_dict_digest(g->shared, add_to_digest, base);
+    digest_hex(base, g->key_base);
+    digest_free(base);
+}
+
+void gen_release(gen *g)
+{
+    tpl_dict_free(g->sections);
+    tpl_dict_free(g->shared);
+    pthread_mutex_destroy(&g->lock);
 }

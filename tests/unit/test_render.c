@@ -782,14 +782,8 @@ static void page_keys(char keys[][DIGEST_HEX], const char *const *rels, size_t n
     site *s = NULL;
     cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0);
     parsed *pp = parse_site(s, -1, d);
-    gen g = {.s = s, .pp = pp, .d = d};
-    atomic_init(&g.failed, 0);
-    pthread_mutex_init(&g.lock, NULL);
-    g.shared = vars_shared(&g);
-    digest *base = digest_new();
-    tpl_dict_digest(g.shared, add_to_digest, base);
-    digest_hex(base, g.key_base);
-    digest_free(base);
+    gen g;
+    gen_init(&g, s, pp, NULL, NULL, NULL, d);
     for (size_t i = 0; i < n; i++) {
         const page *p = map_get(s->by_rel, rels[i]);
         cr_assert_not_null(p, "%s", rels[i]);
@@ -803,9 +797,7 @@ static void page_keys(char keys[][DIGEST_HEX], const char *const *rels, size_t n
     char *got = unit_diag_text(d);
     cr_expect_str_eq(got, "", "load and parse:\n%s", got);
     free(got);
-    tpl_dict_free(g.sections);
-    tpl_dict_free(g.shared);
-    pthread_mutex_destroy(&g.lock);
+    gen_release(&g);
     parsed_free(pp);
     site_free(s);
     diag_free(d);
@@ -889,17 +881,8 @@ static void pages_round(round *r, int rows)
     const char *sources[] = {site_dir.data, NULL};
     output *o = NULL;
     cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, d), 0);
-    gen g = {.s = s, .pp = pp, .h = h, .o = o, .d = d};
-    atomic_init(&g.failed, 0);
-    atomic_init(&g.pages_made, 0);
-    pthread_mutex_init(&g.lock, NULL);
-    g.shared = vars_shared(&g);
-    digest *base = digest_new();
-    digest_add(base, digest_self(), DIGEST_HEX);
-    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
-    tpl_dict_digest(g.shared, add_to_digest, base);
-    digest_hex(base, g.key_base);
-    digest_free(base);
+    gen g;
+    gen_init(&g, s, pp, h, NULL, o, d);
     for (size_t i = 0; i < COUNT(round_rels); i++) {
         const page *p = map_get(s->by_rel, round_rels[i]);
         cr_assert_not_null(p, "%s", round_rels[i]);
@@ -921,9 +904,7 @@ static void pages_round(round *r, int rows)
     char *got = unit_diag_text(d);
     cr_expect_str_eq(got, "", "the build:\n%s", got);
     free(got);
-    tpl_dict_free(g.sections);
-    tpl_dict_free(g.shared);
-    pthread_mutex_destroy(&g.lock);
+    gen_release(&g);
     parsed_free(pp);
     free(fake.pages);
     site_free(s);
