@@ -924,28 +924,32 @@ static void load_page(void *arg, size_t i)
         page_model(p, s, ctx->d);
         return;
     }
-    /* Its front matter's findings apart: a page that has any is read
-     * again next time, so that they are reported again. */
-    diags *mine = diag_new(NULL);
-    if (fs_read_source(&p->text, &s->fs, p->src, l->page_bytes, "limits.page_bytes", mine) == 0 &&
-        frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, mine) == 0) {
+    /* When recording for the load cache, its front matter's findings
+     * apart: a page that has any is read again next time, so that they are
+     * reported again. */
+    int recording = s->reread && s->load_cache_path;
+    diags *mine = recording ? diag_new(NULL) : ctx->d;
+    int read =
+        fs_read_source(&p->text, &s->fs, p->src, l->page_bytes, "limits.page_bytes", mine) == 0 &&
+        frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, mine) == 0;
+    int clean = recording && !diag_count(mine, DIAG_ERROR) && !diag_count(mine, DIAG_WARNING);
+    if (mine != ctx->d) {
+        diag_move(ctx->d, mine);
+        diag_free(mine);
+    }
+    if (read) {
         p->ok = 1;
         if (s->reread) {
             digest_of(p->text_hex, p->text.data, p->text.len);
             buf_release(&p->text);
-            if (s->load_cache_path && !diag_count(mine, DIAG_ERROR) &&
-                !diag_count(mine, DIAG_WARNING)) {
+            if (clean) {
                 loadcache_entry(&p->made, p->text_hex, &p->fm);
                 p->cached = p->made.data;
                 p->cached_len = p->made.len;
             }
         }
-        diag_move(ctx->d, mine);
-        diag_free(mine);
         page_model(p, s, ctx->d);
     } else {
-        diag_move(ctx->d, mine);
-        diag_free(mine);
         /* Keep the page addressable so links to it do not cascade errors. */
         p->layout = "policy";
         p->last_reviewed = p->next_review = -1;
