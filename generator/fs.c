@@ -424,6 +424,90 @@ int fs_list_source(char ***out, const fs_root *r, const char *rel, int missing_o
     return err;
 }
 
+/* One name of a listing, with its own stat (not through a link). */
+typedef struct listed {
+    char *name;
+    struct stat st;
+    int kind;
+} listed;
+
+static int cmp_listed(const void *a, const void *b)
+{
+    return strcmp(((const listed *)a)->name, ((const listed *)b)->name);
+}
+
+int fs_list_source_stat(fs_listing *l, const fs_root *r, const char *rel, diags *d)
+{
+    memset(l, 0, sizeof *l);
+    struct stat dst;
+    int fd = openat_beneath(r, rel, O_RDONLY | O_DIRECTORY | O_NONBLOCK, &dst);
+    DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dh) {
+        /* The careful way (a folder reached through an absolute link, a
+         * kernel without openat2): the names alone, of a folder that does
+         * not lead out of the site. */
+        if (fd >= 0)
+            close(fd);
+        if (fs_source_kind(r, rel, NULL, d) < 0 || fs_list_source(&l->names, r, rel, 0, d) != 0)
+            return -1;
+        while (l->names[l->n])
+            l->n++;
+        l->sts = xcalloc(l->n + 1, sizeof *l->sts);
+        l->kinds = xmalloc(l->n + 1);
+        memset(l->kinds, -1, l->n + 1);
+        return 0;
+    }
+    size_t n = 0, cap = 16;
+    listed *v = xmalloc(cap * sizeof *v);
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        listed *x = &v[n++];
+        x->name = xstrdup(e->d_name);
+        /* A single name below a folder held open beneath the site, its link
+         * not followed: it cannot lead out. A link is left to the caller. */
+        if (fstatat(dirfd(dh), x->name, &x->st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            S_ISLNK(x->st.st_mode)) {
+            memset(&x->st, 0, sizeof x->st);
+            x->kind = -1;
+        } else {
+            x->kind = S_ISREG(x->st.st_mode)   ? FS_FILE
+                      : S_ISDIR(x->st.st_mode) ? FS_DIR
+                                               : FS_SPECIAL;
+        }
+    }
+    closedir(dh);
+    qsort(v, n, sizeof *v, cmp_listed);
+    l->n = n;
+    l->names = xmalloc((n + 1) * sizeof *l->names);
+    l->sts = xcalloc(n + 1, sizeof *l->sts);
+    l->kinds = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        l->names[i] = v[i].name;
+        l->sts[i] = v[i].st;
+        l->kinds[i] = (signed char)v[i].kind;
+    }
+    l->names[n] = NULL;
+    free(v);
+    fs_trace_listed(r, rel, &dst, l->names);
+    return 0;
+}
+
+void fs_listing_release(fs_listing *l)
+{
+    if (!l)
+        return;
+    fs_list_free(l->names);
+    free(l->sts);
+    free(l->kinds);
+    memset(l, 0, sizeof *l);
+}
+
 void fs_list_free(char **list)
 {
     if (!list)

@@ -75,6 +75,27 @@ void fs_describe_kind(buf *out, const struct stat *st);
 /* Lists rel (a source directory) as fs_list does, for the trace. */
 int fs_list_source(char ***out, const fs_root *r, const char *rel, int missing_ok, diags *d);
 
+/* A source folder's names, sorted as fs_list sorts them, each with what
+ * fs_source_kind would answer for it when it is no link: listed through the
+ * folder opened beneath the site, each name stat-ed through that descriptor
+ * (one system call a name, where fs_source_kind makes three). The folder
+ * and its names are recorded for the trace; the names are not, since the
+ * caller may skip some: it records those it takes (fs_trace_seen). */
+typedef struct fs_listing {
+    char **names;       /* NULL-terminated */
+    struct stat *sts;   /* names[i]'s own stat when kinds[i] >= 0 */
+    signed char *kinds; /* FS_FILE, FS_DIR or FS_SPECIAL; -1: a link, or not
+                           known (ask fs_source_kind) */
+    size_t n;
+} fs_listing;
+/* 0 (release with fs_listing_release), or -1 after reporting (a folder
+ * that leads out of the site, as fs_source_kind reports it; one that cannot
+ * be listed), with nothing to release. A folder reached through an
+ * absolute link (or a kernel without openat2) is listed as fs_list_source
+ * lists it, every kind -1. */
+int fs_list_source_stat(fs_listing *l, const fs_root *r, const char *rel, diags *d);
+void fs_listing_release(fs_listing *l);
+
 /* --- the trace of what a build looked at (fs_trace.c) -------------------------
  * While a trace is on (one per process), fs_source_kind, fs_open_source,
  * fs_read_source and fs_list_source record each source they look at, by its
@@ -99,7 +120,8 @@ long long fs_trace_now(void);
  * nothing was. 0 otherwise, or for a malformed text. */
 int fs_trace_holds(const char *text, size_t len, long long since);
 /* For fs.c: records rel (below r) as seen, with its stat (NULL: missing);
- * and for the load, of a page it knows by its stat (loadcache.h). */
+ * for the load, of a page it knows by its stat (loadcache.h); and for the
+ * walk, of a name it takes from an fs_listing. */
 void fs_trace_seen(const fs_root *r, const char *rel, const struct stat *st);
 /* For fs.c: records the directory rel (below r), listed with these names. */
 void fs_trace_listed(const fs_root *r, const char *rel, const struct stat *st, char *const *names);

@@ -333,9 +333,10 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
 /* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
  * part below the walk's top, as on disk). Pages are collected when `pages`
  * is set; every other file becomes a static file under out_prefix. Every
- * entry goes through fs_source_kind, so links leaving the site, loops and
- * special files are reported as findings while the rest of the site still
- * loads. Returns 0, or -1 when a directory cannot be listed at all. */
+ * entry is known from the listing (no link) or through fs_source_kind, so
+ * links leaving the site, loops and special files are reported as findings
+ * while the rest of the site still loads. Returns 0, or -1 when a directory cannot be listed at
+ * all. */
 static int walk_dir(walk *w, const char *top, const char *rel, int pages, const char *out_prefix)
 {
     buf dir, child_rel, full, out, nfc;
@@ -344,13 +345,14 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
     buf_init(&full);
     buf_init(&out);
     buf_init(&nfc);
-    char **list = NULL;
+    fs_listing list = {0};
     int err = -1;
     path_join(&dir, top, rel);
-    if (fs_list_source(&list, &w->s->fs, dir.data, 0, w->d) != 0)
+    if (fs_list_source_stat(&list, &w->s->fs, dir.data, w->d) != 0)
         goto done;
     err = 0;
-    for (char **p = list; *p; p++) {
+    for (size_t i = 0; i < list.n; i++) {
+        char *const *p = &list.names[i];
         buf_reset(&child_rel);
         if (rel[0])
             buf_printf(&child_rel, "%s/%s", rel, *p);
@@ -362,8 +364,13 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             continue;
         if (check_name(full.data, *p, w->d) != 0)
             continue;
-        struct stat st;
-        int kind = fs_source_kind(&w->s->fs, full.data, &st, w->d);
+        /* Known from the listing when no link, as fs_source_kind knows it. */
+        struct stat st = list.sts[i];
+        int kind = list.kinds[i];
+        if (kind >= 0)
+            fs_trace_seen(&w->s->fs, full.data, &st);
+        else
+            kind = fs_source_kind(&w->s->fs, full.data, &st, w->d);
         if (kind == FS_DIR) {
             if (is_charter_output(w, full.data) || enter_dir(w, full.data, &st) != 0)
                 continue;
@@ -411,7 +418,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         }
     }
 done:
-    fs_list_free(list);
+    fs_listing_release(&list);
     buf_release(&dir);
     buf_release(&child_rel);
     buf_release(&full);

@@ -392,6 +392,102 @@ Test(fs, source_kind)
     free(site);
 }
 
+/* A listing with kinds: every name of the folder, sorted, each with the
+ * kind fs_source_kind gives when it is no link (and its own stat), links
+ * left to fs_source_kind; the same through a folder reached by a link. The
+ * folder is traced as listed, as fs_list_source traces it. */
+Test(fs, list_source_stat)
+{
+    char *site = expand("@/site");
+    diags *d = diag_new(NULL);
+    fs_root r;
+    cr_assert_eq(fs_root_init(&r, site, d), 0);
+    fs_listing l;
+    cr_assert_eq(fs_list_source_stat(&l, &r, ".", d), 0);
+    char **want = NULL;
+    cr_assert_eq(fs_list_source(&want, &r, ".", 0, d), 0);
+    size_t n = 0;
+    while (want[n])
+        n++;
+    cr_assert_eq(l.n, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_str_eq(l.names[i], want[i]);
+        struct stat st;
+        diags *quiet = diag_new(NULL);
+        int kind = fs_source_kind(&r, l.names[i], &st, quiet);
+        diag_free(quiet);
+        struct stat own;
+        char *path = expand("@/site/");
+        buf full;
+        buf_init(&full);
+        buf_printf(&full, "%s%s", path, l.names[i]);
+        cr_assert_eq(lstat(full.data, &own), 0);
+        if (S_ISLNK(own.st_mode)) {
+            cr_expect_eq(l.kinds[i], -1, "%s: a link, for fs_source_kind", l.names[i]);
+        } else {
+            cr_expect_eq(l.kinds[i], kind, "%s: kind %d, want %d", l.names[i], l.kinds[i], kind);
+            cr_expect(l.sts[i].st_ino == st.st_ino && l.sts[i].st_dev == st.st_dev &&
+                          l.sts[i].st_mode == st.st_mode && l.sts[i].st_size == st.st_size,
+                      "%s: its stat", l.names[i]);
+        }
+        buf_release(&full);
+        free(path);
+    }
+    cr_expect_null(l.names[n]);
+    fs_list_free(want);
+    fs_listing_release(&l);
+    /* Through a link to a folder of the site: its names, their kinds. */
+    cr_assert_eq(fs_list_source_stat(&l, &r, "link-dir", d), 0);
+    cr_assert_eq(l.n, 1);
+    cr_expect_str_eq(l.names[0], "inner.txt");
+    cr_expect_eq(l.kinds[0], FS_FILE);
+    cr_expect_eq(l.sts[0].st_size, 5);
+    fs_listing_release(&l);
+    /* A link leading out is not listed through. */
+    diags *out = diag_new(NULL);
+    cr_expect_eq(fs_list_source_stat(&l, &r, "out-dir", out), -1);
+    cr_expect_eq(diag_count(out, DIAG_ERROR), 1);
+    diag_free(out);
+    fs_listing_release(&l); /* nothing to release: allowed */
+    fs_listing_release(NULL);
+    cr_expect_eq(diag_count(d, DIAG_ERROR), 0);
+    fs_root_release(&r);
+    diag_free(d);
+    free(site);
+}
+
+/* The listing is traced as fs_list_source's is: the same record. */
+Test(fs, list_source_stat_traced)
+{
+    char *site = expand("@/site");
+    diags *d = diag_new(NULL);
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    for (int k = 0; k < 2; k++) {
+        fs_root r;
+        cr_assert_eq(fs_root_init(&r, site, d), 0);
+        fs_trace_start();
+        if (k == 0) {
+            char **list = NULL;
+            cr_assert_eq(fs_list_source(&list, &r, "dir", 0, d), 0);
+            fs_list_free(list);
+        } else {
+            fs_listing l;
+            cr_assert_eq(fs_list_source_stat(&l, &r, "dir", d), 0);
+            fs_listing_release(&l);
+        }
+        cr_assert_eq(fs_trace_stop(k == 0 ? &a : &b), 0);
+        fs_root_release(&r);
+    }
+    cr_expect_str_eq(b.data, a.data);
+    cr_expect(strstr(b.data, "inner.txt") == NULL, "the names are not traced: %s", b.data);
+    buf_release(&a);
+    buf_release(&b);
+    diag_free(d);
+    free(site);
+}
+
 /* ---- fs_open_source and fs_read_source ---- */
 
 static const struct {
