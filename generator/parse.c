@@ -283,6 +283,11 @@ size_t parsed_cache_hits(const parsed *p)
     return p ? atomic_load(&p->hits) : 0;
 }
 
+size_t parsed_cache_copies(const parsed *p)
+{
+    return p ? p->cache_copies : 0;
+}
+
 int parsed_failed(const parsed *p)
 {
     return p && atomic_load(&p->failed);

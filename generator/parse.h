@@ -45,6 +45,9 @@ parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, d
 const char *parsed_page_key(const parsed *p, size_t i);
 /* How many pages came from the cache. */
 size_t parsed_cache_hits(const parsed *p);
+/* How many runs of HTML the last parse_cache_write copied (pages lying end
+ * to end in one file go as one). */
+size_t parsed_cache_copies(const parsed *p);
 /* 1 when the parse could not read or write what it had to (a page read
  * again under site.reread, the scratch file; reported): a build stops
  * there and exits 2. 0 otherwise, and for NULL. */

@@ -43,6 +43,7 @@ struct parsed {
     size_t *n_notes;
     char global[DIGEST_HEX]; /* what every page's rendering depends on */
     atomic_size_t hits;
+    size_t cache_copies; /* runs of HTML the last parse_cache_write copied */
 };
 
 /* Opens the cache at path (never through a link). NULL when there is none

@@ -535,3 +535,68 @@ Test(parse, cached_pages_not_read_again)
     buf_release(&html);
     diag_free(d);
 }
+
+/* The cache rewritten after a one-page edit copies the pages it kept as a
+ * few runs (those lying end to end in the old cache go as one), not page
+ * by page, and what it then gives back is each page's HTML as parsed. */
+Test(parse, cache_rewrite_copies_runs)
+{
+    char rel[64], text[256];
+    for (int i = 0; i < 12; i++) {
+        snprintf(rel, sizeof rel, "content/pol/p%02d.md", i);
+        snprintf(text, sizeof text, "---\ntitle: P%d\n---\n\n## Part %d\n\nText of page %d.\n", i,
+                 i, i);
+        put(rel, text);
+    }
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    diags *d = diag_new(root);
+    site *s = load_reread("");
+    int fd = scratch_fd();
+    parsed *p = parse_site_cached(s, fd, cache, d);
+    cr_assert_eq(parse_cache_write(p, d), 0);
+    cr_expect_leq(parsed_cache_copies(p), 2, "a fresh parse is one run of the scratch file");
+    parsed_free(p);
+    close(fd);
+    site_free(s);
+
+    put("content/pol/p05.md", "---\ntitle: P5\n---\n\n## Part 5\n\nEdited.\n");
+    s = load_reread("");
+    fd = scratch_fd();
+    p = parse_site_cached(s, fd, cache, d);
+    cr_assert_eq(parsed_cache_hits(p), 11);
+    cr_assert_eq(parse_cache_write(p, d), 0);
+    cr_expect_leq(parsed_cache_copies(p), 3, "before the edit, the edit, after it");
+    parsed_free(p);
+    close(fd);
+    site_free(s);
+
+    /* Every page from the rewritten cache, as a parse without one makes it. */
+    site *fresh = load("");
+    s = load_reread("");
+    int fd_fresh = scratch_fd();
+    fd = scratch_fd();
+    parsed *want = parse_site(fresh, fd_fresh, d);
+    p = parse_site_cached(s, fd, cache, d);
+    cr_assert_diag(d, "");
+    cr_expect_eq(parsed_cache_hits(p), 12);
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        buf_reset(&a);
+        buf_reset(&b);
+        cr_assert_eq(parsed_html(want, i, &a, d), 0);
+        cr_assert_eq(parsed_html(p, i, &b, d), 0);
+        cr_expect_str_eq(b.data, a.data, "%s", s->pages[i]->src);
+    }
+    parsed_free(want);
+    parsed_free(p);
+    close(fd_fresh);
+    close(fd);
+    site_free(fresh);
+    site_free(s);
+    buf_release(&a);
+    buf_release(&b);
+    diag_free(d);
+}
