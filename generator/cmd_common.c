@@ -1,6 +1,7 @@
 /* cmd_common: what the subcommands share: reading --as-of, printing the
  * diagnostics as text and timing the stages (declared in commands.h). */
 #include "commands.h"
+#include "heap.h"
 #include "history.h"
 
 #include "dates.h"
@@ -105,5 +106,5 @@ void stage_clock_print(const stage_clock *c)
     for (int i = 0; i < c->n; i++)
         fprintf(stderr, "%s %s %.3f s (cpu %.2f s, peak %ld MB)", i ? "," : "", c->names[i],
                 c->secs[i], c->cpu[i], c->rss_mb[i]);
-    fputc('\n', stderr);
+    fputs(heap_tuned() ? "; malloc with huge pages\n" : "\n", stderr);
 }

@@ -4,6 +4,7 @@
 #include "clidoc.h"
 #include "commands.h"
 #include "digest.h"
+#include "heap.h"
 #include "history.h"
 #include "jsondoc.h"
 #include "markdown.h"
@@ -92,6 +93,17 @@ static int help_generated(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The commands that load a whole site, where malloc's huge pages pay for
+ * starting again (heap.h). */
+static int loads_sites(const char *name)
+{
+    static const char *const heavy[] = {"build", "check", "diff", "serve", "verify"};
+    for (size_t i = 0; i < sizeof heavy / sizeof *heavy; i++)
+        if (strcmp(heavy[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -117,8 +129,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
-        if (strcmp(commands[i]->name, name) == 0)
+        if (strcmp(commands[i]->name, name) == 0) {
+            if (loads_sites(name))
+                heap_tune(argv);
             return commands[i]->run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "charter: unknown command '%s'\nTry 'charter --help'.\n", name);
     return EXIT_USAGE;
 }

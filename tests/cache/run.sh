@@ -262,5 +262,30 @@ else
     ok "--no-cache writes no cache"
 fi
 
+# Not a cache, but the same kind of machinery: a build starts charter once
+# more with malloc's huge pages asked for (generator/heap.c), unless the
+# user named the tunable. A sanitizer's build (its own allocator) never does.
+if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
+    ok "a build asks malloc for huge pages # SKIP a sanitizer's build"
+    ok "not when the user refused them # SKIP a sanitizer's build"
+else
+    CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
+        --quiet 2>"$tmp/err"
+    if grep -q '^charter: timings: .*; malloc with huge pages$' "$tmp/err"; then
+        ok "a build asks malloc for huge pages"
+    else
+        not_ok "a build asks malloc for huge pages"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    fi
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=0 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" \
+        --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    if grep -q '^charter: timings: ' "$tmp/err" && ! grep -q 'huge pages' "$tmp/err"; then
+        ok "not when the user refused them"
+    else
+        not_ok "not when the user refused them"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    fi
+fi
+
 echo "cache: $n checks, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,27 @@
+/* heap: asks glibc's malloc to back its heaps with transparent huge pages
+ * (the glibc.malloc.hugetlb tunable). glibc reads its tunables only as a
+ * program starts, from GLIBC_TUNABLES, so a command that loads a site
+ * starts charter once more with the tunable added, and that run puts the
+ * environment back as the user had it, for what it runs in turn (gpg). */
+#ifndef CHARTER_HEAP_H
+#define CHARTER_HEAP_H
+
+/* What heap_tune decides for a process whose GLIBC_TUNABLES is `tunables`,
+ * LD_PRELOAD `preload` and CHARTER_HEAP_RESTORE `restore` (each NULL when
+ * unset): 1 and the GLIBC_TUNABLES to start again with in *value (caller
+ * frees); 0 (*value NULL) when not: this run was started so already
+ * (`restore` set), the user named the tunable (to keep or to refuse it:
+ * glibc.malloc.hugetlb=0), or valgrind runs it (a new start would leave
+ * it). */
+int heap_plan(char **value, const char *tunables, const char *preload, const char *restore);
+
+/* Called first in main for a command that loads a site. May not return:
+ * charter starts again (execv of /proc/self/exe, same arguments) with the
+ * tunable; when that cannot be, it goes on as it is. In the run started
+ * so, it restores GLIBC_TUNABLES and removes CHARTER_HEAP_RESTORE. Does
+ * nothing in a sanitizer's build (its allocator is not glibc's). */
+void heap_tune(char **argv);
+/* 1 when this run was started by heap_tune, with the tunable. */
+int heap_tuned(void);
+
+#endif
