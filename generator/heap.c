@@ -62,8 +62,15 @@ void heap_tune(char **argv)
     buf_init(&was);
     if (tunables)
         buf_printf(&was, "=%s", tunables);
-    if (setenv(RESTORE, was.data, 1) == 0 && setenv("GLIBC_TUNABLES", value, 1) == 0)
-        execv("/proc/self/exe", argv);
+    /* The binary by its own path, not /proc/self/exe: the process keeps
+     * its name (ps, pgrep, top show "charter", not "exe"). */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0 && (size_t)n < sizeof self - 1) {
+        self[n] = '\0';
+        if (setenv(RESTORE, was.data, 1) == 0 && setenv("GLIBC_TUNABLES", value, 1) == 0)
+            execv(self, argv);
+    }
     /* No /proc, or no exec: on as it is, the environment as it was. */
     if (was.len)
         setenv("GLIBC_TUNABLES", was.data + 1, 1);

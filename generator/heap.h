@@ -16,8 +16,8 @@
 int heap_plan(char **value, const char *tunables, const char *preload, const char *restore);
 
 /* Called first in main for a command that loads a site. May not return:
- * charter starts again (execv of /proc/self/exe, same arguments) with the
- * tunable; when that cannot be, it goes on as it is. In the run started
+ * charter starts again (execv of the binary /proc/self/exe names, same
+ * arguments) with the tunable; when that cannot be, it goes on as it is. In the run started
  * so, it restores GLIBC_TUNABLES and removes CHARTER_HEAP_RESTORE. Does
  * nothing in a sanitizer's build (its allocator is not glibc's). */
 void heap_tune(char **argv);

@@ -96,6 +96,15 @@ if [ -n "$port" ]; then ok "it starts and says where it serves"; else
     exit 1
 fi
 check "it listens on 127.0.0.1 only" grep -q "at http://127.0.0.1:$port/" "$tmp/serve.log"
+# Started again with malloc's huge pages asked for (generator/heap.c), by
+# the binary's own path: same pid, same name. Not in a sanitizer's build.
+check "it keeps its name (ps, pgrep)" test "$(cat /proc/$pid/comm)" = "$(basename "$CHARTER" | cut -c1-15)"
+if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
+    ok "it started again with malloc's huge pages asked for # SKIP a sanitizer's build"
+else
+    check "it started again with malloc's huge pages asked for" \
+        sh -c "tr '\\0' '\\n' </proc/$pid/environ | grep -q '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1\$'"
+fi
 check "the site's output folder is not written" test ! -e "$site/_site"
 
 expect_code "the home page" 200 "$u/"
