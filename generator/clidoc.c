@@ -233,6 +233,9 @@ void clidoc_man(FILE *out, const cli_command *const *cmds, size_t n, const char 
             ".TP\n.B %d\na usage, configuration, git or IO error\n"
             ".SH ENVIRONMENT\n"
             ".TP\n.B NO_COLOR\nwhen set, findings on a terminal are printed without colour\n"
+            ".TP\n.B GLIBC_TUNABLES\nbuild, check, diff, serve and verify start once more with "
+            "glibc.malloc.hugetlb=1 added (transparent huge pages for malloc), then put it back "
+            "as it was; naming glibc.malloc.hugetlb here (=0 refuses them) leaves it as given\n"
             ".SH SEE ALSO\n"
             "\\fBgit\\fR(1); the documentation in the \\fIdocs\\fR folder of charter's source\n",
             EXIT_OK, EXIT_FINDINGS, EXIT_USAGE);
