@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "map.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -20,9 +21,11 @@
 #define LOADCACHE_MAGIC "charter load cache 1\n"
 
 struct loadcache {
-    /* The file, mapped: read through malloc, its megabytes would raise
-     * glibc's mmap threshold when freed, and the render's peak with it
-     * (10 MB at 10,000 pages). */
+    /* The file's bytes, read into memory mapped for them: through malloc,
+     * its megabytes would raise glibc's mmap threshold when freed, and the
+     * render's peak with it (10 MB at 10,000 pages); the file itself
+     * mapped, another process cutting it short would end the build with
+     * SIGBUS. */
     const char *data;
     size_t len;
     map *by_src; /* src -> record (offset into data + 1, as a pointer) */
@@ -31,20 +34,37 @@ struct loadcache {
 /* The most a cache may hold: 56 bytes a page at the least, so a million. */
 #define LOADCACHE_MAX (256u << 20)
 
-/* Maps the regular file at path (not through a link), read-only. */
+/* Reads the regular file at path (not through a link) whole into memory
+ * of its own, then made read-only. 0, or -1 (nothing kept) when it cannot
+ * be, or it changed size meanwhile. */
 static int map_file(loadcache *c, const char *path)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
              (uintmax_t)st.st_size <= LOADCACHE_MAX;
-    void *m = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    size_t len = ok ? (size_t)st.st_size : 0;
+    char *m = ok ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                 : MAP_FAILED;
+    size_t done = 0;
+    while (m != MAP_FAILED && done < len) {
+        ssize_t n = pread(fd, m + done, len - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
     if (fd >= 0)
         close(fd);
     if (m == MAP_FAILED)
         return -1;
+    if (done < len || mprotect(m, len, PROT_READ) != 0) {
+        munmap(m, len);
+        return -1;
+    }
     c->data = m;
-    c->len = (size_t)st.st_size;
+    c->len = len;
     return 0;
 }
 

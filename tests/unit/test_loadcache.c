@@ -234,6 +234,43 @@ Test(loadcache, a_damaged_or_foreign_cache_is_none)
     unit_remove(sb);
 }
 
+/* The cache is read into memory of its own: another process cutting the
+ * file short (or rewriting it) while a build uses it changes nothing for
+ * that build, where a mapping of the file itself would end it with
+ * SIGBUS. */
+Test(loadcache, a_cache_cut_short_while_in_use)
+{
+    make_site();
+    settle();
+    cr_expect_eq(load_thrice("good"), 3);
+    buf path, want, got;
+    buf_init(&path);
+    buf_init(&want);
+    buf_init(&got);
+    cache_path(&path);
+    char *messages;
+    cr_expect_eq(load(&want, &messages, 0), 0);
+    free(messages);
+    diags *d = diag_new(sb);
+    site *s = NULL;
+    cr_assert_eq(site_load_config(&s, sb, date_from_civil(2026, 11, 25), NULL, d), 0);
+    cr_assert_eq(site_load_walk(s, d), 0);
+    s->reread = 1;
+    site_use_load_cache(s, path.data);
+    cr_assert_eq(truncate(path.data, 0), 0);
+    cr_assert_eq(site_load_finish(s, d), 0);
+    cr_expect_eq(atomic_load(&s->load_hits), 3, "every page from the cache as it was read");
+    for (size_t i = 0; i < s->n_pages; i++)
+        describe(&got, s->pages[i]);
+    cr_expect_str_eq(got.data, want.data);
+    site_free(s);
+    diag_free(d);
+    buf_release(&path);
+    buf_release(&want);
+    buf_release(&got);
+    unit_remove(sb);
+}
+
 /* ---- the trees as bytes ---- */
 
 static yaml_node *parse(const char *text)
