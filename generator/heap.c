@@ -1,7 +1,7 @@
 /* heap: transparent huge pages for malloc's heaps, by starting charter
  * again with glibc.malloc.hugetlb=1 in GLIBC_TUNABLES (see heap.h). At
  * 10,000 pages a one-page edit makes half the page faults (33,000 ->
- * 18,000) and takes 8% less time; a start costs about 7 ms. */
+ * 18,000) and takes about 9% less time; a start costs about 7 ms. */
 #include "heap.h"
 
 #include "buf.h"

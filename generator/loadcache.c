@@ -37,7 +37,7 @@ struct loadcache {
 /* Reads the regular file at path (not through a link) whole into memory
  * of its own, then made read-only. 0, or -1 (nothing kept) when it cannot
  * be, or it changed size meanwhile. */
-static int map_file(loadcache *c, const char *path)
+static int read_whole(loadcache *c, const char *path)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
@@ -116,7 +116,7 @@ loadcache *loadcache_read(const char *path, const char *key)
 {
     loadcache *c = xcalloc(1, sizeof *c);
     c->by_src = map_new();
-    int ok = path && map_file(c, path) == 0;
+    int ok = path && read_whole(c, path) == 0;
     size_t ml = strlen(LOADCACHE_MAGIC), at = ml + DIGEST_HEX;
     const char *data = c->data;
     size_t len = c->len;

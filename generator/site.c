@@ -335,8 +335,8 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
  * is set; every other file becomes a static file under out_prefix. Every
  * entry is known from the listing (no link) or through fs_source_kind, so
  * links leaving the site, loops and special files are reported as findings
- * while the rest of the site still loads. Returns 0, or -1 when a directory cannot be listed at
- * all. */
+ * while the rest of the site still loads. Returns 0, or -1 when a
+ * directory cannot be listed at all. */
 static int walk_dir(walk *w, const char *top, const char *rel, int pages, const char *out_prefix)
 {
     buf dir, child_rel, full, out, nfc;
