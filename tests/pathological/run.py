@@ -410,6 +410,13 @@ def main():
             print("pathological: set CHARTER to the charter binary", file=sys.stderr)
             return 2
         argv_for, runner = charter_argv, run_process
+        # Without malloc's huge pages (generator/heap.c): with them a run's
+        # CPU time depends on what the kernel has free (one input's 10k run
+        # took 0.071-0.118 s, its 100k run 0.81-1.07 s), noise the ratios
+        # must not see. They measure charter's parsers, not the allocator.
+        kept = [t for t in os.environ.get("GLIBC_TUNABLES", "").split(":")
+                if t and not t.startswith("glibc.malloc.hugetlb=")]
+        os.environ["GLIBC_TUNABLES"] = ":".join(kept + ["glibc.malloc.hugetlb=0"])
 
     started = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="charter-pathological.")
