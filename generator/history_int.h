@@ -203,6 +203,9 @@ void history_follow_undo(follow *f, const fchanges *fc);
  * path (borrowed, valid until f next changes) and its blob in *src_id, or
  * NULL when it came from none. */
 const char *history_follow_source(follow *f, const fchange *added, git_oid *src_id);
+/* How many files the search above has scored, over all its queries:
+ * those its bound could not rule out (for tests). */
+size_t history_follow_ranked(const follow *f);
 
 /* --- history_blobs.c: the blobs the history reads, each read once ----------- */
 

@@ -1580,6 +1580,73 @@ Test(history, follow_source_as_every_file_decides, .init = git_init, .fini = git
     buf_release(&dst);
 }
 
+/* A page made mostly of text most files share (a front matter in more
+ * than 32 files): no chunk of it is rare, so the search counts shares over
+ * every chunk. Files sharing nothing with it are never scored (comparing
+ * with every file made the search quadratic on large sites), and the
+ * answer is still what comparing with every file gives. */
+#define N_SHARING 40
+#define N_OTHER 30
+
+Test(history, follow_source_scores_only_files_sharing_text, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb = mem_odb();
+    buf text, dst;
+    buf_init(&text);
+    buf_init(&dst);
+    static char names[N_SHARING + N_OTHER][16];
+    char *texts[N_SHARING + N_OTHER];
+    ffile files[N_SHARING + N_OTHER];
+    for (unsigned k = 0; k < N_SHARING + N_OTHER; k++) {
+        if (k < N_SHARING) {
+            make_text(&text, k);
+        } else {
+            buf_reset(&text);
+            for (unsigned j = 0; j < 8; j++)
+                buf_printf(&text, "Unrelated %u, line %u: %u apples.\n", k, j, k * 31 + j);
+        }
+        texts[k] = xstrdup(text.data);
+        snprintf(names[k], sizeof names[k], "p%03u.md", k);
+        files[k] = (ffile){F, names[k], texts[k]};
+    }
+    git_oid root;
+    content_root(&root, odb, files, N_SHARING + N_OTHER);
+    fchanges none = {0};
+    follow *f = history_follow_new(odb, "content/");
+    cr_assert_eq(history_follow_start(f, &root, &none), 0);
+    for (unsigned n = 0; n < 4; n++) {
+        buf_reset(&dst);
+        buf_adds(&dst, "---\nowner: Head of Security\nreview: yearly\n"
+                       "classification: internal\n---\n\n");
+        for (unsigned j = 0; j < n; j++)
+            buf_printf(&dst, "x%u\n", j);
+        fchanges one = {0};
+        const fchange *add = push_change(&one, odb, 'A', "content/new.md", F, NULL, dst.data);
+        const char *want = "-";
+        unsigned best = 0;
+        static char paths[N_SHARING + N_OTHER][32];
+        for (unsigned k = 0; k < N_SHARING + N_OTHER; k++) {
+            unsigned score = history_similarity(texts[k], strlen(texts[k]), dst.data, dst.len);
+            snprintf(paths[k], sizeof paths[k], "content/p%03u.md", k);
+            if (score >= 30000 && score > best) {
+                best = score;
+                want = paths[k];
+            }
+        }
+        size_t before = history_follow_ranked(f);
+        cr_expect_str_eq(source_of(f, add, NULL), want, "new page %u", n);
+        cr_expect_leq(history_follow_ranked(f) - before, N_SHARING,
+                      "new page %u: files sharing nothing were scored", n);
+        history_fc_clear(&one);
+        free(one.v);
+    }
+    for (unsigned k = 0; k < N_SHARING + N_OTHER; k++)
+        free(texts[k]);
+    history_follow_free(f);
+    buf_release(&text);
+    buf_release(&dst);
+}
+
 /* ---- one pass over git's status for the fingerprint and the history ---- */
 
 /* Runs the shell script `script` in the sandbox (its path is $1). */
