@@ -41,6 +41,7 @@ typedef struct gen {
      * previous build by its key is rendered all the same and compared. */
     int check_reuse;
     atomic_size_t pages_made; /* content pages given a dictionary */
+    int search_made;          /* search.json's entries made, not linked by its key */
 } gen;
 
 /* Sets g up to render s (what the other arguments are: render_site's): the
@@ -128,5 +129,10 @@ int gen_folders(gen *g);   /* folder indexes, and the home, where no page is one
 int feed_write(gen *g);    /* feed.xml (with history) */
 int sitemap_write(gen *g); /* sitemap.xml */
 int search_write(gen *g);  /* search.json */
+/* The key of search.json (see output_reuse_keyed): charter, and for every
+ * page shown its title, URL, section and the digest of the start of its
+ * text (parsed_text_key), then the control pages listed. Returns 1, or 0
+ * when a page shown has no such digest (no cache): not to be reused. */
+int search_key(char key[DIGEST_HEX], const gen *g);
 
 #endif

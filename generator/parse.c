@@ -195,6 +195,13 @@ static void parse_one(parse_job *j, size_t i)
     pp->ok = 1;
     if (j->p->html_fd < 0)
         return;
+    /* With a cache, the digest of what search.json will show of the page,
+     * so that the next build knows it without reading the HTML back. */
+    if (pa->keys) {
+        char *text = plain_text(pp->doc.html.data, pp->doc.html.len, SEARCH_TEXT_MAX);
+        digest_of(pp->text_key, text, strlen(text));
+        free(text);
+    }
     /* The HTML to the scratch file, at a place of its own (search reads
      * the start of its text back from there: parsed_text). */
     const buf *h = &pp->doc.html;
@@ -276,6 +283,11 @@ parsed *parse_site_cached(site *s, int html_fd, const char *cache_path, diags *d
 const char *parsed_page_key(const parsed *p, size_t i)
 {
     return p && p->keys && i < p->n && p->keys[i][0] ? p->keys[i] : NULL;
+}
+
+const char *parsed_text_key(const parsed *p, size_t i)
+{
+    return p && p->keys && i < p->n && p->pages[i].text_key[0] ? p->pages[i].text_key : NULL;
 }
 
 size_t parsed_cache_hits(const parsed *p)

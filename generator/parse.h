@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "digest.h"
 #include "markdown.h"
 
 struct site;
@@ -19,6 +20,10 @@ typedef struct parsed_page {
     md_doc doc;             /* headings and links; doc.html is always empty */
     unsigned long long off; /* where its HTML lies in the scratch file */
     size_t len;
+    /* The digest of the start of its text (parsed_text's), hex, made as it
+     * was parsed for a build with a cache; "" otherwise: what search.json
+     * shows of it, known without reading its HTML back. */
+    char text_key[DIGEST_HEX];
 } parsed_page;
 
 typedef struct parsed parsed;
@@ -43,6 +48,9 @@ parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, d
 /* The key of page i's parse (parse_cache.c), which determines its HTML,
  * or NULL when the build keeps no cache. Borrowed. */
 const char *parsed_page_key(const parsed *p, size_t i);
+/* The digest of the start of page i's text (what parsed_text gives), or
+ * NULL when the build keeps no cache. Borrowed. */
+const char *parsed_text_key(const parsed *p, size_t i);
 /* How many pages came from the cache. */
 size_t parsed_cache_hits(const parsed *p);
 /* How many runs of HTML the last parse_cache_write copied (pages lying end

@@ -2,8 +2,8 @@
  * next in <git dir>/charter/parse.cache, so a rebuild renders only the
  * pages whose inputs changed. A page's key digests its file's bytes, its
  * place and title, and what every rendering reads (parse_cache_global); a
- * hit gives back its headings, links, anchors, search text, HTML and
- * diagnostics. The file holds the HTML of every page, then an index, then a
+ * hit gives back its headings, links, anchors, its search text's digest,
+ * HTML and diagnostics. The file holds the HTML of every page, then an index, then a
  * trailer: the index's offset and length, a magic string and the SHA-256 of
  * all that precedes it, checked before anything is used (a damaged cache is
  * ignored, never half believed). */
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TRAILER_MAGIC "charter-parse-c4" /* 16 bytes */
+#define TRAILER_MAGIC "charter-parse-c5" /* 16 bytes */
 #define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
 #define CACHE_MAX ((off_t)2 << 30)
 
@@ -108,8 +108,9 @@ static void put_str(buf *b, const char *s)
     buf_add(b, s, n);
 }
 
-/* A record: its length, key, HTML offset and length, headings, links,
- * anchors, search text, diagnostics. The counts are bounded by what is
+/* A record: its length, key, HTML offset and length, the digest of the
+ * start of its text (parsed_text_key), headings, links, anchors,
+ * diagnostics. The counts are bounded by what is
  * left of the record, so a corrupt count cannot make a huge allocation. */
 static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n_notes)
 {
@@ -120,6 +121,10 @@ static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n
     skip_str(r); /* the key */
     pp->off = get_u64(r);
     pp->len = get_u64(r);
+    char *text_key = get_str(r);
+    if (text_key && strlen(text_key) == DIGEST_HEX - 1)
+        memcpy(pp->text_key, text_key, DIGEST_HEX);
+    free(text_key);
     size_t left = (size_t)(r->end - r->p);
     uint32_t n = get_u32(r);
     if (r->bad || n > left / 12)
@@ -174,6 +179,7 @@ static void write_record(buf *b, const char *key, const parsed_page *pp, unsigne
     put_str(b, key);
     put_u64(b, off);
     put_u64(b, pp->len);
+    put_str(b, pp->text_key);
     put_u32(b, (uint32_t)doc->n_headings);
     for (size_t i = 0; i < doc->n_headings; i++) {
         put_u32(b, (uint32_t)doc->headings[i].level);

@@ -51,8 +51,8 @@ struct parsed {
 parse_cache *parse_cache_open(const char *path);
 void parse_cache_free(parse_cache *c);
 /* Fills page i of p from the cache when it holds p->keys[i]: its headings,
- * links, anchors, search text, where its HTML lies (in c->fd) and its
- * diagnostics. Returns 1 on a hit, else 0. Thread-safe. */
+ * links, anchors, the digest of its search text, where its HTML lies (in
+ * c->fd) and its diagnostics. Returns 1 on a hit, else 0. Thread-safe. */
 int parse_cache_fill(parsed *p, size_t i);
 /* The key of everything a page's rendering reads besides its own file:
  * the renderer's version, the site's Markdown settings and every path a

@@ -32,13 +32,19 @@ typedef struct search_stream {
 
 enum { SEARCH_CHUNK_PAGES = 512 };
 
+/* The controls search.json lists (search_controls'), or NULL. */
+static const framework *search_frameworks(const site *s, size_t *nf)
+{
+    *nf = 0;
+    return s->catalog && layouts_has(s->layouts, "control") ? catalog_frameworks(s->catalog, nf)
+                                                            : NULL;
+}
+
 static void search_controls(search_stream *ss)
 {
     const site *s = ss->g->s;
-    size_t nf = 0;
-    const framework *fws = s->catalog && layouts_has(s->layouts, "control")
-                               ? catalog_frameworks(s->catalog, &nf)
-                               : NULL;
+    size_t nf;
+    const framework *fws = search_frameworks(s, &nf);
     for (size_t f = 0; f < nf; f++)
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *c = &fws[f].controls[i];
@@ -88,16 +94,93 @@ static int search_fill(void *ctx, buf *chunk)
     return 0;
 }
 
+int search_key(char key[DIGEST_HEX], const gen *g)
+{
+    const site *s = g->s;
+    digest *h = digest_new();
+    digest_add_str(h, digest_self());
+    digest_add_str(h, "search.json");
+    digest_add_long(h, (long)s->n_pages);
+    int keyed = 1;
+    for (size_t i = 0; i < s->n_pages && keyed; i++) {
+        const page *p = s->pages[i];
+        int shown = p->ok && p->published;
+        digest_add_long(h, shown);
+        if (!shown)
+            continue;
+        const char *text = parsed_text_key(g->pp, i);
+        keyed = text != NULL;
+        digest_add_str(h, p->title ? p->title : p->id);
+        digest_add_str(h, p->full_url);
+        digest_add_str(h, p->section_title);
+        digest_add_str(h, text);
+    }
+    size_t nf;
+    const framework *fws = search_frameworks(s, &nf);
+    buf u;
+    buf_init(&u);
+    digest_add_long(h, (long)nf);
+    for (size_t f = 0; f < nf; f++) {
+        digest_add_str(h, fws[f].name);
+        digest_add_long(h, (long)fws[f].n_controls);
+        for (size_t i = 0; i < fws[f].n_controls; i++) {
+            const control *c = &fws[f].controls[i];
+            buf_reset(&u);
+            vars_control_url(&u, s, c);
+            digest_add_str(h, c->id);
+            digest_add_str(h, c->title);
+            digest_add_str(h, u.data);
+            digest_add_str(h, c->group);
+            digest_add_str(h, c->justification);
+        }
+    }
+    buf_release(&u);
+    digest_hex(h, key);
+    digest_free(h);
+    return keyed;
+}
+
 /* search.json: title, URL, section and text of every page, and of every
- * control page when the theme has them ("A.5.15 Access control"). */
+ * control page when the theme has them ("A.5.15 Access control"). Linked
+ * from the previous build when what it shows is the same (search_key): an
+ * edit past the start of a page's text does not make it again. */
 int search_write(gen *g)
 {
+    char key[DIGEST_HEX], was[DIGEST_HEX];
+    int keyed = search_key(key, g);
+    int reused = keyed && output_reuse_keyed(g->o, "search.json", key);
+    if (reused && !(g->check_reuse && output_keyed_digest(g->o, "search.json", key, was)))
+        return 0;
+    g->search_made = 1;
     search_stream ss = {.g = g};
     json_writer_init(&ss.w, NULL, 0);
     buf_init(&ss.u);
     buf_init(&ss.t);
     buf_init(&ss.x);
-    int err = output_stream(g->o, "search.json", search_fill, &ss, g->d);
+    int err = 0;
+    if (reused) {
+        /* CHARTER_CHECK_REUSE: made all the same, and compared. */
+        digest *h = digest_new();
+        buf chunk;
+        buf_init(&chunk);
+        int more = 1;
+        while (more > 0) {
+            buf_reset(&chunk);
+            more = search_fill(&ss, &chunk);
+            digest_add(h, chunk.data, chunk.len);
+        }
+        char now[DIGEST_HEX];
+        digest_hex(h, now);
+        if (more == 0 && strcmp(now, was) != 0)
+            diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
+                        "'search.json' was linked from the previous build as made from the same "
+                        "inputs, but is made differently now: its key misses an input");
+        err = more < 0 ? -1 : 0;
+        buf_release(&chunk);
+        digest_free(h);
+    } else {
+        err = output_stream_keyed(g->o, "search.json", keyed ? key : NULL, search_fill, &ss, g->d);
+    }
     json_writer_release(&ss.w);
     buf_release(&ss.u);
     buf_release(&ss.t);

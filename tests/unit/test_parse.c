@@ -6,6 +6,7 @@
  * (unpublished, or whose front matter did not load). */
 #include "unit.h"
 
+#include "digest.h"
 #include "fs.h"
 #include "parse.h"
 #include "site.h"
@@ -306,21 +307,30 @@ static const struct {
     {"", "a ", 1000, "a", " a", 749},                           /* a trailing space trimmed */
 };
 
-Test(parse, search_text)
+/* A page content/s/p<i>.md for each of search_cases. */
+static void put_search_pages(void)
 {
-    buf name;
+    buf name, text;
     buf_init(&name);
+    buf_init(&text);
     for (size_t i = 0; i < COUNT(search_cases); i++) {
         char *body = repeat(search_cases[i].head, search_cases[i].unit, search_cases[i].n);
-        buf text;
-        buf_init(&text);
+        buf_reset(&text);
         buf_printf(&text, "---\ntitle: P%zu\n---\n%s\n", i, body);
         buf_reset(&name);
         buf_printf(&name, "content/s/p%zu.md", i);
         put(name.data, text.data);
-        buf_release(&text);
         free(body);
     }
+    buf_release(&name);
+    buf_release(&text);
+}
+
+Test(parse, search_text)
+{
+    buf name;
+    buf_init(&name);
+    put_search_pages();
     site *s = load("");
     diags *d = diag_new(root);
     int fd = scratch_fd();
@@ -598,5 +608,48 @@ Test(parse, cache_rewrite_copies_runs)
     site_free(s);
     buf_release(&a);
     buf_release(&b);
+    diag_free(d);
+}
+
+/* With a cache, each page's parse keeps the digest of its search text
+ * (parsed_text_key), and the cache gives it back on a hit: what search.json
+ * shows of a page is known without reading its HTML. Without a cache there
+ * is none. */
+Test(parse, text_key_is_the_search_text_digest)
+{
+    put_search_pages();
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    diags *d = diag_new(root);
+    for (int round = 0; round < 2; round++) {
+        site *s = load_reread("");
+        int fd = scratch_fd();
+        parsed *pp = parse_site_cached(s, fd, cache, d);
+        cr_assert_diag(d, "");
+        cr_expect_eq(parsed_cache_hits(pp), round ? COUNT(search_cases) : 0u, "round %d", round);
+        for (size_t i = 0; i < s->n_pages; i++) {
+            char *text = NULL, want[DIGEST_HEX];
+            cr_assert_eq(parsed_text(&text, pp, i, d), 0);
+            digest_of(want, text, strlen(text));
+            const char *got = parsed_text_key(pp, i);
+            cr_assert_not_null(got, "round %d: %s", round, s->pages[i]->rel);
+            cr_expect_str_eq(got, want, "round %d: %s", round, s->pages[i]->rel);
+            free(text);
+        }
+        if (!round)
+            cr_assert_eq(parse_cache_write(pp, d), 0);
+        parsed_free(pp);
+        close(fd);
+        site_free(s);
+    }
+    site *s = load("");
+    int fd = scratch_fd();
+    parsed *pp = parse_site(s, fd, d);
+    cr_assert_diag(d, "");
+    for (size_t i = 0; i < s->n_pages; i++)
+        cr_expect_null(parsed_text_key(pp, i), "%s", s->pages[i]->rel);
+    parsed_free(pp);
+    close(fd);
+    site_free(s);
     diag_free(d);
 }

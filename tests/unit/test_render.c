@@ -842,6 +842,8 @@ typedef struct round {
     char key[4][DIGEST_HEX];  /* gen_page_key of each page */
     char dict[4][DIGEST_HEX]; /* gen_key over its dictionary: what the key stands for */
     size_t made;              /* pages gen_pages gave a dictionary */
+    char search_key[DIGEST_HEX];
+    int search_made; /* search.json made, not linked by its key */
 } round;
 
 static const char *const round_rels[] = {"pol/a.md", "pol/b.md", "pol/c.md", "other/d.md"};
@@ -897,6 +899,9 @@ static void pages_round(round *r, int rows)
     }
     gen_pages(&g);
     r->made = atomic_load(&g.pages_made);
+    cr_assert(search_key(r->search_key, &g));
+    cr_expect_eq(search_write(&g), 0);
+    r->search_made = g.search_made;
     cr_expect_not(atomic_load(&g.failed));
     cr_assert_eq(output_commit(o, d), 0);
     output_free(o, d);
@@ -1016,6 +1021,91 @@ Test(render, page_keys_follow_their_dictionaries)
                      after.made, changed);
         before = after;
     }
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+}
+
+/* search.json is made again only when what it shows changes (search_key):
+ * a page's title, URL or section, the start of its text (its first 1,500
+ * bytes), a control page listed. An edit past the start of a page's text,
+ * or of what search.json does not show, links the previous build's. What
+ * is linked is what a fresh build makes: the incremental test checks that
+ * (CHARTER_CHECK_REUSE), here the key and the file's new title. */
+Test(render, search_follows_what_it_shows)
+{
+    unit_mkdtemp(sb, sizeof sb, "render-search");
+    put("site.yml", SITE_YML);
+    put("layouts/policy.html", "{{TITLE}}|{{CONTENT}}\n");
+    put("layouts/control.html", "{{CONTROL_ID}}\n");
+    put("controls/iso.yml", "framework: iso\nname: ISO\ncontrols:\n"
+                            "  - {id: A.1, title: First, group: Org}\n");
+    buf body;
+    buf_init(&body);
+    for (int i = 0; i < 40; i++)
+        buf_printf(&body, "Paragraph %d of a policy long enough for its text to be cut.\n\n", i);
+#define PAGE(title, extra)                                                                         \
+    "---\ntitle: " title "\nowner: Olga\nlast_reviewed: 2026-06-01\n" extra "---\n"
+    buf a;
+    buf_init(&a);
+    buf_printf(&a, PAGE("Alpha", "") "%s", body.data);
+    put("content/pol/a.md", a.data);
+    put("content/pol/b.md", PAGE("Beta", "") "B body.\n");
+    put("content/pol/c.md", PAGE("Gamma", "") "C body.\n");
+    put("content/other/d.md", PAGE("Delta", "") "D body.\n");
+    buf past, start;
+    buf_init(&past);
+    buf_init(&start);
+    buf_printf(&past, "%sAn edit at the end.\n", a.data);
+    buf_printf(&start, PAGE("Alpha", "") "An edit at the start.\n\n%sAn edit at the end.\n",
+               body.data);
+    static const char iso2[] = "framework: iso\nname: ISO\ncontrols:\n"
+                               "  - {id: A.1, title: Premier, group: Org}\n";
+    const struct edit {
+        const char *what, *file, *text;
+        int made;
+    } edits[] = {
+        {"nothing", NULL, NULL, 0},
+        {"a's body past the start of its text", "content/pol/a.md", past.data, 0},
+        {"b's owner, which search.json does not show", "content/pol/b.md",
+         "---\ntitle: Beta\nowner: Oscar\nlast_reviewed: 2026-06-01\n---\nB body.\n", 0},
+        {"a's body at the start of its text", "content/pol/a.md", start.data, 1},
+        {"c's body, all of it shown", "content/pol/c.md", PAGE("Gamma", "") "C body, edited.\n", 1},
+        {"b's title", "content/pol/b.md",
+         "---\ntitle: Bravo\nowner: Oscar\nlast_reviewed: 2026-06-01\n---\nB body.\n", 1},
+        {"A.1's title", "controls/iso.yml", iso2, 1},
+        {"nothing again", NULL, NULL, 0},
+    };
+#undef PAGE
+    round before, after;
+    pages_round(&before, 0);
+    cr_expect(before.search_made, "the first build makes search.json");
+    for (size_t e = 0; e < COUNT(edits); e++) {
+        if (edits[e].file)
+            put(edits[e].file, edits[e].text);
+        pages_round(&after, 0);
+        int same = !strcmp(after.search_key, before.search_key);
+        cr_expect_eq(same, !edits[e].made, "%s: search.json's key %s", edits[e].what,
+                     same ? "stayed" : "changed");
+        cr_expect_eq(after.search_made, edits[e].made, "%s: search.json %s", edits[e].what,
+                     after.search_made ? "made again" : "linked");
+        before = after;
+    }
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    buf_printf(&path, "%s/out/search.json", sb);
+    diags *rd = diag_new(NULL);
+    cr_assert_eq(fs_read(&text, path.data, NULL, rd), 0);
+    diag_free(rd);
+    cr_expect(strstr(text.data, "\"Bravo\"") && !strstr(text.data, "\"Beta\""), "%s", text.data);
+    cr_expect(strstr(text.data, "A.1 Premier") != NULL, "%s", text.data);
+    buf_release(&path);
+    buf_release(&text);
+    buf_release(&body);
+    buf_release(&a);
+    buf_release(&past);
+    buf_release(&start);
     diags *d = diag_new(NULL);
     fs_remove_tree(sb, d);
     diag_free(d);
