@@ -299,7 +299,8 @@ static int costs_more(const manifest_entry *v, size_t n, size_t n_folders, long 
 }
 
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   long long racy_bytes, const outcache_carry *carry, diags *d)
+                   long long racy_bytes, long long changed_ns, const outcache_carry *carry,
+                   diags *d)
 {
     buf out;
     buf_init(&out);
@@ -324,8 +325,11 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
      * changed the times of) nearly everything: a large output waits out the
      * racy window first, so that the next build can trust every stat. */
     if (costs_more(v, n, n_folders, racy_bytes)) {
-        struct timespec pause = {0, FS_RACY_NS + 5000000L};
-        nanosleep(&pause, NULL);
+        long long until = (changed_ns ? changed_ns : fs_trace_now()) + FS_RACY_NS + 5000000LL;
+        for (long long left; (left = until - fs_trace_now()) > 0;) {
+            struct timespec pause = {(time_t)(left / 1000000000LL), (long)(left % 1000000000LL)};
+            nanosleep(&pause, NULL);
+        }
     }
     long long since = fs_trace_now();
     stat_job j = {

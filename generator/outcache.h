@@ -61,11 +61,14 @@ typedef struct outcache_carry {
  * What changed within FS_RACY_NS before its stat is recorded as unknown,
  * to be hashed again: when hashing the whole output again would cost more
  * than racy_bytes (about 4 KB a file or folder besides its bytes), it first
- * waits the window out (25 ms), so that nothing the build wrote is left so.
+ * waits the window out: until 25 ms after changed_ns (fs_trace_now's
+ * clock: when the output's files last changed; 0 for now), so that nothing
+ * the build wrote is left so.
  * With `carry` (may be NULL), the entries it knows are not stat-ed again.
  * Returns 0, or -1 after a warning (id output): a build without its cache
  * is still a good build. */
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
-                   long long racy_bytes, const outcache_carry *carry, diags *d);
+                   long long racy_bytes, long long changed_ns, const outcache_carry *carry,
+                   diags *d);
 
 #endif

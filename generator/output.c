@@ -57,6 +57,11 @@ struct output {
     char *cache_dir, *cache_path;
     outcache *known;
     long long racy_bytes; /* outcache_write's: OUTPUT_RACY_BYTES */
+    /* When the output's files last changed (fs_trace_now): at the end of
+     * output_commit, or after output_free removed the previous site's
+     * names (unlinking a name of a file the new site shares changes its
+     * ctime). outcache_write's racy window starts there. */
+    long long changed_ns;
     /* The spare tree: the site before the previous one, kept in the build
      * cache on the output's file system and written over as the next
      * staging directory, so that a build writes and removes only what
@@ -1261,7 +1266,18 @@ static void spare_finish(output *o, diags *d)
     free(gone);
 }
 
+static int commit(output *o, diags *d);
+
 int output_commit(output *o, diags *d)
+{
+    int err = commit(o, d);
+    o->changed_ns = fs_trace_now();
+    return err;
+}
+
+/* output_commit's work: the manifest, then the staging directory in the
+ * target's place. */
+static int commit(output *o, diags *d)
 {
     if (o->using_spare)
         spare_finish(o, d);
@@ -1355,7 +1371,7 @@ void output_free(output *o, diags *d)
 {
     if (!o)
         return;
-    int spare_due = 0;
+    int spare_due = 0, removed = 1;
     outcache_carry carry = {carry_stat, o};
     if (o->journal_fd >= 0)
         close(o->journal_fd);
@@ -1365,7 +1381,8 @@ void output_free(output *o, diags *d)
             /* The previous site, verified by output_begin, is kept as the
              * next build's spare where it can be; else only what its
              * manifest lists goes. */
-            if (!spare_keep(o, &spare_due))
+            removed = !spare_keep(o, &spare_due);
+            if (removed)
                 manifest_remove_entries(o->staging, o->old, o->n_old, 1, o->staging,
                                         "the previous site", d);
         } else if (o->using_spare) {
@@ -1388,16 +1405,20 @@ void output_free(output *o, diags *d)
         }
     }
     /* The new site's stat, once the old one is gone (unlinking a shared
-     * file's other name changes its ctime), still under the lock. */
+     * file's other name changes its ctime), still under the lock. The
+     * previous site renamed whole into the spare changed none of the new
+     * site's files: the racy window started when it was published. */
+    if (o->staging && removed)
+        o->changed_ns = fs_trace_now();
     if (o->published && o->cache_path)
-        outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes,
+        outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes, o->changed_ns,
                        o->using_spare ? &carry : NULL, d);
     /* The spare's, after the output's: that one waited out the racy window
      * where it had to, after the last change to either tree, so this one
      * need not wait again. */
     if (spare_due) {
         diags *quiet = diag_new(NULL);
-        outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes ? LLONG_MAX : 0,
+        outcache_write(o->spare_cache, o->spare, o->old, o->n_old, o->racy_bytes ? LLONG_MAX : 0, 0,
                        NULL, quiet);
         diag_free(quiet);
     }
