@@ -70,15 +70,21 @@ head -c 100000 /dev/urandom >"$cache/parse.cache"
 build_and_compare "a parse cache of random bytes"
 
 # Counts near 2^32 in a record must not allocate or read past the end.
-python3 - "$tmp/good.cache" "$cache/parse.cache" <<'PY'
+python3 - "$tmp/good.cache" "$cache/parse.cache" <<'PY' || not_ok "the parse cache's record is laid out as this test knows"
 import hashlib, struct, sys
 data = bytearray(open(sys.argv[1], "rb").read())
 off, length = struct.unpack_from("<QQ", data, len(data) - 96)
 i = off
 # The first record: its length (u32), key (u32 length + bytes), offset,
-# length, then the heading count: set it huge.
+# length, its text's digest (u32 length + bytes), then the heading count:
+# set it huge.
 klen = struct.unpack_from("<I", data, i + 4)[0]
-struct.pack_into("<I", data, i + 8 + klen + 16, 0xFFFFFFF0)
+at = i + 8 + klen + 16
+tlen = struct.unpack_from("<I", data, at)[0]
+assert tlen in (64, 0xFFFFFFFF), "not a digest's length"
+at += 4 + (0 if tlen == 0xFFFFFFFF else tlen)
+assert struct.unpack_from("<I", data, at)[0] < 1000, "not a heading count"
+struct.pack_into("<I", data, at, 0xFFFFFFF0)
 # With a digest that matches, so the reader's own bounds are what is tested.
 data[len(data) - 64:] = hashlib.sha256(data[:len(data) - 96]).hexdigest().encode()
 open(sys.argv[2], "wb").write(data)
