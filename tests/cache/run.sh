@@ -69,6 +69,21 @@ build_and_compare "garbage in the parse cache's index"
 head -c 100000 /dev/urandom >"$cache/parse.cache"
 build_and_compare "a parse cache of random bytes"
 
+# One byte of a page's HTML changed (the file starts with the HTML): the
+# index and the trailer are intact, the page's record's digest is not.
+# Into a new output, so that every page is rendered from its HTML (an
+# output's unchanged pages are linked from it, their HTML not read).
+cp "$tmp/good.cache" "$cache/parse.cache"
+rm -rf "$tmp/out"
+python3 - "$cache/parse.cache" <<'PY' || not_ok "the parse cache starts with HTML"
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+assert data[:1] == b"<", "not HTML"
+data[1] ^= 0x20
+open(sys.argv[1], "wb").write(data)
+PY
+build_and_compare "a byte of a page's HTML changed in the parse cache"
+
 # Counts near 2^32 in a record must not allocate or read past the end.
 python3 - "$tmp/good.cache" "$cache/parse.cache" <<'PY' || not_ok "the parse cache's record is laid out as this test knows"
 import hashlib, struct, sys

@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "site.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -651,5 +652,38 @@ Test(parse, text_key_is_the_search_text_digest)
     parsed_free(pp);
     close(fd);
     site_free(s);
+    diag_free(d);
+}
+
+/* Each record vouches for its page's HTML by a digest: a byte of it
+ * changed (the index and the trailer intact) makes the whole cache
+ * unused, never half believed; the rewrite after that parse is whole. */
+Test(parse, a_cache_whose_html_changed_is_not_used)
+{
+    basic_site();
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    diags *d = diag_new(root);
+    for (int round = 0; round < 3; round++) {
+        site *s = load_reread(broken_diag);
+        int fd = scratch_fd();
+        parsed *p = parse_site_cached(s, fd, cache, d);
+        cr_assert_diag(d, "");
+        cr_expect_eq(parsed_cache_hits(p), round == 2 ? 2u : 0u, "round %d", round);
+        cr_assert_eq(parse_cache_write(p, d), 0);
+        parsed_free(p);
+        close(fd);
+        site_free(s);
+        if (round == 0) {
+            /* The file starts with a page's HTML. */
+            int cfd = open(cache, O_RDWR);
+            cr_assert_geq(cfd, 0);
+            char c;
+            cr_assert_eq(pread(cfd, &c, 1, 1), 1);
+            c ^= 0x20;
+            cr_assert_eq(pwrite(cfd, &c, 1, 1), 1);
+            close(cfd);
+        }
+    }
     diag_free(d);
 }
