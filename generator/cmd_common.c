@@ -106,5 +106,9 @@ void stage_clock_print(const stage_clock *c)
     for (int i = 0; i < c->n; i++)
         fprintf(stderr, "%s %s %.3f s (cpu %.2f s, peak %ld MB)", i ? "," : "", c->names[i],
                 c->secs[i], c->cpu[i], c->rss_mb[i]);
-    fputs(heap_tuned() ? "; malloc with huge pages\n" : "\n", stderr);
+    if (heap_tuned() || heap_padded())
+        fprintf(stderr, "; malloc with %s%s%s", heap_tuned() ? "huge pages" : "",
+                heap_tuned() && heap_padded() ? " and " : "",
+                heap_padded() ? "a 16 MB top pad" : "");
+    fputc('\n', stderr);
 }

@@ -24,4 +24,19 @@ void heap_tune(char **argv);
 /* 1 when this run was started by heap_tune, with the tunable. */
 int heap_tuned(void);
 
+/* What malloc's arenas grow by besides what they need, and keep when
+ * trimmed (M_TOP_PAD): glibc's 128 KB made a one-page edit at 10,000 pages
+ * grow its threads' heaps 3,000 times, faulting their pages in again after
+ * each trim. */
+#define HEAP_TOP_PAD ((size_t)16 << 20) /* stage_clock_print says "16 MB" */
+/* 1 when heap_pad sets the top pad for a process whose GLIBC_TUNABLES is
+ * `tunables` (NULL when unset): 0 when it names glibc.malloc.top_pad (the
+ * user's choice stands). */
+int heap_pad_plan(const char *tunables);
+/* Called in main for a command that loads a site, after heap_tune: sets
+ * the top pad to HEAP_TOP_PAD (mallopt) when heap_pad_plan says so. */
+void heap_pad(void);
+/* 1 when heap_pad set it. */
+int heap_padded(void);
+
 #endif

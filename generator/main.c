@@ -130,8 +130,10 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i]->name, name) == 0) {
-            if (loads_sites(name))
+            if (loads_sites(name)) {
                 heap_tune(argv);
+                heap_pad();
+            }
             return commands[i]->run(argc - 1, argv + 1);
         }
     fprintf(stderr, "charter: unknown command '%s'\nTry 'charter --help'.\n", name);

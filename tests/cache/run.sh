@@ -285,25 +285,35 @@ fi
 
 # Not a cache, but the same kind of machinery: a build starts charter once
 # more with malloc's huge pages asked for (generator/heap.c), unless the
-# user named the tunable. A sanitizer's build (its own allocator) never does.
+# user named the tunable, and sets malloc's top pad, unless the user named
+# that one. A sanitizer's build (its own allocator) does neither.
 if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
-    ok "a build asks malloc for huge pages # SKIP a sanitizer's build"
-    ok "not when the user refused them # SKIP a sanitizer's build"
+    ok "a build asks malloc for huge pages and a top pad # SKIP a sanitizer's build"
+    ok "not for huge pages when the user refused them # SKIP a sanitizer's build"
+    ok "not for a top pad when the user named one # SKIP a sanitizer's build"
 else
     CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
         --quiet 2>"$tmp/err"
-    if grep -q '^charter: timings: .*; malloc with huge pages$' "$tmp/err"; then
-        ok "a build asks malloc for huge pages"
+    if grep -q '^charter: timings: .*; malloc with huge pages and a 16 MB top pad$' "$tmp/err"; then
+        ok "a build asks malloc for huge pages and a top pad"
     else
-        not_ok "a build asks malloc for huge pages"
+        not_ok "a build asks malloc for huge pages and a top pad"
         sed 's/^/#   /' "$tmp/err" | head -5
     fi
     GLIBC_TUNABLES=glibc.malloc.hugetlb=0 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" \
         --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-    if grep -q '^charter: timings: ' "$tmp/err" && ! grep -q 'huge pages' "$tmp/err"; then
-        ok "not when the user refused them"
+    if grep -q '^charter: timings: .*; malloc with a 16 MB top pad$' "$tmp/err"; then
+        ok "not for huge pages when the user refused them"
     else
-        not_ok "not when the user refused them"
+        not_ok "not for huge pages when the user refused them"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    fi
+    GLIBC_TUNABLES=glibc.malloc.top_pad=131072 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" \
+        --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    if grep -q '^charter: timings: .*; malloc with huge pages$' "$tmp/err"; then
+        ok "not for a top pad when the user named one"
+    else
+        not_ok "not for a top pad when the user named one"
         sed 's/^/#   /' "$tmp/err" | head -5
     fi
 fi

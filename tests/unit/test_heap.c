@@ -40,6 +40,16 @@ Test(heap, plan)
     }
 }
 
+/* The top pad is set unless the user named glibc.malloc.top_pad. */
+Test(heap, pad_plan)
+{
+    cr_expect_eq(heap_pad_plan(NULL), 1);
+    cr_expect_eq(heap_pad_plan(""), 1);
+    cr_expect_eq(heap_pad_plan("glibc.malloc.hugetlb=1"), 1);
+    cr_expect_eq(heap_pad_plan("glibc.malloc.top_pad=0"), 0);
+    cr_expect_eq(heap_pad_plan("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=131072"), 0);
+}
+
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 /* The run started by heap_tune: the user's GLIBC_TUNABLES back, the marker
  * gone, and it knows it was started so. It does not start again. */
