@@ -236,7 +236,8 @@ void clidoc_man(FILE *out, const cli_command *const *cmds, size_t n, const char 
             ".TP\n.B GLIBC_TUNABLES\nbuild, check, diff, serve and verify start once more with "
             "glibc.malloc.hugetlb=1 added (transparent huge pages for malloc), then put it back "
             "as it was; naming glibc.malloc.hugetlb here (=0 refuses them) leaves it as given. "
-            "They also set malloc's top pad to 16 MB, unless glibc.malloc.top_pad is named here\n"
+            "They also set malloc's top pad to 16 MB and its mmap threshold to 1 MB, unless "
+            "glibc.malloc.top_pad or glibc.malloc.mmap_threshold is named here\n"
             ".SH SEE ALSO\n"
             "\\fBgit\\fR(1); the documentation in the \\fIdocs\\fR folder of charter's source\n",
             EXIT_OK, EXIT_FINDINGS, EXIT_USAGE);

@@ -14,18 +14,21 @@
 
 #define TUNABLE "glibc.malloc.hugetlb"
 #define TOP_PAD "glibc.malloc.top_pad"
+#define MMAP_THRESHOLD "glibc.malloc.mmap_threshold"
 #define RESTORE "CHARTER_HEAP_RESTORE"
 
 static int tuned, padded;
 
 int heap_pad_plan(const char *tunables)
 {
-    return !tunables || !strstr(tunables, TOP_PAD);
+    return !tunables || (!strstr(tunables, TOP_PAD) && !strstr(tunables, MMAP_THRESHOLD));
 }
 
 void heap_pad(void)
 {
-    padded = heap_pad_plan(getenv("GLIBC_TUNABLES")) && mallopt(M_TOP_PAD, (int)HEAP_TOP_PAD) == 1;
+    padded = heap_pad_plan(getenv("GLIBC_TUNABLES")) &&
+             mallopt(M_MMAP_THRESHOLD, (int)HEAP_MMAP_THRESHOLD) == 1 &&
+             mallopt(M_TOP_PAD, (int)HEAP_TOP_PAD) == 1;
 }
 
 int heap_padded(void)

@@ -29,12 +29,21 @@ int heap_tuned(void);
  * grow its threads' heaps 3,000 times, faulting their pages in again after
  * each trim. */
 #define HEAP_TOP_PAD ((size_t)16 << 20) /* stage_clock_print says "16 MB" */
-/* 1 when heap_pad sets the top pad for a process whose GLIBC_TUNABLES is
- * `tunables` (NULL when unset): 0 when it names glibc.malloc.top_pad (the
- * user's choice stands). */
+/* Setting the top pad ends glibc's sliding mmap threshold, which would
+ * stay at 128 KB: the history of a 40,000-page site then mapped and
+ * unmapped its buffers, 36 s instead of 3 s. So the threshold is set too:
+ * 1 MB did as well there as 4 or 32 MB, and at 32 MB (the most the
+ * sliding one reaches) a cold build of 10,000 pages peaked at 152-154 MB
+ * instead of 138-140, its large buffers kept in the arenas. */
+#define HEAP_MMAP_THRESHOLD ((size_t)1 << 20)
+/* 1 when heap_pad sets them for a process whose GLIBC_TUNABLES is
+ * `tunables` (NULL when unset): 0 when it names glibc.malloc.top_pad or
+ * glibc.malloc.mmap_threshold (the user's choices stand, and neither is
+ * set). */
 int heap_pad_plan(const char *tunables);
 /* Called in main for a command that loads a site, after heap_tune: sets
- * the top pad to HEAP_TOP_PAD (mallopt) when heap_pad_plan says so. */
+ * the top pad and the mmap threshold (mallopt) when heap_pad_plan says
+ * so. */
 void heap_pad(void);
 /* 1 when heap_pad set it. */
 int heap_padded(void);

@@ -40,7 +40,8 @@ Test(heap, plan)
     }
 }
 
-/* The top pad is set unless the user named glibc.malloc.top_pad. */
+/* The top pad and the mmap threshold are set unless the user named
+ * either. */
 Test(heap, pad_plan)
 {
     cr_expect_eq(heap_pad_plan(NULL), 1);
@@ -48,6 +49,7 @@ Test(heap, pad_plan)
     cr_expect_eq(heap_pad_plan("glibc.malloc.hugetlb=1"), 1);
     cr_expect_eq(heap_pad_plan("glibc.malloc.top_pad=0"), 0);
     cr_expect_eq(heap_pad_plan("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=131072"), 0);
+    cr_expect_eq(heap_pad_plan("glibc.malloc.mmap_threshold=131072"), 0);
 }
 
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
