@@ -25,9 +25,9 @@ void heap_tune(char **argv);
 int heap_tuned(void);
 
 /* What malloc's arenas grow by besides what they need, and keep when
- * trimmed (M_TOP_PAD): glibc's 128 KB made a one-page edit at 10,000 pages
- * grow its threads' heaps 3,000 times, faulting their pages in again after
- * each trim. */
+ * trimmed (M_TOP_PAD): with glibc's 128 KB a one-page edit at 10,000 pages
+ * grew its threads' heaps in 3,059 steps (an mprotect each), against 40
+ * with 16 MB, and took 10% longer. */
 #define HEAP_TOP_PAD ((size_t)16 << 20) /* stage_clock_print says "16 MB" */
 /* Setting the top pad ends glibc's sliding mmap threshold, which would
  * stay at 128 KB: the history of a 40,000-page site then mapped and

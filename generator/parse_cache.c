@@ -3,10 +3,10 @@
  * pages whose inputs changed. A page's key digests its file's bytes, its
  * place and title, and what every rendering reads (parse_cache_global); a
  * hit gives back its headings, links, anchors, its search text's digest,
- * HTML and diagnostics. The file holds the HTML of every page, then an index, then a
- * trailer: the index's offset and length, a magic string and the SHA-256 of
- * all that precedes it, checked before anything is used (a damaged cache is
- * ignored, never half believed). */
+ * HTML and diagnostics. The file holds the HTML of every page, then an
+ * index, then a trailer: the index's offset and length, a magic string and
+ * the SHA-256 of all that precedes it, checked before anything is used (a
+ * damaged cache is ignored, never half believed). */
 #include "parse_int.h"
 
 #include "fs.h"
@@ -110,8 +110,8 @@ static void put_str(buf *b, const char *s)
 
 /* A record: its length, key, HTML offset and length, the digest of the
  * start of its text (parsed_text_key), headings, links, anchors,
- * diagnostics. The counts are bounded by what is
- * left of the record, so a corrupt count cannot make a huge allocation. */
+ * diagnostics. The counts are bounded by what is left of the record, so a
+ * corrupt count cannot make a huge allocation. */
 static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n_notes)
 {
     uint32_t total = get_u32(r);
