@@ -283,6 +283,24 @@ else
     ok "--no-cache writes no cache"
 fi
 
+# timings_say WHAT TUNABLES PATTERN: a build with GLIBC_TUNABLES set to
+# TUNABLES (unset when empty) ends its timings line as PATTERN says.
+timings_say() {
+    if [ -n "$2" ]; then
+        GLIBC_TUNABLES=$2 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" \
+            --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    else
+        CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" \
+            --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    fi
+    if grep -q "^charter: timings: .*$3\$" "$tmp/err"; then
+        ok "$1"
+    else
+        not_ok "$1"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    fi
+}
+
 # Not a cache, but the same kind of machinery: a build starts charter once
 # more with malloc's huge pages asked for (generator/heap.c), unless the
 # user named the tunable, and sets malloc's top pad, unless the user named
@@ -292,30 +310,12 @@ if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
     ok "not for huge pages when the user refused them # SKIP a sanitizer's build"
     ok "not for a top pad when the user named one # SKIP a sanitizer's build"
 else
-    CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
-        --quiet 2>"$tmp/err"
-    if grep -q '^charter: timings: .*; malloc with huge pages and a 16 MB top pad$' "$tmp/err"; then
-        ok "a build asks malloc for huge pages and a top pad"
-    else
-        not_ok "a build asks malloc for huge pages and a top pad"
-        sed 's/^/#   /' "$tmp/err" | head -5
-    fi
-    GLIBC_TUNABLES=glibc.malloc.hugetlb=0 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" \
-        --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-    if grep -q '^charter: timings: .*; malloc with a 16 MB top pad$' "$tmp/err"; then
-        ok "not for huge pages when the user refused them"
-    else
-        not_ok "not for huge pages when the user refused them"
-        sed 's/^/#   /' "$tmp/err" | head -5
-    fi
-    GLIBC_TUNABLES=glibc.malloc.top_pad=131072 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" \
-        --out "$tmp/out" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-    if grep -q '^charter: timings: .*; malloc with huge pages$' "$tmp/err"; then
-        ok "not for a top pad when the user named one"
-    else
-        not_ok "not for a top pad when the user named one"
-        sed 's/^/#   /' "$tmp/err" | head -5
-    fi
+    timings_say "a build asks malloc for huge pages and a top pad" "" \
+        "; malloc with huge pages and a 16 MB top pad"
+    timings_say "not for huge pages when the user refused them" glibc.malloc.hugetlb=0 \
+        "; malloc with a 16 MB top pad"
+    timings_say "not for a top pad when the user named one" glibc.malloc.top_pad=131072 \
+        "; malloc with huge pages"
 fi
 
 echo "cache: $n checks, $failed failed"
