@@ -192,6 +192,7 @@ typedef struct posting {
     post *v;
     uint32_t n, cap;
     uint32_t live; /* indexed files that have it */
+    uint32_t slab; /* v lies in one of f->slabs (not freed alone) */
 } posting;
 
 struct follow {
@@ -216,7 +217,9 @@ struct follow {
     size_t n_cand, cap_cand;
     size_t ranked;  /* files whose score was counted, all queries (for tests) */
     posting *posts; /* per hash: the files that have it (stale ones too) */
-    sig dst;        /* the new page of the current query (borrowed) */
+    post **slabs;   /* blocks of postings made at once (index_dirty) */
+    size_t n_slabs;
+    sig dst; /* the new page of the current query (borrowed) */
 };
 
 follow *history_follow_new(git_odb *odb, const char *prefix)
@@ -246,8 +249,12 @@ void history_follow_free(follow *f)
         free(f->files[i].path);
     if (f->posts)
         for (size_t h = 0; h < HASHBASE; h++)
-            free(f->posts[h].v);
+            if (!f->posts[h].slab)
+                free(f->posts[h].v);
     free(f->posts);
+    for (size_t k = 0; k < f->n_slabs; k++)
+        free(f->slabs[k]);
+    free(f->slabs);
     free(f->files);
     free(f->gen);
     free(f->acc);
@@ -305,30 +312,113 @@ static void post_add(follow *f, uint32_t h, size_t file, uint32_t bytes)
     }
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 2;
-        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+        if (p->slab) {
+            post *v = xmalloc(p->cap * sizeof *v);
+            memcpy(v, p->v, p->n * sizeof *v);
+            p->v = v;
+            p->slab = 0;
+        } else {
+            p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+        }
     }
     p->v[p->n++] = (post){(uint32_t)file, f->gen[file], bytes};
 }
 
-/* Puts file i's chunks in the index. A file that is no regular file, or
- * cannot be read (missing, over MAX_BLOB), is indexed without chunks: like
- * nothing, as git scores only regular files. */
-static void index_file(follow *f, size_t i)
+/* Makes file i indexed, with its chunks when it has any to post: 1 then. A
+ * file that is no regular file, or cannot be read (missing, over
+ * MAX_BLOB), is indexed without chunks: like nothing, as git scores only
+ * regular files. */
+static int index_begin(follow *f, size_t i)
 {
     lfile *lf = &f->files[i];
     if (lf->indexed || !lf->alive)
-        return;
+        return 0;
     lf->indexed = 1;
     if (!is_regular(lf->mode))
-        return;
+        return 0;
     const blob_info *b = history_blobs_get(f->blobs, f->tc.odb, &lf->id, 1);
     if (!b || b->state != BLOB_READ)
-        return;
+        return 0;
     lf->scorable = 1;
     lf->sig = b->sig;
+    return lf->sig.n > 0;
+}
+
+static void index_chunks(follow *f, size_t i)
+{
+    const lfile *lf = &f->files[i];
     for (size_t k = 0; k < lf->sig.n; k++) {
         f->posts[lf->sig.hash[k]].live++;
         post_add(f, lf->sig.hash[k], i, lf->sig.bytes[k]);
+    }
+}
+
+/* Puts file i's chunks in the index. */
+static void index_file(follow *f, size_t i)
+{
+    if (index_begin(f, i))
+        index_chunks(f, i);
+}
+
+/* Below this many, the dirty files are indexed one by one. */
+#define BULK_FILES 256
+
+/* Indexes the files waiting in f->dirty. The first query meets a whole
+ * tree of them (10,000 files, 730,000 postings at 10,000 pages): their
+ * chunks are counted first, and every posting list they extend is moved
+ * once, at its new size, into one block. Grown a posting at a time, the
+ * lists doubled 400,000 times, and held a third more than they used. */
+static void index_dirty(follow *f)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < f->n_dirty; k++) {
+        size_t i = f->dirty[k];
+        f->files[i].dirty = 0;
+        if (f->n_dirty < BULK_FILES)
+            index_file(f, i);
+        else if (index_begin(f, i))
+            f->dirty[n++] = i; /* to post, below */
+    }
+    f->n_dirty = 0;
+    if (!n)
+        return;
+    uint32_t *need = xcalloc(HASHBASE, sizeof *need);
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        const sig *sg = &f->files[f->dirty[k]].sig;
+        for (size_t j = 0; j < sg->n; j++)
+            need[sg->hash[j]]++;
+    }
+    for (size_t h = 0; h < HASHBASE; h++)
+        if (need[h])
+            total += f->posts[h].n + need[h];
+    post *slab = xmalloc(total * sizeof *slab);
+    f->slabs = xgrow(f->slabs, f->n_slabs, sizeof *f->slabs);
+    f->slabs[f->n_slabs++] = slab;
+    for (size_t h = 0, at = 0; h < HASHBASE; h++) {
+        if (!need[h])
+            continue;
+        posting *p = &f->posts[h];
+        if (p->n)
+            memcpy(slab + at, p->v, p->n * sizeof *slab);
+        if (!p->slab)
+            free(p->v);
+        p->v = slab + at;
+        p->cap = p->n + need[h];
+        p->slab = 1;
+        at += p->cap;
+    }
+    free(need);
+    for (size_t k = 0; k < n; k++)
+        index_chunks(f, f->dirty[k]);
+}
+
+void history_follow_postings(const follow *f, size_t *posts, size_t *room)
+{
+    *posts = *room = 0;
+    for (size_t h = 0; f && f->posts && h < HASHBASE; h++) {
+        *posts += f->posts[h].n;
+        *room += f->posts[h].cap;
     }
 }
 
@@ -565,11 +655,7 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
     /* Every file of the parent: the index brought up to date, then only the
      * files sharing a rare chunk with the page, unless its common chunks
      * alone could make it 50% like a file. */
-    for (size_t k = 0; k < f->n_dirty; k++) {
-        f->files[f->dirty[k]].dirty = 0;
-        index_file(f, f->dirty[k]);
-    }
-    f->n_dirty = 0;
+    index_dirty(f);
     /* The postings of a query's hundred hashes are far apart in memory:
      * each is fetched a few hashes ahead (a tenth of the time of applying
      * a 10,000-page site's changes). */

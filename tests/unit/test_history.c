@@ -1647,6 +1647,96 @@ Test(history, follow_source_scores_only_files_sharing_text, .init = git_init, .f
     buf_release(&dst);
 }
 
+/* A whole tree met by the first query (300 files, more than are indexed
+ * one by one): its postings are made in one block, each list at its size,
+ * with no room left over (grown a posting at a time, they held a third more
+ * than they used). Lists that grow afterwards leave the block, and the
+ * answers stay what comparing with every file gives. */
+#define N_TREE 300
+
+static const char *best_of(char *const *texts, char (*paths)[32], size_t n, const char *dst)
+{
+    const char *want = "-";
+    unsigned best = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned score = history_similarity(texts[k], strlen(texts[k]), dst, strlen(dst));
+        if (score >= 30000 && score > best) {
+            best = score;
+            want = paths[k];
+        }
+    }
+    return want;
+}
+
+Test(history, follow_index_is_made_in_one_block, .init = git_init, .fini = git_shutdown)
+{
+    git_odb *odb = mem_odb();
+    buf text;
+    buf_init(&text);
+    static char names[N_TREE][16], paths[N_TREE][32];
+    char *texts[N_TREE];
+    ffile files[N_TREE];
+    for (unsigned k = 0; k < N_TREE; k++) {
+        buf_reset(&text);
+        buf_adds(&text, "---\nowner: Head of Security\n---\n\n");
+        for (unsigned j = 0; j < 12; j++)
+            buf_printf(&text, "Policy %u, clause %u: keep record %u.\n", k, j, k * 13 + j);
+        texts[k] = xstrdup(text.data);
+        snprintf(names[k], sizeof names[k], "p%03u.md", k);
+        snprintf(paths[k], sizeof paths[k], "content/p%03u.md", k);
+        files[k] = (ffile){F, names[k], texts[k]};
+    }
+    git_oid root;
+    content_root(&root, odb, files, N_TREE);
+    fchanges none = {0};
+    follow *f = history_follow_new(odb, "content/");
+    cr_assert_eq(history_follow_start(f, &root, &none), 0);
+
+    /* p007 with one clause changed. */
+    buf_reset(&text);
+    buf_adds(&text, texts[7]);
+    char *clause = strstr(text.data, "clause 5");
+    cr_assert(clause);
+    clause[7] = '9';
+    fchanges one = {0};
+    const fchange *add = push_change(&one, odb, 'A', "content/new.md", F, NULL, text.data);
+    cr_expect_str_eq(best_of(texts, paths, N_TREE, text.data), "content/p007.md");
+    cr_expect_str_eq(source_of(f, add, NULL), "content/p007.md");
+    size_t posts, room;
+    history_follow_postings(f, &posts, &room);
+    cr_expect_gt(posts, (size_t)N_TREE * 12, "every file's chunks are posted");
+    cr_expect_eq(room, posts, "%zu postings held in room for %zu", posts, room);
+
+    /* A commit back: p100 was p042's text with a line of its own, so some
+     * lists grow out of the block. */
+    buf_reset(&text);
+    buf_printf(&text, "%sA line p100 once had.\n", texts[42]);
+    fchanges older = {0};
+    push_change(&older, odb, 'M', "content/p100.md", F, text.data, texts[100]);
+    history_follow_undo(f, &older);
+    free(texts[100]);
+    texts[100] = xstrdup(text.data);
+    buf_printf(&text, "And one more.\n");
+    fchanges two = {0};
+    add = push_change(&two, odb, 'A', "content/other.md", F, NULL, text.data);
+    const char *want = best_of(texts, paths, N_TREE, text.data);
+    cr_expect(!strcmp(want, "content/p042.md") || !strcmp(want, "content/p100.md"), "%s", want);
+    cr_expect_str_eq(source_of(f, add, NULL), want);
+    history_follow_postings(f, &posts, &room);
+    cr_expect_geq(room, posts);
+
+    history_fc_clear(&one);
+    free(one.v);
+    history_fc_clear(&two);
+    free(two.v);
+    history_fc_clear(&older);
+    free(older.v);
+    for (unsigned k = 0; k < N_TREE; k++)
+        free(texts[k]);
+    history_follow_free(f);
+    buf_release(&text);
+}
+
 /* ---- one pass over git's status for the fingerprint and the history ---- */
 
 /* Runs the shell script `script` in the sandbox (its path is $1). */
