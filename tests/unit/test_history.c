@@ -1867,6 +1867,96 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     buf_release(&content);
 }
 
+/* 120 commits across three folders, with a page moved between folders
+ * and recreated at its old path: compared in one part, in two and in
+ * three (each through its own handle on the repository), the histories are
+ * the same, and a page's commits are those git log --follow lists. */
+static const char parts_repo[] =
+    "set -eu\n"
+    "root=$1\n"
+    "cd \"$root\"\n"
+    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
+    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"
+    "git init -q -b main .\n"
+    "git config user.name Ann; git config user.email ann@example.com\n"
+    "printf 'title: Parts\\n' >site.yml\n"
+    "for d in a b c; do mkdir -p content/$d; for k in 1 2 3; do\n"
+    "  printf -- '---\\ntitle: %s%s\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\n\\n"
+    "Body of %s %s.\\n' $d $k $d $k >content/$d/p$k.md\n"
+    "done; done\n"
+    "git add -A; git commit -q -m Start\n"
+    "i=0\n"
+    "while [ $i -lt 120 ]; do\n"
+    "  set -- a b c; shift $((i % 3)); d=$1; k=$((i % 7 % 3 + 1))\n"
+    "  [ -f content/$d/p$k.md ] || printf -- '---\\ntitle: Again\\nowner: Ann\\n"
+    "last_reviewed: 2026-01-05\\n---\\n' >content/$d/p$k.md\n"
+    "  printf 'Line %s of the history.\\n' $i >>content/$d/p$k.md\n"
+    "  if [ $i = 50 ]; then git mv content/a/p1.md content/b/moved.md; fi\n"
+    "  if [ $i = 80 ]; then sed -i 's/^owner: Ann$/owner: Ann\\nversion: 3.0/' content/b/p2.md; "
+    "printf -- '---\\ntitle: V\\nowner: Ann\\nlast_reviewed: 2026-01-05\\nversion: 2.%s\\n"
+    "---\\nV\\n' $i >content/c/v.md; fi\n"
+    "  t=$(printf '2026-01-%02dT10:%02d:00Z' $((6 + i / 60)) $((i % 60)))\n"
+    "  git add -A; GIT_AUTHOR_DATE=$t GIT_COMMITTER_DATE=$t git commit -q -m \"Change $i\"\n"
+    "  i=$((i + 1))\n"
+    "done\n"
+    "git log --follow --format=%H -- content/b/moved.md >\"$root.moved\"\n";
+
+Test(history, diff_in_parts_as_in_one, .init = sandbox_init, .fini = sandbox_fini)
+{
+    sandbox_sh(parts_repo);
+    diags *d = diag_new(sandbox);
+    site *s = NULL;
+    cr_assert_eq(site_load_start(&s, sandbox, date_from_civil(2026, 3, 1), NULL, d), 0);
+    cr_assert_eq(site_load_finish(s, d), 0);
+    cr_assert_eq(s->n_pages, 11);
+    const char *threads[] = {"1", "2", "3"};
+    history *h[3];
+    for (size_t k = 0; k < 3; k++) {
+        cr_assert_eq(setenv("CHARTER_THREADS", threads[k], 1), 0);
+        h[k] = history_load(s, 0, NULL, d);
+        history_complete(h[k], s);
+    }
+    cr_assert_eq(unsetenv("CHARTER_THREADS"), 0);
+    cr_assert_diag(d, "");
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page_history *one = history_page(h[0], i);
+        cr_expect_geq(one->n, 1, "%s", s->pages[i]->rel);
+        for (size_t k = 1; k < 3; k++) {
+            const page_history *other = history_page(h[k], i);
+            cr_assert_eq(other->n, one->n, "%s in %s parts", s->pages[i]->rel, threads[k]);
+            for (size_t r = 0; r < one->n; r++) {
+                const hist_row *x = &one->rows[r], *y = &other->rows[r];
+                cr_expect_str_eq(y->commit, x->commit, "%s row %zu", s->pages[i]->rel, r);
+                cr_expect_str_eq(y->version, x->version, "%s row %zu", s->pages[i]->rel, r);
+                cr_expect_eq(y->review, x->review, "%s row %zu", s->pages[i]->rel, r);
+            }
+        }
+    }
+    /* git's own list for the moved page, newest first. */
+    buf want, got;
+    buf_init(&want);
+    buf_init(&got);
+    buf_printf(&want, "%s.moved", sandbox);
+    FILE *f = fopen(want.data, "r");
+    cr_assert_not_null(f);
+    buf_reset(&want);
+    char line[64];
+    while (fgets(line, sizeof line, f))
+        buf_adds(&want, line);
+    fclose(f);
+    const page_history *moved = page_rows_of(s, h[1], "b/moved.md");
+    for (size_t r = 0; r < moved->n; r++)
+        buf_printf(&got, "%s\n", moved->rows[r].commit);
+    cr_expect_str_eq(got.data, want.data);
+    cr_expect_gt(moved->n, 8);
+    for (size_t k = 0; k < 3; k++)
+        history_free(h[k]);
+    buf_release(&want);
+    buf_release(&got);
+    site_free(s);
+    diag_free(d);
+}
+
 /* libgit2 is set up once per process: each set-up parses the system's TLS
  * certificates, and a build starts and ends it several times. After the
  * history's first start, one reference stays held. */
