@@ -12,7 +12,6 @@
 #include "frontmatter.h"
 #include "fs.h"
 #include "map.h"
-#include "pool.h"
 #include "yamltree.h"
 
 #include <ctype.h>
@@ -555,39 +554,6 @@ static void want_blobs(walker *w, const step *steps, size_t from, size_t to, int
     }
 }
 
-/* The fewest commits worth a part of their own: opening a handle on the
- * repository costs about what comparing a few commits does. */
-#define DIFF_PART_MIN 32
-
-/* One part of the walk's commits (a contiguous run: consecutive commits
- * share most trees, which the part's cache keeps) compared through its own
- * handle on the repository (libgit2's objects are not shared between
- * threads). */
-typedef struct diff_part {
-    const char *gitdir, *path;
-    size_t n, parts;
-    const git_oid *old_sub, *new_sub;
-    fchanges **out;
-    int *failed;
-} diff_part;
-
-static void diff_one_part(void *arg, size_t k)
-{
-    diff_part *dp = arg;
-    size_t from = dp->n * k / dp->parts, to = dp->n * (k + 1) / dp->parts;
-    git_repository *repo = NULL;
-    tree_cache tc = {NULL, map_new(), map_new()};
-    if (git_repository_open(&repo, dp->gitdir) != 0 || git_repository_odb(&tc.odb, repo) != 0) {
-        for (size_t i = from; i < to; i++)
-            dp->failed[i] = 1;
-    } else {
-        history_diff_many(&tc, dp->path, to - from, dp->old_sub + from, dp->new_sub + from,
-                          dp->out + from, dp->failed + from);
-    }
-    history_tc_release(&tc);
-    git_repository_free(repo);
-}
-
 /* Compares every commit with its first parent, one folder at a time
  * (history_diff_many), then reads ahead the blobs the changes name: 0, or
  * -1 after a warning. */
@@ -614,18 +580,7 @@ static int diff_all(walker *w, step *steps, size_t n)
     buf_adds(&path, w->prefix);
     if (path.len)
         buf_truncate(&path, path.len - 1);
-    /* On all cores: at 10,000 pages and 5,000 commits this took 0.3 s of
-     * CPU on one, while a cold build waits for the history. */
-    size_t parts = (size_t)pool_threads();
-    if (parts > n / DIFF_PART_MIN)
-        parts = n / DIFF_PART_MIN;
-    if (parts < 2) {
-        history_diff_many(&tc, path.data, n, old_sub, new_sub, out, failed);
-    } else {
-        diff_part dp = {
-            git_repository_path(w->repo), path.data, n, parts, old_sub, new_sub, out, failed};
-        pool_run(parts, diff_one_part, &dp);
-    }
+    history_diff_many(&tc, path.data, n, old_sub, new_sub, out, failed);
     for (size_t i = 0; i < n; i++)
         if (failed[i]) {
             git_warning(w->d, "cannot compare commits");
