@@ -206,9 +206,9 @@ const char *history_follow_source(follow *f, const fchange *added, git_oid *src_
 /* How many files the search above has scored, over all its queries:
  * those its bound could not rule out (for tests). */
 size_t history_follow_ranked(const follow *f);
-/* The postings the index holds, stale ones included, and the room it has
- * for them (for tests). */
-void history_follow_postings(const follow *f, size_t *posts, size_t *room);
+/* The postings the index holds, stale ones included, the room it has for
+ * them, and how many are stale (for tests). */
+void history_follow_postings(const follow *f, size_t *posts, size_t *room, size_t *stale);
 
 /* --- history_blobs.c: the blobs the history reads, each read once ----------- */
 
