@@ -192,7 +192,7 @@ typedef struct posting {
     post *v;
     uint32_t n, cap;
     uint32_t live; /* indexed files that have it */
-    uint32_t slab; /* v lies in one of f->slabs (not freed alone) */
+    uint32_t slab; /* v lies in f->slab (not freed alone) */
 } posting;
 
 struct follow {
@@ -217,9 +217,8 @@ struct follow {
     size_t n_cand, cap_cand;
     size_t ranked;  /* files whose score was counted, all queries (for tests) */
     posting *posts; /* per hash: the files that have it (stale ones too) */
-    post **slabs;   /* blocks of postings made at once (index_dirty) */
-    size_t n_slabs;
-    sig dst; /* the new page of the current query (borrowed) */
+    post *slab;     /* the lists the first whole tree made (index_dirty) */
+    sig dst;        /* the new page of the current query (borrowed) */
 };
 
 follow *history_follow_new(git_odb *odb, const char *prefix)
@@ -252,9 +251,7 @@ void history_follow_free(follow *f)
             if (!f->posts[h].slab)
                 free(f->posts[h].v);
     free(f->posts);
-    for (size_t k = 0; k < f->n_slabs; k++)
-        free(f->slabs[k]);
-    free(f->slabs);
+    free(f->slab);
     free(f->files);
     free(f->gen);
     free(f->acc);
@@ -367,14 +364,18 @@ static void index_file(follow *f, size_t i)
  * tree of them (10,000 files, 730,000 postings at 10,000 pages): their
  * chunks are counted first, and every posting list they extend is moved
  * once, at its new size, into one block. Grown a posting at a time, the
- * lists doubled 400,000 times, and held a third more than they used. */
+ * lists doubled 400,000 times, and held a third more than they used. Only
+ * once: a block is freed with the index, and the lists that grow out of
+ * it leave their room there unused, so later trees (a commit changing
+ * hundreds of files) are indexed one by one. */
 static void index_dirty(follow *f)
 {
     size_t n = 0;
+    int bulk = f->n_dirty >= BULK_FILES && !f->slab;
     for (size_t k = 0; k < f->n_dirty; k++) {
         size_t i = f->dirty[k];
         f->files[i].dirty = 0;
-        if (f->n_dirty < BULK_FILES)
+        if (!bulk)
             index_file(f, i);
         else if (index_begin(f, i))
             f->dirty[n++] = i; /* to post, below */
@@ -392,18 +393,15 @@ static void index_dirty(follow *f)
     for (size_t h = 0; h < HASHBASE; h++)
         if (need[h])
             total += f->posts[h].n + need[h];
-    post *slab = xmalloc(total * sizeof *slab);
-    f->slabs = xgrow(f->slabs, f->n_slabs, sizeof *f->slabs);
-    f->slabs[f->n_slabs++] = slab;
+    f->slab = xmalloc(total * sizeof *f->slab);
     for (size_t h = 0, at = 0; h < HASHBASE; h++) {
         if (!need[h])
             continue;
         posting *p = &f->posts[h];
         if (p->n)
-            memcpy(slab + at, p->v, p->n * sizeof *slab);
-        if (!p->slab)
-            free(p->v);
-        p->v = slab + at;
+            memcpy(f->slab + at, p->v, p->n * sizeof *f->slab);
+        free(p->v);
+        p->v = f->slab + at;
         p->cap = p->n + need[h];
         p->slab = 1;
         at += p->cap;

@@ -1725,12 +1725,33 @@ Test(history, follow_index_is_made_in_one_block, .init = git_init, .fini = git_s
     history_follow_postings(f, &posts, &room, &stale);
     cr_expect_geq(room, posts);
 
-    history_fc_clear(&one);
-    free(one.v);
-    history_fc_clear(&two);
-    free(two.v);
-    history_fc_clear(&older);
-    free(older.v);
+    /* A commit further back changed every file: that tree is indexed one
+     * by one (a second block would leave the first's room unused, and a
+     * history of such commits would hold a block each), its lists growing
+     * out of the block, and the answers stay right. */
+    fchanges every = {0}, three = {0};
+    for (unsigned k = 0; k < N_TREE; k++) {
+        buf_reset(&text);
+        buf_printf(&text, "%sRevised clause %u.\n", texts[k], k);
+        push_change(&every, odb, 'M', paths[k], F, text.data, texts[k]);
+        free(texts[k]);
+        texts[k] = xstrdup(text.data);
+    }
+    history_follow_undo(f, &every);
+    buf_reset(&text);
+    buf_printf(&text, "%sOne line of its own.\n", texts[77]);
+    add = push_change(&three, odb, 'A', "content/third.md", F, NULL, text.data);
+    want = best_of(texts, paths, N_TREE, text.data);
+    cr_expect_str_eq(want, "content/p077.md");
+    cr_expect_str_eq(source_of(f, add, NULL), want);
+    history_follow_postings(f, &posts, &room, &stale);
+    cr_expect_gt(room, posts, "the lists grew one by one: room %zu for %zu", room, posts);
+
+    fchanges *all[] = {&one, &two, &older, &every, &three};
+    for (size_t k = 0; k < sizeof all / sizeof *all; k++) {
+        history_fc_clear(all[k]);
+        free(all[k]->v);
+    }
     for (unsigned k = 0; k < N_TREE; k++)
         free(texts[k]);
     history_follow_free(f);
