@@ -133,3 +133,143 @@ void frontmatter_release(frontmatter *fm)
     yamltree_free(fm->data);
     fm->data = NULL;
 }
+
+/* --- frontmatter_scalars: the plain shape, without libyaml --------------------- */
+
+/* At most this many keys: duplicates are looked for pair by pair. */
+#define SCALARS_MAX_KEYS 64
+
+static int is_key_char(char c)
+{
+    return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* Characters that may not start a plain value (YAML's indicators, and the
+ * `-` and `.` that could open a document or sequence marker). */
+static int opens_other(char c)
+{
+    return strchr("-?:,[]{}#&*!|>'\"%@`.~ ", c) != NULL;
+}
+
+/* A one-line flow list's inside, "a, b c, A.5.1": words of letters, digits
+ * and `._/+()` joined by single spaces, items separated by ", ". */
+static int simple_list(const char *s, size_t n)
+{
+    if (n == 0)
+        return 1;
+    int at_item_start = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (is_key_char(c) || strchr("._/+()", c)) {
+            if (at_item_start && (c == '-' || c == '.'))
+                return 0;
+            at_item_start = 0;
+        } else if (c == ',' && !at_item_start && i + 1 < n && s[i + 1] == ' ') {
+            at_item_start = 1;
+            i++;
+        } else if (c == ' ' && !at_item_start && i + 1 < n && s[i + 1] != ' ' && s[i + 1] != ',') {
+            continue;
+        } else {
+            return 0;
+        }
+    }
+    return !at_item_start;
+}
+
+/* One line's value, after "key:" (v[0..n), trailing blanks included): 1
+ * and *out when it is one of the plain shapes, else 0. A null or a list
+ * gives out->text NULL. */
+static int simple_value(fm_scalar *out, const char *v, size_t n)
+{
+    *out = (fm_scalar){NULL, 0};
+    while (n > 0 && v[n - 1] == ' ')
+        n--;
+    if (n == 0)
+        return 1; /* `key:`: null */
+    if (v[0] != ' ')
+        return 0; /* `key:value` is one plain scalar, not a pair */
+    size_t i = 0;
+    while (i < n && v[i] == ' ')
+        i++;
+    const char *s = v + i;
+    size_t m = n - i;
+    if (s[0] == '"' || s[0] == '\'') {
+        /* Quoted: no escape, no quote inside, nothing after it. */
+        if (m < 2 || s[m - 1] != s[0])
+            return 0;
+        for (size_t k = 1; k + 1 < m; k++)
+            if (s[k] == s[0] || s[k] == '\\')
+                return 0;
+        *out = (fm_scalar){s + 1, m - 2};
+        return 1;
+    }
+    if (s[0] == '[')
+        return s[m - 1] == ']' && simple_list(s + 1, m - 2);
+    if (opens_other(s[0]))
+        return 0;
+    for (size_t k = 0; k < m; k++) {
+        /* ": " or a final ':' would open a mapping, " #" a comment. */
+        if (s[k] == ':' && (k + 1 == m || s[k + 1] == ' '))
+            return 0;
+        if (s[k] == '#' && s[k - 1] == ' ')
+            return 0;
+    }
+    if ((m == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4))))
+        return 1; /* a plain null (`~` opens_other) */
+    *out = (fm_scalar){s, m};
+    return 1;
+}
+
+int frontmatter_scalars(fm_scalar *out, const char *text, size_t len, const char *const *keys,
+                        size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = (fm_scalar){NULL, 0};
+    if (!text)
+        return 1;
+    size_t end = line_end(text, len, 0), yaml_start, yaml_end = 0;
+    /* No front matter (a BOM first is left to the parser): an empty
+     * mapping. */
+    if (len >= 3 && (unsigned char)text[0] == 0xEF)
+        return 0;
+    if (!is_marker_line(text, end, "---"))
+        return 1;
+    frontmatter fm;
+    yaml_start = end < len ? end + 1 : len;
+    if (!find_closer(text, len, yaml_start, 2, 1, &yaml_end, &fm))
+        return 1; /* never closed: an error, so no values */
+    /* Every line `key: value` or a comment; only printable ASCII. */
+    const char *key_at[SCALARS_MAX_KEYS];
+    size_t key_len[SCALARS_MAX_KEYS], n_keys = 0;
+    fm_scalar found[SCALARS_MAX_KEYS];
+    for (size_t p = yaml_start; p < yaml_end;) {
+        size_t e = line_end(text, yaml_end, p);
+        const char *s = text + p;
+        size_t m = e - p;
+        for (size_t k = 0; k < m; k++)
+            if (s[k] < 0x20 || s[k] > 0x7e)
+                return 0;
+        if (m > 0 && s[0] != '#') {
+            size_t k = 0;
+            while (k < m && is_key_char(s[k]))
+                k++;
+            if (k == 0 || s[0] == '-' || k == m || s[k] != ':' || n_keys == SCALARS_MAX_KEYS ||
+                !simple_value(&found[n_keys], s + k + 1, m - k - 1))
+                return 0;
+            for (size_t j = 0; j < n_keys; j++)
+                if (key_len[j] == k && !memcmp(key_at[j], s, k))
+                    return 0; /* a duplicate: the parser reports it */
+            key_at[n_keys] = s;
+            key_len[n_keys++] = k;
+        }
+        p = e + 1;
+    }
+    if (n_keys == 0)
+        return 0; /* nothing but comments: not a mapping */
+    for (size_t k = 0; k < n; k++)
+        for (size_t j = 0; j < n_keys; j++)
+            if (key_len[j] == strlen(keys[k]) && !memcmp(key_at[j], keys[k], key_len[j]))
+                out[k] = found[j];
+    return 1;
+}

@@ -65,6 +65,32 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
     }
 }
 
+/* frontmatter_scalars, where it reads text, gives each key what
+ * frontmatter_parse and yamltree give: a string that is not null, else
+ * nothing. */
+static void check_scalars(const char *text, size_t size)
+{
+    static const char *const keys[] = {"version", "change", "title", "a"};
+    fm_scalar got[4];
+    if (!frontmatter_scalars(got, text, size, keys, 4))
+        return;
+    diags *quiet = diag_new(NULL);
+    frontmatter fm;
+    int parsed = frontmatter_parse(&fm, text, size, FILE_NAME, quiet) == 0;
+    for (size_t k = 0; k < 4; k++) {
+        const yaml_node *v = parsed ? yamltree_get(fm.data, keys[k]) : NULL;
+        const char *want = NULL;
+        if (!(v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
+              yamltree_as_string(&want, v, keys[k], FILE_NAME, quiet) == 0))
+            want = NULL;
+        FUZZ_CHECK(!want == !got[k].text);
+        FUZZ_CHECK(!want || (got[k].len == strlen(want) && !memcmp(got[k].text, want, got[k].len)));
+    }
+    if (parsed)
+        frontmatter_release(&fm);
+    diag_free(quiet);
+}
+
 /* Every diagnostic has a message and an id and shows safely on a terminal. */
 static void check_diags(diags *d)
 {
@@ -107,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(diag_count(d, DIAG_ERROR) > 0);
     }
+
+    check_scalars(text, size);
 
     /* The whole input as a YAML document (site.yml, a catalog), with caps
      * small enough for a fuzzer's inputs to reach them. */

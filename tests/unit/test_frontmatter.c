@@ -244,9 +244,216 @@ Test(frontmatter, fenceless_header)
     const char *plain[] = {"name: x\nno closing line\n", "# Title\n---\n", "Note that: x\n---\n",
                            "http://x.example\n---\n"};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
-        cr_assert_eq(frontmatter_parse_limited(&fm, plain[i], strlen(plain[i]), "p.md", &lim, d), 0);
+        cr_assert_eq(frontmatter_parse_limited(&fm, plain[i], strlen(plain[i]), "p.md", &lim, d),
+                     0);
         cr_expect_eq(fm.present, 0, "'%s'", plain[i]);
         frontmatter_release(&fm);
     }
     diag_free(d);
+}
+
+/* --- frontmatter_scalars against the parser ------------------------------------ */
+
+/* What frontmatter_parse and yamltree give for key: its text when a string
+ * that is not null, else NULL. Caller frees. */
+static char *parsed_scalar(const char *text, size_t len, const char *key)
+{
+    diags *quiet = diag_new(NULL);
+    frontmatter fm;
+    char *got = NULL;
+    if (frontmatter_parse(&fm, text, len, NULL, quiet) == 0) {
+        const yaml_node *v = yamltree_get(fm.data, key);
+        const char *value;
+        if (v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
+            yamltree_as_string(&value, v, key, NULL, quiet) == 0)
+            got = strdup(value);
+        frontmatter_release(&fm);
+    }
+    diag_free(quiet);
+    return got;
+}
+
+/* Checks one text: when frontmatter_scalars reads it, each key's value is
+ * the parser's. Returns 1 when it read it. */
+static int agrees(const char *text)
+{
+    static const char *const keys[] = {"version", "change", "title"};
+    fm_scalar got[3];
+    size_t len = strlen(text);
+    if (!frontmatter_scalars(got, text, len, keys, 3))
+        return 0;
+    for (size_t k = 0; k < 3; k++) {
+        char *want = parsed_scalar(text, len, keys[k]);
+        int same = want ? got[k].text && got[k].len == strlen(want) &&
+                              !memcmp(got[k].text, want, got[k].len)
+                        : !got[k].text;
+        cr_assert(same, "'%s' in:\n%s\nread '%.*s', parsed '%s'", keys[k], text,
+                  got[k].text ? (int)got[k].len : 6, got[k].text ? got[k].text : "(none)",
+                  want ? want : "(none)");
+        free(want);
+    }
+    return 1;
+}
+
+Test(frontmatter, scalars_examples)
+{
+    static const char *const keys[] = {"version", "change"};
+    fm_scalar got[2];
+    const char *t =
+        "---\ntitle: T\nversion: \"1.7\"\nchange: Minor\ncontrols: [A.5.1, A.8.2]\n---\nb\n";
+    cr_assert_eq(frontmatter_scalars(got, t, strlen(t), keys, 2), 1);
+    cr_expect(got[0].len == 3 && !memcmp(got[0].text, "1.7", 3));
+    cr_expect(got[1].len == 5 && !memcmp(got[1].text, "Minor", 5));
+    /* Left to the parser: a block list, an escape, a comment after a value. */
+    const char *other[] = {"---\ntags:\n  - a\n---\n",       "---\nversion: \"1\\u0037\"\n---\n",
+                           "---\nversion: 1 # draft\n---\n", "\xEF\xBB\xBF---\nversion: 1\n---\n",
+                           "---\r\nversion: 1\r\n---\r\n",   "---\nversion: 1\nversion: 2\n---\n"};
+    for (size_t i = 0; i < COUNT(other); i++)
+        cr_expect_eq(frontmatter_scalars(got, other[i], strlen(other[i]), keys, 2), 0, "%s",
+                     other[i]);
+    /* No front matter, or one never closed: read, with no values. */
+    const char *none[] = {"", "# Title\nversion: 1\n", "---\nversion: 1\n"};
+    for (size_t i = 0; i < COUNT(none); i++) {
+        cr_expect_eq(frontmatter_scalars(got, none[i], strlen(none[i]), keys, 2), 1);
+        cr_expect_null(got[0].text, "%s", none[i]);
+    }
+    for (size_t i = 0; i < COUNT(other); i++)
+        agrees(other[i]);
+    agrees(t);
+}
+
+/* Generated front matters, from the shapes pages have and the ones that
+ * look like them but are not (flow lists, quotes, comments, indicators,
+ * duplicates, nesting, tabs, CR, non-ASCII): wherever frontmatter_scalars
+ * reads one, it agrees with the parser. */
+Test(frontmatter, scalars_agree_with_the_parser)
+{
+    static const char *const keys[] = {"version", "change", "title", "Version", "x-y",
+                                       "_k",      "1",      "a b",   "-k",      "version "};
+    static const char *const values[] = {"1.7",
+                                         "\"1.7\"",
+                                         "'1.7'",
+                                         "\"a \\\"b\\\"\"",
+                                         "'it''s'",
+                                         "null",
+                                         "Null",
+                                         "NULL",
+                                         "~",
+                                         "",
+                                         " ",
+                                         "\"\"",
+                                         "''",
+                                         "[a, b]",
+                                         "[A.5.1, A.8.2]",
+                                         "[]",
+                                         "[a,b]",
+                                         "[a, ]",
+                                         "[ a]",
+                                         "{a: 1}",
+                                         "a: b",
+                                         "a:b",
+                                         "http://x/y?q=1",
+                                         "a #c",
+                                         "a#c",
+                                         "- a",
+                                         "-1",
+                                         "|",
+                                         ">",
+                                         "&x a",
+                                         "*x",
+                                         "!!str 5",
+                                         "! 5",
+                                         "%x",
+                                         "@x",
+                                         "`x`",
+                                         "yes",
+                                         "true",
+                                         "Minor",
+                                         "MAJOR",
+                                         "a  b",
+                                         "a b  ",
+                                         "?x",
+                                         ",x",
+                                         ".5",
+                                         "x,y",
+                                         "x[y]",
+                                         "\"unterminated",
+                                         "'x' y",
+                                         "\"x\" # c",
+                                         "\tx",
+                                         "\xc3\xa9",
+                                         "a\tb",
+                                         "x:",
+                                         "[a b, c]",
+                                         "[(x), y+z]",
+                                         "[-a]",
+                                         "[a, -b]",
+                                         "[a, .b]",
+                                         "[a:b]",
+                                         "[a, [b]]",
+                                         "[a], [b]",
+                                         "'a\"b'",
+                                         "\"a'b\"",
+                                         "a \"b\" c",
+                                         "{}",
+                                         "\"#\"",
+                                         "'a: b'",
+                                         "a'",
+                                         "0x1F",
+                                         "..",
+                                         "---",
+                                         "1e3",
+                                         "=",
+                                         "<x>",
+                                         "a\\b",
+                                         "\"a\\b\"",
+                                         "'a\\b'",
+                                         "x ]",
+                                         "[a b]",
+                                         "[a  b]"};
+    /* K: the key, V: the value. */
+    static const char *const forms[] = {"K: V",  "K:V",    "K :V",  "K:",      "# K V",
+                                        "",      "  - KV", " K: V", "- K V",   "K: V\r",
+                                        "K:  V", "K: V ",  "? K V", "K: V # c"};
+    unsigned long long seed = 12345;
+    size_t read = 0, with_version = 0, n = 30000;
+    char text[2048];
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        at += (size_t)snprintf(text + at, sizeof text - at, "---\n");
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t lines = (size_t)(seed >> 60) % 6 + 1;
+        for (size_t l = 0; l < lines; l++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 33);
+            /* Mostly plain lines of plain keys, so that many texts are read. */
+            const char *form = r % 3 ? forms[0] : forms[r / 3 % COUNT(forms)];
+            const char *key = r / 7 % 2 ? keys[r / 61 % 3] : keys[r / 61 % COUNT(keys)];
+            const char *value = values[r / 997 % COUNT(values)];
+            for (const char *f = form; *f && at + 200 < sizeof text; f++) {
+                const char *put = *f == 'K' ? key : *f == 'V' ? value : NULL;
+                if (put)
+                    at += (size_t)snprintf(text + at, sizeof text - at, "%s", put);
+                else
+                    text[at++] = *f;
+            }
+            text[at++] = '\n';
+        }
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        const char *closer[] = {"---\n", "...\n", "---  \n", "", "--- x\n"};
+        snprintf(text + at, sizeof text - at, "%sbody\n", closer[(seed >> 40) % COUNT(closer)]);
+        if (agrees(text)) {
+            read++;
+            fm_scalar got[1];
+            static const char *const v[] = {"version"};
+            frontmatter_scalars(got, text, strlen(text), v, 1);
+            with_version += got[0].text != NULL;
+        }
+    }
+    /* Not vacuous: a good share is read, with a version among them, and a
+     * good share left to the parser. */
+    cr_expect_gt(read, n / 5, "read %zu of %zu", read, n);
+    cr_expect_gt(with_version, n / 100, "%zu read with a version", with_version);
+    cr_expect_lt(read, n * 9 / 10, "read %zu of %zu", read, n);
+    cr_log_info("read %zu of %zu, %zu with a version", read, n, with_version);
 }
