@@ -42,24 +42,4 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
                               const fm_limits *lim, diags *d);
 void frontmatter_release(frontmatter *fm);
 
-/* A top-level value read by frontmatter_scalars: its text (not
- * NUL-terminated, pointing into the input), or NULL when the key is absent,
- * null or not a string. */
-typedef struct fm_scalar {
-    const char *text;
-    size_t len;
-} fm_scalar;
-
-/* Reads the values of keys[0..n) without building a tree, when the front
- * matter is in the plain shape most pages have (frontmatter.c lists it):
- * ASCII lines of `key: value`, the value plain, quoted without escapes, a
- * one-line list or empty. Returns 1 with out[] filled in (all NULL when
- * frontmatter_parse would fail or find no front matter), or 0 when the
- * text is not in that shape and frontmatter_parse must read it; for the
- * keys asked, a 1 always agrees with what frontmatter_parse and yamltree
- * give (tests/unit/test_frontmatter.c compares the two on generated
- * inputs). */
-int frontmatter_scalars(fm_scalar *out, const char *text, size_t len, const char *const *keys,
-                        size_t n);
-
 #endif

@@ -166,36 +166,27 @@ const change *history_changes(const history *h, size_t *n)
  * edit. Caller frees. */
 char *history_declared(const char *text, size_t len, char **change_out)
 {
-    static const char *const keys[] = {"version", "change"};
-    fm_scalar got[2] = {{NULL, 0}, {NULL, 0}};
-    frontmatter fm = {0};
-    diags *quiet = NULL;
+    char *version = NULL;
+    const char *value;
+    frontmatter fm;
+    diags *quiet = diag_new(NULL);
     if (change_out)
         *change_out = NULL;
-    if (len > MAX_BLOB)
-        return NULL;
-    /* Most revisions' front matter is plain `key: value` lines, read
-     * without libyaml: its parse and tree were a tenth of a cold build's
-     * history at 10,000 pages. */
-    if (!frontmatter_scalars(got, text, len, keys, 2)) {
-        quiet = diag_new(NULL);
-        if (frontmatter_parse(&fm, text, len, NULL, quiet) == 0) {
-            for (size_t k = 0; k < 2; k++) {
-                const yaml_node *v = yamltree_get(fm.data, keys[k]);
-                const char *value;
-                if (v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
-                    yamltree_as_string(&value, v, keys[k], NULL, quiet) == 0)
-                    got[k] = (fm_scalar){value, strlen(value)};
-            }
-        }
-    }
-    char *version = got[0].len ? xstrndup(got[0].text, got[0].len) : NULL;
-    if (change_out && got[1].len) {
-        *change_out = xstrndup(got[1].text, got[1].len);
+    if (len > MAX_BLOB || frontmatter_parse(&fm, text, len, NULL, quiet) != 0)
+        goto done;
+    const yaml_node *v = yamltree_get(fm.data, "version");
+    if (v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
+        yamltree_as_string(&value, v, "version", NULL, quiet) == 0 && *value)
+        version = xstrdup(value);
+    const yaml_node *c = yamltree_get(fm.data, "change");
+    if (change_out && c && yamltree_kind(c) == YAML_SCALAR && !yamltree_is_null(c) &&
+        yamltree_as_string(&value, c, "change", NULL, quiet) == 0 && *value) {
+        *change_out = xstrdup(value);
         for (char *p = *change_out; *p; p++)
             *p = (char)tolower((unsigned char)*p);
     }
     frontmatter_release(&fm);
+done:
     diag_free(quiet);
     return version;
 }

@@ -574,10 +574,183 @@ int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *fi
     return yamltree_parse_limited(out, text, len, file, line_offset, NULL, d);
 }
 
+/* --- the plain shape, without libyaml ------------------------------------------- */
+
+/* At most this many keys in a plain document: duplicates are looked for
+ * pair by pair. */
+#define PLAIN_MAX_KEYS 64
+
+static int is_name_char(char c)
+{
+    return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* A node of the plain reader, in the builder's arena. */
+static yaml_node *plain_node(builder *b, yaml_kind kind, int line, size_t col)
+{
+    return node_new(b, kind, clamp_int((long long)line + b->line_offset),
+                    clamp_int((long long)col));
+}
+
+static yaml_node *plain_scalar(builder *b, int line, size_t col, const char *s, size_t n, int plain)
+{
+    yaml_node *v = plain_node(b, YAML_SCALAR, line, col);
+    v->value = arena_strndup(b->scratch, s, n);
+    v->value_len = n;
+    v->plain = (unsigned char)plain;
+    return v;
+}
+
+/* A one-line flow list's inside, s[0..n) starting at column col: words of
+ * letters, digits and `-._/+()` joined by single spaces, items separated by
+ * ", ". Returns the list, or NULL when the inside is not in that shape. */
+static yaml_node *plain_list(builder *b, int line, size_t col, const char *s, size_t n)
+{
+    yaml_node *list = plain_node(b, YAML_SEQUENCE, line, col - 1);
+    size_t cap = 0;
+    for (size_t i = 0; i < n;) {
+        size_t start = i;
+        if (s[i] == '-' || s[i] == '.')
+            return NULL;
+        while (i < n && (is_name_char(s[i]) || strchr("._/+()", s[i]) ||
+                         (s[i] == ' ' && i > start && i + 1 < n && s[i + 1] != ' ' &&
+                          s[i + 1] != ',' && s[i - 1] != ' ')))
+            i++;
+        if (i == start || s[i - 1] == ' ' ||
+            (i < n && !(s[i] == ',' && i + 2 < n && s[i + 1] == ' ')))
+            return NULL;
+        if (list->len == cap) {
+            cap = cap ? cap * 2 : 4;
+            yaml_node **items = arena_alloc(b->scratch, cap * sizeof *items);
+            if (list->len)
+                memcpy(items, list->items, list->len * sizeof *items);
+            list->items = items;
+        }
+        list->items[list->len++] = plain_scalar(b, line, col + start, s + start, i - start, 1);
+        if (i < n)
+            i += 2;
+    }
+    return list;
+}
+
+/* One line's value, v[0..n) after "key:" at column col: its node when it
+ * has one of the plain shapes, else NULL. */
+static yaml_node *plain_value(builder *b, int line, size_t col, const char *v, size_t n)
+{
+    while (n > 0 && v[n - 1] == ' ')
+        n--;
+    if (n == 0 || v[0] != ' ')
+        return NULL; /* an empty value, or `key:value`, one plain scalar */
+    size_t i = 0;
+    while (i < n && v[i] == ' ')
+        i++;
+    const char *s = v + i;
+    size_t m = n - i;
+    col += i;
+    if (s[0] == '"' || s[0] == '\'') {
+        /* Quoted: no escape, no quote inside, nothing after it. */
+        if (m < 2 || s[m - 1] != s[0])
+            return NULL;
+        for (size_t k = 1; k + 1 < m; k++)
+            if (s[k] == s[0] || s[k] == '\\')
+                return NULL;
+        return plain_scalar(b, line, col, s + 1, m - 2, 0);
+    }
+    if (s[0] == '[')
+        return s[m - 1] == ']' ? plain_list(b, line, col + 1, s + 1, m - 2) : NULL;
+    /* YAML's indicators, and the `-` and `.` of document markers. */
+    if (strchr("-?:,[]{}#&*!|>'\"%@`.~", s[0]))
+        return NULL;
+    for (size_t k = 0; k < m; k++)
+        /* ": " or a final ':' would open a mapping, " #" a comment. */
+        if ((s[k] == ':' && (k + 1 == m || s[k + 1] == ' ')) || (s[k] == '#' && s[k - 1] == ' '))
+            return NULL;
+    return plain_scalar(b, line, col, s, m, 1);
+}
+
+/* Builds b->root without libyaml when the document is in the shape most
+ * front matter has: printable ASCII lines, each `key: value` (the value
+ * plain, quoted without escapes, or a one-line list of plain words), a
+ * comment from column 1, or empty. Returns 1 when it did, 0 when libyaml
+ * must read it (anything else, and what would be an error or over a
+ * limit, which libyaml then reports). */
+static int parse_plain(builder *b)
+{
+    yaml_node *root = NULL;
+    yaml_node *keys[PLAIN_MAX_KEYS], *values[PLAIN_MAX_KEYS];
+    size_t n_keys = 0;
+    int line = 1;
+    for (size_t p = 0; p < b->len; line++) {
+        const char *nl = memchr(b->text + p, '\n', b->len - p);
+        size_t e = nl ? (size_t)(nl - b->text) : b->len;
+        const char *s = b->text + p;
+        size_t m = e - p;
+        for (size_t k = 0; k < m; k++)
+            if (s[k] < 0x20 || s[k] > 0x7e)
+                return 0;
+        p = e + 1;
+        if (m == 0 || s[0] == '#')
+            continue;
+        size_t k = 0;
+        while (k < m && is_name_char(s[k]))
+            k++;
+        if (k == 0 || s[0] == '-' || k == m || s[k] != ':' || n_keys == PLAIN_MAX_KEYS ||
+            (b->lim && b->lim->keys && n_keys + 1 > b->lim->keys))
+            return 0;
+        yaml_node *value = plain_value(b, line, k + 2, s + k + 1, m - k - 1);
+        if (!value)
+            return 0;
+        if (b->lim && b->lim->scalar_bytes &&
+            (k > b->lim->scalar_bytes ||
+             (value->kind == YAML_SCALAR && value->value_len > b->lim->scalar_bytes)))
+            return 0;
+        for (size_t j = 0; j < n_keys; j++)
+            if (keys[j]->value_len == k && !memcmp(keys[j]->value, s, k))
+                return 0; /* a duplicate: libyaml's reading reports it */
+        if (!root)
+            root = plain_node(b, YAML_MAPPING, line, 1);
+        keys[n_keys] = plain_scalar(b, line, 1, s, k, 1);
+        values[n_keys++] = value;
+    }
+    if (!root)
+        return 0; /* comments only: libyaml's empty document */
+    root->items = arena_alloc(b->scratch, 2 * n_keys * sizeof *root->items);
+    for (size_t i = 0; i < n_keys; i++) {
+        root->items[2 * i] = keys[i];
+        root->items[2 * i + 1] = values[i];
+    }
+    root->len = (uint32_t)n_keys;
+    b->root = root;
+    return 1;
+}
+
+int yamltree_parse_plain(yaml_node **out, const char *text, size_t len, int line_offset,
+                         const yamltree_limits *lim)
+{
+    builder b = {.text = text ? text : "", .len = len, .line_offset = line_offset, .lim = lim};
+    *out = NULL;
+    if (len >= 3 && memcmp(b.text, "\xEF\xBB\xBF", 3) == 0)
+        return 0;
+    b.scratch = arena_new();
+    if (parse_plain(&b))
+        *out = pack(b.root);
+    arena_free(b.scratch);
+    return *out != NULL;
+}
+
 int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
                            int line_offset, const yamltree_limits *lim, diags *d)
 {
-    int err = -1, done = 0;
+    if (yamltree_parse_plain(out, text, len, line_offset, lim))
+        return 0;
+    return yamltree_parse_libyaml(out, text, len, file, line_offset, lim, d);
+}
+
+int yamltree_parse_libyaml(yaml_node **out, const char *text, size_t len, const char *file,
+                           int line_offset, const yamltree_limits *lim, diags *d)
+{
+    int err = -1, done = 0, parser_ready = 0;
     builder b = {.file = file,
                  .text = text ? text : "",
                  .len = len,
@@ -589,13 +762,16 @@ int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const 
 
     *out = NULL;
     memset(&event, 0, sizeof event);
-    if (!yaml_parser_initialize(&parser))
-        return diag_error(d, file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
     b.scratch = arena_new();
     /* A UTF-8 byte order mark is skipped here: with the encoding set, libyaml
      * would count it as a character. */
     if (len >= 3 && memcmp(b.text, "\xEF\xBB\xBF", 3) == 0)
         b.bom = 3;
+    if (!yaml_parser_initialize(&parser)) {
+        diag_error(d, file, 0, 0, "yaml-syntax", "out of memory while parsing YAML");
+        goto done;
+    }
+    parser_ready = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)b.text + b.bom, len - b.bom);
     /* UTF-8 only, as everywhere in charter: a UTF-16 byte order mark would
      * make libyaml count positions in a text charter does not have. */
@@ -619,7 +795,8 @@ done:
     for (size_t i = 0; i < b.depth; i++)
         map_free(b.stack[i].keys);
     yaml_event_delete(&event);
-    yaml_parser_delete(&parser);
+    if (parser_ready)
+        yaml_parser_delete(&parser);
     arena_free(b.scratch);
     return err;
 }

@@ -68,6 +68,19 @@ typedef struct yamltree_limits {
  * first key too many. */
 int yamltree_parse_limited(yaml_node **out, const char *text, size_t len, const char *file,
                            int line_offset, const yamltree_limits *lim, diags *d);
+/* The two readings yamltree_parse_limited makes, for the tests and the fuzz
+ * target that compare them. The plain one reads, without libyaml, a
+ * document in the shape most front matter has: printable ASCII lines, each
+ * `key: value` (the value plain, quoted without escapes, or a one-line list
+ * of plain words), a comment from column 1, or empty. It returns 1 and the
+ * tree in *out, or 0 (and *out NULL) for any other document, and for one
+ * libyaml's reading would refuse or find over `lim`, which is then left to
+ * that reading to report. The other is libyaml's reading, as
+ * yamltree_parse_limited. */
+int yamltree_parse_plain(yaml_node **out, const char *text, size_t len, int line_offset,
+                         const yamltree_limits *lim);
+int yamltree_parse_libyaml(yaml_node **out, const char *text, size_t len, const char *file,
+                           int line_offset, const yamltree_limits *lim, diags *d);
 /* Frees the tree; accepts NULL. */
 void yamltree_free(yaml_node *n);
 

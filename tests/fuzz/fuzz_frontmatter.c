@@ -65,29 +65,25 @@ static void walk(const yaml_node *n, const char *key, diags *d, int depth)
     }
 }
 
-/* frontmatter_scalars, where it reads text, gives each key what
- * frontmatter_parse and yamltree give: a string that is not null, else
- * nothing. */
-static void check_scalars(const char *text, size_t size)
+/* Where the plain reading (yamltree_parse_plain) reads text, libyaml's
+ * reading gives the same tree, node for node. */
+static void check_plain(const char *text, size_t size, int line_offset, const yamltree_limits *lim)
 {
-    static const char *const keys[] = {"version", "change", "title", "a"};
-    fm_scalar got[4];
-    if (!frontmatter_scalars(got, text, size, keys, 4))
+    yaml_node *plain = NULL, *full = NULL;
+    if (!yamltree_parse_plain(&plain, text, size, line_offset, lim))
         return;
     diags *quiet = diag_new(NULL);
-    frontmatter fm;
-    int parsed = frontmatter_parse(&fm, text, size, FILE_NAME, quiet) == 0;
-    for (size_t k = 0; k < 4; k++) {
-        const yaml_node *v = parsed ? yamltree_get(fm.data, keys[k]) : NULL;
-        const char *want = NULL;
-        if (!(v && yamltree_kind(v) == YAML_SCALAR && !yamltree_is_null(v) &&
-              yamltree_as_string(&want, v, keys[k], FILE_NAME, quiet) == 0))
-            want = NULL;
-        FUZZ_CHECK(!want == !got[k].text);
-        FUZZ_CHECK(!want || (got[k].len == strlen(want) && !memcmp(got[k].text, want, got[k].len)));
-    }
-    if (parsed)
-        frontmatter_release(&fm);
+    FUZZ_CHECK(yamltree_parse_libyaml(&full, text, size, FILE_NAME, line_offset, lim, quiet) == 0);
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    yamltree_encode(&a, plain);
+    yamltree_encode(&b, full);
+    FUZZ_CHECK(a.len == b.len && !memcmp(a.data, b.data, a.len));
+    buf_release(&a);
+    buf_release(&b);
+    yamltree_free(plain);
+    yamltree_free(full);
     diag_free(quiet);
 }
 
@@ -134,13 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(diag_count(d, DIAG_ERROR) > 0);
     }
 
-    check_scalars(text, size);
-
     /* The whole input as a YAML document (site.yml, a catalog), with caps
      * small enough for a fuzzer's inputs to reach them. */
     const yamltree_limits tiny = {64, "limits.scalar_bytes", 16, "limits.frontmatter_keys"};
     yaml_node *y = NULL;
     int line_offset = size ? data[0] % 4 : 0;
+    check_plain(text, size, line_offset, &tiny);
+    check_plain(text, size, line_offset, NULL);
     if (yamltree_parse_limited(&y, text, size, FILE_NAME, line_offset, &tiny, d) == 0) {
         FUZZ_CHECK(y);
         walk(y, "document", d, 0);

@@ -819,3 +819,177 @@ Test(yamltree, a_parsed_tree_is_read_only, .signal = SIGABRT)
     yamltree_append(n, yamltree_new(YAML_SCALAR, "b", 0, NULL),
                     yamltree_new(YAML_SCALAR, "2", 0, NULL));
 }
+
+/* --- the plain reading against libyaml's ---------------------------------------- */
+
+/* Where yamltree_parse_plain reads text, its tree is libyaml's, node for
+ * node: kinds, plainness, lines, columns and texts (yamltree_encode).
+ * Returns 1 when it read it. */
+static int plain_agrees(const char *text, int line_offset, const yamltree_limits *lim)
+{
+    yaml_node *plain = NULL, *full = NULL;
+    if (!yamltree_parse_plain(&plain, text, strlen(text), line_offset, lim)) {
+        cr_assert_null(plain);
+        return 0;
+    }
+    diags *d = diag_new(NULL);
+    cr_assert_eq(yamltree_parse_libyaml(&full, text, strlen(text), "p.md", line_offset, lim, d), 0,
+                 "read plain, refused by libyaml:\n%s", text);
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    yamltree_encode(&a, plain);
+    yamltree_encode(&b, full);
+    cr_assert(a.len == b.len && !memcmp(a.data, b.data, a.len), "trees differ for:\n%s", text);
+    buf_release(&a);
+    buf_release(&b);
+    yamltree_free(plain);
+    yamltree_free(full);
+    diag_free(d);
+    return 1;
+}
+
+Test(yamltree, plain_examples)
+{
+    yaml_node *t = NULL;
+    const char *page = "title: Access control\nversion: \"1.7\"\n# a note\n\nowner: 'CISO'\n"
+                       "controls: [A.5.6, A.8.30]\nurl: https://example.com/a\n";
+    cr_assert_eq(yamltree_parse_plain(&t, page, strlen(page), 1, NULL), 1);
+    cr_expect_eq(yamltree_len(t), 5);
+    cr_expect_eq(yamltree_line(yamltree_get(t, "controls")), 7);
+    cr_expect_eq(yamltree_col(yamltree_get(t, "controls")), 11);
+    cr_expect_eq(yamltree_len(yamltree_get(t, "controls")), 2);
+    cr_expect_eq(yamltree_plain(yamltree_get(t, "owner")), 0);
+    yamltree_free(t);
+    cr_expect(plain_agrees(page, 1, NULL));
+    /* Left to libyaml: what it would refuse, or cap, and the other shapes. */
+    const yamltree_limits two = {8, "limits.scalar_bytes", 2, "limits.frontmatter_keys"};
+    const char *other[] = {"a: 1\na: 2\n",
+                           "a:\n  - x\n",
+                           "a: \"\\u0041\"\n",
+                           "a: 1 # c\n",
+                           "\xEF\xBB\xBF"
+                           "a: 1\n",
+                           "a: 1\r\n",
+                           "a:\n",
+                           "# only\n",
+                           ""};
+    for (size_t i = 0; i < COUNT(other); i++) {
+        cr_expect_eq(yamltree_parse_plain(&t, other[i], strlen(other[i]), 0, NULL), 0, "%s",
+                     other[i]);
+        cr_expect_null(t);
+    }
+    const char *capped[] = {"a: 1\nb: 2\nc: 3\n", "a: 123456789\n"};
+    for (size_t i = 0; i < COUNT(capped); i++)
+        cr_expect_eq(yamltree_parse_plain(&t, capped[i], strlen(capped[i]), 0, &two), 0, "%s",
+                     capped[i]);
+}
+
+/* Generated documents, from the shapes front matter has and the ones that
+ * look like them but are not: wherever the plain reading reads one, its
+ * tree is libyaml's. */
+Test(yamltree, plain_agrees_with_libyaml)
+{
+    static const char *const keys[] = {"version", "change", "title", "Version", "x-y",
+                                       "_k",      "1",      "a b",   "-k",      "version "};
+    static const char *const values[] = {"1.7",
+                                         "\"1.7\"",
+                                         "'1.7'",
+                                         "\"a \\\"b\\\"\"",
+                                         "'it''s'",
+                                         "null",
+                                         "~",
+                                         "",
+                                         " ",
+                                         "\"\"",
+                                         "''",
+                                         "[a, b]",
+                                         "[A.5.1, A.8.2]",
+                                         "[]",
+                                         "[a,b]",
+                                         "[a, ]",
+                                         "[ a]",
+                                         "{a: 1}",
+                                         "a: b",
+                                         "a:b",
+                                         "http://x/y?q=1",
+                                         "a #c",
+                                         "a#c",
+                                         "- a",
+                                         "-1",
+                                         "|",
+                                         ">",
+                                         "&x a",
+                                         "*x",
+                                         "!!str 5",
+                                         "%x",
+                                         "@x",
+                                         "yes",
+                                         "Minor",
+                                         "a  b",
+                                         "a b  ",
+                                         "?x",
+                                         ",x",
+                                         ".5",
+                                         "x,y",
+                                         "x[y]",
+                                         "\"unterminated",
+                                         "'x' y",
+                                         "\tx",
+                                         "\xc3\xa9",
+                                         "x:",
+                                         "[a b, c]",
+                                         "[(x), y+z]",
+                                         "[-a]",
+                                         "[a, -b]",
+                                         "[a:b]",
+                                         "[a, [b]]",
+                                         "[a], [b]",
+                                         "'a\"b'",
+                                         "a \"b\" c",
+                                         "{}",
+                                         "'a: b'",
+                                         "a'",
+                                         "..",
+                                         "---",
+                                         "=",
+                                         "a\\b",
+                                         "\"a\\b\"",
+                                         "[a b]",
+                                         "[a  b]",
+                                         "[a ,b]",
+                                         "[a,  b]",
+                                         "[ ]",
+                                         "[a/b, c.d]"};
+    static const char *const forms[] = {"K: V",   "K:V",      "K :V",  "K:",     "# K V", "",
+                                        "  - KV", " K: V",    "- K V", "K: V\r", "K:  V", "K: V ",
+                                        "? K V",  "K: V # c", "#K: V", "K:   V"};
+    unsigned long long seed = 987654321;
+    size_t read = 0, n = 30000;
+    char text[2048];
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t lines = (size_t)(seed >> 60) % 7 + 1;
+        for (size_t l = 0; l < lines; l++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 33);
+            const char *form = r % 3 ? forms[0] : forms[r / 3 % COUNT(forms)];
+            const char *key = r / 7 % 2 ? keys[r / 61 % 3] : keys[r / 61 % COUNT(keys)];
+            const char *value = values[r / 997 % COUNT(values)];
+            for (const char *f = form; *f && at + 200 < sizeof text; f++) {
+                const char *put = *f == 'K' ? key : *f == 'V' ? value : NULL;
+                if (put)
+                    at += (size_t)snprintf(text + at, sizeof text - at, "%s", put);
+                else
+                    text[at++] = *f;
+            }
+            text[at++] = '\n';
+        }
+        text[at] = '\0';
+        read += (size_t)plain_agrees(text, (int)(seed >> 50) % 3, NULL);
+    }
+    cr_expect_gt(read, n / 20, "read %zu of %zu", read, n);
+    cr_expect_lt(read, n * 9 / 10, "read %zu of %zu", read, n);
+    cr_log_info("read %zu of %zu", read, n);
+}
