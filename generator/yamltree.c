@@ -669,6 +669,18 @@ static yaml_node *plain_value(builder *b, int line, size_t col, const char *v, s
     return plain_scalar(b, line, col, s, m, 1);
 }
 
+/* Whether a value of the plain reader, a scalar or a list of them, holds a
+ * scalar longer than lim allows. */
+static int over_limit(const yaml_node *v, const yamltree_limits *lim)
+{
+    if (v->kind == YAML_SCALAR)
+        return v->value_len > lim->scalar_bytes;
+    for (size_t i = 0; i < v->len; i++)
+        if (v->items[i]->value_len > lim->scalar_bytes)
+            return 1;
+    return 0;
+}
+
 /* Builds b->root without libyaml when the document is in the shape most
  * front matter has: printable ASCII lines, each `key: value` (the value
  * plain, quoted without escapes, or a one-line list of plain words), a
@@ -702,8 +714,7 @@ static int parse_plain(builder *b)
         if (!value)
             return 0;
         if (b->lim && b->lim->scalar_bytes &&
-            (k > b->lim->scalar_bytes ||
-             (value->kind == YAML_SCALAR && value->value_len > b->lim->scalar_bytes)))
+            (k > b->lim->scalar_bytes || over_limit(value, b->lim)))
             return 0;
         for (size_t j = 0; j < n_keys; j++)
             if (keys[j]->value_len == k && !memcmp(keys[j]->value, s, k))

@@ -879,7 +879,7 @@ Test(yamltree, plain_examples)
                      other[i]);
         cr_expect_null(t);
     }
-    const char *capped[] = {"a: 1\nb: 2\nc: 3\n", "a: 123456789\n"};
+    const char *capped[] = {"a: 1\nb: 2\nc: 3\n", "a: 123456789\n", "a: [b, 123456789]\n"};
     for (size_t i = 0; i < COUNT(capped); i++)
         cr_expect_eq(yamltree_parse_plain(&t, capped[i], strlen(capped[i]), 0, &two), 0, "%s",
                      capped[i]);
