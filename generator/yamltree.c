@@ -707,8 +707,9 @@ static int parse_plain(builder *b)
         size_t k = 0;
         while (k < m && is_name_char(s[k]))
             k++;
-        if (k == 0 || s[0] == '-' || k == m || s[k] != ':' || n_keys == PLAIN_MAX_KEYS ||
-            (b->lim && b->lim->keys && n_keys + 1 > b->lim->keys))
+        /* libyaml takes a key of at most 1024 characters. */
+        if (k == 0 || k > 1000 || s[0] == '-' || k == m || s[k] != ':' ||
+            n_keys == PLAIN_MAX_KEYS || (b->lim && b->lim->keys && n_keys + 1 > b->lim->keys))
             return 0;
         yaml_node *value = plain_value(b, line, k + 2, s + k + 1, m - k - 1);
         if (!value)

@@ -880,6 +880,16 @@ Test(yamltree, plain_examples)
         cr_expect_null(t);
     }
     const char *capped[] = {"a: 1\nb: 2\nc: 3\n", "a: 123456789\n", "a: [b, 123456789]\n"};
+    /* libyaml refuses a key longer than 1024 characters: so does the plain
+     * reading, and a long value is read. */
+    char long_key[1200], long_value[5100];
+    memset(long_key, 'k', 1100);
+    memcpy(long_key + 1100, ": v\n", 5);
+    cr_expect_eq(yamltree_parse_plain(&t, long_key, strlen(long_key), 0, NULL), 0);
+    memcpy(long_value, "k: ", 3);
+    memset(long_value + 3, 'v', 5000);
+    memcpy(long_value + 5003, "\n", 2);
+    cr_expect(plain_agrees(long_value, 0, NULL));
     for (size_t i = 0; i < COUNT(capped); i++)
         cr_expect_eq(yamltree_parse_plain(&t, capped[i], strlen(capped[i]), 0, &two), 0, "%s",
                      capped[i]);
