@@ -694,6 +694,8 @@ static int parse_plain(builder *b)
     size_t n_keys = 0;
     int line = 1;
     for (size_t p = 0; p < b->len; line++) {
+        if (line == INT_MAX)
+            return 0; /* lines past what an int counts: libyaml's reading clamps them */
         const char *nl = memchr(b->text + p, '\n', b->len - p);
         size_t e = nl ? (size_t)(nl - b->text) : b->len;
         const char *s = b->text + p;
