@@ -47,19 +47,13 @@ static int find_closer(const char *text, size_t len, size_t from, int line, int 
     return 0;
 }
 
-/* A character of a plain key's name. */
-static int is_key_char(char c)
-{
-    return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
-}
-
 /* True if s[0..n) starts like a YAML mapping key: a name, then ':' at the
  * end or before a blank (a Markdown first line rarely does). */
 static int starts_with_key(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && is_key_char(s[i]))
+    while (i < n && (s[i] == '_' || s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') ||
+                     (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
         i++;
     return i > 0 && i < n && s[i] == ':' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\r');
 }
@@ -139,4 +133,3 @@ void frontmatter_release(frontmatter *fm)
     yamltree_free(fm->data);
     fm->data = NULL;
 }
-

@@ -137,6 +137,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int line_offset = size ? data[0] % 4 : 0;
     check_plain(text, size, line_offset, &tiny);
     check_plain(text, size, line_offset, NULL);
+    /* And a page's front matter block, as frontmatter_parse hands it on
+     * (its YAML starts on line 2). */
+    if (size > 4 && !memcmp(text, "---\n", 4)) {
+        const char *close = memmem(text + 3, size - 3, "\n---\n", 5);
+        if (close)
+            check_plain(text + 4, (size_t)(close + 1 - (text + 4)), 1, NULL);
+    }
     if (yamltree_parse_limited(&y, text, size, FILE_NAME, line_offset, &tiny, d) == 0) {
         FUZZ_CHECK(y);
         walk(y, "document", d, 0);
