@@ -73,5 +73,10 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
  * of markup), in *out (caller frees; "" for a page without HTML). Returns
  * 0, or -1 after reporting, with *out NULL. */
 int parsed_text(char **out, const parsed *p, size_t i, diags *d);
+/* The text of rendered HTML, as parsed_text gives it: tags dropped (a
+ * block element's a space), the entities for & < > " ' decoded, runs of
+ * whitespace folded to one space, at most max bytes (cut at a UTF-8
+ * boundary), no space at the end. Returns a new string (caller frees). */
+char *parse_plain_text(const char *html, size_t len, size_t max);
 
 #endif
