@@ -116,15 +116,23 @@ void buf_adds(buf *b, const char *s)
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    /* Formatted into the room the buffer has first: most texts fit, and
+     * vsnprintf then runs once (measuring every text first took half of
+     * what buf_printf cost a build). */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = room ? vsnprintf(b->data + b->len, room, fmt, cp) : vsnprintf(NULL, 0, fmt, cp);
     va_end(cp);
     if (n < 0) {
         /* EOVERFLOW (over INT_MAX bytes) or an encoding error: dropping the
          * text silently would publish a page with a hole in it. */
         fputs("charter: cannot format text (vsnprintf failed)\n", stderr);
         abort();
+    }
+    if ((size_t)n < room) {
+        b->len += (size_t)n; /* it fitted, with its terminator */
+        return;
     }
     if (n == 0)
         return;

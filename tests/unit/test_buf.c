@@ -177,6 +177,32 @@ Test(buf, printf_longer_than_first_allocation)
     buf_release(&b);
 }
 
+/* A text formatted into the room the buffer has, or, not fitting there
+ * with its terminator, after it grows: every length around the first
+ * capacities, after every length of text already in it. */
+Test(buf, printf_fits_the_room_or_grows)
+{
+    char text[300];
+    memset(text, 'x', sizeof text);
+    for (size_t before = 0; before < 140; before += 3) {
+        for (size_t n = 0; n < 270; n++) {
+            buf b;
+            buf_init(&b);
+            for (size_t i = 0; i < before; i++)
+                buf_addc(&b, (char)('a' + i % 26));
+            buf_printf(&b, "%.*s|", (int)n, text);
+            expect_valid(&b);
+            cr_assert_eq(b.len, before + n + 1, "before %zu, n %zu", before, n);
+            for (size_t i = 0; i < before; i++)
+                cr_assert_eq(b.data[i], (char)('a' + i % 26), "before %zu, n %zu", before, n);
+            for (size_t i = 0; i < n; i++)
+                cr_assert_eq(b.data[before + i], 'x', "before %zu, n %zu", before, n);
+            cr_assert_eq(b.data[before + n], '|');
+            buf_release(&b);
+        }
+    }
+}
+
 Test(buf, detach_hands_over_and_leaves_empty)
 {
     buf b;
