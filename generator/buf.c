@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,128 @@ void buf_adds(buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
+/* What simple_format takes after a '%': the length modifier, then the
+ * conversion. */
+enum { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE, LEN_MAX };
+
+/* Whether every conversion of fmt is one simple_format writes as
+ * vsnprintf would: %%, %c, %s, %.*s and %d, %u of int, long, long long,
+ * size_t and uintmax_t (no flags, widths or other precisions). */
+static int simple_format(const char *fmt)
+{
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
+        p++;
+        if (*p == '%' || *p == 'c' || *p == 's') {
+            p++;
+            continue;
+        }
+        if (p[0] == '.' && p[1] == '*' && p[2] == 's') {
+            p += 3;
+            continue;
+        }
+        if (*p == 'z' || *p == 'j')
+            p++;
+        else if (p[0] == 'l' && p[1] == 'l')
+            p += 2;
+        else if (*p == 'l')
+            p++;
+        if (*p != 'd' && *p != 'u')
+            return 0;
+        p++;
+    }
+    return 1;
+}
+
+/* Appends the decimal digits of v, after a '-' when neg. */
+static void add_decimal(buf *b, unsigned long long v, int neg)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg)
+        digits[--n] = '-';
+    buf_add(b, digits + n, sizeof digits - n);
+}
+
+/* Formats fmt (simple_format's) with ap, as vsnprintf would. */
+static void format_simple(buf *b, const char *fmt, va_list ap)
+{
+    for (const char *p = fmt;;) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            buf_adds(b, p);
+            return;
+        }
+        buf_add(b, p, (size_t)(pct - p));
+        p = pct + 1;
+        if (*p == '%') {
+            buf_addc(b, '%');
+            p++;
+            continue;
+        }
+        if (*p == 'c') {
+            buf_addc(b, (char)(unsigned char)va_arg(ap, int));
+            p++;
+            continue;
+        }
+        if (*p == 's' || *p == '.') {
+            int prec = -1;
+            if (*p == '.') {
+                prec = va_arg(ap, int);
+                p += 2;
+            }
+            const char *str = va_arg(ap, const char *);
+            p++;
+            if (!str) {
+                /* glibc's "(null)", cut as it cuts it: whole or not at all. */
+                if (prec < 0 || prec >= 6)
+                    buf_adds(b, "(null)");
+                continue;
+            }
+            buf_add(b, str, prec < 0 ? strlen(str) : strnlen(str, (size_t)prec));
+            continue;
+        }
+        int len = LEN_INT;
+        if (*p == 'z' || *p == 'j') {
+            len = *p == 'z' ? LEN_SIZE : LEN_MAX;
+            p++;
+        } else if (p[0] == 'l' && p[1] == 'l') {
+            len = LEN_LLONG;
+            p += 2;
+        } else if (*p == 'l') {
+            len = LEN_LONG;
+            p++;
+        }
+        if (*p++ == 'd') {
+            long long v = len == LEN_INT     ? va_arg(ap, int)
+                          : len == LEN_LONG  ? va_arg(ap, long)
+                          : len == LEN_LLONG ? va_arg(ap, long long)
+                          : len == LEN_SIZE  ? (long long)va_arg(ap, ssize_t)
+                                             : (long long)va_arg(ap, intmax_t);
+            add_decimal(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+        } else {
+            unsigned long long v = len == LEN_INT     ? va_arg(ap, unsigned)
+                                   : len == LEN_LONG  ? va_arg(ap, unsigned long)
+                                   : len == LEN_LLONG ? va_arg(ap, unsigned long long)
+                                   : len == LEN_SIZE  ? va_arg(ap, size_t)
+                                                      : (unsigned long long)va_arg(ap, uintmax_t);
+            add_decimal(b, v, 0);
+        }
+    }
+}
+
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    /* The formats nearly every call has (strings and integers) are
+     * written here; vsnprintf's machinery was a twentieth of a build's
+     * instructions outside SHA-256. */
+    if (simple_format(fmt)) {
+        format_simple(b, fmt, ap);
+        return;
+    }
     /* Formatted into the room the buffer has first: most texts fit, and
      * vsnprintf then runs once (measuring every text first took half of
      * what buf_printf cost a build). */

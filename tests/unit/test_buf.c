@@ -4,9 +4,11 @@
  * test_json.c). */
 #include "unit.h"
 
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <wchar.h>
 
 /* Asserts the invariants buf.h promises for any buffer. */
@@ -201,6 +203,56 @@ Test(buf, printf_fits_the_room_or_grows)
             buf_release(&b);
         }
     }
+}
+
+/* buf_printf's own formatting of strings and integers (and vsnprintf for
+ * the rest) gives what snprintf gives, appended after what the buffer
+ * held: every length modifier at its limits, NULL strings at every
+ * precision, NUL and high characters, and formats it leaves to vsnprintf. */
+#define EXPECT_LIKE_SNPRINTF(...)                                                                  \
+    do {                                                                                           \
+        char want_[512];                                                                           \
+        int n_ = snprintf(want_, sizeof want_, __VA_ARGS__);                                       \
+        cr_assert(n_ >= 0 && (size_t)n_ < sizeof want_);                                           \
+        buf b_;                                                                                    \
+        buf_init(&b_);                                                                             \
+        buf_adds(&b_, "pre");                                                                      \
+        buf_printf(&b_, __VA_ARGS__);                                                              \
+        expect_valid(&b_);                                                                         \
+        cr_assert_eq(b_.len, 3 + (size_t)n_, "%s: %zu bytes, want %d", #__VA_ARGS__, b_.len - 3,  \
+                     n_);                                                                          \
+        cr_assert(!memcmp(b_.data + 3, want_, (size_t)n_), "%s: '%s', want '%s'", #__VA_ARGS__,   \
+                  b_.data + 3, want_);                                                             \
+        buf_release(&b_);                                                                          \
+    } while (0)
+
+Test(buf, printf_formats_as_snprintf)
+{
+    static const long long ll[] = {LLONG_MIN, LLONG_MIN + 1, INT_MIN, -100, -1, 0, 1, 9, 10, 99,
+                                   100, 4294967295LL, INT_MAX, LLONG_MAX};
+    static const unsigned long long ull[] = {0, 1, 9, 10, 18446744073709551615ULL, UINT_MAX, 1000};
+    for (size_t i = 0; i < COUNT(ll); i++) {
+        EXPECT_LIKE_SNPRINTF("%d|%ld|%lld", (int)ll[i], (long)ll[i], ll[i]);
+        EXPECT_LIKE_SNPRINTF("x%zd%jd.", (ssize_t)ll[i], (intmax_t)ll[i]);
+    }
+    for (size_t i = 0; i < COUNT(ull); i++) {
+        EXPECT_LIKE_SNPRINTF("%u %lu %llu %zu %ju", (unsigned)ull[i], (unsigned long)ull[i], ull[i],
+                             (size_t)ull[i], (uintmax_t)ull[i]);
+    }
+    const char *volatile none = NULL;
+    const char *texts[] = {"", "a", "abcdef", "abcdefgh", "\xc3\xa9t\xc3\xa9"};
+    for (int prec = 0; prec < 10; prec++) {
+        EXPECT_LIKE_SNPRINTF("[%.*s]", prec, none);
+        for (size_t i = 0; i < COUNT(texts); i++)
+            EXPECT_LIKE_SNPRINTF("[%.*s]%s", prec, texts[i], texts[i]);
+    }
+    EXPECT_LIKE_SNPRINTF("%s and %s", none, "x");
+    EXPECT_LIKE_SNPRINTF("%c%c%c|%%|100%%", 'a', 0, 255);
+    EXPECT_LIKE_SNPRINTF("plain text, no conversion");
+    EXPECT_LIKE_SNPRINTF("%s", "");
+    /* Left to vsnprintf: flags, widths, precisions, other conversions. */
+    EXPECT_LIKE_SNPRINTF("%02X|%04x|%5d|%-5s|%.19s|%.3f|%hhu|%ls", 7, 255, 42, "ab",
+                         "a long text of more than nineteen", 1.5, 300, L"w");
 }
 
 Test(buf, detach_hands_over_and_leaves_empty)
