@@ -56,9 +56,12 @@ char *parse_plain_text(const char *html, size_t len, size_t max)
     int space = 1;
     size_t i = 0;
     while (i < len && out.len < max) {
-        /* A run of bytes copied as they are, at most up to max. */
+        /* A run of bytes copied as they are, at most up to max: a single
+         * space between two of them is one of them (nothing to fold). */
         size_t run = i;
-        while (run < len && !plain_stop[(unsigned char)html[run]])
+        while (run < len && (!plain_stop[(unsigned char)html[run]] ||
+                             (html[run] == ' ' && run > i && run + 1 < len &&
+                              !plain_stop[(unsigned char)html[run + 1]])))
             run++;
         if (run > i) {
             size_t n = run - i < max - out.len ? run - i : max - out.len;
