@@ -49,6 +49,25 @@ void arena_free(arena *a)
     free(a);
 }
 
+void arena_reset(arena *a)
+{
+    if (!a || !a->head)
+        return;
+#ifdef ARENA_EACH_PIECE
+    block *keep = NULL;
+#else
+    block *keep = a->head;
+    keep->used = 0;
+#endif
+    for (block *b = keep ? keep->next : a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    if (keep)
+        keep->next = NULL;
+    a->head = keep;
+}
+
 static block *block_new(size_t size)
 {
     block *b = xmalloc(sizeof *b + size);

@@ -13,6 +13,10 @@ typedef struct arena arena;
 arena *arena_new(void);
 /* Frees everything the arena handed out, and the arena. NULL is allowed. */
 void arena_free(arena *a);
+/* Takes back everything the arena handed out, keeping its last block for
+ * what it hands out next: one arena serves a loop of short-lived trees.
+ * NULL is allowed. */
+void arena_reset(arena *a);
 /* n bytes, aligned for any type, zeroed, owned by the arena (never NULL:
  * out of memory aborts, as xmalloc). Under AddressSanitizer each piece is a
  * malloc of its own, so that overruns are still caught. */

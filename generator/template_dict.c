@@ -202,10 +202,12 @@ void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill
     dict_entry(d, K_SECTION, name)->value = k;
 }
 
-tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i)
+tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem)
 {
     const tpl_lazy *z = k->lazy;
-    tpl_dict *kid = dict_alloc(NULL, NULL);
+    tpl_dict *kid = arena_alloc(mem, sizeof *kid);
+    kid->root = kid;
+    kid->mem = mem;
     kid->parent = z->owner;
     kid->shared = z->owner->root->shared;
     kid->globals = z->owner->root->globals;
@@ -301,15 +303,16 @@ static void feed_entry(feed *f, const tpl_entry *e)
     }
     const tpl_kids *k = e->value;
     feed_len(f, k->n);
+    arena *mem = k->lazy ? arena_new() : NULL;
     for (size_t i = 0; i < k->n; i++) {
         if (!k->lazy) {
             feed_dict(f, k->v[i]);
             continue;
         }
-        tpl_dict *kid = tpl_lazy_make(k, i);
-        feed_dict(f, kid);
-        tpl_dict_free(kid);
+        feed_dict(f, tpl_lazy_make(k, i, mem));
+        arena_reset(mem);
     }
+    arena_free(mem);
 }
 
 static void feed_dict(feed *f, const tpl_dict *d)

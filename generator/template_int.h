@@ -53,10 +53,12 @@ typedef struct tpl_kids {
     tpl_dict *v[];
 } tpl_kids;
 
-/* Dictionary i of lazy section k, made now: a root of its own (its own
- * arena) whose lookups go on to the section's dictionary and its tree's
- * shared and template-global values. Freed with tpl_dict_free. */
-tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i);
+/* Dictionary i of lazy section k, made now in mem: a root of its own
+ * whose lookups go on to the section's dictionary and its tree's shared
+ * and template-global values. The caller takes it back with arena_reset
+ * (or arena_free) of mem, never tpl_dict_free: a loop over the section
+ * makes each one in the same arena. */
+tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem);
 
 /* A name in one namespace and what it holds: a tpl_value or a tpl_kids. */
 typedef struct tpl_entry {

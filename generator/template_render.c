@@ -261,13 +261,16 @@ static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
     }
     case N_SECTION: {
         const tpl_kids *e = dict_lookup(d, K_SECTION, n);
+        /* A made-as-it-renders section's dictionaries, one after another in
+         * one arena. */
+        arena *mem = e && e->lazy ? arena_new() : NULL;
         for (size_t j = 0; e && j < e->n; j++) {
-            tpl_dict *kid = e->lazy ? tpl_lazy_make(e, j) : e->v[j];
+            tpl_dict *kid = e->lazy ? tpl_lazy_make(e, j, mem) : e->v[j];
             if (render_section_once(c, n, kid, out, j + 1 == e->n) < 0)
                 err = -1;
-            if (e->lazy)
-                tpl_dict_free(kid);
+            arena_reset(mem);
         }
+        arena_free(mem);
         break;
     }
     case N_INCLUDE: {
