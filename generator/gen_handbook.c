@@ -23,30 +23,6 @@ static void handbook_anchor(buf *out, const page *p)
     free(id);
 }
 
-/* The body for the handbook, where every policy shares one page: each
- * id="x" and href="#x" becomes id="<anchor>-x" and href="#<anchor>-x", so
- * headings and footnotes of different policies cannot collide. */
-static void prefix_ids(buf *out, const char *html, size_t len, const char *anchor)
-{
-    static const char *const marks[] = {" id=\"", " href=\"#"};
-    const char *p = html, *end = html + len;
-    /* The next occurrence of each mark, found again only once passed: a
-     * body with many of one and none of the other stays linear. */
-    const char *next[2];
-    for (int k = 0; k < 2; k++)
-        next[k] = memmem(p, len, marks[k], strlen(marks[k]));
-    while (next[0] || next[1]) {
-        int k = !next[0] || (next[1] && next[1] < next[0]);
-        size_t mlen = strlen(marks[k]);
-        buf_add(out, p, (size_t)(next[k] - p) + mlen);
-        buf_adds(out, anchor);
-        buf_addc(out, '-');
-        p = next[k] + mlen;
-        next[k] = memmem(p, (size_t)(end - p), marks[k], mlen);
-    }
-    buf_add(out, p, (size_t)(end - p));
-}
-
 /* An approved policy (a policy page with status approved, or none). */
 static int in_handbook(const page *p)
 {
@@ -74,7 +50,7 @@ static int add_body(gen *g, size_t i, buf *out)
     int err = parsed_html(g->pp, i, &html, g->d);
     if (err == 0) {
         handbook_anchor(&anchor, g->s->pages[i]);
-        prefix_ids(out, html.data, html.len, anchor.data);
+        markdown_prefix_ids(out, html.data, html.len, anchor.data);
     }
     buf_release(&html);
     buf_release(&anchor);

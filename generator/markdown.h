@@ -87,6 +87,11 @@ void markdown_release(md_doc *doc);
 void markdown_slug(buf *out, const char *text);
 /* As markdown_slug, with `empty` for a text that leaves no character. */
 void markdown_slug_with(buf *out, const char *text, const char *empty);
+/* Appends html[0..len) (as markdown_render makes it) with each id="x" and
+ * href="#x" made id="<prefix>-x" and href="#<prefix>-x": the body as a page
+ * of many documents shows it (the handbook), where anchors of different
+ * documents must not collide. */
+void markdown_prefix_ids(buf *out, const char *html, size_t len, const char *prefix);
 
 /* The version of the cmark-gfm library linked, as it reports it ("0.29.0.gfm.6").
  * Static storage. */
