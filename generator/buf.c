@@ -333,6 +333,16 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     return need;
 }
 
+size_t utf8_whole_len(const char *s, size_t len)
+{
+    size_t lead = len;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead > 0 && utf8_seq_len((const unsigned char *)s + lead - 1, len - (lead - 1)) == 0)
+        return lead - 1;
+    return len;
+}
+
 void buf_reset(buf *b)
 {
     buf_truncate(b, 0);

@@ -52,6 +52,10 @@ void buf_add_html(buf *b, const char *s, size_t len);
  * 0 if it is invalid (overlong forms, surrogates and values above U+10FFFF
  * included). A NUL byte counts as valid here. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* The length of s[0..len) without a UTF-8 sequence cut short at its end
+ * (its lead byte there, not all of its bytes): where a text cut at a byte
+ * count ends on whole characters. */
+size_t utf8_whole_len(const char *s, size_t len);
 /* Appends s as one field of a line-based cache file, with backslash, tab
  * and newline escaped as backslash followed by '\\', 't' and 'n';
  * buf_add_unescaped undoes it for s[0..len). */

@@ -369,8 +369,7 @@ static void lines_init(src_lines *l, const char *data, size_t len)
         for (size_t i = 0; i < len; i++)
             l->n += ends_line(data, len, i);
     } else if (len) {
-        for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p)));
-             p++)
+        for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
             l->n++;
     }
     l->start = xmalloc((size_t)l->n * sizeof *l->start);
@@ -381,8 +380,7 @@ static void lines_init(src_lines *l, const char *data, size_t len)
             if (ends_line(data, len, i))
                 l->start[k++] = i + 1;
     } else if (len) {
-        for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p)));
-             p++)
+        for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
             l->start[k++] = (size_t)(p - data) + 1;
     }
 }

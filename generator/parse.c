@@ -27,8 +27,8 @@ typedef struct parse_job {
  * which separate words (inline ones, such as a, em and code, do not). */
 static int is_block_tag(const char *s, size_t n)
 {
-    static const char *const blocks[] = {"p",  "li", "h1", "h2", "h3",  "h4",  "h5",
-                                         "h6", "br", "td", "th", "tr",  "div", "pre",
+    static const char *const blocks[] = {"p",  "li", "h1", "h2", "h3",         "h4",   "h5",
+                                         "h6", "br", "td", "th", "tr",         "div",  "pre",
                                          "ul", "ol", "dt", "dd", "blockquote", "table"};
     char low[11];
     if (n == 0 || n >= sizeof low)
@@ -44,8 +44,8 @@ static int is_block_tag(const char *s, size_t n)
 
 /* The byte classes parse_plain_text stops at: 1 for '<', '&' and
  * whitespace; every other byte is copied as it is. */
-static const unsigned char plain_stop[256] = {['<'] = 1, ['&'] = 1, [' '] = 1,
-                                              ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
+static const unsigned char plain_stop[256] = {
+    ['<'] = 1, ['&'] = 1, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
 
 /* Copies the runs of ordinary bytes whole: the old byte-at-a-time loop, with
  * twenty string compares per tag, was 2% of a cold build. */
@@ -119,15 +119,8 @@ char *parse_plain_text(const char *html, size_t len, size_t max)
         space = 1;
         i++;
     }
-    if (out.len >= max) {
-        /* Cut by max: drop a UTF-8 sequence left incomplete. */
-        size_t lead = out.len;
-        while (lead > 0 && ((unsigned char)out.data[lead - 1] & 0xC0) == 0x80)
-            lead--;
-        if (lead > 0 &&
-            utf8_seq_len((const unsigned char *)out.data + lead - 1, out.len - (lead - 1)) == 0)
-            out.len = lead - 1;
-    }
+    if (out.len >= max)
+        out.len = utf8_whole_len(out.data, out.len); /* cut by max */
     while (out.len && out.data[out.len - 1] == ' ')
         out.len--;
     out.data[out.len] = '\0';

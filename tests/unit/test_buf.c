@@ -219,17 +219,17 @@ Test(buf, printf_fits_the_room_or_grows)
         buf_adds(&b_, "pre");                                                                      \
         buf_printf(&b_, __VA_ARGS__);                                                              \
         expect_valid(&b_);                                                                         \
-        cr_assert_eq(b_.len, 3 + (size_t)n_, "%s: %zu bytes, want %d", #__VA_ARGS__, b_.len - 3,  \
+        cr_assert_eq(b_.len, 3 + (size_t)n_, "%s: %zu bytes, want %d", #__VA_ARGS__, b_.len - 3,   \
                      n_);                                                                          \
-        cr_assert(!memcmp(b_.data + 3, want_, (size_t)n_), "%s: '%s', want '%s'", #__VA_ARGS__,   \
+        cr_assert(!memcmp(b_.data + 3, want_, (size_t)n_), "%s: '%s', want '%s'", #__VA_ARGS__,    \
                   b_.data + 3, want_);                                                             \
         buf_release(&b_);                                                                          \
     } while (0)
 
 Test(buf, printf_formats_as_snprintf)
 {
-    static const long long ll[] = {LLONG_MIN, LLONG_MIN + 1, INT_MIN, -100, -1, 0, 1, 9, 10, 99,
-                                   100, 4294967295LL, INT_MAX, LLONG_MAX};
+    static const long long ll[] = {LLONG_MIN, LLONG_MIN + 1, INT_MIN, -100,     -1, 0, 1, 9, 10, 99,
+                                   100,       4294967295LL,  INT_MAX, LLONG_MAX};
     static const unsigned long long ull[] = {0, 1, 9, 10, 18446744073709551615ULL, UINT_MAX, 1000};
     for (size_t i = 0; i < COUNT(ll); i++) {
         EXPECT_LIKE_SNPRINTF("%d|%ld|%lld", (int)ll[i], (long)ll[i], ll[i]);
@@ -253,6 +253,31 @@ Test(buf, printf_formats_as_snprintf)
     /* Left to vsnprintf: flags, widths, precisions, other conversions. */
     EXPECT_LIKE_SNPRINTF("%02X|%04x|%5d|%-5s|%.19s|%.3f|%hhu|%ls", 7, 255, 42, "ab",
                          "a long text of more than nineteen", 1.5, 300, L"w");
+}
+
+/* A text cut at a byte count keeps whole characters: a sequence whose
+ * lead byte is there without all its bytes goes, anything else stays. */
+Test(buf, utf8_whole_len_drops_a_cut_sequence)
+{
+    static const struct {
+        const char *s;
+        size_t want;
+    } cases[] = {
+        {"", 0},
+        {"a", 1},
+        {"\xc3\xa9", 2},
+        {"\xc3", 0},
+        {"a\xe2\x82", 1},
+        {"a\xe2\x82\xac", 4},
+        {"\xf0\x9f\x98", 0},
+        {"\xf0\x9f\x98\x80", 4},
+        {"a\x80", 2},
+        {"ab\xff", 2},
+        {"\xe2\x82\xac\xe2", 3},
+        {"x \xc3", 2},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(utf8_whole_len(cases[i].s, strlen(cases[i].s)), cases[i].want, "case %zu", i);
 }
 
 Test(buf, detach_hands_over_and_leaves_empty)

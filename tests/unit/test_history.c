@@ -918,30 +918,28 @@ static int cmp_u64(const void *a, const void *b)
 Test(history, similarity_chunks_as_cut_a_byte_at_a_time)
 {
     static const char *const parts[] = {
-        "line\n", "a\n", "\n", "\r\n", "\r", "x\r\ny\r\n", "word ", "Policy text. ",
+        "line\n",
+        "a\n",
+        "\n",
+        "\r\n",
+        "\r",
+        "x\r\ny\r\n",
+        "word ",
+        "Policy text. ",
         "0123456789012345678901234567890123456789012345678901234567890123",
-        "0123456789012345678901234567890123456789012345678901234567890\n", "\xc3\xa9\n",
-        "tail", "\0", "- item\n", "## Heading\n"};
-    static const size_t part_len[] = {5, 2, 1, 2, 1, 6, 5, 13, 64, 63, 3, 4, 1, 7, 11};
+        "0123456789012345678901234567890123456789012345678901234567890\n",
+        "\xc3\xa9\n",
+        "tail",
+        "- item\n",
+        "## Heading\n"};
     unsigned long long seed = 2463534242ULL;
     buf text;
     buf_init(&text);
     for (int round = 0; round < 20000; round++) {
-        buf_reset(&text);
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        size_t n = seed % 60;
-        for (size_t k = 0; k < n; k++) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            size_t w = seed % COUNT(parts);
-            /* A NUL rarely: most texts stay texts. */
-            if (w == 12 && seed % 16)
-                w = 0;
-            buf_add(&text, parts[w], part_len[w]);
-        }
+        unit_pick_text(&text, &seed, parts, COUNT(parts), 60);
+        /* A NUL now and then, making a text binary. */
+        if (round % 16 == 0 && text.len)
+            text.data[unit_next(&seed) % text.len] = '\0';
         uint64_t *want = calloc(text.len + 1, sizeof *want);
         size_t nw = sig_reference(want, text.data, text.len);
         qsort(want, nw, sizeof *want, cmp_u64);

@@ -362,9 +362,9 @@ Test(parse, search_text)
  * the faster one must keep. */
 static char *plain_text_reference(const char *html, size_t len, size_t max)
 {
-    static const char *const blocks[] = {"p",  "li", "h1",  "h2",  "h3", "h4", "h5",
-                                         "h6", "br", "td",  "th",  "tr", "div", "pre",
-                                         "ul", "ol", "dt",  "dd",  "blockquote", "table"};
+    static const char *const blocks[] = {"p",  "li", "h1", "h2", "h3",         "h4",   "h5",
+                                         "h6", "br", "td", "th", "tr",         "div",  "pre",
+                                         "ul", "ol", "dt", "dd", "blockquote", "table"};
     static const struct {
         const char *ent;
         char ch;
@@ -417,14 +417,8 @@ static char *plain_text_reference(const char *html, size_t len, size_t max)
         buf_addc(&out, c);
         space = 0;
     }
-    if (out.len >= max) {
-        size_t lead = out.len;
-        while (lead > 0 && ((unsigned char)out.data[lead - 1] & 0xC0) == 0x80)
-            lead--;
-        if (lead > 0 &&
-            utf8_seq_len((const unsigned char *)out.data + lead - 1, out.len - (lead - 1)) == 0)
-            out.len = lead - 1;
-    }
+    if (out.len >= max)
+        out.len = utf8_whole_len(out.data, out.len); /* the cut, unchanged: buf.c's */
     while (out.len && out.data[out.len - 1] == ' ')
         out.len--;
     out.data[out.len] = '\0';
@@ -437,29 +431,61 @@ static char *plain_text_reference(const char *html, size_t len, size_t max)
  * UTF-8 and words, cut at many lengths. */
 Test(parse, plain_text_keeps_the_rule)
 {
-    static const char *const parts[] = {
-        "<p>", "</p>", "<P class=\"x\">", "<li>", "</LI>", "<h2 id=\"a\">", "</h2>", "<br />",
-        "<blockquote>", "</blockquote>", "<blockquotes>", "<table>", "<td>", "<a href=\"#x\">",
-        "</a>", "<em>", "<code>", "<pre><code>", "<div", "<", "</", "<>", ">", "<h7>", "<h1x>",
-        "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&amp", "&", "&#3", "&nbsp;", " ", "  ",
-        "\n", "\t", "\r\n", " \n ", "word", "x", "Policy", "\xc3\xa9", "\xe2\x82\xac",
-        "\xf0\x9f\x98\x80", "\xff", "a&b", "1<2"};
+    static const char *const parts[] = {"<p>",
+                                        "</p>",
+                                        "<P class=\"x\">",
+                                        "<li>",
+                                        "</LI>",
+                                        "<h2 id=\"a\">",
+                                        "</h2>",
+                                        "<br />",
+                                        "<blockquote>",
+                                        "</blockquote>",
+                                        "<blockquotes>",
+                                        "<table>",
+                                        "<td>",
+                                        "<a href=\"#x\">",
+                                        "</a>",
+                                        "<em>",
+                                        "<code>",
+                                        "<pre><code>",
+                                        "<div",
+                                        "<",
+                                        "</",
+                                        "<>",
+                                        ">",
+                                        "<h7>",
+                                        "<h1x>",
+                                        "&amp;",
+                                        "&lt;",
+                                        "&gt;",
+                                        "&quot;",
+                                        "&#39;",
+                                        "&amp",
+                                        "&",
+                                        "&#3",
+                                        "&nbsp;",
+                                        " ",
+                                        "  ",
+                                        "\n",
+                                        "\t",
+                                        "\r\n",
+                                        " \n ",
+                                        "word",
+                                        "x",
+                                        "Policy",
+                                        "\xc3\xa9",
+                                        "\xe2\x82\xac",
+                                        "\xf0\x9f\x98\x80",
+                                        "\xff",
+                                        "a&b",
+                                        "1<2"};
     static const size_t maxes[] = {0, 1, 2, 3, 5, 8, 13, 40, 1500};
     unsigned long long seed = 88172645463325252ULL;
     buf html;
     buf_init(&html);
     for (int round = 0; round < 50000; round++) {
-        buf_reset(&html);
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        size_t n = seed % 40;
-        for (size_t k = 0; k < n; k++) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            buf_adds(&html, parts[seed % COUNT(parts)]);
-        }
+        unit_pick_text(&html, &seed, parts, COUNT(parts), 40);
         size_t max = maxes[round % COUNT(maxes)];
         char *want = plain_text_reference(html.data, html.len, max);
         char *got = parse_plain_text(html.data, html.len, max);

@@ -15,6 +15,27 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The next number of a xorshift64 sequence from *seed (nonzero): the
+ * generated inputs of the tests that compare two implementations, the same
+ * on every run. */
+static inline unsigned long long unit_next(unsigned long long *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    return *seed;
+}
+
+/* A generated text into out (reset first): fewer than `most` of the n
+ * parts, picked with unit_next. */
+static inline void unit_pick_text(buf *out, unsigned long long *seed, const char *const *parts,
+                                  size_t n, size_t most)
+{
+    buf_reset(out);
+    for (size_t k = unit_next(seed) % most; k > 0; k--)
+        buf_adds(out, parts[unit_next(seed) % n]);
+}
+
 /* Writes text to dir/rel, creating the directories on the way; fails the
  * test when it cannot. */
 static inline void unit_put(const char *dir, const char *rel, const char *text)
