@@ -77,6 +77,11 @@ struct output {
     map *spare_by_rel, *spare_dirs; /* its files and folders by path */
     outcache *spare_known;          /* its outcache: which inode each name is */
     map *touched;                   /* the folders this build changed a name in, guarded by lock */
+    /* When staging began empty: the folders this build made (or is making)
+     * in it, guarded by lock, so that a file in a new one (a page's, with
+     * pretty URLs) is opened once, after its folder is made, not first in
+     * vain. NULL otherwise. */
+    map *fresh_dirs;
     int published;
     size_t n_reused, n_relinks;
     /* What this build wrote, guarded by `lock`. */
@@ -734,6 +739,7 @@ static int begin(output *o, const char *target, const char *const *sources, diag
         umask(mask);
         chmod(tmp.data, 0777 & ~mask);
         o->staging = buf_detach(&tmp);
+        o->fresh_dirs = map_new();
     }
     buf_printf(&tmp, "%s/%s", o->staging, OUTPUT_JOURNAL);
     o->journal_fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
@@ -843,6 +849,9 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
      * files are removed with it). */
     int kept = o->using_spare && hex && spare_keeps(o, rel, hex);
     int err = 0;
+    const char *slash = strrchr(rel, '/');
+    buf dir;
+    buf_init(&dir);
     pthread_mutex_lock(&o->lock);
     if (map_get(o->written, rel)) {
         err = diag_error(d, NULL, 0, 0, "output-collision", "'%s' would be written twice", rel);
@@ -851,6 +860,14 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
         o->n_reused += (size_t)kept;
         if (!kept && o->touched)
             touch_folders(o->touched, rel);
+        if (!kept && o->fresh_dirs && slash) {
+            /* Its folder, made below unless this build made it already. */
+            buf_add(&dir, rel, (size_t)(slash - rel));
+            void **made = map_ref(o->fresh_dirs, dir.data);
+            if (*made)
+                buf_reset(&dir);
+            *made = (void *)1;
+        }
         buf line;
         buf_init(&line);
         buf_printf(&line, "%s\n", rel);
@@ -860,6 +877,18 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
         buf_release(&line);
     }
     pthread_mutex_unlock(&o->lock);
+    if (err == 0 && dir.len) {
+        /* A failure here is the write's to report: it makes the folder
+         * again when it finds none. */
+        diags *quiet = diag_new(NULL);
+        buf full;
+        buf_init(&full);
+        buf_printf(&full, "%s/%s", o->staging, dir.data);
+        fs_mkdirs(full.data, quiet);
+        buf_release(&full);
+        diag_free(quiet);
+    }
+    buf_release(&dir);
     if (err != 0)
         return err;
     buf_printf(path, "%s/%s", o->staging, rel);
@@ -1431,6 +1460,7 @@ void output_free(output *o, diags *d)
     map_free(o->spare_by_rel);
     map_free(o->spare_dirs);
     map_free(o->touched);
+    map_free(o->fresh_dirs);
     outcache_free(o->spare_known);
     free(o->old_ino);
     manifest_entries_free(o->sv, o->n_sv);

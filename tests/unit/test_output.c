@@ -11,9 +11,13 @@
 #include "outcache.h"
 #include "output.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1999,5 +2003,57 @@ Test(output, the_cache_after_a_spare_build_records_what_a_stat_finds)
     free(spare);
     free(again);
     free(cache);
+    free(target);
+}
+
+/* ---- a page's folder, made before its file ---- */
+
+/* open, counted: this test's own, which the output's calls reach before
+ * libc's (it is the same call, made as a system call). Counts the opens
+ * that would create a file and found no folder for it. */
+static atomic_int creates_without_folder;
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, unsigned);
+        va_end(ap);
+    }
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+    if (fd < 0 && errno == ENOENT && (flags & O_CREAT))
+        atomic_fetch_add(&creates_without_folder, 1);
+    return fd;
+}
+
+/* A fresh output makes a page's folder before it opens the page (with
+ * pretty URLs every page has a folder of its own): no open fails for want
+ * of one, and every page, folders nested two deep and shared, is there. */
+Test(output, new_folders_made_before_their_files)
+{
+    static const char *const files[] = {"a/x/index.html",
+                                        "x\n",
+                                        "a/y/index.html",
+                                        "y\n",
+                                        "a/index.html",
+                                        "a\n",
+                                        "b/c/d/e.html",
+                                        "e\n",
+                                        "b/c/d/f.html",
+                                        "f\n",
+                                        "index.html",
+                                        "h\n",
+                                        "b/c/index.html",
+                                        "c\n",
+                                        NULL};
+    char *target = in_sb("fresh");
+    atomic_store(&creates_without_folder, 0);
+    build_once(target, NULL, files);
+    cr_expect_eq(atomic_load(&creates_without_folder), 0, "%d opens found no folder for their file",
+                 atomic_load(&creates_without_folder));
+    for (const char *const *f = files; *f; f += 2)
+        expect_file(target, f[0], f[1]);
     free(target);
 }
