@@ -3,10 +3,10 @@
 #include "buf.h"
 
 #include <stdint.h>
-#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 static char empty_buf[1];
 
