@@ -37,17 +37,19 @@ typedef struct handbook_stream {
     size_t n;
     buf skeleton;
     tpl_slots slots;
-    size_t pos;  /* how much of the skeleton is written */
-    size_t next; /* the next slot to fill */
+    size_t pos;         /* how much of the skeleton is written */
+    size_t next;        /* the next slot to fill */
+    parsed_reader html; /* the bodies, read back in about the parse's order */
 } handbook_stream;
 
 /* Appends the body of s->pages[i] as the handbook shows it. */
-static int add_body(gen *g, size_t i, buf *out)
+static int add_body(handbook_stream *hs, size_t i, buf *out)
 {
+    gen *g = hs->g;
     buf html, anchor;
     buf_init(&html);
     buf_init(&anchor);
-    int err = parsed_html(g->pp, i, &html, g->d);
+    int err = parsed_read_html(&hs->html, i, &html, g->d);
     if (err == 0) {
         handbook_anchor(&anchor, g->s->pages[i]);
         markdown_prefix_ids(out, html.data, html.len, anchor.data);
@@ -69,7 +71,7 @@ static int handbook_fill(void *ctx, buf *chunk)
         hs->pos = until;
         if (hs->next < hs->slots.n) {
             size_t id = hs->slots.v[hs->next++].id;
-            if (id < hs->n && add_body(hs->g, hs->pages[id], chunk) != 0)
+            if (id < hs->n && add_body(hs, hs->pages[id], chunk) != 0)
                 return -1;
         }
     }
@@ -120,8 +122,9 @@ int gen_handbook(gen *g)
         return 0;
     tpl_dict *d = tpl_dict_new();
     tpl_dict_set(d, "TITLE", "Policy handbook");
-    handbook_stream hs = {g, NULL, 0, {0}, {0}, 0, 0};
+    handbook_stream hs = {g, NULL, 0, {0}, {0}, 0, 0, {0}};
     buf_init(&hs.skeleton);
+    parsed_reader_init(&hs.html, g->pp);
     buf u;
     buf_init(&u);
     vars_full_url(&u, s, "/handbook/");
@@ -167,6 +170,7 @@ int gen_handbook(gen *g)
         err = output_stream_keyed(g->o, "handbook/index.html", keyed ? key : NULL, handbook_fill,
                                   &hs, g->d);
     free(hs.pages);
+    parsed_reader_release(&hs.html);
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
     buf_release(&u);

@@ -359,21 +359,25 @@ const parsed_page *parsed_page_at(const parsed *p, size_t i)
     return p && i < p->n ? &p->pages[i] : &none;
 }
 
-int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
+/* Appends up to `want` bytes of fd at off to out (fewer at the file's
+ * end); at least `need` of them, else reports. Counts its reads in *reads
+ * (may be NULL). Returns 0 or -1. */
+static int read_at(int fd, unsigned long long off, size_t want, size_t need, buf *out,
+                   size_t *reads, diags *d)
 {
-    const parsed_page *pp = parsed_page_at(p, i);
-    if (!pp->len)
-        return 0;
-    buf_grow(out, pp->len);
+    buf_grow(out, want);
     size_t done = 0;
-    int fd = pp->in_cache ? p->old->fd : p->html_fd;
-    while (done < pp->len) {
-        ssize_t n = pread(fd, out->data + out->len + done, pp->len - done, (off_t)(pp->off + done));
+    while (done < want) {
+        ssize_t n = pread(fd, out->data + out->len + done, want - done, (off_t)(off + done));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (reads)
+            (*reads)++;
+        if (n < 0 || (n == 0 && done < need))
             return diag_error(d, NULL, 0, 0, "io", "cannot read the parsed pages' scratch file: %s",
                               n < 0 ? strerror(errno) : "short read");
+        if (n == 0)
+            break;
         done += (size_t)n;
     }
     out->len += done;
@@ -381,11 +385,74 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
     return 0;
 }
 
+int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
+{
+    const parsed_page *pp = parsed_page_at(p, i);
+    if (!pp->len)
+        return 0;
+    return read_at(pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, pp->len, out, NULL, d);
+}
+
 int parsed_text(char **out, const parsed *p, size_t i, diags *d)
 {
     buf html;
     buf_init(&html);
     int err = parsed_html(p, i, &html, d);
+    *out = err ? NULL : parse_plain_text(html.data, html.len, SEARCH_TEXT_MAX);
+    buf_release(&html);
+    return err;
+}
+
+/* A parsed_reader's window, and how far ahead of the last page read the
+ * next may start and still be taken as read in order. */
+enum { READER_WINDOW = 256 << 10, READER_AHEAD = 64 << 10 };
+
+void parsed_reader_init(parsed_reader *r, const parsed *p)
+{
+    *r = (parsed_reader){.p = p, .win_fd = -1, .last_fd = -1};
+    buf_init(&r->win);
+}
+
+void parsed_reader_release(parsed_reader *r)
+{
+    if (r)
+        buf_release(&r->win);
+}
+
+int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
+{
+    const parsed_page *pp = parsed_page_at(r->p, i);
+    if (!pp->len)
+        return 0;
+    int fd = pp->in_cache ? r->p->old->fd : r->p->html_fd;
+    unsigned long long end = pp->off + pp->len;
+    int in_order =
+        fd == r->last_fd && pp->off >= r->last_end && pp->off - r->last_end < READER_AHEAD;
+    int held = fd == r->win_fd && pp->off >= r->from && end <= r->from + r->win.len;
+    int err = 0;
+    if (!held && in_order && pp->len <= READER_WINDOW / 2) {
+        buf_reset(&r->win);
+        r->win_fd = -1;
+        r->from = pp->off;
+        err = read_at(fd, pp->off, READER_WINDOW, pp->len, &r->win, &r->reads, d);
+        if (err == 0)
+            r->win_fd = fd;
+        held = err == 0;
+    }
+    if (held)
+        buf_add(out, r->win.data + (pp->off - r->from), pp->len);
+    else if (err == 0)
+        err = read_at(fd, pp->off, pp->len, pp->len, out, &r->reads, d);
+    r->last_fd = fd;
+    r->last_end = end;
+    return err;
+}
+
+int parsed_read_text(parsed_reader *r, size_t i, char **out, diags *d)
+{
+    buf html;
+    buf_init(&html);
+    int err = parsed_read_html(r, i, &html, d);
     *out = err ? NULL : parse_plain_text(html.data, html.len, SEARCH_TEXT_MAX);
     buf_release(&html);
     return err;

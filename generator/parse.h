@@ -73,6 +73,26 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
  * of markup), in *out (caller frees; "" for a page without HTML). Returns
  * 0, or -1 after reporting, with *out NULL. */
 int parsed_text(char **out, const parsed *p, size_t i, diags *d);
+/* Reads pages' HTML back as parsed_html does, through a window of the file
+ * it lies in: a page lying a little after the one read before comes from
+ * one read of a quarter megabyte for it and those after it; any other page
+ * is read alone. For a reader that goes through the pages in about the
+ * order the parse wrote them (search.json, the handbook): a read per
+ * window, not per page. Release with parsed_reader_release. */
+typedef struct parsed_reader {
+    const parsed *p;
+    int win_fd;                  /* the file the window holds, -1: none yet */
+    unsigned long long from;     /* the window's offset in that file */
+    int last_fd;                 /* the file of the page read last, -1: none */
+    unsigned long long last_end; /* where that page ended */
+    buf win;
+    size_t reads; /* the reads it made (for tests) */
+} parsed_reader;
+void parsed_reader_init(parsed_reader *r, const parsed *p);
+void parsed_reader_release(parsed_reader *r);
+/* As parsed_html and parsed_text, through r. */
+int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d);
+int parsed_read_text(parsed_reader *r, size_t i, char **out, diags *d);
 /* The text of rendered HTML, as parsed_text gives it: tags dropped (a
  * block element's a space), the entities for & < > " ' decoded, runs of
  * whitespace folded to one space, at most max bytes (cut at a UTF-8

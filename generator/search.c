@@ -28,6 +28,7 @@ typedef struct search_stream {
     buf u, t, x;
     size_t next; /* the next page */
     int started;
+    parsed_reader html; /* the pages' HTML, read back in order */
 } search_stream;
 
 enum { SEARCH_CHUNK_PAGES = 512 };
@@ -80,7 +81,7 @@ static int search_fill(void *ctx, buf *chunk)
             continue;
         k++;
         char *text;
-        if (parsed_text(&text, ss->g->pp, ss->next, ss->g->d) != 0)
+        if (parsed_read_text(&ss->html, ss->next, &text, ss->g->d) != 0)
             return -1;
         search_entry(&ss->w, p->title ? p->title : p->id, p->full_url, p->section_title, text);
         free(text);
@@ -153,6 +154,7 @@ int search_write(gen *g)
         return 0;
     g->search_made = 1;
     search_stream ss = {.g = g};
+    parsed_reader_init(&ss.html, g->pp);
     json_writer_init(&ss.w, NULL, 0);
     buf_init(&ss.u);
     buf_init(&ss.t);
@@ -182,6 +184,7 @@ int search_write(gen *g)
         err = output_stream_keyed(g->o, "search.json", keyed ? key : NULL, search_fill, &ss, g->d);
     }
     json_writer_release(&ss.w);
+    parsed_reader_release(&ss.html);
     buf_release(&ss.u);
     buf_release(&ss.t);
     buf_release(&ss.x);

@@ -496,6 +496,123 @@ Test(parse, plain_text_keeps_the_rule)
     buf_release(&html);
 }
 
+static site *load_reread(const char *load_diags);
+
+/* A reader gives each page's HTML as parsed_html does, in any order; read
+ * in the order the parse wrote them, the pages come a window at a time,
+ * not a read each. */
+Test(parse, reader_reads_a_window_at_a_time)
+{
+    enum { N = 400 };
+    buf rel, text;
+    buf_init(&rel);
+    buf_init(&text);
+    for (int i = 0; i < N; i++) {
+        buf_reset(&rel);
+        buf_reset(&text);
+        buf_printf(&rel, "content/s/p%03d.md", i);
+        buf_printf(&text, "---\ntitle: P%d\n---\n# Page %d\n\n", i, i);
+        for (int k = 0; k <= i % 13; k++)
+            buf_printf(
+                &text,
+                "Paragraph %d of page %d, with *words* and [a link](https://x.example/%d).\n\n", k,
+                i, k);
+        put(rel.data, text.data);
+    }
+    site *s = load("");
+    diags *d = diag_new(root);
+    int fd = scratch_fd();
+    parsed *pp = parse_site(s, fd, d);
+    cr_assert_diag(d, "");
+    /* In the parse's order (by where each page lies), backwards, and
+     * jumping about. */
+    size_t order[N], n = s->n_pages;
+    cr_assert_eq(n, (size_t)N);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i;
+             j > 0 && parsed_page_at(pp, order[j - 1])->off > parsed_page_at(pp, order[j])->off;
+             j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    unsigned long long total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += parsed_page_at(pp, i)->len;
+    for (int pass = 0; pass < 3; pass++) {
+        parsed_reader r;
+        parsed_reader_init(&r, pp);
+        for (size_t k = 0; k < n; k++) {
+            size_t i = pass == 0 ? order[k] : pass == 1 ? order[n - 1 - k] : order[(k * 157) % n];
+            buf want, got;
+            buf_init(&want);
+            buf_init(&got);
+            cr_assert_eq(parsed_html(pp, i, &want, d), 0);
+            cr_assert_eq(parsed_read_html(&r, i, &got, d), 0);
+            cr_assert_eq(got.len, want.len, "pass %d, page %zu", pass, i);
+            cr_assert(!memcmp(got.data, want.data, want.len), "pass %d, page %zu", pass, i);
+            buf_release(&want);
+            buf_release(&got);
+        }
+        if (pass == 0)
+            cr_expect_leq(r.reads, total / (128 << 10) + 2,
+                          "%zu reads for %zu pages, %llu bytes, in order", r.reads, n, total);
+        else
+            cr_expect_leq(r.reads, 2 * n, "pass %d: %zu reads", pass, r.reads);
+        parsed_reader_release(&r);
+    }
+    cr_assert_diag(d, "");
+    close(fd);
+    parsed_free(pp);
+    site_free(s);
+
+    /* Pages from two files: the previous build's parse cache, and the
+     * scratch file for every seventh page, edited since. The window holds
+     * one file's bytes, never served for the other's. */
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    s = load_reread("");
+    fd = scratch_fd();
+    pp = parse_site_cached(s, fd, cache, d);
+    cr_assert_eq(parse_cache_write(pp, d), 0);
+    parsed_free(pp);
+    close(fd);
+    site_free(s);
+    for (int i = 0; i < N; i += 7) {
+        buf_reset(&rel);
+        buf_reset(&text);
+        buf_printf(&rel, "content/s/p%03d.md", i);
+        buf_printf(&text, "---\ntitle: P%d\n---\nEdited %d.\n", i, i);
+        put(rel.data, text.data);
+    }
+    s = load_reread("");
+    fd = scratch_fd();
+    pp = parse_site_cached(s, fd, cache, d);
+    cr_assert_eq(parsed_cache_hits(pp), (size_t)N - (N + 6) / 7);
+    parsed_reader r;
+    parsed_reader_init(&r, pp);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        buf want, got;
+        buf_init(&want);
+        buf_init(&got);
+        cr_assert_eq(parsed_html(pp, i, &want, d), 0);
+        cr_assert_eq(parsed_read_html(&r, i, &got, d), 0);
+        cr_assert_str_eq(got.data, want.data, "page %zu", i);
+        buf_release(&want);
+        buf_release(&got);
+    }
+    parsed_reader_release(&r);
+    cr_assert_diag(d, "");
+    close(fd);
+    parsed_free(pp);
+    site_free(s);
+    diag_free(d);
+    buf_release(&rel);
+    buf_release(&text);
+}
+
 /* Markdown findings are reported at their line in the page's file: the
  * body's first line is the line after the front matter. */
 Test(parse, findings_at_file_lines)
