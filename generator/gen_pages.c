@@ -10,9 +10,13 @@
 
 #include <string.h>
 
-static void render_page(void *arg, size_t i)
+/* Pages rendered one after another by one thread, whose HTML lies about
+ * in the order of their indexes (the parse's): read back a window at a
+ * time (parsed_reader). */
+enum { PAGE_RUN = 32 };
+
+static void render_page(gen *g, parsed_reader *r, size_t i)
 {
-    gen *g = arg;
     const page *p = g->s->pages[i];
     if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok)
         return; /* a collision was reported at load, a parse failure by parse */
@@ -34,7 +38,7 @@ static void render_page(void *arg, size_t i)
     buf_init(&html);
     tpl_dict *d = vars_page(g, p);
     tpl_dict_set_shared(d, gen_shared(g, l));
-    if (parsed_html(g->pp, i, &html, g->d) != 0)
+    if (parsed_read_html(r, i, &html, g->d) != 0)
         g->failed = 1;
     else if (layout_render(l, d, &html, g->d) == 0) {
         if (reused) {
@@ -66,8 +70,18 @@ static void copy_static(void *arg, size_t i)
         g->failed = 1;
 }
 
+static void render_run(void *arg, size_t k)
+{
+    gen *g = arg;
+    parsed_reader r;
+    parsed_reader_init(&r, g->pp);
+    for (size_t i = k * PAGE_RUN; i < g->s->n_pages && i < (k + 1) * PAGE_RUN; i++)
+        render_page(g, &r, i);
+    parsed_reader_release(&r);
+}
+
 void gen_pages(gen *g)
 {
-    pool_run(g->s->n_pages, render_page, g);
+    pool_run((g->s->n_pages + PAGE_RUN - 1) / PAGE_RUN, render_run, g);
     pool_run(g->s->n_statics, copy_static, g);
 }
