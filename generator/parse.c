@@ -393,16 +393,6 @@ int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
     return read_at(pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, pp->len, out, NULL, d);
 }
 
-int parsed_text(char **out, const parsed *p, size_t i, diags *d)
-{
-    buf html;
-    buf_init(&html);
-    int err = parsed_html(p, i, &html, d);
-    *out = err ? NULL : parse_plain_text(html.data, html.len, SEARCH_TEXT_MAX);
-    buf_release(&html);
-    return err;
-}
-
 /* A parsed_reader's window, and how far ahead of the last page read the
  * next may start and still be taken as read in order. */
 enum { READER_WINDOW = 256 << 10, READER_AHEAD = 64 << 10 };
@@ -448,7 +438,7 @@ int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
     return err;
 }
 
-int parsed_read_text(parsed_reader *r, size_t i, char **out, diags *d)
+int parsed_text(char **out, parsed_reader *r, size_t i, diags *d)
 {
     buf html;
     buf_init(&html);

@@ -69,15 +69,11 @@ void parsed_free(parsed *p);
 const parsed_page *parsed_page_at(const parsed *p, size_t i);
 /* Appends page i's HTML to out. Returns 0, or -1 after reporting. */
 int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
-/* The start of page i's text, for search (its HTML read back and stripped
- * of markup), in *out (caller frees; "" for a page without HTML). Returns
- * 0, or -1 after reporting, with *out NULL. */
-int parsed_text(char **out, const parsed *p, size_t i, diags *d);
 /* Reads pages' HTML back as parsed_html does, through a window of the file
  * it lies in: a page lying a little after the one read before comes from
  * one read of a quarter megabyte for it and those after it; any other page
  * is read alone. For a reader that goes through the pages in about the
- * order the parse wrote them (search.json, the handbook): a read per
+ * order the parse wrote them (the pages, search.json, the handbook): a read per
  * window, not per page. Release with parsed_reader_release. */
 typedef struct parsed_reader {
     const parsed *p;
@@ -90,9 +86,12 @@ typedef struct parsed_reader {
 } parsed_reader;
 void parsed_reader_init(parsed_reader *r, const parsed *p);
 void parsed_reader_release(parsed_reader *r);
-/* As parsed_html and parsed_text, through r. */
+/* As parsed_html, through r. */
 int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d);
-int parsed_read_text(parsed_reader *r, size_t i, char **out, diags *d);
+/* The start of page i's text, for search (its HTML read back through r and
+ * stripped of markup), in *out (caller frees; "" for a page without HTML).
+ * Returns 0, or -1 after reporting, with *out NULL. */
+int parsed_text(char **out, parsed_reader *r, size_t i, diags *d);
 /* The text of rendered HTML, as parsed_text gives it: tags dropped (a
  * block element's a space), the entities for & < > " ' decoded, runs of
  * whitespace folded to one space, at most max bytes (cut at a UTF-8

@@ -81,7 +81,7 @@ static int search_fill(void *ctx, buf *chunk)
             continue;
         k++;
         char *text;
-        if (parsed_read_text(&ss->html, ss->next, &text, ss->g->d) != 0)
+        if (parsed_text(&text, &ss->html, ss->next, ss->g->d) != 0)
             return -1;
         search_entry(&ss->w, p->title ? p->title : p->id, p->full_url, p->section_title, text);
         free(text);
