@@ -60,10 +60,14 @@ static void abandon(void *ctx)
 static void *load_history(void *arg)
 {
     history_job *j = arg;
+    /* The history is the build's longest thread: it keeps a core, and the
+     * stages beside it share the other. */
+    pool_hold();
     int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
                                "limits.history_seconds");
     j->h = history_load(j->s, j->use_cache, j->status, j->own);
     watchdog_leave(token);
+    pool_unhold();
     atomic_store(&j->finished, 1);
     return NULL;
 }

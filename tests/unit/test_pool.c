@@ -1,7 +1,8 @@
 /* test_pool: pool_run calls fn exactly once for every index of [0, n), on
  * one thread or several (CHARTER_THREADS), counted per index with atomic
  * counters so that an index handed out twice or never, or one out of range,
- * is caught; and pool_threads' reading of CHARTER_THREADS. */
+ * is caught; pool_threads' reading of CHARTER_THREADS; and a core held by
+ * a thread beside the pool (pool_hold). */
 #include "unit.h"
 
 #include "pool.h"
@@ -121,4 +122,84 @@ Test(pool, threads_from_environment)
         cr_expect_eq(pool_threads(), want, "CHARTER_THREADS=%s: %d threads, want %d",
                      thread_cases[i].env ? thread_cases[i].env : "(unset)", pool_threads(), want);
     }
+}
+
+/* A held core: the items of a run block until four are in flight at once,
+ * so a run of four threads finishes only when all four work. */
+typedef struct flight {
+    atomic_int in_flight; /* items entered */
+    atomic_int most;      /* the most in flight at once */
+} flight;
+
+static void until_four(void *ctx, size_t i)
+{
+    (void)i;
+    flight *f = ctx;
+    int now = atomic_fetch_add(&f->in_flight, 1) + 1;
+    for (int most = atomic_load(&f->most); now > most;)
+        if (atomic_compare_exchange_weak(&f->most, &most, now))
+            break;
+    while (atomic_load(&f->in_flight) < 4)
+        sched_yield();
+}
+
+static void *run_four(void *ctx)
+{
+    pool_run(4, until_four, ctx);
+    return NULL;
+}
+
+Test(pool, a_held_core_waits_for_its_holder, .timeout = 10)
+{
+    cr_assert_eq(setenv("CHARTER_THREADS", "4", 1), 0);
+    flight f;
+    atomic_init(&f.in_flight, 0);
+    atomic_init(&f.most, 0);
+    pool_hold();
+    pthread_t runner;
+    cr_assert_eq(pthread_create(&runner, NULL, run_four, &f), 0);
+    /* Three work and the fourth waits for the held core; without the hold
+     * all four would be in flight. */
+    while (!(atomic_load(&f.in_flight) == 3 && pool_waiting() == 1) &&
+           atomic_load(&f.in_flight) < 4)
+        sched_yield();
+    cr_expect_eq(atomic_load(&f.in_flight), 3);
+    cr_expect_eq(pool_waiting(), 1);
+    pool_unhold(); /* the waiting worker takes the core back: the run ends */
+    cr_assert_eq(pthread_join(runner, NULL), 0);
+    cr_expect_eq(atomic_load(&f.most), 4);
+    cr_expect_eq(pool_waiting(), 0);
+}
+
+Test(pool, a_holder_runs_on_every_thread, .timeout = 10)
+{
+    cr_assert_eq(setenv("CHARTER_THREADS", "4", 1), 0);
+    flight f;
+    atomic_init(&f.in_flight, 0);
+    atomic_init(&f.most, 0);
+    pool_hold();
+    pool_run(4, until_four, &f); /* waits forever on three threads */
+    pool_unhold();
+    cr_expect_eq(atomic_load(&f.most), 4);
+}
+
+Test(pool, unhold_without_a_hold_changes_nothing, .timeout = 10)
+{
+    cr_assert_eq(setenv("CHARTER_THREADS", "4", 1), 0);
+    pool_unhold();
+    pool_unhold();
+    /* Held once by this thread, the core is still held for another's run. */
+    flight f;
+    atomic_init(&f.in_flight, 0);
+    atomic_init(&f.most, 0);
+    pool_hold();
+    pthread_t runner;
+    cr_assert_eq(pthread_create(&runner, NULL, run_four, &f), 0);
+    while (!(atomic_load(&f.in_flight) == 3 && pool_waiting() == 1) &&
+           atomic_load(&f.in_flight) < 4)
+        sched_yield();
+    cr_expect_eq(atomic_load(&f.in_flight), 3);
+    pool_unhold();
+    cr_assert_eq(pthread_join(runner, NULL), 0);
+    cr_expect_eq(atomic_load(&f.most), 4);
 }
