@@ -57,9 +57,11 @@ tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name);
 typedef void (*tpl_fill_fn)(const void *ctx, size_t i, tpl_dict *d);
 /* charter extension: section `name` of d repeats n times, and its
  * dictionaries are not kept: each is made by fill(ctx, i, kid) when a render
- * or a digest reaches it, and freed once that is done with it. It renders
- * and digests as the same section made with tpl_dict_add_section would, but
- * a list of every page holds one entry at a time. ctx[0..ctx_size) is
+ * reaches it, and freed once that is done with it. It renders as the same
+ * section made with tpl_dict_add_section would, but a list of every page
+ * holds one entry at a time. A digest feeds what fill sets as it sets it,
+ * into a dictionary that keeps nothing (so fill must not read kid back):
+ * the same fill of the same values digests alike. ctx[0..ctx_size) is
  * copied into d's tree. With n 0 nothing is added. fill reads only what
  * outlives d, sets no template-global values, and may run on several
  * threads at once (as d may be rendered). Adding to the section afterwards

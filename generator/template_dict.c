@@ -11,6 +11,117 @@
 
 char tpl_slot_value[1];
 
+/* --- feeding a digest ----------------------------------------------------------- */
+
+/* What a digest is fed, gathered in a buffer and handed on in blocks: a
+ * page's tree is thousands of names, values and lengths of a few bytes
+ * each, and a call of the digest per piece (19 million at 10,000 pages)
+ * cost a tenth of the hashing again. */
+typedef struct feed {
+    void (*add)(void *ctx, const void *data, size_t len);
+    void *ctx;
+    size_t n;
+    unsigned char buf[4096];
+} feed;
+
+static void feed_flush(feed *f)
+{
+    if (f->n)
+        f->add(f->ctx, f->buf, f->n);
+    f->n = 0;
+}
+
+static void feed_bytes(feed *f, const void *data, size_t len)
+{
+    if (!len)
+        return; /* a value set by reference may be (NULL, 0) */
+    if (len > sizeof f->buf - f->n) {
+        feed_flush(f);
+        if (len >= sizeof f->buf) {
+            f->add(f->ctx, data, len);
+            return;
+        }
+    }
+    memcpy(f->buf + f->n, data, len);
+    f->n += len;
+}
+
+/* A length, seven bits a byte, the high bit set on all but the last: no
+ * encoding is the start of another, so the feed stays unambiguous. */
+static void feed_len(feed *f, size_t n)
+{
+    unsigned char b[10];
+    size_t k = 0;
+    while (n >= 0x80) {
+        b[k++] = (unsigned char)(n | 0x80);
+        n >>= 7;
+    }
+    b[k++] = (unsigned char)n;
+    feed_bytes(f, b, k);
+}
+
+static void feed_str(feed *f, const char *s, size_t n)
+{
+    feed_len(f, n);
+    feed_bytes(f, s, n);
+}
+
+/* --- sinks ---------------------------------------------------------------------- */
+
+/* A lazy section's dictionary made for a digest keeps nothing: each call
+ * that would add to it feeds the digest at once, as an operation on the
+ * numbered dictionary it was made on (0: the entry's own, then each one
+ * added in order). What a fill sets is fed in the order it sets it, so the
+ * same fill of the same values feeds the same, and the framing (lengths
+ * first) keeps different ones apart. */
+enum {
+    SINK_END,
+    SINK_VALUE,
+    SINK_SLOT,
+    SINK_SHOW,
+    SINK_SECTION,
+    SINK_INCLUDE,
+    SINK_GLOBAL,
+    SINK_LAZY
+};
+
+static tpl_dict *sink_new(arena *mem, feed *f, tpl_dict *root)
+{
+    tpl_dict *d = arena_alloc(mem, sizeof *d);
+    d->root = root ? root : d;
+    d->mem = mem;
+    d->sink = f;
+    d->sink_id = root ? ++root->sink_next : 0;
+    return d;
+}
+
+/* Feeds operation op on d, with its name. */
+static void sink_op(tpl_dict *d, int op, const char *name)
+{
+    feed_len(d->sink, (size_t)op);
+    feed_len(d->sink, d->sink_id);
+    feed_str(d->sink, name, strlen(name));
+}
+
+/* A new dictionary under d's, numbered in the feed. */
+static tpl_dict *sink_kid(tpl_dict *d)
+{
+    tpl_dict *kid = sink_new(d->mem, d->sink, d->root);
+    feed_len(d->sink, kid->sink_id);
+    return kid;
+}
+
+/* Dictionaries 0..n-1 of a lazy section, each filled into a sink of its
+ * own (numbered 0) in mem and closed with SINK_END. */
+static void sink_fill(feed *f, size_t n, tpl_fill_fn fill, const void *ctx, arena *mem)
+{
+    for (size_t i = 0; i < n; i++) {
+        fill(ctx, i, sink_new(mem, f, NULL));
+        feed_len(f, SINK_END);
+        arena_reset(mem);
+    }
+}
+
 static tpl_dict *dict_alloc(tpl_dict *parent, tpl_dict *root)
 {
     arena *mem = root ? root->mem : arena_new();
@@ -79,7 +190,7 @@ static tpl_entry *dict_entry(tpl_dict *d, int kind, const char *name)
 
 void tpl_dict_reserve(tpl_dict *d, size_t n)
 {
-    if (n <= d->cap || n > UINT32_MAX / 2)
+    if (d->sink || n <= d->cap || n > UINT32_MAX / 2)
         return;
     tpl_entry *grown = arena_alloc(d->mem, n * sizeof *grown);
     if (d->n)
@@ -98,6 +209,11 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 {
     if (!value)
         len = 0;
+    if (d->sink) {
+        sink_op(d, SINK_VALUE, name);
+        feed_str(d->sink, value, len);
+        return;
+    }
     tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v + len + 1);
     if (len)
         memcpy(v->copy, value, len);
@@ -109,6 +225,10 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
 {
+    if (d->sink) {
+        tpl_dict_set_len(d, name, value, len);
+        return;
+    }
     tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v);
     v->value = value;
     v->len = len;
@@ -117,6 +237,11 @@ void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t l
 
 void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id)
 {
+    if (d->sink) {
+        sink_op(d, SINK_SLOT, name);
+        feed_len(d->sink, id);
+        return;
+    }
     tpl_value *v = arena_alloc_uninit(d->mem, sizeof *v + sizeof id);
     v->value = tpl_slot_value;
     v->len = 0;
@@ -138,6 +263,11 @@ void tpl_dict_set_int(tpl_dict *d, const char *name, long value)
 
 void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len)
 {
+    if (d->sink) {
+        sink_op(d, SINK_GLOBAL, name);
+        feed_str(d->sink, value, value ? len : 0);
+        return;
+    }
     tpl_dict *root = d->root;
     if (!root->globals)
         root->globals = dict_alloc(NULL, root); /* in the tree, no lookup parent */
@@ -166,6 +296,10 @@ static tpl_dict *dict_add_kid(tpl_dict *d, tpl_entry *e, tpl_dict *kid, size_t c
 
 void tpl_dict_show_section(tpl_dict *d, const char *name)
 {
+    if (d->sink) {
+        sink_op(d, SINK_SHOW, name);
+        return;
+    }
     tpl_entry *e = dict_entry(d, K_SECTION, name);
     if (e->value)
         return;
@@ -179,6 +313,10 @@ void tpl_dict_show_section(tpl_dict *d, const char *name)
 
 tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)
 {
+    if (d->sink) {
+        sink_op(d, SINK_SECTION, name);
+        return sink_kid(d);
+    }
     tpl_dict *kid = dict_alloc(d, d->root);
     return dict_add_kid(d, dict_entry(d, K_SECTION, name), kid, 4);
 }
@@ -188,6 +326,15 @@ void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill
 {
     if (n == 0)
         return; /* as no dictionary added: no entry */
+    if (d->sink) {
+        /* Filled at once, in an arena of their own (d's holds d). */
+        sink_op(d, SINK_LAZY, name);
+        feed_len(d->sink, n);
+        arena *mem = arena_new();
+        sink_fill(d->sink, n, fill, ctx, mem);
+        arena_free(mem);
+        return;
+    }
     tpl_lazy *z = arena_alloc(d->mem, sizeof *z);
     z->owner = d;
     z->fill = fill;
@@ -217,6 +364,11 @@ tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem)
 
 tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filename)
 {
+    if (d->sink) {
+        sink_op(d, SINK_INCLUDE, name);
+        feed_str(d->sink, filename ? filename : "", filename ? strlen(filename) : 0);
+        return sink_kid(d);
+    }
     /* No lookup parent: the include boundary. */
     tpl_dict *kid = dict_alloc(NULL, d->root);
     const char *f = filename ? filename : "";
@@ -226,63 +378,12 @@ tpl_dict *tpl_dict_add_include(tpl_dict *d, const char *name, const char *filena
 
 void tpl_dict_set_shared(tpl_dict *d, const tpl_dict *shared)
 {
+    if (d->sink)
+        return; /* a lazy dictionary's is its section's */
     d->root->shared = shared;
 }
 
 /* --- digests ------------------------------------------------------------------ */
-
-/* What a digest is fed, gathered in a buffer and handed on in blocks: a
- * page's tree is thousands of names, values and lengths of a few bytes
- * each, and a call of the digest per piece (19 million at 10,000 pages)
- * cost a tenth of the hashing again. */
-typedef struct feed {
-    void (*add)(void *ctx, const void *data, size_t len);
-    void *ctx;
-    size_t n;
-    unsigned char buf[4096];
-} feed;
-
-static void feed_flush(feed *f)
-{
-    if (f->n)
-        f->add(f->ctx, f->buf, f->n);
-    f->n = 0;
-}
-
-static void feed_bytes(feed *f, const void *data, size_t len)
-{
-    if (!len)
-        return; /* a value set by reference may be (NULL, 0) */
-    if (len > sizeof f->buf - f->n) {
-        feed_flush(f);
-        if (len >= sizeof f->buf) {
-            f->add(f->ctx, data, len);
-            return;
-        }
-    }
-    memcpy(f->buf + f->n, data, len);
-    f->n += len;
-}
-
-/* A length, seven bits a byte, the high bit set on all but the last: no
- * encoding is the start of another, so the feed stays unambiguous. */
-static void feed_len(feed *f, size_t n)
-{
-    unsigned char b[10];
-    size_t k = 0;
-    while (n >= 0x80) {
-        b[k++] = (unsigned char)(n | 0x80);
-        n >>= 7;
-    }
-    b[k++] = (unsigned char)n;
-    feed_bytes(f, b, k);
-}
-
-static void feed_str(feed *f, const char *s, size_t n)
-{
-    feed_len(f, n);
-    feed_bytes(f, s, n);
-}
 
 static void feed_dict(feed *f, const tpl_dict *d);
 
@@ -303,16 +404,17 @@ static void feed_entry(feed *f, const tpl_entry *e)
     }
     const tpl_kids *k = e->value;
     feed_len(f, k->n);
-    arena *mem = k->lazy ? arena_new() : NULL;
-    for (size_t i = 0; i < k->n; i++) {
-        if (!k->lazy) {
-            feed_dict(f, k->v[i]);
-            continue;
-        }
-        feed_dict(f, tpl_lazy_make(k, i, mem));
-        arena_reset(mem);
+    /* A lazy section's dictionaries are fed as their fill makes them
+     * (sinks), after a mark no whole one starts with. */
+    feed_len(f, k->lazy != NULL);
+    if (k->lazy) {
+        arena *mem = arena_new();
+        sink_fill(f, k->n, k->lazy->fill, k->lazy->ctx, mem);
+        arena_free(mem);
+        return;
     }
-    arena_free(mem);
+    for (size_t i = 0; i < k->n; i++)
+        feed_dict(f, k->v[i]);
 }
 
 static void feed_dict(feed *f, const tpl_dict *d)

@@ -94,6 +94,11 @@ struct tpl_dict {
      * to after being shown gets a list of its own (dict_add_kid copies a
      * full list). NULL until a section is shown. */
     tpl_kids *shown;
+    /* A sink (see template_dict.c) keeps nothing: what is set in it is fed
+     * to a digest at once. NULL in every other dictionary. */
+    struct feed *sink;
+    uint32_t sink_id;   /* its number in the feed */
+    uint32_t sink_next; /* a sink's root: the numbers it gave */
 };
 
 /* The entry of name[0..len) (hash: map_hash of it) in namespace `kind` of d

@@ -1778,11 +1778,12 @@ static tpl_dict *rows_dict(int lazy, const lazy_rows *r, size_t n, const tpl_dic
     return d;
 }
 
-/* A lazy section renders, records slots and digests exactly as the same
- * section made whole: values of its own and of every dictionary above it,
- * of the shared tree and the template-globals; nested, shown and separated
+/* A lazy section renders and records slots exactly as the same section
+ * made whole: values of its own and of every dictionary above it, of the
+ * shared tree and the template-globals; nested, shown and separated
  * sections; includes; slots. Each render makes each dictionary once and
- * keeps none (AddressSanitizer would report a leak). */
+ * keeps none (AddressSanitizer would report a leak); a digest makes each
+ * once more, alike for the same rows. */
 Test(template, lazy_section_equals_a_whole_one)
 {
     diags *d = diag_new(NULL);
@@ -1825,11 +1826,15 @@ Test(template, lazy_section_equals_a_whole_one)
             cr_expect_str_eq(oa.data, want);
         if (n == 0)
             cr_expect_str_eq(oa.data, "rows:", "no rows: the section is hidden");
-        char ha[DIGEST_HEX], hb[DIGEST_HEX];
-        dict_hex(ha, a);
+        char hb[DIGEST_HEX], hc[DIGEST_HEX];
         dict_hex(hb, b);
-        cr_expect_str_eq(hb, ha, "%zu rows: digested alike", n);
         cr_expect_eq(made_lazy, 2 * (int)n, "and once more for the digest");
+        int made_again = 0;
+        lazy_rows again = {names, &made_again};
+        tpl_dict *c = rows_dict(1, &again, n, shared);
+        dict_hex(hc, c);
+        cr_expect_str_eq(hc, hb, "%zu rows: digested alike", n);
+        tpl_dict_free(c);
         tpl_slots_release(&sa);
         tpl_slots_release(&sb);
         buf_release(&oa);
@@ -1857,6 +1862,98 @@ Test(template, lazy_section_equals_a_whole_one)
     tpl_dict_free(shared);
     tpl_set_free(s);
     diag_free(d);
+}
+
+/* What a fill sets in its dictionary, each variant changing one thing, so
+ * that a digest missing any kind of addition is caught. */
+enum {
+    V_BASE,
+    V_VALUE,         /* a value's bytes */
+    V_NAME,          /* a value's name */
+    V_REF,           /* a value set by reference, other bytes */
+    V_ORDER,         /* two values set the other way round */
+    V_WHERE,         /* a value set in the nested section, not the row */
+    V_SUB_VALUE,     /* a nested section's value */
+    V_SUB_COUNT,     /* the nested section once more */
+    V_SHOW,          /* another section shown */
+    V_SLOT,          /* a slot's id */
+    V_INCLUDE_FILE,  /* an include's file */
+    V_INCLUDE_VALUE, /* a value in the include's dictionary */
+    V_INNER_COUNT,   /* a lazy section inside the row: one row more */
+    V_INNER_VALUE,   /* and a value of it */
+    V_GLOBAL,        /* a template-global value */
+    V_COUNT
+};
+
+typedef struct variant_rows {
+    int variant;
+    int *made;
+} variant_rows;
+
+static void fill_inner(const void *ctx, size_t i, tpl_dict *d)
+{
+    const variant_rows *r = ctx;
+    tpl_dict_set_int(d, "IN", (long)i + (r->variant == V_INNER_VALUE && i == 1));
+}
+
+static void fill_variant(const void *ctx, size_t i, tpl_dict *d)
+{
+    const variant_rows *r = ctx;
+    int v = i == 1 ? r->variant : V_BASE; /* the second row differs */
+    (*r->made)++;
+    tpl_dict_reserve(d, 12);
+    if (v == V_ORDER) {
+        tpl_dict_set(d, "B", "b");
+        tpl_dict_set(d, v == V_NAME ? "AA" : "A", v == V_VALUE ? "a2" : "a");
+    } else {
+        tpl_dict_set(d, v == V_NAME ? "AA" : "A", v == V_VALUE ? "a2" : "a");
+        tpl_dict_set(d, "B", "b");
+    }
+    tpl_dict_set_ref(d, "R", v == V_REF ? "rr" : "r", v == V_REF ? 2 : 1);
+    tpl_dict *sub = tpl_dict_add_section(d, "SUB");
+    tpl_dict_set(sub, "X", v == V_SUB_VALUE ? "x2" : "x");
+    tpl_dict_set(v == V_WHERE ? sub : d, "W", "w");
+    if (v == V_SUB_COUNT)
+        tpl_dict_add_section(d, "SUB");
+    tpl_dict_show_section(d, v == V_SHOW ? "SHOWN2" : "SHOWN");
+    tpl_dict_set_slot(d, "SLOT", v == V_SLOT ? 8 : 7);
+    tpl_dict *inc = tpl_dict_add_include(d, "INC", v == V_INCLUDE_FILE ? "b.html" : "a.html");
+    tpl_dict_set(inc, "V", v == V_INCLUDE_VALUE ? "v2" : "v");
+    tpl_dict_add_lazy_section(d, "INNER", v == V_INNER_COUNT ? 3 : 2, fill_inner, r, sizeof *r);
+    if (v == V_GLOBAL)
+        tpl_dict_set_template_global(d, "G", "g", 1);
+}
+
+static void variant_hex(char hex[DIGEST_HEX], int variant, int *made)
+{
+    variant_rows r = {variant, made};
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set(d, "TOP", "t");
+    tpl_dict_add_lazy_section(d, "ROW", 3, fill_variant, &r, sizeof r);
+    dict_hex(hex, d);
+    tpl_dict_free(d);
+}
+
+/* A lazy section's digest is fed what its fill sets, as it sets it: the
+ * same fill digests alike; a change of any kind to one row (a value, a
+ * name, the order, the dictionary it went in, a section, a slot, an
+ * include, a lazy section within) digests differently, and no two changes
+ * alike. Each row is made once for the digest and kept by nothing
+ * (AddressSanitizer would report a leak). */
+Test(template, lazy_section_digest_takes_in_every_addition)
+{
+    char hex[V_COUNT][DIGEST_HEX], again[DIGEST_HEX];
+    for (int v = 0; v < V_COUNT; v++) {
+        int made = 0;
+        variant_hex(hex[v], v, &made);
+        cr_expect_eq(made, 3, "variant %d: each row made once", v);
+    }
+    int made = 0;
+    variant_hex(again, V_BASE, &made);
+    cr_expect_str_eq(again, hex[V_BASE], "the same fill digests alike");
+    for (int v = 0; v < V_COUNT; v++)
+        for (int w = v + 1; w < V_COUNT; w++)
+            cr_expect_str_neq(hex[v], hex[w], "variants %d and %d digested alike", v, w);
 }
 
 /* A lazy section in a shared tree (as the site's SECTIONS, listing every
