@@ -3,6 +3,7 @@
  * closed, and a comma placed, in exactly one place. */
 #include "json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,22 @@ enum { STYLE = 1, IS_ARRAY = 2, HAS_MEMBER = 4 };
 static size_t plain_run(const unsigned char *u, size_t len)
 {
     size_t i = 0;
+    /* Eight bytes at a time while they are all plain ASCII: none has its
+     * high bit set, is below 0x20, or is '"', '\\' or DEL (the zero-byte
+     * test of w ^ c for each of those). A word that fails goes on byte by
+     * byte. Search and API JSON are tens of megabytes of such text. */
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, u + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\'), del = w ^ (ones * 0x7F);
+        uint64_t bad = (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+                        ((del - ones) & ~del)) &
+                       highs;
+        if (bad)
+            break;
+        i += 8;
+    }
     while (i < len) {
         unsigned c = u[i];
         if (c >= 0x80) {

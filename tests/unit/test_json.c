@@ -78,10 +78,15 @@ static void reference_string(buf *out, const char *s, size_t len)
 }
 
 /* Random strings (a fixed seed) drawn from the bytes that matter: plain
- * ASCII, the escaped ones, and pieces of valid and broken UTF-8. */
+ * ASCII, alone and in runs longer than the eight bytes json_string takes
+ * at once, the escaped ones, and pieces of valid and broken UTF-8, so that
+ * each falls at every place in a word. */
 Test(json, string_as_a_byte_at_a_time)
 {
     static const char *const pieces[] = {"a",
+                                         "abcdefgh",
+                                         "0123456789 text",
+                                         "Review the policy yearly.",
                                          "Z",
                                          " ",
                                          "~",
@@ -108,7 +113,7 @@ Test(json, string_as_a_byte_at_a_time)
     buf_init(&in);
     buf_init(&got);
     buf_init(&want);
-    for (int round = 0; round < 2000; round++) {
+    for (int round = 0; round < 20000; round++) {
         buf_reset(&in);
         buf_reset(&got);
         buf_reset(&want);
