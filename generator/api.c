@@ -3,6 +3,7 @@
  * indentation so that diffs between builds stay readable. */
 #include "api.h"
 
+#include "fs.h"
 #include "history.h"
 #include "paths.h"
 #include "json.h"
@@ -114,7 +115,6 @@ static void history_json(json_writer *w, const page_history *ph)
 }
 
 /* Pages per chunk of api/pages.json (api_pages_fill). */
-enum { API_CHUNK_PAGES = 256 };
 
 struct api_pages {
     const site *s;
@@ -162,11 +162,11 @@ int api_pages_fill(void *ctx, buf *chunk)
         json_key(w, "pages");
         json_begin_array(w, JSON_BLOCK);
     }
-    for (size_t k = 0; a->next < s->n_pages && k < API_CHUNK_PAGES; a->next++) {
+    for (size_t until = chunk->len + FS_CHUNK_BYTES; a->next < s->n_pages && chunk->len < until;
+         a->next++) {
         const page *p = s->pages[a->next];
         if (!p->ok || !p->published)
             continue;
-        k++;
         json_begin_object(w, JSON_BLOCK);
         json_member_str(w, "url", p->full_url);
         json_member_str(w, "output", p->out_file);

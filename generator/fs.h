@@ -147,6 +147,11 @@ int fs_write(const char *path, const char *data, size_t len, diags *d);
  * 1 while more follows, 0 with the last part, or -1 after reporting an
  * error. Returns 0, or -1 after reporting. */
 int fs_write_stream(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d);
+/* What a streamed file's fill function puts in a chunk before it returns,
+ * about (it may finish the item it is writing): a chunk is held whole, and
+ * the OSCAL export's implementations, written in one, held 20 MB at the
+ * peak of a 10,000-page build. */
+#define FS_CHUNK_BYTES ((size_t)256 << 10)
 /* One piece of memory, and the fill function that writes it whole (for
  * fs_write_stream and output_stream callers that have it all at once). */
 typedef struct fs_chunk {

@@ -5,6 +5,7 @@
  * its ids prefixed, so anchors of different policies cannot collide. */
 #include "gen.h"
 
+#include "fs.h"
 #include "markdown.h"
 
 #include <stdlib.h>
@@ -62,9 +63,10 @@ static int add_body(handbook_stream *hs, size_t i, buf *out)
 static int handbook_fill(void *ctx, buf *chunk)
 {
     handbook_stream *hs = ctx;
-    /* Up to ~1 MB per chunk: skeleton text and the bodies it places. */
+    /* Skeleton text and the bodies it places, FS_CHUNK_BYTES at a time. */
+    size_t full = chunk->len + FS_CHUNK_BYTES;
     while (hs->pos < hs->skeleton.len || hs->next < hs->slots.n) {
-        if (chunk->len >= (1u << 20))
+        if (chunk->len >= full)
             return 1;
         size_t until = hs->next < hs->slots.n ? hs->slots.v[hs->next].offset : hs->skeleton.len;
         buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);

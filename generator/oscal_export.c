@@ -7,6 +7,7 @@
 #include "oscal_export.h"
 
 #include "digest.h"
+#include "fs.h"
 #include "json.h"
 #include "manifest_json.h"
 #include "map.h"
@@ -310,18 +311,19 @@ static void write_requirement(exporter *x, const control *c, const page *const *
 
 /* control-implementations: one per framework with a cited control (an
  * entry's implemented-requirements may not be empty), in catalog order.
- * Writes up to `most` requirements from where x is; 1 while more follow,
- * 0 once all are written (and the array closed). */
-static int write_implementations(exporter *x, size_t most)
+ * Writes requirements from where x is until the output holds `until`
+ * bytes: 1 while more follow, 0 once all are written (and the array
+ * closed). */
+static int write_implementations(exporter *x, size_t until)
 {
     const site *s = x->s;
     json_writer *w = &x->w;
     size_t nf;
     const framework *fws = s->catalog ? catalog_frameworks(s->catalog, &nf) : NULL;
-    for (size_t done = 0; fws && x->fw < nf; x->fw++, x->ctl = 0, x->any = 0) {
+    for (; fws && x->fw < nf; x->fw++, x->ctl = 0, x->any = 0) {
         const framework *f = &fws[x->fw];
         for (; x->ctl < f->n_controls; x->ctl++) {
-            if (done == most)
+            if (w->out->len >= until)
                 return 1;
             size_t n;
             const page *const *by = site_cited_by(s, &f->controls[x->ctl], &n);
@@ -353,7 +355,6 @@ static int write_implementations(exporter *x, size_t most)
                 x->any = 1;
             }
             write_requirement(x, &f->controls[x->ctl], by, n);
-            done++;
         }
         if (x->any) {
             json_end(w); /* implemented-requirements */
@@ -527,7 +528,6 @@ static void write_head(exporter *x)
 }
 
 /* Requirements and resources per part of oscal_export_fill. */
-enum { OSCAL_CHUNK = 256 };
 enum { PHASE_HEAD, PHASE_IMPL, PHASE_RES, PHASE_DONE };
 
 int oscal_export_fill(void *ctx, buf *chunk)
@@ -535,13 +535,14 @@ int oscal_export_fill(void *ctx, buf *chunk)
     exporter *x = &((oscal_export *)ctx)->x;
     json_writer *w = &x->w;
     w->out = chunk;
+    size_t until = chunk->len + FS_CHUNK_BYTES; /* the caller may keep what it had */
     switch (x->phase) {
     case PHASE_HEAD:
         write_head(x);
         x->phase = PHASE_IMPL;
         return 1;
     case PHASE_IMPL:
-        if (write_implementations(x, OSCAL_CHUNK))
+        if (write_implementations(x, until))
             return 1;
         json_end(w); /* the component */
         json_end(w); /* components */
@@ -550,11 +551,9 @@ int oscal_export_fill(void *ctx, buf *chunk)
             return 1;
         break;
     case PHASE_RES:
-        for (size_t k = 0; x->res < x->s->n_pages && k < OSCAL_CHUNK; x->res++)
-            if (x->res_uuid[x->res]) {
+        for (; x->res < x->s->n_pages && chunk->len < until; x->res++)
+            if (x->res_uuid[x->res])
                 write_resource(x, x->res);
-                k++;
-            }
         if (x->res < x->s->n_pages)
             return 1;
         json_end(w); /* resources */

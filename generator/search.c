@@ -3,6 +3,7 @@
  * page when the theme has them. Written through the one JSON writer. */
 #include "gen.h"
 
+#include "fs.h"
 #include "json.h"
 
 #include <stdlib.h>
@@ -30,8 +31,6 @@ typedef struct search_stream {
     int started;
     parsed_reader html; /* the pages' HTML, read back in order */
 } search_stream;
-
-enum { SEARCH_CHUNK_PAGES = 512 };
 
 /* The controls search.json lists (search_controls'), or NULL. */
 static const framework *search_frameworks(const site *s, size_t *nf)
@@ -75,11 +74,11 @@ static int search_fill(void *ctx, buf *chunk)
         json_key(&ss->w, "pages");
         json_begin_array(&ss->w, JSON_BLOCK);
     }
-    for (size_t k = 0; ss->next < s->n_pages && k < SEARCH_CHUNK_PAGES; ss->next++) {
+    for (size_t until = chunk->len + FS_CHUNK_BYTES; ss->next < s->n_pages && chunk->len < until;
+         ss->next++) {
         const page *p = s->pages[ss->next];
         if (!p->ok || !p->published)
             continue;
-        k++;
         char *text;
         if (parsed_text(&text, &ss->html, ss->next, ss->g->d) != 0)
             return -1;
