@@ -106,7 +106,8 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     digest_free(h);
 }
 
-void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body)
+void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body,
+                  const tpl_dict *begun)
 {
     digest *h = digest_new();
     digest_add(h, g->key_base, DIGEST_HEX);
@@ -116,7 +117,7 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
         digest_add(h, g->sections_key, DIGEST_HEX);
     }
     digest_add_str(h, body);
-    vars_page_key(h, g, p);
+    vars_page_key(h, g, p, begun);
     digest_hex(h, key);
     digest_free(h);
 }

@@ -616,12 +616,19 @@ static void add_page_history(tpl_dict *d, const gen *g, const page *p)
         tpl_dict_show_section(d, "BUILD_DIRTY");
 }
 
-tpl_dict *vars_page(const gen *g, const page *p)
+tpl_dict *vars_page_begin(const gen *g, const page *p)
+{
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_set_shared(d, g->shared);
+    add_controls(d, g->s, p);
+    add_page_history(d, g, p);
+    return d;
+}
+
+void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
 {
     const site *s = g->s;
     const md_doc *doc = &parsed_page_at(g->pp, p->index)->doc;
-    tpl_dict *d = tpl_dict_new();
-    tpl_dict_set_shared(d, g->shared);
     buf name, u;
     buf_init(&name);
     buf_init(&u);
@@ -658,8 +665,6 @@ tpl_dict *vars_page(const gen *g, const page *p)
     vars_set_shown(d, "NEXT_REVIEW", date);
     tpl_dict_set(d, "REVIEW_STATE", review_state_slug(p->review));
     tpl_dict_set(d, "REVIEW_LABEL", review_state_label(p->review));
-    add_controls(d, s, p);
-    add_page_history(d, g, p);
     add_revisions(d, p);
     add_prev_next(d, s, p);
     size_t n_toc = 0;
@@ -680,7 +685,6 @@ tpl_dict *vars_page(const gen *g, const page *p)
     vars_nav(d, s, p);
     buf_release(&name);
     buf_release(&u);
-    return d;
 }
 
 /* A YAML tree, node by node (depth-capped as the front matter's parse is). */
@@ -711,11 +715,12 @@ static void key_dict(void *ctx, const void *data, size_t len)
     digest_add(ctx, data, len);
 }
 
-/* What vars_page(g, p) reads, in the same order of concerns. Kept in step
- * with it: a value it reads and this does not feed would let a changed
- * page be linked unchanged. CHARTER_CHECK_REUSE (the test suites) renders
- * every page found unchanged by this key and compares. */
-void vars_page_key(digest *h, const gen *g, const page *p)
+/* What vars_page_finish(g, p) reads, in the same order of concerns, then
+ * the dictionary vars_page_begin made. Kept in step with them: a value
+ * they read and this does not feed would let a changed page be linked
+ * unchanged. CHARTER_CHECK_REUSE (the test suites) renders every page found
+ * unchanged by this key and compares. */
+void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun)
 {
     const site *s = g->s;
     /* PAGE_*, HAS_PAGE_* and REVISION: the front matter, whole. */
@@ -757,14 +762,10 @@ void vars_page_key(digest *h, const gen *g, const page *p)
             digest_add_str(h, q->full_url);
         }
     }
-    /* The cited controls and the history, made as the page's dictionary
-     * makes them (they go through the catalog and the evidence), into a
-     * small one. */
-    tpl_dict *x = tpl_dict_new();
-    add_controls(x, s, p);
-    add_page_history(x, g, p);
-    tpl_dict_digest(x, key_dict, h);
-    tpl_dict_free(x);
+    /* The cited controls and the history, which go through the catalog
+     * and the evidence: the page's dictionary as vars_page_begin made it,
+     * once for the key and the render. */
+    tpl_dict_digest(begun, key_dict, h);
 }
 
 void vars_change(tpl_dict *cd, const site *s, const change *ch)

@@ -789,7 +789,8 @@ static void page_keys(char keys[][DIGEST_HEX], const char *const *rels, size_t n
         cr_assert_not_null(p, "%s", rels[i]);
         const layout *l = layouts_for_page(s->layouts, p->layout);
         cr_assert_not_null(l, "%s", rels[i]);
-        tpl_dict *pd = vars_page(&g, p);
+        tpl_dict *pd = vars_page_begin(&g, p);
+        vars_page_finish(pd, &g, p);
         tpl_dict_set_shared(pd, gen_shared(&g, l));
         gen_key(keys[i], &g, l, pd, NULL, 0);
         tpl_dict_free(pd);
@@ -891,8 +892,9 @@ static void pages_round(round *r, int rows)
         const layout *l = layouts_for_page(s->layouts, p->layout);
         const char *body = parsed_page_key(pp, p->index);
         cr_assert(l && body, "%s", round_rels[i]);
-        gen_page_key(r->key[i], &g, l, p, body);
-        tpl_dict *pd = vars_page(&g, p);
+        tpl_dict *pd = vars_page_begin(&g, p);
+        gen_page_key(r->key[i], &g, l, p, body, pd);
+        vars_page_finish(pd, &g, p);
         tpl_dict_set_shared(pd, gen_shared(&g, l));
         gen_key(r->dict[i], &g, l, pd, &body, 1);
         tpl_dict_free(pd);
