@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <git2.h>
+#include <git2/sys/alloc.h>
 #include <iconv.h>
 #include <limits.h>
 #include <pthread.h>
@@ -342,15 +343,116 @@ static void fill_commit(raw_row *rr, git_commit *c)
     git_buf_dispose(&field);
 }
 
+/* --- libgit2's memory ------------------------------------------------------------ */
+
+/* libgit2 allocates through these (history_git_init installs them). While
+ * a thread reads a blob, any one allocation over BLOB_ALLOC_CAP (history_int.h)
+ * fails, as
+ * an out-of-memory error: a blob (or a delta base on the way to it) that
+ * declares a size over that is refused before it is allocated. Asking its
+ * size first (git_odb_read_header) walked the blob's whole delta chain
+ * for its type and inflated its delta twice: a fifth of the history's
+ * instructions on a 2,500-page site. */
+static _Thread_local size_t alloc_cap; /* 0: no cap */
+
+static int refused(size_t n)
+{
+    return alloc_cap && n > alloc_cap;
+}
+
+static void *git_malloc(size_t n, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    void *p = refused(n) ? NULL : malloc(n);
+    if (!p)
+        git_error_set_oom();
+    return p;
+}
+
+static void *git_mallocarray(size_t nelem, size_t elsize, const char *file, int line)
+{
+    size_t n;
+    if (__builtin_mul_overflow(nelem, elsize, &n)) {
+        git_error_set_oom();
+        return NULL;
+    }
+    return git_malloc(n, file, line);
+}
+
+static void *git_calloc(size_t nelem, size_t elsize, const char *file, int line)
+{
+    size_t n;
+    void *p = NULL;
+    (void)file;
+    (void)line;
+    if (!__builtin_mul_overflow(nelem, elsize, &n) && !refused(n))
+        p = calloc(nelem, elsize);
+    if (!p)
+        git_error_set_oom();
+    return p;
+}
+
+static void *git_realloc(void *ptr, size_t n, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    void *p = refused(n) ? NULL : realloc(ptr, n);
+    if (!p)
+        git_error_set_oom();
+    return p;
+}
+
+static void *git_reallocarray(void *ptr, size_t nelem, size_t elsize, const char *file, int line)
+{
+    size_t n;
+    if (__builtin_mul_overflow(nelem, elsize, &n)) {
+        git_error_set_oom();
+        return NULL;
+    }
+    return git_realloc(ptr, n, file, line);
+}
+
+/* str[0..n) and a NUL. */
+static char *git_substrdup(const char *str, size_t n, const char *file, int line)
+{
+    char *p = n < SIZE_MAX ? git_malloc(n + 1, file, line) : NULL;
+    if (p) {
+        memcpy(p, str, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *git_strndup(const char *str, size_t n, const char *file, int line)
+{
+    return git_substrdup(str, strnlen(str, n), file, line);
+}
+
+static char *git_strdup(const char *str, const char *file, int line)
+{
+    return git_substrdup(str, strlen(str), file, line);
+}
+
+static void git_free(void *ptr)
+{
+    free(ptr);
+}
+
+static git_allocator git_alloc = {git_malloc,       git_calloc,      git_strdup,
+                                  git_strndup,      git_substrdup,   git_realloc,
+                                  git_reallocarray, git_mallocarray, git_free};
+
 int history_read_blob(git_odb *odb, const git_oid *id, buf *out)
 {
     int err = -1;
     git_odb_object *o = NULL;
-    size_t size;
-    git_object_t type;
-    if (git_oid_is_zero(id) || git_odb_read_header(&size, &type, odb, id) != 0 ||
-        type != GIT_OBJECT_BLOB || size > MAX_BLOB || git_odb_read(&o, odb, id) != 0 ||
-        git_odb_object_size(o) > MAX_BLOB)
+    if (git_oid_is_zero(id))
+        return -1;
+    alloc_cap = BLOB_ALLOC_CAP;
+    int read = git_odb_read(&o, odb, id);
+    alloc_cap = 0;
+    if (read != 0 || git_odb_object_type(o) != GIT_OBJECT_BLOB || git_odb_object_size(o) > MAX_BLOB)
         goto done;
     buf_add(out, git_odb_object_data(o), git_odb_object_size(o));
     err = 0;
@@ -981,6 +1083,8 @@ static pthread_once_t git_once = PTHREAD_ONCE_INIT;
 
 static void git_hold(void)
 {
+    /* Before anything is allocated: what the allocator gives it frees. */
+    git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &git_alloc);
     git_libgit2_init();
 }
 

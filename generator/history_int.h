@@ -33,6 +33,9 @@ void history_git_init(void);
  * repository could otherwise make each row inflate gigabytes (a zlib
  * bomb). */
 #define MAX_BLOB ((size_t)4 << 20)
+/* What one allocation of libgit2's may take while it reads a blob
+ * (history_read_blob): the blob, or a delta base on the way to it. */
+#define BLOB_ALLOC_CAP (4 * MAX_BLOB)
 
 typedef struct raw_row {
     hist_row row;
@@ -66,8 +69,9 @@ void history_free_raw(raw_row *r);
 /* Makes dst a deep copy of src (dst's old contents are not freed). */
 void history_copy_raw(raw_row *dst, const raw_row *src);
 /* Appends blob `id` to out. Returns 0, or -1 when the id is zero, the
- * object is missing or no blob, or it is over MAX_BLOB (read from the
- * object's header first, so a huge blob is never inflated). */
+ * object is missing or no blob, or it is over MAX_BLOB (one that declares
+ * more than BLOB_ALLOC_CAP is refused before it is allocated, with an
+ * out-of-memory error: a huge blob is never inflated). */
 int history_read_blob(git_odb *odb, const git_oid *id, buf *out);
 
 /* --- history.c's text helpers (pure: no repository) ----------------------- */

@@ -1318,6 +1318,41 @@ Test(history, blob_table, .init = git_init, .fini = git_shutdown)
     git_odb_free(odb);
 }
 
+/* A blob declaring more than BLOB_ALLOC_CAP is refused as libgit2 would
+ * allocate it, out of memory, without its size being asked first; one
+ * over MAX_BLOB but under the cap is read and refused after; and the cap
+ * holds only while a blob is read. */
+Test(history, blob_over_the_cap_refused_unallocated, .init = git_init, .fini = git_shutdown)
+{
+    history_git_init(); /* installs the allocator */
+    git_odb *odb = mem_odb();
+    size_t sizes[] = {MAX_BLOB + 1, BLOB_ALLOC_CAP + 1};
+    git_oid id[2];
+    char *text = xmalloc(BLOB_ALLOC_CAP + 1);
+    memset(text, 'x', BLOB_ALLOC_CAP + 1);
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(git_odb_write(&id[i], odb, text, sizes[i], GIT_OBJECT_BLOB), 0);
+    buf out;
+    buf_init(&out);
+    for (int i = 0; i < 2; i++) {
+        git_error_clear();
+        cr_expect_eq(history_read_blob(odb, &id[i], &out), -1, "blob %d", i);
+        cr_expect_eq(out.len, 0);
+        const git_error *e = git_error_last();
+        int oom = e && e->klass == GIT_ERROR_NOMEMORY;
+        cr_expect_eq(oom, i == 1, "blob %d: %s", i, e ? e->message : "no error");
+    }
+    /* Outside a read, libgit2 allocates as much as it needs. */
+    git_oid more;
+    cr_expect_eq(git_odb_write(&more, odb, text, BLOB_ALLOC_CAP + 2, GIT_OBJECT_BLOB), 0);
+    git_odb_object *o = NULL;
+    cr_expect_eq(git_odb_read(&o, odb, &more), 0);
+    git_odb_object_free(o);
+    buf_release(&out);
+    free(text);
+    git_odb_free(odb);
+}
+
 typedef struct ffile {
     unsigned mode;
     const char *name; /* in content/, in git's order */
