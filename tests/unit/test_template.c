@@ -668,6 +668,83 @@ Test(template, modifiers)
     }
 }
 
+/* What :h, :pre_escape and :xml_escape make of each byte, byte by byte:
+ * the reference that the run-at-a-time escapes must equal. */
+static void reference_escape(buf *out, const char *in, size_t len, char mod)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '&')
+            buf_adds(out, "&amp;");
+        else if (c == '"')
+            buf_adds(out, "&quot;");
+        else if (c == '\'')
+            buf_adds(out, "&#39;");
+        else if (c == '<')
+            buf_adds(out, "&lt;");
+        else if (c == '>')
+            buf_adds(out, "&gt;");
+        else if (mod == 'h' && c >= 0x09 && c <= 0x0d)
+            buf_addc(out, ' ');
+        else if (mod == 'x' && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            buf_addc(out, ' ');
+        else
+            buf_addc(out, (char)c);
+    }
+}
+
+/* Generated values, with plain runs longer than the eight bytes the
+ * escapes pass over at once and every byte they map at every place in a
+ * word, through the three table-driven escapes. */
+Test(template, escapes_as_a_byte_at_a_time)
+{
+    static const char *const parts[] = {"a",        "plain text", "0123456789abcdef",
+                                        "\xC3\xA9", "\xFF",       "&",
+                                        "\"",       "'",          "<",
+                                        ">",        "\t",         "\n",
+                                        "\v",       "\f",         "\r",
+                                        "\x01",     "\x1f",       " ",
+                                        "=",        "%"};
+    static const struct {
+        const char *text;
+        char mod;
+    } mods[] = {{"{{V:h}}", 'h'}, {"{{V:pre_escape}}", 'p'}, {"{{V:xml_escape}}", 'x'}};
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    tpl *t[3];
+    for (size_t m = 0; m < 3; m++) {
+        char name[16];
+        snprintf(name, sizeof name, "m%zu.html", m);
+        t[m] = tpl_set_add(s, name, mods[m].text, strlen(mods[m].text), 0, d);
+        cr_assert_not_null(t[m]);
+    }
+    unsigned long long seed = 99;
+    buf value, got, want;
+    buf_init(&value);
+    buf_init(&got);
+    buf_init(&want);
+    for (int round = 0; round < 20000; round++) {
+        unit_pick_text(&value, &seed, parts, COUNT(parts), 30);
+        tpl_dict *dict = tpl_dict_new();
+        tpl_dict_set_len(dict, "V", value.data, value.len);
+        for (size_t m = 0; m < 3; m++) {
+            buf_reset(&got);
+            buf_reset(&want);
+            cr_assert_eq(tpl_render(t[m], dict, &got, d), 0);
+            reference_escape(&want, value.data, value.len, mods[m].mod);
+            cr_assert(got.len == want.len && !memcmp(got.data, want.data, got.len),
+                      "round %d, %s: got '%s', want '%s'", round, mods[m].text, got.data,
+                      want.data);
+        }
+        tpl_dict_free(dict);
+    }
+    buf_release(&value);
+    buf_release(&got);
+    buf_release(&want);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
 Test(template, modifier_sees_nul_bytes)
 {
     diags *d = diag_new(NULL);
