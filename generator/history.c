@@ -346,13 +346,12 @@ static void fill_commit(raw_row *rr, git_commit *c)
 /* --- libgit2's memory ------------------------------------------------------------ */
 
 /* libgit2 allocates through these (history_git_init installs them). While
- * a thread reads a blob, any one allocation over BLOB_ALLOC_CAP (history_int.h)
- * fails, as
- * an out-of-memory error: a blob (or a delta base on the way to it) that
- * declares a size over that is refused before it is allocated. Asking its
- * size first (git_odb_read_header) walked the blob's whole delta chain
- * for its type and inflated its delta twice: a fifth of the history's
- * instructions on a 2,500-page site. */
+ * a thread reads a blob, any one allocation over BLOB_ALLOC_CAP
+ * (history_int.h) fails, as an out-of-memory error: a blob (or a delta
+ * base on the way to it) that declares a size over that is refused before
+ * it is allocated. Asking its size first (git_odb_read_header) walked the
+ * blob's whole delta chain for its type and inflated its delta twice: a
+ * fifth of the history's instructions on a 2,500-page site. */
 static _Thread_local size_t alloc_cap; /* 0: no cap */
 
 static int refused(size_t n)

@@ -15,7 +15,7 @@ typedef struct job {
     atomic_size_t next;
     void (*fn)(void *ctx, size_t i);
     void *ctx;
-    int threads; /* started, the caller included */
+    int threads; /* planned, the caller included */
     int holding; /* called by a holder: the held cores are its own */
 } job;
 
@@ -24,8 +24,9 @@ typedef struct worker_arg {
     int t; /* 0 for the caller */
 } worker_arg;
 
-/* The cores held (pool_hold); guarded by held_lock when changed, and read
- * without it on the way to each item. */
+/* The cores held (pool_hold): read on the way to each item, and by a
+ * worker waiting for a core under held_lock, which wake_waiting takes
+ * after each change that may free it. */
 static atomic_int held;
 static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
@@ -90,10 +91,8 @@ void pool_unhold(void)
     if (holds <= 0)
         return;
     holds--;
-    pthread_mutex_lock(&held_lock);
     atomic_fetch_sub(&held, 1);
-    pthread_cond_broadcast(&held_cond);
-    pthread_mutex_unlock(&held_lock);
+    wake_waiting(); /* a waiter checks under the lock: none misses this */
 }
 
 int pool_waiting(void)
