@@ -119,18 +119,29 @@ Test(oscal_export, document, .init = make_site, .fini = remove_site)
 
 enum { MANY = 600 };
 
-static void make_large_site(void)
+/* A site in a new temporary root (named after `name`) with the framework
+ * "demo" of n controls C.0 ... and no pages yet. */
+static void demo_site(const char *name, int n)
 {
-    unit_mkdtemp(root, sizeof root, "oscal-parts");
+    unit_mkdtemp(root, sizeof root, name);
     unit_put(root, "site.yml", "title: T\nbase_url: /\nrequired: []\nframeworks: [demo]\n");
     unit_put(root, "layouts/policy.html", "{{CONTENT}}");
-    buf cat, path, text;
+    buf cat;
     buf_init(&cat);
+    buf_adds(&cat, "framework: demo\nname: Demo\ncontrols:\n");
+    for (int i = 0; i < n; i++)
+        buf_printf(&cat, "  - id: C.%d\n    title: Control %d\n", i, i);
+    unit_put(root, "controls/demo.yml", cat.data);
+    buf_release(&cat);
+}
+
+static void make_large_site(void)
+{
+    demo_site("oscal-parts", MANY);
+    buf path, text;
     buf_init(&path);
     buf_init(&text);
-    buf_adds(&cat, "framework: demo\nname: Demo\ncontrols:\n");
     for (int i = 0; i < MANY; i++) {
-        buf_printf(&cat, "  - id: C.%d\n    title: Control %d\n", i, i);
         buf_reset(&path);
         buf_printf(&path, "content/p%03d.md", i);
         buf_reset(&text);
@@ -141,8 +152,6 @@ static void make_large_site(void)
         buf_printf(&text, "\n---\nText %d.\n", i);
         unit_put(root, path.data, text.data);
     }
-    unit_put(root, "controls/demo.yml", cat.data);
-    buf_release(&cat);
     buf_release(&path);
     buf_release(&text);
 }
@@ -229,17 +238,10 @@ enum { CITED = 12, CITING = 400 };
 
 static void make_cited_site(void)
 {
-    unit_mkdtemp(root, sizeof root, "oscal-cited");
-    unit_put(root, "site.yml", "title: T\nbase_url: /\nrequired: []\nframeworks: [demo]\n");
-    unit_put(root, "layouts/policy.html", "{{CONTENT}}");
-    buf cat, path, text;
-    buf_init(&cat);
+    demo_site("oscal-cited", CITED);
+    buf path, text;
     buf_init(&path);
     buf_init(&text);
-    buf_adds(&cat, "framework: demo\nname: Demo\ncontrols:\n");
-    for (int i = 0; i < CITED; i++)
-        buf_printf(&cat, "  - id: C.%d\n    title: Control %d\n", i, i);
-    unit_put(root, "controls/demo.yml", cat.data);
     for (int i = 0; i < CITING; i++) {
         buf_reset(&path);
         buf_printf(&path, "content/p%03d.md", i);
@@ -250,7 +252,6 @@ static void make_cited_site(void)
         buf_printf(&text, "]\n---\nText %d.\n", i);
         unit_put(root, path.data, text.data);
     }
-    buf_release(&cat);
     buf_release(&path);
     buf_release(&text);
 }

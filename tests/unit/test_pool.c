@@ -149,7 +149,11 @@ static void *run_four(void *ctx)
     return NULL;
 }
 
-Test(pool, a_held_core_waits_for_its_holder, .timeout = 10)
+/* With this thread holding a core, runs four items on another thread:
+ * three work and the fourth waits for the held core (without the hold all
+ * four would be in flight); then lets go, and the waiting worker takes the
+ * core back, so the run ends with all four in flight at once. */
+static void held_run_waits_then_ends(void)
 {
     cr_assert_eq(setenv("CHARTER_THREADS", "4", 1), 0);
     flight f;
@@ -158,17 +162,20 @@ Test(pool, a_held_core_waits_for_its_holder, .timeout = 10)
     pool_hold();
     pthread_t runner;
     cr_assert_eq(pthread_create(&runner, NULL, run_four, &f), 0);
-    /* Three work and the fourth waits for the held core; without the hold
-     * all four would be in flight. */
     while (!(atomic_load(&f.in_flight) == 3 && pool_waiting() == 1) &&
            atomic_load(&f.in_flight) < 4)
         sched_yield();
     cr_expect_eq(atomic_load(&f.in_flight), 3);
     cr_expect_eq(pool_waiting(), 1);
-    pool_unhold(); /* the waiting worker takes the core back: the run ends */
+    pool_unhold();
     cr_assert_eq(pthread_join(runner, NULL), 0);
     cr_expect_eq(atomic_load(&f.most), 4);
     cr_expect_eq(pool_waiting(), 0);
+}
+
+Test(pool, a_held_core_waits_for_its_holder, .timeout = 10)
+{
+    held_run_waits_then_ends();
 }
 
 Test(pool, a_holder_runs_on_every_thread, .timeout = 10)
@@ -183,23 +190,11 @@ Test(pool, a_holder_runs_on_every_thread, .timeout = 10)
     cr_expect_eq(atomic_load(&f.most), 4);
 }
 
+/* Held once after two unholds without a hold, the core is still held for
+ * another's run. */
 Test(pool, unhold_without_a_hold_changes_nothing, .timeout = 10)
 {
-    cr_assert_eq(setenv("CHARTER_THREADS", "4", 1), 0);
     pool_unhold();
     pool_unhold();
-    /* Held once by this thread, the core is still held for another's run. */
-    flight f;
-    atomic_init(&f.in_flight, 0);
-    atomic_init(&f.most, 0);
-    pool_hold();
-    pthread_t runner;
-    cr_assert_eq(pthread_create(&runner, NULL, run_four, &f), 0);
-    while (!(atomic_load(&f.in_flight) == 3 && pool_waiting() == 1) &&
-           atomic_load(&f.in_flight) < 4)
-        sched_yield();
-    cr_expect_eq(atomic_load(&f.in_flight), 3);
-    pool_unhold();
-    cr_assert_eq(pthread_join(runner, NULL), 0);
-    cr_expect_eq(atomic_load(&f.most), 4);
+    held_run_waits_then_ends();
 }
