@@ -1328,8 +1328,8 @@ Test(history, blob_over_the_cap_refused_unallocated, .init = git_init, .fini = g
     git_odb *odb = mem_odb();
     size_t sizes[] = {MAX_BLOB + 1, BLOB_ALLOC_CAP + 1};
     git_oid id[2];
-    char *text = xmalloc(BLOB_ALLOC_CAP + 1);
-    memset(text, 'x', BLOB_ALLOC_CAP + 1);
+    char *text = xmalloc(BLOB_ALLOC_CAP + 2); /* the largest written below */
+    memset(text, 'x', BLOB_ALLOC_CAP + 2);
     for (int i = 0; i < 2; i++)
         cr_assert_eq(git_odb_write(&id[i], odb, text, sizes[i], GIT_OBJECT_BLOB), 0);
     buf out;
