@@ -65,10 +65,9 @@ static void *load_history(void *arg)
     pool_hold();
     int token = watchdog_enter(NULL, "reading the git history", j->s->cfg.limits.history_seconds,
                                "limits.history_seconds");
-    j->h = history_load(j->s, j->use_cache, j->status, &j->found, j->own);
+    j->h = history_load(j->s, j->use_cache, j->status, j->own);
     watchdog_leave(token);
     pool_unhold();
-    atomic_store(&j->found, history_found(j->h));
     atomic_store(&j->finished, 1);
     return NULL;
 }
@@ -79,7 +78,6 @@ void build_history_start(history_job *j, const site *s, int use_cache, const his
     *j = (history_job){
         .s = s, .use_cache = use_cache, .status = status, .d = d, .own = diag_new(NULL)};
     atomic_init(&j->finished, 0);
-    atomic_init(&j->found, -1);
     j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
 }
 
@@ -348,8 +346,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* While the history is still being read, on the core it leaves: the
      * outputs made without it, one at a time until it is done. */
     unsigned made = 0;
-    int early = render_site_early(&made, s, pp, &prov, out, &hj.finished,
-                                  hj.threaded ? &hj.found : NULL, d);
+    int early = render_site_early(&made, s, pp, &prov, out, &hj.finished, d);
     stage_clock_mark(sc, "render before the history");
     hist = build_history_join(&hj);
     history_started = 0;

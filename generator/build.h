@@ -59,9 +59,6 @@ typedef struct history_job {
     diags *d;
     diags *own;          /* the thread's findings until the join */
     atomic_int finished; /* set by the thread as it ends */
-    /* history_found's answer, told as soon as it is known (-1 until then;
-     * a thread's history_load tells it, then it is set as it ends). */
-    atomic_int found;
     struct history *h;
     int threaded;
     pthread_t thread;

@@ -27,23 +27,16 @@ typedef struct gen {
     const build_provenance *prov; /* the source commit; may be NULL */
     output *o;
     diags *d;
-    int found; /* history_found: a history, or told before it is read */
-    /* The site-wide values (vars_shared), built once, in two kinds: [0]
-     * without the recent changes, for the layouts that do not show them
-     * (layout_shows_changes), which need not wait for the history; [1]
-     * with them (NULL until there is a history to take them from). */
-    tpl_dict *shared[2];
+    tpl_dict *shared;  /* site-wide values, built once (vars_shared) */
     atomic_int failed; /* a page or a write failed (set by pool threads) */
-    /* What every output is rendered from besides its own dictionary:
-     * charter itself, the theme's texts and the shared values of its kind
-     * (a digest, hex). */
-    char key_base[2][65];
-    /* SECTIONS over each kind of shared values (vars_sections), made for
-     * the first layout that lists it (gen_shared), under `lock`; and their
-     * digests. */
+    /* What every page is rendered from besides its own dictionary: charter
+     * itself, the theme's texts and the shared values (a digest, hex). */
+    char key_base[65];
+    /* SECTIONS over the shared values (vars_sections), made for the first
+     * layout that lists it (gen_shared), under `lock`; and its digest. */
     pthread_mutex_t lock;
-    tpl_dict *sections[2];
-    char sections_key[2][65];
+    tpl_dict *sections;
+    char sections_key[65];
     /* CHARTER_CHECK_REUSE (set by the test suites): a page linked from the
      * previous build by its key is rendered all the same and compared. */
     int check_reuse;
@@ -55,21 +48,12 @@ typedef struct gen {
  * shared values and the key base; release with gen_release. */
 void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
               const build_provenance *prov, output *o, diags *d);
-/* As gen_init before the history is read, with only whether it was found
- * (history_found's answer to come): the shared values without the recent
- * changes, for the layouts that do not show them. */
-void gen_init_found(gen *g, const site *s, const parsed *pp, int found,
-                    const build_provenance *prov, output *o, diags *d);
 void gen_release(gen *g);
 
 /* The dictionary that a page rendered through l looks up site-wide values
- * in: the shared values of l's kind, with SECTIONS over them when l lists
- * it (made once, on first need; owned by g). Thread-safe. A layout that
- * shows the recent changes needs a g made with the history (gen_init). */
+ * in: the shared values, with SECTIONS over them when l lists it (made once,
+ * on first need; owned by g). Thread-safe. */
 const tpl_dict *gen_shared(gen *g, const layout *l);
-/* The kind of shared values l is rendered with: 1 when it shows the recent
- * changes (layout_shows_changes), else 0. */
-int gen_kind(const layout *l);
 
 /* Feeds data to the digest ctx (for tpl_dict_digest). */
 void add_to_digest(void *ctx, const void *data, size_t len);
@@ -93,13 +77,12 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
 void vars_full_url(buf *out, const site *s, const char *url);
 /* Sets NAME to value and shows section NAME, when value is set. */
 void vars_set_shown(tpl_dict *d, const char *name, const char *value);
-/* Site-wide values, built once and shared (read-only) by every page; with
- * the recent changes of g->h when `changes` is set. Caller frees. */
-tpl_dict *vars_shared(const gen *g, int changes);
+/* Site-wide values, built once and shared (read-only) by every page. */
+tpl_dict *vars_shared(const gen *g);
 /* SECTIONS (every section and its pages, an entry per page, made as it
- * renders: tpl_dict_add_lazy_section) in a new dictionary over
- * g->shared[kind], for the layouts that list it; caller frees. */
-tpl_dict *vars_sections(const gen *g, int kind);
+ * renders: tpl_dict_add_lazy_section) in a new dictionary over g->shared,
+ * for the layouts that list it; caller frees. */
+tpl_dict *vars_sections(const gen *g);
 /* ENTRY_TITLE, ENTRY_URL and ENTRY_DESCRIPTION (shown when set): page p as
  * an entry of a list of pages (a folder's, a tag's). */
 void vars_page_link(tpl_dict *e, const page *p);

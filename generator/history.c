@@ -1093,8 +1093,7 @@ void history_git_init(void)
     git_libgit2_init();
 }
 
-history *history_load(const site *s, int use_cache, const history_status *status_pass,
-                      atomic_int *found, diags *d)
+history *history_load(const site *s, int use_cache, const history_status *status_pass, diags *d)
 {
     history *h = xcalloc(1, sizeof *h);
     h->n_pages = s->n_pages;
@@ -1173,11 +1172,6 @@ history *history_load(const site *s, int use_cache, const history_status *status
                      "the content directory is outside the repository: pages get no history");
         goto done;
     }
-    /* From here there is a history (h->found, set below, is final): what
-     * renders before the rest is read (the changelog's and feed's links)
-     * may go by it. */
-    if (found)
-        atomic_store(found, 1);
     w.repo = repo;
     w.prefix = prefix.data;
     w.shallow = git_repository_is_shallow(repo) == 1;

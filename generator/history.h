@@ -10,8 +10,6 @@
 #include "map.h"
 #include "site.h"
 
-#include <stdatomic.h>
-
 typedef enum hist_kind {
     HIST_COMMIT,      /* a commit that changed the page */
     HIST_UNCOMMITTED, /* the working tree differs from HEAD */
@@ -84,13 +82,10 @@ void history_status_free(history_status *st);
  * src and rel), so it may run beside site_load_finish. `status` (may be
  * NULL; borrowed) is a pass over git's status made for this site: when it
  * was made in the same work tree for the same content folder, the history
- * is read from its HEAD with its uncommitted and untracked files. `found`
- * (may be NULL) is told 1 as soon as history_found of the result is known
- * to be 1, long before the history is read; it is left as it is when there
- * is none. Returns a new history (caller frees with history_free), never
- * NULL, whose site-wide change list history_complete makes. */
-history *history_load(const site *s, int use_cache, const history_status *status, atomic_int *found,
-                      diags *d);
+ * is read from its HEAD with its uncommitted and untracked files. Returns a
+ * new history (caller frees with history_free), never NULL, whose site-wide
+ * change list history_complete makes. */
+history *history_load(const site *s, int use_cache, const history_status *status, diags *d);
 /* The site-wide change list (history_changes) from the published pages'
  * rows, once site_load_finish has run on s; call once, after history_load. */
 void history_complete(history *h, const site *s);

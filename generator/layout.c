@@ -40,7 +40,6 @@ struct layout {
     buf text;
     int state;          /* 1 loading, 2 loaded, -1 failed */
     int lists_sections; /* the chain mentions SECTIONS (layout_lists_sections) */
-    int shows_changes;  /* ... or the recent changes (layout_shows_changes) */
 };
 
 struct layouts {
@@ -206,9 +205,6 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
         goto done;
     l->lists_sections =
         tpl_mentions(l->tpl, "SECTIONS") || (l->parent && l->parent->lists_sections);
-    l->shows_changes = tpl_mentions(l->tpl, "RECENT_CHANGES") ||
-                       tpl_mentions(l->tpl, "HAS_RECENT_CHANGES") ||
-                       (l->parent && l->parent->shows_changes);
     l->state = 2;
     result = l;
 done:
@@ -310,11 +306,6 @@ const char *layouts_digest(const layouts *ls)
 int layout_lists_sections(const layout *l)
 {
     return l && l->lists_sections;
-}
-
-int layout_shows_changes(const layout *l)
-{
-    return l && l->shows_changes;
 }
 
 const char *layout_name(const layout *l)

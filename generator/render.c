@@ -16,28 +16,21 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-int gen_kind(const layout *l)
-{
-    return layout_shows_changes(l);
-}
 
 const tpl_dict *gen_shared(gen *g, const layout *l)
 {
-    int k = gen_kind(l);
     if (!layout_lists_sections(l))
-        return g->shared[k];
+        return g->shared;
     pthread_mutex_lock(&g->lock);
-    if (!g->sections[k]) {
-        g->sections[k] = vars_sections(g, k);
+    if (!g->sections) {
+        g->sections = vars_sections(g);
         digest *h = digest_new();
-        tpl_dict_digest(g->sections[k], add_to_digest, h);
-        digest_hex(h, g->sections_key[k]);
+        tpl_dict_digest(g->sections, add_to_digest, h);
+        digest_hex(h, g->sections_key);
         digest_free(h);
     }
     pthread_mutex_unlock(&g->lock);
-    return g->sections[k];
+    return g->sections;
 }
 
 const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
@@ -102,11 +95,10 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
              const char *const *extra, size_t n_extra)
 {
     digest *h = digest_new();
-    int k = gen_kind(l);
-    digest_add(h, g->key_base[k], DIGEST_HEX);
+    digest_add(h, g->key_base, DIGEST_HEX);
     digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
     if (layout_lists_sections(l))
-        digest_add(h, g->sections_key[k], DIGEST_HEX);
+        digest_add(h, g->sections_key, DIGEST_HEX);
     for (size_t i = 0; i < n_extra; i++)
         digest_add(h, extra[i], strlen(extra[i]) + 1);
     tpl_dict_digest(d, add_to_digest, h);
@@ -118,12 +110,11 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
                   const tpl_dict *begun)
 {
     digest *h = digest_new();
-    int k = gen_kind(l);
-    digest_add(h, g->key_base[k], DIGEST_HEX);
+    digest_add(h, g->key_base, DIGEST_HEX);
     digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
     if (layout_lists_sections(l)) {
         gen_shared(g, l); /* makes SECTIONS' key */
-        digest_add(h, g->sections_key[k], DIGEST_HEX);
+        digest_add(h, g->sections_key, DIGEST_HEX);
     }
     digest_add_str(h, body);
     vars_page_key(h, g, p, begun);
@@ -197,15 +188,8 @@ static int task_oscal(gen *g)
  * on threads of their own (gen_pages), so the two cores end together;
  * first, a generator taken last ran alone at the end (at 10,000 pages the
  * API and the small ones, a tenth of a second on one core).
- * `early`: 1 when made from neither the history nor the layouts' shared
- * values, so render_site_early may make it at once; 2 when made from the
- * shared values and no more of the history than whether there is one
- * (gen_init_found), so render_site_early may make it once that is known,
- * unless one of `layouts` (those it renders through) shows the recent
- * changes; 3 as 2, made after the 2s: the handbook is written on one
- * thread, and what is still running when the history ends holds up the
- * rest (the control pages are made on the pool, which takes the core the
- * history lets go).
+ * `early`: made from neither the history nor the layouts' shared values
+ * (which name the recent changes), so render_site_early may make it.
  * `trim`: what it held (the handbook's skeleton and dictionary, tens of
  * megabytes at 10,000 pages) would lie free in its thread's malloc arena
  * while the other thread grows its own, so it is returned to the system
@@ -215,12 +199,9 @@ static int task_oscal(gen *g)
 static const struct {
     int (*run)(gen *g);
     int early, trim;
-    const char *layouts[3];
-} tasks[] = {
-    {gen_handbook, 3, 1, {"handbook"}}, {task_oscal, 1, 0, {NULL}},
-    {task_changelog, 0, 0, {NULL}},     {gen_controls, 2, 0, {"control", "controls", "soa"}},
-    {task_api, 0, 0, {NULL}},           {task_search, 1, 0, {NULL}},
-    {task_small, 0, 0, {NULL}},         {task_pages, 0, 0, {NULL}}};
+} tasks[] = {{gen_handbook, 0, 1}, {task_oscal, 1, 0}, {task_changelog, 0, 0},
+             {gen_controls, 0, 0}, {task_api, 0, 0},   {task_search, 1, 0},
+             {task_small, 0, 0},   {task_pages, 0, 0}};
 #define N_TASKS (sizeof tasks / sizeof *tasks)
 
 /* render_site's pool: the tasks not made early, in order. */
@@ -238,61 +219,22 @@ static void run_task(void *ctx, size_t i)
         malloc_trim(0);
 }
 
-/* Whether task i renders through a layout that shows the recent changes. */
-static int shows_changes(const site *s, size_t i)
-{
-    for (size_t k = 0; k < 3 && tasks[i].layouts[k]; k++)
-        if (layout_shows_changes(layouts_get(s->layouts, tasks[i].layouts[k])))
-            return 1;
-    return 0;
-}
-
-static int check_reuse(void)
-{
-    const char *check = getenv("CHARTER_CHECK_REUSE");
-    return check && *check;
-}
-
-/* Makes the tasks of early `level` with g, in order (level 2: the 2s,
- * then the 3s), until *stop. */
-static void run_early(unsigned *made, gen *g, int level, const atomic_int *stop)
-{
-    for (int at = level; at <= (level == 2 ? 3 : level); at++)
-        for (size_t i = 0; i < N_TASKS && !(stop && atomic_load(stop)); i++) {
-            if (tasks[i].early != at || (at >= 2 && shows_changes(g->s, i)))
-                continue;
-            if (tasks[i].run(g) != 0)
-                atomic_store(&g->failed, 1);
-            if (tasks[i].trim)
-                malloc_trim(0);
-            *made |= 1u << i;
-        }
-}
-
 int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
-                      output *o, const atomic_int *stop, const atomic_int *found, diags *d)
+                      output *o, const atomic_int *stop, diags *d)
 {
-    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d, .check_reuse = check_reuse()};
+    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d};
     atomic_init(&g.failed, 0);
     pthread_mutex_init(&g.lock, NULL);
     *made = 0;
-    run_early(made, &g, 1, stop);
-    int failed = g.failed;
+    for (size_t i = 0; i < N_TASKS && !(stop && atomic_load(stop)); i++) {
+        if (!tasks[i].early)
+            continue;
+        if (tasks[i].run(&g) != 0)
+            atomic_store(&g.failed, 1);
+        *made |= 1u << i;
+    }
     pthread_mutex_destroy(&g.lock);
-    /* Whether there is a history is known within milliseconds of its
-     * start; the rest of it may take seconds more. */
-    while (found && atomic_load(found) < 0 && !(stop && atomic_load(stop))) {
-        struct timespec ms = {0, 1000000};
-        nanosleep(&ms, NULL);
-    }
-    if (found && atomic_load(found) >= 0 && !(stop && atomic_load(stop))) {
-        gen_init_found(&g, s, pp, atomic_load(found), prov, o, d);
-        g.check_reuse = check_reuse();
-        run_early(made, &g, 2, stop);
-        failed |= g.failed;
-        gen_release(&g);
-    }
-    return failed ? -1 : 0;
+    return g.failed ? -1 : 0;
 }
 
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
@@ -300,7 +242,8 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
 {
     gen g;
     gen_init(&g, s, pp, h, prov, o, d);
-    g.check_reuse = check_reuse();
+    const char *check = getenv("CHARTER_CHECK_REUSE");
+    g.check_reuse = check && *check;
     task_list tl = {&g, {0}};
     size_t n = 0;
     for (size_t i = 0; i < N_TASKS; i++)
@@ -312,41 +255,25 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     return failed ? -1 : 0;
 }
 
-/* The shared values of kind k, and their key base. */
-static void make_shared(gen *g, int k)
-{
-    g->shared[k] = vars_shared(g, k);
-    digest *base = digest_new();
-    digest_add(base, digest_self(), DIGEST_HEX);
-    digest_add(base, layouts_digest(g->s->layouts), DIGEST_HEX);
-    tpl_dict_digest(g->shared[k], add_to_digest, base);
-    digest_hex(base, g->key_base[k]);
-    digest_free(base);
-}
-
-void gen_init_found(gen *g, const site *s, const parsed *pp, int found,
-                    const build_provenance *prov, output *o, diags *d)
-{
-    *g = (gen){.s = s, .pp = pp, .found = found, .prov = prov, .o = o, .d = d};
-    atomic_init(&g->failed, 0);
-    atomic_init(&g->pages_made, 0);
-    pthread_mutex_init(&g->lock, NULL);
-    make_shared(g, 0);
-}
-
 void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
               const build_provenance *prov, output *o, diags *d)
 {
-    gen_init_found(g, s, pp, history_found(h), prov, o, d);
-    g->h = h;
-    make_shared(g, 1);
+    *g = (gen){.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
+    atomic_init(&g->failed, 0);
+    atomic_init(&g->pages_made, 0);
+    pthread_mutex_init(&g->lock, NULL);
+    g->shared = vars_shared(g);
+    digest *base = digest_new();
+    digest_add(base, digest_self(), DIGEST_HEX);
+    digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
+    tpl_dict_digest(g->shared, add_to_digest, base);
+    digest_hex(base, g->key_base);
+    digest_free(base);
 }
 
 void gen_release(gen *g)
 {
-    for (int k = 0; k < 2; k++) {
-        tpl_dict_free(g->sections[k]);
-        tpl_dict_free(g->shared[k]);
-    }
+    tpl_dict_free(g->sections);
+    tpl_dict_free(g->shared);
     pthread_mutex_destroy(&g->lock);
 }

@@ -22,17 +22,12 @@
  * render (reported). */
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
                 output *o, unsigned made, diags *d);
-/* Renders, one after another on the calling thread (and the pool), the
- * outputs a build makes while its history is still being read, until
- * *stop is set (stop may be NULL: all): first those made from neither the
- * history nor the layouts' shared values (the OSCAL export, search.json);
- * then, once *found tells whether there is a history (history_found's
- * answer: -1 while unknown, 0 or 1; found NULL: not these), the handbook
- * and the control pages, the index of controls and the SoA, when their
- * layouts do not show the recent changes (layout_shows_changes). Records
- * which it made in *made, for render_site. Returns 0, or -1 when a write
- * failed (reported). */
+/* Renders, one after another on the calling thread, the outputs made from
+ * neither the history nor the layouts' shared values (the OSCAL export,
+ * search.json), until *stop is set (stop may be NULL: all): a build makes
+ * them while its history is still being read. Records which it made in
+ * *made, for render_site. Returns 0, or -1 when a write failed (reported). */
 int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
-                      output *o, const atomic_int *stop, const atomic_int *found, diags *d);
+                      output *o, const atomic_int *stop, diags *d);
 
 #endif

@@ -207,7 +207,7 @@ static void set_at_banner(tpl_dict *d, const site *s)
     buf_release(&t);
 }
 
-tpl_dict *vars_shared(const gen *g, int changes)
+tpl_dict *vars_shared(const gen *g)
 {
     const site *s = g->s;
     tpl_dict *d = tpl_dict_new();
@@ -228,7 +228,7 @@ tpl_dict *vars_shared(const gen *g, int changes)
         }
         buf_release(&u);
     }
-    if (changes && history_found(g->h)) {
+    if (history_found(g->h)) {
         size_t n;
         const change *ch = history_changes(g->h, &n);
         if (n)
@@ -236,7 +236,7 @@ tpl_dict *vars_shared(const gen *g, int changes)
         for (size_t i = 0; i < n && i < 5; i++)
             vars_change(tpl_dict_add_section(d, "RECENT_CHANGES"), s, &ch[i]);
     }
-    if (g->found) {
+    if (history_found(g->h)) {
         buf u;
         buf_init(&u);
         vars_full_url(&u, s, "/feed.xml");
@@ -309,11 +309,11 @@ static void fill_section_page(const void *ctx, size_t i, tpl_dict *d)
     set_page_entry(d, c->s, c->sec->pages[i], "ENTRY");
 }
 
-tpl_dict *vars_sections(const gen *g, int kind)
+tpl_dict *vars_sections(const gen *g)
 {
     const site *s = g->s;
     tpl_dict *d = tpl_dict_new();
-    tpl_dict_set_shared(d, g->shared[kind]);
+    tpl_dict_set_shared(d, g->shared);
     for (size_t k = 0; k < s->n_sections; k++) {
         const site_section *sec = &s->sections[k];
         tpl_dict *sd = tpl_dict_add_section(d, "SECTIONS");
@@ -619,8 +619,7 @@ static void add_page_history(tpl_dict *d, const gen *g, const page *p)
 tpl_dict *vars_page_begin(const gen *g, const page *p)
 {
     tpl_dict *d = tpl_dict_new();
-    /* Until the render sets the kind its layout takes (gen_shared). */
-    tpl_dict_set_shared(d, g->shared[0]);
+    tpl_dict_set_shared(d, g->shared);
     add_controls(d, g->s, p);
     add_page_history(d, g, p);
     return d;

@@ -2023,7 +2023,7 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     cr_assert_eq(site_load_finish(s, d), 0);
 
     /* With the pass: b uncommitted over its one commit, c untracked. */
-    history *h = history_load(s, 0, pass, NULL, d);
+    history *h = history_load(s, 0, pass, d);
     history_complete(h, s);
     const page_history *b = page_rows_of(s, h, "b.md"), *c = page_rows_of(s, h, "c.md");
     cr_assert_eq(b->n, 2);
@@ -2041,7 +2041,7 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     cr_expect_str_eq(other->prefix, "");
     const history_status *passes[] = {NULL, other};
     for (size_t k = 0; k < 2; k++) {
-        h = history_load(s, 0, passes[k], NULL, d);
+        h = history_load(s, 0, passes[k], d);
         history_complete(h, s);
         b = page_rows_of(s, h, "b.md");
         c = page_rows_of(s, h, "c.md");
@@ -2061,33 +2061,6 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     site_free(s);
     diag_free(d);
     buf_release(&content);
-}
-
-/* Whether a site has a history is told as soon as it is known (a build
- * renders what needs only that while the rest is read): 1 for a work tree
- * of git's, and nothing told outside one, where history_found is 0. */
-Test(history, tells_whether_found, .init = sandbox_init, .fini = sandbox_fini)
-{
-    sandbox_sh("set -eu\ncd \"$1\"\nmkdir content\nprintf \"title: T\\n\" >site.yml\n"
-               "printf -- \"---\\ntitle: A\\n---\\nA\\n\" >content/a.md\n");
-    for (int repo = 0; repo < 2; repo++) {
-        if (repo) {
-            sandbox_sh("cd \"$1\" && rm -r content site.yml");
-            sandbox_sh(status_repo);
-        }
-        diags *d = diag_new(sandbox);
-        site *s = NULL;
-        cr_assert_eq(site_load_start(&s, sandbox, date_from_civil(2026, 2, 1), NULL, d), 0);
-        cr_assert_eq(site_load_finish(s, d), 0);
-        atomic_int found;
-        atomic_init(&found, -1);
-        history *h = history_load(s, 0, NULL, &found, d);
-        cr_expect_eq(history_found(h), repo);
-        cr_expect_eq(atomic_load(&found), repo ? 1 : -1, "in a repository: %d", repo);
-        history_free(h);
-        site_free(s);
-        diag_free(d);
-    }
 }
 
 /* libgit2 is set up once per process: each set-up parses the system's TLS

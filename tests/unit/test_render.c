@@ -498,12 +498,6 @@ static const struct render_case {
        "{{#CHANGE_COMMIT_PLAIN}} plain{{/CHANGE_COMMIT_PLAIN}}{{#CHANGE_PAGE}}["
        "{{CHANGE_PAGE_TITLE}}@{{CHANGE_PAGE_URL}} v{{CHANGE_PAGE_VERSION}}"
        "{{#CHANGE_PAGE_REVIEW}} reviewed{{/CHANGE_PAGE_REVIEW}}]{{/CHANGE_PAGE}};{{/CHANGES}}\n"},
-      /* Made before the history is read, from whether there is one: the
-       * SoA (with the control pages) goes by it alone; the handbook shows
-       * the recent changes, so it waits for the history. */
-      {"layouts/soa.html", "SoA|{{FEED_URL}}|{{CHANGELOG_URL}}\n"},
-      {"layouts/handbook.html", "{{#RECENT_CHANGES}}{{CHANGE_SUMMARY}};{{/"
-                                "RECENT_CHANGES}}|{{HANDBOOK_COUNT}}|{{FEED_URL}}\n"},
       {"content/pol/a.md", "---\ntitle: Alpha\n---\n"},
       {"content/pol/b.md", "---\ntitle: Beta & co\n---\n"},
       {"content/pol/c.md", "---\ntitle: Gamma\n---\n"}},
@@ -556,8 +550,6 @@ static const struct render_case {
        "recorded&lt;/p&gt;</content>\n"
        "  </entry>\n"
        "</feed>\n"},
-      {"soa/index.html", "SoA|" X "/feed.xml|" X "/changelog/\n"},
-      {"handbook/index.html", "Update A & B;Create <A>;|3|" X "/feed.xml\n"},
       {"sitemap.xml", SITEMAP_HEAD LOC("/pol/a/") LOC("/pol/b/") LOC("/pol/c/") LOC("/controls/")
                           LOC("/soa/") LOC("/reviews/") LOC("/handbook/") LOC("/changelog/")
                               LOC("/") LOC("/pol/") SITEMAP_TAIL}}},
@@ -664,18 +656,6 @@ static const struct render_case {
                           LOC("/reviews/") LOC("/") SITEMAP_TAIL}}},
 };
 
-/* How many generators render_site_early makes in a case, where it is not
- * the two that need nothing (the OSCAL export and search.json) and the
- * handbook and the control pages, which need no more than whether there is
- * a history. */
-static const struct {
-    const char *name;
-    int made;
-} made_early[] = {
-    /* The handbook's layout shows the recent changes: it waits. */
-    {"the changelog and feed.xml, with history", 3},
-};
-
 /* Expects got == want, showing both when they differ. */
 static void expect_text(const char *got, const char *want, const char *name, const char *what)
 {
@@ -715,18 +695,13 @@ static void render_case(const struct render_case *c, int early)
     parsed *pp = parse_site(s, fd, d);
     unsigned made = 0;
     if (early) {
-        atomic_int stop, found;
+        atomic_int stop;
         atomic_init(&stop, 1);
-        atomic_init(&found, h != NULL);
-        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, &stop, &found, d), 0);
+        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, &stop, d), 0);
         cr_expect_eq(made, 0, "%s: made early though told to stop", c->name);
-        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, NULL, &found, d), 0, "%s: early",
+        cr_expect_eq(render_site_early(&made, s, pp, NULL, o, NULL, d), 0, "%s: early", c->name);
+        cr_expect_eq(__builtin_popcount(made), 2, "%s: the OSCAL export and search.json early",
                      c->name);
-        int want = 4;
-        for (size_t i = 0; i < COUNT(made_early); i++)
-            if (!strcmp(made_early[i].name, c->name))
-                want = made_early[i].made;
-        cr_expect_eq(__builtin_popcount(made), want, "%s: made early", c->name);
     }
     cr_expect_eq(render_site(s, pp, h, NULL, o, made, d), 0, "%s: render", c->name);
     cr_expect_eq(output_commit(o, d), 0, "%s: commit", c->name);
@@ -969,11 +944,7 @@ Test(render, page_keys_follow_their_dictionaries)
     put("content/pol/a.md", PAGE("Alpha", "controls: [A.1]\n", "# Alpha\n\nA body.\n"));
     put("content/pol/b.md", PAGE("Beta", "controls: [A.2]\n", "B body.\n"));
     put("content/pol/c.md", PAGE("Gamma", "", "C body.\n"));
-    /* d's layout shows the recent changes, the others' do not. */
-    put("layouts/page.html",
-        "{{TITLE}}|{{#RECENT_CHANGES}}{{CHANGE_SUMMARY}}:{{#CHANGE_PAGE}}"
-        "{{CHANGE_PAGE_TITLE}}{{/CHANGE_PAGE}};{{/RECENT_CHANGES}}|{{CONTENT}}\n");
-    put("content/other/d.md", PAGE("Delta", "layout: page\n", "D body.\n"));
+    put("content/other/d.md", PAGE("Delta", "", "D body.\n"));
     static const struct edit {
         const char *what, *file, *text;
         int rows;
@@ -985,7 +956,7 @@ Test(render, page_keys_follow_their_dictionaries)
          PAGE("Gamma", "", "## A\n\n## B\n\n## C\n\nC body.\n"),
          0,
          {1, 1, 0, 1}},
-        /* The recent changes, which d shows, name b. */
+        /* The recent changes, which every page shows, name b. */
         {"b's title (a's and c's neighbour)",
          "content/pol/b.md",
          PAGE("Bravo", "controls: [A.2]\n", "B body.\n"),
@@ -998,7 +969,7 @@ Test(render, page_keys_follow_their_dictionaries)
          {0, 0, 0, 1}},
         {"d's title (in another section)",
          "content/other/d.md",
-         PAGE("Dee", "layout: page\n", "D body.\n"),
+         PAGE("Dee", "", "D body.\n"),
          0,
          {1, 1, 1, 0}},
         {"a's owner",
@@ -1013,9 +984,8 @@ Test(render, page_keys_follow_their_dictionaries)
          0,
          {0, 1, 1, 1}},
         {"a's uncommitted row, now untracked", NULL, NULL, UNTRACKED, {0, 1, 1, 1}},
-        /* Shown in a's history, and in the recent changes, which only d's
-         * layout shows. */
-        {"a's newest commit's summary", NULL, NULL, UNTRACKED | REWORDED, {0, 1, 1, 0}},
+        /* Shown in the recent changes too. */
+        {"a's newest commit's summary", NULL, NULL, UNTRACKED | REWORDED, {0, 0, 0, 0}},
         /* Front matter d does not hold (and SITE_DEFAULTS, every page's). */
         {"a default for the other section",
          "site.yml",
