@@ -3,6 +3,7 @@
  * indentation so that diffs between builds stay readable. */
 #include "api.h"
 
+#include "digest.h"
 #include "fs.h"
 #include "history.h"
 #include "paths.h"
@@ -191,6 +192,70 @@ int api_pages_fill(void *ctx, buf *chunk)
     json_end(w);
     buf_addc(chunk, '\n');
     return 0;
+}
+
+/* What history_json writes from a row: every field, in its order. */
+static void key_row(digest *d, const hist_row *r)
+{
+    digest_add_long(d, (long)r->kind);
+    digest_add_str(d, r->commit);
+    digest_add_str(d, r->shortid);
+    digest_add_str(d, r->date);
+    digest_add_str(d, r->author);
+    digest_add_str(d, r->summary);
+    digest_add_str(d, r->version);
+    digest_add_long(d, r->review);
+    char **lists[] = {r->approved_by, r->reviewed_by, r->co_authors};
+    size_t counts[] = {r->n_approved, r->n_reviewed, r->n_co_authors};
+    for (size_t k = 0; k < 3; k++) {
+        digest_add_long(d, (long)counts[k]);
+        for (size_t i = 0; i < counts[k]; i++)
+            digest_add_str(d, lists[k][i]);
+    }
+    digest_add_str(d, r->request);
+    digest_add_str(d, r->change_type);
+    digest_add_long(d, (long)r->sig_state);
+    digest_add_str(d, r->sig_kind);
+    digest_add_str(d, r->sig_key);
+    digest_add_str(d, r->sig_signer);
+    digest_add_str(d, r->sig_why);
+}
+
+/* Kept in step with api_pages_fill and history_json: a value they write
+ * and this does not feed would let a changed file be linked unchanged.
+ * CHARTER_CHECK_REUSE (the test suites) makes the file found unchanged by
+ * this key again and compares. */
+void api_pages_key(char key[65], const site *s, const history *h)
+{
+    digest *d = digest_new();
+    digest_add(d, digest_self(), DIGEST_HEX);
+    digest_add_str(d, "api/pages.json");
+    digest_add_str(d, s->cfg.title);
+    digest_add_str(d, s->cfg.base_url);
+    digest_add_long(d, s->as_of);
+    digest_add_long(d, h != NULL);
+    digest_add_long(d, (long)s->n_pages);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        digest_add_long(d, p->ok && p->published);
+        if (!p->ok || !p->published)
+            continue;
+        const char *fields[] = {p->full_url, p->out_file, p->src,          p->id,
+                                p->title,    p->layout,   p->section_title};
+        for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+            digest_add_str(d, fields[k]);
+        digest_add_long(d, p->next_review);
+        digest_add_long(d, (long)p->review);
+        if (h) {
+            const page_history *ph = history_page(h, i);
+            digest_add_long(d, (long)ph->n);
+            for (size_t k = 0; k < ph->n; k++)
+                key_row(d, &ph->rows[k]);
+        }
+        yamltree_digest(d, p->fm.data);
+    }
+    digest_hex(d, key);
+    digest_free(d);
 }
 
 void api_pages_json(buf *out, const site *s, const history *h)

@@ -20,6 +20,12 @@ typedef struct api_pages api_pages;
 api_pages *api_pages_new(const site *s, const struct history *h);
 int api_pages_fill(void *ctx, buf *chunk);
 void api_pages_free(api_pages *a);
+/* The key of api/pages.json (see output_reuse_keyed): charter itself, and
+ * everything api_pages_fill writes from (the site's title, base URL and
+ * date; each page's place, title, layout, section, review data, history
+ * rows and front matter), not the pages' bodies: an edit of a body links
+ * the previous build's file. h as api_pages_new's. */
+void api_pages_key(char key[65], const site *s, const struct history *h);
 /* Appends n as JSON: mappings as objects, sequences as arrays, plain
  * true/false as booleans, plain null/~/empty as null, every other scalar as
  * a string (so "2.10" and dates keep their exact text). */

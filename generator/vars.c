@@ -688,28 +688,6 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
 }
 
 /* A YAML tree, node by node (depth-capped as the front matter's parse is). */
-static void key_yaml(digest *h, const yaml_node *n, int depth)
-{
-    digest_add_long(h, n ? (long)yamltree_kind(n) : -1);
-    if (!n || depth > 64)
-        return;
-    if (yamltree_kind(n) == YAML_SCALAR) {
-        /* With its length: a value may hold a NUL ("\0"), which makes it
-         * true where "" is not. */
-        digest_add_long(h, yamltree_plain(n));
-        digest_add_long(h, (long)yamltree_text_len(n));
-        digest_add(h, yamltree_text(n), yamltree_text_len(n));
-        return;
-    }
-    size_t len = yamltree_len(n);
-    digest_add_long(h, (long)len);
-    for (size_t i = 0; i < len; i++) {
-        if (yamltree_kind(n) == YAML_MAPPING)
-            key_yaml(h, yamltree_key(n, i), depth + 1);
-        key_yaml(h, yamltree_item(n, i), depth + 1);
-    }
-}
-
 static void key_dict(void *ctx, const void *data, size_t len)
 {
     digest_add(ctx, data, len);
@@ -724,7 +702,7 @@ void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun
 {
     const site *s = g->s;
     /* PAGE_*, HAS_PAGE_* and REVISION: the front matter, whole. */
-    key_yaml(h, p->fm.data, 0);
+    yamltree_digest(h, p->fm.data);
     const char *fields[] = {p->id,
                             p->layout,
                             p->title,

@@ -4,9 +4,11 @@
  * capped at MAX_DEPTH, so no input can recurse deeply or expand in memory
  * (aliases and anchors are refused). */
 #include "yamltree.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "dates.h"
+#include "digest.h"
 #include "map.h"
 
 /* libyaml; see the note at the top of yamltree.h on the shared header name. */
@@ -874,6 +876,32 @@ const yaml_node *yamltree_get(const yaml_node *m, const char *key)
         if (scalar_is(*key_at(m, i), key))
             return *item_at(m, i);
     return NULL;
+}
+
+static void digest_node(digest *h, const yaml_node *n, int depth)
+{
+    digest_add_long(h, n ? (long)n->kind : -1);
+    if (!n || depth > MAX_DEPTH)
+        return;
+    if (n->kind == YAML_SCALAR) {
+        /* With its length: a value may hold a NUL ("\0"), which makes it
+         * true where "" is not. */
+        digest_add_long(h, n->plain);
+        digest_add_long(h, (long)n->value_len);
+        digest_add(h, n->value, n->value_len);
+        return;
+    }
+    digest_add_long(h, (long)n->len);
+    for (size_t i = 0; i < n->len; i++) {
+        if (n->kind == YAML_MAPPING)
+            digest_node(h, *key_at(n, i), depth + 1);
+        digest_node(h, *item_at(n, i), depth + 1);
+    }
+}
+
+void yamltree_digest(digest *h, const yaml_node *n)
+{
+    digest_node(h, n, 0);
 }
 
 int yamltree_is_null(const yaml_node *n)

@@ -38,6 +38,12 @@ size_t yamltree_len(const yaml_node *n);
 const yaml_node *yamltree_item(const yaml_node *n, size_t i);
 /* Mapping: the key of pair i, always a scalar; NULL for other kinds or i out of range. */
 const yaml_node *yamltree_key(const yaml_node *n, size_t i);
+/* Feeds n (NULL allowed) to the digest h, whole: kinds, keys, texts with
+ * their lengths and whether they are plain, so that two trees feed the
+ * same only when every reader sees them alike. For the keys that decide
+ * whether an output is made again. */
+struct digest;
+void yamltree_digest(struct digest *h, const yaml_node *n);
 
 /* Parses `len` bytes of `text` (NUL bytes are input, not an end). `file` names
  * the source for diagnostics; `line_offset` is added to every line (front

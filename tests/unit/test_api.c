@@ -310,3 +310,136 @@ Test(api, pages_json_no_pages)
     site_free(s);
     diag_free(d);
 }
+
+/* ---- api_pages_key ---- */
+
+/* The JSON and the key of s with h. */
+static void json_and_key(buf *json, char key[DIGEST_HEX], const site *s, const history *h)
+{
+    buf_reset(json);
+    api_pages_json(json, s, h);
+    api_pages_key(key, s, h);
+}
+
+/* The key of api/pages.json changes exactly when the file would: after
+ * each edit below (of a page's file, of the site's settings, of a history
+ * row in memory), a file that changed has a new key (else the previous
+ * build's would be linked, stale), and one that did not keeps its key
+ * (else it is made again for nothing): an edit of a body is the second
+ * kind. */
+Test(api, key_follows_the_file)
+{
+    static const struct file_edit {
+        const char *what, *rel, *text;
+        int changes;
+    } file_edits[] = {
+        {"a's body", "content/pol/a b.md",
+         "---\ntitle: A \xc3\xa9\nowner: o\nversion: \"2.10\"\nlast_reviewed: 2026-01-10\n"
+         "tags: [x, y]\npublished: true\nextra: {k: [1, true], n: ~}\n---\nAnother body\n",
+         0},
+        {"a's tags", "content/pol/a b.md",
+         "---\ntitle: A \xc3\xa9\nowner: o\nversion: \"2.10\"\nlast_reviewed: 2026-01-10\n"
+         "tags: [x, z]\npublished: true\nextra: {k: [1, true], n: ~}\n---\nAnother body\n",
+         1},
+        {"a value quoted", "content/pol/a b.md",
+         "---\ntitle: A \xc3\xa9\nowner: o\nversion: \"2.10\"\nlast_reviewed: 2026-01-10\n"
+         "tags: [x, z]\npublished: true\nextra: {k: [1, \"true\"], n: ~}\n---\nAnother body\n",
+         1},
+        {"the home's title", "content/index.md", "---\ntitle: Start\nlayout: home\n---\nHi\n", 1},
+        {"the site's title", "site.yml",
+         "title: Other\nbase_url: https://x.example/sub\nrequired: []\n", 1},
+        {"the base URL", "site.yml", "title: Other\nbase_url: https://y.example/\nrequired: []\n",
+         1},
+        {"an unpublished page's body", "content/pol/old.md",
+         "---\ntitle: Old\npublished: false\n---\nStill not shown\n", 0},
+    };
+    site *s = load();
+    size_t ia = ((const page *)map_get(s->by_rel, "pol/a b.md"))->index;
+    page_history *ph = calloc(s->n_pages, sizeof *ph);
+    hist_row rows[2];
+    memset(rows, 0, sizeof rows);
+    char *names[] = {"Ann", "Bob"};
+    unit_commit_row(&rows[0], "0123456789abcdef0123456789abcdef01234567", "2026-02-03", "Dana",
+                    "Raise the version", "2.10");
+    unit_commit_row(&rows[1], "fedcba9876543210fedcba9876543210fedcba98", "2025-12-31", "Eve",
+                    "Create", "1");
+    ph[ia] = (page_history){rows, 2};
+    history h = {.found = 1, .n_pages = s->n_pages, .pages = ph};
+    buf before, after;
+    buf_init(&before);
+    buf_init(&after);
+    char kb[DIGEST_HEX], ka[DIGEST_HEX];
+    json_and_key(&before, kb, s, &h);
+
+    /* Each field of a row that the file shows, changed in memory. */
+    for (int e = 0; e < 12; e++) {
+        hist_row *r = &rows[e % 2];
+        if (e == 0)
+            r->summary = "Reworded";
+        else if (e == 1)
+            r->author = "Eve Lee";
+        else if (e == 2)
+            strcpy(r->date, "2025-12-30");
+        else if (e == 3)
+            r->version = "1.1";
+        else if (e == 4)
+            r->review = 1;
+        else if (e == 5) {
+            r->approved_by = names;
+            r->n_approved = 2;
+        } else if (e == 6) {
+            r->reviewed_by = names;
+            r->n_reviewed = 1;
+        } else if (e == 7) {
+            r->co_authors = names + 1;
+            r->n_co_authors = 1;
+        } else if (e == 8)
+            r->request = "!12";
+        else if (e == 9)
+            r->change_type = "minor";
+        else if (e == 10) {
+            r->sig_state = HSIG_VERIFIED;
+            strcpy(r->sig_kind, "ssh");
+        } else
+            r->sig_signer = "Eve";
+        json_and_key(&after, ka, s, &h);
+        cr_expect_str_neq(after.data, before.data, "row edit %d: the file changes", e);
+        cr_expect_str_neq(ka, kb, "row edit %d: the file changed, its key did not", e);
+        buf_reset(&before);
+        buf_add(&before, after.data, after.len);
+        memcpy(kb, ka, DIGEST_HEX);
+    }
+    /* Without the history: no history members. */
+    json_and_key(&after, ka, s, NULL);
+    cr_expect_str_neq(ka, kb, "without history");
+    buf_reset(&before);
+    buf_add(&before, after.data, after.len);
+    memcpy(kb, ka, DIGEST_HEX);
+    free(ph);
+    site_free(s);
+
+    for (size_t e = 0; e < COUNT(file_edits); e++) {
+        put(file_edits[e].rel, file_edits[e].text);
+        s = load();
+        json_and_key(&after, ka, s, NULL);
+        int file_same = !strcmp(after.data, before.data), key_same = !strcmp(ka, kb);
+        cr_expect_eq(file_same, !file_edits[e].changes, "%s: the file %s", file_edits[e].what,
+                     file_same ? "did not change" : "changed");
+        cr_expect_eq(key_same, file_same, "%s: the key %s, the file %s", file_edits[e].what,
+                     key_same ? "stayed" : "changed", file_same ? "did not" : "did");
+        buf_reset(&before);
+        buf_add(&before, after.data, after.len);
+        memcpy(kb, ka, DIGEST_HEX);
+        site_free(s);
+    }
+    /* Another day: the review states and the date shown. */
+    diags *d = diag_new(root);
+    cr_assert_eq(site_load(&s, root, date_from_civil(2026, 11, 26), d), 0);
+    diag_free(d);
+    json_and_key(&after, ka, s, NULL);
+    cr_expect_str_neq(after.data, before.data, "another day: the file changes");
+    cr_expect_str_neq(ka, kb, "another day: the key changes");
+    site_free(s);
+    buf_release(&before);
+    buf_release(&after);
+}
