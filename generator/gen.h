@@ -71,6 +71,14 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
 void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body,
                   const tpl_dict *begun);
 
+/* CHARTER_CHECK_REUSE: makes rel again through fill (as output_stream
+ * would write it) and compares its digest with `was`, the digest of the
+ * file linked from the previous build by its key; a difference is
+ * reported as an internal error (the key misses an input). Returns 0, or
+ * -1 when fill failed. */
+int gen_check_remade(gen *g, const char *rel, const char was[65],
+                     int (*fill)(void *ctx, buf *chunk), void *ctx);
+
 /* --- vars.c: the model as template variables (docs/templates.md) --------- */
 
 /* Appends base_url and a URL path of the site ("/a b/"), percent-encoded. */

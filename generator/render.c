@@ -172,32 +172,34 @@ static int task_api(gen *g)
     if (reused && !(g->check_reuse && output_keyed_digest(g->o, rel, key, was)))
         return 0;
     api_pages *a = api_pages_new(g->s, g->h);
-    int err = 0;
-    if (reused) {
-        /* CHARTER_CHECK_REUSE: made all the same, and compared. */
-        digest *h = digest_new();
-        buf chunk;
-        buf_init(&chunk);
-        int more = 1;
-        while (more > 0) {
-            buf_reset(&chunk);
-            more = api_pages_fill(a, &chunk);
-            digest_add(h, chunk.data, chunk.len);
-        }
-        char now[DIGEST_HEX];
-        digest_hex(h, now);
-        if (strcmp(now, was) != 0)
-            diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
-                        "'%s' was linked from the previous build as made from the same inputs, "
-                        "but is made differently now: its key misses an input",
-                        rel);
-        buf_release(&chunk);
-        digest_free(h);
-    } else {
-        err = output_stream_keyed(g->o, rel, key, api_pages_fill, a, g->d);
-    }
+    int err = reused ? gen_check_remade(g, rel, was, api_pages_fill, a)
+                     : output_stream_keyed(g->o, rel, key, api_pages_fill, a, g->d);
     api_pages_free(a);
     return err;
+}
+
+int gen_check_remade(gen *g, const char *rel, const char was[DIGEST_HEX],
+                     int (*fill)(void *ctx, buf *chunk), void *ctx)
+{
+    digest *h = digest_new();
+    buf chunk;
+    buf_init(&chunk);
+    int more = 1;
+    while (more > 0) {
+        buf_reset(&chunk);
+        more = fill(ctx, &chunk);
+        digest_add(h, chunk.data, chunk.len);
+    }
+    char now[DIGEST_HEX];
+    digest_hex(h, now);
+    if (more == 0 && strcmp(now, was) != 0)
+        diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
+                    "'%s' was linked from the previous build as made from the same inputs, but "
+                    "is made differently now: its key misses an input",
+                    rel);
+    buf_release(&chunk);
+    digest_free(h);
+    return more < 0 ? -1 : 0;
 }
 
 static int task_oscal(gen *g)

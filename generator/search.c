@@ -158,30 +158,11 @@ int search_write(gen *g)
     buf_init(&ss.u);
     buf_init(&ss.t);
     buf_init(&ss.x);
-    int err = 0;
-    if (reused) {
-        /* CHARTER_CHECK_REUSE: made all the same, and compared. */
-        digest *h = digest_new();
-        buf chunk;
-        buf_init(&chunk);
-        int more = 1;
-        while (more > 0) {
-            buf_reset(&chunk);
-            more = search_fill(&ss, &chunk);
-            digest_add(h, chunk.data, chunk.len);
-        }
-        char now[DIGEST_HEX];
-        digest_hex(h, now);
-        if (more == 0 && strcmp(now, was) != 0)
-            diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
-                        "'search.json' was linked from the previous build as made from the same "
-                        "inputs, but is made differently now: its key misses an input");
-        err = more < 0 ? -1 : 0;
-        buf_release(&chunk);
-        digest_free(h);
-    } else {
-        err = output_stream_keyed(g->o, "search.json", keyed ? key : NULL, search_fill, &ss, g->d);
-    }
+    /* Under CHARTER_CHECK_REUSE a linked file is made all the same, and
+     * compared. */
+    int err = reused ? gen_check_remade(g, "search.json", was, search_fill, &ss)
+                     : output_stream_keyed(g->o, "search.json", keyed ? key : NULL, search_fill,
+                                           &ss, g->d);
     json_writer_release(&ss.w);
     parsed_reader_release(&ss.html);
     buf_release(&ss.u);

@@ -1112,3 +1112,48 @@ Test(render, search_follows_what_it_shows)
     fs_remove_tree(sb, d);
     diag_free(d);
 }
+
+/* ---- CHARTER_CHECK_REUSE's comparison ---- */
+
+/* "abc" in two parts, or a failure when ctx says so. */
+static int fill_abc(void *ctx, buf *chunk)
+{
+    int *part = ctx;
+    if (*part < 0)
+        return -1;
+    buf_adds(chunk, (*part)++ == 0 ? "ab" : "c");
+    return *part < 2;
+}
+
+/* A file linked by its key and made again: the same bytes pass; others
+ * are an internal error naming the file; a fill that fails is the
+ * caller's to report. */
+Test(render, check_remade_compares_the_bytes)
+{
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.d = diag_new(NULL);
+    char same[DIGEST_HEX], other[DIGEST_HEX];
+    digest_of(same, "abc", 3);
+    digest_of(other, "abd", 3);
+    int part = 0;
+    cr_expect_eq(gen_check_remade(&g, "x.json", same, fill_abc, &part), 0);
+    char *got = unit_diag_text(g.d);
+    cr_expect_str_eq(got, "");
+    free(got);
+    part = 0;
+    cr_expect_eq(gen_check_remade(&g, "x.json", other, fill_abc, &part), 0);
+    got = unit_diag_text(g.d);
+    cr_expect_str_eq(got, "-:0:0: error: 'x.json' was linked from the previous build as made "
+                          "from the same inputs, but is made differently now: its key misses an "
+                          "input [internal]\n");
+    free(got);
+    diag_free(g.d);
+    g.d = diag_new(NULL);
+    part = -1;
+    cr_expect_eq(gen_check_remade(&g, "x.json", other, fill_abc, &part), -1);
+    got = unit_diag_text(g.d);
+    cr_expect_str_eq(got, "");
+    free(got);
+    diag_free(g.d);
+}
