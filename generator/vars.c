@@ -687,12 +687,6 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     buf_release(&u);
 }
 
-/* A YAML tree, node by node (depth-capped as the front matter's parse is). */
-static void key_dict(void *ctx, const void *data, size_t len)
-{
-    digest_add(ctx, data, len);
-}
-
 /* What vars_page_finish(g, p) reads, in the same order of concerns, then
  * the dictionary vars_page_begin made. Kept in step with them: a value
  * they read and this does not feed would let a changed page be linked
@@ -743,7 +737,7 @@ void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun
     /* The cited controls and the history, which go through the catalog
      * and the evidence: the page's dictionary as vars_page_begin made it,
      * once for the key and the render. */
-    tpl_dict_digest(begun, key_dict, h);
+    tpl_dict_digest(begun, add_to_digest, h);
 }
 
 void vars_change(tpl_dict *cd, const site *s, const change *ch)
