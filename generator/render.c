@@ -253,10 +253,19 @@ static void run_task(void *ctx, size_t i)
         malloc_trim(0);
 }
 
+/* CHARTER_CHECK_REUSE is set (the test suites): see gen.check_reuse. */
+static int check_reuse(void)
+{
+    const char *check = getenv("CHARTER_CHECK_REUSE");
+    return check && *check;
+}
+
 int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
                       output *o, const atomic_int *stop, diags *d)
 {
-    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d};
+    /* search.json, made here in every build with a history, is checked
+     * as render_site's outputs are. */
+    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d, .check_reuse = check_reuse()};
     atomic_init(&g.failed, 0);
     pthread_mutex_init(&g.lock, NULL);
     *made = 0;
@@ -276,8 +285,7 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
 {
     gen g;
     gen_init(&g, s, pp, h, prov, o, d);
-    const char *check = getenv("CHARTER_CHECK_REUSE");
-    g.check_reuse = check && *check;
+    g.check_reuse = check_reuse();
     task_list tl = {&g, {0}};
     size_t n = 0;
     for (size_t i = 0; i < N_TASKS; i++)
