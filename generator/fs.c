@@ -111,6 +111,23 @@ int fs_read_nofollow(buf *out, const char *path, const char *shown, diags *d)
     return read_path(out, path, shown, O_NOFOLLOW, d);
 }
 
+int fs_read_head(buf *out, const char *path, size_t max)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    size_t start = out->len;
+    int err =
+        fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || read_fd(out, fd, (size_t)st.st_size, max) < 0
+            ? -1
+            : 0;
+    if (out->len - start > max)
+        buf_truncate(out, start + max);
+    close(fd);
+    return err;
+}
+
 /* --- the site's sources ------------------------------------------------------ */
 
 int fs_root_init(fs_root *r, const char *path, diags *d)

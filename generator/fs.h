@@ -21,6 +21,10 @@ int fs_read(buf *out, const char *path, const char *shown, diags *d);
  * fixed name that a commit could replace with a link (.mailmap, charter's
  * own cache). */
 int fs_read_nofollow(buf *out, const char *path, const char *shown, diags *d);
+/* Appends the first `max` bytes (or fewer: the whole file) of the regular
+ * file at path, never through a link: a cache's header. 0, or -1 (nothing
+ * reported). */
+int fs_read_head(buf *out, const char *path, size_t max);
 
 /* --- the site's sources: one checked door ------------------------------------
  * Every file charter reads from a site goes through fs_read_source (or

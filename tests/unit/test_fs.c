@@ -181,6 +181,37 @@ Test(fs, read_size_cap)
     free(path);
 }
 
+/* fs_read_head: at most `max` bytes of a regular file reached without a
+ * link, appended; nothing reported. */
+Test(fs, read_head)
+{
+    static const struct {
+        const char *path;
+        size_t max;
+        int rc;
+        const char *contents;
+    } cases[] = {
+        {"@/site/file.txt", 3, 0, "hel"},
+        {"@/site/file.txt", 5, 0, "hello"},
+        {"@/site/file.txt", 64, 0, "hello"},
+        {"@/site/link-file", 64, -1, ""},
+        {"@/site/dangling", 64, -1, ""},
+        {"@/site/fifo", 64, -1, ""},
+        {"@/site", 64, -1, ""},
+        {"@/site/missing", 64, -1, ""},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *path = expand(cases[i].path);
+        buf b;
+        buf_init(&b);
+        buf_adds(&b, ">");
+        cr_expect_eq(fs_read_head(&b, path, cases[i].max), cases[i].rc, "%s", path);
+        cr_expect_str_eq(b.data + 1, cases[i].contents, "%s (max %zu)", path, cases[i].max);
+        buf_release(&b);
+        free(path);
+    }
+}
+
 /* ---- fs_list ---- */
 
 Test(fs, list_sorted_bytewise)
