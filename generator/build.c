@@ -415,6 +415,12 @@ done:
         stamp_release(&sf);
     }
 cleanup:
+    /* The caches of outputs since deleted, spare trees included: after the
+     * output's lock is released, as a later build's would be. */
+    if (cached) {
+        output_prune(cache_dir.data);
+        stamp_prune(cache_dir.data);
+    }
     history_status_free(git_status); /* the history's thread is joined */
     parsed_free(pp);
     history_free(hist);

@@ -183,6 +183,22 @@ done:
     return c;
 }
 
+char *outcache_target(const char *path)
+{
+    /* The header: the magic, a tab, a path of up to PATH_MAX bytes. */
+    size_t ml = strlen(OUTCACHE_MAGIC);
+    buf head;
+    buf_init(&head);
+    char *target = NULL, *nl;
+    if (fs_read_head(&head, path, ml + 1 + PATH_MAX + 1) == 0 &&
+        (nl = memchr(head.data, '\n', head.len)) && (size_t)(nl - head.data) > ml + 1 &&
+        !memcmp(head.data, OUTCACHE_MAGIC, ml) && head.data[ml] == '\t' &&
+        !memchr(head.data + ml + 1, '\0', (size_t)(nl - head.data) - ml - 1))
+        target = xstrndup(head.data + ml + 1, (size_t)(nl - head.data) - ml - 1);
+    buf_release(&head);
+    return target;
+}
+
 /* 1 when k is not racy: changed long enough before c was written that a
  * later change has a later time. (A smudged entry, change time 0, is
  * settled but matches no file.) */

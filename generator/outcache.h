@@ -22,6 +22,10 @@ typedef struct outcache outcache;
  * with outcache_free), or NULL when there is none, it is unreadable or
  * malformed, or it records another directory: it is only a cache. */
 outcache *outcache_read(const char *path, const char *target);
+/* The output directory the cache at path records (its header), as a new
+ * string (caller frees); NULL when path holds no cache (never read through a
+ * link; only its first line is read). */
+char *outcache_target(const char *path);
 void outcache_free(outcache *c);
 /* 1 when c records rel with digest hex and the same stat as st (a regular
  * file, same size, modification and change times, inode and device), so

@@ -199,25 +199,88 @@ static void cache_file(buf *out, const char *cache_dir, const char *target, cons
 static void spare_discard(const char *spare, const char *spare_cache, const manifest_entry *also,
                           size_t n_also, diags *d);
 
+/* Removes the build cache in cache_dir of the output at target (absolute,
+ * resolved) and its spare tree. */
+static void forget_resolved(const char *cache_dir, const char *target)
+{
+    buf path, spare;
+    buf_init(&path);
+    buf_init(&spare);
+    cache_file(&path, cache_dir, target, ".cache");
+    unlink(path.data);
+    buf_reset(&path);
+    cache_file(&spare, cache_dir, target, ".spare");
+    cache_file(&path, cache_dir, target, ".spare.cache");
+    diags *quiet = diag_new(NULL);
+    spare_discard(spare.data, path.data, NULL, 0, quiet);
+    diag_free(quiet);
+    buf_release(&spare);
+    buf_release(&path);
+}
+
 void output_forget(const char *cache_dir, const char *target)
 {
-    buf t, path;
+    buf t;
     buf_init(&t);
-    buf_init(&path);
-    if (resolve(&t, target) == 0) {
-        cache_file(&path, cache_dir, t.data, ".cache");
-        unlink(path.data);
-        buf spare;
-        buf_init(&spare);
-        buf_reset(&path);
-        cache_file(&spare, cache_dir, t.data, ".spare");
-        cache_file(&path, cache_dir, t.data, ".spare.cache");
-        diags *quiet = diag_new(NULL);
-        spare_discard(spare.data, path.data, NULL, 0, quiet);
-        diag_free(quiet);
-        buf_release(&spare);
-    }
+    if (resolve(&t, target) == 0)
+        forget_resolved(cache_dir, t.data);
     buf_release(&t);
+}
+
+/* Takes the lock a build into target takes (on its parent folder), without
+ * waiting: the folder's descriptor, holding it; -2 when there is no parent
+ * folder (no build can hold it); -1 when it is held or cannot be opened. */
+static int lock_parent_now(const char *target)
+{
+    buf parent;
+    buf_init(&parent);
+    const char *slash = strrchr(target, '/');
+    buf_add(&parent, target, slash && slash != target ? (size_t)(slash - target) : 1);
+    int fd = open(parent.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        fd = errno == ENOENT ? -2 : -1;
+    else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    buf_release(&parent);
+    return fd;
+}
+
+void output_prune(const char *cache_dir)
+{
+    char **names = NULL;
+    diags *quiet = diag_new(NULL);
+    buf path;
+    buf_init(&path);
+    if (fs_list(&names, cache_dir, 1, quiet) != 0)
+        goto done;
+    for (char **e = names; *e; e++) {
+        /* An output's cache ("output-<16 hex>.cache"; a spare tree's names
+         * the spare) says which output it was written for: one that is
+         * gone goes, named from that output's path, so a header naming
+         * another output removes nothing of this one's. */
+        size_t n = strlen(*e);
+        if (n != 29 || strncmp(*e, "output-", 7) != 0 || strcmp(*e + 23, ".cache") != 0)
+            continue;
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", cache_dir, *e);
+        char *target = outcache_target(path.data);
+        struct stat st;
+        if (!target || target[0] != '/' || lstat(target, &st) == 0 || errno != ENOENT) {
+            free(target);
+            continue;
+        }
+        int fd = lock_parent_now(target);
+        if (fd != -1 && (lstat(target, &st) != 0 && errno == ENOENT))
+            forget_resolved(cache_dir, target);
+        if (fd >= 0)
+            close(fd); /* releases the flock */
+        free(target);
+    }
+done:
+    fs_list_free(names);
+    diag_free(quiet);
     buf_release(&path);
 }
 

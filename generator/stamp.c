@@ -12,9 +12,12 @@
 #include "history.h"
 #include "output.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STAMP_MAGIC "charter-stamp-1"
@@ -179,6 +182,57 @@ static void *check_output(void *arg)
     out_check *c = arg;
     c->same = output_unchanged(c->target, c->cache_dir, c->manifest, &c->stop);
     return NULL;
+}
+
+/* The output directory the stamp at path was written for (caller frees),
+ * read from its head only; NULL when path holds no stamp. */
+static char *stamp_target(const char *path)
+{
+    /* The lines before it: the magic, key, since, root, content and git;
+     * two paths escaped (each byte at most four). */
+    static const char *const before[] = {"key", "since", "root", "content", "git"};
+    size_t ml = strlen(STAMP_MAGIC);
+    buf head;
+    buf_init(&head);
+    char *target = NULL, *skip = NULL;
+    if (fs_read_head(&head, path, 8 * PATH_MAX + 1024) != 0 || head.len <= ml ||
+        memcmp(head.data, STAMP_MAGIC "\n", ml + 1) != 0)
+        goto done;
+    const char *p = head.data + ml + 1, *end = head.data + head.len;
+    for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
+        free(skip);
+        if (!(skip = field(&p, end, before[i])))
+            goto done;
+    }
+    target = field(&p, end, "target");
+done:
+    free(skip);
+    buf_release(&head);
+    return target;
+}
+
+void stamp_prune(const char *cache_dir)
+{
+    char **names = NULL;
+    diags *quiet = diag_new(NULL);
+    buf path;
+    buf_init(&path);
+    if (fs_list(&names, cache_dir, 1, quiet) == 0)
+        for (char **e = names; *e; e++) {
+            if (strncmp(*e, "stamp-", 6) != 0 || strlen(*e) != 22 ||
+                strspn(*e + 6, "0123456789abcdef") != 16)
+                continue;
+            buf_reset(&path);
+            buf_printf(&path, "%s/%s", cache_dir, *e);
+            char *target = stamp_target(path.data);
+            struct stat st;
+            if (target && target[0] == '/' && lstat(target, &st) != 0 && errno == ENOENT)
+                unlink(path.data);
+            free(target);
+        }
+    fs_list_free(names);
+    diag_free(quiet);
+    buf_release(&path);
 }
 
 int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)

@@ -301,6 +301,36 @@ timings_say() {
     fi
 }
 
+# An output folder deleted: the next build removes what the cache kept
+# for it (its output cache, the site it replaced as the spare tree, its
+# stamp), and keeps another output's. Builds into gone/ twice with an edit
+# between (so the first site is kept as the spare), into kept/ once.
+rm -rf "$cache" "$tmp/gone" "$tmp/kept"
+for o in gone kept; do
+    "$CHARTER" build --site "$site" --out "$tmp/$o" --as-of 2026-11-25 --quiet 2>/dev/null
+done
+printf '\nA sentence added for the spare tree.\n' >>"$site/content/about.md"
+"$CHARTER" build --site "$site" --out "$tmp/gone" --as-of 2026-11-25 --quiet 2>/dev/null
+git -C "$site" checkout -q -- content/about.md
+holds_gone() { grep -ls "	$tmp/gone\$\|^target $tmp/gone\$" "$cache"/output-*.cache "$cache"/stamp-* 2>/dev/null; }
+gone_cache=$(holds_gone | grep '/output-' | head -n 1)
+gone_id=${gone_cache%.cache}
+if [ -z "$gone_cache" ] || [ ! -d "$gone_id.spare" ] || ! holds_gone | grep -q /stamp-; then
+    not_ok "a deleted output's caches go (no spare, cache or stamp of gone/ to begin with)"
+else
+    rm -rf "$tmp/gone"
+    "$CHARTER" build --site "$site" --out "$tmp/kept" --as-of 2026-11-25 --quiet 2>/dev/null
+    left="$(holds_gone) $(ls -d "$gone_id".* 2>/dev/null)"
+    if [ "$left" != " " ]; then
+        not_ok "a deleted output's caches go (left: $left)"
+    elif ! grep -qs "	$tmp/kept\$" "$cache"/output-*.cache || \
+        ! grep -qs "^target $tmp/kept\$" "$cache"/stamp-*; then
+        not_ok "a deleted output's caches go (kept/'s went too)"
+    else
+        ok "a deleted output's caches go, its spare tree and stamp too; another's stay"
+    fi
+fi
+
 # Not a cache, but the same kind of machinery: a build starts charter once
 # more with malloc's huge pages asked for (generator/heap.c), unless the
 # user named the tunable, and sets malloc's top pad, unless the user named

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -2056,4 +2057,152 @@ Test(output, new_folders_made_before_their_files)
     for (const char *const *f = files; *f; f += 2)
         expect_file(target, f[0], f[1]);
     free(target);
+}
+
+/* ---- pruning: the caches of outputs that are gone ---- */
+
+/* The names in dir, one per line, sorted; caller frees. */
+static char *names_in(const char *dir)
+{
+    char **list = NULL;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, dir, 0, d), 0);
+    buf b;
+    buf_init(&b);
+    for (char **e = list; *e; e++)
+        buf_printf(&b, "%s\n", *e);
+    fs_list_free(list);
+    diag_free(d);
+    return buf_detach(&b);
+}
+
+static void remove_tree(const char *dir)
+{
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_remove_tree(dir, d), 0, "cannot remove '%s'", dir);
+    diag_free(d);
+}
+
+/* A folder built into twice keeps its replaced site as the spare tree in
+ * the git directory's cache. Deleted, the next prune removes its cache and
+ * spare (a copy of the site that would otherwise stay for good), and keeps
+ * those of an output still there. */
+Test(output, prune_removes_the_caches_of_an_output_that_is_gone)
+{
+    char *gone = in_sb("gone/out"), *kept = in_sb("kept"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(gone, cache);
+    char *gone_only = names_in(cache);
+    build_once(kept, cache, spare_v1);
+    char *kept_cache = NULL;
+    {
+        char *all = names_in(cache);
+        /* The name the second output added. */
+        for (char *line = all, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+            *nl = '\0';
+            if (!strstr(gone_only, line))
+                kept_cache = xstrdup(line);
+        }
+        free(all);
+    }
+    cr_assert_not_null(kept_cache);
+    char *before = names_in(cache);
+    output_prune(cache);
+    char *same = names_in(cache);
+    cr_expect_str_eq(same, before, "a prune with both outputs there removed something");
+    remove_tree(gone);
+    output_prune(cache);
+    char *after = names_in(cache), *want = NULL;
+    {
+        buf w;
+        buf_init(&w);
+        buf_printf(&w, "%s\n", kept_cache);
+        want = buf_detach(&w);
+    }
+    cr_expect_str_eq(after, want, "left in the cache once '%s' was deleted", gone);
+    expect_site(kept, spare_v1);
+    free(want);
+    free(after);
+    free(same);
+    free(before);
+    free(kept_cache);
+    free(gone_only);
+    free(spare);
+    free(cache);
+    free(kept);
+    free(gone);
+}
+
+/* A build into an output's parent folder holds its lock: the output may
+ * be about to be made there, so its cache is left until a later prune. */
+Test(output, prune_leaves_an_output_whose_parent_a_build_holds)
+{
+    char *gone = in_sb("parent/out"), *parent = in_sb("parent"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(gone, cache);
+    remove_tree(gone);
+    char *before = names_in(cache);
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cr_assert_geq(fd, 0);
+    /* Another open file description: as another build's lock would be. */
+    cr_assert_eq(flock(fd, LOCK_EX), 0);
+    output_prune(cache);
+    char *held = names_in(cache);
+    cr_expect_str_eq(held, before, "pruned while the parent was locked");
+    close(fd);
+    output_prune(cache);
+    char *after = names_in(cache);
+    cr_expect_str_eq(after, "", "not pruned once the lock was released: '%s'", after);
+    free(after);
+    free(held);
+    free(before);
+    free(spare);
+    free(cache);
+    free(parent);
+    free(gone);
+}
+
+/* Only a cache named for the output its header records is pruned: a file
+ * of another name, or a header naming an output whose cache it is not,
+ * stays. */
+Test(output, prune_trusts_a_cache_only_under_its_own_name)
+{
+    char *cache = in_sb("cache");
+    mkdir_rel("cache");
+    char *gone = in_sb("nowhere");
+    buf text;
+    buf_init(&text);
+    buf_printf(&text, "charter-output-cache 3\t%s\n", gone);
+    write_rel("cache/output-0123456789abcdef.cache", text.data);
+    write_rel("cache/output-notanid.cache", text.data);
+    write_rel("cache/parse.cache", text.data);
+    output_prune(cache);
+    char *after = names_in(cache);
+    cr_expect_str_eq(after, "output-0123456789abcdef.cache\noutput-notanid.cache\nparse.cache\n");
+    free(after);
+    buf_release(&text);
+    free(gone);
+    free(cache);
+}
+
+/* outcache_target reads an output cache's header alone: the output it
+ * records; nothing for another file, a header cut short or a link. */
+Test(output, outcache_target_reads_the_header)
+{
+    write_rel("c1", "charter-output-cache 3\t/srv/site out\nabc 1 2\n");
+    write_rel("c2", "charter-output-cache 3\t/srv/site");
+    write_rel("c3", "charter-stamp-1\ntarget /srv/site\n");
+    write_rel("c4", "charter-output-cache 3\t\n");
+    char *link = in_sb("c5");
+    cr_assert_eq(symlink("c1", link), 0);
+    free(link);
+    for (int i = 1; i <= 6; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "c%d", i);
+        char *path = in_sb(name), *t = outcache_target(path);
+        if (i == 1)
+            cr_expect_str_eq(t ? t : "(none)", "/srv/site out");
+        else
+            cr_expect_null(t, "%s: '%s'", name, t);
+        free(t);
+        free(path);
+    }
 }
