@@ -170,6 +170,21 @@ static void release_one(void *ctx, size_t i)
     site_free(j->s);
 }
 
+/* The caches in cache_dir of outputs since deleted: each output's cache
+ * and spare tree, each stamp. */
+static void prune_caches(const char *cache_dir)
+{
+    char **names = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&names, cache_dir, 1, quiet) == 0)
+        for (char **e = names; *e; e++) {
+            output_prune(cache_dir, *e);
+            stamp_prune(cache_dir, *e);
+        }
+    fs_list_free(names);
+    diag_free(quiet);
+}
+
 /* Whether the history cache may spare the walk: it is there, and the
  * build uses it (not --no-cache, not --at). */
 static int history_warm(const buf *cache_dir, const build_request *r)
@@ -417,10 +432,8 @@ done:
 cleanup:
     /* The caches of outputs since deleted, spare trees included: after the
      * output's lock is released, as a later build's would be. */
-    if (cached) {
-        output_prune(cache_dir.data);
-        stamp_prune(cache_dir.data);
-    }
+    if (cached)
+        prune_caches(cache_dir.data);
     history_status_free(git_status); /* the history's thread is joined */
     parsed_free(pp);
     history_free(hist);

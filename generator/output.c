@@ -247,40 +247,28 @@ static int lock_parent_now(const char *target)
     return fd;
 }
 
-void output_prune(const char *cache_dir)
+void output_prune(const char *cache_dir, const char *name)
 {
-    char **names = NULL;
-    diags *quiet = diag_new(NULL);
+    /* An output's cache ("output-<16 hex>.cache"; a spare tree's names the
+     * spare) says which output it was written for: one that is gone goes,
+     * named from that output's path, so a header naming another output
+     * removes nothing of this one's. */
+    size_t n = strlen(name);
+    if (n != 29 || strncmp(name, "output-", 7) != 0 || strcmp(name + 23, ".cache") != 0)
+        return;
     buf path;
     buf_init(&path);
-    if (fs_list(&names, cache_dir, 1, quiet) != 0)
-        goto done;
-    for (char **e = names; *e; e++) {
-        /* An output's cache ("output-<16 hex>.cache"; a spare tree's names
-         * the spare) says which output it was written for: one that is
-         * gone goes, named from that output's path, so a header naming
-         * another output removes nothing of this one's. */
-        size_t n = strlen(*e);
-        if (n != 29 || strncmp(*e, "output-", 7) != 0 || strcmp(*e + 23, ".cache") != 0)
-            continue;
-        buf_reset(&path);
-        buf_printf(&path, "%s/%s", cache_dir, *e);
-        char *target = outcache_target(path.data);
-        struct stat st;
-        if (!target || target[0] != '/' || lstat(target, &st) == 0 || errno != ENOENT) {
-            free(target);
-            continue;
-        }
+    buf_printf(&path, "%s/%s", cache_dir, name);
+    char *target = outcache_target(path.data);
+    struct stat st;
+    if (target && target[0] == '/' && lstat(target, &st) != 0 && errno == ENOENT) {
         int fd = lock_parent_now(target);
         if (fd != -1 && (lstat(target, &st) != 0 && errno == ENOENT))
             forget_resolved(cache_dir, target);
         if (fd >= 0)
             close(fd); /* releases the flock */
-        free(target);
     }
-done:
-    fs_list_free(names);
-    diag_free(quiet);
+    free(target);
     buf_release(&path);
 }
 

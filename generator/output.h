@@ -118,13 +118,13 @@ void output_abandon(output *o);
  * which is gone or going, and its spare tree: `charter serve` leaves no
  * cache of its own folders. Best effort; reports nothing. */
 void output_forget(const char *cache_dir, const char *target);
-/* Removes, as output_forget does, the build cache (in cache_dir) of every
- * output directory that is no longer there: a site built into a folder
- * since deleted would otherwise keep its spare tree, a copy of the site, in
- * the git directory for good. An output whose parent folder a build holds
- * (its lock) is left for a later run. Call it holding no output's lock.
- * Best effort; reports nothing. */
-void output_prune(const char *cache_dir);
+/* When `name`, an entry of cache_dir, is the build cache of an output
+ * directory that is no longer there, removes it as output_forget does, with
+ * its spare tree: a site built into a folder since deleted would otherwise
+ * keep the spare, a copy of the site, in the git directory for good. An
+ * output whose parent folder a build holds (its lock) is left for a later
+ * run. Call it holding no output's lock. Best effort; reports nothing. */
+void output_prune(const char *cache_dir, const char *name);
 /* The SHA-256 of the manifest of the output at target (absolute), as hex.
  * Returns 0, or -1 when it has none that can be read. */
 int output_manifest_digest(char hex[DIGEST_HEX], const char *target);

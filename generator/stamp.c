@@ -211,27 +211,19 @@ done:
     return target;
 }
 
-void stamp_prune(const char *cache_dir)
+void stamp_prune(const char *cache_dir, const char *name)
 {
-    char **names = NULL;
-    diags *quiet = diag_new(NULL);
+    if (strncmp(name, "stamp-", 6) != 0 || strlen(name) != 22 ||
+        strspn(name + 6, "0123456789abcdef") != 16)
+        return;
     buf path;
     buf_init(&path);
-    if (fs_list(&names, cache_dir, 1, quiet) == 0)
-        for (char **e = names; *e; e++) {
-            if (strncmp(*e, "stamp-", 6) != 0 || strlen(*e) != 22 ||
-                strspn(*e + 6, "0123456789abcdef") != 16)
-                continue;
-            buf_reset(&path);
-            buf_printf(&path, "%s/%s", cache_dir, *e);
-            char *target = stamp_target(path.data);
-            struct stat st;
-            if (target && target[0] == '/' && lstat(target, &st) != 0 && errno == ENOENT)
-                unlink(path.data);
-            free(target);
-        }
-    fs_list_free(names);
-    diag_free(quiet);
+    buf_printf(&path, "%s/%s", cache_dir, name);
+    char *target = stamp_target(path.data);
+    struct stat st;
+    if (target && target[0] == '/' && lstat(target, &st) != 0 && errno == ENOENT)
+        unlink(path.data);
+    free(target);
     buf_release(&path);
 }
 

@@ -36,10 +36,11 @@ void stamp_release(stamp_facts *f);
  * stamp_init names, whatever the options): `charter serve` leaves none of
  * its own folders. Best effort. */
 void stamp_forget(const char *cache_dir, const char *site_dir, const char *out);
-/* Removes every stamp in cache_dir whose output directory is no longer
- * there (a stamp is kept per site, --out and working directory: a folder
- * built into once would keep its stamp for good). Best effort. */
-void stamp_prune(const char *cache_dir);
+/* When `name`, an entry of cache_dir, is a stamp whose output directory is
+ * no longer there, removes it (a stamp is kept per site, --out and working
+ * directory: a folder built into once would keep its stamp for good). Best
+ * effort. */
+void stamp_prune(const char *cache_dir, const char *name);
 
 /* 1 when the stamp at f->path was written with f->key and everything it
  * records still holds (the trace, git, the output left as published): then
