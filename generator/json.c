@@ -124,6 +124,12 @@ static void separate(json_writer *w)
     *l |= HAS_MEMBER;
 }
 
+void json_member_written(json_writer *w)
+{
+    if (w->depth)
+        w->level[w->depth - 1] |= HAS_MEMBER;
+}
+
 static void begin(json_writer *w, json_style style, int array)
 {
     separate(w);

@@ -55,6 +55,11 @@ void json_int(json_writer *w, long long v);
 void json_bool(json_writer *w, int v);
 void json_null(json_writer *w);
 
+/* Counts a member written into the innermost container by other means (a
+ * copy of bytes json_* wrote, its comma and line included), so that the
+ * next one gets its comma. */
+void json_member_written(json_writer *w);
+
 /* A member in one call: json_key(w, key), then the value. */
 void json_member_str(json_writer *w, const char *key, const char *s);
 void json_member_int(json_writer *w, const char *key, long long v);

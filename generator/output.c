@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "manifest_json.h"
 #include "outcache.h"
+#include "splice.h"
 #include "paths.h"
 #include "fs.h"
 #include "map.h"
@@ -84,6 +85,14 @@ struct output {
     map *fresh_dirs;
     int published;
     size_t n_reused, n_relinks;
+    /* The segments of the files the previous build streamed in keyed
+     * segments (splice.h), read on first need under `lock`; and those of
+     * this build's, as the segments file's text, with their paths. */
+    int splices_read;
+    splice_map *splices_old;
+    buf splices_new;
+    map *spliced;
+    long long spliced_taken, spliced_bytes; /* copied from the previous files, of all */
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -207,6 +216,9 @@ static void forget_resolved(const char *cache_dir, const char *target)
     buf_init(&path);
     buf_init(&spare);
     cache_file(&path, cache_dir, target, ".cache");
+    unlink(path.data);
+    buf_reset(&path);
+    cache_file(&path, cache_dir, target, ".splice");
     unlink(path.data);
     buf_reset(&path);
     cache_file(&spare, cache_dir, target, ".spare");
@@ -843,6 +855,7 @@ int output_begin_cached(output **out, const char *target, const char *const *sou
     output *o = xcalloc(1, sizeof *o);
     o->cache_dir = cache ? xstrdup(cache) : NULL;
     o->racy_bytes = OUTPUT_RACY_BYTES;
+    buf_init(&o->splices_new);
     if (begin(o, target, sources, d) != 0) {
         output_free(o, d);
         o = NULL;
@@ -1082,6 +1095,88 @@ int output_keyed_digest(const output *o, const char *rel, const char *key, char 
         return 0;
     memcpy(hex, was_hex, DIGEST_HEX);
     return 1;
+}
+
+splice_stream *output_splice(output *o, const char *rel)
+{
+    rel = skip_dot(rel);
+    const manifest_entry *e = o->old_by_rel ? map_get(o->old_by_rel, rel) : NULL;
+    pthread_mutex_lock(&o->lock);
+    if (!o->splices_read && o->cache_dir) {
+        buf p;
+        buf_init(&p);
+        cache_file(&p, o->cache_dir, o->target, ".splice");
+        o->splices_old = splice_map_read(p.data);
+        buf_release(&p);
+    }
+    o->splices_read = 1;
+    pthread_mutex_unlock(&o->lock);
+    /* The previous site's file, verified against its manifest by
+     * output_begin as every file it links from is, never through a link. */
+    int fd = -1;
+    if (e && path_is_safe_output(rel) && splice_map_has(o->splices_old, rel, e->hex)) {
+        buf p;
+        buf_init(&p);
+        buf_printf(&p, "%s/%s", o->target, e->rel);
+        fd = open(p.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        buf_release(&p);
+    }
+    return splice_new(o->splices_old, rel, e ? e->hex : "", fd);
+}
+
+void output_splice_end(output *o, const char *rel, splice_stream *sp, int err)
+{
+    rel = skip_dot(rel);
+    if (err == 0 && sp && o->cache_dir) {
+        pthread_mutex_lock(&o->lock);
+        o->spliced_taken += splice_taken(sp);
+        o->spliced_bytes += splice_size(sp);
+        /* The digest it was written with (record_keyed's entry). */
+        for (size_t i = o->n_files; i-- > 0;)
+            if (!strcmp(o->files[i].rel, rel)) {
+                if (!o->spliced)
+                    o->spliced = map_new();
+                if (!map_put(o->spliced, rel, (void *)1))
+                    splice_write_text(&o->splices_new, sp, rel, o->files[i].hex);
+                break;
+            }
+        pthread_mutex_unlock(&o->lock);
+    }
+    splice_free(sp);
+}
+
+void output_spliced(const output *o, long long *taken, long long *total)
+{
+    *taken = o->spliced_taken;
+    *total = o->spliced_bytes;
+}
+
+/* The segments file of a published output: this build's spliced files,
+ * and those of the previous build's whose file it kept (linked, the same
+ * digest). Written only when this build spliced a file: otherwise the
+ * file's entries still hold for what they name. */
+static void write_splices(output *o)
+{
+    if (!o->spliced)
+        return;
+    buf text, p;
+    buf_init(&text);
+    buf_init(&p);
+    buf_printf(&text, "%s\n", SPLICE_MAGIC);
+    buf_add(&text, o->splices_new.data, o->splices_new.len);
+    for (size_t i = 0; o->splices_old && i < o->n_files; i++)
+        if (!map_get(o->spliced, o->files[i].rel))
+            splice_map_carry(&text, o->splices_old, o->files[i].rel, o->files[i].hex);
+    char hex[DIGEST_HEX];
+    digest_of(hex, text.data, text.len);
+    buf_printf(&text, "end %s\n", hex);
+    cache_file(&p, o->cache_dir, o->target, ".splice");
+    /* Only a cache: a failure to write it costs the next build time. */
+    diags *quiet = diag_new(NULL);
+    fs_write_cache(p.data, text.data, text.len, "output", quiet);
+    diag_free(quiet);
+    buf_release(&p);
+    buf_release(&text);
 }
 
 int output_reuse_keyed(output *o, const char *rel, const char *key)
@@ -1490,6 +1585,8 @@ void output_free(output *o, diags *d)
      * site's files: the racy window started when it was published. */
     if (o->staging && removed)
         o->changed_ns = fs_trace_now();
+    if (o->published && o->cache_dir)
+        write_splices(o);
     if (o->published && o->cache_path)
         outcache_write(o->cache_path, o->target, o->files, o->n_files, o->racy_bytes, o->changed_ns,
                        o->using_spare ? &carry : NULL, d);
@@ -1507,6 +1604,9 @@ void output_free(output *o, diags *d)
     if (o->lock_ready)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
+    map_free(o->spliced);
+    splice_map_free(o->splices_old);
+    buf_release(&o->splices_new);
     map_free(o->old_by_rel);
     map_free(o->spare_by_rel);
     map_free(o->spare_dirs);

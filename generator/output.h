@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "fs.h"
 #include "manifest.h"
+#include "splice.h"
 
 #include <stddef.h>
 
@@ -77,6 +78,20 @@ int output_stream(output *o, const char *rel, int (*fill)(void *ctx, buf *chunk)
 /* As output_stream, recording `key` (see output_reuse_keyed; NULL: none). */
 int output_stream_keyed(output *o, const char *rel, const char *key,
                         int (*fill)(void *ctx, buf *chunk), void *ctx, diags *d);
+/* A file streamed in keyed segments (splice.h): its splice over the
+ * segments the previous build recorded of rel, when the previous site
+ * holds rel with the digest they were recorded for; else over none. The
+ * caller streams rel (output_stream_keyed), taking each segment the
+ * previous file has by its key and marking each one it makes, then ends
+ * it with output_splice_end. Thread-safe; never NULL. */
+splice_stream *output_splice(output *o, const char *rel);
+/* After output_stream_keyed wrote rel, returning err: keeps sp's segments
+ * for the next build when rel was written (err 0), and frees sp. */
+void output_splice_end(output *o, const char *rel, splice_stream *sp, int err);
+/* Of the bytes of the files this build wrote in segments (*total), how
+ * many it copied from the previous files (*taken). Call when no thread
+ * writes. */
+void output_spliced(const output *o, long long *taken, long long *total);
 /* Copies the source file src (relative to the site root, read through
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,

@@ -282,6 +282,23 @@ Test(json, block_inside_a_line)
     expect_written(block_in_line, 0, "{\"pages\": [\n  {\"t\": \"a\"},\n  {\"t\": \"b\"}\n]}");
 }
 
+/* An element copied in by other means (its comma and line included, as
+ * api/pages.json's entries copied from the previous build are): counted
+ * with json_member_written, the next element gets its comma. */
+static void copied_member(json_writer *w)
+{
+    json_begin_array(w, JSON_BLOCK);
+    buf_adds(w->out, "\n  1");
+    json_member_written(w);
+    json_int(w, 2);
+    json_end(w);
+}
+
+Test(json, a_member_written_by_other_means_gets_its_comma)
+{
+    expect_written(copied_member, 0, "[\n  1,\n  2\n]");
+}
+
 static void fragment(json_writer *w)
 {
     json_begin_object(w, JSON_BLOCK);

@@ -1,0 +1,347 @@
+/* splice: the segments of the files an output's builds stream in keyed
+ * segments (splice.h): reading them from the segments file, looking a
+ * segment up by its key, copying it out of the previous file, and
+ * recording the new file's segments for the next build. */
+#include "splice.h"
+
+#include "digest.h"
+#include "fs.h"
+#include "map.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SPLICE_FILE_MAX ((size_t)64 << 20)
+
+/* A file's segments in the map: its "file" line's fields, and where its
+ * segment lines start and end in the map's text. */
+typedef struct section {
+    const char *rel; /* NUL-terminated inside the map's text */
+    char hex[DIGEST_HEX];
+    long long size;
+    size_t n;
+    const char *start, *lines, *end; /* its "file" line, its first segment line, past its last */
+} section;
+
+struct splice_map {
+    buf text;
+    section *v;
+    size_t n;
+    map *by_rel; /* rel -> index + 1 */
+};
+
+/* A decimal number at *p ending in `stop`; moves *p past the stop. */
+static int number(const char **p, const char *end, char stop, long long *out)
+{
+    const char *q = *p;
+    long long v = 0;
+    if (q >= end || *q < '0' || *q > '9')
+        return -1;
+    while (q < end && *q >= '0' && *q <= '9') {
+        if (v > (LLONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*q++ - '0');
+    }
+    if (q >= end || *q != stop)
+        return -1;
+    *p = q + 1;
+    *out = v;
+    return 0;
+}
+
+void splice_map_free(splice_map *m)
+{
+    if (!m)
+        return;
+    buf_release(&m->text);
+    free(m->v);
+    map_free(m->by_rel);
+    free(m);
+}
+
+splice_map *splice_map_read(const char *path)
+{
+    splice_map *m = xcalloc(1, sizeof *m);
+    buf_init(&m->text);
+    m->by_rel = map_new();
+    size_t cap = 0;
+    if (fs_read_head(&m->text, path, SPLICE_FILE_MAX + 1) != 0 || m->text.len > SPLICE_FILE_MAX)
+        goto fail;
+    char *p = m->text.data, *end = m->text.data + m->text.len;
+    /* Its last line, "end <digest of all before it>": a damaged file is
+     * not half believed. */
+    size_t tail = 4 + DIGEST_HEX;
+    char hex[DIGEST_HEX];
+    if (m->text.len < tail || memcmp(end - tail, "end ", 4) != 0 || end[-1] != '\n')
+        goto fail;
+    digest_of(hex, p, m->text.len - tail);
+    if (memcmp(hex, end - tail + 4, DIGEST_HEX - 1) != 0)
+        goto fail;
+    end -= tail;
+    size_t magic = strlen(SPLICE_MAGIC);
+    if ((size_t)(end - p) < magic + 1 || memcmp(p, SPLICE_MAGIC, magic) != 0 || p[magic] != '\n')
+        goto fail;
+    p += magic + 1;
+    while (p < end) {
+        /* file <hex> <size> <n> <rel> */
+        section s = {0};
+        s.start = p;
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol || eol - p < 5 + DIGEST_HEX || memcmp(p, "file ", 5) != 0)
+            goto fail;
+        memcpy(s.hex, p + 5, DIGEST_HEX - 1);
+        s.hex[DIGEST_HEX - 1] = '\0';
+        const char *q = p + 5 + DIGEST_HEX - 1;
+        long long n;
+        if (q >= eol || *q++ != ' ' || number(&q, eol, ' ', &s.size) != 0 ||
+            number(&q, eol, ' ', &n) != 0 || q >= eol)
+            goto fail;
+        *eol = '\0';
+        s.rel = q;
+        s.n = (size_t)n;
+        s.lines = p = eol + 1;
+        /* Its segment lines: "<length> <key>", the lengths adding up. */
+        long long total = 0;
+        for (long long i = 0; i < n; i++) {
+            const char *l = p;
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            long long len;
+            if (!nl || number(&l, nl, ' ', &len) != 0 || total > LLONG_MAX - len)
+                goto fail;
+            total += len;
+            *nl = '\0'; /* each key a string, in place */
+            p = nl + 1;
+        }
+        if (total != s.size)
+            goto fail;
+        s.end = p;
+        if (m->n == cap) {
+            cap = cap ? cap * 2 : 4;
+            m->v = xrealloc(m->v, cap * sizeof *m->v);
+        }
+        m->v[m->n++] = s;
+        if (map_put(m->by_rel, s.rel, (void *)(intptr_t)m->n) != NULL)
+            goto fail; /* a file twice */
+    }
+    return m;
+fail:
+    splice_map_free(m);
+    return NULL;
+}
+
+static const section *find_section(const splice_map *m, const char *rel, const char *hex)
+{
+    intptr_t k = m ? (intptr_t)map_get(m->by_rel, rel) : 0;
+    if (!k || strcmp(m->v[k - 1].hex, hex) != 0)
+        return NULL;
+    return &m->v[k - 1];
+}
+
+int splice_map_has(const splice_map *m, const char *rel, const char *hex)
+{
+    return find_section(m, rel, hex) != NULL;
+}
+
+int splice_map_carry(buf *out, const splice_map *m, const char *rel, const char *hex)
+{
+    const section *s = find_section(m, rel, hex);
+    if (!s)
+        return 0;
+    /* Its lines were cut at their ends: written again whole. */
+    buf_add(out, s->start, (size_t)(s->rel - s->start));
+    buf_adds(out, s->rel);
+    buf_addc(out, '\n');
+    for (const char *p = s->lines; p < s->end; p += strlen(p) + 1) {
+        buf_adds(out, p);
+        buf_addc(out, '\n');
+    }
+    return 1;
+}
+
+/* --- one file being streamed ------------------------------------------------------ */
+
+typedef struct seg {
+    const char *key; /* in the map's text */
+    long long off, len;
+} seg;
+
+struct splice_stream {
+    int fd;
+    seg *old; /* the previous file's segments */
+    size_t n_old;
+    map *by_key; /* key -> index + 1 into old, made on first need */
+    buf now;     /* the new file's segment lines */
+    size_t n_now;
+    long long size_now;
+    int unkeepable;
+    long long taken;
+    /* What was last read of the previous file, from win_off: segments are
+     * mostly taken in order, a window at a time rather than each alone. */
+    char *win;
+    long long win_off;
+    size_t win_len;
+};
+
+/* Bytes read of the previous file at once. */
+#define SPLICE_WINDOW ((size_t)1 << 20)
+
+/* Reads len bytes at off of fd into to: 0, or -1. */
+static int read_at(int fd, char *to, size_t len, long long off)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t r = pread(fd, to + done, len - done, (off_t)off + (off_t)done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
+splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex, int fd)
+{
+    splice_stream *sp = xcalloc(1, sizeof *sp);
+    sp->fd = fd;
+    buf_init(&sp->now);
+    const section *s = find_section(m, rel, hex);
+    struct stat st;
+    if (!s || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)s->size)
+        return sp;
+    sp->old = xcalloc(s->n ? s->n : 1, sizeof *sp->old);
+    const char *p = s->lines;
+    long long off = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *nul = p + strlen(p);
+        long long len = 0;
+        number(&p, nul + 1, ' ', &len); /* checked when the map was read */
+        sp->old[i].key = p;
+        sp->old[i].off = off;
+        sp->old[i].len = len;
+        off += len;
+        p = nul + 1;
+    }
+    sp->n_old = s->n;
+    return sp;
+}
+
+void splice_free(splice_stream *sp)
+{
+    if (!sp)
+        return;
+    if (sp->fd >= 0)
+        close(sp->fd);
+    free(sp->old);
+    buf_release(&sp->now);
+    map_free(sp->by_key);
+    free(sp->win);
+    free(sp);
+}
+
+size_t splice_count(const splice_stream *sp)
+{
+    return sp->n_old;
+}
+
+const char *splice_key(const splice_stream *sp, size_t i)
+{
+    return i < sp->n_old ? sp->old[i].key : NULL;
+}
+
+long splice_find(splice_stream *sp, const char *key)
+{
+    if (!sp->n_old)
+        return -1;
+    if (!sp->by_key) {
+        sp->by_key = map_new();
+        for (size_t i = 0; i < sp->n_old; i++)
+            map_put(sp->by_key, sp->old[i].key, (void *)(intptr_t)(i + 1));
+    }
+    intptr_t k = (intptr_t)map_get(sp->by_key, key);
+    return k ? (long)(k - 1) : -1;
+}
+
+int splice_peek(splice_stream *sp, size_t i, buf *out)
+{
+    if (i >= sp->n_old)
+        return -1;
+    const seg *s = &sp->old[i];
+    size_t len = (size_t)s->len;
+    if (s->off < sp->win_off || s->off + s->len > sp->win_off + (long long)sp->win_len) {
+        /* Not in the window: read from the segment on, as much as the
+         * window holds (a segment larger than that, alone). */
+        if (len > SPLICE_WINDOW) {
+            buf_grow(out, len);
+            if (read_at(sp->fd, out->data + out->len, len, s->off) != 0) {
+                out->data[out->len] = '\0';
+                return -1;
+            }
+            out->len += len;
+            out->data[out->len] = '\0';
+            return 0;
+        }
+        const seg *last = &sp->old[sp->n_old - 1];
+        long long left = last->off + last->len - s->off;
+        size_t want = left < (long long)SPLICE_WINDOW ? (size_t)left : SPLICE_WINDOW;
+        if (!sp->win)
+            sp->win = xmalloc(SPLICE_WINDOW);
+        sp->win_len = 0;
+        if (read_at(sp->fd, sp->win, want, s->off) != 0)
+            return -1;
+        sp->win_off = s->off;
+        sp->win_len = want;
+    }
+    buf_add(out, sp->win + (s->off - sp->win_off), len);
+    return 0;
+}
+
+int splice_take(splice_stream *sp, size_t i, buf *out)
+{
+    if (splice_peek(sp, i, out) != 0)
+        return -1;
+    sp->taken += sp->old[i].len;
+    splice_mark(sp, sp->old[i].key, (size_t)sp->old[i].len);
+    return 0;
+}
+
+void splice_mark(splice_stream *sp, const char *key, size_t len)
+{
+    char digits[24];
+    size_t d = sizeof digits;
+    size_t v = len;
+    do
+        digits[--d] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    buf_add(&sp->now, digits + d, sizeof digits - d);
+    buf_addc(&sp->now, ' ');
+    size_t k = strlen(key);
+    buf_add(&sp->now, key, k);
+    buf_addc(&sp->now, '\n');
+    sp->n_now++;
+    sp->size_now += (long long)len;
+    if (memchr(key, '\n', k))
+        sp->unkeepable = 1;
+}
+
+long long splice_taken(const splice_stream *sp)
+{
+    return sp->taken;
+}
+
+long long splice_size(const splice_stream *sp)
+{
+    return sp->size_now;
+}
+
+void splice_write_text(buf *out, const splice_stream *sp, const char *rel, const char *hex)
+{
+    if (sp->unkeepable || strchr(rel, '\n') || strlen(hex) != DIGEST_HEX - 1)
+        return;
+    buf_printf(out, "file %s %lld %zu %s\n", hex, sp->size_now, sp->n_now, rel);
+    buf_add(out, sp->now.data, sp->now.len);
+}

@@ -1,0 +1,67 @@
+/* splice: a file streamed into the output as a run of keyed segments, so
+ * that the next build copies a segment made from the same inputs out of
+ * the file it replaces instead of making it again (the handbook: the
+ * skeleton's text between the policies, and each policy's body). Each
+ * output keeps its files' segments beside its build cache
+ * (output-<id>.splice): per file its digest and size, then each segment's
+ * length and key, in order; the file ends with the digest of the rest. A file's segments are used
+ * only while the previous site holds that file with that digest and that size; output.c opens them
+ * (output_splice), this module reads, looks up and writes them. */
+#ifndef CHARTER_SPLICE_H
+#define CHARTER_SPLICE_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+/* The segments of every file an output's previous build spliced, as read
+ * from its cache file (opaque). */
+typedef struct splice_map splice_map;
+
+/* Reads the segments file at path (never through a link; at most 64 MB).
+ * Returns a new map (free with splice_map_free), or NULL when there is no
+ * such file or it is malformed: it is only a cache. */
+splice_map *splice_map_read(const char *path);
+void splice_map_free(splice_map *m);
+/* 1 when m holds segments of rel recorded for a file of digest hex. */
+int splice_map_has(const splice_map *m, const char *rel, const char *hex);
+/* Appends to out the text of rel's segments in m (as splice_write_text
+ * wrote them) when m holds them for digest hex; 1 when appended, else 0. */
+int splice_map_carry(buf *out, const splice_map *m, const char *rel, const char *hex);
+
+/* One file being streamed (opaque). */
+typedef struct splice_stream splice_stream;
+
+/* A splice of rel over the previous build's segments of it in m (may be
+ * NULL), used only when they were recorded for a file of digest hex, and
+ * fd (taken: closed by splice_free; -1 for none) is a regular file of the
+ * size they add up to: the previous site's rel, which the caller knows to
+ * have that digest. Never NULL. */
+splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex, int fd);
+void splice_free(splice_stream *sp);
+/* How many segments the previous file has (0 when none are usable), and
+ * the key of segment i (borrowed). */
+size_t splice_count(const splice_stream *sp);
+const char *splice_key(const splice_stream *sp, size_t i);
+/* The index of the previous segment `key`, or -1. */
+long splice_find(splice_stream *sp, const char *key);
+/* Appends previous segment i to out and records it as the new file's next
+ * segment: 0, or -1 (out as it was) when it cannot be read. */
+int splice_take(splice_stream *sp, size_t i, buf *out);
+/* As splice_take, recording nothing (to compare a segment made again). */
+int splice_peek(splice_stream *sp, size_t i, buf *out);
+/* Records that the new file's next segment, `key`, is the len bytes just
+ * made. A key with a newline cannot be kept: the file is then not spliced
+ * next time. */
+void splice_mark(splice_stream *sp, const char *key, size_t len);
+/* How many bytes came from the previous file, and how many the new file's
+ * segments hold. */
+long long splice_taken(const splice_stream *sp);
+long long splice_size(const splice_stream *sp);
+/* Appends to out the new file's segments, written as digest hex, in the
+ * segments file's format; nothing when one cannot be kept. */
+void splice_write_text(buf *out, const splice_stream *sp, const char *rel, const char *hex);
+/* The segments file's first line. */
+#define SPLICE_MAGIC "charter-splice-1"
+
+#endif

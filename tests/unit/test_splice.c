@@ -1,0 +1,302 @@
+/* test_splice: files streamed in keyed segments (splice.h, output_splice):
+ * the next build copies a segment of the same key out of the previous file
+ * and makes the others; the segments file is kept beside the output's
+ * cache, carried for a file linked unchanged, ignored when damaged or when
+ * the previous file is not the one it describes, and removed with the
+ * output's cache. */
+#include "unit.h"
+
+#include "digest.h"
+#include "fs.h"
+#include "output.h"
+#include "splice.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+static char sb[PATH_MAX];
+static char out[PATH_MAX + 8], cache[PATH_MAX + 8], site[PATH_MAX + 8];
+static const char *sources[2];
+
+static void sandbox_setup(void)
+{
+    unit_mkdtemp(sb, sizeof sb, "splice");
+    snprintf(out, sizeof out, "%s/out", sb);
+    snprintf(cache, sizeof cache, "%s/cache", sb);
+    snprintf(site, sizeof site, "%s/site", sb);
+    sources[0] = site;
+    sources[1] = NULL;
+    unit_put(sb, "site/site.yml", "title: T\n");
+    unit_put(sb, "cache/.keep", "");
+}
+
+static void sandbox_teardown(void)
+{
+    unit_remove(sb);
+}
+
+TestSuite(splice, .init = sandbox_setup, .fini = sandbox_teardown);
+
+/* A segment: its key and, when made, its text. */
+typedef struct piece {
+    const char *key, *text;
+} piece;
+
+typedef struct stream {
+    splice_stream *sp;
+    const piece *pieces;
+    size_t next, made;
+} stream;
+
+/* Each piece taken from the previous file when it has one of that key,
+ * else made from its text. */
+static int fill_pieces(void *ctx, buf *chunk)
+{
+    stream *s = ctx;
+    for (; s->pieces[s->next].key; s->next++) {
+        const piece *p = &s->pieces[s->next];
+        long i = splice_find(s->sp, p->key);
+        if (i >= 0 && splice_take(s->sp, (size_t)i, chunk) == 0)
+            continue;
+        buf_adds(chunk, p->text);
+        splice_mark(s->sp, p->key, strlen(p->text));
+        s->made++;
+    }
+    return 0;
+}
+
+/* One build of out through the cache: rel streamed from pieces (when
+ * given), and the other files (name, text pairs). Returns how many pieces
+ * were made rather than copied; *copied: the bytes copied. */
+static size_t build(const char *rel, const piece *pieces, const char *const *files,
+                    long long *copied)
+{
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, d), 0);
+    stream s = {NULL, pieces, 0, 0};
+    if (rel) {
+        s.sp = output_splice(o, rel);
+        int err = output_stream_keyed(o, rel, NULL, fill_pieces, &s, d);
+        cr_assert_eq(err, 0);
+        output_splice_end(o, rel, s.sp, err);
+    }
+    for (const char *const *f = files; f && *f; f += 2)
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    long long total = 0, taken = 0;
+    output_spliced(o, &taken, &total);
+    if (copied)
+        *copied = taken;
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    return s.made;
+}
+
+static char *read_out(const char *rel)
+{
+    buf p, text;
+    buf_init(&p);
+    buf_init(&text);
+    buf_printf(&p, "%s/%s", out, rel);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read_nofollow(&text, p.data, p.data, d), 0);
+    diag_free(d);
+    buf_release(&p);
+    return buf_detach(&text);
+}
+
+/* The path of the one segments file in the cache, or NULL. */
+static char *segments_file(void)
+{
+    char **list = NULL;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_list(&list, cache, 0, d), 0);
+    diag_free(d);
+    char *found = NULL;
+    for (char **e = list; *e; e++)
+        if (strlen(*e) > 7 && !strcmp(*e + strlen(*e) - 7, ".splice")) {
+            buf p;
+            buf_init(&p);
+            buf_printf(&p, "%s/%s", cache, *e);
+            found = buf_detach(&p);
+        }
+    fs_list_free(list);
+    return found;
+}
+
+static const piece v1[] = {
+    {"head", "<h>"}, {"a 1", "AAAA"}, {"b 1", "BB"}, {"tail", "</h>\n"}, {NULL, NULL}};
+/* b changed; a, head and tail the same. */
+static const piece v2[] = {
+    {"head", "<h>"}, {"a 1", "AAAA"}, {"b 2", "bbbbbb"}, {"tail", "</h>\n"}, {NULL, NULL}};
+
+Test(splice, the_next_build_copies_the_segments_of_the_same_key)
+{
+    long long copied = -1;
+    cr_expect_eq(build("book.html", v1, NULL, &copied), 4, "the first build copies nothing");
+    cr_expect_eq(copied, 0);
+    cr_assert_not_null(segments_file(), "no segments file beside the cache");
+    cr_expect_eq(build("book.html", v2, NULL, &copied), 1, "only the changed segment is made");
+    cr_expect_eq(copied, 3 + 4 + 5, "copied %lld bytes", copied);
+    char *text = read_out("book.html");
+    cr_expect_str_eq(text, "<h>AAAAbbbbbb</h>\n");
+    free(text);
+    /* And the segments of the file just written, not the first's. */
+    cr_expect_eq(build("book.html", v2, NULL, &copied), 0);
+    text = read_out("book.html");
+    cr_expect_str_eq(text, "<h>AAAAbbbbbb</h>\n");
+    free(text);
+}
+
+Test(splice, a_file_written_otherwise_since_is_not_spliced)
+{
+    build("book.html", v1, NULL, NULL);
+    /* The next build writes the file whole, with other bytes: the segments
+     * recorded describe a file that is no longer there. */
+    static const char *const plain[] = {"book.html", "<h>XXXXYY</h>\n", NULL};
+    build(NULL, NULL, plain, NULL);
+    long long copied = -1;
+    cr_expect_eq(build("book.html", v1, NULL, &copied), 4);
+    cr_expect_eq(copied, 0);
+    char *text = read_out("book.html");
+    cr_expect_str_eq(text, "<h>AAAABB</h>\n");
+    free(text);
+}
+
+Test(splice, the_segments_of_a_file_kept_unchanged_are_carried)
+{
+    static const piece other[] = {{"x", "xx"}, {"y", "yyy"}, {NULL, NULL}};
+    build("other.json", other, NULL, NULL);
+    /* other.json not streamed again but written with the same bytes (kept:
+     * linked), book.html spliced: other.json's segments are still known. */
+    static const char *const same[] = {"other.json", "xxyyy", NULL};
+    build("book.html", v1, same, NULL);
+    long long copied = -1;
+    cr_expect_eq(build("other.json", other, NULL, &copied), 0);
+    cr_expect_eq(copied, 5);
+}
+
+/* A segments file damaged in any byte is ignored: each byte flipped in
+ * turn, the next build makes every segment, and writes the right file. */
+Test(splice, a_damaged_segments_file_is_ignored)
+{
+    build("book.html", v1, NULL, NULL);
+    char *path = segments_file();
+    cr_assert_not_null(path);
+    buf good;
+    buf_init(&good);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read_nofollow(&good, path, path, d), 0);
+    for (size_t i = 0; i < good.len; i += 7) {
+        good.data[i] ^= 0x20;
+        cr_assert_eq(fs_write(path, good.data, good.len, d), 0);
+        good.data[i] ^= 0x20;
+        splice_map *m = splice_map_read(path);
+        cr_expect_null(m, "damaged at byte %zu, read all the same", i);
+        splice_map_free(m);
+    }
+    cr_assert_eq(fs_write(path, good.data, good.len - 1, d), 0);
+    long long copied = -1;
+    cr_expect_eq(build("book.html", v2, NULL, &copied), 4);
+    cr_expect_eq(copied, 0);
+    char *text = read_out("book.html");
+    cr_expect_str_eq(text, "<h>AAAAbbbbbb</h>\n");
+    free(text);
+    diag_free(d);
+    buf_release(&good);
+    free(path);
+}
+
+Test(splice, the_segments_file_goes_with_the_output_cache)
+{
+    build("book.html", v1, NULL, NULL);
+    char *path = segments_file();
+    cr_assert_not_null(path);
+    output_forget(cache, out);
+    cr_expect_eq(access(path, F_OK), -1, "'%s' is still there", path);
+    free(path);
+}
+
+/* splice_take and splice_peek through the read window: segments smaller
+ * and larger than it, in and out of order, each read back exactly. */
+Test(splice, segments_read_back_exactly)
+{
+    enum { N = 40 };
+    size_t lens[N];
+    unsigned long long seed = 7;
+    buf file, text;
+    buf_init(&file);
+    buf_init(&text);
+    buf_adds(&text, SPLICE_MAGIC "\n");
+    for (size_t i = 0; i < N; i++)
+        lens[i] = i % 9 == 4 ? (size_t)(3u << 20) : (size_t)(unit_next(&seed) % 200000);
+    size_t total = 0;
+    for (size_t i = 0; i < N; i++)
+        total += lens[i];
+    /* The file: segment i is bytes of value i. */
+    for (size_t i = 0; i < N; i++)
+        for (size_t k = 0; k < lens[i]; k++)
+            buf_addc(&file, (char)('a' + i % 26));
+    char hex[DIGEST_HEX];
+    digest_of(hex, file.data, file.len);
+    buf_printf(&text, "file %s %zu %d f.bin\n", hex, total, N);
+    for (size_t i = 0; i < N; i++)
+        buf_printf(&text, "%zu seg %zu\n", lens[i], i);
+    char sum[DIGEST_HEX];
+    digest_of(sum, text.data, text.len);
+    buf_printf(&text, "end %s\n", sum);
+    unit_put(sb, "f.bin", file.data);
+    unit_put(sb, "f.splice", text.data);
+    char path[PATH_MAX + 16], bin[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/f.splice", sb);
+    snprintf(bin, sizeof bin, "%s/f.bin", sb);
+    splice_map *m = splice_map_read(path);
+    cr_assert_not_null(m);
+    cr_expect_eq(splice_map_has(m, "f.bin", hex), 1);
+    cr_expect_eq(splice_map_has(m, "f.bin", "0"), 0);
+    splice_stream *sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    cr_assert_eq(splice_count(sp), N);
+    static const size_t order[] = {0, 1, 2, 5, 4, 3, 39, 20, 21, 13, 22, 38, 6};
+    buf got;
+    buf_init(&got);
+    for (size_t j = 0; j < COUNT(order); j++) {
+        size_t i = order[j];
+        buf_reset(&got);
+        cr_assert_eq(splice_peek(sp, i, &got), 0);
+        cr_assert_eq(got.len, lens[i], "segment %zu: %zu bytes", i, got.len);
+        for (size_t k = 0; k < got.len; k++)
+            cr_assert_eq(got.data[k], (char)('a' + i % 26), "segment %zu, byte %zu", i, k);
+        char key[32];
+        snprintf(key, sizeof key, "seg %zu", i);
+        cr_expect_eq(splice_find(sp, key), (long)i);
+    }
+    cr_expect_eq(splice_find(sp, "seg 40"), -1);
+    /* Another digest, or a file of another size: nothing to take. */
+    splice_stream *other = splice_new(m, "f.bin", "0", open(bin, O_RDONLY));
+    cr_expect_eq(splice_count(other), 0);
+    splice_free(other);
+    unit_put(sb, "short.bin", "abc");
+    snprintf(bin, sizeof bin, "%s/short.bin", sb);
+    other = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    cr_expect_eq(splice_count(other), 0);
+    splice_free(other);
+    splice_free(sp);
+    splice_map_free(m);
+    buf_release(&got);
+    buf_release(&file);
+    buf_release(&text);
+}
+
+/* A key with a newline cannot be a line of the segments file: the file's
+ * segments are not kept, and the next build makes them all. */
+Test(splice, a_key_with_a_newline_is_not_kept)
+{
+    static const piece odd[] = {{"head", "<h>"}, {"two\nlines", "X"}, {NULL, NULL}};
+    build("book.html", odd, NULL, NULL);
+    long long copied = -1;
+    cr_expect_eq(build("book.html", odd, NULL, &copied), 2);
+    cr_expect_eq(copied, 0);
+}
