@@ -8,6 +8,7 @@
 #include "history.h"
 #include "paths.h"
 #include "json.h"
+#include "splice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,14 @@ struct api_pages {
     json_writer w;
     size_t next; /* the next page to write */
     int started;
+    /* Splicing (api_pages_splice): each published page's entry key (hex,
+     * from api_pages_keys), the segments, and what the check found. */
+    char (*keys)[DIGEST_HEX];
+    splice_stream *sp;
+    int check;
+    size_t entries, mismatches;
+    size_t cursor; /* the previous segment after the last one found */
+    buf key, scratch;
 };
 
 api_pages *api_pages_new(const site *s, const history *h)
@@ -131,6 +140,8 @@ api_pages *api_pages_new(const site *s, const history *h)
     a->s = s;
     a->h = h;
     json_writer_init(&a->w, NULL, 0);
+    buf_init(&a->key);
+    buf_init(&a->scratch);
     return a;
 }
 
@@ -139,7 +150,72 @@ void api_pages_free(api_pages *a)
     if (!a)
         return;
     json_writer_release(&a->w);
+    free(a->keys);
+    buf_release(&a->key);
+    buf_release(&a->scratch);
     free(a);
+}
+
+/* Page i's entry, the member of "pages" (its comma and line first). */
+static void write_entry(api_pages *a, size_t i)
+{
+    json_writer *w = &a->w;
+    const page *p = a->s->pages[i];
+    char date[11];
+    json_begin_object(w, JSON_BLOCK);
+    json_member_str(w, "url", p->full_url);
+    json_member_str(w, "output", p->out_file);
+    json_member_str(w, "source", p->src);
+    json_member_str(w, "id", p->id);
+    json_member_str(w, "title", p->title);
+    json_member_str(w, "layout", p->layout);
+    json_member_str(w, "section", p->section_title);
+    if (p->next_review >= 0)
+        date_format(date, p->next_review);
+    json_member_str(w, "next_review", p->next_review >= 0 ? date : NULL);
+    json_member_str(w, "review_state", review_state_slug(p->review));
+    if (a->h)
+        history_json(w, history_page(a->h, i));
+    json_key(w, "front_matter");
+    yaml_value(w, p->fm.data);
+    json_end(w);
+}
+
+/* Page i's entry, spliced: copied from the previous file when it has the
+ * entry's key (the first entry's differs: it has no comma), else made. */
+static void splice_entry(api_pages *a, size_t i, buf *chunk)
+{
+    buf_reset(&a->key);
+    buf_printf(&a->key, "%s %s", a->entries ? "page" : "first", a->keys[i]);
+    a->entries++;
+    /* Most entries are where the previous file had them: the one after
+     * the last taken is tried first, without the lookup's index. */
+    long k = -1;
+    const char *next = splice_key(a->sp, a->cursor);
+    if (next && !strcmp(next, a->key.data))
+        k = (long)a->cursor;
+    else
+        k = splice_find(a->sp, a->key.data);
+    if (k >= 0)
+        a->cursor = (size_t)k + 1;
+    size_t from = chunk->len;
+    if (k >= 0 && splice_take(a->sp, (size_t)k, chunk) == 0) {
+        if (a->check) {
+            /* Made again beside it (which leaves the writer as the copy
+             * must) and compared. */
+            buf_reset(&a->scratch);
+            a->w.out = &a->scratch;
+            write_entry(a, i);
+            a->w.out = chunk;
+            if (a->scratch.len != chunk->len - from ||
+                memcmp(a->scratch.data, chunk->data + from, a->scratch.len) != 0)
+                a->mismatches++;
+        } else
+            json_member_written(&a->w);
+        return;
+    }
+    write_entry(a, i);
+    splice_mark(a->sp, a->key.data, chunk->len - from);
 }
 
 int api_pages_fill(void *ctx, buf *chunk)
@@ -151,6 +227,7 @@ int api_pages_fill(void *ctx, buf *chunk)
     w->out = chunk;
     if (!a->started) {
         a->started = 1;
+        size_t from = chunk->len;
         json_begin_object(w, JSON_BLOCK);
         json_member_str(w, "schema", "charter/pages@1");
         json_key(w, "site");
@@ -162,36 +239,39 @@ int api_pages_fill(void *ctx, buf *chunk)
         json_end(w);
         json_key(w, "pages");
         json_begin_array(w, JSON_BLOCK);
+        if (a->sp)
+            splice_mark(a->sp, "head", chunk->len - from);
     }
     for (size_t until = chunk->len + FS_CHUNK_BYTES; a->next < s->n_pages && chunk->len < until;
          a->next++) {
         const page *p = s->pages[a->next];
         if (!p->ok || !p->published)
             continue;
-        json_begin_object(w, JSON_BLOCK);
-        json_member_str(w, "url", p->full_url);
-        json_member_str(w, "output", p->out_file);
-        json_member_str(w, "source", p->src);
-        json_member_str(w, "id", p->id);
-        json_member_str(w, "title", p->title);
-        json_member_str(w, "layout", p->layout);
-        json_member_str(w, "section", p->section_title);
-        if (p->next_review >= 0)
-            date_format(date, p->next_review);
-        json_member_str(w, "next_review", p->next_review >= 0 ? date : NULL);
-        json_member_str(w, "review_state", review_state_slug(p->review));
-        if (a->h)
-            history_json(w, history_page(a->h, a->next));
-        json_key(w, "front_matter");
-        yaml_value(w, p->fm.data);
-        json_end(w);
+        if (a->sp)
+            splice_entry(a, a->next, chunk);
+        else
+            write_entry(a, a->next);
     }
     if (a->next < s->n_pages)
         return 1;
+    size_t from = chunk->len;
     json_end(w);
     json_end(w);
     buf_addc(chunk, '\n');
+    if (a->sp)
+        splice_mark(a->sp, "tail", chunk->len - from);
     return 0;
+}
+
+void api_pages_splice(api_pages *a, splice_stream *sp, int check)
+{
+    a->sp = a->keys ? sp : NULL;
+    a->check = check;
+}
+
+size_t api_pages_mismatches(const api_pages *a)
+{
+    return a->mismatches;
 }
 
 /* What history_json writes from a row: every field, in its order. */
@@ -225,37 +305,57 @@ static void key_row(digest *d, const hist_row *r)
  * and this does not feed would let a changed file be linked unchanged.
  * CHARTER_CHECK_REUSE (the test suites) makes the file found unchanged by
  * this key again and compares. */
-void api_pages_key(char key[65], const site *s, const history *h)
+/* What page i's entry is written from (write_entry), into d. */
+static void key_entry(digest *d, const api_pages *a, size_t i)
 {
-    digest *d = digest_new();
+    const page *p = a->s->pages[i];
+    const char *fields[] = {p->full_url, p->out_file, p->src,          p->id,
+                            p->title,    p->layout,   p->section_title};
+    for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+        digest_add_str(d, fields[k]);
+    digest_add_long(d, p->next_review);
+    digest_add_long(d, (long)p->review);
+    if (a->h) {
+        const page_history *ph = history_page(a->h, i);
+        digest_add_long(d, (long)ph->n);
+        for (size_t k = 0; k < ph->n; k++)
+            key_row(d, &ph->rows[k]);
+    }
+    yamltree_digest(d, p->fm.data);
+}
+
+void api_pages_keys(api_pages *a, char key[65])
+{
+    const site *s = a->s;
+    free(a->keys);
+    a->keys = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *a->keys);
+    digest *d = digest_new(), *e = digest_new(); /* e: reset by each digest_hex */
     digest_add(d, digest_self(), DIGEST_HEX);
     digest_add_str(d, "api/pages.json");
     digest_add_str(d, s->cfg.title);
     digest_add_str(d, s->cfg.base_url);
     digest_add_long(d, s->as_of);
-    digest_add_long(d, h != NULL);
+    digest_add_long(d, a->h != NULL);
     digest_add_long(d, (long)s->n_pages);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         digest_add_long(d, p->ok && p->published);
         if (!p->ok || !p->published)
             continue;
-        const char *fields[] = {p->full_url, p->out_file, p->src,          p->id,
-                                p->title,    p->layout,   p->section_title};
-        for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
-            digest_add_str(d, fields[k]);
-        digest_add_long(d, p->next_review);
-        digest_add_long(d, (long)p->review);
-        if (h) {
-            const page_history *ph = history_page(h, i);
-            digest_add_long(d, (long)ph->n);
-            for (size_t k = 0; k < ph->n; k++)
-                key_row(d, &ph->rows[k]);
-        }
-        yamltree_digest(d, p->fm.data);
+        key_entry(e, a, i);
+        digest_hex(e, a->keys[i]);
+        digest_add(d, a->keys[i], DIGEST_HEX);
     }
     digest_hex(d, key);
     digest_free(d);
+    digest_free(e);
+}
+
+void api_pages_key(char key[65], const site *s, const history *h)
+{
+    api_pages *a = api_pages_new(s, h);
+    api_pages_keys(a, key);
+    api_pages_free(a);
 }
 
 void api_pages_json(buf *out, const site *s, const history *h)

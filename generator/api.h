@@ -9,6 +9,7 @@
 #include "site.h"
 
 struct history;
+struct splice_stream;
 /* Appends api/pages.json for s, with each page's history from h (may be NULL:
  * no history members). */
 void api_pages_json(buf *out, const site *s, const struct history *h);
@@ -26,6 +27,15 @@ void api_pages_free(api_pages *a);
  * rows and front matter), not the pages' bodies: an edit of a body links
  * the previous build's file. h as api_pages_new's. */
 void api_pages_key(char key[65], const site *s, const struct history *h);
+/* api_pages_key's key, made from a key per page entry that a's fill then
+ * uses: call before the first api_pages_fill when splicing. */
+void api_pages_keys(api_pages *a, char key[65]);
+/* Streams a's file in segments (splice.h; after api_pages_keys): each
+ * page's entry whose key the previous file has is copied from it, the rest
+ * made. With `check`, each is made all the same and compared instead
+ * (CHARTER_CHECK_REUSE); api_pages_mismatches counts the differences. */
+void api_pages_splice(api_pages *a, struct splice_stream *sp, int check);
+size_t api_pages_mismatches(const api_pages *a);
 /* Appends n as JSON: mappings as objects, sequences as arrays, plain
  * true/false as booleans, plain null/~/empty as null, every other scalar as
  * a string (so "2.10" and dates keep their exact text). */

@@ -378,6 +378,12 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     pool_run(2, render_one, &job);
     int rendered = job.rendered != 0 || early != 0 ? -1 : 0;
     stage_clock_mark(sc, "render");
+    long long spliced, streamed;
+    output_spliced(out, &spliced, &streamed);
+    if (streamed)
+        stage_clock_note(sc,
+                         "%lld of %lld bytes streamed in segments copied from the previous build",
+                         spliced, streamed);
     close(scratch);
     if (rendered != 0)
         goto done;

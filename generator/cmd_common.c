@@ -7,6 +7,8 @@
 #include "dates.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -98,6 +100,16 @@ void stage_clock_mark(stage_clock *c, const char *name)
     c->last = now;
 }
 
+void stage_clock_note(stage_clock *c, const char *fmt, ...)
+{
+    if (!c || !c->on)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->note, sizeof c->note, fmt, ap);
+    va_end(ap);
+}
+
 void stage_clock_print(const stage_clock *c)
 {
     if (!c->on)
@@ -106,6 +118,8 @@ void stage_clock_print(const stage_clock *c)
     for (int i = 0; i < c->n; i++)
         fprintf(stderr, "%s %s %.3f s (cpu %.2f s, peak %ld MB)", i ? "," : "", c->names[i],
                 c->secs[i], c->cpu[i], c->rss_mb[i]);
+    if (c->note[0])
+        fprintf(stderr, "; %s", c->note);
     if (heap_tuned() || heap_padded())
         fprintf(stderr, "; malloc with %s%s%s", heap_tuned() ? "huge pages" : "",
                 heap_tuned() && heap_padded() ? " and " : "",

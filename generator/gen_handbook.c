@@ -2,12 +2,17 @@
  * straight through and printing as one controlled document. The layout
  * renders once, with a slot where each body goes (recorded out of band: no
  * text of a page can pose as one); each body is the page's parsed HTML with
- * its ids prefixed, so anchors of different policies cannot collide. */
+ * its ids prefixed, so anchors of different policies cannot collide. It is
+ * streamed in segments (splice.h), the skeleton's text before each slot and
+ * each body, so that a build copies what did not change out of the
+ * previous handbook, and renders no skeleton when it is the same. */
 #include "gen.h"
 
+#include "digest.h"
 #include "fs.h"
 #include "markdown.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +35,15 @@ static int in_handbook(const page *p)
     return p->ok && p->published && p->policy && (!p->status || !strcmp(p->status, "approved"));
 }
 
-/* The page is written in chunks: skeleton text up to a slot, then that
- * policy's body, read back from the parse stage's scratch file. */
+/* The page is written in chunks, a segment at a time: the skeleton's text
+ * up to a slot (a gap), then that policy's body, read back from the parse
+ * stage's scratch file or copied out of the previous handbook.
+ *
+ * A gap's key is "g <skeleton key> <k> <slot>": the k-th gap, followed by
+ * the slot of that id ("end" after the last). A body's is "b <parse key>
+ * <page id>": its HTML and its anchor. When the previous handbook's gaps
+ * are keyed by this skeleton's key, its skeleton is this one, slots and
+ * all: the gaps are copied, and the slots read from their keys. */
 typedef struct handbook_stream {
     gen *g;
     size_t *pages; /* by slot id: indexes into s->pages */
@@ -41,6 +53,13 @@ typedef struct handbook_stream {
     size_t pos;         /* how much of the skeleton is written */
     size_t next;        /* the next slot to fill */
     parsed_reader html; /* the bodies, read back in about the parse's order */
+    splice_stream *sp;  /* NULL: no keys (no cache) */
+    const char *skel;   /* the skeleton's key */
+    int from_prev;      /* the skeleton is the previous handbook's: not rendered */
+    size_t seg;         /* from_prev: the next of the previous segments */
+    int body_due;       /* the gap before slot `next` is written, its body not */
+    int done;
+    buf key, scratch;
 } handbook_stream;
 
 /* Appends the body of s->pages[i] as the handbook shows it. */
@@ -60,22 +79,181 @@ static int add_body(handbook_stream *hs, size_t i, buf *out)
     return err;
 }
 
+static void gap_key(handbook_stream *hs, size_t k, const size_t *slot)
+{
+    buf_reset(&hs->key);
+    if (slot)
+        buf_printf(&hs->key, "g %s %zu %zu", hs->skel, k, *slot);
+    else
+        buf_printf(&hs->key, "g %s %zu end", hs->skel, k);
+}
+
+static void body_key(handbook_stream *hs, size_t id)
+{
+    const page *p = hs->g->s->pages[hs->pages[id]];
+    buf_reset(&hs->key);
+    buf_adds(&hs->key, "b ");
+    buf_adds(&hs->key, parsed_page_key(hs->g->pp, p->index));
+    buf_addc(&hs->key, ' ');
+    buf_adds(&hs->key, p->id);
+}
+
+/* Under CHARTER_CHECK_REUSE: a segment copied from the previous handbook
+ * (data[0..len)) against what this build makes of it. */
+static void check_copied(handbook_stream *hs, const char *data, size_t len, const buf *made)
+{
+    if (made->len != len || memcmp(made->data, data, len) != 0)
+        diag_report(hs->g->d, DIAG_ERROR, NULL, 0, 0, "internal",
+                    "a segment of 'handbook/index.html' copied from the previous build as made "
+                    "from the same inputs is made differently now: its key misses an input (%s)",
+                    hs->key.data);
+}
+
+/* Appends slot id's body, copied from the previous handbook when it has
+ * one of its key, else made. `at`: the previous segment this slot's body
+ * was, when known (-1: looked up by its key). */
+static int add_slot(handbook_stream *hs, size_t id, long at, buf *chunk)
+{
+    if (id >= hs->n)
+        return 0; /* a slot no policy fills */
+    long i = -1;
+    if (hs->sp) {
+        body_key(hs, id);
+        i = at < 0 ? splice_find(hs->sp, hs->key.data)
+            : strcmp(splice_key(hs->sp, (size_t)at), hs->key.data) == 0 ? at
+                                                                        : -1;
+    }
+    size_t from = chunk->len;
+    if (i >= 0 && splice_take(hs->sp, (size_t)i, chunk) == 0) {
+        if (hs->g->check_reuse) {
+            buf_reset(&hs->scratch);
+            if (add_body(hs, hs->pages[id], &hs->scratch) != 0)
+                return -1;
+            check_copied(hs, chunk->data + from, chunk->len - from, &hs->scratch);
+        }
+        return 0;
+    }
+    if (add_body(hs, hs->pages[id], chunk) != 0)
+        return -1;
+    if (hs->sp)
+        splice_mark(hs->sp, hs->key.data, chunk->len - from);
+    return 0;
+}
+
+/* The next segment from the rendered skeleton: a gap, or the body after it. */
+static int next_rendered(handbook_stream *hs, buf *chunk)
+{
+    if (hs->body_due) {
+        hs->body_due = 0;
+        return add_slot(hs, hs->slots.v[hs->next++].id, -1, chunk);
+    }
+    int last = hs->next >= hs->slots.n;
+    size_t until = last ? hs->skeleton.len : hs->slots.v[hs->next].offset;
+    size_t from = chunk->len;
+    buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);
+    hs->pos = until;
+    if (hs->sp) {
+        gap_key(hs, hs->next, last ? NULL : &hs->slots.v[hs->next].id);
+        splice_mark(hs->sp, hs->key.data, chunk->len - from);
+    }
+    hs->done = last;
+    hs->body_due = !last;
+    return 0;
+}
+
+/* A decimal number at *p, moved past it: 0, or -1 when there is none. */
+static int decimal(const char **p, size_t *out)
+{
+    const char *q = *p;
+    size_t v = 0;
+    if (*q < '0' || *q > '9')
+        return -1;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (size_t)(*q - '0');
+    }
+    *p = q;
+    *out = v;
+    return 0;
+}
+
+/* The slot a previous gap's key names after this skeleton's key and index
+ * k: 1 and *slot, 0 for "end", -1 when it is another key. */
+static int gap_slot(const char *key, const char *skel, size_t k, size_t *slot)
+{
+    size_t n = strlen(skel), at;
+    if (key[0] != 'g' || key[1] != ' ' || strncmp(key + 2, skel, n) != 0 || key[2 + n] != ' ')
+        return -1;
+    const char *p = key + 3 + n;
+    if (decimal(&p, &at) != 0 || at != k || *p++ != ' ')
+        return -1;
+    if (!strcmp(p, "end"))
+        return 0;
+    return decimal(&p, slot) == 0 && !*p ? 1 : -1;
+}
+
+/* Whether the previous handbook's segments are this skeleton's: gap k
+ * keyed by it for k = 0, 1, ..., each followed by its slot's body when a
+ * policy fills that slot, the last one "end". */
+static int same_skeleton(handbook_stream *hs)
+{
+    size_t n = splice_count(hs->sp), i = 0, k = 0;
+    while (i < n) {
+        size_t slot;
+        int r = gap_slot(splice_key(hs->sp, i++), hs->skel, k++, &slot);
+        if (r <= 0)
+            return r == 0 && i == n;
+        if (slot < hs->n && (i >= n || strncmp(splice_key(hs->sp, i++), "b ", 2) != 0))
+            return 0;
+    }
+    return 0;
+}
+
+/* The next segment with the previous skeleton: a gap copied, or the body
+ * of the slot its key names. Under CHARTER_CHECK_REUSE the skeleton is
+ * rendered all the same, and each gap copied compared with its own. */
+static int next_copied(handbook_stream *hs, buf *chunk)
+{
+    size_t i = hs->seg, slot, from = chunk->len;
+    int r = gap_slot(splice_key(hs->sp, i), hs->skel, hs->next, &slot);
+    if (r < 0 || splice_take(hs->sp, i, chunk) != 0)
+        return diag_error(hs->g->d, NULL, 0, 0, "io",
+                          "cannot read the previous 'handbook/index.html' in '%s'",
+                          output_target(hs->g->o));
+    if (hs->g->check_reuse) {
+        int last = hs->next >= hs->slots.n;
+        size_t until = last ? hs->skeleton.len : hs->slots.v[hs->next].offset;
+        buf_reset(&hs->scratch);
+        buf_add(&hs->scratch, hs->skeleton.data + hs->pos, until - hs->pos);
+        hs->pos = until;
+        buf_reset(&hs->key);
+        buf_adds(&hs->key, splice_key(hs->sp, i));
+        if (last != (r == 0) || (!last && hs->slots.v[hs->next].id != slot))
+            buf_adds(&hs->scratch, "(another slot)");
+        check_copied(hs, chunk->data + from, chunk->len - from, &hs->scratch);
+    }
+    hs->seg++;
+    hs->next++;
+    if (r == 0) {
+        hs->done = 1;
+        return 0;
+    }
+    long at = -1;
+    if (slot < hs->n)
+        at = (long)hs->seg++; /* the previous body: taken if its key is the same */
+    return add_slot(hs, slot, at, chunk);
+}
+
 static int handbook_fill(void *ctx, buf *chunk)
 {
     handbook_stream *hs = ctx;
-    /* Skeleton text and the bodies it places, FS_CHUNK_BYTES at a time. */
     size_t full = chunk->len + FS_CHUNK_BYTES;
-    while (hs->pos < hs->skeleton.len || hs->next < hs->slots.n) {
+    while (!hs->done) {
         if (chunk->len >= full)
             return 1;
-        size_t until = hs->next < hs->slots.n ? hs->slots.v[hs->next].offset : hs->skeleton.len;
-        buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);
-        hs->pos = until;
-        if (hs->next < hs->slots.n) {
-            size_t id = hs->slots.v[hs->next++].id;
-            if (id < hs->n && add_body(hs, hs->pages[id], chunk) != 0)
-                return -1;
-        }
+        if ((hs->from_prev ? next_copied(hs, chunk) : next_rendered(hs, chunk)) != 0)
+            return -1;
     }
     return 0;
 }
@@ -124,8 +302,10 @@ int gen_handbook(gen *g)
         return 0;
     tpl_dict *d = tpl_dict_new();
     tpl_dict_set(d, "TITLE", "Policy handbook");
-    handbook_stream hs = {g, NULL, 0, {0}, {0}, 0, 0, {0}};
+    handbook_stream hs = {.g = g};
     buf_init(&hs.skeleton);
+    buf_init(&hs.key);
+    buf_init(&hs.scratch);
     parsed_reader_init(&hs.html, g->pp);
     buf u;
     buf_init(&u);
@@ -152,29 +332,46 @@ int gen_handbook(gen *g)
     int err = 0;
     const layout *l = gen_layout(g, "handbook", d);
     /* With a cache, every policy's HTML is known by its parse's key: the
-     * handbook made from the same as last time is linked, not rebuilt. */
-    char key[65];
-    const char **bodies = xcalloc(hs.n + 1, sizeof *bodies);
+     * handbook made from the same as last time is linked, not rebuilt. Its
+     * key: the skeleton's (the layout and the dictionary), then the
+     * bodies'. */
+    static const char rel[] = "handbook/index.html";
+    char skel[DIGEST_HEX], key[DIGEST_HEX];
     int keyed = l != NULL;
     for (size_t i = 0; keyed && i < hs.n; i++)
-        keyed = (bodies[i] = parsed_page_key(g->pp, hs.pages[i])) != NULL;
-    if (keyed)
-        gen_key(key, g, l, d, bodies, hs.n);
-    free(bodies);
-    if (keyed && output_reuse_keyed(g->o, "handbook/index.html", key))
+        keyed = parsed_page_key(g->pp, hs.pages[i]) != NULL;
+    if (keyed) {
+        gen_key(skel, g, l, d, NULL, 0);
+        digest *h = digest_new();
+        digest_add_str(h, skel);
+        for (size_t i = 0; i < hs.n; i++)
+            digest_add_str(h, parsed_page_key(g->pp, hs.pages[i]));
+        digest_hex(h, key);
+        digest_free(h);
+    }
+    if (keyed && output_reuse_keyed(g->o, rel, key))
         l = NULL;
+    if (l && keyed) {
+        hs.sp = output_splice(g->o, rel);
+        hs.skel = skel;
+        hs.from_prev = same_skeleton(&hs);
+    }
     /* A render error is a finding (reported); a failed write is ours. The
      * dictionary (an entry per policy) is not needed once the skeleton is
      * made: freed before the bodies stream. */
-    int skeleton = l && layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0;
+    int ready = l && ((hs.from_prev && !g->check_reuse) ||
+                      layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0);
     tpl_dict_free(d);
-    if (skeleton)
-        err = output_stream_keyed(g->o, "handbook/index.html", keyed ? key : NULL, handbook_fill,
-                                  &hs, g->d);
+    if (ready)
+        err = output_stream_keyed(g->o, rel, keyed ? key : NULL, handbook_fill, &hs, g->d);
+    if (hs.sp)
+        output_splice_end(g->o, rel, hs.sp, ready ? err : -1);
     free(hs.pages);
     parsed_reader_release(&hs.html);
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
+    buf_release(&hs.key);
+    buf_release(&hs.scratch);
     buf_release(&u);
     return err < 0 ? -1 : 0;
 }

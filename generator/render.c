@@ -167,13 +167,28 @@ static int task_api(gen *g)
     if (plan_blocked(g->s->plan, rel))
         return 0;
     char key[DIGEST_HEX], was[DIGEST_HEX];
-    api_pages_key(key, g->s, g->h);
-    int reused = output_reuse_keyed(g->o, rel, key);
-    if (reused && !(g->check_reuse && output_keyed_digest(g->o, rel, key, was)))
-        return 0;
     api_pages *a = api_pages_new(g->s, g->h);
-    int err = reused ? gen_check_remade(g, rel, was, api_pages_fill, a)
-                     : output_stream_keyed(g->o, rel, key, api_pages_fill, a, g->d);
+    api_pages_keys(a, key);
+    int reused = output_reuse_keyed(g->o, rel, key), err = 0;
+    if (reused && !(g->check_reuse && output_keyed_digest(g->o, rel, key, was))) {
+        api_pages_free(a);
+        return 0;
+    }
+    if (reused)
+        err = gen_check_remade(g, rel, was, api_pages_fill, a);
+    else {
+        /* In segments, an entry per page: an edit makes the entries whose
+         * page changed and copies the others from the previous file. */
+        splice_stream *sp = output_splice(g->o, rel);
+        api_pages_splice(a, sp, g->check_reuse);
+        err = output_stream_keyed(g->o, rel, key, api_pages_fill, a, g->d);
+        output_splice_end(g->o, rel, sp, err);
+        if (api_pages_mismatches(a))
+            diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
+                        "%zu entries of '%s' copied from the previous build as made from the "
+                        "same inputs are made differently now: their key misses an input",
+                        api_pages_mismatches(a), rel);
+    }
     api_pages_free(a);
     return err;
 }
