@@ -12,6 +12,7 @@
 #include "manifest_json.h"
 #include "map.h"
 #include "paths.h"
+#include "splice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,18 @@ typedef struct exporter {
     int phase;
     size_t fw, ctl, res;
     int opened, any; /* control-implementations, and this framework's, begun */
+    /* In segments (oscal_export_splice): each requirement and each resource
+     * keyed by what it is written from, the rest made between them ("-").
+     * `base`: what every key holds (charter, the UUIDs' namespace); the
+     * bytes made since the last segment: `pending` in earlier parts, and
+     * this part's from `mark_at`. */
+    splice_stream *sp;
+    int check;
+    size_t mismatches, reqs, resources;
+    char base[DIGEST_HEX];
+    size_t pending, mark_at;
+    buf key, made;
+    digest *kd;
 } exporter;
 
 static void member_uuid(exporter *x, const char *key, const char *name)
@@ -253,6 +266,71 @@ static void write_resource(exporter *x, size_t i)
     json_end(w);
 }
 
+/* The bytes made since the last segment, as one ("-": never looked up). */
+static void made_segment(exporter *x)
+{
+    size_t len = x->pending + (x->w.out->len - x->mark_at);
+    if (len)
+        splice_mark(x->sp, "-", len);
+    x->pending = 0;
+    x->mark_at = x->w.out->len;
+}
+
+/* A keyed segment (its key in x->key, after made_segment): copied from the
+ * previous file when it has one of that key, else made by write (one
+ * member of the innermost array); under `check` made again beside the copy
+ * and compared. */
+static void keyed_segment(exporter *x, void (*write)(exporter *x, const void *arg), const void *arg)
+{
+    buf *out = x->w.out;
+    size_t from = out->len;
+    long k = splice_find(x->sp, x->key.data);
+    if (k >= 0 && splice_take(x->sp, (size_t)k, out) == 0) {
+        if (x->check) {
+            buf_reset(&x->made);
+            x->w.out = &x->made;
+            write(x, arg);
+            x->w.out = out;
+            if (x->made.len != out->len - from ||
+                memcmp(x->made.data, out->data + from, x->made.len))
+                x->mismatches++;
+        } else
+            json_member_written(&x->w);
+    } else {
+        write(x, arg);
+        splice_mark(x->sp, x->key.data, out->len - from);
+    }
+    x->mark_at = out->len;
+}
+
+/* Adds a page's fields a requirement or resource shows to x->kd. */
+static void key_page(exporter *x, const page *p)
+{
+    digest_add_long(x->kd, (long)p->index);
+    const char *fields[] = {x->res_uuid[p->index],
+                            page_title(p),
+                            p->id,
+                            p->description,
+                            p->full_url,
+                            p->version,
+                            p->owner,
+                            p->status,
+                            p->src};
+    for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+        digest_add_str(x->kd, fields[k]);
+    digest_add_long(x->kd, p->last_reviewed);
+    digest_add_long(x->kd, p->next_review);
+}
+
+/* x->key: "<kind> <first|next> <digest>". */
+static void finish_key(exporter *x, const char *kind, int first)
+{
+    char hex[DIGEST_HEX];
+    digest_hex(x->kd, hex);
+    buf_reset(&x->key);
+    buf_printf(&x->key, "%s %s %s", kind, first ? "first" : "next", hex);
+}
+
 /* One implemented requirement: control c, cited by by[0..n). */
 static void write_requirement(exporter *x, const control *c, const page *const *by, size_t n)
 {
@@ -309,6 +387,59 @@ static void write_requirement(exporter *x, const control *c, const page *const *
     json_end(w);
 }
 
+typedef struct req_arg {
+    const control *c;
+    const page *const *by;
+    size_t n;
+} req_arg;
+
+static void write_req_arg(exporter *x, const void *arg)
+{
+    const req_arg *r = arg;
+    write_requirement(x, r->c, r->by, r->n);
+}
+
+/* Control c's requirement, in a segment when splicing. */
+static void requirement(exporter *x, const control *c, const page *const *by, size_t n)
+{
+    int first = x->reqs++ == 0;
+    if (!x->sp) {
+        write_requirement(x, c, by, n);
+        return;
+    }
+    made_segment(x);
+    digest_add(x->kd, x->base, DIGEST_HEX);
+    const char *fields[] = {c->framework, c->id, c->status};
+    for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+        digest_add_str(x->kd, fields[k]);
+    digest_add_long(x->kd, (long)n);
+    for (size_t j = 0; j < n; j++)
+        key_page(x, by[j]);
+    finish_key(x, "requirement", first);
+    req_arg r = {c, by, n};
+    keyed_segment(x, write_req_arg, &r);
+}
+
+static void write_res_arg(exporter *x, const void *arg)
+{
+    write_resource(x, *(const size_t *)arg);
+}
+
+/* Page i's resource, in a segment when splicing. */
+static void resource(exporter *x, size_t i)
+{
+    int first = x->resources++ == 0;
+    if (!x->sp) {
+        write_resource(x, i);
+        return;
+    }
+    made_segment(x);
+    digest_add(x->kd, x->base, DIGEST_HEX);
+    key_page(x, x->s->pages[i]);
+    finish_key(x, "resource", first);
+    keyed_segment(x, write_res_arg, &i);
+}
+
 /* control-implementations: one per framework with a cited control (an
  * entry's implemented-requirements may not be empty), in catalog order.
  * Writes requirements from where x is until the output holds `until`
@@ -353,8 +484,9 @@ static int write_implementations(exporter *x, size_t until)
                 json_key(w, "implemented-requirements");
                 json_begin_array(w, JSON_BLOCK);
                 x->any = 1;
+                x->reqs = 0;
             }
-            write_requirement(x, &f->controls[x->ctl], by, n);
+            requirement(x, &f->controls[x->ctl], by, n);
         }
         if (x->any) {
             json_end(w); /* implemented-requirements */
@@ -435,6 +567,8 @@ oscal_export *oscal_export_new(const site *s, const build_provenance *prov)
     x->id_count = map_new();
     buf_init(&x->url);
     buf_init(&x->scratch);
+    buf_init(&x->key);
+    buf_init(&x->made);
     json_writer_init(&x->w, NULL, 0);
     const char *title = s->cfg.title && *s->cfg.title ? s->cfg.title : "Policies";
     /* The site's namespace, from its address: its absolute base_url, else
@@ -463,6 +597,9 @@ void oscal_export_free(oscal_export *e)
     map_free(x->id_count);
     buf_release(&x->url);
     buf_release(&x->scratch);
+    buf_release(&x->key);
+    buf_release(&x->made);
+    digest_free(x->kd);
     free(e);
 }
 
@@ -530,11 +667,9 @@ static void write_head(exporter *x)
 /* Requirements and resources per part of oscal_export_fill. */
 enum { PHASE_HEAD, PHASE_IMPL, PHASE_RES, PHASE_DONE };
 
-int oscal_export_fill(void *ctx, buf *chunk)
+static int fill_part(exporter *x, buf *chunk)
 {
-    exporter *x = &((oscal_export *)ctx)->x;
     json_writer *w = &x->w;
-    w->out = chunk;
     size_t until = chunk->len + FS_CHUNK_BYTES; /* the caller may keep what it had */
     switch (x->phase) {
     case PHASE_HEAD:
@@ -553,7 +688,7 @@ int oscal_export_fill(void *ctx, buf *chunk)
     case PHASE_RES:
         for (; x->res < x->s->n_pages && chunk->len < until; x->res++)
             if (x->res_uuid[x->res])
-                write_resource(x, x->res);
+                resource(x, x->res);
         if (x->res < x->s->n_pages)
             return 1;
         json_end(w); /* resources */
@@ -567,6 +702,38 @@ int oscal_export_fill(void *ctx, buf *chunk)
     json_end(w);
     buf_addc(chunk, '\n');
     return 0;
+}
+
+int oscal_export_fill(void *ctx, buf *chunk)
+{
+    exporter *x = &((oscal_export *)ctx)->x;
+    x->w.out = chunk;
+    x->mark_at = chunk->len;
+    int more = fill_part(x, chunk);
+    if (x->sp) {
+        if (more)
+            x->pending += chunk->len - x->mark_at;
+        else
+            made_segment(x);
+    }
+    return more;
+}
+
+void oscal_export_splice(oscal_export *e, splice_stream *sp, int check)
+{
+    exporter *x = &e->x;
+    x->sp = sp;
+    x->check = check;
+    if (!x->kd)
+        x->kd = digest_new();
+    digest_add(x->kd, digest_self(), DIGEST_HEX);
+    digest_add(x->kd, x->site_ns.b, sizeof x->site_ns.b);
+    digest_hex(x->kd, x->base);
+}
+
+size_t oscal_export_mismatches(const oscal_export *e)
+{
+    return e->x.mismatches;
 }
 
 void oscal_component_definition(buf *out, const site *s, const build_provenance *prov)

@@ -1,7 +1,9 @@
 /* splice: a file streamed into the output as a run of keyed segments, so
  * that the next build copies a segment made from the same inputs out of
- * the file it replaces instead of making it again (the handbook: the
- * skeleton's text between the policies, and each policy's body). Each
+ * the file it replaces instead of making it again: the handbook (the
+ * skeleton's text between the policies, each policy's body),
+ * api/pages.json (an entry per page) and the OSCAL export (a requirement
+ * per control, a resource per policy). Each
  * output keeps its files' segments beside its build cache
  * (output-<id>.splice): per file its digest and size, then each segment's
  * length and key, in order; the file ends with the digest of the rest. A file's segments are used
