@@ -130,8 +130,8 @@ struct api_pages {
     splice_stream *sp;
     int check;
     size_t entries, mismatches;
-    size_t cursor; /* the previous segment after the last one found */
-    buf key, scratch;
+    size_t cursor; /* the previous segment after the last one copied */
+    buf key;
 };
 
 api_pages *api_pages_new(const site *s, const history *h)
@@ -141,7 +141,6 @@ api_pages *api_pages_new(const site *s, const history *h)
     a->h = h;
     json_writer_init(&a->w, NULL, 0);
     buf_init(&a->key);
-    buf_init(&a->scratch);
     return a;
 }
 
@@ -152,7 +151,6 @@ void api_pages_free(api_pages *a)
     json_writer_release(&a->w);
     free(a->keys);
     buf_release(&a->key);
-    buf_release(&a->scratch);
     free(a);
 }
 
@@ -181,41 +179,39 @@ static void write_entry(api_pages *a, size_t i)
     json_end(w);
 }
 
+/* An entry to make (splice_segment's make): page i's, into `into`. */
+typedef struct entry_job {
+    api_pages *a;
+    size_t i;
+} entry_job;
+
+static int make_entry(void *ctx, buf *into)
+{
+    entry_job *e = ctx;
+    buf *was = e->a->w.out;
+    e->a->w.out = into;
+    write_entry(e->a, e->i);
+    e->a->w.out = was;
+    return 0;
+}
+
 /* Page i's entry, spliced: copied from the previous file when it has the
- * entry's key (the first entry's differs: it has no comma), else made. */
+ * entry's key (the first entry's differs: it has no comma), else made.
+ * Most entries are where the previous file had them: the one after the
+ * last copied is tried first. */
 static void splice_entry(api_pages *a, size_t i, buf *chunk)
 {
     buf_reset(&a->key);
     buf_printf(&a->key, "%s %s", a->entries ? "page" : "first", a->keys[i]);
     a->entries++;
-    /* Most entries are where the previous file had them: the one after
-     * the last taken is tried first, without the lookup's index. */
-    long k = -1;
-    const char *next = splice_key(a->sp, a->cursor);
-    if (next && !strcmp(next, a->key.data))
-        k = (long)a->cursor;
-    else
-        k = splice_find(a->sp, a->key.data);
-    if (k >= 0)
+    entry_job e = {a, i};
+    long k = splice_segment(a->sp, a->key.data, (long)a->cursor, chunk, make_entry, &e, a->check,
+                            &a->mismatches);
+    if (k >= 0) {
         a->cursor = (size_t)k + 1;
-    size_t from = chunk->len;
-    if (k >= 0 && splice_take(a->sp, (size_t)k, chunk) == 0) {
-        if (a->check) {
-            /* Made again beside it (which leaves the writer as the copy
-             * must) and compared. */
-            buf_reset(&a->scratch);
-            a->w.out = &a->scratch;
-            write_entry(a, i);
-            a->w.out = chunk;
-            if (a->scratch.len != chunk->len - from ||
-                memcmp(a->scratch.data, chunk->data + from, a->scratch.len) != 0)
-                a->mismatches++;
-        } else
+        if (!a->check) /* else making it again counted it */
             json_member_written(&a->w);
-        return;
     }
-    write_entry(a, i);
-    splice_mark(a->sp, a->key.data, chunk->len - from);
 }
 
 int api_pages_fill(void *ctx, buf *chunk)
@@ -239,8 +235,10 @@ int api_pages_fill(void *ctx, buf *chunk)
         json_end(w);
         json_key(w, "pages");
         json_begin_array(w, JSON_BLOCK);
-        if (a->sp)
+        if (a->sp) {
             splice_mark(a->sp, "head", chunk->len - from);
+            a->cursor = 1; /* the first entry follows the previous file's head */
+        }
     }
     for (size_t until = chunk->len + FS_CHUNK_BYTES; a->next < s->n_pages && chunk->len < until;
          a->next++) {

@@ -79,6 +79,11 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
 int gen_check_remade(gen *g, const char *rel, const char was[65],
                      int (*fill)(void *ctx, buf *chunk), void *ctx);
 
+/* CHARTER_CHECK_REUSE: reports, when n > 0, that n segments of rel copied
+ * from the previous build by their keys (splice.h) are made differently
+ * now, as an internal error (a key misses an input). */
+void gen_report_spliced(gen *g, const char *rel, size_t n);
+
 /* --- vars.c: the model as template variables (docs/templates.md) --------- */
 
 /* Appends base_url and a URL path of the site ("/a b/"), percent-encoded. */

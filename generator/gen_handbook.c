@@ -59,7 +59,8 @@ typedef struct handbook_stream {
     size_t seg;         /* from_prev: the next of the previous segments */
     int body_due;       /* the gap before slot `next` is written, its body not */
     int done;
-    buf key, scratch;
+    size_t differing; /* CHARTER_CHECK_REUSE: segments copied, made otherwise now */
+    buf key;
 } handbook_stream;
 
 /* Appends the body of s->pages[i] as the handbook shows it. */
@@ -98,15 +99,16 @@ static void body_key(handbook_stream *hs, size_t id)
     buf_adds(&hs->key, p->id);
 }
 
-/* Under CHARTER_CHECK_REUSE: a segment copied from the previous handbook
- * (data[0..len)) against what this build makes of it. */
-static void check_copied(handbook_stream *hs, const char *data, size_t len, const buf *made)
+/* A body to make (splice_segment's make): page `page`'s. */
+typedef struct body_job {
+    handbook_stream *hs;
+    size_t page;
+} body_job;
+
+static int make_body(void *ctx, buf *into)
 {
-    if (made->len != len || memcmp(made->data, data, len) != 0)
-        diag_report(hs->g->d, DIAG_ERROR, NULL, 0, 0, "internal",
-                    "a segment of 'handbook/index.html' copied from the previous build as made "
-                    "from the same inputs is made differently now: its key misses an input (%s)",
-                    hs->key.data);
+    body_job *b = ctx;
+    return add_body(b->hs, b->page, into);
 }
 
 /* Appends slot id's body, copied from the previous handbook when it has
@@ -116,28 +118,14 @@ static int add_slot(handbook_stream *hs, size_t id, long at, buf *chunk)
 {
     if (id >= hs->n)
         return 0; /* a slot no policy fills */
-    long i = -1;
-    if (hs->sp) {
-        body_key(hs, id);
-        i = at < 0 ? splice_find(hs->sp, hs->key.data)
-            : strcmp(splice_key(hs->sp, (size_t)at), hs->key.data) == 0 ? at
-                                                                        : -1;
-    }
-    size_t from = chunk->len;
-    if (i >= 0 && splice_take(hs->sp, (size_t)i, chunk) == 0) {
-        if (hs->g->check_reuse) {
-            buf_reset(&hs->scratch);
-            if (add_body(hs, hs->pages[id], &hs->scratch) != 0)
-                return -1;
-            check_copied(hs, chunk->data + from, chunk->len - from, &hs->scratch);
-        }
-        return 0;
-    }
-    if (add_body(hs, hs->pages[id], chunk) != 0)
-        return -1;
-    if (hs->sp)
-        splice_mark(hs->sp, hs->key.data, chunk->len - from);
-    return 0;
+    if (!hs->sp)
+        return add_body(hs, hs->pages[id], chunk);
+    body_key(hs, id);
+    body_job b = {hs, hs->pages[id]};
+    return splice_segment(hs->sp, hs->key.data, at, chunk, make_body, &b, hs->g->check_reuse,
+                          &hs->differing) == -2
+               ? -1
+               : 0;
 }
 
 /* The next segment from the rendered skeleton: a gap, or the body after it. */
@@ -224,14 +212,10 @@ static int next_copied(handbook_stream *hs, buf *chunk)
     if (hs->g->check_reuse) {
         int last = hs->next >= hs->slots.n;
         size_t until = last ? hs->skeleton.len : hs->slots.v[hs->next].offset;
-        buf_reset(&hs->scratch);
-        buf_add(&hs->scratch, hs->skeleton.data + hs->pos, until - hs->pos);
+        hs->differing += until - hs->pos != chunk->len - from ||
+                         memcmp(hs->skeleton.data + hs->pos, chunk->data + from, until - hs->pos) ||
+                         last != (r == 0) || (!last && hs->slots.v[hs->next].id != slot);
         hs->pos = until;
-        buf_reset(&hs->key);
-        buf_adds(&hs->key, splice_key(hs->sp, i));
-        if (last != (r == 0) || (!last && hs->slots.v[hs->next].id != slot))
-            buf_adds(&hs->scratch, "(another slot)");
-        check_copied(hs, chunk->data + from, chunk->len - from, &hs->scratch);
     }
     hs->seg++;
     hs->next++;
@@ -305,7 +289,6 @@ int gen_handbook(gen *g)
     handbook_stream hs = {.g = g};
     buf_init(&hs.skeleton);
     buf_init(&hs.key);
-    buf_init(&hs.scratch);
     parsed_reader_init(&hs.html, g->pp);
     buf u;
     buf_init(&u);
@@ -366,12 +349,12 @@ int gen_handbook(gen *g)
         err = output_stream_keyed(g->o, rel, keyed ? key : NULL, handbook_fill, &hs, g->d);
     if (hs.sp)
         output_splice_end(g->o, rel, hs.sp, ready ? err : -1);
+    gen_report_spliced(g, rel, hs.differing);
     free(hs.pages);
     parsed_reader_release(&hs.html);
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);
     buf_release(&hs.key);
-    buf_release(&hs.scratch);
     buf_release(&u);
     return err < 0 ? -1 : 0;
 }

@@ -46,20 +46,12 @@ static int read_whole(loadcache *c, const char *path)
     size_t len = ok ? (size_t)st.st_size : 0;
     char *m = ok ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                  : MAP_FAILED;
-    size_t done = 0;
-    while (m != MAP_FAILED && done < len) {
-        ssize_t n = pread(fd, m + done, len - done, (off_t)done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
+    int read = m != MAP_FAILED && fs_pread_all(fd, m, len, 0) == 0;
     if (fd >= 0)
         close(fd);
     if (m == MAP_FAILED)
         return -1;
-    if (done < len || mprotect(m, len, PROT_READ) != 0) {
+    if (!read || mprotect(m, len, PROT_READ) != 0) {
         munmap(m, len);
         return -1;
     }

@@ -85,8 +85,8 @@ typedef struct exporter {
     int check;
     size_t mismatches, reqs, resources;
     char base[DIGEST_HEX];
-    size_t pending, mark_at;
-    buf key, made;
+    size_t pending, mark_at, cursor;
+    buf key;
     digest *kd;
 } exporter;
 
@@ -276,31 +276,42 @@ static void made_segment(exporter *x)
     x->mark_at = x->w.out->len;
 }
 
+/* A part to make (splice_segment's make): write(x, arg), into `into`. */
+typedef struct part_job {
+    exporter *x;
+    void (*write)(exporter *x, const void *arg);
+    const void *arg;
+} part_job;
+
+static int make_part(void *ctx, buf *into)
+{
+    part_job *p = ctx;
+    buf *was = p->x->w.out;
+    p->x->w.out = into;
+    p->write(p->x, p->arg);
+    p->x->w.out = was;
+    return 0;
+}
+
 /* A keyed segment (its key in x->key, after made_segment): copied from the
  * previous file when it has one of that key, else made by write (one
- * member of the innermost array); under `check` made again beside the copy
- * and compared. */
+ * member of the innermost array). The next requirement or resource is
+ * most often the previous file's next keyed one: tried first. */
 static void keyed_segment(exporter *x, void (*write)(exporter *x, const void *arg), const void *arg)
 {
-    buf *out = x->w.out;
-    size_t from = out->len;
-    long k = splice_find(x->sp, x->key.data);
-    if (k >= 0 && splice_take(x->sp, (size_t)k, out) == 0) {
-        if (x->check) {
-            buf_reset(&x->made);
-            x->w.out = &x->made;
-            write(x, arg);
-            x->w.out = out;
-            if (x->made.len != out->len - from ||
-                memcmp(x->made.data, out->data + from, x->made.len))
-                x->mismatches++;
-        } else
+    long hint = (long)x->cursor;
+    const char *next = splice_key(x->sp, x->cursor);
+    if (next && !strcmp(next, "-"))
+        hint++;
+    part_job p = {x, write, arg};
+    long k =
+        splice_segment(x->sp, x->key.data, hint, x->w.out, make_part, &p, x->check, &x->mismatches);
+    if (k >= 0) {
+        x->cursor = (size_t)k + 1;
+        if (!x->check) /* else making it again counted it */
             json_member_written(&x->w);
-    } else {
-        write(x, arg);
-        splice_mark(x->sp, x->key.data, out->len - from);
     }
-    x->mark_at = out->len;
+    x->mark_at = x->w.out->len;
 }
 
 /* Adds a page's fields a requirement or resource shows to x->kd. */
@@ -568,7 +579,6 @@ oscal_export *oscal_export_new(const site *s, const build_provenance *prov)
     buf_init(&x->url);
     buf_init(&x->scratch);
     buf_init(&x->key);
-    buf_init(&x->made);
     json_writer_init(&x->w, NULL, 0);
     const char *title = s->cfg.title && *s->cfg.title ? s->cfg.title : "Policies";
     /* The site's namespace, from its address: its absolute base_url, else
@@ -598,7 +608,6 @@ void oscal_export_free(oscal_export *e)
     buf_release(&x->url);
     buf_release(&x->scratch);
     buf_release(&x->key);
-    buf_release(&x->made);
     digest_free(x->kd);
     free(e);
 }

@@ -222,19 +222,6 @@ void parse_cache_free(parse_cache *c)
     free(c);
 }
 
-static int pread_all(int fd, char *to, size_t len, off_t off)
-{
-    for (size_t done = 0; done < len;) {
-        ssize_t n = pread(fd, to + done, len - done, off + (off_t)done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
-    }
-    return 0;
-}
-
 /* The SHA-256 (hex) of fd's first `end` bytes: what the trailer vouches
  * for. 0, or -1 when they cannot all be read. */
 static int digest_prefix(char hex[DIGEST_HEX], int fd, off_t end)
@@ -244,7 +231,7 @@ static int digest_prefix(char hex[DIGEST_HEX], int fd, off_t end)
     int err = 0;
     for (off_t at = 0; at < end && !err; at += (off_t)sizeof chunk) {
         size_t want = end - at < (off_t)sizeof chunk ? (size_t)(end - at) : sizeof chunk;
-        err = pread_all(fd, chunk, want, at);
+        err = fs_pread_all(fd, chunk, want, at);
         digest_add(h, chunk, want);
     }
     digest_hex(h, hex);
@@ -260,7 +247,7 @@ parse_cache *parse_cache_open(const char *path)
     char trailer[TRAILER_LEN];
     if (c->fd < 0 || fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < TRAILER_LEN ||
         st.st_size > CACHE_MAX ||
-        pread_all(c->fd, trailer, TRAILER_LEN, st.st_size - TRAILER_LEN) != 0 ||
+        fs_pread_all(c->fd, trailer, TRAILER_LEN, st.st_size - TRAILER_LEN) != 0 ||
         memcmp(trailer + 16, TRAILER_MAGIC, 16) != 0)
         goto fail;
     uint64_t off, len;
@@ -275,7 +262,7 @@ parse_cache *parse_cache_open(const char *path)
         goto fail;
     c->index_len = (size_t)len;
     c->index = xmalloc(c->index_len + 1);
-    if (pread_all(c->fd, c->index, c->index_len, (off_t)off) != 0)
+    if (fs_pread_all(c->fd, c->index, c->index_len, (off_t)off) != 0)
         goto fail;
     /* Each record: its length, its key, where its HTML lies; the rest is
      * read on a hit, within the record's length. */
@@ -400,7 +387,7 @@ static int copy_range(int to, int from, unsigned long long off, size_t len)
     char chunk[65536];
     while (len > 0) {
         size_t want = len < sizeof chunk ? len : sizeof chunk;
-        if (pread_all(from, chunk, want, (off_t)in) != 0 || fs_write_fd(to, chunk, want) != 0)
+        if (fs_pread_all(from, chunk, want, (off_t)in) != 0 || fs_write_fd(to, chunk, want) != 0)
             return -1;
         in += (loff_t)want;
         len -= want;

@@ -183,11 +183,7 @@ static int task_api(gen *g)
         api_pages_splice(a, sp, g->check_reuse);
         err = output_stream_keyed(g->o, rel, key, api_pages_fill, a, g->d);
         output_splice_end(g->o, rel, sp, err);
-        if (api_pages_mismatches(a))
-            diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
-                        "%zu entries of '%s' copied from the previous build as made from the "
-                        "same inputs are made differently now: their key misses an input",
-                        api_pages_mismatches(a), rel);
+        gen_report_spliced(g, rel, api_pages_mismatches(a));
     }
     api_pages_free(a);
     return err;
@@ -217,6 +213,15 @@ int gen_check_remade(gen *g, const char *rel, const char was[DIGEST_HEX],
     return more < 0 ? -1 : 0;
 }
 
+void gen_report_spliced(gen *g, const char *rel, size_t n)
+{
+    if (n)
+        diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
+                    "%zu parts of '%s' copied from the previous build as made from the same "
+                    "inputs are made differently now: their keys miss an input",
+                    n, rel);
+}
+
 static int task_oscal(gen *g)
 {
     if (plan_blocked(g->s->plan, OSCAL_EXPORT_FILE))
@@ -234,11 +239,7 @@ static int task_oscal(gen *g)
     oscal_export_splice(e, sp, g->check_reuse);
     int err = output_stream_keyed(g->o, OSCAL_EXPORT_FILE, key, oscal_export_fill, e, g->d);
     output_splice_end(g->o, OSCAL_EXPORT_FILE, sp, err);
-    if (oscal_export_mismatches(e))
-        diag_report(g->d, DIAG_ERROR, NULL, 0, 0, "internal",
-                    "%zu parts of '%s' copied from the previous build as made from the same "
-                    "inputs are made differently now: their key misses an input",
-                    oscal_export_mismatches(e), OSCAL_EXPORT_FILE);
+    gen_report_spliced(g, OSCAL_EXPORT_FILE, oscal_export_mismatches(e));
     oscal_export_free(e);
     return err;
 }

@@ -180,6 +180,7 @@ struct splice_stream {
     long long size_now;
     int unkeepable;
     long long taken;
+    buf scratch; /* splice_segment's check */
     /* What was last read of the previous file, from win_off: segments are
      * mostly taken in order, a window at a time rather than each alone. */
     char *win;
@@ -190,25 +191,12 @@ struct splice_stream {
 /* Bytes read of the previous file at once. */
 #define SPLICE_WINDOW ((size_t)1 << 20)
 
-/* Reads len bytes at off of fd into to: 0, or -1. */
-static int read_at(int fd, char *to, size_t len, long long off)
-{
-    for (size_t done = 0; done < len;) {
-        ssize_t r = pread(fd, to + done, len - done, (off_t)off + (off_t)done);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        done += (size_t)r;
-    }
-    return 0;
-}
-
 splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex, int fd)
 {
     splice_stream *sp = xcalloc(1, sizeof *sp);
     sp->fd = fd;
     buf_init(&sp->now);
+    buf_init(&sp->scratch);
     const section *s = find_section(m, rel, hex);
     struct stat st;
     if (!s || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)s->size)
@@ -238,6 +226,7 @@ void splice_free(splice_stream *sp)
         close(sp->fd);
     free(sp->old);
     buf_release(&sp->now);
+    buf_release(&sp->scratch);
     map_free(sp->by_key);
     free(sp->win);
     free(sp);
@@ -277,7 +266,7 @@ int splice_peek(splice_stream *sp, size_t i, buf *out)
          * window holds (a segment larger than that, alone). */
         if (len > SPLICE_WINDOW) {
             buf_grow(out, len);
-            if (read_at(sp->fd, out->data + out->len, len, s->off) != 0) {
+            if (fs_pread_all(sp->fd, out->data + out->len, len, (off_t)s->off) != 0) {
                 out->data[out->len] = '\0';
                 return -1;
             }
@@ -291,7 +280,7 @@ int splice_peek(splice_stream *sp, size_t i, buf *out)
         if (!sp->win)
             sp->win = xmalloc(SPLICE_WINDOW);
         sp->win_len = 0;
-        if (read_at(sp->fd, sp->win, want, s->off) != 0)
+        if (fs_pread_all(sp->fd, sp->win, want, (off_t)s->off) != 0)
             return -1;
         sp->win_off = s->off;
         sp->win_len = want;
@@ -307,6 +296,30 @@ int splice_take(splice_stream *sp, size_t i, buf *out)
     sp->taken += sp->old[i].len;
     splice_mark(sp, sp->old[i].key, (size_t)sp->old[i].len);
     return 0;
+}
+
+long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,
+                    int (*make)(void *ctx, buf *into), void *ctx, int check, size_t *differing)
+{
+    long k = hint >= 0 && (size_t)hint < sp->n_old && !strcmp(sp->old[hint].key, key)
+                 ? hint
+                 : splice_find(sp, key);
+    size_t from = out->len;
+    if (k >= 0 && splice_take(sp, (size_t)k, out) == 0) {
+        if (check) {
+            buf_reset(&sp->scratch);
+            if (make(ctx, &sp->scratch) != 0)
+                return -2;
+            if (sp->scratch.len != out->len - from ||
+                memcmp(sp->scratch.data, out->data + from, sp->scratch.len) != 0)
+                (*differing)++;
+        }
+        return k;
+    }
+    if (make(ctx, out) != 0)
+        return -2;
+    splice_mark(sp, key, out->len - from);
+    return -1;
 }
 
 void splice_mark(splice_stream *sp, const char *key, size_t len)

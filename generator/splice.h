@@ -52,6 +52,14 @@ long splice_find(splice_stream *sp, const char *key);
 int splice_take(splice_stream *sp, size_t i, buf *out);
 /* As splice_take, recording nothing (to compare a segment made again). */
 int splice_peek(splice_stream *sp, size_t i, buf *out);
+/* The new file's next segment, `key`: copied from the previous file when
+ * it has one of that key (looked for first at index `hint`; -1: none),
+ * else made: make(ctx, into) appends it, 0 or -1. With `check`
+ * (CHARTER_CHECK_REUSE) a copied segment is made again beside it and
+ * compared, each difference counted in *differing. Returns the previous
+ * segment's index when copied, -1 when made, -2 when make failed. */
+long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,
+                    int (*make)(void *ctx, buf *into), void *ctx, int check, size_t *differing);
 /* Records that the new file's next segment, `key`, is the len bytes just
  * made. A key with a newline cannot be kept: the file is then not spliced
  * next time. */

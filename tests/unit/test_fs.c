@@ -183,6 +183,24 @@ Test(fs, read_size_cap)
 
 /* fs_read_head: at most `max` bytes of a regular file reached without a
  * link, appended; nothing reported. */
+/* fs_pread_all: exactly the bytes asked for at an offset, or -1 when the
+ * file ends before them. */
+Test(fs, pread_all)
+{
+    char *path = expand("@/site/file.txt");
+    int fd = open(path, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    char got[8] = {0};
+    cr_expect_eq(fs_pread_all(fd, got, 3, 1), 0);
+    cr_expect_str_eq(got, "ell");
+    cr_expect_eq(fs_pread_all(fd, got, 5, 0), 0);
+    cr_expect_eq(memcmp(got, "hello", 5), 0);
+    cr_expect_eq(fs_pread_all(fd, got, 3, 3), -1, "read past the end");
+    cr_expect_eq(fs_pread_all(fd, got, 0, 99), 0, "nothing asked");
+    close(fd);
+    free(path);
+}
+
 Test(fs, read_head)
 {
     static const struct {

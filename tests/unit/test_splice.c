@@ -127,6 +127,18 @@ static char *segments_file(void)
     return found;
 }
 
+/* Builds book.html from pieces, expecting every one of them made (nothing
+ * copied), and the file to hold `text`. */
+static void expect_made_afresh(const piece *pieces, size_t made, const char *text)
+{
+    long long copied = -1;
+    cr_expect_eq(build("book.html", pieces, NULL, &copied), made);
+    cr_expect_eq(copied, 0);
+    char *got = read_out("book.html");
+    cr_expect_str_eq(got, text);
+    free(got);
+}
+
 static const piece v1[] = {
     {"head", "<h>"}, {"a 1", "AAAA"}, {"b 1", "BB"}, {"tail", "</h>\n"}, {NULL, NULL}};
 /* b changed; a, head and tail the same. */
@@ -158,12 +170,7 @@ Test(splice, a_file_written_otherwise_since_is_not_spliced)
      * recorded describe a file that is no longer there. */
     static const char *const plain[] = {"book.html", "<h>XXXXYY</h>\n", NULL};
     build(NULL, NULL, plain, NULL);
-    long long copied = -1;
-    cr_expect_eq(build("book.html", v1, NULL, &copied), 4);
-    cr_expect_eq(copied, 0);
-    char *text = read_out("book.html");
-    cr_expect_str_eq(text, "<h>AAAABB</h>\n");
-    free(text);
+    expect_made_afresh(v1, 4, "<h>AAAABB</h>\n");
 }
 
 Test(splice, the_segments_of_a_file_kept_unchanged_are_carried)
@@ -199,12 +206,7 @@ Test(splice, a_damaged_segments_file_is_ignored)
         splice_map_free(m);
     }
     cr_assert_eq(fs_write(path, good.data, good.len - 1, d), 0);
-    long long copied = -1;
-    cr_expect_eq(build("book.html", v2, NULL, &copied), 4);
-    cr_expect_eq(copied, 0);
-    char *text = read_out("book.html");
-    cr_expect_str_eq(text, "<h>AAAAbbbbbb</h>\n");
-    free(text);
+    expect_made_afresh(v2, 4, "<h>AAAAbbbbbb</h>\n");
     diag_free(d);
     buf_release(&good);
     free(path);
@@ -296,7 +298,5 @@ Test(splice, a_key_with_a_newline_is_not_kept)
 {
     static const piece odd[] = {{"head", "<h>"}, {"two\nlines", "X"}, {NULL, NULL}};
     build("book.html", odd, NULL, NULL);
-    long long copied = -1;
-    cr_expect_eq(build("book.html", odd, NULL, &copied), 2);
-    cr_expect_eq(copied, 0);
+    expect_made_afresh(odd, 2, "<h>X");
 }
