@@ -20,6 +20,7 @@
 #include "pool.h"
 
 #include <dirent.h>
+#include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct output {
@@ -1112,14 +1114,20 @@ splice_stream *output_splice(output *o, const char *rel)
     o->splices_read = 1;
     pthread_mutex_unlock(&o->lock);
     /* The previous site's file, verified against its manifest by
-     * output_begin as every file it links from is, never through a link. */
+     * output_begin as every file it links from is; opened beneath the
+     * output through no link at all (none where openat2 is missing). */
     int fd = -1;
     if (e && path_is_safe_output(rel) && splice_map_has(o->splices_old, rel, e->hex)) {
-        buf p;
-        buf_init(&p);
-        buf_printf(&p, "%s/%s", o->target, e->rel);
-        fd = open(p.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        buf_release(&p);
+#ifdef SYS_openat2
+        int dir = open(o->target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                               .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                          RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+        if (dir >= 0) {
+            fd = (int)syscall(SYS_openat2, dir, e->rel, &how, sizeof how);
+            close(dir);
+        }
+#endif
     }
     return splice_new(o->splices_old, rel, e ? e->hex : "", fd);
 }

@@ -222,6 +222,38 @@ Test(splice, the_segments_file_goes_with_the_output_cache)
     free(path);
 }
 
+/* The previous file is opened beneath the output through no link: a
+ * folder on its way replaced by a link once the build began (to a copy of
+ * itself, the same bytes) gives nothing to copy. */
+Test(splice, the_previous_file_is_never_read_through_a_link)
+{
+    static const piece deep[] = {{"one", "11"}, {"two", "222"}, {NULL, NULL}};
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, d), 0);
+    stream s = {output_splice(o, "sub/book.html"), deep, 0, 0};
+    cr_assert_eq(output_stream_keyed(o, "sub/book.html", NULL, fill_pieces, &s, d), 0);
+    output_splice_end(o, "sub/book.html", s.sp, 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, d), 0);
+    char sub[PATH_MAX + 16], moved[PATH_MAX + 16];
+    snprintf(sub, sizeof sub, "%s/sub", out);
+    snprintf(moved, sizeof moved, "%s/elsewhere", sb);
+    cr_assert_eq(rename(sub, moved), 0);
+    cr_assert_eq(symlink(moved, sub), 0);
+    splice_stream *sp = output_splice(o, "sub/book.html");
+    cr_expect_eq(splice_count(sp), 0, "the previous file was opened through a link");
+    splice_free(sp);
+    cr_assert_eq(unlink(sub), 0);
+    cr_assert_eq(rename(moved, sub), 0);
+    sp = output_splice(o, "sub/book.html");
+    cr_expect_eq(splice_count(sp), 2, "the previous file, back in place, was not opened");
+    splice_free(sp);
+    output_free(o, d);
+    diag_free(d);
+}
+
 /* splice_take and splice_peek through the read window: segments smaller
  * and larger than it, in and out of order, each read back exactly. */
 Test(splice, segments_read_back_exactly)
