@@ -32,8 +32,9 @@ void api_pages_key(char key[65], const site *s, const struct history *h);
 void api_pages_keys(api_pages *a, char key[65]);
 /* Streams a's file in segments (splice.h; after api_pages_keys): each
  * page's entry whose key the previous file has is copied from it, the rest
- * made. With `check`, each is made all the same and compared instead
- * (CHARTER_CHECK_REUSE); api_pages_mismatches counts the differences. */
+ * made. With `check` (CHARTER_CHECK_REUSE), each copied entry is made
+ * again beside it and compared; api_pages_mismatches counts the
+ * differences. */
 void api_pages_splice(api_pages *a, struct splice_stream *sp, int check);
 size_t api_pages_mismatches(const api_pages *a);
 /* Appends n as JSON: mappings as objects, sequences as arrays, plain

@@ -28,9 +28,9 @@ int oscal_export_fill(void *ctx, buf *chunk);
 void oscal_export_free(oscal_export *e);
 /* Streams e's document in segments (splice.h): each implemented
  * requirement and each resource whose key (what it is written from) the
- * previous file has is copied from it, the rest made. With `check`, each
- * is made all the same and compared instead (CHARTER_CHECK_REUSE);
- * oscal_export_mismatches counts the differences. */
+ * previous file has is copied from it, the rest made. With `check`
+ * (CHARTER_CHECK_REUSE), each copied part is made again beside it and
+ * compared; oscal_export_mismatches counts the differences. */
 struct splice_stream;
 void oscal_export_splice(oscal_export *e, struct splice_stream *sp, int check);
 size_t oscal_export_mismatches(const oscal_export *e);

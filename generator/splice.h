@@ -3,12 +3,13 @@
  * the file it replaces instead of making it again: the handbook (the
  * skeleton's text between the policies, each policy's body),
  * api/pages.json (an entry per page) and the OSCAL export (a requirement
- * per control, a resource per policy). Each
- * output keeps its files' segments beside its build cache
- * (output-<id>.splice): per file its digest and size, then each segment's
- * length and key, in order; the file ends with the digest of the rest. A file's segments are used
- * only while the previous site holds that file with that digest and that size; output.c opens them
- * (output_splice), this module reads, looks up and writes them. */
+ * per control, a resource per policy). Each output keeps its files'
+ * segments beside its build cache (output-<id>.splice): per file its
+ * digest and size, then each segment's length and key, in order; the file
+ * ends with the digest of the rest. A file's segments are used only while
+ * the previous site holds that file with that digest and that size;
+ * output.c opens them (output_splice), this module reads, looks up and
+ * writes them. */
 #ifndef CHARTER_SPLICE_H
 #define CHARTER_SPLICE_H
 
@@ -50,7 +51,8 @@ long splice_find(splice_stream *sp, const char *key);
 /* Appends previous segment i to out and records it as the new file's next
  * segment: 0, or -1 (out as it was) when it cannot be read. */
 int splice_take(splice_stream *sp, size_t i, buf *out);
-/* As splice_take, recording nothing (to compare a segment made again). */
+/* Appends previous segment i to out as splice_take does, recording
+ * nothing. */
 int splice_peek(splice_stream *sp, size_t i, buf *out);
 /* The new file's next segment, `key`: copied from the previous file when
  * it has one of that key (looked for first at index `hint`; -1: none),
