@@ -1037,6 +1037,18 @@ static int reuse_old(output *o, const char *rel, const char *path, const char *h
         diag_free(quiet);
     }
     buf_release(&from);
+    /* The link was made by its path in the output, which a folder swapped
+     * for a link since output_begin could lead elsewhere: what was linked
+     * must be the very file the verification met there, else it goes and
+     * the file is written instead. */
+    struct stat st;
+    const size_t at = (size_t)(e - o->old);
+    if (ok && (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || o->old_ino[at].ino == 0 ||
+               (unsigned long long)st.st_ino != o->old_ino[at].ino ||
+               (unsigned long long)st.st_dev != o->old_ino[at].dev)) {
+        unlink(path);
+        ok = 0;
+    }
     if (ok) {
         pthread_mutex_lock(&o->lock);
         o->n_reused++;

@@ -1123,6 +1123,39 @@ Test(output, unchanged_files_are_linked_from_the_previous_site)
     free(target);
 }
 
+/* A folder of the previous site swapped for a link once the build began
+ * (to a folder elsewhere holding a file of the same name and bytes): the
+ * file there is never linked into the new site; it is written instead. */
+Test(output, an_unchanged_file_is_never_linked_through_a_link)
+{
+    char *target = in_sb("out");
+    const char *first[] = {"a/same.html", "same", NULL};
+    build_once(target, NULL, first);
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    write_rel("secret/same.html", "same");
+    char *a = in_sb("out/a"), *moved = in_sb("moved"), *secret = in_sb("secret");
+    cr_assert_eq(rename(a, moved), 0);
+    cr_assert_eq(symlink(secret, a), 0);
+    cr_assert_eq(output_write(o, "a/same.html", "same", 4, d), 0);
+    cr_expect_eq(output_reused(o), 0, "a file was linked through a link");
+    cr_assert_eq(unlink(a), 0);
+    cr_assert_eq(rename(moved, a), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    struct stat kept = stat_in(sb, "secret/same.html"), now = stat_in(target, "a/same.html");
+    cr_expect_eq(kept.st_nlink, 1, "the file behind the link was linked into the site");
+    cr_expect_neq(now.st_ino, kept.st_ino);
+    expect_file(target, "a/same.html", "same");
+    diag_free(d);
+    free(target);
+    free(a);
+    free(moved);
+    free(secret);
+}
+
 static int fill_text(void *ctx, buf *chunk)
 {
     const char **text = ctx;
