@@ -104,9 +104,14 @@ void stage_clock_note(stage_clock *c, const char *fmt, ...)
 {
     if (!c || !c->on)
         return;
+    size_t len = strlen(c->note);
+    if (len && len + 2 < sizeof c->note) {
+        memcpy(c->note + len, "; ", 3);
+        len += 2;
+    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->note, sizeof c->note, fmt, ap);
+    vsnprintf(c->note + len, sizeof c->note - len, fmt, ap);
     va_end(ap);
 }
 

@@ -50,12 +50,13 @@ typedef struct stage_clock {
     double secs[12];
     double cpu[12];  /* the process's CPU time (user + system) in the stage */
     long rss_mb[12]; /* the peak resident size so far, at each mark */
-    char note[160];  /* what the build chose, printed after the stages */
+    char note[320];  /* what the build chose, printed after the stages */
 } stage_clock;
 void stage_clock_init(stage_clock *c);
 /* Records the time since the previous mark (or init) as stage `name`. */
 void stage_clock_mark(stage_clock *c, const char *name);
-/* Sets the note printed after the stages (printf-style); c may be NULL. */
+/* Adds to the note printed after the stages (printf-style; each after a
+ * "; "); c may be NULL. */
 void stage_clock_note(stage_clock *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "charter: timings: load 0.12 s (cpu 0.20 s, peak 80 MB), ..."
  * when on: CPU over wall time says how many cores a stage kept busy. */

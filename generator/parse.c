@@ -270,7 +270,7 @@ static void parse_page(void *arg, size_t i)
 }
 
 static parsed *parse_run(const site *s, page **release, int html_fd, const char *cache_path,
-                         diags *d)
+                         parse_cache *old, diags *d)
 {
     parsed *p = xcalloc(1, sizeof *p);
     size_t n = s->n_pages ? s->n_pages : 1;
@@ -282,12 +282,14 @@ static parsed *parse_run(const site *s, page **release, int html_fd, const char 
     atomic_init(&p->hits, 0);
     if (cache_path && html_fd >= 0) {
         p->cache_path = xstrdup(cache_path);
-        p->old = parse_cache_open(cache_path);
+        p->old = old;
+        old = NULL;
         p->keys = xcalloc(n, sizeof *p->keys);
         p->notes = xcalloc(n, sizeof *p->notes);
         p->n_notes = xcalloc(n, sizeof *p->n_notes);
         parse_cache_global(p->global, s);
     }
+    parse_cache_free(old); /* not wanted: no cache is kept */
     parse_job j = {s, p, d, release};
     markdown_init();
     pool_run(s->n_pages, parse_page, &j);
@@ -298,12 +300,18 @@ static parsed *parse_run(const site *s, page **release, int html_fd, const char 
 
 parsed *parse_site(const site *s, int html_fd, diags *d)
 {
-    return parse_run(s, NULL, html_fd, NULL, d);
+    return parse_run(s, NULL, html_fd, NULL, NULL, d);
 }
 
 parsed *parse_site_cached(site *s, int html_fd, const char *cache_path, diags *d)
 {
-    return parse_run(s, s->pages, html_fd, cache_path, d);
+    parse_cache *old = cache_path && html_fd >= 0 ? parse_cache_open(cache_path) : NULL;
+    return parse_run(s, s->pages, html_fd, cache_path, old, d);
+}
+
+parsed *parse_site_opened(site *s, int html_fd, const char *cache_path, parse_cache *old, diags *d)
+{
+    return parse_run(s, s->pages, html_fd, cache_path, old, d);
 }
 
 const char *parsed_page_key(const parsed *p, size_t i)

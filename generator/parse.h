@@ -27,6 +27,15 @@ typedef struct parsed_page {
 } parsed_page;
 
 typedef struct parsed parsed;
+/* The previous build's parse cache, opened read-only (parse_cache.c). */
+typedef struct parse_cache parse_cache;
+
+/* Opens the parse cache at path (never through a link) and checks it
+ * whole. NULL when there is none or it is unusable: it is only a cache.
+ * Caller frees with parse_cache_free (NULL allowed), or hands it to
+ * parse_site_opened. Touches nothing but the file: may run on any thread. */
+parse_cache *parse_cache_open(const char *path);
+void parse_cache_free(parse_cache *c);
 
 /* Parses every published page of s, in parallel, each under the watchdog's
  * limits.page_seconds. With html_fd >= 0 (a scratch file) the HTML is
@@ -45,6 +54,10 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
  * are freed once it is parsed: nothing after the parse reads them in a
  * build (site_release_texts frees the others'). */
 parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, diags *d);
+/* As parse_site_cached, with the cache at cache_path already opened as
+ * `old` (taken: freed with the table; NULL: none could be). */
+parsed *parse_site_opened(struct site *s, int html_fd, const char *cache_path, parse_cache *old,
+                          diags *d);
 /* The key of page i's parse (parse_cache.c), which determines its HTML,
  * or NULL when the build keeps no cache. Borrowed. */
 const char *parsed_page_key(const parsed *p, size_t i);

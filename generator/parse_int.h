@@ -16,14 +16,14 @@ typedef struct parse_note {
     char *id, *message;
 } parse_note;
 
-/* The previous build's parse cache, opened read-only. */
-typedef struct parse_cache {
+/* The previous build's parse cache, opened read-only (parse.h). */
+struct parse_cache {
     int fd;      /* the cache file: the HTML of its pages, then its index */
     char *index; /* the index, read into memory; records point into it */
     map *by_key; /* key -> the record's start in index */
     size_t index_len;
     size_t n_records; /* how many keys the index has (kept once it is freed) */
-} parse_cache;
+};
 
 /* Frees c's index (every page taken from it is filled by then), keeping
  * its file for the HTML and how many records it had. NULL allowed. */
@@ -46,10 +46,6 @@ struct parsed {
     size_t cache_copies; /* runs of HTML the last parse_cache_write copied */
 };
 
-/* Opens the cache at path (never through a link). NULL when there is none
- * or it is unusable: it is only a cache. Free with parse_cache_free. */
-parse_cache *parse_cache_open(const char *path);
-void parse_cache_free(parse_cache *c);
 /* Fills page i of p from the cache when it holds p->keys[i]: its headings,
  * links, anchors, the digest of its search text, where its HTML lies (in
  * c->fd) and its diagnostics. Returns 1 on a hit, else 0. Thread-safe. */

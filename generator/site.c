@@ -868,14 +868,24 @@ static fm_limits page_fm_limits(const site *s)
         s->cfg.fenceless};
 }
 
+void site_load_cache_key(const site *s, char key[DIGEST_HEX])
+{
+    fm_limits fl = page_fm_limits(s);
+    loadcache_key(key, &fl);
+}
+
+void site_adopt_load_cache(site *s, const char *path, loadcache *lc)
+{
+    loadcache_free(s->load_cache);
+    s->load_cache = lc;
+    s->load_cache_path = path;
+}
+
 void site_use_load_cache(site *s, const char *path)
 {
     char key[DIGEST_HEX];
-    fm_limits fl = page_fm_limits(s);
-    loadcache_key(key, &fl);
-    loadcache_free(s->load_cache);
-    s->load_cache = loadcache_read(path, key);
-    s->load_cache_path = path;
+    site_load_cache_key(s, key);
+    site_adopt_load_cache(s, path, loadcache_read(path, key));
 }
 
 /* The end of the load cache's part in a load: rewritten with what the load

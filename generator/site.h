@@ -143,6 +143,12 @@ typedef struct site {
  * page read whole without findings in its front matter (unless every page
  * came from it; a failure to write is a warning) and freed. */
 void site_use_load_cache(site *s, const char *path);
+/* The key of the load cache for s's settings (loadcache_key), for a
+ * cache read ahead of the walk. */
+void site_load_cache_key(const site *s, char key[DIGEST_HEX]);
+/* As site_use_load_cache, with the cache at path already read (taken;
+ * NULL: none could be). */
+void site_adopt_load_cache(site *s, const char *path, struct loadcache *lc);
 
 /* The published pages that cite control c, in page order (borrowed), and
  * their number in *n; NULL and 0 when none does. */

@@ -405,6 +405,18 @@ printf '\nA sentence added to one policy.\n' >>"$site/$policy"
 CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet \
     2>"$tmp/err"
 copied_say "one policy's body edited: the rest of the handbook copied"
+# ... and every other page loaded and parsed from the caches (read ahead of
+# the walk, on a thread of their own).
+line=$(grep -o '[0-9]* of [0-9]* pages from the load cache, [0-9]* of [0-9]* from the parse cache' \
+    "$tmp/err" | sed 's/[^0-9 ]//g')
+set -- $line
+if [ $# -eq 4 ] && [ "$2" -gt 1 ] && [ "$1" -eq $(($2 - 1)) ] && [ "$4" -gt 1 ] &&
+    [ "$3" -eq $(($4 - 1)) ]; then
+    ok "one policy's body edited: every other page from the load and parse caches ($1 of $2, $3 of $4)"
+else
+    not_ok "one policy's body edited: every other page from the load and parse caches (${*:-none})"
+    sed 's/^/#   /' "$tmp/err" | head -3
+fi
 build_and_compare "one policy's body edited: the handbook as a cold build's"
 # A title: the skeleton (the table of contents) changes, the bodies do not.
 sed -i 's/^title: Data Protection Policy$/title: Data Protection Policy (revised)/' "$site/$policy"
