@@ -190,14 +190,19 @@ static void render_one(void *ctx, size_t i)
         parse_cache_write(j->pp, j->d);
 }
 
-/* What a build releases at its end: the output (which removes the previous
- * site, the slow part) and the model, two independent jobs. */
+/* What a build releases at its end, three independent jobs: the output
+ * (which writes its cache, after waiting out the racy window, the slow
+ * part), the model, and the stamp (when sf is set: the sources the build
+ * read, and the output it published, which releasing does not change). */
 typedef struct release_job {
     output *out;
     diags *d;
     parsed *pp;
     history *hist;
     site *s;
+    stamp_facts *sf;
+    const buf *findings;
+    int write_stamp; /* the build published: its stamp is written */
 } release_job;
 
 static void release_one(void *ctx, size_t i)
@@ -205,11 +210,17 @@ static void release_one(void *ctx, size_t i)
     release_job *j = ctx;
     if (i == 0) {
         output_free(j->out, j->d);
-        return;
+    } else if (i == 1) {
+        parsed_free(j->pp);
+        history_free(j->hist);
+        site_free(j->s);
+    } else if (j->sf) {
+        buf trace;
+        buf_init(&trace);
+        if (fs_trace_stop(&trace) == 0 && j->write_stamp)
+            stamp_write(j->sf, j->findings, &trace);
+        buf_release(&trace);
     }
-    parsed_free(j->pp);
-    history_free(j->hist);
-    site_free(j->s);
 }
 
 /* The caches in cache_dir of outputs since deleted: each output's cache
@@ -474,21 +485,19 @@ done:
     res->pages = pages;
     res->files = files;
     res->html = html;
-    /* Removing the previous site and freeing the model, side by side. */
-    release_job rj = {out, d, pp, hist, s};
-    pool_run(2, release_one, &rj);
+    if (stamped) {
+        sf.pages = pages;
+        sf.files = files;
+        sf.html = html;
+    }
+    /* Releasing the output, freeing the model and writing the stamp, side
+     * by side. */
+    release_job rj = {out, d, pp, hist, s, stamped ? &sf : NULL, &findings, status == EXIT_OK};
+    pool_run(3, release_one, &rj);
     pp = NULL;
     hist = NULL;
     s = NULL;
     if (stamped) {
-        buf trace;
-        buf_init(&trace);
-        sf.pages = pages;
-        sf.files = files;
-        sf.html = html;
-        if (fs_trace_stop(&trace) == 0 && status == EXIT_OK)
-            stamp_write(&sf, &findings, &trace);
-        buf_release(&trace);
         stamp_release(&sf);
     }
 cleanup:
