@@ -41,7 +41,10 @@ typedef struct gen {
      * previous build by its key is rendered all the same and compared. */
     int check_reuse;
     atomic_size_t pages_made; /* content pages given a dictionary */
-    int search_made;          /* search.json's entries made, not linked by its key */
+    /* While gen_controls runs: each page's key as a citation (what a
+     * control's list of the pages citing it shows of it), by page index. */
+    char (*cite_keys)[65];
+    int search_made; /* search.json's entries made, not linked by its key */
 } gen;
 
 /* Sets g up to render s (what the other arguments are: render_site's): the

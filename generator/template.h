@@ -68,6 +68,17 @@ typedef void (*tpl_fill_fn)(const void *ctx, size_t i, tpl_dict *d);
  * replaces it. */
 void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
                                const void *ctx, size_t ctx_size);
+/* The digest of dictionary i of a lazy section, as 64 hex digits and a NUL:
+ * of what its fill sets, made ahead once for the many sections that list
+ * it. */
+typedef void (*tpl_key_fn)(const void *ctx, size_t i, char key[65]);
+/* As tpl_dict_add_lazy_section, but a digest of d feeds `variant` and each
+ * key(ctx, i) instead of running fill: key(ctx, i) must differ whenever
+ * fill(ctx, i, kid) would set other values, and `variant` whenever it
+ * would set them under other names. */
+void tpl_dict_add_lazy_section_keyed(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
+                                     tpl_key_fn key, const char *variant, const void *ctx,
+                                     size_t ctx_size);
 /* Makes room for n names (values, sections and includes together) in d, so
  * that a dictionary whose size is known does not leave the smaller tables
  * it grew through in its tree's arena (an entry per page of the site in the

@@ -66,6 +66,18 @@ static void feed_str(feed *f, const char *s, size_t n)
     feed_bytes(f, s, n);
 }
 
+/* A keyed lazy section's n dictionaries (tpl_dict_add_lazy_section_keyed):
+ * what tells its fill from others, then each one's key. */
+static void feed_keys(feed *f, size_t n, tpl_key_fn key, const char *variant, const void *ctx)
+{
+    feed_str(f, variant, strlen(variant));
+    char k[65];
+    for (size_t i = 0; i < n; i++) {
+        key(ctx, i, k);
+        feed_bytes(f, k, 64);
+    }
+}
+
 /* --- sinks ---------------------------------------------------------------------- */
 
 /* A lazy section's dictionary made for a digest keeps nothing: each call
@@ -82,7 +94,8 @@ enum {
     SINK_SECTION,
     SINK_INCLUDE,
     SINK_GLOBAL,
-    SINK_LAZY
+    SINK_LAZY,
+    SINK_LAZY_KEYED
 };
 
 static tpl_dict *sink_new(arena *mem, feed *f, tpl_dict *root)
@@ -324,8 +337,21 @@ tpl_dict *tpl_dict_add_section(tpl_dict *d, const char *name)
 void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
                                const void *ctx, size_t ctx_size)
 {
+    tpl_dict_add_lazy_section_keyed(d, name, n, fill, NULL, NULL, ctx, ctx_size);
+}
+
+void tpl_dict_add_lazy_section_keyed(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
+                                     tpl_key_fn key, const char *variant, const void *ctx,
+                                     size_t ctx_size)
+{
     if (n == 0)
         return; /* as no dictionary added: no entry */
+    if (d->sink && key) {
+        sink_op(d, SINK_LAZY_KEYED, name);
+        feed_len(d->sink, n);
+        feed_keys(d->sink, n, key, variant, ctx);
+        return;
+    }
     if (d->sink) {
         /* Filled at once, in an arena of their own (d's holds d). */
         sink_op(d, SINK_LAZY, name);
@@ -338,6 +364,8 @@ void tpl_dict_add_lazy_section(tpl_dict *d, const char *name, size_t n, tpl_fill
     tpl_lazy *z = arena_alloc(d->mem, sizeof *z);
     z->owner = d;
     z->fill = fill;
+    z->key = key;
+    z->variant = key ? arena_strndup(d->mem, variant, strlen(variant)) : NULL;
     if (ctx_size) {
         void *copy = arena_alloc_uninit(d->mem, ctx_size);
         memcpy(copy, ctx, ctx_size);
@@ -405,8 +433,13 @@ static void feed_entry(feed *f, const tpl_entry *e)
     const tpl_kids *k = e->value;
     feed_len(f, k->n);
     /* A lazy section's dictionaries are fed as their fill makes them
-     * (sinks), after a mark no whole one starts with. */
-    feed_len(f, k->lazy != NULL);
+     * (sinks), after a mark no whole one starts with; a keyed one's keys,
+     * after another. */
+    feed_len(f, k->lazy ? 1 + (k->lazy->key != NULL) : 0);
+    if (k->lazy && k->lazy->key) {
+        feed_keys(f, k->n, k->lazy->key, k->lazy->variant, k->lazy->ctx);
+        return;
+    }
     if (k->lazy) {
         arena *mem = arena_new();
         sink_fill(f, k->n, k->lazy->fill, k->lazy->ctx, mem);

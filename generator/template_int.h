@@ -42,6 +42,10 @@ typedef struct tpl_lazy {
     tpl_dict *owner; /* the dictionary holding the section: each one's parent */
     tpl_fill_fn fill;
     const void *ctx; /* a copy, in owner's tree */
+    /* With key (tpl_dict_add_lazy_section_keyed): what a digest is fed
+     * instead of the fills, and variant (in owner's tree). */
+    tpl_key_fn key;
+    const char *variant;
 } tpl_lazy;
 
 /* A section's or include's dictionaries, in the order added (K_SECTION and

@@ -365,6 +365,26 @@ begin "change a page's cited controls"
 run edit content/technology/network-security.md 's/^controls: \[A\.8\.20, A\.8\.21, A\.8\.22, A\.8\.23\]$/controls: [A.5.14, A.8.20, A.8.21, A.8.22, A.8.23]/'
 build 0
 
+# A control's page lists each page citing it with its owner and status:
+# their keys digest what each citation shows (gen_controls.c, cite_key_of).
+# The first edit of a page adds an uncommitted row to the recent changes
+# every page shows; the next ones change only what the page shows.
+begin "change a citing page's owner (its controls' pages list it)"
+run edit content/technology/network-security.md 's/^owner: Head of Platform Engineering$/owner: Head of Networks/'
+build 0
+
+begin "change that owner again (only the citations show it)"
+run edit content/technology/network-security.md 's/^owner: Head of Networks$/owner: Network Lead/'
+build 0
+
+begin "change its status (only the citations show it)"
+run edit content/technology/network-security.md 's/^status: approved$/status: draft/'
+build 0
+
+begin "both back"
+run edit content/technology/network-security.md 's/^owner: Network Lead$/owner: Head of Platform Engineering/; s/^status: draft$/status: approved/'
+build 0
+
 begin "add a page (untracked)"
 cat >content/people/travel-security.md <<'EOF'
 ---

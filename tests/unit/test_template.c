@@ -1941,6 +1941,80 @@ Test(template, lazy_section_equals_a_whole_one)
     diag_free(d);
 }
 
+/* ---- keyed lazy sections (tpl_dict_add_lazy_section_keyed) ---- */
+
+typedef struct keyed_rows {
+    lazy_rows rows;
+    const char *const *keys; /* each row's key, 64 characters */
+    int *keyed;              /* how many keys were asked for */
+} keyed_rows;
+
+static void fill_keyed(const void *ctx, size_t i, tpl_dict *d)
+{
+    fill_row(&((const keyed_rows *)ctx)->rows, i, d);
+}
+
+static void key_row(const void *ctx, size_t i, char key[65])
+{
+    const keyed_rows *r = ctx;
+    (*r->keyed)++;
+    memcpy(key, r->keys[i], 65);
+}
+
+static tpl_dict *keyed_dict(const keyed_rows *r, size_t n, const char *variant)
+{
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict *list = tpl_dict_add_section(d, "LIST");
+    tpl_dict_add_lazy_section_keyed(list, "ROW", n, fill_keyed, key_row, variant, r, sizeof *r);
+    return d;
+}
+
+/* A keyed lazy section renders as the plain one, but a digest takes each
+ * row's key instead of making it: the same keys and variant digest alike,
+ * another key or variant otherwise, and no row is made for it. */
+Test(template, a_keyed_lazy_section_digests_its_keys)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "{{#LIST}}{{#ROW}}[{{NAME}} {{N}}]{{/ROW}}{{/LIST}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    static const char *const names[] = {"a", "b"};
+    char k0[65], k1[65], k2[65];
+    memset(k0, '0', 64);
+    memset(k1, '1', 64);
+    memset(k2, '2', 64);
+    k0[64] = k1[64] = k2[64] = '\0';
+    const char *keys[] = {k0, k1}, *other[] = {k0, k2};
+    int made = 0, keyed = 0;
+    keyed_rows r = {{names, &made}, keys, &keyed}, o = {{names, &made}, other, &keyed};
+    tpl_dict *a = keyed_dict(&r, 2, "v"), *b = keyed_dict(&r, 2, "v"), *c = keyed_dict(&o, 2, "v"),
+             *e = keyed_dict(&r, 2, "w");
+    buf out;
+    buf_init(&out);
+    cr_assert_eq(tpl_render(t, a, &out, d), 0);
+    cr_expect_str_eq(out.data, "[a 0][b 1]");
+    cr_expect_eq(made, 2);
+    char ha[DIGEST_HEX], hb[DIGEST_HEX], hc[DIGEST_HEX], he[DIGEST_HEX];
+    dict_hex(ha, a);
+    dict_hex(hb, b);
+    dict_hex(hc, c);
+    dict_hex(he, e);
+    cr_expect_eq(made, 2, "a row made for a digest");
+    cr_expect_eq(keyed, 8);
+    cr_expect_str_eq(ha, hb, "the same keys digest alike");
+    cr_expect_str_neq(ha, hc, "another row's key digests the same");
+    cr_expect_str_neq(ha, he, "another variant digests the same");
+    cr_assert_diag(d, "");
+    buf_release(&out);
+    tpl_dict_free(a);
+    tpl_dict_free(b);
+    tpl_dict_free(c);
+    tpl_dict_free(e);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
 /* What a fill sets in its dictionary, each variant changing one thing, so
  * that a digest missing any kind of addition is caught. */
 enum {
