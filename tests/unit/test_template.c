@@ -1961,6 +1961,28 @@ static void key_row(const void *ctx, size_t i, char key[65])
     memcpy(key, r->keys[i], 65);
 }
 
+/* An outer lazy section's one row holding the keyed section: digested,
+ * the keyed section is added inside a digest sink. */
+typedef struct keyed_outer {
+    const keyed_rows *rows;
+    size_t n;
+} keyed_outer;
+
+static void fill_outer(const void *ctx, size_t i, tpl_dict *d)
+{
+    (void)i;
+    const keyed_outer *o = ctx;
+    tpl_dict_add_lazy_section_keyed(d, "ROW", o->n, fill_keyed, key_row, "v", o->rows,
+                                    sizeof *o->rows);
+}
+
+static tpl_dict *outer_dict(const keyed_outer *o)
+{
+    tpl_dict *d = tpl_dict_new();
+    tpl_dict_add_lazy_section(d, "OUTER", 1, fill_outer, o, sizeof *o);
+    return d;
+}
+
 static tpl_dict *keyed_dict(const keyed_rows *r, size_t n, const char *variant)
 {
     tpl_dict *d = tpl_dict_new();
@@ -2005,6 +2027,20 @@ Test(template, a_keyed_lazy_section_digests_its_keys)
     cr_expect_str_eq(ha, hb, "the same keys digest alike");
     cr_expect_str_neq(ha, hc, "another row's key digests the same");
     cr_expect_str_neq(ha, he, "another variant digests the same");
+    /* The same inside a lazy section's dictionary made for a digest. */
+    keyed_outer oa = {&r, 2}, ob = {&r, 2}, oc = {&o, 2};
+    tpl_dict *xa = outer_dict(&oa), *xb = outer_dict(&ob), *xc = outer_dict(&oc);
+    made = keyed = 0;
+    dict_hex(ha, xa);
+    dict_hex(hb, xb);
+    dict_hex(hc, xc);
+    cr_expect_eq(made, 0, "a row made for a digest inside a sink");
+    cr_expect_eq(keyed, 6);
+    cr_expect_str_eq(ha, hb, "inside a sink: the same keys digest alike");
+    cr_expect_str_neq(ha, hc, "inside a sink: another row's key digests the same");
+    tpl_dict_free(xa);
+    tpl_dict_free(xb);
+    tpl_dict_free(xc);
     cr_assert_diag(d, "");
     buf_release(&out);
     tpl_dict_free(a);
