@@ -443,6 +443,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * the parse, and its HTML in the scratch file, as rendering does). */
     render_job job = {s, pp, hist, &prov, out, made, d, 0};
     pool_run(2, render_one, &job);
+    /* HTML the previous build's parse cache held damaged was parsed again;
+     * the cache just written may have copied it: the next build parses
+     * every page. */
+    if (parse_cache_drop_damaged(pp))
+        stage_clock_note(sc, "the parse cache was damaged: parsed again, and removed");
     int rendered = job.rendered != 0 || early != 0 ? -1 : 0;
     stage_clock_mark(sc, "render");
     long long spliced, streamed;

@@ -1,6 +1,7 @@
 /* parse: Markdown of every page, once, in parallel (see parse.h). */
 #include "parse.h"
 
+#include "fs.h"
 #include "parse_int.h"
 #include "pool.h"
 #include "site.h"
@@ -139,9 +140,26 @@ static int rewrite_link(void *arg, const char *url, buf *out)
     return site_rewrite_link(out, c->s, c->p, url);
 }
 
-/* Sets page i's key (with a cache): its bytes by their digest, its place,
- * its title, where its body starts, and what every page's rendering
- * depends on. Returns 1 when the cache held it and filled page i from it. */
+/* Page p's key: its bytes by their digest (text_hex), its place, its
+ * title, where its body starts, and what every page's rendering depends
+ * on. */
+static void page_key(char key[DIGEST_HEX], const parsed *pa, const page *p, const char *text_hex)
+{
+    digest *h = digest_new();
+    digest_add(h, pa->global, DIGEST_HEX);
+    const char *parts[] = {p->src, p->rel, p->url, p->title ? p->title : "\x01", text_hex};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+        digest_add(h, parts[k], strlen(parts[k]) + 1);
+    int line = p->fm.body_line;
+    digest_add(h, &line, sizeof line);
+    size_t start = p->fm.body_start;
+    digest_add(h, &start, sizeof start);
+    digest_hex(h, key);
+    digest_free(h);
+}
+
+/* Sets page i's key (with a cache). Returns 1 when the cache held it and
+ * filled page i from it. */
 static int key_and_fill(parse_job *j, size_t i)
 {
     const page *p = j->s->pages[i];
@@ -151,18 +169,7 @@ static int key_and_fill(parse_job *j, size_t i)
     char text_hex[DIGEST_HEX];
     if (!p->text_hex[0])
         digest_of(text_hex, p->text.data, p->text.len);
-    digest *h = digest_new();
-    digest_add(h, pa->global, DIGEST_HEX);
-    const char *parts[] = {p->src, p->rel, p->url, p->title ? p->title : "\x01",
-                           p->text_hex[0] ? p->text_hex : text_hex};
-    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
-        digest_add(h, parts[k], strlen(parts[k]) + 1);
-    int line = p->fm.body_line;
-    digest_add(h, &line, sizeof line);
-    size_t start = p->fm.body_start;
-    digest_add(h, &start, sizeof start);
-    digest_hex(h, pa->keys[i]);
-    digest_free(h);
+    page_key(pa->keys[i], pa, p, p->text_hex[0] ? p->text_hex : text_hex);
     if (!parse_cache_fill(pa, i))
         return 0;
     for (size_t k = 0; k < pa->n_notes[i]; k++) {
@@ -172,6 +179,29 @@ static int key_and_fill(parse_job *j, size_t i)
     return 1;
 }
 
+/* Renders the Markdown of page p's bytes text[0..len) into doc, as every
+ * build does (its links rewritten through lc), reporting through d. */
+static int render_page_text(md_doc *doc, const site *s, const page *p, const char *text, size_t len,
+                            link_ctx *lc, int skip_html, diags *d)
+{
+    md_options opt = {.file = p->src,
+                      .first_line = p->fm.body_line,
+                      .unsafe_html = s->cfg.unsafe_html,
+                      .rewrite = rewrite_link,
+                      .rewrite_ctx = lc,
+                      .skip_html = skip_html,
+                      .lax_headings = s->cfg.lax_headings,
+                      .liquid_vars = s->liquid_vars,
+                      .title = p->title};
+    /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
+     * past limits.page_seconds the watchdog ends the run, naming the page. */
+    int token =
+        watchdog_enter(p->src, "its Markdown", s->cfg.limits.page_seconds, "limits.page_seconds");
+    int rc = markdown_render(doc, text + p->fm.body_start, len - p->fm.body_start, &opt, d);
+    watchdog_leave(token);
+    return rc;
+}
+
 /* Parses page i from its bytes (p->text). */
 static void parse_one(parse_job *j, size_t i)
 {
@@ -179,24 +209,10 @@ static void parse_one(parse_job *j, size_t i)
     parsed_page *pp = &j->p->pages[i];
     parsed *pa = j->p;
     link_ctx lc = {j->s, p};
-    md_options opt = {.file = p->src,
-                      .first_line = p->fm.body_line,
-                      .unsafe_html = j->s->cfg.unsafe_html,
-                      .rewrite = rewrite_link,
-                      .rewrite_ctx = &lc,
-                      .skip_html = j->p->html_fd < 0,
-                      .lax_headings = j->s->cfg.lax_headings,
-                      .liquid_vars = j->s->liquid_vars,
-                      .title = p->title};
-    /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
-     * past limits.page_seconds the watchdog ends the run, naming the page. */
-    int token = watchdog_enter(p->src, "its Markdown", j->s->cfg.limits.page_seconds,
-                               "limits.page_seconds");
     /* Its diagnostics are kept for the cache, then passed on. */
     diags *own = pa->keys ? diag_new(NULL) : NULL;
-    int rc = markdown_render(&pp->doc, p->text.data + p->fm.body_start,
-                             p->text.len - p->fm.body_start, &opt, own ? own : j->d);
-    watchdog_leave(token);
+    int rc = render_page_text(&pp->doc, j->s, p, p->text.data, p->text.len, &lc, j->p->html_fd < 0,
+                              own ? own : j->d);
     if (own) {
         size_t n;
         const diag_entry *e = diag_entries(own, &n);
@@ -227,6 +243,9 @@ static void parse_one(parse_job *j, size_t i)
         char *text = parse_plain_text(pp->doc.html.data, pp->doc.html.len, SEARCH_TEXT_MAX);
         digest_of(pp->text_key, text, strlen(text));
         free(text);
+        /* And of its HTML, which the next build checks as it reads it back
+         * from the cache. */
+        digest_of(pp->html_key, pp->doc.html.data, pp->doc.html.len);
     }
     /* The HTML to the scratch file, at a place of its own (search reads
      * the start of its text back from there: parsed_text). */
@@ -277,6 +296,7 @@ static parsed *parse_run(const site *s, page **release, int html_fd, const char 
     p->n = s->n_pages;
     p->pages = xcalloc(n, sizeof *p->pages);
     p->html_fd = html_fd;
+    p->s = s;
     atomic_init(&p->end, 0);
     atomic_init(&p->failed, 0);
     atomic_init(&p->hits, 0);
@@ -393,12 +413,71 @@ static int read_at(int fd, unsigned long long off, size_t want, size_t need, buf
     return 0;
 }
 
+/* Page i's HTML made again from its file, appended to out, when the
+ * previous build's cache held other bytes than its digest: the file must
+ * be the one its key was made from (else it changed during the build).
+ * Its diagnostics were given from the cache already. 0, or -1 after
+ * reporting. */
+static int parse_again(const parsed *pa, size_t i, buf *out, diags *d)
+{
+    const site *s = pa->s;
+    const page *p = s->pages[i];
+    buf text;
+    buf_init(&text);
+    md_doc doc = {0};
+    diags *quiet = diag_new(NULL);
+    int err = -1;
+    if (fs_read_source(&text, &s->fs, p->src, s->cfg.limits.page_bytes, "limits.page_bytes", d) !=
+        0)
+        goto done;
+    char hex[DIGEST_HEX], key[DIGEST_HEX];
+    digest_of(hex, text.data, text.len);
+    page_key(key, pa, p, hex);
+    link_ctx lc = {s, p};
+    if (strcmp(key, pa->keys[i]) != 0 || text.len < p->fm.body_start)
+        diag_error(d, p->src, 0, 0, "io", "'%s' changed during the build; build again", p->src);
+    else if (render_page_text(&doc, s, p, text.data, text.len, &lc, 0, quiet) != 0)
+        diag_error(d, p->src, 0, 0, "markdown", "cannot render Markdown");
+    else {
+        buf_add(out, doc.html.data, doc.html.len);
+        err = 0;
+    }
+done:
+    markdown_release(&doc);
+    diag_free(quiet);
+    buf_release(&text);
+    return err;
+}
+
+/* Checks page i's HTML, appended to out from `from` on, when it came from
+ * the previous build's cache: bytes that do not match its digest are
+ * replaced by the page parsed again, and the cache is marked damaged
+ * (parse_cache_drop_damaged). 0, or -1 after reporting. */
+static int checked(const parsed *p, size_t i, buf *out, size_t from, diags *d)
+{
+    const parsed_page *pp = &p->pages[i];
+    if (!pp->in_cache)
+        return 0;
+    char hex[DIGEST_HEX];
+    digest_of(hex, out->data + from, out->len - from);
+    if (strcmp(hex, pp->html_key) == 0)
+        return 0;
+    atomic_store(&p->old->damaged, 1);
+    out->len = from;
+    out->data[from] = '\0';
+    return parse_again(p, i, out, d);
+}
+
 int parsed_html(const parsed *p, size_t i, buf *out, diags *d)
 {
     const parsed_page *pp = parsed_page_at(p, i);
     if (!pp->len)
         return 0;
-    return read_at(pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, pp->len, out, NULL, d);
+    size_t from = out->len;
+    if (read_at(pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, pp->len, out, NULL, d) !=
+        0)
+        return -1;
+    return checked(p, i, out, from, d);
 }
 
 /* A parsed_reader's window, and how far ahead of the last page read the
@@ -424,6 +503,7 @@ int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
         return 0;
     int fd = pp->in_cache ? r->p->old->fd : r->p->html_fd;
     unsigned long long end = pp->off + pp->len;
+    size_t from = out->len;
     int in_order =
         fd == r->last_fd && pp->off >= r->last_end && pp->off - r->last_end < READER_AHEAD;
     int held = fd == r->win_fd && pp->off >= r->from && end <= r->from + r->win.len;
@@ -443,7 +523,7 @@ int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
         err = read_at(fd, pp->off, pp->len, pp->len, out, &r->reads, d);
     r->last_fd = fd;
     r->last_end = end;
-    return err;
+    return err ? err : checked(r->p, i, out, from, d);
 }
 
 int parsed_text(char **out, parsed_reader *r, size_t i, diags *d)

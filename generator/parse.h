@@ -24,14 +24,20 @@ typedef struct parsed_page {
      * was parsed for a build with a cache; "" otherwise: what search.json
      * shows of it, known without reading its HTML back. */
     char text_key[DIGEST_HEX];
+    /* The digest of its HTML, hex, for a build with a cache; "" otherwise.
+     * HTML read back from the previous build's cache is checked against it
+     * (the cache's trailer vouches only for its index). */
+    char html_key[DIGEST_HEX];
 } parsed_page;
 
 typedef struct parsed parsed;
 /* The previous build's parse cache, opened read-only (parse_cache.c). */
 typedef struct parse_cache parse_cache;
 
-/* Opens the parse cache at path (never through a link) and checks it
- * whole. NULL when there is none or it is unusable: it is only a cache.
+/* Opens the parse cache at path (never through a link) and checks its
+ * index against the trailer's digest; each page's HTML is checked when it
+ * is read back (parsed_html). NULL when there is none or it is unusable:
+ * it is only a cache.
  * Caller frees with parse_cache_free (NULL allowed), or hands it to
  * parse_site_opened. Touches nothing but the file: may run on any thread. */
 parse_cache *parse_cache_open(const char *path);
@@ -80,8 +86,16 @@ int parse_cache_write(parsed *p, diags *d);
 void parsed_free(parsed *p);
 /* Page i of the site (borrowed). */
 const parsed_page *parsed_page_at(const parsed *p, size_t i);
-/* Appends page i's HTML to out. Returns 0, or -1 after reporting. */
+/* Appends page i's HTML to out. HTML from the previous build's cache
+ * that does not match its digest (a damaged cache) is not used: the page
+ * is parsed again from its file instead (then parse_cache_drop_damaged).
+ * Returns 0, or -1 after reporting. */
 int parsed_html(const parsed *p, size_t i, buf *out, diags *d);
+/* After the render: when HTML read from the previous build's cache did not
+ * match its digest, the cache at p's path (written meanwhile, perhaps with
+ * that HTML copied in) is removed, so that the next build parses every
+ * page again. Returns 1 when it was, else 0. */
+int parse_cache_drop_damaged(parsed *p);
 /* Reads pages' HTML back as parsed_html does, through a window of the file
  * it lies in: a page lying a little after the one read before comes from
  * one read of a quarter megabyte for it and those after it; any other page

@@ -22,7 +22,8 @@ struct parse_cache {
     char *index; /* the index, read into memory; records point into it */
     map *by_key; /* key -> the record's start in index */
     size_t index_len;
-    size_t n_records; /* how many keys the index has (kept once it is freed) */
+    size_t n_records;   /* how many keys the index has (kept once it is freed) */
+    atomic_int damaged; /* a page's HTML in it did not match its digest */
 };
 
 /* Frees c's index (every page taken from it is filled by then), keeping
@@ -42,6 +43,7 @@ struct parsed {
     parse_note **notes;       /* each page's diagnostics */
     size_t *n_notes;
     char global[DIGEST_HEX]; /* what every page's rendering depends on */
+    const struct site *s;    /* for a page parsed again (parsed_html) */
     atomic_size_t hits;
     size_t cache_copies; /* runs of HTML the last parse_cache_write copied */
 };

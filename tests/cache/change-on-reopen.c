@@ -2,7 +2,8 @@
  * second time the program opens a file whose name ends in
  * CHANGE_ON_REOPEN (through openat2, as charter opens its sources), it
  * appends a line to that file first: a page edited between the build's
- * load and its parse, every time at the same point. */
+ * load and its parse, every time at the same point. CHANGE_ON_OPEN_NTH
+ * names another open than the second (1: the first). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -31,7 +32,9 @@ long syscall(long number, ...)
     if (number == SYS_openat2 && suffix && *suffix) {
         const char *name = (const char *)a[1];
         size_t n = strlen(name), m = strlen(suffix);
-        if (n >= m && !strcmp(name + n - m, suffix) && atomic_fetch_add(&opened, 1) == 1) {
+        const char *nth = getenv("CHANGE_ON_OPEN_NTH");
+        int at = nth && *nth ? atoi(nth) - 1 : 1;
+        if (n >= m && !strcmp(name + n - m, suffix) && atomic_fetch_add(&opened, 1) == at) {
             int fd = openat((int)a[0], name, O_WRONLY | O_APPEND | O_CLOEXEC);
             if (fd >= 0) {
                 static const char line[] = "\nA line added while the build read the page.\n";

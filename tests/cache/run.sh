@@ -82,7 +82,18 @@ assert data[:1] == b"<", "not HTML"
 data[1] ^= 0x20
 open(sys.argv[1], "wb").write(data)
 PY
-build_and_compare "a byte of a page's HTML changed in the parse cache"
+cp "$cache/parse.cache" "$tmp/damaged.cache"
+CHARTER_TIMINGS=1 build_and_compare "a byte of a page's HTML changed in the parse cache"
+# Found as the page's HTML was read back: parsed again, and the cache (whose
+# rewrite may have copied the damaged bytes) removed, so that the next
+# build parses every page.
+if grep -q "the parse cache was damaged" "$tmp/err" &&
+    ! cmp -s "$cache/parse.cache" "$tmp/damaged.cache"; then
+    ok "a damaged parse cache is removed after the build that found it"
+else
+    not_ok "a damaged parse cache is removed after the build that found it"
+fi
+build_and_compare "the build after a damaged parse cache"
 
 # Counts near 2^32 in a record must not allocate or read past the end.
 python3 - "$tmp/good.cache" "$cache/parse.cache" <<'PY' || not_ok "the parse cache's record is laid out as this test knows"
@@ -91,17 +102,20 @@ data = bytearray(open(sys.argv[1], "rb").read())
 off, length = struct.unpack_from("<QQ", data, len(data) - 96)
 i = off
 # The first record: its length (u32), key (u32 length + bytes), offset,
-# length, its text's digest (u32 length + bytes), then the heading count:
-# set it huge.
+# length, its text's digest and its HTML's (each u32 length + bytes), then
+# the heading count: set it huge.
 klen = struct.unpack_from("<I", data, i + 4)[0]
 at = i + 8 + klen + 16
-tlen = struct.unpack_from("<I", data, at)[0]
-assert tlen in (64, 0xFFFFFFFF), "not a digest's length"
-at += 4 + (0 if tlen == 0xFFFFFFFF else tlen)
+for _ in range(2):
+    tlen = struct.unpack_from("<I", data, at)[0]
+    assert tlen in (64, 0xFFFFFFFF), "not a digest's length"
+    at += 4 + (0 if tlen == 0xFFFFFFFF else tlen)
 assert struct.unpack_from("<I", data, at)[0] < 1000, "not a heading count"
 struct.pack_into("<I", data, at, 0xFFFFFFF0)
-# With a digest that matches, so the reader's own bounds are what is tested.
-data[len(data) - 64:] = hashlib.sha256(data[:len(data) - 96]).hexdigest().encode()
+# With a digest that matches (of the index, then of the trailer's offset,
+# length and magic), so the reader's own bounds are what is tested.
+t = len(data) - 96
+data[t + 32:] = hashlib.sha256(bytes(data[off:off + length]) + bytes(data[t:t + 32])).hexdigest().encode()
 open(sys.argv[2], "wb").write(data)
 PY
 build_and_compare "a parse cache with a huge count"
@@ -369,6 +383,38 @@ else
         if ! grep -q "A line added while the build read the page" "$tmp/out/about/index.html"; then
             not_ok "$what (the next build lacks the line)"
         fi
+    fi
+    git -C "$site" checkout -q -- content/about.md
+
+    # The same page's HTML damaged in the parse cache, and the page changed
+    # before the build reads it again to parse it anew (its first open in
+    # a build whose caches hold it): exit 2, the output as it was.
+    what="a page whose cached HTML is damaged changed before it is parsed again: exit 2"
+    "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
+    rm -rf "$tmp/fresh"
+    python3 - "$cache/parse.cache" <<'PY' || not_ok "$what (about.md's HTML is in the parse cache)"
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.find(b"a small static site generator for compliance as code")
+assert at > 0, "not found"
+data[at] ^= 0x20
+open(sys.argv[1], "wb").write(data)
+PY
+    # Into a new output, so that every page is rendered from its HTML.
+    LD_PRELOAD=$tmp/change-on-reopen.so CHANGE_ON_REOPEN=content/about.md CHANGE_ON_OPEN_NTH=1 \
+        "$CHARTER" build --site "$site" --out "$tmp/fresh" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        not_ok "$what (exit $rc)"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    elif ! grep -q "error: 'content/about.md' changed during the build; build again \[io\]" \
+        "$tmp/err"; then
+        not_ok "$what (message)"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    elif [ -e "$tmp/fresh" ]; then
+        not_ok "$what (the output was published)"
+    else
+        build_and_compare "$what; the next build has the page as it is now"
     fi
     git -C "$site" checkout -q -- content/about.md
 fi
