@@ -41,9 +41,11 @@ typedef struct gen {
      * previous build by its key is rendered all the same and compared. */
     int check_reuse;
     atomic_size_t pages_made; /* content pages given a dictionary */
-    /* While gen_controls runs: each page's key as a citation (what a
-     * control's list of the pages citing it shows of it), by page index. */
-    char (*cite_keys)[65];
+    /* Each page's key as an entry of a list of pages (vars_entry_key), by
+     * page index: what the lists of pages (the sections', a folder's, a
+     * tag's, the reviews', a control's citations) digest for their keys
+     * instead of filling every entry. Made by gen_init. */
+    char (*entry_keys)[65];
     int search_made; /* search.json's entries made, not linked by its key */
 } gen;
 
@@ -102,6 +104,19 @@ tpl_dict *vars_sections(const gen *g);
 /* ENTRY_TITLE, ENTRY_URL and ENTRY_DESCRIPTION (shown when set): page p as
  * an entry of a list of pages (a folder's, a tag's). */
 void vars_page_link(tpl_dict *e, const page *p);
+/* Page p's key as an entry of any list of pages, hex, into key: what every
+ * fill of such an entry reads of p (vars_page_link, the sections' entries,
+ * the reviews' rows, a control's citations), and a little more. A list
+ * keyed by it (tpl_dict_add_lazy_section_keyed, with a variant naming the
+ * fill) is made again whenever any of it changes. h is reset by the call. */
+void vars_entry_key(char key[65], digest *h, const page *p);
+/* A tpl_key_fn for a lazy section over pages: entry i's key is
+ * keys[pages[i]->index] (gen.entry_keys), copied. */
+typedef struct page_list {
+    const page *const *pages;
+    char (*keys)[65];
+} page_list;
+void vars_page_list_key(const void *ctx, size_t i, char key[65]);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
 /* A content page's own dictionary over the shared one, begun: the

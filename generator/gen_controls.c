@@ -110,7 +110,7 @@ typedef struct cite_list {
     const page *const *cites;
     const char *title_var, *url_var;
     int cited_by;     /* the control's page: each page's status and owner too */
-    char (*keys)[65]; /* gen.cite_keys */
+    char (*keys)[65]; /* gen.entry_keys */
 } cite_list;
 
 static void fill_cite(const void *ctx, size_t i, tpl_dict *e)
@@ -123,18 +123,6 @@ static void fill_cite(const void *ctx, size_t i, tpl_dict *e)
         vars_set_shown(e, "CITED_STATUS", p->status);
         vars_set_shown(e, "CITED_OWNER", p->owner);
     }
-}
-
-/* Everything fill_cite reads of page p. The SoA, the controls' index and
- * each control's page list every citation (40,000 at 10,000 pages): their
- * keys digest these instead of filling each entry again. */
-static void cite_key_of(char key[65], digest *h, const page *p)
-{
-    digest_add_str(h, p->title ? p->title : p->id);
-    digest_add_str(h, p->full_url);
-    digest_add_str(h, p->status);
-    digest_add_str(h, p->owner);
-    digest_hex(h, key);
 }
 
 static void cite_key(const void *ctx, size_t i, char key[65])
@@ -169,7 +157,7 @@ static void set_control(tpl_dict *d, const gen *g, const control *c, const frame
     const page *const *cites = site_cited_by(s, c, &n_cites);
     /* Made as they render: the SoA lists every citation of every control
      * (80,000 at 20,000 pages). */
-    cite_list cl = {cites, title_var, url_var, !strcmp(list, "CITED_BY"), g->cite_keys};
+    cite_list cl = {cites, title_var, url_var, !strcmp(list, "CITED_BY"), g->entry_keys};
     buf variant;
     buf_init(&variant);
     buf_printf(&variant, "%s %s %d", title_var, url_var, cl.cited_by);
@@ -271,11 +259,6 @@ int gen_controls(gen *g)
 {
     const site *s = g->s;
     int err = 0;
-    g->cite_keys = xmalloc((s->n_pages ? s->n_pages : 1) * sizeof *g->cite_keys);
-    digest *h = digest_new();
-    for (size_t i = 0; i < s->n_pages; i++)
-        cite_key_of(g->cite_keys[i], h, s->pages[i]);
-    digest_free(h);
     if (s->catalog && layouts_has(s->layouts, "control")) {
         control_jobs cj = {g, NULL, 0};
         size_t nf;
@@ -294,7 +277,5 @@ int gen_controls(gen *g)
     if (s->catalog)
         err |= gen_simple(g, "soa", "Statement of Applicability", "/soa/", "soa/index.html",
                           fill_frameworks);
-    free(g->cite_keys);
-    g->cite_keys = NULL;
     return err ? -1 : 0;
 }

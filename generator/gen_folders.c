@@ -29,8 +29,8 @@ typedef struct folder_pages {
 
 static void fill_folder_page(const void *ctx, size_t i, tpl_dict *e)
 {
-    const folder_pages *fp = *(const folder_pages *const *)ctx;
-    vars_page_link(e, fp->v[i]);
+    const page_list *c = ctx;
+    vars_page_link(e, c->pages[i]);
 }
 
 int gen_folders(gen *g)
@@ -87,7 +87,9 @@ int gen_folders(gen *g)
             continue;
         const folder_pages *fp = &pages[i];
         tpl_dict_show_section(dicts[i], "HAS_FOLDER_PAGES");
-        tpl_dict_add_lazy_section(dicts[i], "FOLDER_PAGE", fp->n, fill_folder_page, &fp, sizeof fp);
+        page_list c = {fp->v, g->entry_keys};
+        tpl_dict_add_lazy_section_keyed(dicts[i], "FOLDER_PAGE", fp->n, fill_folder_page,
+                                        vars_page_list_key, "link", &c, sizeof c);
     }
     for (size_t i = 0; i < s->n_folders; i++) {
         const site_folder *sub = &s->folders[i];

@@ -5,6 +5,7 @@
 #include "dates.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ static int cmp_review(const void *a, const void *b)
  * (a lazy section's context: copied whole into the dictionary). */
 typedef struct review_rows {
     long as_of;
+    char (*keys)[65]; /* gen.entry_keys */
     size_t n;
     const page *v[];
 } review_rows;
@@ -61,19 +63,29 @@ static void fill_review_row(const void *ctx, size_t i, tpl_dict *e)
     buf_release(&label);
 }
 
-/* REVIEW_ROW: every policy, the next review first, each made as it
- * renders. */
-static void add_review_rows(tpl_dict *d, const site *s)
+static void review_row_key(const void *ctx, size_t i, char key[65])
 {
+    const review_rows *r = ctx;
+    memcpy(key, r->keys[r->v[i]->index], 65);
+}
+
+/* REVIEW_ROW: every policy, the next review first, each made as it
+ * renders; keyed by each page's entry key and the day (the days left). */
+static void add_review_rows(tpl_dict *d, const gen *g)
+{
+    const site *s = g->s;
     size_t size = sizeof(review_rows) + (s->n_pages ? s->n_pages : 1) * sizeof(const page *);
     review_rows *r = xcalloc(1, size);
     r->as_of = s->as_of;
+    r->keys = g->entry_keys;
     for (size_t i = 0; i < s->n_pages; i++)
         if (s->pages[i]->ok && s->pages[i]->published && s->pages[i]->policy)
             r->v[r->n++] = s->pages[i];
     qsort(r->v, r->n, sizeof *r->v, cmp_review);
-    tpl_dict_add_lazy_section(d, "REVIEW_ROW", r->n, fill_review_row, r,
-                              sizeof(review_rows) + r->n * sizeof(const page *));
+    char variant[48];
+    snprintf(variant, sizeof variant, "review row %ld", r->as_of);
+    tpl_dict_add_lazy_section_keyed(d, "REVIEW_ROW", r->n, fill_review_row, review_row_key, variant,
+                                    r, sizeof(review_rows) + r->n * sizeof(const page *));
     free(r);
 }
 
@@ -107,7 +119,7 @@ static void add_evidence_counts(tpl_dict *d, const gen *g)
 
 static void fill_reviews(tpl_dict *d, const gen *g)
 {
-    add_review_rows(d, g->s);
+    add_review_rows(d, g);
     add_evidence_counts(d, g);
 }
 

@@ -6,8 +6,8 @@
 
 static void fill_tag_page(const void *ctx, size_t i, tpl_dict *e)
 {
-    const term *tm = *(const term *const *)ctx;
-    vars_page_link(e, tm->pages[i]);
+    const page_list *c = ctx;
+    vars_page_link(e, c->pages[i]);
 }
 
 int gen_terms(gen *g)
@@ -41,7 +41,9 @@ int gen_terms(gen *g)
         buf_reset(&u);
         vars_full_url(&u, s, out.data);
         tpl_dict_set(d, "URL", u.data);
-        tpl_dict_add_lazy_section(d, "TAG_PAGE", tm->n, fill_tag_page, &tm, sizeof tm);
+        page_list c = {(const page *const *)tm->pages, g->entry_keys};
+        tpl_dict_add_lazy_section_keyed(d, "TAG_PAGE", tm->n, fill_tag_page, vars_page_list_key,
+                                        "link", &c, sizeof c);
         buf_reset(&out);
         buf_printf(&out, "%s/%s/index.html", dir, tm->slug);
         err = gen_render(g, "tag", out.data, d);

@@ -323,6 +323,18 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     return failed ? -1 : 0;
 }
 
+/* Makes gen.entry_keys, a run of pages per item of pool_run. */
+enum { ENTRY_RUN = 512 };
+
+static void entry_keys_run(void *ctx, size_t k)
+{
+    gen *g = ctx;
+    digest *h = digest_new();
+    for (size_t i = k * ENTRY_RUN; i < g->s->n_pages && i < (k + 1) * ENTRY_RUN; i++)
+        vars_entry_key(g->entry_keys[i], h, g->s->pages[i]);
+    digest_free(h);
+}
+
 void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
               const build_provenance *prov, output *o, diags *d)
 {
@@ -331,6 +343,8 @@ void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
     atomic_init(&g->pages_made, 0);
     pthread_mutex_init(&g->lock, NULL);
     g->shared = vars_shared(g);
+    g->entry_keys = xmalloc((s->n_pages ? s->n_pages : 1) * sizeof *g->entry_keys);
+    pool_run((s->n_pages + ENTRY_RUN - 1) / ENTRY_RUN, entry_keys_run, g);
     digest *base = digest_new();
     digest_add(base, digest_self(), DIGEST_HEX);
     digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
@@ -341,6 +355,7 @@ void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
 
 void gen_release(gen *g)
 {
+    free(g->entry_keys);
     tpl_dict_free(g->sections);
     tpl_dict_free(g->shared);
     pthread_mutex_destroy(&g->lock);

@@ -119,7 +119,7 @@ void vars_full_url(buf *out, const site *s, const char *url)
     url_encode_path(out, url + 1);
 }
 
-static void set_page_entry(tpl_dict *e, const site *s, const page *p, const char *prefix)
+static void set_page_entry(tpl_dict *e, const page *p, const char *prefix)
 {
     buf n;
     buf_init(&n);
@@ -298,15 +298,28 @@ void vars_page_link(tpl_dict *e, const page *p)
     vars_set_shown(e, "ENTRY_DESCRIPTION", p->description);
 }
 
-typedef struct section_pages {
-    const site *s;
-    const site_section *sec;
-} section_pages;
+void vars_entry_key(char key[65], digest *h, const page *p)
+{
+    const char *fields[] = {p->title, p->id,     p->full_url, p->description,
+                            p->owner, p->status, p->version};
+    for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+        digest_add_str(h, fields[k]);
+    digest_add_long(h, p->last_reviewed);
+    digest_add_long(h, p->next_review);
+    digest_add_long(h, (long)p->review);
+    digest_hex(h, key);
+}
+
+void vars_page_list_key(const void *ctx, size_t i, char key[65])
+{
+    const page_list *c = ctx;
+    memcpy(key, c->keys[c->pages[i]->index], 65);
+}
 
 static void fill_section_page(const void *ctx, size_t i, tpl_dict *d)
 {
-    const section_pages *c = ctx;
-    set_page_entry(d, c->s, c->sec->pages[i], "ENTRY");
+    const page_list *c = ctx;
+    set_page_entry(d, c->pages[i], "ENTRY");
 }
 
 tpl_dict *vars_sections(const gen *g)
@@ -322,9 +335,9 @@ tpl_dict *vars_sections(const gen *g)
         tpl_dict_set_int(sd, "SECTION_PAGE_COUNT", (long)sec->n_pages);
         /* An entry per page, made as it renders: held whole for the whole
          * render, they were tens of megabytes at 20,000 pages. */
-        section_pages c = {s, sec};
-        tpl_dict_add_lazy_section(sd, "SECTION_PAGE", sec->n_pages, fill_section_page, &c,
-                                  sizeof c);
+        page_list c = {(const page *const *)sec->pages, g->entry_keys};
+        tpl_dict_add_lazy_section_keyed(sd, "SECTION_PAGE", sec->n_pages, fill_section_page,
+                                        vars_page_list_key, "ENTRY", &c, sizeof c);
     }
     return d;
 }

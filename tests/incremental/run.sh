@@ -385,6 +385,25 @@ begin "both back"
 run edit content/technology/network-security.md 's/^owner: Network Lead$/owner: Head of Platform Engineering/; s/^status: draft$/status: approved/'
 build 0
 
+# The lists of pages (a tag's, a folder's, the home page's sections, the
+# reviews') digest each page's entry key (vars_entry_key) instead of
+# filling every entry: what only such a list shows of a page, changed.
+begin "change its description (its tags', its folder's and the home page's lists show it)"
+run edit content/technology/network-security.md 's/^description: How Larkspur designs, /description: How Larkspur builds, /'
+build 0
+
+begin "pin its next review (the reviews' row shows it)"
+run edit content/technology/network-security.md 's/^review_cycle: 12 months$/next_review: 2027-05-01/'
+build 0
+
+begin "change its last review, the next pinned (only the reviews' row and the page show it)"
+run edit content/technology/network-security.md 's/^last_reviewed: 2026-06-09$/last_reviewed: 2026-07-01/'
+build 0
+
+begin "all three back"
+run edit content/technology/network-security.md 's/^description: How Larkspur builds, /description: How Larkspur designs, /; s/^next_review: 2027-05-01$/review_cycle: 12 months/; s/^last_reviewed: 2026-07-01$/last_reviewed: 2026-06-09/'
+build 0
+
 begin "add a page (untracked)"
 cat >content/people/travel-security.md <<'EOF'
 ---
