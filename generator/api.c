@@ -272,33 +272,6 @@ size_t api_pages_mismatches(const api_pages *a)
     return a->mismatches;
 }
 
-/* What history_json writes from a row: every field, in its order. */
-static void key_row(digest *d, const hist_row *r)
-{
-    digest_add_long(d, (long)r->kind);
-    digest_add_str(d, r->commit);
-    digest_add_str(d, r->shortid);
-    digest_add_str(d, r->date);
-    digest_add_str(d, r->author);
-    digest_add_str(d, r->summary);
-    digest_add_str(d, r->version);
-    digest_add_long(d, r->review);
-    char **lists[] = {r->approved_by, r->reviewed_by, r->co_authors};
-    size_t counts[] = {r->n_approved, r->n_reviewed, r->n_co_authors};
-    for (size_t k = 0; k < 3; k++) {
-        digest_add_long(d, (long)counts[k]);
-        for (size_t i = 0; i < counts[k]; i++)
-            digest_add_str(d, lists[k][i]);
-    }
-    digest_add_str(d, r->request);
-    digest_add_str(d, r->change_type);
-    digest_add_long(d, (long)r->sig_state);
-    digest_add_str(d, r->sig_kind);
-    digest_add_str(d, r->sig_key);
-    digest_add_str(d, r->sig_signer);
-    digest_add_str(d, r->sig_why);
-}
-
 /* Kept in step with api_pages_fill and history_json: a value they write
  * and this does not feed would let a changed file be linked unchanged.
  * CHARTER_CHECK_REUSE (the test suites) makes the file found unchanged by
@@ -317,7 +290,7 @@ static void key_entry(digest *d, const api_pages *a, size_t i)
         const page_history *ph = history_page(a->h, i);
         digest_add_long(d, (long)ph->n);
         for (size_t k = 0; k < ph->n; k++)
-            key_row(d, &ph->rows[k]);
+            history_row_digest(d, &ph->rows[k]);
     }
     yamltree_digest(d, p->fm.data);
 }

@@ -71,10 +71,9 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
              const char *const *extra, size_t n_extra);
 /* The key of content page p rendered through l from HTML whose key (its
  * parse's) is `body`: as gen_key over the page's dictionary, but made
- * from what that dictionary is made from (vars_page_key, with `begun`,
- * vars_page_begin's). Thread-safe. */
-void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body,
-                  const tpl_dict *begun);
+ * from what that dictionary is made from (vars_page_key), without it.
+ * Thread-safe. */
+void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body);
 
 /* CHARTER_CHECK_REUSE: makes rel again through fill (as output_stream
  * would write it) and compares its digest with `was`, the digest of the
@@ -120,15 +119,14 @@ void vars_page_list_key(const void *ctx, size_t i, char key[65]);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
 /* A content page's own dictionary over the shared one, begun: the
- * controls it cites and its history (caller frees). vars_page_key reads it
- * for the page's key; vars_page_finish adds the rest when it is rendered. */
+ * controls it cites and its history (caller frees); vars_page_finish adds
+ * the rest when it is rendered. */
 tpl_dict *vars_page_begin(const gen *g, const page *p);
 void vars_page_finish(tpl_dict *d, const gen *g, const page *p);
 /* Adds to h what page p's dictionary is made from (not the page's HTML):
- * what vars_page_finish reads, and `begun` (vars_page_begin's) itself; so
- * that a page's key needs no whole dictionary, cheaper by about two
- * thirds. */
-void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun);
+ * what vars_page_begin and vars_page_finish read; so that a page's key
+ * needs no dictionary at all. */
+void vars_page_key(digest *h, const gen *g, const page *p);
 /* CHANGE_*: one entry of the changelog. */
 void vars_change(tpl_dict *cd, const site *s, const change *ch);
 /* The EVIDENCE_* variables of a commit row (docs/templates.md): its pull

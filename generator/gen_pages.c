@@ -28,17 +28,15 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
      * is linked, and neither its dictionary nor its HTML is made. */
     char key[DIGEST_HEX], was[DIGEST_HEX];
     const char *body = parsed_page_key(g->pp, i);
-    tpl_dict *d = vars_page_begin(g, p);
     if (body)
-        gen_page_key(key, g, l, p, body, d);
+        gen_page_key(key, g, l, p, body);
     int reused = body && output_reuse_keyed(g->o, p->out_file, key);
-    if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was))) {
-        tpl_dict_free(d);
+    if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was)))
         return;
-    }
     atomic_fetch_add(&g->pages_made, 1);
     buf html;
     buf_init(&html);
+    tpl_dict *d = vars_page_begin(g, p);
     vars_page_finish(d, g, p);
     tpl_dict_set_shared(d, gen_shared(g, l));
     if (parsed_read_html(r, i, &html, g->d) != 0)

@@ -8,6 +8,8 @@
  * (history_follow.c finds where an added page came from). */
 #include "history.h"
 
+#include "digest.h"
+
 #include "buf.h"
 #include "frontmatter.h"
 #include "fs.h"
@@ -137,6 +139,32 @@ const page_history *history_page(const history *h, size_t i)
 {
     static const page_history none;
     return h && i < h->n_pages ? &h->pages[i] : &none;
+}
+
+void history_row_digest(digest *d, const hist_row *r)
+{
+    digest_add_long(d, (long)r->kind);
+    digest_add_str(d, r->commit);
+    digest_add_str(d, r->shortid);
+    digest_add_str(d, r->date);
+    digest_add_str(d, r->author);
+    digest_add_str(d, r->summary);
+    digest_add_str(d, r->version);
+    digest_add_long(d, r->review);
+    char **lists[] = {r->approved_by, r->reviewed_by, r->co_authors};
+    size_t counts[] = {r->n_approved, r->n_reviewed, r->n_co_authors};
+    for (size_t k = 0; k < 3; k++) {
+        digest_add_long(d, (long)counts[k]);
+        for (size_t i = 0; i < counts[k]; i++)
+            digest_add_str(d, lists[k][i]);
+    }
+    digest_add_str(d, r->request);
+    digest_add_str(d, r->change_type);
+    digest_add_long(d, (long)r->sig_state);
+    digest_add_str(d, r->sig_kind);
+    digest_add_str(d, r->sig_key);
+    digest_add_str(d, r->sig_signer);
+    digest_add_str(d, r->sig_why);
 }
 
 int history_row_approved(const hist_row *r)

@@ -7,6 +7,7 @@
 #define CHARTER_HISTORY_H
 
 #include "diag.h"
+#include "digest.h"
 #include "map.h"
 #include "site.h"
 
@@ -156,6 +157,9 @@ const change *history_changes(const history *h, size_t *n);
  * Approved-by: or a Reviewed-by: (a signature proves authorship, not
  * approval). */
 int history_row_approved(const hist_row *r);
+/* Adds every field of r to d, in its order: what any output shows of a
+ * row (the pages' change tables, api/pages.json) is a function of it. */
+void history_row_digest(digest *d, const hist_row *r);
 
 /* The version of libgit2 linked, as its major, minor and revision numbers. */
 void history_libgit2_version(int *major, int *minor, int *rev);

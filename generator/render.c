@@ -106,8 +106,7 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
     digest_free(h);
 }
 
-void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body,
-                  const tpl_dict *begun)
+void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body)
 {
     digest *h = digest_new();
     digest_add(h, g->key_base, DIGEST_HEX);
@@ -117,7 +116,7 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
         digest_add(h, g->sections_key, DIGEST_HEX);
     }
     digest_add_str(h, body);
-    vars_page_key(h, g, p, begun);
+    vars_page_key(h, g, p);
     digest_hex(h, key);
     digest_free(h);
 }

@@ -705,7 +705,47 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
  * they read and this does not feed would let a changed page be linked
  * unchanged. CHARTER_CHECK_REUSE (the test suites) renders every page found
  * unchanged by this key and compares. */
-void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun)
+/* What vars_page_begin puts in p's dictionary, digested without making it
+ * (most pages of an edit are linked by their key, and making it was a
+ * third of their key's cost): the controls p cites as catalog_resolve
+ * finds them, each one's URL made from base_url, its framework and its id
+ * (add_controls); p's history rows, every field (history_row_digest), and
+ * whether the build is of a commit (add_page_history). Kept in step with
+ * those two: test_render's page_keys_follow_their_dictionaries compares
+ * the keys with the dictionaries' digests. */
+static void begun_key(digest *h, const gen *g, const page *p)
+{
+    const site *s = g->s;
+    digest_add_str(h, s->cfg.base_url);
+    size_t n = p->controls ? yamltree_len(p->controls) : 0;
+    digest_add_long(h, (long)n);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = yamltree_text(yamltree_item(p->controls, i));
+        const control *c = NULL;
+        buf canon;
+        buf_init(&canon);
+        if (id)
+            catalog_resolve(s->catalog, id, &c, &canon);
+        buf_release(&canon);
+        digest_add_str(h, id);
+        digest_add_long(h, c != NULL);
+        if (c) {
+            const char *fields[] = {c->id, c->label, c->title, c->group, c->framework};
+            for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+                digest_add_str(h, fields[k]);
+        }
+    }
+    digest_add_long(h, g->h != NULL);
+    if (!g->h)
+        return;
+    const page_history *ph = history_page(g->h, p->index);
+    digest_add_long(h, (long)ph->n);
+    for (size_t i = 0; i < ph->n; i++)
+        history_row_digest(h, &ph->rows[i]);
+    digest_add_long(h, g->prov && g->prov->commit[0]);
+}
+
+void vars_page_key(digest *h, const gen *g, const page *p)
 {
     const site *s = g->s;
     /* PAGE_*, HAS_PAGE_* and REVISION: the front matter, whole. */
@@ -747,10 +787,8 @@ void vars_page_key(digest *h, const gen *g, const page *p, const tpl_dict *begun
             digest_add_str(h, q->full_url);
         }
     }
-    /* The cited controls and the history, which go through the catalog
-     * and the evidence: the page's dictionary as vars_page_begin made it,
-     * once for the key and the render. */
-    tpl_dict_digest(begun, add_to_digest, h);
+    /* The cited controls and the history (vars_page_begin's part). */
+    begun_key(h, g, p);
 }
 
 void vars_change(tpl_dict *cd, const site *s, const change *ch)

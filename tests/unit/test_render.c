@@ -852,21 +852,23 @@ static const char *const round_rels[] = {"pol/a.md", "pol/b.md", "pol/c.md", "ot
 /* One build of <sb>/site into <sb>/out as charter build makes the pages,
  * with its caches in <sb>/cache, and the hand-made history changed by
  * `rows` (REWORDED: pol/a.md's newest commit's summary; UNTRACKED: its
- * uncommitted row, in no change, an untracked one): the keys, and how many
- * pages were rendered rather than linked. */
-enum { REWORDED = 1, UNTRACKED = 2 };
+ * uncommitted row, in no change, an untracked one; APPROVER_EMAIL: its
+ * newest commit's approver with an email, which only the page's change
+ * table shows, the recent changes naming approvers without): the keys,
+ * and how many pages were rendered rather than linked. */
+enum { REWORDED = 1, UNTRACKED = 2, APPROVER_EMAIL = 4 };
 static void pages_round(round *r, int rows)
 {
-    buf site_dir, out_dir, cache_dir, parse_cache, scratch;
+    buf site_dir, out_dir, cache_dir, parse_path, scratch;
     buf_init(&site_dir);
     buf_init(&out_dir);
     buf_init(&cache_dir);
-    buf_init(&parse_cache);
+    buf_init(&parse_path);
     buf_init(&scratch);
     buf_printf(&site_dir, "%s/site", sb);
     buf_printf(&out_dir, "%s/out", sb);
     buf_printf(&cache_dir, "%s/cache", sb);
-    buf_printf(&parse_cache, "%s/cache/parse.cache", sb);
+    buf_printf(&parse_path, "%s/cache/parse.cache", sb);
     buf_printf(&scratch, "%s/scratch", sb);
     cr_assert(mkdir(cache_dir.data, 0755) == 0 || errno == EEXIST);
     diags *d = diag_new(site_dir.data);
@@ -874,13 +876,15 @@ static void pages_round(round *r, int rows)
     cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0);
     int fd = open(scratch.data, O_RDWR | O_CREAT | O_TRUNC, 0600);
     cr_assert_geq(fd, 0);
-    parsed *pp = parse_site_cached(s, fd, parse_cache.data, d);
+    parsed *pp = parse_site_cached(s, fd, parse_path.data, d);
     cr_assert_not(parsed_failed(pp));
     const history *h = make_history(s);
     if (rows & REWORDED)
         fake.a_rows[1].summary = "Reworded";
     if (rows & UNTRACKED)
         fake.a_rows[0].kind = HIST_UNTRACKED;
+    if (rows & APPROVER_EMAIL)
+        fake.approvers[0] = "Boss <boss@x.example>";
     const char *sources[] = {site_dir.data, NULL};
     output *o = NULL;
     cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, d), 0);
@@ -892,8 +896,8 @@ static void pages_round(round *r, int rows)
         const layout *l = layouts_for_page(s->layouts, p->layout);
         const char *body = parsed_page_key(pp, p->index);
         cr_assert(l && body, "%s", round_rels[i]);
+        gen_page_key(r->key[i], &g, l, p, body);
         tpl_dict *pd = vars_page_begin(&g, p);
-        gen_page_key(r->key[i], &g, l, p, body, pd);
         vars_page_finish(pd, &g, p);
         tpl_dict_set_shared(pd, gen_shared(&g, l));
         gen_key(r->dict[i], &g, l, pd, &body, 1);
@@ -919,7 +923,7 @@ static void pages_round(round *r, int rows)
     buf_release(&site_dir);
     buf_release(&out_dir);
     buf_release(&cache_dir);
-    buf_release(&parse_cache);
+    buf_release(&parse_path);
     buf_release(&scratch);
 }
 
@@ -999,6 +1003,13 @@ Test(render, page_keys_follow_their_dictionaries)
                   "defaults: [{scope: {path: other}, values: {classification: Internal}}]\n",
          UNTRACKED | REWORDED,
          {0, 0, 0, 0}},
+        /* A row's field that only a's own change table shows (its key digests
+         * every field of its rows, not only what the recent changes show). */
+        {"a's newest commit's approver, with an email now",
+         NULL,
+         NULL,
+         UNTRACKED | REWORDED | APPROVER_EMAIL,
+         {0, 1, 1, 1}},
     };
 #undef PAGE
     round before, after;
