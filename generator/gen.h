@@ -105,7 +105,8 @@ tpl_dict *vars_sections(const gen *g);
 void vars_page_link(tpl_dict *e, const page *p);
 /* Page p's key as an entry of any list of pages, hex, into key: what every
  * fill of such an entry reads of p (vars_page_link, the sections' entries,
- * the reviews' rows, a control's citations), and a little more. A list
+ * the reviews' rows, a control's citations, the handbook's policies; their
+ * ids make the handbook's anchors), and a little more. A list
  * keyed by it (tpl_dict_add_lazy_section_keyed, with a variant naming the
  * fill) is made again whenever any of it changes. h is reset by the call. */
 void vars_entry_key(char key[65], digest *h, const page *p);

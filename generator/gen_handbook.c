@@ -248,7 +248,14 @@ typedef struct handbook_entries {
     const site *s;
     const size_t *pages;
     size_t first;
+    char (*keys)[65]; /* gen.entry_keys */
 } handbook_entries;
+
+static void policy_key(const void *ctx, size_t i, char key[65])
+{
+    const handbook_entries *h = ctx;
+    memcpy(key, h->keys[h->pages[i]], 65);
+}
 
 static void fill_policy(const void *ctx, size_t i, tpl_dict *e)
 {
@@ -308,8 +315,13 @@ int gen_handbook(gen *g)
         tpl_dict *sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
         tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
-        handbook_entries he = {s, hs.pages + first, first};
-        tpl_dict_add_lazy_section(sd, "HANDBOOK_POLICY", hs.n - first, fill_policy, &he, sizeof he);
+        /* Keyed by each page's entry key; the slots' numbers follow from
+         * the first one's. */
+        handbook_entries he = {s, hs.pages + first, first, g->entry_keys};
+        char variant[48];
+        snprintf(variant, sizeof variant, "policy %zu", first);
+        tpl_dict_add_lazy_section_keyed(sd, "HANDBOOK_POLICY", hs.n - first, fill_policy,
+                                        policy_key, variant, &he, sizeof he);
     }
     tpl_dict_set_int(d, "HANDBOOK_COUNT", (long)hs.n);
     int err = 0;

@@ -307,6 +307,9 @@ void vars_entry_key(char key[65], digest *h, const page *p)
     digest_add_long(h, p->last_reviewed);
     digest_add_long(h, p->next_review);
     digest_add_long(h, (long)p->review);
+    /* The handbook's entries show the approver as written. */
+    const yaml_node *ap = p->ok ? yamltree_get(p->fm.data, "approver") : NULL;
+    digest_add_str(h, ap && yamltree_kind(ap) == YAML_SCALAR ? yamltree_text(ap) : NULL);
     digest_hex(h, key);
 }
 

@@ -404,6 +404,14 @@ begin "all three back"
 run edit content/technology/network-security.md 's/^description: How Larkspur builds, /description: How Larkspur designs, /; s/^next_review: 2027-05-01$/review_cycle: 12 months/; s/^last_reviewed: 2026-07-01$/last_reviewed: 2026-06-09/'
 build 0
 
+begin "change its approver (only the handbook's entry and the page show it)"
+run edit content/technology/network-security.md 's/^approver: Chief Technology Officer$/approver: Chief Information Security Officer/'
+build 0
+
+begin "its approver back"
+run edit content/technology/network-security.md 's/^approver: Chief Information Security Officer$/approver: Chief Technology Officer/'
+build 0
+
 begin "add a page (untracked)"
 cat >content/people/travel-security.md <<'EOF'
 ---
