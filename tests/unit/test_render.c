@@ -1168,3 +1168,91 @@ Test(render, check_remade_compares_the_bytes)
     free(got);
     diag_free(g.d);
 }
+
+/* ---- the changelog's entries, keyed by what each shows (change_key) ---- */
+
+/* One build of the changelog alone from seven changes of pol/a.md, the
+ * oldest one's summary `oldest`, into <sb>/out with its cache in
+ * <sb>/cache: what changelog/index.html holds (caller frees). */
+static char *changelog_round(const char *oldest)
+{
+    buf site_dir, out_dir, cache_dir, got;
+    buf_init(&site_dir);
+    buf_init(&out_dir);
+    buf_init(&cache_dir);
+    buf_init(&got);
+    buf_printf(&site_dir, "%s/site", sb);
+    buf_printf(&out_dir, "%s/out", sb);
+    buf_printf(&cache_dir, "%s/cache", sb);
+    cr_assert(mkdir(cache_dir.data, 0755) == 0 || errno == EEXIST);
+    diags *d = diag_new(site_dir.data);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, site_dir.data, date_from_civil(2026, 11, 25), d), 0);
+    const page *a = map_get(s->by_rel, "pol/a.md");
+    cr_assert_not_null(a);
+    enum { N = 7 };
+    hist_row rows[N];
+    memset(rows, 0, sizeof rows);
+    static const char *const ids[N] = {
+        "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222",
+        "3333333333333333333333333333333333333333", "4444444444444444444444444444444444444444",
+        "5555555555555555555555555555555555555555", "6666666666666666666666666666666666666666",
+        "7777777777777777777777777777777777777777"};
+    static const char *const summaries[N] = {"Seventh", "Sixth",  "Fifth", "Fourth",
+                                             "Third",   "Second", NULL};
+    change changes[N];
+    size_t pages[N];
+    const hist_row *row_of[N];
+    for (size_t i = 0; i < N; i++) {
+        unit_commit_row(&rows[i], ids[i], "2026-01-01", "Ann", summaries[i] ? summaries[i] : oldest,
+                        "1");
+        pages[i] = a->index;
+        row_of[i] = &rows[i];
+        changes[i] = (change){&rows[i], &pages[i], &row_of[i], 1};
+    }
+    page_history *ph = xcalloc(s->n_pages, sizeof *ph);
+    ph[a->index] = (page_history){rows, N};
+    history h = {
+        .found = 1, .n_pages = s->n_pages, .pages = ph, .changes = changes, .n_changes = N};
+    const char *sources[] = {site_dir.data, NULL};
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, d), 0);
+    gen g;
+    gen_init(&g, s, NULL, &h, NULL, o, d);
+    cr_expect_eq(gen_changelog(&g), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    gen_release(&g);
+    char *text = unit_diag_text(d);
+    cr_expect_str_eq(text, "", "the build:\n%s", text);
+    free(text);
+    buf_printf(&out_dir, "/changelog/index.html");
+    cr_assert_eq(fs_read(&got, out_dir.data, out_dir.data, d), 0);
+    free(ph);
+    site_free(s);
+    diag_free(d);
+    buf_release(&site_dir);
+    buf_release(&out_dir);
+    buf_release(&cache_dir);
+    return buf_detach(&got);
+}
+
+/* The recent changes every page shows are the newest five; the changelog
+ * shows them all. An edit of the oldest change, which only the changelog
+ * shows, makes it again rather than linking the previous build's. */
+Test(render, changelog_follows_every_change)
+{
+    unit_mkdtemp(sb, sizeof sb, "render-changelog");
+    put("site.yml", SITE_YML);
+    put("layouts/changelog.html", "{{#CHANGES}}{{CHANGE_SUMMARY}};{{/CHANGES}}\n");
+    put("content/pol/a.md", "---\ntitle: Alpha\n---\nA body.\n");
+    char *first = changelog_round("First");
+    cr_expect_str_eq(first, "Seventh;Sixth;Fifth;Fourth;Third;Second;First;\n");
+    char *again = changelog_round("First, reworded");
+    cr_expect_str_eq(again, "Seventh;Sixth;Fifth;Fourth;Third;Second;First, reworded;\n");
+    free(first);
+    free(again);
+    diags *d = diag_new(NULL);
+    fs_remove_tree(sb, d);
+    diag_free(d);
+}
