@@ -587,6 +587,20 @@ static void add_revisions(tpl_dict *d, const page *p)
     }
 }
 
+/* The i-th control p cites, as catalog_resolve finds it (NULL when it
+ * names none), its id as written in *id (NULL when it is not text). */
+static const control *cited_control(const char **id, const site *s, const page *p, size_t i)
+{
+    *id = yamltree_text(yamltree_item(p->controls, i));
+    const control *c = NULL;
+    buf canon;
+    buf_init(&canon);
+    if (*id)
+        catalog_resolve(s->catalog, *id, &c, &canon);
+    buf_release(&canon);
+    return c;
+}
+
 /* CONTROLS: the controls p cites, as the catalog names them. */
 static void add_controls(tpl_dict *d, const site *s, const page *p)
 {
@@ -594,13 +608,8 @@ static void add_controls(tpl_dict *d, const site *s, const page *p)
         return;
     tpl_dict_show_section(d, "HAS_CONTROLS");
     for (size_t i = 0; i < yamltree_len(p->controls); i++) {
-        const char *id = yamltree_text(yamltree_item(p->controls, i));
-        const control *c = NULL;
-        buf canon;
-        buf_init(&canon);
-        if (id)
-            catalog_resolve(s->catalog, id, &c, &canon);
-        buf_release(&canon);
+        const char *id;
+        const control *c = cited_control(&id, s, p, i);
         tpl_dict *cd = tpl_dict_add_section(d, "CONTROLS");
         tpl_dict_set(cd, "CONTROL_ID", c ? c->id : id ? id : "");
         tpl_dict_set(cd, "CONTROL_LABEL", c && c->label ? c->label : c ? c->id : id ? id : "");
@@ -723,13 +732,8 @@ static void begun_key(digest *h, const gen *g, const page *p)
     size_t n = p->controls ? yamltree_len(p->controls) : 0;
     digest_add_long(h, (long)n);
     for (size_t i = 0; i < n; i++) {
-        const char *id = yamltree_text(yamltree_item(p->controls, i));
-        const control *c = NULL;
-        buf canon;
-        buf_init(&canon);
-        if (id)
-            catalog_resolve(s->catalog, id, &c, &canon);
-        buf_release(&canon);
+        const char *id;
+        const control *c = cited_control(&id, s, p, i);
         digest_add_str(h, id);
         digest_add_long(h, c != NULL);
         if (c) {
