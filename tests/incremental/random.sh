@@ -1,0 +1,262 @@
+#!/bin/sh
+# Random edit sequences: the incremental build must equal the cold build
+# (run.sh's check, steps.sh) after each of STEPS edits drawn from SEED on
+# the same fixture repository: a page's body, a heading, a link, its title,
+# owner, approver, version, status, review date, cited controls, tags,
+# description, next review or review cycle; a page added, deleted or
+# renamed; a layout, an include, site.yml's description, review cycle and
+# sections, a catalog's control title, a control's applicability, the
+# stylesheet; a commit (with approval trailers, or amending the last), a
+# file touched unchanged, every change undone, and another --as-of day.
+# Edits may break the site (a link to a page deleted, a control no catalog
+# has): both builds must then fail alike, the kept output unchanged.
+#
+#   CHARTER=$PWD/build/charter SEED=7 STEPS=60 sh tests/incremental/random.sh
+#
+# The same SEED and STEPS give the same sequence on every machine (the
+# numbers come from a generator of its own, the commits are pinned), so a
+# failing step is reproduced by running the sequence up to it again. `make
+# test` runs SEED=1 with 40 steps; `make check-random` more
+# (RANDOM_SEEDS, RANDOM_STEPS). Prints `ok N - what` per step, `1..N` and a
+# summary; exits 1 when a step failed. KEEP=1 keeps the temporary
+# directory.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SEED=${SEED:-1}
+STEPS=${STEPS:-40}
+. "$here/steps.sh"
+echo "# SEED=$SEED STEPS=$STEPS"
+
+# rnd N: r, a number in [0, N), from a linear congruential generator (the
+# constants of C's example rand) seeded with SEED: the high bits.
+state=$SEED
+rnd() {
+    state=$(((state * 1103515245 + 12345) % 2147483648))
+    r=$(((state / 65536) % $1))
+}
+
+# pick: p, a page of content/ (index.md and about.md aside), by rnd.
+pick() {
+    find content -name '*.md' ! -name index.md ! -name about.md | sort >"$tmp/pages"
+    count=$(wc -l <"$tmp/pages")
+    rnd "$count"
+    p=$(sed -n "$((r + 1))p" "$tmp/pages")
+}
+
+# set_field FILE KEY VALUE: the front matter's KEY line, replaced (or added
+# after the title).
+set_field() {
+    if grep -q "^$2:" "$1"; then
+        run edit "$1" "s|^$2:.*|$2: $3|"
+    else
+        run edit "$1" "s|^title:.*|&\\n$2: $3|"
+    fi
+}
+
+words="access backup change data encryption incident log network owner risk supplier training"
+word() {
+    rnd 12
+    set -- $words
+    shift "$r"
+    w=$1
+}
+
+people="Alice Lindqvist <alice@larkspur.example>|Bob Okafor <bob@larkspur.example>|Chen Wei <chen@larkspur.example>"
+sections="governance people technology operations"
+
+base=$(g rev-parse HEAD)
+step=0
+while [ "$step" -lt "$STEPS" ]; do
+    step=$((step + 1))
+    day=$asof
+    rnd 100
+    op=$r
+    # After a failing build, half the time the site is mended, so that a
+    # sequence does not stay broken: its changes since the last commit
+    # undone, or when there are none, its files as the fixture had them,
+    # committed.
+    if [ "${last:-0}" != 0 ]; then
+        rnd 2
+        [ "$r" = 1 ] || op=1000
+        [ "$op" != 1000 ] || [ -n "$(g status --porcelain)" ] || op=2000
+    fi
+    begin "step $step"
+    if [ "$op" -lt 14 ]; then
+        pick
+        word
+        what="append a paragraph to $p"
+        run sh -c 'printf "\nA %s paragraph added in step %s.\n" "$1" "$2" >>"$3"' sh "$w" "$step" "$p"
+    elif [ "$op" -lt 18 ]; then
+        pick
+        word
+        what="add a heading to $p"
+        run sh -c 'printf "\n## %s heading %s\n\nText.\n" "$1" "$2" >>"$3"' sh "$w" "$step" "$p"
+    elif [ "$op" -lt 22 ]; then
+        pick
+        from=$p
+        pick
+        what="link $from to $p"
+        run sh -c 'printf "\nSee [the other policy](../%s).\n" "$1" >>"$2"' sh "${p#content/}" "$from"
+    elif [ "$op" -lt 28 ]; then
+        pick
+        what="retitle $p"
+        run edit "$p" "s|^title: \\(.*\\)|title: \\1 $step|"
+    elif [ "$op" -lt 31 ]; then
+        pick
+        rnd 3
+        what="change the owner of $p"
+        set_field "$p" owner "Owner $r"
+    elif [ "$op" -lt 33 ]; then
+        pick
+        what="change the approver of $p"
+        set_field "$p" approver "Approver $step"
+    elif [ "$op" -lt 36 ]; then
+        pick
+        rnd 9
+        what="set the version of $p"
+        set_field "$p" version "\"2.$r\""
+    elif [ "$op" -lt 38 ]; then
+        pick
+        rnd 3
+        set -- approved draft retired
+        shift "$r"
+        what="set the status of $p to $1"
+        set_field "$p" status "$1"
+    elif [ "$op" -lt 42 ]; then
+        pick
+        rnd 20
+        what="set the last review of $p"
+        set_field "$p" last_reviewed "$(date -u -d "2026-11-20 - $((r * 28)) days" +%Y-%m-%d)"
+    elif [ "$op" -lt 46 ]; then
+        pick
+        rnd 8
+        a=A.5.$((r + 1))
+        rnd 34
+        b=A.8.$((r + 1))
+        rnd 10
+        # One time in ten a control no catalog has: a finding.
+        [ "$r" != 0 ] || b=A.9.99
+        what="cite $a and $b in $p"
+        set_field "$p" controls "[$a, $b]"
+    elif [ "$op" -lt 48 ]; then
+        pick
+        word
+        what="tag $p with $w"
+        set_field "$p" tags "[$w]"
+    elif [ "$op" -lt 52 ]; then
+        rnd 4
+        set -- $sections
+        shift "$r"
+        new=content/$1/added-$step.md
+        what="add $new"
+        run sh -c 'printf -- "---\ntitle: Added policy %s\nowner: Owner %s\nlast_reviewed: 2026-06-01\ncontrols: [A.5.1]\n---\n\n## Purpose\n\nAdded in step %s.\n" "$1" "$1" "$1" >"$2"' sh "$step" "$new"
+    elif [ "$op" -lt 54 ]; then
+        pick
+        what="delete $p"
+        run rm "$p"
+    elif [ "$op" -lt 56 ]; then
+        pick
+        what="rename $p"
+        run g mv "$p" "${p%.md}-$step.md"
+    elif [ "$op" -lt 59 ]; then
+        rnd 3
+        set -- policy.html _includes/footer.html home.html
+        shift "$r"
+        what="edit the layout $1"
+        run sh -c 'printf "<!-- step %s -->\n" "$1" >>"$2"' sh "$step" "layouts/$1"
+    elif [ "$op" -lt 61 ]; then
+        what="edit site.yml's description"
+        run edit site.yml "s|^description: .*|description: The security policies, as of step $step.|"
+    elif [ "$op" -lt 63 ]; then
+        rnd 8
+        what="retitle control A.5.$((r + 1)) in the catalog"
+        run sed -i "/- id: A.5.$((r + 1))\$/{n;s/title: \\(.*\\)/title: \\1 ($step)/}" controls/iso27001-2022.yml
+    elif [ "$op" -lt 64 ]; then
+        what="edit the stylesheet"
+        run sh -c 'f=$(find assets -name "*.css" | sort | head -n 1); printf "/* step %s */\n" "$1" >>"$f"' sh "$step"
+    elif [ "$op" -lt 80 ]; then
+        rnd 3
+        who=$(echo "$people" | cut -d '|' -f $((r + 1)))
+        rnd 3
+        case $r in
+        0) msg="Step $step" ;;
+        1) msg="Step $step
+
+Approved-by: Dana Reyes <dana@larkspur.example>" ;;
+        *) msg="Step $step
+
+Reviewed-by: Bob Okafor <bob@larkspur.example>" ;;
+        esac
+        what="commit everything as ${who% <*}"
+        run g add -A
+        g diff --cached --quiet && what="$what (nothing to commit)" ||
+            run commit "$who" "$at" "$msg"
+    elif [ "$op" -lt 83 ]; then
+        what="amend the last commit"
+        run g add -A
+        run commit "$ALICE" "$at" "Amended in step $step" --amend
+    elif [ "$op" -lt 85 ]; then
+        pick
+        what="touch $p unchanged"
+        run touch "$p"
+    elif [ "$op" -lt 86 ]; then
+        pick
+        word
+        what="describe $p"
+        set_field "$p" description "\"A policy on $w, step $step.\""
+    elif [ "$op" -lt 87 ]; then
+        pick
+        rnd 300
+        what="pin the next review of $p"
+        set_field "$p" next_review "$(date -u -d "2026-10-01 + $r days" +%Y-%m-%d)"
+    elif [ "$op" -lt 88 ]; then
+        pick
+        rnd 3
+        set -- "6 months" "12 months" "2 years"
+        shift "$r"
+        what="give $p a review cycle of $1"
+        set_field "$p" review_cycle "$1"
+    elif [ "$op" -lt 89 ]; then
+        rnd 2
+        set -- "12 months" "9 months"
+        shift "$r"
+        what="set site.yml's review cycle to $1"
+        run sed -i "s/^  cycle: .*/  cycle: $1/" site.yml
+    elif [ "$op" -lt 90 ]; then
+        rnd 2
+        set -- "Governance, People, Technology, Operations" "Operations, Technology, People, Governance"
+        shift "$r"
+        what="order site.yml's sections: $1"
+        run sed -i "s/^sections: .*/sections: [$1]/" site.yml
+    elif [ "$op" -lt 91 ]; then
+        rnd 8
+        what="toggle the applicability of A.7.$((r + 1))"
+        run sed -i "/^A.7.$((r + 1)):\$/{n;s/applicable: true/applicable: X/;s/applicable: false/applicable: true/;s/applicable: X/applicable: false/}" controls/applicability.yml
+    elif [ "$op" -lt 92 ]; then
+        rnd 60
+        day=$(date -u -d "$asof + $r days" +%Y-%m-%d)
+        what="build as of $day"
+    elif [ "$op" -lt 2000 ]; then
+        what="undo every change since the last commit"
+        run g reset -q --hard
+        run g clean -fdq
+    else
+        what="put every file back as the fixture had it, and commit"
+        run g rm -rq --cached .
+        run g clean -fdq
+        run g checkout "$base" -- .
+        run g add -A
+        run commit "$BOB" "$at" "Step $step: back to the fixture's files"
+    fi
+    # An edit that changed nothing (a value drawn again) is a step all the
+    # same.
+    if [ -n "$setup" ]; then
+        what="$what: it changed nothing"
+        setup=
+    fi
+    what="$what (step $step)"
+    build any "$day"
+    [ "$last" = 0 ] || echo "#   both builds exited $last"
+done
+
+finish random
