@@ -188,8 +188,10 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/cache.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/incremental/run.sh >$(BUILD)/incremental.log || { cat $(BUILD)/incremental.log; exit 1; }
 	@tail -n 1 $(BUILD)/incremental.log
-	@CHARTER=$(abspath $(BUILD)/charter) SEED=1 STEPS=40 sh tests/incremental/random.sh >$(BUILD)/random.log || { cat $(BUILD)/random.log; exit 1; }
+	@CHARTER=$(abspath $(BUILD)/charter) SEED=1 STEPS=30 sh tests/incremental/random.sh >$(BUILD)/random.log || { cat $(BUILD)/random.log; exit 1; }
 	@tail -n 1 $(BUILD)/random.log
+	@CHARTER=$(abspath $(BUILD)/charter) FIXTURE=jekyll-isms SEED=1 STEPS=20 sh tests/incremental/random.sh >$(BUILD)/random-jekyll.log || { cat $(BUILD)/random-jekyll.log; exit 1; }
+	@tail -n 1 $(BUILD)/random-jekyll.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/serve/run.sh >$(BUILD)/serve.log || { cat $(BUILD)/serve.log; exit 1; }
 	@tail -n 1 $(BUILD)/serve.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/diff/run.sh >$(BUILD)/diff.log || { cat $(BUILD)/diff.log; exit 1; }
@@ -248,18 +250,20 @@ test-san:
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-e2e check-oracle fuzz-replay
 
-# Random edit sequences (tests/incremental/random.sh) beyond the one `make
-# test` runs: each seed in RANDOM_SEEDS, RANDOM_STEPS steps each. About half
-# a second a step on the development machine.
-RANDOM_SEEDS ?= 1 2 3 4 5 6 7 8
+# Random edit sequences (tests/incremental/random.sh) beyond the two `make
+# test` runs: each seed of RANDOM_SEEDS on each fixture of RANDOM_FIXTURES
+# (the example site, and the repositories of tests/repos/), RANDOM_STEPS
+# steps each: about half a second a step on the development machine.
+RANDOM_SEEDS ?= 1 2 3 4
 RANDOM_STEPS ?= 100
+RANDOM_FIXTURES ?= example jekyll-isms comply-soc2 docusaurus-iso hugo-plain
 .PHONY: check-random
 check-random: $(BUILD)/charter
-	@set -e; for s in $(RANDOM_SEEDS); do \
-		CHARTER=$(abspath $(BUILD)/charter) SEED=$$s STEPS=$(RANDOM_STEPS) \
-			sh tests/incremental/random.sh >$(BUILD)/random-$$s.log || \
-			{ grep -v '^ok' $(BUILD)/random-$$s.log; exit 1; }; \
-		tail -n 1 $(BUILD)/random-$$s.log; done
+	@set -e; for f in $(RANDOM_FIXTURES); do for s in $(RANDOM_SEEDS); do \
+		log=$(BUILD)/random-$$f-$$s.log; \
+		CHARTER=$(abspath $(BUILD)/charter) FIXTURE=$$f SEED=$$s STEPS=$(RANDOM_STEPS) \
+			sh tests/incremental/random.sh >$$log || { grep -v '^ok' $$log; exit 1; }; \
+		echo "$$f, seed $$s: $$(tail -n 1 $$log)"; done; done
 
 # PREFIX (default /usr/local) and DESTDIR (a staging root, for packages).
 # The completions go where bash-completion and Debian's zsh look for them.

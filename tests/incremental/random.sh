@@ -12,20 +12,26 @@
 # has): both builds must then fail alike, the kept output unchanged.
 #
 #   CHARTER=$PWD/build/charter SEED=7 STEPS=60 sh tests/incremental/random.sh
+#   CHARTER=$PWD/build/charter FIXTURE=hugo-plain sh tests/incremental/random.sh
+#
+# FIXTURE (steps.sh) is the example site by default, or a repository shaped
+# like users' (tests/repos/: jekyll-isms, comply-soc2, docusaurus-iso,
+# hugo-plain), built --no-check; an edit of a file such a repository does
+# not have changes nothing, and is a step all the same.
 #
 # The same SEED and STEPS give the same sequence on every machine (the
 # numbers come from a generator of its own, the commits are pinned), so a
 # failing step is reproduced by running the sequence up to it again. `make
-# test` runs SEED=1 with 40 steps; `make check-random` more
-# (RANDOM_SEEDS, RANDOM_STEPS). Prints `ok N - what` per step, `1..N` and a
-# summary; exits 1 when a step failed. KEEP=1 keeps the temporary
-# directory.
+# test` runs SEED=1 on the example site and on jekyll-isms; `make
+# check-random` more (RANDOM_SEEDS, RANDOM_STEPS, RANDOM_FIXTURES).
+# Prints `ok N - what` per step, `1..N` and a summary; exits 1 when a step
+# failed. KEEP=1 keeps the temporary directory.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SEED=${SEED:-1}
 STEPS=${STEPS:-40}
 . "$here/steps.sh"
-echo "# SEED=$SEED STEPS=$STEPS"
+echo "# FIXTURE=$FIXTURE SEED=$SEED STEPS=$STEPS"
 
 # rnd N: r, a number in [0, N), from a linear congruential generator (the
 # constants of C's example rand) seeded with SEED: the high bits.
@@ -35,9 +41,15 @@ rnd() {
     r=$(((state / 65536) % $1))
 }
 
-# pick: p, a page of content/ (index.md and about.md aside), by rnd.
+# pick: p, a page of content/ (index.md and about.md aside), or of a real
+# repository any Markdown file (one that is not a page included), by rnd.
 pick() {
-    find content -name '*.md' ! -name index.md ! -name about.md | sort >"$tmp/pages"
+    if [ "$FIXTURE" = example ]; then
+        find content -name '*.md' ! -name index.md ! -name about.md
+    else
+        find . -path ./.git -prune -o \( -name '*.md' -o -name '*.markdown' -o -name '*.mdx' \) \
+            -print | sed 's|^\./||'
+    fi | sort >"$tmp/pages"
     count=$(wc -l <"$tmp/pages")
     rnd "$count"
     p=$(sed -n "$((r + 1))p" "$tmp/pages")
@@ -62,7 +74,6 @@ word() {
 }
 
 people="Alice Lindqvist <alice@larkspur.example>|Bob Okafor <bob@larkspur.example>|Chen Wei <chen@larkspur.example>"
-sections="governance people technology operations"
 
 base=$(g rev-parse HEAD)
 step=0
@@ -96,7 +107,8 @@ while [ "$step" -lt "$STEPS" ]; do
         from=$p
         pick
         what="link $from to $p"
-        run sh -c 'printf "\nSee [the other policy](../%s).\n" "$1" >>"$2"' sh "${p#content/}" "$from"
+        run sh -c 'printf "\nSee [the other policy](%s).\n" "$1" >>"$2"' sh \
+            "$(realpath -m --relative-to="$(dirname "$from")" "$p")" "$from"
     elif [ "$op" -lt 28 ]; then
         pick
         what="retitle $p"
@@ -144,10 +156,8 @@ while [ "$step" -lt "$STEPS" ]; do
         what="tag $p with $w"
         set_field "$p" tags "[$w]"
     elif [ "$op" -lt 52 ]; then
-        rnd 4
-        set -- $sections
-        shift "$r"
-        new=content/$1/added-$step.md
+        pick
+        new=$(dirname "$p")/added-$step.md
         what="add $new"
         run sh -c 'printf -- "---\ntitle: Added policy %s\nowner: Owner %s\nlast_reviewed: 2026-06-01\ncontrols: [A.5.1]\n---\n\n## Purpose\n\nAdded in step %s.\n" "$1" "$1" "$1" >"$2"' sh "$step" "$new"
     elif [ "$op" -lt 54 ]; then

@@ -23,15 +23,38 @@ else
     trap 'exit 2' INT TERM PIPE
 fi
 
+# FIXTURE: the example site (make-fixture.sh), or one of the repositories
+# shaped like users' (tests/repos/<FIXTURE>.sh), read as `charter init`
+# reads it (the Jekyll one as it is) with its site.yml committed. Those
+# hold the defects a real repository has, so their builds run --no-check.
+FIXTURE=${FIXTURE:-example}
 work=$tmp/work
-if ! sh "$here/make-fixture.sh" "$top" "$work" >"$tmp/make-fixture.log" 2>&1; then
-    echo "not ok 1 - make-fixture.sh failed:"
+flags=
+made=0
+if [ "$FIXTURE" = example ]; then
+    sh "$here/make-fixture.sh" "$top" "$work" >"$tmp/make-fixture.log" 2>&1 && made=1
+elif [ -f "$top/tests/repos/$FIXTURE.sh" ]; then
+    flags=--no-check
+    mkdir -p "$work" &&
+        sh "$top/tests/repos/$FIXTURE.sh" "$work/repo" >"$tmp/make-fixture.log" 2>&1 && made=1
+fi
+if [ $made = 0 ]; then
+    echo "not ok 1 - the fixture '$FIXTURE' could not be made:"
     sed 's/^/#   /' "$tmp/make-fixture.log"
     echo "1..1"
     echo "incremental: 1 checks, 1 failed"
     exit 1
 fi
 . "$here/lib.sh"
+if [ "$FIXTURE" != example ] && [ "$FIXTURE" != jekyll-isms ]; then
+    (cd "$work/repo" && "$CHARTER" init >"$tmp/init.log" 2>&1 && g add site.yml &&
+        commit "Fixture Bot <bot@ci.example>" 2026-11-09T08:00:00Z "charter init") || {
+        echo "not ok 1 - charter init failed:"
+        sed 's/^/#   /' "$tmp/init.log"
+        echo "1..1"
+        exit 1
+    }
+fi
 
 R=$work/repo                    # the site, a git repository
 A=$tmp/A                        # the incremental builds' output, kept
@@ -98,7 +121,7 @@ cold() {
     : >"$tmp/cold.why"
     sums "$R/.git/charter" >"$tmp/cache.before"
     if [ "$nocache" != no ]; then
-        "$CHARTER" build --no-cache --site "$R" --out "$B" --as-of "$1" --quiet \
+        "$CHARTER" build --no-cache $flags --site "$R" --out "$B" --as-of "$1" --quiet \
             >"$tmp/cold.out" 2>"$tmp/cold.err"
         c=$?
         if [ "$nocache" = unknown ]; then
@@ -113,7 +136,7 @@ cold() {
     if [ "$nocache" = no ]; then
         rm -rf "$tmp/cache.aside" "$B"
         [ ! -e "$R/.git/charter" ] || mv "$R/.git/charter" "$tmp/cache.aside"
-        "$CHARTER" build --site "$R" --out "$B" --as-of "$1" --quiet \
+        "$CHARTER" build $flags --site "$R" --out "$B" --as-of "$1" --quiet \
             >"$tmp/cold.out" 2>"$tmp/cold.err"
         c=$?
         rm -rf "$R/.git/charter"
@@ -145,7 +168,7 @@ build() {
     # build's stamp then vouches for them, and the next step's build must
     # see its own edits through the stamp, or through nothing.
     sleep 0.05
-    CHARTER_CHECK_REUSE=1 CHARTER_TIMINGS=1 "$CHARTER" build --site "$R" --out "$A" \
+    CHARTER_CHECK_REUSE=1 CHARTER_TIMINGS=1 "$CHARTER" build $flags --site "$R" --out "$A" \
         --as-of "$day" --quiet >"$tmp/inc.out" 2>"$tmp/inc.all"
     i=$?
     last=$i
