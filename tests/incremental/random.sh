@@ -7,7 +7,8 @@
 # renamed; a layout, an include, site.yml's description, review cycle and
 # sections, a catalog's control title, a control's applicability, the
 # stylesheet; a commit (with approval trailers, or amending the last), a
-# file touched unchanged, every change undone, and another --as-of day.
+# branch merged, the branch reset a commit back, a file touched unchanged,
+# every change undone, and another --as-of day.
 # Edits may break the site (a link to a page deleted, a control no catalog
 # has): both builds must then fail alike, the kept output unchanged.
 #
@@ -201,10 +202,33 @@ Reviewed-by: Bob Okafor <bob@larkspur.example>" ;;
         run g add -A
         g diff --cached --quiet && what="$what (nothing to commit)" ||
             run commit "$who" "$at" "$msg"
-    elif [ "$op" -lt 83 ]; then
+    elif [ "$op" -lt 82 ]; then
         what="amend the last commit"
         run g add -A
         run commit "$ALICE" "$at" "Amended in step $step" --amend
+    elif [ "$op" -lt 83 ]; then
+        # A pull request: a branch with the changes and a commit more,
+        # merged (--no-ff) as a merge button does.
+        pick
+        word
+        main=$(g rev-parse --abbrev-ref HEAD)
+        what="merge a branch that edits $p"
+        run g checkout -q -b "side-$step"
+        run sh -c 'printf "\nA %s paragraph from a branch, step %s.\n" "$1" "$2" >>"$3"' sh "$w" "$step" "$p"
+        run g add -A
+        run commit "$BOB" "$at" "Step $step on a branch
+
+Co-authored-by: Chen Wei <chen@larkspur.example>"
+        run g checkout -q "$main"
+        run env GIT_AUTHOR_NAME=Merger GIT_AUTHOR_EMAIL=merge@ci.example GIT_AUTHOR_DATE="$at" \
+            GIT_COMMITTER_NAME=Merger GIT_COMMITTER_EMAIL=merge@ci.example GIT_COMMITTER_DATE="$at" \
+            git -c commit.gpgsign=false merge -q --no-ff -m "Merge side-$step
+
+Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
+    elif [ "$op" -lt 84 ]; then
+        what="reset the branch to the commit before its last (history rewritten)"
+        g rev-parse -q --verify HEAD~1 >/dev/null && run g reset -q --hard HEAD~1 ||
+            what="$what: there is none"
     elif [ "$op" -lt 85 ]; then
         pick
         what="touch $p unchanged"
