@@ -8,7 +8,9 @@
 # sections, a catalog's control title, a control's applicability, the
 # stylesheet; a commit (with approval trailers, or amending the last), a
 # branch merged, the branch reset a commit back, a file touched unchanged,
-# every change undone, and another --as-of day.
+# a symbolic link in place of a page (to a page, or out of the
+# repository), bytes that are not UTF-8, every change undone, and another
+# --as-of day.
 # Edits may break the site (a link to a page deleted, a control no catalog
 # has): both builds must then fail alike, the kept output unchanged.
 #
@@ -270,6 +272,22 @@ Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
         rnd 60
         day=$(date -u -d "$asof + $r days" +%Y-%m-%d)
         what="build as of $day"
+    elif [ "$op" -lt 93 ]; then
+        # Careless or hostile input: a link in place of a page, to another
+        # page or out of the repository. Neither build may read through it.
+        pick
+        rnd 2
+        if [ "$r" = 0 ]; then
+            target=$(basename "$p")
+        else
+            target=/etc/hostname
+        fi
+        what="add a symbolic link to $target beside $p"
+        run ln -s "$target" "$(dirname "$p")/link-$step.md"
+    elif [ "$op" -lt 94 ]; then
+        pick
+        what="append bytes that are not UTF-8 to $p"
+        run sh -c 'printf "\nBad \377\376 bytes.\n" >>"$1"' sh "$p"
     elif [ "$op" -lt 2000 ]; then
         what="undo every change since the last commit"
         run g reset -q --hard
