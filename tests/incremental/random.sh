@@ -68,12 +68,16 @@ set_field() {
     fi
 }
 
-words="access backup change data encryption incident log network owner risk supplier training"
-word() {
-    rnd 12
-    set -- $words
+# choose WORD...: c, one of the words, by rnd.
+choose() {
+    rnd $#
     shift "$r"
-    w=$1
+    c=$1
+}
+# word: w, a word for a text.
+word() {
+    choose access backup change data encryption incident log network owner risk supplier training
+    w=$c
 }
 
 people="Alice Lindqvist <alice@larkspur.example>|Bob Okafor <bob@larkspur.example>|Chen Wei <chen@larkspur.example>"
@@ -132,11 +136,9 @@ while [ "$step" -lt "$STEPS" ]; do
         set_field "$p" version "\"2.$r\""
     elif [ "$op" -lt 38 ]; then
         pick
-        rnd 3
-        set -- approved draft retired
-        shift "$r"
-        what="set the status of $p to $1"
-        set_field "$p" status "$1"
+        choose approved draft retired
+        what="set the status of $p to $c"
+        set_field "$p" status "$c"
     elif [ "$op" -lt 42 ]; then
         pick
         rnd 20
@@ -172,11 +174,9 @@ while [ "$step" -lt "$STEPS" ]; do
         what="rename $p"
         run g mv "$p" "${p%.md}-$step.md"
     elif [ "$op" -lt 59 ]; then
-        rnd 3
-        set -- policy.html _includes/footer.html home.html
-        shift "$r"
-        what="edit the layout $1"
-        run sh -c 'printf "<!-- step %s -->\n" "$1" >>"$2"' sh "$step" "layouts/$1"
+        choose policy.html _includes/footer.html home.html
+        what="edit the layout $c"
+        run sh -c 'printf "<!-- step %s -->\n" "$1" >>"$2"' sh "$step" "layouts/$c"
     elif [ "$op" -lt 61 ]; then
         what="edit site.yml's description"
         run edit site.yml "s|^description: .*|description: The security policies, as of step $step.|"
@@ -247,23 +247,17 @@ Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
         set_field "$p" next_review "$(date -u -d "2026-10-01 + $r days" +%Y-%m-%d)"
     elif [ "$op" -lt 88 ]; then
         pick
-        rnd 3
-        set -- "6 months" "12 months" "2 years"
-        shift "$r"
-        what="give $p a review cycle of $1"
-        set_field "$p" review_cycle "$1"
+        choose "6 months" "12 months" "2 years"
+        what="give $p a review cycle of $c"
+        set_field "$p" review_cycle "$c"
     elif [ "$op" -lt 89 ]; then
-        rnd 2
-        set -- "12 months" "9 months"
-        shift "$r"
-        what="set site.yml's review cycle to $1"
-        run sed -i "s/^  cycle: .*/  cycle: $1/" site.yml
+        choose "12 months" "9 months"
+        what="set site.yml's review cycle to $c"
+        run sed -i "s/^  cycle: .*/  cycle: $c/" site.yml
     elif [ "$op" -lt 90 ]; then
-        rnd 2
-        set -- "Governance, People, Technology, Operations" "Operations, Technology, People, Governance"
-        shift "$r"
-        what="order site.yml's sections: $1"
-        run sed -i "s/^sections: .*/sections: [$1]/" site.yml
+        choose "Governance, People, Technology, Operations" "Operations, Technology, People, Governance"
+        what="order site.yml's sections: $c"
+        run sed -i "s/^sections: .*/sections: [$c]/" site.yml
     elif [ "$op" -lt 91 ]; then
         rnd 8
         what="toggle the applicability of A.7.$((r + 1))"
