@@ -36,16 +36,18 @@ STEPS=${STEPS:-40}
 . "$here/steps.sh"
 echo "# FIXTURE=$FIXTURE SEED=$SEED STEPS=$STEPS"
 
-# rnd N: r, a number in [0, N), from a linear congruential generator (the
-# constants of C's example rand) seeded with SEED: the high bits.
+# rnd N: r, a number in [0, N) (0 when N is 0), from a linear congruential
+# generator (the constants of C's example rand) seeded with SEED: the high
+# bits.
 state=$SEED
 rnd() {
     state=$(((state * 1103515245 + 12345) % 2147483648))
-    r=$(((state / 65536) % $1))
+    r=$(((state / 65536) % ($1 > 0 ? $1 : 1)))
 }
 
 # pick: p, a page of content/ (index.md and about.md aside), or of a real
-# repository any Markdown file (one that is not a page included), by rnd.
+# repository any Markdown file (one that is not a page included), by rnd;
+# empty when every one is gone (the step's edit then changes nothing).
 pick() {
     if [ "$FIXTURE" = example ]; then
         find content -name '*.md' ! -name index.md ! -name about.md

@@ -10,7 +10,7 @@ top=$(cd "$here/../.." && pwd)
 : "${CHARTER:?set CHARTER to the charter binary}"
 case $CHARTER in /*) ;; *) CHARTER=$(pwd)/$CHARTER ;; esac
 
-# The test writes some ninety output trees: on a tmpfs it runs in a third of
+# run.sh writes some ninety output trees: on a tmpfs it runs in a third of
 # the time it takes on a disk, so /dev/shm is the default when there is one.
 scratch=${TMPDIR:-/tmp}
 [ -n "${TMPDIR:-}" ] || ! [ -d /dev/shm ] || ! [ -w /dev/shm ] || scratch=/dev/shm
@@ -37,23 +37,23 @@ elif [ -f "$top/tests/repos/$FIXTURE.sh" ]; then
     flags=--no-check
     mkdir -p "$work" &&
         sh "$top/tests/repos/$FIXTURE.sh" "$work/repo" >"$tmp/make-fixture.log" 2>&1 && made=1
+else
+    echo "no fixture 'example' nor 'tests/repos/$FIXTURE.sh'" >"$tmp/make-fixture.log"
 fi
-if [ $made = 0 ]; then
-    echo "not ok 1 - the fixture '$FIXTURE' could not be made:"
-    sed 's/^/#   /' "$tmp/make-fixture.log"
+# no_fixture WHAT LOG: the one check, failed.
+no_fixture() {
+    echo "not ok 1 - $1:"
+    sed 's/^/#   /' "$2"
     echo "1..1"
-    echo "incremental: 1 checks, 1 failed"
+    echo "fixture: 1 checks, 1 failed"
     exit 1
-fi
+}
+[ $made = 1 ] || no_fixture "the fixture '$FIXTURE' could not be made" "$tmp/make-fixture.log"
 . "$here/lib.sh"
 if [ "$FIXTURE" != example ] && [ "$FIXTURE" != jekyll-isms ]; then
     (cd "$work/repo" && "$CHARTER" init >"$tmp/init.log" 2>&1 && g add site.yml &&
-        commit "Fixture Bot <bot@ci.example>" 2026-11-09T08:00:00Z "charter init") || {
-        echo "not ok 1 - charter init failed:"
-        sed 's/^/#   /' "$tmp/init.log"
-        echo "1..1"
-        exit 1
-    }
+        commit "Fixture Bot <bot@ci.example>" 2026-11-09T08:00:00Z "charter init") ||
+        no_fixture "charter init failed" "$tmp/init.log"
 fi
 
 R=$work/repo                    # the site, a git repository
