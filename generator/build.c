@@ -283,7 +283,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stamp_facts sf;
     int stamped = cached && stamp_init(&sf, cache_dir.data, r->site, r->out, r->as_of, r->no_check,
                                        r->base_url) == 0;
-    if (stamped && stamp_holds(&sf, cache_dir.data, d)) {
+    if (stamped && stamp_holds(&sf, cache_dir.data, NULL, d)) {
         /* Nothing this build would read has changed since the last good
          * one, and its output is as it was published: it is done. */
         stage_clock_mark(sc, "up to date");

@@ -95,6 +95,14 @@ void history_complete(history *h, const site *s);
  * or -1 with nothing appended when root is in no repository git may read
  * (history_load says why). */
 int history_cache_dir(buf *out, const char *root);
+/* What history_cache_dir most likely appends, found without libgit2, whose
+ * start (it reads the system's certificates, some 7 ms) a build that starts
+ * again (heap.h) would pay twice: the `charter` folder
+ * of the nearest `.git` folder from root up, on root's file system. -1,
+ * nothing appended, when there is none, or a `.git` file (a worktree's, a
+ * submodule's) comes first. A guess, for what only saves time
+ * (build_probe): what the caches are is history_cache_dir's to say. */
+int history_cache_dir_guess(buf *out, const char *root);
 /* Digests every git fact history_load reads for the site at root with its
  * content folder at `content` (a path to it), apart from the commits, which
  * HEAD names: HEAD, the uncommitted and untracked files of the content

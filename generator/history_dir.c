@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int history_cache_dir(buf *out, const char *root)
 {
@@ -22,6 +23,38 @@ int history_cache_dir(buf *out, const char *root)
     }
     git_repository_free(repo);
     git_libgit2_shutdown();
+    return err;
+}
+
+int history_cache_dir_guess(buf *out, const char *root)
+{
+    char *dir = realpath(root, NULL);
+    struct stat top, st;
+    buf git;
+    buf_init(&git);
+    int err = -1;
+    if (!dir || stat(dir, &top) != 0)
+        goto done;
+    for (;;) {
+        buf_reset(&git);
+        buf_printf(&git, "%s/.git", strcmp(dir, "/") ? dir : "");
+        if (lstat(git.data, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                buf_printf(out, "%s/charter", git.data);
+                err = 0;
+            }
+            break;
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            break;
+        *slash = '\0';
+        if (stat(dir, &st) != 0 || st.st_dev != top.st_dev)
+            break;
+    }
+done:
+    buf_release(&git);
+    free(dir);
     return err;
 }
 

@@ -227,57 +227,134 @@ void stamp_prune(const char *cache_dir, const char *name)
     buf_release(&path);
 }
 
-int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)
+/* A stamp's text taken apart: its fields (new strings, freed by
+ * stamp_text_release) and where its trace begins. */
+typedef struct stamp_text {
+    char *key, *since, *root, *content, *git, *target, *manifest, *counts;
+    const char *trace, *end;
+} stamp_text;
+
+static void stamp_text_release(stamp_text *t)
+{
+    free(t->key);
+    free(t->since);
+    free(t->root);
+    free(t->content);
+    free(t->git);
+    free(t->target);
+    free(t->manifest);
+    free(t->counts);
+    memset(t, 0, sizeof *t);
+}
+
+/* Parses text into *t up to its trace, replaying its findings into `found`
+ * (NULL: only their form is checked). 0, or -1 when it is not a stamp
+ * written with `key` (then *t is released). */
+static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *found)
+{
+    memset(t, 0, sizeof *t);
+    const char *p = text->data, *end = text->data + text->len;
+    size_t ml = strlen(STAMP_MAGIC);
+    if (text->len <= ml || memcmp(p, STAMP_MAGIC "\n", ml + 1) != 0)
+        goto bad;
+    p += ml + 1;
+    if (!(t->key = field(&p, end, "key")) || strcmp(t->key, key) != 0 ||
+        !(t->since = field(&p, end, "since")) || !(t->root = field(&p, end, "root")) ||
+        !(t->content = field(&p, end, "content")) || !(t->git = field(&p, end, "git")) ||
+        !(t->target = field(&p, end, "target")) || !(t->manifest = field(&p, end, "manifest")) ||
+        !(t->counts = field(&p, end, "counts")))
+        goto bad;
+    for (;;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            goto bad;
+        if (eol - p == 5 && !memcmp(p, "trace", 5)) {
+            t->trace = eol + 1;
+            t->end = end;
+            return 0;
+        }
+        if (strncmp(p, "finding\t", 8) != 0 || (found && replay_finding(p + 8, eol, found) != 0))
+            goto bad;
+        p = eol + 1;
+    }
+bad:
+    stamp_text_release(t);
+    return -1;
+}
+
+static int trace_holds(const stamp_text *t)
+{
+    return fs_trace_holds(t->trace, (size_t)(t->end - t->trace), atoll(t->since));
+}
+
+/* Whether what t records holds: its output, left as published, on a
+ * thread of its own (its folders are many: one per page), while this one
+ * checks its trace (unless `traced`: it held a moment ago), then git. */
+static int stamp_verify(const stamp_text *t, const char *cache_dir, int traced)
+{
+    out_check oc = {t->target, cache_dir, t->manifest, 0, 0};
+    atomic_init(&oc.stop, 0);
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, check_output, &oc) == 0;
+    char now[DIGEST_HEX];
+    int same = (traced || trace_holds(t)) &&
+               history_fingerprint(now, NULL, NULL, NULL, t->root, t->content) == 0 &&
+               !strcmp(now, t->git);
+    if (!same) /* an edit: the build goes on, whatever the output holds */
+        atomic_store(&oc.stop, 1);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (same)
+        check_output(&oc);
+    return same && oc.same;
+}
+
+int stamp_probe(const stamp_facts *f, char held[DIGEST_HEX])
+{
+    held[0] = '\0';
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    stamp_text t = {0};
+    int verdict = -1;
+    struct stat st;
+    if (lstat(f->path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STAMP_PROBE_MAX ||
+        fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX)
+        goto done;
+    verdict = 0;
+    if (stamp_parse(&t, &text, f->key, NULL) == 0 && trace_holds(&t)) {
+        digest_of(held, text.data, text.len);
+        verdict = 1;
+    }
+done:
+    stamp_text_release(&t);
+    diag_free(quiet);
+    buf_release(&text);
+    return verdict;
+}
+
+int stamp_holds(stamp_facts *f, const char *cache_dir, const char *held, diags *d)
 {
     buf text;
     buf_init(&text);
     diags *quiet = diag_new(NULL), *found = diag_new(NULL);
-    char *key = NULL, *since = NULL, *git = NULL, *manifest = NULL, *counts = NULL;
+    stamp_text t = {0};
     int holds = 0;
-    if (fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX)
+    if (fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX ||
+        stamp_parse(&t, &text, f->key, found) != 0 ||
+        sscanf(t.counts, "%zu %zu %zu", &f->pages, &f->files, &f->html) != 3)
         goto done;
-    const char *p = text.data, *end = text.data + text.len;
-    size_t ml = strlen(STAMP_MAGIC);
-    if (text.len <= ml || memcmp(p, STAMP_MAGIC "\n", ml + 1) != 0)
+    /* Its trace found holding by stamp_probe a moment ago (this very
+     * text): not checked again. */
+    char hex[DIGEST_HEX] = "";
+    if (held && held[0])
+        digest_of(hex, text.data, text.len);
+    if (!stamp_verify(&t, cache_dir, hex[0] && !strcmp(hex, held)))
         goto done;
-    p += ml + 1;
-    if (!(key = field(&p, end, "key")) || strcmp(key, f->key) != 0 ||
-        !(since = field(&p, end, "since")) || !(f->root = field(&p, end, "root")) ||
-        !(f->content = field(&p, end, "content")) || !(git = field(&p, end, "git")) ||
-        !(f->target = field(&p, end, "target")) || !(manifest = field(&p, end, "manifest")) ||
-        !(counts = field(&p, end, "counts")) ||
-        sscanf(counts, "%zu %zu %zu", &f->pages, &f->files, &f->html) != 3)
-        goto done;
-    for (;;) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            goto done;
-        if (eol - p == 5 && !memcmp(p, "trace", 5)) {
-            p = eol + 1;
-            break;
-        }
-        if (strncmp(p, "finding\t", 8) != 0 || replay_finding(p + 8, eol, found) != 0)
-            goto done;
-        p = eol + 1;
-    }
-    /* The output is checked on a thread of its own (its folders are many:
-     * one per page), while this one checks the sources, then git. */
-    out_check oc = {f->target, cache_dir, manifest, 0, 0};
-    atomic_init(&oc.stop, 0);
-    pthread_t t;
-    int threaded = pthread_create(&t, NULL, check_output, &oc) == 0;
-    char now[DIGEST_HEX];
-    int same = fs_trace_holds(p, (size_t)(end - p), atoll(since)) &&
-               history_fingerprint(now, NULL, NULL, NULL, f->root, f->content) == 0 &&
-               !strcmp(now, git);
-    if (!same) /* an edit: the build goes on, whatever the output holds */
-        atomic_store(&oc.stop, 1);
-    if (threaded)
-        pthread_join(t, NULL);
-    else if (same)
-        check_output(&oc);
-    if (!same || !oc.same)
-        goto done;
+    f->root = t.root;
+    f->content = t.content;
+    f->target = t.target;
+    t.root = t.content = t.target = NULL;
     size_t n;
     const diag_entry *e = diag_entries(found, &n);
     for (size_t i = 0; i < n; i++)
@@ -286,11 +363,7 @@ int stamp_holds(stamp_facts *f, const char *cache_dir, diags *d)
 done:
     if (!holds)
         stamp_release(f);
-    free(key);
-    free(since);
-    free(git);
-    free(manifest);
-    free(counts);
+    stamp_text_release(&t);
     diag_free(quiet);
     diag_free(found);
     buf_release(&text);

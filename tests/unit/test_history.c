@@ -669,6 +669,56 @@ static void expect_same_row(const raw_row *got, const raw_row *want, const char 
     cr_expect_eq(got->row.sig_state, want->row.sig_state, "%s: signature state", what);
 }
 
+/* ---- where the caches are, without libgit2 ---- */
+
+static void guessed(buf *out, const char *rel)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", sandbox, rel);
+    buf_reset(out);
+    if (history_cache_dir_guess(out, p.data) != 0)
+        buf_adds(out, "(none)");
+    buf_release(&p);
+}
+
+/* What build_probe reads is what history_cache_dir names: the nearest
+ * repository's, from the site or a folder under it; none past a .git file
+ * (a worktree's), nor outside any repository. */
+Test(history, cache_dir_guessed, .init = sandbox_init, .fini = sandbox_fini)
+{
+    buf p, real, guess;
+    buf_init(&p);
+    buf_init(&real);
+    buf_init(&guess);
+    buf_printf(&p, "%s/repo", sandbox);
+    git_repository *repo = NULL;
+    cr_assert_eq(git_repository_init(&repo, p.data, 0), 0);
+    git_repository_free(repo);
+    unit_put(sandbox, "repo/site/content/a.md", "# A\n");
+    unit_put(sandbox, "other/site.yml", "title: x\n");
+    unit_put(sandbox, "wt/.git", "gitdir: /elsewhere\n");
+    unit_put(sandbox, "wt/site/site.yml", "title: x\n");
+    static const char *const inside[] = {"repo", "repo/site", "repo/site/content"};
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", sandbox, inside[i]);
+        buf_reset(&real);
+        cr_assert_eq(history_cache_dir(&real, p.data), 0);
+        guessed(&guess, inside[i]);
+        cr_expect_str_eq(guess.data, real.data, "from %s", inside[i]);
+    }
+    guessed(&guess, "other");
+    cr_expect_str_eq(guess.data, "(none)");
+    guessed(&guess, "wt/site");
+    cr_expect_str_eq(guess.data, "(none)");
+    guessed(&guess, "missing");
+    cr_expect_str_eq(guess.data, "(none)");
+    buf_release(&p);
+    buf_release(&real);
+    buf_release(&guess);
+}
+
 Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_fini)
 {
     cache_fixture f;
