@@ -253,6 +253,24 @@ static int history_warm(const buf *cache_dir, const build_request *r)
     return warm;
 }
 
+int build_probe(const build_request *r, char held[DIGEST_HEX])
+{
+    held[0] = '\0';
+    if (r->no_cache || r->at_commit)
+        return -1;
+    buf dir;
+    buf_init(&dir);
+    stamp_facts sf;
+    memset(&sf, 0, sizeof sf);
+    int verdict = -1;
+    if (history_cache_dir_guess(&dir, r->site) == 0 &&
+        stamp_init(&sf, dir.data, r->site, r->out, r->as_of, r->no_check, r->base_url) == 0)
+        verdict = stamp_probe(&sf, held);
+    stamp_release(&sf);
+    buf_release(&dir);
+    return verdict;
+}
+
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
@@ -283,7 +301,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stamp_facts sf;
     int stamped = cached && stamp_init(&sf, cache_dir.data, r->site, r->out, r->as_of, r->no_check,
                                        r->base_url) == 0;
-    if (stamped && stamp_holds(&sf, cache_dir.data, NULL, d)) {
+    if (stamped && !r->stamp_stale && stamp_holds(&sf, cache_dir.data, r->stamp_held, d)) {
         /* Nothing this build would read has changed since the last good
          * one, and its output is as it was published: it is done. */
         stage_clock_mark(sc, "up to date");

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "commands.h"
 #include "diag.h"
+#include "digest.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,6 +25,11 @@ typedef struct build_request {
      * objects into a scratch folder; no cache, no stamp. NULL: the work
      * tree. */
     const char *at_commit;
+    /* What build_probe found of the stamp: it does not hold (the stamp is
+     * not read again), or the digest of a stamp whose trace it found
+     * holding (not checked again; NULL: none). */
+    int stamp_stale;
+    const char *stamp_held;
 } build_request;
 
 typedef struct build_result {
@@ -35,6 +41,12 @@ typedef struct build_result {
                                   findings' source lines are read from until released */
 } build_result;
 
+/* What can be told, without git, of whether r would find its output up to
+ * date (stamp_probe on the stamp where history_cache_dir_guess points):
+ * 1, with the stamp's digest in `held`, when the files it read are as they
+ * were; 0 when the stamp is there but does not hold; -1 when there is
+ * none, or r reads no cache. Only build_run says it is up to date. */
+int build_probe(const build_request *r, char held[DIGEST_HEX]);
 /* Runs one build of r, reporting into d and marking stages on sc (may be
  * NULL). Fills *res (release with build_result_release) and returns its
  * status. */

@@ -5,7 +5,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "heap.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -74,8 +76,15 @@ static int on_option(void *ctx, int opt, const char *value)
     return 0;
 }
 
+/* Set by the run that found the stamp not holding, for the run it started
+ * (below): the stamp is not read again. */
+#define STAMP_STALE "CHARTER_STAMP_STALE"
+
 int cmd_build(int argc, char **argv)
 {
+    /* Taken out at once: nothing this run starts (gpg) sees it. */
+    int stale = getenv(STAMP_STALE) != NULL;
+    unsetenv(STAMP_STALE);
     build_opts o = {.site = "."};
     int rc = cli_parse(&cmd_build_def, argc, argv, on_option, &o);
     if (rc != 0)
@@ -84,17 +93,35 @@ int cmd_build(int argc, char **argv)
         .site = o.site, .out = o.out, .no_check = o.no_check, .no_cache = o.no_cache};
     if (cmd_parse_as_of(&r.as_of, &cmd_build_def, o.as_of) != 0)
         return EXIT_USAGE;
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    stage_clock sc;
+    stage_clock_init(&sc);
+    /* malloc's huge pages (heap.h) pay only for a build with work to do:
+     * charter starts again for them unless the stamp, read without git,
+     * says the output is likely up to date. The run started so is told
+     * when the stamp did not hold. */
+    char held[DIGEST_HEX] = "";
+    if (!stale && !heap_tuned()) {
+        int probe = o.at ? -1 : build_probe(&r, held);
+        stage_clock_mark(&sc, "probe");
+        if (probe != 1) {
+            if (probe == 0)
+                setenv(STAMP_STALE, "1", 1);
+            heap_tune();
+            unsetenv(STAMP_STALE);
+            stale = probe == 0;
+        }
+    }
+    r.stamp_stale = stale;
+    r.stamp_held = held[0] ? held : NULL;
     char at[41];
     if (o.at) {
         if (cmd_resolve_at(at, &r.as_of, o.as_of != NULL, o.site, o.at) != 0)
             return EXIT_USAGE;
         r.at_commit = at;
     }
-
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    stage_clock sc;
-    stage_clock_init(&sc);
     diags *d = diag_new(o.site);
     build_result res;
     int status = build_run(&res, &r, &sc, d);

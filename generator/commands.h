@@ -46,10 +46,10 @@ typedef struct stage_clock {
     int on, n;
     struct timespec last;
     double last_cpu;
-    const char *names[12];
-    double secs[12];
-    double cpu[12];  /* the process's CPU time (user + system) in the stage */
-    long rss_mb[12]; /* the peak resident size so far, at each mark */
+    const char *names[16];
+    double secs[16];
+    double cpu[16];  /* the process's CPU time (user + system) in the stage */
+    long rss_mb[16]; /* the peak resident size so far, at each mark */
     char note[320];  /* what the build chose, printed after the stages */
 } stage_clock;
 void stage_clock_init(stage_clock *c);

@@ -1,8 +1,9 @@
 /* heap: transparent huge pages for malloc's heaps, by starting charter
  * again with glibc.malloc.hugetlb=1 in GLIBC_TUNABLES (see heap.h). At
  * 10,000 pages a one-page edit makes half the page faults (33,000 ->
- * 18,000) and takes about 9% less time; a start costs about 7 ms. And a
- * larger top pad (mallopt), which needs no new start. */
+ * 18,000) and takes about 9% less time; a start costs about 10 ms (the
+ * libraries loaded again), which `charter build` spends only when it has
+ * work to do. And a larger top pad (mallopt), which needs no new start. */
 #include "heap.h"
 
 #include "buf.h"
@@ -56,27 +57,37 @@ int heap_tuned(void)
     return tuned;
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-void heap_tune(char **argv)
+static char **kept_argv;
+
+void heap_init(char **argv)
 {
-    (void)argv;
+    kept_argv = argv;
+    const char *restore = getenv(RESTORE);
+    if (!restore)
+        return;
+    /* Started by heap_tune: the user's environment back. */
+    tuned = 1;
+    if (restore[0] == '=')
+        setenv("GLIBC_TUNABLES", restore + 1, 1);
+    else
+        unsetenv("GLIBC_TUNABLES");
+    unsetenv(RESTORE);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+void heap_tune(void)
+{
 }
 #else
-void heap_tune(char **argv)
+void heap_tune(void)
 {
-    const char *tunables = getenv("GLIBC_TUNABLES"), *restore = getenv(RESTORE);
-    if (restore) {
-        /* Started by the branch below: the user's environment back. */
-        tuned = 1;
-        if (restore[0] == '=')
-            setenv("GLIBC_TUNABLES", restore + 1, 1);
-        else
-            unsetenv("GLIBC_TUNABLES");
-        unsetenv(RESTORE);
+    static int tried;
+    if (tuned || tried || !kept_argv)
         return;
-    }
+    tried = 1;
+    const char *tunables = getenv("GLIBC_TUNABLES");
     char *value = NULL;
-    if (!heap_plan(&value, tunables, getenv("LD_PRELOAD"), restore))
+    if (!heap_plan(&value, tunables, getenv("LD_PRELOAD"), NULL))
         return;
     /* "=<value>" for the user's GLIBC_TUNABLES, "" when it was unset. */
     buf was;
@@ -90,7 +101,7 @@ void heap_tune(char **argv)
     if (n > 0 && (size_t)n < sizeof self - 1) {
         self[n] = '\0';
         if (setenv(RESTORE, was.data, 1) == 0 && setenv("GLIBC_TUNABLES", value, 1) == 0)
-            execv(self, argv);
+            execv(self, kept_argv);
     }
     /* No /proc, or no exec: on as it is, the environment as it was. */
     if (was.len)

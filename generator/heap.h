@@ -15,12 +15,19 @@
  * it). */
 int heap_plan(char **value, const char *tunables, const char *preload, const char *restore);
 
-/* Called first in main for a command that loads a site. May not return:
- * charter starts again (execv of the binary /proc/self/exe names, same
- * arguments) with the tunable; when that cannot be, it goes on as it is. In the run started
- * so, it restores GLIBC_TUNABLES and removes CHARTER_HEAP_RESTORE. Does
- * nothing in a sanitizer's build (its allocator is not glibc's). */
-void heap_tune(char **argv);
+/* Called first in main for a command that loads a site: keeps argv for
+ * heap_tune and, in the run heap_tune started, restores GLIBC_TUNABLES and
+ * removes CHARTER_HEAP_RESTORE. */
+void heap_init(char **argv);
+/* May not return: charter starts again (execv of the binary
+ * /proc/self/exe names, with the arguments heap_init kept) with the
+ * tunable; when that cannot be, or heap_plan says not, it goes on as it
+ * is. The commands that load a site call it right after heap_init, but
+ * `charter build` only once it knows it has work to do: a build that
+ * finds the site as it last built it ends sooner than a new start
+ * (about 10 ms). Does nothing in a sanitizer's build (its allocator is
+ * not glibc's), nor a second time. */
+void heap_tune(void);
 /* 1 when this run was started by heap_tune, with the tunable. */
 int heap_tuned(void);
 
@@ -41,7 +48,7 @@ int heap_tuned(void);
  * glibc.malloc.mmap_threshold (the user's choices stand, and neither is
  * set). */
 int heap_pad_plan(const char *tunables);
-/* Called in main for a command that loads a site, after heap_tune: sets
+/* Called in main for a command that loads a site, after heap_init: sets
  * the top pad and the mmap threshold (mallopt) when heap_pad_plan says
  * so. */
 void heap_pad(void);

@@ -131,7 +131,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i]->name, name) == 0) {
             if (loads_sites(name)) {
-                heap_tune(argv);
+                heap_init(argv);
+                /* A build starts again once it knows it has work to do
+                 * (cmd_build.c). */
+                if (strcmp(name, "build") != 0)
+                    heap_tune();
                 heap_pad();
             }
             return commands[i]->run(argc - 1, argv + 1);

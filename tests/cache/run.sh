@@ -495,21 +495,47 @@ printf '\nA third sentence.\n' >>"$site/$policy"
 build_and_compare "a damaged segments file: ignored"
 git -C "$site" checkout -q -- "$policy"
 
-# Not a cache, but the same kind of machinery: a build starts charter once
-# more with malloc's huge pages asked for (generator/heap.c), unless the
-# user named the tunable, and sets malloc's top pad, unless the user named
-# that one. A sanitizer's build (its own allocator) does neither.
+# A build with nothing to do finds it out from the stamp before git is
+# read (build_probe), and says so; told by the run that started it that the
+# stamp does not hold (CHARTER_STAMP_STALE, cmd_build.c), a build does not
+# read it again: it builds, the same bytes.
+build_and_compare "caches rebuilt for the probe"
+sleep 0.05
+timings_say "an up-to-date build is found so before git is read" "" \
+    "probe .*), up to date .*"
+sleep 0.05
+CHARTER_STAMP_STALE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
+    2>"$tmp/err"
+if grep -q 'nothing changed since the last build' "$tmp/err"; then
+    not_ok "told the stamp does not hold, a build does not read it"
+else
+    ok "told the stamp does not hold, a build does not read it"
+fi
+build_and_compare "told the stamp does not hold: the output as a cold build's"
+
+# Not a cache, but the same kind of machinery: a build with work to do
+# starts charter once more with malloc's huge pages asked for
+# (generator/heap.c), unless the user named the tunable, and sets malloc's
+# top pad, unless the user named that one; an up-to-date build does not
+# start again. A sanitizer's build (its own allocator) does neither.
 if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
     ok "a build asks malloc for huge pages and a top pad # SKIP a sanitizer's build"
+    ok "not an up-to-date build # SKIP a sanitizer's build"
     ok "not for huge pages when the user refused them # SKIP a sanitizer's build"
     ok "not for a top pad when the user named one # SKIP a sanitizer's build"
 else
+    printf '\nOne more sentence.\n' >>"$site/$policy"
     timings_say "a build asks malloc for huge pages and a top pad" "" \
         "; malloc with huge pages and a 16 MB top pad"
+    sleep 0.05
+    timings_say "not an up-to-date build" "" "up to date [^;]*; malloc with a 16 MB top pad"
+    printf '\nAnd another.\n' >>"$site/$policy"
     timings_say "not for huge pages when the user refused them" glibc.malloc.hugetlb=0 \
         "; malloc with a 16 MB top pad"
+    printf '\nAnd a third.\n' >>"$site/$policy"
     timings_say "not for a top pad when the user named one" glibc.malloc.top_pad=131072 \
         "; malloc with huge pages"
+    git -C "$site" checkout -q -- "$policy"
 fi
 
 echo "cache: $n checks, $failed failed"

@@ -174,7 +174,7 @@ build() {
     last=$i
     # The timings say whether the build had nothing to do (the stamp held).
     grep -v '^charter: timings: ' "$tmp/inc.all" >"$tmp/inc.err"
-    if grep -q '^charter: timings: up to date' "$tmp/inc.all"; then
+    if grep -q '^charter: timings: \(probe [^)]*), \)\?up to date ' "$tmp/inc.all"; then
         fast=yes
         fast_steps=$((fast_steps + 1))
     else

@@ -61,7 +61,9 @@ Test(heap, restores_the_users_tunables)
     setenv("CHARTER_HEAP_RESTORE", "=glibc.malloc.arena_max=2", 1);
     setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", 1);
     cr_expect_eq(heap_tuned(), 0);
-    heap_tune(argv);
+    heap_init(argv);
+    cr_expect_eq(heap_tuned(), 1);
+    heap_tune(); /* started so already: not again */
     cr_expect_eq(heap_tuned(), 1);
     cr_expect_str_eq(getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max=2");
     cr_expect_null(getenv("CHARTER_HEAP_RESTORE"));
@@ -72,7 +74,7 @@ Test(heap, removes_tunables_the_user_had_not)
     char *argv[] = {(char *)"charter", (char *)"build", NULL};
     setenv("CHARTER_HEAP_RESTORE", "", 1);
     setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
-    heap_tune(argv);
+    heap_init(argv);
     cr_expect_eq(heap_tuned(), 1);
     cr_expect_null(getenv("GLIBC_TUNABLES"));
     cr_expect_null(getenv("CHARTER_HEAP_RESTORE"));
@@ -84,7 +86,8 @@ Test(heap, refused_by_the_user)
     char *argv[] = {(char *)"/nonexistent/charter", (char *)"build", NULL};
     unsetenv("CHARTER_HEAP_RESTORE");
     setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0", 1);
-    heap_tune(argv);
+    heap_init(argv);
+    heap_tune();
     cr_expect_eq(heap_tuned(), 0);
     cr_expect_str_eq(getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=0");
 }
