@@ -118,6 +118,16 @@ long long fs_trace_now(void);
  * this of a file's last change cannot vouch for it (git's racy entries):
  * the trace and the output cache (outcache.c) treat such files as changed. */
 #define FS_RACY_NS 20000000LL
+/* Some file systems keep whole seconds only (ext3, ext4 made with 128-byte
+ * inodes, as mke2fs makes small ones, HFS+, sshfs): there a file changed
+ * within a second of its stat can keep its times. A change time with no
+ * fraction of a second is taken as such a file system's (a finer one gives
+ * one a billion times to one), and the window is then two seconds more
+ * (FAT keeps two). */
+#define FS_RACY_COARSE_NS (2000000000LL + FS_RACY_NS)
+/* The racy window for a file whose change time is ctime_ns (nanoseconds
+ * since the epoch): FS_RACY_NS, or FS_RACY_COARSE_NS for whole seconds. */
+long long fs_racy_ns(long long ctime_ns);
 /* 1 when every record of text[0..len) (fs_trace_stop's) still holds: each
  * file with the same stat, older than since - FS_RACY_NS, each
  * directory the same one, with the same names when listed, nothing where

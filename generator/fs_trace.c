@@ -189,7 +189,7 @@ int fs_trace_stop(buf *out)
 }
 
 /* Whether one record still holds: the path is what it was, and a file's
- * times are older than `since` by more than FS_RACY_NS (a file
+ * times are older than `since` by more than the racy window (fs_racy_ns: a file
  * changed in the same clock tick as it was read would otherwise look
  * unchanged, as git's racy index entries). */
 static int record_holds(const record *r, const char *path, long long since)
@@ -202,9 +202,9 @@ static int record_holds(const record *r, const char *path, long long since)
     if (r->kind == 'f') {
         record now;
         fill_stat(&now, &st);
+        long long racy = fs_racy_ns(r->ctime);
         return !S_ISDIR(st.st_mode) && now.size == r->size && now.mtime == r->mtime &&
-               now.ctime == r->ctime && r->mtime < since - FS_RACY_NS &&
-               r->ctime < since - FS_RACY_NS;
+               now.ctime == r->ctime && r->mtime < since - racy && r->ctime < since - racy;
     }
     if (!S_ISDIR(st.st_mode))
         return 0;
@@ -285,6 +285,11 @@ int fs_trace_holds(const char *text, size_t len, long long since)
     }
     buf_release(&path);
     return ok;
+}
+
+long long fs_racy_ns(long long ctime_ns)
+{
+    return ctime_ns % 1000000000LL ? FS_RACY_NS : FS_RACY_COARSE_NS;
 }
 
 long long fs_trace_now(void)

@@ -2,7 +2,8 @@
  * (.git/charter/load.cache): the digest of its bytes and its front matter as
  * parsed (before site.yml's defaults and aliases), under the stat the walk
  * found it with. A page whose file has that stat still is not opened again,
- * as git's index trusts an unchanged stat; one changed within FS_RACY_NS of
+ * as git's index trusts an unchanged stat; one changed within the racy
+ * window (fs_racy_ns) of
  * that stat is never recorded. Read and written by the load (site.c) only. */
 #include "loadcache.h"
 
@@ -219,7 +220,7 @@ static int fill_records(void *ctx, buf *chunk)
         const loadcache_page *p = &w->pages[w->next];
         long long changed =
             (long long)p->st->st_ctim.tv_sec * 1000000000LL + p->st->st_ctim.tv_nsec;
-        if (!p->entry.len || changed >= w->since_ns - FS_RACY_NS)
+        if (!p->entry.len || changed >= w->since_ns - fs_racy_ns(changed))
             continue; /* not read whole, or too close to its stat to vouch */
         ident id;
         ident_of(&id, p->st);

@@ -48,7 +48,8 @@ typedef struct loadcache_page {
     loadcache_entry_ref entry;
 } loadcache_page;
 /* Replaces the cache at path with the records of pages, made under key,
- * leaving out those whose file changed within FS_RACY_NS before since_ns
+ * leaving out those whose file changed within the racy window
+ * (fs_racy_ns) before since_ns
  * (when the stats were taken): their stat cannot vouch for them. Returns
  * 0, or -1 after a warning. */
 int loadcache_write(const char *path, const char *key, const loadcache_page *pages, size_t n,

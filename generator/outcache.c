@@ -44,7 +44,8 @@ struct outcache {
 };
 
 /* As git does with its index, a file whose change time is within
- * FS_RACY_NS (fs.h) of the cache's own is "racy" and hashed again; one
+ * the racy window (fs_racy_ns, fs.h) of the cache's own is "racy" and
+ * hashed again; one
  * racy when the cache was written is recorded so (outcache_write). */
 
 /* What hashing a file or listing a folder again costs besides its bytes,
@@ -204,7 +205,8 @@ char *outcache_target(const char *path)
  * settled but matches no file.) */
 static int settled(const outcache *c, const seen *k)
 {
-    return k->ctime_s * 1000000000LL + k->ctime_ns < c->written_ns - FS_RACY_NS;
+    long long changed = k->ctime_s * 1000000000LL + k->ctime_ns;
+    return changed < c->written_ns - fs_racy_ns(changed);
 }
 
 /* 1 when k (settled) has st's times, inode and device. */
@@ -370,7 +372,8 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
          * do when the stats took longer than the window. */
         long long ctime_s = (long long)st->st_ctim.tv_sec,
                   ctime_ns = (long long)st->st_ctim.tv_nsec;
-        if (ctime_s * 1000000000LL + ctime_ns >= since - FS_RACY_NS)
+        long long changed = ctime_s * 1000000000LL + ctime_ns;
+        if (changed >= since - fs_racy_ns(changed))
             ctime_s = ctime_ns = 0;
         buf_printf(&out, "%lld.%lld %lld.%lld %llu %llu %s\n", (long long)st->st_mtim.tv_sec,
                    (long long)st->st_mtim.tv_nsec, ctime_s, ctime_ns,

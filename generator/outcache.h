@@ -62,7 +62,8 @@ typedef struct outcache_carry {
  * v[0..n) (with their keys, when known), taking the stat of each file and
  * of each folder their paths imply now, atomically (a temporary file, then
  * a rename; never through a link), creating path's directory if needed.
- * What changed within FS_RACY_NS before its stat is recorded as unknown,
+ * What changed within the racy window (fs_racy_ns) before its stat is
+ * recorded as unknown,
  * to be hashed again: when hashing the whole output again would cost more
  * than racy_bytes (about 4 KB a file or folder besides its bytes), it first
  * waits the window out: until 25 ms after changed_ns (fs_trace_now's

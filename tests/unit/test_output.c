@@ -1678,6 +1678,63 @@ Test(output, a_racy_file_is_unknown_however_late_the_cache_is_written)
     free(target);
 }
 
+/* A change time of whole seconds is a whole-second file system's
+ * (fs_racy_ns): the cache vouches for such a file only once it is two
+ * seconds older than the cache; a finer one's, past FS_RACY_NS. The cache
+ * is written by hand, at a time set on its file. */
+Test(output, whole_second_times_are_racy_for_two_seconds)
+{
+    cr_expect_eq(fs_racy_ns(1796400000123456789LL), FS_RACY_NS);
+    cr_expect_eq(fs_racy_ns(1796400000000000000LL), FS_RACY_COARSE_NS);
+    char *target = in_sb("out"), *path = in_sb("cache/out.cache");
+    write_rel("out/x", "x");
+    const long long t = 1796400000LL; /* the cache's writing, in seconds */
+    static const struct {
+        long long ctime_s, ctime_ns;
+        int fresh;
+    } cases[] = {
+        {t - 1, 0, 0},         /* whole seconds, one before: racy */
+        {t - 2, 0, 0},         /* two: still within the window */
+        {t - 3, 0, 1},         /* three: settled */
+        {t - 1, 500000000, 1}, /* a finer file system's, half a second before */
+        {t, -10000000, 0},     /* a finer one's, 10 ms before: racy */
+    };
+    char hex[DIGEST_HEX];
+    memset(hex, 'a', DIGEST_HEX - 1);
+    hex[DIGEST_HEX - 1] = '\0';
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        long long cs = cases[i].ctime_s, cn = cases[i].ctime_ns;
+        if (cn < 0) {
+            cs -= 1;
+            cn += 1000000000LL;
+        }
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "%s\t%s\n%s - 1 %lld.%lld %lld.%lld 77 88 x\n", "charter-output-cache 3",
+                   target, hex, cs, cn, cs, cn);
+        diags *d = diag_new(NULL);
+        cr_assert_eq(fs_write(path, b.data, b.len, d), 0);
+        diag_free(d);
+        buf_release(&b);
+        struct timespec times[2] = {{(time_t)t, 0}, {(time_t)t, 0}};
+        cr_assert_eq(utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), 0);
+        outcache *c = outcache_read(path, target);
+        cr_assert_not_null(c, "case %zu", i);
+        struct stat st;
+        memset(&st, 0, sizeof st);
+        st.st_mode = S_IFREG | 0644;
+        st.st_size = 1;
+        st.st_mtim.tv_sec = st.st_ctim.tv_sec = (time_t)cs;
+        st.st_mtim.tv_nsec = st.st_ctim.tv_nsec = (long)cn;
+        st.st_ino = 77;
+        st.st_dev = 88;
+        cr_expect_eq(outcache_fresh(c, "x", &st, hex), cases[i].fresh, "case %zu", i);
+        outcache_free(c);
+    }
+    free(path);
+    free(target);
+}
+
 /* A cache with a malformed line is not believed at all. */
 Test(output, a_malformed_cache_is_ignored)
 {
