@@ -59,11 +59,12 @@ int stamp_holds(stamp_facts *f, const char *cache_dir, const char *held, diags *
  * stamp_holds says the build is up to date: git and the output are not
  * looked at here. */
 int stamp_probe(const stamp_facts *f, char held[DIGEST_HEX]);
-/* The stamp of a site of some 3,000 files. Its build, up to date, is
- * quicker without a new start for malloc's huge pages (heap.h; 250 pages:
- * 0.033 s against 0.042; 1,000: 0.046 against 0.056), but from there on
- * it is the slower for their page faults (5,000 pages: alike; 10,000:
- * 0.234 s against 0.197): a larger stamp is not probed. */
+/* The stamp of a site of some 1,600 pages. Up to date, a smaller site's
+ * build is quicker without a new start for malloc's huge pages (heap.h;
+ * 250 pages: 0.031 s against 0.041; 1,000: 0.047 against 0.053), 2,500
+ * pages' alike; from there on the up-to-date check itself gains more from
+ * huge pages than a start costs (10,000 pages without a new start: 0.234 s
+ * against 0.197): a larger stamp is not probed. */
 #define STAMP_PROBE_MAX ((long long)256 << 10)
 
 /* Writes the stamp for a build that published f->target: `findings` (from
