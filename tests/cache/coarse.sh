@@ -4,9 +4,10 @@
 # edits, keeps its times. The second build must still see the second edit:
 # neither the stamp nor the load cache may vouch for a file changed within
 # two seconds of their stat there (fs_racy_ns, generator/fs.h). The site is
-# put on such a file system: a 16 MB ext4 image made with 128-byte inodes,
-# mounted in a mount namespace of its own (gone with the test). Needs root,
-# unshare and mkfs.ext4; skipped where it cannot mount.
+# put on such a file system: a 64 MB ext4 image made with 128-byte inodes,
+# mounted in a mount namespace of its own (gone with the test); a random
+# edit sequence runs there too. Needs root, unshare and mkfs.ext4; skipped
+# where it cannot mount.
 #
 #   CHARTER=$PWD/build/charter sh tests/cache/coarse.sh
 #
@@ -39,7 +40,7 @@ trap 'exit 2' INT TERM
 . "$top/tests/lib.sh"
 
 mkdir "$tmp/mnt"
-truncate -s 16M "$tmp/fs.img"
+truncate -s 64M "$tmp/fs.img"
 mkfs.ext4 -q -F -I 128 "$tmp/fs.img" >/dev/null 2>&1 || skip "mkfs.ext4 failed"
 mount -o loop "$tmp/fs.img" "$tmp/mnt" 2>/dev/null || skip "cannot mount a loop device"
 site=$tmp/mnt/site
@@ -83,6 +84,20 @@ else
         ok "$what: the build saw it, as a cold build"
     else
         not_ok "$what: the output differs from a cold build's" "$(cat "$tmp/diff")"
+    fi
+fi
+
+# And a random edit sequence there (tests/incremental/random.sh): each
+# step's build must equal a cold one. COARSE_STEPS (default 8; 0: none).
+steps=${COARSE_STEPS:-8}
+if [ "$steps" -gt 0 ]; then
+    mkdir "$tmp/mnt/tmp"
+    if TMPDIR=$tmp/mnt/tmp SEED=1 STEPS=$steps sh "$top/tests/incremental/random.sh" \
+        >"$tmp/random.log" 2>&1; then
+        ok "a random edit sequence of $steps steps on whole-second timestamps"
+    else
+        not_ok "a random edit sequence of $steps steps on whole-second timestamps" \
+            "$(grep -v '^ok' "$tmp/random.log")"
     fi
 fi
 
