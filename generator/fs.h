@@ -121,15 +121,15 @@ long long fs_trace_now(void);
 /* Some file systems keep whole seconds only (ext3, ext4 made with 128-byte
  * inodes, as mke2fs makes small ones, HFS+, sshfs): there a file changed
  * within a second of its stat can keep its times. A change time with no
- * fraction of a second is taken as such a file system's (a finer one gives
- * one a billion times to one), and the window is then two seconds more
- * (FAT keeps two). */
+ * fraction of a second is taken as such a file system's (on a finer one,
+ * one time in a billion: that file is then only read again), and its
+ * window is two seconds more (FAT keeps two). */
 #define FS_RACY_COARSE_NS (2000000000LL + FS_RACY_NS)
 /* The racy window for a file whose change time is ctime_ns (nanoseconds
  * since the epoch): FS_RACY_NS, or FS_RACY_COARSE_NS for whole seconds. */
 long long fs_racy_ns(long long ctime_ns);
 /* 1 when every record of text[0..len) (fs_trace_stop's) still holds: each
- * file with the same stat, older than since - FS_RACY_NS, each
+ * file with the same stat, older than since by its racy window, each
  * directory the same one, with the same names when listed, nothing where
  * nothing was. 0 otherwise, or for a malformed text. */
 int fs_trace_holds(const char *text, size_t len, long long since);

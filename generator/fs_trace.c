@@ -189,9 +189,9 @@ int fs_trace_stop(buf *out)
 }
 
 /* Whether one record still holds: the path is what it was, and a file's
- * times are older than `since` by more than the racy window (fs_racy_ns: a file
- * changed in the same clock tick as it was read would otherwise look
- * unchanged, as git's racy index entries). */
+ * times are older than `since` by more than the racy window (fs_racy_ns: a
+ * file changed in the same clock tick, or second, as it was read would
+ * otherwise look unchanged, as git's racy index entries). */
 static int record_holds(const record *r, const char *path, long long since)
 {
     struct stat st;

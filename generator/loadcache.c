@@ -3,8 +3,8 @@
  * parsed (before site.yml's defaults and aliases), under the stat the walk
  * found it with. A page whose file has that stat still is not opened again,
  * as git's index trusts an unchanged stat; one changed within the racy
- * window (fs_racy_ns) of
- * that stat is never recorded. Read and written by the load (site.c) only. */
+ * window (fs_racy_ns) of that stat is never recorded. Read and written by
+ * the load (site.c) only. */
 #include "loadcache.h"
 
 #include "fs.h"

@@ -43,10 +43,9 @@ struct outcache {
     long long written_ns; /* the cache file's mtime */
 };
 
-/* As git does with its index, a file whose change time is within
- * the racy window (fs_racy_ns, fs.h) of the cache's own is "racy" and
- * hashed again; one
- * racy when the cache was written is recorded so (outcache_write). */
+/* As git does with its index, a file whose change time is within the racy
+ * window (fs_racy_ns, fs.h) of the cache's own is "racy" and hashed again;
+ * one racy when the cache was written is recorded so (outcache_write). */
 
 /* What hashing a file or listing a folder again costs besides its bytes,
  * in bytes: about an open, a read and a close. */
