@@ -77,13 +77,14 @@ static int on_option(void *ctx, int opt, const char *value)
 }
 
 /* Set by the run that found the stamp not holding, for the run it started
- * (below): the stamp is not read again. */
+ * (below): the stamp is not read again. Heeded only in a run heap_tune
+ * started. */
 #define STAMP_STALE "CHARTER_STAMP_STALE"
 
 int cmd_build(int argc, char **argv)
 {
     /* Taken out at once: nothing this run starts (gpg) sees it. */
-    int stale = getenv(STAMP_STALE) != NULL;
+    int stale = heap_tuned() && getenv(STAMP_STALE) != NULL;
     unsetenv(STAMP_STALE);
     build_opts o = {.site = "."};
     int rc = cli_parse(&cmd_build_def, argc, argv, on_option, &o);

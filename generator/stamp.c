@@ -140,7 +140,8 @@ static char *field(const char **p, const char *end, const char *name)
     return buf_detach(&v);
 }
 
-/* Splits a finding's line (without "finding\t") into its 6 fields. */
+/* Splits a finding's line (without "finding\t") into its 6 fields and
+ * reports it into `into` (NULL: only checks it). 0, or -1 when malformed. */
 static int replay_finding(const char *s, const char *eol, diags *into)
 {
     const char *f[6];
@@ -162,7 +163,7 @@ static int replay_finding(const char *s, const char *eol, diags *into)
     buf_add_unescaped(&msg, f[5], len[5]);
     int level = atoi(f[0]);
     int err = level < DIAG_ERROR || level > DIAG_NOTE ? -1 : 0;
-    if (!err)
+    if (!err && into)
         diag_report(into, (diag_level)level, strcmp(file.data, "-") ? file.data : NULL, atoi(f[1]),
                     atoi(f[2]), id.data, "%s", msg.data);
     buf_release(&file);
@@ -231,6 +232,7 @@ void stamp_prune(const char *cache_dir, const char *name)
  * stamp_text_release) and where its trace begins. */
 typedef struct stamp_text {
     char *key, *since, *root, *content, *git, *target, *manifest, *counts;
+    size_t pages, files, html; /* counts, parsed */
     const char *trace, *end;
 } stamp_text;
 
@@ -248,7 +250,7 @@ static void stamp_text_release(stamp_text *t)
 }
 
 /* Parses text into *t up to its trace, replaying its findings into `found`
- * (NULL: only their form is checked). 0, or -1 when it is not a stamp
+ * (NULL: each only checked). 0, or -1 when it is not a well-formed stamp
  * written with `key` (then *t is released). */
 static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *found)
 {
@@ -262,7 +264,8 @@ static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *f
         !(t->since = field(&p, end, "since")) || !(t->root = field(&p, end, "root")) ||
         !(t->content = field(&p, end, "content")) || !(t->git = field(&p, end, "git")) ||
         !(t->target = field(&p, end, "target")) || !(t->manifest = field(&p, end, "manifest")) ||
-        !(t->counts = field(&p, end, "counts")))
+        !(t->counts = field(&p, end, "counts")) ||
+        sscanf(t->counts, "%zu %zu %zu", &t->pages, &t->files, &t->html) != 3)
         goto bad;
     for (;;) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -273,7 +276,7 @@ static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *f
             t->end = end;
             return 0;
         }
-        if (strncmp(p, "finding\t", 8) != 0 || (found && replay_finding(p + 8, eol, found) != 0))
+        if (strncmp(p, "finding\t", 8) != 0 || replay_finding(p + 8, eol, found) != 0)
             goto bad;
         p = eol + 1;
     }
@@ -341,9 +344,11 @@ int stamp_holds(stamp_facts *f, const char *cache_dir, const char *held, diags *
     stamp_text t = {0};
     int holds = 0;
     if (fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX ||
-        stamp_parse(&t, &text, f->key, found) != 0 ||
-        sscanf(t.counts, "%zu %zu %zu", &f->pages, &f->files, &f->html) != 3)
+        stamp_parse(&t, &text, f->key, found) != 0)
         goto done;
+    f->pages = t.pages;
+    f->files = t.files;
+    f->html = t.html;
     /* Its trace found holding by stamp_probe a moment ago (this very
      * text): not checked again. */
     char hex[DIGEST_HEX] = "";

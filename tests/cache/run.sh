@@ -496,22 +496,46 @@ build_and_compare "a damaged segments file: ignored"
 git -C "$site" checkout -q -- "$policy"
 
 # A build with nothing to do finds it out from the stamp before git is
-# read (build_probe), and says so; told by the run that started it that the
-# stamp does not hold (CHARTER_STAMP_STALE, cmd_build.c), a build does not
-# read it again: it builds, the same bytes.
+# read (build_probe), and says so. After an edit, the probe's finding that
+# the stamp does not hold reaches the build (across its new start for huge
+# pages, CHARTER_STAMP_STALE, cmd_build.c), which does not read the stamp
+# again. Set by hand, CHARTER_STAMP_STALE is heeded only in a run started
+# so (CHARTER_HEAP_RESTORE set): there it builds, the same bytes.
 build_and_compare "caches rebuilt for the probe"
 sleep 0.05
 timings_say "an up-to-date build is found so before git is read" "" \
     "probe .*), up to date .*"
+printf '\nA sentence for the probe.\n' >>"$site/$policy"
+sleep 0.05
+timings_say "after an edit, the build is told the stamp does not hold" "" \
+    "; the stamp found not holding before git was read.*"
+git -C "$site" checkout -q -- "$policy"
+build_and_compare "caches rebuilt for the probe, again"
 sleep 0.05
 CHARTER_STAMP_STALE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
     2>"$tmp/err"
 if grep -q 'nothing changed since the last build' "$tmp/err"; then
-    not_ok "told the stamp does not hold, a build does not read it"
+    ok "CHARTER_STAMP_STALE set by hand is not heeded"
+else
+    not_ok "CHARTER_STAMP_STALE set by hand is not heeded" "$(cat "$tmp/err")"
+fi
+CHARTER_HEAP_RESTORE= CHARTER_STAMP_STALE=1 "$CHARTER" build --site "$site" --out "$tmp/out" \
+    --as-of 2026-11-25 2>"$tmp/err"
+if grep -q 'nothing changed since the last build' "$tmp/err"; then
+    not_ok "told the stamp does not hold, a build does not read it" "$(cat "$tmp/err")"
 else
     ok "told the stamp does not hold, a build does not read it"
 fi
 build_and_compare "told the stamp does not hold: the output as a cold build's"
+# A stamp whose trace holds but which is otherwise malformed (a finding line
+# cut short): the probe finds it not holding too, as the full check would.
+sleep 0.05
+for f in "$cache"/stamp-*; do
+    sed -i 's/^trace$/finding\tcut short\ntrace/' "$f"
+done
+timings_say "a malformed stamp is found not holding before git is read" "" \
+    "; the stamp found not holding before git was read.*"
+build_and_compare "a malformed stamp: the output as a cold build's"
 
 # Not a cache, but the same kind of machinery: a build with work to do
 # starts charter once more with malloc's huge pages asked for
