@@ -46,9 +46,9 @@ int history_cache_dir_guess(buf *out, const char *root)
             break;
         }
         char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
+        if (!slash || !strcmp(dir, "/"))
             break;
-        *slash = '\0';
+        slash[slash == dir] = '\0'; /* "/a": "/" */
         if (stat(dir, &st) != 0 || st.st_dev != top.st_dev)
             break;
     }

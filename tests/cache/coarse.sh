@@ -76,7 +76,7 @@ done
 if [ -z "$done_in_one" ]; then
     ok "$what # SKIP the two edits never fell in one second"
 elif [ $rc -ne 0 ] || grep -q '^charter: timings: .*up to date ' "$tmp/err"; then
-    not_ok "$what: the build saw it (exit $rc)" "$(cat "$tmp/err")"
+    not_ok "$what: the build missed it (exit $rc)" "$(cat "$tmp/err")"
 else
     "$CHARTER" build --no-cache --site "$site" --out "$tmp/cold" --as-of 2026-11-25 --quiet \
         2>/dev/null

@@ -708,8 +708,15 @@ Test(history, cache_dir_guessed, .init = sandbox_init, .fini = sandbox_fini)
         guessed(&guess, inside[i]);
         cr_expect_str_eq(guess.data, real.data, "from %s", inside[i]);
     }
+    /* Outside the repository: what libgit2 finds above the sandbox, if
+     * anything (none where /tmp is in no repository). */
+    buf_reset(&p);
+    buf_printf(&p, "%s/other", sandbox);
+    buf_reset(&real);
+    if (history_cache_dir(&real, p.data) != 0)
+        buf_adds(&real, "(none)");
     guessed(&guess, "other");
-    cr_expect_str_eq(guess.data, "(none)");
+    cr_expect_str_eq(guess.data, real.data);
     guessed(&guess, "wt/site");
     cr_expect_str_eq(guess.data, "(none)");
     guessed(&guess, "missing");
