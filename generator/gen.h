@@ -119,6 +119,10 @@ typedef struct page_list {
 void vars_page_list_key(const void *ctx, size_t i, char key[65]);
 /* Navigation: every section; the pages of p's section (p may be NULL). */
 void vars_nav(tpl_dict *d, const site *s, const page *p);
+/* The URL a link to section sec leads to (site_section), base_url
+ * included, appended to out: 0, or -1 (out unchanged) when it leads
+ * nowhere. */
+int vars_section_url(buf *out, const site *s, const site_section *sec);
 /* A content page's own dictionary over the shared one, begun: the
  * controls it cites and its history (caller frees); vars_page_finish adds
  * the rest when it is rendered. */

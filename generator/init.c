@@ -438,8 +438,9 @@ static int plan_comply(init_plan *p)
                      "title", title.data);
     buf_adds(b, "# The documents stay where comply keeps them, at the repository's root.\n"
                 "content: .\n"
-                "# comply's templates and output, and the READMEs and TODO, are not documents.\n"
-                "exclude: [templates, output, README.md, TODO.md]\n"
+                "# comply's templates and output, its settings, and the READMEs and TODO,\n"
+                "# are not documents.\n"
+                "exclude: [templates, output, comply.yml, README.md, TODO.md]\n"
                 "# comply's header has no opening ---: it runs from the first line to the\n"
                 "# first --- line.\n"
                 "fenceless_front_matter: true\n"

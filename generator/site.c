@@ -990,6 +990,28 @@ static int cmp_section_title(const void *a, const void *b)
     return strcmp(((const site_section *)a)->title, ((const site_section *)b)->title);
 }
 
+/* The URL path ("/a/", new) of the one top folder every page of sec is
+ * served in, when that folder has an index (a page, or one generated:
+ * find_folders); else NULL. */
+static char *section_folder(const site *s, const site_section *sec)
+{
+    if (!sec->n_pages)
+        return NULL;
+    const char *first = sec->pages[0]->url, *slash = strchr(first + 1, '/');
+    if (first[0] != '/' || !slash)
+        return NULL; /* served at the top: in no folder */
+    size_t len = (size_t)(slash - first) + 1;
+    for (size_t i = 1; i < sec->n_pages; i++)
+        if (strncmp(sec->pages[i]->url, first, len) != 0)
+            return NULL;
+    char *folder = xstrndup(first, len);
+    if (!map_get(s->by_url, folder) && !map_get(s->by_folder, folder)) {
+        free(folder);
+        folder = NULL;
+    }
+    return folder;
+}
+
 static void build_sections(site *s)
 {
     map *by_title = map_new(); /* title -> index + 1 */
@@ -1008,7 +1030,8 @@ static void build_sections(site *s)
             buf slug;
             buf_init(&slug);
             markdown_slug(&slug, p->section_title);
-            s->sections[k] = (site_section){xstrdup(p->section_title), buf_detach(&slug), NULL, 0};
+            s->sections[k] =
+                (site_section){xstrdup(p->section_title), buf_detach(&slug), NULL, 0, 0, NULL};
             s->n_sections++;
         }
         site_section *sec = &s->sections[k];
@@ -1044,6 +1067,25 @@ static void build_sections(site *s)
             s->sections[k].pages[i]->section = k + 1;
             s->sections[k].pages[i]->section_pos = i;
         }
+}
+
+/* Where a link to each section leads (site_section): the home page's
+ * register when the home, generated (find_folders made its folder) or a
+ * page of the site's own, renders through a layout that lists the
+ * sections; else (Docusaurus's `slug: /`, Hugo's _index.md) each one's
+ * folder. After the layouts are loaded. */
+static void link_sections(site *s)
+{
+    const page *home = site_page_by_url(s, "/");
+    const layout *l = home                         ? layouts_for_page(s->layouts, home->layout)
+                      : map_get(s->by_folder, "/") ? layouts_get(s->layouts, "home")
+                                                   : NULL;
+    int on_home = l && layout_lists_sections(l);
+    for (size_t k = 0; k < s->n_sections; k++) {
+        s->sections[k].on_home = on_home;
+        if (!on_home)
+            s->sections[k].folder = section_folder(s, &s->sections[k]);
+    }
 }
 
 /* Indexes pages by path and URL. Two outputs claiming one path are errors
@@ -1512,6 +1554,7 @@ int site_load_finish(site *s, diags *d)
     load_ctx ctx = {s, d};
     pool_run(s->n_pages, load_page, &ctx);
     pool_run(2, finish_one, &ctx);
+    link_sections(s);
 
     /* site.yml's OSCAL catalogs load as if imported into controls/. */
     catalog_text *oscal = NULL;
@@ -1588,6 +1631,7 @@ void site_free(site *s)
     for (size_t i = 0; i < s->n_sections; i++) {
         free(s->sections[i].title);
         free(s->sections[i].slug);
+        free(s->sections[i].folder);
         free(s->sections[i].pages);
     }
     free(s->sections);
@@ -1702,6 +1746,12 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
             done = 1;
         }
         buf_release(&u);
+    } else {
+        /* Above the content folder from the page's file ("../../"): read as
+         * Jekyll does, from the page's pretty URL. Left relative, it would
+         * lead elsewhere from the handbook, which shows the page at its own
+         * URL. */
+        dest = site_link_page(s, from, target.data, NULL);
     }
     if (dest && dest->published) {
         buf_adds(out, s->cfg.base_url);

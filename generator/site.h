@@ -58,6 +58,12 @@ typedef struct site_section {
     char *slug;
     page **pages; /* sorted by title, then path */
     size_t n_pages;
+    /* Where a link to the section leads (vars_section_url): its register
+     * on the home page, when the home's layout lists the sections; else
+     * the index of the one folder all its pages are served in, generated
+     * or a page's ("/a/", owned); else nowhere (NULL). */
+    int on_home;
+    char *folder;
 } site_section;
 
 typedef struct static_file {

@@ -119,6 +119,36 @@ void vars_full_url(buf *out, const site *s, const char *url)
     url_encode_path(out, url + 1);
 }
 
+int vars_section_url(buf *out, const site *s, const site_section *sec)
+{
+    if (sec->on_home) {
+        buf_adds(out, s->cfg.base_url);
+        buf_printf(out, "#section-%s", sec->slug);
+        return 0;
+    }
+    if (!sec->folder)
+        return -1;
+    vars_full_url(out, s, sec->folder);
+    return 0;
+}
+
+/* <PREFIX>_URL, the URL a link to sec leads to, and a section of that
+ * name; or, when it leads nowhere, the section <PREFIX>_PLAIN. */
+static void set_section_url(tpl_dict *d, const site *s, const site_section *sec, const char *prefix)
+{
+    buf u, name;
+    buf_init(&u);
+    buf_init(&name);
+    int linked = vars_section_url(&u, s, sec) == 0;
+    buf_printf(&name, "%s_%s", prefix, linked ? "URL" : "PLAIN");
+    if (linked)
+        vars_set_shown(d, name.data, u.data);
+    else
+        tpl_dict_show_section(d, name.data);
+    buf_release(&u);
+    buf_release(&name);
+}
+
 static void set_page_entry(tpl_dict *e, const page *p, const char *prefix)
 {
     buf n;
@@ -215,7 +245,12 @@ tpl_dict *vars_shared(const gen *g)
     set_generated_url(d, s, "REVIEWS_URL", "dashboard", "/reviews/");
     set_generated_url(d, s, "HANDBOOK_URL", "handbook", "/handbook/");
     set_generated_url(d, s, "CONTROLS_URL", "controls", "/controls/");
-    set_generated_url(d, s, "TAGS_URL", "tags", "/tags/");
+    /* The tags index is written only when some page has a tag or a
+     * category (gen_terms). */
+    size_t n_terms;
+    terms_list(s->terms, &n_terms);
+    if (n_terms && layouts_has(s->layouts, "tag"))
+        set_generated_url(d, s, "TAGS_URL", "tags", "/tags/");
     {
         buf u;
         buf_init(&u);
@@ -335,6 +370,7 @@ tpl_dict *vars_sections(const gen *g)
         tpl_dict *sd = tpl_dict_add_section(d, "SECTIONS");
         tpl_dict_set(sd, "SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "SECTION_SLUG", sec->slug);
+        set_section_url(sd, s, sec, "SECTION");
         tpl_dict_set_int(sd, "SECTION_PAGE_COUNT", (long)sec->n_pages);
         /* An entry per page, made as it renders: held whole for the whole
          * render, they were tens of megabytes at 20,000 pages. */
@@ -357,6 +393,7 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
         tpl_dict *sd = tpl_dict_add_section(d, "NAV_SECTION");
         tpl_dict_set(sd, "NAV_SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "NAV_SECTION_SLUG", sec->slug);
+        set_section_url(sd, s, sec, "NAV_SECTION");
         if (!p || p->section != k + 1)
             continue;
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
@@ -677,8 +714,10 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     tpl_dict_set(d, "URL", p->full_url);
     tpl_dict_set(d, "SOURCE_PATH", p->src);
     vars_set_shown(d, "SECTION_TITLE", p->section_title);
-    if (p->section)
+    if (p->section) {
         tpl_dict_set(d, "SECTION_SLUG", s->sections[p->section - 1].slug);
+        set_section_url(d, s, &s->sections[p->section - 1], "SECTION");
+    }
     if (s->cfg.repository_url) {
         buf_reset(&u);
         buf_printf(&u, "%s/edit/%s/%s", s->cfg.repository_url, s->cfg.branch, p->src);
@@ -774,6 +813,8 @@ void vars_page_key(digest *h, const gen *g, const page *p)
     for (size_t k = 0; k < s->n_sections; k++) {
         digest_add_str(h, s->sections[k].title);
         digest_add_str(h, s->sections[k].slug);
+        digest_add_long(h, s->sections[k].on_home);
+        digest_add_str(h, s->sections[k].folder);
     }
     digest_add_long(h, (long)p->section);
     if (p->section) {

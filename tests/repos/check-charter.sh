@@ -10,7 +10,8 @@
 # findings in expected/KIND.findings (each diagnostic's first line) with
 # the exit code there; `charter build --no-check` publishes exactly the
 # pages of expected/KIND.pages, with no layout, asset or catalog copied into
-# the repository; and every page's history in api/pages.json is the list of
+# the repository, whose links lead nowhere only where expected/KIND.links
+# says (links.py: the fixture's own broken links); and every page's history in api/pages.json is the list of
 # commits `git log --follow -M --first-parent -m` gives for its file. For the
 # Jekyll fixture, `charter init` must write a site.yml that reads it the same
 # way. UPDATE=1 rewrites the expected files (review them!). KEEP=1 keeps the
@@ -115,6 +116,16 @@ for p in sorted(pages, key=lambda p: p["source"]):
                                   min(len(got), len(want))) + 1), file=sys.stderr)
 PY
     same "$kind: pages (source, URL, layout, id)" "$tmp/$kind.pages" "$here/expected/$kind.pages"
+    # The files of the repository published beside the pages (images,
+    # PDFs): never its settings.
+    (cd "$tmp/$kind.site" && find . -type f ! -name '*.html' ! -name .charter-manifest |
+        grep -Ev '^\./(assets|controls|api|oscal)/|^\./(feed\.xml|manifest\.json|search\.json|sitemap\.xml)$' |
+        LC_ALL=C sort) >"$tmp/$kind.statics"
+    same "$kind: files published besides the pages" "$tmp/$kind.statics" "$here/expected/$kind.statics"
+    # Every link of the built site followed as a browser would: only the
+    # fixture's own broken links may lead nowhere, not the theme's.
+    python3 "$here/links.py" "$tmp/$kind.site" >"$tmp/$kind.links" 2>&1
+    same "$kind: links that lead nowhere (page, link, why)" "$tmp/$kind.links" "$here/expected/$kind.links"
     if [ -s "$tmp/$kind.history" ]; then
         fail "$kind: history differs from git log --follow --first-parent" "$tmp/$kind.history"
     else
