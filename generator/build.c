@@ -156,7 +156,53 @@ int build_at_export(buf *dir, const char *root, const char *commit, diags *d)
         buf_reset(dir);
         return -1;
     }
-    return history_export(root, commit, dir->data, d);
+    if (history_export(root, commit, dir->data, d) != 0)
+        return -1;
+    return build_at_config(dir->data, root, commit, d);
+}
+
+int build_at_config(const char *dir, const char *root, const char *commit, diags *d)
+{
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    fs_root from;
+    int err = -1, rooted = 0;
+    struct stat st;
+    buf_printf(&path, "%s/site.yml", dir);
+    if (lstat(path.data, &st) == 0 || errno != ENOENT)
+        goto kept;
+    buf_reset(&path);
+    buf_printf(&path, "%s/_config.yml", dir);
+    if (lstat(path.data, &st) == 0 || errno != ENOENT)
+        goto kept;
+    /* A commit from before the site had its settings (the repository
+     * adopted charter since): its pages, read with today's settings. */
+    diags *quiet = diag_new(NULL);
+    rooted = fs_root_init(&from, root, quiet) == 0;
+    int have = rooted && fs_source_kind(&from, "site.yml", NULL, quiet) == FS_FILE;
+    diag_free(quiet);
+    if (!have) {
+        err = 0; /* nothing to copy: the load says what is missing */
+        goto done;
+    }
+    if (fs_read_source(&text, &from, "site.yml", SITE_YML_MAX, "the fixed limit for site.yml", d) !=
+        0)
+        goto done;
+    buf_reset(&path);
+    buf_printf(&path, "%s/site.yml", dir);
+    if (fs_write(path.data, text.data, text.len, d) != 0)
+        goto done;
+    diag_report(d, DIAG_NOTE, "site.yml", 0, 0, "config",
+                "commit %.7s has no 'site.yml': the working tree's is used", commit);
+kept:
+    err = 0;
+done:
+    if (rooted)
+        fs_root_release(&from);
+    buf_release(&path);
+    buf_release(&text);
+    return err;
 }
 
 void build_at_remove(buf *dir)

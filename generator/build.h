@@ -86,6 +86,11 @@ void build_result_release(build_result *res);
  * build_at_remove), without touching the work tree. 0, or -1 after
  * reporting. */
 int build_at_export(buf *dir, const char *root, const char *commit, diags *d);
+/* When the export of commit in dir has no site.yml (nor Jekyll's
+ * _config.yml), as in history from before the repository adopted charter:
+ * the working tree's site.yml at root is copied there, with a note saying
+ * so. 0 (also when there is none to copy), or -1 after reporting. */
+int build_at_config(const char *dir, const char *root, const char *commit, diags *d);
 /* Removes a scratch folder build_at_export made (nothing when dir is empty). */
 void build_at_remove(buf *dir);
 

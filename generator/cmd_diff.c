@@ -4,6 +4,7 @@
  * checkout, the work tree is not touched); each is loaded, parsed and
  * checked as `charter check` does; diff.c compares them and diff_out.c
  * writes the report. */
+#include "build.h"
 #include "checks.h"
 #include "cli.h"
 #include "commands.h"
@@ -226,7 +227,8 @@ int cmd_diff(int argc, char **argv)
         }
         buf_reset(&path);
         buf_printf(&path, "%s/%s", tmp.data, i ? "head" : "base");
-        if (mkdir(path.data, 0700) != 0 || history_export(o.site, sd->rev, path.data, d) != 0)
+        if (mkdir(path.data, 0700) != 0 || history_export(o.site, sd->rev, path.data, d) != 0 ||
+            build_at_config(path.data, o.site, sd->rev, d) != 0)
             goto done;
         sd->root = xstrdup(path.data);
     }

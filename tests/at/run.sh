@@ -6,7 +6,8 @@
 # the work tree: the --at build equals, byte for byte apart from the
 # banner, a build of a checkout of that commit; the work tree is not read
 # or touched and no scratch folder is left; check --at and diff between
-# two days answer for that time. Needs CHARTER.
+# two days answer for that time; in a repository that adopted charter
+# since, past commits are read with the work tree's site.yml. Needs CHARTER.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 : "${CHARTER:?set CHARTER to the charter binary}"
@@ -88,6 +89,24 @@ check "an unknown revision: exit 2, said" sh -c "test $? = 2 && grep -q \"'no-su
 # diff between two days: the audit window.
 "$CHARTER" diff 2026-11-01..2026-11-20 >"$tmp/window.txt" 2>&1
 check "diff between two days shows the change of 10 November" sh -c "grep -q 'version: .* -> 9.0' '$tmp/window.txt'"
+
+# A repository that adopted charter since: no commit has site.yml, the work
+# tree's (as `charter init` leaves it, untracked) reads the past commits.
+a=$tmp/adopted
+mkdir -p "$a" && cp -R "$r/content" "$r/controls" "$a/" && cd "$a" || exit 2
+git init -q && at 2026-10-01 && git add -A && git commit -q -m "Policies, before charter"
+first=$(git rev-parse --short HEAD)
+printf '\nA paragraph added later.\n' >>"$pol"
+at 2026-10-15 && git commit -q -am "A later edit"
+cp "$r/site.yml" site.yml
+"$CHARTER" check --at HEAD --as-of 2026-11-20 >"$tmp/adopted.out" 2>"$tmp/adopted.err"
+rc=$?
+check "check --at a commit without site.yml reads it with the work tree's" \
+    sh -c "test $rc -le 1 && grep -q \"^site.yml: note: commit $(git rev-parse --short=7 HEAD) has no 'site.yml': the working tree's is used \[config\]\" '$tmp/adopted.err'" 
+TMPDIR=$tmp/scratch "$CHARTER" build --at HEAD --as-of 2026-11-20 --no-check --out "$tmp/adopted-out" --quiet 2>/dev/null
+check "build --at such a commit" grep -q 'A paragraph added later' "$tmp/adopted-out/governance/risk-management/index.html"
+"$CHARTER" diff "$first..HEAD" >"$tmp/adopted.txt" 2>&1
+check "diff between two such commits" grep -q 'risk-management' "$tmp/adopted.txt"
 
 echo "at: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
