@@ -94,6 +94,15 @@ static int keep_structural(void *ctx, const diag_entry *e)
     return ci && ci->tunable && e->level == DIAG_ERROR ? (int)DIAG_WARNING : (int)e->level;
 }
 
+/* The findings' levels as site.yml's checks: sets them; under --no-check
+ * only what made pages unreadable stays an error (keep_structural). */
+static void tune_findings(const site *s, const build_request *r, diags *d)
+{
+    checks_tune(s, d);
+    if (r->no_check)
+        diag_retune(d, keep_structural, NULL);
+}
+
 static void abandon(void *ctx)
 {
     output_abandon(ctx);
@@ -320,7 +329,7 @@ int build_probe(const build_request *r, char held[DIGEST_HEX])
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
-    int status = EXIT_USAGE;
+    int status = EXIT_USAGE, tuned = 0;
     site *s = NULL;
     history *hist = NULL;
     parsed *pp = NULL;
@@ -525,11 +534,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     close(scratch);
     if (rendered != 0)
         goto done;
-    checks_tune(s, d);
-    if (r->no_check) {
-        /* Publish anyway: only what made pages unreadable still counts. */
-        diag_retune(d, keep_structural, NULL);
-    }
+    tune_findings(s, r, d);
+    tuned = 1;
     if (diag_count(d, DIAG_ERROR) > 0) {
         status = EXIT_FINDINGS;
         goto done;
@@ -544,6 +550,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         sf.target = xstrdup(output_target(out));
     }
 done:
+    /* A build stopped early (its output refused, a page unreadable) shows
+     * what it found so far as a finished one would: site.yml's levels, and
+     * under --no-check the findings that do not stop a build as warnings. */
+    if (!tuned && s)
+        tune_findings(s, r, d);
     if (history_started) /* a build that failed before it needed it */
         build_history_cancel(&hj);
     watchdog_stop();
