@@ -31,7 +31,7 @@
  * neither reads what the other writes. Its pass over git's status is the
  * history's too. */
 typedef struct fingerprint_job {
-    const char *root, *content;
+    const char *root, *content, *settings;
     char git[DIGEST_HEX], head[41];
     int clean, rc;
     history_status *status;
@@ -42,7 +42,8 @@ typedef struct fingerprint_job {
 static void *take_fingerprint(void *arg)
 {
     fingerprint_job *j = arg;
-    j->rc = history_fingerprint(j->git, j->head, &j->clean, &j->status, j->root, j->content);
+    j->rc = history_fingerprint(j->git, j->head, &j->clean, &j->status, j->root, j->content,
+                                j->settings);
     return NULL;
 }
 
@@ -204,6 +205,8 @@ int build_at_config(const char *dir, const char *root, const char *commit, diags
         goto done;
     diag_report(d, DIAG_NOTE, "site.yml", 0, 0, "config",
                 "commit %.7s has no 'site.yml': the working tree's is used", commit);
+    err = 1;
+    goto done;
 kept:
     err = 0;
 done:
@@ -329,7 +332,7 @@ int build_probe(const build_request *r, char held[DIGEST_HEX])
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
-    int status = EXIT_USAGE, tuned = 0;
+    int status = EXIT_USAGE, tuned = 0, borrowed = 0;
     site *s = NULL;
     history *hist = NULL;
     parsed *pp = NULL;
@@ -379,7 +382,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         fs_trace_start();
     }
     if (r->at_commit) {
-        if (build_at_export(at_dir, r->site, r->at_commit, d) != 0)
+        borrowed = build_at_export(at_dir, r->site, r->at_commit, d);
+        if (borrowed < 0)
             goto done;
         diag_set_sources(d, at_dir->data);
     }
@@ -400,8 +404,13 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         site_path(&content, s, s->cfg.content);
         sf.root = xstrdup(s->root);
         sf.content = buf_detach(&content);
+        buf settings;
+        buf_init(&settings);
+        build_settings_paths(&settings, s);
+        sf.settings = buf_detach(&settings);
         fj.root = sf.root;
         fj.content = sf.content;
+        fj.settings = sf.settings;
         fj.threaded = pthread_create(&fj.thread, NULL, take_fingerprint, &fj) == 0;
         if (!fj.threaded)
             take_fingerprint(&fj);
@@ -459,6 +468,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stage_clock_mark(sc, "load");
     if (!proven)
         build_provenance_read(&prov, s);
+    if (borrowed > 0)
+        prov.clean = 0; /* --at with today's site.yml: not that commit alone */
 
     /* Under --at too, the output and the sources it must not touch are
      * those of the site as named. */

@@ -106,7 +106,8 @@ int history_cache_dir_guess(buf *out, const char *root);
 /* Digests every git fact history_load reads for the site at root with its
  * content folder at `content` (a path to it), apart from the commits, which
  * HEAD names: HEAD, the uncommitted and untracked files of the content
- * folder, .mailmap and a shallow clone's boundary. Equal digests mean an
+ * folder, .mailmap and a shallow clone's boundary; and those of `settings`
+ * (history_paths_clean; may be NULL), which *clean covers too. Equal digests mean an
  * equal history. Fills hex (DIGEST_HEX) and, from the same pass, what
  * history_head says (head_hex and clean may be NULL) and, when status is
  * not NULL, the pass itself for history_load (caller frees with
@@ -114,13 +115,19 @@ int history_cache_dir_guess(buf *out, const char *root);
  * history_load's own would). Returns 0, or -1 (*status NULL) when root is
  * in no repository git may read or content is outside it. */
 int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
-                        const char *root, const char *content);
+                        const char *root, const char *content, const char *settings);
 /* The commit a build of the site at root (content folder at `content`, a
  * path to it) is made from (history_head.c): HEAD's id as 40 hex digits in
  * hex ("" on an unborn branch), and in *clean whether the content folder
  * has no uncommitted and no untracked change. Returns 0, or -1 (hex "")
  * when root is in no repository git may read or content is outside it. */
 int history_head(char hex[41], int *clean, const char *root, const char *content);
+/* Whether `settings` ('\n'-separated paths relative to the site at root: a
+ * file, or a folder written with its final '/'; "." and paths with ".."
+ * are skipped) and the repository's .mailmap hold no uncommitted or
+ * untracked change (deleted files included): 1 when none does, 0 when one
+ * does, -1 when root is in no repository git may read. */
+int history_paths_clean(const char *root, const char *settings);
 /* --- for charter diff (history_tree.c); each reports (id diff) and returns
  * -1 when the repository or a revision cannot be read. */
 /* Resolves rev (a branch, tag, commit id, HEAD~2...) in the repository

@@ -123,8 +123,55 @@ void history_status_free(history_status *st)
     free(st);
 }
 
+int history_paths_changed(git_repository *repo, const char *at, const char *settings, digest *h)
+{
+    git_status_list *st = NULL;
+    buf spec;
+    buf_init(&spec);
+    int changed = 0;
+    const char *p = settings ? settings : "";
+    /* Each path on its own pass: git narrows a pass to its one prefix,
+     * where several would walk the whole work tree. */
+    for (int last = 0; !last && changed >= 0;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        buf_reset(&spec);
+        if (!*p) { /* after the last path: the repository's .mailmap */
+            buf_adds(&spec, ".mailmap");
+            last = 1;
+        } else if (len && !(len == 1 && p[0] == '.') && !memmem(p, len, "..", 2)) {
+            buf_printf(&spec, "%s%.*s", at, (int)len, p);
+        }
+        p = nl ? nl + 1 : p + len;
+        if (!spec.len)
+            continue;
+        git_status_options so;
+        char *one = spec.data;
+        history_status_options(&so, &one);
+        git_status_list_free(st);
+        st = NULL;
+        if (git_status_list_new(&st, repo, &so) != 0) {
+            changed = -1;
+            break;
+        }
+        size_t n = git_status_list_entrycount(st);
+        for (size_t i = 0; i < n; i++) {
+            const char *path = NULL;
+            int kind = history_status_kind(git_status_byindex(st, i), &path);
+            if (kind && h) {
+                add_field(h, kind == 2 ? "settings untracked" : "settings uncommitted");
+                add_field(h, path);
+            }
+            changed |= kind != 0;
+        }
+    }
+    git_status_list_free(st);
+    buf_release(&spec);
+    return changed;
+}
+
 int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
-                        const char *root, const char *content)
+                        const char *root, const char *content, const char *settings)
 {
     history_status *keep = NULL;
     if (status)
@@ -133,17 +180,19 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
     git_repository *repo = NULL;
     git_status_list *st = NULL;
     digest *h = digest_new();
-    buf prefix, text, path;
+    buf prefix, at, text, path;
     buf_init(&prefix);
+    buf_init(&at);
     buf_init(&text);
     buf_init(&path);
     int err = -1;
     if (git_repository_open_ext(&repo, root, 0, NULL) != 0 || !git_repository_workdir(repo))
         goto done;
     const char *workdir = git_repository_workdir(repo);
-    if (history_content_prefix(&prefix, workdir, content) != 0)
+    if (history_content_prefix(&prefix, workdir, content) != 0 ||
+        history_content_prefix(&at, workdir, root) != 0)
         goto done;
-    add_field(h, "charter-git-1");
+    add_field(h, "charter-git-2");
     add_field(h, workdir);
     add_field(h, prefix.data);
     git_oid head;
@@ -186,6 +235,10 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
                 map_put(keep->kinds, p, (void *)(intptr_t)kind);
         }
     }
+    /* What else the build is made from, for manifest.json's clean. */
+    int settings_changed = history_paths_changed(repo, at.data, settings, h);
+    if (settings_changed < 0)
+        goto done;
     add_field(h, "mailmap");
     if (history_mailmap_text(&text, workdir) == 0)
         digest_add(h, text.data, text.len);
@@ -199,7 +252,7 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
     diag_free(quiet);
     digest_hex(h, hex);
     if (clean)
-        *clean = !changed;
+        *clean = !changed && !settings_changed;
     if (status) {
         *status = keep;
         keep = NULL;
@@ -212,6 +265,7 @@ done:
     git_repository_free(repo);
     git_libgit2_shutdown();
     buf_release(&prefix);
+    buf_release(&at);
     buf_release(&text);
     buf_release(&path);
     return err;

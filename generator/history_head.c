@@ -1,6 +1,7 @@
 /* history_head: which commit a build is made from, for its provenance
  * (manifest.json and the footer of every page): HEAD's id and whether the
- * content folder holds changes git has not committed. Read with the same
+ * content folder, or the settings, layouts, catalogs and assets beside
+ * it, hold changes git has not committed. Read with the same
  * status pass as the history (history_dir.c), so "clean" means what the
  * history's "uncommitted" and "untracked" rows mean. Also the version of
  * libgit2 linked, for `charter --version`. */
@@ -49,6 +50,24 @@ done:
     git_libgit2_shutdown();
     buf_release(&prefix);
     return err;
+}
+
+int history_paths_clean(const char *root, const char *settings)
+{
+    history_git_init();
+    git_repository *repo = NULL;
+    buf at;
+    buf_init(&at);
+    int result = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo) &&
+        history_content_prefix(&at, git_repository_workdir(repo), root) == 0) {
+        int changed = history_paths_changed(repo, at.data, settings, NULL);
+        result = changed < 0 ? -1 : !changed;
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&at);
+    return result;
 }
 
 void history_libgit2_version(int *major, int *minor, int *rev)

@@ -275,6 +275,14 @@ typedef struct cached {
  * cannot be resolved). */
 int history_content_prefix(buf *prefix, const char *workdir, const char *content);
 
+/* Whether the site's settings paths (`settings`: '\n'-separated, relative
+ * to the site, at `at` in the repository: a file, or a folder with its
+ * final '/'; "." and paths with ".." skipped) or the repository's .mailmap
+ * hold an uncommitted or untracked change: 1, 0, or -1 when git cannot
+ * tell. Each path is one status pass, narrowed to it. With h, each change
+ * is digested. */
+int history_paths_changed(git_repository *repo, const char *at, const char *settings, digest *h);
+
 /* history_status (history.h): one status pass, kept. */
 struct history_status {
     char *workdir; /* the work tree, as libgit2 names it */

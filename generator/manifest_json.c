@@ -11,6 +11,25 @@
 
 #include <string.h>
 
+void build_settings_paths(buf *out, const site *s)
+{
+    buf_adds(out, s->cfg.file ? s->cfg.file : "site.yml");
+    const char *dirs[] = {s->cfg.layouts, s->cfg.controls, s->cfg.assets};
+    for (size_t i = 0; i < 3; i++)
+        if (!strchr(dirs[i], '\n'))
+            buf_printf(out, "\n%s/", dirs[i]);
+}
+
+static int settings_clean(const site *s)
+{
+    buf paths;
+    buf_init(&paths);
+    build_settings_paths(&paths, s);
+    int clean = history_paths_clean(s->root, paths.data);
+    buf_release(&paths);
+    return clean;
+}
+
 void build_provenance_read(build_provenance *p, const site *s)
 {
     memset(p, 0, sizeof *p);
@@ -28,7 +47,7 @@ void build_provenance_read(build_provenance *p, const site *s)
     int clean = 0;
     if (history_head(p->commit, &clean, s->root, content.data) == 0) {
         p->in_repo = 1;
-        p->clean = clean;
+        p->clean = clean && settings_clean(s) == 1;
     }
     buf_release(&content);
 }

@@ -22,16 +22,23 @@ struct site;
 typedef struct build_provenance {
     int in_repo;     /* the site is in a git repository charter may read */
     char commit[41]; /* HEAD's id, "" when none: no repository, or an unborn branch */
-    int clean;       /* in_repo, and the content folder has no uncommitted or
-                        untracked change */
+    int clean;       /* in_repo, and neither the content folder nor the
+                        settings, layouts, catalogs and assets have an
+                        uncommitted or untracked change */
     char as_of[11];  /* the day reviews were judged by, YYYY-MM-DD */
 } build_provenance;
 
-/* Fills p for the loaded site s, asking git once (history_head). Never
- * fails: with no repository, p says so. */
+/* Appends what a build is made from besides its content folder, for
+ * history_paths_clean and history_fingerprint: site.yml (or Jekyll's
+ * _config.yml) and the layouts, controls and assets folders, relative to
+ * the site, '\n'-separated. */
+void build_settings_paths(buf *out, const struct site *s);
+/* Fills p for the loaded site s, asking git (history_head,
+ * history_paths_clean). Never fails: with no repository, p says so. */
 void build_provenance_read(build_provenance *p, const struct site *s);
 /* Fills p for s from what git said already (history_fingerprint): HEAD's
- * id ("" on an unborn branch) and whether the content folder is clean. */
+ * id ("" on an unborn branch) and whether the content folder and the rest
+ * of what the build is made from are clean. */
 void build_provenance_set(build_provenance *p, const struct site *s, const char *commit, int clean);
 
 /* Appends manifest.json for the files v[0..n) (sorted by path, sizes

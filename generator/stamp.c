@@ -1,6 +1,7 @@
 /* stamp: the last good build of an output, and whether it still stands
  * (stamp.h). The file is text, one record per line, fields escaped:
- *   charter-stamp-1 / key <hex> / since <ns> / root <path> / content <path>
+ *   charter-stamp-2 / key <hex> / since <ns> / root <path> / content <path>
+ *   settings <paths, newline-separated>
  *   git <hex>
  *   target <path> / manifest <hex> / counts <pages> <files> <html>
  *   finding <level> <line> <col> <file|-> <id> <message>   (tab-separated)
@@ -20,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STAMP_MAGIC "charter-stamp-1"
+#define STAMP_MAGIC "charter-stamp-2"
 #define STAMP_MAX ((size_t)256 << 20)
 
 static void add_field(digest *h, const char *s)
@@ -80,8 +81,9 @@ void stamp_release(stamp_facts *f)
         return;
     free(f->root);
     free(f->content);
+    free(f->settings);
     free(f->target);
-    f->root = f->content = f->target = NULL;
+    f->root = f->content = f->settings = f->target = NULL;
 }
 
 void stamp_findings(buf *out, const diags *d)
@@ -113,6 +115,8 @@ void stamp_write(const stamp_facts *f, const buf *findings, const buf *trace)
     buf_add_escaped(&out, f->root);
     buf_adds(&out, "\ncontent ");
     buf_add_escaped(&out, f->content);
+    buf_adds(&out, "\nsettings ");
+    buf_add_escaped(&out, f->settings ? f->settings : "");
     buf_printf(&out, "\ngit %s\ntarget ", f->git);
     buf_add_escaped(&out, f->target);
     buf_printf(&out, "\nmanifest %s\ncounts %zu %zu %zu\n", manifest, f->pages, f->files, f->html);
@@ -189,9 +193,10 @@ static void *check_output(void *arg)
  * read from its head only; NULL when path holds no stamp. */
 static char *stamp_target(const char *path)
 {
-    /* The lines before it: the magic, key, since, root, content and git;
-     * two paths escaped (each byte at most four). */
-    static const char *const before[] = {"key", "since", "root", "content", "git"};
+    /* The lines before it: the magic, key, since, root, content, settings
+     * and git; three paths escaped (each byte at most four), the settings'
+     * a few. */
+    static const char *const before[] = {"key", "since", "root", "content", "settings", "git"};
     size_t ml = strlen(STAMP_MAGIC);
     buf head;
     buf_init(&head);
@@ -231,7 +236,7 @@ void stamp_prune(const char *cache_dir, const char *name)
 /* A stamp's text taken apart: its fields (new strings, freed by
  * stamp_text_release) and where its trace begins. */
 typedef struct stamp_text {
-    char *key, *since, *root, *content, *git, *target, *manifest, *counts;
+    char *key, *since, *root, *content, *settings, *git, *target, *manifest, *counts;
     size_t pages, files, html; /* counts, parsed */
     const char *trace, *end;
 } stamp_text;
@@ -242,6 +247,7 @@ static void stamp_text_release(stamp_text *t)
     free(t->since);
     free(t->root);
     free(t->content);
+    free(t->settings);
     free(t->git);
     free(t->target);
     free(t->manifest);
@@ -262,9 +268,9 @@ static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *f
     p += ml + 1;
     if (!(t->key = field(&p, end, "key")) || strcmp(t->key, key) != 0 ||
         !(t->since = field(&p, end, "since")) || !(t->root = field(&p, end, "root")) ||
-        !(t->content = field(&p, end, "content")) || !(t->git = field(&p, end, "git")) ||
-        !(t->target = field(&p, end, "target")) || !(t->manifest = field(&p, end, "manifest")) ||
-        !(t->counts = field(&p, end, "counts")) ||
+        !(t->content = field(&p, end, "content")) || !(t->settings = field(&p, end, "settings")) ||
+        !(t->git = field(&p, end, "git")) || !(t->target = field(&p, end, "target")) ||
+        !(t->manifest = field(&p, end, "manifest")) || !(t->counts = field(&p, end, "counts")) ||
         sscanf(t->counts, "%zu %zu %zu", &t->pages, &t->files, &t->html) != 3)
         goto bad;
     for (;;) {
@@ -301,7 +307,7 @@ static int stamp_verify(const stamp_text *t, const char *cache_dir, int traced)
     int threaded = pthread_create(&th, NULL, check_output, &oc) == 0;
     char now[DIGEST_HEX];
     int same = (traced || trace_holds(t)) &&
-               history_fingerprint(now, NULL, NULL, NULL, t->root, t->content) == 0 &&
+               history_fingerprint(now, NULL, NULL, NULL, t->root, t->content, t->settings) == 0 &&
                !strcmp(now, t->git);
     if (!same) /* an edit: the build goes on, whatever the output holds */
         atomic_store(&oc.stop, 1);

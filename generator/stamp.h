@@ -19,6 +19,7 @@ typedef struct stamp_facts {
     char path[4096];      /* the stamp file: cache folder, site, --out, working dir */
     long long since;      /* when the build started reading (fs_trace_now) */
     char *root, *content; /* the site and its content folder, for history_fingerprint */
+    char *settings;       /* and the rest it is made from (build_settings_paths) */
     char git[DIGEST_HEX]; /* history_fingerprint, "" when there is none */
     char *target;         /* the output, absolute */
     size_t pages, files, html;

@@ -2055,7 +2055,7 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     char hex[DIGEST_HEX], head[41];
     int clean = 1;
     history_status *pass = NULL;
-    cr_assert_eq(history_fingerprint(hex, head, &clean, &pass, sandbox, content.data), 0);
+    cr_assert_eq(history_fingerprint(hex, head, &clean, &pass, sandbox, content.data, NULL), 0);
     cr_assert_not_null(pass);
     cr_expect_not(clean);
     cr_expect_eq(strlen(head), 40);
@@ -2068,7 +2068,7 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     cr_expect_str_eq(pass_head, head);
     /* Without the pass: the same fingerprint and HEAD. */
     char again[DIGEST_HEX];
-    cr_assert_eq(history_fingerprint(again, NULL, NULL, NULL, sandbox, content.data), 0);
+    cr_assert_eq(history_fingerprint(again, NULL, NULL, NULL, sandbox, content.data, NULL), 0);
     cr_expect_str_eq(again, hex);
 
     sandbox_sh(status_commit);
@@ -2094,7 +2094,7 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     /* Without it (and with a pass made for another content folder, which
      * does not apply): the history's own pass, after the commit. */
     history_status *other = NULL;
-    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &other, sandbox, sandbox), 0);
+    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &other, sandbox, sandbox, NULL), 0);
     cr_expect_str_eq(other->prefix, "");
     const history_status *passes[] = {NULL, other};
     for (size_t k = 0; k < 2; k++) {

@@ -3,7 +3,9 @@
 # the example site committed to a repository and built; manifest.json must
 # list every published file (but itself and .charter-manifest) with the
 # SHA-256 and size that sha256sum and wc compute here, name the commit git
-# names, and say whether the content was clean; a page's footer names the
+# names, and say whether the content was clean (and the settings, layouts,
+# catalogs and assets: an uncommitted site.yml edit or an untracked layout
+# is not clean); a page's footer names the
 # same commit. `charter verify` passes on the built site and fails, naming
 # the file, on one changed byte, a deleted file and an added one, and exits
 # 2 on a malformed manifest. Needs CHARTER.
@@ -105,6 +107,18 @@ check "manifest.json then names the new commit, clean" sh -c \
     "grep -qxF '  \"commit\": \"$head2\",' '$m' && grep -qxF '  \"clean\": true,' '$m'"
 check "a rebuild with nothing changed keeps it" sh -c \
     "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"commit\": \"$head2\",' '$m' && '$CHARTER' verify _site"
+
+# Clean covers what the build is made from besides the content: an
+# uncommitted site.yml edit, an untracked layout, a deleted catalog file
+# (HEAD~1 said clean: the commit alone would not rebuild those bytes).
+sed -i 's/^title: .*/title: Edited Title/' "$site/site.yml"
+check "an uncommitted site.yml edit: not clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": false,' '$m'"
+check "... and with --no-cache too" sh -c "cd '$site' && '$CHARTER' build --no-cache --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": false,' '$m'"
+git -C "$site" checkout -q -- site.yml
+printf '<p>unused</p>\n' >"$site/layouts/unused.html"
+check "an untracked layout: not clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": false,' '$m'"
+rm "$site/layouts/unused.html"
+check "back as committed: clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": true,' '$m'"
 
 # Outside git: no commit, clean is null, no footer line.
 mkdir -p "$tmp/plain" && cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$tmp/plain/"
