@@ -696,6 +696,39 @@ int fs_write(const char *path, const char *data, size_t len, diags *d)
     return fs_write_stream(path, fs_fill_once, &c, d);
 }
 
+int fs_open_dir_nofollow(int base, const char *rel, size_t len)
+{
+    buf r;
+    buf_init(&r);
+    buf_add(&r, rel, len);
+    int f = -1;
+    if (!len) {
+        f = fcntl(base, F_DUPFD_CLOEXEC, 0);
+        goto done;
+    }
+#ifdef SYS_openat2
+    struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+    f = (int)syscall(SYS_openat2, base, r.data, &how, sizeof how);
+    if (f >= 0 || errno != ENOSYS)
+        goto done;
+#endif
+    /* A kernel without openat2: one component at a time, none a link. */
+    f = fcntl(base, F_DUPFD_CLOEXEC, 0);
+    for (char *c = r.data, *slash; f >= 0 && *c; c = slash ? slash + 1 : c + strlen(c)) {
+        slash = strchr(c, '/');
+        if (slash)
+            *slash = '\0';
+        int next =
+            !strcmp(c, "..") ? -1 : openat(f, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(f);
+        f = next;
+    }
+done:
+    buf_release(&r);
+    return f;
+}
+
 int fs_remove_tree(const char *path, diags *d)
 {
     struct stat st;

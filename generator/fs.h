@@ -195,5 +195,10 @@ int fs_write_cache_stream(const char *path, int (*fill)(void *ctx, buf *chunk), 
                           const char *id, diags *d);
 /* Removes path recursively without following symlinks. 0 or -1. */
 int fs_remove_tree(const char *path, diags *d);
+/* The folder rel[0..len) below the folder open at base (a descriptor; rel
+ * "" is base itself), opened O_PATH without following a link anywhere in
+ * rel and without leaving base: a new descriptor (caller closes), or -1
+ * when a component is a link, missing, "..", or no folder. */
+int fs_open_dir_nofollow(int base, const char *rel, size_t len);
 
 #endif

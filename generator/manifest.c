@@ -435,9 +435,6 @@ static void report_kept(const char *dir, const char *shown, const char *what, di
     diag_free(quiet);
 }
 
-/* Unlinks dir/<rel> for each listed path (never a directory, never
- * following a link), then every directory those paths imply, deepest first,
- * each only when empty. */
 size_t manifest_folders(char ***out, const char *const *rels, size_t n)
 {
     map *dirs = map_new();
@@ -460,35 +457,59 @@ size_t manifest_folders(char ***out, const char *const *rels, size_t n)
     return l.n;
 }
 
+/* Unlinks dir/<rel> for each listed path, then every folder those paths
+ * imply, deepest first, each only when empty. Never a folder by unlink,
+ * and never through a link: not the listed path's own (unlinkat removes a
+ * link itself) nor any folder on its way (fs_open_dir_nofollow), so that a
+ * list naming "a/x" where a is a link to elsewhere removes nothing there. */
 static void remove_group(const char *dir, char *const *rels, size_t n)
 {
     const char **safe = xcalloc(n + 1, sizeof *safe);
     size_t n_safe = 0;
-    buf p;
-    buf_init(&p);
-    for (size_t i = 0; i < n; i++) {
+    int base = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    /* The folder of the last path, kept open for the next (the paths are
+     * sorted: a folder's files come together). */
+    int at = -1;
+    buf folder;
+    buf_init(&folder);
+    for (size_t i = 0; base >= 0 && i < n; i++) {
         if (!path_is_safe_output(rels[i]))
             continue;
         safe[n_safe++] = rels[i];
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, rels[i]);
-        /* unlink never removes a folder (EISDIR) and removes a link itself,
-         * never what it leads to: no lstat first. */
-        unlink(p.data);
+        const char *slash = strrchr(rels[i], '/');
+        size_t len = slash ? (size_t)(slash - rels[i]) : 0;
+        if (at < 0 || folder.len != len || memcmp(folder.data, rels[i], len) != 0) {
+            if (at >= 0)
+                close(at);
+            buf_reset(&folder);
+            buf_add(&folder, rels[i], len);
+            at = fs_open_dir_nofollow(base, rels[i], len);
+        }
+        if (at >= 0)
+            unlinkat(at, slash ? slash + 1 : rels[i], 0);
     }
+    if (at >= 0)
+        close(at);
     char **folders;
     size_t m = manifest_folders(&folders, safe, n_safe);
     if (m > 1)
         qsort(folders, m, sizeof *folders, cmp_depth_desc);
     for (size_t i = 0; i < m; i++) {
-        buf_reset(&p);
-        buf_printf(&p, "%s/%s", dir, folders[i]);
-        rmdir(p.data); /* only when empty: what stays is not charter's */
+        const char *slash = strrchr(folders[i], '/');
+        size_t len = slash ? (size_t)(slash - folders[i]) : 0;
+        int parent = base >= 0 ? fs_open_dir_nofollow(base, folders[i], len) : -1;
+        /* Only when empty: what stays is not charter's. */
+        if (parent >= 0) {
+            unlinkat(parent, slash ? slash + 1 : folders[i], AT_REMOVEDIR);
+            close(parent);
+        }
         free(folders[i]);
     }
     free(folders);
     free(safe);
-    buf_release(&p);
+    buf_release(&folder);
+    if (base >= 0)
+        close(base);
 }
 
 /* The length of rel's first component. */
