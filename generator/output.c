@@ -1666,6 +1666,13 @@ int output_write_file(const char *path, const char *data, size_t len, const char
     buf_init(&s);
     buf_init(&tmp);
     int err = -1, fd = -1;
+    struct stat st;
+    /* A link there (one a pull request may commit as charter.sarif) would
+     * be written through, to wherever it leads: refused. */
+    if (*path && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        diag_error(d, NULL, 0, 0, "output", "refusing to write '%s': it is a symbolic link", path);
+        goto done;
+    }
     if (!*path || resolve(&t, path) != 0) {
         diag_error(d, NULL, 0, 0, "output", "cannot resolve '%s': %s", path,
                    *path ? strerror(errno) : "empty path");
@@ -1686,7 +1693,6 @@ int output_write_file(const char *path, const char *data, size_t len, const char
             goto done;
         }
     }
-    struct stat st;
     if (lstat(t.data, &st) == 0 && !S_ISREG(st.st_mode)) {
         diag_error(d, NULL, 0, 0, "output", "refusing to write '%s': it is not a regular file",
                    path);
