@@ -234,6 +234,15 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
         report_escape(r, rel, real, d);
         goto done;
     }
+    /* Inside the site but in a repository's own folder (.git/config holds
+     * the CI's credentials under actions/checkout): never a source. */
+    for (const char *c = real + strlen(r->real); (c = strstr(c, "/.git")) != NULL; c += 5)
+        if (c[5] == '/' || c[5] == '\0') {
+            diag_error(d, rel, 0, 0, "unsafe-link",
+                       "'%s' leads into the repository's '.git' folder ('%s')", rel,
+                       real + strlen(r->real) + (real[strlen(r->real)] == '/'));
+            goto done;
+        }
     if (stat(real, st) != 0) {
         kind = errno == ENOENT ? FS_MISSING : -1;
         if (kind == FS_MISSING)
@@ -253,17 +262,19 @@ done:
 }
 
 /* rel opened with `flags` by one openat2 that the kernel keeps below the
- * site directory, links included (RESOLVE_BENEATH), and its stat in st: the
- * fast way to what resolve_source answers. The descriptor, or -1 (an
- * absolute link, a link out, something missing, a kernel without openat2),
- * when the careful way must answer. */
+ * site directory and off any link (RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS),
+ * and its stat in st: the fast way to what resolve_source answers. The
+ * descriptor, or -1 (a link, something missing, a kernel without
+ * openat2), when the careful way must answer. */
 static int openat_beneath(const fs_root *r, const char *rel, int flags, struct stat *st)
 {
 #ifdef SYS_openat2
     if (!r->has_dirfd)
         return -1;
+    /* No link at all: one, even within the site, may lead into .git/,
+     * which resolve_source refuses. */
     struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC,
-                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
     int f = (int)syscall(SYS_openat2, r->dirfd, rel, &how, sizeof how);
     if (f >= 0 && fstat(f, st) != 0) {
         close(f);
