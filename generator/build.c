@@ -95,6 +95,28 @@ static int keep_structural(void *ctx, const diag_entry *e)
     return ci && ci->tunable && e->level == DIAG_ERROR ? (int)DIAG_WARNING : (int)e->level;
 }
 
+/* site.yml's output, which a pull request may change (to '/home/ci/.ssh',
+ * or a committed link `_site -> /elsewhere`): inside the repository that
+ * holds the site, or inside the site when there is none. --out, the
+ * user's own choice, goes anywhere. 0, or -1 after reporting. */
+static int output_inside_repository(const char *path, const char *site_dir, const site *s, diags *d)
+{
+    buf bound;
+    buf_init(&bound);
+    int in_repo = history_workdir(&bound, site_dir) == 0;
+    if (!in_repo)
+        buf_adds(&bound, site_dir);
+    int within = output_within(path, bound.data);
+    if (within != 1) {
+        const yaml_node *n = yamltree_get(s->cfg.yaml, "output");
+        diag_error(d, s->cfg.file, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                   "'output' leads to '%s', outside the %s; pass --out to build elsewhere",
+                   s->cfg.output, in_repo ? "repository" : "site");
+    }
+    buf_release(&bound);
+    return within == 1 ? 0 : -1;
+}
+
 /* The findings' levels as site.yml's checks: sets them; under --no-check
  * only what made pages unreadable stays an error (keep_structural). */
 static void tune_findings(const site *s, const build_request *r, diags *d)
@@ -475,9 +497,14 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * those of the site as named. */
     if (r->out)
         buf_adds(&path, r->out);
-    else
+    else {
         site_user_path(&path, s, s->cfg.output);
+        if (output_inside_repository(path.data, r->site, s, d) != 0)
+            goto done;
+    }
     res->out = xstrdup(path.data);
+    if (stamped)
+        sf.output = xstrdup(path.data);
     /* Content at the site root (content: .) is the root itself: output under
      * it is allowed there too, and the content walk skips it. */
     const char *dirs[] = {".", s->cfg.layouts, s->cfg.controls, s->cfg.assets, s->cfg.content};

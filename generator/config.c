@@ -75,7 +75,8 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
 
 /* A directory setting must stay inside the site: it names where charter
  * reads (or, for output, writes), and `..` or an absolute path there is
- * almost always a mistake in a shared repository. Output may be anywhere.
+ * almost always a mistake in a shared repository. Output may be anywhere
+ * here; the build keeps it inside the repository (output_within).
  * Only content may be the site directory itself (`.`, a Jekyll site's
  * pages at the repository root); it is then stored as ".". */
 static int config_dir(const char **out, const yaml_node *root, const char *key, const char *def,

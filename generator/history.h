@@ -95,6 +95,10 @@ void history_complete(history *h, const site *s);
  * or -1 with nothing appended when root is in no repository git may read
  * (history_load says why). */
 int history_cache_dir(buf *out, const char *root);
+/* Appends the work tree of the (non-bare) repository holding root, with a
+ * final '/'. 0, or -1 with nothing appended when there is none git may
+ * read. */
+int history_workdir(buf *out, const char *root);
 /* What history_cache_dir most likely appends, found without libgit2, whose
  * start (it reads the system's certificates, some 7 ms) a build that starts
  * again (heap.h) would pay twice: the `charter` folder

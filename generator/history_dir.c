@@ -26,6 +26,20 @@ int history_cache_dir(buf *out, const char *root)
     return err;
 }
 
+int history_workdir(buf *out, const char *root)
+{
+    history_git_init();
+    git_repository *repo = NULL;
+    int err = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo)) {
+        buf_adds(out, git_repository_workdir(repo));
+        err = 0;
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return err;
+}
+
 int history_cache_dir_guess(buf *out, const char *root)
 {
     char *dir = realpath(root, NULL);

@@ -871,6 +871,24 @@ void output_set_racy_bytes(output *o, long long racy_bytes)
     o->racy_bytes = racy_bytes;
 }
 
+int output_resolve(buf *out, const char *path)
+{
+    return resolve(out, path);
+}
+
+int output_within(const char *path, const char *bound)
+{
+    buf p, b;
+    buf_init(&p);
+    buf_init(&b);
+    int within = -1;
+    if (resolve(&p, path) == 0 && resolve(&b, bound) == 0)
+        within = path_is_within(p.data, b.data);
+    buf_release(&p);
+    buf_release(&b);
+    return within;
+}
+
 const char *output_target(const output *o)
 {
     return o->target;

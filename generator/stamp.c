@@ -3,7 +3,7 @@
  *   charter-stamp-2 / key <hex> / since <ns> / root <path> / content <path>
  *   settings <paths, newline-separated>
  *   git <hex>
- *   target <path> / manifest <hex> / counts <pages> <files> <html>
+ *   target <path> / output <path> / manifest <hex> / counts <pages> <files> <html>
  *   finding <level> <line> <col> <file|-> <id> <message>   (tab-separated)
  *   trace                      then fs_trace_stop's records to the end
  * Anything unexpected makes the stamp not hold: the build is a full one. */
@@ -83,7 +83,8 @@ void stamp_release(stamp_facts *f)
     free(f->content);
     free(f->settings);
     free(f->target);
-    f->root = f->content = f->settings = f->target = NULL;
+    free(f->output);
+    f->root = f->content = f->settings = f->target = f->output = NULL;
 }
 
 void stamp_findings(buf *out, const diags *d)
@@ -119,6 +120,8 @@ void stamp_write(const stamp_facts *f, const buf *findings, const buf *trace)
     buf_add_escaped(&out, f->settings ? f->settings : "");
     buf_printf(&out, "\ngit %s\ntarget ", f->git);
     buf_add_escaped(&out, f->target);
+    buf_adds(&out, "\noutput ");
+    buf_add_escaped(&out, f->output ? f->output : f->target);
     buf_printf(&out, "\nmanifest %s\ncounts %zu %zu %zu\n", manifest, f->pages, f->files, f->html);
     buf_add(&out, findings->data, findings->len);
     buf_adds(&out, "trace\n");
@@ -236,7 +239,7 @@ void stamp_prune(const char *cache_dir, const char *name)
 /* A stamp's text taken apart: its fields (new strings, freed by
  * stamp_text_release) and where its trace begins. */
 typedef struct stamp_text {
-    char *key, *since, *root, *content, *settings, *git, *target, *manifest, *counts;
+    char *key, *since, *root, *content, *settings, *git, *target, *output, *manifest, *counts;
     size_t pages, files, html; /* counts, parsed */
     const char *trace, *end;
 } stamp_text;
@@ -250,6 +253,7 @@ static void stamp_text_release(stamp_text *t)
     free(t->settings);
     free(t->git);
     free(t->target);
+    free(t->output);
     free(t->manifest);
     free(t->counts);
     memset(t, 0, sizeof *t);
@@ -270,7 +274,8 @@ static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *f
         !(t->since = field(&p, end, "since")) || !(t->root = field(&p, end, "root")) ||
         !(t->content = field(&p, end, "content")) || !(t->settings = field(&p, end, "settings")) ||
         !(t->git = field(&p, end, "git")) || !(t->target = field(&p, end, "target")) ||
-        !(t->manifest = field(&p, end, "manifest")) || !(t->counts = field(&p, end, "counts")) ||
+        !(t->output = field(&p, end, "output")) || !(t->manifest = field(&p, end, "manifest")) ||
+        !(t->counts = field(&p, end, "counts")) ||
         sscanf(t->counts, "%zu %zu %zu", &t->pages, &t->files, &t->html) != 3)
         goto bad;
     for (;;) {
@@ -301,6 +306,14 @@ static int trace_holds(const stamp_text *t)
  * checks its trace (unless `traced`: it held a moment ago), then git. */
 static int stamp_verify(const stamp_text *t, const char *cache_dir, int traced)
 {
+    /* The output as named still leads where it led (a link there may have
+     * been pointed elsewhere since). */
+    buf now_at;
+    buf_init(&now_at);
+    int there = output_resolve(&now_at, t->output) == 0 && !strcmp(now_at.data, t->target);
+    buf_release(&now_at);
+    if (!there)
+        return 0;
     out_check oc = {t->target, cache_dir, t->manifest, 0, 0};
     atomic_init(&oc.stop, 0);
     pthread_t th;

@@ -22,6 +22,7 @@ typedef struct stamp_facts {
     char *settings;       /* and the rest it is made from (build_settings_paths) */
     char git[DIGEST_HEX]; /* history_fingerprint, "" when there is none */
     char *target;         /* the output, absolute */
+    char *output;         /* the output as the build named it, before its links */
     size_t pages, files, html;
 } stamp_facts;
 

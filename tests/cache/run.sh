@@ -345,6 +345,24 @@ else
     fi
 fi
 
+# The output named through a link, the link then pointed at another
+# folder: the stamp does not hold (HEAD~1 said "nothing changed" of the
+# folder the link used to lead to, exit 0, and left the one named empty).
+rm -rf "$tmp/la" "$tmp/lb" "$tmp/link"
+mkdir -p "$tmp/la" "$tmp/lb"
+ln -s "$tmp/la" "$tmp/link"
+"$CHARTER" build --site "$site" --out "$tmp/link" --as-of 2026-11-25 --quiet 2>/dev/null
+rm "$tmp/link"
+ln -s "$tmp/lb" "$tmp/link"
+"$CHARTER" build --site "$site" --out "$tmp/link" --as-of 2026-11-25 2>"$tmp/err"
+if [ -f "$tmp/lb/index.html" ] && ! grep -q "nothing changed" "$tmp/err"; then
+    ok "an output link pointed elsewhere: built there, not 'up to date'"
+else
+    not_ok "an output link pointed elsewhere: built there, not 'up to date'"
+    sed 's/^/#   /' "$tmp/err" | head -3
+fi
+rm -rf "$tmp/la" "$tmp/lb" "$tmp/link"
+
 # A page edited while the build reads it (between the load, which reads its
 # front matter, and the parse, which reads it again): the build stops with
 # exit 2, names the page, and leaves the output as it was; the next build
