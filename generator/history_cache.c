@@ -25,6 +25,8 @@
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
  *       <co-authors> <request|-> <change type|-> <signature kind|->
  *   seen <repo path>                    each path the content directory held
+ *   end <sha256 of every line before>   last: a cache cut short or changed
+ *                                       is never taken for rows
  * Anything unexpected makes the whole cache ignored. */
 
 void history_cache_escape(buf *out, const char *s)
@@ -121,13 +123,30 @@ static size_t fields(char *line, char **f, size_t max)
     return n;
 }
 
+/* Whether text ends with its end line, the digest of all before it: then
+ * that line is cut off. */
+static int whole(buf *text)
+{
+    const size_t line = 4 + DIGEST_HEX; /* "end\t", the hex, "\n" */
+    if (text->len < line || text->data[text->len - 1] != '\n' ||
+        memcmp(text->data + text->len - line, "end\t", 4) != 0 ||
+        (text->len > line && text->data[text->len - line - 1] != '\n'))
+        return 0;
+    char hex[DIGEST_HEX];
+    digest_of(hex, text->data, text->len - line);
+    if (memcmp(hex, text->data + text->len - line + 4, DIGEST_HEX - 1) != 0)
+        return 0;
+    buf_truncate(text, text->len - line);
+    return 1;
+}
+
 cached *history_cache_read(const char *path, const char *prefix)
 {
     buf text;
     buf_init(&text);
     cached *c = NULL;
     diags *quiet = diag_new(NULL);
-    if (fs_read_nofollow(&text, path, path, quiet) != 0)
+    if (fs_read_nofollow(&text, path, path, quiet) != 0 || !whole(&text))
         goto fail;
     c = xcalloc(1, sizeof *c);
     c->by_path = map_new();
@@ -303,6 +322,9 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
     /* The cache lives in the git directory, which no commit can fill: a
      * committed file cannot forge rows, and a link there is not followed.
      * It is only a cache, so failing to write it is a warning. */
+    char end[DIGEST_HEX];
+    digest_of(end, out.data, out.len);
+    buf_printf(&out, "end\t%s\n", end);
     buf_printf(&path, "%s/history.cache", dir);
     fs_write_cache(path.data, out.data, out.len, "history", d);
     buf_release(&out);

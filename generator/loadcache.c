@@ -19,7 +19,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define LOADCACHE_MAGIC "charter load cache 1\n"
+#define LOADCACHE_MAGIC "charter load cache 2\n"
+/* Its last bytes: this tag, then the SHA-256 (hex) of all before it, so
+ * that a byte changed or a file cut short is never taken for a page. */
+#define LOADCACHE_END "charter load cache end "
+#define LOADCACHE_END_LEN (sizeof LOADCACHE_END - 1 + DIGEST_HEX - 1)
 
 struct loadcache {
     /* The file's bytes, read into memory mapped for them: through malloc,
@@ -113,8 +117,14 @@ loadcache *loadcache_read(const char *path, const char *key)
     size_t ml = strlen(LOADCACHE_MAGIC), at = ml + DIGEST_HEX;
     const char *data = c->data;
     size_t len = c->len;
-    if (!ok || len < at || memcmp(data, LOADCACHE_MAGIC, ml) != 0 ||
+    if (!ok || len < at + LOADCACHE_END_LEN || memcmp(data, LOADCACHE_MAGIC, ml) != 0 ||
         memcmp(data + ml, key, DIGEST_HEX - 1) != 0 || data[ml + DIGEST_HEX - 1] != '\n')
+        goto fail;
+    len -= LOADCACHE_END_LEN;
+    char hex[DIGEST_HEX];
+    digest_of(hex, data, len);
+    if (memcmp(data + len, LOADCACHE_END, sizeof LOADCACHE_END - 1) != 0 ||
+        memcmp(data + len + sizeof LOADCACHE_END - 1, hex, DIGEST_HEX - 1) != 0)
         goto fail;
     while (at < len) {
         unsigned long long n;
@@ -198,18 +208,38 @@ void loadcache_entry(buf *entry, const char text_hex[DIGEST_HEX], const frontmat
     yamltree_encode(entry, fm->data);
 }
 
+typedef struct writer writer;
+static int fill_chunk(writer *w, buf *chunk);
+
 /* loadcache_write's records, a chunk of some 32 KB at a time (under
  * glibc's mmap threshold, which a freed larger one would raise). */
-typedef struct writer {
+struct writer {
     const char *key;
     const loadcache_page *pages;
     size_t n, next;
     long long since_ns;
-} writer;
+    digest *h; /* of every byte written, for the end */
+    int ended;
+};
 
 static int fill_records(void *ctx, buf *chunk)
 {
     writer *w = ctx;
+    size_t from = chunk->len;
+    int more = fill_chunk(w, chunk);
+    digest_add(w->h, chunk->data + from, chunk->len - from);
+    if (!more && !w->ended) {
+        char hex[DIGEST_HEX];
+        digest_hex(w->h, hex);
+        buf_adds(chunk, LOADCACHE_END);
+        buf_add(chunk, hex, DIGEST_HEX - 1);
+        w->ended = 1;
+    }
+    return more;
+}
+
+static int fill_chunk(writer *w, buf *chunk)
+{
     if (w->key) {
         buf_adds(chunk, LOADCACHE_MAGIC);
         buf_add(chunk, w->key, DIGEST_HEX - 1);
@@ -239,6 +269,8 @@ static int fill_records(void *ctx, buf *chunk)
 int loadcache_write(const char *path, const char *key, const loadcache_page *pages, size_t n,
                     long long since_ns, diags *d)
 {
-    writer w = {key, pages, n, 0, since_ns};
-    return fs_write_cache_stream(path, fill_records, &w, "output", d);
+    writer w = {key, pages, n, 0, since_ns, digest_new(), 0};
+    int err = fs_write_cache_stream(path, fill_records, &w, "output", d);
+    digest_free(w.h);
+    return err;
 }

@@ -613,15 +613,30 @@ static const char cache_text[] =
                 "seen\tcontent/a\\tb.md\n"
                 "seen\tcontent/gone.md\n";
 
-static void write_cache_file(const char *text)
+/* Writes text as the history cache, as it is. */
+static void write_cache_raw(const char *text, size_t len)
 {
     buf p;
     buf_init(&p);
     buf_printf(&p, "%s/history.cache", sandbox);
     diags *d = diag_new(NULL);
-    cr_assert_eq(fs_write(p.data, text, strlen(text), d), 0);
+    cr_assert_eq(fs_write(p.data, text, len, d), 0);
     diag_free(d);
     buf_release(&p);
+}
+
+/* Writes text as the history cache with the end line its writer adds (the
+ * digest of all before it), so that what is tested is text's own defect. */
+static void write_cache_file(const char *text)
+{
+    buf t;
+    buf_init(&t);
+    buf_adds(&t, text);
+    char hex[DIGEST_HEX];
+    digest_of(hex, t.data, t.len);
+    buf_printf(&t, "end\t%s\n", hex);
+    write_cache_raw(t.data, t.len);
+    buf_release(&t);
 }
 
 static cached *read_cache(const char *prefix)
@@ -747,7 +762,14 @@ Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_f
     buf_init(&text);
     buf_printf(&p, "%s/history.cache", sandbox);
     cr_assert_eq(fs_read(&text, p.data, NULL, d), 0);
-    cr_expect_str_eq(text.data, cache_text);
+    buf want;
+    buf_init(&want);
+    buf_adds(&want, cache_text);
+    char end[DIGEST_HEX];
+    digest_of(end, want.data, want.len);
+    buf_printf(&want, "end\t%s\n", end);
+    cr_expect_str_eq(text.data, want.data);
+    buf_release(&want);
     buf_reset(&p);
     buf_printf(&p, "%s/.gitignore", sandbox);
     cr_expect_eq(access(p.data, F_OK), -1, ".gitignore written");
@@ -853,8 +875,35 @@ Test(history, cache_refused_when_corrupt, .init = sandbox_init, .fini = sandbox_
     cached *c = read_cache("content/");
     cr_expect_not_null(c);
     history_cache_free(c);
-    /* No file: no cache. */
+    /* A cache its writer wrote, cut short at a line end (rows lost) or with
+     * a byte changed: refused by its end line (HEAD~1 took the rows that
+     * were left, and a change table lost its rows). */
+    static const char good[] = CACHE_MAGIC
+        "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
+        "a\tS\t-\t\t\t\t-\t-\t-\n";
+    write_cache_raw(good, strlen(good));
+    c = read_cache("content/");
+    cr_expect_null(c, "a cache without its end line: accepted");
+    history_cache_free(c);
+    write_cache_file(good);
     buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/history.cache", sandbox);
+    buf whole;
+    buf_init(&whole);
+    diags *q = diag_new(NULL);
+    cr_assert_eq(fs_read_nofollow(&whole, p.data, p.data, q), 0);
+    diag_free(q);
+    char *A = strstr(whole.data, "\tA\x1f");
+    cr_assert_not_null(A);
+    A[1] = 'B';
+    write_cache_raw(whole.data, whole.len);
+    c = read_cache("content/");
+    cr_expect_null(c, "a cache with a byte changed: accepted");
+    history_cache_free(c);
+    buf_release(&whole);
+    buf_release(&p);
+    /* No file: no cache. */
     buf_init(&p);
     buf_printf(&p, "%s/none", sandbox);
     cr_expect_null(history_cache_read(p.data, "content/"));
