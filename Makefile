@@ -242,10 +242,13 @@ check-browser: $(BUILD)/charter
 # 1k, 10k and 100k repetitions through `charter check`; fails on super-linear
 # CPU time or report size, a hang, or a known slow input the page budget
 # (limits.page_seconds) does not stop. About 3 minutes on an idle 2-core
-# machine, 100 s of it the page budget of the 19 known slow inputs.
+# machine, 100 s of it the page budget of the 19 known slow inputs. Then a
+# page 600 folders deep, whose walk must not grow with the square of its
+# depth (deep-folders.sh, counting realpath calls; under a second).
 .PHONY: check-pathological
 check-pathological: $(BUILD)/charter
 	@CHARTER=$(abspath $(BUILD)/charter) python3 tests/pathological/run.py
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/pathological/deep-folders.sh
 
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
