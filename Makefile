@@ -188,6 +188,8 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 	@tail -n 1 $(BUILD)/cache.log
 	@CHARTER=$(abspath $(BUILD)/charter) COARSE_STEPS=$(if $(SANFLAGS),0,8) sh tests/cache/coarse.sh >$(BUILD)/coarse.log || { cat $(BUILD)/coarse.log; exit 1; }
 	@tail -n 1 $(BUILD)/coarse.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/homes/run.sh >$(BUILD)/homes.log || { cat $(BUILD)/homes.log; exit 1; }
+	@tail -n 1 $(BUILD)/homes.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/incremental/run.sh >$(BUILD)/incremental.log || { cat $(BUILD)/incremental.log; exit 1; }
 	@tail -n 1 $(BUILD)/incremental.log
 	@CHARTER=$(abspath $(BUILD)/charter) SEED=1 STEPS=$(if $(SANFLAGS),15,30) sh tests/incremental/random.sh >$(BUILD)/random.log || { cat $(BUILD)/random.log; exit 1; }

@@ -173,27 +173,44 @@ static const char *skip_dot(const char *rel)
 
 /* Refuses "/", a home directory and any directory above one: a mistyped
  * --out must never be able to swap a home away, even an empty one. */
+/* -1 after reporting when t is the home directory `home` or holds it; a
+ * home of "/" (some system accounts') says nothing. */
+static int refuse_home_of(const char *t, const char *shown, const char *home, diags *d)
+{
+    if (!home || !*home || !strcmp(home, "/"))
+        return 0;
+    char *real = realpath(home, NULL);
+    int hit = real && strcmp(real, "/") && path_is_within(real, t),
+        same = hit && strcmp(t, real) == 0;
+    free(real);
+    if (!hit)
+        return 0;
+    return diag_error(d, NULL, 0, 0, "output",
+                      "refusing to write the site to '%s': it %s a home directory ('%s')", shown,
+                      same ? "is" : "contains", home);
+}
+
 static int refuse_home(const char *t, const char *shown, diags *d)
 {
     if (!strcmp(t, "/"))
         return diag_error(d, NULL, 0, 0, "output",
                           "refusing to write the site to '%s': it is the root directory", shown);
-    const char *homes[2] = {getenv("HOME"), NULL};
+    /* $HOME, this user's, then every other person's (an account from 1000
+     * up, as login.defs numbers them, but nobody's): another user's empty
+     * home is no place for a site either. System accounts' homes
+     * (/var/www) are left to the checks of what is in them. */
+    if (refuse_home_of(t, shown, getenv("HOME"), d) != 0)
+        return -1;
     struct passwd *pw = getpwuid(getuid());
-    if (pw)
-        homes[1] = pw->pw_dir;
-    for (int i = 0; i < 2; i++) {
-        if (!homes[i] || !*homes[i])
-            continue;
-        char *real = realpath(homes[i], NULL);
-        int hit = real && path_is_within(real, t), same = hit && strcmp(t, real) == 0;
-        free(real);
-        if (hit)
-            return diag_error(d, NULL, 0, 0, "output",
-                              "refusing to write the site to '%s': it %s a home directory ('%s')",
-                              shown, same ? "is" : "contains", homes[i]);
-    }
-    return 0;
+    if (pw && refuse_home_of(t, shown, pw->pw_dir, d) != 0)
+        return -1;
+    int err = 0;
+    setpwent();
+    while (!err && (pw = getpwent()) != NULL)
+        if (pw->pw_uid >= 1000 && pw->pw_uid != 65534)
+            err = refuse_home_of(t, shown, pw->pw_dir, d);
+    endpwent();
+    return err;
 }
 
 /* The build cache of the output at target (absolute): one per output
