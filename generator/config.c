@@ -152,19 +152,20 @@ static int parse_size(const char *s, size_t *out)
 /* limits: a mapping of the caps in site_limits, each a positive number. */
 static int config_limits(site_limits *l, const yaml_node *n, const char *f, diags *d)
 {
+    enum { BYTES, SECONDS, COUNT };
     static const struct {
         const char *key;
         size_t off;
-        int seconds;
+        int unit;
     } keys[] = {
-        {"page_bytes", offsetof(site_limits, page_bytes), 0},
-        {"frontmatter_bytes", offsetof(site_limits, frontmatter_bytes), 0},
-        {"scalar_bytes", offsetof(site_limits, scalar_bytes), 0},
-        {"frontmatter_keys", offsetof(site_limits, frontmatter_keys), 0},
-        {"static_bytes", offsetof(site_limits, static_bytes), 0},
-        {"file_bytes", offsetof(site_limits, file_bytes), 0},
-        {"page_seconds", offsetof(site_limits, page_seconds), 1},
-        {"history_seconds", offsetof(site_limits, history_seconds), 1},
+        {"page_bytes", offsetof(site_limits, page_bytes), BYTES},
+        {"frontmatter_bytes", offsetof(site_limits, frontmatter_bytes), BYTES},
+        {"scalar_bytes", offsetof(site_limits, scalar_bytes), BYTES},
+        {"frontmatter_keys", offsetof(site_limits, frontmatter_keys), COUNT},
+        {"static_bytes", offsetof(site_limits, static_bytes), BYTES},
+        {"file_bytes", offsetof(site_limits, file_bytes), BYTES},
+        {"page_seconds", offsetof(site_limits, page_seconds), SECONDS},
+        {"history_seconds", offsetof(site_limits, history_seconds), SECONDS},
     };
     if (!n || yamltree_is_null(n))
         return 0;
@@ -186,18 +187,20 @@ static int config_limits(site_limits *l, const yaml_node *n, const char *f, diag
         size_t value = 0;
         int bad = yamltree_kind(v) != YAML_SCALAR || parse_size(yamltree_text(v), &value) != 0 ||
                   value == 0;
-        if (!bad && keys[j].seconds) {
-            bad =
-                value > 86400 || strspn(yamltree_text(v), "0123456789") != strlen(yamltree_text(v));
-            if (!bad)
-                *(long *)((char *)l + keys[j].off) = (long)value;
-        } else if (!bad) {
+        /* Seconds and counts are plain digits ("4 MiB" is bytes only). */
+        if (!bad && keys[j].unit != BYTES)
+            bad = strspn(yamltree_text(v), "0123456789") != strlen(yamltree_text(v)) ||
+                  (keys[j].unit == SECONDS && value > 86400);
+        if (!bad && keys[j].unit == SECONDS)
+            *(long *)((char *)l + keys[j].off) = (long)value;
+        else if (!bad)
             *(size_t *)((char *)l + keys[j].off) = value;
-        }
         if (bad)
             err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
-                             keys[j].seconds
+                             keys[j].unit == SECONDS
                                  ? "'limits.%s' must be a whole number of seconds from 1 to 86400"
+                             : keys[j].unit == COUNT
+                                 ? "'limits.%s' must be a positive whole number, like 1000"
                                  : "'limits.%s' must be a positive number of bytes, like 4194304 "
                                    "or '4 MiB'",
                              yamltree_text(k));
