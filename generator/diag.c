@@ -264,6 +264,18 @@ void diag_term_safe(buf *out, const char *s, size_t len)
          * terminals obey), and bytes that are not UTF-8. */
         int bad = n == 0 || (n == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)) ||
                   (n == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0);
+        /* The marks and overrides of bidirectional text (U+061C, U+200E,
+         * U+200F, U+202A-U+202E, U+2066-U+2069), which reorder what a
+         * terminal or a CI log shows after them: "\u202e". */
+        unsigned cp = n == 2   ? (u[i] & 0x1fu) << 6 | (u[i + 1] & 0x3fu)
+                      : n == 3 ? (u[i] & 0x0fu) << 12 | (u[i + 1] & 0x3fu) << 6 | (u[i + 2] & 0x3fu)
+                               : 0;
+        if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069)) {
+            buf_printf(out, "\\u%04x", cp);
+            i += n;
+            continue;
+        }
         if (!bad) {
             buf_add(out, s + i, n);
             i += n;

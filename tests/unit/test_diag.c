@@ -269,6 +269,12 @@ static const struct {
     {"no file, warning", DIAG_WARNING, NULL, 0, 0, "w", "careful",
      "charter: warning: careful [w]\n"},
     {"no id", DIAG_ERROR, NULL, 0, 0, "", "bare", "charter: error: bare\n"},
+    /* Marks and overrides of bidirectional text reorder what follows them
+     * on a terminal or in a CI log (a name "x<U+202E>gpj.exe" shows as
+     * "xexe.jpg"): escaped. Other text of those scripts is kept. */
+    {"bidirectional controls escaped", DIAG_ERROR, NULL, 0, 0, "e",
+     "x\xe2\x80\xaey \xd8\x9c\xe2\x81\xa6 \xe2\x80\x8f \xd7\x90",
+     "charter: error: x\\u202ey \\u061c\\u2066 \\u200f \xd7\x90 [e]\n"},
 };
 
 Test(diag, print_text_cases, .init = sandbox_setup, .fini = sandbox_teardown)
