@@ -279,7 +279,7 @@ static int config_keys(site_config *c, const yaml_node *n, const char *f, diags 
         "title",    "owner",      "last_reviewed", "next_review", "controls",       "description",
         "id",       "layout",     "status",        "version",     "section",        "approver",
         "tags",     "categories", "review_cycle",  "published",   "classification", "date",
-        "permalink"};
+        "permalink", "weight"};
     if (!n || yamltree_is_null(n))
         return 0;
     if (yamltree_kind(n) != YAML_MAPPING)

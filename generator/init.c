@@ -6,6 +6,8 @@
 #include "init_int.h"
 
 #include "config.h"
+#include "jsondoc.h"
+#include "site.h"
 #include "dates.h"
 #include "paths.h"
 #include "yamltree.h"
@@ -129,11 +131,19 @@ static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const c
     return w.stopped;
 }
 
-/* A page whose front matter has a `last_updated:` line: Hugo teams' review
- * date. Only the front matter's first 64 KiB are read. */
-static int uses_last_updated(void *ctx, const char *rel)
+/* A page whose front matter has a line `<key>:` (Hugo teams' review date
+ * last_updated, Docusaurus's sidebar_position). Only the front matter's
+ * first 64 KiB are read. */
+typedef struct key_probe {
+    const fs_root *r;
+    const char *key;
+} key_probe;
+
+static int uses_key(void *ctx, const char *rel)
 {
-    const fs_root *r = ctx;
+    const key_probe *k = ctx;
+    const fs_root *r = k->r;
+    size_t kl = strlen(k->key);
     if (!has_suffix(rel, ".md"))
         return 0;
     int fd = -1, found = 0;
@@ -156,7 +166,7 @@ static int uses_last_updated(void *ctx, const char *rel)
         s++;
         if (!strncmp(s, "---", 3) || !strncmp(s, "...", 3))
             break;
-        found = !strncmp(s, "last_updated:", 13);
+        found = !strncmp(s, k->key, kl) && s[kl] == ':';
     }
 done:
     if (fd >= 0)
@@ -257,7 +267,8 @@ void init_put_default_layout(buf *b, const char *example)
 
 static void put_last_updated(buf *b, const init_plan *p, const char *content)
 {
-    if (!any_file(p->root, content, uses_last_updated, (void *)p->root))
+    key_probe k = {p->root, "last_updated"};
+    if (!any_file(p->root, content, uses_key, &k))
         return;
     buf_adds(b, "# The pages' last_updated: is their review date.\n"
                 "keys: {last_reviewed: [last_updated]}\n");
@@ -495,6 +506,74 @@ static int scan_string(buf *out, const char *text, const char *key, int eq)
     return -1;
 }
 
+/* Docusaurus's docs/<folder>/_category_.json: each section's place in the
+ * sidebar (position). Two or more: `sections:` in that order, each titled
+ * as charter titles a section named by its folder. */
+typedef struct placed_section {
+    double position;
+    char *title;
+} placed_section;
+
+static int cmp_placed(const void *a, const void *b)
+{
+    const placed_section *x = a, *y = b;
+    if (x->position != y->position)
+        return x->position < y->position ? -1 : 1;
+    return strcmp(x->title, y->title);
+}
+
+static void put_category_order(buf *b, const init_plan *p)
+{
+    diags *quiet = diag_new(NULL);
+    char **names = NULL;
+    placed_section *v = NULL;
+    size_t n = 0;
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    if (fs_list_source(&names, p->root, "docs", 1, quiet) != 0)
+        goto done;
+    for (char **e = names; *e; e++) {
+        buf_reset(&path);
+        buf_reset(&text);
+        buf_printf(&path, "docs/%s/_category_.json", *e);
+        jsondoc *doc = NULL;
+        double position;
+        if (fs_source_kind(p->root, path.data, NULL, quiet) != FS_FILE ||
+            fs_read_source(&text, p->root, path.data, 64 << 10,
+                           "the fixed limit for settings files", quiet) != 0 ||
+            jsondoc_parse(&doc, text.data, text.len, path.data, 0, quiet) != 0 ||
+            jsondoc_number(&position, jsondoc_get(jsondoc_root(doc), "position")) != 0) {
+            jsondoc_free(doc);
+            continue;
+        }
+        jsondoc_free(doc);
+        buf title;
+        buf_init(&title);
+        site_humanize(&title, *e, strlen(*e));
+        v = xgrow(v, n, sizeof *v);
+        v[n++] = (placed_section){position, buf_detach(&title)};
+    }
+    if (n < 2)
+        goto done;
+    qsort(v, n, sizeof *v, cmp_placed);
+    buf_adds(b, "# The sections in the order of their _category_.json position.\nsections: [");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_adds(b, ", ");
+        yamltree_put_scalar(b, v[i].title, 1);
+    }
+    buf_adds(b, "]\n");
+done:
+    for (size_t i = 0; i < n; i++)
+        free(v[i].title);
+    free(v);
+    fs_list_free(names);
+    buf_release(&path);
+    buf_release(&text);
+    diag_free(quiet);
+}
+
 static int plan_docusaurus(init_plan *p, const char *config)
 {
     int err = -1;
@@ -538,11 +617,17 @@ static int plan_docusaurus(init_plan *p, const char *config)
         buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
                     "exclude: [\"*.mdx\"]\n");
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
-    if (any_file(p->root, "docs", uses_last_updated, (void *)p->root))
-        buf_adds(b, "# ...and its last_updated: is its review date.\n"
-                    "keys: {permalink: slug, last_reviewed: [last_updated]}\n");
-    else
-        buf_adds(b, "keys: {permalink: slug}\n");
+    key_probe updated = {p->root, "last_updated"}, position = {p->root, "sidebar_position"};
+    int reviewed = any_file(p->root, "docs", uses_key, &updated),
+        placed = any_file(p->root, "docs", uses_key, &position);
+    if (reviewed)
+        buf_adds(b, "# ...its last_updated: is its review date.\n");
+    if (placed)
+        buf_adds(b, "# ...its sidebar_position: its place in its section.\n");
+    buf_printf(b, "keys: {permalink: slug%s%s}\n",
+               reviewed ? ", last_reviewed: [last_updated]" : "",
+               placed ? ", weight: sidebar_position" : "");
+    put_category_order(b, p);
     init_put_default_layout(b, "So the docs'\n# home page (slug: /) is not one.");
     init_put_theme(b, "\n# (Docusaurus's theme is React, which charter does not read.)", 1);
     err = 0;

@@ -17,6 +17,7 @@
 #include "unicode.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,8 +52,6 @@ static int check_dirs(site *s, diags *d)
     }
     return err;
 }
-
-static void humanize(buf *out, const char *name, size_t len);
 
 /* Jekyll's site.url and site.baseurl from base_url ("https://x.io/isms/":
  * "https://x.io" and "/isms"), its title and description, and comply's Go
@@ -122,8 +121,8 @@ static int load_config(site *s, const char *base_url, diags *d)
         const char *base = abs ? strrchr(abs, '/') : NULL;
         buf title;
         buf_init(&title);
-        humanize(&title, base && base[1] ? base + 1 : "Policies",
-                 strlen(base && base[1] ? base + 1 : "Policies"));
+        site_humanize(&title, base && base[1] ? base + 1 : "Policies",
+                      strlen(base && base[1] ? base + 1 : "Policies"));
         s->title_own = buf_detach(&title);
         free(abs);
         rc = config_parse_jekyll(&s->cfg, text.data, text.len, s->title_own, d);
@@ -443,7 +442,7 @@ static int walk_top(walk *w, const char *top, int pages, const char *out_prefix)
 
 /* --- pages ------------------------------------------------------------------ */
 
-static void humanize(buf *out, const char *name, size_t len)
+void site_humanize(buf *out, const char *name, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         char c = name[i] == '-' || name[i] == '_' ? ' ' : name[i];
@@ -479,7 +478,7 @@ static int is_model_key(const char *k)
                                        "owner",     "status",         "version",     "section",
                                        "approver",  "classification", "permalink",   "review_cycle",
                                        "published", "last_reviewed",  "next_review", "date",
-                                       "controls",  "tags",           "categories"};
+                                       "controls",  "tags",           "categories",  "weight"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(k, keys[i]))
             return 1;
@@ -753,6 +752,20 @@ static int page_model(page *p, const site *s, diags *d)
             err |= yamltree_as_date(&p->next_review, v, k, f, d);
         } else if (strcmp(k, "date") == 0) {
             err |= yamltree_as_date(&date, v, k, f, d);
+        } else if (strcmp(k, "weight") == 0) {
+            /* Hugo's weight, Docusaurus's sidebar_position (keys:): a
+             * number, whole or not. */
+            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "";
+            char *end = NULL;
+            errno = 0;
+            double w = *t ? strtod(t, &end) : 0;
+            if (!*t || *end || errno || w != w || w > 1e15 || w < -1e15)
+                err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
+                                 "'weight' must be a number, not '%s'", t);
+            else {
+                p->weight = w;
+                p->weighted = 1;
+            }
         } else if (strcmp(k, "tags") == 0 || strcmp(k, "categories") == 0) {
             err |= check_list_or_string(v, k, f, d);
         } else if (strcmp(k, "controls") == 0) {
@@ -809,7 +822,7 @@ static int page_model(page *p, const site *s, diags *d)
     } else {
         const char *slash = strchr(p->rel, '/');
         if (slash)
-            humanize(&sec, p->rel, (size_t)(slash - p->rel));
+            site_humanize(&sec, p->rel, (size_t)(slash - p->rel));
     }
     p->section_title = sec.len ? buf_detach(&sec) : NULL;
     buf_release(&sec);
@@ -978,16 +991,45 @@ static void load_page(void *arg, size_t i)
     }
 }
 
+/* A section's pages: those with a weight first, lightest first (as Hugo
+ * and Docusaurus order them), then by title, then by path. */
 static int cmp_page_title(const void *a, const void *b)
 {
     const page *x = *(page *const *)a, *y = *(page *const *)b;
+    if (x->weighted != y->weighted)
+        return x->weighted ? -1 : 1;
+    if (x->weighted && x->weight != y->weight)
+        return x->weight < y->weight ? -1 : 1;
     int c = strcmp(x->title ? x->title : x->rel, y->title ? y->title : y->rel);
     return c ? c : strcmp(x->rel, y->rel);
 }
 
+/* The weight of section sec: its folder's own page's (Hugo's
+ * content/policies/_index.md), when that page is one of its pages and has
+ * one. */
+static const page *section_index(const site_section *sec)
+{
+    for (size_t i = 0; i < sec->n_pages; i++) {
+        const page *p = sec->pages[i];
+        const char *slash = strchr(p->rel, '/');
+        if (p->weighted && slash && !strchr(slash + 1, '/') &&
+            (!strcmp(slash + 1, "_index.md") || !strcmp(slash + 1, "index.md")))
+            return p;
+    }
+    return NULL;
+}
+
+/* Sections not listed in site.yml: weighted first (section_index), then by
+ * title. */
 static int cmp_section_title(const void *a, const void *b)
 {
-    return strcmp(((const site_section *)a)->title, ((const site_section *)b)->title);
+    const site_section *x = a, *y = b;
+    const page *wx = section_index(x), *wy = section_index(y);
+    if ((wx != NULL) != (wy != NULL))
+        return wx ? -1 : 1;
+    if (wx && wx->weight != wy->weight)
+        return wx->weight < wy->weight ? -1 : 1;
+    return strcmp(x->title, y->title);
 }
 
 /* The URL path ("/a/", new) of the one top folder every page of sec is
@@ -1183,7 +1225,7 @@ static void find_folders(site *s)
             buf_init(&t);
             if (rel.len) {
                 const char *name = strrchr(rel.data, '/') ? strrchr(rel.data, '/') + 1 : rel.data;
-                humanize(&t, name, strlen(name));
+                site_humanize(&t, name, strlen(name));
                 f->title = buf_detach(&t);
                 buf_printf(&t, "%s/index.html", rel.data);
             } else {

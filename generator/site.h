@@ -42,6 +42,8 @@ typedef struct page {
     const char *title, *layout, *id, *description, *owner, *status, *version, *section_key;
     char *id_own, *section_title;
     long last_reviewed, next_review; /* days since epoch, -1 when unset */
+    double weight; /* its place in its section (`weight`), when weighted */
+    int weighted;
     review_state review;
     int published;
     int policy;   /* the site's `policies:` rule selects it: the policy checks apply */
@@ -253,6 +255,11 @@ const page *site_page_by_url(const site *s, const char *path);
  * at to `tried` (may be NULL), ", "-separated, for messages. Returns the
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
+
+/* Appends a folder's name as a title: '-' and '_' become spaces, the first
+ * letter a capital ("access-control" -> "Access control"), as a section
+ * named by its folder is titled. */
+void site_humanize(buf *out, const char *name, size_t len);
 
 /* The generated folder index at a URL path ("/a/b/", also "/a/b" and
  * "/a/b/index.html"), or NULL. Borrowed from s. */
