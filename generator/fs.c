@@ -266,17 +266,19 @@ done:
  * and its stat in st: the fast way to what resolve_source answers. The
  * descriptor, or -1 (a link, something missing, a kernel without
  * openat2), when the careful way must answer. */
-static int openat_beneath(const fs_root *r, const char *rel, int flags, struct stat *st)
+static int openat_beneath_how(const fs_root *r, const char *rel, int flags, struct stat *st,
+                              int links)
 {
 #ifdef SYS_openat2
     if (!r->has_dirfd) {
         errno = ENOSYS;
         return -1;
     }
-    /* No link at all: one, even within the site, may lead into .git/,
-     * which resolve_source refuses. */
+    /* No link at all, unless the caller resolved rel already: one, even
+     * within the site, may lead into .git/, which resolve_source refuses. */
     struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC,
-                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+                           .resolve = RESOLVE_BENEATH |
+                                      (links ? RESOLVE_NO_MAGICLINKS : RESOLVE_NO_SYMLINKS)};
     int f = (int)syscall(SYS_openat2, r->dirfd, rel, &how, sizeof how);
     if (f >= 0 && fstat(f, st) != 0) {
         close(f);
@@ -287,6 +289,11 @@ static int openat_beneath(const fs_root *r, const char *rel, int flags, struct s
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+static int openat_beneath(const fs_root *r, const char *rel, int flags, struct stat *st)
+{
+    return openat_beneath_how(r, rel, flags, st, 0);
 }
 
 /* fs_source_kind's answer for what is no link, through openat_beneath (an
@@ -479,6 +486,14 @@ int fs_list_source_stat(fs_listing *l, const fs_root *r, const char *rel, diags 
     memset(l, 0, sizeof *l);
     struct stat dst;
     int fd = openat_beneath(r, rel, O_RDONLY | O_DIRECTORY | O_NONBLOCK, &dst);
+    if (fd < 0 && errno == ELOOP) {
+        /* A folder reached through a link: resolved and checked first (not
+         * out of the site, not into .git), then opened through it. */
+        diags *quiet = diag_new(NULL);
+        if (fs_source_kind(r, rel, NULL, quiet) == FS_DIR)
+            fd = openat_beneath_how(r, rel, O_RDONLY | O_DIRECTORY | O_NONBLOCK, &dst, 1);
+        diag_free(quiet);
+    }
     DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dh) {
         /* The careful way (a folder reached through an absolute link, a
