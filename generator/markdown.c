@@ -15,6 +15,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -767,6 +768,158 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
     }
 }
 
+/* Docusaurus's admonitions: a line `:::note` (or tip, info, caution,
+ * danger, warning; any word), with an optional title, opens a box that a
+ * line of colons alone closes. Each such line outside code becomes an
+ * HTML comment charter alone writes (`<!--charter-admonition N-->`, the
+ * title kept in `titles`, or `<!--charter-admonition-->` for a close), so
+ * that cmark-gfm makes it a block of its own even inside a paragraph;
+ * admonition_boxes then turns each pair into the box. Lines keep their
+ * numbers. The edits of rw need not be sorted. */
+typedef struct admonitions {
+    buf *opens; /* per open marker: "type\0title" */
+    size_t n, cap;
+} admonitions;
+
+static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                               admonitions *ad)
+{
+    size_t ci = 0;
+    buf rep;
+    buf_init(&rep);
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = line_at(l, ln, &len);
+        size_t at = l->start[ln - 1];
+        while (ci < bs->code.n && bs->code.v[ci].end <= at)
+            ci++;
+        if (!p || (ci < bs->code.n && bs->code.v[ci].start <= at))
+            continue;
+        const char *t = trimmed(p, len, &n);
+        size_t colons = 0;
+        while (colons < n && t[colons] == ':')
+            colons++;
+        if (colons < 3 || (size_t)(t - p) > 3)
+            continue;
+        size_t w = colons;
+        while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z')))
+            w++;
+        /* The title after a space, or in brackets (`:::tip[Title]`,
+         * Docusaurus 3's way). */
+        int bracket = w > colons && w < n && t[w] == '[' && t[n - 1] == ']';
+        if (w < n && t[w] != ' ' && t[w] != '\t' && !bracket)
+            continue; /* `:::` then something else: not one */
+        buf_reset(&rep);
+        if (w == colons && w == n) {
+            buf_adds(&rep, "<!--charter-admonition-->");
+        } else if (w > colons) {
+            size_t tn = 0;
+            const char *title = "";
+            if (bracket)
+                title = trimmed(t + w + 1, n - w - 2, &tn);
+            else if (w < n)
+                title = trimmed(t + w, n - w, &tn);
+            if (ad->n == ad->cap) {
+                ad->cap = ad->cap ? ad->cap * 2 : 4;
+                ad->opens = xrealloc(ad->opens, ad->cap * sizeof *ad->opens);
+            }
+            buf *o = &ad->opens[ad->n];
+            buf_init(o);
+            for (size_t i = colons; i < w; i++)
+                buf_addc(o, (char)tolower((unsigned char)t[i]));
+            buf_addc(o, '\0');
+            buf_add(o, title, tn);
+            buf_printf(&rep, "<!--charter-admonition %zu-->", ad->n++);
+        } else {
+            continue;
+        }
+        md_rewrite_replace(rw, at, at + len, rep.data, rep.len);
+    }
+    buf_release(&rep);
+}
+
+static void admonitions_release(admonitions *ad)
+{
+    for (size_t i = 0; i < ad->n; i++)
+        buf_release(&ad->opens[i]);
+    free(ad->opens);
+}
+
+/* Which marker n is: the open's number, -2 for a close, -1 for none. */
+static long admonition_marker(cmark_node *n, const admonitions *ad)
+{
+    if (!n || cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
+        return -1;
+    const char *lit = cmark_node_get_literal(n);
+    static const char mark[] = "<!--charter-admonition";
+    if (!lit || strncmp(lit, mark, sizeof mark - 1) != 0)
+        return -1;
+    lit += sizeof mark - 1;
+    if (!strncmp(lit, "-->", 3))
+        return -2;
+    char *end;
+    unsigned long k = strtoul(lit, &end, 10);
+    return lit[0] == ' ' && !strncmp(end, "-->", 3) && k < ad->n ? (long)k : -1;
+}
+
+/* Each open marker of `opens` (in document order) with the close that
+ * ends it among its following siblings (opens and closes counted, so that
+ * boxes nest): a `<div class="admonition admonition-<type>" role="note">`
+ * with its title ("Note" when none) around the blocks between. A marker
+ * without its pair is dropped. */
+static void admonition_boxes(cmark_node **marks, size_t n, const admonitions *ad)
+{
+    for (size_t i = 0; i < n; i++) {
+        cmark_node *open = marks[i];
+        long k = admonition_marker(open, ad);
+        if (k < 0)
+            continue;
+        int depth = 0;
+        cmark_node *close = NULL;
+        for (cmark_node *c = cmark_node_next(open); c && !close; c = cmark_node_next(c)) {
+            long m = admonition_marker(c, ad);
+            if (m >= 0)
+                depth++;
+            else if (m == -2 && depth-- == 0)
+                close = c;
+        }
+        if (!close)
+            continue;
+        const char *type = ad->opens[k].data, *title = type + strlen(type) + 1;
+        buf tag;
+        buf_init(&tag);
+        buf_adds(&tag, "<div class=\"admonition admonition-");
+        buf_add_html(&tag, type, strlen(type));
+        buf_adds(&tag, "\" role=\"note\"><p class=\"admonition-title\">");
+        if (*title) {
+            buf_add_html(&tag, title, strlen(title));
+        } else {
+            buf_addc(&tag, (char)toupper((unsigned char)type[0]));
+            buf_add_html(&tag, type + 1, strlen(type + 1));
+        }
+        buf_adds(&tag, "</p>\n");
+        cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &page_allocator);
+        cmark_node_set_on_enter(box, tag.data);
+        cmark_node_set_on_exit(box, "</div>");
+        buf_release(&tag);
+        cmark_node_insert_before(open, box);
+        for (cmark_node *c = cmark_node_next(open), *next; c != close; c = next) {
+            next = cmark_node_next(c);
+            cmark_node_append_child(box, c); /* unlinks it first */
+        }
+        cmark_node_free(open);
+        cmark_node_free(close);
+        marks[i] = NULL;
+        for (size_t j = i + 1; j < n; j++)
+            if (marks[j] == close)
+                marks[j] = NULL;
+    }
+    /* Markers left without their pair: gone, not shown as raw HTML. */
+    for (size_t i = 0; i < n; i++)
+        if (marks[i])
+            cmark_node_free(marks[i]);
+}
+
 /* Appends s[start, end) for a message: each run of white space as one
  * space, and at most 60 bytes of it (cut between characters, then "..."). */
 static void add_shown(buf *out, const char *s, size_t start, size_t end)
@@ -924,6 +1077,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     id_set ids = {NULL};
     block_scan bs = {.heads = NULL};
     md_liquid lq = {0};
+    admonitions ad = {0};
+    cmark_node **marks = NULL;
+    size_t n_marks = 0, cap_marks = 0;
     md_rewrite rw;
     md_rewrite_init(&rw);
     pos_map where = {&lines, &lines, NULL};
@@ -959,7 +1115,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     if (!(root = parse_text(&parser, masked ? blanked.data : text, len, options)))
         goto done;
     int kramdown = opt->lax_headings && brace_pair(text, len, ":");
-    scan_blocks(&bs, root, &lines, liquid || kramdown);
+    int boxes = (len >= 3 && !memcmp(text, ":::", 3)) || memmem(text, len, "\n:::", 4) ||
+                memmem(text, len, " :::", 4);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -967,6 +1125,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     if (kramdown)
         kramdown_markers(&bs, &rw, &lines);
+    if (boxes)
+        admonition_markers(&bs, &rw, &lines, &ad);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {
@@ -1002,6 +1162,12 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
+        } else if (ad.n && t == CMARK_NODE_HTML_BLOCK && admonition_marker(n, &ad) != -1) {
+            if (n_marks == cap_marks) {
+                cap_marks = cap_marks ? cap_marks * 2 : 8;
+                marks = xrealloc(marks, cap_marks * sizeof *marks);
+            }
+            marks[n_marks++] = n;
         } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
             const char *lit = cmark_node_get_literal(n);
             if (lit)
@@ -1009,6 +1175,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         }
     }
     cmark_iter_free(it);
+    admonition_boxes(marks, n_marks, &ad);
     exts = cmark_parser_get_syntax_extensions(parser);
     int drop_title = nh && opt->title && heads[0] == cmark_node_first_child(root) &&
                      cmark_node_get_heading_level(heads[0]) == 1 &&
@@ -1057,6 +1224,8 @@ done:
     md_ranges_release(&bs.code);
     free(bs.heads);
     md_liquid_release(&lq);
+    admonitions_release(&ad);
+    free(marks);
     md_rewrite_release(&rw);
     buf_release(&clean);
     buf_release(&rewritten);
