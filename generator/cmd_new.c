@@ -32,10 +32,10 @@ static const cli_option options[] = {
 
 const cli_command cmd_new_def = {
     "new",
-    "Write a new page from an archetype: the site's archetypes/KIND.md, or charter's own\n"
-    "(policy). The front matter gets the next id of the section's scheme, the title, status\n"
-    "draft, version 0.1, today's date, the site's review cycle, and empty owner and approver\n"
-    "for you to fill in.",
+    "Write a new page from an archetype: the site's archetypes/KIND.md (site.yml's\n"
+    "archetypes folder), or charter's own (policy). The front matter gets the next id of\n"
+    "the section's scheme, the title, status draft, version 0.1, today's date, the site's\n"
+    "review cycle, and empty owner and approver for you to fill in.",
     "KIND PATH [--title TEXT] [--site DIR] [--as-of YYYY-MM-DD]",
     "PATH is the page's place in the content directory, with or without .md:\n"
     "technology/vendor-risk writes content/technology/vendor-risk.md. Missing folders are\n"
@@ -74,14 +74,14 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Appends the kinds there are: the site's archetypes/<kind>.md and the embedded
+/* Appends the kinds there are: the site's <archetypes>/<kind>.md and the embedded
  * ones, sorted, each once, ", "-separated. */
 static void list_kinds(buf *out, const site *s, diags *d)
 {
     char **names = NULL;
     size_t n = 0;
     const char **kinds = NULL;
-    if (fs_list_source(&names, &s->fs, "archetypes", 1, d) == 0)
+    if (fs_list_source(&names, &s->fs, s->cfg.archetypes, 1, d) == 0)
         for (char **p = names; *p; p++)
             n++;
     size_t n_embedded = 0;
@@ -329,7 +329,7 @@ int cmd_new(int argc, char **argv)
     path_join(&src, s->cfg.content, rel.data);
 
     /* The archetype: the site's own, else charter's. */
-    buf_printf(&arche, "archetypes/%s.md", kind);
+    buf_printf(&arche, "%s/%s.md", s->cfg.archetypes, kind);
     int k = fs_source_kind(&s->fs, arche.data, NULL, d);
     if (k < 0)
         goto fail;

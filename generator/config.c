@@ -276,9 +276,9 @@ static int config_defaults(site_config *c, const yaml_node *n, const char *f, di
 static int config_keys(site_config *c, const yaml_node *n, const char *f, diags *d)
 {
     static const char *const known[] = {
-        "title",    "owner",      "last_reviewed", "next_review", "controls",       "description",
-        "id",       "layout",     "status",        "version",     "section",        "approver",
-        "tags",     "categories", "review_cycle",  "published",   "classification", "date",
+        "title",     "owner",      "last_reviewed", "next_review", "controls",       "description",
+        "id",        "layout",     "status",        "version",     "section",        "approver",
+        "tags",      "categories", "review_cycle",  "published",   "classification", "date",
         "permalink", "weight"};
     if (!n || yamltree_is_null(n))
         return 0;
@@ -638,6 +638,7 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_dir(&c->controls, y, "controls", "controls", 0, f, d);
     bad |= config_dir(&c->layouts, y, "layouts", "layouts", 0, f, d);
     bad |= config_dir(&c->assets, y, "assets", "assets", 0, f, d);
+    bad |= config_dir(&c->archetypes, y, "archetypes", "archetypes", 0, f, d);
     bad |= config_string(&c->output, y, "output", "_site", f, d);
     bad |= config_statics(c, yamltree_get(y, "static"), f, d);
     bad |= config_string(&c->default_layout, y, "default_layout", "policy", f, d);

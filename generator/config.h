@@ -77,6 +77,7 @@ typedef struct site_config {
     int jekyll;       /* read from a Jekyll _config.yml (no site.yml) */
     const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
     const char *content, *controls, *layouts, *output, *assets;
+    const char *archetypes; /* charter new's page templates (archetypes/) */
     char *base_url; /* normalised: starts and ends with '/' */
     char *base_own; /* base_url_raw, when made from Jekyll's url + baseurl */
     const char **frameworks;

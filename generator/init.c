@@ -745,6 +745,9 @@ static int plan_hugo(init_plan *p, const char *config)
     init_put_default_layout(b, "So section\n# pages (_index.md) are not.");
     init_put_theme(b, "\n# (Hugo's layouts/ and assets/ are Hugo's, which charter does not read.)",
                    1);
+    if (is_dir(p->root, "archetypes"))
+        buf_adds(b, "# Hugo's archetypes/ are Go templates: charter new's are in .charter/.\n"
+                    "archetypes: .charter/archetypes\n");
     err = 0;
 done:
     buf_release(&text);
