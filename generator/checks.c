@@ -171,6 +171,18 @@ static void partial_cover(buf *out, const site *s, const control *ctl)
     if (shown)
         buf_printf(out, " cover%s it only in part", shown == 1 ? "s" : "");
 }
+/* The id to suggest for `written`, in the form it was written: with its
+ * framework prefix ("iso27001:A.5.1" for "iso27001:A.05.01") when it had
+ * one and the id found has none. In out (reset); returns out's text. */
+static const char *as_written(buf *out, const char *written, const char *id)
+{
+    buf_reset(out);
+    const char *colon = strchr(written, ':');
+    if (colon && !strchr(id, ':'))
+        buf_add(out, written, (size_t)(colon - written) + 1);
+    buf_adds(out, id);
+    return out->data;
+}
 
 static void check_controls(const site *s, diags *d)
 {
@@ -206,7 +218,7 @@ static void check_controls(const site *s, diags *d)
                 } else if (catalog_suggest(c, yamltree_text(v), &q))
                     diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
                                "unknown control '%s'; did you mean '%s'?", yamltree_text(v),
-                               q.data);
+                               as_written(&canon, yamltree_text(v), q.data));
                 else
                     diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
                                "unknown control '%s'", yamltree_text(v));
@@ -221,7 +233,7 @@ static void check_controls(const site *s, diags *d)
                 diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "noncanonical-control",
                            "control '%s' is not in the catalog as written; did you mean '%s'? "
                            "(or declare it in 'control_aliases')",
-                           yamltree_text(v), canon.data);
+                           yamltree_text(v), as_written(&q, yamltree_text(v), canon.data));
                 continue;
             case CONTROL_EXACT:
                 break;
