@@ -83,13 +83,14 @@ void build_result_release(build_result *res);
 
 /* --at: writes the folder `root` as it is in commit `commit` (40 hex) into
  * a new scratch folder under $TMPDIR (its path in *dir; remove it with
- * build_at_remove), without touching the work tree. 0, or -1 after
- * reporting. */
+ * build_at_remove), without touching the work tree. 0, 1 when the work
+ * tree's site.yml was copied in (build_at_config), or -1 after reporting. */
 int build_at_export(buf *dir, const char *root, const char *commit, diags *d);
 /* When the export of commit in dir has no site.yml (nor Jekyll's
  * _config.yml), as in history from before the repository adopted charter:
  * the working tree's site.yml at root is copied there, with a note saying
- * so. 0 (also when there is none to copy), or -1 after reporting. */
+ * so. 1 when it was, 0 when there was nothing to do or none to copy, or -1
+ * after reporting. */
 int build_at_config(const char *dir, const char *root, const char *commit, diags *d);
 /* Removes a scratch folder build_at_export made (nothing when dir is empty). */
 void build_at_remove(buf *dir);

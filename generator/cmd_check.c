@@ -123,7 +123,7 @@ int cmd_check(int argc, char **argv)
     /* --at: the site's files as they were in that commit, in a scratch
      * folder; findings still name them as the site's. */
     if (o.at) {
-        if (build_at_export(&at_dir, o.site, at, d) != 0)
+        if (build_at_export(&at_dir, o.site, at, d) < 0)
             goto fatal;
         diag_set_sources(d, at_dir.data);
     }

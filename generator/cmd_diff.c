@@ -228,7 +228,7 @@ int cmd_diff(int argc, char **argv)
         buf_reset(&path);
         buf_printf(&path, "%s/%s", tmp.data, i ? "head" : "base");
         if (mkdir(path.data, 0700) != 0 || history_export(o.site, sd->rev, path.data, d) != 0 ||
-            build_at_config(path.data, o.site, sd->rev, d) != 0)
+            build_at_config(path.data, o.site, sd->rev, d) < 0)
             goto done;
         sd->root = xstrdup(path.data);
     }
