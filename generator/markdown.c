@@ -733,17 +733,28 @@ static const char *trimmed(const char *s, size_t n, size_t *out_n)
  * `{:toc}`) is dropped, and so is the `* TOC` list item a `{:toc}` line
  * turns into a table of contents (the theme makes its own). Lines of code
  * blocks are left alone. */
+/* Line ln of l (its length in *len) when it lies outside every code block
+ * of bs, else NULL. *ci moves forward: call with ln rising from 1 and *ci
+ * from 0, and a walk over the lines is linear. */
+static const char *line_outside_code(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
+                                     size_t *len)
+{
+    const char *p = line_at(l, ln, len);
+    size_t at = l->start[ln - 1];
+    while (*ci < bs->code.n && bs->code.v[*ci].end <= at)
+        (*ci)++;
+    return p && !(*ci < bs->code.n && bs->code.v[*ci].start <= at) ? p : NULL;
+}
+
 static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
     size_t ci = 0;
     int prev = 0; /* the last line that was not blank */
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len, n;
-        const char *p = line_at(l, ln, &len);
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
         size_t at = l->start[ln - 1];
-        while (ci < bs->code.n && bs->code.v[ci].end <= at)
-            ci++;
-        if (!p || (ci < bs->code.n && bs->code.v[ci].start <= at)) {
+        if (!p) {
             prev = 0;
             continue;
         }
@@ -789,11 +800,9 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
     buf_init(&rep);
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len, n;
-        const char *p = line_at(l, ln, &len);
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
         size_t at = l->start[ln - 1];
-        while (ci < bs->code.n && bs->code.v[ci].end <= at)
-            ci++;
-        if (!p || (ci < bs->code.n && bs->code.v[ci].start <= at))
+        if (!p)
             continue;
         const char *t = trimmed(p, len, &n);
         size_t colons = 0;

@@ -625,16 +625,23 @@ static void write_cache_raw(const char *text, size_t len)
     buf_release(&p);
 }
 
-/* Writes text as the history cache with the end line its writer adds (the
- * digest of all before it), so that what is tested is text's own defect. */
+/* text and the end line history_cache_write adds after it (the digest of
+ * all before it), in out. */
+static void with_end(buf *out, const char *text)
+{
+    buf_adds(out, text);
+    char hex[DIGEST_HEX];
+    digest_of(hex, out->data, out->len);
+    buf_printf(out, "end\t%s\n", hex);
+}
+
+/* Writes text as the history cache with its end line, so that what is
+ * tested is text's own defect. */
 static void write_cache_file(const char *text)
 {
     buf t;
     buf_init(&t);
-    buf_adds(&t, text);
-    char hex[DIGEST_HEX];
-    digest_of(hex, t.data, t.len);
-    buf_printf(&t, "end\t%s\n", hex);
+    with_end(&t, text);
     write_cache_raw(t.data, t.len);
     buf_release(&t);
 }
@@ -764,10 +771,7 @@ Test(history, cache_write_and_read_back, .init = sandbox_init, .fini = sandbox_f
     cr_assert_eq(fs_read(&text, p.data, NULL, d), 0);
     buf want;
     buf_init(&want);
-    buf_adds(&want, cache_text);
-    char end[DIGEST_HEX];
-    digest_of(end, want.data, want.len);
-    buf_printf(&want, "end\t%s\n", end);
+    with_end(&want, cache_text);
     cr_expect_str_eq(text.data, want.data);
     buf_release(&want);
     buf_reset(&p);
