@@ -171,8 +171,6 @@ static const char *skip_dot(const char *rel)
 
 /* --- begin ---------------------------------------------------------------------- */
 
-/* Refuses "/", a home directory and any directory above one: a mistyped
- * --out must never be able to swap a home away, even an empty one. */
 /* -1 after reporting when t is the home directory `home` or holds it; a
  * home of "/" (some system accounts') says nothing. */
 static int refuse_home_of(const char *t, const char *shown, const char *home, diags *d)
@@ -190,6 +188,8 @@ static int refuse_home_of(const char *t, const char *shown, const char *home, di
                       same ? "is" : "contains", home);
 }
 
+/* Refuses "/", a home directory and any directory above one: a mistyped
+ * --out must never be able to swap a home away, even an empty one. */
 static int refuse_home(const char *t, const char *shown, diags *d)
 {
     if (!strcmp(t, "/"))
