@@ -118,7 +118,7 @@ static const struct {
      "content/pol/b.md:3:12: error: unknown control 'A.11'; did you mean 'A.1'? "
      "[unknown-control]\n"
      "content/pol/b.md:3:18: error: unknown control 'Z.99' [unknown-control]\n"
-     "content/pol/b.md:3:24: error: unknown control 'iso:A.9'; did you mean 'A.1'? "
+     "content/pol/b.md:3:24: error: unknown control 'iso:A.9'; did you mean 'iso:A.1'? "
      "[unknown-control]\n"},
     {"ambiguous-control",
      {{"controls/fa.yml", "framework: fa\ncontrols:\n  - id: X.1\n"},
