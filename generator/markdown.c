@@ -783,12 +783,17 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
  * danger, warning; any word), with an optional title, opens a box that a
  * line of colons alone closes. Each such line outside code becomes an
  * HTML comment charter alone writes (`<!--charter-admonition N-->`, the
- * title kept in `titles`, or `<!--charter-admonition-->` for a close), so
- * that cmark-gfm makes it a block of its own even inside a paragraph;
- * admonition_boxes then turns each pair into the box. Lines keep their
- * numbers. The edits of rw need not be sorted. */
+ * line kept as marker N), so that cmark-gfm makes it a block of its own
+ * even inside a paragraph; admonition_boxes then turns each pair into the
+ * box. Lines keep their numbers. The edits of rw need not be sorted. */
+typedef struct admonition {
+    char *line;  /* as written, for a marker left without its pair */
+    char *type;  /* an open's, lowercase; NULL for a close */
+    char *title; /* an open's, "" when none */
+} admonition;
+
 typedef struct admonitions {
-    buf *opens; /* per open marker: "type\0title" */
+    admonition *v;
     size_t n, cap;
 } admonitions;
 
@@ -816,32 +821,30 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
         /* The title after a space, or in brackets (`:::tip[Title]`,
          * Docusaurus 3's way). */
         int bracket = w > colons && w < n && t[w] == '[' && t[n - 1] == ']';
-        if (w < n && t[w] != ' ' && t[w] != '\t' && !bracket)
+        if ((w < n && t[w] != ' ' && t[w] != '\t' && !bracket) || (w == colons && w < n))
             continue; /* `:::` then something else: not one */
-        buf_reset(&rep);
-        if (w == colons && w == n) {
-            buf_adds(&rep, "<!--charter-admonition-->");
-        } else if (w > colons) {
+        if (ad->n == ad->cap) {
+            ad->cap = ad->cap ? ad->cap * 2 : 4;
+            ad->v = xrealloc(ad->v, ad->cap * sizeof *ad->v);
+        }
+        admonition *a = &ad->v[ad->n];
+        a->line = xstrndup(t, n);
+        a->type = NULL;
+        a->title = NULL;
+        if (w > colons) {
             size_t tn = 0;
             const char *title = "";
             if (bracket)
                 title = trimmed(t + w + 1, n - w - 2, &tn);
             else if (w < n)
                 title = trimmed(t + w, n - w, &tn);
-            if (ad->n == ad->cap) {
-                ad->cap = ad->cap ? ad->cap * 2 : 4;
-                ad->opens = xrealloc(ad->opens, ad->cap * sizeof *ad->opens);
-            }
-            buf *o = &ad->opens[ad->n];
-            buf_init(o);
-            for (size_t i = colons; i < w; i++)
-                buf_addc(o, (char)tolower((unsigned char)t[i]));
-            buf_addc(o, '\0');
-            buf_add(o, title, tn);
-            buf_printf(&rep, "<!--charter-admonition %zu-->", ad->n++);
-        } else {
-            continue;
+            a->type = xstrndup(t + colons, w - colons);
+            for (char *c = a->type; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            a->title = xstrndup(title, tn);
         }
+        buf_reset(&rep);
+        buf_printf(&rep, "<!--charter-admonition %zu-->", ad->n++);
         md_rewrite_replace(rw, at, at + len, rep.data, rep.len);
     }
     buf_release(&rep);
@@ -849,84 +852,115 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
 
 static void admonitions_release(admonitions *ad)
 {
-    for (size_t i = 0; i < ad->n; i++)
-        buf_release(&ad->opens[i]);
-    free(ad->opens);
+    for (size_t i = 0; i < ad->n; i++) {
+        free(ad->v[i].line);
+        free(ad->v[i].type);
+        free(ad->v[i].title);
+    }
+    free(ad->v);
 }
 
-/* Which marker n is: the open's number, -2 for a close, -1 for none. */
+/* Which marker n is (its number), or -1 for none. */
 static long admonition_marker(cmark_node *n, const admonitions *ad)
 {
     if (!n || cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
         return -1;
     const char *lit = cmark_node_get_literal(n);
-    static const char mark[] = "<!--charter-admonition";
+    static const char mark[] = "<!--charter-admonition ";
     if (!lit || strncmp(lit, mark, sizeof mark - 1) != 0)
         return -1;
     lit += sizeof mark - 1;
-    if (!strncmp(lit, "-->", 3))
-        return -2;
     char *end;
     unsigned long k = strtoul(lit, &end, 10);
-    return lit[0] == ' ' && !strncmp(end, "-->", 3) && k < ad->n ? (long)k : -1;
+    return end != lit && !strncmp(end, "-->", 3) && k < ad->n ? (long)k : -1;
 }
 
-/* Each open marker of `opens` (in document order) with the close that
- * ends it among its following siblings (opens and closes counted, so that
- * boxes nest): a `<div class="admonition admonition-<type>" role="note">`
- * with its title ("Note" when none) around the blocks between. A marker
- * without its pair is dropped. */
+/* A marker met in the document, its parent and place. */
+typedef struct marker_at {
+    cmark_node *node, *parent;
+    size_t order;
+    long k;
+} marker_at;
+
+static int cmp_marker(const void *a, const void *b)
+{
+    const marker_at *x = a, *y = b;
+    if (x->parent != y->parent)
+        return (uintptr_t)x->parent < (uintptr_t)y->parent ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The box for the open marker `open` and its close: a `<div
+ * class="admonition admonition-<type>" role="note">` with its title (the
+ * type, capitalized, when there is none) around the blocks between. */
+static void make_box(cmark_node *open, cmark_node *close, const admonition *a)
+{
+    buf tag;
+    buf_init(&tag);
+    buf_adds(&tag, "<div class=\"admonition admonition-");
+    buf_add_html(&tag, a->type, strlen(a->type));
+    buf_adds(&tag, "\" role=\"note\"><p class=\"admonition-title\">");
+    if (*a->title) {
+        buf_add_html(&tag, a->title, strlen(a->title));
+    } else {
+        buf_addc(&tag, (char)toupper((unsigned char)a->type[0]));
+        buf_add_html(&tag, a->type + 1, strlen(a->type + 1));
+    }
+    buf_adds(&tag, "</p>\n");
+    cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &page_allocator);
+    cmark_node_set_on_enter(box, tag.data);
+    cmark_node_set_on_exit(box, "</div>");
+    buf_release(&tag);
+    cmark_node_insert_before(open, box);
+    for (cmark_node *c = cmark_node_next(open), *next; c != close; c = next) {
+        next = cmark_node_next(c);
+        cmark_node_append_child(box, c); /* unlinks it first */
+    }
+    cmark_node_free(open);
+    cmark_node_free(close);
+}
+
+/* The markers marks[0..n) (in document order) paired among siblings, each
+ * close with the nearest open before it, as brackets nest, and each pair
+ * made a box (make_box), the innermost first, so that a block is moved
+ * once per box around it. A marker left without its pair is a paragraph of
+ * its line as written, as before charter read admonitions. Linear but for
+ * the sort (a page of a million markers stays bounded). */
 static void admonition_boxes(cmark_node **marks, size_t n, const admonitions *ad)
 {
-    for (size_t i = 0; i < n; i++) {
-        cmark_node *open = marks[i];
-        long k = admonition_marker(open, ad);
-        if (k < 0)
-            continue;
-        int depth = 0;
-        cmark_node *close = NULL;
-        for (cmark_node *c = cmark_node_next(open); c && !close; c = cmark_node_next(c)) {
-            long m = admonition_marker(c, ad);
-            if (m >= 0)
-                depth++;
-            else if (m == -2 && depth-- == 0)
-                close = c;
-        }
-        if (!close)
-            continue;
-        const char *type = ad->opens[k].data, *title = type + strlen(type) + 1;
-        buf tag;
-        buf_init(&tag);
-        buf_adds(&tag, "<div class=\"admonition admonition-");
-        buf_add_html(&tag, type, strlen(type));
-        buf_adds(&tag, "\" role=\"note\"><p class=\"admonition-title\">");
-        if (*title) {
-            buf_add_html(&tag, title, strlen(title));
-        } else {
-            buf_addc(&tag, (char)toupper((unsigned char)type[0]));
-            buf_add_html(&tag, type + 1, strlen(type + 1));
-        }
-        buf_adds(&tag, "</p>\n");
-        cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &page_allocator);
-        cmark_node_set_on_enter(box, tag.data);
-        cmark_node_set_on_exit(box, "</div>");
-        buf_release(&tag);
-        cmark_node_insert_before(open, box);
-        for (cmark_node *c = cmark_node_next(open), *next; c != close; c = next) {
-            next = cmark_node_next(c);
-            cmark_node_append_child(box, c); /* unlinks it first */
-        }
-        cmark_node_free(open);
-        cmark_node_free(close);
-        marks[i] = NULL;
-        for (size_t j = i + 1; j < n; j++)
-            if (marks[j] == close)
-                marks[j] = NULL;
-    }
-    /* Markers left without their pair: gone, not shown as raw HTML. */
+    marker_at *v = xmalloc((n ? n : 1) * sizeof *v);
+    size_t *stack = xmalloc((n ? n : 1) * sizeof *stack);
+    unsigned char *paired = xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++)
-        if (marks[i])
-            cmark_node_free(marks[i]);
+        v[i] =
+            (marker_at){marks[i], cmark_node_parent(marks[i]), i, admonition_marker(marks[i], ad)};
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_marker);
+    for (size_t g = 0, end; g < n; g = end) {
+        size_t top = 0;
+        for (end = g; end < n && v[end].parent == v[g].parent; end++) {
+            if (ad->v[v[end].k].type) {
+                stack[top++] = end;
+            } else if (top) {
+                size_t o = stack[--top];
+                make_box(v[o].node, v[end].node, &ad->v[v[o].k]);
+                paired[o] = paired[end] = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (paired[i])
+            continue;
+        cmark_node *para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &page_allocator);
+        cmark_node *text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &page_allocator);
+        cmark_node_set_literal(text, ad->v[v[i].k].line);
+        cmark_node_append_child(para, text);
+        cmark_node_replace(v[i].node, para);
+        cmark_node_free(v[i].node);
+    }
+    free(v);
+    free(stack);
+    free(paired);
 }
 
 /* Appends s[start, end) for a message: each run of white space as one
@@ -1171,7 +1205,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
-        } else if (ad.n && t == CMARK_NODE_HTML_BLOCK && admonition_marker(n, &ad) != -1) {
+        } else if (ad.n && t == CMARK_NODE_HTML_BLOCK && admonition_marker(n, &ad) >= 0) {
             if (n_marks == cap_marks) {
                 cap_marks = cap_marks ? cap_marks * 2 : 8;
                 marks = xrealloc(marks, cap_marks * sizeof *marks);

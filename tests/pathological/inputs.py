@@ -394,6 +394,13 @@ INPUTS = [
     Input("charter-liquid-nested-raw", rep("", "{% raw %}", "{% endraw %}"),
           "charter (one raw section holding every other opener)"),
     Input("charter-liquid-unclosed-comments", rep("", "{% comment %}"), "charter"),
+    Input("charter-admonitions-never-closed", rep("", ":::note\n"),
+          "charter (each open marker looks for its close: not among all that follow)"),
+    Input("charter-admonitions-nested", fn(lambda n: ":::note\n" * n + "x\n" + ":::\n" * n),
+          "charter (boxes n deep: each close pairs with the nearest open, the innermost "
+          "made first, so a block is moved once per box)"),
+    Input("charter-admonitions-closes-alone", rep("", ":::\n"),
+          "charter (closes without opens kept as their text)"),
     Input("charter-liquid-unclosed-highlights", rep("", "{% highlight c %}\n"), "charter"),
     Input("charter-liquid-unclosed-highlights-with-raw",
           rep("", "{% highlight c %}{% raw %}x{% endraw %}"),
