@@ -604,6 +604,7 @@ typedef struct spaceless {
  * text) and the spaceless headings. */
 typedef struct block_scan {
     md_ranges code;
+    md_ranges html; /* HTML blocks (comments, <pre>), for the admonitions */
     spaceless *heads;
     size_t n_heads, cap_heads;
 } block_scan;
@@ -636,7 +637,7 @@ static void find_spaceless(block_scan *bs, cmark_node *n, const src_lines *l)
 
 /* Records the byte range of code block n: its lines, fences included. An
  * end at column 0 is the line after the block (cmark-gfm's indented code). */
-static void add_code_block(block_scan *bs, cmark_node *n, const src_lines *l)
+static void add_block(md_ranges *r, cmark_node *n, const src_lines *l)
 {
     int from = cmark_node_get_start_line(n), to = cmark_node_get_end_line(n);
     if (cmark_node_get_end_column(n) == 0 && to > from)
@@ -645,7 +646,7 @@ static void add_code_block(block_scan *bs, cmark_node *n, const src_lines *l)
         return;
     if (to > l->n)
         to = l->n;
-    md_ranges_add(&bs->code, l->start[from - 1], to < l->n ? l->start[to] : l->len);
+    md_ranges_add(r, l->start[from - 1], to < l->n ? l->start[to] : l->len);
 }
 
 /* The first parse's walk: code blocks (when the body has Liquid to find)
@@ -662,7 +663,9 @@ static void scan_blocks(block_scan *bs, cmark_node *root, const src_lines *l, in
         if (t == CMARK_NODE_PARAGRAPH)
             find_spaceless(bs, n, l);
         else if (t == CMARK_NODE_CODE_BLOCK && want_code)
-            add_code_block(bs, n, l);
+            add_block(&bs->code, n, l);
+        else if (t == CMARK_NODE_HTML_BLOCK && want_code)
+            add_block(&bs->html, n, l);
     }
     cmark_iter_free(it);
 }
@@ -728,24 +731,31 @@ static const char *trimmed(const char *s, size_t n, size_t *out_n)
     return s;
 }
 
+/* Whether line ln of l starts inside one of the sorted ranges r. *ci moves
+ * forward: call with ln rising from 1 and *ci from 0, and a walk over the
+ * lines is linear. */
+static int line_in(const md_ranges *r, const src_lines *l, int ln, size_t *ci)
+{
+    size_t at = l->start[ln - 1];
+    while (*ci < r->n && r->v[*ci].end <= at)
+        (*ci)++;
+    return *ci < r->n && r->v[*ci].start <= at;
+}
+
+/* Line ln of l (its length in *len) when it lies outside every code block
+ * of bs, else NULL (line_in). */
+static const char *line_outside_code(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
+                                     size_t *len)
+{
+    const char *p = line_at(l, ln, len);
+    return p && !line_in(&bs->code, l, ln, ci) ? p : NULL;
+}
+
 /* kramdown's markup that GFM prints as text, on a kramdown site
  * (lax_headings): a line that is only an attribute list (`{: .note}`,
  * `{:toc}`) is dropped, and so is the `* TOC` list item a `{:toc}` line
  * turns into a table of contents (the theme makes its own). Lines of code
  * blocks are left alone. */
-/* Line ln of l (its length in *len) when it lies outside every code block
- * of bs, else NULL. *ci moves forward: call with ln rising from 1 and *ci
- * from 0, and a walk over the lines is linear. */
-static const char *line_outside_code(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
-                                     size_t *len)
-{
-    const char *p = line_at(l, ln, len);
-    size_t at = l->start[ln - 1];
-    while (*ci < bs->code.n && bs->code.v[*ci].end <= at)
-        (*ci)++;
-    return p && !(*ci < bs->code.n && bs->code.v[*ci].start <= at) ? p : NULL;
-}
-
 static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
     size_t ci = 0;
@@ -800,20 +810,21 @@ typedef struct admonitions {
 static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
                                admonitions *ad)
 {
-    size_t ci = 0;
+    size_t ci = 0, hi = 0;
     buf rep;
     buf_init(&rep);
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len, n;
+        /* Not in code, nor in an HTML block (a comment's hidden text must
+         * stay hidden: a marker there would end the comment early). */
         const char *p = line_outside_code(bs, l, ln, &ci, &len);
-        size_t at = l->start[ln - 1];
-        if (!p)
+        if (!p || line_in(&bs->html, l, ln, &hi))
             continue;
         const char *t = trimmed(p, len, &n);
         size_t colons = 0;
         while (colons < n && t[colons] == ':')
             colons++;
-        if (colons < 3 || (size_t)(t - p) > 3)
+        if (colons < 3)
             continue;
         size_t w = colons;
         while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z')))
@@ -843,9 +854,11 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
                 *c = (char)tolower((unsigned char)*c);
             a->title = xstrndup(title, tn);
         }
+        /* From its first character: indented, it stays in its list item. */
+        size_t from = l->start[ln - 1] + (size_t)(t - p);
         buf_reset(&rep);
         buf_printf(&rep, "<!--charter-admonition %zu-->", ad->n++);
-        md_rewrite_replace(rw, at, at + len, rep.data, rep.len);
+        md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
     }
     buf_release(&rep);
 }
@@ -863,7 +876,8 @@ static void admonitions_release(admonitions *ad)
 /* Which marker n is (its number), or -1 for none. */
 static long admonition_marker(cmark_node *n, const admonitions *ad)
 {
-    if (!n || cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
+    cmark_node_type t = n ? cmark_node_get_type(n) : CMARK_NODE_NONE;
+    if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE)
         return -1;
     const char *lit = cmark_node_get_literal(n);
     static const char mark[] = "<!--charter-admonition ";
@@ -936,9 +950,14 @@ static void admonition_boxes(cmark_node **marks, size_t n, const admonitions *ad
             (marker_at){marks[i], cmark_node_parent(marks[i]), i, admonition_marker(marks[i], ad)};
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_marker);
+    /* A marker that did not become a block of its own (a line of a
+     * paragraph too deeply indented to start one) is an inline comment:
+     * never paired, its line restored as text below. */
     for (size_t g = 0, end; g < n; g = end) {
         size_t top = 0;
         for (end = g; end < n && v[end].parent == v[g].parent; end++) {
+            if (cmark_node_get_type(v[end].node) != CMARK_NODE_HTML_BLOCK)
+                continue;
             if (ad->v[v[end].k].type) {
                 stack[top++] = end;
             } else if (top) {
@@ -951,11 +970,14 @@ static void admonition_boxes(cmark_node **marks, size_t n, const admonitions *ad
     for (size_t i = 0; i < n; i++) {
         if (paired[i])
             continue;
-        cmark_node *para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &page_allocator);
         cmark_node *text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &page_allocator);
         cmark_node_set_literal(text, ad->v[v[i].k].line);
-        cmark_node_append_child(para, text);
-        cmark_node_replace(v[i].node, para);
+        cmark_node *with = text;
+        if (cmark_node_get_type(v[i].node) == CMARK_NODE_HTML_BLOCK) {
+            with = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &page_allocator);
+            cmark_node_append_child(with, text);
+        }
+        cmark_node_replace(v[i].node, with);
         cmark_node_free(v[i].node);
     }
     free(v);
@@ -1205,7 +1227,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
-        } else if (ad.n && t == CMARK_NODE_HTML_BLOCK && admonition_marker(n, &ad) >= 0) {
+        } else if (ad.n && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) &&
+                   admonition_marker(n, &ad) >= 0) {
             if (n_marks == cap_marks) {
                 cap_marks = cap_marks ? cap_marks * 2 : 8;
                 marks = xrealloc(marks, cap_marks * sizeof *marks);
@@ -1265,6 +1288,7 @@ done:
     free(lines.start);
     free(parsed_lines.start);
     md_ranges_release(&bs.code);
+    md_ranges_release(&bs.html);
     free(bs.heads);
     md_liquid_release(&lq);
     admonitions_release(&ad);
