@@ -158,7 +158,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
         if ((v = yamltree_get(item, "group")) &&
             yamltree_as_string(&ctl->group, v, "group", file, d))
             err = -1;
-        if ((v = yamltree_get(item, "label")) && yamltree_as_string(&ctl->label, v, "label", file, d))
+        if ((v = yamltree_get(item, "label")) &&
+            yamltree_as_string(&ctl->label, v, "label", file, d))
             err = -1;
         if ((v = yamltree_get(item, "statement")) &&
             yamltree_as_string(&ctl->statement, v, "statement", file, d))
@@ -647,7 +648,9 @@ static size_t edit_distance(const char *a, const char *b, size_t cap)
 
 int catalog_suggest(const catalog *c, const char *id, buf *out)
 {
-    const char *plain = strchr(id, ':') ? strchr(id, ':') + 1 : id;
+    const char *colon = strchr(id, ':'), *plain = colon ? colon + 1 : id;
+    /* A qualified id's suggestion comes from the framework it names. */
+    const framework *only = colon ? prefix_framework(c, id, (size_t)(colon - id)) : NULL;
     /* An id with text after it ("CC7.3 - Incident Detection"): the id. */
     size_t word = strcspn(plain, " \t,;");
     if (plain[word]) {
@@ -655,7 +658,13 @@ int catalog_suggest(const catalog *c, const char *id, buf *out)
         buf_init(&w);
         buf_add(&w, plain, word);
         const control *x = NULL;
-        int found = lookup(c, w.data, &x) == CONTROL_EXACT;
+        int found = 0;
+        if (only) {
+            for (size_t i = 0; i < only->n_controls && !found; i++)
+                found = !strcmp(only->controls[i].id, w.data);
+        } else {
+            found = lookup(c, w.data, &x) == CONTROL_EXACT;
+        }
         if (found)
             buf_adds(out, w.data);
         buf_release(&w);
@@ -670,7 +679,7 @@ int catalog_suggest(const catalog *c, const char *id, buf *out)
     /* Closest first; among equals, the longest common prefix ("A.5.99" ->
      * "A.5.9" rather than "A.5.19"), then the first in catalog order. */
     for (size_t f = 0; f < c->n_fws; f++)
-        for (size_t i = 0; i < c->fws[f].n_controls; i++) {
+        for (size_t i = 0; i < c->fws[f].n_controls && (!only || only == &c->fws[f]); i++) {
             const char *cand = c->fws[f].controls[i].id;
             size_t dist = edit_distance(plain, cand, cap);
             size_t prefix = 0;

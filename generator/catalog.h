@@ -114,7 +114,8 @@ control_match catalog_resolve(const catalog *c, const char *id, const control **
  * plain id). */
 int catalog_knows_prefix(const catalog *c, const char *id);
 /* The closest known plain id to `id` by edit distance (at most 2, or a
- * third of its length), written to out; 0 if none is close. */
+ * third of its length), written to out; 0 if none is close. For a
+ * qualified id, only the framework its prefix names is searched. */
 int catalog_suggest(const catalog *c, const char *id, buf *out);
 
 #endif

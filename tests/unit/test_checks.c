@@ -120,6 +120,15 @@ static const struct {
      "content/pol/b.md:3:18: error: unknown control 'Z.99' [unknown-control]\n"
      "content/pol/b.md:3:24: error: unknown control 'iso:A.9'; did you mean 'iso:A.1'? "
      "[unknown-control]\n"},
+    /* A qualified id's suggestion is its own framework's (HEAD~1 of 97cc87b's
+     * fix offered 'fx:Y.7', a control of fy, for 'fx:Y.8'). */
+    {"unknown-control, suggested from the framework named",
+     {{"controls/fx.yml", "framework: fx\ncontrols:\n  - id: X.1\n  - id: Y.70\n"},
+      {"controls/fy.yml", "framework: fy\ncontrols:\n  - id: Y.7\n"},
+      {"content/pol/a.md", "---\ntitle: A\ncontrols: [fx:Y.8, fx:X.1, fx:Y.70, fy:Y.7]\n---\n"}},
+     NULL,
+     "content/pol/a.md:3:12: error: unknown control 'fx:Y.8'; did you mean 'fx:Y.70'? "
+     "[unknown-control]\n"},
     {"ambiguous-control",
      {{"controls/fa.yml", "framework: fa\ncontrols:\n  - id: X.1\n"},
       {"controls/fb.yml", "framework: fb\nname: Framework B\ncontrols:\n  - id: X.1\n"},
@@ -368,20 +377,13 @@ Test(checks, reported_ids_are_documented)
         const char *id;
         diag_level level;
     } ids[] = {
-        {"unknown-control", DIAG_ERROR},
-        {"ambiguous-control", DIAG_ERROR},
-        {"noncanonical-control", DIAG_ERROR},
-        {"not-applicable-control", DIAG_WARNING},
-        {"uncovered-control", DIAG_ERROR},
-        {"unknown-applicability", DIAG_ERROR},
-        {"broken-link", DIAG_ERROR},
-        {"broken-fragment", DIAG_ERROR},
-        {"missing-file", DIAG_ERROR},
-        {"link-without-scheme", DIAG_WARNING},
-        {"url-case-collision", DIAG_ERROR},
-        {"review-overdue", DIAG_ERROR},
-        {"review-due-soon", DIAG_WARNING},
-        {"review-in-future", DIAG_ERROR},
+        {"unknown-control", DIAG_ERROR},      {"ambiguous-control", DIAG_ERROR},
+        {"noncanonical-control", DIAG_ERROR}, {"not-applicable-control", DIAG_WARNING},
+        {"uncovered-control", DIAG_ERROR},    {"unknown-applicability", DIAG_ERROR},
+        {"broken-link", DIAG_ERROR},          {"broken-fragment", DIAG_ERROR},
+        {"missing-file", DIAG_ERROR},         {"link-without-scheme", DIAG_WARNING},
+        {"url-case-collision", DIAG_ERROR},   {"review-overdue", DIAG_ERROR},
+        {"review-due-soon", DIAG_WARNING},    {"review-in-future", DIAG_ERROR},
         {"orphan-page", DIAG_WARNING},
     };
     for (size_t i = 0; i < COUNT(ids); i++) {
