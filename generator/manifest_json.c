@@ -11,13 +11,29 @@
 
 #include <string.h>
 
+/* Appends "\n" and path (a folder's with its final '/'), unless a newline
+ * in it would split the list. */
+static void add_path(buf *out, const char *path, int folder)
+{
+    if (path && *path && !strchr(path, '\n'))
+        buf_printf(out, "\n%s%s", path, folder ? "/" : "");
+}
+
 void build_settings_paths(buf *out, const site *s)
 {
-    buf_adds(out, s->cfg.file ? s->cfg.file : "site.yml");
-    const char *dirs[] = {s->cfg.layouts, s->cfg.controls, s->cfg.assets};
-    for (size_t i = 0; i < 3; i++)
-        if (!strchr(dirs[i], '\n'))
-            buf_printf(out, "\n%s/", dirs[i]);
+    const site_config *c = &s->cfg;
+    buf_adds(out, c->file ? c->file : "site.yml");
+    add_path(out, c->layouts, 1);
+    add_path(out, c->controls, 1);
+    add_path(out, c->assets, 1);
+    for (size_t i = 0; i < c->n_statics; i++)
+        add_path(out, c->statics[i], 1);
+    for (size_t i = 0; i < c->n_oscal_catalogs; i++) {
+        add_path(out, c->oscal_catalogs[i].catalog, 0);
+        add_path(out, c->oscal_catalogs[i].profile, 0);
+    }
+    add_path(out, c->keyring, 0);
+    add_path(out, c->allowed_signers, 0);
 }
 
 static int settings_clean(const site *s)

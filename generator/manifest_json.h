@@ -30,8 +30,9 @@ typedef struct build_provenance {
 
 /* Appends what a build is made from besides its content folder, for
  * history_paths_clean and history_fingerprint: site.yml (or Jekyll's
- * _config.yml) and the layouts, controls and assets folders, relative to
- * the site, '\n'-separated. */
+ * _config.yml); the layouts, controls and assets folders and the static:
+ * ones; the OSCAL catalogs and profiles, the keyring and the allowed
+ * signers file site.yml names; relative to the site, '\n'-separated. */
 void build_settings_paths(buf *out, const struct site *s);
 /* Fills p for the loaded site s, asking git (history_head,
  * history_paths_clean). Never fails: with no repository, p says so. */

@@ -119,6 +119,14 @@ printf '<p>unused</p>\n' >"$site/layouts/unused.html"
 check "an untracked layout: not clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": false,' '$m'"
 rm "$site/layouts/unused.html"
 check "back as committed: clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": true,' '$m'"
+# The static: folders too (HEAD~1 published an untracked static file and
+# said clean).
+mkdir -p "$site/static" && printf 'kept\n' >"$site/static/kept.txt"
+printf 'static: [static]\n' >>"$site/site.yml"
+git -C "$site" add site.yml static && git -C "$site" commit -q -m "a static folder"
+printf 'evil\n' >"$site/static/extra.txt"
+check "an untracked file in a static: folder: not clean" sh -c "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"clean\": false,' '$m'"
+rm "$site/static/extra.txt"
 
 # Outside git: no commit, clean is null, no footer line.
 mkdir -p "$tmp/plain" && cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$tmp/plain/"
