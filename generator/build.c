@@ -107,10 +107,20 @@ static int output_inside_repository(const char *path, const char *site_dir, cons
     if (!in_repo)
         buf_adds(&bound, site_dir);
     int within = output_within(path, bound.data);
+    if (within == 1 && in_repo) {
+        /* Nor in the repository's own folder (.git/hooks...). */
+        buf git;
+        buf_init(&git);
+        buf_printf(&git, "%s.git", bound.data);
+        if (output_within(path, git.data) == 1)
+            within = 0;
+        buf_release(&git);
+    }
     if (within != 1) {
         const yaml_node *n = yamltree_get(s->cfg.yaml, "output");
         diag_error(d, s->cfg.file, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
-                   "'output' leads to '%s', outside the %s; pass --out to build elsewhere",
+                   "'output' leads to '%s', outside the %s or into its .git; pass --out to "
+                   "build elsewhere",
                    s->cfg.output, in_repo ? "repository" : "site");
     }
     buf_release(&bound);

@@ -132,6 +132,10 @@ static int resolve(buf *out, const char *path)
         } else if (n == 2 && p[0] == '.' && p[1] == '.') {
             char *slash = strrchr(cur.data, '/');
             buf_truncate(&cur, slash ? (size_t)(slash - cur.data) : 0);
+            /* Back up from a missing folder: what follows is looked up
+             * again, links followed ("nd/../lnk/x" is lnk's target's x,
+             * as the build that writes there finds it). */
+            exists = 1;
         } else {
             buf_addc(&cur, '/');
             buf_add(&cur, p, n);
@@ -172,12 +176,16 @@ static const char *skip_dot(const char *rel)
 /* --- begin ---------------------------------------------------------------------- */
 
 /* -1 after reporting when t is the home directory `home` or holds it; a
- * home of "/" (some system accounts') says nothing. */
-static int refuse_home_of(const char *t, const char *shown, const char *home, diags *d)
+ * home of "/" (some system accounts') says nothing. With `resolve`, home's
+ * links are followed first (realpath); else it is taken as written, which
+ * touches no file system (an automounted home is not mounted for it). */
+static int refuse_home_of(const char *t, const char *shown, const char *home, int resolve, diags *d)
 {
     if (!home || !*home || !strcmp(home, "/"))
         return 0;
-    char *real = realpath(home, NULL);
+    char *real = resolve ? realpath(home, NULL) : NULL;
+    if (!real)
+        real = xstrdup(home); /* as written, also a home not made yet */
     int hit = real && strcmp(real, "/") && path_is_within(real, t),
         same = hit && strcmp(t, real) == 0;
     free(real);
@@ -199,16 +207,16 @@ static int refuse_home(const char *t, const char *shown, diags *d)
      * up, as login.defs numbers them, but nobody's): another user's empty
      * home is no place for a site either. System accounts' homes
      * (/var/www) are left to the checks of what is in them. */
-    if (refuse_home_of(t, shown, getenv("HOME"), d) != 0)
+    if (refuse_home_of(t, shown, getenv("HOME"), 1, d) != 0)
         return -1;
     struct passwd *pw = getpwuid(getuid());
-    if (pw && refuse_home_of(t, shown, pw->pw_dir, d) != 0)
+    if (pw && refuse_home_of(t, shown, pw->pw_dir, 1, d) != 0)
         return -1;
     int err = 0;
     setpwent();
     while (!err && (pw = getpwent()) != NULL)
         if (pw->pw_uid >= 1000 && pw->pw_uid != 65534)
-            err = refuse_home_of(t, shown, pw->pw_dir, d);
+            err = refuse_home_of(t, shown, pw->pw_dir, 0, d);
     endpwent();
     return err;
 }
@@ -1693,6 +1701,31 @@ void output_abandon(output *o)
     diag_free(quiet);
 }
 
+/* The first part of path, from the working directory down (path relative
+ * to it, or absolute below it), that is a symbolic link, written to out
+ * (reset) and returned; NULL when none is. */
+static const char *link_below_cwd(buf *out, const char *path)
+{
+    char *cwd = getcwd(NULL, 0);
+    size_t cl = cwd ? strlen(cwd) : 0;
+    const char *rel = path;
+    if (path[0] == '/')
+        rel = cwd && !strncmp(path, cwd, cl) && path[cl] == '/' ? path + cl + 1 : NULL;
+    free(cwd);
+    for (const char *p = rel; p && *p;) {
+        size_t n = strcspn(p, "/");
+        buf_reset(out);
+        buf_add(out, rel, (size_t)(p - rel) + n);
+        struct stat st;
+        if (n && lstat(out->data, &st) == 0 && S_ISLNK(st.st_mode))
+            return out->data;
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    return NULL;
+}
+
 int output_write_file(const char *path, const char *data, size_t len, const char *const *sources,
                       diags *d)
 {
@@ -1702,10 +1735,13 @@ int output_write_file(const char *path, const char *data, size_t len, const char
     buf_init(&tmp);
     int err = -1, fd = -1;
     struct stat st;
-    /* A link there (one a pull request may commit as charter.sarif) would
-     * be written through, to wherever it leads: refused. */
-    if (*path && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        diag_error(d, NULL, 0, 0, "output", "refusing to write '%s': it is a symbolic link", path);
+    /* A link there or in a folder on the way below the working directory
+     * (one a pull request may commit: charter.sarif, reports/) would be
+     * written through, to wherever it leads: refused. */
+    const char *link = *path ? link_below_cwd(&s, path) : NULL;
+    if (link) {
+        diag_error(d, NULL, 0, 0, "output", "refusing to write '%s': '%s' is a symbolic link", path,
+                   link);
         goto done;
     }
     if (!*path || resolve(&t, path) != 0) {

@@ -53,7 +53,6 @@ int output_begin_cached(output **out, const char *target, const char *const *sou
 void output_set_racy_bytes(output *o, long long racy_bytes);
 /* How many files were linked from the previous site (see above). */
 size_t output_reused(const output *o);
-/* The output directory, resolved to an absolute path; borrowed from o. */
 /* Appends path made absolute, its links followed as far as it exists,
  * as an output's target is. 0, or -1 (errno set). */
 int output_resolve(buf *out, const char *path);
@@ -61,6 +60,7 @@ int output_resolve(buf *out, const char *path);
  * exists), is bound or below it (resolved too); 0 when not; -1 when either
  * cannot be resolved. */
 int output_within(const char *path, const char *bound);
+/* The output directory, resolved to an absolute path; borrowed from o. */
 const char *output_target(const output *o);
 /* Where files are written until output_commit; borrowed from o. */
 const char *output_staging(const output *o);

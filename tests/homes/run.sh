@@ -29,7 +29,8 @@ if [ -z "${HOMES_INNER:-}" ]; then
     mkdir -p "$tmp/people/ada" "$tmp/www"
     { cat /etc/passwd
       echo "ada:x:1234:1234:Ada:$tmp/people/ada:/bin/sh"
-      echo "web:x:33:33:Web:$tmp/www:/usr/sbin/nologin"; } >"$tmp/passwd"
+      echo "web:x:33:33:Web:$tmp/www:/usr/sbin/nologin"
+      echo "bob:x:4242:4242:Bob:$tmp/people/bob:/bin/sh"; } >"$tmp/passwd"
     HOMES_INNER=$tmp unshare --mount sh -c \
         "mount --make-rprivate / 2>/dev/null; mount --bind '$tmp/passwd' /etc/passwd || exit 77
          exec sh '$0'" 
@@ -66,6 +67,14 @@ if [ "$rc" = 0 ] && [ -f "$tmp/www/index.html" ]; then
 else
     not_ok "a system account's home (uid 33): built there (exit $rc)"
     sed 's/^/#   /' "$tmp/err" | head -3
+fi
+# A person's home not made yet (useradd -M): not made by charter either.
+"$CHARTER" build --site "$top" --out "$tmp/people/bob" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && [ ! -e "$tmp/people/bob" ]; then
+    ok "a person's home not made yet: refused, not made"
+else
+    not_ok "a person's home not made yet: refused, not made (exit $rc)"
 fi
 echo "homes: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
