@@ -266,9 +266,24 @@ done:
  * and its stat in st: the fast way to what resolve_source answers. The
  * descriptor, or -1 (a link, something missing, a kernel without
  * openat2), when the careful way must answer. */
+/* Whether rel has a component ".git" (a setting may name the folder
+ * itself: `assets: .git`, `static: [.git]`). */
+static int names_git(const char *rel)
+{
+    for (const char *c = rel; (c = strstr(c, ".git")) != NULL; c += 4)
+        if ((c == rel || c[-1] == '/') && (c[4] == '/' || c[4] == '\0'))
+            return 1;
+    return 0;
+}
+
 static int openat_beneath_how(const fs_root *r, const char *rel, int flags, struct stat *st,
                               int links)
 {
+    /* The careful way refuses it, with its message (resolve_source). */
+    if (names_git(rel)) {
+        errno = EACCES;
+        return -1;
+    }
 #ifdef SYS_openat2
     if (!r->has_dirfd) {
         errno = ENOSYS;
@@ -746,10 +761,11 @@ int fs_open_dir_nofollow(int base, const char *rel, size_t len)
     struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
     f = (int)syscall(SYS_openat2, base, r.data, &how, sizeof how);
-    if (f >= 0 || errno != ENOSYS)
+    if (f >= 0 || (errno != ENOSYS && errno != EPERM))
         goto done;
 #endif
-    /* A kernel without openat2: one component at a time, none a link. */
+    /* A kernel without openat2 (or a seccomp filter refusing it, as older
+     * container runtimes' do): one component at a time, none a link. */
     f = fcntl(base, F_DUPFD_CLOEXEC, 0);
     for (char *c = r.data, *slash; f >= 0 && *c; c = slash ? slash + 1 : c + strlen(c)) {
         slash = strchr(c, '/');
