@@ -6,10 +6,10 @@
 #include "init_int.h"
 
 #include "config.h"
-#include "jsondoc.h"
-#include "site.h"
 #include "dates.h"
+#include "jsondoc.h"
 #include "paths.h"
+#include "site.h"
 #include "yamltree.h"
 
 #include <ctype.h>

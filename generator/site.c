@@ -755,13 +755,17 @@ static int page_model(page *p, const site *s, diags *d)
         } else if (strcmp(k, "weight") == 0) {
             /* Hugo's weight, Docusaurus's sidebar_position (keys:): a
              * number, whole or not. */
-            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "";
+            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : NULL;
             char *end = NULL;
             errno = 0;
-            double w = *t ? strtod(t, &end) : 0;
-            if (!*t || *end || errno || w != w || w > 1e15 || w < -1e15)
-                err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
-                                 "'weight' must be a number, not '%s'", t);
+            /* Digits, a sign, a point: not strtod's hex, inf or nan. */
+            int plain = t && *t && strspn(t, "+-0123456789.") == strlen(t);
+            double w = plain ? strtod(t, &end) : 0;
+            if (!plain || *end || errno || w > 1e15 || w < -1e15)
+                err = t ? diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
+                                     "'weight' must be a number, not '%s'", t)
+                        : diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
+                                     "'weight' must be a number");
             else {
                 p->weight = w;
                 p->weighted = 1;
@@ -991,11 +995,24 @@ static void load_page(void *arg, size_t i)
     }
 }
 
-/* A section's pages: those with a weight first, lightest first (as Hugo
- * and Docusaurus order them), then by title, then by path. */
+/* Whether p is its top folder's own page (content/policies/_index.md or
+ * index.md): its section's landing page. */
+static int folder_index(const page *p)
+{
+    const char *slash = strchr(p->rel, '/');
+    return slash && !strchr(slash + 1, '/') &&
+           (!strcmp(slash + 1, "_index.md") || !strcmp(slash + 1, "index.md"));
+}
+
+/* A section's pages: its folder's own page first (whose weight, as in
+ * Hugo, places the section: section_index), then those with a weight,
+ * lightest first (as Hugo and Docusaurus order them), then by title, then
+ * by path. */
 static int cmp_page_title(const void *a, const void *b)
 {
     const page *x = *(page *const *)a, *y = *(page *const *)b;
+    if (folder_index(x) != folder_index(y))
+        return folder_index(x) ? -1 : 1;
     if (x->weighted != y->weighted)
         return x->weighted ? -1 : 1;
     if (x->weighted && x->weight != y->weight)
@@ -1009,13 +1026,9 @@ static int cmp_page_title(const void *a, const void *b)
  * one. */
 static const page *section_index(const site_section *sec)
 {
-    for (size_t i = 0; i < sec->n_pages; i++) {
-        const page *p = sec->pages[i];
-        const char *slash = strchr(p->rel, '/');
-        if (p->weighted && slash && !strchr(slash + 1, '/') &&
-            (!strcmp(slash + 1, "_index.md") || !strcmp(slash + 1, "index.md")))
-            return p;
-    }
+    for (size_t i = 0; i < sec->n_pages; i++)
+        if (sec->pages[i]->weighted && folder_index(sec->pages[i]))
+            return sec->pages[i];
     return NULL;
 }
 
@@ -1039,8 +1052,9 @@ static char *section_folder(const site *s, const site_section *sec)
 {
     if (!sec->n_pages)
         return NULL;
-    const char *first = sec->pages[0]->url, *slash = strchr(first + 1, '/');
-    if (first[0] != '/' || !slash)
+    const char *first = sec->pages[0]->url;
+    const char *slash = first[0] == '/' ? strchr(first + 1, '/') : NULL;
+    if (!slash)
         return NULL; /* served at the top: in no folder */
     size_t len = (size_t)(slash - first) + 1;
     for (size_t i = 1; i < sec->n_pages; i++)

@@ -197,8 +197,8 @@ static void *check_output(void *arg)
 static char *stamp_target(const char *path)
 {
     /* The lines before it: the magic, key, since, root, content, settings
-     * and git; three paths escaped (each byte at most four), the settings'
-     * a few. */
+     * and git; root, content and a few settings paths escaped (each byte
+     * at most four). */
     static const char *const before[] = {"key", "since", "root", "content", "settings", "git"};
     size_t ml = strlen(STAMP_MAGIC);
     buf head;
