@@ -321,14 +321,15 @@ Test(site, urls_sections_and_reviews)
         cr_assert_str_eq(date, want[i].next ? want[i].next : "", "%s", want[i].rel);
         cr_assert_eq(p->review, want[i].review, "%s", want[i].rel);
     }
-    /* Sections in site.yml order; pages by title within a section. */
+    /* Sections in site.yml order; within a section its folder's own page
+     * (alpha/index.md) first, then the pages by title. */
     cr_assert_eq(s->n_sections, 2);
     cr_assert_str_eq(s->sections[0].title, "Zeta");
     cr_assert_eq(s->sections[0].n_pages, 1); /* old.md is unpublished */
     cr_assert_str_eq(s->sections[1].title, "Alpha");
     cr_assert_eq(s->sections[1].n_pages, 3);
-    cr_assert_str_eq(s->sections[1].pages[0]->title, "A two");
-    cr_assert_str_eq(s->sections[1].pages[1]->title, "Alpha");
+    cr_assert_str_eq(s->sections[1].pages[0]->title, "Alpha");
+    cr_assert_str_eq(s->sections[1].pages[1]->title, "A two");
     cr_assert_str_eq(s->sections[1].pages[2]->title, "B one");
     cr_assert_str_eq(find(s, "alpha/one.md")->id, "alpha/one");
     cr_assert_eq(find(s, "zeta/old.md")->published, 0);
