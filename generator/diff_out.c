@@ -53,9 +53,27 @@ typedef struct marks {
     void (*text)(buf *out, const char *s, size_t len);
 } marks;
 
+/* For a terminal or a CI log: what the pages say (titles, values, words,
+ * messages), which a pull request writes, with control characters, escape
+ * sequences and bidirectional overrides made visible (diag_term_safe). */
 static void plain(buf *out, const char *s, size_t len)
 {
-    buf_add(out, s, len);
+    diag_term_safe(out, s, len);
+}
+
+/* s made safe for a terminal (plain), in one of a few scratch buffers: the
+ * arguments of one buf_printf each get their own. */
+typedef struct scratch {
+    buf b[8];
+    size_t next;
+} scratch;
+
+static const char *ts(scratch *sc, const char *s)
+{
+    buf *b = &sc->b[sc->next++ % 8];
+    buf_reset(b);
+    plain(b, s ? s : "", s ? strlen(s) : 0);
+    return b->data;
 }
 
 static void html_text(buf *out, const char *s, size_t len)
@@ -63,10 +81,28 @@ static void html_text(buf *out, const char *s, size_t len)
     buf_add_html(out, s, len);
 }
 
-/* Markdown: the characters that would start markup, escaped. */
+/* Markdown: the characters that would start markup, escaped; a line
+ * break or another control character (which could start a line of
+ * markup of its own) a space. */
 static void md_text(buf *out, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            buf_addc(out, ' ');
+            continue;
+        }
+        /* Bidirectional marks and overrides (U+061C, U+200E, U+200F,
+         * U+202A-U+202E, U+2066-U+2069): dropped, as they would reorder
+         * the summary a reviewer reads. */
+        const unsigned char *u = (const unsigned char *)s + i;
+        if ((c == 0xD8 && i + 1 < len && u[1] == 0x9C) ||
+            (c == 0xE2 && i + 2 < len && u[1] == 0x80 &&
+             (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE))) ||
+            (c == 0xE2 && i + 2 < len && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)) {
+            i += c == 0xD8 ? 1 : 2;
+            continue;
+        }
         if (strchr("\\`*_[]<>#|~!&", s[i]))
             buf_addc(out, '\\');
         buf_addc(out, s[i]);
@@ -158,10 +194,13 @@ static void color(buf *out, int on, const char *code)
 
 void diff_write_text(buf *out, const diff_result *r, int use_color)
 {
-    buf_printf(out, "charter diff: %s -> %s\n", r->base_label, r->head_label);
+    scratch sc = {.next = 0};
+    for (size_t i = 0; i < 8; i++)
+        buf_init(&sc.b[i]);
+    buf_printf(out, "charter diff: %s -> %s\n", ts(&sc, r->base_label), ts(&sc, r->head_label));
     if (!r->n_pages && !r->n_controls && !r->n_added && !r->n_fixed) {
         buf_adds(out, "no change to the policies\n");
-        return;
+        goto done;
     }
     marks m = {use_color ? "\x1b[31m[-" : "[-",
                use_color ? "-]\x1b[m" : "-]",
@@ -176,19 +215,19 @@ void diff_write_text(buf *out, const diff_result *r, int use_color)
         const diff_page *p = &r->pages[i];
         color(out, use_color, "1");
         if (p->kind == DIFF_ADDED)
-            buf_printf(out, "  added    %s", p->new_file);
+            buf_printf(out, "  added    %s", ts(&sc, p->new_file));
         else if (p->kind == DIFF_REMOVED)
-            buf_printf(out, "  removed  %s", p->old_file);
+            buf_printf(out, "  removed  %s", ts(&sc, p->old_file));
         else if (p->renamed)
-            buf_printf(out, "  renamed  %s -> %s", p->old_file, p->new_file);
+            buf_printf(out, "  renamed  %s -> %s", ts(&sc, p->old_file), ts(&sc, p->new_file));
         else
-            buf_printf(out, "  changed  %s", p->new_file);
+            buf_printf(out, "  changed  %s", ts(&sc, p->new_file));
         color(out, use_color, "0");
-        buf_printf(out, " (%s%s%s)\n", p->title, p->id[0] ? ", " : "", p->id);
+        buf_printf(out, " (%s%s%s)\n", ts(&sc, p->title), p->id[0] ? ", " : "", ts(&sc, p->id));
         for (size_t k = 0; k < p->n_fields; k++)
-            buf_printf(out, "           %s: %s -> %s\n", p->fields[k].key,
-                       p->fields[k].old[0] ? p->fields[k].old : "(none)",
-                       p->fields[k].new[0] ? p->fields[k].new : "(none)");
+            buf_printf(out, "           %s: %s -> %s\n", ts(&sc, p->fields[k].key),
+                       p->fields[k].old[0] ? ts(&sc, p->fields[k].old) : "(none)",
+                       p->fields[k].new[0] ? ts(&sc, p->fields[k].new) : "(none)");
         controls_out(out, p, "           controls:", "\n", &plain_controls);
         if (p->body_changed) {
             buf_printf(out, "           text: %zu word%s removed, %zu added\n           ",
@@ -201,9 +240,10 @@ void diff_write_text(buf *out, const diff_result *r, int use_color)
         buf_adds(out, "\ncontrols:\n");
     for (size_t i = 0; i < r->n_controls; i++) {
         const diff_control *c = &r->controls[i];
-        buf_printf(out, "  %s %s (%s): %s", c->framework, c->id, c->title, control_kind(c->kind));
+        buf_printf(out, "  %s %s (%s): %s", ts(&sc, c->framework), ts(&sc, c->id),
+                   ts(&sc, c->title), control_kind(c->kind));
         if (c->old || c->new)
-            buf_printf(out, ": '%s' -> '%s'", c->old ? c->old : "", c->new ? c->new : "");
+            buf_printf(out, ": '%s' -> '%s'", ts(&sc, c->old), ts(&sc, c->new));
         buf_addc(out, '\n');
     }
     const diff_finding *lists[2] = {r->added, r->fixed};
@@ -216,17 +256,20 @@ void diff_write_text(buf *out, const diff_result *r, int use_color)
             const diff_finding *f = &lists[l][i];
             buf_adds(out, "  ");
             if (f->file)
-                buf_printf(out, "%s:%d:%d: ", f->file, f->line, f->col);
+                buf_printf(out, "%s:%d:%d: ", ts(&sc, f->file), f->line, f->col);
             color(out, use_color, f->level == DIAG_ERROR ? "31" : "33");
             buf_adds(out, level_names[f->level]);
             color(out, use_color, "0");
-            buf_printf(out, ": %s [%s]\n", f->message, f->id);
+            buf_printf(out, ": %s [%s]\n", ts(&sc, f->message), ts(&sc, f->id));
         }
     }
     buf_printf(out,
                "\n%zu page%s changed; %zu control change%s; %zu finding%s introduced, %zu fixed\n",
                r->n_pages, r->n_pages == 1 ? "" : "s", r->n_controls, r->n_controls == 1 ? "" : "s",
                r->n_added, r->n_added == 1 ? "" : "s", r->n_fixed);
+done:
+    for (size_t i = 0; i < 8; i++)
+        buf_release(&sc.b[i]);
 }
 
 /* --- Markdown ------------------------------------------------------------------------------ */

@@ -137,6 +137,19 @@ size=$(wc -c <"$tmp/huge.md")
 check "1,500 pages added in Markdown: $size bytes, at most 65,536" test "$size" -le 65536
 check "  cut at a line, saying so" grep -q 'The rest is left out: see the full report' "$tmp/huge.md"
 
+# A title with an escape sequence and a right-to-left override, as a pull
+# request may write one: the text report shows them escaped, the Markdown
+# has neither (HEAD~1 printed both raw into the terminal or the CI log).
+git -C "$repo" checkout -q -f main && git -C "$repo" clean -qfd
+printf -- '---\ntitle: "Esc \\e[2JRED \\u202e gpj"\nowner: IT\nlast_reviewed: 2026-11-01\n---\n\nText.\n' \
+    >"$repo/content/raw.md"
+diff_ main >"$tmp/raw.txt" 2>&1
+diff_ main --format markdown >"$tmp/raw.md" 2>&1
+check "a title's escape sequence and override: escaped in text, gone from Markdown" sh -c \
+    "grep -q 'Esc \\\\x1b\[2JRED \\\\u202e gpj' '$tmp/raw.txt' &&
+     ! grep -q \$(printf '\\033') '$tmp/raw.txt' '$tmp/raw.md' &&
+     ! grep -q \$(printf '\\342\\200\\256') '$tmp/raw.txt' '$tmp/raw.md'"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
