@@ -3,7 +3,7 @@
 # (run.sh's check, steps.sh) after each of STEPS edits drawn from SEED on
 # the same fixture repository: a page's body, a heading, a link, its title,
 # owner, approver, version, status, review date, cited controls, tags,
-# description, next review or review cycle; a page added, deleted or
+# description, next review, review cycle or weight; a page added, deleted or
 # renamed; a layout, an include, site.yml's description, review cycle and
 # sections, a catalog's control title, a control's applicability, the
 # stylesheet; a commit (with approval trailers, or amending the last), a
@@ -284,6 +284,13 @@ Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
         pick
         what="append bytes that are not UTF-8 to $p"
         run sh -c 'printf "\nBad \377\376 bytes.\n" >>"$1"' sh "$p"
+    elif [ "$op" -lt 96 ]; then
+        # A page's place in its section (weight): every page of the
+        # section may move in the navigation.
+        pick
+        rnd 4
+        what="give $p the weight $r"
+        set_field "$p" weight "$r"
     elif [ "$op" -lt 2000 ]; then
         what="undo every change since the last commit"
         run g reset -q --hard
