@@ -44,37 +44,27 @@ n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-"$CHARTER" build --site "$top" --out "$tmp/people/ada" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 2 ] && [ -z "$(ls -A "$tmp/people/ada")" ] &&
-    grep -q "it is a home directory ('$tmp/people/ada')" "$tmp/err"; then
-    ok "another person's empty home: refused, exit 2, nothing written"
-else
-    not_ok "another person's empty home: refused, exit 2, nothing written (exit $rc)"
-    sed 's/^/#   /' "$tmp/err" | head -3
-fi
-"$CHARTER" build --site "$top" --out "$tmp/people" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 2 ] && grep -q "it contains a home directory" "$tmp/err"; then
-    ok "a folder holding another person's home: refused"
-else
-    not_ok "a folder holding another person's home: refused (exit $rc)"
-fi
-"$CHARTER" build --site "$top" --out "$tmp/www" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 0 ] && [ -f "$tmp/www/index.html" ]; then
-    ok "a system account's home (uid 33): built there"
-else
-    not_ok "a system account's home (uid 33): built there (exit $rc)"
-    sed 's/^/#   /' "$tmp/err" | head -3
-fi
+# into DIR WHAT TEST: a build into DIR, then TEST (a shell condition, with
+# $rc its exit and $tmp/err its messages) says whether WHAT holds.
+into() {
+    "$CHARTER" build --site "$top" --out "$1" --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    rc=$?
+    if eval "$3"; then
+        ok "$2"
+    else
+        not_ok "$2 (exit $rc)"
+        sed 's/^/#   /' "$tmp/err" | head -3
+    fi
+}
+into "$tmp/people/ada" "another person's empty home: refused, exit 2, nothing written" \
+    '[ "$rc" = 2 ] && [ -z "$(ls -A "$tmp/people/ada")" ] &&
+     grep -q "it is a home directory ('"'"'$tmp/people/ada'"'"')" "$tmp/err"'
+into "$tmp/people" "a folder holding another person's home: refused" \
+    '[ "$rc" = 2 ] && grep -q "it contains a home directory" "$tmp/err"'
+into "$tmp/www" "a system account's home (uid 33): built there" \
+    '[ "$rc" = 0 ] && [ -f "$tmp/www/index.html" ]'
 # A person's home not made yet (useradd -M): not made by charter either.
-"$CHARTER" build --site "$top" --out "$tmp/people/bob" --as-of 2026-11-25 --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 2 ] && [ ! -e "$tmp/people/bob" ]; then
-    ok "a person's home not made yet: refused, not made"
-else
-    not_ok "a person's home not made yet: refused, not made (exit $rc)"
-fi
+into "$tmp/people/bob" "a person's home not made yet: refused, not made" \
+    '[ "$rc" = 2 ] && [ ! -e "$tmp/people/bob" ]'
 echo "homes: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
