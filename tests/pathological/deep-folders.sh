@@ -4,9 +4,13 @@
 # realpath, so the work grew with the square of the depth (1,000 folders:
 # 20 s; 3,000: over seven minutes, then "File name too long"). Counted, not
 # timed: realpath calls, through count-realpath.c preloaded, must stay a
-# few per page of the site, not two per folder of the deep one (HEAD~1:
-# some 1,230 here). The build must publish the deep page. Needs CHARTER;
-# not under a sanitizer (its runtime must be the first library loaded).
+# few per page of the site, not two per folder of the deep one (1f35b99~1:
+# some 1,230 here). The same page reached through a linked folder
+# (content/linked -> ../shared, inside the site) went through realpath at
+# every folder, each call reading every component again: 600 deep took 7 s
+# and 1,844 calls, 2,000 deep over three minutes. The build must publish
+# the deep page. Needs CHARTER; not under a sanitizer (its runtime must be
+# the first library loaded).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 : "${CHARTER:?set CHARTER to the charter binary}"
@@ -19,29 +23,42 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-deep.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
 cc -shared -fPIC -O2 -o "$tmp/count.so" "$top/tests/pathological/count-realpath.c" -ldl || exit 2
-site=$tmp/site
-mkdir -p "$site"
-cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
-deep=content/deep
-i=0
-while [ $i -lt 600 ]; do deep=$deep/d; i=$((i + 1)); done
-mkdir -p "$site/$deep"
-printf -- '---\ntitle: Deep\nowner: o\nlast_reviewed: 2026-01-01\n---\nDown here.\n' >"$site/$deep/x.md"
-pages=$(find "$site/content" -name '*.md' | wc -l)
-REALPATH_COUNT=$tmp/count LD_PRELOAD=$tmp/count.so \
-    "$CHARTER" build --site "$site" --no-check --no-cache --as-of 2026-11-25 --quiet 2>"$tmp/err"
-rc=$?
-calls=$(awk '{n += $1} END {print n + 0}' "$tmp/count")
-limit=$((pages * 4 + 40))
+# deep_case NAME WHERE LINK: the example site with one page 600 folders
+# below WHERE; when LINK is set, content/linked is a link to ../shared.
 failed=0
-if [ "$rc" != 0 ]; then
-    echo "deep folders: FAIL the build exited $rc"; sed 's/^/    /' "$tmp/err" | head -5; failed=1
-elif [ ! -f "$site/_site/${deep#content/}/x/index.html" ]; then
-    echo "deep folders: FAIL the deep page was not published"; failed=1
-elif [ "$calls" -gt "$limit" ]; then
-    echo "deep folders: FAIL $calls realpath calls for $pages pages 600 folders deep (at most $limit)"
-    failed=1
-else
-    echo "deep folders: ok, $calls realpath calls for $pages pages, one 600 folders deep"
-fi
+deep_case() {
+    site=$tmp/$1
+    mkdir -p "$site"
+    cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
+    deep=$2
+    i=0
+    while [ $i -lt 600 ]; do deep=$deep/d; i=$((i + 1)); done
+    mkdir -p "$site/$deep"
+    printf -- '---\ntitle: Deep\nowner: o\nlast_reviewed: 2026-01-01\n---\nDown here.\n' >"$site/$deep/x.md"
+    url=${deep#content/}
+    if [ -n "$3" ]; then
+        ln -s ../shared "$site/content/linked"
+        url=linked/${deep#shared/}
+    fi
+    pages=$(find -L "$site/content" -name '*.md' | wc -l)
+    : >"$tmp/count"
+    REALPATH_COUNT=$tmp/count LD_PRELOAD=$tmp/count.so \
+        "$CHARTER" build --site "$site" --no-check --no-cache --as-of 2026-11-25 --quiet 2>"$tmp/err"
+    rc=$?
+    calls=$(awk '{n += $1} END {print n + 0}' "$tmp/count")
+    limit=$((pages * 4 + 40))
+    if [ "$rc" != 0 ]; then
+        echo "deep folders ($1): FAIL the build exited $rc"; sed 's/^/    /' "$tmp/err" | head -5
+        failed=1
+    elif [ ! -f "$site/_site/$url/x/index.html" ]; then
+        echo "deep folders ($1): FAIL the deep page was not published"; failed=1
+    elif [ "$calls" -gt "$limit" ]; then
+        echo "deep folders ($1): FAIL $calls realpath calls for $pages pages 600 folders deep (at most $limit)"
+        failed=1
+    else
+        echo "deep folders ($1): ok, $calls realpath calls for $pages pages, one 600 folders deep"
+    fi
+}
+deep_case plain content/deep ""
+deep_case linked shared yes
 exit $failed
