@@ -20,7 +20,7 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
     const page *p = g->s->pages[i];
     if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok)
         return; /* a collision was reported at load, a parse failure by parse */
-    const layout *l = layouts_for_page(g->s->layouts, p->layout);
+    const layout *l = layouts_for_page(g->s->layouts, p->layout, p->policy);
     if (!l)
         return; /* reported when the layouts were loaded */
     /* What the page is made from (with a cache, its HTML is known by its

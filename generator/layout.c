@@ -21,11 +21,12 @@ static int layout_exists(const site *s, const char *name);
 
 /* What a page naming a layout that nowhere exists is rendered with: the
  * layout a page without `layout:` gets (default_layout: `policy`, or a
- * Jekyll site's `page`), when there is one. */
-static const char *fallback_layout(const site *s)
+ * Jekyll site's `page`), when there is one; a policy's is `policy` (a
+ * Jekyll policy's `layout: default` shows its owner and change table). */
+static const char *fallback_layout(const site *s, int policy)
 {
     const char *d = s->cfg.default_layout;
-    return d && strcmp(d, "policy") != 0 && layout_exists(s, d) ? d : "policy";
+    return !policy && d && strcmp(d, "policy") != 0 && layout_exists(s, d) ? d : "policy";
 }
 
 const char *const layout_generated[] = {"control",   "controls", "soa",  "dashboard",
@@ -219,18 +220,18 @@ done:
 /* Reports, at a page's `layout:` key, that layout `name` exists nowhere
  * and which one the page gets instead. */
 static void warn_fallback(const site *s, const char *file, int line, int col, const char *name,
-                          diags *d)
+                          int policy, diags *d)
 {
     if (valid_layout_name(name))
         diag_warning(d, file, line, col, "unknown-layout",
                      "unknown layout '%s' (no '%s/%s.html', nor one in the default theme): the "
                      "page uses '%s' instead",
-                     name, s->cfg.layouts, name, fallback_layout(s));
+                     name, s->cfg.layouts, name, fallback_layout(s, policy));
     else
         diag_warning(d, file, line, col, "unknown-layout",
                      "layout name '%s' must be a plain name like 'policy': the page uses '%s' "
                      "instead",
-                     name, fallback_layout(s));
+                     name, fallback_layout(s, policy));
 }
 
 layouts *layouts_load(const site *s, diags *d)
@@ -270,9 +271,9 @@ layouts *layouts_load(const site *s, diags *d)
          * is rendered with the fallback (a Jekyll page's `layout: post`). */
         if (map_get(ls->fallback, name) ||
             (!map_get(ls->by_name, name) && !layout_exists(s, name))) {
-            warn_fallback(s, p->src, line, col, name, d);
+            warn_fallback(s, p->src, line, col, name, p->policy, d);
             map_put(ls->fallback, name, (void *)1);
-            name = fallback_layout(s);
+            name = fallback_layout(s, p->policy);
         }
         layout_get(ls, name, p->src, line, col, 0, d);
     }
@@ -345,9 +346,10 @@ const layout *layouts_get(const layouts *ls, const char *name)
     return l && l->state == 2 ? l : NULL;
 }
 
-const layout *layouts_for_page(const layouts *ls, const char *name)
+const layout *layouts_for_page(const layouts *ls, const char *name, int policy)
 {
-    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout(ls->s) : name);
+    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout(ls->s, policy)
+                                                             : name);
 }
 
 int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)

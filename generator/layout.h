@@ -46,9 +46,10 @@ int layouts_has(const layouts *ls, const char *name);
 const layout *layouts_get(const layouts *ls, const char *name);
 
 /* The layout a page naming `name` is rendered with (borrowed): that one,
- * or `policy` when no theme has it (warned at load); NULL when it did not
- * load (reported by layouts_load). */
-const layout *layouts_for_page(const layouts *ls, const char *name);
+ * or when no theme has it (warned at load) `policy` for a policy (the
+ * `policies:` rule selects it) and the site's default_layout for another
+ * page; NULL when it did not load (reported by layouts_load). */
+const layout *layouts_for_page(const layouts *ls, const char *name, int policy);
 
 /* Renders d through l and its parents. *html holds the first CONTENT (may
  * be empty) and, on return, the page. Thread-safe for distinct d. Returns

@@ -834,9 +834,16 @@ static int page_model(page *p, const site *s, diags *d)
     /* Required keys apply to policies (the `policies:` rule). A page that
      * names no layout is judged by the site's default_layout, and a policy
      * then gets the policy layout (a page selected by its keys on a site
-     * whose pages are plain by default). */
+     * whose pages are plain by default). So does a policy naming the
+     * default layout itself: a Jekyll site's `layout: page`, written on
+     * each page or given to all by `defaults:`, means "a page of the
+     * site", and a plain page would hide the policy's owner, review dates
+     * and change table. `layout: default`, the skeleton every layout ends
+     * up in (no title, no metadata), is Jekyll's other name for a page:
+     * it reads as naming none. */
     p->policy = is_policy(p, &s->cfg, p->layout ? p->layout : s->cfg.default_layout);
-    if (!p->layout)
+    const char *named = p->layout && strcmp(p->layout, "default") != 0 ? p->layout : NULL;
+    if (!named || (p->policy && !strcmp(named, s->cfg.default_layout)))
         p->layout = p->policy ? "policy" : s->cfg.default_layout;
     if (p->published && p->policy) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
@@ -1133,7 +1140,7 @@ static void build_sections(site *s)
 static void link_sections(site *s)
 {
     const page *home = site_page_by_url(s, "/");
-    const layout *l = home                         ? layouts_for_page(s->layouts, home->layout)
+    const layout *l = home                         ? layouts_for_page(s->layouts, home->layout, home->policy)
                       : map_get(s->by_folder, "/") ? layouts_get(s->layouts, "home")
                                                    : NULL;
     int on_home = l && layout_lists_sections(l);
