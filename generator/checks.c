@@ -302,9 +302,16 @@ typedef struct link_index {
 
 static int has_ext(const char *seg, size_t len)
 {
-    static const char *const exts[] = {"md",  "html", "htm",  "pdf", "png",  "jpg",  "jpeg",
-                                       "gif", "svg",  "txt",  "csv", "css",  "js",   "json",
-                                       "xml", "yml",  "yaml", "zip", "docx", "xlsx", "webp"};
+    /* Files' extensions that are also top-level domains or look like one
+     * (.md, .sh, .py, .rs) included: "backup.sh" is a script before it is
+     * a host in Saint Helena. */
+    static const char *const exts[] = {
+        "md",   "mdx",  "markdown", "html", "htm",  "pdf",  "png", "jpg",  "jpeg", "gif",  "svg",
+        "webp", "ico",  "txt",      "csv",  "tsv",  "css",  "js",  "mjs",  "ts",   "tsx",  "jsx",
+        "json", "xml",  "yml",      "yaml", "toml", "ini",  "cfg", "conf", "sh",   "bash", "ps1",
+        "bat",  "py",   "rb",       "go",   "rs",   "java", "tf",  "sql",  "log",  "rst",  "adoc",
+        "doc",  "docx", "xls",      "xlsx", "ppt",  "pptx", "odt", "ods",  "rtf",  "pem",  "crt",
+        "asc",  "gpg",  "zip",      "gz",   "tgz",  "xz",   "tar", "mp4",  "mov",  "mp3"};
     const char *dot = NULL;
     for (size_t i = 0; i < len; i++)
         if (seg[i] == '.')
@@ -373,6 +380,58 @@ static void free_ids(void *ctx, const char *key, void *value)
     map_free(value);
 }
 
+/* Whether res, a path in the content directory, is a file or folder on
+ * disk (published or not); its path from the site root in src. */
+static int on_disk(buf *src, const site *s, const char *res)
+{
+    path_join(src, s->cfg.content, res);
+    diags *quiet = diag_new(NULL);
+    int kind = fs_source_kind(&s->fs, src->data, NULL, quiet);
+    diag_free(quiet);
+    return kind == FS_FILE || kind == FS_DIR;
+}
+
+/* Whether a relative link's path names something beside the page: a page,
+ * a published file, a folder, or any file in the content directory (an
+ * excluded `.mdx`, a script). "backup.sh" and "policy.mdx" look like host
+ * names; a file of that name makes them links. */
+static int relative_exists(const site *s, const page *p, const char *path)
+{
+    buf res, u;
+    buf_init(&res);
+    buf_init(&u);
+    int found = 0;
+    if (path_resolve(&res, p->rel, path) == 0) {
+        buf_printf(&u, "/%s", res.data);
+        found = map_get(s->by_rel, res.data) || site_static_by_out(s, res.data) ||
+                site_page_by_url(s, u.data) || site_folder_by_url(s, u.data);
+        buf_reset(&u);
+        if (!found)
+            found = on_disk(&u, s, res.data);
+    }
+    buf_release(&res);
+    buf_release(&u);
+    return found;
+}
+
+/* A relative link to res that leads nowhere in the site: when the file is
+ * there, left out (site.yml's exclude, a hidden name), said so rather than
+ * "does not exist". Returns 1 when reported. */
+static int report_unpublished(const site *s, const page *p, const md_link *l, const char *res,
+                              diags *d)
+{
+    buf src;
+    buf_init(&src);
+    int there = on_disk(&src, s, res);
+    if (there)
+        diag_error(d, p->src, l->line, l->col, "broken-link",
+                   "link '%s' names '%s', which the site does not publish (left out by "
+                   "site.yml's exclude, or a hidden name)",
+                   l->url, src.data);
+    buf_release(&src);
+    return there;
+}
+
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
 {
     const char *url = l->url;
@@ -396,7 +455,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     const page *target = NULL;
     if (!path.len) {
         target = p; /* "#x": this page */
-    } else if (looks_like_host(path.data) && path.data[0] != '/' && path.data[0] != '.') {
+    } else if (looks_like_host(path.data) && path.data[0] != '/' && path.data[0] != '.' &&
+               !relative_exists(s, p, path.data)) {
         diag_warning(d, p->src, l->line, l->col, "link-without-scheme",
                      "link '%s' looks like a web address but has no scheme; write 'https://%s'",
                      url, url);
@@ -447,6 +507,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             target = map_get(s->by_rel, res.data);
             if (!target)
                 target = site_link_page(s, p, path.data, NULL);
+            if (!target && report_unpublished(s, p, l, res.data, d))
+                goto done;
             if (!target || !target->published) {
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            target ? "link '%s' leads to an unpublished page"
@@ -471,6 +533,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 buf_printf(&tried, "'/%s'", res.data);
                 target = site_link_page(s, p, path.data, &tried);
             }
+            if (!target && report_unpublished(s, p, l, res.data, d))
+                goto done;
             if (!target) {
                 int file = has_ext(res.data, res.len) || l->is_image;
                 if (file)
