@@ -1140,7 +1140,7 @@ static void build_sections(site *s)
 static void link_sections(site *s)
 {
     const page *home = site_page_by_url(s, "/");
-    const layout *l = home                         ? layouts_for_page(s->layouts, home->layout, home->policy)
+    const layout *l = home ? layouts_for_page(s->layouts, home->layout, home->policy)
                       : map_get(s->by_folder, "/") ? layouts_get(s->layouts, "home")
                                                    : NULL;
     int on_home = l && layout_lists_sections(l);
