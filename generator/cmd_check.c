@@ -159,20 +159,11 @@ int cmd_check(int argc, char **argv)
         report_write(&report, fmt, d, s, as_of, o.strict);
     if (o.output) {
         /* The report may go anywhere but over the site's own sources. */
-        buf srcs[5];
-        /* Content at the site root (content: .): not the whole site. */
-        const char *dirs[] = {"site.yml", s->cfg.layouts, s->cfg.controls, s->cfg.assets,
-                              s->cfg.content};
-        const char *sources[6] = {0};
-        for (int i = 0; i < 5; i++)
-            buf_init(&srcs[i]);
-        for (int i = 0; i < 5 - !strcmp(s->cfg.content, "."); i++) {
-            site_user_path(&srcs[i], s, dirs[i]);
-            sources[i] = srcs[i].data;
-        }
-        rc = output_write_file(o.output, report.data, report.len, sources, d);
-        for (int i = 0; i < 5; i++)
-            buf_release(&srcs[i]);
+        buf dir;
+        buf_init(&dir);
+        site_user_path(&dir, s, ".");
+        rc = cmd_write_report(o.output, report.data, report.len, s, dir.data, d);
+        buf_release(&dir);
         if (rc != 0)
             goto fatal;
     } else {

@@ -3,6 +3,9 @@
 #include "commands.h"
 #include "heap.h"
 #include "history.h"
+#include "output.h"
+#include "paths.h"
+#include "site.h"
 
 #include "dates.h"
 
@@ -130,4 +133,52 @@ void stage_clock_print(const stage_clock *c)
                 heap_tuned() && heap_padded() ? " and " : "",
                 heap_padded() ? "a 16 MB top pad" : "");
     fputc('\n', stderr);
+}
+
+/* dir/rel, as the user names it ("." is dir itself). */
+static void user_path(buf *out, const char *dir, const char *rel)
+{
+    if (!strcmp(rel, "."))
+        buf_adds(out, dir);
+    else if (rel[0] == '/')
+        buf_adds(out, rel);
+    else
+        path_join(out, dir, rel);
+}
+
+int cmd_write_report(const char *path, const char *data, size_t len, const site *s, const char *dir,
+                     diags *d)
+{
+    const char *dirs[] = {"site.yml", s->cfg.layouts, s->cfg.controls, s->cfg.assets,
+                          s->cfg.content};
+    buf srcs[5], target, root;
+    const char *sources[6] = {0};
+    buf_init(&target);
+    buf_init(&root);
+    int at_root = !strcmp(s->cfg.content, "."), err = -1;
+    for (int i = 0; i < 5; i++) {
+        buf_init(&srcs[i]);
+        if (i < 4 || !at_root) {
+            user_path(&srcs[i], dir, dirs[i]);
+            sources[i] = srcs[i].data;
+        }
+    }
+    /* Content at the site root is not the whole site (the report may sit
+     * beside the pages), but never one of its pages or published files. */
+    if (at_root && output_resolve(&target, path) == 0 && output_resolve(&root, dir) == 0 &&
+        path_is_within(target.data, root.data) && strcmp(target.data, root.data) != 0) {
+        const char *rel = target.data + root.len + (root.data[root.len - 1] != '/');
+        if (map_get(s->by_rel, rel) || site_static_by_out(s, rel)) {
+            diag_error(d, NULL, 0, 0, "output",
+                       "refusing to write '%s': it is the site's source '%s'", path, rel);
+            goto done;
+        }
+    }
+    err = output_write_file(path, data, len, sources, d);
+done:
+    for (int i = 0; i < 5; i++)
+        buf_release(&srcs[i]);
+    buf_release(&target);
+    buf_release(&root);
+    return err;
 }

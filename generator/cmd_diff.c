@@ -274,8 +274,9 @@ int cmd_diff(int argc, char **argv)
         else
             diff_write_json(&report, r);
         if (o.output) {
-            const char *sources[] = {NULL};
-            if (output_write_file(o.output, report.data, report.len, sources, d) != 0)
+            /* Never over the work tree's sources (head is the work tree's
+             * site, or a commit's, whose folders are named alike). */
+            if (cmd_write_report(o.output, report.data, report.len, head.s, o.site, d) != 0)
                 goto done;
         } else {
             fwrite(report.data, 1, report.len, stdout);

@@ -40,6 +40,15 @@ int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *ro
 /* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
 int cmd_print_diags(diags *d);
 
+struct site;
+/* Writes a report (check --output, diff --output) to path through
+ * output_write_file, never over the sources of the site s, whose directory
+ * as the user named it is dir: site.yml, the layouts, controls, assets and
+ * content folders, and with the content at the root (content: .) each page
+ * and published file. 0, or -1 after reporting (exit 2). */
+int cmd_write_report(const char *path, const char *data, size_t len, const struct site *s,
+                     const char *dir, diags *d);
+
 /* Per-stage timings, printed to stderr when CHARTER_TIMINGS is set (for
  * bench/, and for tests of what a build chose: never of a time). */
 typedef struct stage_clock {

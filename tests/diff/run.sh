@@ -150,6 +150,23 @@ check "a title's escape sequence and override: escaped in text, gone from Markdo
      ! grep -q \$(printf '\\033') '$tmp/raw.txt' '$tmp/raw.md' &&
      ! grep -q \$(printf '\\342\\200\\256') '$tmp/raw.txt' '$tmp/raw.md'"
 
+# --output never over the site's sources: HEAD~1 replaced site.yml and a
+# page with the report (exit 0), where check --output refuses them.
+cp "$repo/site.yml" "$tmp/site.yml.before"
+cp "$repo/content/raw.md" "$tmp/raw.md.before"
+diff_ main --output site.yml >/dev/null 2>"$tmp/err"
+check "diff --output site.yml: refused (exit 2), site.yml kept" sh -c "
+    test $? = 2 && cmp -s '$repo/site.yml' '$tmp/site.yml.before' &&
+    grep -q \"refusing to write 'site.yml': it is the site's source\" '$tmp/err'"
+cp "$tmp/site.yml.before" "$repo/site.yml"
+diff_ main --format json --output content/raw.md >/dev/null 2>"$tmp/err"
+check "diff --output content/raw.md: refused (exit 2), the page kept" sh -c "
+    test $? = 2 && cmp -s '$repo/content/raw.md' '$tmp/raw.md.before' &&
+    grep -q \"refusing to write 'content/raw.md': it is inside the source directory\" '$tmp/err'"
+cp "$tmp/raw.md.before" "$repo/content/raw.md"
+diff_ main --output "$tmp/report.txt" >/dev/null 2>"$tmp/err"
+check "diff --output elsewhere: written" sh -c "test $? = 0 && test -s '$tmp/report.txt'"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
