@@ -8,6 +8,7 @@
 #include "serve.h"
 
 #include "buf.h"
+#include "paths.h"
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -647,11 +648,15 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     int fd = open_beneath(root, rel.data, O_RDONLY | O_NONBLOCK);
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        /* A folder named without its slash: relative links need it. */
+        /* A folder named without its slash: relative links need it. The
+         * address is made from the cleaned path, not the URL as sent:
+         * "//evil.example" would send the browser to another site. */
         close(fd);
         buf loc;
         buf_init(&loc);
-        buf_printf(&loc, "%s/", url);
+        buf_adds(&loc, s->base);
+        url_encode_path(&loc, rel.data);
+        buf_addc(&loc, '/');
         struct MHD_Response *r = mhd.create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         common_headers(r, "text/plain; charset=utf-8");
         mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.data);

@@ -128,6 +128,10 @@ expect_code "the search index" 200 "$u/search.json"
 check "  as JSON" test "$(header Content-Type)" = "application/json"
 expect_code "a folder without its slash is redirected" 301 "$u/people"
 check "  to the folder" test "$(header Location)" = /people/
+# "//people" sent Location: //people/, which a browser reads as the host
+# "people": any page could send an editor through the preview elsewhere.
+expect_code "a folder named after two slashes is redirected" 301 "$u//people"
+check "  to the folder on this server, not to another host" test "$(header Location)" = /people/
 expect_code "the reload script" 200 "$u/_charter/reload.js"
 check "  as JavaScript" test "$(header Content-Type)" = "text/javascript; charset=utf-8"
 expect_code "the findings overlay" 200 "$u/_charter/"
