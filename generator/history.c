@@ -341,6 +341,18 @@ long history_author_day(const git_time *when)
     return (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
 }
 
+void history_clip(char **s, size_t max)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    if (!*s || strlen(*s) <= max)
+        return;
+    size_t cut = max - (sizeof ellipsis - 1);
+    while (cut > 0 && ((unsigned char)(*s)[cut] & 0xC0) == 0x80)
+        cut--; /* not inside a character */
+    memcpy(*s + cut, ellipsis, sizeof ellipsis);
+    *s = xrealloc(*s, cut + sizeof ellipsis);
+}
+
 /* The row's columns from commit c: every string converted from the commit's
  * encoding; a missing author, name, summary or message reads as empty. */
 static void fill_commit(raw_row *rr, git_commit *c)
@@ -356,6 +368,9 @@ static void fill_commit(raw_row *rr, git_commit *c)
     rr->name = history_commit_text(a ? a->name : NULL, enc);
     rr->email = history_commit_text(a ? a->email : NULL, enc);
     r->summary = history_commit_text(git_commit_summary(c), enc);
+    history_clip(&rr->name, HIST_NAME_MAX);
+    history_clip(&rr->email, HIST_NAME_MAX);
+    history_clip(&r->summary, HIST_SUMMARY_MAX);
     history_read_trailers(r, git_commit_message(c), enc, 1);
     history_read_request(r, git_commit_message(c), enc);
     /* Whether and how it is signed: verified later, once per commit. */

@@ -19,7 +19,7 @@
  * parser, text in UTF-8 whatever a commit's encoding, \x1f escaped, trailers
  * read as git reads them, each list item ended by \x1f. A cache written
  * before holds rows that were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 7"
+#define CACHE_MAGIC "charter-history-cache 8"
 
 /* libgit2, initialised (pair each call with git_libgit2_shutdown). The
  * first call takes one more reference that is never given back, so that
@@ -90,6 +90,15 @@ void history_without_review_line(buf *out, const char *text, size_t len);
  * none, UTF-8) as a new UTF-8 string, or the bytes as they are when iconv
  * cannot convert them. Caller frees. */
 char *history_commit_text(const char *text, const char *encoding);
+
+/* What a commit says is anybody's (a pull request writes its messages) and
+ * is copied into every page it touched: each text kept is cut to at most
+ * these many bytes, at a character's start, ending in "..." (U+2026); a
+ * list keeps its first HIST_LIST_MAX names. A 12 MB Approved-by: on a
+ * commit touching every page once made a 650 MB site. */
+enum { HIST_NAME_MAX = 256, HIST_SUMMARY_MAX = 1024, HIST_LIST_MAX = 64 };
+/* Cuts the malloc'ed string *s (may be NULL) to at most max bytes. */
+void history_clip(char **s, size_t max);
 /* The author's calendar day in the author's own zone, days since 1970-01-01. */
 long history_author_day(const git_time *when);
 /* --- history_trailers.c ---------------------------------------------------- */

@@ -134,11 +134,17 @@ static const struct {
  * name; a commit's own are kept as git lists them). */
 static void add_item(char ***list, size_t *n, const char *value, int unique)
 {
+    if (*n >= HIST_LIST_MAX)
+        return;
+    char *v = xstrdup(value);
+    history_clip(&v, HIST_NAME_MAX);
     for (size_t i = 0; unique && i < *n; i++)
-        if (!strcmp((*list)[i], value))
+        if (!strcmp((*list)[i], v)) {
+            free(v);
             return;
+        }
     *list = xgrow(*list, *n, sizeof **list);
-    (*list)[(*n)++] = xstrdup(value);
+    (*list)[(*n)++] = v;
 }
 
 int history_change_type_known(const char *v)
@@ -255,6 +261,7 @@ static void title_from_body(hist_row *r, const line *lines, size_t end)
     add_unfolded(&b, lines[i].s, lines[i].len);
     free(r->summary);
     r->summary = buf_detach(&b);
+    history_clip(&r->summary, HIST_SUMMARY_MAX);
 }
 
 void history_read_request(hist_row *r, const char *message, const char *encoding)

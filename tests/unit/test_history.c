@@ -300,6 +300,43 @@ Test(history, trailers_append, .init = git_init, .fini = git_shutdown)
     history_row_release(&r);
 }
 
+/* A commit's texts are cut to a bound (HIST_NAME_MAX, HIST_SUMMARY_MAX),
+ * at a character's start and ending in an ellipsis, and a list keeps its
+ * first HIST_LIST_MAX names: a 12 MB Approved-by: on a commit touching
+ * every page made a 650 MB site. HEAD~1 kept them whole. */
+Test(history, trailers_bounded, .init = git_init, .fini = git_shutdown)
+{
+    buf m;
+    buf_init(&m);
+    buf_adds(&m, "S\n\nApproved-by: ");
+    for (int i = 0; i < 100000; i++)
+        buf_adds(&m, "\xc3\xa9"); /* 'é', two bytes: a cut falls inside one */
+    buf_adds(&m, "\n");
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&m, "Reviewed-by: R%d\n", i);
+    hist_row r;
+    memset(&r, 0, sizeof r);
+    history_read_trailers(&r, m.data, NULL, 1);
+    cr_assert_eq(r.n_approved, 1);
+    size_t len = strlen(r.approved_by[0]);
+    cr_expect_leq(len, HIST_NAME_MAX);
+    cr_expect_geq(len, HIST_NAME_MAX - 4);
+    cr_expect_str_eq(r.approved_by[0] + len - 3, "\xe2\x80\xa6");
+    cr_expect_eq(strncmp(r.approved_by[0], "\xc3\xa9\xc3\xa9", 4), 0);
+    cr_expect_eq((len - 3) % 2, 0, "cut inside a character");
+    cr_expect_eq(r.n_reviewed, HIST_LIST_MAX);
+    cr_expect_str_eq(r.reviewed_by[HIST_LIST_MAX - 1], "R63");
+    history_row_release(&r);
+    /* history_clip alone: short text as it is, NULL accepted. */
+    char *t = xstrdup("short"), *none = NULL;
+    history_clip(&t, 10);
+    history_clip(&none, 10);
+    cr_expect_str_eq(t, "short");
+    cr_expect_null(none);
+    free(t);
+    buf_release(&m);
+}
+
 /* The evidence beyond approvals: co-authors, the change type (the first
  * known one, lowercased; an unknown one is none), and a merge's brought-in
  * commits adding only names not listed yet. */
