@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- site.yml ------------------------------------------------------------- */
 
@@ -398,6 +399,28 @@ static int config_aliases(const yaml_node **out, const yaml_node *y, const char 
     return err;
 }
 
+/* Why base_url cannot be every link's start, or NULL: it is a path ("/",
+ * "/handbook/", "handbook") or an http(s) address with a host, written in
+ * plain characters. Another scheme (javascript:, data:) or a host without
+ * one ("//x.example") would be written into every page's links and
+ * script tags. */
+static const char *base_url_problem(const char *u)
+{
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>\\`", *p))
+            return "holds a space, a control character or one of \" ' < > \\ `";
+    if (u[0] == '/' && u[1] == '/')
+        return "names a host without a scheme";
+    if (!url_is_external(u))
+        return NULL;
+    size_t n = strncasecmp(u, "https://", 8) == 0 ? 8 : strncasecmp(u, "http://", 7) == 0 ? 7 : 0;
+    if (!n)
+        return "has a scheme other than http or https";
+    if (!u[n] || u[n] == '/')
+        return "names no host";
+    return NULL;
+}
+
 /* Jekyll's url + baseurl ("https://x.github.io" + "/isms"), or either. */
 static int jekyll_base_url(site_config *c, const yaml_node *y, const char *f, diags *d)
 {
@@ -741,6 +764,15 @@ defaults:
     if (bad)
         goto done;
 
+    const char *why = base_url_problem(c->base_url_raw);
+    if (why) {
+        const yaml_node *n = yamltree_get(y, jekyll ? "url" : "base_url");
+        diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                   "'base_url' %s ('%s'): write a path such as '/' or '/policies/', or an "
+                   "https:// address",
+                   why, c->base_url_raw);
+        goto done;
+    }
     /* base_url: "/", "/handbook/" or "https://x.example/handbook"; always
      * stored with a trailing slash so templates write {{BASE_URL}}assets/. */
     buf b;
