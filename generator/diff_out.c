@@ -44,6 +44,19 @@ static const char *page_file(const diff_page *p)
     return p->new_file ? p->new_file : p->old_file;
 }
 
+/* file, then :line and :col where known (a finding about the whole file
+ * has neither, as check prints it), then end. */
+static void add_where(buf *out, const char *file, int line, int col, const char *end)
+{
+    buf_adds(out, file);
+    if (line > 0) {
+        buf_printf(out, ":%d", line);
+        if (col > 0)
+            buf_printf(out, ":%d", col);
+    }
+    buf_adds(out, end);
+}
+
 /* --- redlines ------------------------------------------------------------------------ */
 
 /* How a redline is marked in one format. */
@@ -256,7 +269,7 @@ void diff_write_text(buf *out, const diff_result *r, int use_color)
             const diff_finding *f = &lists[l][i];
             buf_adds(out, "  ");
             if (f->file)
-                buf_printf(out, "%s:%d:%d: ", ts(&sc, f->file), f->line, f->col);
+                add_where(out, ts(&sc, f->file), f->line, f->col, ": ");
             color(out, use_color, f->level == DIAG_ERROR ? "31" : "33");
             buf_adds(out, level_names[f->level]);
             color(out, use_color, "0");
@@ -360,8 +373,10 @@ static void md_all(buf *out, const diff_result *r, const char *const *summarised
         for (size_t i = 0; i < ns[l]; i++) {
             const diff_finding *f = &lists[l][i];
             buf_printf(out, "- **%s** ", level_names[f->level]);
-            if (f->file)
-                buf_printf(out, "`%s:%d:%d` ", f->file, f->line, f->col);
+            if (f->file) {
+                buf_addc(out, '`');
+                add_where(out, f->file, f->line, f->col, "` ");
+            }
             md_text(out, f->message, strlen(f->message));
             buf_printf(out, " `[%s]`\n", f->id);
         }
@@ -662,7 +677,7 @@ int diff_write_html(const diff_result *r, const char *dir, const char *const *so
             if (f->file) {
                 buf_adds(&idx, "<code>");
                 buf_add_html(&idx, f->file, strlen(f->file));
-                buf_printf(&idx, ":%d:%d</code> ", f->line, f->col);
+                add_where(&idx, "", f->line, f->col, "</code> ");
             }
             buf_add_html(&idx, f->message, strlen(f->message));
             buf_printf(&idx, " <code>[%s]</code></li>\n", f->id);

@@ -167,6 +167,17 @@ cp "$tmp/raw.md.before" "$repo/content/raw.md"
 diff_ main --output "$tmp/report.txt" >/dev/null 2>"$tmp/err"
 check "diff --output elsewhere: written" sh -c "test $? = 0 && test -s '$tmp/report.txt'"
 
+# A finding about a whole file has no line or column: printed as check
+# prints it, "content/huge.md: error: ...", where HEAD~1 wrote ":0:0".
+head -c 5000000 /dev/zero | tr '\0' 'x' >"$repo/content/huge.md"
+diff_ main >"$tmp/huge.txt" 2>&1
+diff_ main --format markdown >"$tmp/huge-file.md" 2>&1
+check "a whole file's finding: no :0:0" sh -c "
+    grep -q '  content/huge.md: error: .* \[too-large\]' '$tmp/huge.txt' &&
+    grep -q '\`content/huge.md\` .*too-large' '$tmp/huge-file.md' &&
+    ! grep -q ':0:0' '$tmp/huge.txt' '$tmp/huge-file.md'"
+rm -f "$repo/content/huge.md"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
