@@ -295,6 +295,71 @@ static int same_title(cmark_node *h, const char *title)
 }
 
 /* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
+/* A heading's own id, as kramdown, Pandoc, MkDocs (attr_list) and
+ * Docusaurus write it: `## Roles {#roles}`, `{ #roles .note }`. When the
+ * heading's last text ends in an attribute list naming one id, the list is
+ * taken off the text and the id appended to id; returns 1. */
+static int take_custom_id(cmark_node *h, buf *id)
+{
+    cmark_node *last = cmark_node_last_child(h);
+    if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT)
+        return 0;
+    const char *t = cmark_node_get_literal(last);
+    size_t n = t ? strlen(t) : 0;
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    if (!n || t[n - 1] != '}')
+        return 0;
+    const char *open = NULL;
+    for (size_t i = n - 1; i-- > 0;)
+        if (t[i] == '{') {
+            open = t + i;
+            break;
+        } else if (t[i] == '}')
+            return 0;
+    if (!open)
+        return 0;
+    /* Its items: exactly one #id, any .class or key=value. */
+    const char *found = NULL;
+    size_t found_len = 0;
+    for (const char *p = open + 1; p < t + n - 1;) {
+        if (*p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+        const char *e = p;
+        while (e < t + n - 1 && *e != ' ' && *e != '\t')
+            e++;
+        if (*p == '#') {
+            if (found || e - p < 2)
+                return 0;
+            for (const char *c = p + 1; c < e; c++)
+                if (!isalnum((unsigned char)*c) && !strchr("-_:.", *c))
+                    return 0;
+            found = p + 1;
+            found_len = (size_t)(e - p - 1);
+        } else if (*p != '.' && !memchr(p, '=', (size_t)(e - p))) {
+            return 0;
+        }
+        p = e;
+    }
+    if (!found)
+        return 0;
+    buf_add(id, found, found_len);
+    size_t keep = (size_t)(open - t);
+    while (keep && (t[keep - 1] == ' ' || t[keep - 1] == '\t'))
+        keep--;
+    if (keep) {
+        char *rest = xstrndup(t, keep);
+        cmark_node_set_literal(last, rest);
+        free(rest);
+    } else {
+        cmark_node_unlink(last);
+        cmark_node_free(last);
+    }
+    return 1;
+}
+
 static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, int options,
                         cmark_llist *exts)
 {
@@ -302,8 +367,10 @@ static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, in
     buf_init(&text);
     buf_init(&id);
     buf_init(&tag);
+    int own = take_custom_id(h, &id);
     plain_text(h, &text);
-    markdown_slug(&id, text.data);
+    if (!own)
+        markdown_slug(&id, text.data);
     /* GitHub's rule: the second "Scope" becomes "scope-1". */
     id_unique(doc, ids, &id);
     int level = cmark_node_get_heading_level(h);

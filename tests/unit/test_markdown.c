@@ -204,6 +204,13 @@ static const struct {
      {"stra\xC3\x9F"
       "e"}},
     {"empty", "#\n# !!!\n", {"section", "section-1"}},
+    /* A heading's own id (kramdown, MkDocs attr_list, Docusaurus): HEAD~1
+     * printed "{#roles}" and made "roles-and-responsibilities-roles". */
+    {"own id", "## Roles and duties {#roles}\n## Purpose { #purpose .note }\n",
+     {"roles", "purpose"}},
+    {"own id taken twice", "# A {#x}\n# B {#x}\n", {"x", "x-1"}},
+    {"not an id", "# Bad {#a b}\n# Braces {like this}\n# Two {#a #b}\n",
+     {"bad-a-b", "braces-like-this", "two-a-b"}},
 };
 
 Test(markdown, heading_ids)
@@ -228,6 +235,23 @@ Test(markdown, heading_ids)
         markdown_release(&doc);
         diag_free(d);
     }
+}
+
+/* The attribute list is taken off the heading's text and title. */
+Test(markdown, heading_own_id_text)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "## Ops *fast* {#ops}\n\n## {#only}\n";
+    render(&doc, in, strlen(in), &opt, d);
+    cr_assert_eq(doc.n_headings, 2);
+    cr_expect_str_eq(doc.headings[0].text, "Ops fast");
+    expect_contains(doc.html.data, "<h2 id=\"ops\">Ops <em>fast</em></h2>", "own id");
+    cr_expect_str_eq(doc.headings[1].id, "only");
+    cr_expect(strstr(doc.html.data, "{#") == NULL, "%s", doc.html.data);
+    markdown_release(&doc);
+    diag_free(d);
 }
 
 Test(markdown, headings_recorded_with_file_lines)
