@@ -206,10 +206,12 @@ static const struct {
     {"empty", "#\n# !!!\n", {"section", "section-1"}},
     /* A heading's own id (kramdown, MkDocs attr_list, Docusaurus): HEAD~1
      * printed "{#roles}" and made "roles-and-responsibilities-roles". */
-    {"own id", "## Roles and duties {#roles}\n## Purpose { #purpose .note }\n",
+    {"own id",
+     "## Roles and duties {#roles}\n## Purpose { #purpose .note }\n",
      {"roles", "purpose"}},
     {"own id taken twice", "# A {#x}\n# B {#x}\n", {"x", "x-1"}},
-    {"not an id", "# Bad {#a b}\n# Braces {like this}\n# Two {#a #b}\n",
+    {"not an id",
+     "# Bad {#a b}\n# Braces {like this}\n# Two {#a #b}\n",
      {"bad-a-b", "braces-like-this", "two-a-b"}},
 };
 
@@ -1077,9 +1079,9 @@ Test(markdown, strikethrough_survives_parallel_parses)
  * by their values; anything else is left to be dropped. */
 Test(markdown, liquid_values)
 {
-    static const char *const vars[] = {"site.baseurl", "/isms", "site.url", "https://x.io",
-                                       "site.title",   "ISMS",  ".Name",    "Kestrel",
-                                       NULL};
+    static const char *const vars[] = {"site.baseurl", "/isms",      "site.url",
+                                       "https://x.io", "site.title", "ISMS",
+                                       ".Name",        "Kestrel",    NULL};
     static const struct {
         const char *expr, *want; /* want NULL: not known */
     } cases[] = {
