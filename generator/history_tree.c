@@ -306,25 +306,91 @@ done:
 
 /* --- review evidence over a range --------------------------------------------------- */
 
+/* Marks every commit reachable from `from` (parents followed by hand: in a
+ * shallow clone a missing parent ends its line) with `mark` in marks (hex
+ * -> bits); with `list`, appends each commit not marked `stop` before to
+ * *list, the range's commits. */
+static void mark_ancestors(map *marks, git_repository *repo, const git_oid *from, intptr_t mark,
+                           intptr_t stop, git_oid **list, size_t *n)
+{
+    git_oid *todo = xmalloc(sizeof *todo);
+    size_t nt = 1;
+    todo[0] = *from;
+    char hex[GIT_OID_HEXSZ + 1];
+    while (nt) {
+        git_oid id = todo[--nt];
+        git_oid_tostr(hex, sizeof hex, &id);
+        intptr_t was = (intptr_t)map_get(marks, hex);
+        if (was & (mark | stop))
+            continue;
+        map_put(marks, hex, (void *)(was | mark));
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo, &id) != 0)
+            continue; /* beyond a shallow clone's boundary */
+        if (list) {
+            *list = xgrow(*list, *n, sizeof **list);
+            (*list)[(*n)++] = id;
+        }
+        for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
+            todo = xgrow(todo, nt, sizeof *todo);
+            todo[nt++] = *git_commit_parent_id(c, i);
+        }
+        git_commit_free(c);
+    }
+    free(todo);
+}
+
+/* The commits of base..head (base may be NULL): head's ancestors that are
+ * not base's, in *out (the caller frees it); their number. libgit2 1.5's
+ * revwalk fails at a shallow clone's boundary (and leaks there): such a
+ * repository, CI's usual checkout, is walked by hand. */
+static size_t range_commits(git_oid **out, git_repository *repo, const git_oid *head,
+                            const git_oid *base)
+{
+    *out = NULL;
+    size_t n = 0;
+    if (git_repository_is_shallow(repo) == 1) {
+        map *marks = map_new();
+        if (base)
+            mark_ancestors(marks, repo, base, 1, 0, NULL, NULL);
+        mark_ancestors(marks, repo, head, 2, 1, out, &n);
+        map_free(marks);
+        return n;
+    }
+    git_revwalk *walk = NULL;
+    git_oid id;
+    if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push(walk, head) == 0) {
+        if (base)
+            git_revwalk_hide(walk, base);
+        while (git_revwalk_next(&id, walk) == 0) {
+            *out = xgrow(*out, n, sizeof **out);
+            (*out)[n++] = id;
+        }
+    }
+    git_revwalk_free(walk);
+    return n;
+}
+
 map *history_evidence(const char *root, const char *base, const char *head, diags *d)
 {
     history_git_init();
     map *seen = map_new();
     git_repository *repo = NULL;
-    git_revwalk *walk = NULL;
+    git_oid *commits = NULL;
+    size_t n_commits = 0;
     buf prefix;
     buf_init(&prefix);
-    git_oid hid, bid, id;
-    if (open_repo(&repo, &prefix, root, d) != 0 || git_revwalk_new(&walk, repo) != 0 ||
-        git_oid_fromstr(&hid, head) != 0 || git_revwalk_push(walk, &hid) != 0)
+    git_oid hid, bid;
+    if (open_repo(&repo, &prefix, root, d) != 0 || git_oid_fromstr(&hid, head) != 0)
         goto done;
-    if (base && git_oid_fromstr(&bid, base) == 0)
-        git_revwalk_hide(walk, &bid);
     /* Every commit of the range, not the first-parent line only: in CI the
      * head is often the merge a pull request would make, whose first parent
      * is the base and whose second brings the commits that carry the
      * trailers. */
-    while (git_revwalk_next(&id, walk) == 0) {
+    n_commits = range_commits(&commits, repo, &hid,
+                              base && git_oid_fromstr(&bid, base) == 0 ? &bid : NULL);
+    for (size_t ci = 0; ci < n_commits; ci++) {
+        const git_oid id = commits[ci];
         git_commit *c = NULL;
         git_commit *parent = NULL;
         git_tree *t = NULL, *pt = NULL;
@@ -373,7 +439,7 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
         git_commit_free(c);
     }
 done:
-    git_revwalk_free(walk);
+    free(commits);
     git_repository_free(repo);
     git_libgit2_shutdown();
     buf_release(&prefix);

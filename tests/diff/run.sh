@@ -178,6 +178,24 @@ check "a whole file's finding: no :0:0" sh -c "
     ! grep -q ':0:0' '$tmp/huge.txt' '$tmp/huge-file.md'"
 rm -f "$repo/content/huge.md"
 
+# A shallow clone (CI's usual checkout) whose range reaches its boundary:
+# libgit2's revwalk failed there, so the range's commits, and the review
+# evidence they carry, were lost: HEAD~1 reported review-without-evidence
+# that the full clone does not (and leaked, under LeakSanitizer).
+git clone -q "$repo" "$tmp/deep" && git -C "$tmp/deep" checkout -q pr
+sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-24/; s/^version: .*/version: "1.2"/' \
+    "$tmp/deep/content/policies/access.md"
+git -C "$tmp/deep" add -A
+GIT_AUTHOR_NAME=Ann GIT_AUTHOR_EMAIL=ann@acme.example GIT_AUTHOR_DATE=2026-11-24T10:00:00Z \
+    GIT_COMMITTER_NAME=Ann GIT_COMMITTER_EMAIL=ann@acme.example \
+    GIT_COMMITTER_DATE=2026-11-24T10:00:00Z \
+    git -C "$tmp/deep" commit -q -m "Access control: reviewed" -m "Reviewed-by: Carol Diaz <carol@acme.example>"
+git clone -q --depth 2 "file://$tmp/deep" "$tmp/shallow"
+(cd "$tmp/deep" && "$CHARTER" diff --as-of 2026-11-25 HEAD~1 >"$tmp/deep.txt" 2>&1)
+(cd "$tmp/shallow" && "$CHARTER" diff --as-of 2026-11-25 HEAD~1 >"$tmp/shallow.txt" 2>&1)
+check "a shallow clone's range at its boundary: the report of the full clone" \
+    sh -c "cmp -s '$tmp/deep.txt' '$tmp/shallow.txt' && ! grep -q review-without-evidence '$tmp/shallow.txt'"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
