@@ -387,8 +387,8 @@ map *history_evidence(const char *root, const char *base, const char *head, diag
      * head is often the merge a pull request would make, whose first parent
      * is the base and whose second brings the commits that carry the
      * trailers. */
-    n_commits = range_commits(&commits, repo, &hid,
-                              base && git_oid_fromstr(&bid, base) == 0 ? &bid : NULL);
+    n_commits =
+        range_commits(&commits, repo, &hid, base && git_oid_fromstr(&bid, base) == 0 ? &bid : NULL);
     for (size_t ci = 0; ci < n_commits; ci++) {
         const git_oid id = commits[ci];
         git_commit *c = NULL;
