@@ -94,11 +94,18 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
         if (root_ok)
             *out = ".";
     }
+    /* Nor the repository's own folder (`archetypes: .git`): nothing there
+     * is ever read as a source. */
+    int git = 0;
+    for (const char *c = p.data; !bad && !git && c && (c = strstr(c, ".git")) != NULL; c += 4)
+        git = (c == p.data || c[-1] == '/') && (c[4] == '/' || c[4] == '\0');
     buf_release(&p);
-    if (bad) {
+    if (bad || git) {
         const yaml_node *n = yamltree_get(root, key);
         return diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
-                          "'%s' must be a directory inside the site, not '%s'", key, *out);
+                          git ? "'%s' must not be in the repository's '.git' folder ('%s')"
+                              : "'%s' must be a directory inside the site, not '%s'",
+                          key, *out);
     }
     return 0;
 }
