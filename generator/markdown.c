@@ -285,6 +285,15 @@ static int same_title(cmark_node *h, const char *title)
         a++, na--;
     while (na && (a[na - 1] == ' ' || a[na - 1] == '\t'))
         na--;
+    /* Its own id (`{#irp}`, taken off later) is not part of its title. */
+    if (na && a[na - 1] == '}') {
+        size_t o = na - 1;
+        while (o && a[o] != '{')
+            o--;
+        if (a[o] == '{' && memchr(a + o, '#', na - o))
+            for (na = o; na && (a[na - 1] == ' ' || a[na - 1] == '\t');)
+                na--;
+    }
     while (nb && (*b == ' ' || *b == '\t'))
         b++, nb--;
     while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t'))

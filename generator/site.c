@@ -943,6 +943,151 @@ typedef struct load_ctx {
     diags *d;
 } load_ctx;
 
+/* The text of a level-1 heading that opens a body (its first line that is
+ * not blank: `# Title`, `#Title` on a kramdown site, or `Title` over a
+ * `===` line), as a title: inline marks (`*`, `` ` ``), a link's address,
+ * closing hashes and an attribute list `{#id}` left out. Appends it to out
+ * and where the heading ends to *after; returns 1 when there is one. */
+static int opening_heading(buf *out, const char *body, size_t len, int lax, size_t *after)
+{
+    const char *p = body, *end = body + len;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        const char *le = e ? e : end;
+        const char *t = p;
+        while (t < le && (*t == ' ' || *t == '\t' || *t == '\r'))
+            t++;
+        if (t < le)
+            break;
+        p = e ? e + 1 : end;
+    }
+    if (p >= end)
+        return 0;
+    const char *le = memchr(p, '\n', (size_t)(end - p));
+    le = le ? le : end;
+    *after = (size_t)(le - body);
+    const char *a = p, *b = le;
+    while (b > a && (b[-1] == '\r' || b[-1] == ' ' || b[-1] == '\t'))
+        b--;
+    if (a < b && *a == '#' && (a + 1 == b || a[1] == ' ' || a[1] == '\t' || (lax && a[1] != '#'))) {
+        a++;
+        while (b > a && b[-1] == '#' && (b - 1 == a || b[-2] == ' ' || b[-2] == '\t'))
+            b--; /* closing hashes */
+    } else {
+        /* Setext: the next line is all '='. */
+        const char *n = le < end ? le + 1 : end, *ne = memchr(n, '\n', (size_t)(end - n));
+        ne = ne ? ne : end;
+        const char *q = n;
+        while (q < ne && *q == '=')
+            q++;
+        while (q < ne && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (n >= end || *n != '=' || q != ne || *a == '#' || *a == '<' || *a == '-' ||
+            *a == '>' || *a == '|')
+            return 0;
+        *after = (size_t)(ne - body);
+    }
+    while (a < b && (*a == ' ' || *a == '\t'))
+        a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+        b--;
+    /* An attribute list naming its id: not part of the title. */
+    if (b > a && b[-1] == '}') {
+        const char *o = b - 1;
+        while (o > a && *o != '{')
+            o--;
+        if (*o == '{' && memchr(o, '#', (size_t)(b - o))) {
+            b = o;
+            while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+                b--;
+        }
+    }
+    size_t start = out->len;
+    for (const char *c = a; c < b; c++) {
+        if (*c == '*' || *c == '`')
+            continue;
+        if (*c == ']' && c + 1 < b && c[1] == '(') {
+            const char *close = memchr(c, ')', (size_t)(b - c));
+            if (close) {
+                c = close;
+                continue;
+            }
+        }
+        if (*c == '[' && memchr(c, ']', (size_t)(b - c)))
+            continue;
+        buf_addc(out, *c);
+    }
+    while (out->len > start && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = '\0';
+    return out->len > start;
+}
+
+/* Whether body[from, len) has a level-1 heading (`# x`, or a `===`
+ * underline) outside fenced code. */
+static int another_h1(const char *body, size_t len, size_t from, int lax)
+{
+    char fence = 0;
+    for (size_t i = from; i < len;) {
+        const char *l = body + i;
+        const char *e = memchr(l, '\n', len - i);
+        size_t n = e ? (size_t)(e - l) : len - i;
+        size_t k = 0;
+        while (k < n && k < 4 && l[k] == ' ')
+            k++;
+        if (k < 4 && n - k >= 3 && (l[k] == '`' || l[k] == '~') && l[k + 1] == l[k] &&
+            l[k + 2] == l[k] && (!fence || fence == l[k]))
+            fence = fence ? 0 : l[k];
+        else if (!fence && k == 0 && n && l[0] == '#' &&
+                 (n == 1 || l[1] == ' ' || l[1] == '\t' || (lax && l[1] != '#')))
+            return 1;
+        else if (!fence && k < 4 && n > k && l[k] == '=' && i > from) {
+            size_t m = k;
+            while (m < n && l[m] == '=')
+                m++;
+            while (m < n && (l[m] == ' ' || l[m] == '\t' || l[m] == '\r'))
+                m++;
+            if (m == n)
+                return 1;
+        }
+        i += n + 1;
+    }
+    return 0;
+}
+
+/* A page whose front matter names no title (under any of the site's names
+ * for it) takes its opening level-1 heading's, as Docusaurus, MkDocs and
+ * GitHub Pages (jekyll-titles-from-headings) do: a folder of plain
+ * Markdown files gets "Access Control Policy", not
+ * "policies/access-control-policy", and the heading, the title's
+ * duplicate, is not shown twice. Only a heading that is the body's one
+ * level-1 heading: where `#` marks sections (comply's `# Purpose`,
+ * `# Policy`), the first is no title. Before the load cache records the
+ * page, so its entry holds the title. */
+static void title_from_heading(page *p, const site *s)
+{
+    const yaml_node *fm = p->fm.data;
+    for (size_t i = 0; i < yamltree_len(fm); i++)
+        if (!strcmp(canonical_key(&s->cfg, yamltree_text(yamltree_key(fm, i))), "title"))
+            return;
+    buf t;
+    buf_init(&t);
+    const char *body = p->text.data + p->fm.body_start;
+    size_t len = p->fm.body_start <= p->text.len ? p->text.len - p->fm.body_start : 0;
+    size_t after = 0;
+    if (len && opening_heading(&t, body, len, s->cfg.lax_headings, &after) &&
+        !another_h1(body, len, after, s->cfg.lax_headings)) {
+        yaml_node *out = yamltree_new(YAML_MAPPING, NULL, 0, fm);
+        for (size_t i = 0; i < yamltree_len(fm); i++)
+            yamltree_append(out, yamltree_copy(yamltree_key(fm, i), NULL),
+                            yamltree_copy(yamltree_item(fm, i), NULL));
+        yamltree_append(out, yamltree_new(YAML_SCALAR, "title", 0, NULL),
+                        yamltree_new(YAML_SCALAR, t.data, 1, NULL));
+        yamltree_free(p->fm.data);
+        p->fm.data = yamltree_pack(out);
+    }
+    buf_release(&t);
+}
+
 static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
@@ -973,6 +1118,8 @@ static void load_page(void *arg, size_t i)
     int read =
         fs_read_source(&p->text, &s->fs, p->src, l->page_bytes, "limits.page_bytes", mine) == 0 &&
         frontmatter_parse_limited(&p->fm, p->text.data, p->text.len, p->src, &fl, mine) == 0;
+    if (read)
+        title_from_heading(p, s);
     int clean = recording && !diag_count(mine, DIAG_ERROR) && !diag_count(mine, DIAG_WARNING);
     if (mine != ctx->d) {
         diag_move(ctx->d, mine);
