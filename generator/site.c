@@ -982,8 +982,8 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
             q++;
         while (q < ne && (*q == ' ' || *q == '\t' || *q == '\r'))
             q++;
-        if (n >= end || *n != '=' || q != ne || *a == '#' || *a == '<' || *a == '-' ||
-            *a == '>' || *a == '|')
+        if (n >= end || *n != '=' || q != ne || *a == '#' || *a == '<' || *a == '-' || *a == '>' ||
+            *a == '|')
             return 0;
         *after = (size_t)(ne - body);
     }
