@@ -19,10 +19,12 @@
 static const check_info table[] = {
     /* Front matter */
     {"frontmatter-unterminated", DIAG_ERROR, 0,
-     "front matter is opened with '---' but never closed",
-     "Close the front matter with a line holding only '---'."},
+     "front matter is opened with '---' (or '+++') but never closed",
+     "Close the front matter with a line holding only '---' (or '+++')."},
     {"yaml-syntax", DIAG_ERROR, 0, "front matter or a YAML file does not parse",
      "Fix the YAML at the position shown."},
+    {"toml-syntax", DIAG_ERROR, 0, "TOML front matter (Hugo's '+++' block) does not parse",
+     "Fix the TOML at the position shown."},
     {"yaml-duplicate-key", DIAG_ERROR, 0, "a YAML mapping repeats a key",
      "Keep one of the keys: YAML would silently use the last."},
     {"yaml-alias", DIAG_ERROR, 0, "YAML aliases and anchors are not accepted",

@@ -3,6 +3,7 @@
  * in the whole file. Works on lengths, not NUL terminators, and accepts a
  * UTF-8 BOM and CRLF line ends (libyaml reads CRLF as one line break). */
 #include "frontmatter.h"
+#include "toml.h"
 
 #include <string.h>
 
@@ -27,16 +28,16 @@ static int is_marker_line(const char *s, size_t n, const char *mark)
 }
 
 /* Finds the line closing a front matter block that starts at `from` (on
- * line `line`): `---`, or also `...` when dots is set. Sets *yaml_end to
+ * line `line`): `mark`, or also `also` (may be NULL). Sets *yaml_end to
  * its start and fm's body_start and body_line to the line after it.
  * Returns 1, or 0 when no line closes the block. */
-static int find_closer(const char *text, size_t len, size_t from, int line, int dots,
-                       size_t *yaml_end, frontmatter *fm)
+static int find_marker(const char *text, size_t len, size_t from, int line, const char *also,
+                       const char *mark, size_t *yaml_end, frontmatter *fm)
 {
     for (size_t p = from; p < len; line++) {
         size_t end = line_end(text, len, p);
-        if (is_marker_line(text + p, end - p, "---") ||
-            (dots && is_marker_line(text + p, end - p, "..."))) {
+        if (is_marker_line(text + p, end - p, mark) ||
+            (also && is_marker_line(text + p, end - p, also))) {
             *yaml_end = p;
             fm->body_start = end < len ? end + 1 : len;
             fm->body_line = line + 1;
@@ -45,6 +46,13 @@ static int find_closer(const char *text, size_t len, size_t from, int line, int 
         p = end + 1;
     }
     return 0;
+}
+
+/* `---`, or also `...` when dots is set: find_marker for YAML. */
+static int find_closer(const char *text, size_t len, size_t from, int line, int dots,
+                       size_t *yaml_end, frontmatter *fm)
+{
+    return find_marker(text, len, from, line, dots ? "..." : NULL, "---", yaml_end, fm);
 }
 
 /* True if s[0..n) starts like a YAML mapping key: a name, then ':' at the
@@ -85,6 +93,27 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
             line = 0; /* the YAML starts on line 1 */
             goto parse;
         }
+    }
+    if (is_marker_line(text + pos, end - pos, "+++")) {
+        /* Hugo's TOML front matter, between `+++` lines. */
+        size_t toml_start = end < len ? end + 1 : len, toml_end = 0;
+        if (!find_marker(text, len, toml_start, 2, NULL, "+++", &toml_end, &fm)) {
+            diag_error(d, file, 1, 1, "frontmatter-unterminated",
+                       "front matter opened here is never closed with '+++'");
+            goto done;
+        }
+        if (lim && lim->block_bytes && toml_end - toml_start > lim->block_bytes) {
+            diag_error(d, file, 1, 1, "too-large",
+                       "front matter is %zu bytes, over the limit of %zu "
+                       "(limits.frontmatter_bytes)",
+                       toml_end - toml_start, lim->block_bytes);
+            goto done;
+        }
+        if (toml_parse(&fm.data, text + toml_start, toml_end - toml_start, file, 1,
+                       lim ? &lim->yaml : NULL, d) != 0)
+            goto done;
+        fm.present = 1;
+        goto ok;
     }
     if (!is_marker_line(text + pos, end - pos, "---")) {
         /* An empty document is an empty mapping. */

@@ -132,8 +132,8 @@ static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const c
 }
 
 /* A page whose front matter has a line `<key>:` (Hugo teams' review date
- * last_updated, Docusaurus's sidebar_position). Only the front matter's
- * first 64 KiB are read. */
+ * last_updated, Docusaurus's sidebar_position), or `<key> =` in TOML
+ * between `+++` lines. Only the front matter's first 64 KiB are read. */
 typedef struct key_probe {
     const fs_root *r;
     const char *key;
@@ -160,13 +160,21 @@ static int uses_key(void *ctx, const char *rel)
     const char *s = chunk;
     if (!strncmp(s, "\xEF\xBB\xBF", 3))
         s += 3;
-    if (strncmp(s, "---", 3) || (s[3] != '\n' && s[3] != '\r'))
+    int toml = !strncmp(s, "+++", 3);
+    if ((strncmp(s, "---", 3) && !toml) || (s[3] != '\n' && s[3] != '\r'))
         goto done;
     for (s = strchr(s, '\n'); s && !found; s = strchr(s, '\n')) {
         s++;
-        if (!strncmp(s, "---", 3) || !strncmp(s, "...", 3))
+        if (toml ? !strncmp(s, "+++", 3) : !strncmp(s, "---", 3) || !strncmp(s, "...", 3))
             break;
-        found = !strncmp(s, k->key, kl) && s[kl] == ':';
+        if (toml) {
+            const char *e = s + kl;
+            while (*e == ' ' || *e == '\t')
+                e++;
+            found = !strncmp(s, k->key, kl) && *e == '=';
+        } else {
+            found = !strncmp(s, k->key, kl) && s[kl] == ':';
+        }
     }
 done:
     if (fd >= 0)

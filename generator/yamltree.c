@@ -149,15 +149,41 @@ yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml
     return n;
 }
 
+yaml_node *yamltree_new_at(yaml_kind kind, const char *text, size_t len, int quoted, int line,
+                           int col)
+{
+    yaml_node *n = xcalloc(1, sizeof *n);
+    n->kind = (unsigned char)kind;
+    n->line = line;
+    n->col = col;
+    if (kind == YAML_SCALAR) {
+        n->value = xmalloc(len + 1);
+        memcpy(n->value, text, len);
+        n->value[len] = '\0';
+        n->value_len = len;
+        n->plain = !quoted;
+    }
+    return n;
+}
+
 void yamltree_append(yaml_node *parent, yaml_node *key, yaml_node *value)
 {
     if (parent->packed)
         abort(); /* a parsed tree is read-only */
     if (parent->kind == YAML_SCALAR || parent->len == UINT32_MAX)
         abort();
-    /* Grown one at a time: built trees are small (a page's keys). */
-    parent->items = xrealloc(parent->items, (n_ptrs(parent) + 1 + (parent->kind == YAML_MAPPING)) *
-                                                sizeof *parent->items);
+    /* Room in powers of two, found from the count alone: a built list
+     * (TOML's arrays) may be long. */
+    size_t have = n_ptrs(parent), want = have + 1 + (parent->kind == YAML_MAPPING);
+    size_t room = have ? 1 : 0;
+    while (room && room < have)
+        room *= 2;
+    if (want > room) {
+        size_t grow = 4;
+        while (grow < want)
+            grow *= 2;
+        parent->items = xrealloc(parent->items, grow * sizeof *parent->items);
+    }
     if (parent->kind == YAML_MAPPING)
         *key_at(parent, parent->len) = key;
     else

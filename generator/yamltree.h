@@ -100,6 +100,10 @@ yaml_node *yamltree_copy(const yaml_node *n, const yaml_node *at);
  * empty sequence or mapping (text ignored), at the line and column of `at`
  * (0 and 0 when NULL). */
 yaml_node *yamltree_new(yaml_kind kind, const char *text, int quoted, const yaml_node *at);
+/* As yamltree_new, at line and col, a scalar's text len bytes (it may hold
+ * NULs): for trees read from other formats (toml.c). */
+yaml_node *yamltree_new_at(yaml_kind kind, const char *text, size_t len, int quoted, int line,
+                           int col);
 /* Appends value (and, for a mapping, key, a scalar) to parent, which takes
  * ownership of both; parent is no tree yamltree_parse or yamltree_pack
  * returned (those are read-only: the process aborts). */

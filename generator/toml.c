@@ -1,0 +1,699 @@
+/* toml: reads TOML front matter (Hugo's `+++` block) into the tree yamltree
+ * gives YAML, with the line and column of every node, so a page's keys read
+ * the same whichever it is written in. Strings become quoted scalars;
+ * numbers, booleans, dates and times plain ones, as YAML's would be. No
+ * Debian package parses TOML in C; this reads TOML 1.0 in one pass, with
+ * explicit bounds on nesting, keys and value sizes. */
+#include "toml.h"
+
+#include "buf.h"
+#include "map.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    MAX_DEPTH = 64,      /* arrays, inline tables and key parts, as yamltree's */
+    MAX_KEYS = 100000,   /* when no limit is given */
+    MAX_ITEMS = 1000000, /* items of all arrays */
+};
+
+typedef struct tp {
+    const char *s;
+    size_t len, pos;
+    int line;          /* of pos, 1-based in the block */
+    size_t line_start; /* offset of that line */
+    const char *file;
+    int line_offset;
+    const yamltree_limits *lim;
+    diags *d;
+    size_t keys, items;
+    map *defined; /* tables named by a [header], by path: not twice */
+    map *arrays;  /* arrays of tables ([[header]]), by path */
+    buf cur_path; /* the path of the table pairs go into, as descend makes it */
+    yaml_node *root;
+} tp;
+
+static int at_col(const tp *t, size_t pos)
+{
+    int col = 1;
+    for (size_t i = t->line_start; i < pos && i < t->len; i++)
+        col += ((unsigned char)t->s[i] & 0xC0) != 0x80;
+    return col;
+}
+
+static int fail_at(tp *t, size_t pos, const char *id, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_error(t->d, t->file, t->line + t->line_offset, at_col(t, pos), id, "%s", msg);
+    return -1;
+}
+
+#define FAIL(t, ...) fail_at((t), (t)->pos, "toml-syntax", __VA_ARGS__)
+
+static int peek(const tp *t, size_t ahead)
+{
+    return t->pos + ahead < t->len ? (unsigned char)t->s[t->pos + ahead] : -1;
+}
+
+static void skip_blanks(tp *t)
+{
+    while (peek(t, 0) == ' ' || peek(t, 0) == '\t')
+        t->pos++;
+}
+
+/* A newline at pos ("\n" or "\r\n"): consumed, the line counted; 1. */
+static int take_newline(tp *t)
+{
+    size_t n = peek(t, 0) == '\n' ? 1 : peek(t, 0) == '\r' && peek(t, 1) == '\n' ? 2 : 0;
+    if (!n)
+        return 0;
+    t->pos += n;
+    t->line++;
+    t->line_start = t->pos;
+    return 1;
+}
+
+/* A comment to the line's end; control characters other than tab refused. */
+static int skip_comment(tp *t)
+{
+    if (peek(t, 0) != '#')
+        return 0;
+    while (t->pos < t->len && t->s[t->pos] != '\n') {
+        unsigned char c = (unsigned char)t->s[t->pos];
+        if ((c < 0x20 && c != '\t' && !(c == '\r' && peek(t, 1) == '\n')) || c == 0x7f)
+            return FAIL(t, "control character in a comment");
+        t->pos++;
+    }
+    return 0;
+}
+
+/* Blanks, comments and newlines (inside an array). */
+static int skip_space(tp *t)
+{
+    for (;;) {
+        skip_blanks(t);
+        if (skip_comment(t) < 0)
+            return -1;
+        if (!take_newline(t))
+            return 0;
+    }
+}
+
+/* After a key/value pair or a table header: blanks, a comment, the line's end. */
+static int end_line(tp *t)
+{
+    skip_blanks(t);
+    if (skip_comment(t) < 0)
+        return -1;
+    if (t->pos >= t->len || take_newline(t))
+        return 0;
+    return FAIL(t, "expected the end of the line after a value, not '%c'", t->s[t->pos]);
+}
+
+/* The length of a valid UTF-8 character at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t k = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+    if (!k || k > n)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    uint32_t cp = k == 1 ? s[0] : k == 2 ? s[0] & 0x1F : k == 3 ? s[0] & 0x0F : s[0] & 0x07;
+    for (size_t i = 1; i < k; i++)
+        cp = cp << 6 | (s[i] & 0x3F);
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[k] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
+static void add_utf8(buf *b, uint32_t cp)
+{
+    if (cp < 0x80) {
+        buf_addc(b, (char)cp);
+    } else if (cp < 0x800) {
+        buf_addc(b, (char)(0xC0 | cp >> 6));
+        buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        buf_addc(b, (char)(0xE0 | cp >> 12));
+        buf_addc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+        buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        buf_addc(b, (char)(0xF0 | cp >> 18));
+        buf_addc(b, (char)(0x80 | (cp >> 12 & 0x3F)));
+        buf_addc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+        buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    }
+}
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* One character of a string's text at pos, appended to out: an escape in
+ * a basic string, a newline in a multi-line one (with a line-ending
+ * backslash, the blanks and newlines after it dropped). Returns 0, or -1
+ * after reporting. */
+static int string_char(tp *t, buf *out, int basic, int multi)
+{
+    unsigned char c = (unsigned char)t->s[t->pos];
+    if (multi && (c == '\n' || (c == '\r' && peek(t, 1) == '\n'))) {
+        if (c == '\r')
+            buf_addc(out, '\r');
+        buf_addc(out, '\n');
+        take_newline(t);
+        return 0;
+    }
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return FAIL(t, "control character in a string (write it as an escape)");
+    if (c >= 0x80) {
+        size_t k = utf8_len((const unsigned char *)t->s + t->pos, t->len - t->pos);
+        if (!k)
+            return FAIL(t, "invalid UTF-8 in a string");
+        buf_add(out, t->s + t->pos, k);
+        t->pos += k;
+        return 0;
+    }
+    if (c != '\\' || !basic) {
+        buf_addc(out, (char)c);
+        t->pos++;
+        return 0;
+    }
+    int e = peek(t, 1);
+    if (multi && (e == ' ' || e == '\t' || e == '\n' || e == '\r')) {
+        /* A line-ending backslash: the rest of the line must be blank. */
+        size_t save = t->pos;
+        t->pos++;
+        skip_blanks(t);
+        if (!take_newline(t)) {
+            t->pos = save;
+            return FAIL(t, "a backslash in a string must end its line or start an escape");
+        }
+        for (;;) {
+            skip_blanks(t);
+            if (!take_newline(t))
+                break;
+        }
+        return 0;
+    }
+    static const char from[] = "btnfr\"\\", to[] = "\b\t\n\f\r\"\\";
+    const char *m = e > 0 ? strchr(from, e) : NULL;
+    if (m && e) {
+        buf_addc(out, to[m - from]);
+        t->pos += 2;
+        return 0;
+    }
+    if (e == 'u' || e == 'U') {
+        int n = e == 'u' ? 4 : 8;
+        uint32_t cp = 0;
+        for (int i = 0; i < n; i++) {
+            int h = hexval(peek(t, 2 + (size_t)i));
+            if (h < 0)
+                return FAIL(t, "'\\%c' needs %d hexadecimal digits", e, n);
+            cp = cp << 4 | (uint32_t)h;
+        }
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return FAIL(t, "'\\%c%0*X' is not a Unicode character", e, n, (unsigned)cp);
+        add_utf8(out, cp);
+        t->pos += 2 + (size_t)n;
+        return 0;
+    }
+    return FAIL(t, "unknown escape '\\%c'", e > 0x20 && e < 0x7f ? e : '?');
+}
+
+/* A string at pos (its opening quote), its text in out. */
+static int read_string(tp *t, buf *out, int allow_multi)
+{
+    char q = t->s[t->pos];
+    int basic = q == '"';
+    int multi = allow_multi && peek(t, 1) == q && peek(t, 2) == q;
+    size_t open = t->pos;
+    int open_line = t->line;
+    t->pos += multi ? 3 : 1;
+    if (multi)
+        take_newline(t); /* a newline right after the quotes is not text */
+    for (;;) {
+        if (t->pos >= t->len || (!multi && (t->s[t->pos] == '\n' || t->s[t->pos] == '\r'))) {
+            if (t->line != open_line)
+                return diag_error(t->d, t->file, open_line + t->line_offset, 0, "toml-syntax",
+                                  "a string opened on this line is never closed");
+            return fail_at(t, open, "toml-syntax", "a string opened here is never closed");
+        }
+        if (t->s[t->pos] == q) {
+            if (!multi) {
+                t->pos++;
+                return 0;
+            }
+            if (peek(t, 1) == q && peek(t, 2) == q) {
+                /* Up to two more quotes belong to the text. */
+                size_t extra = 0;
+                while (extra < 2 && peek(t, 3 + extra) == q)
+                    extra++;
+                for (size_t i = 0; i < extra; i++)
+                    buf_addc(out, q);
+                t->pos += 3 + extra;
+                return 0;
+            }
+        }
+        if (t->lim && t->lim->scalar_bytes && out->len > t->lim->scalar_bytes)
+            return fail_at(t, open, "too-large", "value is over the limit of %zu bytes (%s)",
+                           t->lim->scalar_bytes, t->lim->scalar_name);
+        if (string_char(t, out, basic, multi) != 0)
+            return -1;
+    }
+}
+
+static int bare_key_char(int c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
+/* A dotted key at pos: its parts (at most MAX_DEPTH) as new scalar nodes. */
+static int read_key(tp *t, yaml_node **parts, size_t *n)
+{
+    *n = 0;
+    buf k;
+    buf_init(&k);
+    int err = -1;
+    for (;;) {
+        skip_blanks(t);
+        size_t at = t->pos;
+        int line = t->line + t->line_offset, col = at_col(t, at);
+        buf_reset(&k);
+        if (peek(t, 0) == '"' || peek(t, 0) == '\'') {
+            if (read_string(t, &k, 0) != 0)
+                goto done;
+        } else {
+            while (bare_key_char(peek(t, 0)))
+                t->pos++;
+            if (t->pos == at) {
+                FAIL(t, "expected a key");
+                goto done;
+            }
+            buf_add(&k, t->s + at, t->pos - at);
+        }
+        if (*n == MAX_DEPTH) {
+            fail_at(t, at, "yaml-unsupported", "a key of more than %d parts", MAX_DEPTH);
+            goto done;
+        }
+        parts[(*n)++] = yamltree_new_at(YAML_SCALAR, k.data ? k.data : "", k.len, 0, line, col);
+        skip_blanks(t);
+        if (peek(t, 0) != '.')
+            break;
+        t->pos++;
+    }
+    err = 0;
+done:
+    if (err)
+        for (size_t i = 0; i < *n; i++)
+            yamltree_free(parts[i]);
+    buf_release(&k);
+    return err;
+}
+
+static yaml_node *child(yaml_node *m, const char *key)
+{
+    return (yaml_node *)yamltree_get(m, key);
+}
+
+/* Counts a key against the limits; -1 after reporting. */
+static int count_key(tp *t, const yaml_node *key)
+{
+    size_t cap = t->lim && t->lim->keys ? t->lim->keys : MAX_KEYS;
+    if (++t->keys <= cap)
+        return 0;
+    return diag_error(t->d, t->file, yamltree_line(key), yamltree_col(key), "too-large",
+                      "more than %zu keys (%s)", cap,
+                      t->lim && t->lim->keys ? t->lim->keys_name : "TOML front matter");
+}
+
+/* A path of key parts as a map key, for the tables defined. */
+static void path_key(buf *out, yaml_node *const *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_addc(out, '\x1f');
+        buf_add(out, yamltree_text(parts[i]), yamltree_text_len(parts[i]));
+    }
+}
+
+/* Walks parts[0, n) from m, making the tables missing: the last array of
+ * tables' newest table for an array. Appends the tables' path to path
+ * (each followed by '\x1f'; an array's table by its place). NULL after
+ * reporting when a part is a value. Takes none of parts. */
+static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n, buf *path)
+{
+    yaml_node *result = m;
+    for (size_t i = 0; i < n && result; i++) {
+        path_key(path, parts + i, 1);
+        yaml_node *c = child(m, yamltree_text(parts[i]));
+        if (!c) {
+            if (count_key(t, parts[i]) != 0) {
+                result = NULL;
+                break;
+            }
+            c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(parts[i]),
+                                yamltree_col(parts[i]));
+            yamltree_append(m, yamltree_copy(parts[i], NULL), c);
+        } else if (yamltree_kind(c) == YAML_SEQUENCE && map_get(t->arrays, path->data)) {
+            /* Its newest table, which the path names by its place. */
+            buf_printf(path, "\x1e%zu", yamltree_len(c));
+            c = (yaml_node *)yamltree_item(c, yamltree_len(c) - 1);
+        } else if (yamltree_kind(c) != YAML_MAPPING) {
+            diag_error(t->d, t->file, yamltree_line(parts[i]), yamltree_col(parts[i]),
+                       "yaml-duplicate-key", "'%s' is already a value, not a table",
+                       yamltree_text(parts[i]));
+            result = NULL;
+            break;
+        }
+        buf_addc(path, '\x1f');
+        m = result = c;
+    }
+    return result;
+}
+
+static yaml_node *read_value(tp *t, int depth);
+
+/* An array at pos ('['). */
+static yaml_node *read_array(tp *t, int depth)
+{
+    yaml_node *a =
+        yamltree_new_at(YAML_SEQUENCE, NULL, 0, 0, t->line + t->line_offset, at_col(t, t->pos));
+    t->pos++;
+    for (;;) {
+        if (skip_space(t) != 0)
+            goto fail;
+        if (peek(t, 0) == ']') {
+            t->pos++;
+            return a;
+        }
+        if (++t->items > MAX_ITEMS) {
+            FAIL(t, "more than %d items in arrays", MAX_ITEMS);
+            goto fail;
+        }
+        yaml_node *v = read_value(t, depth + 1);
+        if (!v)
+            goto fail;
+        yamltree_append(a, NULL, v);
+        if (skip_space(t) != 0)
+            goto fail;
+        if (peek(t, 0) == ',') {
+            t->pos++;
+            continue;
+        }
+        if (peek(t, 0) == ']') {
+            t->pos++;
+            return a;
+        }
+        FAIL(t, t->pos < t->len ? "expected ',' or ']' in an array" : "an array is never closed");
+        goto fail;
+    }
+fail:
+    yamltree_free(a);
+    return NULL;
+}
+
+static int put_pair(tp *t, yaml_node *table, int depth);
+
+/* An inline table at pos ('{'), on one line. */
+static yaml_node *read_inline_table(tp *t, int depth)
+{
+    yaml_node *m =
+        yamltree_new_at(YAML_MAPPING, NULL, 0, 0, t->line + t->line_offset, at_col(t, t->pos));
+    t->pos++;
+    skip_blanks(t);
+    if (peek(t, 0) == '}') {
+        t->pos++;
+        return m;
+    }
+    for (;;) {
+        if (put_pair(t, m, depth) != 0)
+            goto fail;
+        skip_blanks(t);
+        if (peek(t, 0) == ',') {
+            t->pos++;
+            continue;
+        }
+        if (peek(t, 0) == '}') {
+            t->pos++;
+            return m;
+        }
+        FAIL(t, "expected ',' or '}' in an inline table (on one line)");
+        goto fail;
+    }
+fail:
+    yamltree_free(m);
+    return NULL;
+}
+
+/* A number, boolean, date or time at pos: its text, a plain scalar
+ * (underscores between digits dropped, as YAML's readers take numbers). */
+static yaml_node *read_plain(tp *t)
+{
+    size_t at = t->pos;
+    int line = t->line + t->line_offset, col = at_col(t, at);
+    for (;;) {
+        int c = peek(t, 0);
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            c == '_' || c == '+' || c == '-' || c == '.' || c == ':') {
+            t->pos++;
+            continue;
+        }
+        /* "1979-05-27 07:32:00": a date, a space, a time. */
+        if (c == ' ' && t->pos - at == 10 && t->s[at + 4] == '-' && peek(t, 1) >= '0' &&
+            peek(t, 1) <= '9' && peek(t, 3) == ':') {
+            t->pos++;
+            continue;
+        }
+        break;
+    }
+    size_t n = t->pos - at;
+    const char *v = t->s + at;
+    int ok = n > 0;
+    if (ok && !(n == 4 && !memcmp(v, "true", 4)) && !(n == 5 && !memcmp(v, "false", 5))) {
+        /* A number, a date or a time starts with a digit, a sign, or is
+         * inf or nan; whatever else it is is left to the readers. */
+        int c = (unsigned char)v[0];
+        const char *w = v + (c == '+' || c == '-');
+        ok = (*w >= '0' && *w <= '9') || !strncmp(w, "inf", 3) || !strncmp(w, "nan", 3);
+    }
+    if (!ok) {
+        t->pos = at;
+        FAIL(t, "expected a value: a \"string\", a number, true, false, a date, [an array] or "
+                "{an inline table}");
+        return NULL;
+    }
+    buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != '_')
+            buf_addc(&b, v[i]);
+    yaml_node *s = yamltree_new_at(YAML_SCALAR, b.data, b.len, 0, line, col);
+    buf_release(&b);
+    return s;
+}
+
+static yaml_node *read_value(tp *t, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        fail_at(t, t->pos, "yaml-unsupported", "values nested more than %d deep", MAX_DEPTH);
+        return NULL;
+    }
+    int c = peek(t, 0);
+    if (c == '"' || c == '\'') {
+        int line = t->line + t->line_offset, col = at_col(t, t->pos);
+        buf b;
+        buf_init(&b);
+        yaml_node *s = NULL;
+        if (read_string(t, &b, 1) == 0)
+            s = yamltree_new_at(YAML_SCALAR, b.data ? b.data : "", b.len, 1, line, col);
+        buf_release(&b);
+        return s;
+    }
+    if (c == '[')
+        return read_array(t, depth);
+    if (c == '{')
+        return read_inline_table(t, depth);
+    return read_plain(t);
+}
+
+/* key = value at pos, into table. */
+static int put_pair(tp *t, yaml_node *table, int depth)
+{
+    yaml_node *parts[MAX_DEPTH];
+    size_t n;
+    if (read_key(t, parts, &n) != 0)
+        return -1;
+    int err = -1;
+    yaml_node *v = NULL;
+    skip_blanks(t);
+    if (peek(t, 0) != '=') {
+        FAIL(t, "expected '=' after the key '%s'", yamltree_text(parts[n - 1]));
+        goto done;
+    }
+    t->pos++;
+    skip_blanks(t);
+    v = read_value(t, depth);
+    if (!v)
+        goto done;
+    /* Below the current table; in an inline table, paths no header has. */
+    buf path;
+    buf_init(&path);
+    if (depth == 0)
+        buf_add(&path, t->cur_path.data, t->cur_path.len);
+    else
+        buf_addc(&path, '\x1d');
+    yaml_node *m = descend(t, table, parts, n - 1, &path);
+    buf_release(&path);
+    if (!m)
+        goto done;
+    yaml_node *key = parts[n - 1];
+    if (child(m, yamltree_text(key))) {
+        diag_error(t->d, t->file, yamltree_line(key), yamltree_col(key), "yaml-duplicate-key",
+                   "duplicate key '%s'", yamltree_text(key));
+        goto done;
+    }
+    if (count_key(t, key) != 0)
+        goto done;
+    yamltree_append(m, key, v);
+    parts[n - 1] = NULL;
+    v = NULL;
+    err = 0;
+done:
+    yamltree_free(v);
+    for (size_t i = 0; i < n; i++)
+        yamltree_free(parts[i]);
+    return err;
+}
+
+/* [table] or [[array.of.tables]] at pos; sets *cur to the table that the
+ * pairs below go into. */
+static int read_header(tp *t, yaml_node **cur)
+{
+    int array = peek(t, 1) == '[';
+    t->pos += array ? 2 : 1;
+    yaml_node *parts[MAX_DEPTH];
+    size_t n;
+    if (read_key(t, parts, &n) != 0)
+        return -1;
+    int err = -1;
+    buf path;
+    buf_init(&path);
+    skip_blanks(t);
+    if (peek(t, 0) != ']' || (array && peek(t, 1) != ']')) {
+        FAIL(t, array ? "expected ']]' to close the table's name" : "expected ']'");
+        goto done;
+    }
+    t->pos += array ? 2 : 1;
+    yaml_node *m = descend(t, t->root, parts, n - 1, &path);
+    if (!m)
+        goto done;
+    yaml_node *last = parts[n - 1], *c = child(m, yamltree_text(last));
+    path_key(&path, parts + n - 1, 1);
+    if (array) {
+        if (!c) {
+            if (count_key(t, last) != 0)
+                goto done;
+            c = yamltree_new_at(YAML_SEQUENCE, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
+            yamltree_append(m, yamltree_copy(last, NULL), c);
+            map_put(t->arrays, path.data, (void *)1);
+        } else if (!map_get(t->arrays, path.data)) {
+            diag_error(t->d, t->file, yamltree_line(last), yamltree_col(last), "yaml-duplicate-key",
+                       "'%s' is already defined, not as an array of tables", yamltree_text(last));
+            goto done;
+        }
+        if (++t->items > MAX_ITEMS) {
+            FAIL(t, "more than %d items in arrays", MAX_ITEMS);
+            goto done;
+        }
+        yaml_node *item =
+            yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
+        yamltree_append(c, NULL, item);
+        *cur = item;
+        buf_printf(&path, "\x1e%zu", yamltree_len(c));
+    } else {
+        if (c && (yamltree_kind(c) != YAML_MAPPING || map_get(t->defined, path.data))) {
+            diag_error(t->d, t->file, yamltree_line(last), yamltree_col(last), "yaml-duplicate-key",
+                       yamltree_kind(c) != YAML_MAPPING && !map_get(t->arrays, path.data)
+                           ? "'%s' is already a value, not a table"
+                           : "table '%s' is defined twice",
+                       yamltree_text(last));
+            goto done;
+        }
+        if (!c) {
+            if (count_key(t, last) != 0)
+                goto done;
+            c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
+            yamltree_append(m, yamltree_copy(last, NULL), c);
+        }
+        map_put(t->defined, path.data, (void *)1);
+        *cur = c;
+    }
+    buf_reset(&t->cur_path);
+    buf_add(&t->cur_path, path.data, path.len);
+    buf_addc(&t->cur_path, '\x1f');
+    err = end_line(t);
+done:
+    for (size_t i = 0; i < n; i++)
+        yamltree_free(parts[i]);
+    buf_release(&path);
+    return err;
+}
+
+int toml_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
+               const yamltree_limits *lim, diags *d)
+{
+    *out = NULL;
+    tp t = {.s = text,
+            .len = len,
+            .line = 1,
+            .file = file,
+            .line_offset = line_offset,
+            .lim = lim,
+            .d = d,
+            .defined = map_new(),
+            .arrays = map_new()};
+    buf_init(&t.cur_path);
+    t.root = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, 1 + line_offset, 1);
+    yaml_node *cur = t.root;
+    int err = -1;
+    while (t.pos < t.len) {
+        if (skip_space(&t) != 0)
+            goto done;
+        if (t.pos >= t.len)
+            break;
+        if (peek(&t, 0) == '[') {
+            if (read_header(&t, &cur) != 0)
+                goto done;
+        } else if (put_pair(&t, cur, 0) != 0 || end_line(&t) != 0) {
+            goto done;
+        }
+    }
+    *out = yamltree_pack(t.root);
+    t.root = NULL;
+    err = 0;
+done:
+    yamltree_free(t.root);
+    map_free(t.defined);
+    map_free(t.arrays);
+    buf_release(&t.cur_path);
+    return err;
+}

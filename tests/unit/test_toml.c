@@ -1,0 +1,202 @@
+/* TOML front matter (toml.c): Hugo's `+++` block read into the tree YAML
+ * front matter gives, every node at its line and column; TOML's rules on
+ * keys and tables enforced; bounded nesting, keys and values. */
+#include "frontmatter.h"
+#include "toml.h"
+#include "unit.h"
+#include "yamltree.h"
+
+static yaml_node *parse_ok(const char *text)
+{
+    diags *d = diag_new(NULL);
+    yaml_node *n = NULL;
+    int rc = toml_parse(&n, text, strlen(text), "p.md", 1, NULL, d);
+    char *got = unit_diag_text(d);
+    cr_assert_eq(rc, 0, "%s: %s", text, got);
+    free(got);
+    diag_free(d);
+    return n;
+}
+
+static void expect_error(const char *text, const char *want)
+{
+    diags *d = diag_new(NULL);
+    yaml_node *n = NULL;
+    int rc = toml_parse(&n, text, strlen(text), "p.md", 1, NULL, d);
+    char *got = unit_diag_text(d);
+    cr_expect_eq(rc, -1, "%s: accepted", text);
+    cr_expect_null(n);
+    cr_expect(strstr(got, want) != NULL, "%s:\n got  %s\n want %s", text, got, want);
+    free(got);
+    diag_free(d);
+    yamltree_free(n);
+}
+
+static const char *text_at(const yaml_node *m, const char *key)
+{
+    const yaml_node *v = yamltree_get(m, key);
+    cr_assert_not_null(v, "no '%s'", key);
+    return yamltree_text(v);
+}
+
+/* The values of Hugo's front matter: strings quoted, the rest plain, each
+ * at its line and column (line_offset 1: the block starts on line 2). */
+Test(toml, values)
+{
+    yaml_node *n = parse_ok("title = \"Access \\\"Control\\\" \\u00e9\"\n"
+                            "owner = 'C:\\path'  # a comment\n"
+                            "last_reviewed = 2026-03-16\n"
+                            "weight = 1_000\n"
+                            "draft = false\n"
+                            "ratio = -1.5e3\n"
+                            "when = 1979-05-27 07:32:00Z\n"
+                            "\"quoted key\" = 1\n");
+    cr_expect_str_eq(text_at(n, "title"), "Access \"Control\" \xc3\xa9");
+    cr_expect_eq(yamltree_plain(yamltree_get(n, "title")), 0);
+    cr_expect_eq(yamltree_line(yamltree_get(n, "title")), 2);
+    cr_expect_eq(yamltree_col(yamltree_get(n, "title")), 9);
+    cr_expect_str_eq(text_at(n, "owner"), "C:\\path");
+    cr_expect_str_eq(text_at(n, "last_reviewed"), "2026-03-16");
+    cr_expect_eq(yamltree_plain(yamltree_get(n, "last_reviewed")), 1);
+    cr_expect_str_eq(text_at(n, "weight"), "1000");
+    cr_expect_str_eq(text_at(n, "draft"), "false");
+    cr_expect_str_eq(text_at(n, "ratio"), "-1.5e3");
+    cr_expect_str_eq(text_at(n, "when"), "1979-05-27 07:32:00Z");
+    cr_expect_str_eq(text_at(n, "quoted key"), "1");
+    cr_expect_eq(yamltree_line(yamltree_key(n, 0)), 2);
+    cr_expect_eq(yamltree_col(yamltree_key(n, 0)), 1);
+    yamltree_free(n);
+}
+
+Test(toml, multiline_strings)
+{
+    yaml_node *n = parse_ok("a = \"\"\"\nOne\ntwo\"\"\"\n"
+                            "b = \"\"\"\\\n    joined \\\n    here\"\"\"\n"
+                            "c = '''\nraw \\n kept'''\n"
+                            "d = \"\"\"quote: \"\"\"\"\"\n");
+    cr_expect_str_eq(text_at(n, "a"), "One\ntwo");
+    cr_expect_str_eq(text_at(n, "b"), "joined here");
+    cr_expect_str_eq(text_at(n, "c"), "raw \\n kept");
+    cr_expect_str_eq(text_at(n, "d"), "quote: \"\"");
+    cr_expect_eq(yamltree_line(yamltree_key(n, 1)), 5);
+    yamltree_free(n);
+}
+
+/* Arrays over lines with comments and a trailing comma; inline tables;
+ * dotted keys; [tables] and [[arrays of tables]], whose later [x.y] goes
+ * into the newest table. */
+Test(toml, structure)
+{
+    yaml_node *n = parse_ok("controls = [\n  \"A.5.15\", # rules\n  \"A.8.2\",\n]\n"
+                            "point = { x = 1, y = \"two\" }\n"
+                            "site.name = \"x\"\n"
+                            "[params]\nclassification = \"Internal\"\nreview.cycle = \"12m\"\n"
+                            "[[history]]\nversion = \"1.0\"\n[history.meta]\nby = \"A\"\n"
+                            "[[history]]\nversion = \"1.1\"\n[history.meta]\nby = \"B\"\n");
+    const yaml_node *c = yamltree_get(n, "controls");
+    cr_assert_eq(yamltree_kind(c), YAML_SEQUENCE);
+    cr_assert_eq(yamltree_len(c), 2);
+    cr_expect_str_eq(yamltree_text(yamltree_item(c, 1)), "A.8.2");
+    cr_expect_eq(yamltree_line(yamltree_item(c, 1)), 4);
+    cr_expect_eq(yamltree_col(yamltree_item(c, 1)), 3);
+    cr_expect_str_eq(text_at(yamltree_get(n, "point"), "y"), "two");
+    cr_expect_str_eq(text_at(yamltree_get(n, "site"), "name"), "x");
+    const yaml_node *p = yamltree_get(n, "params");
+    cr_expect_str_eq(text_at(p, "classification"), "Internal");
+    cr_expect_str_eq(text_at(yamltree_get(p, "review"), "cycle"), "12m");
+    const yaml_node *h = yamltree_get(n, "history");
+    cr_assert_eq(yamltree_kind(h), YAML_SEQUENCE);
+    cr_assert_eq(yamltree_len(h), 2);
+    cr_expect_str_eq(text_at(yamltree_item(h, 1), "version"), "1.1");
+    cr_expect_str_eq(text_at(yamltree_get(yamltree_item(h, 0), "meta"), "by"), "A");
+    cr_expect_str_eq(text_at(yamltree_get(yamltree_item(h, 1), "meta"), "by"), "B");
+    yamltree_free(n);
+}
+
+/* What TOML refuses, each at its place. */
+Test(toml, errors)
+{
+    expect_error("title = \"X\nowner = 1\n",
+                 "p.md:2:9: error: a string opened here is never closed [toml-syntax]");
+    expect_error("a = 1\na = 2\n", "p.md:3:1: error: duplicate key 'a' [yaml-duplicate-key]");
+    expect_error("[t]\nx = 1\n[t]\ny = 2\n", "p.md:4:2: error: table 't' is defined twice");
+    expect_error("a = 1\n[a]\n", "'a' is already a value, not a table");
+    expect_error("a = 1\n[a.b]\n", "'a' is already a value, not a table");
+    expect_error("x = [1, 2\n", "an array is never closed [toml-syntax]");
+    expect_error("x = \n", "p.md:2:5: error: expected a value");
+    expect_error("x = 1 2\n", "expected the end of the line after a value");
+    expect_error("x = \"\\q\"\n", "unknown escape '\\q'");
+    expect_error("x = \"\\uD800\"\n", "is not a Unicode character");
+    expect_error("x = \"a\x01\"\n", "control character in a string");
+    expect_error("x = \"\xff\"\n", "invalid UTF-8 in a string");
+    expect_error("= 1\n", "expected a key");
+    expect_error("x = {a = 1\n", "expected ',' or '}' in an inline table");
+    expect_error("[[a]]\n[a]\n", "table 'a' is defined twice");
+    expect_error("a = [1]\n[[a]]\n", "'a' is already defined, not as an array of tables");
+}
+
+/* Bounded: nesting past 64, keys past the cap, a value past its cap. */
+Test(toml, limits)
+{
+    buf b;
+    buf_init(&b);
+    buf_adds(&b, "x = ");
+    for (int i = 0; i < 100; i++)
+        buf_addc(&b, '[');
+    for (int i = 0; i < 100; i++)
+        buf_addc(&b, ']');
+    buf_addc(&b, '\n');
+    expect_error(b.data, "values nested more than 64 deep [yaml-unsupported]");
+    yamltree_limits lim = {.scalar_bytes = 8,
+                           .scalar_name = "limits.scalar_bytes",
+                           .keys = 3,
+                           .keys_name = "limits.frontmatter_keys"};
+    diags *d = diag_new(NULL);
+    yaml_node *n = NULL;
+    const char *keys = "a = 1\nb = 2\nc = 3\nd = 4\n";
+    cr_expect_eq(toml_parse(&n, keys, strlen(keys), "p.md", 1, &lim, d), -1);
+    const char *big = "a = \"123456789012\"\n";
+    cr_expect_eq(toml_parse(&n, big, strlen(big), "p.md", 1, &lim, d), -1);
+    char *got = unit_diag_text(d);
+    cr_expect(
+        strstr(got, "p.md:5:1: error: more than 3 keys (limits.frontmatter_keys) [too-large]"),
+        "%s", got);
+    cr_expect(strstr(got, "over the limit of 8 bytes (limits.scalar_bytes) [too-large]"), "%s",
+              got);
+    free(got);
+    diag_free(d);
+    /* A long array is linear: 200,000 items. */
+    buf_reset(&b);
+    buf_adds(&b, "x = [");
+    for (int i = 0; i < 200000; i++)
+        buf_adds(&b, "1,");
+    buf_adds(&b, "]\n");
+    n = parse_ok(b.data);
+    cr_expect_eq(yamltree_len(yamltree_get(n, "x")), 200000);
+    yamltree_free(n);
+    buf_release(&b);
+}
+
+/* Through frontmatter_parse_limited: `+++` opens and closes the block, the
+ * body follows, and a block never closed is reported. */
+Test(toml, front_matter)
+{
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    const char *page = "+++\ntitle = \"T\"\nowner = \"O\"\n+++\n# Body\n";
+    cr_assert_eq(frontmatter_parse_limited(&fm, page, strlen(page), "p.md", NULL, d), 0);
+    cr_expect_eq(fm.present, 1);
+    cr_expect_str_eq(text_at(fm.data, "owner"), "O");
+    cr_expect_eq(yamltree_line(yamltree_get(fm.data, "owner")), 3);
+    cr_expect_str_eq(page + fm.body_start, "# Body\n");
+    cr_expect_eq(fm.body_line, 5);
+    frontmatter_release(&fm);
+    const char *open = "+++\ntitle = \"T\"\n";
+    cr_expect_eq(frontmatter_parse_limited(&fm, open, strlen(open), "p.md", NULL, d), -1);
+    char *got = unit_diag_text(d);
+    cr_expect(strstr(got, "p.md:1:1: error: front matter opened here is never closed with '+++' "
+                          "[frontmatter-unterminated]"),
+              "%s", got);
+    free(got);
+    diag_free(d);
+}
