@@ -865,6 +865,67 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
     }
 }
 
+/* Whether line p[0, len) is an ES module line of MDX: `import X from
+ * '...';`, `import '...';`, `export const ...`, `export default ...`. */
+static int es_module_line(const char *p, size_t len)
+{
+    size_t n;
+    const char *t = trimmed(p, len, &n);
+    if (t != p)
+        return 0; /* at the line's start, as MDX reads them */
+    if (n > 7 && !memcmp(t, "import ", 7)) {
+        char q = t[n - 1] == ';' && n > 8 ? t[n - 2] : t[n - 1];
+        return (q == '\'' || q == '"') &&
+               (memmem(t, n, " from '", 7) || memmem(t, n, " from \"", 7) || t[7] == '\'' ||
+                t[7] == '"');
+    }
+    static const char *const exports[] = {"export const ", "export default ", "export function ",
+                                          "export {"};
+    for (size_t i = 0; i < sizeof exports / sizeof *exports; i++)
+        if (n > strlen(exports[i]) && !memcmp(t, exports[i], strlen(exports[i])))
+            return 1;
+    return 0;
+}
+
+/* MDX, which Docusaurus reads its .md pages as: a comment `{/ * ... * /}`
+ * (written here with spaces),
+ * on one line or several, is the author's note that the Docusaurus site
+ * hides; published, it would show what was meant to stay in the
+ * repository: dropped. So is an ES module line (`import Tabs from
+ * '@theme/Tabs';`), code rather than text. Outside code blocks and inline
+ * code; an unclosed comment is left as written. Lines keep their numbers. */
+static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0, open = SIZE_MAX;
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        size_t at = l->start[ln - 1];
+        if (!p)
+            continue;
+        if (open == SIZE_MAX && es_module_line(p, len)) {
+            md_rewrite_drop(rw, l->data, at, at + len);
+            continue;
+        }
+        int ticks = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (open == SIZE_MAX) {
+                if (p[i] == '`')
+                    ticks++;
+                else if (!(ticks & 1) && i + 2 < len && p[i] == '{' && p[i + 1] == '/' &&
+                         p[i + 2] == '*') {
+                    open = at + i;
+                    i += 2;
+                }
+            } else if (i + 2 < len && p[i] == '*' && p[i + 1] == '/' && p[i + 2] == '}') {
+                md_rewrite_drop(rw, l->data, open, at + i + 3);
+                open = SIZE_MAX;
+                i += 2;
+            }
+        }
+    }
+}
+
 /* Docusaurus's admonitions: a line `:::note` (or tip, info, caution,
  * danger, warning; any word), with an optional title, opens a box that a
  * line of colons alone closes. Each such line outside code becomes an
@@ -1258,7 +1319,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int kramdown = opt->lax_headings && brace_pair(text, len, ":");
     int boxes = (len >= 3 && !memcmp(text, ":::", 3)) || memmem(text, len, "\n:::", 4) ||
                 memmem(text, len, " :::", 4);
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes);
+    int mdx = memmem(text, len, "{/*", 3) || (len >= 7 && !memcmp(text, "import ", 7)) ||
+              memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
+              memmem(text, len, "\nexport ", 8);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -1268,6 +1332,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         kramdown_markers(&bs, &rw, &lines);
     if (boxes)
         admonition_markers(&bs, &rw, &lines, &ad);
+    if (mdx)
+        mdx_markers(&bs, &rw, &lines);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {

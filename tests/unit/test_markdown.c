@@ -256,6 +256,45 @@ Test(markdown, heading_own_id_text)
     diag_free(d);
 }
 
+/* MDX (Docusaurus reads .md pages as MDX): a comment, on one line or
+ * several, and an ES module line are dropped, not published; in code,
+ * kept; later lines keep their numbers. HEAD~1 published the comments. */
+Test(markdown, mdx_comments_and_imports)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "import Tabs from '@theme/Tabs';\n"
+                     "\n"
+                     "{/* SECRET one */}\n"
+                     "\n"
+                     "Text {/* SECRET two */} here.\n"
+                     "\n"
+                     "{/*\n  SECRET three\n*/}\n"
+                     "\n"
+                     "Keep `{/* in code */}` and\n"
+                     "\n"
+                     "```\n{/* fenced */}\nimport X from 'y';\n```\n"
+                     "\n"
+                     "export const A = 1;\n"
+                     "\n"
+                     "## Last\n"
+                     "\n"
+                     "{/* not closed\n";
+    render(&doc, in, strlen(in), &opt, d);
+    cr_expect(strstr(doc.html.data, "SECRET") == NULL, "%s", doc.html.data);
+    cr_expect(strstr(doc.html.data, "import Tabs") == NULL, "%s", doc.html.data);
+    cr_expect(strstr(doc.html.data, "export const") == NULL, "%s", doc.html.data);
+    expect_contains(doc.html.data, "<p>Text  here.</p>", "inline comment");
+    expect_contains(doc.html.data, "<code>{/* in code */}</code>", "inline code");
+    expect_contains(doc.html.data, "{/* fenced */}\nimport X from 'y';", "fenced code");
+    expect_contains(doc.html.data, "{/* not closed", "an unclosed comment");
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 20);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, headings_recorded_with_file_lines)
 {
     const char *text = "# Title\n"             /* line 10 */
