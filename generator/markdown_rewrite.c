@@ -471,6 +471,90 @@ static size_t highlight_lang(const char *s, size_t p, size_t te, size_t *lang)
     return p - *lang;
 }
 
+/* The one argument of a tag s[from, to): a word without spaces or a
+ * quoted string, and nothing after it but spaces and `-` (whitespace
+ * control). Sets *arg; returns its length, 0 when it is not one. */
+static size_t one_argument(const char *s, size_t from, size_t to, size_t *arg)
+{
+    while (from < to && is_space(s[from]))
+        from++;
+    size_t n = 0;
+    if (from < to && (s[from] == '"' || s[from] == '\'')) {
+        const char *close = memchr(s + from + 1, s[from], to - from - 1);
+        if (!close)
+            return 0;
+        *arg = from + 1;
+        n = (size_t)(close - (s + from + 1));
+        from = (size_t)(close - s) + 1;
+    } else {
+        *arg = from;
+        while (from < to && !is_space(s[from]) && s[from] != '-')
+            from++;
+        n = from - *arg;
+    }
+    while (from < to && (is_space(s[from]) || s[from] == '-'))
+        from++;
+    return from == to && n && !memchr(s + *arg, '\n', n) ? n : 0;
+}
+
+/* Appends s[0, n) as a link destination: what ends one (spaces,
+ * parentheses, angle brackets) percent-encoded, as charter's link check
+ * decodes it. */
+static void add_destination(buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strchr(" \t()<>", s[i]))
+            buf_printf(out, "%%%02X", (unsigned char)s[i]);
+        else
+            buf_addc(out, s[i]);
+    }
+}
+
+/* Jekyll's {% link path %} and Hugo's {{< ref "path" >}} (or relref, or
+ * with %) at q (ending at te): a link to a page by its source file, which
+ * charter resolves as it does a link to the file, so the link is checked
+ * and points at the page. Replaced by the path (Jekyll's from the site's
+ * root); returns 1, or 0 when it is neither. */
+static int page_link(scan *sc, size_t q, size_t te)
+{
+    const char *s = sc->s;
+    size_t at, n, arg, len;
+    if (s[q + 1] == '%') {
+        n = tag_name(s, q, te, &at);
+        if (n != 4 || memcmp(s + at, "link", 4) || !(len = one_argument(s, at + 4, te - 2, &arg)))
+            return 0;
+        buf rep;
+        buf_init(&rep);
+        if (s[arg] != '/')
+            buf_addc(&rep, '/');
+        add_destination(&rep, s + arg, len);
+        md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
+        buf_release(&rep);
+        return 1;
+    }
+    /* {{< ref "x.md" >}}, {{% relref "x.md" %}} */
+    size_t p = q + 2, end = te - 2;
+    char close = p < end && s[p] == '<' ? '>' : p < end && s[p] == '%' ? '%' : 0;
+    if (!close || end - p < 2 || s[end - 1] != close)
+        return 0;
+    p++;
+    end--;
+    while (p < end && is_space(s[p]))
+        p++;
+    n = 0;
+    while (p + n < end && is_word(s[p + n]))
+        n++;
+    if (!((n == 3 && !memcmp(s + p, "ref", 3)) || (n == 6 && !memcmp(s + p, "relref", 6))) ||
+        !(len = one_argument(s, p + n, end, &arg)))
+        return 0;
+    buf rep;
+    buf_init(&rep);
+    add_destination(&rep, s + arg, len);
+    md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
+    buf_release(&rep);
+    return 1;
+}
+
 /* Handles the tag or variable opened at q, which must end before bound;
  * returns where the scan goes on. in_code: inside a highlight block, where
  * only raw is a block. */
@@ -480,6 +564,8 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
     size_t te = tag_close(sc, q, bound);
     if (!te)
         return q + 2; /* unterminated: text */
+    if (!in_code && page_link(sc, q, te))
+        return te;
     if (s[q + 1] == '{') {
         buf v;
         buf_init(&v);

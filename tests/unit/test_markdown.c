@@ -503,6 +503,34 @@ static char *liquid_html(const char *text, char **diag_text)
  * line and column (in characters); their newlines stay, so later lines
  * keep their numbers. Code spans, fences and indented code keep theirs; a
  * tag that does not end in its paragraph is text. */
+/* A link to a page by its file through Jekyll's {% link %} or Hugo's
+ * ref and relref: the path is the link, checked and resolved as a link to
+ * the file is, with no liquid-tag warning. HEAD~1 dropped the tag, leaving
+ * href="" and no finding. Other tags in a link are still dropped. */
+Test(markdown, liquid_page_links)
+{
+    const char *text = "[a]({% link _policies/x.md %}) [b]({{< ref \"y.md\" >}})\n"
+                       "[c]({{% relref \"/p/z.md#k\" %}}) [d]({%- link 'q r.md' -%})\n"
+                       "[e]({% link a.md b %}) `{% link code.md %}`\n";
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "l.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    cr_assert_diag(d, "l.md:3:5: warning: liquid tag '{% link a.md b %}' is not supported and "
+                      "is dropped [liquid-tag]\n");
+    cr_assert_eq(doc.n_links, 5);
+    cr_expect_str_eq(doc.links[0].url, "/_policies/x.md");
+    cr_expect_str_eq(doc.links[1].url, "y.md");
+    cr_expect_str_eq(doc.links[2].url, "/p/z.md#k");
+    cr_expect_str_eq(doc.links[3].url, "/q%20r.md");
+    cr_expect_str_eq(doc.links[4].url, "");
+    cr_expect_eq(doc.links[2].line, 2);
+    cr_expect_eq(doc.links[2].col, 1);
+    expect_contains(doc.html.data, "<code>{% link code.md %}</code>", "inline code");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, liquid_dropped)
 {
     const char *text = "H\xC3\xA9llo {% include note.html %} and {{ site.title }}.\n" /* 1 */
