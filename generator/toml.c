@@ -45,7 +45,8 @@ static int at_col(const tp *t, size_t pos)
     return col;
 }
 
-static int fail_at(tp *t, size_t pos, const char *id, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail_at(tp *t, size_t pos, const char *id,
+                                                         const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
