@@ -488,9 +488,11 @@ static size_t one_argument(const char *s, size_t from, size_t to, size_t *arg)
         from = (size_t)(close - s) + 1;
     } else {
         *arg = from;
-        while (from < to && !is_space(s[from]) && s[from] != '-')
+        while (from < to && !is_space(s[from]))
             from++;
         n = from - *arg;
+        if (n > 1 && s[*arg + n - 1] == '-' && from == to)
+            n--; /* `{% link x.md-%}`: whitespace control */
     }
     while (from < to && (is_space(s[from]) || s[from] == '-'))
         from++;

@@ -509,7 +509,7 @@ static char *liquid_html(const char *text, char **diag_text)
  * href="" and no finding. Other tags in a link are still dropped. */
 Test(markdown, liquid_page_links)
 {
-    const char *text = "[a]({% link _policies/x.md %}) [b]({{< ref \"y.md\" >}})\n"
+    const char *text = "[a]({% link _policies/x-y.md-%}) [b]({{< ref \"y.md\" >}})\n"
                        "[c]({{% relref \"/p/z.md#k\" %}}) [d]({%- link 'q r.md' -%})\n"
                        "[e]({% link a.md b %}) `{% link code.md %}`\n";
     diags *d = diag_new(NULL);
@@ -519,7 +519,7 @@ Test(markdown, liquid_page_links)
     cr_assert_diag(d, "l.md:3:5: warning: liquid tag '{% link a.md b %}' is not supported and "
                       "is dropped [liquid-tag]\n");
     cr_assert_eq(doc.n_links, 5);
-    cr_expect_str_eq(doc.links[0].url, "/_policies/x.md");
+    cr_expect_str_eq(doc.links[0].url, "/_policies/x-y.md");
     cr_expect_str_eq(doc.links[1].url, "y.md");
     cr_expect_str_eq(doc.links[2].url, "/p/z.md#k");
     cr_expect_str_eq(doc.links[3].url, "/q%20r.md");
