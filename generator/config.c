@@ -406,6 +406,43 @@ static int config_aliases(const yaml_node **out, const yaml_node *y, const char 
     return err;
 }
 
+/* Jekyll's `collections:`, a mapping of names to their settings (or a
+ * list of names, none published): those with `output: true` kept, with
+ * their `permalink`. */
+static int config_collections(site_config *c, const yaml_node *y, const char *f, diags *d)
+{
+    const yaml_node *n = yamltree_get(y, "collections");
+    if (!n || yamltree_is_null(n) || yamltree_kind(n) == YAML_SEQUENCE)
+        return 0;
+    if (yamltree_kind(n) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(n), yamltree_col(n), "config",
+                          "'collections' must be a mapping of names to their settings");
+    int bad = 0;
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const char *name = yamltree_text(yamltree_key(n, i));
+        const yaml_node *v = yamltree_item(n, i);
+        if (yamltree_kind(v) != YAML_MAPPING)
+            continue;
+        int output = 0;
+        const yaml_node *o = yamltree_get(v, "output");
+        if (o && yamltree_as_bool(&output, o, "output", f, d) != 0) {
+            bad = 1;
+            continue;
+        }
+        const char *perm = NULL;
+        const yaml_node *pl = yamltree_get(v, "permalink");
+        if (pl && yamltree_as_string(&perm, pl, "permalink", f, d) != 0) {
+            bad = 1;
+            continue;
+        }
+        if (!output || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+            continue;
+        c->collections = xgrow(c->collections, c->n_collections, sizeof *c->collections);
+        c->collections[c->n_collections++] = (struct site_collection){name, perm};
+    }
+    return bad ? -1 : 0;
+}
+
 /* Why base_url cannot be every link's start, or NULL: it is a path ("/",
  * "/handbook/", "handbook") or an http(s) address with a host, written in
  * plain characters. Another scheme (javascript:, data:) or a host without
@@ -635,6 +672,7 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_string(&c->description, y, "description", NULL, f, d);
     bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", f, d);
     bad |= config_list(&c->include, &c->n_include, y, "include", f, d);
+    bad |= config_collections(c, y, f, d);
     bad |= config_defaults(c, yamltree_get(y, "defaults"), f, d);
     if (jekyll) {
         /* Jekyll's own names; charter's theme, assets and catalogs are its
@@ -816,6 +854,7 @@ void config_release(site_config *c)
     free(c->required);
     free(c->exclude);
     free(c->include);
+    free(c->collections);
     free(c->base_url);
     free(c->base_own);
     free(c->defaults);

@@ -78,8 +78,8 @@ typedef struct site_config {
     const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
     const char *content, *controls, *layouts, *output, *assets;
     const char *archetypes; /* charter new's page templates (archetypes/) */
-    char *base_url; /* normalised: starts and ends with '/' */
-    char *base_own; /* base_url_raw, when made from Jekyll's url + baseurl */
+    char *base_url;         /* normalised: starts and ends with '/' */
+    char *base_own;         /* base_url_raw, when made from Jekyll's url + baseurl */
     const char **frameworks;
     size_t n_frameworks;
     oscal_catalog_ref *oscal_catalogs;
@@ -94,6 +94,12 @@ typedef struct site_config {
      * walked directory and, for a pattern without '/', each name in it. */
     const char **exclude, **include;
     size_t n_exclude, n_include;
+    /* Jekyll's collections with `output: true`: folder `_<name>` at the
+     * content's root, its pages at `permalink` (NULL: /:collection/:path/). */
+    struct site_collection {
+        const char *name, *permalink;
+    } * collections;
+    size_t n_collections;
     duration cycle, warn_within;
     int unsafe_html;
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */

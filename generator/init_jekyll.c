@@ -270,6 +270,8 @@ int init_plan_jekyll(init_plan *p)
                    extra[k]);
     put_jekyll_setting(b, &l, y, "include", "'_' and '.' names that are pages.", NULL, 0);
     put_jekyll_setting(b, &l, y, "defaults", "front matter values by path.", NULL, 0);
+    put_jekyll_setting(b, &l, y, "collections",
+                       "those with output: true are pages, at their permalinks.", NULL, 0);
     const char *perm = scalar_of(y, "permalink");
     if (perm && strcmp(perm, "pretty") && strcmp(perm, "none"))
         buf_printf(&p->notes,

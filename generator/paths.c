@@ -175,6 +175,36 @@ int url_is_external(const char *url)
     return *p == ':';
 }
 
+void path_permalink_expand(buf *out, const char *pattern, const char *collection, const char *rel)
+{
+    size_t rl = strlen(rel);
+    if (rl > 3 && !strcmp(rel + rl - 3, ".md"))
+        rl -= 3;
+    const char *slash = memrchr(rel, '/', rl);
+    const char *name = slash ? slash + 1 : rel;
+    size_t nl = (size_t)(rel + rl - name);
+    static const char *const tokens[] = {":collection", ":path",  ":name",
+                                         ":slug",       ":title", ":output_ext"};
+    for (const char *p = pattern; *p;) {
+        size_t k = 0;
+        while (k < sizeof tokens / sizeof *tokens &&
+               (strncmp(p, tokens[k], strlen(tokens[k])) != 0 ||
+                isalnum((unsigned char)p[strlen(tokens[k])]) || p[strlen(tokens[k])] == '_'))
+            k++;
+        if (k == sizeof tokens / sizeof *tokens) {
+            buf_addc(out, *p++);
+            continue;
+        }
+        if (k == 0)
+            buf_adds(out, collection);
+        else if (k == 1)
+            buf_add(out, rel, rl);
+        else if (k < 5)
+            buf_add(out, name, nl);
+        p += strlen(tokens[k]);
+    }
+}
+
 int path_permalink(buf *url, buf *out_file, const char *permalink, const char **why)
 {
     const char *p = permalink;

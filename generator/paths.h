@@ -52,6 +52,12 @@ void path_page_url(buf *url, buf *out_file, const char *rel);
  * string): a scheme or host ("https://x/", "//x"), `..` segments, a
  * backslash, control characters, a query or fragment, an empty value. */
 int path_permalink(buf *url, buf *out_file, const char *permalink, const char **why);
+/* Appends a Jekyll permalink pattern with its placeholders filled for the
+ * page at rel (relative to its collection's folder, ".md" included) of
+ * collection `collection`: :collection, :path (rel without ".md"), :name,
+ * :slug and :title (its file name without ".md"), :output_ext (none: the
+ * URL is pretty). Other text is copied as it is. */
+void path_permalink_expand(buf *out, const char *pattern, const char *collection, const char *rel);
 
 /* Resolves `target` (a link's path part, no fragment) relative to the
  * directory of `from` (both relative to the same root). Returns 0 and the

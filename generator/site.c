@@ -183,11 +183,27 @@ static int glob_any(const char **globs, size_t n, const char *rel, const char *n
  * name unless include: names it, what exclude: names, and in the content
  * walk the site's other directories and output inside it. At the site root
  * (content: .) also site.yml and the tool folders node_modules/ and vendor/. */
+/* The collection whose folder `_<name>` is the first part of rel, or
+ * NULL. */
+static const struct site_collection *collection_of(const site_config *c, const char *rel)
+{
+    if (rel[0] != '_')
+        return NULL;
+    size_t n = strcspn(rel + 1, "/");
+    for (size_t i = 0; i < c->n_collections; i++)
+        if (strlen(c->collections[i].name) == n && !memcmp(rel + 1, c->collections[i].name, n))
+            return &c->collections[i];
+    return NULL;
+}
+
 static int skip_name(const walk *w, int pages, const char *rel, const char *name, const char *full)
 {
     const site_config *c = &w->s->cfg;
-    /* Hugo's _index.md is a folder's own page, as index.md is. */
-    int section_page = pages && !strcmp(name, "_index.md");
+    /* Hugo's _index.md is a folder's own page, as index.md is; a Jekyll
+     * collection's folder at the content's root holds pages. */
+    int section_page =
+        pages && (!strcmp(name, "_index.md") ||
+                  (!strcmp(rel, name) && collection_of(c, name) && !strchr(name, '/')));
     if (path_is_hidden(name) && !section_page && !glob_any(c->include, c->n_include, rel, name))
         return 1;
     if (glob_any(c->exclude, c->n_exclude, rel, name))
@@ -796,10 +812,20 @@ static int page_model(page *p, const site *s, diags *d)
                          "'status' must be draft, approved or retired, not '%s'", p->status);
     }
 
-    /* URL: the permalink, else the pretty URL of the source path. */
-    buf url, out;
+    /* URL: the permalink, else the pretty URL of the source path; a
+     * collection's page, its collection's permalink (Jekyll's
+     * /:collection/:path/ when it names none). */
+    buf url, out, pattern;
     buf_init(&url);
     buf_init(&out);
+    buf_init(&pattern);
+    const struct site_collection *coll = collection_of(&s->cfg, p->rel);
+    if (!permalink && coll && strchr(p->rel, '/')) {
+        const char *in = strchr(p->rel, '/') + 1;
+        path_permalink_expand(&pattern, coll->permalink ? coll->permalink : "/:collection/:path/",
+                              coll->name, in);
+        permalink = pattern.data;
+    }
     if (permalink) {
         const char *why;
         if (path_permalink(&url, &out, permalink, &why) != 0) {
@@ -813,6 +839,7 @@ static int page_model(page *p, const site *s, diags *d)
     if (!url.len)
         path_page_url(&url, &out, p->rel);
     set_page_url(p, s, &url, &out);
+    buf_release(&pattern);
 
     if (!p->id) {
         size_t n = strlen(p->rel);
@@ -825,7 +852,9 @@ static int page_model(page *p, const site *s, diags *d)
         buf_adds(&sec, p->section_key);
     } else {
         const char *slash = strchr(p->rel, '/');
-        if (slash)
+        if (slash && coll)
+            site_humanize(&sec, coll->name, strlen(coll->name)); /* _policies: "Policies" */
+        else if (slash)
             site_humanize(&sec, p->rel, (size_t)(slash - p->rel));
     }
     p->section_title = sec.len ? buf_detach(&sec) : NULL;

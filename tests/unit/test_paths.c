@@ -412,3 +412,25 @@ Test(paths, url_is_external)
         cr_expect_eq(!!url_is_external(external_cases[i].url), external_cases[i].external, "'%s'",
                      external_cases[i].url);
 }
+
+/* Jekyll's permalink placeholders for a collection's page. */
+Test(paths, permalink_expand)
+{
+    static const struct {
+        const char *pattern, *rel, *want;
+    } cases[] = {
+        {"/:collection/:path/", "hr/leavers.md", "/policies/hr/leavers/"},
+        {"/policies/:name/", "hr/leavers.md", "/policies/leavers/"},
+        {"/p/:title:output_ext", "x.md", "/p/x"},
+        {"/:slug/", "a/b/c.md", "/c/"},
+        {"/:names/:collection_x/", "x.md", "/:names/:collection_x/"},
+        {"/fixed/", "x.md", "/fixed/"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf b;
+        buf_init(&b);
+        path_permalink_expand(&b, cases[i].pattern, "policies", cases[i].rel);
+        cr_expect_str_eq(b.data, cases[i].want, "%s %s", cases[i].pattern, cases[i].rel);
+        buf_release(&b);
+    }
+}
