@@ -118,9 +118,18 @@ static int stop_at_md(void *ctx, const char *rel)
     return has_suffix(rel, ".md");
 }
 
-static int stop_at_mdx(void *ctx, const char *rel)
+/* Counts the .mdx pages (never stops), naming the first in ctx's buf. */
+typedef struct mdx_count {
+    size_t n;
+    buf first;
+} mdx_count;
+
+static int count_mdx(void *ctx, const char *rel)
 {
-    return has_suffix(rel, ".mdx");
+    mdx_count *c = ctx;
+    if (has_suffix(rel, ".mdx") && c->n++ == 0)
+        buf_adds(&c->first, rel);
+    return 0;
 }
 
 /* True if some file below rel (".": everywhere) satisfies fn. */
@@ -621,9 +630,21 @@ static int plan_docusaurus(init_plan *p, const char *config)
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Docusaurus serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
-    if (any_file(p->root, "docs", stop_at_mdx, NULL))
+    mdx_count mdx = {0};
+    buf_init(&mdx.first);
+    any_file(p->root, "docs", count_mdx, &mdx);
+    if (mdx.n) {
         buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
                     "exclude: [\"*.mdx\"]\n");
+        /* Said, not only written: a policy there would go unchecked. */
+        buf_printf(
+            &p->notes,
+            "note: %zu .mdx page%s ('%s'%s) %s left out (exclude: [\"*.mdx\"] in site.yml): "
+            "charter reads Markdown, not JSX; rename a page to .md to publish and check it\n",
+            mdx.n, mdx.n == 1 ? "" : "s", mdx.first.data, mdx.n > 1 ? " and others" : "",
+            mdx.n == 1 ? "is" : "are");
+    }
+    buf_release(&mdx.first);
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
     key_probe updated = {p->root, "last_updated"}, position = {p->root, "sidebar_position"};
     int reviewed = any_file(p->root, "docs", uses_key, &updated),
