@@ -1000,6 +1000,93 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
     buf_release(&rep);
 }
 
+/* A new admonition of ad: an open (type, title) or a close (type NULL). */
+static size_t admonition_add(admonitions *ad, const char *line, size_t n, const char *type,
+                             size_t tn, const char *title, size_t tl)
+{
+    if (ad->n == ad->cap) {
+        ad->cap = ad->cap ? ad->cap * 2 : 4;
+        ad->v = xrealloc(ad->v, ad->cap * sizeof *ad->v);
+    }
+    admonition *a = &ad->v[ad->n];
+    a->line = xstrndup(line, n);
+    a->type = type ? xstrndup(type, tn) : NULL;
+    a->title = type ? xstrndup(title, tl) : NULL;
+    for (char *c = a->type; c && *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return ad->n++;
+}
+
+/* MkDocs's admonitions (Python-Markdown's, and pymdownx's collapsible
+ * ones): a line `!!! note "Title"` (or `???`, `???+`), its body the lines
+ * indented four more spaces below it. Markdown reads that body as a code
+ * block; here the line becomes an open marker, as a Docusaurus `:::note`
+ * line does, the body loses its four spaces, and a close marker follows
+ * it, so admonition_boxes makes the same box. Lines keep their numbers. */
+static void mkdocs_admonitions(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                               admonitions *ad)
+{
+    size_t ci = 0, hi = 0;
+    buf rep;
+    buf_init(&rep);
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        if (!p || line_in(&bs->html, l, ln, &hi))
+            continue;
+        const char *t = trimmed(p, len, &n);
+        size_t ind = (size_t)(t - p), k = 0;
+        if (n < 5 ||
+            !(memcmp(t, "!!! ", 4) == 0 || memcmp(t, "??? ", 4) == 0 || memcmp(t, "???+ ", 5) == 0))
+            continue;
+        k = t[3] == '+' ? 5 : 4;
+        size_t w = k;
+        while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z') ||
+                         t[w] == '-' || t[w] == '_'))
+            w++;
+        if (w == k || (w < n && t[w] != ' '))
+            continue;
+        /* The title: "quoted" after the type; else the type's own. */
+        size_t tn = 0;
+        const char *title = w < n ? trimmed(t + w, n - w, &tn) : "";
+        if (tn >= 2 && title[0] == '"' && title[tn - 1] == '"') {
+            title++;
+            tn -= 2;
+        } else if (tn) {
+            continue; /* something else after the type: not one */
+        }
+        size_t open = admonition_add(ad, t, n, t + k, w - k, title, tn);
+        size_t from = l->start[ln - 1] + ind;
+        buf_reset(&rep);
+        buf_printf(&rep, "<!--charter-admonition %zu-->", open);
+        md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
+        /* Its body: blank lines, and lines indented four spaces more. */
+        int last = ln;
+        for (int b = ln + 1; b <= l->n; b++) {
+            size_t bl, bn;
+            const char *bp = line_at(l, b, &bl);
+            trimmed(bp, bl, &bn);
+            if (!bn)
+                continue;
+            size_t sp = 0;
+            while (sp < bl && bp[sp] == ' ')
+                sp++;
+            if (sp < ind + 4)
+                break;
+            md_rewrite_replace(rw, l->start[b - 1] + ind, l->start[b - 1] + ind + 4, "", 0);
+            last = b;
+        }
+        size_t close = admonition_add(ad, "", 0, NULL, 0, NULL, 0);
+        size_t ll = 0;
+        line_at(l, last, &ll);
+        buf_reset(&rep);
+        buf_printf(&rep, "\n%*s<!--charter-admonition %zu-->", (int)ind, "", close);
+        md_rewrite_replace(rw, l->start[last - 1] + ll, l->start[last - 1] + ll, rep.data, rep.len);
+        ln = last;
+    }
+    buf_release(&rep);
+}
+
 static void admonitions_release(admonitions *ad)
 {
     for (size_t i = 0; i < ad->n; i++) {
@@ -1018,6 +1105,10 @@ static long admonition_marker(cmark_node *n, const admonitions *ad)
         return -1;
     const char *lit = cmark_node_get_literal(n);
     static const char mark[] = "<!--charter-admonition ";
+    /* An HTML block keeps the indentation its container does not take
+     * (a marker indented four spaces in an item whose text starts at two). */
+    while (lit && t == CMARK_NODE_HTML_BLOCK && (*lit == ' ' || *lit == '\t'))
+        lit++;
     if (!lit || strncmp(lit, mark, sizeof mark - 1) != 0)
         return -1;
     lit += sizeof mark - 1;
@@ -1319,10 +1410,13 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int kramdown = opt->lax_headings && brace_pair(text, len, ":");
     int boxes = (len >= 3 && !memcmp(text, ":::", 3)) || memmem(text, len, "\n:::", 4) ||
                 memmem(text, len, " :::", 4);
+    int mkboxes = (len >= 4 && (!memcmp(text, "!!! ", 4) || !memcmp(text, "??? ", 4))) ||
+                  memmem(text, len, "!!! ", 4) || memmem(text, len, "??? ", 4) ||
+                  memmem(text, len, "???+ ", 5);
     int mdx = memmem(text, len, "{/*", 3) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -1334,6 +1428,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)
         mdx_markers(&bs, &rw, &lines);
+    if (mkboxes)
+        mkdocs_admonitions(&bs, &rw, &lines, &ad);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {

@@ -295,6 +295,61 @@ Test(markdown, mdx_comments_and_imports)
     diag_free(d);
 }
 
+/* MkDocs's admonitions: `!!! type "Title"` (or ??? / ???+), the body four
+ * spaces in, becomes the box a Docusaurus `:::type` makes; in a list item
+ * too; in code it stays. HEAD~1 made a paragraph and a code block. A
+ * Docusaurus box indented in its item is a box too (it was raw HTML). */
+Test(markdown, mkdocs_admonitions)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "!!! warning \"Keys\"\n"
+                     "    Never [commit](x.md) a key.\n"
+                     "\n"
+                     "    Second.\n"
+                     "\n"
+                     "After.\n"
+                     "\n"
+                     "??? info\n"
+                     "    Folded.\n"
+                     "\n"
+                     "- Item\n"
+                     "\n"
+                     "    !!! tip\n"
+                     "        Inside.\n"
+                     "\n"
+                     "    :::note\n"
+                     "    Docusaurus inside.\n"
+                     "    :::\n"
+                     "\n"
+                     "```\n!!! note\n    code\n```\n"
+                     "\n"
+                     "## End\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+                    "class=\"admonition-title\">Keys</p>\n<p>Never <a href=\"x.md\">commit</a> a "
+                    "key.</p>\n<p>Second.</p>\n</div>\n<p>After.</p>",
+                    "a box with a title");
+    expect_contains(doc.html.data, "<p class=\"admonition-title\">Info</p>\n<p>Folded.</p>",
+                    "collapsible, the type's title");
+    expect_contains(doc.html.data, "<p class=\"admonition-title\">Tip</p>\n<p>Inside.</p>",
+                    "in a list item");
+    expect_contains(doc.html.data,
+                    "<p class=\"admonition-title\">Note</p>\n<p>Docusaurus inside.</p>",
+                    "a Docusaurus box in a list item");
+    expect_contains(doc.html.data, "<pre><code>!!! note\n    code\n</code></pre>", "code");
+    cr_expect(strstr(doc.html.data, "raw HTML omitted") == NULL, "%s", doc.html.data);
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 25);
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 2);
+    cr_expect_eq(doc.links[0].col, 11);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, headings_recorded_with_file_lines)
 {
     const char *text = "# Title\n"             /* line 10 */
