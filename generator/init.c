@@ -18,8 +18,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-const char *const init_kind_names[INIT_N_KINDS] = {"new",  "plain",      "jekyll",
-                                                   "hugo", "docusaurus", "comply"};
+const char *const init_kind_names[INIT_N_KINDS] = {"new",        "plain",  "jekyll", "hugo",
+                                                   "docusaurus", "comply", "mkdocs"};
 
 buf *init_plan_file(init_plan *p, const char *rel)
 {
@@ -785,6 +785,78 @@ done:
     return err;
 }
 
+/* --- MkDocs ---------------------------------------------------------------------- */
+
+/* mkdocs.yml's settings, read as YAML (its !!python tags are ignored):
+ * site_name, site_description, site_url (its path), docs_dir, site_dir;
+ * config NULL (--kind mkdocs without one): MkDocs's defaults. */
+static int plan_mkdocs(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, base;
+    buf_init(&text);
+    buf_init(&base);
+    yaml_node *y = NULL;
+    if (!config) /* --kind mkdocs without one: the defaults */
+        y = yamltree_new(YAML_MAPPING, NULL, 0, NULL);
+    else if (init_read_text(&text, p, config) != 0 ||
+             yamltree_parse(&y, text.data, text.len, config, 0, p->d) != 0)
+        goto done;
+    if (yamltree_kind(y) != YAML_MAPPING) {
+        diag_error(p->d, config, yamltree_line(y), yamltree_col(y), "config",
+                   "'%s' must be a mapping of settings", config);
+        goto done;
+    }
+    const yaml_node *n;
+#define MK(key)                                                                                    \
+    ((n = yamltree_get(y, key)) && yamltree_kind(n) == YAML_SCALAR && !yamltree_is_null(n)         \
+         ? yamltree_text(n)                                                                        \
+         : NULL)
+    const char *name = MK("site_name"), *about = MK("site_description"), *url = MK("site_url");
+    const char *docs = MK("docs_dir"), *out = MK("site_dir");
+#undef MK
+    buf title;
+    buf_init(&title);
+    if (name)
+        buf_adds(&title, name);
+    else
+        init_dir_title(&title, p->root);
+    if (url) {
+        /* Its path: charter's links start there ("https://x.io/isms/" -> "/isms/"). */
+        const char *s = strstr(url, "://");
+        s = s ? strchr(s + 3, '/') : url[0] == '/' ? url : NULL;
+        buf_adds(&base, s ? s : "/");
+    }
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "MkDocs site");
+    init_put_setting(b,
+                     name ? "The site's title: mkdocs.yml's site_name."
+                          : "The site's title: the directory's name.",
+                     "title", title.data);
+    buf_release(&title);
+    init_put_setting(b, "One sentence for the home page and metadata: site_description.",
+                     "description", about);
+    if (base.len)
+        init_put_setting(b, "Where the site is served: the path of site_url.", "base_url",
+                         base.data);
+    init_put_setting(b, "The pages: MkDocs's docs_dir.", "content", docs ? docs : "docs");
+    init_put_setting(b, "Where 'charter build' writes the site, as MkDocs's site_dir.", "output",
+                     out ? out : "site");
+    put_last_updated(b, p, docs ? docs : "docs");
+    init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
+    init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
+    if (yamltree_get(y, "nav"))
+        buf_adds(&p->notes,
+                 "note: mkdocs.yml's nav is not read: sections are in the order of "
+                 "site.yml's sections:, else alphabetical, pages by weight, then title\n");
+    err = 0;
+done:
+    yamltree_free(y);
+    buf_release(&text);
+    buf_release(&base);
+    return err;
+}
+
 /* --- plain Markdown -------------------------------------------------------------- */
 
 /* Files and folders at the root that hold no page and no file a page could
@@ -907,6 +979,8 @@ static const char *const docusaurus_configs[] = {
     NULL,
 };
 
+static const char *const mkdocs_configs[] = {"mkdocs.yml", "mkdocs.yaml", NULL};
+
 static init_kind detect(init_plan *p, const char **config)
 {
     *config = NULL;
@@ -921,6 +995,10 @@ static init_kind detect(init_plan *p, const char **config)
     if ((*config = first_file(p->root, docusaurus_configs))) {
         buf_printf(&p->why, "found %s", *config);
         return INIT_DOCUSAURUS;
+    }
+    if ((*config = first_file(p->root, mkdocs_configs))) {
+        buf_printf(&p->why, "found %s", *config);
+        return INIT_MKDOCS;
     }
     if ((*config = first_file(p->root, hugo_configs)) && is_dir(p->root, "content")) {
         buf_printf(&p->why, "found %s and content/", *config);
@@ -957,6 +1035,7 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
     if (forced >= 0) {
         config = forced == INIT_HUGO         ? first_file(root, hugo_configs)
                  : forced == INIT_DOCUSAURUS ? first_file(root, docusaurus_configs)
+                 : forced == INIT_MKDOCS     ? first_file(root, mkdocs_configs)
                                              : NULL;
         p->kind = (init_kind)forced;
         buf_reset(&p->why);
@@ -975,6 +1054,8 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         return plan_docusaurus(p, config);
     case INIT_COMPLY:
         return plan_comply(p);
+    case INIT_MKDOCS:
+        return plan_mkdocs(p, config);
     case INIT_N_KINDS:
         break;
     }

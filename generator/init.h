@@ -19,6 +19,7 @@ typedef enum init_kind {
     INIT_HUGO,
     INIT_DOCUSAURUS,
     INIT_COMPLY,
+    INIT_MKDOCS,
     INIT_N_KINDS
 } init_kind;
 

@@ -167,6 +167,8 @@ static const struct {
     {{"_config.yml", "docusaurus.config.js"}, INIT_JEKYLL, "found _config.yml"},
     {{"docusaurus.config.ts", "docs/a.md"}, INIT_DOCUSAURUS, "found docusaurus.config.ts"},
     {{"config.toml", "content/a.md"}, INIT_HUGO, "found config.toml and content/"},
+    {{"mkdocs.yml", "docs/a.md"}, INIT_MKDOCS, "found mkdocs.yml"},
+    {{"mkdocs.yml", "config.toml", "content/a.md"}, INIT_MKDOCS, "found mkdocs.yml"},
     {{"config/_default/hugo.yaml", "content/_index.md"},
      INIT_HUGO,
      "found config/_default/hugo.yaml and content/"},
@@ -181,6 +183,8 @@ static const char *const texts[][2] = {
     {"config.toml", "title = \"Wren\"\nbaseURL = \"https://w.example/h/\"\n"},
     {"config/_default/hugo.yaml", "title: Wren\nbaseurl: /\n"},
     {"hugo.toml", "title = 'x'\n"},
+    {"mkdocs.yml", "site_name: Kite\nsite_url: https://k.example/isms/\n"
+                   "theme: {name: material}\nx: !!python/name:a.b\n"},
 };
 
 static const char *text_of(const char *rel)
