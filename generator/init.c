@@ -872,7 +872,42 @@ static int is_asset(void *ctx, const char *rel)
     return 0;
 }
 
-static void root_leftovers(buf *list, const init_plan *p)
+/* Whether a page links to the top-level file or folder `name`: a
+ * Markdown link `](name`, `](./name` or `](../name` (then its end, a
+ * slash or a fragment) in one of the .md files (their first 64 KiB). */
+typedef struct link_probe {
+    const fs_root *r;
+    const char *name;
+} link_probe;
+
+static int links_to(void *ctx, const char *rel)
+{
+    const link_probe *k = ctx;
+    if (!has_suffix(rel, ".md"))
+        return 0;
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    int found = 0;
+    if (fs_read_source(&text, k->r, rel, config_default_limits.page_bytes, "limits.page_bytes",
+                       quiet) == 0) {
+        size_t nl = strlen(k->name), len = text.len < 65536 ? text.len : 65536;
+        for (const char *s = text.data;
+             !found && (s = memmem(s, len - (size_t)(s - text.data), "](", 2)) != NULL;) {
+            s += 2;
+            while (*s == '<' || *s == ' ')
+                s++;
+            while (!strncmp(s, "./", 2) || !strncmp(s, "../", 3))
+                s += s[1] == '/' ? 2 : 3;
+            found = !strncmp(s, k->name, nl) && strchr(")#/> \"", s[nl]) && s[nl];
+        }
+    }
+    diag_free(quiet);
+    buf_release(&text);
+    return found;
+}
+
+static void root_leftovers(buf *list, init_plan *p)
 {
     char **names = NULL;
     diags *quiet = diag_new(NULL);
@@ -883,6 +918,16 @@ static void root_leftovers(buf *list, const init_plan *p)
             fs_kind k = kind_at(p->root, *e);
             if ((k == FS_DIR && !any_file(p->root, *e, is_asset, NULL)) ||
                 (k == FS_FILE && !is_asset(NULL, *e))) {
+                /* A page links to it (README.md's [license](LICENSE)): kept,
+                 * or the first check would find the link broken. */
+                link_probe probe = {p->root, *e};
+                if (any_file(p->root, ".", links_to, &probe)) {
+                    buf_printf(&p->notes,
+                               "note: '%s' is not left out (exclude): a page links to it, so "
+                               "it is published as it is\n",
+                               *e);
+                    continue;
+                }
                 buf_adds(list, list->len ? ", " : "");
                 yamltree_put_scalar(list, *e, 1);
             }
