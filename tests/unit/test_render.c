@@ -787,7 +787,7 @@ static void page_keys(char keys[][DIGEST_HEX], const char *const *rels, size_t n
     for (size_t i = 0; i < n; i++) {
         const page *p = map_get(s->by_rel, rels[i]);
         cr_assert_not_null(p, "%s", rels[i]);
-        const layout *l = layouts_for_page(s->layouts, p->layout);
+        const layout *l = layouts_for_page(s->layouts, p->layout, p->policy);
         cr_assert_not_null(l, "%s", rels[i]);
         tpl_dict *pd = vars_page_begin(&g, p);
         vars_page_finish(pd, &g, p);
@@ -893,7 +893,7 @@ static void pages_round(round *r, int rows)
     for (size_t i = 0; i < COUNT(round_rels); i++) {
         const page *p = map_get(s->by_rel, round_rels[i]);
         cr_assert_not_null(p, "%s", round_rels[i]);
-        const layout *l = layouts_for_page(s->layouts, p->layout);
+        const layout *l = layouts_for_page(s->layouts, p->layout, p->policy);
         const char *body = parsed_page_key(pp, p->index);
         cr_assert(l && body, "%s", round_rels[i]);
         gen_page_key(r->key[i], &g, l, p, body);
