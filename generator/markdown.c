@@ -944,60 +944,14 @@ typedef struct admonitions {
     size_t n, cap;
 } admonitions;
 
-static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
-                               admonitions *ad)
+/* Line ln of l (its length in *len) when a marker may stand there: not in
+ * code, nor in an HTML block (a comment's hidden text must stay hidden: a
+ * marker there would end the comment early); else NULL. */
+static const char *marker_line(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
+                               size_t *hi, size_t *len)
 {
-    size_t ci = 0, hi = 0;
-    buf rep;
-    buf_init(&rep);
-    for (int ln = 1; ln <= l->n; ln++) {
-        size_t len, n;
-        /* Not in code, nor in an HTML block (a comment's hidden text must
-         * stay hidden: a marker there would end the comment early). */
-        const char *p = line_outside_code(bs, l, ln, &ci, &len);
-        if (!p || line_in(&bs->html, l, ln, &hi))
-            continue;
-        const char *t = trimmed(p, len, &n);
-        size_t colons = 0;
-        while (colons < n && t[colons] == ':')
-            colons++;
-        if (colons < 3)
-            continue;
-        size_t w = colons;
-        while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z')))
-            w++;
-        /* The title after a space, or in brackets (`:::tip[Title]`,
-         * Docusaurus 3's way). */
-        int bracket = w > colons && w < n && t[w] == '[' && t[n - 1] == ']';
-        if ((w < n && t[w] != ' ' && t[w] != '\t' && !bracket) || (w == colons && w < n))
-            continue; /* `:::` then something else: not one */
-        if (ad->n == ad->cap) {
-            ad->cap = ad->cap ? ad->cap * 2 : 4;
-            ad->v = xrealloc(ad->v, ad->cap * sizeof *ad->v);
-        }
-        admonition *a = &ad->v[ad->n];
-        a->line = xstrndup(t, n);
-        a->type = NULL;
-        a->title = NULL;
-        if (w > colons) {
-            size_t tn = 0;
-            const char *title = "";
-            if (bracket)
-                title = trimmed(t + w + 1, n - w - 2, &tn);
-            else if (w < n)
-                title = trimmed(t + w, n - w, &tn);
-            a->type = xstrndup(t + colons, w - colons);
-            for (char *c = a->type; *c; c++)
-                *c = (char)tolower((unsigned char)*c);
-            a->title = xstrndup(title, tn);
-        }
-        /* From its first character: indented, it stays in its list item. */
-        size_t from = l->start[ln - 1] + (size_t)(t - p);
-        buf_reset(&rep);
-        buf_printf(&rep, "<!--charter-admonition %zu-->", ad->n++);
-        md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
-    }
-    buf_release(&rep);
+    const char *p = line_outside_code(bs, l, ln, ci, len);
+    return p && !line_in(&bs->html, l, ln, hi) ? p : NULL;
 }
 
 /* A new admonition of ad: an open (type, title) or a close (type NULL). */
@@ -1017,6 +971,47 @@ static size_t admonition_add(admonitions *ad, const char *line, size_t n, const 
     return ad->n++;
 }
 
+static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                               admonitions *ad)
+{
+    size_t ci = 0, hi = 0;
+    buf rep;
+    buf_init(&rep);
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
+        if (!p)
+            continue;
+        const char *t = trimmed(p, len, &n);
+        size_t colons = 0;
+        while (colons < n && t[colons] == ':')
+            colons++;
+        if (colons < 3)
+            continue;
+        size_t w = colons;
+        while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z')))
+            w++;
+        /* The title after a space, or in brackets (`:::tip[Title]`,
+         * Docusaurus 3's way). */
+        int bracket = w > colons && w < n && t[w] == '[' && t[n - 1] == ']';
+        if ((w < n && t[w] != ' ' && t[w] != '\t' && !bracket) || (w == colons && w < n))
+            continue; /* `:::` then something else: not one */
+        size_t tn = 0;
+        const char *title = "";
+        if (w > colons && bracket)
+            title = trimmed(t + w + 1, n - w - 2, &tn);
+        else if (w > colons && w < n)
+            title = trimmed(t + w, n - w, &tn);
+        size_t k = admonition_add(ad, t, n, w > colons ? t + colons : NULL, w - colons, title, tn);
+        /* From its first character: indented, it stays in its list item. */
+        size_t from = l->start[ln - 1] + (size_t)(t - p);
+        buf_reset(&rep);
+        buf_printf(&rep, "<!--charter-admonition %zu-->", k);
+        md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
+    }
+    buf_release(&rep);
+}
+
 /* MkDocs's admonitions (Python-Markdown's, and pymdownx's collapsible
  * ones): a line `!!! note "Title"` (or `???`, `???+`), its body the lines
  * indented four more spaces below it. Markdown reads that body as a code
@@ -1031,8 +1026,8 @@ static void mkdocs_admonitions(const block_scan *bs, md_rewrite *rw, const src_l
     buf_init(&rep);
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len, n;
-        const char *p = line_outside_code(bs, l, ln, &ci, &len);
-        if (!p || line_in(&bs->html, l, ln, &hi))
+        const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
+        if (!p)
             continue;
         const char *t = trimmed(p, len, &n);
         size_t ind = (size_t)(t - p), k = 0;
