@@ -3,7 +3,8 @@
 # (run.sh's check, steps.sh) after each of STEPS edits drawn from SEED on
 # the same fixture repository: a page's body, a heading, a link, its title,
 # owner, approver, version, status, review date, cited controls, tags,
-# description, next review, review cycle or weight; a page added, deleted or
+# description, next review, review cycle or weight; a page titled by its
+# opening heading, or its front matter in TOML; a page added, deleted or
 # renamed; a layout, an include, site.yml's description, review cycle and
 # sections, a catalog's control title, a control's applicability, the
 # stylesheet; a commit (with approval trailers, or amending the last), a
@@ -291,6 +292,28 @@ Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
         rnd 4
         what="give $p the weight $r"
         set_field "$p" weight "$r"
+    elif [ "$op" -lt 97 ]; then
+        # A page titled by its opening heading: its title: line gone, a
+        # heading first in its body (kept in the load cache's entry).
+        pick
+        word
+        what="title $p by an opening heading on $w"
+        run sed -i "/^title:/d" "$p"
+        awk -v h="# On $w, step $step" 'n == 1 && !done && /^---/ { print; print h; done = 1; next }
+            /^---/ { n++ } { print }' "$p" >"$tmp/page" && run cp "$tmp/page" "$p"
+    elif [ "$op" -lt 98 ]; then
+        # Hugo's TOML front matter for a page: `key: value` lines as
+        # `key = "value"`, lists and dates as TOML's; what does not convert
+        # cleanly fails both builds alike.
+        pick
+        what="write $p's front matter in TOML"
+        awk 'NR == 1 && /^---/ { print "+++"; fm = 1; next }
+            fm && /^---/ { print "+++"; fm = 0; next }
+            fm && /^[A-Za-z_]+: / { k = $0; sub(/:.*/, "", k); v = $0; sub(/^[A-Za-z_]+: */, "", v)
+                if (v ~ /^\[/) { gsub(/, */, "\", \"", v); sub(/^\[/, "[\"", v); sub(/\]$/, "\"]", v) }
+                else if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ && v !~ /^".*"$/) v = "\"" v "\""
+                print k " = " v; next }
+            { print }' "$p" >"$tmp/page" && run cp "$tmp/page" "$p"
     elif [ "$op" -lt 2000 ]; then
         what="undo every change since the last commit"
         run g reset -q --hard

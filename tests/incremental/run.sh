@@ -368,6 +368,36 @@ while read -r f; do
 done <"$tmp/cache.files"
 build 0
 
+# A page titled by its opening heading: the title is added at load, and the
+# load cache's entry must hold it (a later build takes the entry, not the
+# page). Every page that lists it shows the new title.
+begin "a page's title: line replaced by an opening heading"
+run edit $crypto 's/^title: .*$//'
+run edit $crypto '0,/^---$/!{0,/^---$/s/^---$/---\n# Keys and Ciphers/}'
+build 0
+
+begin "rebuild after the title from a heading, nothing changed"
+build 0
+
+begin "the heading edited"
+run edit $crypto 's/^# Keys and Ciphers$/# Keys, Ciphers and Certificates/'
+build 0
+
+# Hugo's TOML front matter for a page (its findings at TOML's positions).
+begin "a page's front matter in TOML"
+awk 'NR == 1 && /^---/ { print "+++"; fm = 1; next }
+    fm && /^---/ { print "+++"; fm = 0; next }
+    fm && /^[A-Za-z_]+: / { k = $0; sub(/:.*/, "", k); v = $0; sub(/^[A-Za-z_]+: */, "", v)
+        if (v ~ /^\[/) { gsub(/, */, "\", \"", v); sub(/^\[/, "[\"", v); sub(/\]$/, "\"]", v) }
+        else if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ && v !~ /^".*"$/) v = "\"" v "\""
+        print k " = " v; next }
+    { print }' $endpoint >"$tmp/toml.md" && run cp "$tmp/toml.md" $endpoint
+build 0
+
+begin "a TOML value edited"
+run edit $endpoint 's/^owner = .*/owner = "Head of Endpoints"/'
+build 0
+
 begin "an older cache restored (as a CI cache restore would)"
 run rm -rf .git/charter
 [ ! -d "$tmp/cache.old" ] || run cp -R "$tmp/cache.old" .git/charter
