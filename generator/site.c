@@ -1032,17 +1032,23 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
         }
     }
     size_t start = out->len;
+    /* The last ']' of the line, and the next ')' from where it was last
+     * looked for: each found once, so a line of '[' or "](" is linear. */
+    const char *last_close = memrchr(a, ']', (size_t)(b - a)), *paren = NULL;
     for (const char *c = a; c < b; c++) {
         if (*c == '*' || *c == '`')
             continue;
         if (*c == ']' && c + 1 < b && c[1] == '(') {
-            const char *close = memchr(c, ')', (size_t)(b - c));
-            if (close) {
-                c = close;
+            if (!paren || (paren < c && paren != b)) {
+                paren = memchr(c, ')', (size_t)(b - c));
+                paren = paren ? paren : b;
+            }
+            if (paren != b) {
+                c = paren;
                 continue;
             }
         }
-        if (*c == '[' && memchr(c, ']', (size_t)(b - c)))
+        if (*c == '[' && last_close && last_close > c)
             continue;
         buf_addc(out, *c);
     }

@@ -26,6 +26,8 @@ typedef struct tp {
     size_t len, pos;
     int line;          /* of pos, 1-based in the block */
     size_t line_start; /* offset of that line */
+    size_t col_line, col_pos; /* at_col's last answer: col at col_pos, on col_line */
+    int col;
     const char *file;
     int line_offset;
     const yamltree_limits *lim;
@@ -37,12 +39,22 @@ typedef struct tp {
     yaml_node *root;
 } tp;
 
-static int at_col(const tp *t, size_t pos)
+/* The column of pos on the current line, counted in characters from the
+ * last position asked for when that is on the same line and before it:
+ * nodes are asked for in order, so a line of 100,000 values is counted
+ * once, not once per value. */
+static int at_col(tp *t, size_t pos)
 {
-    int col = 1;
-    for (size_t i = t->line_start; i < pos && i < t->len; i++)
-        col += ((unsigned char)t->s[i] & 0xC0) != 0x80;
-    return col;
+    if (t->col_line != t->line_start || t->col_pos > pos) {
+        t->col_line = t->line_start;
+        t->col_pos = t->line_start;
+        t->col = 1;
+    }
+    for (size_t i = t->col_pos; i < pos && i < t->len; i++)
+        t->col += ((unsigned char)t->s[i] & 0xC0) != 0x80;
+    if (pos > t->col_pos)
+        t->col_pos = pos < t->len ? pos : t->len;
+    return t->col;
 }
 
 __attribute__((format(printf, 4, 5))) static int fail_at(tp *t, size_t pos, const char *id,
@@ -666,6 +678,7 @@ int toml_parse(yaml_node **out, const char *text, size_t len, const char *file, 
     tp t = {.s = text,
             .len = len,
             .line = 1,
+            .col = 1,
             .file = file,
             .line_offset = line_offset,
             .lim = lim,

@@ -407,6 +407,13 @@ INPUTS = [
           "charter (one box whose body is every line: its lines walked once)"),
     Input("charter-mdx-comments-never-closed", rep("", "{/* x\n"),
           "charter (MDX comments opened and never closed: left as text)"),
+    Input("charter-toml-one-long-line", rep("+++\ntitle = \"P\"\na = [", "1,", "]\n+++\nbody\n"),
+          "charter (TOML front matter: each value's column counted on from the last, "
+          "not from the line's start)", page=True),
+    Input("charter-title-heading-brackets", rep("# ", "[", "\n\ntext\n"),
+          "charter (an untitled page's opening heading: its last ']' found once)", page=True),
+    Input("charter-title-heading-link-ends", rep("# ", "](", "\n\ntext\n"),
+          "charter (an untitled page's opening heading: each ')' looked for once)", page=True),
     Input("charter-liquid-unclosed-highlights", rep("", "{% highlight c %}\n"), "charter"),
     Input("charter-liquid-unclosed-highlights-with-raw",
           rep("", "{% highlight c %}{% raw %}x{% endraw %}"),
