@@ -762,6 +762,13 @@ static int page_model(page *p, const site *s, diags *d)
             }
         } else if (strcmp(k, "published") == 0) {
             err |= yamltree_as_bool(&p->published, v, k, f, d);
+        } else if (strcmp(k, "draft") == 0) {
+            /* Hugo's and Docusaurus's draft: true, which they do not
+             * publish; nor does charter. */
+            int draft = 0;
+            err |= yamltree_as_bool(&draft, v, k, f, d);
+            if (draft)
+                p->published = 0;
         } else if (strcmp(k, "last_reviewed") == 0) {
             err |= yamltree_as_date(&p->last_reviewed, v, k, f, d);
         } else if (strcmp(k, "next_review") == 0) {
@@ -830,8 +837,14 @@ static int page_model(page *p, const site *s, diags *d)
         const char *why;
         if (path_permalink(&url, &out, permalink, &why) != 0) {
             const yaml_node *v = yamltree_get(fm, "permalink");
-            err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
-                             "permalink '%s' %s", permalink, why);
+            if (v)
+                err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
+                                 "permalink '%s' %s", permalink, why);
+            else /* its collection's, filled in for this page */
+                err =
+                    diag_error(d, f, 1, 1, "invalid-permalink",
+                               "permalink '%s' (collection '%s''s, '%s') %s", permalink, coll->name,
+                               coll->permalink ? coll->permalink : "/:collection/:path/", why);
             buf_reset(&url);
             buf_reset(&out);
         }

@@ -24,8 +24,8 @@ enum {
 typedef struct tp {
     const char *s;
     size_t len, pos;
-    int line;          /* of pos, 1-based in the block */
-    size_t line_start; /* offset of that line */
+    int line;                 /* of pos, 1-based in the block */
+    size_t line_start;        /* offset of that line */
     size_t col_line, col_pos; /* at_col's last answer: col at col_pos, on col_line */
     int col;
     const char *file;
@@ -458,7 +458,7 @@ static yaml_node *read_inline_table(tp *t, int depth)
         return m;
     }
     for (;;) {
-        if (put_pair(t, m, depth) != 0)
+        if (put_pair(t, m, depth + 1) != 0)
             goto fail;
         skip_blanks(t);
         if (peek(t, 0) == ',') {

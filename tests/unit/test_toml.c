@@ -147,6 +147,19 @@ Test(toml, limits)
         buf_addc(&b, ']');
     buf_addc(&b, '\n');
     expect_error(b.data, "values nested more than 64 deep [yaml-unsupported]");
+    /* Inline tables in inline tables too: HEAD~1 recursed without a bound
+     * (60,000 deep overflowed the stack) and took 100 deep. */
+    for (int deep = 100; deep <= 60000; deep *= 600) {
+        buf_reset(&b);
+        buf_adds(&b, "a = ");
+        for (int i = 0; i < deep; i++)
+            buf_adds(&b, "{b=");
+        buf_addc(&b, '1');
+        for (int i = 0; i < deep; i++)
+            buf_addc(&b, '}');
+        buf_addc(&b, '\n');
+        expect_error(b.data, "values nested more than 64 deep [yaml-unsupported]");
+    }
     yamltree_limits lim = {.scalar_bytes = 8,
                            .scalar_name = "limits.scalar_bytes",
                            .keys = 3,
