@@ -65,9 +65,10 @@ static int read_whole(loadcache *c, const char *path)
     return 0;
 }
 
-void loadcache_key(char key[DIGEST_HEX], const fm_limits *fl)
+void loadcache_key(char key[DIGEST_HEX], const fm_limits *fl, const char *extra)
 {
     digest *h = digest_new();
+    digest_add_str(h, extra ? extra : "");
     digest_add_str(h, LOADCACHE_MAGIC);
     digest_add_str(h, digest_self());
     digest_add_long(h, (long)fl->block_bytes);

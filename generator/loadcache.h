@@ -20,10 +20,10 @@ typedef struct loadcache_entry_ref {
     size_t len;
 } loadcache_entry_ref;
 
-/* What the front matter of a page is made from besides its bytes: charter
- * and the limits its parse is under. A cache made under another key is
- * not read. */
-void loadcache_key(char key[DIGEST_HEX], const fm_limits *fl);
+/* What the front matter of a page is made from besides its bytes: charter,
+ * the limits its parse is under, and `extra`, the settings that shape an
+ * entry besides (may be NULL). A cache made under another key is not read. */
+void loadcache_key(char key[DIGEST_HEX], const fm_limits *fl, const char *extra);
 /* Reads the cache at path (never through a link) made under key. Returns
  * a new cache (caller frees with loadcache_free), or NULL when there is
  * none, it is unreadable or malformed, or made under another key. */

@@ -937,7 +937,17 @@ static fm_limits page_fm_limits(const site *s)
 void site_load_cache_key(const site *s, char key[DIGEST_HEX])
 {
     fm_limits fl = page_fm_limits(s);
-    loadcache_key(key, &fl);
+    /* An entry holds the title a page takes from its heading: what decides
+     * that (kramdown's '#Title', the site's names for the title) is part
+     * of the key. */
+    buf extra;
+    buf_init(&extra);
+    buf_printf(&extra, "lax %d; title", s->cfg.lax_headings);
+    for (size_t i = 0; i < s->cfg.n_keys; i++)
+        if (!strcmp(s->cfg.keys[i].key, "title"))
+            buf_printf(&extra, " %s", s->cfg.keys[i].alias);
+    loadcache_key(key, &fl, extra.data);
+    buf_release(&extra);
 }
 
 void site_adopt_load_cache(site *s, const char *path, loadcache *lc)
@@ -961,8 +971,7 @@ static void finish_load_cache(site *s, diags *d)
     size_t n = s->n_pages;
     if (s->load_cache_path && s->reread && atomic_load(&s->load_hits) < n) {
         char key[DIGEST_HEX];
-        fm_limits fl = page_fm_limits(s);
-        loadcache_key(key, &fl);
+        site_load_cache_key(s, key);
         loadcache_page *pages = xcalloc(n + 1, sizeof *pages);
         for (size_t i = 0; i < n; i++) {
             const page *p = s->pages[i];
@@ -990,7 +999,8 @@ typedef struct load_ctx {
  * `===` line), as a title: inline marks (`*`, `` ` ``), a link's address,
  * closing hashes and an attribute list `{#id}` left out. Appends it to out
  * and where the heading ends to *after; returns 1 when there is one. */
-static int opening_heading(buf *out, const char *body, size_t len, int lax, size_t *after)
+static int opening_heading(buf *out, const char *body, size_t len, int lax, size_t max,
+                           size_t *after)
 {
     const char *p = body, *end = body + len;
     while (p < end) {
@@ -1051,6 +1061,33 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
     for (const char *c = a; c < b; c++) {
         if (*c == '*' || *c == '`')
             continue;
+        /* A comment (HTML's, or MDX's `{/ * ... * /}`, here with spaces)
+         * stays hidden: left out, and a heading with one never closed
+         * gives no title. */
+        if (*c == '<' && b - c >= 4 && !memcmp(c, "<!--", 4)) {
+            const char *e = memmem(c + 4, (size_t)(b - c - 4), "-->", 3);
+            if (!e)
+                goto none;
+            c = e + 2;
+            continue;
+        }
+        if (*c == '{') {
+            const char *o = c + 1;
+            while (o < b && (*o == ' ' || *o == '\t'))
+                o++;
+            if (b - o >= 2 && o[0] == '/' && o[1] == '*') {
+                const char *e = memmem(o + 2, (size_t)(b - o - 2), "*/", 2);
+                if (!e)
+                    goto none;
+                e += 2;
+                while (e < b && (*e == ' ' || *e == '\t'))
+                    e++;
+                if (e >= b || *e != '}')
+                    goto none;
+                c = e;
+                continue;
+            }
+        }
         if (*c == ']' && c + 1 < b && c[1] == '(') {
             if (!paren || (paren < c && paren != b)) {
                 paren = memchr(c, ')', (size_t)(b - c));
@@ -1067,7 +1104,12 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
     }
     while (out->len > start && out->data[out->len - 1] == ' ')
         out->data[--out->len] = '\0';
-    return out->len > start;
+    /* As long as a front matter value may be, at most (limits.scalar_bytes). */
+    if (out->len - start <= max)
+        return out->len > start;
+none:
+    buf_truncate(out, start);
+    return 0;
 }
 
 /* Whether body[from, len) has a level-1 heading (`# x`, or a `===`
@@ -1122,7 +1164,8 @@ static void title_from_heading(page *p, const site *s)
     const char *body = p->text.data + p->fm.body_start;
     size_t len = p->fm.body_start <= p->text.len ? p->text.len - p->fm.body_start : 0;
     size_t after = 0;
-    if (len && opening_heading(&t, body, len, s->cfg.lax_headings, &after) &&
+    if (len &&
+        opening_heading(&t, body, len, s->cfg.lax_headings, s->cfg.limits.scalar_bytes, &after) &&
         !another_h1(body, len, after, s->cfg.lax_headings)) {
         yaml_node *out = yamltree_new(YAML_MAPPING, NULL, 0, fm);
         for (size_t i = 0; i < yamltree_len(fm); i++)

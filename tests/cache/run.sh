@@ -580,5 +580,20 @@ else
     git -C "$site" checkout -q -- "$policy"
 fi
 
+# The load cache's entry holds the title a page takes from its heading:
+# site.yml's settings that decide it are part of its key. HEAD~1 of this
+# fix kept 'a' for a kramdown '#Foreword' page after lax_headings was
+# turned on, and 'Heading' after `name` became the title's alias.
+printf -- '---\nlayout: page\n---\n#Foreword\n\ntext\n' >"$site/content/untitled-a.md"
+printf -- '---\nlayout: page\nname: Real Title\n---\n# Heading\n\ntext\n' >"$site/content/untitled-b.md"
+cp "$site/site.yml" "$tmp/site.yml.before"
+build_and_compare "pages titled by their heading"
+printf '\nmarkdown: {lax_headings: true}\n' >>"$site/site.yml"
+build_and_compare "site.yml turns lax_headings on: '#Foreword' titles its page"
+printf '\nkeys: {title: [name]}\n' >>"$site/site.yml"
+build_and_compare "site.yml makes 'name' the title's alias"
+cp "$tmp/site.yml.before" "$site/site.yml"
+rm -f "$site/content/untitled-a.md" "$site/content/untitled-b.md"
+
 echo "cache: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
