@@ -894,12 +894,54 @@ static int es_module_line(const char *p, size_t len)
  * repository: dropped. So is an ES module line (`import Tabs from
  * '@theme/Tabs';`), code rather than text. Outside code blocks and inline
  * code; an unclosed comment is left as written. Lines keep their numbers. */
+/* A line's runs of backticks, each with the index of the next run as long
+ * (SIZE_MAX: none, or a run longer than 64, taken as text). */
+typedef struct bt_run {
+    size_t pos, len, next;
+} bt_run;
+
+typedef struct bt_runs {
+    bt_run *v;
+    size_t n;
+} bt_runs;
+
+static void backtick_runs(bt_runs *r, const char *p, size_t len)
+{
+    r->n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != '`')
+            continue;
+        size_t k = 1;
+        while (i + k < len && p[i + k] == '`')
+            k++;
+        r->v = xgrow(r->v, r->n, sizeof *r->v);
+        r->v[r->n++] = (bt_run){i, k, SIZE_MAX};
+        i += k - 1;
+    }
+    size_t last[65];
+    for (size_t k = 0; k < 65; k++)
+        last[k] = SIZE_MAX;
+    for (size_t j = r->n; j-- > 0;) {
+        size_t k = r->v[j].len;
+        if (k > 64)
+            continue;
+        r->v[j].next = last[k];
+        last[k] = j;
+    }
+}
+
 static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
-    size_t ci = 0, open = SIZE_MAX;
+    size_t ci = 0, open = SIZE_MAX, ri = 0;
+    bt_runs bt = {NULL, 0};
+    int runs_line = 0;
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len;
-        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        ri = 0;
+        /* An open comment runs on through whatever the first parse made of
+         * its lines (a fence inside it is no code). */
+        const char *p =
+            open == SIZE_MAX ? line_outside_code(bs, l, ln, &ci, &len) : line_at(l, ln, &len);
         size_t at = l->start[ln - 1];
         if (!p)
             continue;
@@ -907,23 +949,62 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
             md_rewrite_drop(rw, l->data, at, at + len);
             continue;
         }
-        int ticks = 0;
         for (size_t i = 0; i < len; i++) {
             if (open == SIZE_MAX) {
-                if (p[i] == '`')
-                    ticks++;
-                else if (!(ticks & 1) && i + 2 < len && p[i] == '{' && p[i + 1] == '/' &&
-                         p[i + 2] == '*') {
-                    open = at + i;
-                    i += 2;
+                if (p[i] == '`') {
+                    /* Inline code: a run of backticks and the next run as
+                     * long on the line, skipped; a run without one is text.
+                     * The runs' matches are found once per line. */
+                    if (runs_line != ln)
+                        backtick_runs(&bt, p, len), runs_line = ln;
+                    while (ri < bt.n && bt.v[ri].pos < i)
+                        ri++;
+                    if (ri < bt.n && bt.v[ri].next != SIZE_MAX) {
+                        const bt_run *m = &bt.v[bt.v[ri].next];
+                        i = m->pos + m->len - 1;
+                        ri = bt.v[ri].next + 1;
+                    } else if (ri < bt.n) {
+                        i += bt.v[ri].len - 1;
+                        ri++;
+                    }
+                    continue;
                 }
-            } else if (i + 2 < len && p[i] == '*' && p[i + 1] == '/' && p[i + 2] == '}') {
-                md_rewrite_drop(rw, l->data, open, at + i + 3);
-                open = SIZE_MAX;
-                i += 2;
+                if (p[i] != '{')
+                    continue;
+                size_t o = i + 1;
+                while (o < len && (p[o] == ' ' || p[o] == '\t'))
+                    o++;
+                if (o + 1 < len && p[o] == '/' && p[o + 1] == '*') {
+                    open = at + i;
+                    i = o + 1;
+                }
+            } else if (i + 1 < len && p[i] == '*' && p[i + 1] == '/') {
+                size_t c = i + 2;
+                while (c < len && (p[c] == ' ' || p[c] == '\t'))
+                    c++;
+                if (c < len && p[c] == '}') {
+                    md_rewrite_drop(rw, l->data, open, at + c + 1);
+                    open = SIZE_MAX;
+                    i = c;
+                } else if (c == len) {
+                    /* The comment's end at the line's end: its brace may
+                     * start the next line. */
+                    size_t nl = 0;
+                    const char *np = ln < l->n ? line_at(l, ln + 1, &nl) : NULL;
+                    size_t b = 0;
+                    while (np && b < nl && (np[b] == ' ' || np[b] == '\t'))
+                        b++;
+                    if (np && b < nl && np[b] == '}') {
+                        md_rewrite_drop(rw, l->data, open, l->start[ln] + b + 1);
+                        open = SIZE_MAX;
+                        ln++;
+                        break;
+                    }
+                }
             }
         }
     }
+    free(bt.v);
 }
 
 /* Docusaurus's admonitions: a line `:::note` (or tip, info, caution,
@@ -1408,7 +1489,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int mkboxes = (len >= 4 && (!memcmp(text, "!!! ", 4) || !memcmp(text, "??? ", 4))) ||
                   memmem(text, len, "!!! ", 4) || memmem(text, len, "??? ", 4) ||
                   memmem(text, len, "???+ ", 5);
-    int mdx = memmem(text, len, "{/*", 3) || (len >= 7 && !memcmp(text, "import ", 7)) ||
+    int mdx = memmem(text, len, "/*", 2) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
     scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes);

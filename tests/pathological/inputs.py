@@ -407,6 +407,12 @@ INPUTS = [
           "charter (one box whose body is every line: its lines walked once)"),
     Input("charter-mdx-comments-never-closed", rep("", "{/* x\n"),
           "charter (MDX comments opened and never closed: left as text)"),
+    Input("charter-mdx-backtick-runs-unmatched",
+          fn(lambda n: "".join("`" * k + " " for k in range(1, int((2 * n) ** 0.5) + 1)) + "{/* x */}\n"),
+          "charter (runs of backticks of every length on one line, none matched: "
+          "each run's match found once per line)"),
+    Input("charter-mdx-lone-backticks", rep("", "` ", "{/* x */}\n"),
+          "charter (backtick runs paired along one line before a comment)"),
     Input("charter-toml-one-long-line", rep("+++\ntitle = \"P\"\na = [", "1,", "]\n+++\nbody\n"),
           "charter (TOML front matter: each value's column counted on from the last, "
           "not from the line's start)", page=True),

@@ -280,6 +280,14 @@ Test(markdown, mdx_comments_and_imports)
                      "\n"
                      "## Last\n"
                      "\n"
+                     "{ /* SECRET spaced */ } and {/* a */}{/* SECRET twice */ }\n"
+                     "\n"
+                     "{/*\nSECRET closed apart\n*/\n}\n"
+                     "\n"
+                     "A lone ` backtick, then {/* SECRET after */}\n"
+                     "\n"
+                     "{/* SECRET fenced\n```\n*/}\n"
+                     "\n"
                      "{/* not closed\n";
     render(&doc, in, strlen(in), &opt, d);
     cr_expect(strstr(doc.html.data, "SECRET") == NULL, "%s", doc.html.data);
