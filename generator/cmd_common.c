@@ -149,20 +149,36 @@ static void user_path(buf *out, const char *dir, const char *rel)
 int cmd_write_report(const char *path, const char *data, size_t len, const site *s, const char *dir,
                      diags *d)
 {
-    const char *dirs[] = {"site.yml", s->cfg.layouts, s->cfg.controls, s->cfg.assets,
-                          s->cfg.content};
-    buf srcs[5], target, root;
-    const char *sources[6] = {0};
+    /* What the site is read from: site.yml (or Jekyll's _config.yml in its
+     * stead), its folders, its static folders, and the repository's own
+     * .git (a report there would break it); with the content at the root,
+     * not the whole site. */
+    int at_root = !strcmp(s->cfg.content, "."), err = -1;
+    size_t n = 0, cap = 9 + s->cfg.n_statics;
+    const char *fixed[] = {"site.yml",
+                           "_config.yml",
+                           ".git",
+                           s->cfg.layouts,
+                           s->cfg.controls,
+                           s->cfg.assets,
+                           s->cfg.archetypes,
+                           at_root ? NULL : s->cfg.content};
+    buf *srcs = xcalloc(cap, sizeof *srcs);
+    const char **sources = xcalloc(cap + 1, sizeof *sources);
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed + s->cfg.n_statics; i++) {
+        const char *rel = i < sizeof fixed / sizeof *fixed
+                              ? fixed[i]
+                              : s->cfg.statics[i - sizeof fixed / sizeof *fixed];
+        if (!rel || !strcmp(rel, "."))
+            continue;
+        buf_init(&srcs[n]);
+        user_path(&srcs[n], dir, rel);
+        sources[n] = srcs[n].data;
+        n++;
+    }
+    buf target, root;
     buf_init(&target);
     buf_init(&root);
-    int at_root = !strcmp(s->cfg.content, "."), err = -1;
-    for (int i = 0; i < 5; i++) {
-        buf_init(&srcs[i]);
-        if (i < 4 || !at_root) {
-            user_path(&srcs[i], dir, dirs[i]);
-            sources[i] = srcs[i].data;
-        }
-    }
     /* Content at the site root is not the whole site (the report may sit
      * beside the pages), but never one of its pages or published files. */
     if (at_root && output_resolve(&target, path) == 0 && output_resolve(&root, dir) == 0 &&
@@ -176,8 +192,10 @@ int cmd_write_report(const char *path, const char *data, size_t len, const site 
     }
     err = output_write_file(path, data, len, sources, d);
 done:
-    for (int i = 0; i < 5; i++)
+    for (size_t i = 0; i < n; i++)
         buf_release(&srcs[i]);
+    free(srcs);
+    free(sources);
     buf_release(&target);
     buf_release(&root);
     return err;
