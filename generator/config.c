@@ -451,8 +451,8 @@ static int config_collections(site_config *c, const yaml_node *y, const char *f,
 static const char *base_url_problem(const char *u)
 {
     for (const unsigned char *p = (const unsigned char *)u; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>\\`", *p))
-            return "holds a space, a control character or one of \" ' < > \\ `";
+        if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>\\`?#", *p))
+            return "holds a space, a control character or one of \" ' < > \\ ` ? #";
     if (u[0] == '/' && u[1] == '/')
         return "names a host without a scheme";
     if (!url_is_external(u))
