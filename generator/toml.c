@@ -35,6 +35,8 @@ typedef struct tp {
     size_t keys, items;
     map *defined; /* tables named by a [header], by path: not twice */
     map *arrays;  /* arrays of tables ([[header]]), by path */
+    map *dotted;  /* tables made by dotted keys, by path: no [header] for them */
+    map *inline_; /* inline tables, by address: none is extended */
     buf cur_path; /* the path of the table pairs go into, as descend makes it */
     yaml_node *root;
 } tp;
@@ -95,6 +97,8 @@ static int take_newline(tp *t)
 }
 
 /* A comment to the line's end; control characters other than tab refused. */
+static size_t utf8_len(const unsigned char *s, size_t n);
+
 static int skip_comment(tp *t)
 {
     if (peek(t, 0) != '#')
@@ -103,7 +107,10 @@ static int skip_comment(tp *t)
         unsigned char c = (unsigned char)t->s[t->pos];
         if ((c < 0x20 && c != '\t' && !(c == '\r' && peek(t, 1) == '\n')) || c == 0x7f)
             return FAIL(t, "control character in a comment");
-        t->pos++;
+        size_t k = c < 0x80 ? 1 : utf8_len((const unsigned char *)t->s + t->pos, t->len - t->pos);
+        if (!k)
+            return FAIL(t, "invalid UTF-8 in a comment");
+        t->pos += k;
     }
     return 0;
 }
@@ -372,12 +379,27 @@ static void path_key(buf *out, yaml_node *const *parts, size_t n)
  * tables' newest table for an array. Appends the tables' path to path
  * (each followed by '\x1f'; an array's table by its place). NULL after
  * reporting when a part is a value. Takes none of parts. */
-static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n, buf *path)
+/* An inline table's address, as a key of t->inline_. */
+static void node_key(char out[32], const yaml_node *n)
+{
+    snprintf(out, 32, "%p", (const void *)n);
+}
+
+static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n, buf *path,
+                          int pair)
 {
     yaml_node *result = m;
+    char addr[32];
     for (size_t i = 0; i < n && result; i++) {
         path_key(path, parts + i, 1);
         yaml_node *c = child(m, yamltree_text(parts[i]));
+        if (c && (node_key(addr, c), map_get(t->inline_, addr))) {
+            diag_error(t->d, t->file, yamltree_line(parts[i]), yamltree_col(parts[i]),
+                       "yaml-duplicate-key", "'%s' is an inline table, which nothing extends",
+                       yamltree_text(parts[i]));
+            result = NULL;
+            break;
+        }
         if (!c) {
             if (count_key(t, parts[i]) != 0) {
                 result = NULL;
@@ -386,6 +408,8 @@ static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n
             c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(parts[i]),
                                 yamltree_col(parts[i]));
             yamltree_append(m, yamltree_copy(parts[i], NULL), c);
+            if (pair) /* made by a dotted key: no [header] may open it again */
+                map_put(t->dotted, path->data, (void *)1);
         } else if (yamltree_kind(c) == YAML_SEQUENCE && map_get(t->arrays, path->data)) {
             /* Its newest table, which the path names by its place. */
             buf_printf(path, "\x1e%zu", yamltree_len(c));
@@ -455,6 +479,9 @@ static yaml_node *read_inline_table(tp *t, int depth)
     skip_blanks(t);
     if (peek(t, 0) == '}') {
         t->pos++;
+        char addr[32];
+        node_key(addr, m);
+        map_put(t->inline_, addr, (void *)1);
         return m;
     }
     for (;;) {
@@ -467,6 +494,9 @@ static yaml_node *read_inline_table(tp *t, int depth)
         }
         if (peek(t, 0) == '}') {
             t->pos++;
+            char addr[32];
+            node_key(addr, m);
+            map_put(t->inline_, addr, (void *)1);
             return m;
         }
         FAIL(t, "expected ',' or '}' in an inline table (on one line)");
@@ -475,6 +505,134 @@ static yaml_node *read_inline_table(tp *t, int depth)
 fail:
     yamltree_free(m);
     return NULL;
+}
+
+/* Digits of the given kind from *p, single underscores only between
+ * them; the number of digits (0: none, or a stray underscore). */
+static size_t digits(const char **p, const char *end, int (*is)(int))
+{
+    size_t n = 0;
+    while (*p < end && is((unsigned char)**p)) {
+        (*p)++;
+        n++;
+        if (*p + 1 < end && **p == '_' && is((unsigned char)(*p)[1]))
+            (*p)++;
+    }
+    return *p < end && **p == '_' ? 0 : n;
+}
+
+static int is_dec(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_hex(int c)
+{
+    return hexval(c) >= 0;
+}
+
+static int is_oct(int c)
+{
+    return c >= '0' && c <= '7';
+}
+
+static int is_bin(int c)
+{
+    return c == '0' || c == '1';
+}
+
+/* Exactly n decimal digits at p, as a number in *v. */
+static int fixed(const char *p, const char *end, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p + i >= end || !is_dec((unsigned char)p[i]))
+            return 0;
+        *v = *v * 10 + (p[i] - '0');
+    }
+    return 1;
+}
+
+/* HH:MM:SS[.frac] at *p, moved past it. */
+static int time_of_day(const char **p, const char *end)
+{
+    int h, m, sec;
+    const char *q = *p;
+    if (!fixed(q, end, 2, &h) || q + 2 >= end || q[2] != ':' || !fixed(q + 3, end, 2, &m) ||
+        q + 5 >= end || q[5] != ':' || !fixed(q + 6, end, 2, &sec) || h > 23 || m > 59 || sec > 60)
+        return 0;
+    q += 8;
+    if (q < end && *q == '.') {
+        q++;
+        const char *f = q;
+        while (q < end && is_dec((unsigned char)*q))
+            q++;
+        if (q == f)
+            return 0;
+    }
+    *p = q;
+    return 1;
+}
+
+/* Whether v[0, n) is a TOML boolean, number, date, time or date-time, as
+ * TOML 1.0 writes them (12abc, 1__0, 01, 2024-1-1 and 1979-02-30 are not). */
+static int plain_valid(const char *v, size_t n)
+{
+    const char *p = v, *end = v + n;
+    if ((n == 4 && !memcmp(v, "true", 4)) || (n == 5 && !memcmp(v, "false", 5)))
+        return 1;
+    int y, mo, da;
+    if (n >= 10 && fixed(p, end, 4, &y) && p[4] == '-' && fixed(p + 5, end, 2, &mo) &&
+        p[7] == '-' && fixed(p + 8, end, 2, &da)) {
+        static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (mo < 1 || mo > 12 || da < 1 || da > days[mo - 1] || (mo == 2 && da == 29 && !leap))
+            return 0;
+        p += 10;
+        if (p == end)
+            return 1;
+        if (*p != 'T' && *p != 't' && *p != ' ')
+            return 0;
+        p++;
+        if (!time_of_day(&p, end))
+            return 0;
+        if (p < end && (*p == 'Z' || *p == 'z'))
+            p++;
+        else if (p < end && (*p == '+' || *p == '-')) {
+            int oh, om;
+            if (!fixed(p + 1, end, 2, &oh) || p + 3 >= end || p[3] != ':' ||
+                !fixed(p + 4, end, 2, &om) || oh > 23 || om > 59)
+                return 0;
+            p += 6;
+        }
+        return p == end;
+    }
+    if (n >= 8 && v[2] == ':')
+        return time_of_day(&p, end) && p == end;
+    if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'o' || v[1] == 'b')) {
+        p += 2;
+        return digits(&p, end, v[1] == 'x' ? is_hex : v[1] == 'o' ? is_oct : is_bin) && p == end;
+    }
+    if (p < end && (*p == '+' || *p == '-'))
+        p++;
+    if ((end - p == 3 && (!memcmp(p, "inf", 3) || !memcmp(p, "nan", 3))))
+        return 1;
+    const char *int_start = p;
+    if (!digits(&p, end, is_dec) || (*int_start == '0' && p - int_start > 1))
+        return 0; /* no leading zeros */
+    if (p < end && *p == '.') {
+        p++;
+        if (!digits(&p, end, is_dec))
+            return 0;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (!digits(&p, end, is_dec))
+            return 0;
+    }
+    return p == end;
 }
 
 /* A number, boolean, date or time at pos: its text, a plain scalar
@@ -512,6 +670,12 @@ static yaml_node *read_plain(tp *t)
         t->pos = at;
         FAIL(t, "expected a value: a \"string\", a number, true, false, a date, [an array] or "
                 "{an inline table}");
+        return NULL;
+    }
+    if (!plain_valid(v, n)) {
+        t->pos = at;
+        FAIL(t, "'%.*s' is no TOML value: not a number, a date, a time, true or false",
+             (int)(n > 64 ? 64 : n), v);
         return NULL;
     }
     buf b;
@@ -574,7 +738,7 @@ static int put_pair(tp *t, yaml_node *table, int depth)
         buf_add(&path, t->cur_path.data, t->cur_path.len);
     else
         buf_addc(&path, '\x1d');
-    yaml_node *m = descend(t, table, parts, n - 1, &path);
+    yaml_node *m = descend(t, table, parts, n - 1, &path, 1);
     buf_release(&path);
     if (!m)
         goto done;
@@ -616,7 +780,7 @@ static int read_header(tp *t, yaml_node **cur)
         goto done;
     }
     t->pos += array ? 2 : 1;
-    yaml_node *m = descend(t, t->root, parts, n - 1, &path);
+    yaml_node *m = descend(t, t->root, parts, n - 1, &path, 0);
     if (!m)
         goto done;
     yaml_node *last = parts[n - 1], *c = child(m, yamltree_text(last));
@@ -643,7 +807,11 @@ static int read_header(tp *t, yaml_node **cur)
         *cur = item;
         buf_printf(&path, "\x1e%zu", yamltree_len(c));
     } else {
-        if (c && (yamltree_kind(c) != YAML_MAPPING || map_get(t->defined, path.data))) {
+        char addr[32] = "";
+        if (c)
+            node_key(addr, c);
+        if (c && (yamltree_kind(c) != YAML_MAPPING || map_get(t->defined, path.data) ||
+                  map_get(t->dotted, path.data) || map_get(t->inline_, addr))) {
             diag_error(t->d, t->file, yamltree_line(last), yamltree_col(last), "yaml-duplicate-key",
                        yamltree_kind(c) != YAML_MAPPING && !map_get(t->arrays, path.data)
                            ? "'%s' is already a value, not a table"
@@ -684,7 +852,9 @@ int toml_parse(yaml_node **out, const char *text, size_t len, const char *file, 
             .lim = lim,
             .d = d,
             .defined = map_new(),
-            .arrays = map_new()};
+            .arrays = map_new(),
+            .dotted = map_new(),
+            .inline_ = map_new()};
     buf_init(&t.cur_path);
     t.root = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, 1 + line_offset, 1);
     yaml_node *cur = t.root;
@@ -708,6 +878,8 @@ done:
     yamltree_free(t.root);
     map_free(t.defined);
     map_free(t.arrays);
+    map_free(t.dotted);
+    map_free(t.inline_);
     buf_release(&t.cur_path);
     return err;
 }

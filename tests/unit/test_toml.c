@@ -133,6 +133,42 @@ Test(toml, errors)
     expect_error("x = {a = 1\n", "expected ',' or '}' in an inline table");
     expect_error("[[a]]\n[a]\n", "table 'a' is defined twice");
     expect_error("a = [1]\n[[a]]\n", "'a' is already defined, not as an array of tables");
+    /* What TOML 1.0 refuses and HEAD~1 took (a differential run against
+     * Python's tomllib): an inline table extended, a table of dotted keys
+     * opened again by a header, numbers and dates that are none, invalid
+     * UTF-8 in a comment. */
+    expect_error("a = {x = 1}\na.c = 2\n", "'a' is an inline table, which nothing extends");
+    expect_error("a = {x = 1}\n[a.b]\n", "'a' is an inline table, which nothing extends");
+    expect_error("a = {x = 1}\n[a]\n", "table 'a' is defined twice");
+    expect_error("a.b = 1\n[a]\n", "table 'a' is defined twice");
+    expect_error("[t]\nb.c = 1\n[t.b]\n", "table 'b' is defined twice");
+    static const char *const bad[] = {"12abc",
+                                      "1_",
+                                      "1__0",
+                                      "0x_1",
+                                      "01",
+                                      "1E",
+                                      "5.",
+                                      "2024-1-1",
+                                      "1979-02-30",
+                                      "2023-02-29",
+                                      "+0x1",
+                                      "1.e5",
+                                      "07:32:00.9.9",
+                                      "1979-05-27T25:00:00",
+                                      "1979-05-27T07:32:00+24:00"};
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        char doc[96];
+        snprintf(doc, sizeof doc, "v = %s\n", bad[i]);
+        expect_error(doc, "is no TOML value");
+    }
+    expect_error("# caf\xe9\n", "invalid UTF-8 in a comment");
+    yaml_node *n = parse_ok("a = 0x1F\nb = 0o17\nc = 0b101\nd = 1_000\ne = -0.5e-3\nf = +inf\n"
+                            "g = 2000-02-29\nh = 07:32:00.999\ni = 1979-05-27T00:32:00-07:00\n"
+                            "[t]\nx.y = 1\n[t.z]\n[[u]]\n[u.v]\n[[u]]\n[u.v]\n");
+    cr_expect_str_eq(text_at(n, "d"), "1000");
+    cr_expect_eq(yamltree_len(yamltree_get(n, "u")), 2);
+    yamltree_free(n);
 }
 
 /* Bounded: nesting past 64, keys past the cap, a value past its cap. */
