@@ -470,6 +470,17 @@ fail:
 
 static int put_pair(tp *t, yaml_node *table, int depth);
 
+/* The '}' at pos closes inline table m: remembered, as nothing may
+ * extend it. Returns m. */
+static yaml_node *inline_closed(tp *t, yaml_node *m)
+{
+    t->pos++;
+    char addr[32];
+    node_key(addr, m);
+    map_put(t->inline_, addr, (void *)1);
+    return m;
+}
+
 /* An inline table at pos ('{'), on one line. */
 static yaml_node *read_inline_table(tp *t, int depth)
 {
@@ -477,13 +488,8 @@ static yaml_node *read_inline_table(tp *t, int depth)
         yamltree_new_at(YAML_MAPPING, NULL, 0, 0, t->line + t->line_offset, at_col(t, t->pos));
     t->pos++;
     skip_blanks(t);
-    if (peek(t, 0) == '}') {
-        t->pos++;
-        char addr[32];
-        node_key(addr, m);
-        map_put(t->inline_, addr, (void *)1);
-        return m;
-    }
+    if (peek(t, 0) == '}')
+        return inline_closed(t, m);
     for (;;) {
         if (put_pair(t, m, depth + 1) != 0)
             goto fail;
@@ -492,13 +498,8 @@ static yaml_node *read_inline_table(tp *t, int depth)
             t->pos++;
             continue;
         }
-        if (peek(t, 0) == '}') {
-            t->pos++;
-            char addr[32];
-            node_key(addr, m);
-            map_put(t->inline_, addr, (void *)1);
-            return m;
-        }
+        if (peek(t, 0) == '}')
+            return inline_closed(t, m);
         FAIL(t, "expected ',' or '}' in an inline table (on one line)");
         goto fail;
     }

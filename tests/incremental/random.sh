@@ -302,18 +302,10 @@ Approved-by: Dana Reyes <dana@larkspur.example>" "side-$step"
         awk -v h="# On $w, step $step" 'n == 1 && !done && /^---/ { print; print h; done = 1; next }
             /^---/ { n++ } { print }' "$p" >"$tmp/page" && run cp "$tmp/page" "$p"
     elif [ "$op" -lt 98 ]; then
-        # Hugo's TOML front matter for a page: `key: value` lines as
-        # `key = "value"`, lists and dates as TOML's; what does not convert
-        # cleanly fails both builds alike.
+        # Hugo's TOML front matter for a page (to_toml, steps.sh).
         pick
         what="write $p's front matter in TOML"
-        awk 'NR == 1 && /^---/ { print "+++"; fm = 1; next }
-            fm && /^---/ { print "+++"; fm = 0; next }
-            fm && /^[A-Za-z_]+: / { k = $0; sub(/:.*/, "", k); v = $0; sub(/^[A-Za-z_]+: */, "", v)
-                if (v ~ /^\[/) { gsub(/, */, "\", \"", v); sub(/^\[/, "[\"", v); sub(/\]$/, "\"]", v) }
-                else if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ && v !~ /^".*"$/) v = "\"" v "\""
-                print k " = " v; next }
-            { print }' "$p" >"$tmp/page" && run cp "$tmp/page" "$p"
+        to_toml "$p"
     elif [ "$op" -lt 2000 ]; then
         what="undo every change since the last commit"
         run g reset -q --hard

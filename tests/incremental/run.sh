@@ -385,13 +385,7 @@ build 0
 
 # Hugo's TOML front matter for a page (its findings at TOML's positions).
 begin "a page's front matter in TOML"
-awk 'NR == 1 && /^---/ { print "+++"; fm = 1; next }
-    fm && /^---/ { print "+++"; fm = 0; next }
-    fm && /^[A-Za-z_]+: / { k = $0; sub(/:.*/, "", k); v = $0; sub(/^[A-Za-z_]+: */, "", v)
-        if (v ~ /^\[/) { gsub(/, */, "\", \"", v); sub(/^\[/, "[\"", v); sub(/\]$/, "\"]", v) }
-        else if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ && v !~ /^".*"$/) v = "\"" v "\""
-        print k " = " v; next }
-    { print }' $endpoint >"$tmp/toml.md" && run cp "$tmp/toml.md" $endpoint
+to_toml $endpoint
 build 0
 
 begin "a TOML value edited"

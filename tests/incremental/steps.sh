@@ -98,6 +98,19 @@ run() {
     "$@" >>"$tmp/setup.log" 2>&1 || setup=${setup:-$*}
 }
 
+# to_toml FILE: FILE's YAML front matter rewritten as Hugo's TOML (`key:
+# value` lines as `key = "value"`, lists of words and dates as TOML's);
+# what does not convert cleanly fails both builds alike.
+to_toml() {
+    awk 'NR == 1 && /^---/ { print "+++"; fm = 1; next }
+        fm && /^---/ { print "+++"; fm = 0; next }
+        fm && /^[A-Za-z_]+: / { k = $0; sub(/:.*/, "", k); v = $0; sub(/^[A-Za-z_]+: */, "", v)
+            if (v ~ /^\[/) { gsub(/, */, "\", \"", v); sub(/^\[/, "[\"", v); sub(/\]$/, "\"]", v) }
+            else if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ && v !~ /^".*"$/) v = "\"" v "\""
+            print k " = " v; next }
+        { print }' "$1" >"$tmp/toml.md" && run cp "$tmp/toml.md" "$1"
+}
+
 # report KIND: prints the step's line from $tmp/why (empty: ok); KIND is
 # equality or reuse.
 report() {
