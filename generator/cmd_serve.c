@@ -2,8 +2,8 @@
  * it (serve.c), watches the site's files with inotify and rebuilds on each
  * change (build.c: the stamp and caches make it incremental), publishing
  * each good build to the open pages; a failed build leaves the last good
- * one served, with its errors shown. Ctrl-C stops it and removes the
- * private folders. */
+ * one served, with its errors shown. Ctrl-C stops it; the private build is
+ * kept for the next server (a temporary one, outside git, is removed). */
 #include "build.h"
 #include "checks.h"
 #include "cli.h"
@@ -11,10 +11,8 @@
 #include "diag.h"
 #include "fs.h"
 #include "history.h"
-#include "manifest.h"
 #include "output.h"
 #include "serve.h"
-#include "stamp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,8 +51,9 @@ const cli_command cmd_serve_def = {
     "the findings of the last build; a build that fails keeps the last good one served.",
     "[--site DIR] [--port N] [--bind ADDRESS] [--base-url URL] [--as-of YYYY-MM-DD] "
     "[--no-check] [--quiet]",
-    "The site is built into <git dir>/charter/serve/ (a temporary folder outside a git\n"
-    "repository), never into its output folder, and that is removed on exit. Ctrl-C stops.\n"
+    "The site is built into <git dir>/charter/serve/site, never into its output folder, and\n"
+    "kept there for the next 'charter serve'; outside a git repository, into a temporary\n"
+    "folder removed on exit. Ctrl-C stops.\n"
     "exit status: 0 stopped, 2 usage, configuration or IO error.\n",
     options,
     cmd_serve,
@@ -219,13 +218,12 @@ typedef struct serving {
     const serve_opts *o;
     build_request r;
     server *srv;
-    char *outs[2]; /* the two private output folders, built into in turn */
-    int next;      /* the one the next build writes */
+    char *out;     /* the private output folder */
     int built;     /* a build has been published */
     int unchecked; /* ... and it is an unchecked one (SERVE_UNCHECKED) */
 } serving;
 
-/* One build into the folder not being served, then published (or its
+/* One build into the private folder, then published (or its
  * errors shown over the last good one; until there is one, a site whose
  * checks fail is shown as build --no-check would publish it). Returns 0, or
  * -1 on an error that ends serving (the first build cannot be made). */
@@ -234,7 +232,7 @@ static int rebuild(serving *sv, int first)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     diags *d = diag_new(sv->o->site);
-    sv->r.out = sv->outs[sv->next];
+    sv->r.out = sv->out;
     build_result res;
     int status = build_run(&res, &sv->r, NULL, d);
     serve_state state = status == EXIT_OK ? SERVE_GOOD : SERVE_FAILED;
@@ -259,8 +257,7 @@ static int rebuild(serving *sv, int first)
     cmd_print_diags(d);
     int err = 0;
     if (state != SERVE_FAILED) {
-        server_publish(sv->srv, sv->outs[sv->next], state, html.data, errors, warnings, d);
-        sv->next = !sv->next;
+        server_publish(sv->srv, sv->out, state, html.data, errors, warnings, d);
         sv->built = 1;
         sv->unchecked = state == SERVE_UNCHECKED;
         if (state == SERVE_UNCHECKED)
@@ -381,11 +378,9 @@ int cmd_serve(int argc, char **argv)
         }
     }
     made_priv = 1;
-    for (int i = 0; i < 2; i++) {
-        buf_reset(&path);
-        buf_printf(&path, "%s/%c", priv.data, "ab"[i]);
-        sv.outs[i] = xstrdup(path.data);
-    }
+    buf_reset(&path);
+    buf_printf(&path, "%s/site", priv.data);
+    sv.out = xstrdup(path.data);
 
     server_config sc = {o.bind, (unsigned)port};
     if (server_start(&sv.srv, &sc, d) != 0)
@@ -443,27 +438,20 @@ done:
         close(ino);
     if (sfd >= 0)
         close(sfd);
-    if (made_priv) {
-        /* Only what serving made: its two outputs, its lock, the folder,
-         * and the caches of the two outputs. */
+    if (made_priv && !git_dir.len) {
+        /* Outside git, the temporary folder and all it holds. In the git
+         * directory, the build and its caches stay: the next server starts
+         * from them (with nothing changed, its first build is done at
+         * once). */
         diags *quiet = diag_new(NULL);
-        buf cache;
-        buf_init(&cache);
-        buf_printf(&cache, "%s/charter", git_dir.data);
-        for (int i = 0; i < 2 && git_dir.len; i++) {
-            output_forget(cache.data, sv.outs[i]);
-            stamp_forget(cache.data, o.site, sv.outs[i]);
-        }
         fs_remove_tree(priv.data, quiet);
-        buf_release(&cache);
         diag_free(quiet);
     }
     if (lock >= 0)
         close(lock);
     cmd_print_diags(d);
     diag_free(d);
-    free(sv.outs[0]);
-    free(sv.outs[1]);
+    free(sv.out);
     buf_release(&git_dir);
     buf_release(&priv);
     buf_release(&path);

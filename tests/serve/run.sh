@@ -5,8 +5,9 @@
 # names, paths that leave the output, links in it, oversized requests, a
 # thousand idle connections), a rebuild after an edit seen on the event
 # stream, a failed build that keeps the last good one served with its
-# errors on the overlay, and a clean stop on Ctrl-C (SIGINT) that leaves
-# nothing behind.
+# errors on the overlay, a clean stop on Ctrl-C (SIGINT) that keeps its
+# private build for the next server, which starts from it, and outside git
+# leaves nothing behind.
 #
 #   CHARTER=$PWD/build/charter sh tests/serve/run.sh
 #
@@ -153,14 +154,14 @@ for p in '/../../../../etc/passwd' '/%2e%2e/%2e%2e/%2e%2e/etc/passwd' '/assets%2
         not_ok "'$p' gets $got" "$(head -c 200 "$tmp/body")"
     fi
 done
-# A link inside the output is not followed (the served build is in a or b).
-for d in "$site/.git/charter/serve/a" "$site/.git/charter/serve/b"; do
-    [ -d "$d" ] && ln -s /etc/passwd "$d/leak.txt" && ln -s "$site" "$d/up"
-done
+# A link inside the output is not followed (the served build is in site/).
+served=$site/.git/charter/serve/site
+check "the build is served from .git/charter/serve/site" test -f "$served/index.html"
+ln -s /etc/passwd "$served/leak.txt"
+ln -s "$site" "$served/up"
 expect_code "a link to a file outside, inside the output" 404 "$u/leak.txt"
 expect_code "a link to a folder outside, inside the output" 404 "$u/up/site.yml"
-rm -f "$site/.git/charter/serve/a/leak.txt" "$site/.git/charter/serve/a/up" \
-    "$site/.git/charter/serve/b/leak.txt" "$site/.git/charter/serve/b/up"
+rm -f "$served/leak.txt" "$served/up"
 
 long=$(printf '%040000d' 0)
 expect_code "a 40,000-byte URL" 414 "$u/$long"
@@ -259,15 +260,19 @@ check "Ctrl-C stops it, exit 0" test "$stopped" = 0
 check "  saying so" grep -q '^stopped$' "$tmp/serve.log"
 check "  ending the event stream" sh -c "sleep 0.5; ! kill -0 $events 2>/dev/null"
 events=
-check "  removing its build folders" test ! -e "$site/.git/charter/serve"
-check "  and their caches (no stamp-* or output-*.cache left)" \
-    sh -c "! ls '$site/.git/charter' | grep -e '^stamp-' -e '^output-'"
+check "  keeping its build for the next server" test -f "$served/index.html"
+check "  and nothing else in its folder but the lock" \
+    sh -c "[ \"\$(ls -A '$site/.git/charter/serve' | tr '\n' ' ')\" = 'lock site ' ]"
 check "  and leaving the site as it was" test -z "$(git -C "$site" status --porcelain)"
 
-# Elsewhere than this machine: said so.
+# Elsewhere than this machine: said so. A server started again starts from
+# the last one's build: with nothing changed, at once.
 start --bind 0.0.0.0
 check "--bind 0.0.0.0 warns that others can read the site" \
     grep -q 'warning: listening on 0.0.0.0, not on this machine only' "$tmp/serve.log"
+check "a server started again with nothing changed builds nothing" \
+    grep -q '^built [0-9]* pages in .* (nothing changed)$' "$tmp/serve.log"
+expect_code "  and serves the site" 200 "$u/about/"
 stop
 
 # A site that already has findings: shown as build --no-check publishes it,
