@@ -246,11 +246,14 @@ check-browser: $(BUILD)/charter
 # (limits.page_seconds) does not stop. About 3 minutes on an idle 2-core
 # machine, 100 s of it the page budget of the 19 known slow inputs. Then a
 # page 600 folders deep, whose walk must not grow with the square of its
-# depth (deep-folders.sh, counting realpath calls; under a second).
+# depth (deep-folders.sh, counting realpath calls; under a second), and a plain
+# repository of many pages and top-level names whose init must read each page
+# once for all names (init-leftovers.sh, counting opens).
 .PHONY: check-pathological
 check-pathological: $(BUILD)/charter
 	@CHARTER=$(abspath $(BUILD)/charter) python3 tests/pathological/run.py
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/pathological/deep-folders.sh
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/pathological/init-leftovers.sh
 
 test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dates.h"
 #include "jsondoc.h"
+#include "map.h"
 #include "paths.h"
 #include "site.h"
 #include "yamltree.h"
@@ -872,45 +873,55 @@ static int is_asset(void *ctx, const char *rel)
     return 0;
 }
 
-/* Whether a page links to the top-level file or folder `name`: a
- * Markdown link `](name`, `](./name` or `](../name` (then its end, a
- * slash or a fragment) in one of the .md files (their first 64 KiB). */
-typedef struct link_probe {
+/* The names pages link to at the top level: from each Markdown link
+ * `](name`, `](./name` or `](../name` (then its end, a slash or a
+ * fragment) in the .md files (their first 64 KiB), `name`. One pass over
+ * the pages for all the names at the root. */
+typedef struct link_names {
     const fs_root *r;
-    const char *name;
-} link_probe;
+    map *names;
+} link_names;
 
-static int links_to(void *ctx, const char *rel)
+static int collect_links(void *ctx, const char *rel)
 {
-    const link_probe *k = ctx;
+    link_names *k = ctx;
     if (!has_suffix(rel, ".md"))
         return 0;
-    buf text;
+    buf text, name;
     buf_init(&text);
+    buf_init(&name);
     diags *quiet = diag_new(NULL);
-    int found = 0;
     if (fs_read_source(&text, k->r, rel, config_default_limits.page_bytes, "limits.page_bytes",
                        quiet) == 0) {
-        size_t nl = strlen(k->name), len = text.len < 65536 ? text.len : 65536;
+        size_t len = text.len < 65536 ? text.len : 65536;
         for (const char *s = text.data;
-             !found && (s = memmem(s, len - (size_t)(s - text.data), "](", 2)) != NULL;) {
+             (s = memmem(s, len - (size_t)(s - text.data), "](", 2)) != NULL;) {
             s += 2;
             while (*s == '<' || *s == ' ')
                 s++;
             while (!strncmp(s, "./", 2) || !strncmp(s, "../", 3))
                 s += s[1] == '/' ? 2 : 3;
-            found = !strncmp(s, k->name, nl) && strchr(")#/> \"", s[nl]) && s[nl];
+            size_t n = strcspn(s, ")#/> \"");
+            if (n && s[n]) {
+                buf_reset(&name);
+                buf_add(&name, s, n);
+                map_put(k->names, name.data, (void *)1);
+            }
+            if ((size_t)(s - text.data) >= len)
+                break;
         }
     }
     diag_free(quiet);
+    buf_release(&name);
     buf_release(&text);
-    return found;
+    return 0;
 }
 
 static void root_leftovers(buf *list, init_plan *p)
 {
     char **names = NULL;
     diags *quiet = diag_new(NULL);
+    link_names linked = {p->root, NULL};
     if (fs_list(&names, p->root->path, 0, quiet) == 0)
         for (char **e = names; *e; e++) {
             if (**e == '.' || **e == '_' || !strcmp(*e, "node_modules") || !strcmp(*e, "vendor"))
@@ -920,8 +931,11 @@ static void root_leftovers(buf *list, init_plan *p)
                 (k == FS_FILE && !is_asset(NULL, *e))) {
                 /* A page links to it (README.md's [license](LICENSE)): kept,
                  * or the first check would find the link broken. */
-                link_probe probe = {p->root, *e};
-                if (any_file(p->root, ".", links_to, &probe)) {
+                if (!linked.names) {
+                    linked.names = map_new();
+                    any_file(p->root, ".", collect_links, &linked);
+                }
+                if (map_get(linked.names, *e)) {
                     buf_printf(&p->notes,
                                "note: '%s' is not left out (exclude): a page links to it, so "
                                "it is published as it is\n",
@@ -933,6 +947,7 @@ static void root_leftovers(buf *list, init_plan *p)
             }
         }
     fs_list_free(names);
+    map_free(linked.names);
     diag_free(quiet);
 }
 
