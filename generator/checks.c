@@ -511,6 +511,12 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 target = site_link_page(s, p, path.data, NULL);
             if (!target && report_unpublished(s, p, l, res.data, d))
                 goto done;
+            if (target && !target->ok) {
+                /* Its own error (its front matter) says why it is not
+                 * published; the link is right once that is fixed. */
+                target = NULL;
+                goto done;
+            }
             if (!target || !target->published) {
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            target ? "link '%s' leads to an unpublished page"
