@@ -482,8 +482,18 @@ static int check_list_or_string(const yaml_node *n, const char *key, const char 
                           "'%s' must be a list or a string, not a mapping", key);
     int err = 0;
     const char *s;
-    for (size_t i = 0; i < yamltree_len(n); i++)
-        err |= yamltree_as_string(&s, yamltree_item(n, i), key, file, d);
+    for (size_t i = 0; i < yamltree_len(n); i++) {
+        const yaml_node *it = yamltree_item(n, i);
+        if (yamltree_kind(it) == YAML_MAPPING && terms_item_name(it))
+            continue; /* Docusaurus's {label: ..., permalink: ...} */
+        if (yamltree_kind(it) == YAML_MAPPING)
+            err |= diag_error(d, file, yamltree_line(it), yamltree_col(it), "invalid-type",
+                              "'%s' must list strings or mappings with a 'label', not a mapping "
+                              "without one",
+                              key);
+        else
+            err |= yamltree_as_string(&s, it, key, file, d);
+    }
     return err;
 }
 

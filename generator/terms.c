@@ -117,6 +117,13 @@ static void add_word(void *ctx, const char *word, size_t len)
     add_term(w->t, w->p, word, len, w->is_category);
 }
 
+const yaml_node *terms_item_name(const yaml_node *item)
+{
+    if (yamltree_kind(item) == YAML_MAPPING)
+        item = yamltree_get(item, "label");
+    return item && yamltree_kind(item) == YAML_SCALAR ? item : NULL;
+}
+
 terms *terms_collect(const site *s)
 {
     terms *t = xcalloc(1, sizeof *t);
@@ -131,9 +138,9 @@ terms *terms_collect(const site *s)
                 continue;
             if (yamltree_kind(v) == YAML_SEQUENCE) {
                 for (size_t j = 0; j < yamltree_len(v); j++) {
-                    const yaml_node *it = yamltree_item(v, j);
-                    if (yamltree_kind(it) == YAML_SCALAR)
-                        add_term(t, p, yamltree_text(it), yamltree_text_len(it), cat);
+                    const yaml_node *name = terms_item_name(yamltree_item(v, j));
+                    if (name)
+                        add_term(t, p, yamltree_text(name), yamltree_text_len(name), cat);
                 }
             } else if (yamltree_kind(v) == YAML_SCALAR) {
                 word_ctx w = {t, p, cat};

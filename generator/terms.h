@@ -28,6 +28,12 @@ void terms_free(terms *t);
 /* The terms, borrowed. */
 const term *terms_list(const terms *t, size_t *n);
 
+struct yaml_node;
+/* The scalar naming one item of a tags/categories list: the item itself,
+ * or a mapping's `label` (Docusaurus's {label: ..., permalink: ...});
+ * borrowed from the item. NULL for anything else. */
+const struct yaml_node *terms_item_name(const struct yaml_node *item);
+
 /* Calls fn for each word of a tags/categories string: words are separated
  * by whitespace and commas, as Jekyll splits them. */
 void terms_each_word(const char *s, void (*fn)(void *ctx, const char *word, size_t len), void *ctx);

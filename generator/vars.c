@@ -79,12 +79,19 @@ static void add_yaml(tpl_dict *d, const char *name, const char *key, const yaml_
         for (size_t i = 0; i < yamltree_len(v); i++) {
             const yaml_node *it = yamltree_item(v, i);
             tpl_dict *item = tpl_dict_add_section(d, name);
-            if (yamltree_kind(it) == YAML_SCALAR) {
-                tpl_dict_set(item, "ITEM", yamltree_text(it));
+            /* A term's label stands for its mapping (Docusaurus's tags). */
+            const yaml_node *label =
+                depth == 0 && (!strcmp(key, "tags") || !strcmp(key, "categories"))
+                    ? terms_item_name(it)
+                    : NULL;
+            if (yamltree_kind(it) == YAML_SCALAR || label) {
+                const char *text = yamltree_text(label ? label : it);
+                tpl_dict_set(item, "ITEM", text);
                 if (joined.len)
                     buf_adds(&joined, ", ");
-                buf_adds(&joined, yamltree_text(it));
-            } else if (yamltree_kind(it) == YAML_MAPPING) {
+                buf_adds(&joined, text);
+            }
+            if (yamltree_kind(it) == YAML_MAPPING) {
                 buf sub;
                 buf_init(&sub);
                 for (size_t k = 0; k < yamltree_len(it); k++) {
