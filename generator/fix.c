@@ -200,10 +200,17 @@ long fix_review_date(fix_edits *out, const char *text, size_t len, const char *f
         if (!strcmp(keys[k].key, key))
             i = find_pair(fm.data, keys[k].alias);
     if (i < 0) {
-        if (fm.present) {
-            /* The last line of the front matter, before its closing line. */
+        if (fm.present && fm.format == FM_JSON) {
+            /* Hugo's JSON: the first member, after the '{'. */
+            size_t at = (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0) + 1;
+            buf_printf(&line, "%s  \"%s\": \"%s\"%s", eol, key, date,
+                       yamltree_len(fm.data) ? "," : "");
+            fix_edits_add(out, at, at, line.data, line.len, "last_reviewed", 1);
+        } else if (fm.present) {
+            /* The last line of the front matter, before its closing line;
+             * TOML's `key = value` between `+++` lines. */
             size_t at = line_offset(text, len, fm.body_line - 1);
-            buf_printf(&line, "%s: %s%s", key, date, eol);
+            buf_printf(&line, "%s%s%s%s", key, fm.format == FM_TOML ? " = " : ": ", date, eol);
             fix_edits_add(out, at, at, line.data, line.len, "last_reviewed", fm.body_line - 1);
         } else {
             size_t at = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;

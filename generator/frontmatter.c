@@ -1,8 +1,10 @@
-/* frontmatter: finds the Jekyll-style front matter block at the top of a
- * Markdown or layout file and parses it with yaml.c, with line numbers counted
- * in the whole file. Works on lengths, not NUL terminators, and accepts a
- * UTF-8 BOM and CRLF line ends (libyaml reads CRLF as one line break). */
+/* frontmatter: finds the front matter block at the top of a Markdown or
+ * layout file (YAML's `---`, TOML's `+++`, or Hugo's JSON object) and parses
+ * it, with line numbers counted in the whole file. Works on lengths, not NUL
+ * terminators, and accepts a UTF-8 BOM and CRLF line ends (libyaml reads CRLF
+ * as one line break). */
 #include "frontmatter.h"
+#include "jsondoc.h"
 #include "toml.h"
 
 #include <string.h>
@@ -66,6 +68,39 @@ static int starts_with_key(const char *s, size_t n)
     return i > 0 && i < n && s[i] == ':' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\r');
 }
 
+/* Hugo's JSON front matter: a first line starting `{` whose next character
+ * after blanks opens a key or closes the object (so `{{< shortcode >}}`,
+ * `{% liquid %}` and `{#id}` are bodies). Returns 1 and sets *close to the
+ * index of the `}` closing the object (outside strings), or 0 when the text
+ * does not start so; -1 when the object is never closed. */
+static int json_block(const char *text, size_t len, size_t pos, size_t *close)
+{
+    if (pos >= len || text[pos] != '{')
+        return 0;
+    size_t i = pos + 1;
+    while (i < len && strchr(" \t\r\n", text[i]) && text[i])
+        i++;
+    if (i >= len || (text[i] != '"' && text[i] != '}'))
+        return 0;
+    size_t depth = 0;
+    for (i = pos; i < len; i++) {
+        char c = text[i];
+        if (c == '"') {
+            for (i++; i < len && text[i] != '"'; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            if (c != '}')
+                return -1;
+            *close = i;
+            return 1;
+        }
+    }
+    return -1;
+}
+
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d)
 {
     return frontmatter_parse_limited(out, text, len, file, NULL, d);
@@ -75,7 +110,8 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
                               const fm_limits *lim, diags *d)
 {
     int err = -1;
-    frontmatter fm = {.data = NULL, .present = 0, .body_start = 0, .body_line = 1};
+    frontmatter fm = {
+        .data = NULL, .present = 0, .body_start = 0, .body_line = 1, .format = FM_YAML};
     size_t pos = 0, end, yaml_start, yaml_end = 0;
     int line;
 
@@ -93,6 +129,31 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
             line = 0; /* the YAML starts on line 1 */
             goto parse;
         }
+    }
+    size_t close = 0;
+    int json = json_block(text, len, pos, &close);
+    if (json < 0) {
+        diag_error(d, file, 1, 1, "frontmatter-unterminated",
+                   "front matter opened here with '{' is never closed with '}'");
+        goto done;
+    }
+    if (json) {
+        /* The body starts after the '}', on the next line when nothing
+         * else follows it on its own. */
+        fm.format = FM_JSON;
+        yaml_start = pos;
+        yaml_end = close + 1;
+        int at = 1;
+        for (const char *q = text; (q = memchr(q, '\n', close - (size_t)(q - text))) != NULL; q++)
+            at++;
+        size_t after = close + 1, eol = line_end(text, len, after);
+        int blank = 1;
+        for (size_t i = after; i < eol; i++)
+            blank &= text[i] == ' ' || text[i] == '\t' || text[i] == '\r';
+        fm.body_start = blank ? (eol < len ? eol + 1 : len) : after;
+        fm.body_line = blank ? at + 1 : at;
+        line = 0; /* the JSON starts on line 1 */
+        goto parse;
     }
     if (is_marker_line(text + pos, end - pos, "+++")) {
         /* Hugo's TOML front matter, between `+++` lines. */
@@ -112,6 +173,7 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
         if (toml_parse(&fm.data, text + toml_start, toml_end - toml_start, file, 1,
                        lim ? &lim->yaml : NULL, d) != 0)
             goto done;
+        fm.format = FM_TOML;
         fm.present = 1;
         goto ok;
     }
@@ -136,6 +198,15 @@ parse:
                    "front matter is %zu bytes, over the limit of %zu (limits.frontmatter_bytes)",
                    yaml_end - yaml_start, lim->block_bytes);
         goto done;
+    }
+    if (fm.format == FM_JSON) {
+        /* JSON, as Hugo reads it (libyaml would take YAML's flow syntax
+         * too): its errors at their place, with the id json. */
+        jsondoc *doc = NULL;
+        int bad = jsondoc_parse(&doc, text, yaml_end, file, 0, d);
+        jsondoc_free(doc);
+        if (bad != 0)
+            goto done;
     }
     if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, line,
                                lim ? &lim->yaml : NULL, d))

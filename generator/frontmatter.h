@@ -1,8 +1,9 @@
-/* frontmatter: splits a Markdown (or layout) file into its Jekyll-style YAML
- * front matter and body. The front matter is the text between a first line
- * `---` and the next line that is exactly `---` (or `...`); a UTF-8 BOM and
- * CRLF line ends are accepted. The YAML is parsed with yaml.c, with line
- * numbers counted in the whole file. */
+/* frontmatter: splits a Markdown (or layout) file into its front matter and
+ * body. The front matter is YAML between a first line `---` and the next
+ * line that is exactly `---` (or `...`), TOML between `+++` lines (Hugo),
+ * or a JSON object from a first line starting `{` (Hugo); a UTF-8 BOM and
+ * CRLF line ends are accepted. Each is parsed into one tree (yamltree.h),
+ * with line numbers counted in the whole file. */
 #ifndef CHARTER_FRONTMATTER_H
 #define CHARTER_FRONTMATTER_H
 
@@ -10,11 +11,14 @@
 #include "yamltree.h"
 #include <stddef.h>
 
+typedef enum fm_format { FM_YAML, FM_TOML, FM_JSON } fm_format;
+
 typedef struct frontmatter {
     yaml_node *data;   /* the parsed mapping; an empty mapping when absent */
     int present;       /* 1 if the file had a front matter block */
     size_t body_start; /* byte offset of the body in the input */
     int body_line;     /* 1-based line of the body's first line */
+    fm_format format;  /* how the block is written */
 } frontmatter;
 
 /* Splits text[0..len). A file without a leading `---` line has no front

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "dates.h"
+#include "frontmatter.h"
 #include "jsondoc.h"
 #include "map.h"
 #include "paths.h"
@@ -141,9 +142,9 @@ static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const c
     return w.stopped;
 }
 
-/* A page whose front matter has a line `<key>:` (Hugo teams' review date
- * last_updated, Docusaurus's sidebar_position), or `<key> =` in TOML
- * between `+++` lines. Only the front matter's first 64 KiB are read. */
+/* A page whose front matter (YAML, Hugo's TOML or JSON) has the key `<key>`
+ * (Hugo teams' review date last_updated, Docusaurus's sidebar_position).
+ * Only the page's first 64 KiB are read. */
 typedef struct key_probe {
     const fs_root *r;
     const char *key;
@@ -153,7 +154,6 @@ static int uses_key(void *ctx, const char *rel)
 {
     const key_probe *k = ctx;
     const fs_root *r = k->r;
-    size_t kl = strlen(k->key);
     if (!has_suffix(rel, ".md"))
         return 0;
     int fd = -1, found = 0;
@@ -167,24 +167,11 @@ static int uses_key(void *ctx, const char *rel)
     if (got <= 0)
         goto done;
     chunk[got] = '\0';
-    const char *s = chunk;
-    if (!strncmp(s, "\xEF\xBB\xBF", 3))
-        s += 3;
-    int toml = !strncmp(s, "+++", 3);
-    if ((strncmp(s, "---", 3) && !toml) || (s[3] != '\n' && s[3] != '\r'))
-        goto done;
-    for (s = strchr(s, '\n'); s && !found; s = strchr(s, '\n')) {
-        s++;
-        if (toml ? !strncmp(s, "+++", 3) : !strncmp(s, "---", 3) || !strncmp(s, "...", 3))
-            break;
-        if (toml) {
-            const char *e = s + kl;
-            while (*e == ' ' || *e == '\t')
-                e++;
-            found = !strncmp(s, k->key, kl) && *e == '=';
-        } else {
-            found = !strncmp(s, k->key, kl) && s[kl] == ':';
-        }
+    /* YAML, TOML or JSON front matter (frontmatter.h), whole in the chunk. */
+    frontmatter fm;
+    if (frontmatter_parse(&fm, chunk, (size_t)got, rel, quiet) == 0) {
+        found = fm.present && yamltree_get(fm.data, k->key) != NULL;
+        frontmatter_release(&fm);
     }
 done:
     if (fd >= 0)

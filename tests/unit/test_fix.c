@@ -1,7 +1,8 @@
 /* test_fix: the edits of `charter fix` (fix.c): a space after a heading's
  * hashes and https:// before a link's address, at the positions findings
  * give; the review date and canonical key names in front matter, only
- * their bytes changed (comments, quotes, CRLF and a byte order mark kept);
+ * their bytes changed (comments, quotes, CRLF and a byte order mark kept),
+ * in YAML, TOML or JSON;
  * overlapping and repeated edits; a second run finding nothing; and the
  * unified diff of --dry-run. */
 #include "unit.h"
@@ -136,6 +137,19 @@ static const struct {
      "\xEF\xBB\xBF---\nlast_reviewed: 2026-03-04\n---\n# Title\n"},
     {"already the date", "---\nlast_reviewed: 2026-03-04\n---\n",
      "---\nlast_reviewed: 2026-03-04\n---\n"},
+    /* Hugo's TOML and JSON front matter, in their own syntax (a YAML
+     * line there broke the page). */
+    {"toml, missing", "+++\ntitle = \"t\"\n+++\nx\n",
+     "+++\ntitle = \"t\"\nlast_reviewed = 2026-03-04\n+++\nx\n"},
+    {"toml, a date", "+++\nlast_reviewed = 2025-01-01 # q1\n+++\n",
+     "+++\nlast_reviewed = 2026-03-04 # q1\n+++\n"},
+    {"json, missing", "{\n  \"title\": \"t\"\n}\nx\n",
+     "{\n  \"last_reviewed\": \"2026-03-04\",\n  \"title\": \"t\"\n}\nx\n"},
+    {"json, missing, CRLF and BOM", "\xEF\xBB\xBF{\r\n\"title\": \"t\"\r\n}\r\n",
+     "\xEF\xBB\xBF{\r\n  \"last_reviewed\": \"2026-03-04\",\r\n\"title\": \"t\"\r\n}\r\n"},
+    {"json, empty", "{}\nx\n", "{\n  \"last_reviewed\": \"2026-03-04\"}\nx\n"},
+    {"json, a date", "{\"last_reviewed\": \"2025-01-01\", \"a\": 1}\n",
+     "{\"last_reviewed\": \"2026-03-04\", \"a\": 1}\n"},
 };
 
 Test(fix, review_date)

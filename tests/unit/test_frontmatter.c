@@ -1,5 +1,6 @@
 /* test_frontmatter: where front matter starts and ends (BOM, CRLF, `...`,
- * `---` in the body), the body offsets, and errors located in the .md file. */
+ * `---` in the body, Hugo's JSON object), the body offsets, and errors
+ * located in the .md file. */
 #include "unit.h"
 
 #include <criterion/parameterized.h>
@@ -38,6 +39,17 @@ static const struct split_case split_cases[] = {
     {"crlf", "---\r\na: 1\r\nb: 2\r\n---\r\nbody\r\n", 1, 2, "body\r\n", 5},
     {"crlf dots closer", "---\r\na: 1\r\n...\r\nbody\r\n", 1, 1, "body\r\n", 4},
     {"indented dashes inside yaml", "---\na: |\n  ---\n---\nb\n", 1, 1, "b\n", 5},
+    /* Hugo's JSON front matter: an object from the first line. */
+    {"json", "{\n  \"title\": \"T\",\n  \"owner\": \"o\"\n}\n# Body\n", 1, 2, "# Body\n", 5},
+    {"json on one line", "{\"title\": \"T\"}\nbody\n", 1, 1, "body\n", 2},
+    {"json, text after the brace", "{\"a\": 1} body\n", 1, 1, " body\n", 1},
+    {"json, braces in strings", "{\"a\": \"}\\\"{\", \"b\": {\"c\": [1, {}]}}\nx\n", 1, 2, "x\n",
+     2},
+    {"json, bom and crlf", "\xEF\xBB\xBF{\r\n\"a\": 1\r\n}\r\nbody\r\n", 1, 1, "body\r\n", 4},
+    {"json, empty object", "{ }\nbody\n", 1, 0, "body\n", 2},
+    {"hugo shortcode, not json", "{{< hint >}}\nx\n", 0, 0, "{{< hint >}}\nx\n", 1},
+    {"liquid, not json", "{% include x.html %}\n", 0, 0, "{% include x.html %}\n", 1},
+    {"heading id, not json", "{#top}\n", 0, 0, "{#top}\n", 1},
 };
 
 ParameterizedTestParameters(frontmatter, split)
@@ -113,6 +125,18 @@ static const struct error_case errors_cases[] = {
     {"unclosed quote stops at the closer", "---\na: 'x\n---\nbody\n",
      "p.md:3:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted "
      "scalar at line 2) [yaml-syntax]\n"},
+    {"json never closed", "{\n  \"title\": \"T\"\nbody\n",
+     "p.md:1:1: error: front matter opened here with '{' is never closed with '}' "
+     "[frontmatter-unterminated]\n"},
+    {"json closed by a bracket", "{\"a\": 1]\n",
+     "p.md:1:1: error: front matter opened here with '{' is never closed with '}' "
+     "[frontmatter-unterminated]\n"},
+    {"json, a missing comma", "{\n  \"title\": \"T\"\n  \"owner\": \"o\"\n}\n",
+     "p.md:3:9: error: invalid JSON: '}' expected near '\"owner\"' [json]\n"},
+    {"json, not JSON but YAML's flow", "{\"title\": T}\n",
+     "p.md:1:11: error: invalid JSON: invalid token near 'T' [json]\n"},
+    {"json, a repeated key", "{\"a\": 1, \"a\": 2}\n",
+     "p.md:1:12: error: invalid JSON: duplicate object key near '\"a\"' [json]\n"},
 };
 
 ParameterizedTestParameters(frontmatter, errors)
@@ -153,6 +177,23 @@ Test(frontmatter, positions_are_file_lines)
     cr_assert_eq(yamltree_col(tag), 5);
     cr_assert_str_eq(yamltree_text(tag), "a");
     cr_assert_eq(fm.body_line, 7);
+    frontmatter_release(&fm);
+    diag_free(d);
+}
+
+Test(frontmatter, json_positions_are_file_lines)
+{
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    const char *s = "{\n  \"title\": \"Access\",\n  \"controls\": [\"A.5.1\", \"A.5.2\"]\n}\n\nx\n";
+    cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
+    cr_assert_diag(d, "");
+    cr_assert_eq(fm.format, FM_JSON);
+    const yaml_node *c = yamltree_item(yamltree_get(fm.data, "controls"), 1);
+    cr_assert_str_eq(yamltree_text(c), "A.5.2");
+    cr_assert_eq(yamltree_line(c), 3);
+    cr_assert_eq(yamltree_col(c), 25);
+    cr_assert_eq(fm.body_line, 5);
     frontmatter_release(&fm);
     diag_free(d);
 }
