@@ -506,7 +506,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             goto done;
         }
         size_t rl = res.len;
-        if (rl >= 3 && !strcmp(res.data + rl - 3, ".md")) {
+        if (path_md_ext(res.data, rl)) {
             target = map_get(s->by_rel, res.data);
             if (!target)
                 target = site_link_page(s, p, path.data, NULL);

@@ -97,7 +97,7 @@ static void walk(walker *w, const char *rel, int depth)
     if (depth > 16 || fs_list(&list, path.data, 1, quiet) != 0)
         goto done;
     for (char **e = list; *e && !w->stopped && w->budget; e++, w->budget--) {
-        if ((**e == '_' && strcmp(*e, "_index.md")) || **e == '.' || !strcmp(*e, "node_modules") ||
+        if ((**e == '_' && !path_md_named(*e, "_index")) || **e == '.' || !strcmp(*e, "node_modules") ||
             !strcmp(*e, "vendor"))
             continue;
         buf_reset(&child);
@@ -117,7 +117,7 @@ done:
 
 static int stop_at_md(void *ctx, const char *rel)
 {
-    return has_suffix(rel, ".md");
+    return path_md_ext(rel, strlen(rel));
 }
 
 /* Counts the .mdx pages (never stops), naming the first in ctx's buf. */
@@ -154,7 +154,7 @@ static int uses_key(void *ctx, const char *rel)
 {
     const key_probe *k = ctx;
     const fs_root *r = k->r;
-    if (!has_suffix(rel, ".md"))
+    if (!path_md_ext(rel, strlen(rel)))
         return 0;
     int fd = -1, found = 0;
     size_t size = 0;
@@ -854,6 +854,8 @@ static int is_asset(void *ctx, const char *rel)
 {
     static const char *const kinds[] = {".md",   ".png", ".jpg", ".jpeg", ".gif", ".svg",
                                         ".webp", ".pdf", ".ico", ".txt",  NULL};
+    if (path_md_ext(rel, strlen(rel)))
+        return 1;
     for (const char *const *k = kinds; *k; k++)
         if (has_suffix(rel, *k) && strcmp(rel, "LICENSE.txt"))
             return 1;
@@ -872,7 +874,7 @@ typedef struct link_names {
 static int collect_links(void *ctx, const char *rel)
 {
     link_names *k = ctx;
-    if (!has_suffix(rel, ".md"))
+    if (!path_md_ext(rel, strlen(rel)))
         return 0;
     buf text, name;
     buf_init(&text);
@@ -938,14 +940,34 @@ static void root_leftovers(buf *list, init_plan *p)
     diag_free(quiet);
 }
 
-/* README.md's first `# ` heading, or nothing. */
+/* The name of the page `stem` in dir ("." for the top) as GitHub finds
+ * it, .md or .markdown ("README.markdown"): into name, 1; or 0. */
+static int page_named(buf *name, const init_plan *p, const char *dir, const char *stem)
+{
+    static const char *const exts[] = {".md", ".markdown"};
+    buf rel;
+    buf_init(&rel);
+    int found = 0;
+    for (size_t i = 0; i < 2 && !found; i++) {
+        buf_reset(name);
+        buf_printf(name, "%s%s", stem, exts[i]);
+        buf_reset(&rel);
+        path_join(&rel, dir, name->data);
+        found = init_is_file(p->root, rel.data);
+    }
+    buf_release(&rel);
+    return found;
+}
+
+/* The top README's first `# ` heading, or nothing. */
 static void readme_title(buf *out, const init_plan *p)
 {
-    buf text;
+    buf text, name;
     buf_init(&text);
+    buf_init(&name);
     diags *quiet = diag_new(NULL);
-    if (init_is_file(p->root, "README.md") &&
-        fs_read_source(&text, p->root, "README.md", SITE_YML_MAX, "", quiet) == 0) {
+    if (page_named(&name, p, ".", "README") &&
+        fs_read_source(&text, p->root, name.data, SITE_YML_MAX, "", quiet) == 0) {
         for (const char *s = text.data; s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
             if (strncmp(s, "# ", 2))
                 continue;
@@ -961,16 +983,22 @@ static void readme_title(buf *out, const init_plan *p)
     }
     diag_free(quiet);
     buf_release(&text);
+    buf_release(&name);
 }
 
 static int plan_plain(init_plan *p)
 {
-    buf title, left, rel;
+    buf title, left, rel, readme;
     buf_init(&title);
     buf_init(&left);
     buf_init(&rel);
+    buf_init(&readme);
     readme_title(&title, p);
     int from_readme = title.len > 0;
+    buf why;
+    buf_init(&why);
+    page_named(&readme, p, ".", "README");
+    buf_printf(&why, "The site's title: %s's first heading.", readme.data);
     if (!from_readme)
         init_dir_title(&title, p->root);
     int docs = any_file(p->root, "docs", stop_at_md, NULL);
@@ -978,9 +1006,8 @@ static int plan_plain(init_plan *p)
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Markdown repository");
     init_put_setting(b,
-                     from_readme ? "The site's title: README.md's first heading."
-                                 : "The site's title: the directory's name.",
-                     "title", title.data);
+                     from_readme ? why.data : "The site's title: the directory's name.", "title",
+                     title.data);
     if (docs) {
         buf_adds(b, "# The pages: the Markdown files of docs/.\n"
                     "content: docs\n");
@@ -996,23 +1023,21 @@ static int plan_plain(init_plan *p)
     }
     /* GitHub shows a folder's README.md as its page: the home page, when
      * there is no index.md. */
-    path_join(&rel, content, "README.md");
-    int readme_home = init_is_file(p->root, rel.data);
-    buf_reset(&rel);
-    path_join(&rel, content, "index.md");
-    if (readme_home && !init_is_file(p->root, rel.data))
+    if (page_named(&readme, p, content, "README") && !page_named(&rel, p, content, "index"))
         buf_printf(b,
-                   "# %s is the home page, as GitHub shows it.\n"
+                   "# %s%s is the home page, as GitHub shows it.\n"
                    "defaults:\n"
-                   "  - scope: {path: README.md}\n"
+                   "  - scope: {path: %s}\n"
                    "    values: {permalink: /, layout: home}\n",
-                   docs ? "docs/README.md" : "README.md");
+                   docs ? "docs/" : "", readme.data, readme.data);
     put_last_updated(b, p, content);
     init_put_default_layout(b, "So a README\n# is not one.");
     init_put_theme(b, "", 1);
     buf_release(&title);
     buf_release(&left);
     buf_release(&rel);
+    buf_release(&readme);
+    buf_release(&why);
     return 0;
 }
 

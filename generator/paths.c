@@ -138,11 +138,27 @@ int path_glob_match(const char *pattern, const char *rel, const char *name)
     return match;
 }
 
+size_t path_md_ext(const char *name, size_t n)
+{
+    static const char *const exts[] = {".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mkdown"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && !memcmp(name + n - e, exts[i], e) && name[n - e - 1] != '/')
+            return e;
+    }
+    return 0;
+}
+
+int path_md_named(const char *name, const char *stem)
+{
+    size_t n = strlen(name), e = path_md_ext(name, n), sl = strlen(stem);
+    return e && n - e == sl && !memcmp(name, stem, sl);
+}
+
 void path_page_url(buf *url, buf *out_file, const char *rel)
 {
     size_t n = strlen(rel);
-    if (n >= 3 && strcmp(rel + n - 3, ".md") == 0)
-        n -= 3;
+    n -= path_md_ext(rel, n);
     const char *base = rel;
     for (size_t i = 0; i < n; i++)
         if (rel[i] == '/')
@@ -178,8 +194,7 @@ int url_is_external(const char *url)
 void path_permalink_expand(buf *out, const char *pattern, const char *collection, const char *rel)
 {
     size_t rl = strlen(rel);
-    if (rl > 3 && !strcmp(rel + rl - 3, ".md"))
-        rl -= 3;
+    rl -= path_md_ext(rel, rl);
     const char *slash = memrchr(rel, '/', rl);
     const char *name = slash ? slash + 1 : rel;
     size_t nl = (size_t)(rel + rl - name);

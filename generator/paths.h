@@ -39,11 +39,21 @@ int path_is_hidden(const char *name);
  * include: lists read. */
 int path_glob_match(const char *pattern, const char *rel, const char *name);
 
+/* The length of the Markdown extension ending name[0..n): 3 for ".md", or
+ * that of ".markdown", ".mdown", ".mkdn", ".mkd" or ".mkdown" (Jekyll's,
+ * Hugo's and MkDocs's other names for a page) after a name that is not
+ * empty; 0 for any other name. */
+size_t path_md_ext(const char *name, size_t n);
+/* Whether the file name `name` is `stem` with a Markdown extension
+ * ("_index.markdown" for "_index"). */
+int path_md_named(const char *name, const char *stem);
+
 /* The URL path (relative to base_url, always starting with '/') and the
  * output file (relative to the output dir) of the page whose source is `rel`
  * (relative to the content dir, e.g. "governance/access-control.md"):
  * pretty URLs, so "a/b.md" -> "/a/b/" in "a/b/index.html", and "index.md"
- * files (and Hugo's "_index.md") -> their folder. Appends to url and out_file. */
+ * files (and Hugo's "_index.md") -> their folder; any Markdown extension
+ * (path_md_ext) as ".md". Appends to url and out_file. */
 void path_page_url(buf *url, buf *out_file, const char *rel);
 
 /* Validates a front matter permalink and computes its URL and output file.

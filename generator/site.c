@@ -202,7 +202,7 @@ static int skip_name(const walk *w, int pages, const char *rel, const char *name
     /* Hugo's _index.md is a folder's own page, as index.md is; a Jekyll
      * collection's folder at the content's root holds pages. */
     int section_page =
-        pages && (!strcmp(name, "_index.md") ||
+        pages && (path_md_named(name, "_index") ||
                   (!strcmp(rel, name) && collection_of(c, name) && !strchr(name, '/')));
     if (path_is_hidden(name) && !section_page && !glob_any(c->include, c->n_include, rel, name))
         return 1;
@@ -410,7 +410,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         buf_reset(&nfc);
         unicode_nfc(&nfc, child_rel.data, child_rel.len);
         size_t n = strlen(*p);
-        if (pages && n > 3 && strcmp(*p + n - 3, ".md") == 0) {
+        if (pages && path_md_ext(*p, n)) {
             if (w->n_mds == w->cap_mds) {
                 w->cap_mds = w->cap_mds ? w->cap_mds * 2 : 64;
                 w->mds = xrealloc(w->mds, w->cap_mds * sizeof *w->mds);
@@ -1256,7 +1256,7 @@ static int folder_index(const page *p)
 {
     const char *slash = strchr(p->rel, '/');
     return slash && !strchr(slash + 1, '/') &&
-           (!strcmp(slash + 1, "_index.md") || !strcmp(slash + 1, "index.md"));
+           (path_md_named(slash + 1, "_index") || path_md_named(slash + 1, "index"));
 }
 
 /* A section's pages: its folder's own page first (whose weight, as in
@@ -2034,7 +2034,7 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
         else if (!site_page_by_url(s, rest) && !site_static_by_out(s, rest + 1))
             dest = site_link_page(s, from, rest, NULL);
     } else if (path_resolve(&resolved, from->rel, target.data) == 0) {
-        int is_md = target.len >= 3 && !memcmp(target.data + target.len - 3, ".md", 3);
+        int is_md = path_md_ext(target.data, target.len) > 0;
         buf u;
         buf_init(&u);
         buf_printf(&u, "/%s", resolved.data);
@@ -2130,7 +2130,7 @@ static const page *page_by_file(const site *s, const char *rel, buf *tried)
     while (r.len && r.data[r.len - 1] == '/')
         r.data[--r.len] = '\0';
     size_t base = r.len;
-    int is_md = !folder && base >= 3 && !strcmp(r.data + base - 3, ".md");
+    int is_md = !folder && path_md_ext(r.data, base) > 0;
     const char *const plain[] = {"", NULL};
     const char *const bare[] = {".md", base ? "/index.md" : "index.md",
                                 base ? "/_index.md" : "_index.md", NULL};

@@ -228,7 +228,30 @@ static const struct {
     {"_index.md", "/", "index.html"}, /* Hugo's section pages */
     {"a/_index.md", "/a/", "a/index.html"},
     {"a/__index.md", "/a/__index/", "a/__index/index.html"},
+    /* Markdown's other extensions (Jekyll, Hugo, MkDocs). */
+    {"index.markdown", "/", "index.html"},
+    {"a/b.markdown", "/a/b/", "a/b/index.html"},
+    {"a/_index.mkd", "/a/", "a/index.html"},
+    {"a/b.mdown", "/a/b/", "a/b/index.html"},
+    {"a/.markdown", "/a/.markdown/", "a/.markdown/index.html"},
 };
+
+Test(paths, md_ext)
+{
+    cr_expect_eq(path_md_ext("a.md", 4), 3u);
+    cr_expect_eq(path_md_ext("a.markdown", 10), 9u);
+    cr_expect_eq(path_md_ext("a.mkdown", 8), 7u);
+    cr_expect_eq(path_md_ext("a.mkd", 5), 4u);
+    cr_expect_eq(path_md_ext("a.mkdn", 6), 5u);
+    cr_expect_eq(path_md_ext("a.mdx", 5), 0u);
+    cr_expect_eq(path_md_ext("a.md.txt", 8), 0u);
+    cr_expect_eq(path_md_ext(".md", 3), 0u);
+    cr_expect_eq(path_md_ext("a.md", 3), 0u); /* only the first n bytes */
+    cr_expect(path_md_named("_index.markdown", "_index"));
+    cr_expect(path_md_named("index.md", "index"));
+    cr_expect(!path_md_named("_index.md", "index"));
+    cr_expect(!path_md_named("index.html", "index"));
+}
 
 Test(paths, page_url)
 {
