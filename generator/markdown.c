@@ -5,6 +5,7 @@
  * page's Liquid and kramdown's spaceless headings are edited in a copy of
  * the body first (markdown_rewrite.c), its positions mapped back. */
 #include "markdown.h"
+#include "html_safe.h"
 #include "arena.h"
 #include "map.h"
 #include "markdown_int.h"
@@ -1447,8 +1448,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     block_scan bs = {.heads = NULL};
     md_liquid lq = {0};
     admonitions ad = {0};
-    cmark_node **marks = NULL;
-    size_t n_marks = 0, cap_marks = 0;
+    cmark_node **marks = NULL, **raws = NULL;
+    size_t n_marks = 0, cap_marks = 0, n_raws = 0, cap_raws = 0;
     md_rewrite rw;
     md_rewrite_init(&rw);
     pos_map where = {&lines, &lines, NULL};
@@ -1550,12 +1551,43 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             marks[n_marks++] = n;
         } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
             const char *lit = cmark_node_get_literal(n);
+            if (lit && !opt->unsafe_html) {
+                /* What a page may hold of it (html_safe.h), made a node of
+                 * charter's own below; the anchors are those it keeps. */
+                buf_reset(&rewritten);
+                html_safe_append(&rewritten, lit, strlen(lit));
+                cmark_node_set_literal(n, rewritten.data ? rewritten.data : "");
+                lit = cmark_node_get_literal(n);
+                if (n_raws == cap_raws) {
+                    cap_raws = cap_raws ? cap_raws * 2 : 8;
+                    raws = xrealloc(raws, cap_raws * sizeof *raws);
+                }
+                raws[n_raws++] = n;
+            }
             if (lit)
                 add_html_anchors(out, &acap, lit);
         }
     }
     cmark_iter_free(it);
     admonition_boxes(marks, n_marks, &ad);
+    /* The raw HTML html_safe kept, written as it is: in custom nodes, as
+     * without unsafe_html cmark-gfm writes none of its own (and with it,
+     * would let links through to javascript: addresses too). */
+    for (size_t i = 0; i < n_raws; i++) {
+        int block = cmark_node_get_type(raws[i]) == CMARK_NODE_HTML_BLOCK;
+        const char *lit = cmark_node_get_literal(raws[i]);
+        if (!lit || !lit[strspn(lit, " \t\r\n")]) {
+            cmark_node_free(raws[i]); /* nothing kept (a script): no blank line either */
+            continue;
+        }
+        cmark_node *kept = cmark_node_new_with_mem(
+            block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE, &page_allocator);
+        cmark_node_set_on_enter(kept, cmark_node_get_literal(raws[i]));
+        cmark_node_replace(raws[i], kept);
+        cmark_node_free(raws[i]);
+    }
+    free(raws);
+    raws = NULL;
     exts = cmark_parser_get_syntax_extensions(parser);
     int drop_title = nh && opt->title && heads[0] == cmark_node_first_child(root) &&
                      cmark_node_get_heading_level(heads[0]) == 1 &&
@@ -1607,6 +1639,7 @@ done:
     md_liquid_release(&lq);
     admonitions_release(&ad);
     free(marks);
+    free(raws);
     md_rewrite_release(&rw);
     buf_release(&clean);
     buf_release(&rewritten);

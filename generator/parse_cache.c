@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TRAILER_MAGIC "charter-parse-c6" /* 16 bytes */
+#define TRAILER_MAGIC "charter-parse-c7" /* 16 bytes */
 #define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
 #define CACHE_MAX ((off_t)2 << 30)
 

@@ -442,6 +442,16 @@ INPUTS = [
     Input("charter-html-block-unclosed-single-quotes",
           fn(lambda n: "<div\n" + "<a id=\"x\" y='" * n + "\n"),
           "charter (both kinds of quote)"),
+    # html_safe (raw HTML kept to GitHub's subset) on each kind of markup
+    # that never closes, inline and in a block.
+    Input("charter-html-safe-unclosed-values", rep("x ", "<b title='<i title=\"<a name=y "),
+          "charter (values whose quotes never close, in a paragraph)"),
+    Input("charter-html-safe-unclosed-end-tags", rep("<div>\n", "</td </a x "), "charter"),
+    Input("charter-html-safe-comments-and-scripts",
+          rep("<div>\n", "<!-- x <script> y <style> <!x <?y "), "charter"),
+    Input("charter-html-safe-many-attributes",
+          fn(lambda n: "<div>\n<td" + " colspan=\"2\" onclick=x" * (n // 20) + ">\n"),
+          "charter (one tag, attributes past the 64 it keeps)"),
 ]
 
 

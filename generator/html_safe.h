@@ -1,0 +1,18 @@
+/* html_safe: the raw HTML of a Markdown page kept to a safe subset, as
+ * GitHub shows it, when unsafe_html is off: tables, <br>, <details>, <a
+ * name>, <img>, <sup>... with their presentational attributes, links and
+ * images to http(s), mailto (links) or a relative address. Every other
+ * tag, comment and declaration is dropped, with the text of script-like
+ * elements; a '<' that opens no tag is escaped. Tags are not balanced. */
+#ifndef CHARTER_HTML_SAFE_H
+#define CHARTER_HTML_SAFE_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+/* Appends html[0..len) as kept (see above) to out. Linear in len; never
+ * fails. */
+void html_safe_append(buf *out, const char *html, size_t len);
+
+#endif
