@@ -501,8 +501,22 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             target = site_link_page(s, p, path.data, NULL);
             if (target)
                 goto found;
-            diag_error(d, p->src, l->line, l->col, "broken-link",
-                       "link '%s' leaves the content directory", url);
+            /* A file of the repository outside the content (GitHub's
+             * "../LICENSE" from docs/): a link to the repository's copy
+             * when site.yml names the repository. */
+            buf there;
+            buf_init(&there);
+            int folder = 0, outside = site_outside_content(&there, &folder, s, p, path.data);
+            if (outside && !(s->cfg.repository_url && *s->cfg.repository_url))
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' names '%s', outside the content directory, which the "
+                           "site does not publish; set repository_url in site.yml to link to "
+                           "it in the repository",
+                           url, there.data);
+            else if (!outside)
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' leaves the content directory", url);
+            buf_release(&there);
             goto done;
         }
         size_t rl = res.len;

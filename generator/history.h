@@ -99,6 +99,13 @@ int history_cache_dir(buf *out, const char *root);
  * final '/'. 0, or -1 with nothing appended when there is none git may
  * read. */
 int history_workdir(buf *out, const char *root);
+/* Appends the web address of the repository holding root, from its remote
+ * `origin` (url_repository_web: "git@github.com:o/r.git" gives
+ * "https://github.com/o/r"), and the branch its HEAD names (also unborn)
+ * to branch. Returns 0, or -1 with nothing appended when there is no such
+ * remote or its address is no web one; branch is left empty when HEAD is
+ * detached. */
+int history_remote_web(buf *url, buf *branch, const char *root);
 /* What history_cache_dir most likely appends, found without libgit2, whose
  * start (it reads the system's certificates, some 7 ms) a build that starts
  * again (heap.h) would pay twice: the `charter` folder

@@ -7,6 +7,7 @@
 
 #include "digest.h"
 #include "fs.h"
+#include "paths.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,33 @@ int history_workdir(buf *out, const char *root)
         buf_adds(out, git_repository_workdir(repo));
         err = 0;
     }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return err;
+}
+
+int history_remote_web(buf *url, buf *branch, const char *root)
+{
+    history_git_init();
+    git_repository *repo = NULL;
+    git_remote *remote = NULL;
+    git_reference *head = NULL;
+    int err = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 ||
+        git_remote_lookup(&remote, repo, "origin") != 0 || !git_remote_url(remote) ||
+        url_repository_web(url, git_remote_url(remote)) != 0)
+        goto done;
+    /* HEAD's branch, born or not ("ref: refs/heads/main"). */
+    if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+        git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+        const char *target = git_reference_symbolic_target(head);
+        if (target && !strncmp(target, "refs/heads/", 11) && target[11])
+            buf_adds(branch, target + 11);
+    }
+    err = 0;
+done:
+    git_reference_free(head);
+    git_remote_free(remote);
     git_repository_free(repo);
     git_libgit2_shutdown();
     return err;

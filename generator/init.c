@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dates.h"
 #include "frontmatter.h"
+#include "history.h"
 #include "jsondoc.h"
 #include "map.h"
 #include "paths.h"
@@ -97,8 +98,8 @@ static void walk(walker *w, const char *rel, int depth)
     if (depth > 16 || fs_list(&list, path.data, 1, quiet) != 0)
         goto done;
     for (char **e = list; *e && !w->stopped && w->budget; e++, w->budget--) {
-        if ((**e == '_' && !path_md_named(*e, "_index")) || **e == '.' || !strcmp(*e, "node_modules") ||
-            !strcmp(*e, "vendor"))
+        if ((**e == '_' && !path_md_named(*e, "_index")) || **e == '.' ||
+            !strcmp(*e, "node_modules") || !strcmp(*e, "vendor"))
             continue;
         buf_reset(&child);
         path_join(&child, rel, *e);
@@ -236,6 +237,24 @@ void init_dir_title(buf *out, const fs_root *r)
         char c = base[i] == '-' || base[i] == '_' ? ' ' : base[i];
         buf_addc(out, i == 0 ? (char)toupper((unsigned char)c) : c);
     }
+}
+
+void init_put_repository(buf *b, const init_plan *p)
+{
+    buf url, branch;
+    buf_init(&url);
+    buf_init(&branch);
+    if (history_remote_web(&url, &branch, p->root->path) == 0) {
+        init_put_setting(b,
+                         "The repository's web address (git's remote origin), for 'edit this "
+                         "page' links\n# and links to its files outside the pages.",
+                         "repository_url", url.data);
+        if (branch.len && strcmp(branch.data, "main"))
+            init_put_setting(b, "The branch those links point at.", "repository_branch",
+                             branch.data);
+    }
+    buf_release(&url);
+    buf_release(&branch);
 }
 
 void init_put_header(buf *b, const char *what)
@@ -448,6 +467,7 @@ static int plan_comply(init_plan *p)
         init_dir_title(&title, p->root);
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "strongdm comply repository");
+    init_put_repository(b, p);
     init_put_setting(b,
                      named ? "The program's name, from comply.yml."
                            : "The site's title: the directory's name.",
@@ -597,6 +617,7 @@ static int plan_docusaurus(init_plan *p, const char *config)
         buf_reset(&base);
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Docusaurus site");
+    init_put_repository(b, p);
     init_put_setting(b,
                      named ? "The site's title, from docusaurus.config."
                            : "The site's title: the directory's name.",
@@ -746,6 +767,7 @@ static int plan_hugo(init_plan *p, const char *config)
     }
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Hugo site");
+    init_put_repository(b, p);
     init_put_setting(b,
                      named ? "The site's title, from Hugo's configuration."
                            : "The site's title: the directory's name.",
@@ -817,6 +839,7 @@ static int plan_mkdocs(init_plan *p, const char *config)
     }
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "MkDocs site");
+    init_put_repository(b, p);
     init_put_setting(b,
                      name ? "The site's title: mkdocs.yml's site_name."
                           : "The site's title: the directory's name.",
@@ -1005,8 +1028,8 @@ static int plan_plain(init_plan *p)
     const char *content = docs ? "docs" : ".";
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Markdown repository");
-    init_put_setting(b,
-                     from_readme ? why.data : "The site's title: the directory's name.", "title",
+    init_put_repository(b, p);
+    init_put_setting(b, from_readme ? why.data : "The site's title: the directory's name.", "title",
                      title.data);
     if (docs) {
         buf_adds(b, "# The pages: the Markdown files of docs/.\n"

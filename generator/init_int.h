@@ -24,6 +24,10 @@ void init_put_node(buf *b, const yaml_node *n);
 void init_put_setting(buf *b, const char *comment, const char *key, const char *value);
 /* Appends the comment that opens a site.yml written for a `what`. */
 void init_put_header(buf *b, const char *what);
+/* Appends repository_url and repository_branch from git's remote `origin`
+ * of the repository holding the directory (history_remote_web); nothing
+ * when there is none. */
+void init_put_repository(buf *b, const init_plan *p);
 /* Appends layouts and assets (and, with controls, controls) in .charter/:
  * charter's built-in theme and catalogs. `why` is one more comment line
  * ("\n# ...") or "". */

@@ -241,6 +241,7 @@ int init_plan_jekyll(init_plan *p)
 
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Jekyll site");
+    init_put_repository(b, p);
     buf_adds(b, "# Without this file charter reads _config.yml to the same effect.\n");
     init_put_setting(b,
                      scalar_of(y, "title") ? "The site's title, from _config.yml."

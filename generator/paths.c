@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <string.h>
+#include <strings.h>
 
 void path_join(buf *out, const char *a, const char *b)
 {
@@ -189,6 +190,71 @@ int url_is_external(const char *url)
     while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
         p++;
     return *p == ':';
+}
+
+int url_repository_web(buf *out, const char *remote)
+{
+    size_t n = strlen(remote);
+    while (n && isspace((unsigned char)remote[n - 1]))
+        n--;
+    const char *sep = memmem(remote, n, "://", 3), *host, *path;
+    size_t host_len;
+    int http = 0;
+    if (sep) {
+        size_t sl = (size_t)(sep - remote);
+        static const char *const schemes[] = {"https", "http", "ssh", "git", "git+ssh"};
+        int known = 0;
+        for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+            if (strlen(schemes[i]) == sl && !strncasecmp(remote, schemes[i], sl)) {
+                known = 1;
+                http = i < 2;
+                http += i == 1; /* 2: http */
+            }
+        if (!known)
+            return -1;
+        const char *auth = sep + 3, *end = remote + n;
+        const char *slash = memchr(auth, '/', (size_t)(end - auth));
+        if (!slash)
+            return -1;
+        const char *at = memrchr(auth, '@', (size_t)(slash - auth));
+        host = at ? at + 1 : auth;
+        host_len = (size_t)(slash - host);
+        const char *colon = memchr(host, ':', host_len);
+        if (colon && !http)
+            host_len = (size_t)(colon - host); /* ssh's port is not the web's */
+        path = slash + 1;
+    } else {
+        /* scp's form: [user@]host:path, the ':' before any '/'. */
+        const char *colon = memchr(remote, ':', n), *slash = memchr(remote, '/', n);
+        if (!colon || (slash && slash < colon))
+            return -1;
+        const char *at = memrchr(remote, '@', (size_t)(colon - remote));
+        host = at ? at + 1 : remote;
+        host_len = (size_t)(colon - host);
+        path = colon + 1;
+        if (!at && host_len == 1)
+            return -1; /* C:/repos/x, a Windows path */
+    }
+    size_t path_len = (size_t)(remote + n - path);
+    while (path_len && *path == '/')
+        path++, path_len--;
+    while (path_len && path[path_len - 1] == '/')
+        path_len--;
+    if (path_len > 4 && !memcmp(path + path_len - 4, ".git", 4))
+        path_len -= 4;
+    if (!host_len || !path_len || !memchr(path, '/', path_len))
+        return -1;
+    for (size_t i = 0; i < host_len; i++)
+        if (!isalnum((unsigned char)host[i]) && !strchr(".-:", host[i]))
+            return -1;
+    for (size_t i = 0; i < path_len; i++)
+        if ((unsigned char)path[i] <= 0x20 || path[i] == 0x7f || strchr("\"'<>\\`?#", path[i]))
+            return -1;
+    buf_adds(out, http == 2 ? "http://" : "https://");
+    buf_add(out, host, host_len);
+    buf_addc(out, '/');
+    buf_add(out, path, path_len);
+    return 0;
 }
 
 void path_permalink_expand(buf *out, const char *pattern, const char *collection, const char *rel)

@@ -84,6 +84,13 @@ int path_is_safe_output(const char *rel);
 
 /* True if url has a scheme ("https:", "mailto:") or starts with "//". */
 int url_is_external(const char *url);
+/* Appends the web address of a git remote: "git@host:owner/repo.git",
+ * "ssh://git@host:22/owner/repo" and "https://user:token@host/owner/repo.git"
+ * all give "https://host/owner/repo" (userinfo, ports of ssh and ".git"
+ * dropped; http stays http). Returns 0, or -1 with nothing appended for a
+ * remote that is no such address (a path, file://, a host or path with
+ * blanks, quotes or control characters, or no "owner/repo" path). */
+int url_repository_web(buf *out, const char *remote);
 
 /* Appends path percent-encoded for use in a URL (RFC 3986): unreserved
  * characters, '/', and the sub-delimiters that are safe in a path are kept;

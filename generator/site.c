@@ -2007,6 +2007,45 @@ void site_path(buf *out, const site *s, const char *rel)
         path_join(out, s->root, rel);
 }
 
+int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path)
+{
+    buf src, res;
+    buf_init(&src);
+    buf_init(&res);
+    path_join(&src, s->cfg.content, from->rel);
+    int found = 0;
+    if (path_resolve(&res, src.data, path) == 0 && res.len) {
+        diags *quiet = diag_new(NULL);
+        fs_kind kind = fs_source_kind(&s->fs, res.data, NULL, quiet);
+        diag_free(quiet);
+        /* Not into the git directory, whatever a link says. */
+        int git = !strcmp(res.data, ".git") || !strncmp(res.data, ".git/", 5);
+        found = !git && (kind == FS_FILE || kind == FS_DIR);
+        if (found) {
+            *folder = kind == FS_DIR;
+            buf_add(out, res.data, res.len);
+        }
+    }
+    buf_release(&src);
+    buf_release(&res);
+    return found;
+}
+
+void site_repository_url(buf *out, const site *s, const char *rel, int folder, int image)
+{
+    const char *r = s->cfg.repository_url;
+    if (!r || !*r)
+        return;
+    size_t n = strlen(r);
+    while (n && r[n - 1] == '/')
+        n--;
+    buf_add(out, r, n);
+    buf_printf(out, "/%s/", folder ? "tree" : image ? "raw" : "blob");
+    url_encode_path(out, s->cfg.branch);
+    buf_addc(out, '/');
+    url_encode_path(out, rel);
+}
+
 /* Rewrites relative links, which are written relative to the source file
  * (so they also work on GitHub), into URLs that work from the page's pretty
  * URL: a link to another page's .md file becomes that page's URL; any other
@@ -2063,6 +2102,22 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
          * lead elsewhere from the handbook, which shows the page at its own
          * URL. */
         dest = site_link_page(s, from, target.data, NULL);
+        buf there;
+        buf_init(&there);
+        int folder = 0;
+        /* Else a file of the repository outside the content (GitHub's
+         * "../LICENSE" from docs/), where the repository shows it. */
+        if ((!dest || !dest->published) && s->cfg.repository_url && *s->cfg.repository_url &&
+            site_outside_content(&there, &folder, s, from, target.data)) {
+            const char *ext = strrchr(there.data, '.');
+            int image = !folder && ext &&
+                        (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") ||
+                         !strcasecmp(ext, ".jpeg") || !strcasecmp(ext, ".gif") ||
+                         !strcasecmp(ext, ".svg") || !strcasecmp(ext, ".webp"));
+            site_repository_url(out, s, there.data, folder, image);
+            done = 1;
+        }
+        buf_release(&there);
     }
     if (dest && dest->published) {
         buf_adds(out, s->cfg.base_url);

@@ -228,6 +228,19 @@ void site_set_origin(site *s, const char *git_root, const char *commit);
  * .md links to no published page (the link checks report those). */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url);
 
+/* For a relative link from page `from` that leaves the content directory
+ * (path decoded, as site_link_target makes it, without query or fragment):
+ * the file or folder it names in the site's folder, as GitHub reads it
+ * from the page's file (docs/policy.md's "../LICENSE" is "LICENSE"),
+ * appended to out relative to the site's folder. 1 when there is one (a
+ * regular file, or a folder: *folder set), 0 when the link leaves the site
+ * too or names nothing there. */
+int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path);
+/* Appends the address of rel (site_outside_content's) in the repository
+ * (repository_url): `<repository_url>/blob/<branch>/<rel>`, `tree` for a
+ * folder, `raw` for an image. Nothing when repository_url is unset. */
+void site_repository_url(buf *out, const site *s, const char *rel, int folder, int image);
+
 /* Appends the path a link's url[0..n) names, as the site's files are
  * named: percent-decoded ("data%20retention.md" is "data retention.md")
  * and in NFC. Returns 0, or -1 for a path that no file can have (%00). */

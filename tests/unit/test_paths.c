@@ -457,3 +457,45 @@ Test(paths, permalink_expand)
         buf_release(&b);
     }
 }
+
+/* ---- url_repository_web ---- */
+
+Test(paths, repository_web)
+{
+    static const struct {
+        const char *remote, *web;
+    } cases[] = {
+        {"git@github.com:acme/policies.git", "https://github.com/acme/policies"},
+        {"git@github.com:acme/policies", "https://github.com/acme/policies"},
+        {"https://github.com/acme/policies.git\n", "https://github.com/acme/policies"},
+        {"https://x-access-token:SECRET@github.com/acme/policies.git",
+         "https://github.com/acme/policies"},
+        {"ssh://git@gitlab.example:2222/group/sub/repo.git",
+         "https://gitlab.example/group/sub/repo"},
+        {"http://git.internal/a/b/", "http://git.internal/a/b"},
+        {"https://git.example:8443/a/b", "https://git.example:8443/a/b"},
+        {"git://github.com/a/b", "https://github.com/a/b"},
+        {"/srv/git/policies.git", NULL},
+        {"file:///srv/git/policies.git", NULL},
+        {"../policies", NULL},
+        {"https://github.com/", NULL},
+        {"https://github.com/onlyone", NULL},
+        {"git@github.com:a/b c.git", NULL},
+        {"https://github.com/a/\"><script>", NULL},
+        {"https://gith ub.com/a/b", NULL},
+        {"C:/repos/x/y", NULL},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf out;
+        buf_init(&out);
+        int rc = url_repository_web(&out, cases[i].remote);
+        if (cases[i].web) {
+            cr_expect_eq(rc, 0, "%s", cases[i].remote);
+            cr_expect_str_eq(out.data ? out.data : "", cases[i].web, "%s", cases[i].remote);
+        } else {
+            cr_expect_eq(rc, -1, "%s: %s", cases[i].remote, out.data ? out.data : "");
+            cr_expect_eq(out.len, 0u, "%s", cases[i].remote);
+        }
+        buf_release(&out);
+    }
+}
