@@ -70,9 +70,15 @@ static void add_lower(buf *out, const char *s, size_t n)
 /* Whether the address v[0..n) may be kept: a relative one, or http(s)
  * (and mailto for a link). An address whose scheme part holds an entity,
  * a blank or a control character is not (a browser decodes and strips
- * those before it reads the scheme: "jav&#x61;script:"). */
+ * those before it reads the scheme: "jav&#x61;script:"), nor one holding
+ * '"', '<' or '>'. */
 static int safe_url(const char *v, size_t n, int link)
 {
+    /* Nor one the writing would escape (a '>' would be "&gt;", read again
+     * as an entity in the scheme part). */
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == '"' || v[i] == '<' || v[i] == '>')
+            return 0;
     size_t end = 0;
     while (end < n && !strchr("/?#", v[end]))
         end++;

@@ -58,6 +58,7 @@ static const struct {
     {"data image", "<img src=\"data:image/svg+xml;base64,PHN2Zz4=\">", "<img>"},
     {"vbscript", "<a href='vbscript:x'>x</a>", "<a>x</a>"},
     {"mailto image", "<img src=\"mailto:x@y\">", "<img>"},
+    {"address with a '>'", "<img src=x.png> <img src='a>b'>", "<img src=\"x.png\"> <img>"},
     {"name on an image", "<img name=\"querySelector\" src=\"a.png\">", "<img src=\"a.png\">"},
     {"unknown element", "<marquee>x</marquee><svg><circle/></svg>", "x"},
     {"form", "<form action=\"/x\"><input name=q><button>Go</button></form>", "Go"},
