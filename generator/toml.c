@@ -33,13 +33,23 @@ typedef struct tp {
     const yamltree_limits *lim;
     diags *d;
     size_t keys, items;
-    map *defined; /* tables named by a [header], by path: not twice */
-    map *arrays;  /* arrays of tables ([[header]]), by path */
-    map *dotted;  /* tables made by dotted keys, by path: no [header] for them */
-    map *inline_; /* inline tables, by address: none is extended */
-    buf cur_path; /* the path of the table pairs go into, as descend makes it */
+    /* What each table and array is, by its node's address (node_key), so
+     * that no spelling of a key can pass for another's: */
+    map *kinds;
+    /* each mapping's members, by the mapping's address and the key's bytes
+     * (member_key): found at once, NUL bytes and all. */
+    map *members;
+    buf scratch; /* member_key's */
     yaml_node *root;
 } tp;
+
+/* What a table or array is (map kinds): */
+enum {
+    T_DEFINED = 1, /* a table a [header] named: not named twice */
+    T_ARRAY = 2,   /* an array of tables ([[header]]) */
+    T_DOTTED = 4,  /* a table a dotted key made or went through: no [header] names it */
+    T_INLINE = 8,  /* an inline table: nothing extends it */
+};
 
 /* The column of pos on the current line, counted in characters from the
  * last position asked for when that is on the same line and before it:
@@ -135,7 +145,10 @@ static int end_line(tp *t)
         return -1;
     if (t->pos >= t->len || take_newline(t))
         return 0;
-    return FAIL(t, "expected the end of the line after a value, not '%c'", t->s[t->pos]);
+    unsigned char c = (unsigned char)t->s[t->pos];
+    if (c > 0x20 && c < 0x7f)
+        return FAIL(t, "expected the end of the line after a value, not '%c'", c);
+    return FAIL(t, "expected the end of the line after a value, not the byte 0x%02X", c);
 }
 
 /* The length of a valid UTF-8 character at s (n bytes left), or 0. */
@@ -265,16 +278,14 @@ static int read_string(tp *t, buf *out, int allow_multi)
     int basic = q == '"';
     int multi = allow_multi && peek(t, 1) == q && peek(t, 2) == q;
     size_t open = t->pos;
-    int open_line = t->line;
+    int open_line = t->line, open_col = at_col(t, open);
     t->pos += multi ? 3 : 1;
     if (multi)
         take_newline(t); /* a newline right after the quotes is not text */
     for (;;) {
         if (t->pos >= t->len || (!multi && (t->s[t->pos] == '\n' || t->s[t->pos] == '\r'))) {
-            if (t->line != open_line)
-                return diag_error(t->d, t->file, open_line + t->line_offset, 0, "toml-syntax",
-                                  "a string opened on this line is never closed");
-            return fail_at(t, open, "toml-syntax", "a string opened here is never closed");
+            return diag_error(t->d, t->file, open_line + t->line_offset, open_col, "toml-syntax",
+                              "a string opened here is never closed");
         }
         if (t->s[t->pos] == q) {
             if (!multi) {
@@ -292,12 +303,24 @@ static int read_string(tp *t, buf *out, int allow_multi)
                 return 0;
             }
         }
-        if (t->lim && t->lim->scalar_bytes && out->len > t->lim->scalar_bytes)
-            return fail_at(t, open, "too-large", "value is over the limit of %zu bytes (%s)",
-                           t->lim->scalar_bytes, t->lim->scalar_name);
         if (string_char(t, out, basic, multi) != 0)
             return -1;
+        if (t->lim && t->lim->scalar_bytes && out->len > t->lim->scalar_bytes)
+            return diag_error(t->d, t->file, open_line + t->line_offset, open_col, "too-large",
+                              "value is over the limit of %zu bytes (%s)", t->lim->scalar_bytes,
+                              t->lim->scalar_name);
     }
+}
+
+/* Whether a bare key or plain value of n bytes at pos `at` (on the
+ * current line) is over limits.scalar_bytes: reported, 1. */
+static int too_long(tp *t, size_t at, size_t n)
+{
+    if (!t->lim || !t->lim->scalar_bytes || n <= t->lim->scalar_bytes)
+        return 0;
+    fail_at(t, at, "too-large", "value is over the limit of %zu bytes (%s)", t->lim->scalar_bytes,
+            t->lim->scalar_name);
+    return 1;
 }
 
 static int bare_key_char(int c)
@@ -328,6 +351,8 @@ static int read_key(tp *t, yaml_node **parts, size_t *n)
                 FAIL(t, "expected a key");
                 goto done;
             }
+            if (too_long(t, at, t->pos - at))
+                goto done;
             buf_add(&k, t->s + at, t->pos - at);
         }
         if (*n == MAX_DEPTH) {
@@ -349,9 +374,54 @@ done:
     return err;
 }
 
-static yaml_node *child(yaml_node *m, const char *key)
+/* An inline table's or any table's address, as a key of t->kinds. */
+static void node_key(char out[32], const yaml_node *n)
 {
-    return (yaml_node *)yamltree_get(m, key);
+    snprintf(out, 32, "%p", (const void *)n);
+}
+
+static unsigned kind_of(const tp *t, const yaml_node *n)
+{
+    char addr[32];
+    node_key(addr, n);
+    return (unsigned)(uintptr_t)map_get(t->kinds, addr);
+}
+
+static void mark(tp *t, const yaml_node *n, unsigned flags)
+{
+    char addr[32];
+    node_key(addr, n);
+    void **v = map_ref(t->kinds, addr);
+    *v = (void *)((uintptr_t)*v | flags);
+}
+
+/* The member key of table m's key `key`: m's address, then the key's
+ * bytes with NUL and '\\' escaped (map keys end at a NUL). */
+static const char *member_key(tp *t, const yaml_node *m, const yaml_node *key)
+{
+    buf *b = &t->scratch;
+    buf_reset(b);
+    buf_printf(b, "%p/", (const void *)m);
+    const char *k = yamltree_text(key);
+    for (size_t i = 0, n = yamltree_text_len(key); i < n; i++) {
+        if (k[i] == '\0' || k[i] == '\\')
+            buf_addc(b, '\\');
+        buf_addc(b, k[i] ? k[i] : '0');
+    }
+    return b->data;
+}
+
+/* Table m's member named by the scalar key, or NULL. */
+static yaml_node *child(tp *t, const yaml_node *m, const yaml_node *key)
+{
+    return map_get(t->members, member_key(t, m, key));
+}
+
+/* Appends the pair key: value to table m (taking both). */
+static void add_child(tp *t, yaml_node *m, yaml_node *key, yaml_node *value)
+{
+    map_put(t->members, member_key(t, m, key), value);
+    yamltree_append(m, key, value);
 }
 
 /* Counts a key against the limits; -1 after reporting. */
@@ -365,63 +435,46 @@ static int count_key(tp *t, const yaml_node *key)
                       t->lim && t->lim->keys ? t->lim->keys_name : "TOML front matter");
 }
 
-/* A path of key parts as a map key, for the tables defined. */
-static void path_key(buf *out, yaml_node *const *parts, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_addc(out, '\x1f');
-        buf_add(out, yamltree_text(parts[i]), yamltree_text_len(parts[i]));
-    }
-}
-
-/* Walks parts[0, n) from m, making the tables missing: the last array of
- * tables' newest table for an array. Appends the tables' path to path
- * (each followed by '\x1f'; an array's table by its place). NULL after
- * reporting when a part is a value. Takes none of parts. */
-/* An inline table's address, as a key of t->inline_. */
-static void node_key(char out[32], const yaml_node *n)
-{
-    snprintf(out, 32, "%p", (const void *)n);
-}
-
-static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n, buf *path,
-                          int pair)
+/* Walks parts[0, n) from m, making the tables missing: for an array of
+ * tables, its newest table. pair: for a dotted key, which may go through
+ * tables it or another dotted key made, or a [header] made on the way to
+ * its own, but not into one a [header] named, an array of tables or an
+ * inline table; each table it goes through is marked T_DOTTED. NULL after
+ * reporting. Takes none of parts. */
+static yaml_node *descend(tp *t, yaml_node *m, yaml_node *const *parts, size_t n, int pair)
 {
     yaml_node *result = m;
-    char addr[32];
     for (size_t i = 0; i < n && result; i++) {
-        path_key(path, parts + i, 1);
-        yaml_node *c = child(m, yamltree_text(parts[i]));
-        if (c && (node_key(addr, c), map_get(t->inline_, addr))) {
-            diag_error(t->d, t->file, yamltree_line(parts[i]), yamltree_col(parts[i]),
-                       "yaml-duplicate-key", "'%s' is an inline table, which nothing extends",
-                       yamltree_text(parts[i]));
+        const yaml_node *part = parts[i];
+        yaml_node *c = child(t, m, part);
+        unsigned kind = c ? kind_of(t, c) : 0;
+        const char *why = NULL;
+        if (kind & T_INLINE)
+            why = "is an inline table, which nothing extends";
+        else if (pair && (kind & T_DEFINED))
+            why = "is a table a [header] defines; a dotted key cannot add to it";
+        else if (pair && (kind & T_ARRAY))
+            why = "is an array of tables; a dotted key cannot add to it";
+        else if (c && yamltree_kind(c) != YAML_MAPPING && !(kind & T_ARRAY))
+            why = "is already a value, not a table";
+        if (why) {
+            diag_error(t->d, t->file, yamltree_line(part), yamltree_col(part), "yaml-duplicate-key",
+                       "'%s' %s", yamltree_text(part), why);
             result = NULL;
             break;
         }
         if (!c) {
-            if (count_key(t, parts[i]) != 0) {
+            if (count_key(t, part) != 0) {
                 result = NULL;
                 break;
             }
-            c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(parts[i]),
-                                yamltree_col(parts[i]));
-            yamltree_append(m, yamltree_copy(parts[i], NULL), c);
-            if (pair) /* made by a dotted key: no [header] may open it again */
-                map_put(t->dotted, path->data, (void *)1);
-        } else if (yamltree_kind(c) == YAML_SEQUENCE && map_get(t->arrays, path->data)) {
-            /* Its newest table, which the path names by its place. */
-            buf_printf(path, "\x1e%zu", yamltree_len(c));
-            c = (yaml_node *)yamltree_item(c, yamltree_len(c) - 1);
-        } else if (yamltree_kind(c) != YAML_MAPPING) {
-            diag_error(t->d, t->file, yamltree_line(parts[i]), yamltree_col(parts[i]),
-                       "yaml-duplicate-key", "'%s' is already a value, not a table",
-                       yamltree_text(parts[i]));
-            result = NULL;
-            break;
+            c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(part), yamltree_col(part));
+            add_child(t, m, yamltree_copy(part, NULL), c);
+        } else if (kind & T_ARRAY) {
+            c = (yaml_node *)yamltree_item(c, yamltree_len(c) - 1); /* its newest table */
         }
-        buf_addc(path, '\x1f');
+        if (pair) /* no [header] may name it */
+            mark(t, c, T_DOTTED);
         m = result = c;
     }
     return result;
@@ -475,9 +528,7 @@ static int put_pair(tp *t, yaml_node *table, int depth);
 static yaml_node *inline_closed(tp *t, yaml_node *m)
 {
     t->pos++;
-    char addr[32];
-    node_key(addr, m);
-    map_put(t->inline_, addr, (void *)1);
+    mark(t, m, T_INLINE);
     return m;
 }
 
@@ -659,6 +710,8 @@ static yaml_node *read_plain(tp *t)
     }
     size_t n = t->pos - at;
     const char *v = t->s + at;
+    if (too_long(t, at, n))
+        return NULL;
     int ok = n > 0;
     if (ok && !(n == 4 && !memcmp(v, "true", 4)) && !(n == 5 && !memcmp(v, "false", 5))) {
         /* A number, a date or a time starts with a digit, a sign, or is
@@ -732,26 +785,18 @@ static int put_pair(tp *t, yaml_node *table, int depth)
     v = read_value(t, depth);
     if (!v)
         goto done;
-    /* Below the current table; in an inline table, paths no header has. */
-    buf path;
-    buf_init(&path);
-    if (depth == 0)
-        buf_add(&path, t->cur_path.data, t->cur_path.len);
-    else
-        buf_addc(&path, '\x1d');
-    yaml_node *m = descend(t, table, parts, n - 1, &path, 1);
-    buf_release(&path);
+    yaml_node *m = descend(t, table, parts, n - 1, 1);
     if (!m)
         goto done;
     yaml_node *key = parts[n - 1];
-    if (child(m, yamltree_text(key))) {
+    if (child(t, m, key)) {
         diag_error(t->d, t->file, yamltree_line(key), yamltree_col(key), "yaml-duplicate-key",
                    "duplicate key '%s'", yamltree_text(key));
         goto done;
     }
     if (count_key(t, key) != 0)
         goto done;
-    yamltree_append(m, key, v);
+    add_child(t, m, key, v);
     parts[n - 1] = NULL;
     v = NULL;
     err = 0;
@@ -773,27 +818,25 @@ static int read_header(tp *t, yaml_node **cur)
     if (read_key(t, parts, &n) != 0)
         return -1;
     int err = -1;
-    buf path;
-    buf_init(&path);
     skip_blanks(t);
     if (peek(t, 0) != ']' || (array && peek(t, 1) != ']')) {
         FAIL(t, array ? "expected ']]' to close the table's name" : "expected ']'");
         goto done;
     }
     t->pos += array ? 2 : 1;
-    yaml_node *m = descend(t, t->root, parts, n - 1, &path, 0);
+    yaml_node *m = descend(t, t->root, parts, n - 1, 0);
     if (!m)
         goto done;
-    yaml_node *last = parts[n - 1], *c = child(m, yamltree_text(last));
-    path_key(&path, parts + n - 1, 1);
+    yaml_node *last = parts[n - 1], *c = child(t, m, last);
+    unsigned kind = c ? kind_of(t, c) : 0;
     if (array) {
         if (!c) {
             if (count_key(t, last) != 0)
                 goto done;
             c = yamltree_new_at(YAML_SEQUENCE, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
-            yamltree_append(m, yamltree_copy(last, NULL), c);
-            map_put(t->arrays, path.data, (void *)1);
-        } else if (!map_get(t->arrays, path.data)) {
+            add_child(t, m, yamltree_copy(last, NULL), c);
+            mark(t, c, T_ARRAY);
+        } else if (!(kind & T_ARRAY)) {
             diag_error(t->d, t->file, yamltree_line(last), yamltree_col(last), "yaml-duplicate-key",
                        "'%s' is already defined, not as an array of tables", yamltree_text(last));
             goto done;
@@ -805,16 +848,12 @@ static int read_header(tp *t, yaml_node **cur)
         yaml_node *item =
             yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
         yamltree_append(c, NULL, item);
+        mark(t, item, T_DEFINED);
         *cur = item;
-        buf_printf(&path, "\x1e%zu", yamltree_len(c));
     } else {
-        char addr[32] = "";
-        if (c)
-            node_key(addr, c);
-        if (c && (yamltree_kind(c) != YAML_MAPPING || map_get(t->defined, path.data) ||
-                  map_get(t->dotted, path.data) || map_get(t->inline_, addr))) {
+        if (c && (yamltree_kind(c) != YAML_MAPPING || (kind & (T_DEFINED | T_DOTTED | T_INLINE)))) {
             diag_error(t->d, t->file, yamltree_line(last), yamltree_col(last), "yaml-duplicate-key",
-                       yamltree_kind(c) != YAML_MAPPING && !map_get(t->arrays, path.data)
+                       yamltree_kind(c) != YAML_MAPPING && !(kind & T_ARRAY)
                            ? "'%s' is already a value, not a table"
                            : "table '%s' is defined twice",
                        yamltree_text(last));
@@ -824,19 +863,15 @@ static int read_header(tp *t, yaml_node **cur)
             if (count_key(t, last) != 0)
                 goto done;
             c = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, yamltree_line(last), yamltree_col(last));
-            yamltree_append(m, yamltree_copy(last, NULL), c);
+            add_child(t, m, yamltree_copy(last, NULL), c);
         }
-        map_put(t->defined, path.data, (void *)1);
+        mark(t, c, T_DEFINED);
         *cur = c;
     }
-    buf_reset(&t->cur_path);
-    buf_add(&t->cur_path, path.data, path.len);
-    buf_addc(&t->cur_path, '\x1f');
     err = end_line(t);
 done:
     for (size_t i = 0; i < n; i++)
         yamltree_free(parts[i]);
-    buf_release(&path);
     return err;
 }
 
@@ -852,11 +887,9 @@ int toml_parse(yaml_node **out, const char *text, size_t len, const char *file, 
             .line_offset = line_offset,
             .lim = lim,
             .d = d,
-            .defined = map_new(),
-            .arrays = map_new(),
-            .dotted = map_new(),
-            .inline_ = map_new()};
-    buf_init(&t.cur_path);
+            .kinds = map_new(),
+            .members = map_new()};
+    buf_init(&t.scratch);
     t.root = yamltree_new_at(YAML_MAPPING, NULL, 0, 0, 1 + line_offset, 1);
     yaml_node *cur = t.root;
     int err = -1;
@@ -877,10 +910,8 @@ int toml_parse(yaml_node **out, const char *text, size_t len, const char *file, 
     err = 0;
 done:
     yamltree_free(t.root);
-    map_free(t.defined);
-    map_free(t.arrays);
-    map_free(t.dotted);
-    map_free(t.inline_);
-    buf_release(&t.cur_path);
+    map_free(t.kinds);
+    map_free(t.members);
+    buf_release(&t.scratch);
     return err;
 }

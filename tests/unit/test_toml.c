@@ -116,6 +116,7 @@ Test(toml, structure)
 /* What TOML refuses, each at its place. */
 Test(toml, errors)
 {
+    yaml_node *n;
     expect_error("title = \"X\nowner = 1\n",
                  "p.md:2:9: error: a string opened here is never closed [toml-syntax]");
     expect_error("a = 1\na = 2\n", "p.md:3:1: error: duplicate key 'a' [yaml-duplicate-key]");
@@ -163,9 +164,32 @@ Test(toml, errors)
         expect_error(doc, "is no TOML value");
     }
     expect_error("# caf\xe9\n", "invalid UTF-8 in a comment");
-    yaml_node *n = parse_ok("a = 0x1F\nb = 0o17\nc = 0b101\nd = 1_000\ne = -0.5e-3\nf = +inf\n"
-                            "g = 2000-02-29\nh = 07:32:00.999\ni = 1979-05-27T00:32:00-07:00\n"
-                            "[t]\nx.y = 1\n[t.z]\n[[u]]\n[u.v]\n[[u]]\n[u.v]\n");
+    /* A second differential run (tomllib): keys spelt with the bytes the
+     * tables' paths were joined with, or holding a NUL, passed for other
+     * keys (an abort in yamltree_append; a table merged into another);
+     * dotted keys added to a table a header defined and to an array of
+     * tables. Tables are now known by their node, keys by all their
+     * bytes. */
+    expect_error("\"x\\u001fy\" = [1]\n[[x.y]]\n[\"x\\u001fy\".z]\n",
+                 "p.md:4:2: error: 'x\x1fy' is already a value, not a table");
+    expect_error("\"x\\u001fy\" = []\n[[x.y]]\n[\"x\\u001fy\".z]\n", "already a value");
+    expect_error("\"a\\u0000b\" = 1\n\"a\\u0000b\" = 2\n", "duplicate key");
+    expect_error("[a.b]\n[a]\nb.c = 1\n",
+                 "p.md:4:1: error: 'b' is a table a [header] defines; a dotted key cannot add to "
+                 "it [yaml-duplicate-key]");
+    expect_error("[[t.arr]]\nx = 1\n[t]\narr.y = 2\n",
+                 "'arr' is an array of tables; a dotted key cannot add to it");
+    expect_error("[a.b.c]\n[a]\nb.d = 1\n[a.b]\n", "table 'b' is defined twice");
+    expect_error("x = 1 \xc3\xa9\n", "not the byte 0xC3");
+    expect_error("x = \"\"\"\nabc\n", "p.md:2:5: error: a string opened here is never closed");
+    n = parse_ok("[a]\nx = 1\n[\"a\\u0000\".y]\nz = 2\n\"a\\u0000b\".c = 3\n"
+                 "[\"x\\u001fy\"]\n[x.y.z]\n[x.y]\n");
+    cr_expect_eq(yamltree_len(yamltree_get(n, "a")), 1); /* x; not y */
+    cr_expect_eq(yamltree_len(n), 4); /* a, a\0 (z and a\0b in its y), x\x1fy, x */
+    yamltree_free(n);
+    n = parse_ok("a = 0x1F\nb = 0o17\nc = 0b101\nd = 1_000\ne = -0.5e-3\nf = +inf\n"
+                 "g = 2000-02-29\nh = 07:32:00.999\ni = 1979-05-27T00:32:00-07:00\n"
+                 "[t]\nx.y = 1\n[t.z]\n[[u]]\n[u.v]\n[[u]]\n[u.v]\n");
     cr_expect_str_eq(text_at(n, "d"), "1000");
     cr_expect_eq(yamltree_len(yamltree_get(n, "u")), 2);
     yamltree_free(n);
@@ -214,6 +238,28 @@ Test(toml, limits)
               got);
     free(got);
     diag_free(d);
+    /* Every scalar within its cap: a string one character past it (the
+     * check came before the last character, and a \U escape adds four
+     * bytes), a bare key, a number; a multi-line string's at its opening. */
+    d = diag_new(NULL);
+    static const char *const over[] = {"a = \"12345678\\U0001F600\"\n", "abcdefghij = 1\n",
+                                       "a = 1234567890\n", "a = \"\"\"\n123456789\n\"\"\"\n"};
+    for (size_t i = 0; i < COUNT(over); i++)
+        cr_expect_eq(toml_parse(&n, over[i], strlen(over[i]), "p.md", 1, &lim, d), -1, "%s",
+                     over[i]);
+    got = unit_diag_text(d);
+    cr_expect(strstr(got, "p.md:2:5: error: value is over the limit of 8 bytes"), "%s", got);
+    cr_expect(strstr(got, "p.md:2:1: error: value is over the limit of 8 bytes"), "%s", got);
+    cr_expect_eq(diag_count(d, DIAG_ERROR), 4u, "%s", got);
+    free(got);
+    diag_free(d);
+    /* Many keys in one table: looked up at once, not one by one. */
+    buf_reset(&b);
+    for (int i = 0; i < 100000; i++)
+        buf_printf(&b, "k%d = 1\n", i);
+    n = parse_ok(b.data);
+    cr_expect_eq(yamltree_len(n), 100000);
+    yamltree_free(n);
     /* A long array is linear: 200,000 items. */
     buf_reset(&b);
     buf_adds(&b, "x = [");
