@@ -866,7 +866,7 @@ static int page_model(page *p, const site *s, diags *d)
 
     if (!p->id) {
         size_t n = strlen(p->rel);
-        p->id = p->id_own = xstrndup(p->rel, n > 3 ? n - 3 : n);
+        p->id = p->id_own = xstrndup(p->rel, n - path_md_ext(p->rel, n));
     }
 
     buf sec;
