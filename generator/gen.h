@@ -167,6 +167,7 @@ int gen_reviews(gen *g);   /* the review dashboard */
 int gen_handbook(gen *g);  /* every approved policy in one page */
 int gen_terms(gen *g);     /* a page per tag and category, and their index */
 int gen_folders(gen *g);   /* folder indexes, and the home, where no page is one */
+int gen_redirects(gen *g); /* a page at each old address of a page (aliases:) */
 int feed_write(gen *g);    /* feed.xml (with history) */
 int sitemap_write(gen *g); /* sitemap.xml */
 int search_write(gen *g);  /* search.json */

@@ -7,8 +7,10 @@
 #include "map.h"
 #include "oscal_export.h"
 #include "output.h"
+#include "paths.h"
 #include "site.h"
 #include "terms.h"
+#include "yamltree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,8 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
         p->generated = xrealloc(p->generated, p->cap * sizeof *p->generated);
     }
     plan_entry *e = &p->generated[p->n++];
-    *e = (plan_entry){xstrdup(out_file), url ? xstrdup(url) : NULL, xstrdup(what), NULL, 0,
-                      needs_history};
+    *e = (plan_entry){
+        xstrdup(out_file), url ? xstrdup(url) : NULL, xstrdup(what), NULL, 0, needs_history, NULL};
     const page *pg = map_get(s->by_out, out_file);
     const char *other = map_get(p->others, out_file);
     size_t held = (size_t)map_get(p->claims, out_file);
@@ -63,6 +65,69 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
     }
     if (e->blocked)
         map_put(p->blocked, out_file, (void *)1);
+}
+
+/* Claims the old addresses of page pg that `key` lists (Hugo's aliases,
+ * Jekyll's redirect_from): a path, or a list of them, each relative to
+ * base_url, or, without a leading '/', to the folder of the page's URL.
+ * An address that is no path of the site, or another page's, is an error
+ * at its place; the page's own is left alone. */
+static void claim_aliases(plan *p, const site *s, const page *pg, const char *key, diags *d)
+{
+    const yaml_node *v = yamltree_get(pg->fm.data, key);
+    if (!v || yamltree_is_null(v))
+        return;
+    int list = yamltree_kind(v) == YAML_SEQUENCE;
+    size_t n = list ? yamltree_len(v) : 1;
+    buf abs, url, out, w;
+    buf_init(&abs);
+    buf_init(&url);
+    buf_init(&out);
+    buf_init(&w);
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node *a = list ? yamltree_item(v, i) : v;
+        if (yamltree_kind(a) != YAML_SCALAR) {
+            diag_error(d, pg->src, yamltree_line(a), yamltree_col(a), "invalid-type",
+                       "'%s' must be a path or a list of paths", key);
+            continue;
+        }
+        const char *text = yamltree_text(a), *why = NULL;
+        buf_reset(&abs);
+        buf_reset(&url);
+        buf_reset(&out);
+        if (text[0] != '/' && !url_is_external(text)) {
+            /* The folder of "/a/b/" and of "/a/b.html": "/a/". */
+            size_t end = strlen(pg->url);
+            if (end > 1 && pg->url[end - 1] == '/')
+                end--;
+            while (end > 1 && pg->url[end - 1] != '/')
+                end--;
+            buf_add(&abs, pg->url, end ? end : 1);
+        }
+        buf_adds(&abs, text);
+        if (path_permalink(&url, &out, abs.data, &why) != 0) {
+            diag_error(d, pg->src, yamltree_line(a), yamltree_col(a), "invalid-permalink",
+                       "'%s' address '%s' %s", key, text, why);
+            continue;
+        }
+        if (!strcmp(out.data, pg->out_file))
+            continue; /* its own */
+        const page *other = map_get(s->by_out, out.data);
+        if (other) {
+            diag_error(d, pg->src, yamltree_line(a), yamltree_col(a), "output-collision",
+                       "'%s' address '%s' is the page '%s'; remove one or the other", key, text,
+                       other->src);
+            continue;
+        }
+        buf_reset(&w);
+        buf_printf(&w, "the redirect from '%s' (%s of '%s')", url.data, key, pg->src);
+        claim(p, s, out.data, NULL, w.data, 0, d);
+        p->generated[p->n - 1].redirect_to = pg;
+    }
+    buf_release(&abs);
+    buf_release(&url);
+    buf_release(&out);
+    buf_release(&w);
 }
 
 plan *plan_outputs(const site *s, diags *d)
@@ -137,6 +202,11 @@ plan *plan_outputs(const site *s, diags *d)
     claim(p, s, OSCAL_EXPORT_FILE, NULL, "the OSCAL component definition " OSCAL_EXPORT_FILE, 0, d);
     claim(p, s, OUTPUT_MANIFEST, NULL, "the output manifest", 0, d);
     claim(p, s, MANIFEST_JSON, NULL, "the published manifest", 0, d);
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (s->pages[i]->ok && s->pages[i]->published) {
+            claim_aliases(p, s, s->pages[i], "aliases", d);
+            claim_aliases(p, s, s->pages[i], "redirect_from", d);
+        }
     /* Folder indexes last, and only where nothing else is: a folder named
      * like a generated page (handbook/) is that page's. */
     for (size_t i = 0; i < s->n_folders; i++) {

@@ -3,7 +3,9 @@
  * output in the order it is generated. Two claims on one path are an error
  * naming both (output-collision), for `charter check` as for a build, and
  * the generated output that lost its path is not written: nothing is ever
- * silently replaced. The sitemap lists the planned pages. */
+ * silently replaced. The sitemap lists the planned pages. A page's old
+ * addresses (Hugo's aliases:, Jekyll's redirect_from:) are planned too,
+ * each a page that sends the reader to the page. */
 #ifndef CHARTER_PLAN_H
 #define CHARTER_PLAN_H
 
@@ -21,6 +23,7 @@ typedef struct plan_entry {
     const struct page *page; /* a content page's claim, else NULL */
     int blocked;             /* a generated output whose path a page has */
     int needs_history;       /* written only when the site's history was read */
+    const struct page *redirect_to; /* an alias of this page (aliases:, redirect_from:) */
 } plan_entry;
 
 typedef struct plan plan;

@@ -2,9 +2,9 @@
  * making one kind of output from the model, the parsed pages and the
  * history through its layout chain (layout.h), and writing it through
  * output.c: the pages, the changelog and feed, the control pages, the SoA,
- * the review dashboard, the handbook, the tag pages, the 404 page, the
- * sitemap, the search index, api/pages.json and the OSCAL component
- * definition. */
+ * the review dashboard, the handbook, the tag pages, the redirects from
+ * pages' old addresses, the 404 page, the sitemap, the search index, api/pages.json and the OSCAL
+ * component definition. */
 #include "render.h"
 
 #include "api.h"
@@ -146,6 +146,7 @@ static int task_small(gen *g)
     int err = gen_reviews(g);
     err |= gen_terms(g);
     err |= gen_folders(g);
+    err |= gen_redirects(g);
     err |= gen_simple(g, "404", "Page not found", "/404.html", "404.html", NULL);
     if (!plan_blocked(g->s->plan, "sitemap.xml"))
         err |= sitemap_write(g);
