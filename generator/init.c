@@ -1118,6 +1118,32 @@ static init_kind detect(init_plan *p, const char **config)
 
 /* The site.yml planned must read: a bug, or a value of the repository's
  * settings charter cannot take, is reported before anything is written. */
+/* Under --kind: the pages folder the planned site.yml names is there
+ * (a Hugo site.yml in an empty folder would name a content/ that is
+ * not). 0, or -1 after reporting. */
+static int content_there(init_plan *p)
+{
+    int err = 0;
+    for (size_t i = 0; i < p->n && !err; i++) {
+        if (strcmp(p->rel[i], "site.yml"))
+            continue;
+        diags *quiet = diag_new(NULL);
+        yaml_node *y = NULL;
+        const yaml_node *c = NULL;
+        if (yamltree_parse(&y, p->text[i].data, p->text[i].len, "site.yml", 0, quiet) == 0)
+            c = yamltree_get(y, "content");
+        const char *content = c && yamltree_kind(c) == YAML_SCALAR ? yamltree_text(c) : ".";
+        if (strcmp(content, ".") && !is_dir(p->root, content))
+            err = diag_error(p->d, NULL, 0, 0, "config",
+                             "--kind %s: the pages folder '%s' is not there; for a new site, "
+                             "run 'charter init' in an empty folder without --kind",
+                             init_kind_names[p->kind], content);
+        yamltree_free(y);
+        diag_free(quiet);
+    }
+    return err;
+}
+
 int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
 {
     memset(p, 0, sizeof *p);
@@ -1136,25 +1162,32 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         buf_reset(&p->why);
         buf_adds(&p->why, "--kind");
     }
+    int rc = -1;
     switch (p->kind) {
     case INIT_NEW:
         return plan_new(p);
     case INIT_PLAIN:
-        return plan_plain(p);
+        rc = plan_plain(p);
+        break;
     case INIT_JEKYLL:
-        return init_plan_jekyll(p);
+        rc = init_plan_jekyll(p);
+        break;
     case INIT_HUGO:
-        return plan_hugo(p, config);
+        rc = plan_hugo(p, config);
+        break;
     case INIT_DOCUSAURUS:
-        return plan_docusaurus(p, config);
+        rc = plan_docusaurus(p, config);
+        break;
     case INIT_COMPLY:
-        return plan_comply(p);
+        rc = plan_comply(p);
+        break;
     case INIT_MKDOCS:
-        return plan_mkdocs(p, config);
+        rc = plan_mkdocs(p, config);
+        break;
     case INIT_N_KINDS:
         break;
     }
-    return -1;
+    return rc == 0 && forced >= 0 ? content_there(p) : rc;
 }
 
 void init_plan_release(init_plan *p)

@@ -208,7 +208,21 @@ Test(init, detects_and_plans)
         /* Detected, then every kind forced: each site.yml reads. */
         for (int forced = -1; forced < INIT_N_KINDS; forced++) {
             init_plan p;
-            cr_assert_eq(init_plan_make(&p, &root, forced, d), 0, "shape %zu, kind %d", i, forced);
+            /* A kind forced on a shape without its pages folder is refused
+             * (saying so); every other plan is made. */
+            diags *fd = forced < 0 ? d : diag_new(dir);
+            int rc = init_plan_make(&p, &root, forced, fd);
+            if (rc != 0 && forced >= 0) {
+                char *got = unit_diag_text(fd);
+                cr_assert(strstr(got, "is not there"), "shape %zu, kind %d: %s", i, forced, got);
+                free(got);
+                init_plan_release(&p);
+                diag_free(fd);
+                continue;
+            }
+            if (fd != d)
+                diag_free(fd);
+            cr_assert_eq(rc, 0, "shape %zu, kind %d", i, forced);
             cr_assert_eq(p.kind, forced < 0 ? shapes[i].kind : (init_kind)forced);
             cr_assert_str_eq(p.why.data, forced < 0 ? shapes[i].why : "--kind", "shape %zu", i);
             cr_assert_str_eq(p.rel[0], "site.yml");
