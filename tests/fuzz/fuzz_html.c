@@ -3,8 +3,8 @@
  * second time); every '<' it writes opens or closes a tag written in its
  * canonical shape (lower-case names, values in double quotes without a
  * '"'), with no event handler, style or class attribute and no address
- * starting "javascript:"; no script element; and its output is at most four
- * times its input (one '<' becomes "&lt;"). tests/fuzz/README.md. */
+ * (href, src) starting "javascript:", "data:" or "vbscript:"; no script element; and its output is
+ * at most four times its input (one '<' becomes "&lt;"). tests/fuzz/README.md. */
 #include "fuzz.h"
 
 #include "html_safe.h"
@@ -33,7 +33,13 @@ static size_t check_tag(const char *s, size_t n)
             const char *close = memchr(s + i + 2, '"', n - i - 2);
             FUZZ_CHECK(close != NULL);
             size_t v = i + 2, vl = (size_t)(close - s) - v;
-            FUZZ_CHECK(vl < 11 || strncasecmp(s + v, "javascript:", 11));
+            /* An address (not text: alt="javascript: a word") starts
+             * with none of the schemes kept out. */
+            if ((i - a == 4 && !strncmp(s + a, "href", 4)) ||
+                (i - a == 3 && !strncmp(s + a, "src", 3)))
+                FUZZ_CHECK((vl < 11 || strncasecmp(s + v, "javascript:", 11)) &&
+                           (vl < 5 || strncasecmp(s + v, "data:", 5)) &&
+                           (vl < 9 || strncasecmp(s + v, "vbscript:", 9)));
             FUZZ_CHECK(!memchr(s + v, '<', vl) && !memchr(s + v, '>', vl));
             i = (size_t)(close - s) + 1;
         }
