@@ -438,8 +438,33 @@ static int report_unpublished(const site *s, const page *p, const md_link *l, co
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
 {
     const char *url = l->url;
-    if (!*url || url_is_external(url))
+    buf pathname;
+    buf_init(&pathname);
+    if (!strncmp(url, "pathname://", 11) && url[11] == '/') {
+        /* Docusaurus's pathname:///x: the file x below base_url. */
+        const char *bp;
+        site_path_in_base(s, "/", &bp);
+        buf_printf(&pathname, "%s%s", bp, url + 12);
+        url = pathname.data;
+    } else if (!strncmp(url, "@site/", 6)) {
+        /* Docusaurus's @site/x: the site's file x, a static folder's at
+         * its published place, else as GitHub reads /x. */
+        url += 5;
+        for (size_t i = 0; i < s->cfg.n_statics; i++) {
+            size_t sl = strlen(s->cfg.statics[i]);
+            if (!strncmp(url + 1, s->cfg.statics[i], sl) && url[1 + sl] == '/') {
+                const char *bp;
+                site_path_in_base(s, "/", &bp);
+                buf_printf(&pathname, "%s%s", bp, url + 2 + sl);
+                url = pathname.data;
+                break;
+            }
+        }
+    }
+    if (!*url || url_is_external(url)) {
+        buf_release(&pathname);
         return;
+    }
     buf path, frag, res, tried;
     buf_init(&path);
     buf_init(&frag);
@@ -452,7 +477,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     if (site_link_target(&path, url, n) != 0 ||
         (hash && site_link_target(&frag, hash + 1, strlen(hash + 1)) != 0)) {
         diag_error(d, p->src, l->line, l->col, "broken-link",
-                   "link '%s' holds '%%00', which no file or heading can have", url);
+                   "link '%s' holds '%%00', which no file or heading can have", l->url);
         goto done;
     }
     const page *target = NULL;
@@ -473,7 +498,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             target = site_link_page(s, p, path.data, NULL);
             if (!target)
                 diag_error(d, p->src, l->line, l->col, "broken-link",
-                           "link '%s' is outside the site (base_url is '%s')", url, bp);
+                           "link '%s' is outside the site (base_url is '%s')", l->url, bp);
             goto found;
         }
         target = site_page_by_url(s, rest);
@@ -486,10 +511,10 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         if (!target) {
             if (has_ext(rest, strlen(rest)) || l->is_image)
                 diag_error(d, p->src, l->line, l->col, "missing-file",
-                           "link '%s' leads to no page or file of the site", url);
+                           "link '%s' leads to no page or file of the site", l->url);
             else
                 diag_error(d, p->src, l->line, l->col, "broken-link",
-                           "link '%s' leads to no page or file of the site (tried %s)", url,
+                           "link '%s' leads to no page or file of the site (tried %s)", l->url,
                            tried.data);
             goto done;
         }
@@ -515,7 +540,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                            url, there.data);
             else if (!outside)
                 diag_error(d, p->src, l->line, l->col, "broken-link",
-                           "link '%s' leaves the content directory", url);
+                           "link '%s' leaves the content directory", l->url);
             buf_release(&there);
             goto done;
         }
@@ -536,7 +561,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            target ? "link '%s' leads to an unpublished page"
                                   : "link '%s' leads to no page ('%s%s%s' does not exist)",
-                           url, strcmp(s->cfg.content, ".") ? s->cfg.content : "",
+                           l->url, strcmp(s->cfg.content, ".") ? s->cfg.content : "",
                            strcmp(s->cfg.content, ".") ? "/" : "", res.data);
                 target = NULL;
                 goto done;
@@ -562,11 +587,11 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 int file = has_ext(res.data, res.len) || l->is_image;
                 if (file)
                     diag_error(d, p->src, l->line, l->col, "missing-file",
-                               "link '%s' names a file that does not exist ('%s/%s')", url,
+                               "link '%s' names a file that does not exist ('%s/%s')", l->url,
                                s->cfg.content, res.data);
                 else
                     diag_error(d, p->src, l->line, l->col, "broken-link",
-                               "link '%s' leads to no page of the site (tried %s)", url,
+                               "link '%s' leads to no page of the site (tried %s)", l->url,
                                tried.data);
                 goto done;
             }
@@ -584,6 +609,7 @@ done:
     buf_release(&frag);
     buf_release(&res);
     buf_release(&tried);
+    buf_release(&pathname);
 }
 
 static void check_links(const site *s, const parsed *pp, diags *d)

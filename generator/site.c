@@ -2053,6 +2053,26 @@ void site_repository_url(buf *out, const site *s, const char *rel, int folder, i
  * names in the content directory. The query and fragment are kept. */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url)
 {
+    /* Docusaurus's pathname:///x: the file x below base_url, outside its
+     * router. */
+    if (!strncmp(url, "pathname://", 11) && url[11] == '/') {
+        buf_adds(out, s->cfg.base_url);
+        buf_adds(out, url + 12);
+        return 1;
+    }
+    /* Docusaurus's @site/x: the file x of the site's folder: a file of a
+     * static folder at its published place, else as GitHub reads /x. */
+    if (!strncmp(url, "@site/", 6)) {
+        for (size_t i = 0; i < s->cfg.n_statics; i++) {
+            size_t l = strlen(s->cfg.statics[i]);
+            if (!strncmp(url + 6, s->cfg.statics[i], l) && url[6 + l] == '/') {
+                buf_adds(out, s->cfg.base_url);
+                buf_adds(out, url + 7 + l);
+                return 1;
+            }
+        }
+        url += 5;
+    }
     if (!*url || url[0] == '#' || url[0] == '?' || url_is_external(url))
         return 0;
     size_t n = strcspn(url, "?#");

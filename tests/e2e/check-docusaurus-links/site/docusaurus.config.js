@@ -1,0 +1,1 @@
+module.exports = { title: 'Heron Policies', url: 'https://heron.example', baseUrl: '/' };
