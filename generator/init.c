@@ -741,6 +741,27 @@ static const char *const hugo_configs[] = {
     NULL,
 };
 
+/* The pages folder of the Hugo site whose configuration is `config`
+ * (NULL: none): its contentDir, else content. */
+static void hugo_content(buf *out, init_plan *p, const char *config)
+{
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL), *saved = p->d;
+    p->d = quiet; /* read again by plan_hugo, which reports */
+    if (!config || init_read_text(&text, p, config) != 0 ||
+        hugo_setting(out, p, config, text.data, text.len, "contentDir") != 0 || !out->len ||
+        !path_is_safe_output(out->data)) {
+        buf_reset(out);
+        buf_adds(out, "content");
+    }
+    while (out->len > 1 && out->data[out->len - 1] == '/')
+        buf_truncate(out, out->len - 1);
+    p->d = saved;
+    diag_free(quiet);
+    buf_release(&text);
+}
+
 static int plan_hugo(init_plan *p, const char *config)
 {
     int err = -1;
@@ -775,12 +796,28 @@ static int plan_hugo(init_plan *p, const char *config)
     if (base.len)
         init_put_setting(b, "Where the site is served: the path of Hugo's baseURL.", "base_url",
                          base.data);
-    buf_adds(b, "# The pages: Hugo's content/.\n"
-                "content: content\n");
+    buf content;
+    buf_init(&content);
+    hugo_content(&content, p, config);
+    init_put_setting(b,
+                     strcmp(content.data, "content") ? "The pages: Hugo's contentDir."
+                                                     : "The pages: Hugo's content/.",
+                     "content", content.data);
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
-    put_last_updated(b, p, "content");
+    /* Hugo's url: is a page's whole address, as a permalink is. */
+    key_probe updated = {p->root, "last_updated"}, url = {p->root, "url"};
+    int reviewed = any_file(p->root, content.data, uses_key, &updated),
+        addressed = any_file(p->root, content.data, uses_key, &url);
+    if (reviewed)
+        buf_adds(b, "# The pages' last_updated: is their review date.\n");
+    if (addressed)
+        buf_adds(b, "# A page's url: is its address, as Hugo reads it.\n");
+    if (reviewed || addressed)
+        buf_printf(b, "keys: {%s%s%s}\n", reviewed ? "last_reviewed: [last_updated]" : "",
+                   reviewed && addressed ? ", " : "", addressed ? "permalink: url" : "");
+    buf_release(&content);
     init_put_default_layout(b, "So section\n# pages (_index.md) are not.");
     init_put_theme(b, "\n# (Hugo's layouts/ and assets/ are Hugo's, which charter does not read.)",
                    1);
@@ -1095,9 +1132,16 @@ static init_kind detect(init_plan *p, const char **config)
         buf_printf(&p->why, "found %s", *config);
         return INIT_MKDOCS;
     }
-    if ((*config = first_file(p->root, hugo_configs)) && is_dir(p->root, "content")) {
-        buf_printf(&p->why, "found %s and content/", *config);
-        return INIT_HUGO;
+    if ((*config = first_file(p->root, hugo_configs))) {
+        buf content;
+        buf_init(&content);
+        hugo_content(&content, p, *config);
+        int hugo = is_dir(p->root, content.data);
+        if (hugo)
+            buf_printf(&p->why, "found %s and %s/", *config, content.data);
+        buf_release(&content);
+        if (hugo)
+            return INIT_HUGO;
     }
     *config = NULL;
     if (any_file(p->root, ".", stop_at_md, NULL)) {
