@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "pool.h"
 #include "paths.h"
+#include "plan.h"
 #include "yamltree.h"
 
 #include <stdint.h>
@@ -502,6 +503,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             goto found;
         }
         target = site_page_by_url(s, rest);
+        if (!target) /* an old address of a page (aliases:), which sends there */
+            target = plan_redirect(s->plan, rest);
         if (!target) {
             if (site_static_by_out(s, rest + 1) || site_folder_by_url(s, rest))
                 goto done;

@@ -266,3 +266,20 @@ const plan_entry *plan_generated(const plan *p, size_t *n)
     *n = p ? p->n : 0;
     return p ? p->generated : NULL;
 }
+
+const page *plan_redirect(const plan *p, const char *url)
+{
+    buf u, out;
+    buf_init(&u);
+    buf_init(&out);
+    const char *why;
+    const page *to = NULL;
+    if (p && path_permalink(&u, &out, url, &why) == 0) {
+        size_t held = (size_t)map_get(p->claims, out.data);
+        if (held && !p->generated[held - 1].blocked)
+            to = p->generated[held - 1].redirect_to;
+    }
+    buf_release(&u);
+    buf_release(&out);
+    return to;
+}

@@ -40,5 +40,9 @@ int plan_blocked(const plan *p, const char *out_file);
  * named handbook/ is the handbook's): not written, and not a collision. */
 int plan_yielded(const plan *p, const char *out_file);
 const plan_entry *plan_generated(const plan *p, size_t *n);
+/* The page whose old address (aliases:, redirect_from:) the URL path
+ * `url` ("/isp/", relative to base_url) is, when a redirect is written
+ * there; else NULL. */
+const struct page *plan_redirect(const plan *p, const char *url);
 
 #endif
