@@ -809,6 +809,27 @@ defaults:
     if (bad)
         goto done;
 
+    /* repository_url goes into every page's edit and commit links: an
+     * http(s) address with a host, as base_url's (a javascript: one ran
+     * on a click); its branch a plain name, never '..' (edit links to
+     * another repository of the host). */
+    const char *rwhy = c->repository_url ? base_url_problem(c->repository_url) : NULL;
+    if (c->repository_url && !rwhy && !url_is_external(c->repository_url))
+        rwhy = "is not an http or https address";
+    if (rwhy) {
+        const yaml_node *n = yamltree_get(y, "repository_url");
+        diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                   "'repository_url' %s ('%s'): write the repository's https:// address", rwhy,
+                   c->repository_url);
+        goto done;
+    }
+    if (c->branch && (!c->branch[0] || c->branch[0] == '/' || strstr(c->branch, "..") ||
+                      base_url_problem(c->branch) || strchr(c->branch, ':'))) {
+        const yaml_node *n = yamltree_get(y, "repository_branch");
+        diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
+                   "'repository_branch' must be a branch's name, not '%s'", c->branch);
+        goto done;
+    }
     const char *why = base_url_problem(c->base_url_raw);
     if (why) {
         const yaml_node *n = yamltree_get(y, jekyll ? "url" : "base_url");
