@@ -604,6 +604,27 @@ static int is_attr_char(char c)
     return c && !strchr(" \t\r\n\f\"'>/=", c);
 }
 
+/* Whether a link's address runs or reads something (javascript:,
+ * vbscript:, file:, data: but an image's data:image/png, gif, jpeg or
+ * webp), as cmark-gfm's renderer judges it without CMARK_OPT_UNSAFE. */
+static int dangerous_url(const char *url, int image)
+{
+    static const char *const bad[] = {"javascript:", "vbscript:", "file:", "data:"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t n = strlen(bad[i]);
+        if (strncasecmp(url, bad[i], n))
+            continue;
+        if (i < 3)
+            return 1;
+        static const char *const images[] = {"image/png", "image/gif", "image/jpeg", "image/webp"};
+        for (size_t k = 0; image && k < sizeof images / sizeof *images; k++)
+            if (!strncasecmp(url + n, images[k], strlen(images[k])))
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* Appends the value of every id or name attribute of the start tags in
  * html. Linear: a quote that never closes is searched for once, and after
  * that no quote of its kind is taken for a value. */
@@ -1542,6 +1563,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
+            /* cmark-gfm drops these itself, but not under unsafe_html. */
+            url = cmark_node_get_url(n);
+            if (opt->unsafe_html && url && dangerous_url(url, t == CMARK_NODE_IMAGE))
+                cmark_node_set_url(n, "");
         } else if (ad.n && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) &&
                    admonition_marker(n, &ad) >= 0) {
             if (n_marks == cap_marks) {

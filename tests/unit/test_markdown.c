@@ -125,6 +125,25 @@ Test(markdown, unsafe_html_kept)
     free(html);
 }
 
+/* Under unsafe_html too, a link written in Markdown leads to no script:
+ * cmark-gfm's own filter is off there (HEAD~1 wrote them through). */
+Test(markdown, dangerous_urls_dropped_under_unsafe_html)
+{
+    char *html = html_of("[a](javascript:alert(1)) [b](JAVA&#115;cript:x) <vbscript:x>\n"
+                         "[c][r] ![d](data:text/html,x) ![e](data:image/png;base64,AA==)\n"
+                         "[f](file:///etc/passwd) [g](https://example.org/)\n\n"
+                         "[r]: javascript:alert(2)\n",
+                         1);
+    expect_lacks(html, "javascript:", "javascript");
+    expect_lacks(html, "JAVAscript:", "entity");
+    expect_lacks(html, "href=\"vbscript:", "autolink");
+    expect_lacks(html, "data:text", "data");
+    expect_lacks(html, "file:", "file");
+    expect_contains(html, "src=\"data:image/png;base64,AA==\"", "an image's data:image/png");
+    expect_contains(html, "href=\"https://example.org/\"", "a plain link");
+    free(html);
+}
+
 static const struct {
     const char *input, *want, *unwanted;
 } tagfilter_cases[] = {
