@@ -330,6 +330,16 @@ int path_permalink(buf *url, buf *out_file, const char *permalink, const char **
             s++;
     }
     path_normalize(&norm);
+    /* Nor what makes an output folder look like a site's sources, which
+     * every later build would refuse to replace (output.c). */
+    size_t first = strcspn(norm.data ? norm.data : "", "/");
+    if ((first == 4 && !strncasecmp(norm.data, ".git", 4)) || !strcasecmp(norm.data, "site.yml") ||
+        !strcasecmp(norm.data, "_config.yml")) {
+        buf_release(&norm);
+        *why = "names .git, site.yml or _config.yml at the top of the output, which the next "
+               "build would take for a site's sources and refuse to replace";
+        return -1;
+    }
     int dir = p[strlen(p) - 1] == '/' || norm.len == 0;
     if (!dir) {
         /* "/about" without an extension is a folder too, as in Jekyll. */

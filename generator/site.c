@@ -429,7 +429,16 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         } else {
             buf_reset(&out);
             path_join(&out, out_prefix, nfc.data);
-            add_static(w->s, full.data, out.data);
+            if (!strcasecmp(out.data, "site.yml") || !strcasecmp(out.data, "_config.yml"))
+                /* The output would look like a site's sources, which every
+                 * later build refuses to replace (output.c). */
+                diag_error(w->d, full.data, 0, 0, "output-collision",
+                           "'%s' would be published as '%s' at the top of the output, which the "
+                           "next build would take for a site's sources and refuse to replace; "
+                           "exclude or rename it",
+                           full.data, out.data);
+            else
+                add_static(w->s, full.data, out.data);
         }
     }
 done:

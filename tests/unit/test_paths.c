@@ -285,6 +285,8 @@ static const struct {
     {"/v1.0/", "/v1.0/", "v1.0/index.html"},
     {"/feed.xml", "/feed.xml", "feed.xml"},
     {"/caf\xC3\xA9/", "/caf\xC3\xA9/", "caf\xC3\xA9/index.html"},
+    {"/docs/site.yml", "/docs/site.yml", "docs/site.yml"},
+    {"/.github/x/", "/.github/x/", ".github/x/index.html"},
 };
 
 Test(paths, permalink_accepted)
@@ -313,6 +315,9 @@ Test(paths, permalink_accepted)
 #define WHY_BACKSLASH "contains a backslash"
 #define WHY_QUERY "contains a query or fragment"
 #define WHY_CONTROL "contains a control character"
+#define WHY_SOURCES                                                                                \
+    "names .git, site.yml or _config.yml at the top of the output, which the next build would "    \
+    "take for a site's sources and refuse to replace"
 
 static const struct {
     const char *permalink, *why;
@@ -338,6 +343,13 @@ static const struct {
     {"/a\rb", WHY_CONTROL},
     {"/a\x1b[0m", WHY_CONTROL},
     {"/a\x7f", WHY_CONTROL},
+    /* An output holding these is refused by every later build. */
+    {"/.git/config", WHY_SOURCES},
+    {"/.GIT/", WHY_SOURCES},
+    {"/./.git", WHY_SOURCES},
+    {"/site.yml", WHY_SOURCES},
+    {"/Site.YML", WHY_SOURCES},
+    {"_config.yml", WHY_SOURCES},
 };
 
 Test(paths, permalink_refused)
