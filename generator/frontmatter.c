@@ -101,6 +101,54 @@ static int json_block(const char *text, size_t len, size_t pos, size_t *close)
     return -1;
 }
 
+static int hex4(const char *s, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        int h = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (h < 0)
+            return 0;
+        *v = *v << 4 | (unsigned)h;
+    }
+    return 1;
+}
+
+/* JSON writes a character beyond U+FFFF as a surrogate pair of escapes
+ * ("\ud83d\ude00"), which libyaml refuses: into out as YAML's one escape
+ * ("\U0001F600"), when the block holds any (jansson checked it is JSON).
+ * Returns 1 when out holds the block so written, else 0. */
+static int json_surrogates(buf *out, const char *s, size_t n)
+{
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 >= n) {
+            if (any)
+                buf_addc(out, s[i]);
+            continue;
+        }
+        unsigned hi, lo;
+        if (s[i + 1] == 'u' && i + 12 <= n && hex4(s + i + 2, &hi) && hi >= 0xD800 &&
+            hi <= 0xDBFF && s[i + 6] == '\\' && s[i + 7] == 'u' && hex4(s + i + 8, &lo) &&
+            lo >= 0xDC00 && lo <= 0xDFFF) {
+            if (!any) {
+                buf_add(out, s, i);
+                any = 1;
+            }
+            buf_printf(out, "\\U%08X", 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+            i += 11;
+            continue;
+        }
+        if (any) /* any other escape, whole: "\\" is not the start of one */
+            buf_add(out, s + i, 2);
+        i++;
+    }
+    return any;
+}
+
 int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char *file, diags *d)
 {
     return frontmatter_parse_limited(out, text, len, file, NULL, d);
@@ -110,6 +158,8 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
                               const fm_limits *lim, diags *d)
 {
     int err = -1;
+    buf json_text;
+    buf_init(&json_text);
     frontmatter fm = {
         .data = NULL, .present = 0, .body_start = 0, .body_line = 1, .format = FM_YAML};
     size_t pos = 0, end, yaml_start, yaml_end = 0;
@@ -208,8 +258,13 @@ parse:
         if (bad != 0)
             goto done;
     }
-    if (yamltree_parse_limited(&fm.data, text + yaml_start, yaml_end - yaml_start, file, line,
-                               lim ? &lim->yaml : NULL, d))
+    const char *block = text + yaml_start;
+    size_t block_len = yaml_end - yaml_start;
+    if (fm.format == FM_JSON && json_surrogates(&json_text, block, block_len)) {
+        block = json_text.data;
+        block_len = json_text.len;
+    }
+    if (yamltree_parse_limited(&fm.data, block, block_len, file, line, lim ? &lim->yaml : NULL, d))
         goto done;
     if (yamltree_kind(fm.data) != YAML_MAPPING) {
         diag_error(d, file, yamltree_line(fm.data), yamltree_col(fm.data), "invalid-type",
@@ -223,6 +278,7 @@ ok:
     err = 0;
 done:
     yamltree_free(fm.data);
+    buf_release(&json_text);
     return err;
 }
 

@@ -198,6 +198,23 @@ Test(frontmatter, json_positions_are_file_lines)
     diag_free(d);
 }
 
+/* A character beyond U+FFFF escaped as JSON writes it, a surrogate pair,
+ * which libyaml alone refuses; an escaped backslash before a 'u' is text. */
+Test(frontmatter, json_surrogate_pairs)
+{
+    diags *d = diag_new(NULL);
+    frontmatter fm;
+    const char *s = "{\"title\": \"\\ud83d\\ude00 smile\", \"a\": \"\\\\ud83d\", "
+                    "\"b\": \"\\u00e9\\uD83D\\uDE00\"}\nx\n";
+    cr_assert_eq(frontmatter_parse(&fm, s, strlen(s), "p.md", d), 0);
+    cr_assert_diag(d, "");
+    cr_expect_str_eq(yamltree_text(yamltree_get(fm.data, "title")), "\xF0\x9F\x98\x80 smile");
+    cr_expect_str_eq(yamltree_text(yamltree_get(fm.data, "a")), "\\ud83d");
+    cr_expect_str_eq(yamltree_text(yamltree_get(fm.data, "b")), "\xC3\xA9\xF0\x9F\x98\x80");
+    frontmatter_release(&fm);
+    diag_free(d);
+}
+
 Test(frontmatter, type_errors_point_into_the_file)
 {
     diags *d = diag_new(NULL);
@@ -285,7 +302,8 @@ Test(frontmatter, fenceless_header)
     const char *plain[] = {"name: x\nno closing line\n", "# Title\n---\n", "Note that: x\n---\n",
                            "http://x.example\n---\n"};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
-        cr_assert_eq(frontmatter_parse_limited(&fm, plain[i], strlen(plain[i]), "p.md", &lim, d), 0);
+        cr_assert_eq(frontmatter_parse_limited(&fm, plain[i], strlen(plain[i]), "p.md", &lim, d),
+                     0);
         cr_expect_eq(fm.present, 0, "'%s'", plain[i]);
         frontmatter_release(&fm);
     }
