@@ -441,7 +441,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     const char *url = l->url;
     buf pathname;
     buf_init(&pathname);
-    if (!strncmp(url, "pathname://", 11) && url[11] == '/') {
+    if (!strncmp(url, "pathname://", 11) && url[11] == '/' && url[12] != '/' && url[12] != '\\') {
         /* Docusaurus's pathname:///x: the file x below base_url. */
         const char *bp;
         site_path_in_base(s, "/", &bp);

@@ -244,6 +244,14 @@ int url_repository_web(buf *out, const char *remote)
         path_len -= 4;
     if (!host_len || !path_len || !memchr(path, '/', path_len))
         return -1;
+    /* An '@' or ':' left where no address has one: a credential the forms
+     * above did not take apart (https://user:pa/ss@host/...). */
+    if (memchr(path, '@', path_len) || memchr(path, ':', path_len))
+        return -1;
+    const char *port = memchr(host, ':', host_len);
+    for (const char *c = port ? port + 1 : host + host_len; c < host + host_len; c++)
+        if (!isdigit((unsigned char)*c))
+            return -1;
     for (size_t i = 0; i < host_len; i++)
         if (!isalnum((unsigned char)host[i]) && !strchr(".-:", host[i]))
             return -1;

@@ -2064,7 +2064,7 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
 {
     /* Docusaurus's pathname:///x: the file x below base_url, outside its
      * router. */
-    if (!strncmp(url, "pathname://", 11) && url[11] == '/') {
+    if (!strncmp(url, "pathname://", 11) && url[11] == '/' && url[12] != '/' && url[12] != '\\') {
         buf_adds(out, s->cfg.base_url);
         buf_adds(out, url + 12);
         return 1;

@@ -496,6 +496,9 @@ Test(paths, repository_web)
         {"https://github.com/a/\"><script>", NULL},
         {"https://gith ub.com/a/b", NULL},
         {"C:/repos/x/y", NULL},
+        {"https://user:pa/ss@github.com/org/repo", NULL},
+        {"user:SECRET@github.com:org/repo.git", NULL},
+        {"https://github.com:x/a/b", NULL},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         buf out;
