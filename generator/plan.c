@@ -112,6 +112,23 @@ static void claim_aliases(plan *p, const site *s, const page *pg, const char *ke
         }
         if (!strcmp(out.data, pg->out_file))
             continue; /* its own */
+        /* A folder of it that is a file of the site (/robots.txt/x/): it
+         * could not be written. */
+        const char *file = NULL;
+        for (char *c = strchr(out.data, '/'); c && !file; c = strchr(c + 1, '/')) {
+            *c = '\0';
+            if (map_get(s->by_out, out.data) || map_get(p->others, out.data) ||
+                map_get(p->claims, out.data))
+                file = xstrdup(out.data);
+            *c = '/';
+        }
+        if (file) {
+            diag_error(d, pg->src, yamltree_line(a), yamltree_col(a), "output-collision",
+                       "'%s' address '%s' is below '%s', which is a file of the site", key, text,
+                       file);
+            free((char *)file);
+            continue;
+        }
         const page *other = map_get(s->by_out, out.data);
         if (other) {
             diag_error(d, pg->src, yamltree_line(a), yamltree_col(a), "output-collision",
