@@ -31,6 +31,17 @@ static const char *const raw_text[] = {"script",   "style",     "textarea", "tit
                                        "xmp",      "iframe",    "noembed",  "noframes",
                                        "noscript", "plaintext", "template", NULL};
 
+/* What the tokenizer knows of the text: from where on a quote of each
+ * kind (", ') no longer closes, so that no unclosed quote is searched for
+ * twice (linear on `<a title="<a title="<a title="...`). */
+typedef struct scan {
+    size_t no_quote[2];
+    const char *html; /* the whole input, for the addresses' offsets */
+    html_safe_url_fn fn;
+    void *ctx;
+    buf with; /* fn's replacement */
+} scan;
+
 static int listed(const char *const *list, const char *name, size_t n)
 {
     for (; *list; list++)
@@ -102,7 +113,7 @@ typedef struct attr {
 
 /* Appends the attribute if the element `el` keeps it; a link's name as
  * its id when it has none (HTML's anchor; the handbook prefixes ids). */
-static void add_attr(buf *out, const char *el, size_t el_len, const attr *a, int has_id)
+static void add_attr(buf *out, scan *sc, const char *el, size_t el_len, const attr *a, int has_id)
 {
     int kept = listed(kept_attributes, a->name, a->name_len);
     int link = el_len == 1 && !strncasecmp(el, "a", 1);
@@ -123,9 +134,17 @@ static void add_attr(buf *out, const char *el, size_t el_len, const attr *a, int
         add_lower(out, a->name, a->name_len);
     if (!a->value)
         return;
+    const char *v = a->value;
+    size_t vl = a->value_len;
+    buf_reset(&sc->with);
+    if (url && sc->fn && sc->fn(sc->ctx, v, vl, (size_t)(v - sc->html), image, &sc->with) == 1 &&
+        sc->with.len && safe_url(sc->with.data, sc->with.len, link)) {
+        v = sc->with.data;
+        vl = sc->with.len;
+    }
     buf_adds(out, "=\"");
-    for (size_t i = 0; i < a->value_len; i++) {
-        char c = a->value[i];
+    for (size_t i = 0; i < vl; i++) {
+        char c = v[i];
         if (c == '"')
             buf_adds(out, "&quot;");
         else if (c == '<')
@@ -137,13 +156,6 @@ static void add_attr(buf *out, const char *el, size_t el_len, const attr *a, int
     }
     buf_addc(out, '"');
 }
-
-/* What the tokenizer knows of the text: from where on a quote of each
- * kind (", ') no longer closes, so that no unclosed quote is searched for
- * twice (linear on `<a title="<a title="<a title="...`). */
-typedef struct scan {
-    size_t no_quote[2];
-} scan;
 
 /* Reads the start tag at s[at] ('<' then a letter) to its '>'; appends it
  * when kept. Returns the index after it, or 0 when it does not close (the
@@ -216,7 +228,7 @@ static size_t start_tag(buf *out, scan *sc, const char *s, size_t n, size_t at)
     buf_addc(out, '<');
     add_lower(out, el, el_len);
     for (size_t k = 0; k < na; k++) {
-        add_attr(out, el, el_len, &attrs[k], has_id);
+        add_attr(out, sc, el, el_len, &attrs[k], has_id);
         /* One id: the first name stands for it */
         has_id |= attrs[k].name_len == 4 && !strncasecmp(attrs[k].name, "name", 4);
     }
@@ -264,8 +276,14 @@ static size_t markup(buf *out, scan *sc, const char *s, size_t n, size_t at)
 
 void html_safe_append(buf *out, const char *html, size_t len)
 {
+    html_safe_append_urls(out, html, len, NULL, NULL);
+}
+
+void html_safe_append_urls(buf *out, const char *html, size_t len, html_safe_url_fn fn, void *ctx)
+{
     size_t i = 0;
-    scan sc = {{(size_t)-1, (size_t)-1}};
+    scan sc = {{(size_t)-1, (size_t)-1}, html, fn, ctx, {0}};
+    buf_init(&sc.with);
     while (i < len) {
         const char *lt = memchr(html + i, '<', len - i);
         size_t stop = lt ? (size_t)(lt - html) : len;
@@ -280,4 +298,5 @@ void html_safe_append(buf *out, const char *html, size_t len)
             i = stop + 1;
         }
     }
+    buf_release(&sc.with);
 }

@@ -15,4 +15,13 @@
  * fails. */
 void html_safe_append(buf *out, const char *html, size_t len);
 
+/* Called for each address kept (an <a href>, an <img src>): url[0..len)
+ * as written, `at` its offset in the html, image for a src. May append a
+ * replacement (the address as the page's URL needs it) to `with` and
+ * return 1, or return 0 to keep it as written. */
+typedef int (*html_safe_url_fn)(void *ctx, const char *url, size_t len, size_t at, int image,
+                                buf *with);
+/* As html_safe_append, each kept address passed through fn (may be NULL). */
+void html_safe_append_urls(buf *out, const char *html, size_t len, html_safe_url_fn fn, void *ctx);
+
 #endif

@@ -1392,6 +1392,45 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
                   cmark_node_get_type(n) == CMARK_NODE_IMAGE};
 }
 
+/* An address in a node of raw HTML (html_safe_append_urls): a link of the
+ * page, checked as a Markdown link is, at its place in the source, and
+ * rewritten as one (a relative image from the page's file, a .md page). */
+typedef struct raw_links {
+    md_doc *doc;
+    size_t *cap;
+    const md_options *opt;
+    const pos_map *m;
+    link_cursor *cur;
+    cmark_node *node;
+    const char *lit;
+} raw_links;
+
+static int raw_link(void *ctx, const char *url, size_t len, size_t at, int image, buf *with)
+{
+    raw_links *r = ctx;
+    md_doc *doc = r->doc;
+    int line = cmark_node_get_start_line(r->node), col = cmark_node_get_start_column(r->node);
+    const char *nl = NULL;
+    for (const char *c = r->lit; c < r->lit + at; c++)
+        if (*c == '\n') {
+            line++;
+            nl = c;
+        }
+    col = nl ? (int)(r->lit + at - nl) : col + (int)at;
+    if (line > 0) {
+        to_source(r->m, &line, &col);
+        col = char_column(r->m->src, r->cur, line, col);
+    }
+    if (doc->n_links == *r->cap) {
+        *r->cap = *r->cap ? *r->cap * 2 : 8;
+        doc->links = xrealloc(doc->links, *r->cap * sizeof *doc->links);
+    }
+    char *u = xstrndup(url, len);
+    doc->links[doc->n_links++] =
+        (md_link){u, line > 0 ? line + r->opt->first_line - 1 : 0, line > 0 ? col : 0, image};
+    return r->opt->rewrite && r->opt->rewrite(r->opt->rewrite_ctx, u, with);
+}
+
 /* Appends html, giving the tasklist extension's checkboxes an accessible name
  * ("Done" / "Not done"): cmark-gfm writes them without a label, which screen
  * readers announce as an unnamed checkbox (WCAG 4.1.2). */
@@ -1580,7 +1619,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
                 /* What a page may hold of it (html_safe.h), made a node of
                  * charter's own below; the anchors are those it keeps. */
                 buf_reset(&rewritten);
-                html_safe_append(&rewritten, lit, strlen(lit));
+                raw_links rl = {out, &lcap, opt, &where, &cursor, n, lit};
+                html_safe_append_urls(&rewritten, lit, strlen(lit), raw_link, &rl);
                 cmark_node_set_literal(n, rewritten.data ? rewritten.data : "");
                 lit = cmark_node_get_literal(n);
                 if (n_raws == cap_raws) {

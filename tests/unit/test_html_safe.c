@@ -114,3 +114,33 @@ Test(html_safe, unclosed_markup_is_linear)
         buf_release(&in);
     }
 }
+
+/* Each kept address goes through the hook, with its offset in the input;
+ * a replacement is written, one that is no safe address is not,
+ * and a dropped address (javascript:) never reaches the hook. */
+static int swap(void *ctx, const char *url, size_t len, size_t at, int image, buf *with)
+{
+    buf *seen = ctx;
+    buf_printf(seen, "%.*s@%zu%s;", (int)len, url, at, image ? " image" : "");
+    if (len == 5 && !memcmp(url, "x.png", 5))
+        buf_adds(with, "/p/x.png?a=1&b=2");
+    else if (len == 4 && !memcmp(url, "y.md", 4))
+        buf_adds(with, "javascript:alert(1)");
+    return with->len > 0;
+}
+
+Test(html_safe, address_hook)
+{
+    const char *in = "<img src=\"x.png\"> <a href='y.md'>y</a> <a href=\"javascript:z\">z</a>";
+    buf out, seen;
+    buf_init(&out);
+    buf_init(&seen);
+    html_safe_append_urls(&out, in, strlen(in), swap, &seen);
+    buf_addc(&out, '\0');
+    buf_addc(&seen, '\0');
+    cr_expect_str_eq(seen.data, "x.png@10 image;y.md@27;");
+    cr_expect_str_eq(out.data, "<img src=\"/p/x.png?a=1&b=2\"> <a href=\"y.md\">y</a> "
+                               "<a>z</a>");
+    buf_release(&out);
+    buf_release(&seen);
+}
