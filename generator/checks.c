@@ -441,27 +441,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
     const char *url = l->url;
     buf pathname;
     buf_init(&pathname);
-    if (!strncmp(url, "pathname://", 11) && url[11] == '/' && url[12] != '/' && url[12] != '\\') {
-        /* Docusaurus's pathname:///x: the file x below base_url. */
-        const char *bp;
-        site_path_in_base(s, "/", &bp);
-        buf_printf(&pathname, "%s%s", bp, url + 12);
-        url = pathname.data;
-    } else if (!strncmp(url, "@site/", 6)) {
-        /* Docusaurus's @site/x: the site's file x, a static folder's at
-         * its published place, else as GitHub reads /x. */
-        url += 5;
-        for (size_t i = 0; i < s->cfg.n_statics; i++) {
-            size_t sl = strlen(s->cfg.statics[i]);
-            if (!strncmp(url + 1, s->cfg.statics[i], sl) && url[1 + sl] == '/') {
-                const char *bp;
-                site_path_in_base(s, "/", &bp);
-                buf_printf(&pathname, "%s%s", bp, url + 2 + sl);
-                url = pathname.data;
-                break;
-            }
-        }
-    }
+    url = site_link_alias(&pathname, s, url); /* Docusaurus's pathname:///x, @site/x */
     if (!*url || url_is_external(url)) {
         buf_release(&pathname);
         return;

@@ -2060,28 +2060,46 @@ void site_repository_url(buf *out, const site *s, const char *rel, int folder, i
  * URL: a link to another page's .md file becomes that page's URL; any other
  * relative link (an image, a PDF) becomes the absolute URL of the file it
  * names in the content directory. The query and fragment are kept. */
+const char *site_link_alias(buf *tmp, const site *s, const char *url)
+{
+    const char *rest = NULL;
+    if (!strncmp(url, "pathname://", 11) && url[11] == '/' && url[12] != '/' && url[12] != '\\')
+        rest = url + 12;
+    else if (!strncmp(url, "@site/", 6))
+        for (size_t i = 0; i < s->cfg.n_statics && !rest; i++) {
+            size_t l = strlen(s->cfg.statics[i]);
+            if (!strncmp(url + 6, s->cfg.statics[i], l) && url[6 + l] == '/')
+                rest = url + 7 + l;
+        }
+    if (!rest)
+        return strncmp(url, "@site/", 6) ? url : url + 5;
+    const char *bp;
+    site_path_in_base(s, "/", &bp);
+    buf_reset(tmp);
+    buf_printf(tmp, "%s%s", bp, rest);
+    return tmp->data;
+}
+
+static int rewrite_link(buf *out, const site *s, const page *from, const char *url);
+
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url)
 {
-    /* Docusaurus's pathname:///x: the file x below base_url, outside its
-     * router. */
-    if (!strncmp(url, "pathname://", 11) && url[11] == '/' && url[12] != '/' && url[12] != '\\') {
-        buf_adds(out, s->cfg.base_url);
-        buf_adds(out, url + 12);
-        return 1;
+    buf alias;
+    buf_init(&alias);
+    const char *written = url;
+    url = site_link_alias(&alias, s, url);
+    int rc = rewrite_link(out, s, from, url);
+    if (!rc && url != written) {
+        /* Read as another link, it is written as that one. */
+        buf_adds(out, url);
+        rc = 1;
     }
-    /* Docusaurus's @site/x: the file x of the site's folder: a file of a
-     * static folder at its published place, else as GitHub reads /x. */
-    if (!strncmp(url, "@site/", 6)) {
-        for (size_t i = 0; i < s->cfg.n_statics; i++) {
-            size_t l = strlen(s->cfg.statics[i]);
-            if (!strncmp(url + 6, s->cfg.statics[i], l) && url[6 + l] == '/') {
-                buf_adds(out, s->cfg.base_url);
-                buf_adds(out, url + 7 + l);
-                return 1;
-            }
-        }
-        url += 5;
-    }
+    buf_release(&alias);
+    return rc;
+}
+
+static int rewrite_link(buf *out, const site *s, const page *from, const char *url)
+{
     if (!*url || url[0] == '#' || url[0] == '?' || url_is_external(url))
         return 0;
     size_t n = strcspn(url, "?#");

@@ -42,7 +42,7 @@ typedef struct page {
     const char *title, *layout, *id, *description, *owner, *status, *version, *section_key;
     char *id_own, *section_title;
     long last_reviewed, next_review; /* days since epoch, -1 when unset */
-    double weight; /* its place in its section (`weight`), when weighted */
+    double weight;                   /* its place in its section (`weight`), when weighted */
     int weighted;
     review_state review;
     int published;
@@ -240,6 +240,14 @@ int site_outside_content(buf *out, int *folder, const site *s, const page *from,
  * (repository_url): `<repository_url>/blob/<branch>/<rel>`, `tree` for a
  * folder, `raw` for an image. Nothing when repository_url is unset. */
 void site_repository_url(buf *out, const site *s, const char *rel, int folder, int image);
+
+/* Docusaurus's own forms of a link, as the link the site reads them as:
+ * `pathname:///x` is x below base_url (outside Docusaurus's router), and
+ * `@site/x` the file x of the site's folder: a static folder's file at
+ * its published place (below base_url), anything else as GitHub reads
+ * `/x`. Returns the link so read (in tmp, or a part of url), or url itself
+ * for any other link. */
+const char *site_link_alias(buf *tmp, const site *s, const char *url);
 
 /* Appends the path a link's url[0..n) names, as the site's files are
  * named: percent-decoded ("data%20retention.md" is "data retention.md")
