@@ -780,11 +780,15 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     if (md && !yamltree_is_null(md)) {
         const yaml_node *lax =
             yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "lax_headings") : NULL;
+        const yaml_node *wiki =
+            yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "wiki_links") : NULL;
         if (yamltree_kind(md) != YAML_MAPPING)
             bad |= diag_error(d, f, yamltree_line(md), yamltree_col(md), "config",
-                              "'markdown' must be a mapping with 'lax_headings'");
-        else if (lax && !yamltree_is_null(lax))
+                              "'markdown' must be a mapping with 'lax_headings' or 'wiki_links'");
+        if (lax && !yamltree_is_null(lax))
             bad |= yamltree_as_bool(&c->lax_headings, lax, "markdown.lax_headings", f, d);
+        if (wiki && !yamltree_is_null(wiki))
+            bad |= yamltree_as_bool(&c->wiki_links, wiki, "markdown.wiki_links", f, d);
     }
     bad |= config_limits(&c->limits, yamltree_get(y, "limits"), f, d);
     bad |= config_evidence(c, yamltree_get(y, "evidence"), f, d);

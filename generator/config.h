@@ -105,6 +105,7 @@ typedef struct site_config {
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
     int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
     int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
+    int wiki_links;             /* markdown.wiki_links: [[Page]] links (a GitHub wiki) */
     page_default *defaults;
     size_t n_defaults;
     key_alias *keys;

@@ -1082,14 +1082,20 @@ static int plan_plain(init_plan *p)
                        left.data);
     }
     /* GitHub shows a folder's README.md as its page: the home page, when
-     * there is no index.md. */
-    if (page_named(&readme, p, content, "README") && !page_named(&rel, p, content, "index"))
+     * there is no index.md; a wiki's is Home.md. */
+    int wiki = page_named(&rel, p, content, "Home") && !page_named(&readme, p, content, "README");
+    if ((page_named(&readme, p, content, "README") || wiki) &&
+        !page_named(&rel, p, content, "index"))
         buf_printf(b,
                    "# %s%s is the home page, as GitHub shows it.\n"
                    "defaults:\n"
                    "  - scope: {path: %s}\n"
                    "    values: {permalink: /, layout: home}\n",
-                   docs ? "docs/" : "", readme.data, readme.data);
+                   docs ? "docs/" : "", wiki ? "Home.md" : readme.data,
+                   wiki ? "Home.md" : readme.data);
+    if (wiki)
+        buf_adds(b, "# A GitHub wiki: its [[Page]] and [[Text|Page]] links are links.\n"
+                    "markdown: {wiki_links: true}\n");
     put_last_updated(b, p, content);
     init_put_default_layout(b, "So a README\n# is not one.");
     init_put_theme(b, "", 1);

@@ -1029,6 +1029,107 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
     free(bt.v);
 }
 
+/* Appends s[0..n) for a Markdown link's text: brackets and backslashes
+ * escaped, so the text ends where the link does. */
+static void add_link_text(buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '[' || s[i] == ']' || s[i] == '\\')
+            buf_addc(out, '\\');
+        buf_addc(out, s[i]);
+    }
+}
+
+/* One GitHub wiki link's inner text t[0..n) as the Markdown link it means:
+ * [[Page Name]] and [[Text|Page Name]] link to the page (its name, blanks
+ * as '-', as the wiki names the file), [[images/x.png]] and
+ * [[images/x.png|alt=Text]] show the image. 0, or -1 when it is none
+ * (empty, or holding what no link destination can). */
+static int wiki_link(buf *out, const char *t, size_t n)
+{
+    const char *bar = memchr(t, '|', n);
+    const char *a = t, *b = bar ? bar + 1 : t;
+    size_t an = bar ? (size_t)(bar - t) : n, bn = bar ? n - an - 1 : n;
+    while (an && (*a == ' ' || *a == '\t'))
+        a++, an--;
+    while (bn && (*b == ' ' || *b == '\t'))
+        b++, bn--;
+    while (an && (a[an - 1] == ' ' || a[an - 1] == '\t'))
+        an--;
+    while (bn && (b[bn - 1] == ' ' || b[bn - 1] == '\t'))
+        bn--;
+    int alt = bar && bn >= 4 && !memcmp(b, "alt=", 4);
+    const char *dest = alt ? a : b, *text = alt ? b + 4 : a;
+    size_t dn = alt ? an : bn, tn = alt ? bn - 4 : an;
+    if (!dn)
+        return -1;
+    for (size_t i = 0; i < dn; i++)
+        if (dest[i] == '<' || dest[i] == '>' || dest[i] == '\\' || (unsigned char)dest[i] < 0x20)
+            return -1;
+    static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
+    int image = alt;
+    for (size_t i = 0; !image && i < sizeof images / sizeof *images; i++) {
+        size_t e = strlen(images[i]);
+        image = dn > e && !strncasecmp(dest + dn - e, images[i], e);
+    }
+    buf_adds(out, image ? "![" : "[");
+    add_link_text(out, image && !alt && !bar ? "" : text, image && !alt && !bar ? 0 : tn);
+    buf_adds(out, "](<");
+    int page = !image && !memmem(dest, dn, "://", 3);
+    for (size_t i = 0; i < dn; i++)
+        buf_addc(out, page && dest[i] == ' ' ? '-' : dest[i]);
+    buf_adds(out, ">)");
+    return 0;
+}
+
+/* markdown.wiki_links: a GitHub wiki's [[...]] links (wiki_link), outside
+ * code, made Markdown links before the page is parsed again, so that they
+ * are checked and rewritten as any link is. */
+static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0;
+    bt_runs bt = {NULL, 0};
+    buf rep;
+    buf_init(&rep);
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, ri = 0;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        if (!p || !memmem(p, len, "[[", 2))
+            continue;
+        size_t at = l->start[ln - 1];
+        backtick_runs(&bt, p, len);
+        for (size_t i = 0; i + 1 < len; i++) {
+            if (p[i] == '`') {
+                /* Inline code, to the next run as long: skipped. */
+                while (ri < bt.n && bt.v[ri].pos < i)
+                    ri++;
+                if (ri < bt.n && bt.v[ri].next != SIZE_MAX) {
+                    const bt_run *m = &bt.v[bt.v[ri].next];
+                    i = m->pos + m->len - 1;
+                    ri = bt.v[ri].next + 1;
+                } else if (ri < bt.n) {
+                    i += bt.v[ri].len - 1;
+                    ri++;
+                }
+                continue;
+            }
+            if (p[i] != '[' || p[i + 1] != '[' || (i && p[i - 1] == '\\'))
+                continue;
+            const char *close = memmem(p + i + 2, len - i - 2, "]]", 2);
+            if (!close)
+                break; /* none later on the line either */
+            size_t inner = i + 2, n = (size_t)(close - p) - inner;
+            buf_reset(&rep);
+            if (!memchr(p + inner, '[', n) && wiki_link(&rep, p + inner, n) == 0) {
+                md_rewrite_replace(rw, at + i, at + inner + n + 2, rep.data, rep.len);
+                i = inner + n + 1;
+            }
+        }
+    }
+    buf_release(&rep);
+    free(bt.v);
+}
+
 /* Docusaurus's admonitions: a line `:::note` (or tip, info, caution,
  * danger, warning; any word), with an optional title, opens a box that a
  * line of colons alone closes. Each such line outside code becomes an
@@ -1553,7 +1654,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int mdx = memmem(text, len, "/*", 2) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes);
+    int wiki = opt->wiki_links && memmem(text, len, "[[", 2);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -1567,6 +1669,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         mdx_markers(&bs, &rw, &lines);
     if (mkboxes)
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
+    if (wiki)
+        wiki_links(&bs, &rw, &lines);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {

@@ -37,6 +37,9 @@ typedef struct md_options {
     /* markdown.lax_headings: a paragraph line such as `#Foreword` (kramdown
      * read it as a heading) is rendered as the heading `# Foreword`. */
     int lax_headings;
+    /* markdown.wiki_links: a GitHub wiki's [[Page]] and [[Text|Page]]
+     * links, and [[image.png|alt=Text]] images. */
+    int wiki_links;
     /* Liquid variables a page may use, and their values: name, value pairs,
      * NULL-terminated ("site.baseurl", "/isms", ...), or NULL for none. */
     const char *const *liquid_vars;

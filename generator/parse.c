@@ -191,6 +191,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
                       .rewrite_ctx = lc,
                       .skip_html = skip_html,
                       .lax_headings = s->cfg.lax_headings,
+                      .wiki_links = s->cfg.wiki_links,
                       .liquid_vars = s->liquid_vars,
                       .title = p->title};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):

@@ -354,7 +354,7 @@ void parse_cache_global(char hex[DIGEST_HEX], const site *s)
     add_str(h, markdown_version());
     add_str(h, s->cfg.base_url);
     add_str(h, s->cfg.content);
-    int flags[2] = {s->cfg.unsafe_html, s->cfg.lax_headings};
+    int flags[3] = {s->cfg.unsafe_html, s->cfg.lax_headings, s->cfg.wiki_links};
     digest_add(h, flags, sizeof flags);
     for (const char *const *v = s->liquid_vars; *v; v++)
         add_str(h, *v);

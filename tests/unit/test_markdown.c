@@ -1379,3 +1379,37 @@ Test(markdown, prefix_ids_as_marked)
     buf_release(&got);
     buf_release(&want);
 }
+
+/* markdown.wiki_links: a GitHub wiki's [[...]] links are Markdown links
+ * (recorded, so checked, at their place), outside code; off, they are
+ * text. */
+Test(markdown, wiki_links)
+{
+    const char *text = "See [[Access Control Policy]], [[the rules|Incident Response#sev]],\n"
+                       "`[[in code]]`, \\[[escaped]] and [[images/org.png|alt=Org chart]].\n"
+                       "[[https://example.org/x.png]] [[]] [[a<b]]\n\n    [[indented code]]\n";
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1, .wiki_links = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    const char *html = doc.html.data;
+    expect_contains(html, "<a href=\"Access-Control-Policy\">Access Control Policy</a>", "page");
+    expect_contains(html, "<a href=\"Incident-Response#sev\">the rules</a>", "text and page");
+    expect_contains(html, "<code>[[in code]]</code>", "inline code");
+    expect_contains(html, "[[escaped]]", "escaped");
+    expect_contains(html, "<img src=\"images/org.png\" alt=\"Org chart\" />", "image with alt");
+    expect_contains(html, "<img src=\"https://example.org/x.png\" alt=\"\" />", "image address");
+    expect_contains(html, "[[]] [[a&lt;b]]", "no link");
+    expect_contains(html, "<pre><code>[[indented code]]", "code block");
+    cr_assert_eq(doc.n_links, 4u);
+    cr_expect_str_eq(doc.links[0].url, "Access-Control-Policy");
+    cr_expect_eq(doc.links[0].line, 1);
+    cr_expect_eq(doc.links[0].col, 5);
+    cr_expect_eq(doc.links[1].line, 1);
+    cr_expect_eq(doc.links[1].col, 32);
+    markdown_release(&doc);
+    diag_free(d);
+    char *off = html_of(text, 0);
+    expect_contains(off, "See [[Access Control Policy]]", "off");
+    free(off);
+}
