@@ -45,12 +45,17 @@ int history_remote_web(buf *url, buf *branch, const char *root)
 {
     history_git_init();
     git_repository *repo = NULL;
-    git_remote *remote = NULL;
+    git_config *cfg = NULL;
     git_reference *head = NULL;
+    const char *remote = NULL;
     int err = -1;
+    /* The configured address as written, read as one key (libgit2's
+     * git_remote_lookup also applies url.*.insteadOf through a regex,
+     * which leaks in Debian's libgit2 1.5 with PCRE2). */
     if (git_repository_open_ext(&repo, root, 0, NULL) != 0 ||
-        git_remote_lookup(&remote, repo, "origin") != 0 || !git_remote_url(remote) ||
-        url_repository_web(url, git_remote_url(remote)) != 0)
+        git_repository_config_snapshot(&cfg, repo) != 0 ||
+        git_config_get_string(&remote, cfg, "remote.origin.url") != 0 || !remote ||
+        url_repository_web(url, remote) != 0)
         goto done;
     /* HEAD's branch, born or not ("ref: refs/heads/main"). */
     if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
@@ -62,7 +67,7 @@ int history_remote_web(buf *url, buf *branch, const char *root)
     err = 0;
 done:
     git_reference_free(head);
-    git_remote_free(remote);
+    git_config_free(cfg);
     git_repository_free(repo);
     git_libgit2_shutdown();
     return err;
