@@ -1706,9 +1706,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             buf_reset(&rewritten);
             if (opt->rewrite && url && opt->rewrite(opt->rewrite_ctx, url, &rewritten))
                 cmark_node_set_url(n, rewritten.data);
-            /* cmark-gfm drops these itself, but not under unsafe_html. */
+            /* cmark-gfm's rule, applied here: the page is rendered with
+             * CMARK_OPT_UNSAFE, which turns its own off. */
             url = cmark_node_get_url(n);
-            if (opt->unsafe_html && url && dangerous_url(url, t == CMARK_NODE_IMAGE))
+            if (url && dangerous_url(url, t == CMARK_NODE_IMAGE))
                 cmark_node_set_url(n, "");
         } else if (ad.n && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) &&
                    admonition_marker(n, &ad) >= 0) {
@@ -1720,18 +1721,23 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         } else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
             const char *lit = cmark_node_get_literal(n);
             if (lit && !opt->unsafe_html) {
-                /* What a page may hold of it (html_safe.h), made a node of
-                 * charter's own below; the anchors are those it keeps. */
+                /* What a page may hold of it (html_safe.h), in place: the
+                 * page is rendered with CMARK_OPT_UNSAFE, every node of raw
+                 * HTML so made safe. The anchors are those it keeps; a
+                 * node with nothing kept (a script) goes, blank line and
+                 * all. */
                 buf_reset(&rewritten);
                 raw_links rl = {out, &lcap, opt, &where, &cursor, n, lit};
                 html_safe_append_urls(&rewritten, lit, strlen(lit), raw_link, &rl);
                 cmark_node_set_literal(n, rewritten.data ? rewritten.data : "");
                 lit = cmark_node_get_literal(n);
-                if (n_raws == cap_raws) {
-                    cap_raws = cap_raws ? cap_raws * 2 : 8;
-                    raws = xrealloc(raws, cap_raws * sizeof *raws);
+                if (!lit || !lit[strspn(lit, " \t\r\n")]) {
+                    if (n_raws == cap_raws) {
+                        cap_raws = cap_raws ? cap_raws * 2 : 8;
+                        raws = xrealloc(raws, cap_raws * sizeof *raws);
+                    }
+                    raws[n_raws++] = n;
                 }
-                raws[n_raws++] = n;
             }
             if (lit)
                 add_html_anchors(out, &acap, lit);
@@ -1739,22 +1745,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     cmark_iter_free(it);
     admonition_boxes(marks, n_marks, &ad);
-    /* The raw HTML html_safe kept, written as it is: in custom nodes, as
-     * without unsafe_html cmark-gfm writes none of its own (and with it,
-     * would let links through to javascript: addresses too). */
-    for (size_t i = 0; i < n_raws; i++) {
-        int block = cmark_node_get_type(raws[i]) == CMARK_NODE_HTML_BLOCK;
-        const char *lit = cmark_node_get_literal(raws[i]);
-        if (!lit || !lit[strspn(lit, " \t\r\n")]) {
-            cmark_node_free(raws[i]); /* nothing kept (a script): no blank line either */
-            continue;
-        }
-        cmark_node *kept = cmark_node_new_with_mem(
-            block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE, &page_allocator);
-        cmark_node_set_on_enter(kept, cmark_node_get_literal(raws[i]));
-        cmark_node_replace(raws[i], kept);
-        cmark_node_free(raws[i]);
-    }
+    for (size_t i = 0; i < n_raws; i++)
+        cmark_node_free(raws[i]); /* unlinks it */
     free(raws);
     raws = NULL;
     exts = cmark_parser_get_syntax_extensions(parser);
@@ -1776,7 +1768,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     free(heads);
 
     if (!opt->skip_html) {
-        char *html = cmark_render_html(root, options, exts); /* in root's memory */
+        /* Every node of raw HTML is as html_safe made it (or, under
+         * unsafe_html, as written), every address checked above. */
+        char *html = cmark_render_html(root, options | CMARK_OPT_UNSAFE, exts);
         if (!html)
             goto done;
         add_labelled_checkboxes(&out->html, html);
