@@ -952,6 +952,23 @@ static void backtick_runs(bt_runs *r, const char *p, size_t len)
     }
 }
 
+/* At a backtick at i: the index of the last byte of the inline code it
+ * opens (to the next run as long on the line), or of its own run when
+ * none closes it (it is then text). *ri walks bt's runs along the line. */
+static size_t skip_code_span(const bt_runs *bt, size_t *ri, size_t i)
+{
+    while (*ri < bt->n && bt->v[*ri].pos < i)
+        (*ri)++;
+    if (*ri < bt->n && bt->v[*ri].next != SIZE_MAX) {
+        const bt_run *m = &bt->v[bt->v[*ri].next];
+        *ri = bt->v[*ri].next + 1;
+        return m->pos + m->len - 1;
+    }
+    if (*ri < bt->n)
+        return i + bt->v[(*ri)++].len - 1;
+    return i;
+}
+
 static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
     size_t ci = 0, open = SIZE_MAX, ri = 0;
@@ -979,16 +996,7 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
                      * The runs' matches are found once per line. */
                     if (runs_line != ln)
                         backtick_runs(&bt, p, len), runs_line = ln;
-                    while (ri < bt.n && bt.v[ri].pos < i)
-                        ri++;
-                    if (ri < bt.n && bt.v[ri].next != SIZE_MAX) {
-                        const bt_run *m = &bt.v[bt.v[ri].next];
-                        i = m->pos + m->len - 1;
-                        ri = bt.v[ri].next + 1;
-                    } else if (ri < bt.n) {
-                        i += bt.v[ri].len - 1;
-                        ri++;
-                    }
+                    i = skip_code_span(&bt, &ri, i);
                     continue;
                 }
                 if (p[i] != '{')
@@ -1100,17 +1108,7 @@ static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l)
         backtick_runs(&bt, p, len);
         for (size_t i = 0; i + 1 < len; i++) {
             if (p[i] == '`') {
-                /* Inline code, to the next run as long: skipped. */
-                while (ri < bt.n && bt.v[ri].pos < i)
-                    ri++;
-                if (ri < bt.n && bt.v[ri].next != SIZE_MAX) {
-                    const bt_run *m = &bt.v[bt.v[ri].next];
-                    i = m->pos + m->len - 1;
-                    ri = bt.v[ri].next + 1;
-                } else if (ri < bt.n) {
-                    i += bt.v[ri].len - 1;
-                    ri++;
-                }
+                i = skip_code_span(&bt, &ri, i); /* inline code */
                 continue;
             }
             if (p[i] != '[' || p[i + 1] != '[' || (i && p[i - 1] == '\\'))
