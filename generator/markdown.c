@@ -1329,27 +1329,35 @@ static int cmp_marker(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* The box for the open marker `open` and its close: a `<div
- * class="admonition admonition-<type>" role="note">` with its title (the
- * type, capitalized, when there is none) around the blocks between. */
-static void make_box(cmark_node *open, cmark_node *close, const admonition *a)
+/* A box of the given type (lowercase) and title (the type, capitalized,
+ * when it is ""): a `<div class="admonition admonition-<type>"
+ * role="note">` with its title, empty, for the caller to fill and link. */
+static cmark_node *box_new(const char *type, size_t tn, const char *title, size_t tl)
 {
     buf tag;
     buf_init(&tag);
     buf_adds(&tag, "<div class=\"admonition admonition-");
-    buf_add_html(&tag, a->type, strlen(a->type));
+    buf_add_html(&tag, type, tn);
     buf_adds(&tag, "\" role=\"note\"><p class=\"admonition-title\">");
-    if (*a->title) {
-        buf_add_html(&tag, a->title, strlen(a->title));
-    } else {
-        buf_addc(&tag, (char)toupper((unsigned char)a->type[0]));
-        buf_add_html(&tag, a->type + 1, strlen(a->type + 1));
+    if (tl) {
+        buf_add_html(&tag, title, tl);
+    } else if (tn) {
+        buf_addc(&tag, (char)toupper((unsigned char)type[0]));
+        buf_add_html(&tag, type + 1, tn - 1);
     }
     buf_adds(&tag, "</p>\n");
     cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &page_allocator);
     cmark_node_set_on_enter(box, tag.data);
     cmark_node_set_on_exit(box, "</div>");
     buf_release(&tag);
+    return box;
+}
+
+/* The box for the open marker `open` and its close, around the blocks
+ * between. */
+static void make_box(cmark_node *open, cmark_node *close, const admonition *a)
+{
+    cmark_node *box = box_new(a->type, strlen(a->type), a->title, strlen(a->title));
     cmark_node_insert_before(open, box);
     for (cmark_node *c = cmark_node_next(open), *next; c != close; c = next) {
         next = cmark_node_next(c);
@@ -1408,6 +1416,68 @@ static void admonition_boxes(cmark_node **marks, size_t n, const admonitions *ad
     free(v);
     free(stack);
     free(paired);
+}
+
+/* GitHub's alerts (`> [!NOTE]`, and TIP, IMPORTANT, WARNING, CAUTION) and
+ * Obsidian's callouts (`> [!info] Title`, any word, `-` or `+` after it
+ * for folding): a block quote whose first line is the marker alone, or
+ * the marker and a title of plain text, becomes the box an admonition
+ * makes. Anything else on that line (a link, emphasis), or no body and no
+ * title, and the quote stays a quote. */
+static void alert_box(cmark_node *quote)
+{
+    cmark_node *para = cmark_node_first_child(quote), *c, *brk = NULL;
+    if (cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return;
+    buf line;
+    buf_init(&line);
+    for (c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+            brk = c;
+            break;
+        }
+        const char *lit = cmark_node_get_literal(c);
+        if (t != CMARK_NODE_TEXT || !lit)
+            goto done;
+        buf_adds(&line, lit);
+    }
+    const char *s = line.data ? line.data : "";
+    size_t n = line.len, w = 2;
+    if (n < 4 || s[0] != '[' || s[1] != '!')
+        goto done;
+    while (w < n && ((s[w] >= 'a' && s[w] <= 'z') || (s[w] >= 'A' && s[w] <= 'Z')))
+        w++;
+    if (w == 2 || w >= n || s[w] != ']')
+        goto done;
+    size_t after = w + 1;
+    if (after < n && (s[after] == '-' || s[after] == '+'))
+        after++;
+    if (after < n && s[after] != ' ' && s[after] != '\t')
+        goto done;
+    size_t tl = 0;
+    const char *title = trimmed(s + after, n - after, &tl);
+    if (!tl && !brk && !cmark_node_next(para))
+        goto done; /* the marker alone: GitHub shows it as written */
+    char type[32];
+    size_t tn = w - 2 < sizeof type ? w - 2 : sizeof type - 1;
+    for (size_t i = 0; i < tn; i++)
+        type[i] = (char)tolower((unsigned char)s[2 + i]);
+    cmark_node *box = box_new(type, tn, title, tl);
+    /* The marker's line goes, its break with it; then the paragraph, if
+     * that was all of it. */
+    for (cmark_node *next, *k = cmark_node_first_child(para); k; k = next) {
+        next = k == brk ? NULL : cmark_node_next(k);
+        cmark_node_free(k);
+    }
+    if (!cmark_node_first_child(para))
+        cmark_node_free(para);
+    while ((c = cmark_node_first_child(quote)))
+        cmark_node_append_child(box, c);
+    cmark_node_insert_before(quote, box);
+    cmark_node_free(quote);
+done:
+    buf_release(&line);
 }
 
 /* Appends s[start, end) for a message: each run of white space as one
@@ -1607,8 +1677,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     block_scan bs = {.heads = NULL};
     md_liquid lq = {0};
     admonitions ad = {0};
-    cmark_node **marks = NULL, **raws = NULL;
-    size_t n_marks = 0, cap_marks = 0, n_raws = 0, cap_raws = 0;
+    cmark_node **marks = NULL, **raws = NULL, **quotes = NULL;
+    size_t n_marks = 0, cap_marks = 0, n_raws = 0, cap_raws = 0, n_quotes = 0, cap_quotes = 0;
     md_rewrite rw;
     md_rewrite_init(&rw);
     pos_map where = {&lines, &lines, NULL};
@@ -1653,6 +1723,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
     int wiki = opt->wiki_links && memmem(text, len, "[[", 2);
+    int alerts = memmem(text, len, "[!", 2) != NULL;
     scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
@@ -1709,6 +1780,12 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             url = cmark_node_get_url(n);
             if (url && dangerous_url(url, t == CMARK_NODE_IMAGE))
                 cmark_node_set_url(n, "");
+        } else if (t == CMARK_NODE_BLOCK_QUOTE && alerts) {
+            if (n_quotes == cap_quotes) {
+                cap_quotes = cap_quotes ? cap_quotes * 2 : 8;
+                quotes = xrealloc(quotes, cap_quotes * sizeof *quotes);
+            }
+            quotes[n_quotes++] = n;
         } else if (ad.n && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) &&
                    admonition_marker(n, &ad) >= 0) {
             if (n_marks == cap_marks) {
@@ -1743,6 +1820,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     cmark_iter_free(it);
     admonition_boxes(marks, n_marks, &ad);
+    for (size_t i = 0; i < n_quotes; i++)
+        alert_box(quotes[i]);
     for (size_t i = 0; i < n_raws; i++)
         cmark_node_free(raws[i]); /* unlinks it */
     free(raws);
@@ -1801,6 +1880,7 @@ done:
     admonitions_release(&ad);
     free(marks);
     free(raws);
+    free(quotes);
     md_rewrite_release(&rw);
     buf_release(&clean);
     buf_release(&rewritten);

@@ -390,6 +390,62 @@ Test(markdown, mkdocs_admonitions)
     diag_free(d);
 }
 
+/* GitHub's alerts and Obsidian's callouts: a quote whose first line is
+ * `[!TYPE]` (and, Obsidian's, a title of plain text) is the box an
+ * admonition makes; its link still checked at its line. Anything else on
+ * the marker's line, a marker alone, or `[!x]` later in a quote: a quote. */
+Test(markdown, github_alerts)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "> [!NOTE]\n"
+                     "> Read [the policy](x.md).\n"
+                     ">\n"
+                     "> Second.\n"
+                     "\n"
+                     "> [!warning] Keys *stay* out\n"
+                     "> Body.\n"
+                     "\n"
+                     "> [!faq]- Folded title\n"
+                     "> Answer.\n"
+                     "\n"
+                     "> [!TIP]\n"
+                     "\n"
+                     "> [!NOTE] [link](y.md)\n"
+                     "> Stays a quote.\n"
+                     "\n"
+                     "> Plain [!NOTE]\n"
+                     "\n"
+                     "> [!IMPORTANT]\n"
+                     ">\n"
+                     "> After a blank line.\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-note\" role=\"note\"><p "
+                    "class=\"admonition-title\">Note</p>\n<p>Read <a href=\"x.md\">the "
+                    "policy</a>.</p>\n<p>Second.</p>\n</div>",
+                    "a GitHub alert");
+    expect_contains(doc.html.data, "<blockquote>\n<p>[!warning] Keys <em>stay</em> out",
+                    "emphasis on the marker's line: a quote");
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-faq\" role=\"note\"><p "
+                    "class=\"admonition-title\">Folded title</p>\n<p>Answer.</p>\n</div>",
+                    "an Obsidian callout with its title");
+    expect_contains(doc.html.data, "<blockquote>\n<p>[!TIP]</p>\n</blockquote>", "a marker alone");
+    expect_contains(doc.html.data, "<blockquote>\n<p>[!NOTE] <a href=\"y.md\">link</a>",
+                    "a link on the marker's line");
+    expect_contains(doc.html.data, "<blockquote>\n<p>Plain [!NOTE]</p>", "not first");
+    expect_contains(doc.html.data,
+                    "<p class=\"admonition-title\">Important</p>\n<p>After a blank line.</p>",
+                    "the body after a blank line");
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_eq(doc.links[0].line, 2);
+    cr_expect_eq(doc.links[0].col, 8);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, headings_recorded_with_file_lines)
 {
     const char *text = "# Title\n"             /* line 10 */
