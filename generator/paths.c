@@ -144,7 +144,7 @@ size_t path_md_ext(const char *name, size_t n)
     static const char *const exts[] = {".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mkdown"};
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
         size_t e = strlen(exts[i]);
-        if (n > e && !memcmp(name + n - e, exts[i], e) && name[n - e - 1] != '/')
+        if (n > e && !strncasecmp(name + n - e, exts[i], e) && name[n - e - 1] != '/')
             return e;
     }
     return 0;

@@ -41,8 +41,9 @@ int path_glob_match(const char *pattern, const char *rel, const char *name);
 
 /* The length of the Markdown extension ending name[0..n): 3 for ".md", or
  * that of ".markdown", ".mdown", ".mkdn", ".mkd" or ".mkdown" (Jekyll's,
- * Hugo's and MkDocs's other names for a page) after a name that is not
- * empty; 0 for any other name. */
+ * Hugo's and MkDocs's other names for a page), in any case (".MD", as
+ * Jekyll, Hugo and GitHub read it) after a name that is not empty; 0 for
+ * any other name. */
 size_t path_md_ext(const char *name, size_t n);
 /* Whether the file name `name` is `stem` with a Markdown extension
  * ("_index.markdown" for "_index"). */

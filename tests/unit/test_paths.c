@@ -234,6 +234,8 @@ static const struct {
     {"a/_index.mkd", "/a/", "a/index.html"},
     {"a/b.mdown", "/a/b/", "a/b/index.html"},
     {"a/.markdown", "/a/.markdown/", "a/.markdown/index.html"},
+    {"a/B.MD", "/a/B/", "a/B/index.html"},
+    {"a/index.MD", "/a/", "a/index.html"},
 };
 
 Test(paths, md_ext)
@@ -243,6 +245,8 @@ Test(paths, md_ext)
     cr_expect_eq(path_md_ext("a.mkdown", 8), 7u);
     cr_expect_eq(path_md_ext("a.mkd", 5), 4u);
     cr_expect_eq(path_md_ext("a.mkdn", 6), 5u);
+    cr_expect_eq(path_md_ext("a.MD", 4), 3u); /* as Jekyll, Hugo and GitHub read it */
+    cr_expect_eq(path_md_ext("a.Markdown", 10), 9u);
     cr_expect_eq(path_md_ext("a.mdx", 5), 0u);
     cr_expect_eq(path_md_ext("a.md.txt", 8), 0u);
     cr_expect_eq(path_md_ext(".md", 3), 0u);
