@@ -6,6 +6,7 @@
 #include "crosswalk.h"
 #include "embed.h"
 #include "fs.h"
+#include "history.h"
 #include "layout.h"
 #include "loadcache.h"
 #include "manifest.h"
@@ -1868,6 +1869,31 @@ static void finish_one(void *arg, size_t i)
     }
 }
 
+/* The site's folder in the work tree of the repository holding it
+ * (site->repo_path's value; the caller frees it): "" when it is the top,
+ * or not in one. */
+static char *repo_path(const site *s)
+{
+    const char *root = s->git_root ? s->git_root : s->root;
+    buf wd;
+    buf_init(&wd);
+    char *top = NULL, *here = NULL, *found = NULL;
+    if (history_workdir(&wd, root) == 0 && (top = realpath(wd.data, NULL)) &&
+        (here = realpath(root, NULL))) {
+        size_t n = strlen(top);
+        if (!strncmp(here, top, n) && here[n] == '/' && here[n + 1]) {
+            buf p;
+            buf_init(&p);
+            buf_printf(&p, "%s/", here + n + 1);
+            found = buf_detach(&p);
+        }
+    }
+    free(top);
+    free(here);
+    buf_release(&wd);
+    return found ? found : xstrdup("");
+}
+
 int site_load_finish(site *s, diags *d)
 {
     int err = -1;
@@ -1894,6 +1920,8 @@ int site_load_finish(site *s, diags *d)
         goto done;
     if (check_evidence_files(s, d) != 0)
         goto done;
+    if (s->cfg.repository_url && *s->cfg.repository_url)
+        s->repo_path = repo_path(s);
     /* What later stages read, derived once (the theme and the terms
      * above): every output path, and who cites each control. */
     s->plan = plan_outputs(s, d);
@@ -1978,6 +2006,7 @@ void site_free(site *s)
     free(s->root);
     free(s->git_root);
     free(s->git_commit);
+    free(s->repo_path);
     free(s->title_own);
     free(s->vars_own[0]);
     free(s->vars_own[1]);
@@ -2040,7 +2069,7 @@ int site_outside_content(buf *out, int *folder, const site *s, const page *from,
     return found;
 }
 
-void site_repository_url(buf *out, const site *s, const char *rel, int folder, int image)
+void site_repository_url(buf *out, const site *s, const char *rel, const char *how)
 {
     const char *r = s->cfg.repository_url;
     if (!r || !*r)
@@ -2049,9 +2078,11 @@ void site_repository_url(buf *out, const site *s, const char *rel, int folder, i
     while (n && r[n - 1] == '/')
         n--;
     buf_add(out, r, n);
-    buf_printf(out, "/%s/", folder ? "tree" : image ? "raw" : "blob");
+    buf_printf(out, "/%s/", how);
     url_encode_path(out, s->cfg.branch);
     buf_addc(out, '/');
+    if (s->repo_path)
+        url_encode_path(out, s->repo_path);
     url_encode_path(out, rel);
 }
 
@@ -2161,7 +2192,7 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
                         (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") ||
                          !strcasecmp(ext, ".jpeg") || !strcasecmp(ext, ".gif") ||
                          !strcasecmp(ext, ".svg") || !strcasecmp(ext, ".webp"));
-            site_repository_url(out, s, there.data, folder, image);
+            site_repository_url(out, s, there.data, folder ? "tree" : image ? "raw" : "blob");
             done = 1;
         }
         buf_release(&there);

@@ -129,6 +129,10 @@ typedef struct site {
      * instead of HEAD and the work tree, and the output and sources are
      * git_root's. Both NULL otherwise (site_set_origin). */
     char *git_root, *git_commit;
+    /* The site's folder in its repository's work tree, for the addresses
+     * in it (repository_url's): "" at the top (and outside git), else
+     * ending in '/' ("docs/"). Set by site_load_finish. */
+    char *repo_path;
     /* Set before site_load_finish (a build does): each page's bytes are
      * released as soon as its front matter is read, their digest kept, and
      * the parse reads them again (site_page_reread), so that the pages'
@@ -236,10 +240,12 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
  * regular file, or a folder: *folder set), 0 when the link leaves the site
  * too or names nothing there. */
 int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path);
-/* Appends the address of rel (site_outside_content's) in the repository
- * (repository_url): `<repository_url>/blob/<branch>/<rel>`, `tree` for a
- * folder, `raw` for an image. Nothing when repository_url is unset. */
-void site_repository_url(buf *out, const site *s, const char *rel, int folder, int image);
+/* Appends the address of rel (relative to the site's folder: a page's
+ * src, site_outside_content's path) in the repository (repository_url):
+ * `<repository_url>/<how>/<branch>/<path in the work tree>`, how being
+ * "blob", "tree" for a folder, "raw" for an image, "edit" to edit it;
+ * percent-encoded. Nothing when repository_url is unset. */
+void site_repository_url(buf *out, const site *s, const char *rel, const char *how);
 
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and

@@ -727,7 +727,7 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     }
     if (s->cfg.repository_url) {
         buf_reset(&u);
-        buf_printf(&u, "%s/edit/%s/%s", s->cfg.repository_url, s->cfg.branch, p->src);
+        site_repository_url(&u, s, p->src, "edit");
         vars_set_shown(d, "EDIT_URL", u.data);
     }
     char date[11] = "";
