@@ -1190,21 +1190,26 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
             colons++;
         if (colons < 3)
             continue;
-        size_t w = colons;
+        /* The type, right after the colons or (VitePress's `::: tip`)
+         * after blanks. */
+        size_t ws = colons;
+        while (ws < n && (t[ws] == ' ' || t[ws] == '\t'))
+            ws++;
+        size_t w = ws;
         while (w < n && ((t[w] >= 'a' && t[w] <= 'z') || (t[w] >= 'A' && t[w] <= 'Z')))
             w++;
         /* The title after a space, or in brackets (`:::tip[Title]`,
          * Docusaurus 3's way). */
-        int bracket = w > colons && w < n && t[w] == '[' && t[n - 1] == ']';
-        if ((w < n && t[w] != ' ' && t[w] != '\t' && !bracket) || (w == colons && w < n))
+        int bracket = w > ws && w < n && t[w] == '[' && t[n - 1] == ']';
+        if ((w < n && t[w] != ' ' && t[w] != '\t' && !bracket) || (w == ws && w < n))
             continue; /* `:::` then something else: not one */
         size_t tn = 0;
         const char *title = "";
-        if (w > colons && bracket)
+        if (w > ws && bracket)
             title = trimmed(t + w + 1, n - w - 2, &tn);
-        else if (w > colons && w < n)
+        else if (w > ws && w < n)
             title = trimmed(t + w, n - w, &tn);
-        size_t k = admonition_add(ad, t, n, w > colons ? t + colons : NULL, w - colons, title, tn);
+        size_t k = admonition_add(ad, t, n, w > ws ? t + ws : NULL, w - ws, title, tn);
         /* From its first character: indented, it stays in its list item. */
         size_t from = l->start[ln - 1] + (size_t)(t - p);
         buf_reset(&rep);

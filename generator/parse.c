@@ -6,6 +6,7 @@
 #include "pool.h"
 #include "site.h"
 #include "watchdog.h"
+#include "yamltree.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -179,11 +180,69 @@ static int key_and_fill(parse_job *j, size_t i)
     return 1;
 }
 
+/* The Liquid variables page p's body may name (md_options.liquid_vars):
+ * the site's, then page.title and page.url, and each scalar at the top of
+ * its front matter as page.<key> (Jekyll's `# {{ page.title }}`) and
+ * $frontmatter.<key> (VitePress's). All of them come from what the parse
+ * cache's key holds (the page's bytes, title and URL). own[0..n_own) are
+ * the names made here, for page_vars_release. */
+typedef struct page_vars {
+    const char **v;
+    char **own;
+    size_t n_own;
+} page_vars;
+
+static void page_vars_init(page_vars *pv, const site *s, const page *p)
+{
+    size_t n_site = 0, n_fm = yamltree_len(p->fm.data);
+    while (s->liquid_vars[n_site])
+        n_site++;
+    pv->v = xcalloc(n_site + 4 + 4 * n_fm + 1, sizeof *pv->v);
+    pv->own = xcalloc(2 * n_fm + 1, sizeof *pv->own);
+    pv->n_own = 0;
+    size_t i = 0;
+    for (; i < n_site; i++)
+        pv->v[i] = s->liquid_vars[i];
+    if (p->title) {
+        pv->v[i++] = "page.title";
+        pv->v[i++] = p->title;
+    }
+    pv->v[i++] = "page.url";
+    pv->v[i++] = p->url;
+    for (size_t k = 0; k < n_fm; k++) {
+        const char *key = yamltree_text(yamltree_key(p->fm.data, k));
+        const yaml_node *val = yamltree_item(p->fm.data, k);
+        const char *text = yamltree_text(val);
+        if (!key || !text || strlen(text) != yamltree_text_len(val))
+            continue;
+        static const char *const prefixes[] = {"page.", "$frontmatter."};
+        for (size_t f = 0; f < 2; f++) {
+            buf name;
+            buf_init(&name);
+            buf_printf(&name, "%s%s", prefixes[f], key);
+            pv->own[pv->n_own] = buf_detach(&name);
+            pv->v[i++] = pv->own[pv->n_own++];
+            pv->v[i++] = text;
+        }
+    }
+    pv->v[i] = NULL;
+}
+
+static void page_vars_release(page_vars *pv)
+{
+    for (size_t k = 0; k < pv->n_own; k++)
+        free(pv->own[k]);
+    free(pv->own);
+    free(pv->v);
+}
+
 /* Renders the Markdown of page p's bytes text[0..len) into doc, as every
  * build does (its links rewritten through lc), reporting through d. */
 static int render_page_text(md_doc *doc, const site *s, const page *p, const char *text, size_t len,
                             link_ctx *lc, int skip_html, diags *d)
 {
+    page_vars pv;
+    page_vars_init(&pv, s, p);
     md_options opt = {.file = p->src,
                       .first_line = p->fm.body_line,
                       .unsafe_html = s->cfg.unsafe_html,
@@ -192,7 +251,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
                       .skip_html = skip_html,
                       .lax_headings = s->cfg.lax_headings,
                       .wiki_links = s->cfg.wiki_links,
-                      .liquid_vars = s->liquid_vars,
+                      .liquid_vars = pv.v,
                       .title = p->title};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
@@ -200,6 +259,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
         watchdog_enter(p->src, "its Markdown", s->cfg.limits.page_seconds, "limits.page_seconds");
     int rc = markdown_render(doc, text + p->fm.body_start, len - p->fm.body_start, &opt, d);
     watchdog_leave(token);
+    page_vars_release(&pv);
     return rc;
 }
 

@@ -390,6 +390,35 @@ Test(markdown, mkdocs_admonitions)
     diag_free(d);
 }
 
+/* VitePress's containers: `::: tip Title` (blanks between the colons and
+ * the type) is the box `:::tip Title` makes; `:::` then other text, not. */
+Test(markdown, vitepress_containers)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "::: warning Keys\n"
+                     "Never commit one.\n"
+                     ":::\n"
+                     "\n"
+                     "::: details\n"
+                     "Folded.\n"
+                     ":::\n"
+                     "\n"
+                     "::: 12 not a box\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+                    "class=\"admonition-title\">Keys</p>\n<p>Never commit one.</p>\n</div>",
+                    "a titled container");
+    expect_contains(doc.html.data,
+                    "<p class=\"admonition-title\">Details</p>\n<p>Folded.</p>\n</div>",
+                    "the type's title");
+    expect_contains(doc.html.data, "<p>::: 12 not a box</p>", "not a container");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitHub's alerts and Obsidian's callouts: a quote whose first line is
  * `[!TYPE]` (and, Obsidian's, a title of plain text) is the box an
  * admonition makes; its link still checked at its line. Anything else on
