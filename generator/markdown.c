@@ -1037,6 +1037,43 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
     free(bt.v);
 }
 
+/* Obsidian's comments: `%%` to the next `%%`, on one line or across
+ * lines, outside code, hidden in Obsidian and dropped here, as HTML and MDX
+ * comments are (notes kept for the editors are not published). A `%%`
+ * that none closes stays text: a page not written in Obsidian keeps all
+ * of it. Lines keep their numbers. */
+static void obsidian_comments(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0, open = SIZE_MAX, ri = 0;
+    bt_runs bt = {NULL, 0};
+    int runs_line = 0;
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len;
+        ri = 0;
+        const char *p =
+            open == SIZE_MAX ? line_outside_code(bs, l, ln, &ci, &len) : line_at(l, ln, &len);
+        if (!p)
+            continue;
+        size_t at = l->start[ln - 1];
+        for (size_t i = 0; i + 1 < len; i++) {
+            if (open == SIZE_MAX && p[i] == '`') {
+                if (runs_line != ln)
+                    backtick_runs(&bt, p, len), runs_line = ln;
+                i = skip_code_span(&bt, &ri, i);
+            } else if (p[i] == '%' && p[i + 1] == '%') {
+                if (open == SIZE_MAX) {
+                    open = at + i;
+                } else {
+                    md_rewrite_drop(rw, l->data, open, at + i + 2);
+                    open = SIZE_MAX;
+                }
+                i++;
+            }
+        }
+    }
+    free(bt.v);
+}
+
 /* Appends s[0..n) for a Markdown link's text: brackets and backslashes
  * escaped, so the text ends where the link does. */
 static void add_link_text(buf *out, const char *s, size_t n)
@@ -1728,8 +1765,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
     int wiki = opt->wiki_links && memmem(text, len, "[[", 2);
+    int pct = memmem(text, len, "%%", 2) != NULL;
     int alerts = memmem(text, len, "[!", 2) != NULL;
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki || pct);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -1741,6 +1779,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)
         mdx_markers(&bs, &rw, &lines);
+    if (pct)
+        obsidian_comments(&bs, &rw, &lines);
     if (mkboxes)
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
     if (wiki)

@@ -390,6 +390,42 @@ Test(markdown, mkdocs_admonitions)
     diag_free(d);
 }
 
+/* Obsidian's comments (%% ... %%), on a line or across lines, are not
+ * published, as HTML comments are not; in code they stay, and a %% that
+ * none closes is text. Lines keep their numbers. HEAD~1 published them. */
+Test(markdown, obsidian_comments)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "Shown %%hidden note%% too.\n"
+                     "\n"
+                     "%%\n"
+                     "The CFO still has admin on prod.\n"
+                     "%%\n"
+                     "\n"
+                     "`a %%b%% c` and\n"
+                     "\n"
+                     "```\n%%code%%\n```\n"
+                     "\n"
+                     "A lone %% stays.\n"
+                     "\n"
+                     "## [End](x.md)\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data, "<p>Shown  too.</p>", "inline");
+    cr_expect(strstr(doc.html.data, "hidden") == NULL, "%s", doc.html.data);
+    cr_expect(strstr(doc.html.data, "CFO") == NULL, "%s", doc.html.data);
+    expect_contains(doc.html.data, "<code>a %%b%% c</code>", "a code span");
+    expect_contains(doc.html.data, "<pre><code>%%code%%\n</code></pre>", "a code block");
+    expect_contains(doc.html.data, "<p>A lone %% stays.</p>", "unclosed");
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 15);
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 15);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* VitePress's containers: `::: tip Title` (blanks between the colons and
  * the type) is the box `:::tip Title` makes; `:::` then other text, not. */
 Test(markdown, vitepress_containers)
