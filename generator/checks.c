@@ -424,14 +424,19 @@ static int relative_exists(const site *s, const page *p, const char *path)
 static int report_unpublished(const site *s, const page *p, const md_link *l, const char *res,
                               diags *d)
 {
-    buf src;
+    buf src, copy;
     buf_init(&src);
-    int there = on_disk(&src, s, res);
-    if (there)
+    buf_init(&copy);
+    int there = on_disk(&src, s, res), folder = 0;
+    /* With repository_url, the link leads to the repository's copy. */
+    int repo = s->cfg.repository_url && *s->cfg.repository_url;
+    if (there && !(repo && site_unpublished_file(&copy, &folder, s, res)))
         diag_error(d, p->src, l->line, l->col, "broken-link",
                    "link '%s' names '%s', which the site does not publish (left out by "
-                   "site.yml's exclude, or a hidden name)",
-                   l->url, src.data);
+                   "site.yml's exclude, or a hidden name)%s",
+                   l->url, src.data,
+                   repo ? "" : "; set repository_url in site.yml to link to it in the repository");
+    buf_release(&copy);
     buf_release(&src);
     return there;
 }

@@ -2045,28 +2045,57 @@ void site_path(buf *out, const site *s, const char *rel)
         path_join(out, s->root, rel);
 }
 
+/* Whether rel (relative to the site's folder) names a regular file or a
+ * folder there, not in the git directory, whatever a link says: 1, with
+ * *folder set and rel appended to out; else 0. */
+static int repository_file(buf *out, int *folder, const site *s, const char *rel, size_t n)
+{
+    diags *quiet = diag_new(NULL);
+    fs_kind kind = fs_source_kind(&s->fs, rel, NULL, quiet);
+    diag_free(quiet);
+    int git = !strcmp(rel, ".git") || !strncmp(rel, ".git/", 5);
+    int found = n && !git && (kind == FS_FILE || kind == FS_DIR);
+    if (found) {
+        *folder = kind == FS_DIR;
+        buf_add(out, rel, n);
+    }
+    return found;
+}
+
 int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path)
 {
     buf src, res;
     buf_init(&src);
     buf_init(&res);
     path_join(&src, s->cfg.content, from->rel);
-    int found = 0;
-    if (path_resolve(&res, src.data, path) == 0 && res.len) {
-        diags *quiet = diag_new(NULL);
-        fs_kind kind = fs_source_kind(&s->fs, res.data, NULL, quiet);
-        diag_free(quiet);
-        /* Not into the git directory, whatever a link says. */
-        int git = !strcmp(res.data, ".git") || !strncmp(res.data, ".git/", 5);
-        found = !git && (kind == FS_FILE || kind == FS_DIR);
-        if (found) {
-            *folder = kind == FS_DIR;
-            buf_add(out, res.data, res.len);
-        }
-    }
+    int found = path_resolve(&res, src.data, path) == 0 &&
+                repository_file(out, folder, s, res.data, res.len);
     buf_release(&src);
     buf_release(&res);
     return found;
+}
+
+int site_unpublished_file(buf *out, int *folder, const site *s, const char *res)
+{
+    buf src;
+    buf_init(&src);
+    path_join(&src, s->cfg.content, res);
+    int found = repository_file(out, folder, s, src.data, src.len);
+    buf_release(&src);
+    return found;
+}
+
+/* Appends the repository's address of rel (relative to the site's folder;
+ * site_outside_content's or site_unpublished_file's): its folder's, its
+ * raw bytes for an image, else its page. */
+static void repository_link(buf *out, const site *s, const char *rel, int folder)
+{
+    const char *ext = strrchr(rel, '.');
+    int image =
+        !folder && ext &&
+        (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") || !strcasecmp(ext, ".jpeg") ||
+         !strcasecmp(ext, ".gif") || !strcasecmp(ext, ".svg") || !strcasecmp(ext, ".webp"));
+    site_repository_url(out, s, rel, folder ? "tree" : image ? "raw" : "blob");
 }
 
 void site_repository_url(buf *out, const site *s, const char *rel, const char *how)
@@ -2155,6 +2184,7 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
         buf u;
         buf_init(&u);
         buf_printf(&u, "/%s", resolved.data);
+        int published = 1;
         if (is_md) {
             dest = map_get(s->by_rel, resolved.data);
             if (!dest || !dest->published)
@@ -2164,8 +2194,21 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
             dest = site_page_by_url(s, u.data);
             if (!dest)
                 dest = site_link_page(s, from, target.data, NULL);
+            published = dest || site_folder_by_url(s, u.data);
         }
-        if (!dest && !is_md) {
+        buf there;
+        buf_init(&there);
+        int folder = 0;
+        /* A file the site does not publish (.github/CODEOWNERS, an
+         * excluded page), where the repository shows it. */
+        if ((is_md ? !dest || !dest->published : !published) && s->cfg.repository_url &&
+            *s->cfg.repository_url && site_unpublished_file(&there, &folder, s, resolved.data)) {
+            repository_link(out, s, there.data, folder);
+            dest = NULL;
+            done = 1;
+        }
+        buf_release(&there);
+        if (!dest && !is_md && !done) {
             /* Any other file: its absolute URL. */
             buf_adds(out, s->cfg.base_url);
             url_encode_path(out, resolved.data);
@@ -2187,12 +2230,7 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
          * "../LICENSE" from docs/), where the repository shows it. */
         if ((!dest || !dest->published) && s->cfg.repository_url && *s->cfg.repository_url &&
             site_outside_content(&there, &folder, s, from, target.data)) {
-            const char *ext = strrchr(there.data, '.');
-            int image = !folder && ext &&
-                        (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") ||
-                         !strcasecmp(ext, ".jpeg") || !strcasecmp(ext, ".gif") ||
-                         !strcasecmp(ext, ".svg") || !strcasecmp(ext, ".webp"));
-            site_repository_url(out, s, there.data, folder ? "tree" : image ? "raw" : "blob");
+            repository_link(out, s, there.data, folder);
             done = 1;
         }
         buf_release(&there);

@@ -240,6 +240,11 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
  * regular file, or a folder: *folder set), 0 when the link leaves the site
  * too or names nothing there. */
 int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path);
+/* For a path res relative to the content directory that the site does
+ * not publish (hidden, excluded): the file or folder it names there,
+ * appended to out relative to the site's folder, with *folder set, and 1;
+ * 0 when there is none (or it is in the git directory). */
+int site_unpublished_file(buf *out, int *folder, const site *s, const char *res);
 /* Appends the address of rel (relative to the site's folder: a page's
  * src, site_outside_content's path) in the repository (repository_url):
  * `<repository_url>/<how>/<branch>/<path in the work tree>`, how being
