@@ -773,6 +773,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     const yaml_node *fl = yamltree_get(y, "fenceless_front_matter");
     if (fl && !yamltree_is_null(fl))
         bad |= yamltree_as_bool(&c->fenceless, fl, "fenceless_front_matter", f, d);
+    const yaml_node *ri = yamltree_get(y, "readme_index");
+    if (ri && !yamltree_is_null(ri))
+        bad |= yamltree_as_bool(&c->readme_index, ri, "readme_index", f, d);
     const yaml_node *u = yamltree_get(y, "unsafe_html");
     if (u && !yamltree_is_null(u))
         bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);

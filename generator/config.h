@@ -104,6 +104,7 @@ typedef struct site_config {
     int unsafe_html;
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
     int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
+    int readme_index;           /* a folder's README.md is its page when it has no index.md */
     int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     int wiki_links;             /* markdown.wiki_links: [[Page]] links (a GitHub wiki) */
     page_default *defaults;

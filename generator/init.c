@@ -1081,6 +1081,9 @@ static int plan_plain(init_plan *p)
                        "they are.\nexclude: [%s]\n",
                        left.data);
     }
+    buf_adds(b, "# A folder's README.md is its page when it has no index.md, as GitHub\n"
+                "# shows it.\n"
+                "readme_index: true\n");
     /* GitHub shows a folder's README.md as its page: the home page, when
      * there is no index.md; a wiki's is Home.md. */
     int wiki = page_named(&rel, p, content, "Home") && !page_named(&readme, p, content, "README");

@@ -781,14 +781,11 @@ static int meets(const md_range *v, size_t n, size_t *k, size_t start, size_t en
  * did not touch (in a highlight block it is code, in a comment gone), and
  * with lax_headings gives it its space, so cmark-gfm reads a heading. The
  * edits of rw must be sorted. */
-/* Whether the line s[0, n), `#` then no space (hashes of them), was
- * plainly not meant as a heading: an issue's number (`#123 was the
- * ticket`), or a line of tags (`#policy #iso27001`, Obsidian's), every
- * word of it a `#` word. */
-static int not_a_heading(const char *s, size_t n, size_t hashes)
+/* Whether the line s[0, n), `#` then no space, was plainly not meant as
+ * a heading: a line of tags (`#policy #iso27001`, Obsidian's), every word
+ * of it a `#` word. (`#5 Scope` may well have been kramdown's heading.) */
+static int not_a_heading(const char *s, size_t n)
 {
-    if (hashes == 1 && n > 1 && s[1] >= '0' && s[1] <= '9')
-        return 1;
     size_t words = 0;
     for (size_t i = 0; i < n;) {
         while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -824,7 +821,7 @@ static void spaceless_headings(const block_scan *bs, const md_liquid *lq, md_rew
         size_t i0 = h->at - l->start[h->line - 1], r0 = i0 + h->hashes, end = len;
         while (end > r0 && strchr(" \t\r", p[end - 1]))
             end--;
-        if (not_a_heading(p + i0, end - i0, h->hashes))
+        if (not_a_heading(p + i0, end - i0))
             continue;
         int shown = end - i0 > 60 ? 60 : (int)(end - i0);
         int tail = end - r0 > 60 ? 60 : (int)(end - r0);

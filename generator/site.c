@@ -703,6 +703,35 @@ static int is_policy(const page *p, const site_config *c, const char *lname)
 /* p's url and full_url from url (taken), and its out_file from out. The
  * full URL, encoded once here, is what every page linking to p writes:
  * 40,000 and more times at 10,000 pages. */
+/* Whether the file name base is a README page (README.md, readme.md). */
+static int readme_named(const char *base)
+{
+    size_t n = strlen(base), e = path_md_ext(base, n);
+    return e && n - e == 6 && !strncasecmp(base, "README", 6);
+}
+
+/* The URL and output file of page p where no permalink says otherwise
+ * (path_page_url's), but for a folder's README under readme_index: its
+ * folder's, as GitHub shows it, when no index page is there. */
+static void page_default_url(const site *s, const page *p, buf *url, buf *out)
+{
+    const char *slash = strrchr(p->rel, '/'), *base = slash ? slash + 1 : p->rel;
+    size_t dl = (size_t)(base - p->rel);
+    if (s->cfg.readme_index && s->index_folders && readme_named(base)) {
+        buf dir;
+        buf_init(&dir);
+        buf_add(&dir, p->rel, dl ? dl - 1 : 0);
+        int taken = map_get(s->index_folders, dir.data ? dir.data : "") != NULL;
+        buf_reset(&dir);
+        buf_add(&dir, p->rel, dl);
+        buf_adds(&dir, "index.md");
+        path_page_url(url, out, taken ? p->rel : dir.data);
+        buf_release(&dir);
+        return;
+    }
+    path_page_url(url, out, p->rel);
+}
+
 static void set_page_url(page *p, const site *s, buf *url, buf *out)
 {
     buf full;
@@ -744,6 +773,10 @@ static int page_model(page *p, const site *s, diags *d)
             err = -1;
             continue;
         }
+        /* GitBook's `layout:` is a mapping of what its page shows
+         * (`title: {visible: true}`), no layout's name: not charter's. */
+        if (!strcmp(k, "layout") && yamltree_kind(v) == YAML_MAPPING)
+            continue;
         /* String-valued keys of the content model. */
         static const struct {
             const char *key;
@@ -870,7 +903,7 @@ static int page_model(page *p, const site *s, diags *d)
         }
     }
     if (!url.len)
-        path_page_url(&url, &out, p->rel);
+        page_default_url(s, p, &url, &out);
     set_page_url(p, s, &url, &out);
     buf_release(&pattern);
 
@@ -1255,7 +1288,7 @@ static void load_page(void *arg, size_t i)
         buf url, out;
         buf_init(&url);
         buf_init(&out);
-        path_page_url(&url, &out, p->rel);
+        page_default_url(ctx->s, p, &url, &out);
         set_page_url(p, ctx->s, &url, &out);
     }
 }
@@ -1265,8 +1298,14 @@ static void load_page(void *arg, size_t i)
 static int folder_index(const page *p)
 {
     const char *slash = strchr(p->rel, '/');
-    return slash && !strchr(slash + 1, '/') &&
-           (path_md_named(slash + 1, "_index") || path_md_named(slash + 1, "index"));
+    if (!slash || strchr(slash + 1, '/'))
+        return 0;
+    if (path_md_named(slash + 1, "_index") || path_md_named(slash + 1, "index"))
+        return 1;
+    /* A README that is its folder's page (readme_index). */
+    size_t n = (size_t)(slash - p->rel);
+    return readme_named(slash + 1) && p->url && !strncmp(p->url + 1, p->rel, n) &&
+           !strcmp(p->url + 1 + n, "/");
 }
 
 /* A section's pages: its folder's own page first (whose weight, as in
@@ -1898,6 +1937,23 @@ int site_load_finish(site *s, diags *d)
 {
     int err = -1;
     load_ctx ctx = {s, d};
+    if (s->cfg.readme_index) {
+        /* Before the pages' URLs: the folders whose README is no page of
+         * theirs. */
+        s->index_folders = map_new();
+        buf dir;
+        buf_init(&dir);
+        for (size_t i = 0; i < s->n_pages; i++) {
+            const char *rel = s->pages[i]->rel, *slash = strrchr(rel, '/');
+            const char *base = slash ? slash + 1 : rel;
+            if (!path_md_named(base, "index") && !path_md_named(base, "_index"))
+                continue;
+            buf_reset(&dir);
+            buf_add(&dir, rel, slash ? (size_t)(slash - rel) : 0);
+            map_put(s->index_folders, dir.data ? dir.data : "", (void *)1);
+        }
+        buf_release(&dir);
+    }
     pool_run(s->n_pages, load_page, &ctx);
     pool_run(2, finish_one, &ctx);
     link_sections(s);
@@ -1989,6 +2045,7 @@ void site_free(site *s)
     }
     free(s->statics);
     map_free(s->by_rel);
+    map_free(s->index_folders);
     map_free(s->by_url);
     map_free(s->by_out);
     map_free(s->by_static);

@@ -102,6 +102,10 @@ typedef struct site {
     page **pages; /* every .md page, sorted by source path */
     size_t n_pages;
     map *by_rel; /* content-relative source path -> page */
+    /* With readme_index: the folders (content-relative, "" for the top)
+     * holding an index.md or _index.md page, whose README is not their
+     * page. Set by site_load_finish. */
+    map *index_folders;
     map *by_url; /* url -> page */
     site_section *sections;
     size_t n_sections;
