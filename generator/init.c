@@ -1071,16 +1071,32 @@ static int plan_plain(init_plan *p)
     if (docs) {
         buf_adds(b, "# The pages: the Markdown files of docs/.\n"
                     "content: docs\n");
-    } else {
+    }
+    /* GitBook's Git Sync: its pages' images in .gitbook/assets, a hidden
+     * folder, and its table of contents in SUMMARY.md, no page. */
+    buf gb;
+    buf_init(&gb);
+    path_join(&gb, content, ".gitbook/assets");
+    int gitbook = is_dir(p->root, gb.data), summary = 0;
+    buf_reset(&gb);
+    path_join(&gb, content, "SUMMARY.md");
+    summary = gitbook && init_is_file(p->root, gb.data);
+    buf_release(&gb);
+    if (!docs) {
         buf_adds(b, "# The pages stay where they are: every Markdown file of the repository.\n"
                     "content: .\n");
         root_leftovers(&left, p);
-        if (left.len)
-            buf_printf(b,
-                       "# Not pages, and nothing a page shows: charter would publish them as "
-                       "they are.\nexclude: [%s]\n",
-                       left.data);
     }
+    if (summary)
+        buf_printf(&left, "%sSUMMARY.md", left.len ? ", " : "");
+    if (left.len)
+        buf_printf(b,
+                   "# Not pages, and nothing a page shows: charter would publish them as "
+                   "they are%s.\nexclude: [%s]\n",
+                   summary ? " (SUMMARY.md: GitBook's table of contents)" : "", left.data);
+    if (gitbook)
+        buf_adds(b, "# GitBook keeps the pages' images in .gitbook/assets: published.\n"
+                    "include: [.gitbook]\n");
     buf_adds(b, "# A folder's README.md is its page when it has no index.md, as GitHub\n"
                 "# shows it.\n"
                 "readme_index: true\n");
