@@ -1278,6 +1278,24 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
     buf_release(&rep);
 }
 
+/* GitBook's hints (`{% hint style="warning" %}` ... `{% endhint %}`,
+ * found by the Liquid scan) as markers, each the box a `:::warning` line
+ * makes. */
+static void liquid_boxes(const md_liquid *lq, md_rewrite *rw, const char *text, admonitions *ad)
+{
+    buf rep;
+    buf_init(&rep);
+    for (size_t i = 0; i < lq->n_boxes; i++) {
+        const md_liquid_box *b = &lq->boxes[i];
+        size_t k = admonition_add(ad, text + b->start, b->end - b->start,
+                                  b->type_len ? text + b->type : NULL, b->type_len, "", 0);
+        buf_reset(&rep);
+        buf_printf(&rep, "<!--charter-admonition %zu-->", k);
+        md_rewrite_replace(rw, b->start, b->end, rep.data, rep.len);
+    }
+    buf_release(&rep);
+}
+
 /* MkDocs's admonitions (Python-Markdown's, and pymdownx's collapsible
  * ones): a line `!!! note "Title"` (or `???`, `???+`), its body the lines
  * indented four more spaces below it. Markdown reads that body as a code
@@ -1794,6 +1812,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
         report_liquid(&lq, &lines, opt, d);
+        liquid_boxes(&lq, &rw, text, &ad);
     }
     if (kramdown)
         kramdown_markers(&bs, &rw, &lines);

@@ -67,9 +67,19 @@ typedef struct md_liquid_tag {
     const char *closer;
 } md_liquid_tag;
 
+/* GitBook's hint tags: `{% hint style="info" %}` (open, its style in
+ * type[0, type_len)) and `{% endhint %}` (close, type_len 0), as written
+ * at [start, end), for the caller to make boxes of. */
+typedef struct md_liquid_box {
+    size_t start, end;
+    size_t type, type_len; /* offsets into the source */
+} md_liquid_box;
+
 typedef struct md_liquid {
     md_liquid_tag *tags; /* in source order */
     size_t n_tags, cap_tags;
+    md_liquid_box *boxes; /* in source order; not in tags, nor dropped */
+    size_t n_boxes, cap_boxes;
     /* {% highlight %} blocks and {% comment %}s, tags included: their lines
      * are code or gone, so nothing in them is read as a heading. */
     md_ranges opaque;

@@ -557,6 +557,43 @@ static int page_link(scan *sc, size_t q, size_t te)
     return 1;
 }
 
+/* GitBook's `{% hint style="info" %}` (the name at at, n bytes; the tag
+ * [q, te)) and `{% endhint %}`: recorded in out->boxes for the caller,
+ * and 1; else 0. */
+static int hint_box(scan *sc, size_t q, size_t te, size_t at, size_t n)
+{
+    const char *s = sc->s;
+    size_t type = 0, type_len = 0;
+    if (n == 7 && !memcmp(s + at, "endhint", 7)) {
+        for (size_t p = at + 7; p + 2 < te; p++)
+            if (!is_space(s[p]) && s[p] != '-')
+                return 0;
+    } else if (n == 4 && !memcmp(s + at, "hint", 4)) {
+        size_t p = at + 4;
+        while (p < te && is_space(s[p]))
+            p++;
+        if (te - p < 8 || memcmp(s + p, "style=", 6) || (s[p + 6] != '"' && s[p + 6] != '\''))
+            return 0;
+        char quote = s[p + 6];
+        type = p + 7;
+        while (type + type_len < te && s[type + type_len] != quote &&
+               ((s[type + type_len] >= 'a' && s[type + type_len] <= 'z') ||
+                (s[type + type_len] >= 'A' && s[type + type_len] <= 'Z')))
+            type_len++;
+        if (!type_len || type + type_len >= te || s[type + type_len] != quote)
+            return 0;
+    } else {
+        return 0;
+    }
+    md_liquid *l = sc->out;
+    if (l->n_boxes == l->cap_boxes) {
+        l->cap_boxes = l->cap_boxes ? l->cap_boxes * 2 : 4;
+        l->boxes = xrealloc(l->boxes, l->cap_boxes * sizeof *l->boxes);
+    }
+    l->boxes[l->n_boxes++] = (md_liquid_box){q, te, type, type_len};
+    return 1;
+}
+
 /* Handles the tag or variable opened at q, which must end before bound;
  * returns where the scan goes on. in_code: inside a highlight block, where
  * only raw is a block. */
@@ -597,6 +634,8 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
         md_ranges_add(&sc->out->opaque, q, e);
         return e;
     }
+    if (hint_box(sc, q, te, at, n))
+        return te;
     size_t lang, lang_len;
     if (n == 9 && !memcmp(s + at, "highlight", 9) &&
         (lang_len = highlight_lang(s, at + 9, te, &lang)) != 0) {
@@ -763,6 +802,7 @@ void md_liquid_release(md_liquid *l)
     if (!l)
         return;
     free(l->tags);
+    free(l->boxes);
     md_ranges_release(&l->opaque);
     memset(l, 0, sizeof *l);
 }

@@ -390,6 +390,43 @@ Test(markdown, mkdocs_admonitions)
     diag_free(d);
 }
 
+/* GitBook's hints ({% hint style="..." %} ... {% endhint %}) are the boxes
+ * admonitions make, with no liquid-tag warning; a hint without a style is
+ * a tag like any other, dropped with one. HEAD~1 dropped both tags of
+ * each hint with a warning, its text kept as a plain paragraph. */
+Test(markdown, gitbook_hints)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "{% hint style=\"warning\" %}\n"
+                     "Shared accounts are **not** permitted: [see](x.md).\n"
+                     "{% endhint %}\n"
+                     "\n"
+                     "{% hint style='success' %}\n"
+                     "Done.\n"
+                     "{% endhint %}\n"
+                     "\n"
+                     "{% hint %}\n"
+                     "Plain.\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+                    "class=\"admonition-title\">Warning</p>\n<p>Shared accounts are "
+                    "<strong>not</strong> permitted: <a href=\"x.md\">see</a>.</p>\n</div>",
+                    "a hint");
+    expect_contains(doc.html.data,
+                    "<p class=\"admonition-title\">Success</p>\n<p>Done.</p>\n</div>",
+                    "single quotes");
+    cr_expect(strstr(doc.html.data, "{%") == NULL, "%s", doc.html.data);
+    cr_assert_diag(d, "p.md:9:1: warning: liquid tag '{% hint %}' is not supported and is "
+                      "dropped [liquid-tag]\n");
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 2);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* Obsidian's comments (%% ... %%), on a line or across lines, are not
  * published, as HTML comments are not; in code they stay, and a %% that
  * none closes is text. Lines keep their numbers. HEAD~1 published them. */
