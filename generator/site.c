@@ -2359,10 +2359,16 @@ static const page *page_by_file(const site *s, const char *rel, buf *tried)
         r.data[--r.len] = '\0';
     size_t base = r.len;
     int is_md = !folder && path_md_ext(r.data, base) > 0;
+    /* Jekyll's address of x.md with its default permalinks: x.html. */
+    int html = !folder && !is_md && base > 5 && r.data[base - 6] != '/' &&
+               !strcasecmp(r.data + base - 5, ".html");
+    if (html)
+        base -= 5;
     const char *const plain[] = {"", NULL};
     const char *const bare[] = {".md", base ? "/index.md" : "index.md",
                                 base ? "/_index.md" : "_index.md", NULL};
-    const char *const *sfx = is_md ? plain : folder ? bare + 1 : bare;
+    const char *const md[] = {".md", NULL};
+    const char *const *sfx = is_md ? plain : html ? md : folder ? bare + 1 : bare;
     const page *p = NULL;
     for (; *sfx && !p; sfx++) {
         buf_truncate(&r, base);
