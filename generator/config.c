@@ -686,6 +686,11 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         c->branch = "main";
         c->lax_headings = 1;
         c->default_layout = "page";
+        /* just-the-docs orders its navigation by nav_order (init writes
+         * the same keys:). */
+        c->keys = xcalloc(2, sizeof *c->keys);
+        c->keys[0] = (key_alias){"weight", "nav_order"};
+        c->n_keys = 1;
         const yaml_node *pl = yamltree_get(y, "permalink");
         const char *perm = NULL;
         if (pl && yamltree_kind(pl) == YAML_SCALAR && !yamltree_is_null(pl))

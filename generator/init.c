@@ -289,6 +289,12 @@ void init_put_default_layout(buf *b, const char *example)
                example);
 }
 
+int init_pages_use_key(const init_plan *p, const char *content, const char *key)
+{
+    key_probe k = {p->root, key};
+    return any_file(p->root, content, uses_key, &k);
+}
+
 static void put_last_updated(buf *b, const init_plan *p, const char *content)
 {
     key_probe k = {p->root, "last_updated"};

@@ -15,6 +15,9 @@ int init_is_file(const fs_root *r, const char *rel);
 int init_read_text(buf *out, const init_plan *p, const char *rel);
 /* Appends the directory's name, readable: "security-policies" -> "Security policies". */
 void init_dir_title(buf *out, const fs_root *r);
+/* Whether a page below content (".": anywhere) has the front matter key
+ * `key` (its first 64 KiB read). */
+int init_pages_use_key(const init_plan *p, const char *content, const char *key);
 
 /* Appends a node of another file's tree in YAML flow style, each scalar
  * read back as it was (a plain `true` a boolean, a quoted one a string). */

@@ -262,6 +262,10 @@ int init_plan_jekyll(init_plan *p)
                 "# does charter here.\n"
                 "markdown: {lax_headings: true}\n");
     init_put_default_layout(b, "That is how\n# charter reads a Jekyll site without this file.");
+    /* just-the-docs orders its navigation by nav_order. */
+    if (init_pages_use_key(p, ".", "nav_order"))
+        buf_adds(b, "# The pages' nav_order (just-the-docs'): their place in their section.\n"
+                    "keys: {weight: nav_order}\n");
     put_jekyll_setting(b, &l, y, "exclude", "files and folders that are not pages.", extra,
                        n_extra);
     for (size_t k = 0; k < n_extra; k++)
