@@ -871,15 +871,51 @@ static const char *line_outside_code(const block_scan *bs, const src_lines *l, i
     return p && !line_in(&bs->code, l, ln, ci) ? p : NULL;
 }
 
+typedef struct admonitions admonitions;
+static size_t admonition_add(admonitions *ad, const char *line, size_t n, const char *type,
+                             size_t tn, const char *title, size_t tl);
+
+/* The callout an attribute list line names (just-the-docs': `{: .note }`,
+ * `.warning`, `.important`, `.highlight`, `.new`): its class, n bytes, or
+ * NULL. */
+static const char *callout_class(const char *t, size_t n, size_t *cn)
+{
+    static const char *const classes[] = {"note", "warning", "important", "highlight", "new"};
+    size_t i = 2;
+    while (i < n && t[i] == ' ')
+        i++;
+    if (i >= n || t[i] != '.')
+        return NULL;
+    size_t c = ++i;
+    while (i < n && t[i] != ' ' && t[i] != '}')
+        i++;
+    size_t k = i;
+    while (k < n && t[k] == ' ')
+        k++;
+    if (k != n - 1) /* one class alone */
+        return NULL;
+    for (size_t j = 0; j < sizeof classes / sizeof *classes; j++)
+        if (i - c == strlen(classes[j]) && !memcmp(t + c, classes[j], i - c)) {
+            *cn = i - c;
+            return t + c;
+        }
+    return NULL;
+}
+
 /* kramdown's markup that GFM prints as text, on a kramdown site
  * (lax_headings): a line that is only an attribute list (`{: .note}`,
  * `{:toc}`) is dropped, and so is the `* TOC` list item a `{:toc}` line
- * turns into a table of contents (the theme makes its own). Lines of code
- * blocks are left alone. */
-static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+ * turns into a table of contents (the theme makes its own). A callout's
+ * list (just-the-docs' `{: .note }`) on the line before a paragraph makes
+ * that paragraph the box `:::note` makes. Lines of code blocks are left
+ * alone. */
+static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                             admonitions *ad)
 {
     size_t ci = 0;
     int prev = 0; /* the last line that was not blank */
+    buf rep;
+    buf_init(&rep);
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len, n;
         const char *p = line_outside_code(bs, l, ln, &ci, &len);
@@ -891,6 +927,33 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
         const char *t = trimmed(p, len, &n);
         if (!n)
             continue;
+        size_t cn = 0, nl = 0, nn = 0;
+        const char *cls = n >= 3 && t[0] == '{' && t[1] == ':' ? callout_class(t, n, &cn) : NULL;
+        const char *next = cls && ln < l->n ? line_at(l, ln + 1, &nl) : NULL;
+        if (next && (trimmed(next, nl, &nn), nn) && next[0] != ' ' && next[0] != '{' &&
+            !line_in(&bs->code, l, ln + 1, &(size_t){ci})) {
+            /* The paragraph below, to its last line before a blank one. */
+            int last = ln + 1;
+            for (size_t bl = 0, bn = 0; last < l->n; last++) {
+                const char *b = line_at(l, last + 1, &bl);
+                if (!(trimmed(b, bl, &bn), bn))
+                    break;
+            }
+            size_t k = admonition_add(ad, t, n, cls, cn, "", 0);
+            buf_reset(&rep);
+            buf_printf(&rep, "<!--charter-admonition %zu-->", k);
+            md_rewrite_replace(rw, at + (size_t)(t - p), at + (size_t)(t - p) + n, rep.data,
+                               rep.len);
+            size_t ll = 0;
+            line_at(l, last, &ll);
+            size_t close = admonition_add(ad, "", 0, NULL, 0, NULL, 0);
+            buf_reset(&rep);
+            buf_printf(&rep, "\n<!--charter-admonition %zu-->", close);
+            md_rewrite_replace(rw, l->start[last - 1] + ll, l->start[last - 1] + ll, rep.data,
+                               rep.len);
+            prev = ln = last;
+            continue;
+        }
         if (n >= 3 && t[0] == '{' && t[1] == ':' && t[n - 1] == '}' && !memchr(t + 1, '{', n - 1)) {
             md_rewrite_drop(rw, l->data, at, at + len);
             size_t plen = 0, pn = 0;
@@ -907,6 +970,7 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
         }
         prev = ln;
     }
+    buf_release(&rep);
 }
 
 /* Whether line p[0, len) is an ES module line of MDX: `import X from
@@ -1053,6 +1117,43 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
                         break;
                     }
                 }
+            }
+        }
+    }
+    free(bt.v);
+}
+
+/* kramdown's span attribute lists on a kramdown site (lax_headings):
+ * `{: .label }` right after a code span, a link, emphasis or a bracket
+ * (`` `Approved`{: .label .label-green } ``, just-the-docs' buttons
+ * `[Start](x.md){: .btn }`) styles it there; GFM would print it: dropped,
+ * outside code. */
+static void kramdown_spans(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0, ri = 0;
+    bt_runs bt = {NULL, 0};
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        if (!p)
+            continue;
+        int runs = 0;
+        ri = 0;
+        for (size_t i = 0; i + 2 < len; i++) {
+            if (p[i] == '`') {
+                if (!runs)
+                    backtick_runs(&bt, p, len), runs = 1;
+                i = skip_code_span(&bt, &ri, i);
+                continue;
+            }
+            if (!i || p[i] != '{' || p[i + 1] != ':' || !strchr(")`*_]", p[i - 1]))
+                continue;
+            size_t e = i + 2;
+            while (e < len && p[e] != '}' && p[e] != '{')
+                e++;
+            if (e < len && p[e] == '}') {
+                md_rewrite_drop(rw, l->data, l->start[ln - 1] + i, l->start[ln - 1] + e + 1);
+                i = e;
             }
         }
     }
@@ -1814,8 +1915,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         report_liquid(&lq, &lines, opt, d);
         liquid_boxes(&lq, &rw, text, &ad);
     }
-    if (kramdown)
-        kramdown_markers(&bs, &rw, &lines);
+    if (kramdown) {
+        kramdown_markers(&bs, &rw, &lines, &ad);
+        kramdown_spans(&bs, &rw, &lines);
+    }
     if (boxes)
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)

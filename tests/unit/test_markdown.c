@@ -1467,7 +1467,8 @@ Test(markdown, leading_title_heading)
 }
 
 /* On a kramdown site, `* TOC` + `{:toc}` and attribute-list lines are
- * dropped; in code, or without lax_headings, they stay. */
+ * dropped, a callout's before a paragraph making it a box; in code, or
+ * without lax_headings, they stay. */
 Test(markdown, kramdown_markers)
 {
     static const struct {
@@ -1482,6 +1483,23 @@ Test(markdown, kramdown_markers)
         {"```\n* TOC\n{:toc}\n```\n", 1, NULL, "{:toc}"},
         {"* Table of contents\n{:toc}\n", 1, "{:toc}", "Table of contents"},
         {"Text {: not alone}\n", 1, NULL, "{: not alone}"},
+        /* just-the-docs' callouts: the paragraph below, a box (HEAD~1:
+         * a plain paragraph). */
+        {"{: .warning }\nNever share\na password.\n\nAfter.\n", 1, "{:",
+         "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+         "class=\"admonition-title\">Warning</p>\n<p>Never share\na password.</p>\n</div>\n"
+         "<p>After.</p>"},
+        {"{: .note}\nNoted.\n", 1, "{:", "<p class=\"admonition-title\">Note</p>\n<p>Noted.</p>"},
+        {"{: .fs-6 }\nBig.\n", 1, "admonition", "<p>Big.</p>"},
+        {"{: .note }\n\nAlone.\n", 1, "admonition", "<p>Alone.</p>"},
+        {"{: .note }\nNoted.\n", 0, "admonition", "{: .note }"},
+        /* Span lists after code, a link, emphasis: dropped (HEAD~1 printed
+         * them); in a code span, or after a plain word, kept. */
+        {"`Approved`{: .label .label-green } and [Go](x.md){: .btn }.\n", 1,
+         "{:", "<code>Approved</code> and <a href=\"x.md\">Go</a>."},
+        {"*New*{: .fs-6}\n", 1, "{:", "<em>New</em>"},
+        {"Use `a{: .b}` here.\n", 1, NULL, "<code>a{: .b}</code>"},
+        {"word{: .x}\n", 1, NULL, "word{: .x}"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         diags *d = diag_new(NULL);
