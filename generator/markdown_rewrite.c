@@ -594,6 +594,86 @@ static int hint_box(scan *sc, size_t q, size_t te, size_t at, size_t n)
     return 1;
 }
 
+/* The value of attribute `name` ("url", "src") in the tag s[from, to),
+ * quoted: its offset in *v and length, or 0. */
+static size_t tag_attr(const char *s, size_t from, size_t to, const char *name, size_t *v)
+{
+    size_t nl = strlen(name);
+    for (size_t p = from; p + nl + 2 < to; p++) {
+        if ((p > from && !is_space(s[p - 1])) || memcmp(s + p, name, nl) || s[p + nl] != '=' ||
+            (s[p + nl + 1] != '"' && s[p + nl + 1] != '\''))
+            continue;
+        char quote = s[p + nl + 1];
+        size_t b = p + nl + 2, e = b;
+        while (e < to && s[e] != quote && s[e] != '<' && s[e] != '>' && s[e] != '\n')
+            e++;
+        if (e >= to || s[e] != quote || e == b)
+            return 0;
+        *v = b;
+        return e - b;
+    }
+    return 0;
+}
+
+/* GitBook's blocks (the name at at, n bytes; the tag [q, te)): `{% embed
+ * url="..." %}` is its address as a link, `{% file src="x.pdf" %}` a link
+ * to the file, named by it (checked as any link), `{% tab title="X" %}`
+ * its title in bold; the tags that only wrap what they show (content-ref
+ * around its link, code around its fence, tabs, steppers, and the closing
+ * tags) go without a word. 1 when handled, else 0. */
+static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
+{
+    const char *s = sc->s;
+    static const char *const wrappers[] = {
+        "endembed", "endfile", "content-ref", "endcontent-ref", "code",  "endcode", "tabs",
+        "endtabs",  "endtab",  "stepper",     "endstepper",     "step", "endstep"};
+    while (at + n < te && (s[at + n] == '-' || is_word(s[at + n]))) /* content-ref */
+        n++;
+    for (size_t k = 0; k < sizeof wrappers / sizeof *wrappers; k++)
+        if (n == strlen(wrappers[k]) && !memcmp(s + at, wrappers[k], n)) {
+            md_rewrite_drop(sc->rw, s, q, te);
+            return 1;
+        }
+    size_t v = 0, len = 0;
+    if (n == 3 && !memcmp(s + at, "tab", 3) && (len = tag_attr(s, at + 3, te, "title", &v))) {
+        buf rep;
+        buf_init(&rep);
+        buf_adds(&rep, "**");
+        buf_add(&rep, s + v, len);
+        buf_adds(&rep, "**");
+        md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
+        buf_release(&rep);
+        return 1;
+    }
+    int embed = n == 5 && !memcmp(s + at, "embed", 5);
+    if (embed)
+        len = tag_attr(s, at + 5, te, "url", &v);
+    else if (n == 4 && !memcmp(s + at, "file", 4))
+        len = tag_attr(s, at + 4, te, "src", &v);
+    if (!len)
+        return 0;
+    buf rep;
+    buf_init(&rep);
+    const char *name = s + v;
+    for (size_t i = 0; i < len; i++)
+        if (s[v + i] == '/')
+            name = s + v + i + 1;
+    size_t name_len = (size_t)(s + v + len - name);
+    buf_addc(&rep, '[');
+    for (size_t i = 0; i < (embed ? len : name_len); i++) {
+        char c = embed ? s[v + i] : name[i];
+        if (c == '[' || c == ']' || c == '\\')
+            buf_addc(&rep, '\\');
+        buf_addc(&rep, c);
+    }
+    buf_adds(&rep, "](<");
+    buf_add(&rep, s + v, len);
+    buf_adds(&rep, ">)");
+    md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
+    buf_release(&rep);
+    return 1;
+}
+
 /* Handles the tag or variable opened at q, which must end before bound;
  * returns where the scan goes on. in_code: inside a highlight block, where
  * only raw is a block. */
@@ -634,7 +714,7 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
         md_ranges_add(&sc->out->opaque, q, e);
         return e;
     }
-    if (hint_box(sc, q, te, at, n))
+    if (hint_box(sc, q, te, at, n) || gitbook_tag(sc, q, te, at, n))
         return te;
     size_t lang, lang_len;
     if (n == 9 && !memcmp(s + at, "highlight", 9) &&

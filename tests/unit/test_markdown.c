@@ -427,6 +427,50 @@ Test(markdown, gitbook_hints)
     diag_free(d);
 }
 
+/* GitBook's other blocks: an embed is a link to its address, a file a
+ * link to it (its name shown, checked as a link), a tab's title bold; the
+ * wrappers (content-ref around its link, code, tabs, the closing tags)
+ * go without a warning. HEAD~1 dropped every one with a warning, and the
+ * embed's address and the file's link with it. */
+Test(markdown, gitbook_blocks)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "Form: {% file src=\"../.gitbook/assets/Incident Form.pdf\" %}\n"
+                     "\n"
+                     "{% embed url=\"https://example.com/v\" %}\n"
+                     "A video\n"
+                     "{% endembed %}\n"
+                     "\n"
+                     "{% content-ref url=\"a.md\" %}\n"
+                     "[a.md](a.md)\n"
+                     "{% endcontent-ref %}\n"
+                     "\n"
+                     "{% tabs %}\n"
+                     "{% tab title=\"Corporate\" %}\n"
+                     "Twice a year.\n"
+                     "{% endtab %}\n"
+                     "{% endtabs %}\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "Form: <a href=\"../.gitbook/assets/Incident%20Form.pdf\">Incident "
+                    "Form.pdf</a>",
+                    "a file");
+    expect_contains(doc.html.data,
+                    "<a href=\"https://example.com/v\">https://example.com/v</a>\nA video",
+                    "an embed");
+    expect_contains(doc.html.data, "<strong>Corporate</strong>\nTwice a year.", "a tab");
+    cr_expect(strstr(doc.html.data, "{%") == NULL, "%s", doc.html.data);
+    cr_assert_diag(d, "");
+    cr_assert_eq(doc.n_links, 3);
+    cr_expect_str_eq(doc.links[0].url, "../.gitbook/assets/Incident Form.pdf");
+    cr_expect_eq(doc.links[0].line, 1);
+    cr_expect_eq(doc.links[2].line, 8);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* Obsidian's comments (%% ... %%), on a line or across lines, are not
  * published, as HTML comments are not; in code they stay, and a %% that
  * none closes is text. Lines keep their numbers. HEAD~1 published them. */
