@@ -625,7 +625,7 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
 {
     const char *s = sc->s;
     static const char *const wrappers[] = {
-        "endembed", "endfile", "content-ref", "endcontent-ref", "code",  "endcode", "tabs",
+        "endembed", "endfile", "content-ref", "endcontent-ref", "code", "endcode", "tabs",
         "endtabs",  "endtab",  "stepper",     "endstepper",     "step", "endstep"};
     while (at + n < te && (s[at + n] == '-' || is_word(s[at + n]))) /* content-ref */
         n++;
