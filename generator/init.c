@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 const char *const init_kind_names[INIT_N_KINDS] = {"new",        "plain",  "jekyll", "hugo",
-                                                   "docusaurus", "comply", "mkdocs"};
+                                                   "docusaurus", "comply", "mkdocs", "vitepress"};
 
 buf *init_plan_file(init_plan *p, const char *rel)
 {
@@ -911,6 +911,87 @@ done:
     return err;
 }
 
+/* --- VitePress ------------------------------------------------------------------ */
+
+/* Where VitePress sites keep their settings: .vitepress/ in the folder of
+ * the pages, docs/ (most) or the root. */
+static const char *const vitepress_configs[] = {
+    "docs/.vitepress/config.mts", "docs/.vitepress/config.ts", "docs/.vitepress/config.mjs",
+    "docs/.vitepress/config.js",  ".vitepress/config.mts",     ".vitepress/config.ts",
+    ".vitepress/config.mjs",      ".vitepress/config.js",      NULL,
+};
+
+static int plan_vitepress(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title, about, base, pub;
+    buf_init(&text);
+    buf_init(&title);
+    buf_init(&about);
+    buf_init(&base);
+    buf_init(&pub);
+    if (config && init_read_text(&text, p, config) != 0)
+        goto done;
+    /* The pages: the folder holding .vitepress/. */
+    const char *content = config && !strncmp(config, "docs/", 5) ? "docs"
+                          : config                               ? "."
+                          : is_dir(p->root, "docs")              ? "docs"
+                                                                 : ".";
+    int named = config && scan_string(&title, text.data, "title", 0) == 0 && title.len;
+    if (!named) {
+        buf_reset(&title);
+        init_dir_title(&title, p->root);
+    }
+    if (config && scan_string(&about, text.data, "description", 0) != 0)
+        buf_reset(&about);
+    if (config && (scan_string(&base, text.data, "base", 0) != 0 || !strcmp(base.data, "/")))
+        buf_reset(&base);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "VitePress site");
+    init_put_repository(b, p);
+    init_put_setting(b,
+                     named ? "The site's title, from the VitePress config."
+                           : "The site's title: the directory's name.",
+                     "title", title.data);
+    if (about.len)
+        init_put_setting(b, "One sentence for the home page and metadata: its description.",
+                         "description", about.data);
+    if (base.len) {
+        /* VitePress puts base before a link like /policies/x, charter
+         * does not: set, it would make every such link a broken one. */
+        buf_adds(b, "# VitePress serves the site below its base and reads a link like\n"
+                    "# /policies/x below it too; charter reads it from the server's root. Set\n"
+                    "# base_url once the links start with it.\n"
+                    "# base_url: ");
+        yamltree_put_scalar(b, base.data, 0);
+        buf_addc(b, '\n');
+        buf_adds(&p->notes, "note: base_url is commented out in site.yml: VitePress reads a link "
+                            "like /policies/x below base, charter does not\n");
+    }
+    init_put_setting(b, "The pages: VitePress's source folder.", "content", content);
+    path_join(&pub, content, "public");
+    if (is_dir(p->root, pub.data)) {
+        buf_adds(b, "# VitePress serves public/ at the site's root; so does charter.\n"
+                    "static: [");
+        yamltree_put_scalar(b, pub.data, 1);
+        buf_adds(b, "]\n");
+    }
+    put_last_updated(b, p, content);
+    init_put_default_layout(b, "As VitePress\n# shows every page alike.");
+    init_put_theme(b, "\n# (VitePress's theme is Vue components, which charter does not read.)", 1);
+    buf_adds(&p->notes, "note: the VitePress config's sidebar and nav are not read: sections are "
+                        "the pages' folders, in the order of site.yml's sections:, else "
+                        "alphabetical\n");
+    err = 0;
+done:
+    buf_release(&text);
+    buf_release(&title);
+    buf_release(&about);
+    buf_release(&base);
+    buf_release(&pub);
+    return err;
+}
+
 /* --- plain Markdown -------------------------------------------------------------- */
 
 /* Files and folders at the root that hold no page and no file a page could
@@ -1163,6 +1244,10 @@ static init_kind detect(init_plan *p, const char **config)
         buf_printf(&p->why, "found %s", *config);
         return INIT_MKDOCS;
     }
+    if ((*config = first_file(p->root, vitepress_configs))) {
+        buf_printf(&p->why, "found %s", *config);
+        return INIT_VITEPRESS;
+    }
     if ((*config = first_file(p->root, hugo_configs))) {
         buf content;
         buf_init(&content);
@@ -1232,6 +1317,7 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         config = forced == INIT_HUGO         ? first_file(root, hugo_configs)
                  : forced == INIT_DOCUSAURUS ? first_file(root, docusaurus_configs)
                  : forced == INIT_MKDOCS     ? first_file(root, mkdocs_configs)
+                 : forced == INIT_VITEPRESS  ? first_file(root, vitepress_configs)
                                              : NULL;
         p->kind = (init_kind)forced;
         buf_reset(&p->why);
@@ -1258,6 +1344,9 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         break;
     case INIT_MKDOCS:
         rc = plan_mkdocs(p, config);
+        break;
+    case INIT_VITEPRESS:
+        rc = plan_vitepress(p, config);
         break;
     case INIT_N_KINDS:
         break;

@@ -20,6 +20,7 @@ typedef enum init_kind {
     INIT_DOCUSAURUS,
     INIT_COMPLY,
     INIT_MKDOCS,
+    INIT_VITEPRESS,
     INIT_N_KINDS
 } init_kind;
 

@@ -1160,6 +1160,24 @@ static void kramdown_spans(const block_scan *bs, md_rewrite *rw, const src_lines
     free(bt.v);
 }
 
+/* A line that only asks for a table of contents, which the layout shows
+ * anyway: VitePress's and markdown-it's `[[toc]]`, GitLab's `[[_TOC_]]`,
+ * Python-Markdown's (MkDocs's) `[TOC]`; outside code, dropped rather than
+ * printed. */
+static void toc_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    static const char *const marks[] = {"[[toc]]", "[[_toc_]]", "[toc]"};
+    size_t ci = 0;
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        const char *t = p ? trimmed(p, len, &n) : NULL;
+        for (size_t k = 0; t && k < sizeof marks / sizeof *marks; k++)
+            if (n == strlen(marks[k]) && !strncasecmp(t, marks[k], n))
+                md_rewrite_drop(rw, l->data, l->start[ln - 1], l->start[ln - 1] + len);
+    }
+}
+
 /* Obsidian's comments: `%%` to the next `%%`, on one line or across
  * lines, outside code, hidden in Obsidian and dropped here, as HTML and MDX
  * comments are (notes kept for the editors are not published). A `%%`
@@ -1907,8 +1925,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "\nexport ", 8);
     int wiki = opt->wiki_links && memmem(text, len, "[[", 2);
     int pct = memmem(text, len, "%%", 2) != NULL;
+    int toc = memmem(text, len, "toc]", 4) || memmem(text, len, "TOC]", 4) ||
+              memmem(text, len, "TOC_]", 5) || memmem(text, len, "toc_]", 5);
     int alerts = memmem(text, len, "[!", 2) != NULL;
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki || pct);
+    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki || pct || toc);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -1925,6 +1945,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         mdx_markers(&bs, &rw, &lines);
     if (pct)
         obsidian_comments(&bs, &rw, &lines);
+    if (toc)
+        toc_markers(&bs, &rw, &lines);
     if (mkboxes)
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
     if (wiki)

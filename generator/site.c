@@ -2229,12 +2229,17 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
     if (site_link_target(&target, url, n) != 0) {
         /* %00: left as written, reported by the link checks */
     } else if (url[0] == '/') {
-        /* A root-relative link stays as written unless it names no page or
-         * file by URL but a page's .md file does (GitHub's file view). */
+        /* A root-relative link stays as written unless it names a page's
+         * URL without its last '/' (written so for VitePress and Hugo), or
+         * no page or file by URL but a page's .md file (GitHub's file
+         * view). */
         const char *bp, *rest = site_path_in_base(s, target.data, &bp);
+        const page *by_url = rest ? site_page_by_url(s, rest) : NULL;
         if (!rest)
             dest = site_link_page(s, from, target.data, NULL);
-        else if (!site_page_by_url(s, rest) && !site_static_by_out(s, rest + 1))
+        else if (by_url && by_url->published && strcmp(by_url->url, rest))
+            dest = by_url; /* its URL without the last '/': the URL itself */
+        else if (!by_url && !site_static_by_out(s, rest + 1))
             dest = site_link_page(s, from, rest, NULL);
     } else if (path_resolve(&resolved, from->rel, target.data) == 0) {
         int is_md = path_md_ext(target.data, target.len) > 0;

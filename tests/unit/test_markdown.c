@@ -471,6 +471,28 @@ Test(markdown, gitbook_blocks)
     diag_free(d);
 }
 
+/* A line asking for a table of contents (VitePress's [[toc]], GitLab's
+ * [[_TOC_]], Python-Markdown's [TOC]), which the layout shows: dropped
+ * (HEAD~1 printed it); in code, or in a line of text, kept. */
+Test(markdown, toc_markers)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "[[toc]]\n\n[[_TOC_]]\n\n  [TOC]  \n\n## One\n\n```\n[[toc]]\n```\n\n"
+                     "See [TOC] here.\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<h2 id=\"one\">One</h2>\n<pre><code>[[toc]]\n</code></pre>\n"
+                    "<p>See [TOC] here.</p>",
+                    "kept");
+    cr_expect(!strncmp(doc.html.data, "<h2", 3), "%s", doc.html.data);
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_eq(doc.headings[0].line, 7);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* Obsidian's comments (%% ... %%), on a line or across lines, are not
  * published, as HTML comments are not; in code they stay, and a %% that
  * none closes is text. Lines keep their numbers. HEAD~1 published them. */
