@@ -1928,7 +1928,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int toc = memmem(text, len, "toc]", 4) || memmem(text, len, "TOC]", 4) ||
               memmem(text, len, "TOC_]", 5) || memmem(text, len, "toc_]", 5);
     int alerts = memmem(text, len, "[!", 2) != NULL;
-    scan_blocks(&bs, root, &lines, liquid || kramdown || boxes || mdx || mkboxes || wiki || pct || toc);
+    scan_blocks(&bs, root, &lines,
+                liquid || kramdown || boxes || mdx || mkboxes || wiki || pct || toc);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
