@@ -19,6 +19,41 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${CHARTER:?set CHARTER to the charter binary}"
+
+# E2E_JOBS=2 (make test): the cases in two halves, side by side, each a
+# run of this script with its own temporary folder; their reports, then
+# the sum. The cases share nothing but the binary.
+if [ "${E2E_JOBS:-1}" -gt 1 ] && [ -z "${CASES:-}" ] && [ "${UPDATE:-}" != 1 ]; then
+    halves=$(mktemp -d "${TMPDIR:-/tmp}/charter-e2e-halves.XXXXXX")
+    trap 'rm -rf "$halves"' EXIT
+    i=0
+    for dir in "$here"/*/; do
+        [ -f "$dir/cmd" ] || continue
+        echo "$(basename "$dir")" >>"$halves/cases$((i % 2))"
+        i=$((i + 1))
+    done
+    for k in 0 1; do
+        CASES=$(tr '\n' ' ' <"$halves/cases$k") E2E_JOBS=1 sh "$0" >"$halves/out$k" 2>&1 &
+        eval "pid$k=\$!"
+    done
+    wait "$pid0"
+    st0=$?
+    wait "$pid1"
+    st1=$?
+    grep -hv '^e2e: [0-9]* passed, [0-9]* failed$' "$halves/out0" "$halves/out1"
+    pass=0
+    fail=0
+    for k in 0 1; do
+        line=$(grep '^e2e: [0-9]* passed, [0-9]* failed$' "$halves/out$k" | tail -n 1)
+        [ -n "$line" ] || { echo "e2e: half $k reported nothing"; fail=$((fail + 1)); continue; }
+        set -- $line
+        pass=$((pass + $2))
+        fail=$((fail + $4))
+    done
+    echo "e2e: $pass passed, $fail failed"
+    [ "$fail" = 0 ] && [ "$st0" = 0 ] && [ "$st1" = 0 ]
+    exit
+fi
 pass=0
 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-e2e.XXXXXX")
