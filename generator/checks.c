@@ -571,6 +571,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             }
             if (!target && report_unpublished(s, p, l, res.data, d))
                 goto done;
+            if (!target && site_static_by_name(s, path.data))
+                goto done; /* an Obsidian link to a file by its name */
             if (!target) {
                 int file = has_ext(res.data, res.len) || l->is_image;
                 if (file)

@@ -795,7 +795,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
                               "'markdown' must be a mapping with 'lax_headings' or 'wiki_links'");
         if (lax && !yamltree_is_null(lax))
             bad |= yamltree_as_bool(&c->lax_headings, lax, "markdown.lax_headings", f, d);
-        if (wiki && !yamltree_is_null(wiki))
+        if (wiki && yamltree_kind(wiki) == YAML_SCALAR && !strcmp(yamltree_text(wiki), "obsidian"))
+            c->wiki_links = WIKI_OBSIDIAN;
+        else if (wiki && !yamltree_is_null(wiki))
             bad |= yamltree_as_bool(&c->wiki_links, wiki, "markdown.wiki_links", f, d);
     }
     bad |= config_limits(&c->limits, yamltree_get(y, "limits"), f, d);

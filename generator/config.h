@@ -106,7 +106,8 @@ typedef struct site_config {
     int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
     int readme_index;           /* a folder's README.md is its page when it has no index.md */
     int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
-    int wiki_links;             /* markdown.wiki_links: [[Page]] links (a GitHub wiki) */
+    int wiki_links; /* markdown.wiki_links: [[Page]] links (1: a GitHub wiki's, WIKI_OBSIDIAN) */
+#define WIKI_OBSIDIAN 2 /* markdown.wiki_links: obsidian */
     page_default *defaults;
     size_t n_defaults;
     key_alias *keys;

@@ -1176,6 +1176,15 @@ static int plan_plain(init_plan *p)
     }
     if (summary)
         buf_printf(&left, "%sSUMMARY.md", left.len ? ", " : "");
+    /* An Obsidian vault (.obsidian/): its Templates folder holds
+     * templates ({{date}} in front matter), not pages. */
+    int obsidian = is_dir(p->root, ".obsidian");
+    buf templates;
+    buf_init(&templates);
+    path_join(&templates, content, "Templates");
+    if (obsidian && is_dir(p->root, templates.data))
+        buf_printf(&left, "%sTemplates", left.len ? ", " : "");
+    buf_release(&templates);
     if (left.len)
         buf_printf(b,
                    "# Not pages, and nothing a page shows: charter would publish them as "
@@ -1199,7 +1208,11 @@ static int plan_plain(init_plan *p)
                    "    values: {permalink: /, layout: home}\n",
                    docs ? "docs/" : "", wiki ? "Home.md" : readme.data,
                    wiki ? "Home.md" : readme.data);
-    if (wiki)
+    if (obsidian)
+        buf_adds(b, "# An Obsidian vault: its [[Page]], [[Page|Text]] and ![[image.png]] links\n"
+                    "# are links, each page found by its name; %% comments %% are not published.\n"
+                    "markdown: {wiki_links: obsidian}\n");
+    else if (wiki)
         buf_adds(b, "# A GitHub wiki: its [[Page]] and [[Text|Page]] links are links.\n"
                     "markdown: {wiki_links: true}\n");
     put_last_updated(b, p, content);

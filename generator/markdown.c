@@ -1268,10 +1268,68 @@ static int wiki_link(buf *out, const char *t, size_t n)
     return 0;
 }
 
-/* markdown.wiki_links: a GitHub wiki's [[...]] links (wiki_link), outside
- * code, made Markdown links before the page is parsed again, so that they
- * are checked and rewritten as any link is. */
-static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+/* One Obsidian link's inner text t[0..n) as the Markdown link it means:
+ * [[Page]], [[Page|Text]], [[Page#Heading]] (the heading's id, as charter
+ * makes it), [[#Heading]] on the page itself, the name as written (found
+ * anywhere in the vault: site_link_page); embedded (`![[...]]`, embed
+ * set), an image is shown (`![[org.png|400]]`: its size left out) and a
+ * page linked. 0, or -1 when it is none. */
+static int obsidian_link(buf *out, const char *t, size_t n, int embed)
+{
+    const char *bar = memchr(t, '|', n);
+    size_t dn = bar ? (size_t)(bar - t) : n, tn = 0;
+    const char *text = bar ? trimmed(bar + 1, n - dn - 1, &tn) : NULL;
+    const char *dest = trimmed(t, dn, &dn);
+    const char *hash = memchr(dest, '#', dn);
+    size_t name_n = hash ? (size_t)(hash - dest) : dn;
+    if (!dn)
+        return -1;
+    for (size_t i = 0; i < dn; i++)
+        if (dest[i] == '<' || dest[i] == '>' || dest[i] == '\\' || (unsigned char)dest[i] < 0x20)
+            return -1;
+    static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
+    int image = 0;
+    for (size_t i = 0; embed && !image && i < sizeof images / sizeof *images; i++) {
+        size_t e = strlen(images[i]);
+        image = name_n > e && !strncasecmp(dest + name_n - e, images[i], e);
+    }
+    int size = text && tn && strspn(text, "0123456789x") >= tn; /* ![[x.png|400]] */
+    buf_adds(out, image ? "![" : "[");
+    if (text && tn && !size) {
+        add_link_text(out, text, tn);
+    } else if (!image) {
+        /* As Obsidian shows it: "Page > Heading", or the heading alone. */
+        add_link_text(out, dest, name_n);
+        if (hash && name_n)
+            buf_adds(out, " > ");
+        if (hash)
+            add_link_text(out, hash + 1, dn - name_n - 1);
+    }
+    buf_adds(out, "](<");
+    buf_add(out, dest, name_n);
+    if (hash) {
+        /* A block reference (#^id) names no heading: the page alone. */
+        buf heading, id;
+        buf_init(&heading);
+        buf_init(&id);
+        buf_add(&heading, hash + 1, dn - name_n - 1);
+        if (heading.len && heading.data[0] != '^') {
+            markdown_slug(&id, heading.data);
+            buf_addc(out, '#');
+            buf_add(out, id.data, id.len);
+        }
+        buf_release(&heading);
+        buf_release(&id);
+    }
+    buf_adds(out, ">)");
+    return 0;
+}
+
+/* markdown.wiki_links: a GitHub wiki's [[...]] links (wiki_link), or an
+ * Obsidian vault's (obsidian_link, `![[...]]` too), outside code, made
+ * Markdown links before the page is parsed again, so that they are
+ * checked and rewritten as any link is. */
+static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l, int mode)
 {
     size_t ci = 0;
     bt_runs bt = {NULL, 0};
@@ -1295,9 +1353,12 @@ static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l)
             if (!close)
                 break; /* none later on the line either */
             size_t inner = i + 2, n = (size_t)(close - p) - inner;
+            int embed = mode == MD_WIKI_OBSIDIAN && i && p[i - 1] == '!';
             buf_reset(&rep);
-            if (!memchr(p + inner, '[', n) && wiki_link(&rep, p + inner, n) == 0) {
-                md_rewrite_replace(rw, at + i, at + inner + n + 2, rep.data, rep.len);
+            if (!memchr(p + inner, '[', n) &&
+                (mode == MD_WIKI_OBSIDIAN ? obsidian_link(&rep, p + inner, n, embed)
+                                          : wiki_link(&rep, p + inner, n)) == 0) {
+                md_rewrite_replace(rw, at + i - embed, at + inner + n + 2, rep.data, rep.len);
                 i = inner + n + 1;
             }
         }
@@ -1951,7 +2012,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     if (mkboxes)
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
     if (wiki)
-        wiki_links(&bs, &rw, &lines);
+        wiki_links(&bs, &rw, &lines, opt->wiki_links);
     md_rewrite_sort(&rw);
     spaceless_headings(&bs, &lq, &rw, &lines, opt, d);
     if (rw.n_edits || masked) {

@@ -27,6 +27,9 @@ typedef struct md_link {
  * to `out` and return 1, or return 0 to keep the destination as written. */
 typedef int (*md_rewrite_fn)(void *ctx, const char *url, buf *out);
 
+/* md_options.wiki_links for an Obsidian vault's links (1: a GitHub wiki's). */
+#define MD_WIKI_OBSIDIAN 2
+
 typedef struct md_options {
     const char *file; /* for diagnostics */
     int first_line;   /* line of the body's first line in the file */
@@ -37,8 +40,10 @@ typedef struct md_options {
     /* markdown.lax_headings: a paragraph line such as `#Foreword` (kramdown
      * read it as a heading) is rendered as the heading `# Foreword`. */
     int lax_headings;
-    /* markdown.wiki_links: a GitHub wiki's [[Page]] and [[Text|Page]]
-     * links, and [[image.png|alt=Text]] images. */
+    /* markdown.wiki_links: 1, a GitHub wiki's [[Page]] and [[Text|Page]]
+     * links, and [[image.png|alt=Text]] images; MD_WIKI_OBSIDIAN, an Obsidian
+     * vault's [[Page]], [[Page|Text]], [[Page#Heading]] and
+     * ![[image.png]]. */
     int wiki_links;
     /* Liquid variables a page may use, and their values: name, value pairs,
      * NULL-terminated ("site.baseurl", "/isms", ...), or NULL for none. */

@@ -236,6 +236,8 @@ static void page_vars_release(page_vars *pv)
     free(pv->v);
 }
 
+_Static_assert(WIKI_OBSIDIAN == MD_WIKI_OBSIDIAN, "site.yml's wiki_links is md_options'");
+
 /* Renders the Markdown of page p's bytes text[0..len) into doc, as every
  * build does (its links rewritten through lc), reporting through d. */
 static int render_page_text(md_doc *doc, const site *s, const page *p, const char *text, size_t len,

@@ -221,7 +221,10 @@ plan *plan_outputs(const site *s, diags *d)
     claim(p, s, MANIFEST_JSON, NULL, "the published manifest", 0, d);
     for (size_t i = 0; i < s->n_pages; i++)
         if (s->pages[i]->ok && s->pages[i]->published) {
-            claim_aliases(p, s, s->pages[i], "aliases", d);
+            /* An Obsidian note's aliases are other names to link it by,
+             * not addresses it had. */
+            if (s->cfg.wiki_links != WIKI_OBSIDIAN)
+                claim_aliases(p, s, s->pages[i], "aliases", d);
             claim_aliases(p, s, s->pages[i], "redirect_from", d);
         }
     /* Folder indexes last, and only where nothing else is: a folder named

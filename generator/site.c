@@ -700,9 +700,16 @@ static int is_policy(const page *p, const site_config *c, const char *lname)
     return 0;
 }
 
-/* p's url and full_url from url (taken), and its out_file from out. The
- * full URL, encoded once here, is what every page linking to p writes:
- * 40,000 and more times at 10,000 pages. */
+/* site.by_name's mark for a name two pages share. */
+static const char name_shared;
+
+/* Appends name[0, n) lowercase (ASCII), as by_name's keys are. */
+static void name_key(buf *out, const char *name, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        buf_addc(out, (char)tolower((unsigned char)name[k]));
+}
+
 /* Whether the file name base is a README page (README.md, readme.md). */
 static int readme_named(const char *base)
 {
@@ -732,6 +739,9 @@ static void page_default_url(const site *s, const page *p, buf *url, buf *out)
     path_page_url(url, out, p->rel);
 }
 
+/* p's url and full_url from url (taken), and its out_file from out. The
+ * full URL, encoded once here, is what every page linking to p writes:
+ * 40,000 and more times at 10,000 pages. */
 static void set_page_url(page *p, const site *s, buf *url, buf *out)
 {
     buf full;
@@ -1954,6 +1964,25 @@ int site_load_finish(site *s, diags *d)
         }
         buf_release(&dir);
     }
+    if (s->cfg.wiki_links == WIKI_OBSIDIAN) {
+        s->by_name = map_new();
+        s->statics_by_name = map_new();
+        buf name;
+        buf_init(&name);
+        for (size_t i = 0; i < s->n_pages + s->n_statics; i++) {
+            int pg = i < s->n_pages;
+            const char *rel = pg ? s->pages[i]->rel : s->statics[i - s->n_pages].out_file;
+            const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+            size_t n = strlen(base);
+            buf_reset(&name);
+            name_key(&name, base, n - (pg ? path_md_ext(base, n) : 0));
+            void **slot = map_ref(pg ? s->by_name : s->statics_by_name, name.data ? name.data : "");
+            *slot = *slot ? (void *)&name_shared
+                    : pg  ? (void *)s->pages[i]
+                          : (void *)&s->statics[i - s->n_pages];
+        }
+        buf_release(&name);
+    }
     pool_run(s->n_pages, load_page, &ctx);
     pool_run(2, finish_one, &ctx);
     link_sections(s);
@@ -2046,6 +2075,8 @@ void site_free(site *s)
     free(s->statics);
     map_free(s->by_rel);
     map_free(s->index_folders);
+    map_free(s->by_name);
+    map_free(s->statics_by_name);
     map_free(s->by_url);
     map_free(s->by_out);
     map_free(s->by_static);
@@ -2270,6 +2301,13 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
             done = 1;
         }
         buf_release(&there);
+        const static_file *named =
+            !dest && !is_md && !done ? site_static_by_name(s, target.data) : NULL;
+        if (named) {
+            buf_adds(out, s->cfg.base_url);
+            url_encode_path(out, named->out_file);
+            done = 1;
+        }
         if (!dest && !is_md && !done) {
             /* Any other file: its absolute URL. */
             buf_adds(out, s->cfg.base_url);
@@ -2329,6 +2367,18 @@ const char *site_path_in_base(const site *s, const char *path, const char **base
 const static_file *site_static_by_out(const site *s, const char *out_file)
 {
     return map_get(s->by_static, out_file);
+}
+
+const static_file *site_static_by_name(const site *s, const char *name)
+{
+    if (!s->statics_by_name || strchr(name, '/'))
+        return NULL;
+    buf key;
+    buf_init(&key);
+    name_key(&key, name, strlen(name));
+    const static_file *f = key.len ? map_get(s->statics_by_name, key.data) : NULL;
+    buf_release(&key);
+    return f == (const static_file *)&name_shared ? NULL : f;
 }
 
 const page *site_page_by_url(const site *s, const char *path)
@@ -2425,6 +2475,20 @@ const page *site_link_page(const site *s, const page *from, const char *path, bu
             buf_release(&u);
         }
         buf_release(&base);
+    }
+    if (!p && s->by_name) {
+        /* An Obsidian link: from the vault's top, else by the page's name
+         * wherever it is, when one page alone has it. */
+        const char *rel = path[0] == '/' ? path + 1 : path;
+        p = page_by_file(s, rel, tried);
+        buf_reset(&r);
+        if (!p && !strchr(rel, '/'))
+            name_key(&r, rel, strlen(rel));
+        size_t e = r.len ? path_md_ext(r.data, r.len) : 0;
+        buf_truncate(&r, r.len - e);
+        const page *named = !p && r.len ? map_get(s->by_name, r.data) : NULL;
+        if (named && named != (const page *)&name_shared && named->published)
+            p = named;
     }
     buf_release(&r);
     return p;

@@ -106,7 +106,13 @@ typedef struct site {
      * holding an index.md or _index.md page, whose README is not their
      * page. Set by site_load_finish. */
     map *index_folders;
-    map *by_url; /* url -> page */
+    /* Under markdown.wiki_links: obsidian, each page by its name without
+     * its extension, lowercase ("incident response"), as an Obsidian link
+     * names it from anywhere in the vault (a name two pages share names
+     * neither: it maps to a mark of site.c's). Set by site_load_finish. */
+    map *by_name;
+    map *statics_by_name; /* the same for the static files, by name ("org chart.png") */
+    map *by_url;          /* url -> page */
     site_section *sections;
     size_t n_sections;
     static_file *statics;
@@ -276,6 +282,10 @@ const char *site_path_in_base(const site *s, const char *path, const char **base
 
 /* The static file published at out_file ("img/x.png"), or NULL. */
 const static_file *site_static_by_out(const site *s, const char *out_file);
+/* Under markdown.wiki_links: obsidian, the static file an Obsidian link
+ * names by its name alone ("org chart.png", anywhere in the vault), when
+ * one file alone has it; else NULL. */
+const static_file *site_static_by_name(const site *s, const char *name);
 
 /* The page at a URL path ("/a/b/"; also "/a/b" and "/a/b/index.html"), or
  * NULL. Borrowed from s. */

@@ -1,8 +1,8 @@
 /* fuzz_markdown: markdown_render (markdown.h) on a page body. The input is
  * <flags byte><body>: bit 0 unsafe_html, bit 1 the rewrite hook on, bits 2-7
  * the body's first line in its file (as after a front matter), bit 7 also
- * lax_headings, bit 6 also wiki_links. The input's length picks where cmark-gfm's memory comes
- * from: the page's arena as in a build, the heap alone, or the arena up to
+ * lax_headings, bit 6 also wiki_links (bit 5 then Obsidian's). The input's length picks where
+ * cmark-gfm's memory comes from: the page's arena as in a build, the heap alone, or the arena up to
  * a budget the page passes (then the heap). The hook
  * rewrites links as charter's does for pages (x.md -> x/, keeping the
  * fragment), and drops some. The result's cheap invariants are checked:
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .rewrite = (data[0] & 2) ? rewrite : NULL,
         .rewrite_ctx = &h,
         .lax_headings = data[0] >> 7,
-        .wiki_links = (data[0] >> 6) & 1,
+        .wiki_links = (data[0] >> 6) & 1 ? 1 + ((data[0] >> 5) & 1) : 0, /* 2: Obsidian's */
         .arena_budget = size % 3 == 0   ? 0
                         : size % 3 == 1 ? 1
                                         : 256 + size * 4,

@@ -1664,3 +1664,36 @@ Test(markdown, wiki_links)
     expect_contains(off, "See [[Access Control Policy]]", "off");
     free(off);
 }
+
+/* An Obsidian vault's links (wiki_links: MD_WIKI_OBSIDIAN): [[Page]] and
+ * [[Page|Text]] (the other way round from a GitHub wiki's), the name kept
+ * as written (blanks too), [[Page#Heading]] to the heading's id, [[#H]]
+ * on the page, ![[image.png|400]] an image (its size left out), a block
+ * reference the page alone. HEAD~1 read them as a wiki's: the text taken
+ * for the page, blanks made '-', and 400 for the image's address. */
+Test(markdown, obsidian_links)
+{
+    const char *text = "See [[Incident Response]], [[Access Control|the rules]],\n"
+                       "[[Access Control#Scope of the policy]], [[#Purpose]] and\n"
+                       "[[Backup^abc123]].\n\n![[org chart.png|400]] ![[Screening]]\n";
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1, .wiki_links = MD_WIKI_OBSIDIAN};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    const char *html = doc.html.data;
+    expect_contains(html, "<a href=\"Incident%20Response\">Incident Response</a>", "page");
+    expect_contains(html, "<a href=\"Access%20Control\">the rules</a>", "page and text");
+    expect_contains(html, "<a href=\"Access%20Control#scope-of-the-policy\">Access Control &gt; "
+                          "Scope of the policy</a>",
+                    "heading");
+    expect_contains(html, "<a href=\"#purpose\">Purpose</a>", "heading on the page");
+    expect_contains(html, "<a href=\"Backup\">Backup &gt; ^abc123</a>", "block reference");
+    expect_contains(html, "<img src=\"org%20chart.png\" alt=\"\" />", "image");
+    expect_contains(html, "<a href=\"Screening\">Screening</a>", "an embedded page");
+    cr_assert_eq(doc.n_links, 7u);
+    cr_expect_str_eq(doc.links[0].url, "Incident Response");
+    cr_expect_eq(doc.links[0].line, 1);
+    cr_expect_eq(doc.links[0].col, 5);
+    markdown_release(&doc);
+    diag_free(d);
+}
