@@ -605,6 +605,27 @@ done:
     diag_free(quiet);
 }
 
+/* A generator's base path (Docusaurus's baseUrl, VitePress's base) as a
+ * commented-out base_url, said on the terminal too: the generator puts it
+ * before a root-relative link (`example`), charter does not, so set it
+ * would make every such link a broken one. */
+static void put_commented_base(buf *b, init_plan *p, const char *base, const char *who,
+                               const char *key, const char *example)
+{
+    buf_printf(b,
+               "# %s serves the site below its %s and reads a link like\n"
+               "# %s below it too; charter reads it from the server's root. Set\n"
+               "# base_url once the links start with it.\n"
+               "# base_url: ",
+               who, key, example);
+    yamltree_put_scalar(b, base, 0);
+    buf_addc(b, '\n');
+    buf_printf(&p->notes,
+               "note: base_url is commented out in site.yml: %s reads a link like %s below %s, "
+               "charter does not\n",
+               who, example, key);
+}
+
 static int plan_docusaurus(init_plan *p, const char *config)
 {
     int err = -1;
@@ -628,18 +649,8 @@ static int plan_docusaurus(init_plan *p, const char *config)
                      named ? "The site's title, from docusaurus.config."
                            : "The site's title: the directory's name.",
                      "title", title.data);
-    if (base.len) {
-        /* Docusaurus puts baseUrl before a link like /img/logo.png, charter
-         * does not: set, it would make every such link a broken one. */
-        buf_adds(b, "# Docusaurus serves the site below its baseUrl and reads a link like\n"
-                    "# /img/logo.png below it too; charter reads it from the server's root. Set\n"
-                    "# base_url once the links start with it.\n"
-                    "# base_url: ");
-        yamltree_put_scalar(b, base.data, 0);
-        buf_addc(b, '\n');
-        buf_adds(&p->notes, "note: base_url is commented out in site.yml: Docusaurus reads a link "
-                            "like /img/logo.png below baseUrl, charter does not\n");
-    }
+    if (base.len)
+        put_commented_base(b, p, base.data, "Docusaurus", "baseUrl", "/img/logo.png");
     buf_adds(b, "# The pages: Docusaurus's docs.\n"
                 "content: docs\n");
     if (is_dir(p->root, "static"))
@@ -956,18 +967,8 @@ static int plan_vitepress(init_plan *p, const char *config)
     if (about.len)
         init_put_setting(b, "One sentence for the home page and metadata: its description.",
                          "description", about.data);
-    if (base.len) {
-        /* VitePress puts base before a link like /policies/x, charter
-         * does not: set, it would make every such link a broken one. */
-        buf_adds(b, "# VitePress serves the site below its base and reads a link like\n"
-                    "# /policies/x below it too; charter reads it from the server's root. Set\n"
-                    "# base_url once the links start with it.\n"
-                    "# base_url: ");
-        yamltree_put_scalar(b, base.data, 0);
-        buf_addc(b, '\n');
-        buf_adds(&p->notes, "note: base_url is commented out in site.yml: VitePress reads a link "
-                            "like /policies/x below base, charter does not\n");
-    }
+    if (base.len)
+        put_commented_base(b, p, base.data, "VitePress", "base", "/policies/x");
     init_put_setting(b, "The pages: VitePress's source folder.", "content", content);
     path_join(&pub, content, "public");
     if (is_dir(p->root, pub.data)) {

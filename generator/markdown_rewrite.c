@@ -635,18 +635,10 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
             return 1;
         }
     size_t v = 0, len = 0;
-    if (n == 3 && !memcmp(s + at, "tab", 3) && (len = tag_attr(s, at + 3, te, "title", &v))) {
-        buf rep;
-        buf_init(&rep);
-        buf_adds(&rep, "**");
-        buf_add(&rep, s + v, len);
-        buf_adds(&rep, "**");
-        md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
-        buf_release(&rep);
-        return 1;
-    }
-    int embed = n == 5 && !memcmp(s + at, "embed", 5);
-    if (embed)
+    int tab = n == 3 && !memcmp(s + at, "tab", 3), embed = n == 5 && !memcmp(s + at, "embed", 5);
+    if (tab)
+        len = tag_attr(s, at + 3, te, "title", &v);
+    else if (embed)
         len = tag_attr(s, at + 5, te, "url", &v);
     else if (n == 4 && !memcmp(s + at, "file", 4))
         len = tag_attr(s, at + 4, te, "src", &v);
@@ -654,21 +646,28 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
         return 0;
     buf rep;
     buf_init(&rep);
-    const char *name = s + v;
-    for (size_t i = 0; i < len; i++)
-        if (s[v + i] == '/')
-            name = s + v + i + 1;
-    size_t name_len = (size_t)(s + v + len - name);
-    buf_addc(&rep, '[');
-    for (size_t i = 0; i < (embed ? len : name_len); i++) {
-        char c = embed ? s[v + i] : name[i];
-        if (c == '[' || c == ']' || c == '\\')
-            buf_addc(&rep, '\\');
-        buf_addc(&rep, c);
+    if (tab) {
+        buf_adds(&rep, "**");
+        buf_add(&rep, s + v, len);
+        buf_adds(&rep, "**");
+    } else {
+        /* [the address](<it>) for an embed; [the file's name](<its path>). */
+        const char *name = s + v;
+        for (size_t i = 0; i < len; i++)
+            if (s[v + i] == '/')
+                name = s + v + i + 1;
+        size_t name_len = (size_t)(s + v + len - name);
+        buf_addc(&rep, '[');
+        for (size_t i = 0; i < (embed ? len : name_len); i++) {
+            char c = embed ? s[v + i] : name[i];
+            if (c == '[' || c == ']' || c == '\\')
+                buf_addc(&rep, '\\');
+            buf_addc(&rep, c);
+        }
+        buf_adds(&rep, "](<");
+        buf_add(&rep, s + v, len);
+        buf_adds(&rep, ">)");
     }
-    buf_adds(&rep, "](<");
-    buf_add(&rep, s + v, len);
-    buf_adds(&rep, ">)");
     md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
     buf_release(&rep);
     return 1;

@@ -1675,7 +1675,7 @@ Test(markdown, obsidian_links)
 {
     const char *text = "See [[Incident Response]], [[Access Control|the rules]],\n"
                        "[[Access Control#Scope of the policy]], [[#Purpose]] and\n"
-                       "[[Backup^abc123]].\n\n![[org chart.png|400]] ![[Screening]]\n";
+                       "[[Backup#^abc123]].\n\n![[org chart.png|400]] ![[Screening]]\n";
     diags *d = diag_new(NULL);
     md_options opt = {.file = "p.md", .first_line = 1, .wiki_links = MD_WIKI_OBSIDIAN};
     md_doc doc;
