@@ -673,6 +673,52 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
     return 1;
 }
 
+/* Hugo's figure shortcode (`{{< figure src="/img/org.png" alt="Org"
+ * caption="..." >}}`, the tag [q, te)) as the image it shows, its alt text
+ * the alt, else the caption or title, and the caption after it in
+ * emphasis; checked as any image. 1 when handled, else 0 (no src). */
+static int hugo_figure(scan *sc, size_t q, size_t te)
+{
+    const char *s = sc->s;
+    size_t p = q + 2;
+    if (p >= te || (s[p] != '<' && s[p] != '%'))
+        return 0;
+    p++;
+    while (p < te && is_space(s[p]))
+        p++;
+    if (te - p < 6 || memcmp(s + p, "figure", 6) || !is_space(s[p + 6]))
+        return 0;
+    size_t src, src_n = tag_attr(s, p + 6, te, "src", &src), alt = 0, alt_n = 0, cap = 0,
+                cap_n = tag_attr(s, p + 6, te, "caption", &cap);
+    if (!src_n)
+        return 0;
+    if (!(alt_n = tag_attr(s, p + 6, te, "alt", &alt)) && !(alt_n = cap_n, alt = cap, alt_n))
+        alt_n = tag_attr(s, p + 6, te, "title", &alt);
+    buf rep;
+    buf_init(&rep);
+    buf_adds(&rep, "![");
+    for (size_t i = 0; i < alt_n; i++) {
+        if (s[alt + i] == '[' || s[alt + i] == ']' || s[alt + i] == '\\')
+            buf_addc(&rep, '\\');
+        buf_addc(&rep, s[alt + i]);
+    }
+    buf_adds(&rep, "](<");
+    buf_add(&rep, s + src, src_n);
+    buf_adds(&rep, ">)");
+    if (cap_n) {
+        buf_adds(&rep, " *");
+        for (size_t i = 0; i < cap_n; i++) {
+            if (strchr("*_[]\\`<", s[cap + i]))
+                buf_addc(&rep, '\\');
+            buf_addc(&rep, s[cap + i]);
+        }
+        buf_addc(&rep, '*');
+    }
+    md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
+    buf_release(&rep);
+    return 1;
+}
+
 /* Handles the tag or variable opened at q, which must end before bound;
  * returns where the scan goes on. in_code: inside a highlight block, where
  * only raw is a block. */
@@ -682,7 +728,7 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
     size_t te = tag_close(sc, q, bound);
     if (!te)
         return q + 2; /* unterminated: text */
-    if (!in_code && page_link(sc, q, te))
+    if (!in_code && (page_link(sc, q, te) || hugo_figure(sc, q, te)))
         return te;
     if (s[q + 1] == '{') {
         buf v;

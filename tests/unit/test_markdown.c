@@ -853,6 +853,38 @@ Test(markdown, liquid_page_links)
     diag_free(d);
 }
 
+/* Hugo's figure shortcode is the image it shows (alt, else caption or
+ * title, as its text; the caption after it), checked as an image, with no
+ * warning. HEAD~1 dropped it with "the text between its tags is kept":
+ * the image was lost. Without a src it is dropped as any shortcode. */
+Test(markdown, hugo_figure)
+{
+    const char *text =
+        "{{< figure src=\"/img/org chart.png\" alt=\"Org\" caption=\"Who *reports*\" >}}\n"
+        "\n"
+        "{{% figure src='flow.svg' title=\"Flow\" %}}\n"
+        "\n"
+        "{{< figure caption=\"none\" >}}\n";
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "f.md", .first_line = 1};
+    md_doc doc;
+    render(&doc, text, strlen(text), &opt, d);
+    expect_contains(doc.html.data,
+                    "<p><img src=\"/img/org%20chart.png\" alt=\"Org\" /> <em>Who "
+                    "*reports*</em></p>",
+                    "figure");
+    expect_contains(doc.html.data, "<p><img src=\"flow.svg\" alt=\"Flow\" /></p>", "title as alt");
+    cr_assert_diag(d, "f.md:5:1: warning: shortcode '{{< figure caption=\"none\" >}}' (Hugo's) is "
+                      "not supported and is dropped; the text between its tags is kept "
+                      "[liquid-tag]\n");
+    cr_assert_eq(doc.n_links, 2);
+    cr_expect_str_eq(doc.links[0].url, "/img/org chart.png");
+    cr_expect(doc.links[0].is_image);
+    cr_expect_eq(doc.links[1].line, 3);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 Test(markdown, liquid_dropped)
 {
     const char *text = "H\xC3\xA9llo {% include note.html %} and {{ site.title }}.\n" /* 1 */
@@ -1683,8 +1715,9 @@ Test(markdown, obsidian_links)
     const char *html = doc.html.data;
     expect_contains(html, "<a href=\"Incident%20Response\">Incident Response</a>", "page");
     expect_contains(html, "<a href=\"Access%20Control\">the rules</a>", "page and text");
-    expect_contains(html, "<a href=\"Access%20Control#scope-of-the-policy\">Access Control &gt; "
-                          "Scope of the policy</a>",
+    expect_contains(html,
+                    "<a href=\"Access%20Control#scope-of-the-policy\">Access Control &gt; "
+                    "Scope of the policy</a>",
                     "heading");
     expect_contains(html, "<a href=\"#purpose\">Purpose</a>", "heading on the page");
     expect_contains(html, "<a href=\"Backup\">Backup &gt; ^abc123</a>", "block reference");
