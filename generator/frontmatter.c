@@ -72,7 +72,8 @@ static int starts_with_key(const char *s, size_t n)
  * after blanks opens a key or closes the object (so `{{< shortcode >}}`,
  * `{% liquid %}` and `{#id}` are bodies). Returns 1 and sets *close to the
  * index of the `}` closing the object (outside strings), or 0 when the text
- * does not start so; -1 when the object is never closed. */
+ * does not start so; -1 when the object is never closed, -2 (*close set)
+ * when a `]` closes it. */
 static int json_block(const char *text, size_t len, size_t pos, size_t *close)
 {
     if (pos >= len || text[pos] != '{')
@@ -92,10 +93,8 @@ static int json_block(const char *text, size_t len, size_t pos, size_t *close)
         } else if (c == '{' || c == '[') {
             depth++;
         } else if ((c == '}' || c == ']') && --depth == 0) {
-            if (c != '}')
-                return -1;
             *close = i;
-            return 1;
+            return c == '}' ? 1 : -2;
         }
     }
     return -1;
@@ -182,6 +181,19 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     }
     size_t close = 0;
     int json = json_block(text, len, pos, &close);
+    if (json == -2) {
+        /* At the ']': its line, and its column in characters. */
+        int at_line = 1, col = 1;
+        for (size_t i = 0; i < close; i++) {
+            if (text[i] == '\n')
+                at_line++, col = 1;
+            else
+                col += ((unsigned char)text[i] & 0xC0) != 0x80;
+        }
+        diag_error(d, file, at_line, col, "json",
+                   "front matter opened with '{' on line 1 is closed here with ']', not '}'");
+        goto done;
+    }
     if (json < 0) {
         diag_error(d, file, 1, 1, "frontmatter-unterminated",
                    "front matter opened here with '{' is never closed with '}'");

@@ -129,8 +129,11 @@ static const struct error_case errors_cases[] = {
      "p.md:1:1: error: front matter opened here with '{' is never closed with '}' "
      "[frontmatter-unterminated]\n"},
     {"json closed by a bracket", "{\"a\": 1]\n",
-     "p.md:1:1: error: front matter opened here with '{' is never closed with '}' "
-     "[frontmatter-unterminated]\n"},
+     "p.md:1:8: error: front matter opened with '{' on line 1 is closed here with ']', not '}' "
+     "[json]\n"},
+    {"json closed by a bracket, lines on", "{\n  \"t\": \"\xC3\xA9\",\n  \"c\": [1]]\n",
+     "p.md:3:11: error: front matter opened with '{' on line 1 is closed here with ']', not '}' "
+     "[json]\n"},
     {"json, a missing comma", "{\n  \"title\": \"T\"\n  \"owner\": \"o\"\n}\n",
      "p.md:3:9: error: invalid JSON: '}' expected near '\"owner\"' [json]\n"},
     {"json, not JSON but YAML's flow", "{\"title\": T}\n",
