@@ -243,8 +243,11 @@ _Static_assert(WIKI_OBSIDIAN == MD_WIKI_OBSIDIAN, "site.yml's wiki_links is md_o
 static int render_page_text(md_doc *doc, const site *s, const page *p, const char *text, size_t len,
                             link_ctx *lc, int skip_html, diags *d)
 {
-    page_vars pv;
-    page_vars_init(&pv, s, p);
+    /* Only a body with a {{ ... }} names them: the others (nearly all)
+     * skip the page's list. */
+    page_vars pv = {NULL, NULL, 0};
+    if (memmem(text + p->fm.body_start, len - p->fm.body_start, "{{", 2))
+        page_vars_init(&pv, s, p);
     md_options opt = {.file = p->src,
                       .first_line = p->fm.body_line,
                       .unsafe_html = s->cfg.unsafe_html,
@@ -253,7 +256,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
                       .skip_html = skip_html,
                       .lax_headings = s->cfg.lax_headings,
                       .wiki_links = s->cfg.wiki_links,
-                      .liquid_vars = pv.v,
+                      .liquid_vars = pv.v ? pv.v : s->liquid_vars,
                       .title = p->title};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):
      * past limits.page_seconds the watchdog ends the run, naming the page. */
