@@ -640,7 +640,8 @@ static int plan_docusaurus(init_plan *p, const char *config)
         buf_reset(&title);
         init_dir_title(&title, p->root);
     }
-    if (config && scan_string(&base, text.data, "baseUrl", 0) == 0 && !strcmp(base.data, "/"))
+    if (config && scan_string(&base, text.data, "baseUrl", 0) == 0 && base.len == 1 &&
+        base.data[0] == '/')
         buf_reset(&base);
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "Docusaurus site");
@@ -955,7 +956,8 @@ static int plan_vitepress(init_plan *p, const char *config)
     }
     if (config && scan_string(&about, text.data, "description", 0) != 0)
         buf_reset(&about);
-    if (config && (scan_string(&base, text.data, "base", 0) != 0 || !strcmp(base.data, "/")))
+    if (config &&
+        (scan_string(&base, text.data, "base", 0) != 0 || (base.len == 1 && base.data[0] == '/')))
         buf_reset(&base);
     buf *b = init_plan_file(p, "site.yml");
     init_put_header(b, "VitePress site");
