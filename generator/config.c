@@ -778,6 +778,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     const yaml_node *fl = yamltree_get(y, "fenceless_front_matter");
     if (fl && !yamltree_is_null(fl))
         bad |= yamltree_as_bool(&c->fenceless, fl, "fenceless_front_matter", f, d);
+    const yaml_node *np = yamltree_get(y, "strip_number_prefixes");
+    if (np && !yamltree_is_null(np))
+        bad |= yamltree_as_bool(&c->strip_number_prefixes, np, "strip_number_prefixes", f, d);
     const yaml_node *ri = yamltree_get(y, "readme_index");
     if (ri && !yamltree_is_null(ri))
         bad |= yamltree_as_bool(&c->readme_index, ri, "readme_index", f, d);

@@ -105,6 +105,7 @@ typedef struct site_config {
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
     int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
     int readme_index;           /* a folder's README.md is its page when it has no index.md */
+    int strip_number_prefixes;  /* Docusaurus's: 01-a/02-b.md at /a/b/, placed 1 and 2 */
     int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     int wiki_links; /* markdown.wiki_links: [[Page]] links (1: a GitHub wiki's, WIKI_OBSIDIAN) */
 #define WIKI_OBSIDIAN 2 /* markdown.wiki_links: obsidian */

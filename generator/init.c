@@ -135,6 +135,20 @@ static int count_mdx(void *ctx, const char *rel)
     return 0;
 }
 
+/* Whether a name of rel (a path below docs/) has Docusaurus's number
+ * prefix (01-intro.md, 02-people/). */
+static int numbered(void *ctx, const char *rel)
+{
+    (void)ctx;
+    for (const char *c = rel; *c;) {
+        size_t n = strcspn(c, "/");
+        if (path_number_prefix(c, n, NULL))
+            return 1;
+        c += n + (c[n] == '/');
+    }
+    return 0;
+}
+
 /* True if some file below rel (".": everywhere) satisfies fn. */
 static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const char *), void *ctx)
 {
@@ -553,7 +567,7 @@ static int cmp_placed(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
-static void put_category_order(buf *b, const init_plan *p)
+static void put_category_order(buf *b, const init_plan *p, int numbers)
 {
     diags *quiet = diag_new(NULL);
     char **names = NULL;
@@ -570,25 +584,34 @@ static void put_category_order(buf *b, const init_plan *p)
         buf_printf(&path, "docs/%s/_category_.json", *e);
         jsondoc *doc = NULL;
         double position;
+        /* A folder's number prefix (01-policies) places it too. */
+        long number = 0;
+        buf_printf(&text, "docs/%s", *e);
+        size_t k =
+            numbers && is_dir(p->root, text.data) ? path_number_prefix(*e, strlen(*e), &number) : 0;
+        buf_reset(&text);
         if (fs_source_kind(p->root, path.data, NULL, quiet) != FS_FILE ||
             fs_read_source(&text, p->root, path.data, 64 << 10,
                            "the fixed limit for settings files", quiet) != 0 ||
             jsondoc_parse(&doc, text.data, text.len, path.data, 0, quiet) != 0 ||
             jsondoc_number(&position, jsondoc_get(jsondoc_root(doc), "position")) != 0) {
             jsondoc_free(doc);
-            continue;
+            if (!k)
+                continue;
+            position = (double)number;
         }
         jsondoc_free(doc);
         buf title;
         buf_init(&title);
-        site_humanize(&title, *e, strlen(*e));
+        site_humanize(&title, *e + k, strlen(*e + k));
         v = xgrow(v, n, sizeof *v);
         v[n++] = (placed_section){position, buf_detach(&title)};
     }
     if (n < 2)
         goto done;
     qsort(v, n, sizeof *v, cmp_placed);
-    buf_adds(b, "# The sections in the order of their _category_.json position.\nsections: [");
+    buf_adds(b, "# The sections in the order of their _category_.json position (or the\n"
+                "# number their folder's name starts with).\nsections: [");
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_adds(b, ", ");
@@ -683,7 +706,12 @@ static int plan_docusaurus(init_plan *p, const char *config)
     buf_printf(b, "keys: {permalink: slug%s%s}\n",
                reviewed ? ", last_reviewed: [last_updated]" : "",
                placed ? ", weight: sidebar_position" : "");
-    put_category_order(b, p);
+    int numbers = any_file(p->root, "docs", numbered, NULL);
+    if (numbers)
+        buf_adds(b, "# Names start with a number (01-intro.md): left out of the URLs and\n"
+                    "# titles, and the page's place in its section, as Docusaurus reads them.\n"
+                    "strip_number_prefixes: true\n");
+    put_category_order(b, p, numbers);
     init_put_default_layout(b, "So the docs'\n# home page (slug: /) is not one.");
     init_put_theme(b, "\n# (Docusaurus's theme is React, which charter does not read.)", 1);
     err = 0;

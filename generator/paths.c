@@ -139,6 +139,41 @@ int path_glob_match(const char *pattern, const char *rel, const char *name)
     return match;
 }
 
+size_t path_number_prefix(const char *name, size_t n, long *number)
+{
+    size_t d = 0;
+    while (d < n && name[d] >= '0' && name[d] <= '9')
+        d++;
+    if (!d || d > 9)
+        return 0;
+    /* 2024-01-05-x, 05.01.2024: a date, not a place. */
+    if (d == 4 && n > 10 && name[4] == '-' && isdigit((unsigned char)name[5]) &&
+        isdigit((unsigned char)name[6]) && name[7] == '-')
+        return 0;
+    if (d == 2 && n > 9 && name[2] == '.' && isdigit((unsigned char)name[3]) &&
+        isdigit((unsigned char)name[4]) && name[5] == '.')
+        return 0;
+    size_t i = d;
+    while (i < n && name[i] == ' ')
+        i++;
+    size_t marks = i;
+    while (i < n && strchr("-_.", name[i]))
+        i++;
+    if (i == marks)
+        return 0;
+    while (i < n && name[i] == ' ')
+        i++;
+    size_t ext = path_md_ext(name, n);
+    if (i >= n || strchr("-_. ", name[i]) || (ext && i >= n - ext))
+        return 0; /* nothing left, or but an extension ("01.md") */
+    if (number) {
+        *number = 0;
+        for (size_t k = 0; k < d; k++)
+            *number = *number * 10 + (name[k] - '0');
+    }
+    return i;
+}
+
 size_t path_md_ext(const char *name, size_t n)
 {
     static const char *const exts[] = {".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mkdown"};

@@ -39,6 +39,13 @@ int path_is_hidden(const char *name);
  * include: lists read. */
 int path_glob_match(const char *pattern, const char *rel, const char *name);
 
+/* Docusaurus's number prefix of the file or folder name name[0..n):
+ * digits, blanks, one or more of `-_.`, blanks, before the rest of the name
+ * (`01-access-control.md`, `2. People`), which must not start with one of
+ * them; a date (`2024-01-05-x`) is none. Its length, with its number in
+ * *number (may be NULL), or 0. */
+size_t path_number_prefix(const char *name, size_t n, long *number);
+
 /* The length of the Markdown extension ending name[0..n): 3 for ".md", or
  * that of ".markdown", ".mdown", ".mkdn", ".mkd" or ".mkdown" (Jekyll's,
  * Hugo's and MkDocs's other names for a page), in any case (".MD", as

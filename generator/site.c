@@ -720,23 +720,46 @@ static int readme_named(const char *base)
 /* The URL and output file of page p where no permalink says otherwise
  * (path_page_url's), but for a folder's README under readme_index: its
  * folder's, as GitHub shows it, when no index page is there. */
+/* rel without the number prefix of each of its names, Docusaurus's
+ * (path_number_prefix: "01-policies/02-access.md" is "policies/access.md"),
+ * into out. */
+static void strip_number_prefixes(buf *out, const char *rel)
+{
+    for (const char *c = rel; *c;) {
+        size_t n = strcspn(c, "/");
+        size_t k = path_number_prefix(c, n, NULL);
+        buf_add(out, c + k, n - k);
+        c += n;
+        if (*c == '/')
+            buf_addc(out, *c++);
+    }
+}
+
 static void page_default_url(const site *s, const page *p, buf *url, buf *out)
 {
-    const char *slash = strrchr(p->rel, '/'), *base = slash ? slash + 1 : p->rel;
-    size_t dl = (size_t)(base - p->rel);
+    buf stripped;
+    buf_init(&stripped);
+    const char *rel = p->rel;
+    if (s->cfg.strip_number_prefixes) {
+        strip_number_prefixes(&stripped, rel);
+        rel = stripped.data ? stripped.data : "";
+    }
+    const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+    size_t dl = (size_t)(base - rel);
     if (s->cfg.readme_index && s->index_folders && readme_named(base)) {
         buf dir;
         buf_init(&dir);
-        buf_add(&dir, p->rel, dl ? dl - 1 : 0);
+        buf_add(&dir, p->rel, (size_t)(strrchr(p->rel, '/') ? strrchr(p->rel, '/') - p->rel : 0));
         int taken = map_get(s->index_folders, dir.data ? dir.data : "") != NULL;
         buf_reset(&dir);
-        buf_add(&dir, p->rel, dl);
+        buf_add(&dir, rel, dl);
         buf_adds(&dir, "index.md");
-        path_page_url(url, out, taken ? p->rel : dir.data);
+        path_page_url(url, out, taken ? rel : dir.data);
         buf_release(&dir);
-        return;
+    } else {
+        path_page_url(url, out, rel);
     }
-    path_page_url(url, out, p->rel);
+    buf_release(&stripped);
 }
 
 /* p's url and full_url from url (taken), and its out_file from out. The
@@ -924,6 +947,19 @@ static int page_model(page *p, const site *s, diags *d)
 
     buf sec;
     buf_init(&sec);
+    /* Docusaurus's number prefix of the top folder and of the file: not
+     * in the section's title; the file's places the page. */
+    const char *top_slash = strchr(p->rel, '/'), *fname = strrchr(p->rel, '/');
+    fname = fname ? fname + 1 : p->rel;
+    size_t k_sec = s->cfg.strip_number_prefixes && top_slash
+                       ? path_number_prefix(p->rel, (size_t)(top_slash - p->rel), NULL)
+                       : 0;
+    long place;
+    if (s->cfg.strip_number_prefixes && !p->weighted &&
+        path_number_prefix(fname, strlen(fname), &place)) {
+        p->weight = (double)place;
+        p->weighted = 1;
+    }
     if (p->section_key) {
         buf_adds(&sec, p->section_key);
     } else {
@@ -931,7 +967,7 @@ static int page_model(page *p, const site *s, diags *d)
         if (slash && coll)
             site_humanize(&sec, coll->name, strlen(coll->name)); /* _policies: "Policies" */
         else if (slash)
-            site_humanize(&sec, p->rel, (size_t)(slash - p->rel));
+            site_humanize(&sec, p->rel + k_sec, (size_t)(slash - p->rel) - k_sec);
     }
     p->section_title = sec.len ? buf_detach(&sec) : NULL;
     buf_release(&sec);

@@ -257,6 +257,39 @@ Test(paths, md_ext)
     cr_expect(!path_md_named("index.html", "index"));
 }
 
+/* Docusaurus's number prefixes: digits, blanks, -_. marks, blanks, then
+ * the name; not a date, not an extension alone, not a mark after them. */
+Test(paths, number_prefix)
+{
+    static const struct {
+        const char *name;
+        size_t len;
+        long number;
+    } cases[] = {
+        {"01-intro.md", 3, 1},
+        {"2. People", 3, 2},
+        {"10_x", 3, 10},
+        {"3 - Scope.md", 4, 3},
+        {"1.screening.md", 2, 1},
+        {"01.md", 0, 0},
+        {"2024-01-05-notes.md", 0, 0},
+        {"05.01.2024 x", 0, 0},
+        {"intro.md", 0, 0},
+        {"12", 0, 0},
+        {"1--x", 3, 1},
+        {"1-.x", 3, 1},
+        {"4k-video.md", 0, 0},
+        {"1234567890-x", 0, 0},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        long n = -1;
+        size_t got = path_number_prefix(cases[i].name, strlen(cases[i].name), &n);
+        cr_expect_eq(got, cases[i].len, "%s: %zu", cases[i].name, got);
+        if (got)
+            cr_expect_eq(n, cases[i].number, "%s: %ld", cases[i].name, n);
+    }
+}
+
 Test(paths, page_url)
 {
     for (size_t i = 0; i < COUNT(page_url_cases); i++) {
