@@ -735,6 +735,16 @@ static void strip_number_prefixes(buf *out, const char *rel)
     }
 }
 
+/* Whether the pages' permalink is Docusaurus's slug (keys: {permalink:
+ * slug}), whose value without a '/' first is relative to the page. */
+static int slug_permalinks(const site *s)
+{
+    for (size_t i = 0; i < s->cfg.n_keys; i++)
+        if (!strcmp(s->cfg.keys[i].key, "permalink") && !strcmp(s->cfg.keys[i].alias, "slug"))
+            return 1;
+    return 0;
+}
+
 static void page_default_url(const site *s, const page *p, buf *url, buf *out)
 {
     buf stripped;
@@ -917,6 +927,28 @@ static int page_model(page *p, const site *s, diags *d)
         const char *in = strchr(p->rel, '/') + 1;
         path_permalink_expand(&pattern, coll->permalink ? coll->permalink : "/:collection/:path/",
                               coll->name, in);
+        permalink = pattern.data;
+    } else if (permalink && permalink[0] && permalink[0] != '/' && !url_is_external(permalink) &&
+               slug_permalinks(s)) {
+        /* Docusaurus's (and Hugo's) slug without a '/' first is relative
+         * to the page's folder: docs/hr/leave.md's `slug: time-off` is
+         * /hr/time-off. */
+        const char *slash = strrchr(p->rel, '/');
+        buf dir;
+        buf_init(&dir);
+        buf_addc(&dir, '/');
+        if (slash) {
+            buf_add(&dir, p->rel, (size_t)(slash - p->rel) + 1);
+            if (s->cfg.strip_number_prefixes) {
+                buf_reset(&pattern);
+                strip_number_prefixes(&pattern, dir.data);
+                buf_reset(&dir);
+                buf_add(&dir, pattern.data, pattern.len);
+            }
+        }
+        buf_reset(&pattern);
+        buf_printf(&pattern, "%s%s", dir.data, permalink);
+        buf_release(&dir);
         permalink = pattern.data;
     }
     if (permalink) {
