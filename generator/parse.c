@@ -155,6 +155,9 @@ static void page_key(char key[DIGEST_HEX], const parsed *pa, const page *p, cons
     digest_add(h, &line, sizeof line);
     size_t start = p->fm.body_start;
     digest_add(h, &start, sizeof start);
+    /* Its front matter as read, defaults: included, which {{ page.x }}
+     * names. */
+    yamltree_digest(h, p->fm.data);
     digest_hex(h, key);
     digest_free(h);
 }

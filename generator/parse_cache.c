@@ -354,7 +354,12 @@ void parse_cache_global(char hex[DIGEST_HEX], const site *s)
     add_str(h, markdown_version());
     add_str(h, s->cfg.base_url);
     add_str(h, s->cfg.content);
-    int flags[3] = {s->cfg.unsafe_html, s->cfg.lax_headings, s->cfg.wiki_links};
+    /* Links leaving the pages lead to the repository's copies. */
+    add_str(h, s->cfg.repository_url);
+    add_str(h, s->cfg.branch);
+    add_str(h, s->repo_path);
+    int flags[5] = {s->cfg.unsafe_html, s->cfg.lax_headings, s->cfg.wiki_links, s->cfg.readme_index,
+                    s->cfg.strip_number_prefixes};
     digest_add(h, flags, sizeof flags);
     for (const char *const *v = s->liquid_vars; *v; v++)
         add_str(h, *v);

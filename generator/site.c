@@ -2241,17 +2241,26 @@ int site_unpublished_file(buf *out, int *folder, const site *s, const char *res)
     return found;
 }
 
-/* Appends the repository's address of rel (relative to the site's folder;
- * site_outside_content's or site_unpublished_file's): its folder's, its
- * raw bytes for an image, else its page. */
-static void repository_link(buf *out, const site *s, const char *rel, int folder)
+/* Appends the repository's address of rel (relative to the site's folder,
+ * named by the link `written`): a folder's when written with a last '/',
+ * an image's raw bytes, else its page; from the link alone, never from
+ * what is on disk. 1, or 0 (nothing appended) for an empty path or one in
+ * the git directory, whatever a link says. */
+static int repository_link(buf *out, const site *s, const char *rel, const char *written)
 {
+    if (!*rel || !strcmp(rel, ".") || !strcmp(rel, ".git") || !strncmp(rel, ".git/", 5))
+        return 0;
+    size_t wl = strlen(written);
+    int folder = wl && written[wl - 1] == '/';
     const char *ext = strrchr(rel, '.');
     int image =
         !folder && ext &&
         (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") || !strcasecmp(ext, ".jpeg") ||
          !strcasecmp(ext, ".gif") || !strcasecmp(ext, ".svg") || !strcasecmp(ext, ".webp"));
     site_repository_url(out, s, rel, folder ? "tree" : image ? "raw" : "blob");
+    if (folder)
+        buf_addc(out, '/');
+    return 1;
 }
 
 void site_repository_url(buf *out, const site *s, const char *rel, const char *how)
@@ -2357,24 +2366,24 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
                 dest = site_link_page(s, from, target.data, NULL);
             published = dest || site_folder_by_url(s, u.data);
         }
-        buf there;
-        buf_init(&there);
-        int folder = 0;
-        /* A file the site does not publish (.github/CODEOWNERS, an
-         * excluded page), where the repository shows it. */
-        if ((is_md ? !dest || !dest->published : !published) && s->cfg.repository_url &&
-            *s->cfg.repository_url && site_unpublished_file(&there, &folder, s, resolved.data)) {
-            repository_link(out, s, there.data, folder);
-            dest = NULL;
-            done = 1;
-        }
-        buf_release(&there);
-        const static_file *named =
-            !dest && !is_md && !done ? site_static_by_name(s, target.data) : NULL;
+        const static_file *named = !dest && !is_md ? site_static_by_name(s, target.data) : NULL;
         if (named) {
             buf_adds(out, s->cfg.base_url);
             url_encode_path(out, named->out_file);
             done = 1;
+        } else if ((is_md ? !dest || !dest->published : !published) && s->cfg.repository_url &&
+                   *s->cfg.repository_url) {
+            /* A file the site does not publish (.github/CODEOWNERS, an
+             * excluded page) where the repository shows it; whether it is
+             * there is the link check's to say (the page's HTML depends
+             * on nothing but the site's pages and files). */
+            buf there;
+            buf_init(&there);
+            path_join(&there, s->cfg.content, resolved.data);
+            done = repository_link(out, s, there.data, target.data);
+            buf_release(&there);
+            if (done)
+                dest = NULL;
         }
         if (!dest && !is_md && !done) {
             /* Any other file: its absolute URL. */
@@ -2391,17 +2400,19 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
          * lead elsewhere from the handbook, which shows the page at its own
          * URL. */
         dest = site_link_page(s, from, target.data, NULL);
-        buf there;
-        buf_init(&there);
-        int folder = 0;
         /* Else a file of the repository outside the content (GitHub's
-         * "../LICENSE" from docs/), where the repository shows it. */
-        if ((!dest || !dest->published) && s->cfg.repository_url && *s->cfg.repository_url &&
-            site_outside_content(&there, &folder, s, from, target.data)) {
-            repository_link(out, s, there.data, folder);
-            done = 1;
+         * "../LICENSE" from docs/), where the repository shows it (the
+         * link check says whether it is there). */
+        if ((!dest || !dest->published) && s->cfg.repository_url && *s->cfg.repository_url) {
+            buf src, there;
+            buf_init(&src);
+            buf_init(&there);
+            path_join(&src, s->cfg.content, from->rel);
+            if (path_resolve(&there, src.data, target.data) == 0)
+                done = repository_link(out, s, there.data, target.data);
+            buf_release(&src);
+            buf_release(&there);
         }
-        buf_release(&there);
     }
     if (dest && dest->published) {
         buf_adds(out, s->cfg.base_url);

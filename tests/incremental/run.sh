@@ -267,6 +267,26 @@ begin "remove the override (the theme's tag.html again)"
 run rm layouts/tag.html
 build 0
 
+begin "a page links a file beside the pages (../../controls/applicability.yml) and names its approver"
+run sh -c "printf '\\nSee the [applicability](../../controls/applicability.yml), approved by {{ page.approver }}.\\n' >>$crypto"
+build 0
+
+begin "site.yml's repository_url changes (the link to that file follows)"
+run edit site.yml 's|^repository_url: https://github.com/larkspur-analytics/security-policies$|repository_url: https://github.com/larkspur/policies|'
+build 0
+
+begin "site.yml's repository_branch changes"
+run edit site.yml 's/^repository_branch: main$/repository_branch: trunk/'
+build 0
+
+begin "site.yml's defaults give the page an approver ({{ page.approver }} follows)"
+run sh -c "printf 'defaults:\\n  - scope: {path: technology}\\n    values: {approver: Board}\\n' >>site.yml"
+build 0
+
+begin "the default approver changes"
+run edit site.yml 's/values: {approver: Board}$/values: {approver: Audit Committee}/'
+build 0
+
 begin "change site.yml (the title)"
 run edit site.yml 's/^title: Larkspur Analytics Security Policies$/title: Larkspur Analytics Information Security Policies/'
 build 0
