@@ -236,10 +236,14 @@ void site_set_origin(site *s, const char *git_root, const char *commit);
  * it also works on GitHub) into a URL that works from the page's pretty URL:
  * a relative link to a published page's .md file becomes that page's URL; a
  * relative link to anything else becomes the absolute URL of the path it
- * names in the content directory. Query and fragment are kept. Appends to
- * out and returns 1, or returns 0 (leave the link as written) for external,
- * absolute and fragment-only links, links leaving the content directory, and
- * .md links to no published page (the link checks report those). */
+ * names in the content directory, or, with repository_url, when the site
+ * publishes nothing there, its address in the repository (as does a link
+ * leaving the content directory): from the link and the site's pages and
+ * files alone, never from what else is on disk (the link checks report a
+ * link to nothing). Query and fragment are kept. Appends to out and returns
+ * 1, or returns 0 (leave the link as written) for external, absolute and
+ * fragment-only links, and, without repository_url, links leaving the
+ * content directory and .md links to no published page. */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url);
 
 /* For a relative link from page `from` that leaves the content directory
