@@ -1178,29 +1178,51 @@ static void toc_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
     }
 }
 
-/* Obsidian's comments: `%%` to the next `%%`, on one line or across
- * lines, outside code, hidden in Obsidian and dropped here, as HTML and MDX
- * comments are (notes kept for the editors are not published). A `%%`
- * that none closes stays text: a page not written in Obsidian keeps all
- * of it. Lines keep their numbers. */
+static const char *marker_line(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
+                               size_t *hi, size_t *len);
+
+/* Removes each `%%...%%` of the string t, in place (a box's title, under
+ * obsidian_comments); a `%%` that none closes stays. */
+static void drop_pct_comments(char *t)
+{
+    char *w = t;
+    for (char *r = t; *r;) {
+        char *close = r[0] == '%' && r[1] == '%' ? strstr(r + 2, "%%") : NULL;
+        if (close)
+            r = close + 2;
+        else
+            *w++ = *r++;
+    }
+    *w = '\0';
+}
+
+/* Obsidian's comments (markdown.wiki_links: obsidian): `%%` to the next
+ * `%%`, on one line or across lines, outside code and HTML comments,
+ * hidden in Obsidian and dropped here, as HTML and MDX comments are (notes
+ * kept for the editors are not published). A `%%` that none closes stays
+ * text. Lines keep their numbers. */
 static void obsidian_comments(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
-    size_t ci = 0, open = SIZE_MAX, ri = 0;
+    size_t ci = 0, hi = 0, open = SIZE_MAX, ri = 0;
     bt_runs bt = {NULL, 0};
     int runs_line = 0;
     for (int ln = 1; ln <= l->n; ln++) {
         size_t len;
         ri = 0;
-        const char *p =
-            open == SIZE_MAX ? line_outside_code(bs, l, ln, &ci, &len) : line_at(l, ln, &len);
+        /* Code and HTML comments hold no %% of a comment, open or not. */
+        const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
         if (!p)
             continue;
         size_t at = l->start[ln - 1];
         for (size_t i = 0; i + 1 < len; i++) {
-            if (open == SIZE_MAX && p[i] == '`') {
+            const char *end;
+            if (p[i] == '`') {
                 if (runs_line != ln)
                     backtick_runs(&bt, p, len), runs_line = ln;
                 i = skip_code_span(&bt, &ri, i);
+            } else if (len - i >= 4 && !memcmp(p + i, "<!--", 4) &&
+                       (end = memmem(p + i + 4, len - i - 4, "-->", 3))) {
+                i = (size_t)(end - p) + 2; /* an HTML comment's text is its own */
             } else if (p[i] == '%' && p[i + 1] == '%') {
                 if (open == SIZE_MAX) {
                     open = at + i;
@@ -1985,7 +2007,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
     int wiki = opt->wiki_links && memmem(text, len, "[[", 2);
-    int pct = memmem(text, len, "%%", 2) != NULL;
+    int pct = opt->wiki_links == MD_WIKI_OBSIDIAN && memmem(text, len, "%%", 2) != NULL;
     int toc = memmem(text, len, "toc]", 4) || memmem(text, len, "TOC]", 4) ||
               memmem(text, len, "TOC_]", 5) || memmem(text, len, "toc_]", 5);
     int alerts = memmem(text, len, "[!", 2) != NULL;
@@ -2005,8 +2027,14 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)
         mdx_markers(&bs, &rw, &lines);
-    if (pct)
+    if (pct) {
         obsidian_comments(&bs, &rw, &lines);
+        /* A box's title is taken from its line as written: its comments
+         * go too. */
+        for (size_t i = 0; i < ad.n; i++)
+            if (ad.v[i].title)
+                drop_pct_comments(ad.v[i].title);
+    }
     if (toc)
         toc_markers(&bs, &rw, &lines);
     if (mkboxes)

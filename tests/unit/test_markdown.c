@@ -493,13 +493,15 @@ Test(markdown, toc_markers)
     diag_free(d);
 }
 
-/* Obsidian's comments (%% ... %%), on a line or across lines, are not
- * published, as HTML comments are not; in code they stay, and a %% that
- * none closes is text. Lines keep their numbers. HEAD~1 published them. */
+/* An Obsidian vault's comments (%% ... %%), on a line or across lines, are
+ * not published, as HTML comments are not, nor in a box's title; in code
+ * and HTML comments they stay, a %% that none closes is text, and outside
+ * a vault (wiki_links: obsidian) all is text. Lines keep their numbers.
+ * HEAD~1 published them. */
 Test(markdown, obsidian_comments)
 {
     diags *d = diag_new(NULL);
-    md_options opt = {.file = "p.md", .first_line = 1};
+    md_options opt = {.file = "p.md", .first_line = 1, .wiki_links = MD_WIKI_OBSIDIAN};
     md_doc doc;
     const char *in = "Shown %%hidden note%% too.\n"
                      "\n"
@@ -511,9 +513,17 @@ Test(markdown, obsidian_comments)
                      "\n"
                      "```\n%%code%%\n```\n"
                      "\n"
-                     "A lone %% stays.\n"
+                     "## [End](x.md)\n"
                      "\n"
-                     "## [End](x.md)\n";
+                     "<!-- coverage is 100%% -->\n"
+                     "\n"
+                     "Kept <!-- 50%% --> text.\n"
+                     "\n"
+                     ":::note Keys %% secret %%\n"
+                     "Body.\n"
+                     ":::\n"
+                     "\n"
+                     "A lone %% stays.\n";
     render(&doc, in, strlen(in), &opt, d);
     expect_contains(doc.html.data, "<p>Shown  too.</p>", "inline");
     cr_expect(strstr(doc.html.data, "hidden") == NULL, "%s", doc.html.data);
@@ -521,12 +531,22 @@ Test(markdown, obsidian_comments)
     expect_contains(doc.html.data, "<code>a %%b%% c</code>", "a code span");
     expect_contains(doc.html.data, "<pre><code>%%code%%\n</code></pre>", "a code block");
     expect_contains(doc.html.data, "<p>A lone %% stays.</p>", "unclosed");
+    /* A %% in an HTML comment pairs with none (it ended the comment early,
+     * and the page with it). */
+    expect_contains(doc.html.data, "<p>Kept  text.</p>", "an inline HTML comment");
+    expect_contains(doc.html.data, "<p class=\"admonition-title\">Keys </p>\n<p>Body.</p>",
+                    "a box's title");
+    cr_expect(strstr(doc.html.data, "secret") == NULL, "%s", doc.html.data);
     cr_assert_eq(doc.n_headings, 1);
-    cr_expect_eq(doc.headings[0].line, 15);
+    cr_expect_eq(doc.headings[0].line, 13);
     cr_assert_eq(doc.n_links, 1);
-    cr_expect_eq(doc.links[0].line, 15);
+    cr_expect_eq(doc.links[0].line, 13);
     markdown_release(&doc);
     diag_free(d);
+    /* Outside an Obsidian vault, %% is text (100%% done and 50%% left). */
+    char *off = html_of("100%% done and 50%% left.\n", 0);
+    expect_contains(off, "100%% done and 50%% left.", "not a vault");
+    free(off);
 }
 
 /* VitePress's containers: `::: tip Title` (blanks between the colons and
