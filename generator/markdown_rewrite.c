@@ -564,6 +564,14 @@ static int hint_box(scan *sc, size_t q, size_t te, size_t at, size_t n)
 {
     const char *s = sc->s;
     size_t type = 0, type_len = 0;
+    /* Alone on its line (indented as its list item may be), as GitBook
+     * writes it; sharing one with text, it is a tag like any other. */
+    for (size_t b = q; b > 0 && s[b - 1] != '\n'; b--)
+        if (s[b - 1] != ' ' && s[b - 1] != '\t')
+            return 0;
+    for (size_t e = te; e < sc->len && s[e] != '\n'; e++)
+        if (s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
+            return 0;
     if (n == 7 && !memcmp(s + at, "endhint", 7)) {
         for (size_t p = at + 7; p + 2 < te; p++)
             if (!is_space(s[p]) && s[p] != '-')

@@ -408,7 +408,9 @@ Test(markdown, gitbook_hints)
                      "{% endhint %}\n"
                      "\n"
                      "{% hint %}\n"
-                     "Plain.\n";
+                     "Plain.\n"
+                     "\n"
+                     "{% hint style=\"info\" %} one line {% endhint %}\n";
     render(&doc, in, strlen(in), &opt, d);
     expect_contains(doc.html.data,
                     "<div class=\"admonition admonition-warning\" role=\"note\"><p "
@@ -419,7 +421,14 @@ Test(markdown, gitbook_hints)
                     "<p class=\"admonition-title\">Success</p>\n<p>Done.</p>\n</div>",
                     "single quotes");
     cr_expect(strstr(doc.html.data, "{%") == NULL, "%s", doc.html.data);
+    /* Sharing its line with text, a hint is a tag like any other (HEAD~1
+     * lost the text). */
+    expect_contains(doc.html.data, "<p>one line</p>", "a hint on a line of text");
     cr_assert_diag(d, "p.md:9:1: warning: liquid tag '{% hint %}' is not supported and is "
+                      "dropped [liquid-tag]\n"
+                      "p.md:12:1: warning: liquid tag '{% hint style=\"info\" %}' is not "
+                      "supported and is dropped [liquid-tag]\n"
+                      "p.md:12:34: warning: liquid tag '{% endhint %}' is not supported and is "
                       "dropped [liquid-tag]\n");
     cr_assert_eq(doc.n_links, 1);
     cr_expect_eq(doc.links[0].line, 2);
