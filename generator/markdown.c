@@ -875,6 +875,20 @@ typedef struct admonitions admonitions;
 static size_t admonition_add(admonitions *ad, const char *line, size_t n, const char *type,
                              size_t tn, const char *title, size_t tl);
 
+/* Whether the line t[0, n) (trimmed) starts a block that ends a
+ * paragraph: a fence, a heading, a quote, HTML, a table row, a list item,
+ * an attribute list. */
+static int starts_block(const char *t, size_t n)
+{
+    if (strchr("#><|", t[0]) || (n >= 3 && (!memcmp(t, "```", 3) || !memcmp(t, "~~~", 3))) ||
+        (n >= 2 && t[0] == '{' && t[1] == ':'))
+        return 1;
+    if (n >= 2 && strchr("-*+", t[0]) && t[1] == ' ')
+        return 1;
+    size_t d = strspn(t, "0123456789");
+    return d && d < n - 1 && (t[d] == '.' || t[d] == ')') && t[d + 1] == ' ';
+}
+
 /* The callout an attribute list line names (just-the-docs': `{: .note }`,
  * `.warning`, `.important`, `.highlight`, `.new`): its class, n bytes, or
  * NULL. */
@@ -932,11 +946,13 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
         const char *next = cls && ln < l->n ? line_at(l, ln + 1, &nl) : NULL;
         if (next && (trimmed(next, nl, &nn), nn) && next[0] != ' ' && next[0] != '{' &&
             !line_in(&bs->code, l, ln + 1, &(size_t){ci})) {
-            /* The paragraph below, to its last line before a blank one. */
+            /* The paragraph below, to its last line before a blank one or
+             * one that starts another block (a fence, a heading...). */
             int last = ln + 1;
-            for (size_t bl = 0, bn = 0; last < l->n; last++) {
+            for (size_t bl = 0, bn = 0, cc = ci; last < l->n; last++) {
                 const char *b = line_at(l, last + 1, &bl);
-                if (!(trimmed(b, bl, &bn), bn))
+                const char *bt = trimmed(b, bl, &bn);
+                if (!bn || line_in(&bs->code, l, last + 1, &cc) || starts_block(bt, bn))
                     break;
             }
             size_t k = admonition_add(ad, t, n, cls, cn, "", 0);

@@ -1620,6 +1620,12 @@ Test(markdown, kramdown_markers)
         {"{: .fs-6 }\nBig.\n", 1, "admonition", "<p>Big.</p>"},
         {"{: .note }\n\nAlone.\n", 1, "admonition", "<p>Alone.</p>"},
         {"{: .note }\nNoted.\n", 0, "admonition", "{: .note }"},
+        /* The box ends with its paragraph, before a fence or a heading
+         * (HEAD~1 put its marker inside the code). */
+        {"{: .note }\nNoted.\n```\ncode\n```\n", 1, "charter-admonition",
+         "<p>Noted.</p>\n</div>\n<pre><code>code\n</code></pre>"},
+        {"{: .note }\nNoted.\n## Next\nText.\n", 1, "charter-admonition",
+         "<p>Noted.</p>\n</div>\n<h2 id=\"next\">Next</h2>\n<p>Text.</p>"},
         /* Span lists after code, a link, emphasis: dropped (HEAD~1 printed
          * them); in a code span, or after a plain word, kept. */
         {"`Approved`{: .label .label-green } and [Go](x.md){: .btn }.\n", 1,
