@@ -1380,6 +1380,9 @@ static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l,
             continue;
         size_t at = l->start[ln - 1];
         backtick_runs(&bt, p, len);
+        /* The first "]]" after the last "[[" looked at: found again only
+         * once passed, so a line of many "[[" is read once. */
+        const char *close = NULL;
         for (size_t i = 0; i + 1 < len; i++) {
             if (p[i] == '`') {
                 i = skip_code_span(&bt, &ri, i); /* inline code */
@@ -1387,7 +1390,8 @@ static void wiki_links(const block_scan *bs, md_rewrite *rw, const src_lines *l,
             }
             if (p[i] != '[' || p[i + 1] != '[' || (i && p[i - 1] == '\\'))
                 continue;
-            const char *close = memmem(p + i + 2, len - i - 2, "]]", 2);
+            if (!close || close < p + i + 2)
+                close = memmem(p + i + 2, len - i - 2, "]]", 2);
             if (!close)
                 break; /* none later on the line either */
             size_t inner = i + 2, n = (size_t)(close - p) - inner;
