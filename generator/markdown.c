@@ -1317,6 +1317,10 @@ static int obsidian_link(buf *out, const char *t, size_t n, int embed)
     const char *bar = memchr(t, '|', n);
     size_t dn = bar ? (size_t)(bar - t) : n, tn = 0;
     const char *text = bar ? trimmed(bar + 1, n - dn - 1, &tn) : NULL;
+    /* In a table's cell the bar is escaped, [[Page\|Text]], as Obsidian
+     * writes it there. */
+    if (bar && dn && t[dn - 1] == '\\')
+        dn--;
     const char *dest = trimmed(t, dn, &dn);
     const char *hash = memchr(dest, '#', dn);
     size_t name_n = hash ? (size_t)(hash - dest) : dn;

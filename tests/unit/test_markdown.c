@@ -1742,7 +1742,8 @@ Test(markdown, obsidian_links)
 {
     const char *text = "See [[Incident Response]], [[Access Control|the rules]],\n"
                        "[[Access Control#Scope of the policy]], [[#Purpose]] and\n"
-                       "[[Backup#^abc123]].\n\n![[org chart.png|400]] ![[Screening]]\n";
+                       "[[Backup#^abc123]].\n\n![[org chart.png|400]] ![[Screening]]\n"
+                       "\n| Policy |\n| --- |\n| [[Unique\\|In a table]] |\n";
     diags *d = diag_new(NULL);
     md_options opt = {.file = "p.md", .first_line = 1, .wiki_links = MD_WIKI_OBSIDIAN};
     md_doc doc;
@@ -1758,7 +1759,9 @@ Test(markdown, obsidian_links)
     expect_contains(html, "<a href=\"Backup\">Backup &gt; ^abc123</a>", "block reference");
     expect_contains(html, "<img src=\"org%20chart.png\" alt=\"\" />", "image");
     expect_contains(html, "<a href=\"Screening\">Screening</a>", "an embedded page");
-    cr_assert_eq(doc.n_links, 7u);
+    expect_contains(html, "<td><a href=\"Unique\">In a table</a></td>",
+                    "in a table (HEAD~1: text)");
+    cr_assert_eq(doc.n_links, 8u);
     cr_expect_str_eq(doc.links[0].url, "Incident Response");
     cr_expect_eq(doc.links[0].line, 1);
     cr_expect_eq(doc.links[0].col, 5);
