@@ -2338,16 +2338,21 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
         /* %00: left as written, reported by the link checks */
     } else if (url[0] == '/') {
         /* A root-relative link stays as written unless it names a page's
-         * URL without its last '/' (written so for VitePress and Hugo), or
-         * no page or file by URL but a page's .md file (GitHub's file
-         * view). */
+         * or a folder's URL without its last '/' (written so for VitePress
+         * and Hugo), or no page or file by URL but a page's .md file
+         * (GitHub's file view). */
         const char *bp, *rest = site_path_in_base(s, target.data, &bp);
         const page *by_url = rest ? site_page_by_url(s, rest) : NULL;
+        const site_folder *fo = rest && !by_url ? site_folder_by_url(s, rest) : NULL;
         if (!rest)
             dest = site_link_page(s, from, target.data, NULL);
         else if (by_url && by_url->published && strcmp(by_url->url, rest))
             dest = by_url; /* its URL without the last '/': the URL itself */
-        else if (!by_url && !site_static_by_out(s, rest + 1))
+        else if (fo && strcmp(fo->url, rest) && !site_static_by_out(s, rest + 1)) {
+            buf_adds(out, s->cfg.base_url); /* a folder's index, the same */
+            url_encode_path(out, fo->url + 1);
+            done = 1;
+        } else if (!by_url && !site_static_by_out(s, rest + 1))
             dest = site_link_page(s, from, rest, NULL);
     } else if (path_resolve(&resolved, from->rel, target.data) == 0) {
         int is_md = path_md_ext(target.data, target.len) > 0;
