@@ -575,7 +575,12 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 goto done; /* an Obsidian link to a file by its name */
             if (!target) {
                 int file = has_ext(res.data, res.len) || l->is_image;
-                if (file)
+                if (site_name_shared(s, path.data))
+                    diag_error(d, p->src, l->line, l->col, "broken-link",
+                               "link '%s' names more than one page or file of the vault by that "
+                               "name; write its path from the vault's top ('folder/%s')",
+                               l->url, path.data);
+                else if (file)
                     diag_error(d, p->src, l->line, l->col, "missing-file",
                                "link '%s' names a file that does not exist ('%s/%s')", l->url,
                                s->cfg.content, res.data);

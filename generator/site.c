@@ -2453,6 +2453,21 @@ const static_file *site_static_by_out(const site *s, const char *out_file)
     return map_get(s->by_static, out_file);
 }
 
+int site_name_shared(const site *s, const char *name)
+{
+    if (!s->by_name || strchr(name, '/'))
+        return 0;
+    buf key;
+    buf_init(&key);
+    name_key(&key, name, strlen(name));
+    size_t e = key.len ? path_md_ext(key.data, key.len) : 0;
+    buf_truncate(&key, key.len - e);
+    int shared = key.len && (map_get(s->by_name, key.data) == (void *)&name_shared ||
+                             map_get(s->statics_by_name, key.data) == (void *)&name_shared);
+    buf_release(&key);
+    return shared;
+}
+
 const static_file *site_static_by_name(const site *s, const char *name)
 {
     if (!s->statics_by_name || strchr(name, '/'))
@@ -2564,7 +2579,7 @@ const page *site_link_page(const site *s, const page *from, const char *path, bu
         /* An Obsidian link: from the vault's top, else by the page's name
          * wherever it is, when one page alone has it. */
         const char *rel = path[0] == '/' ? path + 1 : path;
-        p = page_by_file(s, rel, tried);
+        p = page_by_file(s, rel, strchr(rel, '/') ? tried : NULL);
         buf_reset(&r);
         if (!p && !strchr(rel, '/'))
             name_key(&r, rel, strlen(rel));

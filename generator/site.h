@@ -290,6 +290,9 @@ const static_file *site_static_by_out(const site *s, const char *out_file);
  * names by its name alone ("org chart.png", anywhere in the vault), when
  * one file alone has it; else NULL. */
 const static_file *site_static_by_name(const site *s, const char *name);
+/* Under markdown.wiki_links: obsidian, whether two or more pages (or
+ * files) have the name an Obsidian link names, so that it names none. */
+int site_name_shared(const site *s, const char *name);
 
 /* The page at a URL path ("/a/b/"; also "/a/b" and "/a/b/index.html"), or
  * NULL. Borrowed from s. */
