@@ -1264,6 +1264,28 @@ static void add_link_text(buf *out, const char *s, size_t n)
     }
 }
 
+/* Whether d[0, n), a wiki link's page or file, can stand between < and >
+ * as a link's destination: not empty, no <, >, backslash or control. */
+static int dest_ok(const char *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i] == '<' || d[i] == '>' || d[i] == '\\' || (unsigned char)d[i] < 0x20)
+            return 0;
+    return n > 0;
+}
+
+/* Whether the name d[0, n) is an image's (.png, .jpg, .svg...). */
+static int image_named(const char *d, size_t n)
+{
+    static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
+    for (size_t i = 0; i < sizeof images / sizeof *images; i++) {
+        size_t e = strlen(images[i]);
+        if (n > e && !strncasecmp(d + n - e, images[i], e))
+            return 1;
+    }
+    return 0;
+}
+
 /* One GitHub wiki link's inner text t[0..n) as the Markdown link it means:
  * [[Page Name]] and [[Text|Page Name]] link to the page (its name, blanks
  * as '-', as the wiki names the file), [[images/x.png]] and
@@ -1285,17 +1307,9 @@ static int wiki_link(buf *out, const char *t, size_t n)
     int alt = bar && bn >= 4 && !memcmp(b, "alt=", 4);
     const char *dest = alt ? a : b, *text = alt ? b + 4 : a;
     size_t dn = alt ? an : bn, tn = alt ? bn - 4 : an;
-    if (!dn)
+    if (!dest_ok(dest, dn))
         return -1;
-    for (size_t i = 0; i < dn; i++)
-        if (dest[i] == '<' || dest[i] == '>' || dest[i] == '\\' || (unsigned char)dest[i] < 0x20)
-            return -1;
-    static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
-    int image = alt;
-    for (size_t i = 0; !image && i < sizeof images / sizeof *images; i++) {
-        size_t e = strlen(images[i]);
-        image = dn > e && !strncasecmp(dest + dn - e, images[i], e);
-    }
+    int image = alt || image_named(dest, dn);
     buf_adds(out, image ? "![" : "[");
     add_link_text(out, image && !alt && !bar ? "" : text, image && !alt && !bar ? 0 : tn);
     buf_adds(out, "](<");
@@ -1324,17 +1338,9 @@ static int obsidian_link(buf *out, const char *t, size_t n, int embed)
     const char *dest = trimmed(t, dn, &dn);
     const char *hash = memchr(dest, '#', dn);
     size_t name_n = hash ? (size_t)(hash - dest) : dn;
-    if (!dn)
+    if (!dest_ok(dest, dn))
         return -1;
-    for (size_t i = 0; i < dn; i++)
-        if (dest[i] == '<' || dest[i] == '>' || dest[i] == '\\' || (unsigned char)dest[i] < 0x20)
-            return -1;
-    static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"};
-    int image = 0;
-    for (size_t i = 0; embed && !image && i < sizeof images / sizeof *images; i++) {
-        size_t e = strlen(images[i]);
-        image = name_n > e && !strncasecmp(dest + name_n - e, images[i], e);
-    }
+    int image = embed && image_named(dest, name_n);
     int size = text && tn && strspn(text, "0123456789x") >= tn; /* ![[x.png|400]] */
     buf_adds(out, image ? "![" : "[");
     if (text && tn && !size) {
