@@ -706,6 +706,9 @@ static int plan_docusaurus(init_plan *p, const char *config)
     buf_printf(b, "keys: {permalink: slug%s%s}\n",
                reviewed ? ", last_reviewed: [last_updated]" : "",
                placed ? ", weight: sidebar_position" : "");
+    buf_adds(b, "# A folder's README.md is its page (its category's index), as Docusaurus\n"
+                "# shows it; a doc's id: names its URL when it has no slug.\n"
+                "readme_index: true\n");
     int numbers = any_file(p->root, "docs", numbered, NULL);
     if (numbers)
         buf_adds(b, "# Names start with a number (01-intro.md): left out of the URLs and\n"

@@ -717,9 +717,6 @@ static int readme_named(const char *base)
     return e && n - e == 6 && !strncasecmp(base, "README", 6);
 }
 
-/* The URL and output file of page p where no permalink says otherwise
- * (path_page_url's), but for a folder's README under readme_index: its
- * folder's, as GitHub shows it, when no index page is there. */
 /* rel without the number prefix of each of its names, Docusaurus's
  * (path_number_prefix: "01-policies/02-access.md" is "policies/access.md"),
  * into out. */
@@ -745,6 +742,34 @@ static int slug_permalinks(const site *s)
     return 0;
 }
 
+/* Whether p's id: names its URL in its folder, as Docusaurus reads a doc
+ * without a slug (`id: access-control` in docs/policies/ac.md is
+ * /policies/access-control/): under keys: {permalink: slug}, for an id
+ * Docusaurus accepts as a name (no '/'), and not for a folder's own page
+ * (index.md, README.md, or a file named as its folder), which keeps its
+ * folder's URL there. */
+static int docusaurus_id_names(const site *s, const page *p)
+{
+    const char *id = p->id;
+    if (!id || !*id || id[0] == '.' || strcspn(id, "/\\?#%") != strlen(id) || !slug_permalinks(s))
+        return 0;
+    const char *slash = strrchr(p->rel, '/'), *base = slash ? slash + 1 : p->rel;
+    size_t n = strlen(base), e = path_md_ext(base, n);
+    if (readme_named(base) || (n - e == 5 && !strncmp(base, "index", 5)))
+        return 0;
+    if (slash) { /* governance/governance.md */
+        const char *dir = slash;
+        while (dir > p->rel && dir[-1] != '/')
+            dir--;
+        if ((size_t)(slash - dir) == n - e && !strncmp(dir, base, n - e))
+            return 0;
+    }
+    return 1;
+}
+
+/* The URL and output file of page p where no permalink says otherwise
+ * (path_page_url's), but for a folder's README under readme_index: its
+ * folder's, as GitHub shows it, when no index page is there. */
 static void page_default_url(const site *s, const page *p, buf *url, buf *out)
 {
     buf stripped;
@@ -923,6 +948,9 @@ static int page_model(page *p, const site *s, diags *d)
     buf_init(&out);
     buf_init(&pattern);
     const struct site_collection *coll = collection_of(&s->cfg, p->rel);
+    int by_id = !permalink && !coll && docusaurus_id_names(s, p);
+    if (by_id)
+        permalink = p->id; /* resolved in its folder below, as a slug is */
     if (!permalink && coll && strchr(p->rel, '/')) {
         const char *in = strchr(p->rel, '/') + 1;
         path_permalink_expand(&pattern, coll->permalink ? coll->permalink : "/:collection/:path/",
@@ -954,8 +982,13 @@ static int page_model(page *p, const site *s, diags *d)
     if (permalink) {
         const char *why;
         if (path_permalink(&url, &out, permalink, &why) != 0) {
-            const yaml_node *v = yamltree_get(fm, "permalink");
-            if (v)
+            const yaml_node *v = yamltree_get(fm, by_id ? "id" : "permalink");
+            if (v && by_id)
+                err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
+                                 "id '%s' names the page's URL here (a Docusaurus doc without a "
+                                 "slug), and '%s' %s",
+                                 p->id, permalink, why);
+            else if (v)
                 err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
                                  "permalink '%s' %s", permalink, why);
             else /* its collection's, filled in for this page */

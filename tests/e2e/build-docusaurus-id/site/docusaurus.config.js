@@ -1,0 +1,1 @@
+module.exports = { title: 'Acme Policies', url: 'https://policies.example', baseUrl: '/' };
