@@ -99,6 +99,19 @@ int history_cache_dir(buf *out, const char *root);
  * final '/'. 0, or -1 with nothing appended when there is none git may
  * read. */
 int history_workdir(buf *out, const char *root);
+/* What git ignores in the work tree holding the site at root (.gitignore
+ * files, .git/info/exclude, core.excludesFile): files a build must not
+ * publish or read, as they are no part of the repository. NULL (nothing
+ * is ignored) when root is in no repository git may read; caller frees
+ * with history_ignores_free (accepts NULL). */
+typedef struct history_ignores history_ignores;
+history_ignores *history_ignores_open(const char *root);
+/* Whether git ignores rel (a path from the site's root; is_dir: a folder,
+ * all of it). A tracked file is never ignored, and a folder holding one
+ * is walked; only the rest is matched against the patterns. 0 on NULL or
+ * when git cannot say. Not thread-safe: one walk at a time. */
+int history_ignores_skip(history_ignores *ig, const char *rel, int is_dir);
+void history_ignores_free(history_ignores *ig);
 /* Appends the web address of the repository holding root, from its remote
  * `origin` (url_repository_web: "git@github.com:o/r.git" gives
  * "https://github.com/o/r"), and the branch its HEAD names (also unborn)

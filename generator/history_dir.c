@@ -41,6 +41,62 @@ int history_workdir(buf *out, const char *root)
     return err;
 }
 
+struct history_ignores {
+    git_repository *repo;
+    git_index *index;
+    buf prefix; /* the site root's path in the work tree: "" or "handbook/" */
+    buf path;   /* scratch: prefix and a rel */
+};
+
+history_ignores *history_ignores_open(const char *root)
+{
+    history_git_init();
+    history_ignores *ig = xcalloc(1, sizeof *ig);
+    buf_init(&ig->prefix);
+    buf_init(&ig->path);
+    const char *wd;
+    if (git_repository_open_ext(&ig->repo, root, 0, NULL) != 0 ||
+        !(wd = git_repository_workdir(ig->repo)) ||
+        history_content_prefix(&ig->prefix, wd, root) != 0 ||
+        git_repository_index(&ig->index, ig->repo) != 0) {
+        history_ignores_free(ig);
+        return NULL;
+    }
+    return ig;
+}
+
+int history_ignores_skip(history_ignores *ig, const char *rel, int is_dir)
+{
+    if (!ig)
+        return 0;
+    buf_reset(&ig->path);
+    buf_add(&ig->path, ig->prefix.data ? ig->prefix.data : "", ig->prefix.len);
+    buf_adds(&ig->path, rel);
+    if (is_dir) {
+        size_t pos;
+        buf_addc(&ig->path, '/');
+        if (git_index_find_prefix(&pos, ig->index, ig->path.data) == 0)
+            return 0; /* it holds a tracked file */
+    } else if (git_index_get_bypath(ig->index, ig->path.data, 0)) {
+        return 0;
+    }
+    /* Untracked: ignored when it or a folder above matches a pattern. */
+    int ignored = 0;
+    return git_ignore_path_is_ignored(&ignored, ig->repo, ig->path.data) == 0 && ignored;
+}
+
+void history_ignores_free(history_ignores *ig)
+{
+    if (!ig)
+        return;
+    git_index_free(ig->index);
+    git_repository_free(ig->repo);
+    buf_release(&ig->prefix);
+    buf_release(&ig->path);
+    free(ig);
+    git_libgit2_shutdown();
+}
+
 int history_remote_web(buf *url, buf *branch, const char *root)
 {
     history_git_init();

@@ -168,6 +168,7 @@ typedef struct walk {
     char **paths; /* the paths `seen` and `up` borrow */
     size_t n_paths;
     buf other[4]; /* layouts, controls, assets, output, normalised: not content */
+    history_ignores *ignores; /* what git ignores: no part of the site */
     diags *d;
 } walk;
 
@@ -378,11 +379,15 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         path_join(&full, top, child_rel.data);
         if (skip_name(w, pages, child_rel.data, *p, full.data))
             continue;
-        if (check_name(full.data, *p, w->d) != 0)
-            continue;
         /* Known from the listing when no link, as fs_source_kind knows it. */
         struct stat st = list.sts[i];
         int kind = list.kinds[i];
+        /* A file git ignores (a local secret, a tool's build output) is no
+         * part of the repository: not published, not read, not reported. */
+        if (history_ignores_skip(w->ignores, full.data, kind == FS_DIR))
+            continue;
+        if (check_name(full.data, *p, w->d) != 0)
+            continue;
         if (kind >= 0)
             fs_trace_seen(&w->s->fs, full.data, &st);
         else
@@ -1932,7 +1937,7 @@ int site_load_start(site **out, const char *root, long as_of, const char *base_u
 int site_load_walk(site *s, diags *d)
 {
     int err = -1;
-    walk w = {.s = s, .d = d, .seen = map_new()};
+    walk w = {.s = s, .d = d, .seen = map_new(), .ignores = history_ignores_open(s->root)};
     s->walked_ns = fs_trace_now();
     for (int i = 0; i < 4; i++)
         buf_init(&w.other[i]);
@@ -1990,6 +1995,7 @@ done:
     free(w.sts);
     free(w.up);
     map_free(w.seen);
+    history_ignores_free(w.ignores);
     for (int i = 0; i < 4; i++)
         buf_release(&w.other[i]);
     for (size_t i = 0; i < w.n_paths; i++)
