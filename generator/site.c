@@ -167,7 +167,7 @@ typedef struct walk {
     map *seen;    /* "dev:ino" of every directory walked -> its path */
     char **paths; /* the paths `seen` and `up` borrow */
     size_t n_paths;
-    buf other[4]; /* layouts, controls, assets, output, normalised: not content */
+    buf other[4];             /* layouts, controls, assets, output, normalised: not content */
     history_ignores *ignores; /* what git ignores: no part of the site */
     diags *d;
 } walk;
