@@ -602,6 +602,86 @@ static int config_oscal(site_config *c, const yaml_node *n, const char *f, diags
     return bad ? -1 : 0;
 }
 
+static const char *const gen_names[GEN_MOVABLE] = {"soa", "reviews", "handbook", "changelog"};
+static const char *const gen_urls[GEN_MOVABLE] = {"/soa/", "/reviews/", "/handbook/",
+                                                  "/changelog/"};
+static const char *const gen_files[GEN_MOVABLE] = {"soa/index.html", "reviews/index.html",
+                                                   "handbook/index.html", "changelog/index.html"};
+
+static const char *const gen_alternatives[GEN_MOVABLE] = {"/statement-of-applicability/",
+                                                          "/review-dashboard/", "/policy-handbook/",
+                                                          "/policy-changelog/"};
+
+const char *config_gen_name(int which)
+{
+    return gen_names[which];
+}
+
+const char *config_gen_alternative(int which)
+{
+    return gen_alternatives[which];
+}
+
+const char *config_gen_url(const site_config *c, int which)
+{
+    return c->gen_url[which] ? c->gen_url[which] : gen_urls[which];
+}
+
+const char *config_gen_file(const site_config *c, int which)
+{
+    return c->gen_file[which] ? c->gen_file[which] : gen_files[which];
+}
+
+/* generated_pages: {handbook: /print/}: charter's page at another address,
+ * where the site has a page of its own at charter's (a handbook section).
+ * Each must be a folder's address, not the home page. */
+static int read_gen_pages(site_config *c, const yaml_node *gp, const char *f, diags *d)
+{
+    if (yamltree_kind(gp) != YAML_MAPPING)
+        return diag_error(d, f, yamltree_line(gp), yamltree_col(gp), "config",
+                          "'generated_pages' must be a mapping of soa, reviews, handbook or "
+                          "changelog to an address, like {handbook: /print/}");
+    int bad = 0;
+    buf url, out;
+    buf_init(&url);
+    buf_init(&out);
+    for (size_t i = 0; i < yamltree_len(gp); i++) {
+        const yaml_node *k = yamltree_key(gp, i), *v = yamltree_item(gp, i);
+        const char *name = yamltree_text(k), *to = NULL, *why = NULL;
+        int which = 0;
+        while (which < GEN_MOVABLE && strcmp(name, gen_names[which]))
+            which++;
+        if (which == GEN_MOVABLE) {
+            bad |= diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
+                              "'generated_pages' has no page '%s': it moves soa, reviews, "
+                              "handbook or changelog",
+                              name);
+            continue;
+        }
+        if (yamltree_as_string(&to, v, "generated_pages", f, d) != 0) {
+            bad = 1;
+            continue;
+        }
+        buf_reset(&url);
+        buf_reset(&out);
+        if (path_permalink(&url, &out, to, &why) != 0 || !strcmp(url.data, "/") || out.len < 11 ||
+            strcmp(out.data + out.len - 11, "/index.html") != 0) {
+            bad |= diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
+                              "'generated_pages.%s' must be a folder's address like '/print/', "
+                              "not '%s'%s%s",
+                              name, to, why ? ": " : "", why ? why : "");
+            continue;
+        }
+        free(c->gen_url[which]);
+        free(c->gen_file[which]);
+        c->gen_url[which] = buf_detach(&url);
+        c->gen_file[which] = buf_detach(&out);
+    }
+    buf_release(&url);
+    buf_release(&out);
+    return bad ? -1 : 0;
+}
+
 /* versioning: {material: major, minor: minor, editorial: any, review: same}
  * (the defaults), each type's rule one of any, major, minor, patch, same. */
 static int config_versioning(site_config *c, const yaml_node *n, const char *f, diags *d)
@@ -775,6 +855,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
                                   v);
         }
     }
+    const yaml_node *gp = yamltree_get(y, "generated_pages");
+    if (gp && !yamltree_is_null(gp))
+        bad |= read_gen_pages(c, gp, f, d) != 0;
     const yaml_node *fl = yamltree_get(y, "fenceless_front_matter");
     if (fl && !yamltree_is_null(fl))
         bad |= yamltree_as_bool(&c->fenceless, fl, "fenceless_front_matter", f, d);
@@ -886,6 +969,10 @@ void config_release(site_config *c)
 {
     if (!c)
         return;
+    for (int i = 0; i < GEN_MOVABLE; i++) {
+        free(c->gen_url[i]);
+        free(c->gen_file[i]);
+    }
     free(c->frameworks);
     free(c->oscal_catalogs);
     free(c->sections);

@@ -71,6 +71,9 @@ typedef struct oscal_catalog_ref {
     const char *name;      /* or NULL: the catalog's title */
 } oscal_catalog_ref;
 
+/* charter's own pages that site.yml's generated_pages may move. */
+enum { GEN_SOA, GEN_REVIEWS, GEN_HANDBOOK, GEN_CHANGELOG, GEN_MOVABLE };
+
 typedef struct site_config {
     yaml_node *yaml;  /* all of site.yml, for templates */
     const char *file; /* where the settings came from: "site.yml" or "_config.yml" */
@@ -127,7 +130,11 @@ typedef struct site_config {
      * ("TSC" for soc2); control_aliases: an id a site means as another
      * ("iso27001:A.05.01" for "iso27001-2022:A.5.1"). Mappings or NULL. */
     const yaml_node *framework_aliases, *control_aliases;
-    size_t nav_max_pages;     /* navigation.max_pages: list a section's pages up to this many */
+    size_t nav_max_pages; /* navigation.max_pages: list a section's pages up to this many */
+    /* generated_pages: where charter's own pages are published when site.yml
+     * moves them (a site's own /handbook/): URL path and output file, or
+     * NULL for charter's (config_gen_url). */
+    char *gen_url[GEN_MOVABLE], *gen_file[GEN_MOVABLE];
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
     site_limits limits;
     /* evidence (docs/evidence.md): the site's OpenPGP keyring and ssh
@@ -142,6 +149,17 @@ typedef struct site_config {
     version_rule versioning[4];
     int versioning_on;
 } site_config;
+
+/* Page `which`'s URL path ("/soa/", relative to base_url) and output file
+ * ("soa/index.html"): site.yml's, else charter's. Borrowed from c or
+ * static. */
+const char *config_gen_url(const site_config *c, int which);
+const char *config_gen_file(const site_config *c, int which);
+/* Its name in generated_pages ("handbook"), and the address charter init
+ * moves it to when the site has a page at charter's ("/policy-handbook/").
+ * Static. */
+const char *config_gen_name(int which);
+const char *config_gen_alternative(int which);
 
 /* Parses the text of site.yml into c (the directory settings are checked
  * against the file system by site_load, not here). Returns 0, or -1 after

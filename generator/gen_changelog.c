@@ -43,7 +43,7 @@ int gen_changelog(gen *g)
     tpl_dict_set(d, "TITLE", "Changelog");
     buf u;
     buf_init(&u);
-    vars_full_url(&u, s, "/changelog/");
+    vars_full_url(&u, s, config_gen_url(&s->cfg, GEN_CHANGELOG));
     tpl_dict_set(d, "URL", u.data);
     size_t n;
     const change *ch = history_changes(g->h, &n);
@@ -59,7 +59,7 @@ int gen_changelog(gen *g)
     tpl_dict_add_lazy_section_keyed(d, "CHANGES", n, fill_change, change_key, variant.data, &c,
                                     sizeof c);
     buf_release(&variant);
-    int err = gen_render(g, "changelog", "changelog/index.html", d);
+    int err = gen_render(g, "changelog", config_gen_file(&s->cfg, GEN_CHANGELOG), d);
     tpl_dict_free(d);
     buf_release(&u);
     return err;

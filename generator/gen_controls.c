@@ -275,7 +275,7 @@ int gen_controls(gen *g)
         err |= gen_simple(g, "controls", "Controls", "/controls/", "controls/index.html",
                           fill_frameworks);
     if (s->catalog)
-        err |= gen_simple(g, "soa", "Statement of Applicability", "/soa/", "soa/index.html",
-                          fill_frameworks);
+        err |= gen_simple(g, "soa", "Statement of Applicability", config_gen_url(&s->cfg, GEN_SOA),
+                          config_gen_file(&s->cfg, GEN_SOA), fill_frameworks);
     return err ? -1 : 0;
 }

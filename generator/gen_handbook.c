@@ -289,7 +289,8 @@ static void fill_policy(const void *ctx, size_t i, tpl_dict *e)
 int gen_handbook(gen *g)
 {
     const site *s = g->s;
-    if (!layouts_has(s->layouts, "handbook") || plan_blocked(s->plan, "handbook/index.html"))
+    if (!layouts_has(s->layouts, "handbook") ||
+        plan_blocked(s->plan, config_gen_file(&s->cfg, GEN_HANDBOOK)))
         return 0;
     tpl_dict *d = tpl_dict_new();
     tpl_dict_set(d, "TITLE", "Policy handbook");
@@ -299,7 +300,7 @@ int gen_handbook(gen *g)
     parsed_reader_init(&hs.html, g->pp);
     buf u;
     buf_init(&u);
-    vars_full_url(&u, s, "/handbook/");
+    vars_full_url(&u, s, config_gen_url(&s->cfg, GEN_HANDBOOK));
     tpl_dict_set(d, "URL", u.data);
     /* Every policy first, by section (slot ids in order), then a section
      * entry per section that has any, its policies made as it renders. */
@@ -330,7 +331,7 @@ int gen_handbook(gen *g)
      * handbook made from the same as last time is linked, not rebuilt. Its
      * key: the skeleton's (the layout and the dictionary), then the
      * bodies'. */
-    static const char rel[] = "handbook/index.html";
+    const char *rel = config_gen_file(&s->cfg, GEN_HANDBOOK);
     char skel[DIGEST_HEX], key[DIGEST_HEX];
     int keyed = l != NULL;
     for (size_t i = 0; keyed && i < hs.n; i++)

@@ -125,6 +125,7 @@ static void fill_reviews(tpl_dict *d, const gen *g)
 
 int gen_reviews(gen *g)
 {
-    return gen_simple(g, "dashboard", "Review dashboard", "/reviews/", "reviews/index.html",
-                      fill_reviews);
+    const site_config *c = &g->s->cfg;
+    return gen_simple(g, "dashboard", "Review dashboard", config_gen_url(c, GEN_REVIEWS),
+                      config_gen_file(c, GEN_REVIEWS), fill_reviews);
 }

@@ -1325,30 +1325,85 @@ static init_kind detect(init_plan *p, const char **config)
 
 /* The site.yml planned must read: a bug, or a value of the repository's
  * settings charter cannot take, is reported before anything is written. */
+/* The content folder the planned site.yml (p->text[i]) names, into out:
+ * "." when it names none. */
+static void planned_content(buf *out, const init_plan *p, size_t i)
+{
+    diags *quiet = diag_new(NULL);
+    yaml_node *y = NULL;
+    const yaml_node *c = NULL;
+    if (yamltree_parse(&y, p->text[i].data, p->text[i].len, "site.yml", 0, quiet) == 0)
+        c = yamltree_get(y, "content");
+    buf_adds(out, c && yamltree_kind(c) == YAML_SCALAR ? yamltree_text(c) : ".");
+    yamltree_free(y);
+    diag_free(quiet);
+}
+
 /* Under --kind: the pages folder the planned site.yml names is there
  * (a Hugo site.yml in an empty folder would name a content/ that is
  * not). 0, or -1 after reporting. */
 static int content_there(init_plan *p)
 {
     int err = 0;
+    buf content;
+    buf_init(&content);
     for (size_t i = 0; i < p->n && !err; i++) {
         if (strcmp(p->rel[i], "site.yml"))
             continue;
-        diags *quiet = diag_new(NULL);
-        yaml_node *y = NULL;
-        const yaml_node *c = NULL;
-        if (yamltree_parse(&y, p->text[i].data, p->text[i].len, "site.yml", 0, quiet) == 0)
-            c = yamltree_get(y, "content");
-        const char *content = c && yamltree_kind(c) == YAML_SCALAR ? yamltree_text(c) : ".";
-        if (strcmp(content, ".") && !is_dir(p->root, content))
+        buf_reset(&content);
+        planned_content(&content, p, i);
+        if (strcmp(content.data, ".") && !is_dir(p->root, content.data))
             err = diag_error(p->d, NULL, 0, 0, "config",
                              "--kind %s: the pages folder '%s' is not there; for a new site, "
                              "run 'charter init' in an empty folder without --kind",
-                             init_kind_names[p->kind], content);
-        yamltree_free(y);
-        diag_free(quiet);
+                             init_kind_names[p->kind], content.data);
     }
+    buf_release(&content);
     return err;
+}
+
+/* Where the site has a page of its own at the address of one of charter's
+ * (a handbook section's content/handbook/_index.md at /handbook/), the
+ * planned site.yml publishes charter's elsewhere (generated_pages), so the
+ * site builds as it is. */
+static void put_generated_pages(init_plan *p)
+{
+    buf content, dir, name, moved;
+    buf_init(&content);
+    buf_init(&dir);
+    buf_init(&name);
+    buf_init(&moved);
+    for (size_t i = 0; i < p->n; i++) {
+        if (strcmp(p->rel[i], "site.yml"))
+            continue;
+        planned_content(&content, p, i);
+        const char *taken = NULL;
+        for (int g = 0; g < GEN_MOVABLE; g++) {
+            /* charter's own address is its name's folder: /handbook/. */
+            const char *stem = config_gen_name(g);
+            buf_reset(&dir);
+            path_join(&dir, content.data, stem);
+            if (page_named(&name, p, content.data, stem) ||
+                page_named(&name, p, dir.data, "index") ||
+                page_named(&name, p, dir.data, "_index") ||
+                page_named(&name, p, dir.data, "README")) {
+                buf_printf(&moved, "%s%s: %s", moved.len ? ", " : "", stem,
+                           config_gen_alternative(g));
+                taken = taken ? taken : stem;
+            }
+        }
+        if (moved.len)
+            buf_printf(&p->text[i],
+                       "# The site has a page of its own where charter would publish one of its\n"
+                       "# pages (/%s/%s): charter's is published elsewhere.\n"
+                       "generated_pages: {%s}\n",
+                       taken, strchr(moved.data, ',') ? " and others" : "", moved.data);
+        break;
+    }
+    buf_release(&content);
+    buf_release(&dir);
+    buf_release(&name);
+    buf_release(&moved);
 }
 
 int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
@@ -1398,6 +1453,8 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
     case INIT_N_KINDS:
         break;
     }
+    if (rc == 0)
+        put_generated_pages(p);
     return rc == 0 && forced >= 0 ? content_there(p) : rc;
 }
 

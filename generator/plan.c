@@ -50,11 +50,24 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
     size_t held = (size_t)map_get(p->claims, out_file);
     if (pg) {
         const yaml_node *pl = yamltree_get(pg->fm.data, "permalink");
-        diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
-                   "output-collision",
-                   "'%s' is claimed by this page and by %s, which charter generates; change the "
-                   "page's permalink",
-                   out_file, what);
+        /* charter's page that site.yml may move instead: the page's
+         * address may be the site's own (a handbook section). */
+        int which = 0;
+        while (which < GEN_MOVABLE && strcmp(config_gen_file(&s->cfg, which), out_file))
+            which++;
+        if (which < GEN_MOVABLE)
+            diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
+                       "output-collision",
+                       "'%s' is claimed by this page and by %s, which charter generates; change "
+                       "the page's permalink, or publish charter's elsewhere "
+                       "(generated_pages: {%s: %s} in site.yml)",
+                       out_file, what, config_gen_name(which), config_gen_alternative(which));
+        else
+            diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
+                       "output-collision",
+                       "'%s' is claimed by this page and by %s, which charter generates; change "
+                       "the page's permalink",
+                       out_file, what);
         e->blocked = 1;
     } else if (other || held) {
         diag_error(d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s", out_file,
@@ -179,15 +192,20 @@ plan *plan_outputs(const site *s, diags *d)
                 claim(p, s, f.data, u.data, w.data, 0, d);
             }
     }
-    static const struct {
+    const site_config *c = &s->cfg;
+    const struct {
         const char *layout, *out_file, *url, *what;
         int needs_catalog, needs_history;
     } pages[] = {
         {"controls", "controls/index.html", "/controls/", "the controls index", 1, 0},
-        {"soa", "soa/index.html", "/soa/", "the statement of applicability", 1, 0},
-        {"dashboard", "reviews/index.html", "/reviews/", "the review dashboard", 0, 0},
-        {"handbook", "handbook/index.html", "/handbook/", "the handbook", 0, 0},
-        {"changelog", "changelog/index.html", "/changelog/", "the changelog", 0, 1},
+        {"soa", config_gen_file(c, GEN_SOA), config_gen_url(c, GEN_SOA),
+         "the statement of applicability", 1, 0},
+        {"dashboard", config_gen_file(c, GEN_REVIEWS), config_gen_url(c, GEN_REVIEWS),
+         "the review dashboard", 0, 0},
+        {"handbook", config_gen_file(c, GEN_HANDBOOK), config_gen_url(c, GEN_HANDBOOK),
+         "the handbook", 0, 0},
+        {"changelog", config_gen_file(c, GEN_CHANGELOG), config_gen_url(c, GEN_CHANGELOG),
+         "the changelog", 0, 1},
     };
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if ((!pages[i].needs_catalog || s->catalog) && layouts_has(ls, pages[i].layout))

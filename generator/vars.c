@@ -248,9 +248,9 @@ tpl_dict *vars_shared(const gen *g)
 {
     const site *s = g->s;
     tpl_dict *d = tpl_dict_new();
-    set_generated_url(d, s, "SOA_URL", "soa", "/soa/");
-    set_generated_url(d, s, "REVIEWS_URL", "dashboard", "/reviews/");
-    set_generated_url(d, s, "HANDBOOK_URL", "handbook", "/handbook/");
+    set_generated_url(d, s, "SOA_URL", "soa", config_gen_url(&s->cfg, GEN_SOA));
+    set_generated_url(d, s, "REVIEWS_URL", "dashboard", config_gen_url(&s->cfg, GEN_REVIEWS));
+    set_generated_url(d, s, "HANDBOOK_URL", "handbook", config_gen_url(&s->cfg, GEN_HANDBOOK));
     set_generated_url(d, s, "CONTROLS_URL", "controls", "/controls/");
     /* The tags index is written only when some page has a tag or a
      * category (gen_terms). */
@@ -284,9 +284,9 @@ tpl_dict *vars_shared(const gen *g)
         vars_full_url(&u, s, "/feed.xml");
         vars_set_shown(d, "FEED_URL", u.data);
         if (layouts_has(s->layouts, "changelog") &&
-            !plan_blocked(s->plan, "changelog/index.html")) {
+            !plan_blocked(s->plan, config_gen_file(&s->cfg, GEN_CHANGELOG))) {
             buf_reset(&u);
-            vars_full_url(&u, s, "/changelog/");
+            vars_full_url(&u, s, config_gen_url(&s->cfg, GEN_CHANGELOG));
             vars_set_shown(d, "CHANGELOG_URL", u.data);
         }
         buf_release(&u);
