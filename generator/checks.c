@@ -69,8 +69,8 @@ static const check_info table[] = {
     {"not-applicable-control", DIAG_WARNING, 1,
      "a page cites a control the statement of applicability excludes",
      "Remove the citation, or mark the control applicable in controls/applicability.yml."},
-    {"uncovered-control", DIAG_ERROR, 1, "an applicable control that no page cites",
-     "Cite it from the policy that implements it, or mark it not applicable with a "
+    {"uncovered-control", DIAG_ERROR, 1, "an applicable control that no page in force cites",
+     "Cite it from the policy in force that implements it, or mark it not applicable with a "
      "justification."},
     {"unknown-applicability", DIAG_ERROR, 1,
      "controls/applicability.yml has an entry for an id in no active catalog",
@@ -158,6 +158,19 @@ const check_info *checks_find(const char *id)
 }
 
 /* --- controls -------------------------------------------------------------------- */
+
+/* Why an uncovered control's citing pages do not count, into out: ": it is
+ * cited only by 'x.md', a draft" (its first three). */
+static void not_in_force(buf *out, const site *s, const control *ctl)
+{
+    size_t n;
+    const page *const *by = site_cited_by(s, ctl, &n);
+    for (size_t k = 0; k < n && k < 3; k++)
+        buf_printf(out, "%s '%s', %s", k ? "," : " in force: it is cited only by", by[k]->src,
+                   by[k]->status && !strcmp(by[k]->status, "retired") ? "retired" : "a draft");
+    if (n > 3)
+        buf_printf(out, " and %zu more", n - 3);
+}
 
 /* Appends "; through a crosswalk, 'A.5.1' (iso27001-2022) covers it only in
  * part" for the cited controls that cover ctl in part. */
@@ -247,6 +260,10 @@ static void check_controls(const site *s, diags *d)
                              "control '%s' is marked not applicable in the statement of "
                              "applicability",
                              ctl->id);
+            /* A draft's controls are planned, a retired page's no longer
+             * met: neither covers (site_page_in_force). */
+            if (!site_page_in_force(p))
+                continue;
             buf_reset(&q);
             buf_printf(&q, "%s:%s", ctl->framework, ctl->id);
             map_put(covered, q.data, (void *)ctl);
@@ -275,6 +292,8 @@ static void check_controls(const site *s, diags *d)
             buf_reset(&q);
             if (cov == COVER_PARTIAL)
                 partial_cover(&q, s, ctl);
+            else
+                not_in_force(&q, s, ctl);
             if (ctl->soa_line)
                 diag_error(d, ctl->soa_file, ctl->soa_line, ctl->soa_col, "uncovered-control",
                            "applicable control '%s' (%s) is covered by no policy%s", ctl->id,

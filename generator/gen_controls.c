@@ -122,6 +122,9 @@ static void fill_cite(const void *ctx, size_t i, tpl_dict *e)
     if (c->cited_by) {
         vars_set_shown(e, "CITED_STATUS", p->status);
         vars_set_shown(e, "CITED_OWNER", p->owner);
+    } else if (!site_page_in_force(p)) {
+        /* Listed in the SoA, marked: a draft or retired page covers nothing. */
+        vars_set_shown(e, "COVER_STATUS", p->status);
     }
 }
 

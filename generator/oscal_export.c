@@ -343,7 +343,8 @@ static void finish_key(exporter *x, const char *kind, int first)
 }
 
 /* One implemented requirement: control c, cited by by[0..n). */
-static void write_requirement(exporter *x, const control *c, const page *const *by, size_t n)
+static void write_requirement(exporter *x, const control *c, const char *status,
+                              const page *const *by, size_t n)
 {
     json_writer *w = &x->w;
     json_begin_object(w, JSON_BLOCK);
@@ -369,13 +370,13 @@ static void write_requirement(exporter *x, const control *c, const page *const *
     }
     json_member_str(w, "description", text.data);
     buf_release(&text);
-    if (mapped || c->status) {
+    if (mapped || status) {
         json_key(w, "props");
         json_begin_array(w, JSON_BLOCK);
         if (mapped)
             prop(x, "control-id", c->id); /* the id as the catalog has it */
-        if (c->status)
-            prop(x, "implementation-status", c->status); /* applicability.yml's */
+        if (status)
+            prop(x, "implementation-status", status);
         json_end(w);
     }
     json_key(w, "links");
@@ -400,6 +401,7 @@ static void write_requirement(exporter *x, const control *c, const page *const *
 
 typedef struct req_arg {
     const control *c;
+    const char *status;
     const page *const *by;
     size_t n;
 } req_arg;
@@ -407,27 +409,29 @@ typedef struct req_arg {
 static void write_req_arg(exporter *x, const void *arg)
 {
     const req_arg *r = arg;
-    write_requirement(x, r->c, r->by, r->n);
+    write_requirement(x, r->c, r->status, r->by, r->n);
 }
 
-/* Control c's requirement, in a segment when splicing. */
-static void requirement(exporter *x, const control *c, const page *const *by, size_t n)
+/* Control c's requirement (status: its implementation-status, or NULL), in
+ * a segment when splicing. */
+static void requirement(exporter *x, const control *c, const char *status, const page *const *by,
+                        size_t n)
 {
     int first = x->reqs++ == 0;
     if (!x->sp) {
-        write_requirement(x, c, by, n);
+        write_requirement(x, c, status, by, n);
         return;
     }
     made_segment(x);
     digest_add(x->kd, x->base, DIGEST_HEX);
-    const char *fields[] = {c->framework, c->id, c->status};
+    const char *fields[] = {c->framework, c->id, status};
     for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
         digest_add_str(x->kd, fields[k]);
     digest_add_long(x->kd, (long)n);
     for (size_t j = 0; j < n; j++)
         key_page(x, by[j]);
     finish_key(x, "requirement", first);
-    req_arg r = {c, by, n};
+    req_arg r = {c, status, by, n};
     keyed_segment(x, write_req_arg, &r);
 }
 
@@ -467,10 +471,26 @@ static int write_implementations(exporter *x, size_t until)
         for (; x->ctl < f->n_controls; x->ctl++) {
             if (w->out->len >= until)
                 return 1;
-            size_t n;
-            const page *const *by = site_cited_by(s, &f->controls[x->ctl], &n);
-            if (!n)
+            size_t n_by, n = 0;
+            const page *const *by = site_cited_by(s, &f->controls[x->ctl], &n_by);
+            /* Implemented by the pages in force (applicability.yml's
+             * status); else planned by the drafts; never by a retired
+             * page. */
+            const page **live = xmalloc((n_by ? n_by : 1) * sizeof *live);
+            for (size_t j = 0; j < n_by; j++)
+                if (site_page_in_force(by[j]))
+                    live[n++] = by[j];
+            const char *status = f->controls[x->ctl].status;
+            if (!n) {
+                for (size_t j = 0; j < n_by; j++)
+                    if (strcmp(by[j]->status, "retired") != 0)
+                        live[n++] = by[j];
+                status = "planned";
+            }
+            if (!n) {
+                free(live);
                 continue;
+            }
             if (!x->opened) {
                 json_key(w, "control-implementations");
                 json_begin_array(w, JSON_BLOCK);
@@ -497,7 +517,8 @@ static int write_implementations(exporter *x, size_t until)
                 x->any = 1;
                 x->reqs = 0;
             }
-            requirement(x, &f->controls[x->ctl], by, n);
+            requirement(x, &f->controls[x->ctl], status, live, n);
+            free(live);
         }
         if (x->any) {
             json_end(w); /* implemented-requirements */

@@ -1871,18 +1871,32 @@ const page *const *site_cited_by(const site *s, const control *c, size_t *n)
     return cl ? cl->pages : NULL;
 }
 
+int site_page_in_force(const page *p)
+{
+    return !p->status || (strcmp(p->status, "draft") != 0 && strcmp(p->status, "retired") != 0);
+}
+
+/* Whether a page in force cites c. */
+static int cited_in_force(const site *s, const control *c)
+{
+    size_t n;
+    const page *const *by = site_cited_by(s, c, &n);
+    for (size_t i = 0; i < n; i++)
+        if (site_page_in_force(by[i]))
+            return 1;
+    return 0;
+}
+
 coverage site_coverage(const site *s, const control *c)
 {
-    size_t n, nl;
-    site_cited_by(s, c, &n);
-    if (n)
+    size_t nl;
+    if (cited_in_force(s, c))
         return COVER_POLICY;
     const xw_link *l = crosswalks_links(s->crosswalks, c, &nl);
     coverage best = COVER_NONE;
     for (size_t i = 0; i < nl; i++) {
-        site_cited_by(s, l[i].other, &n);
         coverage via = crosswalk_rel_covers(l[i].rel) ? COVER_CROSSWALK : COVER_PARTIAL;
-        if (n && via > best)
+        if (via > best && cited_in_force(s, l[i].other))
             best = via;
     }
     return best;

@@ -176,9 +176,15 @@ void site_adopt_load_cache(site *s, const char *path, struct loadcache *lc);
  * their number in *n; NULL and 0 when none does. */
 const page *const *site_cited_by(const site *s, const control *c, size_t *n);
 
-/* How a control is covered: by a published page citing it; else through a
- * crosswalk (crosswalk.h) from a cited control that includes all of it
- * (equal or superset); else in part (subset or intersects); else not. */
+/* Whether page p is in force: not a draft (status: draft), not retired.
+ * Only such a page covers a control: a draft's controls are planned, a
+ * retired page's no longer implemented. */
+int site_page_in_force(const page *p);
+
+/* How a control is covered: by a published page in force citing it; else
+ * through a crosswalk (crosswalk.h) from a control so cited that includes
+ * all of it (equal or superset); else in part (subset or intersects); else
+ * not. */
 typedef enum coverage { COVER_NONE, COVER_PARTIAL, COVER_CROSSWALK, COVER_POLICY } coverage;
 coverage site_coverage(const site *s, const control *c);
 
