@@ -5,6 +5,7 @@
  * catalogs compiled in (embed.h) stand in for the frameworks the site
  * names but has no file for. */
 #include "catalog.h"
+#include "diag.h"
 #include "buf.h"
 #include "embed.h"
 #include "fs.h"
@@ -615,37 +616,6 @@ unknown:
     return CONTROL_UNKNOWN;
 }
 
-/* Levenshtein distance, capped: returns cap + 1 when it exceeds cap. */
-static size_t edit_distance(const char *a, const char *b, size_t cap)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la > lb ? la - lb : lb - la) > cap)
-        return cap + 1;
-    size_t row[64];
-    if (lb >= 64)
-        return cap + 1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0], best = row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t v = diag + (a[i - 1] != b[j - 1]);
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            if (up + 1 < v)
-                v = up + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > cap)
-            return cap + 1;
-    }
-    return row[lb];
-}
-
 int catalog_suggest(const catalog *c, const char *id, buf *out)
 {
     const char *colon = strchr(id, ':'), *plain = colon ? colon + 1 : id;
@@ -681,7 +651,7 @@ int catalog_suggest(const catalog *c, const char *id, buf *out)
     for (size_t f = 0; f < c->n_fws; f++)
         for (size_t i = 0; i < c->fws[f].n_controls && (!only || only == &c->fws[f]); i++) {
             const char *cand = c->fws[f].controls[i].id;
-            size_t dist = edit_distance(plain, cand, cap);
+            size_t dist = diag_edit_distance(plain, cand, cap);
             size_t prefix = 0;
             while (plain[prefix] && plain[prefix] == cand[prefix])
                 prefix++;

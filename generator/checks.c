@@ -50,6 +50,12 @@ static const check_info table[] = {
      "Fill in the real value, or remove the key until it is known."},
     {"unknown-status", DIAG_ERROR, 1, "`status` is not draft, approved or retired",
      "Use one of draft, approved, retired."},
+    {"unknown-section", DIAG_WARNING, 1, "site.yml's `sections` lists a section the site lacks",
+     "Spell it as the section's title (its folder's name, humanized), or remove it."},
+    {"unknown-setting", DIAG_WARNING, 1,
+     "a setting of site.yml is spelt like one of charter's but is not one",
+     "Correct its name; a name that is the team's own, for the layouts, can stay (tune this "
+     "check off)."},
     {"unknown-layout", DIAG_WARNING, 1, "a page or layout names a layout that does not exist",
      "Create layouts/<name>.html or use an existing layout."},
     {"template-syntax", DIAG_ERROR, 0, "a layout does not compile",

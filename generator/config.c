@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include "buf.h"
+#include "diag.h"
 #include "oscal.h"
 #include "paths.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -682,6 +684,81 @@ static int read_gen_pages(site_config *c, const yaml_node *gp, const char *f, di
     return bad ? -1 : 0;
 }
 
+/* site.yml's settings, for unknown_settings. */
+static const char *const known_settings[] = {"title",
+                                             "organization",
+                                             "description",
+                                             "base_url",
+                                             "repository_url",
+                                             "repository_branch",
+                                             "content",
+                                             "controls",
+                                             "layouts",
+                                             "assets",
+                                             "archetypes",
+                                             "output",
+                                             "exclude",
+                                             "include",
+                                             "frameworks",
+                                             "oscal_catalogs",
+                                             "sections",
+                                             "required",
+                                             "policies",
+                                             "default_layout",
+                                             "collections",
+                                             "defaults",
+                                             "keys",
+                                             "static",
+                                             "framework_aliases",
+                                             "control_aliases",
+                                             "strip_number_prefixes",
+                                             "generated_pages",
+                                             "readme_index",
+                                             "fenceless_front_matter",
+                                             "checks",
+                                             "versioning",
+                                             "template_strip",
+                                             "unsafe_html",
+                                             "limits",
+                                             "review",
+                                             "markdown",
+                                             "navigation",
+                                             "evidence"};
+
+/* A setting of site.yml spelt like one of charter's but not one
+ * (`framworks:`): a warning with the setting meant. Any other name is the
+ * team's own, for the layouts (SITE_<NAME>), and not reported. */
+static void unknown_settings(const yaml_node *y, const char *f, diags *d)
+{
+    size_t n = sizeof known_settings / sizeof *known_settings;
+    buf upper;
+    buf_init(&upper);
+    for (size_t i = 0; i < yamltree_len(y); i++) {
+        const yaml_node *k = yamltree_key(y, i);
+        const char *name = yamltree_text(k), *meant = NULL;
+        size_t j = 0;
+        while (j < n && strcmp(known_settings[j], name))
+            j++;
+        if (j < n)
+            continue;
+        for (j = 0; j < n && !meant; j++)
+            if (!strcasecmp(known_settings[j], name))
+                meant = known_settings[j];
+        if (!meant)
+            meant = diag_nearest(name, known_settings, n, strlen(name) >= 8 ? 2 : 1);
+        if (!meant || strlen(name) < 4)
+            continue;
+        buf_reset(&upper);
+        for (const char *c = name; *c; c++)
+            buf_addc(&upper, (char)toupper((unsigned char)*c));
+        diag_warning(d, f, yamltree_line(k), yamltree_col(k), "unknown-setting",
+                     "unknown setting '%s'; did you mean '%s'? (a setting charter does not know "
+                     "reaches the layouts as SITE_%s)",
+                     name, meant, upper.data);
+    }
+    buf_release(&upper);
+}
+
 /* versioning: {material: major, minor: minor, editorial: any, review: same}
  * (the defaults), each type's rule one of any, major, minor, patch, same. */
 static int config_versioning(site_config *c, const yaml_node *n, const char *f, diags *d)
@@ -748,6 +825,8 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         diag_error(d, f, 1, 1, "config", "missing required setting 'title'");
         bad = 1;
     }
+    if (!jekyll) /* _config.yml holds Jekyll's many settings */
+        unknown_settings(y, f, d);
     bad |= config_string(&c->title, y, "title", jekyll ? fallback_title : "", f, d);
     bad |= config_string(&c->description, y, "description", NULL, f, d);
     bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", f, d);

@@ -483,3 +483,51 @@ void diag_print_text(diags *d, FILE *file, int color)
     buf_release(&name);
     free(shown_root);
 }
+
+size_t diag_edit_distance(const char *a, const char *b, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > cap || lb >= 64)
+        return cap + 1;
+    /* Three rows: the one before the previous for a swap. */
+    size_t rows[3][64], *prev2 = rows[0], *prev = rows[1], *row = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t best = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            row[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > cap)
+            return cap + 1;
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = row;
+        row = t;
+    }
+    return prev[lb];
+}
+
+const char *diag_nearest(const char *word, const char *const *cands, size_t n, size_t cap)
+{
+    const char *best = NULL;
+    size_t best_d = cap + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = diag_edit_distance(word, cands[i], cap);
+        if (dist < best_d) {
+            best = cands[i];
+            best_d = dist;
+        }
+    }
+    return best;
+}

@@ -47,6 +47,14 @@ void diag_warning(diags *d, const char *file, int line, int col, const char *id,
  * a stage that reported into a sink of its own hands its findings on
  * (or drops them, freeing its sink instead). Thread-safe for both. */
 void diag_move(diags *to, diags *from);
+/* The edit distance of a and b for "did you mean" suggestions: insertions,
+ * deletions, substitutions and swaps of two neighbours each count 1
+ * ("titel" is 1 from "title"). Capped: cap + 1 when over cap, and for a b
+ * of 64 bytes or more. */
+size_t diag_edit_distance(const char *a, const char *b, size_t cap);
+/* Of cands[0..n), the one nearest to word within cap (diag_edit_distance),
+ * the first of equals; NULL when none is. */
+const char *diag_nearest(const char *word, const char *const *cands, size_t n, size_t cap);
 
 /* Re-levels every entry: level_for returns the entry's new level, or -1 to
  * drop it (check tuning: `checks:` in site.yml, `ignore:` in front matter).

@@ -1465,6 +1465,35 @@ static int cmp_section_title(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
+/* sections: names a section the site does not have (`Governence`): its
+ * order is lost without a word otherwise. A warning at the name, with the
+ * section meant when one is spelt alike. */
+static void unknown_section(const site *s, size_t i, diags *d)
+{
+    const yaml_node *list = yamltree_get(s->cfg.yaml, "sections");
+    const yaml_node *v = list && yamltree_kind(list) == YAML_SEQUENCE && i < yamltree_len(list)
+                             ? yamltree_item(list, i)
+                             : NULL;
+    const char *name = s->cfg.sections[i];
+    const char **titles = xcalloc(s->n_sections + 1, sizeof *titles);
+    for (size_t k = 0; k < s->n_sections; k++)
+        titles[k] = s->sections[k].title;
+    size_t len = strlen(name);
+    const char *meant = diag_nearest(name, titles, s->n_sections, len >= 8 ? 2 : 1);
+    for (size_t k = 0; k < s->n_sections && !meant; k++)
+        if (!strcasecmp(titles[k], name))
+            meant = titles[k];
+    buf hint;
+    buf_init(&hint);
+    if (meant)
+        buf_printf(&hint, "; did you mean '%s'?", meant);
+    diag_warning(d, s->cfg.file, v ? yamltree_line(v) : 0, v ? yamltree_col(v) : 0,
+                 "unknown-section", "'sections' lists '%s', which is no section of the site%s",
+                 name, hint.data);
+    buf_release(&hint);
+    free(titles);
+}
+
 /* The URL path ("/a/", new) of the one top folder every page of sec is
  * served in, when that folder has an index (a page, or one generated:
  * find_folders); else NULL. */
@@ -1488,7 +1517,7 @@ static char *section_folder(const site *s, const site_section *sec)
     return folder;
 }
 
-static void build_sections(site *s)
+static void build_sections(site *s, diags *d)
 {
     map *by_title = map_new(); /* title -> index + 1 */
     for (size_t i = 0; i < s->n_pages; i++) {
@@ -1522,12 +1551,16 @@ static void build_sections(site *s)
     site_section *sorted = xcalloc(s->n_sections + 1, sizeof *sorted);
     size_t n = 0;
     char *used = xcalloc(s->n_sections + 1, 1);
-    for (size_t i = 0; i < s->cfg.n_sections; i++)
+    for (size_t i = 0; i < s->cfg.n_sections; i++) {
+        size_t before = n;
         for (size_t k = 0; k < s->n_sections; k++)
             if (!used[k] && strcmp(s->sections[k].title, s->cfg.sections[i]) == 0) {
                 sorted[n++] = s->sections[k];
                 used[k] = 1;
             }
+        if (n == before)
+            unknown_section(s, i, d);
+    }
     size_t first_rest = n;
     for (size_t k = 0; k < s->n_sections; k++)
         if (!used[k])
@@ -2031,7 +2064,7 @@ static void finish_one(void *arg, size_t i)
     if (i == 0) {
         index_pages(s, ctx->d);
         find_folders(s);
-        build_sections(s);
+        build_sections(s, ctx->d);
     } else {
         s->layouts = layouts_load(s, ctx->d);
         s->terms = terms_collect(s);

@@ -460,3 +460,31 @@ Test(diag, print_text_names_from_cwd, .init = sandbox_setup, .fini = sandbox_tea
     diag_free(d);
     rmdir(other);
 }
+
+/* "Did you mean": a swap of two neighbours is one edit, as a typist makes
+ * it; over the cap, and for candidates of 64 bytes and more, cap + 1. */
+Test(diag, edit_distance_counts_swaps_and_caps)
+{
+    cr_assert_eq(diag_edit_distance("title", "title", 2), 0);
+    cr_assert_eq(diag_edit_distance("titel", "title", 2), 1);
+    cr_assert_eq(diag_edit_distance("framworks", "frameworks", 2), 1);
+    cr_assert_eq(diag_edit_distance("contact", "content", 1), 2); /* capped: 1 + 1 */
+    cr_assert_eq(diag_edit_distance("contact", "content", 3), 2);
+    cr_assert_eq(diag_edit_distance("", "abc", 3), 3);
+    cr_assert_eq(diag_edit_distance("abc", "", 3), 3);
+    cr_assert_eq(diag_edit_distance("ab", "ba", 2), 1);
+    cr_assert_eq(diag_edit_distance("abcdef", "x", 2), 3);
+    char long_word[80];
+    memset(long_word, 'a', sizeof long_word - 1);
+    long_word[sizeof long_word - 1] = '\0';
+    cr_assert_eq(diag_edit_distance(long_word, long_word, 2), 3);
+}
+
+Test(diag, nearest_takes_the_closest_first_of_equals)
+{
+    static const char *const cands[] = {"sections", "required", "frameworks", "sectiona"};
+    cr_assert_str_eq(diag_nearest("requried", cands, 4, 2), "required");
+    cr_assert_str_eq(diag_nearest("sectionz", cands, 4, 2), "sections");
+    cr_assert_null(diag_nearest("zzzzzzzz", cands, 4, 2));
+    cr_assert_null(diag_nearest("x", NULL, 0, 2));
+}
