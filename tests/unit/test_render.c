@@ -645,7 +645,9 @@ static const struct render_case {
      "content/pol/a.md:3:12: error: '404.html' is claimed by this page and by the 404 page, "
      "which charter generates; change the page's permalink [output-collision]\n"
      "content/pol/b.md:3:12: error: 'handbook/index.html' is claimed by this page and by the "
-     "handbook, which charter generates; change the page's permalink [output-collision]\n",
+     "handbook, which charter generates; change the page's permalink, or publish charter's "
+     "elsewhere (generated_pages: {handbook: /policy-handbook/} in site.yml) "
+     "[output-collision]\n",
      "404.html\napi/pages.json\nassets/favicon.svg\nassets/search.js\nassets/soa.js\n"
      "assets/sort.js\nassets/style.css\ncontrols/index.html\nhandbook/index.html\n"
      "index.html\noscal/component-definition.json\nreviews/index.html\nsearch.json\n"
