@@ -75,6 +75,10 @@ static const check_info table[] = {
     {"not-applicable-control", DIAG_WARNING, 1,
      "a page cites a control the statement of applicability excludes",
      "Remove the citation, or mark the control applicable in controls/applicability.yml."},
+    {"missing-justification", DIAG_WARNING, 1,
+     "a control the statement of applicability excludes has no justification",
+     "Add `justification:` to its entry in controls/applicability.yml: why the control does not "
+     "apply (ISO/IEC 27001 6.1.3 d)."},
     {"uncovered-control", DIAG_ERROR, 1, "an applicable control that no page in force cites",
      "Cite it from the policy in force that implements it, or mark it not applicable with a "
      "justification."},
@@ -284,8 +288,20 @@ static void check_controls(const site *s, diags *d)
     for (size_t f = 0; f < nf; f++) {
         for (size_t i = 0; i < fws[f].n_controls; i++) {
             const control *ctl = &fws[f].controls[i];
-            if (!ctl->applicable)
+            if (!ctl->applicable) {
+                /* ISO/IEC 27001 6.1.3 d): every exclusion is justified. */
+                const char *why = ctl->justification;
+                if (!why || !why[strspn(why, " \t\r\n")]) {
+                    int soa = ctl->soa_line != 0;
+                    diag_warning(d, soa ? ctl->soa_file : ctl->file,
+                                 soa ? ctl->soa_line : ctl->line, soa ? ctl->soa_col : ctl->col,
+                                 "missing-justification",
+                                 "control '%s' (%s) is excluded without a justification; the "
+                                 "statement of applicability must say why",
+                                 ctl->id, ctl->title ? ctl->title : fws[f].name);
+                }
                 continue;
+            }
             buf_reset(&q);
             buf_printf(&q, "%s:%s", ctl->framework, ctl->id);
             if (map_get(covered, q.data))
