@@ -14,7 +14,8 @@
 enum { OPT_SITE, OPT_OUT, OPT_AS_OF, OPT_AT, OPT_QUIET, OPT_NO_CHECK, OPT_NO_CACHE };
 
 static const cli_option options[] = {
-    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_SITE] = {"site", "DIR",
+                  "the site directory, holding site.yml (default: . or the nearest above it)"},
     [OPT_OUT] = {"out", "DIR", "write the site here (default: site.yml 'output', '_site')"},
     [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
                    "judge review dates as of this day (default: today, UTC; with --at, its "
@@ -86,10 +87,11 @@ int cmd_build(int argc, char **argv)
     /* Taken out at once: nothing this run starts (gpg) sees it. */
     int stale = heap_tuned() && getenv(STAMP_STALE) != NULL;
     unsetenv(STAMP_STALE);
-    build_opts o = {.site = "."};
+    build_opts o = {0};
     int rc = cli_parse(&cmd_build_def, argc, argv, on_option, &o);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    o.site = cmd_site(o.site);
     build_request r = {
         .site = o.site, .out = o.out, .no_check = o.no_check, .no_cache = o.no_cache};
     if (cmd_parse_as_of(&r.as_of, &cmd_build_def, o.as_of) != 0)

@@ -30,7 +30,7 @@ static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", "FILE",
                     "write here (default: controls/<framework>.yml; - for stdout)"},
     [OPT_FORCE] = {"force", NULL, "replace a catalog an earlier import wrote"},
-    [OPT_SITE] = {"site", "DIR", "the site directory (default: .)"},
+    [OPT_SITE] = {"site", "DIR", "the site directory (default: . or the nearest above it)"},
     {NULL, NULL, NULL},
 };
 
@@ -196,12 +196,13 @@ static const char *base_name(const char *path)
 
 int cmd_catalog(int argc, char **argv)
 {
-    catalog_opts o = {.site = "."};
+    catalog_opts o = {0};
     const char *args[2];
     int n_args;
     int rc = cli_parse_args(&cmd_catalog_def, argc, argv, on_option, &o, args, 2, &n_args);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    o.site = cmd_site(o.site);
     if (n_args == 0) {
         cli_usage_error(&cmd_catalog_def, "missing the action, as in 'charter catalog import "
                                           "FILE'");

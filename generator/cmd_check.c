@@ -20,7 +20,8 @@
 enum { OPT_SITE, OPT_AS_OF, OPT_AT, OPT_FORMAT, OPT_STRICT, OPT_OUTPUT, OPT_LIST };
 
 static const cli_option options[] = {
-    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_SITE] = {"site", "DIR",
+                  "the site directory, holding site.yml (default: . or the nearest above it)"},
     [OPT_AS_OF] = {"as-of", "YYYY-MM-DD",
                    "judge review dates as of this day (default: today, UTC; with --at, its "
                    "day)"},
@@ -84,10 +85,11 @@ static int on_option(void *ctx, int opt, const char *value)
 
 int cmd_check(int argc, char **argv)
 {
-    check_opts o = {.site = ".", .format = "text"};
+    check_opts o = {.format = "text"};
     int rc = cli_parse(&cmd_check_def, argc, argv, on_option, &o);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    o.site = cmd_site(o.site);
     if (o.list) {
         size_t n;
         const check_info *t = checks_table(&n);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -199,4 +200,20 @@ done:
     buf_release(&target);
     buf_release(&root);
     return err;
+}
+
+const char *cmd_site(const char *given)
+{
+    static buf above;
+    struct stat st;
+    if (given)
+        return given;
+    if ((stat("site.yml", &st) == 0 && S_ISREG(st.st_mode)) ||
+        (stat("_config.yml", &st) == 0 && S_ISREG(st.st_mode)))
+        return ".";
+    if (above.data)
+        buf_reset(&above);
+    else
+        buf_init(&above);
+    return site_find_above(&above, ".") == 0 ? above.data : ".";
 }

@@ -29,7 +29,8 @@
 enum { OPT_SITE, OPT_FORMAT, OPT_OUT, OPT_OUTPUT, OPT_FAIL_ON, OPT_AS_OF, OPT_REDLINE_URL };
 
 static const cli_option options[] = {
-    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_SITE] = {"site", "DIR",
+                  "the site directory, holding site.yml (default: . or the nearest above it)"},
     [OPT_FORMAT] = {"format", "FORMAT", "text, markdown, html or json (default: text)"},
     [OPT_OUT] = {"out", "DIR", "html: the folder to write the redline pages into"},
     [OPT_OUTPUT] = {"output", "FILE", "write the report to FILE instead of standard output"},
@@ -133,12 +134,13 @@ static int resolve(side *sd, const char *site_dir, const char *rev, diags *d)
 
 int cmd_diff(int argc, char **argv)
 {
-    diff_opts o = {.site = ".", .format = "text", .fail_on = "never"};
+    diff_opts o = {.format = "text", .fail_on = "never"};
     const char *args[1] = {NULL};
     int n_args = 0;
     int rc = cli_parse_args(&cmd_diff_def, argc, argv, on_option, &o, args, 1, &n_args);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    o.site = cmd_site(o.site);
     long as_of;
     if (cmd_parse_as_of(&as_of, &cmd_diff_def, o.as_of) != 0)
         return EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "fs.h"
 #include "init.h"
+#include "site.h"
 #include "paths.h"
 
 #include <fcntl.h>
@@ -44,14 +45,16 @@ const cli_command cmd_init_def = {
 
 typedef struct init_opts {
     const char *site, *kind;
+    int site_given; /* --site names the folder: a site there is meant */
 } init_opts;
 
 static int on_option(void *ctx, int opt, const char *value)
 {
     init_opts *o = ctx;
-    if (opt == OPT_SITE)
+    if (opt == OPT_SITE) {
         o->site = value;
-    else if (opt == OPT_KIND)
+        o->site_given = 1;
+    } else if (opt == OPT_KIND)
         o->kind = value;
     return 0;
 }
@@ -86,7 +89,7 @@ static int plan_check(const init_plan *p)
 
 /* Nothing may be in the way: no file where one is planned, and no link or
  * file where a folder must be (a link there could lead the write outside). */
-static int plan_clear(const init_plan *p, const char *site)
+static int plan_clear(const init_plan *p, const char *dir)
 {
     int err = 0;
     buf path, rel;
@@ -98,7 +101,7 @@ static int plan_clear(const init_plan *p, const char *site)
             buf_reset(&rel);
             buf_add(&rel, p->rel[i], (size_t)(s - p->rel[i]));
             buf_reset(&path);
-            path_join(&path, site, rel.data);
+            path_join(&path, dir, rel.data);
             if (lstat(path.data, &st) == 0 && !S_ISDIR(st.st_mode)) {
                 fprintf(stderr, "charter init: '%s' is %s, not a folder; nothing was written\n",
                         path.data, S_ISLNK(st.st_mode) ? "a symbolic link" : "a file");
@@ -107,7 +110,7 @@ static int plan_clear(const init_plan *p, const char *site)
         }
         struct stat st;
         buf_reset(&path);
-        path_join(&path, site, p->rel[i]);
+        path_join(&path, dir, p->rel[i]);
         if (!err && lstat(path.data, &st) == 0) {
             fprintf(stderr, "charter init: '%s' exists; nothing was written\n", path.data);
             err = -1;
@@ -185,6 +188,20 @@ int cmd_init(int argc, char **argv)
         fprintf(stderr, "charter init: '%s' exists; nothing was written\n", path.data);
         goto done;
     }
+    /* A folder of a site is not a site of its own: its site.yml would be
+     * published by the site around it, and charter would read the folder
+     * alone from there on. A folder named with --site is the user's word. */
+    buf above;
+    buf_init(&above);
+    if (!o.site_given && site_find_above(&above, o.site) == 0) {
+        fprintf(stderr,
+                "charter init: '%s' is a folder of the site '%s', which has its settings; "
+                "nothing was written (run charter there, or pass --site to make a site here)\n",
+                o.site, above.data);
+        buf_release(&above);
+        goto done;
+    }
+    buf_release(&above);
     if (init_plan_make(&p, &root, forced, d) != 0)
         goto fail;
     if (plan_check(&p) != 0 || plan_clear(&p, o.site) != 0)

@@ -31,7 +31,8 @@
 enum { OPT_SITE, OPT_PORT, OPT_BIND, OPT_BASE_URL, OPT_AS_OF, OPT_NO_CHECK, OPT_QUIET };
 
 static const cli_option options[] = {
-    [OPT_SITE] = {"site", "DIR", "the site directory holding site.yml (default: .)"},
+    [OPT_SITE] = {"site", "DIR",
+                  "the site directory, holding site.yml (default: . or the nearest above it)"},
     [OPT_PORT] = {"port", "N", "the port to listen on (default: 4000; 0: any free port)"},
     [OPT_BIND] = {"bind", "ADDRESS",
                   "the address to listen on (default: 127.0.0.1, this machine only)"},
@@ -307,10 +308,11 @@ static void base_host(buf *out, const char *url)
 
 int cmd_serve(int argc, char **argv)
 {
-    serve_opts o = {.site = ".", .port = "4000", .bind = "127.0.0.1"};
+    serve_opts o = {.port = "4000", .bind = "127.0.0.1"};
     int rc = cli_parse(&cmd_serve_def, argc, argv, on_option, &o);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    o.site = cmd_site(o.site);
     serving sv = {.o = &o};
     sv.r.site = o.site;
     sv.r.no_check = o.no_check;

@@ -39,6 +39,11 @@ int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *ro
                    const char *when);
 /* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
 int cmd_print_diags(diags *d);
+/* The site a command reads: `given` (--site), else the current folder, or,
+ * when it holds no site.yml (nor Jekyll _config.yml), the site above it
+ * (site_find_above), as git finds its repository from a subfolder.
+ * Borrowed: given, a literal, or static storage. */
+const char *cmd_site(const char *given);
 
 struct site;
 /* Writes a report (check --output, diff --output) to path through

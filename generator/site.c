@@ -88,6 +88,57 @@ static void set_liquid_vars(site *s)
     s->liquid_vars[i] = NULL;
 }
 
+static int is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int site_find_above(buf *out, const char *dir)
+{
+    buf up, probe;
+    buf_init(&up);
+    buf_init(&probe);
+    struct stat top, st;
+    int found = -1;
+    if (stat(dir, &top) != 0)
+        goto done;
+    buf_adds(&up, dir);
+    for (int depth = 0; depth < 64; depth++) {
+        buf_reset(&probe);
+        buf_printf(&probe, "%s/.git", up.data);
+        int repo_top = lstat(probe.data, &st) == 0;
+        buf_adds(&up, "/..");
+        if (stat(up.data, &st) != 0 || st.st_dev != top.st_dev || repo_top)
+            break;
+        const char *names[] = {"site.yml", "_config.yml"};
+        for (int k = 0; k < 2 && found; k++) {
+            buf_reset(&probe);
+            buf_printf(&probe, "%s/%s", up.data, names[k]);
+            if (is_regular(probe.data))
+                found = 0;
+        }
+        if (!found) {
+            /* "./.." is "..": the path from dir, as a user would type it. */
+            const char *p = up.data + strlen(dir) + 1;
+            if (!strcmp(dir, "."))
+                buf_adds(out, p);
+            else
+                buf_printf(out, "%s/%s", dir, p);
+            break;
+        }
+        char *real = realpath(up.data, NULL);
+        int at_root = !real || !strcmp(real, "/");
+        free(real);
+        if (at_root)
+            break;
+    }
+done:
+    buf_release(&up);
+    buf_release(&probe);
+    return found;
+}
+
 static int load_config(site *s, const char *base_url, diags *d)
 {
     buf text;
@@ -105,10 +156,19 @@ static int load_config(site *s, const char *base_url, diags *d)
             goto done;
     }
     if (kind == FS_MISSING) {
-        diag_error(d, NULL, 0, 0, "config",
-                   "no 'site.yml' (or Jekyll '_config.yml') in '%s': run charter in a site's "
-                   "directory, pass --site DIR, or run 'charter init' to make one",
-                   s->root);
+        buf above;
+        buf_init(&above);
+        if (site_find_above(&above, s->root) == 0)
+            diag_error(d, NULL, 0, 0, "config",
+                       "no 'site.yml' (or Jekyll '_config.yml') in '%s': it is a folder of the "
+                       "site '%s'; pass --site %s, or run charter there",
+                       s->root, above.data, above.data);
+        else
+            diag_error(d, NULL, 0, 0, "config",
+                       "no 'site.yml' (or Jekyll '_config.yml') in '%s': run charter in a site's "
+                       "directory, pass --site DIR, or run 'charter init' to make one",
+                       s->root);
+        buf_release(&above);
         goto done;
     }
     if (fs_read_source(&text, &s->fs, file, SITE_YML_MAX, "the fixed limit for site.yml", d) != 0)

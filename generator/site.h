@@ -206,6 +206,12 @@ int site_load_at(site **out, const char *root, long as_of, const char *base_url,
  * rel, nor s->cfg, so another thread may read those meanwhile. Returns 0, or
  * -1 on a fatal error (reported; the caller still frees s). */
 int site_load_start(site **out, const char *root, long as_of, const char *base_url, diags *d);
+/* The nearest folder above dir holding a site (its site.yml, or a Jekyll
+ * _config.yml), as git finds a repository from a folder inside it: the
+ * search stops at the repository's top (the folder holding .git), at
+ * another file system, or at '/'. Appends it as a path from dir ("..",
+ * "../..") and returns 0; -1, nothing appended, when there is none. */
+int site_find_above(buf *out, const char *dir);
 /* site_load_start's two steps, for a caller with work to do beside the
  * walk: site_load_config opens root and reads site.yml (s->cfg final; 0 and
  * a new site in *out, caller frees with site_free, or -1 with *out NULL,
