@@ -1139,12 +1139,55 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
     free(bt.v);
 }
 
-/* kramdown's span attribute lists on a kramdown site (lax_headings):
+/* The end of Python-Markdown's attribute list (attr_list, MkDocs) that
+ * opens at p[i] ('{'): `{ .class #id key="value" }`, items of those three
+ * kinds only, each separated by blanks: the index of its '}', or 0 when it
+ * is not one. */
+static size_t attr_list_end(const char *p, size_t i, size_t len)
+{
+    size_t e = i + 1, items = 0;
+    for (;;) {
+        while (e < len && (p[e] == ' ' || p[e] == '\t'))
+            e++;
+        if (e >= len)
+            return 0;
+        if (p[e] == '}')
+            return items ? e : 0;
+        int named = p[e] != '.' && p[e] != '#'; /* key=value */
+        size_t s = e + !named;
+        e = s;
+        while (e < len && (isalnum((unsigned char)p[e]) || p[e] == '-' || p[e] == '_'))
+            e++;
+        if (e == s)
+            return 0;
+        if (named) {
+            if (e >= len || p[e] != '=')
+                return 0;
+            e++;
+            if (e < len && (p[e] == '"' || p[e] == '\'')) {
+                const char *q = memchr(p + e + 1, p[e], len - e - 1);
+                if (!q)
+                    return 0;
+                e = (size_t)(q - p) + 1;
+            } else {
+                while (e < len && p[e] != ' ' && p[e] != '}' && p[e] != '\t')
+                    e++;
+            }
+        }
+        if (e < len && p[e] != ' ' && p[e] != '\t' && p[e] != '}')
+            return 0;
+        items++;
+    }
+}
+
+/* Span attribute lists: kramdown's on a kramdown site (lax_headings),
  * `{: .label }` right after a code span, a link, emphasis or a bracket
  * (`` `Approved`{: .label .label-green } ``, just-the-docs' buttons
- * `[Start](x.md){: .btn }`) styles it there; GFM would print it: dropped,
- * outside code. */
-static void kramdown_spans(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+ * `[Start](x.md){: .btn }`); and on any site Python-Markdown's after a
+ * link or an image (MkDocs's `![Flow](flow.png){ width="400" }`,
+ * `[Start](x.md){ .md-button }`). They style what they follow; GFM would
+ * print them: dropped, outside code. */
+static void kramdown_spans(const block_scan *bs, md_rewrite *rw, const src_lines *l, int kramdown)
 {
     size_t ci = 0, ri = 0;
     bt_runs bt = {NULL, 0};
@@ -1162,12 +1205,19 @@ static void kramdown_spans(const block_scan *bs, md_rewrite *rw, const src_lines
                 i = skip_code_span(&bt, &ri, i);
                 continue;
             }
-            if (!i || p[i] != '{' || p[i + 1] != ':' || !strchr(")`*_]", p[i - 1]))
+            if (!i || p[i] != '{')
                 continue;
-            size_t e = i + 2;
-            while (e < len && p[e] != '}' && p[e] != '{')
-                e++;
-            if (e < len && p[e] == '}') {
+            size_t e = 0;
+            if (kramdown && p[i + 1] == ':' && strchr(")`*_]", p[i - 1])) {
+                e = i + 2;
+                while (e < len && p[e] != '}' && p[e] != '{')
+                    e++;
+            } else if (p[i - 1] == ')') {
+                e = attr_list_end(p, i, len);
+                if (!e)
+                    continue;
+            }
+            if (e && e < len && p[e] == '}') {
                 md_rewrite_drop(rw, l->data, l->start[ln - 1] + i, l->start[ln - 1] + e + 1);
                 i = e;
             }
@@ -1528,6 +1578,66 @@ static void liquid_boxes(const md_liquid *lq, md_rewrite *rw, const char *text, 
     buf_release(&rep);
 }
 
+/* The body of a MkDocs block opened at line ln, indented ind: the blank
+ * lines, and the lines indented four spaces more, which lose those four
+ * (Markdown would read them as a code block). Returns its last line (ln
+ * when it has none). */
+static int mkdocs_body(md_rewrite *rw, const src_lines *l, int ln, size_t ind)
+{
+    int last = ln;
+    for (int b = ln + 1; b <= l->n; b++) {
+        size_t bl = 0, bn;
+        const char *bp = line_at(l, b, &bl);
+        trimmed(bp, bl, &bn);
+        if (!bn)
+            continue;
+        size_t sp = 0;
+        while (sp < bl && bp[sp] == ' ')
+            sp++;
+        if (sp < ind + 4)
+            break;
+        md_rewrite_replace(rw, l->start[b - 1] + ind, l->start[b - 1] + ind + 4, "", 0);
+        last = b;
+    }
+    return last;
+}
+
+/* pymdownx.tabbed's content tabs (MkDocs Material): a line `=== "Title"`
+ * (`===!` starts a new set, `===+` is the one selected), its body the
+ * lines indented four more spaces below it, which Markdown would read as
+ * a code block. charter shows no tabs: the title becomes a paragraph of
+ * its own in bold, as a GitBook tab's, and the body loses its four spaces,
+ * so each tab's text follows the one before. The title is written as HTML
+ * after a comment, which ends its block at its line (a body right below
+ * it would continue a Markdown paragraph). Lines keep their numbers. */
+static void mkdocs_tabs(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0, hi = 0;
+    buf rep;
+    buf_init(&rep);
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n, tn = 0;
+        const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
+        const char *t = p ? trimmed(p, len, &n) : NULL;
+        if (!t || n < 6 || memcmp(t, "===", 3) != 0)
+            continue;
+        size_t k = 3 + (t[3] == '!' || t[3] == '+');
+        if (t[k] != ' ')
+            continue;
+        const char *title = trimmed(t + k, n - k, &tn);
+        if (tn < 3 || title[0] != '"' || title[tn - 1] != '"')
+            continue;
+        size_t ind = (size_t)(t - p), from = l->start[ln - 1] + ind;
+        buf_reset(&rep);
+        buf_adds(&rep, "<!-- tab --><p><strong>");
+        buf_add_html(&rep, title + 1, tn - 2);
+        buf_adds(&rep, "</strong></p>");
+        md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
+        ln = mkdocs_body(rw, l, ln, ind);
+    }
+    buf_release(&rep);
+}
+
 /* MkDocs's admonitions (Python-Markdown's, and pymdownx's collapsible
  * ones): a line `!!! note "Title"` (or `???`, `???+`), its body the lines
  * indented four more spaces below it. Markdown reads that body as a code
@@ -1571,22 +1681,7 @@ static void mkdocs_admonitions(const block_scan *bs, md_rewrite *rw, const src_l
         buf_reset(&rep);
         buf_printf(&rep, "<!--charter-admonition %zu-->", open);
         md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
-        /* Its body: blank lines, and lines indented four spaces more. */
-        int last = ln;
-        for (int b = ln + 1; b <= l->n; b++) {
-            size_t bl, bn;
-            const char *bp = line_at(l, b, &bl);
-            trimmed(bp, bl, &bn);
-            if (!bn)
-                continue;
-            size_t sp = 0;
-            while (sp < bl && bp[sp] == ' ')
-                sp++;
-            if (sp < ind + 4)
-                break;
-            md_rewrite_replace(rw, l->start[b - 1] + ind, l->start[b - 1] + ind + 4, "", 0);
-            last = b;
-        }
+        int last = mkdocs_body(rw, l, ln, ind);
         size_t close = admonition_add(ad, "", 0, NULL, 0, NULL, 0);
         size_t ll = 0;
         line_at(l, last, &ll);
@@ -2028,11 +2123,14 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     if (!(root = parse_text(&parser, masked ? blanked.data : text, len, options)))
         goto done;
     int kramdown = opt->lax_headings && brace_pair(text, len, ":");
+    int attrs = memmem(text, len, "){", 2) != NULL;
     int boxes = (len >= 3 && !memcmp(text, ":::", 3)) || memmem(text, len, "\n:::", 4) ||
                 memmem(text, len, " :::", 4);
     int mkboxes = (len >= 4 && (!memcmp(text, "!!! ", 4) || !memcmp(text, "??? ", 4))) ||
                   memmem(text, len, "!!! ", 4) || memmem(text, len, "??? ", 4) ||
                   memmem(text, len, "???+ ", 5);
+    int mktabs = memmem(text, len, "=== \"", 5) || memmem(text, len, "===! \"", 6) ||
+                 memmem(text, len, "===+ \"", 6);
     int mdx = memmem(text, len, "/*", 2) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
@@ -2042,17 +2140,18 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "TOC_]", 5) || memmem(text, len, "toc_]", 5);
     int alerts = memmem(text, len, "[!", 2) != NULL;
     scan_blocks(&bs, root, &lines,
-                liquid || kramdown || boxes || mdx || mkboxes || wiki || pct || toc);
+                liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || wiki || pct ||
+                    toc);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
         report_liquid(&lq, &lines, opt, d);
         liquid_boxes(&lq, &rw, text, &ad);
     }
-    if (kramdown) {
+    if (kramdown)
         kramdown_markers(&bs, &rw, &lines, &ad);
-        kramdown_spans(&bs, &rw, &lines);
-    }
+    if (kramdown || attrs)
+        kramdown_spans(&bs, &rw, &lines, kramdown);
     if (boxes)
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)
@@ -2069,6 +2168,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         toc_markers(&bs, &rw, &lines);
     if (mkboxes)
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
+    if (mktabs)
+        mkdocs_tabs(&bs, &rw, &lines);
     if (wiki)
         wiki_links(&bs, &rw, &lines, opt->wiki_links);
     md_rewrite_sort(&rw);

@@ -390,6 +390,46 @@ Test(markdown, mkdocs_admonitions)
     diag_free(d);
 }
 
+/* MkDocs Material's content tabs (`=== "Title"` and its indented body):
+ * the title in bold, the body as the page's text. HEAD~1 printed the title
+ * line as text and every tab's body as a code block. A `===` setext line
+ * and one in code stay as they are; links keep their lines. */
+Test(markdown, mkdocs_tabs)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "=== \"Joiners\"\n"
+                     "\n"
+                     "    Accounts are [created](hr.md) by HR.\n"
+                     "\n"
+                     "    - one\n"
+                     "\n"
+                     "===+ \"Leavers & co\"\n"
+                     "    Removed in a day.\n"
+                     "\n"
+                     "Title\n"
+                     "===\n"
+                     "\n"
+                     "```\n=== \"not a tab\"\n    code\n```\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(
+        doc.html.data,
+        "<p><strong>Joiners</strong></p>\n<p>Accounts are <a href=\"hr.md\">created</a> "
+        "by HR.</p>\n<ul>\n<li>one</li>\n</ul>\n<p><strong>Leavers &amp; co</strong></p>\n"
+        "<p>Removed in a day.</p>",
+        "tabs");
+    expect_contains(doc.html.data, ">Title</h1>", "a setext heading");
+    cr_expect(strstr(doc.html.data, "tab -->") == NULL, "%s", doc.html.data);
+    expect_contains(doc.html.data, "<pre><code>=== &quot;not a tab&quot;\n    code\n</code></pre>",
+                    "code");
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 3);
+    cr_expect_eq(doc.links[0].col, 18);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitBook's hints ({% hint style="..." %} ... {% endhint %}) are the boxes
  * admonitions make, with no liquid-tag warning; a hint without a style is
  * a tag like any other, dropped with one. HEAD~1 dropped both tags of
@@ -1633,6 +1673,16 @@ Test(markdown, kramdown_markers)
         {"*New*{: .fs-6}\n", 1, "{:", "<em>New</em>"},
         {"Use `a{: .b}` here.\n", 1, NULL, "<code>a{: .b}</code>"},
         {"word{: .x}\n", 1, NULL, "word{: .x}"},
+        /* Python-Markdown's attr_list (MkDocs) after an image or a link, on
+         * any site (HEAD~1 printed them); not after a word, not when it
+         * holds other text, not in code. */
+        {"![Flow](f.png){ width=\"400\" loading=lazy } and [Go](x.md){ .md-button #go }.\n", 0, "{",
+         "<img src=\"f.png\" alt=\"Flow\" /> and <a href=\"x.md\">Go</a>."},
+        {"[Go](x.md){ see below }\n", 0, NULL, "{ see below }"},
+        {"[Go](x.md){.x}\n", 0, "{", "<a href=\"x.md\">Go</a>"},
+        {"a (b){ .c }\n", 0, "{", "a (b)"},
+        {"`[Go](x.md){ .btn }`\n", 0, NULL, "{ .btn }"},
+        {"[Go](x.md){ width=\"4 }\n", 0, NULL, "{ width="},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         diags *d = diag_new(NULL);
