@@ -1940,11 +1940,50 @@ static void report_liquid(const md_liquid *lq, const src_lines *l, const md_opti
                          "shortcode '%s' (Hugo's) is not supported and is dropped; the text "
                          "between its tags is kept",
                          shown.data);
+        else if (t->end - t->start > 11 && !memcmp(l->data + t->start, "{{#include ", 11))
+            diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
+                         "mdBook's include '%s' is not supported and is dropped: the file's text "
+                         "is not published here; copy it into the page",
+                         shown.data);
         else
             diag_warning(d, opt->file, ln + opt->first_line - 1, col, "liquid-tag",
                          "liquid tag '%s' is not supported and is dropped", shown.data);
     }
     buf_release(&shown);
+}
+
+/* pymdownx.snippets's includes (MkDocs): a line `--8<-- "file.md"`, or a
+ * block of file names between two `--8<--` lines, outside code. charter
+ * does not read other files into a page: the lines are dropped, with a
+ * warning, rather than printed as text. Lines keep their numbers. */
+static void mkdocs_snippets(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                            const md_options *opt, diags *d)
+{
+    size_t ci = 0;
+    int open = 0;
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, n;
+        const char *p = line_outside_code(bs, l, ln, &ci, &len);
+        const char *t = p ? trimmed(p, len, &n) : NULL;
+        int mark = t && n >= 6 && !memcmp(t, "--8<--", 6);
+        if (!t || (!mark && !open))
+            continue;
+        if (mark && n == 6) { /* a block's start or end */
+            open = !open;
+        } else if (!open && (n < 9 || t[6] != ' ')) {
+            continue; /* "--8<--x": text */
+        } else {
+            buf shown;
+            buf_init(&shown);
+            add_shown(&shown, t, 0, n);
+            diag_warning(d, opt->file, ln + opt->first_line - 1, (int)(t - p) + 1, "liquid-tag",
+                         "MkDocs snippet '%s' is not supported and is dropped: the file's text "
+                         "is not published here; copy it into the page",
+                         shown.data);
+            buf_release(&shown);
+        }
+        md_rewrite_drop(rw, l->data, l->start[ln - 1], l->start[ln - 1] + len);
+    }
 }
 
 static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *opt,
@@ -2131,6 +2170,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
                   memmem(text, len, "???+ ", 5);
     int mktabs = memmem(text, len, "=== \"", 5) || memmem(text, len, "===! \"", 6) ||
                  memmem(text, len, "===+ \"", 6);
+    int snippets = memmem(text, len, "--8<--", 6) != NULL;
     int mdx = memmem(text, len, "/*", 2) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
@@ -2140,8 +2180,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
               memmem(text, len, "TOC_]", 5) || memmem(text, len, "toc_]", 5);
     int alerts = memmem(text, len, "[!", 2) != NULL;
     scan_blocks(&bs, root, &lines,
-                liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || wiki || pct ||
-                    toc);
+                liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || snippets ||
+                    wiki || pct || toc);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -2170,6 +2210,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         mkdocs_admonitions(&bs, &rw, &lines, &ad);
     if (mktabs)
         mkdocs_tabs(&bs, &rw, &lines);
+    if (snippets)
+        mkdocs_snippets(&bs, &rw, &lines, opt, d);
     if (wiki)
         wiki_links(&bs, &rw, &lines, opt->wiki_links);
     md_rewrite_sort(&rw);

@@ -430,6 +430,48 @@ Test(markdown, mkdocs_tabs)
     diag_free(d);
 }
 
+/* MkDocs's snippets (`--8<-- "file.md"`, or a block of names between two
+ * `--8<--` lines) are dropped with a warning naming each: HEAD~1 printed
+ * them as text and said nothing, and the file's text was silently
+ * missing. In code, or with no blank after the marker, they stay. */
+Test(markdown, mkdocs_snippets)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "Before.\n"
+                     "\n"
+                     "--8<-- \"contacts.md\"\n"
+                     "\n"
+                     "--8<--\n"
+                     "a.md\n"
+                     "b.md\n"
+                     "--8<--\n"
+                     "\n"
+                     "--8<--x stays\n"
+                     "\n"
+                     "```\n--8<-- \"code.md\"\n```\n"
+                     "After [x](x.md).\n";
+    render(&doc, in, strlen(in), &opt, d);
+    cr_expect(strstr(doc.html.data, "contacts") == NULL, "%s", doc.html.data);
+    cr_expect(strstr(doc.html.data, "a.md") == NULL, "%s", doc.html.data);
+    expect_contains(doc.html.data, "<p>--8&lt;--x stays</p>", "not a snippet");
+    expect_contains(doc.html.data, "<pre><code>--8&lt;-- &quot;code.md&quot;\n</code></pre>",
+                    "code");
+    cr_expect_eq(diag_count(d, DIAG_WARNING), 3);
+    char *out = unit_diag_text(d);
+    expect_contains(out,
+                    "p.md:3:1: warning: MkDocs snippet '--8<-- \"contacts.md\"' is not supported "
+                    "and is dropped",
+                    "the line's warning");
+    expect_contains(out, "p.md:6:1: warning: MkDocs snippet 'a.md'", "a block's name");
+    free(out);
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 15);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitBook's hints ({% hint style="..." %} ... {% endhint %}) are the boxes
  * admonitions make, with no liquid-tag warning; a hint without a style is
  * a tag like any other, dropped with one. HEAD~1 dropped both tags of
