@@ -211,12 +211,57 @@ static const char *as_written(buf *out, const char *written, const char *id)
     return out->data;
 }
 
+/* charter's built-in catalogs, read when a finding first needs them. */
+typedef struct builtin_lookup {
+    const site *s;
+    catalog *all;
+    int tried;
+} builtin_lookup;
+
+/* The built-in framework the site does not use that is called `name`
+ * (length n), or that holds the control `id` when name is NULL; NULL when
+ * none is. */
+static const framework *unused_framework(builtin_lookup *b, const char *name, size_t n,
+                                         const char *id)
+{
+    if (!b->tried) {
+        b->all = site_builtin_catalogs(b->s);
+        b->tried = 1;
+    }
+    size_t nb, na;
+    const framework *fb = b->all ? catalog_frameworks(b->all, &nb) : NULL;
+    const framework *fa = catalog_frameworks(b->s->catalog, &na);
+    buf q;
+    buf_init(&q);
+    const framework *found = NULL;
+    for (size_t i = 0; fb && i < nb && !found; i++) {
+        int used = 0;
+        for (size_t k = 0; k < na && !used; k++)
+            used = !strcmp(fa[k].id, fb[i].id);
+        if (used)
+            continue;
+        if (name) {
+            if (strlen(fb[i].id) == n && !strncmp(fb[i].id, name, n))
+                found = &fb[i];
+        } else {
+            buf_reset(&q);
+            buf_printf(&q, "%s:%s", fb[i].id, id);
+            if (catalog_find(b->all, q.data))
+                found = &fb[i];
+        }
+    }
+    buf_release(&q);
+    return found;
+}
+
 static void check_controls(const site *s, diags *d)
 {
     const catalog *c = s->catalog;
     if (!c)
         return;
     map *covered = map_new(); /* control pointer as "framework:id" -> 1 */
+    builtin_lookup builtin = {s, NULL, 0};
+    const framework *other;
     buf canon, q;
     buf_init(&canon);
     buf_init(&q);
@@ -231,18 +276,30 @@ static void check_controls(const site *s, diags *d)
             switch (catalog_resolve(c, yamltree_text(v), &ctl, &canon)) {
             case CONTROL_UNKNOWN: {
                 buf_reset(&q);
-                if (!catalog_knows_prefix(c, yamltree_text(v))) {
+                const char *id = yamltree_text(v), *colon = strchr(id, ':');
+                if (!catalog_knows_prefix(c, id)) {
                     size_t nf;
                     const framework *fw = catalog_frameworks(c, &nf);
                     for (size_t f = 0; f < nf; f++)
                         buf_printf(&q, "%s%s", f ? ", " : "", fw[f].id);
+                    other = unused_framework(&builtin, id, (size_t)(colon - id), NULL);
+                    if (other)
+                        diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                                   "unknown control '%s': the site does not use charter's '%s' "
+                                   "catalog (%s); add %s to 'frameworks' in site.yml (it has %s)",
+                                   id, other->id, other->name ? other->name : other->id, other->id,
+                                   q.len ? q.data : "none");
+                    else
+                        diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                                   "unknown control '%s': no framework of the site is called "
+                                   "'%.*s' (it has %s; see framework_aliases)",
+                                   id, (int)(colon - id), id, q.len ? q.data : "none");
+                } else if (!colon && (other = unused_framework(&builtin, NULL, 0, id)))
                     diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
-                               "unknown control '%s': no framework of the site is called '%.*s' "
-                               "(it has %s; see framework_aliases)",
-                               yamltree_text(v),
-                               (int)(strchr(yamltree_text(v), ':') - yamltree_text(v)),
-                               yamltree_text(v), q.len ? q.data : "none");
-                } else if (catalog_suggest(c, yamltree_text(v), &q))
+                               "unknown control '%s': it is a control of '%s' (%s), which the "
+                               "site does not use; add %s to 'frameworks' in site.yml",
+                               id, other->id, other->name ? other->name : other->id, other->id);
+                else if (catalog_suggest(c, yamltree_text(v), &q))
                     diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
                                "unknown control '%s'; did you mean '%s'?", yamltree_text(v),
                                as_written(&canon, yamltree_text(v), q.data));
@@ -333,6 +390,7 @@ static void check_controls(const site *s, diags *d)
                    "the statement of applicability lists '%s', which no active catalog defines",
                    o[i].id);
     map_free(covered);
+    catalog_free(builtin.all);
     buf_release(&canon);
     buf_release(&q);
 }

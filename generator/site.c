@@ -1835,6 +1835,25 @@ static int check_evidence_files(const site *s, diags *d)
     return err;
 }
 
+/* The frameworks of charter's own catalogs (embed.h's controls/<name>.yml but
+ * the applicability file and crosswalks): a new array of new strings,
+ * their number in *n; the caller frees each and the array. */
+static const char **builtin_frameworks(size_t *n_ids)
+{
+    size_t n;
+    const embed_file *ef = embed_list("controls/", &n);
+    const char **ids = xcalloc(n + 1, sizeof *ids);
+    *n_ids = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *base = ef[i].path + strlen("controls/");
+        size_t len = strlen(base);
+        if (len > 4 && !strcmp(base + len - 4, ".yml") && !strchr(base, '/') &&
+            strcmp(base, "applicability.yml") != 0 && !catalog_is_crosswalk(base))
+            ids[(*n_ids)++] = xstrndup(base, len - 4);
+    }
+    return ids;
+}
+
 /* A site that names no frameworks and has no catalog of its own gets the
  * charter catalogs its pages' ids are found in: each embedded framework
  * counts the cited ids it has exactly; every framework with any is kept,
@@ -1843,22 +1862,14 @@ static int check_evidence_files(const site *s, diags *d)
  * inferred: their controls need not be covered (s->frameworks_inferred). */
 static int infer_frameworks(site *s, diags *d)
 {
-    size_t nf, n;
+    size_t nf, n_ids;
     catalog_frameworks(s->catalog, &nf);
     if (s->cfg.n_frameworks || nf)
         return 0;
-    const embed_file *ef = embed_list("controls/", &n);
-    const char **ids = xcalloc(n + 1, sizeof *ids);
-    size_t *hits = xcalloc(n + 1, sizeof *hits), n_ids = 0;
+    const char **ids = builtin_frameworks(&n_ids);
+    size_t *hits = xcalloc(n_ids + 1, sizeof *hits);
     buf name;
     buf_init(&name);
-    for (size_t i = 0; i < n; i++) {
-        const char *base = ef[i].path + strlen("controls/");
-        size_t len = strlen(base);
-        if (len > 4 && !strcmp(base + len - 4, ".yml") && !strchr(base, '/') &&
-            strcmp(base, "applicability.yml") != 0 && !catalog_is_crosswalk(base))
-            ids[n_ids++] = xstrndup(base, len - 4);
-    }
     int err = 0;
     catalog *all = NULL;
     if (n_ids &&
@@ -1916,6 +1927,22 @@ static int infer_frameworks(site *s, diags *d)
 static void cite_key(buf *key, const control *c)
 {
     buf_printf(key, "%s:%s", c->framework, c->id);
+}
+
+catalog *site_builtin_catalogs(const site *s)
+{
+    size_t n_ids;
+    const char **ids = builtin_frameworks(&n_ids);
+    diags *quiet = diag_new(NULL);
+    catalog *all = NULL;
+    if (n_ids && catalog_load(&all, &s->fs, s->cfg.controls, ids, n_ids, s->cfg.limits.file_bytes,
+                              quiet) != 0)
+        all = NULL;
+    diag_free(quiet);
+    for (size_t i = 0; i < n_ids; i++)
+        free((char *)ids[i]);
+    free(ids);
+    return all;
 }
 
 /* Which published pages cite each control, by "framework:id". */

@@ -172,6 +172,13 @@ void site_load_cache_key(const site *s, char key[DIGEST_HEX]);
  * NULL: none could be). */
 void site_adopt_load_cache(site *s, const char *path, struct loadcache *lc);
 
+/* Every catalog charter has built in, read as the site's catalogs are (a
+ * file of the same name in its controls folder replaces one), whether the
+ * site uses it or not: for a finding about an id the site's catalogs lack
+ * ("CC9.2 is a SOC 2 control"). A new catalog (caller frees with
+ * catalog_free), or NULL when none can be read. */
+catalog *site_builtin_catalogs(const site *s);
+
 /* The published pages that cite control c, in page order (borrowed), and
  * their number in *n; NULL and 0 when none does. */
 const page *const *site_cited_by(const site *s, const control *c, size_t *n);
