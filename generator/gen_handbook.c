@@ -264,7 +264,7 @@ static void fill_policy(const void *ctx, size_t i, tpl_dict *e)
     char date[11];
     buf a;
     buf_init(&a);
-    tpl_dict_reserve(e, 14); /* title, URL, anchor, slot, five shown values */
+    tpl_dict_reserve(e, 16); /* title, URL, anchor, slot, review state and label, five shown */
     tpl_dict_set(e, "ENTRY_TITLE", p->title ? p->title : p->id);
     tpl_dict_set(e, "ENTRY_URL", p->full_url);
     handbook_anchor(&a, p);
@@ -281,6 +281,9 @@ static void fill_policy(const void *ctx, size_t i, tpl_dict *e)
     if (p->next_review >= 0) {
         date_format(date, p->next_review);
         vars_set_shown(e, "ENTRY_NEXT_REVIEW", date);
+        /* Printed as the policy page shows it: overdue, due soon. */
+        tpl_dict_set(e, "ENTRY_REVIEW_STATE", review_state_slug(p->review));
+        tpl_dict_set(e, "ENTRY_REVIEW_LABEL", review_state_label(p->review));
     }
     tpl_dict_set_slot(e, "POLICY_CONTENT", h->first + i);
     buf_release(&a);
