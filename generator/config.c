@@ -723,7 +723,8 @@ static const char *const known_settings[] = {"title",
                                              "review",
                                              "markdown",
                                              "navigation",
-                                             "evidence"};
+                                             "evidence",
+                                             "document_files"};
 
 /* A setting of site.yml spelt like one of charter's but not one
  * (`framworks:`): a warning with the setting meant. Any other name is the
@@ -874,6 +875,17 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_string(&c->output, y, "output", "_site", f, d);
     bad |= config_statics(c, yamltree_get(y, "static"), f, d);
     bad |= config_string(&c->default_layout, y, "default_layout", "policy", f, d);
+    bad |= config_string(&c->document_files, y, "document_files", NULL, f, d);
+    if (c->document_files) {
+        const char *at = strstr(c->document_files, ":id");
+        if (!at || strstr(at + 3, ":id") || strchr(c->document_files, '/')) {
+            const yaml_node *v = yamltree_get(y, "document_files");
+            bad |= diag_error(d, f, yamltree_line(v), yamltree_col(v), "config",
+                              "'document_files' must be a file name with one ':id' (the page's "
+                              "id) and no '/', like 'ACME-:id.pdf', not '%s'",
+                              c->document_files);
+        }
+    }
     bad |= config_keys(c, yamltree_get(y, "keys"), f, d);
     bad |= config_policies(c, yamltree_get(y, "policies"), f, d);
     bad |= config_aliases(&c->framework_aliases, y, "framework_aliases", f, d);

@@ -135,6 +135,10 @@ typedef struct site_config {
      * moves them (a site's own /handbook/): URL path and output file, or
      * NULL for charter's (config_gen_url). */
     char *gen_url[GEN_MOVABLE], *gen_file[GEN_MOVABLE];
+    /* document_files: the name of a file another tool makes of each page,
+     * with :id for the page's id (comply's PDFs, "ACME-:id.pdf"): a link to
+     * such a file leads to the page. NULL: none. */
+    const char *document_files;
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
     site_limits limits;
     /* evidence (docs/evidence.md): the site's OpenPGP keyring and ssh

@@ -473,6 +473,7 @@ static int plan_comply(init_plan *p)
     buf_init(&text);
     buf_init(&title);
     yaml_node *y = NULL;
+    const char *prefix = "";
     if (init_is_file(p->root, "comply.yml")) {
         const yaml_node *n;
         if (init_read_text(&text, p, "comply.yml") != 0 ||
@@ -481,6 +482,9 @@ static int plan_comply(init_plan *p)
         if ((n = yamltree_get(y, "name")) && yamltree_kind(n) == YAML_SCALAR &&
             !yamltree_is_null(n))
             buf_adds(&title, yamltree_text(n));
+        if ((n = yamltree_get(y, "filePrefix")) && yamltree_kind(n) == YAML_SCALAR &&
+            !yamltree_is_null(n) && !strpbrk(yamltree_text(n), "/\"\\\n"))
+            prefix = yamltree_text(n);
     }
     int named = title.len > 0;
     if (!named)
@@ -503,6 +507,11 @@ static int plan_comply(init_plan *p)
                 "# comply's names: a document's name: is its title, its acronym: its document\n"
                 "# id, and satisfies: {TSC: [...]} lists the criteria it meets.\n"
                 "keys: {title: name, id: acronym, controls: satisfies}\n");
+    buf_printf(b,
+               "# comply builds each document into output/<filePrefix>-<acronym>.pdf: a\n"
+               "# link to that file leads to the document's page here.\n"
+               "document_files: \"%s-:id.pdf\"\n",
+               prefix);
     if (is_dir(p->root, "standards"))
         buf_adds(b, "# comply's standards (standards/*.yml) are the control catalogs.\n"
                     "controls: standards\n");

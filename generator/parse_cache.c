@@ -366,6 +366,7 @@ void parse_cache_global(char hex[DIGEST_HEX], const site *s)
     /* Links to charter's own pages resolve to where site.yml puts them. */
     for (int i = 0; i < GEN_MOVABLE; i++)
         add_str(h, config_gen_url(&s->cfg, i));
+    add_str(h, s->cfg.document_files);
     add_str(h, "pages");
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];

@@ -2673,6 +2673,27 @@ const page *site_page_by_url(const site *s, const char *path)
     return p;
 }
 
+/* The published page whose file another tool makes is named by the last
+ * part of path (document_files: comply's "ACME-:id.pdf" for the page with
+ * id AOTP), or NULL. */
+static const page *page_by_document_file(const site *s, const char *path)
+{
+    const char *pat = s->cfg.document_files, *at = strstr(pat, ":id");
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (!at)
+        return NULL;
+    size_t pre = (size_t)(at - pat), post = strlen(at + 3), n = strlen(base);
+    if (n <= pre + post || strncmp(base, pat, pre) != 0 || strcmp(base + n - post, at + 3) != 0)
+        return NULL;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (p->ok && p->published && p->id && strlen(p->id) == n - pre - post &&
+            !strncmp(p->id, base + pre, n - pre - post))
+            return p;
+    }
+    return NULL;
+}
+
 /* A published page by its path in the content directory, as written
  * (x.md), without .md (x: x.md, then x/index.md and x/_index.md) or as
  * its folder (x/: x/index.md, x/_index.md). */
@@ -2748,6 +2769,8 @@ const page *site_link_page(const site *s, const page *from, const char *path, bu
         }
         buf_release(&base);
     }
+    if (!p && s->cfg.document_files)
+        p = page_by_document_file(s, path);
     if (!p && s->by_name) {
         /* An Obsidian link: from the vault's top, else by the page's name
          * wherever it is, when one page alone has it. */
