@@ -407,6 +407,26 @@ static void push_dir(walk *w, const char *path, const struct stat *st)
     buf_release(&key);
 }
 
+/* Whether git ignores what the link at `full` (from the site root) leads
+ * to, inside the site: a committed `notes.txt -> deploy-secrets.txt`
+ * would publish the ignored secret under the link's name. */
+static int link_ignored(walk *w, const char *full, int is_dir)
+{
+    if (!w->ignores)
+        return 0;
+    buf path;
+    buf_init(&path);
+    path_join(&path, w->s->root, full);
+    char *target = realpath(path.data, NULL), *root = realpath(w->s->root, NULL);
+    size_t rl = root ? strlen(root) : 0;
+    int ignored = target && root && !strncmp(target, root, rl) && target[rl] == '/' &&
+                  history_ignores_skip(w->ignores, target + rl + 1, is_dir);
+    free(target);
+    free(root);
+    buf_release(&path);
+    return ignored;
+}
+
 /* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
  * part below the walk's top, as on disk). Pages are collected when `pages`
  * is set; every other file becomes a static file under out_prefix. Every
@@ -450,8 +470,9 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             continue;
         if (kind >= 0)
             fs_trace_seen(&w->s->fs, full.data, &st);
-        else
-            kind = fs_source_kind(&w->s->fs, full.data, &st, w->d);
+        else if ((kind = fs_source_kind(&w->s->fs, full.data, &st, w->d)) >= 0 &&
+                 link_ignored(w, full.data, kind == FS_DIR))
+            continue; /* a link to what git ignores: its target is no part of the site */
         if (kind == FS_DIR) {
             if (is_charter_output(w, full.data) || enter_dir(w, full.data, &st) != 0)
                 continue;
