@@ -169,7 +169,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
         if ((v = yamltree_get(item, "applicable")) &&
             yamltree_as_bool(&ctl->applicable, v, "applicable", file, d))
             err = -1;
-        if ((v = yamltree_get(item, "justification")) &&
+        /* `justification: ~` is none, not the text "~". */
+        if ((v = yamltree_get(item, "justification")) && !yamltree_is_null(v) &&
             yamltree_as_string(&ctl->justification, v, "justification", file, d))
             err = -1;
         const control *first = map_get(seen, ctl->id);
@@ -232,7 +233,7 @@ static int load_applicability(catalog *c, const yaml_node *root, const char *fil
             err = -1;
         if ((n = yamltree_get(v, "status")) && yamltree_as_string(&status, n, "status", file, d))
             err = -1;
-        if ((n = yamltree_get(v, "justification")) &&
+        if ((n = yamltree_get(v, "justification")) && !yamltree_is_null(n) &&
             yamltree_as_string(&why, n, "justification", file, d))
             err = -1;
         if (ctl) {
