@@ -368,6 +368,12 @@ int path_permalink(buf *url, buf *out_file, const char *permalink, const char **
             *why = "must not contain '..'";
             return -1;
         }
+        /* A name the file system takes (NAME_MAX), or the write fails. */
+        if (n > 255) {
+            buf_release(&norm);
+            *why = "has a part longer than 255 bytes, more than a file name may hold";
+            return -1;
+        }
         s += n;
         if (*s)
             s++;

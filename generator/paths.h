@@ -68,7 +68,8 @@ void path_page_url(buf *url, buf *out_file, const char *rel);
  * Accepted: a path like "/about/" or "about/", or one naming a file
  * ("/security.txt"). Refused, returning -1 with a reason in `why` (a static
  * string): a scheme or host ("https://x/", "//x"), `..` segments, a
- * backslash, control characters, a query or fragment, an empty value. */
+ * backslash, control characters, a query or fragment, an empty value, a
+ * part over 255 bytes (no file name may be that long). */
 int path_permalink(buf *url, buf *out_file, const char *permalink, const char **why);
 /* Appends a Jekyll permalink pattern with its placeholders filled for the
  * page at rel (relative to its collection's folder, ".md" included) of

@@ -1061,7 +1061,8 @@ static int page_model(page *p, const site *s, diags *d)
             }
         }
         buf_reset(&pattern);
-        buf_printf(&pattern, "%s%s", dir.data, permalink);
+        /* An id is a name, a folder's: "iso-a.5.1" is no file. */
+        buf_printf(&pattern, "%s%s%s", dir.data, permalink, by_id ? "/" : "");
         buf_release(&dir);
         permalink = pattern.data;
     }

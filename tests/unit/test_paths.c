@@ -551,3 +551,29 @@ Test(paths, repository_web)
         buf_release(&out);
     }
 }
+
+/* A part of a permalink over 255 bytes is refused with a reason (NAME_MAX:
+ * the write would fail with "File name too long", as it did from a long
+ * Docusaurus id); 255 is taken. */
+Test(paths, permalink_long_part)
+{
+    char name[300];
+    buf p, url, out;
+    buf_init(&p);
+    buf_init(&url);
+    buf_init(&out);
+    memset(name, 'b', 255);
+    name[255] = '\0';
+    buf_printf(&p, "/policies/%s/", name);
+    const char *why = NULL;
+    cr_expect_eq(path_permalink(&url, &out, p.data, &why), 0);
+    buf_reset(&p);
+    buf_reset(&url);
+    buf_reset(&out);
+    buf_printf(&p, "/policies/%sb/", name);
+    cr_expect_eq(path_permalink(&url, &out, p.data, &why), -1);
+    cr_expect_str_eq(why, "has a part longer than 255 bytes, more than a file name may hold");
+    buf_release(&p);
+    buf_release(&url);
+    buf_release(&out);
+}
