@@ -660,7 +660,11 @@ static int read_gen_pages(site_config *c, const yaml_node *gp, const char *f, di
                               name);
             continue;
         }
-        if (yamltree_as_string(&to, v, "generated_pages", f, d) != 0) {
+        if (yamltree_is_null(v))
+            continue; /* charter's own address */
+        buf_reset(&url);
+        buf_printf(&url, "generated_pages.%s", name);
+        if (yamltree_as_string(&to, v, url.data, f, d) != 0) {
             bad = 1;
             continue;
         }

@@ -80,6 +80,42 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
         map_put(p->blocked, out_file, (void *)1);
 }
 
+/* A page generated_pages moves must not land below a file the site has
+ * (`{handbook: /feed.xml/}` would make a folder where feed.xml is): a
+ * config error at the setting, and the page is not written. */
+static void moved_inside_files(plan *p, const site *s, diags *d)
+{
+    const yaml_node *gp = yamltree_get(s->cfg.yaml, "generated_pages");
+    buf anc;
+    buf_init(&anc);
+    for (int g = 0; g < GEN_MOVABLE; g++) {
+        const char *file = s->cfg.gen_file[g];
+        if (!file)
+            continue;
+        buf_reset(&anc);
+        buf_adds(&anc, file);
+        const char *hit = NULL;
+        for (char *slash = strrchr(anc.data, '/'); slash && !hit; slash = strrchr(anc.data, '/')) {
+            buf_truncate(&anc, (size_t)(slash - anc.data));
+            if (map_get(p->claims, anc.data) || map_get(p->others, anc.data) ||
+                map_get(s->by_out, anc.data) || site_static_by_out(s, anc.data))
+                hit = anc.data;
+        }
+        if (!hit)
+            continue;
+        const yaml_node *v = gp ? yamltree_get(gp, config_gen_name(g)) : NULL;
+        diag_error(d, s->cfg.file, v ? yamltree_line(v) : 0, v ? yamltree_col(v) : 0, "config",
+                   "'generated_pages.%s' ('%s') is inside '%s', which is a file of the site, "
+                   "not a folder; choose another address",
+                   config_gen_name(g), s->cfg.gen_url[g], hit);
+        size_t held = (size_t)map_get(p->claims, file);
+        if (held)
+            p->generated[held - 1].blocked = 1;
+        map_put(p->blocked, file, (void *)1);
+    }
+    buf_release(&anc);
+}
+
 /* Claims the old addresses of page pg that `key` lists (Hugo's aliases,
  * Jekyll's redirect_from): a path, or a list of them, each relative to
  * base_url, or, without a leading '/', to the folder of the page's URL.
@@ -263,6 +299,7 @@ plan *plan_outputs(const site *s, diags *d)
             buf_adds(&w, "the home page");
         claim(p, s, fo->out_file, fo->url, w.data, 0, d);
     }
+    moved_inside_files(p, s, d);
     buf_release(&f);
     buf_release(&u);
     buf_release(&w);
