@@ -1613,13 +1613,21 @@ static int mkdocs_body(md_rewrite *rw, const src_lines *l, int ln, size_t ind)
 static void mkdocs_tabs(const block_scan *bs, md_rewrite *rw, const src_lines *l)
 {
     size_t ci = 0, hi = 0;
+    int body_end = 0; /* the last line of the tab before */
     buf rep;
     buf_init(&rep);
     for (int ln = 1; ln <= l->n; ln++) {
-        size_t len, n, tn = 0;
+        size_t len, n, tn = 0, pl = 0, pn = 1;
         const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
         const char *t = p ? trimmed(p, len, &n) : NULL;
         if (!t || n < 6 || memcmp(t, "===", 3) != 0)
+            continue;
+        /* A tab starts a block, as Python-Markdown reads it: after a blank
+         * line or the tab before; a line inside a paragraph is its text. */
+        const char *prev = ln > 1 ? line_at(l, ln - 1, &pl) : NULL;
+        if (prev)
+            trimmed(prev, pl, &pn);
+        if (prev && pn && ln - 1 != body_end)
             continue;
         size_t k = 3 + (t[3] == '!' || t[3] == '+');
         if (t[k] != ' ')
@@ -1633,7 +1641,7 @@ static void mkdocs_tabs(const block_scan *bs, md_rewrite *rw, const src_lines *l
         buf_add_html(&rep, title + 1, tn - 2);
         buf_adds(&rep, "</strong></p>");
         md_rewrite_replace(rw, from, from + n, rep.data, rep.len);
-        ln = mkdocs_body(rw, l, ln, ind);
+        ln = body_end = mkdocs_body(rw, l, ln, ind);
     }
     buf_release(&rep);
 }
@@ -1996,6 +2004,14 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
     }
     const char *url = cmark_node_get_url(n);
     int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+    /* On a paragraph's indented continuation line cmark counts columns
+     * from the end of the indentation it strips. */
+    size_t lead = 0, ll = 0;
+    const char *lp = line ? line_at(l, line, &ll) : NULL;
+    while (lp && lead < ll && (lp[lead] == ' ' || lp[lead] == '\t'))
+        lead++;
+    if (line && lead && !starts_link(l, line, col, n) && starts_link(l, line, col + (int)lead, n))
+        col += (int)lead;
     if (line == 0 || !starts_link(l, line, col, n)) {
         line = col = 0;
         locate_autolink(l, n, cur, &line, &col);

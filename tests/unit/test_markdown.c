@@ -411,7 +411,11 @@ Test(markdown, mkdocs_tabs)
                      "Title\n"
                      "===\n"
                      "\n"
-                     "```\n=== \"not a tab\"\n    code\n```\n";
+                     "```\n=== \"not a tab\"\n    code\n```\n"
+                     "\n"
+                     "Some text\n"
+                     "    === \"In the paragraph\"\n"
+                     "        [ten](ten.md)\n";
     render(&doc, in, strlen(in), &opt, d);
     expect_contains(
         doc.html.data,
@@ -421,11 +425,19 @@ Test(markdown, mkdocs_tabs)
         "tabs");
     expect_contains(doc.html.data, ">Title</h1>", "a setext heading");
     cr_expect(strstr(doc.html.data, "tab -->") == NULL, "%s", doc.html.data);
+    /* In a paragraph, a tab line is its text (QA: HEAD~1 nested a <p> in
+     * the paragraph's). A link on an indented continuation line is at its
+     * '[' (cmark counts from the end of the indentation; HEAD~1 said 10,
+     * for any such line). */
+    expect_contains(doc.html.data, "<p>Some text\n=== &quot;In the paragraph&quot;\n<a",
+                    "a tab line in a paragraph");
     expect_contains(doc.html.data, "<pre><code>=== &quot;not a tab&quot;\n    code\n</code></pre>",
                     "code");
-    cr_assert_eq(doc.n_links, 1);
+    cr_assert_eq(doc.n_links, 2);
     cr_expect_eq(doc.links[0].line, 3);
     cr_expect_eq(doc.links[0].col, 18);
+    cr_expect_eq(doc.links[1].line, 20);
+    cr_expect_eq(doc.links[1].col, 9);
     markdown_release(&doc);
     diag_free(d);
 }
