@@ -764,6 +764,41 @@ static void unknown_settings(const yaml_node *y, const char *f, diags *d)
     buf_release(&upper);
 }
 
+/* Each key of the mapping m (section's; nothing when m is no mapping) is
+ * one of keys[0..n): an error at any other, naming the one meant when it
+ * is spelt alike (`review: {cycel: ...}` would leave the default cycle
+ * in force without a word). Returns 0, or -1 after reporting. */
+static int only_keys(const yaml_node *m, const char *section, const char *const *keys, size_t n,
+                     const char *f, diags *d)
+{
+    if (!m || yamltree_kind(m) != YAML_MAPPING)
+        return 0;
+    int bad = 0;
+    buf list;
+    buf_init(&list);
+    for (size_t j = 0; j < n; j++)
+        buf_printf(&list, "%s%s", j ? ", " : "", keys[j]);
+    for (size_t i = 0; i < yamltree_len(m); i++) {
+        const yaml_node *k = yamltree_key(m, i);
+        const char *name = yamltree_text(k);
+        size_t j = 0;
+        while (j < n && strcmp(keys[j], name))
+            j++;
+        if (j < n)
+            continue;
+        const char *meant = diag_nearest(name, keys, n, strlen(name) >= 8 ? 2 : 1);
+        if (meant)
+            bad |= diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
+                              "unknown setting '%s' in '%s'; did you mean '%s'?", name, section,
+                              meant);
+        else
+            bad |= diag_error(d, f, yamltree_line(k), yamltree_col(k), "config",
+                              "unknown setting '%s' in '%s' (%s)", name, section, list.data);
+    }
+    buf_release(&list);
+    return bad ? -1 : 0;
+}
+
 /* versioning: {material: major, minor: minor, editorial: any, review: same}
  * (the defaults), each type's rule one of any, major, minor, patch, same. */
 static int config_versioning(site_config *c, const yaml_node *n, const char *f, diags *d)
@@ -908,10 +943,14 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     }
     if (review && yamltree_is_null(review))
         review = NULL;
+    static const char *const review_keys[] = {"cycle", "warn_within"};
+    bad |= only_keys(review, "review", review_keys, 2, f, d);
     bad |= config_duration(&c->cycle, review, "cycle", "12 months", f, d);
     bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", f, d);
     c->nav_max_pages = 100;
     const yaml_node *nav = yamltree_get(y, "navigation");
+    static const char *const nav_keys[] = {"max_pages"};
+    bad |= only_keys(nav, "navigation", nav_keys, 1, f, d);
     if (nav && !yamltree_is_null(nav)) {
         const yaml_node *m =
             yamltree_kind(nav) == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
@@ -966,6 +1005,8 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     if (u && !yamltree_is_null(u))
         bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);
     const yaml_node *md = yamltree_get(y, "markdown");
+    static const char *const md_keys[] = {"lax_headings", "wiki_links"};
+    bad |= only_keys(md, "markdown", md_keys, 2, f, d);
     if (md && !yamltree_is_null(md)) {
         const yaml_node *lax =
             yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "lax_headings") : NULL;
