@@ -883,6 +883,22 @@ static void page_default_url(const site *s, const page *p, buf *url, buf *out)
     buf_release(&stripped);
 }
 
+/* The key of the front matter fm spelt like `key` but not it (`ownr` for
+ * owner, `Owner`): one edit away, two from eight letters, or another case.
+ * NULL when none is. */
+static const yaml_node *misspelt_key(const yaml_node *fm, const char *key)
+{
+    size_t cap = strlen(key) >= 8 ? 2 : 1;
+    for (size_t i = 0; i < yamltree_len(fm); i++) {
+        const yaml_node *k = yamltree_key(fm, i);
+        const char *name = yamltree_text(k);
+        if (strlen(name) >= 3 && strcmp(name, key) != 0 &&
+            (!strcasecmp(name, key) || diag_edit_distance(name, key, cap) <= cap))
+            return k;
+    }
+    return NULL;
+}
+
 /* p's url and full_url from url (taken), and its out_file from out. The
  * full URL, encoded once here, is what every page linking to p writes:
  * 40,000 and more times at 10,000 pages. */
@@ -1149,9 +1165,17 @@ static int page_model(page *p, const site *s, diags *d)
             for (size_t j = 0; j < s->cfg.n_keys; j++)
                 if (!strcmp(s->cfg.keys[j].key, s->cfg.required[i]))
                     buf_printf(&names, " or '%s'", s->cfg.keys[j].alias);
-            err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
-                             "missing-required-key", "missing required key '%s'%s",
-                             s->cfg.required[i], names.len ? names.data : "");
+            /* A key of the page spelt like it (`ownr:`): reported there. */
+            const yaml_node *typo = v ? NULL : misspelt_key(fm, s->cfg.required[i]);
+            if (typo)
+                err = diag_error(
+                    d, f, yamltree_line(typo), yamltree_col(typo), "missing-required-key",
+                    "missing required key '%s'%s; is '%s' meant to be it?", s->cfg.required[i],
+                    names.len ? names.data : "", yamltree_text(typo));
+            else
+                err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
+                                 "missing-required-key", "missing required key '%s'%s",
+                                 s->cfg.required[i], names.len ? names.data : "");
             buf_release(&names);
         }
     }
