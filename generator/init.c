@@ -3,6 +3,7 @@
  * site.yml of a comply, Docusaurus, Hugo or plain Markdown repository (a
  * Jekyll site's is in init_jekyll.c). */
 #include "init.h"
+#include "toml.h"
 #include "init_int.h"
 
 #include "config.h"
@@ -21,8 +22,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-const char *const init_kind_names[INIT_N_KINDS] = {"new",        "plain",  "jekyll", "hugo",
-                                                   "docusaurus", "comply", "mkdocs", "vitepress"};
+const char *const init_kind_names[INIT_N_KINDS] = {
+    "new", "plain", "jekyll", "hugo", "docusaurus", "comply", "mkdocs", "vitepress", "mdbook"};
 
 buf *init_plan_file(init_plan *p, const char *rel)
 {
@@ -963,6 +964,74 @@ done:
     return err;
 }
 
+/* --- mdBook ------------------------------------------------------------------------ */
+
+/* book.toml's settings (TOML): [book] title, description and src,
+ * [output.html] site-url (its path); config NULL (--kind mdbook without
+ * one): mdBook's defaults. The chapters stay where mdBook keeps them; a
+ * folder's README.md is its chapter's page, src/README.md the home page,
+ * as mdBook renders them; SUMMARY.md, mdBook's table of contents, is no
+ * page. */
+static int plan_mdbook(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title;
+    buf_init(&text);
+    buf_init(&title);
+    yaml_node *y = NULL;
+    if (!config)
+        y = yamltree_new(YAML_MAPPING, NULL, 0, NULL);
+    else if (init_read_text(&text, p, config) != 0 ||
+             toml_parse(&y, text.data, text.len, config, 0, NULL, p->d) != 0)
+        goto done;
+    const yaml_node *book = yamltree_get(y, "book"), *out = yamltree_get(y, "output"), *n;
+    const yaml_node *html = out ? yamltree_get(out, "html") : NULL;
+#define SETTING(m, key)                                                                            \
+    ((m) && (n = yamltree_get((m), key)) && yamltree_kind(n) == YAML_SCALAR &&                     \
+             !yamltree_is_null(n)                                                                  \
+         ? yamltree_text(n)                                                                        \
+         : NULL)
+    const char *name = SETTING(book, "title"), *about = SETTING(book, "description");
+    const char *src = SETTING(book, "src"), *url = SETTING(html, "site-url");
+#undef SETTING
+    if (!src || !*src || strstr(src, ".."))
+        src = "src";
+    if (name)
+        buf_adds(&title, name);
+    else
+        init_dir_title(&title, p->root);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "mdBook book");
+    init_put_repository(b, p);
+    init_put_setting(b,
+                     name ? "The site's title: book.toml's title."
+                          : "The site's title: the directory's name.",
+                     "title", title.data);
+    buf_release(&title);
+    init_put_setting(b, "One sentence for the home page and metadata: book.toml's description.",
+                     "description", about);
+    if (url && url[0] == '/' && strcmp(url, "/") != 0)
+        init_put_setting(b, "Where the site is served: book.toml's site-url.", "base_url", url);
+    init_put_setting(b, "The chapters: book.toml's src.", "content", src);
+    buf_adds(b, "# A folder's README.md is its chapter's page (the top one the home page),\n"
+                "# as mdBook renders it.\n"
+                "readme_index: true\n"
+                "# SUMMARY.md is mdBook's table of contents, not a chapter.\n"
+                "exclude: [SUMMARY.md]\n");
+    put_last_updated(b, p, src);
+    init_put_default_layout(b, "As mdBook\n# shows every chapter alike.");
+    init_put_theme(b, "\n# (mdBook's theme is Handlebars templates, which charter does not read.)",
+                   1);
+    buf_adds(&p->notes, "note: SUMMARY.md's order is not read: sections are in the order of "
+                        "site.yml's sections:, else alphabetical, pages by weight, then title; "
+                        "{{#include}} is not read: copy the text into the chapter\n");
+    err = 0;
+done:
+    yamltree_free(y);
+    buf_release(&text);
+    return err;
+}
+
 /* --- VitePress ------------------------------------------------------------------ */
 
 /* Where VitePress sites keep their settings: .vitepress/ in the folder of
@@ -1304,6 +1373,11 @@ static init_kind detect(init_plan *p, const char **config)
         buf_printf(&p->why, "found %s", *config);
         return INIT_VITEPRESS;
     }
+    if (init_is_file(p->root, "book.toml")) {
+        *config = "book.toml";
+        buf_adds(&p->why, "found book.toml");
+        return INIT_MDBOOK;
+    }
     if ((*config = first_file(p->root, hugo_configs))) {
         buf content;
         buf_init(&content);
@@ -1429,7 +1503,8 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
                  : forced == INIT_DOCUSAURUS ? first_file(root, docusaurus_configs)
                  : forced == INIT_MKDOCS     ? first_file(root, mkdocs_configs)
                  : forced == INIT_VITEPRESS  ? first_file(root, vitepress_configs)
-                                             : NULL;
+                 : forced == INIT_MDBOOK && init_is_file(root, "book.toml") ? "book.toml"
+                                                                            : NULL;
         p->kind = (init_kind)forced;
         buf_reset(&p->why);
         buf_adds(&p->why, "--kind");
@@ -1458,6 +1533,9 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         break;
     case INIT_VITEPRESS:
         rc = plan_vitepress(p, config);
+        break;
+    case INIT_MDBOOK:
+        rc = plan_mdbook(p, config);
         break;
     case INIT_N_KINDS:
         break;

@@ -21,6 +21,7 @@ typedef enum init_kind {
     INIT_COMPLY,
     INIT_MKDOCS,
     INIT_VITEPRESS,
+    INIT_MDBOOK,
     INIT_N_KINDS
 } init_kind;
 
