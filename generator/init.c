@@ -1262,8 +1262,35 @@ static int plan_plain(init_plan *p)
         init_dir_title(&title, p->root);
     int docs = any_file(p->root, "docs", stop_at_md, NULL);
     const char *content = docs ? "docs" : ".";
+    /* A Docsify site: its index.html (the page that runs it, no page of
+     * ours) names the site in window.$docsify's `name`. */
+    buf shell, name;
+    buf_init(&shell);
+    buf_init(&name);
+    path_join(&shell, content, "index.html");
+    int docsify = 0;
+    if (init_is_file(p->root, shell.data)) {
+        buf html;
+        buf_init(&html);
+        diags *quiet = diag_new(NULL);
+        if (fs_read_source(&html, p->root, shell.data, 64 << 10, "the probe's limit", quiet) == 0 &&
+            strstr(html.data, "docsify")) {
+            docsify = 1;
+            buf_reset(&p->why);
+            buf_printf(&p->why, "a Docsify site: %s", shell.data);
+            if (scan_string(&name, html.data, "name", 0) == 0 && name.len) {
+                buf_reset(&title);
+                buf_add(&title, name.data, name.len);
+                buf_reset(&why);
+                buf_adds(&why, "The site's title: Docsify's name (index.html).");
+                from_readme = 1;
+            }
+        }
+        diag_free(quiet);
+        buf_release(&html);
+    }
     buf *b = init_plan_file(p, "site.yml");
-    init_put_header(b, "Markdown repository");
+    init_put_header(b, docsify ? "Docsify site" : "Markdown repository");
     init_put_repository(b, p);
     init_put_setting(b, from_readme ? why.data : "The site's title: the directory's name.", "title",
                      title.data);
@@ -1288,6 +1315,8 @@ static int plan_plain(init_plan *p)
     }
     if (summary)
         buf_printf(&left, "%sSUMMARY.md", left.len ? ", " : "");
+    if (docsify)
+        buf_printf(&left, "%sindex.html", left.len ? ", " : "");
     /* An Obsidian vault (.obsidian/): its Templates folder holds
      * templates ({{date}} in front matter), not pages. */
     int obsidian = is_dir(p->root, ".obsidian");
@@ -1300,11 +1329,18 @@ static int plan_plain(init_plan *p)
     if (left.len)
         buf_printf(b,
                    "# Not pages, and nothing a page shows: charter would publish them as "
-                   "they are%s.\nexclude: [%s]\n",
-                   summary ? " (SUMMARY.md: GitBook's table of contents)" : "", left.data);
+                   "they are%s%s.\nexclude: [%s]\n",
+                   summary ? " (SUMMARY.md: GitBook's table of contents)" : "",
+                   docsify ? " (index.html: the page that runs Docsify)" : "", left.data);
     if (gitbook)
         buf_adds(b, "# GitBook keeps the pages' images in .gitbook/assets: published.\n"
                     "include: [.gitbook]\n");
+    buf_reset(&shell);
+    path_join(&shell, content, "_media");
+    if (docsify && is_dir(p->root, shell.data))
+        buf_adds(b, "# Docsify keeps the pages' images in _media: published.\n"
+                    "include: [_media]\n");
+    buf_release(&shell);
     buf_adds(b, "# A folder's README.md is its page when it has no index.md, as GitHub\n"
                 "# shows it.\n"
                 "readme_index: true\n");
@@ -1335,6 +1371,7 @@ static int plan_plain(init_plan *p)
     buf_release(&rel);
     buf_release(&readme);
     buf_release(&why);
+    buf_release(&name);
     return 0;
 }
 

@@ -304,11 +304,27 @@ static int same_title(cmark_node *h, const char *title)
     return same;
 }
 
-/* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
+/* Sets the literal of the text node last to its first keep bytes (t), or
+ * removes it when keep is 0 (the text was all an id). */
+static void keep_text(cmark_node *last, const char *t, size_t keep)
+{
+    while (keep && (t[keep - 1] == ' ' || t[keep - 1] == '\t'))
+        keep--;
+    if (keep) {
+        char *rest = xstrndup(t, keep);
+        cmark_node_set_literal(last, rest);
+        free(rest);
+    } else {
+        cmark_node_unlink(last);
+        cmark_node_free(last);
+    }
+}
+
 /* A heading's own id, as kramdown, Pandoc, MkDocs (attr_list) and
- * Docusaurus write it: `## Roles {#roles}`, `{ #roles .note }`. When the
- * heading's last text ends in an attribute list naming one id, the list is
- * taken off the text and the id appended to id; returns 1. */
+ * Docusaurus write it: `## Roles {#roles}`, `{ #roles .note }`, or Docsify
+ * (`## Roles :id=roles`). When the heading's last text ends in an
+ * attribute list naming one id, the list is taken off the text and the id
+ * appended to id; returns 1. */
 static int take_custom_id(cmark_node *h, buf *id)
 {
     cmark_node *last = cmark_node_last_child(h);
@@ -318,6 +334,18 @@ static int take_custom_id(cmark_node *h, buf *id)
     size_t n = t ? strlen(t) : 0;
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
         n--;
+    /* Docsify's: the last word `:id=name`. */
+    size_t w = n;
+    while (w && t[w - 1] != ' ' && t[w - 1] != '\t')
+        w--;
+    if (n - w > 4 && !strncmp(t + w, ":id=", 4)) {
+        for (size_t c = w + 4; c < n; c++)
+            if (!isalnum((unsigned char)t[c]) && !strchr("-_.", t[c]))
+                return 0;
+        buf_add(id, t + w + 4, n - w - 4);
+        keep_text(last, t, w);
+        return 1;
+    }
     if (!n || t[n - 1] != '}')
         return 0;
     const char *open = NULL;
@@ -356,20 +384,11 @@ static int take_custom_id(cmark_node *h, buf *id)
     if (!found)
         return 0;
     buf_add(id, found, found_len);
-    size_t keep = (size_t)(open - t);
-    while (keep && (t[keep - 1] == ' ' || t[keep - 1] == '\t'))
-        keep--;
-    if (keep) {
-        char *rest = xstrndup(t, keep);
-        cmark_node_set_literal(last, rest);
-        free(rest);
-    } else {
-        cmark_node_unlink(last);
-        cmark_node_free(last);
-    }
+    keep_text(last, t, (size_t)(open - t));
     return 1;
 }
 
+/* Replaces heading h by a custom block `<hN id="...">...</hN>` and records it. */
 static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, int options,
                         cmark_llist *exts)
 {
@@ -1246,6 +1265,27 @@ static void toc_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
 
 static const char *marker_line(const block_scan *bs, const src_lines *l, int ln, size_t *ci,
                                size_t *hi, size_t *len);
+
+/* Docsify's helpers: a paragraph whose first line starts `!> ` (important)
+ * or `?> ` (a tip), outside code. Docsify shows them as callouts; charter
+ * shows them as quotes (`>  `, of the same length, so columns hold) rather
+ * than as text starting "?&gt;". */
+static void docsify_helpers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+{
+    size_t ci = 0, hi = 0;
+    for (int ln = 1; ln <= l->n; ln++) {
+        size_t len, pl = 0, pn = 0;
+        const char *p = marker_line(bs, l, ln, &ci, &hi, &len);
+        if (!p || len < 3 || (p[0] != '!' && p[0] != '?') || p[1] != '>' || p[2] != ' ')
+            continue;
+        const char *prev = ln > 1 ? line_at(l, ln - 1, &pl) : NULL;
+        if (prev)
+            trimmed(prev, pl, &pn);
+        if (pn)
+            continue; /* inside a paragraph: its text */
+        md_rewrite_replace(rw, l->start[ln - 1], l->start[ln - 1] + 2, "> ", 2);
+    }
+}
 
 /* Removes each `%%...%%` of the string t, in place (a box's title, under
  * obsidian_comments); a `%%` that none closes stays. */
@@ -2187,6 +2227,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int mktabs = memmem(text, len, "=== \"", 5) || memmem(text, len, "===! \"", 6) ||
                  memmem(text, len, "===+ \"", 6);
     int snippets = memmem(text, len, "--8<--", 6) != NULL;
+    int helpers = (len >= 3 && (!memcmp(text, "!> ", 3) || !memcmp(text, "?> ", 3))) ||
+                  memmem(text, len, "\n!> ", 4) || memmem(text, len, "\n?> ", 4);
     int mdx = memmem(text, len, "/*", 2) || (len >= 7 && !memcmp(text, "import ", 7)) ||
               memmem(text, len, "\nimport ", 8) || (len >= 7 && !memcmp(text, "export ", 7)) ||
               memmem(text, len, "\nexport ", 8);
@@ -2197,7 +2239,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int alerts = memmem(text, len, "[!", 2) != NULL;
     scan_blocks(&bs, root, &lines,
                 liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || snippets ||
-                    wiki || pct || toc);
+                    helpers || wiki || pct || toc);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
@@ -2228,6 +2270,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         mkdocs_tabs(&bs, &rw, &lines);
     if (snippets)
         mkdocs_snippets(&bs, &rw, &lines, opt, d);
+    if (helpers)
+        docsify_helpers(&bs, &rw, &lines);
     if (wiki)
         wiki_links(&bs, &rw, &lines, opt->wiki_links);
     md_rewrite_sort(&rw);

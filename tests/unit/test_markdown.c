@@ -484,6 +484,43 @@ Test(markdown, mkdocs_snippets)
     diag_free(d);
 }
 
+/* Docsify: `!> ` and `?> ` helper lines are quotes (HEAD~1 printed
+ * "?&gt;" as text), not inside a paragraph or code; a heading's `:id=x`
+ * is its id (HEAD~1: "reviews-idaccess-reviews", with ":id=" in its
+ * text). Columns after the helper hold. */
+Test(markdown, docsify)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "## Reviews :id=access-reviews\n"
+                     "\n"
+                     "!> **Never** share [keys](keys.md).\n"
+                     "\n"
+                     "?> A tip.\n"
+                     "\n"
+                     "Text\n"
+                     "?> not a helper\n"
+                     "\n"
+                     "```\n!> code\n```\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data, "<h2 id=\"access-reviews\">Reviews</h2>", "the :id");
+    expect_contains(
+        doc.html.data,
+        "<blockquote>\n<p><strong>Never</strong> share <a href=\"keys.md\">keys</a>.</p>\n"
+        "</blockquote>\n<blockquote>\n<p>A tip.</p>\n</blockquote>",
+        "helpers");
+    expect_contains(doc.html.data, "<p>Text\n?&gt; not a helper</p>", "in a paragraph");
+    expect_contains(doc.html.data, "<pre><code>!&gt; code\n</code></pre>", "code");
+    cr_assert_eq(doc.n_headings, 1);
+    cr_expect_str_eq(doc.headings[0].id, "access-reviews");
+    cr_assert_eq(doc.n_links, 1);
+    cr_expect_eq(doc.links[0].line, 3);
+    cr_expect_eq(doc.links[0].col, 20);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitBook's hints ({% hint style="..." %} ... {% endhint %}) are the boxes
  * admonitions make, with no liquid-tag warning; a hint without a style is
  * a tag like any other, dropped with one. HEAD~1 dropped both tags of
