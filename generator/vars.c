@@ -734,6 +734,11 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     if (p->next_review >= 0)
         date_format(date, p->next_review);
     vars_set_shown(d, "NEXT_REVIEW", date);
+    /* As read, written YYYY-MM-DD: a TOML datetime, `Jun 1 2018`. */
+    date[0] = '\0';
+    if (p->last_reviewed >= 0)
+        date_format(date, p->last_reviewed);
+    vars_set_shown(d, "LAST_REVIEWED", date);
     tpl_dict_set(d, "REVIEW_STATE", review_state_slug(p->review));
     tpl_dict_set(d, "REVIEW_LABEL", review_state_label(p->review));
     add_revisions(d, p);
