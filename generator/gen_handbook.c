@@ -308,17 +308,26 @@ int gen_handbook(gen *g)
     /* Every policy first, by section (slot ids in order), then a section
      * entry per section that has any, its policies made as it renders. */
     hs.pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *hs.pages);
-    for (size_t k = 0; k < s->n_sections; k++) {
-        const site_section *sec = &s->sections[k];
+    /* The policies at the top of the content, in no section, first (HEAD~1
+     * left them out of the handbook); not the home page, the site's cover. */
+    const page **top = xcalloc(s->n_pages + 1, sizeof *top);
+    size_t n_top = 0;
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (!s->pages[i]->section_title && in_handbook(s->pages[i]) &&
+            strcmp(s->pages[i]->url, "/") != 0)
+            top[n_top++] = s->pages[i];
+    site_sort_pages(top, n_top);
+    for (size_t k = n_top ? 0 : 1; k <= s->n_sections; k++) {
+        const site_section *sec = k ? &s->sections[k - 1] : NULL;
         size_t first = hs.n;
-        for (size_t i = 0; i < sec->n_pages; i++)
-            if (in_handbook(sec->pages[i]))
-                hs.pages[hs.n++] = sec->pages[i]->index;
+        for (size_t i = 0; i < (sec ? sec->n_pages : n_top); i++)
+            if (in_handbook(sec ? sec->pages[i] : top[i]))
+                hs.pages[hs.n++] = (sec ? sec->pages[i] : top[i])->index;
         if (hs.n == first)
             continue;
         tpl_dict *sd = tpl_dict_add_section(d, "HANDBOOK_SECTION");
-        tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec->title);
-        tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec->slug);
+        tpl_dict_set(sd, "HANDBOOK_SECTION_TITLE", sec ? sec->title : "General");
+        tpl_dict_set(sd, "HANDBOOK_SECTION_SLUG", sec ? sec->slug : "general-policies");
         /* Keyed by each page's entry key; the slots' numbers follow from
          * the first one's. */
         handbook_entries he = {s, hs.pages + first, first, g->entry_keys};
@@ -367,6 +376,7 @@ int gen_handbook(gen *g)
         output_splice_end(g->o, rel, hs.sp, ready ? err : -1);
     gen_report_spliced(g, rel, hs.differing);
     free(hs.pages);
+    free(top);
     parsed_reader_release(&hs.html);
     tpl_slots_release(&hs.slots);
     buf_release(&hs.skeleton);

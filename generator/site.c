@@ -1571,6 +1571,12 @@ static int cmp_section_title(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
+void site_sort_pages(const page **v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_page_title);
+}
+
 /* sections: names a section the site does not have (`Governence`): its
  * order is lost without a word otherwise. A warning at the name, with the
  * section meant when one is spelt alike. */

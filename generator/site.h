@@ -328,6 +328,10 @@ const page *site_page_by_url(const site *s, const char *path);
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
 
+/* Sorts v[0..n) as a section's pages are: the folder's index first, then
+ * by weight, then by title. */
+void site_sort_pages(const page **v, size_t n);
+
 /* Appends a folder's name as a title: '-' and '_' become spaces, the first
  * letter a capital ("access-control" -> "Access control"), as a section
  * named by its folder is titled. */
