@@ -82,8 +82,8 @@ static int config_duration(duration *out, const yaml_node *parent, const char *k
  * here; the build keeps it inside the repository (output_within).
  * Only content may be the site directory itself (`.`, a Jekyll site's
  * pages at the repository root); it is then stored as ".". */
-static int config_dir(const char **out, const yaml_node *root, const char *key, const char *def,
-                      int root_ok, const char *f, diags *d)
+static int config_dir(site_config *c, const char **out, const yaml_node *root, const char *key,
+                      const char *def, int root_ok, const char *f, diags *d)
 {
     if (config_string(out, root, key, def, f, d) != 0)
         return -1;
@@ -99,8 +99,14 @@ static int config_dir(const char **out, const yaml_node *root, const char *key, 
     /* Nor the repository's own folder (`archetypes: .git`): nothing there
      * is ever read as a source. */
     int git = 0;
-    for (const char *c = p.data; !bad && !git && c && (c = strstr(c, ".git")) != NULL; c += 4)
-        git = (c == p.data || c[-1] == '/') && (c[4] == '/' || c[4] == '\0');
+    for (const char *s = p.data; !bad && !git && s && (s = strstr(s, ".git")) != NULL; s += 4)
+        git = (s == p.data || s[-1] == '/') && (s[4] == '/' || s[4] == '\0');
+    /* As normalised: `./src` and `src/` are `src`, as every path of the
+     * site is named from it (findings, the walk, git's paths). */
+    if (!bad && !git && p.len && strcmp(p.data, *out) != 0 && c->n_dirs_own < 8) {
+        c->dirs_own[c->n_dirs_own] = buf_detach(&p);
+        *out = c->dirs_own[c->n_dirs_own++];
+    }
     buf_release(&p);
     if (bad || git) {
         const yaml_node *n = yamltree_get(root, key);
@@ -906,11 +912,11 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_string(&c->base_url_raw, y, "base_url", "/", f, d);
     bad |= config_string(&c->repository_url, y, "repository_url", NULL, f, d);
     bad |= config_string(&c->branch, y, "repository_branch", "main", f, d);
-    bad |= config_dir(&c->content, y, "content", "content", 1, f, d);
-    bad |= config_dir(&c->controls, y, "controls", "controls", 0, f, d);
-    bad |= config_dir(&c->layouts, y, "layouts", "layouts", 0, f, d);
-    bad |= config_dir(&c->assets, y, "assets", "assets", 0, f, d);
-    bad |= config_dir(&c->archetypes, y, "archetypes", "archetypes", 0, f, d);
+    bad |= config_dir(c, &c->content, y, "content", "content", 1, f, d);
+    bad |= config_dir(c, &c->controls, y, "controls", "controls", 0, f, d);
+    bad |= config_dir(c, &c->layouts, y, "layouts", "layouts", 0, f, d);
+    bad |= config_dir(c, &c->assets, y, "assets", "assets", 0, f, d);
+    bad |= config_dir(c, &c->archetypes, y, "archetypes", "archetypes", 0, f, d);
     bad |= config_string(&c->output, y, "output", "_site", f, d);
     bad |= config_statics(c, yamltree_get(y, "static"), f, d);
     bad |= config_string(&c->default_layout, y, "default_layout", "policy", f, d);
@@ -1109,6 +1115,8 @@ void config_release(site_config *c)
         free(c->gen_url[i]);
         free(c->gen_file[i]);
     }
+    for (size_t i = 0; i < c->n_dirs_own; i++)
+        free(c->dirs_own[i]);
     free(c->frameworks);
     free(c->oscal_catalogs);
     free(c->sections);

@@ -139,6 +139,8 @@ typedef struct site_config {
      * with :id for the page's id (comply's PDFs, "ACME-:id.pdf"): a link to
      * such a file leads to the page. NULL: none. */
     const char *document_files;
+    char *dirs_own[8]; /* the folders' settings as normalised (config_dir) */
+    size_t n_dirs_own;
     tpl_strip template_strip; /* template_strip: how layouts are loaded */
     site_limits limits;
     /* evidence (docs/evidence.md): the site's OpenPGP keyring and ssh

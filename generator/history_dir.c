@@ -69,6 +69,8 @@ int history_ignores_skip(history_ignores *ig, const char *rel, int is_dir)
 {
     if (!ig)
         return 0;
+    while (rel[0] == '.' && rel[1] == '/') /* content: ./src */
+        rel += 2;
     buf_reset(&ig->path);
     buf_add(&ig->path, ig->prefix.data ? ig->prefix.data : "", ig->prefix.len);
     buf_adds(&ig->path, rel);
