@@ -534,6 +534,18 @@ static const char *link_text(cmark_node *n)
     return text && *text ? text : NULL;
 }
 
+/* Whether p[0..len) starts link or image n as written: `[text`, `![text`
+ * or `<url` (its text, or its url, follows the opener when known). */
+static int starts_written_link(const char *p, size_t len, cmark_node *n)
+{
+    size_t k = p[0] == '!' ? 2 : 1;
+    if (k > len || (p[0] == '!' && p[1] != '['))
+        return 0;
+    const char *text = p[0] == '<' ? cmark_node_get_url(n) : link_text(n);
+    size_t tl = text ? strlen(text) : 0;
+    return !tl || (len - k >= tl && !memcmp(p + k, text, tl));
+}
+
 /* True if the source at line:col looks like the start of link n: '[', '!'
  * or '<' for written links, or the link's text for extension autolinks
  * (cmark-gfm 0.29 gives those no position, or a column one short). */
@@ -2044,14 +2056,31 @@ static void add_link(md_doc *doc, size_t *cap, cmark_node *n, const md_options *
     }
     const char *url = cmark_node_get_url(n);
     int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
-    /* On a paragraph's indented continuation line cmark counts columns
-     * from the end of the indentation it strips. */
-    size_t lead = 0, ll = 0;
+    /* On a paragraph's continuation line, indented in a list item or a
+     * quote, lazy, or with a tab, cmark's column is off by what it strips
+     * or expands: the link is at the '[' (or '!', '<') nearest to it that
+     * starts it as written, within 16 columns (a few indents and tabs; so
+     * an autolink, which has no opener, costs 33 looks, not the line). */
+    size_t ll = 0;
     const char *lp = line ? line_at(l, line, &ll) : NULL;
-    while (lp && lead < ll && (lp[lead] == ' ' || lp[lead] == '\t'))
-        lead++;
-    if (line && lead && !starts_link(l, line, col, n) && starts_link(l, line, col + (int)lead, n))
-        col += (int)lead;
+    if (lp && (col < 1 || (size_t)col > ll || !strchr("[!<", lp[col - 1]) ||
+               !starts_written_link(lp + col - 1, ll - (size_t)col + 1, n))) {
+        long at = col < 1 ? 1 : col > (long)ll ? (long)ll : col;
+        for (long dist = 0; dist <= 16; dist++) {
+            long c = at - dist;
+            if (c >= 1 && strchr("[!<", lp[c - 1]) &&
+                starts_written_link(lp + c - 1, ll - (size_t)c + 1, n)) {
+                col = (int)c;
+                break;
+            }
+            c = at + dist;
+            if (dist && c <= (long)ll && strchr("[!<", lp[c - 1]) &&
+                starts_written_link(lp + c - 1, ll - (size_t)c + 1, n)) {
+                col = (int)c;
+                break;
+            }
+        }
+    }
     if (line == 0 || !starts_link(l, line, col, n)) {
         line = col = 0;
         locate_autolink(l, n, cur, &line, &col);

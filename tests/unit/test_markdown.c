@@ -521,6 +521,34 @@ Test(markdown, docsify)
     diag_free(d);
 }
 
+/* A link on a paragraph's continuation line is reported at its '[' (or
+ * '!'), whatever cmark strips or expands before it there: a list item's
+ * indentation, a quote's marker, a lazy line, a tab. HEAD~1 was one or two
+ * columns off, or on the line above (QA). */
+Test(markdown, link_columns_in_containers)
+{
+    static const struct {
+        const char *text;
+        int line, col;
+    } cases[] = {
+        {"- item\n      more [a](x.md)\n", 2, 12}, {"- item\n\n  para\n    [a](x.md)\n", 4, 5},
+        {"> quote\n>     [a](x.md)\n", 2, 7},      {"> quote\n    [a](x.md)\n", 2, 5},
+        {"1. one\n\t[a](x.md)\n", 2, 2},           {"Text\n        [a](x.md)\n", 2, 9},
+        {"Text\n  ![i](i.png)\n", 2, 3},           {"- a\n\n  b\n  c\n  d [a](x.md)\n", 5, 5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1};
+        md_doc doc;
+        render(&doc, cases[i].text, strlen(cases[i].text), &opt, d);
+        cr_assert_eq(doc.n_links, 1, "%zu", i);
+        cr_expect_eq(doc.links[0].line, cases[i].line, "%zu: line %d", i, doc.links[0].line);
+        cr_expect_eq(doc.links[0].col, cases[i].col, "%zu: column %d", i, doc.links[0].col);
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
 /* GitBook's hints ({% hint style="..." %} ... {% endhint %}) are the boxes
  * admonitions make, with no liquid-tag warning; a hint without a style is
  * a tag like any other, dropped with one. HEAD~1 dropped both tags of
