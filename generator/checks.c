@@ -283,7 +283,12 @@ static void check_controls(const site *s, diags *d)
                     for (size_t f = 0; f < nf; f++)
                         buf_printf(&q, "%s%s", f ? ", " : "", fw[f].id);
                     other = unused_framework(&builtin, id, (size_t)(colon - id), NULL);
-                    if (other)
+                    if (other && !catalog_find(builtin.all, id))
+                        diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
+                                   "unknown control '%s': the site does not use charter's '%s' "
+                                   "catalog (%s), and it has no control '%s' either",
+                                   id, other->id, other->name ? other->name : other->id, colon + 1);
+                    else if (other)
                         diag_error(d, p->src, yamltree_line(v), yamltree_col(v), "unknown-control",
                                    "unknown control '%s': the site does not use charter's '%s' "
                                    "catalog (%s); add %s to 'frameworks' in site.yml (it has %s)",
@@ -694,8 +699,9 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
 found:
     if (target && target != p)
         map_put(ix->inbound, target->src, (void *)target);
+    /* A PDF's #page=2 (document_files) names no heading of the page. */
     if (target && frag.len && target->ok && target->published &&
-        !has_heading(ix, target, frag.data))
+        !site_document_file(s, path.data) && !has_heading(ix, target, frag.data))
         diag_error(d, p->src, l->line, l->col, "broken-fragment", "'#%s' names no heading of '%s'",
                    frag.data, target->src);
 done:

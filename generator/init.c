@@ -981,8 +981,11 @@ static int plan_mdbook(init_plan *p, const char *config)
     yaml_node *y = NULL;
     if (!config)
         y = yamltree_new(YAML_MAPPING, NULL, 0, NULL);
-    else if (init_read_text(&text, p, config) != 0 ||
-             toml_parse(&y, text.data, text.len, config, 0, NULL, p->d) != 0)
+    else if (init_read_text(&text, p, config) != 0)
+        goto done;
+    /* A byte-order mark, as an editor may save it: not TOML's. */
+    size_t bom = text.len >= 3 && !memcmp(text.data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    if (config && toml_parse(&y, text.data + bom, text.len - bom, config, 0, NULL, p->d) != 0)
         goto done;
     const yaml_node *book = yamltree_get(y, "book"), *out = yamltree_get(y, "output"), *n;
     const yaml_node *html = out ? yamltree_get(out, "html") : NULL;
@@ -994,8 +997,8 @@ static int plan_mdbook(init_plan *p, const char *config)
     const char *name = SETTING(book, "title"), *about = SETTING(book, "description");
     const char *src = SETTING(book, "src"), *url = SETTING(html, "site-url");
 #undef SETTING
-    if (!src || !*src || strstr(src, ".."))
-        src = "src";
+    if (!src || !*src || strstr(src, "..") || src[0] == '/')
+        src = "src"; /* mdBook's default; a path leaving the book is none */
     if (name)
         buf_adds(&title, name);
     else
@@ -1013,11 +1016,15 @@ static int plan_mdbook(init_plan *p, const char *config)
     if (url && url[0] == '/' && strcmp(url, "/") != 0)
         init_put_setting(b, "Where the site is served: book.toml's site-url.", "base_url", url);
     init_put_setting(b, "The chapters: book.toml's src.", "content", src);
-    buf_adds(b, "# A folder's README.md is its chapter's page (the top one the home page),\n"
-                "# as mdBook renders it.\n"
-                "readme_index: true\n"
-                "# SUMMARY.md is mdBook's table of contents, not a chapter.\n"
-                "exclude: [SUMMARY.md]\n");
+    int top = !strcmp(src, ".") || !strcmp(src, "./");
+    buf_printf(b,
+               "# A folder's README.md is its chapter's page (the top one the home page),\n"
+               "# as mdBook renders it.\n"
+               "readme_index: true\n"
+               "# SUMMARY.md is mdBook's table of contents, not a chapter%s.\n"
+               "exclude: [SUMMARY.md%s]\n",
+               top ? "; book.toml, theme/ and book/ are mdBook's" : "",
+               top ? ", book.toml, theme, book" : "");
     put_last_updated(b, p, src);
     init_put_default_layout(b, "As mdBook\n# shows every chapter alike.");
     init_put_theme(b, "\n# (mdBook's theme is Handlebars templates, which charter does not read.)",
@@ -1273,12 +1280,15 @@ static int plan_plain(init_plan *p)
         buf html;
         buf_init(&html);
         diags *quiet = diag_new(NULL);
-        if (fs_read_source(&html, p->root, shell.data, 64 << 10, "the probe's limit", quiet) == 0 &&
-            strstr(html.data, "docsify")) {
+        const char *cfg = NULL;
+        if (fs_read_source(&html, p->root, shell.data, 1 << 20, "the probe's limit", quiet) == 0 &&
+            (cfg = strstr(html.data, "$docsify"))) {
             docsify = 1;
             buf_reset(&p->why);
             buf_printf(&p->why, "a Docsify site: %s", shell.data);
-            if (scan_string(&name, html.data, "name", 0) == 0 && name.len) {
+            /* Its name: in window.$docsify = {...}, not in a comment or
+             * another script before it. */
+            if (scan_string(&name, cfg, "name", 0) == 0 && name.len) {
                 buf_reset(&title);
                 buf_add(&title, name.data, name.len);
                 buf_reset(&why);

@@ -1165,8 +1165,12 @@ static int page_model(page *p, const site *s, diags *d)
             for (size_t j = 0; j < s->cfg.n_keys; j++)
                 if (!strcmp(s->cfg.keys[j].key, s->cfg.required[i]))
                     buf_printf(&names, " or '%s'", s->cfg.keys[j].alias);
-            /* A key of the page spelt like it (`ownr:`): reported there. */
+            /* A key of the page spelt like it or an alias of it (`ownr:`,
+             * `Maintainer:`): reported there. */
             const yaml_node *typo = v ? NULL : misspelt_key(fm, s->cfg.required[i]);
+            for (size_t j = 0; !v && !typo && j < s->cfg.n_keys; j++)
+                if (!strcmp(s->cfg.keys[j].key, s->cfg.required[i]))
+                    typo = misspelt_key(fm, s->cfg.keys[j].alias);
             if (typo)
                 err = diag_error(
                     d, f, yamltree_line(typo), yamltree_col(typo), "missing-required-key",
@@ -2728,15 +2732,23 @@ const page *site_page_by_url(const site *s, const char *path)
 /* The published page whose file another tool makes is named by the last
  * part of path (document_files: comply's "ACME-:id.pdf" for the page with
  * id AOTP), or NULL. */
-static const page *page_by_document_file(const site *s, const char *path)
+int site_document_file(const site *s, const char *path)
 {
-    const char *pat = s->cfg.document_files, *at = strstr(pat, ":id");
+    const char *pat = s->cfg.document_files, *at = pat ? strstr(pat, ":id") : NULL;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (!at)
-        return NULL;
+        return 0;
     size_t pre = (size_t)(at - pat), post = strlen(at + 3), n = strlen(base);
-    if (n <= pre + post || strncmp(base, pat, pre) != 0 || strcmp(base + n - post, at + 3) != 0)
+    return n > pre + post && !strncmp(base, pat, pre) && !strcmp(base + n - post, at + 3);
+}
+
+static const page *page_by_document_file(const site *s, const char *path)
+{
+    if (!site_document_file(s, path))
         return NULL;
+    const char *pat = s->cfg.document_files, *at = strstr(pat, ":id");
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t pre = (size_t)(at - pat), post = strlen(at + 3), n = strlen(base);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (p->ok && p->published && p->id && strlen(p->id) == n - pre - post &&

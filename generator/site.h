@@ -328,6 +328,10 @@ const page *site_page_by_url(const site *s, const char *path);
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
 
+/* Whether the last part of path is named as site.yml's document_files
+ * names another tool's file of a page (comply's "ACME-:id.pdf"). */
+int site_document_file(const site *s, const char *path);
+
 /* Sorts v[0..n) as a section's pages are: the folder's index first, then
  * by weight, then by title. */
 void site_sort_pages(const page **v, size_t n);
