@@ -1291,10 +1291,9 @@ static void docsify_helpers(const block_scan *bs, md_rewrite *rw, const src_line
         if (!p || len < 3 || (p[0] != '!' && p[0] != '?') || p[1] != '>' || p[2] != ' ')
             continue;
         const char *prev = ln > 1 ? line_at(l, ln - 1, &pl) : NULL;
-        if (prev)
-            trimmed(prev, pl, &pn);
-        if (pn)
-            continue; /* inside a paragraph: its text */
+        const char *pt = prev ? trimmed(prev, pl, &pn) : NULL;
+        if (pn && pt[0] != '#')
+            continue; /* inside a paragraph: its text (a heading ends its line) */
         md_rewrite_replace(rw, l->start[ln - 1], l->start[ln - 1] + 2, "> ", 2);
     }
 }

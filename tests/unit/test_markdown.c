@@ -502,9 +502,14 @@ Test(markdown, docsify)
                      "Text\n"
                      "?> not a helper\n"
                      "\n"
-                     "```\n!> code\n```\n";
+                     "```\n!> code\n```\n"
+                     "## Next\n"
+                     "?> Right under a heading.\n";
     render(&doc, in, strlen(in), &opt, d);
     expect_contains(doc.html.data, "<h2 id=\"access-reviews\">Reviews</h2>", "the :id");
+    expect_contains(doc.html.data,
+                    "<h2 id=\"next\">Next</h2>\n<blockquote>\n<p>Right under a heading.</p>",
+                    "a helper under a heading");
     expect_contains(
         doc.html.data,
         "<blockquote>\n<p><strong>Never</strong> share <a href=\"keys.md\">keys</a>.</p>\n"
@@ -512,7 +517,7 @@ Test(markdown, docsify)
         "helpers");
     expect_contains(doc.html.data, "<p>Text\n?&gt; not a helper</p>", "in a paragraph");
     expect_contains(doc.html.data, "<pre><code>!&gt; code\n</code></pre>", "code");
-    cr_assert_eq(doc.n_headings, 1);
+    cr_assert_eq(doc.n_headings, 2);
     cr_expect_str_eq(doc.headings[0].id, "access-reviews");
     cr_assert_eq(doc.n_links, 1);
     cr_expect_eq(doc.links[0].line, 3);
