@@ -1094,11 +1094,14 @@ static int page_model(page *p, const site *s, diags *d)
             else if (v)
                 err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-permalink",
                                  "permalink '%s' %s", permalink, why);
-            else /* its collection's, filled in for this page */
+            else if (coll) /* its collection's, filled in for this page */
                 err =
                     diag_error(d, f, 1, 1, "invalid-permalink",
                                "permalink '%s' (collection '%s''s, '%s') %s", permalink, coll->name,
                                coll->permalink ? coll->permalink : "/:collection/:path/", why);
+            else /* from its id, which its file's name gave */
+                err = diag_error(d, f, 1, 1, "invalid-permalink", "the page's URL '%s' %s",
+                                 permalink, why);
             buf_reset(&url);
             buf_reset(&out);
         }
