@@ -160,9 +160,10 @@ static const struct {
      * named by title, else by the framework. Not applicable: not needed. */
     {"uncovered-control",
      {{"controls/iso.yml", ISO_CATALOG},
-      {"controls/applicability.yml", "A.1:\n  applicable: false\nA.3:\n  status: planned\n"}},
+      {"controls/applicability.yml",
+       "A.1:\n  applicable: false\n  justification: Not used.\nA.3:\n  status: planned\n"}},
      NULL,
-     "controls/applicability.yml:3:1: error: applicable control 'A.3' (Third) is covered by no "
+     "controls/applicability.yml:4:1: error: applicable control 'A.3' (Third) is covered by no "
      "policy [uncovered-control]\n"
      "controls/iso.yml:6:5: error: applicable control 'A.2' (ISO) is covered by no policy "
      "[uncovered-control]\n"},
