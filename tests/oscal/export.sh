@@ -71,11 +71,20 @@ if doc["metadata"]["last-modified"] != "2026-11-25T00:00:00Z":
 comps = doc["components"]
 if len(comps) != 1 or comps[0]["type"] != "policy" or comps[0]["title"] != pages["site"]["title"]:
     fail("not one policy component titled as the site: %r" % [(c["type"], c["title"]) for c in comps])
-# Distinct cited controls, as the pages write them (the example cites plain ids).
-cited = {}
+# Distinct cited controls, as the pages write them (the example cites plain
+# ids), each implemented by its pages in force, else by its drafts; a
+# retired page implements nothing.
+by_status = {}
 for p in pages["pages"]:
+    status = p["front_matter"].get("status")
+    kind = "draft" if status == "draft" else "retired" if status == "retired" else "in force"
     for c in p["front_matter"].get("controls") or []:
-        cited.setdefault(c, set()).add(p["url"])
+        by_status.setdefault(c, {}).setdefault(kind, set()).add(p["url"])
+cited = {}
+for c, kinds in by_status.items():
+    urls = kinds.get("in force") or kinds.get("draft")
+    if urls:
+        cited[c] = urls
 reqs = [r for ci in comps[0]["control-implementations"] for r in ci["implemented-requirements"]]
 ids = [r["control-id"] for r in reqs]
 if len(ids) != len(cited) or set(ids) != set(cited):
