@@ -29,10 +29,13 @@ static void handbook_anchor(buf *out, const page *p)
     free(id);
 }
 
-/* An approved policy (a policy page with status approved, or none). */
+/* An approved policy (a policy page with status approved, or none), but
+ * not one its author lays out as a plain page or the home page (an "About
+ * this site" page that names an owner): the handbook prints policies. */
 static int in_handbook(const page *p)
 {
-    return p->ok && p->published && p->policy && (!p->status || !strcmp(p->status, "approved"));
+    return p->ok && p->published && p->policy && (!p->status || !strcmp(p->status, "approved")) &&
+           !(p->layout && (!strcmp(p->layout, "page") || !strcmp(p->layout, "home")));
 }
 
 /* The page is written in chunks, a segment at a time: the skeleton's text
