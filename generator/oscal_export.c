@@ -379,6 +379,9 @@ static void write_requirement(exporter *x, const control *c, const char *status,
             prop(x, "implementation-status", status);
         json_end(w);
     }
+    /* Why it is excluded, from the statement of applicability. */
+    if (!c->applicable && c->justification && *c->justification)
+        json_member_str(w, "remarks", c->justification);
     json_key(w, "links");
     json_begin_array(w, JSON_BLOCK);
     for (size_t j = 0; j < n; j++) {
@@ -424,7 +427,7 @@ static void requirement(exporter *x, const control *c, const char *status, const
     }
     made_segment(x);
     digest_add(x->kd, x->base, DIGEST_HEX);
-    const char *fields[] = {c->framework, c->id, status};
+    const char *fields[] = {c->framework, c->id, status, c->applicable ? "" : c->justification};
     for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
         digest_add_str(x->kd, fields[k]);
     digest_add_long(x->kd, (long)n);
@@ -480,12 +483,17 @@ static int write_implementations(exporter *x, size_t until)
             for (size_t j = 0; j < n_by; j++)
                 if (site_page_in_force(by[j]))
                     live[n++] = by[j];
-            const char *status = f->controls[x->ctl].status;
+            /* A control the statement of applicability excludes is not
+             * implemented by the pages that cite it (check
+             * not-applicable-control warns of them): it says so. */
+            const char *status =
+                f->controls[x->ctl].applicable ? f->controls[x->ctl].status : "not-applicable";
             if (!n) {
                 for (size_t j = 0; j < n_by; j++)
                     if (strcmp(by[j]->status, "retired") != 0)
                         live[n++] = by[j];
-                status = "planned";
+                if (f->controls[x->ctl].applicable)
+                    status = "planned";
             }
             if (!n) {
                 free(live);

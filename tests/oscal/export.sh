@@ -219,5 +219,34 @@ if not all(l["href"].startswith("https://policies.example/odd/") or l["href"].st
 PY
 [ -z "$schema" ] || check "that export is valid too" validate "$tmp/odd-out/$out"
 
+# A cited control the statement of applicability excludes is not
+# implemented: its requirement says not-applicable, with the justification
+# as its remarks; the one whose status is planned keeps it.
+cat >"$odd/controls/applicability.yml" <<'EOF'
+A.1:
+  applicable: false
+  justification: We run no such systems.
+"5.1":
+  applicable: true
+  status: planned
+EOF
+"$CHARTER" build --site "$odd" --out "$tmp/odd-out" --as-of 2026-11-25 --quiet >"$tmp/odd.log" 2>&1
+check "the site with an excluded cited control builds" test $? = 0
+check "the excluded control's requirement is not-applicable, with its justification" \
+    "$py" - "$tmp/odd-out/$out" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))["component-definition"]
+reqs = doc["components"][0]["control-implementations"][0]["implemented-requirements"]
+got = {}
+for r in reqs:
+    props = {p["name"]: p["value"] for p in r.get("props", [])}
+    got[r["control-id"]] = (props.get("implementation-status"), r.get("remarks"))
+want = {"_5.1": ("planned", None), "_AC-2_281_29": (None, None),
+        "A.1": ("not-applicable", "We run no such systems.")}
+if got != want:
+    sys.exit("statuses %r, want %r" % (got, want))
+PY
+[ -z "$schema" ] || check "that export is valid too" validate "$tmp/odd-out/$out"
+
 echo "oscal export: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
