@@ -93,6 +93,7 @@ static void history_json(json_writer *w, const page_history *ph)
         str_list(w, "approved_by", r->approved_by, r->n_approved);
         str_list(w, "reviewed_by", r->reviewed_by, r->n_reviewed);
         str_list(w, "co_authors", r->co_authors, r->n_co_authors);
+        str_list(w, "merged_authors", r->merged_authors, r->n_merged_authors);
         json_member_str(w, "request", or_null(r->request));
         json_member_str(w, "change_type", or_null(r->change_type));
         json_key(w, "signature");

@@ -60,6 +60,7 @@ void history_row_release(hist_row *r)
     free_list(r->approved_by, r->n_approved);
     free_list(r->reviewed_by, r->n_reviewed);
     free_list(r->co_authors, r->n_co_authors);
+    free_list(r->merged_authors, r->n_merged_authors);
     free(r->request);
     free(r->change_type);
     free(r->sig_key);
@@ -73,6 +74,7 @@ void history_free_raw(raw_row *r)
     free(r->declared);
     free(r->name);
     free(r->email);
+    free_list(r->merged, r->n_merged);
 }
 
 static char *dup_or_null(const char *s)
@@ -94,6 +96,8 @@ static void copy_evidence(hist_row *dst, const hist_row *src)
     copy_list(&dst->approved_by, &dst->n_approved, src->approved_by, src->n_approved);
     copy_list(&dst->reviewed_by, &dst->n_reviewed, src->reviewed_by, src->n_reviewed);
     copy_list(&dst->co_authors, &dst->n_co_authors, src->co_authors, src->n_co_authors);
+    copy_list(&dst->merged_authors, &dst->n_merged_authors, src->merged_authors,
+              src->n_merged_authors);
     dst->request = dup_or_null(src->request);
     dst->change_type = dup_or_null(src->change_type);
     memcpy(dst->sig_kind, src->sig_kind, sizeof dst->sig_kind);
@@ -113,6 +117,7 @@ void history_copy_raw(raw_row *dst, const raw_row *src)
     dst->declared = dup_or_null(src->declared);
     dst->name = dup_or_null(src->name);
     dst->email = dup_or_null(src->email);
+    copy_list(&dst->merged, &dst->n_merged, src->merged, src->n_merged);
 }
 
 void history_free(history *h)
@@ -151,9 +156,9 @@ void history_row_digest(digest *d, const hist_row *r)
     digest_add_str(d, r->summary);
     digest_add_str(d, r->version);
     digest_add_long(d, r->review);
-    char **lists[] = {r->approved_by, r->reviewed_by, r->co_authors};
-    size_t counts[] = {r->n_approved, r->n_reviewed, r->n_co_authors};
-    for (size_t k = 0; k < 3; k++) {
+    char **lists[] = {r->approved_by, r->reviewed_by, r->co_authors, r->merged_authors};
+    size_t counts[] = {r->n_approved, r->n_reviewed, r->n_co_authors, r->n_merged_authors};
+    for (size_t k = 0; k < 4; k++) {
         digest_add_long(d, (long)counts[k]);
         for (size_t i = 0; i < counts[k]; i++)
             digest_add_str(d, lists[k][i]);
@@ -537,6 +542,7 @@ static void add_row(walker *w, size_t pi, const raw_row *info, long seq, const g
     r->row.summary = xstrdup(info->row.summary);
     r->name = xstrdup(info->name);
     r->email = xstrdup(info->email);
+    copy_list(&r->merged, &r->n_merged, info->merged, info->n_merged);
     copy_evidence(&r->row, &info->row);
 }
 
@@ -568,8 +574,8 @@ typedef struct move {
  * in the few of its pull request. */
 #define MAX_MERGED 1000
 
-/* Adds to a merge's evidence the trailers of the commits it brought in
- * (reachable from its second parent, not from its first), once. */
+/* Adds to a merge's evidence the trailers and authors of the commits it
+ * brought in (reachable from its second parent, not from its first), once. */
 static void expand_merge(walker *w, step *st)
 {
     if (st->expanded || git_oid_is_zero(&st->merged))
@@ -577,6 +583,8 @@ static void expand_merge(walker *w, step *st)
     st->expanded = 1;
     git_revwalk *rw = NULL;
     git_oid id;
+    buf ident;
+    buf_init(&ident);
     if (git_revwalk_new(&rw, w->repo) != 0 || git_revwalk_push(rw, &st->merged) != 0 ||
         (!git_oid_is_zero(&st->parent) && git_revwalk_hide(rw, &st->parent) != 0))
         goto done;
@@ -584,11 +592,20 @@ static void expand_merge(walker *w, step *st)
         git_commit *c = NULL;
         if (git_commit_lookup(&c, w->repo, &id) != 0)
             continue;
-        history_read_trailers(&st->info.row, git_commit_message(c), git_commit_message_encoding(c),
-                              0);
+        const char *enc = git_commit_message_encoding(c);
+        history_read_trailers(&st->info.row, git_commit_message(c), enc, 0);
+        const git_signature *a = git_commit_author(c);
+        char *name = history_commit_text(a ? a->name : NULL, enc);
+        char *email = history_commit_text(a ? a->email : NULL, enc);
+        buf_reset(&ident);
+        buf_printf(&ident, "%s <%s>", name, email);
+        history_add_name(&st->info.merged, &st->info.n_merged, ident.data);
+        free(name);
+        free(email);
         git_commit_free(c);
     }
 done:
+    buf_release(&ident);
     git_revwalk_free(rw);
 }
 
@@ -962,6 +979,36 @@ static char *resolve_author(git_mailmap *mm, const char *name, const char *email
     return out;
 }
 
+/* Row r's merged_authors: the authors of the commits its merge brought in
+ * (r->merged, "Name <email>" as committed), named through .mailmap. */
+static void resolve_merged(raw_row *r, git_mailmap *mm)
+{
+    hist_row *row = &r->row;
+    free_list(row->merged_authors, row->n_merged_authors);
+    row->merged_authors = NULL;
+    row->n_merged_authors = 0;
+    buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < r->n_merged; i++) {
+        const char *ident = r->merged[i];
+        const char *lt = strrchr(ident, '<');
+        size_t name_len = lt ? (size_t)(lt - ident) : strlen(ident);
+        while (name_len && ident[name_len - 1] == ' ')
+            name_len--;
+        buf_reset(&b);
+        buf_add(&b, ident, name_len);
+        char *email = xstrdup(lt ? lt + 1 : "");
+        email[strcspn(email, ">")] = '\0';
+        char *name = resolve_author(mm, b.data, email);
+        buf_reset(&b);
+        buf_printf(&b, "%s <%s>", name, email);
+        history_add_name(&row->merged_authors, &row->n_merged_authors, b.data);
+        free(name);
+        free(email);
+    }
+    buf_release(&b);
+}
+
 /* Each page's rows: authors through .mailmap, versions counted. */
 static void finish(history *h, git_mailmap *mm)
 {
@@ -978,6 +1025,7 @@ static void finish(history *h, git_mailmap *mm)
             if (r->row.kind == HIST_COMMIT) {
                 free(r->row.author);
                 r->row.author = resolve_author(mm, r->name, r->email);
+                resolve_merged(r, mm);
                 if (r->declared) {
                     r->row.version = xstrdup(r->declared);
                 } else {

@@ -39,6 +39,11 @@ typedef struct hist_row {
     char **approved_by, **reviewed_by,
         **co_authors; /* Approved-by:, Reviewed-by:, Co-authored-by: */
     size_t n_approved, n_reviewed, n_co_authors;
+    /* For a merge on the first-parent line: the authors of the commits it
+     * brought in, "Name <email>" after .mailmap, without repeats (the row's
+     * author is whoever merged); none otherwise. */
+    char **merged_authors;
+    size_t n_merged_authors;
     /* The pull or merge request it came through: "#12" (GitHub: a merge
      * commit "Merge pull request #12 from ..." or a squash "... (#12)") or
      * "!23" (GitLab: "See merge request group/project!23"); NULL if none. */

@@ -23,7 +23,7 @@
  *   CACHE_MAGIC / head <oid> / prefix <path>
  *   path <repo path at head>            then its rows:
  *   row <seq> <commit> <date> <review> <author> <summary> <declared|-> <approved> <reviewed>
- *       <co-authors> <request|-> <change type|-> <signature kind|->
+ *       <co-authors> <request|-> <change type|-> <signature kind|-> <merged commits' authors>
  *   seen <repo path>                    each path the content directory held
  *   end <sha256 of every line before>   last: a cache cut short or changed
  *                                       is never taken for rows
@@ -156,8 +156,8 @@ cached *history_cache_read(const char *path, const char *prefix)
     page_rows *cur = NULL;
     for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         line_no++;
-        char *f[14];
-        size_t nf = fields(line, f, 14);
+        char *f[15];
+        size_t nf = fields(line, f, 15);
         if (line_no == 1) {
             if (strcmp(line, CACHE_MAGIC) != 0)
                 goto fail;
@@ -180,7 +180,7 @@ cached *history_cache_read(const char *path, const char *prefix)
             map_put(c->seen, p, (void *)1);
             free(p);
             cur = NULL; /* rows belong to a path record */
-        } else if (nf == 14 && !strcmp(f[0], "row") && cur) {
+        } else if (nf == 15 && !strcmp(f[0], "row") && cur) {
             raw_row *r = history_add_row(cur);
             char *endp;
             errno = 0;
@@ -227,6 +227,7 @@ cached *history_cache_read(const char *path, const char *prefix)
                 strcpy(r->row.sig_kind, f[13]);
                 r->row.sig_state = HSIG_UNVERIFIED;
             }
+            r->n_merged = history_cache_split_list(&r->merged, f[14]);
         } else {
             goto fail;
         }
@@ -301,7 +302,9 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
             history_cache_escape(&out, r->row.request ? r->row.request : "-");
             buf_addc(&out, '\t');
             history_cache_escape(&out, r->row.change_type ? r->row.change_type : "-");
-            buf_printf(&out, "\t%s\n", r->row.sig_kind[0] ? r->row.sig_kind : "-");
+            buf_printf(&out, "\t%s\t", r->row.sig_kind[0] ? r->row.sig_kind : "-");
+            history_cache_escape_list(&out, r->merged, r->n_merged);
+            buf_addc(&out, '\n');
         }
     }
     if (seen) {

@@ -19,7 +19,7 @@
  * parser, text in UTF-8 whatever a commit's encoding, \x1f escaped, trailers
  * read as git reads them, each list item ended by \x1f. A cache written
  * before holds rows that were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 8"
+#define CACHE_MAGIC "charter-history-cache 9"
 
 /* libgit2, initialised (pair each call with git_libgit2_shutdown). The
  * first call takes one more reference that is never given back, so that
@@ -39,9 +39,11 @@ void history_git_init(void);
 
 typedef struct raw_row {
     hist_row row;
-    long seq;               /* commits from HEAD along the first-parent chain */
-    char *declared;         /* the version the page declared then, or NULL */
-    char *name, *email;     /* the author as committed; .mailmap applies at the end */
+    long seq;           /* commits from HEAD along the first-parent chain */
+    char *declared;     /* the version the page declared then, or NULL */
+    char *name, *email; /* the author as committed; .mailmap applies at the end */
+    char **merged;      /* a merge's: its commits' authors as committed, "Name <email>" */
+    size_t n_merged;
     git_oid new_id, old_id; /* the page's blobs after and before the commit */
     int unresolved;         /* blobs not read yet (declared, review) */
 } raw_row;
@@ -110,6 +112,9 @@ long history_author_day(const git_time *when);
  * the row's own commit (its lists as git lists them), else a commit a merge
  * brought in (only names not listed yet are added). */
 void history_read_trailers(hist_row *r, const char *message, const char *encoding, int own);
+/* Adds value (clipped to HIST_NAME_MAX) to a list of names unless it is
+ * there already or the list holds HIST_LIST_MAX. */
+void history_add_name(char ***list, size_t *n, const char *value);
 /* 1 when v is a change type: material, minor, editorial or review. */
 int history_change_type_known(const char *v);
 /* Sets r->request (unless set) from the message's merge styles: GitHub's

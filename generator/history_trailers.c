@@ -147,6 +147,11 @@ static void add_item(char ***list, size_t *n, const char *value, int unique)
     (*list)[(*n)++] = v;
 }
 
+void history_add_name(char ***list, size_t *n, const char *value)
+{
+    add_item(list, n, value, 1);
+}
+
 int history_change_type_known(const char *v)
 {
     static const char *const types[] = {"material", "minor", "editorial", "review"};

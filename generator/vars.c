@@ -473,10 +473,11 @@ void vars_evidence(tpl_dict *d, const site *s, const hist_row *r)
             tpl_dict_show_section(d, "EVIDENCE_REQUEST_PLAIN");
         }
     }
-    const char *names[3] = {"EVIDENCE_APPROVED_BY", "EVIDENCE_REVIEWED_BY", "EVIDENCE_CO_AUTHORS"};
-    char **lists[3] = {r->approved_by, r->reviewed_by, r->co_authors};
-    size_t counts[3] = {r->n_approved, r->n_reviewed, r->n_co_authors};
-    for (int k = 0; k < 3; k++) {
+    const char *names[4] = {"EVIDENCE_APPROVED_BY", "EVIDENCE_REVIEWED_BY", "EVIDENCE_CO_AUTHORS",
+                            "EVIDENCE_MERGED_AUTHORS"};
+    char **lists[4] = {r->approved_by, r->reviewed_by, r->co_authors, r->merged_authors};
+    size_t counts[4] = {r->n_approved, r->n_reviewed, r->n_co_authors, r->n_merged_authors};
+    for (int k = 0; k < 4; k++) {
         buf_reset(&u);
         vars_join_names(&u, lists[k], counts[k]);
         vars_set_shown(d, names[k], u.data);

@@ -39,11 +39,12 @@ at 2025-01-10
 page 1.0 2025-01-10
 git add -A && git commit -q -m "Access control policy"
 
-# A GitHub merge commit: the approval is on the branch's commit only.
+# A GitHub merge commit: the approval is on the branch's commit only, which
+# an editor wrote; the merge is someone else's.
 at 2025-03-01
 git checkout -q -b tighten
 page 1.1 2025-03-01 "Reviews are quarterly."
-git commit -q -am "Quarterly access reviews
+GIT_AUTHOR_NAME="Ann Editor" GIT_AUTHOR_EMAIL=ann@acme.example git commit -q -am "Quarterly access reviews
 
 Change-Type: minor
 Approved-by: Dana Chief <dana@acme.example>"
@@ -111,6 +112,32 @@ check "the change table links the merge request" \
     grep -qF '<a href="https://git.example/acme/policies/-/merge_requests/23">Merge request !23</a>' "$html"
 check "approvers show by name, without their email" grep -qF '<li>Approved by Dana Chief</li>' "$html"
 check "a change without evidence says so" grep -qF 'No approval recorded' "$html"
+# A merge's row names whoever merged as its author, and the authors of the
+# commits it brought in (through .mailmap, also when the rows come from the
+# history's cache).
+merged() {
+    python3 -c '
+import json
+p = [p for p in json.load(open("_site/api/pages.json"))["pages"] if p["source"].endswith("access.md")][0]
+for r in p["history"]:
+    print("%s|%s|%s" % (r["request"] or "-", r["author"], ",".join(r["merged_authors"]) or "-"))'
+}
+want_merged='-|Ada|-
+!23|Ada|Ada <ada@example.com>
+#15|Ada|-
+#12|Ada|Ann Editor <ann@acme.example>
+-|Ada|-'
+got_merged=$(merged)
+if [ "$got_merged" = "$want_merged" ]; then ok "a merge's row lists the authors of the commits it brought in"
+else not_ok "a merge's row lists the authors of the commits it brought in" "$got_merged"; fi
+check "the change table shows them" grep -qF '<li>Merged commits by Ann Editor</li>' "$html"
+printf 'Ann Lee <ann@acme.example>\n' >.mailmap
+"$CHARTER" build --as-of 2026-06-10 --quiet 2>"$tmp/build-mailmap.err"
+mailmapped=$(merged | grep '^#12|')
+check "with a .mailmap, from the history's cache, they are named through it" \
+    test "$mailmapped" = "#12|Ada|Ann Lee <ann@acme.example>"
+check "and so shown" grep -qF '<li>Merged commits by Ann Lee</li>' "$html"
+rm .mailmap
 check "the material change is marked" grep -qF 'class="history-material"' "$html"
 check "the changelog shows the evidence" grep -qF 'Merge request !23' _site/changelog/index.html
 check "the feed marks the material change" \

@@ -241,9 +241,11 @@ Test(api, pages_json_with_history)
     /* The evidence after each row's trailers: none for a row that is no
      * commit, an unsigned signature for a commit. */
 #define EV_NONE                                                                                    \
-    ", \"co_authors\": [], \"request\": null, \"change_type\": null, \"signature\": null}"
+    ", \"co_authors\": [], \"merged_authors\": [], \"request\": null, \"change_type\": null, "     \
+    "\"signature\": null}"
 #define EV_UNSIGNED                                                                                \
-    ", \"co_authors\": [], \"request\": null, \"change_type\": null, \"signature\": "              \
+    ", \"co_authors\": [], \"merged_authors\": [], \"request\": null, \"change_type\": null, "     \
+    "\"signature\": "                                                                              \
     "{\"state\": \"unsigned\", \"kind\": null, \"key\": null, \"signer\": null, \"why\": null}}"
     static const char want[] = SITE_HEAD HOME_HEAD EMPTY_HISTORY HOME_FM
         ",\n" A_HEAD "      \"history\": [\n"

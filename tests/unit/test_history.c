@@ -609,6 +609,10 @@ static void make_fixture(cache_fixture *f)
     r->row.co_authors = xcalloc(1, sizeof(char *));
     r->row.co_authors[0] = xstrdup("Carl <c@x>");
     r->row.n_co_authors = 1;
+    r->merged = xcalloc(2, sizeof(char *));
+    r->merged[0] = xstrdup("Dee\tMerged <d@x>");
+    r->merged[1] = xstrdup("Ed <e@x>");
+    r->n_merged = 2;
     r->row.request = xstrdup("#12");
     r->row.change_type = xstrdup("material");
     strcpy(r->row.sig_kind, "ssh");
@@ -642,11 +646,13 @@ static const char cache_text[] =
                 "path\tcontent/a\\tb.md\n"
                 "row\t0\t" C1 "\t2026-03-01\t1\tAnn\\tTab\x1f"
                 "ann@x\\\\y\tLine one\\nline two \\u\t2.0\\t\"beta\"\tBoss <b@x>\x1f"
-                "Co\\tBoss\x1f\tRev\\\\iewer\x1f\tCarl <c@x>\x1f\t#12\tmaterial\tssh\n"
-                "row\t5\t-\t\t0\t\x1f\t\t-\t\t\t\t-\t-\t-\n"
+                "Co\\tBoss\x1f\tRev\\\\iewer\x1f\tCarl <c@x>\x1f\t#12\tmaterial\tssh\t"
+                "Dee\\tMerged <d@x>\x1f"
+                "Ed <e@x>\x1f\n"
+                "row\t5\t-\t\t0\t\x1f\t\t-\t\t\t\t-\t-\t-\t\n"
                 "path\tcontent/b.md\n"
                 "row\t2\t" C2 "\t2025-12-31\t0\tBob\x1f"
-                "bob@x\tPlain\t-\t\t\t\t-\t-\t-\n"
+                "bob@x\tPlain\t-\t\t\t\t-\t-\t-\t\n"
                 "seen\tcontent/a\\tb.md\n"
                 "seen\tcontent/gone.md\n";
 
@@ -720,6 +726,9 @@ static void expect_same_row(const raw_row *got, const raw_row *want, const char 
     cr_expect_eq(got->row.n_co_authors, want->row.n_co_authors, "%s: co-authors", what);
     for (size_t i = 0; i < got->row.n_co_authors && i < want->row.n_co_authors; i++)
         cr_expect_str_eq(got->row.co_authors[i], want->row.co_authors[i], "%s", what);
+    cr_expect_eq(got->n_merged, want->n_merged, "%s: merged authors", what);
+    for (size_t i = 0; i < got->n_merged && i < want->n_merged; i++)
+        cr_expect_str_eq(got->merged[i], want->merged[i], "%s", what);
     cr_expect_str_eq(got->row.request ? got->row.request : "-",
                      want->row.request ? want->row.request : "-", "%s: request", what);
     cr_expect_str_eq(got->row.change_type ? got->row.change_type : "-",
@@ -857,46 +866,46 @@ static const struct {
     {"no head", CACHE_MAGIC "\nprefix\tcontent/\nhead\t" HEAD_HEX "\n"},
     {"a row before any path",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a row of nine fields", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
      "a\tS\t-\t\n"},
     {"a negative seq", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t-1\t" C1 "\t2026-01-01\t0\tA\x1f"
-     "a\tS\t-\t\t\t\t-\t-\t-\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a seq over INT_MAX",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t2147483648\t" C1
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a seq that is no number", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t1x\t" C1 "\t2026-01-01\t0\tA\x1f"
-     "a\tS\t-\t\t\t\t-\t-\t-\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a short commit id",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t1111111"
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a commit id that is not hex",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t"
                  "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a day that does not exist", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-02-30\t0\tA\x1f"
-     "a\tS\t-\t\t\t\t-\t-\t-\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a review flag of 2", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t2\tA\x1f"
-     "a\tS\t-\t\t\t\t-\t-\t-\n"},
+     "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"an author without email",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1
-                 "\t2026-01-01\t0\tA\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "\t2026-01-01\t0\tA\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"an unknown record", CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\nextra\tx\n"},
     {"a row after a seen path",
      CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nseen\tp.md\nrow\t0\t" C1
                  "\t2026-01-01\t0\tA\x1f"
-                 "a\tS\t-\t\t\t\t-\t-\t-\n"},
+                 "a\tS\t-\t\t\t\t-\t-\t-\t\n"},
     {"a signature kind too long", CACHE_MAGIC
      "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
-     "a\tS\t-\t\t\t\t-\t-\topenpgp-x509\n"},
+     "a\tS\t-\t\t\t\t-\t-\topenpgp-x509\t\n"},
     {"empty", ""},
 };
 
@@ -912,7 +921,7 @@ Test(history, cache_refused_when_corrupt, .init = sandbox_init, .fini = sandbox_
      * for its own defect). */
     write_cache_file(CACHE_MAGIC "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1
                                  "\t2026-01-01\t0\tA\x1f"
-                                 "a\tS\t-\t\t\t\t-\t-\t-\n");
+                                 "a\tS\t-\t\t\t\t-\t-\t-\t\n");
     cached *c = read_cache("content/");
     cr_expect_not_null(c);
     history_cache_free(c);
@@ -921,7 +930,7 @@ Test(history, cache_refused_when_corrupt, .init = sandbox_init, .fini = sandbox_
      * were left, and a change table lost its rows). */
     static const char good[] = CACHE_MAGIC
         "\nhead\t" HEAD_HEX "\nprefix\tcontent/\npath\tp.md\nrow\t0\t" C1 "\t2026-01-01\t0\tA\x1f"
-        "a\tS\t-\t\t\t\t-\t-\t-\n";
+        "a\tS\t-\t\t\t\t-\t-\t-\t\n";
     write_cache_raw(good, strlen(good));
     c = read_cache("content/");
     cr_expect_null(c, "a cache without its end line: accepted");
