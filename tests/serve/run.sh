@@ -32,12 +32,12 @@ site=$tmp/site
 example_repo "$site"
 
 # start ARGS...: starts charter serve in $site on a free port; sets $pid,
-# $port, $u (the base URL). Waits up to 20 s for its "serving" line.
+# $port, $u (the base URL). Waits up to 60 s (a loaded machine runs other suites beside it) for its "serving" line.
 start() {
     (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25 "$@") >"$tmp/serve.log" 2>&1 &
     pid=$!
     i=0
-    while [ $i -lt 200 ]; do
+    while [ $i -lt 600 ]; do
         port=$(sed -n 's|^serving .* at http://[^ ]*:\([0-9][0-9]*\)/.*|\1|p' "$tmp/serve.log")
         [ -z "$port" ] || break
         kill -0 "$pid" 2>/dev/null || break
