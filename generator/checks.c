@@ -56,6 +56,8 @@ static const check_info table[] = {
      "a setting of site.yml is spelt like one of charter's but is not one",
      "Correct its name; a name that is the team's own, for the layouts, can stay (tune this "
      "check off)."},
+    {"no-pages", DIAG_WARNING, 1, "the site has no page: its content folder holds no Markdown file",
+     "Point `content:` in site.yml at the folder of the pages, or commit the pages git ignores."},
     {"unknown-layout", DIAG_WARNING, 1, "a page or layout names a layout that does not exist",
      "Create layouts/<name>.html or use an existing layout."},
     {"template-syntax", DIAG_ERROR, 0, "a layout does not compile",

@@ -229,6 +229,8 @@ typedef struct walk {
     size_t n_paths;
     buf other[4];             /* layouts, controls, assets, output, normalised: not content */
     history_ignores *ignores; /* what git ignores: no part of the site */
+    size_t n_ignored;         /* of the content: files and folders git ignores */
+    char *first_ignored;      /* the first of them, for the no-pages warning */
     diags *d;
 } walk;
 
@@ -464,8 +466,11 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         int kind = list.kinds[i];
         /* A file git ignores (a local secret, a tool's build output) is no
          * part of the repository: not published, not read, not reported. */
-        if (history_ignores_skip(w->ignores, full.data, kind == FS_DIR))
+        if (history_ignores_skip(w->ignores, full.data, kind == FS_DIR)) {
+            if (pages && !w->n_ignored++)
+                w->first_ignored = xstrdup(full.data);
             continue;
+        }
         if (check_name(full.data, *p, w->d) != 0)
             continue;
         if (kind >= 0)
@@ -2127,6 +2132,24 @@ int site_load_start(site **out, const char *root, long as_of, const char *base_u
     return 0;
 }
 
+/* A site with no page builds an empty site: most likely `content:` names
+ * the wrong folder, or git ignores the pages. Said at `content:`. */
+static void warn_no_pages(const site *s, const walk *w, diags *d)
+{
+    const yaml_node *n = s->cfg.yaml ? yamltree_get(s->cfg.yaml, "content") : NULL;
+    buf why;
+    buf_init(&why);
+    if (w->n_ignored == 1)
+        buf_printf(&why, " git does not ignore; it ignores '%s' (.gitignore)", w->first_ignored);
+    else if (w->n_ignored)
+        buf_printf(&why, " git does not ignore; it ignores '%s' and %zu more (.gitignore)",
+                   w->first_ignored, w->n_ignored - 1);
+    diag_warning(d, s->cfg.file, n ? yamltree_line(n) : 1, n ? yamltree_col(n) : 1, "no-pages",
+                 "the site has no page: the content folder '%s' holds no Markdown file%s",
+                 s->cfg.content, why.data);
+    buf_release(&why);
+}
+
 int site_load_walk(site *s, diags *d)
 {
     int err = -1;
@@ -2156,6 +2179,8 @@ int site_load_walk(site *s, diags *d)
     add_embedded_assets(s);
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
+    if (!w.n_mds)
+        warn_no_pages(s, &w, d);
 
     s->pages = xcalloc(w.n_mds + 1, sizeof *s->pages);
     s->n_pages = w.n_mds;
@@ -2189,6 +2214,7 @@ done:
     free(w.up);
     map_free(w.seen);
     history_ignores_free(w.ignores);
+    free(w.first_ignored);
     for (int i = 0; i < 4; i++)
         buf_release(&w.other[i]);
     for (size_t i = 0; i < w.n_paths; i++)
