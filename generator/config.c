@@ -955,15 +955,15 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", f, d);
     c->nav_max_pages = 100;
     const yaml_node *nav = yamltree_get(y, "navigation");
-    static const char *const nav_keys[] = {"max_pages"};
-    bad |= only_keys(nav, "navigation", nav_keys, 1, f, d);
+    static const char *const nav_keys[] = {"max_pages", "order"};
+    bad |= only_keys(nav, "navigation", nav_keys, 2, f, d);
     if (nav && !yamltree_is_null(nav)) {
         const yaml_node *m =
             yamltree_kind(nav) == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
         long max = 0;
         if (yamltree_kind(nav) != YAML_MAPPING) {
             bad |= diag_error(d, f, yamltree_line(nav), yamltree_col(nav), "config",
-                              "'navigation' must be a mapping with 'max_pages'");
+                              "'navigation' must be a mapping with 'max_pages' or 'order'");
         } else if (m && yamltree_as_int(&max, m, "navigation.max_pages", f, d) != 0) {
             bad = 1;
         } else if (m && max < 0) {
@@ -972,6 +972,8 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         } else if (m) {
             c->nav_max_pages = (size_t)max;
         }
+        if (yamltree_kind(nav) == YAML_MAPPING)
+            bad |= config_string(&c->nav_order, nav, "order", NULL, f, d);
     }
     c->template_strip = TPL_STRIP_BLANK_LINES;
     const yaml_node *ts = yamltree_get(y, "template_strip");

@@ -131,6 +131,10 @@ typedef struct site_config {
      * ("iso27001:A.05.01" for "iso27001-2022:A.5.1"). Mappings or NULL. */
     const yaml_node *framework_aliases, *control_aliases;
     size_t nav_max_pages; /* navigation.max_pages: list a section's pages up to this many */
+    /* navigation.order: the file whose links give the pages' order
+     * (mdBook's SUMMARY.md, Docsify's _sidebar.md, mkdocs.yml), from the
+     * site's root, or NULL. */
+    const char *nav_order;
     /* generated_pages: where charter's own pages are published when site.yml
      * moves them (a site's own /handbook/): URL path and output file, or
      * NULL for charter's (config_gen_url). */

@@ -243,6 +243,15 @@ void init_put_setting(buf *b, const char *comment, const char *key, const char *
     buf_addc(b, '\n');
 }
 
+/* navigation.order: the file whose list orders the pages, as the tool that
+ * made the site orders them (`what` says whose). */
+static void put_nav_order(buf *b, const char *what, const char *file)
+{
+    buf_printf(b, "# The pages' order: %s.\nnavigation:\n  order: ", what);
+    yamltree_put_scalar(b, file, 0);
+    buf_addc(b, '\n');
+}
+
 /* The directory's name, readable: "security-policies" -> "Security policies". */
 void init_dir_title(buf *out, const fs_root *r)
 {
@@ -952,10 +961,8 @@ static int plan_mkdocs(init_plan *p, const char *config)
     put_last_updated(b, p, docs ? docs : "docs");
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
-    if (yamltree_get(y, "nav"))
-        buf_adds(&p->notes,
-                 "note: mkdocs.yml's nav is not read: sections are in the order of "
-                 "site.yml's sections:, else alphabetical, pages by weight, then title\n");
+    if (config && yamltree_get(y, "nav"))
+        put_nav_order(b, "as mkdocs.yml's nav lists them", config);
     err = 0;
 done:
     yamltree_free(y);
@@ -1025,13 +1032,17 @@ static int plan_mdbook(init_plan *p, const char *config)
                "exclude: [SUMMARY.md%s]\n",
                top ? "; book.toml, theme/ and book/ are mdBook's" : "",
                top ? ", book.toml, theme, book" : "");
+    buf summary;
+    buf_init(&summary);
+    path_join(&summary, src, "SUMMARY.md");
+    if (path_normalize(&summary) == 0 && init_is_file(p->root, summary.data))
+        put_nav_order(b, "as SUMMARY.md, mdBook's table of contents, lists them", summary.data);
+    buf_release(&summary);
     put_last_updated(b, p, src);
     init_put_default_layout(b, "As mdBook\n# shows every chapter alike.");
     init_put_theme(b, "\n# (mdBook's theme is Handlebars templates, which charter does not read.)",
                    1);
-    buf_adds(&p->notes, "note: SUMMARY.md's order is not read: sections are in the order of "
-                        "site.yml's sections:, else alphabetical, pages by weight, then title; "
-                        "{{#include}} is not read: copy the text into the chapter\n");
+    buf_adds(&p->notes, "note: {{#include}} is not read: copy the text into the chapter\n");
     err = 0;
 done:
     yamltree_free(y);
@@ -1345,6 +1356,14 @@ static int plan_plain(init_plan *p)
     if (gitbook)
         buf_adds(b, "# GitBook keeps the pages' images in .gitbook/assets: published.\n"
                     "include: [.gitbook]\n");
+    buf order;
+    buf_init(&order);
+    path_join(&order, content, summary ? "SUMMARY.md" : "_sidebar.md");
+    if (summary)
+        put_nav_order(b, "as SUMMARY.md, GitBook's table of contents, lists them", order.data);
+    else if (docsify && init_is_file(p->root, order.data))
+        put_nav_order(b, "as _sidebar.md, Docsify's sidebar, lists them", order.data);
+    buf_release(&order);
     buf_reset(&shell);
     path_join(&shell, content, "_media");
     if (docsify && is_dir(p->root, shell.data))

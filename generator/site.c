@@ -12,6 +12,7 @@
 #include "manifest.h"
 #include "oscal.h"
 #include "paths.h"
+#include "navorder.h"
 #include "plan.h"
 #include "terms.h"
 #include "pool.h"
@@ -1279,6 +1280,7 @@ static void finish_load_cache(site *s, diags *d)
 typedef struct load_ctx {
     site *s;
     diags *d;
+    int nav_failed; /* navigation.order's file could not be read */
 } load_ctx;
 
 /* The text of a level-1 heading that opens a body (its first line that is
@@ -1543,7 +1545,8 @@ static int folder_index(const page *p)
 }
 
 /* A section's pages: its folder's own page first (whose weight, as in
- * Hugo, places the section: section_index), then those with a weight,
+ * Hugo, places the section: section_index), then those navigation.order's
+ * file names, in its order, then those with a weight,
  * lightest first (as Hugo and Docusaurus order them), then by title, then
  * by path. */
 static int cmp_page_title(const void *a, const void *b)
@@ -1551,6 +1554,11 @@ static int cmp_page_title(const void *a, const void *b)
     const page *x = *(page *const *)a, *y = *(page *const *)b;
     if (folder_index(x) != folder_index(y))
         return folder_index(x) ? -1 : 1;
+    /* navigation.order's file first, in its order. */
+    if (x->nav_place != y->nav_place && (!x->nav_place || !y->nav_place))
+        return x->nav_place ? -1 : 1;
+    if (x->nav_place != y->nav_place)
+        return x->nav_place < y->nav_place ? -1 : 1;
     if (x->weighted != y->weighted)
         return x->weighted ? -1 : 1;
     if (x->weighted && x->weight != y->weight)
@@ -1570,11 +1578,16 @@ static const page *section_index(const site_section *sec)
     return NULL;
 }
 
-/* Sections not listed in site.yml: weighted first (section_index), then by
- * title. */
+/* Sections not listed in site.yml: those navigation.order's file names
+ * first, by the first place of their pages; then weighted (section_index);
+ * then by title. */
 static int cmp_section_title(const void *a, const void *b)
 {
     const site_section *x = a, *y = b;
+    if (x->nav_place != y->nav_place && (!x->nav_place || !y->nav_place))
+        return x->nav_place ? -1 : 1;
+    if (x->nav_place != y->nav_place)
+        return x->nav_place < y->nav_place ? -1 : 1;
     const page *wx = section_index(x), *wy = section_index(y);
     if ((wx != NULL) != (wy != NULL))
         return wx ? -1 : 1;
@@ -1660,7 +1673,7 @@ static void build_sections(site *s, diags *d)
             buf_init(&slug);
             markdown_slug(&slug, p->section_title);
             s->sections[k] =
-                (site_section){xstrdup(p->section_title), buf_detach(&slug), NULL, 0, 0, NULL};
+                (site_section){xstrdup(p->section_title), buf_detach(&slug), NULL, 0, 0, NULL, 0};
             s->n_sections++;
         }
         site_section *sec = &s->sections[k];
@@ -1668,9 +1681,15 @@ static void build_sections(site *s, diags *d)
         sec->pages[sec->n_pages++] = p;
     }
     map_free(by_title);
-    for (size_t k = 0; k < s->n_sections; k++)
-        if (s->sections[k].n_pages > 1)
-            qsort(s->sections[k].pages, s->sections[k].n_pages, sizeof(page *), cmp_page_title);
+    for (size_t k = 0; k < s->n_sections; k++) {
+        site_section *sec = &s->sections[k];
+        if (sec->n_pages > 1)
+            qsort(sec->pages, sec->n_pages, sizeof(page *), cmp_page_title);
+        for (size_t i = 0; i < sec->n_pages; i++)
+            if (sec->pages[i]->nav_place &&
+                (!sec->nav_place || sec->pages[i]->nav_place < sec->nav_place))
+                sec->nav_place = sec->pages[i]->nav_place;
+    }
     /* Order: as listed in site.yml `sections`, then the rest by title. */
     site_section *sorted = xcalloc(s->n_sections + 1, sizeof *sorted);
     size_t n = 0;
@@ -2236,6 +2255,7 @@ static void finish_one(void *arg, size_t i)
     if (i == 0) {
         index_pages(s, ctx->d);
         find_folders(s);
+        ctx->nav_failed = navorder_places(s, ctx->d) != 0;
         build_sections(s, ctx->d);
     } else {
         s->layouts = layouts_load(s, ctx->d);
@@ -2272,7 +2292,7 @@ static char *repo_path(const site *s)
 int site_load_finish(site *s, diags *d)
 {
     int err = -1;
-    load_ctx ctx = {s, d};
+    load_ctx ctx = {s, d, 0};
     if (s->cfg.readme_index) {
         /* Before the pages' URLs: the folders whose README is no page of
          * theirs. */
@@ -2311,6 +2331,8 @@ int site_load_finish(site *s, diags *d)
     }
     pool_run(s->n_pages, load_page, &ctx);
     pool_run(2, finish_one, &ctx);
+    if (ctx.nav_failed)
+        goto done;
     link_sections(s);
 
     /* site.yml's OSCAL catalogs load as if imported into controls/. */

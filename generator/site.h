@@ -52,6 +52,7 @@ typedef struct page {
     /* Derived at the end of load: */
     size_t section;            /* index + 1 into site.sections; 0 when in none */
     size_t section_pos;        /* its place in that section's (sorted) pages */
+    size_t nav_place;          /* where navigation.order's file first links it, from 1; 0: not */
     const yaml_node *controls; /* a sequence of scalars, or NULL */
 } page;
 
@@ -66,6 +67,7 @@ typedef struct site_section {
      * or a page's ("/a/", owned); else nowhere (NULL). */
     int on_home;
     char *folder;
+    size_t nav_place; /* the first nav_place of its pages; 0: none has one */
 } site_section;
 
 typedef struct static_file {

@@ -479,3 +479,77 @@ Test(site, missing_site_yml)
     diag_free(d);
     remove_root();
 }
+
+/* The titles of section k's pages, '|'-separated, into out. */
+static void section_titles(buf *out, const site *s, size_t k)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < s->sections[k].n_pages; i++)
+        buf_printf(out, "%s%s", i ? "|" : "", s->sections[k].pages[i]->title);
+}
+
+/* navigation.order from mkdocs.yml: the files of its nav (quoted, titled,
+ * commented, with Python tags elsewhere in the file), from the content
+ * folder; a URL and a file that is no page change nothing; sections follow
+ * their first page's place, the pages it omits come after. */
+Test(site, nav_order_mkdocs)
+{
+    make_root();
+    put("site.yml", "title: T\ncontent: docs\nnavigation: {order: mkdocs.yml}\n");
+    put("mkdocs.yml", "site_name: T\nnav:\n  - Home: index.md\n  - People:\n"
+                      "      - people/b.md\n  - Policies:\n"
+                      "      - 'Zed': \"policies/z.md\"   # first\n"
+                      "      - policies/missing.md\n      - Web: https://x.example/a.md\n"
+                      "      - policies/m.md\n"
+                      "theme:\n  icon: !!python/name:material.icons\n  nav: policies/a.md\n");
+    const char *pages[][2] = {
+        {"docs/index.md", "Home"},          {"docs/people/a.md", "A person"},
+        {"docs/people/b.md", "B person"},   {"docs/policies/a.md", "A policy"},
+        {"docs/policies/m.md", "M policy"}, {"docs/policies/z.md", "Z policy"}};
+    buf t;
+    buf_init(&t);
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        buf_reset(&t);
+        buf_printf(&t, "---\ntitle: %s\n---\n", pages[i][1]);
+        put(pages[i][0], t.data);
+    }
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    cr_assert_eq(s->n_sections, 2);
+    cr_assert_str_eq(s->sections[0].title, "People");
+    section_titles(&t, s, 0);
+    cr_expect_str_eq(t.data, "B person|A person");
+    section_titles(&t, s, 1);
+    cr_expect_str_eq(t.data, "Z policy|M policy|A policy");
+    buf_release(&t);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
+
+/* navigation.order from Docsify's _sidebar.md: routes without .md, from
+ * the content folder with a leading '/', a title after the path. */
+Test(site, nav_order_docsify)
+{
+    make_root();
+    put("site.yml", "title: T\ncontent: docs\nnavigation: {order: docs/_sidebar.md}\n");
+    put("docs/_sidebar.md", "* [Home](/)\n* Policies\n  * [Zed](/policies/z \"Zed\")\n"
+                            "  * [Em](policies/m.md ':id=m')\n");
+    put("docs/README.md", "# Home\n");
+    put("docs/policies/a.md", "---\ntitle: A policy\n---\n");
+    put("docs/policies/m.md", "---\ntitle: M policy\n---\n");
+    put("docs/policies/z.md", "---\ntitle: Z policy\n---\n");
+    diags *d = diag_new(root);
+    site *s = NULL;
+    cr_assert_eq(site_load(&s, root, as_of(), d), 0);
+    buf t;
+    buf_init(&t);
+    cr_assert_eq(s->n_sections, 1);
+    section_titles(&t, s, 0);
+    cr_expect_str_eq(t.data, "Z policy|M policy|A policy");
+    buf_release(&t);
+    site_free(s);
+    diag_free(d);
+    remove_root();
+}
