@@ -574,38 +574,66 @@ typedef struct move {
  * in the few of its pull request. */
 #define MAX_MERGED 1000
 
+/* Adds the trailers and the author ("Name <email>", each part clipped so
+ * that the whole stays within HIST_NAME_MAX) of commit id, brought in by
+ * merge st, to its evidence. 0, or -1 when the commit cannot be read. */
+static int add_merged(walker *w, step *st, const git_oid *id)
+{
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, w->repo, id) != 0)
+        return -1;
+    const char *enc = git_commit_message_encoding(c);
+    history_read_trailers(&st->info.row, git_commit_message(c), enc, 0);
+    const git_signature *a = git_commit_author(c);
+    char *name = history_commit_text(a ? a->name : NULL, enc);
+    char *email = history_commit_text(a ? a->email : NULL, enc);
+    history_clip(&name, HIST_NAME_MAX / 2);
+    history_clip(&email, HIST_NAME_MAX / 2 - 4);
+    buf ident;
+    buf_init(&ident);
+    buf_printf(&ident, "%s <%s>", name, email);
+    history_add_name(&st->info.merged, &st->info.n_merged, ident.data);
+    buf_release(&ident);
+    free(name);
+    free(email);
+    git_commit_free(c);
+    return 0;
+}
+
 /* Adds to a merge's evidence the trailers and authors of the commits it
- * brought in (reachable from its second parent, not from its first), once. */
+ * brought in (reachable from any parent but the first, not from the
+ * first; an octopus merge has several), once. In a shallow clone, where
+ * libgit2's walk fails at the missing history (and leaks as it does), and
+ * wherever the walk fails, the merged parents themselves are read. */
 static void expand_merge(walker *w, step *st)
 {
     if (st->expanded || git_oid_is_zero(&st->merged))
         return;
     st->expanded = 1;
     git_revwalk *rw = NULL;
+    git_commit *merge = NULL;
     git_oid id;
-    buf ident;
-    buf_init(&ident);
-    if (git_revwalk_new(&rw, w->repo) != 0 || git_revwalk_push(rw, &st->merged) != 0 ||
-        (!git_oid_is_zero(&st->parent) && git_revwalk_hide(rw, &st->parent) != 0))
+    int walked = 0, rc = -1;
+    if (git_commit_lookup(&merge, w->repo, &st->id) != 0)
         goto done;
-    for (int k = 0; k < MAX_MERGED && git_revwalk_next(&id, rw) == 0; k++) {
-        git_commit *c = NULL;
-        if (git_commit_lookup(&c, w->repo, &id) != 0)
-            continue;
-        const char *enc = git_commit_message_encoding(c);
-        history_read_trailers(&st->info.row, git_commit_message(c), enc, 0);
-        const git_signature *a = git_commit_author(c);
-        char *name = history_commit_text(a ? a->name : NULL, enc);
-        char *email = history_commit_text(a ? a->email : NULL, enc);
-        buf_reset(&ident);
-        buf_printf(&ident, "%s <%s>", name, email);
-        history_add_name(&st->info.merged, &st->info.n_merged, ident.data);
-        free(name);
-        free(email);
-        git_commit_free(c);
+    unsigned parents = git_commit_parentcount(merge);
+    if (w->shallow || git_revwalk_new(&rw, w->repo) != 0)
+        goto fallback;
+    for (unsigned k = 1; k < parents; k++)
+        if (git_revwalk_push(rw, git_commit_parent_id(merge, k)) != 0)
+            goto fallback;
+    if (!git_oid_is_zero(&st->parent) && git_revwalk_hide(rw, &st->parent) != 0)
+        goto fallback;
+    while (walked < MAX_MERGED && (rc = git_revwalk_next(&id, rw)) == 0) {
+        add_merged(w, st, &id);
+        walked++;
     }
+fallback:
+    /* Nothing walked, and not because the merge brought nothing in. */
+    for (unsigned k = 1; !walked && rc != 0 && rc != GIT_ITEROVER && k < parents; k++)
+        add_merged(w, st, git_commit_parent_id(merge, k));
 done:
-    buf_release(&ident);
+    git_commit_free(merge);
     git_revwalk_free(rw);
 }
 
@@ -979,8 +1007,28 @@ static char *resolve_author(git_mailmap *mm, const char *name, const char *email
     return out;
 }
 
+/* The email .mailmap gives the author (name, email), or NULL when it maps
+ * none: the caller frees it. */
+static char *resolve_email(git_mailmap *mm, const char *name, const char *email)
+{
+    const char *real_name = NULL, *real_email = NULL;
+    if (!mm)
+        return NULL;
+    buf lower;
+    buf_init(&lower);
+    for (const char *c = email ? email : ""; *c; c++)
+        buf_addc(&lower, (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c);
+    char *out = NULL;
+    if (git_mailmap_resolve(&real_name, &real_email, mm, name ? name : "", lower.data) == 0 &&
+        real_email && strcmp(real_email, lower.data) != 0)
+        out = xstrdup(real_email);
+    buf_release(&lower);
+    return out;
+}
+
 /* Row r's merged_authors: the authors of the commits its merge brought in
- * (r->merged, "Name <email>" as committed), named through .mailmap. */
+ * (r->merged, "Name <email>" as committed), named and addressed through
+ * .mailmap, so that one person under two addresses is listed once. */
 static void resolve_merged(raw_row *r, git_mailmap *mm)
 {
     hist_row *row = &r->row;
@@ -1000,10 +1048,12 @@ static void resolve_merged(raw_row *r, git_mailmap *mm)
         char *email = xstrdup(lt ? lt + 1 : "");
         email[strcspn(email, ">")] = '\0';
         char *name = resolve_author(mm, b.data, email);
+        char *real = resolve_email(mm, b.data, email);
         buf_reset(&b);
-        buf_printf(&b, "%s <%s>", name, email);
+        buf_printf(&b, "%s <%s>", name, real ? real : email);
         history_add_name(&row->merged_authors, &row->n_merged_authors, b.data);
         free(name);
+        free(real);
         free(email);
     }
     buf_release(&b);

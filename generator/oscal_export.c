@@ -380,7 +380,7 @@ static void write_requirement(exporter *x, const control *c, const char *status,
         json_end(w);
     }
     /* Why it is excluded, from the statement of applicability. */
-    if (!c->applicable && c->justification && *c->justification)
+    if (!c->applicable && c->justification && c->justification[strspn(c->justification, " \t\r\n")])
         json_member_str(w, "remarks", c->justification);
     json_key(w, "links");
     json_begin_array(w, JSON_BLOCK);

@@ -232,6 +232,8 @@ typedef struct walk {
     history_ignores *ignores; /* what git ignores: no part of the site */
     size_t n_ignored;         /* of the content: files and folders git ignores */
     char *first_ignored;      /* the first of them, for the no-pages warning */
+    size_t n_skipped;         /* Markdown files left out: exclude:, or a name's '_' or '.' */
+    char *first_skipped;
     diags *d;
 } walk;
 
@@ -460,8 +462,11 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
             buf_adds(&child_rel, *p);
         buf_reset(&full);
         path_join(&full, top, child_rel.data);
-        if (skip_name(w, pages, child_rel.data, *p, full.data))
+        if (skip_name(w, pages, child_rel.data, *p, full.data)) {
+            if (pages && path_md_ext(*p, strlen(*p)) && !w->n_skipped++)
+                w->first_skipped = xstrdup(full.data);
             continue;
+        }
         /* Known from the listing when no link, as fs_source_kind knows it. */
         struct stat st = list.sts[i];
         int kind = list.kinds[i];
@@ -2158,13 +2163,21 @@ static void warn_no_pages(const site *s, const walk *w, diags *d)
     const yaml_node *n = s->cfg.yaml ? yamltree_get(s->cfg.yaml, "content") : NULL;
     buf why;
     buf_init(&why);
-    if (w->n_ignored == 1)
-        buf_printf(&why, " git does not ignore; it ignores '%s' (.gitignore)", w->first_ignored);
-    else if (w->n_ignored)
-        buf_printf(&why, " git does not ignore; it ignores '%s' and %zu more (.gitignore)",
-                   w->first_ignored, w->n_ignored - 1);
+    if (w->n_ignored) {
+        buf_printf(&why, "; git ignores '%s'", w->first_ignored);
+        if (w->n_ignored > 1)
+            buf_printf(&why, " and %zu more", w->n_ignored - 1);
+        buf_adds(&why, " ('git check-ignore -v' names the rule)");
+    }
+    if (w->n_skipped) {
+        buf_printf(&why, "; charter leaves out '%s'", w->first_skipped);
+        if (w->n_skipped > 1)
+            buf_printf(&why, " and %zu more", w->n_skipped - 1);
+        buf_adds(&why, " (a name starting with '_' or '.', or site.yml's exclude:)");
+    }
     diag_warning(d, s->cfg.file, n ? yamltree_line(n) : 1, n ? yamltree_col(n) : 1, "no-pages",
-                 "the site has no page: the content folder '%s' holds no Markdown file%s",
+                 "the site has no page: the content folder '%s' holds no Markdown file charter "
+                 "reads%s",
                  s->cfg.content, why.data);
     buf_release(&why);
 }
@@ -2234,6 +2247,7 @@ done:
     map_free(w.seen);
     history_ignores_free(w.ignores);
     free(w.first_ignored);
+    free(w.first_skipped);
     for (int i = 0; i < 4; i++)
         buf_release(&w.other[i]);
     for (size_t i = 0; i < w.n_paths; i++)

@@ -660,7 +660,7 @@ Test(parse, no_pages)
 {
     put("content/.keep", "");
     site *s = load("site.yml:1:1: warning: the site has no page: the content folder 'content' "
-                   "holds no Markdown file [no-pages]\n");
+                   "holds no Markdown file charter reads [no-pages]\n");
     cr_assert_eq(s->n_pages, 0);
     diags *d = diag_new(root);
     parsed *pp = parse_site(s, -1, d);
