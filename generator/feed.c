@@ -11,8 +11,9 @@
 /* feed.xml: an Atom feed of the newest 50 policy changes. Entry ids are
  * urn:uuid: IRIs made from the commit ids, stable across builds. */
 
-/* The evidence of a change as a line of the entry: its request, approvers
- * and reviewers, or that none is recorded. */
+/* The evidence of a change as a line of the entry: its request, approvers,
+ * reviewers, co-authors and a merge's commits' authors, or that no
+ * approval is recorded. */
 static void evidence_html(buf *html, const hist_row *row)
 {
     buf line;
@@ -20,10 +21,11 @@ static void evidence_html(buf *html, const hist_row *row)
     if (row->request)
         buf_printf(&line, "%s %s", row->request[0] == '!' ? "Merge request" : "Pull request",
                    row->request);
-    char **lists[2] = {row->approved_by, row->reviewed_by};
-    size_t counts[2] = {row->n_approved, row->n_reviewed};
-    const char *labels[2] = {"Approved by ", "Reviewed by "};
-    for (int k = 0; k < 2; k++)
+    char **lists[4] = {row->approved_by, row->reviewed_by, row->co_authors, row->merged_authors};
+    size_t counts[4] = {row->n_approved, row->n_reviewed, row->n_co_authors, row->n_merged_authors};
+    const char *labels[4] = {"Approved by ", "Reviewed by ", "Co-authored by ",
+                             "Merged commits by "};
+    for (int k = 0; k < 4; k++)
         if (counts[k]) {
             buf_adds(&line, line.len ? " · " : "");
             buf_adds(&line, labels[k]);

@@ -138,6 +138,9 @@ check "with a .mailmap, from the history's cache, they are named through it" \
     test "$mailmapped" = "#12|Ada|Ann Lee <ann@acme.example>"
 check "and so shown" grep -qF '<li>Merged commits by Ann Lee</li>' "$html"
 rm .mailmap
+check "the feed shows a merge's commits' authors and a co-author" sh -c "
+    grep -qF 'Pull request #12 · Approved by Dana Chief · Merged commits by Ann Lee' _site/feed.xml &&
+    grep -qF 'Pull request #15 · Co-authored by Eve Engineer' _site/feed.xml"
 check "the material change is marked" grep -qF 'class="history-material"' "$html"
 check "the changelog shows the evidence" grep -qF 'Merge request !23' _site/changelog/index.html
 check "the feed marks the material change" \
