@@ -408,6 +408,7 @@ typedef struct link_index {
     const parsed *parsed; /* the pages' headings and links */
     map *inbound;         /* page src -> 1, for pages some other page links to */
     map *headings;        /* page src -> map of its heading ids, built when first asked */
+    map *unpublished;     /* the URL an unpublished page would have -> it, when first asked */
 } link_index;
 
 static int has_ext(const char *seg, size_t len)
@@ -547,6 +548,31 @@ static int report_unpublished(const site *s, const page *p, const md_link *l, co
     return there;
 }
 
+/* The unpublished page (draft: true, published: false) whose URL would be
+ * the path rest ("/a/b/", also "/a/b"), or NULL: a link there is a link
+ * to a page the site leaves out, not to nothing. Their index is made when
+ * a link first leads nowhere. */
+static const page *unpublished_at(const site *s, link_index *ix, const char *rest)
+{
+    if (!ix->unpublished) {
+        ix->unpublished = map_new();
+        for (size_t i = 0; i < s->n_pages; i++) {
+            const page *q = s->pages[i];
+            if (q->ok && !q->published && q->url)
+                map_put(ix->unpublished, q->url, (void *)q);
+        }
+    }
+    const page *q = map_get(ix->unpublished, rest);
+    if (!q && *rest && rest[strlen(rest) - 1] != '/') {
+        buf slash;
+        buf_init(&slash);
+        buf_printf(&slash, "%s/", rest);
+        q = map_get(ix->unpublished, slash.data);
+        buf_release(&slash);
+    }
+    return q;
+}
+
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
 {
     const char *url = l->url;
@@ -601,6 +627,13 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 goto done;
             buf_printf(&tried, "'%s'", rest);
             target = site_link_page(s, p, rest, &tried);
+        }
+        const page *hidden = target ? NULL : unpublished_at(s, ix, rest);
+        if (hidden) {
+            diag_error(d, p->src, l->line, l->col, "broken-link",
+                       "link '%s' leads to an unpublished page ('%s' is a draft or not published)",
+                       l->url, hidden->src);
+            goto done;
         }
         if (!target) {
             if (has_ext(rest, strlen(rest)) || l->is_image)
@@ -716,7 +749,7 @@ done:
 
 static void check_links(const site *s, const parsed *pp, diags *d)
 {
-    link_index ix = {pp, map_new(), map_new()};
+    link_index ix = {pp, map_new(), map_new(), NULL};
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
@@ -761,6 +794,7 @@ static void check_links(const site *s, const parsed *pp, diags *d)
     map_free(ix.inbound);
     map_each(ix.headings, free_ids, NULL);
     map_free(ix.headings);
+    map_free(ix.unpublished);
 }
 
 /* --- reviews ---------------------------------------------------------------------- */
