@@ -1183,6 +1183,16 @@ static int collect_links(void *ctx, const char *rel)
     return 0;
 }
 
+/* Adds name to list (", "-separated) unless it is there already. */
+static void list_add_once(buf *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *at = list->data; (at = strstr(at, name)); at += n)
+        if ((at == list->data || at[-1] == ' ') && (at[n] == ',' || !at[n]))
+            return;
+    buf_printf(list, "%s%s", list->len ? ", " : "", name);
+}
+
 static void root_leftovers(buf *list, init_plan *p)
 {
     char **names = NULL;
@@ -1335,9 +1345,9 @@ static int plan_plain(init_plan *p)
         root_leftovers(&left, p);
     }
     if (summary)
-        buf_printf(&left, "%sSUMMARY.md", left.len ? ", " : "");
+        list_add_once(&left, "SUMMARY.md");
     if (docsify)
-        buf_printf(&left, "%sindex.html", left.len ? ", " : "");
+        list_add_once(&left, "index.html");
     /* An Obsidian vault (.obsidian/): its Templates folder holds
      * templates ({{date}} in front matter), not pages. */
     int obsidian = is_dir(p->root, ".obsidian");

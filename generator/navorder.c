@@ -102,10 +102,18 @@ done:
 }
 
 /* Markdown: each link's target, in order ([Title](target), with the target
- * in <> or not). */
+ * in <> or not, its parentheses balanced as CommonMark reads them);
+ * nothing inside an HTML comment, which mdBook and Docsify skip. */
 static void scan_markdown(orderer *o, const char *text, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] == '<' && i + 3 < len && !memcmp(text + i, "<!--", 4)) {
+            const char *close = memmem(text + i + 4, len - i - 4, "-->", 3);
+            if (!close)
+                return;
+            i = (size_t)(close - text) + 2;
+            continue;
+        }
         if (text[i] != ']' || text[i + 1] != '(')
             continue;
         size_t start = i + 2, end = start;
@@ -116,8 +124,12 @@ static void scan_markdown(orderer *o, const char *text, size_t len)
             while (end < len && text[end] != '>' && text[end] != '\n')
                 end++;
         } else {
-            while (end < len && text[end] != ')' && text[end] != '\n')
-                end++;
+            for (size_t depth = 0; end < len && text[end] != '\n'; end++) {
+                if (text[end] == '(')
+                    depth++;
+                else if (text[end] == ')' && !depth--)
+                    break;
+            }
         }
         place_target(o, text + start, end - start, angled);
         i = end;
@@ -145,6 +157,19 @@ static void scan_mkdocs(orderer *o, const char *text, size_t len)
         }
         if (!in_nav)
             continue;
+        /* Without its comment: from a '#' that starts the line's text or
+         * follows a space (not one inside a quoted value). */
+        char quote = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (quote) {
+                quote = line[k] == quote ? 0 : quote;
+            } else if (line[k] == '\'' || line[k] == '"') {
+                quote = line[k];
+            } else if (line[k] == '#' && (k == 0 || line[k - 1] == ' ' || line[k - 1] == '\t')) {
+                n = k;
+                break;
+            }
+        }
         /* The value: after the last ": " or the list's "- ". */
         size_t v = 0;
         for (size_t k = 0; k + 1 < n; k++)
@@ -153,10 +178,7 @@ static void scan_mkdocs(orderer *o, const char *text, size_t len)
         while (v < n && line[v] == ' ')
             v++;
         size_t e = n;
-        const char *hash = memchr(line + v, '#', n - v);
-        if (hash && hash > line + v && hash[-1] == ' ')
-            e = (size_t)(hash - line);
-        while (e > v && line[e - 1] == ' ')
+        while (e > v && (line[e - 1] == ' ' || line[e - 1] == '\t'))
             e--;
         if (e - v >= 2 && (line[v] == '\'' || line[v] == '"') && line[e - 1] == line[v]) {
             v++;
@@ -165,6 +187,12 @@ static void scan_mkdocs(orderer *o, const char *text, size_t len)
         if (e > v && memmem(line + v, e - v, ".md", 3))
             place_target(o, line + v, e - v, 1);
     }
+}
+
+/* site.yml's navigation.order, where messages about its file point. */
+static const yaml_node *setting(const site *s)
+{
+    return yamltree_get(yamltree_get(s->cfg.yaml, "navigation"), "order");
 }
 
 int navorder_places(site *s, diags *d)
@@ -180,7 +208,7 @@ int navorder_places(site *s, diags *d)
     int err = -1;
     if (fs_read_source(&text, &s->fs, file, s->cfg.limits.file_bytes, "limits.file_bytes", d) !=
         0) {
-        const yaml_node *k = yamltree_get(yamltree_get(s->cfg.yaml, "navigation"), "order");
+        const yaml_node *k = setting(s);
         diag_report(d, DIAG_NOTE, s->cfg.file, k ? yamltree_line(k) : 0, k ? yamltree_col(k) : 0,
                     "config", "'%s' is named by navigation.order", file);
         goto done;
@@ -203,6 +231,14 @@ int navorder_places(site *s, diags *d)
         buf_add(&base, file, slash ? (size_t)(slash - file) : 0);
         o.base = base.data;
         scan_markdown(&o, text.data, text.len);
+    }
+    if (!o.place && s->n_pages) {
+        /* An order that orders nothing: most likely the wrong file. */
+        const yaml_node *k = setting(s);
+        diag_warning(d, s->cfg.file, k ? yamltree_line(k) : 0, k ? yamltree_col(k) : 0, "config",
+                     "'%s' (navigation.order) names no page of the site: the pages keep their "
+                     "order",
+                     file);
     }
     err = 0;
 done:

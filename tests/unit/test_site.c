@@ -498,7 +498,8 @@ Test(site, nav_order_mkdocs)
     put("site.yml", "title: T\ncontent: docs\nnavigation: {order: mkdocs.yml}\n");
     put("mkdocs.yml", "site_name: T\nnav:\n  - Home: index.md\n  - People:\n"
                       "      - people/b.md\n  - Policies:\n"
-                      "      - 'Zed': \"policies/z.md\"   # first\n"
+                      "      - 'Zed': \"policies/z.md\"   # first - owner: CISO\n"
+                      "      # - Old: policies/a.md\n"
                       "      - policies/missing.md\n      - Web: https://x.example/a.md\n"
                       "      - policies/m.md\n"
                       "theme:\n  icon: !!python/name:material.icons\n  nav: policies/a.md\n");
@@ -534,12 +535,12 @@ Test(site, nav_order_docsify)
 {
     make_root();
     put("site.yml", "title: T\ncontent: docs\nnavigation: {order: docs/_sidebar.md}\n");
-    put("docs/_sidebar.md", "* [Home](/)\n* Policies\n  * [Zed](/policies/z \"Zed\")\n"
+    put("docs/_sidebar.md", "* [Home](/)\n* Policies\n  * [Zed](/policies/z(1) \"Zed\")\n"
                             "  * [Em](policies/m.md ':id=m')\n");
     put("docs/README.md", "# Home\n");
     put("docs/policies/a.md", "---\ntitle: A policy\n---\n");
     put("docs/policies/m.md", "---\ntitle: M policy\n---\n");
-    put("docs/policies/z.md", "---\ntitle: Z policy\n---\n");
+    put("docs/policies/z(1).md", "---\ntitle: Z policy\n---\n");
     diags *d = diag_new(root);
     site *s = NULL;
     cr_assert_eq(site_load(&s, root, as_of(), d), 0);
