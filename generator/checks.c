@@ -56,6 +56,9 @@ static const check_info table[] = {
      "a setting of site.yml is spelt like one of charter's but is not one",
      "Correct its name; a name that is the team's own, for the layouts, can stay (tune this "
      "check off)."},
+    {"mdx-page", DIAG_WARNING, 1,
+     "an MDX page (.mdx) in the content folder, which charter neither reads nor publishes",
+     "Rename it to .md if it is plain Markdown, or exclude it (exclude: [\"*.mdx\"])."},
     {"no-pages", DIAG_WARNING, 1, "the site has no page: its content folder holds no Markdown file",
      "Point `content:` in site.yml at the folder of the pages, or commit the pages git ignores."},
     {"unknown-layout", DIAG_WARNING, 1, "a page or layout names a layout that does not exist",

@@ -508,6 +508,17 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         buf_reset(&nfc);
         unicode_nfc(&nfc, child_rel.data, child_rel.len);
         size_t n = strlen(*p);
+        if (pages && n > 4 && !strcasecmp(*p + n - 4, ".mdx")) {
+            /* MDX (Docusaurus, Nextra, Starlight) is JSX as much as
+             * Markdown: not read as a page, and never published as it is,
+             * comments and imports included. */
+            diag_warning(w->d, full.data, 1, 1, "mdx-page",
+                         "'%s' is an MDX page, which charter does not read: it is left out "
+                         "(rename it to .md if it is plain Markdown, or exclude it: exclude: "
+                         "[\"*.mdx\"])",
+                         full.data);
+            continue;
+        }
         if (pages && path_md_ext(*p, n)) {
             if (w->n_mds == w->cap_mds) {
                 w->cap_mds = w->cap_mds ? w->cap_mds * 2 : 64;
