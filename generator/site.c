@@ -2568,16 +2568,31 @@ static int repository_link(buf *out, const site *s, const char *rel, const char 
     return 1;
 }
 
-void site_repository_url(buf *out, const site *s, const char *rel, const char *how)
+void site_repository_page(buf *out, const site_config *c, const char *what)
 {
-    const char *r = s->cfg.repository_url;
+    const char *r = c->repository_url;
     if (!r || !*r)
         return;
     size_t n = strlen(r);
     while (n && r[n - 1] == '/')
         n--;
     buf_add(out, r, n);
-    buf_printf(out, "/%s/", how);
+    /* GitLab's pages of a project are under /-/ (its old paths without
+     * it no longer redirect since GitLab 16); a host named gitlab is
+     * taken for one. */
+    const char *host = strstr(r, "://");
+    host = host ? host + 3 : r;
+    size_t host_len = strcspn(host, "/");
+    int gitlab = memmem(host, host_len, "gitlab", 6) != NULL;
+    buf_printf(out, "/%s%s", gitlab ? "-/" : "", what);
+}
+
+void site_repository_url(buf *out, const site *s, const char *rel, const char *how)
+{
+    if (!s->cfg.repository_url || !*s->cfg.repository_url)
+        return;
+    site_repository_page(out, &s->cfg, how);
+    buf_addc(out, '/');
     url_encode_path(out, s->cfg.branch);
     buf_addc(out, '/');
     if (s->repo_path)

@@ -282,10 +282,14 @@ int site_outside_content(buf *out, int *folder, const site *s, const page *from,
 int site_unpublished_file(buf *out, int *folder, const site *s, const char *res);
 /* Appends the address of rel (relative to the site's folder: a page's
  * src, site_outside_content's path) in the repository (repository_url):
- * `<repository_url>/<how>/<branch>/<path in the work tree>`, how being
+ * `<repository_url>/<how>/<branch>/<path in the work tree>` (with /-/
+ * before <how> on GitLab: site_repository_page), how being
  * "blob", "tree" for a folder, "raw" for an image, "edit" to edit it;
  * percent-encoded. Nothing when repository_url is unset. */
 void site_repository_url(buf *out, const site *s, const char *rel, const char *how);
+/* Appends repository_url's page `what` ("commit/<id>", "blob"): after
+ * "/-/" on a GitLab host, else "/". Nothing without repository_url. */
+void site_repository_page(buf *out, const site_config *c, const char *what);
 
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and

@@ -205,12 +205,12 @@ static void set_build_commit(tpl_dict *d, const site_config *c, const build_prov
     vars_set_shown(d, "BUILD_COMMIT", p->commit);
     tpl_dict_set_len(d, "BUILD_COMMIT_SHORT", p->commit, 7);
     if (c->repository_url && c->repository_url[0]) {
-        buf u;
+        buf u, what;
         buf_init(&u);
-        buf_adds(&u, c->repository_url);
-        while (u.len && u.data[u.len - 1] == '/')
-            buf_truncate(&u, u.len - 1);
-        buf_printf(&u, "/commit/%s", p->commit);
+        buf_init(&what);
+        buf_printf(&what, "commit/%s", p->commit);
+        site_repository_page(&u, c, what.data);
+        buf_release(&what);
         vars_set_shown(d, "BUILD_COMMIT_URL", u.data);
         buf_release(&u);
     } else {
@@ -432,7 +432,11 @@ static void set_commit(tpl_dict *d, const char *prefix, const site *s, const his
     buf_truncate(&name, name.len - 3);
     if (s->cfg.repository_url) {
         buf_adds(&name, "_URL");
-        buf_printf(&u, "%s/commit/%s", s->cfg.repository_url, r->commit);
+        buf what;
+        buf_init(&what);
+        buf_printf(&what, "commit/%s", r->commit);
+        site_repository_page(&u, &s->cfg, what.data);
+        buf_release(&what);
         vars_set_shown(d, name.data, u.data);
     } else {
         buf_adds(&name, "_PLAIN");
