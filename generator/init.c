@@ -902,6 +902,71 @@ done:
 
 /* --- MkDocs ---------------------------------------------------------------------- */
 
+/* Setting key of mkdocs.yml (text, parsed as y) when it is written with
+ * MkDocs's !ENV tag, which charter's YAML reader drops: "key: !ENV [VAR,
+ * default]" gives the default, "key: !ENV VAR" nothing (said in a note).
+ * Else the plain scalar, or NULL. */
+static const char *mkdocs_value(init_plan *p, const char *text, const yaml_node *y, const char *key)
+{
+    const yaml_node *n = yamltree_get(y, key);
+    if (!n || yamltree_is_null(n))
+        return NULL;
+    size_t kl = strlen(key);
+    int env = 0;
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+        if (!strncmp(l, key, kl) && l[kl] == ':') {
+            const char *v = l + kl + 1;
+            v += strspn(v, " \t");
+            env = !strncmp(v, "!ENV", 4);
+            break;
+        }
+    if (!env)
+        return yamltree_kind(n) == YAML_SCALAR ? yamltree_text(n) : NULL;
+    size_t len = yamltree_kind(n) == YAML_SEQUENCE ? yamltree_len(n) : 0;
+    const yaml_node *def = len >= 2 ? yamltree_item(n, len - 1) : NULL;
+    if (def && yamltree_kind(def) == YAML_SCALAR && !yamltree_is_null(def))
+        return yamltree_text(def);
+    buf_printf(&p->notes,
+               "note: mkdocs.yml's %s comes from the environment (!ENV) with no default: "
+               "set it in site.yml\n",
+               key);
+    return NULL;
+}
+
+/* mkdocs.yml's exclude_docs and draft_docs (gitignore-style lines, from
+ * docs_dir), which MkDocs does not publish, appended to list as site.yml's
+ * exclude patterns; a negation ("!keep.md") has no equal and is left out. */
+static void mkdocs_excludes(buf *list, const yaml_node *y)
+{
+    static const char *const keys[] = {"exclude_docs", "draft_docs"};
+    buf pat;
+    buf_init(&pat);
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const yaml_node *n = yamltree_get(y, keys[k]);
+        if (!n || yamltree_kind(n) != YAML_SCALAR || yamltree_is_null(n))
+            continue;
+        for (const char *l = yamltree_text(n); *l;) {
+            size_t len = strcspn(l, "\n");
+            const char *s = l, *e = l + len;
+            l = *e ? e + 1 : e;
+            while (s < e && (*s == ' ' || *s == '\t'))
+                s++;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+                e--;
+            if (s < e && *s == '/')
+                s++;
+            if (s == e || *s == '#' || *s == '!')
+                continue;
+            buf_reset(&pat);
+            buf_add(&pat, s, (size_t)(e - s));
+            if (list->len)
+                buf_adds(list, ", ");
+            yamltree_put_scalar(list, pat.data, 1);
+        }
+    }
+    buf_release(&pat);
+}
+
 /* mkdocs.yml's settings, read as YAML (its !!python tags are ignored):
  * site_name, site_description, site_url (its path), docs_dir, site_dir;
  * config NULL (--kind mkdocs without one): MkDocs's defaults. */
@@ -922,14 +987,11 @@ static int plan_mkdocs(init_plan *p, const char *config)
                    "'%s' must be a mapping of settings", config);
         goto done;
     }
-    const yaml_node *n;
-#define MK(key)                                                                                    \
-    ((n = yamltree_get(y, key)) && yamltree_kind(n) == YAML_SCALAR && !yamltree_is_null(n)         \
-         ? yamltree_text(n)                                                                        \
-         : NULL)
-    const char *name = MK("site_name"), *about = MK("site_description"), *url = MK("site_url");
-    const char *docs = MK("docs_dir"), *out = MK("site_dir");
-#undef MK
+    const char *t = text.data ? text.data : "";
+    const char *name = mkdocs_value(p, t, y, "site_name");
+    const char *about = mkdocs_value(p, t, y, "site_description");
+    const char *url = mkdocs_value(p, t, y, "site_url");
+    const char *docs = mkdocs_value(p, t, y, "docs_dir"), *out = mkdocs_value(p, t, y, "site_dir");
     buf title;
     buf_init(&title);
     if (name)
@@ -958,6 +1020,15 @@ static int plan_mkdocs(init_plan *p, const char *config)
     init_put_setting(b, "The pages: MkDocs's docs_dir.", "content", docs ? docs : "docs");
     init_put_setting(b, "Where 'charter build' writes the site, as MkDocs's site_dir.", "output",
                      out ? out : "site");
+    buf excluded;
+    buf_init(&excluded);
+    mkdocs_excludes(&excluded, y);
+    if (excluded.len)
+        buf_printf(b,
+                   "# mkdocs.yml's exclude_docs and draft_docs: pages MkDocs does not publish.\n"
+                   "exclude: [%s]\n",
+                   excluded.data);
+    buf_release(&excluded);
     put_last_updated(b, p, docs ? docs : "docs");
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
