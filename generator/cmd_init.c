@@ -27,16 +27,18 @@ static const cli_option options[] = {
 const cli_command cmd_init_def = {
     "init",
     "Set up charter in a directory: a site.yml that reads the policy repository there as it "
-    "is\n(Jekyll, Hugo, Docusaurus, MkDocs, VitePress, mdBook, comply or plain Markdown), or, "
-    "in an\nempty directory, a new site with an example policy. Never changes a file that "
-    "exists.",
-    "[--site DIR] [--kind jekyll|hugo|docusaurus|mkdocs|vitepress|mdbook|comply|plain|new]",
+    "is\n(Jekyll, Hugo, Docusaurus, MkDocs, VitePress, Starlight, mdBook, comply or plain "
+    "Markdown), or,\nin an empty directory, a new site with an example policy. Never changes a "
+    "file that exists.",
+    "[--site DIR] "
+    "[--kind jekyll|hugo|docusaurus|mkdocs|vitepress|starlight|mdbook|comply|plain|new]",
     "kinds, detected in this order: comply (comply.yml), jekyll (_config.yml), docusaurus\n"
     "(docusaurus.config.js, .ts or .mjs), mkdocs (mkdocs.yml), vitepress\n"
-    "(.vitepress/config.mts, .ts, .mjs or .js, in docs/ or at the top), mdbook (book.toml),\n"
-    "hugo (hugo.toml, config.toml, hugo.yaml... and a content/ folder), plain (any other\n"
-    "directory with Markdown files) and new (no Markdown: site.yml, content/index.md, an\n"
-    "example policy and controls/applicability.yml).\n"
+    "(.vitepress/config.mts, .ts, .mjs or .js, in docs/ or at the top), starlight\n"
+    "(astro.config.mjs, .ts, .mts or .js using Starlight, and src/content/docs/), mdbook\n"
+    "(book.toml), hugo (hugo.toml, config.toml, hugo.yaml... and a content/ folder), plain\n"
+    "(any other directory with Markdown files) and new (no Markdown: site.yml,\n"
+    "content/index.md, an example policy and controls/applicability.yml).\n"
     "docs/migrating.md says what each site.yml reads.\n\n"
     "exit status: 0 written, 2 usage error, a file that exists (nothing is written) or an IO\n"
     "error.\n",
@@ -161,9 +163,8 @@ int cmd_init(int argc, char **argv)
             forced = k;
     if (o.kind && forced < 0) {
         cli_usage_error(&cmd_init_def,
-                        "'--kind' must be jekyll, hugo, docusaurus, mkdocs, vitepress, mdbook, "
-                        "comply, plain or "
-                        "new, not '%s'",
+                        "'--kind' must be jekyll, hugo, docusaurus, mkdocs, vitepress, "
+                        "starlight, mdbook, comply, plain or new, not '%s'",
                         o.kind);
         return EXIT_USAGE;
     }

@@ -22,8 +22,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-const char *const init_kind_names[INIT_N_KINDS] = {
-    "new", "plain", "jekyll", "hugo", "docusaurus", "comply", "mkdocs", "vitepress", "mdbook"};
+const char *const init_kind_names[INIT_N_KINDS] = {"new",        "plain",    "jekyll", "hugo",
+                                                   "docusaurus", "comply",   "mkdocs", "vitepress",
+                                                   "mdbook",     "starlight"};
 
 buf *init_plan_file(init_plan *p, const char *rel)
 {
@@ -570,6 +571,27 @@ static int scan_string(buf *out, const char *text, const char *key, int eq)
     return -1;
 }
 
+/* The MDX pages of folder (JSX as much as Markdown, which charter does
+ * not read): excluded in site.yml, and said in a note, since a policy
+ * there would go unchecked. */
+static void put_mdx_exclude(buf *b, init_plan *p, const char *folder)
+{
+    mdx_count mdx = {0};
+    buf_init(&mdx.first);
+    any_file(p->root, folder, count_mdx, &mdx);
+    if (mdx.n) {
+        buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
+                    "exclude: [\"*.mdx\"]\n");
+        buf_printf(
+            &p->notes,
+            "note: %zu .mdx page%s ('%s'%s) %s left out (exclude: [\"*.mdx\"] in site.yml): "
+            "charter reads Markdown, not JSX; rename a page to .md to publish and check it\n",
+            mdx.n, mdx.n == 1 ? "" : "s", mdx.first.data, mdx.n > 1 ? " and others" : "",
+            mdx.n == 1 ? "is" : "are");
+    }
+    buf_release(&mdx.first);
+}
+
 /* Docusaurus's docs/<folder>/_category_.json: each section's place in the
  * sidebar (position). Two or more: `sections:` in that order, each titled
  * as charter titles a section named by its folder. */
@@ -699,21 +721,7 @@ static int plan_docusaurus(init_plan *p, const char *config)
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Docusaurus serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
-    mdx_count mdx = {0};
-    buf_init(&mdx.first);
-    any_file(p->root, "docs", count_mdx, &mdx);
-    if (mdx.n) {
-        buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
-                    "exclude: [\"*.mdx\"]\n");
-        /* Said, not only written: a policy there would go unchecked. */
-        buf_printf(
-            &p->notes,
-            "note: %zu .mdx page%s ('%s'%s) %s left out (exclude: [\"*.mdx\"] in site.yml): "
-            "charter reads Markdown, not JSX; rename a page to .md to publish and check it\n",
-            mdx.n, mdx.n == 1 ? "" : "s", mdx.first.data, mdx.n > 1 ? " and others" : "",
-            mdx.n == 1 ? "is" : "are");
-    }
-    buf_release(&mdx.first);
+    put_mdx_exclude(b, p, "docs");
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
     key_probe updated = {p->root, "last_updated"}, position = {p->root, "sidebar_position"};
     int reviewed = any_file(p->root, "docs", uses_key, &updated),
@@ -1193,6 +1201,86 @@ done:
     return err;
 }
 
+/* --- Astro Starlight ------------------------------------------------------------- */
+
+/* Astro's settings, at the top; a Starlight site's name its integration. */
+static const char *const astro_configs[] = {"astro.config.mjs", "astro.config.ts",
+                                            "astro.config.mts", "astro.config.js", NULL};
+#define STARLIGHT_DOCS "src/content/docs"
+
+/* An Astro config that uses Starlight, with its pages folder: 1. */
+static int is_starlight(init_plan *p, const char *config)
+{
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    diags *d = p->d;
+    p->d = quiet;
+    int yes = is_dir(p->root, STARLIGHT_DOCS) && init_read_text(&text, p, config) == 0 &&
+              strstr(text.data, "starlight");
+    p->d = d;
+    diag_free(quiet);
+    buf_release(&text);
+    return yes;
+}
+
+/* astro.config's Starlight integration: its title (the first `title:` of
+ * the config, a scan as for VitePress), description and Astro's base; the
+ * pages in src/content/docs, public/ at the site's root. */
+static int plan_starlight(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title, about, base;
+    buf_init(&text);
+    buf_init(&title);
+    buf_init(&about);
+    buf_init(&base);
+    if (config && init_read_text(&text, p, config) != 0)
+        goto done;
+    const char *from = config ? strstr(text.data, "starlight(") : NULL;
+    int named = from && scan_string(&title, from, "title", 0) == 0 && title.len;
+    if (!named) {
+        buf_reset(&title);
+        init_dir_title(&title, p->root);
+    }
+    if (!from || scan_string(&about, from, "description", 0) != 0)
+        buf_reset(&about);
+    if (config &&
+        (scan_string(&base, text.data, "base", 0) != 0 || (base.len == 1 && base.data[0] == '/')))
+        buf_reset(&base);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "Astro Starlight site");
+    init_put_repository(b, p);
+    init_put_setting(b,
+                     named ? "The site's title, from the Starlight integration's."
+                           : "The site's title: the directory's name.",
+                     "title", title.data);
+    if (about.len)
+        init_put_setting(b, "One sentence for the home page and metadata: its description.",
+                         "description", about.data);
+    if (base.len)
+        init_put_setting(b, "Where the site is served: Astro's base.", "base_url", base.data);
+    init_put_setting(b, "The pages: Starlight's content collection.", "content", STARLIGHT_DOCS);
+    if (is_dir(p->root, "public"))
+        buf_adds(b, "# Astro serves public/ at the site's root; so does charter.\n"
+                    "static: [public]\n");
+    put_mdx_exclude(b, p, STARLIGHT_DOCS);
+    put_last_updated(b, p, STARLIGHT_DOCS);
+    init_put_default_layout(b, "As Starlight\n# shows every page alike.");
+    init_put_theme(b, "\n# (Starlight's theme is Astro components, which charter does not read.)",
+                   1);
+    buf_adds(&p->notes, "note: the Starlight sidebar and a page's sidebar: settings are not read: "
+                        "sections are the pages' folders, in the order of site.yml's sections:, "
+                        "else alphabetical\n");
+    err = 0;
+done:
+    buf_release(&text);
+    buf_release(&title);
+    buf_release(&about);
+    buf_release(&base);
+    return err;
+}
+
 /* --- plain Markdown -------------------------------------------------------------- */
 
 /* Files and folders at the root that hold no page and no file a page could
@@ -1520,6 +1608,10 @@ static init_kind detect(init_plan *p, const char **config)
         buf_printf(&p->why, "found %s", *config);
         return INIT_VITEPRESS;
     }
+    if ((*config = first_file(p->root, astro_configs)) && is_starlight(p, *config)) {
+        buf_printf(&p->why, "found %s and %s/", *config, STARLIGHT_DOCS);
+        return INIT_STARLIGHT;
+    }
     if (init_is_file(p->root, "book.toml")) {
         *config = "book.toml";
         buf_adds(&p->why, "found book.toml");
@@ -1650,6 +1742,7 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
                  : forced == INIT_DOCUSAURUS ? first_file(root, docusaurus_configs)
                  : forced == INIT_MKDOCS     ? first_file(root, mkdocs_configs)
                  : forced == INIT_VITEPRESS  ? first_file(root, vitepress_configs)
+                 : forced == INIT_STARLIGHT  ? first_file(root, astro_configs)
                  : forced == INIT_MDBOOK && init_is_file(root, "book.toml") ? "book.toml"
                                                                             : NULL;
         p->kind = (init_kind)forced;
@@ -1683,6 +1776,9 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         break;
     case INIT_MDBOOK:
         rc = plan_mdbook(p, config);
+        break;
+    case INIT_STARLIGHT:
+        rc = plan_starlight(p, config);
         break;
     case INIT_N_KINDS:
         break;

@@ -22,6 +22,7 @@ typedef enum init_kind {
     INIT_MKDOCS,
     INIT_VITEPRESS,
     INIT_MDBOOK,
+    INIT_STARLIGHT,
     INIT_N_KINDS
 } init_kind;
 
