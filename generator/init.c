@@ -838,6 +838,57 @@ static void hugo_content(buf *out, init_plan *p, const char *config)
     buf_release(&text);
 }
 
+/* The value of key (Hugo's keys are read in any case) in mapping m, or
+ * NULL. */
+static const yaml_node *hugo_key(const yaml_node *m, const char *key)
+{
+    for (size_t i = 0; m && yamltree_kind(m) == YAML_MAPPING && i < yamltree_len(m); i++)
+        if (!strcasecmp(yamltree_text(yamltree_key(m, i)), key))
+            return yamltree_item(m, i);
+    return NULL;
+}
+
+/* A multilingual Hugo site ([languages] with two or more): charter builds
+ * its default language (defaultContentLanguage, else en). With a
+ * contentDir of that language's, *content becomes it; with translations
+ * by file name (access.de.md), the other languages' files are appended to
+ * `excluded` (", "-separated patterns). A note says so. */
+static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char *config,
+                           const char *text, size_t len)
+{
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int parsed = has_suffix(config, ".toml") ? toml_parse(&y, text, len, config, 0, NULL, quiet)
+                                             : yamltree_parse(&y, text, len, config, 0, quiet);
+    const yaml_node *langs = parsed == 0 ? hugo_key(y, "languages") : NULL;
+    if (!langs || yamltree_kind(langs) != YAML_MAPPING || yamltree_len(langs) < 2)
+        goto done;
+    const yaml_node *dl = hugo_key(y, "defaultContentLanguage");
+    const char *lang = dl && yamltree_kind(dl) == YAML_SCALAR ? yamltree_text(dl) : "en";
+    const yaml_node *mine = hugo_key(langs, lang);
+    const yaml_node *dir = hugo_key(mine, "contentDir");
+    if (dir && yamltree_kind(dir) == YAML_SCALAR && path_is_safe_output(yamltree_text(dir))) {
+        buf_reset(content);
+        buf_adds(content, yamltree_text(dir));
+        while (content->len > 1 && content->data[content->len - 1] == '/')
+            buf_truncate(content, content->len - 1);
+    } else {
+        for (size_t i = 0; i < yamltree_len(langs); i++) {
+            const char *code = yamltree_text(yamltree_key(langs, i));
+            if (!strcasecmp(code, lang) || strpbrk(code, "/*?[]\"\\ "))
+                continue;
+            buf_printf(excluded, "%s\"*.%s.md\"", excluded->len ? ", " : "", code);
+        }
+    }
+    buf_printf(&p->notes,
+               "note: a multilingual Hugo site: charter builds its default language ('%s') "
+               "alone\n",
+               lang);
+done:
+    yamltree_free(y);
+    diag_free(quiet);
+}
+
 static int plan_hugo(init_plan *p, const char *config)
 {
     int err = -1;
@@ -872,13 +923,22 @@ static int plan_hugo(init_plan *p, const char *config)
     if (base.len)
         init_put_setting(b, "Where the site is served: the path of Hugo's baseURL.", "base_url",
                          base.data);
-    buf content;
+    buf content, excluded;
     buf_init(&content);
+    buf_init(&excluded);
     hugo_content(&content, p, config);
+    if (config)
+        hugo_languages(&content, &excluded, p, config, text.data, text.len);
     init_put_setting(b,
                      strcmp(content.data, "content") ? "The pages: Hugo's contentDir."
                                                      : "The pages: Hugo's content/.",
                      "content", content.data);
+    if (excluded.len)
+        buf_printf(b,
+                   "# The other languages' pages: charter builds the default one.\n"
+                   "exclude: [%s]\n",
+                   excluded.data);
+    buf_release(&excluded);
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
