@@ -1611,9 +1611,9 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
     buf_release(&rep);
 }
 
-/* GitBook's hints (`{% hint style="warning" %}` ... `{% endhint %}`,
- * found by the Liquid scan) as markers, each the box a `:::warning` line
- * makes. */
+/* GitBook's hints (`{% hint style="warning" %}` ... `{% endhint %}`) and
+ * Hugo's hint and notice shortcodes, found by the Liquid scan, as markers,
+ * each the box a `:::warning` line makes. */
 static void liquid_boxes(const md_liquid *lq, md_rewrite *rw, const char *text, admonitions *ad)
 {
     buf rep;
@@ -1621,7 +1621,8 @@ static void liquid_boxes(const md_liquid *lq, md_rewrite *rw, const char *text, 
     for (size_t i = 0; i < lq->n_boxes; i++) {
         const md_liquid_box *b = &lq->boxes[i];
         size_t k = admonition_add(ad, text + b->start, b->end - b->start,
-                                  b->type_len ? text + b->type : NULL, b->type_len, "", 0);
+                                  b->type_len ? text + b->type : NULL, b->type_len,
+                                  b->title_len ? text + b->title : "", b->title_len);
         buf_reset(&rep);
         buf_printf(&rep, "<!--charter-admonition %zu-->", k);
         md_rewrite_replace(rw, b->start, b->end, rep.data, rep.len);

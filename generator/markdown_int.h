@@ -72,7 +72,8 @@ typedef struct md_liquid_tag {
  * at [start, end), for the caller to make boxes of. */
 typedef struct md_liquid_box {
     size_t start, end;
-    size_t type, type_len; /* offsets into the source */
+    size_t type, type_len;   /* offsets into the source; type_len 0: the box ends */
+    size_t title, title_len; /* its title, when the tag gives one */
 } md_liquid_box;
 
 typedef struct md_liquid {

@@ -598,7 +598,7 @@ static int hint_box(scan *sc, size_t q, size_t te, size_t at, size_t n)
         l->cap_boxes = l->cap_boxes ? l->cap_boxes * 2 : 4;
         l->boxes = xrealloc(l->boxes, l->cap_boxes * sizeof *l->boxes);
     }
-    l->boxes[l->n_boxes++] = (md_liquid_box){q, te, type, type_len};
+    l->boxes[l->n_boxes++] = (md_liquid_box){q, te, type, type_len, 0, 0};
     return 1;
 }
 
@@ -681,6 +681,79 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
     return 1;
 }
 
+/* Hugo's admonition shortcodes, as the themes most used for documents
+ * write them: hugo-book's `{{< hint warning >}}` ... `{{< /hint >}}` and
+ * Relearn's (and Learn's) `{{% notice note "Title" %}}` (or
+ * `style="note" title="..."`) ... `{{% /notice %}}`, each alone on its
+ * line (the tag [q, te)): recorded in out->boxes as GitBook's hints are,
+ * a box without a type named by its tag. 1 when handled, else 0. */
+static int hugo_box(scan *sc, size_t q, size_t te)
+{
+    const char *s = sc->s;
+    size_t p = q + 2, end = te - 2;
+    char close = p < end && s[p] == '<' ? '>' : p < end && s[p] == '%' ? '%' : 0;
+    if (!close || end - p < 2 || s[end - 1] != close)
+        return 0;
+    p++;
+    end--;
+    for (size_t b = q; b > 0 && s[b - 1] != '\n'; b--)
+        if (s[b - 1] != ' ' && s[b - 1] != '\t')
+            return 0;
+    for (size_t e = te; e < sc->len && s[e] != '\n'; e++)
+        if (s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
+            return 0;
+    while (p < end && is_space(s[p]))
+        p++;
+    int closing = p < end && s[p] == '/';
+    if (closing)
+        p++;
+    size_t n = 0;
+    while (p + n < end && is_word(s[p + n]))
+        n++;
+    if (!((n == 4 && !memcmp(s + p, "hint", 4)) || (n == 6 && !memcmp(s + p, "notice", 6))))
+        return 0;
+    size_t name = p, type = 0, type_len = 0, title = 0, title_len = 0;
+    p += n;
+    while (p < end && is_space(s[p]))
+        p++;
+    if (closing) {
+        if (p != end)
+            return 0;
+    } else {
+        if ((type_len = tag_attr(s, p - 1, end, "style", &type)) == 0) {
+            type = p + (p < end && (s[p] == '"' || s[p] == '\''));
+            while (type + type_len < end &&
+                   ((s[type + type_len] | 32) >= 'a' && (s[type + type_len] | 32) <= 'z'))
+                type_len++;
+            p = type + type_len +
+                (type + type_len < end &&
+                 (s[type + type_len] == '"' || s[type + type_len] == '\''));
+            while (p < end && is_space(s[p]))
+                p++;
+            if (p < end && (s[p] == '"' || s[p] == '\'')) {
+                char quote = s[p];
+                title = p + 1;
+                while (title + title_len < end && s[title + title_len] != quote &&
+                       s[title + title_len] != '\n')
+                    title_len++;
+            }
+        }
+        if (!title_len)
+            title_len = tag_attr(s, name + n - 1, end, "title", &title);
+        if (!type_len) { /* {{< hint >}}: a box named by its tag */
+            type = name;
+            type_len = n;
+        }
+    }
+    md_liquid *l = sc->out;
+    if (l->n_boxes == l->cap_boxes) {
+        l->cap_boxes = l->cap_boxes ? l->cap_boxes * 2 : 4;
+        l->boxes = xrealloc(l->boxes, l->cap_boxes * sizeof *l->boxes);
+    }
+    l->boxes[l->n_boxes++] = (md_liquid_box){q, te, type, closing ? 0 : type_len, title, title_len};
+    return 1;
+}
+
 /* Hugo's figure shortcode (`{{< figure src="/img/org.png" alt="Org"
  * caption="..." >}}`, the tag [q, te)) as the image it shows, its alt text
  * the alt, else the caption or title, and the caption after it in
@@ -736,7 +809,7 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
     size_t te = tag_close(sc, q, bound);
     if (!te)
         return q + 2; /* unterminated: text */
-    if (!in_code && (page_link(sc, q, te) || hugo_figure(sc, q, te)))
+    if (!in_code && (page_link(sc, q, te) || hugo_figure(sc, q, te) || hugo_box(sc, q, te)))
         return te;
     if (s[q + 1] == '{') {
         buf v;

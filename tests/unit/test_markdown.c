@@ -600,6 +600,50 @@ Test(markdown, gitbook_hints)
     diag_free(d);
 }
 
+/* Hugo's admonition shortcodes: hugo-book's hint (with a type, or none:
+ * a box named Hint) and Relearn's notice (a type and a quoted title, or
+ * style= and title=) are boxes; sharing a line with text, a shortcode is
+ * dropped as before, with its warning. HEAD~1 dropped them all and kept
+ * their text as paragraphs. */
+Test(markdown, hugo_boxes)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "{{< hint warning >}}\n"
+                     "Privileged accounts need a **second** approver.\n"
+                     "{{< /hint >}}\n"
+                     "\n"
+                     "{{< hint >}}\nPlain.\n{{< /hint >}}\n"
+                     "\n"
+                     "{{% notice tip \"Before you start\" %}}\nCall first.\n{{% /notice %}}\n"
+                     "\n"
+                     "{{% notice style=\"danger\" title=\"Stop\" %}}\nDo not.\n{{% /notice %}}\n"
+                     "\n"
+                     "Text {{< hint info >}} inline\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+                    "class=\"admonition-title\">Warning</p>\n<p>Privileged accounts need a "
+                    "<strong>second</strong> approver.</p>\n</div>",
+                    "a hint");
+    expect_contains(doc.html.data, "<p class=\"admonition-title\">Hint</p>\n<p>Plain.</p>",
+                    "a hint without a type");
+    expect_contains(doc.html.data,
+                    "admonition-tip\" role=\"note\"><p class=\"admonition-title\">Before you "
+                    "start</p>\n<p>Call first.</p>",
+                    "a notice with a title");
+    expect_contains(doc.html.data,
+                    "admonition-danger\" role=\"note\"><p class=\"admonition-title\">Stop</p>",
+                    "style= and title=");
+    expect_contains(doc.html.data, "<p>Text  inline</p>", "a shortcode in a line of text");
+    cr_assert_diag(d, "p.md:17:6: warning: shortcode '{{< hint info >}}' (Hugo's) is not "
+                      "supported and is dropped; the text between its tags is kept "
+                      "[liquid-tag]\n");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitBook's other blocks: an embed is a link to its address, a file a
  * link to it (its name shown, checked as a link), a tab's title bold; the
  * wrappers (content-ref around its link, code, tabs, the closing tags)
