@@ -211,6 +211,7 @@ static void plain_text(cmark_node *n, buf *out)
  * for each id, so 4,000 headings named alike cost linear time. */
 typedef struct id_set {
     map *taken; /* id -> next suffix to try (as intptr_t, at least 1) */
+    int gitlab; /* md_options.gitlab_ids: runs of hyphens become one */
 } id_set;
 
 static int id_taken(const md_doc *doc, id_set *ids, const char *id)
@@ -400,6 +401,14 @@ static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, in
     plain_text(h, &text);
     if (!own)
         markdown_slug(&id, text.data);
+    if (!own && ids->gitlab) {
+        /* GitLab's rule: "Roles & Responsibilities" is roles-responsibilities. */
+        size_t w = 0;
+        for (size_t r = 0; r < id.len; r++)
+            if (id.data[r] != '-' || !w || id.data[w - 1] != '-')
+                id.data[w++] = id.data[r];
+        buf_truncate(&id, w);
+    }
     /* GitHub's rule: the second "Scope" becomes "scope-1". */
     id_unique(doc, ids, &id);
     int level = cmark_node_get_heading_level(h);
@@ -2206,7 +2215,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     size_t hcap = 0, lcap = 0;
     src_lines lines = {0}, parsed_lines = {0};
     link_cursor cursor = {0};
-    id_set ids = {NULL};
+    id_set ids = {NULL, opt->gitlab_ids};
     block_scan bs = {.heads = NULL};
     md_liquid lq = {0};
     admonitions ad = {0};

@@ -45,6 +45,10 @@ typedef struct md_options {
      * vault's [[Page]], [[Page|Text]], [[Page#Heading]] and
      * ![[image.png]]. */
     int wiki_links;
+    /* Headings' ids by GitLab's rule (a run of hyphens is one: "Roles &
+     * Responsibilities" is roles-responsibilities), for a repository
+     * GitLab renders; else GitHub's (roles--responsibilities). */
+    int gitlab_ids;
     /* Liquid variables a page may use, and their values: name, value pairs,
      * NULL-terminated ("site.baseurl", "/isms", ...), or NULL for none. */
     const char *const *liquid_vars;

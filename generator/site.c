@@ -2578,13 +2578,18 @@ void site_repository_page(buf *out, const site_config *c, const char *what)
         n--;
     buf_add(out, r, n);
     /* GitLab's pages of a project are under /-/ (its old paths without
-     * it no longer redirect since GitLab 16); a host named gitlab is
-     * taken for one. */
+     * it no longer redirect since GitLab 16). */
+    buf_printf(out, "/%s%s", site_gitlab_hosted(c) ? "-/" : "", what);
+}
+
+int site_gitlab_hosted(const site_config *c)
+{
+    const char *r = c->repository_url;
+    if (!r || !*r)
+        return 0;
     const char *host = strstr(r, "://");
     host = host ? host + 3 : r;
-    size_t host_len = strcspn(host, "/");
-    int gitlab = memmem(host, host_len, "gitlab", 6) != NULL;
-    buf_printf(out, "/%s%s", gitlab ? "-/" : "", what);
+    return memmem(host, strcspn(host, "/"), "gitlab", 6) != NULL;
 }
 
 void site_repository_url(buf *out, const site *s, const char *rel, const char *how)

@@ -290,6 +290,9 @@ void site_repository_url(buf *out, const site *s, const char *rel, const char *h
 /* Appends repository_url's page `what` ("commit/<id>", "blob"): after
  * "/-/" on a GitLab host, else "/". Nothing without repository_url. */
 void site_repository_page(buf *out, const site_config *c, const char *what);
+/* 1 when repository_url's host is GitLab's (its name holds "gitlab"):
+ * its links take /-/ paths, its headings GitLab's ids. */
+int site_gitlab_hosted(const site_config *c);
 
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and
