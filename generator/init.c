@@ -722,6 +722,12 @@ static int plan_docusaurus(init_plan *p, const char *config)
         buf_adds(b, "# Docusaurus serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
     put_mdx_exclude(b, p, "docs");
+    /* Versioned docs: the older versions' copies are no part of the site
+     * charter builds. */
+    if (init_is_file(p->root, "versions.json") || is_dir(p->root, "versioned_docs"))
+        buf_adds(&p->notes, "note: the versioned docs (versioned_docs/, versions.json) are not "
+                            "built: charter builds docs/, the current version, and a link to an "
+                            "older version's page is reported as broken\n");
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
     key_probe updated = {p->root, "last_updated"}, position = {p->root, "sidebar_position"};
     int reviewed = any_file(p->root, "docs", uses_key, &updated),
