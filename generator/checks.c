@@ -540,11 +540,13 @@ static int report_unpublished(const site *s, const page *p, const md_link *l, co
     int there = on_disk(&src, s, res), folder = 0;
     /* With repository_url, the link leads to the repository's copy. */
     int repo = s->cfg.repository_url && *s->cfg.repository_url;
+    size_t sl = src.len;
+    int mdx = sl > 4 && !strcasecmp(src.data + sl - 4, ".mdx");
     if (there && !(repo && site_unpublished_file(&copy, &folder, s, res)))
         diag_error(d, p->src, l->line, l->col, "broken-link",
-                   "link '%s' names '%s', which the site does not publish (left out by "
-                   "site.yml's exclude, or a hidden name)%s",
-                   l->url, src.data,
+                   "link '%s' names '%s', which the site does not publish (%s)%s", l->url, src.data,
+                   mdx ? "an MDX page, which charter does not read"
+                       : "left out by site.yml's exclude, or a hidden name",
                    repo ? "" : "; set repository_url in site.yml to link to it in the repository");
     buf_release(&copy);
     buf_release(&src);

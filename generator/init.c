@@ -1009,8 +1009,10 @@ static const char *mkdocs_value(init_plan *p, const char *text, const yaml_node 
 
 /* mkdocs.yml's exclude_docs and draft_docs (gitignore-style lines, from
  * docs_dir), which MkDocs does not publish, appended to list as site.yml's
- * exclude patterns; a negation ("!keep.md") has no equal and is left out. */
-static void mkdocs_excludes(buf *list, const yaml_node *y)
+ * exclude patterns: "**" + "/name" is the name at any depth, as exclude:
+ * reads a name; a negation ("!keep.md") or another "**" has no equal, and
+ * is said in a note. */
+static void mkdocs_excludes(buf *list, init_plan *p, const yaml_node *y)
 {
     static const char *const keys[] = {"exclude_docs", "draft_docs"};
     buf pat;
@@ -1029,8 +1031,17 @@ static void mkdocs_excludes(buf *list, const yaml_node *y)
                 e--;
             if (s < e && *s == '/')
                 s++;
-            if (s == e || *s == '#' || *s == '!')
+            if (e - s > 3 && !memcmp(s, "**/", 3) && !memchr(s + 3, '/', (size_t)(e - s - 3)))
+                s += 3;
+            if (s == e || *s == '#')
                 continue;
+            if (*s == '!' || memmem(s, (size_t)(e - s), "**", 2)) {
+                buf_printf(&p->notes,
+                           "note: mkdocs.yml's %s pattern '%.*s' has no equal in site.yml's "
+                           "exclude: check what it keeps or leaves out\n",
+                           keys[k], (int)(e - s), s);
+                continue;
+            }
             buf_reset(&pat);
             buf_add(&pat, s, (size_t)(e - s));
             if (list->len)
@@ -1096,7 +1107,7 @@ static int plan_mkdocs(init_plan *p, const char *config)
                      out ? out : "site");
     buf excluded;
     buf_init(&excluded);
-    mkdocs_excludes(&excluded, y);
+    mkdocs_excludes(&excluded, p, y);
     if (excluded.len)
         buf_printf(b,
                    "# mkdocs.yml's exclude_docs and draft_docs: pages MkDocs does not publish.\n"

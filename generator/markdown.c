@@ -5,6 +5,7 @@
  * page's Liquid and kramdown's spaceless headings are edited in a copy of
  * the body first (markdown_rewrite.c), its positions mapped back. */
 #include "markdown.h"
+#include "unicode.h"
 #include "html_safe.h"
 #include "arena.h"
 #include "map.h"
@@ -130,16 +131,7 @@ void markdown_slug(buf *out, const char *text)
 void markdown_slug_with(buf *out, const char *text, const char *empty)
 {
     size_t start = out->len;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        unsigned c = *p;
-        if (c >= 'A' && c <= 'Z')
-            buf_addc(out, (char)(c - 'A' + 'a'));
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                 c >= 0x80)
-            buf_addc(out, (char)c);
-        else if (c == ' ')
-            buf_addc(out, '-');
-    }
+    unicode_slug(out, text);
     if (out->len == start)
         buf_adds(out, empty);
 }

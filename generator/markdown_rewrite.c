@@ -720,26 +720,49 @@ static int hugo_box(scan *sc, size_t q, size_t te)
         if (p != end)
             return 0;
     } else {
-        if ((type_len = tag_attr(s, p - 1, end, "style", &type)) == 0) {
-            type = p + (p < end && (s[p] == '"' || s[p] == '\''));
-            while (type + type_len < end &&
-                   ((s[type + type_len] | 32) >= 'a' && (s[type + type_len] | 32) <= 'z'))
-                type_len++;
-            p = type + type_len +
-                (type + type_len < end &&
-                 (s[type + type_len] == '"' || s[type + type_len] == '\''));
+        /* Its arguments: the type then the title, each a word or quoted,
+         * or named (style=, type=, title=; quoted or not). */
+        int positional = 0;
+        while (p < end) {
+            size_t k = 0;
+            while (p + k < end && is_word(s[p + k]))
+                k++;
+            size_t key = p, key_len = k && p + k < end && s[p + k] == '=' ? k : 0;
+            if (key_len)
+                p += k + 1;
+            size_t v = p, v_len = 0;
+            if (p < end && (s[p] == '"' || s[p] == '\'' || s[p] == '`')) {
+                char quote = s[p];
+                v = ++p;
+                while (p < end && s[p] != quote && s[p] != '\n')
+                    p++;
+                v_len = p - v;
+                p += p < end;
+            } else {
+                while (p < end && !is_space(s[p]))
+                    p++;
+                v_len = p - v;
+            }
+            int is_title = key_len ? key_len == 5 && !memcmp(s + key, "title", 5) : positional == 1;
+            int is_type = key_len ? (key_len == 5 && !memcmp(s + key, "style", 5)) ||
+                                        (key_len == 4 && !memcmp(s + key, "type", 4))
+                                  : positional == 0;
+            if (!key_len)
+                positional++;
+            if (is_type && v_len) {
+                type = v;
+                type_len = v_len;
+            } else if (is_title && v_len) {
+                title = v;
+                title_len = v_len;
+            }
             while (p < end && is_space(s[p]))
                 p++;
-            if (p < end && (s[p] == '"' || s[p] == '\'')) {
-                char quote = s[p];
-                title = p + 1;
-                while (title + title_len < end && s[title + title_len] != quote &&
-                       s[title + title_len] != '\n')
-                    title_len++;
-            }
         }
-        if (!title_len)
-            title_len = tag_attr(s, name + n - 1, end, "title", &title);
+        /* A type is a word: "warning", not text. */
+        for (size_t i = 0; i < type_len; i++)
+            if (!is_word(s[type + i]) && s[type + i] != '-')
+                type_len = 0;
         if (!type_len) { /* {{< hint >}}: a box named by its tag */
             type = name;
             type_len = n;

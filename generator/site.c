@@ -2589,7 +2589,11 @@ int site_gitlab_hosted(const site_config *c)
         return 0;
     const char *host = strstr(r, "://");
     host = host ? host + 3 : r;
-    return memmem(host, strcspn(host, "/"), "gitlab", 6) != NULL;
+    size_t n = strcspn(host, "/");
+    for (size_t i = 0; i + 6 <= n; i++)
+        if (!strncasecmp(host + i, "gitlab", 6)) /* a host name's case is no part of it */
+            return 1;
+    return 0;
 }
 
 void site_repository_url(buf *out, const site *s, const char *rel, const char *how)

@@ -13,6 +13,12 @@
  * normalise). Returns 1 when the text changed, else 0. */
 int unicode_nfc(buf *out, const char *s, size_t len);
 
+/* Appends to out the heading id GitHub makes of text: lowercased, a space
+ * a hyphen, and only word characters (letters, marks and numbers of any
+ * script, '_') and hyphens kept, so emoji, dashes and curly quotes go.
+ * Text that is not valid UTF-8 keeps its bytes from the first bad one. */
+void unicode_slug(buf *out, const char *text);
+
 /* The version of utf8proc linked ("2.8.0"). Static storage. */
 const char *unicode_utf8proc_version(void);
 

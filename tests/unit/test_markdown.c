@@ -186,13 +186,21 @@ static const struct {
     {"Version 2.0 (draft)", "version-20-draft"},
     {"ISO/IEC 27001:2022", "isoiec-270012022"},
     {"What's \"new\"?", "whats-new"},
+    /* GitHub's rule in every script: letters lowercased (HEAD~1 kept
+     * "\xC3\x9C" capital), emoji, dashes and curly quotes dropped (HEAD~1
+     * kept every byte over 0x7F, so links written for GitHub broke). */
     {"\xC3\x9Cn\xC3\xAF"
      "code Stra\xC3\x9F"
      "e",
-     "\xC3\x9Cn\xC3\xAF"
+     "\xC3\xBCn\xC3\xAF"
      "code-stra\xC3\x9F"
      "e"},
     {"\xE6\x97\xA5\xE6\x9C\xAC", "\xE6\x97\xA5\xE6\x9C\xAC"},
+    {"\xF0\x9F\x94\x90 Access Control", "-access-control"},
+    {"Roles \xE2\x80\x94 Responsibilities", "roles--responsibilities"},
+    {"Employee\xE2\x80\x99s duties", "employees-duties"},
+    {"\xCE\xA3\xCE\xBA\xCE\xBF\xCF\x80\xCF\x8C\xCF\x82",
+     "\xCF\x83\xCE\xBA\xCE\xBF\xCF\x80\xCF\x8C\xCF\x82"},
     {"!!!", "section"},
     {"", "section"},
 };
@@ -620,7 +628,11 @@ Test(markdown, hugo_boxes)
                      "\n"
                      "{{% notice style=\"danger\" title=\"Stop\" %}}\nDo not.\n{{% /notice %}}\n"
                      "\n"
-                     "Text {{< hint info >}} inline\n";
+                     "Text {{< hint info >}} inline\n"
+                     "\n"
+                     "{{% notice style=warning %}}\nBare.\n{{% /notice %}}\n"
+                     "\n"
+                     "{{% notice title=\"Only a title\" %}}\nTitled.\n{{% /notice %}}\n";
     render(&doc, in, strlen(in), &opt, d);
     expect_contains(doc.html.data,
                     "<div class=\"admonition admonition-warning\" role=\"note\"><p "
@@ -637,6 +649,14 @@ Test(markdown, hugo_boxes)
                     "admonition-danger\" role=\"note\"><p class=\"admonition-title\">Stop</p>",
                     "style= and title=");
     expect_contains(doc.html.data, "<p>Text  inline</p>", "a shortcode in a line of text");
+    expect_contains(doc.html.data,
+                    "admonition-warning\" role=\"note\"><p class=\"admonition-title\">Warning"
+                    "</p>\n<p>Bare.</p>",
+                    "an unquoted style= (HEAD~1: a box of type 'style')");
+    expect_contains(doc.html.data,
+                    "admonition-notice\" role=\"note\"><p class=\"admonition-title\">Only a "
+                    "title</p>\n<p>Titled.</p>",
+                    "a title alone");
     cr_assert_diag(d, "p.md:17:6: warning: shortcode '{{< hint info >}}' (Hugo's) is not "
                       "supported and is dropped; the text between its tags is kept "
                       "[liquid-tag]\n");
