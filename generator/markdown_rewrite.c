@@ -512,6 +512,34 @@ static void add_destination(buf *out, const char *s, size_t n)
     }
 }
 
+/* Hugo's shortcode delimiters: when the tag [q, te) is `{{< ... >}}` or
+ * `{{% ... %}}`, the bounds of what they hold in *from and *to, and 1;
+ * else 0. */
+static int shortcode_inside(const char *s, size_t q, size_t te, size_t *from, size_t *to)
+{
+    size_t p = q + 2, end = te - 2;
+    char close = p < end && s[p] == '<' ? '>' : p < end && s[p] == '%' ? '%' : 0;
+    if (!close || end - p < 2 || s[end - 1] != close)
+        return 0;
+    *from = p + 1;
+    *to = end - 1;
+    return 1;
+}
+
+/* Whether the tag [q, te) is alone on its line, but for blanks (indented
+ * as a list item's may be). */
+static int alone_on_line(const scan *sc, size_t q, size_t te)
+{
+    const char *s = sc->s;
+    for (size_t b = q; b > 0 && s[b - 1] != '\n'; b--)
+        if (s[b - 1] != ' ' && s[b - 1] != '\t')
+            return 0;
+    for (size_t e = te; e < sc->len && s[e] != '\n'; e++)
+        if (s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
+            return 0;
+    return 1;
+}
+
 /* Jekyll's {% link path %} and Hugo's {{< ref "path" >}} (or relref, or
  * with %) at q (ending at te): a link to a page by its source file, which
  * charter resolves as it does a link to the file, so the link is checked
@@ -535,12 +563,9 @@ static int page_link(scan *sc, size_t q, size_t te)
         return 1;
     }
     /* {{< ref "x.md" >}}, {{% relref "x.md" %}} */
-    size_t p = q + 2, end = te - 2;
-    char close = p < end && s[p] == '<' ? '>' : p < end && s[p] == '%' ? '%' : 0;
-    if (!close || end - p < 2 || s[end - 1] != close)
+    size_t p, end;
+    if (!shortcode_inside(s, q, te, &p, &end))
         return 0;
-    p++;
-    end--;
     while (p < end && is_space(s[p]))
         p++;
     n = 0;
@@ -566,12 +591,8 @@ static int hint_box(scan *sc, size_t q, size_t te, size_t at, size_t n)
     size_t type = 0, type_len = 0;
     /* Alone on its line (indented as its list item may be), as GitBook
      * writes it; sharing one with text, it is a tag like any other. */
-    for (size_t b = q; b > 0 && s[b - 1] != '\n'; b--)
-        if (s[b - 1] != ' ' && s[b - 1] != '\t')
-            return 0;
-    for (size_t e = te; e < sc->len && s[e] != '\n'; e++)
-        if (s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
-            return 0;
+    if (!alone_on_line(sc, q, te))
+        return 0;
     if (n == 7 && !memcmp(s + at, "endhint", 7)) {
         for (size_t p = at + 7; p + 2 < te; p++)
             if (!is_space(s[p]) && s[p] != '-')
@@ -690,18 +711,9 @@ static int gitbook_tag(scan *sc, size_t q, size_t te, size_t at, size_t n)
 static int hugo_box(scan *sc, size_t q, size_t te)
 {
     const char *s = sc->s;
-    size_t p = q + 2, end = te - 2;
-    char close = p < end && s[p] == '<' ? '>' : p < end && s[p] == '%' ? '%' : 0;
-    if (!close || end - p < 2 || s[end - 1] != close)
+    size_t p, end;
+    if (!shortcode_inside(s, q, te, &p, &end) || !alone_on_line(sc, q, te))
         return 0;
-    p++;
-    end--;
-    for (size_t b = q; b > 0 && s[b - 1] != '\n'; b--)
-        if (s[b - 1] != ' ' && s[b - 1] != '\t')
-            return 0;
-    for (size_t e = te; e < sc->len && s[e] != '\n'; e++)
-        if (s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
-            return 0;
     while (p < end && is_space(s[p]))
         p++;
     int closing = p < end && s[p] == '/';
