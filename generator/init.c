@@ -541,6 +541,40 @@ done:
 
 /* --- Docusaurus and Hugo -------------------------------------------------------- */
 
+/* A JavaScript config (file, from the site's root) read into text with its
+ * comments blanked, strings kept, so that a commented-out `// title: 'Old'`
+ * is not taken for a setting. 0, or -1 as init_read_text. */
+static int read_js(buf *text, init_plan *p, const char *file)
+{
+    if (init_read_text(text, p, file) != 0)
+        return -1;
+    char q = 0;
+    for (char *c = text->data; *c; c++) {
+        if (q) {
+            if (*c == '\\' && c[1])
+                c++;
+            else if (*c == q)
+                q = 0;
+        } else if (*c == '\'' || *c == '"' || *c == '`') {
+            q = *c;
+        } else if (c[0] == '/' && c[1] == '/') {
+            while (*c && *c != '\n')
+                *c++ = ' ';
+            if (!*c)
+                break;
+        } else if (c[0] == '/' && c[1] == '*') {
+            for (; *c && !(c[0] == '*' && c[1] == '/'); c++)
+                if (*c != '\n')
+                    *c = ' ';
+            if (!*c)
+                break;
+            c[0] = c[1] = ' ';
+            c++;
+        }
+    }
+    return 0;
+}
+
 /* The string after the first `key:` (JavaScript; `key =`, TOML, with eq)
  * that is quoted with ', " or `: a scan, not an evaluation. */
 static int scan_string(buf *out, const char *text, const char *key, int eq)
@@ -697,7 +731,7 @@ static int plan_docusaurus(init_plan *p, const char *config)
     buf_init(&text);
     buf_init(&title);
     buf_init(&base);
-    if (config && init_read_text(&text, p, config) != 0)
+    if (config && read_js(&text, p, config) != 0)
         goto done;
     int named = config && scan_string(&title, text.data, "title", 0) == 0 && title.len;
     if (!named) {
@@ -862,11 +896,25 @@ static const yaml_node *hugo_key(const yaml_node *m, const char *key)
 static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char *config,
                            const char *text, size_t len)
 {
-    yaml_node *y = NULL;
-    diags *quiet = diag_new(NULL);
+    yaml_node *y = NULL, *split = NULL;
+    diags *quiet = diag_new(NULL), *saved = p->d;
+    buf more;
+    buf_init(&more);
     int parsed = has_suffix(config, ".toml") ? toml_parse(&y, text, len, config, 0, NULL, quiet)
                                              : yamltree_parse(&y, text, len, config, 0, quiet);
     const yaml_node *langs = parsed == 0 ? hugo_key(y, "languages") : NULL;
+    /* Hugo's configuration directory keeps them in a file of their own,
+     * each language a table at its top. */
+    static const char *const split_files[] = {"config/_default/languages.toml",
+                                              "config/_default/languages.yaml",
+                                              "config/_default/languages.yml", NULL};
+    const char *sf = langs ? NULL : first_file(p->root, split_files);
+    p->d = quiet;
+    if (sf && init_read_text(&more, p, sf) == 0 &&
+        (has_suffix(sf, ".toml") ? toml_parse(&split, more.data, more.len, sf, 0, NULL, quiet)
+                                 : yamltree_parse(&split, more.data, more.len, sf, 0, quiet)) == 0)
+        langs = split;
+    p->d = saved;
     if (!langs || yamltree_kind(langs) != YAML_MAPPING || yamltree_len(langs) < 2)
         goto done;
     const yaml_node *dl = hugo_key(y, "defaultContentLanguage");
@@ -892,6 +940,8 @@ static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char
                lang);
 done:
     yamltree_free(y);
+    yamltree_free(split);
+    buf_release(&more);
     diag_free(quiet);
 }
 
@@ -1225,7 +1275,7 @@ static int plan_vitepress(init_plan *p, const char *config)
     buf_init(&about);
     buf_init(&base);
     buf_init(&pub);
-    if (config && init_read_text(&text, p, config) != 0)
+    if (config && read_js(&text, p, config) != 0)
         goto done;
     /* The pages: the folder holding .vitepress/. */
     const char *content = config && !strncmp(config, "docs/", 5) ? "docs"
@@ -1293,34 +1343,75 @@ static int is_starlight(init_plan *p, const char *config)
     diags *quiet = diag_new(NULL);
     diags *d = p->d;
     p->d = quiet;
-    int yes = is_dir(p->root, STARLIGHT_DOCS) && init_read_text(&text, p, config) == 0 &&
-              strstr(text.data, "starlight");
+    int yes = is_dir(p->root, STARLIGHT_DOCS) && read_js(&text, p, config) == 0 &&
+              strstr(text.data, "starlight(");
     p->d = d;
     diag_free(quiet);
     buf_release(&text);
     return yes;
 }
 
-/* astro.config's Starlight integration: its title (the first `title:` of
- * the config, a scan as for VitePress), description and Astro's base; the
+/* The options of the call starlight({...}) in t (comments blanked): their
+ * text with every nested object, array or call left out, so that only its
+ * own keys are found (not a `head:` entry's title, nor another
+ * integration's). 0, or -1 without one. */
+static int starlight_options(buf *out, const char *t)
+{
+    const char *c = strstr(t, "starlight(");
+    if (!c)
+        return -1;
+    c += 10;
+    while (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')
+        c++;
+    if (*c != '{')
+        return -1;
+    int depth = 0;
+    char q = 0;
+    for (; *c; c++) {
+        if (q || *c == '\'' || *c == '"' || *c == '`') {
+            if (!q)
+                q = *c;
+            else if (*c == '\\' && c[1]) {
+                if (depth == 1)
+                    buf_addc(out, *c);
+                c++;
+            } else if (*c == q)
+                q = 0;
+        } else if (*c == '{' || *c == '[' || *c == '(') {
+            depth++;
+            continue;
+        } else if (*c == '}' || *c == ']' || *c == ')') {
+            if (--depth == 0)
+                return 0;
+            continue;
+        }
+        if (depth == 1)
+            buf_addc(out, *c);
+    }
+    return 0;
+}
+
+/* astro.config's Starlight integration: its title and description (its
+ * own options', comments left out), and Astro's base; the
  * pages in src/content/docs, public/ at the site's root. */
 static int plan_starlight(init_plan *p, const char *config)
 {
     int err = -1;
-    buf text, title, about, base;
+    buf text, title, about, base, options;
+    buf_init(&options);
     buf_init(&text);
     buf_init(&title);
     buf_init(&about);
     buf_init(&base);
-    if (config && init_read_text(&text, p, config) != 0)
+    if (config && read_js(&text, p, config) != 0)
         goto done;
-    const char *from = config ? strstr(text.data, "starlight(") : NULL;
-    int named = from && scan_string(&title, from, "title", 0) == 0 && title.len;
+    int found = config && starlight_options(&options, text.data) == 0;
+    int named = found && scan_string(&title, options.data, "title", 0) == 0 && title.len;
     if (!named) {
         buf_reset(&title);
         init_dir_title(&title, p->root);
     }
-    if (!from || scan_string(&about, from, "description", 0) != 0)
+    if (!found || scan_string(&about, options.data, "description", 0) != 0)
         buf_reset(&about);
     if (config &&
         (scan_string(&base, text.data, "base", 0) != 0 || (base.len == 1 && base.data[0] == '/')))
@@ -1355,6 +1446,7 @@ done:
     buf_release(&title);
     buf_release(&about);
     buf_release(&base);
+    buf_release(&options);
     return err;
 }
 

@@ -7,6 +7,8 @@ export default defineConfig({
 	base: '/security',
 	integrations: [
 		starlight({
+			// title: 'Acme Policies (old)',
+			head: [{ tag: 'meta', attrs: { name: 'robots', title: 'not the title' } }],
 			title: 'Acme Security Policies',
 			description: 'The information security policies of Acme Ltd.',
 			social: [{ icon: 'github', label: 'GitHub', href: 'https://github.com/acme/policies' }],
