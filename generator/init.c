@@ -1048,7 +1048,7 @@ static const char *mkdocs_value(init_plan *p, const char *text, const yaml_node 
         return yamltree_kind(n) == YAML_SCALAR ? yamltree_text(n) : NULL;
     size_t len = yamltree_kind(n) == YAML_SEQUENCE ? yamltree_len(n) : 0;
     const yaml_node *def = len >= 2 ? yamltree_item(n, len - 1) : NULL;
-    if (def && yamltree_kind(def) == YAML_SCALAR && !yamltree_is_null(def))
+    if (def && yamltree_kind(def) == YAML_SCALAR && !yamltree_is_null(def) && *yamltree_text(def))
         return yamltree_text(def);
     buf_printf(&p->notes,
                "note: mkdocs.yml's %s comes from the environment (!ENV) with no default: "
@@ -1153,6 +1153,14 @@ static int plan_mkdocs(init_plan *p, const char *config)
         init_put_setting(b, "Where the site is served: the path of site_url.", "base_url",
                          base.data);
     init_put_setting(b, "The pages: MkDocs's docs_dir.", "content", docs ? docs : "docs");
+    if (out && !path_is_safe_output(out)) {
+        /* Outside the repository, or above it: a build would refuse it. */
+        buf_printf(&p->notes,
+                   "note: mkdocs.yml's site_dir '%s' is outside the repository: the site is "
+                   "built into site/\n",
+                   out);
+        out = NULL;
+    }
     init_put_setting(b, "Where 'charter build' writes the site, as MkDocs's site_dir.", "output",
                      out ? out : "site");
     buf excluded;
@@ -1426,6 +1434,21 @@ static int plan_starlight(init_plan *p, const char *config)
     if (about.len)
         init_put_setting(b, "One sentence for the home page and metadata: its description.",
                          "description", about.data);
+    if (base.len && base.data[0] != '/' && !strchr(base.data, ':')) {
+        /* Astro reads 'docs' as /docs. */
+        buf slash;
+        buf_init(&slash);
+        buf_printf(&slash, "/%s", base.data);
+        buf_reset(&base);
+        buf_adds(&base, slash.data);
+        buf_release(&slash);
+    }
+    if (base.len && (base.data[0] != '/' || base.data[1] == '/' || strstr(base.data, ".."))) {
+        /* Not a path on the site's host: left for the user to write. */
+        buf_printf(&p->notes, "note: Astro's base '%s' is not a path: base_url is not set\n",
+                   base.data);
+        buf_reset(&base);
+    }
     if (base.len)
         init_put_setting(b, "Where the site is served: Astro's base.", "base_url", base.data);
     init_put_setting(b, "The pages: Starlight's content collection.", "content", STARLIGHT_DOCS);
