@@ -487,6 +487,31 @@ static int has_heading(link_index *ix, const page *p, const char *frag)
     return !strncmp(frag, "fn-", 3) || !strncmp(frag, "fnref-", 6);
 }
 
+/* A fragment that names no heading of p: its error, with the heading id
+ * spelt most like it when one is near (a typo, or GitHub's id where
+ * GitLab's is meant: "roles--responsibilities"). A page of more headings
+ * than the bound is not searched: reported errors stay linear. */
+static void report_fragment(const parsed *pp, const page *from, const md_link *l, const page *p,
+                            const char *frag, diags *d)
+{
+    const md_doc *doc = &parsed_page_at(pp, p->index)->doc;
+    const char *meant = NULL;
+    size_t n = doc->n_headings;
+    if (n && n <= 1000) {
+        const char **ids = xcalloc(n, sizeof *ids);
+        for (size_t i = 0; i < n; i++)
+            ids[i] = doc->headings[i].id;
+        meant = diag_nearest(frag, ids, n, strlen(frag) >= 8 ? 2 : 1);
+        free(ids);
+    }
+    if (meant)
+        diag_error(d, from->src, l->line, l->col, "broken-fragment",
+                   "'#%s' names no heading of '%s'; did you mean '#%s'?", frag, p->src, meant);
+    else
+        diag_error(d, from->src, l->line, l->col, "broken-fragment",
+                   "'#%s' names no heading of '%s'", frag, p->src);
+}
+
 static void free_ids(void *ctx, const char *key, void *value)
 {
     (void)ctx;
@@ -742,8 +767,7 @@ found:
     /* A PDF's #page=2 (document_files) names no heading of the page. */
     if (target && frag.len && target->ok && target->published &&
         !site_document_file(s, path.data) && !has_heading(ix, target, frag.data))
-        diag_error(d, p->src, l->line, l->col, "broken-fragment", "'#%s' names no heading of '%s'",
-                   frag.data, target->src);
+        report_fragment(ix->parsed, p, l, target, frag.data, d);
 done:
     buf_release(&path);
     buf_release(&frag);
