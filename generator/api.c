@@ -293,7 +293,7 @@ static void key_entry(digest *d, const api_pages *a, size_t i)
         for (size_t k = 0; k < ph->n; k++)
             history_row_digest(d, &ph->rows[k]);
     }
-    yamltree_digest(d, p->fm.data);
+    digest_add(d, p->fm_hex, DIGEST_HEX);
 }
 
 void api_pages_keys(api_pages *a, char key[65])

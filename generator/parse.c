@@ -157,7 +157,7 @@ static void page_key(char key[DIGEST_HEX], const parsed *pa, const page *p, cons
     digest_add(h, &start, sizeof start);
     /* Its front matter as read, defaults: included, which {{ page.x }}
      * names. */
-    yamltree_digest(h, p->fm.data);
+    digest_add(h, p->fm_hex, DIGEST_HEX);
     digest_hex(h, key);
     digest_free(h);
 }

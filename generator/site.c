@@ -1484,6 +1484,15 @@ static void title_from_heading(page *p, const site *s)
     buf_release(&t);
 }
 
+/* Sets p->fm_hex from its front matter, once the load has made it. */
+static void digest_front_matter(page *p)
+{
+    digest *h = digest_new();
+    yamltree_digest(h, p->fm.data);
+    digest_hex(h, p->fm_hex);
+    digest_free(h);
+}
+
 static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
@@ -1504,6 +1513,7 @@ static void load_page(void *arg, size_t i)
         atomic_fetch_add(&s->load_hits, 1);
         p->ok = 1;
         page_model(p, s, ctx->d);
+        digest_front_matter(p);
         return;
     }
     /* When recording for the load cache, its front matter's findings
@@ -1543,6 +1553,7 @@ static void load_page(void *arg, size_t i)
         page_default_url(ctx->s, p, &url, &out);
         set_page_url(p, ctx->s, &url, &out);
     }
+    digest_front_matter(p);
 }
 
 /* Whether p is its top folder's own page (content/policies/_index.md or

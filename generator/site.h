@@ -37,6 +37,9 @@ typedef struct page {
     const char *cached;
     size_t cached_len;
     frontmatter fm;
+    /* The digest of fm.data as the load leaves it (yamltree_digest), made
+     * once: the page's output keys each include it. */
+    char fm_hex[DIGEST_HEX];
     int ok; /* front matter parsed */
     /* Typed front matter; borrowed from fm.data (or owned *_own below). */
     const char *title, *layout, *id, *description, *owner, *status, *version, *section_key;

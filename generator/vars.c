@@ -812,7 +812,7 @@ void vars_page_key(digest *h, const gen *g, const page *p)
 {
     const site *s = g->s;
     /* PAGE_*, HAS_PAGE_* and REVISION: the front matter, whole. */
-    yamltree_digest(h, p->fm.data);
+    digest_add(h, p->fm_hex, DIGEST_HEX);
     const char *fields[] = {p->id,
                             p->layout,
                             p->title,
