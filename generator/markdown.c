@@ -2243,7 +2243,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
      * Pages without either (nearly all) are parsed once. The first parse
      * finds the code blocks and paragraphs; it reads highlight blocks and
      * comments blanked, so that their text cannot open a code block. */
-    int liquid = brace_pair(text, len, "%{");
+    int liquid = brace_pair(text, len, "%{#");
     int masked = liquid && md_liquid_mask(&blanked, text, len);
     if (!(root = parse_text(&parser, masked ? blanked.data : text, len, options)))
         goto done;

@@ -161,6 +161,7 @@ typedef struct scan {
      * (k 1) in [no_close[k], no_close_bound[k]). */
     size_t no_end[3];
     size_t no_close[2], no_close_bound[2];
+    size_t no_comment_end; /* no "#}" at or after it */
     /* The code spans of the paragraph being scanned; spans.v[si] is the
      * next. runs, next and last are scratch for finding them. */
     md_ranges spans, runs;
@@ -254,6 +255,16 @@ static void find_spans(scan *sc, size_t from, size_t to)
 }
 
 /* The first "{%" or "{{" in s[p, to), or to. */
+/* Whether s[q] opens a comment of Nunjucks, Jinja or Tera (Eleventy's and
+ * Zola's templates): "{#" and a space or '-' ("{#- trimmed -#}"), which
+ * tells it from a heading's id ("## Scope {#scope}"). */
+static int template_comment_at(const char *s, size_t q, size_t to)
+{
+    return q + 2 < to && s[q + 1] == '#' &&
+           (s[q + 2] == '-' || s[q + 2] == ' ' || s[q + 2] == '\t' || s[q + 2] == '\n' ||
+            s[q + 2] == '\r');
+}
+
 static size_t next_open(const char *s, size_t p, size_t to)
 {
     while (p + 1 < to) {
@@ -261,7 +272,7 @@ static size_t next_open(const char *s, size_t p, size_t to)
         if (!b)
             break;
         size_t q = (size_t)(b - s);
-        if (s[q + 1] == '%' || s[q + 1] == '{')
+        if (s[q + 1] == '%' || s[q + 1] == '{' || template_comment_at(s, q, to))
             return q;
         p = q + 1;
     }
@@ -841,6 +852,25 @@ static int hugo_figure(scan *sc, size_t q, size_t te)
 static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
 {
     const char *s = sc->s;
+    if (s[q + 1] == '#') {
+        /* {# comment #}: printed by none of those templates, so neither
+         * here; it may span paragraphs, as {% comment %} may. Unclosed, it
+         * is text. */
+        const char *hit = q + 2 < sc->no_comment_end
+                              ? memmem(s + q + 2, sc->len - q - 2, "#}", 2)
+                              : NULL;
+        if (!hit) {
+            if (sc->no_comment_end > q + 2)
+                sc->no_comment_end = q + 2;
+            return q + 2;
+        }
+        size_t e = (size_t)(hit - s) + 2;
+        if (in_code && e > bound)
+            return q + 2;
+        md_rewrite_drop(sc->rw, s, q, e);
+        md_ranges_add(&sc->out->opaque, q, e);
+        return e;
+    }
     size_t te = tag_close(sc, q, bound);
     if (!te)
         return q + 2; /* unterminated: text */
@@ -957,6 +987,7 @@ void md_liquid_scan(md_liquid *out, md_rewrite *rw, const char *src, const char 
         sc.no_end[k] = SIZE_MAX;
     for (int k = 0; k < 2; k++)
         sc.no_close[k] = sc.no_close_bound[k] = SIZE_MAX;
+    sc.no_comment_end = SIZE_MAX;
     size_t pos = 0;
     while (pos < len) {
         while (sc.ci < n_code && code[sc.ci].end <= pos)
@@ -1004,6 +1035,7 @@ int md_liquid_mask(buf *out, const char *src, size_t len)
         sc.no_end[k] = SIZE_MAX;
     for (int k = 0; k < 2; k++)
         sc.no_close[k] = sc.no_close_bound[k] = SIZE_MAX;
+    sc.no_comment_end = SIZE_MAX;
     int masked = 0;
     size_t p = 0;
     while (p + 1 < len) {
