@@ -340,6 +340,11 @@ int path_permalink(buf *url, buf *out_file, const char *permalink, const char **
         *why = "must be a path on this site, not a URL with a scheme or host";
         return -1;
     }
+    if (strstr(p, "{{") || strstr(p, "{%")) {
+        *why = "is a template (Liquid's or Nunjucks'), which charter does not fill in: write the "
+               "path it makes";
+        return -1;
+    }
     for (const char *c = p; *c; c++) {
         if ((unsigned char)*c < 0x20 || *c == 0x7f) {
             *why = "contains a control character";

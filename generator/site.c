@@ -993,7 +993,13 @@ static int page_model(page *p, const site *s, diags *d)
         if (strcmp(k, "approver") == 0 || strcmp(k, "classification") == 0) {
             err |= yamltree_as_string(&tmp, v, k, f, d);
         } else if (strcmp(k, "permalink") == 0) {
-            err |= yamltree_as_string(&permalink, v, k, f, d);
+            /* Eleventy's `permalink: false`: the page is not written. */
+            const char *t = yamltree_kind(v) == YAML_SCALAR && yamltree_plain(v) ? yamltree_text(v)
+                                                                                 : NULL;
+            if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
+                p->published = 0;
+            else
+                err |= yamltree_as_string(&permalink, v, k, f, d);
         } else if (strcmp(k, "review_cycle") == 0) {
             if (yamltree_as_string(&cycle, v, k, f, d) != 0) {
                 err = -1;
