@@ -153,8 +153,9 @@ static const check_info table[] = {
      "Simplify the page the message names, or raise `limits.page_seconds` or "
      "`limits.history_seconds` (docs/security.md)."},
     {"output-collision", DIAG_ERROR, 0,
-     "a page's output path is one charter generates (the handbook, feed.xml, a tag page...)",
-     "Change the page's permalink; the message names both."},
+     "an output path that two outputs claim, or that one needs as a folder where another is a "
+     "file (a page at /feed.xml/, a file at a theme asset's path)",
+     "Change the page's permalink, or move the file; the message names both."},
 };
 
 #define N_TABLE (sizeof table / sizeof *table)
@@ -777,6 +778,81 @@ done:
     buf_release(&pathname);
 }
 
+/* Lowercases path into b (ASCII letters: what a case-insensitive file
+ * system folds, for the names charter writes). */
+static void lower_into(buf *b, const char *path, size_t len)
+{
+    buf_reset(b);
+    for (size_t i = 0; i < len; i++) {
+        char c = path[i];
+        buf_addc(b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+    }
+}
+
+/* The outputs charter generates and the static files, against the pages'
+ * (lower: each page's out_file lowercased -> its page): a page whose path,
+ * or a folder of it, differs from one of theirs only in letter case
+ * (CHANGELOG.md's CHANGELOG/ beside the changelog's changelog/) is
+ * url-case-collision, as two pages' are. */
+static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
+{
+    /* The pages' folders too: "Handbook/x/index.html" meets "handbook/". */
+    map *folders = map_new();
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        for (const char *sl = strchr(p->out_file, '/'); sl; sl = strchr(sl + 1, '/')) {
+            lower_into(b, p->out_file, (size_t)(sl - p->out_file));
+            if (!map_get(folders, b->data))
+                map_put(folders, b->data, (void *)p);
+        }
+    }
+    size_t ng = 0;
+    const plan_entry *g = s->plan ? plan_generated(s->plan, &ng) : NULL;
+    buf what;
+    buf_init(&what);
+    for (size_t i = 0; i < ng + s->n_statics; i++) {
+        const static_file *f = i < ng ? NULL : &s->statics[i - ng];
+        const char *out = f ? f->out_file : g[i].out_file;
+        if (!f && g[i].blocked)
+            continue;
+        /* The output itself, then each of its folders. */
+        const char *end = out + strlen(out);
+        for (const char *cut = end; cut; cut = memrchr(out, '/', (size_t)(cut - out))) {
+            size_t len = (size_t)(cut - out);
+            lower_into(b, out, len);
+            const page *p = map_get(cut == end ? lower : folders, b->data);
+            if (!p || !strncmp(p->out_file, out, len))
+                continue;
+            buf_reset(&what);
+            int which = 0;
+            while (!f && which < GEN_MOVABLE &&
+                   strcmp(config_gen_file(&s->cfg, which), g[i].out_file))
+                which++;
+            if (!f && which < GEN_MOVABLE)
+                buf_printf(&what,
+                           "%s, which charter writes, and which generated_pages: {%s: %s} in "
+                           "site.yml would move",
+                           g[i].what, config_gen_name(which), config_gen_alternative(which));
+            else if (!f)
+                buf_printf(&what, "%s, which charter writes", g[i].what);
+            else if (f->embedded)
+                buf_printf(&what, "the theme's '%s'", f->out_file);
+            else
+                buf_printf(&what, "the file '%s'", f->src);
+            diag_error(d, p->src, 1, 1, "url-case-collision",
+                       "'%s' and '%.*s' (%s) differ only in letter case, which a file system "
+                       "such as macOS's or Windows' cannot tell apart; rename the page or give "
+                       "it a permalink",
+                       p->out_file, (int)len, out, what.data);
+            break;
+        }
+    }
+    buf_release(&what);
+    map_free(folders);
+}
+
 static void check_links(const site *s, const parsed *pp, diags *d)
 {
     link_index ix = {pp, map_new(), map_new(), NULL};
@@ -794,7 +870,11 @@ static void check_links(const site *s, const parsed *pp, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->published || p->section_title || !strcmp(p->url, "/"))
             continue;
+        /* At its title, when the front matter gives it one (a title taken
+         * from the first heading has no place in it). */
         const yaml_node *t = yamltree_get(p->fm.data, "title");
+        if (t && !yamltree_line(t))
+            t = NULL;
         if (!map_get(ix.inbound, p->src))
             diag_warning(d, p->src, t ? yamltree_line(t) : 1, t ? yamltree_col(t) : 1,
                          "orphan-page",
@@ -819,6 +899,7 @@ static void check_links(const site *s, const parsed *pp, diags *d)
         else if (!prev)
             map_put(lower, b.data, (void *)p);
     }
+    case_against_generated(s, lower, &b, d);
     buf_release(&b);
     map_free(lower);
     map_free(ix.inbound);

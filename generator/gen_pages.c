@@ -6,6 +6,7 @@
 
 #include "digest.h"
 #include "embed.h"
+#include "plan.h"
 #include "pool.h"
 
 #include <string.h>
@@ -18,8 +19,9 @@ enum { PAGE_RUN = 32 };
 static void render_page(gen *g, parsed_reader *r, size_t i)
 {
     const page *p = g->s->pages[i];
-    if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok)
-        return; /* a collision was reported at load, a parse failure by parse */
+    if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok ||
+        plan_unwritten(g->s->plan, p->out_file))
+        return; /* a collision was reported at load or plan, a parse failure by parse */
     const layout *l = layouts_for_page(g->s->layouts, p->layout, p->policy);
     if (!l)
         return; /* reported when the layouts were loaded */
@@ -64,6 +66,8 @@ static void copy_static(void *arg, size_t i)
 {
     gen *g = arg;
     const static_file *f = &g->s->statics[i];
+    if (plan_unwritten(g->s->plan, f->out_file))
+        return; /* its folder is a file (plan: output-collision) */
     const embed_file *e = f->embedded;
     if ((e ? output_write(g->o, f->out_file, (const char *)e->data, e->len, g->d)
            : output_copy(g->o, f->out_file, &g->s->fs, f->src, g->s->cfg.limits.static_bytes,

@@ -19,6 +19,7 @@ struct plan {
     map *claims;  /* out_file -> index + 1 into `generated` of the output that holds it */
     map *blocked; /* out_file -> 1: generated outputs that lost their path */
     map *yielded; /* out_file -> 1: folder indexes whose path another output has */
+    map *unwritten; /* out_file -> 1: pages and static files whose folder is a file */
     plan_entry *generated;
     size_t n, cap;
     map *others; /* out_file -> what (owned string), for pages and statics */
@@ -68,7 +69,11 @@ static void claim(plan *p, const site *s, const char *out_file, const char *url,
                        "'%s' is claimed by this page and by %s, which charter generates; change "
                        "the page's permalink",
                        out_file, what);
-        e->blocked = 1;
+        /* The manifests are always written: there, the page is not. */
+        if (!strcmp(out_file, OUTPUT_MANIFEST) || !strcmp(out_file, MANIFEST_JSON))
+            map_put(p->unwritten, out_file, (void *)1);
+        else
+            e->blocked = 1;
     } else if (other || held) {
         diag_error(d, NULL, 0, 0, "output-collision", "'%s' is claimed by both %s and %s", out_file,
                    other ? other : p->generated[held - 1].what, what);
@@ -114,6 +119,94 @@ static void moved_inside_files(plan *p, const site *s, diags *d)
         map_put(p->blocked, file, (void *)1);
     }
     buf_release(&anc);
+}
+
+/* What holds `file` as a file, for a message: a page, a static file or a
+ * generated output; NULL when nothing does. */
+static const char *file_holder(const plan *p, const site *s, const char *file, buf *tmp)
+{
+    const page *pg = map_get(s->by_out, file);
+    if (pg) {
+        buf_reset(tmp);
+        buf_printf(tmp, "the page '%s'", pg->src);
+        return tmp->data;
+    }
+    const char *other = map_get(p->others, file);
+    if (other)
+        return other;
+    size_t held = (size_t)map_get(p->claims, file);
+    return held ? p->generated[held - 1].what : NULL;
+}
+
+/* out_file (held by `what`; by page pg when it is a page's) needs the
+ * folders above it: where one of them is a file of the site (a page at
+ * /feed.xml/ would need a folder where the Atom feed is written), an
+ * output-collision error, at the page when a page is the one below, and
+ * neither is written (the page's and the static file's writes ask
+ * plan_blocked too), so that no build stops at a write it cannot make. */
+static void check_folders_above(plan *p, const site *s, const char *out_file, const char *what,
+                                const page *pg, buf *anc, buf *tmp, diags *d)
+{
+    buf_reset(anc);
+    buf_adds(anc, out_file);
+    for (char *slash = strrchr(anc->data, '/'); slash; slash = strrchr(anc->data, '/')) {
+        buf_truncate(anc, (size_t)(slash - anc->data));
+        const char *holder = file_holder(p, s, anc->data, tmp);
+        if (!holder)
+            continue;
+        if (pg) {
+            const yaml_node *pl = yamltree_get(pg->fm.data, "permalink");
+            diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
+                       "output-collision",
+                       "this page's '%s' needs a folder '%s', where %s is written as a file; "
+                       "give the page another permalink",
+                       out_file, anc->data, holder);
+        } else {
+            diag_error(d, NULL, 0, 0, "output-collision",
+                       "'%s' (%s) needs a folder '%s', where %s is written as a file", out_file,
+                       what, anc->data, holder);
+        }
+        /* Each is a generated output (blocked) or a page's or a static
+         * file's (unwritten). */
+        const char *both[] = {anc->data, out_file};
+        for (int k = 0; k < 2; k++) {
+            size_t held = (size_t)map_get(p->claims, both[k]);
+            if (held) {
+                p->generated[held - 1].blocked = 1;
+                map_put(p->blocked, both[k], (void *)1);
+            } else {
+                map_put(p->unwritten, both[k], (void *)1);
+            }
+        }
+        return;
+    }
+}
+
+/* Every output's folders, checked against the files (check_folders_above).
+ * The folder indexes from first_index on are there for the pages below
+ * them, whose finding says it: theirs are not reported again. */
+static void folders_not_files(plan *p, const site *s, size_t first_index, diags *d)
+{
+    diags *quiet = diag_new(NULL);
+    buf anc, tmp;
+    buf_init(&anc);
+    buf_init(&tmp);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *pg = s->pages[i];
+        if (pg->ok && pg->published && !pg->collides && strchr(pg->out_file, '/'))
+            check_folders_above(p, s, pg->out_file, NULL, pg, &anc, &tmp, d);
+    }
+    for (size_t i = 0; i < s->n_statics; i++)
+        if (strchr(s->statics[i].out_file, '/'))
+            check_folders_above(p, s, s->statics[i].out_file, map_get(p->others, s->statics[i].out_file),
+                                NULL, &anc, &tmp, d);
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->generated[i].blocked && strchr(p->generated[i].out_file, '/'))
+            check_folders_above(p, s, p->generated[i].out_file, p->generated[i].what, NULL, &anc,
+                                &tmp, i < first_index ? d : quiet);
+    diag_free(quiet);
+    buf_release(&anc);
+    buf_release(&tmp);
 }
 
 /* Claims the old addresses of page pg that `key` lists (Hugo's aliases,
@@ -202,6 +295,7 @@ plan *plan_outputs(const site *s, diags *d)
     p->claims = map_new();
     p->blocked = map_new();
     p->yielded = map_new();
+    p->unwritten = map_new();
     p->others = map_new();
     buf f, u, w;
     buf_init(&f);
@@ -209,7 +303,10 @@ plan *plan_outputs(const site *s, diags *d)
     buf_init(&w);
     for (size_t i = 0; i < s->n_statics; i++) {
         buf_reset(&w);
-        buf_printf(&w, "the file '%s'", s->statics[i].src);
+        if (s->statics[i].embedded)
+            buf_printf(&w, "the theme's '%s'", s->statics[i].out_file);
+        else
+            buf_printf(&w, "the file '%s'", s->statics[i].src);
         map_put(p->others, s->statics[i].out_file, keep(p, buf_detach(&w)));
     }
     const layouts *ls = s->layouts;
@@ -283,6 +380,7 @@ plan *plan_outputs(const site *s, diags *d)
         }
     /* Folder indexes last, and only where nothing else is: a folder named
      * like a generated page (handbook/) is that page's. */
+    size_t first_index = p->n;
     for (size_t i = 0; i < s->n_folders; i++) {
         const site_folder *fo = &s->folders[i];
         if (!layouts_has(ls, fo->rel[0] ? "folder" : "home"))
@@ -300,6 +398,7 @@ plan *plan_outputs(const site *s, diags *d)
         claim(p, s, fo->out_file, fo->url, w.data, 0, d);
     }
     moved_inside_files(p, s, d);
+    folders_not_files(p, s, first_index, d);
     buf_release(&f);
     buf_release(&u);
     buf_release(&w);
@@ -322,6 +421,7 @@ void plan_free(plan *p)
     map_free(p->claims);
     map_free(p->blocked);
     map_free(p->yielded);
+    map_free(p->unwritten);
     map_free(p->others);
     free(p);
 }
@@ -329,6 +429,11 @@ void plan_free(plan *p)
 int plan_blocked(const plan *p, const char *out_file)
 {
     return p && map_get(p->blocked, out_file) != NULL;
+}
+
+int plan_unwritten(const plan *p, const char *out_file)
+{
+    return p && map_get(p->unwritten, out_file) != NULL;
 }
 
 int plan_yielded(const plan *p, const char *out_file)

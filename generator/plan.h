@@ -35,6 +35,9 @@ plan *plan_outputs(const struct site *s, diags *d);
 void plan_free(plan *p);
 /* True when out_file is a generated output that lost its path to a page. */
 int plan_blocked(const plan *p, const char *out_file);
+/* True for a page's or a static file's out_file that is not written: a
+ * folder above it is a file of the site (output-collision, reported). */
+int plan_unwritten(const plan *p, const char *out_file);
 /* The generated outputs, in order (borrowed). */
 /* True for a folder index that yields its path to another output (a folder
  * named handbook/ is the handbook's): not written, and not a collision. */

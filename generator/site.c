@@ -327,8 +327,12 @@ static void add_static(site *s, const char *src, const char *out_file)
 }
 
 /* The default theme's assets (embed.h) that the site has no file for at
- * the same output path, published where the site's own copy would be. */
-static void add_embedded_assets(site *s)
+ * the same output path, published where the site's own copy would be.
+ * Only the assets folder's files, statics [from, to), replace the theme's:
+ * another file of the site at the same path (content/assets/search.js) is
+ * an output-collision error, as one at a generated file's path is (plan.h),
+ * not a theme replaced without a word. */
+static void add_embedded_assets(site *s, size_t from, size_t to, diags *d)
 {
     size_t n, own = s->n_statics;
     const embed_file *ef = embed_list("assets/", &n);
@@ -341,6 +345,11 @@ static void add_embedded_assets(site *s)
         size_t j = 0;
         while (j < own && strcmp(s->statics[j].out_file, out.data))
             j++;
+        if (j < own && (j < from || j >= to))
+            diag_error(d, s->statics[j].src, 0, 0, "output-collision",
+                       "'%s' would replace the theme's '%s'; to change the theme's file, put it "
+                       "in the assets folder ('%s'), else move or exclude this one",
+                       s->statics[j].src, out.data, s->cfg.assets);
         if (j < own)
             continue;
         buf_reset(&src);
@@ -1815,6 +1824,15 @@ static int index_pages(site *s, diags *d)
             p->collides = 1;
             continue;
         }
+        /* Two URLs of one file: "/" and a permalink "/index.html". */
+        const page *same = map_get(s->by_out, p->out_file);
+        if (same) {
+            err = diag_error(d, p->src, line, col, "duplicate-url",
+                             "page would be written to '%s', as '%s' is (at the URL '%s')",
+                             p->out_file, same->src, same->url);
+            p->collides = 1;
+            continue;
+        }
         map_put(s->by_out, p->out_file, p);
     }
     map_free(statics);
@@ -2231,12 +2249,16 @@ int site_load_walk(site *s, diags *d)
     /* The theme's assets are published under assets/, where its layouts
      * link them, whatever the folder is called; static folders' files at
      * the site's root. */
-    if (walk_top(&w, s->cfg.content, 1, "") != 0 || walk_top(&w, s->cfg.assets, 0, "assets") != 0)
+    if (walk_top(&w, s->cfg.content, 1, "") != 0)
         goto done;
+    size_t assets_from = s->n_statics;
+    if (walk_top(&w, s->cfg.assets, 0, "assets") != 0)
+        goto done;
+    size_t assets_to = s->n_statics;
     for (size_t i = 0; i < s->cfg.n_statics; i++)
         if (walk_top(&w, s->cfg.statics[i], 0, "") != 0)
             goto done;
-    add_embedded_assets(s);
+    add_embedded_assets(s, assets_from, assets_to, d);
     for (size_t i = 0; i < s->n_statics; i++)
         map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
     if (!w.n_mds)
