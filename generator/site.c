@@ -403,6 +403,39 @@ static int enter_dir(walk *w, const char *path, const struct stat *st)
     return 0;
 }
 
+/* Whether the link at `path` leads to a folder beside it in `list` (of
+ * the folder `dir`), reported then: the finding names the link, whose fix
+ * removes it, even where its name comes first (alink -> policies) and the
+ * walk would otherwise find the folder where the link had led. */
+static int link_to_sibling(walk *w, int pages, const char *rel, const fs_listing *list,
+                           const buf *dir, const char *path, const struct stat *st)
+{
+    for (size_t j = 0; j < list->n; j++) {
+        if (list->kinds[j] != FS_DIR || list->sts[j].st_dev != st->st_dev ||
+            list->sts[j].st_ino != st->st_ino)
+            continue;
+        buf sib, sib_rel;
+        buf_init(&sib);
+        buf_init(&sib_rel);
+        path_join(&sib, dir->data, list->names[j]);
+        path_join(&sib_rel, rel, list->names[j]);
+        /* A folder the walk leaves out is not part of the site. */
+        int walked = !skip_name(w, pages, sib_rel.data, list->names[j], sib.data) &&
+                     !history_ignores_skip(w->ignores, sib.data, 1);
+        buf_release(&sib_rel);
+        if (!walked) {
+            buf_release(&sib);
+            continue;
+        }
+        diag_error(w->d, path, 0, 0, "symlink-loop",
+                   "'%s' leads to the folder '%s', which is already part of the site", path,
+                   sib.data);
+        buf_release(&sib);
+        return 1;
+    }
+    return 0;
+}
+
 static void push_dir(walk *w, const char *path, const struct stat *st)
 {
     if (w->n_up == w->cap_up) {
@@ -494,6 +527,9 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
                  link_ignored(w, full.data, kind == FS_DIR))
             continue; /* a link to what git ignores: its target is no part of the site */
         if (kind == FS_DIR) {
+            if (list.kinds[i] < 0 &&
+                link_to_sibling(w, pages, rel, &list, &dir, full.data, &st))
+                continue;
             if (is_charter_output(w, full.data) || enter_dir(w, full.data, &st) != 0)
                 continue;
             push_dir(w, full.data, &st);
