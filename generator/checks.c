@@ -542,7 +542,7 @@ static int relative_exists(const site *s, const page *p, const char *path)
     buf_init(&res);
     buf_init(&u);
     int found = 0;
-    if (path_resolve(&res, p->rel, path) == 0) {
+    if (site_resolve(&res, s, p, path) == 0) {
         buf_printf(&u, "/%s", res.data);
         found = map_get(s->by_rel, res.data) || site_static_by_out(s, res.data) ||
                 site_page_by_url(s, u.data) || site_folder_by_url(s, u.data);
@@ -679,7 +679,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         }
     } else {
         /* Relative to the page's source file in the content directory. */
-        if (path_resolve(&res, p->rel, path.data) != 0) {
+        if (site_resolve(&res, s, p, path.data) != 0) {
             /* As Jekyll reads it, from the page's pretty URL, it may not:
              * "../../" from /a/b/ is the home page. */
             target = site_link_page(s, p, path.data, NULL);

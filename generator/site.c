@@ -2598,6 +2598,31 @@ static int repository_file(buf *out, int *folder, const site *s, const char *rel
     return found;
 }
 
+int site_resolve(buf *out, const site *s, const page *from, const char *target)
+{
+    if (path_resolve(out, from->rel, target) == 0)
+        return 0;
+    /* Out of the content directory and back in ("../content/x.md", as
+     * GitHub follows it): the page's own, from the site's folder. */
+    size_t cl = strlen(s->cfg.content);
+    if (!strcmp(s->cfg.content, ".") || target[0] == '/')
+        return -1;
+    buf src, res;
+    buf_init(&src);
+    buf_init(&res);
+    path_join(&src, s->cfg.content, from->rel);
+    int err = -1;
+    if (path_resolve(&res, src.data, target) == 0 && !strncmp(res.data, s->cfg.content, cl) &&
+        res.data[cl] == '/' && res.data[cl + 1]) {
+        buf_reset(out);
+        buf_adds(out, res.data + cl + 1);
+        err = 0;
+    }
+    buf_release(&src);
+    buf_release(&res);
+    return err;
+}
+
 int site_outside_content(buf *out, int *folder, const site *s, const page *from, const char *path)
 {
     buf src, res;
@@ -2758,7 +2783,7 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
             done = 1;
         } else if (!by_url && !site_static_by_out(s, rest + 1))
             dest = site_link_page(s, from, rest, NULL);
-    } else if (path_resolve(&resolved, from->rel, target.data) == 0) {
+    } else if (site_resolve(&resolved, s, from, target.data) == 0) {
         int is_md = path_md_ext(target.data, target.len) > 0;
         buf u;
         buf_init(&u);
@@ -2988,7 +3013,7 @@ const page *site_link_page(const site *s, const page *from, const char *path, bu
         if (!p)
             p = page_by_file(s, rel, tried);
     } else {
-        if (path_resolve(&r, from->rel, path) == 0)
+        if (site_resolve(&r, s, from, path) == 0)
             p = page_by_file(s, r.data, tried);
         /* Jekyll's: relative to the page's URL, a folder ("/a/b/"). */
         buf base;

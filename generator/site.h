@@ -270,6 +270,13 @@ void site_set_origin(site *s, const char *git_root, const char *commit);
  * content directory and .md links to no published page. */
 int site_rewrite_link(buf *out, const site *s, const page *from, const char *url);
 
+/* Resolves the relative link `target` (its path part) from page `from`,
+ * as path_resolve does from its file in the content directory; a path
+ * that leaves the content directory and comes back into it
+ * ("../content/x.md") is taken too, relative to the content directory.
+ * 0 with the result in out, else -1. */
+int site_resolve(buf *out, const struct site *s, const struct page *from, const char *target);
+
 /* For a relative link from page `from` that leaves the content directory
  * (path decoded, as site_link_target makes it, without query or fragment):
  * the file or folder it names in the site's folder, as GitHub reads it
