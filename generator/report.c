@@ -250,6 +250,9 @@ static void write_sarif(buf *out, diags *d, const char *root)
     json_end(&w); /* rules */
     json_end(&w); /* driver */
     json_end(&w); /* tool */
+    /* Columns count characters (code points), as the text report's do:
+     * said, since a reader assumes UTF-16 units otherwise. */
+    json_member_str(&w, "columnKind", "unicodeCodePoints");
     json_key(&w, "results");
     json_begin_array(&w, JSON_BLOCK);
     for (size_t i = 0; i < n; i++) {
