@@ -836,6 +836,37 @@ static void apply_site_keys(page *p, const site *s)
 
 /* The site's `policies:` rule: a path glob, a layout (as the page names
  * it, before any fallback) or a key. */
+/* Whether the front matter key `name` is `key` written another way:
+ * letters in another case, a space or '-' for '_' ("Last Reviewed",
+ * "last-reviewed" for last_reviewed). */
+static int key_folds_to(const char *name, const char *key)
+{
+    for (; *name && *key; name++, key++) {
+        char a = (char)tolower((unsigned char)*name), b = (char)tolower((unsigned char)*key);
+        if (a == ' ' || a == '-')
+            a = '_';
+        if (b == ' ' || b == '-')
+            b = '_';
+        if (a != b)
+            return 0;
+    }
+    return !*name && !*key;
+}
+
+/* The first key of fm that is `key` written another way (key_folds_to),
+ * not as it is; NULL when none. */
+static const yaml_node *folded_key(const yaml_node *fm, const char *key)
+{
+    for (size_t i = 0; i < yamltree_len(fm); i++) {
+        const yaml_node *k = yamltree_key(fm, i);
+        const char *name = yamltree_text(k);
+        if (strcmp(name, key) != 0 && key_folds_to(name, key) &&
+            !yamltree_is_null(yamltree_item(fm, i)))
+            return k;
+    }
+    return NULL;
+}
+
 static int is_policy(const page *p, const site_config *c, const char *lname)
 {
     const char *name = strrchr(p->rel, '/') ? strrchr(p->rel, '/') + 1 : p->rel;
@@ -848,6 +879,11 @@ static int is_policy(const page *p, const site_config *c, const char *lname)
     for (size_t i = 0; i < c->n_policy_keys; i++) {
         const yaml_node *v = yamltree_get(p->fm.data, c->policy_keys[i]);
         if (v && !yamltree_is_null(v))
+            return 1;
+        /* `Owner:` or `Last Reviewed:` is meant as the key: the page is
+         * a policy, and missing-required-key asks about the spelling,
+         * rather than the page passing unchecked. */
+        if (folded_key(p->fm.data, c->policy_keys[i]))
             return 1;
     }
     return 0;
@@ -960,7 +996,7 @@ static const yaml_node *misspelt_key(const yaml_node *fm, const char *key)
         const yaml_node *k = yamltree_key(fm, i);
         const char *name = yamltree_text(k);
         if (strlen(name) >= 3 && strcmp(name, key) != 0 &&
-            (!strcasecmp(name, key) || diag_edit_distance(name, key, cap) <= cap))
+            (key_folds_to(name, key) || diag_edit_distance(name, key, cap) <= cap))
             return k;
     }
     return NULL;
