@@ -62,6 +62,10 @@ static const check_info table[] = {
      "Rename it to .md if it is plain Markdown, or exclude it (exclude: [\"*.mdx\"])."},
     {"no-pages", DIAG_WARNING, 1, "the site has no page: its content folder holds no Markdown file",
      "Point `content:` in site.yml at the folder of the pages, or commit the pages git ignores."},
+    {"no-policies", DIAG_WARNING, 1,
+     "the site has pages but none is a policy, so no owner or review date is checked",
+     "Give the policies 'owner:' and 'last_reviewed:' in their front matter, or name them in "
+     "site.yml's `policies:` rule (paths, layouts or keys)."},
     {"unknown-layout", DIAG_WARNING, 1, "a page or layout names a layout that does not exist",
      "Create layouts/<name>.html or use an existing layout."},
     {"template-syntax", DIAG_ERROR, 0, "a layout does not compile",
@@ -910,9 +914,58 @@ static void check_links(const site *s, const parsed *pp, diags *d)
 
 /* --- reviews ---------------------------------------------------------------------- */
 
+/* A site with pages but no policy checks no owner and no review date: it
+ * passes, however overdue its documents (a repository whose owners are in
+ * a table in the text, or whose pages are plain by default). Said at
+ * site.yml's policies: (or default_layout:), naming the rule. */
+static void check_any_policy(const site *s, diags *d)
+{
+    size_t pages = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok)
+            return; /* a page unread may be one: its own finding comes first */
+        if (!p->published)
+            continue;
+        if (p->policy)
+            return;
+        pages++;
+    }
+    if (!pages)
+        return; /* no-pages says so */
+    const site_config *c = &s->cfg;
+    buf rule;
+    buf_init(&rule);
+    const struct {
+        const char **v;
+        size_t n;
+        const char *how;
+    } parts[] = {{c->policy_layouts, c->n_policy_layouts, "with the layout"},
+                 {c->policy_keys, c->n_policy_keys, "with the key"},
+                 {c->policy_paths, c->n_policy_paths, "at a path matching"}};
+    for (size_t k = 0; k < 3; k++) {
+        if (!parts[k].n)
+            continue;
+        buf_printf(&rule, "%s%s ", rule.len ? ", or " : "", parts[k].how);
+        for (size_t i = 0; i < parts[k].n; i++)
+            buf_printf(&rule, "%s'%s'", i ? " or " : "", parts[k].v[i]);
+    }
+    const yaml_node *at = c->yaml ? yamltree_get(c->yaml, "policies") : NULL;
+    if (!at && c->yaml)
+        at = yamltree_get(c->yaml, "default_layout");
+    diag_warning(d, c->file, at ? yamltree_line(at) : 1, at ? yamltree_col(at) : 1, "no-policies",
+                 "none of the %zu page%s is a policy, so no owner or review date is checked (by "
+                 "site.yml's policies: rule, a policy is a page %s): give the policies 'owner:' "
+                 "and 'last_reviewed:', or name them in the rule (policies: {paths: "
+                 "[\"policies/*.md\"]})",
+                 pages, pages == 1 ? "" : "s", rule.len ? rule.data : "no rule names");
+    buf_release(&rule);
+}
+
 static void check_reviews(const site *s, diags *d)
 {
     char day[16], next[16];
+    check_any_policy(s, d);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published || !p->policy)
