@@ -960,7 +960,11 @@ static int plan_hugo(init_plan *p, const char *config)
         buf_reset(&title);
         init_dir_title(&title, p->root);
     }
-    if (config && hugo_setting(&base, p, config, text.data, text.len, "baseURL") == 0) {
+    /* Zola's config.toml, which init reads as Hugo's, calls it base_url. */
+    int zola_base = 0;
+    if (config && (hugo_setting(&base, p, config, text.data, text.len, "baseURL") == 0 ||
+                   (zola_base = hugo_setting(&base, p, config, text.data, text.len, "base_url") ==
+                                0))) {
         /* Its path: charter's links start there ("https://x.io/docs/" -> "/docs/"). */
         const char *s = strstr(base.data, "://");
         s = s ? strchr(s + 3, '/') : base.data[0] == '/' ? base.data : NULL;
@@ -977,8 +981,10 @@ static int plan_hugo(init_plan *p, const char *config)
                            : "The site's title: the directory's name.",
                      "title", title.data);
     if (base.len)
-        init_put_setting(b, "Where the site is served: the path of Hugo's baseURL.", "base_url",
-                         base.data);
+        init_put_setting(b,
+                         zola_base ? "Where the site is served: the path of base_url (Zola's)."
+                                   : "Where the site is served: the path of Hugo's baseURL.",
+                         "base_url", base.data);
     buf content, excluded;
     buf_init(&content);
     buf_init(&excluded);

@@ -2761,6 +2761,10 @@ const char *site_link_alias(buf *tmp, const site *s, const char *url)
             if (!strncmp(url + 6, s->cfg.statics[i], l) && url[6 + l] == '/')
                 rest = url + 7 + l;
         }
+    /* Zola's "@/policies/x.md": a page's file, from the content folder,
+     * read as "/policies/x.md" below base_url. */
+    if (!rest && !strncmp(url, "@/", 2) && url[2] != '/')
+        rest = url + 2;
     if (!rest)
         return strncmp(url, "@site/", 6) ? url : url + 5;
     const char *bp;
