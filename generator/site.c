@@ -761,11 +761,36 @@ static yaml_node *flatten_controls(const yaml_node *v)
  * sets that key), a `controls:` mapping of framework to ids becomes a list
  * of qualified ids, and a default fills a key the page does not set (later
  * defaults win). */
+/* The value the dotted alias names in fm (keys: {owner: extra.owner}: the
+ * `owner` of the table `extra`, Zola's and Hugo's [extra] or [params]),
+ * or NULL: none, or an alias without a dot. */
+static const yaml_node *dotted_value(const yaml_node *fm, const char *alias)
+{
+    if (!strchr(alias, '.'))
+        return NULL;
+    const yaml_node *cur = fm;
+    buf part;
+    buf_init(&part);
+    for (const char *c = alias; cur && *c;) {
+        size_t n = strcspn(c, ".");
+        buf_reset(&part);
+        buf_add(&part, c, n);
+        cur = yamltree_kind(cur) == YAML_MAPPING ? yamltree_get(cur, part.data) : NULL;
+        c += n;
+        if (*c)
+            c++;
+    }
+    buf_release(&part);
+    return cur && !yamltree_is_null(cur) ? cur : NULL;
+}
+
 static void apply_site_keys(page *p, const site *s)
 {
     const site_config *c = &s->cfg;
     const yaml_node *fm = p->fm.data;
     int any = 0;
+    for (size_t i = 0; i < c->n_keys && !any; i++)
+        any = !yamltree_get(fm, c->keys[i].key) && dotted_value(fm, c->keys[i].alias);
     for (size_t i = 0; i < yamltree_len(fm) && !any; i++) {
         const char *k = yamltree_text(yamltree_key(fm, i));
         const char *ck = canonical_key(c, k);
@@ -788,6 +813,20 @@ static void apply_site_keys(page *p, const site *s)
         if (!strcmp(ck, "controls"))
             val = flatten_controls(v);
         yamltree_append(out, yamltree_new(YAML_SCALAR, ck, 0, key),
+                        val ? val : yamltree_copy(v, NULL));
+    }
+    /* A key site.yml's keys: names by a dotted path, where the page does
+     * not set it itself: at the value's place, for its findings. */
+    for (size_t i = 0; i < c->n_keys; i++) {
+        const yaml_node *v = yamltree_get(out, c->keys[i].key)
+                                 ? NULL
+                                 : dotted_value(fm, c->keys[i].alias);
+        if (!v)
+            continue;
+        yaml_node *val = NULL;
+        if (!strcmp(c->keys[i].key, "controls"))
+            val = flatten_controls(v);
+        yamltree_append(out, yamltree_new(YAML_SCALAR, c->keys[i].key, 0, v),
                         val ? val : yamltree_copy(v, NULL));
     }
     /* Defaults: the layout first (a default's scope may name a layout). */
