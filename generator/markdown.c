@@ -266,6 +266,26 @@ static void render_inlines(buf *out, cmark_node *h, int options, cmark_llist *ex
     cmark_node_free(doc);
 }
 
+/* Whether n is an HTML block that is one comment and nothing else. */
+static int comment_block(cmark_node *n)
+{
+    if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
+        return 0;
+    const char *t = cmark_node_get_literal(n);
+    if (!t)
+        return 0;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t len = strlen(t);
+    while (len && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' ' ||
+                   t[len - 1] == '\t'))
+        len--;
+    if (len < 7 || memcmp(t, "<!--", 4) != 0 || memcmp(t + len - 3, "-->", 3) != 0)
+        return 0;
+    const char *first_close = memmem(t + 4, len - 4, "-->", 3);
+    return first_close == t + len - 3;
+}
+
 /* True if heading h's plain text is title, ignoring case and blanks at
  * either end. */
 static int same_title(cmark_node *h, const char *title)
@@ -2391,7 +2411,11 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     free(raws);
     raws = NULL;
     exts = cmark_parser_get_syntax_extensions(parser);
-    int drop_title = nh && opt->title && heads[0] == cmark_node_first_child(root) &&
+    /* The title's heading opens the page, after HTML comments at most. */
+    cmark_node *opener = cmark_node_first_child(root);
+    while (opener && comment_block(opener))
+        opener = cmark_node_next(opener);
+    int drop_title = nh && opt->title && heads[0] == opener &&
                      cmark_node_get_heading_level(heads[0]) == 1 &&
                      same_title(heads[0], opt->title);
     for (size_t i = 0; i < nh; i++) {

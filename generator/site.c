@@ -1440,6 +1440,21 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
         const char *t = p;
         while (t < le && (*t == ' ' || *t == '\t' || *t == '\r'))
             t++;
+        /* An HTML comment on lines of its own (`<!-- Owner: HR -->`),
+         * which no reader sees, does not keep the heading from opening
+         * the page. */
+        const char *close = end - t >= 4 && !memcmp(t, "<!--", 4)
+                                ? memmem(t + 4, (size_t)(end - t - 4), "-->", 3)
+                                : NULL;
+        if (close) {
+            const char *r = close + 3;
+            while (r < end && (*r == ' ' || *r == '\t' || *r == '\r'))
+                r++;
+            if (r == end || *r == '\n') {
+                p = r < end ? r + 1 : end;
+                continue;
+            }
+        }
         if (t < le)
             break;
         p = e ? e + 1 : end;
