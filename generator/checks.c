@@ -62,6 +62,9 @@ static const check_info table[] = {
      "Rename it to .md if it is plain Markdown, or exclude it (exclude: [\"*.mdx\"])."},
     {"no-pages", DIAG_WARNING, 1, "the site has no page: its content folder holds no Markdown file",
      "Point `content:` in site.yml at the folder of the pages, or commit the pages git ignores."},
+    {"lfs-pointer", DIAG_WARNING, 1,
+     "a file of the site is a Git LFS pointer, not the file it stands for",
+     "Fetch the files before the build: 'git lfs pull', or actions/checkout with lfs: true."},
     {"no-policies", DIAG_WARNING, 1,
      "the site has pages but none is a policy, so no owner or review date is checked",
      "Give the policies 'owner:' and 'last_reviewed:' in their front matter, or name them in "

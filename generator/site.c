@@ -474,6 +474,29 @@ static int link_ignored(walk *w, const char *full, int is_dir)
     return ignored;
 }
 
+/* A static file that is a Git LFS pointer (a clone made without `git lfs
+ * pull`: some 130 bytes naming the object) is published as it is, a PDF
+ * that opens as text: a warning, from the first bytes of the small files
+ * only. */
+static void lfs_pointer(walk *w, const char *path, const struct stat *st)
+{
+    static const char head[] = "version https://git-lfs.github.com/spec/";
+    if (st->st_size < (off_t)sizeof head || st->st_size > 1024)
+        return;
+    buf text;
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    if (fs_read_source(&text, &w->s->fs, path, 1024, "limits.static_bytes", quiet) == 0 &&
+        text.len >= sizeof head - 1 && !memcmp(text.data, head, sizeof head - 1))
+        diag_warning(w->d, path, 1, 1, "lfs-pointer",
+                     "'%s' is a Git LFS pointer, not the file it stands for, and is published "
+                     "as it is: fetch the files before the build ('git lfs pull', or "
+                     "actions/checkout with lfs: true)",
+                     path);
+    diag_free(quiet);
+    buf_release(&text);
+}
+
 /* Walks the directory `top`/`rel` (relative to the site root; `rel` is the
  * part below the walk's top, as on disk). Pages are collected when `pages`
  * is set; every other file becomes a static file under out_prefix. Every
@@ -591,8 +614,10 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
                            "next build would take for a site's sources and refuse to replace; "
                            "exclude or rename it",
                            full.data, out.data);
-            else
+            else {
+                lfs_pointer(w, full.data, &st);
                 add_static(w->s, full.data, out.data);
+            }
         }
     }
 done:
