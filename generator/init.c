@@ -1630,6 +1630,38 @@ static void readme_title(buf *out, const init_plan *p)
     buf_release(&name);
 }
 
+/* With content: docs, the folders beside docs/ that hold Markdown too
+ * (policies/ next to contributor notes in docs/) are left out: said in a
+ * note, naming them, so that no policy is dropped unseen. */
+static void docs_leaves_out(init_plan *p)
+{
+    char **list = NULL;
+    buf path, named;
+    buf_init(&path);
+    buf_init(&named);
+    diags *quiet = diag_new(NULL);
+    fs_root_path(&path, p->root, ".");
+    size_t n = 0;
+    if (fs_list(&list, path.data, 1, quiet) == 0)
+        for (char **e = list; *e; e++) {
+            if (**e == '.' || **e == '_' || !strcmp(*e, "docs") || !strcmp(*e, "node_modules") ||
+                !strcmp(*e, "vendor") || !is_dir(p->root, *e) ||
+                !any_file(p->root, *e, stop_at_md, NULL))
+                continue;
+            if (n++ < 3)
+                buf_printf(&named, "%s%s/", n > 1 ? ", " : "", *e);
+        }
+    if (n)
+        buf_printf(&p->notes,
+                   "note: the pages are docs/'s (content: docs); the Markdown of %s%s beside it "
+                   "is left out: set content: . to read the whole repository\n",
+                   named.data, n > 3 ? " and more" : "");
+    fs_list_free(list);
+    diag_free(quiet);
+    buf_release(&path);
+    buf_release(&named);
+}
+
 static int plan_plain(init_plan *p)
 {
     buf title, left, rel, readme;
@@ -1685,6 +1717,7 @@ static int plan_plain(init_plan *p)
     if (docs) {
         buf_adds(b, "# The pages: the Markdown files of docs/.\n"
                     "content: docs\n");
+        docs_leaves_out(p);
     }
     /* GitBook's Git Sync: its pages' images in .gitbook/assets, a hidden
      * folder, and its table of contents in SUMMARY.md, no page. */
