@@ -704,7 +704,7 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                            "site does not publish; set repository_url in site.yml to link to "
                            "it in the repository",
                            url, there.data);
-            else if (!outside)
+            else if (!outside && !site_repository_above(&there, s, p, path.data))
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            "link '%s' leaves the content directory", l->url);
             buf_release(&there);

@@ -2797,6 +2797,46 @@ void site_repository_page(buf *out, const site_config *c, const char *what)
     buf_printf(out, "/%s%s", site_gitlab_hosted(c) ? "-/" : "", what);
 }
 
+int site_repository_above(buf *out, const site *s, const page *from, const char *target)
+{
+    const site_config *c = &s->cfg;
+    if (!c->repository_url || !*c->repository_url || target[0] == '/')
+        return 0;
+    const char *r = c->repository_url;
+    size_t n = strlen(r);
+    while (n && r[n - 1] == '/')
+        n--;
+    /* The page as the repository's web view shows it, below a root "R":
+     * R/blob/<branch>/<the site's folder><content>/<page> (GitLab's with
+     * -/ before blob). */
+    const char *tree = site_gitlab_hosted(c) ? "-/blob/" : "blob/";
+    buf view, res;
+    buf_init(&view);
+    buf_init(&res);
+    buf_printf(&view, "R/%s%s/", tree, c->branch);
+    if (s->repo_path)
+        buf_adds(&view, s->repo_path);
+    if (strcmp(c->content, "."))
+        buf_printf(&view, "%s/", c->content);
+    buf_adds(&view, from->rel);
+    int found = 0;
+    /* Above the tree ("../../issues" from the top's README is R/issues),
+     * still among the repository's pages: its address there. */
+    if (path_resolve(&res, view.data, target) == 0 && res.data[0] == 'R' &&
+        (res.data[1] == '\0' || res.data[1] == '/') &&
+        !(res.data[1] == '/' && !strncmp(res.data + 2, tree, strlen(tree)))) {
+        buf_add(out, r, n);
+        if (res.data[1] == '/' && res.data[2]) {
+            buf_addc(out, '/');
+            url_encode_path(out, res.data + 2);
+        }
+        found = 1;
+    }
+    buf_release(&view);
+    buf_release(&res);
+    return found;
+}
+
 int site_gitlab_hosted(const site_config *c)
 {
     const char *r = c->repository_url;
@@ -2963,6 +3003,8 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
             path_join(&src, s->cfg.content, from->rel);
             if (path_resolve(&there, src.data, target.data) == 0)
                 done = repository_link(out, s, there.data, target.data);
+            else
+                done = site_repository_above(out, s, from, target.data);
             buf_release(&src);
             buf_release(&there);
         }

@@ -300,6 +300,14 @@ void site_repository_url(buf *out, const site *s, const char *rel, const char *h
 /* Appends repository_url's page `what` ("commit/<id>", "blob"): after
  * "/-/" on a GitLab host, else "/". Nothing without repository_url. */
 void site_repository_page(buf *out, const site_config *c, const char *what);
+/* A relative link from page `from` that climbs out of the repository's
+ * tree as its web view shows the page ("../../issues" from the top's
+ * README.md is the repository's issues, as GitHub and GitLab follow it):
+ * appends that address to out and returns 1; 0 (nothing appended) without
+ * repository_url, or for a link that stays in the tree or leaves the
+ * repository. */
+int site_repository_above(buf *out, const struct site *s, const struct page *from,
+                          const char *target);
 /* 1 when repository_url's host is GitLab's (its name holds "gitlab"):
  * its links take /-/ paths, its headings GitLab's ids. */
 int site_gitlab_hosted(const site_config *c);
