@@ -1170,7 +1170,16 @@ static int page_model(page *p, const site *s, diags *d)
         } else if (strcmp(k, "next_review") == 0) {
             err |= yamltree_as_date(&p->next_review, v, k, f, d);
         } else if (strcmp(k, "date") == 0) {
-            err |= yamltree_as_date(&date, v, k, f, d);
+            /* Eleventy's dates that name where the date comes from, not
+             * a date: no date to read here. */
+            static const char *const eleventy[] = {"Last Modified", "Created",
+                                                   "git Last Modified", "git Created"};
+            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : NULL;
+            int named = 0;
+            for (size_t e = 0; t && e < sizeof eleventy / sizeof *eleventy; e++)
+                named |= !strcmp(t, eleventy[e]);
+            if (!named)
+                err |= yamltree_as_date(&date, v, k, f, d);
         } else if (strcmp(k, "weight") == 0) {
             /* Hugo's weight, Docusaurus's sidebar_position (keys:): a
              * number, whole or not. */
