@@ -4,6 +4,7 @@
  * terminators, and accepts a UTF-8 BOM and CRLF line ends (libyaml reads CRLF
  * as one line break). */
 #include "frontmatter.h"
+#include "buf.h"
 #include "jsondoc.h"
 #include "toml.h"
 
@@ -259,6 +260,26 @@ parse:
         diag_error(d, file, 1, 1, "too-large",
                    "front matter is %zu bytes, over the limit of %zu (limits.frontmatter_bytes)",
                    yaml_end - yaml_start, lim->block_bytes);
+        goto done;
+    }
+    /* Text in another encoding (Latin-1's 'é'): said as the body's is, at
+     * the byte, not as libyaml's "invalid trailing UTF-8 octet" a column
+     * after it. */
+    for (size_t i = yaml_start; i < yaml_end;) {
+        const unsigned char *u = (const unsigned char *)text + i;
+        size_t n = *u < 0x80 ? 1 : utf8_seq_len(u, yaml_end - i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        int at_line = 1, col = 1;
+        for (size_t k = 0; k < i; k++) {
+            if (text[k] == '\n')
+                at_line++, col = 1;
+            else
+                col += ((unsigned char)text[k] & 0xC0) != 0x80;
+        }
+        diag_error(d, file, at_line, col, "invalid-utf8", "invalid UTF-8 byte 0x%02x", *u);
         goto done;
     }
     if (fm.format == FM_JSON) {
