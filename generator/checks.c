@@ -760,8 +760,9 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                                l->url, path.data);
                 else if (file)
                     diag_error(d, p->src, l->line, l->col, "missing-file",
-                               "link '%s' names a file that does not exist ('%s/%s')", l->url,
-                               s->cfg.content, res.data);
+                               "link '%s' names a file that does not exist ('%s%s%s')", l->url,
+                               strcmp(s->cfg.content, ".") ? s->cfg.content : "",
+                               strcmp(s->cfg.content, ".") ? "/" : "", res.data);
                 else
                     diag_error(d, p->src, l->line, l->col, "broken-link",
                                "link '%s' leads to no page of the site (tried %s)", l->url,
