@@ -962,9 +962,9 @@ static int plan_hugo(init_plan *p, const char *config)
     }
     /* Zola's config.toml, which init reads as Hugo's, calls it base_url. */
     int zola_base = 0;
-    if (config && (hugo_setting(&base, p, config, text.data, text.len, "baseURL") == 0 ||
-                   (zola_base = hugo_setting(&base, p, config, text.data, text.len, "base_url") ==
-                                0))) {
+    if (config &&
+        (hugo_setting(&base, p, config, text.data, text.len, "baseURL") == 0 ||
+         (zola_base = hugo_setting(&base, p, config, text.data, text.len, "base_url") == 0))) {
         /* Its path: charter's links start there ("https://x.io/docs/" -> "/docs/"). */
         const char *s = strstr(base.data, "://");
         s = s ? strchr(s + 3, '/') : base.data[0] == '/' ? base.data : NULL;

@@ -277,8 +277,8 @@ static int comment_block(cmark_node *n)
     while (*t == ' ' || *t == '\t')
         t++;
     size_t len = strlen(t);
-    while (len && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' ' ||
-                   t[len - 1] == '\t'))
+    while (len &&
+           (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' ' || t[len - 1] == '\t'))
         len--;
     if (len < 7 || memcmp(t, "<!--", 4) != 0 || memcmp(t + len - 3, "-->", 3) != 0)
         return 0;

@@ -856,9 +856,8 @@ static size_t tag(scan *sc, size_t q, size_t bound, int in_code)
         /* {# comment #}: printed by none of those templates, so neither
          * here; it may span paragraphs, as {% comment %} may. Unclosed, it
          * is text. */
-        const char *hit = q + 2 < sc->no_comment_end
-                              ? memmem(s + q + 2, sc->len - q - 2, "#}", 2)
-                              : NULL;
+        const char *hit =
+            q + 2 < sc->no_comment_end ? memmem(s + q + 2, sc->len - q - 2, "#}", 2) : NULL;
         if (!hit) {
             if (sc->no_comment_end > q + 2)
                 sc->no_comment_end = q + 2;

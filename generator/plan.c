@@ -16,9 +16,9 @@
 #include <string.h>
 
 struct plan {
-    map *claims;  /* out_file -> index + 1 into `generated` of the output that holds it */
-    map *blocked; /* out_file -> 1: generated outputs that lost their path */
-    map *yielded; /* out_file -> 1: folder indexes whose path another output has */
+    map *claims;    /* out_file -> index + 1 into `generated` of the output that holds it */
+    map *blocked;   /* out_file -> 1: generated outputs that lost their path */
+    map *yielded;   /* out_file -> 1: folder indexes whose path another output has */
     map *unwritten; /* out_file -> 1: pages and static files whose folder is a file */
     plan_entry *generated;
     size_t n, cap;
@@ -198,8 +198,8 @@ static void folders_not_files(plan *p, const site *s, size_t first_index, diags 
     }
     for (size_t i = 0; i < s->n_statics; i++)
         if (strchr(s->statics[i].out_file, '/'))
-            check_folders_above(p, s, s->statics[i].out_file, map_get(p->others, s->statics[i].out_file),
-                                NULL, &anc, &tmp, d);
+            check_folders_above(p, s, s->statics[i].out_file,
+                                map_get(p->others, s->statics[i].out_file), NULL, &anc, &tmp, d);
     for (size_t i = 0; i < p->n; i++)
         if (!p->generated[i].blocked && strchr(p->generated[i].out_file, '/'))
             check_folders_above(p, s, p->generated[i].out_file, p->generated[i].what, NULL, &anc,

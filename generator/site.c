@@ -550,8 +550,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
                  link_ignored(w, full.data, kind == FS_DIR))
             continue; /* a link to what git ignores: its target is no part of the site */
         if (kind == FS_DIR) {
-            if (list.kinds[i] < 0 &&
-                link_to_sibling(w, pages, rel, &list, &dir, full.data, &st))
+            if (list.kinds[i] < 0 && link_to_sibling(w, pages, rel, &list, &dir, full.data, &st))
                 continue;
             if (is_charter_output(w, full.data) || enter_dir(w, full.data, &st) != 0)
                 continue;
@@ -843,9 +842,8 @@ static void apply_site_keys(page *p, const site *s)
     /* A key site.yml's keys: names by a dotted path, where the page does
      * not set it itself: at the value's place, for its findings. */
     for (size_t i = 0; i < c->n_keys; i++) {
-        const yaml_node *v = yamltree_get(out, c->keys[i].key)
-                                 ? NULL
-                                 : dotted_value(fm, c->keys[i].alias);
+        const yaml_node *v =
+            yamltree_get(out, c->keys[i].key) ? NULL : dotted_value(fm, c->keys[i].alias);
         if (!v)
             continue;
         yaml_node *val = NULL;
@@ -1139,8 +1137,8 @@ static int page_model(page *p, const site *s, diags *d)
             err |= yamltree_as_string(&tmp, v, k, f, d);
         } else if (strcmp(k, "permalink") == 0) {
             /* Eleventy's `permalink: false`: the page is not written. */
-            const char *t = yamltree_kind(v) == YAML_SCALAR && yamltree_plain(v) ? yamltree_text(v)
-                                                                                 : NULL;
+            const char *t =
+                yamltree_kind(v) == YAML_SCALAR && yamltree_plain(v) ? yamltree_text(v) : NULL;
             if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
                 p->published = 0;
             else
@@ -1172,8 +1170,8 @@ static int page_model(page *p, const site *s, diags *d)
         } else if (strcmp(k, "date") == 0) {
             /* Eleventy's dates that name where the date comes from, not
              * a date: no date to read here. */
-            static const char *const eleventy[] = {"Last Modified", "Created",
-                                                   "git Last Modified", "git Created"};
+            static const char *const eleventy[] = {"Last Modified", "Created", "git Last Modified",
+                                                   "git Created"};
             const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : NULL;
             int named = 0;
             for (size_t e = 0; t && e < sizeof eleventy / sizeof *eleventy; e++)
