@@ -27,16 +27,18 @@ static const cli_option options[] = {
 const cli_command cmd_init_def = {
     "init",
     "Set up charter in a directory: a site.yml that reads the policy repository there as it "
-    "is\n(Jekyll, Hugo, Docusaurus, MkDocs, VitePress, Starlight, mdBook, comply or plain "
-    "Markdown), or,\nin an empty directory, a new site with an example policy. Never changes a "
+    "is\n(Jekyll, Hugo, Docusaurus, MkDocs, VitePress, Starlight, mdBook, Eleventy, comply or "
+    "plain\nMarkdown), or, in an empty directory, a new site with an example policy. Never changes "
+    "a "
     "file that exists.",
     "[--site DIR] "
-    "[--kind jekyll|hugo|docusaurus|mkdocs|vitepress|starlight|mdbook|comply|plain|new]",
+    "[--kind jekyll|hugo|docusaurus|mkdocs|vitepress|starlight|mdbook|eleventy|comply|plain|new]",
     "kinds, detected in this order: comply (comply.yml), jekyll (_config.yml), docusaurus\n"
     "(docusaurus.config.js, .ts or .mjs), mkdocs (mkdocs.yml), vitepress\n"
     "(.vitepress/config.mts, .ts, .mjs or .js, in docs/ or at the top), starlight\n"
     "(astro.config.mjs, .ts, .mts or .js using Starlight, and src/content/docs/), mdbook\n"
-    "(book.toml), hugo (hugo.toml, config.toml, hugo.yaml... and a content/ folder), plain\n"
+    "(book.toml), eleventy (eleventy.config.js, .mjs or .cjs, or .eleventy.js), hugo\n"
+    "(hugo.toml, config.toml, hugo.yaml... and a content/ folder), plain\n"
     "(any other directory with Markdown files) and new (no Markdown: site.yml,\n"
     "content/index.md, an example policy and controls/applicability.yml).\n"
     "docs/migrating.md says what each site.yml reads.\n\n"
@@ -164,7 +166,7 @@ int cmd_init(int argc, char **argv)
     if (o.kind && forced < 0) {
         cli_usage_error(&cmd_init_def,
                         "'--kind' must be jekyll, hugo, docusaurus, mkdocs, vitepress, "
-                        "starlight, mdbook, comply, plain or new, not '%s'",
+                        "starlight, mdbook, eleventy, comply, plain or new, not '%s'",
                         o.kind);
         return EXIT_USAGE;
     }

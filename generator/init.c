@@ -22,9 +22,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-const char *const init_kind_names[INIT_N_KINDS] = {"new",        "plain",    "jekyll", "hugo",
-                                                   "docusaurus", "comply",   "mkdocs", "vitepress",
-                                                   "mdbook",     "starlight"};
+const char *const init_kind_names[INIT_N_KINDS] = {
+    "new",    "plain",     "jekyll", "hugo",      "docusaurus", "comply",
+    "mkdocs", "vitepress", "mdbook", "starlight", "eleventy"};
 
 buf *init_plan_file(init_plan *p, const char *rel)
 {
@@ -1662,6 +1662,139 @@ static void docs_leaves_out(init_plan *p)
     buf_release(&named);
 }
 
+/* --- Eleventy -------------------------------------------------------------------- */
+
+/* Eleventy's settings, at the top (v2's and v3's names, then v1's). */
+static const char *const eleventy_configs[] = {"eleventy.config.js", "eleventy.config.mjs",
+                                               "eleventy.config.cjs", ".eleventy.js", NULL};
+
+/* The lines of an .eleventyignore at `rel` (globs of paths from the
+ * project's top, or from the input folder for one there), as exclude:
+ * items relative to the content folder `content`, appended to list. */
+static void eleventy_ignores(buf *list, init_plan *p, const char *rel, const char *content,
+                             int in_content)
+{
+    buf text, item;
+    buf_init(&text);
+    buf_init(&item);
+    diags *quiet = diag_new(NULL);
+    diags *d = p->d;
+    p->d = quiet;
+    size_t cl = strlen(content);
+    if (init_is_file(p->root, rel) && init_read_text(&text, p, rel) == 0)
+        for (char *line = text.data; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            char *e = line + strlen(line);
+            while (e > line && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+                *--e = '\0';
+            const char *l = line;
+            if (l[0] == '.' && l[1] == '/')
+                l += 2;
+            /* From the top: inside the content folder, its path there. */
+            if (!in_content && strcmp(content, ".")) {
+                if (!strncmp(l, content, cl) && l[cl] == '/')
+                    l += cl + 1;
+                else
+                    l = "";
+            }
+            buf_reset(&item);
+            buf_adds(&item, l);
+            while (item.len > 1 && item.data[item.len - 1] == '/')
+                buf_truncate(&item, item.len - 1);
+            if (item.len && item.data[0] != '#' && item.data[0] != '!' && !strchr(item.data, ','))
+                list_add_once(list, item.data);
+            line = nl ? nl + 1 : NULL;
+        }
+    p->d = d;
+    diag_free(quiet);
+    buf_release(&text);
+    buf_release(&item);
+}
+
+/* An Eleventy site: the pages of its input folder (dir.input, "." by
+ * default), without what its .eleventyignore files leave out; its pages'
+ * layout: names Nunjucks or Liquid templates, not charter's. */
+static int plan_eleventy(init_plan *p, const char *config)
+{
+    int err = -1;
+    buf text, title, input, left, readme, why;
+    buf_init(&text);
+    buf_init(&title);
+    buf_init(&input);
+    buf_init(&left);
+    buf_init(&readme);
+    buf_init(&why);
+    if (config && read_js(&text, p, config) != 0)
+        goto done;
+    /* dir: { input: "src" } */
+    const char *dir = config ? strstr(text.data, "dir") : NULL;
+    if (!dir || scan_string(&input, dir, "input", 0) != 0 || !input.len ||
+        !is_dir(p->root, input.data))
+        buf_reset(&input);
+    while (input.len > 2 && !strncmp(input.data, "./", 2)) {
+        memmove(input.data, input.data + 2, input.len - 1);
+        input.len -= 2;
+    }
+    while (input.len > 1 && input.data[input.len - 1] == '/')
+        buf_truncate(&input, input.len - 1);
+    const char *content = input.len && strcmp(input.data, ".") ? input.data : ".";
+    readme_title(&title, p);
+    int from_readme = title.len > 0;
+    page_named(&readme, p, ".", "README");
+    buf_printf(&why, "The site's title: %s's first heading.", readme.data);
+    if (!from_readme)
+        init_dir_title(&title, p->root);
+    buf *b = init_plan_file(p, "site.yml");
+    init_put_header(b, "Eleventy site");
+    init_put_repository(b, p);
+    init_put_setting(b, from_readme ? why.data : "The site's title: the directory's name.", "title",
+                     title.data);
+    init_put_setting(b,
+                     strcmp(content, ".") ? "The pages: Eleventy's input folder (dir.input)."
+                                          : "The pages: Eleventy's input folder, the top.",
+                     "content", content);
+    if (!strcmp(content, "."))
+        root_leftovers(&left, p);
+    eleventy_ignores(&left, p, ".eleventyignore", content, 0);
+    if (strcmp(content, ".")) {
+        buf in;
+        buf_init(&in);
+        path_join(&in, content, ".eleventyignore");
+        eleventy_ignores(&left, p, in.data, content, 1);
+        buf_release(&in);
+    }
+    if (left.len)
+        buf_printf(b,
+                   "# What Eleventy leaves out (.eleventyignore), and what is no page\n"
+                   "# nor anything a page shows.\nexclude: [%s]\n",
+                   left.data);
+    init_put_default_layout(b, "As Eleventy\n# renders every page alike.");
+    /* eleventyNavigation: {key: ..., order: 2}: the order orders the pages. */
+    key_probe nav = {p->root, "eleventyNavigation"};
+    if (any_file(p->root, content, uses_key, &nav))
+        buf_adds(b, "# A page's place in its section: eleventyNavigation's order.\n"
+                    "keys: {weight: eleventyNavigation.order}\n");
+    buf_adds(b, "# A page's layout: names an Eleventy template (base.njk), not charter's.\n"
+                "checks: {unknown-layout: off}\n");
+    init_put_theme(b,
+                   "\n# (Eleventy's _includes/ and layouts are Nunjucks or Liquid, which "
+                   "charter does not read.)",
+                   1);
+    buf_adds(&p->notes, "note: Eleventy's collections and shortcodes are not read: sections are "
+                        "the pages' folders, and a page's permalink: is its URL\n");
+    err = 0;
+done:
+    buf_release(&text);
+    buf_release(&title);
+    buf_release(&input);
+    buf_release(&left);
+    buf_release(&readme);
+    buf_release(&why);
+    return err;
+}
+
 static int plan_plain(init_plan *p)
 {
     buf title, left, rel, readme;
@@ -1848,6 +1981,10 @@ static init_kind detect(init_plan *p, const char **config)
         buf_adds(&p->why, "found book.toml");
         return INIT_MDBOOK;
     }
+    if ((*config = first_file(p->root, eleventy_configs))) {
+        buf_printf(&p->why, "found %s", *config);
+        return INIT_ELEVENTY;
+    }
     if ((*config = first_file(p->root, hugo_configs))) {
         buf content;
         buf_init(&content);
@@ -1974,6 +2111,7 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
                  : forced == INIT_MKDOCS     ? first_file(root, mkdocs_configs)
                  : forced == INIT_VITEPRESS  ? first_file(root, vitepress_configs)
                  : forced == INIT_STARLIGHT  ? first_file(root, astro_configs)
+                 : forced == INIT_ELEVENTY   ? first_file(root, eleventy_configs)
                  : forced == INIT_MDBOOK && init_is_file(root, "book.toml") ? "book.toml"
                                                                             : NULL;
         p->kind = (init_kind)forced;
@@ -2004,6 +2142,9 @@ int init_plan_make(init_plan *p, const fs_root *root, int forced, diags *d)
         break;
     case INIT_VITEPRESS:
         rc = plan_vitepress(p, config);
+        break;
+    case INIT_ELEVENTY:
+        rc = plan_eleventy(p, config);
         break;
     case INIT_MDBOOK:
         rc = plan_mdbook(p, config);

@@ -23,6 +23,7 @@ typedef enum init_kind {
     INIT_VITEPRESS,
     INIT_MDBOOK,
     INIT_STARLIGHT,
+    INIT_ELEVENTY,
     INIT_N_KINDS
 } init_kind;
 
