@@ -1549,6 +1549,21 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
             c = e + 2;
             continue;
         }
+        /* A template comment ({# ... #}), dropped from the body too; a
+         * template's value ({{ ... }}, {% ... %}) is no title as written. */
+        if (*c == '{' && c + 2 < b && c[1] == '#' &&
+            (c[2] == ' ' || c[2] == '\t' || c[2] == '-')) {
+            const char *e = memmem(c + 2, (size_t)(b - c - 2), "#}", 2);
+            if (!e)
+                goto none;
+            c = e + 1;
+            while (c + 1 < b && (c[1] == ' ' || c[1] == '\t') && out->len > start &&
+                   out->data[out->len - 1] == ' ')
+                c++;
+            continue;
+        }
+        if (*c == '{' && c + 1 < b && (c[1] == '{' || c[1] == '%'))
+            goto none;
         if (*c == '{') {
             const char *o = c + 1;
             while (o < b && (*o == ' ' || *o == '\t'))
