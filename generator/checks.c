@@ -818,6 +818,10 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
     }
     size_t ng = 0;
     const plan_entry *g = s->plan ? plan_generated(s->plan, &ng) : NULL;
+    /* What charter writes and the static files, each against the pages
+     * and against those before it (content/Assets/style.css against the
+     * theme's assets/style.css): lowercased path or folder -> index + 1. */
+    map *others = map_new(), *reported = map_new();
     buf what;
     buf_init(&what);
     for (size_t i = 0; i < ng + s->n_statics; i++) {
@@ -825,20 +829,34 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
         const char *out = f ? f->out_file : g[i].out_file;
         if (!f && g[i].blocked)
             continue;
-        /* The output itself, then each of its folders. */
+        /* The output itself, then each of its folders; a file may meet a
+         * folder of the same name as well as a file. */
         const char *end = out + strlen(out);
-        for (const char *cut = end; cut; cut = memrchr(out, '/', (size_t)(cut - out))) {
+        int met = 0;
+        for (const char *cut = end; cut && !met; cut = memrchr(out, '/', (size_t)(cut - out))) {
             size_t len = (size_t)(cut - out);
             lower_into(b, out, len);
-            const page *p = map_get(cut == end ? lower : folders, b->data);
-            if (!p || !strncmp(p->out_file, out, len))
+            const page *p = cut == end ? map_get(lower, b->data) : NULL;
+            if (!p)
+                p = map_get(folders, b->data);
+            size_t k = (size_t)map_get(others, b->data);
+            const char *theirs = p            ? p->out_file
+                                 : !k         ? NULL
+                                 : k - 1 < ng ? g[k - 1].out_file
+                                              : s->statics[k - 1 - ng].out_file;
+            if (!theirs || !strncmp(theirs, out, len))
                 continue;
+            met = 1;
+            /* A folder's, said once for all its files. */
+            if (map_get(reported, b->data))
+                break;
+            map_put(reported, b->data, (void *)1);
             buf_reset(&what);
             int which = 0;
             while (!f && which < GEN_MOVABLE &&
                    strcmp(config_gen_file(&s->cfg, which), g[i].out_file))
                 which++;
-            if (!f && which < GEN_MOVABLE)
+            if (!f && which < GEN_MOVABLE && !s->cfg.gen_file[which])
                 buf_printf(&what,
                            "%s, which charter writes, and which generated_pages: {%s: %s} in "
                            "site.yml would move",
@@ -849,14 +867,35 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
                 buf_printf(&what, "the theme's '%s'", f->out_file);
             else
                 buf_printf(&what, "the file '%s'", f->src);
-            diag_error(d, p->src, 1, 1, "url-case-collision",
-                       "'%s' and '%.*s' (%s) differ only in letter case, which a file system "
-                       "such as macOS's or Windows' cannot tell apart; rename the page or give "
-                       "it a permalink",
-                       p->out_file, (int)len, out, what.data);
-            break;
+            if (p) {
+                diag_error(d, p->src, 1, 1, "url-case-collision",
+                           "'%s' and '%.*s' (%s) differ only in letter case, which a file "
+                           "system such as macOS's or Windows' cannot tell apart; rename the "
+                           "page or give it a permalink",
+                           p->out_file, (int)len, out, what.data);
+            } else {
+                /* Two files of the site's, or one and charter's: at the
+                 * site's file. */
+                const static_file *mine = f && !f->embedded ? f
+                                          : k - 1 >= ng && !s->statics[k - 1 - ng].embedded
+                                              ? &s->statics[k - 1 - ng]
+                                              : NULL;
+                diag_error(d, mine ? mine->src : NULL, 0, 0, "url-case-collision",
+                           "%s'%.*s' (%s) and '%.*s' differ only in letter case, which a file "
+                           "system such as macOS's or Windows' cannot tell apart; rename one",
+                           cut == end ? "" : "the folders ", (int)len, out, what.data, (int)len,
+                           theirs);
+            }
+        }
+        /* Its path and folders, for those after it. */
+        for (const char *cut = end; cut; cut = memrchr(out, '/', (size_t)(cut - out))) {
+            lower_into(b, out, (size_t)(cut - out));
+            if (!map_get(others, b->data))
+                map_put(others, b->data, (void *)(i + 1));
         }
     }
+    map_free(others);
+    map_free(reported);
     buf_release(&what);
     map_free(folders);
 }

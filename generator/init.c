@@ -1644,8 +1644,14 @@ static void docs_leaves_out(init_plan *p)
     size_t n = 0;
     if (fs_list(&list, path.data, 1, quiet) == 0)
         for (char **e = list; *e; e++) {
-            if (**e == '.' || **e == '_' || !strcmp(*e, "docs") || !strcmp(*e, "node_modules") ||
-                !strcmp(*e, "vendor") || !is_dir(p->root, *e) ||
+            /* A name with a control character is no folder of pages (the
+             * walk refuses it) and is not printed: it could hold terminal
+             * escapes. */
+            int ctl = 0;
+            for (const unsigned char *c = (const unsigned char *)*e; *c; c++)
+                ctl |= *c < 0x20 || *c == 0x7f;
+            if (ctl || **e == '.' || **e == '_' || !strcmp(*e, "docs") ||
+                !strcmp(*e, "node_modules") || !strcmp(*e, "vendor") || !is_dir(p->root, *e) ||
                 !any_file(p->root, *e, stop_at_md, NULL))
                 continue;
             if (n++ < 3)
