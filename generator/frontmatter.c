@@ -154,6 +154,31 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
     return frontmatter_parse_limited(out, text, len, file, NULL, d);
 }
 
+/* Text in another encoding (Latin-1's 'é') in text[from, to): said as the
+ * body's is, at the byte (invalid-utf8), not as the parser's error a
+ * column after it. 1 when reported, else 0. */
+static int bad_utf8(const char *text, size_t from, size_t to, const char *file, diags *d)
+{
+    for (size_t i = from; i < to;) {
+        const unsigned char *u = (const unsigned char *)text + i;
+        size_t n = *u < 0x80 ? 1 : utf8_seq_len(u, to - i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        int at_line = 1, col = 1;
+        for (size_t k = 0; k < i; k++) {
+            if (text[k] == '\n')
+                at_line++, col = 1;
+            else
+                col += ((unsigned char)text[k] & 0xC0) != 0x80;
+        }
+        diag_error(d, file, at_line, col, "invalid-utf8", "invalid UTF-8 byte 0x%02x", *u);
+        return 1;
+    }
+    return 0;
+}
+
 int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, const char *file,
                               const fm_limits *lim, diags *d)
 {
@@ -233,6 +258,8 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
                        toml_end - toml_start, lim->block_bytes);
             goto done;
         }
+        if (bad_utf8(text, toml_start, toml_end, file, d))
+            goto done;
         if (toml_parse(&fm.data, text + toml_start, toml_end - toml_start, file, 1,
                        lim ? &lim->yaml : NULL, d) != 0)
             goto done;
@@ -262,26 +289,8 @@ parse:
                    yaml_end - yaml_start, lim->block_bytes);
         goto done;
     }
-    /* Text in another encoding (Latin-1's 'é'): said as the body's is, at
-     * the byte, not as libyaml's "invalid trailing UTF-8 octet" a column
-     * after it. */
-    for (size_t i = yaml_start; i < yaml_end;) {
-        const unsigned char *u = (const unsigned char *)text + i;
-        size_t n = *u < 0x80 ? 1 : utf8_seq_len(u, yaml_end - i);
-        if (n) {
-            i += n;
-            continue;
-        }
-        int at_line = 1, col = 1;
-        for (size_t k = 0; k < i; k++) {
-            if (text[k] == '\n')
-                at_line++, col = 1;
-            else
-                col += ((unsigned char)text[k] & 0xC0) != 0x80;
-        }
-        diag_error(d, file, at_line, col, "invalid-utf8", "invalid UTF-8 byte 0x%02x", *u);
+    if (bad_utf8(text, yaml_start, yaml_end, file, d))
         goto done;
-    }
     if (fm.format == FM_JSON) {
         /* JSON, as Hugo reads it (libyaml would take YAML's flow syntax
          * too): its errors at their place, with the id json. */
