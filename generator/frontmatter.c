@@ -157,6 +157,19 @@ int frontmatter_parse(frontmatter *out, const char *text, size_t len, const char
 /* Text in another encoding (Latin-1's 'é') in text[from, to): said as the
  * body's is, at the byte (invalid-utf8), not as the parser's error a
  * column after it. 1 when reported, else 0. */
+/* The line and column (in characters) of text[at], from the file's top. */
+static void position_of(const char *text, size_t at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '\n')
+            ++*line, *col = 1;
+        else
+            *col += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+}
+
 static int bad_utf8(const char *text, size_t from, size_t to, const char *file, diags *d)
 {
     for (size_t i = from; i < to;) {
@@ -166,13 +179,8 @@ static int bad_utf8(const char *text, size_t from, size_t to, const char *file, 
             i += n;
             continue;
         }
-        int at_line = 1, col = 1;
-        for (size_t k = 0; k < i; k++) {
-            if (text[k] == '\n')
-                at_line++, col = 1;
-            else
-                col += ((unsigned char)text[k] & 0xC0) != 0x80;
-        }
+        int at_line, col;
+        position_of(text, i, &at_line, &col);
         diag_error(d, file, at_line, col, "invalid-utf8", "invalid UTF-8 byte 0x%02x", *u);
         return 1;
     }
@@ -209,13 +217,8 @@ int frontmatter_parse_limited(frontmatter *out, const char *text, size_t len, co
     int json = json_block(text, len, pos, &close);
     if (json == -2) {
         /* At the ']': its line, and its column in characters. */
-        int at_line = 1, col = 1;
-        for (size_t i = 0; i < close; i++) {
-            if (text[i] == '\n')
-                at_line++, col = 1;
-            else
-                col += ((unsigned char)text[i] & 0xC0) != 0x80;
-        }
+        int at_line, col;
+        position_of(text, close, &at_line, &col);
         diag_error(d, file, at_line, col, "json",
                    "front matter opened with '{' on line 1 is closed here with ']', not '}'");
         goto done;
