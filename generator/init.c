@@ -1005,16 +1005,41 @@ static int plan_hugo(init_plan *p, const char *config)
         buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
     /* Hugo's url: is a page's whole address, as a permalink is. */
-    key_probe updated = {p->root, "last_updated"}, url = {p->root, "url"};
+    key_probe updated = {p->root, "last_updated"}, url = {p->root, "url"},
+              extra = {p->root, "extra"}, params = {p->root, "params"};
     int reviewed = any_file(p->root, content.data, uses_key, &updated),
         addressed = any_file(p->root, content.data, uses_key, &url);
+    /* Zola keeps a page's own values in its [extra] table, Hugo in
+     * [params]: an owner and a review date there are read through
+     * dotted keys (nothing, where a page has none). */
+    const char *table = any_file(p->root, content.data, uses_key, &extra)    ? "extra"
+                        : any_file(p->root, content.data, uses_key, &params) ? "params"
+                                                                             : NULL;
     if (reviewed)
         buf_adds(b, "# The pages' last_updated: is their review date.\n");
     if (addressed)
         buf_adds(b, "# A page's url: is its address, as Hugo reads it.\n");
-    if (reviewed || addressed)
-        buf_printf(b, "keys: {%s%s%s}\n", reviewed ? "last_reviewed: [last_updated]" : "",
-                   reviewed && addressed ? ", " : "", addressed ? "permalink: url" : "");
+    if (table)
+        buf_printf(b, "# An owner and a review date kept in a page's [%s] table are its own.\n",
+                   table);
+    if (reviewed || addressed || table) {
+        buf keys;
+        buf_init(&keys);
+        if (reviewed || table) {
+            buf_adds(&keys, "last_reviewed: [");
+            if (reviewed)
+                buf_printf(&keys, "last_updated%s", table ? ", " : "");
+            if (table)
+                buf_printf(&keys, "%s.last_reviewed", table);
+            buf_adds(&keys, "]");
+        }
+        if (table)
+            buf_printf(&keys, ", owner: %s.owner", table);
+        if (addressed)
+            buf_printf(&keys, "%spermalink: url", keys.len ? ", " : "");
+        buf_printf(b, "keys: {%s}\n", keys.data);
+        buf_release(&keys);
+    }
     buf_release(&content);
     init_put_default_layout(b, "So section\n# pages (_index.md) are not.");
     init_put_theme(b, "\n# (Hugo's layouts/ and assets/ are Hugo's, which charter does not read.)",
