@@ -38,10 +38,10 @@ int plan_blocked(const plan *p, const char *out_file);
 /* True for a page's or a static file's out_file that is not written: a
  * folder above it is a file of the site (output-collision, reported). */
 int plan_unwritten(const plan *p, const char *out_file);
-/* The generated outputs, in order (borrowed). */
 /* True for a folder index that yields its path to another output (a folder
  * named handbook/ is the handbook's): not written, and not a collision. */
 int plan_yielded(const plan *p, const char *out_file);
+/* The generated outputs, in order (borrowed). */
 const plan_entry *plan_generated(const plan *p, size_t *n);
 /* The page whose old address (aliases:, redirect_from:) the URL path
  * `url` ("/isp/", relative to base_url) is, when a redirect is written
