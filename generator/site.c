@@ -1078,6 +1078,15 @@ static void set_page_url(page *p, const site *s, buf *url, buf *out)
     p->out_file = buf_detach(out);
 }
 
+/* Whether Hugo's build options v (`build:` or `_build:`) say the page is
+ * never rendered: render never, false or link (a permalink, no file). */
+static int never_rendered(const yaml_node *v)
+{
+    const yaml_node *r = v && yamltree_kind(v) == YAML_MAPPING ? yamltree_get(v, "render") : NULL;
+    const char *t = r && yamltree_kind(r) == YAML_SCALAR ? yamltree_text(r) : NULL;
+    return t && (!strcasecmp(t, "never") || !strcasecmp(t, "false") || !strcasecmp(t, "link"));
+}
+
 static int page_model(page *p, const site *s, diags *d)
 {
     apply_site_keys(p, s);
@@ -1086,6 +1095,7 @@ static int page_model(page *p, const site *s, diags *d)
     int err = 0;
     p->layout = NULL; /* set below when the page names none */
     p->published = 1;
+    p->hides_below = 0;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL;
     for (size_t i = 0; i < yamltree_len(fm); i++) {
@@ -1163,6 +1173,27 @@ static int page_model(page *p, const site *s, diags *d)
             err |= yamltree_as_bool(&draft, v, k, f, d);
             if (draft)
                 p->published = 0;
+        } else if (strcmp(k, "build") == 0 || strcmp(k, "_build") == 0) {
+            /* Hugo's build options: a page it never renders is not
+             * written here either. */
+            if (never_rendered(v))
+                p->published = 0;
+        } else if (strcmp(k, "cascade") == 0) {
+            /* Hugo's cascade of build options to a section's pages. */
+            for (size_t j = 0; j < (yamltree_kind(v) == YAML_SEQUENCE ? yamltree_len(v) : 1); j++) {
+                const yaml_node *c = yamltree_kind(v) == YAML_SEQUENCE ? yamltree_item(v, j) : v;
+                if (yamltree_kind(c) == YAML_MAPPING && (never_rendered(yamltree_get(c, "build")) ||
+                                                         never_rendered(yamltree_get(c, "_build"))))
+                    p->hides_below = 1;
+            }
+        } else if (strcmp(k, "headless") == 0) {
+            /* Hugo's headless bundle: neither it nor what it holds is a
+             * page of the site. */
+            int headless = 0;
+            err |= yamltree_as_bool(&headless, v, k, f, d);
+            if (headless)
+                p->published = 0;
+            p->hides_below = headless;
         } else if (strcmp(k, "last_reviewed") == 0) {
             err |= yamltree_as_date(&p->last_reviewed, v, k, f, d);
         } else if (strcmp(k, "next_review") == 0) {
@@ -1551,8 +1582,7 @@ static int opening_heading(buf *out, const char *body, size_t len, int lax, size
         }
         /* A template comment ({# ... #}), dropped from the body too; a
          * template's value ({{ ... }}, {% ... %}) is no title as written. */
-        if (*c == '{' && c + 2 < b && c[1] == '#' &&
-            (c[2] == ' ' || c[2] == '\t' || c[2] == '-')) {
+        if (*c == '{' && c + 2 < b && c[1] == '#' && (c[2] == ' ' || c[2] == '\t' || c[2] == '-')) {
             const char *e = memmem(c + 2, (size_t)(b - c - 2), "#}", 2);
             if (!e)
                 goto none;
@@ -2526,6 +2556,62 @@ static char *repo_path(const site *s)
     return found ? found : xstrdup("");
 }
 
+/* The folder of an index page (index.md, _index.md) rel, in *dir; 0 when
+ * rel is no index. */
+static int index_folder(buf *dir, const char *rel)
+{
+    const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+    if (!path_md_named(base, "index") && !path_md_named(base, "_index"))
+        return 0;
+    buf_reset(dir);
+    buf_add(dir, rel, slash ? (size_t)(slash - rel) : 0);
+    buf_addc(dir, '\0');
+    dir->len--;
+    return 1;
+}
+
+/* Unpublishes the pages below an index that hides them (hides_below): a
+ * headless bundle's, a section's that cascades render: never. */
+static void hide_bundles(site *s)
+{
+    map *hiding = NULL;
+    buf dir;
+    buf_init(&dir);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (p->ok && p->hides_below && index_folder(&dir, p->rel)) {
+            if (!hiding)
+                hiding = map_new();
+            map_put(hiding, dir.data, (void *)1);
+        }
+    }
+    for (size_t i = 0; hiding && i < s->n_pages; i++) {
+        page *p = s->pages[i];
+        /* From the folder the page is in; an index's from its folder's
+         * parent, as its own cascade is its pages'. */
+        int own = index_folder(&dir, p->rel);
+        if (own && !dir.len)
+            continue; /* the top index: no folder above */
+        if (!own) {
+            buf_reset(&dir);
+            buf_adds(&dir, p->rel);
+        }
+        for (;;) {
+            char *slash = strrchr(dir.data, '/');
+            dir.len = slash ? (size_t)(slash - dir.data) : 0;
+            dir.data[dir.len] = '\0';
+            if (map_get(hiding, dir.data)) {
+                p->published = 0;
+                break;
+            }
+            if (!dir.len)
+                break;
+        }
+    }
+    map_free(hiding);
+    buf_release(&dir);
+}
+
 int site_load_finish(site *s, diags *d)
 {
     int err = -1;
@@ -2567,6 +2653,7 @@ int site_load_finish(site *s, diags *d)
         buf_release(&name);
     }
     pool_run(s->n_pages, load_page, &ctx);
+    hide_bundles(s);
     pool_run(2, finish_one, &ctx);
     if (ctx.nav_failed)
         goto done;
