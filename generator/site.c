@@ -1247,6 +1247,11 @@ static int page_model(page *p, const site *s, diags *d)
         }
         /* Any other key is the team's own and reaches templates untouched. */
     }
+    /* Written as a tool exports it ("Approved"): the status it names. */
+    static const char *const statuses[] = {"draft", "approved", "retired"};
+    for (size_t j = 0; p->status && j < sizeof statuses / sizeof *statuses; j++)
+        if (!strcasecmp(p->status, statuses[j]))
+            p->status = statuses[j];
     if (p->status && !is_known_status(p->status)) {
         const yaml_node *v = yamltree_get(fm, "status");
         err = diag_error(d, f, yamltree_line(v), yamltree_col(v), "unknown-status",
@@ -1406,7 +1411,11 @@ static int page_model(page *p, const site *s, diags *d)
             duration_parse(&dur, cycle);
         p->next_review = date_add(p->last_reviewed, dur);
     }
-    if (p->next_review < 0)
+    if (p->status && !strcmp(p->status, "retired")) {
+        /* No longer in force: no review is due, nor overdue. */
+        p->next_review = -1;
+        p->review = REVIEW_RETIRED;
+    } else if (p->next_review < 0)
         p->review = REVIEW_NONE;
     else if (p->next_review < s->as_of)
         p->review = REVIEW_OVERDUE;
@@ -3336,12 +3345,12 @@ int site_link_target(buf *out, const char *url, size_t n)
 
 const char *review_state_slug(review_state r)
 {
-    static const char *const names[] = {"none", "ok", "due-soon", "overdue"};
+    static const char *const names[] = {"none", "ok", "due-soon", "overdue", "retired"};
     return names[r];
 }
 
 const char *review_state_label(review_state r)
 {
-    static const char *const names[] = {"Not set", "OK", "Due soon", "Overdue"};
+    static const char *const names[] = {"Not set", "OK", "Due soon", "Overdue", "Retired"};
     return names[r];
 }

@@ -20,7 +20,15 @@
 #include <stdatomic.h>
 #include <sys/stat.h>
 
-typedef enum review_state { REVIEW_NONE, REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE } review_state;
+/* A page's review: none set, ok, due soon, overdue; a retired policy is
+ * reviewed no more. */
+typedef enum review_state {
+    REVIEW_NONE,
+    REVIEW_OK,
+    REVIEW_DUE_SOON,
+    REVIEW_OVERDUE,
+    REVIEW_RETIRED
+} review_state;
 
 typedef struct page {
     char *src;      /* relative to the site root, as on disk: "content/governance/x.md" */

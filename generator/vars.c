@@ -313,7 +313,7 @@ tpl_dict *vars_shared(const gen *g)
     tpl_dict_set(d, "BUILD_DATE", date);
     set_build_commit(d, c, g->prov);
     set_at_banner(d, s);
-    long counts[4] = {0}, total = 0;
+    long counts[REVIEW_RETIRED + 1] = {0}, total = 0;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (p->ok && p->published && p->policy) {
@@ -722,6 +722,7 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     }
     vars_set_shown(d, "PAGE_ID", p->id);
     vars_set_shown(d, "PAGE_LAYOUT", p->layout);
+    vars_set_shown(d, "PAGE_STATUS", p->status); /* "Approved" read as approved */
     tpl_dict_set(d, "TITLE", p->title ? p->title : p->id);
     tpl_dict_set(d, "URL", p->full_url);
     tpl_dict_set(d, "SOURCE_PATH", p->src);
