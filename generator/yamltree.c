@@ -1129,6 +1129,8 @@ static int is_time_suffix(const char *s, size_t len)
             i++;
             if (read_digits(s, len, &i, 2, &tz))
                 return 0;
+        } else if (i + 2 == len && is_digit(s[i]) && is_digit(s[i + 1])) {
+            i += 2; /* +0000, as Jekyll and Ruby write an offset */
         }
     }
     return i == len;
