@@ -233,6 +233,8 @@ e2e-lane-b: $(BUILD)/charter $(TOOL_BINS)
 	$(PLAIN_ONLY)sh tests/docs/ci-yaml.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/ci/run.sh >$(BUILD)/ci.log || { cat $(BUILD)/ci.log; exit 1; }
 	@tail -n 1 $(BUILD)/ci.log
+	@CHARTER=$(abspath $(BUILD)/charter) sh tests/ci/git-environments.sh >$(BUILD)/git-environments.log || { cat $(BUILD)/git-environments.log; exit 1; }
+	@tail -n 1 $(BUILD)/git-environments.log
 
 # tests/pathological runs in the plain build only: it measures CPU time, and
 # the sanitizers change what costs what.

@@ -115,7 +115,7 @@ int cmd_check(int argc, char **argv)
     int status = EXIT_USAGE;
     history_job hj;
     int want = 0; /* the history is being read */
-    diags *d = diag_new(o.site), *quiet = diag_new(NULL);
+    diags *d = diag_new(o.site);
     site *s = NULL;
     parsed *pp = NULL;
     buf report, line, at_dir;
@@ -138,11 +138,13 @@ int cmd_check(int argc, char **argv)
     /* Only a site whose checks rest on the history (site.yml says) pays for
      * reading it (a cold walk of 5,000 commits doubles a 10,000-page
      * check), from the moment the walk has named the pages. Its own
-     * warnings (no repository, a shallow clone) are for the pages a build
-     * shows, not findings of check. */
+     * warnings (no repository, a shallow clone, one owned by another user,
+     * a partial clone's missing blobs) say what those checks could not
+     * see: reported, so that a gate that could not look does not pass
+     * silently (--strict fails on them). */
     want = checks_want_history(s);
     if (want)
-        build_history_start(&hj, s, 1, NULL, quiet);
+        build_history_start(&hj, s, 1, NULL, d);
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto fatal;
     pp = parse_site(s, -1, d);
@@ -186,7 +188,6 @@ done:
     parsed_free(pp);
     site_free(s);
     diag_free(d);
-    diag_free(quiet);
     buf_release(&report);
     buf_release(&line);
     build_at_remove(&at_dir);

@@ -262,7 +262,8 @@ typedef struct walker {
     const char *prefix;
     git_oid head; /* where the walk starts: HEAD, or the --at commit */
     int shallow;
-    int truncated;
+    int truncated; /* a shallow clone's boundary was met */
+    int degraded;  /* a blob could not be read (a partial clone) */
 } walker;
 
 static void git_warning(diags *d, const char *what)
@@ -670,10 +671,17 @@ static int visit_step(walker *w, step *st, long seq, follow **fl)
         }
         expand_merge(w, st);
         for (size_t pi = (size_t)head; pi; pi = w->next[pi - 1]) {
+            /* A shallow clone's boundary commit "adds" every file, as its
+             * parent is missing: whether it changed this page is unknown,
+             * so it is no row of the page's (git log lists it; an auditor
+             * would read a change that may not be one), only where the
+             * history is cut. */
+            if (ch->status == 'A' && st->grafted) {
+                buf_add(&boundary, &(size_t){pi - 1}, sizeof(size_t));
+                continue;
+            }
             const git_oid *old_id = ch->status == 'M' ? &ch->old_id : src ? &src_id : NULL;
             add_row(w, pi - 1, &st->info, seq, &ch->new_id, old_id);
-            if (ch->status == 'A' && st->grafted)
-                buf_add(&boundary, &(size_t){pi - 1}, sizeof(size_t));
         }
         if (src) {
             moves = xgrow(moves, n_moves, sizeof *moves);
@@ -893,6 +901,9 @@ static void resolve_rows(walker *w)
             r->unresolved = 0;
             const blob_info *after = odb ? history_blobs_get(w->blobs, odb, &r->new_id, 0) : NULL;
             if (!after || after->state != BLOB_READ) {
+                /* Not a deletion's (no blob): one that could not be read. */
+                if (!odb || (after && after->state == BLOB_UNREADABLE))
+                    w->degraded = 1;
                 /* A partial clone or a damaged repository: say so, go on. */
                 if (after && after->missing) {
                     char hex[GIT_OID_HEXSZ + 1];
@@ -1278,23 +1289,23 @@ history *history_load(const site *s, int use_cache, const history_status *status
     const char *root = s->git_root ? s->git_root : s->root;
     if (s->git_commit)
         use_cache = 0;
-    int rc = git_repository_open_ext(&repo, root, 0, NULL);
-    const git_error *ge = git_error_last();
-    /* libgit2 1.5 reports its ownership check as "not found" with a message
-     * naming safe.directory; later versions return GIT_EOWNER. */
-    if (rc == GIT_ENOTFOUND && ge && ge->message && strstr(ge->message, "safe.directory"))
-        rc = GIT_EOWNER;
+    int rc = history_repo_open(&repo, root);
     if (rc == GIT_ENOTFOUND) {
         diag_warning(d, NULL, 0, 0, "history",
                      "'%s' is not in a git repository: pages get no history", root);
         goto done;
     }
     if (rc == GIT_EOWNER) {
+        buf top;
+        buf_init(&top);
+        if (history_repo_top(&top, root) != 0)
+            buf_adds(&top, root);
         diag_warning(d, NULL, 0, 0, "history",
                      "the git repository holding '%s' belongs to another user, so git refuses "
                      "to read it; if you trust it, run 'git config --global --add "
-                     "safe.directory <its path>'; pages get no history",
-                     root);
+                     "safe.directory %s'; pages get no history",
+                     root, top.data);
+        buf_release(&top);
         goto done;
     }
     if (rc != 0) {
@@ -1411,7 +1422,10 @@ history *history_load(const site *s, int use_cache, const history_status *status
                      "the repository is a shallow clone: page histories stop at its oldest "
                      "commit (fetch with --unshallow for the full history)");
     }
-    if (walked >= 0 && use_cache && !(cache && met && walked == 0)) {
+    /* Not a history cut short (a shallow clone, a partial clone's missing
+     * blobs): once the repository has them, the next build reads them,
+     * and until then each build says what is missing. */
+    if (walked >= 0 && use_cache && !w.truncated && !w.degraded && !(cache && met && walked == 0)) {
         /* Keyed by the pages' paths at HEAD. */
         history_cache_write(h, cache_dir.data, &head_id, prefix.data, paths, w.seen, d);
     }

@@ -9,16 +9,140 @@
 #include "fs.h"
 #include "paths.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+int history_repo_top(buf *out, const char *root)
+{
+    char *at = realpath(root, NULL);
+    if (!at)
+        return -1;
+    buf probe;
+    buf_init(&probe);
+    int err = -1;
+    for (;;) {
+        struct stat st;
+        buf_reset(&probe);
+        buf_printf(&probe, "%s/.git", strcmp(at, "/") ? at : "");
+        if (lstat(probe.data, &st) == 0) {
+            buf_adds(out, at);
+            err = 0;
+            break;
+        }
+        char *slash = strrchr(at, '/');
+        if (!slash || slash == at)
+            break;
+        *slash = '\0';
+    }
+    buf_release(&probe);
+    free(at);
+    return err;
+}
+
+/* Whether a safe.directory value trusts the work tree at top. */
+static int trusts(const char *value, const char *top)
+{
+    if (!value)
+        return 0;
+    if (!strcmp(value, "*"))
+        return 1;
+    size_t n = strlen(value);
+    while (n > 1 && value[n - 1] == '/')
+        n--;
+    return strlen(top) == n && !memcmp(value, top, n);
+}
+
+/* Whether the safe.directory values of config file path (or of the
+ * default files, path NULL) trust top. */
+static int config_trusts(const char *path, const char *top)
+{
+    git_config *cfg = NULL;
+    git_config_iterator *it = NULL;
+    git_config_entry *e;
+    int yes = 0;
+    if ((path ? git_config_open_ondisk(&cfg, path) : git_config_open_default(&cfg)) != 0)
+        goto done;
+    if (git_config_multivar_iterator_new(&it, cfg, "safe.directory", NULL) != 0)
+        goto done;
+    /* As git reads them, an empty value resets the list. */
+    while (git_config_next(&e, it) == 0)
+        yes = e->value && !*e->value ? 0 : yes || trusts(e->value, top);
+done:
+    git_config_iterator_free(it);
+    git_config_free(cfg);
+    return yes;
+}
+
+/* Whether git would trust the repository at top though another user owns
+ * it: safe.directory in the global files, GIT_CONFIG_GLOBAL's, or
+ * GIT_CONFIG_COUNT's pairs. */
+static int safe_directory(const char *top)
+{
+    const char *global = getenv("GIT_CONFIG_GLOBAL");
+    int yes = global && *global ? config_trusts(global, top) : config_trusts(NULL, top);
+    const char *count = getenv("GIT_CONFIG_COUNT");
+    long n = count ? strtol(count, NULL, 10) : 0;
+    for (long i = 0; i < n && i < 1000; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "GIT_CONFIG_KEY_%ld", i);
+        const char *key = getenv(name);
+        snprintf(name, sizeof name, "GIT_CONFIG_VALUE_%ld", i);
+        const char *value = getenv(name);
+        if (key && !strcasecmp(key, "safe.directory"))
+            yes = value && !*value ? 0 : yes || trusts(value, top);
+    }
+    return yes;
+}
+
+int history_repo_open(git_repository **repo, const char *root)
+{
+    *repo = NULL;
+    const char *dir = getenv("GIT_DIR");
+    int rc;
+    if (dir && *dir) {
+        /* As git: the work tree is GIT_WORK_TREE, else where it runs. */
+        const char *tree = getenv("GIT_WORK_TREE");
+        char *cwd = tree && *tree ? NULL : getcwd(NULL, 0);
+        rc = git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+        if (rc == 0 && (tree && *tree ? tree : cwd) &&
+            git_repository_set_workdir(*repo, tree && *tree ? tree : cwd, 0) != 0) {
+            git_repository_free(*repo);
+            *repo = NULL;
+            rc = -1;
+        }
+        free(cwd);
+    } else {
+        rc = git_repository_open_ext(repo, root, 0, NULL);
+    }
+    const git_error *ge = git_error_last();
+    /* libgit2 1.5 reports its ownership check as "not found" with a message
+     * naming safe.directory; later versions return GIT_EOWNER. */
+    if (rc == GIT_ENOTFOUND && ge && ge->message && strstr(ge->message, "safe.directory"))
+        rc = GIT_EOWNER;
+    buf top;
+    buf_init(&top);
+    if (rc == GIT_EOWNER && !(dir && *dir) && history_repo_top(&top, root) == 0 &&
+        safe_directory(top.data)) {
+        /* Trusted as git trusts it: opened without libgit2's own check,
+         * left off for the process, whose threads open it again (the
+         * history's blob readers) and whose only repository it is. */
+        git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+        rc = git_repository_open_ext(repo, root, 0, NULL);
+    }
+    buf_release(&top);
+    return rc;
+}
 
 int history_cache_dir(buf *out, const char *root)
 {
     history_git_init();
     git_repository *repo = NULL;
     int err = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo)) {
+    if (history_repo_open(&repo, root) == 0 && git_repository_workdir(repo)) {
         buf_printf(out, "%scharter", git_repository_path(repo));
         err = 0;
     }
@@ -32,7 +156,7 @@ int history_workdir(buf *out, const char *root)
     history_git_init();
     git_repository *repo = NULL;
     int err = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo)) {
+    if (history_repo_open(&repo, root) == 0 && git_repository_workdir(repo)) {
         buf_adds(out, git_repository_workdir(repo));
         err = 0;
     }
@@ -55,8 +179,7 @@ history_ignores *history_ignores_open(const char *root)
     buf_init(&ig->prefix);
     buf_init(&ig->path);
     const char *wd;
-    if (git_repository_open_ext(&ig->repo, root, 0, NULL) != 0 ||
-        !(wd = git_repository_workdir(ig->repo)) ||
+    if (history_repo_open(&ig->repo, root) != 0 || !(wd = git_repository_workdir(ig->repo)) ||
         history_content_prefix(&ig->prefix, wd, root) != 0 ||
         git_repository_index(&ig->index, ig->repo) != 0) {
         history_ignores_free(ig);
@@ -110,8 +233,7 @@ int history_remote_web(buf *url, buf *branch, const char *root)
     /* The configured address as written, read as one key (libgit2's
      * git_remote_lookup also applies url.*.insteadOf through a regex,
      * which leaks in Debian's libgit2 1.5 with PCRE2). */
-    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 ||
-        git_repository_config_snapshot(&cfg, repo) != 0 ||
+    if (history_repo_open(&repo, root) != 0 || git_repository_config_snapshot(&cfg, repo) != 0 ||
         git_config_get_string(&remote, cfg, "remote.origin.url") != 0 || !remote ||
         url_repository_web(url, remote) != 0)
         goto done;
@@ -291,7 +413,7 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
     buf_init(&text);
     buf_init(&path);
     int err = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 || !git_repository_workdir(repo))
+    if (history_repo_open(&repo, root) != 0 || !git_repository_workdir(repo))
         goto done;
     const char *workdir = git_repository_workdir(repo);
     if (history_content_prefix(&prefix, workdir, content) != 0 ||

@@ -19,7 +19,7 @@ int history_head(char hex[41], int *clean, const char *root, const char *content
     int err = -1;
     hex[0] = '\0';
     *clean = 0;
-    if (git_repository_open_ext(&repo, root, 0, NULL) != 0 || !git_repository_workdir(repo))
+    if (history_repo_open(&repo, root) != 0 || !git_repository_workdir(repo))
         goto done;
     if (history_content_prefix(&prefix, git_repository_workdir(repo), content) != 0)
         goto done;
@@ -59,7 +59,7 @@ int history_paths_clean(const char *root, const char *settings)
     buf at;
     buf_init(&at);
     int result = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && git_repository_workdir(repo) &&
+    if (history_repo_open(&repo, root) == 0 && git_repository_workdir(repo) &&
         history_content_prefix(&at, git_repository_workdir(repo), root) == 0) {
         int changed = history_paths_changed(repo, at.data, settings, NULL);
         result = changed < 0 ? -1 : !changed;

@@ -284,6 +284,17 @@ typedef struct cached {
 } cached;
 
 /* --- repository facts (history_dir.c) --- */
+/* Opens the repository holding root, as git would: GIT_DIR (and
+ * GIT_WORK_TREE, else the current folder as its work tree) when set; a
+ * repository another user owns when git's safe.directory trusts it,
+ * including the forms libgit2 1.5 does not read ('*', GIT_CONFIG_GLOBAL,
+ * GIT_CONFIG_COUNT). Returns 0 with *repo (caller frees), GIT_EOWNER when
+ * git's ownership check refuses it, GIT_ENOTFOUND when there is none, or
+ * another libgit2 error. */
+int history_repo_open(git_repository **repo, const char *root);
+/* The top of the work tree holding root as a path (the first folder at or
+ * above it with a .git), for messages; 0, or -1. */
+int history_repo_top(buf *out, const char *root);
 /* Appends the content folder's path inside the work tree, with a final '/'
  * ("" at its root). Returns 0, or -1 when it is outside (or either path
  * cannot be resolved). */

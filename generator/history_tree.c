@@ -26,7 +26,20 @@ static int git_fail(diags *d, const char *what)
  * (with a final '/', "" at the top) in prefix. 0 or -1 after reporting. */
 static int open_repo(git_repository **repo, buf *prefix, const char *root, diags *d)
 {
-    if (git_repository_open_ext(repo, root, 0, NULL) != 0 || !git_repository_workdir(*repo)) {
+    int rc = history_repo_open(repo, root);
+    if (rc == GIT_EOWNER) {
+        buf top;
+        buf_init(&top);
+        if (history_repo_top(&top, root) != 0)
+            buf_adds(&top, root);
+        diag_error(d, NULL, 0, 0, "diff",
+                   "the git repository holding '%s' belongs to another user, so git refuses to "
+                   "read it; if you trust it, run 'git config --global --add safe.directory %s'",
+                   root, top.data);
+        buf_release(&top);
+        return -1;
+    }
+    if (rc != 0 || !git_repository_workdir(*repo)) {
         git_repository_free(*repo);
         *repo = NULL;
         return diag_error(d, NULL, 0, 0, "diff", "'%s' is not in a git repository with a work tree",
@@ -160,7 +173,7 @@ int history_default_branch(buf *out, const char *root)
     git_repository *repo = NULL;
     git_reference *ref = NULL;
     int err = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) != 0)
+    if (history_repo_open(&repo, root) != 0)
         goto done;
     /* The remote's idea first (a clone's origin/HEAD), then the usual names. */
     if (git_reference_lookup(&ref, repo, "refs/remotes/origin/HEAD") == 0 &&

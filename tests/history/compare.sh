@@ -340,15 +340,13 @@ same "shallow: pages whose last row is not 'truncated'" \
     "$(awk -F '\t' '$1 == "P" { n[$2] = $6 } $1 == "R" { k[$2 "\t" $3] = $4 }
         END { for (p in n) if (k[p "\t" n[p]] != "truncated") printf "%s ", p }' "$tmp/shallow.dump")" ""
 # The commits above the boundary exactly as in main's full history; the
-# boundary commit (whose parent is missing) may or may not be listed, but when
-# it is, it must say the right things.
+# boundary commit (whose parent is missing, so that it "adds" every file) is
+# no row of any page: what it changed is unknown.
 git -C "$s" rev-list HEAD | grep -v "^$boundary\$" >"$tmp/shallow.commits"
 grep -F -f "$tmp/shallow.commits" "$tmp/main.want" >"$tmp/shallow.want"
 commit_rows shallow | grep -v -F "$boundary" >"$tmp/shallow.got"
 same_file "shallow: commit rows above the boundary against main's" "$tmp/shallow.got" "$tmp/shallow.want"
-want_b=$(git -C "$s" log -1 --date=short --format="%H$tab%ad$tab%aN$tab%s" "$boundary")
-bad_b=$(commit_rows shallow | grep -F "$boundary" | cut -f 2,4,5,6 | grep -v -x -F "$want_b" | head -n 1)
-same "shallow: rows of the boundary commit" "$bad_b" ""
+same "shallow: rows of the boundary commit" "$(commit_rows shallow | grep -c -F "$boundary")" 0
 
 # ------------------------------------------------------------------ norepo
 build norepo "$repos/norepo"
