@@ -1352,7 +1352,7 @@ history *history_load(const site *s, int use_cache, const history_status *status
         history_status_options(&so, &spec);
         so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
         own = map_new();
-        if (!s->git_commit && git_status_list_new(&st, repo, &so) == 0) {
+        if (!s->git_commit && history_status_list(&st, repo, &so) == 0) {
             size_t n = git_status_list_entrycount(st);
             for (size_t i = 0; i < n; i++) {
                 const char *path = NULL;

@@ -137,6 +137,18 @@ int history_repo_open(git_repository **repo, const char *root)
     return rc;
 }
 
+int history_status_list(git_status_list **st, git_repository *repo, git_status_options *so)
+{
+    if (git_status_list_new(st, repo, so) == 0)
+        return 0;
+    if (!(so->flags & GIT_STATUS_OPT_UPDATE_INDEX))
+        return -1;
+    /* The index locked (a git running, or one that crashed: index.lock),
+     * or read-only: as git status, the status without the refresh. */
+    so->flags &= ~(unsigned)GIT_STATUS_OPT_UPDATE_INDEX;
+    return git_status_list_new(st, repo, so);
+}
+
 int history_cache_dir(buf *out, const char *root)
 {
     history_git_init();
@@ -447,7 +459,7 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
         git_oid_cpy(&keep->head, &head);
         keep->kinds = map_new();
     }
-    if (git_status_list_new(&st, repo, &so) != 0)
+    if (history_status_list(&st, repo, &so) != 0)
         goto done;
     size_t n = git_status_list_entrycount(st);
     int changed = 0;

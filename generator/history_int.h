@@ -292,6 +292,11 @@ typedef struct cached {
  * git's ownership check refuses it, GIT_ENOTFOUND when there is none, or
  * another libgit2 error. */
 int history_repo_open(git_repository **repo, const char *root);
+/* git_status_list_new with so, which may ask to refresh the index's stat
+ * data as git status does (GIT_STATUS_OPT_UPDATE_INDEX); when the index
+ * cannot be written (locked, read-only), as git status does, without the
+ * refresh. 0, or -1. */
+int history_status_list(git_status_list **st, git_repository *repo, git_status_options *so);
 /* The top of the work tree holding root as a path (the first folder at or
  * above it with a .git), for messages; 0, or -1. */
 int history_repo_top(buf *out, const char *root);

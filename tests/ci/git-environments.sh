@@ -2,7 +2,8 @@
 # charter in the git checkouts CI jobs make: a shallow clone (actions/checkout's
 # default), one made whole later (git fetch --unshallow), a partial clone
 # whose blobs arrive later, a checkout owned by another user (a container
-# job) trusted by safe.directory in the forms git reads, and a work tree
+# job) trusted by safe.directory in the forms git reads, an index another
+# git holds locked, and a work tree
 # named by GIT_DIR and GIT_WORK_TREE (a deploy hook). Each shape is what
 # a user's CI has; each check failed before the change that made it pass.
 # Needs CHARTER; the ownership checks need root (they are skipped without).
@@ -85,6 +86,21 @@ git log -p >/dev/null 2>&1 # fetches every blob
 "$CHARTER" build --as-of 2026-02-01 --quiet --no-check --out "$tmp/o-partial2" 2>/dev/null
 check "partial: once the blobs are there, the versions are read, not the cache's" \
     test "$(rows "$tmp/o-partial2" /access/)" = "commit:1.1 commit:1.0"
+cd "$tmp" || exit 2
+
+# --- an index locked (a git running, or one that crashed) whose stat data
+# is stale: the edited page is still marked uncommitted (the status pass,
+# which asks to refresh the index, failed and said nothing).
+git clone -q "file://$src" "$tmp/locked"
+cd "$tmp/locked" || exit 2
+touch -d '2026-03-01 00:00:00' content/index.md
+printf 'Edited, not committed.\n' >>content/access.md
+touch .git/index.lock
+"$CHARTER" build --as-of 2026-02-01 --quiet --no-check --out "$tmp/o-locked" 2>/dev/null
+check "index.lock: the edited page is marked uncommitted" \
+    grep -q "Uncommitted changes" "$tmp/o-locked/access/index.html"
+check "index.lock: the lock is left as it was" test -f .git/index.lock
+rm -f .git/index.lock
 cd "$tmp" || exit 2
 
 # --- GIT_DIR and GIT_WORK_TREE, as a deploy hook sets them.
