@@ -13,6 +13,7 @@
 #include "unicode.h"
 #include "yamltree.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,7 +105,7 @@ static int loads_sites(const char *name)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         overview(stderr);
@@ -142,4 +143,17 @@ int main(int argc, char **argv)
         }
     fprintf(stderr, "charter: unknown command '%s'\nTry 'charter --help'.\n", name);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    /* A report, a listing or help that did not reach standard output (a
+     * full disk, a closed pipe's file) is an IO error, not a success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "charter: error: cannot write standard output: %s [io]\n",
+                strerror(errno ? errno : EIO));
+        return EXIT_USAGE;
+    }
+    return rc;
 }
