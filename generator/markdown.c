@@ -2228,6 +2228,58 @@ static cmark_node *parse_text(cmark_parser **parser, const char *text, size_t le
     return root;
 }
 
+/* Whether line s[0, n) is git's conflict marker of seven c ("<<<<<<<",
+ * "=======", ">>>>>>>"): alone (=======) or followed by a space and a name. */
+static int conflict_line(const char *s, size_t n, char c)
+{
+    while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n < 7)
+        return 0;
+    for (size_t i = 0; i < 7; i++)
+        if (s[i] != c)
+            return 0;
+    return n == 7 || (c != '=' && (s[7] == ' ' || s[7] == '\t'));
+}
+
+/* Reports (conflict-marker) each unresolved merge conflict in the body:
+ * a <<<<<<< line, then =======, then >>>>>>>, outside fenced code (where
+ * a page may show one). */
+static void report_conflicts(const char *text, size_t len, const md_options *opt, diags *d)
+{
+    int line = 0, open_at = 0, middle = 0;
+    char fence = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+        const char *s = text + at;
+        line++;
+        size_t ind = 0;
+        while (ind < n && ind < 4 && s[ind] == ' ')
+            ind++;
+        if (ind < 4 && n - ind >= 3 && (s[ind] == '`' || s[ind] == '~') && s[ind + 1] == s[ind] &&
+            s[ind + 2] == s[ind]) {
+            if (!fence)
+                fence = s[ind];
+            else if (fence == s[ind])
+                fence = 0;
+        } else if (!fence) {
+            if (conflict_line(s, n, '<')) {
+                open_at = line;
+                middle = 0;
+            } else if (open_at && conflict_line(s, n, '=')) {
+                middle = 1;
+            } else if (open_at && middle && conflict_line(s, n, '>')) {
+                diag_error(d, opt->file, open_at + opt->first_line - 1, 1, "conflict-marker",
+                           "unresolved merge conflict, from here to line %d",
+                           line + opt->first_line - 1);
+                open_at = middle = 0;
+            }
+        }
+        at += n + 1;
+    }
+}
+
 int markdown_render(md_doc *out, const char *text, size_t len, const md_options *opt, diags *d)
 {
     int err = -1;
@@ -2274,6 +2326,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         len = clean.len;
     }
     lines_init(&lines, text, len);
+    if (memmem(text, len, "<<<<<<<", 7))
+        report_conflicts(text, len, opt, d);
     /* A Jekyll page's Liquid and kramdown's spaceless headings: found in
      * the source, edited out of (or into) a copy, which is parsed again.
      * Pages without either (nearly all) are parsed once. The first parse

@@ -587,6 +587,15 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
         line = mark_line(b, p->problem_mark);
         col = mark_col(p->problem_mark);
     }
+    /* An unresolved merge conflict is what breaks it, most likely: said. */
+    const char *t = b->text + b->bom, *end = b->text + b->len;
+    for (const char *q = t; q && q < end; q = memchr(q, '\n', (size_t)(end - q)), q = q ? q + 1 : q)
+        if (end - q >= 8 && !memcmp(q, "<<<<<<<", 7) &&
+            (q[7] == ' ' || q[7] == '\n' || q[7] == '\r')) {
+            offset_position(b, (size_t)(q - t), &line, &col);
+            return diag_error(b->d, b->file, line, col, "conflict-marker",
+                              "unresolved merge conflict in the front matter");
+        }
     buf_init(&msg);
     buf_printf(&msg, "invalid YAML: %s", p->problem ? p->problem : "unknown error");
     if (p->context)
