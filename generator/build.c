@@ -328,6 +328,28 @@ static void prune_caches(const char *cache_dir)
     diag_free(quiet);
 }
 
+/* Whether the caches' folder (cache_dir) is there or can be made, and can
+ * be written: else (a read-only checkout) one warning, and the build goes
+ * on without its caches rather than warning at each. */
+static int caches_writable(const buf *cache_dir, diags *d)
+{
+    diags *tried = diag_new(NULL);
+    int ok = fs_is_dir(cache_dir->data) == 1 || fs_mkdirs(cache_dir->data, tried) == 0;
+    if (ok && access(cache_dir->data, W_OK) != 0) {
+        diag_warning(d, NULL, 0, 0, "output",
+                     "cannot write '%s': %s; building without the build caches", cache_dir->data,
+                     strerror(errno));
+        ok = -1;
+    } else if (!ok) {
+        size_t n;
+        const diag_entry *e = diag_entries(tried, &n);
+        diag_warning(d, NULL, 0, 0, "output", "%s; building without the build caches",
+                     n ? e[0].message : "cannot make the caches' folder");
+    }
+    diag_free(tried);
+    return ok == 1;
+}
+
 /* Whether the history cache may spare the walk: it is there, and the
  * build uses it (not --no-cache, not --at). */
 static int history_warm(const buf *cache_dir, const build_request *r)
@@ -388,6 +410,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
 
     /* The caches live in the git directory, which no commit can fill. */
     int cached = !r->no_cache && !r->at_commit && history_cache_dir(&cache_dir, r->site) == 0;
+    int cache_ok = !cached || caches_writable(&cache_dir, d);
+    if (!cache_ok)
+        cached = 0;
     stamp_facts sf;
     int stamped = cached && stamp_init(&sf, cache_dir.data, r->site, r->out, r->as_of, r->no_check,
                                        r->base_url) == 0;
@@ -480,7 +505,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * at 10,000 pages 1.87 s against 1.82, with the fingerprint's status
      * pass): it starts after it. */
     if (!history_warm(&cache_dir, r)) {
-        build_history_start(&hj, s, !r->no_cache, git_status, d);
+        build_history_start(&hj, s, !r->no_cache && cache_ok, git_status, d);
         history_started = 1;
     }
     /* The pages' bytes are read again by the parse rather than all held
@@ -494,7 +519,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     if (site_load_finish(s, d) != 0 || checks_configure(s, d) != 0)
         goto done;
     if (!history_started) {
-        build_history_start(&hj, s, !r->no_cache, git_status, d);
+        build_history_start(&hj, s, !r->no_cache && cache_ok, git_status, d);
         history_started = 1;
     }
     stage_clock_mark(sc, "load");

@@ -53,8 +53,8 @@ const cli_command cmd_serve_def = {
     "[--site DIR] [--port N] [--bind ADDRESS] [--base-url URL] [--as-of YYYY-MM-DD] "
     "[--no-check] [--quiet]",
     "The site is built into <git dir>/charter/serve/site, never into its output folder, and\n"
-    "kept there for the next 'charter serve'; outside a git repository, into a temporary\n"
-    "folder removed on exit. Ctrl-C stops.\n"
+    "kept there for the next 'charter serve'; outside a git repository (or where its git\n"
+    "directory cannot be written), into a temporary folder removed on exit. Ctrl-C stops.\n"
     "exit status: 0 stopped, 2 usage, configuration or IO error.\n",
     options,
     cmd_serve,
@@ -333,7 +333,7 @@ int cmd_serve(int argc, char **argv)
     buf_init(&git_dir);
     buf_init(&priv);
     buf_init(&path);
-    int made_priv = 0;
+    int made_priv = 0, temporary = 1;
     /* Ctrl-C and friends arrive through a descriptor, in this thread only:
      * blocked before the server's threads start, so they inherit it. */
     sigset_t sigs;
@@ -352,13 +352,26 @@ int cmd_serve(int argc, char **argv)
     }
 
     /* The private folders: in the git directory's charter/ (where the
-     * caches are, so a rebuild reuses them), else a temporary folder. */
+     * caches are, so a rebuild reuses them), else (outside git, or a git
+     * directory that cannot be written: a read-only checkout) a temporary
+     * folder. */
     if (history_cache_dir(&priv, o.site) == 0) {
         buf_add(&git_dir, priv.data, priv.len - strlen("/charter"));
         buf_adds(&priv, "/serve");
         struct stat st;
-        if (fs_mkdirs(priv.data, d) != 0 || lstat(priv.data, &st) != 0 || !S_ISDIR(st.st_mode))
-            goto done;
+        diags *tried = diag_new(NULL);
+        int made =
+            fs_mkdirs(priv.data, tried) == 0 && lstat(priv.data, &st) == 0 && S_ISDIR(st.st_mode);
+        size_t n_tried;
+        const diag_entry *why = diag_entries(tried, &n_tried);
+        if (!made)
+            fprintf(stderr,
+                    "charter serve: warning: %s; building into a temporary folder instead\n",
+                    n_tried ? why[0].message : "cannot use the git directory");
+        diag_free(tried);
+        temporary = !made;
+    }
+    if (!temporary) {
         /* One server per site: a second would build into the first's folders. */
         buf_reset(&path);
         buf_printf(&path, "%s/lock", priv.data);
@@ -372,6 +385,7 @@ int cmd_serve(int argc, char **argv)
         }
     } else {
         const char *tmp = getenv("TMPDIR");
+        buf_reset(&priv);
         buf_printf(&priv, "%s/charter-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
         if (!mkdtemp(priv.data)) {
             diag_error(d, NULL, 0, 0, "serve", "cannot create '%s': %s", priv.data,
@@ -440,7 +454,7 @@ done:
         close(ino);
     if (sfd >= 0)
         close(sfd);
-    if (made_priv && !git_dir.len) {
+    if (made_priv && temporary) {
         /* Outside git, the temporary folder and all it holds. In the git
          * directory, the build and its caches stay: the next server starts
          * from them (with nothing changed, its first build is done at

@@ -3,7 +3,7 @@
 # default), one made whole later (git fetch --unshallow), a partial clone
 # whose blobs arrive later, a checkout owned by another user (a container
 # job) trusted by safe.directory in the forms git reads, an index another
-# git holds locked, and a work tree
+# git holds locked, a git directory charter cannot write in, and a work tree
 # named by GIT_DIR and GIT_WORK_TREE (a deploy hook). Each shape is what
 # a user's CI has; each check failed before the change that made it pass.
 # Needs CHARTER; the ownership checks need root (they are skipped without).
@@ -101,6 +101,35 @@ check "index.lock: the edited page is marked uncommitted" \
     grep -q "Uncommitted changes" "$tmp/o-locked/access/index.html"
 check "index.lock: the lock is left as it was" test -f .git/index.lock
 rm -f .git/index.lock
+cd "$tmp" || exit 2
+
+# --- a git directory charter cannot write its caches in (a read-only
+# checkout; here .git/charter is a file): one warning, not one per cache,
+# and serve builds into a temporary folder (it refused to start).
+git clone -q "file://$src" "$tmp/readonly"
+cd "$tmp/readonly" || exit 2
+printf 'not a folder\n' >.git/charter
+"$CHARTER" build --as-of 2026-02-01 --no-check --out "$tmp/o-readonly" >/dev/null 2>"$tmp/readonly.txt"
+status=$?
+check "cannot write the caches: the build succeeds" test $status = 0
+check "cannot write the caches: one warning" \
+    test "$(grep -c 'building without the build caches' "$tmp/readonly.txt")" = 1
+check "cannot write the caches: and no other about them" \
+    test "$(grep -c "cannot" "$tmp/readonly.txt")" = 1
+"$CHARTER" serve --port 0 --as-of 2026-02-01 --no-check >"$tmp/serve.out" 2>"$tmp/serve.txt" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q "serving" "$tmp/serve.txt" "$tmp/serve.out" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "cannot write the caches: serve starts, in a temporary folder" \
+    grep -q "building into a temporary folder instead" "$tmp/serve.txt"
+check "cannot write the caches: serve served" grep -q "serving" "$tmp/serve.txt" "$tmp/serve.out"
+check "cannot write the caches: .git/charter is left as it was" \
+    test "$(cat .git/charter)" = "not a folder"
 cd "$tmp" || exit 2
 
 # --- GIT_DIR and GIT_WORK_TREE, as a deploy hook sets them.
