@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "map.h"
 #include "yamltree.h"
+#include "paths.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -394,7 +395,9 @@ int catalog_load_with(catalog **out, const fs_root *fs, const char *dir, const c
     const yaml_node *soa = NULL;
     const char *soa_file = NULL;
     for (char **p = list; *p; p++) {
-        if ((!has_suffix(*p, ".yml") && !has_suffix(*p, ".yaml")) || catalog_is_crosswalk(*p))
+        /* An editor's lock, autosave or backup beside a catalog is none. */
+        if ((!has_suffix(*p, ".yml") && !has_suffix(*p, ".yaml")) || catalog_is_crosswalk(*p) ||
+            path_is_hidden(*p))
             continue;
         buf_reset(&name);
         buf_printf(&name, "%s/%s", dir, *p);

@@ -10,6 +10,7 @@
 #include "jsondoc.h"
 #include "map.h"
 #include "yamltree.h"
+#include "paths.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -362,7 +363,7 @@ int crosswalks_load(crosswalks **out, const fs_root *fs, const char *dir, const 
         goto done;
     }
     for (char **p = list; *p; p++) {
-        if (!is_crosswalk_file(*p))
+        if (!is_crosswalk_file(*p) || path_is_hidden(*p))
             continue;
         buf_reset(&name);
         buf_printf(&name, "%s/%s", dir, *p);

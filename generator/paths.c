@@ -123,7 +123,9 @@ void path_relative(buf *out, const char *path, const char *base)
 
 int path_is_hidden(const char *name)
 {
-    return name[0] == '_' || name[0] == '.';
+    size_t n = strlen(name);
+    return name[0] == '_' || name[0] == '.' || name[0] == '#' || name[0] == '~' ||
+           (n && name[n - 1] == '~');
 }
 
 int path_glob_match(const char *pattern, const char *rel, const char *name)

@@ -29,8 +29,10 @@ void path_clean(buf *p);
 void path_relative(buf *out, const char *path, const char *base);
 
 /* True if name (a single path component) is hidden from the site: it starts
- * with '_' or '.', as Jekyll skips them (the content walk still reads Hugo's
- * _index.md, a folder's own page). */
+ * with '_', '.', '#' or '~', or ends with '~', as Jekyll skips them (an
+ * editor's backup "x.md~", Emacs's autosave "#x.md#" and lock ".#x.md" are
+ * never published; the content walk still reads Hugo's _index.md, a
+ * folder's own page). */
 int path_is_hidden(const char *name);
 /* True if the glob `pattern` (fnmatch(3); a trailing '/' ignored) matches
  * the entry `rel` (its path below a walked directory) whose last component
