@@ -132,8 +132,21 @@ static int output_inside_repository(const char *path, const char *site_dir, cons
 static void tune_findings(const site *s, const build_request *r, diags *d)
 {
     checks_tune(s, d);
-    if (r->no_check)
+    if (r->no_check == 1)
         diag_retune(d, keep_structural, NULL);
+}
+
+/* The errors that stop a build: every one; under no_check, those
+ * keep_structural keeps (what made pages unreadable). */
+static size_t stopping_errors(const build_request *r, const diags *d)
+{
+    if (!r->no_check)
+        return diag_count(d, DIAG_ERROR);
+    size_t n, stop = 0;
+    const diag_entry *e = diag_entries(d, &n);
+    for (size_t i = 0; i < n; i++)
+        stop += keep_structural(NULL, &e[i]) == (int)DIAG_ERROR;
+    return stop;
 }
 
 static void abandon(void *ctx)
@@ -609,7 +622,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         goto done;
     tune_findings(s, r, d);
     tuned = 1;
-    if (diag_count(d, DIAG_ERROR) > 0) {
+    if (stopping_errors(r, d) > 0) {
         status = EXIT_FINDINGS;
         goto done;
     }

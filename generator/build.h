@@ -18,7 +18,9 @@ typedef struct build_request {
     const char *site;     /* the site directory */
     const char *out;      /* the output directory; NULL: site.yml's `output` */
     long as_of;           /* review dates are judged as of this day */
-    int no_check;         /* publish even with findings (they become warnings) */
+    /* 1: publish even with findings (they become warnings); 2 (charter
+     * serve): publish even with them, reported at their levels. */
+    int no_check;
     int no_cache;         /* read and write no cache, no stamp */
     const char *base_url; /* NULL: site.yml's base_url */
     /* --at: build the site as it was in this commit (40 hex), read from git

@@ -130,13 +130,37 @@ static void watch_tree(int ino, const char *dir, int depth)
     diag_free(quiet);
 }
 
-/* Watches the site, and git's HEAD, index and branches (a commit changes
- * the history shown). Returns the inotify descriptor, or -1. */
-static int watch_site(const char *site_dir, const char *git_dir)
+/* Watches dir, a folder of git's branches, and the folders below it: a
+ * branch named feature/x is the file x in the folder feature. */
+static void watch_refs(int ino, const char *dir, int depth)
 {
-    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (ino < 0)
-        return -1;
+    if (depth > 32 ||
+        inotify_add_watch(ino, dir,
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
+        return;
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&list, dir, 1, quiet) == 0) {
+        buf child;
+        buf_init(&child);
+        struct stat st;
+        for (char **p = list; *p; p++) {
+            buf_reset(&child);
+            buf_printf(&child, "%s/%s", dir, *p);
+            if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
+                watch_refs(ino, child.data, depth + 1);
+        }
+        buf_release(&child);
+    }
+    fs_list_free(list);
+    diag_free(quiet);
+}
+
+/* Watches the site, or (git_dir set) git's HEAD, index and branches (a
+ * commit changes the history shown); again is harmless, and watches the
+ * folders made since. */
+static void watch_all(int ino, const char *site_dir, const char *git_dir)
+{
     watch_tree(ino, site_dir, 0);
     if (git_dir) {
         buf refs;
@@ -144,9 +168,17 @@ static int watch_site(const char *site_dir, const char *git_dir)
         uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE;
         inotify_add_watch(ino, git_dir, mask | IN_ONLYDIR);
         buf_printf(&refs, "%s/refs/heads", git_dir);
-        inotify_add_watch(ino, refs.data, mask | IN_ONLYDIR);
+        watch_refs(ino, refs.data, 0);
         buf_release(&refs);
     }
+}
+
+/* The inotify descriptor watching the site and git (watch_all), or -1. */
+static int watch_site(const char *site_dir, const char *git_dir)
+{
+    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (ino >= 0)
+        watch_all(ino, site_dir, git_dir);
     return ino;
 }
 
@@ -226,28 +258,50 @@ typedef struct serving {
 
 /* One build into the private folder, then published (or its
  * errors shown over the last good one; until there is one, a site whose
- * checks fail is shown as build --no-check would publish it). Returns 0, or
- * -1 on an error that ends serving (the first build cannot be made). */
-static int rebuild(serving *sv, int first)
+ * checks fail is shown as build --no-check would publish it, its errors in
+ * the banner, from the same build). A build that fails while the site
+ * changes under it (an editor's save landing mid-build: a file changed
+ * during the build, or read half-written) is no news: it is neither shown
+ * nor printed, and *again is set, for the build that follows. Returns 0,
+ * or -1 on an error that ends serving (the first build cannot be made). */
+static int rebuild(serving *sv, int first, int ino, int *again)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     diags *d = diag_new(sv->o->site);
     sv->r.out = sv->out;
     build_result res;
-    int status = build_run(&res, &sv->r, NULL, d);
-    serve_state state = status == EXIT_OK ? SERVE_GOOD : SERVE_FAILED;
-    if (status == EXIT_FINDINGS && (!sv->built || sv->unchecked) && !sv->r.no_check) {
-        /* Nothing good to show yet (a site with findings it already had):
-         * the build --no-check would publish, its errors in the banner, and
-         * so on until the site checks clean. */
-        build_request unchecked = sv->r;
-        unchecked.no_check = 1;
-        diags *quiet = diag_new(sv->o->site);
+    build_request req = sv->r;
+    /* Serving an unchecked build: the next is one too, its errors kept. */
+    int lenient = sv->built && sv->unchecked && !sv->r.no_check;
+    if (lenient)
+        req.no_check = 2; /* published with its errors, which stay errors */
+    int status = build_run(&res, &req, NULL, d);
+    if (status == EXIT_FINDINGS && !sv->built && !sv->r.no_check) {
+        /* Nothing to show yet (a site with findings it already had): as
+         * build --no-check would publish it (the first build checked, so
+         * that a server started again on a clean site does nothing). */
+        diag_free(d);
         build_result_release(&res);
-        if (build_run(&res, &unchecked, NULL, quiet) == EXIT_OK)
-            state = SERVE_UNCHECKED;
-        diag_free(quiet);
+        d = diag_new(sv->o->site);
+        lenient = 1;
+        req.no_check = 2;
+        status = build_run(&res, &req, NULL, d);
+    }
+    serve_state state = status != EXIT_OK                      ? SERVE_FAILED
+                        : lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED
+                                                               : SERVE_GOOD;
+    *again = 0;
+    if (state != SERVE_GOOD && ino >= 0 && drain(ino)) {
+        *again = 1;
+        build_result_release(&res);
+        diag_free(d);
+        /* Published unchecked, it stays until the next build replaces it. */
+        if (state == SERVE_UNCHECKED) {
+            sv->built = 1;
+            sv->unchecked = 1;
+        }
+        return 0;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -413,8 +467,12 @@ int cmd_serve(int argc, char **argv)
                 "charter serve: warning: listening on %s, not on this machine only: anyone "
                 "who can reach it can read the site\n",
                 o.bind);
+    /* Its builds leave the index alone: a write of its own there would
+     * start the next build. */
+    history_set_refresh_index(0);
     ino = watch_site(o.site, git_dir.len ? git_dir.data : NULL);
-    if (rebuild(&sv, 1) != 0)
+    int pending = 0;
+    if (rebuild(&sv, 1, ino, &pending) != 0)
         goto done;
     buf_reset(&path);
     base_path(&path, sv.r.base_url);
@@ -424,7 +482,6 @@ int cmd_serve(int argc, char **argv)
 
     /* Each change starts a quiet period; the build runs once it is over, so
      * an editor's save of several files makes one build. */
-    int pending = 0;
     for (;;) {
         struct pollfd fds[2] = {{sfd, POLLIN, 0}, {ino, POLLIN, 0}};
         int n = poll(fds, ino >= 0 ? 2 : 1, pending ? 150 : -1);
@@ -436,13 +493,14 @@ int cmd_serve(int argc, char **argv)
             if (drain(ino)) {
                 pending = 1;
                 /* Folders may have been added: watch them too (again is harmless). */
-                watch_tree(ino, o.site, 0);
+                watch_all(ino, o.site, git_dir.len ? git_dir.data : NULL);
             }
             continue;
         }
         if (n == 0 && pending) {
-            pending = 0;
-            rebuild(&sv, 0);
+            rebuild(&sv, 0, ino, &pending);
+            if (pending) /* changed under the build: folders may be new */
+                watch_all(ino, o.site, git_dir.len ? git_dir.data : NULL);
         }
     }
     if (!o.quiet)

@@ -145,6 +145,10 @@ int history_cache_dir_guess(buf *out, const char *root);
  * in no repository git may read or content is outside it. */
 int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
                         const char *root, const char *content, const char *settings);
+/* Whether the status passes refresh the index's stat data as git status
+ * does (on by default). charter serve turns it off: it watches the index,
+ * and its own writes would start a build after each build. */
+void history_set_refresh_index(int on);
 /* The commit a build of the site at root (content folder at `content`, a
  * path to it) is made from (history_head.c): HEAD's id as 40 hex digits in
  * hex ("" on an unborn branch), and in *clean whether the content folder

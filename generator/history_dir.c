@@ -137,8 +137,17 @@ int history_repo_open(git_repository **repo, const char *root)
     return rc;
 }
 
+static int refresh_index = 1;
+
+void history_set_refresh_index(int on)
+{
+    refresh_index = on;
+}
+
 int history_status_list(git_status_list **st, git_repository *repo, git_status_options *so)
 {
+    if (!refresh_index)
+        so->flags &= ~(unsigned)GIT_STATUS_OPT_UPDATE_INDEX;
     if (git_status_list_new(st, repo, so) == 0)
         return 0;
     if (!(so->flags & GIT_STATUS_OPT_UPDATE_INDEX))

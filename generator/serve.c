@@ -126,6 +126,7 @@ struct server {
     size_t errors, warnings;
     serve_state state;   /* of the last build */
     unsigned long gen;   /* builds published */
+    char token[40];      /* this server's own, apart from any before it on the port */
     unsigned long ticks; /* pings sent to the event streams */
     stream *streams;     /* suspended event streams */
     pthread_t pinger;
@@ -145,12 +146,14 @@ struct stream {
 
 static const char reload_js[] =
     "// charter serve: reload this page when a new build is published.\n"
+    "// The page says which build it is of (its server and number): another\n"
+    "// announced, from this server or one started since, reloads it.\n"
     "(function () {\n"
-    "  var seen = null;\n"
+    "  var el = document.getElementById('charter-serve');\n"
+    "  var mine = el ? el.getAttribute('data-build') : null;\n"
     "  var events = new EventSource('/_charter/events');\n"
     "  events.addEventListener('build', function (e) {\n"
-    "    if (seen !== null && e.data !== seen) location.reload();\n"
-    "    seen = e.data;\n"
+    "    if (mine !== null && e.lastEventId + ' ' + e.data !== mine) location.reload();\n"
     "  });\n"
     "})();\n";
 
@@ -252,8 +255,13 @@ static enum MHD_Result send_html(struct MHD_Connection *c, unsigned status, buf 
  * script: a strict Content-Security-Policy still holds). Call locked. */
 static void banner(buf *out, const server *s)
 {
-    buf_adds(out, "<link rel=\"stylesheet\" href=\"/_charter/serve.css\">"
-                  "<div id=\"charter-serve\" role=\"status\" class=\"");
+    /* The build it is of, which the reload script compares with each
+     * build announced: a page of an earlier build (or an earlier server's)
+     * reloads at once. */
+    buf_printf(out,
+               "<link rel=\"stylesheet\" href=\"/_charter/serve.css\">"
+               "<div id=\"charter-serve\" role=\"status\" data-build=\"%s %lu\" class=\"",
+               s->token, s->gen);
     if (s->state == SERVE_FAILED)
         buf_printf(out,
                    "charter-serve-failed\">The last build failed (%zu error%s)%s <a "
@@ -415,9 +423,9 @@ static enum MHD_Result send_file(struct MHD_Connection *c, server *s, int fd, co
     unsigned long gen = s->gen;
     pthread_mutex_unlock(&s->lock);
     /* HTML carries the banner of the current build too. */
-    snprintf(etag, sizeof etag, "\"%jx-%jx-%jx.%lx-%lx\"", (uintmax_t)st.st_ino,
+    snprintf(etag, sizeof etag, "\"%jx-%jx-%jx.%lx-%lx%s%s\"", (uintmax_t)st.st_ino,
              (uintmax_t)st.st_size, (uintmax_t)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
-             html ? gen : 0UL);
+             html ? gen : 0UL, html ? "-" : "", html ? s->token : "");
     http_date(date, st.st_mtim.tv_sec);
     const char *inm =
         mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -499,7 +507,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
         return MHD_CONTENT_READER_END_OF_STREAM;
     }
     if (!st->sent_first || st->gen != s->gen) {
-        buf_printf(&b, "event: build\ndata: %lu\n\n", s->gen);
+        buf_printf(&b, "event: build\nid: %s\ndata: %lu\n\n", s->token, s->gen);
         st->gen = s->gen;
         st->sent_first = 1;
         st->ticks = s->ticks;
@@ -697,6 +705,10 @@ int server_start(server **out, const server_config *cfg, diags *d)
                           MHD_SONAME, mhd.error);
     server *s = xcalloc(1, sizeof *s);
     s->root = -1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(s->token, sizeof s->token, "%lx%09lx.%x", (unsigned long)now.tv_sec,
+             (unsigned long)now.tv_nsec, (unsigned)getpid());
     s->base = xstrdup("/");
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);

@@ -56,7 +56,7 @@ int stamp_init(stamp_facts *f, const char *cache_dir, const char *site_dir, cons
     add_field(h, digest_self());
     add_field(h, where);
     add_field(h, as_of_s);
-    add_field(h, no_check ? "no-check" : "check");
+    add_field(h, no_check == 2 ? "no-check, levels kept" : no_check ? "no-check" : "check");
     add_field(h, base_url ? base_url : "");
     digest_hex(h, f->key);
     digest_free(h);

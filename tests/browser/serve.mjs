@@ -31,21 +31,39 @@ function check(name, ok, detail = '') {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function main() {
-  const server = spawn(charter, ['serve', '--port', '0', '--as-of', '2026-11-25'], {
+// Starts `charter serve` on port (0: any free one); resolves to the
+// server and its port (null when it did not start), its log in state.log.
+async function start(port, state) {
+  const server = spawn(charter, ['serve', '--port', String(port), '--as-of', '2026-11-25'], {
     cwd: site,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Never left running, whatever happens to this script.
   process.on('exit', () => server.kill('SIGKILL'));
-  let log = '';
-  server.stderr.on('data', (d) => { log += d; });
-  let port = null;
-  for (let i = 0; i < 200 && !port; i++) {
-    const m = /^serving .* at http:\/\/127\.0\.0\.1:(\d+)\//m.exec(log);
-    if (m) port = m[1];
+  state.log = '';
+  server.stderr.on('data', (d) => { state.log += d; });
+  let got = null;
+  for (let i = 0; i < 200 && !got; i++) {
+    const m = /^serving .* at http:\/\/127\.0\.0\.1:(\d+)\//m.exec(state.log);
+    if (m) got = m[1];
     else await sleep(100);
   }
+  return { server, port: got };
+}
+
+// Stops server with SIGINT; resolves to its exit status (or signal).
+function stop(server) {
+  return new Promise((resolve) => {
+    server.on('exit', (c, sig) => resolve(sig ? sig : c));
+    server.kill('SIGINT');
+    setTimeout(() => server.kill('SIGKILL'), 10000);
+  });
+}
+
+async function main() {
+  const state = {};
+  let { server, port } = await start(0, state);
+  const log = state.log;
   if (!check('it starts', !!port, log.slice(-300))) {
     server.kill('SIGKILL');
     return;
@@ -57,8 +75,15 @@ async function main() {
     // The strict policy a host would send, on the site's answers (the event
     // stream never ends, so it cannot pass through route.fetch).
     await context.route((url) => !url.pathname.startsWith('/_charter/'), async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': "default-src 'self'" } });
+      // While no server runs (the restart below), the request fails.
+      let res;
+      try {
+        res = await route.fetch();
+      } catch {
+        await route.abort().catch(() => {});
+        return;
+      }
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': "default-src 'self'" } }).catch(() => {});
     });
     const page = await context.newPage();
     const errors = [];
@@ -84,19 +109,32 @@ async function main() {
     if (didReload) {
       check('and shows the edit', (await page.content()).includes('Edited while the browser watched.'));
     }
+    const restored = page.waitForEvent('load', { timeout: 20000 }).then(() => true, () => false);
     fs.writeFileSync(src, before);
     check('no errors after the reload', errors.length === 0, errors.join('; '));
+    check('the edit undone, it reloads again', await restored);
+
+    // The server stopped, the source changed, a server started again on
+    // the same port: the page still open reloads by itself (it showed the
+    // first server's build 1, the new one announces its own build 1).
+    check('Ctrl-C stops it with status 0', (await stop(server)) === 0);
+    fs.appendFileSync(src, '\nEdited while no server ran.\n');
+    const again = page.waitForEvent('load', { timeout: 30000 }).then(() => true, () => false);
+    ({ server } = await start(port, state));
+    const reloadedAgain = await again;
+    check('after a restart on changed sources, the open page reloads', reloadedAgain,
+      state.log.slice(-300));
+    if (reloadedAgain) {
+      check('and shows the change', (await page.content()).includes('Edited while no server ran.'));
+    }
+    fs.writeFileSync(src, before);
     await context.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   } finally {
     await browser.close();
   }
-  const code = await new Promise((resolve) => {
-    server.on('exit', (c, sig) => resolve(sig ? sig : c));
-    server.kill('SIGINT');
-    setTimeout(() => server.kill('SIGKILL'), 10000);
-  });
-  check('Ctrl-C stops it with status 0', code === 0, String(code));
+  const code = await stop(server);
+  check('Ctrl-C stops the second server with status 0', code === 0, String(code));
 }
 
 await main().catch((e) => check('ran', false, String(e && e.message ? e.message : e).split('\n')[0]));

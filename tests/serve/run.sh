@@ -293,6 +293,48 @@ events=
 stop
 git -C "$site" checkout -q -- content/about.md
 
+# One save, one build: the builds leave git's index alone (a refresh of
+# its stat data, which git status makes, was a write serve saw and built
+# again for), and a commit on a branch named feature/x (its ref a file in
+# refs/heads/feature/, which was not watched) is built.
+start
+curl -s -N --max-time 60 "$u/_charter/events" >"$tmp/events3" 2>/dev/null &
+events=$!
+wait_for "$tmp/events3" '^data: 1$'
+cp "$site/content/about.md" "$tmp/about.orig"
+printf '\nOne save.\n' >>"$site/content/about.md"
+wait_for "$tmp/events3" '^data: 2$'
+cat "$tmp/about.orig" >"$site/content/about.md" # undone by hand: the index's stat is stale
+wait_for "$tmp/events3" '^data: 3$'
+sleep 2
+check "an edit and its undoing: two builds, no third for the index" \
+    sh -c "! grep -q '^data: 4$' '$tmp/events3'"
+git -C "$site" checkout -q -b feature/x
+sleep 1
+printf '\nOn a branch with a slash.\n' >>"$site/content/about.md"
+wait_for "$tmp/events3" '^data: 4$'
+# The commit's objects and index first, the branch's ref a moment later
+# (a slow commit hook, a passphrase): only the ref's change is left to see.
+git -C "$site" add content/about.md
+tree=$(git -C "$site" write-tree)
+commit=$(git -C "$site" commit-tree "$tree" -p HEAD -m "On feature/x")
+sleep 1.5
+n_mid=$(grep -c '^data:' "$tmp/events3")
+git -C "$site" update-ref refs/heads/feature/x "$commit"
+if wait_for "$tmp/events3" "^data: $((n_mid + 1))\$"; then
+    ok "a commit on feature/x is built"
+else
+    not_ok "a commit on feature/x is built" "$(tail -n 3 "$tmp/serve.log")"
+fi
+code "$u/about/" >/dev/null
+check "  and the page says it is built from it" \
+    grep -q "$(git -C "$site" rev-parse --short=7 "$commit")" "$tmp/body"
+kill "$events" 2>/dev/null
+events=
+stop
+git -C "$site" checkout -q main
+git -C "$site" branch -q -D feature/x
+
 # Outside a git repository: a temporary folder, removed on exit.
 rm -rf "$site/.git"
 export TMPDIR="$tmp/t"
