@@ -96,10 +96,15 @@ static int on_option(void *ctx, int opt, const char *value)
 
 /* --- watching the site ---------------------------------------------------------- */
 
-/* Watches dir and the folders below it, except hidden ones (.git) and
- * charter's outputs (a folder holding a manifest), which a build writes. */
+/* Watches dir and the folders below it, except hidden ones (.git),
+ * charter's outputs (a folder holding a manifest), which a build writes,
+ * and the tool folders no build reads (node_modules/ anywhere, a Ruby or
+ * PHP vendor/ at the top): tens of thousands of folders to watch and walk
+ * again after each change. A folder that cannot be watched (the system's
+ * limit on watches reached) is said, once. */
 static void watch_tree(int ino, const char *dir, int depth)
 {
+    static int said;
     buf m;
     buf_init(&m);
     buf_printf(&m, "%s/%s", dir, OUTPUT_MANIFEST);
@@ -108,16 +113,24 @@ static void watch_tree(int ino, const char *dir, int depth)
     buf_release(&m);
     if (is_output || depth > 64)
         return;
-    inotify_add_watch(ino, dir,
-                      IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-                          IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+    if (inotify_add_watch(ino, dir,
+                          IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                              IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) < 0 &&
+        (errno == ENOSPC || errno == ENOMEM) && !said) {
+        said = 1;
+        fprintf(stderr,
+                "charter serve: warning: cannot watch '%s': %s (the system's limit, "
+                "fs.inotify.max_user_watches); changes there are not seen\n",
+                dir, strerror(errno));
+    }
     char **list = NULL;
     diags *quiet = diag_new(NULL);
     if (fs_list(&list, dir, 1, quiet) == 0) {
         buf child;
         buf_init(&child);
         for (char **p = list; *p; p++) {
-            if ((*p)[0] == '.')
+            if ((*p)[0] == '.' || !strcmp(*p, "node_modules") ||
+                (depth == 0 && !strcmp(*p, "vendor")))
                 continue;
             buf_reset(&child);
             buf_printf(&child, "%s/%s", dir, *p);
