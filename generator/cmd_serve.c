@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,23 @@ typedef struct serving {
     int unchecked; /* ... and it is an unchecked one (SERVE_UNCHECKED) */
 } serving;
 
+/* build_run with Ctrl-C and SIGTERM let through: they stop the server
+ * mid-build as they stop charter build (the private folder's last
+ * complete build stays, and the next build clears what this one left),
+ * instead of waiting until it ends (blocked, they are read between builds
+ * from the signal descriptor). */
+static int build_interruptible(build_result *res, const build_request *r, diags *d)
+{
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+    int status = build_run(res, r, NULL, d);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    return status;
+}
+
 /* One build into the private folder, then published (or its
  * errors shown over the last good one; until there is one, a site whose
  * checks fail is shown as build --no-check would publish it, its errors in
@@ -289,7 +307,7 @@ static int rebuild(serving *sv, int first, int ino, int *again)
     int lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (lenient)
         req.no_check = 2; /* published with its errors, which stay errors */
-    int status = build_run(&res, &req, NULL, d);
+    int status = build_interruptible(&res, &req, d);
     if (status == EXIT_FINDINGS && !sv->built && !sv->r.no_check) {
         /* Nothing to show yet (a site with findings it already had): as
          * build --no-check would publish it (the first build checked, so
@@ -299,7 +317,7 @@ static int rebuild(serving *sv, int first, int ino, int *again)
         d = diag_new(sv->o->site);
         lenient = 1;
         req.no_check = 2;
-        status = build_run(&res, &req, NULL, d);
+        status = build_interruptible(&res, &req, d);
     }
     serve_state state = status != EXIT_OK                      ? SERVE_FAILED
                         : lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED
@@ -402,7 +420,12 @@ int cmd_serve(int argc, char **argv)
     buf_init(&path);
     int made_priv = 0, temporary = 1;
     /* Ctrl-C and friends arrive through a descriptor, in this thread only:
-     * blocked before the server's threads start, so they inherit it. */
+     * blocked before the server's threads start, so they inherit it.
+     * During a build they end the process (build_interruptible): their
+     * default action, even for a server started in the background, which
+     * a shell starts with them ignored (they always stopped it). */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);

@@ -335,6 +335,40 @@ stop
 git -C "$site" checkout -q main
 git -C "$site" branch -q -D feature/x
 
+# Ctrl-C during a build stops the server then, not once the build is done
+# (it was read between builds only: a first build of thousands of pages
+# ran to its end, and "serving" was announced after Ctrl-C).
+mkdir -p "$site/content/many"
+i=0
+while [ $i -lt 3000 ]; do
+    printf -- '---\ntitle: Many %d\n---\n\nText %d.\n' $i $i >"$site/content/many/m$i.md"
+    i=$((i + 1))
+done
+rm -rf "$site/.git/charter"
+(cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
+pid=$!
+sleep 0.3
+if grep -q '^built' "$tmp/serve.log"; then
+    ok "# SKIP Ctrl-C mid-build: the build was done before the signal"
+    stop
+else
+    kill -INT "$pid"
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    pid=
+    check "Ctrl-C during the first build stops it before it serves" \
+        sh -c "! grep -q '^serving' '$tmp/serve.log'"
+fi
+rm -rf "$site/content/many"
+start
+expect_code "  and the next server serves" 200 "$u/about/"
+stop
+
 # The tool folders no build reads (node_modules/, a bundler's vendor/ at
 # the top) are not watched: tens of thousands of folders, each walked again
 # after every change, made a save 0.9 s instead of 0.02.
