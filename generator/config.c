@@ -1013,8 +1013,8 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     if (u && !yamltree_is_null(u))
         bad |= yamltree_as_bool(&c->unsafe_html, u, "unsafe_html", f, d);
     const yaml_node *md = yamltree_get(y, "markdown");
-    static const char *const md_keys[] = {"lax_headings", "wiki_links"};
-    bad |= only_keys(md, "markdown", md_keys, 2, f, d);
+    static const char *const md_keys[] = {"lax_headings", "wiki_links", "heading_ids"};
+    bad |= only_keys(md, "markdown", md_keys, 3, f, d);
     if (md && !yamltree_is_null(md)) {
         const yaml_node *lax =
             yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "lax_headings") : NULL;
@@ -1022,9 +1022,20 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
             yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "wiki_links") : NULL;
         if (yamltree_kind(md) != YAML_MAPPING)
             bad |= diag_error(d, f, yamltree_line(md), yamltree_col(md), "config",
-                              "'markdown' must be a mapping with 'lax_headings' or 'wiki_links'");
+                              "'markdown' must be a mapping with 'lax_headings', 'wiki_links' "
+                              "or 'heading_ids'");
         if (lax && !yamltree_is_null(lax))
             bad |= yamltree_as_bool(&c->lax_headings, lax, "markdown.lax_headings", f, d);
+        const yaml_node *ids =
+            yamltree_kind(md) == YAML_MAPPING ? yamltree_get(md, "heading_ids") : NULL;
+        const char *it = ids && yamltree_kind(ids) == YAML_SCALAR ? yamltree_text(ids) : NULL;
+        if (it && !strcmp(it, "github"))
+            c->heading_ids = 1;
+        else if (it && !strcmp(it, "gitlab"))
+            c->heading_ids = 2;
+        else if (ids && !yamltree_is_null(ids))
+            bad |= diag_error(d, f, yamltree_line(ids), yamltree_col(ids), "config",
+                              "'markdown.heading_ids' must be github or gitlab");
         if (wiki && yamltree_kind(wiki) == YAML_SCALAR && !strcmp(yamltree_text(wiki), "obsidian"))
             c->wiki_links = WIKI_OBSIDIAN;
         else if (wiki && !yamltree_is_null(wiki))

@@ -264,6 +264,20 @@ void init_dir_title(buf *out, const fs_root *r)
     }
 }
 
+int init_gitlab_rendered(const init_plan *p)
+{
+    buf url, branch;
+    buf_init(&url);
+    buf_init(&branch);
+    site_config c;
+    memset(&c, 0, sizeof c);
+    int gitlab = history_remote_web(&url, &branch, p->root->path) == 0 &&
+                 (c.repository_url = url.data, site_gitlab_hosted(&c));
+    buf_release(&url);
+    buf_release(&branch);
+    return gitlab && p->kind != INIT_PLAIN && p->kind != INIT_NEW;
+}
+
 void init_put_repository(buf *b, const init_plan *p)
 {
     buf url, branch;
@@ -277,6 +291,13 @@ void init_put_repository(buf *b, const init_plan *p)
         if (branch.len && strcmp(branch.data, "main"))
             init_put_setting(b, "The branch those links point at.", "repository_branch",
                              branch.data);
+        /* Jekyll's writes its own markdown: mapping, with the same. */
+        if (p->kind != INIT_JEKYLL && init_gitlab_rendered(p))
+            buf_printf(b,
+                       "# GitLab hosts the repository, %s renders the pages: their headings'\n"
+                       "# ids are GitHub's (a run of hyphens kept), not GitLab's.\n"
+                       "markdown: {heading_ids: github}\n",
+                       init_kind_names[p->kind]);
     }
     buf_release(&url);
     buf_release(&branch);

@@ -31,6 +31,10 @@ void init_put_header(buf *b, const char *what);
  * of the repository holding the directory (history_remote_web); nothing
  * when there is none. */
 void init_put_repository(buf *b, const init_plan *p);
+/* Whether git's remote origin is on a GitLab host while a generator (not
+ * GitLab's own view of a plain repository) renders the pages: their
+ * headings' ids are then GitHub's, said with markdown.heading_ids. */
+int init_gitlab_rendered(const init_plan *p);
 /* Appends layouts and assets (and, with controls, controls) in .charter/:
  * charter's built-in theme and catalogs. `why` is one more comment line
  * ("\n# ...") or "". */

@@ -259,8 +259,13 @@ int init_plan_jekyll(init_plan *p)
     init_put_theme(b, "\n# (Jekyll's _layouts are Liquid templates, which charter does not read.)",
                    1);
     buf_adds(b, "# kramdown reads '#Title', with no space after the hashes, as a heading; so\n"
-                "# does charter here.\n"
-                "markdown: {lax_headings: true}\n");
+                "# does charter here.");
+    if (init_gitlab_rendered(p))
+        buf_adds(b, " GitLab hosts the repository, Jekyll renders the pages: their\n"
+                    "# headings' ids are GitHub's (a run of hyphens kept), not GitLab's.\n"
+                    "markdown: {lax_headings: true, heading_ids: github}\n");
+    else
+        buf_adds(b, "\nmarkdown: {lax_headings: true}\n");
     init_put_default_layout(b, "That is how\n# charter reads a Jekyll site without this file.");
     /* just-the-docs orders its navigation by nav_order. */
     if (init_pages_use_key(p, ".", "nav_order"))

@@ -2955,6 +2955,11 @@ int site_repository_above(buf *out, const site *s, const page *from, const char 
     return found;
 }
 
+int site_gitlab_ids(const site_config *c)
+{
+    return c->heading_ids ? c->heading_ids == 2 : site_gitlab_hosted(c);
+}
+
 int site_gitlab_hosted(const site_config *c)
 {
     const char *r = c->repository_url;

@@ -319,8 +319,11 @@ void site_repository_page(buf *out, const site_config *c, const char *what);
 int site_repository_above(buf *out, const struct site *s, const struct page *from,
                           const char *target);
 /* 1 when repository_url's host is GitLab's (its name holds "gitlab"):
- * its links take /-/ paths, its headings GitLab's ids. */
+ * its links take /-/ paths. */
 int site_gitlab_hosted(const site_config *c);
+/* 1 when headings take GitLab's ids (a run of hyphens is one):
+ * markdown.heading_ids says, else a GitLab host renders them. */
+int site_gitlab_ids(const site_config *c);
 
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and
