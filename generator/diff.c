@@ -344,12 +344,21 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
             if (pa->last_reviewed >= 0)
                 date_format(was, pa->last_reviewed);
             date_format(now, pb->last_reviewed);
+            /* Before: a date, a value that was none ('15.03.2025'), or
+             * nothing at all. */
+            const yaml_node *old = pa->ok ? yamltree_get(pa->fm.data, "last_reviewed") : NULL;
+            const char *old_text =
+                old && yamltree_kind(old) == YAML_SCALAR ? yamltree_text(old) : NULL;
             buf m;
             buf_init(&m);
-            buf_printf(&m,
-                       "last_reviewed moved %s%s%s to %s without review evidence: no commit of "
-                       "this change to the page carries Approved-by: or Reviewed-by:",
-                       was[0] ? "from " : "", was, was[0] ? "" : "", now);
+            if (was[0])
+                buf_printf(&m, "last_reviewed moved from %s to %s", was, now);
+            else if (old_text && *old_text)
+                buf_printf(&m, "last_reviewed moved from '%s' to %s", old_text, now);
+            else
+                buf_printf(&m, "last_reviewed set to %s", now);
+            buf_adds(&m, " without review evidence: no commit of this change to the page carries "
+                         "Approved-by: or Reviewed-by:");
             add_finding(&r->added, &r->n_added, DIAG_WARNING, pb->src, v ? yamltree_line(v) : 1,
                         v ? yamltree_col(v) : 1, "review-without-evidence", m.data, 1);
             buf_release(&m);

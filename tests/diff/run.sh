@@ -196,6 +196,16 @@ git clone -q --depth 2 "file://$tmp/deep" "$tmp/shallow"
 check "a shallow clone's range at its boundary: the report of the full clone" \
     sh -c "cmp -s '$tmp/deep.txt' '$tmp/shallow.txt' && ! grep -q review-without-evidence '$tmp/shallow.txt'"
 
+# last_reviewed that was no date (a tool's '15.03.2025') made one: the
+# message names what it was (HEAD~1: "moved  to 2025-03-15", a hole).
+git clone -q "$repo" "$tmp/was" && git -C "$tmp/was" checkout -q pr
+sed -i 's/^last_reviewed: .*/last_reviewed: 15.03.2025/' "$tmp/was/content/policies/access.md"
+git -C "$tmp/was" commit -q -am "Access control: a date as the tool wrote it"
+sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/policies/access.md"
+(cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
+check "last_reviewed from a value that was no date: named" \
+    grep -q "last_reviewed moved from '15.03.2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
