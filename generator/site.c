@@ -1118,6 +1118,25 @@ static int page_model(page *p, const site *s, diags *d)
             err = -1;
             continue;
         }
+        /* Owners as a list (a compliance tool's export: e-mail addresses):
+         * shown joined. */
+        if (!strcmp(k, "owner") && yamltree_kind(v) == YAML_SEQUENCE) {
+            buf o;
+            buf_init(&o);
+            int bad = 0;
+            for (size_t j = 0; j < yamltree_len(v) && !bad; j++) {
+                const char *t = NULL;
+                bad = yamltree_as_string(&t, yamltree_item(v, j), "owner", f, d) != 0;
+                if (!bad && t && *t)
+                    buf_printf(&o, "%s%s", o.len ? ", " : "", t);
+            }
+            err |= bad ? -1 : 0;
+            free(p->owner_own);
+            p->owner_own = o.len ? buf_detach(&o) : NULL;
+            p->owner = p->owner_own;
+            buf_release(&o);
+            continue;
+        }
         /* GitBook's `layout:` is a mapping of what its page shows
          * (`title: {visible: true}`), no layout's name: not charter's. */
         if (!strcmp(k, "layout") && yamltree_kind(v) == YAML_MAPPING)
@@ -2733,6 +2752,7 @@ void site_free(site *s)
         free(p->full_url);
         free(p->out_file);
         free(p->id_own);
+        free(p->owner_own);
         free(p->section_title);
         buf_release(&p->text);
         buf_release(&p->made);

@@ -52,6 +52,7 @@ typedef struct page {
     /* Typed front matter; borrowed from fm.data (or owned *_own below). */
     const char *title, *layout, *id, *description, *owner, *status, *version, *section_key;
     char *id_own, *section_title;
+    char *owner_own;                 /* owners given as a list, joined: "a@x.com, b@x.com" */
     long last_reviewed, next_review; /* days since epoch, -1 when unset */
     double weight;                   /* its place in its section (`weight`), when weighted */
     int weighted;

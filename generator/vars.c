@@ -709,6 +709,8 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     const yaml_node *fm = p->fm.data;
     for (size_t i = 0; i < yamltree_len(fm); i++) {
         const char *key = yamltree_text(yamltree_key(fm, i));
+        if (p->owner_own && !strcmp(key, "owner"))
+            continue; /* a list of owners: PAGE_OWNER joined, below */
         buf_reset(&name);
         var_name(&name, "PAGE_", key);
         add_yaml(d, name.data, key, yamltree_item(fm, i), 0);
@@ -723,6 +725,8 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     vars_set_shown(d, "PAGE_ID", p->id);
     vars_set_shown(d, "PAGE_LAYOUT", p->layout);
     vars_set_shown(d, "PAGE_STATUS", p->status); /* "Approved" read as approved */
+    if (p->owner_own)
+        vars_set_shown(d, "PAGE_OWNER", p->owner_own);
     tpl_dict_set(d, "TITLE", p->title ? p->title : p->id);
     tpl_dict_set(d, "URL", p->full_url);
     tpl_dict_set(d, "SOURCE_PATH", p->src);
