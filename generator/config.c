@@ -694,8 +694,40 @@ static int read_gen_pages(site_config *c, const yaml_node *gp, const char *f, di
     return bad ? -1 : 0;
 }
 
+int config_language_ok(const char *tag)
+{
+    /* BCP 47's shape: a language of 2 or 3 letters ("fr"), then subtags
+     * of 1 to 8 letters or digits ("fr-FR", "zh-Hant-TW"). */
+    size_t n = tag ? strlen(tag) : 0, first = tag ? strcspn(tag, "-") : 0;
+    if (n > 35 || first < 2 || first > 3)
+        return 0;
+    for (size_t i = 0; i < first; i++)
+        if (!isalpha((unsigned char)tag[i]))
+            return 0;
+    for (size_t i = first, run = 0; i < n; i++) {
+        if (tag[i] == '-') {
+            if (i + 1 == n || tag[i + 1] == '-')
+                return 0;
+            run = 0;
+        } else if (!isalnum((unsigned char)tag[i]) || ++run > 8)
+            return 0;
+    }
+    return 1;
+}
+
+int config_language_rtl(const char *tag)
+{
+    static const char *const rtl[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"};
+    size_t n = tag ? strcspn(tag, "-") : 0;
+    for (size_t i = 0; i < sizeof rtl / sizeof *rtl; i++)
+        if (strlen(rtl[i]) == n && !strncasecmp(tag, rtl[i], n))
+            return 1;
+    return 0;
+}
+
 /* site.yml's settings, for unknown_settings. */
 static const char *const known_settings[] = {"title",
+                                             "language",
                                              "organization",
                                              "description",
                                              "base_url",
@@ -875,6 +907,16 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         unknown_settings(y, f, d);
     bad |= config_string(&c->title, y, "title", jekyll ? fallback_title : "", f, d);
     bad |= config_string(&c->description, y, "description", NULL, f, d);
+    const char *lang_key = jekyll ? "lang" : "language";
+    bad |= config_string(&c->language, y, lang_key, "en", f, d);
+    if (jekyll && !config_language_ok(c->language))
+        c->language = "en"; /* _config.yml's lang, which Jekyll reads as it comes */
+    else if (!config_language_ok(c->language)) {
+        const yaml_node *l = yamltree_get(y, lang_key);
+        bad |= diag_error(d, f, l ? yamltree_line(l) : 1, l ? yamltree_col(l) : 1, "config",
+                          "'%s' must be a language tag such as en or fr-FR, not '%s'", lang_key,
+                          c->language);
+    }
     bad |= config_list(&c->exclude, &c->n_exclude, y, "exclude", f, d);
     bad |= config_list(&c->include, &c->n_include, y, "include", f, d);
     bad |= config_collections(c, y, f, d);

@@ -79,6 +79,9 @@ typedef struct site_config {
     const char *file; /* where the settings came from: "site.yml" or "_config.yml" */
     int jekyll;       /* read from a Jekyll _config.yml (no site.yml) */
     const char *title, *organization, *description, *base_url_raw, *repository_url, *branch;
+    /* The pages' language, a BCP 47 tag ("en", "fr-FR"): `language`, or
+     * Jekyll's `lang`; "en" when unset. */
+    const char *language;
     const char *content, *controls, *layouts, *output, *assets;
     const char *archetypes; /* charter new's page templates (archetypes/) */
     char *base_url;         /* normalised: starts and ends with '/' */
@@ -179,6 +182,13 @@ const char *config_gen_alternative(int which);
  * reporting every problem (id config); either way release c with
  * config_release. */
 int config_parse(site_config *c, const char *text, size_t len, diags *d);
+/* Whether tag may be a page's language (lang=): BCP 47's shape, a
+ * language of 2 or 3 letters, then subtags of 1 to 8 letters or digits
+ * ("fr", "fr-FR", "zh-Hant-TW"). */
+int config_language_ok(const char *tag);
+/* Whether language tag's primary subtag is written right to left (ar,
+ * he, fa, ur...). */
+int config_language_rtl(const char *tag);
 
 /* Parses a Jekyll site's _config.yml into c, for a site with no site.yml:
  * title (else `fallback_title`), description, url + baseurl, exclude,

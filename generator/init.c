@@ -1001,6 +1001,19 @@ static int plan_hugo(init_plan *p, const char *config)
                      named ? "The site's title, from Hugo's configuration."
                            : "The site's title: the directory's name.",
                      "title", title.data);
+    /* Its language, for <html lang> (a screen reader's voice): Hugo's
+     * languageCode, else its defaultContentLanguage. */
+    buf lang;
+    buf_init(&lang);
+    if (config &&
+        ((hugo_setting(&lang, p, config, text.data, text.len, "languageCode") == 0 && lang.len) ||
+         (buf_reset(&lang),
+          hugo_setting(&lang, p, config, text.data, text.len, "defaultContentLanguage") == 0 &&
+              lang.len)) &&
+        config_language_ok(lang.data) && strcasecmp(lang.data, "en"))
+        init_put_setting(b, "The pages' language, from Hugo's configuration.", "language",
+                         lang.data);
+    buf_release(&lang);
     if (base.len)
         init_put_setting(b,
                          zola_base ? "Where the site is served: the path of base_url (Zola's)."

@@ -2,6 +2,7 @@
  * settings charter's own reading of _config.yml implies (config.c), with
  * _config.yml's exclude, include and defaults copied line for line, so the
  * team's comments and layout stay. */
+#include "config.h"
 #include "init.h"
 #include "init_int.h"
 
@@ -10,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* _config.yml split into lines (1-based; CR and a BOM dropped), for copying
@@ -248,6 +250,9 @@ int init_plan_jekyll(init_plan *p)
                                            : "The site's title: the directory's name, as "
                                              "_config.yml sets none.",
                      "title", title.data);
+    const char *lang = scalar_of(y, "lang");
+    if (lang && config_language_ok(lang) && strcasecmp(lang, "en"))
+        init_put_setting(b, "The pages' language, _config.yml's lang.", "language", lang);
     init_put_setting(b, "One sentence for the home page and metadata, from _config.yml.",
                      "description", scalar_of(y, "description"));
     init_put_setting(b, "Where the site is served: _config.yml's url and baseurl.", "base_url",

@@ -303,6 +303,10 @@ tpl_dict *vars_shared(const gen *g)
     }
     buf_release(&name);
     vars_set_shown(d, "SITE_TITLE", c->title);
+    /* <html lang dir>: the site's language, and its direction. */
+    tpl_dict_set(d, "LANG", c->language);
+    if (config_language_rtl(c->language))
+        vars_set_shown(d, "TEXT_DIR", "rtl");
     vars_set_shown(d, "SITE_DESCRIPTION", c->description);
     vars_set_shown(d, "SITE_ORGANIZATION", c->organization);
     vars_set_shown(d, "REPOSITORY_URL", c->repository_url);
@@ -727,6 +731,19 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p)
     vars_set_shown(d, "PAGE_STATUS", p->status); /* "Approved" read as approved */
     if (p->owner_own)
         vars_set_shown(d, "PAGE_OWNER", p->owner_own);
+    /* A page in a language of its own (`lang: ar`), or a direction
+     * (`dir: rtl`), where the site's would be wrong for a screen reader. */
+    const yaml_node *ln = yamltree_get(fm, "lang"), *dn = yamltree_get(fm, "dir");
+    const char *lang = ln && yamltree_kind(ln) == YAML_SCALAR ? yamltree_text(ln) : NULL;
+    const char *dir = dn && yamltree_kind(dn) == YAML_SCALAR ? yamltree_text(dn) : NULL;
+    if (lang && config_language_ok(lang))
+        tpl_dict_set(d, "LANG", lang);
+    else
+        lang = NULL;
+    if (dir && (!strcmp(dir, "rtl") || !strcmp(dir, "ltr")))
+        vars_set_shown(d, "TEXT_DIR", dir);
+    else if (lang)
+        vars_set_shown(d, "TEXT_DIR", config_language_rtl(lang) ? "rtl" : "ltr");
     tpl_dict_set(d, "TITLE", p->title ? p->title : p->id);
     tpl_dict_set(d, "URL", p->full_url);
     tpl_dict_set(d, "SOURCE_PATH", p->src);

@@ -554,3 +554,20 @@ Test(site, nav_order_docsify)
     diag_free(d);
     remove_root();
 }
+
+/* site.yml's language: BCP 47's shape, for <html lang>; its direction. */
+Test(site, language_tags)
+{
+    static const char *const good[] = {"en", "fr-FR", "zh-Hant-TW", "ckb", "de-CH-1996", "ar"};
+    static const char *const bad[] = {
+        "", "e", "French", "en_US", "en-", "-en", "en--US", "en-abcdefghi", "12", "fr FR", NULL};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        cr_expect(config_language_ok(good[i]), "'%s' refused", good[i]);
+    for (size_t i = 0; bad[i]; i++)
+        cr_expect(!config_language_ok(bad[i]), "'%s' accepted", bad[i]);
+    cr_expect(!config_language_ok(NULL));
+    cr_expect(config_language_rtl("ar") && config_language_rtl("he-IL") &&
+              config_language_rtl("ckb"));
+    cr_expect(!config_language_rtl("en") && !config_language_rtl("fr-FR") &&
+              !config_language_rtl("arn"));
+}
