@@ -1097,7 +1097,7 @@ static int page_model(page *p, const site *s, diags *d)
     p->published = 1;
     p->hides_below = 0;
     p->last_reviewed = p->next_review = -1;
-    const char *permalink = NULL, *cycle = NULL;
+    const char *permalink = NULL, *cycle = NULL, *slug = NULL;
     for (size_t i = 0; i < yamltree_len(fm); i++) {
         const char *k = yamltree_text(yamltree_key(fm, i));
         const yaml_node *v = yamltree_item(fm, i);
@@ -1192,6 +1192,10 @@ static int page_model(page *p, const site *s, diags *d)
             err |= yamltree_as_bool(&draft, v, k, f, d);
             if (draft)
                 p->published = 0;
+        } else if (strcmp(k, "slug") == 0) {
+            /* Hugo's slug: the URL's last part, for the file's name (not
+             * keys-mapped to permalink, as Docusaurus's path slugs are). */
+            err |= yamltree_as_string(&slug, v, k, f, d);
         } else if (strcmp(k, "build") == 0 || strcmp(k, "_build") == 0) {
             /* Hugo's build options: a page it never renders is not
              * written here either. */
@@ -1285,6 +1289,23 @@ static int page_model(page *p, const site *s, diags *d)
     buf_init(&out);
     buf_init(&pattern);
     const struct site_collection *coll = collection_of(&s->cfg, p->rel);
+    const char *file = strrchr(p->rel, '/') ? strrchr(p->rel, '/') + 1 : p->rel;
+    if (!permalink && !coll && slug && *slug && !strchr(slug, '/') && !strchr(slug, '\\') &&
+        strcmp(slug, ".") && strcmp(slug, "..") && !path_md_named(file, "index") &&
+        !path_md_named(file, "_index")) {
+        /* The page's own URL with its last part the slug. */
+        buf o;
+        buf_init(&o);
+        page_default_url(s, p, &pattern, &o);
+        buf_release(&o);
+        while (pattern.len > 1 && pattern.data[pattern.len - 1] == '/')
+            pattern.len--;
+        while (pattern.len > 1 && pattern.data[pattern.len - 1] != '/')
+            pattern.len--;
+        pattern.data[pattern.len] = '\0';
+        buf_printf(&pattern, "%s/", slug);
+        permalink = pattern.data;
+    }
     int by_id = !permalink && !coll && docusaurus_id_names(s, p);
     if (by_id)
         permalink = p->id; /* resolved in its folder below, as a slug is */
