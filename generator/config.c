@@ -273,7 +273,8 @@ static int config_defaults(site_config *c, const yaml_node *n, const char *f, di
         if (scope && !yamltree_is_null(scope)) {
             const char *path = "";
             if (config_string(&path, scope, "path", "", f, d) != 0 ||
-                config_string(&pd->layout, scope, "layout", NULL, f, d) != 0) {
+                config_string(&pd->layout, scope, "layout", NULL, f, d) != 0 ||
+                config_string(&pd->type, scope, "type", NULL, f, d) != 0) {
                 err = -1;
                 continue;
             }

@@ -32,8 +32,11 @@ extern const site_limits config_default_limits;
  * chosen by the page's path (a folder prefix or a glob) and layout, as
  * Jekyll's `defaults:` are; later entries win over earlier ones. */
 typedef struct page_default {
-    const char *path;        /* "" for every page */
-    const char *layout;      /* NULL for any layout */
+    const char *path;   /* "" for every page */
+    const char *layout; /* NULL for any layout */
+    /* Jekyll's scope type: "pages", a collection's name (or "posts",
+     * "drafts", which charter has none of); NULL for any page. */
+    const char *type;
     const yaml_node *values; /* a mapping (borrowed from the config's tree) */
 } page_default;
 

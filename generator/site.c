@@ -740,6 +740,19 @@ static int default_covers(const char *path, const char *rel)
     return !strncmp(rel, path, n) && (rel[n] == '/' || rel[n] == '\0');
 }
 
+/* Whether default pd applies to the page at rel: its scope's path covers
+ * it, and its type (Jekyll's) is the page's: "pages" for a page in no
+ * collection, else its collection's name. */
+static int default_applies(const site_config *c, const page_default *pd, const char *rel)
+{
+    if (!default_covers(pd->path, rel))
+        return 0;
+    if (!pd->type)
+        return 1;
+    const struct site_collection *coll = collection_of(c, rel);
+    return coll ? !strcmp(pd->type, coll->name) : !strcmp(pd->type, "pages");
+}
+
 /* The name charter reads for a page's key k: its alias target, or k. */
 static const char *canonical_key(const site_config *c, const char *k)
 {
@@ -823,7 +836,7 @@ static void apply_site_keys(page *p, const site *s)
     }
     const yaml_node *lay = yamltree_get(fm, "layout");
     for (size_t i = 0; i < c->n_defaults && !any; i++)
-        any = default_covers(c->defaults[i].path, p->rel);
+        any = default_applies(c, &c->defaults[i], p->rel);
     if (!any)
         return;
     yaml_node *out = yamltree_new(YAML_MAPPING, NULL, 0, fm);
@@ -858,13 +871,13 @@ static void apply_site_keys(page *p, const site *s)
         for (size_t i = 0; i < c->n_defaults; i++) {
             const yaml_node *l = yamltree_get(c->defaults[i].values, "layout");
             if (l && yamltree_kind(l) == YAML_SCALAR && !c->defaults[i].layout &&
-                default_covers(c->defaults[i].path, p->rel))
+                default_applies(c, &c->defaults[i], p->rel))
                 lname = yamltree_text(l);
         }
     size_t n_own = yamltree_len(out);
     for (size_t i = 0; i < c->n_defaults; i++) {
         const page_default *pd = &c->defaults[i];
-        if (!default_covers(pd->path, p->rel) ||
+        if (!default_applies(c, pd, p->rel) ||
             (pd->layout && (!lname || strcmp(pd->layout, lname) != 0)))
             continue;
         for (size_t j = 0; j < yamltree_len(pd->values); j++) {
