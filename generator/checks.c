@@ -615,6 +615,21 @@ static const page *unpublished_at(const site *s, link_index *ix, const char *res
     return q;
 }
 
+/* The unpublished page whose file a root-relative link names as a path
+ * in the content ("/policies/draft.md") or in the repository
+ * ("/content/policies/draft.md"), or NULL. */
+static const page *unpublished_file(const site *s, const char *path)
+{
+    if (path[0] != '/' || !path_md_ext(path, strlen(path)))
+        return NULL;
+    const page *q = map_get(s->by_rel, path + 1);
+    size_t cl = strlen(s->cfg.content);
+    if (!q && strcmp(s->cfg.content, ".") && !strncmp(path + 1, s->cfg.content, cl) &&
+        path[1 + cl] == '/')
+        q = map_get(s->by_rel, path + 2 + cl);
+    return q && q->ok && !q->published ? q : NULL;
+}
+
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
 {
     const char *url = l->url;
@@ -656,9 +671,17 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         if (!rest) {
             /* Unless it names a page's file, as GitHub reads it. */
             target = site_link_page(s, p, path.data, NULL);
-            if (!target)
+            const page *hidden = target ? NULL : unpublished_file(s, path.data);
+            if (hidden)
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' leads to an unpublished page ('%s' is a draft or not "
+                           "published)",
+                           l->url, hidden->src);
+            else if (!target)
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            "link '%s' is outside the site (base_url is '%s')", l->url, bp);
+            if (!target)
+                goto done;
             goto found;
         }
         target = site_page_by_url(s, rest);
@@ -671,6 +694,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             target = site_link_page(s, p, rest, &tried);
         }
         const page *hidden = target ? NULL : unpublished_at(s, ix, rest);
+        if (!target && !hidden)
+            hidden = unpublished_file(s, rest);
         if (hidden) {
             diag_error(d, p->src, l->line, l->col, "broken-link",
                        "link '%s' leads to an unpublished page ('%s' is a draft or not published)",
