@@ -1324,6 +1324,18 @@ history *history_load(const site *s, int use_cache, const history_status *status
                      "the content directory is outside the repository: pages get no history");
         goto done;
     }
+    buf nested;
+    buf_init(&nested);
+    if (history_content_nested(&nested, workdir, prefix.data)) {
+        diag_warning(d, NULL, 0, 0, "history",
+                     "the content directory is in '%s', a git submodule or a repository of its "
+                     "own, whose commits this repository's history does not hold: pages get no "
+                     "history (build with --site inside it for theirs)",
+                     nested.data);
+        buf_release(&nested);
+        goto done;
+    }
+    buf_release(&nested);
     w.repo = repo;
     w.prefix = prefix.data;
     w.shallow = git_repository_is_shallow(repo) == 1;

@@ -324,6 +324,27 @@ done:
     return err;
 }
 
+int history_content_nested(buf *nested, const char *workdir, const char *prefix)
+{
+    buf p;
+    buf_init(&p);
+    int found = 0;
+    for (const char *c = prefix; *c && !found;) {
+        const char *slash = strchr(c, '/');
+        size_t n = slash ? (size_t)(slash - prefix) : strlen(prefix);
+        buf_reset(&p);
+        buf_printf(&p, "%s%.*s/.git", workdir, (int)n, prefix);
+        struct stat st;
+        if (lstat(p.data, &st) == 0) {
+            buf_add(nested, prefix, n);
+            found = 1;
+        }
+        c = slash ? slash + 1 : c + strlen(c);
+    }
+    buf_release(&p);
+    return found;
+}
+
 void history_status_options(git_status_options *so, char **spec)
 {
     git_status_options_init(so, GIT_STATUS_OPTIONS_VERSION);
@@ -499,8 +520,15 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
         digest_add(h, text.data, text.len);
     diag_free(quiet);
     digest_hex(h, hex);
+    /* Content in a submodule: its changes are in no status of this
+     * repository's, so this commit does not vouch for it. */
+    buf nested;
+    buf_init(&nested);
+    int apart = history_content_nested(&nested, workdir, prefix.data);
+    buf_release(&nested);
+    add_field(h, apart ? "nested" : "");
     if (clean)
-        *clean = !changed && !settings_changed;
+        *clean = !changed && !settings_changed && !apart;
     if (status) {
         *status = keep;
         keep = NULL;

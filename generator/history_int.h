@@ -304,6 +304,11 @@ int history_repo_top(buf *out, const char *root);
  * ("" at its root). Returns 0, or -1 when it is outside (or either path
  * cannot be resolved). */
 int history_content_prefix(buf *prefix, const char *workdir, const char *content);
+/* Whether the content folder (prefix, in the work tree workdir) is in a
+ * repository of its own below it (a submodule, a nested clone: a folder on
+ * the way holds a .git), whose files the work tree's history and status
+ * do not see: 1 with its path in the work tree in *nested, else 0. */
+int history_content_nested(buf *nested, const char *workdir, const char *prefix);
 
 /* Whether the site's settings paths (`settings`: '\n'-separated, relative
  * to the site, at `at` in the repository: a file, or a folder with its

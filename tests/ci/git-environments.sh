@@ -132,6 +132,23 @@ check "cannot write the caches: .git/charter is left as it was" \
     test "$(cat .git/charter)" = "not a folder"
 cd "$tmp" || exit 2
 
+# --- the content in a submodule: its history is its own repository's,
+# its edits in no status of the superproject's. HEAD~1 said nothing, gave
+# the pages no history and called an uncommitted edit in it clean.
+mkdir -p "$tmp/super"
+git -C "$tmp/super" init -q -b main
+git -C "$tmp/super" -c protocol.file.allow=always submodule add -q "file://$src" pol
+printf 'title: T\ncontent: pol/content\n' >"$tmp/super/site.yml"
+git -C "$tmp/super" add -A
+git -C "$tmp/super" commit -q -m "The policies as a submodule"
+printf 'Edited in the submodule.\n' >>"$tmp/super/pol/content/index.md"
+(cd "$tmp/super" && "$CHARTER" build --as-of 2026-02-01 --no-check --out "$tmp/o-super" \
+    >/dev/null 2>"$tmp/super.txt")
+check "submodule: a warning says the pages get no history, and why" \
+    grep -q "the content directory is in 'pol', a git submodule" "$tmp/super.txt"
+check "submodule: manifest.json does not call it clean" \
+    grep -q '"clean": false' "$tmp/o-super/manifest.json"
+
 # --- GIT_DIR and GIT_WORK_TREE, as a deploy hook sets them.
 git init -q --bare "$tmp/bare.git"
 git -C "$src" push -q "$tmp/bare.git" main
