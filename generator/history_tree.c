@@ -50,6 +50,16 @@ static int open_repo(git_repository **repo, buf *prefix, const char *root, diags
     return 0;
 }
 
+/* What to add to a message about a commit not found: in a shallow clone
+ * (CI's usual checkout), how to fetch the rest. */
+static const char *shallow_hint(git_repository *repo)
+{
+    return git_repository_is_shallow(repo) == 1
+               ? " (the repository is a shallow clone, whose older commits are not here: "
+                 "'git fetch --unshallow', or actions/checkout with fetch-depth: 0)"
+               : "";
+}
+
 int history_resolve(char hex[41], const char *root, const char *rev, diags *d)
 {
     history_git_init();
@@ -61,7 +71,7 @@ int history_resolve(char hex[41], const char *root, const char *rev, diags *d)
     if (open_repo(&repo, &prefix, root, d) != 0)
         goto done;
     if (git_revparse_single(&obj, repo, rev) != 0) {
-        diag_error(d, NULL, 0, 0, "diff", "unknown revision '%s'", rev);
+        diag_error(d, NULL, 0, 0, "diff", "unknown revision '%s'%s", rev, shallow_hint(repo));
         goto done;
     }
     git_object *commit = NULL;
@@ -119,7 +129,8 @@ int history_at(char hex[41], long *day, const char *root, const char *when, diag
             c = parent;
         }
         if (!c) {
-            diag_error(d, NULL, 0, 0, "usage", "no commit of '%s' is as old as %s", root, when);
+            diag_error(d, NULL, 0, 0, "usage", "no commit of '%s' is as old as %s%s", root, when,
+                       shallow_hint(repo));
             goto done;
         }
         *day = want;
@@ -127,7 +138,8 @@ int history_at(char hex[41], long *day, const char *root, const char *when, diag
         if (git_revparse_single(&obj, repo, when) != 0 ||
             git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
             diag_error(d, NULL, 0, 0, "usage",
-                       "'%s' is neither a day (YYYY-MM-DD) nor a commit of '%s'", when, root);
+                       "'%s' is neither a day (YYYY-MM-DD) nor a commit of '%s'%s", when, root,
+                       shallow_hint(repo));
             goto done;
         }
         *day = committer_day(c);

@@ -68,6 +68,13 @@ check "shallow: nor of the page it did change (unknown without its parent)" \
 "$CHARTER" build --as-of 2026-02-01 --out "$tmp/o-shallow2" >"$tmp/shallow-again.txt" 2>&1
 check "shallow: a second build (another output) still warns" \
     grep -q "shallow clone.*\[history\]" "$tmp/shallow-again.txt"
+"$CHARTER" check --at HEAD~1 --as-of 2026-02-01 >"$tmp/shallow-at.txt" 2>&1
+check "shallow: --at an older commit says the clone is shallow, and how to fetch the rest" \
+    grep -q "is a shallow clone, whose older commits are not here: 'git fetch --unshallow'" \
+    "$tmp/shallow-at.txt"
+"$CHARTER" diff --as-of 2026-02-01 HEAD~1 >"$tmp/shallow-diff.txt" 2>&1
+check "shallow: diff from an older commit too" \
+    grep -q "unknown revision 'HEAD~1' (the repository is a shallow clone" "$tmp/shallow-diff.txt"
 git fetch -q --unshallow
 "$CHARTER" build --as-of 2026-02-01 --quiet --no-check --out "$tmp/o-whole" 2>"$tmp/whole.txt"
 check "unshallowed: the next build has the whole history, not a cached cut one" \
