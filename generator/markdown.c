@@ -1649,7 +1649,8 @@ static void admonition_markers(const block_scan *bs, md_rewrite *rw, const src_l
 }
 
 /* GitBook's hints (`{% hint style="warning" %}` ... `{% endhint %}`) and
- * Hugo's hint and notice shortcodes, found by the Liquid scan, as markers,
+ * Hugo's hint, notice, alert and pageinfo shortcodes (hugo-book's, Relearn's,
+ * Docsy's), found by the Liquid scan, as markers,
  * each the box a `:::warning` line makes. */
 static void liquid_boxes(const md_liquid *lq, md_rewrite *rw, const char *text, admonitions *ad)
 {
@@ -1845,8 +1846,16 @@ static cmark_node *box_new(const char *type, size_t tn, const char *title, size_
     buf_adds(&tag, "<div class=\"admonition admonition-");
     buf_add_html(&tag, type, tn);
     buf_adds(&tag, "\" role=\"note\"><p class=\"admonition-title\">");
+    /* Docsy's boxes named by their colour, or its pageinfo, have no title
+     * of their own there: "Note". */
+    static const char *const untitled[] = {"pageinfo", "primary", "secondary", "light", "dark"};
+    int plain = 0;
+    for (size_t i = 0; !tl && i < sizeof untitled / sizeof *untitled; i++)
+        plain |= tn == strlen(untitled[i]) && !memcmp(type, untitled[i], tn);
     if (tl) {
         buf_add_html(&tag, title, tl);
+    } else if (plain) {
+        buf_adds(&tag, "Note");
     } else if (tn) {
         buf_addc(&tag, (char)toupper((unsigned char)type[0]));
         buf_add_html(&tag, type + 1, tn - 1);

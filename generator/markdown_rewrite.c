@@ -733,7 +733,10 @@ static int hugo_box(scan *sc, size_t q, size_t te)
     size_t n = 0;
     while (p + n < end && is_word(s[p + n]))
         n++;
-    if (!((n == 4 && !memcmp(s + p, "hint", 4)) || (n == 6 && !memcmp(s + p, "notice", 6))))
+    /* hugo-book's hint, the Relearn theme's notice, Docsy's alert and
+     * pageinfo. */
+    if (!((n == 4 && !memcmp(s + p, "hint", 4)) || (n == 6 && !memcmp(s + p, "notice", 6)) ||
+          (n == 5 && !memcmp(s + p, "alert", 5)) || (n == 8 && !memcmp(s + p, "pageinfo", 8))))
         return 0;
     size_t name = p, type = 0, type_len = 0, title = 0, title_len = 0;
     p += n;
@@ -768,7 +771,8 @@ static int hugo_box(scan *sc, size_t q, size_t te)
             }
             int is_title = key_len ? key_len == 5 && !memcmp(s + key, "title", 5) : positional == 1;
             int is_type = key_len ? (key_len == 5 && !memcmp(s + key, "style", 5)) ||
-                                        (key_len == 4 && !memcmp(s + key, "type", 4))
+                                        (key_len == 4 && !memcmp(s + key, "type", 4)) ||
+                                        (key_len == 5 && !memcmp(s + key, "color", 5))
                                   : positional == 0;
             if (!key_len)
                 positional++;

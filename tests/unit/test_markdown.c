@@ -664,6 +664,41 @@ Test(markdown, hugo_boxes)
     diag_free(d);
 }
 
+/* Docsy's alert (title= and color=, either or neither) and pageinfo are
+ * boxes; a colour that names no kind of box, and pageinfo, are titled
+ * Note. HEAD~1 dropped each with two liquid-tag warnings and lost the
+ * title. */
+Test(markdown, docsy_boxes)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "{{< alert title=\"Exceptions\" color=\"warning\" >}}\n"
+                     "Exceptions need the CISO.\n"
+                     "{{< /alert >}}\n"
+                     "\n"
+                     "{{% pageinfo %}}\nThese policies apply to everyone.\n{{% /pageinfo %}}\n"
+                     "\n"
+                     "{{< alert color=\"primary\" >}}\nA plain one.\n{{< /alert >}}\n";
+    render(&doc, in, strlen(in), &opt, d);
+    expect_contains(doc.html.data,
+                    "<div class=\"admonition admonition-warning\" role=\"note\"><p "
+                    "class=\"admonition-title\">Exceptions</p>\n<p>Exceptions need the "
+                    "CISO.</p>\n</div>",
+                    "an alert with a title and a colour");
+    expect_contains(doc.html.data,
+                    "admonition-pageinfo\" role=\"note\"><p class=\"admonition-title\">Note</p>"
+                    "\n<p>These policies apply to everyone.</p>",
+                    "pageinfo");
+    expect_contains(doc.html.data,
+                    "admonition-primary\" role=\"note\"><p class=\"admonition-title\">Note</p>"
+                    "\n<p>A plain one.</p>",
+                    "a colour alone");
+    cr_assert_diag(d, "");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* GitBook's other blocks: an embed is a link to its address, a file a
  * link to it (its name shown, checked as a link), a tab's title bold; the
  * wrappers (content-ref around its link, code, tabs, the closing tags)
