@@ -1139,7 +1139,33 @@ static size_t skip_code_span(const bt_runs *bt, size_t *ri, size_t i)
     return i;
 }
 
-static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l)
+/* Warns (liquid-tag) about an ES module line at line ln that imports a
+ * Markdown file (Docusaurus's partial: `import Scope from './_scope.md'`),
+ * whose text the component (`<Scope />`) would show: it is not published. */
+static void mdx_partial(const char *p, size_t len, int ln, const md_options *opt, diags *d)
+{
+    if (len < 8 || memcmp(p, "import ", 7))
+        return;
+    size_t n = len;
+    while (n && (p[n - 1] == ';' || p[n - 1] == ' ' || p[n - 1] == '\r'))
+        n--;
+    if (n < 2 || (p[n - 1] != '\'' && p[n - 1] != '"'))
+        return;
+    size_t e = n - 1, b = e;
+    while (b && p[b - 1] != p[n - 1])
+        b--;
+    size_t pl = e - b;
+    if (!b ||
+        !(pl > 3 && (!memcmp(p + e - 3, ".md", 3) || (pl > 4 && !memcmp(p + e - 4, ".mdx", 4)))))
+        return;
+    diag_warning(d, opt->file, ln + opt->first_line - 1, 1, "liquid-tag",
+                 "MDX import of '%.*s' is not expanded: the text its component shows is not "
+                 "published here; copy it into the page",
+                 (int)pl, p + b);
+}
+
+static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                        const md_options *opt, diags *d)
 {
     size_t ci = 0, open = SIZE_MAX, ri = 0;
     bt_runs bt = {NULL, 0};
@@ -1155,6 +1181,7 @@ static void mdx_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
         if (!p)
             continue;
         if (open == SIZE_MAX && es_module_line(p, len)) {
+            mdx_partial(p, len, ln, opt, d);
             md_rewrite_drop(rw, l->data, at, at + len);
             continue;
         }
@@ -2027,6 +2054,12 @@ static void report_liquid(const md_liquid *lq, const src_lines *l, const md_opti
     for (size_t i = 0; i < lq->n_tags; i++) {
         const md_liquid_tag *t = &lq->tags[i];
         int ln = line_of(l, t->start);
+        /* On an MDX module line (`export const X = ... {{color: 'red'}}`),
+         * which goes whole: JavaScript, not a tag. */
+        size_t ll;
+        const char *lp = line_at(l, ln, &ll);
+        if (lp && es_module_line(lp, ll))
+            continue;
         if (ln != line || t->start < at) {
             line = ln;
             at = l->start[ln - 1];
@@ -2382,7 +2415,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     if (boxes)
         admonition_markers(&bs, &rw, &lines, &ad);
     if (mdx)
-        mdx_markers(&bs, &rw, &lines);
+        mdx_markers(&bs, &rw, &lines, opt, d);
     if (pct) {
         obsidian_comments(&bs, &rw, &lines);
         /* A box's title is taken from its line as written: its comments

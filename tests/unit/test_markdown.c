@@ -343,6 +343,36 @@ Test(markdown, mdx_comments_and_imports)
     diag_free(d);
 }
 
+/* An imported Markdown partial (Docusaurus's `import Scope from
+ * './_scope.md'`) is not expanded: a warning says its text is not on the
+ * page (HEAD~1 published an empty section without a word); an import of
+ * a component is not. JavaScript on an export line is no Liquid (HEAD~1
+ * warned about its `{{color: 'red'}}`). */
+Test(markdown, mdx_partials)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 3};
+    md_doc doc;
+    const char *in = "import Tabs from '@theme/Tabs';\n"
+                     "import Scope from './_scope.md';\n"
+                     "import Other from \"../shared/other.mdx\"\n"
+                     "export const Red = ({children}) => <span style={{color: 'red'}}>{children}"
+                     "</span>;\n"
+                     "\n"
+                     "## Scope\n"
+                     "\n"
+                     "<Scope />\n";
+    render(&doc, in, strlen(in), &opt, d);
+    cr_assert_diag(d, "p.md:4:1: warning: MDX import of './_scope.md' is not expanded: the text "
+                      "its component shows is not published here; copy it into the page "
+                      "[liquid-tag]\n"
+                      "p.md:5:1: warning: MDX import of '../shared/other.mdx' is not expanded: "
+                      "the text its component shows is not published here; copy it into the "
+                      "page [liquid-tag]\n");
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* MkDocs's admonitions: `!!! type "Title"` (or ??? / ???+), the body four
  * spaces in, becomes the box a Docusaurus `:::type` makes; in a list item
  * too; in code it stays. HEAD~1 made a paragraph and a code block. A
