@@ -358,8 +358,8 @@ void parse_cache_global(char hex[DIGEST_HEX], const site *s)
     add_str(h, s->cfg.repository_url);
     add_str(h, s->cfg.branch);
     add_str(h, s->repo_path);
-    int flags[5] = {s->cfg.unsafe_html, s->cfg.lax_headings, s->cfg.wiki_links, s->cfg.readme_index,
-                    s->cfg.strip_number_prefixes};
+    int flags[6] = {s->cfg.unsafe_html,  s->cfg.lax_headings,          s->cfg.wiki_links,
+                    s->cfg.readme_index, s->cfg.strip_number_prefixes, s->cfg.heading_ids};
     digest_add(h, flags, sizeof flags);
     for (const char *const *v = s->liquid_vars; *v; v++)
         add_str(h, *v);

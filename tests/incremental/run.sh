@@ -284,6 +284,14 @@ begin "site.yml's repository_branch changes"
 run edit site.yml 's/^repository_branch: main$/repository_branch: trunk/'
 build 0
 
+begin "a heading with an ampersand (its id GitHub's: keys--certificates)"
+run sh -c "printf '\\n## Keys & Certificates\\n\\nKept apart.\\n' >>$crypto"
+build 0
+
+begin "site.yml's markdown.heading_ids: gitlab (the heading's id follows: keys-certificates)"
+run sh -c "printf 'markdown: {heading_ids: gitlab}\\n' >>site.yml"
+build 0
+
 begin "site.yml's defaults give the page an approver ({{ page.approver }} follows)"
 run sh -c "printf 'defaults:\\n  - scope: {path: technology}\\n    values: {approver: Board}\\n' >>site.yml"
 build 0
