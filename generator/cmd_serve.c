@@ -323,15 +323,13 @@ static int rebuild(serving *sv, int first, int ino, int *again)
                         : lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED
                                                                : SERVE_GOOD;
     *again = 0;
-    if (state != SERVE_GOOD && ino >= 0 && drain(ino)) {
+    /* Only a failure is dropped: a build published with its errors (a site
+     * with findings it already had) is shown, or a site that keeps
+     * changing would never be. */
+    if (state == SERVE_FAILED && ino >= 0 && drain(ino)) {
         *again = 1;
         build_result_release(&res);
         diag_free(d);
-        /* Published unchecked, it stays until the next build replaces it. */
-        if (state == SERVE_UNCHECKED) {
-            sv->built = 1;
-            sv->unchecked = 1;
-        }
         return 0;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

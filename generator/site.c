@@ -1139,10 +1139,16 @@ static int page_model(page *p, const site *s, diags *d)
             int bad = 0;
             for (size_t j = 0; j < yamltree_len(v) && !bad; j++) {
                 const char *t = NULL;
+                if (yamltree_is_null(yamltree_item(v, j)))
+                    continue; /* `[a, ~]`: no one there */
                 bad = yamltree_as_string(&t, yamltree_item(v, j), "owner", f, d) != 0;
                 if (!bad && t && *t)
                     buf_printf(&o, "%s%s", o.len ? ", " : "", t);
             }
+            /* `[]`, `[""]`, `[~]`: no owner, as `owner: ""` is none. */
+            if (!bad && !o.len)
+                bad = diag_error(d, f, yamltree_line(v), yamltree_col(v), "placeholder",
+                                 "'owner' is empty") != 0;
             err |= bad ? -1 : 0;
             free(p->owner_own);
             p->owner_own = o.len ? buf_detach(&o) : NULL;
