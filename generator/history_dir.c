@@ -21,6 +21,7 @@ int history_repo_top(buf *out, const char *root)
     char *at = realpath(root, NULL);
     if (!at)
         return -1;
+    char *whole = xstrdup(at);
     buf probe;
     buf_init(&probe);
     int err = -1;
@@ -38,8 +39,13 @@ int history_repo_top(buf *out, const char *root)
             break;
         *slash = '\0';
     }
+    if (err) { /* no .git on the way: the folder itself, as a path git takes */
+        buf_adds(out, whole);
+        err = 0;
+    }
     buf_release(&probe);
     free(at);
+    free(whole);
     return err;
 }
 
@@ -107,6 +113,9 @@ int history_repo_open(git_repository **repo, const char *root)
         /* As git: the work tree is GIT_WORK_TREE, else where it runs. */
         const char *tree = getenv("GIT_WORK_TREE");
         char *cwd = tree && *tree ? NULL : getcwd(NULL, 0);
+        /* Named so, as git trusts it: it checks the owner of a repository
+         * it discovers, not of one it is told. */
+        git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
         rc = git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
         if (rc == 0 && (tree && *tree ? tree : cwd) &&
             git_repository_set_workdir(*repo, tree && *tree ? tree : cwd, 0) != 0) {

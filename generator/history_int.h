@@ -297,8 +297,9 @@ int history_repo_open(git_repository **repo, const char *root);
  * cannot be written (locked, read-only), as git status does, without the
  * refresh. 0, or -1. */
 int history_status_list(git_status_list **st, git_repository *repo, git_status_options *so);
-/* The top of the work tree holding root as a path (the first folder at or
- * above it with a .git), for messages; 0, or -1. */
+/* The top of the work tree holding root as an absolute path (the first
+ * folder at or above it with a .git, else root's own), for messages; 0, or
+ * -1 when root cannot be resolved. */
 int history_repo_top(buf *out, const char *root);
 /* Appends the content folder's path inside the work tree, with a final '/'
  * ("" at its root). Returns 0, or -1 when it is outside (or either path

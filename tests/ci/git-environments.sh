@@ -197,6 +197,15 @@ if [ "$(id -u)" = 0 ]; then
     rm -f "$HOME/.gitconfig"
     cd "$tmp" || exit 2
     chown -R 0:0 "$tmp/owned"
+    # GIT_DIR names the repository: git does not check its owner then
+    # (HEAD~1 refused it, and advised trusting '.').
+    chown -R 54321:54321 "$tmp/bare.git"
+    (cd "$tmp/deploy" && GIT_DIR=$tmp/bare.git GIT_WORK_TREE=$tmp/deploy \
+        "$CHARTER" build --as-of 2026-02-01 --quiet --no-check --out "$tmp/o-deploy-owned" \
+        2>"$tmp/deploy-owned.txt")
+    chown -R 0:0 "$tmp/bare.git"
+    check "GIT_DIR owned by another user: read, as git reads it" \
+        test "$(rows "$tmp/o-deploy-owned" /access/)" = "commit:1.1 commit:1.0"
 else
     ok "# SKIP ownership checks (not root)"
 fi
