@@ -55,7 +55,8 @@ const cli_command cmd_serve_def = {
     "[--no-check] [--quiet]",
     "The site is built into <git dir>/charter/serve/site, never into its output folder, and\n"
     "kept there for the next 'charter serve'; outside a git repository (or where its git\n"
-    "directory cannot be written), into a temporary folder removed on exit. Ctrl-C stops.\n"
+    "directory cannot be written), into a temporary folder removed on exit. Ctrl-C stops;\n"
+    "during a build into the git directory, at once, as it stops charter build (status 130).\n"
     "exit status: 0 stopped, 2 usage, configuration or IO error.\n",
     options,
     cmd_serve,
@@ -267,6 +268,7 @@ typedef struct serving {
     server *srv;
     char *out;     /* the private output folder */
     int built;     /* a build has been published */
+    int temporary; /* builds into a temporary folder, removed on exit */
     int unchecked; /* ... and it is an unchecked one (SERVE_UNCHECKED) */
 } serving;
 
@@ -275,8 +277,12 @@ typedef struct serving {
  * complete build stays, and the next build clears what this one left),
  * instead of waiting until it ends (blocked, they are read between builds
  * from the signal descriptor). */
-static int build_interruptible(build_result *res, const build_request *r, diags *d)
+static int build_interruptible(build_result *res, const build_request *r, int temporary, diags *d)
 {
+    /* A temporary folder is removed on the way out: the build is finished
+     * first, and the signal read after it. */
+    if (temporary)
+        return build_run(res, r, NULL, d);
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
@@ -307,7 +313,7 @@ static int rebuild(serving *sv, int first, int ino, int *again)
     int lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (lenient)
         req.no_check = 2; /* published with its errors, which stay errors */
-    int status = build_interruptible(&res, &req, d);
+    int status = build_interruptible(&res, &req, sv->temporary, d);
     if (status == EXIT_FINDINGS && !sv->built && !sv->r.no_check) {
         /* Nothing to show yet (a site with findings it already had): as
          * build --no-check would publish it (the first build checked, so
@@ -317,7 +323,7 @@ static int rebuild(serving *sv, int first, int ino, int *again)
         d = diag_new(sv->o->site);
         lenient = 1;
         req.no_check = 2;
-        status = build_interruptible(&res, &req, d);
+        status = build_interruptible(&res, &req, sv->temporary, d);
     }
     serve_state state = status != EXIT_OK                      ? SERVE_FAILED
                         : lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED
@@ -482,6 +488,7 @@ int cmd_serve(int argc, char **argv)
         }
     }
     made_priv = 1;
+    sv.temporary = temporary;
     buf_reset(&path);
     buf_printf(&path, "%s/site", priv.data);
     sv.out = xstrdup(path.data);

@@ -395,6 +395,28 @@ expect_code "outside a git repository it serves too" 200 "$u/"
 check "  from a temporary folder" sh -c "ls '$TMPDIR' | grep -q '^charter-serve-'"
 stop
 check "  removed on exit" test -z "$(ls -A "$TMPDIR")"
+# Ctrl-C during its first build: the build ends first, then the folder
+# goes (let through mid-build, the signal ended the process and left it).
+mkdir -p "$site/content/many"
+i=0
+while [ $i -lt 3000 ]; do
+    printf -- '---\ntitle: Many %d\n---\n\nText %d.\n' $i $i >"$site/content/many/m$i.md"
+    i=$((i + 1))
+done
+(cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
+pid=$!
+sleep 0.3
+kill -INT "$pid" 2>/dev/null
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do # the build ends first
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+check "  Ctrl-C during a build into it: removed too" test -z "$(ls -A "$TMPDIR")"
+rm -rf "$site/content/many"
 
 # libmicrohttpd is opened by the server (the checks above) and --version
 # alone: every other command starts without it (linked, its GnuTLS cost
