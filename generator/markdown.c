@@ -2285,27 +2285,21 @@ static int conflict_line(const char *s, size_t n, char c)
 }
 
 /* Reports (conflict-marker) each unresolved merge conflict in the body:
- * a <<<<<<< line, then =======, then >>>>>>>, outside fenced code (where
- * a page may show one). */
-static void report_conflicts(const char *text, size_t len, const md_options *opt, diags *d)
+ * a <<<<<<< line, then =======, then >>>>>>>, outside code blocks and HTML
+ * blocks (bs: as the first parse found them, where a page may show one)
+ * and Liquid's highlight blocks (blanked in text when it has any). */
+static void report_conflicts(const char *text, size_t len, const block_scan *bs,
+                             const md_options *opt, diags *d)
 {
     int line = 0, open_at = 0, middle = 0;
-    char fence = 0;
+    size_t kc = 0, kh = 0;
     for (size_t at = 0; at < len;) {
         const char *nl = memchr(text + at, '\n', len - at);
         size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
         const char *s = text + at;
         line++;
-        size_t ind = 0;
-        while (ind < n && ind < 4 && s[ind] == ' ')
-            ind++;
-        if (ind < 4 && n - ind >= 3 && (s[ind] == '`' || s[ind] == '~') && s[ind + 1] == s[ind] &&
-            s[ind + 2] == s[ind]) {
-            if (!fence)
-                fence = s[ind];
-            else if (fence == s[ind])
-                fence = 0;
-        } else if (!fence) {
+        if (!meets(bs->code.v, bs->code.n, &kc, at, at + n + 1) &&
+            !meets(bs->html.v, bs->html.n, &kh, at, at + n + 1)) {
             if (conflict_line(s, n, '<')) {
                 open_at = line;
                 middle = 0;
@@ -2368,8 +2362,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         len = clean.len;
     }
     lines_init(&lines, text, len);
-    if (memmem(text, len, "<<<<<<<", 7))
-        report_conflicts(text, len, opt, d);
+    int conflicts = memmem(text, len, "<<<<<<<", 7) != NULL;
     /* A Jekyll page's Liquid and kramdown's spaceless headings: found in
      * the source, edited out of (or into) a copy, which is parsed again.
      * Pages without either (nearly all) are parsed once. The first parse
@@ -2401,7 +2394,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     int alerts = memmem(text, len, "[!", 2) != NULL;
     scan_blocks(&bs, root, &lines,
                 liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || snippets ||
-                    helpers || wiki || pct || toc);
+                    helpers || wiki || pct || toc || conflicts);
+    if (conflicts)
+        report_conflicts(masked ? blanked.data : text, len, &bs, opt, d);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
                        opt->liquid_vars);
