@@ -1100,6 +1100,8 @@ static int never_rendered(const yaml_node *v)
     return t && (!strcasecmp(t, "never") || !strcasecmp(t, "false") || !strcasecmp(t, "link"));
 }
 
+static int bundle_hides(const map *hiding, const char *rel);
+
 static int page_model(page *p, const site *s, diags *d)
 {
     apply_site_keys(p, s);
@@ -1432,6 +1434,9 @@ static int page_model(page *p, const site *s, diags *d)
     const char *named = p->layout && strcmp(p->layout, "default") != 0 ? p->layout : NULL;
     if (!named || (p->policy && !strcmp(named, s->cfg.default_layout)))
         p->layout = p->policy ? "policy" : s->cfg.default_layout;
+    /* Below an index that hides its folder's pages: not published. */
+    if (p->published && bundle_hides(s->hiding, p->rel))
+        p->published = 0;
     if (p->published && p->policy) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
             const yaml_node *v = yamltree_get(fm, s->cfg.required[i]);
@@ -2638,8 +2643,58 @@ static int index_folder(buf *dir, const char *rel)
     return 1;
 }
 
+/* Fills an Obsidian vault's indexes by name (the name shared by several:
+ * name_shared): s->by_name with the pages (pages set), s->statics_by_name
+ * with the static files. */
+static void index_names(site *s, int pages)
+{
+    buf name;
+    buf_init(&name);
+    for (size_t i = pages ? 0 : s->n_pages; i < s->n_pages + s->n_statics; i++) {
+        int pg = i < s->n_pages;
+        const char *rel = pg ? s->pages[i]->rel : s->statics[i - s->n_pages].out_file;
+        const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+        size_t n = strlen(base);
+        buf_reset(&name);
+        name_key(&name, base, n - (pg ? path_md_ext(base, n) : 0));
+        void **slot = map_ref(pg ? s->by_name : s->statics_by_name, name.data ? name.data : "");
+        *slot = *slot ? (void *)&name_shared
+                : pg  ? (void *)s->pages[i]
+                      : (void *)&s->statics[i - s->n_pages];
+    }
+    buf_release(&name);
+}
+
 /* Unpublishes the pages below an index that hides them (hides_below): a
  * headless bundle's, a section's that cascades render: never. */
+/* Whether the page at rel lies below a folder of hiding (an index's own
+ * cascade is its pages', not its own: from its folder's parent). */
+static int bundle_hides(const map *hiding, const char *rel)
+{
+    if (!hiding)
+        return 0;
+    buf dir;
+    buf_init(&dir);
+    int own = index_folder(&dir, rel), hidden = 0;
+    if (!own) {
+        buf_reset(&dir);
+        buf_adds(&dir, rel);
+    }
+    while (!(own && !dir.len) && !hidden) {
+        char *slash = strrchr(dir.data, '/');
+        dir.len = slash ? (size_t)(slash - dir.data) : 0;
+        dir.data[dir.len] = '\0';
+        hidden = map_get(hiding, dir.data) != NULL;
+        if (!dir.len)
+            break;
+    }
+    buf_release(&dir);
+    return hidden;
+}
+
+/* The folders whose pages an index hides (hides_below), into s->hiding
+ * (NULL: none), for page_model to read as the other pages load; the index
+ * pages below another's, loaded before it was known, unpublished. */
 static void hide_bundles(site *s)
 {
     map *hiding = NULL;
@@ -2653,31 +2708,69 @@ static void hide_bundles(site *s)
             map_put(hiding, dir.data, (void *)1);
         }
     }
-    for (size_t i = 0; hiding && i < s->n_pages; i++) {
-        page *p = s->pages[i];
-        /* From the folder the page is in; an index's from its folder's
-         * parent, as its own cascade is its pages'. */
-        int own = index_folder(&dir, p->rel);
-        if (own && !dir.len)
-            continue; /* the top index: no folder above */
-        if (!own) {
+    s->hiding = hiding;
+    for (size_t i = 0; hiding && i < s->n_pages; i++)
+        if (s->pages[i]->ok && bundle_hides(hiding, s->pages[i]->rel))
+            s->pages[i]->published = 0;
+    buf_release(&dir);
+}
+
+/* The static files of the content in a hidden folder (a headless bundle's
+ * attachments), which Hugo publishes none of: dropped. */
+static void hide_bundle_files(site *s)
+{
+    map *hiding = s->hiding;
+    buf dir;
+    buf_init(&dir);
+    size_t kept = 0, cl = strcmp(s->cfg.content, ".") ? strlen(s->cfg.content) + 1 : 0;
+    for (size_t i = 0; hiding && i < s->n_statics; i++) {
+        static_file *f = &s->statics[i];
+        int hidden = 0;
+        if (!f->embedded &&
+            (!cl || (!strncmp(f->src, s->cfg.content, cl - 1) && f->src[cl - 1] == '/'))) {
             buf_reset(&dir);
-            buf_adds(&dir, p->rel);
-        }
-        for (;;) {
-            char *slash = strrchr(dir.data, '/');
-            dir.len = slash ? (size_t)(slash - dir.data) : 0;
-            dir.data[dir.len] = '\0';
-            if (map_get(hiding, dir.data)) {
-                p->published = 0;
-                break;
+            buf_adds(&dir, f->src + cl);
+            for (char *slash; !hidden && (slash = strrchr(dir.data, '/'));) {
+                *slash = '\0';
+                dir.len = (size_t)(slash - dir.data);
+                hidden = map_get(hiding, dir.data) != NULL;
             }
-            if (!dir.len)
-                break;
+            hidden |= !hidden && map_get(hiding, "") != NULL;
+        }
+        if (hidden) {
+            free(f->src);
+            free(f->out_file);
+        } else {
+            s->statics[kept++] = *f;
+        }
+    }
+    if (hiding && kept != s->n_statics) {
+        s->n_statics = kept;
+        map_free(s->by_static);
+        s->by_static = map_new();
+        for (size_t i = 0; i < s->n_statics; i++)
+            map_put(s->by_static, s->statics[i].out_file, &s->statics[i]);
+        if (s->statics_by_name) {
+            map_free(s->statics_by_name);
+            s->statics_by_name = map_new();
+            index_names(s, 0);
         }
     }
     map_free(hiding);
+    s->hiding = NULL;
     buf_release(&dir);
+}
+
+/* load_page over a subset of the pages: job->idx[k] for item k. */
+typedef struct load_subset {
+    load_ctx *ctx;
+    const size_t *idx;
+} load_subset;
+
+static void load_some(void *arg, size_t k)
+{
+    load_subset *j = arg;
+    load_page(j->ctx, j->idx[k]);
 }
 
 int site_load_finish(site *s, diags *d)
@@ -2704,24 +2797,27 @@ int site_load_finish(site *s, diags *d)
     if (s->cfg.wiki_links == WIKI_OBSIDIAN) {
         s->by_name = map_new();
         s->statics_by_name = map_new();
-        buf name;
-        buf_init(&name);
-        for (size_t i = 0; i < s->n_pages + s->n_statics; i++) {
-            int pg = i < s->n_pages;
-            const char *rel = pg ? s->pages[i]->rel : s->statics[i - s->n_pages].out_file;
-            const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
-            size_t n = strlen(base);
-            buf_reset(&name);
-            name_key(&name, base, n - (pg ? path_md_ext(base, n) : 0));
-            void **slot = map_ref(pg ? s->by_name : s->statics_by_name, name.data ? name.data : "");
-            *slot = *slot ? (void *)&name_shared
-                    : pg  ? (void *)s->pages[i]
-                          : (void *)&s->statics[i - s->n_pages];
-        }
-        buf_release(&name);
+        index_names(s, 1);
     }
-    pool_run(s->n_pages, load_page, &ctx);
+    /* The folders' own pages first (index.md, _index.md): one may hide the
+     * pages below it (Hugo's headless bundle, a cascade of render: never),
+     * which the rest then load unpublished, held to no required key. */
+    size_t *order = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *order), n_index = 0, n_rest = 0;
+    buf idir;
+    buf_init(&idir);
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (index_folder(&idir, s->pages[i]->rel))
+            order[n_index++] = i;
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (!index_folder(&idir, s->pages[i]->rel))
+            order[n_index + n_rest++] = i;
+    buf_release(&idir);
+    load_subset first = {&ctx, order}, rest = {&ctx, order + n_index};
+    pool_run(n_index, load_some, &first);
     hide_bundles(s);
+    pool_run(n_rest, load_some, &rest);
+    free(order);
+    hide_bundle_files(s);
     pool_run(2, finish_one, &ctx);
     if (ctx.nav_failed)
         goto done;

@@ -128,6 +128,7 @@ typedef struct site {
      * neither: it maps to a mark of site.c's). Set by site_load_finish. */
     map *by_name;
     map *statics_by_name; /* the same for the static files, by name ("org chart.png") */
+    map *hiding;          /* during the load: the folders whose pages an index hides */
     map *by_url;          /* url -> page */
     site_section *sections;
     size_t n_sections;
