@@ -214,8 +214,8 @@ static int drain(int ino)
             /* git's lock files come and go; what they become is what counts. */
             size_t nl = strlen(name);
             if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
-                strncmp(name, ".#", 2) != 0 && !(nl > 4 && !strcmp(name + nl - 4, ".swp")) &&
-                !(nl && name[nl - 1] == '~'))
+                strncmp(name, ".#", 2) != 0 && name[0] != '#' &&
+                !(nl > 4 && !strcmp(name + nl - 4, ".swp")) && !(nl && name[nl - 1] == '~'))
                 relevant = 1;
             p += sizeof *e + e->len;
         }

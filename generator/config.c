@@ -910,6 +910,14 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_string(&c->description, y, "description", NULL, f, d);
     const char *lang_key = jekyll ? "lang" : "language";
     bad |= config_string(&c->language, y, lang_key, "en", f, d);
+    if (c->language && strchr(c->language, '_')) {
+        /* fr_FR, as jekyll-seo-tag and locales write it: fr-FR. */
+        free(c->language_own);
+        c->language_own = xstrdup(c->language);
+        for (char *u = c->language_own; *u; u++)
+            *u = *u == '_' ? '-' : *u;
+        c->language = c->language_own;
+    }
     if (jekyll && !config_language_ok(c->language))
         c->language = "en"; /* _config.yml's lang, which Jekyll reads as it comes */
     else if (!config_language_ok(c->language)) {
@@ -1167,6 +1175,7 @@ void config_release(site_config *c)
 {
     if (!c)
         return;
+    free(c->language_own);
     for (int i = 0; i < GEN_MOVABLE; i++) {
         free(c->gen_url[i]);
         free(c->gen_file[i]);

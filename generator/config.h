@@ -85,6 +85,7 @@ typedef struct site_config {
     /* The pages' language, a BCP 47 tag ("en", "fr-FR"): `language`, or
      * Jekyll's `lang`; "en" when unset. */
     const char *language;
+    char *language_own; /* language with '_' for '-' (fr_FR): fr-FR */
     const char *content, *controls, *layouts, *output, *assets;
     const char *archetypes; /* charter new's page templates (archetypes/) */
     char *base_url;         /* normalised: starts and ends with '/' */

@@ -21,8 +21,13 @@ int gen_redirects(gen *g)
             continue;
         const char *title = p->title ? p->title : p->id;
         buf_reset(&html);
-        buf_adds(&html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                        "<title>");
+        /* In the page's language: its title is in it. */
+        const yaml_node *ln = yamltree_get(p->fm.data, "lang");
+        const char *lang = ln && yamltree_kind(ln) == YAML_SCALAR ? yamltree_text(ln) : NULL;
+        buf_printf(&html,
+                   "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<title>",
+                   lang && config_language_ok(lang) ? lang : g->s->cfg.language);
         buf_add_html(&html, title, strlen(title));
         buf_adds(&html, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
                         "<link rel=\"canonical\" href=\"");

@@ -250,9 +250,12 @@ int init_plan_jekyll(init_plan *p)
                                            : "The site's title: the directory's name, as "
                                              "_config.yml sets none.",
                      "title", title.data);
-    const char *lang = scalar_of(y, "lang");
+    char *lang = scalar_of(y, "lang") ? xstrdup(scalar_of(y, "lang")) : NULL;
+    for (char *u = lang; u && *u; u++)
+        *u = *u == '_' ? '-' : *u; /* fr_FR, as jekyll-seo-tag writes it */
     if (lang && config_language_ok(lang) && strcasecmp(lang, "en"))
         init_put_setting(b, "The pages' language, _config.yml's lang.", "language", lang);
+    free(lang);
     init_put_setting(b, "One sentence for the home page and metadata, from _config.yml.",
                      "description", scalar_of(y, "description"));
     init_put_setting(b, "Where the site is served: _config.yml's url and baseurl.", "base_url",
