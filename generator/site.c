@@ -1311,9 +1311,11 @@ static int page_model(page *p, const site *s, diags *d)
     buf_init(&pattern);
     const struct site_collection *coll = collection_of(&s->cfg, p->rel);
     const char *file = strrchr(p->rel, '/') ? strrchr(p->rel, '/') + 1 : p->rel;
-    if (!permalink && !coll && slug && *slug && !strchr(slug, '/') && !strchr(slug, '\\') &&
-        strcmp(slug, ".") && strcmp(slug, "..") && !path_md_named(file, "index") &&
-        !path_md_named(file, "_index")) {
+    /* Not Jekyll's (its _config.yml read): its slug names a post, and a
+     * page's URL is its file's. */
+    if (!permalink && !coll && !s->cfg.jekyll && slug && slug[strspn(slug, " \t")] &&
+        !strchr(slug, '/') && !strchr(slug, '\\') && strcmp(slug, ".") && strcmp(slug, "..") &&
+        !path_md_named(file, "index") && !path_md_named(file, "_index")) {
         /* The page's own URL with its last part the slug. */
         buf o;
         buf_init(&o);
