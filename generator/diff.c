@@ -347,6 +347,8 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
             /* Before: a date, a value that was none ('15.03.2025'), or
              * nothing at all. */
             const yaml_node *old = pa->ok ? yamltree_get(pa->fm.data, "last_reviewed") : NULL;
+            if (old && yamltree_is_null(old))
+                old = NULL; /* `last_reviewed: ~` is none */
             const char *old_text =
                 old && yamltree_kind(old) == YAML_SCALAR ? yamltree_text(old) : NULL;
             buf m;
@@ -355,6 +357,9 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
                 buf_printf(&m, "last_reviewed moved from %s to %s", was, now);
             else if (old_text && *old_text)
                 buf_printf(&m, "last_reviewed moved from '%s' to %s", old_text, now);
+            else if (old)
+                buf_printf(&m, "last_reviewed moved from a %s to %s",
+                           yamltree_kind(old) == YAML_SEQUENCE ? "list" : "mapping", now);
             else
                 buf_printf(&m, "last_reviewed set to %s", now);
             buf_adds(&m, " without review evidence: no commit of this change to the page carries "
