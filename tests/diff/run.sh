@@ -205,6 +205,13 @@ sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/polic
 (cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
 check "last_reviewed from a value that was no date: named" \
     grep -q "last_reviewed moved from '15.03.2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
+git -C "$tmp/was" checkout -q -- .
+sed -i 's/^last_reviewed: .*/last_reviewed: [2025-03-15]/' "$tmp/was/content/policies/access.md"
+git -C "$tmp/was" commit -q -am "Access control: a date in a list"
+sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/policies/access.md"
+(cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
+check "  from a list: said so (HEAD~1: 'set to', as if there was none)" \
+    grep -q "last_reviewed moved from a list to 2026-11-20 without review evidence" "$tmp/was.txt"
 
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
