@@ -1296,16 +1296,11 @@ history *history_load(const site *s, int use_cache, const history_status *status
         goto done;
     }
     if (rc == GIT_EOWNER) {
-        buf top;
-        buf_init(&top);
-        if (history_repo_top(&top, root) != 0)
-            buf_adds(&top, root);
-        diag_warning(d, NULL, 0, 0, "history",
-                     "the git repository holding '%s' belongs to another user, so git refuses "
-                     "to read it; if you trust it, run 'git config --global --add "
-                     "safe.directory %s'; pages get no history",
-                     root, top.data);
-        buf_release(&top);
+        buf why;
+        buf_init(&why);
+        history_owner_refusal(&why, root);
+        diag_warning(d, NULL, 0, 0, "history", "%s; pages get no history", why.data);
+        buf_release(&why);
         goto done;
     }
     if (rc != 0) {

@@ -49,6 +49,19 @@ int history_repo_top(buf *out, const char *root)
     return err;
 }
 
+void history_owner_refusal(buf *out, const char *root)
+{
+    buf top;
+    buf_init(&top);
+    if (history_repo_top(&top, root) != 0)
+        buf_adds(&top, root);
+    buf_printf(out,
+               "the git repository holding '%s' belongs to another user, so git refuses to read "
+               "it; if you trust it, run 'git config --global --add safe.directory %s'",
+               root, top.data);
+    buf_release(&top);
+}
+
 /* Whether a safe.directory value trusts the work tree at top. */
 static int trusts(const char *value, const char *top)
 {

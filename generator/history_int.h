@@ -301,6 +301,9 @@ int history_status_list(git_status_list **st, git_repository *repo, git_status_o
  * folder at or above it with a .git, else root's own), for messages; 0, or
  * -1 when root cannot be resolved. */
 int history_repo_top(buf *out, const char *root);
+/* Appends why the repository holding root is not read when git's
+ * ownership check refuses it, and how to trust it (its path). */
+void history_owner_refusal(buf *out, const char *root);
 /* Appends the content folder's path inside the work tree, with a final '/'
  * ("" at its root). Returns 0, or -1 when it is outside (or either path
  * cannot be resolved). */

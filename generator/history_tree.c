@@ -28,15 +28,11 @@ static int open_repo(git_repository **repo, buf *prefix, const char *root, diags
 {
     int rc = history_repo_open(repo, root);
     if (rc == GIT_EOWNER) {
-        buf top;
-        buf_init(&top);
-        if (history_repo_top(&top, root) != 0)
-            buf_adds(&top, root);
-        diag_error(d, NULL, 0, 0, "diff",
-                   "the git repository holding '%s' belongs to another user, so git refuses to "
-                   "read it; if you trust it, run 'git config --global --add safe.directory %s'",
-                   root, top.data);
-        buf_release(&top);
+        buf why;
+        buf_init(&why);
+        history_owner_refusal(&why, root);
+        diag_error(d, NULL, 0, 0, "diff", "%s", why.data);
+        buf_release(&why);
         return -1;
     }
     if (rc != 0 || !git_repository_workdir(*repo)) {

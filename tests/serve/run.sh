@@ -335,15 +335,20 @@ stop
 git -C "$site" checkout -q main
 git -C "$site" branch -q -D feature/x
 
+# many_pages: 3,000 pages in content/many, for a build that takes a while.
+many_pages() {
+    mkdir -p "$site/content/many"
+    i=0
+    while [ $i -lt 3000 ]; do
+        printf -- '---\ntitle: Many %d\n---\n\nText %d.\n' $i $i >"$site/content/many/m$i.md"
+        i=$((i + 1))
+    done
+}
+
 # Ctrl-C during a build stops the server then, not once the build is done
 # (it was read between builds only: a first build of thousands of pages
 # ran to its end, and "serving" was announced after Ctrl-C).
-mkdir -p "$site/content/many"
-i=0
-while [ $i -lt 3000 ]; do
-    printf -- '---\ntitle: Many %d\n---\n\nText %d.\n' $i $i >"$site/content/many/m$i.md"
-    i=$((i + 1))
-done
+many_pages
 rm -rf "$site/.git/charter"
 (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
 pid=$!
@@ -397,12 +402,7 @@ stop
 check "  removed on exit" test -z "$(ls -A "$TMPDIR")"
 # Ctrl-C during its first build: the build ends first, then the folder
 # goes (let through mid-build, the signal ended the process and left it).
-mkdir -p "$site/content/many"
-i=0
-while [ $i -lt 3000 ]; do
-    printf -- '---\ntitle: Many %d\n---\n\nText %d.\n' $i $i >"$site/content/many/m$i.md"
-    i=$((i + 1))
-done
+many_pages
 (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
 pid=$!
 sleep 0.3
