@@ -2399,7 +2399,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         report_conflicts(masked ? blanked.data : text, len, &bs, opt, d);
     if (liquid) {
         md_liquid_scan(&lq, &rw, text, masked ? blanked.data : NULL, len, bs.code.v, bs.code.n,
-                       opt->liquid_vars);
+                       opt);
         report_liquid(&lq, &lines, opt, d);
         liquid_boxes(&lq, &rw, text, &ad);
     }

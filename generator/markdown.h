@@ -27,6 +27,12 @@ typedef struct md_link {
  * to `out` and return 1, or return 0 to keep the destination as written. */
 typedef int (*md_rewrite_fn)(void *ctx, const char *url, buf *out);
 
+/* Called for a Hugo {{< ref "path" >}} (or relref) whose path is written
+ * from the page's folder (no leading '/' or '.'), with the path as written
+ * (len bytes, with any fragment): may append where else it leads and return
+ * 1, or return 0 to keep it as written. */
+typedef int (*md_ref_fn)(void *ctx, const char *path, size_t len, buf *out);
+
 /* md_options.wiki_links for an Obsidian vault's links (1: a GitHub wiki's). */
 #define MD_WIKI_OBSIDIAN 2
 
@@ -35,6 +41,7 @@ typedef struct md_options {
     int first_line;   /* line of the body's first line in the file */
     int unsafe_html;  /* keep raw HTML (tagfilter still applies) */
     md_rewrite_fn rewrite;
+    md_ref_fn ref; /* with rewrite_ctx; may be NULL */
     void *rewrite_ctx;
     int skip_html; /* headings and links only (charter check): no HTML */
     /* markdown.lax_headings: a paragraph line such as `#Foreword` (kramdown

@@ -7,6 +7,7 @@
 #define CHARTER_MARKDOWN_INT_H
 
 #include "buf.h"
+#include "markdown.h"
 
 #include <stddef.h>
 
@@ -98,7 +99,7 @@ typedef struct md_liquid {
  * no warning. A tag must end in its paragraph; an unterminated one is
  * text. Linear in len. Release out with md_liquid_release. */
 void md_liquid_scan(md_liquid *out, md_rewrite *rw, const char *src, const char *view, size_t len,
-                    const md_range *code, size_t n_code, const char *const *vars);
+                    const md_range *code, size_t n_code, const md_options *opt);
 
 /* The value of a Liquid output expression `expr` (the text between {{ and
  * }}) that vars knows (name, value pairs, NULL-terminated: "site.baseurl",

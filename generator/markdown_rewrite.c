@@ -156,6 +156,7 @@ typedef struct scan {
     md_rewrite *rw;
     md_liquid *out;
     const char *const *vars; /* name, value pairs for md_liquid_value, or NULL */
+    const md_options *opt;   /* its ref and rewrite_ctx, for Hugo's ref */
     /* What a failed search learnt, so nothing unterminated is searched for
      * twice: no end tag END_* at or after no_end[k]; no "%}" (k 0) or "}}"
      * (k 1) in [no_close[k], no_close_bound[k]). */
@@ -555,7 +556,8 @@ static int alone_on_line(const scan *sc, size_t q, size_t te)
  * with %) at q (ending at te): a link to a page by its source file, which
  * charter resolves as it does a link to the file, so the link is checked
  * and points at the page. Replaced by the path (Jekyll's from the site's
- * root); returns 1, or 0 when it is neither. */
+ * root; Hugo's from the page's folder, else where the options' ref finds
+ * it); returns 1, or 0 when it is neither. */
 static int page_link(scan *sc, size_t q, size_t te)
 {
     const char *s = sc->s;
@@ -585,9 +587,17 @@ static int page_link(scan *sc, size_t q, size_t te)
     if (!((n == 3 && !memcmp(s + p, "ref", 3)) || (n == 6 && !memcmp(s + p, "relref", 6))) ||
         !(len = one_argument(s, p + n, end, &arg)))
         return 0;
-    buf rep;
+    buf rep, there;
     buf_init(&rep);
-    add_destination(&rep, s + arg, len);
+    buf_init(&there);
+    /* Not from the page's folder: from the content's top, or the page of
+     * that name, as Hugo looks next (the caller's ref says where). */
+    const md_options *o = sc->opt;
+    if (o && o->ref && o->ref(o->rewrite_ctx, s + arg, len, &there))
+        add_destination(&rep, there.data, there.len);
+    else
+        add_destination(&rep, s + arg, len);
+    buf_release(&there);
     md_rewrite_replace(sc->rw, q, te, rep.data, rep.len);
     buf_release(&rep);
     return 1;
@@ -976,10 +986,11 @@ int md_liquid_value(buf *out, const char *expr, size_t len, const char *const *v
 }
 
 void md_liquid_scan(md_liquid *out, md_rewrite *rw, const char *src, const char *view, size_t len,
-                    const md_range *code, size_t n_code, const char *const *vars)
+                    const md_range *code, size_t n_code, const md_options *opt)
 {
     scan sc = {.s = src,
-               .vars = vars,
+               .vars = opt->liquid_vars,
+               .opt = opt,
                .view = view ? view : src,
                .len = len,
                .code = code,

@@ -141,6 +141,12 @@ static int rewrite_link(void *arg, const char *url, buf *out)
     return site_rewrite_link(out, c->s, c->p, url);
 }
 
+static int hugo_ref(void *arg, const char *path, size_t len, buf *out)
+{
+    const link_ctx *c = arg;
+    return site_hugo_ref(out, c->s, c->p, path, len);
+}
+
 /* Page p's key: its bytes by their digest (text_hex), its place, its
  * title, where its body starts, and what every page's rendering depends
  * on. */
@@ -255,6 +261,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
                       .first_line = p->fm.body_line,
                       .unsafe_html = s->cfg.unsafe_html,
                       .rewrite = rewrite_link,
+                      .ref = hugo_ref,
                       .rewrite_ctx = lc,
                       .skip_html = skip_html,
                       .lax_headings = s->cfg.lax_headings,

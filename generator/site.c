@@ -2457,6 +2457,7 @@ int site_load_config(site **out, const char *root, long as_of, const char *base_
     s->root = xstrdup(root && *root ? root : ".");
     s->as_of = as_of;
     s->by_rel = map_new();
+    pthread_mutex_init(&s->by_base_lock, NULL);
     s->by_url = map_new();
     s->by_out = map_new();
     s->by_static = map_new();
@@ -2915,6 +2916,8 @@ void site_free(site *s)
     map_free(s->by_rel);
     map_free(s->index_folders);
     map_free(s->by_name);
+    map_free(s->by_base);
+    pthread_mutex_destroy(&s->by_base_lock);
     map_free(s->statics_by_name);
     map_free(s->by_url);
     map_free(s->by_out);
@@ -3493,6 +3496,80 @@ const page *site_link_page(const site *s, const page *from, const char *path, bu
     }
     buf_release(&r);
     return p;
+}
+
+/* Each page by its name (site.by_base): its file's without the extension,
+ * or its folder's for a folder's own page (a bundle's index.md). */
+static void index_bases(site *s)
+{
+    buf name;
+    buf_init(&name);
+    s->by_base = map_new();
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (!p->ok || !p->published)
+            continue;
+        const char *rel = p->rel, *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+        size_t n = strlen(base);
+        if (path_md_named(base, "index") || path_md_named(base, "_index")) {
+            if (!slash)
+                continue; /* the home page has no name */
+            const char *end = slash;
+            while (slash > rel && slash[-1] != '/')
+                slash--;
+            base = slash;
+            n = (size_t)(end - slash);
+        } else {
+            n -= path_md_ext(base, n);
+        }
+        buf_reset(&name);
+        name_key(&name, base, n);
+        void **slot = map_ref(s->by_base, name.data ? name.data : "");
+        *slot = *slot ? (void *)&name_shared : (void *)p;
+    }
+    buf_release(&name);
+}
+
+int site_hugo_ref(buf *out, const site *s, const page *from, const char *path, size_t len)
+{
+    size_t n = 0;
+    while (n < len && path[n] != '#' && path[n] != '?')
+        n++;
+    if (!n || path[0] == '/' || path[0] == '.')
+        return 0; /* this page, the content's top, or its folder's: as written */
+    buf target, root;
+    buf_init(&target);
+    buf_init(&root);
+    int found = 0;
+    if (site_link_target(&target, path, n) != 0 || site_link_page(s, from, target.data, NULL))
+        goto done; /* from the page's folder, as Hugo looks first */
+    buf_printf(&root, "/%s", target.data);
+    const page *p = site_link_page(s, from, root.data, NULL);
+    if (!p && !strchr(target.data, '/')) {
+        /* A name alone: the page of that name, wherever it is, when one
+         * page alone has it (Hugo calls the others ambiguous). */
+        pthread_mutex_lock((pthread_mutex_t *)&s->by_base_lock);
+        if (!s->by_base)
+            index_bases((site *)s);
+        pthread_mutex_unlock((pthread_mutex_t *)&s->by_base_lock);
+        buf key;
+        buf_init(&key);
+        name_key(&key, target.data, target.len - path_md_ext(target.data, target.len));
+        p = map_get(s->by_base, key.data ? key.data : "");
+        buf_release(&key);
+        if (p == (const page *)&name_shared)
+            p = NULL;
+    }
+    if (!p)
+        goto done;
+    buf_addc(out, '/');
+    url_encode_path(out, p->rel);
+    buf_add(out, path + n, len - n);
+    found = 1;
+done:
+    buf_release(&target);
+    buf_release(&root);
+    return found;
 }
 
 int site_link_target(buf *out, const char *url, size_t n)

@@ -17,6 +17,7 @@
 #include "markdown.h"
 #include "template.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
 
@@ -128,8 +129,14 @@ typedef struct site {
      * neither: it maps to a mark of site.c's). Set by site_load_finish. */
     map *by_name;
     map *statics_by_name; /* the same for the static files, by name ("org chart.png") */
-    map *hiding;          /* during the load: the folders whose pages an index hides */
-    map *by_url;          /* url -> page */
+    /* For Hugo's ref by a page's name alone (site_hugo_ref): each page by
+     * its file's name without extension, or its folder's for an index.md or
+     * _index.md, lowercase; a name two pages share maps to site.c's mark.
+     * Made at the first such ref, under by_base_lock. */
+    map *by_base;
+    pthread_mutex_t by_base_lock;
+    map *hiding; /* during the load: the folders whose pages an index hides */
+    map *by_url; /* url -> page */
     site_section *sections;
     size_t n_sections;
     static_file *statics;
@@ -369,6 +376,15 @@ const page *site_page_by_url(const site *s, const char *path);
  * at to `tried` (may be NULL), ", "-separated, for messages. Returns the
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
+
+/* Hugo's {{< ref "path" >}} (or relref) from page `from`, path as written
+ * (with any "#fragment"): where it leads when not from the page's own
+ * folder, as Hugo looks next, appended to out as a root-relative path to
+ * the page's file ("/policies/b.md#scope"): from the content's top, or, for
+ * a name without a '/', the one page of that name anywhere. Returns 1 when
+ * appended; 0 when the path is to be kept as written (it leads somewhere
+ * from the page's folder, or nowhere: the link check says so). */
+int site_hugo_ref(buf *out, const site *s, const page *from, const char *path, size_t len);
 
 /* Whether the last part of path is named as site.yml's document_files
  * names another tool's file of a page (comply's "ACME-:id.pdf"). */
