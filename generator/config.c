@@ -1084,9 +1084,13 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
             c->heading_ids = 1;
         else if (it && !strcmp(it, "gitlab"))
             c->heading_ids = 2;
+        else if (it && !strcmp(it, "mkdocs"))
+            c->heading_ids = 3;
+        else if (it && !strcmp(it, "vitepress"))
+            c->heading_ids = 4;
         else if (ids && !yamltree_is_null(ids))
             bad |= diag_error(d, f, yamltree_line(ids), yamltree_col(ids), "config",
-                              "'markdown.heading_ids' must be github or gitlab");
+                              "'markdown.heading_ids' must be github, gitlab, mkdocs or vitepress");
         if (wiki && yamltree_kind(wiki) == YAML_SCALAR && !strcmp(yamltree_text(wiki), "obsidian"))
             c->wiki_links = WIKI_OBSIDIAN;
         else if (wiki && !yamltree_is_null(wiki))

@@ -118,7 +118,8 @@ typedef struct site_config {
     int strip_number_prefixes;  /* Docusaurus's: 01-a/02-b.md at /a/b/, placed 1 and 2 */
     int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     /* markdown.heading_ids: 0 as the host renders them (GitLab's on a
-     * GitLab host, else GitHub's), 1 GitHub's, 2 GitLab's. */
+     * GitLab host, else GitHub's), 1 GitHub's, 2 GitLab's, 3 MkDocs's,
+     * 4 VitePress's. */
     int heading_ids;
     int wiki_links; /* markdown.wiki_links: [[Page]] links (1: a GitHub wiki's, WIKI_OBSIDIAN) */
 #define WIKI_OBSIDIAN 2 /* markdown.wiki_links: obsidian */

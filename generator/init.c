@@ -291,8 +291,10 @@ void init_put_repository(buf *b, const init_plan *p)
         if (branch.len && strcmp(branch.data, "main"))
             init_put_setting(b, "The branch those links point at.", "repository_branch",
                              branch.data);
-        /* Jekyll's writes its own markdown: mapping, with the same. */
-        if (p->kind != INIT_JEKYLL && init_gitlab_rendered(p))
+        /* Jekyll's writes its own markdown: mapping, with the same;
+         * MkDocs's and VitePress's, their own ids wherever they are. */
+        if (p->kind != INIT_JEKYLL && p->kind != INIT_MKDOCS && p->kind != INIT_VITEPRESS &&
+            init_gitlab_rendered(p))
             buf_printf(b,
                        "# GitLab hosts the repository, %s renders the pages: their headings'\n"
                        "# ids are GitHub's (a run of hyphens kept), not GitLab's.\n"
@@ -1228,6 +1230,12 @@ static int plan_mkdocs(init_plan *p, const char *config)
     }
     init_put_setting(b, "Where 'charter build' writes the site, as MkDocs's site_dir.", "output",
                      out ? out : "site");
+    buf_adds(b, "# A folder's README.md is its page when it has no index.md, as MkDocs\n"
+                "# renders it.\n"
+                "readme_index: true\n"
+                "# The headings' ids as MkDocs makes them (\"Roles & Responsibilities\" is\n"
+                "# #roles-responsibilities), which links' #fragments name.\n"
+                "markdown: {heading_ids: mkdocs}\n");
     buf excluded;
     buf_init(&excluded);
     mkdocs_excludes(&excluded, p, y);
@@ -1385,6 +1393,9 @@ static int plan_vitepress(init_plan *p, const char *config)
         yamltree_put_scalar(b, pub.data, 1);
         buf_adds(b, "]\n");
     }
+    buf_adds(b, "# The headings' ids as VitePress makes them (\"1. Purpose\" is #_1-purpose),\n"
+                "# which links' #fragments name.\n"
+                "markdown: {heading_ids: vitepress}\n");
     put_last_updated(b, p, content);
     init_put_default_layout(b, "As VitePress\n# shows every page alike.");
     init_put_theme(b, "\n# (VitePress's theme is Vue components, which charter does not read.)", 1);

@@ -203,7 +203,7 @@ static void plain_text(cmark_node *n, buf *out)
  * for each id, so 4,000 headings named alike cost linear time. */
 typedef struct id_set {
     map *taken; /* id -> next suffix to try (as intptr_t, at least 1) */
-    int gitlab; /* md_options.gitlab_ids: runs of hyphens become one */
+    int rule;   /* md_options.heading_ids */
 } id_set;
 
 static int id_taken(const md_doc *doc, id_set *ids, const char *id)
@@ -232,7 +232,8 @@ static void id_unique(md_doc *doc, id_set *ids, buf *id)
         intptr_t k = ids->taken ? (intptr_t)map_get(ids->taken, key.data) : 1;
         for (;; k++) {
             buf_truncate(id, base);
-            buf_printf(id, "-%ld", (long)k);
+            /* MkDocs's second "Scope" is scope_1 */
+            buf_printf(id, "%c%ld", ids->rule == MD_IDS_MKDOCS ? '_' : '-', (long)k);
             if (!id_taken(doc, ids, id->data))
                 break;
         }
@@ -388,7 +389,7 @@ static int take_custom_id(cmark_node *h, buf *id)
         return 0;
     /* Its items: exactly one #id, any .class or key=value. */
     const char *found = NULL;
-    size_t found_len = 0;
+    size_t found_len = 0, items = 0;
     for (const char *p = open + 1; p < t + n - 1;) {
         if (*p == ' ' || *p == '\t') {
             p++;
@@ -405,13 +406,19 @@ static int take_custom_id(cmark_node *h, buf *id)
                     return 0;
             found = p + 1;
             found_len = (size_t)(e - p - 1);
-        } else if (*p != '.' && !memchr(p, '=', (size_t)(e - p))) {
+        } else if ((*p != '.' || e - p < 2) && !memchr(p, '=', (size_t)(e - p))) {
             return 0;
         }
+        items++;
         p = e;
     }
-    if (!found)
+    if (!found) {
+        /* Classes and attributes alone (`## Roles {.important}`, as Hugo's
+         * and MkDocs's attribute lists take them): no part of the text. */
+        if (items)
+            keep_text(last, t, (size_t)(open - t));
         return 0;
+    }
     buf_add(id, found, found_len);
     keep_text(last, t, (size_t)(open - t));
     return 1;
@@ -427,9 +434,13 @@ static void add_heading(md_doc *doc, id_set *ids, cmark_node *h, size_t *cap, in
     buf_init(&tag);
     int own = take_custom_id(h, &id);
     plain_text(h, &text);
-    if (!own)
+    if (!own && ids->rule == MD_IDS_MKDOCS)
+        unicode_slug_mkdocs(&id, text.data);
+    else if (!own && ids->rule == MD_IDS_VITEPRESS)
+        unicode_slug_vitepress(&id, text.data);
+    else if (!own)
         markdown_slug(&id, text.data);
-    if (!own && ids->gitlab) {
+    if (!own && ids->rule == MD_IDS_GITLAB) {
         /* GitLab's rule: "Roles & Responsibilities" is roles-responsibilities. */
         size_t w = 0;
         for (size_t r = 0; r < id.len; r++)
@@ -2331,7 +2342,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     size_t hcap = 0, lcap = 0;
     src_lines lines = {0}, parsed_lines = {0};
     link_cursor cursor = {0};
-    id_set ids = {NULL, opt->gitlab_ids};
+    id_set ids = {NULL, opt->heading_ids};
     block_scan bs = {.heads = NULL};
     md_liquid lq = {0};
     admonitions ad = {0};

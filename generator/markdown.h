@@ -33,6 +33,12 @@ typedef int (*md_rewrite_fn)(void *ctx, const char *url, buf *out);
  * 1, or return 0 to keep it as written. */
 typedef int (*md_ref_fn)(void *ctx, const char *path, size_t len, buf *out);
 
+/* md_options.heading_ids: GitHub's rule (roles--responsibilities, a second
+ * "Scope" scope-1), GitLab's (a run of hyphens is one:
+ * roles-responsibilities), MkDocs's (unicode_slug_mkdocs; scope_1) or
+ * VitePress's (unicode_slug_vitepress). */
+enum { MD_IDS_GITHUB, MD_IDS_GITLAB, MD_IDS_MKDOCS, MD_IDS_VITEPRESS };
+
 /* md_options.wiki_links for an Obsidian vault's links (1: a GitHub wiki's). */
 #define MD_WIKI_OBSIDIAN 2
 
@@ -52,10 +58,9 @@ typedef struct md_options {
      * vault's [[Page]], [[Page|Text]], [[Page#Heading]] and
      * ![[image.png]]. */
     int wiki_links;
-    /* Headings' ids by GitLab's rule (a run of hyphens is one: "Roles &
-     * Responsibilities" is roles-responsibilities), for a repository
-     * GitLab renders; else GitHub's (roles--responsibilities). */
-    int gitlab_ids;
+    /* Whose rule makes the headings' ids (MD_IDS_*): GitHub's by default
+     * ("Roles & Responsibilities" is roles--responsibilities). */
+    int heading_ids;
     /* Liquid variables a page may use, and their values: name, value pairs,
      * NULL-terminated ("site.baseurl", "/isms", ...), or NULL for none. */
     const char *const *liquid_vars;

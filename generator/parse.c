@@ -266,7 +266,7 @@ static int render_page_text(md_doc *doc, const site *s, const page *p, const cha
                       .skip_html = skip_html,
                       .lax_headings = s->cfg.lax_headings,
                       .wiki_links = s->cfg.wiki_links,
-                      .gitlab_ids = site_gitlab_ids(&s->cfg),
+                      .heading_ids = site_heading_ids(&s->cfg),
                       .liquid_vars = pv.v ? pv.v : s->liquid_vars,
                       .title = p->title};
     /* Debian's cmark-gfm is quadratic on some inputs (docs/security.md):

@@ -3116,9 +3116,13 @@ int site_repository_above(buf *out, const site *s, const page *from, const char 
     return found;
 }
 
-int site_gitlab_ids(const site_config *c)
+int site_heading_ids(const site_config *c)
 {
-    return c->heading_ids ? c->heading_ids == 2 : site_gitlab_hosted(c);
+    static const int rules[] = {MD_IDS_GITHUB, MD_IDS_GITHUB, MD_IDS_GITLAB, MD_IDS_MKDOCS,
+                                MD_IDS_VITEPRESS};
+    if (c->heading_ids > 0 && c->heading_ids < (int)(sizeof rules / sizeof *rules))
+        return rules[c->heading_ids];
+    return site_gitlab_hosted(c) ? MD_IDS_GITLAB : MD_IDS_GITHUB;
 }
 
 int site_gitlab_hosted(const site_config *c)

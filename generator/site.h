@@ -330,9 +330,10 @@ int site_repository_above(buf *out, const struct site *s, const struct page *fro
 /* 1 when repository_url's host is GitLab's (its name holds "gitlab"):
  * its links take /-/ paths. */
 int site_gitlab_hosted(const site_config *c);
-/* 1 when headings take GitLab's ids (a run of hyphens is one):
- * markdown.heading_ids says, else a GitLab host renders them. */
-int site_gitlab_ids(const site_config *c);
+/* Whose rule makes the headings' ids (md_options.heading_ids, MD_IDS_*):
+ * markdown.heading_ids says, else GitLab's when a GitLab host renders
+ * them, else GitHub's. */
+int site_heading_ids(const site_config *c);
 
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and

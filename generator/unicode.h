@@ -19,6 +19,19 @@ int unicode_nfc(buf *out, const char *s, size_t len);
  * Text that is not valid UTF-8 keeps its bytes from the first bad one. */
 void unicode_slug(buf *out, const char *text);
 
+/* Appends the heading id MkDocs makes of text (Python-Markdown's toc
+ * slugify, Material's default): decomposed (NFKD) and the letters that are
+ * not ASCII dropped ("Über" is "uber"), only ASCII letters, digits, '_',
+ * '-' and blanks kept, lowercased, trimmed, and each run of blanks and
+ * hyphens one hyphen ("Roles & Responsibilities" is roles-responsibilities). */
+void unicode_slug_mkdocs(buf *out, const char *text);
+
+/* Appends the heading id VitePress makes of text: decomposed (NFKD), the
+ * combining marks and control characters dropped, each run of blanks and
+ * ASCII punctuation one hyphen, none at either end, '_' before a leading
+ * digit ("1. Purpose" is _1-purpose), lowercased; other characters kept. */
+void unicode_slug_vitepress(buf *out, const char *text);
+
 /* The version of utf8proc linked ("2.8.0"). Static storage. */
 const char *unicode_utf8proc_version(void);
 

@@ -250,6 +250,9 @@ static const struct {
      "## Roles and duties {#roles}\n## Purpose { #purpose .note }\n",
      {"roles", "purpose"}},
     {"own id taken twice", "# A {#x}\n# B {#x}\n", {"x", "x-1"}},
+    {"classes alone",
+     "## Roles {.important}\n## Wide {class=\"wide\" .x}\n## Empty {}\n",
+     {"roles", "wide", "empty-"}},
     {"not an id",
      "# Bad {#a b}\n# Braces {like this}\n# Two {#a #b}\n",
      {"bad-a-b", "braces-like-this", "two-a-b"}},
@@ -274,6 +277,51 @@ Test(markdown, heading_ids)
                      id_cases[i].ids[k]);
             expect_contains(doc.html.data, attr, id_cases[i].name);
         }
+        markdown_release(&doc);
+        diag_free(d);
+    }
+}
+
+/* MkDocs's and VitePress's ids (markdown.heading_ids), as their slugify
+ * makes them: Python-Markdown's toc (NFKD, ASCII only, runs of blanks and
+ * hyphens one hyphen, a second id _1) and VitePress's (punctuation runs
+ * one hyphen, none at the ends, '_' before a leading digit, -1). */
+Test(markdown, heading_ids_generators)
+{
+    static const struct {
+        int rule;
+        const char *input;
+        const char *ids[6];
+    } cases[] = {
+        {MD_IDS_MKDOCS,
+         "## Roles & Responsibilities\n## 1. Purpose\n## \xc3\x9c"
+         "ber uns\n## Scope\n## Scope\n"
+         "## A -- B_c\n",
+         {"roles-responsibilities", "1-purpose", "uber-uns", "scope", "scope_1", "a-b_c"}},
+        {MD_IDS_VITEPRESS,
+         "## Roles & Responsibilities\n## 1. Purpose\n## \xc3\x9c"
+         "ber uns\n## Scope\n## Scope\n"
+         "## \xe2\x80\x9cQuoted\xe2\x80\x9d A_b?\n",
+         {"roles-responsibilities", "_1-purpose", "uber-uns", "scope", "scope-1", "quoted-a-b"}},
+        {MD_IDS_GITLAB,
+         "## Roles & Responsibilities\n## 1. Purpose\n",
+         {"roles-responsibilities", "1-purpose"}},
+        {MD_IDS_GITHUB,
+         "## Roles & Responsibilities\n## 1. Purpose\n",
+         {"roles--responsibilities", "1-purpose"}},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        diags *d = diag_new(NULL);
+        md_options opt = {.file = "p.md", .first_line = 1, .heading_ids = cases[i].rule};
+        md_doc doc;
+        render(&doc, cases[i].input, strlen(cases[i].input), &opt, d);
+        size_t n = 0;
+        while (n < COUNT(cases[i].ids) && cases[i].ids[n])
+            n++;
+        cr_expect_eq(doc.n_headings, n, "rule %d: %zu headings", cases[i].rule, doc.n_headings);
+        for (size_t k = 0; k < n && k < doc.n_headings; k++)
+            cr_expect_str_eq(doc.headings[k].id, cases[i].ids[k], "rule %d: heading %zu",
+                             cases[i].rule, k);
         markdown_release(&doc);
         diag_free(d);
     }
