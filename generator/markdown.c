@@ -2537,7 +2537,9 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
                      cmark_node_get_heading_level(heads[0]) == 1 &&
                      same_title(heads[0], opt->title);
     for (size_t i = 0; i < nh; i++) {
-        add_heading(out, &ids, heads[i], &hcap, options, exts);
+        /* Its raw HTML made safe above, as the page's is (GitBook's
+         * `## MFA <a id="mfa"></a>`: without, "raw HTML omitted"). */
+        add_heading(out, &ids, heads[i], &hcap, options | CMARK_OPT_UNSAFE, exts);
         md_heading *h = &out->headings[out->n_headings - 1];
         if (i == 0 && drop_title) {
             /* heads[0]'s replacement, after the comments before it: its

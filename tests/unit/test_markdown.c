@@ -327,6 +327,24 @@ Test(markdown, heading_ids_generators)
     }
 }
 
+/* Raw HTML in a heading is made safe as the page's is, not omitted:
+ * GitBook writes each custom anchor as `## MFA <a href="#mfa" id="mfa"></a>`
+ * (HEAD~1: "<!-- raw HTML omitted -->" in the heading, no id="mfa"). */
+Test(markdown, heading_raw_html)
+{
+    diags *d = diag_new(NULL);
+    md_options opt = {.file = "p.md", .first_line = 1};
+    md_doc doc;
+    const char *in = "## MFA <a href=\"#mfa\" id=\"mfa\"></a>\n\n## Bad <script>x()</script>\n";
+    render(&doc, in, strlen(in), &opt, d);
+    cr_assert_eq(doc.n_headings, 2);
+    expect_contains(doc.html.data, "id=\"mfa\"", "anchor kept");
+    cr_expect(strstr(doc.html.data, "omitted") == NULL, "%s", doc.html.data);
+    cr_expect(strstr(doc.html.data, "<script") == NULL, "%s", doc.html.data);
+    markdown_release(&doc);
+    diag_free(d);
+}
+
 /* The attribute list is taken off the heading's text and title. */
 Test(markdown, heading_own_id_text)
 {
