@@ -44,14 +44,60 @@ void report_summary(buf *out, diags *d, const site *s)
                w == 1 ? "" : "s", p, p == 1 ? "" : "s");
 }
 
-/* The check table as a map from id to its entry (rule index = entry - table),
- * so a finding finds its rule without a scan; caller frees with map_free. */
-static map *rule_map(const check_info *t, size_t nt)
+/* The rules a report names: the check table, then the other ids its
+ * findings carry (docs/checks.md, "Other errors": config, io, history...),
+ * each once, in the order they first appear, so that every finding has
+ * its rule (GitHub's code scanning, a JUnit test case). by_id maps an id to
+ * its entry (rule index = entry - t), so a finding finds it without a scan. */
+typedef struct rules {
+    check_info *t; /* owned array; ids and texts borrowed */
+    size_t n, n_checks;
+    map *by_id;
+} rules;
+
+static const char *other_summary(const char *id)
 {
-    map *m = map_new();
+    static const char *const known[][2] = {
+        {"config", "the site's settings cannot be read"},
+        {"catalog", "a control catalog is not a list of controls"},
+        {"oscal", "an OSCAL file is not a catalog or profile charter reads"},
+        {"crosswalk", "a crosswalk is malformed or names an unknown control"},
+        {"io", "a file cannot be read or written"},
+        {"markdown", "a page's Markdown could not be rendered"},
+        {"output", "the output directory will not be replaced"},
+        {"history", "the pages' history cannot be read from git in full"},
+    };
+    for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+        if (!strcmp(id, known[k][0]))
+            return known[k][1];
+    return "charter's finding outside the checks";
+}
+
+static void rules_init(rules *r, const diag_entry *e, size_t n)
+{
+    size_t nt;
+    const check_info *t = checks_table(&nt);
+    r->t = xcalloc(nt + n + 1, sizeof *r->t);
+    memcpy(r->t, t, nt * sizeof *t);
+    r->n = r->n_checks = nt;
+    r->by_id = map_new();
     for (size_t k = 0; k < nt; k++)
-        map_put(m, t[k].id, (void *)&t[k]);
-    return m;
+        map_put(r->by_id, r->t[k].id, &r->t[k]);
+    for (size_t i = 0; i < n; i++) {
+        void **slot = map_ref(r->by_id, e[i].id);
+        if (*slot)
+            continue;
+        const char *summary = other_summary(e[i].id);
+        r->t[r->n] = (check_info){e[i].id, e[i].level, 0, summary,
+                                  "Not a check: see docs/checks.md, \"Other errors\"."};
+        *slot = &r->t[r->n++];
+    }
+}
+
+static void rules_release(rules *r)
+{
+    map_free(r->by_id);
+    free(r->t);
 }
 
 /* "key": {"inner": value}, the shape of SARIF's message objects. */
@@ -213,12 +259,14 @@ static void sarif_location(json_writer *w, buf *uri, const diag_entry *e, const 
     buf_release(&name);
 }
 
-static void write_sarif(buf *out, diags *d, const char *root)
+static void write_sarif(buf *out, diags *d, const site *s, const char *root)
 {
-    size_t nt, n;
-    const check_info *t = checks_table(&nt);
+    size_t n;
     const diag_entry *e = diag_entries(d, &n);
-    map *rules = rule_map(t, nt);
+    rules r;
+    rules_init(&r, e, n);
+    const check_info *t = r.t;
+    size_t nt = r.n;
     buf uri;
     buf_init(&uri);
     json_writer w;
@@ -256,15 +304,23 @@ static void write_sarif(buf *out, diags *d, const char *root)
     json_key(&w, "results");
     json_begin_array(&w, JSON_BLOCK);
     for (size_t i = 0; i < n; i++) {
-        const check_info *rule = map_get(rules, e[i].id);
+        const check_info *rule = map_get(r.by_id, e[i].id);
         json_begin_object(&w, JSON_LINE);
         json_member_str(&w, "ruleId", e[i].id);
-        if (rule)
-            json_member_int(&w, "ruleIndex", (long long)(rule - t));
+        json_member_int(&w, "ruleIndex", (long long)(rule - t));
         json_member_str(&w, "level", level_name(e[i].level));
         wrapped_str(&w, "message", "text", e[i].message);
-        if (e[i].file)
+        if (e[i].file) {
             sarif_location(&w, &uri, &e[i], root);
+        } else {
+            /* About no file (a shallow clone's history): at the site's
+             * settings, as GitHub takes no result without a location. */
+            diag_entry at = e[i];
+            at.file = (char *)(s && s->cfg.file ? s->cfg.file : "site.yml");
+            at.line = 1;
+            at.col = 0;
+            sarif_location(&w, &uri, &at, root);
+        }
         json_end(&w);
     }
     json_end(&w); /* results */
@@ -274,7 +330,7 @@ static void write_sarif(buf *out, diags *d, const char *root)
     buf_addc(out, '\n');
     json_writer_release(&w);
     buf_release(&uri);
-    map_free(rules);
+    rules_release(&r);
 }
 
 /* --- junit -------------------------------------------------------------------- */
@@ -283,8 +339,8 @@ static void write_sarif(buf *out, diags *d, const char *root)
  * arrays for grouping one file's findings by check (a counting sort, so a
  * suite costs O(checks + its findings) and the report stays linear). */
 typedef struct junit {
-    const check_info *t;
-    size_t nt;
+    const check_info *t; /* the rules (rules_init): the checks, then others */
+    size_t nt, n_checks;
     map *rules;
     int strict;
     size_t *start;    /* nt + 1: the findings of check k are order[start[k]..start[k+1]) */
@@ -326,9 +382,15 @@ static void junit_suite(buf *out, junit *j, const char *site_file, const diag_en
             j->order[j->next[rule - j->t]++] = i;
     }
     buf_reset(&j->body);
+    size_t tests = 0;
     for (size_t k = 0; k < j->nt; k++) {
         buf *b = &j->body;
         int failed = 0;
+        /* Every check is a test case of every file; an id outside the
+         * checks only where it was found. */
+        if (k >= j->n_checks && j->start[k] == j->start[k + 1])
+            continue;
+        tests++;
         buf_adds(b, "    <testcase");
         xml_attr(b, "classname", file);
         xml_attr(b, "name", j->t[k].id);
@@ -359,10 +421,10 @@ static void junit_suite(buf *out, junit *j, const char *site_file, const diag_en
     }
     buf_adds(out, "  <testsuite");
     xml_attr(out, "name", file);
-    buf_printf(out, " tests=\"%zu\" failures=\"%zu\">\n", j->nt, sf);
+    buf_printf(out, " tests=\"%zu\" failures=\"%zu\">\n", tests, sf);
     buf_add(out, j->body.data, j->body.len);
     buf_adds(out, "  </testsuite>\n");
-    j->tests += j->nt;
+    j->tests += tests;
     j->fails += sf;
 }
 
@@ -377,8 +439,12 @@ static void write_junit(buf *out, diags *d, const site *s, int strict, const cha
     size_t n;
     const diag_entry *e = diag_entries(d, &n);
     junit j = {0};
-    j.t = checks_table(&j.nt);
-    j.rules = rule_map(j.t, j.nt);
+    rules r;
+    rules_init(&r, e, n);
+    j.t = r.t;
+    j.nt = r.n;
+    j.n_checks = r.n_checks;
+    j.rules = r.by_id;
     j.strict = strict;
     j.root = root;
     buf_init(&j.name);
@@ -407,6 +473,25 @@ static void write_junit(buf *out, diags *d, const site *s, int strict, const cha
             g->is_page = 1;
         junit_suite(&suites, &j, s->pages[i]->src, g ? e + g->start : e, g ? g->end - g->start : 0);
     }
+    /* Findings about no file (a shallow clone's history): the settings
+     * file's, as SARIF places them, with that file's own (no finding may
+     * leave the report: a failed job would show a green one). */
+    const char *settings = s && s->cfg.file ? s->cfg.file : "site.yml";
+    size_t loose = 0;
+    while (loose < n && !e[loose].file)
+        loose++;
+    file_group *own = loose ? map_get(by_file, settings) : NULL;
+    if (loose && !(own && own->is_page)) {
+        size_t m = loose + (own ? own->end - own->start : 0);
+        diag_entry *merged = xcalloc(m, sizeof *merged);
+        memcpy(merged, e, loose * sizeof *e);
+        if (own)
+            memcpy(merged + loose, e + own->start, (own->end - own->start) * sizeof *e);
+        junit_suite(&suites, &j, settings, merged, m);
+        free(merged);
+        if (own)
+            own->is_page = 1; /* written */
+    }
     /* Files that are not pages (site.yml, catalogs), in sorted order, once. */
     for (size_t g = 0; g < ng; g++)
         if (!groups[g].is_page)
@@ -422,7 +507,7 @@ static void write_junit(buf *out, diags *d, const site *s, int strict, const cha
     buf_release(&j.body);
     buf_release(&j.name);
     map_free(by_file);
-    map_free(j.rules);
+    rules_release(&r);
     free(groups);
     free(j.start);
     free(j.next);
@@ -468,7 +553,7 @@ void report_write(buf *out, report_format f, diags *d, const site *s, long as_of
         write_github(out, d, root);
         break;
     case REPORT_SARIF:
-        write_sarif(out, d, root);
+        write_sarif(out, d, s, root);
         break;
     case REPORT_JUNIT:
         write_junit(out, d, s, strict, root);
