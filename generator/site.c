@@ -1102,6 +1102,24 @@ static int never_rendered(const yaml_node *v)
 
 static int bundle_hides(const map *hiding, const char *rel);
 
+/* An owner written as a string, or as a person (`{name: Priya, email:
+ * priya@example.com}`, a GRC tool's export): the name, else the e-mail, in
+ * *out (borrowed from v). Returns 0, or -1 reported. */
+static int owner_name(const char **out, const yaml_node *v, const char *f, diags *d)
+{
+    if (yamltree_kind(v) != YAML_MAPPING)
+        return yamltree_as_string(out, v, "owner", f, d);
+    const char *keys[] = {"name", "email"};
+    for (int k = 0; k < 2; k++) {
+        const yaml_node *n = yamltree_get(v, keys[k]);
+        if (n && !yamltree_is_null(n))
+            return yamltree_as_string(out, n, keys[k], f, d);
+    }
+    return diag_error(d, f, yamltree_line(v), yamltree_col(v), "invalid-type",
+                      "'owner' must be a name, a list of names, or a person with a 'name' or "
+                      "'email', not a mapping with neither");
+}
+
 static int page_model(page *p, const site *s, diags *d)
 {
     apply_site_keys(p, s);
@@ -1133,17 +1151,19 @@ static int page_model(page *p, const site *s, diags *d)
             err = -1;
             continue;
         }
-        /* Owners as a list (a compliance tool's export: e-mail addresses):
-         * shown joined. */
-        if (!strcmp(k, "owner") && yamltree_kind(v) == YAML_SEQUENCE) {
+        /* Owners as a list (a compliance tool's export: e-mail addresses),
+         * or as people ({name:, email:}): shown by name, joined. */
+        if (!strcmp(k, "owner") &&
+            (yamltree_kind(v) == YAML_SEQUENCE || yamltree_kind(v) == YAML_MAPPING)) {
             buf o;
             buf_init(&o);
-            int bad = 0;
-            for (size_t j = 0; j < yamltree_len(v) && !bad; j++) {
+            int bad = 0, list = yamltree_kind(v) == YAML_SEQUENCE;
+            for (size_t j = 0; j < (list ? yamltree_len(v) : 1) && !bad; j++) {
                 const char *t = NULL;
-                if (yamltree_is_null(yamltree_item(v, j)))
+                const yaml_node *one = list ? yamltree_item(v, j) : v;
+                if (yamltree_is_null(one))
                     continue; /* `[a, ~]`: no one there */
-                bad = yamltree_as_string(&t, yamltree_item(v, j), "owner", f, d) != 0;
+                bad = owner_name(&t, one, f, d) != 0;
                 if (!bad && t && *t)
                     buf_printf(&o, "%s%s", o.len ? ", " : "", t);
             }
