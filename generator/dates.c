@@ -164,6 +164,48 @@ static int month_named(const char *w, size_t n)
     return 0;
 }
 
+/* Reads n digits (1 to max) at *p into *v. Returns 0, or -1. */
+static int digits_at(const char **p, int max, int *v)
+{
+    int k = 0;
+    *v = 0;
+    while (k < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        k++;
+    }
+    return k ? 0 : -1;
+}
+
+int date_split_numbers(const char *s, int *y, int *m, int *d)
+{
+    const char *p = s;
+    int a, b, c;
+    if (digits_at(&p, 4, &a) != 0)
+        return -1;
+    size_t first = (size_t)(p - s);
+    char sep = *p;
+    if (first == 4 && (sep == '-' || sep == '/')) {
+        /* 2026-3-5 (YAML 1.1's timestamp), 2026/03/15: year, month, day */
+        p++;
+        if (digits_at(&p, 2, &b) != 0 || *p++ != sep || digits_at(&p, 2, &c) != 0 || *p)
+            return -1;
+        *y = a, *m = b, *d = c;
+        return 0;
+    }
+    if (first <= 2 && sep == '.') {
+        /* 15.03.2026: day, month, year, as Europe writes it */
+        p++;
+        const char *ys;
+        if (digits_at(&p, 2, &b) != 0 || *p++ != '.' || (ys = p, digits_at(&p, 4, &c)) != 0 ||
+            p - ys != 4 || *p)
+            return -1;
+        *y = c, *m = b, *d = a;
+        return 0;
+    }
+    return -1;
+}
+
 int date_split_words(const char *s, int *y, int *m, int *d)
 {
     /* Three words: a month name, a day (1-31) and a year (4 digits), the
@@ -172,14 +214,14 @@ int date_split_words(const char *s, int *y, int *m, int *d)
     size_t wn[3], n = 0;
     const char *p = s;
     while (*p) {
-        while (*p == ' ' || *p == ',')
+        while (*p == ' ' || *p == ',' || *p == '-')
             p++;
         if (!*p)
             break;
         if (n == 3)
             return -1;
         w[n] = p;
-        while (*p && *p != ' ' && *p != ',')
+        while (*p && *p != ' ' && *p != ',' && *p != '-')
             p++;
         wn[n] = (size_t)(p - w[n]);
         n++;
@@ -190,9 +232,18 @@ int date_split_words(const char *s, int *y, int *m, int *d)
     int month = 0, mi = -1;
     for (size_t i = 0; i < 3; i++) {
         num[i] = -1;
-        if (strspn(w[i], "0123456789") >= wn[i] && wn[i] <= 4) {
+        size_t digits = strspn(w[i], "0123456789");
+        /* A day's ordinal: 1st, 2nd, 3rd, 15th */
+        static const char *const ordinals[] = {"st", "nd", "rd", "th"};
+        int ordinal = 0;
+        for (int k = 0; k < 4 && digits && digits <= 2 && wn[i] == digits + 2; k++)
+            ordinal |= !strncasecmp(w[i] + digits, ordinals[k], 2);
+        /* An abbreviation's full stop: "Mar. 15, 2026" */
+        size_t wl = wn[i] > 3 && w[i][wn[i] - 1] == '.' ? wn[i] - 1 : wn[i];
+        if ((digits >= wn[i] && wn[i] <= 4) || ordinal) {
             num[i] = strtol(w[i], NULL, 10);
-        } else if (!month && (month = month_named(w[i], wn[i])) != 0) {
+            wn[i] = digits;
+        } else if (!month && (month = month_named(w[i], wl)) != 0) {
             mi = (int)i;
         } else {
             return -1;

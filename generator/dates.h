@@ -23,9 +23,15 @@ int date_is_real(int y, int m, int d);
  * without checking the calendar. Returns 0, or -1 if the shape is wrong. */
 int date_split(const char *s, size_t len, int *y, int *m, int *d);
 /* Reads a date written with the month's name: "Jun 1 2018", "June 1, 2018",
- * "1 June 2018" (English names or their three-letter forms, any case),
- * without checking the calendar. Returns 0, or -1 for any other text. */
+ * "1 June 2018", "15-Mar-2026", "Mar. 15, 2026", "March 15th, 2026"
+ * (English names or their three-letter forms, any case), without checking
+ * the calendar. Returns 0, or -1 for any other text. */
 int date_split_words(const char *s, int *y, int *m, int *d);
+/* Reads a date in numbers other than YYYY-MM-DD that reads one way only:
+ * "2026-3-5" (YAML 1.1's timestamp), "2026/03/15" (year first), "15.03.2026"
+ * (day first, with full stops, as Europe writes it), without checking the
+ * calendar. "03/15/2026" reads two ways: -1, as for any other text. */
+int date_split_numbers(const char *s, int *y, int *m, int *d);
 /* Parses exactly YYYY-MM-DD (len == 10) into days since the epoch. Returns
  * 0, or -1 if malformed or not a real date (2024-02-30). */
 int date_parse(long *out, const char *s, size_t len);

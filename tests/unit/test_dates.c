@@ -161,17 +161,56 @@ Test(dates, month_names)
         const char *s;
         int ok, y, m, d;
     } cases[] = {
-        {"Jun 1 2018", 1, 2018, 6, 1},       {"June 1, 2018", 1, 2018, 6, 1},
-        {"1 June 2018", 1, 2018, 6, 1},      {"sept 30 2020", 1, 2020, 9, 30},
-        {"DEC 31, 1999", 1, 1999, 12, 31},   {"Jun 2018", 0, 0, 0, 0},
-        {"Jun 1 18", 0, 0, 0, 0},            {"Jun 32 2018", 0, 0, 0, 0},
-        {"Junk 1 2018", 0, 0, 0, 0},         {"1 2 2018", 0, 0, 0, 0},
-        {"2018 Jun 1", 0, 0, 0, 0},          {"Jun 1 2018 extra", 0, 0, 0, 0},
-        {"", 0, 0, 0, 0},                    {"May May 2018", 0, 0, 0, 0},
+        {"Jun 1 2018", 1, 2018, 6, 1},
+        {"June 1, 2018", 1, 2018, 6, 1},
+        {"1 June 2018", 1, 2018, 6, 1},
+        {"sept 30 2020", 1, 2020, 9, 30},
+        {"DEC 31, 1999", 1, 1999, 12, 31},
+        {"Jun 2018", 0, 0, 0, 0},
+        {"Jun 1 18", 0, 0, 0, 0},
+        {"Jun 32 2018", 0, 0, 0, 0},
+        {"Junk 1 2018", 0, 0, 0, 0},
+        {"1 2 2018", 0, 0, 0, 0},
+        {"2018 Jun 1", 0, 0, 0, 0},
+        {"Jun 1 2018 extra", 0, 0, 0, 0},
+        {"", 0, 0, 0, 0},
+        {"May May 2018", 0, 0, 0, 0},
+        {"15-Mar-2026", 1, 2026, 3, 15},
+        {"Mar. 15, 2026", 1, 2026, 3, 15},
+        {"March 15th, 2026", 1, 2026, 3, 15},
+        {"1st June 2018", 1, 2018, 6, 1},
+        {"Jun 15xx 2018", 0, 0, 0, 0},
+        {"15-03-2026", 0, 0, 0, 0},
+        {"Ma. 15 2026", 0, 0, 0, 0},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         int y = 0, m = 0, d = 0;
         int rc = date_split_words(cases[i].s, &y, &m, &d);
+        cr_expect_eq(rc == 0, cases[i].ok, "'%s': rc %d", cases[i].s, rc);
+        if (cases[i].ok)
+            cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
+                      "'%s' gave %04d-%02d-%02d", cases[i].s, y, m, d);
+    }
+}
+
+/* Dates in numbers that read one way only (YAML 1.1's 2026-3-5, year
+ * first with slashes, day first with full stops); month and day unsure
+ * ("03/04/2026") or trailing text: none. */
+Test(dates, numbers)
+{
+    static const struct {
+        const char *s;
+        int ok, y, m, d;
+    } cases[] = {
+        {"2026-3-5", 1, 2026, 3, 5},    {"2026/03/15", 1, 2026, 3, 15}, {"2026/3/5", 1, 2026, 3, 5},
+        {"15.03.2026", 1, 2026, 3, 15}, {"5.3.2026", 1, 2026, 3, 5},    {"03/04/2026", 0, 0, 0, 0},
+        {"15/03/2026", 0, 0, 0, 0},     {"2026-3-5x", 0, 0, 0, 0},      {"2026-03/15", 0, 0, 0, 0},
+        {"15.03.26", 0, 0, 0, 0},       {"2026.03.15", 0, 0, 0, 0},     {"", 0, 0, 0, 0},
+        {"2026-123-1", 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        int y = 0, m = 0, d = 0;
+        int rc = date_split_numbers(cases[i].s, &y, &m, &d);
         cr_expect_eq(rc == 0, cases[i].ok, "'%s': rc %d", cases[i].s, rc);
         if (cases[i].ok)
             cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
