@@ -85,13 +85,17 @@ Test(report, junit_escapes_and_fails_on_errors_or_strict_warnings)
     buf_reset(&out);
     report_write(&out, REPORT_JUNIT, d, NULL, 0, 1);
     cr_expect(strstr(out.data, "<failure type=\"warning\" message=\"alone\">"), "%s", out.data);
-    /* One page: a test case per check id. */
+    /* One page: a test case per check id; the note about no file is the
+     * settings file's (a suite of the checks, and its own id's case). */
     size_t n_checks;
     checks_table(&n_checks);
     char head[96];
     snprintf(head, sizeof head, "<testsuites name=\"charter check\" tests=\"%zu\" failures=\"2\">",
-             n_checks);
+             2 * n_checks + 1);
     cr_expect(strstr(out.data, head), "%s", out.data);
+    cr_expect(strstr(out.data, "<testcase classname=\"site.yml\" name=\"config\">\n"
+                               "      <system-out>site.yml:0:0: note: no file</system-out>"),
+              "%s", out.data);
     buf_release(&out);
     diag_free(d);
 }
