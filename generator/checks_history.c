@@ -133,13 +133,16 @@ static void check_version_rule(const site *s, const page *p, const page_history 
                    now->change_type, rule_says(r), now->change_type, config_rule_name(r));
 }
 
-static void check_approval(const site *s, const page *p, const page_history *ph, diags *d)
+static void check_approval(const site *s, const page *p, const page_history *ph, const map *pending,
+                           diags *d)
 {
     for (size_t j = 0; j < ph->n; j++) {
         const hist_row *r = &ph->rows[j];
         long day;
         if (r->kind != HIST_COMMIT || history_row_approved(r))
             continue;
+        if (pending && map_get(pending, r->commit))
+            continue; /* the pull request's own: its review is under way */
         if (date_parse(&day, r->date, strlen(r->date)) == 0 && day < s->cfg.approval_since)
             continue;
         diag_error(d, p->src, 1, 1, "unapproved-change",
@@ -154,8 +157,38 @@ int checks_want_history(const site *s)
     return s->cfg.require_approval || s->cfg.versioning_on;
 }
 
+/* The branch a pull request goes into, as a revision, when CI says (or
+ * CHARTER_BASE names one): into out; 0, or -1 outside a pull request. */
+static int pull_request_base(buf *out)
+{
+    const char *own = getenv("CHARTER_BASE");
+    if (own && *own) {
+        buf_adds(out, own);
+        return 0;
+    }
+    /* GitHub Actions on pull_request, GitLab's merge request pipelines */
+    const char *vars[] = {"GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"};
+    for (int k = 0; k < 2; k++) {
+        const char *v = getenv(vars[k]);
+        if (v && *v) {
+            buf_printf(out, "origin/%s", v);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 void checks_history(const site *s, const history *h, diags *d)
 {
+    /* In a pull request, the changes not yet in its base await the review
+     * that approves them: not judged (docs/evidence.md). */
+    map *pending = NULL;
+    buf base;
+    buf_init(&base);
+    if (h && s->cfg.require_approval && !s->git_commit && history_found(h) &&
+        pull_request_base(&base) == 0)
+        pending = history_pending(s->root, base.data, d);
+    buf_release(&base);
     for (size_t i = 0; h && i < s->n_pages; i++) {
         const page *p = s->pages[i];
         if (!p->ok || !p->published || !p->policy)
@@ -164,6 +197,7 @@ void checks_history(const site *s, const history *h, diags *d)
         if (s->cfg.versioning_on)
             check_version_rule(s, p, ph, d);
         if (s->cfg.require_approval)
-            check_approval(s, p, ph, d);
+            check_approval(s, p, ph, pending, d);
     }
+    map_free(pending);
 }

@@ -173,6 +173,13 @@ int history_resolve(char hex[41], const char *root, const char *rev, diags *d);
 int history_at(char hex[41], long *day, const char *root, const char *when, diags *d);
 /* The best common ancestor of commits a and b (hex ids) into out. 0 or -1. */
 int history_merge_base(char out[41], const char *root, const char *a, const char *b, diags *d);
+/* The commits of a pull request not yet merged into its base (a revision:
+ * "origin/main"): those of the first-parent line of HEAD, in the
+ * repository holding root, that base does not reach (a test merge, or the
+ * request's own commits), at most 10,000, each as 40 hex digits, in a new
+ * map (caller frees). NULL, reported as a warning (id history), when base
+ * cannot be read: every change is then judged as merged. */
+map *history_pending(const char *root, const char *base, diags *d);
 /* Appends the default branch as a revision: origin/HEAD's target
  * ("origin/main"), else main, master, origin/main, origin/master. 0, or -1
  * (nothing appended, nothing reported) when there is none. */

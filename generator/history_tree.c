@@ -175,6 +175,51 @@ done:
     return err;
 }
 
+map *history_pending(const char *root, const char *base, diags *d)
+{
+    history_git_init();
+    git_repository *repo = NULL;
+    git_object *obj = NULL;
+    git_commit *c = NULL;
+    map *pending = NULL;
+    git_oid to, head;
+    if (history_repo_open(&repo, root) != 0 || git_revparse_single(&obj, repo, base) != 0 ||
+        git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
+        diag_warning(d, NULL, 0, 0, "history",
+                     "the pull request's base '%s' is not in the repository: its changes are "
+                     "judged for approval as merged ones; fetch it (actions/checkout's "
+                     "fetch-depth: 0)",
+                     base);
+        goto done;
+    }
+    git_oid_cpy(&to, git_commit_id(c));
+    git_commit_free(c);
+    c = NULL;
+    if (git_reference_name_to_id(&head, repo, "HEAD") != 0 || git_commit_lookup(&c, repo, &head))
+        goto done;
+    pending = map_new();
+    /* Down the first-parent line until a commit the base reaches. */
+    for (int n = 0; c && n < 10000; n++) {
+        const git_oid *id = git_commit_id(c);
+        if (git_oid_equal(id, &to) || git_graph_descendant_of(repo, &to, id) == 1)
+            break;
+        char hex[41];
+        git_oid_tostr(hex, sizeof hex, id);
+        map_put(pending, hex, (void *)1);
+        git_commit *parent = NULL;
+        if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) != 0)
+            parent = NULL;
+        git_commit_free(c);
+        c = parent;
+    }
+done:
+    git_commit_free(c);
+    git_object_free(obj);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return pending;
+}
+
 int history_default_branch(buf *out, const char *root)
 {
     history_git_init();

@@ -172,6 +172,33 @@ rc=$?
 check "approval_since: only the newer one" sh -c "test $rc = 1 && grep -c '\[unapproved-change\]' '$tmp/since.err' | grep -qx 1 && grep -q '$last' '$tmp/since.err'"
 "$CHARTER" build --as-of 2026-06-10 --quiet 2>"$tmp/build2.err"
 check "build fails on it too, and says where" sh -c "test $? = 1 && grep -q 'content/access.md:1:1: error: change $last' '$tmp/build2.err'"
+# In a pull request, the request's own changes await the review that
+# approves them: not judged when CI names the base (GITHUB_BASE_REF,
+# CI_MERGE_REQUEST_TARGET_BRANCH_NAME) or CHARTER_BASE does. HEAD~1 failed
+# every pull request: the branch's commits, and GitHub's test merge
+# ("Merge <sha> into <sha>"), cannot carry the approval before the merge.
+at 2026-06-05
+git checkout -q -b pr
+page 2.0 2026-06-05 "Reviews are quarterly. MFA is required everywhere. Keys rotate."
+git commit -q -am "Rotate keys"
+pr=$(git rev-parse --short=7 HEAD)
+CHARTER_BASE=main "$CHARTER" check --as-of 2026-06-10 2>"$tmp/pr.err"
+check "CHARTER_BASE: the request's change is not judged, main's still is" sh -c "test $? = 1 &&
+    ! grep -q '$pr' '$tmp/pr.err' && grep -q 'change $last' '$tmp/pr.err'"
+GITHUB_BASE_REF=main "$CHARTER" check --as-of 2026-06-10 2>"$tmp/pr2.err"
+check "GITHUB_BASE_REF without origin/main fetched: judged, and said why" sh -c "test $? = 1 &&
+    grep -q 'change $pr' '$tmp/pr2.err' &&
+    grep -q \"the pull request's base 'origin/main' is not in the repository\" '$tmp/pr2.err'"
+git checkout -q --detach main
+git merge -q --no-ff pr -m "Merge $(git rev-parse pr) into $(git rev-parse main)"
+test_merge=$(git rev-parse --short=7 HEAD)
+git update-ref refs/remotes/origin/main main
+CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main "$CHARTER" check --as-of 2026-06-10 2>"$tmp/pr3.err"
+check "a test merge into origin/main is the request's own too" sh -c "test $? = 1 &&
+    ! grep -q '$test_merge' '$tmp/pr3.err' && ! grep -q '$pr' '$tmp/pr3.err'"
+"$CHARTER" check --as-of 2026-06-10 2>"$tmp/pr4.err"
+check "outside a pull request the test merge is judged" grep -q "change $test_merge" "$tmp/pr4.err"
+git checkout -q main && git branch -q -D pr && git update-ref -d refs/remotes/origin/main
 git checkout -q site.yml 2>/dev/null || git show HEAD:site.yml >site.yml
 
 # version-rule: a material change that only raises the minor version.
