@@ -174,7 +174,7 @@ int cmd_diff(int argc, char **argv)
     buf_init(&path);
     buf_init(&report);
     diff_result *r = NULL;
-    map *evidence = NULL;
+    map *evidence = NULL, *moved = NULL;
     int made_tmp = 0;
 
     /* BASE..HEAD, BASE, or nothing. */
@@ -248,7 +248,8 @@ int cmd_diff(int argc, char **argv)
     evidence = history_evidence(o.site, base.rev, head_commit, d);
     diff_side a = {base.label.data, base.rev, base.s, base.pp, base.d};
     diff_side b = {head.label.data, head.rev[0] ? head.rev : NULL, head.s, head.pp, head.d};
-    r = diff_compare(&a, &b, evidence);
+    moved = history_renames(o.site, base.rev, head.rev[0] ? head.rev : NULL, d);
+    r = diff_compare(&a, &b, evidence, moved);
 
     if (fmt_html) {
         /* Never over the site's own sources. */
@@ -290,6 +291,7 @@ done:
     cmd_print_diags(d);
     diff_result_free(r);
     map_free(evidence);
+    history_renames_free(moved);
     release_side(&base);
     release_side(&head);
     if (made_tmp) {

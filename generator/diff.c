@@ -286,12 +286,13 @@ static void version_rule_finding(diff_result *r, const site *s, const page *pa, 
 }
 
 static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b,
-                          const map *evidence, map *renames)
+                          const map *evidence, const map *moved, map *renames)
 {
-    map *by_key = map_new(), *by_rel = map_new(), *matched = map_new();
+    map *by_key = map_new(), *by_rel = map_new(), *by_src = map_new(), *matched = map_new();
     for (size_t i = 0; i < a->s->n_pages; i++) {
         map_put(by_key, page_key(a->s->pages[i]), a->s->pages[i]);
         map_put(by_rel, a->s->pages[i]->rel, a->s->pages[i]);
+        map_put(by_src, a->s->pages[i]->src, a->s->pages[i]);
     }
     for (size_t i = 0; i < b->s->n_pages; i++) {
         const page *pb = b->s->pages[i];
@@ -299,6 +300,10 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
         if (!pa || map_get(matched, pa->rel))
             pa = map_get(by_rel, pb->rel);
         if (pa && map_get(matched, pa->rel))
+            pa = NULL;
+        /* A page without an id that git sees moved (git mv): one page. */
+        const char *from = !pa && moved ? map_get(moved, pb->src) : NULL;
+        if (from && (pa = map_get(by_src, from)) != NULL && map_get(matched, pa->rel))
             pa = NULL;
         if (!pa) {
             one_side(r, DIFF_ADDED, b, i);
@@ -380,6 +385,7 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
     }
     map_free(by_key);
     map_free(by_rel);
+    map_free(by_src);
     map_free(matched);
 }
 
@@ -558,13 +564,14 @@ static int cmp_page(const void *x, const void *y)
     return strcmp(a->new_file ? a->new_file : a->old_file, b->new_file ? b->new_file : b->old_file);
 }
 
-diff_result *diff_compare(const diff_side *base, const diff_side *head, const map *evidence)
+diff_result *diff_compare(const diff_side *base, const diff_side *head, const map *evidence,
+                          const map *moved)
 {
     diff_result *r = xcalloc(1, sizeof *r);
     r->base_label = xstrdup(base->label);
     r->head_label = xstrdup(head->label);
     map *renames = map_new();
-    compare_pages(r, base, head, evidence, renames);
+    compare_pages(r, base, head, evidence, moved, renames);
     if (r->n_pages > 1)
         qsort(r->pages, r->n_pages, sizeof *r->pages, cmp_page);
     compare_controls(r, base, head);

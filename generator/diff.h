@@ -89,9 +89,11 @@ typedef struct diff_result {
 
 /* Compares base with head. `evidence` (history_evidence: files changed by
  * a commit with Approved-by: or Reviewed-by:; NULL: none known) decides
- * review-without-evidence. Returns a new result (free with
- * diff_result_free); never NULL. */
-diff_result *diff_compare(const diff_side *base, const diff_side *head, const map *evidence);
+ * review-without-evidence; `moved` (history_renames: a file's new path to
+ * its old; NULL: none known) pairs a page without an id that git sees
+ * renamed. Returns a new result (free with diff_result_free); never NULL. */
+diff_result *diff_compare(const diff_side *base, const diff_side *head, const map *evidence,
+                          const map *moved);
 void diff_result_free(diff_result *r);
 
 /* Appends the plain text of rendered HTML: tags dropped (blocks and line

@@ -197,6 +197,13 @@ int history_export(const char *root, const char *hex, const char *dir, diags *d)
  * review, 2 editorial, 3 minor, 4 material; 0 none). Returns a new map
  * (caller frees); empty when nothing could be read. */
 map *history_evidence(const char *root, const char *base, const char *head, diags *d);
+/* The files below root that git sees renamed from commit base to commit
+ * head (NULL head: the work tree, with the index and untracked files), as
+ * `git diff -M` finds them (half the content kept): a new map from the new
+ * path to the old (both relative to root; the values the caller's to free,
+ * history_renames_free). Empty when nothing could be read. */
+map *history_renames(const char *root, const char *base, const char *head, diags *d);
+void history_renames_free(map *renames);
 #define HISTORY_EV_SEEN 0x100
 #define HISTORY_EV_APPROVED 1
 #define history_ev_type(v) ((int)((intptr_t)(v) >> 1 & 7))

@@ -437,6 +437,75 @@ static size_t range_commits(git_oid **out, git_repository *repo, const git_oid *
     return n;
 }
 
+map *history_renames(const char *root, const char *base, const char *head, diags *d)
+{
+    history_git_init();
+    map *renames = map_new();
+    git_repository *repo = NULL;
+    git_commit *bc = NULL, *hc = NULL;
+    git_tree *bt = NULL, *ht = NULL;
+    git_diff *diff = NULL;
+    buf prefix;
+    buf_init(&prefix);
+    git_oid bid, hid;
+    if (open_repo(&repo, &prefix, root, d) != 0 || !base || git_oid_fromstr(&bid, base) != 0 ||
+        git_commit_lookup(&bc, repo, &bid) != 0 || git_commit_tree(&bt, bc) != 0)
+        goto done;
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    char *spec = prefix.data;
+    o.pathspec.strings = &spec;
+    o.pathspec.count = prefix.len ? 1 : 0;
+    int rc;
+    if (head) {
+        if (git_oid_fromstr(&hid, head) != 0 || git_commit_lookup(&hc, repo, &hid) != 0 ||
+            git_commit_tree(&ht, hc) != 0)
+            goto done;
+        rc = git_diff_tree_to_tree(&diff, repo, bt, ht, &o);
+    } else {
+        /* A file moved and not yet added is a rename too. */
+        o.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+        rc = git_diff_tree_to_workdir_with_index(&diff, repo, bt, &o);
+    }
+    git_diff_find_options fo;
+    git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+    fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+    if (rc != 0 || git_diff_find_similar(diff, &fo) != 0)
+        goto done;
+    for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *dl = git_diff_get_delta(diff, i);
+        const char *was = dl->old_file.path, *now = dl->new_file.path;
+        if (dl->status != GIT_DELTA_RENAMED || !was || !now ||
+            strncmp(was, prefix.data, prefix.len) || strncmp(now, prefix.data, prefix.len))
+            continue;
+        free(map_put(renames, now + prefix.len, xstrdup(was + prefix.len)));
+    }
+done:
+    git_diff_free(diff);
+    git_tree_free(bt);
+    git_tree_free(ht);
+    git_commit_free(bc);
+    git_commit_free(hc);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    buf_release(&prefix);
+    return renames;
+}
+
+static void free_value(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    free(value);
+}
+
+void history_renames_free(map *renames)
+{
+    if (renames)
+        map_each(renames, free_value, NULL);
+    map_free(renames);
+}
+
 map *history_evidence(const char *root, const char *base, const char *head, diags *d)
 {
     history_git_init();

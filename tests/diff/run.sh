@@ -196,15 +196,16 @@ git clone -q --depth 2 "file://$tmp/deep" "$tmp/shallow"
 check "a shallow clone's range at its boundary: the report of the full clone" \
     sh -c "cmp -s '$tmp/deep.txt' '$tmp/shallow.txt' && ! grep -q review-without-evidence '$tmp/shallow.txt'"
 
-# last_reviewed that was no date (a tool's '15.03.2025') made one: the
-# message names what it was (HEAD~1: "moved  to 2025-03-15", a hole).
+# last_reviewed that was no date (a tool's '15/03/2025', day or month
+# first) made one: the message names what it was (HEAD~1: "moved  to
+# 2025-03-15", a hole).
 git clone -q "$repo" "$tmp/was" && git -C "$tmp/was" checkout -q pr
-sed -i 's/^last_reviewed: .*/last_reviewed: 15.03.2025/' "$tmp/was/content/policies/access.md"
+sed -i 's|^last_reviewed: .*|last_reviewed: 15/03/2025|' "$tmp/was/content/policies/access.md"
 git -C "$tmp/was" commit -q -am "Access control: a date as the tool wrote it"
 sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/policies/access.md"
 (cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
 check "last_reviewed from a value that was no date: named" \
-    grep -q "last_reviewed moved from '15.03.2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
+    grep -q "last_reviewed moved from '15/03/2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
 git -C "$tmp/was" checkout -q -- .
 sed -i 's/^last_reviewed: .*/last_reviewed: [2025-03-15]/' "$tmp/was/content/policies/access.md"
 git -C "$tmp/was" commit -q -am "Access control: a date in a list"
@@ -212,6 +213,23 @@ sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/polic
 (cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
 check "  from a list: said so (HEAD~1: 'set to', as if there was none)" \
     grep -q "last_reviewed moved from a list to 2026-11-20 without review evidence" "$tmp/was.txt"
+
+# A page without an id that git sees moved (git mv, as init writes its
+# pages without one) is one page renamed, committed or not (HEAD~1: one
+# removed and one added, and deleted-policy-cited for the controls it
+# still covers at its new path).
+git clone -q "$repo" "$tmp/mv" && git -C "$tmp/mv" checkout -q pr
+first=content/policies/no-id-policy.md
+printf -- '---\ntitle: No id\nowner: CISO\nlast_reviewed: 2026-11-01\ncontrols: [A.5.1]\n---\n\nText kept as it is, line one.\nLine two.\n' >"$tmp/mv/$first"
+git -C "$tmp/mv" add -A && git -C "$tmp/mv" commit -q -m "A policy without an id"
+git -C "$tmp/mv" mv "$first" content/policies/moved-policy.md
+(cd "$tmp/mv" && "$CHARTER" diff --as-of 2026-11-25 HEAD --fail-on new >"$tmp/mv.txt" 2>&1)
+check "an uncommitted git mv of a page without an id: renamed" sh -c "grep -q '^  renamed  $first -> content/policies/moved-policy.md' '$tmp/mv.txt' &&
+    ! grep -q 'deleted-policy-cited' '$tmp/mv.txt'"
+git -C "$tmp/mv" commit -q -m "Move a policy"
+(cd "$tmp/mv" && "$CHARTER" diff --as-of 2026-11-25 HEAD~1..HEAD --fail-on new >"$tmp/mv2.txt" 2>&1)
+check "  committed: renamed, and --fail-on new passes" sh -c "test $? = 0 &&
+    grep -q '^  renamed  $first -> content/policies/moved-policy.md' '$tmp/mv2.txt'"
 
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
