@@ -179,8 +179,29 @@ int cmd_check(int argc, char **argv)
     fprintf(stderr, "%s\n", line.data);
     goto done;
 fatal:
-    /* Configuration or IO: the findings so far, as text, whatever the format. */
+    /* Configuration or IO: the findings so far, as text for the log, and in
+     * the format asked for, where it was asked for (a CI's annotations, the
+     * SARIF or JUnit file the next step uploads); exit 2 all the same. */
     cmd_print_diags(d);
+    if (fmt != REPORT_TEXT || o.output) {
+        buf_reset(&report);
+        report_write(&report, fmt, d, s, as_of, o.strict);
+        if (o.output) {
+            buf dir;
+            buf_init(&dir);
+            if (s)
+                site_user_path(&dir, s, ".");
+            else
+                buf_adds(&dir, o.site);
+            diags *w = diag_new(NULL);
+            if (cmd_write_report(o.output, report.data, report.len, s, dir.data, w) != 0)
+                cmd_print_diags(w);
+            diag_free(w);
+            buf_release(&dir);
+        } else {
+            fwrite(report.data, 1, report.len, stdout);
+        }
+    }
 done:
     if (want) /* stopped before it was needed */
         build_history_cancel(&hj);

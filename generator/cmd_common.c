@@ -10,6 +10,7 @@
 #include "dates.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -147,9 +148,55 @@ static void user_path(buf *out, const char *dir, const char *rel)
         path_join(out, dir, rel);
 }
 
+/* Whether the file at path is one of charter's reports (its first 4 KB
+ * name charter, as every format's opening does): one a run may replace. */
+static int is_report(const char *path)
+{
+    char head[4097];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, head, sizeof head - 1);
+    close(fd);
+    if (n <= 0)
+        return n == 0;
+    head[n] = '\0';
+    return strstr(head, "charter") != NULL;
+}
+
+/* With no settings read (they failed): never over the usual sources, nor
+ * over a file that is no report of charter's. */
+static int write_report_unread(const char *path, const char *data, size_t len, const char *dir,
+                               diags *d)
+{
+    static const char *const usual[] = {"site.yml", "_config.yml", ".git",     "content",
+                                        "layouts",  "controls",    "assets",   "archetypes",
+                                        "docs",     "_layouts",    "_includes"};
+    enum { N = sizeof usual / sizeof *usual };
+    struct stat st;
+    if (lstat(path, &st) == 0 && !(S_ISREG(st.st_mode) && is_report(path)))
+        return diag_error(d, NULL, 0, 0, "output",
+                          "refusing to write '%s': the site's settings could not be read to tell "
+                          "it from a source, and it is no report of charter's",
+                          path);
+    buf srcs[N];
+    const char *sources[N + 1] = {0};
+    for (size_t i = 0; i < N; i++) {
+        buf_init(&srcs[i]);
+        user_path(&srcs[i], dir, usual[i]);
+        sources[i] = srcs[i].data;
+    }
+    int err = output_write_file(path, data, len, sources, d);
+    for (size_t i = 0; i < N; i++)
+        buf_release(&srcs[i]);
+    return err;
+}
+
 int cmd_write_report(const char *path, const char *data, size_t len, const site *s, const char *dir,
                      diags *d)
 {
+    if (!s)
+        return write_report_unread(path, data, len, dir, d);
     /* What the site is read from: site.yml (or Jekyll's _config.yml in its
      * stead), its folders, its static folders, and the repository's own
      * .git (a report there would break it); with the content at the root,

@@ -50,7 +50,9 @@ struct site;
  * output_write_file, never over the sources of the site s, whose directory
  * as the user named it is dir: site.yml, the layouts, controls, assets and
  * content folders, and with the content at the root (content: .) each page
- * and published file. 0, or -1 after reporting (exit 2). */
+ * and published file; s NULL (its settings could not be read): not over the
+ * usual sources' names, nor over a file that is no report of charter's.
+ * 0, or -1 after reporting (exit 2). */
 int cmd_write_report(const char *path, const char *data, size_t len, const struct site *s,
                      const char *dir, diags *d);
 
