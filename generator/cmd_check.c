@@ -114,7 +114,8 @@ int cmd_check(int argc, char **argv)
 
     int status = EXIT_USAGE;
     history_job hj;
-    int want = 0; /* the history is being read */
+    int want = 0;    /* the history is being read */
+    int written = 0; /* the report's file was tried */
     diags *d = diag_new(o.site);
     site *s = NULL;
     parsed *pp = NULL;
@@ -166,6 +167,7 @@ int cmd_check(int argc, char **argv)
         buf dir;
         buf_init(&dir);
         site_user_path(&dir, s, ".");
+        written = 1; /* tried: not again below */
         rc = cmd_write_report(o.output, report.data, report.len, s, dir.data, d);
         buf_release(&dir);
         if (rc != 0)
@@ -183,7 +185,7 @@ fatal:
      * the format asked for, where it was asked for (a CI's annotations, the
      * SARIF or JUnit file the next step uploads); exit 2 all the same. */
     cmd_print_diags(d);
-    if (fmt != REPORT_TEXT || o.output) {
+    if ((fmt != REPORT_TEXT || o.output) && !written) {
         buf_reset(&report);
         report_write(&report, fmt, d, s, as_of, o.strict);
         if (o.output) {
