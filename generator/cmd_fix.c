@@ -88,7 +88,18 @@ static const page *find_page(const site *s, const char *arg)
     for (size_t i = 0; i < s->n_pages; i++)
         if (!strcmp(s->pages[i]->src, arg) || !strcmp(s->pages[i]->rel, arg))
             return s->pages[i];
-    return NULL;
+    /* As the findings name it, from the working directory
+     * ("policies/content/p.md" with --site policies), or absolute. */
+    const page *found = NULL;
+    char *file = realpath(arg, NULL), *root = realpath(s->root, NULL);
+    size_t rl = root ? strlen(root) : 0;
+    if (file && root && !strncmp(file, root, rl) && file[rl] == '/')
+        for (size_t i = 0; i < s->n_pages && !found; i++)
+            if (!strcmp(s->pages[i]->src, file + rl + 1))
+                found = s->pages[i];
+    free(file);
+    free(root);
+    return found;
 }
 
 /* Writes the fixed text of page p: only when the file is still the text
