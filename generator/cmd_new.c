@@ -392,6 +392,18 @@ int cmd_new(int argc, char **argv)
         goto done;
     }
     const page *other = site_page_by_url(s, url.data);
+    for (size_t i = 0; !other && i < s->n_pages; i++)
+        if (s->pages[i]->url && !strcasecmp(s->pages[i]->url, url.data)) {
+            /* Letter case alone (url-case-collision): a case-insensitive
+             * file system, macOS's or Windows's, holds one of the two. */
+            buf_adds(&shown, ", which differs only in letter case from the URL of '");
+            diag_term_safe(&shown, s->pages[i]->src, strlen(s->pages[i]->src));
+            buf_adds(&shown, "' (a case-insensitive file system holds one of the two); nothing "
+                             "was written");
+            buf_printf(&kinds, "'%s' would be served at ", path);
+            refuse(kinds.data, url.data, shown.data);
+            goto done;
+        }
     if (other) {
         buf_adds(&shown, ", the URL of '");
         diag_term_safe(&shown, other->src, strlen(other->src));
