@@ -132,6 +132,34 @@ static int resolve(side *sd, const char *site_dir, const char *rev, diags *d)
     return 0;
 }
 
+/* One file name as charter check names it: from the working directory
+ * ("policies/content/access.md" with --site policies). */
+static void shown_name(char **file, const char *root)
+{
+    if (!*file)
+        return;
+    buf b;
+    buf_init(&b);
+    diag_shown_file(&b, root, *file);
+    free(*file);
+    *file = buf_detach(&b);
+}
+
+/* The result's files named from the working directory, as check's. */
+static void shown_names(diff_result *r, const diags *d)
+{
+    char *root = diag_shown_root(d);
+    for (size_t i = 0; i < r->n_pages; i++) {
+        shown_name(&r->pages[i].old_file, root);
+        shown_name(&r->pages[i].new_file, root);
+    }
+    for (size_t i = 0; i < r->n_added; i++)
+        shown_name(&r->added[i].file, root);
+    for (size_t i = 0; i < r->n_fixed; i++)
+        shown_name(&r->fixed[i].file, root);
+    free(root);
+}
+
 int cmd_diff(int argc, char **argv)
 {
     diff_opts o = {.format = "text", .fail_on = "never"};
@@ -250,6 +278,7 @@ int cmd_diff(int argc, char **argv)
     diff_side b = {head.label.data, head.rev[0] ? head.rev : NULL, head.s, head.pp, head.d};
     moved = history_renames(o.site, base.rev, head.rev[0] ? head.rev : NULL, d);
     r = diff_compare(&a, &b, evidence, moved);
+    shown_names(r, d);
 
     if (fmt_html) {
         /* Never over the site's own sources. */

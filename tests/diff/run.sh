@@ -231,6 +231,11 @@ git -C "$tmp/mv" commit -q -m "Move a policy"
 check "  committed: renamed, and --fail-on new passes" sh -c "test $? = 0 &&
     grep -q '^  renamed  $first -> content/policies/moved-policy.md' '$tmp/mv2.txt'"
 
+# Files named from the working directory, as check names them (HEAD~1:
+# from the site, "content/..." where check says "site/content/...").
+(cd "$tmp" && "$CHARTER" diff --site mv --as-of 2026-11-25 HEAD~1..HEAD --format json >"$tmp/mv3.json" 2>/dev/null)
+check "with --site, files from the working directory" grep -q '"new_file": "mv/content/policies/moved-policy.md"' "$tmp/mv3.json"
+
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
