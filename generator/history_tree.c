@@ -258,25 +258,60 @@ done:
 
 /* --- a commit's site, written out -------------------------------------------------- */
 
+/* What a commit's files may take when written out (--at, diff): any one
+ * file the site may read (limits.static_bytes' default, the largest), and
+ * all of them, so that a blob of zeros named a thousand times (a few MB
+ * of git objects) cannot fill the disk. */
+#define EXPORT_FILE_MAX ((size_t)64 << 20)
+#define EXPORT_TOTAL_MAX ((size_t)2 << 30)
+
 typedef struct export_ctx {
     git_repository *repo;
+    git_odb *odb;
     const char *dir;
     buf path;
     diags *d;
     int failed;
-    size_t files;
+    size_t files, bytes;
 } export_ctx;
+
+/* Whether git would check out an entry of this name: not ".", "..", a name
+ * holding '/' or '\\', or ".git" in any case (git refuses such trees; a
+ * written-out ".." would land outside the folder, a ".git" would be the
+ * repository the site is then read with). */
+static int export_name_ok(const char *name)
+{
+    return *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') &&
+           !strchr(name, '\\') && strcasecmp(name, ".git");
+}
 
 static int export_entry(const char *parent, const git_tree_entry *e, void *arg)
 {
     export_ctx *x = arg;
-    buf_reset(&x->path);
-    buf_printf(&x->path, "%s/%s%s", x->dir, parent, git_tree_entry_name(e));
+    const char *name = git_tree_entry_name(e);
     git_filemode_t mode = git_tree_entry_filemode(e);
+    if (!export_name_ok(name)) {
+        if (!strcasecmp(name, ".git"))
+            return mode == GIT_FILEMODE_TREE ? 1 : 0; /* skipped, as git checks out none */
+        diag_error(x->d, NULL, 0, 0, "diff",
+                   "the revision holds a file named '%s' in '%s', which git refuses to check "
+                   "out; nothing was read from it",
+                   name, *parent ? parent : ".");
+        x->failed = 1;
+        return -1;
+    }
+    buf_reset(&x->path);
+    buf_printf(&x->path, "%s/%s%s", x->dir, parent, name);
     if (mode == GIT_FILEMODE_TREE) {
-        if (mkdir(x->path.data, 0755) != 0 && errno != EEXIST) {
+        struct stat st;
+        /* A folder, not a link or file of the same name written before
+         * (a tree holding both is malformed: writing through the link
+         * would leave the folder). */
+        if (mkdir(x->path.data, 0755) != 0 &&
+            (errno != EEXIST || lstat(x->path.data, &st) != 0 || !S_ISDIR(st.st_mode))) {
             diag_error(x->d, NULL, 0, 0, "diff", "cannot create '%s': %s", x->path.data,
-                       strerror(errno));
+                       errno == EEXIST || errno == 0 ? "the revision names it twice"
+                                                     : strerror(errno));
             x->failed = 1;
             return -1;
         }
@@ -284,6 +319,21 @@ static int export_entry(const char *parent, const git_tree_entry *e, void *arg)
     }
     if (mode == GIT_FILEMODE_COMMIT)
         return 0; /* a submodule: not part of the site */
+    size_t size = 0;
+    git_object_t type;
+    if (x->odb && git_odb_read_header(&size, &type, x->odb, git_tree_entry_id(e)) == 0 &&
+        (size > EXPORT_FILE_MAX || size > EXPORT_TOTAL_MAX - x->bytes)) {
+        diag_error(x->d, NULL, 0, 0, "too-large",
+                   size > EXPORT_FILE_MAX
+                       ? "'%s%s' in the revision is %zu bytes, over the %zu any file of a site may "
+                         "be; nothing was read from it"
+                       : "'%s%s' in the revision takes its files past %zu bytes; nothing was read "
+                         "from it",
+                   parent, name, size > EXPORT_FILE_MAX ? size : EXPORT_TOTAL_MAX, EXPORT_FILE_MAX);
+        x->failed = 1;
+        return -1;
+    }
+    x->bytes += size;
     git_blob *blob = NULL;
     if (git_blob_lookup(&blob, x->repo, git_tree_entry_id(e)) != 0) {
         git_fail(x->d, "cannot read a file of the revision");
@@ -334,6 +384,8 @@ int history_export(const char *root, const char *hex, const char *dir, diags *d)
     if (open_repo(&repo, &prefix, root, d) != 0)
         goto done;
     x.repo = repo;
+    if (git_repository_odb(&x.odb, repo) != 0)
+        x.odb = NULL;
     if (git_oid_fromstr(&id, hex) != 0 || git_commit_lookup(&commit, repo, &id) != 0 ||
         git_commit_tree(&tree, commit) != 0) {
         git_fail(d, "cannot read the revision");
@@ -363,6 +415,7 @@ done:
     git_tree_free(sub);
     git_tree_free(tree);
     git_commit_free(commit);
+    git_odb_free(x.odb);
     git_repository_free(repo);
     git_libgit2_shutdown();
     buf_release(&prefix);

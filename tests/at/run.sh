@@ -108,5 +108,62 @@ check "build --at such a commit" grep -q 'A paragraph added later' "$tmp/adopted
 "$CHARTER" diff "$first..HEAD" >"$tmp/adopted.txt" 2>&1
 check "diff between two such commits" grep -q 'risk-management' "$tmp/adopted.txt"
 
+# A crafted commit (its trees written byte by byte, as git itself never
+# makes them): nothing is written outside the scratch folder, no link is
+# written through, a committed .git is neither written out nor read, and
+# no blob is inflated past what a site's file may be. HEAD~1 wrote
+# '../../x' where it pointed, wrote x/y.md through a link x of the same
+# tree, read the commit's own .git/config, and inflated a 70 MB blob.
+h=$tmp/hostile
+mkdir -p "$h/content/sec" "$tmp/outside" && cd "$h" || exit 2
+git init -q && printf 'title: T\n' >site.yml && printf -- '---\ntitle: Home\n---\nhi\n' >content/index.md
+printf -- '---\ntitle: S\n---\n[home](../index.md)\n' >content/sec/s.md
+at 2026-11-01 && git add -A && git commit -q -m init
+# rawtree: a tree object from lines "MODE NAME HEX" on stdin, names as
+# given (git mktree refuses the hostile ones).
+rawtree() {
+    python3 -c '
+import sys, subprocess
+data = b""
+for line in sys.stdin.read().splitlines():
+    mode, name, hexid = line.split(" ", 2)[0], line.split(" ", 1)[1].rsplit(" ", 1)[0], line.rsplit(" ", 1)[1]
+    data += mode.encode() + b" " + name.encode() + b"\0" + bytes.fromhex(hexid)
+sys.stdout.write(subprocess.run(["git", "hash-object", "-t", "tree", "--literally", "-w", "--stdin"],
+                                input=data, capture_output=True, check=True).stdout.decode())'
+}
+idx=$(git rev-parse HEAD:content/index.md) yml=$(git rev-parse HEAD:site.yml) sec=$(git rev-parse HEAD:content/sec)
+page=$(printf -- '---\ntitle: X\n---\nx\n' | git hash-object -w --stdin)
+crafted() { # crafted "MODE NAME HEX"...: a commit whose content/ holds them too, on HEAD
+    ct=$( (printf '100644 index.md %s\n40000 sec %s\n' "$idx" "$sec"; for l in "$@"; do printf '%s\n' "$l"; done) | rawtree)
+    rt=$(printf '40000 content %s\n100644 site.yml %s\n' "$ct" "$yml" | rawtree)
+    git commit-tree "$rt" -p HEAD -m crafted
+}
+c=$(crafted "100644 ../../../../../../../../..$tmp/outside/dotdot.md $page")
+TMPDIR=$tmp/scratch "$CHARTER" check --at "$c" >/dev/null 2>"$tmp/dotdot.err"
+check "a '..' name: refused (exit 2), nothing written outside" sh -c "test $? = 2 &&
+    grep -q 'which git refuses to check out' '$tmp/dotdot.err' && test ! -e '$tmp/outside/dotdot.md'"
+link=$(printf '%s' "$tmp/outside" | git hash-object -w --stdin)
+sub=$(printf '100644 y.md %s\n' "$page" | rawtree)
+c=$(crafted "120000 x $link" "40000 x $sub")
+TMPDIR=$tmp/scratch "$CHARTER" check --at "$c" >/dev/null 2>"$tmp/twice.err"
+check "a link and a folder of one name: refused, nothing written through the link" sh -c "test $? = 2 &&
+    grep -q 'names it twice' '$tmp/twice.err' && test ! -e '$tmp/outside/y.md'"
+printf 'sec/\n' >"$tmp/outside/ignore"
+cfg=$(printf '[core]\n\texcludesFile = %s/outside/ignore\n' "$tmp" | git hash-object -w --stdin)
+headref=$(printf 'ref: refs/heads/main\n' | git hash-object -w --stdin)
+empty=$(printf '100644 x %s\n' "$page" | rawtree)
+dotgit=$(printf '100644 HEAD %s\n100644 config %s\n40000 objects %s\n40000 refs %s\n' "$headref" "$cfg" "$empty" "$empty" | rawtree)
+ct=$(printf '100644 index.md %s\n40000 sec %s\n' "$idx" "$sec" | rawtree)
+rt=$(printf '40000 .git %s\n40000 content %s\n100644 site.yml %s\n' "$dotgit" "$ct" "$yml" | rawtree)
+c=$(git commit-tree "$rt" -p HEAD -m dotgit)
+TMPDIR=$tmp/scratch "$CHARTER" check --at "$c" >/dev/null 2>"$tmp/dotgit.err"
+check "a committed .git is not written out, its config not obeyed" grep -q 'in 2 pages' "$tmp/dotgit.err"
+big=$(head -c 70000000 /dev/zero | git hash-object -w --stdin)
+c=$(crafted "100644 bomb.md $big")
+TMPDIR=$tmp/scratch "$CHARTER" check --at "$c" >/dev/null 2>"$tmp/bomb.err"
+check "a blob over what a file may be: too-large before it is inflated" sh -c "test $? = 2 &&
+    grep -q '70000000 bytes, over the 67108864 any file of a site may be' '$tmp/bomb.err'"
+cd "$tmp" || exit 2
+
 echo "at: $n checks, $failed failed"
 [ "$failed" -eq 0 ]
