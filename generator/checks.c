@@ -838,10 +838,16 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
         const page *p = s->pages[i];
         if (!p->ok || !p->published)
             continue;
-        for (const char *sl = strchr(p->out_file, '/'); sl; sl = strchr(sl + 1, '/')) {
-            lower_into(b, p->out_file, (size_t)(sl - p->out_file));
-            if (!map_get(folders, b->data))
-                map_put(folders, b->data, (void *)p);
+        /* From the deepest up: a folder there already has its own above
+         * it (a page 10,000 folders deep costs its path once, not once
+         * per folder). */
+        const char *o = p->out_file;
+        for (const char *sl = strrchr(o, '/'); sl; sl = memrchr(o, '/', (size_t)(sl - o))) {
+            lower_into(b, o, (size_t)(sl - o));
+            void **slot = map_ref(folders, b->data);
+            if (*slot)
+                break;
+            *slot = (void *)p;
         }
     }
     size_t ng = 0;
@@ -849,7 +855,7 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
     /* What charter writes and the static files, each against the pages
      * and against those before it (content/Assets/style.css against the
      * theme's assets/style.css): lowercased path or folder -> index + 1. */
-    map *others = map_new(), *reported = map_new();
+    map *others = map_new(), *reported = map_new(), *checked = map_new();
     buf what;
     buf_init(&what);
     for (size_t i = 0; i < ng + s->n_statics; i++) {
@@ -863,6 +869,17 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
         int met = 0;
         for (const char *cut = end; cut && !met; cut = memrchr(out, '/', (size_t)(cut - out))) {
             size_t len = (size_t)(cut - out);
+            if (cut != end) {
+                /* A folder an output before had, as written: it and those
+                 * above it were checked then (and what meets them since
+                 * was, against it). */
+                buf_reset(b);
+                buf_add(b, out, len);
+                void **seen = map_ref(checked, b->data);
+                if (*seen)
+                    break;
+                *seen = (void *)1;
+            }
             lower_into(b, out, len);
             const page *p = cut == end ? map_get(lower, b->data) : NULL;
             if (!p)
@@ -918,12 +935,16 @@ static void case_against_generated(const site *s, map *lower, buf *b, diags *d)
         /* Its path and folders, for those after it. */
         for (const char *cut = end; cut; cut = memrchr(out, '/', (size_t)(cut - out))) {
             lower_into(b, out, (size_t)(cut - out));
-            if (!map_get(others, b->data))
-                map_put(others, b->data, (void *)(i + 1));
+            void **slot = map_ref(others, b->data);
+            if (*slot && cut != end)
+                break; /* and those above it */
+            if (!*slot)
+                *slot = (void *)(i + 1);
         }
     }
     map_free(others);
     map_free(reported);
+    map_free(checked);
     buf_release(&what);
     map_free(folders);
 }

@@ -145,15 +145,23 @@ static const char *file_holder(const plan *p, const site *s, const char *file, b
  * neither is written (the page's and the static file's writes ask
  * plan_blocked too), so that no build stops at a write it cannot make. */
 static void check_folders_above(plan *p, const site *s, const char *out_file, const char *what,
-                                const page *pg, buf *anc, buf *tmp, diags *d)
+                                const page *pg, buf *anc, buf *tmp, map *clear, diags *d)
 {
     buf_reset(anc);
     buf_adds(anc, out_file);
     for (char *slash = strrchr(anc->data, '/'); slash; slash = strrchr(anc->data, '/')) {
         buf_truncate(anc, (size_t)(slash - anc->data));
+        /* A folder found clear for an output before: so are those above
+         * it (each output's folders cost its path once, not once per
+         * folder: 10,000 folders deep took hours). */
+        void **seen = map_ref(clear, anc->data);
+        if (*seen)
+            break;
         const char *holder = file_holder(p, s, anc->data, tmp);
-        if (!holder)
+        if (!holder) {
+            *seen = (void *)1;
             continue;
+        }
         if (pg) {
             const yaml_node *pl = yamltree_get(pg->fm.data, "permalink");
             diag_error(d, pg->src, pl ? yamltree_line(pl) : 1, pl ? yamltree_col(pl) : 1,
@@ -188,22 +196,25 @@ static void check_folders_above(plan *p, const site *s, const char *out_file, co
 static void folders_not_files(plan *p, const site *s, size_t first_index, diags *d)
 {
     diags *quiet = diag_new(NULL);
+    map *clear = map_new();
     buf anc, tmp;
     buf_init(&anc);
     buf_init(&tmp);
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *pg = s->pages[i];
         if (pg->ok && pg->published && !pg->collides && strchr(pg->out_file, '/'))
-            check_folders_above(p, s, pg->out_file, NULL, pg, &anc, &tmp, d);
+            check_folders_above(p, s, pg->out_file, NULL, pg, &anc, &tmp, clear, d);
     }
     for (size_t i = 0; i < s->n_statics; i++)
         if (strchr(s->statics[i].out_file, '/'))
             check_folders_above(p, s, s->statics[i].out_file,
-                                map_get(p->others, s->statics[i].out_file), NULL, &anc, &tmp, d);
+                                map_get(p->others, s->statics[i].out_file), NULL, &anc, &tmp, clear,
+                                d);
     for (size_t i = 0; i < p->n; i++)
         if (!p->generated[i].blocked && strchr(p->generated[i].out_file, '/'))
             check_folders_above(p, s, p->generated[i].out_file, p->generated[i].what, NULL, &anc,
-                                &tmp, i < first_index ? d : quiet);
+                                &tmp, clear, i < first_index ? d : quiet);
+    map_free(clear);
     diag_free(quiet);
     buf_release(&anc);
     buf_release(&tmp);

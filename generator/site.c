@@ -514,6 +514,9 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
     buf_init(&nfc);
     fs_listing list = {0};
     int err = -1;
+    size_t depth = rel[0] != '\0';
+    for (const char *c = rel; *c; c++)
+        depth += *c == '/';
     path_join(&dir, top, rel);
     if (fs_list_source_stat(&list, &w->s->fs, dir.data, w->d) != 0)
         goto done;
@@ -535,6 +538,16 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         /* Known from the listing when no link, as fs_source_kind knows it. */
         struct stat st = list.sts[i];
         int kind = list.kinds[i];
+        if (depth >= SITE_MAX_DEPTH && (kind == FS_DIR || kind < 0)) {
+            /* Bounded before git's ignore rules are asked (each asking
+             * reads every folder's .gitignore above it: 2,000 folders deep
+             * took 90 s, 10,000 hours), and the walk with them. */
+            diag_error(w->d, full.data, 0, 0, "too-large",
+                       "'%s' is %zu folders deep, deeper than any page or file of a site may "
+                       "lie (%d folders); it is not read",
+                       full.data, depth + 1, SITE_MAX_DEPTH);
+            continue;
+        }
         /* A file git ignores (a local secret, a tool's build output) is no
          * part of the repository: not published, not read, not reported. */
         if (history_ignores_skip(w->ignores, full.data, kind == FS_DIR)) {

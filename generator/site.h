@@ -5,6 +5,11 @@
 #ifndef CHARTER_SITE_H
 #define CHARTER_SITE_H
 
+/* How many folders below the site's top a page or file may lie: a folder
+ * deeper is a too-large error and not read (real sites are a few deep;
+ * git's ignore rules cost a read of every .gitignore above a folder). */
+#define SITE_MAX_DEPTH 256
+
 #include "buf.h"
 #include "config.h"
 #include "catalog.h"
