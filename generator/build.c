@@ -623,7 +623,8 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     tune_findings(s, r, d);
     tuned = 1;
     if (stopping_errors(r, d) > 0) {
-        status = EXIT_FINDINGS;
+        /* A file that could not be read: an IO error, exit 2. */
+        status = diag_count_id(d, DIAG_ERROR, "io") ? EXIT_USAGE : EXIT_FINDINGS;
         goto done;
     }
     if (manifest_json_publish(out, &prov, d) != 0 || output_commit(out, d) != 0)

@@ -177,6 +177,10 @@ int cmd_check(int argc, char **argv)
     }
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     status = errors || (o.strict && warnings) ? EXIT_FINDINGS : EXIT_OK;
+    /* A file that could not be read (a page, a layout): an IO error, exit 2,
+     * as an unreadable folder or catalog is. */
+    if (diag_count_id(d, DIAG_ERROR, "io"))
+        status = EXIT_USAGE;
     report_summary(&line, d, s);
     fprintf(stderr, "%s\n", line.data);
     goto done;

@@ -150,6 +150,14 @@ size_t diag_count(const diags *d, diag_level level)
     return n;
 }
 
+size_t diag_count_id(const diags *d, diag_level level, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->len; i++)
+        n += d->items[i].level == level && !strcmp(d->items[i].id, id);
+    return n;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     const diag_entry *x = a, *y = b;

@@ -62,6 +62,8 @@ const char *diag_nearest(const char *word, const char *const *cands, size_t n, s
 void diag_retune(diags *d, int (*level_for)(void *ctx, const diag_entry *e), void *ctx);
 
 size_t diag_count(const diags *d, diag_level level);
+/* How many entries of that level carry the id ("io"). */
+size_t diag_count_id(const diags *d, diag_level level, const char *id);
 /* Sorts the entries by file, line, column, then message (stable). */
 void diag_sort(diags *d);
 /* Borrowed view of the entries, valid until the next diag_report. */

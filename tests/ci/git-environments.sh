@@ -206,6 +206,20 @@ if [ "$(id -u)" = 0 ]; then
     chown -R 0:0 "$tmp/bare.git"
     check "GIT_DIR owned by another user: read, as git reads it" \
         test "$(rows "$tmp/o-deploy-owned" /access/)" = "commit:1.1 commit:1.0"
+    # A page the job's user cannot read (a checkout of 0600 files another
+    # uid owns): an IO error, exit 2, as an unreadable folder is (HEAD~1:
+    # exit 1, as if it were a finding of the page's).
+    git clone -q "file://$src" "$tmp/unreadable"
+    chmod 755 "$tmp" && chmod 600 "$tmp/unreadable/content/access.md"
+    chown -R 65534:65534 "$tmp/unreadable" && chown 0:0 "$tmp/unreadable/content/access.md"
+    for cmd in check build; do
+        (cd "$tmp/unreadable" && setpriv --reuid 65534 --regid 65534 --clear-groups \
+            env HOME=/nonexistent "$CHARTER" $cmd --as-of 2026-02-01 \
+            >/dev/null 2>"$tmp/unreadable-$cmd.txt")
+        check "an unreadable page: $cmd exits 2" sh -c "test $? = 2 &&
+            grep -q \"cannot read 'content/access.md': Permission denied \\[io\\]\" '$tmp/unreadable-$cmd.txt'"
+    done
+    chmod 700 "$tmp"
 else
     ok "# SKIP ownership checks (not root)"
 fi
