@@ -1246,6 +1246,19 @@ static int page_model(page *p, const site *s, diags *d)
             err |= yamltree_as_bool(&draft, v, k, f, d);
             if (draft)
                 p->published = 0;
+        } else if (!strcasecmp(k, "publishDate") || !strcmp(k, "pubdate") ||
+                   !strcasecmp(k, "expiryDate") || !strcmp(k, "unpublishdate")) {
+            /* Hugo's: a page it publishes later, or no longer (its
+             * buildFuture and buildExpired are off by default), is not
+             * published as of the build's day. A value that is no date
+             * is not charter's key: left alone. */
+            long day;
+            diags *quiet = diag_new(NULL);
+            int later = tolower((unsigned char)k[0]) == 'p';
+            if (yamltree_as_date(&day, v, k, f, quiet) == 0 &&
+                (later ? day > s->as_of : day <= s->as_of))
+                p->published = 0;
+            diag_free(quiet);
         } else if (strcmp(k, "slug") == 0) {
             /* Hugo's slug: the URL's last part, for the file's name (not
              * keys-mapped to permalink, as Docusaurus's path slugs are). */
