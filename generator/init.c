@@ -1673,15 +1673,17 @@ static int page_named(buf *name, const init_plan *p, const char *dir, const char
     return found;
 }
 
-/* The top README's first `# ` heading, or nothing. */
-static void readme_title(buf *out, const init_plan *p)
+/* The first `# ` heading of dir's README, or nothing. */
+static void readme_title_in(buf *out, const init_plan *p, const char *dir)
 {
-    buf text, name;
+    buf text, name, rel;
     buf_init(&text);
     buf_init(&name);
+    buf_init(&rel);
     diags *quiet = diag_new(NULL);
-    if (page_named(&name, p, ".", "README") &&
-        fs_read_source(&text, p->root, name.data, SITE_YML_MAX, "", quiet) == 0) {
+    int found = page_named(&name, p, dir, "README");
+    path_join(&rel, dir, name.data);
+    if (found && fs_read_source(&text, p->root, rel.data, SITE_YML_MAX, "", quiet) == 0) {
         for (const char *s = text.data; s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
             if (strncmp(s, "# ", 2))
                 continue;
@@ -1698,6 +1700,49 @@ static void readme_title(buf *out, const init_plan *p)
     diag_free(quiet);
     buf_release(&text);
     buf_release(&name);
+    buf_release(&rel);
+}
+
+/* The top README's first `# ` heading, or nothing. */
+static void readme_title(buf *out, const init_plan *p)
+{
+    readme_title_in(out, p, ".");
+}
+
+/* GitBook's Git Sync: .gitbook.yaml's `root:`, the folder of the space
+ * (its README the first page, its SUMMARY.md, its .gitbook/assets), into
+ * out ("policy-space"), when it is a folder inside the repository other
+ * than the top. 0, or -1 when there is none. */
+static int gitbook_root(buf *out, init_plan *p)
+{
+    buf text;
+    buf_init(&text);
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int err = -1;
+    if (!init_is_file(p->root, ".gitbook.yaml") ||
+        fs_read_source(&text, p->root, ".gitbook.yaml", SITE_YML_MAX, "", quiet) != 0 ||
+        yamltree_parse(&y, text.data, text.len, ".gitbook.yaml", 0, quiet) != 0)
+        goto done;
+    const yaml_node *r = yamltree_kind(y) == YAML_MAPPING ? yamltree_get(y, "root") : NULL;
+    const char *v = r && yamltree_kind(r) == YAML_SCALAR ? yamltree_text(r) : NULL;
+    if (!v)
+        goto done;
+    while (v[0] == '.' && v[1] == '/')
+        v += 2;
+    buf_adds(out, v);
+    while (out->len && out->data[out->len - 1] == '/')
+        out->data[--out->len] = '\0';
+    if (out->len && path_normalize(out) == 0 && out->data[0] != '/' && strcmp(out->data, ".") &&
+        strncmp(out->data, "..", 2) && is_dir(p->root, out->data))
+        err = 0;
+    else
+        buf_reset(out);
+done:
+    yamltree_free(y);
+    diag_free(quiet);
+    buf_release(&text);
+    return err;
 }
 
 /* With content: docs, the folders beside docs/ that hold Markdown too
@@ -1878,16 +1923,22 @@ static int plan_plain(init_plan *p)
     buf_init(&left);
     buf_init(&rel);
     buf_init(&readme);
-    readme_title(&title, p);
+    /* GitBook's space where .gitbook.yaml's root says, else docs/ when it
+     * holds pages, else the whole repository. */
+    buf space;
+    buf_init(&space);
+    int gitbook_space = gitbook_root(&space, p) == 0;
+    int docs = gitbook_space || any_file(p->root, "docs", stop_at_md, NULL);
+    const char *content = gitbook_space ? space.data : docs ? "docs" : ".";
+    readme_title_in(&title, p, gitbook_space ? content : ".");
     int from_readme = title.len > 0;
     buf why;
     buf_init(&why);
-    page_named(&readme, p, ".", "README");
-    buf_printf(&why, "The site's title: %s's first heading.", readme.data);
+    page_named(&readme, p, gitbook_space ? content : ".", "README");
+    buf_printf(&why, "The site's title: %s%s%s's first heading.", gitbook_space ? content : "",
+               gitbook_space ? "/" : "", readme.data);
     if (!from_readme)
         init_dir_title(&title, p->root);
-    int docs = any_file(p->root, "docs", stop_at_md, NULL);
-    const char *content = docs ? "docs" : ".";
     /* A Docsify site: its index.html (the page that runs it, no page of
      * ours) names the site in window.$docsify's `name`. */
     buf shell, name;
@@ -1923,7 +1974,10 @@ static int plan_plain(init_plan *p)
     init_put_repository(b, p);
     init_put_setting(b, from_readme ? why.data : "The site's title: the directory's name.", "title",
                      title.data);
-    if (docs) {
+    if (gitbook_space) {
+        init_put_setting(b, "The pages: GitBook's space, where .gitbook.yaml's root says.",
+                         "content", content);
+    } else if (docs) {
         buf_adds(b, "# The pages: the Markdown files of docs/.\n"
                     "content: docs\n");
         docs_leaves_out(p);
@@ -2010,6 +2064,7 @@ static int plan_plain(init_plan *p)
     buf_release(&readme);
     buf_release(&why);
     buf_release(&name);
+    buf_release(&space);
     return 0;
 }
 
