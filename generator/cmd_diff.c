@@ -49,10 +49,12 @@ const cli_command cmd_diff_def = {
     "(with a word-level redline and their front matter key by key), coverage and\n"
     "applicability, the findings it introduces and fixes, and the rules a reviewer cares\n"
     "about. BASE..HEAD are git revisions, read without a checkout, or days (YYYY-MM-DD:\n"
-    "the last commit on or before it, for an audit window); HEAD left out is the working\n"
-    "tree, BASE left out the merge base with the default branch.",
-    "[BASE..HEAD | BASE] [--site DIR] [--format text|markdown|html|json] [--out DIR]\n"
-    "       [--output FILE] [--fail-on never|new] [--as-of YYYY-MM-DD] [--redline-url URL]",
+    "the last commit on or before it, for an audit window); BASE...HEAD starts where HEAD\n"
+    "left BASE (their merge base); HEAD left out is the working tree, BASE left out the\n"
+    "merge base with the default branch.",
+    "[BASE..HEAD | BASE...HEAD | BASE] [--site DIR] [--format text|markdown|html|json]\n"
+    "       [--out DIR] [--output FILE] [--fail-on never|new] [--as-of YYYY-MM-DD]\n"
+    "       [--redline-url URL]",
     "exit status: 0 shown, 1 with --fail-on new when the change introduces findings, 2 usage,\n"
     "configuration, git or IO error.\n",
     options,
@@ -205,16 +207,26 @@ int cmd_diff(int argc, char **argv)
     map *evidence = NULL, *moved = NULL;
     int made_tmp = 0;
 
-    /* BASE..HEAD, BASE, or nothing. */
+    /* BASE..HEAD, BASE...HEAD (from where HEAD left BASE, as git reads
+     * it), BASE, or nothing (from where the work left the default
+     * branch). */
     const char *range = args[0] ? args[0] : "";
     const char *dots = strstr(range, "..");
+    int three = dots && dots[2] == '.';
     if (dots) {
         buf_add(&range_base, range, (size_t)(dots - range));
-        buf_adds(&range_head, dots + 2);
+        buf_adds(&range_head, dots + 2 + three);
     } else {
         buf_adds(&range_base, range);
     }
-    if (!range_base.len) {
+    if (three && !range_base.len) {
+        diag_error(d, NULL, 0, 0, "usage", "'%s' names no base before '...'", range);
+        goto done;
+    }
+    if (three) {
+        buf_adds(&def, range_base.data); /* the merge base of it, below */
+        buf_reset(&range_base);
+    } else if (!range_base.len) {
         if (history_default_branch(&def, o.site) != 0) {
             diag_error(d, NULL, 0, 0, "diff",
                        "no default branch (main, master or origin/HEAD) to compare with: name "
@@ -238,7 +250,8 @@ int cmd_diff(int argc, char **argv)
             history_resolve(at, o.site, range_head.len ? head.rev : "HEAD", d) != 0 ||
             history_merge_base(base.rev, o.site, tip, at, d) != 0)
             goto done;
-        buf_printf(&base.label, "%s (%.7s)", def.data, base.rev);
+        buf_printf(&base.label, "%s where %s left it (%.7s)", def.data,
+                   range_head.len ? range_head.data : "the work", base.rev);
     }
 
     const char *t = getenv("TMPDIR");

@@ -92,7 +92,7 @@ check "  and the report is main..pr's" cmp "$tmp/merged.body" "$tmp/text.body"
 git -C "$repo" checkout -q pr
 diff_ >"$tmp/default.txt" 2>"$tmp/err"
 check "no range: from the merge base with main to the working tree" \
-    grep -q "^charter diff: main ($(git -C "$repo" rev-parse --short main)) -> the working tree$" "$tmp/default.txt"
+    grep -q "^charter diff: main where the work left it ($(git -C "$repo" rev-parse --short main)) -> the working tree$" "$tmp/default.txt"
 sed 1d "$tmp/default.txt" >"$tmp/default.body"
 check "  the same changes as main..pr" cmp "$tmp/default.body" "$tmp/text.body"
 printf '\nAnd an uncommitted sentence.\n' >>"$repo/content/policies/access.md"
@@ -230,6 +230,17 @@ git -C "$tmp/mv" commit -q -m "Move a policy"
 (cd "$tmp/mv" && "$CHARTER" diff --as-of 2026-11-25 HEAD~1..HEAD --fail-on new >"$tmp/mv2.txt" 2>&1)
 check "  committed: renamed, and --fail-on new passes" sh -c "test $? = 0 &&
     grep -q '^  renamed  $first -> content/policies/moved-policy.md' '$tmp/mv2.txt'"
+
+# BASE...HEAD: from where HEAD left BASE, as git reads it, so that main's
+# work since (a page edited there) is no part of the request's change
+# (HEAD~1: "unknown revision '.pr'").
+git clone -q "$repo" "$tmp/three" && git -C "$tmp/three" checkout -q pr && git -C "$tmp/three" checkout -q main
+printf '\nA sentence main added later.\n' >>"$tmp/three/content/index.md"
+git -C "$tmp/three" commit -q -am "main moves on"
+(cd "$tmp/three" && "$CHARTER" diff --as-of 2026-11-25 main...pr >"$tmp/three.txt" 2>&1)
+sed 1d "$tmp/three.txt" >"$tmp/three.body"
+check "main...pr after main moved: the request's changes alone" sh -c "cmp -s '$tmp/three.body' '$tmp/text.body' &&
+    head -n 1 '$tmp/three.txt' | grep -q '^charter diff: main where pr left it ('"
 
 # Files named from the working directory, as check names them (HEAD~1:
 # from the site, "content/..." where check says "site/content/...").
