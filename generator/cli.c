@@ -49,7 +49,9 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv, cli_handler fn
             cli_help(cmd, stdout);
             return 1;
         }
-        if (rest || (a[0] != '-' && max_args > 0) || (!strcmp(a, "--") && max_args > 0)) {
+        /* A bare "--" ends the options of any command, as getopt's does
+         * (one taking no argument then refuses what follows). */
+        if (rest || (a[0] != '-' && max_args > 0) || !strcmp(a, "--")) {
             if (!rest && !strcmp(a, "--")) {
                 rest = 1;
                 continue;

@@ -60,10 +60,15 @@ int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *ro
     return err;
 }
 
+int cmd_color(int fd)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(fd) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
 int cmd_print_diags(diags *d)
 {
-    const char *nc = getenv("NO_COLOR");
-    diag_print_text(d, stderr, isatty(2) && !(nc && *nc));
+    diag_print_text(d, stderr, cmd_color(2));
     return 0;
 }
 

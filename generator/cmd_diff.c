@@ -313,7 +313,7 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "wrote the redline to '%s' (index.html)\n", o.out);
     } else {
         if (!strcmp(o.format, "text"))
-            diff_write_text(&report, r, !o.output && isatty(1) && !getenv("NO_COLOR"));
+            diff_write_text(&report, r, !o.output && cmd_color(1));
         else if (!strcmp(o.format, "markdown"))
             diff_write_markdown(&report, r, DIFF_MARKDOWN_LIMIT, o.redline_url);
         else

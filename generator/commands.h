@@ -39,6 +39,9 @@ int cmd_resolve_at(char commit[41], long *as_of, int as_of_given, const char *ro
                    const char *when);
 /* Prints d to stderr as text, in colour on a terminal unless NO_COLOR. */
 int cmd_print_diags(diags *d);
+/* Whether output to fd is coloured: a terminal, and neither NO_COLOR set
+ * (no-color.org) nor TERM=dumb (a terminal that knows no escapes). */
+int cmd_color(int fd);
 /* The site a command reads: `given` (--site), else the current folder, or,
  * when it holds no site.yml (nor Jekyll _config.yml), the site above it
  * (site_find_above), as git finds its repository from a subfolder.

@@ -122,6 +122,10 @@ static int run(int argc, char **argv)
                     cli_help(commands[i], stdout);
                     return EXIT_OK;
                 }
+        if (argc > 2) { /* help for what is no command, as `charter bogus` says */
+            fprintf(stderr, "charter: unknown command '%s'\nTry 'charter --help'.\n", argv[2]);
+            return EXIT_USAGE;
+        }
         overview(stdout);
         return EXIT_OK;
     }

@@ -242,6 +242,13 @@ sed 1d "$tmp/three.txt" >"$tmp/three.body"
 check "main...pr after main moved: the request's changes alone" sh -c "cmp -s '$tmp/three.body' '$tmp/text.body' &&
     head -n 1 '$tmp/three.txt' | grep -q '^charter diff: main where pr left it ('"
 
+# Colour on a terminal (script(1) gives it one), none with TERM=dumb, a
+# terminal that knows no escapes (HEAD~1: coloured; only NO_COLOR said no).
+(cd "$repo" && env -u NO_COLOR script -qec "'$CHARTER' diff --as-of 2026-11-25 main..pr" /dev/null >"$tmp/tty.txt" 2>&1)
+(cd "$repo" && env -u NO_COLOR TERM=dumb script -qec "'$CHARTER' diff --as-of 2026-11-25 main..pr" /dev/null >"$tmp/dumb.txt" 2>&1)
+check "a terminal gets colour, TERM=dumb none" sh -c "grep -q \"$(printf '\033')\\[\" '$tmp/tty.txt' &&
+    ! grep -q \"$(printf '\033')\\[\" '$tmp/dumb.txt' && grep -q '^charter diff: main' '$tmp/dumb.txt'"
+
 # Files named from the working directory, as check names them (HEAD~1:
 # from the site, "content/..." where check says "site/content/...").
 (cd "$tmp" && "$CHARTER" diff --site mv --as-of 2026-11-25 HEAD~1..HEAD --format json >"$tmp/mv3.json" 2>/dev/null)

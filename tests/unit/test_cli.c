@@ -145,7 +145,15 @@ static const struct {
      "charter build: unknown option '--output'\n" TRY},
     {"positional", {"site", NULL}, -1, "", "charter build: unexpected argument 'site'\n" TRY},
     {"single dash", {"-q", NULL}, -1, "", "charter build: unexpected argument '-q'\n" TRY},
-    {"bare double dash", {"--", NULL}, -1, "", "charter build: unexpected argument '--'\n" TRY},
+    /* A bare "--" ends the options, as getopt's does, for a command that
+     * takes no argument too (HEAD~1: "unexpected argument '--'"); what
+     * follows it is an argument, which such a command refuses. */
+    {"bare double dash", {"--quiet", "--", NULL}, 0, "1=(null);", ""},
+    {"an option after a double dash is an argument",
+     {"--", "--quiet", NULL},
+     -1,
+     "",
+     "charter build: unexpected argument '--quiet'\n" TRY},
     {"positional after options",
      {"--quiet", "extra", NULL},
      -1,
