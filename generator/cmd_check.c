@@ -90,6 +90,11 @@ int cmd_check(int argc, char **argv)
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     o.site = cmd_site(o.site);
+    if (o.list && (strcmp(o.format, "text") || o.output || o.strict || o.as_of || o.at)) {
+        /* A table of the checks, on standard output, whatever else is asked. */
+        cli_usage_error(&cmd_check_def, "--list-checks takes no other option but --site");
+        return EXIT_USAGE;
+    }
     if (o.list) {
         size_t n;
         const check_info *t = checks_table(&n);

@@ -186,6 +186,12 @@ int cmd_diff(int argc, char **argv)
                         fmt_html ? "--format html needs --out DIR" : "--out is for --format html");
         return EXIT_USAGE;
     }
+    if (fmt_html && o.output) {
+        /* Never written (HEAD~1 said nothing of it). */
+        cli_usage_error(&cmd_diff_def, "--output is for text, markdown and json; --format html "
+                                       "writes its pages to --out");
+        return EXIT_USAGE;
+    }
     if (strcmp(o.fail_on, "never") && strcmp(o.fail_on, "new")) {
         cli_usage_error(&cmd_diff_def, "unknown --fail-on '%s' (never or new)", o.fail_on);
         return EXIT_USAGE;
