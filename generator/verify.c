@@ -60,6 +60,20 @@ static const char *json_text(const yaml_node *n)
     return n && yamltree_kind(n) == YAML_SCALAR && !yamltree_plain(n) ? yamltree_text(n) : NULL;
 }
 
+/* A file's path as a build writes one: inside the site (path_is_safe_output),
+ * all of it (no NUL inside), no "." part and no '/' at its end, so that no
+ * two spellings name one file. */
+static int file_path_ok(const yaml_node *n, const char *path)
+{
+    if (!path || strlen(path) != yamltree_text_len(n) || !path_is_safe_output(path) ||
+        path[strlen(path) - 1] == '/')
+        return 0;
+    for (const char *p = path; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+        if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+            return 0;
+    return 1;
+}
+
 static int is_json_null(const yaml_node *n)
 {
     return n && yamltree_kind(n) == YAML_SCALAR && yamltree_plain(n) &&
@@ -134,7 +148,7 @@ static int read_manifest(verify_result *res, map *listed, const yaml_node *root,
             return malformed(d, shown, f, "a file is not a JSON object");
         const char *path = json_text(yamltree_get(f, "path"));
         const char *hex = json_text(yamltree_get(f, "sha256"));
-        if (!path || !path_is_safe_output(path) || !strcmp(path, MANIFEST_JSON) ||
+        if (!file_path_ok(yamltree_get(f, "path"), path) || !strcmp(path, MANIFEST_JSON) ||
             !strcmp(path, OUTPUT_MANIFEST))
             return malformed(d, shown, f, "a file's \"path\" is not a path inside the site");
         if (!hex || !is_hex(hex, 64))

@@ -84,6 +84,24 @@ rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy" && sed -i 's/"files": \[/"
 s=$?
 if [ $s = 2 ] && grep -q "is not a manifest charter writes" "$tmp/v.out"; then ok "a malformed manifest exits 2"; else
     not_ok "a malformed manifest exits 2" "exit $s; $(cat "$tmp/v.out")"; fi
+# A path written another way than a build writes it names one file twice
+# or another file: "404.html\u0000x" (read as 404.html), "./404.html",
+# "assets/" (HEAD~1 accepted each).
+for bad in '404.html\u0000x' './404.html' 'assets/'; do
+    rm -rf "$tmp/copy" && cp -R "$site/_site" "$tmp/copy"
+    python3 - "$tmp/copy/manifest.json" "$bad" <<'PY'
+import json, sys
+path, bad = sys.argv[1], sys.argv[2].encode().decode("unicode_escape")
+m = json.load(open(path))
+m["files"].append({"path": bad, "size": 0, "sha256": "0" * 64})
+json.dump(m, open(path, "w"), indent=2)
+PY
+    "$CHARTER" verify "$tmp/copy" >"$tmp/v.out" 2>&1
+    s=$?
+    if [ $s = 2 ] && grep -q 'a file.s "path" is not a path inside the site' "$tmp/v.out"; then
+        ok "a manifest path '$bad' is malformed (exit 2)"
+    else not_ok "a manifest path '$bad' is malformed (exit 2)" "exit $s; $(cat "$tmp/v.out")"; fi
+done
 rm -f "$tmp/copy/manifest.json"
 "$CHARTER" verify "$tmp/copy" >"$tmp/v.out" 2>&1
 s=$?
