@@ -232,13 +232,14 @@ int cmd_diff(int argc, char **argv)
     if (three) {
         buf_adds(&def, range_base.data); /* the merge base of it, below */
         buf_reset(&range_base);
-    } else if (!range_base.len) {
-        if (history_default_branch(&def, o.site) != 0) {
+    } else if (!range_base.len && history_default_branch(&def, o.site) != 0) {
+        /* Outside git, that (history_resolve says it); else no branch. */
+        char head_id[41];
+        if (history_resolve(head_id, o.site, "HEAD", d) == 0)
             diag_error(d, NULL, 0, 0, "diff",
                        "no default branch (main, master or origin/HEAD) to compare with: name "
                        "the base, as in 'charter diff main..HEAD'");
-            goto done;
-        }
+        goto done;
     }
     if (range_head.len) {
         if (resolve(&head, o.site, range_head.data, d) != 0)
