@@ -6,6 +6,7 @@
 #include "embed.h"
 #include "fs.h"
 #include "paths.h"
+#include "unicode.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -415,11 +416,12 @@ static void print_excerpt(buf *out, source_cache *c, const char *text, size_t le
     diag_term_safe(scratch, text + from, (at < from ? from : at > to ? to : at) - from);
     buf_adds(out, "      | ");
     buf_adds(out, pre);
-    for (size_t k = 0; k < scratch->len; k++) {
-        unsigned char ch = (unsigned char)scratch->data[k];
-        if ((ch & 0xC0) == 0x80)
-            continue;
-        buf_addc(out, ch == '\t' ? '\t' : ' ');
+    for (size_t k = 0, n; k < scratch->len; k += n) {
+        /* As wide as the terminal shows it: two columns for a CJK
+         * character, none for a combining mark. */
+        int w = unicode_columns(scratch->data + k, scratch->len - k, &n);
+        for (int i = 0; i < w; i++)
+            buf_addc(out, scratch->data[k] == '\t' ? '\t' : ' ');
     }
     buf_printf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
 }

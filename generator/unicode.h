@@ -32,6 +32,11 @@ void unicode_slug_mkdocs(buf *out, const char *text);
  * digit ("1. Purpose" is _1-purpose), lowercased; other characters kept. */
 void unicode_slug_vitepress(buf *out, const char *text);
 
+/* The columns a terminal gives the character at s (n > 0 bytes left): 2
+ * for a wide one (CJK, most emoji), 0 for a combining mark, else 1 (a byte
+ * that is not UTF-8 too); its length in bytes in *len. */
+int unicode_columns(const char *s, size_t n, size_t *len);
+
 /* The version of utf8proc linked ("2.8.0"). Static storage. */
 const char *unicode_utf8proc_version(void);
 

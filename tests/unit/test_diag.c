@@ -290,6 +290,25 @@ Test(diag, print_text_cases, .init = sandbox_setup, .fini = sandbox_teardown)
     }
 }
 
+/* The caret under the character the column names, however wide the
+ * terminal shows those before it: two columns for each CJK character
+ * (HEAD~1: one, so the caret stood half way along the line). */
+Test(diag, caret_under_wide_characters, .init = sandbox_setup, .fini = sandbox_teardown)
+{
+    char wide[256];
+    snprintf(wide, sizeof wide, "%s/src/cjk.md", sandbox);
+    write_file(wide, "\xe6\x83\x85\xe5\xa0\xb1 [x](y)\n");
+    diags *d = diag_new(sandbox);
+    diag_error(d, "src/cjk.md", 1, 4, "e", "here");
+    char *got = print_text(d, 0);
+    cr_expect_str_eq(got, "src/cjk.md:1:4: error: here [e]\n"
+                          "    1 | \xe6\x83\x85\xe5\xa0\xb1 [x](y)\n"
+                          "      |      ^\n");
+    free(got);
+    diag_free(d);
+    unlink(wide);
+}
+
 Test(diag, print_text_sorts_and_joins, .init = sandbox_setup, .fini = sandbox_teardown)
 {
     diags *d = diag_new(sandbox);
