@@ -485,9 +485,15 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         if (!fj.threaded)
             take_fingerprint(&fj);
     }
+    /* The walk, and git's status beside it, bounded (limits.history_seconds):
+     * a library call into a .gitignore cannot be interrupted. */
+    watchdog_start(NULL, NULL, "nothing was published");
     int walked = site_load_walk(s, d);
+    int timed = watchdog_enter(NULL, "git's status of the site", s->cfg.limits.history_seconds,
+                               "limits.history_seconds");
     if (fj.threaded)
         pthread_join(fj.thread, NULL);
+    watchdog_leave(timed);
     git_status = fj.status;
     if (walked != 0)
         goto done;

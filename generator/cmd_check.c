@@ -135,12 +135,13 @@ int cmd_check(int argc, char **argv)
             goto fatal;
         diag_set_sources(d, at_dir.data);
     }
+    /* Load, parse, check: nothing is rendered or written. The walk is timed
+     * too (git's ignore rules, read at each folder, cannot be interrupted). */
+    watchdog_start(NULL, NULL, NULL);
     if (site_load_start(&s, at_dir.len ? at_dir.data : o.site, as_of, NULL, d) != 0)
         goto fatal;
     if (o.at)
         site_set_origin(s, o.site, at);
-    /* Load, parse, check: nothing is rendered or written. */
-    watchdog_start(NULL, NULL, NULL);
     /* Only a site whose checks rest on the history (site.yml says) pays for
      * reading it (a cold walk of 5,000 commits doubles a 10,000-page
      * check), from the moment the walk has named the pages. Its own

@@ -286,8 +286,12 @@ int cmd_diff(int argc, char **argv)
     for (int i = 0; i < 2; i++)
         if (load_side(sides[i], as_of, tmp.data, d) != 0)
             goto done;
-    watchdog_stop();
 
+    /* git's evidence and renames (the work tree's read with its ignore
+     * rules, from files a library call cannot be interrupted in): bounded
+     * as the history is. */
+    int timed = watchdog_enter(NULL, "reading git's evidence and renames",
+                               head.s->cfg.limits.history_seconds, "limits.history_seconds");
     char head_commit[41] = "";
     if (head.rev[0])
         memcpy(head_commit, head.rev, sizeof head_commit);
@@ -297,6 +301,8 @@ int cmd_diff(int argc, char **argv)
     diff_side a = {base.label.data, base.rev, base.s, base.pp, base.d};
     diff_side b = {head.label.data, head.rev[0] ? head.rev : NULL, head.s, head.pp, head.d};
     moved = history_renames(o.site, base.rev, head.rev[0] ? head.rev : NULL, d);
+    watchdog_leave(timed);
+    watchdog_stop();
     r = diff_compare(&a, &b, evidence, moved);
     shown_names(r, d);
 

@@ -17,9 +17,11 @@
 #include "terms.h"
 #include "pool.h"
 #include "unicode.h"
+#include "watchdog.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -514,6 +516,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
     buf_init(&nfc);
     fs_listing list = {0};
     int err = -1;
+    history_ignores *ignores = w->ignores; /* put back at the end */
     size_t depth = rel[0] != '\0';
     for (const char *c = rel; *c; c++)
         depth += *c == '/';
@@ -521,6 +524,36 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
     if (fs_list_source_stat(&list, &w->s->fs, dir.data, w->d) != 0)
         goto done;
     err = 0;
+    /* git's ignore rules, which decide what is part of the site, are read
+     * from a file of the site: not through a link (outside, it would say
+     * what the site holds; git 2.32 and later refuse one too), nor from a
+     * FIFO, which blocks their reading. Then they are not asked here or
+     * below (a reader of git's waiting on a FIFO is let go, reading
+     * nothing); the walk's budget bounds the status's reading. */
+    for (size_t i = 0; ignores && i < list.n; i++) {
+        if (strcmp(list.names[i], ".gitignore") || list.kinds[i] == FS_FILE)
+            continue;
+        path_join(&full, dir.data, list.names[i]);
+        struct stat lst;
+        int link = lstat(full.data, &lst) == 0 && S_ISLNK(lst.st_mode);
+        buf what;
+        buf_init(&what);
+        if (!link)
+            fs_describe_kind(&what, &list.sts[i]);
+        diag_error(w->d, full.data, 0, 0, link ? "unsafe-link" : "special-file",
+                   link ? "'%s' is a link: git's ignore rules are not read through one (git 2.32 "
+                          "and later refuse it too); make it a file"
+                        : "'%s' is %s, not a regular file: git's ignore rules cannot be read "
+                          "from it",
+                   full.data, what.data);
+        buf_release(&what);
+        if (!link && S_ISFIFO(list.sts[i].st_mode)) {
+            int fd = open(full.data, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            if (fd >= 0)
+                close(fd);
+        }
+        w->ignores = NULL;
+    }
     for (size_t i = 0; i < list.n; i++) {
         char *const *p = &list.names[i];
         buf_reset(&child_rel);
@@ -633,6 +666,7 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         }
     }
 done:
+    w->ignores = ignores;
     fs_listing_release(&list);
     buf_release(&dir);
     buf_release(&child_rel);
@@ -2556,6 +2590,11 @@ static void warn_no_pages(const site *s, const walk *w, diags *d)
 int site_load_walk(site *s, diags *d)
 {
     int err = -1;
+    /* git's ignore rules are asked at each folder, and a library call into
+     * a .gitignore cannot be interrupted: the walk is bounded as reading
+     * the history is (a build or check runs the watchdog). */
+    int timed = watchdog_enter(NULL, "the walk of the site's folders and git's ignore rules",
+                               s->cfg.limits.history_seconds, "limits.history_seconds");
     walk w = {.s = s, .d = d, .seen = map_new(), .ignores = history_ignores_open(s->root)};
     s->walked_ns = fs_trace_now();
     for (int i = 0; i < 4; i++)
@@ -2628,6 +2667,7 @@ done:
     for (size_t i = 0; i < w.n_paths; i++)
         free(w.paths[i]);
     free(w.paths);
+    watchdog_leave(timed);
     return err;
 }
 
