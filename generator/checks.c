@@ -630,6 +630,21 @@ static const page *unpublished_file(const site *s, const char *path)
     return q && q->ok && !q->published ? q : NULL;
 }
 
+/* Whether a root-relative link names the file of a page that could not be
+ * read ("/policies/x.md", or from the repository's top), whose own error
+ * says why: the link is right once that is fixed. */
+static int unreadable_file(const site *s, const char *path)
+{
+    if (path[0] != '/')
+        return 0;
+    const page *q = map_get(s->by_rel, path + 1);
+    size_t cl = strlen(s->cfg.content);
+    if (!q && strcmp(s->cfg.content, ".") && !strncmp(path + 1, s->cfg.content, cl) &&
+        path[1 + cl] == '/')
+        q = map_get(s->by_rel, path + 2 + cl);
+    return q && !q->ok;
+}
+
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
 {
     const char *url = l->url;
@@ -671,6 +686,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         if (!rest) {
             /* Unless it names a page's file, as GitHub reads it. */
             target = site_link_page(s, p, path.data, NULL);
+            if (!target && unreadable_file(s, path.data))
+                goto done; /* its own error (its front matter) says why */
             const page *hidden = target ? NULL : unpublished_file(s, path.data);
             if (hidden)
                 diag_error(d, p->src, l->line, l->col, "broken-link",
