@@ -615,10 +615,10 @@ static const page *unpublished_at(const site *s, link_index *ix, const char *res
     return q;
 }
 
-/* The unpublished page whose file a root-relative link names as a path
- * in the content ("/policies/draft.md") or in the repository
- * ("/content/policies/draft.md"), or NULL. */
-static const page *unpublished_file(const site *s, const char *path)
+/* The page whose file a root-relative link names as a path in the content
+ * ("/policies/draft.md") or in the repository ("/content/policies/draft.md"),
+ * read or not, published or not; or NULL. */
+static const page *page_of_file(const site *s, const char *path)
 {
     if (path[0] != '/' || !path_md_ext(path, strlen(path)))
         return NULL;
@@ -627,22 +627,14 @@ static const page *unpublished_file(const site *s, const char *path)
     if (!q && strcmp(s->cfg.content, ".") && !strncmp(path + 1, s->cfg.content, cl) &&
         path[1 + cl] == '/')
         q = map_get(s->by_rel, path + 2 + cl);
-    return q && q->ok && !q->published ? q : NULL;
+    return q;
 }
 
-/* Whether a root-relative link names the file of a page that could not be
- * read ("/policies/x.md", or from the repository's top), whose own error
- * says why: the link is right once that is fixed. */
-static int unreadable_file(const site *s, const char *path)
+/* The unpublished page whose file a root-relative link names, or NULL. */
+static const page *unpublished_file(const site *s, const char *path)
 {
-    if (path[0] != '/')
-        return 0;
-    const page *q = map_get(s->by_rel, path + 1);
-    size_t cl = strlen(s->cfg.content);
-    if (!q && strcmp(s->cfg.content, ".") && !strncmp(path + 1, s->cfg.content, cl) &&
-        path[1 + cl] == '/')
-        q = map_get(s->by_rel, path + 2 + cl);
-    return q && !q->ok;
+    const page *q = page_of_file(s, path);
+    return q && q->ok && !q->published ? q : NULL;
 }
 
 static void check_link(const site *s, const page *p, const md_link *l, link_index *ix, diags *d)
@@ -686,7 +678,8 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         if (!rest) {
             /* Unless it names a page's file, as GitHub reads it. */
             target = site_link_page(s, p, path.data, NULL);
-            if (!target && unreadable_file(s, path.data))
+            const page *named = target ? NULL : page_of_file(s, path.data);
+            if (named && !named->ok)
                 goto done; /* its own error (its front matter) says why */
             const page *hidden = target ? NULL : unpublished_file(s, path.data);
             if (hidden)

@@ -197,14 +197,25 @@ map *history_pending(const char *root, const char *base, diags *d)
     c = NULL;
     if (git_reference_name_to_id(&head, repo, "HEAD") != 0 || git_commit_lookup(&c, repo, &head))
         goto done;
+    /* The commits HEAD reaches and the base does not (base..HEAD), in one
+     * walk; then down HEAD's first-parent line while they are among them
+     * (one reachability query per commit was a walk each). */
+    map *ahead = map_new();
+    git_revwalk *walk = NULL;
+    git_oid id;
+    char hex[41];
+    if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push(walk, &head) == 0 &&
+        git_revwalk_hide(walk, &to) == 0)
+        for (int n = 0; n < 100000 && git_revwalk_next(&id, walk) == 0; n++) {
+            git_oid_tostr(hex, sizeof hex, &id);
+            map_put(ahead, hex, (void *)1);
+        }
+    git_revwalk_free(walk);
     pending = map_new();
-    /* Down the first-parent line until a commit the base reaches. */
     for (int n = 0; c && n < 10000; n++) {
-        const git_oid *id = git_commit_id(c);
-        if (git_oid_equal(id, &to) || git_graph_descendant_of(repo, &to, id) == 1)
+        git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+        if (!map_get(ahead, hex))
             break;
-        char hex[41];
-        git_oid_tostr(hex, sizeof hex, id);
         map_put(pending, hex, (void *)1);
         git_commit *parent = NULL;
         if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) != 0)
@@ -212,6 +223,7 @@ map *history_pending(const char *root, const char *base, diags *d)
         git_commit_free(c);
         c = parent;
     }
+    map_free(ahead);
 done:
     git_commit_free(c);
     git_object_free(obj);
