@@ -630,6 +630,18 @@ static const page *page_of_file(const site *s, const char *path)
     return q;
 }
 
+/* Why the site does not publish p, for a link to it: "('x.md' is a draft
+ * or not published)" or, with navigation.unlisted: omit, that the
+ * navigation's file does not name it. */
+static void why_unpublished(buf *out, const site *s, const page *p)
+{
+    if (s->cfg.nav_omit_unlisted && !p->nav_place)
+        buf_printf(out, "('%s' is not in '%s', and navigation.unlisted is omit)", p->src,
+                   s->cfg.nav_order);
+    else
+        buf_printf(out, "('%s' is a draft or not published)", p->src);
+}
+
 /* The unpublished page whose file a root-relative link names, or NULL. */
 static const page *unpublished_file(const site *s, const char *path)
 {
@@ -682,12 +694,11 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             if (named && !named->ok)
                 goto done; /* its own error (its front matter) says why */
             const page *hidden = target ? NULL : unpublished_file(s, path.data);
-            if (hidden)
+            if (hidden) {
+                why_unpublished(&tried, s, hidden);
                 diag_error(d, p->src, l->line, l->col, "broken-link",
-                           "link '%s' leads to an unpublished page ('%s' is a draft or not "
-                           "published)",
-                           l->url, hidden->src);
-            else if (!target)
+                           "link '%s' leads to an unpublished page %s", l->url, tried.data);
+            } else if (!target)
                 diag_error(d, p->src, l->line, l->col, "broken-link",
                            "link '%s' is outside the site (base_url is '%s')", l->url, bp);
             if (!target)
@@ -707,9 +718,10 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
         if (!target && !hidden)
             hidden = unpublished_file(s, rest);
         if (hidden) {
+            buf_reset(&tried);
+            why_unpublished(&tried, s, hidden);
             diag_error(d, p->src, l->line, l->col, "broken-link",
-                       "link '%s' leads to an unpublished page ('%s' is a draft or not published)",
-                       l->url, hidden->src);
+                       "link '%s' leads to an unpublished page %s", l->url, tried.data);
             goto done;
         }
         if (!target) {
@@ -761,11 +773,17 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
                 target = NULL;
                 goto done;
             }
-            if (!target || !target->published) {
+            if (target && !target->published) {
+                why_unpublished(&tried, s, target);
                 diag_error(d, p->src, l->line, l->col, "broken-link",
-                           target ? "link '%s' leads to an unpublished page"
-                                  : "link '%s' leads to no page ('%s%s%s' does not exist)",
-                           l->url, strcmp(s->cfg.content, ".") ? s->cfg.content : "",
+                           "link '%s' leads to an unpublished page %s", l->url, tried.data);
+                target = NULL;
+                goto done;
+            }
+            if (!target) {
+                diag_error(d, p->src, l->line, l->col, "broken-link",
+                           "link '%s' leads to no page ('%s%s%s' does not exist)", l->url,
+                           strcmp(s->cfg.content, ".") ? s->cfg.content : "",
                            strcmp(s->cfg.content, ".") ? "/" : "", res.data);
                 target = NULL;
                 goto done;

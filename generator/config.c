@@ -1006,15 +1006,16 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     bad |= config_duration(&c->warn_within, review, "warn_within", "30 days", f, d);
     c->nav_max_pages = 100;
     const yaml_node *nav = yamltree_get(y, "navigation");
-    static const char *const nav_keys[] = {"max_pages", "order"};
-    bad |= only_keys(nav, "navigation", nav_keys, 2, f, d);
+    static const char *const nav_keys[] = {"max_pages", "order", "unlisted"};
+    bad |= only_keys(nav, "navigation", nav_keys, 3, f, d);
     if (nav && !yamltree_is_null(nav)) {
         const yaml_node *m =
             yamltree_kind(nav) == YAML_MAPPING ? yamltree_get(nav, "max_pages") : NULL;
         long max = 0;
         if (yamltree_kind(nav) != YAML_MAPPING) {
             bad |= diag_error(d, f, yamltree_line(nav), yamltree_col(nav), "config",
-                              "'navigation' must be a mapping with 'max_pages' or 'order'");
+                              "'navigation' must be a mapping with 'max_pages', 'order' or "
+                              "'unlisted'");
         } else if (m && yamltree_as_int(&max, m, "navigation.max_pages", f, d) != 0) {
             bad = 1;
         } else if (m && max < 0) {
@@ -1023,8 +1024,24 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         } else if (m) {
             c->nav_max_pages = (size_t)max;
         }
-        if (yamltree_kind(nav) == YAML_MAPPING)
+        if (yamltree_kind(nav) == YAML_MAPPING) {
             bad |= config_string(&c->nav_order, nav, "order", NULL, f, d);
+            const yaml_node *u = yamltree_get(nav, "unlisted");
+            const char *v = NULL;
+            if (u && !yamltree_is_null(u) &&
+                yamltree_as_string(&v, u, "navigation.unlisted", f, d) != 0) {
+                bad = 1;
+            } else if (v && strcmp(v, "publish") != 0 && strcmp(v, "omit") != 0) {
+                bad |= diag_error(d, f, yamltree_line(u), yamltree_col(u), "config",
+                                  "'navigation.unlisted' must be 'publish' or 'omit', not '%s'", v);
+            } else if (v && !strcmp(v, "omit") && !c->nav_order) {
+                bad |= diag_error(d, f, yamltree_line(u), yamltree_col(u), "config",
+                                  "'navigation.unlisted: omit' needs 'navigation.order': the "
+                                  "file that lists the pages to publish");
+            } else {
+                c->nav_omit_unlisted = v && !strcmp(v, "omit");
+            }
+        }
     }
     c->template_strip = TPL_STRIP_BLANK_LINES;
     const yaml_node *ts = yamltree_get(y, "template_strip");

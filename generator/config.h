@@ -146,6 +146,9 @@ typedef struct site_config {
      * (mdBook's SUMMARY.md, Docsify's _sidebar.md, mkdocs.yml), from the
      * site's root, or NULL. */
     const char *nav_order;
+    /* navigation.unlisted: omit: the pages nav_order's file does not name
+     * are not published (mdBook renders only SUMMARY.md's chapters). */
+    int nav_omit_unlisted;
     /* generated_pages: where charter's own pages are published when site.yml
      * moves them (a site's own /handbook/): URL path and output file, or
      * NULL for charter's (config_gen_url). */

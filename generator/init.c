@@ -246,11 +246,16 @@ void init_put_setting(buf *b, const char *comment, const char *key, const char *
 
 /* navigation.order: the file whose list orders the pages, as the tool that
  * made the site orders them (`what` says whose). */
-static void put_nav_order(buf *b, const char *what, const char *file)
+static void put_nav_order(buf *b, const char *what, const char *file, const char *omit)
 {
-    buf_printf(b, "# The pages' order: %s.\nnavigation:\n  order: ", what);
+    buf_printf(b, "# The pages' order: %s.", what);
+    if (omit)
+        buf_printf(b, "\n# A page it does not name is not published, %s.", omit);
+    buf_adds(b, "\nnavigation:\n  order: ");
     yamltree_put_scalar(b, file, 0);
     buf_addc(b, '\n');
+    if (omit)
+        buf_adds(b, "  unlisted: omit\n");
 }
 
 /* The directory's name, readable: "security-policies" -> "Security policies". */
@@ -1249,7 +1254,7 @@ static int plan_mkdocs(init_plan *p, const char *config)
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
     if (config && yamltree_get(y, "nav"))
-        put_nav_order(b, "as mkdocs.yml's nav lists them", config);
+        put_nav_order(b, "as mkdocs.yml's nav lists them", config, NULL);
     err = 0;
 done:
     yamltree_free(y);
@@ -1323,7 +1328,9 @@ static int plan_mdbook(init_plan *p, const char *config)
     buf_init(&summary);
     path_join(&summary, src, "SUMMARY.md");
     if (path_normalize(&summary) == 0 && init_is_file(p->root, summary.data))
-        put_nav_order(b, "as SUMMARY.md, mdBook's table of contents, lists them", summary.data);
+        put_nav_order(b, "as SUMMARY.md, mdBook's table of contents, lists them", summary.data,
+                      "as mdBook renders only the\n# chapters it lists (not a partial an include "
+                      "reads, nor a draft)");
     buf_release(&summary);
     put_last_updated(b, p, src);
     init_put_default_layout(b, "As mdBook\n# shows every chapter alike.");
@@ -2023,9 +2030,10 @@ static int plan_plain(init_plan *p)
     buf_init(&order);
     path_join(&order, content, summary ? "SUMMARY.md" : "_sidebar.md");
     if (summary)
-        put_nav_order(b, "as SUMMARY.md, GitBook's table of contents, lists them", order.data);
+        put_nav_order(b, "as SUMMARY.md, GitBook's table of contents, lists them", order.data,
+                      "as GitBook's space holds\n# only the pages it lists");
     else if (docsify && init_is_file(p->root, order.data))
-        put_nav_order(b, "as _sidebar.md, Docsify's sidebar, lists them", order.data);
+        put_nav_order(b, "as _sidebar.md, Docsify's sidebar, lists them", order.data, NULL);
     buf_release(&order);
     buf_reset(&shell);
     path_join(&shell, content, "_media");

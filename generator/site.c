@@ -1516,8 +1516,12 @@ static int page_model(page *p, const site *s, diags *d)
     const char *named = p->layout && strcmp(p->layout, "default") != 0 ? p->layout : NULL;
     if (!named || (p->policy && !strcmp(named, s->cfg.default_layout)))
         p->layout = p->policy ? "policy" : s->cfg.default_layout;
-    /* Below an index that hides its folder's pages: not published. */
+    /* Below an index that hides its folder's pages: not published. Nor,
+     * with navigation.unlisted: omit, a page its file does not name (the
+     * home page aside), as mdBook renders only SUMMARY.md's chapters. */
     if (p->published && bundle_hides(s->hiding, p->rel))
+        p->published = 0;
+    if (p->published && s->cfg.nav_omit_unlisted && !p->nav_place && strcmp(p->url, "/") != 0)
         p->published = 0;
     if (p->published && p->policy) {
         for (size_t i = 0; i < s->cfg.n_required; i++) {
@@ -2684,7 +2688,6 @@ static void finish_one(void *arg, size_t i)
     if (i == 0) {
         index_pages(s, ctx->d);
         find_folders(s);
-        ctx->nav_failed = navorder_places(s, ctx->d) != 0;
         build_sections(s, ctx->d);
     } else {
         s->layouts = layouts_load(s, ctx->d);
@@ -2887,6 +2890,13 @@ int site_load_finish(site *s, diags *d)
         s->by_name = map_new();
         s->statics_by_name = map_new();
         index_names(s, 1);
+    }
+    /* navigation.order's places, which `unlisted: omit` publishes by, from
+     * the pages' files before any is loaded. */
+    if (s->cfg.nav_order) {
+        for (size_t i = 0; i < s->n_pages; i++)
+            map_put(s->by_rel, s->pages[i]->rel, s->pages[i]);
+        ctx.nav_failed = navorder_places(s, d) != 0;
     }
     /* The folders' own pages first (index.md, _index.md): one may hide the
      * pages below it (Hugo's headless bundle, a cascade of render: never),

@@ -204,7 +204,8 @@ static const struct {
      NULL,
      "content/pol/a.md:4:1: error: link 'missing.md' leads to no page ('content/pol/missing.md' "
      "does not exist) [broken-link]\n"
-     "content/pol/a.md:5:1: error: link 'old.md' leads to an unpublished page [broken-link]\n"
+     "content/pol/a.md:5:1: error: link 'old.md' leads to an unpublished page "
+     "('content/pol/old.md' is a draft or not published) [broken-link]\n"
      "content/pol/a.md:6:1: error: link '../../up.md' leaves the content directory "
      "[broken-link]\n"
      "content/pol/a.md:7:1: error: link '/nope/' leads to no page or file of the site (tried "
