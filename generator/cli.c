@@ -7,16 +7,14 @@
 void cli_help(const cli_command *cmd, FILE *out)
 {
     fprintf(out, "usage: charter %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
-    if (cmd->options && cmd->options[0].name) {
-        fputs("\noptions:\n", out);
-        for (const cli_option *o = cmd->options; o->name; o++) {
-            char left[64];
-            snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
-                     o->arg ? o->arg : "");
-            fprintf(out, "  %-22s %s\n", left, o->help);
-        }
-        fprintf(out, "  %-22s %s\n", "--help", "show this help and exit");
+    /* Every command takes --help, options of its own or not. */
+    fputs("\noptions:\n", out);
+    for (const cli_option *o = cmd->options; o && o->name; o++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(out, "  %-22s %s\n", left, o->help);
     }
+    fprintf(out, "  %-22s %s\n", "--help", "show this help and exit");
     if (cmd->details)
         fprintf(out, "\n%s", cmd->details);
 }

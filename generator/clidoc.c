@@ -215,12 +215,10 @@ void clidoc_man(FILE *out, const cli_command *const *cmds, size_t n, const char 
         roff_usage(out, c);
         fputs(".PP\n", out);
         roff_paragraphs(out, c->summary);
-        if (c->options && c->options[0].name) {
-            fputs(".PP\nOptions:\n", out);
-            for (const cli_option *o = c->options; o->name; o++)
-                roff_option(out, o->name, o->arg, o->help);
-            roff_option(out, "help", NULL, "show this help and exit");
-        }
+        fputs(".PP\nOptions:\n", out);
+        for (const cli_option *o = c->options; o && o->name; o++)
+            roff_option(out, o->name, o->arg, o->help);
+        roff_option(out, "help", NULL, "show this help and exit");
         if (c->details) {
             fputs(".PP\n", out);
             roff_paragraphs(out, c->details);
