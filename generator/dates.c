@@ -103,6 +103,25 @@ int duration_parse(duration *out, const char *s)
 {
     while (isspace((unsigned char)*s))
         s++;
+    /* As policy templates write a review cycle: "annual", "quarterly". */
+    static const struct {
+        const char *name;
+        int months, days;
+    } words[] = {{"annual", 12, 0},      {"annually", 12, 0},     {"yearly", 12, 0},
+                 {"semi-annual", 6, 0},  {"semi-annually", 6, 0}, {"semiannual", 6, 0},
+                 {"semiannually", 6, 0}, {"half-yearly", 6, 0},   {"quarterly", 3, 0},
+                 {"monthly", 1, 0},      {"weekly", 0, 7},        {"biennial", 24, 0},
+                 {"biennially", 24, 0}};
+    size_t wl = strlen(s);
+    while (wl && isspace((unsigned char)s[wl - 1]))
+        wl--;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strlen(words[i].name) == wl && strncasecmp(s, words[i].name, wl) == 0) {
+            out->months = words[i].months;
+            out->days = words[i].days;
+            return 0;
+        }
+    }
     if (!isdigit((unsigned char)*s))
         return -1;
     char *end;
@@ -191,6 +210,22 @@ int date_split_numbers(const char *s, int *y, int *m, int *d)
         if (digits_at(&p, 2, &b) != 0 || *p++ != sep || digits_at(&p, 2, &c) != 0 || *p)
             return -1;
         *y = a, *m = b, *d = c;
+        return 0;
+    }
+    if (first <= 2 && (sep == '/' || sep == '-')) {
+        /* 15/03/2026 or 03/15/2026 (also with '-'), day and month in the
+         * order the one over 12 decides; 03/04/2026 reads two ways: -2. */
+        p++;
+        const char *ys;
+        if (digits_at(&p, 2, &b) != 0 || *p++ != sep || (ys = p, digits_at(&p, 4, &c)) != 0 ||
+            p - ys != 4 || *p)
+            return -1;
+        if (a > 12 && b >= 1 && b <= 12)
+            *y = c, *m = b, *d = a;
+        else if (b > 12 && a >= 1 && a <= 12)
+            *y = c, *m = a, *d = b;
+        else
+            return a >= 1 && a <= 12 && b >= 1 && b <= 12 ? -2 : -1;
         return 0;
     }
     if (first <= 2 && sep == '.') {

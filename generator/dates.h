@@ -29,8 +29,10 @@ int date_split(const char *s, size_t len, int *y, int *m, int *d);
 int date_split_words(const char *s, int *y, int *m, int *d);
 /* Reads a date in numbers other than YYYY-MM-DD that reads one way only:
  * "2026-3-5" (YAML 1.1's timestamp), "2026/03/15" (year first), "15.03.2026"
- * (day first, with full stops, as Europe writes it), without checking the
- * calendar. "03/15/2026" reads two ways: -1, as for any other text. */
+ * (day first, with full stops, as Europe writes it), "15/03/2026" and
+ * "03/15/2026" (also with '-': the number over 12 is the day), without
+ * checking the calendar. "03/04/2026" reads two ways: -2; any other text
+ * -1. */
 int date_split_numbers(const char *s, int *y, int *m, int *d);
 /* Parses exactly YYYY-MM-DD (len == 10) into days since the epoch. Returns
  * 0, or -1 if malformed or not a real date (2024-02-30). */
@@ -40,7 +42,9 @@ int date_parse(long *out, const char *s, size_t len);
 void date_format(char out[11], long days);
 
 /* Parses "<n> <unit>" where unit is day(s), week(s), month(s) or year(s),
- * n a positive integer below 10000. Returns 0, or -1 if malformed. */
+ * n a positive integer below 10000, or a word policy templates use
+ * ("annual", "yearly", "semi-annual", "quarterly", "monthly", "weekly",
+ * "biennial"). Returns 0, or -1 if malformed. */
 int duration_parse(duration *out, const char *s);
 /* Adds d to date: months first, clamping the day to the month's end
  * (2024-01-31 + 1 month = 2024-02-29), then days. */

@@ -165,6 +165,7 @@ static int any_file(const fs_root *r, const char *rel, int (*fn)(void *, const c
 typedef struct key_probe {
     const fs_root *r;
     const char *key;
+    int foreign_status; /* only a `status` that is none of charter's */
 } key_probe;
 
 static int uses_key(void *ctx, const char *rel)
@@ -187,7 +188,12 @@ static int uses_key(void *ctx, const char *rel)
     /* YAML, TOML or JSON front matter (frontmatter.h), whole in the chunk. */
     frontmatter fm;
     if (frontmatter_parse(&fm, chunk, (size_t)got, rel, quiet) == 0) {
-        found = fm.present && yamltree_get(fm.data, k->key) != NULL;
+        const yaml_node *v = fm.present ? yamltree_get(fm.data, k->key) : NULL;
+        found = v != NULL;
+        if (v && k->foreign_status) {
+            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "";
+            found = strcasecmp(t, "draft") && strcasecmp(t, "approved") && strcasecmp(t, "retired");
+        }
         frontmatter_release(&fm);
     }
 done:
@@ -344,13 +350,13 @@ void init_put_default_layout(buf *b, const char *example)
 
 int init_pages_use_key(const init_plan *p, const char *content, const char *key)
 {
-    key_probe k = {p->root, key};
+    key_probe k = {p->root, key, 0};
     return any_file(p->root, content, uses_key, &k);
 }
 
 static void put_last_updated(buf *b, const init_plan *p, const char *content)
 {
-    key_probe k = {p->root, "last_updated"};
+    key_probe k = {p->root, "last_updated", 0};
     if (!any_file(p->root, content, uses_key, &k))
         return;
     buf_adds(b, "# The pages' last_updated: is their review date.\n"
@@ -791,7 +797,7 @@ static int plan_docusaurus(init_plan *p, const char *config)
                             "built: charter builds docs/, the current version, and a link to an "
                             "older version's page is reported as broken\n");
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
-    key_probe updated = {p->root, "last_updated"}, position = {p->root, "sidebar_position"};
+    key_probe updated = {p->root, "last_updated", 0}, position = {p->root, "sidebar_position", 0};
     int reviewed = any_file(p->root, "docs", uses_key, &updated),
         placed = any_file(p->root, "docs", uses_key, &position);
     if (reviewed)
@@ -1046,8 +1052,8 @@ static int plan_hugo(init_plan *p, const char *config)
         buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
     /* Hugo's url: is a page's whole address, as a permalink is. */
-    key_probe updated = {p->root, "last_updated"}, url = {p->root, "url"},
-              extra = {p->root, "extra"}, params = {p->root, "params"};
+    key_probe updated = {p->root, "last_updated", 0}, url = {p->root, "url", 0},
+              extra = {p->root, "extra", 0}, params = {p->root, "params", 0};
     int reviewed = any_file(p->root, content.data, uses_key, &updated),
         addressed = any_file(p->root, content.data, uses_key, &url);
     /* Zola keeps a page's own values in its [extra] table, Hugo in
@@ -1251,6 +1257,13 @@ static int plan_mkdocs(init_plan *p, const char *config)
                    excluded.data);
     buf_release(&excluded);
     put_last_updated(b, p, docs ? docs : "docs");
+    /* Material's page status (`status: new`, `deprecated`, or one of
+     * extra.status) is no document status of charter's. */
+    key_probe status = {p->root, "status", 1};
+    if (any_file(p->root, docs ? docs : "docs", uses_key, &status))
+        buf_adds(b, "# The pages' status: is Material's (new, deprecated), not a document\n"
+                    "# status of charter's (draft, approved, retired).\n"
+                    "checks: {unknown-status: off}\n");
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
     if (config && yamltree_get(y, "nav"))
@@ -1900,7 +1913,7 @@ static int plan_eleventy(init_plan *p, const char *config)
                    left.data);
     init_put_default_layout(b, "As Eleventy\n# renders every page alike.");
     /* eleventyNavigation: {key: ..., order: 2}: the order orders the pages. */
-    key_probe nav = {p->root, "eleventyNavigation"};
+    key_probe nav = {p->root, "eleventyNavigation", 0};
     if (any_file(p->root, content, uses_key, &nav))
         buf_adds(b, "# A page's place in its section: eleventyNavigation's order.\n"
                     "keys: {weight: eleventyNavigation.order}\n");

@@ -1331,7 +1331,13 @@ static int page_model(page *p, const site *s, diags *d)
             int named = 0;
             for (size_t e = 0; t && e < sizeof eleventy / sizeof *eleventy; e++)
                 named |= !strcmp(t, eleventy[e]);
-            if (!named)
+            /* MkDocs Material's blog post: `date: {created: ..., updated:
+             * ...}`, the post's date its `created`. */
+            const yaml_node *created =
+                yamltree_kind(v) == YAML_MAPPING ? yamltree_get(v, "created") : NULL;
+            if (created)
+                err |= yamltree_as_date(&date, created, "date.created", f, d);
+            else if (!named)
                 err |= yamltree_as_date(&date, v, k, f, d);
         } else if (strcmp(k, "weight") == 0) {
             /* Hugo's weight, Docusaurus's sidebar_position (keys:): a

@@ -1155,9 +1155,17 @@ int yamltree_as_date(long *out, const yaml_node *n, const char *key, const char 
         return type_error(n, key, want, file, d);
     if (date_split(n->value, n->value_len, &y, &m, &dd) ||
         (n->value_len > 10 && !is_time_suffix(n->value + 10, n->value_len - 10))) {
-        if (strlen(n->value) != n->value_len || (date_split_words(n->value, &y, &m, &dd) != 0 &&
-                                                 date_split_numbers(n->value, &y, &m, &dd) != 0))
+        int numbers = -1;
+        if (strlen(n->value) != n->value_len ||
+            (date_split_words(n->value, &y, &m, &dd) != 0 &&
+             (numbers = date_split_numbers(n->value, &y, &m, &dd)) != 0)) {
+            if (numbers == -2)
+                return diag_error(d, file, n->line, n->col, "invalid-type",
+                                  "'%s' must be a date (YYYY-MM-DD), not '%s', which reads as "
+                                  "day/month or as month/day",
+                                  key, n->value);
             return type_error(n, key, want, file, d);
+        }
     }
     if (!date_is_real(y, m, dd)) {
         buf msg;

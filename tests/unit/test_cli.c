@@ -220,6 +220,7 @@ Test(cli, help_returns_one)
     }
 }
 
+/* A command with no options of its own still takes --help, and says so. */
 Test(cli, help_without_options_or_details)
 {
     static const cli_option none[] = {{NULL, NULL, NULL}};
@@ -231,7 +232,8 @@ Test(cli, help_without_options_or_details)
     cr_assert_not_null(f);
     cli_help(&cmd, f);
     fclose(f);
-    cr_assert_str_eq(text, "usage: charter version \n\nPrint the version.\n");
+    cr_assert_str_eq(text, "usage: charter version \n\nPrint the version.\n\noptions:\n"
+                           "  --help                 show this help and exit\n");
     free(text);
 }
 

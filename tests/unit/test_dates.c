@@ -1,6 +1,7 @@
 /* test_dates: days-from-civil and back across two centuries, month lengths,
  * review durations ("12 months") and adding them with end-of-month clamping.
  * date_parse and date_format live in yaml.h and are tested with yaml. */
+#include <string.h>
 #include "unit.h"
 
 #include "dates.h"
@@ -74,9 +75,11 @@ static const struct {
     const char *s;
     int months, days;
 } duration_ok[] = {
-    {"12 months", 12, 0}, {"1 month", 1, 0},  {"1 year", 12, 0},      {"2 years", 24, 0},
-    {"90 days", 0, 90},   {"1 day", 0, 1},    {"2 weeks", 0, 14},     {"1 week", 0, 7},
-    {" 6 Months ", 6, 0}, {"3 YEARS", 36, 0}, {"9999 days", 0, 9999}, {"1\tyear\n", 12, 0},
+    {"12 months", 12, 0}, {"1 month", 1, 0},   {"1 year", 12, 0},      {"2 years", 24, 0},
+    {"90 days", 0, 90},   {"1 day", 0, 1},     {"2 weeks", 0, 14},     {"1 week", 0, 7},
+    {" 6 Months ", 6, 0}, {"3 YEARS", 36, 0},  {"9999 days", 0, 9999}, {"1\tyear\n", 12, 0},
+    {"annual", 12, 0},    {"Annually", 12, 0}, {"yearly ", 12, 0},     {"semi-annual", 6, 0},
+    {"Quarterly", 3, 0},  {"monthly", 1, 0},   {"weekly", 0, 7},       {"biennial", 24, 0},
 };
 
 Test(dates, duration_parse_valid)
@@ -91,9 +94,24 @@ Test(dates, duration_parse_valid)
 }
 
 static const char *const duration_bad[] = {
-    "",          "   ",      "months",        "0 days",     "-1 days",
-    "+1 days",   "12",       "12 fortnights", "10000 days", "99999999999999999999 days",
-    "1.5 years", "one year", "12 months ago", "12 month s", "days 12",
+    "",
+    "   ",
+    "months",
+    "0 days",
+    "-1 days",
+    "+1 days",
+    "12",
+    "12 fortnights",
+    "10000 days",
+    "99999999999999999999 days",
+    "1.5 years",
+    "one year",
+    "12 months ago",
+    "12 month s",
+    "days 12",
+    "annual review",
+    "biannual",
+    "daily-ish",
 };
 
 Test(dates, duration_parse_invalid)
@@ -187,6 +205,8 @@ Test(dates, month_names)
         int y = 0, m = 0, d = 0;
         int rc = date_split_words(cases[i].s, &y, &m, &d);
         cr_expect_eq(rc == 0, cases[i].ok, "'%s': rc %d", cases[i].s, rc);
+        if (!strcmp(cases[i].s, "03/04/2026"))
+            cr_expect_eq(rc, -2, "'03/04/2026' reads two ways: rc %d", rc);
         if (cases[i].ok)
             cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
                       "'%s' gave %04d-%02d-%02d", cases[i].s, y, m, d);
@@ -194,24 +214,42 @@ Test(dates, month_names)
 }
 
 /* Dates in numbers that read one way only (YAML 1.1's 2026-3-5, year
- * first with slashes, day first with full stops); month and day unsure
- * ("03/04/2026") or trailing text: none. */
+ * first with slashes, day first with full stops, day and month with '/'
+ * or '-' in the order the number over 12 decides); month and day unsure
+ * ("03/04/2026": -2) or trailing text: none. */
 Test(dates, numbers)
 {
     static const struct {
         const char *s;
         int ok, y, m, d;
     } cases[] = {
-        {"2026-3-5", 1, 2026, 3, 5},    {"2026/03/15", 1, 2026, 3, 15}, {"2026/3/5", 1, 2026, 3, 5},
-        {"15.03.2026", 1, 2026, 3, 15}, {"5.3.2026", 1, 2026, 3, 5},    {"03/04/2026", 0, 0, 0, 0},
-        {"15/03/2026", 0, 0, 0, 0},     {"2026-3-5x", 0, 0, 0, 0},      {"2026-03/15", 0, 0, 0, 0},
-        {"15.03.26", 0, 0, 0, 0},       {"2026.03.15", 0, 0, 0, 0},     {"", 0, 0, 0, 0},
+        {"2026-3-5", 1, 2026, 3, 5},
+        {"2026/03/15", 1, 2026, 3, 15},
+        {"2026/3/5", 1, 2026, 3, 5},
+        {"15.03.2026", 1, 2026, 3, 15},
+        {"5.3.2026", 1, 2026, 3, 5},
+        {"03/04/2026", 0, 0, 0, 0},
+        {"15/03/2026", 1, 2026, 3, 15},
+        {"2026-3-5x", 0, 0, 0, 0},
+        {"2026-03/15", 0, 0, 0, 0},
+        {"03/15/2026", 1, 2026, 3, 15},
+        {"15-03-2026", 1, 2026, 3, 15},
+        {"3-15-2026", 1, 2026, 3, 15},
+        {"13/13/2026", 0, 0, 0, 0},
+        {"0/15/2026", 0, 0, 0, 0},
+        {"15/03-2026", 0, 0, 0, 0},
+        {"15/03/26", 0, 0, 0, 0},
+        {"15.03.26", 0, 0, 0, 0},
+        {"2026.03.15", 0, 0, 0, 0},
+        {"", 0, 0, 0, 0},
         {"2026-123-1", 0, 0, 0, 0},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         int y = 0, m = 0, d = 0;
         int rc = date_split_numbers(cases[i].s, &y, &m, &d);
         cr_expect_eq(rc == 0, cases[i].ok, "'%s': rc %d", cases[i].s, rc);
+        if (!strcmp(cases[i].s, "03/04/2026"))
+            cr_expect_eq(rc, -2, "'03/04/2026' reads two ways: rc %d", rc);
         if (cases[i].ok)
             cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
                       "'%s' gave %04d-%02d-%02d", cases[i].s, y, m, d);

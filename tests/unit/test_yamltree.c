@@ -573,7 +573,12 @@ static const struct reader_case as_date_cases[] = {
     {"5-Jan-2024", 19727, ""},
     {"January 5th, 2024", 19727, ""},
     {"2024-2-30", 0, UNREAL("2024-2-30")},
-    {"01/05/2024", 0, BAD_DATE("01/05/2024")},
+    {"01/05/2024", 0,
+     FT("'last_reviewed' must be a date (YYYY-MM-DD), not '01/05/2024', which reads as "
+        "day/month or as month/day")},
+    {"15/05/2024", 19858, ""},
+    {"05/15/2024", 19858, ""},
+    {"15-05-2024", 19858, ""},
     {"24-01-05", 0, BAD_DATE("24-01-05")},
     {"2024-01-05x", 0, BAD_DATE("2024-01-05x")},
     {"2024-01-05T", 0, BAD_DATE("2024-01-05T")},
