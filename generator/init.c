@@ -676,7 +676,7 @@ static int cmp_placed(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
-static void put_category_order(buf *b, const init_plan *p, int numbers)
+static void put_category_order(buf *b, const init_plan *p, const char *docs, int numbers)
 {
     diags *quiet = diag_new(NULL);
     char **names = NULL;
@@ -685,17 +685,17 @@ static void put_category_order(buf *b, const init_plan *p, int numbers)
     buf path, text;
     buf_init(&path);
     buf_init(&text);
-    if (fs_list_source(&names, p->root, "docs", 1, quiet) != 0)
+    if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
         goto done;
     for (char **e = names; *e; e++) {
         buf_reset(&path);
         buf_reset(&text);
-        buf_printf(&path, "docs/%s/_category_.json", *e);
+        buf_printf(&path, "%s/%s/_category_.json", docs, *e);
         jsondoc *doc = NULL;
         double position;
         /* A folder's number prefix (01-policies) places it too. */
         long number = 0;
-        buf_printf(&text, "docs/%s", *e);
+        buf_printf(&text, "%s/%s", docs, *e);
         size_t k =
             numbers && is_dir(p->root, text.data) ? path_number_prefix(*e, strlen(*e), &number) : 0;
         buf_reset(&text);
@@ -758,13 +758,62 @@ static void put_commented_base(buf *b, init_plan *p, const char *base, const cha
                who, example, key);
 }
 
+/* The folder of the docs Docusaurus serves at their root: docs/, unless
+ * versions.json names released versions, the last of which (its first,
+ * or the config's lastVersion) is served there from
+ * versioned_docs/version-<name>/, and docs/ at /next/ as "unreleased".
+ * Into docs (a path the caller releases); said in a note when it is not
+ * docs/. */
+static void docusaurus_docs(buf *docs, init_plan *p, const char *config_text)
+{
+    buf last, path, text;
+    buf_init(&last);
+    buf_init(&path);
+    buf_init(&text);
+    diags *quiet = diag_new(NULL);
+    jsondoc *doc = NULL;
+    buf_adds(docs, "docs");
+    if (config_text && scan_string(&last, config_text, "lastVersion", 0) == 0 && last.len &&
+        !strcmp(last.data, "current"))
+        goto done;
+    if (!last.len) {
+        buf_reset(&last);
+        if (!init_is_file(p->root, "versions.json") ||
+            fs_read_source(&text, p->root, "versions.json", 64 << 10,
+                           "the fixed limit for settings files", quiet) != 0 ||
+            jsondoc_parse(&doc, text.data, text.len, "versions.json", 0, quiet) != 0)
+            goto done;
+        const jsondoc_node *first = jsondoc_item(jsondoc_root(doc), 0);
+        const char *name = first ? jsondoc_string(first) : NULL;
+        if (!name || !*name)
+            goto done;
+        buf_adds(&last, name);
+    }
+    buf_printf(&path, "versioned_docs/version-%s", last.data);
+    if (strchr(last.data, '/') || !strcmp(last.data, "..") || !is_dir(p->root, path.data))
+        goto done;
+    buf_reset(docs);
+    buf_add(docs, path.data, path.len);
+    buf_printf(&p->notes,
+               "note: content is %s, the version Docusaurus serves at the docs' root; docs/, "
+               "the next version (served at /next/, \"unreleased\"), is not published\n",
+               path.data);
+done:
+    jsondoc_free(doc);
+    diag_free(quiet);
+    buf_release(&last);
+    buf_release(&path);
+    buf_release(&text);
+}
+
 static int plan_docusaurus(init_plan *p, const char *config)
 {
     int err = -1;
-    buf text, title, base;
+    buf text, title, base, docs;
     buf_init(&text);
     buf_init(&title);
     buf_init(&base);
+    buf_init(&docs);
     if (config && read_js(&text, p, config) != 0)
         goto done;
     int named = config && scan_string(&title, text.data, "title", 0) == 0 && title.len;
@@ -784,22 +833,32 @@ static int plan_docusaurus(init_plan *p, const char *config)
                      "title", title.data);
     if (base.len)
         put_commented_base(b, p, base.data, "Docusaurus", "baseUrl", "/img/logo.png");
-    buf_adds(b, "# The pages: Docusaurus's docs.\n"
-                "content: docs\n");
+    docusaurus_docs(&docs, p, config ? text.data : NULL);
+    int versioned = strcmp(docs.data, "docs") != 0;
+    if (versioned) {
+        buf_printf(b, "# The pages: the last released version of Docusaurus's docs, which it\n"
+                      "# serves at their root (docs/ is the next one, unreleased).\n"
+                      "content: ");
+        yamltree_put_scalar(b, docs.data, 0);
+        buf_addc(b, '\n');
+    } else {
+        buf_adds(b, "# The pages: Docusaurus's docs.\n"
+                    "content: docs\n");
+    }
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Docusaurus serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
-    put_mdx_exclude(b, p, "docs");
+    put_mdx_exclude(b, p, docs.data);
     /* Versioned docs: the older versions' copies are no part of the site
      * charter builds. */
-    if (init_is_file(p->root, "versions.json") || is_dir(p->root, "versioned_docs"))
+    if (!versioned && (init_is_file(p->root, "versions.json") || is_dir(p->root, "versioned_docs")))
         buf_adds(&p->notes, "note: the versioned docs (versioned_docs/, versions.json) are not "
                             "built: charter builds docs/, the current version, and a link to an "
                             "older version's page is reported as broken\n");
     buf_adds(b, "# A page's slug: is its URL, as Docusaurus reads it.\n");
     key_probe updated = {p->root, "last_updated", 0}, position = {p->root, "sidebar_position", 0};
-    int reviewed = any_file(p->root, "docs", uses_key, &updated),
-        placed = any_file(p->root, "docs", uses_key, &position);
+    int reviewed = any_file(p->root, docs.data, uses_key, &updated),
+        placed = any_file(p->root, docs.data, uses_key, &position);
     if (reviewed)
         buf_adds(b, "# ...its last_updated: is its review date.\n");
     if (placed)
@@ -810,12 +869,12 @@ static int plan_docusaurus(init_plan *p, const char *config)
     buf_adds(b, "# A folder's README.md is its page (its category's index), as Docusaurus\n"
                 "# shows it; a doc's id: names its URL when it has no slug.\n"
                 "readme_index: true\n");
-    int numbers = any_file(p->root, "docs", numbered, NULL);
+    int numbers = any_file(p->root, docs.data, numbered, NULL);
     if (numbers)
         buf_adds(b, "# Names start with a number (01-intro.md): left out of the URLs and\n"
                     "# titles, and the page's place in its section, as Docusaurus reads them.\n"
                     "strip_number_prefixes: true\n");
-    put_category_order(b, p, numbers);
+    put_category_order(b, p, docs.data, numbers);
     init_put_default_layout(b, "So the docs'\n# home page (slug: /) is not one.");
     init_put_theme(b, "\n# (Docusaurus's theme is React, which charter does not read.)", 1);
     err = 0;
@@ -823,6 +882,7 @@ done:
     buf_release(&text);
     buf_release(&title);
     buf_release(&base);
+    buf_release(&docs);
     return err;
 }
 
