@@ -757,6 +757,7 @@ static const char *const known_settings[] = {"title",
                                              "strip_number_prefixes",
                                              "generated_pages",
                                              "readme_index",
+                                             "leaf_bundles",
                                              "fenceless_front_matter",
                                              "checks",
                                              "versioning",
@@ -1074,6 +1075,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     const yaml_node *np = yamltree_get(y, "strip_number_prefixes");
     if (np && !yamltree_is_null(np))
         bad |= yamltree_as_bool(&c->strip_number_prefixes, np, "strip_number_prefixes", f, d);
+    const yaml_node *lb = yamltree_get(y, "leaf_bundles");
+    if (lb && !yamltree_is_null(lb))
+        bad |= yamltree_as_bool(&c->leaf_bundles, lb, "leaf_bundles", f, d);
     const yaml_node *ri = yamltree_get(y, "readme_index");
     if (ri && !yamltree_is_null(ri))
         bad |= yamltree_as_bool(&c->readme_index, ri, "readme_index", f, d);

@@ -115,8 +115,9 @@ typedef struct site_config {
     const char *default_layout; /* of a page that names none: policy (Jekyll: page) */
     int fenceless;              /* fenceless_front_matter: comply's header with no opening `---` */
     int readme_index;           /* a folder's README.md is its page when it has no index.md */
-    int strip_number_prefixes;  /* Docusaurus's: 01-a/02-b.md at /a/b/, placed 1 and 2 */
-    int lax_headings;           /* markdown.lax_headings: `#Title` is a heading (kramdown) */
+    int leaf_bundles; /* Hugo's: a folder with an index.md holds no other page, only its files */
+    int strip_number_prefixes; /* Docusaurus's: 01-a/02-b.md at /a/b/, placed 1 and 2 */
+    int lax_headings;          /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     /* markdown.heading_ids: 0 as the host renders them (GitLab's on a
      * GitLab host, else GitHub's), 1 GitHub's, 2 GitLab's, 3 MkDocs's,
      * 4 VitePress's. */

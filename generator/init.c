@@ -1111,6 +1111,9 @@ static int plan_hugo(init_plan *p, const char *config)
     if (is_dir(p->root, "static"))
         buf_adds(b, "# Hugo serves static/ at the site's root; so does charter.\n"
                     "static: [static]\n");
+    buf_adds(b, "# A folder with an index.md is one page, a leaf bundle: the other Markdown\n"
+                "# files in it are its resources, which Hugo does not publish.\n"
+                "leaf_bundles: true\n");
     /* Hugo's url: is a page's whole address, as a permalink is. */
     key_probe updated = {p->root, "last_updated", 0}, url = {p->root, "url", 0},
               extra = {p->root, "extra", 0}, params = {p->root, "params", 0};

@@ -1525,7 +1525,7 @@ static int page_model(page *p, const site *s, diags *d)
     /* Below an index that hides its folder's pages: not published. Nor,
      * with navigation.unlisted: omit, a page its file does not name (the
      * home page aside), as mdBook renders only SUMMARY.md's chapters. */
-    if (p->published && bundle_hides(s->hiding, p->rel))
+    if (p->published && (bundle_hides(s->hiding, p->rel) || bundle_hides(s->leaves, p->rel)))
         p->published = 0;
     if (p->published && s->cfg.nav_omit_unlisted && !p->nav_place && strcmp(p->url, "/") != 0)
         p->published = 0;
@@ -2904,6 +2904,23 @@ int site_load_finish(site *s, diags *d)
             map_put(s->by_rel, s->pages[i]->rel, s->pages[i]);
         ctx.nav_failed = navorder_places(s, d) != 0;
     }
+    /* Hugo's leaf bundles, known by their files' names: a folder below
+     * the top with an index.md (not _index.md) is a page whose other
+     * Markdown files, there and below, are its resources, which Hugo does
+     * not publish (its images it does). */
+    if (s->cfg.leaf_bundles) {
+        buf ldir;
+        buf_init(&ldir);
+        for (size_t i = 0; i < s->n_pages; i++) {
+            const char *rel = s->pages[i]->rel, *slash = strrchr(rel, '/');
+            if (slash && path_md_named(slash + 1, "index") && index_folder(&ldir, rel)) {
+                if (!s->leaves)
+                    s->leaves = map_new();
+                map_put(s->leaves, ldir.data, (void *)1);
+            }
+        }
+        buf_release(&ldir);
+    }
     /* The folders' own pages first (index.md, _index.md): one may hide the
      * pages below it (Hugo's headless bundle, a cascade of render: never),
      * which the rest then load unpublished, held to no required key. */
@@ -2921,6 +2938,8 @@ int site_load_finish(site *s, diags *d)
     pool_run(n_index, load_some, &first);
     hide_bundles(s);
     pool_run(n_rest, load_some, &rest);
+    map_free(s->leaves);
+    s->leaves = NULL;
     free(order);
     hide_bundle_files(s);
     pool_run(2, finish_one, &ctx);

@@ -141,6 +141,8 @@ typedef struct site {
     map *by_base;
     pthread_mutex_t by_base_lock;
     map *hiding; /* during the load: the folders whose pages an index hides */
+    map *leaves; /* during the load, with leaf_bundles: the folders an index.md makes a
+                  * leaf bundle, whose other Markdown files are its resources */
     map *by_url; /* url -> page */
     site_section *sections;
     size_t n_sections;
