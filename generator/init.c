@@ -647,9 +647,21 @@ static void put_mdx_exclude(buf *b, init_plan *p, const char *folder)
     mdx_count mdx = {0};
     buf_init(&mdx.first);
     any_file(p->root, folder, count_mdx, &mdx);
+    /* Docusaurus's tag definitions (its docs plugin's `tags` file) are
+     * read by Docusaurus, not published. */
+    buf tags;
+    buf_init(&tags);
+    path_join(&tags, folder, "tags.yml");
+    int tagfile = init_is_file(p->root, tags.data);
+    buf_release(&tags);
+    if (tagfile)
+        buf_adds(b, "# tags.yml defines Docusaurus's tags: read by Docusaurus, not published.\n");
+    if (mdx.n)
+        buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n");
+    if (mdx.n || tagfile)
+        buf_printf(b, "exclude: [%s%s%s]\n", mdx.n ? "\"*.mdx\"" : "", mdx.n && tagfile ? ", " : "",
+                   tagfile ? "tags.yml" : "");
     if (mdx.n) {
-        buf_adds(b, "# MDX pages hold JSX, which charter does not read: not published.\n"
-                    "exclude: [\"*.mdx\"]\n");
         buf_printf(
             &p->notes,
             "note: %zu .mdx page%s ('%s'%s) %s left out (exclude: [\"*.mdx\"] in site.yml): "
