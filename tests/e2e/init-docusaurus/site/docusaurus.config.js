@@ -5,6 +5,8 @@ const config = {
   tagline: 'Policies',
   url: 'https://trust.heron.example',
   baseUrl: '/trust/',
+  // docs/ at the root, as the versions (versions.json) are older ones.
+  presets: [['classic', {docs: {lastVersion: 'current'}}]],
   themeConfig: {navbar: {title: 'Heron'}},
 };
 export default config;
