@@ -994,11 +994,11 @@ static const yaml_node *hugo_key(const yaml_node *m, const char *key)
     return NULL;
 }
 
-/* A multilingual Hugo site ([languages] with two or more): charter builds
- * its default language (defaultContentLanguage, else en). With a
- * contentDir of that language's, *content becomes it; with translations
- * by file name (access.de.md), the other languages' files are appended to
- * `excluded` (", "-separated patterns). A note says so. */
+/* A Hugo site's [languages]: charter builds its default language
+ * (defaultContentLanguage, else en). With a contentDir of that language's,
+ * *content becomes it; with translations by file name (access.de.md), the
+ * other languages' files are appended to `excluded` (", "-separated
+ * patterns). A note says so when there are two or more. */
 static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char *config,
                            const char *text, size_t len)
 {
@@ -1021,7 +1021,9 @@ static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char
                                  : yamltree_parse(&split, more.data, more.len, sf, 0, quiet)) == 0)
         langs = split;
     p->d = saved;
-    if (!langs || yamltree_kind(langs) != YAML_MAPPING || yamltree_len(langs) < 2)
+    /* One language is no multilingual site, but its contentDir is still
+     * where its pages are (a Docsy site's content/en). */
+    if (!langs || yamltree_kind(langs) != YAML_MAPPING || yamltree_len(langs) < 1)
         goto done;
     const yaml_node *dl = hugo_key(y, "defaultContentLanguage");
     const char *lang = dl && yamltree_kind(dl) == YAML_SCALAR ? yamltree_text(dl) : "en";
@@ -1040,10 +1042,11 @@ static void hugo_languages(buf *content, buf *excluded, init_plan *p, const char
             buf_printf(excluded, "%s\"*.%s.md\"", excluded->len ? ", " : "", code);
         }
     }
-    buf_printf(&p->notes,
-               "note: a multilingual Hugo site: charter builds its default language ('%s') "
-               "alone\n",
-               lang);
+    if (yamltree_len(langs) > 1)
+        buf_printf(&p->notes,
+                   "note: a multilingual Hugo site: charter builds its default language ('%s') "
+                   "alone\n",
+                   lang);
 done:
     yamltree_free(y);
     yamltree_free(split);
