@@ -381,7 +381,7 @@ int cmd_new(int argc, char **argv)
             goto done;
         }
     } else {
-        path_page_url(&url, &out_file, rel.data);
+        path_page_url_style(&url, &out_file, rel.data, s->cfg.html_urls);
     }
 
     /* Nothing may be in the way: no file, no page at that URL, no link. */

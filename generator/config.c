@@ -758,6 +758,7 @@ static const char *const known_settings[] = {"title",
                                              "generated_pages",
                                              "readme_index",
                                              "leaf_bundles",
+                                             "urls",
                                              "fenceless_front_matter",
                                              "checks",
                                              "versioning",
@@ -1075,6 +1076,17 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
     const yaml_node *np = yamltree_get(y, "strip_number_prefixes");
     if (np && !yamltree_is_null(np))
         bad |= yamltree_as_bool(&c->strip_number_prefixes, np, "strip_number_prefixes", f, d);
+    const yaml_node *uk = yamltree_get(y, "urls");
+    if (uk && !yamltree_is_null(uk)) {
+        const char *v = NULL;
+        if (yamltree_as_string(&v, uk, "urls", f, d) != 0)
+            bad = 1;
+        else if (strcmp(v, "pretty") != 0 && strcmp(v, "html") != 0)
+            bad |= diag_error(d, f, yamltree_line(uk), yamltree_col(uk), "config",
+                              "'urls' must be 'pretty' (/a/b/) or 'html' (/a/b.html), not '%s'", v);
+        else
+            c->html_urls = !strcmp(v, "html");
+    }
     const yaml_node *lb = yamltree_get(y, "leaf_bundles");
     if (lb && !yamltree_is_null(lb))
         bad |= yamltree_as_bool(&c->leaf_bundles, lb, "leaf_bundles", f, d);

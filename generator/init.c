@@ -1054,6 +1054,22 @@ done:
     diag_free(quiet);
 }
 
+/* Whether Hugo's configuration (text, of file config) sets uglyURLs: a
+ * page at /a/b.html. */
+static int hugo_ugly_urls(const char *config, const char *text, size_t len)
+{
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int parsed = has_suffix(config, ".toml") ? toml_parse(&y, text, len, config, 0, NULL, quiet)
+                                             : yamltree_parse(&y, text, len, config, 0, quiet);
+    const yaml_node *u = parsed == 0 ? hugo_key(y, "uglyURLs") : NULL;
+    const char *v = u && yamltree_kind(u) == YAML_SCALAR ? yamltree_text(u) : NULL;
+    int ugly = v && !strcasecmp(v, "true");
+    yamltree_free(y);
+    diag_free(quiet);
+    return ugly;
+}
+
 static int plan_hugo(init_plan *p, const char *config)
 {
     int err = -1;
@@ -1129,6 +1145,9 @@ static int plan_hugo(init_plan *p, const char *config)
     buf_adds(b, "# A folder with an index.md is one page, a leaf bundle: the other Markdown\n"
                 "# files in it are its resources, which Hugo does not publish.\n"
                 "leaf_bundles: true\n");
+    if (config && hugo_ugly_urls(config, text.data, text.len))
+        buf_adds(b, "# Pages at a/b.html, as Hugo's uglyURLs has them.\n"
+                    "urls: html\n");
     /* Hugo's url: is a page's whole address, as a permalink is. */
     key_probe updated = {p->root, "last_updated", 0}, url = {p->root, "url", 0},
               extra = {p->root, "extra", 0}, params = {p->root, "params", 0};
@@ -1325,6 +1344,11 @@ static int plan_mkdocs(init_plan *p, const char *config)
                 "# The headings' ids as MkDocs makes them (\"Roles & Responsibilities\" is\n"
                 "# #roles-responsibilities), which links' #fragments name.\n"
                 "markdown: {heading_ids: mkdocs}\n");
+    const yaml_node *dirs = yamltree_get(y, "use_directory_urls");
+    const char *dv = dirs && yamltree_kind(dirs) == YAML_SCALAR ? yamltree_text(dirs) : NULL;
+    if (dv && (!strcasecmp(dv, "false") || !strcasecmp(dv, "no") || !strcasecmp(dv, "off")))
+        buf_adds(b, "# Pages at a/b.html, as mkdocs.yml's use_directory_urls: false has them.\n"
+                    "urls: html\n");
     buf excluded;
     buf_init(&excluded);
     mkdocs_excludes(&excluded, p, y);
@@ -1423,6 +1447,9 @@ static int plan_mdbook(init_plan *p, const char *config)
                       "as mdBook renders only the\n# chapters it lists (not a partial an include "
                       "reads, nor a draft)");
     buf_release(&summary);
+    buf_adds(b, "# A chapter at a/b.html, as mdBook writes it (a README.md is its\n"
+                "# folder's index.html).\n"
+                "urls: html\n");
     put_last_updated(b, p, src);
     init_put_default_layout(b, "As mdBook\n# shows every chapter alike.");
     init_put_theme(b, "\n# (mdBook's theme is Handlebars templates, which charter does not read.)",

@@ -217,6 +217,22 @@ void path_page_url(buf *url, buf *out_file, const char *rel)
     buf_adds(out_file, "index.html");
 }
 
+void path_page_url_style(buf *url, buf *out_file, const char *rel, int html)
+{
+    size_t u0 = url->len, o0 = out_file->len;
+    path_page_url(url, out_file, rel);
+    const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+    if (!html || path_md_named(base, "index") || path_md_named(base, "_index"))
+        return;
+    /* "/a/b/" and "a/b/index.html": "/a/b.html" and "a/b.html". */
+    if (url->len - u0 < 2 || out_file->len - o0 < 11)
+        return;
+    buf_truncate(url, url->len - 1);
+    buf_adds(url, ".html");
+    buf_truncate(out_file, out_file->len - 11);
+    buf_adds(out_file, ".html");
+}
+
 int url_is_external(const char *url)
 {
     if (url[0] == '/' && url[1] == '/')

@@ -65,6 +65,11 @@ int path_md_named(const char *name, const char *stem);
  * files (and Hugo's "_index.md") -> their folder; any Markdown extension
  * (path_md_ext) as ".md". Appends to url and out_file. */
 void path_page_url(buf *url, buf *out_file, const char *rel);
+/* As path_page_url, in site.yml's `urls: html` style when html is set: a
+ * page that is no folder's own is "/a/b.html" from "a/b.html" (mdBook's,
+ * MkDocs's use_directory_urls: false, Hugo's uglyURLs); index.md and
+ * _index.md stay their folder's "/a/" from "a/index.html". */
+void path_page_url_style(buf *url, buf *out_file, const char *rel, int html);
 
 /* Validates a front matter permalink and computes its URL and output file.
  * Accepted: a path like "/about/" or "about/", or one naming a file

@@ -1100,10 +1100,10 @@ static void page_default_url(const site *s, const page *p, buf *url, buf *out)
         buf_reset(&dir);
         buf_add(&dir, rel, dl);
         buf_adds(&dir, "index.md");
-        path_page_url(url, out, taken ? rel : dir.data);
+        path_page_url_style(url, out, taken ? rel : dir.data, s->cfg.html_urls);
         buf_release(&dir);
     } else {
-        path_page_url(url, out, rel);
+        path_page_url_style(url, out, rel, s->cfg.html_urls);
     }
     buf_release(&stripped);
 }

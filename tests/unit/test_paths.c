@@ -577,3 +577,29 @@ Test(paths, permalink_long_part)
     buf_release(&url);
     buf_release(&out);
 }
+
+/* urls: html: a page that is no folder's own at "/a/b.html"; index.md and
+ * _index.md at their folder's "/a/"; pretty when not asked. */
+Test(paths, page_url_style)
+{
+    static const struct {
+        const char *rel;
+        int html;
+        const char *url, *out;
+    } cases[] = {
+        {"a/b.md", 1, "/a/b.html", "a/b.html"},   {"b.md", 1, "/b.html", "b.html"},
+        {"a/index.md", 1, "/a/", "a/index.html"}, {"a/_index.md", 1, "/a/", "a/index.html"},
+        {"index.md", 1, "/", "index.html"},       {"a/b.markdown", 1, "/a/b.html", "a/b.html"},
+        {"a/b.md", 0, "/a/b/", "a/b/index.html"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        buf url, out;
+        buf_init(&url);
+        buf_init(&out);
+        path_page_url_style(&url, &out, cases[i].rel, cases[i].html);
+        cr_expect_str_eq(url.data, cases[i].url, "url of '%s'", cases[i].rel);
+        cr_expect_str_eq(out.data, cases[i].out, "file of '%s'", cases[i].rel);
+        buf_release(&url);
+        buf_release(&out);
+    }
+}
