@@ -1237,3 +1237,25 @@ void config_release(site_config *c)
     yamltree_free(c->yaml);
     memset(c, 0, sizeof *c);
 }
+
+const config_common_alias config_common_aliases[] = {
+    {"last_reviewed", "last_updated"},
+    {"last_reviewed", "last_review_date"},
+    {"last_reviewed", "last_review"},
+    {"last_reviewed", "review_date"},
+    {"last_reviewed", "reviewed"},
+    {"last_reviewed", "reviewed_on"},
+    {"last_reviewed", "date_reviewed"},
+    {"last_reviewed", "last_reviewed_date"},
+    {"last_reviewed", "lastReviewed"},
+    {"next_review", "next_review_date"},
+    {"next_review", "review_by"},
+    {"next_review", "nextReview"},
+    {"owner", "policy_owner"},
+    {"owner", "document_owner"},
+    {"owner", "owner_name"},
+    {"approver", "approved_by"},
+    {"review_cycle", "review_frequency"},
+    {"review_cycle", "review_interval"},
+};
+const size_t config_n_common_aliases = sizeof config_common_aliases / sizeof *config_common_aliases;

@@ -211,4 +211,14 @@ int config_parse_jekyll(site_config *c, const char *text, size_t len, const char
                         diags *d);
 void config_release(site_config *c);
 
+/* The names policy templates and other tools give charter's keys (a SOC 2
+ * template's last_review_date, approved_by), which `keys:` can read: init
+ * writes those the pages use, and a missing required key names one a page
+ * has. Static; n entries in config_n_common_aliases. */
+typedef struct config_common_alias {
+    const char *key, *alias;
+} config_common_alias;
+extern const config_common_alias config_common_aliases[];
+extern const size_t config_n_common_aliases;
+
 #endif

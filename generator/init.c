@@ -168,10 +168,12 @@ typedef struct key_probe {
     int foreign_status; /* only a `status` that is none of charter's */
 } key_probe;
 
-static int uses_key(void *ctx, const char *rel)
+/* Calls fn with the front matter of the page rel (YAML, Hugo's TOML or
+ * JSON, whole in its first 64 KiB) and returns what fn does; 0 when rel is
+ * no Markdown page or has none. */
+static int with_front_matter(const fs_root *r, const char *rel,
+                             int (*fn)(void *, const yaml_node *), void *ctx)
 {
-    const key_probe *k = ctx;
-    const fs_root *r = k->r;
     if (!path_md_ext(rel, strlen(rel)))
         return 0;
     int fd = -1, found = 0;
@@ -185,15 +187,10 @@ static int uses_key(void *ctx, const char *rel)
     if (got <= 0)
         goto done;
     chunk[got] = '\0';
-    /* YAML, TOML or JSON front matter (frontmatter.h), whole in the chunk. */
     frontmatter fm;
     if (frontmatter_parse(&fm, chunk, (size_t)got, rel, quiet) == 0) {
-        const yaml_node *v = fm.present ? yamltree_get(fm.data, k->key) : NULL;
-        found = v != NULL;
-        if (v && k->foreign_status) {
-            const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "";
-            found = strcasecmp(t, "draft") && strcasecmp(t, "approved") && strcasecmp(t, "retired");
-        }
+        if (fm.present)
+            found = fn(ctx, fm.data);
         frontmatter_release(&fm);
     }
 done:
@@ -201,6 +198,49 @@ done:
         close(fd);
     diag_free(quiet);
     return found;
+}
+
+static int has_key(void *ctx, const yaml_node *fm)
+{
+    const key_probe *k = ctx;
+    const yaml_node *v = yamltree_get(fm, k->key);
+    if (v && k->foreign_status) {
+        const char *t = yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : "";
+        return strcasecmp(t, "draft") && strcasecmp(t, "approved") && strcasecmp(t, "retired");
+    }
+    return v != NULL;
+}
+
+static int uses_key(void *ctx, const char *rel)
+{
+    const key_probe *k = ctx;
+    return with_front_matter(k->r, rel, has_key, ctx);
+}
+
+/* Which of names[0..n) some page's front matter has (found[i] set), in
+ * one pass over the pages; it stops once all are found. */
+typedef struct keys_probe {
+    const fs_root *r;
+    const char *const *names;
+    size_t n, left;
+    char *found;
+} keys_probe;
+
+static int mark_keys(void *ctx, const yaml_node *fm)
+{
+    keys_probe *k = ctx;
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->found[i] && yamltree_get(fm, k->names[i])) {
+            k->found[i] = 1;
+            k->left--;
+        }
+    return k->left == 0;
+}
+
+static int find_keys(void *ctx, const char *rel)
+{
+    keys_probe *k = ctx;
+    return with_front_matter(k->r, rel, mark_keys, ctx);
 }
 
 /* --- writing YAML -------------------------------------------------------------- */
@@ -354,13 +394,51 @@ int init_pages_use_key(const init_plan *p, const char *content, const char *key)
     return any_file(p->root, content, uses_key, &k);
 }
 
+/* keys: for the names the pages give charter's keys (config.h's common
+ * aliases: last_updated, a SOC 2 template's last_review_date...). */
 static void put_last_updated(buf *b, const init_plan *p, const char *content)
 {
-    key_probe k = {p->root, "last_updated", 0};
-    if (!any_file(p->root, content, uses_key, &k))
-        return;
-    buf_adds(b, "# The pages' last_updated: is their review date.\n"
-                "keys: {last_reviewed: [last_updated]}\n");
+    const config_common_alias *al = config_common_aliases;
+    size_t n = config_n_common_aliases;
+    const char **names = xcalloc(n, sizeof *names);
+    char *found = xcalloc(n, 1);
+    for (size_t i = 0; i < n; i++)
+        names[i] = al[i].alias;
+    keys_probe k = {p->root, names, n, n, found};
+    any_file(p->root, content, find_keys, &k);
+    if (k.left == n)
+        goto done;
+    if (k.left == n - 1 && found[0]) { /* last_updated alone, as before */
+        buf_adds(b, "# The pages' last_updated: is their review date.\n"
+                    "keys: {last_reviewed: [last_updated]}\n");
+        goto done;
+    }
+    buf_adds(b, "# The pages' own names for charter's keys (a review date written\n"
+                "# last_review_date:, an owner policy_owner:).\nkeys: {");
+    int first_key = 1;
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i; j++)
+            seen |= !strcmp(al[j].key, al[i].key);
+        if (seen)
+            continue; /* listed with its first alias */
+        int any = 0;
+        for (size_t j = i; j < n; j++) {
+            if (!found[j] || strcmp(al[j].key, al[i].key))
+                continue;
+            if (!any)
+                buf_printf(b, "%s%s: [", first_key ? "" : ", ", al[i].key);
+            buf_printf(b, "%s%s", any ? ", " : "", al[j].alias);
+            any = 1;
+            first_key = 0;
+        }
+        if (any)
+            buf_addc(b, ']');
+    }
+    buf_adds(b, "}\n");
+done:
+    free(names);
+    free(found);
 }
 
 /* --- a new site ----------------------------------------------------------------- */

@@ -1546,11 +1546,28 @@ static int page_model(page *p, const site *s, diags *d)
             for (size_t j = 0; !v && !typo && j < s->cfg.n_keys; j++)
                 if (!strcmp(s->cfg.keys[j].key, s->cfg.required[i]))
                     typo = misspelt_key(fm, s->cfg.keys[j].alias);
+            /* A name policy templates give it (`last_review_date:`), which
+             * keys: would read. */
+            const yaml_node *common = NULL;
+            for (size_t j = 0; !v && !typo && !common && j < config_n_common_aliases; j++)
+                for (size_t k = 0;
+                     !common && strcmp(config_common_aliases[j].key, s->cfg.required[i]) == 0 &&
+                     k < yamltree_len(fm);
+                     k++)
+                    if (!strcmp(yamltree_text(yamltree_key(fm, k)), config_common_aliases[j].alias))
+                        common = yamltree_key(fm, k);
             if (typo)
                 err = diag_error(
                     d, f, yamltree_line(typo), yamltree_col(typo), "missing-required-key",
                     "missing required key '%s'%s; is '%s' meant to be it?", s->cfg.required[i],
                     names.len ? names.data : "", yamltree_text(typo));
+            else if (common)
+                err = diag_error(d, f, yamltree_line(common), yamltree_col(common),
+                                 "missing-required-key",
+                                 "missing required key '%s'%s; is '%s' meant to be it? "
+                                 "(keys: {%s: [%s]} in site.yml reads it so)",
+                                 s->cfg.required[i], names.len ? names.data : "",
+                                 yamltree_text(common), s->cfg.required[i], yamltree_text(common));
             else
                 err = diag_error(d, f, v ? yamltree_line(v) : 1, v ? yamltree_col(v) : 1,
                                  "missing-required-key", "missing required key '%s'%s",
