@@ -579,7 +579,20 @@ static int report_unpublished(const site *s, const page *p, const md_link *l, co
     int repo = s->cfg.repository_url && *s->cfg.repository_url;
     size_t sl = src.len;
     int mdx = sl > 4 && !strcasecmp(src.data + sl - 4, ".mdx");
-    if (there && !(repo && site_unpublished_file(&copy, &folder, s, res)))
+    /* A folder of files and no page (PDFs of evidence): published, with
+     * no listing of them, as GitHub's view of the folder has. */
+    size_t rl = strlen(res);
+    int files_only = 0;
+    for (size_t i = 0; there && !repo && i < s->n_statics && !files_only; i++)
+        files_only = !strncmp(s->statics[i].out_file, res, rl) && s->statics[i].out_file[rl] == '/';
+    if (files_only)
+        diag_error(d, p->src, l->line, l->col, "broken-link",
+                   "link '%s' names the folder '%s', which holds files but no page: the site "
+                   "publishes the files, not a listing of them; link to a file, give the "
+                   "folder an index.md, or set repository_url in site.yml to link to the "
+                   "folder in the repository",
+                   l->url, src.data);
+    else if (there && !(repo && site_unpublished_file(&copy, &folder, s, res)))
         diag_error(d, p->src, l->line, l->col, "broken-link",
                    "link '%s' names '%s', which the site does not publish (%s)%s", l->url, src.data,
                    mdx ? "an MDX page, which charter does not read"
@@ -808,6 +821,20 @@ static void check_link(const site *s, const page *p, const md_link *l, link_inde
             if (!target && site_static_by_name(s, path.data))
                 goto done; /* an Obsidian link to a file by its name */
             if (!target) {
+                /* The page it names without .md, which the site does not
+                 * publish (a draft). */
+                buf md;
+                buf_init(&md);
+                buf_printf(&md, "%s.md", res.data);
+                const page *hidden = map_get(s->by_rel, md.data);
+                buf_release(&md);
+                if (hidden && hidden->ok && !hidden->published) {
+                    buf_reset(&tried);
+                    why_unpublished(&tried, s, hidden);
+                    diag_error(d, p->src, l->line, l->col, "broken-link",
+                               "link '%s' leads to an unpublished page %s", l->url, tried.data);
+                    goto done;
+                }
                 int file = has_ext(res.data, res.len) || l->is_image;
                 if (site_name_shared(s, path.data))
                     diag_error(d, p->src, l->line, l->col, "broken-link",
