@@ -1223,6 +1223,12 @@ static int plan_hugo(init_plan *p, const char *config)
     buf_adds(b, "# A folder with an index.md is one page, a leaf bundle: the other Markdown\n"
                 "# files in it are its resources, which Hugo does not publish.\n"
                 "leaf_bundles: true\n");
+    /* Docsy's search page (layout: search) and the like name Hugo's
+     * templates. */
+    key_probe layout = {p->root, "layout", 0};
+    if (any_file(p->root, content.data, uses_key, &layout))
+        buf_adds(b, "# A page's layout: names a Hugo template (Docsy's search), not charter's.\n"
+                    "checks: {unknown-layout: off}\n");
     if (config && hugo_ugly_urls(config, text.data, text.len))
         buf_adds(b, "# Pages at a/b.html, as Hugo's uglyURLs has them.\n"
                     "urls: html\n");
