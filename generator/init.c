@@ -750,12 +750,15 @@ static void put_mdx_exclude(buf *b, init_plan *p, const char *folder)
     buf_release(&mdx.first);
 }
 
-/* Docusaurus's docs/<folder>/_category_.json: each section's place in the
- * sidebar (position). Two or more: `sections:` in that order, each titled
- * as charter titles a section named by its folder. */
+/* Docusaurus's docs/<folder>/_category_.json (or .yml, .yaml): each
+ * section's place in the sidebar (position) and its title (label). Two or
+ * more placed: `sections:` in that order; a label that is not the title
+ * charter gives the folder: `defaults:` giving its pages that section. */
 typedef struct placed_section {
     double position;
     char *title;
+    char *folder; /* when the label names it */
+    int placed;
 } placed_section;
 
 static int cmp_placed(const void *a, const void *b)
@@ -766,64 +769,239 @@ static int cmp_placed(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
+/* A folder's _category_ file: its position and label (the caller frees
+ * *label), each when it has one. 0 when it has a file, else -1. */
+static int read_category(double *position, int *placed, char **label, const init_plan *p,
+                         const char *dir, diags *quiet)
+{
+    static const char *const names[] = {"_category_.json", "_category_.yml", "_category_.yaml"};
+    buf path, text;
+    buf_init(&path);
+    buf_init(&text);
+    int rc = -1;
+    *placed = 0;
+    *label = NULL;
+    for (size_t i = 0; i < 3 && rc != 0; i++) {
+        buf_reset(&path);
+        buf_reset(&text);
+        buf_printf(&path, "%s/%s", dir, names[i]);
+        if (fs_source_kind(p->root, path.data, NULL, quiet) != FS_FILE ||
+            fs_read_source(&text, p->root, path.data, 64 << 10,
+                           "the fixed limit for settings files", quiet) != 0)
+            continue;
+        rc = 0;
+        if (i == 0) {
+            jsondoc *doc = NULL;
+            if (jsondoc_parse(&doc, text.data, text.len, path.data, 0, quiet) == 0) {
+                const jsondoc_node *root = jsondoc_root(doc);
+                *placed = jsondoc_number(position, jsondoc_get(root, "position")) == 0;
+                const char *l = jsondoc_string(jsondoc_get(root, "label"));
+                if (l && *l)
+                    *label = xstrdup(l);
+            }
+            jsondoc_free(doc);
+        } else {
+            yaml_node *y = NULL;
+            if (yamltree_parse(&y, text.data, text.len, path.data, 0, quiet) == 0 &&
+                yamltree_kind(y) == YAML_MAPPING) {
+                const yaml_node *pos = yamltree_get(y, "position"), *l = yamltree_get(y, "label");
+                const char *t = yamltree_kind(pos) == YAML_SCALAR ? yamltree_text(pos) : NULL;
+                char *end = NULL;
+                if (t && *t) {
+                    double d = strtod(t, &end);
+                    if (end && !*end) {
+                        *position = d;
+                        *placed = 1;
+                    }
+                }
+                if (yamltree_kind(l) == YAML_SCALAR && *yamltree_text(l))
+                    *label = xstrdup(yamltree_text(l));
+            }
+            yamltree_free(y);
+        }
+    }
+    buf_release(&path);
+    buf_release(&text);
+    return rc;
+}
+
 static void put_category_order(buf *b, const init_plan *p, const char *docs, int numbers)
 {
     diags *quiet = diag_new(NULL);
     char **names = NULL;
     placed_section *v = NULL;
-    size_t n = 0;
-    buf path, text;
-    buf_init(&path);
-    buf_init(&text);
+    size_t n = 0, n_placed = 0, n_labels = 0;
+    buf dir;
+    buf_init(&dir);
     if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
         goto done;
     for (char **e = names; *e; e++) {
-        buf_reset(&path);
-        buf_reset(&text);
-        buf_printf(&path, "%s/%s/_category_.json", docs, *e);
-        jsondoc *doc = NULL;
-        double position;
+        buf_reset(&dir);
+        buf_printf(&dir, "%s/%s", docs, *e);
+        if (!is_dir(p->root, dir.data))
+            continue;
+        double position = 0;
+        int placed = 0;
+        char *label = NULL;
+        int has = read_category(&position, &placed, &label, p, dir.data, quiet) == 0;
         /* A folder's number prefix (01-policies) places it too. */
         long number = 0;
-        buf_printf(&text, "%s/%s", docs, *e);
-        size_t k =
-            numbers && is_dir(p->root, text.data) ? path_number_prefix(*e, strlen(*e), &number) : 0;
-        buf_reset(&text);
-        if (fs_source_kind(p->root, path.data, NULL, quiet) != FS_FILE ||
-            fs_read_source(&text, p->root, path.data, 64 << 10,
-                           "the fixed limit for settings files", quiet) != 0 ||
-            jsondoc_parse(&doc, text.data, text.len, path.data, 0, quiet) != 0 ||
-            jsondoc_number(&position, jsondoc_get(jsondoc_root(doc), "position")) != 0) {
-            jsondoc_free(doc);
-            if (!k)
-                continue;
+        size_t k = numbers ? path_number_prefix(*e, strlen(*e), &number) : 0;
+        if (!placed && k) {
             position = (double)number;
+            placed = 1;
         }
-        jsondoc_free(doc);
+        if (!has && !placed)
+            continue;
         buf title;
         buf_init(&title);
         site_humanize(&title, *e + k, strlen(*e + k));
+        char *folder = NULL;
+        if (label && strcmp(label, title.data) != 0) {
+            buf_reset(&title);
+            buf_adds(&title, label);
+            folder = xstrdup(*e);
+            n_labels++;
+        }
+        free(label);
         v = xgrow(v, n, sizeof *v);
-        v[n++] = (placed_section){position, buf_detach(&title)};
+        v[n++] = (placed_section){placed ? position : 1e300, buf_detach(&title), folder, placed};
+        n_placed += (size_t)placed;
     }
-    if (n < 2)
+    if (n_labels) {
+        buf_adds(b, "# The sections' titles: their _category_ label, given to their pages.\n"
+                    "defaults:\n");
+        for (size_t i = 0; i < n; i++) {
+            if (!v[i].folder)
+                continue;
+            buf_adds(b, "  - scope: {path: ");
+            yamltree_put_scalar(b, v[i].folder, 1);
+            buf_adds(b, "}\n    values: {section: ");
+            yamltree_put_scalar(b, v[i].title, 1);
+            buf_adds(b, "}\n");
+        }
+    }
+    if (n_placed < 2)
         goto done;
     qsort(v, n, sizeof *v, cmp_placed);
-    buf_adds(b, "# The sections in the order of their _category_.json position (or the\n"
+    buf_adds(b, "# The sections in the order of their _category_ position (or the\n"
                 "# number their folder's name starts with).\nsections: [");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
+    for (size_t i = 0, w = 0; i < n; i++) {
+        if (!v[i].placed)
+            continue;
+        if (w++)
             buf_adds(b, ", ");
         yamltree_put_scalar(b, v[i].title, 1);
     }
     buf_adds(b, "]\n");
 done:
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(v[i].title);
+        free(v[i].folder);
+    }
     free(v);
     fs_list_free(names);
-    buf_release(&path);
+    buf_release(&dir);
+    diag_free(quiet);
+}
+
+/* MkDocs's awesome-pages plugin: a folder's .pages file gives its section
+ * a title (title:), the top one the sections' order (nav:, folder names
+ * among the pages). Titles unlike charter's: `defaults:` giving the pages
+ * that section; two or more folders in nav: `sections:` in its order. */
+static void put_awesome_pages(buf *b, const init_plan *p, const char *docs)
+{
+    diags *quiet = diag_new(NULL);
+    char **names = NULL;
+    buf dir, text, order;
+    buf_init(&dir);
+    buf_init(&text);
+    buf_init(&order);
+    yaml_node *top = NULL;
+    size_t ordered = 0, titled = 0;
+    if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
+        goto done;
+    /* Each folder's title: its .pages title, else charter's. */
+    size_t n_names = 0;
+    while (names[n_names])
+        n_names++;
+    char **titles = xcalloc(n_names + 1, sizeof *titles);
+    for (size_t i = 0; names[i]; i++) {
+        buf_reset(&dir);
+        buf_printf(&dir, "%s/%s", docs, names[i]);
+        if (!is_dir(p->root, dir.data))
+            continue;
+        buf_adds(&dir, "/.pages");
+        yaml_node *y = NULL;
+        buf_reset(&text);
+        if (fs_source_kind(p->root, dir.data, NULL, quiet) == FS_FILE &&
+            fs_read_source(&text, p->root, dir.data, 64 << 10, "the fixed limit for settings files",
+                           quiet) == 0 &&
+            yamltree_parse(&y, text.data, text.len, dir.data, 0, quiet) == 0) {
+            const yaml_node *t = yamltree_get(y, "title");
+            buf mine;
+            buf_init(&mine);
+            site_humanize(&mine, names[i], strlen(names[i]));
+            if (yamltree_kind(t) == YAML_SCALAR && *yamltree_text(t) &&
+                strcmp(yamltree_text(t), mine.data) != 0) {
+                titles[i] = xstrdup(yamltree_text(t));
+                if (!titled++)
+                    buf_adds(b, "# The sections' titles: their .pages title (awesome-pages), "
+                                "given to their\n# pages.\ndefaults:\n");
+                buf_adds(b, "  - scope: {path: ");
+                yamltree_put_scalar(b, names[i], 1);
+                buf_adds(b, "}\n    values: {section: ");
+                yamltree_put_scalar(b, titles[i], 1);
+                buf_adds(b, "}\n");
+            }
+            buf_release(&mine);
+        }
+        yamltree_free(y);
+    }
+    /* The top .pages nav: the folders in its order. */
+    buf_reset(&dir);
+    buf_printf(&dir, "%s/.pages", docs);
+    buf_reset(&text);
+    if (fs_source_kind(p->root, dir.data, NULL, quiet) == FS_FILE &&
+        fs_read_source(&text, p->root, dir.data, 64 << 10, "the fixed limit for settings files",
+                       quiet) == 0 &&
+        yamltree_parse(&top, text.data, text.len, dir.data, 0, quiet) == 0) {
+        const yaml_node *nav = yamltree_get(top, "nav");
+        for (size_t j = 0; yamltree_kind(nav) == YAML_SEQUENCE && j < yamltree_len(nav); j++) {
+            const yaml_node *it = yamltree_item(nav, j);
+            const char *name = yamltree_kind(it) == YAML_SCALAR ? yamltree_text(it) : NULL;
+            for (size_t i = 0; name && names[i]; i++) {
+                buf_reset(&dir);
+                buf_printf(&dir, "%s/%s", docs, names[i]);
+                if (strcmp(names[i], name) != 0 || !is_dir(p->root, dir.data))
+                    continue;
+                buf_adds(&order, ordered++ ? ", " : "");
+                if (titles[i]) {
+                    yamltree_put_scalar(&order, titles[i], 1);
+                } else {
+                    buf t;
+                    buf_init(&t);
+                    site_humanize(&t, names[i], strlen(names[i]));
+                    yamltree_put_scalar(&order, t.data, 1);
+                    buf_release(&t);
+                }
+            }
+        }
+    }
+    if (ordered >= 2)
+        buf_printf(b,
+                   "# The sections in the order of the top .pages nav (awesome-pages).\n"
+                   "sections: [%s]\n",
+                   order.data);
+    for (size_t i = 0; names[i]; i++)
+        free(titles[i]);
+    free(titles);
+done:
+    yamltree_free(top);
+    fs_list_free(names);
+    buf_release(&dir);
     buf_release(&text);
+    buf_release(&order);
     diag_free(quiet);
 }
 
@@ -1450,6 +1628,7 @@ static int plan_mkdocs(init_plan *p, const char *config)
         buf_adds(b, "# The pages' status: is Material's (new, deprecated), not a document\n"
                     "# status of charter's (draft, approved, retired).\n"
                     "checks: {unknown-status: off}\n");
+    put_awesome_pages(b, p, docs ? docs : "docs");
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
     if (config && yamltree_get(y, "nav"))
