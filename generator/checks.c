@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "yamltree.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,6 +508,21 @@ static void report_fragment(const parsed *pp, const page *from, const md_link *l
                             const char *frag, diags *d)
 {
     const md_doc *doc = &parsed_page_at(pp, p->index)->doc;
+    /* GitHub's line anchors (#L7, #L7-L9), as written for its view of the
+     * file: no place on the page here, but no mistake either. */
+    size_t k = 0;
+    if (frag[0] == 'L' && isdigit((unsigned char)frag[1])) {
+        k = 1 + strspn(frag + 1, "0123456789");
+        if (frag[k] == '-' && frag[k + 1] == 'L' && isdigit((unsigned char)frag[k + 2]))
+            k += 2 + strspn(frag + k + 2, "0123456789");
+    }
+    if (k && !frag[k]) {
+        diag_warning(d, from->src, l->line, l->col, "broken-fragment",
+                     "'#%s' names a line of '%s' in GitHub's view of the file, no place on its "
+                     "page here: the link leads to the page's top",
+                     frag, p->src);
+        return;
+    }
     const char *meant = NULL;
     size_t n = doc->n_headings;
     if (n && n <= 1000) {
