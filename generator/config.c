@@ -759,6 +759,7 @@ static const char *const known_settings[] = {"title",
                                              "readme_index",
                                              "leaf_bundles",
                                              "urls",
+                                             "lowercase_urls",
                                              "fenceless_front_matter",
                                              "checks",
                                              "versioning",
@@ -1087,6 +1088,9 @@ static int config_read(site_config *c, const char *text, size_t len, const char 
         else
             c->html_urls = !strcmp(v, "html");
     }
+    const yaml_node *lu = yamltree_get(y, "lowercase_urls");
+    if (lu && !yamltree_is_null(lu))
+        bad |= yamltree_as_bool(&c->lower_urls, lu, "lowercase_urls", f, d);
     const yaml_node *lb = yamltree_get(y, "leaf_bundles");
     if (lb && !yamltree_is_null(lb))
         bad |= yamltree_as_bool(&c->leaf_bundles, lb, "leaf_bundles", f, d);

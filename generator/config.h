@@ -117,6 +117,7 @@ typedef struct site_config {
     int readme_index;           /* a folder's README.md is its page when it has no index.md */
     int leaf_bundles; /* Hugo's: a folder with an index.md holds no other page, only its files */
     int html_urls;    /* urls: html: a page at "/a/b.html", not "/a/b/" (mdBook's, MkDocs's) */
+    int lower_urls;   /* lowercase_urls: a page's address from its path, lowercased (Hugo's) */
     int strip_number_prefixes; /* Docusaurus's: 01-a/02-b.md at /a/b/, placed 1 and 2 */
     int lax_headings;          /* markdown.lax_headings: `#Title` is a heading (kramdown) */
     /* markdown.heading_ids: 0 as the host renders them (GitLab's on a

@@ -1310,15 +1310,27 @@ done:
     diag_free(quiet);
 }
 
-/* Whether Hugo's configuration (text, of file config) sets uglyURLs: a
- * page at /a/b.html. */
-static int hugo_ugly_urls(const char *config, const char *text, size_t len)
+/* A Markdown file whose path has a capital letter (Policies/Access.md). */
+static int capital_page(void *ctx, const char *rel)
+{
+    (void)ctx;
+    if (!path_md_ext(rel, strlen(rel)))
+        return 0;
+    for (const char *c = rel; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            return 1;
+    return 0;
+}
+
+/* Whether Hugo's configuration (text, of file config) sets key to true
+ * (uglyURLs: a page at /a/b.html; disablePathToLower). */
+static int hugo_true(const char *config, const char *text, size_t len, const char *key)
 {
     yaml_node *y = NULL;
     diags *quiet = diag_new(NULL);
     int parsed = has_suffix(config, ".toml") ? toml_parse(&y, text, len, config, 0, NULL, quiet)
                                              : yamltree_parse(&y, text, len, config, 0, quiet);
-    const yaml_node *u = parsed == 0 ? hugo_key(y, "uglyURLs") : NULL;
+    const yaml_node *u = parsed == 0 ? hugo_key(y, key) : NULL;
     const char *v = u && yamltree_kind(u) == YAML_SCALAR ? yamltree_text(u) : NULL;
     int ugly = v && !strcasecmp(v, "true");
     yamltree_free(y);
@@ -1407,7 +1419,12 @@ static int plan_hugo(init_plan *p, const char *config)
     if (any_file(p->root, content.data, uses_key, &layout))
         buf_adds(b, "# A page's layout: names a Hugo template (Docsy's search), not charter's.\n"
                     "checks: {unknown-layout: off}\n");
-    if (config && hugo_ugly_urls(config, text.data, text.len))
+    if (!(config && hugo_true(config, text.data, text.len, "disablePathToLower")) &&
+        any_file(p->root, content.data, capital_page, NULL))
+        buf_adds(b, "# A page's address is its path lowercased (Policies/Access.md is\n"
+                    "# /policies/access/), as Hugo makes it.\n"
+                    "lowercase_urls: true\n");
+    if (config && hugo_true(config, text.data, text.len, "uglyURLs"))
         buf_adds(b, "# Pages at a/b.html, as Hugo's uglyURLs has them.\n"
                     "urls: html\n");
     /* Hugo's url: is a page's whole address, as a permalink is. */

@@ -651,6 +651,20 @@ static int walk_dir(walk *w, const char *top, const char *rel, int pages, const 
         } else {
             buf_reset(&out);
             path_join(&out, out_prefix, nfc.data);
+            const char *last = strrchr(out.data, '/');
+            if (pages && w->s->cfg.lower_urls && last) {
+                /* A page's file beside it, at its folder's lowercased
+                 * address with its own name, as Hugo publishes a bundle's
+                 * resource. */
+                buf low;
+                buf_init(&low);
+                size_t dl = (size_t)(last - out.data);
+                unicode_lower(&low, out.data, dl);
+                buf_adds(&low, last);
+                buf_reset(&out);
+                buf_add(&out, low.data, low.len);
+                buf_release(&low);
+            }
             if (!strcasecmp(out.data, "site.yml") || !strcasecmp(out.data, "_config.yml"))
                 /* The output would look like a site's sources, which every
                  * later build refuses to replace (output.c). */
@@ -1104,6 +1118,17 @@ static void page_default_url(const site *s, const page *p, buf *url, buf *out)
         buf_release(&dir);
     } else {
         path_page_url_style(url, out, rel, s->cfg.html_urls);
+    }
+    if (s->cfg.lower_urls) {
+        /* Hugo's: the address of a path, lowercased (disablePathToLower). */
+        buf_reset(&stripped);
+        unicode_lower(&stripped, url->data, url->len);
+        buf_reset(url);
+        buf_add(url, stripped.data, stripped.len);
+        buf_reset(&stripped);
+        unicode_lower(&stripped, out->data, out->len);
+        buf_reset(out);
+        buf_add(out, stripped.data, stripped.len);
     }
     buf_release(&stripped);
 }
@@ -3405,9 +3430,10 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
                 dest = NULL;
         }
         if (!dest && !is_md && !done) {
-            /* Any other file: its absolute URL. */
+            /* Any other file: its absolute URL (where it is published). */
+            const static_file *sf = site_static_by_out(s, resolved.data);
             buf_adds(out, s->cfg.base_url);
-            url_encode_path(out, resolved.data);
+            url_encode_path(out, sf ? sf->out_file : resolved.data);
             if (target.len && target.data[target.len - 1] == '/' && resolved.len)
                 buf_addc(out, '/');
             done = 1;
@@ -3466,7 +3492,18 @@ const char *site_path_in_base(const site *s, const char *path, const char **base
 
 const static_file *site_static_by_out(const site *s, const char *out_file)
 {
-    return map_get(s->by_static, out_file);
+    const static_file *f = map_get(s->by_static, out_file);
+    const char *last = strrchr(out_file, '/');
+    if (!f && s->cfg.lower_urls && last) {
+        /* Named by its source's path, with its folders' capitals. */
+        buf low;
+        buf_init(&low);
+        unicode_lower(&low, out_file, (size_t)(last - out_file));
+        buf_adds(&low, last);
+        f = map_get(s->by_static, low.data);
+        buf_release(&low);
+    }
+    return f;
 }
 
 int site_name_shared(const site *s, const char *name)

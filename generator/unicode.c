@@ -29,6 +29,31 @@ int unicode_nfc(buf *out, const char *s, size_t len)
     return changed;
 }
 
+void unicode_lower(buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            buf_addc(out, (char)c); /* not UTF-8: as it is */
+            i++;
+            continue;
+        }
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        buf_add(out, enc, (size_t)m);
+        i += (size_t)n;
+    }
+}
+
 void unicode_slug(buf *out, const char *text)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;

@@ -13,6 +13,11 @@
  * normalise). Returns 1 when the text changed, else 0. */
 int unicode_nfc(buf *out, const char *s, size_t len);
 
+/* Appends s[0..len) lowercased to out (Unicode's simple lowercase, as Hugo
+ * lowercases a page's path); text that is not valid UTF-8 is copied with
+ * its ASCII letters lowercased. */
+void unicode_lower(buf *out, const char *s, size_t len);
+
 /* Appends to out the heading id GitHub makes of text: lowercased, a space
  * a hyphen, and only word characters (letters, marks and numbers of any
  * script, '_') and hyphens kept, so emoji, dashes and curly quotes go.
