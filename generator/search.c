@@ -77,7 +77,7 @@ static int search_fill(void *ctx, buf *chunk)
     for (size_t until = chunk->len + FS_CHUNK_BYTES; ss->next < s->n_pages && chunk->len < until;
          ss->next++) {
         const page *p = s->pages[ss->next];
-        if (!p->ok || !p->published)
+        if (!p->ok || !p->published || p->unsearched)
             continue;
         char *text;
         if (parsed_text(&text, &ss->html, ss->next, ss->g->d) != 0)
@@ -104,7 +104,7 @@ int search_key(char key[DIGEST_HEX], const gen *g)
     int keyed = 1;
     for (size_t i = 0; i < s->n_pages && keyed; i++) {
         const page *p = s->pages[i];
-        int shown = p->ok && p->published;
+        int shown = p->ok && p->published && !p->unsearched;
         digest_add_long(h, shown);
         if (!shown)
             continue;

@@ -1201,6 +1201,7 @@ static int page_model(page *p, const site *s, diags *d)
     p->layout = NULL; /* set below when the page names none */
     p->published = 1;
     p->hides_below = 0;
+    p->nav_hidden = p->unsearched = 0;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL, *slug = NULL;
     for (size_t i = 0; i < yamltree_len(fm); i++) {
@@ -1335,6 +1336,16 @@ static int page_model(page *p, const site *s, diags *d)
                                                          never_rendered(yamltree_get(c, "_build"))))
                     p->hides_below = 1;
             }
+        } else if (!strcmp(k, "nav_exclude") || !strcmp(k, "search_exclude") ||
+                   !strcmp(k, "unlisted")) {
+            /* just-the-docs' nav_exclude and search_exclude; Docusaurus's
+             * unlisted (both, and no sitemap): published, shown less. */
+            int on = 0;
+            err |= yamltree_as_bool(&on, v, k, f, d);
+            if (on && k[0] != 's')
+                p->nav_hidden = 1;
+            if (on && k[0] != 'n')
+                p->unsearched = 1;
         } else if (strcmp(k, "headless") == 0) {
             /* Hugo's headless bundle: neither it nor what it holds is a
              * page of the site. */
@@ -2111,7 +2122,7 @@ static void build_sections(site *s, diags *d)
     map *by_title = map_new(); /* title -> index + 1 */
     for (size_t i = 0; i < s->n_pages; i++) {
         page *p = s->pages[i];
-        if (!p->ok || !p->published || !p->section_title)
+        if (!p->ok || !p->published || !p->section_title || p->nav_hidden)
             continue;
         size_t k = (size_t)(intptr_t)map_get(by_title, p->section_title);
         if (k)

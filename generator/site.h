@@ -66,6 +66,10 @@ typedef struct page {
     int published;
     int hides_below; /* an index whose folder's pages are not published (Hugo's
                       * headless bundle, a cascade of render: never) */
+    int nav_hidden;  /* in no section of the navigation (just-the-docs' nav_exclude,
+                      * Docusaurus's unlisted), yet published */
+    int unsearched;  /* not in search.json nor the sitemap (just-the-docs'
+                      * search_exclude, Docusaurus's unlisted) */
     int policy;      /* the site's `policies:` rule selects it: the policy checks apply */
     int collides;    /* another page or a file has its output path: not written */
     size_t index;    /* in site.pages */

@@ -27,7 +27,7 @@ int sitemap_write(gen *g)
     buf_adds(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; i < s->n_pages; i++)
-        if (s->pages[i]->ok && s->pages[i]->published)
+        if (s->pages[i]->ok && s->pages[i]->published && !s->pages[i]->unsearched)
             sitemap_url(&out, s->pages[i]->full_url, strlen(s->pages[i]->full_url));
     /* The generated pages, as planned, less those not written. */
     size_t n;
