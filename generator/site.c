@@ -1202,6 +1202,7 @@ static int page_model(page *p, const site *s, diags *d)
     p->published = 1;
     p->hides_below = 0;
     p->nav_hidden = p->unsearched = 0;
+    p->nav_label = NULL;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL, *slug = NULL;
     for (size_t i = 0; i < yamltree_len(fm); i++) {
@@ -1336,6 +1337,11 @@ static int page_model(page *p, const site *s, diags *d)
                                                          never_rendered(yamltree_get(c, "_build"))))
                     p->hides_below = 1;
             }
+        } else if (!strcmp(k, "sidebar_label") || !strcmp(k, "linkTitle")) {
+            /* Docusaurus's and Hugo's title in the navigation. */
+            err |= yamltree_as_string(&p->nav_label, v, k, f, d);
+            if (p->nav_label && !*p->nav_label)
+                p->nav_label = NULL;
         } else if (!strcmp(k, "nav_exclude") || !strcmp(k, "search_exclude") ||
                    !strcmp(k, "unlisted")) {
             /* just-the-docs' nav_exclude and search_exclude; Docusaurus's

@@ -64,15 +64,18 @@ typedef struct page {
     int weighted;
     review_state review;
     int published;
-    int hides_below; /* an index whose folder's pages are not published (Hugo's
-                      * headless bundle, a cascade of render: never) */
-    int nav_hidden;  /* in no section of the navigation (just-the-docs' nav_exclude,
-                      * Docusaurus's unlisted), yet published */
-    int unsearched;  /* not in search.json nor the sitemap (just-the-docs'
-                      * search_exclude, Docusaurus's unlisted) */
-    int policy;      /* the site's `policies:` rule selects it: the policy checks apply */
-    int collides;    /* another page or a file has its output path: not written */
-    size_t index;    /* in site.pages */
+    int hides_below;       /* an index whose folder's pages are not published (Hugo's
+                            * headless bundle, a cascade of render: never) */
+    const char *nav_label; /* its title in the navigation, when not its title
+                            * (Docusaurus's sidebar_label, Hugo's linkTitle), or NULL;
+                            * borrowed from fm */
+    int nav_hidden;        /* in no section of the navigation (just-the-docs' nav_exclude,
+                            * Docusaurus's unlisted), yet published */
+    int unsearched;        /* not in search.json nor the sitemap (just-the-docs'
+                            * search_exclude, Docusaurus's unlisted) */
+    int policy;            /* the site's `policies:` rule selects it: the policy checks apply */
+    int collides;          /* another page or a file has its output path: not written */
+    size_t index;          /* in site.pages */
     /* Derived at the end of load: */
     size_t section;            /* index + 1 into site.sections; 0 when in none */
     size_t section_pos;        /* its place in that section's (sorted) pages */

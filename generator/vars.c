@@ -413,7 +413,7 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
         for (size_t i = 0; i < sec->n_pages; i++) {
             const page *q = sec->pages[i];
             tpl_dict *e = tpl_dict_add_section(sd, "NAV_PAGE");
-            tpl_dict_set(e, "NAV_TITLE", q->title ? q->title : q->id);
+            tpl_dict_set(e, "NAV_TITLE", q->nav_label ? q->nav_label : q->title ? q->title : q->id);
             tpl_dict_set(e, "NAV_URL", q->full_url);
             if (q == p)
                 tpl_dict_show_section(e, "NAV_CURRENT");
@@ -611,12 +611,12 @@ static void add_prev_next(tpl_dict *d, const site *s, const page *p)
     if (i > 0) {
         const page *q = sec->pages[i - 1];
         vars_set_shown(d, "PREV_URL", q->full_url);
-        tpl_dict_set(d, "PREV_TITLE", q->title ? q->title : q->id);
+        tpl_dict_set(d, "PREV_TITLE", q->nav_label ? q->nav_label : q->title ? q->title : q->id);
     }
     if (i + 1 < sec->n_pages) {
         const page *q = sec->pages[i + 1];
         vars_set_shown(d, "NEXT_URL", q->full_url);
-        tpl_dict_set(d, "NEXT_TITLE", q->title ? q->title : q->id);
+        tpl_dict_set(d, "NEXT_TITLE", q->nav_label ? q->nav_label : q->title ? q->title : q->id);
     }
 }
 
@@ -870,6 +870,7 @@ void vars_page_key(digest *h, const gen *g, const page *p)
             const page *q = sec->pages[i];
             digest_add_long(h, (long)i);
             digest_add_str(h, q->title);
+            digest_add_str(h, q->nav_label);
             digest_add_str(h, q->id);
             digest_add_str(h, q->full_url);
         }
