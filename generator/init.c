@@ -802,10 +802,11 @@ static int read_category(double *position, int *placed, char **label, const init
             jsondoc_free(doc);
         } else {
             yaml_node *y = NULL;
-            if (yamltree_parse(&y, text.data, text.len, path.data, 0, quiet) == 0 &&
+            if (yamltree_parse(&y, text.data, text.len, path.data, 0, quiet) == 0 && y &&
                 yamltree_kind(y) == YAML_MAPPING) {
                 const yaml_node *pos = yamltree_get(y, "position"), *l = yamltree_get(y, "label");
-                const char *t = yamltree_kind(pos) == YAML_SCALAR ? yamltree_text(pos) : NULL;
+                const char *t =
+                    pos && yamltree_kind(pos) == YAML_SCALAR ? yamltree_text(pos) : NULL;
                 char *end = NULL;
                 if (t && *t) {
                     double d = strtod(t, &end);
@@ -814,7 +815,7 @@ static int read_category(double *position, int *placed, char **label, const init
                         *placed = 1;
                     }
                 }
-                if (yamltree_kind(l) == YAML_SCALAR && *yamltree_text(l))
+                if (l && yamltree_kind(l) == YAML_SCALAR && *yamltree_text(l))
                     *label = xstrdup(yamltree_text(l));
             }
             yamltree_free(y);
@@ -905,59 +906,115 @@ done:
     diag_free(quiet);
 }
 
-/* MkDocs's awesome-pages plugin: a folder's .pages file gives its section
- * a title (title:), the top one the sections' order (nav:, folder names
- * among the pages). Titles unlike charter's: `defaults:` giving the pages
- * that section; two or more folders in nav: `sections:` in its order. */
-static void put_awesome_pages(buf *b, const init_plan *p, const char *docs)
+/* The top folder all the files of a mkdocs.yml nav section's entries (a
+ * list of "file.md", "Title: file.md" or nested sections) are in, into
+ * folder; 0 when there is one, -1 when none or several. */
+static int nav_section_folder(buf *folder, const yaml_node *items)
+{
+    int err = 0;
+    for (size_t i = 0; !err && yamltree_kind(items) == YAML_SEQUENCE && i < yamltree_len(items);
+         i++) {
+        const yaml_node *it = yamltree_item(items, i);
+        if (yamltree_kind(it) == YAML_MAPPING && yamltree_len(it) == 1)
+            it = yamltree_item(it, 0);
+        if (yamltree_kind(it) == YAML_SEQUENCE) {
+            err = nav_section_folder(folder, it);
+            continue;
+        }
+        const char *t = yamltree_kind(it) == YAML_SCALAR ? yamltree_text(it) : NULL;
+        if (!t || strstr(t, "://"))
+            continue; /* an external link */
+        const char *slash = strchr(t, '/');
+        if (!slash || slash == t)
+            return -1; /* a page at the top */
+        size_t n = (size_t)(slash - t);
+        if (!folder->len)
+            buf_add(folder, t, n);
+        else if (folder->len != n || memcmp(folder->data, t, n) != 0)
+            return -1;
+    }
+    return err || !folder->len ? -1 : 0;
+}
+
+/* MkDocs's section titles and order: awesome-pages' .pages files (a
+ * folder's title:, the top one's nav: of folder names) and mkdocs.yml's
+ * nav (y; a section "Title: [pages]" whose pages are all in one top
+ * folder titles it). Titles unlike charter's: `defaults:` giving the
+ * folder's pages that section; two or more folders in the top .pages nav:
+ * `sections:` in its order. */
+static void put_mkdocs_sections(buf *b, const init_plan *p, const char *docs, const yaml_node *y)
 {
     diags *quiet = diag_new(NULL);
     char **names = NULL;
-    buf dir, text, order;
+    buf dir, text, order, defaults;
     buf_init(&dir);
     buf_init(&text);
     buf_init(&order);
+    buf_init(&defaults);
     yaml_node *top = NULL;
-    size_t ordered = 0, titled = 0;
+    size_t ordered = 0, n_names = 0;
+    char **titles = NULL;
     if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
         goto done;
-    /* Each folder's title: its .pages title, else charter's. */
-    size_t n_names = 0;
     while (names[n_names])
         n_names++;
-    char **titles = xcalloc(n_names + 1, sizeof *titles);
-    for (size_t i = 0; names[i]; i++) {
+    titles = xcalloc(n_names + 1, sizeof *titles);
+    /* mkdocs.yml's nav sections, then each folder's .pages title. */
+    const yaml_node *nav = yamltree_get(y, "nav");
+    for (size_t j = 0; nav && yamltree_kind(nav) == YAML_SEQUENCE && j < yamltree_len(nav); j++) {
+        const yaml_node *it = yamltree_item(nav, j);
+        if (yamltree_kind(it) != YAML_MAPPING || yamltree_len(it) != 1 ||
+            yamltree_kind(yamltree_item(it, 0)) != YAML_SEQUENCE)
+            continue;
+        buf folder;
+        buf_init(&folder);
+        if (nav_section_folder(&folder, yamltree_item(it, 0)) == 0)
+            for (size_t i = 0; i < n_names; i++)
+                if (!titles[i] && !strcmp(names[i], folder.data))
+                    titles[i] = xstrdup(yamltree_text(yamltree_key(it, 0)));
+        buf_release(&folder);
+    }
+    for (size_t i = 0; i < n_names; i++) {
         buf_reset(&dir);
         buf_printf(&dir, "%s/%s", docs, names[i]);
         if (!is_dir(p->root, dir.data))
             continue;
         buf_adds(&dir, "/.pages");
-        yaml_node *y = NULL;
+        yaml_node *py = NULL;
         buf_reset(&text);
         if (fs_source_kind(p->root, dir.data, NULL, quiet) == FS_FILE &&
             fs_read_source(&text, p->root, dir.data, 64 << 10, "the fixed limit for settings files",
                            quiet) == 0 &&
-            yamltree_parse(&y, text.data, text.len, dir.data, 0, quiet) == 0) {
-            const yaml_node *t = yamltree_get(y, "title");
-            buf mine;
-            buf_init(&mine);
-            site_humanize(&mine, names[i], strlen(names[i]));
-            if (yamltree_kind(t) == YAML_SCALAR && *yamltree_text(t) &&
-                strcmp(yamltree_text(t), mine.data) != 0) {
+            yamltree_parse(&py, text.data, text.len, dir.data, 0, quiet) == 0) {
+            const yaml_node *t = yamltree_get(py, "title");
+            if (t && yamltree_kind(t) == YAML_SCALAR && *yamltree_text(t)) {
+                free(titles[i]);
                 titles[i] = xstrdup(yamltree_text(t));
-                if (!titled++)
-                    buf_adds(b, "# The sections' titles: their .pages title (awesome-pages), "
-                                "given to their\n# pages.\ndefaults:\n");
-                buf_adds(b, "  - scope: {path: ");
-                yamltree_put_scalar(b, names[i], 1);
-                buf_adds(b, "}\n    values: {section: ");
-                yamltree_put_scalar(b, titles[i], 1);
-                buf_adds(b, "}\n");
             }
-            buf_release(&mine);
         }
-        yamltree_free(y);
+        yamltree_free(py);
     }
+    for (size_t i = 0; i < n_names; i++) {
+        buf mine;
+        buf_init(&mine);
+        site_humanize(&mine, names[i], strlen(names[i]));
+        if (titles[i] && strcmp(titles[i], mine.data) != 0) {
+            buf_adds(&defaults, "  - scope: {path: ");
+            yamltree_put_scalar(&defaults, names[i], 1);
+            buf_adds(&defaults, "}\n    values: {section: ");
+            yamltree_put_scalar(&defaults, titles[i], 1);
+            buf_adds(&defaults, "}\n");
+        } else {
+            free(titles[i]);
+            titles[i] = NULL;
+        }
+        buf_release(&mine);
+    }
+    if (defaults.len)
+        buf_printf(b,
+                   "# The sections' titles: mkdocs.yml's nav and the .pages files (awesome-pages)\n"
+                   "# name them; given to their pages.\ndefaults:\n%s",
+                   defaults.data);
     /* The top .pages nav: the folders in its order. */
     buf_reset(&dir);
     buf_printf(&dir, "%s/.pages", docs);
@@ -966,11 +1023,12 @@ static void put_awesome_pages(buf *b, const init_plan *p, const char *docs)
         fs_read_source(&text, p->root, dir.data, 64 << 10, "the fixed limit for settings files",
                        quiet) == 0 &&
         yamltree_parse(&top, text.data, text.len, dir.data, 0, quiet) == 0) {
-        const yaml_node *nav = yamltree_get(top, "nav");
-        for (size_t j = 0; yamltree_kind(nav) == YAML_SEQUENCE && j < yamltree_len(nav); j++) {
-            const yaml_node *it = yamltree_item(nav, j);
+        const yaml_node *pnav = yamltree_get(top, "nav");
+        for (size_t j = 0; pnav && yamltree_kind(pnav) == YAML_SEQUENCE && j < yamltree_len(pnav);
+             j++) {
+            const yaml_node *it = yamltree_item(pnav, j);
             const char *name = yamltree_kind(it) == YAML_SCALAR ? yamltree_text(it) : NULL;
-            for (size_t i = 0; name && names[i]; i++) {
+            for (size_t i = 0; name && i < n_names; i++) {
                 buf_reset(&dir);
                 buf_printf(&dir, "%s/%s", docs, names[i]);
                 if (strcmp(names[i], name) != 0 || !is_dir(p->root, dir.data))
@@ -993,15 +1051,16 @@ static void put_awesome_pages(buf *b, const init_plan *p, const char *docs)
                    "# The sections in the order of the top .pages nav (awesome-pages).\n"
                    "sections: [%s]\n",
                    order.data);
-    for (size_t i = 0; names[i]; i++)
+done:
+    for (size_t i = 0; titles && i < n_names; i++)
         free(titles[i]);
     free(titles);
-done:
     yamltree_free(top);
     fs_list_free(names);
     buf_release(&dir);
     buf_release(&text);
     buf_release(&order);
+    buf_release(&defaults);
     diag_free(quiet);
 }
 
@@ -1645,7 +1704,7 @@ static int plan_mkdocs(init_plan *p, const char *config)
         buf_adds(b, "# The pages' status: is Material's (new, deprecated), not a document\n"
                     "# status of charter's (draft, approved, retired).\n"
                     "checks: {unknown-status: off}\n");
-    put_awesome_pages(b, p, docs ? docs : "docs");
+    put_mkdocs_sections(b, p, docs ? docs : "docs", y);
     init_put_default_layout(b, "As MkDocs\n# shows every page alike.");
     init_put_theme(b, "\n# (MkDocs's theme is Jinja templates, which charter does not read.)", 1);
     if (config && yamltree_get(y, "nav"))
