@@ -1369,6 +1369,143 @@ done:
     diag_free(quiet);
 }
 
+/* A Hugo section: a folder's _index.md title and weight (weighted 0
+ * when it has none). */
+typedef struct hugo_section {
+    char *folder, *title;
+    double weight;
+    int weighted;
+} hugo_section;
+
+static int read_title_weight(void *ctx, const yaml_node *fm)
+{
+    hugo_section *h = ctx;
+    const yaml_node *t = yamltree_get(fm, "title"), *w = yamltree_get(fm, "weight");
+    if (t && yamltree_kind(t) == YAML_SCALAR && *yamltree_text(t))
+        h->title = xstrdup(yamltree_text(t));
+    const char *wt = w && yamltree_kind(w) == YAML_SCALAR ? yamltree_text(w) : NULL;
+    char *end = NULL;
+    if (wt && *wt) {
+        double v = strtod(wt, &end);
+        if (end && !*end) {
+            h->weight = v;
+            h->weighted = 1;
+        }
+    }
+    return 1;
+}
+
+static int cmp_hugo_section(const void *a, const void *b)
+{
+    const hugo_section *x = a, *y = b;
+    if (x->weighted != y->weighted)
+        return x->weighted ? -1 : 1;
+    if (x->weight != y->weight)
+        return x->weight < y->weight ? -1 : 1;
+    return strcmp(x->title, y->title);
+}
+
+/* Hugo's sections, as its theme shows them: each titled by its _index.md
+ * title (charter titles a folder by its name), and a top folder whose
+ * sub-folders have an _index.md (Docsy's content/docs/governance/) shows
+ * those as sections of their own. Written as `defaults:` giving each
+ * folder's pages their section (the deeper folders after, so theirs win),
+ * and `sections:` in the order of their weights when two or more have
+ * one. */
+static void put_hugo_sections(buf *b, const init_plan *p, const char *content)
+{
+    diags *quiet = diag_new(NULL);
+    char **tops = NULL;
+    hugo_section *v = NULL;
+    size_t n = 0, weighted = 0;
+    buf dir, idx, defaults;
+    buf_init(&dir);
+    buf_init(&idx);
+    buf_init(&defaults);
+    if (fs_list_source(&tops, p->root, content, 1, quiet) != 0)
+        goto done;
+    for (int depth = 1; depth <= 2; depth++) {
+        for (size_t i = 0; tops[i]; i++) {
+            buf_reset(&dir);
+            path_join(&dir, content, tops[i]);
+            if (!is_dir(p->root, dir.data))
+                continue;
+            char **subs = NULL;
+            size_t want = 1;
+            if (depth == 2 && fs_list_source(&subs, p->root, dir.data, 1, quiet) != 0)
+                continue;
+            for (size_t j = 0; depth == 1 ? want-- : subs[j] != NULL; j++) {
+                buf folder;
+                buf_init(&folder);
+                buf_adds(&folder, tops[i]);
+                if (depth == 2)
+                    buf_printf(&folder, "/%s", subs[j]);
+                buf_reset(&idx);
+                path_join(&idx, content, folder.data);
+                int is_folder = is_dir(p->root, idx.data);
+                buf_adds(&idx, "/_index.md");
+                hugo_section h = {0};
+                if (is_folder && init_is_file(p->root, idx.data))
+                    with_front_matter(p->root, idx.data, read_title_weight, &h);
+                const char *leaf = depth == 2 ? subs[j] : tops[i];
+                buf mine;
+                buf_init(&mine);
+                site_humanize(&mine, leaf, strlen(leaf));
+                /* A sub-folder is a section when it has an _index.md. */
+                int section = is_folder && (depth == 1 || init_is_file(p->root, idx.data));
+                if (section && !h.title)
+                    h.title = xstrdup(mine.data);
+                if (section && (depth == 2 || strcmp(h.title, mine.data) != 0)) {
+                    buf_adds(&defaults, "  - scope: {path: ");
+                    yamltree_put_scalar(&defaults, folder.data, 1);
+                    buf_adds(&defaults, "}\n    values: {section: ");
+                    yamltree_put_scalar(&defaults, h.title, 1);
+                    buf_adds(&defaults, "}\n");
+                }
+                if (section) {
+                    h.folder = buf_detach(&folder);
+                    v = xgrow(v, n, sizeof *v);
+                    v[n++] = h;
+                    weighted += (size_t)h.weighted;
+                } else {
+                    free(h.title);
+                    buf_release(&folder);
+                }
+                buf_release(&mine);
+            }
+            fs_list_free(subs);
+        }
+    }
+    if (defaults.len)
+        buf_printf(b,
+                   "# The sections, as Hugo shows them: titled by their _index.md, a folder\n"
+                   "# below the top with an _index.md a section of its own.\ndefaults:\n%s",
+                   defaults.data);
+    if (weighted >= 2) {
+        qsort(v, n, sizeof *v, cmp_hugo_section);
+        buf_adds(b, "# The sections in the order of their _index.md weight.\nsections: [");
+        for (size_t i = 0, w = 0; i < n; i++) {
+            if (!v[i].weighted)
+                continue;
+            if (w++)
+                buf_adds(b, ", ");
+            yamltree_put_scalar(b, v[i].title, 1);
+        }
+        buf_adds(b, "]\n");
+    }
+done:
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].folder);
+        free(v[i].title);
+    }
+    free(v);
+    fs_list_free(tops);
+    buf_release(&dir);
+    buf_release(&idx);
+    buf_release(&defaults);
+    diag_free(quiet);
+}
+
 /* A Markdown file whose path has a capital letter (Policies/Access.md). */
 static int capital_page(void *ctx, const char *rel)
 {
@@ -1522,6 +1659,7 @@ static int plan_hugo(init_plan *p, const char *config)
         buf_printf(b, "keys: {%s}\n", keys.data);
         buf_release(&keys);
     }
+    put_hugo_sections(b, p, content.data);
     buf_release(&content);
     init_put_default_layout(b, "So section\n# pages (_index.md) are not.");
     init_put_theme(b, "\n# (Hugo's layouts/ and assets/ are Hugo's, which charter does not read.)",

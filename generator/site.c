@@ -2023,6 +2023,13 @@ static int cmp_page_title(const void *a, const void *b)
     const page *x = *(page *const *)a, *y = *(page *const *)b;
     if (folder_index(x) != folder_index(y))
         return folder_index(x) ? -1 : 1;
+    /* Hugo's section page (_index.md) of a deeper folder that is a section
+     * of its own (defaults:, Docsy's docs/governance/): first too. */
+    const char *bx = strrchr(x->rel, '/'), *by = strrchr(y->rel, '/');
+    int ix = path_md_named(bx ? bx + 1 : x->rel, "_index"),
+        iy = path_md_named(by ? by + 1 : y->rel, "_index");
+    if (ix != iy)
+        return ix ? -1 : 1;
     /* navigation.order's file first, in its order. */
     if (x->nav_place != y->nav_place && (!x->nav_place || !y->nav_place))
         return x->nav_place ? -1 : 1;
