@@ -382,6 +382,7 @@ int cmd_new(int argc, char **argv)
         }
     } else {
         path_page_url_style(&url, &out_file, rel.data, s->cfg.html_urls);
+        site_address_case(s, &url, &out_file); /* as the load addresses it */
     }
 
     /* Nothing may be in the way: no file, no page at that URL, no link. */

@@ -1095,6 +1095,22 @@ static int docusaurus_id_names(const site *s, const page *p)
 /* The URL and output file of page p where no permalink says otherwise
  * (path_page_url's), but for a folder's README under readme_index: its
  * folder's, as GitHub shows it, when no index page is there. */
+void site_address_case(const site *s, buf *url, buf *out)
+{
+    if (!s->cfg.lower_urls)
+        return;
+    buf *both[] = {url, out};
+    buf low;
+    buf_init(&low);
+    for (int i = 0; i < 2; i++) {
+        buf_reset(&low);
+        unicode_lower(&low, both[i]->data ? both[i]->data : "", both[i]->len);
+        buf_reset(both[i]);
+        buf_add(both[i], low.data ? low.data : "", low.len);
+    }
+    buf_release(&low);
+}
+
 static void page_default_url(const site *s, const page *p, buf *url, buf *out)
 {
     buf stripped;
@@ -1119,17 +1135,7 @@ static void page_default_url(const site *s, const page *p, buf *url, buf *out)
     } else {
         path_page_url_style(url, out, rel, s->cfg.html_urls);
     }
-    if (s->cfg.lower_urls) {
-        /* Hugo's: the address of a path, lowercased (disablePathToLower). */
-        buf_reset(&stripped);
-        unicode_lower(&stripped, url->data, url->len);
-        buf_reset(url);
-        buf_add(url, stripped.data, stripped.len);
-        buf_reset(&stripped);
-        unicode_lower(&stripped, out->data, out->len);
-        buf_reset(out);
-        buf_add(out, stripped.data, stripped.len);
-    }
+    site_address_case(s, url, out);
     buf_release(&stripped);
 }
 

@@ -392,6 +392,10 @@ const page *site_page_by_url(const site *s, const char *path);
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
 
+/* With lowercase_urls (Hugo's addresses), url and out, a page's address
+ * and output file made from its path, lowercased in place; else nothing. */
+void site_address_case(const site *s, buf *url, buf *out);
+
 /* Hugo's {{< ref "path" >}} (or relref) from page `from`, path as written
  * (with any "#fragment"): where it leads when not from the page's own
  * folder, as Hugo looks next, appended to out as a root-relative path to
