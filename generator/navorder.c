@@ -24,15 +24,35 @@ static void decode_target(buf *out, const char *s, size_t n, int spaces)
     while (end < n && s[end] != '#' && s[end] != '?' &&
            (spaces || (s[end] != ' ' && s[end] != '\t')))
         end++;
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
     for (size_t i = 0; i < end; i++) {
         if (s[i] == '%' && i + 2 < end && isxdigit((unsigned char)s[i + 1]) &&
             isxdigit((unsigned char)s[i + 2])) {
             char hex[3] = {s[i + 1], s[i + 2], 0};
             buf_addc(out, (char)strtol(hex, NULL, 16));
             i += 2;
-        } else {
-            buf_addc(out, s[i]);
+            continue;
         }
+        /* CommonMark's backslash escape of punctuation (data\_retention.md)
+         * and the entities a file name may be written with. */
+        if (s[i] == '\\' && i + 1 < end && ispunct((unsigned char)s[i + 1])) {
+            buf_addc(out, s[++i]);
+            continue;
+        }
+        size_t k = 0;
+        while (
+            s[i] == '&' && k < sizeof ents / sizeof *ents &&
+            !(end - i >= strlen(ents[k].ent) && !memcmp(s + i, ents[k].ent, strlen(ents[k].ent))))
+            k++;
+        if (s[i] == '&' && k < sizeof ents / sizeof *ents) {
+            buf_addc(out, ents[k].c);
+            i += strlen(ents[k].ent) - 1;
+            continue;
+        }
+        buf_addc(out, s[i]);
     }
 }
 
@@ -41,7 +61,32 @@ typedef struct orderer {
     const char *base; /* the folder relative targets start from, from the root */
     buf content;      /* the content folder, normalised ("" for the root) */
     size_t place;
+    const char *file, *text; /* the order's file and its text, for findings */
+    diags *d;
 } orderer;
+
+/* A target that names no page of the site (a chapter renamed, or left out
+ * by exclude): reported at it, as the pages it meant to publish or order
+ * are not. */
+static void report_missing(const orderer *o, const char *at, size_t n)
+{
+    int line = 1, col = 1;
+    for (const char *c = o->text; c < at; c++) {
+        if (*c == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)*c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    buf shown;
+    buf_init(&shown);
+    diag_term_safe(&shown, at, n);
+    diag_report(o->d, o->s->cfg.nav_omit_unlisted ? DIAG_ERROR : DIAG_WARNING, o->file, line, col,
+                "broken-link", "'%s' (navigation.order) names '%s', which is no page of the site",
+                o->file, shown.data);
+    buf_release(&shown);
+}
 
 /* The page at rel (from the content folder), or NULL. */
 static page *page_at(const orderer *o, const char *rel)
@@ -93,9 +138,12 @@ static void place_target(orderer *o, const char *s, size_t n, int spaces)
         if (p) {
             if (!p->nav_place)
                 p->nav_place = ++o->place;
-            break;
+            goto done;
         }
     }
+    /* A path to a Markdown file (or a folder's page) that is no page. */
+    if (o->d && (path_md_ext(path.data, path.len) || !strrchr(path.data, '.')))
+        report_missing(o, s, n);
 done:
     buf_release(&t);
     buf_release(&path);
@@ -106,7 +154,51 @@ done:
  * nothing inside an HTML comment, which mdBook and Docsify skip. */
 static void scan_markdown(orderer *o, const char *text, size_t len)
 {
+    char fence = 0;  /* '`' or '~' inside a fenced code block */
+    size_t flen = 0; /* its fence's length */
     for (size_t i = 0; i + 1 < len; i++) {
+        /* At a line's start: a code fence opens or closes; inside one,
+         * the line is code, no chapter (mdBook reads none there). */
+        if (i == 0 || text[i - 1] == '\n') {
+            size_t k = i, sp = 0;
+            while (k < len && text[k] == ' ' && sp < 4)
+                k++, sp++;
+            size_t run = 0;
+            while (k + run < len && (text[k + run] == '`' || text[k + run] == '~') &&
+                   text[k + run] == text[k])
+                run++;
+            if (sp < 4 && run >= 3 && (!fence || (text[k] == fence && run >= flen))) {
+                fence = fence ? 0 : text[k];
+                flen = run;
+            }
+            if (fence || (sp < 4 && run >= 3)) {
+                const char *nl = memchr(text + i, '\n', len - i);
+                if (!nl)
+                    return;
+                i = (size_t)(nl - text);
+                continue;
+            }
+        }
+        /* A code span: its text is code. */
+        if (text[i] == '`') {
+            size_t run = 0;
+            while (i + run < len && text[i + run] == '`')
+                run++;
+            size_t j = i + run;
+            while (j < len && text[j] != '\n') {
+                size_t r = 0;
+                while (j + r < len && text[j + r] == '`')
+                    r++;
+                if (r == run)
+                    break;
+                j += r ? r : 1;
+            }
+            if (j < len && text[j] == '`')
+                i = j + run - 1;
+            else
+                i += run - 1;
+            continue;
+        }
         if (text[i] == '<' && i + 3 < len && !memcmp(text + i, "<!--", 4)) {
             const char *close = memmem(text + i + 4, len - i - 4, "-->", 3);
             if (!close)
@@ -203,7 +295,7 @@ int navorder_places(site *s, diags *d)
     buf text, base;
     buf_init(&text);
     buf_init(&base);
-    orderer o = {s, NULL, {0}, 0};
+    orderer o = {s, NULL, {0}, 0, file, NULL, d};
     buf_init(&o.content);
     int err = -1;
     if (fs_read_source(&text, &s->fs, file, s->cfg.limits.file_bytes, "limits.file_bytes", d) !=
@@ -213,6 +305,7 @@ int navorder_places(site *s, diags *d)
                     "config", "'%s' is named by navigation.order", file);
         goto done;
     }
+    o.text = text.data;
     buf_adds(&o.content, s->cfg.content);
     if (path_normalize(&o.content) != 0)
         goto done;
@@ -233,8 +326,16 @@ int navorder_places(site *s, diags *d)
         scan_markdown(&o, text.data, text.len);
     }
     if (!o.place && s->n_pages) {
-        /* An order that orders nothing: most likely the wrong file. */
+        /* An order that orders nothing: most likely the wrong file; with
+         * unlisted: omit it would publish nothing but the home page. */
         const yaml_node *k = setting(s);
+        if (s->cfg.nav_omit_unlisted) {
+            diag_error(d, s->cfg.file, k ? yamltree_line(k) : 0, k ? yamltree_col(k) : 0, "config",
+                       "'%s' (navigation.order) names no page of the site, and "
+                       "navigation.unlisted: omit would publish none",
+                       file);
+            goto done;
+        }
         diag_warning(d, s->cfg.file, k ? yamltree_line(k) : 0, k ? yamltree_col(k) : 0, "config",
                      "'%s' (navigation.order) names no page of the site: the pages keep their "
                      "order",
