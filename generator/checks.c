@@ -351,8 +351,10 @@ static void check_controls(const site *s, diags *d)
                              "applicability",
                              ctl->id);
             /* A draft's controls are planned, a retired page's no longer
-             * met: neither covers (site_page_in_force). */
-            if (!site_page_in_force(p))
+             * met: neither covers (site_page_in_force); nor does a page the
+             * site does not publish (published: false, a chapter its
+             * navigation.order leaves out), which no reader sees. */
+            if (!site_page_in_force(p) || !p->published)
                 continue;
             buf_reset(&q);
             buf_printf(&q, "%s:%s", ctl->framework, ctl->id);
