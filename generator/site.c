@@ -3421,8 +3421,18 @@ static int rewrite_link(buf *out, const site *s, const page *from, const char *u
             buf_adds(out, s->cfg.base_url); /* a folder's index, the same */
             url_encode_path(out, fo->url + 1);
             done = 1;
-        } else if (!by_url && !site_static_by_out(s, rest + 1))
+        } else if (!by_url && !site_static_by_out(s, rest + 1)) {
             dest = site_link_page(s, from, rest, NULL);
+        } else if (!by_url && s->cfg.lower_urls) {
+            /* A file named with its folders' capitals (lowercase_urls):
+             * where it is published. */
+            const static_file *sf = site_static_by_out(s, rest + 1);
+            if (strcmp(sf->out_file, rest + 1) != 0) {
+                buf_adds(out, s->cfg.base_url);
+                url_encode_path(out, sf->out_file);
+                done = 1;
+            }
+        }
     } else if (site_resolve(&resolved, s, from, target.data) == 0) {
         int is_md = path_md_ext(target.data, target.len) > 0;
         buf u;
