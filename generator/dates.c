@@ -220,8 +220,8 @@ int date_split_numbers(const char *s, int *y, int *m, int *d)
         if (digits_at(&p, 2, &b) != 0 || *p++ != sep || (ys = p, digits_at(&p, 4, &c)) != 0 ||
             p - ys != 4 || *p)
             return -1;
-        if (a > 12 && b >= 1 && b <= 12)
-            *y = c, *m = b, *d = a;
+        if ((a > 12 && b >= 1 && b <= 12) || (a == b && a >= 1 && a <= 12))
+            *y = c, *m = b, *d = a; /* 05/05/2026 reads one way too */
         else if (b > 12 && a >= 1 && a <= 12)
             *y = c, *m = a, *d = b;
         else

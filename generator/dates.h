@@ -30,7 +30,7 @@ int date_split_words(const char *s, int *y, int *m, int *d);
 /* Reads a date in numbers other than YYYY-MM-DD that reads one way only:
  * "2026-3-5" (YAML 1.1's timestamp), "2026/03/15" (year first), "15.03.2026"
  * (day first, with full stops, as Europe writes it), "15/03/2026" and
- * "03/15/2026" (also with '-': the number over 12 is the day), without
+ * "03/15/2026" (also with '-': the number over 12 is the day; 05/05/2026 too), without
  * checking the calendar. "03/04/2026" reads two ways: -2; any other text
  * -1. */
 int date_split_numbers(const char *s, int *y, int *m, int *d);
