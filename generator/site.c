@@ -1460,7 +1460,7 @@ static int page_model(page *p, const site *s, diags *d)
         while (pattern.len > 1 && pattern.data[pattern.len - 1] != '/')
             pattern.len--;
         pattern.data[pattern.len] = '\0';
-        buf_printf(&pattern, "%s/", slug);
+        buf_printf(&pattern, "%s%s", slug, s->cfg.html_urls ? ".html" : "/");
         permalink = pattern.data;
     }
     int by_id = !permalink && !coll && docusaurus_id_names(s, p);
