@@ -666,7 +666,12 @@ static const page *page_of_file(const site *s, const char *path)
  * navigation's file does not name it. */
 static void why_unpublished(buf *out, const site *s, const page *p)
 {
-    if (s->cfg.nav_omit_unlisted && !p->nav_place)
+    if (p->resource)
+        buf_printf(out,
+                   "('%s' is a resource of the leaf bundle its folder's index.md makes, "
+                   "which Hugo does not publish: leaf_bundles)",
+                   p->src);
+    else if (s->cfg.nav_omit_unlisted && !p->nav_place)
         buf_printf(out, "('%s' is not in '%s', and navigation.unlisted is omit)", p->src,
                    s->cfg.nav_order);
     else

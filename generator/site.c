@@ -1573,7 +1573,8 @@ static int page_model(page *p, const site *s, diags *d)
     /* Below an index that hides its folder's pages: not published. Nor,
      * with navigation.unlisted: omit, a page its file does not name (the
      * home page aside), as mdBook renders only SUMMARY.md's chapters. */
-    if (p->published && (bundle_hides(s->hiding, p->rel) || bundle_hides(s->leaves, p->rel)))
+    p->resource = p->published && bundle_hides(s->leaves, p->rel);
+    if (p->published && (bundle_hides(s->hiding, p->rel) || p->resource))
         p->published = 0;
     if (p->published && s->cfg.nav_omit_unlisted && !p->nav_place && strcmp(p->url, "/") != 0)
         p->published = 0;

@@ -69,6 +69,7 @@ typedef struct page {
     const char *nav_label; /* its title in the navigation, when not its title
                             * (Docusaurus's sidebar_label, Hugo's linkTitle), or NULL;
                             * borrowed from fm */
+    int resource;          /* unpublished as a leaf bundle's Markdown resource (leaf_bundles) */
     int nav_hidden;        /* in no section of the navigation (just-the-docs' nav_exclude,
                             * Docusaurus's unlisted), yet published */
     int unsearched;        /* not in search.json nor the sitemap (just-the-docs'
