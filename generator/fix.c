@@ -194,11 +194,30 @@ long fix_review_date(fix_edits *out, const char *text, size_t len, const char *f
     const char *eol = line_end(text, len);
     buf line;
     buf_init(&line);
-    /* The page's own key wins over an alias, as site_load reads it. */
+    /* The page's own key wins over an alias, as site_load reads it; a
+     * dotted alias (extra.last_reviewed, Zola's and Hugo's tables) names
+     * a key of a table. */
+    const yaml_node *table = fm.data;
     long i = find_pair(fm.data, key);
-    for (size_t k = 0; i < 0 && k < n_keys; k++)
-        if (!strcmp(keys[k].key, key))
+    for (size_t k = 0; i < 0 && k < n_keys; k++) {
+        if (strcmp(keys[k].key, key) != 0)
+            continue;
+        const char *dot = strchr(keys[k].alias, '.');
+        if (!dot) {
             i = find_pair(fm.data, keys[k].alias);
+            continue;
+        }
+        buf t;
+        buf_init(&t);
+        buf_add(&t, keys[k].alias, (size_t)(dot - keys[k].alias));
+        const yaml_node *tab = yamltree_get(fm.data, t.data);
+        buf_release(&t);
+        long j = tab && yamltree_kind(tab) == YAML_MAPPING ? find_pair(tab, dot + 1) : -1;
+        if (j >= 0) {
+            table = tab;
+            i = j;
+        }
+    }
     if (i < 0) {
         if (fm.present && fm.format == FM_JSON) {
             /* Hugo's JSON: the first member, after the '{'. */
@@ -208,10 +227,21 @@ long fix_review_date(fix_edits *out, const char *text, size_t len, const char *f
             fix_edits_add(out, at, at, line.data, line.len, "last_reviewed", 1);
         } else if (fm.present) {
             /* The last line of the front matter, before its closing line;
-             * TOML's `key = value` between `+++` lines. */
-            size_t at = line_offset(text, len, fm.body_line - 1);
+             * TOML's `key = value` between `+++` lines, before its first
+             * [table] (after it, the key would be the table's). */
+            int at_line = fm.body_line - 1;
+            for (int l = 2; fm.format == FM_TOML && l < fm.body_line - 1; l++) {
+                size_t o = line_offset(text, len, l);
+                while (o < len && (text[o] == ' ' || text[o] == '\t'))
+                    o++;
+                if (o < len && text[o] == '[') {
+                    at_line = l;
+                    break;
+                }
+            }
+            size_t at = line_offset(text, len, at_line);
             buf_printf(&line, "%s%s%s%s", key, fm.format == FM_TOML ? " = " : ": ", date, eol);
-            fix_edits_add(out, at, at, line.data, line.len, "last_reviewed", fm.body_line - 1);
+            fix_edits_add(out, at, at, line.data, line.len, "last_reviewed", at_line);
         } else {
             size_t at = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
             buf_printf(&line, "---%s%s: %s%s---%s", eol, key, date, eol, eol);
@@ -220,7 +250,7 @@ long fix_review_date(fix_edits *out, const char *text, size_t len, const char *f
         added = 1;
         goto done;
     }
-    const yaml_node *k = yamltree_key(fm.data, (size_t)i), *v = yamltree_item(fm.data, (size_t)i);
+    const yaml_node *k = yamltree_key(table, (size_t)i), *v = yamltree_item(table, (size_t)i);
     const char *name = yamltree_text(k);
     size_t ks, ke;
     if (!key_range(&ks, &ke, text, len, k))

@@ -9,8 +9,11 @@
 
 #include "fix.h"
 
-static const key_alias keys[] = {
-    {"last_reviewed", "last_updated"}, {"last_reviewed", "reviewed"}, {"title", "name"}};
+static const key_alias keys[] = {{"last_reviewed", "last_updated"},
+                                 {"last_reviewed", "reviewed"},
+                                 {"title", "name"},
+                                 {"last_reviewed", "extra.last_reviewed"},
+                                 {"last_reviewed", "date.updated"}};
 
 /* text with e applied (normalized first); caller frees. */
 static char *applied(const char *text, fix_edits *e)
@@ -150,6 +153,17 @@ static const struct {
     {"json, empty", "{}\nx\n", "{\n  \"last_reviewed\": \"2026-03-04\"}\nx\n"},
     {"json, a date", "{\"last_reviewed\": \"2025-01-01\", \"a\": 1}\n",
      "{\"last_reviewed\": \"2026-03-04\", \"a\": 1}\n"},
+    /* A dotted alias: the value in its table (Zola's [extra], MkDocs
+     * Material's date.updated), not a second key beside it (HEAD~1: a
+     * duplicate key inside [extra], or a new top-level key). */
+    {"toml, a table's key", "+++\ntitle = \"t\"\n[extra]\nlast_reviewed = 2025-01-01\n+++\n",
+     "+++\ntitle = \"t\"\n[extra]\nlast_reviewed = 2026-03-04\n+++\n"},
+    {"yaml, a mapping's key", "---\ndate:\n  created: 2024-01-01\n  updated: 2025-01-01\n---\n",
+     "---\ndate:\n  created: 2024-01-01\n  updated: 2026-03-04\n---\n"},
+    /* Missing, in TOML that ends in a table: before the table (HEAD~1:
+     * inside it, where it is the table's key, not the page's). */
+    {"toml, missing, a table last", "+++\ntitle = \"t\"\n[params]\nicon = \"x\"\n+++\n",
+     "+++\ntitle = \"t\"\nlast_reviewed = 2026-03-04\n[params]\nicon = \"x\"\n+++\n"},
 };
 
 Test(fix, review_date)
