@@ -2589,7 +2589,9 @@ static int plan_plain(init_plan *p)
     buf gb;
     buf_init(&gb);
     path_join(&gb, content, ".gitbook/assets");
-    int gitbook = is_dir(p->root, gb.data), summary = 0;
+    /* A Git Sync repository: its images' folder, or its .gitbook.yaml. */
+    int assets = is_dir(p->root, gb.data), summary = 0;
+    int gitbook = assets || init_is_file(p->root, ".gitbook.yaml");
     buf_reset(&gb);
     path_join(&gb, content, "SUMMARY.md");
     summary = gitbook && init_is_file(p->root, gb.data);
@@ -2618,7 +2620,7 @@ static int plan_plain(init_plan *p)
                    "they are%s%s.\nexclude: [%s]\n",
                    summary ? " (SUMMARY.md: GitBook's table of contents)" : "",
                    docsify ? " (index.html: the page that runs Docsify)" : "", left.data);
-    if (gitbook)
+    if (assets)
         buf_adds(b, "# GitBook keeps the pages' images in .gitbook/assets: published.\n"
                     "include: [.gitbook]\n");
     buf order;
