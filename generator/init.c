@@ -1085,6 +1085,53 @@ static void put_commented_base(buf *b, init_plan *p, const char *base, const cha
                who, example, key);
 }
 
+/* The lastVersion of the docs plugin's default instance (the classic
+ * preset's docs:, or a plugin-content-docs with no id or id 'default'),
+ * into out: 0, or -1 when it sets none. Another instance's (id:
+ * 'runbooks', with versions of its own) is not the docs'. */
+static int docs_last_version(buf *out, const char *text)
+{
+    static const char key[] = "lastVersion";
+    for (const char *at = strstr(text, key); at; at = strstr(at + 1, key)) {
+        if (at > text && (isalnum((unsigned char)at[-1]) || at[-1] == '_'))
+            continue;
+        /* The object it is a key of: back to its unmatched '{', on to the
+         * matching '}'. */
+        const char *open = NULL;
+        int depth = 0;
+        for (const char *c = at; c > text; c--) {
+            if (c[-1] == '}')
+                depth++;
+            else if (c[-1] == '{' && depth-- == 0) {
+                open = c - 1;
+                break;
+            }
+        }
+        int other = 0;
+        depth = 0;
+        for (const char *c = open ? open : text; *c && !other; c++) {
+            if (*c == '{')
+                depth++;
+            else if (*c == '}' && --depth == 0)
+                break;
+            else if (depth == 1 && (c == text || !isalnum((unsigned char)c[-1])) &&
+                     (!strncmp(c, "id:", 3) || !strncmp(c, "id :", 4) ||
+                      !strncmp(c, "\"id\":", 5) || !strncmp(c, "'id':", 5))) {
+                const char *v = c + strcspn(c, ":") + 1;
+                v += strspn(v, " \t");
+                other = strncmp(v, "'default'", 9) != 0 && strncmp(v, "\"default\"", 9) != 0;
+            }
+        }
+        if (other)
+            continue;
+        buf_reset(out);
+        if (scan_string(out, at, key, 0) == 0 && out->len)
+            return 0;
+    }
+    buf_reset(out);
+    return -1;
+}
+
 /* The folder of the docs Docusaurus serves at their root: docs/, unless
  * versions.json names released versions, the last of which (its first,
  * or the config's lastVersion) is served there from
@@ -1100,10 +1147,9 @@ static void docusaurus_docs(buf *docs, init_plan *p, const char *config_text)
     diags *quiet = diag_new(NULL);
     jsondoc *doc = NULL;
     buf_adds(docs, "docs");
-    if (config_text && scan_string(&last, config_text, "lastVersion", 0) == 0 && last.len &&
-        !strcmp(last.data, "current"))
+    if (config_text && docs_last_version(&last, config_text) == 0 && !strcmp(last.data, "current"))
         goto done;
-    if (!last.len) {
+    if (!config_text || docs_last_version(&last, config_text) != 0) {
         buf_reset(&last);
         if (!init_is_file(p->root, "versions.json") ||
             fs_read_source(&text, p->root, "versions.json", 64 << 10,
