@@ -436,6 +436,12 @@ int cmd_new(int argc, char **argv)
     buf_reset(&full);
     diag_term_safe(&full, shown.data, shown.len);
     printf("url: %s\n", full.data);
+    if (s->cfg.nav_omit_unlisted) {
+        /* Published only once the navigation's file names it. */
+        buf_reset(&shown);
+        diag_term_safe(&shown, s->cfg.nav_order, strlen(s->cfg.nav_order));
+        printf("note: add it to '%s' to publish it (navigation.unlisted: omit)\n", shown.data);
+    }
     status = EXIT_OK;
     goto done;
 fail:
