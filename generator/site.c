@@ -1021,6 +1021,12 @@ static int is_policy(const page *p, const site_config *c, const char *lname)
          * rather than the page passing unchecked. */
         if (folded_key(p->fm.data, c->policy_keys[i]))
             return 1;
+        /* So is an alias of it so written (`Policy_Owner:` where keys:
+         * reads policy_owner). */
+        for (size_t j = 0; j < c->n_keys; j++)
+            if (!strcmp(c->keys[j].key, c->policy_keys[i]) &&
+                folded_key(p->fm.data, c->keys[j].alias))
+                return 1;
     }
     return 0;
 }
