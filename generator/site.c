@@ -1213,7 +1213,7 @@ static int page_model(page *p, const site *s, diags *d)
     p->layout = NULL; /* set below when the page names none */
     p->published = 1;
     p->hides_below = 0;
-    p->nav_hidden = p->unsearched = 0;
+    p->nav_hidden = p->unsearched = p->own_section = 0;
     p->nav_label = NULL;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL, *slug = NULL;
@@ -1558,6 +1558,16 @@ static int page_model(page *p, const site *s, diags *d)
             site_humanize(&sec, coll->name, strlen(coll->name)); /* _policies: "Policies" */
         else if (slash)
             site_humanize(&sec, p->rel + k_sec, (size_t)(slash - p->rel) - k_sec);
+        else if (s->cfg.nav_order && p->nav_place && !p->nav_hidden && strcmp(p->url, "/")) {
+            /* A page at the top that navigation.order names (mdBook's
+             * prefix and suffix chapters): an entry of the navigation of
+             * its own, which leads to it (link_sections). */
+            if (p->nav_label || p->title)
+                buf_adds(&sec, p->nav_label ? p->nav_label : p->title);
+            else
+                site_humanize(&sec, p->rel, strlen(p->rel) - path_md_ext(p->rel, strlen(p->rel)));
+            p->own_section = 1;
+        }
     }
     p->section_title = sec.len ? buf_detach(&sec) : NULL;
     buf_release(&sec);
@@ -2223,9 +2233,14 @@ static void link_sections(site *s)
                                                    : NULL;
     int on_home = l && layout_lists_sections(l);
     for (size_t k = 0; k < s->n_sections; k++) {
-        s->sections[k].on_home = on_home;
+        site_section *sec = &s->sections[k];
+        if (site_section_is_page(sec)) {
+            sec->folder = xstrdup(sec->pages[0]->url); /* the page itself */
+            continue;
+        }
+        sec->on_home = on_home;
         if (!on_home)
-            s->sections[k].folder = section_folder(s, &s->sections[k]);
+            sec->folder = section_folder(s, sec);
     }
 }
 
@@ -3535,6 +3550,11 @@ const char *site_path_in_base(const site *s, const char *path, const char **base
     if (bl > 1 && !strncmp(path, bp, bl - 1) && path[bl - 1] == '\0')
         return "/";
     return NULL;
+}
+
+int site_section_is_page(const site_section *sec)
+{
+    return sec->n_pages == 1 && sec->pages[0]->own_section;
 }
 
 const static_file *site_static_by_out(const site *s, const char *out_file)

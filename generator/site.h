@@ -70,6 +70,7 @@ typedef struct page {
                             * (Docusaurus's sidebar_label, Hugo's linkTitle), or NULL;
                             * borrowed from fm */
     int resource;          /* unpublished as a leaf bundle's Markdown resource (leaf_bundles) */
+    int own_section;       /* a page at the top navigation.order names: a section of its own */
     int nav_hidden;        /* in no section of the navigation (just-the-docs' nav_exclude,
                             * Docusaurus's unlisted), yet published */
     int unsearched;        /* not in search.json nor the sitemap (just-the-docs'
@@ -392,6 +393,10 @@ const page *site_page_by_url(const site *s, const char *path);
  * at to `tried` (may be NULL), ", "-separated, for messages. Returns the
  * page (borrowed), or NULL. */
 const page *site_link_page(const site *s, const page *from, const char *path, buf *tried);
+
+/* Whether sec is a page at the top that is an entry of the navigation of
+ * its own (an mdBook prefix chapter): its link is the page's. */
+int site_section_is_page(const site_section *sec);
 
 /* With lowercase_urls (Hugo's addresses), url and out, a page's address
  * and output file made from its path, lowercased in place; else nothing. */

@@ -405,8 +405,8 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
         tpl_dict_set(sd, "NAV_SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "NAV_SECTION_SLUG", sec->slug);
         set_section_url(sd, s, sec, "NAV_SECTION");
-        if (!p || p->section != k + 1)
-            continue;
+        if (!p || p->section != k + 1 || site_section_is_page(sec))
+            continue; /* a page's own entry lists no pages: it is one */
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
         if (sec->n_pages > s->cfg.nav_max_pages)
             continue;
