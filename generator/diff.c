@@ -310,6 +310,16 @@ static void compare_pages(diff_result *r, const diff_side *a, const diff_side *b
             continue;
         }
         map_put(matched, pa->rel, (void *)pa);
+        /* Published on one side only (a draft published, a chapter taken
+         * out of SUMMARY.md): it joins or leaves the site, whether or not
+         * its file changed. */
+        if (pa->ok && pb->ok && pa->published != pb->published) {
+            if (pb->published)
+                one_side(r, DIFF_ADDED, b, i);
+            else
+                one_side(r, DIFF_REMOVED, a, pa->index);
+            continue;
+        }
         diff_page dp;
         memset(&dp, 0, sizeof dp);
         dp.kind = DIFF_CHANGED;

@@ -196,16 +196,16 @@ git clone -q --depth 2 "file://$tmp/deep" "$tmp/shallow"
 check "a shallow clone's range at its boundary: the report of the full clone" \
     sh -c "cmp -s '$tmp/deep.txt' '$tmp/shallow.txt' && ! grep -q review-without-evidence '$tmp/shallow.txt'"
 
-# last_reviewed that was no date (a tool's '15/03/2025', day or month
+# last_reviewed that was no date (a tool's '03/04/2025', day or month
 # first) made one: the message names what it was (HEAD~1: "moved  to
 # 2025-03-15", a hole).
 git clone -q "$repo" "$tmp/was" && git -C "$tmp/was" checkout -q pr
-sed -i 's|^last_reviewed: .*|last_reviewed: 15/03/2025|' "$tmp/was/content/policies/access.md"
+sed -i 's|^last_reviewed: .*|last_reviewed: 03/04/2025|' "$tmp/was/content/policies/access.md"
 git -C "$tmp/was" commit -q -am "Access control: a date as the tool wrote it"
 sed -i 's/^last_reviewed: .*/last_reviewed: 2026-11-20/' "$tmp/was/content/policies/access.md"
 (cd "$tmp/was" && "$CHARTER" diff --as-of 2026-11-25 HEAD >"$tmp/was.txt" 2>&1)
 check "last_reviewed from a value that was no date: named" \
-    grep -q "last_reviewed moved from '15/03/2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
+    grep -q "last_reviewed moved from '03/04/2025' to 2026-11-20 without review evidence" "$tmp/was.txt"
 git -C "$tmp/was" checkout -q -- .
 sed -i 's/^last_reviewed: .*/last_reviewed: [2025-03-15]/' "$tmp/was/content/policies/access.md"
 git -C "$tmp/was" commit -q -am "Access control: a date in a list"
@@ -253,6 +253,25 @@ check "a terminal gets colour, TERM=dumb none" sh -c "grep -q \"$(printf '\033')
 # from the site, "content/..." where check says "site/content/...").
 (cd "$tmp" && "$CHARTER" diff --site mv --as-of 2026-11-25 HEAD~1..HEAD --format json >"$tmp/mv3.json" 2>/dev/null)
 check "with --site, files from the working directory" grep -q '"new_file": "mv/content/policies/moved-policy.md"' "$tmp/mv3.json"
+
+# A page that joins or leaves the site without its file changing (a
+# chapter taken out of SUMMARY.md, unlisted: omit) is removed, a draft
+# published is added (HEAD~1: 'changed', its whole text redlined as
+# deleted, and a false version-not-bumped).
+book="$tmp/book"
+mkdir -p "$book/src/policies" && git -C "$book" init -q -b main
+printf 'title: Book\ncontent: src\nreadme_index: true\nexclude: [SUMMARY.md]\ndefault_layout: page\nnavigation:\n  order: src/SUMMARY.md\n  unlisted: omit\n' >"$book/site.yml"
+printf '# Summary\n\n- [Access](policies/access.md)\n- [Backup](policies/backup.md)\n' >"$book/src/SUMMARY.md"
+printf '# Book\n' >"$book/src/README.md"
+printf -- '---\nowner: IT\nlast_reviewed: 2026-01-01\n---\n# Access\n\nAll access is reviewed.\n' >"$book/src/policies/access.md"
+printf -- '---\nowner: IT\nlast_reviewed: 2026-01-01\ndraft: true\n---\n# Backup\n\nDaily.\n' >"$book/src/policies/backup.md"
+git -C "$book" add -A && git -C "$book" -c user.name=A -c user.email=a@example.com commit -qm one
+printf '# Summary\n\n- [Backup](policies/backup.md)\n' >"$book/src/SUMMARY.md"
+sed -i '/^draft: true/d' "$book/src/policies/backup.md"
+git -C "$book" -c user.name=A -c user.email=a@example.com commit -qam two
+(cd "$book" && "$CHARTER" diff --as-of 2026-02-01 HEAD~1..HEAD >"$tmp/book.txt" 2>&1)
+check "a page leaving the site is removed, a draft published added" sh -c "grep -q '^  removed  src/policies/access.md' '$tmp/book.txt' &&
+    grep -q '^  added    src/policies/backup.md' '$tmp/book.txt' && ! grep -q 'version-not-bumped' '$tmp/book.txt'"
 
 echo "1..$n"
 echo "diff: $n checks, $failed failed"
