@@ -405,6 +405,8 @@ void vars_nav(tpl_dict *d, const site *s, const page *p)
         tpl_dict_set(sd, "NAV_SECTION_TITLE", sec->title);
         tpl_dict_set(sd, "NAV_SECTION_SLUG", sec->slug);
         set_section_url(sd, s, sec, "NAV_SECTION");
+        if (p && site_section_is_page(sec) && sec->pages[0] == p)
+            tpl_dict_show_section(sd, "NAV_SECTION_HERE");
         if (!p || p->section != k + 1 || site_section_is_page(sec))
             continue; /* a page's own entry lists no pages: it is one */
         tpl_dict_show_section(sd, "NAV_SECTION_CURRENT");
