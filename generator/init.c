@@ -2393,6 +2393,44 @@ done:
     return err;
 }
 
+/* .gitbook.yaml's structure.<key> (summary: the table of contents' file,
+ * readme: the first page; GitBook's SUMMARY.md and README.md by default),
+ * from the space's root, into out: 0 when it names a file there, else -1. */
+static int gitbook_structure(buf *out, init_plan *p, const char *space, const char *key)
+{
+    buf text, path;
+    buf_init(&text);
+    buf_init(&path);
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int err = -1;
+    buf_reset(out);
+    if (!init_is_file(p->root, ".gitbook.yaml") ||
+        fs_read_source(&text, p->root, ".gitbook.yaml", SITE_YML_MAX, "", quiet) != 0 ||
+        yamltree_parse(&y, text.data, text.len, ".gitbook.yaml", 0, quiet) != 0 || !y)
+        goto done;
+    const yaml_node *st = yamltree_get(y, "structure"), *v = yamltree_get(st, key);
+    const char *t = v && yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : NULL;
+    if (!t)
+        goto done;
+    while (t[0] == '.' && t[1] == '/')
+        t += 2;
+    buf_adds(out, t);
+    path_join(&path, space, out->data);
+    if (out->len && path_normalize(out) == 0 && out->data[0] != '/' &&
+        strncmp(out->data, "..", 2) && path_md_ext(out->data, out->len) &&
+        init_is_file(p->root, path.data))
+        err = 0;
+    else
+        buf_reset(out);
+done:
+    yamltree_free(y);
+    diag_free(quiet);
+    buf_release(&text);
+    buf_release(&path);
+    return err;
+}
+
 /* With content: docs, the folders beside docs/ that hold Markdown too
  * (policies/ next to contributor notes in docs/) are left out: said in a
  * note, naming them, so that no policy is dropped unseen. */
@@ -2638,8 +2676,14 @@ static int plan_plain(init_plan *p)
     /* A Git Sync repository: its images' folder, or its .gitbook.yaml. */
     int assets = is_dir(p->root, gb.data), summary = 0;
     int gitbook = assets || init_is_file(p->root, ".gitbook.yaml");
+    /* Its table of contents: SUMMARY.md, or .gitbook.yaml's
+     * structure.summary (toc.md). */
+    buf sname;
+    buf_init(&sname);
+    if (!gitbook || gitbook_structure(&sname, p, content, "summary") != 0)
+        buf_adds(&sname, "SUMMARY.md");
     buf_reset(&gb);
-    path_join(&gb, content, "SUMMARY.md");
+    path_join(&gb, content, sname.data);
     summary = gitbook && init_is_file(p->root, gb.data);
     buf_release(&gb);
     if (!docs) {
@@ -2648,7 +2692,7 @@ static int plan_plain(init_plan *p)
         root_leftovers(&left, p);
     }
     if (summary)
-        list_add_once(&left, "SUMMARY.md");
+        list_add_once(&left, sname.data);
     if (docsify)
         list_add_once(&left, "index.html");
     /* An Obsidian vault (.obsidian/): its Templates folder holds
@@ -2664,16 +2708,16 @@ static int plan_plain(init_plan *p)
         buf_printf(b,
                    "# Not pages, and nothing a page shows: charter would publish them as "
                    "they are%s%s.\nexclude: [%s]\n",
-                   summary ? " (SUMMARY.md: GitBook's table of contents)" : "",
+                   summary ? " (the table of contents: GitBook's)" : "",
                    docsify ? " (index.html: the page that runs Docsify)" : "", left.data);
     if (assets)
         buf_adds(b, "# GitBook keeps the pages' images in .gitbook/assets: published.\n"
                     "include: [.gitbook]\n");
     buf order;
     buf_init(&order);
-    path_join(&order, content, summary ? "SUMMARY.md" : "_sidebar.md");
+    path_join(&order, content, summary ? sname.data : "_sidebar.md");
     if (summary)
-        put_nav_order(b, "as SUMMARY.md, GitBook's table of contents, lists them", order.data,
+        put_nav_order(b, "as GitBook's table of contents lists them", order.data,
                       "as GitBook's space holds\n# only the pages it lists");
     else if (docsify && init_is_file(p->root, order.data))
         put_nav_order(b, "as _sidebar.md, Docsify's sidebar, lists them", order.data, NULL);
@@ -2690,7 +2734,17 @@ static int plan_plain(init_plan *p)
     /* GitHub shows a folder's README.md as its page: the home page, when
      * there is no index.md; a wiki's is Home.md. */
     int wiki = page_named(&rel, p, content, "Home") && !page_named(&readme, p, content, "README");
-    if ((page_named(&readme, p, content, "README") || wiki) &&
+    /* GitBook's first page: .gitbook.yaml's structure.readme (intro.md). */
+    buf first;
+    buf_init(&first);
+    int gb_first = gitbook && gitbook_structure(&first, p, content, "readme") == 0;
+    if (gb_first) {
+        buf_reset(&readme);
+        buf_add(&readme, first.data, first.len);
+        wiki = 0;
+    }
+    buf_release(&first);
+    if ((gb_first || page_named(&readme, p, content, "README") || wiki) &&
         !page_named(&rel, p, content, "index"))
         buf_printf(b,
                    "# %s%s is the home page, as GitHub shows it.\n"
@@ -2715,6 +2769,7 @@ static int plan_plain(init_plan *p)
     buf_release(&readme);
     buf_release(&why);
     buf_release(&name);
+    buf_release(&sname);
     buf_release(&space);
     return 0;
 }
