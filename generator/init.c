@@ -750,24 +750,76 @@ static void put_mdx_exclude(buf *b, init_plan *p, const char *folder)
     buf_release(&mdx.first);
 }
 
-/* Docusaurus's docs/<folder>/_category_.json (or .yml, .yaml): each
- * section's place in the sidebar (position) and its title (label). Two or
- * more placed: `sections:` in that order; a label that is not the title
- * charter gives the folder: `defaults:` giving its pages that section. */
+/* A section as a generator titles and places it (Docusaurus's _category_
+ * files, Hugo's _index.md, MkDocs's nav and .pages): its title, the
+ * folder whose pages take it when charter would title them otherwise
+ * (else NULL), and its place when it has one. */
 typedef struct placed_section {
     double position;
     char *title;
-    char *folder; /* when the label names it */
+    char *folder;
     int placed;
 } placed_section;
 
+/* Placed first, by position, then by title. */
 static int cmp_placed(const void *a, const void *b)
 {
     const placed_section *x = a, *y = b;
+    if (x->placed != y->placed)
+        return x->placed ? -1 : 1;
     if (x->position != y->position)
         return x->position < y->position ? -1 : 1;
     return strcmp(x->title, y->title);
 }
+
+/* `defaults:` giving each section with a folder its title, in v's order
+ * (later entries win, so deeper folders go after), under the comment. */
+static void put_section_titles(buf *b, const char *comment, const placed_section *v, size_t n)
+{
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].folder)
+            continue;
+        if (!any++)
+            buf_printf(b, "%sdefaults:\n", comment);
+        buf_adds(b, "  - scope: {path: ");
+        yamltree_put_scalar(b, v[i].folder, 1);
+        buf_adds(b, "}\n    values: {section: ");
+        yamltree_put_scalar(b, v[i].title, 1);
+        buf_adds(b, "}\n");
+    }
+}
+
+/* `sections:` in the order of the placed ones, when two or more are
+ * (v is sorted), under the comment. */
+static void put_section_order(buf *b, const char *comment, placed_section *v, size_t n)
+{
+    size_t placed = 0;
+    for (size_t i = 0; i < n; i++)
+        placed += (size_t)v[i].placed;
+    if (placed < 2)
+        return;
+    qsort(v, n, sizeof *v, cmp_placed);
+    buf_printf(b, "%ssections: [", comment);
+    for (size_t i = 0; i < placed; i++) {
+        if (i)
+            buf_adds(b, ", ");
+        yamltree_put_scalar(b, v[i].title, 1);
+    }
+    buf_adds(b, "]\n");
+}
+
+static void placed_sections_free(placed_section *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].title);
+        free(v[i].folder);
+    }
+    free(v);
+}
+
+/* Docusaurus's docs/<folder>/_category_.json (or .yml, .yaml): each
+ * section's place in the sidebar (position) and its title (label). */
 
 /* A folder's _category_ file: its position and label (the caller frees
  * *label), each when it has one. 0 when it has a file, else -1. */
@@ -831,7 +883,7 @@ static void put_category_order(buf *b, const init_plan *p, const char *docs, int
     diags *quiet = diag_new(NULL);
     char **names = NULL;
     placed_section *v = NULL;
-    size_t n = 0, n_placed = 0, n_labels = 0;
+    size_t n = 0;
     buf dir;
     buf_init(&dir);
     if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
@@ -862,45 +914,19 @@ static void put_category_order(buf *b, const init_plan *p, const char *docs, int
             buf_reset(&title);
             buf_adds(&title, label);
             folder = xstrdup(*e);
-            n_labels++;
         }
         free(label);
         v = xgrow(v, n, sizeof *v);
-        v[n++] = (placed_section){placed ? position : 1e300, buf_detach(&title), folder, placed};
-        n_placed += (size_t)placed;
+        v[n++] = (placed_section){position, buf_detach(&title), folder, placed};
     }
-    if (n_labels) {
-        buf_adds(b, "# The sections' titles: their _category_ label, given to their pages.\n"
-                    "defaults:\n");
-        for (size_t i = 0; i < n; i++) {
-            if (!v[i].folder)
-                continue;
-            buf_adds(b, "  - scope: {path: ");
-            yamltree_put_scalar(b, v[i].folder, 1);
-            buf_adds(b, "}\n    values: {section: ");
-            yamltree_put_scalar(b, v[i].title, 1);
-            buf_adds(b, "}\n");
-        }
-    }
-    if (n_placed < 2)
-        goto done;
-    qsort(v, n, sizeof *v, cmp_placed);
-    buf_adds(b, "# The sections in the order of their _category_ position (or the\n"
-                "# number their folder's name starts with).\nsections: [");
-    for (size_t i = 0, w = 0; i < n; i++) {
-        if (!v[i].placed)
-            continue;
-        if (w++)
-            buf_adds(b, ", ");
-        yamltree_put_scalar(b, v[i].title, 1);
-    }
-    buf_adds(b, "]\n");
+    put_section_titles(b, "# The sections' titles: their _category_ label, given to their pages.\n",
+                       v, n);
+    put_section_order(b,
+                      "# The sections in the order of their _category_ position (or the\n"
+                      "# number their folder's name starts with).\n",
+                      v, n);
 done:
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].title);
-        free(v[i].folder);
-    }
-    free(v);
+    placed_sections_free(v, n);
     fs_list_free(names);
     buf_release(&dir);
     diag_free(quiet);
@@ -946,14 +972,13 @@ static void put_mkdocs_sections(buf *b, const init_plan *p, const char *docs, co
 {
     diags *quiet = diag_new(NULL);
     char **names = NULL;
-    buf dir, text, order, defaults;
+    buf dir, text;
     buf_init(&dir);
     buf_init(&text);
-    buf_init(&order);
-    buf_init(&defaults);
     yaml_node *top = NULL;
-    size_t ordered = 0, n_names = 0;
+    size_t n_names = 0, n = 0;
     char **titles = NULL;
+    placed_section *v = NULL;
     if (fs_list_source(&names, p->root, docs, 1, quiet) != 0)
         goto done;
     while (names[n_names])
@@ -976,10 +1001,7 @@ static void put_mkdocs_sections(buf *b, const init_plan *p, const char *docs, co
     }
     for (size_t i = 0; i < n_names; i++) {
         buf_reset(&dir);
-        buf_printf(&dir, "%s/%s", docs, names[i]);
-        if (!is_dir(p->root, dir.data))
-            continue;
-        buf_adds(&dir, "/.pages");
+        buf_printf(&dir, "%s/%s/.pages", docs, names[i]);
         yaml_node *py = NULL;
         buf_reset(&text);
         if (fs_source_kind(p->root, dir.data, NULL, quiet) == FS_FILE &&
@@ -994,64 +1016,52 @@ static void put_mkdocs_sections(buf *b, const init_plan *p, const char *docs, co
         }
         yamltree_free(py);
     }
-    for (size_t i = 0; i < n_names; i++) {
-        buf mine;
-        buf_init(&mine);
-        site_humanize(&mine, names[i], strlen(names[i]));
-        if (titles[i] && strcmp(titles[i], mine.data) != 0) {
-            buf_adds(&defaults, "  - scope: {path: ");
-            yamltree_put_scalar(&defaults, names[i], 1);
-            buf_adds(&defaults, "}\n    values: {section: ");
-            yamltree_put_scalar(&defaults, titles[i], 1);
-            buf_adds(&defaults, "}\n");
-        } else {
-            free(titles[i]);
-            titles[i] = NULL;
-        }
-        buf_release(&mine);
-    }
-    if (defaults.len)
-        buf_printf(b,
-                   "# The sections' titles: mkdocs.yml's nav and the .pages files (awesome-pages)\n"
-                   "# name them; given to their pages.\ndefaults:\n%s",
-                   defaults.data);
     /* The top .pages nav: the folders in its order. */
     buf_reset(&dir);
     buf_printf(&dir, "%s/.pages", docs);
     buf_reset(&text);
+    const yaml_node *pnav = NULL;
     if (fs_source_kind(p->root, dir.data, NULL, quiet) == FS_FILE &&
         fs_read_source(&text, p->root, dir.data, 64 << 10, "the fixed limit for settings files",
                        quiet) == 0 &&
-        yamltree_parse(&top, text.data, text.len, dir.data, 0, quiet) == 0) {
-        const yaml_node *pnav = yamltree_get(top, "nav");
+        yamltree_parse(&top, text.data, text.len, dir.data, 0, quiet) == 0)
+        pnav = yamltree_get(top, "nav");
+    /* Each folder: its title, given to its pages when unlike charter's,
+     * and its place in the top nav. */
+    for (size_t i = 0; i < n_names; i++) {
+        buf_reset(&dir);
+        buf_printf(&dir, "%s/%s", docs, names[i]);
+        if (!is_dir(p->root, dir.data))
+            continue;
+        placed_section sec = {0};
         for (size_t j = 0; pnav && yamltree_kind(pnav) == YAML_SEQUENCE && j < yamltree_len(pnav);
              j++) {
             const yaml_node *it = yamltree_item(pnav, j);
-            const char *name = yamltree_kind(it) == YAML_SCALAR ? yamltree_text(it) : NULL;
-            for (size_t i = 0; name && i < n_names; i++) {
-                buf_reset(&dir);
-                buf_printf(&dir, "%s/%s", docs, names[i]);
-                if (strcmp(names[i], name) != 0 || !is_dir(p->root, dir.data))
-                    continue;
-                buf_adds(&order, ordered++ ? ", " : "");
-                if (titles[i]) {
-                    yamltree_put_scalar(&order, titles[i], 1);
-                } else {
-                    buf t;
-                    buf_init(&t);
-                    site_humanize(&t, names[i], strlen(names[i]));
-                    yamltree_put_scalar(&order, t.data, 1);
-                    buf_release(&t);
-                }
+            if (!sec.placed && yamltree_kind(it) == YAML_SCALAR &&
+                !strcmp(yamltree_text(it), names[i])) {
+                sec.position = (double)j;
+                sec.placed = 1;
             }
         }
+        buf mine;
+        buf_init(&mine);
+        site_humanize(&mine, names[i], strlen(names[i]));
+        int titled = titles[i] && strcmp(titles[i], mine.data) != 0;
+        sec.title = titled ? xstrdup(titles[i]) : buf_detach(&mine);
+        sec.folder = titled ? xstrdup(names[i]) : NULL;
+        buf_release(&mine);
+        v = xgrow(v, n, sizeof *v);
+        v[n++] = sec;
     }
-    if (ordered >= 2)
-        buf_printf(b,
-                   "# The sections in the order of the top .pages nav (awesome-pages).\n"
-                   "sections: [%s]\n",
-                   order.data);
+    put_section_titles(
+        b,
+        "# The sections' titles: mkdocs.yml's nav and the .pages files (awesome-pages)\n"
+        "# name them; given to their pages.\n",
+        v, n);
+    put_section_order(b, "# The sections in the order of the top .pages nav (awesome-pages).\n", v,
+                      n);
 done:
+    placed_sections_free(v, n);
     for (size_t i = 0; titles && i < n_names; i++)
         free(titles[i]);
     free(titles);
@@ -1059,8 +1069,6 @@ done:
     fs_list_free(names);
     buf_release(&dir);
     buf_release(&text);
-    buf_release(&order);
-    buf_release(&defaults);
     diag_free(quiet);
 }
 
@@ -1415,17 +1423,11 @@ done:
     diag_free(quiet);
 }
 
-/* A Hugo section: a folder's _index.md title and weight (weighted 0
- * when it has none). */
-typedef struct hugo_section {
-    char *folder, *title;
-    double weight;
-    int weighted;
-} hugo_section;
-
+/* A Hugo section's _index.md: its title and weight (ctx: a
+ * placed_section). */
 static int read_title_weight(void *ctx, const yaml_node *fm)
 {
-    hugo_section *h = ctx;
+    placed_section *h = ctx;
     const yaml_node *t = yamltree_get(fm, "title"), *w = yamltree_get(fm, "weight");
     if (t && yamltree_kind(t) == YAML_SCALAR && *yamltree_text(t))
         h->title = xstrdup(yamltree_text(t));
@@ -1434,21 +1436,11 @@ static int read_title_weight(void *ctx, const yaml_node *fm)
     if (wt && *wt) {
         double v = strtod(wt, &end);
         if (end && !*end) {
-            h->weight = v;
-            h->weighted = 1;
+            h->position = v;
+            h->placed = 1;
         }
     }
     return 1;
-}
-
-static int cmp_hugo_section(const void *a, const void *b)
-{
-    const hugo_section *x = a, *y = b;
-    if (x->weighted != y->weighted)
-        return x->weighted ? -1 : 1;
-    if (x->weight != y->weight)
-        return x->weight < y->weight ? -1 : 1;
-    return strcmp(x->title, y->title);
 }
 
 /* Hugo's sections, as its theme shows them: each titled by its _index.md
@@ -1462,12 +1454,11 @@ static void put_hugo_sections(buf *b, const init_plan *p, const char *content)
 {
     diags *quiet = diag_new(NULL);
     char **tops = NULL;
-    hugo_section *v = NULL;
-    size_t n = 0, weighted = 0;
-    buf dir, idx, defaults;
+    placed_section *v = NULL;
+    size_t n = 0;
+    buf dir, idx;
     buf_init(&dir);
     buf_init(&idx);
-    buf_init(&defaults);
     if (fs_list_source(&tops, p->root, content, 1, quiet) != 0)
         goto done;
     for (int depth = 1; depth <= 2; depth++) {
@@ -1490,65 +1481,41 @@ static void put_hugo_sections(buf *b, const init_plan *p, const char *content)
                 path_join(&idx, content, folder.data);
                 int is_folder = is_dir(p->root, idx.data);
                 buf_adds(&idx, "/_index.md");
-                hugo_section h = {0};
-                if (is_folder && init_is_file(p->root, idx.data))
+                int has_index = is_folder && init_is_file(p->root, idx.data);
+                /* A sub-folder is a section when it has an _index.md. */
+                if (!is_folder || (depth == 2 && !has_index)) {
+                    buf_release(&folder);
+                    continue;
+                }
+                placed_section h = {0};
+                if (has_index)
                     with_front_matter(p->root, idx.data, read_title_weight, &h);
                 const char *leaf = depth == 2 ? subs[j] : tops[i];
                 buf mine;
                 buf_init(&mine);
                 site_humanize(&mine, leaf, strlen(leaf));
-                /* A sub-folder is a section when it has an _index.md. */
-                int section = is_folder && (depth == 1 || init_is_file(p->root, idx.data));
-                if (section && !h.title)
+                if (!h.title)
                     h.title = xstrdup(mine.data);
-                if (section && (depth == 2 || strcmp(h.title, mine.data) != 0)) {
-                    buf_adds(&defaults, "  - scope: {path: ");
-                    yamltree_put_scalar(&defaults, folder.data, 1);
-                    buf_adds(&defaults, "}\n    values: {section: ");
-                    yamltree_put_scalar(&defaults, h.title, 1);
-                    buf_adds(&defaults, "}\n");
-                }
-                if (section) {
+                if (depth == 2 || strcmp(h.title, mine.data) != 0)
                     h.folder = buf_detach(&folder);
-                    v = xgrow(v, n, sizeof *v);
-                    v[n++] = h;
-                    weighted += (size_t)h.weighted;
-                } else {
-                    free(h.title);
-                    buf_release(&folder);
-                }
+                buf_release(&folder);
                 buf_release(&mine);
+                v = xgrow(v, n, sizeof *v);
+                v[n++] = h;
             }
             fs_list_free(subs);
         }
     }
-    if (defaults.len)
-        buf_printf(b,
-                   "# The sections, as Hugo shows them: titled by their _index.md, a folder\n"
-                   "# below the top with an _index.md a section of its own.\ndefaults:\n%s",
-                   defaults.data);
-    if (weighted >= 2) {
-        qsort(v, n, sizeof *v, cmp_hugo_section);
-        buf_adds(b, "# The sections in the order of their _index.md weight.\nsections: [");
-        for (size_t i = 0, w = 0; i < n; i++) {
-            if (!v[i].weighted)
-                continue;
-            if (w++)
-                buf_adds(b, ", ");
-            yamltree_put_scalar(b, v[i].title, 1);
-        }
-        buf_adds(b, "]\n");
-    }
+    put_section_titles(b,
+                       "# The sections, as Hugo shows them: titled by their _index.md, a folder\n"
+                       "# below the top with an _index.md a section of its own.\n",
+                       v, n);
+    put_section_order(b, "# The sections in the order of their _index.md weight.\n", v, n);
 done:
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].folder);
-        free(v[i].title);
-    }
-    free(v);
+    placed_sections_free(v, n);
     fs_list_free(tops);
     buf_release(&dir);
     buf_release(&idx);
-    buf_release(&defaults);
     diag_free(quiet);
 }
 
