@@ -2324,50 +2324,13 @@ static void readme_title(buf *out, const init_plan *p)
     readme_title_in(out, p, ".");
 }
 
-/* GitBook's Git Sync: .gitbook.yaml's `root:`, the folder of the space
- * (its README the first page, its SUMMARY.md, its .gitbook/assets), into
- * out ("policy-space"), when it is a folder inside the repository other
- * than the top. 0, or -1 when there is none. */
-static int gitbook_root(buf *out, init_plan *p)
+/* A path .gitbook.yaml sets: its top-level `key`, or within the mapping
+ * `section` (structure.summary), without a leading "./", into out. 0, or
+ * -1 when the file or the value is not there. */
+static int gitbook_setting(buf *out, init_plan *p, const char *section, const char *key)
 {
     buf text;
     buf_init(&text);
-    yaml_node *y = NULL;
-    diags *quiet = diag_new(NULL);
-    int err = -1;
-    if (!init_is_file(p->root, ".gitbook.yaml") ||
-        fs_read_source(&text, p->root, ".gitbook.yaml", SITE_YML_MAX, "", quiet) != 0 ||
-        yamltree_parse(&y, text.data, text.len, ".gitbook.yaml", 0, quiet) != 0)
-        goto done;
-    const yaml_node *r = yamltree_kind(y) == YAML_MAPPING ? yamltree_get(y, "root") : NULL;
-    const char *v = r && yamltree_kind(r) == YAML_SCALAR ? yamltree_text(r) : NULL;
-    if (!v)
-        goto done;
-    while (v[0] == '.' && v[1] == '/')
-        v += 2;
-    buf_adds(out, v);
-    while (out->len && out->data[out->len - 1] == '/')
-        out->data[--out->len] = '\0';
-    if (out->len && path_normalize(out) == 0 && out->data[0] != '/' && strcmp(out->data, ".") &&
-        strncmp(out->data, "..", 2) && is_dir(p->root, out->data))
-        err = 0;
-    else
-        buf_reset(out);
-done:
-    yamltree_free(y);
-    diag_free(quiet);
-    buf_release(&text);
-    return err;
-}
-
-/* .gitbook.yaml's structure.<key> (summary: the table of contents' file,
- * readme: the first page; GitBook's SUMMARY.md and README.md by default),
- * from the space's root, into out: 0 when it names a file there, else -1. */
-static int gitbook_structure(buf *out, init_plan *p, const char *space, const char *key)
-{
-    buf text, path;
-    buf_init(&text);
-    buf_init(&path);
     yaml_node *y = NULL;
     diags *quiet = diag_new(NULL);
     int err = -1;
@@ -2376,26 +2339,56 @@ static int gitbook_structure(buf *out, init_plan *p, const char *space, const ch
         fs_read_source(&text, p->root, ".gitbook.yaml", SITE_YML_MAX, "", quiet) != 0 ||
         yamltree_parse(&y, text.data, text.len, ".gitbook.yaml", 0, quiet) != 0 || !y)
         goto done;
-    const yaml_node *st = yamltree_get(y, "structure"), *v = yamltree_get(st, key);
+    const yaml_node *m = section ? yamltree_get(y, section) : y, *v = yamltree_get(m, key);
     const char *t = v && yamltree_kind(v) == YAML_SCALAR ? yamltree_text(v) : NULL;
     if (!t)
         goto done;
     while (t[0] == '.' && t[1] == '/')
         t += 2;
     buf_adds(out, t);
-    path_join(&path, space, out->data);
-    if (out->len && path_normalize(out) == 0 && out->data[0] != '/' &&
-        strncmp(out->data, "..", 2) && path_md_ext(out->data, out->len) &&
-        init_is_file(p->root, path.data))
-        err = 0;
-    else
-        buf_reset(out);
+    err = 0;
 done:
     yamltree_free(y);
     diag_free(quiet);
     buf_release(&text);
-    buf_release(&path);
     return err;
+}
+
+/* GitBook's Git Sync: .gitbook.yaml's `root:`, the folder of the space
+ * (its README the first page, its SUMMARY.md, its .gitbook/assets), into
+ * out ("policy-space"), when it is a folder inside the repository other
+ * than the top. 0, or -1 when there is none. */
+static int gitbook_root(buf *out, init_plan *p)
+{
+    if (gitbook_setting(out, p, NULL, "root") != 0)
+        return -1;
+    while (out->len && out->data[out->len - 1] == '/')
+        out->data[--out->len] = '\0';
+    if (out->len && path_normalize(out) == 0 && out->data[0] != '/' && strcmp(out->data, ".") &&
+        strncmp(out->data, "..", 2) && is_dir(p->root, out->data))
+        return 0;
+    buf_reset(out);
+    return -1;
+}
+
+/* .gitbook.yaml's structure.<key> (summary: the table of contents' file,
+ * readme: the first page; GitBook's SUMMARY.md and README.md by default),
+ * from the space's root, into out: 0 when it names a Markdown file there,
+ * else -1. */
+static int gitbook_structure(buf *out, init_plan *p, const char *space, const char *key)
+{
+    if (gitbook_setting(out, p, "structure", key) != 0)
+        return -1;
+    buf path;
+    buf_init(&path);
+    path_join(&path, space, out->data);
+    int ok = out->len && path_normalize(out) == 0 && out->data[0] != '/' &&
+             strncmp(out->data, "..", 2) && path_md_ext(out->data, out->len) &&
+             init_is_file(p->root, path.data);
+    buf_release(&path);
+    if (!ok)
+        buf_reset(out);
+    return ok ? 0 : -1;
 }
 
 /* With content: docs, the folders beside docs/ that hold Markdown too
