@@ -51,6 +51,11 @@ struct outcache {
  * in bytes: about an open, a read and a close. */
 #define RACY_ENTRY_BYTES 4096LL
 
+/* Waited beyond the window: the cache's own time, which its reader goes
+ * by, is the kernel's coarse clock, seen 6 ms behind the one waited on
+ * (a 4 ms tick), while a file's change time can be a fine one. */
+#define RACY_MARGIN_NS 10000000LL
+
 void outcache_free(outcache *c)
 {
     if (!c)
@@ -304,15 +309,17 @@ int outcache_recorded(const outcache *c, const char *rel, int folder, struct sta
     return 1;
 }
 
-/* Whether the output v[0..n) with n_folders folders costs more to hash
- * again than racy_bytes (each file or folder counted as RACY_ENTRY_BYTES
- * besides its bytes; a size not known, as too much). */
-static int costs_more(const manifest_entry *v, size_t n, size_t n_folders, long long racy_bytes)
+/* The change time of st, in nanoseconds since the epoch. */
+static long long changed_of(const struct stat *st)
 {
-    long long cost = (long long)n_folders * RACY_ENTRY_BYTES;
-    for (size_t i = 0; i < n && cost <= racy_bytes; i++)
-        cost = v[i].size < 0 ? LLONG_MAX : cost + v[i].size + RACY_ENTRY_BYTES;
-    return cost > racy_bytes;
+    return (long long)st->st_ctim.tv_sec * 1000000000LL + (long long)st->st_ctim.tv_nsec;
+}
+
+/* Whether st, taken at since, changed within its racy window before. */
+static int racy_at(const struct stat *st, long long since)
+{
+    long long changed = changed_of(st);
+    return changed >= since - fs_racy_ns(changed);
 }
 
 int outcache_write(const char *path, const char *target, const manifest_entry *v, size_t n,
@@ -338,20 +345,52 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
     for (size_t i = 0; i < n_folders; i++)
         rels[n + i] = folders[i];
     free(folders);
-    /* A build has just written or linked (or, removing the previous site,
-     * changed the times of) nearly everything: a large output waits out the
-     * racy window first, so that the next build can trust every stat. */
-    if (costs_more(v, n, n_folders, racy_bytes)) {
-        long long until = (changed_ns ? changed_ns : fs_trace_now()) + FS_RACY_NS + 5000000LL;
-        for (long long left; (left = until - fs_trace_now()) > 0;) {
-            struct timespec pause = {(time_t)(left / 1000000000LL), (long)(left % 1000000000LL)};
-            nanosleep(&pause, NULL);
-        }
-    }
     long long since = fs_trace_now();
     stat_job j = {
         target, rels, n, carry, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
     pool_run(m, stat_one, &j);
+    /* A build has just written or linked some files (or, removing the
+     * previous site, changed their times): where hashing again those
+     * changed within the window would cost more than racy_bytes, the window
+     * is waited out, from their last change but no longer than from
+     * changed_ns, and they are stat-ed again, so that the next build can
+     * trust their stat. A whole-second file system's window is not waited
+     * out. */
+    long long cost = 0, latest = 0;
+    for (size_t i = 0; i < m; i++) {
+        long long changed = changed_of(&j.st[i]);
+        if (!j.ok[i] || !racy_at(&j.st[i], since) || fs_racy_ns(changed) != FS_RACY_NS)
+            continue;
+        long long add =
+            i < n && v[i].size < 0 ? LLONG_MAX : RACY_ENTRY_BYTES + (i < n ? v[i].size : 0);
+        cost = cost > LLONG_MAX - add ? LLONG_MAX : cost + add;
+        if (changed > latest)
+            latest = changed;
+    }
+    long long *at = xcalloc(m ? m : 1, sizeof *at); /* when each stat was taken */
+    for (size_t i = 0; i < m; i++)
+        at[i] = since;
+    if (cost > racy_bytes) {
+        long long until = (changed_ns ? changed_ns : since) + FS_RACY_NS + RACY_MARGIN_NS;
+        if (latest + FS_RACY_NS + RACY_MARGIN_NS < until)
+            until = latest + FS_RACY_NS + RACY_MARGIN_NS;
+        for (long long left; (left = until - fs_trace_now()) > 0;) {
+            struct timespec pause = {(time_t)(left / 1000000000LL), (long)(left % 1000000000LL)};
+            nanosleep(&pause, NULL);
+        }
+        long long again = fs_trace_now();
+        buf p;
+        buf_init(&p);
+        for (size_t i = 0; i < m; i++) {
+            if (!j.ok[i] || !racy_at(&j.st[i], since))
+                continue;
+            buf_reset(&p);
+            buf_printf(&p, "%s/%s", target, rels[i]);
+            j.ok[i] = lstat(p.data, &j.st[i]) == 0;
+            at[i] = again;
+        }
+        buf_release(&p);
+    }
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
     for (size_t i = 0; i < m; i++) {
         const struct stat *st = &j.st[i];
@@ -371,8 +410,7 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
          * do when the stats took longer than the window. */
         long long ctime_s = (long long)st->st_ctim.tv_sec,
                   ctime_ns = (long long)st->st_ctim.tv_nsec;
-        long long changed = ctime_s * 1000000000LL + ctime_ns;
-        if (changed >= since - fs_racy_ns(changed))
+        if (racy_at(st, at[i]))
             ctime_s = ctime_ns = 0;
         buf_printf(&out, "%lld.%lld %lld.%lld %llu %llu %s\n", (long long)st->st_mtim.tv_sec,
                    (long long)st->st_mtim.tv_nsec, ctime_s, ctime_ns,
@@ -384,6 +422,7 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
     free(rels);
     free(j.st);
     free(j.ok);
+    free(at);
     buf_release(&out);
     return err;
 }

@@ -63,11 +63,12 @@ typedef struct outcache_carry {
  * of each folder their paths imply now, atomically (a temporary file, then
  * a rename; never through a link), creating path's directory if needed.
  * What changed within the racy window (fs_racy_ns) before its stat is
- * recorded as unknown, to be hashed again: when hashing the whole output
- * again would cost more than racy_bytes (about 4 KB a file or folder
- * besides its bytes), it first waits FS_RACY_NS out: until 25 ms after
- * changed_ns (fs_trace_now's clock: when the output's files last changed;
- * 0 for now), so that nothing the build wrote is left so. (On a file
+ * recorded as unknown, to be hashed again: when hashing again what so
+ * changed would cost more than racy_bytes (about 4 KB a file or folder
+ * besides its bytes), it first waits the window out, from those files'
+ * last change (but no later than 30 ms after changed_ns: fs_trace_now's
+ * clock, when the output's files last changed; 0 for now), and stats them
+ * again, so that nothing large the build wrote is left so. (On a file
  * system of whole seconds, whose window is two seconds, that is not
  * waited out: what the build wrote there is hashed again by the next.)
  * With `carry` (may be NULL), the entries it knows are not stat-ed again.

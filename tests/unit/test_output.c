@@ -1640,6 +1640,57 @@ Test(output, the_racy_wait_counts_from_the_last_change)
     free(target);
 }
 
+/* Only what changed within the racy window counts towards racy_bytes: a
+ * large output whose files are settled, but for one small file just
+ * written, is not waited for (that file is recorded as unknown, to be
+ * hashed again); when the racy files are large, the wait lasts until the
+ * window has passed since their own last change, not since changed_ns. */
+Test(output, only_the_racy_files_are_weighed_and_waited_for)
+{
+    char *target = in_sb("out"), *path = in_sb("cache/out.cache");
+    write_rel("out/old.html", "o");
+    struct timespec pause = {0, FS_RACY_NS + 10000000L};
+    nanosleep(&pause, NULL);
+    /* old.html counted as 100 MB: weighed as the whole output was, the
+     * cache would wait out the window. */
+    manifest_entry e[2] = {{"new.html", {0}, {0}, 1}, {"old.html", {0}, {0}, 100LL << 20}};
+    digest_of(e[0].hex, "n", 1);
+    digest_of(e[1].hex, "o", 1);
+    diags *d = diag_new(NULL);
+    long long changed = 0;
+    for (int again = 0; again < 5; again++) {
+        write_rel("out/new.html", "n");
+        changed = fs_trace_now();
+        cr_assert_eq(outcache_write(path, target, e, 2, OUTPUT_RACY_BYTES, changed, NULL, d), 0);
+        if (fs_trace_now() - changed < FS_RACY_NS / 2)
+            break;
+    }
+    outcache *c = outcache_read(path, target);
+    cr_assert_not_null(c);
+    struct stat n = stat_in(target, "new.html"), o = stat_in(target, "old.html");
+    cr_expect_eq(outcache_fresh(c, "new.html", &n, e[0].hex), 0, "not waited for: unknown");
+    outcache_free(c);
+    /* The racy file large, changed_ns a window ahead: the wait ends a
+     * window after the file's change, well before changed_ns's. */
+    e[0].size = 100LL << 20;
+    write_rel("out/new.html", "n");
+    long long before = fs_trace_now();
+    cr_assert_eq(
+        outcache_write(path, target, e, 2, OUTPUT_RACY_BYTES, before + 10 * FS_RACY_NS, NULL, d),
+        0);
+    cr_expect_lt(fs_trace_now() - before, 10 * FS_RACY_NS, "waited from the file's change");
+    c = outcache_read(path, target);
+    cr_assert_not_null(c);
+    n = stat_in(target, "new.html");
+    cr_expect_eq(outcache_fresh(c, "new.html", &n, e[0].hex), 1, "waited for: vouched for");
+    cr_expect_eq(outcache_fresh(c, "old.html", &o, e[1].hex), 1);
+    outcache_free(c);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    free(path);
+    free(target);
+}
+
 /* A file changed within the racy window before the cache's stats is never
  * vouched for, however long after them the cache is written (a large
  * output's stats can take longer than the window); one older is. */
