@@ -78,7 +78,11 @@ static void grow(map *m)
     slot *old = m->slots;
     size_t old_cap = m->cap;
     m->cap *= 2;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    /* Written before it is read: calloc's fresh pages would be read first
+     * (mapped to the zero page), then faulted again on the first write,
+     * with a TLB shootdown across the threads' cores each time. */
+    m->slots = xmalloc(m->cap * sizeof *m->slots);
+    memset(m->slots, 0, m->cap * sizeof *m->slots);
     for (size_t i = 0; i < old_cap; i++) {
         if (!old[i].key)
             continue;
