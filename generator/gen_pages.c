@@ -9,6 +9,7 @@
 #include "plan.h"
 #include "pool.h"
 
+#include <malloc.h>
 #include <string.h>
 
 /* Pages rendered one after another by one thread, whose HTML lies about
@@ -35,7 +36,11 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
     int reused = body && output_reuse_keyed(g->o, p->out_file, key);
     if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was)))
         return;
-    atomic_fetch_add(&g->pages_made, 1);
+    /* A render that proves large (an eighth of the pages made again: a
+     * layout changed) gives back what the stages before freed, as build_run
+     * does before a render after the history's walk of git (malloc_trim). */
+    if (atomic_fetch_add(&g->pages_made, 1) == g->s->n_pages / 8)
+        malloc_trim(0);
     buf html;
     buf_init(&html);
     tpl_dict *d = vars_page_begin(g, p);
