@@ -27,6 +27,9 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
 /* Writes the digest of data[0..len) (a whole file's bytes, say) as
  * digest_hex does: new, add, hex and free in one call. */
 void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
+/* How many of the first bytes of p, up to 64 and to room, are lowercase
+ * hex digits (as digest_hex writes them), up to the first that is not. */
+size_t digest_hex_span(const char *p, size_t room);
 /* The digest of the running program, computed once: what a cache of its
  * results must match, since any change to charter may change what it
  * makes. It is made from the program's build ID (a digest of its file the

@@ -64,12 +64,13 @@ int manifest_parse(manifest_entry **out, size_t *n, const char *text, size_t len
         const char *h = p + esc;
         if (nl - h < 67 || h[64] != ' ' || h[65] != ' ')
             goto done;
-        for (int i = 0; i < 64; i++)
-            if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-                goto done;
+        if (digest_hex_span(h, 64) != 64)
+            goto done;
         buf_reset(&rel);
-        for (const char *c = h + 66; c < nl; c++) {
-            if (esc && *c == '\\') {
+        if (!esc)
+            buf_add(&rel, h + 66, (size_t)(nl - h - 66));
+        for (const char *c = h + 66; esc && c < nl; c++) {
+            if (*c == '\\') {
                 if (c + 1 >= nl || c[1] != '\\')
                     goto done;
                 c++;

@@ -5,6 +5,7 @@
  * below the top one: "D", mtime, ctime, inode, device, path. */
 #include "outcache.h"
 
+#include "digest.h"
 #include "fs.h"
 #include "map.h"
 #include "pool.h"
@@ -71,6 +72,7 @@ void outcache_free(outcache *c)
  * that nothing changed at 2,500 pages). */
 typedef struct fields {
     char *p;
+    const char *end; /* the line's end, its NUL */
     int bad;
 } fields;
 
@@ -95,9 +97,7 @@ static long long field_num(fields *f, char end)
 /* 64 lowercase hex digits, or (dash_ok) "-", then a space. */
 static void field_hex(fields *f, char out[65], int dash_ok)
 {
-    size_t n = 0;
-    while (n < 64 && ((f->p[n] >= '0' && f->p[n] <= '9') || (f->p[n] >= 'a' && f->p[n] <= 'f')))
-        n++;
+    size_t n = digest_hex_span(f->p, (size_t)(f->end - f->p));
     if (n == 0 && dash_ok && f->p[0] == '-')
         n = 1;
     if ((n != 64 && !(n == 1 && f->p[0] == '-')) || f->p[n] != ' ') {
@@ -148,7 +148,7 @@ outcache *outcache_read(const char *path, const char *target)
         if (!nl)
             goto fail;
         *nl = '\0';
-        fields f = {line, 0};
+        fields f = {line, nl, 0};
         int dir = line[0] == 'D';
         if (dir ? c->n_dirs == dirs : c->n == files)
             goto fail; /* cannot be: counted above */

@@ -76,3 +76,28 @@ Test(digest, self_is_known_by_its_build_id)
     digest_free(h);
     cr_expect_str_eq(digest_self(), hex);
 }
+
+/* digest_hex_span counts lowercase hex digits up to the first other byte,
+ * at most 64 and at most room: eight at a time, so a stop at each place
+ * in a group of eight is tried. */
+Test(digest, hex_span_stops_at_the_first_other_byte)
+{
+    char hex[DIGEST_HEX];
+    digest_of(hex, "x", 1);
+    char s[80];
+    memcpy(s, hex, 64);
+    strcpy(s + 64, " rest");
+    cr_expect_eq(digest_hex_span(s, strlen(s)), 64);
+    cr_expect_eq(digest_hex_span(s, 70), 64, "never more than 64");
+    for (size_t room = 0; room <= 64; room++)
+        cr_expect_eq(digest_hex_span(s, room), room, "room %zu", room);
+    const char bad[] = {'G', 'g', 'A', 'F', '/', ':', '`', ' ', '-', '\0'};
+    for (size_t at = 0; at < 64; at++)
+        for (size_t b = 0; b < sizeof bad; b++) {
+            char t[80];
+            memcpy(t, s, sizeof t);
+            t[at] = bad[b];
+            cr_expect_eq(digest_hex_span(t, 70), at, "'%c' at %zu", bad[b], at);
+        }
+    cr_expect_eq(digest_hex_span("0123456789abcdef", 16), 16);
+}
