@@ -11,6 +11,27 @@
 
 #include <stddef.h>
 
+/* Which of the other generators' block and inline syntaxes a body may
+ * hold, found in one pass over its bytes (md_scan_markers): each a byte
+ * sequence whose absence proves the syntax absent, so a page without any
+ * (nearly all) skips their passes. */
+typedef struct md_markers {
+    int conflicts; /* "<<<<<<<" */
+    int attrs;     /* "){" */
+    int boxes;     /* ":::" at the start, after a newline or a space */
+    int mkboxes;   /* "!!! ", "??? ", "???+ " */
+    int mktabs;    /* "=== \"", "===! \"", "===+ \"" */
+    int snippets;  /* "--8<--" */
+    int helpers;   /* "!> " or "?> " at a line's start */
+    int mdx;       /* a slash and a star, or "import " or "export " at a line's start */
+    int wiki;      /* "[[" */
+    int pct;       /* "%%" */
+    int toc;       /* "toc]", "TOC]", "toc_]", "TOC_]" */
+    int alerts;    /* "[!" */
+} md_markers;
+
+void md_scan_markers(md_markers *m, const char *text, size_t len);
+
 /* Bytes [start, end) of a body. */
 typedef struct md_range {
     size_t start, end;

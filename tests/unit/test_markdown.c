@@ -2137,3 +2137,75 @@ Test(markdown, obsidian_links)
     markdown_release(&doc);
     diag_free(d);
 }
+
+/* The markers as a memmem for each found them (the reference). */
+static int has(const char *t, size_t n, const char *s)
+{
+    return memmem(t, n, s, strlen(s)) != NULL;
+}
+
+static int starts(const char *t, size_t n, const char *s)
+{
+    return n >= strlen(s) && !memcmp(t, s, strlen(s));
+}
+
+static void markers_by_memmem(md_markers *m, const char *t, size_t n)
+{
+    m->conflicts = has(t, n, "<<<<<<<");
+    m->attrs = has(t, n, "){");
+    m->boxes = starts(t, n, ":::") || has(t, n, "\n:::") || has(t, n, " :::");
+    m->mkboxes = has(t, n, "!!! ") || has(t, n, "??? ") || has(t, n, "???+ ");
+    m->mktabs = has(t, n, "=== \"") || has(t, n, "===! \"") || has(t, n, "===+ \"");
+    m->snippets = has(t, n, "--8<--");
+    m->helpers =
+        starts(t, n, "!> ") || starts(t, n, "?> ") || has(t, n, "\n!> ") || has(t, n, "\n?> ");
+    m->mdx = has(t, n, "/*") || starts(t, n, "import ") || has(t, n, "\nimport ") ||
+             starts(t, n, "export ") || has(t, n, "\nexport ");
+    m->wiki = has(t, n, "[[");
+    m->pct = has(t, n, "%%");
+    m->toc = has(t, n, "toc]") || has(t, n, "TOC]") || has(t, n, "TOC_]") || has(t, n, "toc_]");
+    m->alerts = has(t, n, "[!");
+}
+
+/* One pass finds each marker exactly where a memmem for each would, in
+ * texts pieced together from the markers' own fragments at random (a
+ * fixed seed), each marker at the start, the end, after a newline or a
+ * space, and cut short. */
+Test(markdown, markers_in_one_pass_as_memmem_finds_them)
+{
+    static const char *const bits[] = {
+        "<<<<<<<", "<<<", "){",     ")",       ":::",     "::",    "!!! ",   "!!",   "??? ",
+        "???+ ",   "??",  "=== \"", "===! \"", "===+ \"", "==",    "--8<--", "--8<", "!> ",
+        "?> ",     "/*",  "/",      "import ", "export ", "impo",  "[[",     "[!",   "[",
+        "%%",      "%",   "toc]",   "TOC]",    "toc_]",   "TOC_]", "toc",    "]",    "\n",
+        " ",       "a",   "\r\n",   "x y z",   "*"};
+    const size_t nbits = sizeof bits / sizeof *bits;
+    unsigned seed = 12345;
+    size_t seen[12] = {0};
+    for (int round = 0; round < 20000; round++) {
+        char t[96];
+        size_t n = 0;
+        int pieces = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+        for (int k = 0; k < pieces; k++) {
+            const char *b = bits[((seed = seed * 1103515245u + 12345u) >> 16) % nbits];
+            size_t bl = strlen(b);
+            if (n + bl > sizeof t)
+                break;
+            memcpy(t + n, b, bl);
+            n += bl;
+        }
+        md_markers got, want;
+        md_scan_markers(&got, t, n);
+        markers_by_memmem(&want, t, n);
+        int *g = &got.conflicts, *w = &want.conflicts;
+        for (size_t f = 0; f < sizeof got / sizeof got.conflicts; f++) {
+            cr_assert_eq(g[f], w[f], "field %zu of '%.*s'", f, (int)n, t);
+            seen[f] += w[f] != 0;
+        }
+    }
+    for (size_t f = 0; f < 12; f++)
+        cr_expect_gt(seen[f], 0, "field %zu never found: the test tried nothing", f);
+    md_markers none;
+    md_scan_markers(&none, "", 0);
+    cr_expect_eq(none.mdx + none.helpers + none.boxes, 0);
+}
