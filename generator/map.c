@@ -14,10 +14,23 @@ typedef struct slot {
     uint64_t hash;
 } slot;
 
+/* The keys' copies, packed end to end in chunks: one malloc for many keys
+ * (a one-page edit at 10,000 pages made 255,000 of its 1.35 million
+ * mallocs for map keys, each freed again). A removed key's bytes stay
+ * until the map is freed. */
+typedef struct key_chunk {
+    struct key_chunk *next;
+    size_t size, used;
+    char data[];
+} key_chunk;
+
+enum { KEYS_FIRST = 256, KEYS_MOST = 64 << 10 };
+
 struct map {
     slot *slots; /* `first` until the map grows, then an allocation of its own */
     size_t cap;  /* power of two */
     size_t len;
+    key_chunk *keys; /* the newest first */
     slot first[]; /* the initial table, in the map's own allocation: most
                      maps (a template dictionary's) never grow, and a malloc
                      fewer each makes building a dictionary 6% cheaper */
@@ -47,11 +60,10 @@ void map_free(map *m)
 {
     if (!m)
         return;
-    for (size_t i = 0, seen = 0; seen < m->len; i++)
-        if (m->slots[i].key) {
-            free(m->slots[i].key);
-            seen++;
-        }
+    for (key_chunk *c = m->keys, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     if (m->slots != m->first)
         free(m->slots);
     free(m);
@@ -96,6 +108,27 @@ static void grow(map *m)
         free(old);
 }
 
+/* A copy of key[0..len) and a NUL in m's chunks. */
+static char *key_copy(map *m, const char *key, size_t len)
+{
+    key_chunk *c = m->keys;
+    if (!c || c->size - c->used < len + 1) {
+        size_t size = c ? (c->size < KEYS_MOST ? 2 * c->size : KEYS_MOST) : KEYS_FIRST;
+        if (size < len + 1)
+            size = len + 1;
+        c = xmalloc(sizeof *c + size);
+        c->size = size;
+        c->used = 0;
+        c->next = m->keys;
+        m->keys = c;
+    }
+    char *copy = c->data + c->used;
+    memcpy(copy, key, len);
+    copy[len] = '\0';
+    c->used += len + 1;
+    return copy;
+}
+
 void **map_ref(map *m, const char *key)
 {
     if ((m->len + 1) * 2 > m->cap)
@@ -104,7 +137,7 @@ void **map_ref(map *m, const char *key)
     uint64_t h = map_hash(key, len);
     slot *s = find(m, key, len, h);
     if (!s->key) {
-        s->key = xstrndup(key, len);
+        s->key = key_copy(m, key, len);
         s->hash = h;
         s->value = NULL;
         m->len++;
@@ -144,7 +177,6 @@ void *map_remove(map *m, const char *key)
     if (!s->key)
         return NULL;
     void *value = s->value;
-    free(s->key);
     /* Backward-shift deletion: move later entries of the probe run into the
      * hole when their home slot is at or before it, so lookups never stop
      * early at an empty slot. */

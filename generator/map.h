@@ -30,7 +30,8 @@ uint64_t map_hash(const char *key, size_t len);
  * NULL. */
 void *map_get_hashed(const map *m, const char *key, size_t len, uint64_t hash);
 size_t map_count(const map *m);
-/* Removes key; returns its value (the caller's to free), or NULL. */
+/* Removes key; returns its value (the caller's to free), or NULL. The
+ * key's copy is kept until the map is freed. */
 void *map_remove(map *m, const char *key);
 /* Calls fn for every entry, in table order. fn must not change m. */
 void map_each(const map *m, void (*fn)(void *ctx, const char *key, void *value), void *ctx);
