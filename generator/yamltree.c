@@ -278,60 +278,105 @@ void yamltree_encode(buf *out, const yaml_node *n)
         yamltree_encode(out, n->items[i]);
 }
 
-static yaml_node *decode(const char *data, size_t len, size_t *at, int depth)
-{
-    if (*at >= len || depth > 64)
-        return NULL;
-    unsigned char head = (unsigned char)data[(*at)++];
+/* One encoded node's head: its kind, plainness, line, column and count
+ * (a scalar's bytes, else its items or pairs), checked; -1 when malformed. */
+typedef struct coded {
+    yaml_kind kind;
+    int plain;
     unsigned long long line, col, count;
+} coded;
+
+static int decode_head(coded *c, const char *data, size_t len, size_t *at)
+{
+    if (*at >= len)
+        return -1;
+    unsigned char head = (unsigned char)data[(*at)++];
     if ((head & 3) > YAML_MAPPING || (head & ~7u) || ((head & 4) && (head & 3) != YAML_SCALAR) ||
-        buf_get_uv(&line, data, len, at) != 0 || buf_get_uv(&col, data, len, at) != 0 ||
-        buf_get_uv(&count, data, len, at) != 0 || line > INT_MAX || col > INT_MAX)
-        return NULL;
-    yaml_kind kind = (yaml_kind)(head & 3);
+        buf_get_uv(&c->line, data, len, at) != 0 || buf_get_uv(&c->col, data, len, at) != 0 ||
+        buf_get_uv(&c->count, data, len, at) != 0 || c->line > INT_MAX || c->col > INT_MAX)
+        return -1;
+    c->kind = (yaml_kind)(head & 3);
+    c->plain = (head & 4) != 0;
     /* Each node takes four bytes at least: no count can outrun the data. */
-    if (count > len - *at || (kind != YAML_SCALAR && count > (len - *at) / 4))
-        return NULL;
-    yaml_node *n = xcalloc(1, sizeof *n);
-    n->kind = (unsigned char)kind;
-    n->plain = (head & 4) != 0;
-    n->line = (int)line;
-    n->col = (int)col;
-    if (kind == YAML_SCALAR) {
-        n->value = xmalloc((size_t)count + 1);
-        memcpy(n->value, data + *at, (size_t)count);
-        n->value[count] = '\0';
-        n->value_len = (size_t)count;
-        *at += (size_t)count;
+    if (c->count > len - *at || (c->kind != YAML_SCALAR && c->count > (len - *at) / 4) ||
+        (c->kind != YAML_SCALAR && c->count > UINT32_MAX))
+        return -1;
+    return 0;
+}
+
+/* Checks the encoded tree at data[*at..len) and counts what its packed
+ * copy holds (as pack_measure does): 0, or -1 when it is malformed. */
+static int decode_measure(const char *data, size_t len, size_t *at, int depth, size_t *nodes,
+                          size_t *ptrs, size_t *bytes)
+{
+    coded c;
+    if (depth > 64 || decode_head(&c, data, len, at) != 0)
+        return -1;
+    (*nodes)++;
+    if (c.kind == YAML_SCALAR) {
+        *bytes += (size_t)c.count + 1;
+        *at += (size_t)c.count;
+        return 0;
+    }
+    size_t k = c.kind == YAML_MAPPING ? 2 * (size_t)c.count : (size_t)c.count;
+    *ptrs += k;
+    for (size_t i = 0; i < k; i++) {
+        /* A mapping's keys are scalars. */
+        if (c.kind == YAML_MAPPING && i % 2 == 0 &&
+            (*at >= len || ((unsigned char)data[*at] & 3) != YAML_SCALAR))
+            return -1;
+        if (decode_measure(data, len, at, depth + 1, nodes, ptrs, bytes) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The tree decode_measure checked, into c's block. */
+static yaml_node *decode_fill(const char *data, size_t len, size_t *at, pack_ctx *c)
+{
+    coded h;
+    decode_head(&h, data, len, at);
+    yaml_node *n = c->nodes++;
+    memset(n, 0, sizeof *n);
+    n->kind = (unsigned char)h.kind;
+    n->plain = (unsigned char)h.plain;
+    n->packed = PACKED_INNER;
+    n->line = (int)h.line;
+    n->col = (int)h.col;
+    if (h.kind == YAML_SCALAR) {
+        n->value = c->text;
+        memcpy(c->text, data + *at, (size_t)h.count);
+        c->text[h.count] = '\0';
+        c->text += h.count + 1;
+        n->value_len = (size_t)h.count;
+        *at += (size_t)h.count;
         return n;
     }
-    if (count > UINT32_MAX) {
-        free(n);
-        return NULL;
-    }
-    n->len = (uint32_t)count;
+    n->len = (uint32_t)h.count;
     size_t k = n_ptrs(n);
-    /* Zeroed: on a failure, the items not read yet are NULL when n goes. */
-    n->items = k ? xcalloc(k, sizeof *n->items) : NULL;
-    for (size_t i = 0; i < k; i++) {
-        yaml_node *c = decode(data, len, at, depth + 1);
-        n->items[i] = c;
-        if (!c || (kind == YAML_MAPPING && i % 2 == 0 && c->kind != YAML_SCALAR)) {
-            yamltree_free(n);
-            return NULL;
-        }
-    }
+    n->items = k ? c->ptrs : NULL;
+    c->ptrs += k;
+    for (size_t i = 0; i < k; i++)
+        n->items[i] = decode_fill(data, len, at, c);
     return n;
 }
 
 int yamltree_decode(yaml_node **out, const char *data, size_t len, size_t *at)
 {
-    size_t pos = *at;
-    yaml_node *n = decode(data, len, &pos, 0);
+    /* Checked and measured first, then decoded straight into one packed
+     * block: a page's front matter from the load cache is one malloc, where
+     * decoding node by node and then packing made some sixty. */
+    size_t pos = *at, nodes = 0, ptrs = 0, bytes = 0;
     *out = NULL;
-    if (!n)
+    if (decode_measure(data, len, &pos, 0, &nodes, &ptrs, &bytes) != 0)
         return -1;
-    *out = yamltree_pack(n);
+    char *block = xmalloc(nodes * sizeof(yaml_node) + ptrs * sizeof(yaml_node *) + bytes);
+    pack_ctx c = {(yaml_node *)block, (yaml_node **)(block + nodes * sizeof(yaml_node)),
+                  block + nodes * sizeof(yaml_node) + ptrs * sizeof(yaml_node *)};
+    pos = *at;
+    yaml_node *root = decode_fill(data, len, &pos, &c);
+    root->packed = PACKED_ROOT;
+    *out = root;
     *at = pos;
     return 0;
 }
