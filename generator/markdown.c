@@ -2677,17 +2677,18 @@ void markdown_release(md_doc *doc)
     if (!doc)
         return;
     buf_release(&doc->html);
-    for (size_t i = 0; i < doc->n_headings; i++) {
+    for (size_t i = 0; !doc->strings && i < doc->n_headings; i++) {
         free(doc->headings[i].id);
         free(doc->headings[i].text);
     }
     free(doc->headings);
-    for (size_t i = 0; i < doc->n_links; i++)
+    for (size_t i = 0; !doc->strings && i < doc->n_links; i++)
         free(doc->links[i].url);
     free(doc->links);
-    for (size_t i = 0; i < doc->n_anchors; i++)
+    for (size_t i = 0; !doc->strings && i < doc->n_anchors; i++)
         free(doc->anchors[i]);
     free(doc->anchors);
+    free(doc->strings);
     memset(doc, 0, sizeof *doc);
     buf_init(&doc->html);
 }

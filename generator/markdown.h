@@ -86,6 +86,9 @@ typedef struct md_doc {
     char **anchors;
     size_t n_anchors;
     size_t arena_used; /* what cmark-gfm took from the page's arena, in bytes */
+    /* When set, one block holding the headings', links' and anchors' texts
+     * (a parse cache's record: parse_cache_fill), freed whole. */
+    char *strings;
 } md_doc;
 
 /* Registers the cmark-gfm extensions; call once before any thread renders. */

@@ -34,6 +34,7 @@
 typedef struct reader {
     const char *p, *end;
     int bad;
+    char *into; /* where get_str copies to, when set: a record's block */
 } reader;
 
 static uint64_t get_u64(reader *r)
@@ -71,11 +72,33 @@ static char *get_str(reader *r)
         r->bad = 1;
         return NULL;
     }
-    char *s = xmalloc((size_t)n + 1);
+    char *s = r->into ? r->into : xmalloc((size_t)n + 1);
+    if (r->into)
+        r->into += (size_t)n + 1;
     memcpy(s, r->p, n);
     s[n] = '\0';
     r->p += n;
     return s;
+}
+
+/* A digest (64 hex digits) into hex, in place; 0, or -1 when the string
+ * is not one (or is null, or the record short). */
+static int get_hex(reader *r, char hex[DIGEST_HEX])
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n == UINT32_MAX)
+        return -1;
+    if ((size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return -1;
+    }
+    int ok = n == DIGEST_HEX - 1 && !memchr(r->p, '\0', n);
+    if (ok) {
+        memcpy(hex, r->p, n);
+        hex[n] = '\0';
+    }
+    r->p += n;
+    return ok ? 0 : -1;
 }
 
 /* Skips a string; for reading the index's keys. */
@@ -124,22 +147,20 @@ static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n
     skip_str(r); /* the key */
     pp->off = get_u64(r);
     pp->len = get_u64(r);
-    char *text_key = get_str(r);
-    if (text_key && strlen(text_key) == DIGEST_HEX - 1)
+    char text_key[DIGEST_HEX];
+    if (get_hex(r, text_key) == 0)
         memcpy(pp->text_key, text_key, DIGEST_HEX);
-    free(text_key);
-    char *html_key = get_str(r);
-    int html_known = html_key && strlen(html_key) == DIGEST_HEX - 1;
-    if (html_known)
-        memcpy(pp->html_key, html_key, DIGEST_HEX);
-    free(html_key);
-    if (!html_known)
+    if (get_hex(r, pp->html_key) != 0)
         return -1; /* its HTML could not be checked */
     size_t left = (size_t)(r->end - r->p);
+    md_doc *doc = &pp->doc;
+    /* The headings', links' and anchors' texts in one block: each is its
+     * bytes and a NUL where the record has its length, four bytes. */
+    doc->strings = xmalloc(left + 1);
+    r->into = doc->strings;
     uint32_t n = get_u32(r);
     if (r->bad || n > left / 12)
         return -1;
-    md_doc *doc = &pp->doc;
     doc->headings = xcalloc(n ? n : 1, sizeof *doc->headings);
     for (; doc->n_headings < n && !r->bad; doc->n_headings++) {
         md_heading *h = &doc->headings[doc->n_headings];
@@ -165,6 +186,7 @@ static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n
     doc->anchors = xcalloc(n ? n : 1, sizeof *doc->anchors);
     for (; doc->n_anchors < n && !r->bad; doc->n_anchors++)
         doc->anchors[doc->n_anchors] = get_str(r);
+    r->into = NULL; /* the notes' texts live as long as the parse, not the doc */
     n = get_u32(r);
     if (r->bad || n > left / 20)
         return -1;
@@ -273,13 +295,13 @@ parse_cache *parse_cache_open(const char *path)
     /* Each record: its length, its key, where its HTML lies; the rest is
      * read on a hit, within the record's length. */
     c->by_key = map_new();
-    reader r = {c->index, c->index + c->index_len, 0};
+    reader r = {c->index, c->index + c->index_len, 0, NULL};
     while (r.p < r.end) {
         const char *start = r.p;
         uint32_t total = get_u32(&r);
         if (r.bad || total > (size_t)(r.end - r.p))
             goto fail;
-        reader rec = {r.p, r.p + total, 0};
+        reader rec = {r.p, r.p + total, 0, NULL};
         char *key = get_str(&rec);
         uint64_t html_off = get_u64(&rec), html_len = get_u64(&rec);
         int bad = !key || rec.bad || html_off + html_len > off || html_off + html_len < html_off;
@@ -314,7 +336,7 @@ int parse_cache_fill(parsed *p, size_t i)
         p->old && p->old->by_key && p->keys[i][0] ? map_get(p->old->by_key, p->keys[i]) : NULL;
     if (!start)
         return 0;
-    reader r = {start, p->old->index + p->old->index_len, 0};
+    reader r = {start, p->old->index + p->old->index_len, 0, NULL};
     parsed_page *pp = &p->pages[i];
     if (read_record(&r, pp, &p->notes[i], &p->n_notes[i]) != 0) {
         /* A record that lies about its counts: parsed again instead. */
