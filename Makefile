@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
-PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libmicrohttpd gpgme jansson
+PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libxxhash libmicrohttpd gpgme jansson
 VERSION := 0.1.0
 # The commit built, for --version only: "unknown" outside a git checkout
 # (a release tarball). Passed to main.c alone (see $(BUILD)/gen/commit).

@@ -1,5 +1,6 @@
-/* digest: a thin wrapper over nettle's SHA-256 (see digest.h): packaged,
- * maintained and tested, where a hand-written digest would be none of those. */
+/* digest: a thin wrapper over nettle's SHA-256 and libxxhash's XXH3 (see
+ * digest.h): packaged, maintained and tested, where a hand-written digest
+ * would be none of those. */
 #include "digest.h"
 #include "buf.h"
 
@@ -10,9 +11,11 @@
 #include <nettle/sha2.h>
 #include <nettle/version.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 struct digest {
     struct sha256_ctx ctx;
@@ -57,6 +60,53 @@ void digest_hex(digest *h, char hex[DIGEST_HEX])
         hex[2 * i + 1] = digits[d[i] & 15];
     }
     hex[64] = '\0';
+}
+
+struct digest_check {
+    XXH3_state_t *state;
+};
+
+digest_check *digest_check_new(void)
+{
+    digest_check *c = xmalloc(sizeof *c);
+    c->state = XXH3_createState();
+    if (!c->state || XXH3_64bits_reset(c->state) != XXH_OK) {
+        fputs("charter: out of memory\n", stderr);
+        abort();
+    }
+    return c;
+}
+
+void digest_check_free(digest_check *c)
+{
+    if (!c)
+        return;
+    XXH3_freeState(c->state);
+    free(c);
+}
+
+void digest_check_add(digest_check *c, const void *data, size_t len)
+{
+    XXH3_64bits_update(c->state, data, len);
+}
+
+static void check_hex(char hex[DIGEST_CHECK_HEX], unsigned long long v)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        hex[i] = digits[v & 15];
+    hex[16] = '\0';
+}
+
+void digest_check_hex(digest_check *c, char hex[DIGEST_CHECK_HEX])
+{
+    check_hex(hex, (unsigned long long)XXH3_64bits_digest(c->state));
+    XXH3_64bits_reset(c->state);
+}
+
+void digest_check_of(char hex[DIGEST_CHECK_HEX], const void *data, size_t len)
+{
+    check_hex(hex, (unsigned long long)XXH3_64bits(data, len));
 }
 
 size_t digest_hex_span(const char *p, size_t room)
@@ -185,4 +235,12 @@ void digest_nettle_version(int *major, int *minor)
 {
     *major = nettle_version_major();
     *minor = nettle_version_minor();
+}
+
+void digest_xxhash_version(int *major, int *minor, int *release)
+{
+    unsigned v = XXH_versionNumber(); /* major * 10000 + minor * 100 + release */
+    *major = (int)(v / 10000);
+    *minor = (int)(v / 100 % 100);
+    *release = (int)(v % 100);
 }

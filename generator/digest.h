@@ -27,6 +27,22 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
 /* Writes the digest of data[0..len) (a whole file's bytes, say) as
  * digest_hex does: new, add, hex and free in one call. */
 void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
+/* Damage checks: XXH3 (64 bits) through Debian's libxxhash, of what
+ * charter wrote into its own caches and reads back, where only damage (a
+ * cut, a flipped bit) is to be told: many times faster than SHA-256, which
+ * stays for everything that stands for content (keys, the manifest's
+ * digests). Whoever can write a cache could forge either. */
+typedef struct digest_check digest_check;
+#define DIGEST_CHECK_HEX 17 /* 16 hex digits and a NUL */
+/* A new check; free with digest_check_free (accepts NULL). */
+digest_check *digest_check_new(void);
+void digest_check_free(digest_check *c);
+void digest_check_add(digest_check *c, const void *data, size_t len);
+/* Writes the check of everything added as 16 lowercase hex digits and a
+ * NUL, and resets c. */
+void digest_check_hex(digest_check *c, char hex[DIGEST_CHECK_HEX]);
+/* The check of data[0..len), as digest_check_hex writes it. */
+void digest_check_of(char hex[DIGEST_CHECK_HEX], const void *data, size_t len);
 /* How many of the first bytes of p, up to 64 and to room, are lowercase
  * hex digits (as digest_hex writes them), up to the first that is not. */
 size_t digest_hex_span(const char *p, size_t room);
@@ -48,5 +64,7 @@ void digest_sha1(unsigned char out[DIGEST_SHA1_SIZE], const void *data, size_t l
 
 /* The version of Nettle linked, as its major and minor numbers. */
 void digest_nettle_version(int *major, int *minor);
+/* The loaded libxxhash's version, for --version. */
+void digest_xxhash_version(int *major, int *minor, int *release);
 
 #endif

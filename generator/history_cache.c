@@ -123,18 +123,18 @@ static size_t fields(char *line, char **f, size_t max)
     return n;
 }
 
-/* Whether text ends with its end line, the digest of all before it: then
- * that line is cut off. */
+/* Whether text ends with its end line, the check (digest_check) of all
+ * before it: then that line is cut off. */
 static int whole(buf *text)
 {
-    const size_t line = 4 + DIGEST_HEX; /* "end\t", the hex, "\n" */
+    const size_t line = 4 + DIGEST_CHECK_HEX; /* "end\t", the check, "\n" */
     if (text->len < line || text->data[text->len - 1] != '\n' ||
         memcmp(text->data + text->len - line, "end\t", 4) != 0 ||
         (text->len > line && text->data[text->len - line - 1] != '\n'))
         return 0;
-    char hex[DIGEST_HEX];
-    digest_of(hex, text->data, text->len - line);
-    if (memcmp(hex, text->data + text->len - line + 4, DIGEST_HEX - 1) != 0)
+    char hex[DIGEST_CHECK_HEX];
+    digest_check_of(hex, text->data, text->len - line);
+    if (memcmp(hex, text->data + text->len - line + 4, DIGEST_CHECK_HEX - 1) != 0)
         return 0;
     buf_truncate(text, text->len - line);
     return 1;
@@ -325,8 +325,8 @@ void history_cache_write(const history *h, const char *dir, const git_oid *head,
     /* The cache lives in the git directory, which no commit can fill: a
      * committed file cannot forge rows, and a link there is not followed.
      * It is only a cache, so failing to write it is a warning. */
-    char end[DIGEST_HEX];
-    digest_of(end, out.data, out.len);
+    char end[DIGEST_CHECK_HEX];
+    digest_check_of(end, out.data, out.len);
     buf_printf(&out, "end\t%s\n", end);
     buf_printf(&path, "%s/history.cache", dir);
     fs_write_cache(path.data, out.data, out.len, "history", d);

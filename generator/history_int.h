@@ -19,7 +19,7 @@
  * parser, text in UTF-8 whatever a commit's encoding, \x1f escaped, trailers
  * read as git reads them, each list item ended by \x1f. A cache written
  * before holds rows that were read otherwise, so it is ignored and rebuilt. */
-#define CACHE_MAGIC "charter-history-cache 9"
+#define CACHE_MAGIC "charter-history-cache 10"
 
 /* libgit2, initialised (pair each call with git_libgit2_shutdown). The
  * first call takes one more reference that is never given back, so that

@@ -19,11 +19,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define LOADCACHE_MAGIC "charter load cache 2\n"
+#define LOADCACHE_MAGIC "charter load cache 3\n"
 /* Its last bytes: this tag, then the SHA-256 (hex) of all before it, so
  * that a byte changed or a file cut short is never taken for a page. */
 #define LOADCACHE_END "charter load cache end "
-#define LOADCACHE_END_LEN (sizeof LOADCACHE_END - 1 + DIGEST_HEX - 1)
+#define LOADCACHE_END_LEN (sizeof LOADCACHE_END - 1 + DIGEST_CHECK_HEX - 1)
 
 struct loadcache {
     /* The file's bytes, read into memory mapped for them: through malloc,
@@ -122,10 +122,10 @@ loadcache *loadcache_read(const char *path, const char *key)
         memcmp(data + ml, key, DIGEST_HEX - 1) != 0 || data[ml + DIGEST_HEX - 1] != '\n')
         goto fail;
     len -= LOADCACHE_END_LEN;
-    char hex[DIGEST_HEX];
-    digest_of(hex, data, len);
+    char hex[DIGEST_CHECK_HEX];
+    digest_check_of(hex, data, len);
     if (memcmp(data + len, LOADCACHE_END, sizeof LOADCACHE_END - 1) != 0 ||
-        memcmp(data + len + sizeof LOADCACHE_END - 1, hex, DIGEST_HEX - 1) != 0)
+        memcmp(data + len + sizeof LOADCACHE_END - 1, hex, DIGEST_CHECK_HEX - 1) != 0)
         goto fail;
     while (at < len) {
         unsigned long long n;
@@ -219,7 +219,7 @@ struct writer {
     const loadcache_page *pages;
     size_t n, next;
     long long since_ns;
-    digest *h; /* of every byte written, for the end */
+    digest_check *h; /* of every byte written, for the end */
     int ended;
 };
 
@@ -228,12 +228,12 @@ static int fill_records(void *ctx, buf *chunk)
     writer *w = ctx;
     size_t from = chunk->len;
     int more = fill_chunk(w, chunk);
-    digest_add(w->h, chunk->data + from, chunk->len - from);
+    digest_check_add(w->h, chunk->data + from, chunk->len - from);
     if (!more && !w->ended) {
-        char hex[DIGEST_HEX];
-        digest_hex(w->h, hex);
+        char hex[DIGEST_CHECK_HEX];
+        digest_check_hex(w->h, hex);
         buf_adds(chunk, LOADCACHE_END);
-        buf_add(chunk, hex, DIGEST_HEX - 1);
+        buf_add(chunk, hex, DIGEST_CHECK_HEX - 1);
         w->ended = 1;
     }
     return more;
@@ -270,8 +270,8 @@ static int fill_chunk(writer *w, buf *chunk)
 int loadcache_write(const char *path, const char *key, const loadcache_page *pages, size_t n,
                     long long since_ns, diags *d)
 {
-    writer w = {key, pages, n, 0, since_ns, digest_new(), 0};
+    writer w = {key, pages, n, 0, since_ns, digest_check_new(), 0};
     int err = fs_write_cache_stream(path, fill_records, &w, "output", d);
-    digest_free(w.h);
+    digest_check_free(w.h);
     return err;
 }

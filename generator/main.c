@@ -61,6 +61,8 @@ static void version(FILE *out)
     fprintf(out, "utf8proc: %s\n", unicode_utf8proc_version());
     digest_nettle_version(&a, &b);
     fprintf(out, "nettle: %d.%d\n", a, b);
+    digest_xxhash_version(&a, &b, &c);
+    fprintf(out, "xxhash: %d.%d.%d\n", a, b, c);
     fprintf(out, "jansson: %s\n", jsondoc_jansson_version());
 }
 

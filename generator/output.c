@@ -1230,8 +1230,8 @@ static void write_splices(output *o)
     for (size_t i = 0; o->splices_old && i < o->n_files; i++)
         if (!map_get(o->spliced, o->files[i].rel))
             splice_map_carry(&text, o->splices_old, o->files[i].rel, o->files[i].hex);
-    char hex[DIGEST_HEX];
-    digest_of(hex, text.data, text.len);
+    char hex[DIGEST_CHECK_HEX];
+    digest_check_of(hex, text.data, text.len);
     buf_printf(&text, "end %s\n", hex);
     cache_file(&p, o->cache_dir, o->target, ".splice");
     /* Only a cache: a failure to write it costs the next build time. */

@@ -320,9 +320,9 @@ static void parse_one(parse_job *j, size_t i)
         char *text = parse_plain_text(pp->doc.html.data, pp->doc.html.len, SEARCH_TEXT_MAX);
         digest_of(pp->text_key, text, strlen(text));
         free(text);
-        /* And of its HTML, which the next build checks as it reads it back
-         * from the cache. */
-        digest_of(pp->html_key, pp->doc.html.data, pp->doc.html.len);
+        /* And a check of its HTML (digest_check), which the next build makes
+         * again as it reads it back from the cache. */
+        digest_check_of(pp->html_key, pp->doc.html.data, pp->doc.html.len);
     }
     /* The HTML to the scratch file, at a place of its own (search reads
      * the start of its text back from there: parsed_text). */
@@ -535,8 +535,8 @@ static int checked(const parsed *p, size_t i, buf *out, size_t from, diags *d)
     const parsed_page *pp = &p->pages[i];
     if (!pp->in_cache)
         return 0;
-    char hex[DIGEST_HEX];
-    digest_of(hex, out->data + from, out->len - from);
+    char hex[DIGEST_CHECK_HEX];
+    digest_check_of(hex, out->data + from, out->len - from);
     if (strcmp(hex, pp->html_key) == 0)
         return 0;
     atomic_store(&p->old->damaged, 1);

@@ -24,10 +24,10 @@ typedef struct parsed_page {
      * was parsed for a build with a cache; "" otherwise: what search.json
      * shows of it, known without reading its HTML back. */
     char text_key[DIGEST_HEX];
-    /* The digest of its HTML, hex, for a build with a cache; "" otherwise.
-     * HTML read back from the previous build's cache is checked against it
-     * (the cache's trailer vouches only for its index). */
-    char html_key[DIGEST_HEX];
+    /* The check (digest_check) of its HTML, hex, for a build with a cache;
+     * "" otherwise. HTML read back from the previous build's cache is
+     * checked against it (the cache's trailer vouches only for its index). */
+    char html_key[DIGEST_CHECK_HEX];
 } parsed_page;
 
 typedef struct parsed parsed;

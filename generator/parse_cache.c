@@ -5,11 +5,11 @@
  * hit gives back its headings, links, anchors, its search text's digest,
  * HTML and diagnostics. The file holds the HTML of every page, then an
  * index, then a trailer: the index's offset and length, a magic string and
- * the SHA-256 of the index and of those, checked before anything is used (a
- * damaged index is ignored, never half believed). Each record holds the
- * SHA-256 of its page's HTML, checked whenever that HTML is read back
- * (parse.c): an edit reads back only the pages it renders, where checking
- * the whole file read and hashed 39 MB at 10,000 pages, twice. */
+ * the check (digest_check) of the index and of those, checked before
+ * anything is used (a damaged index is ignored, never half believed). Each
+ * record holds the check of its page's HTML, checked whenever that HTML is
+ * read back (parse.c): an edit reads back only the pages it renders, where
+ * checking the whole file read and hashed 39 MB at 10,000 pages, twice. */
 #include "parse_int.h"
 
 #include "fs.h"
@@ -25,8 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TRAILER_MAGIC "charter-parse-c7" /* 16 bytes */
-#define TRAILER_LEN 96                   /* offset, length, magic, digest (hex) */
+#define TRAILER_MAGIC "charter-parse-c8" /* 16 bytes */
+#define TRAILER_LEN 48                   /* offset, length, magic, check (hex) */
 #define CACHE_MAX ((off_t)2 << 30)
 
 /* --- the index's records ------------------------------------------------------- */
@@ -81,9 +81,9 @@ static char *get_str(reader *r)
     return s;
 }
 
-/* A digest (64 hex digits) into hex, in place; 0, or -1 when the string
- * is not one (or is null, or the record short). */
-static int get_hex(reader *r, char hex[DIGEST_HEX])
+/* A digest or check of `want` hex digits into hex, in place; 0, or -1
+ * when the string is not one (or is null, or the record short). */
+static int get_hex(reader *r, char *hex, size_t want)
 {
     uint32_t n = get_u32(r);
     if (r->bad || n == UINT32_MAX)
@@ -92,7 +92,7 @@ static int get_hex(reader *r, char hex[DIGEST_HEX])
         r->bad = 1;
         return -1;
     }
-    int ok = n == DIGEST_HEX - 1 && !memchr(r->p, '\0', n);
+    int ok = n == want && !memchr(r->p, '\0', n);
     if (ok) {
         memcpy(hex, r->p, n);
         hex[n] = '\0';
@@ -148,9 +148,9 @@ static int read_record(reader *r, parsed_page *pp, parse_note **notes, size_t *n
     pp->off = get_u64(r);
     pp->len = get_u64(r);
     char text_key[DIGEST_HEX];
-    if (get_hex(r, text_key) == 0)
+    if (get_hex(r, text_key, DIGEST_HEX - 1) == 0)
         memcpy(pp->text_key, text_key, DIGEST_HEX);
-    if (get_hex(r, pp->html_key) != 0)
+    if (get_hex(r, pp->html_key, DIGEST_CHECK_HEX - 1) != 0)
         return -1; /* its HTML could not be checked */
     size_t left = (size_t)(r->end - r->p);
     md_doc *doc = &pp->doc;
@@ -255,15 +255,16 @@ void parse_cache_free(parse_cache *c)
     free(c);
 }
 
-/* The digest (hex) the trailer holds: of the index, then of the
- * trailer's first 32 bytes (the index's offset and length, the magic). */
-static void index_digest(char hex[DIGEST_HEX], const char *index, size_t len, const char *trailer)
+/* The check (hex) the trailer holds: of the index, then of the trailer's
+ * first 32 bytes (the index's offset and length, the magic). */
+static void index_check(char hex[DIGEST_CHECK_HEX], const char *index, size_t len,
+                        const char *trailer)
 {
-    digest *h = digest_new();
-    digest_add(h, index, len);
-    digest_add(h, trailer, 32);
-    digest_hex(h, hex);
-    digest_free(h);
+    digest_check *h = digest_check_new();
+    digest_check_add(h, index, len);
+    digest_check_add(h, trailer, 32);
+    digest_check_hex(h, hex);
+    digest_check_free(h);
 }
 
 parse_cache *parse_cache_open(const char *path)
@@ -288,9 +289,9 @@ parse_cache *parse_cache_open(const char *path)
         goto fail;
     /* The index against the trailer's digest; the HTML is checked page by
      * page as it is read back. */
-    char hex[DIGEST_HEX];
-    index_digest(hex, c->index, c->index_len, trailer);
-    if (memcmp(hex, trailer + 32, 64) != 0)
+    char hex[DIGEST_CHECK_HEX];
+    index_check(hex, c->index, c->index_len, trailer);
+    if (memcmp(hex, trailer + 32, DIGEST_CHECK_HEX - 1) != 0)
         goto fail;
     /* Each record: its length, its key, where its HTML lies; the rest is
      * read on a hit, within the record's length. */
@@ -521,9 +522,9 @@ int parse_cache_write(parsed *p, diags *d)
     memcpy(trailer + 16, TRAILER_MAGIC, 16);
     if (fs_write_fd(fd, index.data, index.len) != 0)
         goto done;
-    char hex[DIGEST_HEX];
-    index_digest(hex, index.data, index.len, trailer);
-    memcpy(trailer + 32, hex, 64);
+    char hex[DIGEST_CHECK_HEX];
+    index_check(hex, index.data, index.len, trailer);
+    memcpy(trailer + 32, hex, DIGEST_CHECK_HEX - 1);
     if (fs_write_fd(fd, trailer, TRAILER_LEN) != 0)
         goto done;
     if (close(fd) != 0) {

@@ -73,14 +73,14 @@ splice_map *splice_map_read(const char *path)
     if (fs_read_head(&m->text, path, SPLICE_FILE_MAX + 1) != 0 || m->text.len > SPLICE_FILE_MAX)
         goto fail;
     char *p = m->text.data, *end = m->text.data + m->text.len;
-    /* Its last line, "end <digest of all before it>": a damaged file is
+    /* Its last line, "end <check of all before it>" (digest_check): a damaged file is
      * not half believed. */
-    size_t tail = 4 + DIGEST_HEX;
-    char hex[DIGEST_HEX];
+    size_t tail = 4 + DIGEST_CHECK_HEX;
+    char hex[DIGEST_CHECK_HEX];
     if (m->text.len < tail || memcmp(end - tail, "end ", 4) != 0 || end[-1] != '\n')
         goto fail;
-    digest_of(hex, p, m->text.len - tail);
-    if (memcmp(hex, end - tail + 4, DIGEST_HEX - 1) != 0)
+    digest_check_of(hex, p, m->text.len - tail);
+    if (memcmp(hex, end - tail + 4, DIGEST_CHECK_HEX - 1) != 0)
         goto fail;
     end -= tail;
     size_t magic = strlen(SPLICE_MAGIC);

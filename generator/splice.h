@@ -6,7 +6,7 @@
  * per control, a resource per policy). Each output keeps its files'
  * segments beside its build cache (output-<id>.splice): per file its
  * digest and size, then each segment's length and key, in order; the file
- * ends with the digest of the rest. A file's segments are used only while
+ * ends with the check (digest_check) of the rest. A file's segments are used only while
  * the previous site holds that file with that digest and that size;
  * output.c opens them (output_splice), this module reads, looks up and
  * writes them. */
@@ -74,6 +74,6 @@ long long splice_size(const splice_stream *sp);
  * segments file's format; nothing when one cannot be kept. */
 void splice_write_text(buf *out, const splice_stream *sp, const char *rel, const char *hex);
 /* The segments file's first line. */
-#define SPLICE_MAGIC "charter-splice-1"
+#define SPLICE_MAGIC "charter-splice-2"
 
 #endif

@@ -101,3 +101,33 @@ Test(digest, hex_span_stops_at_the_first_other_byte)
         }
     cr_expect_eq(digest_hex_span("0123456789abcdef", 16), 16);
 }
+
+/* The damage check is XXH3's 64 bits, as hex: the empty input's is the
+ * published one; added in pieces it is the one of the whole; a flipped
+ * bit or a cut changes it; and digest_check_hex starts the next anew. */
+Test(digest, check_is_xxh3_and_tells_damage)
+{
+    char hex[DIGEST_CHECK_HEX], whole[DIGEST_CHECK_HEX];
+    digest_check_of(hex, "", 0);
+    cr_expect_str_eq(hex, "2d06800538d394c2");
+    char text[1000];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)('a' + i % 23);
+    digest_check_of(whole, text, sizeof text);
+    digest_check *c = digest_check_new();
+    for (size_t at = 0; at < sizeof text; at += 77)
+        digest_check_add(c, text + at, sizeof text - at < 77 ? sizeof text - at : 77);
+    digest_check_hex(c, hex);
+    cr_expect_str_eq(hex, whole);
+    digest_check_add(c, text, sizeof text);
+    digest_check_hex(c, hex);
+    cr_expect_str_eq(hex, whole, "reset after digest_check_hex");
+    digest_check_free(c);
+    digest_check_free(NULL);
+    text[500] ^= 1;
+    digest_check_of(hex, text, sizeof text);
+    cr_expect_str_neq(hex, whole);
+    text[500] ^= 1;
+    digest_check_of(hex, text, sizeof text - 1);
+    cr_expect_str_neq(hex, whole);
+}

@@ -668,13 +668,13 @@ static void write_cache_raw(const char *text, size_t len)
     buf_release(&p);
 }
 
-/* text and the end line history_cache_write adds after it (the digest of
+/* text and the end line history_cache_write adds after it (the check of
  * all before it), in out. */
 static void with_end(buf *out, const char *text)
 {
     buf_adds(out, text);
-    char hex[DIGEST_HEX];
-    digest_of(hex, out->data, out->len);
+    char hex[DIGEST_CHECK_HEX];
+    digest_check_of(hex, out->data, out->len);
     buf_printf(out, "end\t%s\n", hex);
 }
 
