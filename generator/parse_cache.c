@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -448,6 +449,105 @@ static int cmp_piece(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* Writes the records of the pages at[] names (in page order: where each
+ * page's HTML lies) and then the trailer, from fd's offset, which is
+ * `end`, where the HTML ends: 0, or -1 (errno set). */
+static int write_index(int fd, const parsed *p, const unsigned long long *at,
+                       unsigned long long end)
+{
+    buf index;
+    buf_init(&index);
+    for (size_t i = 0; i < p->n; i++)
+        if (at[i] != ULLONG_MAX)
+            write_record(&index, p->keys[i], &p->pages[i], at[i], p->notes[i], p->n_notes[i]);
+    char trailer[TRAILER_LEN];
+    uint64_t off = end, len = index.len;
+    memcpy(trailer, &off, 8);
+    memcpy(trailer + 8, &len, 8);
+    memcpy(trailer + 16, TRAILER_MAGIC, 16);
+    char hex[DIGEST_CHECK_HEX];
+    index_check(hex, index.data, index.len, trailer);
+    memcpy(trailer + 32, hex, DIGEST_CHECK_HEX - 1);
+    int err =
+        fs_write_fd(fd, index.data, index.len) != 0 || fs_write_fd(fd, trailer, TRAILER_LEN) != 0
+            ? -1
+            : 0;
+    buf_release(&index);
+    return err;
+}
+
+/* Copies the pieces v[k..) that lie in `from`, end to end in it as runs
+ * (a one-page edit copies a few runs, not 10,000 pieces), to fd's offset,
+ * *end, setting at[] for them and advancing *end. 0, or -1. */
+static int copy_pieces(parsed *p, int fd, const piece *v, size_t m, int from,
+                       unsigned long long *at, unsigned long long *end)
+{
+    for (size_t k = 0, run; k < m; k = run) {
+        run = k + 1;
+        if (v[k].from != from)
+            continue;
+        unsigned long long len = v[k].len;
+        for (; run < m && v[run].from == from && v[run].off == v[k].off + len;)
+            len += v[run++].len;
+        if (copy_range(fd, from, v[k].off, (size_t)len) != 0)
+            return -1;
+        p->cache_copies++;
+        for (size_t j = k; j < run; j++) {
+            at[v[j].page] = *end;
+            *end += v[j].len;
+        }
+    }
+    return 0;
+}
+
+/* Adds this build's new pages to the cache it read, in place: their HTML,
+ * then an index and a trailer of its own after the old one, which the
+ * readers find at the end; the HTML of the pages it kept stays where it
+ * is. A one-page edit at 10,000 pages copied the whole 40 MB anew. Only
+ * the very file read (the same inode, locked against another build's
+ * append) while what it holds that is no longer read (old indexes, old
+ * pages) is under half of it: else, or should a write fail (the file cut
+ * back to its old end, whose trailer then holds again), 1, and the caller
+ * writes the cache anew. A build stopped midway leaves a file whose end is
+ * no trailer: the next build reads no cache and writes it anew. 0 when
+ * appended. */
+static int append_in_place(parsed *p, const piece *v, size_t m, unsigned long long *at)
+{
+    if (!p->old || p->old->fd < 0 || atomic_load(&p->old->damaged))
+        return 1;
+    unsigned long long kept = 0, added = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (v[k].from == p->old->fd)
+            kept += v[k].len;
+        else
+            added += v[k].len;
+    }
+    int fd = open(p->cache_path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat a, b;
+    if (fd < 0)
+        return 1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &a) != 0 || fstat(p->old->fd, &b) != 0 ||
+        !S_ISREG(a.st_mode) || a.st_ino != b.st_ino || a.st_dev != b.st_dev ||
+        (unsigned long long)a.st_size - kept > kept + added ||
+        a.st_size + (off_t)added > CACHE_MAX / 2 || lseek(fd, a.st_size, SEEK_SET) != a.st_size) {
+        close(fd);
+        return 1;
+    }
+    for (size_t k = 0; k < m; k++)
+        if (v[k].from == p->old->fd)
+            at[v[k].page] = v[k].off;
+    unsigned long long end = (unsigned long long)a.st_size;
+    if (copy_pieces(p, fd, v, m, p->html_fd, at, &end) != 0 || write_index(fd, p, at, end) != 0) {
+        int e = errno;
+        if (ftruncate(fd, a.st_size) != 0)
+            unlink(p->cache_path); /* neither whole nor as it was */
+        close(fd);
+        errno = e;
+        return 1;
+    }
+    return close(fd) == 0 ? 0 : 1;
+}
+
 int parse_cache_write(parsed *p, diags *d)
 {
     if (!p->cache_path || atomic_load(&p->failed))
@@ -458,13 +558,36 @@ int parse_cache_write(parsed *p, diags *d)
     /* Nothing new, and nothing the cache holds is gone: keep it as it is. */
     if (p->old && atomic_load(&p->hits) == live && p->old->n_records == live)
         return 0;
-    buf tmp, index, dir;
+    buf tmp, dir;
     buf_init(&tmp);
-    buf_init(&index);
     buf_init(&dir);
     int err = -1, fd = -1;
-    piece *v = NULL;
-    unsigned long long *at = NULL;
+    /* Each page's HTML once (two pages with one key, same bytes and
+     * place, share it), in the order it lies in its file, so that what
+     * lies end to end in one file goes as one run. The records, in page
+     * order, say where each page's HTML now is. */
+    size_t m = 0;
+    piece *v = xmalloc((p->n ? p->n : 1) * sizeof *v);
+    unsigned long long *at = xmalloc((p->n ? p->n : 1) * sizeof *at);
+    map *written = map_new();
+    for (size_t i = 0; i < p->n; i++) {
+        const parsed_page *pp = &p->pages[i];
+        at[i] = ULLONG_MAX;
+        if (!pp->ok || !p->keys[i][0] || map_get(written, p->keys[i]))
+            continue;
+        map_put(written, p->keys[i], (void *)1);
+        v[m++] = (piece){pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, i};
+    }
+    map_free(written);
+    qsort(v, m, sizeof *v, cmp_piece);
+    p->cache_copies = 0;
+    if (append_in_place(p, v, m, at) == 0) {
+        err = 0;
+        goto done;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        at[i] = ULLONG_MAX;
+    p->cache_copies = 0;
     const char *slash = strrchr(p->cache_path, '/');
     buf_add(&dir, p->cache_path, slash ? (size_t)(slash - p->cache_path) : 0);
     struct stat st;
@@ -478,54 +601,9 @@ int parse_cache_write(parsed *p, diags *d)
         buf_reset(&tmp);
         goto done;
     }
-    /* Each page's HTML once (two pages with one key, same bytes and
-     * place, share it), copied in the order it lies in its file: what
-     * lies end to end in one file (the old cache's pages, the scratch
-     * file's) goes as one run, so a one-page edit at 10,000 pages copies a
-     * few runs, not 10,000 pieces. The records, in page order, say where
-     * each page's HTML now is. */
-    size_t m = 0;
-    v = xmalloc((p->n ? p->n : 1) * sizeof *v);
-    at = xmalloc((p->n ? p->n : 1) * sizeof *at);
-    map *written = map_new();
-    for (size_t i = 0; i < p->n; i++) {
-        const parsed_page *pp = &p->pages[i];
-        at[i] = ULLONG_MAX;
-        if (!pp->ok || !p->keys[i][0] || map_get(written, p->keys[i]))
-            continue;
-        map_put(written, p->keys[i], (void *)1);
-        v[m++] = (piece){pp->in_cache ? p->old->fd : p->html_fd, pp->off, pp->len, i};
-    }
-    map_free(written);
-    qsort(v, m, sizeof *v, cmp_piece);
     unsigned long long end = 0;
-    p->cache_copies = 0;
-    for (size_t k = 0, run; k < m; k = run) {
-        unsigned long long len = v[k].len;
-        for (run = k + 1; run < m && v[run].from == v[k].from && v[run].off == v[k].off + len;)
-            len += v[run++].len;
-        if (copy_range(fd, v[k].from, v[k].off, (size_t)len) != 0)
-            goto done;
-        p->cache_copies++;
-        for (size_t j = k; j < run; j++) {
-            at[v[j].page] = end;
-            end += v[j].len;
-        }
-    }
-    for (size_t i = 0; i < p->n; i++)
-        if (at[i] != ULLONG_MAX)
-            write_record(&index, p->keys[i], &p->pages[i], at[i], p->notes[i], p->n_notes[i]);
-    char trailer[TRAILER_LEN];
-    uint64_t off = end, len = index.len;
-    memcpy(trailer, &off, 8);
-    memcpy(trailer + 8, &len, 8);
-    memcpy(trailer + 16, TRAILER_MAGIC, 16);
-    if (fs_write_fd(fd, index.data, index.len) != 0)
-        goto done;
-    char hex[DIGEST_CHECK_HEX];
-    index_check(hex, index.data, index.len, trailer);
-    memcpy(trailer + 32, hex, DIGEST_CHECK_HEX - 1);
-    if (fs_write_fd(fd, trailer, TRAILER_LEN) != 0)
+    if ((p->old && copy_pieces(p, fd, v, m, p->old->fd, at, &end) != 0) ||
+        copy_pieces(p, fd, v, m, p->html_fd, at, &end) != 0 || write_index(fd, p, at, end) != 0)
         goto done;
     if (close(fd) != 0) {
         fd = -1;
@@ -547,7 +625,6 @@ done:
     free(v);
     free(at);
     buf_release(&tmp);
-    buf_release(&index);
     buf_release(&dir);
     return err;
 }
