@@ -9,7 +9,10 @@
  * anything is used (a damaged index is ignored, never half believed). Each
  * record holds the check of its page's HTML, checked whenever that HTML is
  * read back (parse.c): an edit reads back only the pages it renders, where
- * checking the whole file read and hashed 39 MB at 10,000 pages, twice. */
+ * checking the whole file read and hashed 39 MB at 10,000 pages, twice. A
+ * build that parsed some pages adds their HTML, an index and a trailer to
+ * the end of the file it read (append_in_place), until what it holds that
+ * no index reads is over half of it: then the file is written anew. */
 #include "parse_int.h"
 
 #include "fs.h"
