@@ -57,6 +57,9 @@ typedef struct hist_row {
     char sig_kind[8];
     hist_sig sig_state;
     char *sig_key, *sig_signer, *sig_why; /* NULL when unknown */
+    /* The digest of every field above, made once the history is loaded
+     * (history_row_digest adds it); "" until then. */
+    char digest[65];
 } hist_row;
 
 typedef struct page_history {
