@@ -623,12 +623,13 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         stage_clock_note(sc, "the parse cache was damaged: parsed again, and removed");
     int rendered = job.rendered != 0 || early != 0 ? -1 : 0;
     stage_clock_mark(sc, "render");
-    long long spliced, streamed;
-    output_spliced(out, &spliced, &streamed);
+    long long spliced, streamed, unhashed;
+    output_spliced(out, &spliced, &streamed, &unhashed);
     if (streamed)
         stage_clock_note(sc,
-                         "%lld of %lld bytes streamed in segments copied from the previous build",
-                         spliced, streamed);
+                         "%lld of %lld bytes streamed in segments copied from the previous build, "
+                         "%lld not hashed again",
+                         spliced, streamed, unhashed);
     close(scratch);
     if (rendered != 0)
         goto done;

@@ -62,6 +62,36 @@ void digest_hex(digest *h, char hex[DIGEST_HEX])
     hex[64] = '\0';
 }
 
+int digest_state(const digest *h, char out[DIGEST_HEX])
+{
+    static const char digits[] = "0123456789abcdef";
+    if (h->ctx.index != 0)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        for (int k = 7; k >= 0; k--)
+            out[8 * i + (size_t)(7 - k)] = digits[(h->ctx.state[i] >> (4 * k)) & 15];
+    out[64] = '\0';
+    return 0;
+}
+
+int digest_resume(digest *h, const char *state, unsigned long long at)
+{
+    if (at % SHA256_BLOCK_SIZE || digest_hex_span(state, 64) != 64 || state[64] != '\0')
+        return -1;
+    sha256_init(&h->ctx);
+    for (size_t i = 0; i < 8; i++) {
+        uint32_t w = 0;
+        for (size_t k = 0; k < 8; k++) {
+            char c = state[8 * i + k];
+            w = w << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        h->ctx.state[i] = w;
+    }
+    h->ctx.count = at / SHA256_BLOCK_SIZE;
+    h->ctx.index = 0;
+    return 0;
+}
+
 struct digest_check {
     XXH3_state_t *state;
 };

@@ -27,6 +27,13 @@ void digest_hex(digest *h, char hex[DIGEST_HEX]);
 /* Writes the digest of data[0..len) (a whole file's bytes, say) as
  * digest_hex does: new, add, hex and free in one call. */
 void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
+/* The state of h after a whole number of 64-byte blocks, as 64 hex
+ * digits: 0, or -1 when h holds part of a block. For resuming a file's
+ * digest from a place where its start is known unchanged. */
+int digest_state(const digest *h, char out[DIGEST_HEX]);
+/* Sets h to the state `state` (as digest_state wrote it) after the first
+ * `at` bytes, a multiple of 64: 0, or -1 when either is not one. */
+int digest_resume(digest *h, const char *state, unsigned long long at);
 /* Damage checks: XXH3 (64 bits) through Debian's libxxhash, of what
  * charter wrote into its own caches and reads back, where only damage (a
  * cut, a flipped bit) is to be told: many times faster than SHA-256, which

@@ -94,7 +94,9 @@ struct output {
     splice_map *splices_old;
     buf splices_new;
     map *spliced;
+    map *splicing; /* rel -> its splice_stream, between output_splice and its end */
     long long spliced_taken, spliced_bytes; /* copied from the previous files, of all */
+    long long spliced_unhashed;             /* of those, not hashed again (write_new) */
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -1029,29 +1031,142 @@ static void record_keyed(output *o, const char *rel, const char hex[DIGEST_HEX],
     pthread_mutex_unlock(&o->lock);
 }
 
-/* What write_new has seen of a file: its digest so far and its size. */
+/* A spliced file's digest state is recorded every this many bytes. */
+#define STATE_EVERY (64LL << 10)
+
+/* What write_new has seen of a file: its digest so far and its size. A
+ * file streamed in segments (sp) records its digest's state every
+ * STATE_EVERY bytes for the next build; and while its bytes are the
+ * previous file's own at the same places (splice_same), they are not
+ * hashed: at the first that is not, the digest resumes from the previous
+ * file's state before it, hashing again only the previous file's bytes
+ * since that state (at most STATE_EVERY). */
 typedef struct tally {
     digest *h;
-    long long size;
+    long long size;   /* bytes seen */
+    long long hashed; /* bytes hashed (size, unless deferring) */
+    long long next_state;
+    splice_stream *sp;    /* NULL: not streamed in segments */
+    int deferring;        /* bytes [hashed, size) are the previous file's, unhashed */
+    int broken;           /* resuming failed: the digest is made from the file */
+    long long resumed_at; /* the previous file's state it resumed from */
 } tally;
+
+/* Hashes data[0..len), recording the states it passes. */
+static void tally_hash(tally *t, const char *data, size_t len)
+{
+    while (len > 0) {
+        long long room = t->next_state - t->hashed;
+        size_t n = (unsigned long long)room < len ? (size_t)room : len;
+        digest_add(t->h, data, n);
+        t->hashed += (long long)n;
+        data += n;
+        len -= n;
+        if (t->hashed == t->next_state) {
+            char state[DIGEST_HEX];
+            if (t->sp && digest_state(t->h, state) == 0)
+                splice_state_add(t->sp, t->hashed, state);
+            t->next_state += STATE_EVERY;
+        }
+    }
+}
+
+/* Resumes the digest from the previous file's last state at or before
+ * byte upto (the new file's bytes are the previous file's up to there;
+ * upto >= t->size): the previous states up to it are the new file's too.
+ * Hashes the previous file's bytes from that state to t->size; returns
+ * how many bytes past t->size the state already holds. */
+static long long tally_resume(tally *t, long long upto)
+{
+    long long at = 0;
+    char state[DIGEST_HEX];
+    t->deferring = 0;
+    if (splice_state_at(t->sp, upto, &at, state) == 0) {
+        if (digest_resume(t->h, state, (unsigned long long)at) != 0) {
+            t->broken = 1;
+            return 0;
+        }
+        for (long long k = STATE_EVERY; k <= at; k += STATE_EVERY) {
+            char kept[DIGEST_HEX];
+            long long where = 0;
+            if (splice_state_at(t->sp, k, &where, kept) != 0 || where != k) {
+                t->broken = 1;
+                return 0;
+            }
+            splice_state_add(t->sp, k, kept);
+        }
+    }
+    t->hashed = at;
+    t->resumed_at = at;
+    t->next_state = at + STATE_EVERY;
+    buf old;
+    buf_init(&old);
+    for (long long from = at; from < t->size && !t->broken;) {
+        size_t n = t->size - from < STATE_EVERY ? (size_t)(t->size - from) : (size_t)STATE_EVERY;
+        buf_reset(&old);
+        if (splice_read_old(t->sp, from, n, &old) != 0)
+            t->broken = 1;
+        else
+            tally_hash(t, old.data, old.len);
+        from += (long long)n;
+    }
+    buf_release(&old);
+    return at > t->size ? at - t->size : 0;
+}
 
 static void add_to_tally(void *ctx, const char *data, size_t len)
 {
     tally *t = ctx;
-    digest_add(t->h, data, len);
+    size_t skip = 0;
+    if (t->deferring) {
+        long long same = splice_same(t->sp);
+        if (t->size + (long long)len <= same) {
+            t->size += (long long)len; /* the previous file's own bytes */
+            return;
+        }
+        skip = (size_t)tally_resume(t, same > t->size ? same : t->size);
+    }
+    if (!t->broken)
+        tally_hash(t, data + skip, len - skip);
     t->size += (long long)len;
 }
 
-/* Creates path (never over an existing file: O_EXCL) and writes it from
- * fill, hashing and counting as it goes. */
-static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
-                     char hex[DIGEST_HEX], long long *size, diags *d)
+/* CHARTER_CHECK_REUSE is set (the test suites): a digest resumed from the
+ * previous file's state is checked against the file's bytes. */
+static int check_resumed(void)
 {
-    tally t = {digest_new(), 0};
+    const char *check = getenv("CHARTER_CHECK_REUSE");
+    return check && *check;
+}
+
+/* Creates path (never over an existing file: O_EXCL) and writes it from
+ * fill, hashing and counting as it goes (sp: its splice, or NULL). */
+static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                     splice_stream *sp, char hex[DIGEST_HEX], long long *size, long long *unhashed,
+                     diags *d)
+{
+    tally t = {digest_new(), 0, 0, STATE_EVERY, sp, sp != NULL, 0, 0};
     int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_tally, &t, d);
+    int resumed = sp && splice_same(sp) > 0;
+    if (t.deferring)
+        tally_resume(&t, t.size); /* the whole file the previous one's */
     digest_hex(t.h, hex);
+    if (err == 0 && (t.broken || (resumed && check_resumed()))) {
+        char whole[DIGEST_HEX];
+        if (manifest_hash_file(path, whole, NULL) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot read back '%s'", path);
+        else if (!t.broken && strcmp(whole, hex) != 0)
+            err = diag_error(d, NULL, 0, 0, "internal",
+                             "'%s' was hashed from the previous file's digest state, which does "
+                             "not match its bytes",
+                             path);
+        memcpy(hex, whole, DIGEST_HEX);
+    }
+    if (t.broken && sp)
+        splice_states_forget(sp);
     digest_free(t.h);
     *size = t.size;
+    *unhashed = t.broken ? 0 : t.resumed_at;
     return err;
 }
 
@@ -1114,8 +1229,17 @@ int output_stream_keyed(output *o, const char *rel, const char *key,
     char hex[DIGEST_HEX];
     long long size = 0;
     int err = claim(o, rel, NULL, &p, d);
+    pthread_mutex_lock(&o->lock);
+    splice_stream *sp = o->splicing ? map_get(o->splicing, skip_dot(rel)) : NULL;
+    pthread_mutex_unlock(&o->lock);
+    long long unhashed = 0;
     if (err == 0)
-        err = write_new(p.data, fill, ctx, hex, &size, d);
+        err = write_new(p.data, fill, ctx, sp, hex, &size, &unhashed, d);
+    if (unhashed) {
+        pthread_mutex_lock(&o->lock);
+        o->spliced_unhashed += unhashed;
+        pthread_mutex_unlock(&o->lock);
+    }
     /* Written, and the same as before: the previous file takes its place
      * (a link under a journalled name, renamed over it), so it keeps its
      * modification time, which then says when it last changed. */
@@ -1168,6 +1292,7 @@ splice_stream *output_splice(output *o, const char *rel)
     }
     o->splices_read = 1;
     pthread_mutex_unlock(&o->lock);
+    splice_stream *sp;
     /* The previous site's file, verified against its manifest by
      * output_begin as every file it links from is; opened beneath the
      * output through no link at all (none where openat2 is missing). */
@@ -1184,12 +1309,22 @@ splice_stream *output_splice(output *o, const char *rel)
         }
 #endif
     }
-    return splice_new(o->splices_old, rel, e ? e->hex : "", fd);
+    sp = splice_new(o->splices_old, rel, e ? e->hex : "", fd);
+    pthread_mutex_lock(&o->lock);
+    if (!o->splicing)
+        o->splicing = map_new();
+    map_put(o->splicing, rel, sp);
+    pthread_mutex_unlock(&o->lock);
+    return sp;
 }
 
 void output_splice_end(output *o, const char *rel, splice_stream *sp, int err)
 {
     rel = skip_dot(rel);
+    pthread_mutex_lock(&o->lock);
+    if (o->splicing)
+        map_remove(o->splicing, rel);
+    pthread_mutex_unlock(&o->lock);
     if (err == 0 && sp && o->cache_dir) {
         pthread_mutex_lock(&o->lock);
         o->spliced_taken += splice_taken(sp);
@@ -1208,10 +1343,11 @@ void output_splice_end(output *o, const char *rel, splice_stream *sp, int err)
     splice_free(sp);
 }
 
-void output_spliced(const output *o, long long *taken, long long *total)
+void output_spliced(const output *o, long long *taken, long long *total, long long *unhashed)
 {
     *taken = o->spliced_taken;
     *total = o->spliced_bytes;
+    *unhashed = o->spliced_unhashed;
 }
 
 /* The segments file of a published output: this build's spliced files,
@@ -1668,6 +1804,7 @@ void output_free(output *o, diags *d)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
     map_free(o->spliced);
+    map_free(o->splicing);
     splice_map_free(o->splices_old);
     buf_release(&o->splices_new);
     map_free(o->old_by_rel);

@@ -96,9 +96,10 @@ splice_stream *output_splice(output *o, const char *rel);
  * for the next build when rel was written (err 0), and frees sp. */
 void output_splice_end(output *o, const char *rel, splice_stream *sp, int err);
 /* Of the bytes of the files this build wrote in segments (*total), how
- * many it copied from the previous files (*taken). Call when no thread
- * writes. */
-void output_spliced(const output *o, long long *taken, long long *total);
+ * many it copied from the previous files (*taken), and how many of those
+ * it did not hash again, its digest resumed from the previous file's
+ * state after them (*unhashed). Call when no thread writes. */
+void output_spliced(const output *o, long long *taken, long long *total, long long *unhashed);
 /* Copies the source file src (relative to the site root, read through
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,

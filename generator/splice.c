@@ -24,8 +24,9 @@ typedef struct section {
     const char *rel; /* NUL-terminated inside the map's text */
     char hex[DIGEST_HEX];
     long long size;
-    size_t n;
+    size_t n, n_states;
     const char *start, *lines, *end; /* its "file" line, its first segment line, past its last */
+    const char *states;              /* its first state line (after its segments) */
 } section;
 
 struct splice_map {
@@ -97,13 +98,14 @@ splice_map *splice_map_read(const char *path)
         memcpy(s.hex, p + 5, DIGEST_HEX - 1);
         s.hex[DIGEST_HEX - 1] = '\0';
         const char *q = p + 5 + DIGEST_HEX - 1;
-        long long n;
+        long long n, k;
         if (q >= eol || *q++ != ' ' || number(&q, eol, ' ', &s.size) != 0 ||
-            number(&q, eol, ' ', &n) != 0 || q >= eol)
+            number(&q, eol, ' ', &n) != 0 || number(&q, eol, ' ', &k) != 0 || q >= eol)
             goto fail;
         *eol = '\0';
         s.rel = q;
         s.n = (size_t)n;
+        s.n_states = (size_t)k;
         s.lines = p = eol + 1;
         /* Its segment lines: "<length> <key>", the lengths adding up. */
         long long total = 0;
@@ -119,6 +121,21 @@ splice_map *splice_map_read(const char *path)
         }
         if (total != s.size)
             goto fail;
+        /* Its states: "<offset> <SHA-256 state>", at whole blocks, in
+         * order, within the file. */
+        s.states = p;
+        long long last = 0;
+        for (long long i = 0; i < k; i++) {
+            const char *l = p;
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            long long at;
+            if (!nl || number(&l, nl, ' ', &at) != 0 || at <= last || at % 64 || at > s.size ||
+                nl - l != DIGEST_HEX - 1 || digest_hex_span(l, DIGEST_HEX - 1) != DIGEST_HEX - 1)
+                goto fail;
+            last = at;
+            *nl = '\0';
+            p = nl + 1;
+        }
         s.end = p;
         if (m->n == cap) {
             cap = cap ? cap * 2 : 4;
@@ -181,6 +198,15 @@ struct splice_stream {
     int unkeepable;
     long long taken;
     buf scratch; /* splice_segment's check */
+    /* The previous file's states (splice_state_at), and how many bytes
+     * from the start of the new file are the previous file's own, at the
+     * same places: each segment so far taken, in order. */
+    const char *const *old_states;
+    long long *old_state_at;
+    size_t n_old_states;
+    long long same;
+    buf states_now; /* the new file's state lines */
+    size_t n_states_now;
     /* What was last read of the previous file, from win_off: segments are
      * mostly taken in order, a window at a time rather than each alone. */
     char *win;
@@ -197,6 +223,7 @@ splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex,
     sp->fd = fd;
     buf_init(&sp->now);
     buf_init(&sp->scratch);
+    buf_init(&sp->states_now);
     const section *s = find_section(m, rel, hex);
     struct stat st;
     if (!s || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)s->size)
@@ -215,6 +242,19 @@ splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex,
         p = nul + 1;
     }
     sp->n_old = s->n;
+    if (s->n_states) {
+        const char **states = xmalloc(s->n_states * sizeof *states);
+        sp->old_state_at = xmalloc(s->n_states * sizeof *sp->old_state_at);
+        p = s->states;
+        for (size_t i = 0; i < s->n_states; i++) {
+            const char *nul = p + strlen(p);
+            number(&p, nul + 1, ' ', &sp->old_state_at[i]); /* checked when read */
+            states[i] = p;
+            p = nul + 1;
+        }
+        sp->old_states = states;
+        sp->n_old_states = s->n_states;
+    }
     return sp;
 }
 
@@ -225,8 +265,11 @@ void splice_free(splice_stream *sp)
     if (sp->fd >= 0)
         close(sp->fd);
     free(sp->old);
+    free((void *)sp->old_states);
+    free(sp->old_state_at);
     buf_release(&sp->now);
     buf_release(&sp->scratch);
+    buf_release(&sp->states_now);
     map_free(sp->by_key);
     free(sp->win);
     free(sp);
@@ -293,6 +336,8 @@ int splice_take(splice_stream *sp, size_t i, buf *out)
 {
     if (splice_peek(sp, i, out) != 0)
         return -1;
+    if (sp->same == sp->size_now && sp->old[i].off == sp->size_now)
+        sp->same += sp->old[i].len;
     sp->taken += sp->old[i].len;
     splice_mark(sp, sp->old[i].key, (size_t)sp->old[i].len);
     return 0;
@@ -355,6 +400,53 @@ void splice_write_text(buf *out, const splice_stream *sp, const char *rel, const
 {
     if (sp->unkeepable || strchr(rel, '\n') || strlen(hex) != DIGEST_HEX - 1)
         return;
-    buf_printf(out, "file %s %lld %zu %s\n", hex, sp->size_now, sp->n_now, rel);
+    buf_printf(out, "file %s %lld %zu %zu %s\n", hex, sp->size_now, sp->n_now, sp->n_states_now,
+               rel);
     buf_add(out, sp->now.data, sp->now.len);
+    buf_add(out, sp->states_now.data, sp->states_now.len);
+}
+
+long long splice_same(const splice_stream *sp)
+{
+    return sp->same;
+}
+
+int splice_state_at(const splice_stream *sp, long long upto, long long *at, char state[DIGEST_HEX])
+{
+    size_t lo = 0, hi = sp->n_old_states; /* the first state past upto */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp->old_state_at[mid] <= upto)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo)
+        return -1;
+    *at = sp->old_state_at[lo - 1];
+    memcpy(state, sp->old_states[lo - 1], DIGEST_HEX - 1);
+    state[DIGEST_HEX - 1] = '\0';
+    return 0;
+}
+
+void splice_state_add(splice_stream *sp, long long at, const char *state)
+{
+    buf_printf(&sp->states_now, "%lld %s\n", at, state);
+    sp->n_states_now++;
+}
+
+void splice_states_forget(splice_stream *sp)
+{
+    buf_reset(&sp->states_now);
+    sp->n_states_now = 0;
+}
+
+int splice_read_old(splice_stream *sp, long long off, size_t len, buf *out)
+{
+    buf_grow(out, len);
+    if (sp->fd < 0 || fs_pread_all(sp->fd, out->data + out->len, len, (off_t)off) != 0)
+        return -1;
+    out->len += len;
+    out->data[out->len] = '\0';
+    return 0;
 }

@@ -5,7 +5,8 @@
  * api/pages.json (an entry per page) and the OSCAL export (a requirement
  * per control, a resource per policy). Each output keeps its files'
  * segments beside its build cache (output-<id>.splice): per file its
- * digest and size, then each segment's length and key, in order; the file
+ * digest and size, then each segment's length and key, in order, then the
+ * digest's states at some of its places (splice_state_at); the file
  * ends with the check (digest_check) of the rest. A file's segments are used only while
  * the previous site holds that file with that digest and that size;
  * output.c opens them (output_splice), this module reads, looks up and
@@ -14,6 +15,7 @@
 #define CHARTER_SPLICE_H
 
 #include "buf.h"
+#include "digest.h"
 
 #include <stddef.h>
 
@@ -73,7 +75,27 @@ long long splice_size(const splice_stream *sp);
 /* Appends to out the new file's segments, written as digest hex, in the
  * segments file's format; nothing when one cannot be kept. */
 void splice_write_text(buf *out, const splice_stream *sp, const char *rel, const char *hex);
+
+/* The SHA-256 of a file streamed so, from where the previous one's is
+ * known: the segments file keeps, for each file, the digest's state every
+ * so many bytes (digest_state); while the new file's bytes are the
+ * previous file's own at the same places, they need not be hashed again
+ * (output.c). */
+/* How many bytes from the start of the new file so far are the previous
+ * file's own, at the same places: each segment, from the first, taken in
+ * order. */
+long long splice_same(const splice_stream *sp);
+/* The previous file's last state at or before byte upto: its place in *at
+ * and the state (64 hex digits), 0; or -1 when there is none. */
+int splice_state_at(const splice_stream *sp, long long upto, long long *at, char state[DIGEST_HEX]);
+/* Records the new file's state at byte `at` (a whole number of blocks, in
+ * order), and forgets all it recorded (when the digest cannot vouch for
+ * them). */
+void splice_state_add(splice_stream *sp, long long at, const char *state);
+void splice_states_forget(splice_stream *sp);
+/* Appends the previous file's bytes [off, off + len) to out: 0, or -1. */
+int splice_read_old(splice_stream *sp, long long off, size_t len, buf *out);
 /* The segments file's first line. */
-#define SPLICE_MAGIC "charter-splice-2"
+#define SPLICE_MAGIC "charter-splice-3"
 
 #endif

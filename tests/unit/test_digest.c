@@ -131,3 +131,34 @@ Test(digest, check_is_xxh3_and_tells_damage)
     digest_check_of(hex, text, sizeof text - 1);
     cr_expect_str_neq(hex, whole);
 }
+
+/* A digest's state after whole blocks, written and resumed, goes on to the
+ * digest of the whole; there is none within a block, and no resuming
+ * within one or from what is no state. */
+Test(digest, state_resumes_to_the_digest_of_the_whole)
+{
+    char text[5000], whole[DIGEST_HEX], state[DIGEST_HEX], hex[DIGEST_HEX];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)(i * 7 + i / 64);
+    digest_of(whole, text, sizeof text);
+    for (size_t at = 0; at <= 4992; at += 64 * 13) {
+        digest *h = digest_new();
+        digest_add(h, text, at / 2);
+        digest_add(h, text + at / 2, at - at / 2);
+        cr_assert_eq(digest_state(h, state), 0, "at %zu", at);
+        digest_free(h);
+        digest *r = digest_new();
+        digest_add(r, "noise", 5);
+        cr_assert_eq(digest_resume(r, state, at), 0);
+        digest_add(r, text + at, sizeof text - at);
+        digest_hex(r, hex);
+        cr_expect_str_eq(hex, whole, "resumed at %zu", at);
+        digest_free(r);
+    }
+    digest *h = digest_new();
+    digest_add(h, text, 100);
+    cr_expect_eq(digest_state(h, state), -1, "within a block");
+    cr_expect_eq(digest_resume(h, state, 100), -1, "not at a block's end");
+    cr_expect_eq(digest_resume(h, "xyz", 64), -1, "no state");
+    digest_free(h);
+}
