@@ -76,7 +76,7 @@ int digest_state(const digest *h, char out[DIGEST_HEX])
 
 int digest_resume(digest *h, const char *state, unsigned long long at)
 {
-    if (at % SHA256_BLOCK_SIZE || digest_hex_span(state, 64) != 64 || state[64] != '\0')
+    if (at % SHA256_BLOCK_SIZE || strnlen(state, 65) != 64 || digest_hex_span(state, 64) != 64)
         return -1;
     sha256_init(&h->ctx);
     for (size_t i = 0; i < 8; i++) {

@@ -51,7 +51,8 @@ void digest_check_hex(digest_check *c, char hex[DIGEST_CHECK_HEX]);
 /* The check of data[0..len), as digest_check_hex writes it. */
 void digest_check_of(char hex[DIGEST_CHECK_HEX], const void *data, size_t len);
 /* How many of the first bytes of p, up to 64 and to room, are lowercase
- * hex digits (as digest_hex writes them), up to the first that is not. */
+ * hex digits (as digest_hex writes them), up to the first that is not.
+ * p[0..room) must be readable: it is read eight bytes at a time. */
 size_t digest_hex_span(const char *p, size_t room);
 /* The digest of the running program, computed once: what a cache of its
  * results must match, since any change to charter may change what it

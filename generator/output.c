@@ -1145,7 +1145,12 @@ static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void 
                      splice_stream *sp, char hex[DIGEST_HEX], long long *size, long long *unhashed,
                      diags *d)
 {
-    tally t = {digest_new(), 0, 0, STATE_EVERY, sp, sp != NULL, 0, 0};
+    /* Deferred only where the previous file left a state to resume from:
+     * else its bytes would be read back from it to be hashed. */
+    long long first = 0;
+    char state[DIGEST_HEX];
+    int states = sp && splice_state_at(sp, LLONG_MAX, &first, state) == 0;
+    tally t = {digest_new(), 0, 0, STATE_EVERY, sp, states, 0, 0};
     int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_tally, &t, d);
     int resumed = sp && splice_same(sp) > 0;
     if (t.deferring)
