@@ -573,6 +573,12 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* The stages, in order: load (above), parse, check, history, render;
      * render writes through the output, published at the end. */
     stage_clock_mark(sc, "begin");
+    size_t listed;
+    const char *spare = output_spare_use(out, &listed);
+    if (spare && listed)
+        stage_clock_note(sc, "the spare tree taken %s, %zu of them listed", spare, listed);
+    else if (spare)
+        stage_clock_note(sc, "the spare tree taken %s", spare);
     int scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;

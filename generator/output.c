@@ -78,8 +78,14 @@ struct output {
     manifest_entry *sv; /* what the spare held then, by its manifest */
     size_t n_sv;
     map *spare_by_rel, *spare_dirs; /* its files and folders by path */
-    outcache *spare_known;          /* its outcache: which inode each name is */
-    map *touched;                   /* the folders this build changed a name in, guarded by lock */
+    size_t spare_listed;            /* its folders looked into (folder_listed) */
+    /* Read whole (spare_open): each of its files' inode and device as
+     * its verification found them, by its index in sv. */
+    struct {
+        unsigned long long ino, dev;
+    } * sv_ino;
+    outcache *spare_known; /* its outcache: which inode each name is */
+    map *touched;          /* the folders this build changed a name in, guarded by lock */
     /* When staging began empty: the folders this build made (or is making)
      * in it, guarded by lock, so that a file in a new one (a page's, with
      * pretty URLs) is opened once, after its folder is made, not first in
@@ -433,11 +439,65 @@ static void spare_discard(const char *spare, const char *spare_cache, const mani
 
 /* The folders of the spare, each checked against its outcache. */
 typedef struct folder_job {
-    const char *root;
+    const output *o;
     char **rels;
-    const outcache *known;
+    size_t n_rels;
     atomic_int changed;
+    atomic_int listed; /* folders looked into (folder_listed) */
 } folder_job;
+
+/* How many of the spare's folders folder_listed may look into; beyond,
+ * the spare is read whole (spare_open). */
+#define SPARE_LISTED_MAX 64
+
+/* The parent of rel (a path below the spare) is the folder dir. */
+static int parent_is(const char *rel, const char *dir, size_t len)
+{
+    return !strncmp(rel, dir, len) && rel[len] == '/' && !strchr(rel + len + 1, '/');
+}
+
+/* For a folder of the spare whose stat its outcache does not vouch for
+ * (it changed within the racy window before that was written, as the
+ * folder of a page an edit rewrote does): 1 when it holds the names the
+ * spare's manifest implies there and no other, each file among them the
+ * inode the outcache records for it, each folder a folder (checked in
+ * turn). What spare_same_names's stat of it would have told. */
+static int folder_listed(const folder_job *j, const char *rel, const char *path)
+{
+    const output *o = j->o;
+    size_t len = strlen(rel), expected = 0, listed = 0;
+    for (size_t i = 0; i < o->n_sv; i++)
+        expected += parent_is(o->sv[i].rel, rel, len);
+    for (size_t i = 0; i < j->n_rels; i++)
+        expected += parent_is(j->rels[i], rel, len);
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    int same = fs_list(&list, path, 0, quiet) == 0;
+    diag_free(quiet);
+    buf p, r;
+    buf_init(&p);
+    buf_init(&r);
+    for (char **e = list; same && *e; e++, listed++) {
+        buf_reset(&r);
+        buf_printf(&r, "%s/%s", rel, *e);
+        buf_reset(&p);
+        buf_printf(&p, "%s/%s", path, *e);
+        struct stat st;
+        unsigned long long ino, dev;
+        if (map_get(o->spare_dirs, r.data))
+            same = lstat(p.data, &st) == 0 && S_ISDIR(st.st_mode);
+        else
+            same = map_get(o->spare_by_rel, r.data) &&
+                   outcache_inode(o->spare_known, r.data, &ino, &dev) && lstat(p.data, &st) == 0 &&
+                   S_ISREG(st.st_mode) && (unsigned long long)st.st_ino == ino &&
+                   (unsigned long long)st.st_dev == dev;
+    }
+    same = same && listed == expected;
+    buf_release(&p);
+    buf_release(&r);
+    fs_list_free(list);
+    return same;
+}
 
 static void folder_one(void *ctx, size_t i)
 {
@@ -446,9 +506,13 @@ static void folder_one(void *ctx, size_t i)
         return;
     buf p;
     buf_init(&p);
-    buf_printf(&p, "%s/%s", j->root, j->rels[i]);
+    buf_printf(&p, "%s/%s", j->o->spare, j->rels[i]);
     struct stat st;
-    if (lstat(p.data, &st) != 0 || !outcache_same_dir(j->known, j->rels[i], &st))
+    if (lstat(p.data, &st) != 0 || !S_ISDIR(st.st_mode))
+        atomic_store(&j->changed, 1);
+    else if (!outcache_same_dir(j->o->spare_known, j->rels[i], &st) &&
+             (atomic_fetch_add(&j->listed, 1) >= SPARE_LISTED_MAX ||
+              !folder_listed(j, j->rels[i], p.data)))
         atomic_store(&j->changed, 1);
     buf_release(&p);
 }
@@ -456,10 +520,12 @@ static void folder_one(void *ctx, size_t i)
 /* 1 when the spare holds the names its manifest lists and no other: its
  * top folder listed, every folder below by the stat its outcache recorded
  * (a folder's times change whenever a name in it is added, removed or
- * renamed), so each name still leads to the inode recorded. Its files'
- * bytes are not read: only a file that is the previous site's own (the
- * same inode, verified) is kept (spare_keeps); every other is replaced. */
-static int spare_same_names(const output *o, char **folders, size_t m, const outcache *known)
+ * renamed), so each name still leads to the inode recorded; a few folders
+ * that changed within the racy window before it was written are listed
+ * instead (folder_listed). Its files' bytes are not read: only a file that
+ * is the previous site's own (the same inode, verified) is kept
+ * (spare_keeps); every other is replaced. */
+static int spare_same_names(output *o, char **folders, size_t m, const outcache *known)
 {
     if (!known)
         return 0;
@@ -481,10 +547,12 @@ static int spare_same_names(const output *o, char **folders, size_t m, const out
     same = same && listed == top + 1; /* and the manifest */
     fs_list_free(list);
     if (same) {
-        folder_job j = {o->spare, folders, known, 0};
+        folder_job j = {o, folders, m, 0, 0};
         atomic_init(&j.changed, 0);
+        atomic_init(&j.listed, 0);
         pool_run(m, folder_one, &j);
         same = !atomic_load(&j.changed);
+        o->spare_listed = (size_t)atomic_load(&j.listed);
     }
     return same;
 }
@@ -530,6 +598,30 @@ static void *spare_read(void *arg)
     return NULL;
 }
 
+/* Counts the spare's files its verification meets, noting the inode of
+ * each (called from several threads, each for other files). */
+typedef struct spare_count {
+    output *o;
+    atomic_size_t met;
+} spare_count;
+
+static int spare_fresh(void *ctx, const char *rel, const struct stat *st, const char *hex)
+{
+    spare_count *c = ctx;
+    const manifest_entry *s = map_get(c->o->spare_by_rel, rel);
+    if (s) {
+        c->o->sv_ino[s - c->o->sv].ino = (unsigned long long)st->st_ino;
+        c->o->sv_ino[s - c->o->sv].dev = (unsigned long long)st->st_dev;
+    }
+    atomic_fetch_add(&c->met, 1);
+    return outcache_fresh(c->o->spare_known, rel, st, hex);
+}
+
+static int spare_same_dir(void *ctx, const char *rel, const struct stat *st)
+{
+    return outcache_same_dir(((spare_count *)ctx)->o->spare_known, rel, st);
+}
+
 /* Takes the spare tree spare_read read as the staging directory when
  * `usable` (the target holds a site charter verified) and the spare is
  * whole: a folder on the target's file system, with no journal, holding
@@ -544,9 +636,10 @@ static int spare_open(output *o, int usable, diags *d)
     int ok = usable && o->spare_state != SPARE_BROKEN && lstat(o->target, &tt) == 0 &&
              tt.st_dev == o->spare_dev;
     if (ok && o->spare_state != SPARE_WHOLE) {
-        count_ctx c = {o->spare_known, 0};
+        spare_count c = {o, 0};
         atomic_init(&c.met, 0);
-        manifest_known known = {fresh_counted, c.known ? same_dir_counted : NULL, &c};
+        o->sv_ino = xcalloc(o->n_sv + 1, sizeof *o->sv_ino);
+        manifest_known known = {spare_fresh, o->spare_known ? spare_same_dir : NULL, &c};
         diags *quiet = diag_new(NULL);
         ok = manifest_verify(o->spare, o->spare, o->sv, o->n_sv, &known, NULL, quiet) == 0 &&
              atomic_load(&c.met) == o->n_sv;
@@ -557,6 +650,8 @@ static int spare_open(output *o, int usable, diags *d)
         manifest_entries_free(o->sv, o->n_sv);
         o->sv = NULL;
         o->n_sv = 0;
+        free(o->sv_ino);
+        o->sv_ino = NULL;
         map_free(o->spare_by_rel);
         map_free(o->spare_dirs);
         o->spare_by_rel = o->spare_dirs = NULL;
@@ -574,15 +669,22 @@ static int spare_open(output *o, int usable, diags *d)
  * the previous site holds at rel, verified by output_begin, with the
  * digest hex: it is the one the new site needs, so it is kept as it is
  * (and keeps its modification time). Its inode is the one the spare's
- * outcache records, its folder unchanged since (spare_same_names). */
+ * outcache records, its folder unchanged since (spare_same_names), or,
+ * when the spare was read whole, the one its verification found. */
 static int spare_keeps(const output *o, const char *rel, const char *hex)
 {
     const manifest_entry *s = map_get(o->spare_by_rel, rel);
     const manifest_entry *e = s && o->old_by_rel ? map_get(o->old_by_rel, rel) : NULL;
-    unsigned long long ino, dev;
-    return e && !strcmp(s->hex, hex) && !strcmp(e->hex, hex) &&
-           outcache_inode(o->spare_known, rel, &ino, &dev) && o->old_ino[e - o->old].ino == ino &&
-           o->old_ino[e - o->old].dev == dev && ino != 0;
+    unsigned long long ino = 0, dev = 0;
+    if (!e || strcmp(s->hex, hex) != 0 || strcmp(e->hex, hex) != 0)
+        return 0;
+    if (o->sv_ino) {
+        ino = o->sv_ino[s - o->sv].ino;
+        dev = o->sv_ino[s - o->sv].dev;
+    } else if (!outcache_inode(o->spare_known, rel, &ino, &dev)) {
+        return 0;
+    }
+    return o->old_ino[e - o->old].ino == ino && o->old_ino[e - o->old].dev == dev && ino != 0;
 }
 
 /* Makes room in the spare for rel, where the new site's file is about to
@@ -1492,6 +1594,17 @@ size_t output_count(const output *o, size_t *html)
     return o->n_files - n_meta;
 }
 
+const char *output_spare_use(const output *o, size_t *listed)
+{
+    *listed = 0;
+    if (!o || !o->using_spare)
+        return NULL;
+    if (o->spare_state != SPARE_WHOLE)
+        return "read whole";
+    *listed = o->spare_listed;
+    return "by its folders";
+}
+
 size_t output_reused(const output *o)
 {
     return o->n_reused;
@@ -1819,6 +1932,7 @@ void output_free(output *o, diags *d)
     map_free(o->fresh_dirs);
     outcache_free(o->spare_known);
     free(o->old_ino);
+    free(o->sv_ino);
     manifest_entries_free(o->sv, o->n_sv);
     free(o->spare);
     free(o->spare_cache);

@@ -51,6 +51,11 @@ int output_begin_cached(output **out, const char *target, const char *const *sou
  * tests of what the cache vouches for need. */
 #define OUTPUT_RACY_BYTES (8LL << 20)
 void output_set_racy_bytes(output *o, long long racy_bytes);
+/* How the build took the spare tree as its staging: "by its folders"
+ * (their stat as its outcache recorded it, or, for *listed of them that
+ * changed within the racy window then, their names listed), "read whole"
+ * (every file's stat or bytes), or NULL when it did not. */
+const char *output_spare_use(const output *o, size_t *listed);
 /* How many files were linked from the previous site (see above). */
 size_t output_reused(const output *o);
 /* Appends path made absolute, its links followed as far as it exists,

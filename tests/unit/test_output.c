@@ -1976,6 +1976,83 @@ Test(output, a_spare_missing_a_file_is_not_used)
     free(target);
 }
 
+/* Builds spare_v3 into target through cache, as build_once does, and
+ * returns how it took the spare tree (output_spare_use). */
+static const char *build_v3_noting_spare(const char *target, const char *cache, size_t *listed)
+{
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    const char *use = output_spare_use(o, listed);
+    output_set_racy_bytes(o, 0);
+    for (const char *const *f = spare_v3; *f; f += 2)
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    return use;
+}
+
+/* A name added to the spare's folder a and removed again: the folder's
+ * times changed, as when a build wrote there within the racy window before
+ * the spare's outcache was written (the folder of the page an edit
+ * rewrote). Its names are listed instead, found as they were, each file
+ * the inode recorded: the spare is still taken by its folders, not read
+ * whole, and a file the last two sites share is kept. */
+Test(output, a_spare_folder_whose_times_changed_is_listed)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    struct stat same2 = stat_in(target, "a/same.html");
+    unit_put(spare, "a/passing.html", "x");
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/a/passing.html", spare);
+    cr_assert_eq(unlink(p.data), 0);
+    size_t listed = 0;
+    const char *use = build_v3_noting_spare(target, cache, &listed);
+    cr_expect_str_eq(use ? use : "(not taken)", "by its folders");
+    cr_expect_eq(listed, 1, "%zu folders listed, not 1", listed);
+    expect_site(target, spare_v3);
+    expect_site(spare, spare_v2);
+    struct stat same3 = stat_in(target, "a/same.html");
+    cr_expect_eq(same3.st_ino, same2.st_ino, "an unchanged file was written again");
+    expect_no_leftovers(sb);
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* A file of the spare replaced by another with the same bytes (so its
+ * folder changed): listing its folder finds the name leading to another
+ * inode than recorded, so the spare is read whole; the new site is right
+ * and the replaced file is not kept as the previous site's. */
+Test(output, a_spare_file_replaced_is_not_taken_by_its_folder)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    struct stat same2 = stat_in(target, "a/same.html");
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/a/same.html", spare);
+    cr_assert_eq(unlink(p.data), 0);
+    unit_put(spare, "a/same.html", "same");
+    size_t listed = 0;
+    const char *use = build_v3_noting_spare(target, cache, &listed);
+    cr_expect_str_eq(use ? use : "(not taken)", "read whole");
+    expect_site(target, spare_v3);
+    expect_site(spare, spare_v2);
+    struct stat same3 = stat_in(target, "a/same.html");
+    cr_expect_eq(same3.st_ino, same2.st_ino, "the previous site's file was not the one kept");
+    expect_no_leftovers(sb);
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
 /* The output's file, which the spare shares, edited in place and then
  * moved away (as the refusal to replace an edited output advises): the
  * spare's name for it still leads to the edited bytes, and its manifest
