@@ -1837,11 +1837,13 @@ static int carry_stat(void *ctx, const char *rel, int folder, struct stat *st)
 }
 
 /* After a swap, keeps the previous site (at o->staging) as the spare
- * tree, with an outcache for it: when the spare was the staging directory,
- * the previous site's own, which vouches for every file this build did not
- * touch; else one written after the output's (*due). 1 when kept; 0 when
- * it cannot be (no build cache, another file system), and the caller
- * removes it. */
+ * tree, with an outcache for it: the previous site's own, whose folders
+ * (none of which this build changed) and inodes are what the next build
+ * takes the spare by (spare_same_names, spare_keeps); a file this build
+ * linked has a later change time than it records, so that, were the spare
+ * read whole, its bytes would be read. Without that cache, one written
+ * after the output's (*due). 1 when kept; 0 when it cannot be (no build
+ * cache, another file system), and the caller removes it. */
 static int spare_keep(output *o, int *due)
 {
     if (!o->spare || o->in_place)
@@ -1854,7 +1856,7 @@ static int spare_keep(output *o, int *due)
     }
     free(o->staging);
     o->staging = NULL;
-    *due = !o->using_spare || rename(o->cache_path, o->spare_cache) != 0;
+    *due = rename(o->cache_path, o->spare_cache) != 0;
     diag_free(quiet);
     return 1;
 }
