@@ -321,6 +321,60 @@ Test(diag, print_text_sorts_and_joins, .init = sandbox_setup, .fini = sandbox_te
     diag_free(d);
 }
 
+/* More files than are read ahead at once (diag.c reads them a batch at a
+ * time on all cores): each entry still shows its own file's line, across
+ * the batches' edges, with files that have several entries, a file that
+ * cannot be read, an entry on no line and entries on no file among them. */
+Test(diag, print_text_many_files_each_shows_its_own_line, .init = sandbox_setup,
+     .fini = sandbox_teardown)
+{
+    enum { N = 700 };
+    diags *d = diag_new(sandbox);
+    buf want, name, path;
+    buf_init(&want);
+    buf_init(&name);
+    buf_init(&path);
+    diag_warning(d, NULL, 0, 0, "none", "no file");
+    buf_adds(&want, "charter: warning: no file [none]\n");
+    for (int i = 0; i < N; i++) {
+        buf_reset(&name);
+        buf_printf(&name, "src/f%04d.md", i);
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", sandbox, name.data);
+        if (i % 97 != 5) {
+            char text[128];
+            snprintf(text, sizeof text, "line one of %d\nline two of %d\n", i, i);
+            write_file(path.data, text);
+        }
+        if (i % 50 == 0) {
+            diag_warning(d, name.data, 0, 0, "w", "whole file %d", i);
+            buf_printf(&want, "%s: warning: whole file %d [w]\n", name.data, i);
+        }
+        diag_error(d, name.data, 1, 3, "e", "first of %d", i);
+        buf_printf(&want, "%s:1:3: error: first of %d [e]\n", name.data, i);
+        if (i % 97 != 5)
+            buf_printf(&want, "    1 | line one of %d\n      |   ^\n", i);
+        if (i % 3 == 0) {
+            diag_error(d, name.data, 2, 1, "e", "second of %d", i);
+            buf_printf(&want, "%s:2:1: error: second of %d [e]\n", name.data, i);
+            if (i % 97 != 5)
+                buf_printf(&want, "    2 | line two of %d\n      | ^\n", i);
+        }
+    }
+    char *got = print_text(d, 0);
+    cr_expect_str_eq(got, want.data);
+    free(got);
+    diag_free(d);
+    for (int i = 0; i < N; i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/src/f%04d.md", sandbox, i);
+        unlink(path.data);
+    }
+    buf_release(&want);
+    buf_release(&name);
+    buf_release(&path);
+}
+
 Test(diag, print_text_absolute_file_ignores_root, .init = sandbox_setup, .fini = sandbox_teardown)
 {
     diags *d = diag_new("/nonexistent-root");
