@@ -30,7 +30,7 @@ void digest_of(char hex[DIGEST_HEX], const void *data, size_t len);
 /* The state of h after a whole number of 64-byte blocks, as 64 hex
  * digits: 0, or -1 when h holds part of a block. For resuming a file's
  * digest from a place where its start is known unchanged. */
-int digest_state(const digest *h, char out[DIGEST_HEX]);
+int digest_state(digest *h, char out[DIGEST_HEX]);
 /* Sets h to the state `state` (as digest_state wrote it) after the first
  * `at` bytes, a multiple of 64: 0, or -1 when either is not one. */
 int digest_resume(digest *h, const char *state, unsigned long long at);

@@ -46,6 +46,9 @@ typedef struct gen {
      * tag's, the reviews', a control's citations) digest for their keys
      * instead of filling every entry. Made by gen_init. */
     char (*entry_keys)[65];
+    /* The navigation every page shows, as its key digests it (vars_nav_key),
+     * or "": made by gen_init. */
+    char nav_key[65];
     int search_made; /* search.json's entries made, not linked by its key */
 } gen;
 
@@ -132,6 +135,9 @@ void vars_page_finish(tpl_dict *d, const gen *g, const page *p);
  * what vars_page_begin and vars_page_finish read; so that a page's key
  * needs no dictionary at all. */
 void vars_page_key(digest *h, const gen *g, const page *p);
+/* The digest (hex) of the navigation's sections, as vars_page_key adds
+ * it for every page. */
+void vars_nav_key(char hex[65], const site *s);
 /* CHANGE_*: one entry of the changelog. */
 void vars_change(tpl_dict *cd, const site *s, const change *ch);
 /* The EVIDENCE_* variables of a commit row (docs/templates.md): its pull

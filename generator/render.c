@@ -343,6 +343,7 @@ void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
     atomic_init(&g->pages_made, 0);
     pthread_mutex_init(&g->lock, NULL);
     g->shared = vars_shared(g);
+    vars_nav_key(g->nav_key, s);
     g->entry_keys = xmalloc((s->n_pages ? s->n_pages : 1) * sizeof *g->entry_keys);
     pool_run((s->n_pages + ENTRY_RUN - 1) / ENTRY_RUN, entry_keys_run, g);
     digest *base = digest_new();

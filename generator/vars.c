@@ -832,6 +832,20 @@ static void begun_key(digest *h, const gen *g, const page *p)
     digest_add_long(h, g->prov && g->prov->commit[0]);
 }
 
+void vars_nav_key(char hex[DIGEST_HEX], const site *s)
+{
+    digest *h = digest_new();
+    digest_add_long(h, (long)s->n_sections);
+    for (size_t k = 0; k < s->n_sections; k++) {
+        digest_add_str(h, s->sections[k].title);
+        digest_add_str(h, s->sections[k].slug);
+        digest_add_long(h, s->sections[k].on_home);
+        digest_add_str(h, s->sections[k].folder);
+    }
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
 void vars_page_key(digest *h, const gen *g, const page *p)
 {
     const site *s = g->s;
@@ -849,13 +863,14 @@ void vars_page_key(digest *h, const gen *g, const page *p)
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         digest_add_str(h, fields[i]);
     digest_add_long(h, p->next_review);
-    /* Navigation (vars_nav) and the neighbours (add_prev_next). */
-    digest_add_long(h, (long)s->n_sections);
-    for (size_t k = 0; k < s->n_sections; k++) {
-        digest_add_str(h, s->sections[k].title);
-        digest_add_str(h, s->sections[k].slug);
-        digest_add_long(h, s->sections[k].on_home);
-        digest_add_str(h, s->sections[k].folder);
+    /* Navigation (vars_nav), the same for every page: its digest, made
+     * once (gen_init), and the neighbours (add_prev_next). */
+    if (g->nav_key[0]) {
+        digest_add(h, g->nav_key, DIGEST_HEX);
+    } else {
+        char nav[DIGEST_HEX];
+        vars_nav_key(nav, s);
+        digest_add(h, nav, DIGEST_HEX);
     }
     digest_add_long(h, (long)p->section);
     if (p->section) {

@@ -162,3 +162,41 @@ Test(digest, state_resumes_to_the_digest_of_the_whole)
     cr_expect_eq(digest_resume(h, "xyz", 64), -1, "no state");
     digest_free(h);
 }
+
+/* Small additions are gathered before nettle sees them (digest.c): fed in
+ * pieces of random sizes, small and large mixed, the digest is the one of
+ * the whole, and the state after a whole number of blocks resumes to it. */
+Test(digest, gathered_small_pieces_equal_the_whole)
+{
+    char text[20000], whole[DIGEST_HEX], state[DIGEST_HEX], hex[DIGEST_HEX];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)(i * 31 + i / 97);
+    digest_of(whole, text, sizeof text);
+    unsigned long long seed = 7;
+    for (int round = 0; round < 50; round++) {
+        digest *h = digest_new();
+        size_t at = 0, cut = 64 * (1 + unit_next(&seed) % 200);
+        while (at < sizeof text) {
+            size_t n = unit_next(&seed) % 4 ? unit_next(&seed) % 40 : unit_next(&seed) % 700;
+            if (at < cut && at + n > cut)
+                n = cut - at; /* stop at the cut, to take the state there */
+            if (n > sizeof text - at)
+                n = sizeof text - at;
+            digest_add(h, text + at, n);
+            at += n;
+            if (at == cut) {
+                cr_assert_eq(digest_state(h, state), 0, "round %d at %zu", round, cut);
+                digest *r = digest_new();
+                digest_add(r, "noise", 5);
+                cr_assert_eq(digest_resume(r, state, cut), 0);
+                digest_add(r, text + cut, sizeof text - cut);
+                digest_hex(r, hex);
+                cr_expect_str_eq(hex, whole, "round %d resumed at %zu", round, cut);
+                digest_free(r);
+            }
+        }
+        digest_hex(h, hex);
+        cr_expect_str_eq(hex, whole, "round %d", round);
+        digest_free(h);
+    }
+}
