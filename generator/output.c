@@ -106,7 +106,8 @@ struct output {
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
-    map *written; /* rel -> 1 */
+    map *written;  /* rel -> 1 */
+    map *declared; /* rel -> 1: journaled by output_declare, not again by claim */
     manifest_entry *files;
     size_t n_files, cap_files;
 };
@@ -1084,7 +1085,8 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
         buf line;
         buf_init(&line);
         buf_printf(&line, "%s\n", rel);
-        if (!kept && fs_write_fd(o->journal_fd, line.data, line.len) != 0)
+        if (!kept && !(o->declared && map_get(o->declared, rel)) &&
+            fs_write_fd(o->journal_fd, line.data, line.len) != 0)
             err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
                              OUTPUT_JOURNAL, strerror(errno));
         buf_release(&line);
@@ -1110,6 +1112,34 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
     if (o->using_spare)
         spare_clear(o, rel);
     return 0;
+}
+
+int output_declare(output *o, const char *const *rels, size_t n, diags *d)
+{
+    if (o->declared || !n)
+        return 0;
+    buf lines;
+    buf_init(&lines);
+    map *declared = map_new();
+    for (size_t i = 0; i < n; i++) {
+        if (!rels[i] || !path_is_safe_output(rels[i]) || strchr(rels[i], '\n'))
+            continue;
+        const char *rel = skip_dot(rels[i]);
+        if (map_get(declared, rel))
+            continue;
+        map_put(declared, rel, (void *)1);
+        buf_printf(&lines, "%s\n", rel);
+    }
+    int err = 0;
+    if (lines.len && fs_write_fd(o->journal_fd, lines.data, lines.len) != 0) {
+        err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
+                         OUTPUT_JOURNAL, strerror(errno));
+        map_free(declared);
+    } else {
+        o->declared = declared;
+    }
+    buf_release(&lines);
+    return err;
 }
 
 /* Records rel as written or linked, with its digest, the key it was made
@@ -1923,6 +1953,7 @@ void output_free(output *o, diags *d)
     if (o->lock_ready)
         pthread_mutex_destroy(&o->lock);
     map_free(o->written);
+    map_free(o->declared);
     map_free(o->spliced);
     map_free(o->splicing);
     splice_map_free(o->splices_old);

@@ -69,6 +69,14 @@ int output_within(const char *path, const char *bound);
 const char *output_target(const output *o);
 /* Where files are written until output_commit; borrowed from o. */
 const char *output_staging(const output *o);
+/* Declares files the build is about to write (rels[0..n), paths inside
+ * the output; one not safe is left out, to be refused when written):
+ * they are journaled in one write, so that writing each need not journal
+ * it (10,000 pages: as many writes to the journal, under the output's
+ * lock). A journal may list a file never made: its removal finds nothing
+ * there. Call it once, before writing any of them; not thread-safe.
+ * Returns 0, or -1 after reporting (then each is journaled as written). */
+int output_declare(output *o, const char *const *rels, size_t n, diags *d);
 /* Writes data to `rel` (a path inside the output) in the staging directory.
  * A path may be written once. Thread-safe. Returns 0 or -1 after reporting. */
 int output_write(output *o, const char *rel, const char *data, size_t len, diags *d);

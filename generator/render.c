@@ -312,6 +312,17 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     gen g;
     gen_init(&g, s, pp, h, prov, o, d);
     g.check_reuse = check_reuse();
+    /* The pages' files journaled at once, before any is written. */
+    const char **rels = xcalloc(s->n_pages + 1, sizeof *rels);
+    size_t n_rels = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (p->ok && p->published && !p->collides && p->out_file &&
+            !plan_unwritten(s->plan, p->out_file))
+            rels[n_rels++] = p->out_file;
+    }
+    output_declare(o, rels, n_rels, d);
+    free(rels);
     task_list tl = {&g, {0}};
     size_t n = 0;
     for (size_t i = 0; i < N_TASKS; i++)

@@ -1053,6 +1053,51 @@ Test(output, a_failed_build_removes_only_what_it_wrote)
     free(target);
 }
 
+/* Files declared before they are written are journaled once, in one
+ * write, and not again as each is written; a failed build removes what it
+ * wrote of them, a declared file it never made is no trouble, and what
+ * it did not write (an intruder, a name it declared as unsafe) stays. */
+Test(output, declared_files_are_journaled_once_and_removed_when_the_build_fails)
+{
+    char *target = in_sb("out");
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin(&o, target, sources, d), 0);
+    static const char *const rels[] = {"a/index.html", "b/index.html", "./c/index.html",
+                                       "a/index.html", "../escape.html"};
+    cr_assert_eq(output_declare(o, rels, sizeof rels / sizeof *rels, d), 0);
+    cr_assert_eq(output_write(o, "a/index.html", "x", 1, d), 0);
+    cr_assert_eq(output_write(o, "c/index.html", "z", 1, d), 0);
+    cr_assert_eq(output_write(o, "d/index.html", "w", 1, d), 0); /* not declared */
+    char *staging = xstrdup(output_staging(o));
+    buf p, text;
+    buf_init(&p);
+    buf_init(&text);
+    buf_printf(&p, "%s/%s", staging, OUTPUT_JOURNAL);
+    cr_assert_eq(fs_read(&text, p.data, NULL, d), 0);
+    cr_expect_str_eq(text.data, "a/index.html\nb/index.html\nc/index.html\nd/index.html\n");
+    buf_reset(&p);
+    buf_printf(&p, "%s/a/intruder.txt", staging);
+    cr_assert_eq(fs_write(p.data, "i", 1, d), 0);
+    output_free(o, d);
+    expect_file(staging, "a/intruder.txt", "i");
+    expect_absent(staging, "a/index.html");
+    expect_absent(staging, "c/index.html");
+    expect_absent(staging, "d/index.html");
+    expect_absent(staging, OUTPUT_JOURNAL);
+    buf_reset(&p);
+    buf_printf(&p,
+               "-:0:0: warning: kept the unfinished build '%s': it holds 'a', which charter did "
+               "not write [output]\n",
+               staging);
+    cr_assert_diag(d, p.data);
+    buf_release(&p);
+    buf_release(&text);
+    free(staging);
+    diag_free(d);
+    free(target);
+}
+
 /* ---- a report beside the site ---- */
 
 Test(output, write_file_refuses_the_sources)
