@@ -385,6 +385,27 @@ void buf_add_unescaped(buf *b, const char *s, size_t len)
     }
 }
 
+void buf_add_ull(buf *b, unsigned long long v)
+{
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    buf_add(b, digits + sizeof digits - n, n);
+}
+
+void buf_add_ll(buf *b, long long v)
+{
+    if (v < 0) {
+        buf_addc(b, '-');
+        buf_add_ull(b, 0ULL - (unsigned long long)v);
+    } else {
+        buf_add_ull(b, (unsigned long long)v);
+    }
+}
+
 void buf_add_uv(buf *b, unsigned long long v)
 {
     while (v >= 0x80) {

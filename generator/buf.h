@@ -62,6 +62,10 @@ size_t utf8_whole_len(const char *s, size_t len);
 void buf_add_escaped(buf *b, const char *s);
 void buf_add_unescaped(buf *b, const char *s, size_t len);
 /* Sets len to 0 keeping the allocation. */
+/* A number in decimal, as printf's %llu and %lld write it (without its
+ * cost: a cache's lines, tens of thousands of them). */
+void buf_add_ull(buf *b, unsigned long long v);
+void buf_add_ll(buf *b, long long v);
 /* An unsigned number as bytes (LEB128: seven bits a byte, the high bit on
  * all but the last), for binary caches. */
 void buf_add_uv(buf *b, unsigned long long v);

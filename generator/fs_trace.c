@@ -170,10 +170,20 @@ int fs_trace_stop(buf *out)
     qsort(c.keys, c.n, sizeof *c.keys, cmp_str);
     for (size_t i = 0; i < c.n && !err; i++) {
         const record *r = map_get(m, c.keys[i]);
-        if (r->kind == 'f')
-            buf_printf(out, "f %ju %ju %ju %lld %lld ", r->dev, r->ino, r->size, r->mtime,
-                       r->ctime);
-        else if (r->kind == 'd')
+        if (r->kind == 'f') {
+            /* "f %ju %ju %ju %lld %lld ", without printf's cost. */
+            buf_add(out, "f ", 2);
+            buf_add_ull(out, (unsigned long long)r->dev);
+            buf_addc(out, ' ');
+            buf_add_ull(out, (unsigned long long)r->ino);
+            buf_addc(out, ' ');
+            buf_add_ull(out, (unsigned long long)r->size);
+            buf_addc(out, ' ');
+            buf_add_ll(out, (long long)r->mtime);
+            buf_addc(out, ' ');
+            buf_add_ll(out, (long long)r->ctime);
+            buf_addc(out, ' ');
+        } else if (r->kind == 'd')
             buf_printf(out, "d %ju %ju ", r->dev, r->ino);
         else if (r->kind == 'l')
             buf_printf(out, "l %ju %ju %s ", r->dev, r->ino, r->names);

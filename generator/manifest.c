@@ -40,8 +40,11 @@ static void manifest_line(buf *out, const manifest_entry *e)
     int esc = strchr(e->rel, '\\') != NULL;
     if (esc)
         buf_addc(out, '\\');
-    buf_printf(out, "%s  ", e->hex);
-    for (const char *p = e->rel; *p; p++) {
+    buf_adds(out, e->hex);
+    buf_add(out, "  ", 2);
+    if (!esc)
+        buf_adds(out, e->rel);
+    for (const char *p = e->rel; esc && *p; p++) {
         if (*p == '\\')
             buf_addc(out, '\\');
         buf_addc(out, *p);

@@ -396,10 +396,14 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
         const struct stat *st = &j.st[i];
         if (!j.ok[i] || strchr(rels[i], '\n'))
             continue;
-        if (i < n && S_ISREG(st->st_mode))
-            buf_printf(&out, "%s %s %lld ", v[i].hex, v[i].key[0] ? v[i].key : "-",
-                       (long long)st->st_size);
-        else if (i >= n && S_ISDIR(st->st_mode))
+        if (i < n && S_ISREG(st->st_mode)) {
+            buf_adds(&out, v[i].hex);
+            buf_addc(&out, ' ');
+            buf_adds(&out, v[i].key[0] ? v[i].key : "-");
+            buf_addc(&out, ' ');
+            buf_add_ll(&out, (long long)st->st_size);
+            buf_addc(&out, ' ');
+        } else if (i >= n && S_ISDIR(st->st_mode))
             buf_adds(&out, "D ");
         else
             continue;
@@ -412,9 +416,21 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
                   ctime_ns = (long long)st->st_ctim.tv_nsec;
         if (racy_at(st, at[i]))
             ctime_s = ctime_ns = 0;
-        buf_printf(&out, "%lld.%lld %lld.%lld %llu %llu %s\n", (long long)st->st_mtim.tv_sec,
-                   (long long)st->st_mtim.tv_nsec, ctime_s, ctime_ns,
-                   (unsigned long long)st->st_ino, (unsigned long long)st->st_dev, rels[i]);
+        /* "%lld.%lld %lld.%lld %llu %llu %s\n", without printf's cost. */
+        buf_add_ll(&out, (long long)st->st_mtim.tv_sec);
+        buf_addc(&out, '.');
+        buf_add_ll(&out, (long long)st->st_mtim.tv_nsec);
+        buf_addc(&out, ' ');
+        buf_add_ll(&out, ctime_s);
+        buf_addc(&out, '.');
+        buf_add_ll(&out, ctime_ns);
+        buf_addc(&out, ' ');
+        buf_add_ull(&out, (unsigned long long)st->st_ino);
+        buf_addc(&out, ' ');
+        buf_add_ull(&out, (unsigned long long)st->st_dev);
+        buf_addc(&out, ' ');
+        buf_adds(&out, rels[i]);
+        buf_addc(&out, '\n');
     }
     int err = fs_write_cache(path, out.data, out.len, "output", d);
     for (size_t i = n; i < m; i++)

@@ -456,3 +456,46 @@ Test(buf, printf_that_cannot_format_aborts, .signal = SIGABRT)
     buf_printf(&b, "before %ls after", wide);
     buf_release(&b);
 }
+
+/* buf_add_ull and buf_add_ll write what printf's %llu and %lld do, at the
+ * ends of their ranges, around every power of ten and for random values. */
+Test(buf, decimals_are_printf_s)
+{
+    buf got, want;
+    buf_init(&got);
+    buf_init(&want);
+    unsigned long long us[] = {
+        0, 1, 9, 10, 99, 100, ULLONG_MAX, ULLONG_MAX - 1, (unsigned long long)LLONG_MAX};
+    long long ss[] = {0, -1, 1, -9, -10, LLONG_MIN, LLONG_MIN + 1, LLONG_MAX};
+    for (size_t i = 0; i < sizeof us / sizeof *us; i++) {
+        buf_add_ull(&got, us[i]);
+        buf_printf(&want, "%llu", us[i]);
+        buf_addc(&got, ' ');
+        buf_addc(&want, ' ');
+    }
+    for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
+        buf_add_ll(&got, ss[i]);
+        buf_printf(&want, "%lld", ss[i]);
+        buf_addc(&got, ' ');
+        buf_addc(&want, ' ');
+    }
+    unsigned long long p = 1, seed = 11;
+    for (int k = 0; k < 20; k++, p *= 10) {
+        for (unsigned long long d = p > 1 ? p - 1 : 0; d <= p + 1; d++) {
+            buf_add_ull(&got, d);
+            buf_printf(&want, "%llu", d);
+            buf_add_ll(&got, -(long long)(d & LLONG_MAX));
+            buf_printf(&want, "%lld", -(long long)(d & LLONG_MAX));
+        }
+    }
+    for (int k = 0; k < 10000; k++) {
+        unsigned long long v = unit_next(&seed) >> (unit_next(&seed) % 64);
+        buf_add_ull(&got, v);
+        buf_add_ll(&got, (long long)v);
+        buf_printf(&want, "%llu%lld", v, (long long)v);
+    }
+    cr_assert_eq(got.len, want.len);
+    cr_expect(memcmp(got.data, want.data, got.len) == 0);
+    buf_release(&got);
+    buf_release(&want);
+}
