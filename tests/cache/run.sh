@@ -553,6 +553,28 @@ printf '\nA third sentence.\n' >>"$site/$policy"
 build_and_compare "a damaged segments file: ignored"
 git -C "$site" checkout -q -- "$policy"
 
+# Edits one after another, each built into the same output: once the
+# first builds' folders have settled (a small site's build does not wait
+# out the racy window: what it wrote is recorded as unknown), each build
+# stages in the site before last (the spare tree) and takes it by its
+# folders' stat, listing the few an edit changed within the racy window
+# before its cache was written (the edited page's), not by reading every
+# file again (which every other build did, when those folders were
+# reason enough).
+for k in 1 2 3 4 5 6; do
+    printf '\nEdit %s, one after another.\n' "$k" >>"$site/$policy"
+    CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/edits" --as-of 2026-11-25 \
+        --quiet 2>"$tmp/err"
+    grep -o 'the spare tree taken [^;]*' "$tmp/err" >"$tmp/spare-$k" || echo "(not taken)" >"$tmp/spare-$k"
+done
+if grep -q '^the spare tree taken by its folders' "$tmp/spare-5" &&
+    grep -q '^the spare tree taken by its folders' "$tmp/spare-6"; then
+    ok "edits one after another take the spare tree by its folders"
+else
+    not_ok "edits one after another take the spare tree by its folders ($(cat "$tmp/spare-5"); $(cat "$tmp/spare-6"))"
+fi
+git -C "$site" checkout -q -- "$policy"
+
 # A build with nothing to do finds it out from the stamp before git is
 # read (build_probe), and says so. After an edit, the probe's finding that
 # the stamp does not hold reaches the build (across its new start for huge
