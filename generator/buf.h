@@ -61,7 +61,6 @@ size_t utf8_whole_len(const char *s, size_t len);
  * buf_add_unescaped undoes it for s[0..len). */
 void buf_add_escaped(buf *b, const char *s);
 void buf_add_unescaped(buf *b, const char *s, size_t len);
-/* Sets len to 0 keeping the allocation. */
 /* A number in decimal, as printf's %llu and %lld write it (without its
  * cost: a cache's lines, tens of thousands of them). */
 void buf_add_ull(buf *b, unsigned long long v);
@@ -72,6 +71,7 @@ void buf_add_uv(buf *b, unsigned long long v);
 /* Reads what buf_add_uv wrote at data[*at..len) into *v, moving *at past
  * it. Returns 0, or -1 when it runs past len or over 64 bits. */
 int buf_get_uv(unsigned long long *v, const char *data, size_t len, size_t *at);
+/* Sets len to 0 keeping the allocation. */
 void buf_reset(buf *b);
 void buf_truncate(buf *b, size_t len);
 /* Returns the bytes, owned by the caller (free()), and leaves `b` empty. */

@@ -447,7 +447,7 @@ static void print_excerpt(buf *out, source_cache *c, const char *text, size_t le
     buf_printf(out, "%s^%s\n", color ? lc : "", color ? "\033[0m" : "");
 }
 
-/* Whether entry i shows a source line, and is the first of its file to. */
+/* Whether entry i shows a line of its file under it. */
 static int shows_source(const diags *d, size_t i)
 {
     return d->items[i].file && d->items[i].line > 0;

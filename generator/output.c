@@ -1082,14 +1082,16 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
                 buf_reset(&dir);
             *made = (void *)1;
         }
-        buf line;
-        buf_init(&line);
-        buf_printf(&line, "%s\n", rel);
-        if (!kept && !(o->declared && map_get(o->declared, rel)) &&
-            fs_write_fd(o->journal_fd, line.data, line.len) != 0)
-            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
-                             OUTPUT_JOURNAL, strerror(errno));
-        buf_release(&line);
+        if (!kept && !(o->declared && map_get(o->declared, rel))) {
+            buf line;
+            buf_init(&line);
+            buf_adds(&line, rel);
+            buf_addc(&line, '\n');
+            if (fs_write_fd(o->journal_fd, line.data, line.len) != 0)
+                err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
+                                 OUTPUT_JOURNAL, strerror(errno));
+            buf_release(&line);
+        }
     }
     pthread_mutex_unlock(&o->lock);
     if (err == 0 && dir.len) {
