@@ -396,6 +396,17 @@ int build_probe(const build_request *r, char held[DIGEST_HEX])
     return verdict;
 }
 
+int build_make_spare(const build_request *r, const char *out)
+{
+    if (r->no_cache || r->at_commit || !out)
+        return 0;
+    buf dir;
+    buf_init(&dir);
+    int made = history_cache_dir(&dir, r->site) == 0 && output_make_spare(out, dir.data);
+    buf_release(&dir);
+    return made;
+}
+
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);

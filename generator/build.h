@@ -15,9 +15,9 @@
 #include <stddef.h>
 
 typedef struct build_request {
-    const char *site;     /* the site directory */
-    const char *out;      /* the output directory; NULL: site.yml's `output` */
-    long as_of;           /* review dates are judged as of this day */
+    const char *site; /* the site directory */
+    const char *out;  /* the output directory; NULL: site.yml's `output` */
+    long as_of;       /* review dates are judged as of this day */
     /* 1: publish even with findings (they become warnings); 2 (charter
      * serve): publish even with them, reported at their levels. */
     int no_check;
@@ -49,6 +49,12 @@ typedef struct build_result {
  * were; 0 when the stamp is there but does not hold; -1 when there is
  * none, or r reads no cache. Only build_run says it is up to date. */
 int build_probe(const build_request *r, char held[DIGEST_HEX]);
+/* After a build of r published into out (res.out), makes its spare tree
+ * when it has none (output_make_spare), so that the next build writes over
+ * it instead of making every folder and link anew: for the preview server,
+ * idle after its first build. 1 when made; 0 otherwise (no build cache,
+ * a spare there already, a build under way). */
+int build_make_spare(const build_request *r, const char *out);
 /* Runs one build of r, reporting into d and marking stages on sc (may be
  * NULL). Fills *res (release with build_result_release) and returns its
  * status. */

@@ -348,6 +348,10 @@ static int rebuild(serving *sv, int first, int ino, int *again)
     int err = 0;
     if (state != SERVE_FAILED) {
         server_publish(sv->srv, sv->out, state, html.data, errors, warnings, d);
+        /* Idle until the next change: the spare tree the first build had
+         * none to leave, for the next to write over. */
+        if (!sv->temporary)
+            build_make_spare(&req, res.out);
         sv->built = 1;
         sv->unchecked = state == SERVE_UNCHECKED;
         if (state == SERVE_UNCHECKED)

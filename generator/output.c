@@ -401,6 +401,135 @@ done:
 
 /* --- the spare tree ---------------------------------------------------------------- */
 
+static int is_mount_point(const char *path, const char *parent);
+
+/* Links each file of the verified site at target into the new folder
+ * spare (its folders made), then the manifest: 0, or -1 at the first that
+ * cannot be. */
+static int link_site(const char *target, const char *spare, const manifest_entry *v, size_t n)
+{
+    buf from, to;
+    buf_init(&from);
+    buf_init(&to);
+    int err = 0;
+    diags *quiet = diag_new(NULL);
+    for (size_t i = 0; i <= n && !err; i++) {
+        const char *rel = i < n ? v[i].rel : OUTPUT_MANIFEST;
+        buf_reset(&from);
+        buf_printf(&from, "%s/%s", target, rel);
+        buf_reset(&to);
+        buf_printf(&to, "%s/%s", spare, rel);
+        const char *slash = strrchr(to.data, '/');
+        if (link(from.data, to.data) != 0) {
+            buf dir;
+            buf_init(&dir);
+            buf_add(&dir, to.data, (size_t)(slash - to.data));
+            err =
+                errno != ENOENT || fs_mkdirs(dir.data, quiet) != 0 || link(from.data, to.data) != 0
+                    ? -1
+                    : 0;
+            buf_release(&dir);
+        }
+    }
+    diag_free(quiet);
+    buf_release(&from);
+    buf_release(&to);
+    return err;
+}
+
+int output_make_spare(const char *target, const char *cache_dir)
+{
+    buf t, parent, spare, spare_cache, cache_path, journal;
+    buf_init(&t);
+    buf_init(&parent);
+    buf_init(&spare);
+    buf_init(&spare_cache);
+    buf_init(&cache_path);
+    buf_init(&journal);
+    manifest_entry *v = NULL;
+    size_t n = 0;
+    outcache *known = NULL;
+    int made = 0, lock = -1, journal_fd = -1;
+    diags *quiet = diag_new(NULL);
+    struct stat st;
+    if (resolve(&t, target) != 0 || fs_is_dir(t.data) != 1 || fs_is_dir(cache_dir) != 1)
+        goto done;
+    const char *slash = strrchr(t.data, '/');
+    buf_add(&parent, t.data, slash > t.data ? (size_t)(slash - t.data) : 1);
+    cache_file(&spare, cache_dir, t.data, ".spare");
+    cache_file(&spare_cache, cache_dir, t.data, ".spare.cache");
+    cache_file(&cache_path, cache_dir, t.data, ".cache");
+    /* Under a build's lock, not waiting: a build under way makes its own. */
+    lock = lock_parent_now(t.data);
+    if (lock < 0 || lstat(spare.data, &st) == 0 || errno != ENOENT ||
+        is_mount_point(t.data, parent.data))
+        goto done;
+    /* The site as charter published it, every file vouched for by its
+     * outcache (by stat; one that is not, read and checked). */
+    known = outcache_read(cache_path.data, t.data);
+    if (!known || manifest_read(&v, &n, t.data, t.data, quiet) != 1)
+        goto done;
+    count_ctx c = {known, 0};
+    atomic_init(&c.met, 0);
+    manifest_known mk = {fresh_counted, same_dir_counted, &c};
+    if (manifest_verify(t.data, t.data, v, n, &mk, NULL, quiet) != 0 || atomic_load(&c.met) != n)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const char *hex, *key = NULL;
+        long long size = -1;
+        if ((key = outcache_key(known, v[i].rel, &hex, &size)) && strlen(key) < sizeof v[i].key &&
+            !strcmp(hex, v[i].hex))
+            strcpy(v[i].key, key);
+        v[i].size = size;
+    }
+    /* A journal first, as a build's staging has: killed half way, the
+     * next build finds a spare that is not whole and removes it by its
+     * lists. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (mkdir(spare.data, 0777 & ~mask) != 0)
+        goto done;
+    buf_printf(&journal, "%s/%s", spare.data, OUTPUT_JOURNAL);
+    journal_fd = open(journal.data, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    buf lines;
+    buf_init(&lines);
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(&lines, v[i].rel);
+        buf_addc(&lines, '\n');
+    }
+    int ok = journal_fd >= 0 && fs_write_fd(journal_fd, lines.data, lines.len) == 0 &&
+             link_site(t.data, spare.data, v, n) == 0;
+    buf_release(&lines);
+    if (journal_fd >= 0)
+        close(journal_fd);
+    if (!ok) {
+        spare_discard(spare.data, spare_cache.data, v, n, quiet);
+        goto done;
+    }
+    unlink(journal.data);
+    /* Both outcaches after the racy window: linking changed the change
+     * time of every file of the site, which its own outcache recorded. */
+    made = outcache_write(spare_cache.data, spare.data, v, n, 0, 0, NULL, quiet) == 0 &&
+           outcache_write(cache_path.data, t.data, v, n, 0, 0, NULL, quiet) == 0;
+    if (!made) {
+        unlink(cache_path.data);
+        spare_discard(spare.data, spare_cache.data, v, n, quiet);
+    }
+done:
+    if (lock >= 0)
+        close(lock);
+    manifest_entries_free(v, n);
+    outcache_free(known);
+    diag_free(quiet);
+    buf_release(&t);
+    buf_release(&parent);
+    buf_release(&spare);
+    buf_release(&spare_cache);
+    buf_release(&cache_path);
+    buf_release(&journal);
+    return made;
+}
+
 /* Removes the spare tree at `spare`, when it is a folder and not a link:
  * the files an unfinished build's journal lists, those its manifest lists
  * and those of `also` (what it held when a build began with it), then the

@@ -56,6 +56,16 @@ void output_set_racy_bytes(output *o, long long racy_bytes);
  * changed within the racy window then, their names listed), "read whole"
  * (every file's stat or bytes), or NULL when it did not. */
 const char *output_spare_use(const output *o, size_t *listed);
+/* Makes the spare tree of the output at target (see output_begin_cached)
+ * from the site published there, when it has none: each of its files
+ * linked (so it takes no room), and both outcaches written again. What
+ * a build that staged afresh leaves without one (the first build into an
+ * output), for a process with time to spare before its next build (the
+ * preview server, idle after its first). Nothing is done while a build
+ * holds the output's lock, or unless the site there is charter's,
+ * verified by its outcache. 1 when made; 0 otherwise (nothing reported;
+ * whatever was begun is removed). */
+int output_make_spare(const char *target, const char *cache_dir);
 /* How many files were linked from the previous site (see above). */
 size_t output_reused(const output *o);
 /* Appends path made absolute, its links followed as far as it exists,

@@ -157,6 +157,12 @@ done
 # A link inside the output is not followed (the served build is in site/).
 served=$site/.git/charter/serve/site
 check "the build is served from .git/charter/serve/site" test -f "$served/index.html"
+# Idle after its first build, it made the spare tree (the site linked, in
+# the build cache) that the next build writes over instead of making every
+# folder and link anew.
+spare=$(ls -d "$site"/.git/charter/output-*.spare 2>/dev/null | head -n 1)
+check "the first build's spare tree is made, its files the served ones" \
+    sh -c "[ -n '$spare' ] && [ \"\$(stat -c %i '$served/index.html')\" = \"\$(stat -c %i '$spare/index.html')\" ]"
 ln -s /etc/passwd "$served/leak.txt"
 ln -s "$site" "$served/up"
 expect_code "a link to a file outside, inside the output" 404 "$u/leak.txt"

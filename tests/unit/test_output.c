@@ -2130,6 +2130,61 @@ Test(output, the_replaced_site_keeps_its_outcache_as_the_spare_s)
     free(target);
 }
 
+/* A spare made for an output that has none (the first build's, staged
+ * afresh): its files the output's own (linked), both outcaches written
+ * again, so that the next build takes it by its folders and the output's
+ * files are still vouched for by their stat; a second call finds it there
+ * and does nothing. */
+Test(output, a_spare_made_for_a_first_build_is_taken_by_the_next)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    cr_assert_null(the_spare(cache));
+    struct stat same1 = stat_in(target, "a/same.html");
+    cr_assert_eq(output_make_spare(target, cache), 1);
+    cr_expect_eq(output_make_spare(target, cache), 0, "made twice");
+    char *spare = the_spare(cache);
+    cr_assert_not_null(spare, "no spare made");
+    expect_site(spare, spare_v1);
+    cr_expect_eq(stat_in(spare, "a/same.html").st_ino, same1.st_ino, "not the output's file");
+    expect_absent(spare, OUTPUT_JOURNAL);
+    /* The output, as its cache says: unchanged, without reading it. */
+    char hex[DIGEST_HEX];
+    cr_assert_eq(output_manifest_digest(hex, target), 0);
+    cr_expect(output_unchanged(target, cache, hex, NULL), "the output's cache no longer vouches");
+    size_t listed = 9;
+    const char *use = build_v3_noting_spare(target, cache, &listed);
+    cr_expect_str_eq(use ? use : "(not taken)", "by its folders");
+    cr_expect_eq(listed, 0, "%zu folders listed", listed);
+    expect_site(target, spare_v3);
+    expect_site(spare, spare_v1);
+    expect_no_leftovers(sb);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* No spare is made while a build holds the output's lock, nor for a site
+ * changed since it was published (its file no longer the one listed). */
+Test(output, no_spare_is_made_for_a_changed_site_or_under_a_build)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    build_once(target, cache, spare_v1);
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_expect_eq(output_make_spare(target, cache), 0, "made under a build's lock");
+    output_abandon(o);
+    output_free(o, d);
+    write_rel("out/a/same.html", "EDITED");
+    cr_expect_eq(output_make_spare(target, cache), 0, "made of a changed site");
+    cr_expect_null(the_spare(cache));
+    expect_no_leftovers(sb);
+    diag_free(d);
+    free(cache);
+    free(target);
+}
+
 /* The output's file, which the spare shares, edited in place and then
  * moved away (as the refusal to replace an edited output advises): the
  * spare's name for it still leads to the edited bytes, and its manifest
