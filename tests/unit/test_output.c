@@ -2021,14 +2021,18 @@ Test(output, a_spare_missing_a_file_is_not_used)
     free(target);
 }
 
-/* Builds spare_v3 into target through cache, as build_once does, and
- * returns how it took the spare tree (output_spare_use). */
-static const char *build_v3_noting_spare(const char *target, const char *cache, size_t *listed)
+/* Builds spare_v3 into target through cache, as build_once does, expects
+ * it to have taken the spare tree as `want` says (output_spare_use) and
+ * the output to hold spare_v3; returns how many of the spare's folders it
+ * listed. */
+static size_t build_v3_over_spare(const char *target, const char *cache, const char *want)
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
+    size_t listed = 0;
     cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
-    const char *use = output_spare_use(o, listed);
+    const char *use = output_spare_use(o, &listed);
+    cr_expect_str_eq(use ? use : "(not taken)", want);
     output_set_racy_bytes(o, 0);
     for (const char *const *f = spare_v3; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -2036,7 +2040,8 @@ static const char *build_v3_noting_spare(const char *target, const char *cache, 
     output_free(o, d);
     cr_assert_diag(d, "");
     diag_free(d);
-    return use;
+    expect_site(target, spare_v3);
+    return listed;
 }
 
 /* A name added to the spare's folder a and removed again: the folder's
@@ -2055,11 +2060,8 @@ Test(output, a_spare_folder_whose_times_changed_is_listed)
     buf_init(&p);
     buf_printf(&p, "%s/a/passing.html", spare);
     cr_assert_eq(unlink(p.data), 0);
-    size_t listed = 0;
-    const char *use = build_v3_noting_spare(target, cache, &listed);
-    cr_expect_str_eq(use ? use : "(not taken)", "by its folders");
+    size_t listed = build_v3_over_spare(target, cache, "by its folders");
     cr_expect_eq(listed, 1, "%zu folders listed, not 1", listed);
-    expect_site(target, spare_v3);
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "an unchanged file was written again");
@@ -2084,10 +2086,7 @@ Test(output, a_spare_file_replaced_is_not_taken_by_its_folder)
     buf_printf(&p, "%s/a/same.html", spare);
     cr_assert_eq(unlink(p.data), 0);
     unit_put(spare, "a/same.html", "same");
-    size_t listed = 0;
-    const char *use = build_v3_noting_spare(target, cache, &listed);
-    cr_expect_str_eq(use ? use : "(not taken)", "read whole");
-    expect_site(target, spare_v3);
+    build_v3_over_spare(target, cache, "read whole");
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "the previous site's file was not the one kept");
@@ -2119,10 +2118,7 @@ Test(output, the_replaced_site_keeps_its_outcache_as_the_spare_s)
     cr_expect(after.st_ino == before.st_ino && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
                   after.st_mtim.tv_nsec == before.st_mtim.tv_nsec,
               "the spare's outcache was written anew");
-    size_t listed = 0;
-    const char *use = build_v3_noting_spare(target, cache, &listed);
-    cr_expect_str_eq(use ? use : "(not taken)", "by its folders");
-    expect_site(target, spare_v3);
+    build_v3_over_spare(target, cache, "by its folders");
     expect_no_leftovers(sb);
     buf_release(&p);
     free(was);
@@ -2152,11 +2148,8 @@ Test(output, a_spare_made_for_a_first_build_is_taken_by_the_next)
     char hex[DIGEST_HEX];
     cr_assert_eq(output_manifest_digest(hex, target), 0);
     cr_expect(output_unchanged(target, cache, hex, NULL), "the output's cache no longer vouches");
-    size_t listed = 9;
-    const char *use = build_v3_noting_spare(target, cache, &listed);
-    cr_expect_str_eq(use ? use : "(not taken)", "by its folders");
+    size_t listed = build_v3_over_spare(target, cache, "by its folders");
     cr_expect_eq(listed, 0, "%zu folders listed", listed);
-    expect_site(target, spare_v3);
     expect_site(spare, spare_v1);
     expect_no_leftovers(sb);
     free(spare);
