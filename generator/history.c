@@ -812,7 +812,7 @@ static int diff_all(walker *w, step *steps, size_t n)
     w->blobs = history_blobs_new();
     want_blobs(w, steps, 0, n, 0, &first_add);
     want_blobs(w, steps, 0, n, 1, &first_add);
-    history_blobs_read(w->blobs, git_repository_path(w->repo));
+    history_blobs_read(w->blobs, git_repository_path(w->repo), git_repository_commondir(w->repo));
     err = 0;
 done:
     history_tc_release(&tc);
@@ -914,7 +914,7 @@ static void resolve_rows(walker *w)
                 history_blobs_want(w->blobs, &pr->rows[j].old_id, (size_t)pr->rows[j].seq, 0);
             }
     }
-    history_blobs_read(w->blobs, git_repository_path(w->repo));
+    history_blobs_read(w->blobs, git_repository_path(w->repo), git_repository_commondir(w->repo));
     if (git_repository_odb(&odb, w->repo) != 0)
         odb = NULL; /* what could not be read stays unknown */
     for (size_t i = 0; i < w->h->n_pages; i++) {

@@ -1,10 +1,10 @@
 /* history_blobs: what the history needs to know of each blob it meets (the
  * version a page declares, whether two revisions differ only in
  * `last_reviewed:`, git's similarity chunks), each blob read once. The
- * blobs a walk names are read in the walk's order (newest commit first), on
- * all cores: a pack deltifies a blob against its neighbours in history, and
- * libgit2 keeps the delta bases it met, so that order reads each blob with
- * one delta where page by page reads a whole chain. */
+ * blobs a walk names are read on all cores, in the order of their packs
+ * (history_pack.c) from each pack's end back: libgit2 keeps the delta bases
+ * it met, so that order reads each blob with one delta where page by page
+ * reads a whole chain. */
 #include "history_int.h"
 
 #include "buf.h"
@@ -110,12 +110,13 @@ static void read_one(blob_info *e, git_odb *odb, digest *dg, buf *text, buf *str
 
 /* An unread blob's place in the reading order. */
 typedef struct pending {
+    pack_place at;
     size_t order, index;
 } pending;
 
 typedef struct reader {
     blobs *b;
-    const pending *todo; /* b->v's unread entries, in reading order */
+    const size_t *todo; /* b->v's unread entries, in reading order */
     size_t n, chunks;
     const char *gitdir;
     atomic_int failed;
@@ -139,7 +140,7 @@ static void read_chunk(void *arg, size_t k)
         goto done;
     }
     for (size_t i = from; i < to; i++)
-        read_one(&rd->b->v[rd->todo[i].index], odb, dg, &text, &stripped);
+        read_one(&rd->b->v[rd->todo[i]], odb, dg, &text, &stripped);
 done:
     buf_release(&text);
     buf_release(&stripped);
@@ -148,22 +149,57 @@ done:
     git_repository_free(repo);
 }
 
+/* Pack by pack, each from its end back, then those in no pack in the order
+ * wanted. From the end back: a blob's chain of deltas leads to bases
+ * earlier in its pack, and libgit2 keeps the bases it met on the way, so
+ * the blobs before it find theirs kept. On a 10,000-page site whose blobs
+ * are deltas of one another, each read once, zlib inflated 89 MB in the
+ * walk's order (newest commit first), 122 MB from the start of the pack
+ * and 57 MB from its end: the blobs' deltas, 55 MB, nearly once each. */
 static int cmp_pending(const void *a, const void *b)
 {
     const pending *x = a, *y = b;
+    if (x->at.pack != y->at.pack)
+        return !x->at.pack ? 1 : !y->at.pack ? -1 : x->at.pack < y->at.pack ? -1 : 1;
+    if (x->at.offset != y->at.offset)
+        return x->at.offset > y->at.offset ? -1 : 1;
     if (x->order != y->order)
         return x->order < y->order ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-int history_blobs_read(blobs *b, const char *gitdir)
+size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir)
 {
-    pending *todo = xmalloc((b->n ? b->n : 1) * sizeof *todo);
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
-        if (b->v[i].state == BLOB_UNREAD)
-            todo[n++] = (pending){b->v[i].order, i};
+        n += b->v[i].state == BLOB_UNREAD;
+    pending *todo = xmalloc((n ? n : 1) * sizeof *todo);
+    git_oid *ids = xmalloc((n ? n : 1) * sizeof *ids);
+    pack_place *at = xmalloc((n ? n : 1) * sizeof *at);
+    n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].state == BLOB_UNREAD) {
+            git_oid_cpy(&ids[n], &b->v[i].id);
+            todo[n++] = (pending){{0, 0}, b->v[i].order, i};
+        }
+    if (n && commondir)
+        history_pack_places(at, ids, n, commondir);
+    for (size_t i = 0; n && commondir && i < n; i++)
+        todo[i].at = at[i];
     qsort(todo, n, sizeof *todo, cmp_pending);
+    *index = xmalloc((n ? n : 1) * sizeof **index);
+    for (size_t i = 0; i < n; i++)
+        (*index)[i] = todo[i].index;
+    free(at);
+    free(ids);
+    free(todo);
+    return n;
+}
+
+int history_blobs_read(blobs *b, const char *gitdir, const char *commondir)
+{
+    size_t *todo = NULL;
+    size_t n = history_blobs_plan(&todo, b, commondir);
     reader rd = {b, todo, n, (size_t)pool_threads() * 4, gitdir, 0};
     if (rd.chunks > n)
         rd.chunks = n ? n : 1;
@@ -171,6 +207,11 @@ int history_blobs_read(blobs *b, const char *gitdir)
         pool_run(rd.chunks, read_chunk, &rd);
     free(todo);
     return atomic_load(&rd.failed) ? -1 : 0;
+}
+
+const blob_info *history_blobs_at(const blobs *b, size_t i)
+{
+    return &b->v[i];
 }
 
 const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, int want_sig)

@@ -253,13 +253,52 @@ void history_blobs_free(blobs *b);
 /* Adds blob id (a zero id is ignored) to be read at `order` (the first
  * order given is kept), with its similarity chunks when want_sig. */
 void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig);
-/* Reads every wanted blob not read yet, in order, on all cores, each thread
- * through its own handle on the repository at gitdir. 0, or -1 when a
- * handle cannot be opened (its blobs stay unread). */
-int history_blobs_read(blobs *b, const char *gitdir);
+/* Reads every wanted blob not read yet, on all cores, each thread through
+ * its own handle on the repository at gitdir (commondir: its common
+ * directory, where the packs are). Those in a pack are read pack by pack,
+ * each from its end back (history_blobs_plan), the rest after them in the
+ * order wanted. 0, or -1 when a handle cannot be opened (its blobs stay
+ * unread). */
+int history_blobs_read(blobs *b, const char *gitdir, const char *commondir);
+/* The order history_blobs_read reads b's unread blobs in: sets *index to
+ * a new array (caller frees) of their indexes in the table (in the order
+ * they were first wanted), in reading order; returns how many. */
+size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir);
+/* The table's i-th entry, in the order blobs were first wanted (borrowed,
+ * valid until the table next changes); i below the number wanted. */
+const blob_info *history_blobs_at(const blobs *b, size_t i);
 /* What the table knows of blob id, read now through odb when it was not
  * (borrowed, valid until the table next changes); NULL for a zero id. */
 const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, int want_sig);
+
+/* --- history_pack.c: where blobs lie in the packs ------------------------- */
+
+/* How many pack indexes are read, and how many bytes of them in all: the
+ * blobs of packs past these are read in the walk's order. */
+#define IDX_FILES_MAX 256
+#define IDX_BYTES_MAX ((size_t)256 << 20)
+
+/* A blob's place: the number of the pack holding it (1 for the first
+ * index read, in the sorted order of objects/pack) and its offset there;
+ * pack 0 when it was found in none. */
+typedef struct pack_place {
+    uint32_t pack;
+    uint64_t offset;
+} pack_place;
+
+/* Looks up each of ids[0..n) in the pack index idx[0..len) (version 2),
+ * setting offsets[i] to its offset in the pack, or UINT64_MAX when it is
+ * not there. 0, or -1 (offsets untouched) when idx is no index of version
+ * 2 or is too short for what it declares. Reads nothing outside idx. */
+int history_pack_lookup(uint64_t *offsets, const unsigned char *idx, size_t len, const git_oid *ids,
+                        size_t n);
+/* Sets places[0..n) to where ids[0..n) lie in the packs of the repository
+ * whose common git directory is commondir (git_repository_commondir),
+ * reading its objects/pack/pack-*.idx (regular files, no links; up to
+ * IDX_FILES_MAX of them and IDX_BYTES_MAX in all, one held at a time). An
+ * index that cannot be read or is damaged is passed over; nothing is
+ * reported: the places only order reads. */
+void history_pack_places(pack_place *places, const git_oid *ids, size_t n, const char *commondir);
 
 /* --- history_sign.c -------------------------------------------------------- */
 

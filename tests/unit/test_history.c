@@ -2234,3 +2234,272 @@ Test(history, libgit2_set_up_once)
     git_libgit2_shutdown();
     cr_expect_eq(after, before + 1, "held %d references, %d before", after, before);
 }
+
+/* ---- where blobs lie in the packs: the order they are read in ---- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* A pack index of version 2 holding ids[0..n) (sorted) at offs[0..n);
+ * offsets from 2^31 up go to the table of large offsets, as git writes
+ * them. */
+static void make_idx(buf *out, const git_oid *ids, const uint64_t *offs, size_t n)
+{
+    unsigned char b[8];
+    buf_add(out, "\377tOc\0\0\0\2", 8);
+    for (unsigned k = 0; k < 256; k++) {
+        uint32_t c = 0;
+        for (size_t i = 0; i < n; i++)
+            c += ids[i].id[0] <= k;
+        put32(b, c);
+        buf_add(out, b, 4);
+    }
+    for (size_t i = 0; i < n; i++)
+        buf_add(out, ids[i].id, GIT_OID_RAWSZ);
+    for (size_t i = 0; i < n; i++)
+        buf_add(out, "crc!", 4);
+    uint32_t n_large = 0;
+    for (size_t i = 0; i < n; i++) {
+        put32(b, offs[i] < 0x80000000u ? (uint32_t)offs[i] : 0x80000000u | n_large++);
+        buf_add(out, b, 4);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (offs[i] >= 0x80000000u) {
+            put32(b, (uint32_t)(offs[i] >> 32));
+            put32(b + 4, (uint32_t)offs[i]);
+            buf_add(out, b, 8);
+        }
+    for (size_t i = 0; i < 2 * GIT_OID_RAWSZ; i++)
+        buf_add(out, "s", 1);
+}
+
+/* An index read as git wrote it: each id found at its offset, a large one
+ * through the table of large offsets, an id it lacks not found; and an
+ * index damaged any way refused whole, or its one bad entry not found,
+ * never read past its end (ASan in the sanitizer lane). */
+Test(history, pack_index_lookup)
+{
+    git_oid ids[4];
+    const uint64_t offs[] = {12, 0x7fffffffu, (uint64_t)5 << 32 | 7, 300};
+    memset(ids, 0, sizeof ids);
+    ids[0].id[0] = 0x00, ids[0].id[19] = 1;
+    ids[1].id[0] = 0x01, ids[1].id[19] = 1;
+    ids[2].id[0] = 0x01, ids[2].id[19] = 2;
+    ids[3].id[0] = 0xff, ids[3].id[19] = 9;
+    git_oid ask[6];
+    memcpy(ask, ids, sizeof ids);
+    memset(&ask[4], 0, sizeof ask[4]);
+    ask[4].id[0] = 0x01, ask[4].id[19] = 3; /* between two it holds */
+    memset(&ask[5], 0xff, sizeof ask[5]);   /* past its last */
+    buf idx;
+    buf_init(&idx);
+    make_idx(&idx, ids, offs, 4);
+    const unsigned char *p = (const unsigned char *)idx.data;
+    uint64_t got[6];
+    cr_assert_eq(history_pack_lookup(got, p, idx.len, ask, 6), 0);
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_eq(got[i], offs[i], "id %zu at %llu", i, (unsigned long long)got[i]);
+    cr_expect_eq(got[4], UINT64_MAX);
+    cr_expect_eq(got[5], UINT64_MAX);
+
+    /* The large offsets' table cut: only the id it held is not found. */
+    cr_assert_eq(history_pack_lookup(got, p, idx.len - 8, ask, 4), 0);
+    cr_expect_eq(got[0], 12);
+    cr_expect_eq(got[2], UINT64_MAX);
+    /* Cut before the offsets, or shorter than a header: refused. */
+    size_t cut = 8 + 1024 + 4 * 24;
+    cr_expect_eq(history_pack_lookup(got, p, cut, ask, 4), -1);
+    cr_expect_eq(history_pack_lookup(got, p, 8, ask, 4), -1);
+    cr_expect_eq(history_pack_lookup(got, p, 0, ask, 4), -1);
+    /* Another version, or no index at all. */
+    buf bad;
+    buf_init(&bad);
+    buf_add(&bad, idx.data, idx.len);
+    bad.data[7] = 1;
+    cr_expect_eq(history_pack_lookup(got, (unsigned char *)bad.data, bad.len, ask, 4), -1);
+    bad.data[7] = 2;
+    bad.data[0] = 'P';
+    cr_expect_eq(history_pack_lookup(got, (unsigned char *)bad.data, bad.len, ask, 4), -1);
+    bad.data[0] = (char)0xff;
+    /* Counts that fall, or a count larger than the file holds. */
+    put32((unsigned char *)bad.data + 8 + 4 * 0x10, 0);
+    cr_expect_eq(history_pack_lookup(got, (unsigned char *)bad.data, bad.len, ask, 4), -1);
+    for (unsigned k = 0x10; k < 256; k++)
+        put32((unsigned char *)bad.data + 8 + 4 * k, 0xffffffffu);
+    cr_expect_eq(history_pack_lookup(got, (unsigned char *)bad.data, bad.len, ask, 4), -1);
+    buf_release(&bad);
+    buf_release(&idx);
+}
+
+/* Six pages, each changed a dozen times, packed by git, one blob left
+ * loose: the blobs are read pack first, from its end back (each found at
+ * the offset git's own show-index gives), the loose one after, whatever
+ * the order they were wanted in. Without the packs' places (no common
+ * directory, or an index that is no index) they are read as wanted. */
+static const char packed_repo[] =
+    "set -eu\n"
+    "cd \"$1\"\n"
+    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"
+    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
+    "git init -q -b main .\n"
+    "git config user.name Ann; git config user.email ann@example.com\n"
+    "mkdir content\n"
+    "for v in 1 2 3 4 5 6 7 8 9 10 11 12; do\n"
+    "  for p in a b c d e f; do\n"
+    "    printf -- '---\\ntitle: %s\\nversion: \"%s\"\\n---\\n' $p $v >content/$p.md\n"
+    "    seq 1 200 | sed \"s/^/$p line /\" >>content/$p.md\n"
+    "    printf 'change %s\\n' $v >>content/$p.md\n"
+    "  done\n"
+    "  git add -A; git commit -q -m \"v$v\"\n"
+    "done\n"
+    "git repack -adq\n"
+    "git show-index <\"$(ls .git/objects/pack/pack-*.idx)\" >offsets.txt\n"
+    "printf 'loose\\n' | git hash-object -w --stdin >loose.txt\n";
+
+/* The table of offset by id that git's show-index printed. */
+static map *read_offsets(const char *path)
+{
+    buf text;
+    buf_init(&text);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read(&text, path, NULL, d), 0);
+    map *m = map_new();
+    char *save = NULL;
+    for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char hex[64];
+        unsigned long long off;
+        cr_assert_eq(sscanf(line, "%llu %63s", &off, hex), 2);
+        map_put(m, hex, (void *)(uintptr_t)(off + 1));
+    }
+    diag_free(d);
+    buf_release(&text);
+    return m;
+}
+
+/* git_odb_foreach's callback: every object's id, up to 200. */
+typedef struct id_list {
+    git_oid v[200];
+    size_t n;
+} id_list;
+
+static int collect_id(const git_oid *id, void *arg)
+{
+    id_list *l = arg;
+    if (l->n == 200)
+        return -1;
+    git_oid_cpy(&l->v[l->n++], id);
+    return 0;
+}
+
+/* Checks that plan[0..n) reads b's packed blobs from the pack's end back
+ * (offsets as git printed them) and then the loose one. */
+static void expect_from_the_end(const blobs *b, const size_t *plan, size_t n, map *offsets,
+                                const char *loose)
+{
+    unsigned long long last = ULLONG_MAX;
+    for (size_t i = 0; i < n; i++) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &history_blobs_at(b, plan[i])->id);
+        uintptr_t at = (uintptr_t)map_get(offsets, hex);
+        if (i == n - 1) {
+            cr_expect_str_eq(hex, loose, "the loose blob read last");
+            continue;
+        }
+        cr_assert_neq(at, 0, "%s (read %zu of %zu) is in the pack", hex, i, n);
+        cr_expect_lt(at - 1, last, "%s at %llu read after one at %llu", hex,
+                     (unsigned long long)(at - 1), last);
+        last = at - 1;
+    }
+}
+
+Test(history, blobs_read_from_each_packs_end, .init = sandbox_init, .fini = sandbox_fini)
+{
+    sandbox_sh(packed_repo);
+    buf path, loose;
+    buf_init(&path);
+    buf_init(&loose);
+    buf_printf(&path, "%s/offsets.txt", sandbox);
+    map *offsets = read_offsets(path.data);
+    buf_reset(&path);
+    buf_printf(&path, "%s/loose.txt", sandbox);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read(&loose, path.data, NULL, d), 0);
+    buf_truncate(&loose, GIT_OID_HEXSZ);
+    git_oid loose_id;
+    cr_assert_eq(git_oid_fromstr(&loose_id, loose.data), 0);
+    git_repository *repo = NULL;
+    git_odb *odb = NULL;
+    cr_assert_eq(git_repository_open(&repo, sandbox), 0);
+    cr_assert_eq(git_repository_odb(&odb, repo), 0);
+
+    /* The loose blob wanted first, then every blob of the pack in the
+     * order of their ids, which says nothing of where they lie. */
+    static id_list all;
+    all.n = 0;
+    cr_assert_eq(git_odb_foreach(odb, collect_id, &all), 0);
+    blobs *b = history_blobs_new();
+    history_blobs_want(b, &loose_id, 0, 0);
+    size_t n_packed = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        size_t len;
+        git_object_t type;
+        cr_assert_eq(git_odb_read_header(&len, &type, odb, &all.v[i]), 0);
+        if (type == GIT_OBJECT_BLOB && !git_oid_equal(&all.v[i], &loose_id)) {
+            history_blobs_want(b, &all.v[i], i + 1, 0);
+            n_packed++;
+        }
+    }
+    cr_assert_geq(n_packed, 60, "%zu blobs in the pack", n_packed);
+    const char *common = git_repository_commondir(repo);
+
+    size_t *plan = NULL;
+    size_t n = history_blobs_plan(&plan, b, common);
+    cr_assert_eq(n, n_packed + 1);
+    expect_from_the_end(b, plan, n, offsets, loose.data);
+    free(plan);
+
+    /* An index that is no index, listed before the pack's own: passed
+     * over. */
+    buf_reset(&path);
+    buf_printf(&path, "%sobjects/pack/pack-0000.idx", common);
+    cr_assert_eq(fs_write(path.data, "\377tOc\0\0\0\2 and no more", 20, d), 0);
+    n = history_blobs_plan(&plan, b, common);
+    cr_assert_eq(n, n_packed + 1);
+    expect_from_the_end(b, plan, n, offsets, loose.data);
+    free(plan);
+
+    /* Without the packs' places: as wanted. */
+    n = history_blobs_plan(&plan, b, NULL);
+    cr_assert_eq(n, n_packed + 1);
+    cr_expect(git_oid_equal(&history_blobs_at(b, plan[0])->id, &loose_id));
+    for (size_t i = 1; i < n; i++)
+        cr_expect_lt(history_blobs_at(b, plan[i - 1])->order, history_blobs_at(b, plan[i])->order);
+    free(plan);
+
+    /* And what is read in that order is what is read one by one. */
+    cr_assert_eq(history_blobs_read(b, git_repository_path(repo), common), 0);
+    blobs *one = history_blobs_new();
+    for (size_t i = 0; i < n_packed + 1; i++) {
+        const blob_info *e = history_blobs_at(b, i);
+        cr_assert_eq(e->state, BLOB_READ);
+        const blob_info *o = history_blobs_get(one, odb, &e->id, 0);
+        cr_assert(o && o->state == BLOB_READ);
+        cr_expect_str_eq(e->declared ? e->declared : "-", o->declared ? o->declared : "-");
+        cr_expect(!memcmp(e->unreviewed, o->unreviewed, sizeof o->unreviewed));
+    }
+    cr_expect_str_eq(history_blobs_at(b, 1)->declared ? "declared" : "-", "declared");
+    history_blobs_free(one);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    buf_release(&loose);
+    buf_release(&path);
+    history_blobs_free(b);
+    git_odb_free(odb);
+    git_repository_free(repo);
+    map_free(offsets);
+}
