@@ -44,7 +44,11 @@ typedef struct page {
     char *out_file; /* relative to the output dir: "governance/x/index.html" */
     buf text;       /* the file's bytes; empty after load under site.reread */
     char text_hex[DIGEST_HEX]; /* under site.reread: the digest of the bytes loaded */
-    struct stat st;            /* as the walk found it (links followed), for the load cache */
+    /* Under site.reread, for bytes read by this load (not the load
+     * cache's): their check (digest_check_of), which is all the parse's
+     * second read needs to tell they did not change; "" otherwise. */
+    char text_check[DIGEST_CHECK_HEX];
+    struct stat st; /* as the walk found it (links followed), for the load cache */
     /* During the load, with a load cache: the page's record, from it
      * (borrowed) or made (in `made`). */
     buf made;

@@ -704,6 +704,7 @@ Test(parse, pages_read_again_by_the_parse)
             continue;
         cr_expect_eq(p->text.len, 0, "%s: its bytes released at load", p->src);
         cr_expect_eq(strlen(p->text_hex), 64, "%s: their digest kept", p->src);
+        cr_expect_eq(strlen(p->text_check), 16, "%s: and their check, for the second read", p->src);
     }
     diags *d = diag_new(root);
     int fd_kept = scratch_fd(), fd = scratch_fd();
