@@ -426,6 +426,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     const char *sources[7] = {0};
     history_job hj;
     int history_started = 0;
+    int scratch = -1, texts = -1;      /* the parse's scratch files: its HTML, its texts */
     history_status *git_status = NULL; /* the fingerprint's pass, for the history */
     cache_read_job caches = {.joined = 1};
     buf src[5];
@@ -590,10 +591,16 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         stage_clock_note(sc, "the spare tree taken %s, %zu of them listed", spare, listed);
     else if (spare)
         stage_clock_note(sc, "the spare tree taken %s", spare);
-    int scratch = output_scratch(out, d);
+    scratch = output_scratch(out, d);
     if (scratch < 0)
         goto done;
-    pp = parse_site_opened(s, scratch, parse_path.len ? parse_path.data : NULL, caches.pc, d);
+    /* With a parse cache, each page parsed is cut down to its text for
+     * search at once (its key): kept in a second scratch file, search
+     * reads it instead of making it from the HTML again. */
+    if (parse_path.len && (texts = output_scratch(out, d)) < 0)
+        goto done;
+    pp =
+        parse_site_opened(s, scratch, texts, parse_path.len ? parse_path.data : NULL, caches.pc, d);
     caches.pc = NULL;
     stage_clock_mark(sc, "parse");
     if (parsed_failed(pp))
@@ -648,6 +655,10 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
                          "%lld not hashed again",
                          spliced, streamed, unhashed);
     close(scratch);
+    scratch = -1;
+    if (texts >= 0)
+        close(texts);
+    texts = -1;
     if (rendered != 0)
         goto done;
     tune_findings(s, r, d);
@@ -674,6 +685,10 @@ done:
         tune_findings(s, r, d);
     if (history_started) /* a build that failed before it needed it */
         build_history_cancel(&hj);
+    if (scratch >= 0) /* a build that failed in its parse or before */
+        close(scratch);
+    if (texts >= 0)
+        close(texts);
     watchdog_stop();
     /* What was written, not what was meant to be: a page whose layout is
      * missing (under --no-check) is not counted. */

@@ -731,6 +731,20 @@ int fs_pread_all(int fd, void *to, size_t len, off_t off)
     return 0;
 }
 
+int fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+    const char *p = data;
+    for (size_t done = 0; done < len;) {
+        ssize_t n = pwrite(fd, p + done, len - done, off + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
 int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
                  void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d)
 {

@@ -158,6 +158,9 @@ int fs_write_fd(int fd, const void *data, size_t len);
  * EINTR. Returns 0, or -1 at the file's end or on an error (errno set
  * then; nothing reported). */
 int fs_pread_all(int fd, void *to, size_t len, off_t off);
+/* Writes data[0..len) at fd's offset off (retrying short writes and
+ * EINTR). 0, or -1 with errno set (nothing reported). */
+int fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
 /* Writes data to path (creating parent directories). 0 or -1 after reporting. */
 int fs_write(const char *path, const char *data, size_t len, diags *d);
 /* Writes path from consecutive chunks, for files too large to hold at once:

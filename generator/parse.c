@@ -318,28 +318,29 @@ static void parse_one(parse_job *j, size_t i)
      * so that the next build knows it without reading the HTML back. */
     if (pa->keys) {
         char *text = parse_plain_text(pp->doc.html.data, pp->doc.html.len, SEARCH_TEXT_MAX);
-        digest_of(pp->text_key, text, strlen(text));
-        free(text);
+        size_t text_len = strlen(text);
+        digest_of(pp->text_key, text, text_len);
         /* And a check of its HTML (digest_check), which the next build makes
          * again as it reads it back from the cache. */
         digest_check_of(pp->html_key, pp->doc.html.data, pp->doc.html.len);
+        /* The text to the texts' scratch file, where search reads it
+         * (parsed_text) rather than make it from the HTML again; should the
+         * write fail, it does. */
+        if (j->p->text_fd >= 0 && text_len) {
+            pp->text_off = atomic_fetch_add(&j->p->text_end, (unsigned long long)text_len);
+            if (fs_pwrite_all(j->p->text_fd, text, text_len, (off_t)pp->text_off) == 0)
+                pp->text_len = text_len;
+        }
+        free(text);
     }
-    /* The HTML to the scratch file, at a place of its own (search reads
-     * the start of its text back from there: parsed_text). */
+    /* The HTML to the scratch file, at a place of its own. */
     const buf *h = &pp->doc.html;
     pp->off = atomic_fetch_add(&j->p->end, (unsigned long long)h->len);
     pp->len = h->len;
-    for (size_t done = 0; done < h->len;) {
-        ssize_t n = pwrite(j->p->html_fd, h->data + done, h->len - done, (off_t)(pp->off + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            diag_error(j->d, NULL, 0, 0, "io", "cannot write the parsed pages' scratch file: %s",
-                       strerror(errno));
-            j->p->failed = 1;
-            break;
-        }
-        done += (size_t)n;
+    if (fs_pwrite_all(j->p->html_fd, h->data, h->len, (off_t)pp->off) != 0) {
+        diag_error(j->d, NULL, 0, 0, "io", "cannot write the parsed pages' scratch file: %s",
+                   strerror(errno ? errno : EIO));
+        j->p->failed = 1;
     }
     buf_release(&pp->doc.html);
 }
@@ -365,16 +366,18 @@ static void parse_page(void *arg, size_t i)
         buf_release(&j->release[i]->text);
 }
 
-static parsed *parse_run(const site *s, page **release, int html_fd, const char *cache_path,
-                         parse_cache *old, diags *d)
+static parsed *parse_run(const site *s, page **release, int html_fd, int text_fd,
+                         const char *cache_path, parse_cache *old, diags *d)
 {
     parsed *p = xcalloc(1, sizeof *p);
     size_t n = s->n_pages ? s->n_pages : 1;
     p->n = s->n_pages;
     p->pages = xcalloc(n, sizeof *p->pages);
     p->html_fd = html_fd;
+    p->text_fd = text_fd;
     p->s = s;
     atomic_init(&p->end, 0);
+    atomic_init(&p->text_end, 0);
     atomic_init(&p->failed, 0);
     atomic_init(&p->hits, 0);
     if (cache_path && html_fd >= 0) {
@@ -397,18 +400,19 @@ static parsed *parse_run(const site *s, page **release, int html_fd, const char 
 
 parsed *parse_site(const site *s, int html_fd, diags *d)
 {
-    return parse_run(s, NULL, html_fd, NULL, NULL, d);
+    return parse_run(s, NULL, html_fd, -1, NULL, NULL, d);
 }
 
 parsed *parse_site_cached(site *s, int html_fd, const char *cache_path, diags *d)
 {
     parse_cache *old = cache_path && html_fd >= 0 ? parse_cache_open(cache_path) : NULL;
-    return parse_run(s, s->pages, html_fd, cache_path, old, d);
+    return parse_run(s, s->pages, html_fd, -1, cache_path, old, d);
 }
 
-parsed *parse_site_opened(site *s, int html_fd, const char *cache_path, parse_cache *old, diags *d)
+parsed *parse_site_opened(site *s, int html_fd, int text_fd, const char *cache_path,
+                          parse_cache *old, diags *d)
 {
-    return parse_run(s, s->pages, html_fd, cache_path, old, d);
+    return parse_run(s, s->pages, html_fd, text_fd, cache_path, old, d);
 }
 
 const char *parsed_page_key(const parsed *p, size_t i)
@@ -573,40 +577,57 @@ void parsed_reader_release(parsed_reader *r)
         buf_release(&r->win);
 }
 
-int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
+/* Appends fd's bytes [off, off + len) to out through r's window: read a
+ * window's worth at a time while the reads go forward. 0, or -1 after
+ * reporting. */
+static int read_through(parsed_reader *r, int fd, unsigned long long off, size_t len, buf *out,
+                        diags *d)
 {
-    const parsed_page *pp = parsed_page_at(r->p, i);
-    if (!pp->len)
-        return 0;
-    int fd = pp->in_cache ? r->p->old->fd : r->p->html_fd;
-    unsigned long long end = pp->off + pp->len;
-    size_t from = out->len;
-    int in_order =
-        fd == r->last_fd && pp->off >= r->last_end && pp->off - r->last_end < READER_AHEAD;
-    int held = fd == r->win_fd && pp->off >= r->from && end <= r->from + r->win.len;
+    unsigned long long end = off + len;
+    int in_order = fd == r->last_fd && off >= r->last_end && off - r->last_end < READER_AHEAD;
+    int held = fd == r->win_fd && off >= r->from && end <= r->from + r->win.len;
     int err = 0;
-    if (!held && in_order && pp->len <= READER_WINDOW / 2) {
+    if (!held && in_order && len <= READER_WINDOW / 2) {
         buf_reset(&r->win);
         r->win_fd = -1;
-        r->from = pp->off;
-        err = read_at(fd, pp->off, READER_WINDOW, pp->len, &r->win, &r->reads, d);
+        r->from = off;
+        err = read_at(fd, off, READER_WINDOW, len, &r->win, &r->reads, d);
         if (err == 0)
             r->win_fd = fd;
         held = err == 0;
     }
     if (held)
-        buf_add(out, r->win.data + (pp->off - r->from), pp->len);
+        buf_add(out, r->win.data + (off - r->from), len);
     else if (err == 0)
-        err = read_at(fd, pp->off, pp->len, pp->len, out, &r->reads, d);
+        err = read_at(fd, off, len, len, out, &r->reads, d);
     r->last_fd = fd;
     r->last_end = end;
+    return err;
+}
+
+int parsed_read_html(parsed_reader *r, size_t i, buf *out, diags *d)
+{
+    const parsed_page *pp = parsed_page_at(r->p, i);
+    if (!pp->len)
+        return 0;
+    size_t from = out->len;
+    int err =
+        read_through(r, pp->in_cache ? r->p->old->fd : r->p->html_fd, pp->off, pp->len, out, d);
     return err ? err : checked(r->p, i, out, from, d);
 }
 
 int parsed_text(char **out, parsed_reader *r, size_t i, diags *d)
 {
+    const parsed_page *pp = parsed_page_at(r->p, i);
     buf html;
     buf_init(&html);
+    if (pp->text_len) {
+        /* Parsed by this build: its text is in the texts' scratch file. */
+        int err = read_through(r, r->p->text_fd, pp->text_off, pp->text_len, &html, d);
+        *out = err ? NULL : buf_detach(&html);
+        buf_release(&html);
+        return err;
+    }
     int err = parsed_read_html(r, i, &html, d);
     *out = err ? NULL : parse_plain_text(html.data, html.len, SEARCH_TEXT_MAX);
     buf_release(&html);

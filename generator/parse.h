@@ -20,6 +20,11 @@ typedef struct parsed_page {
     md_doc doc;             /* headings and links; doc.html is always empty */
     unsigned long long off; /* where its HTML lies in the scratch file */
     size_t len;
+    /* Parsed by this build for one with a cache and a texts' scratch file
+     * (parse_site_opened): where its text (parsed_text's) lies there, and
+     * its length; 0 otherwise (parsed_text makes it from the HTML). */
+    unsigned long long text_off;
+    size_t text_len;
     /* The digest of the start of its text (parsed_text's), hex, made as it
      * was parsed for a build with a cache; "" otherwise: what search.json
      * shows of it, known without reading its HTML back. */
@@ -61,9 +66,11 @@ parsed *parse_site(const struct site *s, int html_fd, diags *d);
  * build (site_release_texts frees the others'). */
 parsed *parse_site_cached(struct site *s, int html_fd, const char *cache_path, diags *d);
 /* As parse_site_cached, with the cache at cache_path already opened as
- * `old` (taken: freed with the table; NULL: none could be). */
-parsed *parse_site_opened(struct site *s, int html_fd, const char *cache_path, parse_cache *old,
-                          diags *d);
+ * `old` (taken: freed with the table; NULL: none could be), and each new
+ * page's text for search written to text_fd (a scratch file, as html_fd;
+ * -1: none), so that search does not make it again from the HTML. */
+parsed *parse_site_opened(struct site *s, int html_fd, int text_fd, const char *cache_path,
+                          parse_cache *old, diags *d);
 /* The key of page i's parse (parse_cache.c), which determines its HTML,
  * or NULL when the build keeps no cache. Borrowed. */
 const char *parsed_page_key(const parsed *p, size_t i);

@@ -34,7 +34,9 @@ struct parsed {
     parsed_page *pages; /* by page index */
     size_t n;
     int html_fd;
-    _Atomic unsigned long long end; /* of what is written to html_fd */
+    _Atomic unsigned long long end;      /* of what is written to html_fd */
+    int text_fd;                         /* the texts' scratch file, -1: none */
+    _Atomic unsigned long long text_end; /* of what is written to text_fd */
     atomic_int failed;
     /* The cache: where it is written (NULL: none), what it held. */
     char *cache_path;

@@ -924,6 +924,53 @@ Test(parse, text_key_is_the_search_text_digest)
     diag_free(d);
 }
 
+/* With a texts' scratch file, each page's text for search is kept there as
+ * it is parsed, and parsed_text reads it rather than the HTML: the HTML's
+ * scratch file cut to nothing, every page's text is still what its HTML
+ * gives. */
+Test(parse, search_text_kept_in_its_scratch_file)
+{
+    put_search_pages();
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache/parse.cache", root);
+    diags *d = diag_new(root);
+    site *s = load_reread("");
+    int fd = scratch_fd(), texts = scratch_fd();
+    parsed *pp = parse_site_opened(s, fd, texts, cache, NULL, d);
+    cr_assert_diag(d, "");
+    char **want = xcalloc(s->n_pages, sizeof *want);
+    size_t kept = 0;
+    buf html;
+    buf_init(&html);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        buf_reset(&html);
+        cr_assert_eq(parsed_html(pp, i, &html, d), 0);
+        want[i] = parse_plain_text(html.data, html.len, 1500);
+        kept += parsed_page_at(pp, i)->text_len;
+        cr_expect_eq(parsed_page_at(pp, i)->text_len, strlen(want[i]), "%s", s->pages[i]->rel);
+    }
+    struct stat st;
+    cr_assert_eq(fstat(texts, &st), 0);
+    cr_expect_gt(kept, 0);
+    cr_expect_eq((size_t)st.st_size, kept, "the texts, end to end");
+    cr_assert_eq(ftruncate(fd, 0), 0);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        char *text = NULL;
+        cr_assert_eq(text_of(&text, pp, i, d), 0, "%s", s->pages[i]->rel);
+        cr_expect_str_eq(text, want[i], "%s", s->pages[i]->rel);
+        free(text);
+        free(want[i]);
+    }
+    cr_assert_diag(d, "");
+    free(want);
+    buf_release(&html);
+    parsed_free(pp);
+    close(fd);
+    close(texts);
+    site_free(s);
+    diag_free(d);
+}
+
 /* Each record vouches for its page's HTML by a digest, checked as the HTML
  * is read back: a byte of it changed (the index and the trailer intact)
  * gives the page parsed again from its file, never the damaged bytes; the
