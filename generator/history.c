@@ -941,15 +941,12 @@ static void resolve_rows(walker *w)
                 continue;
             }
             r->declared = dup_or_null(after->declared);
-            char unreviewed[sizeof after->unreviewed];
+            unsigned char unreviewed[sizeof after->unreviewed];
             memcpy(unreviewed, after->unreviewed, sizeof unreviewed);
-            /* An unreadable "before" is no evidence of a review. The two
-             * checks equal, the texts are compared: reviews are a few of
-             * the rows, and both blobs are small. */
+            /* An unreadable "before" is no evidence of a review. */
             const blob_info *before = history_blobs_get(w->blobs, odb, &r->old_id, 0);
             if (before && before->state == BLOB_READ && !git_oid_equal(&r->old_id, &r->new_id))
-                r->row.review = !strcmp(before->unreviewed, unreviewed) &&
-                                history_blobs_same_unreviewed(odb, &r->old_id, &r->new_id);
+                r->row.review = !memcmp(before->unreviewed, unreviewed, sizeof unreviewed);
             /* A Change-Type: trailer classifies the commit; else the page's
              * `change:` does, but a review-only change is a review whatever
              * an older `change:` left in the page says. */

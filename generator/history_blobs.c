@@ -79,7 +79,7 @@ void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig)
 }
 
 /* Reads e's blob through odb and fills in what the history needs of it. */
-static void read_one(blob_info *e, git_odb *odb, buf *text, buf *stripped)
+static void read_one(blob_info *e, git_odb *odb, digest *dg, buf *text, buf *stripped)
 {
     buf_reset(text);
     free(e->declared);
@@ -95,30 +95,17 @@ static void read_one(blob_info *e, git_odb *odb, buf *text, buf *stripped)
     e->declared = history_declared(text->data, text->len, &e->change);
     buf_reset(stripped);
     history_without_review_line(stripped, text->data, text->len);
-    digest_check_of(e->unreviewed, stripped->data, stripped->len);
+    char hex[DIGEST_HEX];
+    digest_add(dg, stripped->data, stripped->len);
+    digest_hex(dg, hex);
+    for (size_t i = 0; i < sizeof e->unreviewed; i++) {
+        unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+        unsigned lo =
+            (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+        e->unreviewed[i] = (unsigned char)(hi << 4 | lo);
+    }
     if (e->want_sig && !e->sig.hash)
         history_sig_compute(&e->sig, text->data, text->len);
-}
-
-int history_blobs_same_unreviewed(git_odb *odb, const git_oid *a, const git_oid *b)
-{
-    buf ta, tb, sa, sb;
-    buf_init(&ta);
-    buf_init(&tb);
-    buf_init(&sa);
-    buf_init(&sb);
-    int same = 0;
-    if (history_read_blob(odb, a, &ta) != 0 || history_read_blob(odb, b, &tb) != 0)
-        goto done;
-    history_without_review_line(&sa, ta.data, ta.len);
-    history_without_review_line(&sb, tb.data, tb.len);
-    same = sa.len == sb.len && memcmp(sa.data, sb.data, sa.len) == 0;
-done:
-    buf_release(&ta);
-    buf_release(&tb);
-    buf_release(&sa);
-    buf_release(&sb);
-    return same;
 }
 
 /* An unread blob's place in the reading order. */
@@ -143,6 +130,7 @@ static void read_chunk(void *arg, size_t k)
     reader *rd = arg;
     git_repository *repo = NULL;
     git_odb *odb = NULL;
+    digest *dg = digest_new();
     buf text, stripped;
     buf_init(&text);
     buf_init(&stripped);
@@ -152,10 +140,11 @@ static void read_chunk(void *arg, size_t k)
         goto done;
     }
     for (size_t i = from; i < to; i++)
-        read_one(&rd->b->v[rd->todo[i]], odb, &text, &stripped);
+        read_one(&rd->b->v[rd->todo[i]], odb, dg, &text, &stripped);
 done:
     buf_release(&text);
     buf_release(&stripped);
+    digest_free(dg);
     git_odb_free(odb);
     git_repository_free(repo);
 }
@@ -230,12 +219,14 @@ const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, in
     history_blobs_want(b, id, SIZE_MAX, want_sig);
     blob_info *e = entry(b, id, SIZE_MAX);
     if (e && e->state == BLOB_UNREAD) {
+        digest *dg = digest_new();
         buf text, stripped;
         buf_init(&text);
         buf_init(&stripped);
-        read_one(e, odb, &text, &stripped);
+        read_one(e, odb, dg, &text, &stripped);
         buf_release(&text);
         buf_release(&stripped);
+        digest_free(dg);
     }
     return e;
 }

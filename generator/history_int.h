@@ -6,7 +6,6 @@
 
 #include "history.h"
 #include "buf.h"
-#include "digest.h"
 #include "map.h"
 
 #include <git2.h>
@@ -241,11 +240,9 @@ typedef struct blob_info {
     int want_sig;   /* sig is wanted too */
     char *declared; /* history_declared_version of its text */
     char *change;   /* its front matter's `change:`, lowercased, or NULL */
-    /* The damage check (XXH3, digest_check_of) of the text without its
-     * `last_reviewed:` line: two revisions may differ only in that line
-     * when these are equal and their ids not, which
-     * history_blobs_same_unreviewed then confirms */
-    char unreviewed[DIGEST_CHECK_HEX];
+    /* SHA-256 of the text without its `last_reviewed:` line: two revisions
+     * differ only in that line when these are equal and their ids not */
+    unsigned char unreviewed[32];
     sig sig; /* its similarity chunks, when wanted */
 } blob_info;
 
@@ -267,12 +264,6 @@ int history_blobs_read(blobs *b, const char *gitdir, const char *commondir);
  * a new array (caller frees) of their indexes in the table (in the order
  * they were first wanted), in reading order; returns how many. */
 size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir);
-/* 1 when blobs a and b, read again through odb, are the same but for their
- * `last_reviewed:` line (history_without_review_line); 0 when they differ
- * otherwise or either cannot be read. What blob_info.unreviewed only
- * suggests: a 64-bit check can be made to collide, and a change passed off
- * as a review would be false evidence. */
-int history_blobs_same_unreviewed(git_odb *odb, const git_oid *a, const git_oid *b);
 /* The table's i-th entry, in the order blobs were first wanted (borrowed,
  * valid until the table next changes); i below the number wanted. */
 const blob_info *history_blobs_at(const blobs *b, size_t i);
