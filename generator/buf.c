@@ -110,11 +110,6 @@ void buf_grow(buf *b, size_t extra)
     b->cap = cap;
 }
 
-void buf_adds(buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
 /* What simple_format takes after a '%': the length modifier, then the
  * conversion. */
 enum { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE, LEN_MAX };

@@ -36,7 +36,12 @@ static inline void buf_add(buf *b, const void *data, size_t len)
     b->len += len;
     b->data[b->len] = '\0';
 }
-void buf_adds(buf *b, const char *s);
+/* Appends the string s (inline: a literal's length is known where it is
+ * called, and most are literals). */
+static inline void buf_adds(buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
 static inline void buf_addc(buf *b, char c)
 {
     if (b->cap - b->len <= 1)
