@@ -273,10 +273,11 @@ const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, in
 
 /* --- history_pack.c: where blobs lie in the packs ------------------------- */
 
-/* How many pack indexes are read, and how many bytes of them in all: the
- * blobs of packs past these are read in the walk's order. */
+/* How many pack indexes are read (the blobs of packs past these are read
+ * in the order wanted), and the largest mapped (an index of some 38
+ * million objects). */
 #define IDX_FILES_MAX 256
-#define IDX_BYTES_MAX ((size_t)256 << 20)
+#define IDX_MAP_MAX ((size_t)1 << 30)
 
 /* A blob's place: the number of the pack holding it (1 for the first
  * index read, in the sorted order of objects/pack) and its offset there;
@@ -294,10 +295,10 @@ int history_pack_lookup(uint64_t *offsets, const unsigned char *idx, size_t len,
                         size_t n);
 /* Sets places[0..n) to where ids[0..n) lie in the packs of the repository
  * whose common git directory is commondir (git_repository_commondir),
- * reading its objects/pack/pack-*.idx (regular files, no links; up to
- * IDX_FILES_MAX of them and IDX_BYTES_MAX in all, one held at a time). An
- * index that cannot be read or is damaged is passed over; nothing is
- * reported: the places only order reads. */
+ * looked up in its objects/pack/pack-*.idx (regular files, never through a
+ * link; up to IDX_FILES_MAX of them, each up to IDX_MAP_MAX, mapped one at
+ * a time). An index that cannot be read or is damaged is passed over;
+ * nothing is reported: the places only order reads. */
 void history_pack_places(pack_place *places, const git_oid *ids, size_t n, const char *commondir);
 
 /* --- history_sign.c -------------------------------------------------------- */

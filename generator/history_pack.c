@@ -8,9 +8,13 @@
 
 #include "fs.h"
 
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* An index of version 2 (git's since 1.5.2): a header, 256 cumulative
  * counts by first byte, the sorted ids, their CRCs, their offsets (the
@@ -70,14 +74,31 @@ int history_pack_lookup(uint64_t *offsets, const unsigned char *idx, size_t len,
     return 0;
 }
 
+/* Maps the regular file at path (never through a link) read-only: its
+ * bytes in *len. NULL when it cannot be, or is over IDX_MAP_MAX. */
+static const unsigned char *map_index(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= (uintmax_t)IDX_MAP_MAX) {
+        *len = (size_t)st.st_size;
+        m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    close(fd);
+    return m == MAP_FAILED ? NULL : m;
+}
+
 void history_pack_places(pack_place *places, const git_oid *ids, size_t n, const char *commondir)
 {
     memset(places, 0, n * sizeof *places);
     char **names = NULL;
-    buf dir, path, idx;
+    buf dir, path;
     buf_init(&dir);
     buf_init(&path);
-    buf_init(&idx);
     uint64_t *offsets = xmalloc((n ? n : 1) * sizeof *offsets);
     diags *quiet = diag_new(NULL);
     buf_printf(&dir, "%s%sobjects/pack", commondir,
@@ -85,21 +106,21 @@ void history_pack_places(pack_place *places, const git_oid *ids, size_t n, const
     if (fs_list(&names, dir.data, 1, quiet) != 0 || !names)
         goto done;
     uint32_t pack = 0;
-    size_t budget = IDX_BYTES_MAX;
     for (size_t k = 0; names[k] && pack < IDX_FILES_MAX; k++) {
-        size_t l = strlen(names[k]);
+        size_t l = strlen(names[k]), len = 0;
         if (l < 9 || strncmp(names[k], "pack-", 5) != 0 || strcmp(names[k] + l - 4, ".idx") != 0)
             continue;
         buf_reset(&path);
         buf_printf(&path, "%s/%s", dir.data, names[k]);
-        struct stat st;
-        if (lstat(path.data, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > budget)
+        /* Mapped, as libgit2 maps it: a binary search touches a few of its
+         * pages, and a large repository's index is hundreds of MB. */
+        const unsigned char *idx = map_index(path.data, &len);
+        if (!idx)
             continue;
-        buf_reset(&idx);
-        if (fs_read_nofollow(&idx, path.data, path.data, quiet) != 0 || idx.len > budget ||
-            history_pack_lookup(offsets, (const unsigned char *)idx.data, idx.len, ids, n) != 0)
+        int found = history_pack_lookup(offsets, idx, len, ids, n) == 0;
+        munmap((void *)idx, len);
+        if (!found)
             continue;
-        budget -= idx.len;
         pack++;
         for (size_t i = 0; i < n; i++)
             if (!places[i].pack && offsets[i] != UINT64_MAX)
@@ -109,7 +130,6 @@ done:
     fs_list_free(names);
     diag_free(quiet);
     free(offsets);
-    buf_release(&idx);
     buf_release(&path);
     buf_release(&dir);
 }

@@ -2473,6 +2473,31 @@ Test(history, blobs_read_from_each_packs_end, .init = sandbox_init, .fini = sand
     expect_from_the_end(b, plan, n, offsets, loose.data);
     free(plan);
 
+    /* The index only through a link (in a git directory of its own):
+     * not followed, so read as wanted; a copy of it there is read. */
+    buf fake, cmd;
+    buf_init(&fake);
+    buf_init(&cmd);
+    buf_printf(&fake, "%s/fake/", sandbox);
+    buf_printf(&cmd,
+               "mkdir -p '%sobjects/pack' && cd '%sobjects/pack' && "
+               "ln -s \"$(ls '%sobjects/pack'/pack-*.idx | grep -v pack-0000)\" pack-link.idx",
+               fake.data, fake.data, common);
+    cr_assert_eq(system(cmd.data), 0);
+    n = history_blobs_plan(&plan, b, fake.data);
+    cr_assert_eq(n, n_packed + 1);
+    cr_expect(git_oid_equal(&history_blobs_at(b, plan[0])->id, &loose_id), "as wanted");
+    free(plan);
+    buf_reset(&cmd);
+    buf_printf(&cmd, "cp '%sobjects/pack/pack-link.idx' '%sobjects/pack/pack-copy.idx'", fake.data,
+               fake.data);
+    cr_assert_eq(system(cmd.data), 0);
+    n = history_blobs_plan(&plan, b, fake.data);
+    expect_from_the_end(b, plan, n, offsets, loose.data);
+    free(plan);
+    buf_release(&cmd);
+    buf_release(&fake);
+
     /* Without the packs' places: as wanted. */
     n = history_blobs_plan(&plan, b, NULL);
     cr_assert_eq(n, n_packed + 1);
