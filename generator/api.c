@@ -237,7 +237,7 @@ int api_pages_fill(void *ctx, buf *chunk)
         json_key(w, "pages");
         json_begin_array(w, JSON_BLOCK);
         if (a->sp) {
-            splice_mark(a->sp, "head", chunk->len - from);
+            splice_mark_made(a->sp, "head", chunk->data + from, chunk->len - from);
             a->cursor = 1; /* the first entry follows the previous file's head */
         }
     }
@@ -258,7 +258,7 @@ int api_pages_fill(void *ctx, buf *chunk)
     json_end(w);
     buf_addc(chunk, '\n');
     if (a->sp)
-        splice_mark(a->sp, "tail", chunk->len - from);
+        splice_mark_made(a->sp, "tail", chunk->data + from, chunk->len - from);
     return 0;
 }
 

@@ -145,7 +145,7 @@ static int next_rendered(handbook_stream *hs, buf *chunk)
     hs->pos = until;
     if (hs->sp) {
         gap_key(hs, hs->next, last ? NULL : &hs->slots.v[hs->next].id);
-        splice_mark(hs->sp, hs->key.data, chunk->len - from);
+        splice_mark_made(hs->sp, hs->key.data, chunk->data + from, chunk->len - from);
     }
     hs->done = last;
     hs->body_due = !last;

@@ -363,8 +363,43 @@ long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,
     }
     if (make(ctx, out) != 0)
         return -2;
-    splice_mark(sp, key, out->len - from);
+    splice_mark_made(sp, key, out->data + from, out->len - from);
     return -1;
+}
+
+/* Whether the previous file holds data[0..len) at byte `at` (read through
+ * the window, as segments are). */
+static int old_holds(splice_stream *sp, long long at, const char *data, size_t len)
+{
+    if (sp->fd < 0 || !sp->n_old)
+        return 0;
+    const seg *last = &sp->old[sp->n_old - 1];
+    if (at + (long long)len > last->off + last->len)
+        return 0;
+    if (at < sp->win_off || at + (long long)len > sp->win_off + (long long)sp->win_len) {
+        if (len > SPLICE_WINDOW)
+            return 0;
+        long long left = last->off + last->len - at;
+        size_t want = left < (long long)SPLICE_WINDOW ? (size_t)left : SPLICE_WINDOW;
+        if (!sp->win)
+            sp->win = xmalloc(SPLICE_WINDOW);
+        sp->win_len = 0;
+        if (fs_pread_all(sp->fd, sp->win, want, (off_t)at) != 0)
+            return 0;
+        sp->win_off = at;
+        sp->win_len = want;
+    }
+    return memcmp(sp->win + (at - sp->win_off), data, len) == 0;
+}
+
+void splice_mark_made(splice_stream *sp, const char *key, const char *data, size_t len)
+{
+    /* Made anew, but the same bytes at the same place as the previous
+     * file's (a head whose key changed, not its text): still the previous
+     * file's own, whose digest need not be made again. */
+    if (sp->same == sp->size_now && old_holds(sp, sp->size_now, data, len))
+        sp->same += (long long)len;
+    splice_mark(sp, key, len);
 }
 
 void splice_mark(splice_stream *sp, const char *key, size_t len)

@@ -68,6 +68,11 @@ long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,
  * made. A key with a newline cannot be kept: the file is then not spliced
  * next time. */
 void splice_mark(splice_stream *sp, const char *key, size_t len);
+/* As splice_mark, for the bytes data[0..len) just made: while the new file
+ * is so far the previous file's own bytes at the same places, these too
+ * when the previous file holds them there (splice_same), whatever their
+ * key. */
+void splice_mark_made(splice_stream *sp, const char *key, const char *data, size_t len);
 /* How many bytes came from the previous file, and how many the new file's
  * segments hold. */
 long long splice_taken(const splice_stream *sp);
