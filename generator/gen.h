@@ -32,6 +32,10 @@ typedef struct gen {
     /* What every page is rendered from besides its own dictionary: charter
      * itself, the theme's texts and the shared values (a digest, hex). */
     char key_base[65];
+    /* key_base and what vars_site_build gives a page (the build's commit,
+     * the latest changes): the key base of a page of the site's own whose
+     * layout shows them (gen_page_key). */
+    char build_key[65];
     /* SECTIONS over the shared values (vars_sections), made for the first
      * layout that lists it (gen_shared), under `lock`; and its digest. */
     pthread_mutex_t lock;
@@ -97,8 +101,16 @@ void gen_report_spliced(gen *g, const char *rel, size_t n);
 void vars_full_url(buf *out, const site *s, const char *url);
 /* Sets NAME to value and shows section NAME, when value is set. */
 void vars_set_shown(tpl_dict *d, const char *name, const char *value);
-/* Site-wide values, built once and shared (read-only) by every page. */
+/* Site-wide values, built once and shared (read-only) by every page:
+ * none that changes with a commit that leaves a page alone. */
 tpl_dict *vars_shared(const gen *g);
+/* What the pages charter generates (not those made from a source file)
+ * show of the build in d: BUILD_COMMIT* (the commit the site is built
+ * from) and, with `changes`, RECENT_CHANGES (the latest changes, for the
+ * home page). In d, not the shared dictionary, so that they are in those
+ * pages' keys only (gen_layout); a commit that leaves a page of the site's
+ * own alone leaves its key alone. */
+void vars_site_build(tpl_dict *d, const gen *g, int changes);
 /* SECTIONS (every section and its pages, an entry per page, made as it
  * renders: tpl_dict_add_lazy_section) in a new dictionary over g->shared,
  * for the layouts that list it; caller frees. */

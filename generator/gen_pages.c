@@ -46,6 +46,8 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
     tpl_dict *d = vars_page_begin(g, p);
     vars_page_finish(d, g, p);
     tpl_dict_set_shared(d, gen_shared(g, l));
+    if (layout_shows_changes(l))
+        vars_site_build(d, g, 1); /* a home page of the site's own */
     if (parsed_read_html(r, i, &html, g->d) != 0)
         g->failed = 1;
     else if (layout_render(l, d, &html, g->d) == 0) {

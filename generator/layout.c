@@ -41,6 +41,7 @@ struct layout {
     buf text;
     int state;          /* 1 loading, 2 loaded, -1 failed */
     int lists_sections; /* the chain mentions SECTIONS (layout_lists_sections) */
+    int shows_changes;  /* the chain mentions RECENT_CHANGES (layout_shows_changes) */
 };
 
 struct layouts {
@@ -206,6 +207,9 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
         goto done;
     l->lists_sections =
         tpl_mentions(l->tpl, "SECTIONS") || (l->parent && l->parent->lists_sections);
+    l->shows_changes = tpl_mentions(l->tpl, "RECENT_CHANGES") ||
+                       tpl_mentions(l->tpl, "HAS_RECENT_CHANGES") ||
+                       (l->parent && l->parent->shows_changes);
     l->state = 2;
     result = l;
 done:
@@ -309,6 +313,11 @@ int layout_lists_sections(const layout *l)
     return l && l->lists_sections;
 }
 
+int layout_shows_changes(const layout *l)
+{
+    return l && l->shows_changes;
+}
+
 const char *layout_name(const layout *l)
 {
     return l->name;
@@ -348,8 +357,8 @@ const layout *layouts_get(const layouts *ls, const char *name)
 
 const layout *layouts_for_page(const layouts *ls, const char *name, int policy)
 {
-    return layouts_get(ls, ls && map_get(ls->fallback, name) ? fallback_layout(ls->s, policy)
-                                                             : name);
+    return layouts_get(ls,
+                       ls && map_get(ls->fallback, name) ? fallback_layout(ls->s, policy) : name);
 }
 
 int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)

@@ -38,6 +38,11 @@ const char *layout_name(const layout *l);
  * SECTIONS, the site-wide list of every section and its pages: only such a
  * layout's pages are rendered with it (gen_shared). 0 for NULL. */
 int layout_lists_sections(const layout *l);
+/* Whether l or a layout it sits in (or what they include) mentions
+ * RECENT_CHANGES or HAS_RECENT_CHANGES: a page of the site's own rendered
+ * with it (a home page from content/index.md) is given what the generated
+ * pages show of the build (vars_site_build), and keyed by it. 0 for NULL. */
+int layout_shows_changes(const layout *l);
 
 /* True when the theme has layouts/<name>.html (loaded or not). */
 int layouts_has(const layouts *ls, const char *name);

@@ -33,6 +33,21 @@ const tpl_dict *gen_shared(gen *g, const layout *l)
     return g->sections;
 }
 
+/* Whether the generated page of layout `name` is one of the site's
+ * registers and reports (the footer's links, and the home page), which
+ * name the commit the site was built from: the other generated pages
+ * (each control's, tag's, folder's, the 404) are made again only when what
+ * they show changes, not with every commit. */
+static int is_register(const char *name)
+{
+    static const char *const registers[] = {"home",     "soa",       "dashboard",
+                                            "handbook", "changelog", "controls"};
+    for (size_t i = 0; i < sizeof registers / sizeof *registers; i++)
+        if (!strcmp(name, registers[i]))
+            return 1;
+    return 0;
+}
+
 const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
 {
     const layout *l = layouts_get(g->s->layouts, name);
@@ -40,6 +55,9 @@ const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
         return NULL;
     tpl_dict_set_shared(d, gen_shared(g, l));
     vars_nav(d, g->s, NULL); /* every section, none current */
+    /* In d: in the page's key (gen_key). */
+    if (is_register(name) || layout_shows_changes(l))
+        vars_site_build(d, g, layout_shows_changes(l));
     return l;
 }
 
@@ -117,6 +135,8 @@ void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const ch
     }
     digest_add_str(h, body);
     vars_page_key(h, g, p);
+    if (layout_shows_changes(l))
+        digest_add(h, g->build_key, DIGEST_HEX);
     digest_hex(h, key);
     digest_free(h);
 }
@@ -362,6 +382,14 @@ void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
     digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);
     tpl_dict_digest(g->shared, add_to_digest, base);
     digest_hex(base, g->key_base);
+    /* What vars_site_build gives a page, for the keys of the pages of the
+     * site's own that show it (gen_page_key). */
+    tpl_dict *build = tpl_dict_new();
+    vars_site_build(build, g, 1);
+    digest_add(base, "build", 6);
+    tpl_dict_digest(build, add_to_digest, base);
+    digest_hex(base, g->build_key);
+    tpl_dict_free(build);
     digest_free(base);
 }
 

@@ -196,35 +196,55 @@ static void set_generated_url(tpl_dict *d, const site *s, const char *var, const
     buf_release(&u);
 }
 
-/* BUILD_COMMIT*: the commit the site is built from, for the footer;
- * nothing when it is in no repository or on an unborn branch. */
-static void set_build_commit(tpl_dict *d, const site_config *c, const build_provenance *p)
+/* NAME, NAME_SHORT, NAME_URL or NAME_PLAIN for commit (40 hex digits):
+ * NAME is also a section, NAME_URL one when repository_url is set (the
+ * commit's page), NAME_PLAIN one when it is not. Nothing for NULL or "". */
+static void set_site_commit(tpl_dict *d, const site_config *c, const char *name, const char *commit)
 {
-    if (!p || !p->commit[0])
+    if (!commit || !commit[0])
         return;
-    vars_set_shown(d, "BUILD_COMMIT", p->commit);
-    tpl_dict_set_len(d, "BUILD_COMMIT_SHORT", p->commit, 7);
+    buf var, u;
+    buf_init(&var);
+    buf_init(&u);
+    vars_set_shown(d, name, commit);
+    buf_printf(&var, "%s_SHORT", name);
+    tpl_dict_set_len(d, var.data, commit, strnlen(commit, 7));
+    buf_reset(&var);
     if (c->repository_url && c->repository_url[0]) {
-        buf u, what;
-        buf_init(&u);
+        buf what;
         buf_init(&what);
-        buf_printf(&what, "commit/%s", p->commit);
+        buf_printf(&what, "commit/%s", commit);
         site_repository_page(&u, c, what.data);
         buf_release(&what);
-        vars_set_shown(d, "BUILD_COMMIT_URL", u.data);
-        buf_release(&u);
+        buf_printf(&var, "%s_URL", name);
+        vars_set_shown(d, var.data, u.data);
     } else {
-        tpl_dict_show_section(d, "BUILD_COMMIT_PLAIN");
+        buf_printf(&var, "%s_PLAIN", name);
+        tpl_dict_show_section(d, var.data);
     }
-    /* "with uncommitted changes" (BUILD_DIRTY) is said by the pages whose
-     * own file differs from the commit (vars_page): said site-wide, the
-     * first edit would rewrite every page. manifest.json's `clean` is the
-     * site's. */
+    buf_release(&u);
+    buf_release(&var);
+}
+
+void vars_site_build(tpl_dict *d, const gen *g, int changes)
+{
+    /* BUILD_COMMIT*: the commit the site is built from, for the footer;
+     * nothing when it is in no repository or on an unborn branch. */
+    set_site_commit(d, &g->s->cfg, "BUILD_COMMIT", g->prov ? g->prov->commit : NULL);
+    /* The latest changes, for the home page. */
+    if (changes && history_found(g->h)) {
+        size_t n;
+        const change *ch = history_changes(g->h, &n);
+        if (n)
+            tpl_dict_show_section(d, "HAS_RECENT_CHANGES");
+        for (size_t i = 0; i < n && i < 5; i++)
+            vars_change(tpl_dict_add_section(d, "RECENT_CHANGES"), g->s, &ch[i]);
+    }
 }
 
 /* AT_*: under --at, the banner every page carries: the day the site is
- * shown as of ("30 June 2026") and, through BUILD_COMMIT*, its commit. */
-static void set_at_banner(tpl_dict *d, const site *s)
+ * shown as of ("30 June 2026") and, through AT_COMMIT*, its commit. */
+static void set_at_banner(tpl_dict *d, const site *s, const build_provenance *p)
 {
     static const char *const months[] = {"January",   "February", "March",    "April",
                                          "May",       "June",     "July",     "August",
@@ -241,6 +261,7 @@ static void set_at_banner(tpl_dict *d, const site *s)
     tpl_dict_show_section(d, "AT_BANNER");
     tpl_dict_set(d, "AT_DATE", iso);
     tpl_dict_set(d, "AT_DATE_TEXT", t.data);
+    set_site_commit(d, &s->cfg, "AT_COMMIT", p ? p->commit : NULL);
     buf_release(&t);
 }
 
@@ -270,14 +291,10 @@ tpl_dict *vars_shared(const gen *g)
         }
         buf_release(&u);
     }
-    if (history_found(g->h)) {
-        size_t n;
-        const change *ch = history_changes(g->h, &n);
-        if (n)
-            tpl_dict_show_section(d, "HAS_RECENT_CHANGES");
-        for (size_t i = 0; i < n && i < 5; i++)
-            vars_change(tpl_dict_add_section(d, "RECENT_CHANGES"), s, &ch[i]);
-    }
+    /* Nothing here changes with a commit that leaves the page alone (the
+     * build's commit and the latest changes are the generated pages',
+     * vars_site_build): with it in every page's key, a committed one-page
+     * edit made every page again. */
     if (history_found(g->h)) {
         buf u;
         buf_init(&u);
@@ -315,8 +332,7 @@ tpl_dict *vars_shared(const gen *g)
     char date[11];
     date_format(date, s->as_of);
     tpl_dict_set(d, "BUILD_DATE", date);
-    set_build_commit(d, c, g->prov);
-    set_at_banner(d, s);
+    set_at_banner(d, s, g->prov);
     long counts[REVIEW_RETIRED + 1] = {0}, total = 0;
     for (size_t i = 0; i < s->n_pages; i++) {
         const page *p = s->pages[i];
@@ -694,6 +710,18 @@ static void add_page_history(tpl_dict *d, const gen *g, const page *p)
         dirty |= ph->rows[i].kind == HIST_UNCOMMITTED || ph->rows[i].kind == HIST_UNTRACKED;
     if (dirty && g->prov && g->prov->commit[0])
         tpl_dict_show_section(d, "BUILD_DIRTY");
+    /* PAGE_COMMIT*: the commit that last changed the page's file (its
+     * newest commit row), which changes only with the page's history
+     * (PAGE_COMMITTED); a page in no commit yet, PAGE_UNCOMMITTED. */
+    size_t i = 0;
+    while (i < ph->n && ph->rows[i].kind != HIST_COMMIT)
+        i++;
+    if (i < ph->n) {
+        tpl_dict_show_section(d, "PAGE_COMMITTED");
+        set_commit(d, "PAGE", g->s, &ph->rows[i]);
+    } else if (dirty && g->prov && g->prov->commit[0]) {
+        tpl_dict_show_section(d, "PAGE_UNCOMMITTED");
+    }
 }
 
 tpl_dict *vars_page_begin(const gen *g, const page *p)

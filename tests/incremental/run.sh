@@ -39,10 +39,16 @@ kept "a body edit of $crypto"
 # An older cache, restored near the end as a CI cache would be.
 [ ! -d .git/charter ] || cp -R .git/charter "$tmp/cache.old"
 
+# A commit rewrites the committed page (its history gains the commit)
+# and the registers that name the build's commit, not every page: a page
+# of the site's own names the commit that last changed its file.
 begin "commit the edit"
 run g add $crypto
 run commit "$ALICE" "$at" 'Cryptography: the scope names the customer platform'
+keep 404.html people/remote-working/index.html
+change technology/cryptography/index.html
 build 0
+kept "a commit of $crypto"
 
 begin "rebuild with no change"
 keep_all

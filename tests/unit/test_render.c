@@ -963,12 +963,13 @@ Test(render, page_keys_follow_their_dictionaries)
          PAGE("Gamma", "", "## A\n\n## B\n\n## C\n\nC body.\n"),
          0,
          {1, 1, 0, 1}},
-        /* The recent changes, which every page shows, name b. */
+        /* The recent changes name b, but only the generated pages (and a
+         * layout that shows them) have them: d is left alone. */
         {"b's title (a's and c's neighbour)",
          "content/pol/b.md",
          PAGE("Bravo", "controls: [A.2]\n", "B body.\n"),
          0,
-         {0, 0, 0, 0}},
+         {0, 0, 0, 1}},
         {"c's title (b's neighbour, listed in a's and b's navigation)",
          "content/pol/c.md",
          PAGE("Gamma two", "", "## A\n\n## B\n\n## C\n\nC body.\n"),
@@ -991,8 +992,9 @@ Test(render, page_keys_follow_their_dictionaries)
          0,
          {0, 1, 1, 1}},
         {"a's uncommitted row, now untracked", NULL, NULL, UNTRACKED, {0, 1, 1, 1}},
-        /* Shown in the recent changes too. */
-        {"a's newest commit's summary", NULL, NULL, UNTRACKED | REWORDED, {0, 0, 0, 0}},
+        /* In the recent changes too, which these pages do not show (a
+         * commit leaves the pages it does not change alone). */
+        {"a's newest commit's summary", NULL, NULL, UNTRACKED | REWORDED, {0, 1, 1, 1}},
         /* Front matter d does not hold (and SITE_DEFAULTS, every page's). */
         {"a default for the other section",
          "site.yml",

@@ -59,6 +59,17 @@ check "a page's footer names HEAD's commit, linked" grep -qF \
     "Built from commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$head\"><code>$short</code></a></p>" \
     "$site/_site/index.html"
 check "a clean build says nothing of uncommitted changes" sh -c "! grep -q 'uncommitted changes' '$site/_site/index.html'"
+# The home page (content/index.md, a page of the site's own whose layout
+# lists the latest changes) names the build's commit and the changes; a
+# policy names the commit that last changed its file, not the build's, so
+# that a commit rewrites only the pages it changes.
+check "the home page lists the latest changes" grep -q 'class="recent-change"' "$site/_site/index.html"
+pol=content/governance/information-security-policy.md
+check "a policy's footer names the commit that last changed its file" grep -qF \
+    "Last changed in commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$(git -C "$site" log -1 --format=%H -- $pol)\"><code>$(git -C "$site" log -1 --format=%h -- $pol)</code></a></p>" \
+    "$site/_site/governance/information-security-policy/index.html"
+check "and not the build's" sh -c "! grep -q 'Built from commit' '$site/_site/governance/information-security-policy/index.html'"
+check "the statement of applicability names the build's commit" grep -qF "Built from commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$head\"" "$site/_site/soa/index.html"
 check "charter verify passes on the built site" sh -c \
     "'$CHARTER' verify '$site/_site' >'$tmp/v.out' 2>&1 && grep -qxF \"'$site/_site': \$(wc -l <'$tmp/expect' | tr -d ' ') files match manifest.json (commit $short)\" '$tmp/v.out'"
 
@@ -113,8 +124,10 @@ if [ $s = 2 ]; then ok "a missing manifest exits 2"; else not_ok "a missing mani
 printf '\nOne more line.\n' >>"$site/content/about.md"
 check "a build with an uncommitted edit succeeds" build
 check "manifest.json then says the content is not clean" grep -qxF '  "clean": false,' "$m"
+about_short=$(git -C "$site" log -1 --format=%h -- content/about.md)
 check "the edited page's footer then says 'with uncommitted changes'" grep -qF \
-    "<code>$short</code></a> with uncommitted changes</p>" "$site/_site/about/index.html"
+    "Last changed in commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$(git -C "$site" log -1 --format=%H -- content/about.md)\"><code>$about_short</code></a> with uncommitted changes</p>" \
+    "$site/_site/about/index.html"
 check "another page's footer does not" sh -c "! grep -q 'uncommitted changes' '$site/_site/index.html'"
 check "charter verify names the commit and the changes" sh -c \
     "'$CHARTER' verify '$site/_site' | grep -qF '(commit $short, with uncommitted changes)'"
@@ -125,6 +138,15 @@ check "manifest.json then names the new commit, clean" sh -c \
     "grep -qxF '  \"commit\": \"$head2\",' '$m' && grep -qxF '  \"clean\": true,' '$m'"
 check "a rebuild with nothing changed keeps it" sh -c \
     "cd '$site' && '$CHARTER' build --as-of 2026-11-25 --quiet && grep -qxF '  \"commit\": \"$head2\",' '$m' && '$CHARTER' verify _site"
+check "the committed page's footer names the new commit" grep -qF \
+    "Last changed in commit <a href=\"https://github.com/larkspur-analytics/security-policies/commit/$head2\"><code>$(printf '%s' "$head2" | cut -c1-7)</code></a></p>" \
+    "$site/_site/about/index.html"
+# A page no commit holds yet says so.
+printf -- '---\ntitle: Draft notes\nlayout: page\n---\nNotes.\n' >"$site/content/draft-notes.md"
+check "a page no commit holds says 'Not committed yet'" sh -c \
+    "cd '$site' && '$CHARTER' build --no-check --as-of 2026-11-25 --quiet && grep -q 'Not committed yet' _site/draft-notes/index.html"
+rm -f "$site/content/draft-notes.md"
+check "a build after removing it succeeds" build
 
 # Clean covers what the build is made from besides the content: an
 # uncommitted site.yml edit, an untracked layout, a deleted catalog file
