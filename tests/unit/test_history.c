@@ -2105,24 +2105,28 @@ static void sandbox_sh(const char *script)
     buf_release(&cmd);
 }
 
+/* The start of a script that makes a repository in $1 (commits dated
+ * 2026-01-05, no user or system git configuration), with content/. */
+#define REPO_START                                                                                 \
+    "set -eu\n"                                                                                    \
+    "cd \"$1\"\n"                                                                                  \
+    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"    \
+    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"                                   \
+    "git init -q -b main .\n"                                                                      \
+    "git config user.name Ann; git config user.email ann@example.com\n"                            \
+    "mkdir content\n"
+
 /* A repository with two committed pages under content/ (dates pinned). */
 static const char status_repo[] =
-    "set -eu\n"
-    "cd \"$1\"\n"
-    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"
-    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
-    "git init -q -b main .\n"
-    "git config user.name Ann; git config user.email ann@example.com\n"
-    "mkdir content\n"
-    "printf 'title: Status\\n' >site.yml\n"
-    "printf -- '---\\ntitle: A\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nA\\n' "
-    ">content/a.md\n"
-    "printf -- '---\\ntitle: B\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nB\\n' "
-    ">content/b.md\n"
-    "git add -A; git commit -q -m 'Add a and b'\n"
-    "printf 'changed\\n' >>content/b.md\n"
-    "printf -- '---\\ntitle: C\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nC\\n' "
-    ">content/c.md\n";
+    REPO_START "printf 'title: Status\\n' >site.yml\n"
+               "printf -- '---\\ntitle: A\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nA\\n' "
+               ">content/a.md\n"
+               "printf -- '---\\ntitle: B\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nB\\n' "
+               ">content/b.md\n"
+               "git add -A; git commit -q -m 'Add a and b'\n"
+               "printf 'changed\\n' >>content/b.md\n"
+               "printf -- '---\\ntitle: C\\nowner: Ann\\nlast_reviewed: 2026-01-05\\n---\\nC\\n' "
+               ">content/c.md\n";
 
 /* Commits everything the work tree holds, a day later. */
 static const char status_commit[] =
@@ -2342,24 +2346,17 @@ Test(history, pack_index_lookup)
  * the order they were wanted in. Without the packs' places (no common
  * directory, or an index that is no index) they are read as wanted. */
 static const char packed_repo[] =
-    "set -eu\n"
-    "cd \"$1\"\n"
-    "export GIT_AUTHOR_DATE='2026-01-05T10:00:00Z' GIT_COMMITTER_DATE='2026-01-05T10:00:00Z'\n"
-    "export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
-    "git init -q -b main .\n"
-    "git config user.name Ann; git config user.email ann@example.com\n"
-    "mkdir content\n"
-    "for v in 1 2 3 4 5 6 7 8 9 10 11 12; do\n"
-    "  for p in a b c d e f; do\n"
-    "    printf -- '---\\ntitle: %s\\nversion: \"%s\"\\n---\\n' $p $v >content/$p.md\n"
-    "    seq 1 200 | sed \"s/^/$p line /\" >>content/$p.md\n"
-    "    printf 'change %s\\n' $v >>content/$p.md\n"
-    "  done\n"
-    "  git add -A; git commit -q -m \"v$v\"\n"
-    "done\n"
-    "git repack -adq\n"
-    "git show-index <\"$(ls .git/objects/pack/pack-*.idx)\" >offsets.txt\n"
-    "printf 'loose\\n' | git hash-object -w --stdin >loose.txt\n";
+    REPO_START "for v in 1 2 3 4 5 6 7 8 9 10 11 12; do\n"
+               "  for p in a b c d e f; do\n"
+               "    printf -- '---\\ntitle: %s\\nversion: \"%s\"\\n---\\n' $p $v >content/$p.md\n"
+               "    seq 1 200 | sed \"s/^/$p line /\" >>content/$p.md\n"
+               "    printf 'change %s\\n' $v >>content/$p.md\n"
+               "  done\n"
+               "  git add -A; git commit -q -m \"v$v\"\n"
+               "done\n"
+               "git repack -adq\n"
+               "git show-index <\"$(ls .git/objects/pack/pack-*.idx)\" >offsets.txt\n"
+               "printf 'loose\\n' | git hash-object -w --stdin >loose.txt\n";
 
 /* The table of offset by id that git's show-index printed. */
 static map *read_offsets(const char *path)

@@ -385,6 +385,18 @@ static void manifest_hex(const char *rel, char hex[DIGEST_HEX])
     manifest_entries_free(v, n);
 }
 
+/* rel's digest in its manifest is the SHA-256 of its bytes (a resumed
+ * digest as a whole one). */
+static void expect_manifest_digest(const char *rel)
+{
+    char hex[DIGEST_HEX], want[DIGEST_HEX];
+    char *now = read_out(rel);
+    digest_of(want, now, strlen(now));
+    manifest_hex(rel, hex);
+    cr_expect_str_eq(hex, want, "%s", rel);
+    free(now);
+}
+
 /* A file whose start is the previous one's, segment for segment, is
  * hashed only from the previous file's digest state before its first new
  * byte: the states are kept in the segments file, and the digest the
@@ -414,18 +426,9 @@ Test(splice, the_digest_resumes_from_the_previous_files_state)
     free(segs);
     long long unhashed = build_unhashed("big.html", late);
     cr_expect_eq(unhashed, 6 * 65536, "resumed from the last state before byte 400,000");
-    char hex[DIGEST_HEX], want[DIGEST_HEX];
-    char *now = read_out("big.html");
-    digest_of(want, now, strlen(now));
-    manifest_hex("big.html", hex);
-    cr_expect_str_eq(hex, want);
-    free(now);
+    expect_manifest_digest("big.html");
     cr_expect_eq(build_unhashed("big.html", early), 0, "a change at the start");
-    now = read_out("big.html");
-    digest_of(want, now, strlen(now));
-    manifest_hex("big.html", hex);
-    cr_expect_str_eq(hex, want);
-    free(now);
+    expect_manifest_digest("big.html");
     free(a);
     free(b);
 }
@@ -447,18 +450,9 @@ Test(splice, a_head_made_again_with_the_same_bytes_is_not_hashed_again)
     cr_expect_eq(build_unhashed_by("h.html", first, 1), 0, "nothing to resume from");
     cr_expect_eq(build_unhashed_by("h.html", same_head, 1), 3 * 65536,
                  "resumed from the last state before the end");
-    char hex[DIGEST_HEX], want[DIGEST_HEX];
-    char *now = read_out("h.html");
-    digest_of(want, now, strlen(now));
-    manifest_hex("h.html", hex);
-    cr_expect_str_eq(hex, want);
-    free(now);
+    expect_manifest_digest("h.html");
     cr_expect_eq(build_unhashed_by("h.html", new_head, 1), 0, "another head");
-    now = read_out("h.html");
-    digest_of(want, now, strlen(now));
-    manifest_hex("h.html", hex);
-    cr_expect_str_eq(hex, want);
-    free(now);
+    expect_manifest_digest("h.html");
     /* Marked by key alone (splice_mark), the same head is no resumption. */
     cr_expect_eq(build_unhashed_by("h.html", first, 0), 0);
     cr_expect_eq(build_unhashed_by("h.html", same_head, 0), 0, "by key alone");
