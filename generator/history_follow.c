@@ -66,14 +66,33 @@ static void sort_chunks(uint64_t *v, uint64_t *tmp, size_t n)
     }
 }
 
-/* git's rolling hash of one byte into a chunk's (acc1, acc2). */
-#define SIG_STEP(acc1, acc2, c)                                                                    \
-    do {                                                                                           \
-        uint32_t old1_ = (acc1);                                                                   \
-        (acc1) = ((acc1) << 7) ^ ((acc2) >> 25);                                                   \
-        (acc2) = ((acc2) << 7) ^ (old1_ >> 25);                                                    \
-        (acc1) += (c);                                                                             \
-    } while (0)
+/* git's rolling hash of a chunk, its two 32-bit accumulators as one 64-bit
+ * word (the first above): byte c rotates the word left by 7 and is added
+ * to its upper half. It is git's two shifts and XORs, whose bits never
+ * overlap, in half their chain of dependent steps. */
+static inline uint64_t sig_step(uint64_t v, unsigned c)
+{
+    return ((v << 7) | (v >> 57)) + ((uint64_t)c << 32);
+}
+
+/* The length of the chunk at p (to its newline, or 64 bytes), and in
+ * *whole whether it ends either way (else it is the text's last line,
+ * without its newline). */
+static size_t chunk_len(const unsigned char *p, const unsigned char *end, int *whole)
+{
+    size_t room = (size_t)(end - p) < 64 ? (size_t)(end - p) : 64;
+    const unsigned char *nl = memchr(p, '\n', room);
+    size_t k = nl ? (size_t)(nl - p) + 1 : room;
+    *whole = nl || k == 64;
+    return k;
+}
+
+/* A chunk's entry: git's hash of it in the upper half, its length below. */
+static uint64_t sig_chunk(uint64_t v, size_t k)
+{
+    uint32_t acc1 = (uint32_t)(v >> 32), acc2 = (uint32_t)v;
+    return ((uint64_t)((acc1 + acc2 * 0x61) % HASHBASE) << 32) | k;
+}
 
 /* Cuts text into chunks as git's diffcore-delta does: a chunk ends at a
  * newline or after 64 bytes; in a text (no NUL in its first 8000 bytes) a
@@ -89,40 +108,52 @@ void history_sig_compute(sig *out, const char *text, size_t len)
     /* Room for a page's lines at once: a chunk is a line or 64 bytes. */
     size_t n = 0, cap = len / 16 + 64, bytes = 0;
     uint64_t *chunk = xmalloc(2 * cap * sizeof *chunk);
-    uint32_t acc1 = 0, acc2 = 0;
+    uint64_t v = 0;
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     if (!is_text || !memchr(text, '\r', len)) {
         while (p < end) {
-            size_t room = (size_t)(end - p) < 64 ? (size_t)(end - p) : 64;
-            const unsigned char *nl = memchr(p, '\n', room);
-            size_t k = nl ? (size_t)(nl - p) + 1 : room;
-            for (size_t i = 0; i < k; i++)
-                SIG_STEP(acc1, acc2, p[i]);
-            p += k;
-            if (nl || k == 64) {
-                if (n == cap) {
-                    cap *= 2;
-                    chunk = xrealloc(chunk, 2 * cap * sizeof *chunk);
-                }
-                chunk[n++] = ((uint64_t)((acc1 + acc2 * 0x61) % HASHBASE) << 32) | k;
+            /* Two chunks at a time: each one's steps depend on the last,
+             * the two's on nothing of each other. */
+            int whole1, whole2 = 0;
+            size_t k1 = chunk_len(p, end, &whole1), k2 = 0;
+            const unsigned char *q = p + k1;
+            if (q < end)
+                k2 = chunk_len(q, end, &whole2);
+            uint64_t v1 = 0, v2 = 0;
+            size_t both = k1 < k2 ? k1 : k2, i = 0;
+            for (; i < both; i++) {
+                v1 = sig_step(v1, p[i]);
+                v2 = sig_step(v2, q[i]);
             }
-            acc1 = acc2 = 0;
+            for (size_t j = i; j < k1; j++)
+                v1 = sig_step(v1, p[j]);
+            for (size_t j = i; j < k2; j++)
+                v2 = sig_step(v2, q[j]);
+            if (n + 2 > cap) {
+                cap *= 2;
+                chunk = xrealloc(chunk, 2 * cap * sizeof *chunk);
+            }
+            if (whole1)
+                chunk[n++] = sig_chunk(v1, k1);
+            if (whole2)
+                chunk[n++] = sig_chunk(v2, k2);
+            p = q + k2;
         }
     }
     while (p < end) {
         uint32_t c = *p++;
         if (is_text && c == '\r' && p < end && *p == '\n')
             continue;
-        SIG_STEP(acc1, acc2, c);
+        v = sig_step(v, c);
         if (++bytes < 64 && c != '\n')
             continue;
         if (n == cap) {
             cap *= 2;
             chunk = xrealloc(chunk, 2 * cap * sizeof *chunk);
         }
-        chunk[n++] = ((uint64_t)((acc1 + acc2 * 0x61) % HASHBASE) << 32) | bytes;
+        chunk[n++] = sig_chunk(v, bytes);
         bytes = 0;
-        acc1 = acc2 = 0;
+        v = 0;
     }
     sort_chunks(chunk, chunk + cap, n);
     out->hash = xmalloc((n ? 2 * n : 1) * sizeof *out->hash);
