@@ -1422,6 +1422,141 @@ Test(history, diff_many_finds_each_change_among_many_alike, .init = git_init, .f
     history_tc_release(&tc); /* frees odb */
 }
 
+/* One version of a folder of files in the chain test below: names in
+ * git's order (files only: plain byte order), each with its id and mode. */
+typedef struct chain_file {
+    char name[24];
+    git_oid id;
+    unsigned mode;
+} chain_file;
+
+static int cmp_chain_file(const void *a, const void *b)
+{
+    return strcmp(((const chain_file *)a)->name, ((const chain_file *)b)->name);
+}
+
+static void chain_tree(git_oid *out, git_odb *odb, const chain_file *f, size_t n)
+{
+    tree_entry *e = malloc((n ? n : 1) * sizeof *e);
+    for (size_t i = 0; i < n; i++)
+        e[i] = (tree_entry){f[i].mode, f[i].name, &f[i].id};
+    write_tree(out, odb, e, n);
+    free(e);
+}
+
+/* What a comparison of two versions must list, found by merging them. */
+static void chain_want(buf *want, const chain_file *o, size_t no, const chain_file *n, size_t nn)
+{
+    size_t i = 0, j = 0;
+    while (i < no || j < nn) {
+        int c = i == no ? 1 : j == nn ? -1 : strcmp(o[i].name, n[j].name);
+        if (c < 0)
+            buf_printf(want, "D content/%s;", o[i++].name);
+        else if (c > 0)
+            buf_printf(want, "A content/%s;", n[j++].name);
+        else {
+            if (!git_oid_equal(&o[i].id, &n[j].id) || o[i].mode != n[j].mode)
+                buf_printf(want, "M content/%s;", o[i].name);
+            i++;
+            j++;
+        }
+    }
+}
+
+/* A long history of one large folder, compared at once as the walk does:
+ * each comparison skips the entries alike by the newer tree's index, which
+ * the comparison before it made (tree_ix), so an index that is off by one
+ * entry, or by the bytes an edit added or removed, would misplace every
+ * later change. Each commit edits, deletes, adds (names of varied length)
+ * or changes a mode, one to four times, anywhere; ids hold NUL bytes. The
+ * changes listed must be those found by merging each pair's entries. */
+Test(history, diff_many_follows_a_long_history_of_one_folder, .init = git_init,
+     .fini = git_shutdown)
+{
+    enum { START = 300, COMMITS = 60 };
+    git_odb *odb = mem_odb();
+    unsigned long long seed = 88172645463325252ULL;
+    chain_file *v[COMMITS + 1];
+    size_t nv[COMMITS + 1];
+    git_oid tree[COMMITS + 1];
+    unsigned serial = 0;
+#define RND() (seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17, seed)
+#define NEW_ID(f)                                                                                  \
+    for (int b_ = 0; b_ < GIT_OID_RAWSZ; b_++)                                                     \
+        (f).id.id[b_] = RND() % 4 ? (unsigned char)RND() : 0;
+#define NEW_NAME(f)                                                                                \
+    snprintf((f).name, sizeof(f).name, "p%05u%.*s.md", serial++, (int)(RND() % 8), "-abcdefg")
+    v[0] = calloc(START + 4 * COMMITS, sizeof *v[0]);
+    nv[0] = START;
+    for (size_t i = 0; i < START; i++) {
+        NEW_NAME(v[0][i]);
+        NEW_ID(v[0][i]);
+        v[0][i].mode = F;
+    }
+    for (int c = 1; c <= COMMITS; c++) {
+        v[c] = malloc((START + 4 * COMMITS) * sizeof *v[c]);
+        memcpy(v[c], v[c - 1], nv[c - 1] * sizeof *v[c]);
+        size_t n = nv[c - 1];
+        for (int k = 1 + (int)(RND() % 4); k > 0; k--) {
+            size_t at = (size_t)(RND() % n);
+            switch (RND() % 4) {
+            case 0:
+                NEW_ID(v[c][at]);
+                break;
+            case 1:
+                memmove(&v[c][at], &v[c][at + 1], (n - at - 1) * sizeof *v[c]);
+                n--;
+                break;
+            case 2:
+                NEW_NAME(v[c][n]);
+                NEW_ID(v[c][n]);
+                v[c][n++].mode = F;
+                break;
+            default:
+                v[c][at].mode = v[c][at].mode == F ? X : F;
+            }
+        }
+        qsort(v[c], n, sizeof *v[c], cmp_chain_file);
+        nv[c] = n;
+    }
+#undef NEW_NAME
+#undef NEW_ID
+#undef RND
+    for (int c = 0; c <= COMMITS; c++)
+        chain_tree(&tree[c], odb, v[c], nv[c]);
+    /* Newest first: commit COMMITS against its parent, and so on back. */
+    git_oid old_ids[COMMITS], new_ids[COMMITS];
+    fchanges fc[COMMITS];
+    fchanges *out[COMMITS];
+    int failed[COMMITS];
+    memset(fc, 0, sizeof fc);
+    memset(failed, 0, sizeof failed);
+    for (int k = 0; k < COMMITS; k++) {
+        new_ids[k] = tree[COMMITS - k];
+        old_ids[k] = tree[COMMITS - k - 1];
+        out[k] = &fc[k];
+    }
+    tree_cache tc = {odb, map_new(), map_new()};
+    history_diff_many(&tc, "content", COMMITS, old_ids, new_ids, out, failed);
+    for (int k = 0; k < COMMITS; k++) {
+        buf want, got;
+        buf_init(&want);
+        buf_init(&got);
+        chain_want(&want, v[COMMITS - k - 1], nv[COMMITS - k - 1], v[COMMITS - k], nv[COMMITS - k]);
+        sort_changes(&got, &fc[k]);
+        cr_expect_str_eq(got.data ? got.data : "", want.data ? want.data : "", "commit %d",
+                         COMMITS - k);
+        cr_expect_not(failed[k], "commit %d", COMMITS - k);
+        buf_release(&want);
+        buf_release(&got);
+        history_fc_clear(&fc[k]);
+        free(fc[k].v);
+    }
+    for (int c = 0; c <= COMMITS; c++)
+        free(v[c]);
+    history_tc_release(&tc); /* frees odb */
+}
+
 /* What the walk knows of a blob, read once: the version it declares, a
  * digest that is the same for two revisions that differ only in
  * last_reviewed:, its similarity chunks when asked for; a blob that is not
