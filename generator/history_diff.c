@@ -116,22 +116,36 @@ static int rent_next(const unsigned char **p, const unsigned char *end, rent *e)
     return 1;
 }
 
-/* The length of the whole entries that a and b (each at an entry's start)
- * begin with byte for byte alike: the common bytes found with memcmp, then
- * cut back to an entry's end by hopping from one name's NUL to the next
- * (an entry ends 20 bytes after it), without parsing the entries. A commit
- * changes a file or two of a folder of thousands, and comparing every
- * unchanged entry field by field grew with the folder. */
-static size_t same_entries(const unsigned char *a, const unsigned char *a_end,
+/* The bytes a and b begin with alike: compared a page at a time (a folder
+ * of thousands is alike for most of its length), then 64 at a time. */
+static size_t common_bytes(const unsigned char *a, const unsigned char *a_end,
                            const unsigned char *b, const unsigned char *b_end)
 {
     size_t n =
         (size_t)(a_end - a) < (size_t)(b_end - b) ? (size_t)(a_end - a) : (size_t)(b_end - b);
     size_t same = 0;
+    while (same + 4096 <= n && memcmp(a + same, b + same, 4096) == 0)
+        same += 4096;
     while (same + 64 <= n && memcmp(a + same, b + same, 64) == 0)
         same += 64;
     while (same < n && a[same] == b[same])
         same++;
+    return same;
+}
+
+/* The length of the whole entries that a and b (each at an entry's start)
+ * begin with byte for byte alike: the common bytes found with memcmp, then
+ * cut back to an entry's end by hopping from one name's NUL to the next
+ * (an entry ends 20 bytes after it), without parsing the entries. A commit
+ * changes a file or two of a folder of thousands, and comparing every
+ * unchanged entry field by field grew with the folder. Used where the
+ * newer tree has no index (tree_ix below): it is malformed. */
+static size_t same_entries(const unsigned char *a, const unsigned char *a_end,
+                           const unsigned char *b, const unsigned char *b_end)
+{
+    size_t n =
+        (size_t)(a_end - a) < (size_t)(b_end - b) ? (size_t)(a_end - a) : (size_t)(b_end - b);
+    size_t same = common_bytes(a, a_end, b, b_end);
     /* Alike to one's end (the rest of a folder after its last change, or
      * before entries added at its end): whole entries, as a tree ends at
      * an entry's end, with no hop. (A malformed end is met where the
@@ -348,20 +362,6 @@ static int next_a(const unsigned char **pa, const unsigned char *a0, const unsig
     if (r > 0 && indexing)
         ix_push(aix, off);
     return r;
-}
-
-/* The bytes a and b begin with alike, compared 64 at a time. */
-static size_t common_bytes(const unsigned char *a, const unsigned char *a_end,
-                           const unsigned char *b, const unsigned char *b_end)
-{
-    size_t n =
-        (size_t)(a_end - a) < (size_t)(b_end - b) ? (size_t)(a_end - a) : (size_t)(b_end - b);
-    size_t same = 0;
-    while (same + 64 <= n && memcmp(a + same, b + same, 64) == 0)
-        same += 64;
-    while (same < n && a[same] == b[same])
-        same++;
-    return same;
 }
 
 /* Runs one comparison at folder `path`: the files that differ, and a
