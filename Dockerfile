@@ -9,7 +9,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gcc make pkg-config \
         libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev \
-        libutf8proc-dev nettle-dev libxxhash-dev libmicrohttpd-dev libgpgme-dev libjansson-dev \
+        libutf8proc-dev nettle-dev libxxhash-dev libdeflate-dev libmicrohttpd-dev libgpgme-dev libjansson-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -25,7 +25,7 @@ FROM debian:12-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libyaml-0-2 \
-        libgit2-1.5 libutf8proc2 libnettle8 libxxhash0 libmicrohttpd12 libgpgme11 libjansson4 \
+        libgit2-1.5 libutf8proc2 libnettle8 libxxhash0 libdeflate0 libmicrohttpd12 libgpgme11 libjansson4 \
         git ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/usr/local/ /usr/local/

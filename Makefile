@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
-PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libxxhash libmicrohttpd gpgme jansson
+PKGS := libcmark-gfm yaml-0.1 libgit2 libutf8proc nettle libxxhash libdeflate libmicrohttpd gpgme jansson
 VERSION := 0.1.0
 # The commit built, for --version only: "unknown" outside a git checkout
 # (a release tarball). Passed to main.c alone (see $(BUILD)/gen/commit).
@@ -335,7 +335,7 @@ check-deb:
 # found a crash, timeout or leak. `make fuzz-replay` builds the same targets
 # with $(CC) around tests/fuzz/replay.c (no libFuzzer) and feeds them every
 # saved input; with BUILD=build-san and SANFLAGS as in test-san, sanitized.
-FUZZ_TARGETS := frontmatter template markdown config links review oscal html packidx
+FUZZ_TARGETS := frontmatter template markdown config links review oscal html packidx packread
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

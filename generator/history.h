@@ -228,5 +228,9 @@ void history_row_digest(digest *d, const hist_row *r);
 
 /* The version of libgit2 linked, as its major, minor and revision numbers. */
 void history_libgit2_version(int *major, int *minor, int *rev);
+/* The version of libdeflate, which reads blobs from packs (history_pack.c):
+ * the one charter was built with, as libdeflate has no call that tells its
+ * own (static storage). */
+const char *history_libdeflate_version(void);
 
 #endif

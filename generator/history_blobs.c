@@ -15,12 +15,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct blobs {
     blob_info *v;
     size_t n, cap;
-    map *by_id; /* blob hex -> index + 1 into v */
+    map *by_id;   /* blob hex -> index + 1 into v */
+    char **packs; /* the packs the entries' places number (history_pack_places) */
 };
+
+static void free_packs(char **packs)
+{
+    for (size_t i = 0; packs && packs[i]; i++)
+        free(packs[i]);
+    free(packs);
+}
 
 blobs *history_blobs_new(void)
 {
@@ -40,6 +49,7 @@ void history_blobs_free(blobs *b)
     }
     free(b->v);
     map_free(b->by_id);
+    free_packs(b->packs);
     free(b);
 }
 
@@ -78,15 +88,38 @@ void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig)
     }
 }
 
-/* Reads e's blob through odb and fills in what the history needs of it. */
-static void read_one(blob_info *e, git_odb *odb, digest *dg, buf *text, buf *stripped)
+/* The packs a read maps, by number (pack k at data[k - 1]; NULL: not
+ * mapped), and a thread's reader of them. */
+typedef struct mapped {
+    const unsigned char **data;
+    size_t *len;
+    size_t n;
+} mapped;
+
+typedef struct source {
+    const mapped *m;
+    pack_reader *r;
+} source;
+
+/* Reads e's blob, from its pack through src when it can (src may be NULL)
+ * or else through odb, and fills in what the history needs of it. */
+static void read_one(blob_info *e, const source *src, git_odb *odb, digest *dg, buf *text,
+                     buf *stripped)
 {
     buf_reset(text);
     free(e->declared);
     free(e->change);
     e->declared = NULL;
     e->change = NULL;
-    if (history_read_blob(odb, &e->id, text) != 0) {
+    int got = -1;
+    if (src && e->pack && e->pack <= src->m->n && src->m->data[e->pack - 1])
+        got = history_pack_read(src->r, src->m->data[e->pack - 1], src->m->len[e->pack - 1],
+                                e->pack, e->offset, MAX_BLOB, text);
+    if (got != 0) {
+        buf_reset(text);
+        got = history_read_blob(odb, &e->id, text);
+    }
+    if (got != 0) {
         e->state = BLOB_UNREADABLE;
         e->missing = !git_odb_exists(odb, &e->id);
         return;
@@ -119,6 +152,7 @@ typedef struct reader {
     const size_t *todo; /* b->v's unread entries, in reading order */
     size_t n, chunks;
     const char *gitdir;
+    const mapped *m;
     atomic_int failed;
 } reader;
 
@@ -131,6 +165,7 @@ static void read_chunk(void *arg, size_t k)
     git_repository *repo = NULL;
     git_odb *odb = NULL;
     digest *dg = digest_new();
+    source src = {rd->m, history_pack_reader_new()};
     buf text, stripped;
     buf_init(&text);
     buf_init(&stripped);
@@ -140,8 +175,9 @@ static void read_chunk(void *arg, size_t k)
         goto done;
     }
     for (size_t i = from; i < to; i++)
-        read_one(&rd->b->v[rd->todo[i]], odb, dg, &text, &stripped);
+        read_one(&rd->b->v[rd->todo[i]], &src, odb, dg, &text, &stripped);
 done:
+    history_pack_reader_free(src.r);
     buf_release(&text);
     buf_release(&stripped);
     digest_free(dg);
@@ -168,7 +204,7 @@ static int cmp_pending(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir)
+size_t history_blobs_plan(size_t **index, blobs *b, const char *commondir)
 {
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
@@ -182,10 +218,16 @@ size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir)
             git_oid_cpy(&ids[n], &b->v[i].id);
             todo[n++] = (pending){{0, 0}, b->v[i].order, i};
         }
+    char **packs = NULL;
     if (n && commondir)
-        history_pack_places(at, ids, n, commondir);
-    for (size_t i = 0; n && commondir && i < n; i++)
+        history_pack_places(at, &packs, ids, n, commondir);
+    for (size_t i = 0; n && commondir && i < n; i++) {
         todo[i].at = at[i];
+        b->v[todo[i].index].pack = at[i].pack;
+        b->v[todo[i].index].offset = at[i].offset;
+    }
+    free_packs(b->packs);
+    b->packs = packs;
     qsort(todo, n, sizeof *todo, cmp_pending);
     *index = xmalloc((n ? n : 1) * sizeof **index);
     for (size_t i = 0; i < n; i++)
@@ -200,11 +242,24 @@ int history_blobs_read(blobs *b, const char *gitdir, const char *commondir)
 {
     size_t *todo = NULL;
     size_t n = history_blobs_plan(&todo, b, commondir);
-    reader rd = {b, todo, n, (size_t)pool_threads() * 4, gitdir, 0};
+    /* Each pack mapped once, for every thread. */
+    mapped m = {NULL, NULL, 0};
+    while (b->packs && b->packs[m.n])
+        m.n++;
+    m.data = xcalloc(m.n ? m.n : 1, sizeof *m.data);
+    m.len = xcalloc(m.n ? m.n : 1, sizeof *m.len);
+    for (size_t i = 0; n && i < m.n; i++)
+        m.data[i] = history_pack_map(b->packs[i], &m.len[i]);
+    reader rd = {b, todo, n, (size_t)pool_threads() * 4, gitdir, &m, 0};
     if (rd.chunks > n)
         rd.chunks = n ? n : 1;
     if (n)
         pool_run(rd.chunks, read_chunk, &rd);
+    for (size_t i = 0; i < m.n; i++)
+        if (m.data[i])
+            munmap((void *)m.data[i], m.len[i]);
+    free(m.data);
+    free(m.len);
     free(todo);
     return atomic_load(&rd.failed) ? -1 : 0;
 }
@@ -223,7 +278,7 @@ const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, in
         buf text, stripped;
         buf_init(&text);
         buf_init(&stripped);
-        read_one(e, odb, dg, &text, &stripped);
+        read_one(e, NULL, odb, dg, &text, &stripped);
         buf_release(&text);
         buf_release(&stripped);
         digest_free(dg);

@@ -244,6 +244,10 @@ typedef struct blob_info {
      * differ only in that line when these are equal and their ids not */
     unsigned char unreviewed[32];
     sig sig; /* its similarity chunks, when wanted */
+    /* Where history_blobs_plan found it: the number of its pack (0: none)
+     * and its offset there. */
+    uint32_t pack;
+    uint64_t offset;
 } blob_info;
 
 /* A new, empty table (caller frees with history_blobs_free, which accepts
@@ -256,14 +260,16 @@ void history_blobs_want(blobs *b, const git_oid *id, size_t order, int want_sig)
 /* Reads every wanted blob not read yet, on all cores, each thread through
  * its own handle on the repository at gitdir (commondir: its common
  * directory, where the packs are). Those in a pack are read pack by pack,
- * each from its end back (history_blobs_plan), the rest after them in the
- * order wanted. 0, or -1 when a handle cannot be opened (its blobs stay
+ * each from its end back (history_blobs_plan), from the pack itself
+ * (history_pack_read) or else by libgit2; the rest after them in the order
+ * wanted. 0, or -1 when a handle cannot be opened (its blobs stay
  * unread). */
 int history_blobs_read(blobs *b, const char *gitdir, const char *commondir);
 /* The order history_blobs_read reads b's unread blobs in: sets *index to
  * a new array (caller frees) of their indexes in the table (in the order
- * they were first wanted), in reading order; returns how many. */
-size_t history_blobs_plan(size_t **index, const blobs *b, const char *commondir);
+ * they were first wanted), in reading order, and each entry's place in
+ * its pack; returns how many. */
+size_t history_blobs_plan(size_t **index, blobs *b, const char *commondir);
 /* The table's i-th entry, in the order blobs were first wanted (borrowed,
  * valid until the table next changes); i below the number wanted. */
 const blob_info *history_blobs_at(const blobs *b, size_t i);
@@ -278,6 +284,9 @@ const blob_info *history_blobs_get(blobs *b, git_odb *odb, const git_oid *id, in
  * million objects). */
 #define IDX_FILES_MAX 256
 #define IDX_MAP_MAX ((size_t)1 << 30)
+/* The largest pack history_pack_map maps (its blobs past that are read by
+ * libgit2). */
+#define PACK_MAP_MAX ((uint64_t)16 << 30)
 
 /* A blob's place: the number of the pack holding it (1 for the first
  * index read, in the sorted order of objects/pack) and its offset there;
@@ -299,7 +308,31 @@ int history_pack_lookup(uint64_t *offsets, const unsigned char *idx, size_t len,
  * link; up to IDX_FILES_MAX of them, each up to IDX_MAP_MAX, mapped one at
  * a time). An index that cannot be read or is damaged is passed over;
  * nothing is reported: the places only order reads. */
-void history_pack_places(pack_place *places, const git_oid *ids, size_t n, const char *commondir);
+void history_pack_places(pack_place *places, char ***packs, const git_oid *ids, size_t n,
+                         const char *commondir);
+/* ...and, when packs is not NULL, sets *packs to the path of each pack the
+ * places number (pack k at (*packs)[k - 1]), NULL-terminated (caller frees
+ * each and the array). */
+
+/* What reads blobs from packs for one thread: libdeflate's state and the
+ * blobs last made, kept for the deltas built on them. */
+typedef struct pack_reader pack_reader;
+/* A new reader (caller frees with history_pack_reader_free, which accepts
+ * NULL). */
+pack_reader *history_pack_reader_new(void);
+void history_pack_reader_free(pack_reader *r);
+/* Maps the pack at path (a regular file, never through a link, up to
+ * PACK_MAP_MAX) read-only and checks its header: its bytes in *len (the
+ * caller unmaps them), or NULL. */
+const unsigned char *history_pack_map(const char *path, size_t *len);
+/* Reads into out the blob whose entry is at offset in pack[0..len) (pack
+ * number pack_no, for what r keeps), a whole blob or a chain of offset
+ * deltas down to one, each applied; none may make more than max bytes.
+ * 0, or -1 (out unspecified) when it is anything else (a delta by id, a
+ * tree), runs past the pack, or its data or a delta is damaged: reads
+ * nothing outside pack[0..len), and the chain is at most 4,096 long. */
+int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
+                      uint64_t offset, size_t max, buf *out);
 
 /* --- history_sign.c -------------------------------------------------------- */
 

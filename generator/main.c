@@ -55,6 +55,7 @@ static void version(FILE *out)
     fprintf(out, "libyaml: %s\n", yamltree_libyaml_version());
     history_libgit2_version(&a, &b, &c);
     fprintf(out, "libgit2: %d.%d.%d\n", a, b, c);
+    fprintf(out, "libdeflate: %s\n", history_libdeflate_version());
     const char *mhd = serve_microhttpd_version();
     fprintf(out, "libmicrohttpd: %s\n", mhd ? mhd : "not installed");
     fprintf(out, "gpgme: %s\n", gpgme ? gpgme : "unknown");

@@ -5,7 +5,7 @@
 # Usage: scripts/install-deps.sh [--test | --fuzz | --deb]
 set -eu
 
-pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libxxhash-dev libmicrohttpd-dev libgpgme-dev libjansson-dev"
+pkgs="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libgit2-dev libutf8proc-dev nettle-dev libxxhash-dev libdeflate-dev libmicrohttpd-dev libgpgme-dev libjansson-dev"
 if [ "${1:-}" = "--test" ]; then
     # libctemplate-dev and g++: the ctemplate oracle; python3-jsonschema and
     # python3-rfc3987: validating SARIF reports (tests/sarif/) and OSCAL

@@ -14,8 +14,10 @@
 #include "site.h"
 
 #include <git2/sys/mempack.h>
+#include <libdeflate.h>
 #include <limits.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* libgit2 allocates through its own allocator, set up by its init. */
@@ -2659,4 +2661,361 @@ Test(history, blobs_read_from_each_packs_end, .init = sandbox_init, .fini = sand
     git_odb_free(odb);
     git_repository_free(repo);
     map_free(offsets);
+}
+
+/* ---- reading blobs from their packs ---- */
+
+/* The packed repository's pack, mapped (history_pack_map), and its path. */
+static const unsigned char *map_the_pack(const char *common, size_t *len)
+{
+    buf cmd;
+    buf_init(&cmd);
+    buf_printf(&cmd, "ls '%sobjects/pack'/pack-*.pack", common);
+    FILE *f = popen(cmd.data, "r");
+    char path[4096] = "";
+    cr_assert(f && fgets(path, sizeof path, f));
+    pclose(f);
+    path[strcspn(path, "\n")] = '\0';
+    buf_release(&cmd);
+    const unsigned char *pack = history_pack_map(path, len);
+    cr_assert_not_null(pack, "'%s' mapped", path);
+    return pack;
+}
+
+/* Reads every blob of the pack at its offset (order: from the pack's end
+ * back, or from its start, through one reader) and checks it against
+ * libgit2's; returns how many were offset deltas. */
+static size_t expect_pack_reads(const unsigned char *pack, size_t len, map *offsets, git_odb *odb,
+                                const id_list *all, int from_end)
+{
+    pack_reader *r = history_pack_reader_new();
+    size_t deltas = 0, blobs_seen = 0;
+    buf out;
+    buf_init(&out);
+    for (size_t k = 0; k < all->n; k++) {
+        const git_oid *id = &all->v[from_end ? all->n - 1 - k : k];
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, id);
+        uintptr_t at = (uintptr_t)map_get(offsets, hex);
+        git_odb_object *o = NULL;
+        cr_assert_eq(git_odb_read(&o, odb, id), 0);
+        if (at && git_odb_object_type(o) == GIT_OBJECT_BLOB) {
+            int type = pack[at - 1] >> 4 & 7;
+            deltas += type == 6;
+            blobs_seen++;
+            int rc = history_pack_read(r, pack, len, 1, at - 1, MAX_BLOB, &out);
+            if (type == 7) {
+                cr_expect_eq(rc, -1, "%s: a delta by id is libgit2's to read", hex);
+            } else {
+                cr_assert_eq(rc, 0, "%s at %llu (type %d)", hex, (unsigned long long)(at - 1),
+                             type);
+                cr_assert_eq(out.len, git_odb_object_size(o), "%s", hex);
+                cr_assert(!memcmp(out.data, git_odb_object_data(o), out.len), "%s", hex);
+                cr_assert_eq(out.data[out.len], '\0');
+            }
+        }
+        git_odb_object_free(o);
+    }
+    cr_assert_geq(blobs_seen, 60);
+    buf_release(&out);
+    history_pack_reader_free(r);
+    return deltas;
+}
+
+/* The packed repository's blobs read from the pack itself equal libgit2's,
+ * whole or through chains of offset deltas, read from the pack's end back
+ * (each delta's base kept from the blob before) or from its start (each
+ * chain followed down); one over max is refused. Packed again with deltas
+ * by id (git's repack.usedeltabaseoffset=false), those are refused and
+ * history_blobs_read reads them through libgit2. */
+Test(history, blobs_read_from_the_pack, .init = sandbox_init, .fini = sandbox_fini)
+{
+    sandbox_sh(packed_repo);
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/offsets.txt", sandbox);
+    map *offsets = read_offsets(path.data);
+    git_repository *repo = NULL;
+    git_odb *odb = NULL;
+    cr_assert_eq(git_repository_open(&repo, sandbox), 0);
+    cr_assert_eq(git_repository_odb(&odb, repo), 0);
+    const char *common = git_repository_commondir(repo);
+    static id_list all;
+    all.n = 0;
+    cr_assert_eq(git_odb_foreach(odb, collect_id, &all), 0);
+    size_t len = 0;
+    const unsigned char *pack = map_the_pack(common, &len);
+    size_t deltas = expect_pack_reads(pack, len, offsets, odb, &all, 1);
+    cr_expect_geq(deltas, 30, "%zu offset deltas", deltas);
+    cr_expect_eq(expect_pack_reads(pack, len, offsets, odb, &all, 0), deltas);
+
+    /* Over max, whole or made by a delta: refused. */
+    pack_reader *r = history_pack_reader_new();
+    buf out;
+    buf_init(&out);
+    size_t refused = 0;
+    for (size_t k = 0; k < all.n; k++) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &all.v[k]);
+        uintptr_t at = (uintptr_t)map_get(offsets, hex);
+        size_t size;
+        git_object_t type;
+        cr_assert_eq(git_odb_read_header(&size, &type, odb, &all.v[k]), 0);
+        if (at && type == GIT_OBJECT_BLOB && size > 100) {
+            cr_expect_eq(history_pack_read(r, pack, len, 1, at - 1, 100, &out), -1, "%s", hex);
+            refused++;
+        }
+    }
+    cr_expect_geq(refused, 60);
+    history_pack_reader_free(r);
+    munmap((void *)pack, len);
+
+    /* Deltas by id. */
+    sandbox_sh("set -eu; cd \"$1\"; export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n"
+               "git -c repack.usedeltabaseoffset=false repack -adfq\n"
+               "git show-index <\"$(ls .git/objects/pack/pack-*.idx)\" >offsets.txt\n");
+    map_free(offsets);
+    offsets = read_offsets(path.data);
+    git_odb_free(odb);
+    git_repository_free(repo);
+    cr_assert_eq(git_repository_open(&repo, sandbox), 0);
+    cr_assert_eq(git_repository_odb(&odb, repo), 0);
+    common = git_repository_commondir(repo);
+    pack = map_the_pack(common, &len);
+    size_t by_id = 0;
+    for (size_t k = 0; k < all.n; k++) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &all.v[k]);
+        uintptr_t at = (uintptr_t)map_get(offsets, hex);
+        by_id += at && (pack[at - 1] >> 4 & 7) == 7;
+    }
+    cr_expect_geq(by_id, 30, "%zu deltas by id", by_id);
+    cr_expect_eq(expect_pack_reads(pack, len, offsets, odb, &all, 1), 0);
+    munmap((void *)pack, len);
+    blobs *b = history_blobs_new(), *one = history_blobs_new();
+    for (size_t k = 0; k < all.n; k++) {
+        size_t size;
+        git_object_t type;
+        cr_assert_eq(git_odb_read_header(&size, &type, odb, &all.v[k]), 0);
+        if (type == GIT_OBJECT_BLOB)
+            history_blobs_want(b, &all.v[k], k, 1);
+    }
+    cr_assert_eq(history_blobs_read(b, git_repository_path(repo), common), 0);
+    for (size_t k = 0; k < all.n; k++) {
+        size_t size;
+        git_object_t type;
+        cr_assert_eq(git_odb_read_header(&size, &type, odb, &all.v[k]), 0);
+        if (type != GIT_OBJECT_BLOB)
+            continue;
+        const blob_info *e = history_blobs_get(b, odb, &all.v[k], 1);
+        const blob_info *o = history_blobs_get(one, odb, &all.v[k], 1);
+        cr_assert(e && o && e->state == BLOB_READ && o->state == BLOB_READ);
+        cr_expect(!memcmp(e->unreviewed, o->unreviewed, sizeof o->unreviewed));
+        cr_expect_eq(e->sig.n, o->sig.n);
+    }
+    history_blobs_free(b);
+    history_blobs_free(one);
+    buf_release(&out);
+    buf_release(&path);
+    map_free(offsets);
+    git_odb_free(odb);
+    git_repository_free(repo);
+}
+
+/* A pack made by hand: entries appended to p, each an entry header (with
+ * an offset delta's distance back) and its data through zlib. */
+static void hand_entry(buf *p, int type, size_t size, uint64_t back, const void *data,
+                       size_t data_len)
+{
+    unsigned char c = (unsigned char)(type << 4 | (size & 15));
+    for (size >>= 4; size; size >>= 7) {
+        buf_addc(p, (char)(c | 0x80));
+        c = size & 0x7f;
+    }
+    buf_addc(p, (char)c);
+    if (type == 6) {
+        unsigned char tmp[16];
+        int pos = sizeof tmp - 1;
+        tmp[pos] = back & 0x7f;
+        while (back >>= 7)
+            tmp[--pos] = (unsigned char)(0x80 | (--back & 0x7f));
+        buf_add(p, (const char *)tmp + pos, sizeof tmp - (size_t)pos);
+    }
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
+    size_t room = libdeflate_zlib_compress_bound(z, data_len);
+    buf_grow(p, room);
+    size_t made = libdeflate_zlib_compress(z, data, data_len, p->data + p->len, room);
+    cr_assert_gt(made, 0);
+    p->len += made;
+    libdeflate_free_compressor(z);
+}
+
+static void hand_start(buf *p)
+{
+    buf_reset(p);
+    buf_add(p, "PACK\0\0\0\2\0\0\0\3", 12);
+}
+
+/* Reads pack p at offset with a new reader: its return, the text in out. */
+static int hand_read(const buf *p, uint64_t offset, size_t max, buf *out)
+{
+    pack_reader *r = history_pack_reader_new();
+    int rc = history_pack_read(r, (const unsigned char *)p->data, p->len, 1, offset, max, out);
+    history_pack_reader_free(r);
+    return rc;
+}
+
+/* A blob at 12, then a delta on it; the pack, its delta's offset in *at. */
+static void hand_pack(buf *p, const char *delta, size_t delta_len, size_t declared, uint64_t *at)
+{
+    static const char base[] = "hello, policy world\n"; /* 20 bytes */
+    hand_start(p);
+    hand_entry(p, 3, 20, 0, base, 20);
+    *at = p->len;
+    hand_entry(p, 6, declared, *at - 12, delta, delta_len);
+}
+
+/* Every way a pack's entry can be damaged or out of reach is refused (-1)
+ * without reading outside the pack: a chain of deltas each applied, kept
+ * and read again; a tree or a delta by id; an offset outside; a header
+ * that runs off the end; a base that is not before its delta; a delta
+ * for another base size, copying past the base, inserting past its own
+ * end, with the reserved op, making other than it declares or more than
+ * max; damaged zlib data, or less of it than the header declares; a
+ * chain one longer than git makes. */
+Test(history, pack_read_refuses_damage)
+{
+    buf p, out;
+    buf_init(&p);
+    buf_init(&out);
+    uint64_t at, at2;
+    /* copy 0+7 ("hello, "), insert "charter\n": 15 bytes */
+    static const char good[] = "\x14\x0f\x90\x07\x08"
+                               "charter\n";
+    hand_pack(&p, good, sizeof good - 1, sizeof good - 1, &at);
+    /* and on it: copy 0+15, insert "more\n" */
+    static const char more[] = "\x0f\x14\x90\x0f\x05more\n";
+    at2 = p.len;
+    hand_entry(&p, 6, sizeof more - 1, at2 - at, more, sizeof more - 1);
+    cr_assert_eq(hand_read(&p, 12, 100, &out), 0);
+    cr_expect_str_eq(out.data, "hello, policy world\n");
+    cr_assert_eq(hand_read(&p, at, 100, &out), 0);
+    cr_expect_str_eq(out.data, "hello, charter\n");
+    pack_reader *r = history_pack_reader_new();
+    for (int again = 0; again < 2; again++) { /* the second time from what it kept */
+        cr_assert_eq(history_pack_read(r, (const unsigned char *)p.data, p.len, 1, at2, 100, &out),
+                     0);
+        cr_expect_str_eq(out.data, "hello, charter\nmore\n");
+        cr_assert_eq(history_pack_read(r, (const unsigned char *)p.data, p.len, 1, at, 100, &out),
+                     0);
+        cr_expect_str_eq(out.data, "hello, charter\n");
+    }
+    history_pack_reader_free(r);
+    cr_expect_eq(hand_read(&p, at2, 19, &out), -1, "makes more than max");
+    cr_expect_eq(hand_read(&p, at2, 20, &out), 0);
+
+    /* Offsets outside, or not at an entry's start. */
+    cr_expect_eq(hand_read(&p, 0, 100, &out), -1);
+    cr_expect_eq(hand_read(&p, 11, 100, &out), -1);
+    cr_expect_eq(hand_read(&p, p.len, 100, &out), -1);
+    cr_expect_eq(hand_read(&p, UINT64_MAX, 100, &out), -1);
+    cr_expect_eq(hand_read(&p, 13, 100, &out), -1);
+
+    /* A tree, and a delta by id (its 20-byte id, then its data). */
+    hand_start(&p);
+    hand_entry(&p, 2, 20, 0, "hello, policy world\n", 20);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1);
+    hand_start(&p);
+    buf_addc(&p, 0x70 | 5);
+    buf_add(&p, "01234567890123456789", 20);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1);
+
+    /* A header's size running off the end; one declaring more than 4 max. */
+    hand_start(&p);
+    buf_add(&p, "\xbf\xff", 2);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1);
+    hand_start(&p);
+    hand_entry(&p, 3, 401, 0, "x", 1);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1);
+
+    /* A base at the delta itself, before the pack's objects, and a
+     * distance running off the end. */
+    hand_start(&p);
+    hand_entry(&p, 3, 20, 0, "hello, policy world\n", 20);
+    at = p.len;
+    hand_entry(&p, 6, sizeof good - 1, at - 11, good, sizeof good - 1);
+    cr_expect_eq(hand_read(&p, at, 100, &out), -1, "base before the first object");
+    buf_truncate(&p, at);
+    buf_add(&p, "\x6f\xff", 2);
+    cr_expect_eq(hand_read(&p, at, 100, &out), -1, "distance runs off");
+    buf_truncate(&p, at);
+    buf_add(&p, "\x6f\x00", 2);
+    cr_expect_eq(hand_read(&p, at, 100, &out), -1, "no distance");
+
+    /* Deltas that do not fit their base or themselves. */
+    static const struct {
+        const char *delta;
+        size_t len;
+        const char *why;
+    } bad[] = {
+        {"\x15\x0f\x90\x07\x08"
+         "charter\n",
+         13, "another base size"},
+        {"\x14\x10\x91\x10\x08\x08"
+         "charter\n",
+         14, "a copy past the base's end"},
+        {"\x14\x14\x90\x07\x0d"
+         "charter\n",
+         13, "an insert past the delta's end"},
+        {"\x14\x0f\x90\x07\x00"
+         "charter\n",
+         13, "the reserved op"},
+        {"\x14\x10\x90\x07\x08"
+         "charter\n",
+         13, "making less than it declares"},
+        {"\x14\x0e\x90\x07\x08"
+         "charter\n",
+         13, "making more than it declares"},
+        {"\x14\x0f\x91", 3, "a copy's offset cut off"},
+        {"\x14", 1, "no result size"},
+        {"\x94\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01\x0f", 12, "a size past 64 bits"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hand_pack(&p, bad[i].delta, bad[i].len, bad[i].len, &at);
+        cr_expect_eq(hand_read(&p, at, 100, &out), -1, "%s", bad[i].why);
+    }
+
+    /* Damaged zlib data; less of it than declared; more. */
+    hand_pack(&p, good, sizeof good - 1, sizeof good - 1, &at);
+    p.data[at - 4] ^= 0x40; /* in the base's stream, before its checksum */
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1, "a damaged stream");
+    cr_expect_eq(hand_read(&p, at, 100, &out), -1, "on a damaged base");
+    hand_start(&p);
+    hand_entry(&p, 3, 21, 0, "hello, policy world\n", 20);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1, "less than declared");
+    hand_start(&p);
+    hand_entry(&p, 3, 19, 0, "hello, policy world\n", 20);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1, "more than declared");
+    hand_start(&p);
+    hand_entry(&p, 3, 20, 0, "hello, policy world\n", 20);
+    buf_truncate(&p, p.len - 3);
+    cr_expect_eq(hand_read(&p, 12, 100, &out), -1, "cut short");
+
+    /* A chain of 4,096 deltas is read; of 4,097, refused. */
+    hand_start(&p);
+    hand_entry(&p, 3, 1, 0, "x", 1);
+    uint64_t last = 12, at4096 = 0;
+    static const char same[] = "\x01\x01\x90\x01"; /* copy 0+1 */
+    for (int k = 1; k <= 4097; k++) {
+        uint64_t here = p.len;
+        hand_entry(&p, 6, 4, here - last, same, 4);
+        last = here;
+        if (k == 4096)
+            at4096 = here;
+    }
+    cr_expect_eq(hand_read(&p, at4096, 100, &out), 0);
+    cr_expect_str_eq(out.data, "x");
+    cr_expect_eq(hand_read(&p, last, 100, &out), -1, "4,097 deltas");
+    buf_release(&p);
+    buf_release(&out);
 }
