@@ -166,6 +166,7 @@ const char *history_libdeflate_version(void)
 
 typedef struct kept {
     uint32_t pack;
+    int type; /* git's: what its chain ends in */
     uint64_t offset;
     unsigned char *data; /* NULL: an empty slot */
     size_t len;
@@ -205,7 +206,7 @@ static kept *kept_slot(pack_reader *r, uint32_t pack, uint64_t offset)
     return &r->slot[h >> 54 & (KEPT_SLOTS - 1)];
 }
 
-static void keep(pack_reader *r, uint32_t pack, uint64_t offset, const buf *b)
+static void keep(pack_reader *r, uint32_t pack, int type, uint64_t offset, const buf *b)
 {
     if (b->len > KEPT_MAX)
         return;
@@ -215,6 +216,7 @@ static void keep(pack_reader *r, uint32_t pack, uint64_t offset, const buf *b)
     memcpy(k->data, b->data, b->len);
     k->len = b->len;
     k->pack = pack;
+    k->type = type;
     k->offset = offset;
 }
 
@@ -352,8 +354,9 @@ static int apply_delta(const buf *d, const unsigned char *base, size_t base_len,
     return 0;
 }
 
-int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
-                      uint64_t offset, size_t max, buf *out)
+/* history_pack_read for an object of git's `type` (3 a blob, 2 a tree). */
+static int read_object(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
+                       uint64_t offset, int want, size_t max, buf *out)
 {
     if (!r->z)
         return -1;
@@ -365,7 +368,7 @@ int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uin
     uint64_t data = 0, base = 0, at = offset;
     for (;;) {
         const kept *k = kept_slot(r, pack_no, at);
-        if (k->data && k->pack == pack_no && k->offset == at) {
+        if (k->data && k->pack == pack_no && k->offset == at && k->type == want) {
             found = k;
             break;
         }
@@ -373,10 +376,10 @@ int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uin
          * is read up to four times what a blob may be. */
         if (entry_header(pack, len, at, 4 * max, &type, &size, &data, &base) != 0)
             return -1;
-        if (type == 3)
+        if (type == want)
             break;
         if (type != 6 || depth == CHAIN_MAX)
-            return -1; /* a delta by id (a thin pack's), or no blob */
+            return -1; /* a delta by id (a thin pack's), or another type */
         r->chain[depth++] = at;
         at = base;
     }
@@ -387,7 +390,7 @@ int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uin
         if (size > max || inflate_exact(r, pack, len, data, size, out) != 0)
             return -1;
         if (depth)
-            keep(r, pack_no, at, out);
+            keep(r, pack_no, want, at, out);
     }
     /* Then back up it, each delta applied to what the last made. */
     while (depth > 0) {
@@ -399,9 +402,15 @@ int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uin
         buf t = *out;
         *out = r->next;
         r->next = t;
-        keep(r, pack_no, here, out);
+        keep(r, pack_no, want, here, out);
     }
     return 0;
+}
+
+int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
+                      uint64_t offset, size_t max, buf *out)
+{
+    return read_object(r, pack, len, pack_no, offset, 3, max, out);
 }
 
 const unsigned char *history_pack_map(const char *path, size_t *len)
@@ -425,4 +434,88 @@ const unsigned char *history_pack_map(const char *path, size_t *len)
         return NULL;
     }
     return p;
+}
+
+/* --- the packs, open for reading by id ----------------------------------------- */
+
+struct pack_set {
+    size_t n;
+    struct {
+        const unsigned char *idx, *pack;
+        size_t idx_len, pack_len;
+    } v[IDX_FILES_MAX];
+};
+
+pack_set *history_pack_set_open(const char *commondir)
+{
+    pack_set *ps = NULL;
+    char **names = NULL;
+    buf dir, path;
+    buf_init(&dir);
+    buf_init(&path);
+    diags *quiet = diag_new(NULL);
+    buf_printf(&dir, "%s%sobjects/pack", commondir,
+               *commondir && commondir[strlen(commondir) - 1] != '/' ? "/" : "");
+    if (fs_list(&names, dir.data, 1, quiet) != 0 || !names)
+        goto done;
+    ps = xcalloc(1, sizeof *ps);
+    for (size_t k = 0; names[k] && ps->n < IDX_FILES_MAX; k++) {
+        size_t l = strlen(names[k]), idx_len = 0, pack_len = 0;
+        if (l < 9 || strncmp(names[k], "pack-", 5) != 0 || strcmp(names[k] + l - 4, ".idx") != 0)
+            continue;
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", dir.data, names[k]);
+        const unsigned char *idx = map_index(path.data, &idx_len);
+        if (!idx)
+            continue;
+        buf_truncate(&path, path.len - 4);
+        buf_adds(&path, ".pack");
+        const unsigned char *pack = history_pack_map(path.data, &pack_len);
+        if (!pack) {
+            munmap((void *)idx, idx_len);
+            continue;
+        }
+        ps->v[ps->n].idx = idx;
+        ps->v[ps->n].idx_len = idx_len;
+        ps->v[ps->n].pack = pack;
+        ps->v[ps->n].pack_len = pack_len;
+        ps->n++;
+    }
+    if (!ps->n) {
+        free(ps);
+        ps = NULL;
+    }
+done:
+    fs_list_free(names);
+    diag_free(quiet);
+    buf_release(&path);
+    buf_release(&dir);
+    return ps;
+}
+
+void history_pack_set_free(pack_set *ps)
+{
+    if (!ps)
+        return;
+    for (size_t i = 0; i < ps->n; i++) {
+        munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
+        munmap((void *)ps->v[i].pack, ps->v[i].pack_len);
+    }
+    free(ps);
+}
+
+int history_pack_set_read(const pack_set *ps, pack_reader *r, const git_oid *id, int type,
+                          size_t max, buf *out)
+{
+    for (size_t i = 0; ps && r && i < ps->n; i++) {
+        uint64_t offset = UINT64_MAX;
+        if (history_pack_lookup(&offset, ps->v[i].idx, ps->v[i].idx_len, id, 1) != 0 ||
+            offset == UINT64_MAX)
+            continue;
+        /* Pack numbers past the places' (history_pack_places): what r keeps
+         * of the two never meets. */
+        return read_object(r, ps->v[i].pack, ps->v[i].pack_len, (uint32_t)(IDX_FILES_MAX + 1 + i),
+                           offset, type, max, out);
+    }
+    return -1;
 }
