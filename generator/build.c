@@ -6,6 +6,7 @@
 
 #include "checks.h"
 #include "fs.h"
+#include "heap.h"
 #include "history.h"
 #include "loadcache.h"
 #include "manifest_json.h"
@@ -19,7 +20,6 @@
 
 #include <errno.h>
 
-#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -635,7 +635,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * one-page edit at 10,000 pages, 0.326 -> 0.308 s); a render that
      * proves large gives them back itself (gen_pages). */
     if (!warm)
-        malloc_trim(0);
+        heap_trim();
     /* Rendering, and beside it the parse cache's rewrite (it only reads
      * the parse, and its HTML in the scratch file, as rendering does). */
     render_job job = {s, pp, hist, &prov, out, made, d, 0};

@@ -6,10 +6,10 @@
 
 #include "digest.h"
 #include "embed.h"
+#include "heap.h"
 #include "plan.h"
 #include "pool.h"
 
-#include <malloc.h>
 #include <string.h>
 
 /* Pages rendered one after another by one thread, whose HTML lies about
@@ -38,9 +38,9 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
         return;
     /* A render that proves large (an eighth of the pages made again: a
      * layout changed) gives back what the stages before freed, as build_run
-     * does before a render after the history's walk of git (malloc_trim). */
+     * does before a render after the history's walk of git (heap_trim). */
     if (atomic_fetch_add(&g->pages_made, 1) == g->s->n_pages / 8)
-        malloc_trim(0);
+        heap_trim();
     buf html;
     buf_init(&html);
     tpl_dict *d = vars_page_begin(g, p);

@@ -75,10 +75,19 @@ void heap_init(char **argv)
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+void heap_trim(void)
+{
+}
+
 void heap_tune(void)
 {
 }
 #else
+void heap_trim(void)
+{
+    malloc_trim(0);
+}
+
 void heap_tune(void)
 {
     static int tried;

@@ -55,4 +55,11 @@ void heap_pad(void);
 /* 1 when heap_pad set it. */
 int heap_padded(void);
 
+/* Gives back to the system what malloc's arenas hold free (malloc_trim),
+ * from any thread. Nothing in a sanitizer's build: its allocator is not
+ * glibc's, whose arenas then hold only libc's own allocations, and glibc's
+ * trim walking them beside those crashed an ASan build (a SEGV in mtrim,
+ * from a render thread). */
+void heap_trim(void);
+
 #endif

@@ -10,10 +10,10 @@
 #include "api.h"
 #include "digest.h"
 #include "gen.h"
+#include "heap.h"
 #include "oscal_export.h"
 #include "pool.h"
 
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,7 +296,7 @@ static void run_task(void *ctx, size_t i)
     if (tasks[tl->idx[i]].run(tl->g) != 0)
         atomic_store(&tl->g->failed, 1);
     if (tasks[tl->idx[i]].trim)
-        malloc_trim(0);
+        heap_trim();
 }
 
 /* CHARTER_CHECK_REUSE is set (the test suites): see gen.check_reuse. */
