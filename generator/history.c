@@ -786,16 +786,13 @@ static int diff_all(walker *w, step *steps, size_t n)
     git_oid *old_sub = xcalloc(n ? n : 1, sizeof *old_sub);
     git_oid *new_sub = xcalloc(n ? n : 1, sizeof *new_sub);
     fchanges **out = xcalloc(n ? n : 1, sizeof *out);
-    tree_cache tc = {NULL, map_new(), map_new(), NULL, NULL};
+    tree_cache tc = {NULL, map_new(), map_new()};
     buf path;
     buf_init(&path);
     if (git_repository_odb(&tc.odb, w->repo) != 0) {
         git_warning(w->d, "cannot compare commits");
         goto done;
     }
-    /* The folders' trees read from the packs where they can be. */
-    tc.packs = history_pack_set_open(git_repository_commondir(w->repo));
-    tc.reader = tc.packs ? history_pack_reader_new() : NULL;
     for (size_t i = 0; i < n; i++) {
         history_prefix_tree(&old_sub[i], &tc, &steps[i].parent_tree, w->prefix);
         history_prefix_tree(&new_sub[i], &tc, &steps[i].tree, w->prefix);

@@ -57,8 +57,6 @@ void history_tc_step(tree_cache *tc)
 
 void history_tc_release(tree_cache *tc)
 {
-    history_pack_set_free(tc->packs);
-    history_pack_reader_free(tc->reader);
     map_each(tc->prev, free_obj, NULL);
     map_each(tc->cur, free_obj, NULL);
     map_free(tc->prev);
@@ -278,61 +276,6 @@ typedef struct folder {
     size_t n, cap;
 } folder;
 
-/* A tree's raw bytes: read from its pack into b (tree_cache's packs), or
- * libgit2's object o; ok when either holds it. */
-typedef struct tbytes {
-    git_odb_object *o;
-    buf b;
-    int ok;
-} tbytes;
-
-/* The largest tree read from a pack (larger ones are libgit2's). */
-#define TREE_MAX ((size_t)64 << 20)
-
-static const unsigned char *tb_data(const tbytes *t)
-{
-    return t->o ? git_odb_object_data(t->o) : (const unsigned char *)t->b.data;
-}
-
-static size_t tb_len(const tbytes *t)
-{
-    return t->o ? git_odb_object_size(t->o) : t->b.len;
-}
-
-static void tb_init(tbytes *t)
-{
-    t->o = NULL;
-    buf_init(&t->b);
-    t->ok = 0;
-}
-
-static void tb_release(tbytes *t)
-{
-    git_odb_object_free(t->o);
-    t->o = NULL;
-    buf_release(&t->b);
-    t->ok = 0;
-}
-
-/* Reads tree id into t (released): 0, or -1 when it cannot be read or is
- * no tree. */
-static int tb_read(const tree_cache *tc, const git_oid *id, tbytes *t)
-{
-    tb_release(t);
-    if (history_pack_set_read(tc->packs, tc->reader, id, 2, TREE_MAX, &t->b) == 0) {
-        t->ok = 1;
-        return 0;
-    }
-    buf_release(&t->b);
-    if (git_odb_read(&t->o, tc->odb, id) != 0 || git_odb_object_type(t->o) != GIT_OBJECT_TREE) {
-        git_odb_object_free(t->o);
-        t->o = NULL;
-        return -1;
-    }
-    t->ok = 1;
-    return 0;
-}
-
 /* Every pair is compared one folder at a time, and each folder in the
  * order of the pairs (for the walk: newest commit first), so the versions
  * of one folder's tree are read one after the other: the pack deltifies
@@ -348,7 +291,7 @@ typedef struct engine {
     fchanges **out;
     int *failed;
     git_oid last_id; /* the tree the last comparison read as its old side */
-    tbytes last;
+    git_odb_object *last;
     tree_ix last_ix; /* last's entries, when ok */
     tree_ix new_ix;  /* the newer tree's, when not last */
     tree_ix old_ix;  /* the older tree's, as it is compared */
@@ -378,6 +321,23 @@ static void push_job(engine *e, const char *path, size_t at, const git_oid *old_
         git_oid_cpy(&j->old_id, old_id);
     if (new_id)
         git_oid_cpy(&j->new_id, new_id);
+}
+
+/* Tree id, a new reference (caller frees): the tree the last comparison
+ * of this folder read as its old side, which is the next older commit's
+ * new side, or read now. NULL when it cannot be read or is no tree. */
+static git_odb_object *read_tree(engine *e, const git_oid *id)
+{
+    git_odb_object *o = NULL;
+    if (e->last && git_oid_equal(id, &e->last_id)) {
+        git_odb_object_dup(&o, e->last);
+        return o;
+    }
+    if (git_odb_read(&o, e->tc->odb, id) != 0 || git_odb_object_type(o) != GIT_OBJECT_TREE) {
+        git_odb_object_free(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* Entry x of pair `at` at path, which the other side has not: its files
@@ -412,47 +372,33 @@ static int next_a(const unsigned char **pa, const unsigned char *a0, const unsig
  * or is malformed. */
 static int run_job(engine *e, const job *j, const char *path, buf *sub)
 {
+    git_odb_object *oa = NULL, *ob = NULL;
     int err = -1;
-    /* The newer tree is most often the one the last comparison here read
-     * as its older: used as it is, index and all. */
-    int b_is_last =
-        e->last.ok && !git_oid_is_zero(&j->new_id) && git_oid_equal(&j->new_id, &e->last_id);
-    int a_is_last =
-        e->last.ok && !git_oid_is_zero(&j->old_id) && git_oid_equal(&j->old_id, &e->last_id);
-    tbytes a_own, b_own;
-    tb_init(&a_own);
-    tb_init(&b_own);
-    const tbytes *ta = NULL, *tb = NULL;
+    int b_is_last = e->last && e->last_ix.ok && !git_oid_is_zero(&j->new_id) &&
+                    git_oid_equal(&j->new_id, &e->last_id);
     tree_ix *aix = &e->old_ix, *bix = NULL;
     aix->n = 0;
     aix->ok = 0;
-    if (!git_oid_is_zero(&j->new_id)) {
-        if (!b_is_last && tb_read(e->tc, &j->new_id, &b_own) != 0)
-            goto done;
-        tb = b_is_last ? &e->last : &b_own;
-    }
-    if (!git_oid_is_zero(&j->old_id)) {
-        if (!a_is_last && tb_read(e->tc, &j->old_id, &a_own) != 0)
-            goto done;
-        ta = a_is_last ? &e->last : &a_own;
-    }
-    const unsigned char *a0 = ta ? tb_data(ta) : NULL, *ea_end = a0 ? a0 + tb_len(ta) : NULL,
-                        *pa = a0;
-    const unsigned char *b0 = tb ? tb_data(tb) : NULL, *eb_end = b0 ? b0 + tb_len(tb) : NULL,
-                        *pb = b0;
-    if (ta && tb) {
-        if (!(b_is_last && e->last_ix.ok))
+    if ((!git_oid_is_zero(&j->new_id) && !(ob = read_tree(e, &j->new_id))) ||
+        (!git_oid_is_zero(&j->old_id) && !(oa = read_tree(e, &j->old_id))))
+        goto done;
+    const unsigned char *a0 = oa ? git_odb_object_data(oa) : NULL,
+                        *ea_end = a0 ? a0 + git_odb_object_size(oa) : NULL, *pa = a0;
+    const unsigned char *b0 = ob ? git_odb_object_data(ob) : NULL,
+                        *eb_end = b0 ? b0 + git_odb_object_size(ob) : NULL, *pb = b0;
+    if (oa && ob) {
+        if (!b_is_last)
             ix_build(&e->new_ix, b0, eb_end);
-        bix = b_is_last && e->last_ix.ok ? &e->last_ix : e->new_ix.ok ? &e->new_ix : NULL;
+        bix = b_is_last ? &e->last_ix : e->new_ix.ok ? &e->new_ix : NULL;
     }
-    int indexing = ta != NULL && !a_is_last;
+    int indexing = oa != NULL;
     size_t kb = 0; /* with bix: the newer tree's entries read so far */
     size_t base = strlen(path);
     buf_reset(sub);
     buf_add(sub, path, base);
     rent ea, eb;
-    int ra = ta ? next_a(&pa, a0, ea_end, &ea, aix, indexing) : 0,
-        rb = tb ? rent_next(&pb, eb_end, &eb) : 0;
+    int ra = oa ? next_a(&pa, a0, ea_end, &ea, aix, indexing) : 0,
+        rb = ob ? rent_next(&pb, eb_end, &eb) : 0;
     kb += rb > 0;
     while (ra > 0 || rb > 0) {
         if (ra < 0 || rb < 0)
@@ -519,17 +465,15 @@ static int run_job(engine *e, const job *j, const char *path, buf *sub)
 done:
     /* Held, with its index: the next comparison here (an older commit)
      * has it as its new side. */
-    if (a_own.ok) {
-        tb_release(&e->last);
-        e->last = a_own;
-        tb_init(&a_own);
+    if (oa) {
+        git_odb_object_free(e->last);
+        e->last = oa;
         git_oid_cpy(&e->last_id, &j->old_id);
         tree_ix t = e->last_ix;
         e->last_ix = e->old_ix;
         e->old_ix = t;
     }
-    tb_release(&a_own);
-    tb_release(&b_own);
+    git_odb_object_free(ob);
     return err;
 }
 
@@ -544,7 +488,6 @@ void history_diff_many(tree_cache *tc, const char *path, size_t n, const git_oid
                        const git_oid *new_ids, fchanges **out, int *failed)
 {
     engine e = {.tc = tc, .by_path = map_new(), .out = out, .failed = failed};
-    tb_init(&e.last);
     buf sub;
     buf_init(&sub);
     size_t *first = xcalloc(n ? n : 1, sizeof *first);
@@ -559,7 +502,8 @@ void history_diff_many(tree_cache *tc, const char *path, size_t n, const git_oid
      * below a path longer than PATH_MAX could be checked out: stopping
      * there bounds the work however deep a hostile repository nests. */
     for (size_t k = 0; k < e.nf; k++) {
-        tb_release(&e.last);
+        git_odb_object_free(e.last);
+        e.last = NULL;
         e.last_ix.ok = 0;
         size_t len = strlen(e.f[k].path);
         for (size_t q = 0; q < e.f[k].n && len <= PATH_MAX; q++) {
@@ -577,7 +521,7 @@ void history_diff_many(tree_cache *tc, const char *path, size_t n, const git_oid
     for (size_t i = 0; i < n; i++)
         if (out[i]->n - first[i] > 1)
             qsort(out[i]->v + first[i], out[i]->n - first[i], sizeof *out[i]->v, cmp_change);
-    tb_release(&e.last);
+    git_odb_object_free(e.last);
     ix_release(&e.last_ix);
     ix_release(&e.new_ix);
     ix_release(&e.old_ix);

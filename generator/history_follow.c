@@ -287,7 +287,7 @@ struct follow {
 follow *history_follow_new(git_odb *odb, const char *prefix)
 {
     follow *f = xcalloc(1, sizeof *f);
-    f->tc = (tree_cache){odb, map_new(), map_new(), NULL, NULL};
+    f->tc = (tree_cache){odb, map_new(), map_new()};
     f->prefix = prefix;
     f->by_path = map_new();
     f->by_blob = map_new();

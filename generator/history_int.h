@@ -146,10 +146,6 @@ typedef struct fchanges {
 typedef struct tree_cache {
     git_odb *odb;
     map *cur, *prev; /* oid hex -> git_odb_object */
-    /* When set (history_tc_release frees them): the packs, where the
-     * folders' trees history_diff_many compares are read first. */
-    struct pack_set *packs;
-    struct pack_reader *reader;
 } tree_cache;
 /* Frees the changes' strings and empties fc (keeps its memory). */
 void history_fc_clear(fchanges *fc);
@@ -325,6 +321,8 @@ typedef struct pack_reader pack_reader;
  * NULL). */
 pack_reader *history_pack_reader_new(void);
 void history_pack_reader_free(pack_reader *r);
+/* The bytes of the blobs r keeps (for tests): at most 4 MB. */
+size_t history_pack_reader_kept(const pack_reader *r);
 /* Maps the pack at path (a regular file, never through a link, up to
  * PACK_MAP_MAX) read-only and checks its header: its bytes in *len (the
  * caller unmaps them), or NULL. */
@@ -337,20 +335,6 @@ const unsigned char *history_pack_map(const char *path, size_t *len);
  * nothing outside pack[0..len), and the chain is at most 4,096 long. */
 int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
                       uint64_t offset, size_t max, buf *out);
-
-/* The packs of a repository (objects/pack under commondir, as
- * history_pack_places finds them: each index with its pack, both mapped),
- * for reading objects by id; NULL when there are none (caller frees with
- * history_pack_set_free, which accepts NULL). */
-typedef struct pack_set pack_set;
-pack_set *history_pack_set_open(const char *commondir);
-void history_pack_set_free(pack_set *ps);
-/* Reads object id of git's type (2 a tree, 3 a blob) from the first pack
- * of ps whose index holds it, as history_pack_read does: 0, or -1 when no
- * index holds it or it cannot be read there (libgit2 may still read it:
- * a delta by id, a loose object). ps and r may be NULL (-1). */
-int history_pack_set_read(const pack_set *ps, pack_reader *r, const git_oid *id, int type,
-                          size_t max, buf *out);
 
 /* --- history_sign.c -------------------------------------------------------- */
 

@@ -163,10 +163,14 @@ const char *history_libdeflate_version(void)
  * base is met a little before it: 256 slots inflated 9% more than all. */
 #define KEPT_SLOTS 1024
 #define KEPT_MAX ((size_t)256 << 10) /* larger blobs are not kept */
+/* What a reader keeps in all: past it, it forgets everything and starts
+ * again (as libgit2's cache of delta bases does), so large blobs cannot
+ * make it hold 1,024 times 256 KB. A delta's base is most often the blob
+ * read just before it. */
+#define KEPT_BYTES ((size_t)4 << 20)
 
 typedef struct kept {
     uint32_t pack;
-    int type; /* git's: what its chain ends in */
     uint64_t offset;
     unsigned char *data; /* NULL: an empty slot */
     size_t len;
@@ -175,6 +179,7 @@ typedef struct kept {
 struct pack_reader {
     struct libdeflate_decompressor *z;
     kept slot[KEPT_SLOTS];
+    size_t kept_bytes;
     buf delta, next; /* a delta inflated; the blob it makes */
     uint64_t chain[CHAIN_MAX];
 };
@@ -200,23 +205,37 @@ void history_pack_reader_free(pack_reader *r)
     free(r);
 }
 
+size_t history_pack_reader_kept(const pack_reader *r)
+{
+    return r->kept_bytes;
+}
+
 static kept *kept_slot(pack_reader *r, uint32_t pack, uint64_t offset)
 {
     uint64_t h = (offset ^ (uint64_t)pack << 56) * 0x9e3779b97f4a7c15ull;
     return &r->slot[h >> 54 & (KEPT_SLOTS - 1)];
 }
 
-static void keep(pack_reader *r, uint32_t pack, int type, uint64_t offset, const buf *b)
+static void keep(pack_reader *r, uint32_t pack, uint64_t offset, const buf *b)
 {
     if (b->len > KEPT_MAX)
         return;
+    if (r->kept_bytes + b->len > KEPT_BYTES) {
+        for (size_t i = 0; i < KEPT_SLOTS; i++) {
+            free(r->slot[i].data);
+            r->slot[i].data = NULL;
+        }
+        r->kept_bytes = 0;
+    }
     kept *k = kept_slot(r, pack, offset);
+    if (k->data)
+        r->kept_bytes -= k->len;
+    r->kept_bytes += b->len;
     free(k->data);
     k->data = xmalloc(b->len ? b->len : 1);
     memcpy(k->data, b->data, b->len);
     k->len = b->len;
     k->pack = pack;
-    k->type = type;
     k->offset = offset;
 }
 
@@ -354,9 +373,8 @@ static int apply_delta(const buf *d, const unsigned char *base, size_t base_len,
     return 0;
 }
 
-/* history_pack_read for an object of git's `type` (3 a blob, 2 a tree). */
-static int read_object(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
-                       uint64_t offset, int want, size_t max, buf *out)
+int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
+                      uint64_t offset, size_t max, buf *out)
 {
     if (!r->z)
         return -1;
@@ -368,7 +386,7 @@ static int read_object(pack_reader *r, const unsigned char *pack, size_t len, ui
     uint64_t data = 0, base = 0, at = offset;
     for (;;) {
         const kept *k = kept_slot(r, pack_no, at);
-        if (k->data && k->pack == pack_no && k->offset == at && k->type == want) {
+        if (k->data && k->pack == pack_no && k->offset == at) {
             found = k;
             break;
         }
@@ -376,10 +394,10 @@ static int read_object(pack_reader *r, const unsigned char *pack, size_t len, ui
          * is read up to four times what a blob may be. */
         if (entry_header(pack, len, at, 4 * max, &type, &size, &data, &base) != 0)
             return -1;
-        if (type == want)
+        if (type == 3)
             break;
         if (type != 6 || depth == CHAIN_MAX)
-            return -1; /* a delta by id (a thin pack's), or another type */
+            return -1; /* a delta by id (a thin pack's), or no blob */
         r->chain[depth++] = at;
         at = base;
     }
@@ -390,7 +408,7 @@ static int read_object(pack_reader *r, const unsigned char *pack, size_t len, ui
         if (size > max || inflate_exact(r, pack, len, data, size, out) != 0)
             return -1;
         if (depth)
-            keep(r, pack_no, want, at, out);
+            keep(r, pack_no, at, out);
     }
     /* Then back up it, each delta applied to what the last made. */
     while (depth > 0) {
@@ -402,15 +420,9 @@ static int read_object(pack_reader *r, const unsigned char *pack, size_t len, ui
         buf t = *out;
         *out = r->next;
         r->next = t;
-        keep(r, pack_no, want, here, out);
+        keep(r, pack_no, here, out);
     }
     return 0;
-}
-
-int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uint32_t pack_no,
-                      uint64_t offset, size_t max, buf *out)
-{
-    return read_object(r, pack, len, pack_no, offset, 3, max, out);
 }
 
 const unsigned char *history_pack_map(const char *path, size_t *len)
@@ -434,88 +446,4 @@ const unsigned char *history_pack_map(const char *path, size_t *len)
         return NULL;
     }
     return p;
-}
-
-/* --- the packs, open for reading by id ----------------------------------------- */
-
-struct pack_set {
-    size_t n;
-    struct {
-        const unsigned char *idx, *pack;
-        size_t idx_len, pack_len;
-    } v[IDX_FILES_MAX];
-};
-
-pack_set *history_pack_set_open(const char *commondir)
-{
-    pack_set *ps = NULL;
-    char **names = NULL;
-    buf dir, path;
-    buf_init(&dir);
-    buf_init(&path);
-    diags *quiet = diag_new(NULL);
-    buf_printf(&dir, "%s%sobjects/pack", commondir,
-               *commondir && commondir[strlen(commondir) - 1] != '/' ? "/" : "");
-    if (fs_list(&names, dir.data, 1, quiet) != 0 || !names)
-        goto done;
-    ps = xcalloc(1, sizeof *ps);
-    for (size_t k = 0; names[k] && ps->n < IDX_FILES_MAX; k++) {
-        size_t l = strlen(names[k]), idx_len = 0, pack_len = 0;
-        if (l < 9 || strncmp(names[k], "pack-", 5) != 0 || strcmp(names[k] + l - 4, ".idx") != 0)
-            continue;
-        buf_reset(&path);
-        buf_printf(&path, "%s/%s", dir.data, names[k]);
-        const unsigned char *idx = map_index(path.data, &idx_len);
-        if (!idx)
-            continue;
-        buf_truncate(&path, path.len - 4);
-        buf_adds(&path, ".pack");
-        const unsigned char *pack = history_pack_map(path.data, &pack_len);
-        if (!pack) {
-            munmap((void *)idx, idx_len);
-            continue;
-        }
-        ps->v[ps->n].idx = idx;
-        ps->v[ps->n].idx_len = idx_len;
-        ps->v[ps->n].pack = pack;
-        ps->v[ps->n].pack_len = pack_len;
-        ps->n++;
-    }
-    if (!ps->n) {
-        free(ps);
-        ps = NULL;
-    }
-done:
-    fs_list_free(names);
-    diag_free(quiet);
-    buf_release(&path);
-    buf_release(&dir);
-    return ps;
-}
-
-void history_pack_set_free(pack_set *ps)
-{
-    if (!ps)
-        return;
-    for (size_t i = 0; i < ps->n; i++) {
-        munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
-        munmap((void *)ps->v[i].pack, ps->v[i].pack_len);
-    }
-    free(ps);
-}
-
-int history_pack_set_read(const pack_set *ps, pack_reader *r, const git_oid *id, int type,
-                          size_t max, buf *out)
-{
-    for (size_t i = 0; ps && r && i < ps->n; i++) {
-        uint64_t offset = UINT64_MAX;
-        if (history_pack_lookup(&offset, ps->v[i].idx, ps->v[i].idx_len, id, 1) != 0 ||
-            offset == UINT64_MAX)
-            continue;
-        /* Pack numbers past the places' (history_pack_places): what r keeps
-         * of the two never meets. */
-        return read_object(r, ps->v[i].pack, ps->v[i].pack_len, (uint32_t)(IDX_FILES_MAX + 1 + i),
-                           offset, type, max, out);
-    }
-    return -1;
 }

@@ -457,10 +457,10 @@ if cmp -s "$tmp/follow.first" "$tmp/follow.dump"; then pass; else
 fi
 
 # ------------------------------------------------------------------ packed
-# The same repositories packed by git: the history reads their blobs and
-# their folders' trees from the pack itself (history_pack.c), through chains
-# of offset deltas; packed with deltas by id instead, libgit2 reads them.
-# Either way, the rows git gives.
+# The same repositories packed by git: the history reads their blobs from
+# the pack itself (history_pack.c), through chains of offset deltas; packed
+# with deltas by id instead, libgit2 reads them. Either way, the rows git
+# gives.
 for name in main follow; do
     for how in ofs ref; do
         p=$tmp/packed-$name-$how
