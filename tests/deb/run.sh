@@ -33,7 +33,7 @@ check "the package unpacks into an empty root" dpkg-deb -x "$deb" "$root"
 dpkg-deb -I "$deb" >"$tmp/info" 2>&1
 depends=$(sed -n 's/^ Depends: //p' "$tmp/info")
 for lib in libc6 libgit2- libyaml-0-2 libcmark-gfm0 libcmark-gfm-extensions0 libutf8proc libnettle \
-        libxxhash0 libmicrohttpd libgpgme libjansson4; do
+        libxxhash0 libdeflate0 libmicrohttpd libgpgme libjansson4; do
     case ", $depends" in
     *", $lib"*) ok "Depends names $lib" ;;
     *) not_ok "Depends names $lib" "Depends: $depends" ;;
