@@ -78,16 +78,17 @@ int history_pack_lookup(uint64_t *offsets, const unsigned char *idx, size_t len,
 }
 
 /* Maps the regular file at path (never through a link) read-only: its
- * bytes in *len. NULL when it cannot be, or is over IDX_MAP_MAX. */
-static const unsigned char *map_index(const char *path, size_t *len)
+ * bytes in *len. NULL when it cannot be, or is not over `over` bytes and
+ * at most `max`. */
+static const unsigned char *map_file(const char *path, uint64_t over, uint64_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return NULL;
     struct stat st;
     void *m = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size <= (uintmax_t)IDX_MAP_MAX) {
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > over &&
+        (uintmax_t)st.st_size <= max) {
         *len = (size_t)st.st_size;
         m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
     }
@@ -121,7 +122,7 @@ void history_pack_places(pack_place *places, char ***packs, const git_oid *ids, 
         buf_printf(&path, "%s/%s", dir.data, names[k]);
         /* Mapped, as libgit2 maps it: a binary search touches a few of its
          * pages, and a large repository's index is hundreds of MB. */
-        const unsigned char *idx = map_index(path.data, &len);
+        const unsigned char *idx = map_file(path.data, 0, IDX_MAP_MAX, &len);
         if (!idx)
             continue;
         int found = history_pack_lookup(offsets, idx, len, ids, n) == 0;
@@ -427,22 +428,9 @@ int history_pack_read(pack_reader *r, const unsigned char *pack, size_t len, uin
 
 const unsigned char *history_pack_map(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    void *m = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PACK_HEADER &&
-        (uintmax_t)st.st_size <= (uintmax_t)PACK_MAP_MAX) {
-        *len = (size_t)st.st_size;
-        m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-    }
-    close(fd);
-    if (m == MAP_FAILED)
-        return NULL;
-    const unsigned char *p = m;
-    if (memcmp(p, "PACK", 4) != 0 || be32(p + 4) < 2 || be32(p + 4) > 3) {
-        munmap(m, *len);
+    const unsigned char *p = map_file(path, PACK_HEADER, PACK_MAP_MAX, len);
+    if (p && (memcmp(p, "PACK", 4) != 0 || be32(p + 4) < 2 || be32(p + 4) > 3)) {
+        munmap((void *)p, *len);
         return NULL;
     }
     return p;
