@@ -1030,18 +1030,30 @@ typedef struct admonitions admonitions;
 static size_t admonition_add(admonitions *ad, const char *line, size_t n, const char *type,
                              size_t tn, const char *title, size_t tl);
 
-/* Whether the line t[0, n) (trimmed) starts a block that ends a
+/* How many of t[0, n) from the start are ASCII digits: strspn within n
+ * bytes, since a line of the text is not NUL-terminated (the text's last
+ * one runs to its end). */
+static size_t leading_digits(const char *t, size_t n)
+{
+    size_t d = 0;
+    while (d < n && t[d] >= '0' && t[d] <= '9')
+        d++;
+    return d;
+}
+
+/* Whether the line t[0, n) (trimmed, n > 0) starts a block that ends a
  * paragraph: a fence, a heading, a quote, HTML, a table row, a list item,
  * an attribute list. */
 static int starts_block(const char *t, size_t n)
 {
-    if (strchr("#><|", t[0]) || (n >= 3 && (!memcmp(t, "```", 3) || !memcmp(t, "~~~", 3))) ||
+    if ((t[0] && strchr("#><|", t[0])) ||
+        (n >= 3 && (!memcmp(t, "```", 3) || !memcmp(t, "~~~", 3))) ||
         (n >= 2 && t[0] == '{' && t[1] == ':'))
         return 1;
-    if (n >= 2 && strchr("-*+", t[0]) && t[1] == ' ')
+    if (n >= 2 && t[0] && strchr("-*+", t[0]) && t[1] == ' ')
         return 1;
-    size_t d = strspn(t, "0123456789");
-    return d && d < n - 1 && (t[d] == '.' || t[d] == ')') && t[d + 1] == ' ';
+    size_t d = leading_digits(t, n);
+    return d && d + 1 < n && (t[d] == '.' || t[d] == ')') && t[d + 1] == ' ';
 }
 
 /* The callout an attribute list line names (just-the-docs': `{: .note }`,
@@ -1132,8 +1144,9 @@ static void kramdown_markers(const block_scan *bs, md_rewrite *rw, const src_lin
             if (n == 6 && !memcmp(t, "{:toc}", 6) && pl) {
                 /* The list item before it: `* TOC`, `- TOC` or `1. TOC`. */
                 const char *pt = trimmed(pl, plen, &pn);
-                size_t m = strspn(pt, "0123456789");
-                int marker = m ? m < pn && pt[m] == '.' : pn && strchr("*+-", pt[0]) != NULL;
+                size_t m = leading_digits(pt, pn);
+                int marker =
+                    m ? m < pn && pt[m] == '.' : pn && pt[0] && strchr("*+-", pt[0]) != NULL;
                 const char *item = marker ? trimmed(pt + m + 1, pn - m - 1, &pn) : NULL;
                 if (item && pn == 3 && !memcmp(item, "TOC", 3))
                     md_rewrite_drop(rw, l->data, l->start[prev - 1], l->start[prev - 1] + plen);
@@ -1593,7 +1606,10 @@ static int obsidian_link(buf *out, const char *t, size_t n, int embed)
     if (!dest_ok(dest, dn))
         return -1;
     int image = embed && image_named(dest, name_n);
-    int size = text && tn && strspn(text, "0123456789x") >= tn; /* ![[x.png|400]] */
+    size_t sized = 0; /* ![[x.png|400]], ![[x.png|400x300]]: within tn, not NUL-ended */
+    while (text && sized < tn && (text[sized] == 'x' || (text[sized] >= '0' && text[sized] <= '9')))
+        sized++;
+    int size = text && tn && sized == tn;
     buf_adds(out, image ? "![" : "[");
     if (text && tn && !size) {
         add_link_text(out, text, tn);

@@ -2016,6 +2016,42 @@ Test(markdown, kramdown_markers)
     }
 }
 
+/* markdown_render reads text[0, len) and no further: the kramdown pass
+ * looked for a list item's number with strspn, past the end of a text
+ * whose last line is all digits (found by fuzz_markdown; an ASan report in
+ * the sanitizers' run of this suite). Each text is copied into a block of
+ * exactly its length, with no NUL after it. */
+Test(markdown, reads_no_further_than_len)
+{
+    static const struct {
+        const char *text, *shown;
+    } cases[] = {
+        {"{: .note }\nNoted.\n00", "Noted."}, /* the paragraph's end looked for */
+        {"{: .note }\nNoted.\n12", "Noted."},
+        {"1. TOC\n{:toc}\n\n2024", "2024"},             /* the list item before {:toc} */
+        {"[[a.png|400]] and ![[b.png|4x3]]\n99", "99"}, /* Obsidian's sizes */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len = strlen(cases[i].text);
+        char *exact = malloc(len);
+        cr_assert_not_null(exact);
+        memcpy(exact, cases[i].text, len);
+        for (int lax = 0; lax < 2; lax++)
+            for (int wiki = 0; wiki < 3; wiki++) {
+                diags *d = diag_new(NULL);
+                md_options opt = {
+                    .file = "p.md", .first_line = 1, .lax_headings = lax, .wiki_links = wiki};
+                md_doc doc;
+                render(&doc, exact, len, &opt, d);
+                cr_expect_not_null(strstr(doc.html.data, cases[i].shown), "%zu: %s", i,
+                                   doc.html.data);
+                markdown_release(&doc);
+                diag_free(d);
+            }
+        free(exact);
+    }
+}
+
 /* ---- the handbook's prefixed ids ---- */
 
 /* markdown_prefix_ids as first written, with memmem for each mark: the
