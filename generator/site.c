@@ -3415,9 +3415,20 @@ int site_rewrite_link(buf *out, const site *s, const page *from, const char *url
     url = site_link_alias(&alias, s, url);
     int rc = rewrite_link(out, s, from, url);
     if (!rc && url != written) {
-        /* Read as another link, it is written as that one. */
-        buf_adds(out, url);
-        rc = 1;
+        /* Read as another link (Zola's "@/x.md", "pathname:///x"), it is
+         * written as that one, as every link charter writes: its path
+         * decoded and encoded again, its query and fragment as written.
+         * One whose path does not decode (%00) is left as written, for the
+         * link checks to report. */
+        size_t n = strcspn(url, "?#");
+        buf path;
+        buf_init(&path);
+        if (site_link_target(&path, url, n) == 0) {
+            url_encode_path(out, path.data);
+            buf_adds(out, url + n);
+            rc = 1;
+        }
+        buf_release(&path);
     }
     buf_release(&alias);
     return rc;

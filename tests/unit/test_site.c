@@ -374,6 +374,15 @@ Test(site, rewrites_links)
         {"alpha/one.md", "/zeta/old.md", NULL},    /* unpublished */
         {"alpha/one.md", "#local", NULL},
         {"alpha/one.md", "", NULL},
+        /* Zola's "@/" and Docusaurus' "pathname://", read as root-relative
+         * links: to a page, its URL; else the link they mean, its path
+         * encoded as every link charter writes (HEAD~1 wrote it raw, found
+         * by fuzz_links), its query and fragment as written. */
+        {"alpha/one.md", "@/alpha/two.md#scope", "/sub/alpha/two/#scope"},
+        {"alpha/one.md", "@/gone \xC3\xA9\"<\xED.md?x y#z", "/sub/gone%20%C3%A9%22%3C%ED.md?x y#z"},
+        {"alpha/one.md", "@/gone%20b.md", "/sub/gone%20b.md"},
+        {"alpha/one.md", "pathname:///files/a b.pdf", "/sub/files/a%20b.pdf"},
+        {"alpha/one.md", "@/gone%00.md", NULL}, /* does not decode: the checks report it */
     };
     buf out;
     buf_init(&out);
