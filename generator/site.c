@@ -3396,8 +3396,14 @@ const char *site_link_alias(buf *tmp, const site *s, const char *url)
      * read as "/policies/x.md" below base_url. */
     if (!rest && !strncmp(url, "@/", 2) && url[2] != '/')
         rest = url + 2;
+    /* Any other file of the site's folder, "@site/docs/x.md", as "/docs/x.md"
+     * below base_url, where a page's file is that page (rewrite_link), and
+     * what is not stays inside the site's addresses (HEAD~1 wrote "/x" for
+     * base_url "/sub/": outside them). */
+    if (!rest && !strncmp(url, "@site/", 6) && url[6] != '/')
+        rest = url + 6;
     if (!rest)
-        return strncmp(url, "@site/", 6) ? url : url + 5;
+        return url;
     const char *bp;
     site_path_in_base(s, "/", &bp);
     buf_reset(tmp);

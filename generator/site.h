@@ -358,9 +358,10 @@ int site_heading_ids(const site_config *c);
 /* Docusaurus's own forms of a link, as the link the site reads them as:
  * `pathname:///x` is x below base_url (outside Docusaurus's router), and
  * `@site/x` the file x of the site's folder: a static folder's file at
- * its published place (below base_url), anything else as GitHub reads
- * `/x`; Zola's `@/x`, x of the content folder, as `/x` below base_url. Returns the link so read (in
- * tmp, or a part of url), or url itself for any other link. */
+ * its published place (below base_url), anything else as `/x` below
+ * base_url (where a page's file, `/docs/x.md`, is that page); Zola's `@/x`,
+ * x of the content folder, as `/x` below base_url. Returns the link so
+ * read (in tmp), or url itself for any other link. */
 const char *site_link_alias(buf *tmp, const site *s, const char *url);
 
 /* Appends the path a link's url[0..n) names, as the site's files are

@@ -383,6 +383,12 @@ Test(site, rewrites_links)
         {"alpha/one.md", "@/gone%20b.md", "/sub/gone%20b.md"},
         {"alpha/one.md", "pathname:///files/a b.pdf", "/sub/files/a%20b.pdf"},
         {"alpha/one.md", "@/gone%00.md", NULL}, /* does not decode: the checks report it */
+        /* Docusaurus' "@site/x": a page's file, that page; anything else below
+         * base_url (HEAD~1: "/x", outside it); "@site//x", no alias, a
+         * relative link as any other (HEAD~1: "//x", another host's). */
+        {"alpha/one.md", "@site/content/alpha/two.md#scope", "/sub/alpha/two/#scope"},
+        {"alpha/one.md", "@site/docs/gone.pdf", "/sub/docs/gone.pdf"},
+        {"alpha/one.md", "@site//evil.example/x", "/sub/alpha/@site/evil.example/x"},
     };
     buf out;
     buf_init(&out);
