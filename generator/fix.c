@@ -7,6 +7,7 @@
  * texts: each change is the lines an edit touches. */
 #include "fix.h"
 
+#include "digest.h"
 #include "map.h"
 #include "parse.h"
 #include "site.h"
@@ -182,6 +183,189 @@ static long find_pair(const yaml_node *m, const char *name)
     return -1;
 }
 
+/* Where the review date of front matter m is read: the index of its pair
+ * in *table (m, or a table of m), or -1. The page's own key wins over an
+ * alias, as site_load reads it; a dotted alias (extra.last_reviewed, Zola's
+ * and Hugo's tables) names a key of a table. */
+static long review_pair(const yaml_node **table, const yaml_node *m, const key_alias *keys,
+                        size_t n_keys)
+{
+    static const char key[] = "last_reviewed";
+    *table = m;
+    long i = find_pair(m, key);
+    for (size_t k = 0; i < 0 && k < n_keys; k++) {
+        if (strcmp(keys[k].key, key) != 0)
+            continue;
+        const char *dot = strchr(keys[k].alias, '.');
+        if (!dot) {
+            i = find_pair(m, keys[k].alias);
+            continue;
+        }
+        buf t;
+        buf_init(&t);
+        buf_add(&t, keys[k].alias, (size_t)(dot - keys[k].alias));
+        const yaml_node *tab = yamltree_get(m, t.data);
+        buf_release(&t);
+        long j = tab && yamltree_kind(tab) == YAML_MAPPING ? find_pair(tab, dot + 1) : -1;
+        if (j >= 0) {
+            *table = tab;
+            i = j;
+        }
+    }
+    return i;
+}
+
+/* --- checking an edit ------------------------------------------------------------ */
+
+static int cmp_edit(const void *a, const void *b);
+
+/* Whether nodes a and b are the same tree (yamltree_digest). */
+static int same_node(const yaml_node *a, const yaml_node *b)
+{
+    char x[DIGEST_HEX], y[DIGEST_HEX];
+    digest *h = digest_new();
+    yamltree_digest(h, a);
+    digest_hex(h, x);
+    digest_free(h);
+    h = digest_new();
+    yamltree_digest(h, b);
+    digest_hex(h, y);
+    digest_free(h);
+    return !strcmp(x, y);
+}
+
+/* The page text[0..len), front matter `was`, with the edits out->v[first..)
+ * applied into *t, read again (with lim; a front matter the edits made, as
+ * a fenced one). 1 with *now (the caller's to release) when it reads as a
+ * mapping and its body is the same bytes as before. */
+static int reread(frontmatter *now, buf *t, const char *text, size_t len, const fix_edits *out,
+                  size_t first, const frontmatter *was, const fm_limits *lim)
+{
+    fix_edits mine = {xcalloc(out->n - first + 1, sizeof *mine.v), 0, out->n - first};
+    for (size_t i = first; i < out->n; i++)
+        mine.v[mine.n++] = out->v[i];
+    qsort(mine.v, mine.n, sizeof *mine.v, cmp_edit);
+    buf_reset(t);
+    fix_apply(t, text, len, &mine);
+    free(mine.v); /* the texts are out's */
+    fm_limits fenced;
+    if (lim && !was->present) {
+        fenced = *lim;
+        fenced.fenceless = 0;
+        lim = &fenced;
+    }
+    diags *quiet = diag_new(NULL);
+    int ok = frontmatter_parse_limited(now, t->data, t->len, "", lim, quiet) == 0;
+    diag_free(quiet);
+    if (!ok)
+        return 0;
+    /* Without front matter, the body starts after a byte order mark, where
+     * the new front matter goes. */
+    size_t from = was->present || was->body_start
+                      ? was->body_start
+                      : (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0);
+    size_t a = from <= len ? len - from : 0,
+           b = now->body_start <= t->len ? t->len - now->body_start : 0;
+    if (yamltree_kind(now->data) != YAML_MAPPING || from > len || now->body_start > t->len ||
+        a != b || memcmp(text + from, t->data + now->body_start, a)) {
+        frontmatter_release(now);
+        return 0;
+    }
+    return 1;
+}
+
+/* Whether fix_review_date's edits (out->v[first..) of text, front matter
+ * `was`) read back as meant: the review date where it was read (or a new
+ * last_reviewed) is `date`, and every other entry is as it was, in its
+ * order. */
+static int review_holds(const char *text, size_t len, const fix_edits *out, size_t first,
+                        const frontmatter *was, const fm_limits *lim, const key_alias *keys,
+                        size_t n_keys, const char *date)
+{
+    frontmatter now;
+    buf t;
+    buf_init(&t);
+    if (!reread(&now, &t, text, len, out, first, was, lim)) {
+        buf_release(&t);
+        return 0;
+    }
+    const yaml_node *wt, *nt;
+    long wi = review_pair(&wt, was->data, keys, n_keys),
+         ni = review_pair(&nt, now.data, keys, n_keys);
+    const yaml_node *v = ni >= 0 ? yamltree_item(nt, (size_t)ni) : NULL;
+    int ok = v && yamltree_kind(v) == YAML_SCALAR && !strcmp(yamltree_text(v), date) &&
+             yamltree_text_len(v) == strlen(date);
+    size_t n = yamltree_len(was->data), m = yamltree_len(now.data);
+    ok = ok && m == n + (wi < 0);
+    /* The new key's place (anywhere: last, first in JSON, before TOML's
+     * first table); else the top-level entry holding the date. */
+    long skip = wi < 0 && nt == now.data ? ni : -1, holder = -1;
+    for (size_t i = 0; wi >= 0 && i < n && holder < 0; i++)
+        if (yamltree_item(was->data, i) == wt || (wt == was->data && (long)i == wi))
+            holder = (long)i;
+    ok = ok && (wi < 0 ? skip >= 0 : holder >= 0);
+    for (size_t i = 0, j = 0; ok && i < n; i++, j++) {
+        if ((long)j == skip)
+            j++;
+        const yaml_node *wv = yamltree_item(was->data, i), *nv = yamltree_item(now.data, j);
+        ok = same_node(yamltree_key(was->data, i), yamltree_key(now.data, j));
+        if (ok && (long)i != holder)
+            ok = same_node(wv, nv);
+        else if (ok && wt != was->data) {
+            /* The table holding the date: its other entries as they were. */
+            ok = nv == nt && yamltree_len(wv) == yamltree_len(nv);
+            for (size_t k = 0; ok && k < yamltree_len(wv); k++)
+                ok = same_node(yamltree_key(wv, k), yamltree_key(nv, k)) &&
+                     ((long)k == wi || same_node(yamltree_item(wv, k), yamltree_item(nv, k)));
+        }
+    }
+    frontmatter_release(&now);
+    buf_release(&t);
+    return ok;
+}
+
+/* Whether fix_canonical_keys' edits (out->v[first..)) read back as meant:
+ * every entry as it was, in its order, `renamed` of them under charter's
+ * name for the alias they had. */
+static int renames_hold(const char *text, size_t len, const fix_edits *out, size_t first,
+                        const frontmatter *was, const fm_limits *lim, const key_alias *keys,
+                        size_t n_keys, long renamed)
+{
+    frontmatter now;
+    buf t;
+    buf_init(&t);
+    if (!reread(&now, &t, text, len, out, first, was, lim)) {
+        buf_release(&t);
+        return 0;
+    }
+    size_t n = yamltree_len(was->data);
+    int ok = yamltree_len(now.data) == n;
+    long seen = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const yaml_node *wk = yamltree_key(was->data, i), *nk = yamltree_key(now.data, i);
+        ok = same_node(yamltree_item(was->data, i), yamltree_item(now.data, i));
+        if (ok && !same_node(wk, nk)) {
+            const char *canon = NULL;
+            for (size_t a = 0; a < n_keys && !canon; a++)
+                if (!strcmp(keys[a].alias, yamltree_text(wk)))
+                    canon = keys[a].key;
+            ok = canon && yamltree_kind(nk) == YAML_SCALAR && !strcmp(yamltree_text(nk), canon);
+            seen++;
+        }
+    }
+    frontmatter_release(&now);
+    buf_release(&t);
+    return ok && seen == renamed;
+}
+
+/* Takes back the edits out->v[first..). */
+static void drop_edits(fix_edits *out, size_t first)
+{
+    for (size_t i = first; i < out->n; i++)
+        free(out->v[i].text);
+    out->n = first;
+}
+
 long fix_review_date(fix_edits *out, const char *text, size_t len, const char *file,
                      const fm_limits *lim, const key_alias *keys, size_t n_keys, const char *date,
                      diags *d)
@@ -191,33 +375,12 @@ long fix_review_date(fix_edits *out, const char *text, size_t len, const char *f
     long added = -1;
     if (read_frontmatter(&fm, text, len, file, lim, d) != 0)
         return -1;
+    size_t first = out->n;
     const char *eol = line_end(text, len);
     buf line;
     buf_init(&line);
-    /* The page's own key wins over an alias, as site_load reads it; a
-     * dotted alias (extra.last_reviewed, Zola's and Hugo's tables) names
-     * a key of a table. */
-    const yaml_node *table = fm.data;
-    long i = find_pair(fm.data, key);
-    for (size_t k = 0; i < 0 && k < n_keys; k++) {
-        if (strcmp(keys[k].key, key) != 0)
-            continue;
-        const char *dot = strchr(keys[k].alias, '.');
-        if (!dot) {
-            i = find_pair(fm.data, keys[k].alias);
-            continue;
-        }
-        buf t;
-        buf_init(&t);
-        buf_add(&t, keys[k].alias, (size_t)(dot - keys[k].alias));
-        const yaml_node *tab = yamltree_get(fm.data, t.data);
-        buf_release(&t);
-        long j = tab && yamltree_kind(tab) == YAML_MAPPING ? find_pair(tab, dot + 1) : -1;
-        if (j >= 0) {
-            table = tab;
-            i = j;
-        }
-    }
+    const yaml_node *table;
+    long i = review_pair(&table, fm.data, keys, n_keys);
     if (i < 0) {
         if (fm.present && fm.format == FM_JSON) {
             /* Hugo's JSON: the first member, after the '{'. */
@@ -300,6 +463,16 @@ cannot:
     diag_error(d, file, yamltree_line(k), yamltree_col(k), "fix",
                "cannot set '%s': its value is not one date on its line; set it by hand", name);
 done:
+    /* Read back before it is kept: an edit that would change what else
+     * the page says, or leave it unreadable (YAML's rules hold surprises:
+     * a `...` after a lone CR ends the document), is not made. */
+    if (added > 0 && !review_holds(text, len, out, first, &fm, lim, keys, n_keys, date)) {
+        drop_edits(out, first);
+        added = diag_error(d, file, 1, 1, "fix",
+                           "cannot set the review date: the front matter would not read as "
+                           "before with it; set '%s' by hand",
+                           key);
+    }
     frontmatter_release(&fm);
     buf_release(&line);
     return added;
@@ -312,6 +485,7 @@ long fix_canonical_keys(fix_edits *out, const char *text, size_t len, const char
     long added = 0;
     if (read_frontmatter(&fm, text, len, file, lim, d) != 0)
         return -1;
+    size_t first = out->n;
     for (size_t i = 0; i < yamltree_len(fm.data); i++) {
         const yaml_node *k = yamltree_key(fm.data, i);
         const char *name = yamltree_text(k), *canon = NULL;
@@ -331,6 +505,13 @@ long fix_canonical_keys(fix_edits *out, const char *text, size_t len, const char
             fix_edits_add(out, ks, ke, canon, strlen(canon), "canonical-key", yamltree_line(k));
             added++;
         }
+    }
+    /* Read back before they are kept (fix_review_date). */
+    if (added > 0 && !renames_hold(text, len, out, first, &fm, lim, keys, n_keys, added)) {
+        drop_edits(out, first);
+        added = diag_error(d, file, 1, 1, "fix",
+                           "cannot rename the keys: the front matter would not read as before "
+                           "with them; rename them by hand");
     }
     frontmatter_release(&fm);
     return added;

@@ -205,6 +205,12 @@ Test(fix, review_date_refused)
          "x.md:2:1: error: cannot set 'last_reviewed': its value is not one date on its line; "
          "set it by hand [fix]\n"},
         {"---\ntitle: [\n---\n", NULL},
+        /* A lone CR is a line break to YAML, so the `...` after it ends the
+         * document: a key added below it would not read (found by
+         * fuzz_fix; HEAD~1 wrote it, and the page no longer built). */
+        {"---\nowner: x\r...\n---\nBody.\n",
+         "x.md:1:1: error: cannot set the review date: the front matter would not read as "
+         "before with it; set 'last_reviewed' by hand [fix]\n"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         fix_edits e;
