@@ -235,18 +235,19 @@ static int same_node(const yaml_node *a, const yaml_node *b)
 }
 
 /* The page text[0..len), front matter `was`, with the edits out->v[first..)
- * applied into *t, read again (with lim; a front matter the edits made, as
- * a fenced one). 1 with *now (the caller's to release) when it reads as a
+ * applied, read again (with lim; a front matter the edits made, as a
+ * fenced one). 1 with *now (the caller's to release) when it reads as a
  * mapping and its body is the same bytes as before. */
-static int reread(frontmatter *now, buf *t, const char *text, size_t len, const fix_edits *out,
+static int reread(frontmatter *now, const char *text, size_t len, const fix_edits *out,
                   size_t first, const frontmatter *was, const fm_limits *lim)
 {
     fix_edits mine = {xcalloc(out->n - first + 1, sizeof *mine.v), 0, out->n - first};
     for (size_t i = first; i < out->n; i++)
         mine.v[mine.n++] = out->v[i];
     qsort(mine.v, mine.n, sizeof *mine.v, cmp_edit);
-    buf_reset(t);
-    fix_apply(t, text, len, &mine);
+    buf t;
+    buf_init(&t);
+    fix_apply(&t, text, len, &mine);
     free(mine.v); /* the texts are out's */
     fm_limits fenced;
     if (lim && !was->present) {
@@ -255,23 +256,26 @@ static int reread(frontmatter *now, buf *t, const char *text, size_t len, const 
         lim = &fenced;
     }
     diags *quiet = diag_new(NULL);
-    int ok = frontmatter_parse_limited(now, t->data, t->len, "", lim, quiet) == 0;
+    int ok = frontmatter_parse_limited(now, t.data, t.len, "", lim, quiet) == 0;
     diag_free(quiet);
-    if (!ok)
+    if (!ok) {
+        buf_release(&t);
         return 0;
+    }
     /* Without front matter, the body starts after a byte order mark, where
      * the new front matter goes. */
     size_t from = was->present || was->body_start
                       ? was->body_start
                       : (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0);
     size_t a = from <= len ? len - from : 0,
-           b = now->body_start <= t->len ? t->len - now->body_start : 0;
-    if (yamltree_kind(now->data) != YAML_MAPPING || from > len || now->body_start > t->len ||
-        a != b || memcmp(text + from, t->data + now->body_start, a)) {
+           b = now->body_start <= t.len ? t.len - now->body_start : 0;
+    if (yamltree_kind(now->data) != YAML_MAPPING || from > len || now->body_start > t.len ||
+        a != b || memcmp(text + from, t.data + now->body_start, a)) {
         frontmatter_release(now);
-        return 0;
+        ok = 0;
     }
-    return 1;
+    buf_release(&t);
+    return ok;
 }
 
 /* Whether fix_review_date's edits (out->v[first..) of text, front matter
@@ -283,12 +287,8 @@ static int review_holds(const char *text, size_t len, const fix_edits *out, size
                         size_t n_keys, const char *date)
 {
     frontmatter now;
-    buf t;
-    buf_init(&t);
-    if (!reread(&now, &t, text, len, out, first, was, lim)) {
-        buf_release(&t);
+    if (!reread(&now, text, len, out, first, was, lim))
         return 0;
-    }
     const yaml_node *wt, *nt;
     long wi = review_pair(&wt, was->data, keys, n_keys),
          ni = review_pair(&nt, now.data, keys, n_keys);
@@ -320,7 +320,6 @@ static int review_holds(const char *text, size_t len, const fix_edits *out, size
         }
     }
     frontmatter_release(&now);
-    buf_release(&t);
     return ok;
 }
 
@@ -332,12 +331,8 @@ static int renames_hold(const char *text, size_t len, const fix_edits *out, size
                         size_t n_keys, long renamed)
 {
     frontmatter now;
-    buf t;
-    buf_init(&t);
-    if (!reread(&now, &t, text, len, out, first, was, lim)) {
-        buf_release(&t);
+    if (!reread(&now, text, len, out, first, was, lim))
         return 0;
-    }
     size_t n = yamltree_len(was->data);
     int ok = yamltree_len(now.data) == n;
     long seen = 0;
@@ -354,7 +349,6 @@ static int renames_hold(const char *text, size_t len, const fix_edits *out, size
         }
     }
     frontmatter_release(&now);
-    buf_release(&t);
     return ok && seen == renamed;
 }
 

@@ -90,37 +90,58 @@ static long review_entry(const yaml_node *m)
     return -1;
 }
 
+/* A page read before a fix, the fix's edits, and what it reported. */
+typedef struct trial {
+    frontmatter before;
+    fix_edits e;
+    diags *d;
+} trial;
+
+/* 1 when text reads as a page (then trial_end releases t). */
+static int trial_begin(trial *t, const char *text, size_t len, const fm_limits *fl)
+{
+    if (!read_page(&t->before, text, len, fl))
+        return 0;
+    fix_edits_init(&t->e);
+    t->d = diag_new(NULL);
+    return 1;
+}
+
+static void trial_end(trial *t)
+{
+    fix_edits_release(&t->e);
+    frontmatter_release(&t->before);
+    diag_free(t->d);
+}
+
 static void check_review(const char *text, size_t len, const fm_limits *fl, const char *date)
 {
-    frontmatter before;
-    if (!read_page(&before, text, len, fl))
+    trial t;
+    if (!trial_begin(&t, text, len, fl))
         return;
-    fix_edits e;
-    fix_edits_init(&e);
-    diags *d = diag_new(NULL);
-    long rc = fix_review_date(&e, text, len, FILE_NAME, fl, aliases, N_ALIASES, date, d);
+    long rc = fix_review_date(&t.e, text, len, FILE_NAME, fl, aliases, N_ALIASES, date, t.d);
     FUZZ_CHECK(rc >= -1);
-    FUZZ_CHECK(rc != -1 || (diag_count(d, DIAG_ERROR) > 0 && e.n == 0));
-    long at = review_entry(before.data);
+    FUZZ_CHECK(rc != -1 || (diag_count(t.d, DIAG_ERROR) > 0 && t.e.n == 0));
+    long at = review_entry(t.before.data);
     if (rc == 0) {
         /* Nothing to do: the date is already the value. */
-        FUZZ_CHECK(e.n == 0 && at >= 0);
-        FUZZ_CHECK(!strcmp(yamltree_text(yamltree_item(before.data, (size_t)at)), date));
+        FUZZ_CHECK(t.e.n == 0 && at >= 0);
+        FUZZ_CHECK(!strcmp(yamltree_text(yamltree_item(t.before.data, (size_t)at)), date));
     }
     if (rc > 0) {
-        FUZZ_CHECK(fix_edits_normalize(&e, FILE_NAME, d) == e.n);
+        FUZZ_CHECK(fix_edits_normalize(&t.e, FILE_NAME, t.d) == t.e.n);
         buf out;
         buf_init(&out);
-        fix_apply(&out, text, len, &e);
+        fix_apply(&out, text, len, &t.e);
         frontmatter after;
         /* A page without front matter gets one (a fenced block). */
         const fm_limits fenced = {fl->block_bytes, fl->yaml, 0};
-        FUZZ_CHECK(read_page(&after, out.data, out.len, before.present ? fl : &fenced));
-        check_body(text, len, &before, out.data, out.len, &after);
-        size_t n = yamltree_len(before.data), m = yamltree_len(after.data);
+        FUZZ_CHECK(read_page(&after, out.data, out.len, t.before.present ? fl : &fenced));
+        check_body(text, len, &t.before, out.data, out.len, &after);
+        size_t n = yamltree_len(t.before.data), m = yamltree_len(after.data);
         FUZZ_CHECK(m == n + (at < 0));
         /* The entry set: the one it had, or one added (where the format
-         * puts it: last, first in JSON, before TOML's first table). */
+         * puts it: last, first in JSON, t.before TOML's first table). */
         long set = at;
         for (size_t j = 0; set < 0 && j < m; j++)
             if (!strcmp(yamltree_text(yamltree_key(after.data, j)), "last_reviewed"))
@@ -132,56 +153,50 @@ static void check_review(const char *text, size_t len, const fm_limits *fl, cons
         for (size_t i = 0, j = 0; i < n; i++, j++) {
             if (at < 0 && (long)j == set)
                 j++;
-            FUZZ_CHECK(same_node(yamltree_key(after.data, j), yamltree_key(before.data, i)));
+            FUZZ_CHECK(same_node(yamltree_key(after.data, j), yamltree_key(t.before.data, i)));
             if ((long)i != at)
-                FUZZ_CHECK(same_node(yamltree_item(after.data, j), yamltree_item(before.data, i)));
+                FUZZ_CHECK(
+                    same_node(yamltree_item(after.data, j), yamltree_item(t.before.data, i)));
         }
         frontmatter_release(&after);
         buf_release(&out);
     }
-    fix_edits_release(&e);
-    frontmatter_release(&before);
-    diag_free(d);
+    trial_end(&t);
 }
 
 static void check_canonical(const char *text, size_t len, const fm_limits *fl)
 {
-    frontmatter before;
-    if (!read_page(&before, text, len, fl))
+    trial t;
+    if (!trial_begin(&t, text, len, fl))
         return;
-    fix_edits e;
-    fix_edits_init(&e);
-    diags *d = diag_new(NULL);
-    long rc = fix_canonical_keys(&e, text, len, FILE_NAME, fl, aliases, N_ALIASES, d);
+    long rc = fix_canonical_keys(&t.e, text, len, FILE_NAME, fl, aliases, N_ALIASES, t.d);
     FUZZ_CHECK(rc >= -1);
-    FUZZ_CHECK(rc != -1 || (diag_count(d, DIAG_ERROR) > 0 && e.n == 0));
+    FUZZ_CHECK(rc != -1 || (diag_count(t.d, DIAG_ERROR) > 0 && t.e.n == 0));
     if (rc > 0) {
-        FUZZ_CHECK(fix_edits_normalize(&e, FILE_NAME, d) == e.n);
+        FUZZ_CHECK(fix_edits_normalize(&t.e, FILE_NAME, t.d) == t.e.n);
         buf out;
         buf_init(&out);
-        fix_apply(&out, text, len, &e);
+        fix_apply(&out, text, len, &t.e);
         frontmatter after;
         FUZZ_CHECK(read_page(&after, out.data, out.len, fl));
-        check_body(text, len, &before, out.data, out.len, &after);
-        size_t n = yamltree_len(before.data);
+        check_body(text, len, &t.before, out.data, out.len, &after);
+        size_t n = yamltree_len(t.before.data);
         FUZZ_CHECK(yamltree_len(after.data) == n);
         size_t renamed = 0;
         for (size_t i = 0; i < n; i++) {
-            const char *was = yamltree_text(yamltree_key(before.data, i));
+            const char *was = yamltree_text(yamltree_key(t.before.data, i));
             const char *now = yamltree_text(yamltree_key(after.data, i));
             const char *canon = canonical_of(was);
             /* Each key as it was, or its alias renamed to charter's name. */
             FUZZ_CHECK(!strcmp(now, was) || (canon && !strcmp(now, canon)));
             renamed += strcmp(now, was) != 0;
-            FUZZ_CHECK(same_node(yamltree_item(after.data, i), yamltree_item(before.data, i)));
+            FUZZ_CHECK(same_node(yamltree_item(after.data, i), yamltree_item(t.before.data, i)));
         }
         FUZZ_CHECK(renamed == (size_t)rc);
         frontmatter_release(&after);
         buf_release(&out);
     }
-    fix_edits_release(&e);
-    frontmatter_release(&before);
-    diag_free(d);
+    trial_end(&t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

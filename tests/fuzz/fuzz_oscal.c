@@ -7,6 +7,7 @@
  * 1 MiB long; on failure there is an error. Diagnostics point inside the
  * document they name. tests/fuzz/README.md. */
 #include "fuzz.h"
+#include "fuzz_site.h"
 
 #include "catalog.h"
 #include "oscal.h"
@@ -16,31 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* catalog_load_with reads a site's controls/ too: an empty directory, made
- * once per process, gives none. */
-static char site_dir[] = "/tmp/charter-fuzz-oscal-XXXXXX";
-static fs_root site;
-
-static void remove_site(void)
-{
-    fs_root_release(&site);
-    rmdir(site_dir);
-}
-
-static const fs_root *empty_site(void)
-{
-    static int ready;
-    if (!ready) {
-        diags *d = diag_new(NULL);
-        FUZZ_CHECK(mkdtemp(site_dir) != NULL);
-        FUZZ_CHECK(fs_root_init(&site, site_dir, d) == 0);
-        diag_free(d);
-        atexit(remove_site);
-        ready = 1;
-    }
-    return &site;
-}
 
 /* Loads the converted text as site.yml's oscal_catalogs are loaded and
  * checks it against what the conversion reported. */
@@ -57,7 +33,7 @@ static void check_loads(const buf *yaml, const char *fw, const oscal_counts *n)
 
     catalog_text text = {"cat.json", yaml->data, yaml->len};
     catalog *c = NULL;
-    rc = catalog_load_with(&c, empty_site(), "controls", NULL, 0, &text, 1, 1 << 20, d);
+    rc = catalog_load_with(&c, fuzz_empty_site(), "controls", NULL, 0, &text, 1, 1 << 20, d);
     if (rc != 0 || diag_count(d, DIAG_ERROR) > 0) {
         fuzz_debug_diags(d);
         FUZZ_CHECK(!"the YAML written does not load as a catalog");
