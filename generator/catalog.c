@@ -57,6 +57,38 @@ static yaml_node *load_yaml(catalog *c, const fs_root *fs, const char *file, siz
     return root;
 }
 
+/* Whether id can name a framework's or a control's pages
+ * (controls/<framework>/<id>/): not empty, no control character, and no
+ * part between slashes empty, "." or "..", which would write elsewhere or
+ * nowhere (path_is_safe_output, and no "."). */
+static int names_page(const char *id)
+{
+    size_t len = strlen(id);
+    if (!path_is_safe_output(id) || (len && id[len - 1] == '/'))
+        return 0;
+    for (const char *p = id; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 1 && p[0] == '.')
+            return 0;
+        p += n + (p[n] == '/');
+    }
+    return 1;
+}
+
+/* names_page for `what` ("framework", "control") id at n, else reports it
+ * there. 0, or -1 after reporting. */
+static int check_names_page(const char *what, const char *id, const yaml_node *n, const char *file,
+                            diags *d)
+{
+    if (names_page(id) && strlen(id) == yamltree_text_len(n)) /* and no NUL */
+        return 0;
+    return diag_error(d, file, yamltree_line(n), yamltree_col(n), "catalog",
+                      "%s id '%s' cannot name its page: an id must not be empty, hold a "
+                      "control character, or have a part between slashes that is empty, '.' "
+                      "or '..'",
+                      what, id);
+}
+
 static int wanted(const char *id, const char *const *only, size_t n_only)
 {
     if (n_only == 0)
@@ -74,10 +106,13 @@ static int load_comply_standard(catalog *c, const yaml_node *root, const char *f
                                 const char *const *only, size_t n_only, diags *d)
 {
     const char *id = NULL;
-    if (yamltree_as_string(&id, yamltree_get(root, "name"), "name", file, d) != 0)
+    const yaml_node *named = yamltree_get(root, "name");
+    if (yamltree_as_string(&id, named, "name", file, d) != 0)
         return -1;
     if (!wanted(id, only, n_only))
         return 0;
+    if (check_names_page("framework", id, named, file, d) != 0)
+        return -1;
     c->fws = xgrow(c->fws, c->n_fws, sizeof *c->fws);
     framework *fw = &c->fws[c->n_fws++];
     *fw = (framework){id, id, file, xcalloc(yamltree_len(root), sizeof(control)), 0};
@@ -86,6 +121,10 @@ static int load_comply_standard(catalog *c, const yaml_node *root, const char *f
         const yaml_node *k = yamltree_key(root, i), *v = yamltree_item(root, i);
         if (yamltree_kind(v) != YAML_MAPPING)
             continue; /* name:, and any other setting of the standard */
+        if (check_names_page("control", yamltree_text(k), k, file, d) != 0) {
+            err = -1;
+            continue;
+        }
         control *ctl = &fw->controls[fw->n_controls];
         *ctl = (control){.framework = id,
                          .file = file,
@@ -120,6 +159,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
         return -1;
     if (!wanted(id, only, n_only))
         return 0;
+    if (check_names_page("framework", id, n, file, d) != 0)
+        return -1;
     if ((n = yamltree_get(root, "name")) && yamltree_as_string(&name, n, "name", file, d) != 0)
         return -1;
     const yaml_node *list = yamltree_get(root, "controls");
@@ -150,7 +191,8 @@ static int load_framework(catalog *c, const yaml_node *root, const char *file,
                              "control has no 'id'");
             continue;
         }
-        if (yamltree_as_string(&ctl->id, v, "id", file, d) != 0) {
+        if (yamltree_as_string(&ctl->id, v, "id", file, d) != 0 ||
+            check_names_page("control", ctl->id, v, file, d) != 0) {
             err = -1;
             continue;
         }

@@ -179,6 +179,38 @@ Test(catalog, catalog_errors)
          "[catalog]\n"},
         {"framework: fc\ncontrols:\n  - {title: No id}\n",
          "controls/c.yml:3:5: error: control has no 'id' [catalog]\n"},
+        /* Ids that cannot name a page, controls/<framework>/<id>/: reported
+         * where they are written (HEAD~1 loaded them, and the build then
+         * refused the pages' paths with no place to look, or wrote
+         * controls/fc//index.html's folder; an empty `framework:` found by
+         * fuzz_catalog). */
+        {"framework:\ncontrols: []\n",
+         "controls/c.yml:1:11: error: framework id '' cannot name its page: an id must not be "
+         "empty, hold a control character, or have a part between slashes that is empty, '.' or "
+         "'..' [catalog]\n"},
+        {"framework: fc\ncontrols:\n  - {id: ../../x, title: Up}\n  - {id: A.1, title: Fine}\n"
+         "  - {id: 'a//b'}\n  - {id: ./a}\n",
+         "controls/c.yml:3:10: error: control id '../../x' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"
+         "controls/c.yml:5:10: error: control id 'a//b' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"
+         "controls/c.yml:6:10: error: control id './a' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"},
+        {"framework: fc\ncontrols:\n  - {id: \"A.1/\"}\n",
+         "controls/c.yml:3:10: error: control id 'A.1/' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"},
+        {"name: TSC\n\"CC\\0x\":\n  name: Logical access\n", /* a NUL in a comply key */
+         "controls/c.yml:2:1: error: control id 'CC' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"},
+        {"name: ../TSC\nCC6.1:\n  name: Logical access\n",
+         "controls/c.yml:1:7: error: framework id '../TSC' cannot name its page: an id must not "
+         "be empty, hold a control character, or have a part between slashes that is empty, '.' "
+         "or '..' [catalog]\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         unit_mkdtemp(dir, sizeof dir, "ctl");
