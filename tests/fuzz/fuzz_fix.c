@@ -107,6 +107,20 @@ static int trial_begin(trial *t, const char *text, size_t len, const fm_limits *
     return 1;
 }
 
+/* t's edits, normalized, applied to text into *out (the caller's to
+ * release), read again into *after (likewise): it must read, a front
+ * matter the edits made as a fenced one, with the body as it was. */
+static void trial_apply(trial *t, const char *text, size_t len, const fm_limits *fl, buf *out,
+                        frontmatter *after)
+{
+    FUZZ_CHECK(fix_edits_normalize(&t->e, FILE_NAME, t->d) == t->e.n);
+    buf_init(out);
+    fix_apply(out, text, len, &t->e);
+    const fm_limits fenced = {fl->block_bytes, fl->yaml, 0};
+    FUZZ_CHECK(read_page(after, out->data, out->len, t->before.present ? fl : &fenced));
+    check_body(text, len, &t->before, out->data, out->len, after);
+}
+
 static void trial_end(trial *t)
 {
     fix_edits_release(&t->e);
@@ -129,15 +143,9 @@ static void check_review(const char *text, size_t len, const fm_limits *fl, cons
         FUZZ_CHECK(!strcmp(yamltree_text(yamltree_item(t.before.data, (size_t)at)), date));
     }
     if (rc > 0) {
-        FUZZ_CHECK(fix_edits_normalize(&t.e, FILE_NAME, t.d) == t.e.n);
         buf out;
-        buf_init(&out);
-        fix_apply(&out, text, len, &t.e);
         frontmatter after;
-        /* A page without front matter gets one (a fenced block). */
-        const fm_limits fenced = {fl->block_bytes, fl->yaml, 0};
-        FUZZ_CHECK(read_page(&after, out.data, out.len, t.before.present ? fl : &fenced));
-        check_body(text, len, &t.before, out.data, out.len, &after);
+        trial_apply(&t, text, len, fl, &out, &after);
         size_t n = yamltree_len(t.before.data), m = yamltree_len(after.data);
         FUZZ_CHECK(m == n + (at < 0));
         /* The entry set: the one it had, or one added (where the format
@@ -173,13 +181,9 @@ static void check_canonical(const char *text, size_t len, const fm_limits *fl)
     FUZZ_CHECK(rc >= -1);
     FUZZ_CHECK(rc != -1 || (diag_count(t.d, DIAG_ERROR) > 0 && t.e.n == 0));
     if (rc > 0) {
-        FUZZ_CHECK(fix_edits_normalize(&t.e, FILE_NAME, t.d) == t.e.n);
         buf out;
-        buf_init(&out);
-        fix_apply(&out, text, len, &t.e);
         frontmatter after;
-        FUZZ_CHECK(read_page(&after, out.data, out.len, fl));
-        check_body(text, len, &t.before, out.data, out.len, &after);
+        trial_apply(&t, text, len, fl, &out, &after);
         size_t n = yamltree_len(t.before.data);
         FUZZ_CHECK(yamltree_len(after.data) == n);
         size_t renamed = 0;
