@@ -21,7 +21,7 @@
 /* One id as a page cites it. */
 static void check_cited(const catalog *c, const char *id)
 {
-    const control *ctl = (const control *)1;
+    const control *ctl = NULL;
     buf canon;
     buf_init(&canon);
     control_match m = catalog_resolve(c, id, &ctl, &canon);
