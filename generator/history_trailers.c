@@ -19,10 +19,17 @@ typedef struct line {
     size_t len;
 } line;
 
+/* git's own isspace: space, tab, LF and CR, not the C locale's vertical
+ * tab and form feed, which git keeps inside a value. */
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int line_blank(line l)
 {
     for (size_t i = 0; i < l.len; i++)
-        if (!isspace((unsigned char)l.s[i]))
+        if (!blank(l.s[i]))
             return 0;
     return 1;
 }
@@ -89,10 +96,10 @@ static size_t block_start(const line *lines, size_t n)
             trailers++;
             maybe_folded = 0;
             git_seen = 1;
-        } else if (key_end(l) >= 1 && !isspace((unsigned char)l.s[0])) {
+        } else if (key_end(l) >= 1 && !blank(l.s[0])) {
             trailers++;
             maybe_folded = 0;
-        } else if (isspace((unsigned char)l.s[0])) {
+        } else if (blank(l.s[0])) {
             maybe_folded++;
         } else {
             others += 1 + maybe_folded;
@@ -107,7 +114,7 @@ static void add_unfolded(buf *b, const char *s, size_t len)
 {
     int space = 0;
     for (size_t i = 0; i < len; i++) {
-        if (isspace((unsigned char)s[i])) {
+        if (blank(s[i])) {
             space = 1;
             continue;
         }
@@ -218,7 +225,7 @@ void history_read_trailers(hist_row *r, const char *message, const char *encodin
     for (size_t i = block_start(lines, n); i < n; i++) {
         line l = lines[i];
         long colon = key_end(l);
-        if (isspace((unsigned char)(l.len ? l.s[0] : 'x')) && !line_blank(l)) {
+        if (l.len && blank(l.s[0]) && !line_blank(l)) {
             add_unfolded(&value, l.s, l.len); /* a folded line of the trailer above */
             continue;
         }
@@ -227,7 +234,7 @@ void history_read_trailers(hist_row *r, const char *message, const char *encodin
         if (colon < 1 || (l.len && l.s[0] == '#'))
             continue;
         size_t klen = (size_t)colon;
-        while (klen && isspace((unsigned char)l.s[klen - 1]))
+        while (klen && blank(l.s[klen - 1]))
             klen--;
         for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
             if (klen == strlen(kept[k].key) && !strncasecmp(l.s, kept[k].key, klen))

@@ -427,6 +427,10 @@ Test(history, trailers_as_git_reads_them)
         {"S\n\nApproved-by: A\n# note\n  folded\nReviewed-by: B\n", "", ""},
         {"S\n\nSigned-off-by: D\nApproved-by: A\n# note\n  folded\nReviewed-by: B\n", "A", "B"},
         {"S\n\n\n\nApproved-by: After blank lines\n\n\n", "After blank lines", ""},
+        /* git's blanks are space, tab, LF and CR: a vertical tab or form
+         * feed stays in a value, and a line starting with one is no fold */
+        {"S\n\nApproved-by: C\v\nReviewed-by:\fR\n", "C\v", "\fR"},
+        {"S\n\nApproved-by: A\n\fB\n", "", ""},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         hist_row r;
