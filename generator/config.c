@@ -457,7 +457,7 @@ static int config_collections(site_config *c, const yaml_node *y, const char *f,
  * plain characters. Another scheme (javascript:, data:) or a host without
  * one ("//x.example") would be written into every page's links and
  * script tags. */
-static const char *base_url_problem(const char *u)
+const char *config_base_url_problem(const char *u)
 {
     for (const unsigned char *p = (const unsigned char *)u; *p; p++)
         if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>\\`?#", *p))
@@ -1160,7 +1160,7 @@ defaults:
      * http(s) address with a host, as base_url's (a javascript: one ran
      * on a click); its branch a plain name, never '..' (edit links to
      * another repository of the host). */
-    const char *rwhy = c->repository_url ? base_url_problem(c->repository_url) : NULL;
+    const char *rwhy = c->repository_url ? config_base_url_problem(c->repository_url) : NULL;
     if (c->repository_url && !rwhy && !url_is_external(c->repository_url))
         rwhy = "is not an http or https address";
     if (rwhy) {
@@ -1171,13 +1171,13 @@ defaults:
         goto done;
     }
     if (c->branch && (!c->branch[0] || c->branch[0] == '/' || strstr(c->branch, "..") ||
-                      base_url_problem(c->branch) || strchr(c->branch, ':'))) {
+                      config_base_url_problem(c->branch) || strchr(c->branch, ':'))) {
         const yaml_node *n = yamltree_get(y, "repository_branch");
         diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",
                    "'repository_branch' must be a branch's name, not '%s'", c->branch);
         goto done;
     }
-    const char *why = base_url_problem(c->base_url_raw);
+    const char *why = config_base_url_problem(c->base_url_raw);
     if (why) {
         const yaml_node *n = yamltree_get(y, jekyll ? "url" : "base_url");
         diag_error(d, f, n ? yamltree_line(n) : 0, n ? yamltree_col(n) : 0, "config",

@@ -197,6 +197,10 @@ int config_parse(site_config *c, const char *text, size_t len, diags *d);
  * language of 2 or 3 letters, then subtags of 1 to 8 letters or digits
  * ("fr", "fr-FR", "zh-Hant-TW"). */
 int config_language_ok(const char *tag);
+/* Why u cannot be base_url (a static phrase: "names no host"), or NULL
+ * when it can: a path, or an http(s) address with a host, in plain
+ * characters. */
+const char *config_base_url_problem(const char *u);
 /* Whether language tag's primary subtag is written right to left (ar,
  * he, fa, ur...). */
 int config_language_rtl(const char *tag);

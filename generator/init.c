@@ -290,6 +290,22 @@ void init_put_setting(buf *b, const char *comment, const char *key, const char *
     buf_addc(b, '\n');
 }
 
+void init_put_base_url(init_plan *p, buf *b, const char *comment, const char *value,
+                       const char *from)
+{
+    const char *why = value ? config_base_url_problem(value) : NULL;
+    if (!why) {
+        init_put_setting(b, comment, "base_url", value);
+        return;
+    }
+    buf shown;
+    buf_init(&shown);
+    diag_term_safe(&shown, value, strlen(value));
+    buf_printf(&p->notes, "note: %s gives the path '%s', which %s: base_url is not set\n", from,
+               shown.data, why);
+    buf_release(&shown);
+}
+
 /* navigation.order: the file whose list orders the pages, as the tool that
  * made the site orders them (`what` says whose). */
 static void put_nav_order(buf *b, const char *what, const char *file, const char *omit)
@@ -1596,10 +1612,10 @@ static int plan_hugo(init_plan *p, const char *config)
                          lang.data);
     buf_release(&lang);
     if (base.len)
-        init_put_setting(b,
-                         zola_base ? "Where the site is served: the path of base_url (Zola's)."
-                                   : "Where the site is served: the path of Hugo's baseURL.",
-                         "base_url", base.data);
+        init_put_base_url(p, b,
+                          zola_base ? "Where the site is served: the path of base_url (Zola's)."
+                                    : "Where the site is served: the path of Hugo's baseURL.",
+                          base.data, zola_base ? "Zola's base_url" : "Hugo's baseURL");
     buf content, excluded;
     buf_init(&content);
     buf_init(&excluded);
@@ -1814,8 +1830,8 @@ static int plan_mkdocs(init_plan *p, const char *config)
     init_put_setting(b, "One sentence for the home page and metadata: site_description.",
                      "description", about);
     if (base.len)
-        init_put_setting(b, "Where the site is served: the path of site_url.", "base_url",
-                         base.data);
+        init_put_base_url(p, b, "Where the site is served: the path of site_url.", base.data,
+                          "mkdocs.yml's site_url");
     init_put_setting(b, "The pages: MkDocs's docs_dir.", "content", docs ? docs : "docs");
     if (out && !path_is_safe_output(out)) {
         /* Outside the repository, or above it: a build would refuse it. */
@@ -1918,7 +1934,8 @@ static int plan_mdbook(init_plan *p, const char *config)
     init_put_setting(b, "One sentence for the home page and metadata: book.toml's description.",
                      "description", about);
     if (url && url[0] == '/' && strcmp(url, "/") != 0)
-        init_put_setting(b, "Where the site is served: book.toml's site-url.", "base_url", url);
+        init_put_base_url(p, b, "Where the site is served: book.toml's site-url.", url,
+                          "book.toml's site-url");
     init_put_setting(b, "The chapters: book.toml's src.", "content", src);
     int top = !strcmp(src, ".") || !strcmp(src, "./");
     buf_printf(b,
@@ -2141,7 +2158,8 @@ static int plan_starlight(init_plan *p, const char *config)
         buf_reset(&base);
     }
     if (base.len)
-        init_put_setting(b, "Where the site is served: Astro's base.", "base_url", base.data);
+        init_put_base_url(p, b, "Where the site is served: Astro's base.", base.data,
+                          "Astro's base");
     init_put_setting(b, "The pages: Starlight's content collection.", "content", STARLIGHT_DOCS);
     if (is_dir(p->root, "public"))
         buf_adds(b, "# Astro serves public/ at the site's root; so does charter.\n"

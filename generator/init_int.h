@@ -25,6 +25,11 @@ void init_put_node(buf *b, const yaml_node *n);
 /* Appends "# comment" and `key: value`, the value quoted when it must be;
  * nothing when value is NULL. */
 void init_put_setting(buf *b, const char *comment, const char *key, const char *value);
+/* init_put_setting of base_url, unless charter cannot take the value (a
+ * host with '>' in it): then a note naming `from`, the setting it came
+ * from, and base_url is left out (the site served from /). */
+void init_put_base_url(init_plan *p, buf *b, const char *comment, const char *value,
+                       const char *from);
 /* Appends the comment that opens a site.yml written for a `what`. */
 void init_put_header(buf *b, const char *what);
 /* Appends repository_url and repository_branch from git's remote `origin`

@@ -191,6 +191,26 @@ static const char *scalar_of(const yaml_node *y, const char *key)
     return n && yamltree_kind(n) == YAML_SCALAR && !yamltree_is_null(n) ? yamltree_text(n) : NULL;
 }
 
+/* Whether charter reads _config.yml as it is (as it does with no
+ * site.yml): its settings are copied as written, so a value charter cannot
+ * take there (an exclude item that is a mapping) would be one in site.yml.
+ * Its errors are reported where they are written: 0, or -1. */
+static int jekyll_readable(init_plan *p, const buf *text)
+{
+    site_config c;
+    diags *tried = diag_new(NULL);
+    int err = config_parse_jekyll(&c, text->data, text->len, "site", tried);
+    config_release(&c);
+    size_t n;
+    const diag_entry *e = diag_entries(tried, &n);
+    for (size_t i = 0; err && i < n; i++)
+        if (e[i].level == DIAG_ERROR)
+            diag_report(p->d, DIAG_ERROR, e[i].file, e[i].line, e[i].col, e[i].id, "%s",
+                        e[i].message);
+    diag_free(tried);
+    return err ? -1 : 0;
+}
+
 int init_plan_jekyll(init_plan *p)
 {
     int err = -1;
@@ -209,6 +229,8 @@ int init_plan_jekyll(init_plan *p)
                        "'_config.yml' must be a mapping of settings");
             goto done;
         }
+        if (jekyll_readable(p, &text) != 0)
+            goto done;
     } else {
         y = yamltree_new(YAML_MAPPING, NULL, 0, NULL);
     }
