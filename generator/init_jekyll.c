@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* _config.yml split into lines (1-based; CR and a BOM dropped), for copying
+/* _config.yml split into lines as YAML breaks them (1-based; a BOM dropped), for copying
  * top-level settings as written. */
 typedef struct lines {
     const char **at;
@@ -28,21 +28,22 @@ static void lines_split(lines *l, const char *text, size_t len)
         text += 3;
         len -= 3;
     }
+    /* Split where YAML breaks lines (a CR alone, NEL, LS and PS too), so
+     * that line k here is line k of the tree's positions. */
     size_t cap = 1;
     for (size_t i = 0; i < len; i++)
-        cap += text[i] == '\n';
+        cap += text[i] == '\n' || text[i] == '\r' || (unsigned char)text[i] >= 0x80;
     l->at = xcalloc(cap + 1, sizeof *l->at);
     l->len = xcalloc(cap + 1, sizeof *l->len);
     l->n = 0;
     for (size_t i = 0; i < len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len, n = end - i;
-        if (n && text[i + n - 1] == '\r')
-            n--;
+        size_t end = i, brk = 0;
+        while (end < len && !(brk = yamltree_break_len(text + end, len - end)))
+            end++;
         l->n++;
         l->at[l->n] = text + i;
-        l->len[l->n] = n;
-        i = end + 1;
+        l->len[l->n] = end - i;
+        i = end + brk;
     }
 }
 

@@ -583,6 +583,20 @@ static int handle_event(builder *b, const yaml_event_t *e, int *done)
     }
 }
 
+size_t yamltree_break_len(const char *s, size_t n)
+{
+    const unsigned char *t = (const unsigned char *)s;
+    if (n >= 1 && t[0] == '\n')
+        return 1;
+    if (n >= 1 && t[0] == '\r')
+        return n >= 2 && t[1] == '\n' ? 2 : 1;
+    if (n >= 2 && t[0] == 0xC2 && t[1] == 0x85)
+        return 2;
+    if (n >= 3 && t[0] == 0xE2 && t[1] == 0x80 && (t[2] == 0xA8 || t[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
 /* Line and column of byte `off` of the input: libyaml's reader errors (bad
  * UTF-8, control characters) carry an offset instead of a mark. */
 static void offset_position(const builder *b, size_t off, int *line, int *col)

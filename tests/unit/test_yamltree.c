@@ -1018,3 +1018,31 @@ Test(yamltree, plain_agrees_with_libyaml)
     cr_expect_lt(read, n * 9 / 10, "read %zu of %zu", read, n);
     cr_log_info("read %zu of %zu", read, n);
 }
+
+/* The breaks YAML reads, which init's copy of _config.yml splits lines at
+ * so that its line numbers are the tree's. */
+Test(yaml, break_len)
+{
+    static const struct {
+        const char *s;
+        size_t n, len;
+    } cases[] = {
+        {"\n", 1, 1},           {"\r\n", 2, 2},         {"\r", 1, 1},           {"\rx", 2, 1},
+        {"\xC2\x85", 2, 2},     {"\xE2\x80\xA8", 3, 3}, {"\xE2\x80\xA9", 3, 3}, {"\xE2\x80", 2, 0},
+        {"\xE2\x80\xA8", 2, 0}, {"x\n", 2, 0},          {"\xC2\xA0", 2, 0},     {"", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        cr_expect_eq(yamltree_break_len(cases[i].s, cases[i].n), cases[i].len, "case %zu", i);
+    /* A CR alone is a line of its own: the tree's next line. */
+    yaml_node *y = NULL;
+    diags *d = diag_new(NULL);
+    cr_assert_eq(yamltree_parse(&y,
+                                "a: 1\rb: 2\xC2\x85"
+                                "c: 3\n",
+                                16, "t.yml", 0, d),
+                 0);
+    cr_expect_eq(yamltree_line(yamltree_get(y, "b")), 2);
+    cr_expect_eq(yamltree_line(yamltree_get(y, "c")), 3);
+    yamltree_free(y);
+    diag_free(d);
+}
