@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* _config.yml split into lines as YAML breaks them (1-based; a BOM dropped), for copying
- * top-level settings as written. */
+/* _config.yml split into lines as YAML breaks them (1-based; a BOM
+ * dropped), for copying top-level settings as written. */
 typedef struct lines {
     const char **at;
     size_t *len;
