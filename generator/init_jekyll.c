@@ -98,6 +98,27 @@ static void put_lines(buf *b, const lines *l, size_t from, size_t to)
     }
 }
 
+/* Whether lines from..to read alone as a mapping of `key` alone, holding
+ * a value of v's kind: not so for a line of a flow mapping that spans
+ * lines ("exclude: [a, b],", its key in column 1). */
+static int lines_stand_alone(const lines *l, size_t from, size_t to, const char *key,
+                             const yaml_node *v)
+{
+    buf text;
+    buf_init(&text);
+    put_lines(&text, l, from, to);
+    yaml_node *y = NULL;
+    diags *quiet = diag_new(NULL);
+    int ok = yamltree_parse(&y, text.data, text.len, "_config.yml", 0, quiet) == 0 &&
+             yamltree_kind(y) == YAML_MAPPING && yamltree_len(y) == 1 &&
+             !strcmp(yamltree_text(yamltree_key(y, 0)), key) &&
+             yamltree_kind(yamltree_item(y, 0)) == yamltree_kind(v);
+    yamltree_free(y);
+    diag_free(quiet);
+    buf_release(&text);
+    return ok;
+}
+
 /* The indentation of a block sequence's items ("  " for "  - x"), when v is
  * one whose first item starts a line below its key; else -1. */
 static int block_indent(const lines *l, const yaml_node *key, const yaml_node *v)
@@ -138,7 +159,8 @@ static void put_jekyll_setting(buf *b, const lines *l, const yaml_node *root, co
         return;
     }
     int ind = block_indent(l, yamltree_key(root, i), v);
-    if (setting_lines(l, root, i, &from, &to) == 0 && (!n_extra || ind >= 0)) {
+    if (setting_lines(l, root, i, &from, &to) == 0 && (!n_extra || ind >= 0) &&
+        lines_stand_alone(l, from, to, key, v)) {
         buf_printf(b, "# _config.yml's %s, as written: %s\n", key, what);
         put_lines(b, l, from, to);
         for (size_t k = 0; k < n_extra; k++)
