@@ -717,8 +717,10 @@ static yaml_node *read_plain(tp *t)
         /* A number, a date or a time starts with a digit, a sign, or is
          * inf or nan; whatever else it is is left to the readers. */
         int c = (unsigned char)v[0];
-        const char *w = v + (c == '+' || c == '-');
-        ok = (*w >= '0' && *w <= '9') || !strncmp(w, "inf", 3) || !strncmp(w, "nan", 3);
+        size_t sign = c == '+' || c == '-', m = n - sign;
+        const char *w = v + sign; /* m bytes: the text need not end in a NUL */
+        ok = (m >= 1 && *w >= '0' && *w <= '9') ||
+             (m >= 3 && (!memcmp(w, "inf", 3) || !memcmp(w, "nan", 3)));
     }
     if (!ok) {
         t->pos = at;
