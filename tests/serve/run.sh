@@ -34,6 +34,10 @@ example_repo "$site"
 # start ARGS...: starts charter serve in $site on a free port; sets $pid,
 # $port, $u (the base URL). Waits up to 60 s (a loaded machine runs other suites beside it) for its "serving" line.
 start() {
+    # Emptied here, not only by the background job's redirection: the loop
+    # below could read the last server's "serving" line (its port) before
+    # that job ran, and a loaded machine made that happen.
+    : >"$tmp/serve.log"
     (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25 "$@") >"$tmp/serve.log" 2>&1 &
     pid=$!
     i=0
@@ -356,6 +360,7 @@ many_pages() {
 # ran to its end, and "serving" was announced after Ctrl-C).
 many_pages
 rm -rf "$site/.git/charter"
+: >"$tmp/serve.log"
 (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
 pid=$!
 sleep 0.3
@@ -409,6 +414,7 @@ check "  removed on exit" test -z "$(ls -A "$TMPDIR")"
 # Ctrl-C during its first build: the build ends first, then the folder
 # goes (let through mid-build, the signal ended the process and left it).
 many_pages
+: >"$tmp/serve.log"
 (cd "$site" && exec "$CHARTER" serve --port 0 --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
 pid=$!
 sleep 0.3
