@@ -208,8 +208,8 @@ static int string_char(tp *t, buf *out, int basic, int multi)
 {
     unsigned char c = (unsigned char)t->s[t->pos];
     if (multi && (c == '\n' || (c == '\r' && peek(t, 1) == '\n'))) {
-        if (c == '\r')
-            buf_addc(out, '\r');
+        /* A CRLF is a newline, as YAML's block scalars and Python's
+         * tomllib read it: a page saved on Windows reads the same. */
         buf_addc(out, '\n');
         take_newline(t);
         return 0;

@@ -80,6 +80,12 @@ Test(toml, multiline_strings)
     cr_expect_str_eq(text_at(n, "d"), "quote: \"\"");
     cr_expect_eq(yamltree_line(yamltree_key(n, 1)), 5);
     yamltree_free(n);
+    /* A CRLF inside is a newline, as tomllib and YAML's block scalars read
+     * it: a page saved on Windows reads the same. */
+    n = parse_ok("a = \"\"\"\r\nOne\r\n\r\ntwo\"\"\"\r\nb = '''x\r\ny'''\r\n");
+    cr_expect_str_eq(text_at(n, "a"), "One\n\ntwo");
+    cr_expect_str_eq(text_at(n, "b"), "x\ny");
+    yamltree_free(n);
 }
 
 /* Arrays over lines with comments and a trailing comma; inline tables;
