@@ -1,0 +1,287 @@
+/* fuzz_toml: Hugo's TOML front matter (`+++`) as toml_parse reads it,
+ * against Python's tomllib (TOML 1.0, in Debian 12's Python 3.11), run once
+ * as a coprocess that reads each input from a pipe. Checked: tomllib and
+ * charter accept the same documents (but for charter's caps: nesting past
+ * 64, its limits; a leap second, which Python's datetime cannot hold),
+ * and read the same values: every
+ * table's keys, every array's items, strings byte for byte, integers,
+ * floats and booleans by value, dates and times by kind. Where tomllib is
+ * not there (no python3), only that toml_parse returns 0 or -1, -1 with an
+ * error, and that findings point inside the text. tests/fuzz/README.md. */
+#include "fuzz.h"
+
+#include "buf.h"
+#include "toml.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* The coprocess: reads a 4-byte little-endian length and that many bytes,
+ * writes "ERR" or "OK <canonical form>" on one line. The form is what
+ * canon() below writes for charter's tree. */
+static const char script[] =
+    "import sys, json, math, tomllib, datetime\n"
+    "def s(x): return json.dumps(x, ensure_ascii=False)\n"
+    "def canon(v):\n"
+    "    if isinstance(v, dict): return '{' + ','.join(s(k) + ':' + canon(v[k]) for k in "
+    "sorted(v, key=lambda k: k.encode('utf-8'))) + '}'\n"
+    "    if isinstance(v, list): return '[' + ','.join(canon(x) for x in v) + ']'\n"
+    "    if isinstance(v, str): return 's' + s(v)\n"
+    "    if isinstance(v, bool): return 'b1' if v else 'b0'\n"
+    "    if isinstance(v, int): return 'i' + str(v) if -2**63 <= v < 2**63 else 'i?'\n"
+    "    if isinstance(v, float):\n"
+    "        if math.isnan(v): return 'fnan'\n"
+    "        if math.isinf(v): return 'finf' if v > 0 else 'f-inf'\n"
+    "        return 'f' + format(v, '.17g')\n"
+    "    return 'd'\n"
+    "inp, out = sys.stdin.buffer, sys.stdout.buffer\n"
+    "while True:\n"
+    "    h = inp.read(4)\n"
+    "    if len(h) < 4: break\n"
+    "    data = inp.read(int.from_bytes(h, 'little'))\n"
+    "    try: line = 'OK ' + canon(tomllib.loads(data.decode('utf-8')))\n"
+    "    except Exception: line = 'ERR'\n"
+    "    out.write(line.encode('utf-8') + b'\\n'); out.flush()\n";
+
+static FILE *from_py;
+static int to_py = -1, no_python;
+
+static void start_python(void)
+{
+    int in[2], out[2];
+    signal(SIGPIPE, SIG_IGN);
+    if (pipe(in) != 0 || pipe(out) != 0) {
+        no_python = 1;
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[1]);
+        close(out[0]);
+        execlp("python3", "python3", "-c", script, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    to_py = in[1];
+    from_py = fdopen(out[0], "r");
+    if (pid < 0 || !from_py)
+        no_python = 1;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* tomllib's reading of text into *line ("ERR" or "OK ..."): 0, or -1 when
+ * there is no tomllib. */
+static int python_reads(buf *line, const uint8_t *text, size_t len)
+{
+    if (!from_py && !no_python)
+        start_python();
+    if (no_python)
+        return -1;
+    uint8_t h[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), (uint8_t)(len >> 24)};
+    if (write_all(to_py, h, 4) != 0 || write_all(to_py, text, len) != 0) {
+        no_python = 1;
+        return -1;
+    }
+    char *l = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&l, &cap, from_py)) < 0 && errno == EINTR && !feof(from_py))
+        clearerr(from_py);
+    if (n <= 0) {
+        free(l);
+        no_python = 1;
+        return -1;
+    }
+    buf_add(line, l, (size_t)n - (l[n - 1] == '\n'));
+    free(l);
+    return 0;
+}
+
+/* JSON of s as Python's json.dumps(ensure_ascii=False) writes it. */
+static void put_string(buf *b, const char *s, size_t n)
+{
+    buf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            buf_adds(b, "\\n");
+        else if (c == '\r')
+            buf_adds(b, "\\r");
+        else if (c == '\t')
+            buf_adds(b, "\\t");
+        else if (c == '\b')
+            buf_adds(b, "\\b");
+        else if (c == '\f')
+            buf_adds(b, "\\f");
+        else if (c < 0x20)
+            buf_printf(b, "\\u%04x", c);
+        else
+            buf_addc(b, (char)c);
+    }
+    buf_addc(b, '"');
+}
+
+/* A plain scalar, as TOML wrote it (less its '_'): b, i, f or d. */
+static void put_plain(buf *b, const char *t)
+{
+    if (!strcmp(t, "true") || !strcmp(t, "false")) {
+        buf_adds(b, t[0] == 't' ? "b1" : "b0");
+        return;
+    }
+    const char *u = t + (*t == '+' || *t == '-');
+    int neg = *t == '-';
+    if (u[0] == '0' && (u[1] == 'x' || u[1] == 'o' || u[1] == 'b')) {
+        errno = 0;
+        char *end;
+        unsigned long long v = strtoull(u + 2, &end, u[1] == 'x' ? 16 : u[1] == 'o' ? 8 : 2);
+        if (errno || *end || v > (unsigned long long)INT64_MAX)
+            buf_adds(b, "i?");
+        else
+            buf_printf(b, "i%s%llu", neg && v ? "-" : "", v);
+        return;
+    }
+    if (strchr(t, ':') || (strlen(t) >= 10 && t[4] == '-' && t[7] == '-')) {
+        buf_addc(b, 'd');
+        return;
+    }
+    if (strpbrk(t, ".eE") || strstr(t, "inf") || strstr(t, "nan")) {
+        double v = strtod(t, NULL);
+        if (isnan(v))
+            buf_adds(b, "fnan");
+        else if (isinf(v))
+            buf_adds(b, v > 0 ? "finf" : "f-inf");
+        else
+            buf_printf(b, "f%.17g", v);
+        return;
+    }
+    errno = 0;
+    char *end;
+    long long v = strtoll(t, &end, 10);
+    if (errno || *end)
+        buf_adds(b, "i?");
+    else
+        buf_printf(b, "i%lld", v);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    const yaml_node *const *x = a, *const *y = b;
+    return strcmp(yamltree_text(x[0]), yamltree_text(y[0]));
+}
+
+/* charter's tree in the coprocess's canonical form. */
+static void canon(buf *b, const yaml_node *n)
+{
+    if (yamltree_kind(n) == YAML_MAPPING) {
+        size_t k = yamltree_len(n);
+        const yaml_node **pairs = xcalloc(k ? 2 * k : 1, sizeof *pairs);
+        for (size_t i = 0; i < k; i++) {
+            pairs[2 * i] = yamltree_key(n, i);
+            pairs[2 * i + 1] = yamltree_item(n, i);
+        }
+        qsort(pairs, k, 2 * sizeof *pairs, cmp_keys);
+        buf_addc(b, '{');
+        for (size_t i = 0; i < k; i++) {
+            if (i)
+                buf_addc(b, ',');
+            put_string(b, yamltree_text(pairs[2 * i]), yamltree_text_len(pairs[2 * i]));
+            buf_addc(b, ':');
+            canon(b, pairs[2 * i + 1]);
+        }
+        buf_addc(b, '}');
+        free(pairs);
+    } else if (yamltree_kind(n) == YAML_SEQUENCE) {
+        buf_addc(b, '[');
+        for (size_t i = 0; i < yamltree_len(n); i++) {
+            if (i)
+                buf_addc(b, ',');
+            canon(b, yamltree_item(n, i));
+        }
+        buf_addc(b, ']');
+    } else if (!yamltree_plain(n)) {
+        buf_addc(b, 's');
+        put_string(b, yamltree_text(n), yamltree_text_len(n));
+    } else {
+        put_plain(b, yamltree_text(n));
+    }
+}
+
+/* Whether d holds an error of that id. */
+static int has_id(diags *d, const char *id)
+{
+    size_t n;
+    const diag_entry *e = diag_entries(d, &n);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].level == DIAG_ERROR && !strcmp(e[i].id, id))
+            return 1;
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    diags *d = diag_new(NULL);
+    yaml_node *y = NULL;
+    int rc = toml_parse(&y, (const char *)data, size, "page.md", 1, NULL, d);
+    FUZZ_CHECK(rc == 0 || rc == -1);
+    FUZZ_CHECK(rc == 0 ? y != NULL : diag_count(d, DIAG_ERROR) > 0);
+    fuzz_check_positions(d, "page.md", (const char *)data, size, 1);
+    buf py, mine;
+    buf_init(&py);
+    buf_init(&mine);
+    if (python_reads(&py, data, size) == 0) {
+        if (rc == 0) {
+            buf_adds(&mine, "OK ");
+            canon(&mine, y);
+        } else {
+            buf_adds(&mine, "ERR");
+        }
+        /* charter's own caps (nesting past 64, the limits) refuse some
+         * documents TOML allows. */
+        int capped = rc != 0 && (has_id(d, "yaml-unsupported") || has_id(d, "too-large"));
+        if (rc == 0 && !strcmp(py.data, "ERR") && memmem(data, size, ":60", 3)) {
+            /* A leap second (23:59:60): TOML takes RFC 3339's, Python's
+             * datetime cannot hold one. Asked again with :59. */
+            uint8_t *again = xcalloc(size ? size : 1, 1);
+            memcpy(again, data, size);
+            for (uint8_t *p = again; (p = memmem(p, size - (size_t)(p - again), ":60", 3));)
+                p[1] = '5', p[2] = '9', p += 3;
+            buf_reset(&py);
+            python_reads(&py, again, size);
+            free(again);
+        }
+        if (strcmp(py.data, mine.data) != 0 && !(capped && !strncmp(py.data, "OK", 2))) {
+            fprintf(stderr, "tomllib: %s\ncharter: %s\n", py.data, mine.data);
+            fuzz_debug_diags(d);
+            FUZZ_CHECK(!"TOML read otherwise than tomllib reads it");
+        }
+    }
+    buf_release(&py);
+    buf_release(&mine);
+    yamltree_free(y);
+    diag_free(d);
+    return 0;
+}
