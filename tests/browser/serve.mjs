@@ -127,7 +127,14 @@ async function main() {
     if (reloadedAgain) {
       check('and shows the change', (await page.content()).includes('Edited while no server ran.'));
     }
+    // The source put back: its build is awaited, since Ctrl-C during a
+    // build stops the server at once, by the signal, as it stops charter
+    // build (the check below was flaky on a loaded machine: "SIGINT").
+    const builds = () => (state.log.match(/^rebuilt /gm) || []).length;
+    const built = builds();
     fs.writeFileSync(src, before);
+    for (let i = 0; i < 200 && builds() === built; i++) await sleep(100);
+    check('the source put back is rebuilt', builds() > built, state.log.slice(-300));
     await context.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   } finally {
