@@ -608,16 +608,13 @@ static void offset_position(const builder *b, size_t off, int *line, int *col)
         off = b->len;
     /* Line breaks as libyaml counts them, so that positions agree with its
      * marks: LF, CR, CRLF (one), NEL, LS and PS. */
-    const unsigned char *t = (const unsigned char *)b->text;
-    for (; i < off; i++) {
-        unsigned char ch = t[i];
-        int brk = ch == '\n' || (ch == '\r' && !(i + 1 < off && t[i + 1] == '\n')) ||
-                  (ch == 0x85 && i > 0 && t[i - 1] == 0xC2) ||
-                  ((ch == 0xA8 || ch == 0xA9) && i > 1 && t[i - 1] == 0x80 && t[i - 2] == 0xE2);
+    while (i < off) {
+        size_t brk = yamltree_break_len(b->text + i, off - i);
         if (brk) {
             l++;
             c = 1;
-        } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+            i += brk;
+        } else if (((unsigned char)b->text[i++] & 0xC0) != 0x80) {
             c++;
         }
     }

@@ -45,6 +45,12 @@ const yaml_node *yamltree_key(const yaml_node *n, size_t i);
 struct digest;
 void yamltree_digest(struct digest *h, const yaml_node *n);
 
+/* The length of the line break YAML reads at s[0, n): 2 for CRLF and NEL
+ * (UTF-8 C2 85), 3 for LS and PS (U+2028, U+2029), 1 for LF or a CR
+ * alone; 0 when s does not start with one. Lines split this way are the
+ * lines yamltree_line counts. */
+size_t yamltree_break_len(const char *s, size_t n);
+
 /* Parses `len` bytes of `text` (NUL bytes are input, not an end). `file` names
  * the source for diagnostics; `line_offset` is added to every line (front
  * matter starting at line 2 of a .md file passes 1). An empty document yields
@@ -56,12 +62,6 @@ void yamltree_digest(struct digest *h, const yaml_node *n);
  * document, nesting deeper than 64 lists and mappings). Linear in the input:
  * duplicate keys are found through a hash once a mapping grows past a few
  * keys. */
-/* The length of the line break YAML reads at s[0, n): 2 for CRLF and NEL
- * (UTF-8 C2 85), 3 for LS and PS (U+2028, U+2029), 1 for LF or a CR
- * alone; 0 when s does not start with one. Lines split this way are the
- * lines yamltree_line counts. */
-size_t yamltree_break_len(const char *s, size_t n);
-
 int yamltree_parse(yaml_node **out, const char *text, size_t len, const char *file, int line_offset,
                    diags *d);
 

@@ -278,6 +278,13 @@ static const struct err_case errors_cases[] = {
      "f.yml:2:4: error: invalid YAML: invalid leading UTF-8 octet [yaml-syntax]\n"},
     {"x: 1\ny: \xc3\xa9\x01\n",
      "f.yml:2:5: error: invalid YAML: control characters are not allowed [yaml-syntax]\n"},
+    /* A reader error's offset counted in lines as libyaml breaks them. */
+    {"x: 1\ry: \xff\n",
+     "f.yml:2:4: error: invalid YAML: invalid leading UTF-8 octet [yaml-syntax]\n"},
+    {"x: 1\r\n\r\ny: \xff\n",
+     "f.yml:3:4: error: invalid YAML: invalid leading UTF-8 octet [yaml-syntax]\n"},
+    {"x: 1\xc2\x85y: \xe2\x80\xa8z: \xff\n",
+     "f.yml:3:4: error: invalid YAML: invalid leading UTF-8 octet [yaml-syntax]\n"},
 };
 
 ParameterizedTestParameters(yaml, errors)
