@@ -14,9 +14,6 @@
 #include "catalog.h"
 #include "crosswalk.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 static const char fw_a[] = "framework: a\ncontrols:\n"
                            "  - id: A.1\n    title: One\n"
                            "  - id: A.2\n    title: Two\n"
@@ -38,20 +35,6 @@ static catalog *frameworks(void)
         diag_free(d);
     }
     return c;
-}
-
-static void put_file(const char *dir, const char *rel, const char *text, size_t len)
-{
-    buf path;
-    buf_init(&path);
-    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, dir);
-    mkdir(path.data, 0777);
-    buf_printf(&path, "/%s", rel);
-    int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    FUZZ_CHECK(fd >= 0);
-    FUZZ_CHECK(write(fd, text, len) == (ssize_t)len);
-    close(fd);
-    buf_release(&path);
 }
 
 static xw_rel converse(xw_rel r)
@@ -87,9 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const catalog *c = frameworks();
     size_t yaml_len = strnlen((const char *)data, size);
-    put_file("controls", "crosswalk-a-b.yml", (const char *)data, yaml_len);
-    put_file("mappings", "m.json", yaml_len < size ? (const char *)data + yaml_len + 1 : "",
-             yaml_len < size ? size - yaml_len - 1 : 0);
+    fuzz_site_put("controls/crosswalk-a-b.yml", (const char *)data, yaml_len);
+    fuzz_site_put("mappings/m.json", yaml_len < size ? (const char *)data + yaml_len + 1 : "",
+                  yaml_len < size ? size - yaml_len - 1 : 0);
     diags *d = diag_new(NULL);
     crosswalks *x = NULL;
     int rc = crosswalks_load(&x, fuzz_empty_site(), "controls", c, 1 << 20, d);

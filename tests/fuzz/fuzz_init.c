@@ -17,9 +17,6 @@
 #include "init.h"
 #include "yamltree.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 static const char *const settings[] = {
     "_config.yml",
     "hugo.toml",
@@ -36,34 +33,6 @@ static const char *const settings[] = {
 };
 #define N_SETTINGS (sizeof settings / sizeof *settings)
 
-static void put_file(const char *rel, const char *text, size_t len)
-{
-    buf path;
-    buf_init(&path);
-    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
-    /* Its folders first. */
-    for (char *slash = strchr(path.data + strlen(fuzz_empty_site()->path) + 1, '/'); slash;
-         slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        mkdir(path.data, 0777);
-        *slash = '/';
-    }
-    int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    FUZZ_CHECK(fd >= 0);
-    FUZZ_CHECK(write(fd, text, len) == (ssize_t)len);
-    close(fd);
-    buf_release(&path);
-}
-
-static void remove_file(const char *rel)
-{
-    buf path;
-    buf_init(&path);
-    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
-    unlink(path.data);
-    buf_release(&path);
-}
-
 /* The pages, where each generator looks for them: made once. */
 static void put_pages(void)
 {
@@ -77,7 +46,7 @@ static void put_pages(void)
         "README.md",
     };
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
-        put_file(pages[i], page, sizeof page - 1);
+        fuzz_site_put(pages[i], page, sizeof page - 1);
     done = 1;
 }
 
@@ -87,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     put_pages();
     const char *rel = settings[data[0] % N_SETTINGS];
-    put_file(rel, (const char *)data + 1, size - 1);
+    fuzz_site_put(rel, (const char *)data + 1, size - 1);
 
     diags *d = diag_new(NULL);
     init_plan p;
@@ -128,6 +97,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "%s:\n%s\n", p.rel[0], p.text[0].data);
     init_plan_release(&p);
     diag_free(d);
-    remove_file(rel);
+    fuzz_site_unlink(rel);
     return 0;
 }

@@ -15,30 +15,11 @@
 #include "navorder.h"
 #include "site.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 static const char *const rels[] = {
     "index.md",          "SUMMARY.md",           "intro/README.md",
     "access control.md", "caf\xC3\xA9/index.md", "ops/backup/_index.md",
 };
 #define N_PAGES (sizeof rels / sizeof *rels)
-
-/* Writes len bytes of text to rel below the site's folder. */
-static void put_file(const char *rel, const uint8_t *text, size_t len)
-{
-    buf path;
-    buf_init(&path);
-    buf_printf(&path, "%s/docs", fuzz_empty_site()->path);
-    mkdir(path.data, 0777);
-    buf_reset(&path);
-    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
-    int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    FUZZ_CHECK(fd >= 0);
-    FUZZ_CHECK(write(fd, text, len) == (ssize_t)len);
-    close(fd);
-    buf_release(&path);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned flags = data[0];
     const char *file = flags & 1 ? (flags & 2 ? "docs/mkdocs.yml" : "mkdocs.yml")
                                  : (flags & 2 ? "docs/SUMMARY.md" : "SUMMARY.md");
-    put_file(file, data + 1, size - 1);
+    fuzz_site_put(file, data + 1, size - 1);
 
     site s;
     memset(&s, 0, sizeof s);

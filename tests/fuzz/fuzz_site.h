@@ -1,14 +1,18 @@
-/* fuzz_site.h: an empty site folder for the targets that load catalogs
+/* fuzz_site.h: a site folder for the targets that read a site's files
  * (catalog_load_with reads the site's controls/ besides the texts it is
- * given): made once per process under /tmp, removed at its exit. */
+ * given; others write their input there first): made empty once per
+ * process under /tmp, removed with what it holds at its exit. */
 #ifndef CHARTER_FUZZ_SITE_H
 #define CHARTER_FUZZ_SITE_H
 
 #include "fuzz.h"
 
+#include "buf.h"
 #include "fs.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char fuzz_site_dir[] = "/tmp/charter-fuzz-site-XXXXXX";
@@ -17,7 +21,9 @@ static fs_root fuzz_site;
 static void fuzz_site_remove(void)
 {
     fs_root_release(&fuzz_site);
-    rmdir(fuzz_site_dir);
+    diags *quiet = diag_new(NULL);
+    fs_remove_tree(fuzz_site_dir, quiet);
+    diag_free(quiet);
 }
 
 /* The folder, borrowed. */
@@ -33,6 +39,35 @@ static const fs_root *fuzz_empty_site(void)
         ready = 1;
     }
     return &fuzz_site;
+}
+
+/* Writes len bytes of text to rel below the folder, making its folders. */
+static inline void fuzz_site_put(const char *rel, const void *text, size_t len)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
+    for (char *slash = strchr(path.data + strlen(fuzz_site_dir) + 1, '/'); slash;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path.data, 0777);
+        *slash = '/';
+    }
+    int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    FUZZ_CHECK(fd >= 0);
+    FUZZ_CHECK(write(fd, text, len) == (ssize_t)len);
+    close(fd);
+    buf_release(&path);
+}
+
+/* Removes rel below the folder, if it is there. */
+static inline void fuzz_site_unlink(const char *rel)
+{
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
+    unlink(path.data);
+    buf_release(&path);
 }
 
 #endif
