@@ -11,6 +11,7 @@
 #include "fuzz.h"
 
 #include "buf.h"
+#include "json.h"
 #include "toml.h"
 #include "yamltree.h"
 
@@ -25,8 +26,12 @@
  * writes "ERR" or "OK <canonical form>" on one line. The form is what
  * canon() below writes for charter's tree. */
 static const char script[] =
-    "import sys, json, math, tomllib, datetime\n"
-    "def s(x): return json.dumps(x, ensure_ascii=False)\n"
+    "import sys, math, tomllib\n"
+    "# Strings as json_string (json.c) writes them.\n"
+    "E = {'\"': '\\\\\"', '\\\\': '\\\\\\\\', '\\n': '\\\\n', '\\t': '\\\\t', '\\r': "
+    "'\\\\r'}\n"
+    "def s(x): return '\"' + ''.join(E[c] if c in E else c if c >= ' ' and c != '\\x7f' else "
+    "'\\\\u%04x' % ord(c) for c in x) + '\"'\n"
     "def canon(v):\n"
     "    if isinstance(v, dict): return '{' + ','.join(s(k) + ':' + canon(v[k]) for k in "
     "sorted(v, key=lambda k: k.encode('utf-8'))) + '}'\n"
@@ -119,32 +124,6 @@ static int python_reads(buf *line, const uint8_t *text, size_t len)
     return 0;
 }
 
-/* JSON of s as Python's json.dumps(ensure_ascii=False) writes it. */
-static void put_string(buf *b, const char *s, size_t n)
-{
-    buf_addc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            buf_adds(b, "\\n");
-        else if (c == '\r')
-            buf_adds(b, "\\r");
-        else if (c == '\t')
-            buf_adds(b, "\\t");
-        else if (c == '\b')
-            buf_adds(b, "\\b");
-        else if (c == '\f')
-            buf_adds(b, "\\f");
-        else if (c < 0x20)
-            buf_printf(b, "\\u%04x", c);
-        else
-            buf_addc(b, (char)c);
-    }
-    buf_addc(b, '"');
-}
-
 /* A plain scalar, as TOML wrote it (less its '_'): b, i, f or d. */
 static void put_plain(buf *b, const char *t)
 {
@@ -208,7 +187,7 @@ static void canon(buf *b, const yaml_node *n)
         for (size_t i = 0; i < k; i++) {
             if (i)
                 buf_addc(b, ',');
-            put_string(b, yamltree_text(pairs[2 * i]), yamltree_text_len(pairs[2 * i]));
+            json_string(b, yamltree_text(pairs[2 * i]), yamltree_text_len(pairs[2 * i]));
             buf_addc(b, ':');
             canon(b, pairs[2 * i + 1]);
         }
@@ -224,7 +203,7 @@ static void canon(buf *b, const yaml_node *n)
         buf_addc(b, ']');
     } else if (!yamltree_plain(n)) {
         buf_addc(b, 's');
-        put_string(b, yamltree_text(n), yamltree_text_len(n));
+        json_string(b, yamltree_text(n), yamltree_text_len(n));
     } else {
         put_plain(b, yamltree_text(n));
     }
