@@ -245,15 +245,14 @@ layouts *layouts_load(const site *s, diags *d)
     ls->by_name = map_new();
     ls->present = map_new();
     ls->fallback = map_new();
-    buf dir;
-    buf_init(&dir);
-    site_path(&dir, s, s->cfg.layouts);
-    ls->set = tpl_set_new(dir.data, s->cfg.template_strip, TPL_AUTO_REQUIRED);
+    /* The set reads through read_include: its folder only names the files
+     * in findings, and as the site's other findings do, relative to the
+     * site (a site's full path there was joined to it again when shown). */
+    ls->set = tpl_set_new(s->cfg.layouts, s->cfg.template_strip, TPL_AUTO_REQUIRED);
     tpl_set_reader(ls->set, read_include, ls);
     ls->texts = digest_new();
     int strip = (int)s->cfg.template_strip;
     digest_add(ls->texts, &strip, sizeof strip);
-    buf_release(&dir);
     /* default_layout must name a layout: said once, at the setting, rather
      * than as a fallback warning at every page that names none. */
     const char *dl = s->cfg.default_layout;
