@@ -168,7 +168,8 @@ void fs_root_path(buf *out, const fs_root *r, const char *rel)
         path_join(out, r->path, rel);
 }
 
-/* Reports the first symbolic link along rel that leads out of the root. */
+/* Reports the first symbolic link along rel that leads out of the root
+ * (real: where rel leads, NULL when nowhere). */
 static int report_escape(const fs_root *r, const char *rel, const char *real, diags *d)
 {
     buf prefix, full, target;
@@ -201,7 +202,10 @@ static int report_escape(const fs_root *r, const char *rel, const char *real, di
             p++;
         }
     }
-    diag_error(d, rel, 0, 0, "unsafe-link", "'%s' leads to '%s', outside the site", rel, real);
+    if (real)
+        diag_error(d, rel, 0, 0, "unsafe-link", "'%s' leads to '%s', outside the site", rel, real);
+    else
+        diag_error(d, rel, 0, 0, "unsafe-link", "'%s' leads outside the site", rel);
 done:
     buf_release(&prefix);
     buf_release(&full);
@@ -254,6 +258,85 @@ static char *real_beneath(const fs_root *r, const char *rel)
 #endif
 }
 
+/* Whether rel, which leads nowhere (something on its way is missing),
+ * leads out of the site on its way there: its links followed by their text
+ * alone, from the site's real path, never looking at anything outside it
+ * (whether a file exists out there must not change what a build says).
+ * The site's real path and the folders above it hold no links. A loop
+ * counts as leading out; a missing name inside the site does not. */
+static int dangling_escapes(const fs_root *r, const char *rel)
+{
+    buf cur, todo, link;
+    buf_init(&cur);
+    buf_init(&todo);
+    buf_init(&link);
+    buf_adds(&cur, r->real);
+    buf_adds(&todo, rel);
+    size_t at = 0, rl = strlen(r->real);
+    int escapes = 0, hops = 0;
+    while (at < todo.len) {
+        size_t n = strcspn(todo.data + at, "/");
+        const char *c = todo.data + at;
+        size_t next = at + n + (c[n] == '/');
+        if (n == 0 || (n == 1 && c[0] == '.')) {
+            at = next;
+            continue;
+        }
+        size_t keep = cur.len;
+        if (n == 2 && c[0] == '.' && c[1] == '.') {
+            char *slash = strrchr(cur.data, '/');
+            buf_truncate(&cur, slash && slash != cur.data ? (size_t)(slash - cur.data) : 1);
+            at = next;
+            continue;
+        }
+        if (cur.len > 1)
+            buf_addc(&cur, '/');
+        buf_add(&cur, c, n);
+        int within = path_is_within(cur.data, r->real);
+        /* Above the site: a folder on the way to it, or out of it. */
+        if (!within && !(cur.len < rl && !strncmp(r->real, cur.data, cur.len) &&
+                         (r->real[cur.len] == '/' || cur.len == 1))) {
+            escapes = 1;
+            break;
+        }
+        struct stat st;
+        if (!within || lstat(cur.data, &st) != 0)
+            goto advance; /* a folder above the site, or missing inside it */
+        if (!S_ISLNK(st.st_mode))
+            goto advance;
+        if (++hops > 40) {
+            escapes = 1;
+            break;
+        }
+        char target[PATH_MAX];
+        ssize_t len = readlink(cur.data, target, sizeof target - 1);
+        if (len <= 0) {
+            escapes = 1;
+            break;
+        }
+        /* The link's text, then what was left after it. */
+        buf_reset(&link);
+        buf_add(&link, target, (size_t)len);
+        buf_addc(&link, '/');
+        buf_adds(&link, todo.data + next);
+        buf_reset(&todo);
+        buf_add(&todo, link.data, link.len);
+        at = 0;
+        if (target[0] == '/') {
+            buf_reset(&cur);
+            buf_addc(&cur, '/');
+        } else
+            buf_truncate(&cur, keep);
+        continue;
+    advance:
+        at = next;
+    }
+    buf_release(&cur);
+    buf_release(&todo);
+    buf_release(&link);
+    return escapes;
+}
+
 /* Resolves rel: appends its real path to real_out (may be NULL) and fills
  * st. Returns the kind, or -1 after reporting. */
 static int resolve_source(const fs_root *r, const char *rel, buf *real_out, struct stat *st,
@@ -264,12 +347,17 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
     fs_root_path(&full, r, rel);
     int kind = -1;
     char *real = real_beneath(r, rel);
-    if (!real && errno != ENOENT && errno != ENOTDIR)
+    /* Missing below the site (the kernel's walk stayed there), or asked of
+     * realpath: a link out, or no openat2. */
+    int beneath = !real && (errno == ENOENT || errno == ENOTDIR);
+    if (!real && !beneath)
         real = realpath(full.data, NULL);
     if (!real) {
         if (errno == ELOOP)
             diag_error(d, rel, 0, 0, "symlink-loop", "'%s' leads into a loop of symbolic links",
                        rel);
+        else if ((errno == ENOENT || errno == ENOTDIR) && !beneath && dangling_escapes(r, rel))
+            report_escape(r, rel, NULL, d); /* as it would once its target is there */
         else if (errno == ENOENT || errno == ENOTDIR)
             kind = FS_MISSING;
         else

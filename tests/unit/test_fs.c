@@ -79,6 +79,15 @@ static void sandbox_setup(void)
     link_to("loop", "@/site/loop");
     link_to("loop-b", "@/site/loop-a");
     link_to("loop-a", "@/site/loop-b");
+    /* Links whose targets are not there: out of the site, or inside it. */
+    link_to("../outside/not-there", "@/site/out-missing");
+    char *abs_out = expand("@/outside/not-there"), *abs_in = expand("@/site/not-there");
+    link_to(abs_out, "@/site/out-abs-missing");
+    link_to(abs_in, "@/site/in-abs-missing");
+    free(abs_out);
+    free(abs_in);
+    link_to("link-dir/../../outside/none", "@/site/out-through-link");
+    link_to("link-dir/none", "@/site/in-through-link");
 }
 
 static void sandbox_teardown(void)
@@ -410,6 +419,21 @@ static const struct {
      "dir/../../outside/secret:0:0: error: 'dir/../../outside/secret' leads to "
      "'@/outside/secret', outside the site [unsafe-link]\n"},
     {"loop", -1, "loop:0:0: error: 'loop' leads into a loop of symbolic links [symlink-loop]\n"},
+    /* Not there, judged by the links' text: out is out all the same. */
+    {"out-missing", -1,
+     "out-missing:0:0: error: 'out-missing' is a symbolic link to '../outside/not-there', "
+     "outside the site [unsafe-link]\n"},
+    {"out-missing/below", -1,
+     "out-missing:0:0: error: 'out-missing' is a symbolic link to '../outside/not-there', "
+     "outside the site [unsafe-link]\n"},
+    {"out-abs-missing", -1,
+     "out-abs-missing:0:0: error: 'out-abs-missing' is a symbolic link to "
+     "'@/outside/not-there', outside the site [unsafe-link]\n"},
+    {"out-through-link", -1,
+     "out-through-link:0:0: error: 'out-through-link' is a symbolic link to "
+     "'link-dir/../../outside/none', outside the site [unsafe-link]\n"},
+    {"in-abs-missing", FS_MISSING, ""},
+    {"in-through-link", FS_MISSING, ""},
     {"loop-a", -1,
      "loop-a:0:0: error: 'loop-a' leads into a loop of symbolic links [symlink-loop]\n"},
 };
