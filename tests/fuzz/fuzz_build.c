@@ -6,11 +6,16 @@
  * the slot (modulo N_SLOTS) names the file the bytes replace in a valid
  * base site, or the link they are the target of ("@" at the start stands
  * for the folder that holds the site, the output and a secret file beside
- * them; a record of the byte 0x18 alone removes the file). Checked: the status is 0, 1 or 2 and
- * agrees with the errors; each error names its check and points inside its file; the site's files
- * are as they were; nothing is left beside the output; a build that fails leaves the previous
- * output byte for byte; a published output never holds the secret (the file beside the site,
- * reachable only through a link); with flag bit 7, the same site built again gives the same bytes.
+ * them; a record of the byte 0x18 alone removes the file). Checked: the
+ * status is 0, 1 or 2 and agrees with the errors; each error names its
+ * check and points inside its file; the findings in every report format
+ * are well formed; the site's files are as they were; nothing is left
+ * beside the output; a build that fails leaves the previous output byte
+ * for byte; a published output never holds the secret (the file beside
+ * the site, reachable only through a link); with flag bit 7, the same site
+ * built again gives the same bytes; with bit 6, the site is a git
+ * repository whose caches each build uses (the input an edit of the site
+ * the last one left), and gives the bytes of a build without them.
  * tests/fuzz/README.md. */
 #include "fuzz_site.h"
 
@@ -19,8 +24,10 @@
 #include "cli.h"
 #include "dates.h"
 #include "digest.h"
+#include "report.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <time.h>
 
@@ -89,9 +96,10 @@ static const char *const base[][2] = {
 
 static char secret[65]; /* the secret file's text: random, so no input can hold it */
 static buf root_dir;    /* the folder of the site, the output and the secret */
-static buf site_dir, out_dir;
-static buf previous;      /* the output's listing after the last build that published */
-static int have_previous; /* a build has published */
+static buf site_dir, out_dir, cold_dir;
+static const char *site_name; /* "site", or "repo": a git repository, for the caches */
+static buf previous;          /* the output's listing after the last build that published */
+static int have_previous;     /* a build has published */
 
 /* Whether text holds the secret. By a rolling hash rather than memmem or
  * memcmp, whose operands libFuzzer sees and puts into its inputs (it
@@ -129,10 +137,11 @@ static void setup(void)
         return;
     buf_init(&root_dir);
     buf_init(&site_dir);
+    buf_init(&cold_dir);
     buf_init(&out_dir);
     buf_init(&previous);
     buf_adds(&root_dir, fuzz_empty_site()->path);
-    buf_printf(&site_dir, "%s/site", root_dir.data);
+    buf_printf(&cold_dir, "%s/cold", root_dir.data);
     buf_printf(&out_dir, "%s/out", root_dir.data);
     unsigned char seed[32];
     struct timespec t;
@@ -164,7 +173,7 @@ static void list_tree(buf *b, const char *dir, const char *rel, int *leaked)
     FUZZ_CHECK(n >= 0);
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
-        if (!strcmp(name, ".") || !strcmp(name, "..")) {
+        if (!strcmp(name, ".") || !strcmp(name, "..") || (!*rel && !strcmp(name, ".git"))) {
             free(names[i]);
             continue;
         }
@@ -221,7 +230,8 @@ static void check_beside(void)
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         int known = !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "site") ||
-                    !strcmp(name, "secret.txt") || !strcmp(name, "out");
+                    !strcmp(name, "repo") || !strcmp(name, "cold") || !strcmp(name, "secret.txt") ||
+                    !strcmp(name, "out");
         if (!known)
             fprintf(stderr, "left beside the output: '%s'\n", name);
         FUZZ_CHECK(known);
@@ -233,14 +243,30 @@ static void check_beside(void)
 /* Writes the base site, then the input's records over it. */
 static void write_site(const uint8_t *data, size_t size)
 {
+    /* All but the repository's .git, which keeps the caches from input to
+     * input: each input is an edit of the site the last one left. */
     diags *quiet = diag_new(NULL);
-    fs_remove_tree(site_dir.data, quiet);
+    struct dirent **names = NULL;
+    int listed = scandir(site_dir.data, &names, NULL, alphasort);
+    for (int i = 0; i < listed; i++) {
+        if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..") &&
+            strcmp(names[i]->d_name, ".git")) {
+            buf path;
+            buf_init(&path);
+            buf_printf(&path, "%s/%s", site_dir.data, names[i]->d_name);
+            fs_remove_tree(path.data, quiet);
+            buf_release(&path);
+        }
+        free(names[i]);
+    }
+    free(names);
     diag_free(quiet);
-    FUZZ_CHECK(mkdir(site_dir.data, 0777) == 0);
+    if (listed < 0)
+        FUZZ_CHECK(mkdir(site_dir.data, 0777) == 0);
     for (size_t i = 0; i < N_BASE; i++) {
         buf rel;
         buf_init(&rel);
-        buf_printf(&rel, "site/%s", base[i][0]);
+        buf_printf(&rel, "%s/%s", site_name, base[i][0]);
         fuzz_site_put(rel.data, base[i][1], strlen(base[i][1]));
         buf_release(&rel);
     }
@@ -254,7 +280,7 @@ static void write_site(const uint8_t *data, size_t size)
             size_t n = len - 1;
             buf rel;
             buf_init(&rel);
-            buf_printf(&rel, "site/%s", s->rel);
+            buf_printf(&rel, "%s/%s", site_name, s->rel);
             if (n == 1 && text[0] == DEL)
                 fuzz_site_unlink(rel.data);
             else if (!s->link)
@@ -290,6 +316,21 @@ static void write_site(const uint8_t *data, size_t size)
     }
 }
 
+/* The repository, made once: git init, no commit (every page is new). */
+static void make_repo(void)
+{
+    static int made;
+    if (made)
+        return;
+    buf cmd;
+    buf_init(&cmd);
+    buf_printf(&cmd, "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git init -q '%s'",
+               site_dir.data);
+    FUZZ_CHECK(system(cmd.data) == 0);
+    buf_release(&cmd);
+    made = 1;
+}
+
 static int build_once(const build_request *r, diags **out_d, buf *listing, int *leaked)
 {
     diags *d = diag_new(site_dir.data);
@@ -300,9 +341,9 @@ static int build_once(const build_request *r, diags **out_d, buf *listing, int *
     build_result_release(&res);
     buf_reset(listing);
     struct stat st;
-    if (lstat(out_dir.data, &st) == 0) {
+    if (lstat(r->out, &st) == 0) {
         FUZZ_CHECK(S_ISDIR(st.st_mode));
-        list_tree(listing, out_dir.data, "", status == EXIT_OK ? leaked : NULL);
+        list_tree(listing, r->out, "", status == EXIT_OK ? leaked : NULL);
     }
     *out_d = d;
     return status;
@@ -344,13 +385,83 @@ static void check_findings(diags *d, const uint8_t *data, size_t size)
     }
 }
 
+/* Whether a report's bytes are safe in a terminal or a CI log: no C0
+ * control but tab and line feed, no DEL, no C1 control. */
+static int term_safe(const buf *b)
+{
+    const unsigned char *u = (const unsigned char *)b->data;
+    for (size_t i = 0; i < b->len; i++) {
+        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n') || u[i] == 0x7f)
+            return 0;
+        if (u[i] == 0xC2 && i + 1 < b->len && u[i + 1] >= 0x80 && u[i + 1] < 0xA0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The findings in every format `charter check --format` writes: JSON and
+ * SARIF parse; GitHub's commands are one a line, their properties free of
+ * the ':' and ',' that would end them; text and GitHub's are safe in a
+ * terminal; JUnit's XML holds no character XML 1.0 forbids. */
+static void check_reports(diags *d, long as_of)
+{
+    static const report_format formats[] = {REPORT_TEXT, REPORT_JSON, REPORT_GITHUB, REPORT_SARIF,
+                                            REPORT_JUNIT};
+    for (size_t k = 0; k < sizeof formats / sizeof *formats; k++) {
+        buf out;
+        buf_init(&out);
+        report_write(&out, formats[k], d, NULL, as_of, 0);
+        if (formats[k] == REPORT_JSON || formats[k] == REPORT_SARIF) {
+            json_error_t err;
+            json_t *j = json_loadb(out.data, out.len, 0, &err);
+            if (!j)
+                fprintf(stderr, "report %zu is not JSON: %s at %d:%d\n%s\n", k, err.text, err.line,
+                        err.column, out.data);
+            FUZZ_CHECK(j != NULL && json_is_object(j));
+            json_decref(j);
+        }
+        if (formats[k] == REPORT_TEXT || formats[k] == REPORT_GITHUB) {
+            if (!term_safe(&out))
+                fprintf(stderr, "report %zu is not safe in a terminal:\n%s\n", k, out.data);
+            FUZZ_CHECK(term_safe(&out));
+        }
+        if (formats[k] == REPORT_GITHUB) {
+            for (char *line = out.data; *line;) {
+                char *nl = strchr(line, '\n');
+                FUZZ_CHECK(nl != NULL);
+                FUZZ_CHECK(!strncmp(line, "::error ", 8) || !strncmp(line, "::warning ", 10) ||
+                           !strncmp(line, "::notice ", 9));
+                char *props = strchr(line + 2, ' ') + 1;
+                char *end = strstr(props, "::");
+                FUZZ_CHECK(end != NULL && end < nl);
+                for (char *c = props; c < end; c++)
+                    FUZZ_CHECK(*c != ':');
+                line = nl + 1;
+            }
+        }
+        if (formats[k] == REPORT_JUNIT) {
+            const unsigned char *u = (const unsigned char *)out.data;
+            for (size_t i = 0; i < out.len; i++)
+                FUZZ_CHECK(u[i] >= 0x20 || u[i] == '\t' || u[i] == '\n' || u[i] == '\r');
+            FUZZ_CHECK(!strncmp(out.data, "<?xml", 5));
+        }
+        buf_release(&out);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 65536)
         return 0;
     setup();
     uint8_t flags = data[0];
+    int cached = flags & 0x40;
+    site_name = cached ? "repo" : "site";
+    buf_reset(&site_dir);
+    buf_printf(&site_dir, "%s/%s", root_dir.data, site_name);
     write_site(data + 1, size - 1);
+    if (cached)
+        make_repo();
 
     buf before, after, listing, again;
     buf_init(&before);
@@ -366,7 +477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r.no_check = flags & 3; /* 0, 1 (--no-check), 2 (serve's), 3 read as --no-check */
     if (r.no_check == 3)
         r.no_check = 1;
-    r.no_cache = 1;
+    r.no_cache = !cached;
     r.base_url = flags & 8 ? "/policies/" : NULL;
 
     int leaked = 0;
@@ -379,6 +490,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (status != EXIT_OK)
         FUZZ_CHECK(errors > 0);
     check_findings(d, data + 1, size - 1);
+    check_reports(d, r.as_of);
     FUZZ_CHECK(!leaked);
 
     /* What the build did not write is as it was. */
@@ -397,6 +509,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         buf_reset(&previous);
         buf_adds(&previous, listing.data);
         have_previous = 1;
+    }
+
+    /* With the caches the last inputs left (an edit of that site, which
+     * may be anything), the bytes of a build without them. */
+    if (cached) {
+        build_request cold = r;
+        cold.no_cache = 1;
+        cold.out = cold_dir.data;
+        diags *dc = NULL;
+        buf cold_listing;
+        buf_init(&cold_listing);
+        int status_cold = build_once(&cold, &dc, &cold_listing, &leaked);
+        FUZZ_CHECK(status_cold == status);
+        FUZZ_CHECK(diag_count(dc, DIAG_ERROR) == errors);
+        if (status == EXIT_OK && strcmp(cold_listing.data, listing.data) != 0) {
+            fprintf(stderr, "with the caches, not the bytes of a cold build:\n%s---\n%s",
+                    listing.data, cold_listing.data);
+            FUZZ_CHECK(!"a build with the caches differs from a cold build");
+        }
+        buf_release(&cold_listing);
+        diag_free(dc);
     }
 
     /* The same site again: the same status and the same bytes. */
