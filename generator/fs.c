@@ -353,15 +353,16 @@ static int resolve_source(const fs_root *r, const char *rel, buf *real_out, stru
     if (!real && !beneath)
         real = realpath(full.data, NULL);
     if (!real) {
-        if (errno == ELOOP)
+        int err = errno, missing = err == ENOENT || err == ENOTDIR;
+        if (err == ELOOP)
             diag_error(d, rel, 0, 0, "symlink-loop", "'%s' leads into a loop of symbolic links",
                        rel);
-        else if ((errno == ENOENT || errno == ENOTDIR) && !beneath && dangling_escapes(r, rel))
+        else if (missing && !beneath && dangling_escapes(r, rel))
             report_escape(r, rel, NULL, d); /* as it would once its target is there */
-        else if (errno == ENOENT || errno == ENOTDIR)
+        else if (missing)
             kind = FS_MISSING;
         else
-            diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(errno));
+            diag_error(d, NULL, 0, 0, "io", "cannot read '%s': %s", rel, strerror(err));
         if (kind == FS_MISSING)
             fs_trace_seen(r, rel, NULL);
         goto done;
