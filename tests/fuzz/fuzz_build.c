@@ -294,16 +294,10 @@ static void write_site(const uint8_t *data, size_t size)
                     buf_add(&target, text + 1, n - 1);
                 } else
                     buf_add(&target, text, n);
-                buf_printf(&path, "%s/%s", root_dir.data, rel.data);
                 /* Made again (never written through: it may lead to the
                  * secret), its folders first. */
+                fuzz_site_path(&path, rel.data);
                 unlink(path.data);
-                for (char *slash = strchr(path.data + root_dir.len + 1, '/'); slash;
-                     slash = strchr(slash + 1, '/')) {
-                    *slash = '\0';
-                    mkdir(path.data, 0777);
-                    *slash = '/';
-                }
                 /* A target with a NUL is not one: no link. */
                 if (target.len && target.len == strlen(target.data) && target.len < 1024)
                     FUZZ_CHECK(symlink(target.data, path.data) == 0);

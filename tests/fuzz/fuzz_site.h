@@ -41,18 +41,25 @@ static const fs_root *fuzz_empty_site(void)
     return &fuzz_site;
 }
 
+/* The full path of rel below the folder, in path, with the folders it
+ * lies in made. */
+static inline void fuzz_site_path(buf *path, const char *rel)
+{
+    buf_printf(path, "%s/%s", fuzz_empty_site()->path, rel);
+    for (char *slash = strchr(path->data + strlen(fuzz_site_dir) + 1, '/'); slash;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path->data, 0777);
+        *slash = '/';
+    }
+}
+
 /* Writes len bytes of text to rel below the folder, making its folders. */
 static inline void fuzz_site_put(const char *rel, const void *text, size_t len)
 {
     buf path;
     buf_init(&path);
-    buf_printf(&path, "%s/%s", fuzz_empty_site()->path, rel);
-    for (char *slash = strchr(path.data + strlen(fuzz_site_dir) + 1, '/'); slash;
-         slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        mkdir(path.data, 0777);
-        *slash = '/';
-    }
+    fuzz_site_path(&path, rel);
     int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     FUZZ_CHECK(fd >= 0);
     FUZZ_CHECK(write(fd, text, len) == (ssize_t)len);
