@@ -704,6 +704,8 @@ done:
         sf.files = files;
         sf.html = html;
     }
+    if (status == EXIT_OK && r->published)
+        r->published(r->published_ctx, res, d);
     /* Releasing the output, freeing the model and writing the stamp, side
      * by side. */
     release_job rj = {out, d, pp, hist, s, stamped ? &sf : NULL, &findings, status == EXIT_OK};

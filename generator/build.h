@@ -14,6 +14,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+struct build_result;
+
 typedef struct build_request {
     const char *site; /* the site directory */
     const char *out;  /* the output directory; NULL: site.yml's `output` */
@@ -32,6 +34,13 @@ typedef struct build_request {
      * holding (not checked again; NULL: none). */
     int stamp_stale;
     const char *stamp_held;
+    /* Called once a build that succeeded has put its output in place,
+     * with res's counts and the findings so far, before the model is freed
+     * and the caches and stamp are written (at 10,000 pages 0.03-0.05 s):
+     * the preview server shows the new site then. What releasing the
+     * output reports comes after it, in d. NULL: none. */
+    void (*published)(void *ctx, const struct build_result *res, diags *d);
+    void *published_ctx;
 } build_request;
 
 typedef struct build_result {

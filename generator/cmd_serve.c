@@ -293,6 +293,55 @@ static int build_interruptible(build_result *res, const build_request *r, int te
     return status;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* What a build with `status` and the findings in d shows. */
+static serve_state state_of(int status, int lenient, diags *d)
+{
+    if (status != EXIT_OK)
+        return SERVE_FAILED;
+    return lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED : SERVE_GOOD;
+}
+
+/* Serves the private folder (or, failed, keeps the last good build) with
+ * the findings in d for the banner. */
+static void show(serving *sv, serve_state state, diags *d)
+{
+    buf html;
+    buf_init(&html);
+    findings_html(&html, d);
+    server_publish(sv->srv, state == SERVE_FAILED ? NULL : sv->out, state, html.data,
+                   diag_count(d, DIAG_ERROR), diag_count(d, DIAG_WARNING), d);
+    buf_release(&html);
+}
+
+/* A rebuild's publication, made from the build itself (build_request's
+ * `published`): the open pages reload as soon as the new site is in
+ * place, not once the build has freed its model and written its caches. */
+typedef struct shown {
+    serving *sv;
+    int lenient;
+    struct timespec t0;
+    int done;          /* shown by on_published */
+    serve_state state; /* then: what it showed */
+    double secs;       /* from the start until it was shown */
+} shown;
+
+static void on_published(void *ctx, const build_result *res, diags *d)
+{
+    shown *sh = ctx;
+    (void)res;
+    sh->state = state_of(EXIT_OK, sh->lenient, d);
+    show(sh->sv, sh->state, d);
+    sh->secs = seconds_since(&sh->t0);
+    sh->done = 1;
+}
+
 /* One build into the private folder, then published (or its
  * errors shown over the last good one; until there is one, a site whose
  * checks fail is shown as build --no-check would publish it, its errors in
@@ -303,15 +352,17 @@ static int build_interruptible(build_result *res, const build_request *r, int te
  * or -1 on an error that ends serving (the first build cannot be made). */
 static int rebuild(serving *sv, int first, int ino, int *again)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    shown sh = {.sv = sv};
+    clock_gettime(CLOCK_MONOTONIC, &sh.t0);
     diags *d = diag_new(sv->o->site);
     sv->r.out = sv->out;
     build_result res;
     build_request req = sv->r;
+    req.published = on_published;
+    req.published_ctx = &sh;
     /* Serving an unchecked build: the next is one too, its errors kept. */
-    int lenient = sv->built && sv->unchecked && !sv->r.no_check;
-    if (lenient)
+    sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
+    if (sh.lenient)
         req.no_check = 2; /* published with its errors, which stay errors */
     int status = build_interruptible(&res, &req, sv->temporary, d);
     if (status == EXIT_FINDINGS && !sv->built && !sv->r.no_check) {
@@ -321,13 +372,12 @@ static int rebuild(serving *sv, int first, int ino, int *again)
         diag_free(d);
         build_result_release(&res);
         d = diag_new(sv->o->site);
-        lenient = 1;
+        sh.lenient = 1;
         req.no_check = 2;
         status = build_interruptible(&res, &req, sv->temporary, d);
     }
-    serve_state state = status != EXIT_OK                      ? SERVE_FAILED
-                        : lenient && diag_count(d, DIAG_ERROR) ? SERVE_UNCHECKED
-                                                               : SERVE_GOOD;
+    /* Shown already unless it failed, or found its output up to date. */
+    serve_state state = sh.done ? sh.state : state_of(status, sh.lenient, d);
     *again = 0;
     /* Only a failure is dropped: a build published with its errors (a site
      * with findings it already had) is shown, or a site that keeps
@@ -338,16 +388,13 @@ static int rebuild(serving *sv, int first, int ino, int *again)
         diag_free(d);
         return 0;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = sh.done ? sh.secs : seconds_since(&sh.t0);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
-    buf html;
-    buf_init(&html);
-    findings_html(&html, d);
+    if (!sh.done)
+        show(sv, state, d);
     cmd_print_diags(d);
     int err = 0;
     if (state != SERVE_FAILED) {
-        server_publish(sv->srv, sv->out, state, html.data, errors, warnings, d);
         /* Idle until the next change: the spare tree the first build had
          * none to leave, for the next to write over. */
         if (!sv->temporary)
@@ -363,14 +410,12 @@ static int rebuild(serving *sv, int first, int ino, int *again)
             fprintf(stderr, "%s %zu page%s in %.2f s%s\n", first ? "built" : "rebuilt", res.pages,
                     res.pages == 1 ? "" : "s", secs, res.unchanged ? " (nothing changed)" : "");
     } else {
-        server_publish(sv->srv, NULL, state, html.data, errors, warnings, d);
         fprintf(stderr, "build failed: %zu error%s, %zu warning%s; %s\n", errors,
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
                 sv->built ? "still serving the last good build" : "nothing to serve yet");
         if (status == EXIT_USAGE && first)
             err = -1;
     }
-    buf_release(&html);
     build_result_release(&res);
     diag_free(d);
     return err;
