@@ -2,7 +2,8 @@
  * UTF-8, duplicate keys (JSON_REJECT_DUPLICATES) and \u0000 (refused
  * without JSON_ALLOW_NUL) and gives line and column; its own nesting cap
  * (2048, a recursive descent) is far above ours, which a scan enforces
- * first so no input costs more than max_depth frames. */
+ * first so no input costs more than max_depth frames; the same scan
+ * refuses a NUL byte. */
 #include "jsondoc.h"
 
 #include "buf.h"
@@ -27,10 +28,12 @@ static const jsondoc_node *N(const json_t *j)
     return (const jsondoc_node *)j;
 }
 
-/* Refuses nesting deeper than max: scans the brackets outside strings,
- * counting lines and characters as jansson does. 0, or -1 after reporting
- * at the first bracket too deep. */
-static int check_depth(const char *text, size_t len, const char *file, size_t max, diags *d)
+/* Refuses nesting deeper than max, and a NUL byte, which JSON allows
+ * nowhere (jansson reads one that ends a number as the end of the text:
+ * "4\0" was 4): scans the brackets outside strings, counting lines and
+ * characters as jansson does. 0, or -1 after reporting at the first bracket
+ * too deep or the first NUL. */
+static int check_text(const char *text, size_t len, const char *file, size_t max, diags *d)
 {
     size_t depth = 0;
     int line = 1, col = 0, in_string = 0;
@@ -43,6 +46,8 @@ static int check_depth(const char *text, size_t len, const char *file, size_t ma
         }
         if ((c & 0xC0) != 0x80)
             col++;
+        if (c == '\0')
+            return diag_error(d, file, line, col, "json", "invalid JSON: a NUL byte");
         if (in_string) {
             if (c == '\\' && i + 1 < len && text[i + 1] != '\n')
                 i++, col++;
@@ -67,7 +72,7 @@ int jsondoc_parse(jsondoc **out, const char *text, size_t len, const char *file,
     *out = NULL;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
         text += 3, len -= 3;
-    if (check_depth(text, len, file, max_depth ? max_depth : JSONDOC_MAX_DEPTH, d) != 0)
+    if (check_text(text, len, file, max_depth ? max_depth : JSONDOC_MAX_DEPTH, d) != 0)
         return -1;
     json_error_t e;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);

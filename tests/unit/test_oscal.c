@@ -78,6 +78,30 @@ Test(jsondoc, refuses_invalid_json_with_line_and_column)
     }
 }
 
+/* A NUL byte is JSON nowhere: jansson read one ending a number as the end
+ * of the text ("4\0" was 4). Refused where it is, in a string or not. */
+Test(jsondoc, refuses_a_nul_byte)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *diag;
+    } cases[] = {
+        {"4\0", 2, "t.json:1:2: error: invalid JSON: a NUL byte [json]\n"},
+        {"[4]\0", 4, "t.json:1:4: error: invalid JSON: a NUL byte [json]\n"},
+        {"{\"a\":\n \"x\0y\"}", 11, "t.json:2:4: error: invalid JSON: a NUL byte [json]\n"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        diags *d = diag_new(NULL);
+        jsondoc *doc = NULL;
+        cr_assert_eq(jsondoc_parse(&doc, cases[i].text, cases[i].len, "t.json", 0, d), -1,
+                     "case %zu", i);
+        cr_assert_null(doc);
+        cr_assert_diag(d, cases[i].diag);
+        diag_free(d);
+    }
+}
+
 Test(jsondoc, bounds_the_depth_before_parsing)
 {
     diags *d = diag_new(NULL);
