@@ -335,7 +335,7 @@ check-deb:
 # found a crash, timeout or leak. `make fuzz-replay` builds the same targets
 # with $(CC) around tests/fuzz/replay.c (no libFuzzer) and feeds them every
 # saved input; with BUILD=build-san and SANFLAGS as in test-san, sanitized.
-FUZZ_TARGETS := frontmatter template markdown config links review oscal html packidx packread fix catalog trailers navorder crosswalk init dates toml build
+FUZZ_TARGETS := frontmatter template markdown config links review oscal html packidx packread fix catalog trailers navorder crosswalk init dates toml build jsondoc
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
