@@ -296,6 +296,22 @@ void buf_add_html(buf *b, const char *s, size_t len)
     buf_add(b, s + start, len - start);
 }
 
+size_t utf8_first_invalid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (s[i] && s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
 size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];

@@ -257,6 +257,35 @@ void diag_shown_file(buf *out, const char *shown_root, const char *file)
     buf_release(&name);
 }
 
+int diag_check_utf8(buf *clean, const char *text, size_t len, const char *file, int first_line,
+                    diags *d)
+{
+    size_t bad = utf8_first_invalid(text, len);
+    if (bad == len)
+        return 0;
+    const unsigned char *s = (const unsigned char *)text;
+    int line = first_line, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+        if (s[i] == '\n') {
+            line++;
+            col = 1;
+        } else if ((s[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    diag_error(d, file, line, col, "invalid-utf8",
+               s[bad] ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", s[bad]);
+    size_t start = 0;
+    while (bad < len) {
+        buf_add(clean, text + start, bad - start);
+        buf_adds(clean, "\xEF\xBF\xBD");
+        start = bad + 1;
+        bad = start + utf8_first_invalid(text + start, len - start);
+    }
+    buf_add(clean, text + start, len - start);
+    return 1;
+}
+
 /* --- printing ---------------------------------------------------------------- */
 
 enum {

@@ -106,6 +106,18 @@ static int read_include(void *ctx, const char *name, buf *out, buf *shown, int *
         digest_add(ls->texts, name, strlen(name) + 1);
         digest_add(ls->texts, out->data + start, out->len - start);
     }
+    if (err == 0 && !f) {
+        /* Copied into every page that includes it: bytes that are not
+         * UTF-8, and NUL, are reported (the build stops) and replaced, as
+         * a page's are. */
+        buf clean;
+        buf_init(&clean);
+        if (diag_check_utf8(&clean, out->data + start, out->len - start, rel.data, 1, d)) {
+            out->len = start;
+            buf_add(out, clean.data, clean.len);
+        }
+        buf_release(&clean);
+    }
     buf_release(&rel);
     return err;
 }
@@ -161,10 +173,11 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
                    MAX_LAYOUT_DEPTH);
         return NULL;
     }
-    buf rel, tname, shown;
+    buf rel, tname, shown, clean;
     buf_init(&rel);
     buf_init(&tname);
     buf_init(&shown);
+    buf_init(&clean);
     buf_printf(&rel, "%s/%s.html", s->cfg.layouts, name);
     buf_printf(&tname, "%s.html", name);
     layout *result = NULL;
@@ -200,8 +213,16 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
         if (!l->parent)
             goto done;
     }
-    l->tpl = tpl_set_add_shown(ls->set, tname.data, ef ? shown.data : NULL,
-                               l->text.data + l->fm.body_start, l->text.len - l->fm.body_start,
+    /* Copied into every page that uses it: a body's bytes that are not
+     * UTF-8, and NUL, are reported (the build stops) and replaced, as a
+     * page's are; its front matter's are frontmatter_parse's. */
+    const char *body = l->text.data + l->fm.body_start;
+    size_t body_len = l->text.len - l->fm.body_start;
+    if (!ef && diag_check_utf8(&clean, body, body_len, src, l->fm.body_line, d)) {
+        body = clean.data;
+        body_len = clean.len;
+    }
+    l->tpl = tpl_set_add_shown(ls->set, tname.data, ef ? shown.data : NULL, body, body_len,
                                l->fm.body_line - 1, d);
     if (!l->tpl)
         goto done;
@@ -218,6 +239,7 @@ done:
     buf_release(&rel);
     buf_release(&tname);
     buf_release(&shown);
+    buf_release(&clean);
     return result;
 }
 

@@ -136,51 +136,6 @@ void markdown_slug_with(buf *out, const char *text, const char *empty)
         buf_adds(out, empty);
 }
 
-/* Returns the offset of the first byte of text that is not valid UTF-8 or
- * is NUL, or len when there is none. ASCII takes the fast path. */
-static size_t first_invalid(const unsigned char *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        if (s[i] && s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
-        if (!n)
-            return i;
-        i += n;
-    }
-    return len;
-}
-
-/* Reports the first invalid UTF-8 byte or NUL of a page at its line and
- * column (one diagnostic per page: a binary file would otherwise flood) and
- * copies text into clean with each such byte replaced by U+FFFD. */
-static void repair_utf8(buf *clean, const char *text, size_t len, size_t bad, const md_options *opt,
-                        diags *d)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    int line = opt->first_line, col = 1;
-    for (size_t i = 0; i < bad; i++) {
-        if (s[i] == '\n') {
-            line++;
-            col = 1;
-        } else if ((s[i] & 0xC0) != 0x80) {
-            col++;
-        }
-    }
-    diag_error(d, opt->file, line, col, "invalid-utf8",
-               s[bad] ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", s[bad]);
-    size_t start = 0;
-    while (bad < len) {
-        buf_add(clean, text + start, bad - start);
-        buf_adds(clean, "\xEF\xBF\xBD");
-        start = bad + 1;
-        bad = start + first_invalid(s + start, len - start);
-    }
-    buf_add(clean, text + start, len - start);
-}
-
 static void plain_text(cmark_node *n, buf *out)
 {
     cmark_iter *it = cmark_iter_new(n);
@@ -2458,9 +2413,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
 
     markdown_init();
     /* Valid text (nearly every page) is parsed in place, without a copy. */
-    size_t bad = first_invalid((const unsigned char *)text, len);
-    if (bad < len) {
-        repair_utf8(&clean, text, len, bad, opt, d);
+    if (diag_check_utf8(&clean, text, len, opt->file, opt->first_line, d)) {
         text = clean.data;
         len = clean.len;
     }

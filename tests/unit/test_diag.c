@@ -561,3 +561,42 @@ Test(diag, nearest_takes_the_closest_first_of_equals)
     cr_assert_null(diag_nearest("zzzzzzzz", cands, 4, 2));
     cr_assert_null(diag_nearest("x", NULL, 0, 2));
 }
+
+/* A text that is not UTF-8, or holds a NUL byte: its first bad byte
+ * reported at its line and column (counted in characters, from the text's
+ * first line), once, and the text given back with each bad byte made
+ * U+FFFD; a valid text is left alone. */
+Test(diag, check_utf8_reports_the_first_bad_byte_and_repairs)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        int first_line;
+        const char *diag, *clean;
+    } cases[] = {
+        {"caf\xC3\xA9 ok\n", 9, 1, "", NULL},
+        {"a\n\xC3\xA9x\xFFy\xFE", 8, 1,
+         "t.html:2:3: error: invalid UTF-8 byte 0xff [invalid-utf8]\n",
+         "a\n\xC3\xA9x\xEF\xBF\xBDy\xEF\xBF\xBD"},
+        {"<b>\0</b>", 8, 5, "t.html:5:4: error: NUL byte in text [invalid-utf8]\n",
+         "<b>\xEF\xBF\xBD</b>"},
+        /* Overlong and cut short: each byte a replacement of its own. */
+        {"\xC0\xAF\xE2\x82", 4, 1, "t.html:1:1: error: invalid UTF-8 byte 0xc0 [invalid-utf8]\n",
+         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        diags *d = diag_new(NULL);
+        buf clean;
+        buf_init(&clean);
+        int repaired =
+            diag_check_utf8(&clean, cases[i].text, cases[i].len, "t.html", cases[i].first_line, d);
+        cr_expect_eq(repaired, cases[i].clean != NULL, "case %zu", i);
+        cr_assert_diag(d, cases[i].diag);
+        if (cases[i].clean)
+            cr_expect_str_eq(clean.data, cases[i].clean, "case %zu", i);
+        else
+            cr_expect_eq(clean.len, 0, "case %zu", i);
+        buf_release(&clean);
+        diag_free(d);
+    }
+}
