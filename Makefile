@@ -353,7 +353,7 @@ fuzz:
 # The libFuzzer binaries; only meaningful with the CC and SANFLAGS of `fuzz`.
 fuzz-build: $(FUZZ_BINS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_site.h $(LIB_OBJS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_site.h tests/fuzz/fuzz_python.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(LIB_OBJS) $(LIBS)
 
@@ -361,7 +361,7 @@ fuzz-replay: $(REPLAY_BINS)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		$(BUILD)/fuzz-replay/fuzz_$$t tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t; done
 
-$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_site.h $(LIB_OBJS)
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_site.h tests/fuzz/fuzz_python.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(LIB_OBJS) $(LIBS)
 # --- end of fuzzing --------------------------------------------------------------

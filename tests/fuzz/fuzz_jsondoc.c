@@ -10,15 +10,14 @@
  * agree with the iteration. Without python3, only the latter two.
  * tests/fuzz/README.md. */
 #include "fuzz.h"
+#include "fuzz_python.h"
 
 #include "buf.h"
 #include "json.h"
 #include "jsondoc.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 /* The coprocess: reads a 4-byte little-endian length and that many bytes,
  * writes "ERR", "SKIP" (a document jansson refuses by design) or
@@ -72,75 +71,7 @@ static const char script[] =
     "    except (ValueError, RecursionError): line = 'ERR'\n"
     "    out.write(line.encode('utf-8') + b'\\n'); out.flush()\n";
 
-static FILE *from_py;
-static int to_py = -1, no_python;
-
-static void start_python(void)
-{
-    int in[2], out[2];
-    signal(SIGPIPE, SIG_IGN);
-    if (pipe(in) != 0 || pipe(out) != 0) {
-        no_python = 1;
-        return;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[1]);
-        close(out[0]);
-        execlp("python3", "python3", "-c", script, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_py = in[1];
-    from_py = fdopen(out[0], "r");
-    if (pid < 0 || !from_py)
-        no_python = 1;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Python's reading of text into *line: 0, or -1 when there is no python3. */
-static int python_reads(buf *line, const uint8_t *text, size_t len)
-{
-    if (!from_py && !no_python)
-        start_python();
-    if (no_python)
-        return -1;
-    uint8_t h[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), (uint8_t)(len >> 24)};
-    if (write_all(to_py, h, 4) != 0 || write_all(to_py, text, len) != 0) {
-        no_python = 1;
-        return -1;
-    }
-    char *l = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&l, &cap, from_py)) < 0 && errno == EINTR && !feof(from_py))
-        clearerr(from_py);
-    if (n <= 0) {
-        free(l);
-        no_python = 1;
-        return -1;
-    }
-    buf_add(line, l, (size_t)n - (l[n - 1] == '\n'));
-    free(l);
-    return 0;
-}
+static fuzz_python python = {.script = script};
 
 /* charter's tree in the coprocess's canonical form, checking on the way
  * that the accessors agree with the iteration. */
@@ -224,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         buf_adds(&mine, "ERR");
     }
-    int asked = python_reads(&py, data, size) == 0;
+    int asked = fuzz_python_reads(&python, &py, data, size) == 0;
     /* What Python takes and jansson refuses by design, jansson refuses. */
     if (asked && !strcmp(py.data, "SKIP") && rc == 0) {
         fprintf(stderr, "python: SKIP\ncharter: %s\n", mine.data);
