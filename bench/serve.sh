@@ -1,0 +1,137 @@
+#!/bin/sh
+# Times the preview servers' rebuild after a one-page edit: `charter serve`
+# beside `hugo server` (when installed), on the generated repository that
+# compare.sh uses (made once with gen-history.py). Each server is started,
+# left to finish its first build, then EDITS pages are edited one after the
+# other (a line appended to a body, not committed), each after the last
+# rebuild was reported; the servers run one at a time, RUNS times each,
+# alternating. Prints what each server itself reports for each rebuild
+# ("rebuilt N pages in X s", "Total in X ms") and their medians. Not a
+# test; numbers go in docs/performance.md.
+# Usage: [SIZE=10000] [RUNS=3] [EDITS=6] [BENCH_DIR=dir] [CHARTER=binary] bench/serve.sh
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+size=${SIZE:-10000}
+runs=${RUNS:-3}
+edits=${EDITS:-6}
+bench=${BENCH_DIR:-/dev/shm/charter-bench}
+asof=2026-11-25
+mkdir -p "$bench"
+
+if [ -z "${CHARTER:-}" ]; then
+    make -C "$top" --no-print-directory BUILD=build-bench build-bench/charter >/dev/null 2>"$bench.make.log" ||
+        { cat "$bench.make.log" >&2; exit 1; }
+    rm -f "$bench.make.log"
+    charter=$top/build-bench/charter
+else
+    charter=$CHARTER
+fi
+hugo=$(command -v hugo || true)
+commits=$((size / 2))
+site=$bench/history-$size-$commits
+python3 "$top/bench/gen-history.py" "$site" "$size" "$commits" | sed 's/^/  /'
+
+tmp=$(mktemp -d "$bench/serve.XXXXXX")
+server=""
+cleanup() {
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    git -C "$site" checkout -q -- content 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+: >"$tmp/results" # tool seconds
+
+# wait_for LOG PATTERN COUNT: until LOG holds COUNT lines matching PATTERN
+# (at most 120 s).
+wait_for() {
+    i=0
+    while [ "$(grep -c -- "$2" "$1" 2>/dev/null || true)" -lt "$3" ]; do
+        i=$((i + 1))
+        if [ "$i" -gt 1200 ]; then
+            echo "serve.sh: no '$2' in $1 after 120 s:" >&2
+            tail -20 "$1" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+
+# edit_session TOOL LOG PATTERN: edits pages one at a time, each once the
+# rebuild of the last was reported (a line of LOG matching PATTERN).
+edit_session() {
+    n=$(grep -c -- "$3" "$2" || true)
+    e=1
+    while [ "$e" -le "$edits" ]; do
+        page=$(git -C "$site" ls-files -- 'content/*/*.md' | sed -n "$(((e * 1499 + run * 97) % size + 1))p")
+        printf '\nA line appended by bench/serve.sh.\n' >>"$site/$page"
+        n=$((n + 1))
+        wait_for "$2" "$3" "$n"
+        e=$((e + 1))
+    done
+}
+
+echo "# bench/serve.sh"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "load:    $(uptime | sed 's/.*load average/load average/')"
+echo "charter: $("$charter" --version 2>/dev/null | head -n 1), commit $(git -C "$top" rev-parse --short HEAD), $charter"
+if [ -n "$hugo" ]; then
+    echo "hugo:    $("$hugo" version)"
+else
+    echo "hugo:    not installed (no 'hugo' in PATH): skipped"
+fi
+echo "site:    $site ($size pages, $commits commits); $runs runs of $edits edits each"
+
+run=1
+while [ "$run" -le "$runs" ]; do
+    # charter serve: its builds go to <git dir>/charter/serve/site, kept
+    # between runs as they are between an editor's sessions.
+    log=$tmp/charter-$run.log
+    "$charter" serve --site "$site" --port 0 --as-of "$asof" >/dev/null 2>"$log" &
+    server=$!
+    wait_for "$log" "^serving " 1
+    edit_session charter "$log" "^rebuilt "
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=""
+    git -C "$site" checkout -q -- content
+    sed -n 's/^rebuilt [0-9]* pages* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n "$edits" |
+        sed 's/^/charter /' >>"$tmp/results"
+    echo "  charter serve, run $run: $(sed -n 's/^rebuilt [0-9]* pages* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n "$edits" | tr '\n' ' ')s"
+
+    # hugo server: fast render mode (its default), into the scratch folder.
+    if [ -n "$hugo" ]; then
+        log=$tmp/hugo-$run.log
+        rm -rf "$tmp/hugo-out"
+        "$hugo" server --enableGitInfo --noBuildLock --port 0 \
+            --config "$top/bench/hugo/hugo.toml" --layoutDir "$top/bench/hugo/layouts" \
+            --source "$site" --destination "$tmp/hugo-out/public" \
+            --cacheDir "$tmp/hugo-out/cache" >"$log" 2>&1 &
+        server=$!
+        wait_for "$log" "Press Ctrl+C to stop" 1
+        edit_session hugo "$log" "^Total in "
+        kill "$server"
+        wait "$server" 2>/dev/null || true
+        server=""
+        git -C "$site" checkout -q -- content
+        sed -n 's/^Total in \([0-9]*\) ms.*/\1/p' "$log" | tail -n "$edits" |
+            awk '{ printf "hugo %.3f\n", $1 / 1000 }' >>"$tmp/results"
+        echo "  hugo server, run $run: $(sed -n 's/^Total in \([0-9]*\) ms.*/\1/p' "$log" | tail -n "$edits" | awk '{ printf "%.3f ", $1 / 1000 }')s"
+    fi
+    run=$((run + 1))
+done
+
+python3 - "$tmp/results" <<'EOF'
+import statistics, sys
+by = {}
+for line in open(sys.argv[1]):
+    tool, secs = line.split()
+    by.setdefault(tool, []).append(float(secs))
+for tool, name in (("charter", "charter serve"), ("hugo", "hugo server (fast render)")):
+    v = by.get(tool)
+    if v:
+        print("  %-27s median %.3f s (%.3f-%.3f, %d rebuilds)" % (name, statistics.median(v), min(v), max(v), len(v)))
+if "charter" in by and "hugo" in by:
+    print("  hugo / charter, median: %.2fx" % (statistics.median(by["hugo"]) / statistics.median(by["charter"])))
+EOF
+echo "load at the end: $(uptime | sed 's/.*load average: //')"
