@@ -82,6 +82,22 @@ else
 fi
 echo "site:    $site ($size pages, $commits commits); $runs runs of $edits edits each"
 
+# session TOOL NAME READY DONE AWK: the server started in the background
+# (its pid in $server, its output in $log) ready once a line of its log
+# matches READY; a rebuild reported by a line matching DONE, whose time in
+# seconds the awk program AWK prints. Edits, stops it, records the times.
+session() {
+    wait_for "$log" "$3" 1
+    edit_session "$1" "$log" "$4"
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=""
+    git -C "$site" checkout -q -- content
+    awk "$5" "$log" | tail -n "$edits" >"$tmp/times"
+    sed "s/^/$1 /" "$tmp/times" >>"$tmp/results"
+    echo "  $2, run $run: $(tr '\n' ' ' <"$tmp/times")s"
+}
+
 run=1
 while [ "$run" -le "$runs" ]; do
     # charter serve: its builds go to <git dir>/charter/serve/site, kept
@@ -89,15 +105,8 @@ while [ "$run" -le "$runs" ]; do
     log=$tmp/charter-$run.log
     "$charter" serve --site "$site" --port 0 --as-of "$asof" >/dev/null 2>"$log" &
     server=$!
-    wait_for "$log" "^serving " 1
-    edit_session charter "$log" "^rebuilt "
-    kill "$server"
-    wait "$server" 2>/dev/null || true
-    server=""
-    git -C "$site" checkout -q -- content
-    sed -n 's/^rebuilt [0-9]* pages* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n "$edits" |
-        sed 's/^/charter /' >>"$tmp/results"
-    echo "  charter serve, run $run: $(sed -n 's/^rebuilt [0-9]* pages* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n "$edits" | tr '\n' ' ')s"
+    session charter "charter serve" "^serving " "^rebuilt " \
+        '/^rebuilt / { for (i = 1; i < NF; i++) if ($i == "in") print $(i + 1) }'
 
     # hugo server: fast render mode (its default), into the scratch folder.
     if [ -n "$hugo" ]; then
@@ -108,15 +117,8 @@ while [ "$run" -le "$runs" ]; do
             --source "$site" --destination "$tmp/hugo-out/public" \
             --cacheDir "$tmp/hugo-out/cache" >"$log" 2>&1 &
         server=$!
-        wait_for "$log" "Press Ctrl+C to stop" 1
-        edit_session hugo "$log" "^Total in "
-        kill "$server"
-        wait "$server" 2>/dev/null || true
-        server=""
-        git -C "$site" checkout -q -- content
-        sed -n 's/^Total in \([0-9]*\) ms.*/\1/p' "$log" | tail -n "$edits" |
-            awk '{ printf "hugo %.3f\n", $1 / 1000 }' >>"$tmp/results"
-        echo "  hugo server, run $run: $(sed -n 's/^Total in \([0-9]*\) ms.*/\1/p' "$log" | tail -n "$edits" | awk '{ printf "%.3f ", $1 / 1000 }')s"
+        session hugo "hugo server" "Press Ctrl+C to stop" "^Total in " \
+            '/^Total in [0-9]+ ms/ { printf "%.3f\n", $3 / 1000 }'
     fi
     run=$((run + 1))
 done
