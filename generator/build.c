@@ -457,7 +457,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     if (stamped)
         stage_clock_mark(sc, "stamp");
     if (stamped && r->stamp_stale)
-        stage_clock_note(sc, "the stamp found not holding before git was read");
+        stage_clock_note(sc, "the stamp known not to hold, not checked");
     if (stamped) {
         /* Record every source the build looks at, for the next one. */
         sf.since = fs_trace_now();

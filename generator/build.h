@@ -29,8 +29,9 @@ typedef struct build_request {
      * objects into a scratch folder; no cache, no stamp. NULL: the work
      * tree. */
     const char *at_commit;
-    /* What build_probe found of the stamp: it does not hold (the stamp is
-     * not read again), or the digest of a stamp whose trace it found
+    /* What build_probe found of the stamp, or charter serve of the files
+     * it watches: it does not hold (the stamp is not read again: a source
+     * has changed), or the digest of a stamp whose trace build_probe found
      * holding (not checked again; NULL: none). */
     int stamp_stale;
     const char *stamp_held;

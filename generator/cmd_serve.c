@@ -145,14 +145,48 @@ static void watch_tree(int ino, const char *dir, int depth)
     diag_free(quiet);
 }
 
+/* The inotify descriptor, and which of its watches are git's (its folder
+ * and its branches' folders): their events say the history moved, not
+ * that a file of the site was written. */
+typedef struct watcher {
+    int ino;
+    int *git; /* watch descriptors, each once */
+    size_t n_git, cap_git;
+} watcher;
+
+static void note_git_watch(watcher *w, int wd)
+{
+    if (wd < 0)
+        return;
+    for (size_t i = 0; i < w->n_git; i++)
+        if (w->git[i] == wd)
+            return;
+    if (w->n_git == w->cap_git) {
+        w->cap_git = w->cap_git ? 2 * w->cap_git : 16;
+        w->git = xrealloc(w->git, w->cap_git * sizeof *w->git);
+    }
+    w->git[w->n_git++] = wd;
+}
+
+static int is_git_watch(const watcher *w, int wd)
+{
+    for (size_t i = 0; i < w->n_git; i++)
+        if (w->git[i] == wd)
+            return 1;
+    return 0;
+}
+
 /* Watches dir, a folder of git's branches, and the folders below it: a
  * branch named feature/x is the file x in the folder feature. */
-static void watch_refs(int ino, const char *dir, int depth)
+static void watch_refs(watcher *w, const char *dir, int depth)
 {
-    if (depth > 32 ||
-        inotify_add_watch(ino, dir,
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
+    if (depth > 32)
         return;
+    int wd = inotify_add_watch(w->ino, dir,
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ONLYDIR);
+    if (wd < 0)
+        return;
+    note_git_watch(w, wd);
     char **list = NULL;
     diags *quiet = diag_new(NULL);
     if (fs_list(&list, dir, 1, quiet) == 0) {
@@ -163,7 +197,7 @@ static void watch_refs(int ino, const char *dir, int depth)
             buf_reset(&child);
             buf_printf(&child, "%s/%s", dir, *p);
             if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
-                watch_refs(ino, child.data, depth + 1);
+                watch_refs(w, child.data, depth + 1);
         }
         buf_release(&child);
     }
@@ -174,38 +208,54 @@ static void watch_refs(int ino, const char *dir, int depth)
 /* Watches the site, or (git_dir set) git's HEAD, index and branches (a
  * commit changes the history shown); again is harmless, and watches the
  * folders made since. */
-static void watch_all(int ino, const char *site_dir, const char *git_dir)
+static void watch_all(watcher *w, const char *site_dir, const char *git_dir)
 {
-    watch_tree(ino, site_dir, 0);
+    if (w->ino < 0)
+        return;
+    watch_tree(w->ino, site_dir, 0);
     if (git_dir) {
         buf refs;
         buf_init(&refs);
         uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE;
-        inotify_add_watch(ino, git_dir, mask | IN_ONLYDIR);
+        note_git_watch(w, inotify_add_watch(w->ino, git_dir, mask | IN_ONLYDIR));
         buf_printf(&refs, "%s/refs/heads", git_dir);
-        watch_refs(ino, refs.data, 0);
+        watch_refs(w, refs.data, 0);
         buf_release(&refs);
     }
 }
 
-/* The inotify descriptor watching the site and git (watch_all), or -1. */
-static int watch_site(const char *site_dir, const char *git_dir)
+/* Starts watching the site and git (watch_all); w->ino is -1 when inotify
+ * cannot be had. */
+static void watch_site(watcher *w, const char *site_dir, const char *git_dir)
 {
-    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (ino >= 0)
-        watch_all(ino, site_dir, git_dir);
-    return ino;
+    *w = (watcher){.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)};
+    watch_all(w, site_dir, git_dir);
+}
+
+static void watch_release(watcher *w)
+{
+    if (w->ino >= 0)
+        close(w->ino);
+    w->ino = -1;
+    free(w->git);
+    w->git = NULL;
+    w->n_git = w->cap_git = 0;
 }
 
 /* Reads the pending events; a new folder is watched too. Returns 1 when
  * any event concerns the site (not charter's own files in the git
- * directory), else 0. */
-static int drain(int ino)
+ * directory), else 0. Sets *edited when one is a file or folder of the
+ * site written, made, removed or moved: its build's stamp cannot hold and
+ * is not checked (a save of the same bytes builds again, to the same
+ * output). */
+static int drain(const watcher *w, int *edited)
 {
     char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     int relevant = 0;
+    if (w->ino < 0)
+        return 0;
     for (;;) {
-        ssize_t n = read(ino, ev, sizeof ev);
+        ssize_t n = read(w->ino, ev, sizeof ev);
         if (n <= 0)
             break;
         for (char *p = ev; p < ev + n;) {
@@ -215,8 +265,14 @@ static int drain(int ino)
             size_t nl = strlen(name);
             if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
                 strncmp(name, ".#", 2) != 0 && name[0] != '#' &&
-                !(nl > 4 && !strcmp(name + nl - 4, ".swp")) && !(nl && name[nl - 1] == '~'))
+                !(nl > 4 && !strcmp(name + nl - 4, ".swp")) && !(nl && name[nl - 1] == '~')) {
                 relevant = 1;
+                if (nl &&
+                    (e->mask &
+                     (IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) &&
+                    !is_git_watch(w, e->wd))
+                    *edited = 1;
+            }
             p += sizeof *e + e->len;
         }
     }
@@ -277,18 +333,19 @@ typedef struct serving {
  * complete build stays, and the next build clears what this one left),
  * instead of waiting until it ends (blocked, they are read between builds
  * from the signal descriptor). */
-static int build_interruptible(build_result *res, const build_request *r, int temporary, diags *d)
+static int build_interruptible(build_result *res, const build_request *r, int temporary,
+                               stage_clock *sc, diags *d)
 {
     /* A temporary folder is removed on the way out: the build is finished
      * first, and the signal read after it. */
     if (temporary)
-        return build_run(res, r, NULL, d);
+        return build_run(res, r, sc, d);
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-    int status = build_run(res, r, NULL, d);
+    int status = build_run(res, r, sc, d);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     return status;
 }
@@ -330,6 +387,7 @@ typedef struct shown {
     int done;          /* shown by on_published */
     serve_state state; /* then: what it showed */
     double secs;       /* from the start until it was shown */
+    stage_clock *sc;
 } shown;
 
 static void on_published(void *ctx, const build_result *res, diags *d)
@@ -340,6 +398,7 @@ static void on_published(void *ctx, const build_result *res, diags *d)
     show(sh->sv, sh->state, d);
     sh->secs = seconds_since(&sh->t0);
     sh->done = 1;
+    stage_clock_mark(sh->sc, "shown");
 }
 
 /* One build into the private folder, then published (or its
@@ -350,7 +409,7 @@ static void on_published(void *ctx, const build_result *res, diags *d)
  * during the build, or read half-written) is no news: it is neither shown
  * nor printed, and *again is set, for the build that follows. Returns 0,
  * or -1 on an error that ends serving (the first build cannot be made). */
-static int rebuild(serving *sv, int first, int ino, int *again)
+static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *again)
 {
     shown sh = {.sv = sv};
     clock_gettime(CLOCK_MONOTONIC, &sh.t0);
@@ -360,11 +419,19 @@ static int rebuild(serving *sv, int first, int ino, int *again)
     build_request req = sv->r;
     req.published = on_published;
     req.published_ctx = &sh;
+    /* A file of the site written since the last build: its stamp is not
+     * checked (at 10,000 pages, 0.01-0.03 s of stat calls, and the output's
+     * check beside them). */
+    req.stamp_stale = !first && *edited;
+    *edited = 0;
     /* Serving an unchecked build: the next is one too, its errors kept. */
     sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (sh.lenient)
         req.no_check = 2; /* published with its errors, which stay errors */
-    int status = build_interruptible(&res, &req, sv->temporary, d);
+    stage_clock sc;       /* CHARTER_TIMINGS: each build's stages, printed after it */
+    stage_clock_init(&sc);
+    sh.sc = &sc;
+    int status = build_interruptible(&res, &req, sv->temporary, &sc, d);
     if (status == EXIT_FINDINGS && !sv->built && !sv->r.no_check) {
         /* Nothing to show yet (a site with findings it already had): as
          * build --no-check would publish it (the first build checked, so
@@ -374,7 +441,8 @@ static int rebuild(serving *sv, int first, int ino, int *again)
         d = diag_new(sv->o->site);
         sh.lenient = 1;
         req.no_check = 2;
-        status = build_interruptible(&res, &req, sv->temporary, d);
+        stage_clock_init(&sc);
+        status = build_interruptible(&res, &req, sv->temporary, &sc, d);
     }
     /* Shown already unless it failed, or found its output up to date. */
     serve_state state = sh.done ? sh.state : state_of(status, sh.lenient, d);
@@ -382,13 +450,15 @@ static int rebuild(serving *sv, int first, int ino, int *again)
     /* Only a failure is dropped: a build published with its errors (a site
      * with findings it already had) is shown, or a site that keeps
      * changing would never be. */
-    if (state == SERVE_FAILED && ino >= 0 && drain(ino)) {
+    if (state == SERVE_FAILED && drain(w, edited)) {
         *again = 1;
         build_result_release(&res);
         diag_free(d);
         return 0;
     }
     double secs = sh.done ? sh.secs : seconds_since(&sh.t0);
+    stage_clock_mark(&sc, "cleanup");
+    stage_clock_print(&sc);
     size_t errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     if (!sh.done)
         show(sv, state, d);
@@ -465,7 +535,8 @@ int cmd_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    int status = EXIT_USAGE, ino = -1, sfd = -1, lock = -1;
+    int status = EXIT_USAGE, sfd = -1, lock = -1;
+    watcher w = {.ino = -1};
     diags *d = diag_new(o.site);
     buf git_dir, priv, path;
     buf_init(&git_dir);
@@ -560,9 +631,9 @@ int cmd_serve(int argc, char **argv)
     /* Its builds leave the index alone: a write of its own there would
      * start the next build. */
     history_set_refresh_index(0);
-    ino = watch_site(o.site, git_dir.len ? git_dir.data : NULL);
-    int pending = 0;
-    if (rebuild(&sv, 1, ino, &pending) != 0)
+    watch_site(&w, o.site, git_dir.len ? git_dir.data : NULL);
+    int pending = 0, edited = 0;
+    if (rebuild(&sv, 1, &w, &edited, &pending) != 0)
         goto done;
     buf_reset(&path);
     base_path(&path, sv.r.base_url);
@@ -573,24 +644,24 @@ int cmd_serve(int argc, char **argv)
     /* Each change starts a quiet period; the build runs once it is over, so
      * an editor's save of several files makes one build. */
     for (;;) {
-        struct pollfd fds[2] = {{sfd, POLLIN, 0}, {ino, POLLIN, 0}};
-        int n = poll(fds, ino >= 0 ? 2 : 1, pending ? 150 : -1);
+        struct pollfd fds[2] = {{sfd, POLLIN, 0}, {w.ino, POLLIN, 0}};
+        int n = poll(fds, w.ino >= 0 ? 2 : 1, pending ? 150 : -1);
         if (n < 0 && errno != EINTR)
             break;
         if (fds[0].revents & POLLIN)
             break;
-        if (n > 0 && ino >= 0 && (fds[1].revents & POLLIN)) {
-            if (drain(ino)) {
+        if (n > 0 && w.ino >= 0 && (fds[1].revents & POLLIN)) {
+            if (drain(&w, &edited)) {
                 pending = 1;
                 /* Folders may have been added: watch them too (again is harmless). */
-                watch_all(ino, o.site, git_dir.len ? git_dir.data : NULL);
+                watch_all(&w, o.site, git_dir.len ? git_dir.data : NULL);
             }
             continue;
         }
         if (n == 0 && pending) {
-            rebuild(&sv, 0, ino, &pending);
+            rebuild(&sv, 0, &w, &edited, &pending);
             if (pending) /* changed under the build: folders may be new */
-                watch_all(ino, o.site, git_dir.len ? git_dir.data : NULL);
+                watch_all(&w, o.site, git_dir.len ? git_dir.data : NULL);
         }
     }
     if (!o.quiet)
@@ -598,8 +669,7 @@ int cmd_serve(int argc, char **argv)
     status = EXIT_OK;
 done:
     server_stop(sv.srv);
-    if (ino >= 0)
-        close(ino);
+    watch_release(&w);
     if (sfd >= 0)
         close(sfd);
     if (made_priv && temporary) {

@@ -345,6 +345,33 @@ stop
 git -C "$site" checkout -q main
 git -C "$site" branch -q -D feature/x
 
+# A save seen by the server is a source changed: its build does not check
+# the stamp (CHARTER_TIMINGS prints each build's stages, and says so). A
+# change only in git's folder (a new branch) is no file of the site
+# written: the stamp is checked, and holds.
+export CHARTER_TIMINGS=1
+start
+curl -s -N --max-time 60 "$u/_charter/events" >"$tmp/events4" 2>/dev/null &
+events=$!
+wait_for "$tmp/events4" '^data: 1$'
+printf '\nA save for the stamp.\n' >>"$site/content/about.md"
+wait_for "$tmp/events4" '^data: 2$'
+if grep -q 'timings: .*the stamp known not to hold, not checked' "$tmp/serve.log"; then
+    ok "a save: its build is told the stamp does not hold"
+else
+    not_ok "a save: its build is told the stamp does not hold" "$(grep -o "; the .*" "$tmp/serve.log")"
+fi
+git -C "$site" branch -q elsewhere
+wait_for "$tmp/serve.log" '^rebuilt .*(nothing changed)$'
+check "  a new branch: the stamp is checked, and holds" \
+    grep -q '^rebuilt .*(nothing changed)$' "$tmp/serve.log"
+kill "$events" 2>/dev/null
+events=
+stop
+unset CHARTER_TIMINGS
+git -C "$site" branch -q -D elsewhere
+git -C "$site" checkout -q -- content/about.md
+
 # many_pages: 3,000 pages in content/many, for a build that takes a while.
 many_pages() {
     mkdir -p "$site/content/many"
