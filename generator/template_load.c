@@ -94,6 +94,17 @@ static int load_error(diags *d, const tpl_set *s, const tpl *from, int line, int
     return -1;
 }
 
+/* An include whose own errors were reported (its syntax, or its reader's
+ * refusal): at the marker that asked for it, a note rather than another
+ * error, so that one fault is one error (a footer included by every
+ * layout, charter's embedded ones too, made one error per layout). */
+static int include_note(diags *d, const tpl *from, int line, int col, const char *name)
+{
+    diag_report(d, DIAG_NOTE, from->path, line, col, ID_INCLUDE,
+                "include '%s' not loaded: see the errors in it", name);
+    return -1;
+}
+
 /* Names are relative paths that stay inside the set's directory. */
 static int name_is_inside(const char *name)
 {
@@ -237,8 +248,10 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
     const tpl *cached = map_get(s->cache, name);
     if (cached) {
         if (!cached->ok) {
-            load_error(d, s, from, line, col, name, "cannot load %s '%s'",
-                       from ? "include" : "template", name);
+            if (from)
+                include_note(d, from, line, col, name);
+            else
+                load_error(d, s, from, line, col, name, "cannot load template '%s'", name);
             goto done;
         }
         *out = cached;
@@ -267,7 +280,7 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
         }
         if (rc < 0) {
             if (from)
-                load_error(d, s, from, line, col, name, "cannot load include '%s'", name);
+                include_note(d, from, line, col, name);
             goto done;
         }
     } else if (read_file(s, name, &text, &missing) < 0) {
@@ -290,7 +303,7 @@ int tpl_load(tpl_set *s, const char *name, diags *d, const tpl *from, int line, 
     tpl *t = compile(s, name, shown.data, text.data, text.len, 0, d);
     if (!t->ok) {
         if (from)
-            load_error(d, s, from, line, col, name, "cannot load include '%s'", name);
+            include_note(d, from, line, col, name);
         goto done;
     }
     *out = t;

@@ -1023,10 +1023,12 @@ Test(template, include_errors)
          "[template-include]\n"},
         {0, "x{{>I}}", "inc I bad.html\nend",
          "bad.html:1:3: error: section 'A' is never closed [template-syntax]\n"
-         "t.tpl:1:2: error: cannot load include 'bad.html' [template-include]\n"},
+         "t.tpl:1:2: note: include 'bad.html' not loaded: see the errors in it "
+         "[template-include]\n"},
         {1, "x{{>BAD}}", "",
          "_includes/bad.html:1:5: error: unknown modifier 'q' [template-syntax]\n"
-         "t.tpl:1:2: error: cannot load include '_includes/bad.html' [template-include]\n"},
+         "t.tpl:1:2: note: include '_includes/bad.html' not loaded: see the errors in it "
+         "[template-include]\n"},
         {1, "{{>A}}", "",
          "_includes/b.html:2:1: error: include cycle: _includes/a.html -> _includes/b.html -> "
          "_includes/a.html [template-include]\n"},
@@ -1138,8 +1140,8 @@ Test(template, shown_names)
     char *got = unit_diag_text(d);
     cr_expect_str_eq(got, "(mem)/_includes/bad.html:1:4: error: section 'OPEN' is never closed "
                           "[template-syntax]\n"
-                          "(mem)/a.html:3:2: error: cannot load include '_includes/bad.html' "
-                          "[template-include]\n"
+                          "(mem)/a.html:3:2: note: include '_includes/bad.html' not loaded: see "
+                          "the errors in it [template-include]\n"
                           "layouts/b.html:1:1: error: '{{/X}}' closes no open section "
                           "[template-syntax]\n");
     free(got);
@@ -1172,6 +1174,29 @@ Test(template, load_caches_and_reports)
     tpl_set_free(s);
     diag_free(d);
     remove_tree(dir);
+}
+
+/* A broken include asked for by two templates is one error, at the
+ * include, and a note at each marker (the second from the cache). */
+Test(template, broken_include_is_one_error)
+{
+    tpl_set *s = tpl_set_new("layouts", TPL_DO_NOT_STRIP, TPL_AUTO_REQUIRED);
+    tpl_set_reader(s, mem_reader, NULL);
+    diags *d = diag_new(NULL);
+    cr_expect_null(tpl_set_add_shown(s, "a.html", "(mem)/a.html", "x{{>BAD}}", 9, 0, d));
+    cr_expect_null(tpl_set_add_shown(s, "b.html", "(mem)/b.html", "\n{{>BAD}}", 9, 0, d));
+    cr_expect_eq(diag_count(d, DIAG_ERROR), 1);
+    cr_expect_eq(diag_count(d, DIAG_NOTE), 2);
+    char *got = unit_diag_text(d);
+    cr_expect_str_eq(got, "(mem)/_includes/bad.html:1:4: error: section 'OPEN' is never closed "
+                          "[template-syntax]\n"
+                          "(mem)/a.html:1:2: note: include '_includes/bad.html' not loaded: see "
+                          "the errors in it [template-include]\n"
+                          "(mem)/b.html:2:1: note: include '_includes/bad.html' not loaded: see "
+                          "the errors in it [template-include]\n");
+    free(got);
+    tpl_set_free(s);
+    diag_free(d);
 }
 
 /* Render-time loads of include files happen from many threads at once. */
