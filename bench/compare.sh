@@ -18,14 +18,7 @@ asof=2026-11-25
 mkdir -p "$bench"
 
 t_start=$(date +%s)
-if [ -z "${CHARTER:-}" ]; then
-    make -C "$top" --no-print-directory BUILD=build-bench build-bench/charter >/dev/null 2>"$bench.make.log" ||
-        { cat "$bench.make.log" >&2; exit 1; }
-    rm -f "$bench.make.log"
-    charter=$top/build-bench/charter
-else
-    charter=$CHARTER
-fi
+. "$top/bench/lib.sh"
 hugo=$(command -v hugo || true)
 jekyll=$(command -v jekyll || true)
 

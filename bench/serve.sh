@@ -18,14 +18,7 @@ bench=${BENCH_DIR:-/dev/shm/charter-bench}
 asof=2026-11-25
 mkdir -p "$bench"
 
-if [ -z "${CHARTER:-}" ]; then
-    make -C "$top" --no-print-directory BUILD=build-bench build-bench/charter >/dev/null 2>"$bench.make.log" ||
-        { cat "$bench.make.log" >&2; exit 1; }
-    rm -f "$bench.make.log"
-    charter=$top/build-bench/charter
-else
-    charter=$CHARTER
-fi
+. "$top/bench/lib.sh"
 hugo=$(command -v hugo || true)
 commits=$((size / 2))
 site=$bench/history-$size-$commits
