@@ -296,19 +296,27 @@ void buf_add_html(buf *b, const char *s, size_t len)
     buf_add(b, s + start, len - start);
 }
 
-size_t utf8_first_invalid(const char *text, size_t len)
+size_t text_first_flaw(const char *text, size_t len, size_t *width)
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
-        if (s[i] && s[i] < 0x80) {
+        unsigned c = s[i];
+        if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
             i++;
             continue;
         }
-        size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
-        if (!n)
+        size_t n = c ? utf8_seq_len(s + i, len - i) : 0;
+        if (!n) {
+            *width = 0;
             return i;
+        }
+        if (c < 0x20 || c == 0x7F || (c == 0xC2 && s[i + 1] < 0xA0)) {
+            *width = n;
+            return i;
+        }
         i += n;
     }
+    *width = 0;
     return len;
 }
 

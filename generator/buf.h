@@ -57,9 +57,12 @@ void buf_add_html(buf *b, const char *s, size_t len);
  * 0 if it is invalid (overlong forms, surrogates and values above U+10FFFF
  * included). A NUL byte counts as valid here. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
-/* The offset of the first byte of s[0..len) that is not valid UTF-8 or is
- * NUL, or len when there is none. ASCII takes the fast path. */
-size_t utf8_first_invalid(const char *s, size_t len);
+/* The offset of the first flaw in s[0..len), or len when there is none: a
+ * byte that is not valid UTF-8 or is NUL (*width set to 0), or a control
+ * character HTML does not allow in text (*width set to its bytes, 1 or 2):
+ * C0 other than tab, line feed, form feed and carriage return, DEL, and
+ * C1 (U+0080-U+009F). ASCII takes the fast path. */
+size_t text_first_flaw(const char *s, size_t len, size_t *width);
 /* The length of s[0..len) without a UTF-8 sequence cut short at its end
  * (its lead byte there, not all of its bytes): where a text cut at a byte
  * count ends on whole characters. */

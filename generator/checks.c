@@ -43,6 +43,11 @@ static const check_info table[] = {
      "Write the date as YYYY-MM-DD, a real day."},
     {"invalid-utf8", DIAG_ERROR, 0, "a page's text is not valid UTF-8",
      "Save the file as UTF-8; the message gives the first bad byte."},
+    {"control-character", DIAG_WARNING, 1,
+     "a control character in a page's or a layout's text (pasted from a word processor or a "
+     "terminal), which HTML does not allow",
+     "Delete the character at the position shown (an editor may show it as ^K or <0x0b>); "
+     "to break a line, end it with two spaces or a backslash."},
     {"conflict-marker", DIAG_ERROR, 0,
      "an unresolved merge conflict: git's <<<<<<<, ======= and >>>>>>> lines in a page",
      "Resolve the conflict: keep the text meant, remove the three marker lines, commit."},

@@ -257,32 +257,68 @@ void diag_shown_file(buf *out, const char *shown_root, const char *file)
     buf_release(&name);
 }
 
-int diag_check_utf8(buf *clean, const char *text, size_t len, const char *file, int first_line,
-                    diags *d)
+/* The line and column (in characters) of text[at], text's first line
+ * being first_line. */
+static void text_position(const char *text, size_t at, int first_line, int *line, int *col)
 {
-    size_t bad = utf8_first_invalid(text, len);
-    if (bad == len)
-        return 0;
     const unsigned char *s = (const unsigned char *)text;
-    int line = first_line, col = 1;
-    for (size_t i = 0; i < bad; i++) {
+    *line = first_line;
+    *col = 1;
+    for (size_t i = 0; i < at; i++) {
         if (s[i] == '\n') {
-            line++;
-            col = 1;
+            ++*line;
+            *col = 1;
         } else if ((s[i] & 0xC0) != 0x80) {
-            col++;
+            ++*col;
         }
     }
-    diag_error(d, file, line, col, "invalid-utf8",
-               s[bad] ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", s[bad]);
-    size_t start = 0;
-    while (bad < len) {
-        buf_add(clean, text + start, bad - start);
-        buf_adds(clean, "\xEF\xBF\xBD");
-        start = bad + 1;
-        bad = start + utf8_first_invalid(text + start, len - start);
+}
+
+int diag_check_text(buf *clean, const char *text, size_t len, const char *file, int first_line,
+                    diags *d)
+{
+    size_t width, at = text_first_flaw(text, len, &width);
+    if (at == len)
+        return 0;
+    const unsigned char *s = (const unsigned char *)text;
+    int said_bad = 0, line = 0, col = 0;
+    size_t start = 0, controls = 0, first_control = 0;
+    while (at < len) {
+        buf_add(clean, text + start, at - start);
+        if (!width) {
+            if (!said_bad) {
+                text_position(text, at, first_line, &line, &col);
+                diag_error(d, file, line, col, "invalid-utf8",
+                           s[at] ? "invalid UTF-8 byte 0x%02x" : "NUL byte in text", s[at]);
+                said_bad = 1;
+            }
+            buf_adds(clean, "\xEF\xBF\xBD");
+            start = at + 1;
+        } else {
+            /* A vertical tab is Markdown's whitespace (a word processor's
+             * line break): a space keeps it so; any other, as a bad byte,
+             * what is left of a link or a word around it. */
+            if (!controls++)
+                first_control = at;
+            buf_adds(clean, s[at] == '\v' ? " " : "\xEF\xBF\xBD");
+            start = at + width;
+        }
+        at = start + text_first_flaw(text + start, len - start, &width);
     }
     buf_add(clean, text + start, len - start);
+    if (controls) {
+        const unsigned char *c = s + first_control;
+        unsigned cp = c[0] < 0x80 ? c[0] : ((c[0] & 0x1Fu) << 6) | (c[1] & 0x3Fu);
+        text_position(text, first_control, first_line, &line, &col);
+        buf more;
+        buf_init(&more);
+        if (controls > 1)
+            buf_printf(&more, " (and %zu more in the file)", controls - 1);
+        diag_warning(d, file, line, col, "control-character",
+                     "control character U+%04X in the text, published as %s%s", cp,
+                     cp == '\v' ? "a space" : "U+FFFD", more.data);
+        buf_release(&more);
+    }
     return 1;
 }
 

@@ -43,13 +43,17 @@ int diag_error(diags *d, const char *file, int line, int col, const char *id, co
 void diag_warning(diags *d, const char *file, int line, int col, const char *id, const char *fmt,
                   ...) __attribute__((format(printf, 6, 7)));
 
-/* When text[0..len) is not valid UTF-8 or holds a NUL byte: reports its
+/* When text[0..len) is not valid UTF-8 or holds a NUL byte, or a control
+ * character HTML does not allow in text (text_first_flaw): reports the
  * first bad byte at its line and column, text's first line being
- * first_line ("invalid UTF-8 byte 0xff" or "NUL byte in text", id
- * invalid-utf8; one finding per text, which a binary file would otherwise
- * flood), appends to clean the text with each such byte made U+FFFD, and
- * returns 1. Returns 0 when the text is valid (clean untouched). */
-int diag_check_utf8(buf *clean, const char *text, size_t len, const char *file, int first_line,
+ * first_line ("invalid UTF-8 byte 0xff" or "NUL byte in text", error
+ * invalid-utf8), and the first control character (U+000B, warning
+ * control-character, with how many more there are), each once per text,
+ * which a binary file would otherwise flood; appends to clean the text with each bad byte made
+ * U+FFFD, each vertical tab a space and each other control character
+ * U+FFFD, and returns 1. Returns 0
+ * when the text has neither (clean untouched). */
+int diag_check_text(buf *clean, const char *text, size_t len, const char *file, int first_line,
                     diags *d);
 
 /* Moves every entry of `from` to the end of `to`, leaving `from` empty:

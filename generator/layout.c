@@ -112,7 +112,7 @@ static int read_include(void *ctx, const char *name, buf *out, buf *shown, int *
          * a page's are. */
         buf clean;
         buf_init(&clean);
-        if (diag_check_utf8(&clean, out->data + start, out->len - start, rel.data, 1, d)) {
+        if (diag_check_text(&clean, out->data + start, out->len - start, rel.data, 1, d)) {
             out->len = start;
             buf_add(out, clean.data, clean.len);
         }
@@ -218,7 +218,7 @@ static layout *layout_get(layouts *ls, const char *name, const char *file, int l
      * page's are; its front matter's are frontmatter_parse's. */
     const char *body = l->text.data + l->fm.body_start;
     size_t body_len = l->text.len - l->fm.body_start;
-    if (!ef && diag_check_utf8(&clean, body, body_len, src, l->fm.body_line, d)) {
+    if (!ef && diag_check_text(&clean, body, body_len, src, l->fm.body_line, d)) {
         body = clean.data;
         body_len = clean.len;
     }

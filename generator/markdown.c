@@ -2413,7 +2413,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
 
     markdown_init();
     /* Valid text (nearly every page) is parsed in place, without a copy. */
-    if (diag_check_utf8(&clean, text, len, opt->file, opt->first_line, d)) {
+    if (diag_check_text(&clean, text, len, opt->file, opt->first_line, d)) {
         text = clean.data;
         len = clean.len;
     }

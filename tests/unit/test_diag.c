@@ -565,8 +565,9 @@ Test(diag, nearest_takes_the_closest_first_of_equals)
 /* A text that is not UTF-8, or holds a NUL byte: its first bad byte
  * reported at its line and column (counted in characters, from the text's
  * first line), once, and the text given back with each bad byte made
- * U+FFFD; a valid text is left alone. */
-Test(diag, check_utf8_reports_the_first_bad_byte_and_repairs)
+ * U+FFFD; its first control character too, a vertical tab made a space,
+ * any other U+FFFD; a valid text is left alone. */
+Test(diag, check_text_reports_the_first_flaws_and_repairs)
 {
     static const struct {
         const char *text;
@@ -583,13 +584,30 @@ Test(diag, check_utf8_reports_the_first_bad_byte_and_repairs)
         /* Overlong and cut short: each byte a replacement of its own. */
         {"\xC0\xAF\xE2\x82", 4, 1, "t.html:1:1: error: invalid UTF-8 byte 0xc0 [invalid-utf8]\n",
          "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+        /* Tab, form feed and carriage return are text; other C0 controls,
+         * DEL and C1 (U+0085) a warning, the first one, each a space. */
+        {"a\tb\fc\r\n", 7, 1, "", NULL},
+        {"Word\vline\n\x1b[1m\x7f\xC2\x85\xC2\xA0", 19, 3,
+         "t.html:3:5: warning: control character U+000B in the text, published as a space (and "
+         "3 more in the file) [control-character]\n",
+         "Word line\n\xEF\xBF\xBD[1m\xEF\xBF\xBD\xEF\xBF\xBD\xC2\xA0"},
+        {"x\x1b[0m", 5, 1,
+         "t.html:1:2: warning: control character U+001B in the text, published as U+FFFD "
+         "[control-character]\n",
+         "x\xEF\xBF\xBD[0m"},
+        /* Both kinds: each reported once, at its own first place. */
+        {"\x01x\xFF\n\x02\xFE", 6, 1,
+         "t.html:1:1: warning: control character U+0001 in the text, published as U+FFFD (and "
+         "1 more in the file) [control-character]\n"
+         "t.html:1:3: error: invalid UTF-8 byte 0xff [invalid-utf8]\n",
+         "\xEF\xBF\xBDx\xEF\xBF\xBD\n\xEF\xBF\xBD\xEF\xBF\xBD"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         diags *d = diag_new(NULL);
         buf clean;
         buf_init(&clean);
         int repaired =
-            diag_check_utf8(&clean, cases[i].text, cases[i].len, "t.html", cases[i].first_line, d);
+            diag_check_text(&clean, cases[i].text, cases[i].len, "t.html", cases[i].first_line, d);
         cr_expect_eq(repaired, cases[i].clean != NULL, "case %zu", i);
         cr_assert_diag(d, cases[i].diag);
         if (cases[i].clean)
