@@ -471,13 +471,74 @@ static void line_markers(md_markers *m, const char *text, size_t len, size_t i)
     m->helpers |= at(text, len, i, "!> ") || at(text, len, i, "?> ");
 }
 
+/* From just after a `[^` at v[j]: the offset of the `]` that closes its
+ * label, inner brackets paired first as cmark-gfm pairs them and those of
+ * code spans passed over, or len when none comes within 1,000 bytes,
+ * before `end` (the end of its paragraph, when known) or before a blank
+ * line; *breaks: whether a line break lies before it. Without `spans`
+ * (the paragraph unknown), a backtick counts as a line break. */
+static size_t label_close(const char *v, size_t len, size_t j, size_t end, int spans, int *breaks)
+{
+    size_t stop = j + 1000 < end ? j + 1000 : end;
+    int depth = 0;
+    *breaks = 0;
+    /* Not past the paragraph's end, a blank line (lines end in LF, CR
+     * or CRLF). */
+    for (size_t i = j; i < stop; i++) {
+        if (v[i] != '\n' && v[i] != '\r')
+            continue;
+        size_t e = i + 1 + (v[i] == '\r' && i + 1 < len && v[i + 1] == '\n');
+        while (e < len && (v[e] == ' ' || v[e] == '\t'))
+            e++;
+        if (e == len || v[e] == '\n' || v[e] == '\r') {
+            stop = i;
+            break;
+        }
+    }
+    for (; j < stop; j++) {
+        char c = v[j];
+        if (c == '\\') {
+            j++;
+        } else if (c == '`' && !spans) {
+            /* Its paragraph unknown (md_scan_markers), where a code span
+             * ends is too: as if a line break came (footnote_breaks, which
+             * knows, looks again). */
+            *breaks = 1;
+            return j;
+        } else if (c == '`') {
+            /* A code span hides its brackets: to the run of as many
+             * backticks that closes it, if one does. */
+            size_t r = 1;
+            while (j + r < stop && v[j + r] == '`')
+                r++;
+            size_t e = j + r;
+            for (; e < stop; e++) {
+                size_t q = 0;
+                while (e + q < stop && v[e + q] == '`')
+                    q++;
+                if (q == r)
+                    break;
+                e += q ? q - 1 : 0;
+            }
+            j = e < stop ? e + r - 1 : j + r - 1;
+        } else if (c == ']' && !depth) {
+            return j;
+        } else if (c == ']' || c == '[') {
+            depth += c == '[' ? 1 : -1;
+        } else if (c == '\n' || c == '\r') {
+            *breaks = 1;
+        }
+    }
+    return len;
+}
+
 void md_scan_markers(md_markers *m, const char *text, size_t len)
 {
     memset(m, 0, sizeof *m);
     /* The bytes a marker starts with, and the newline that starts a line:
      * one pass, where a memmem for each marker (27 of them) read a page 27
      * times, 6% of a cold build's CPU. */
-    static const char first[] = "<):!?=-/[%]\n";
+    static const char first[] = "<):!?=-/[%]&\n";
     unsigned char interesting[256] = {0};
     for (const char *c = first; *c; c++)
         interesting[(unsigned char)*c] = 1;
@@ -520,9 +581,17 @@ void md_scan_markers(md_markers *m, const char *text, size_t len)
         case '[':
             m->wiki |= at(text, len, i, "[[");
             m->alerts |= at(text, len, i, "[!");
+            if (!m->fnbreaks && at(text, len, i, "[^")) {
+                /* A label running over a line break (footnote_breaks). */
+                int breaks;
+                m->fnbreaks = label_close(text, len, i + 2, len, 0, &breaks) < len && breaks;
+            }
             break;
         case '%':
             m->pct |= at(text, len, i, "%%");
+            break;
+        case '&':
+            m->refs |= at(text, len, i, "&#");
             break;
         case ']':
             m->toc |=
@@ -812,7 +881,8 @@ typedef struct spaceless {
  * text) and the spaceless headings. */
 typedef struct block_scan {
     md_ranges code;
-    md_ranges html; /* HTML blocks (comments, <pre>), for the admonitions */
+    md_ranges html;  /* HTML blocks (comments, <pre>), for the admonitions */
+    md_ranges texts; /* paragraphs and headings, with footnote_breaks */
     spaceless *heads;
     size_t n_heads, cap_heads;
 } block_scan;
@@ -870,7 +940,9 @@ static void scan_blocks(block_scan *bs, cmark_node *root, const src_lines *l, in
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_PARAGRAPH)
             find_spaceless(bs, n, l);
-        else if (t == CMARK_NODE_CODE_BLOCK && want_code)
+        if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) && want_code > 1)
+            add_block(&bs->texts, n, l);
+        if (t == CMARK_NODE_CODE_BLOCK && want_code)
             add_block(&bs->code, n, l);
         else if (t == CMARK_NODE_HTML_BLOCK && want_code)
             add_block(&bs->html, n, l);
@@ -1391,6 +1463,57 @@ static void toc_markers(const block_scan *bs, md_rewrite *rw, const src_lines *l
         for (size_t k = 0; t && k < sizeof marks / sizeof *marks; k++)
             if (n == strlen(marks[k]) && !strncasecmp(t, marks[k], n))
                 md_rewrite_drop(rw, l->data, l->start[ln - 1], l->start[ln - 1] + len);
+    }
+}
+
+/* cmark-gfm (0.29.0.gfm.6, github/cmark-gfm#282) drops the text of what
+ * looks like a footnote reference whose label runs over a line break
+ * (`see [^note` then `here] and more` shows `see [^] and more`; inner
+ * brackets pair first). No label holds a line break, so it is no
+ * footnote: in a paragraph or heading of bs, outside code spans, each is
+ * recorded in rw as an insertion (of nothing) between its `[` and `^`,
+ * where markdown_render puts an empty HTML comment, which cmark-gfm then
+ * reads as no footnote, and the text shows as written; a link whose text
+ * it starts stays a link. The comment is dropped with the others (kept,
+ * invisible, under unsafe_html). */
+static void footnote_breaks(const block_scan *bs, md_rewrite *rw, const src_lines *l,
+                            const char *view)
+{
+    for (size_t t = 0; t < bs->texts.n; t++) {
+        size_t start = bs->texts.v[t].start, end = bs->texts.v[t].end;
+        /* Not into the next block (a setext heading's end can lie past it). */
+        if (t + 1 < bs->texts.n && bs->texts.v[t + 1].start < end)
+            end = bs->texts.v[t + 1].start;
+        /* Code spans, as CommonMark finds them: a run of backticks to the
+         * next run as long, else the run is text. The search is bounded:
+         * past it, a run is taken as text. */
+        size_t budget = 1 << 16;
+        for (size_t i = start; i + 1 < end; i++) {
+            char c = view[i];
+            if (c == '\\') {
+                i++;
+            } else if (c == '`') {
+                size_t r = 1;
+                while (i + r < end && view[i + r] == '`')
+                    r++;
+                size_t e = i + r;
+                while (e < end && budget) {
+                    size_t q = 0;
+                    while (e + q < end && view[e + q] == '`')
+                        q++;
+                    if (q == r)
+                        break;
+                    e += q ? q : 1;
+                    budget--;
+                }
+                i = (e < end && budget ? e + r : i + r) - 1;
+            } else if (c == '[' && view[i + 1] == '^') {
+                int breaks;
+                size_t j = label_close(view, l->len, i + 2, end, 1, &breaks);
+                if (j < end && breaks)
+                    md_rewrite_replace(rw, i + 1, i + 1, "", 0);
+            }
+        }
     }
 }
 
@@ -2304,6 +2427,122 @@ static void add_labelled_checkboxes(buf *out, const char *html)
     }
 }
 
+/* The code point of the character reference `&#...;` at p (before end),
+ * or -1 when p holds none. */
+static long char_ref(const char *p, const char *end)
+{
+    if (end - p < 4 || p[0] != '&' || p[1] != '#')
+        return -1;
+    int hex = p[2] == 'x' || p[2] == 'X';
+    const char *q = p + 2 + hex;
+    long v = 0;
+    int digits = 0;
+    for (; q < end && digits < 8; q++, digits++) {
+        int c = (unsigned char)*q, dv;
+        if (c >= '0' && c <= '9')
+            dv = c - '0';
+        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            dv = (c | 0x20) - 'a' + 10;
+        else
+            break;
+        v = v * (hex ? 16 : 10) + dv;
+    }
+    return digits && q < end && *q == ';' ? v : -1;
+}
+
+/* Whether l's bytes [from, to) hold a character reference to a control
+ * character (as text_first_flaw counts them), with `spans` one outside a
+ * code span (an odd number of backticks before it on its line): its
+ * offset in *off, its code point in *cp. */
+static int first_control_ref(const src_lines *l, size_t from, size_t to, int spans, size_t *off,
+                             long *cp)
+{
+    const char *end = l->data + to;
+    for (const char *p = l->data + from; (p = memchr(p, '&', (size_t)(end - p))); p++) {
+        long v = char_ref(p, end);
+        if (!((v >= 0 && v < 0x20 && v != '\t' && v != '\n' && v != '\r' && v != '\f') ||
+              (v >= 0x7F && v <= 0x9F)))
+            continue;
+        size_t at = (size_t)(p - l->data), ticks = 0;
+        for (size_t i = l->start[line_of(l, at) - 1]; spans && i < at; i++)
+            ticks += l->data[i] == '`';
+        if (ticks % 2)
+            continue;
+        *off = at;
+        *cp = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* The source bytes [*from, *to) of the block around the document's first
+ * text that holds a control character (one decoded from a reference). 0
+ * when there is none, or no block with a position holds it. */
+static int control_text_block(cmark_node *root, const src_lines *l, size_t *from, size_t *to)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    int found = 0;
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        const char *lit = ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT
+                              ? cmark_node_get_literal(n)
+                              : NULL;
+        size_t width, len = lit ? strlen(lit) : 0;
+        if (!lit || text_first_flaw(lit, len, &width) == len)
+            continue;
+        while (n && cmark_node_get_start_line(n) <= 0)
+            n = cmark_node_parent(n);
+        int a = n ? cmark_node_get_start_line(n) : 0, b = n ? cmark_node_get_end_line(n) : 0;
+        if (a >= 1 && a <= l->n && b >= a) {
+            *from = l->start[a - 1];
+            *to = b < l->n ? l->start[b] : l->len;
+            found = 1;
+        }
+        break;
+    }
+    cmark_iter_free(it);
+    return found;
+}
+
+/* A character reference to a control character (`&#11;`) is decoded by
+ * cmark-gfm into the character itself, which diag_check_text does not see
+ * in the source: in the page's HTML (html from `from` on) each is made
+ * U+FFFD, and the first such reference of the block that shows it is
+ * reported (else the source's first, at off, to cp), as a control
+ * character written out is. One in code is shown as written, not
+ * decoded: no finding. */
+static void repair_control_refs(buf *html, size_t from, cmark_node *root, const src_lines *l,
+                                size_t off, long cp, const md_options *opt, diags *d)
+{
+    const char *h = html->data + from;
+    size_t n = html->len - from, width, start = 0;
+    size_t at = text_first_flaw(h, n, &width);
+    if (at == n)
+        return;
+    buf fixed;
+    buf_init(&fixed);
+    while (at < n) {
+        buf_add(&fixed, h + start, at - start);
+        buf_adds(&fixed, "\xEF\xBF\xBD");
+        start = at + (width ? width : 1);
+        at = start + text_first_flaw(h + start, n - start, &width);
+    }
+    buf_add(&fixed, h + start, n - start);
+    buf_truncate(html, from);
+    buf_add(html, fixed.data, fixed.len);
+    buf_release(&fixed);
+    size_t bfrom, bto;
+    if (control_text_block(root, l, &bfrom, &bto))
+        first_control_ref(l, bfrom, bto, 1, &off, &cp);
+    int line = line_of(l, off), col = 1;
+    for (size_t i = l->start[line - 1]; i < off; i++)
+        col += ((unsigned char)l->data[i] & 0xC0) != 0x80;
+    diag_warning(d, opt->file, line + opt->first_line - 1, col, "control-character",
+                 "character reference to control character U+%04lX, published as U+FFFD",
+                 (unsigned long)cp);
+}
+
 /* Parses text[0, len) with the GFM extensions: the document, and in
  * *parser the parser that owns the extensions' list (cmark-gfm frees it
  * with the parser). NULL if cmark-gfm fails; free *parser either way. */
@@ -2435,7 +2674,7 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         snippets = mk.snippets, helpers = mk.helpers, mdx = mk.mdx;
     int wiki = opt->wiki_links && mk.wiki;
     int pct = opt->wiki_links == MD_WIKI_OBSIDIAN && mk.pct;
-    int toc = mk.toc, alerts = mk.alerts;
+    int toc = mk.toc, alerts = mk.alerts, fnbreaks = mk.fnbreaks;
     scan_blocks(&bs, root, &lines,
                 liquid || kramdown || attrs || boxes || mdx || mkboxes || mktabs || snippets ||
                     helpers || wiki || pct || toc || conflicts);
@@ -2485,6 +2724,37 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
             goto done;
         lines_init(&parsed_lines, rw.text.data, rw.text.len);
         where = (pos_map){&parsed_lines, &lines, &rw};
+    }
+    /* Footnote labels over a line break, found in the text as parsed
+     * (after Liquid's and the other edits, which may add or take away a
+     * backtick), added to the edits of the source, parsed again. */
+    if (fnbreaks) {
+        int edited = rw.n_edits || masked;
+        block_scan fb = {.heads = NULL};
+        md_rewrite fix;
+        md_rewrite_init(&fix);
+        scan_blocks(&fb, root, edited ? &parsed_lines : &lines, 2);
+        footnote_breaks(&fb, &fix, edited ? &parsed_lines : &lines, edited ? rw.text.data : text);
+        for (size_t k = 0; k < fix.n_edits; k++) {
+            size_t at = edited ? md_rewrite_source(&rw, fix.edits[k].start) : fix.edits[k].start;
+            md_rewrite_replace(&rw, at, at, "<!---->", 7);
+        }
+        if (fix.n_edits) {
+            md_rewrite_apply(&rw, text, len);
+            cmark_node_free(root);
+            cmark_parser_free(parser);
+            root = parse_text(&parser, rw.text.data, rw.text.len, options);
+            free(parsed_lines.start);
+            lines_init(&parsed_lines, rw.text.data, rw.text.len);
+            where = (pos_map){&parsed_lines, &lines, &rw};
+        }
+        md_rewrite_release(&fix);
+        md_ranges_release(&fb.code);
+        md_ranges_release(&fb.html);
+        md_ranges_release(&fb.texts);
+        free(fb.heads);
+        if (!root)
+            goto done;
     }
 
     /* Collect first, then mutate: replacing nodes during iteration is unsafe. */
@@ -2595,14 +2865,25 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
     }
     free(heads);
 
-    if (!opt->skip_html) {
+    /* A page with a reference to a control character (very rare) is
+     * rendered under skip_html too, so that charter check finds what a
+     * build does. */
+    size_t ref_off = 0;
+    long ref_cp = 0;
+    int control_ref = mk.refs && first_control_ref(&lines, 0, lines.len, 0, &ref_off, &ref_cp);
+    if (!opt->skip_html || control_ref) {
         /* Every node of raw HTML is as html_safe made it (or, under
          * unsafe_html, as written), every address checked above. */
         char *html = cmark_render_html(root, options | CMARK_OPT_UNSAFE, exts);
         if (!html)
             goto done;
+        size_t from = out->html.len;
         add_labelled_checkboxes(&out->html, html);
         mem_free(html);
+        if (control_ref)
+            repair_control_refs(&out->html, from, root, &lines, ref_off, ref_cp, opt, d);
+        if (opt->skip_html)
+            buf_truncate(&out->html, from);
     }
     /* Kept for the whole build (links and anchors are checked, headings
      * listed): at their size, not their last doubling. */
@@ -2626,6 +2907,7 @@ done:
     free(parsed_lines.start);
     md_ranges_release(&bs.code);
     md_ranges_release(&bs.html);
+    md_ranges_release(&bs.texts);
     free(bs.heads);
     md_liquid_release(&lq);
     admonitions_release(&ad);

@@ -28,6 +28,8 @@ typedef struct md_markers {
     int pct;       /* "%%" */
     int toc;       /* "toc]", "TOC]", "toc_]", "TOC_]" */
     int alerts;    /* "[!" */
+    int refs;      /* "&#" */
+    int fnbreaks;  /* "[^" then a line break before "]" */
 } md_markers;
 
 void md_scan_markers(md_markers *m, const char *text, size_t len);

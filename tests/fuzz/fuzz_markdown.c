@@ -6,7 +6,8 @@
  * a budget the page passes (then the heap). The hook
  * rewrites links as charter's does for pages (x.md -> x/, keeping the
  * fragment), and drops some. The result's cheap invariants are checked:
- * positions, NUL-terminated HTML, unique heading ids. tests/fuzz/README.md. */
+ * positions, NUL-terminated HTML that is valid UTF-8 without control
+ * characters, unique heading ids. tests/fuzz/README.md. */
 #include "fuzz.h"
 
 #include "markdown.h"
@@ -59,6 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_doc doc;
     if (markdown_render(&doc, (const char *)data + 1, size - 1, &opt, d) == 0) {
         FUZZ_CHECK(doc.html.data && doc.html.data[doc.html.len] == '\0');
+        /* Valid UTF-8 without a control character HTML refuses: written in
+         * the body, or decoded from a character reference (&#11;). */
+        size_t width;
+        FUZZ_CHECK(text_first_flaw(doc.html.data, doc.html.len, &width) == doc.html.len);
         FUZZ_CHECK(!opt.arena_budget || doc.arena_used <= opt.arena_budget);
         FUZZ_CHECK(doc.n_links == 0 || doc.links);
         size_t lines = 1;

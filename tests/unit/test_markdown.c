@@ -8,6 +8,7 @@
 #include "markdown_int.h"
 
 #include <malloc.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -2201,6 +2202,7 @@ static void markers_by_memmem(md_markers *m, const char *t, size_t n)
     m->pct = has(t, n, "%%");
     m->toc = has(t, n, "toc]") || has(t, n, "TOC]") || has(t, n, "TOC_]") || has(t, n, "toc_]");
     m->alerts = has(t, n, "[!");
+    m->refs = has(t, n, "&#");
 }
 
 /* One pass finds each marker exactly where a memmem for each would, in
@@ -2214,10 +2216,12 @@ Test(markdown, markers_in_one_pass_as_memmem_finds_them)
         "???+ ",   "??",  "=== \"", "===! \"", "===+ \"", "==",    "--8<--", "--8<", "!> ",
         "?> ",     "/*",  "/",      "import ", "export ", "impo",  "[[",     "[!",   "[",
         "%%",      "%",   "toc]",   "TOC]",    "toc_]",   "TOC_]", "toc",    "]",    "\n",
-        " ",       "a",   "\r\n",   "x y z",   "*"};
+        " ",       "a",   "\r\n",   "x y z",   "*",       "&#",    "&",      "#"};
     const size_t nbits = sizeof bits / sizeof *bits;
     unsigned seed = 12345;
-    size_t seen[12] = {0};
+    /* Every field up to fnbreaks, which is no plain marker (below). */
+    const size_t fields = offsetof(md_markers, fnbreaks) / sizeof(int);
+    size_t seen[16] = {0};
     for (int round = 0; round < 20000; round++) {
         char t[96];
         size_t n = 0;
@@ -2234,14 +2238,65 @@ Test(markdown, markers_in_one_pass_as_memmem_finds_them)
         md_scan_markers(&got, t, n);
         markers_by_memmem(&want, t, n);
         int *g = &got.conflicts, *w = &want.conflicts;
-        for (size_t f = 0; f < sizeof got / sizeof got.conflicts; f++) {
+        for (size_t f = 0; f < fields; f++) {
             cr_assert_eq(g[f], w[f], "field %zu of '%.*s'", f, (int)n, t);
             seen[f] += w[f] != 0;
         }
     }
-    for (size_t f = 0; f < 12; f++)
+    for (size_t f = 0; f < fields; f++)
         cr_expect_gt(seen[f], 0, "field %zu never found: the test tried nothing", f);
     md_markers none;
     md_scan_markers(&none, "", 0);
     cr_expect_eq(none.mdx + none.helpers + none.boxes, 0);
+}
+
+/* fnbreaks: a `[^` whose label runs over a line break, its paragraph
+ * not yet known (a backtick in it counts as one), within 1,000 bytes and
+ * before a blank line; inner brackets pair first. */
+Test(markdown, marker_of_a_footnote_label_over_a_line_break)
+{
+    static const struct {
+        const char *text;
+        int want;
+    } cases[] = {
+        {"see [^a\nb] c", 1},    {"see [^a b] c", 0},
+        {"see [^1] x\nnext", 0}, {"see [^a\n\nb] c", 0},
+        {"[^a [x] b\nc]", 1},    {"[^a [x\n] b] c", 1},
+        {"[^a `b] c", 1},        {"no caret [a\nb]", 0},
+        {"[^a\r\nb]", 1},        {"[^a", 0},
+        {"[^a\nb", 0},           {"[^\\]\nb]", 1},
+        {"[^a\rb]", 1},          {"[^a\r\rb]", 0},
+        {"[^a\r\n \r\nb]", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        md_markers m;
+        md_scan_markers(&m, cases[i].text, strlen(cases[i].text));
+        cr_expect_eq(m.fnbreaks, cases[i].want, "'%s'", cases[i].text);
+    }
+}
+
+/* cmark-gfm drops the words of a footnote reference whose label runs
+ * over a line break (github/cmark-gfm#282): charter escapes its `[`, so
+ * the text shows as written; a real footnote, code and a link keep theirs. */
+Test(markdown, footnote_label_over_a_line_break_keeps_its_text)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"See [^note\nhere] and more.", "<p>See [^note\nhere] and more.</p>\n"},
+        {"> [^a `]` b\n> c] d", "<blockquote>\n<p>[^a <code>]</code> b\nc] d</p>\n</blockquote>\n"},
+        {"[^t\n`x]\n=\n`", "<h1 id=\"t-x\">[^t\n`x]</h1>\n<p>`</p>\n"},
+        {"See [^a\nb](http://x) y", "<p>See <a href=\"http://x\">^a\nb</a> y</p>\n"},
+        {"```\n[^a\nb]\n```", "<pre><code>[^a\nb]\n</code></pre>\n"},
+        {"See \\[^a\nb] e", "<p>See [^a\nb] e</p>\n"},
+        {"See [^a\rb] e", "<p>See [^a\nb] e</p>\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = html_of(cases[i].text, 0);
+        cr_expect_str_eq(got, cases[i].want, "'%s'", cases[i].text);
+        free(got);
+    }
+    char *fn = html_of("A note[^1].\n\n[^1]: The note.", 0);
+    cr_expect(strstr(fn, "class=\"footnote-ref\"") != NULL, "%s", fn);
+    free(fn);
 }
