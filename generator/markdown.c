@@ -2509,11 +2509,13 @@ static int control_text_block(cmark_node *root, const src_lines *l, size_t *from
  * cmark-gfm into the character itself, which diag_check_text does not see
  * in the source: in the page's HTML (html from `from` on) each is made
  * U+FFFD, and the first such reference of the block that shows it is
- * reported (else the source's first, at off, to cp), as a control
- * character written out is. One in code is shown as written, not
- * decoded: no finding. */
+ * reported (else the first, at off, to cp), as a control character
+ * written out is: found in the parsed text (l; rw, when not NULL, the
+ * edits that made it), reported where the source (src) has it. One in
+ * code is shown as written, not decoded: no finding. */
 static void repair_control_refs(buf *html, size_t from, cmark_node *root, const src_lines *l,
-                                size_t off, long cp, const md_options *opt, diags *d)
+                                const md_rewrite *rw, const src_lines *src, size_t off, long cp,
+                                const md_options *opt, diags *d)
 {
     const char *h = html->data + from;
     size_t n = html->len - from, width, start = 0;
@@ -2535,9 +2537,14 @@ static void repair_control_refs(buf *html, size_t from, cmark_node *root, const 
     size_t bfrom, bto;
     if (control_text_block(root, l, &bfrom, &bto))
         first_control_ref(l, bfrom, bto, 1, &off, &cp);
-    int line = line_of(l, off), col = 1;
-    for (size_t i = l->start[line - 1]; i < off; i++)
-        col += ((unsigned char)l->data[i] & 0xC0) != 0x80;
+    /* Where the source has it (rw: the edits that made the parsed text). */
+    if (rw)
+        off = md_rewrite_source(rw, off);
+    if (off > src->len)
+        off = src->len;
+    int line = line_of(src, off), col = 1;
+    for (size_t i = src->start[line - 1]; i < off; i++)
+        col += ((unsigned char)src->data[i] & 0xC0) != 0x80;
     diag_warning(d, opt->file, line + opt->first_line - 1, col, "control-character",
                  "character reference to control character U+%04lX, published as U+FFFD",
                  (unsigned long)cp);
@@ -2870,7 +2877,10 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
      * build does. */
     size_t ref_off = 0;
     long ref_cp = 0;
-    int control_ref = mk.refs && first_control_ref(&lines, 0, lines.len, 0, &ref_off, &ref_cp);
+    /* In the text as parsed: Liquid's edits may join one. */
+    const src_lines *pl = where.parsed;
+    int control_ref =
+        (mk.refs || where.rw) && first_control_ref(pl, 0, pl->len, 0, &ref_off, &ref_cp);
     if (!opt->skip_html || control_ref) {
         /* Every node of raw HTML is as html_safe made it (or, under
          * unsafe_html, as written), every address checked above. */
@@ -2881,7 +2891,8 @@ int markdown_render(md_doc *out, const char *text, size_t len, const md_options 
         add_labelled_checkboxes(&out->html, html);
         mem_free(html);
         if (control_ref)
-            repair_control_refs(&out->html, from, root, &lines, ref_off, ref_cp, opt, d);
+            repair_control_refs(&out->html, from, root, pl, where.rw, &lines, ref_off, ref_cp, opt,
+                                d);
         if (opt->skip_html)
             buf_truncate(&out->html, from);
     }
