@@ -471,6 +471,26 @@ static void line_markers(md_markers *m, const char *text, size_t len, size_t i)
     m->helpers |= at(text, len, i, "!> ") || at(text, len, i, "?> ");
 }
 
+/* From the run of backticks at v[i]: the offset just past the code span
+ * it opens, to the next run as long before `end` (CommonMark's rule), or
+ * just past the run when none closes it (then it is text). Each byte
+ * looked at costs one of *budget: when none are left, the run is text. */
+static size_t span_end(const char *v, size_t i, size_t end, size_t *budget)
+{
+    size_t r = 1;
+    while (i + r < end && v[i + r] == '`')
+        r++;
+    for (size_t e = i + r; e < end && *budget; --*budget) {
+        size_t q = 0;
+        while (e + q < end && v[e + q] == '`')
+            q++;
+        if (q == r)
+            return e + r;
+        e += q ? q : 1;
+    }
+    return i + r;
+}
+
 /* From just after a `[^` at v[j]: the offset of the `]` that closes its
  * label, inner brackets paired first as cmark-gfm pairs them and those of
  * code spans passed over, or len when none comes within 1,000 bytes,
@@ -506,21 +526,8 @@ static size_t label_close(const char *v, size_t len, size_t j, size_t end, int s
             *breaks = 1;
             return j;
         } else if (c == '`') {
-            /* A code span hides its brackets: to the run of as many
-             * backticks that closes it, if one does. */
-            size_t r = 1;
-            while (j + r < stop && v[j + r] == '`')
-                r++;
-            size_t e = j + r;
-            for (; e < stop; e++) {
-                size_t q = 0;
-                while (e + q < stop && v[e + q] == '`')
-                    q++;
-                if (q == r)
-                    break;
-                e += q ? q - 1 : 0;
-            }
-            j = e < stop ? e + r - 1 : j + r - 1;
+            size_t budget = SIZE_MAX;              /* within 1,000 bytes */
+            j = span_end(v, j, stop, &budget) - 1; /* its brackets hidden */
         } else if (c == ']' && !depth) {
             return j;
         } else if (c == ']' || c == '[') {
@@ -1493,20 +1500,7 @@ static void footnote_breaks(const block_scan *bs, md_rewrite *rw, const src_line
             if (c == '\\') {
                 i++;
             } else if (c == '`') {
-                size_t r = 1;
-                while (i + r < end && view[i + r] == '`')
-                    r++;
-                size_t e = i + r;
-                while (e < end && budget) {
-                    size_t q = 0;
-                    while (e + q < end && view[e + q] == '`')
-                        q++;
-                    if (q == r)
-                        break;
-                    e += q ? q : 1;
-                    budget--;
-                }
-                i = (e < end && budget ? e + r : i + r) - 1;
+                i = span_end(view, i, end, &budget) - 1;
             } else if (c == '[' && view[i + 1] == '^') {
                 int breaks;
                 size_t j = label_close(view, l->len, i + 2, end, 1, &breaks);
