@@ -296,12 +296,18 @@ void buf_add_html(buf *b, const char *s, size_t len)
     buf_add(b, s + start, len - start);
 }
 
+int text_is_control(long cp)
+{
+    return (cp >= 0 && cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r' && cp != '\f') ||
+           (cp >= 0x7F && cp <= 0x9F);
+}
+
 size_t text_first_flaw(const char *text, size_t len, size_t *width)
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
         unsigned c = s[i];
-        if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+        if (c >= 0x20 && c < 0x7F) {
             i++;
             continue;
         }
@@ -310,7 +316,9 @@ size_t text_first_flaw(const char *text, size_t len, size_t *width)
             *width = 0;
             return i;
         }
-        if (c < 0x20 || c == 0x7F || (c == 0xC2 && s[i + 1] < 0xA0)) {
+        if (text_is_control(n == 1   ? (long)c
+                            : n == 2 ? (long)(((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu))
+                                     : -1)) {
             *width = n;
             return i;
         }

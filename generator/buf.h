@@ -63,6 +63,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
  * C0 other than tab, line feed, form feed and carriage return, DEL, and
  * C1 (U+0080-U+009F). ASCII takes the fast path. */
 size_t text_first_flaw(const char *s, size_t len, size_t *width);
+/* Whether code point cp is one of text_first_flaw's control characters. */
+int text_is_control(long cp);
 /* The length of s[0..len) without a UTF-8 sequence cut short at its end
  * (its lead byte there, not all of its bytes): where a text cut at a byte
  * count ends on whole characters. */

@@ -2454,8 +2454,7 @@ static int first_control_ref(const src_lines *l, size_t from, size_t to, int spa
     const char *end = l->data + to;
     for (const char *p = l->data + from; (p = memchr(p, '&', (size_t)(end - p))); p++) {
         long v = char_ref(p, end);
-        if (!((v >= 0 && v < 0x20 && v != '\t' && v != '\n' && v != '\r' && v != '\f') ||
-              (v >= 0x7F && v <= 0x9F)))
+        if (!text_is_control(v))
             continue;
         size_t at = (size_t)(p - l->data), ticks = 0;
         for (size_t i = l->start[line_of(l, at) - 1]; spans && i < at; i++)
@@ -2502,7 +2501,8 @@ static int control_text_block(cmark_node *root, const src_lines *l, size_t *from
 /* A character reference to a control character (`&#11;`) is decoded by
  * cmark-gfm into the character itself, which diag_check_text does not see
  * in the source: in the page's HTML (html from `from` on) each is made
- * U+FFFD, and the first such reference of the block that shows it is
+ * what diag_check_text makes it (a vertical tab a space, others U+FFFD),
+ * and the first such reference of the block that shows it is
  * reported (else the first, at off, to cp), as a control character
  * written out is: found in the parsed text (l; rw, when not NULL, the
  * edits that made it), reported where the source (src) has it. One in
@@ -2511,23 +2511,20 @@ static void repair_control_refs(buf *html, size_t from, cmark_node *root, const 
                                 const md_rewrite *rw, const src_lines *src, size_t off, long cp,
                                 const md_options *opt, diags *d)
 {
-    const char *h = html->data + from;
-    size_t n = html->len - from, width, start = 0;
-    size_t at = text_first_flaw(h, n, &width);
-    if (at == n)
-        return;
+    /* Repaired as the source is (diag_check_text), its findings dropped:
+     * the reference is reported below, where it is written. */
     buf fixed;
     buf_init(&fixed);
-    while (at < n) {
-        buf_add(&fixed, h + start, at - start);
-        buf_adds(&fixed, "\xEF\xBF\xBD");
-        start = at + (width ? width : 1);
-        at = start + text_first_flaw(h + start, n - start, &width);
+    diags *quiet = diag_new(NULL);
+    int flawed = diag_check_text(&fixed, html->data + from, html->len - from, opt->file, 1, quiet);
+    diag_free(quiet);
+    if (flawed) {
+        buf_truncate(html, from);
+        buf_add(html, fixed.data, fixed.len);
     }
-    buf_add(&fixed, h + start, n - start);
-    buf_truncate(html, from);
-    buf_add(html, fixed.data, fixed.len);
     buf_release(&fixed);
+    if (!flawed)
+        return;
     size_t bfrom, bto;
     if (control_text_block(root, l, &bfrom, &bto))
         first_control_ref(l, bfrom, bto, 1, &off, &cp);
@@ -2540,8 +2537,8 @@ static void repair_control_refs(buf *html, size_t from, cmark_node *root, const 
     for (size_t i = src->start[line - 1]; i < off; i++)
         col += ((unsigned char)src->data[i] & 0xC0) != 0x80;
     diag_warning(d, opt->file, line + opt->first_line - 1, col, "control-character",
-                 "character reference to control character U+%04lX, published as U+FFFD",
-                 (unsigned long)cp);
+                 "character reference to control character U+%04lX, published as %s",
+                 (unsigned long)cp, cp == '\v' ? "a space" : "U+FFFD");
 }
 
 /* Parses text[0, len) with the GFM extensions: the document, and in

@@ -98,11 +98,10 @@ static int load_error(diags *d, const tpl_set *s, const tpl *from, int line, int
  * refusal): at the marker that asked for it, a note rather than another
  * error, so that one fault is one error (a footer included by every
  * layout, charter's embedded ones too, made one error per layout). */
-static int include_note(diags *d, const tpl *from, int line, int col, const char *name)
+static void include_note(diags *d, const tpl *from, int line, int col, const char *name)
 {
     diag_report(d, DIAG_NOTE, from->path, line, col, ID_INCLUDE,
                 "include '%s' not loaded: see the errors in it", name);
-    return -1;
 }
 
 /* Names are relative paths that stay inside the set's directory. */
