@@ -579,12 +579,15 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         site_user_path(&src[i], s, dirs[i]);
         sources[i] = src[i].data;
     }
-    if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, d) != 0)
+    if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, r->own_output,
+                            d) != 0)
         goto done;
     watchdog_set_cleanup(abandon, out);
     /* The stages, in order: load (above), parse, check, history, render;
      * render writes through the output, published at the end. */
     stage_clock_mark(sc, "begin");
+    if (output_taken_own(out))
+        stage_clock_note(sc, "the previous site taken as this server left it, not stat-ed");
     size_t listed;
     const char *spare = output_spare_use(out, &listed);
     if (spare && listed)

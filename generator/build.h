@@ -35,6 +35,12 @@ typedef struct build_request {
      * holding (not checked again; NULL: none). */
     int stamp_stale;
     const char *stamp_held;
+    /* charter serve: the output is its private folder, which nothing but
+     * its own last build has written since (it holds the folder's lock and
+     * saw its top as that build left it). The previous site and the spare
+     * are taken by their caches rather than stat-ed file by file
+     * (output_begin_cached's `own`). */
+    int own_output;
     /* Called once a build that succeeded has put its output in place,
      * with res's counts and the findings so far, before the model is freed
      * and the caches and stamp are written (at 10,000 pages 0.03-0.05 s):

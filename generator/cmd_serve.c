@@ -326,7 +326,42 @@ typedef struct serving {
     int built;     /* a build has been published */
     int temporary; /* builds into a temporary folder, removed on exit */
     int unchecked; /* ... and it is an unchecked one (SERVE_UNCHECKED) */
+    /* The private folder as this server's last good build left it: the
+     * lstat of the folder and of its manifest (both replaced by any build
+     * that publishes there). While they hold, the next build takes the
+     * folder as its own (build_request's own_output). owned 0: not known
+     * (the first build, after a failed one, or a temporary folder). */
+    int owned;
+    struct stat left[2];
 } serving;
+
+/* The lstat of the private folder and of its manifest in st[0..1]: 0, or
+ * -1 when either is missing. */
+static int output_state(const char *out, struct stat st[2])
+{
+    buf m;
+    buf_init(&m);
+    buf_printf(&m, "%s/%s", out, OUTPUT_MANIFEST);
+    int err = lstat(out, &st[0]) == 0 && lstat(m.data, &st[1]) == 0 ? 0 : -1;
+    buf_release(&m);
+    return err;
+}
+
+static int same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_mode == b->st_mode &&
+           a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Whether the private folder is as the last good build left it. */
+static int still_owned(const serving *sv)
+{
+    struct stat now[2];
+    return sv->owned && output_state(sv->out, now) == 0 && same_stat(&now[0], &sv->left[0]) &&
+           same_stat(&now[1], &sv->left[1]);
+}
 
 /* build_run with Ctrl-C and SIGTERM let through: they stop the server
  * mid-build as they stop charter build (the private folder's last
@@ -424,6 +459,12 @@ static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *a
      * check beside them). */
     req.stamp_stale = !first && *edited;
     *edited = 0;
+    /* Nothing but this server writes its private folder (it holds the
+     * lock on it); unchanged at the top since its last good build, the
+     * previous site and the spare are not stat-ed file by file (at 10,000
+     * pages, 0.05-0.07 s). */
+    req.own_output = !sv->temporary && still_owned(sv);
+    sv->owned = 0;
     /* Serving an unchecked build: the next is one too, its errors kept. */
     sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (sh.lenient)
@@ -441,6 +482,7 @@ static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *a
         d = diag_new(sv->o->site);
         sh.lenient = 1;
         req.no_check = 2;
+        req.own_output = 0;
         stage_clock_init(&sc);
         status = build_interruptible(&res, &req, sv->temporary, &sc, d);
     }
@@ -469,6 +511,7 @@ static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *a
          * none to leave, for the next to write over. */
         if (!sv->temporary)
             build_make_spare(&req, res.out);
+        sv->owned = !sv->temporary && output_state(sv->out, sv->left) == 0;
         sv->built = 1;
         sv->unchecked = state == SERVE_UNCHECKED;
         if (state == SERVE_UNCHECKED)

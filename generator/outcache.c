@@ -249,6 +249,17 @@ int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
     return 1;
 }
 
+int outcache_vouches(const outcache *c, const char *rel, const char *hex, unsigned long long *ino,
+                     unsigned long long *dev)
+{
+    const known *k = c ? map_get(c->by_rel, rel) : NULL;
+    if (!k || strcmp(k->hex, hex) != 0 || k->st.ino == 0)
+        return 0;
+    *ino = k->st.ino;
+    *dev = k->st.dev;
+    return 1;
+}
+
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size)
 {
     const known *k = c ? map_get(c->by_rel, rel) : NULL;

@@ -43,6 +43,12 @@ int outcache_same_dir(const outcache *c, const char *rel, const struct stat *st)
  * c. */
 int outcache_inode(const outcache *c, const char *rel, unsigned long long *ino,
                    unsigned long long *dev);
+/* Without a stat, for an output its caller knows nothing has written
+ * since c was (charter serve's private folder, under its lock): 1 when c
+ * records the file rel with digest hex, with the inode and device it had
+ * in *ino and *dev; else 0. Accepts a NULL c. */
+int outcache_vouches(const outcache *c, const char *rel, const char *hex, unsigned long long *ino,
+                     unsigned long long *dev);
 /* The key rel was rendered from, the digest it had (borrowed) and its
  * size in bytes, when c records both; else NULL. Accepts a NULL c. */
 const char *outcache_key(const outcache *c, const char *rel, const char **hex, long long *size);

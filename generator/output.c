@@ -59,6 +59,12 @@ struct output {
      * the previous site quickly, written once the new one is in place. */
     char *cache_dir, *cache_path;
     outcache *known;
+    /* The caller's word that nothing has written the target or the spare
+     * since the build that wrote their outcaches (charter serve's private
+     * folder, under its lock): the previous site is taken by its outcache,
+     * and the spare's folders by theirs, without a stat each. `taken`: the
+     * previous site was so taken. */
+    int own, taken;
     long long racy_bytes; /* outcache_write's: OUTPUT_RACY_BYTES */
     /* When the output's files last changed (fs_trace_now): at the end of
      * output_commit, or after output_free removed the previous site's
@@ -652,7 +658,9 @@ static void folder_one(void *ctx, size_t i)
  * (a folder's times change whenever a name in it is added, removed or
  * renamed), so each name still leads to the inode recorded; a few folders
  * that changed within the racy window before it was written are listed
- * instead (folder_listed). Its files' bytes are not read: only a file that
+ * instead (folder_listed). For an output of the caller's own (o->own),
+ * the folders below are taken as recorded; the top one, which would show
+ * an unfinished build's journal, is still listed. Its files' bytes are not read: only a file that
  * is the previous site's own (the same inode, verified) is kept
  * (spare_keeps); every other is replaced. */
 static int spare_same_names(output *o, char **folders, size_t m, const outcache *known)
@@ -676,7 +684,7 @@ static int spare_same_names(output *o, char **folders, size_t m, const outcache 
         listed++;
     same = same && listed == top + 1; /* and the manifest */
     fs_list_free(list);
-    if (same) {
+    if (same && !o->own) {
         folder_job j = {o, folders, m, 0, 0};
         atomic_init(&j.changed, 0);
         atomic_init(&j.listed, 0);
@@ -877,6 +885,24 @@ static int same_dir_noting(void *ctx, const char *rel, const struct stat *st)
     return outcache_same_dir(((output *)ctx)->known, rel, st);
 }
 
+/* For an output of the caller's own (o->own): 1 when its outcache records
+ * every file its manifest lists, with the same digest, and so each file's
+ * inode is taken from there, as its verification would have found it;
+ * else 0, and it is verified. */
+static int take_own(output *o)
+{
+    for (size_t i = 0; i < o->n_old; i++) {
+        if (!outcache_vouches(o->known, o->old[i].rel, o->old[i].hex, &o->old_ino[i].ino,
+                              &o->old_ino[i].dev)) {
+            memset(o->old_ino, 0, o->n_old * sizeof *o->old_ino);
+            return 0;
+        }
+        o->old_ino[i].fresh = 1;
+    }
+    o->taken = 1;
+    return 1;
+}
+
 /* An existing target must be empty or charter's own (its manifest matches
  * what is on disk); one holding a repository or a site is never replaced. */
 static int check_existing(output *o, diags *d)
@@ -922,6 +948,10 @@ static int check_existing(output *o, diags *d)
     for (size_t i = 0; i < o->n_old; i++)
         map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);
     o->old_ino = xcalloc(o->n_old + 1, sizeof *o->old_ino);
+    if (o->own && take_own(o)) {
+        err = 0;
+        goto done;
+    }
     manifest_known known = {fresh_noting_inode, o->known ? same_dir_noting : NULL, o};
     err = manifest_verify(o->target, o->shown, o->old, o->n_old, &known, NULL, d);
     if (err != 0) {
@@ -1107,14 +1137,15 @@ done:
 
 int output_begin(output **out, const char *target, const char *const *sources, diags *d)
 {
-    return output_begin_cached(out, target, sources, NULL, d);
+    return output_begin_cached(out, target, sources, NULL, 0, d);
 }
 
 int output_begin_cached(output **out, const char *target, const char *const *sources,
-                        const char *cache, diags *d)
+                        const char *cache, int own, diags *d)
 {
     output *o = xcalloc(1, sizeof *o);
     o->cache_dir = cache ? xstrdup(cache) : NULL;
+    o->own = own && cache;
     o->racy_bytes = OUTPUT_RACY_BYTES;
     buf_init(&o->splices_new);
     if (begin(o, target, sources, d) != 0) {
@@ -1753,6 +1784,11 @@ size_t output_count(const output *o, size_t *html)
     if (html)
         *html = n_html;
     return o->n_files - n_meta;
+}
+
+int output_taken_own(const output *o)
+{
+    return o && o->taken;
 }
 
 const char *output_spare_use(const output *o, size_t *listed)

@@ -361,6 +361,22 @@ if grep -q 'timings: .*the stamp known not to hold, not checked' "$tmp/serve.log
 else
     not_ok "a save: its build is told the stamp does not hold" "$(grep -o "; the .*" "$tmp/serve.log")"
 fi
+# Its private folder, which nothing else writes, is taken as its last
+# build left it: the previous site is not stat-ed file by file. Touched
+# since (here its manifest: a build of another charter would replace it),
+# it is verified, and the page is served as edited either way.
+if grep -q 'timings: .*the previous site taken as this server left it' "$tmp/serve.log"; then
+    ok "a save: the private folder taken as the server left it"
+else
+    not_ok "a save: the private folder taken as the server left it" "$(grep -o "; the .*" "$tmp/serve.log")"
+fi
+touch "$site/.git/charter/serve/site/.charter-manifest"
+printf '\nA save after the folder was touched.\n' >>"$site/content/about.md"
+wait_for "$tmp/events4" '^data: 3$'
+check "  touched since: its next build stats it" \
+    test "$(grep -c 'timings: .*the previous site taken as this server left it' "$tmp/serve.log")" = 1
+check "  ... and serves the page as edited" \
+    sh -c "curl -s '$u/about/' | grep -q 'A save after the folder was touched'"
 git -C "$site" branch -q elsewhere
 wait_for "$tmp/serve.log" '^rebuilt .*(nothing changed)$'
 check "  a new branch: the stamp is checked, and holds" \

@@ -361,7 +361,8 @@ static void build_with(const char *target, const char *cache, const char *const 
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0, "cannot build %s", target);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0, "cannot build %s",
+                 target);
     output_set_racy_bytes(o, racy_bytes);
     for (const char *const *f = files; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -1250,7 +1251,7 @@ Test(output, the_listing_gives_each_file_its_size_however_it_got_there)
     diags *d = diag_new(NULL);
     for (int round = 0; round < 2; round++) {
         output *o = NULL;
-        cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+        cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
         /* Round 2 links the first three from round 1; "new.html" is new. */
         if (round == 0 || !output_reuse_keyed(o, "keyed.html", key))
             cr_assert_eq(output_write_keyed(o, "keyed.html", key, "made from a key", 15, d), 0);
@@ -1310,7 +1311,7 @@ static void expect_cached_refusal(const char *target, const char *cache, const c
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_expect_eq(output_begin_cached(&o, target, sources, cache, d), -1);
+    cr_expect_eq(output_begin_cached(&o, target, sources, cache, 0, d), -1);
     char *got = unit_diag_text(d);
     cr_expect(strstr(got, what) != NULL, "%s", got);
     free(got);
@@ -1351,7 +1352,7 @@ Test(output, no_cache_written_without_a_commit)
     char *target = in_sb("out"), *cache = in_sb("cache");
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
     cr_assert_eq(output_write(o, "a.html", "a", 1, d), 0);
     output_free(o, d); /* a failed build */
     expect_absent(sb, "cache");
@@ -1976,7 +1977,7 @@ Test(output, a_spare_with_a_stranger_is_not_used)
     unit_put(spare, "a/stray.html", "stray");
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
     output_set_racy_bytes(o, 0);
     for (const char *const *f = spare_v3; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -2030,7 +2031,7 @@ static size_t build_v3_over_spare(const char *target, const char *cache, const c
     diags *d = diag_new(NULL);
     output *o = NULL;
     size_t listed = 0;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
     const char *use = output_spare_use(o, &listed);
     cr_expect_str_eq(use ? use : "(not taken)", want);
     output_set_racy_bytes(o, 0);
@@ -2042,6 +2043,64 @@ static size_t build_v3_over_spare(const char *target, const char *cache, const c
     diag_free(d);
     expect_site(target, spare_v3);
     return listed;
+}
+
+/* Builds spare_v3 into target through cache as its caller's own
+ * (output_begin_cached's `own`); returns whether the previous site was
+ * taken by its cache (output_taken_own). The output holds spare_v3 either
+ * way. */
+static int build_v3_own(const char *target, const char *cache)
+{
+    diags *d = diag_new(NULL);
+    output *o = NULL;
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 1, d), 0);
+    int taken = output_taken_own(o);
+    output_set_racy_bytes(o, 0);
+    for (const char *const *f = spare_v3; *f; f += 2)
+        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
+    cr_assert_eq(output_commit(o, d), 0);
+    output_free(o, d);
+    cr_assert_diag(d, "");
+    diag_free(d);
+    expect_site(target, spare_v3);
+    return taken;
+}
+
+/* An output its caller vouches for (charter serve's private folder) is
+ * taken by its cache: the previous site's files by the inodes it records,
+ * the spare by its folders' records. A file the last two sites share is
+ * still recognised as the very same file, and kept. */
+Test(output, an_own_output_is_taken_by_its_cache)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    struct stat same2 = stat_in(target, "a/same.html");
+    cr_expect(build_v3_own(target, cache), "the previous site was stat-ed");
+    struct stat same3 = stat_in(target, "a/same.html");
+    cr_expect_eq(same3.st_ino, same2.st_ino, "the shared file was written again");
+    expect_site(spare, spare_v2);
+    expect_no_leftovers(sb);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* Without the output's cache there is nothing to take it by: vouched for
+ * or not, the previous site is verified file by file. */
+Test(output, an_own_output_without_its_cache_is_verified)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    buf p;
+    buf_init(&p);
+    buf_add(&p, spare, strlen(spare) - strlen(".spare"));
+    buf_adds(&p, ".cache");
+    cr_assert_eq(unlink(p.data), 0, "no output cache at '%s'", p.data);
+    cr_expect_not(build_v3_own(target, cache), "taken without a cache");
+    buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
 }
 
 /* A name added to the spare's folder a and removed again: the folder's
@@ -2165,7 +2224,7 @@ Test(output, no_spare_is_made_for_a_changed_site_or_under_a_build)
     build_once(target, cache, spare_v1);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
     cr_expect_eq(output_make_spare(target, cache), 0, "made under a build's lock");
     output_abandon(o);
     output_free(o, d);
@@ -2209,7 +2268,7 @@ Test(output, a_failed_build_in_the_spare_keeps_the_output_and_drops_the_spare)
     char *spare = spare_after_two_builds(target, cache);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
     cr_expect_str_eq(output_staging(o), spare, "the spare is not the staging directory");
     cr_assert_eq(output_write(o, "a/changed.html", "three", 5, d), 0);
     cr_assert_eq(output_write(o, "extra.html", "x", 1, d), 0);
