@@ -158,6 +158,12 @@ void history_set_refresh_index(int on);
  * has no uncommitted and no untracked change. Returns 0, or -1 (hex "")
  * when root is in no repository git may read or content is outside it. */
 int history_head(char hex[41], int *clean, const char *root, const char *content);
+/* HEAD's commit id, as 40 hex digits in hex, of the repository holding
+ * root, without a status pass (about a millisecond: charter serve asks
+ * after each change in git's folder whether HEAD moved). Returns 0, or -1
+ * (hex "") when there is none: root in no repository git may read, an
+ * unborn branch. */
+int history_head_id(char hex[41], const char *root);
 /* Whether `settings` ('\n'-separated paths relative to the site at root: a
  * file, or a folder written with its final '/'; "." and paths with ".."
  * are skipped) and the repository's .mailmap hold no uncommitted or

@@ -52,6 +52,23 @@ done:
     return err;
 }
 
+int history_head_id(char hex[41], const char *root)
+{
+    history_git_init();
+    git_repository *repo = NULL;
+    git_oid head;
+    int err = history_repo_open(&repo, root) == 0 && git_repository_head_unborn(repo) == 0 &&
+                      git_reference_name_to_id(&head, repo, "HEAD") == 0
+                  ? 0
+                  : -1;
+    hex[0] = '\0';
+    if (!err)
+        git_oid_tostr(hex, 41, &head);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return err;
+}
+
 int history_paths_clean(const char *root, const char *settings)
 {
     history_git_init();

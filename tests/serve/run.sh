@@ -377,6 +377,18 @@ check "  touched since: its next build stats it" \
     test "$(grep -c 'timings: .*the previous site taken as this server left it' "$tmp/serve.log")" = 1
 check "  ... and serves the page as edited" \
     sh -c "curl -s '$u/about/' | grep -q 'A save after the folder was touched'"
+# A commit moves HEAD, and the stamp names the commit the site was built
+# from: that build does not check it either.
+n_stale=$(grep -c 'timings: .*the stamp known not to hold' "$tmp/serve.log")
+git -C "$site" commit -q -m "A commit while serving" content/about.md
+head7=$(git -C "$site" rev-parse --short=7 HEAD)
+i=0
+until curl -s "$u/about/" | grep -q "$head7" || [ $i -ge 600 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+check "a commit: its build is told the stamp does not hold" \
+    test "$(grep -c 'timings: .*the stamp known not to hold' "$tmp/serve.log")" -gt "$n_stale"
 git -C "$site" branch -q elsewhere
 wait_for "$tmp/serve.log" '^rebuilt .*(nothing changed)$'
 check "  a new branch: the stamp is checked, and holds" \
@@ -386,6 +398,7 @@ events=
 stop
 unset CHARTER_TIMINGS
 git -C "$site" branch -q -D elsewhere
+git -C "$site" reset -q HEAD~1
 git -C "$site" checkout -q -- content/about.md
 
 # many_pages: 3,000 pages in content/many, for a build that takes a while.
