@@ -6,14 +6,19 @@
 # other (a line appended to a body, not committed), each after the last
 # rebuild was reported; the servers run one at a time, RUNS times each,
 # alternating. Prints what each server itself reports for each rebuild
-# ("rebuilt N pages in X s", "Total in X ms") and their medians. Not a
-# test; numbers go in docs/performance.md.
-# Usage: [SIZE=10000] [RUNS=3] [EDITS=6] [BENCH_DIR=dir] [CHARTER=binary] bench/serve.sh
+# ("rebuilt N pages in X s", "Total in X ms") and their medians. With
+# COMMIT=1, each of charter's saves is then committed (`git commit -a`,
+# dates pinned) once its rebuild is reported, and the commit's rebuild is
+# timed apart (hugo server does not watch git); the repository is reset
+# to where it was after each server. Not a test; numbers go in
+# docs/performance.md.
+# Usage: [SIZE=10000] [RUNS=3] [EDITS=6] [COMMIT=1] [BENCH_DIR=dir] [CHARTER=binary] bench/serve.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 size=${SIZE:-10000}
 runs=${RUNS:-3}
 edits=${EDITS:-6}
+commit=${COMMIT:-0}
 bench=${BENCH_DIR:-/dev/shm/charter-bench}
 asof=2026-11-25
 mkdir -p "$bench"
@@ -29,6 +34,7 @@ server=""
 cleanup() {
     if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
     git -C "$site" checkout -q -- content 2>/dev/null || true
+    if [ -n "${start:-}" ]; then git -C "$site" reset -q --hard "$start" 2>/dev/null || true; fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -60,6 +66,12 @@ edit_session() {
         printf '\nA line appended by bench/serve.sh.\n' >>"$site/$page"
         n=$((n + 1))
         wait_for "$2" "$3" "$n"
+        if [ "$commit" = 1 ] && [ "$1" = charter ]; then
+            GIT_AUTHOR_DATE=2026-11-24T12:00:00Z GIT_COMMITTER_DATE=2026-11-24T12:00:00Z \
+                git -C "$site" commit -q -a -m "bench/serve.sh: edit $e"
+            n=$((n + 1))
+            wait_for "$2" "$3" "$n"
+        fi
         e=$((e + 1))
     done
 }
@@ -86,11 +98,26 @@ session() {
     wait "$server" 2>/dev/null || true
     server=""
     git -C "$site" checkout -q -- content
-    awk "$5" "$log" | tail -n "$edits" >"$tmp/times"
+    if [ "$commit" = 1 ] && [ "$1" = charter ]; then
+        git -C "$site" reset -q --hard "$start"
+        # Each save's rebuild, then its commit's.
+        awk "$5" "$log" | tail -n $((2 * edits)) >"$tmp/both"
+        awk 'NR % 2 == 0' "$tmp/both" >"$tmp/commits"
+        awk 'NR % 2 == 1' "$tmp/both" >"$tmp/times"
+        sed "s/^/$1-commit /" "$tmp/commits" >>"$tmp/results"
+    else
+        awk "$5" "$log" | tail -n "$edits" >"$tmp/times"
+    fi
     sed "s/^/$1 /" "$tmp/times" >>"$tmp/results"
     echo "  $2, run $run: $(tr '\n' ' ' <"$tmp/times")s"
+    if [ -s "$tmp/commits" ]; then
+        echo "  $2, run $run, the commits: $(tr '\n' ' ' <"$tmp/commits")s"
+        : >"$tmp/commits"
+    fi
 }
 
+start=$(git -C "$site" rev-parse HEAD)
+: >"$tmp/commits"
 run=1
 while [ "$run" -le "$runs" ]; do
     # charter serve: its builds go to <git dir>/charter/serve/site, kept
@@ -122,7 +149,8 @@ by = {}
 for line in open(sys.argv[1]):
     tool, secs = line.split()
     by.setdefault(tool, []).append(float(secs))
-for tool, name in (("charter", "charter serve"), ("hugo", "hugo server (fast render)")):
+for tool, name in (("charter", "charter serve"), ("charter-commit", "charter serve, a commit"),
+                   ("hugo", "hugo server (fast render)")):
     v = by.get(tool)
     if v:
         print("  %-27s median %.3f s (%.3f-%.3f, %d rebuilds)" % (name, statistics.median(v), min(v), max(v), len(v)))
