@@ -660,9 +660,9 @@ static void folder_one(void *ctx, size_t i)
  * that changed within the racy window before it was written are listed
  * instead (folder_listed). For an output of the caller's own (o->own),
  * the folders below are taken as recorded; the top one, which would show
- * an unfinished build's journal, is still listed. Its files' bytes are not read: only a file that
- * is the previous site's own (the same inode, verified) is kept
- * (spare_keeps); every other is replaced. */
+ * an unfinished build's journal, is still listed. Its files' bytes are
+ * not read: only a file that is the previous site's own (the same inode,
+ * verified) is kept (spare_keeps); every other is replaced. */
 static int spare_same_names(output *o, char **folders, size_t m, const outcache *known)
 {
     if (!known)
