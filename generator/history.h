@@ -159,7 +159,7 @@ void history_set_refresh_index(int on);
  * when root is in no repository git may read or content is outside it. */
 int history_head(char hex[41], int *clean, const char *root, const char *content);
 /* HEAD's commit id, as 40 hex digits in hex, of the repository holding
- * root, without a status pass (about a millisecond: charter serve asks
+ * root, without a status pass (a tenth of a millisecond: charter serve asks
  * after each change in git's folder whether HEAD moved). Returns 0, or -1
  * (hex "") when there is none: root in no repository git may read, an
  * unborn branch. */
