@@ -401,6 +401,53 @@ git -C "$site" branch -q -D elsewhere
 git -C "$site" reset -q HEAD~1
 git -C "$site" checkout -q -- content/about.md
 
+# What the server builds, edit after edit, is what a cold build makes of
+# the same files: a save, a new page, its removal, a layout's change, a
+# commit. Its rebuilds take its private folder as it left it (above), so
+# a file it reused wrongly would show here.
+orig=$(git -C "$site" rev-parse HEAD)
+export CHARTER_TIMINGS=1
+start
+built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+# change WHAT: waits for the rebuild that follows.
+rebuilt_after() {
+    built=$((built + 1))
+    i=0
+    while [ "$(grep -c '^rebuilt\|^built' "$tmp/serve.log")" -lt "$built" ] && [ $i -lt 300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.3
+}
+printf '\nA sentence saved while serving.\n' >>"$site/content/governance/risk-management.md"
+rebuilt_after
+sed 's|^title: .*|title: About us, again|; s|^permalink: .*|permalink: /about-again/|' \
+    "$site/content/about.md" >"$site/content/about-again.md"
+rebuilt_after
+rm "$site/content/about-again.md"
+rebuilt_after
+printf '<!-- a layout saved while serving -->\n' >>"$site/layouts/default.html"
+rebuilt_after
+git -C "$site" add -A
+git -C "$site" commit -q -m "Saved while serving"
+rebuilt_after
+stop
+owned=$(grep -c 'timings: .*the previous site taken as this server left it' "$tmp/serve.log")
+rebuilds=$(grep -c '^rebuilt' "$tmp/serve.log")
+cp -R "$site/.git/charter/serve/site" "$tmp/served"
+# A cold build of the same files: a server's first, without any cache.
+unset CHARTER_TIMINGS
+rm -rf "$site/.git/charter"
+start
+wait_for "$tmp/serve.log" '^built'
+stop
+check "five changes served: the same files as a cold build of them" \
+    diff -r "$tmp/served" "$site/.git/charter/serve/site"
+check "  each rebuild took the folder as the last left it" \
+    test "$rebuilds" -ge 5 -a "$owned" = "$rebuilds"
+rm -rf "$tmp/served"
+git -C "$site" reset -q --hard "$orig"
+
 # many_pages: 3,000 pages in content/many, for a build that takes a while.
 many_pages() {
     mkdir -p "$site/content/many"
