@@ -2022,18 +2022,23 @@ Test(output, a_spare_missing_a_file_is_not_used)
     free(target);
 }
 
-/* Builds spare_v3 into target through cache, as build_once does, expects
- * it to have taken the spare tree as `want` says (output_spare_use) and
- * the output to hold spare_v3; returns how many of the spare's folders it
- * listed. */
-static size_t build_v3_over_spare(const char *target, const char *cache, const char *want)
+/* Builds spare_v3 into target through cache, as build_once does (as the
+ * caller's own when `own`: output_begin_cached's), expects it to have
+ * taken the spare tree as `want` says (output_spare_use) and the output to
+ * hold spare_v3; returns how many of the spare's folders it listed, and in
+ * *taken (may be NULL) whether it took the previous site by its cache
+ * (output_taken_own). */
+static size_t build_v3_over_spare(const char *target, const char *cache, int own, const char *want,
+                                  int *taken)
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
     size_t listed = 0;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, own, d), 0);
     const char *use = output_spare_use(o, &listed);
     cr_expect_str_eq(use ? use : "(not taken)", want);
+    if (taken)
+        *taken = output_taken_own(o);
     output_set_racy_bytes(o, 0);
     for (const char *const *f = spare_v3; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -2045,27 +2050,6 @@ static size_t build_v3_over_spare(const char *target, const char *cache, const c
     return listed;
 }
 
-/* Builds spare_v3 into target through cache as its caller's own
- * (output_begin_cached's `own`); returns whether the previous site was
- * taken by its cache (output_taken_own). The output holds spare_v3 either
- * way. */
-static int build_v3_own(const char *target, const char *cache)
-{
-    diags *d = diag_new(NULL);
-    output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 1, d), 0);
-    int taken = output_taken_own(o);
-    output_set_racy_bytes(o, 0);
-    for (const char *const *f = spare_v3; *f; f += 2)
-        cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
-    cr_assert_eq(output_commit(o, d), 0);
-    output_free(o, d);
-    cr_assert_diag(d, "");
-    diag_free(d);
-    expect_site(target, spare_v3);
-    return taken;
-}
-
 /* An output its caller vouches for (charter serve's private folder) is
  * taken by its cache: the previous site's files by the inodes it records,
  * the spare by its folders' records. A file the last two sites share is
@@ -2075,7 +2059,9 @@ Test(output, an_own_output_is_taken_by_its_cache)
     char *target = in_sb("out"), *cache = in_sb("cache");
     char *spare = spare_after_two_builds(target, cache);
     struct stat same2 = stat_in(target, "a/same.html");
-    cr_expect(build_v3_own(target, cache), "the previous site was stat-ed");
+    int taken = 0;
+    build_v3_over_spare(target, cache, 1, "by its folders", &taken);
+    cr_expect(taken, "the previous site was stat-ed");
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "the shared file was written again");
     expect_site(spare, spare_v2);
@@ -2096,7 +2082,9 @@ Test(output, an_own_output_without_its_cache_is_verified)
     buf_add(&p, spare, strlen(spare) - strlen(".spare"));
     buf_adds(&p, ".cache");
     cr_assert_eq(unlink(p.data), 0, "no output cache at '%s'", p.data);
-    cr_expect_not(build_v3_own(target, cache), "taken without a cache");
+    int taken = 1;
+    build_v3_over_spare(target, cache, 1, "by its folders", &taken);
+    cr_expect_not(taken, "taken without a cache");
     buf_release(&p);
     free(spare);
     free(cache);
@@ -2119,7 +2107,7 @@ Test(output, a_spare_folder_whose_times_changed_is_listed)
     buf_init(&p);
     buf_printf(&p, "%s/a/passing.html", spare);
     cr_assert_eq(unlink(p.data), 0);
-    size_t listed = build_v3_over_spare(target, cache, "by its folders");
+    size_t listed = build_v3_over_spare(target, cache, 0, "by its folders", NULL);
     cr_expect_eq(listed, 1, "%zu folders listed, not 1", listed);
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
@@ -2145,7 +2133,7 @@ Test(output, a_spare_file_replaced_is_not_taken_by_its_folder)
     buf_printf(&p, "%s/a/same.html", spare);
     cr_assert_eq(unlink(p.data), 0);
     unit_put(spare, "a/same.html", "same");
-    build_v3_over_spare(target, cache, "read whole");
+    build_v3_over_spare(target, cache, 0, "read whole", NULL);
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "the previous site's file was not the one kept");
@@ -2177,7 +2165,7 @@ Test(output, the_replaced_site_keeps_its_outcache_as_the_spare_s)
     cr_expect(after.st_ino == before.st_ino && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
                   after.st_mtim.tv_nsec == before.st_mtim.tv_nsec,
               "the spare's outcache was written anew");
-    build_v3_over_spare(target, cache, "by its folders");
+    build_v3_over_spare(target, cache, 0, "by its folders", NULL);
     expect_no_leftovers(sb);
     buf_release(&p);
     free(was);
@@ -2207,7 +2195,7 @@ Test(output, a_spare_made_for_a_first_build_is_taken_by_the_next)
     char hex[DIGEST_HEX];
     cr_assert_eq(output_manifest_digest(hex, target), 0);
     cr_expect(output_unchanged(target, cache, hex, NULL), "the output's cache no longer vouches");
-    size_t listed = build_v3_over_spare(target, cache, "by its folders");
+    size_t listed = build_v3_over_spare(target, cache, 0, "by its folders", NULL);
     cr_expect_eq(listed, 0, "%zu folders listed", listed);
     expect_site(spare, spare_v1);
     expect_no_leftovers(sb);
