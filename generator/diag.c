@@ -242,10 +242,14 @@ done:
     return buf_detach(&shown);
 }
 
+int diag_file_embedded(const char *file)
+{
+    return file && !strncmp(file, EMBED_SHOWN, strlen(EMBED_SHOWN));
+}
+
 void diag_shown_file(buf *out, const char *shown_root, const char *file)
 {
-    if (file[0] == '/' || !strcmp(shown_root, ".") ||
-        !strncmp(file, EMBED_SHOWN, strlen(EMBED_SHOWN))) {
+    if (file[0] == '/' || !strcmp(shown_root, ".") || diag_file_embedded(file)) {
         buf_adds(out, file);
         return;
     }

@@ -94,6 +94,10 @@ char *diag_shown_root(const diags *d);
  * shown_root (from diag_shown_root) joined with it and cleaned; an absolute
  * name or an embedded file's (EMBED_SHOWN) as it is. */
 void diag_shown_file(buf *out, const char *shown_root, const char *file);
+/* 1 when `file` (an entry's) names one of charter's own embedded files
+ * (EMBED_SHOWN, "(embedded)/layouts/handbook.html"), which is no file of
+ * the site or its repository; else 0 (NULL too). */
+int diag_file_embedded(const char *file);
 
 /* Prints every entry as `file:line:col: level: message [id]`, followed by the
  * source line and a caret when the location has one, files named as

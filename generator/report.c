@@ -187,6 +187,23 @@ static void gh_escape_raw(buf *out, const char *s, int property)
     }
 }
 
+/* A finding in one of charter's embedded files (diag_file_embedded) is in
+ * no file of the repository: the formats that attach findings to files
+ * (GitHub's annotations, SARIF) take it as about no file, and its message
+ * says where it is. Appends that message to out. */
+static void message_placed(buf *out, const diag_entry *e)
+{
+    if (diag_file_embedded(e->file)) {
+        buf_adds(out, e->file);
+        if (e->line)
+            buf_printf(out, ":%d", e->line);
+        if (e->line && e->col)
+            buf_printf(out, ":%d", e->col);
+        buf_adds(out, ": ");
+    }
+    buf_adds(out, e->message);
+}
+
 static void write_github(buf *out, diags *d, const char *root)
 {
     size_t n;
@@ -198,7 +215,7 @@ static void write_github(buf *out, diags *d, const char *root)
                    e[i].level == DIAG_ERROR     ? "error"
                    : e[i].level == DIAG_WARNING ? "warning"
                                                 : "notice");
-        if (e[i].file) {
+        if (e[i].file && !diag_file_embedded(e[i].file)) {
             buf_reset(&name);
             diag_shown_file(&name, root, e[i].file);
             buf_adds(out, "file=");
@@ -212,7 +229,9 @@ static void write_github(buf *out, diags *d, const char *root)
         buf_adds(out, "title=");
         gh_escape(out, e[i].id, 1);
         buf_adds(out, "::");
-        gh_escape(out, e[i].message, 0);
+        buf_reset(&name);
+        message_placed(&name, &e[i]);
+        gh_escape(out, name.data, 0);
         buf_printf(out, " [%s]\n", e[i].id);
     }
     buf_release(&name);
@@ -267,8 +286,9 @@ static void write_sarif(buf *out, diags *d, const site *s, const char *root)
     rules_init(&r, e, n);
     const check_info *t = r.t;
     size_t nt = r.n;
-    buf uri;
+    buf uri, text;
     buf_init(&uri);
+    buf_init(&text);
     json_writer w;
     json_writer_init(&w, out, 0);
     json_begin_object(&w, JSON_BLOCK);
@@ -309,12 +329,15 @@ static void write_sarif(buf *out, diags *d, const site *s, const char *root)
         json_member_str(&w, "ruleId", e[i].id);
         json_member_int(&w, "ruleIndex", (long long)(rule - t));
         json_member_str(&w, "level", level_name(e[i].level));
-        wrapped_str(&w, "message", "text", e[i].message);
-        if (e[i].file) {
+        buf_reset(&text);
+        message_placed(&text, &e[i]);
+        wrapped_str(&w, "message", "text", text.data);
+        if (e[i].file && !diag_file_embedded(e[i].file)) {
             sarif_location(&w, &uri, &e[i], root);
         } else {
-            /* About no file (a shallow clone's history): at the site's
-             * settings, as GitHub takes no result without a location. */
+            /* About no file (a shallow clone's history, an embedded
+             * layout): at the site's settings, as GitHub takes no result
+             * without a location. */
             diag_entry at = e[i];
             at.file = (char *)(s && s->cfg.file ? s->cfg.file : "site.yml");
             at.line = 1;
@@ -330,6 +353,7 @@ static void write_sarif(buf *out, diags *d, const site *s, const char *root)
     buf_addc(out, '\n');
     json_writer_release(&w);
     buf_release(&uri);
+    buf_release(&text);
     rules_release(&r);
 }
 

@@ -153,6 +153,36 @@ Test(report, every_format_names_files_from_the_cwd)
     diag_free(d);
 }
 
+/* A finding in one of charter's embedded layouts is in no file of the
+ * repository: GitHub's annotation and SARIF's result are about no file
+ * (SARIF's at the site's settings, which GitHub needs), their message says
+ * where. The text report names it as it is. */
+Test(report, an_embedded_file_is_named_in_the_message)
+{
+    diags *d = diag_new(NULL);
+    diag_report(d, DIAG_NOTE, "(embedded)/layouts/handbook.html", 70, 1, "template-include",
+                "include 'x' not loaded");
+    buf out;
+    buf_init(&out);
+    report_write(&out, REPORT_GITHUB, d, NULL, 0, 0);
+    cr_expect_str_eq(out.data, "::notice title=template-include::(embedded)/layouts/"
+                               "handbook.html:70:1: include 'x' not loaded [template-include]\n");
+    buf_reset(&out);
+    report_write(&out, REPORT_SARIF, d, NULL, 0, 0);
+    cr_expect(strstr(out.data, "\"text\": \"(embedded)/layouts/handbook.html:70:1: include 'x' "
+                               "not loaded\""),
+              "%s", out.data);
+    cr_expect_null(strstr(out.data, "\"uri\": \"(embedded)"), "%s", out.data);
+    cr_expect(strstr(out.data, "\"uri\": \"site.yml\""), "%s", out.data);
+    buf_reset(&out);
+    report_write(&out, REPORT_TEXT, d, NULL, 0, 0);
+    cr_expect(
+        strstr(out.data, "(embedded)/layouts/handbook.html:70:1: note: include 'x' not loaded"),
+        "%s", out.data);
+    buf_release(&out);
+    diag_free(d);
+}
+
 /* A site outside the cwd is named absolute; in SARIF as a file: URI, which
  * takes no uriBaseId. */
 Test(report, sarif_absolute_outside_the_cwd)
