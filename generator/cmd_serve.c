@@ -333,7 +333,8 @@ typedef struct serving {
      * (the first build, after a failed one, or a temporary folder). */
     int owned;
     struct stat left[2];
-    /* HEAD's commit when the last build started ("" when unknown). */
+    /* HEAD's commit when the last build started ("" when it could not be
+     * read: outside git, on an unborn branch). */
     char head[41];
 } serving;
 
@@ -466,7 +467,7 @@ static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *a
      * was: the stamp is checked, and may hold. */
     char head[41];
     history_head_id(head, sv->o->site);
-    req.stamp_stale = !first && (*edited || !*sv->head || strcmp(head, sv->head) != 0);
+    req.stamp_stale = !first && (*edited || strcmp(head, sv->head) != 0);
     memcpy(sv->head, head, sizeof head);
     *edited = 0;
     /* Nothing but this server writes its private folder (it holds the
