@@ -448,6 +448,25 @@ check "  each rebuild took the folder as the last left it" \
 rm -rf "$tmp/served"
 git -C "$site" reset -q --hard "$orig"
 
+# On a branch with no commit yet, HEAD cannot be read, before a change in
+# git's folder or after it: HEAD did not move, and the stamp is checked. A
+# file no build reads, added to the index, leaves it holding.
+saved_site=$site
+site=$tmp/unborn
+mkdir -p "$site"
+cp -R "$top/site.yml" "$top/content" "$top/controls" "$top/layouts" "$top/assets" "$site/"
+git -C "$site" init -q -b main
+mkdir -p "$site/node_modules" # not watched: its file is seen in git's index only
+echo x >"$site/node_modules/a.txt"
+start
+wait_for "$tmp/serve.log" '^built'
+git -C "$site" add -f node_modules/a.txt
+wait_for "$tmp/serve.log" '^rebuilt'
+check "no commit yet: a change in git's index alone is nothing changed" \
+    grep -q '^rebuilt .*(nothing changed)$' "$tmp/serve.log"
+stop
+site=$saved_site
+
 # many_pages: 3,000 pages in content/many, for a build that takes a while.
 many_pages() {
     mkdir -p "$site/content/many"
