@@ -152,6 +152,9 @@ typedef struct watcher {
     int ino;
     int *git; /* watch descriptors, each once */
     size_t n_git, cap_git;
+    /* A folder was made or moved in since the watches were last added, or
+     * events were lost (the queue overflowed): watch_all is due. */
+    int grew;
 } watcher;
 
 static void note_git_watch(watcher *w, int wd)
@@ -242,13 +245,13 @@ static void watch_release(watcher *w)
     w->n_git = w->cap_git = 0;
 }
 
-/* Reads the pending events; a new folder is watched too. Returns 1 when
- * any event concerns the site (not charter's own files in the git
- * directory), else 0. Sets *edited when one is a file or folder of the
- * site written, made, removed or moved: its build's stamp cannot hold and
- * is not checked (a save of the same bytes builds again, to the same
- * output). */
-static int drain(const watcher *w, int *edited)
+/* Reads the pending events. Returns 1 when any event concerns the site
+ * (not charter's own files in the git directory), else 0. Sets *edited
+ * when one is a file or folder of the site written, made, removed or
+ * moved: its build's stamp cannot hold and is not checked (a save of the
+ * same bytes builds again, to the same output); and w->grew when a folder
+ * was made or moved in, which watch_all then watches. */
+static int drain(watcher *w, int *edited)
 {
     char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     int relevant = 0;
@@ -261,6 +264,9 @@ static int drain(const watcher *w, int *edited)
         for (char *p = ev; p < ev + n;) {
             const struct inotify_event *e = (const struct inotify_event *)p;
             const char *name = e->len ? e->name : "";
+            if (((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO))) ||
+                (e->mask & IN_Q_OVERFLOW))
+                w->grew = 1;
             /* git's lock files come and go; what they become is what counts. */
             size_t nl = strlen(name);
             if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
@@ -447,7 +453,7 @@ static void on_published(void *ctx, const build_result *res, diags *d)
  * during the build, or read half-written) is no news: it is neither shown
  * nor printed, and *again is set, for the build that follows. Returns 0,
  * or -1 on an error that ends serving (the first build cannot be made). */
-static int rebuild(serving *sv, int first, const watcher *w, int *edited, int *again)
+static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
 {
     shown sh = {.sv = sv};
     clock_gettime(CLOCK_MONOTONIC, &sh.t0);
@@ -705,17 +711,23 @@ int cmd_serve(int argc, char **argv)
         if (fds[0].revents & POLLIN)
             break;
         if (n > 0 && w.ino >= 0 && (fds[1].revents & POLLIN)) {
-            if (drain(&w, &edited)) {
+            if (drain(&w, &edited))
                 pending = 1;
-                /* Folders may have been added: watch them too (again is harmless). */
+            if (w.grew) {
+                /* Folders were added: watch them too (again is harmless).
+                 * Only then: at 10,000 pages the walk lists every folder
+                 * and stats every name, 0.02 s of each save's wait. */
+                w.grew = 0;
                 watch_all(&w, o.site, git_dir.len ? git_dir.data : NULL);
             }
             continue;
         }
         if (n == 0 && pending) {
             rebuild(&sv, 0, &w, &edited, &pending);
-            if (pending) /* changed under the build: folders may be new */
+            if (pending || w.grew) { /* changed under the build: folders may be new */
+                w.grew = 0;
                 watch_all(&w, o.site, git_dir.len ? git_dir.data : NULL);
+            }
         }
     }
     if (!o.quiet)

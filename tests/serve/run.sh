@@ -448,6 +448,30 @@ check "  each rebuild took the folder as the last left it" \
 rm -rf "$tmp/served"
 git -C "$site" reset -q --hard "$orig"
 
+# A folder made while serving, and one moved in, are watched from then
+# on (the watches are added again only when a folder comes): an edit in
+# each is rebuilt.
+start
+wait_for "$tmp/serve.log" '^built'
+built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+mkdir -p "$site/content/later/deeper"
+printf -- '---\ntitle: Later\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\nFirst.\n' >"$site/content/later/deeper/page.md"
+rebuilt_after
+printf '\nEdited in a folder made while serving.\n' >>"$site/content/later/deeper/page.md"
+rebuilt_after
+check "a folder made while serving: an edit in it is rebuilt" \
+    sh -c "curl -s '$u/later/deeper/page/' | grep -q 'Edited in a folder made while serving'"
+mkdir -p "$tmp/outside/moved"
+printf -- '---\ntitle: Moved\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\nFirst.\n' >"$tmp/outside/moved/page.md"
+mv "$tmp/outside/moved" "$site/content/moved"
+rebuilt_after
+printf '\nEdited in a folder moved in.\n' >>"$site/content/moved/page.md"
+rebuilt_after
+check "  and one moved in" \
+    sh -c "curl -s '$u/moved/page/' | grep -q 'Edited in a folder moved in'"
+stop
+rm -rf "$site/content/later" "$site/content/moved" "$tmp/outside"
+
 # On a branch with no commit yet, HEAD cannot be read, before a change in
 # git's folder or after it: HEAD did not move, and the stamp is checked. A
 # file no build reads, added to the index, leaves it holding.
