@@ -506,7 +506,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
         buf_release(&b);
         return MHD_CONTENT_READER_END_OF_STREAM;
     }
-    if (!st->sent_first || st->gen != s->gen) {
+    /* Before its first build is published, a server has no build to
+     * announce: a page open from a server before it would reload once for
+     * "build 0" and again for build 1. */
+    if (s->gen && (!st->sent_first || st->gen != s->gen)) {
         buf_printf(&b, "event: build\nid: %s\ndata: %lu\n\n", s->token, s->gen);
         st->gen = s->gen;
         st->sent_first = 1;

@@ -531,6 +531,37 @@ start
 expect_code "  and the next server serves" 200 "$u/about/"
 stop
 
+# A page left open from a server before reloads once for the new server's
+# first build, not also for a "build 0" announced before it is made: the
+# event stream says nothing until then. (3,000 pages: the first build takes
+# a while; the server listens from the start.)
+many_pages
+rm -rf "$site/.git/charter"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+: >"$tmp/serve.log"
+(cd "$site" && exec "$CHARTER" serve --port "$port" --as-of 2026-11-25) >"$tmp/serve.log" 2>&1 &
+pid=$!
+i=0
+until curl -s -o /dev/null "http://127.0.0.1:$port/_charter/" 2>/dev/null || [ $i -ge 300 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+curl -s -N --max-time 60 "http://127.0.0.1:$port/_charter/events" >"$tmp/events5" 2>/dev/null &
+events=$!
+opened=$(grep -c '^serving' "$tmp/serve.log")
+wait_for "$tmp/serve.log" '^serving'
+wait_for "$tmp/events5" '^data:'
+if [ "$opened" = 0 ]; then
+    check "a stream opened during the first build: the first build it hears of is 1" \
+        test "$(grep -m 1 '^data:' "$tmp/events5")" = "data: 1"
+else
+    ok "# SKIP a stream opened during the first build: the build was done first"
+fi
+kill "$events" 2>/dev/null
+events=
+stop
+rm -rf "$site/content/many"
+
 # The tool folders no build reads (node_modules/, a bundler's vendor/ at
 # the top) are not watched: tens of thousands of folders, each walked again
 # after every change, made a save 0.9 s instead of 0.02.
