@@ -580,7 +580,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         sources[i] = src[i].data;
     }
     if (output_begin_cached(&out, path.data, sources, cached ? cache_dir.data : NULL, r->own_output,
-                            d) != 0)
+                            r->prefetch, d) != 0)
         goto done;
     watchdog_set_cleanup(abandon, out);
     /* The stages, in order: load (above), parse, check, history, render;
@@ -588,6 +588,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     stage_clock_mark(sc, "begin");
     if (output_taken_own(out))
         stage_clock_note(sc, "the previous site taken as this server left it, not stat-ed");
+    if (output_prefetched(out))
+        stage_clock_note(sc, "%d of the output's manifests and caches read while it waited",
+                         output_prefetched(out));
     size_t listed;
     const char *spare = output_spare_use(out, &listed);
     if (spare && listed)

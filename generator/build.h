@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "digest.h"
+#include "output.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,6 +42,11 @@ typedef struct build_request {
      * are taken by their caches rather than stat-ed file by file
      * (output_begin_cached's `own`). */
     int own_output;
+    /* charter serve: the output's manifests and caches, read while it
+     * waited for a change (output_prefetch_read; may be NULL): taken where
+     * their files are unchanged, the rest read as usual. Still the
+     * caller's. */
+    output_prefetch *prefetch;
     /* Called once a build that succeeded has put its output in place,
      * with res's counts and the findings so far, before the model is freed
      * and the caches and stamp are written (at 10,000 pages 0.03-0.05 s):

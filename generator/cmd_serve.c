@@ -339,6 +339,11 @@ typedef struct serving {
      * (the first build, after a failed one, or a temporary folder). */
     int owned;
     struct stat left[2];
+    /* The build cache's folder (NULL: none, a temporary folder), and what
+     * was read of the private folder's manifests and caches while the
+     * server waited (output_prefetch_read; NULL: nothing). */
+    char *cache_dir;
+    output_prefetch *pre;
     /* HEAD's commit when the last build started ("" when it could not be
      * read: outside git, on an unborn branch). */
     char head[41];
@@ -482,6 +487,7 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
      * pages, 0.05-0.07 s). */
     req.own_output = !sv->temporary && still_owned(sv);
     sv->owned = 0;
+    req.prefetch = sv->pre;
     /* Serving an unchecked build: the next is one too, its errors kept. */
     sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (sh.lenient)
@@ -548,6 +554,11 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     }
     build_result_release(&res);
     diag_free(d);
+    /* While it waits for the next change: what the next build reads first
+     * of the private folder (0.01-0.02 s at 10,000 pages), taken then
+     * where its files have not changed. */
+    output_prefetch_free(sv->pre);
+    sv->pre = sv->owned && sv->cache_dir ? output_prefetch_read(sv->out, sv->cache_dir) : NULL;
     return err;
 }
 
@@ -644,6 +655,8 @@ int cmd_serve(int argc, char **argv)
                     n_tried ? why[0].message : "cannot use the git directory");
         diag_free(tried);
         temporary = !made;
+        if (!temporary)
+            sv.cache_dir = xstrndup(priv.data, priv.len - strlen("/serve"));
     }
     if (!temporary) {
         /* One server per site: a second would build into the first's folders. */
@@ -752,6 +765,8 @@ done:
     cmd_print_diags(d);
     diag_free(d);
     free(sv.out);
+    free(sv.cache_dir);
+    output_prefetch_free(sv.pre);
     buf_release(&git_dir);
     buf_release(&priv);
     buf_release(&path);

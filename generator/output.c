@@ -65,6 +65,11 @@ struct output {
      * and the spare's folders by theirs, without a stat each. `taken`: the
      * previous site was so taken. */
     int own, taken;
+    /* What output_prefetch_read read of this output beforehand, taken
+     * where its file is unchanged (NULL: none); `prefetched`: how many of
+     * its four reads were so taken. */
+    output_prefetch *pre;
+    atomic_int prefetched;
     long long racy_bytes; /* outcache_write's: OUTPUT_RACY_BYTES */
     /* When the output's files last changed (fs_trace_now): at the end of
      * output_commit, or after output_free removed the previous site's
@@ -249,6 +254,158 @@ static void cache_file(buf *out, const char *cache_dir, const char *target, cons
 
 static void spare_discard(const char *spare, const char *spare_cache, const manifest_entry *also,
                           size_t n_also, diags *d);
+
+/* --- reading ahead ------------------------------------------------------------- */
+
+/* One file read ahead: its lstat before and after the reading (equal, or
+ * it is dropped), and what it held. */
+typedef struct ahead {
+    struct stat st;
+    int ok;
+    manifest_entry *v; /* a manifest's entries */
+    size_t n;
+    outcache *c; /* an output cache */
+} ahead;
+
+struct output_prefetch {
+    char *target; /* resolved */
+    ahead site, site_cache, spare, spare_cache;
+};
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec &&
+           S_ISREG(a->st_mode) && S_ISREG(b->st_mode);
+}
+
+/* Reads the manifest in dir (ahead of its build) into a. */
+static void ahead_manifest(ahead *a, const char *dir)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, OUTPUT_MANIFEST);
+    struct stat after;
+    diags *quiet = diag_new(NULL);
+    a->ok = lstat(p.data, &a->st) == 0 && manifest_read(&a->v, &a->n, dir, dir, quiet) == 1 &&
+            lstat(p.data, &after) == 0 && same_file(&a->st, &after);
+    diag_free(quiet);
+    if (!a->ok) {
+        manifest_entries_free(a->v, a->n);
+        a->v = NULL;
+        a->n = 0;
+    }
+    buf_release(&p);
+}
+
+/* Reads the output cache at path, recording `target` (NULL: any), into a. */
+static void ahead_cache(ahead *a, const char *path, const char *target)
+{
+    struct stat after;
+    a->ok = lstat(path, &a->st) == 0 && (a->c = outcache_read(path, target)) != NULL &&
+            lstat(path, &after) == 0 && same_file(&a->st, &after);
+    if (!a->ok) {
+        outcache_free(a->c);
+        a->c = NULL;
+    }
+}
+
+output_prefetch *output_prefetch_read(const char *target, const char *cache_dir)
+{
+    output_prefetch *p = xcalloc(1, sizeof *p);
+    buf t, f, spare;
+    buf_init(&t);
+    buf_init(&f);
+    buf_init(&spare);
+    if (resolve(&t, target) == 0 && cache_dir) {
+        p->target = xstrdup(t.data);
+        ahead_manifest(&p->site, p->target);
+        cache_file(&f, cache_dir, p->target, ".cache");
+        ahead_cache(&p->site_cache, f.data, p->target);
+        cache_file(&spare, cache_dir, p->target, ".spare");
+        ahead_manifest(&p->spare, spare.data);
+        buf_reset(&f);
+        cache_file(&f, cache_dir, p->target, ".spare.cache");
+        ahead_cache(&p->spare_cache, f.data, NULL);
+    }
+    buf_release(&t);
+    buf_release(&f);
+    buf_release(&spare);
+    return p;
+}
+
+static void ahead_release(ahead *a)
+{
+    manifest_entries_free(a->v, a->n);
+    outcache_free(a->c);
+    memset(a, 0, sizeof *a);
+}
+
+void output_prefetch_free(output_prefetch *p)
+{
+    if (!p)
+        return;
+    ahead_release(&p->site);
+    ahead_release(&p->site_cache);
+    ahead_release(&p->spare);
+    ahead_release(&p->spare_cache);
+    free(p->target);
+    free(p);
+}
+
+/* What a read ahead of the file at path holds, when the file is still as
+ * it was then: 1, and a's contents are the caller's (a is emptied); else 0. */
+static int ahead_take(output *o, ahead *a, const char *path)
+{
+    struct stat now;
+    if (!a->ok || lstat(path, &now) != 0 || !same_file(&a->st, &now))
+        return 0;
+    a->ok = 0;
+    atomic_fetch_add(&o->prefetched, 1);
+    return 1;
+}
+
+/* The manifest in dir, as manifest_read reads it, or as it was read
+ * ahead into a when its file is unchanged. */
+static int take_manifest(output *o, ahead *a, manifest_entry **v, size_t *n, const char *dir,
+                         const char *shown, diags *d)
+{
+    buf p;
+    buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, OUTPUT_MANIFEST);
+    int rc;
+    if (a && ahead_take(o, a, p.data)) {
+        *v = a->v;
+        *n = a->n;
+        a->v = NULL;
+        a->n = 0;
+        rc = 1;
+    } else {
+        rc = manifest_read(v, n, dir, shown, d);
+    }
+    buf_release(&p);
+    return rc;
+}
+
+/* The output cache at path, as outcache_read reads it, or as it was read
+ * ahead into a when its file is unchanged. */
+static outcache *take_cache(output *o, ahead *a, const char *path, const char *target)
+{
+    if (a && ahead_take(o, a, path)) {
+        outcache *c = a->c;
+        a->c = NULL;
+        return c;
+    }
+    return outcache_read(path, target);
+}
+
+/* The reads ahead for o's target, or NULL (another target's). */
+static output_prefetch *prefetched_for(const output *o)
+{
+    return o->pre && o->pre->target && o->target && !strcmp(o->pre->target, o->target) ? o->pre
+                                                                                       : NULL;
+}
 
 /* Removes the build cache in cache_dir of the output at target (absolute,
  * resolved) and its spare tree. */
@@ -710,7 +867,9 @@ static void *spare_read(void *arg)
     o->spare_dev = st.st_dev;
     o->spare_state = SPARE_BROKEN;
     diags *quiet = diag_new(NULL);
-    int ok = manifest_read(&o->sv, &o->n_sv, o->spare, o->spare, quiet) == 1;
+    output_prefetch *pre = prefetched_for(o);
+    int ok = take_manifest(o, pre ? &pre->spare : NULL, &o->sv, &o->n_sv, o->spare, o->spare,
+                           quiet) == 1;
     diag_free(quiet);
     if (!ok)
         return NULL;
@@ -727,7 +886,7 @@ static void *spare_read(void *arg)
     for (size_t i = 0; i < m; i++)
         map_put(o->spare_dirs, folders[i], (void *)1);
     if (ok) {
-        o->spare_known = outcache_read(o->spare_cache, NULL);
+        o->spare_known = take_cache(o, pre ? &pre->spare_cache : NULL, o->spare_cache, NULL);
         o->spare_state = spare_same_names(o, folders, m, o->spare_known) ? SPARE_WHOLE : SPARE_READ;
     }
     for (size_t i = 0; i < m; i++)
@@ -933,7 +1092,8 @@ static int check_existing(output *o, diags *d)
         err = 0;
         goto done;
     }
-    int rc = manifest_read(&o->old, &o->n_old, o->target, o->shown, d);
+    output_prefetch *pre = prefetched_for(o);
+    int rc = take_manifest(o, pre ? &pre->site : NULL, &o->old, &o->n_old, o->target, o->shown, d);
     if (rc < 0)
         goto done;
     if (rc == 0) {
@@ -943,7 +1103,7 @@ static int check_existing(output *o, diags *d)
                    o->shown, OUTPUT_MANIFEST);
         goto done;
     }
-    o->known = outcache_read(o->cache_path, o->target);
+    o->known = take_cache(o, pre ? &pre->site_cache : NULL, o->cache_path, o->target);
     o->old_by_rel = map_new();
     for (size_t i = 0; i < o->n_old; i++)
         map_put(o->old_by_rel, o->old[i].rel, &o->old[i]);
@@ -1137,20 +1297,24 @@ done:
 
 int output_begin(output **out, const char *target, const char *const *sources, diags *d)
 {
-    return output_begin_cached(out, target, sources, NULL, 0, d);
+    return output_begin_cached(out, target, sources, NULL, 0, NULL, d);
 }
 
 int output_begin_cached(output **out, const char *target, const char *const *sources,
-                        const char *cache, int own, diags *d)
+                        const char *cache, int own, output_prefetch *pre, diags *d)
 {
     output *o = xcalloc(1, sizeof *o);
     o->cache_dir = cache ? xstrdup(cache) : NULL;
     o->own = own && cache;
+    o->pre = cache ? pre : NULL;
+    atomic_init(&o->prefetched, 0);
     o->racy_bytes = OUTPUT_RACY_BYTES;
     buf_init(&o->splices_new);
     if (begin(o, target, sources, d) != 0) {
         output_free(o, d);
         o = NULL;
+    } else {
+        o->pre = NULL; /* the caller's, read only by begin */
     }
     *out = o;
     return o ? 0 : -1;
@@ -1789,6 +1953,11 @@ size_t output_count(const output *o, size_t *html)
 int output_taken_own(const output *o)
 {
     return o && o->taken;
+}
+
+int output_prefetched(const output *o)
+{
+    return o ? atomic_load(&o->prefetched) : 0;
 }
 
 const char *output_spare_use(const output *o, size_t *listed)

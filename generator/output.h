@@ -21,6 +21,7 @@
 
 /* A build's output directory being written (opaque). */
 typedef struct output output;
+typedef struct output_prefetch output_prefetch;
 
 /* Checks that `target` may be (re)placed, given the source directories that
  * must never be written (NULL-terminated, the site root first; missing ones
@@ -44,9 +45,11 @@ int output_begin(output **out, const char *target, const char *const *sources, d
  * wrote their caches (charter serve's private folder, under its lock):
  * the previous site's files are taken as that cache records them and the
  * spare's folders as theirs, without a stat of each (at 10,000 pages, some
- * 30,000 calls); anything the cache does not record is verified. */
+ * 30,000 calls); anything the cache does not record is verified. `pre`
+ * (may be NULL; the caller's still): what output_prefetch_read read of
+ * this output, taken where its file is unchanged since. */
 int output_begin_cached(output **out, const char *target, const char *const *sources,
-                        const char *cache, int own, diags *d);
+                        const char *cache, int own, output_prefetch *pre, diags *d);
 /* Up to this many bytes to hash again (OUTPUT_RACY_BYTES by default; see
  * outcache_write), the build cache is written without waiting out the racy
  * window, recording what the build just changed as unknown: the next build
@@ -56,6 +59,19 @@ int output_begin_cached(output **out, const char *target, const char *const *sou
  * tests of what the cache vouches for need. */
 #define OUTPUT_RACY_BYTES (8LL << 20)
 void output_set_racy_bytes(output *o, long long racy_bytes);
+/* What output_begin_cached reads first of a previous output: the site's
+ * manifest and its output cache, the spare's and its (each a few MB at
+ * 10,000 pages, 0.01-0.02 s to read), read ahead, while nothing builds
+ * (charter serve between builds), for the output at target with its build
+ * cache in cache_dir. Each is read between two lstat calls of its file,
+ * and kept only when they agree. Returns a new prefetch (caller frees
+ * with output_prefetch_free, NULL allowed), empty where there was nothing
+ * to read. */
+output_prefetch *output_prefetch_read(const char *target, const char *cache_dir);
+void output_prefetch_free(output_prefetch *p);
+/* How many of the reads output_begin_cached took from `pre` (the rest it
+ * read itself: a file changed since, or never read ahead). */
+int output_prefetched(const output *o);
 /* 1 when output_begin_cached was told the output is the caller's own and
  * took the previous site by its cache, without a stat of each file. */
 int output_taken_own(const output *o);

@@ -370,6 +370,10 @@ if grep -q 'timings: .*the previous site taken as this server left it' "$tmp/ser
 else
     not_ok "a save: the private folder taken as the server left it" "$(grep -o "; the .*" "$tmp/serve.log")"
 fi
+# What it reads first of that folder (its manifests and caches) it read
+# while it waited for the save.
+check "  its manifests and caches read while it waited" \
+    grep -q 'timings: .*4 of the output.s manifests and caches read while it waited' "$tmp/serve.log"
 touch "$site/.git/charter/serve/site/.charter-manifest"
 printf '\nA save after the folder was touched.\n' >>"$site/content/about.md"
 wait_for "$tmp/events4" '^data: 3$'

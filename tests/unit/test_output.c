@@ -361,7 +361,7 @@ static void build_with(const char *target, const char *cache, const char *const 
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0, "cannot build %s",
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0, "cannot build %s",
                  target);
     output_set_racy_bytes(o, racy_bytes);
     for (const char *const *f = files; *f; f += 2)
@@ -1251,7 +1251,7 @@ Test(output, the_listing_gives_each_file_its_size_however_it_got_there)
     diags *d = diag_new(NULL);
     for (int round = 0; round < 2; round++) {
         output *o = NULL;
-        cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+        cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0);
         /* Round 2 links the first three from round 1; "new.html" is new. */
         if (round == 0 || !output_reuse_keyed(o, "keyed.html", key))
             cr_assert_eq(output_write_keyed(o, "keyed.html", key, "made from a key", 15, d), 0);
@@ -1311,7 +1311,7 @@ static void expect_cached_refusal(const char *target, const char *cache, const c
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_expect_eq(output_begin_cached(&o, target, sources, cache, 0, d), -1);
+    cr_expect_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), -1);
     char *got = unit_diag_text(d);
     cr_expect(strstr(got, what) != NULL, "%s", got);
     free(got);
@@ -1352,7 +1352,7 @@ Test(output, no_cache_written_without_a_commit)
     char *target = in_sb("out"), *cache = in_sb("cache");
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0);
     cr_assert_eq(output_write(o, "a.html", "a", 1, d), 0);
     output_free(o, d); /* a failed build */
     expect_absent(sb, "cache");
@@ -1977,7 +1977,7 @@ Test(output, a_spare_with_a_stranger_is_not_used)
     unit_put(spare, "a/stray.html", "stray");
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0);
     output_set_racy_bytes(o, 0);
     for (const char *const *f = spare_v3; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -2022,23 +2022,28 @@ Test(output, a_spare_missing_a_file_is_not_used)
     free(target);
 }
 
-/* Builds spare_v3 into target through cache, as build_once does (as the
- * caller's own when `own`: output_begin_cached's), expects it to have
- * taken the spare tree as `want` says (output_spare_use) and the output to
- * hold spare_v3; returns how many of the spare's folders it listed, and in
- * *taken (may be NULL) whether it took the previous site by its cache
- * (output_taken_own). */
-static size_t build_v3_over_spare(const char *target, const char *cache, int own, const char *want,
-                                  int *taken)
+/* How build_v3_with builds, and what it found. */
+typedef struct v3_run {
+    int own;              /* output_begin_cached's own */
+    output_prefetch *pre; /* ... and its pre (may be NULL) */
+    const char *want;     /* how the spare tree is to be taken (output_spare_use) */
+    int taken;            /* output_taken_own */
+    int prefetched;       /* output_prefetched */
+    size_t listed;        /* the spare's folders listed */
+} v3_run;
+
+/* Builds spare_v3 into target through cache, as build_once does, as run
+ * says; expects the spare tree taken as run->want says and the output to
+ * hold spare_v3. */
+static void build_v3_with(const char *target, const char *cache, v3_run *run)
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    size_t listed = 0;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, own, d), 0);
-    const char *use = output_spare_use(o, &listed);
-    cr_expect_str_eq(use ? use : "(not taken)", want);
-    if (taken)
-        *taken = output_taken_own(o);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, run->own, run->pre, d), 0);
+    const char *use = output_spare_use(o, &run->listed);
+    cr_expect_str_eq(use ? use : "(not taken)", run->want);
+    run->taken = output_taken_own(o);
+    run->prefetched = output_prefetched(o);
     output_set_racy_bytes(o, 0);
     for (const char *const *f = spare_v3; *f; f += 2)
         cr_assert_eq(output_write(o, f[0], f[1], strlen(f[1]), d), 0);
@@ -2047,7 +2052,15 @@ static size_t build_v3_over_spare(const char *target, const char *cache, int own
     cr_assert_diag(d, "");
     diag_free(d);
     expect_site(target, spare_v3);
-    return listed;
+}
+
+/* As build_v3_with, plainly; returns how many of the spare's folders it
+ * listed. */
+static size_t build_v3_over_spare(const char *target, const char *cache, const char *want)
+{
+    v3_run run = {.want = want};
+    build_v3_with(target, cache, &run);
+    return run.listed;
 }
 
 /* An output its caller vouches for (charter serve's private folder) is
@@ -2059,9 +2072,9 @@ Test(output, an_own_output_is_taken_by_its_cache)
     char *target = in_sb("out"), *cache = in_sb("cache");
     char *spare = spare_after_two_builds(target, cache);
     struct stat same2 = stat_in(target, "a/same.html");
-    int taken = 0;
-    build_v3_over_spare(target, cache, 1, "by its folders", &taken);
-    cr_expect(taken, "the previous site was stat-ed");
+    v3_run run = {.own = 1, .want = "by its folders"};
+    build_v3_with(target, cache, &run);
+    cr_expect(run.taken, "the previous site was stat-ed");
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "the shared file was written again");
     expect_site(spare, spare_v2);
@@ -2082,10 +2095,45 @@ Test(output, an_own_output_without_its_cache_is_verified)
     buf_add(&p, spare, strlen(spare) - strlen(".spare"));
     buf_adds(&p, ".cache");
     cr_assert_eq(unlink(p.data), 0, "no output cache at '%s'", p.data);
-    int taken = 1;
-    build_v3_over_spare(target, cache, 1, "by its folders", &taken);
-    cr_expect_not(taken, "taken without a cache");
+    v3_run run = {.own = 1, .want = "by its folders"};
+    build_v3_with(target, cache, &run);
+    cr_expect_not(run.taken, "taken without a cache");
     buf_release(&p);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* What a server read of its output while it waited (output_prefetch_read)
+ * is taken when the files are as they were: the site's manifest and
+ * output cache, the spare's manifest and output cache. */
+Test(output, a_prefetch_is_taken_where_its_files_are_unchanged)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    v3_run run = {.pre = output_prefetch_read(target, cache), .want = "by its folders"};
+    build_v3_with(target, cache, &run);
+    cr_expect_eq(run.prefetched, 4);
+    output_prefetch_free(run.pre);
+    expect_site(spare, spare_v2);
+    free(spare);
+    free(cache);
+    free(target);
+}
+
+/* Read before another build replaced each of those files, the prefetch is
+ * not taken: each is read again, and the build is as without it. */
+Test(output, a_prefetch_of_files_replaced_since_is_not_taken)
+{
+    char *target = in_sb("out"), *cache = in_sb("cache");
+    char *spare = spare_after_two_builds(target, cache);
+    output_prefetch *pre = output_prefetch_read(target, cache);
+    build_once(target, cache, spare_v1);
+    v3_run run = {.pre = pre, .want = "by its folders"};
+    build_v3_with(target, cache, &run);
+    cr_expect_eq(run.prefetched, 0);
+    output_prefetch_free(pre);
+    expect_site(spare, spare_v1);
     free(spare);
     free(cache);
     free(target);
@@ -2107,7 +2155,7 @@ Test(output, a_spare_folder_whose_times_changed_is_listed)
     buf_init(&p);
     buf_printf(&p, "%s/a/passing.html", spare);
     cr_assert_eq(unlink(p.data), 0);
-    size_t listed = build_v3_over_spare(target, cache, 0, "by its folders", NULL);
+    size_t listed = build_v3_over_spare(target, cache, "by its folders");
     cr_expect_eq(listed, 1, "%zu folders listed, not 1", listed);
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
@@ -2133,7 +2181,7 @@ Test(output, a_spare_file_replaced_is_not_taken_by_its_folder)
     buf_printf(&p, "%s/a/same.html", spare);
     cr_assert_eq(unlink(p.data), 0);
     unit_put(spare, "a/same.html", "same");
-    build_v3_over_spare(target, cache, 0, "read whole", NULL);
+    build_v3_over_spare(target, cache, "read whole");
     expect_site(spare, spare_v2);
     struct stat same3 = stat_in(target, "a/same.html");
     cr_expect_eq(same3.st_ino, same2.st_ino, "the previous site's file was not the one kept");
@@ -2165,7 +2213,7 @@ Test(output, the_replaced_site_keeps_its_outcache_as_the_spare_s)
     cr_expect(after.st_ino == before.st_ino && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
                   after.st_mtim.tv_nsec == before.st_mtim.tv_nsec,
               "the spare's outcache was written anew");
-    build_v3_over_spare(target, cache, 0, "by its folders", NULL);
+    build_v3_over_spare(target, cache, "by its folders");
     expect_no_leftovers(sb);
     buf_release(&p);
     free(was);
@@ -2195,7 +2243,7 @@ Test(output, a_spare_made_for_a_first_build_is_taken_by_the_next)
     char hex[DIGEST_HEX];
     cr_assert_eq(output_manifest_digest(hex, target), 0);
     cr_expect(output_unchanged(target, cache, hex, NULL), "the output's cache no longer vouches");
-    size_t listed = build_v3_over_spare(target, cache, 0, "by its folders", NULL);
+    size_t listed = build_v3_over_spare(target, cache, "by its folders");
     cr_expect_eq(listed, 0, "%zu folders listed", listed);
     expect_site(spare, spare_v1);
     expect_no_leftovers(sb);
@@ -2212,7 +2260,7 @@ Test(output, no_spare_is_made_for_a_changed_site_or_under_a_build)
     build_once(target, cache, spare_v1);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0);
     cr_expect_eq(output_make_spare(target, cache), 0, "made under a build's lock");
     output_abandon(o);
     output_free(o, d);
@@ -2256,7 +2304,7 @@ Test(output, a_failed_build_in_the_spare_keeps_the_output_and_drops_the_spare)
     char *spare = spare_after_two_builds(target, cache);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, target, sources, cache, 0, NULL, d), 0);
     cr_expect_str_eq(output_staging(o), spare, "the spare is not the staging directory");
     cr_assert_eq(output_write(o, "a/changed.html", "three", 5, d), 0);
     cr_assert_eq(output_write(o, "extra.html", "x", 1, d), 0);

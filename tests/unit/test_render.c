@@ -890,7 +890,7 @@ static void pages_round(round *r, int rows)
         fake.approvers[0] = "Boss <boss@x.example>";
     const char *sources[] = {site_dir.data, NULL};
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, 0, NULL, d), 0);
     gen g;
     gen_init(&g, s, pp, h, NULL, o, d);
     for (size_t i = 0; i < COUNT(round_rels); i++) {
@@ -1221,7 +1221,7 @@ static char *changelog_round(const char *oldest)
         .found = 1, .n_pages = s->n_pages, .pages = ph, .changes = changes, .n_changes = N};
     const char *sources[] = {site_dir.data, NULL};
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out_dir.data, sources, cache_dir.data, 0, NULL, d), 0);
     gen g;
     gen_init(&g, s, NULL, &h, NULL, o, d);
     cr_expect_eq(gen_changelog(&g), 0);

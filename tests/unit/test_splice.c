@@ -80,7 +80,7 @@ static size_t build(const char *rel, const piece *pieces, const char *const *fil
 {
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, NULL, d), 0);
     stream s = {NULL, pieces, 0, 0, 0};
     if (rel) {
         s.sp = output_splice(o, rel);
@@ -239,13 +239,13 @@ Test(splice, the_previous_file_is_never_read_through_a_link)
     static const piece deep[] = {{"one", "11"}, {"two", "222"}, {NULL, NULL}};
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, NULL, d), 0);
     stream s = {output_splice(o, "sub/book.html"), deep, 0, 0, 0};
     cr_assert_eq(output_stream_keyed(o, "sub/book.html", NULL, fill_pieces, &s, d), 0);
     output_splice_end(o, "sub/book.html", s.sp, 0);
     cr_assert_eq(output_commit(o, d), 0);
     output_free(o, d);
-    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, NULL, d), 0);
     char sub[PATH_MAX + 16], moved[PATH_MAX + 16];
     snprintf(sub, sizeof sub, "%s/sub", out);
     snprintf(moved, sizeof moved, "%s/elsewhere", sb);
@@ -350,7 +350,7 @@ static long long build_unhashed_by(const char *rel, const piece *pieces, int by_
     setenv("CHARTER_CHECK_REUSE", "1", 1);
     diags *d = diag_new(NULL);
     output *o = NULL;
-    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, d), 0);
+    cr_assert_eq(output_begin_cached(&o, out, sources, cache, 0, NULL, d), 0);
     stream s = {output_splice(o, rel), pieces, 0, 0, by_bytes};
     int err = output_stream_keyed(o, rel, NULL, fill_pieces, &s, d);
     cr_assert_eq(err, 0);
