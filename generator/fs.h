@@ -148,6 +148,11 @@ void fs_list_free(char **list);
 
 /* 1 if path is a directory, 0 if something else, -1 if it does not exist. */
 int fs_is_dir(const char *path);
+/* 1 when two stats are of the same file, unchanged between them: the same
+ * device, inode, type, size, and modification and change times (a file
+ * written in place changes its times; one replaced by a rename is another
+ * inode). */
+int fs_same_stat(const struct stat *a, const struct stat *b);
 
 /* Creates path and its missing parents. Returns 0 or -1 after reporting. */
 int fs_mkdirs(const char *path, diags *d);
