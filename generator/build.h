@@ -45,7 +45,7 @@ typedef struct build_request {
      * manifests and output caches), read while it waited for a change
      * (build_prefetch_read; may be NULL): taken where their files are
      * unchanged, the rest read as usual. Still the caller's. */
-    struct build_prefetch *prefetch;
+    struct output_prefetch *prefetch;
     /* Called once a build that succeeded has put its output in place,
      * with res's counts and the findings so far, before the model is freed
      * and the caches and stamp are written (at 10,000 pages 0.03-0.05 s):
@@ -56,15 +56,14 @@ typedef struct build_request {
 } build_request;
 
 /* What a build of the site at `site` into `out` reads first of its build
- * cache: the output's manifests and output caches (output_prefetch_read).
- * Read ahead by charter serve while it waits for a change (at 10,000
- * pages about 8 MB, 0.015-0.02 s of each rebuild's begin stage), each
- * file between two lstat calls that agree; build_run takes each that a
- * third still finds unchanged. Returns a new prefetch (caller frees with
- * build_prefetch_free, NULL allowed), empty where there is no cache. */
-typedef struct build_prefetch build_prefetch;
-build_prefetch *build_prefetch_read(const char *site, const char *out);
-void build_prefetch_free(build_prefetch *p);
+ * cache: the output's manifests and output caches, read by
+ * output_prefetch_read in the cache's folder as build_run finds it. Read
+ * ahead by charter serve while it waits for a change (at 10,000 pages
+ * about 8 MB, 0.015-0.02 s of each rebuild's begin stage), each file
+ * between two lstat calls that agree; build_run takes each that a third
+ * still finds unchanged. Returns a new prefetch (caller frees with
+ * output_prefetch_free), or NULL where there is no build cache. */
+struct output_prefetch *build_prefetch_read(const char *site, const char *out);
 
 typedef struct build_result {
     int status;                /* EXIT_OK, EXIT_FINDINGS (nothing published) or EXIT_USAGE */

@@ -341,7 +341,7 @@ typedef struct serving {
     struct stat left[2];
     /* What the next build reads first of its caches, read while the
      * server waited (build_prefetch_read; NULL: nothing). */
-    build_prefetch *pre;
+    output_prefetch *pre;
     /* HEAD's commit when the last build started ("" when it could not be
      * read: outside git, on an unborn branch). */
     char head[41];
@@ -547,7 +547,7 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     /* While it waits for the next change: what the next build reads first
      * of its output (at 10,000 pages 0.015-0.02 s), taken then where the
      * files have not changed. */
-    build_prefetch_free(sv->pre);
+    output_prefetch_free(sv->pre);
     sv->pre = sv->owned ? build_prefetch_read(sv->o->site, sv->out) : NULL;
     return err;
 }
@@ -753,7 +753,7 @@ done:
     cmd_print_diags(d);
     diag_free(d);
     free(sv.out);
-    build_prefetch_free(sv.pre);
+    output_prefetch_free(sv.pre);
     buf_release(&git_dir);
     buf_release(&priv);
     buf_release(&path);
