@@ -319,6 +319,7 @@ typedef struct release_job {
     stamp_facts *sf;
     const buf *findings;
     int write_stamp; /* the build published: its stamp is written */
+    int leave_model; /* the model is left to the process's exit (build_request.exiting) */
 } release_job;
 
 static void release_one(void *ctx, size_t i)
@@ -327,6 +328,8 @@ static void release_one(void *ctx, size_t i)
     if (i == 0) {
         output_free(j->out, j->d);
     } else if (i == 1) {
+        if (j->leave_model)
+            return;
         parsed_free(j->pp);
         history_free(j->hist);
         site_free(j->s);
@@ -727,7 +730,17 @@ done:
         r->published(r->published_ctx, res, d);
     /* Releasing the output, freeing the model and writing the stamp, side
      * by side. */
-    release_job rj = {out, d, pp, hist, s, stamped ? &sf : NULL, &findings, status == EXIT_OK};
+    release_job rj = {out,
+                      d,
+                      pp,
+                      hist,
+                      s,
+                      stamped ? &sf : NULL,
+                      &findings,
+                      status == EXIT_OK,
+                      r->exiting && !heap_frees_at_exit()};
+    if (rj.leave_model)
+        stage_clock_note(sc, "the model left to the process's exit");
     pool_run(3, release_one, &rj);
     pp = NULL;
     hist = NULL;

@@ -93,7 +93,7 @@ int cmd_build(int argc, char **argv)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     o.site = cmd_site(o.site);
     build_request r = {
-        .site = o.site, .out = o.out, .no_check = o.no_check, .no_cache = o.no_cache};
+        .site = o.site, .out = o.out, .no_check = o.no_check, .no_cache = o.no_cache, .exiting = 1};
     if (cmd_parse_as_of(&r.as_of, &cmd_build_def, o.as_of) != 0)
         return EXIT_USAGE;
 

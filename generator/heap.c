@@ -75,6 +75,11 @@ void heap_init(char **argv)
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+int heap_frees_at_exit(void)
+{
+    return 1;
+}
+
 void heap_trim(void)
 {
 }
@@ -83,6 +88,11 @@ void heap_tune(void)
 {
 }
 #else
+int heap_frees_at_exit(void)
+{
+    return 0;
+}
+
 void heap_trim(void)
 {
     malloc_trim(0);

@@ -62,4 +62,9 @@ int heap_padded(void);
  * from a render thread). */
 void heap_trim(void);
 
+/* 0 when a process may leave what it allocated to its exit rather than
+ * free it block by block; 1 in a sanitizer's build, whose leak check at
+ * exit is the test that all of it can be freed. */
+int heap_frees_at_exit(void);
+
 #endif

@@ -627,7 +627,23 @@ if ldd "$CHARTER" 2>/dev/null | grep -q 'lib[at]san'; then
     ok "not an up-to-date build # SKIP a sanitizer's build"
     ok "not for huge pages when the user refused them # SKIP a sanitizer's build"
     ok "not for a top pad when the user named one # SKIP a sanitizer's build"
+    # There the model is freed, for the leak check at exit to prove it can be.
+    printf '\nOne more sentence.\n' >>"$site/$policy"
+    CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
+        --quiet 2>"$tmp/err"
+    git -C "$site" checkout -q -- "$policy"
+    if grep -q "^charter: timings: .*the model left to the process's exit" "$tmp/err"; then
+        not_ok "a sanitizer's build frees its model" "$(cat "$tmp/err")"
+    else
+        ok "a sanitizer's build frees its model"
+    fi
 else
+    # A build leaves its model (the pages, their parse, the history) to the
+    # process's exit rather than free it block by block.
+    printf '\nA sentence first.\n' >>"$site/$policy"
+    timings_say "a build leaves its model to the process's exit" "" \
+        "; the model left to the process's exit; malloc with huge pages and a 16 MB top pad"
+
     printf '\nOne more sentence.\n' >>"$site/$policy"
     sleep 0.05 # past the racy window: the stamp can vouch for the page
     timings_say "a build asks malloc for huge pages and a top pad" "" \

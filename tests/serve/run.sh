@@ -374,6 +374,10 @@ fi
 # while it waited for the save.
 check "  its manifests and caches read while it waited" \
     grep -q 'timings: .*4 of the output.s manifests and caches read while it waited' "$tmp/serve.log"
+# A server goes on after a build: it frees its model, which charter build
+# leaves to its exit.
+check "  its model freed, not left to an exit" \
+    sh -c "! grep -q 'timings: .*the model left' '$tmp/serve.log'"
 touch "$site/.git/charter/serve/site/.charter-manifest"
 printf '\nA save after the folder was touched.\n' >>"$site/content/about.md"
 wait_for "$tmp/events4" '^data: 3$'
