@@ -292,7 +292,7 @@ typedef struct render_job {
     const history *hist;
     const build_provenance *prov;
     output *out;
-    unsigned made; /* by render_site_early */
+    render_early *early; /* what render_early_start makes beside the history */
     diags *d;
     int rendered;
 } render_job;
@@ -301,7 +301,7 @@ static void render_one(void *ctx, size_t i)
 {
     render_job *j = ctx;
     if (i == 0)
-        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->made, j->d);
+        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->early, j->d);
     else
         parse_cache_write(j->pp, j->d);
 }
@@ -640,10 +640,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     site_release_texts(s); /* parsed and checked: not read again */
     stage_clock_mark(sc, "check");
     /* While the history is still being read, on the core it leaves: the
-     * outputs made without it, one at a time until it is done. */
-    unsigned made = 0;
-    int early = render_site_early(&made, s, pp, &prov, out, &hj.finished, d);
-    stage_clock_mark(sc, "render before the history");
+     * outputs made without it, one at a time until it is done, on a thread
+     * of their own. The one under way when it is done goes on beside the
+     * render (a commit's OSCAL export, 0.08 s at 10,000 pages, held the
+     * render back for 0.07 s of it, one core idle). */
+    render_early *early = render_early_start(s, pp, &prov, out, &hj.finished, d);
     hist = build_history_join(&hj);
     history_started = 0;
     stage_clock_mark(sc, "history (waited for)");
@@ -660,14 +661,19 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         heap_trim();
     /* Rendering, and beside it the parse cache's rewrite (it only reads
      * the parse, and its HTML in the scratch file, as rendering does). */
-    render_job job = {s, pp, hist, &prov, out, made, d, 0};
+    render_job job = {s, pp, hist, &prov, out, early, d, 0};
     pool_run(2, render_one, &job);
+    unsigned made;
+    int early_failed = render_early_end(early, &made);
+    if (made)
+        stage_clock_note(sc, "%d output%s made beside the history", __builtin_popcount(made),
+                         __builtin_popcount(made) == 1 ? "" : "s");
     /* HTML the previous build's parse cache held damaged was parsed again;
      * the cache just written may have copied it: the next build parses
      * every page. */
     if (parse_cache_drop_damaged(pp))
         stage_clock_note(sc, "the parse cache was damaged: parsed again, and removed");
-    int rendered = job.rendered != 0 || early != 0 ? -1 : 0;
+    int rendered = job.rendered != 0 || early_failed != 0 ? -1 : 0;
     stage_clock_mark(sc, "render");
     long long spliced, streamed, unhashed;
     output_spliced(out, &spliced, &streamed, &unhashed);

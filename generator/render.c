@@ -284,18 +284,36 @@ static const struct {
              {task_small, 0, 0},   {task_pages, 0, 0}};
 #define N_TASKS (sizeof tasks / sizeof *tasks)
 
-/* render_site's pool: the tasks not made early, in order. */
+struct render_early {
+    gen g; /* without the history and the shared values */
+    const atomic_int *stop;
+    atomic_uint taken; /* the tasks taken, by the run or by render_site: a bit each */
+    unsigned made;     /* the tasks the run made */
+    pthread_t thread;
+    int threaded;
+};
+
+/* Takes task i for the caller: 1 unless the other taker has (e may be
+ * NULL: 1). */
+static int take_task(render_early *e, size_t i)
+{
+    return !e || !(atomic_fetch_or(&e->taken, 1u << i) & (1u << i));
+}
+
+/* render_site's pool: the tasks in order, each made unless early took it. */
 typedef struct task_list {
     gen *g;
-    size_t idx[N_TASKS];
+    render_early *early;
 } task_list;
 
 static void run_task(void *ctx, size_t i)
 {
     task_list *tl = ctx;
-    if (tasks[tl->idx[i]].run(tl->g) != 0)
+    if (!take_task(tl->early, i))
+        return;
+    if (tasks[i].run(tl->g) != 0)
         atomic_store(&tl->g->failed, 1);
-    if (tasks[tl->idx[i]].trim)
+    if (tasks[i].trim)
         heap_trim();
 }
 
@@ -306,28 +324,63 @@ static int check_reuse(void)
     return check && *check;
 }
 
-int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
-                      output *o, const atomic_int *stop, diags *d)
+static void make_early(render_early *e)
 {
+    for (size_t i = 0; i < N_TASKS && !(e->stop && atomic_load(e->stop)); i++) {
+        if (!tasks[i].early || !take_task(e, i))
+            continue;
+        if (tasks[i].run(&e->g) != 0)
+            atomic_store(&e->g.failed, 1);
+        e->made |= 1u << i;
+    }
+}
+
+static void *early_thread(void *arg)
+{
+    render_early *e = arg;
+    /* Beside the history's thread, then beside the render: the render's
+     * pool works with a thread fewer until this one is done. */
+    pool_hold();
+    make_early(e);
+    pool_unhold();
+    return NULL;
+}
+
+render_early *render_early_start(const site *s, const parsed *pp, const build_provenance *prov,
+                                 output *o, const atomic_int *stop, diags *d)
+{
+    render_early *e = xcalloc(1, sizeof *e);
     /* search.json, made here in every build with a history, is checked
      * as render_site's outputs are. */
-    gen g = {.s = s, .pp = pp, .prov = prov, .o = o, .d = d, .check_reuse = check_reuse()};
-    atomic_init(&g.failed, 0);
-    pthread_mutex_init(&g.lock, NULL);
-    *made = 0;
-    for (size_t i = 0; i < N_TASKS && !(stop && atomic_load(stop)); i++) {
-        if (!tasks[i].early)
-            continue;
-        if (tasks[i].run(&g) != 0)
-            atomic_store(&g.failed, 1);
-        *made |= 1u << i;
-    }
-    pthread_mutex_destroy(&g.lock);
-    return g.failed ? -1 : 0;
+    e->g = (gen){.s = s, .pp = pp, .prov = prov, .o = o, .d = d, .check_reuse = check_reuse()};
+    atomic_init(&e->g.failed, 0);
+    pthread_mutex_init(&e->g.lock, NULL);
+    e->stop = stop;
+    atomic_init(&e->taken, 0);
+    e->threaded = pthread_create(&e->thread, NULL, early_thread, e) == 0;
+    if (!e->threaded)
+        make_early(e);
+    return e;
+}
+
+int render_early_end(render_early *e, unsigned *made)
+{
+    if (made)
+        *made = 0;
+    if (!e)
+        return 0;
+    if (e->threaded)
+        pthread_join(e->thread, NULL);
+    if (made)
+        *made = e->made;
+    int failed = atomic_load(&e->g.failed);
+    pthread_mutex_destroy(&e->g.lock);
+    free(e);
+    return failed ? -1 : 0;
 }
 
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
-                output *o, unsigned made, diags *d)
+                output *o, render_early *early, diags *d)
 {
     gen g;
     gen_init(&g, s, pp, h, prov, o, d);
@@ -343,13 +396,9 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     }
     output_declare(o, rels, n_rels, d);
     free(rels);
-    task_list tl = {&g, {0}};
-    size_t n = 0;
-    for (size_t i = 0; i < N_TASKS; i++)
-        if (!(made & 1u << i))
-            tl.idx[n++] = i;
-    pool_run(n, run_task, &tl);
-    int failed = g.failed;
+    task_list tl = {&g, early};
+    pool_run(N_TASKS, run_task, &tl);
+    int failed = g.failed || (early && atomic_load(&early->g.failed));
     gen_release(&g);
     return failed ? -1 : 0;
 }

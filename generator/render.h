@@ -14,20 +14,32 @@
 
 #include <stdatomic.h>
 
+/* The outputs made from neither the history nor the layouts' shared
+ * values (the OSCAL export, search.json): a build makes them while its
+ * history is still being read. */
+typedef struct render_early render_early;
+/* Starts making them one after another on a thread of their own, which
+ * holds a core while it runs (pool_hold), each taken only while *stop is
+ * unset (stop may be NULL: all); where no thread can be started, on the
+ * calling thread before it returns. What it has not taken when render_site
+ * comes to it is render_site's. Returns the run (the caller ends it with
+ * render_early_end, after render_site), never NULL. */
+render_early *render_early_start(const site *s, const parsed *pp, const build_provenance *prov,
+                                 output *o, const atomic_int *stop, diags *d);
+/* Waits for the run's thread and frees the run. Fills *made (may be NULL)
+ * with which outputs it made, a bit each. Returns 0, or -1 when a write
+ * failed (reported); e may be NULL: 0. */
+int render_early_end(render_early *e, unsigned *made);
+
 /* Renders every output of s into o, in parallel where it can, but those
- * render_site_early made (`made`, 0 for none). `h` may be NULL (no
- * history), as may `prov` (what the build is made from, for the
- * BUILD_COMMIT variables: none). Page-level problems are reported through
- * d and leave 0; returns -1 when a write failed or a layout could not
- * render (reported). */
+ * `early` (may be NULL) took: each is taken by one of them only, so the
+ * render does not wait for the outputs early is making when the history
+ * is there. `h` may be NULL (no history), as may `prov` (what the build is
+ * made from, for the BUILD_COMMIT variables: none). Page-level problems
+ * are reported through d and leave 0; returns -1 when a write failed or a
+ * layout could not render (reported), here or in early's outputs taken so
+ * far (render_early_end reports those it makes later). */
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
-                output *o, unsigned made, diags *d);
-/* Renders, one after another on the calling thread, the outputs made from
- * neither the history nor the layouts' shared values (the OSCAL export,
- * search.json), until *stop is set (stop may be NULL: all): a build makes
- * them while its history is still being read. Records which it made in
- * *made, for render_site. Returns 0, or -1 when a write failed (reported). */
-int render_site_early(unsigned *made, const site *s, const parsed *pp, const build_provenance *prov,
-                      output *o, const atomic_int *stop, diags *d);
+                output *o, render_early *early, diags *d);
 
 #endif
