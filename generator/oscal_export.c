@@ -88,6 +88,10 @@ typedef struct exporter {
     size_t pending, mark_at, cursor;
     buf key;
     digest *kd;
+    /* Each page's part of the keys (key_page), made on first use: a page
+     * is cited by a requirement per control it names, besides its
+     * resource. DIGEST_HEX bytes per page, "" until made. */
+    char (*page_keys)[DIGEST_HEX];
 } exporter;
 
 static void member_uuid(exporter *x, const char *key, const char *name)
@@ -314,10 +318,17 @@ static void keyed_segment(exporter *x, void (*write)(exporter *x, const void *ar
     x->mark_at = x->w.out->len;
 }
 
-/* Adds a page's fields a requirement or resource shows to x->kd. */
+/* Adds a page's fields a requirement or resource shows to x->kd: their
+ * digest, made once per page. */
 static void key_page(exporter *x, const page *p)
 {
-    digest_add_long(x->kd, (long)p->index);
+    char *key = x->page_keys[p->index];
+    if (key[0]) {
+        digest_add(x->kd, key, DIGEST_HEX);
+        return;
+    }
+    digest *h = digest_new();
+    digest_add_long(h, (long)p->index);
     const char *fields[] = {x->res_uuid[p->index],
                             page_title(p),
                             p->id,
@@ -328,9 +339,12 @@ static void key_page(exporter *x, const page *p)
                             p->status,
                             p->src};
     for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
-        digest_add_str(x->kd, fields[k]);
-    digest_add_long(x->kd, p->last_reviewed);
-    digest_add_long(x->kd, p->next_review);
+        digest_add_str(h, fields[k]);
+    digest_add_long(h, p->last_reviewed);
+    digest_add_long(h, p->next_review);
+    digest_hex(h, key);
+    digest_free(h);
+    digest_add(x->kd, key, DIGEST_HEX);
 }
 
 /* x->key: "<kind> <first|next> <digest>". */
@@ -604,6 +618,7 @@ oscal_export *oscal_export_new(const site *s, const build_provenance *prov)
     x->s = s;
     x->prov = prov;
     x->res_uuid = xcalloc(s->n_pages + 1, sizeof *x->res_uuid);
+    x->page_keys = xcalloc(s->n_pages + 1, sizeof *x->page_keys);
     x->id_count = map_new();
     buf_init(&x->url);
     buf_init(&x->scratch);
@@ -633,6 +648,7 @@ void oscal_export_free(oscal_export *e)
     for (size_t i = 0; i < x->s->n_pages; i++)
         free(x->res_uuid[i]);
     free(x->res_uuid);
+    free(x->page_keys);
     map_free(x->id_count);
     buf_release(&x->url);
     buf_release(&x->scratch);
