@@ -269,7 +269,7 @@ static int task_oscal(gen *g)
  * first, a generator taken last ran alone at the end (at 10,000 pages the
  * API and the small ones, a tenth of a second on one core).
  * `early`: made from neither the history nor the layouts' shared values
- * (which name the recent changes), so render_site_early may make it.
+ * (which name the recent changes), so render_early_start may make it.
  * `trim`: what it held (the handbook's skeleton and dictionary, tens of
  * megabytes at 10,000 pages) would lie free in its thread's malloc arena
  * while the other thread grows its own, so it is returned to the system

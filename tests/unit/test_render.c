@@ -667,8 +667,8 @@ static void expect_text(const char *got, const char *want, const char *name, con
 
 /* Builds the case's site into <sb>/out as charter build does (without the
  * checks), then compares what was written. With `early`, the outputs that
- * need no history are made first by render_site_early, as a build does
- * while its history is read: what is written must not differ. */
+ * need no history are made by render_early_start beside render_site, as a
+ * build does while its history is read: what is written must not differ. */
 static void render_case(const struct render_case *c, int early)
 {
     unit_mkdtemp(sb, sizeof sb, "render");
