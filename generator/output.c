@@ -1439,7 +1439,10 @@ static int claim(output *o, const char *rel, const char *hex, buf *path, diags *
 
 int output_declare(output *o, const char *const *rels, size_t n, diags *d)
 {
-    if (o->declared || !n)
+    pthread_mutex_lock(&o->lock);
+    int once = o->declared != NULL;
+    pthread_mutex_unlock(&o->lock);
+    if (once || !n)
         return 0;
     buf lines;
     buf_init(&lines);
@@ -1453,14 +1456,21 @@ int output_declare(output *o, const char *const *rels, size_t n, diags *d)
         map_put(declared, rel, (void *)1);
         buf_printf(&lines, "%s\n", rel);
     }
-    int err = 0;
+    /* Under the lock, as claim writes the journal and reads the map: the
+     * outputs made beside the history may be writing meanwhile. */
+    int err = 0, why = 0;
+    pthread_mutex_lock(&o->lock);
     if (lines.len && fs_write_fd(o->journal_fd, lines.data, lines.len) != 0) {
-        err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging,
-                         OUTPUT_JOURNAL, strerror(errno));
+        err = -1;
+        why = errno;
         map_free(declared);
     } else {
         o->declared = declared;
     }
+    pthread_mutex_unlock(&o->lock);
+    if (err)
+        diag_error(d, NULL, 0, 0, "io", "cannot write '%s/%s': %s", o->staging, OUTPUT_JOURNAL,
+                   strerror(why));
     buf_release(&lines);
     return err;
 }

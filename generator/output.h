@@ -108,7 +108,8 @@ const char *output_staging(const output *o);
  * they are journaled in one write, so that writing each need not journal
  * it (10,000 pages: as many writes to the journal, under the output's
  * lock). A journal may list a file never made: its removal finds nothing
- * there. Call it once, before writing any of them; not thread-safe.
+ * there. Call it once, before writing any of them (others may be written
+ * meanwhile, from other threads).
  * Returns 0, or -1 after reporting (then each is journaled as written). */
 int output_declare(output *o, const char *const *rels, size_t n, diags *d);
 /* Writes data to `rel` (a path inside the output) in the staging directory.
