@@ -104,7 +104,7 @@ static int on_option(void *ctx, int opt, const char *value)
  * PHP vendor/ at the top): tens of thousands of folders to watch and walk
  * again after each change. A folder that cannot be watched (the system's
  * limit on watches reached) is said, once. */
-static void watch_tree(int ino, const char *dir, int depth)
+static void watch_tree(int ino, const char *dir, int depth, int *blind)
 {
     static int said;
     buf m;
@@ -115,10 +115,13 @@ static void watch_tree(int ino, const char *dir, int depth)
     buf_release(&m);
     if (is_output || depth > 64)
         return;
-    if (inotify_add_watch(ino, dir,
+    int wd =
+        inotify_add_watch(ino, dir,
                           IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-                              IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) < 0 &&
-        (errno == ENOSPC || errno == ENOMEM) && !said) {
+                              IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+    if (wd < 0 && errno != ENOENT)
+        *blind = 1;
+    if (wd < 0 && (errno == ENOSPC || errno == ENOMEM) && !said) {
         said = 1;
         fprintf(stderr,
                 "charter serve: warning: cannot watch '%s': %s (the system's limit, "
@@ -137,7 +140,7 @@ static void watch_tree(int ino, const char *dir, int depth)
             buf_reset(&child);
             buf_printf(&child, "%s/%s", dir, *p);
             if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
-                watch_tree(ino, child.data, depth + 1);
+                watch_tree(ino, child.data, depth + 1, blind);
         }
         buf_release(&child);
     }
@@ -155,6 +158,14 @@ typedef struct watcher {
     /* A folder was made or moved in since the watches were last added, or
      * events were lost (the queue overflowed): watch_all is due. */
     int grew;
+    /* Since the last build began: an event on any of the site's folders
+     * (whatever its file's name), or events lost. Without one, the next
+     * build may take the site the last one loaded (build_request's
+     * reuse_kept). */
+    int touched;
+    /* A folder of the site could not be watched: its changes may go
+     * unseen, and no build takes a kept site. */
+    int blind;
 } watcher;
 
 static void note_git_watch(watcher *w, int wd)
@@ -215,7 +226,7 @@ static void watch_all(watcher *w, const char *site_dir, const char *git_dir)
 {
     if (w->ino < 0)
         return;
-    watch_tree(w->ino, site_dir, 0);
+    watch_tree(w->ino, site_dir, 0, &w->blind);
     if (git_dir) {
         buf refs;
         buf_init(&refs);
@@ -267,6 +278,8 @@ static int drain(watcher *w, int *edited)
             if (((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO))) ||
                 (e->mask & IN_Q_OVERFLOW))
                 w->grew = 1;
+            if ((e->mask & IN_Q_OVERFLOW) || !is_git_watch(w, e->wd))
+                w->touched = 1;
             /* git's lock files come and go; what they become is what counts. */
             size_t nl = strlen(name);
             if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
@@ -327,6 +340,9 @@ static void findings_html(buf *out, diags *d)
 typedef struct serving {
     const serve_opts *o;
     build_request r;
+    /* The site of the last good build, which the next takes when nothing
+     * of the site but git's folder has changed since (a commit). */
+    build_kept *kept;
     server *srv;
     char *out;     /* the private output folder */
     int built;     /* a build has been published */
@@ -478,6 +494,12 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     req.own_output = !sv->temporary && still_owned(sv);
     sv->owned = 0;
     req.prefetch = sv->pre;
+    /* Nothing of the site seen changing since the last build began: its
+     * site is taken, not walked and loaded again (a commit's rebuild, at
+     * 10,000 pages 0.05-0.09 s). */
+    req.kept = sv->kept;
+    req.reuse_kept = !first && w->ino >= 0 && !w->touched && !w->blind;
+    w->touched = 0;
     /* Serving an unchecked build: the next is one too, its errors kept. */
     sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (sh.lenient)
@@ -582,7 +604,7 @@ int cmd_serve(int argc, char **argv)
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     o.site = cmd_site(o.site);
-    serving sv = {.o = &o};
+    serving sv = {.o = &o, .kept = build_kept_new()};
     sv.r.site = o.site;
     sv.r.no_check = o.no_check;
     sv.r.base_url = o.base_url ? o.base_url : "/";
@@ -714,6 +736,13 @@ int cmd_serve(int argc, char **argv)
         if (n > 0 && w.ino >= 0 && (fds[1].revents & POLLIN)) {
             if (drain(&w, &edited))
                 pending = 1;
+            /* A file of the site changed: the kept site cannot stand for
+             * it, and is freed now, in the quiet period before the build
+             * (0.02 s at 10,000 pages), whose model then reuses its
+             * memory rather than faulting in fresh pages (a saved edit
+             * 0.25 s against 0.275 s with it kept until the build). */
+            if (w.touched)
+                build_kept_clear(sv.kept);
             if (w.grew) {
                 /* Folders were added: watch them too (again is harmless).
                  * Only then: at 10,000 pages the walk lists every folder
@@ -754,6 +783,7 @@ done:
     diag_free(d);
     free(sv.out);
     output_prefetch_free(sv.pre);
+    build_kept_free(sv.kept);
     buf_release(&git_dir);
     buf_release(&priv);
     buf_release(&path);

@@ -412,8 +412,11 @@ git -C "$site" checkout -q -- content/about.md
 # What the server builds, edit after edit, is what a cold build makes of
 # the same files: a save, a new page, its removal, a layout's change, a
 # commit. Its rebuilds take its private folder as it left it (above), so
-# a file it reused wrongly would show here.
+# a file it reused wrongly would show here. The commit changes nothing of
+# the site's files: its build takes the site the last build loaded, and
+# shows what that load reported (a misspelt setting of site.yml).
 orig=$(git -C "$site" rev-parse HEAD)
+printf 'descripton: x\n' >>"$site/site.yml"
 export CHARTER_TIMINGS=1
 start
 built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
@@ -439,6 +442,13 @@ rebuilt_after
 git -C "$site" add -A
 git -C "$site" commit -q -m "Saved while serving"
 rebuilt_after
+check "a commit: its build takes the site the last build loaded" \
+    grep -q 'timings: .*the site kept from the last build, not walked nor loaded again' "$tmp/serve.log"
+code "$u/_charter/" >/dev/null
+check "  and shows what that build's load reported" \
+    grep -q "site.yml:[0-9]*:[0-9]*</code> <strong>warning</strong>: unknown setting .*descripton" "$tmp/body"
+check "  its registers name the commit" \
+    sh -c "curl -s '$u/soa/' | grep -q \"$(git -C "$site" rev-parse --short=7 HEAD)\""
 stop
 owned=$(grep -c 'timings: .*the previous site taken as this server left it' "$tmp/serve.log")
 rebuilds=$(grep -c '^rebuilt' "$tmp/serve.log")
@@ -454,6 +464,27 @@ check "five changes served: the same files as a cold build of them" \
 check "  each rebuild took the folder as the last left it" \
     test "$rebuilds" -ge 5 -a "$owned" = "$rebuilds"
 rm -rf "$tmp/served"
+git -C "$site" reset -q --hard "$orig"
+
+# Only a build with nothing of the site seen changing since the last one
+# began takes that one's site: after a file's mode changes (no save, no
+# new commit), the site is walked again.
+export CHARTER_TIMINGS=1
+start
+wait_for "$tmp/serve.log" '^built'
+built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+git -C "$site" commit -q --allow-empty -m "An empty commit"
+rebuilt_after
+git -C "$site" commit -q --allow-empty -m "Another"
+rebuilt_after
+kept=$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")
+chmod 600 "$site/content/about.md"
+rebuilt_after
+check "a file's mode changed: its build walks the site again" \
+    test "$kept" -ge 1 -a "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = "$kept" -a "$(grep -c '^rebuilt' "$tmp/serve.log")" = 3
+stop
+unset CHARTER_TIMINGS
+chmod 644 "$site/content/about.md"
 git -C "$site" reset -q --hard "$orig"
 
 # A folder made while serving, and one moved in, are watched from then
