@@ -49,13 +49,14 @@ static void *take_fingerprint(void *arg)
 
 /* A server's kept model (build.h): the site its last good build loaded,
  * what that build's walk and load reported (copied), and, when it wrote a
- * stamp, the files it read (its fs trace, from `since`): a build of the
- * kept site stamps its output with them, having read them as they are. */
+ * stamp, the files it and the builds of the kept site since read (their fs
+ * traces merged): a build of the kept site stamps its output with them
+ * and what it read itself, nothing of the site having changed since but
+ * what it read again. */
 struct build_kept {
     site *s;
     diags *load;
     buf trace;
-    long long since;
     int traced;
 };
 
@@ -87,6 +88,50 @@ void build_kept_free(build_kept *k)
 int build_kept_has(const build_kept *k)
 {
     return k && k->s;
+}
+
+/* What a change of the file at rel (site-relative) is to k's site: 1 one
+ * of its pages, 0 no file of it nor any file now, -1 another (or one that
+ * cannot be told). *pg: the page, or NULL. */
+static int kept_change(const build_kept *k, const char *rel, page **pg)
+{
+    *pg = site_page_by_src(k->s, rel);
+    if (*pg)
+        return 1;
+    for (size_t i = 0; i < k->s->n_statics; i++)
+        if (!strcmp(k->s->statics[i].src, rel))
+            return -1;
+    buf path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", k->s->root, rel);
+    struct stat st;
+    int gone = lstat(path.data, &st) != 0 && errno == ENOENT;
+    buf_release(&path);
+    return gone ? 0 : -1;
+}
+
+int build_kept_may_take(const build_kept *k, const char *const *paths, size_t n)
+{
+    if (!build_kept_has(k))
+        return 0;
+    page *pg;
+    for (size_t i = 0; i < n; i++)
+        if (kept_change(k, paths[i], &pg) < 0)
+            return 0;
+    return 1;
+}
+
+/* Reads again into k's site the pages among paths[0..n) (site_refresh_page):
+ * 1 when each change is a page's body or no change, else 0. */
+static int kept_refresh(build_kept *k, const char *const *paths, size_t n)
+{
+    page *pg;
+    for (size_t i = 0; i < n; i++) {
+        int what = kept_change(k, paths[i], &pg);
+        if (what < 0 || (what == 1 && !site_refresh_page(k->s, pg)))
+            return 0;
+    }
+    return 1;
 }
 
 /* Appends a copy of each entry of from to to. */
@@ -372,11 +417,10 @@ typedef struct release_job {
     const buf *findings;
     int write_stamp; /* the build published: its stamp is written */
     int leave_model; /* the model is left to the process's exit (build_request.exiting) */
-    /* A build of a kept site: the trace of the build that loaded it, for
-     * the stamp (this one traced nothing). Else, when the site is kept:
-     * where its trace is kept too. */
-    const buf *reused_trace;
-    build_kept *keep_trace;
+    /* When the site is kept (build_request.kept): where its trace is kept
+     * too, and, in a build of the kept site, what it holds of the builds
+     * before, merged into this one's. */
+    build_kept *kept_trace;
 } release_job;
 
 static void release_one(void *ctx, size_t i)
@@ -391,20 +435,24 @@ static void release_one(void *ctx, size_t i)
         parsed_free(j->pp);
         history_free(j->hist);
         site_free(j->s);
-    } else if (j->sf && j->reused_trace) {
-        if (j->write_stamp)
-            stamp_write(j->sf, j->findings, j->reused_trace);
     } else if (j->sf) {
+        /* A build of a kept site read what its changes were: with what the
+         * build that loaded it read, that is what this one stands on. */
         buf trace;
         buf_init(&trace);
-        if (fs_trace_stop(&trace) == 0 && j->write_stamp) {
+        int traced =
+            fs_trace_stop(&trace) == 0 &&
+            (!j->kept_trace || !j->kept_trace->trace.len ||
+             fs_trace_merge(&trace, j->kept_trace->trace.data, j->kept_trace->trace.len) == 0);
+        if (traced && j->write_stamp)
             stamp_write(j->sf, j->findings, &trace);
-            if (j->keep_trace) {
-                buf_reset(&j->keep_trace->trace);
-                buf_add(&j->keep_trace->trace, trace.data, trace.len);
-                j->keep_trace->since = j->sf->since;
-                j->keep_trace->traced = 1;
-            }
+        if (j->kept_trace && traced && j->write_stamp) {
+            buf_reset(&j->kept_trace->trace);
+            buf_add(&j->kept_trace->trace, trace.data, trace.len);
+            j->kept_trace->traced = 1;
+        } else if (j->kept_trace) {
+            buf_reset(&j->kept_trace->trace);
+            j->kept_trace->traced = 0;
         }
         buf_release(&trace);
     }
@@ -553,20 +601,25 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         stage_clock_mark(sc, "stamp");
     if (stamped && r->stamp_stale)
         stage_clock_note(sc, "the stamp known not to hold, not checked");
-    if (stamped && reusing && !r->kept->traced) {
-        /* A stamp lists the files its build read, which a build of a kept
-         * site reads none of: without the trace of the build that loaded
-         * it, none is written. */
-        stamp_release(&sf);
-        stamped = 0;
-    } else if (stamped && reusing) {
-        /* That trace, then: nothing of the site has changed since. */
-        sf.since = r->kept->since;
-    }
-    if (stamped && !reusing) {
+    if (stamped) {
         /* Record every source the build looks at, for the next one. */
         sf.since = fs_trace_now();
         fs_trace_start();
+    }
+    /* The pages the server saw saved, read again into its kept site; any
+     * other change, and the site is loaded as usual. */
+    if (reusing && !kept_refresh(r->kept, r->changed, r->n_changed))
+        reusing = 0;
+    if (stamped && reusing && !r->kept->traced) {
+        /* A stamp lists the files its build read: those of the build that
+         * loaded the kept site, with what this one read again (merged as
+         * this build ends). Without the former, none is written. */
+        buf none;
+        buf_init(&none);
+        fs_trace_stop(&none);
+        buf_release(&none);
+        stamp_release(&sf);
+        stamped = 0;
     }
     if (r->at_commit) {
         borrowed = build_at_export(at_dir, r->site, r->at_commit, d);
@@ -869,8 +922,7 @@ done:
                       &findings,
                       status == EXIT_OK,
                       r->exiting && !heap_frees_at_exit(),
-                      reusing && stamped ? &r->kept->trace : NULL,
-                      keep && !reusing ? r->kept : NULL};
+                      keep ? r->kept : NULL};
     if (rj.leave_model)
         stage_clock_note(sc, "the model left to the process's exit");
     pool_run(3, release_one, &rj);

@@ -64,6 +64,15 @@ typedef struct build_request {
      * stamp records the files a build read. */
     struct build_kept *kept;
     int reuse_kept;
+    /* With reuse_kept: the files of the site (as on disk, relative to it)
+     * seen written, made or removed since then, each once. A page among
+     * them whose body alone changed is read again into the kept site; any
+     * other change of a file there is, or of a page's front matter, and
+     * the site is walked and loaded as usual. A name that is no file now
+     * and none of the kept site's (an editor's scratch file, come and
+     * gone) is no change. */
+    const char *const *changed;
+    size_t n_changed;
     /* charter build: the process ends with this build. Its model (the
      * pages, their parse, the history), freed block by block in 0.02 s at
      * 10,000 pages, is left to the exit, but in a sanitizer's build
@@ -84,6 +93,11 @@ void build_kept_free(build_kept *k);
 void build_kept_clear(build_kept *k);
 /* 1 when k holds a model a build may take (reuse_kept), else 0. */
 int build_kept_has(const build_kept *k);
+/* 0 when a change of the files paths[0..n) (build_request's `changed`)
+ * makes k's site unusable at once: one is there, and is none of its pages
+ * (a new page, a layout, site.yml). Else 1: whether a page's front matter
+ * changed is for the build to read. */
+int build_kept_may_take(const build_kept *k, const char *const *paths, size_t n);
 
 /* What a build of the site at `site` into `out` reads first of its build
  * cache: the output's manifests and output caches, read by

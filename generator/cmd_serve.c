@@ -98,56 +98,6 @@ static int on_option(void *ctx, int opt, const char *value)
 
 /* --- watching the site ---------------------------------------------------------- */
 
-/* Watches dir and the folders below it, except hidden ones (.git),
- * charter's outputs (a folder holding a manifest), which a build writes,
- * and the tool folders no build reads (node_modules/ anywhere, a Ruby or
- * PHP vendor/ at the top): tens of thousands of folders to watch and walk
- * again after each change. A folder that cannot be watched (the system's
- * limit on watches reached) is said, once. */
-static void watch_tree(int ino, const char *dir, int depth, int *blind)
-{
-    static int said;
-    buf m;
-    buf_init(&m);
-    buf_printf(&m, "%s/%s", dir, OUTPUT_MANIFEST);
-    struct stat st;
-    int is_output = lstat(m.data, &st) == 0;
-    buf_release(&m);
-    if (is_output || depth > 64)
-        return;
-    int wd =
-        inotify_add_watch(ino, dir,
-                          IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-                              IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
-    if (wd < 0 && errno != ENOENT)
-        *blind = 1;
-    if (wd < 0 && (errno == ENOSPC || errno == ENOMEM) && !said) {
-        said = 1;
-        fprintf(stderr,
-                "charter serve: warning: cannot watch '%s': %s (the system's limit, "
-                "fs.inotify.max_user_watches); changes there are not seen\n",
-                dir, strerror(errno));
-    }
-    char **list = NULL;
-    diags *quiet = diag_new(NULL);
-    if (fs_list(&list, dir, 1, quiet) == 0) {
-        buf child;
-        buf_init(&child);
-        for (char **p = list; *p; p++) {
-            if ((*p)[0] == '.' || !strcmp(*p, "node_modules") ||
-                (depth == 0 && !strcmp(*p, "vendor")))
-                continue;
-            buf_reset(&child);
-            buf_printf(&child, "%s/%s", dir, *p);
-            if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
-                watch_tree(ino, child.data, depth + 1, blind);
-        }
-        buf_release(&child);
-    }
-    fs_list_free(list);
-    diag_free(quiet);
-}
-
 /* The inotify descriptor, and which of its watches are git's (its folder
  * and its branches' folders): their events say the history moved, not
  * that a file of the site was written. */
@@ -166,7 +116,95 @@ typedef struct watcher {
     /* A folder of the site could not be watched: its changes may go
      * unseen, and no build takes a kept site. */
     int blind;
+    /* The site's folders watched, by watch descriptor: each relative to
+     * the site ("" for its top; NULL: none). */
+    char **dirs;
+    size_t n_dirs;
+    /* Since the last build began, when touched: the files of the site
+     * written, made, removed or moved (relative to it, each once: `seen`),
+     * for the next build to tell whether the kept site may stand for them
+     * (build_request's `changed`); `unknown` when that cannot be told (a
+     * folder changed, events were lost). */
+    char **changed;
+    size_t n_changed, cap_changed;
+    map *seen;
+    int unknown;
 } watcher;
+
+/* Forgets the changes noted (watcher's `changed`) for the next build. */
+static void changes_reset(watcher *w)
+{
+    for (size_t i = 0; i < w->n_changed; i++)
+        free(w->changed[i]);
+    w->n_changed = 0;
+    map_free(w->seen);
+    w->seen = NULL;
+    w->unknown = 0;
+}
+
+/* Watches dir and the folders below it, except hidden ones (.git),
+ * charter's outputs (a folder holding a manifest), which a build writes,
+ * and the tool folders no build reads (node_modules/ anywhere, a Ruby or
+ * PHP vendor/ at the top): tens of thousands of folders to watch and walk
+ * again after each change. A folder that cannot be watched (the system's
+ * limit on watches reached) is said, once. */
+static void watch_tree(watcher *w, const char *dir, const char *rel, int depth)
+{
+    static int said;
+    buf m;
+    buf_init(&m);
+    buf_printf(&m, "%s/%s", dir, OUTPUT_MANIFEST);
+    struct stat st;
+    int is_output = lstat(m.data, &st) == 0;
+    buf_release(&m);
+    if (is_output || depth > 64)
+        return;
+    int wd =
+        inotify_add_watch(w->ino, dir,
+                          IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                              IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+    if (wd < 0 && errno != ENOENT)
+        w->blind = 1;
+    if (wd >= 0) {
+        if ((size_t)wd >= w->n_dirs) {
+            size_t n = (size_t)wd + 64;
+            w->dirs = xrealloc(w->dirs, n * sizeof *w->dirs);
+            memset(w->dirs + w->n_dirs, 0, (n - w->n_dirs) * sizeof *w->dirs);
+            w->n_dirs = n;
+        }
+        free(w->dirs[wd]);
+        w->dirs[wd] = xstrdup(rel);
+    }
+    if (wd < 0 && (errno == ENOSPC || errno == ENOMEM) && !said) {
+        said = 1;
+        fprintf(stderr,
+                "charter serve: warning: cannot watch '%s': %s (the system's limit, "
+                "fs.inotify.max_user_watches); changes there are not seen\n",
+                dir, strerror(errno));
+    }
+    char **list = NULL;
+    diags *quiet = diag_new(NULL);
+    if (fs_list(&list, dir, 1, quiet) == 0) {
+        buf child, child_rel;
+        buf_init(&child);
+        buf_init(&child_rel);
+        for (char **p = list; *p; p++) {
+            if ((*p)[0] == '.' || !strcmp(*p, "node_modules") ||
+                (depth == 0 && !strcmp(*p, "vendor")))
+                continue;
+            buf_reset(&child);
+            buf_printf(&child, "%s/%s", dir, *p);
+            buf_reset(&child_rel);
+            buf_printf(&child_rel, "%s%s%s", rel, rel[0] ? "/" : "", *p);
+            if (lstat(child.data, &st) == 0 && S_ISDIR(st.st_mode))
+                watch_tree(w, child.data, child_rel.data, depth + 1);
+        }
+        buf_release(&child);
+        buf_release(&child_rel);
+    }
+    fs_list_free(list);
+    diag_free(quiet);
+}
 
 static void note_git_watch(watcher *w, int wd)
 {
@@ -226,7 +264,7 @@ static void watch_all(watcher *w, const char *site_dir, const char *git_dir)
 {
     if (w->ino < 0)
         return;
-    watch_tree(w->ino, site_dir, 0, &w->blind);
+    watch_tree(w, site_dir, "", 0);
     if (git_dir) {
         buf refs;
         buf_init(&refs);
@@ -254,6 +292,38 @@ static void watch_release(watcher *w)
     free(w->git);
     w->git = NULL;
     w->n_git = w->cap_git = 0;
+    for (size_t i = 0; i < w->n_dirs; i++)
+        free(w->dirs[i]);
+    free(w->dirs);
+    w->dirs = NULL;
+    w->n_dirs = 0;
+    changes_reset(w);
+    free(w->changed);
+    w->changed = NULL;
+    w->cap_changed = 0;
+}
+
+/* Notes a change of the site's file `name` in the folder watched as wd. */
+static void note_change(watcher *w, int wd, const char *name)
+{
+    if (wd < 0 || (size_t)wd >= w->n_dirs || !w->dirs[wd] || !name[0]) {
+        w->unknown = 1;
+        return;
+    }
+    buf rel;
+    buf_init(&rel);
+    buf_printf(&rel, "%s%s%s", w->dirs[wd], w->dirs[wd][0] ? "/" : "", name);
+    if (!w->seen)
+        w->seen = map_new();
+    if (!map_get(w->seen, rel.data)) {
+        map_put(w->seen, rel.data, (void *)1);
+        if (w->n_changed == w->cap_changed) {
+            w->cap_changed = w->cap_changed ? 2 * w->cap_changed : 16;
+            w->changed = xrealloc(w->changed, w->cap_changed * sizeof *w->changed);
+        }
+        w->changed[w->n_changed++] = buf_detach(&rel);
+    }
+    buf_release(&rel);
 }
 
 /* Reads the pending events. Returns 1 when any event concerns the site
@@ -278,8 +348,16 @@ static int drain(watcher *w, int *edited)
             if (((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO))) ||
                 (e->mask & IN_Q_OVERFLOW))
                 w->grew = 1;
-            if ((e->mask & IN_Q_OVERFLOW) || !is_git_watch(w, e->wd))
+            if ((e->mask & IN_Q_OVERFLOW) || !is_git_watch(w, e->wd)) {
                 w->touched = 1;
+                /* A folder's own change, or lost events: what changed
+                 * cannot be told file by file. */
+                if (e->mask & (IN_Q_OVERFLOW | IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF |
+                               IN_IGNORED | IN_UNMOUNT))
+                    w->unknown = 1;
+                else
+                    note_change(w, e->wd, name);
+            }
             /* git's lock files come and go; what they become is what counts. */
             size_t nl = strlen(name);
             if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
@@ -494,12 +572,21 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     req.own_output = !sv->temporary && still_owned(sv);
     sv->owned = 0;
     req.prefetch = sv->pre;
-    /* Nothing of the site seen changing since the last build began: its
-     * site is taken, not walked and loaded again (a commit's rebuild, at
-     * 10,000 pages 0.05-0.09 s). */
+    /* Nothing of the site seen changing since the last build began but
+     * pages' bodies: its site is taken, not walked and loaded again (at
+     * 10,000 pages 0.05-0.09 s of a rebuild), those pages read again. */
     req.kept = sv->kept;
-    req.reuse_kept = !first && w->ino >= 0 && !w->touched && !w->blind;
+    req.reuse_kept = !first && w->ino >= 0 && !w->blind && !w->unknown;
+    /* The changes seen so far are this build's; those seen from now on,
+     * the next one's. */
+    char **changed = w->changed;
+    size_t n_changed = w->n_changed;
+    w->changed = NULL;
+    w->n_changed = w->cap_changed = 0;
+    changes_reset(w);
     w->touched = 0;
+    req.changed = (const char *const *)changed;
+    req.n_changed = n_changed;
     /* Serving an unchecked build: the next is one too, its errors kept. */
     sh.lenient = sv->built && sv->unchecked && !sv->r.no_check;
     if (sh.lenient)
@@ -527,6 +614,9 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     /* Only a failure is dropped: a build published with its errors (a site
      * with findings it already had) is shown, or a site that keeps
      * changing would never be. */
+    for (size_t i = 0; i < n_changed; i++)
+        free(changed[i]);
+    free(changed);
     if (state == SERVE_FAILED && drain(w, edited)) {
         *again = 1;
         build_result_release(&res);
@@ -736,12 +826,14 @@ int cmd_serve(int argc, char **argv)
         if (n > 0 && w.ino >= 0 && (fds[1].revents & POLLIN)) {
             if (drain(&w, &edited))
                 pending = 1;
-            /* A file of the site changed: the kept site cannot stand for
-             * it, and is freed now, in the quiet period before the build
-             * (0.02 s at 10,000 pages), whose model then reuses its
-             * memory rather than faulting in fresh pages (a saved edit
-             * 0.25 s against 0.275 s with it kept until the build). */
-            if (w.touched)
+            /* A change the kept site cannot stand for (a file of the site
+             * that is none of its pages, a folder): it is freed now, in
+             * the quiet period before the build (0.02 s at 10,000 pages),
+             * whose model then reuses its memory rather than faulting in
+             * fresh pages (a saved edit 0.25 s against 0.275 s with it
+             * kept until the build). */
+            if (w.unknown ||
+                !build_kept_may_take(sv.kept, (const char *const *)w.changed, w.n_changed))
                 build_kept_clear(sv.kept);
             if (w.grew) {
                 /* Folders were added: watch them too (again is harmless).

@@ -128,6 +128,11 @@ long long fs_trace_now(void);
 /* The racy window for a file whose change time is ctime_ns (nanoseconds
  * since the epoch): FS_RACY_NS, or FS_RACY_COARSE_NS for whole seconds. */
 long long fs_racy_ns(long long ctime_ns);
+/* Appends to out, a trace (fs_trace_stop's), each record of the older
+ * trace older[0..len) of a path out has none of: what a build of a kept
+ * site read again, over what the build that loaded it read. 0, or -1 when
+ * either is malformed (out then holds part of it). */
+int fs_trace_merge(buf *out, const char *older, size_t len);
 /* 1 when every record of text[0..len) (fs_trace_stop's) still holds: each
  * file with the same stat, older than since by its racy window, each
  * directory the same one, with the same names when listed, nothing where

@@ -256,6 +256,31 @@ static int snumber(const char **q, long long *v)
     return end > s + 1;
 }
 
+/* Parses the record p[0..nl) (a line of fs_trace_stop's, without its
+ * newline) into *r: the start of its path (escaped), or NULL when it is
+ * malformed. */
+static const char *parse_line(record *r, const char *p, const char *nl)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = *p;
+    const char *q = p + 1;
+    int good = q < nl && *q == ' ';
+    if (r->kind == 'f')
+        good = good && number(&q, &r->dev) && number(&q, &r->ino) && number(&q, &r->size) &&
+               snumber(&q, &r->mtime) && snumber(&q, &r->ctime);
+    else if (r->kind == 'd' || r->kind == 'l')
+        good = good && number(&q, &r->dev) && number(&q, &r->ino);
+    else
+        good = good && r->kind == 'm';
+    if (good && r->kind == 'l') {
+        good = nl - q > DIGEST_HEX && q[0] == ' ' && q[DIGEST_HEX] == ' ';
+        if (good)
+            memcpy(r->names, q + 1, DIGEST_HEX - 1);
+        q += DIGEST_HEX;
+    }
+    return good && q < nl && *q == ' ' ? q + 1 : NULL;
+}
+
 int fs_trace_holds(const char *text, size_t len, long long since)
 {
     buf path;
@@ -266,35 +291,57 @@ int fs_trace_holds(const char *text, size_t len, long long since)
         if (!nl)
             break;
         record r;
-        memset(&r, 0, sizeof r);
-        r.kind = *p;
-        const char *q = p + 1;
-        int good = q < nl && *q == ' ';
-        if (r.kind == 'f')
-            good = good && number(&q, &r.dev) && number(&q, &r.ino) && number(&q, &r.size) &&
-                   snumber(&q, &r.mtime) && snumber(&q, &r.ctime);
-        else if (r.kind == 'd' || r.kind == 'l')
-            good = good && number(&q, &r.dev) && number(&q, &r.ino);
-        else
-            good = good && r.kind == 'm';
-        if (good && r.kind == 'l') {
-            good = nl - q > DIGEST_HEX && q[0] == ' ' && q[DIGEST_HEX] == ' ';
-            if (good)
-                memcpy(r.names, q + 1, DIGEST_HEX - 1);
-            q += DIGEST_HEX;
-        }
-        if (!good || q >= nl || *q != ' ') {
+        const char *at = parse_line(&r, p, nl);
+        if (!at) {
             ok = 0;
             break;
         }
-        size_t used = (size_t)(q + 1 - p);
         buf_reset(&path);
-        buf_add_unescaped(&path, p + used, (size_t)(nl - p) - used);
+        buf_add_unescaped(&path, at, (size_t)(nl - at));
         ok = path.len > 0 && path.data[0] == '/' && record_holds(&r, path.data, since);
         p = nl + 1;
     }
     buf_release(&path);
     return ok;
+}
+
+int fs_trace_merge(buf *out, const char *older, size_t len)
+{
+    map *newer = map_new();
+    buf path;
+    buf_init(&path);
+    int err = 0;
+    record r;
+    for (const char *p = out->data, *end = p + out->len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *at = nl ? parse_line(&r, p, nl) : NULL;
+        if (!at) {
+            err = -1;
+            break;
+        }
+        buf_reset(&path);
+        buf_add(&path, at, (size_t)(nl - at));
+        buf_addc(&path, '\0');
+        map_put(newer, path.data, (void *)1);
+        p = nl + 1;
+    }
+    for (const char *p = older, *end = older + len; !err && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *at = nl ? parse_line(&r, p, nl) : NULL;
+        if (!at) {
+            err = -1;
+            break;
+        }
+        buf_reset(&path);
+        buf_add(&path, at, (size_t)(nl - at));
+        buf_addc(&path, '\0');
+        if (!map_get(newer, path.data))
+            buf_add(out, p, (size_t)(nl + 1 - p));
+        p = nl + 1;
+    }
+    buf_release(&path);
+    map_free(newer);
+    return err;
 }
 
 long long fs_racy_ns(long long ctime_ns)

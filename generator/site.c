@@ -2022,6 +2022,53 @@ static void load_page(void *arg, size_t i)
     digest_front_matter(p);
 }
 
+page *site_page_by_src(const site *s, const char *src)
+{
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (!strcmp(s->pages[i]->src, src))
+            return s->pages[i];
+    return NULL;
+}
+
+int site_refresh_page(const site *s, page *p)
+{
+    if (!s->reread || !p->ok)
+        return 0;
+    fm_limits fl = page_fm_limits(s);
+    diags *mine = diag_new(NULL);
+    page now = {.src = p->src};
+    buf_init(&now.text);
+    int read =
+        fs_read_source(&now.text, &s->fs, p->src, s->cfg.limits.page_bytes, "limits.page_bytes",
+                       mine) == 0 &&
+        frontmatter_parse_limited(&now.fm, now.text.data, now.text.len, p->src, &fl, mine) == 0;
+    int same = 0;
+    if (read) {
+        title_from_heading(&now, s);
+        /* The same tree, each node at the same line and column (what the
+         * checks report at), the body where it was. */
+        buf a, b;
+        buf_init(&a);
+        buf_init(&b);
+        yamltree_encode(&a, now.fm.data);
+        yamltree_encode(&b, p->fm.data);
+        same = !diag_count(mine, DIAG_ERROR) && !diag_count(mine, DIAG_WARNING) &&
+               !diag_count(mine, DIAG_NOTE) && now.fm.present == p->fm.present &&
+               now.fm.body_start == p->fm.body_start && now.fm.body_line == p->fm.body_line &&
+               now.fm.format == p->fm.format && a.len == b.len && !memcmp(a.data, b.data, a.len);
+        buf_release(&a);
+        buf_release(&b);
+        frontmatter_release(&now.fm);
+    }
+    if (same) {
+        digest_of(p->text_hex, now.text.data, now.text.len);
+        digest_check_of(p->text_check, now.text.data, now.text.len);
+    }
+    buf_release(&now.text);
+    diag_free(mine);
+    return same;
+}
+
 /* Whether p is its top folder's own page (content/policies/_index.md or
  * index.md): its section's landing page. */
 static int folder_index(const page *p)

@@ -279,6 +279,16 @@ void site_free(site *s);
  * s->reread and frees them once parsed) the one change to the model after
  * load. */
 void site_release_texts(site *s);
+/* The page whose source is src (as on disk, relative to the site root:
+ * "content/x.md"), or NULL. */
+page *site_page_by_src(const site *s, const char *src);
+/* For a site kept between builds (charter serve), under s->reread: reads
+ * page p's file again, as the load would. When only its body changed (its
+ * front matter, heading title and body's place are as loaded, nothing to
+ * report) takes its new bytes' digests, for the parse to read it again,
+ * and returns 1; else 0, the page untouched: the site must be loaded
+ * again. */
+int site_refresh_page(const site *s, page *p);
 /* Under s->reread, reads page p's bytes again into p->text for the parse,
  * checking they are the bytes the load read: 0 (also when there is nothing
  * to read: no reread, or p not loaded or not published), or -1 after

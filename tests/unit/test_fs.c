@@ -872,6 +872,42 @@ Test(fs, trace_sees_each_change)
     }
 }
 
+/* A build of a kept site (charter serve): the records of what it read
+ * again replace those of the build that loaded the site; the others are
+ * kept, each once. */
+Test(fs, trace_merge)
+{
+    char *t = trace_reads();
+    char *file = expand("@/site/file.txt");
+    /* The newer trace: the file alone, as read again after a change. */
+    buf newer;
+    buf_init(&newer);
+    buf_printf(&newer, "f 1 2 3 4 5 %s\n", file);
+    cr_assert_eq(fs_trace_merge(&newer, t, strlen(t)), 0);
+    size_t lines = 0, mine = 0;
+    for (const char *p = newer.data; (p = strchr(p, '\n')); p++)
+        lines++;
+    for (const char *p = t; (p = strchr(p, '\n')); p++)
+        mine++;
+    cr_expect_eq(lines, mine, "each path once: %s", newer.data);
+    cr_expect(!strncmp(newer.data, "f 1 2 3 4 5 ", 12), "the newer record first: %s", newer.data);
+    buf line;
+    buf_init(&line);
+    buf_printf(&line, " %s\n", file);
+    cr_expect(strstr(strchr(newer.data, '\n'), line.data) == NULL,
+              "the older record of the file dropped: %s", newer.data);
+    buf_release(&line);
+    cr_expect(strstr(newer.data, "m ") != NULL, "the older records of other paths kept: %s",
+              newer.data);
+    cr_expect_eq(fs_trace_merge(&newer, "x garbage\n", 10), -1, "a malformed older trace");
+    buf_reset(&newer);
+    buf_adds(&newer, "f 1 2\n");
+    cr_expect_eq(fs_trace_merge(&newer, t, strlen(t)), -1, "a malformed newer trace");
+    buf_release(&newer);
+    free(file);
+    free(t);
+}
+
 Test(fs, trace_unstable)
 {
     /* A file read twice, changed in between: the trace cannot vouch for it. */
