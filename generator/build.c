@@ -95,7 +95,12 @@ int build_kept_has(const build_kept *k)
  * cannot be told). *pg: the page, or NULL. */
 static int kept_change(const build_kept *k, const char *rel, page **pg)
 {
-    *pg = site_page_by_src(k->s, rel);
+    /* A page whose text the load reads for more than its front matter:
+     * navigation.order's file (a GitBook SUMMARY.md) orders the site. */
+    const char *nav = k->s->cfg.nav_order;
+    if (nav && !strncmp(nav, "./", 2))
+        nav += 2;
+    *pg = nav && !strcmp(nav, rel) ? NULL : site_page_by_src(k->s, rel);
     if (*pg)
         return 1;
     for (size_t i = 0; i < k->s->n_statics; i++)

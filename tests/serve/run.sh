@@ -521,6 +521,37 @@ rm -f "$site/content/untitled.md"
 unset CHARTER_TIMINGS
 git -C "$site" reset -q --hard "$orig"
 
+# navigation.order's file is a page whose body the load reads: a save of
+# it loads the site again, and what is served is a cold build's.
+printf 'navigation: {order: content/SUMMARY.md}\n' >>"$site/site.yml"
+printf -- '---\ntitle: Summary\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\n- [Assets](governance/asset-management.md)\n- [Data](governance/data-protection.md)\n' >"$site/content/SUMMARY.md"
+git -C "$site" add -A
+git -C "$site" commit -q -m "A navigation order"
+export CHARTER_TIMINGS=1
+start
+wait_for "$tmp/serve.log" '^built'
+built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+git -C "$site" commit -q --allow-empty -m "An empty commit"
+rebuilt_after
+git -C "$site" commit -q --allow-empty -m "Another"
+rebuilt_after
+kept=$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")
+printf -- '---\ntitle: Summary\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\n- [Data](governance/data-protection.md)\n- [Assets](governance/asset-management.md)\n' >"$site/content/SUMMARY.md"
+rebuilt_after
+check "navigation.order's page saved: its build loads the site again" \
+    test "$kept" -ge 1 -a "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = "$kept"
+stop
+unset CHARTER_TIMINGS
+cp -R "$site/.git/charter/serve/site" "$tmp/served"
+rm -rf "$site/.git/charter"
+start
+wait_for "$tmp/serve.log" '^built'
+stop
+check "  and serves what a cold build makes of it" \
+    diff -r "$tmp/served" "$site/.git/charter/serve/site"
+rm -rf "$tmp/served"
+git -C "$site" reset -q --hard "$orig"
+
 # A folder made while serving, and one moved in, are watched from then
 # on (the watches are added again only when a folder comes): an edit in
 # each is rebuilt.
