@@ -108,11 +108,6 @@ typedef struct watcher {
     /* A folder was made or moved in since the watches were last added, or
      * events were lost (the queue overflowed): watch_all is due. */
     int grew;
-    /* Since the last build began: an event on any of the site's folders
-     * (whatever its file's name), or events lost. Without one, the next
-     * build may take the site the last one loaded (build_request's
-     * reuse_kept). */
-    int touched;
     /* A folder of the site could not be watched: its changes may go
      * unseen, and no build takes a kept site. */
     int blind;
@@ -120,11 +115,12 @@ typedef struct watcher {
      * the site ("" for its top; NULL: none). */
     char **dirs;
     size_t n_dirs;
-    /* Since the last build began, when touched: the files of the site
-     * written, made, removed or moved (relative to it, each once: `seen`),
-     * for the next build to tell whether the kept site may stand for them
-     * (build_request's `changed`); `unknown` when that cannot be told (a
-     * folder changed, events were lost). */
+    /* Since the last build began: the files of the site written, made,
+     * removed, moved or touched (relative to it, each once: `seen`), but
+     * for the editors' and git's scratch files no build reads, for the
+     * next build to tell whether the site the last one loaded may stand
+     * for them (build_request's `changed`); `unknown` when that cannot be
+     * told (a folder changed, events were lost). */
     char **changed;
     size_t n_changed, cap_changed;
     map *seen;
@@ -348,21 +344,22 @@ static int drain(watcher *w, int *edited)
             if (((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO))) ||
                 (e->mask & IN_Q_OVERFLOW))
                 w->grew = 1;
+            /* git's lock files come and go; what they become is what counts.
+             * An editor's lock, swap and backup files, neither. */
+            size_t nl = strlen(name);
+            int scratch = !strcmp(name, "charter") || (nl > 5 && !strcmp(name + nl - 5, ".lock")) ||
+                          !strncmp(name, ".#", 2) || name[0] == '#' ||
+                          (nl > 4 && !strcmp(name + nl - 4, ".swp")) || (nl && name[nl - 1] == '~');
             if ((e->mask & IN_Q_OVERFLOW) || !is_git_watch(w, e->wd)) {
-                w->touched = 1;
                 /* A folder's own change, or lost events: what changed
                  * cannot be told file by file. */
                 if (e->mask & (IN_Q_OVERFLOW | IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF |
                                IN_IGNORED | IN_UNMOUNT))
                     w->unknown = 1;
-                else
+                else if (!scratch)
                     note_change(w, e->wd, name);
             }
-            /* git's lock files come and go; what they become is what counts. */
-            size_t nl = strlen(name);
-            if (strcmp(name, "charter") != 0 && !(nl > 5 && !strcmp(name + nl - 5, ".lock")) &&
-                strncmp(name, ".#", 2) != 0 && name[0] != '#' &&
-                !(nl > 4 && !strcmp(name + nl - 4, ".swp")) && !(nl && name[nl - 1] == '~')) {
+            if (!scratch) {
                 relevant = 1;
                 if (nl &&
                     (e->mask &
@@ -584,7 +581,6 @@ static int rebuild(serving *sv, int first, watcher *w, int *edited, int *again)
     w->changed = NULL;
     w->n_changed = w->cap_changed = 0;
     changes_reset(w);
-    w->touched = 0;
     req.changed = (const char *const *)changed;
     req.n_changed = n_changed;
     /* Serving an unchecked build: the next is one too, its errors kept. */
