@@ -516,6 +516,15 @@ printf '\nA sentence.\n' >>"$site/content/about.md"
 rebuilt_after
 check "  and a save of that page's body after it: the site kept" \
     test "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = $((kept + 1))
+# An editor's swap and backup files beside the page saved (vim's) are no
+# change of the site.
+printf 'swap' >"$site/content/.about.md.swp"
+cp "$site/content/about.md" "$site/content/about.md~"
+printf '\nAnother sentence.\n' >>"$site/content/about.md"
+rebuilt_after
+check "  and one beside an editor's swap and backup files: the site kept" \
+    test "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = $((kept + 2))
+rm -f "$site/content/.about.md.swp" "$site/content/about.md~"
 stop
 rm -f "$site/content/untitled.md"
 unset CHARTER_TIMINGS
