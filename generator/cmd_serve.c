@@ -1,9 +1,11 @@
 /* cmd_serve: `charter serve`: builds the site into a private folder, serves
  * it (serve.c), watches the site's files with inotify and rebuilds on each
- * change (build.c: the stamp and caches make it incremental), publishing
- * each good build to the open pages; a failed build leaves the last good
- * one served, with its errors shown. Ctrl-C stops it; the private build is
- * kept for the next server (a temporary one, outside git, is removed). */
+ * change (build.c: the stamp and caches make it incremental, and the site
+ * a good build loaded is kept for the next while the watches saw only
+ * pages' files and git change), publishing each good build to the open
+ * pages; a failed build leaves the last good one served, with its errors
+ * shown. Ctrl-C stops it; the private build is kept for the next server
+ * (a temporary one, outside git, is removed). */
 #include "build.h"
 #include "checks.h"
 #include "cli.h"
