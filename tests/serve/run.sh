@@ -582,8 +582,16 @@ printf '\nEdited in a folder moved in.\n' >>"$site/content/moved/page.md"
 rebuilt_after
 check "  and one moved in" \
     sh -c "curl -s '$u/moved/page/' | grep -q 'Edited in a folder moved in'"
+# A folder renamed keeps its watch, which then names it by its new name:
+# a page saved in it is that page, read again.
+mv "$site/content/later" "$site/content/renamed"
+rebuilt_after
+printf '\nEdited in a folder renamed.\n' >>"$site/content/renamed/deeper/page.md"
+rebuilt_after
+check "  and one renamed" \
+    sh -c "curl -s '$u/renamed/deeper/page/' | grep -q 'Edited in a folder renamed'"
 stop
-rm -rf "$site/content/later" "$site/content/moved" "$tmp/outside"
+rm -rf "$site/content/later" "$site/content/renamed" "$site/content/moved" "$tmp/outside"
 
 # On a branch with no commit yet, HEAD cannot be read, before a change in
 # git's folder or after it: HEAD did not move, and the stamp is checked. A
