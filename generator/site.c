@@ -1958,6 +1958,14 @@ static void digest_front_matter(page *p)
     digest_free(h);
 }
 
+/* Sets p->load_check from its load cache entry (p->cached). */
+static void entry_check(page *p)
+{
+    size_t skip = DIGEST_HEX - 1;
+    if (p->cached_len >= skip)
+        digest_check_of(p->load_check, p->cached + skip, p->cached_len - skip);
+}
+
 static void load_page(void *arg, size_t i)
 {
     load_ctx *ctx = arg;
@@ -1974,6 +1982,7 @@ static void load_page(void *arg, size_t i)
         loadcache_get(s->load_cache, p->src, &p->st, &p->fm, p->text_hex, &ref)) {
         p->cached = ref.data;
         p->cached_len = ref.len;
+        entry_check(p);
         fs_trace_seen(&s->fs, p->src, &p->st);
         atomic_fetch_add(&s->load_hits, 1);
         p->ok = 1;
@@ -2006,6 +2015,7 @@ static void load_page(void *arg, size_t i)
                 loadcache_entry(&p->made, p->text_hex, &p->fm);
                 p->cached = p->made.data;
                 p->cached_len = p->made.len;
+                entry_check(p);
             }
         }
         page_model(p, s, ctx->d);
@@ -2044,20 +2054,22 @@ int site_refresh_page(const site *s, page *p)
         frontmatter_parse_limited(&now.fm, now.text.data, now.text.len, p->src, &fl, mine) == 0;
     int same = 0;
     if (read) {
+        /* The entry the load would make of it, but the bytes' digest: the
+         * same front matter, each node at the same line and column (what
+         * the checks report at), the same heading's title, the body where
+         * it was. */
         title_from_heading(&now, s);
-        /* The same tree, each node at the same line and column (what the
-         * checks report at), the body where it was. */
-        buf a, b;
-        buf_init(&a);
-        buf_init(&b);
-        yamltree_encode(&a, now.fm.data);
-        yamltree_encode(&b, p->fm.data);
+        buf entry;
+        buf_init(&entry);
+        loadcache_entry(&entry, p->text_hex, &now.fm);
+        size_t skip = DIGEST_HEX - 1;
+        now.load_check[0] = '\0';
+        if (entry.len >= skip)
+            digest_check_of(now.load_check, entry.data + skip, entry.len - skip);
         same = !diag_count(mine, DIAG_ERROR) && !diag_count(mine, DIAG_WARNING) &&
-               !diag_count(mine, DIAG_NOTE) && now.fm.present == p->fm.present &&
-               now.fm.body_start == p->fm.body_start && now.fm.body_line == p->fm.body_line &&
-               now.fm.format == p->fm.format && a.len == b.len && !memcmp(a.data, b.data, a.len);
-        buf_release(&a);
-        buf_release(&b);
+               !diag_count(mine, DIAG_NOTE) && p->load_check[0] &&
+               !strcmp(now.load_check, p->load_check);
+        buf_release(&entry);
         frontmatter_release(&now.fm);
     }
     if (same) {

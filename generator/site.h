@@ -49,6 +49,11 @@ typedef struct page {
      * second read needs to tell they did not change; "" otherwise. */
     char text_check[DIGEST_CHECK_HEX];
     struct stat st; /* as the walk found it (links followed), for the load cache */
+    /* The check (digest_check_of) of its load cache entry but the bytes'
+     * digest: its front matter as read, with its heading's title, and the
+     * body's place; "" when the load made no entry (no load cache, a front
+     * matter with findings). What site_refresh_page compares. */
+    char load_check[DIGEST_CHECK_HEX];
     /* During the load, with a load cache: the page's record, from it
      * (borrowed) or made (in `made`). */
     buf made;

@@ -416,9 +416,10 @@ git -C "$site" checkout -q -- content/about.md
 # nothing of the site's files: its build takes the site the last build
 # loaded, and shows what that load reported (a misspelt setting of
 # site.yml); the last save changes a page's body alone: that page is read
-# again into the site kept.
+# again into the site kept, though site.yml's defaults add to its front
+# matter as it is loaded.
 orig=$(git -C "$site" rev-parse HEAD)
-printf 'descripton: x\n' >>"$site/site.yml"
+printf 'descripton: x\ndefaults:\n  - scope: {path: governance}\n    values: {department: Governance}\n' >>"$site/site.yml"
 export CHARTER_TIMINGS=1
 start
 built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
