@@ -423,6 +423,17 @@ printf 'descripton: x\ndefaults:\n  - scope: {path: governance}\n    values: {de
 export CHARTER_TIMINGS=1
 start
 built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+# rebuilt_after_any: as rebuilt_after, for a site with findings, whose
+# builds are served as --no-check would publish them ("build failed: ...").
+rebuilt_after_any() {
+    built=$((built + 1))
+    i=0
+    while [ "$(grep -c '^rebuilt\|^build failed' "$tmp/serve.log")" -lt "$built" ] && [ $i -lt 300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.3
+}
 # change WHAT: waits for the rebuild that follows.
 rebuilt_after() {
     built=$((built + 1))
@@ -614,6 +625,42 @@ wait_for "$tmp/serve.log" '^rebuilt'
 check "no commit yet: a change in git's index alone is nothing changed" \
     grep -q '^rebuilt .*(nothing changed)$' "$tmp/serve.log"
 stop
+site=$saved_site
+
+# The repositories users have (tests/repos/: Jekyll at the root, comply,
+# Docusaurus, Hugo; charter init where they have no site.yml), each served
+# with the findings they have: a page's body saved, then committed, are
+# both built from the site kept, and what is served is a cold build's.
+saved_site=$site
+for kind in jekyll-isms comply-soc2 docusaurus-iso hugo-plain; do
+    site=$tmp/repo-$kind
+    sh "$top/tests/repos/$kind.sh" "$site" >/dev/null 2>&1
+    [ -f "$site/site.yml" ] || [ -f "$site/_config.yml" ] ||
+        (cd "$site" && "$CHARTER" init >/dev/null 2>&1)
+    content=$(sed -n 's/^content: *//p' "$site/site.yml" 2>/dev/null | tr -d '"')
+    page=$(git -C "$site" ls-files "${content:-.}" | grep '\.md$' |
+        grep -v -i 'readme\|license\|changelog\|contributing\|summary\|_sidebar\|todo' | sed -n 3p)
+    export CHARTER_TIMINGS=1
+    start
+    wait_for "$tmp/serve.log" '^built\|^build failed'
+    built=$(grep -c '^rebuilt\|^build failed' "$tmp/serve.log")
+    printf '\nA sentence saved while serving.\n' >>"$site/$page"
+    rebuilt_after_any
+    git -C "$site" -c user.name=Editor -c user.email=editor@example.com commit -q -am "A save"
+    rebuilt_after_any
+    stop
+    unset CHARTER_TIMINGS
+    check "$kind: a page saved ($page), then committed: both from the site kept" \
+        test "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = 2
+    cp -R "$site/.git/charter/serve/site" "$tmp/served"
+    rm -rf "$site/.git/charter"
+    start
+    wait_for "$tmp/serve.log" '^built\|^build failed'
+    stop
+    check "  what is served is a cold build's" \
+        diff -r "$tmp/served" "$site/.git/charter/serve/site"
+    rm -rf "$tmp/served" "$site"
+done
 site=$saved_site
 
 # many_pages: 3,000 pages in content/many, for a build that takes a while.
