@@ -7,7 +7,9 @@
 # stream, a failed build that keeps the last good one served with its
 # errors on the overlay, a clean stop on Ctrl-C (SIGINT) that keeps its
 # private build for the next server, which starts from it, and outside git
-# leaves nothing behind.
+# leaves nothing behind; rebuilds of the site it kept (a commit, a page's
+# body saved) equal to a cold build's, on the example site and on the
+# fixture repositories of tests/repos/.
 #
 #   CHARTER=$PWD/build/charter sh tests/serve/run.sh
 #
