@@ -305,43 +305,42 @@ int fs_trace_holds(const char *text, size_t len, long long since)
     return ok;
 }
 
+/* The next record of the trace at *p (before end): its path as written
+ * (escaped) in *path, *p moved past it, *line its text with the newline.
+ * 1, 0 at the end, -1 when it is malformed. */
+static int next_record(buf *path, const char **line, const char **p, const char *end)
+{
+    if (*p >= end)
+        return 0;
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    record r;
+    const char *at = nl ? parse_line(&r, *p, nl) : NULL;
+    if (!at)
+        return -1;
+    buf_reset(path);
+    buf_add(path, at, (size_t)(nl - at));
+    buf_addc(path, '\0');
+    *line = *p;
+    *p = nl + 1;
+    return 1;
+}
+
 int fs_trace_merge(buf *out, const char *older, size_t len)
 {
     map *newer = map_new();
     buf path;
     buf_init(&path);
-    int err = 0;
-    record r;
-    for (const char *p = out->data, *end = p + out->len; p && p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *at = nl ? parse_line(&r, p, nl) : NULL;
-        if (!at) {
-            err = -1;
-            break;
-        }
-        buf_reset(&path);
-        buf_add(&path, at, (size_t)(nl - at));
-        buf_addc(&path, '\0');
+    const char *line, *p = out->data, *end = out->data + out->len;
+    int rc;
+    while ((rc = next_record(&path, &line, &p, end)) == 1)
         map_put(newer, path.data, (void *)1);
-        p = nl + 1;
-    }
-    for (const char *p = older, *end = older + len; !err && p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *at = nl ? parse_line(&r, p, nl) : NULL;
-        if (!at) {
-            err = -1;
-            break;
-        }
-        buf_reset(&path);
-        buf_add(&path, at, (size_t)(nl - at));
-        buf_addc(&path, '\0');
-        if (!map_get(newer, path.data))
-            buf_add(out, p, (size_t)(nl + 1 - p));
-        p = nl + 1;
-    }
+    if (rc == 0)
+        for (p = older, end = older + len; (rc = next_record(&path, &line, &p, end)) == 1;)
+            if (!map_get(newer, path.data))
+                buf_add(out, line, (size_t)(p - line));
     buf_release(&path);
     map_free(newer);
-    return err;
+    return rc < 0 ? -1 : 0;
 }
 
 long long fs_racy_ns(long long ctime_ns)
