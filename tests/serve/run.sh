@@ -489,21 +489,27 @@ check "  each rebuild took the folder as the last left it" \
 rm -rf "$tmp/served"
 git -C "$site" reset -q --hard "$orig"
 
+# start_kept: starts a server with CHARTER_TIMINGS and commits twice (the
+# second commit's build at the latest takes the site kept); $kept: how many
+# builds took it so far.
+start_kept() {
+    export CHARTER_TIMINGS=1
+    start
+    wait_for "$tmp/serve.log" '^built'
+    built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+    git -C "$site" commit -q --allow-empty -m "An empty commit"
+    rebuilt_after
+    git -C "$site" commit -q --allow-empty -m "Another"
+    rebuilt_after
+    kept=$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")
+}
 # Only a build with nothing of the site seen changing since the last one
 # began but pages' bodies takes that one's site: after a layout is
 # touched (no save, no new commit), a page's front matter changes, the
 # heading a page without a title takes its title from, or only the layout
 # of its front matter (a comment: the lines of its keys move), the site is
 # walked and loaded again.
-export CHARTER_TIMINGS=1
-start
-wait_for "$tmp/serve.log" '^built'
-built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
-git -C "$site" commit -q --allow-empty -m "An empty commit"
-rebuilt_after
-git -C "$site" commit -q --allow-empty -m "Another"
-rebuilt_after
-kept=$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")
+start_kept
 touch "$site/layouts/default.html"
 rebuilt_after
 check "a layout touched: its build walks the site again" \
@@ -550,15 +556,7 @@ printf 'navigation: {order: content/SUMMARY.md}\n' >>"$site/site.yml"
 printf -- '---\ntitle: Summary\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\n- [Assets](governance/asset-management.md)\n- [Data](governance/data-protection.md)\n' >"$site/content/SUMMARY.md"
 git -C "$site" add -A
 git -C "$site" commit -q -m "A navigation order"
-export CHARTER_TIMINGS=1
-start
-wait_for "$tmp/serve.log" '^built'
-built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
-git -C "$site" commit -q --allow-empty -m "An empty commit"
-rebuilt_after
-git -C "$site" commit -q --allow-empty -m "Another"
-rebuilt_after
-kept=$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")
+start_kept
 printf -- '---\ntitle: Summary\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\n- [Data](governance/data-protection.md)\n- [Assets](governance/asset-management.md)\n' >"$site/content/SUMMARY.md"
 rebuilt_after
 check "navigation.order's page saved: its build loads the site again" \
