@@ -425,22 +425,14 @@ printf 'descripton: x\ndefaults:\n  - scope: {path: governance}\n    values: {de
 export CHARTER_TIMINGS=1
 start
 built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
-# rebuilt_after_any: as rebuilt_after, for a site with findings, whose
-# builds are served as --no-check would publish them ("build failed: ...").
-rebuilt_after_any() {
-    built=$((built + 1))
-    i=0
-    while [ "$(grep -c '^rebuilt\|^build failed' "$tmp/serve.log")" -lt "$built" ] && [ $i -lt 300 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    sleep 0.3
-}
-# change WHAT: waits for the rebuild that follows.
+# rebuilt_after [LINES]: waits for the rebuild that follows a change: one
+# more of the log's lines LINES matches (by default the builds' reports; a
+# site with findings, served as --no-check would publish it, reports
+# "build failed: ...").
 rebuilt_after() {
     built=$((built + 1))
     i=0
-    while [ "$(grep -c '^rebuilt\|^built' "$tmp/serve.log")" -lt "$built" ] && [ $i -lt 300 ]; do
+    while [ "$(grep -c "${1:-^rebuilt\|^built}" "$tmp/serve.log")" -lt "$built" ] && [ $i -lt 300 ]; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -645,9 +637,9 @@ for kind in jekyll-isms comply-soc2 docusaurus-iso hugo-plain; do
     wait_for "$tmp/serve.log" '^built\|^build failed'
     built=$(grep -c '^rebuilt\|^build failed' "$tmp/serve.log")
     printf '\nA sentence saved while serving.\n' >>"$site/$page"
-    rebuilt_after_any
+    rebuilt_after '^rebuilt\|^build failed'
     git -C "$site" -c user.name=Editor -c user.email=editor@example.com commit -q -am "A save"
-    rebuilt_after_any
+    rebuilt_after '^rebuilt\|^build failed'
     stop
     unset CHARTER_TIMINGS
     check "$kind: a page saved ($page), then committed: both from the site kept" \
