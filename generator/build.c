@@ -139,15 +139,6 @@ static int kept_refresh(build_kept *k, const char *const *paths, size_t n)
     return 1;
 }
 
-/* Appends a copy of each entry of from to to. */
-static void diags_copy(diags *to, const diags *from)
-{
-    size_t n;
-    const diag_entry *e = diag_entries(from, &n);
-    for (size_t i = 0; i < n; i++)
-        diag_report(to, e[i].level, e[i].file, e[i].line, e[i].col, e[i].id, "%s", e[i].message);
-}
-
 /* The previous build's load and parse caches, read and checked whole on a
  * thread of their own beside the walk: at 10,000 pages some 5 and 39 MB,
  * hashed, which were the first steps of the load and of the parse. */
@@ -646,7 +637,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         loaded = r->kept->load;
         r->kept->load = NULL;
         if (loaded)
-            diags_copy(d, loaded);
+            diag_copy(d, loaded);
     } else if (site_load_config(&s, at_dir->len ? at_dir->data : r->site, r->as_of, r->base_url,
                                 d) != 0)
         goto done;
@@ -729,7 +720,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
             goto done;
         if (r->kept) {
             loaded = diag_new(NULL);
-            diags_copy(loaded, d);
+            diag_copy(loaded, d);
         }
     }
     if (checks_configure(s, d) != 0)

@@ -56,12 +56,13 @@ typedef struct build_request {
     /* charter serve: where its last good build's model is kept between
      * builds (build_kept_new; NULL: none). A build given one leaves its
      * site there when it publishes, else empties it. With `reuse_kept`
-     * (nothing of the site but git's folder has changed since the kept
-     * site's build began: charter serve's watches say so), a build takes
-     * that site rather than walking and loading the files again (at
-     * 10,000 pages 0.05-0.09 s of a commit's rebuild), and its load's
-     * findings as that build reported them. It writes no stamp then: the
-     * stamp records the files a build read. */
+     * (nothing of the site but git's folder and the files in `changed`
+     * has changed since the kept site's build began: charter serve's
+     * watches say so), a build takes that site rather than walking and
+     * loading the files again (at 10,000 pages 0.05-0.09 s of a rebuild),
+     * and its load's findings as that build reported them. Its stamp
+     * lists the files the builds of that site read, merged
+     * (fs_trace_merge). */
     struct build_kept *kept;
     int reuse_kept;
     /* With reuse_kept: the files of the site (as on disk, relative to it)

@@ -301,10 +301,16 @@ static void watch_release(watcher *w)
     w->cap_changed = 0;
 }
 
+/* More files than this changed at once (a checkout, a pull): the site is
+ * loaded again, on both cores, rather than each page read again one by one
+ * into the kept site (and looked for among its pages). */
+#define CHANGES_MOST 64
+
 /* Notes a change of the site's file `name` in the folder watched as wd. */
 static void note_change(watcher *w, int wd, const char *name)
 {
-    if (wd < 0 || (size_t)wd >= w->n_dirs || !w->dirs[wd] || !name[0]) {
+    if (wd < 0 || (size_t)wd >= w->n_dirs || !w->dirs[wd] || !name[0] ||
+        w->n_changed >= CHANGES_MOST) {
         w->unknown = 1;
         return;
     }
@@ -418,7 +424,8 @@ typedef struct serving {
     const serve_opts *o;
     build_request r;
     /* The site of the last good build, which the next takes when nothing
-     * of the site but git's folder has changed since (a commit). */
+     * of the site but git's folder and pages' bodies has changed since (a
+     * commit, a save). */
     build_kept *kept;
     server *srv;
     char *out;     /* the private output folder */

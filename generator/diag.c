@@ -126,6 +126,14 @@ void diag_warning(diags *d, const char *file, int line, int col, const char *id,
     va_end(ap);
 }
 
+void diag_copy(diags *to, const diags *from)
+{
+    size_t n;
+    const diag_entry *e = diag_entries(from, &n);
+    for (size_t i = 0; i < n; i++)
+        diag_report(to, e[i].level, e[i].file, e[i].line, e[i].col, e[i].id, "%s", e[i].message);
+}
+
 void diag_retune(diags *d, int (*level_for)(void *ctx, const diag_entry *e), void *ctx)
 {
     size_t kept = 0;

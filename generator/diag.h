@@ -60,6 +60,10 @@ int diag_check_text(buf *clean, const char *text, size_t len, const char *file, 
  * a stage that reported into a sink of its own hands its findings on
  * (or drops them, freeing its sink instead). Thread-safe for both. */
 void diag_move(diags *to, diags *from);
+/* Appends a copy of each entry of `from` to `to` (from unchanged): a
+ * stage's findings kept to be reported again by a later build that does
+ * not run it (charter serve's kept site). */
+void diag_copy(diags *to, const diags *from);
 /* The edit distance of a and b for "did you mean" suggestions: insertions,
  * deletions, substitutions and swaps of two neighbours each count 1
  * ("titel" is 1 from "title"). Capped: cap + 1 when over cap, and for a b

@@ -288,7 +288,8 @@ void site_release_texts(site *s);
  * "content/x.md"), or NULL. */
 page *site_page_by_src(const site *s, const char *src);
 /* For a site kept between builds (charter serve), under s->reread: reads
- * page p's file again, as the load would. When only its body changed (its
+ * page p's file again, as the load would (with site_page_reread, the only
+ * change to a page after its load). When only its body changed (its
  * front matter, heading title and body's place are as loaded, nothing to
  * report) takes its new bytes' digests, for the parse to read it again,
  * and returns 1; else 0, the page untouched: the site must be loaded

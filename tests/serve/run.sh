@@ -565,6 +565,37 @@ check "  and serves what a cold build makes of it" \
 rm -rf "$tmp/served"
 git -C "$site" reset -q --hard "$orig"
 
+# More than 64 files changed at once (a checkout, a pull): the site is
+# loaded again, and what is served is a cold build's.
+mkdir -p "$site/content/bulk"
+i=0
+while [ $i -lt 70 ]; do
+    printf -- '---\ntitle: Bulk %d\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\nText %d.\n' $i $i >"$site/content/bulk/b$i.md"
+    i=$((i + 1))
+done
+git -C "$site" add -A
+git -C "$site" commit -q -m "Bulk pages"
+start_kept
+i=0
+while [ $i -lt 70 ]; do
+    printf 'More text.\n' >>"$site/content/bulk/b$i.md"
+    i=$((i + 1))
+done
+rebuilt_after
+check "70 pages' bodies saved at once: their build loads the site again" \
+    test "$kept" -ge 1 -a "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = "$kept"
+stop
+unset CHARTER_TIMINGS
+cp -R "$site/.git/charter/serve/site" "$tmp/served"
+rm -rf "$site/.git/charter"
+start
+wait_for "$tmp/serve.log" '^built'
+stop
+check "  and serves what a cold build makes of them" \
+    diff -r "$tmp/served" "$site/.git/charter/serve/site"
+rm -rf "$tmp/served" "$site/content/bulk"
+git -C "$site" reset -q --hard "$orig"
+
 # A folder made while serving, and one moved in, are watched from then
 # on (the watches are added again only when a folder comes): an edit in
 # each is rebuilt.

@@ -120,6 +120,30 @@ Test(diag, entries_keep_fields_and_format_message)
 }
 
 /* A stage's own sink hands its findings on in order, and is left empty. */
+/* A copy leaves the source as it was, and each entry whole: a message
+ * holding a '%' is copied as written. */
+Test(diag, copy_keeps_the_source)
+{
+    diags *to = diag_new(NULL), *from = diag_new(NULL);
+    diag_warning(from, "b.md", 2, 3, "history", "second %s", "100%");
+    diag_error(from, NULL, 0, 0, "io", "third");
+    diag_copy(to, from);
+    size_t n, m;
+    const diag_entry *e = diag_entries(to, &n), *f = diag_entries(from, &m);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(m, 2);
+    cr_assert_str_eq(e[0].file, "b.md");
+    cr_assert_eq(e[0].line, 2);
+    cr_assert_eq(e[0].col, 3);
+    cr_assert_eq(e[0].level, DIAG_WARNING);
+    cr_assert_str_eq(e[0].id, "history");
+    cr_assert_str_eq(e[0].message, "second 100%");
+    cr_assert_null(e[1].file);
+    cr_assert_str_eq(f[1].message, "third");
+    diag_free(to);
+    diag_free(from);
+}
+
 Test(diag, move_hands_entries_on)
 {
     diags *to = diag_new(NULL), *from = diag_new(NULL);
