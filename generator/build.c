@@ -847,6 +847,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
                          "%lld of %lld bytes streamed in segments copied from the previous build, "
                          "%lld not hashed again",
                          spliced, streamed, unhashed);
+    if (output_recommitted(out))
+        stage_clock_note(sc, "%d files copied but for the commit they name",
+                         output_recommitted(out));
     close(scratch);
     scratch = -1;
     if (texts >= 0)

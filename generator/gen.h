@@ -82,6 +82,17 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
  * Thread-safe. */
 void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body);
 
+/* The commit that stands in for the build's in the key of a page that
+ * names it (BUILD_COMMIT*): the key of what the page is made from but the
+ * commit, whose digits are then written apart (render.c, gen_handbook.c). */
+#define GEN_STAND_IN_COMMIT "0000000000000000000000000000000000000000"
+/* Whether the marks (tpl_render_marked) of BUILD_COMMIT (0),
+ * BUILD_COMMIT_SHORT (1) and BUILD_COMMIT_URL (2) in html each end with
+ * commit's digits (40, 7 and 40 of them), in order and apart, none lost:
+ * then another commit's digits in their places are what a render for it
+ * would write. 1, else 0. */
+int gen_commit_marks(const tpl_marks *m, const buf *html, const char *commit);
+
 /* CHARTER_CHECK_REUSE: makes rel again through fill (as output_stream
  * would write it) and compares its digest with `was`, the digest of the
  * file linked from the previous build by its key; a difference is
@@ -111,6 +122,9 @@ tpl_dict *vars_shared(const gen *g);
  * pages' keys only (gen_layout); a commit that leaves a page of the site's
  * own alone leaves its key alone. */
 void vars_site_build(tpl_dict *d, const gen *g, int changes);
+/* BUILD_COMMIT* as vars_site_build sets them, for `commit` (40 hex digits)
+ * rather than the build's. */
+void vars_build_commit(tpl_dict *d, const gen *g, const char *commit);
 /* SECTIONS (every section and its pages, an entry per page, made as it
  * renders: tpl_dict_add_lazy_section) in a new dictionary over g->shared,
  * for the layouts that list it; caller frees. */

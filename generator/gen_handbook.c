@@ -64,6 +64,15 @@ typedef struct handbook_stream {
     int done;
     size_t differing; /* CHARTER_CHECK_REUSE: segments copied, made otherwise now */
     buf key;
+    /* The commit the site is built from, when skel is made without it (a
+     * stand-in in its place, as render.c does for the registers): the
+     * digits it puts in the skeleton are segments of their own, so that a
+     * commit that changes nothing else copies the skeleton's text. NULL
+     * when skel holds it. */
+    const char *commit;
+    tpl_marks marks; /* where the skeleton names it */
+    size_t mark;     /* the next of marks to write */
+    int recommitted; /* the skeleton copied, another commit's digits replaced */
 } handbook_stream;
 
 /* Appends the body of s->pages[i] as the handbook shows it. */
@@ -83,6 +92,23 @@ static int add_body(handbook_stream *hs, size_t i, buf *out)
     return err;
 }
 
+/* A decimal number at *p, moved past it: 0, or -1 when there is none. */
+static int decimal(const char **p, size_t *out)
+{
+    const char *q = *p;
+    size_t v = 0;
+    if (*q < '0' || *q > '9')
+        return -1;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (size_t)(*q - '0');
+    }
+    *p = q;
+    *out = v;
+    return 0;
+}
+
 static void gap_key(handbook_stream *hs, size_t k, const size_t *slot)
 {
     buf_reset(&hs->key);
@@ -90,6 +116,36 @@ static void gap_key(handbook_stream *hs, size_t k, const size_t *slot)
         buf_printf(&hs->key, "g %s %zu %zu", hs->skel, k, *slot);
     else
         buf_printf(&hs->key, "g %s %zu end", hs->skel, k);
+}
+
+/* The key of a piece of gap k before its slot: "p <skeleton key> <k>" for
+ * text, "d <skeleton key> <k> <n>" for the commit's n digits (n > 0). */
+static void piece_key(handbook_stream *hs, size_t k, size_t n)
+{
+    buf_reset(&hs->key);
+    if (n)
+        buf_printf(&hs->key, "d %s %zu %zu", hs->skel, k, n);
+    else
+        buf_printf(&hs->key, "p %s %zu", hs->skel, k);
+}
+
+/* What a previous segment's key is as a piece of gap k of skeleton skel:
+ * 0 for text, the digits' count, or -1 when it is none. */
+static int piece_of(const char *key, const char *skel, size_t k)
+{
+    size_t n = strlen(skel);
+    if ((key[0] != 'p' && key[0] != 'd') || key[1] != ' ' || strncmp(key + 2, skel, n) != 0 ||
+        key[2 + n] != ' ')
+        return -1;
+    const char *p = key + 3 + n;
+    size_t at, digits = 0;
+    if (decimal(&p, &at) != 0 || at != k)
+        return -1;
+    if (key[0] == 'p')
+        return *p ? -1 : 0;
+    return *p++ == ' ' && decimal(&p, &digits) == 0 && !*p && (digits == 40 || digits == 7)
+               ? (int)digits
+               : -1;
 }
 
 static void body_key(handbook_stream *hs, size_t id)
@@ -140,6 +196,21 @@ static int next_rendered(handbook_stream *hs, buf *chunk)
     }
     int last = hs->next >= hs->slots.n;
     size_t until = last ? hs->skeleton.len : hs->slots.v[hs->next].offset;
+    /* The commit's digits in this gap, each a segment, after the text
+     * before it. */
+    for (; hs->sp && hs->commit && hs->mark < hs->marks.n; hs->mark++) {
+        const tpl_mark *m = &hs->marks.v[hs->mark];
+        size_t n = m->which == 1 ? 7 : 40, at = m->offset + m->len - n;
+        if (at >= until)
+            break;
+        for (int digits = 0; digits < 2; digits++) {
+            size_t from = chunk->len, len = digits ? n : at - hs->pos;
+            buf_add(chunk, hs->skeleton.data + hs->pos, len);
+            hs->pos += len;
+            piece_key(hs, hs->next, digits ? n : 0);
+            splice_mark_made(hs->sp, hs->key.data, chunk->data + from, len);
+        }
+    }
     size_t from = chunk->len;
     buf_add(chunk, hs->skeleton.data + hs->pos, until - hs->pos);
     hs->pos = until;
@@ -149,23 +220,6 @@ static int next_rendered(handbook_stream *hs, buf *chunk)
     }
     hs->done = last;
     hs->body_due = !last;
-    return 0;
-}
-
-/* A decimal number at *p, moved past it: 0, or -1 when there is none. */
-static int decimal(const char **p, size_t *out)
-{
-    const char *q = *p;
-    size_t v = 0;
-    if (*q < '0' || *q > '9')
-        return -1;
-    for (; *q >= '0' && *q <= '9'; q++) {
-        if (v > (SIZE_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (size_t)(*q - '0');
-    }
-    *p = q;
-    *out = v;
     return 0;
 }
 
@@ -192,6 +246,10 @@ static int same_skeleton(handbook_stream *hs)
     size_t n = splice_count(hs->sp), i = 0, k = 0;
     while (i < n) {
         size_t slot;
+        while (hs->commit && i < n && piece_of(splice_key(hs->sp, i), hs->skel, k) >= 0)
+            i++;
+        if (i == n)
+            return 0;
         int r = gap_slot(splice_key(hs->sp, i++), hs->skel, k++, &slot);
         if (r <= 0)
             return r == 0 && i == n;
@@ -206,9 +264,29 @@ static int same_skeleton(handbook_stream *hs)
  * rendered all the same, and each gap copied compared with its own. */
 static int next_copied(handbook_stream *hs, buf *chunk)
 {
-    size_t i = hs->seg, slot, from = chunk->len;
+    size_t slot, from = chunk->len;
+    int digits, failed = 0;
+    /* The pieces before the gap's last: text copied, this commit's digits. */
+    while (!failed && hs->commit &&
+           (digits = piece_of(splice_key(hs->sp, hs->seg), hs->skel, hs->next)) >= 0) {
+        if (!digits)
+            failed = splice_take(hs->sp, hs->seg, chunk) != 0;
+        else {
+            /* Another commit's than the previous handbook's: counted. */
+            buf was;
+            buf_init(&was);
+            hs->recommitted |= splice_peek(hs->sp, hs->seg, &was) != 0 ||
+                               memcmp(was.data, hs->commit, (size_t)digits) != 0;
+            buf_release(&was);
+            size_t at = chunk->len;
+            buf_add(chunk, hs->commit, (size_t)digits);
+            splice_mark_made(hs->sp, splice_key(hs->sp, hs->seg), chunk->data + at, (size_t)digits);
+        }
+        hs->seg++;
+    }
+    size_t i = hs->seg;
     int r = gap_slot(splice_key(hs->sp, i), hs->skel, hs->next, &slot);
-    if (r < 0 || splice_take(hs->sp, i, chunk) != 0)
+    if (failed || r < 0 || splice_take(hs->sp, i, chunk) != 0)
         return diag_error(hs->g->d, NULL, 0, 0, "io",
                           "cannot read the previous 'handbook/index.html' in '%s'",
                           output_target(hs->g->o));
@@ -351,10 +429,21 @@ int gen_handbook(gen *g)
     int keyed = l != NULL;
     for (size_t i = 0; keyed && i < hs.n; i++)
         keyed = parsed_page_key(g->pp, hs.pages[i]) != NULL;
+    /* The commit the skeleton names (BUILD_COMMIT*): out of its key, into
+     * the handbook's. */
+    if (keyed && g->prov && strlen(g->prov->commit) == sizeof g->prov->commit - 1 &&
+        tpl_dict_get(d, "BUILD_COMMIT", NULL))
+        hs.commit = g->prov->commit;
     if (keyed) {
+        if (hs.commit)
+            vars_build_commit(d, g, GEN_STAND_IN_COMMIT);
         gen_key(skel, g, l, d, NULL, 0);
+        if (hs.commit)
+            vars_build_commit(d, g, hs.commit);
         digest *h = digest_new();
         digest_add_str(h, skel);
+        if (hs.commit)
+            digest_add_str(h, hs.commit);
         for (size_t i = 0; i < hs.n; i++)
             digest_add_str(h, parsed_page_key(g->pp, hs.pages[i]));
         digest_hex(h, key);
@@ -370,11 +459,29 @@ int gen_handbook(gen *g)
     /* A render error is a finding (reported); a failed write is ours. The
      * dictionary (an entry per policy) is not needed once the skeleton is
      * made: freed before the bodies stream. */
+    hs.marks = (tpl_marks){.watch = {tpl_dict_get(d, "BUILD_COMMIT", NULL),
+                                     tpl_dict_get(d, "BUILD_COMMIT_SHORT", NULL),
+                                     tpl_dict_get(d, "BUILD_COMMIT_URL", NULL)},
+                           .n_watch = 3};
     int ready = l && ((hs.from_prev && !g->check_reuse) ||
-                      layout_render_slots(l, d, &hs.skeleton, &hs.slots, g->d) == 0);
+                      layout_render_slots(l, d, &hs.skeleton, &hs.slots,
+                                          hs.commit ? &hs.marks : NULL, g->d) == 0);
+    if (ready && hs.commit && !hs.from_prev &&
+        !gen_commit_marks(&hs.marks, &hs.skeleton, hs.commit)) {
+        /* Its digits not where the marks say: the skeleton's gaps keyed by a
+         * key that holds the commit, never copied into another's build. */
+        digest *h = digest_new();
+        digest_add_str(h, skel);
+        digest_add_str(h, hs.commit);
+        digest_hex(h, skel);
+        digest_free(h);
+        hs.commit = NULL;
+    }
     tpl_dict_free(d);
     if (ready)
         err = output_stream_keyed(g->o, rel, keyed ? key : NULL, handbook_fill, &hs, g->d);
+    if (ready && err == 0 && hs.recommitted)
+        output_count_recommitted(g->o);
     if (hs.sp)
         output_splice_end(g->o, rel, hs.sp, ready ? err : -1);
     gen_report_spliced(g, rel, hs.differing);
@@ -382,6 +489,7 @@ int gen_handbook(gen *g)
     free(top);
     parsed_reader_release(&hs.html);
     tpl_slots_release(&hs.slots);
+    tpl_marks_release(&hs.marks);
     buf_release(&hs.skeleton);
     buf_release(&hs.key);
     buf_release(&u);

@@ -400,6 +400,64 @@ int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)
     return err;
 }
 
+static void marks_add(tpl_marks *m, size_t offset, size_t len, size_t which)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    m->v[m->n++] = (tpl_mark){offset, len, which};
+}
+
+int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *marks, diags *dg)
+{
+    buf next;
+    buf_init(&next);
+    size_t content = marks->n_watch; /* CONTENT's index among the watched */
+    tpl_marks level = {0}, inner = {0}, moved = {0};
+    memcpy(level.watch, marks->watch, content * sizeof *level.watch);
+    level.n_watch = content + 1;
+    int err = 0, lost = 0;
+    for (; l && err == 0; l = l->parent) {
+        tpl_dict_set_ref(d, "CONTENT", html->data, html->len);
+        level.watch[content] = tpl_dict_get(d, "CONTENT", NULL);
+        buf_reset(&next);
+        buf_grow(&next, html->len + 16384);
+        err = tpl_render_marked(l->tpl, d, &next, NULL, &level, dg);
+        lost |= level.lost;
+        /* This layout's marks, with the child's where its CONTENT went whole. */
+        moved.n = 0;
+        for (size_t i = 0; i < level.n && !err; i++) {
+            const tpl_mark *m = &level.v[i];
+            if (m->which != content) {
+                marks_add(&moved, m->offset, m->len, m->which);
+                continue;
+            }
+            if (m->len != html->len || memcmp(next.data + m->offset, html->data, m->len) != 0) {
+                lost |= inner.n > 0;
+                continue;
+            }
+            for (size_t j = 0; j < inner.n; j++)
+                marks_add(&moved, m->offset + inner.v[j].offset, inner.v[j].len, inner.v[j].which);
+        }
+        tpl_marks t = inner;
+        inner = moved;
+        moved = t;
+        buf t2 = *html;
+        *html = next;
+        next = t2;
+    }
+    tpl_marks_release(marks);
+    marks->v = inner.v;
+    marks->n = err ? 0 : inner.n;
+    marks->cap = inner.cap;
+    marks->lost = lost;
+    tpl_marks_release(&level);
+    tpl_marks_release(&moved);
+    buf_release(&next);
+    return err;
+}
+
 static void slots_add(tpl_slots *s, size_t offset, size_t id)
 {
     if (s->n == s->cap) {
@@ -412,25 +470,42 @@ static void slots_add(tpl_slots *s, size_t offset, size_t id)
 /* The slot id CONTENT gets while a layout's output passes to its parent. */
 #define CONTENT_SLOT ((size_t)-1)
 
-int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, diags *dg)
+int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, tpl_marks *marks,
+                        diags *dg)
 {
     buf next, joined;
     buf_init(&next);
     buf_init(&joined);
     tpl_slots inner = {0}, outer = {0}, merged = {0};
-    int err = tpl_render_slots(l->tpl, d, &next, &inner, dg);
+    tpl_marks inner_m = {0}, outer_m = {0}, merged_m = {0};
+    if (marks) {
+        memcpy(inner_m.watch, marks->watch, sizeof inner_m.watch);
+        inner_m.n_watch = outer_m.n_watch = marks->n_watch;
+        memcpy(outer_m.watch, marks->watch, sizeof outer_m.watch);
+    }
+    int err = tpl_render_marked(l->tpl, d, &next, &inner, marks ? &inner_m : NULL, dg);
+    int lost = inner_m.lost;
     for (l = l->parent; l && err == 0; l = l->parent) {
         tpl_dict_set_slot(d, "CONTENT", CONTENT_SLOT);
         buf_reset(&joined);
-        err = tpl_render_slots(l->tpl, d, &joined, &outer, dg);
+        err = tpl_render_marked(l->tpl, d, &joined, &outer, marks ? &outer_m : NULL, dg);
         if (err)
             break;
-        /* Splice `next` (with its slots) in at every CONTENT of `joined`. */
+        lost |= outer_m.lost;
+        /* Splice `next` (with its slots and marks) in at every CONTENT of
+         * `joined`, moving joined's marks past what goes in before them. */
         buf spliced;
         buf_init(&spliced);
         merged.n = 0;
-        size_t pos = 0;
-        for (size_t k = 0; k < outer.n; k++) {
+        merged_m.n = 0;
+        size_t pos = 0, mi = 0;
+        for (size_t k = 0; k <= outer.n; k++) {
+            size_t upto = k < outer.n ? outer.v[k].offset : joined.len + 1;
+            for (; mi < outer_m.n && outer_m.v[mi].offset < upto; mi++)
+                marks_add(&merged_m, outer_m.v[mi].offset - pos + spliced.len, outer_m.v[mi].len,
+                          outer_m.v[mi].which);
+            if (k == outer.n)
+                break;
             const tpl_slot *o = &outer.v[k];
             buf_add(&spliced, joined.data + pos, o->offset - pos);
             pos = o->offset;
@@ -440,6 +515,9 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
             }
             for (size_t j = 0; j < inner.n; j++)
                 slots_add(&merged, spliced.len + inner.v[j].offset, inner.v[j].id);
+            for (size_t j = 0; j < inner_m.n; j++)
+                marks_add(&merged_m, spliced.len + inner_m.v[j].offset, inner_m.v[j].len,
+                          inner_m.v[j].which);
             buf_add(&spliced, next.data, next.len);
         }
         buf_add(&spliced, joined.data + pos, joined.len - pos);
@@ -448,6 +526,9 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
         tpl_slots t = inner;
         inner = merged;
         merged = t;
+        tpl_marks tm = inner_m;
+        inner_m = merged_m;
+        merged_m = tm;
     }
     if (html->len == 0) {
         /* The usual case (a handbook's tens of megabytes): moved, not copied. */
@@ -460,9 +541,18 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
     slots->n = 0;
     for (size_t j = 0; err == 0 && j < inner.n; j++)
         slots_add(slots, inner.v[j].offset, inner.v[j].id);
+    if (marks) {
+        marks->n = 0;
+        for (size_t j = 0; err == 0 && j < inner_m.n; j++)
+            marks_add(marks, inner_m.v[j].offset, inner_m.v[j].len, inner_m.v[j].which);
+        marks->lost = lost;
+    }
     tpl_slots_release(&inner);
     tpl_slots_release(&outer);
     tpl_slots_release(&merged);
+    tpl_marks_release(&inner_m);
+    tpl_marks_release(&outer_m);
+    tpl_marks_release(&merged_m);
     buf_release(&next);
     buf_release(&joined);
     return err;

@@ -62,7 +62,15 @@ const layout *layouts_for_page(const layouts *ls, const char *name, int policy);
 int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg);
 /* As layout_render from an empty CONTENT, recording where d's slots expand
  * in the finished page (see tpl_render_slots): through each parent, CONTENT
- * is a slot and the child's slots move with it. */
-int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, diags *dg);
+ * is a slot and the child's slots move with it. With marks (may be NULL),
+ * where its watched values went too (as layout_render_marked, all four
+ * watched). */
+int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slots, tpl_marks *marks,
+                        diags *dg);
+/* As layout_render, recording in marks (see tpl_render_marked; at most
+ * TPL_MARKS_WATCH - 1 watched: CONTENT takes one) where the watched values
+ * went in the finished page: through each parent, the child's marks move
+ * with its CONTENT, and are lost where a modifier changed it. */
+int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *marks, diags *dg);
 
 #endif

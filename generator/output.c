@@ -114,6 +114,7 @@ struct output {
     map *splicing; /* rel -> its splice_stream, between output_splice and its end */
     long long spliced_taken, spliced_bytes; /* copied from the previous files, of all */
     long long spliced_unhashed;             /* of those, not hashed again (write_new) */
+    int recommitted;                        /* output_count_recommitted */
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -1818,6 +1819,18 @@ void output_spliced(const output *o, long long *taken, long long *total, long lo
     *taken = o->spliced_taken;
     *total = o->spliced_bytes;
     *unhashed = o->spliced_unhashed;
+}
+
+void output_count_recommitted(output *o)
+{
+    pthread_mutex_lock(&o->lock);
+    o->recommitted++;
+    pthread_mutex_unlock(&o->lock);
+}
+
+int output_recommitted(const output *o)
+{
+    return o->recommitted;
 }
 
 /* The segments file of a published output: this build's spliced files,

@@ -148,6 +148,12 @@ void output_splice_end(output *o, const char *rel, splice_stream *sp, int err);
  * it did not hash again, its digest resumed from the previous file's
  * state after them (*unhashed). Call when no thread writes. */
 void output_spliced(const output *o, long long *taken, long long *total, long long *unhashed);
+/* Counts a file copied from the previous build's but for the digits of the
+ * commit it names (render.c, gen_handbook.c; CHARTER_TIMINGS says how
+ * many). Thread-safe. */
+void output_count_recommitted(output *o);
+/* How many files output_count_recommitted counted. */
+int output_recommitted(const output *o);
 /* Copies the source file src (relative to the site root, read through
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,

@@ -13,6 +13,7 @@
 #include "heap.h"
 #include "oscal_export.h"
 #include "pool.h"
+#include "splice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,224 @@ const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
     return l;
 }
 
+/* --- the registers, spliced around the commit they name -------------------- */
+
+/* The registers name the commit the site was built from (BUILD_COMMIT*, in
+ * the footer), and most commits change nothing else of the statement of
+ * applicability or the controls' list: 2.9 MB each at 10,000 pages, which
+ * a commit rendered again for those 47 digits. Such a page is written in
+ * segments (splice.h): the text between the places where the commit's
+ * digits went, keyed by what the page is made from but the commit (its key
+ * with a stand-in commit), and the digits. The next build, made from the
+ * same but at another commit, copies the text from the file it replaces
+ * and writes its own digits. What a template writes of a value, whatever
+ * its modifiers (but javascript_escape_with_arg=number, and where the
+ * marks are lost: tpl_render_marked), holds the value's digits and letters
+ * as they are: another commit's digits in their place are what a render
+ * would write. */
+typedef struct reg_part {
+    long long from, len; /* in html, or in the previous file when copying */
+    int digits;          /* 0: text; 40 or 7: the commit, whole or short */
+} reg_part;
+
+typedef struct reg_stream {
+    gen *g;
+    const char *rel;
+    splice_stream *sp;
+    const char *commit;
+    buf text_key, digits_key[2]; /* "<k0> text", "<k0> digits 40", "<k0> digits 7" */
+    int copying;                 /* the parts are the previous file's, else html's */
+    const buf *html;
+    reg_part *parts;
+    size_t n, next; /* parts, and the next to write */
+    long long at;   /* how much of the next one is written */
+} reg_stream;
+
+/* The digits a segment of key k holds (40 or 7), 0 for text, -1 for a key
+ * of another page or made from something else. */
+static int reg_segment(const reg_stream *rs, const char *k)
+{
+    if (!strcmp(k, rs->text_key.data))
+        return 0;
+    for (int i = 0; i < 2; i++)
+        if (!strcmp(k, rs->digits_key[i].data))
+            return i ? 7 : 40;
+    return -1;
+}
+
+/* The previous file's segments as parts, when they were made from what
+ * this page is made from but the commit: 1, else 0. */
+static int reg_copyable(reg_stream *rs)
+{
+    size_t n = splice_count(rs->sp);
+    rs->parts = xcalloc(n ? n : 1, sizeof *rs->parts);
+    for (size_t i = 0; i < n; i++) {
+        int digits = reg_segment(rs, splice_key(rs->sp, i));
+        if (digits < 0)
+            return 0;
+        splice_extent(rs->sp, i, &rs->parts[i].from, &rs->parts[i].len);
+        rs->parts[i].digits = digits;
+    }
+    rs->n = n;
+    return n > 0;
+}
+
+int gen_commit_marks(const tpl_marks *m, const buf *html, const char *commit)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t n = m->v[i].which == 1 ? 7 : 40, end = m->v[i].offset + m->v[i].len;
+        if (m->v[i].len < n || (m->v[i].which != 2 && m->v[i].len != n) || end - n < pos ||
+            end > html->len || memcmp(html->data + end - n, commit, n) != 0)
+            return 0;
+        pos = end;
+    }
+    return !m->lost;
+}
+
+/* Cuts html into text and the commit's digits where the marks put them:
+ * 0, or -1 when gen_commit_marks refuses them (the page is then written
+ * whole). */
+static int reg_parts(reg_stream *rs, const buf *html, const tpl_marks *m)
+{
+    if (!gen_commit_marks(m, html, rs->commit))
+        return -1;
+    free(rs->parts);
+    rs->parts = xcalloc(2 * m->n + 1, sizeof *rs->parts);
+    rs->n = 0;
+    size_t pos = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t n = m->v[i].which == 1 ? 7 : 40, end = m->v[i].offset + m->v[i].len;
+        rs->parts[rs->n++] = (reg_part){(long long)pos, (long long)(end - n - pos), 0};
+        rs->parts[rs->n++] = (reg_part){(long long)(end - n), (long long)n, (int)n};
+        pos = end;
+    }
+    rs->parts[rs->n++] = (reg_part){(long long)pos, (long long)(html->len - pos), 0};
+    rs->html = html;
+    return 0;
+}
+
+/* Appends the next parts, a text a piece at a time: a chunk of megabytes
+ * would fault in fresh pages for each page written. */
+static int reg_fill(void *ctx, buf *chunk)
+{
+    reg_stream *rs = ctx;
+    while (rs->next < rs->n && chunk->len < FS_CHUNK_BYTES) {
+        const reg_part *p = &rs->parts[rs->next];
+        if (p->digits) {
+            size_t from = chunk->len;
+            buf_add(chunk, rs->commit, (size_t)p->digits);
+            splice_mark_made(rs->sp, rs->digits_key[p->digits == 7].data, chunk->data + from,
+                             (size_t)p->digits);
+            rs->next++;
+            continue;
+        }
+        if (rs->at == 0) { /* the text begins: recorded as the new file's next segment */
+            if (rs->copying)
+                splice_took(rs->sp, rs->next);
+            else
+                splice_mark_made(rs->sp, rs->text_key.data, rs->html->data + p->from,
+                                 (size_t)p->len);
+        }
+        long long n = p->len - rs->at;
+        if (n > (long long)FS_CHUNK_BYTES)
+            n = (long long)FS_CHUNK_BYTES;
+        if (!rs->copying)
+            buf_add(chunk, rs->html->data + p->from + rs->at, (size_t)n);
+        else if (splice_read_old(rs->sp, p->from + rs->at, (size_t)n, chunk) != 0)
+            return diag_error(rs->g->d, NULL, 0, 0, "io", "cannot read the previous '%s' in '%s'",
+                              rs->rel, output_target(rs->g->o));
+        rs->at += n;
+        if (rs->at == p->len) {
+            rs->at = 0;
+            rs->next++;
+        }
+    }
+    return rs->next < rs->n;
+}
+
+/* CHARTER_CHECK_REUSE: whether the page copied from the previous file as
+ * reg_fill would copy it is html. */
+static int reg_copies_same(reg_stream *rs, const buf *html)
+{
+    buf c;
+    buf_init(&c);
+    int ok = 1;
+    for (size_t i = 0; ok && i < splice_count(rs->sp); i++) {
+        int digits = reg_segment(rs, splice_key(rs->sp, i));
+        if (digits)
+            buf_add(&c, rs->commit, (size_t)digits);
+        else
+            ok = splice_peek(rs->sp, i, &c) == 0;
+    }
+    ok = ok && c.len == html->len && !memcmp(c.data, html->data, c.len);
+    buf_release(&c);
+    return ok;
+}
+
+/* gen_render's page d through l into rel, d naming the commit the site is
+ * built from: linked from the previous build when made from the same. */
+static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d)
+{
+    reg_stream rs = {.g = g, .rel = rel, .commit = g->prov->commit};
+    /* Its key is that of what it is made from but the commit, k0 (made with
+     * a stand-in commit), and the commit. */
+    char k0[DIGEST_HEX], key[DIGEST_HEX];
+    vars_build_commit(d, g, GEN_STAND_IN_COMMIT);
+    gen_key(k0, g, l, d, NULL, 0);
+    vars_build_commit(d, g, rs.commit);
+    digest *h = digest_new();
+    digest_add_str(h, k0);
+    digest_add_str(h, rs.commit);
+    digest_hex(h, key);
+    digest_free(h);
+    if (output_reuse_keyed(g->o, rel, key))
+        return 0;
+    buf_init(&rs.text_key);
+    buf_printf(&rs.text_key, "%s text", k0);
+    for (int i = 0; i < 2; i++) {
+        buf_init(&rs.digits_key[i]);
+        buf_printf(&rs.digits_key[i], "%s digits %d", k0, i ? 7 : 40);
+    }
+    rs.sp = output_splice(g->o, rel);
+    rs.copying = reg_copyable(&rs);
+    buf html;
+    buf_init(&html);
+    tpl_marks m = {.watch = {tpl_dict_get(d, "BUILD_COMMIT", NULL),
+                             tpl_dict_get(d, "BUILD_COMMIT_SHORT", NULL),
+                             tpl_dict_get(d, "BUILD_COMMIT_URL", NULL)},
+                   .n_watch = 3};
+    int err = 0, whole = 0, streamed = 0;
+    if (!rs.copying || g->check_reuse) {
+        /* A layout that cannot render is a finding (reported), as in
+         * gen_render. */
+        if (layout_render_marked(l, d, &html, &m, g->d) != 0)
+            goto done;
+        if (rs.copying && !reg_copies_same(&rs, &html))
+            gen_report_spliced(g, rel, 1);
+        rs.copying = 0;
+        whole = reg_parts(&rs, &html, &m) != 0;
+    }
+    if (whole)
+        err = output_write_keyed(g->o, rel, key, html.data, html.len, g->d);
+    else {
+        int copying = rs.copying;
+        err = output_stream_keyed(g->o, rel, key, reg_fill, &rs, g->d);
+        streamed = err == 0;
+        if (streamed && copying)
+            output_count_recommitted(g->o);
+    }
+done:
+    output_splice_end(g->o, rel, rs.sp, streamed ? 0 : -1);
+    tpl_marks_release(&m);
+    buf_release(&html);
+    buf_release(&rs.text_key);
+    buf_release(&rs.digits_key[0]);
+    buf_release(&rs.digits_key[1]);
+    free(rs.parts);
+    return err;
+}
+
 int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
 {
     if (plan_blocked(g->s->plan, out_file))
@@ -68,6 +287,9 @@ int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
     const layout *l = gen_layout(g, name, d);
     if (!l)
         return 0; /* the theme has none (or it did not load: reported) */
+    if (g->prov && strlen(g->prov->commit) == sizeof g->prov->commit - 1 &&
+        tpl_dict_get(d, "BUILD_COMMIT", NULL))
+        return render_register(g, l, out_file, d);
     /* Made from the same as last time: linked, not rendered again. */
     char key[DIGEST_HEX];
     gen_key(key, g, l, d, NULL, 0);

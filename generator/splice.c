@@ -336,11 +336,22 @@ int splice_take(splice_stream *sp, size_t i, buf *out)
 {
     if (splice_peek(sp, i, out) != 0)
         return -1;
+    splice_took(sp, i);
+    return 0;
+}
+
+void splice_extent(const splice_stream *sp, size_t i, long long *off, long long *len)
+{
+    *off = sp->old[i].off;
+    *len = sp->old[i].len;
+}
+
+void splice_took(splice_stream *sp, size_t i)
+{
     if (sp->same == sp->size_now && sp->old[i].off == sp->size_now)
         sp->same += sp->old[i].len;
     sp->taken += sp->old[i].len;
     splice_mark(sp, sp->old[i].key, (size_t)sp->old[i].len);
-    return 0;
 }
 
 long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,

@@ -53,6 +53,12 @@ long splice_find(splice_stream *sp, const char *key);
 /* Appends previous segment i to out and records it as the new file's next
  * segment: 0, or -1 (out as it was) when it cannot be read. */
 int splice_take(splice_stream *sp, size_t i, buf *out);
+/* Where previous segment i is in the previous file, and its length. */
+void splice_extent(const splice_stream *sp, size_t i, long long *off, long long *len);
+/* Records previous segment i as the new file's next segment, as
+ * splice_take does, without reading it: its caller appends its bytes
+ * itself (splice_read_old), a piece at a time. */
+void splice_took(splice_stream *sp, size_t i);
 /* Appends previous segment i to out as splice_take does, recording
  * nothing. */
 int splice_peek(splice_stream *sp, size_t i, buf *out);

@@ -5,7 +5,8 @@
  * loading, a tpl_set and its templates are read-only and may be rendered from
  * several threads at once, each with its own dictionaries. charter adds slots
  * (tpl_dict_set_slot): places in the output recorded out of band, for text
- * that the caller splices in later without the template ever seeing it.
+ * that the caller splices in later without the template ever seeing it,
+ * and marks (tpl_render_marked): where chosen values were rendered.
  * Implemented by template_dict.c, template_mods.c, template_parse.c,
  * template_load.c and template_render.c, which share template_int.h. */
 #ifndef CHARTER_TEMPLATE_H
@@ -46,6 +47,10 @@ void tpl_dict_set_slot(tpl_dict *d, const char *name, size_t id);
  * from every dictionary of d's tree, include dictionaries too, after their
  * own values and their parents'. */
 void tpl_dict_set_template_global(tpl_dict *d, const char *name, const char *value, size_t len);
+/* The value of variable `name` set in d itself (not its parents or the
+ * shared dictionary): borrowed from d, valid while d is; its length in
+ * *len (may be NULL). NULL when d sets none (or a slot). */
+const char *tpl_dict_get(const tpl_dict *d, const char *name, size_t *len);
 /* Shows section `name` once (with this dictionary's values) if it is not
  * already shown by a child dictionary. */
 void tpl_dict_show_section(tpl_dict *d, const char *name);
@@ -184,5 +189,35 @@ void tpl_slots_release(tpl_slots *s);
  * the caller; NULL records nothing. Returns 0, or -1 after reporting
  * through d, with slots then empty. */
 int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d);
+
+/* Where a watched value was rendered. */
+typedef struct tpl_mark {
+    size_t offset; /* byte offset in the rendered output */
+    size_t len;    /* its length there, through its modifiers */
+    size_t which;  /* index into tpl_marks.watch */
+} tpl_mark;
+
+#define TPL_MARKS_WATCH 4
+/* Zero-initialise, set watch and n_watch, free with tpl_marks_release. */
+typedef struct tpl_marks {
+    /* The values to mark, by address: as tpl_dict_get returns them. */
+    const char *watch[TPL_MARKS_WATCH];
+    size_t n_watch;
+    tpl_mark *v; /* in output order */
+    size_t n, cap;
+    /* A watched value was rendered where its place in the output is not
+     * known: through an include's modifiers or its indentation. */
+    int lost;
+} tpl_marks;
+/* Frees the marks (not watch) and leaves m empty and reusable. Accepts
+ * NULL. */
+void tpl_marks_release(tpl_marks *m);
+
+/* As tpl_render_slots (slots may be NULL), also recording in `marks`
+ * (emptied first, keeping its memory and watch) every place a watched
+ * value was rendered, with offsets counted from out->len at the call.
+ * Returns 0, or -1 after reporting through d. */
+int tpl_render_marked(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots,
+                      tpl_marks *marks, diags *d);
 
 #endif

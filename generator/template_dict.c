@@ -236,6 +236,18 @@ void tpl_dict_set_len(tpl_dict *d, const char *name, const char *value, size_t l
     dict_set(d, name, v);
 }
 
+const char *tpl_dict_get(const tpl_dict *d, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    const tpl_entry *e = d ? tpl_dict_find(d, K_VAR, name, n, map_hash(name, n)) : NULL;
+    const tpl_value *v = e ? e->value : NULL;
+    if (!v || v->value == tpl_slot_value)
+        return NULL;
+    if (len)
+        *len = v->len;
+    return v->value;
+}
+
 void tpl_dict_set_ref(tpl_dict *d, const char *name, const char *value, size_t len)
 {
     if (d->sink) {

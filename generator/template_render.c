@@ -53,6 +53,7 @@ typedef struct rctx {
     const tpl_node *escaping; /* innermost include rendered through modifiers, or NULL */
     const tpl_node **refused; /* slot markers reported, each once however often expanded */
     size_t nrefused, caprefused;
+    tpl_marks *marks; /* NULL: nothing marked (tpl_render_marked) */
 } rctx;
 
 static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out);
@@ -217,6 +218,7 @@ static int expand_include(rctx *c, const tpl_node *n, const tpl *t, const tpl_di
     }
     size_t start = out->len;
     size_t from = c->slots ? c->slots->n : 0;
+    size_t marked = c->marks ? c->marks->n : 0;
     if (mods_are_none(n->mods, n->nmods)) {
         /* Nothing to apply (:none copies): straight into out, slots too. */
         err = render_tpl(c, t, d, out);
@@ -228,6 +230,10 @@ static int expand_include(rctx *c, const tpl_node *n, const tpl *t, const tpl_di
         tpl_mods_apply(n->mods, n->nmods, tmp.data, tmp.len, out, c->scratch);
     }
     if (n->indentlen) {
+        /* Indenting moves what follows each line's start: marks are not
+         * moved with it. */
+        if (c->marks && c->marks->n > marked)
+            c->marks->lost = 1;
         if (c->slots && c->slots->n > from)
             indent_slots(c, out, start, from, n->indentlen);
         prefix_lines(out, start, n->indent, n->indentlen);
@@ -239,6 +245,34 @@ done:
 
 static int render_section_once(rctx *c, const tpl_node *sec, const tpl_dict *d, buf *out,
                                int is_last);
+
+/* Records that value v went into the output at `at` (len bytes) through
+ * variable n's modifiers, when v is watched. In an include rendered through
+ * modifiers, `at` is not a place in the output, and the marks are lost;
+ * they are too through javascript_escape_with_arg=number, the one modifier
+ * that does not pass every letter and digit through as it is, wherever they
+ * stand (a caller may change those of a marked value in place). */
+static void mark(rctx *c, const tpl_node *n, const char *v, size_t at, size_t len)
+{
+    tpl_marks *m = c->marks;
+    for (size_t w = 0; w < m->n_watch; w++) {
+        if (v != m->watch[w])
+            continue;
+        int kept = !c->escaping;
+        for (size_t k = 0; k < n->nmods && kept; k++)
+            kept = n->mods[k] != M_JS_NUMBER;
+        if (!kept) {
+            m->lost = 1;
+            return;
+        }
+        if (m->n == m->cap) {
+            m->cap = m->cap ? m->cap * 2 : 8;
+            m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+        }
+        m->v[m->n++] = (tpl_mark){at - c->base, len, w};
+        return;
+    }
+}
 
 static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
 {
@@ -253,9 +287,12 @@ static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
         /* Every modifier turns an empty value into nothing (the test
          * modifiers_of_nothing), so only non-empty values need them; slots
          * are empty, and cost other values nothing more than that test. */
-        if (len)
+        if (len) {
+            size_t at = out->len;
             tpl_mods_apply(n->mods, n->nmods, v, len, out, c->scratch);
-        else if (v == tpl_slot_value)
+            if (c->marks)
+                mark(c, n, v, at, out->len - at);
+        } else if (v == tpl_slot_value)
             err = expand_slot(c, n, d, out);
         break;
     }
@@ -324,7 +361,9 @@ static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out)
     return err;
 }
 
-int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d)
+/* A render recording slots, marks, both or neither (each may be NULL). */
+static int render_with(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots,
+                       tpl_marks *marks, diags *d)
 {
     rctx c;
     c.d = d;
@@ -334,8 +373,13 @@ int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *sl
     c.escaping = NULL;
     c.refused = NULL;
     c.nrefused = c.caprefused = 0;
+    c.marks = marks;
     if (slots)
         slots->n = 0;
+    if (marks) {
+        marks->n = 0;
+        marks->lost = 0;
+    }
     buf_init(&c.scratch[0]);
     buf_init(&c.scratch[1]);
     int err = render_tpl(&c, t, dict, out);
@@ -344,12 +388,35 @@ int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *sl
     free(c.refused);
     if (err < 0 && slots)
         slots->n = 0;
+    if (err < 0 && marks)
+        marks->n = 0;
     return err;
+}
+
+int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d)
+{
+    return render_with(t, dict, out, slots, NULL, d);
+}
+
+int tpl_render_marked(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots,
+                      tpl_marks *marks, diags *d)
+{
+    return render_with(t, dict, out, slots, marks, d);
+}
+
+void tpl_marks_release(tpl_marks *m)
+{
+    if (!m)
+        return;
+    free(m->v);
+    m->v = NULL;
+    m->n = m->cap = 0;
+    m->lost = 0;
 }
 
 int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d)
 {
-    return tpl_render_slots(t, dict, out, NULL, d);
+    return render_with(t, dict, out, NULL, NULL, d);
 }
 
 void tpl_slots_release(tpl_slots *s)

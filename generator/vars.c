@@ -226,11 +226,16 @@ static void set_site_commit(tpl_dict *d, const site_config *c, const char *name,
     buf_release(&var);
 }
 
+void vars_build_commit(tpl_dict *d, const gen *g, const char *commit)
+{
+    set_site_commit(d, &g->s->cfg, "BUILD_COMMIT", commit);
+}
+
 void vars_site_build(tpl_dict *d, const gen *g, int changes)
 {
     /* BUILD_COMMIT*: the commit the site is built from, for the footer;
      * nothing when it is in no repository or on an unborn branch. */
-    set_site_commit(d, &g->s->cfg, "BUILD_COMMIT", g->prov ? g->prov->commit : NULL);
+    vars_build_commit(d, g, g->prov ? g->prov->commit : NULL);
     /* The latest changes, for the home page. */
     if (changes && history_found(g->h)) {
         size_t n;

@@ -553,6 +553,43 @@ printf '\nA third sentence.\n' >>"$site/$policy"
 build_and_compare "a damaged segments file: ignored"
 git -C "$site" checkout -q -- "$policy"
 
+# The registers and the handbook name the commit the site is built from,
+# in their footer: a commit that changes nothing else of one copies its
+# text from the previous build around the commit's digits (render.c,
+# gen_handbook.c), which a cold build must write the same.
+commit_site() {
+    GIT_AUTHOR_DATE=2026-11-20T10:00:00Z GIT_COMMITTER_DATE=2026-11-20T10:00:00Z \
+        git -C "$site" -c user.name=Tester -c user.email=t@example.com commit -qam "$1"
+}
+printf '\nA committed sentence.\n' >>"$site/$policy"
+"$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
+commit_site "A committed sentence"
+CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet \
+    2>"$tmp/err"
+n=$(sed -n 's/.*; \([0-9]*\) files copied but for the commit they name.*/\1/p' "$tmp/err")
+if [ "${n:-0}" -ge 3 ]; then
+    ok "a commit: the pages that name it copied around its digits ($n of them)"
+else
+    not_ok "a commit: the pages that name it copied around its digits (${n:-none})"
+    sed 's/^/#   /' "$tmp/err" | head -3
+fi
+build_and_compare "a commit: the pages that name it as a cold build's"
+printf '\nAnother committed sentence.\n' >>"$site/$policy"
+"$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
+commit_site "Another committed sentence"
+CHARTER_CHECK_REUSE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
+    --quiet 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ] && ! grep -q "internal" "$tmp/err"; then
+    ok "a commit: what is copied around its digits is what would be made (CHARTER_CHECK_REUSE)"
+else
+    not_ok "a commit: what is copied around its digits is what would be made (exit $rc)"
+    sed 's/^/#   /' "$tmp/err" | head -5
+fi
+build_and_compare "a commit, checked: as a cold build's"
+git -C "$site" reset -q --hard HEAD~2
+build_and_compare "two commits taken back"
+
 # Edits one after another, each built into the same output: once the
 # first builds' folders have settled (a small site's build does not wait
 # out the racy window: what it wrote is recorded as unknown), each build

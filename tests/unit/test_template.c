@@ -2230,3 +2230,87 @@ Test(template, lazy_section_shared_by_threads)
     tpl_set_free(s);
     diag_free(d);
 }
+
+/* Marks: where watched values (by address, as tpl_dict_get gives them) went
+ * in the output, through their modifiers, from sections below the
+ * dictionary that set them too; a value set again below (another address)
+ * is not the watched one. */
+Test(template, marks_where_watched_values_go)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "{{A}}|{{B:h}}|{{#S}}<{{A:j}}>{{/S}}|{{C}}";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    tpl_dict *dict = tpl_dict_new();
+    tpl_dict_set(dict, "A", "abc1234");
+    tpl_dict_set(dict, "B", "x&abc1234");
+    tpl_dict_set(dict, "C", "abc1234");
+    tpl_dict_add_section(dict, "S");
+    tpl_dict_set(tpl_dict_add_section(dict, "S"), "A", "abc1234"); /* its own A */
+    cr_assert_null(tpl_dict_get(dict, "NONE", NULL));
+    size_t len = 0;
+    tpl_marks m = {.watch = {tpl_dict_get(dict, "A", &len), tpl_dict_get(dict, "B", NULL)},
+                   .n_watch = 2};
+    cr_expect_eq(len, 7);
+    buf out;
+    buf_init(&out);
+    buf_adds(&out, "(before)");
+    cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0);
+    cr_expect_str_eq(out.data, "(before)abc1234|x&amp;abc1234|<abc1234><abc1234>|abc1234");
+    cr_assert_eq(m.n, 3);
+    cr_expect_eq(m.v[0].offset, 0);
+    cr_expect_eq(m.v[0].len, 7);
+    cr_expect_eq(m.v[0].which, 0);
+    cr_expect_eq(m.v[1].offset, 8);
+    cr_expect_eq(m.v[1].len, 13);
+    cr_expect_eq(m.v[1].which, 1);
+    cr_expect_eq(m.v[2].offset, 23);
+    cr_expect_eq(m.v[2].which, 0);
+    cr_expect_not(m.lost);
+    tpl_marks_release(&m);
+    cr_expect_null(m.v);
+    tpl_marks_release(NULL);
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
+/* A watched value whose place the marks cannot say loses them: in an
+ * include rendered through modifiers, or indented, or through the one
+ * modifier that does not pass digits and letters through as they are. */
+Test(template, marks_lost)
+{
+    static const char *const cases[] = {"{{>INC:h}}", "x\n  {{>INC}}\n",
+                                        "{{A:javascript_escape_with_arg=number}}", NULL};
+    for (size_t i = 0; cases[i]; i++) {
+        diags *d = diag_new(NULL);
+        tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+        cr_assert_not_null(tpl_set_add(s, "inc.html", "{{A}}\n", 6, 0, d));
+        tpl *t = tpl_set_add(s, "t.html", cases[i], strlen(cases[i]), 0, d);
+        cr_assert_not_null(t, "%s", cases[i]);
+        tpl_dict *dict = tpl_dict_new();
+        tpl_dict_set(dict, "A", "abc1234");
+        tpl_dict *inc = tpl_dict_add_include(dict, "INC", "inc.html");
+        tpl_dict_set(inc, "A", "abc1234"); /* an include's own: not its parent's */
+        tpl_marks m = {.watch = {tpl_dict_get(dict, "A", NULL), tpl_dict_get(inc, "A", NULL)},
+                       .n_watch = 2};
+        buf out;
+        buf_init(&out);
+        cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0, "%s", cases[i]);
+        cr_expect(m.lost, "%s: %s", cases[i], out.data);
+        /* The same include unindented and unescaped: marked. */
+        buf_reset(&out);
+        tpl *plain = tpl_set_add(s, "plain.html", "{{>INC}}", 8, 0, d);
+        cr_assert_eq(tpl_render_marked(plain, dict, &out, NULL, &m, d), 0);
+        cr_expect_not(m.lost);
+        cr_expect_eq(m.n, 1, "%s: %zu marks", cases[i], m.n);
+        cr_expect_eq(m.v[0].which, 1);
+        tpl_marks_release(&m);
+        buf_release(&out);
+        tpl_dict_free(dict);
+        tpl_set_free(s);
+        diag_free(d);
+    }
+}
