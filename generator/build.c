@@ -686,9 +686,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     build_provenance prov;
     int proven = 0;
     if (stamped && fj.rc != 0)
-        sf.git[0] = '\0';
-    else if (stamped)
+        sf.git[0] = sf.head[0] = '\0';
+    else if (stamped) {
         memcpy(sf.git, fj.git, DIGEST_HEX);
+        memcpy(sf.head, fj.head, sizeof sf.head);
+    }
     if (fj.rc == 0 && !r->at_commit) {
         build_provenance_set(&prov, s, fj.head, fj.clean);
         proven = 1;

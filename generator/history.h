@@ -135,6 +135,13 @@ int history_remote_web(buf *url, buf *branch, const char *root);
  * submodule's) comes first. A guess, for what only saves time
  * (build_probe): what the caches are is history_cache_dir's to say. */
 int history_cache_dir_guess(buf *out, const char *root);
+/* HEAD's commit in the git folder gitdir, read without libgit2 from its
+ * files (HEAD, the loose ref it names, else packed-refs): 40 hex digits in
+ * hex, 0. -1 (hex "") when that cannot be told so: an unborn branch, refs
+ * kept otherwise (a worktree's in another folder, a reftable), a link, a
+ * file too large, anything unexpected. For what only saves time
+ * (stamp_probe): git's own answer is history_fingerprint's. */
+int history_head_peek(char hex[41], const char *gitdir);
 /* Digests every git fact history_load reads for the site at root with its
  * content folder at `content` (a path to it), apart from the commits, which
  * HEAD names: HEAD, the uncommitted and untracked files of the content

@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "paths.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,85 @@ done:
     git_config_free(cfg);
     git_repository_free(repo);
     git_libgit2_shutdown();
+    return err;
+}
+
+/* Whether s[0..len) is 40 lowercase hex digits. */
+static int is_oid_hex(const char *s, size_t len)
+{
+    if (len != 40)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* The most of packed-refs history_head_peek reads. */
+#define PEEK_PACKED_MAX ((size_t)8 << 20)
+
+int history_head_peek(char hex[41], const char *gitdir)
+{
+    hex[0] = '\0';
+    buf head, path, ref;
+    buf_init(&head);
+    buf_init(&path);
+    buf_init(&ref);
+    int err = -1;
+    buf_printf(&path, "%s/HEAD", gitdir);
+    if (fs_read_head(&head, path.data, 4096) != 0)
+        goto done;
+    while (head.len && (head.data[head.len - 1] == '\n' || head.data[head.len - 1] == '\r'))
+        head.data[--head.len] = '\0';
+    const char *name = head.data + 5;
+    if (is_oid_hex(head.data, head.len)) { /* detached */
+        memcpy(hex, head.data, 40);
+        hex[40] = '\0';
+        err = 0;
+        goto done;
+    }
+    if (strncmp(head.data, "ref: refs/", 10) != 0 || strstr(name, "..") || strchr(name, '\\') ||
+        strchr(name, ' '))
+        goto done;
+    buf_reset(&path);
+    buf_printf(&path, "%s/%s", gitdir, name);
+    struct stat st;
+    if (lstat(path.data, &st) == 0) { /* loose */
+        if (fs_read_head(&ref, path.data, 4096) == 0 && ref.len >= 40 && is_oid_hex(ref.data, 40) &&
+            (ref.len == 40 || ref.data[40] == '\n')) {
+            memcpy(hex, ref.data, 40);
+            hex[40] = '\0';
+            err = 0;
+        }
+        goto done;
+    }
+    if (errno != ENOENT)
+        goto done;
+    /* Packed: "<id> <name>" lines (and "# ..." and "^<peeled id>"). */
+    buf_reset(&path);
+    buf_printf(&path, "%s/packed-refs", gitdir);
+    buf_reset(&ref);
+    if (lstat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (size_t)st.st_size > PEEK_PACKED_MAX || fs_read_head(&ref, path.data, PEEK_PACKED_MAX) != 0)
+        goto done;
+    size_t nl = strlen(name);
+    for (const char *p = ref.data, *end = ref.data + ref.len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        if ((size_t)(eol - p) == 41 + nl && is_oid_hex(p, 40) && p[40] == ' ' &&
+            !memcmp(p + 41, name, nl)) {
+            memcpy(hex, p, 40);
+            hex[40] = '\0';
+            err = 0;
+            break;
+        }
+        p = eol + 1;
+    }
+done:
+    buf_release(&head);
+    buf_release(&path);
+    buf_release(&ref);
     return err;
 }
 

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STAMP_MAGIC "charter-stamp-2"
+#define STAMP_MAGIC "charter-stamp-3"
 #define STAMP_MAX ((size_t)256 << 20)
 
 static void add_field(digest *h, const char *s)
@@ -118,7 +118,7 @@ void stamp_write(const stamp_facts *f, const buf *findings, const buf *trace)
     buf_add_escaped(&out, f->content);
     buf_adds(&out, "\nsettings ");
     buf_add_escaped(&out, f->settings ? f->settings : "");
-    buf_printf(&out, "\ngit %s\ntarget ", f->git);
+    buf_printf(&out, "\ngit %s\nhead %s\ntarget ", f->git, f->head);
     buf_add_escaped(&out, f->target);
     buf_adds(&out, "\noutput ");
     buf_add_escaped(&out, f->output ? f->output : f->target);
@@ -196,10 +196,11 @@ static void *check_output(void *arg)
  * read from its head only; NULL when path holds no stamp. */
 static char *stamp_target(const char *path)
 {
-    /* The lines before it: the magic, key, since, root, content, settings
-     * and git; root, content and a few settings paths escaped (each byte
-     * at most four). */
-    static const char *const before[] = {"key", "since", "root", "content", "settings", "git"};
+    /* The lines before it: the magic, key, since, root, content, settings,
+     * git and head; root, content and a few settings paths escaped (each
+     * byte at most four). */
+    static const char *const before[] = {"key",      "since", "root", "content",
+                                         "settings", "git",   "head"};
     size_t ml = strlen(STAMP_MAGIC);
     buf head;
     buf_init(&head);
@@ -239,7 +240,8 @@ void stamp_prune(const char *cache_dir, const char *name)
 /* A stamp's text taken apart: its fields (new strings, freed by
  * stamp_text_release) and where its trace begins. */
 typedef struct stamp_text {
-    char *key, *since, *root, *content, *settings, *git, *target, *output, *manifest, *counts;
+    char *key, *since, *root, *content, *settings, *git, *head, *target, *output, *manifest,
+        *counts;
     size_t pages, files, html; /* counts, parsed */
     const char *trace, *end;
 } stamp_text;
@@ -252,6 +254,7 @@ static void stamp_text_release(stamp_text *t)
     free(t->content);
     free(t->settings);
     free(t->git);
+    free(t->head);
     free(t->target);
     free(t->output);
     free(t->manifest);
@@ -273,9 +276,9 @@ static int stamp_parse(stamp_text *t, const buf *text, const char *key, diags *f
     if (!(t->key = field(&p, end, "key")) || strcmp(t->key, key) != 0 ||
         !(t->since = field(&p, end, "since")) || !(t->root = field(&p, end, "root")) ||
         !(t->content = field(&p, end, "content")) || !(t->settings = field(&p, end, "settings")) ||
-        !(t->git = field(&p, end, "git")) || !(t->target = field(&p, end, "target")) ||
-        !(t->output = field(&p, end, "output")) || !(t->manifest = field(&p, end, "manifest")) ||
-        !(t->counts = field(&p, end, "counts")) ||
+        !(t->git = field(&p, end, "git")) || !(t->head = field(&p, end, "head")) ||
+        !(t->target = field(&p, end, "target")) || !(t->output = field(&p, end, "output")) ||
+        !(t->manifest = field(&p, end, "manifest")) || !(t->counts = field(&p, end, "counts")) ||
         sscanf(t->counts, "%zu %zu %zu", &t->pages, &t->files, &t->html) != 3)
         goto bad;
     for (;;) {
@@ -301,6 +304,32 @@ static int trace_holds(const stamp_text *t)
     return fs_trace_holds(t->trace, (size_t)(t->end - t->trace), atoll(t->since));
 }
 
+/* Whether HEAD names another commit than t records (a commit or a
+ * checkout since, which changes what the site is built from), as git's own
+ * files in the git folder above the caches folder `path_in` tell it
+ * (history_head_peek; `levels`: how many names to take off path_in to get
+ * there). 0 when they cannot tell, or t records none. */
+static int head_moved(const stamp_text *t, const char *path_in, int levels)
+{
+    if (!t->head[0])
+        return 0;
+    buf gitdir;
+    buf_init(&gitdir);
+    buf_adds(&gitdir, path_in);
+    int moved = 0;
+    for (int up = 0; up < levels; up++) {
+        char *slash = strrchr(gitdir.data, '/');
+        if (!slash || slash == gitdir.data)
+            goto done;
+        buf_truncate(&gitdir, (size_t)(slash - gitdir.data));
+    }
+    char now[41];
+    moved = history_head_peek(now, gitdir.data) == 0 && strcmp(now, t->head) != 0;
+done:
+    buf_release(&gitdir);
+    return moved;
+}
+
 /* Whether what t records holds: its output, left as published, on a
  * thread of its own (its folders are many: one per page), while this one
  * checks its trace (unless `traced`: it held a moment ago), then git. */
@@ -312,7 +341,7 @@ static int stamp_verify(const stamp_text *t, const char *cache_dir, int traced)
     buf_init(&now_at);
     int there = output_resolve(&now_at, t->output) == 0 && !strcmp(now_at.data, t->target);
     buf_release(&now_at);
-    if (!there)
+    if (!there || head_moved(t, cache_dir, 1))
         return 0;
     out_check oc = {t->target, cache_dir, t->manifest, 0, 0};
     atomic_init(&oc.stop, 0);
@@ -344,7 +373,11 @@ int stamp_probe(const stamp_facts *f, char held[DIGEST_HEX])
         fs_read_nofollow(&text, f->path, f->path, quiet) != 0 || text.len > STAMP_MAX)
         goto done;
     verdict = 0;
-    if (stamp_parse(&t, &text, f->key, NULL) == 0 && trace_holds(&t)) {
+    /* A commit or a checkout since (HEAD names another commit) changes
+     * what the site is built from: told from git's own files in the folder
+     * that holds the caches, when they can tell it. */
+    if (stamp_parse(&t, &text, f->key, NULL) == 0 && !head_moved(&t, f->path, 2) &&
+        trace_holds(&t)) {
         digest_of(held, text.data, text.len);
         verdict = 1;
     }

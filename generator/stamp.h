@@ -21,6 +21,7 @@ typedef struct stamp_facts {
     char *root, *content; /* the site and its content folder, for history_fingerprint */
     char *settings;       /* and the rest it is made from (build_settings_paths) */
     char git[DIGEST_HEX]; /* history_fingerprint, "" when there is none */
+    char head[41];        /* HEAD's commit as that pass read it, "" when none */
     char *target;         /* the output, absolute */
     char *output;         /* the output as the build named it, before its links */
     size_t pages, files, html;

@@ -627,6 +627,29 @@ sleep 0.05
 timings_say "after an edit, the build is told the stamp does not hold" "" \
     "; the stamp known not to hold, not checked.*"
 git -C "$site" checkout -q -- "$policy"
+# A commit since (nothing else): HEAD names another commit, which git's own
+# files tell the probe without libgit2 (history_head_peek), loose refs or
+# packed; git's status is not read for the stamp then. `git status` (which
+# rewrites the index) and packing the refs change nothing.
+build_and_compare "caches rebuilt for the probe, before commits"
+sleep 0.05
+git -C "$site" status >/dev/null
+timings_say "after git status, still up to date before git is read" "" "probe .*), up to date .*"
+commit_site_empty() {
+    GIT_AUTHOR_DATE=2026-11-21T10:00:00Z GIT_COMMITTER_DATE=2026-11-21T10:00:00Z \
+        git -C "$site" -c user.name=Tester -c user.email=t@example.com commit -q --allow-empty \
+        -m "$1"
+}
+commit_site_empty "An empty commit"
+timings_say "after a commit, the build is told the stamp does not hold" "" \
+    "; the stamp known not to hold, not checked.*"
+git -C "$site" pack-refs --all
+timings_say "with packed refs, up to date before git is read" "" "probe .*), up to date .*"
+git -C "$site" reset -q --soft HEAD~1
+git -C "$site" pack-refs --all
+timings_say "a branch moved back, its ref packed: the stamp does not hold" "" \
+    "; the stamp known not to hold, not checked.*"
+build_and_compare "commits taken back: the output as a cold build's"
 build_and_compare "caches rebuilt for the probe, again"
 sleep 0.05
 CHARTER_STAMP_STALE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \

@@ -3054,3 +3054,72 @@ Test(history, pack_read_refuses_damage)
     buf_release(&p);
     buf_release(&out);
 }
+
+/* HEAD's commit read from git's own files (history_head_peek): a loose ref,
+ * a packed one, a detached HEAD; nothing told when it cannot be (an unborn
+ * branch, a link, a name that leaves the folder, a ref that holds no id),
+ * and a real repository's HEAD as git itself names it. */
+Test(history, head_peek)
+{
+    static const char id[] = "0123456789abcdef0123456789abcdef01234567";
+    static const char other[] = "89abcdef0123456789abcdef0123456789abcdef";
+    char dir[PATH_MAX], hex[41];
+    unit_mkdtemp(dir, sizeof dir, "head-peek");
+    cr_assert_eq(history_head_peek(hex, dir), -1, "no HEAD");
+    cr_expect_str_eq(hex, "");
+    unit_put(dir, "HEAD", "ref: refs/heads/main\n");
+    cr_expect_eq(history_head_peek(hex, dir), -1, "an unborn branch");
+    /* Packed (with a peeled line and another ref), then loose over it. */
+    unit_put(dir, "packed-refs",
+             "# pack-refs with: peeled fully-peeled sorted \n"
+             "89abcdef0123456789abcdef0123456789abcdef refs/heads/mainline\n"
+             "0123456789abcdef0123456789abcdef01234567 refs/heads/main\n"
+             "^89abcdef0123456789abcdef0123456789abcdef\n");
+    cr_assert_eq(history_head_peek(hex, dir), 0);
+    cr_expect_str_eq(hex, id);
+    char refs[PATH_MAX + 32];
+    snprintf(refs, sizeof refs, "%s/refs/heads", dir);
+    cr_assert_eq(fs_mkdirs(refs, NULL), 0);
+    unit_put(dir, "refs/heads/main", "89abcdef0123456789abcdef0123456789abcdef\n");
+    cr_assert_eq(history_head_peek(hex, dir), 0);
+    cr_expect_str_eq(hex, other);
+    unit_put(dir, "refs/heads/main", "ref: refs/heads/other\n");
+    cr_expect_eq(history_head_peek(hex, dir), -1, "a symbolic loose ref");
+    char link[PATH_MAX + 32];
+    snprintf(link, sizeof link, "%s/refs/heads/main", dir);
+    unlink(link);
+    cr_assert_eq(symlink("../../packed-refs", link), 0);
+    cr_expect_eq(history_head_peek(hex, dir), -1, "a loose ref that is a link");
+    unlink(link);
+    unit_put(dir, "HEAD", "ref: refs/../../HEAD\n");
+    cr_expect_eq(history_head_peek(hex, dir), -1, "a name that leaves the folder");
+    unit_put(dir, "HEAD", "0123456789abcdef0123456789abcdef01234567\n");
+    cr_assert_eq(history_head_peek(hex, dir), 0, "detached");
+    cr_expect_str_eq(hex, id);
+    unit_put(dir, "HEAD", "0123456789ABCDEF0123456789abcdef01234567\n");
+    cr_expect_eq(history_head_peek(hex, dir), -1, "not git's own spelling");
+    unit_remove(dir);
+
+    /* A repository git made: the same id git rev-parse gives. */
+    unit_mkdtemp(dir, sizeof dir, "head-peek-git");
+    char cmd[3 * PATH_MAX];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && git init -q -b main && git -c user.name=T -c user.email=t@e commit -q "
+             "--allow-empty -m one && git rev-parse HEAD > rev",
+             dir);
+    cr_assert_eq(system(cmd), 0);
+    buf rev;
+    buf_init(&rev);
+    char path[PATH_MAX + 32], gitdir[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/rev", dir);
+    snprintf(gitdir, sizeof gitdir, "%s/.git", dir);
+    cr_assert_eq(fs_read(&rev, path, NULL, NULL), 0);
+    cr_assert_eq(history_head_peek(hex, gitdir), 0);
+    cr_expect_eq(strncmp(rev.data, hex, 40), 0, "%s against %s", hex, rev.data);
+    snprintf(cmd, sizeof cmd, "cd '%s' && git pack-refs --all", dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(history_head_peek(hex, gitdir), 0, "packed by git");
+    cr_expect_eq(strncmp(rev.data, hex, 40), 0);
+    buf_release(&rev);
+    unit_remove(dir);
+}
