@@ -4,7 +4,8 @@
 # size, bench/gen-history.py makes (once) a repository of PAGES pages and
 # PAGES/2 commits; the git floors are timed once; then the tools run
 # alternately, RUNS times each: charter cold, Hugo cold, charter warm, Hugo
-# warm, charter after a one-page edit, charter after the next edit. Prints
+# warm, charter after a one-page edit, charter after the next edit, charter
+# once the two edits are committed (then taken back). Prints
 # min/median/max, peak memory, time per page, the ratios, and Markdown
 # tables to paste. On a busy machine, compare the cpu column (user + sys,
 # median) and the printed load.
@@ -24,7 +25,9 @@ jekyll=$(command -v jekyll || true)
 
 tmp=$(mktemp -d "$bench/compare.XXXXXX")
 edited=""       # a page appended to, restored on exit
+committed=""    # a corpus with the edits committed, taken back on exit
 cleanup() {
+    if [ -n "$committed" ]; then git -C "$committed" reset -q --hard HEAD~1 || true; fi
     if [ -n "$edited" ]; then git -C "$edited" checkout -q -- "$edited_page" ${edited_page2:+"$edited_page2"} || true; fi
     rm -rf "$tmp"
 }
@@ -54,6 +57,7 @@ for line in open(results_file):
 
 NAMES = [("charter", "cold", "charter cold"), ("charter", "warm", "charter warm"),
          ("charter", "edit", "charter one-page edit"), ("charter", "edit2", "charter next edit"),
+         ("charter", "commit", "charter, the edits committed"),
          ("hugo", "cold", "hugo cold (GitInfo)"),
          ("hugo", "warm", "hugo warm (full build)")]
 
@@ -159,15 +163,15 @@ def mem(size, tool):
 print()
 print("Markdown (wall time: median, min-max in parentheses; peak: the largest of a tool's runs):")
 print()
-print("| Pages (commits) | charter cold | charter warm | one-page edit | next edit | Hugo cold"
-      " | Hugo warm | Hugo / charter, cold | Hugo / charter, warm |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| Pages (commits) | charter cold | charter warm | one-page edit | next edit | committed"
+      " | Hugo cold | Hugo warm | Hugo / charter, cold | Hugo / charter, warm |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for size in order:
-    print("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    print("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         num(sizes[size]["pages"]), num(sizes[size]["commits"]), cell(size, "charter", "cold"),
         cell(size, "charter", "warm"), cell(size, "charter", "edit"),
-        cell(size, "charter", "edit2"), cell(size, "hugo", "cold"), cell(size, "hugo", "warm"),
-        rcell(size, "cold"), rcell(size, "warm")))
+        cell(size, "charter", "edit2"), cell(size, "charter", "commit"), cell(size, "hugo", "cold"),
+        cell(size, "hugo", "warm"), rcell(size, "cold"), rcell(size, "warm")))
 print()
 print("| Pages | ms/page: charter cold | charter warm | Hugo cold | Hugo warm | charter peak"
       " | Hugo peak | floors: git log, blobs | charter cold / floors |")
@@ -317,7 +321,17 @@ for size in $sizes; do
         printf '\nA line appended by bench/compare.sh.\n' >>"$site/$edited_page2"
         timed "$size" charter edit2 "$run" 1 \
             "$charter" build --site "$site" --out "$cout" --as-of "$asof" --quiet
-        git -C "$site" checkout -q -- "$edited_page" "$edited_page2"
+        # charter after the two edits are committed: their history rows, the
+        # changelog, the registers that name the commit, the OSCAL export's
+        # version; then the commit taken back.
+        GIT_AUTHOR_DATE="${asof}T12:00:00Z" GIT_COMMITTER_DATE="${asof}T12:00:00Z" \
+            git -C "$site" -c user.name=Bench -c user.email=bench@example.com \
+            commit -q -m "Two lines appended by bench/compare.sh" -- "$edited_page" "$edited_page2"
+        committed=$site
+        timed "$size" charter commit "$run" 1 \
+            "$charter" build --site "$site" --out "$cout" --as-of "$asof" --quiet
+        git -C "$site" reset -q --hard HEAD~1
+        committed=""
         edited=""
 
         if [ "$run" -eq 1 ]; then
