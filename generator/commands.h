@@ -69,7 +69,7 @@ typedef struct stage_clock {
     double secs[16];
     double cpu[16];  /* the process's CPU time (user + system) in the stage */
     long rss_mb[16]; /* the peak resident size so far, at each mark */
-    char note[320];  /* what the build chose, printed after the stages */
+    char note[1024]; /* what the build chose, printed after the stages */
 } stage_clock;
 void stage_clock_init(stage_clock *c);
 /* Records the time since the previous mark (or init) as stage `name`. */

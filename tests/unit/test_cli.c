@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include "cli.h"
+#include "commands.h"
 
 #include <unistd.h>
 
@@ -318,4 +319,29 @@ Test(cli, parse_args_cases)
         free(out);
         free(err);
     }
+}
+
+/* CHARTER_TIMINGS: a build's notes (what it chose, what it copied, what it
+ * left to the exit) are kept whole, however many a build after a commit
+ * adds: at 10,000 pages they passed 320 bytes, and the last was cut. */
+Test(cli, timing_notes_kept_whole)
+{
+    setenv("CHARTER_TIMINGS", "1", 1);
+    stage_clock c;
+    stage_clock_init(&c);
+    unsetenv("CHARTER_TIMINGS");
+    cr_assert(c.on);
+    stage_clock_note(&c, "the spare tree taken by its folders, 1 of them listed");
+    stage_clock_note(&c, "%d of %d pages from the load cache, %d of %d from the parse cache", 10001,
+                     10001, 10001, 10001);
+    stage_clock_note(&c,
+                     "%lld of %lld bytes streamed in segments copied from the previous build, "
+                     "%lld not hashed again",
+                     101113469LL, 111821336LL, 53936128LL);
+    stage_clock_note(&c, "%d files copied but for the commit they name", 3);
+    stage_clock_note(&c, "the model left to the process's exit");
+    size_t len = strlen(c.note);
+    cr_expect_gt(len, 320);
+    cr_expect_str_eq(c.note + len - strlen("; the model left to the process's exit"),
+                     "; the model left to the process's exit");
 }
