@@ -534,16 +534,21 @@ CHARTER_TIMINGS=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-
 copied_say "a policy's title edited: the bodies copied"
 build_and_compare "a policy's title edited: the handbook as a cold build's"
 # The suites' check of what is copied: each segment made again and compared.
+# reuse_checked_say WHAT: a build under CHARTER_CHECK_REUSE exits 0 and
+# reports no difference between what it copied and what it would make.
+reuse_checked_say() {
+    CHARTER_CHECK_REUSE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
+        --quiet 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && ! grep -q "internal" "$tmp/err"; then
+        ok "$1 (CHARTER_CHECK_REUSE)"
+    else
+        not_ok "$1 (CHARTER_CHECK_REUSE; exit $rc)"
+        sed 's/^/#   /' "$tmp/err" | head -5
+    fi
+}
 printf '\nAnother sentence.\n' >>"$site/$policy"
-CHARTER_CHECK_REUSE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
-    --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" -eq 0 ] && ! grep -q "internal" "$tmp/err"; then
-    ok "what is copied is what would be made (CHARTER_CHECK_REUSE)"
-else
-    not_ok "what is copied is what would be made (CHARTER_CHECK_REUSE; exit $rc)"
-    sed 's/^/#   /' "$tmp/err" | head -5
-fi
+reuse_checked_say "what is copied is what would be made"
 # A damaged segments file: ignored.
 segs=$(ls "$cache"/output-*.splice 2>/dev/null | head -1)
 if [ -n "$segs" ]; then
@@ -557,9 +562,14 @@ git -C "$site" checkout -q -- "$policy"
 # in their footer: a commit that changes nothing else of one copies its
 # text from the previous build around the commit's digits (render.c,
 # gen_handbook.c), which a cold build must write the same.
+# commit_site MESSAGE [OPTION...]: a commit of the site (-a, unless
+# other options are given), its dates pinned.
 commit_site() {
+    msg=$1
+    shift
+    [ $# -gt 0 ] || set -- -a
     GIT_AUTHOR_DATE=2026-11-20T10:00:00Z GIT_COMMITTER_DATE=2026-11-20T10:00:00Z \
-        git -C "$site" -c user.name=Tester -c user.email=t@example.com commit -qam "$1"
+        git -C "$site" -c user.name=Tester -c user.email=t@example.com commit -q "$@" -m "$msg"
 }
 printf '\nA committed sentence.\n' >>"$site/$policy"
 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
@@ -577,15 +587,7 @@ build_and_compare "a commit: the pages that name it as a cold build's"
 printf '\nAnother committed sentence.\n' >>"$site/$policy"
 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
 commit_site "Another committed sentence"
-CHARTER_CHECK_REUSE=1 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 \
-    --quiet 2>"$tmp/err"
-rc=$?
-if [ "$rc" -eq 0 ] && ! grep -q "internal" "$tmp/err"; then
-    ok "a commit: what is copied around its digits is what would be made (CHARTER_CHECK_REUSE)"
-else
-    not_ok "a commit: what is copied around its digits is what would be made (exit $rc)"
-    sed 's/^/#   /' "$tmp/err" | head -5
-fi
+reuse_checked_say "a commit: what is copied around its digits is what would be made"
 build_and_compare "a commit, checked: as a cold build's"
 git -C "$site" reset -q --hard HEAD~2
 build_and_compare "two commits taken back"
@@ -635,12 +637,7 @@ build_and_compare "caches rebuilt for the probe, before commits"
 sleep 0.05
 git -C "$site" status >/dev/null
 timings_say "after git status, still up to date before git is read" "" "probe .*), up to date .*"
-commit_site_empty() {
-    GIT_AUTHOR_DATE=2026-11-21T10:00:00Z GIT_COMMITTER_DATE=2026-11-21T10:00:00Z \
-        git -C "$site" -c user.name=Tester -c user.email=t@example.com commit -q --allow-empty \
-        -m "$1"
-}
-commit_site_empty "An empty commit"
+commit_site "An empty commit" --allow-empty
 timings_say "after a commit, the build is told the stamp does not hold" "" \
     "; the stamp known not to hold, not checked.*"
 git -C "$site" pack-refs --all
