@@ -411,6 +411,11 @@ static void marks_add(tpl_marks *m, size_t offset, size_t len, size_t which)
 
 int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *marks, diags *dg)
 {
+    if (marks->n_watch >= TPL_MARKS_WATCH) { /* no room for CONTENT: nothing marked */
+        marks->n = 0;
+        marks->lost = 1;
+        return layout_render(l, d, html, dg);
+    }
     buf next;
     buf_init(&next);
     size_t content = marks->n_watch; /* CONTENT's index among the watched */
