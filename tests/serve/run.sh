@@ -438,6 +438,18 @@ rebuilt_after() {
     done
     sleep 0.3
 }
+# served_as_cold WHAT [LINES]: with the server stopped, what it served
+# must be what a cold build of the same files serves: a server's first
+# build, without any cache (its report one of the log's LINES).
+served_as_cold() {
+    cp -R "$site/.git/charter/serve/site" "$tmp/served"
+    rm -rf "$site/.git/charter"
+    start
+    wait_for "$tmp/serve.log" "${2:-^built}"
+    stop
+    check "$1" diff -r "$tmp/served" "$site/.git/charter/serve/site"
+    rm -rf "$tmp/served"
+}
 printf '\nA sentence saved while serving.\n' >>"$site/content/governance/risk-management.md"
 rebuilt_after
 sed 's|^title: .*|title: About us, again|; s|^permalink: .*|permalink: /about-again/|' \
@@ -467,18 +479,10 @@ check "  and serves the page as saved" \
 stop
 owned=$(grep -c 'timings: .*the previous site taken as this server left it' "$tmp/serve.log")
 rebuilds=$(grep -c '^rebuilt' "$tmp/serve.log")
-cp -R "$site/.git/charter/serve/site" "$tmp/served"
-# A cold build of the same files: a server's first, without any cache.
 unset CHARTER_TIMINGS
-rm -rf "$site/.git/charter"
-start
-wait_for "$tmp/serve.log" '^built'
-stop
-check "six changes served: the same files as a cold build of them" \
-    diff -r "$tmp/served" "$site/.git/charter/serve/site"
+served_as_cold "six changes served: the same files as a cold build of them"
 check "  each rebuild took the folder as the last left it" \
     test "$rebuilds" -ge 5 -a "$owned" = "$rebuilds"
-rm -rf "$tmp/served"
 git -C "$site" reset -q --hard "$orig"
 
 # start_kept: starts a server with CHARTER_TIMINGS and commits twice (the
@@ -555,14 +559,7 @@ check "navigation.order's page saved: its build loads the site again" \
     test "$kept" -ge 1 -a "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = "$kept"
 stop
 unset CHARTER_TIMINGS
-cp -R "$site/.git/charter/serve/site" "$tmp/served"
-rm -rf "$site/.git/charter"
-start
-wait_for "$tmp/serve.log" '^built'
-stop
-check "  and serves what a cold build makes of it" \
-    diff -r "$tmp/served" "$site/.git/charter/serve/site"
-rm -rf "$tmp/served"
+served_as_cold "  and serves what a cold build makes of it"
 git -C "$site" reset -q --hard "$orig"
 
 # More than 64 files changed at once (a checkout, a pull): the site is
@@ -586,14 +583,8 @@ check "70 pages' bodies saved at once: their build loads the site again" \
     test "$kept" -ge 1 -a "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = "$kept"
 stop
 unset CHARTER_TIMINGS
-cp -R "$site/.git/charter/serve/site" "$tmp/served"
-rm -rf "$site/.git/charter"
-start
-wait_for "$tmp/serve.log" '^built'
-stop
-check "  and serves what a cold build makes of them" \
-    diff -r "$tmp/served" "$site/.git/charter/serve/site"
-rm -rf "$tmp/served" "$site/content/bulk"
+served_as_cold "  and serves what a cold build makes of them"
+rm -rf "$site/content/bulk"
 git -C "$site" reset -q --hard "$orig"
 
 # A folder made while serving, and one moved in, are watched from then
@@ -675,14 +666,8 @@ for kind in jekyll-isms comply-soc2 docusaurus-iso hugo-plain; do
     unset CHARTER_TIMINGS
     check "$kind: a page saved ($page), then committed: both from the site kept" \
         test "$(grep -c 'timings: .*the site kept from the last build' "$tmp/serve.log")" = 2
-    cp -R "$site/.git/charter/serve/site" "$tmp/served"
-    rm -rf "$site/.git/charter"
-    start
-    wait_for "$tmp/serve.log" '^built\|^build failed'
-    stop
-    check "  what is served is a cold build's" \
-        diff -r "$tmp/served" "$site/.git/charter/serve/site"
-    rm -rf "$tmp/served" "$site"
+    served_as_cold "  what is served is a cold build's" '^built\|^build failed'
+    rm -rf "$site"
 done
 site=$saved_site
 
