@@ -35,6 +35,12 @@ typedef struct fingerprint_job {
     char git[DIGEST_HEX], head[41];
     int clean, rc;
     history_status *status;
+    /* A server's build of its kept site: the last build's pass and the
+     * files seen changing since (history_fingerprint_since). */
+    const history_status *prev;
+    const char *const *changed;
+    size_t n_changed;
+    int narrowed;
     pthread_t thread;
     int threaded;
 } fingerprint_job;
@@ -42,8 +48,13 @@ typedef struct fingerprint_job {
 static void *take_fingerprint(void *arg)
 {
     fingerprint_job *j = arg;
-    j->rc = history_fingerprint(j->git, j->head, &j->clean, &j->status, j->root, j->content,
-                                j->settings);
+    if (j->prev)
+        j->rc =
+            history_fingerprint_since(j->git, j->head, &j->clean, &j->status, &j->narrowed, j->prev,
+                                      j->changed, j->n_changed, j->root, j->content, j->settings);
+    else
+        j->rc = history_fingerprint(j->git, j->head, &j->clean, &j->status, j->root, j->content,
+                                    j->settings);
     return NULL;
 }
 
@@ -58,6 +69,9 @@ struct build_kept {
     diags *load;
     buf trace;
     int traced;
+    /* The git status pass of the last build, when it was good and took
+     * one: the next build's narrows it to the files seen changing. */
+    history_status *status;
 };
 
 build_kept *build_kept_new(void)
@@ -71,8 +85,10 @@ void build_kept_clear(build_kept *k)
         return;
     site_free(k->s);
     diag_free(k->load);
+    history_status_free(k->status);
     k->s = NULL;
     k->load = NULL;
+    k->status = NULL;
     buf_reset(&k->trace);
     k->traced = 0;
 }
@@ -90,9 +106,18 @@ int build_kept_has(const build_kept *k)
     return k && k->s;
 }
 
+int build_scratch_name(const char *name)
+{
+    size_t nl = strlen(name);
+    return !strcmp(name, "charter") || (nl > 5 && !strcmp(name + nl - 5, ".lock")) ||
+           !strncmp(name, ".#", 2) || name[0] == '#' ||
+           (nl > 4 && !strcmp(name + nl - 4, ".swp")) || (nl && name[nl - 1] == '~');
+}
+
 /* What a change of the file at rel (site-relative) is to k's site: 1 one
- * of its pages, 0 no file of it nor any file now, -1 another (or one that
- * cannot be told). *pg: the page, or NULL. */
+ * of its pages, 0 no file of it nor any file now (or a scratch file of an
+ * editor's or git's, which no build reads), -1 another (or one that cannot
+ * be told). *pg: the page, or NULL. */
 static int kept_change(const build_kept *k, const char *rel, page **pg)
 {
     /* A page whose text the load reads for more than its front matter:
@@ -103,6 +128,9 @@ static int kept_change(const build_kept *k, const char *rel, page **pg)
     *pg = nav && !strcmp(nav, rel) ? NULL : site_page_by_src(k->s, rel);
     if (*pg)
         return 1;
+    const char *base = strrchr(rel, '/');
+    if (build_scratch_name(base ? base + 1 : rel))
+        return 0;
     for (size_t i = 0; i < k->s->n_statics; i++)
         if (!strcmp(k->s->statics[i].src, rel))
             return -1;
@@ -556,6 +584,10 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     int history_started = 0;
     int scratch = -1, texts = -1;      /* the parse's scratch files: its HTML, its texts */
     history_status *git_status = NULL; /* the fingerprint's pass, for the history */
+    /* The last build's pass (a server's): this build's only, kept or not. */
+    history_status *prev_status = r->kept ? r->kept->status : NULL;
+    if (r->kept)
+        r->kept->status = NULL;
     cache_read_job caches = {.joined = 1};
     /* The server's kept site when this build loads its own: freed as the
      * build ends, beside its own model, not on the way to the new site
@@ -662,6 +694,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         fj.root = fp[0].data;
         fj.content = fp[1].data;
         fj.settings = fp[2].data;
+        if (reusing && prev_status) {
+            fj.prev = prev_status;
+            fj.changed = r->changed;
+            fj.n_changed = r->n_changed;
+        }
         fj.threaded = pthread_create(&fj.thread, NULL, take_fingerprint, &fj) == 0;
         if (!fj.threaded)
             take_fingerprint(&fj);
@@ -677,6 +714,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         pthread_join(fj.thread, NULL);
     watchdog_leave(timed);
     git_status = fj.status;
+    if (fj.narrowed)
+        stage_clock_note(sc, "git's status asked of the %zu file%s seen changing", r->n_changed,
+                         r->n_changed == 1 ? "" : "s");
     if (walked != 0)
         goto done;
     stage_clock_mark(sc, "walk");
@@ -910,6 +950,8 @@ done:
         r->kept->s = s;
         r->kept->load = loaded;
         loaded = NULL;
+        r->kept->status = git_status; /* the history's thread is joined */
+        git_status = NULL;
     }
     /* Releasing the output, freeing the model and writing the stamp, side
      * by side. */
@@ -948,6 +990,7 @@ cleanup:
     if (cached)
         prune_caches(cache_dir.data);
     history_status_free(git_status); /* the history's thread is joined */
+    history_status_free(prev_status);
     parsed_free(pp);
     history_free(hist);
     site_free(s);

@@ -70,8 +70,9 @@ typedef struct build_request {
      * them whose body alone changed is read again into the kept site; any
      * other change of a file there is, or of a page's front matter, and
      * the site is walked and loaded as usual. A name that is no file now
-     * and none of the kept site's (an editor's scratch file, come and
-     * gone) is no change. */
+     * and none of the kept site's, or an editor's scratch file
+     * (build_scratch_name), is no change of the site; git's status of
+     * them all is taken again (history_fingerprint_since). */
     const char *const *changed;
     size_t n_changed;
     /* charter build: the process ends with this build. Its model (the
@@ -92,6 +93,10 @@ void build_kept_free(build_kept *k);
  * sees a change that no kept site may stand for, frees it while it waits
  * for the change's build, whose model then reuses its memory. */
 void build_kept_clear(build_kept *k);
+/* 1 when a file named `name` (no folder) is a scratch file of an
+ * editor's or of git's, which no build reads: a lock (.lock, .#x, #x#),
+ * swap (.swp) or backup (x~) file, or the caches' folder "charter". */
+int build_scratch_name(const char *name);
 /* 1 when k holds a model a build may take (reuse_kept), else 0. */
 int build_kept_has(const build_kept *k);
 /* 0 when a change of the files paths[0..n) (build_request's `changed`)

@@ -118,11 +118,12 @@ typedef struct watcher {
     char **dirs;
     size_t n_dirs;
     /* Since the last build began: the files of the site written, made,
-     * removed, moved or touched (relative to it, each once: `seen`), but
-     * for the editors' and git's scratch files no build reads, for the
-     * next build to tell whether the site the last one loaded may stand
-     * for them (build_request's `changed`); `unknown` when that cannot be
-     * told (a folder changed, events were lost). */
+     * removed, moved or touched (relative to it, each once: `seen`),
+     * editors' scratch files included (no change of the site, but git's
+     * status lists them), for the next build to tell whether the site the
+     * last one loaded may stand for them and ask git only of them
+     * (build_request's `changed`); `unknown` when that cannot be told (a
+     * folder changed, events were lost). */
     char **changed;
     size_t n_changed, cap_changed;
     map *seen;
@@ -355,16 +356,14 @@ static int drain(watcher *w, int *edited)
             /* git's lock files come and go; what they become is what counts.
              * An editor's lock, swap and backup files, neither. */
             size_t nl = strlen(name);
-            int scratch = !strcmp(name, "charter") || (nl > 5 && !strcmp(name + nl - 5, ".lock")) ||
-                          !strncmp(name, ".#", 2) || name[0] == '#' ||
-                          (nl > 4 && !strcmp(name + nl - 4, ".swp")) || (nl && name[nl - 1] == '~');
+            int scratch = build_scratch_name(name);
             if ((e->mask & IN_Q_OVERFLOW) || !is_git_watch(w, e->wd)) {
                 /* A folder's own change, or lost events: what changed
                  * cannot be told file by file. */
                 if (e->mask & (IN_Q_OVERFLOW | IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF |
                                IN_IGNORED | IN_UNMOUNT))
                     w->unknown = 1;
-                else if (!scratch)
+                else /* scratch files too: git's status sees them */
                     note_change(w, e->wd, name);
             }
             if (!scratch) {

@@ -10,6 +10,7 @@
 
 #include <git2.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* 6: rows carry the commit's evidence (Co-authored-by:, the pull or merge
  * request, the change type, the signature's kind);
@@ -404,6 +405,12 @@ struct history_status {
     int unborn;    /* HEAD names no commit yet */
     git_oid head;
     map *kinds; /* path in the repository -> (void *)1 uncommitted, 2 untracked */
+    /* What a later pass narrowed to a few files (history_fingerprint_since)
+     * needs unchanged: the lstat of git's index and of info/exclude, as
+     * this pass left them (known: 1 index, 2 exclude, each when it exists),
+     * and whether the site is the work tree's top (its `at` ""). */
+    struct stat index, exclude;
+    int known, at_top;
 };
 
 /* The status pass both history_load and history_fingerprint make: untracked

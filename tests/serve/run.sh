@@ -546,6 +546,54 @@ rm -f "$site/content/untitled.md"
 unset CHARTER_TIMINGS
 git -C "$site" reset -q --hard "$orig"
 
+# A build of the kept site asks git's status only of the files seen
+# changing since the last build's pass, the rest taken from that pass,
+# while HEAD, the index and info/exclude stay as it left them: what is
+# served is a cold build's after a page's body is saved, after the page
+# is put back as committed, after the same bytes are saved again beside an
+# editor's swap file (untracked: the site is no longer clean, and the
+# OSCAL export's version turns from the commit to the day), and after the
+# page is taken out of the index (no file of the site changed, but git's
+# index: the whole pass, which finds the page untracked).
+narrowed() { grep -c "timings: .*git's status asked of the $1 seen changing" "$tmp/serve.log"; }
+start_kept
+printf '\nA sentence for git to tell.\n' >>"$site/content/about.md"
+rebuilt_after
+check "a page's body saved: git's status asked of that file alone" test "$(narrowed '1 file')" = 1
+stop
+unset CHARTER_TIMINGS
+served_as_cold "  and what is served is a cold build's"
+start_kept
+git -C "$site" show HEAD:content/about.md >"$tmp/about.md" # the index untouched
+cat "$tmp/about.md" >"$site/content/about.md"
+rebuilt_after
+check "the page put back as committed: git's status asked of it alone" test "$(narrowed '1 file')" = 1
+stop
+unset CHARTER_TIMINGS
+served_as_cold "  and what is served is a cold build's"
+start_kept
+printf 'swap' >"$site/content/.about.md.swp"
+cp "$site/content/about.md" "$tmp/about.md"
+cat "$tmp/about.md" >"$site/content/about.md"
+rebuilt_after
+check "the same bytes saved beside a swap file: git's status asked of the two" \
+    test "$(narrowed '2 files')" = 1
+code "$u/manifest.json" >/dev/null
+check "  which leave the site unclean" grep -q '"clean": false' "$tmp/body"
+stop
+unset CHARTER_TIMINGS
+served_as_cold "  and what is served is a cold build's"
+rm -f "$site/content/.about.md.swp"
+start_kept
+git -C "$site" rm -q --cached content/about.md
+rebuilt_after
+check "the page taken out of the index: git's whole status taken" \
+    sh -c "grep 'timings: ' '$tmp/serve.log' | tail -n 1 | grep -q 'the site kept from the last build' && ! grep 'timings: ' '$tmp/serve.log' | tail -n 1 | grep -q 'status asked of'"
+stop
+unset CHARTER_TIMINGS
+served_as_cold "  and what is served is a cold build's"
+git -C "$site" reset -q --hard "$orig"
+
 # navigation.order's file is a page whose body the load reads: a save of
 # it loads the site again, and what is served is a cold build's.
 printf 'navigation: {order: content/SUMMARY.md}\n' >>"$site/site.yml"

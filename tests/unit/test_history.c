@@ -2364,6 +2364,85 @@ Test(history, reads_the_fingerprints_status_pass, .init = sandbox_init, .fini = 
     buf_release(&content);
 }
 
+/* Runs a shell command line in the sandbox (no git configuration). */
+static void sandbox_run(const char *line)
+{
+    buf script;
+    buf_init(&script);
+    buf_printf(&script,
+               "set -eu\ncd \"$1\"\nexport GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1\n%s\n",
+               line);
+    sandbox_sh(script.data);
+    buf_release(&script);
+}
+
+/* A server's pass narrowed to the files it saw change: the digest and
+ * the kinds of the whole pass, for a change, an untracked file, a file put
+ * back as committed and one outside the content folder; the whole pass
+ * again once the index or info/exclude changed, and for a pass of another
+ * content folder. */
+Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fini = sandbox_fini)
+{
+    sandbox_sh(status_repo);
+    buf content;
+    buf_init(&content);
+    buf_printf(&content, "%s/content", sandbox);
+    char hex[DIGEST_HEX], whole[DIGEST_HEX];
+    int clean = 1, narrowed = -1;
+    history_status *prev = NULL, *next = NULL;
+    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &prev, sandbox, content.data, NULL), 0);
+    cr_expect(prev->at_top);
+    static const struct {
+        const char *line;        /* what changes */
+        const char *seen[3];     /* the files seen changing */
+        int narrowed;            /* the pass narrowed */
+        intptr_t a, b, c, d_swp; /* then: the kinds of a.md, b.md, c.md, .d.md.swp */
+    } steps[] = {
+        {"printf 'more\\n' >>content/a.md", {"content/a.md"}, 1, 1, 1, 2, 0},
+        {"printf swap >content/.d.md.swp; git show HEAD:content/b.md >content/b.md",
+         {"content/.d.md.swp", "content/b.md"},
+         1,
+         1,
+         0,
+         2,
+         2},
+        {"printf 'x\\n' >>site.yml", {"site.yml"}, 1, 1, 0, 2, 2},
+        {"git add content/c.md", {NULL}, 0, 1, 0, 2, 2},
+        {"printf 'x\\n' >>content/a.md", {"content/a.md"}, 1, 1, 0, 2, 2},
+        {"printf '*.swp\\n' >>.git/info/exclude", {NULL}, 0, 1, 0, 2, 0},
+    };
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        sandbox_run(steps[k].line);
+        size_t n = 0;
+        while (n < 3 && steps[k].seen[n])
+            n++;
+        cr_assert_eq(history_fingerprint_since(hex, NULL, &clean, &next, &narrowed, prev,
+                                               steps[k].seen, n, sandbox, content.data, NULL),
+                     0, "step %zu", k);
+        cr_expect_eq(narrowed, steps[k].narrowed, "step %zu", k);
+        cr_assert_eq(history_fingerprint(whole, NULL, NULL, NULL, sandbox, content.data, NULL), 0);
+        cr_expect_str_eq(hex, whole, "step %zu: the digest of the whole pass", k);
+        cr_expect_not(clean, "step %zu", k);
+        cr_expect_eq((intptr_t)map_get(next->kinds, "content/a.md"), steps[k].a, "step %zu", k);
+        cr_expect_eq((intptr_t)map_get(next->kinds, "content/b.md"), steps[k].b, "step %zu", k);
+        cr_expect_eq((intptr_t)map_get(next->kinds, "content/c.md"), steps[k].c, "step %zu", k);
+        cr_expect_eq((intptr_t)map_get(next->kinds, "content/.d.md.swp"), steps[k].d_swp,
+                     "step %zu", k);
+        cr_expect_null(map_get(next->kinds, "site.yml"), "step %zu: outside content", k);
+        history_status_free(prev);
+        prev = next;
+        next = NULL;
+    }
+    /* A pass of another content folder is not narrowed from. */
+    cr_assert_eq(history_fingerprint_since(hex, NULL, NULL, &next, &narrowed, prev, NULL, 0,
+                                           sandbox, sandbox, NULL),
+                 0);
+    cr_expect_not(narrowed);
+    history_status_free(next);
+    history_status_free(prev);
+    buf_release(&content);
+}
+
 /* libgit2 is set up once per process: each set-up parses the system's TLS
  * certificates, and a build starts and ends it several times. After the
  * history's first start, one reference stays held. */
