@@ -35,8 +35,9 @@ typedef struct fingerprint_job {
     char git[DIGEST_HEX], head[41];
     int clean, rc;
     history_status *status;
-    /* A server's build of its kept site: the last build's pass and the
-     * files seen changing since (history_fingerprint_since). */
+    /* A server's build (history_fingerprint_since); of its kept site, the
+     * last build's pass and the files seen changing since. */
+    int watched;
     const history_status *prev;
     const char *const *changed;
     size_t n_changed;
@@ -48,7 +49,7 @@ typedef struct fingerprint_job {
 static void *take_fingerprint(void *arg)
 {
     fingerprint_job *j = arg;
-    if (j->prev)
+    if (j->watched)
         j->rc =
             history_fingerprint_since(j->git, j->head, &j->clean, &j->status, &j->narrowed, j->prev,
                                       j->changed, j->n_changed, j->root, j->content, j->settings);
@@ -694,6 +695,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         fj.root = fp[0].data;
         fj.content = fp[1].data;
         fj.settings = fp[2].data;
+        fj.watched = r->kept != NULL;
         if (reusing && prev_status) {
             fj.prev = prev_status;
             fj.changed = r->changed;

@@ -156,13 +156,13 @@ int history_head_peek(char hex[41], const char *gitdir);
 int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
                         const char *root, const char *content, const char *settings);
 /* history_fingerprint for a process that watches the site (charter
- * serve): prev is the pass of its last build (history_fingerprint's or
- * this function's *status) and paths[0..n) are the files of the site
- * (relative to it) seen changing since that pass began, editors' scratch
- * files included. While HEAD names the same commit, git's index and
- * info/exclude are as that pass left them and the site is the work tree's
- * top, git is asked only about those files, each on a pass narrowed to it,
- * and told the rest as prev had it (*narrowed 1); otherwise, as
+ * serve): prev (may be NULL) is the pass of its last build, made by this
+ * function, and paths[0..n) are the files of the site (relative to it)
+ * seen changing since that pass began, editors' scratch files included.
+ * While HEAD names the same commit, git's index entries and info/exclude
+ * are as that pass found them and the site is the work tree's top, git is
+ * asked only about those files, each on a pass narrowed to it, and told
+ * the rest as prev had it (*narrowed 1); otherwise, as
  * history_fingerprint. The same digest either way. status must not be
  * NULL; returns as history_fingerprint. */
 int history_fingerprint_since(char hex[65], char head_hex[41], int *clean, history_status **status,

@@ -553,20 +553,48 @@ static int git_file_stat(struct stat *st, git_repository *repo, const char *name
     return there;
 }
 
+/* The digest of what git's index says of each file (its path, stage,
+ * mode, flags and blob), read again now, into hex: what a status pass
+ * depends on, without the stat data that any `git status` may refresh
+ * (an editor's git integration runs it after each save). 0, or -1 when
+ * the index cannot be read. */
+static int index_digest(char hex[DIGEST_HEX], git_repository *repo)
+{
+    git_index *idx = NULL;
+    if (git_repository_index(&idx, repo) != 0)
+        return -1;
+    int err = -1;
+    if (git_index_read(idx, 0) == 0) {
+        digest *h = digest_new();
+        size_t n = git_index_entrycount(idx);
+        for (size_t i = 0; i < n; i++) {
+            const git_index_entry *e = git_index_get_byindex(idx, i);
+            add_field(h, e->path);
+            uint32_t f[3] = {e->mode, e->flags, e->flags_extended};
+            digest_add(h, f, sizeof f);
+            digest_add(h, e->id.id, GIT_OID_RAWSZ);
+        }
+        digest_hex(h, hex);
+        digest_free(h);
+        err = 0;
+    }
+    git_index_free(idx);
+    return err;
+}
+
 /* Records in st what history_fingerprint_since needs unchanged. */
 static void note_git_files(history_status *st, git_repository *repo)
 {
-    st->known = git_file_stat(&st->index, repo, "index") |
+    st->known = (index_digest(st->index, repo) == 0) |
                 git_file_stat(&st->exclude, repo, "info/exclude") << 1;
 }
 
-/* Whether git's index and info/exclude are as prev's pass left them. */
+/* Whether git's index and info/exclude say what they said to prev's pass. */
 static int git_files_same(const history_status *prev, git_repository *repo)
 {
     history_status now;
     note_git_files(&now, repo);
-    return now.known == prev->known &&
-           (!(now.known & 1) || fs_same_stat(&now.index, &prev->index)) &&
+    return (now.known & 1) && now.known == prev->known && !strcmp(now.index, prev->index) &&
            (!(now.known & 2) || fs_same_stat(&now.exclude, &prev->exclude));
 }
 
@@ -650,10 +678,12 @@ static void digest_kinds(digest *h, const map *kinds)
     free(l.paths);
 }
 
-/* history_fingerprint, and history_fingerprint_since when prev is given. */
+/* history_fingerprint, and history_fingerprint_since (`noted`: the pass
+ * kept notes what a narrowed one needs unchanged). */
 static int fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
-                       int *narrowed, const history_status *prev, const char *const *paths,
-                       size_t n, const char *root, const char *content, const char *settings)
+                       int *narrowed, int noted, const history_status *prev,
+                       const char *const *paths, size_t n, const char *root, const char *content,
+                       const char *settings)
 {
     history_status *keep = NULL;
     if (status)
@@ -705,7 +735,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
      * and excludes, the site at the work tree's top (each .gitignore in
      * it, so among the files seen). At 10,000 pages, some 5 ms where the
      * whole pass takes 40-60. */
-    int narrow = prev && status && prev->kinds && prev->at_top && !at.len &&
+    int narrow = prev && status && prev->kinds && prev->known && prev->at_top && !at.len &&
                  !strcmp(prev->workdir, workdir) && !strcmp(prev->prefix, prefix.data) &&
                  prev->unborn == unborn && git_oid_equal(&prev->head, &head) &&
                  git_files_same(prev, repo);
@@ -738,9 +768,11 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     int changed = map_count(kinds) != 0;
     digest_kinds(h, kinds);
     if (keep) {
-        note_git_files(keep, repo);
-        if (narrow) /* not written since: prev's stat still holds */
-            keep->known = prev->known, keep->index = prev->index, keep->exclude = prev->exclude;
+        if (narrow) /* what git_files_same found as prev had it */
+            keep->known = prev->known, memcpy(keep->index, prev->index, sizeof keep->index),
+            keep->exclude = prev->exclude;
+        else if (noted)
+            note_git_files(keep, repo);
         keep->kinds = kinds;
         kinds = NULL;
     }
@@ -793,13 +825,14 @@ done:
 int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_status **status,
                         const char *root, const char *content, const char *settings)
 {
-    return fingerprint(hex, head_hex, clean, status, NULL, NULL, NULL, 0, root, content, settings);
+    return fingerprint(hex, head_hex, clean, status, NULL, 0, NULL, NULL, 0, root, content,
+                       settings);
 }
 
 int history_fingerprint_since(char hex[65], char head_hex[41], int *clean, history_status **status,
                               int *narrowed, const history_status *prev, const char *const *paths,
                               size_t n, const char *root, const char *content, const char *settings)
 {
-    return fingerprint(hex, head_hex, clean, status, narrowed, prev, paths, n, root, content,
+    return fingerprint(hex, head_hex, clean, status, narrowed, 1, prev, paths, n, root, content,
                        settings);
 }

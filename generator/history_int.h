@@ -6,6 +6,7 @@
 
 #include "history.h"
 #include "buf.h"
+#include "digest.h"
 #include "map.h"
 
 #include <git2.h>
@@ -406,10 +407,12 @@ struct history_status {
     git_oid head;
     map *kinds; /* path in the repository -> (void *)1 uncommitted, 2 untracked */
     /* What a later pass narrowed to a few files (history_fingerprint_since)
-     * needs unchanged: the lstat of git's index and of info/exclude, as
-     * this pass left them (known: 1 index, 2 exclude, each when it exists),
-     * and whether the site is the work tree's top (its `at` ""). */
-    struct stat index, exclude;
+     * needs unchanged: the digest of git's index entries (path, stage,
+     * mode, flags, blob) and the lstat of info/exclude, as this pass found
+     * them (known: 1 index, 2 exclude, each when it could be read; 0 when
+     * not noted), and whether the site is the work tree's top (`at` ""). */
+    char index[DIGEST_HEX];
+    struct stat exclude;
     int known, at_top;
 };
 

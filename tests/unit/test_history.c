@@ -2378,9 +2378,10 @@ static void sandbox_run(const char *line)
 
 /* A server's pass narrowed to the files it saw change: the digest and
  * the kinds of the whole pass, for a change, an untracked file, a file put
- * back as committed and one outside the content folder; the whole pass
- * again once the index or info/exclude changed, and for a pass of another
- * content folder. */
+ * back as committed, one outside the content folder and an index written
+ * again with the same entries (as any `git status` may); the whole pass
+ * again once the index's entries or info/exclude changed, and for a pass
+ * of another content folder. */
 Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fini = sandbox_fini)
 {
     sandbox_sh(status_repo);
@@ -2390,29 +2391,50 @@ Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fin
     char hex[DIGEST_HEX], whole[DIGEST_HEX];
     int clean = 1, narrowed = -1;
     history_status *prev = NULL, *next = NULL;
-    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &prev, sandbox, content.data, NULL), 0);
+    cr_assert_eq(history_fingerprint_since(hex, NULL, NULL, &prev, &narrowed, NULL, NULL, 0,
+                                           sandbox, content.data, NULL),
+                 0);
+    cr_expect_not(narrowed);
     cr_expect(prev->at_top);
+    buf index;
+    buf_init(&index);
+    buf_printf(&index, "%s/.git/index", sandbox);
     static const struct {
         const char *line;        /* what changes */
         const char *seen[3];     /* the files seen changing */
         int narrowed;            /* the pass narrowed */
         intptr_t a, b, c, d_swp; /* then: the kinds of a.md, b.md, c.md, .d.md.swp */
+        int rewrites;            /* the index file is written again */
     } steps[] = {
-        {"printf 'more\\n' >>content/a.md", {"content/a.md"}, 1, 1, 1, 2, 0},
+        {"printf 'more\\n' >>content/a.md", {"content/a.md"}, 1, 1, 1, 2, 0, 0},
         {"printf swap >content/.d.md.swp; git show HEAD:content/b.md >content/b.md",
          {"content/.d.md.swp", "content/b.md"},
          1,
          1,
          0,
          2,
-         2},
-        {"printf 'x\\n' >>site.yml", {"site.yml"}, 1, 1, 0, 2, 2},
-        {"git add content/c.md", {NULL}, 0, 1, 0, 2, 2},
-        {"printf 'x\\n' >>content/a.md", {"content/a.md"}, 1, 1, 0, 2, 2},
-        {"printf '*.swp\\n' >>.git/info/exclude", {NULL}, 0, 1, 0, 2, 0},
+         2,
+         0},
+        {"printf 'x\\n' >>site.yml", {"site.yml"}, 1, 1, 0, 2, 2, 0},
+        {"git add content/c.md", {NULL}, 0, 1, 0, 2, 2, 0},
+        {"printf 'x\\n' >>content/a.md", {"content/a.md"}, 1, 1, 0, 2, 2, 0},
+        {"touch -d '2026-01-07 10:00' content/b.md; git update-index -q --refresh || true",
+         {"content/b.md"},
+         1,
+         1,
+         0,
+         2,
+         2,
+         1},
+        {"printf '*.swp\\n' >>.git/info/exclude", {NULL}, 0, 1, 0, 2, 0, 0},
     };
     for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        struct stat before, after;
+        cr_assert_eq(lstat(index.data, &before), 0);
         sandbox_run(steps[k].line);
+        cr_assert_eq(lstat(index.data, &after), 0);
+        if (steps[k].rewrites)
+            cr_assert_not(fs_same_stat(&before, &after), "step %zu: the index written", k);
         size_t n = 0;
         while (n < 3 && steps[k].seen[n])
             n++;
@@ -2440,6 +2462,7 @@ Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fin
     cr_expect_not(narrowed);
     history_status_free(next);
     history_status_free(prev);
+    buf_release(&index);
     buf_release(&content);
 }
 
