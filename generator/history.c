@@ -1384,15 +1384,8 @@ history *history_load(const site *s, int use_cache, const history_status *status
         history_status_options(&so, &spec);
         so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
         own = map_new();
-        if (!s->git_commit && history_status_list(&st, repo, &so) == 0) {
-            size_t n = git_status_list_entrycount(st);
-            for (size_t i = 0; i < n; i++) {
-                const char *path = NULL;
-                int kind = history_status_kind(git_status_byindex(st, i), &path);
-                if (kind)
-                    map_put(own, path, (void *)(intptr_t)kind);
-            }
-        }
+        if (!s->git_commit && history_status_list(&st, repo, &so) == 0)
+            history_status_kinds(own, st);
     }
     const map *status = pass ? pass->kinds : own;
     int unborn = pass ? pass->unborn : !s->git_commit && git_repository_head_unborn(repo) == 1;

@@ -465,6 +465,17 @@ int history_status_kind(const git_status_entry *e, const char **path)
     return (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW)) ? 2 : 1;
 }
 
+void history_status_kinds(map *kinds, git_status_list *st)
+{
+    size_t n = git_status_list_entrycount(st);
+    for (size_t i = 0; i < n; i++) {
+        const char *path = NULL;
+        int kind = history_status_kind(git_status_byindex(st, i), &path);
+        if (kind)
+            map_put(kinds, path, (void *)(intptr_t)kind);
+    }
+}
+
 int history_mailmap_text(buf *text, const char *workdir)
 {
     buf path;
@@ -633,13 +644,7 @@ static int narrowed_pass(map *kinds, git_repository *repo, const char *prefix,
         st = NULL;
         if (git_status_list_new(&st, repo, &so) != 0)
             goto done;
-        size_t m = git_status_list_entrycount(st);
-        for (size_t k = 0; k < m; k++) {
-            const char *path = NULL;
-            int kind = history_status_kind(git_status_byindex(st, k), &path);
-            if (kind)
-                map_put(kinds, path, (void *)(intptr_t)kind);
-        }
+        history_status_kinds(kinds, st);
     }
     err = 0;
 done:
@@ -757,13 +762,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
             so.flags |= GIT_STATUS_OPT_UPDATE_INDEX;
         if (history_status_list(&st, repo, &so) != 0)
             goto done;
-        size_t m = git_status_list_entrycount(st);
-        for (size_t i = 0; i < m; i++) {
-            const char *p = NULL;
-            int kind = history_status_kind(git_status_byindex(st, i), &p);
-            if (kind)
-                map_put(kinds, p, (void *)(intptr_t)kind);
-        }
+        history_status_kinds(kinds, st);
     }
     int changed = map_count(kinds) != 0;
     digest_kinds(h, kinds);

@@ -422,6 +422,10 @@ void history_status_options(git_status_options *so, char **spec);
 /* What a status entry says of its page: 2 untracked (not in HEAD), 1
  * uncommitted, 0 nothing to say; *path is borrowed from e. */
 int history_status_kind(const git_status_entry *e, const char **path);
+/* Puts into kinds what each entry of st says (history_status_kind): its
+ * path -> (void *)1 uncommitted or 2 untracked; entries with nothing to
+ * say are left out. */
+void history_status_kinds(map *kinds, git_status_list *st);
 /* Appends the work tree's .mailmap (never through a link). 0, or -1 when
  * there is none. */
 int history_mailmap_text(buf *text, const char *workdir);
