@@ -717,8 +717,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     watchdog_leave(timed);
     git_status = fj.status;
     if (fj.narrowed)
-        stage_clock_note(sc, "git's status asked of the %zu file%s seen changing", r->n_changed,
-                         r->n_changed == 1 ? "" : "s");
+        stage_clock_note(sc, "git's status asked of the %zu file%s seen changing%s", r->n_changed,
+                         r->n_changed == 1 ? "" : "s",
+                         fj.narrowed == 2 ? " and those the commits since changed" : "");
     if (walked != 0)
         goto done;
     stage_clock_mark(sc, "walk");

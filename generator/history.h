@@ -159,12 +159,13 @@ int history_fingerprint(char hex[65], char head_hex[41], int *clean, history_sta
  * serve): prev (may be NULL) is the pass of its last build, made by this
  * function, and paths[0..n) are the files of the site (relative to it)
  * seen changing since that pass began, editors' scratch files included.
- * While HEAD names the same commit, git's index entries and info/exclude
- * are as that pass found them and the site is the work tree's top, git is
- * asked only about those files, each on a pass narrowed to it, and told
- * the rest as prev had it (*narrowed 1); otherwise, as
- * history_fingerprint. The same digest either way. status must not be
- * NULL; returns as history_fingerprint. */
+ * While git's index entries and info/exclude are as that pass found them
+ * and the site is the work tree's top, git is asked only about those files,
+ * each on a pass narrowed to it, and told the rest as prev had it: *narrowed
+ * 1, or 2 when HEAD moved since (a commit of what was staged), the files
+ * the two commits differ in asked about too (up to 256). Otherwise, as
+ * history_fingerprint (*narrowed 0). The same digest either way. status
+ * must not be NULL; returns as history_fingerprint. */
 int history_fingerprint_since(char hex[65], char head_hex[41], int *clean, history_status **status,
                               int *narrowed, const history_status *prev, const char *const *paths,
                               size_t n, const char *root, const char *content,

@@ -653,6 +653,75 @@ done:
     return err;
 }
 
+/* Paths, each its own copy. */
+typedef struct path_list {
+    char **v;
+    size_t n, cap;
+} path_list;
+
+static void path_list_release(path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* More paths than this changed by the commits since a server's last build
+ * (a merge, a pull): git's whole status is taken instead. */
+#define COMMIT_PATHS_MOST 256
+
+static int add_changed_path(const git_diff_delta *delta, float progress, void *payload)
+{
+    (void)progress;
+    path_list *l = payload;
+    const char *p[2] = {delta->old_file.path, delta->new_file.path};
+    for (int k = 0; k < 2; k++) {
+        if (!p[k] || (k && p[0] && !strcmp(p[0], p[1])))
+            continue;
+        if (l->n >= COMMIT_PATHS_MOST)
+            return -1;
+        if (l->n == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 16;
+            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        }
+        l->v[l->n++] = xstrdup(p[k]);
+    }
+    return 0;
+}
+
+/* The paths below prefix that differ between the trees of commits a and b
+ * into *out. 0, or -1 when git cannot tell or they are too many. */
+static int commit_changes(path_list *out, git_repository *repo, const git_oid *a, const git_oid *b,
+                          const char *prefix)
+{
+    git_commit *ca = NULL, *cb = NULL;
+    git_tree *ta = NULL, *tb = NULL;
+    git_diff *diff = NULL;
+    char *spec = (char *)prefix;
+    int err = -1;
+    if (git_commit_lookup(&ca, repo, a) != 0 || git_commit_lookup(&cb, repo, b) != 0 ||
+        git_commit_tree(&ta, ca) != 0 || git_commit_tree(&tb, cb) != 0)
+        goto done;
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    if (*prefix) {
+        o.pathspec.strings = &spec;
+        o.pathspec.count = 1;
+    }
+    o.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+    if (git_diff_tree_to_tree(&diff, repo, ta, tb, &o) != 0 ||
+        git_diff_foreach(diff, add_changed_path, NULL, NULL, NULL, out) != 0)
+        goto done;
+    err = 0;
+done:
+    git_diff_free(diff);
+    git_tree_free(ta);
+    git_tree_free(tb);
+    git_commit_free(ca);
+    git_commit_free(cb);
+    return err;
+}
+
 typedef struct kind_list {
     const char **paths;
     size_t n;
@@ -691,6 +760,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
                        const char *settings)
 {
     history_status *keep = NULL;
+    path_list changed_by = {0}; /* the paths a commit since prev's changed */
     if (status)
         *status = NULL;
     if (narrowed)
@@ -742,12 +812,19 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
      * whole pass takes 40-60. */
     int narrow = prev && status && prev->kinds && prev->known && prev->at_top && !at.len &&
                  !strcmp(prev->workdir, workdir) && !strcmp(prev->prefix, prefix.data) &&
-                 prev->unborn == unborn && git_oid_equal(&prev->head, &head) &&
-                 git_files_same(prev, repo);
+                 prev->unborn == unborn && git_files_same(prev, repo);
+    /* HEAD moved (a commit) with the index's entries as they were (staged
+     * before, as an editor's commit does): a file's status changes only
+     * where the two commits differ, besides the files seen. */
+    int moved = narrow && !git_oid_equal(&prev->head, &head);
+    if (moved && (unborn || commit_changes(&changed_by, repo, &prev->head, &head, prefix.data)))
+        narrow = 0;
     if (narrow) {
         map_each(prev->kinds, copy_kind, kinds);
-        narrow =
-            narrowed_pass(kinds, repo, prefix.data, paths, n) == 0 && git_files_same(prev, repo);
+        narrow = narrowed_pass(kinds, repo, prefix.data, paths, n) == 0 &&
+                 narrowed_pass(kinds, repo, prefix.data, (const char *const *)changed_by.v,
+                               changed_by.n) == 0 &&
+                 git_files_same(prev, repo);
         if (!narrow) { /* as if it had not been tried */
             map_free(kinds);
             kinds = map_new();
@@ -805,9 +882,10 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         keep = NULL;
     }
     if (narrowed)
-        *narrowed = narrow;
+        *narrowed = narrow ? 1 + moved : 0;
     err = 0;
 done:
+    path_list_release(&changed_by);
     history_status_free(keep);
     map_free(kinds);
     digest_free(h);

@@ -593,6 +593,22 @@ stop
 unset CHARTER_TIMINGS
 served_as_cold "  and what is served is a cold build's"
 git -C "$site" reset -q --hard "$orig"
+# A commit of what was staged before (as an editor commits): HEAD moved,
+# the index's entries as they were; git is asked of the files the commit
+# changed.
+start_kept
+printf '\nCommitted while serving.\n' >>"$site/content/about.md"
+rebuilt_after
+git -C "$site" add content/about.md
+rebuilt_after
+git -C "$site" commit -q -m "About, committed while serving"
+rebuilt_after
+check "a commit of what was staged: git's status asked of the files it changed" \
+    grep -q "timings: .*git's status asked of the 0 files seen changing and those the commits since changed" "$tmp/serve.log"
+stop
+unset CHARTER_TIMINGS
+served_as_cold "  and what is served is a cold build's"
+git -C "$site" reset -q --hard "$orig"
 
 # navigation.order's file is a page whose body the load reads: a save of
 # it loads the site again, and what is served is a cold build's.
