@@ -717,9 +717,11 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     watchdog_leave(timed);
     git_status = fj.status;
     if (fj.narrowed)
-        stage_clock_note(sc, "git's status asked of the %zu file%s seen changing%s", r->n_changed,
-                         r->n_changed == 1 ? "" : "s",
-                         fj.narrowed == 2 ? " and those the commits since changed" : "");
+        stage_clock_note(sc,
+                         "git's status narrowed to what changed since the last build's (%zu "
+                         "file%s seen changing%s)",
+                         r->n_changed, r->n_changed == 1 ? "" : "s",
+                         fj.narrowed == 2 ? ", and a commit" : "");
     if (walked != 0)
         goto done;
     stage_clock_mark(sc, "walk");

@@ -495,6 +495,14 @@ static void add_field(digest *h, const char *s)
     digest_add(h, s, strlen(s) + 1);
 }
 
+/* Frees an entry of history_status's `entries` (map_each). */
+static void free_rec(void *ctx, const char *key, void *value)
+{
+    (void)ctx;
+    (void)key;
+    free(value);
+}
+
 void history_status_free(history_status *st)
 {
     if (!st)
@@ -502,6 +510,9 @@ void history_status_free(history_status *st)
     free(st->workdir);
     free(st->prefix);
     map_free(st->kinds);
+    if (st->entries)
+        map_each(st->entries, free_rec, NULL);
+    map_free(st->entries);
     free(st);
 }
 
@@ -564,26 +575,73 @@ static int git_file_stat(struct stat *st, git_repository *repo, const char *name
     return there;
 }
 
-/* The digest of what git's index says of each file (its path, stage,
- * mode, flags and blob), read again now, into hex: what a status pass
- * depends on, without the stat data that any `git status` may refresh
- * (an editor's git integration runs it after each save). 0, or -1 when
- * the index cannot be read. */
-static int index_digest(char hex[DIGEST_HEX], git_repository *repo)
+/* Paths, each its own copy. */
+typedef struct path_list {
+    char **v;
+    size_t n, cap;
+} path_list;
+
+static void path_list_release(path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* More paths than this changed since a server's last pass, in git's index
+ * or between two commits (a merge, a pull): git's whole status is taken
+ * instead. */
+#define CHANGED_PATHS_MOST 256
+
+/* Appends a copy of p to l: 0, or -1 when l holds CHANGED_PATHS_MOST. */
+static int path_list_add(path_list *l, const char *p)
+{
+    if (l->n >= CHANGED_PATHS_MOST)
+        return -1;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = xstrdup(p);
+    return 0;
+}
+
+/* What git's index says of one file, as a status pass reads it. */
+typedef struct index_rec {
+    uint32_t mode, flags, flags_extended;
+    unsigned char id[GIT_OID_RAWSZ];
+} index_rec;
+
+/* The digest of what git's index says of each file (its path, mode, flags
+ * and blob), read again now, into hex, and with `entries` each file's
+ * index_rec there by its path: what a status pass depends on, without the
+ * stat data that any `git status` may refresh (an editor's git integration
+ * runs it after each save). 0, or -1 when the index cannot be read or
+ * holds a conflict (several stages of a path). */
+static int index_digest(char hex[DIGEST_HEX], map *entries, git_repository *repo)
 {
     git_index *idx = NULL;
     if (git_repository_index(&idx, repo) != 0)
         return -1;
     int err = -1;
-    if (git_index_read(idx, 0) == 0) {
+    if (git_index_read(idx, 0) == 0 && !git_index_has_conflicts(idx)) {
         digest *h = digest_new();
         size_t n = git_index_entrycount(idx);
         for (size_t i = 0; i < n; i++) {
             const git_index_entry *e = git_index_get_byindex(idx, i);
+            index_rec r;
+            memset(&r, 0, sizeof r);
+            r.mode = e->mode;
+            r.flags = e->flags;
+            r.flags_extended = e->flags_extended;
+            memcpy(r.id, e->id.id, GIT_OID_RAWSZ);
             add_field(h, e->path);
-            uint32_t f[3] = {e->mode, e->flags, e->flags_extended};
-            digest_add(h, f, sizeof f);
-            digest_add(h, e->id.id, GIT_OID_RAWSZ);
+            digest_add(h, &r, sizeof r);
+            if (entries) {
+                index_rec *kept = xmalloc(sizeof r);
+                *kept = r;
+                free(map_put(entries, e->path, kept));
+            }
         }
         digest_hex(h, hex);
         digest_free(h);
@@ -593,20 +651,42 @@ static int index_digest(char hex[DIGEST_HEX], git_repository *repo)
     return err;
 }
 
-/* Records in st what history_fingerprint_since needs unchanged. */
+/* Records in st what history_fingerprint_since needs to compare: git's
+ * index (its digest and entries) and info/exclude. */
 static void note_git_files(history_status *st, git_repository *repo)
 {
-    st->known = (index_digest(st->index, repo) == 0) |
+    if (!st->entries)
+        st->entries = map_new();
+    st->known = (index_digest(st->index, st->entries, repo) == 0) |
                 git_file_stat(&st->exclude, repo, "info/exclude") << 1;
 }
 
-/* Whether git's index and info/exclude say what they said to prev's pass. */
-static int git_files_same(const history_status *prev, git_repository *repo)
+typedef struct entry_diff {
+    const map *other;
+    path_list *out;
+    int missing_only, full;
+} entry_diff;
+
+static void entry_differs(void *ctx, const char *key, void *value)
 {
-    history_status now;
-    note_git_files(&now, repo);
-    return (now.known & 1) && now.known == prev->known && !strcmp(now.index, prev->index) &&
-           (!(now.known & 2) || fs_same_stat(&now.exclude, &prev->exclude));
+    entry_diff *ed = ctx;
+    const index_rec *o = map_get(ed->other, key);
+    if (!ed->full && (!o || (!ed->missing_only && memcmp(o, value, sizeof *o))) &&
+        path_list_add(ed->out, key) != 0)
+        ed->full = 1;
+}
+
+/* Into *out, the paths whose index entries differ between prev's pass and
+ * now (both noted): 0, or -1 when they are too many. */
+static int index_changes(path_list *out, const history_status *prev, const history_status *now)
+{
+    if (!strcmp(prev->index, now->index))
+        return 0;
+    entry_diff a = {prev->entries, out, 0, 0}, b = {now->entries, out, 1, 0};
+    map_each(now->entries, entry_differs, &a);
+    if (!a.full)
+        map_each(prev->entries, entry_differs, &b); /* those removed */
+    return a.full || b.full ? -1 : 0;
 }
 
 static void copy_kind(void *ctx, const char *key, void *value)
@@ -653,39 +733,14 @@ done:
     return err;
 }
 
-/* Paths, each its own copy. */
-typedef struct path_list {
-    char **v;
-    size_t n, cap;
-} path_list;
-
-static void path_list_release(path_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-}
-
-/* More paths than this changed by the commits since a server's last build
- * (a merge, a pull): git's whole status is taken instead. */
-#define COMMIT_PATHS_MOST 256
-
 static int add_changed_path(const git_diff_delta *delta, float progress, void *payload)
 {
     (void)progress;
     path_list *l = payload;
     const char *p[2] = {delta->old_file.path, delta->new_file.path};
-    for (int k = 0; k < 2; k++) {
-        if (!p[k] || (k && p[0] && !strcmp(p[0], p[1])))
-            continue;
-        if (l->n >= COMMIT_PATHS_MOST)
+    for (int k = 0; k < 2; k++)
+        if (p[k] && !(k && p[0] && !strcmp(p[0], p[1])) && path_list_add(l, p[k]) != 0)
             return -1;
-        if (l->n == l->cap) {
-            l->cap = l->cap ? 2 * l->cap : 16;
-            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-        }
-        l->v[l->n++] = xstrdup(p[k]);
-    }
     return 0;
 }
 
@@ -760,7 +815,8 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
                        const char *settings)
 {
     history_status *keep = NULL;
-    path_list changed_by = {0}; /* the paths a commit since prev's changed */
+    path_list changed_by = {0}; /* the paths the index or a commit changed since prev's */
+    history_status now = {0};   /* git's index and excludes now, with prev */
     if (status)
         *status = NULL;
     if (narrowed)
@@ -805,26 +861,33 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         keep->at_top = !at.len;
         git_oid_cpy(&keep->head, &head);
     }
-    /* A pass narrowed to the files seen changing since prev's began, while
-     * nothing else git's answer depends on has: the same commit, index
-     * and excludes, the site at the work tree's top (each .gitignore in
-     * it, so among the files seen). At 10,000 pages, some 5 ms where the
-     * whole pass takes 40-60. */
-    int narrow = prev && status && prev->kinds && prev->known && prev->at_top && !at.len &&
-                 !strcmp(prev->workdir, workdir) && !strcmp(prev->prefix, prefix.data) &&
-                 prev->unborn == unborn && git_files_same(prev, repo);
-    /* HEAD moved (a commit) with the index's entries as they were (staged
-     * before, as an editor's commit does): a file's status changes only
-     * where the two commits differ, besides the files seen. */
+    /* A pass narrowed to what may have changed since prev's: a file's
+     * status rests on its blob in HEAD, its entry in git's index and its
+     * bytes, so the files seen changing, those whose index entries differ
+     * from what prev's pass found and, after a commit, those the two
+     * commits differ in; while the excludes are as they were and the site
+     * is the work tree's top (each .gitignore in it, so among the files
+     * seen). At 10,000 pages, some 5 ms where the whole pass takes 40-60. */
+    if (prev && status)
+        note_git_files(&now, repo);
+    int narrow = prev && status && prev->kinds && (prev->known & 1) && (now.known & 1) &&
+                 prev->at_top && !at.len && !strcmp(prev->workdir, workdir) &&
+                 !strcmp(prev->prefix, prefix.data) && prev->unborn == unborn &&
+                 (now.known & 2) == (prev->known & 2) &&
+                 (!(now.known & 2) || fs_same_stat(&now.exclude, &prev->exclude)) &&
+                 index_changes(&changed_by, prev, &now) == 0;
     int moved = narrow && !git_oid_equal(&prev->head, &head);
     if (moved && (unborn || commit_changes(&changed_by, repo, &prev->head, &head, prefix.data)))
         narrow = 0;
     if (narrow) {
         map_each(prev->kinds, copy_kind, kinds);
+        /* ... and the index the same once they are asked (a git running
+         * meanwhile: the whole pass). */
+        char again[DIGEST_HEX];
         narrow = narrowed_pass(kinds, repo, prefix.data, paths, n) == 0 &&
                  narrowed_pass(kinds, repo, prefix.data, (const char *const *)changed_by.v,
                                changed_by.n) == 0 &&
-                 git_files_same(prev, repo);
+                 index_digest(again, NULL, repo) == 0 && !strcmp(again, now.index);
         if (!narrow) { /* as if it had not been tried */
             map_free(kinds);
             kinds = map_new();
@@ -844,10 +907,13 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     int changed = map_count(kinds) != 0;
     digest_kinds(h, kinds);
     if (keep) {
-        if (narrow) /* what git_files_same found as prev had it */
-            keep->known = prev->known, memcpy(keep->index, prev->index, sizeof keep->index),
-            keep->exclude = prev->exclude;
-        else if (noted)
+        if (narrow) { /* the index and excludes as found before the pass */
+            keep->known = now.known;
+            memcpy(keep->index, now.index, sizeof keep->index);
+            keep->exclude = now.exclude;
+            keep->entries = now.entries;
+            now.entries = NULL;
+        } else if (noted)
             note_git_files(keep, repo);
         keep->kinds = kinds;
         kinds = NULL;
@@ -886,6 +952,9 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     err = 0;
 done:
     path_list_release(&changed_by);
+    if (now.entries)
+        map_each(now.entries, free_rec, NULL);
+    map_free(now.entries);
     history_status_free(keep);
     map_free(kinds);
     digest_free(h);

@@ -407,11 +407,13 @@ struct history_status {
     git_oid head;
     map *kinds; /* path in the repository -> (void *)1 uncommitted, 2 untracked */
     /* What a later pass narrowed to a few files (history_fingerprint_since)
-     * needs unchanged: the digest of git's index entries (path, stage,
-     * mode, flags, blob) and the lstat of info/exclude, as this pass found
-     * them (known: 1 index, 2 exclude, each when it could be read; 0 when
-     * not noted), and whether the site is the work tree's top (`at` ""). */
+     * compares with: git's index as this pass found it (the digest of its
+     * entries, and each entry's mode, flags and blob by path), the lstat
+     * of info/exclude (known: 1 index, 2 exclude, each when it could be
+     * read; 0 when not noted), and whether the site is the work tree's top
+     * (`at` ""). */
     char index[DIGEST_HEX];
+    map *entries; /* path -> its entry (history_dir.c), or NULL */
     struct stat exclude;
     int known, at_top;
 };
