@@ -894,6 +894,10 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         }
     }
     if (!narrow) {
+        /* For a later narrowed pass: the index as this one starts, which
+         * must still hold when it is done (else the next pass is whole). */
+        if (keep && noted)
+            note_git_files(keep, repo);
         git_status_options so;
         char *spec = prefix.data;
         history_status_options(&so, &spec);
@@ -903,6 +907,10 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         if (history_status_list(&st, repo, &so) != 0)
             goto done;
         history_status_kinds(kinds, st);
+        char again[DIGEST_HEX];
+        if (keep && (keep->known & 1) &&
+            (index_digest(again, NULL, repo) != 0 || strcmp(again, keep->index) != 0))
+            keep->known &= ~1;
     }
     int changed = map_count(kinds) != 0;
     digest_kinds(h, kinds);
@@ -913,8 +921,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
             keep->exclude = now.exclude;
             keep->entries = now.entries;
             now.entries = NULL;
-        } else if (noted)
-            note_git_files(keep, repo);
+        }
         keep->kinds = kinds;
         kinds = NULL;
     }
