@@ -661,6 +661,16 @@ static void note_git_files(history_status *st, git_repository *repo)
                 git_file_stat(&st->exclude, repo, "info/exclude") << 1;
 }
 
+/* Moves what note_git_files recorded in from into to. */
+static void take_noted(history_status *to, history_status *from)
+{
+    to->known = from->known;
+    memcpy(to->index, from->index, sizeof to->index);
+    to->exclude = from->exclude;
+    to->entries = from->entries;
+    from->entries = NULL;
+}
+
 typedef struct entry_diff {
     const map *other;
     path_list *out;
@@ -868,7 +878,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
      * commits differ in; while the excludes are as they were and the site
      * is the work tree's top (each .gitignore in it, so among the files
      * seen). At 10,000 pages, some 5 ms where the whole pass takes 40-60. */
-    if (prev && status)
+    if (prev && status && !at.len) /* (a site below the top is never narrowed) */
         note_git_files(&now, repo);
     int narrow = prev && status && prev->kinds && (prev->known & 1) && (now.known & 1) &&
                  prev->at_top && !at.len && !strcmp(prev->workdir, workdir) &&
@@ -879,6 +889,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     int moved = narrow && !git_oid_equal(&prev->head, &head);
     if (moved && (unborn || commit_changes(&changed_by, repo, &prev->head, &head, prefix.data)))
         narrow = 0;
+    int tried = narrow;
     if (narrow) {
         map_each(prev->kinds, copy_kind, kinds);
         /* ... and the index the same once they are asked (a git running
@@ -896,7 +907,9 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     if (!narrow) {
         /* For a later narrowed pass: the index as this one starts, which
          * must still hold when it is done (else the next pass is whole). */
-        if (keep && noted)
+        if (keep && noted && !at.len && now.entries && !tried)
+            take_noted(keep, &now); /* read just now, before this pass too */
+        else if (keep && noted && !at.len)
             note_git_files(keep, repo);
         git_status_options so;
         char *spec = prefix.data;
@@ -915,13 +928,8 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     int changed = map_count(kinds) != 0;
     digest_kinds(h, kinds);
     if (keep) {
-        if (narrow) { /* the index and excludes as found before the pass */
-            keep->known = now.known;
-            memcpy(keep->index, now.index, sizeof keep->index);
-            keep->exclude = now.exclude;
-            keep->entries = now.entries;
-            now.entries = NULL;
-        }
+        if (narrow) /* the index and excludes as found before the pass */
+            take_noted(keep, &now);
         keep->kinds = kinds;
         kinds = NULL;
     }

@@ -2470,6 +2470,23 @@ Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fin
         prev = next;
         next = NULL;
     }
+    /* A site below the work tree's top: its passes note nothing of the
+     * index (a .gitignore above it could change unseen) and are never
+     * narrowed. */
+    history_status *below = NULL;
+    for (int k = 0; k < 2; k++) {
+        const history_status *from = below;
+        cr_assert_eq(history_fingerprint_since(hex, NULL, NULL, &next, &narrowed, from, NULL, 0,
+                                               content.data, content.data, NULL),
+                     0);
+        cr_expect_not(narrowed, "pass %d", k);
+        cr_expect_not(next->known, "pass %d", k);
+        cr_expect_not(next->at_top, "pass %d", k);
+        history_status_free(below);
+        below = next;
+        next = NULL;
+    }
+    history_status_free(below);
     /* A pass of another content folder is not narrowed from. */
     cr_assert_eq(history_fingerprint_since(hex, NULL, NULL, &next, &narrowed, prev, NULL, 0,
                                            sandbox, sandbox, NULL),
