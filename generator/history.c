@@ -1173,6 +1173,74 @@ static void add_special(history *h, size_t i, hist_kind kind)
     r->seq = -1;
 }
 
+/* What a page's first row says of its file: 2 in no commit (untracked), 1
+ * uncommitted, 0 as committed (or no history). */
+static int special_kind(const page_rows *pr)
+{
+    if (!pr->n)
+        return 0;
+    hist_kind k = pr->rows[0].row.kind;
+    return k == HIST_UNTRACKED ? 2 : k == HIST_UNCOMMITTED;
+}
+
+history *history_reuse(history *prev, const history_status *prev_status, const site *s,
+                       const history_status *status)
+{
+    if (!prev || !prev->reusable || !prev_status || !status || !status->kinds ||
+        prev->n_pages != s->n_pages || s->git_commit || strcmp(prev_status->base, status->base))
+        return NULL;
+    unsigned char *now = xmalloc(s->n_pages ? s->n_pages : 1);
+    buf path;
+    buf_init(&path);
+    int same = 1;
+    for (size_t i = 0; i < s->n_pages && same; i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s%s", status->prefix, s->pages[i]->rel);
+        now[i] = status->unborn ? 2 : (unsigned char)(intptr_t)map_get(status->kinds, path.data);
+        /* A file into or out of HEAD's tree changes its commits' rows. */
+        same = (now[i] == 2) == (special_kind(&prev->raw[i]) == 2);
+    }
+    buf_release(&path);
+    if (!same) {
+        free(now);
+        return NULL;
+    }
+    digest *d = digest_new();
+    for (size_t i = 0; i < s->n_pages; i++) {
+        page_rows *pr = &prev->raw[i];
+        int was = special_kind(pr);
+        if (was == now[i])
+            continue;
+        if (was == 1) { /* committed again, or put back as committed */
+            history_free_raw(&pr->rows[0]);
+            memmove(pr->rows, pr->rows + 1, (pr->n - 1) * sizeof *pr->rows);
+            pr->n--;
+        } else { /* changed: the row add_special and finish make */
+            history_add_row(pr);
+            memmove(pr->rows + 1, pr->rows, (pr->n - 1) * sizeof *pr->rows);
+            memset(&pr->rows[0], 0, sizeof pr->rows[0]);
+            pr->rows[0].row.kind = HIST_UNCOMMITTED;
+            pr->rows[0].seq = -1;
+            pr->rows[0].row.version = xstrdup("");
+            row_fields_digest(d, &pr->rows[0].row);
+            digest_hex(d, pr->rows[0].row.digest);
+        }
+        free(prev->pages[i].rows);
+        prev->pages[i].rows = xcalloc(pr->n ? pr->n : 1, sizeof *prev->pages[i].rows);
+        prev->pages[i].n = pr->n;
+    }
+    digest_free(d);
+    free(now);
+    for (size_t i = 0; i < prev->n_changes; i++) {
+        free(prev->changes[i].pages);
+        free(prev->changes[i].rows);
+    }
+    free(prev->changes);
+    prev->changes = NULL;
+    prev->n_changes = 0;
+    return prev;
+}
+
 typedef struct merge_ctx {
     history *h;
     const size_t *next;
@@ -1450,6 +1518,7 @@ history *history_load(const site *s, int use_cache, const history_status *status
     /* Not a history cut short (a shallow clone, a partial clone's missing
      * blobs): once the repository has them, the next build reads them,
      * and until then each build says what is missing. */
+    h->reusable = pass && walked >= 0 && !w.truncated && !w.degraded;
     if (walked >= 0 && use_cache && !w.truncated && !w.degraded && !(cache && met && walked == 0)) {
         /* Keyed by the pages' paths at HEAD. */
         history_cache_write(h, cache_dir.data, &head_id, prefix.data, paths, w.seen, d);

@@ -836,6 +836,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     git_status_list *st = NULL;
     map *kinds = map_new();
     digest *h = digest_new();
+    digest *base = digest_new(); /* history_status's base */
     buf prefix, at, text, path;
     buf_init(&prefix);
     buf_init(&at);
@@ -849,8 +850,11 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         history_content_prefix(&at, workdir, root) != 0)
         goto done;
     add_field(h, "charter-git-3");
+    add_field(base, "charter-history-base-1");
     add_field(h, workdir);
     add_field(h, prefix.data);
+    add_field(base, workdir);
+    add_field(base, prefix.data);
     git_oid head;
     memset(&head, 0, sizeof head);
     char oid[GIT_OID_HEXSZ + 1] = "unborn";
@@ -861,6 +865,7 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
         git_oid_tostr(oid, sizeof oid, &head);
     }
     add_field(h, oid);
+    add_field(base, oid);
     if (head_hex)
         snprintf(head_hex, 41, "%s", strcmp(oid, "unborn") ? oid : "");
     if (status) {
@@ -938,17 +943,25 @@ static int fingerprint(char hex[65], char head_hex[41], int *clean, history_stat
     if (settings_changed < 0)
         goto done;
     add_field(h, "mailmap");
-    if (history_mailmap_text(&text, workdir) == 0)
+    add_field(base, "mailmap");
+    if (history_mailmap_text(&text, workdir) == 0) {
         digest_add(h, text.data, text.len);
+        digest_add(base, text.data, text.len);
+    }
     /* A shallow clone's boundary (git fetch --deepen moves it, not HEAD). */
     buf_reset(&text);
     buf_printf(&path, "%sshallow", git_repository_path(repo));
     add_field(h, "shallow");
+    add_field(base, "shallow");
     diags *quiet = diag_new(NULL);
-    if (fs_read_nofollow(&text, path.data, path.data, quiet) == 0)
+    if (fs_read_nofollow(&text, path.data, path.data, quiet) == 0) {
         digest_add(h, text.data, text.len);
+        digest_add(base, text.data, text.len);
+    }
     diag_free(quiet);
     digest_hex(h, hex);
+    if (keep)
+        digest_hex(base, keep->base);
     /* Content in a submodule: its changes are in no status of this
      * repository's, so this commit does not vouch for it. */
     buf nested;
@@ -973,6 +986,7 @@ done:
     history_status_free(keep);
     map_free(kinds);
     digest_free(h);
+    digest_free(base);
     git_status_list_free(st);
     git_repository_free(repo);
     git_libgit2_shutdown();

@@ -57,6 +57,9 @@ typedef struct page_rows {
 
 struct history {
     int found; /* a repository with a HEAD was read */
+    /* Read whole from the status pass it was given (history_reuse): not a
+     * shallow clone's, nor one with objects missing. */
+    int reusable;
     size_t n_pages;
     page_rows *raw;
     page_history *pages;
@@ -414,6 +417,12 @@ struct history_status {
      * (`at` ""). */
     char index[DIGEST_HEX];
     map *entries; /* path -> its entry (history_dir.c), or NULL */
+    /* The digest of what history_load reads of git apart from the content
+     * folder's statuses (kinds) and the commits HEAD names: the work tree,
+     * the content folder, HEAD, .mailmap and a shallow clone's boundary.
+     * Equal bases and equal statuses of the pages: an equal history
+     * (history_reuse). */
+    char base[DIGEST_HEX];
     struct stat exclude;
     int known, at_top;
 };

@@ -2498,6 +2498,105 @@ Test(history, fingerprint_narrowed_to_the_files_seen, .init = sandbox_init, .fin
     buf_release(&content);
 }
 
+/* Whether two histories of s's pages are the same: each page's rows (their
+ * digests, every field) and the change list. */
+static void expect_same_history(const site *s, const history *got, const history *want,
+                                const char *what)
+{
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page_history *g = history_page(got, i), *w = history_page(want, i);
+        cr_assert_eq(g->n, w->n, "%s: %s's rows", what, s->pages[i]->rel);
+        for (size_t j = 0; j < g->n; j++) {
+            cr_expect_eq(g->rows[j].kind, w->rows[j].kind, "%s: %s", what, s->pages[i]->rel);
+            cr_expect_str_eq(g->rows[j].digest, w->rows[j].digest, "%s: %s row %zu", what,
+                             s->pages[i]->rel, j);
+        }
+    }
+    size_t ng, nw;
+    const change *cg = history_changes(got, &ng), *cw = history_changes(want, &nw);
+    cr_assert_eq(ng, nw, "%s: changes", what);
+    for (size_t k = 0; k < ng; k++) {
+        cr_expect_str_eq(cg[k].row->commit, cw[k].row->commit, "%s: change %zu", what, k);
+        cr_assert_eq(cg[k].n_pages, cw[k].n_pages, "%s: change %zu", what, k);
+        for (size_t j = 0; j < cg[k].n_pages; j++)
+            cr_expect_eq(cg[k].pages[j], cw[k].pages[j], "%s: change %zu", what, k);
+    }
+}
+
+/* A server's kept history, taken for the next build of its kept site: for
+ * a page changed, one put back as committed, an untracked page changed,
+ * the same history history_load reads from the new pass; none when a
+ * page's file leaves or enters HEAD's tree (git rm --cached, git add of
+ * it again), HEAD moves or .mailmap changes, nor from a history that did
+ * not read the pass it is given. */
+Test(history, kept_history_reused_for_the_pages_whose_status_changed, .init = sandbox_init,
+     .fini = sandbox_fini)
+{
+    sandbox_sh(status_repo);
+    buf content;
+    buf_init(&content);
+    buf_printf(&content, "%s/content", sandbox);
+    diags *d = diag_new(sandbox);
+    site *s = NULL;
+    cr_assert_eq(site_load_start(&s, sandbox, date_from_civil(2026, 2, 1), NULL, d), 0);
+    cr_assert_eq(site_load_finish(s, d), 0);
+    cr_assert_eq(s->n_pages, 3);
+    char hex[DIGEST_HEX];
+    history_status *prev = NULL, *next = NULL;
+    cr_assert_eq(history_fingerprint(hex, NULL, NULL, &prev, sandbox, content.data, NULL), 0);
+    history *kept = history_load(s, 0, prev, d);
+    history_complete(kept, s);
+    /* Read with a pass of its own: not taken. */
+    history *own = history_load(s, 0, NULL, d);
+    history_complete(own, s);
+    cr_expect_null(history_reuse(own, prev, s, prev));
+    history_free(own);
+    static const struct {
+        const char *line;
+        int reused;
+    } steps[] = {
+        {"printf 'more\\n' >>content/a.md", 1},
+        {"git checkout -- content/b.md", 1},
+        {"printf 'more\\n' >>content/c.md", 1},
+        {"printf 'more\\n' >>content/b.md; git checkout -- content/a.md", 1},
+        {"git rm -q --cached content/a.md", 0},
+        {"git add content/a.md", 0},
+        {"GIT_AUTHOR_DATE=2026-01-06T10:00:00Z GIT_COMMITTER_DATE=2026-01-06T10:00:00Z "
+         "git -c user.name=Ann -c user.email=ann@example.com commit -q -a -m 'Change b'",
+         0},
+        {"printf 'more\\n' >>content/a.md", 1},
+        {"printf 'Ann A <ann@example.com>\\n' >.mailmap", 0},
+    };
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        sandbox_run(steps[k].line);
+        cr_assert_eq(history_fingerprint(hex, NULL, NULL, &next, sandbox, content.data, NULL), 0);
+        history *want = history_load(s, 0, next, d);
+        history_complete(want, s);
+        history *got = history_reuse(kept, prev, s, next);
+        char what[16];
+        snprintf(what, sizeof what, "step %zu", k);
+        cr_expect_eq(got != NULL, steps[k].reused, "%s: taken", what);
+        if (got) {
+            cr_assert_eq(got, kept);
+            history_complete(got, s);
+            expect_same_history(s, got, want, what);
+            history_free(want);
+        } else {
+            history_free(kept);
+            kept = want;
+        }
+        history_status_free(prev);
+        prev = next;
+        next = NULL;
+    }
+    cr_assert_diag(d, "");
+    history_free(kept);
+    history_status_free(prev);
+    site_free(s);
+    diag_free(d);
+    buf_release(&content);
+}
+
 /* libgit2 is set up once per process: each set-up parses the system's TLS
  * certificates, and a build starts and ends it several times. After the
  * history's first start, one reference stays held. */
