@@ -73,6 +73,11 @@ struct build_kept {
     /* The git status pass of the last build, when it was good and took
      * one: the next build's narrows it to the files seen changing. */
     history_status *status;
+    /* The history that build read from that pass, when it read it whole
+     * and said nothing of it: a build of the kept site at the same HEAD
+     * takes it (history_reuse). Its HEAD, as 40 hex digits. */
+    history *h;
+    char head[41];
 };
 
 build_kept *build_kept_new(void)
@@ -87,9 +92,12 @@ void build_kept_clear(build_kept *k)
     site_free(k->s);
     diag_free(k->load);
     history_status_free(k->status);
+    history_free(k->h);
     k->s = NULL;
     k->load = NULL;
     k->status = NULL;
+    k->h = NULL;
+    k->head[0] = '\0';
     buf_reset(&k->trace);
     k->traced = 0;
 }
@@ -312,13 +320,21 @@ void build_history_start(history_job *j, const site *s, int use_cache, const his
     j->threaded = pthread_create(&j->thread, NULL, load_history, j) == 0;
 }
 
+void build_history_reused(history_job *j, const site *s, history *h, diags *d)
+{
+    *j = (history_job){.s = s, .d = d, .own = diag_new(NULL), .h = h, .reused = 1};
+    atomic_init(&j->finished, 1);
+}
+
 history *build_history_join(history_job *j)
 {
     if (j->threaded)
         pthread_join(j->thread, NULL);
-    else
+    else if (!j->reused)
         load_history(j);
     history_complete(j->h, j->s);
+    j->quiet = !diag_count(j->own, DIAG_ERROR) && !diag_count(j->own, DIAG_WARNING) &&
+               !diag_count(j->own, DIAG_NOTE);
     diag_move(j->d, j->own);
     diag_free(j->own);
     j->own = NULL;
@@ -437,7 +453,8 @@ typedef struct release_job {
     parsed *pp;
     history *hist;
     site *s;
-    site *dropped; /* a kept site this build replaced */
+    site *dropped;         /* a kept site this build replaced */
+    history *dropped_hist; /* a kept history it did not take */
     stamp_facts *sf;
     const buf *findings;
     int write_stamp; /* the build published: its stamp is written */
@@ -455,6 +472,7 @@ static void release_one(void *ctx, size_t i)
         output_free(j->out, j->d);
     } else if (i == 1) {
         site_free(j->dropped);
+        history_free(j->dropped_hist);
         if (j->leave_model)
             return;
         parsed_free(j->pp);
@@ -564,10 +582,56 @@ int build_make_spare(const build_request *r, const char *out)
     return made;
 }
 
+/* Whether HEAD is still the commit k's history was read at (read from
+ * git's files, a tenth of a millisecond): else (a commit) that history
+ * cannot be taken, and git's status is waited for before the load, for the
+ * history to be read beside it. */
+static int same_head(const build_kept *k, const char *root)
+{
+    char now[41];
+    return history_head_id(now, root) == 0 && k->head[0] && !strcmp(now, k->head);
+}
+
+/* What the fingerprint's pass says once it is done (waited for within
+ * limits.history_seconds: a library call into a .gitignore cannot be
+ * interrupted): the stamp's git facts (when stamped), the commit the site
+ * is built from (*proven), and the pass itself, for the history (the
+ * caller's to free; NULL when none was made). */
+static history_status *fingerprint_take(fingerprint_job *fj, const build_request *r, const site *s,
+                                        stamp_facts *sf, int stamped, build_provenance *prov,
+                                        int *proven, stage_clock *sc)
+{
+    int timed = watchdog_enter(NULL, "git's status of the site", s->cfg.limits.history_seconds,
+                               "limits.history_seconds");
+    if (fj->threaded)
+        pthread_join(fj->thread, NULL);
+    fj->threaded = 0;
+    watchdog_leave(timed);
+    if (fj->narrowed)
+        stage_clock_note(sc,
+                         "git's status narrowed to what changed since the last build's (%zu "
+                         "file%s seen changing%s)",
+                         r->n_changed, r->n_changed == 1 ? "" : "s",
+                         fj->narrowed == 2 ? ", and a commit" : "");
+    if (stamped && fj->rc != 0)
+        sf->git[0] = sf->head[0] = '\0';
+    else if (stamped) {
+        memcpy(sf->git, fj->git, DIGEST_HEX);
+        memcpy(sf->head, fj->head, sizeof sf->head);
+    }
+    if (fj->rc == 0 && !r->at_commit) {
+        build_provenance_set(prov, s, fj->head, fj->clean);
+        *proven = 1;
+    }
+    history_status *st = fj->status;
+    fj->status = NULL;
+    return st;
+}
+
 int build_run(build_result *res, const build_request *r, stage_clock *sc, diags *d)
 {
     memset(res, 0, sizeof *res);
-    int status = EXIT_USAGE, tuned = 0, borrowed = 0;
+    int status = EXIT_USAGE, tuned = 0, borrowed = 0, hist_quiet = 0;
     site *s = NULL;
     history *hist = NULL;
     parsed *pp = NULL;
@@ -589,7 +653,15 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     history_status *prev_status = r->kept ? r->kept->status : NULL;
     if (r->kept)
         r->kept->status = NULL;
+    /* ... and the history it read from it (a server's), taken by a build of
+     * the kept site, else freed as the build ends. */
+    history *prev_hist = r->kept ? r->kept->h : NULL;
+    if (r->kept)
+        r->kept->h = NULL;
     cache_read_job caches = {.joined = 1};
+    fingerprint_job fj = {.rc = -1};
+    build_provenance prov;
+    int proven = 0;
     /* The server's kept site when this build loads its own: freed as the
      * build ends, beside its own model, not on the way to the new site
      * (0.02 s at 10,000 pages, block by block). */
@@ -682,7 +754,6 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* Before the history is read: a commit meanwhile makes it stale. The
      * same pass over git's status says what the build is made of, and is
      * the history's. It is taken beside the walk. */
-    fingerprint_job fj = {.rc = -1};
     if (stamped || (reusing && cached)) {
         buf_adds(&fp[0], s->root);
         site_path(&fp[1], s, s->cfg.content);
@@ -705,41 +776,20 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         if (!fj.threaded)
             take_fingerprint(&fj);
     }
-    /* The walk, and git's status beside it, bounded (limits.history_seconds):
-     * a library call into a .gitignore cannot be interrupted. A kept site
-     * is not walked: git's status alone is waited for. */
+    /* The walk, and git's status beside it. A kept site is not walked: with
+     * the history its last build read (likely taken, history_reuse), git's
+     * status is waited for after the parse, which goes on beside it (at
+     * 10,000 pages the pass takes 0.02-0.03 s of one core). */
     watchdog_start(NULL, NULL, "nothing was published");
     int walked = reusing ? 0 : site_load_walk(s, d);
-    int timed = watchdog_enter(NULL, "git's status of the site", s->cfg.limits.history_seconds,
-                               "limits.history_seconds");
-    if (fj.threaded)
-        pthread_join(fj.thread, NULL);
-    watchdog_leave(timed);
-    git_status = fj.status;
-    if (fj.narrowed)
-        stage_clock_note(sc,
-                         "git's status narrowed to what changed since the last build's (%zu "
-                         "file%s seen changing%s)",
-                         r->n_changed, r->n_changed == 1 ? "" : "s",
-                         fj.narrowed == 2 ? ", and a commit" : "");
+    int later = reusing && prev_hist && prev_status && fj.threaded && same_head(r->kept, r->site);
+    if (!later)
+        git_status = fingerprint_take(&fj, r, s, &sf, stamped, &prov, &proven, sc);
     if (walked != 0)
         goto done;
     stage_clock_mark(sc, "walk");
     if (r->at_commit)
         site_set_origin(s, r->site, r->at_commit);
-    /* The commit it is built from, for manifest.json and the footers. */
-    build_provenance prov;
-    int proven = 0;
-    if (stamped && fj.rc != 0)
-        sf.git[0] = sf.head[0] = '\0';
-    else if (stamped) {
-        memcpy(sf.git, fj.git, DIGEST_HEX);
-        memcpy(sf.head, fj.head, sizeof sf.head);
-    }
-    if (fj.rc == 0 && !r->at_commit) {
-        build_provenance_set(&prov, s, fj.head, fj.clean);
-        proven = 1;
-    }
     /* From here a watchdog ends a build that some input keeps busy too long
      * (limits.*_seconds); once there is an output, removing it first. */
     watchdog_start(NULL, NULL, "nothing was published");
@@ -750,7 +800,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * at 10,000 pages 1.87 s against 1.82, with the fingerprint's status
      * pass): it starts after it. */
     int warm = history_warm(&cache_dir, r);
-    if (!warm) {
+    if (!warm && !later) {
         build_history_start(&hj, s, !r->no_cache && cache_ok, git_status, d);
         history_started = 1;
     }
@@ -772,12 +822,12 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     }
     if (checks_configure(s, d) != 0)
         goto done;
-    if (!history_started) {
+    if (!history_started && !later) {
         build_history_start(&hj, s, !r->no_cache && cache_ok, git_status, d);
         history_started = 1;
     }
     stage_clock_mark(sc, "load");
-    if (!proven)
+    if (!proven && !later)
         build_provenance_read(&prov, s);
     if (borrowed > 0)
         prov.clean = 0; /* --at with today's site.yml: not that commit alone */
@@ -831,6 +881,23 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         parse_site_opened(s, scratch, texts, parse_path.len ? parse_path.data : NULL, caches.pc, d);
     caches.pc = NULL;
     stage_clock_mark(sc, "parse");
+    if (later) {
+        git_status = fingerprint_take(&fj, r, s, &sf, stamped, &prov, &proven, sc);
+        if (!proven)
+            build_provenance_read(&prov, s);
+        /* The kept site at the same HEAD: its history, but for the pages
+         * whose status changed (at 10,000 pages, 0.06-0.08 s of a core
+         * saved, which the parse and the checks then share). */
+        history *reused = history_reuse(prev_hist, prev_status, s, git_status);
+        if (reused) {
+            prev_hist = NULL;
+            build_history_reused(&hj, s, reused, d);
+            stage_clock_note(sc, "the history kept from the last build, but for the pages whose "
+                                 "status changed");
+        } else
+            build_history_start(&hj, s, !r->no_cache && cache_ok, git_status, d);
+        history_started = 1;
+    }
     if (parsed_failed(pp))
         goto done; /* a page that changed or cannot be read: reported, exit 2 */
     if (reusing)
@@ -858,6 +925,7 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * render back for 0.07 s of it, one core idle). */
     render_early *early = render_early_start(s, pp, &prov, out, &hj.finished, d);
     hist = build_history_join(&hj);
+    hist_quiet = hj.quiet;
     history_started = 0;
     stage_clock_mark(sc, "history (waited for)");
     checks_history(s, hist, d);
@@ -928,6 +996,10 @@ done:
         tune_findings(s, r, d);
     if (history_started) /* a build that failed before it needed it */
         build_history_cancel(&hj);
+    if (fj.threaded) { /* ... or before it took git's status */
+        pthread_join(fj.thread, NULL);
+        history_status_free(fj.status);
+    }
     if (scratch >= 0) /* a build that failed in its parse or before */
         close(scratch);
     if (texts >= 0)
@@ -957,6 +1029,14 @@ done:
         loaded = NULL;
         r->kept->status = git_status; /* the history's thread is joined */
         git_status = NULL;
+        /* A history read whole from that pass, which said nothing: a
+         * warning (a shallow clone's, a missing object's) is said again by
+         * each build that reads it. */
+        if (hist && hist_quiet && r->kept->status) {
+            r->kept->h = hist;
+            hist = NULL;
+            memcpy(r->kept->head, fj.head, sizeof r->kept->head);
+        }
     }
     /* Releasing the output, freeing the model and writing the stamp, side
      * by side. */
@@ -966,6 +1046,7 @@ done:
                       hist,
                       keep ? NULL : s,
                       dropped,
+                      prev_hist,
                       stamped ? &sf : NULL,
                       &findings,
                       status == EXIT_OK,
@@ -975,6 +1056,7 @@ done:
         stage_clock_note(sc, "the model left to the process's exit");
     pool_run(3, release_one, &rj);
     dropped = NULL;
+    prev_hist = NULL;
     pp = NULL;
     hist = NULL;
     s = NULL;
@@ -983,6 +1065,7 @@ done:
     }
 cleanup:
     site_free(dropped); /* a build that ended before its release */
+    history_free(prev_hist);
     diag_free(dropped_load);
     diag_free(loaded);
     for (int i = 0; i < 3; i++)

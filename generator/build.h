@@ -162,10 +162,15 @@ typedef struct history_job {
     atomic_int finished; /* set by the thread as it ends */
     struct history *h;
     int threaded;
+    int reused; /* h was taken, not read (build_history_reused) */
+    int quiet;  /* the read said nothing (set by the join) */
     pthread_t thread;
 } history_job;
 void build_history_start(history_job *j, const struct site *s, int use_cache,
                          const struct history_status *status, diags *d);
+/* A job whose history h (history_reuse) is taken as read: finished at
+ * once, joined as a read one. */
+void build_history_reused(history_job *j, const struct site *s, struct history *h, diags *d);
 struct history *build_history_join(history_job *j);
 void build_history_cancel(history_job *j);
 void build_result_release(build_result *res);

@@ -556,10 +556,16 @@ git -C "$site" reset -q --hard "$orig"
 # page is taken out of the index (no file of the site changed, but its
 # entry in git's index: asked of it, git finds it untracked).
 narrowed() { grep -c "timings: .*git's status narrowed to what changed since the last build's ($1 seen changing" "$tmp/serve.log"; }
+# The history the last build read, taken for the next (history_reuse) while
+# HEAD stays and no page's file leaves or enters its tree: $1 1 taken, 0 not.
+history_kept() {
+    test "$(grep 'timings: ' "$tmp/serve.log" | tail -n 1 | grep -c 'the history kept from the last build')" = "$1"
+}
 start_kept
 printf '\nA sentence for git to tell.\n' >>"$site/content/about.md"
 rebuilt_after
 check "a page's body saved: git's status asked of that file alone" test "$(narrowed '1 file')" = 1
+check "  and the history the last build read taken, but for that page's row" history_kept 1
 stop
 unset CHARTER_TIMINGS
 served_as_cold "  and what is served is a cold build's"
@@ -568,6 +574,7 @@ git -C "$site" show HEAD:content/about.md >"$tmp/about.md" # the index untouched
 cat "$tmp/about.md" >"$site/content/about.md"
 rebuilt_after
 check "the page put back as committed: git's status asked of it alone" test "$(narrowed '1 file')" = 1
+check "  and the history the last build read taken" history_kept 1
 stop
 unset CHARTER_TIMINGS
 served_as_cold "  and what is served is a cold build's"
@@ -589,6 +596,7 @@ git -C "$site" rm -q --cached content/about.md
 rebuilt_after
 check "the page taken out of the index: git's status asked of its entry alone" \
     sh -c "grep 'timings: ' '$tmp/serve.log' | tail -n 1 | grep -q \"narrowed to what changed since the last build's (0 files seen changing)\""
+check "  and the history read again: the page's file left HEAD's tree" history_kept 0
 stop
 unset CHARTER_TIMINGS
 served_as_cold "  and what is served is a cold build's"
@@ -605,6 +613,7 @@ git -C "$site" commit -q -m "About, committed while serving"
 rebuilt_after
 check "a commit of what was staged: git's status asked of the files it changed" \
     grep -q "timings: .*git's status narrowed to what changed since the last build's (0 files seen changing, and a commit)" "$tmp/serve.log"
+check "  and the history read again at the new HEAD" history_kept 0
 stop
 unset CHARTER_TIMINGS
 served_as_cold "  and what is served is a cold build's"
