@@ -332,7 +332,8 @@ history *build_history_join(history_job *j)
         pthread_join(j->thread, NULL);
     else if (!j->reused)
         load_history(j);
-    history_complete(j->h, j->s);
+    if (!j->reused) /* (history_reuse completes its own) */
+        history_complete(j->h, j->s);
     j->quiet = !diag_count(j->own, DIAG_ERROR) && !diag_count(j->own, DIAG_WARNING) &&
                !diag_count(j->own, DIAG_NOTE);
     diag_move(j->d, j->own);

@@ -1192,10 +1192,12 @@ history *history_reuse(history *prev, const history_status *prev_status, const s
     unsigned char *now = xmalloc(s->n_pages ? s->n_pages : 1);
     buf path;
     buf_init(&path);
+    buf_adds(&path, status->prefix);
+    size_t at = path.len;
     int same = 1;
     for (size_t i = 0; i < s->n_pages && same; i++) {
-        buf_reset(&path);
-        buf_printf(&path, "%s%s", status->prefix, s->pages[i]->rel);
+        path.len = at;
+        buf_adds(&path, s->pages[i]->rel);
         now[i] = status->unborn ? 2 : (unsigned char)(intptr_t)map_get(status->kinds, path.data);
         /* A file into or out of HEAD's tree changes its commits' rows. */
         same = (now[i] == 2) == (special_kind(&prev->raw[i]) == 2);
@@ -1205,12 +1207,19 @@ history *history_reuse(history *prev, const history_status *prev_status, const s
         free(now);
         return NULL;
     }
+    /* Each changed page's rows shift by one (an uncommitted row added or
+     * dropped at the top): the change list's rows of that page (its
+     * commits', never a special row) move with them. */
+    int *shift = NULL;
     digest *d = digest_new();
     for (size_t i = 0; i < s->n_pages; i++) {
         page_rows *pr = &prev->raw[i];
         int was = special_kind(pr);
         if (was == now[i])
             continue;
+        if (!shift)
+            shift = xcalloc(s->n_pages, sizeof *shift);
+        shift[i] = now[i] - was;
         if (was == 1) { /* committed again, or put back as committed */
             history_free_raw(&pr->rows[0]);
             memmove(pr->rows, pr->rows + 1, (pr->n - 1) * sizeof *pr->rows);
@@ -1225,19 +1234,38 @@ history *history_reuse(history *prev, const history_status *prev_status, const s
             row_fields_digest(d, &pr->rows[0].row);
             digest_hex(d, pr->rows[0].row.digest);
         }
-        free(prev->pages[i].rows);
-        prev->pages[i].rows = xcalloc(pr->n ? pr->n : 1, sizeof *prev->pages[i].rows);
-        prev->pages[i].n = pr->n;
     }
     digest_free(d);
     free(now);
-    for (size_t i = 0; i < prev->n_changes; i++) {
-        free(prev->changes[i].pages);
-        free(prev->changes[i].rows);
+    if (!shift)
+        return prev;
+    /* As history_complete makes them: each changed page's shallow copies
+     * made again, and the change list's rows that pointed into the old
+     * ones pointed into the new. */
+    hist_row **old = xcalloc(s->n_pages, sizeof *old);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        if (!shift[i])
+            continue;
+        page_rows *pr = &prev->raw[i];
+        old[i] = prev->pages[i].rows;
+        prev->pages[i].rows = xcalloc(pr->n ? pr->n : 1, sizeof *prev->pages[i].rows);
+        prev->pages[i].n = pr->n;
+        for (size_t j = 0; j < pr->n; j++)
+            prev->pages[i].rows[j] = pr->rows[j].row;
     }
-    free(prev->changes);
-    prev->changes = NULL;
-    prev->n_changes = 0;
+    for (size_t k = 0; k < prev->n_changes; k++) {
+        change *ch = &prev->changes[k];
+        for (size_t j = 0; j < ch->n_pages; j++) {
+            size_t i = ch->pages[j];
+            if (shift[i])
+                ch->rows[j] = prev->pages[i].rows + (ch->rows[j] - old[i]) + shift[i];
+        }
+        ch->row = ch->rows[0];
+    }
+    for (size_t i = 0; i < s->n_pages; i++)
+        free(old[i]);
+    free(old);
+    free(shift);
     return prev;
 }
 
