@@ -52,7 +52,10 @@ start() {
     done
     u=http://127.0.0.1:$port
 }
-# stop: SIGINT, as Ctrl-C; the status in $stopped (or "hung").
+# stop: SIGINT, as Ctrl-C; the status in $stopped (or "hung"). A
+# sanitizer's report in the server's log (make test-san) is counted in
+# $reported, checked at the end, and shown.
+reported=0
 stop() {
     kill -INT "$pid" 2>/dev/null
     i=0
@@ -68,6 +71,10 @@ stop() {
         stopped=$?
     fi
     pid=
+    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/serve.log"; then
+        reported=$((reported + 1))
+        grep -E -A30 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/serve.log" | head -n 60 >&2
+    fi
 }
 # code URL [curl options...]: the status code of a GET.
 code() {
@@ -867,6 +874,8 @@ LD_DEBUG=libs "$CHARTER" check --help >"$tmp/ld.log" 2>&1
 check "libmicrohttpd is not loaded by other commands" sh -c "! grep -q libmicrohttpd '$tmp/ld.log'"
 "$CHARTER" --version >"$tmp/version" 2>&1
 check "  and for --version" grep -q '^libmicrohttpd: [0-9]' "$tmp/version"
+
+check "no server stopped with a sanitizer's report" test "$reported" = 0
 
 echo "1..$n"
 echo "serve: $n checks, $failed failed"
