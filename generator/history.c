@@ -1198,7 +1198,8 @@ history *history_reuse(history *prev, const history_status *prev_status, const s
     for (size_t i = 0; i < s->n_pages && same; i++) {
         path.len = at;
         buf_adds(&path, s->pages[i]->rel);
-        now[i] = status->unborn ? 2 : (unsigned char)(intptr_t)map_get(status->kinds, path.data);
+        /* (never an unborn branch: its history is not reusable) */
+        now[i] = (unsigned char)(intptr_t)map_get(status->kinds, path.data);
         /* A file into or out of HEAD's tree changes its commits' rows. */
         same = (now[i] == 2) == (special_kind(&prev->raw[i]) == 2);
     }
