@@ -42,6 +42,9 @@ static void sandbox_init(void)
 
 static void sandbox_fini(void)
 {
+    char log[PATH_MAX + 8];
+    snprintf(log, sizeof log, "%s.log", sandbox);
+    unlink(log); /* sandbox_sh's, beside the sandbox */
     unit_remove(sandbox);
     git_shutdown();
 }
