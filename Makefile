@@ -255,8 +255,9 @@ check-browser: $(BUILD)/charter
 # that made cmark or cmark-gfm super-linear, and charter's own bad cases, at
 # 1k, 10k and 100k repetitions through `charter check`; fails on super-linear
 # CPU time or report size, a hang, or a known slow input the page budget
-# (limits.page_seconds) does not stop. About 3 minutes on an idle 2-core
-# machine, 100 s of it the page budget of the 19 known slow inputs. Then a
+# (limits.page_seconds) does not stop. About a minute on an idle 2-core
+# machine: the 19 known slow inputs, which wait out the page budget, run
+# beside the others (run.py --jobs, default 2). Then a
 # page 600 folders deep, whose walk must not grow with the square of its
 # depth (deep-folders.sh, counting realpath calls; under a second), and a plain
 # repository of many pages and top-level names whose init must read each page
