@@ -34,6 +34,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* A spare's file at least this large is held open while it is unlinked,
+ * at most OUTPUT_HELD_MAX of them (spare_clear). */
+#define OUTPUT_HELD_BYTES (1 << 20)
+#define OUTPUT_HELD_MAX 16
+
 struct output {
     char *target;  /* the output directory, resolved to an absolute path */
     char *shown;   /* ... as the user gave it, for messages */
@@ -97,6 +102,11 @@ struct output {
     } * sv_ino;
     outcache *spare_known; /* its outcache: which inode each name is */
     map *touched;          /* the folders this build changed a name in, guarded by lock */
+    /* The spare's large files this build unlinked, each still open here so
+     * that freeing their pages waits for output_free (after the site is
+     * shown), not the render (guarded by lock). */
+    int held[OUTPUT_HELD_MAX];
+    size_t n_held;
     /* When staging began empty: the folders this build made (or is making)
      * in it, guarded by lock, so that a file in a new one (a page's, with
      * pretty URLs) is opened once, after its folder is made, not first in
@@ -982,6 +992,40 @@ static int spare_keeps(const output *o, const char *rel, const char *hex)
     return o->old_ino[e - o->old].ino == ino && o->old_ino[e - o->old].dev == dev && ino != 0;
 }
 
+/* Unlinks the spare's file at path, of `size` bytes (-1: not known). A large
+ * one is opened first and kept open (o->held) until output_free: the last
+ * name of a file gone, the kernel frees its pages (tens of milliseconds for
+ * the handbook's on tmpfs) only once it is closed, after the site is
+ * shown. Opened without following a link and without blocking; anything
+ * but a regular file is closed at once. */
+static void unlink_held(output *o, const char *path, long long size)
+{
+    int fd = -1;
+    if (size >= OUTPUT_HELD_BYTES) {
+        pthread_mutex_lock(&o->lock);
+        int room = o->n_held < OUTPUT_HELD_MAX;
+        pthread_mutex_unlock(&o->lock);
+        if (room)
+            fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    unlink(path);
+    if (fd < 0)
+        return;
+    pthread_mutex_lock(&o->lock);
+    if (o->n_held < OUTPUT_HELD_MAX) {
+        o->held[o->n_held++] = fd;
+        fd = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    if (fd >= 0)
+        close(fd);
+}
+
 /* Makes room in the spare for rel, where the new site's file is about to
  * be written or linked: the spare's file of that name; a file of the
  * spare's where rel needs a folder; or, where rel is to be a file, the
@@ -1003,8 +1047,15 @@ static void spare_clear(output *o, const char *rel)
     }
     buf_reset(&p);
     buf_printf(&p, "%s/%s", o->staging, rel);
-    if (map_get(o->spare_by_rel, rel)) {
-        unlink(p.data);
+    const manifest_entry *listed = map_get(o->spare_by_rel, rel);
+    if (listed) {
+        /* Its size, as a hint: the spare's manifest seldom has it, its
+         * outcache has a keyed file's. */
+        long long size = listed->size;
+        const char *was_hex;
+        if (size < 0 && !outcache_key(o->spare_known, rel, &was_hex, &size))
+            size = -1;
+        unlink_held(o, p.data, size);
     } else if (map_get(o->spare_dirs, rel)) {
         /* Rare (a page became a file): the whole list is looked through,
          * and what it lists below rel goes, with its folders and rel. */
@@ -2256,6 +2307,9 @@ void output_free(output *o, diags *d)
     if (o->journal_fd >= 0)
         close(o->journal_fd);
     o->journal_fd = -1;
+    for (size_t i = 0; i < o->n_held; i++)
+        close(o->held[i]); /* the spare's large files, unlinked: freed now */
+    o->n_held = 0;
     if (o->staging) {
         if (o->swapped) {
             /* The previous site, verified by output_begin, is kept as the

@@ -667,6 +667,43 @@ served_as_cold "  and serves what a cold build makes of them"
 rm -rf "$site/content/bulk"
 git -C "$site" reset -q --hard "$orig"
 
+# A handbook of more than a megabyte: when the spare's copy of it is
+# replaced, the server unlinks it held open, so that the kernel frees its
+# pages after the site is shown (output.c, unlink_held), and closes it
+# then: once a build is done, no file it removed is still open.
+mkdir -p "$site/content/large"
+{
+    printf -- '---\ntitle: Large\nowner: Head of Security\nlast_reviewed: 2026-10-06\n---\n\n'
+    i=0
+    while [ $i -lt 12000 ]; do
+        printf 'Paragraph %d of a long policy, long enough to be a line of its own.\n\n' $i
+        i=$((i + 1))
+    done
+} >"$site/content/large/large.md"
+git -C "$site" add -A
+git -C "$site" commit -q -m "A large page"
+start
+wait_for "$tmp/serve.log" '^built'
+built=$(grep -c '^rebuilt\|^built' "$tmp/serve.log")
+for k in 1 2 3; do
+    printf '\nEdit %d of the large page.\n' $k >>"$site/content/large/large.md"
+    rebuilt_after
+done
+held_deleted() { find "/proc/$pid/fd" -type l -exec readlink {} + 2>/dev/null | grep -c '(deleted)$'; }
+i=0
+while [ "$(held_deleted)" != 0 ] && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+check "a handbook over a megabyte replaced three times: no file removed is held open after" \
+    test "$(held_deleted)" = 0 -a "$(curl -s "$u/handbook/" | wc -c)" -gt 1048576
+check "  and the handbook served has the last edit" \
+    sh -c "curl -s '$u/handbook/' | grep -q 'Edit 3 of the large page'"
+stop
+served_as_cold "  and what is served is a cold build's"
+rm -rf "$site/content/large"
+git -C "$site" reset -q --hard "$orig"
+
 # A folder made while serving, and one moved in, are watched from then
 # on (the watches are added again only when a folder comes): an edit in
 # each is rebuilt.
