@@ -237,7 +237,7 @@ int api_pages_fill(void *ctx, buf *chunk)
         json_key(w, "pages");
         json_begin_array(w, JSON_BLOCK);
         if (a->sp) {
-            splice_mark_made(a->sp, "head", chunk->data + from, chunk->len - from);
+            splice_mark_made_in(a->sp, "head", chunk, from);
             a->cursor = 1; /* the first entry follows the previous file's head */
         }
     }

@@ -828,6 +828,34 @@ int fs_pread_all(int fd, void *to, size_t len, off_t off)
     return 0;
 }
 
+int fs_copy_range(int from_fd, off_t off, int to_fd, long long len)
+{
+    loff_t from = (loff_t)off;
+    while (len > 0) {
+        ssize_t k = copy_file_range(from_fd, &from, to_fd, NULL, (size_t)len, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break; /* not here (EXDEV, EINVAL, ENOSYS...): by hand below */
+        len -= k;
+    }
+    if (len <= 0)
+        return 0;
+    size_t room = (size_t)1 << 20;
+    char *b = xmalloc(room);
+    int err = 0;
+    while (len > 0 && err == 0) {
+        size_t want = len < (long long)room ? (size_t)len : room;
+        err = fs_pread_all(from_fd, b, want, (off_t)from) != 0 || fs_write_fd(to_fd, b, want) != 0
+                  ? -1
+                  : 0;
+        from += (loff_t)want;
+        len -= (long long)want;
+    }
+    free(b);
+    return err;
+}
+
 int fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
 {
     const char *p = data;
@@ -844,6 +872,13 @@ int fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
 
 int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
                  void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d)
+{
+    return fs_write_new_hooked(path, flags, fill, ctx, seen, NULL, sctx, d);
+}
+
+int fs_write_new_hooked(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                        void (*seen)(void *sctx, const char *data, size_t len),
+                        int (*before)(void *sctx, int fd), void *sctx, diags *d)
 {
     flags |= O_WRONLY | O_CREAT | O_CLOEXEC;
     /* Open first: the parent usually exists, and checking it for every file
@@ -864,9 +899,11 @@ int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk)
          * not copied into a chunk first (each copy of a few megabytes
          * faults in fresh pages). */
         const fs_chunk *c = ctx;
-        if (seen)
+        if (before && before(sctx, fd) != 0)
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
+        else if (seen)
             seen(sctx, c->data, c->len);
-        if (fs_write_fd(fd, c->data, c->len) != 0)
+        if (err == 0 && fs_write_fd(fd, c->data, c->len) != 0)
             err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
         more = 0;
     }
@@ -875,6 +912,10 @@ int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk)
         more = fill(ctx, &chunk);
         if (more < 0) {
             err = -1; /* reported by fill */
+            break;
+        }
+        if (before && before(sctx, fd) != 0) {
+            err = diag_error(d, NULL, 0, 0, "io", "cannot write '%s': %s", path, strerror(errno));
             break;
         }
         if (seen)

@@ -168,6 +168,11 @@ int fs_write_fd(int fd, const void *data, size_t len);
  * EINTR. Returns 0, or -1 at the file's end or on an error (errno set
  * then; nothing reported). */
 int fs_pread_all(int fd, void *to, size_t len, off_t off);
+/* Appends len bytes of the file from_fd, from its offset off, to to_fd at
+ * its position: in the kernel where it can (copy_file_range), else read
+ * and written a megabyte at a time. 0, or -1 with errno set (nothing
+ * reported; to_fd may hold part of them). */
+int fs_copy_range(int from_fd, off_t off, int to_fd, long long len);
 /* Writes data[0..len) at fd's offset off (retrying short writes and
  * EINTR). 0, or -1 with errno set (nothing reported). */
 int fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
@@ -197,6 +202,13 @@ int fs_fill_once(void *ctx, buf *chunk);
  * them). Returns 0, or -1 after reporting. */
 int fs_write_new(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
                  void (*seen)(void *sctx, const char *data, size_t len), void *sctx, diags *d);
+/* As fs_write_new, calling before(sctx, fd) ahead of each chunk's `seen`
+ * and write (the last chunk's after fill's last call): it may write to fd
+ * itself, bytes that come before the chunk's; non-zero, with errno set,
+ * fails the write. */
+int fs_write_new_hooked(const char *path, int flags, int (*fill)(void *ctx, buf *chunk), void *ctx,
+                        void (*seen)(void *sctx, const char *data, size_t len),
+                        int (*before)(void *sctx, int fd), void *sctx, diags *d);
 /* Replaces the cache file at path (in charter's cache folder, created when
  * missing, never through a link) with data: written beside it, then
  * renamed. A cache is never needed, so problems are warnings (id `id`).

@@ -259,19 +259,39 @@ static int same_skeleton(handbook_stream *hs)
     return 0;
 }
 
+/* Appends to got previous segment i's bytes, just taken into chunk from
+ * `at` (read again when the take left them unread): 0, or -1. */
+static int copied_into(buf *got, splice_stream *sp, size_t i, const buf *chunk, size_t at)
+{
+    long long off, len;
+    splice_extent(sp, i, &off, &len);
+    const char *b = splice_bytes(sp, i, chunk, at);
+    if (!b)
+        return -1;
+    buf_add(got, b, (size_t)len);
+    return 0;
+}
+
 /* The next segment with the previous skeleton: a gap copied, or the body
  * of the slot its key names. Under CHARTER_CHECK_REUSE the skeleton is
  * rendered all the same, and each gap copied compared with its own. */
 static int next_copied(handbook_stream *hs, buf *chunk)
 {
-    size_t slot, from = chunk->len;
+    size_t slot;
     int digits, failed = 0;
+    /* CHARTER_CHECK_REUSE: the bytes copied, gathered (a take may leave
+     * them unread: splice_lazy). */
+    buf got;
+    buf_init(&got);
     /* The pieces before the gap's last: text copied, this commit's digits. */
     while (!failed && hs->commit &&
            (digits = piece_of(splice_key(hs->sp, hs->seg), hs->skel, hs->next)) >= 0) {
-        if (!digits)
+        if (!digits) {
+            size_t at = chunk->len;
             failed = splice_take(hs->sp, hs->seg, chunk) != 0;
-        else {
+            if (!failed && hs->g->check_reuse)
+                failed = copied_into(&got, hs->sp, hs->seg, chunk, at);
+        } else {
             /* Another commit's than the previous handbook's: counted. */
             buf was;
             buf_init(&was);
@@ -281,23 +301,28 @@ static int next_copied(handbook_stream *hs, buf *chunk)
             size_t at = chunk->len;
             buf_add(chunk, hs->commit, (size_t)digits);
             splice_mark_made(hs->sp, splice_key(hs->sp, hs->seg), chunk->data + at, (size_t)digits);
+            buf_add(&got, hs->commit, (size_t)digits);
         }
         hs->seg++;
     }
-    size_t i = hs->seg;
+    size_t i = hs->seg, gap_at = chunk->len;
     int r = gap_slot(splice_key(hs->sp, i), hs->skel, hs->next, &slot);
-    if (failed || r < 0 || splice_take(hs->sp, i, chunk) != 0)
+    if (failed || r < 0 || splice_take(hs->sp, i, chunk) != 0 ||
+        (hs->g->check_reuse && copied_into(&got, hs->sp, i, chunk, gap_at) != 0)) {
+        buf_release(&got);
         return diag_error(hs->g->d, NULL, 0, 0, "io",
                           "cannot read the previous 'handbook/index.html' in '%s'",
                           output_target(hs->g->o));
+    }
     if (hs->g->check_reuse) {
         int last = hs->next >= hs->slots.n;
         size_t until = last ? hs->skeleton.len : hs->slots.v[hs->next].offset;
-        hs->differing += until - hs->pos != chunk->len - from ||
-                         memcmp(hs->skeleton.data + hs->pos, chunk->data + from, until - hs->pos) ||
+        hs->differing += until - hs->pos != got.len ||
+                         memcmp(hs->skeleton.data + hs->pos, got.data, until - hs->pos) ||
                          last != (r == 0) || (!last && hs->slots.v[hs->next].id != slot);
         hs->pos = until;
     }
+    buf_release(&got);
     hs->seg++;
     hs->next++;
     if (r == 0) {

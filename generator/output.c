@@ -1631,10 +1631,28 @@ static long long tally_resume(tally *t, long long upto)
     return at > t->size ? at - t->size : 0;
 }
 
+/* Before each chunk: the previous file's first bytes its splice left
+ * unread (splice_lazy), copied in ahead of it. They are the previous
+ * file's own at the same places, so the digest defers them as it would
+ * had they been read. */
+static int tally_before(void *ctx, int fd)
+{
+    tally *t = ctx;
+    long long n = 0;
+    if (!t->sp || splice_lazy_flush(t->sp, fd, &n) != 0)
+        return t->sp ? -1 : 0;
+    if (n && !t->deferring)
+        t->broken = 1; /* not expected: the digest is then made from the file */
+    t->size += n;
+    return 0;
+}
+
 static void add_to_tally(void *ctx, const char *data, size_t len)
 {
     tally *t = ctx;
     size_t skip = 0;
+    if (len && t->sp)
+        splice_produced(t->sp);
     if (t->deferring) {
         long long same = splice_same(t->sp);
         if (t->size + (long long)len <= same) {
@@ -1668,7 +1686,12 @@ static int write_new(const char *path, int (*fill)(void *ctx, buf *chunk), void 
     char state[DIGEST_HEX];
     int states = sp && splice_state_at(sp, LLONG_MAX, &first, state) == 0;
     tally t = {digest_new(), 0, 0, STATE_EVERY, sp, states, 0, 0};
-    int err = fs_write_new(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_tally, &t, d);
+    /* Bytes hashed only from where they differ: those before need not be
+     * read at all (tally_before copies them). */
+    if (states)
+        splice_lazy(sp);
+    int err = fs_write_new_hooked(path, O_EXCL | O_NOFOLLOW, fill, ctx, add_to_tally, tally_before,
+                                  &t, d);
     int resumed = sp && splice_same(sp) > 0;
     if (t.deferring)
         tally_resume(&t, t.size); /* the whole file the previous one's */

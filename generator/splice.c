@@ -212,6 +212,14 @@ struct splice_stream {
     char *win;
     long long win_off;
     size_t win_len;
+    /* splice_lazy: while every byte of the new file so far is one of the
+     * previous file's first lazy_bytes, taken in order and not read, the
+     * next such segment is not read either; the writer copies them from
+     * lazy_flushed on (splice_lazy_flush). `lazy` ends with the first byte
+     * the writer is given (splice_produced). */
+    int lazy;
+    long long lazy_bytes, lazy_flushed;
+    buf copied; /* splice_bytes' */
 };
 
 /* Bytes read of the previous file at once. */
@@ -224,6 +232,7 @@ splice_stream *splice_new(const splice_map *m, const char *rel, const char *hex,
     buf_init(&sp->now);
     buf_init(&sp->scratch);
     buf_init(&sp->states_now);
+    buf_init(&sp->copied);
     const section *s = find_section(m, rel, hex);
     struct stat st;
     if (!s || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != (off_t)s->size)
@@ -270,6 +279,7 @@ void splice_free(splice_stream *sp)
     buf_release(&sp->now);
     buf_release(&sp->scratch);
     buf_release(&sp->states_now);
+    buf_release(&sp->copied);
     map_free(sp->by_key);
     free(sp->win);
     free(sp);
@@ -334,10 +344,49 @@ int splice_peek(splice_stream *sp, size_t i, buf *out)
 
 int splice_take(splice_stream *sp, size_t i, buf *out)
 {
+    if (i >= sp->n_old)
+        return -1;
+    if (sp->lazy && out->len == 0 && sp->size_now == sp->lazy_bytes &&
+        sp->old[i].off == sp->size_now) {
+        /* The next of the previous file's first bytes: left where it is. */
+        sp->lazy_bytes += sp->old[i].len;
+        splice_took(sp, i);
+        return 0;
+    }
     if (splice_peek(sp, i, out) != 0)
         return -1;
     splice_took(sp, i);
     return 0;
+}
+
+void splice_lazy(splice_stream *sp)
+{
+    sp->lazy = sp->fd >= 0 && sp->n_old > 0 && sp->size_now == 0;
+}
+
+void splice_produced(splice_stream *sp)
+{
+    sp->lazy = 0;
+}
+
+int splice_lazy_flush(splice_stream *sp, int fd, long long *n)
+{
+    *n = sp->lazy_bytes - sp->lazy_flushed;
+    if (!*n)
+        return 0;
+    /* On tmpfs a page cache copy in the kernel: nothing read in here. */
+    if (fs_copy_range(sp->fd, (off_t)sp->lazy_flushed, fd, *n) != 0)
+        return -1;
+    sp->lazy_flushed = sp->lazy_bytes;
+    return 0;
+}
+
+const char *splice_bytes(splice_stream *sp, size_t i, const buf *out, size_t from)
+{
+    if (i < sp->n_old && (long long)(out->len - from) == sp->old[i].len)
+        return out->data + from;
+    buf_reset(&sp->copied);
+    return splice_peek(sp, i, &sp->copied) == 0 ? sp->copied.data : NULL;
 }
 
 void splice_extent(const splice_stream *sp, size_t i, long long *off, long long *len)
@@ -366,8 +415,9 @@ long splice_segment(splice_stream *sp, const char *key, long hint, buf *out,
             buf_reset(&sp->scratch);
             if (make(ctx, &sp->scratch) != 0)
                 return -2;
-            if (sp->scratch.len != out->len - from ||
-                memcmp(sp->scratch.data, out->data + from, sp->scratch.len) != 0)
+            const char *was = splice_bytes(sp, (size_t)k, out, from);
+            if (!was || (long long)sp->scratch.len != sp->old[k].len ||
+                memcmp(sp->scratch.data, was, sp->scratch.len) != 0)
                 (*differing)++;
         }
         return k;
@@ -411,6 +461,22 @@ void splice_mark_made(splice_stream *sp, const char *key, const char *data, size
     if (sp->same == sp->size_now && old_holds(sp, sp->size_now, data, len))
         sp->same += (long long)len;
     splice_mark(sp, key, len);
+}
+
+void splice_mark_made_in(splice_stream *sp, const char *key, buf *out, size_t from)
+{
+    size_t len = out->len - from;
+    if (sp->lazy && from == 0 && sp->size_now == sp->lazy_bytes &&
+        old_holds(sp, sp->size_now, out->data, len)) {
+        /* The previous file's next first bytes, made again: left to the
+         * writer's copy of them, as if taken (splice_take). */
+        sp->lazy_bytes += (long long)len;
+        sp->same += (long long)len;
+        splice_mark(sp, key, len);
+        buf_reset(out);
+        return;
+    }
+    splice_mark_made(sp, key, out->data + from, len);
 }
 
 void splice_mark(splice_stream *sp, const char *key, size_t len)

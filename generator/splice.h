@@ -51,8 +51,28 @@ const char *splice_key(const splice_stream *sp, size_t i);
 /* The index of the previous segment `key`, or -1. */
 long splice_find(splice_stream *sp, const char *key);
 /* Appends previous segment i to out and records it as the new file's next
- * segment: 0, or -1 (out as it was) when it cannot be read. */
+ * segment: 0, or -1 (out as it was) when it cannot be read. Under
+ * splice_lazy, a segment that is the next of the previous file's first
+ * bytes, taken into an empty out while every byte so far was so taken, is
+ * recorded without being read: out stays empty, and the writer copies it
+ * (splice_lazy_flush). */
 int splice_take(splice_stream *sp, size_t i, buf *out);
+/* For the writer of the new file, before any segment is taken: lets
+ * splice_take leave the previous file's first bytes unread (the writer
+ * must then need none of them to hash: output.c resumes the digest past
+ * them). */
+void splice_lazy(splice_stream *sp);
+/* The writer is about to write bytes it was given: no segment is left
+ * unread from now on. */
+void splice_produced(splice_stream *sp);
+/* Writes to fd, at its position, the bytes splice_take left unread since
+ * the last call (*n of them, the writer's next bytes): 0, or -1 when they
+ * cannot be copied. */
+int splice_lazy_flush(splice_stream *sp, int fd, long long *n);
+/* Previous segment i's bytes just taken into out from `from` (borrowed:
+ * from out, or read again when the take left them unread), or NULL when
+ * they cannot be read. For the checks of CHARTER_CHECK_REUSE. */
+const char *splice_bytes(splice_stream *sp, size_t i, const buf *out, size_t from);
 /* Where previous segment i is in the previous file, and its length. */
 void splice_extent(const splice_stream *sp, size_t i, long long *off, long long *len);
 /* Records previous segment i as the new file's next segment, as
@@ -79,6 +99,11 @@ void splice_mark(splice_stream *sp, const char *key, size_t len);
  * when the previous file holds them there (splice_same), whatever their
  * key. */
 void splice_mark_made(splice_stream *sp, const char *key, const char *data, size_t len);
+/* As splice_mark_made, for the bytes out[from..] just made; under
+ * splice_lazy, when they are all out holds and the previous file's next
+ * first bytes, they are taken out of out again, for the writer to copy
+ * (as splice_take leaves a segment unread). */
+void splice_mark_made_in(splice_stream *sp, const char *key, buf *out, size_t from);
 /* How many bytes came from the previous file, and how many the new file's
  * segments hold. */
 long long splice_taken(const splice_stream *sp);

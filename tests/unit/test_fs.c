@@ -932,3 +932,59 @@ Test(fs, trace_unstable)
     free(site);
     free(file);
 }
+
+/* ---- fs_copy_range ---- */
+
+/* A range of a file appended to another at its position: in the kernel
+ * into a regular file; into a pipe, where copy_file_range refuses, read
+ * and written by hand. Past the source's end: -1. */
+Test(fs, copy_range_into_a_file_or_a_pipe)
+{
+    buf src;
+    buf_init(&src);
+    for (int i = 0; i < 300000; i++)
+        buf_addc(&src, (char)('a' + i % 23));
+    char *from_path = expand("@/from.bin"), *to_path = expand("@/to.bin");
+    int from = open(from_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(from, 0);
+    cr_assert_eq(fs_write_fd(from, src.data, src.len), 0);
+    close(from);
+    from = open(from_path, O_RDONLY);
+    int to = open(to_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(to, 0);
+    cr_assert_eq(fs_write_fd(to, "<", 1), 0);
+    cr_expect_eq(fs_copy_range(from, 1000, to, 250000), 0);
+    cr_assert_eq(fs_write_fd(to, ">", 1), 0);
+    close(to);
+    buf got;
+    buf_init(&got);
+    diags *d = diag_new(NULL);
+    cr_assert_eq(fs_read_nofollow(&got, to_path, to_path, d), 0);
+    cr_expect_eq(got.len, 250002);
+    cr_expect_eq(got.data[0], '<');
+    cr_expect_eq(memcmp(got.data + 1, src.data + 1000, 250000), 0, "the range, in the file");
+    cr_expect_eq(got.data[250001], '>');
+    /* A pipe: 40,000 bytes (within its buffer), read back. */
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_expect_eq(fs_copy_range(from, 7, p[1], 40000), 0);
+    close(p[1]);
+    buf_reset(&got);
+    char piece[4096];
+    ssize_t n;
+    while ((n = read(p[0], piece, sizeof piece)) > 0)
+        buf_add(&got, piece, (size_t)n);
+    close(p[0]);
+    cr_expect_eq(got.len, 40000);
+    cr_expect_eq(memcmp(got.data, src.data + 7, 40000), 0, "the range, through the pipe");
+    /* Beyond the end of the source. */
+    to = open(to_path, O_WRONLY | O_TRUNC);
+    cr_expect_eq(fs_copy_range(from, 299000, to, 5000), -1);
+    close(to);
+    close(from);
+    diag_free(d);
+    buf_release(&got);
+    buf_release(&src);
+    free(from_path);
+    free(to_path);
+}

@@ -48,7 +48,7 @@ typedef struct stream {
     splice_stream *sp;
     const piece *pieces;
     size_t next, made;
-    int by_bytes; /* made pieces recorded with splice_mark_made */
+    int by_bytes; /* made pieces recorded with splice_mark_made (2: _in) */
 } stream;
 
 /* Each piece taken from the previous file when it has one of that key,
@@ -63,7 +63,9 @@ static int fill_pieces(void *ctx, buf *chunk)
             continue;
         size_t from = chunk->len;
         buf_adds(chunk, p->text);
-        if (s->by_bytes)
+        if (s->by_bytes == 2)
+            splice_mark_made_in(s->sp, p->key, chunk, from);
+        else if (s->by_bytes)
             splice_mark_made(s->sp, p->key, chunk->data + from, strlen(p->text));
         else
             splice_mark(s->sp, p->key, strlen(p->text));
@@ -457,4 +459,157 @@ Test(splice, a_head_made_again_with_the_same_bytes_is_not_hashed_again)
     cr_expect_eq(build_unhashed_by("h.html", first, 0), 0);
     cr_expect_eq(build_unhashed_by("h.html", same_head, 0), 0, "by key alone");
     free(a);
+}
+
+/* Under splice_lazy, the segments that continue the previous file's first
+ * bytes are recorded without being read (out stays empty) and written by
+ * splice_lazy_flush, once; from the first byte made, or one taken out of
+ * place, or once the writer was given a byte, segments are read as
+ * before. */
+Test(splice, the_previous_files_first_bytes_are_left_for_the_writer)
+{
+    buf file, text;
+    buf_init(&file);
+    buf_init(&text);
+    for (int i = 0; i < 100000; i++)
+        buf_addc(&file, 'a');
+    for (int i = 0; i < 50000; i++)
+        buf_addc(&file, 'b');
+    buf_adds(&file, "tail");
+    char hex[DIGEST_HEX];
+    digest_of(hex, file.data, file.len);
+    buf_printf(&text, SPLICE_MAGIC "\nfile %s %zu 3 0 f.bin\n100000 A\n50000 B\n4 T\n", hex,
+               file.len);
+    char sum[DIGEST_CHECK_HEX];
+    digest_check_of(sum, text.data, text.len);
+    buf_printf(&text, "end %s\n", sum);
+    unit_put(sb, "f.bin", file.data);
+    unit_put(sb, "f.splice", text.data);
+    char path[PATH_MAX + 16], bin[PATH_MAX + 16], copy[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/f.splice", sb);
+    snprintf(bin, sizeof bin, "%s/f.bin", sb);
+    snprintf(copy, sizeof copy, "%s/copy.bin", sb);
+    splice_map *m = splice_map_read(path);
+    cr_assert_not_null(m);
+    int w = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(w, 0);
+    buf o;
+    buf_init(&o);
+    long long n = -1;
+
+    /* In order from the start: left unread, then copied. */
+    splice_stream *sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    splice_lazy(sp);
+    cr_assert_eq(splice_take(sp, 0, &o), 0);
+    cr_assert_eq(splice_take(sp, 1, &o), 0);
+    cr_expect_eq(o.len, 0, "taken unread");
+    cr_expect_eq(splice_same(sp), 150000);
+    cr_expect_eq(splice_size(sp), 150000);
+    cr_expect_eq(splice_lazy_flush(sp, w, &n), 0);
+    cr_expect_eq(n, 150000);
+    cr_expect_eq(splice_lazy_flush(sp, w, &n), 0);
+    cr_expect_eq(n, 0, "copied once");
+    /* A byte made: what follows is read. */
+    buf_adds(&o, "X");
+    splice_mark(sp, "X", 1);
+    cr_assert_eq(splice_take(sp, 2, &o), 0);
+    cr_expect_str_eq(o.data, "Xtail");
+    close(w);
+    char *got = NULL;
+    {
+        buf t;
+        buf_init(&t);
+        diags *d = diag_new(NULL);
+        cr_assert_eq(fs_read_nofollow(&t, copy, copy, d), 0);
+        diag_free(d);
+        got = buf_detach(&t);
+    }
+    cr_expect_eq(strlen(got), 150000);
+    cr_expect_eq(strncmp(got, file.data, 150000), 0, "the previous file's first bytes");
+    free(got);
+    splice_free(sp);
+
+    /* Out of place, or after the writer was given a byte: read. */
+    sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    splice_lazy(sp);
+    buf_reset(&o);
+    cr_assert_eq(splice_take(sp, 1, &o), 0);
+    cr_expect_eq(o.len, 50000, "not the first bytes: read");
+    splice_free(sp);
+    sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    splice_lazy(sp);
+    splice_produced(sp);
+    buf_reset(&o);
+    cr_assert_eq(splice_take(sp, 0, &o), 0);
+    cr_expect_eq(o.len, 100000, "the writer had bytes: read");
+    splice_free(sp);
+    /* Without splice_lazy: read. */
+    sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    buf_reset(&o);
+    cr_assert_eq(splice_take(sp, 0, &o), 0);
+    cr_expect_eq(o.len, 100000);
+    splice_free(sp);
+    /* Made again with the previous file's first bytes (splice_mark_made_in):
+     * taken out of out, for the writer; other bytes stay. */
+    sp = splice_new(m, "f.bin", hex, open(bin, O_RDONLY));
+    splice_lazy(sp);
+    buf_reset(&o);
+    buf_add(&o, file.data, 100000);
+    splice_mark_made_in(sp, "A2", &o, 0);
+    cr_expect_eq(o.len, 0, "the same bytes: left for the writer");
+    cr_expect_eq(splice_same(sp), 100000);
+    buf_adds(&o, "bbbX");
+    splice_mark_made_in(sp, "B2", &o, 0);
+    cr_expect_str_eq(o.data, "bbbX", "other bytes: kept");
+    cr_expect_eq(splice_same(sp), 100000);
+    splice_free(sp);
+
+    splice_map_free(m);
+    buf_release(&o);
+    buf_release(&file);
+    buf_release(&text);
+}
+
+/* Through the output: a file whose start is the previous one's, taken or
+ * made again with the same bytes, holds every byte it should, and its
+ * digest is the file's (CHARTER_CHECK_REUSE hashes it whole to check). */
+Test(splice, a_file_whose_start_was_copied_unread_is_whole)
+{
+    char *a = xmalloc(300001), *b = xmalloc(300001);
+    memset(a, 'a', 300000);
+    memset(b, 'b', 300000);
+    a[300000] = b[300000] = '\0';
+    const piece first[] = {
+        {"H1", "the head\n"}, {"A", a}, {"B", b}, {"C", "the end\n"}, {NULL, NULL}};
+    const piece later[] = {
+        {"H2", "the head\n"}, {"A", a}, {"B", b}, {"C2", "another end\n"}, {NULL, NULL}};
+    const piece middle[] = {{"H3", "the head\n"},    {"A", a},    {"M", "new\n"}, {"B", b},
+                            {"C2", "another end\n"}, {NULL, NULL}};
+    build_unhashed_by("l.html", first, 2);
+    cr_expect_gt(build_unhashed_by("l.html", later, 2), 0, "resumed past the copied start");
+    buf want;
+    buf_init(&want);
+    buf_adds(&want, "the head\n");
+    buf_adds(&want, a);
+    buf_adds(&want, b);
+    buf_adds(&want, "another end\n");
+    char *got = read_out("l.html");
+    cr_expect_eq(strlen(got), want.len);
+    cr_expect_eq(strcmp(got, want.data), 0, "the file, whole");
+    free(got);
+    expect_manifest_digest("l.html");
+    build_unhashed_by("l.html", middle, 2);
+    buf_reset(&want);
+    buf_adds(&want, "the head\n");
+    buf_adds(&want, a);
+    buf_adds(&want, "new\n");
+    buf_adds(&want, b);
+    buf_adds(&want, "another end\n");
+    got = read_out("l.html");
+    cr_expect_eq(strcmp(got, want.data), 0, "the file, whole, after a segment put in");
+    free(got);
+    expect_manifest_digest("l.html");
+    buf_release(&want);
+    free(a);
+    free(b);
 }
