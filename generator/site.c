@@ -1213,7 +1213,7 @@ static int page_model(page *p, const site *s, diags *d)
     p->layout = NULL; /* set below when the page names none */
     p->published = 1;
     p->hides_below = 0;
-    p->nav_hidden = p->unsearched = p->own_section = 0;
+    p->nav_hidden = p->unsearched = p->own_section = p->has_ignore = 0;
     p->nav_label = NULL;
     p->last_reviewed = p->next_review = -1;
     const char *permalink = NULL, *cycle = NULL, *slug = NULL;
@@ -1222,6 +1222,8 @@ static int page_model(page *p, const site *s, diags *d)
         const yaml_node *v = yamltree_item(fm, i);
         if (yamltree_is_null(v))
             continue;
+        if (!strcmp(k, "ignore"))
+            p->has_ignore = 1;
         /* A placeholder in a key charter reads is a finding, and the key
          * counts as absent (not a type error: `owner: [TBD]`). */
         const char *shown;

@@ -85,6 +85,8 @@ typedef struct page {
     int unsearched;        /* not in search.json nor the sitemap (just-the-docs'
                             * search_exclude, Docusaurus's unlisted) */
     int policy;            /* the site's `policies:` rule selects it: the policy checks apply */
+    int has_ignore;        /* its front matter has an `ignore` key, not null (page_model):
+                            * the pages checks_configure and checks_tune look into */
     int collides;          /* another page or a file has its output path: not written */
     size_t index;          /* in site.pages */
     /* Derived at the end of load: */
