@@ -301,7 +301,8 @@ static int next_copied(handbook_stream *hs, buf *chunk)
             size_t at = chunk->len;
             buf_add(chunk, hs->commit, (size_t)digits);
             splice_mark_made(hs->sp, splice_key(hs->sp, hs->seg), chunk->data + at, (size_t)digits);
-            buf_add(&got, hs->commit, (size_t)digits);
+            if (hs->g->check_reuse)
+                buf_add(&got, hs->commit, (size_t)digits);
         }
         hs->seg++;
     }

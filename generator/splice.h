@@ -99,10 +99,10 @@ void splice_mark(splice_stream *sp, const char *key, size_t len);
  * when the previous file holds them there (splice_same), whatever their
  * key. */
 void splice_mark_made(splice_stream *sp, const char *key, const char *data, size_t len);
-/* As splice_mark_made, for the bytes out[from..] just made; under
- * splice_lazy, when they are all out holds and the previous file's next
- * first bytes, they are taken out of out again, for the writer to copy
- * (as splice_take leaves a segment unread). */
+/* As splice_mark_made, for the bytes out[from..] just made. Under
+ * splice_lazy, when they are all that out holds and are the previous
+ * file's next first bytes, they are taken out of out again, for the writer
+ * to copy (as splice_take leaves a segment unread). */
 void splice_mark_made_in(splice_stream *sp, const char *key, buf *out, size_t from);
 /* How many bytes came from the previous file, and how many the new file's
  * segments hold. */
