@@ -878,6 +878,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
      * reads it instead of making it from the HTML again. */
     if (parse_path.len && (texts = output_scratch(out, d)) < 0)
         goto done;
+    /* The parse cache its thread read: a build of the kept site joined
+     * none yet (read as this one was taking it, it went unfreed). */
+    read_caches_join(&caches);
     pp =
         parse_site_opened(s, scratch, texts, parse_path.len ? parse_path.data : NULL, caches.pc, d);
     caches.pc = NULL;
