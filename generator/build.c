@@ -78,6 +78,9 @@ struct build_kept {
      * takes it (history_reuse). Its HEAD, as 40 hex digits. */
     history *h;
     char head[41];
+    /* What the last render of the kept site kept for the next (render.h):
+     * the keys of pages whose body and history did not change. */
+    render_keys *keys;
 };
 
 build_kept *build_kept_new(void)
@@ -93,10 +96,12 @@ void build_kept_clear(build_kept *k)
     diag_free(k->load);
     history_status_free(k->status);
     history_free(k->h);
+    render_keys_free(k->keys);
     k->s = NULL;
     k->load = NULL;
     k->status = NULL;
     k->h = NULL;
+    k->keys = NULL;
     k->head[0] = '\0';
     buf_reset(&k->trace);
     k->traced = 0;
@@ -431,6 +436,7 @@ typedef struct render_job {
     const build_provenance *prov;
     output *out;
     render_early *early; /* what render_early_start makes beside the history */
+    render_keys *keys;   /* the server's (render_site), or NULL */
     diags *d;
     int rendered;
 } render_job;
@@ -439,7 +445,7 @@ static void render_one(void *ctx, size_t i)
 {
     render_job *j = ctx;
     if (i == 0)
-        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->early, j->d);
+        j->rendered = render_site(j->s, j->pp, j->hist, j->prov, j->out, j->early, j->keys, j->d);
     else
         parse_cache_write(j->pp, j->d);
 }
@@ -945,8 +951,23 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
         heap_trim();
     /* Rendering, and beside it the parse cache's rewrite (it only reads
      * the parse, and its HTML in the scratch file, as rendering does). */
-    render_job job = {s, pp, hist, &prov, out, early, d, 0};
+    /* The server's keys of its last render: taken for this model while
+     * it is the kept one, for the pages' rows while the history is the
+     * kept one, patched (history_reuse). */
+    render_keys *keys = NULL;
+    if (r->kept) {
+        if (!r->kept->keys)
+            r->kept->keys = render_keys_new();
+        keys = r->kept->keys;
+        render_keys_allow(keys, reusing, reusing && hj.reused);
+    }
+    render_job job = {s, pp, hist, &prov, out, early, keys, d, 0};
     pool_run(2, render_one, &job);
+    size_t keys_taken, keys_made;
+    render_keys_counts(keys, &keys_taken, &keys_made);
+    if (keys_taken)
+        stage_clock_note(sc, "%zu of %zu pages' keys kept from the last build", keys_taken,
+                         keys_taken + keys_made);
     unsigned made;
     int early_failed = render_early_end(early, &made);
     if (made)
@@ -1027,6 +1048,11 @@ done:
         r->published(r->published_ctx, res, d);
     /* A server keeps a good build's site for its next build (build.h). */
     int keep = r->kept && status == EXIT_OK && loaded;
+    if (r->kept && !keep) {
+        /* Made from a model not kept: of no use to the next build. */
+        render_keys_free(r->kept->keys);
+        r->kept->keys = NULL;
+    }
     if (keep) {
         r->kept->s = s;
         r->kept->load = loaded;

@@ -54,12 +54,21 @@ typedef struct gen {
      * or "": made by gen_init. */
     char nav_key[65];
     int search_made; /* search.json's entries made, not linked by its key */
+    /* render_site's keys (render.h), or NULL; `keys_pages`: a content
+     * page's key may be taken from them (render_keys_take). */
+    struct render_keys *keys;
+    int keys_pages;
 } gen;
 
 /* Sets g up to render s (what the other arguments are: render_site's): the
  * shared values and the key base; release with gen_release. */
 void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
               const build_provenance *prov, output *o, diags *d);
+/* As gen_init; with `same` (render.h's keys of the last render of this
+ * very model, or NULL), the pages' entry keys are taken from it. */
+void gen_init_keyed(gen *g, const site *s, const parsed *pp, const history *h,
+                    const build_provenance *prov, output *o, const struct render_keys *same,
+                    diags *d);
 void gen_release(gen *g);
 
 /* The dictionary that a page rendered through l looks up site-wide values
@@ -81,6 +90,13 @@ void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
  * from what that dictionary is made from (vars_page_key), without it.
  * Thread-safe. */
 void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body);
+/* Page i's key as the last render of the same model kept it (g->keys),
+ * when it was made from the parse key `body` and `rows` history rows and
+ * g->keys_pages allows: 1 and key filled; else 0. */
+int render_keys_take(gen *g, size_t i, const char *body, size_t rows, char key[65]);
+/* Records page i's key (NULL: none this time) and what it was made from,
+ * for the next render. Each page by one thread only. */
+void render_keys_put(gen *g, size_t i, const char *body, size_t rows, const char *key);
 
 /* The commit that stands in for the build's in the key of a page that
  * names it (BUILD_COMMIT*): the key of what the page is made from but the

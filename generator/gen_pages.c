@@ -20,19 +20,30 @@ enum { PAGE_RUN = 32 };
 static void render_page(gen *g, parsed_reader *r, size_t i)
 {
     const page *p = g->s->pages[i];
+    const layout *l = NULL;
     if (!p->ok || !p->published || p->collides || !parsed_page_at(g->pp, i)->ok ||
-        plan_unwritten(g->s->plan, p->out_file))
-        return; /* a collision was reported at load or plan, a parse failure by parse */
-    const layout *l = layouts_for_page(g->s->layouts, p->layout, p->policy);
-    if (!l)
-        return; /* reported when the layouts were loaded */
+        plan_unwritten(g->s->plan, p->out_file) ||
+        !(l = layouts_for_page(g->s->layouts, p->layout, p->policy))) {
+        /* A collision was reported at load or plan, a parse failure by
+         * parse, a missing layout when the layouts were loaded. */
+        render_keys_put(g, i, NULL, 0, NULL);
+        return;
+    }
     /* What the page is made from (with a cache, its HTML is known by its
      * parse's key): when the previous build made it from the same, its file
      * is linked, and neither its dictionary nor its HTML is made. */
     char key[DIGEST_HEX], was[DIGEST_HEX];
     const char *body = parsed_page_key(g->pp, i);
-    if (body)
-        gen_page_key(key, g, l, p, body);
+    if (body) {
+        /* The same model's key, taken while what it was made from stands
+         * (charter serve: at 10,000 pages, 0.03 s of CPU a save). */
+        size_t rows = g->h ? history_page(g->h, p->index)->n : 0;
+        if (!render_keys_take(g, i, body, rows, key))
+            gen_page_key(key, g, l, p, body);
+        render_keys_put(g, i, body, rows, key);
+    } else {
+        render_keys_put(g, i, NULL, 0, NULL);
+    }
     int reused = body && output_reuse_keyed(g->o, p->out_file, key);
     if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was)))
         return;

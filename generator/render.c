@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "splice.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -601,12 +602,133 @@ int render_early_end(render_early *e, unsigned *made)
     return failed ? -1 : 0;
 }
 
+struct render_keys {
+    size_t n;                  /* pages, the arrays' length */
+    int made;                  /* filled by a render that did not fail */
+    int same_model, same_rows; /* render_keys_allow's, for the next render */
+    char base[DIGEST_HEX];     /* keys_base's */
+    char (*entry)[DIGEST_HEX]; /* gen.entry_keys */
+    char (*page)[DIGEST_HEX];  /* each content page's key, or "" */
+    char (*body)[DIGEST_HEX];  /* ... the parse key it was made from */
+    size_t *rows;              /* ... and its history rows' number */
+    atomic_size_t taken, put;  /* the last render's pages' keys taken, made */
+};
+
+render_keys *render_keys_new(void)
+{
+    render_keys *k = xcalloc(1, sizeof *k);
+    atomic_init(&k->taken, 0);
+    atomic_init(&k->put, 0);
+    return k;
+}
+
+void render_keys_free(render_keys *k)
+{
+    if (!k)
+        return;
+    free(k->entry);
+    free(k->page);
+    free(k->body);
+    free(k->rows);
+    free(k);
+}
+
+void render_keys_allow(render_keys *k, int same_model, int same_rows)
+{
+    if (!k)
+        return;
+    k->same_model = same_model && k->made;
+    k->same_rows = same_rows && k->same_model;
+}
+
+void render_keys_counts(const render_keys *k, size_t *taken, size_t *made)
+{
+    *taken = k ? atomic_load(&k->taken) : 0;
+    *made = k ? atomic_load(&k->put) - *taken : 0;
+}
+
+/* What every content page's key takes beside the page itself (gen_page_key,
+ * vars_page_key): charter, the theme and the shared values, what a page
+ * of the site's own shows of the build, the navigation, whether the build
+ * is of a commit and has a history. */
+static void keys_base(char hex[DIGEST_HEX], const gen *g)
+{
+    digest *h = digest_new();
+    digest_add(h, g->key_base, DIGEST_HEX);
+    digest_add(h, g->build_key, DIGEST_HEX);
+    digest_add(h, g->nav_key, DIGEST_HEX);
+    digest_add_long(h, g->prov && g->prov->commit[0]);
+    digest_add_long(h, g->h != NULL);
+    digest_hex(h, hex);
+    digest_free(h);
+}
+
+/* Sizes k for s's pages, forgetting what it held when their number
+ * changed. */
+static void keys_size(render_keys *k, size_t n)
+{
+    if (k->n == n && k->page)
+        return;
+    free(k->entry);
+    free(k->page);
+    free(k->body);
+    free(k->rows);
+    k->n = n;
+    k->entry = xcalloc(n ? n : 1, sizeof *k->entry);
+    k->page = xcalloc(n ? n : 1, sizeof *k->page);
+    k->body = xcalloc(n ? n : 1, sizeof *k->body);
+    k->rows = xcalloc(n ? n : 1, sizeof *k->rows);
+    k->made = k->same_model = k->same_rows = 0;
+}
+
+/* The parse key alone tells a saved page in the tests (tests/serve): a
+ * page's status, and so its rows, changes only with its bytes, and the
+ * base stays while the model and the history are the kept ones. The rows'
+ * number and the base are checked all the same: the key must not rest on
+ * that. */
+int render_keys_take(gen *g, size_t i, const char *body, size_t rows, char key[65])
+{
+    render_keys *k = g->keys;
+    if (!g->keys_pages || !k->page[i][0] || k->rows[i] != rows || strcmp(k->body[i], body) != 0)
+        return 0;
+    memcpy(key, k->page[i], DIGEST_HEX);
+    atomic_fetch_add(&k->taken, 1);
+    return 1;
+}
+
+void render_keys_put(gen *g, size_t i, const char *body, size_t rows, const char *key)
+{
+    render_keys *k = g->keys;
+    if (!k)
+        return;
+    if (!key || !body || strlen(body) != DIGEST_HEX - 1) {
+        k->page[i][0] = '\0';
+        return;
+    }
+    memcpy(k->page[i], key, DIGEST_HEX);
+    memcpy(k->body[i], body, DIGEST_HEX);
+    k->rows[i] = rows;
+    atomic_fetch_add(&k->put, 1);
+}
+
 int render_site(const site *s, const parsed *pp, const history *h, const build_provenance *prov,
-                output *o, render_early *early, diags *d)
+                output *o, render_early *early, render_keys *keys, diags *d)
 {
     gen g;
-    gen_init(&g, s, pp, h, prov, o, d);
+    if (keys) {
+        keys_size(keys, s->n_pages);
+        atomic_store(&keys->taken, 0);
+        atomic_store(&keys->put, 0);
+    }
+    gen_init_keyed(&g, s, pp, h, prov, o, keys && keys->same_model ? keys : NULL, d);
     g.check_reuse = check_reuse();
+    char base[DIGEST_HEX];
+    if (keys) {
+        keys_base(base, &g);
+        g.keys = keys;
+        g.keys_pages = keys->same_rows && !strcmp(base, keys->base);
+        keys->made = 0; /* until this render ends well */
+    }
     /* The pages' files journaled at once, before any is written. */
     const char **rels = xcalloc(s->n_pages + 1, sizeof *rels);
     size_t n_rels = 0;
@@ -621,6 +743,13 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     task_list tl = {&g, early};
     pool_run(N_TASKS, run_task, &tl);
     int failed = g.failed || (early && atomic_load(&early->g.failed));
+    if (keys && !failed) {
+        memcpy(keys->base, base, DIGEST_HEX);
+        memcpy(keys->entry, g.entry_keys, s->n_pages * sizeof *keys->entry);
+        keys->made = 1;
+    }
+    if (keys)
+        keys->same_model = keys->same_rows = 0; /* allowed again by the next caller */
     gen_release(&g);
     return failed ? -1 : 0;
 }
@@ -640,6 +769,12 @@ static void entry_keys_run(void *ctx, size_t k)
 void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
               const build_provenance *prov, output *o, diags *d)
 {
+    gen_init_keyed(g, s, pp, h, prov, o, NULL, d);
+}
+
+void gen_init_keyed(gen *g, const site *s, const parsed *pp, const history *h,
+                    const build_provenance *prov, output *o, const render_keys *same, diags *d)
+{
     *g = (gen){.s = s, .pp = pp, .h = h, .prov = prov, .o = o, .d = d};
     atomic_init(&g->failed, 0);
     atomic_init(&g->pages_made, 0);
@@ -647,7 +782,11 @@ void gen_init(gen *g, const site *s, const parsed *pp, const history *h,
     g->shared = vars_shared(g);
     vars_nav_key(g->nav_key, s);
     g->entry_keys = xmalloc((s->n_pages ? s->n_pages : 1) * sizeof *g->entry_keys);
-    pool_run((s->n_pages + ENTRY_RUN - 1) / ENTRY_RUN, entry_keys_run, g);
+    /* Made from each page's model alone: the same model's are the same. */
+    if (same && same->n == s->n_pages)
+        memcpy(g->entry_keys, same->entry, s->n_pages * sizeof *g->entry_keys);
+    else
+        pool_run((s->n_pages + ENTRY_RUN - 1) / ENTRY_RUN, entry_keys_run, g);
     digest *base = digest_new();
     digest_add(base, digest_self(), DIGEST_HEX);
     digest_add(base, layouts_digest(s->layouts), DIGEST_HEX);

@@ -704,7 +704,7 @@ static void render_case(const struct render_case *c, int early)
     atomic_init(&stop, early == 1);
     if (early)
         e = render_early_start(s, pp, NULL, o, &stop, d);
-    cr_expect_eq(render_site(s, pp, h, NULL, o, e, d), 0, "%s: render", c->name);
+    cr_expect_eq(render_site(s, pp, h, NULL, o, e, NULL, d), 0, "%s: render", c->name);
     unsigned made = 0;
     cr_expect_eq(render_early_end(e, &made), 0, "%s: early", c->name);
     if (early == 1)
