@@ -622,14 +622,20 @@ render_keys *render_keys_new(void)
     return k;
 }
 
-void render_keys_free(render_keys *k)
+/* Frees k's arrays, not k. */
+static void keys_arrays_free(render_keys *k)
 {
-    if (!k)
-        return;
     free(k->entry);
     free(k->page);
     free(k->body);
     free(k->rows);
+}
+
+void render_keys_free(render_keys *k)
+{
+    if (!k)
+        return;
+    keys_arrays_free(k);
     free(k);
 }
 
@@ -669,10 +675,7 @@ static void keys_size(render_keys *k, size_t n)
 {
     if (k->n == n && k->page)
         return;
-    free(k->entry);
-    free(k->page);
-    free(k->body);
-    free(k->rows);
+    keys_arrays_free(k);
     k->n = n;
     k->entry = xcalloc(n ? n : 1, sizeof *k->entry);
     k->page = xcalloc(n ? n : 1, sizeof *k->page);
