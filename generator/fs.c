@@ -846,9 +846,14 @@ int fs_copy_range(int from_fd, off_t off, int to_fd, long long len)
     int err = 0;
     while (len > 0 && err == 0) {
         size_t want = len < (long long)room ? (size_t)len : room;
-        err = fs_pread_all(from_fd, b, want, (off_t)from) != 0 || fs_write_fd(to_fd, b, want) != 0
-                  ? -1
-                  : 0;
+        errno = 0;
+        if (fs_pread_all(from_fd, b, want, (off_t)from) != 0) {
+            if (!errno)
+                errno = EIO; /* the source ends before the range: said as an IO error */
+            err = -1;
+        } else if (fs_write_fd(to_fd, b, want) != 0) {
+            err = -1;
+        }
         from += (loff_t)want;
         len -= (long long)want;
     }

@@ -980,6 +980,7 @@ Test(fs, copy_range_into_a_file_or_a_pipe)
     /* Beyond the end of the source. */
     to = open(to_path, O_WRONLY | O_TRUNC);
     cr_expect_eq(fs_copy_range(from, 299000, to, 5000), -1);
+    cr_expect_eq(errno, EIO, "a source too short: said as an IO error, not a stale errno");
     close(to);
     close(from);
     diag_free(d);
