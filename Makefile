@@ -159,7 +159,11 @@ site: deps
 	$(BUILD)/charter build --site $(BUILD)/example --out $(CURDIR)/_site --as-of $(EXAMPLE_AS_OF)
 
 # The real work runs in a sub-make so pkg-config sees packages installed by deps.
+# Every binary the suites run is compiled first on every core (make -j), so
+# that the suites, which run one after the other, do not compile one file at
+# a time.
 test: test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-bins
 	@$(MAKE) --no-print-directory check-unit check-e2e check-oracle fuzz-replay check-pathological check-browser
 	@$(MAKE) --no-print-directory test-san
 
@@ -186,6 +190,7 @@ check-e2e: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bas
 
 .PHONY: e2e-lane-a e2e-lane-b
 e2e-lane-a: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.bash $(BUILD)/_charter
+	@date +%s >$(BUILD)/e2e-lane-a.start
 	@CHARTER=$(abspath $(BUILD)/charter) TOOLS=$(abspath $(BUILD)/tools) tests/e2e/run.sh
 	@CHARTER=$(abspath $(BUILD)/charter) BUILD_DIR=$(abspath $(BUILD)) sh tests/man/run.sh >$(BUILD)/man.log || { cat $(BUILD)/man.log; exit 1; }
 	@tail -n 1 $(BUILD)/man.log
@@ -205,8 +210,10 @@ e2e-lane-a: $(BUILD)/charter $(TOOL_BINS) $(BUILD)/charter.1 $(BUILD)/charter.ba
 	@tail -n 1 $(BUILD)/crosswalk.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/serve/run.sh >$(BUILD)/serve.log || { cat $(BUILD)/serve.log; exit 1; }
 	@tail -n 1 $(BUILD)/serve.log
+	@echo "e2e lane a: $$(($$(date +%s) - $$(cat $(BUILD)/e2e-lane-a.start))) s"
 
 e2e-lane-b: $(BUILD)/charter $(TOOL_BINS)
+	@date +%s >$(BUILD)/e2e-lane-b.start
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/cache/run.sh >$(BUILD)/cache.log || { cat $(BUILD)/cache.log; exit 1; }
 	@tail -n 1 $(BUILD)/cache.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/incremental/run.sh >$(BUILD)/incremental.log || { cat $(BUILD)/incremental.log; exit 1; }
@@ -236,6 +243,7 @@ e2e-lane-b: $(BUILD)/charter $(TOOL_BINS)
 	@tail -n 1 $(BUILD)/ci.log
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/ci/git-environments.sh >$(BUILD)/git-environments.log || { cat $(BUILD)/git-environments.log; exit 1; }
 	@tail -n 1 $(BUILD)/git-environments.log
+	@echo "e2e lane b: $$(($$(date +%s) - $$(cat $(BUILD)/e2e-lane-b.start))) s"
 
 # tests/pathological runs in the plain build only: it measures CPU time, and
 # the sanitizers change what costs what.
@@ -268,9 +276,11 @@ check-pathological: $(BUILD)/charter
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/pathological/deep-folders.sh
 	@CHARTER=$(abspath $(BUILD)/charter) sh tests/pathological/init-leftovers.sh
 
+TEST_SAN = BUILD=build-san OPT=-O1 \
+	SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 test-san:
-	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
-		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory $(TEST_SAN) -j$(JOBS) test-bins
+	@$(MAKE) --no-print-directory $(TEST_SAN) \
 		check-unit check-e2e check-oracle fuzz-replay
 
 # Random edit sequences (tests/incremental/random.sh) beyond the two `make
@@ -367,3 +377,9 @@ $(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(LIB_OBJS) $(LIBS)
 # --- end of fuzzing --------------------------------------------------------------
+
+# What make test runs, compiled before it runs anything (JOBS at a time).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+.PHONY: test-bins
+test-bins: $(BUILD)/charter $(BUILD)/charter.1 $(BUILD)/charter.bash $(BUILD)/_charter \
+	$(TOOL_BINS) $(UNIT_BINS) $(ORACLE_BINS) $(REPLAY_BINS)
