@@ -25,10 +25,14 @@
 
 /* libgit2, initialised (pair each call with git_libgit2_shutdown). The
  * first call takes one more reference that is never given back, so that
- * libgit2 is set up once per process: each set-up parses the system's TLS
- * certificates (mbedTLS), a few milliseconds, and a build starts and ends
- * libgit2 several times. */
+ * libgit2 is set up once per process: a build starts and ends libgit2
+ * several times. */
 void history_git_init(void);
+
+/* How many times libgit2's set-up asked for a CA certificate file, which
+ * history.c answers without reading it (see there): at least 1 once
+ * history_git_init has run, with a libgit2 built with mbedTLS. */
+int history_ca_files_skipped(void);
 
 /* Blobs larger than this are not read (history.c, history_follow.c): a
  * policy page is a few KB, and a blob is inflated whole, so a hostile
