@@ -730,6 +730,27 @@ int fs_same_stat(const struct stat *a, const struct stat *b)
            a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+int fs_dir_open(const char *path)
+{
+    return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int fs_lstat_at(int dirfd, const char *root, const char *rel, struct stat *st)
+{
+    /* (An absolute rel would leave the folder: by the whole path, it is
+     * below root as the caller meant.) */
+    if (dirfd >= 0 && rel[0] && rel[0] != '/')
+        return fstatat(dirfd, rel, st, AT_SYMLINK_NOFOLLOW);
+    buf full;
+    buf_init(&full);
+    buf_printf(&full, "%s/%s", root, rel);
+    int rc = lstat(full.data, st);
+    int saved = errno;
+    buf_release(&full);
+    errno = saved;
+    return rc;
+}
+
 int fs_is_dir(const char *path)
 {
     struct stat st;

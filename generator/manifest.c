@@ -206,6 +206,7 @@ typedef struct verify_ctx {
     const char **sorted;
     size_t n_sorted;
     const atomic_int *stop; /* may be NULL */
+    int dirfd;              /* the previous site's folder (fs_dir_open), or -1 */
 } verify_ctx;
 
 static int cmp_name(const void *a, const void *b)
@@ -288,10 +289,8 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel, const s
             buf_adds(&child, name);
         if (!rel[0] && !strcmp(name, OUTPUT_MANIFEST))
             continue;
-        buf_reset(&full);
-        buf_printf(&full, "%s/%s", root, child.data);
         struct stat cst;
-        if (lstat(full.data, &cst) != 0)
+        if (fs_lstat_at(v->dirfd, root, child.data, &cst) != 0)
             continue; /* gone meanwhile: nothing to lose */
         if (S_ISDIR(cst.st_mode)) {
             if (later)
@@ -308,8 +307,12 @@ static int verify_tree(verify_ctx *v, const char *root, const char *rel, const s
         else if (v->known && v->known->fresh &&
                  v->known->fresh(v->known->ctx, child.data, &cst, e->hex))
             why = NULL;
-        else if (manifest_hash_file(full.data, hex, NULL) != 0 || strcmp(hex, e->hex) != 0)
-            why = "was changed since charter wrote it";
+        else {
+            buf_reset(&full);
+            buf_printf(&full, "%s/%s", root, child.data);
+            if (manifest_hash_file(full.data, hex, NULL) != 0 || strcmp(hex, e->hex) != 0)
+                why = "was changed since charter wrote it";
+        }
         if (why) {
             diag_error(v->d, NULL, 0, 0, "output",
                        "refusing to replace '%s': '%s' in it %s; move it away or choose "
@@ -342,19 +345,15 @@ static void verify_one(void *arg, size_t i)
     verify_job *j = arg;
     verify_ctx local = *j->v;
     local.d = j->found[i] = diag_new(NULL);
-    buf path;
-    buf_init(&path);
-    buf_printf(&path, "%s/%s", j->root, j->dirs->v[i]);
     struct stat st;
-    int known = lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
-    buf_release(&path);
+    int known = fs_lstat_at(local.dirfd, j->root, j->dirs->v[i], &st) == 0 && S_ISDIR(st.st_mode);
     j->err[i] = verify_tree(&local, j->root, j->dirs->v[i], known ? &st : NULL, NULL);
 }
 
 int manifest_verify(const char *dir, const char *shown, const manifest_entry *v, size_t n,
                     const manifest_known *known, const atomic_int *stop, diags *d)
 {
-    verify_ctx ctx = {map_new(), shown, d, known, NULL, 0, stop};
+    verify_ctx ctx = {map_new(), shown, d, known, NULL, 0, stop, fs_dir_open(dir)};
     for (size_t i = 0; i < n; i++)
         map_put(ctx.listed, v[i].rel, (void *)&v[i]);
     if (known && known->same_dir) {
@@ -400,6 +399,8 @@ int manifest_verify(const char *dir, const char *shown, const manifest_entry *v,
     str_list_release(&later);
     free(ctx.sorted);
     map_free(ctx.listed);
+    if (ctx.dirfd >= 0)
+        close(ctx.dirfd);
     return err;
 }
 

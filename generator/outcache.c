@@ -279,6 +279,7 @@ typedef struct stat_job {
     const outcache_carry *carry;
     struct stat *st;
     int *ok;
+    int dirfd; /* target (fs_dir_open), or -1 */
 } stat_job;
 
 static void stat_one(void *ctx, size_t i)
@@ -288,11 +289,7 @@ static void stat_one(void *ctx, size_t i)
         j->ok[i] = 1;
         return;
     }
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/%s", j->target, j->rels[i]);
-    j->ok[i] = lstat(p.data, &j->st[i]) == 0;
-    buf_release(&p);
+    j->ok[i] = fs_lstat_at(j->dirfd, j->target, j->rels[i], &j->st[i]) == 0;
 }
 
 int outcache_recorded(const outcache *c, const char *rel, int folder, struct stat *st)
@@ -357,8 +354,13 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
         rels[n + i] = folders[i];
     free(folders);
     long long since = fs_trace_now();
-    stat_job j = {
-        target, rels, n, carry, xcalloc(m ? m : 1, sizeof *j.st), xcalloc(m ? m : 1, sizeof *j.ok)};
+    stat_job j = {target,
+                  rels,
+                  n,
+                  carry,
+                  xcalloc(m ? m : 1, sizeof *j.st),
+                  xcalloc(m ? m : 1, sizeof *j.ok),
+                  fs_dir_open(target)};
     pool_run(m, stat_one, &j);
     /* A build has just written or linked some files (or, removing the
      * previous site, changed their times): where hashing again those
@@ -390,17 +392,12 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
             nanosleep(&pause, NULL);
         }
         long long again = fs_trace_now();
-        buf p;
-        buf_init(&p);
         for (size_t i = 0; i < m; i++) {
             if (!j.ok[i] || !racy_at(&j.st[i], since))
                 continue;
-            buf_reset(&p);
-            buf_printf(&p, "%s/%s", target, rels[i]);
-            j.ok[i] = lstat(p.data, &j.st[i]) == 0;
+            j.ok[i] = fs_lstat_at(j.dirfd, target, rels[i], &j.st[i]) == 0;
             at[i] = again;
         }
-        buf_release(&p);
     }
     buf_printf(&out, "%s\t%s\n", OUTCACHE_MAGIC, target);
     for (size_t i = 0; i < m; i++) {
@@ -449,6 +446,8 @@ int outcache_write(const char *path, const char *target, const manifest_entry *v
     free(rels);
     free(j.st);
     free(j.ok);
+    if (j.dirfd >= 0)
+        close(j.dirfd);
     free(at);
     buf_release(&out);
     return err;

@@ -745,6 +745,7 @@ typedef struct folder_job {
     size_t n_rels;
     atomic_int changed;
     atomic_int listed; /* folders looked into (folder_listed) */
+    int dirfd;         /* the spare (fs_dir_open), or -1 */
 } folder_job;
 
 /* How many of the spare's folders folder_listed may look into; beyond,
@@ -805,17 +806,18 @@ static void folder_one(void *ctx, size_t i)
     folder_job *j = ctx;
     if (atomic_load(&j->changed))
         return;
-    buf p;
-    buf_init(&p);
-    buf_printf(&p, "%s/%s", j->o->spare, j->rels[i]);
     struct stat st;
-    if (lstat(p.data, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (fs_lstat_at(j->dirfd, j->o->spare, j->rels[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
         atomic_store(&j->changed, 1);
-    else if (!outcache_same_dir(j->o->spare_known, j->rels[i], &st) &&
-             (atomic_fetch_add(&j->listed, 1) >= SPARE_LISTED_MAX ||
-              !folder_listed(j, j->rels[i], p.data)))
-        atomic_store(&j->changed, 1);
-    buf_release(&p);
+    } else if (!outcache_same_dir(j->o->spare_known, j->rels[i], &st)) {
+        buf p;
+        buf_init(&p);
+        buf_printf(&p, "%s/%s", j->o->spare, j->rels[i]);
+        if (atomic_fetch_add(&j->listed, 1) >= SPARE_LISTED_MAX ||
+            !folder_listed(j, j->rels[i], p.data))
+            atomic_store(&j->changed, 1);
+        buf_release(&p);
+    }
 }
 
 /* 1 when the spare holds the names its manifest lists and no other: its
@@ -850,12 +852,14 @@ static int spare_same_names(output *o, char **folders, size_t m, const outcache 
     same = same && listed == top + 1; /* and the manifest */
     fs_list_free(list);
     if (same && !o->own) {
-        folder_job j = {o, folders, m, 0, 0};
+        folder_job j = {o, folders, m, 0, 0, fs_dir_open(o->spare)};
         atomic_init(&j.changed, 0);
         atomic_init(&j.listed, 0);
         pool_run(m, folder_one, &j);
         same = !atomic_load(&j.changed);
         o->spare_listed = (size_t)atomic_load(&j.listed);
+        if (j.dirfd >= 0)
+            close(j.dirfd);
     }
     return same;
 }

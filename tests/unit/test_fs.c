@@ -989,3 +989,52 @@ Test(fs, copy_range_into_a_file_or_a_pipe)
     free(from_path);
     free(to_path);
 }
+
+/* fs_lstat_at: below the opened folder, the same answer as the whole
+ * path's lstat (a link not followed, a missing name ENOENT); without a
+ * folder (-1), by the whole path; an absolute rel never leaves root; a
+ * link to the folder is followed by fs_dir_open, as by a whole path. */
+Test(fs, lstat_at_below_an_opened_folder)
+{
+    char *site = expand("@/site");
+    int fd = fs_dir_open(site);
+    cr_assert_geq(fd, 0);
+    struct stat a, b;
+    const char *rels[] = {"file.txt", "dir/inner.txt", "dir", "link-file", "out-dir"};
+    for (size_t i = 0; i < sizeof rels / sizeof *rels; i++) {
+        char *full = NULL;
+        cr_assert_geq(asprintf(&full, "%s/%s", site, rels[i]), 0);
+        cr_assert_eq(lstat(full, &a), 0);
+        for (int with = 0; with < 2; with++) {
+            memset(&b, 0, sizeof b);
+            cr_expect_eq(fs_lstat_at(with ? fd : -1, site, rels[i], &b), 0, "%s", rels[i]);
+            cr_expect(fs_same_stat(&a, &b), "%s (%s)", rels[i], with ? "the folder" : "no folder");
+        }
+        free(full);
+    }
+    cr_expect(S_ISLNK(b.st_mode), "a link is not followed");
+    errno = 0;
+    cr_expect_eq(fs_lstat_at(fd, site, "dir/none", &b), -1);
+    cr_expect_eq(errno, ENOENT);
+    errno = 0;
+    cr_expect_eq(fs_lstat_at(-1, site, "dir/none", &b), -1);
+    cr_expect_eq(errno, ENOENT);
+    /* "/<sandbox>/outside/secret" below site is no file: ENOENT, where
+     * fstatat alone would have found the secret. */
+    char *secret = expand("@/outside/secret");
+    cr_assert_eq(lstat(secret, &a), 0);
+    cr_expect_eq(fs_lstat_at(fd, site, secret, &b), -1, "an absolute rel stays below root");
+    /* A link to the folder: opened through it. */
+    char *via = expand("@/site/link-dir");
+    int lfd = fs_dir_open(via);
+    cr_assert_geq(lfd, 0);
+    cr_expect_eq(fs_lstat_at(lfd, via, "inner.txt", &b), 0);
+    close(lfd);
+    close(fd);
+    char *file = expand("@/site/file.txt");
+    cr_expect_eq(fs_dir_open(file), -1, "a file is no folder");
+    free(file);
+    free(via);
+    free(secret);
+    free(site);
+}
