@@ -1356,7 +1356,7 @@ static void add_seen(void *ctx, const char *path, void *value)
 /* Debian's libgit2 is built with mbedTLS, and its set-up parses every CA
  * certificate of the system's bundle (/etc/ssl/certs/ca-certificates.crt)
  * for HTTPS remotes, which charter never opens: 9-10 ms of each process's
- * start, a fifth of a 2,500-page build with nothing to do. This definition
+ * start, a tenth of a 2,500-page build with nothing to do. This definition
  * is found before libmbedx509's (the executable comes first in the dynamic
  * linker's lookup, and exports the name because libgit2 refers to it): it
  * reads nothing and leaves the chain empty, so that a TLS connection, were
