@@ -166,6 +166,11 @@ void digest_check_of(char hex[DIGEST_CHECK_HEX], const void *data, size_t len)
     check_hex(hex, (unsigned long long)XXH3_64bits(data, len));
 }
 
+uint64_t digest_table_hash(const void *data, size_t len)
+{
+    return (uint64_t)XXH3_64bits(data, len);
+}
+
 size_t digest_hex_span(const char *p, size_t room)
 {
     const unsigned char *u = (const unsigned char *)p;

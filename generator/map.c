@@ -3,6 +3,7 @@
  * is built for. */
 #include "map.h"
 #include "buf.h"
+#include "digest.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,12 +39,7 @@ struct map {
 
 uint64_t map_hash(const char *key, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)key[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return digest_table_hash(key, len);
 }
 
 enum { FIRST_CAP = 16 };
