@@ -1,4 +1,4 @@
-/* map: a string-keyed hash map (open addressing, FNV-1a) used wherever the
+/* map: a string-keyed hash map (open addressing, XXH3) used wherever the
  * pipeline looks things up by name: pages by URL or source path, controls by
  * id, template variables by marker name. Keys are copied; values are borrowed
  * pointers the caller owns. */
