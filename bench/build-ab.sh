@@ -26,13 +26,7 @@ case "$what" in edit | warm | cold) ;; *)
     exit 2
     ;;
 esac
-mkdir -p "$bench"
-commits=$((size / 2))
-site=$bench/history-$size-$commits
-python3 "$top/bench/gen-history.py" "$site" "$size" "$commits" | sed 's/^/  /'
-for k in 1 2; do
-    [ -d "$bench/ab-$size-$k" ] || git clone -q "$site" "$bench/ab-$size-$k"
-done
+. "$top/bench/ab-clones.sh"
 
 tmp=$(mktemp -d "$bench/build-ab.XXXXXX")
 cleanup() {

@@ -23,13 +23,7 @@ rounds=${ROUNDS:-3}
 edits=${EDITS:-6}
 commit=${COMMIT:-0}
 bench=${BENCH_DIR:-/dev/shm/charter-bench}
-mkdir -p "$bench"
-commits=$((size / 2))
-site=$bench/history-$size-$commits
-python3 "$top/bench/gen-history.py" "$site" "$size" "$commits" | sed 's/^/  /'
-for k in 1 2; do
-    [ -d "$bench/ab-$size-$k" ] || git clone -q "$site" "$bench/ab-$size-$k"
-done
+. "$top/bench/ab-clones.sh"
 
 tmp=$(mktemp -d "$bench/serve-ab.XXXXXX")
 pid=""
