@@ -4,7 +4,8 @@
 # binaries compared take turns on, $bench/ab-$size-1 and -2.
 mkdir -p "$bench"
 site=$bench/history-$size-$((size / 2))
-python3 "$top/bench/gen-history.py" "$site" "$size" "$((size / 2))" | sed 's/^/  /'
+. "$top/bench/corpus.sh"
+corpus "$site" "$size" "$((size / 2))"
 for k in 1 2; do
     [ -d "$bench/ab-$size-$k" ] || git clone -q "$site" "$bench/ab-$size-$k"
 done

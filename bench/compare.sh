@@ -240,7 +240,7 @@ for size in $sizes; do
     echo "## $size pages, $commits commits"
 
     t0=$(date +%s)
-    python3 "$top/bench/gen-history.py" "$site" "$size" "$commits" | sed 's/^/  /'
+    corpus "$site" "$size" "$commits"
     gen=$(($(date +%s) - t0))
     npages=$(git -C "$site" ls-files -- content | grep -c -v '^content/index\.md$')
     ncommits=$(git -C "$site" rev-list --count HEAD)

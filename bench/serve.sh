@@ -27,7 +27,7 @@ mkdir -p "$bench"
 hugo=$(command -v hugo || true)
 commits=$((size / 2))
 site=$bench/history-$size-$commits
-python3 "$top/bench/gen-history.py" "$site" "$size" "$commits" | sed 's/^/  /'
+corpus "$site" "$size" "$commits"
 
 tmp=$(mktemp -d "$bench/serve.XXXXXX")
 server=""
