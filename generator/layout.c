@@ -400,13 +400,15 @@ int layout_render(const layout *l, tpl_dict *d, buf *html, diags *dg)
     return err;
 }
 
-static void marks_add(tpl_marks *m, size_t offset, size_t len, size_t which)
+/* Appends mark `from` to m, moved to offset. */
+static void marks_add(tpl_marks *m, const tpl_mark *from, size_t offset)
 {
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 8;
         m->v = xrealloc(m->v, m->cap * sizeof *m->v);
     }
-    m->v[m->n++] = (tpl_mark){offset, len, which};
+    m->v[m->n] = *from;
+    m->v[m->n++].offset = offset;
 }
 
 int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *marks, diags *dg)
@@ -414,6 +416,7 @@ int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *mar
     if (marks->n_watch >= TPL_MARKS_WATCH) { /* no room for CONTENT: nothing marked */
         marks->n = 0;
         marks->lost = 1;
+        marks->kept = 0;
         return layout_render(l, d, html, dg);
     }
     buf next;
@@ -422,7 +425,11 @@ int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *mar
     tpl_marks level = {0}, inner = {0}, moved = {0};
     memcpy(level.watch, marks->watch, content * sizeof *level.watch);
     level.n_watch = content + 1;
+    level.rows_begin = marks->rows_begin;
+    level.rows = marks->rows;
+    level.rows_ctx = marks->rows_ctx;
     int err = 0, lost = 0;
+    size_t kept = 0;
     for (; l && err == 0; l = l->parent) {
         tpl_dict_set_ref(d, "CONTENT", html->data, html->len);
         level.watch[content] = tpl_dict_get(d, "CONTENT", NULL);
@@ -430,12 +437,13 @@ int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *mar
         buf_grow(&next, html->len + 16384);
         err = tpl_render_marked(l->tpl, d, &next, NULL, &level, dg);
         lost |= level.lost;
+        kept += level.kept;
         /* This layout's marks, with the child's where its CONTENT went whole. */
         moved.n = 0;
         for (size_t i = 0; i < level.n && !err; i++) {
             const tpl_mark *m = &level.v[i];
             if (m->which != content) {
-                marks_add(&moved, m->offset, m->len, m->which);
+                marks_add(&moved, m, m->offset);
                 continue;
             }
             if (m->len != html->len || memcmp(next.data + m->offset, html->data, m->len) != 0) {
@@ -443,7 +451,7 @@ int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *mar
                 continue;
             }
             for (size_t j = 0; j < inner.n; j++)
-                marks_add(&moved, m->offset + inner.v[j].offset, inner.v[j].len, inner.v[j].which);
+                marks_add(&moved, &inner.v[j], m->offset + inner.v[j].offset);
         }
         tpl_marks t = inner;
         inner = moved;
@@ -457,6 +465,7 @@ int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *mar
     marks->n = err ? 0 : inner.n;
     marks->cap = inner.cap;
     marks->lost = lost;
+    marks->kept = kept;
     tpl_marks_release(&level);
     tpl_marks_release(&moved);
     buf_release(&next);
@@ -507,8 +516,7 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
         for (size_t k = 0; k <= outer.n; k++) {
             size_t upto = k < outer.n ? outer.v[k].offset : joined.len + 1;
             for (; mi < outer_m.n && outer_m.v[mi].offset < upto; mi++)
-                marks_add(&merged_m, outer_m.v[mi].offset - pos + spliced.len, outer_m.v[mi].len,
-                          outer_m.v[mi].which);
+                marks_add(&merged_m, &outer_m.v[mi], outer_m.v[mi].offset - pos + spliced.len);
             if (k == outer.n)
                 break;
             const tpl_slot *o = &outer.v[k];
@@ -521,8 +529,7 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
             for (size_t j = 0; j < inner.n; j++)
                 slots_add(&merged, spliced.len + inner.v[j].offset, inner.v[j].id);
             for (size_t j = 0; j < inner_m.n; j++)
-                marks_add(&merged_m, spliced.len + inner_m.v[j].offset, inner_m.v[j].len,
-                          inner_m.v[j].which);
+                marks_add(&merged_m, &inner_m.v[j], spliced.len + inner_m.v[j].offset);
             buf_add(&spliced, next.data, next.len);
         }
         buf_add(&spliced, joined.data + pos, joined.len - pos);
@@ -549,7 +556,7 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
     if (marks) {
         marks->n = 0;
         for (size_t j = 0; err == 0 && j < inner_m.n; j++)
-            marks_add(marks, inner_m.v[j].offset, inner_m.v[j].len, inner_m.v[j].which);
+            marks_add(marks, &inner_m.v[j], inner_m.v[j].offset);
         marks->lost = lost;
     }
     tpl_slots_release(&inner);

@@ -70,7 +70,9 @@ int layout_render_slots(const layout *l, tpl_dict *d, buf *html, tpl_slots *slot
 /* As layout_render, recording in marks (see tpl_render_marked; at most
  * TPL_MARKS_WATCH - 1 watched: CONTENT takes one) where the watched values
  * went in the finished page: through each parent, the child's marks move
- * with its CONTENT, and are lost where a modifier changed it. */
+ * with its CONTENT, and are lost where a modifier changed it. With
+ * marks->rows, the rows each layout leaves to it (tpl_row_fn) are marked
+ * too, and counted in marks->kept. */
 int layout_render_marked(const layout *l, tpl_dict *d, buf *html, tpl_marks *marks, diags *dg);
 
 #endif

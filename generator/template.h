@@ -84,6 +84,10 @@ typedef void (*tpl_key_fn)(const void *ctx, size_t i, char key[65]);
 void tpl_dict_add_lazy_section_keyed(tpl_dict *d, const char *name, size_t n, tpl_fill_fn fill,
                                      tpl_key_fn key, const char *variant, const void *ctx,
                                      size_t ctx_size);
+/* Marks d's keyed lazy section `name` (if any) as one whose rows a render
+ * with tpl_marks.rows leaves to its caller (tpl_rows_fn): for rows large
+ * enough to be worth a segment of their own each. */
+void tpl_dict_rows_apart(tpl_dict *d, const char *name);
 /* Makes room for n names (values, sections and includes together) in d, so
  * that a dictionary whose size is known does not leave the smaller tables
  * it grew through in its tree's arena (an entry per page of the site in the
@@ -190,24 +194,62 @@ void tpl_slots_release(tpl_slots *s);
  * through d, with slots then empty. */
 int tpl_render_slots(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *slots, diags *d);
 
-/* Where a watched value was rendered. */
+/* Where a watched value was rendered, or a row (tpl_rows_fn) went. */
 typedef struct tpl_mark {
     size_t offset; /* byte offset in the rendered output */
     size_t len;    /* its length there, through its modifiers */
-    size_t which;  /* index into tpl_marks.watch */
+    size_t which;  /* index into tpl_marks.watch, or TPL_MARK_ROW* */
+    char key[65];  /* a row's: as tpl_row_fn wrote it ("" for a value) */
 } tpl_mark;
 
+/* A row rendered here, len bytes long; a row left out (len 0): its caller
+ * holds its text, which goes at offset. */
+#define TPL_MARK_ROW ((size_t)-1)
+#define TPL_MARK_ROW_KEPT ((size_t)-2)
+
+/* charter extension: the rows of the sections marked apart
+ * (tpl_dict_rows_apart) left to the caller, for a render with
+ * tpl_marks.rows. Such a section's rows are taken apart where its
+ * dictionary is in the rendered dictionary's own tree and it renders
+ * straight into the output (not through an include's modifiers, not inside
+ * another row, without a separator). Its rows begin with rows_begin: where
+ * names the section's marker (its template and place there), variant is
+ * the section's, and context[0..len) is what its rows read beside their own
+ * dictionaries, as bytes: for every name the section's text uses (its
+ * variables, sections and includes, those of the templates it includes
+ * without a dictionary too), what the dictionaries it would be found in
+ * hold of it, from the section's on to its tree's root, and its
+ * template-globals. Not the tree's shared dictionary, which the caller
+ * stands for (as for tpl_dict_digest). Then rows is asked for each row,
+ * with the row's key (tpl_key_fn): it writes the row's own key (made from
+ * these) into full, 64 hex digits and a NUL, and returns 1 when the caller
+ * holds the text of a row of that key: the row is then neither made nor
+ * rendered, and is marked TPL_MARK_ROW_KEPT where it goes; else 0, and it
+ * is rendered and marked TPL_MARK_ROW. */
+typedef void (*tpl_rows_fn)(void *ctx, const char *where, const char *variant, const void *context,
+                            size_t len);
+typedef int (*tpl_row_fn)(void *ctx, const char *key, char full[65]);
+
 #define TPL_MARKS_WATCH 4
-/* Zero-initialise, set watch and n_watch, free with tpl_marks_release. */
+/* Zero-initialise, set watch and n_watch (and rows), free with
+ * tpl_marks_release. */
 typedef struct tpl_marks {
     /* The values to mark, by address: as tpl_dict_get returns them. */
     const char *watch[TPL_MARKS_WATCH];
     size_t n_watch;
+    /* NULL: every row rendered in place, none marked. */
+    tpl_rows_fn rows_begin;
+    tpl_row_fn rows;
+    void *rows_ctx;
     tpl_mark *v; /* in output order */
     size_t n, cap;
     /* A watched value was rendered where its place in the output is not
-     * known: through an include's modifiers or its indentation. */
+     * known (through an include's modifiers or its indentation), or inside
+     * a row; or a row's text would not be its own where it goes (indented
+     * with an include). A render that left rows out must then be made
+     * again without. */
     int lost;
+    size_t kept; /* rows left out (TPL_MARK_ROW_KEPT) */
 } tpl_marks;
 /* Frees the marks (not watch) and leaves m empty and reusable. Accepts
  * NULL. */

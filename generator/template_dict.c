@@ -78,6 +78,21 @@ static void feed_keys(feed *f, size_t n, tpl_key_fn key, const char *variant, co
     }
 }
 
+const char *tpl_lazy_key(const tpl_kids *k, size_t i, char scratch[65])
+{
+    tpl_lazy *z = (tpl_lazy *)k->lazy;
+    if (!z->apart) {
+        z->key(z->ctx, i, scratch);
+        return scratch;
+    }
+    if (!z->keys) {
+        z->keys = arena_alloc_uninit(z->owner->mem, k->n * sizeof *z->keys);
+        for (size_t j = 0; j < k->n; j++)
+            z->key(z->ctx, j, z->keys[j]);
+    }
+    return z->keys[i];
+}
+
 /* --- sinks ---------------------------------------------------------------------- */
 
 /* A lazy section's dictionary made for a digest keeps nothing: each call
@@ -389,6 +404,17 @@ void tpl_dict_add_lazy_section_keyed(tpl_dict *d, const char *name, size_t n, tp
     dict_entry(d, K_SECTION, name)->value = k;
 }
 
+void tpl_dict_rows_apart(tpl_dict *d, const char *name)
+{
+    if (d->sink)
+        return;
+    size_t len = strlen(name);
+    tpl_entry *e = tpl_dict_find(d, K_SECTION, name, len, map_hash(name, len));
+    tpl_kids *k = e ? e->value : NULL;
+    if (k && k->lazy && k->lazy->key)
+        ((tpl_lazy *)k->lazy)->apart = 1;
+}
+
 tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem)
 {
     const tpl_lazy *z = k->lazy;
@@ -448,6 +474,14 @@ static void feed_entry(feed *f, const tpl_entry *e)
      * (sinks), after a mark no whole one starts with; a keyed one's keys,
      * after another. */
     feed_len(f, k->lazy ? 1 + (k->lazy->key != NULL) : 0);
+    if (k->lazy && k->lazy->key && k->lazy->apart) {
+        /* (its keys kept for the render's rows: tpl_lazy_key) */
+        feed_str(f, k->lazy->variant, strlen(k->lazy->variant));
+        char b[65];
+        for (size_t i = 0; i < k->n; i++)
+            feed_bytes(f, tpl_lazy_key(k, i, b), 64);
+        return;
+    }
     if (k->lazy && k->lazy->key) {
         feed_keys(f, k->n, k->lazy->key, k->lazy->variant, k->lazy->ctx);
         return;
@@ -491,5 +525,33 @@ void tpl_dict_digest(const tpl_dict *d, void (*add)(void *ctx, const void *data,
     f.ctx = ctx;
     f.n = 0;
     feed_dict(&f, d);
+    feed_flush(&f);
+}
+
+void tpl_feed_names(const tpl_dict *d, const tpl_name *names, size_t n,
+                    void (*add)(void *ctx, const void *data, size_t len), void *ctx)
+{
+    feed f;
+    f.add = add;
+    f.ctx = ctx;
+    f.n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const tpl_name *m = &names[i];
+        feed_len(&f, (size_t)m->kind);
+        feed_str(&f, m->s, m->len);
+        /* Each dictionary of the chain, to the root (a lazy dictionary's
+         * goes on to its section's owner), then the template-globals. */
+        for (const tpl_dict *p = d; p; p = p->parent) {
+            const tpl_entry *e = tpl_dict_find(p, m->kind, m->s, m->len, m->hash);
+            feed_len(&f, e != NULL);
+            if (e)
+                feed_entry(&f, e);
+        }
+        const tpl_dict *g = m->kind == K_VAR && d ? d->root->globals : NULL;
+        const tpl_entry *e = g ? tpl_dict_find(g, K_VAR, m->s, m->len, m->hash) : NULL;
+        feed_len(&f, e != NULL);
+        if (e)
+            feed_entry(&f, e);
+    }
     feed_flush(&f);
 }

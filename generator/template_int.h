@@ -46,6 +46,11 @@ typedef struct tpl_lazy {
      * instead of the fills, and variant (in owner's tree). */
     tpl_key_fn key;
     const char *variant;
+    int apart; /* its rows left to a marked render's caller (tpl_dict_rows_apart) */
+    /* An apart section's keys, each made once (by the digest of its tree,
+     * then used by the render: tpl_lazy_key), in owner's tree; NULL until
+     * first needed. */
+    char (*keys)[65];
 } tpl_lazy;
 
 /* A section's or include's dictionaries, in the order added (K_SECTION and
@@ -63,6 +68,26 @@ typedef struct tpl_kids {
  * (or arena_free) of mem, never tpl_dict_free: a loop over the section
  * makes each one in the same arena. */
 tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem);
+/* The key of dictionary i of keyed lazy section k (borrowed: made once
+ * for an apart section, else into scratch). Not for two threads at once on
+ * one apart section. */
+const char *tpl_lazy_key(const tpl_kids *k, size_t i, char scratch[65]);
+
+/* A marker's name in one namespace, as the render looks it up. */
+typedef struct tpl_name {
+    int kind; /* K_VAR, K_SECTION or K_INCLUDE */
+    const char *s;
+    size_t len;
+    uint64_t hash; /* map_hash of s[0..len) */
+} tpl_name;
+
+/* Feeds to add, for each of names[0..n), what each dictionary from d on to
+ * its root holds under it (as tpl_dict_digest feeds an entry, or that it
+ * holds none), and for a variable d's template-globals: what a lookup of
+ * those names from below d can find but in the shared tree (tpl_rows_fn's
+ * context). */
+void tpl_feed_names(const tpl_dict *d, const tpl_name *names, size_t n,
+                    void (*add)(void *ctx, const void *data, size_t len), void *ctx);
 
 /* A name in one namespace and what it holds: a tpl_value or a tpl_kids. */
 typedef struct tpl_entry {

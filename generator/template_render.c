@@ -7,6 +7,7 @@
 #include "template_int.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,9 @@ typedef struct rctx {
     const tpl_node *escaping; /* innermost include rendered through modifiers, or NULL */
     const tpl_node **refused; /* slot markers reported, each once however often expanded */
     size_t nrefused, caprefused;
-    tpl_marks *marks; /* NULL: nothing marked (tpl_render_marked) */
+    tpl_marks *marks;    /* NULL: nothing marked (tpl_render_marked) */
+    const tpl_dict *top; /* the rendered dictionary's root: its rows are marks->rows' */
+    const tpl_dict *row; /* the row being rendered (tpl_row_fn), or NULL */
 } rctx;
 
 static int render_tpl(rctx *c, const tpl *t, const tpl_dict *d, buf *out);
@@ -258,7 +261,7 @@ static void mark(rctx *c, const tpl_node *n, const char *v, size_t at, size_t le
     for (size_t w = 0; w < m->n_watch; w++) {
         if (v != m->watch[w])
             continue;
-        int kept = !c->escaping;
+        int kept = !c->escaping && !c->row;
         for (size_t k = 0; k < n->nmods && kept; k++)
             kept = n->mods[k] != M_JS_NUMBER;
         if (!kept) {
@@ -269,9 +272,103 @@ static void mark(rctx *c, const tpl_node *n, const char *v, size_t at, size_t le
             m->cap = m->cap ? m->cap * 2 : 8;
             m->v = xrealloc(m->v, m->cap * sizeof *m->v);
         }
-        m->v[m->n++] = (tpl_mark){at - c->base, len, w};
+        m->v[m->n++] = (tpl_mark){at - c->base, len, w, ""};
         return;
     }
+}
+
+/* The names a section's rows look up (tpl_rows_fn's context). */
+typedef struct row_names {
+    tpl_name *v;
+    size_t n, cap;
+} row_names;
+
+/* Adds the names nodes[0..n) and those below them use, through the
+ * templates their includes render without a dictionary of their own:
+ * 0, or -1 when such a template is not known (or they nest too deep). */
+static int collect_names(row_names *nm, const tpl_set *set, const tpl_node *nodes, size_t n,
+                         size_t depth)
+{
+    if (depth > MAX_INCLUDE_DEPTH)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const tpl_node *k = &nodes[i];
+        if (k->kind == N_TEXT)
+            continue;
+        if (nm->n == nm->cap) {
+            nm->cap = nm->cap ? nm->cap * 2 : 16;
+            nm->v = xrealloc(nm->v, nm->cap * sizeof *nm->v);
+        }
+        nm->v[nm->n++] = (tpl_name){k->kind == N_VAR       ? K_VAR
+                                    : k->kind == N_SECTION ? K_SECTION
+                                                           : K_INCLUDE,
+                                    k->s, k->len, k->hash};
+        if (k->kind == N_SECTION && collect_names(nm, set, k->kids, k->nkids, depth) < 0)
+            return -1;
+        if (k->kind == N_INCLUDE && set->auto_includes &&
+            (!k->auto_tpl || collect_names(nm, set, k->auto_tpl->root.kids, k->auto_tpl->root.nkids,
+                                           depth + 1) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+static void add_to_buf(void *ctx, const void *data, size_t len)
+{
+    buf_add(ctx, data, len);
+}
+
+/* Section marker n over apart section e, its rows left to the caller
+ * (tpl_rows_fn): each one asked for, and rendered unless the caller holds
+ * it, each marked where it goes. 1 when so rendered, 0 when its rows are
+ * to be rendered in place (an include's template not known), -1 on a
+ * render error. */
+static int render_rows(rctx *c, const tpl_node *n, const tpl_kids *e, buf *out)
+{
+    tpl_marks *m = c->marks;
+    const tpl *t = c->ts[c->depth - 1];
+    row_names nm = {0};
+    if (collect_names(&nm, t->set, n->kids, n->nkids, c->depth) < 0) {
+        free(nm.v);
+        return 0;
+    }
+    buf context;
+    buf_init(&context);
+    tpl_feed_names(e->lazy->owner, nm.v, nm.n, add_to_buf, &context);
+    free(nm.v);
+    char where[64 + 32];
+    snprintf(where, sizeof where, "%.64s@%zu", t->name, (size_t)(n->s - t->text));
+    m->rows_begin(m->rows_ctx, where, e->lazy->variant, context.data, context.len);
+    buf_release(&context);
+    arena *mem = arena_new();
+    int err = 1;
+    for (size_t j = 0; j < e->n; j++) {
+        char b[65], full[65];
+        const char *key = tpl_lazy_key(e, j, b);
+        int have = m->rows(m->rows_ctx, key, full);
+        size_t at = out->len;
+        if (!have) {
+            tpl_dict *kid = tpl_lazy_make(e, j, mem);
+            c->row = kid;
+            if (render_section_once(c, n, kid, out, j + 1 == e->n) < 0)
+                err = -1;
+            c->row = NULL;
+            arena_reset(mem);
+        }
+        if (m->n == m->cap) {
+            m->cap = m->cap ? m->cap * 2 : 8;
+            m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+        }
+        tpl_mark *k = &m->v[m->n++];
+        k->offset = at - c->base;
+        k->len = out->len - at;
+        k->which = have ? TPL_MARK_ROW_KEPT : TPL_MARK_ROW;
+        memcpy(k->key, full, sizeof k->key);
+        k->key[64] = '\0';
+        m->kept += have != 0;
+    }
+    arena_free(mem);
+    return err;
 }
 
 static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
@@ -298,6 +395,14 @@ static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
     }
     case N_SECTION: {
         const tpl_kids *e = dict_lookup(d, K_SECTION, n);
+        if (e && e->lazy && e->lazy->apart && c->marks && c->marks->rows && c->marks->rows_begin &&
+            !c->row && !c->escaping && n->sep == (size_t)-1 && e->lazy->owner->root == c->top) {
+            /* Rows of the rendered tree's own, in the output as they are
+             * rendered. */
+            int rows = render_rows(c, n, e, out);
+            if (rows != 0)
+                return rows < 0 ? -1 : 0;
+        }
         /* A made-as-it-renders section's dictionaries, one after another in
          * one arena. */
         arena *mem = e && e->lazy ? arena_new() : NULL;
@@ -374,11 +479,14 @@ static int render_with(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *
     c.refused = NULL;
     c.nrefused = c.caprefused = 0;
     c.marks = marks;
+    c.top = dict ? dict->root : NULL;
+    c.row = NULL;
     if (slots)
         slots->n = 0;
     if (marks) {
         marks->n = 0;
         marks->lost = 0;
+        marks->kept = 0;
     }
     buf_init(&c.scratch[0]);
     buf_init(&c.scratch[1]);
@@ -412,6 +520,7 @@ void tpl_marks_release(tpl_marks *m)
     m->v = NULL;
     m->n = m->cap = 0;
     m->lost = 0;
+    m->kept = 0;
 }
 
 int tpl_render(const tpl *t, const tpl_dict *dict, buf *out, diags *d)

@@ -2314,3 +2314,269 @@ Test(template, marks_lost)
         diag_free(d);
     }
 }
+
+/* ---- rows left to the caller (tpl_dict_rows_apart, tpl_rows_fn) ---- */
+
+/* The caller's side: it holds the rows whose key starts with `held`, and
+ * writes each row's full key as the row's key with its first 8 characters
+ * kept and the rest '-'. */
+typedef struct row_asks {
+    char held;
+    int begun, asked;
+    char where[64], variant[16];
+    char context[DIGEST_HEX]; /* the digest of the last context */
+} row_asks;
+
+static void ask_rows(void *ctx, const char *where, const char *variant, const void *context,
+                     size_t len)
+{
+    row_asks *a = ctx;
+    a->begun++;
+    snprintf(a->where, sizeof a->where, "%s", where);
+    snprintf(a->variant, sizeof a->variant, "%s", variant);
+    digest_of(a->context, context, len);
+}
+
+static int ask_row(void *ctx, const char *key, char full[65])
+{
+    row_asks *a = ctx;
+    a->asked++;
+    memset(full, '-', 64);
+    full[64] = '\0';
+    memcpy(full, key, 8);
+    return key[0] == a->held;
+}
+
+/* A render with rows asks for each row of an apart section of its own
+ * tree: the rows the caller holds are neither made nor rendered, and each
+ * row is marked where it goes, with its key; a section not apart, or a
+ * render without rows, renders every row in place. */
+Test(template, rows_apart_left_to_the_caller)
+{
+    diags *d = diag_new(NULL);
+    tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+    const char *text = "H{{#LIST}}{{#ROW}}[{{NAME}} {{N}}]{{/ROW}}{{/LIST}}T";
+    tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+    cr_assert_not_null(t);
+    static const char *const names[] = {"a", "b", "c"};
+    char k0[65], k1[65], k2[65];
+    memset(k0, '0', 64);
+    memset(k1, '1', 64);
+    memset(k2, '0', 64);
+    k0[64] = k1[64] = k2[64] = '\0';
+    k2[1] = '2';
+    const char *keys[] = {k0, k1, k2};
+    int made = 0, keyed = 0;
+    keyed_rows r = {{names, &made}, keys, &keyed};
+    tpl_dict *dict = keyed_dict(&r, 3, "v");
+    row_asks a = {.held = '0'};
+    tpl_marks m = {.rows_begin = ask_rows, .rows = ask_row, .rows_ctx = &a};
+    buf out;
+    buf_init(&out);
+    /* Not apart: every row in place, none asked for. */
+    cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0);
+    cr_expect_str_eq(out.data, "H[a 0][b 1][c 2]T");
+    cr_expect_eq(a.asked, 0);
+    cr_expect_eq(m.n, 0);
+    tpl_dict_rows_apart(dict, "ROW"); /* not d's own section (LIST's): nothing */
+    buf_reset(&out);
+    cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0);
+    cr_expect_eq(a.asked, 0);
+    tpl_dict_free(dict);
+    dict = tpl_dict_new();
+    tpl_dict *list = tpl_dict_add_section(dict, "LIST");
+    tpl_dict_add_lazy_section_keyed(list, "ROW", 3, fill_keyed, key_row, "v", &r, sizeof r);
+    tpl_dict_rows_apart(list, "ROW");
+    made = keyed = 0;
+    buf_reset(&out);
+    buf_adds(&out, "(before)");
+    cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0);
+    cr_expect_str_eq(out.data, "(before)H[b 1]T", "the rows held are left out");
+    cr_expect_eq(made, 1, "rows made: %d", made);
+    cr_expect_eq(a.begun, 1);
+    cr_expect_eq(a.asked, 3);
+    cr_expect_str_eq(a.variant, "v");
+    cr_expect(strncmp(a.where, "t.html@", 7) == 0, "%s", a.where);
+    cr_assert_eq(m.n, 3);
+    cr_expect_eq(m.kept, 2);
+    cr_expect_not(m.lost);
+    const size_t offsets[] = {1, 1, 6}, lens[] = {0, 5, 0};
+    const size_t which[] = {TPL_MARK_ROW_KEPT, TPL_MARK_ROW, TPL_MARK_ROW_KEPT};
+    const char *const full[] = {k0, k1, k2};
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(m.v[i].offset, offsets[i], "row %zu at %zu", i, m.v[i].offset);
+        cr_expect_eq(m.v[i].len, lens[i], "row %zu of %zu bytes", i, m.v[i].len);
+        cr_expect_eq(m.v[i].which, which[i], "row %zu", i);
+        cr_expect(strncmp(m.v[i].key, full[i], 8) == 0 && m.v[i].key[8] == '-' &&
+                      strlen(m.v[i].key) == 64,
+                  "row %zu's key %s", i, m.v[i].key);
+    }
+    /* The digest keeps the keys it made for the render: asked once each. */
+    keyed = 0;
+    char h1[DIGEST_HEX], h2[DIGEST_HEX];
+    dict_hex(h1, dict);
+    cr_expect_eq(keyed, 0, "keys made again: %d", keyed);
+    /* ... and digests as the same section not apart. */
+    tpl_dict *plain = keyed_dict(&r, 3, "v");
+    dict_hex(h2, plain);
+    cr_expect_str_eq(h1, h2);
+    tpl_dict_free(plain);
+    /* Without rows: every row rendered in place. */
+    tpl_marks none = {0};
+    buf_reset(&out);
+    cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &none, d), 0);
+    cr_expect_str_eq(out.data, "H[a 0][b 1][c 2]T");
+    cr_expect_eq(none.n, 0);
+    cr_assert_diag(d, "");
+    tpl_marks_release(&m);
+    tpl_marks_release(&none);
+    buf_release(&out);
+    tpl_dict_free(dict);
+    tpl_set_free(s);
+    diag_free(d);
+}
+
+/* Where a row's text would not be its own where it goes, the marks are
+ * lost: a watched value inside a row, rows in an indented include. Rows in
+ * a section with a separator, or through an include's modifiers, are
+ * rendered in place, unasked. */
+Test(template, rows_apart_lost_or_in_place)
+{
+    static const struct {
+        const char *text;
+        int lost, asked;
+        const char *out;
+    } cases[] = {
+        {"{{#LIST}}{{#ROW}}<{{W}}>{{/ROW}}{{/LIST}}", 1, 2, "<w><w>"},
+        {"x\n  {{>INC}}\n", 1, 2, "x\n  [a][b]\n"},
+        {"{{#LIST}}{{#ROW}}[{{NAME}}]{{#ROW_separator}},{{/ROW_separator}}{{/ROW}}{{/LIST}}", 0, 0,
+         "[a],[b]"},
+        {"{{>INC:h}}", 0, 0, "[a][b]"},
+        {"{{#LIST}}{{#ROW}}[{{NAME}}]{{/ROW}}{{/LIST}}", 0, 2, "[a][b]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diags *d = diag_new(NULL);
+        tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 0);
+        const char *inc = "{{#LIST}}{{#ROW}}[{{NAME}}]{{/ROW}}{{/LIST}}";
+        cr_assert_not_null(tpl_set_add(s, "inc.html", inc, strlen(inc), 0, d));
+        tpl *t = tpl_set_add(s, "t.html", cases[i].text, strlen(cases[i].text), 0, d);
+        cr_assert_not_null(t, "%s", cases[i].text);
+        static const char *const names[] = {"a", "b"};
+        char k0[65];
+        memset(k0, '0', 64);
+        k0[64] = '\0';
+        const char *keys[] = {k0, k0};
+        int made = 0, keyed = 0;
+        keyed_rows r = {{names, &made}, keys, &keyed};
+        tpl_dict *dict = tpl_dict_new();
+        tpl_dict_set(dict, "W", "w");
+        /* the include's own LIST, and the page's */
+        tpl_dict *holders[] = {tpl_dict_add_include(dict, "INC", "inc.html"), dict};
+        for (size_t h = 0; h < 2; h++) {
+            tpl_dict *list = tpl_dict_add_section(holders[h], "LIST");
+            tpl_dict_add_lazy_section_keyed(list, "ROW", 2, fill_keyed, key_row, "v", &r, sizeof r);
+            tpl_dict_rows_apart(list, "ROW");
+        }
+        row_asks a = {.held = 'x'}; /* holds none */
+        tpl_marks m = {.watch = {tpl_dict_get(dict, "W", NULL)},
+                       .n_watch = 1,
+                       .rows_begin = ask_rows,
+                       .rows = ask_row,
+                       .rows_ctx = &a};
+        buf out;
+        buf_init(&out);
+        cr_assert_eq(tpl_render_marked(t, dict, &out, NULL, &m, d), 0, "%s", cases[i].text);
+        cr_expect_str_eq(out.data, cases[i].out, "%s", cases[i].text);
+        cr_expect_eq(m.lost, cases[i].lost, "%s: lost %d", cases[i].text, m.lost);
+        cr_expect_eq(a.asked, cases[i].asked, "%s: asked %d", cases[i].text, a.asked);
+        cr_expect_eq(m.kept, 0);
+        tpl_marks_release(&m);
+        buf_release(&out);
+        tpl_dict_free(dict);
+        tpl_set_free(s);
+        diag_free(d);
+    }
+}
+
+static void fill_outside(const void *ctx, size_t i, tpl_dict *d)
+{
+    (void)i;
+    tpl_dict_set(d, "O", *(const char *const *)ctx);
+}
+
+static void key_outside(const void *ctx, size_t i, char key[65])
+{
+    (void)i;
+    memset(key, (*(const char *const *)ctx)[0], 64);
+    key[64] = '\0';
+}
+
+/* The context of a section's rows: what they read beside their own
+ * dictionaries. A value they use, found between the rows and the root or
+ * in the template-globals (directly, in a nested section, in an include
+ * rendered without a dictionary, or a keyed section read from outside)
+ * changes it; a value they do not use, or more or other rows, does not. */
+Test(template, rows_context_is_what_rows_read_beside_their_own)
+{
+    static const char *const names[] = {"a", "b", "c"};
+    char k0[65], k1[65];
+    memset(k0, '0', 64);
+    memset(k1, '1', 64);
+    k0[64] = k1[64] = '\0';
+    const char *keys[] = {k0, k1, k0}, *other[] = {k1, k1, k1};
+    int made = 0, keyed = 0;
+    keyed_rows r = {{names, &made}, keys, &keyed}, o = {{names, &made}, other, &keyed};
+    enum { BASE, OTHER_ROWS, UNUSED, USED, SHADOWED, NESTED, AUTO, GLOBAL, OUTSIDE, N_CASES };
+    char ctx[N_CASES][DIGEST_HEX];
+    for (int c = 0; c < N_CASES; c++) {
+        diags *d = diag_new(NULL);
+        tpl_set *s = tpl_set_new(".", TPL_DO_NOT_STRIP, 1);
+        const char *inc = "{{AUTO}}";
+        cr_assert_not_null(tpl_set_add(s, "_includes/autoinc.html", inc, strlen(inc), 0, d));
+        const char *text = "{{#LIST}}{{#ROW}}[{{NAME}} {{USED}}{{#SUB}}{{NESTED}}{{/SUB}}"
+                           "{{>AUTOINC}}{{G}}{{#OUT}}{{O}}{{/OUT}}]{{/ROW}}{{/LIST}}";
+        tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
+        cr_assert_not_null(t);
+        tpl_dict *dict = tpl_dict_new();
+        tpl_dict_set(dict, "USED", c == USED ? "u2" : "u");
+        tpl_dict_set(dict, "UNUSED", c == UNUSED ? "x2" : "x");
+        tpl_dict_set(dict, "NESTED", c == NESTED ? "n2" : "n");
+        tpl_dict_set(dict, "AUTO", c == AUTO ? "i2" : "i");
+        tpl_dict_set_template_global(dict, "G", c == GLOBAL ? "g2" : "g", c == GLOBAL ? 2 : 1);
+        static const char *const outs[] = {"o", "p"};
+        tpl_dict_add_lazy_section_keyed(dict, "OUT", 1, fill_outside, key_outside, "o",
+                                        &outs[c == OUTSIDE], sizeof outs[0]);
+        tpl_dict *list = tpl_dict_add_section(dict, "LIST");
+        if (c == SHADOWED)
+            tpl_dict_set(list, "USED", "u");
+        tpl_dict_add_lazy_section_keyed(list, "ROW", c == OTHER_ROWS ? 2 : 3, fill_keyed, key_row,
+                                        "v", c == OTHER_ROWS ? &o : &r, sizeof r);
+        tpl_dict_rows_apart(list, "ROW");
+        row_asks a = {.held = 'x'};
+        tpl_marks m = {.rows_begin = ask_rows, .rows = ask_row, .rows_ctx = &a};
+        buf out;
+        buf_init(&out);
+        int rc = tpl_render_marked(t, dict, &out, NULL, &m, d);
+        char *why = unit_diag_text(d);
+        cr_assert_eq(rc, 0, "case %d: %s", c, why);
+        free(why);
+        cr_expect_eq(a.begun, 1, "case %d", c);
+        memcpy(ctx[c], a.context, DIGEST_HEX);
+        cr_assert_diag(d, "");
+        tpl_marks_release(&m);
+        buf_release(&out);
+        tpl_dict_free(dict);
+        tpl_set_free(s);
+        diag_free(d);
+    }
+    cr_expect_str_eq(ctx[BASE], ctx[OTHER_ROWS], "other rows change the context");
+    cr_expect_str_eq(ctx[BASE], ctx[UNUSED], "a value the rows do not use changes the context");
+    static const char *const what[] = {[USED] = "a value used",
+                                       [SHADOWED] = "a value used, set nearer the rows",
+                                       [NESTED] = "a value a nested section uses",
+                                       [AUTO] = "a value an include uses",
+                                       [GLOBAL] = "a template-global",
+                                       [OUTSIDE] = "a keyed section's key"};
+    for (int c = USED; c < N_CASES; c++)
+        cr_expect_str_neq(ctx[BASE], ctx[c], "%s does not change the context", what[c]);
+}
