@@ -990,6 +990,9 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     if (output_recommitted(out))
         stage_clock_note(sc, "%d files copied but for the commit they name",
                          output_recommitted(out));
+    if (output_rows_copied(out))
+        stage_clock_note(sc, "%zu row%s of the registers copied from the previous build",
+                         output_rows_copied(out), output_rows_copied(out) == 1 ? "" : "s");
     close(scratch);
     scratch = -1;
     if (texts >= 0)

@@ -85,6 +85,10 @@ void add_to_digest(void *ctx, const void *data, size_t len);
  * output, such as the keys of the pages' HTML spliced into it). */
 void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
              const char *const *extra, size_t n_extra);
+/* gen_key's part that is every output's of layout l, whatever its
+ * dictionary: what the rows of a register are made from beside their own
+ * (render.c). */
+void gen_key_base(char key[65], const gen *g, const layout *l);
 /* The key of content page p rendered through l from HTML whose key (its
  * parse's) is `body`: as gen_key over the page's dictionary, but made
  * from what that dictionary is made from (vars_page_key), without it.

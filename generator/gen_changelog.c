@@ -58,6 +58,9 @@ int gen_changelog(gen *g)
                s->cfg.repository_url ? s->cfg.repository_url : "");
     tpl_dict_add_lazy_section_keyed(d, "CHANGES", n, fill_change, change_key, variant.data, &c,
                                     sizeof c);
+    /* A commit adds a change at the top: the others are copied from the
+     * previous build's changelog (render.c), not made again. */
+    tpl_dict_rows_apart(d, "CHANGES");
     buf_release(&variant);
     int err = gen_render(g, "changelog", config_gen_file(&s->cfg, GEN_CHANGELOG), d);
     tpl_dict_free(d);

@@ -86,6 +86,9 @@ static void add_review_rows(tpl_dict *d, const gen *g)
     snprintf(variant, sizeof variant, "review row %ld", r->as_of);
     tpl_dict_add_lazy_section_keyed(d, "REVIEW_ROW", r->n, fill_review_row, review_row_key, variant,
                                     r, sizeof(review_rows) + r->n * sizeof(const page *));
+    /* A commit changes the evidence counts above the rows, seldom a row:
+     * the others are copied from the previous build's (render.c). */
+    tpl_dict_rows_apart(d, "REVIEW_ROW");
     free(r);
 }
 

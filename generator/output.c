@@ -125,6 +125,7 @@ struct output {
     long long spliced_taken, spliced_bytes; /* copied from the previous files, of all */
     long long spliced_unhashed;             /* of those, not hashed again (write_new) */
     int recommitted;                        /* output_count_recommitted */
+    size_t rows_copied;                     /* output_count_rows */
     /* What this build wrote, guarded by `lock`. */
     pthread_mutex_t lock;
     int lock_ready;
@@ -1909,6 +1910,18 @@ void output_count_recommitted(output *o)
 int output_recommitted(const output *o)
 {
     return o->recommitted;
+}
+
+void output_count_rows(output *o, size_t n)
+{
+    pthread_mutex_lock(&o->lock);
+    o->rows_copied += n;
+    pthread_mutex_unlock(&o->lock);
+}
+
+size_t output_rows_copied(const output *o)
+{
+    return o->rows_copied;
 }
 
 /* The segments file of a published output: this build's spliced files,

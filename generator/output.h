@@ -154,6 +154,11 @@ void output_spliced(const output *o, long long *taken, long long *total, long lo
 void output_count_recommitted(output *o);
 /* How many files output_count_recommitted counted. */
 int output_recommitted(const output *o);
+/* Counts n rows of a register (render.c) copied from the previous build's
+ * file, not made again; thread-safe. */
+void output_count_rows(output *o, size_t n);
+/* How many output_count_rows counted. */
+size_t output_rows_copied(const output *o);
 /* Copies the source file src (relative to the site root, read through
  * fs_open_source, at most max bytes: the setting `limit`) to rel. */
 int output_copy(output *o, const char *rel, const fs_root *root, const char *src, size_t max,

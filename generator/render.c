@@ -79,8 +79,10 @@ const layout *gen_layout(gen *g, const char *name, tpl_dict *d)
  * as they are: another commit's digits in their place are what a render
  * would write. */
 typedef struct reg_part {
-    long long from, len; /* in html, or in the previous file when copying */
-    int digits;          /* 0: text; 40 or 7: the commit, whole or short */
+    long long from, len; /* in html, or in the previous file when copying (or `old`) */
+    int digits;          /* 0: text or a row; 40 or 7: the commit, whole or short */
+    long old;            /* a row left out: the previous file's segment of it, else -1 */
+    char key[65];        /* a row's key ("": text) */
 } reg_part;
 
 typedef struct reg_stream {
@@ -94,6 +96,14 @@ typedef struct reg_stream {
     reg_part *parts;
     size_t n, next; /* parts, and the next to write */
     long long at;   /* how much of the next one is written */
+    /* Rows (tpl_rows_fn): the key of what every row of the page is made
+     * from (the site's and the layouts': gen_key's base), that of a
+     * section's rows (the base, where the section is, what they read
+     * beside their own dictionaries), and a row's segment key,
+     * "<hex> row". */
+    char base[DIGEST_HEX], rows[DIGEST_HEX];
+    buf row_key;
+    size_t rows_copied;
 } reg_stream;
 
 /* The digits a segment of key k holds (40 or 7), 0 for text, -1 for a key
@@ -108,39 +118,79 @@ static int reg_segment(const reg_stream *rs, const char *k)
     return -1;
 }
 
+/* Whether segment key k is a row's ("<64 hex digits> row"). */
+static int reg_is_row(const char *k)
+{
+    return digest_hex_span(k, strlen(k)) == DIGEST_HEX - 1 && !strcmp(k + DIGEST_HEX - 1, " row");
+}
+
 /* The previous file's segments as parts, when they were made from what
- * this page is made from but the commit: 1, else 0. */
+ * this page is made from but the commit: 1, else 0. Its rows were made
+ * from that too, whatever their keys, when its text was. */
 static int reg_copyable(reg_stream *rs)
 {
-    size_t n = splice_count(rs->sp);
+    size_t n = splice_count(rs->sp), texts = 0;
     rs->parts = xcalloc(n ? n : 1, sizeof *rs->parts);
     for (size_t i = 0; i < n; i++) {
-        int digits = reg_segment(rs, splice_key(rs->sp, i));
-        if (digits < 0)
+        const char *k = splice_key(rs->sp, i);
+        int digits = reg_segment(rs, k);
+        if (digits < 0 && !reg_is_row(k))
             return 0;
+        texts += digits == 0;
         splice_extent(rs->sp, i, &rs->parts[i].from, &rs->parts[i].len);
-        rs->parts[i].digits = digits;
+        rs->parts[i].digits = digits < 0 ? 0 : digits;
+        rs->parts[i].old = -1;
     }
     rs->n = n;
-    return n > 0;
+    return texts > 0;
+}
+
+/* The digits a watched mark holds (7 or 40), 0 for a row's mark. */
+static size_t mark_digits(const tpl_mark *k)
+{
+    return k->which >= TPL_MARKS_WATCH ? 0 : k->which == 1 ? 7 : 40;
 }
 
 int gen_commit_marks(const tpl_marks *m, const buf *html, const char *commit)
 {
     size_t pos = 0;
     for (size_t i = 0; i < m->n; i++) {
-        size_t n = m->v[i].which == 1 ? 7 : 40, end = m->v[i].offset + m->v[i].len;
-        if (m->v[i].len < n || (m->v[i].which != 2 && m->v[i].len != n) || end - n < pos ||
-            end > html->len || memcmp(html->data + end - n, commit, n) != 0)
+        const tpl_mark *k = &m->v[i];
+        size_t n = mark_digits(k), end = k->offset + k->len;
+        if (!n) { /* a row: where the text around it is cut */
+            if (k->offset < pos || end > html->len)
+                return 0;
+            pos = end;
+            continue;
+        }
+        if (k->len < n || (k->which != 2 && k->len != n) || end - n < pos || end > html->len ||
+            memcmp(html->data + end - n, commit, n) != 0)
             return 0;
         pos = end;
     }
     return !m->lost;
 }
 
-/* Cuts html into text and the commit's digits where the marks put them:
- * 0, or -1 when gen_commit_marks refuses them (the page is then written
- * whole). */
+static void reg_row_key(reg_stream *rs, const char *hex)
+{
+    buf_reset(&rs->row_key);
+    buf_adds(&rs->row_key, hex);
+    buf_adds(&rs->row_key, " row");
+}
+
+static void part_add(reg_stream *rs, long long from, long long len, int digits)
+{
+    reg_part *p = &rs->parts[rs->n++];
+    p->from = from;
+    p->len = len;
+    p->digits = digits;
+    p->old = -1;
+    p->key[0] = '\0';
+}
+
+/* Cuts html into text, the commit's digits and rows where the marks put
+ * them: 0, or -1 when gen_commit_marks refuses them (the page is then
+ * written whole; never with rows left out). */
 static int reg_parts(reg_stream *rs, const buf *html, const tpl_marks *m)
 {
     if (!gen_commit_marks(m, html, rs->commit))
@@ -150,12 +200,29 @@ static int reg_parts(reg_stream *rs, const buf *html, const tpl_marks *m)
     rs->n = 0;
     size_t pos = 0;
     for (size_t i = 0; i < m->n; i++) {
-        size_t n = m->v[i].which == 1 ? 7 : 40, end = m->v[i].offset + m->v[i].len;
-        rs->parts[rs->n++] = (reg_part){(long long)pos, (long long)(end - n - pos), 0};
-        rs->parts[rs->n++] = (reg_part){(long long)(end - n), (long long)n, (int)n};
+        const tpl_mark *k = &m->v[i];
+        size_t n = mark_digits(k), end = k->offset + k->len;
+        if (n) {
+            part_add(rs, (long long)pos, (long long)(end - n - pos), 0);
+            part_add(rs, (long long)(end - n), (long long)n, (int)n);
+            pos = end;
+            continue;
+        }
+        if (k->offset > pos)
+            part_add(rs, (long long)pos, (long long)(k->offset - pos), 0);
+        part_add(rs, (long long)k->offset, (long long)k->len, 0);
+        reg_part *p = &rs->parts[rs->n - 1];
+        memcpy(p->key, k->key, sizeof p->key);
+        if (k->which == TPL_MARK_ROW_KEPT) {
+            reg_row_key(rs, k->key);
+            p->old = splice_find(rs->sp, rs->row_key.data);
+            if (p->old < 0)
+                return -1; /* (asked for, so never) */
+            splice_extent(rs->sp, (size_t)p->old, &p->from, &p->len);
+        }
         pos = end;
     }
-    rs->parts[rs->n++] = (reg_part){(long long)pos, (long long)(html->len - pos), 0};
+    part_add(rs, (long long)pos, (long long)(html->len - pos), 0);
     rs->html = html;
     return 0;
 }
@@ -175,17 +242,36 @@ static int reg_fill(void *ctx, buf *chunk)
             rs->next++;
             continue;
         }
+        if (p->old >= 0 && rs->at == 0 && p->len <= (long long)FS_CHUNK_BYTES) {
+            /* A row, whole: read through the splice's window, one read for
+             * many rows. */
+            if (splice_peek(rs->sp, (size_t)p->old, chunk) != 0)
+                return diag_error(rs->g->d, NULL, 0, 0, "io",
+                                  "cannot read the previous '%s' in '%s'", rs->rel,
+                                  output_target(rs->g->o));
+            splice_took(rs->sp, (size_t)p->old);
+            rs->rows_copied++;
+            rs->next++;
+            continue;
+        }
+        int old = rs->copying || p->old >= 0;
         if (rs->at == 0) { /* the text begins: recorded as the new file's next segment */
             if (rs->copying)
                 splice_took(rs->sp, rs->next);
-            else
-                splice_mark_made(rs->sp, rs->text_key.data, rs->html->data + p->from,
-                                 (size_t)p->len);
+            else if (p->old >= 0) {
+                splice_took(rs->sp, (size_t)p->old);
+                rs->rows_copied++;
+            } else {
+                if (p->key[0])
+                    reg_row_key(rs, p->key);
+                splice_mark_made(rs->sp, p->key[0] ? rs->row_key.data : rs->text_key.data,
+                                 rs->html->data + p->from, (size_t)p->len);
+            }
         }
         long long n = p->len - rs->at;
         if (n > (long long)FS_CHUNK_BYTES)
             n = (long long)FS_CHUNK_BYTES;
-        if (!rs->copying)
+        if (!old)
             buf_add(chunk, rs->html->data + p->from + rs->at, (size_t)n);
         else if (splice_read_old(rs->sp, p->from + rs->at, (size_t)n, chunk) != 0)
             return diag_error(rs->g->d, NULL, 0, 0, "io", "cannot read the previous '%s' in '%s'",
@@ -208,7 +294,7 @@ static int reg_copies_same(reg_stream *rs, const buf *html)
     int ok = 1;
     for (size_t i = 0; ok && i < splice_count(rs->sp); i++) {
         int digits = reg_segment(rs, splice_key(rs->sp, i));
-        if (digits)
+        if (digits > 0)
             buf_add(&c, rs->commit, (size_t)digits);
         else
             ok = splice_peek(rs->sp, i, &c) == 0;
@@ -216,6 +302,58 @@ static int reg_copies_same(reg_stream *rs, const buf *html)
     ok = ok && c.len == html->len && !memcmp(c.data, html->data, c.len);
     buf_release(&c);
     return ok;
+}
+
+/* CHARTER_CHECK_REUSE: whether html with its rows left out (marks m) put
+ * back from the previous file is `whole`, the page rendered with none. */
+static int reg_rows_same(reg_stream *rs, const buf *html, const tpl_marks *m, const buf *whole)
+{
+    buf c;
+    buf_init(&c);
+    size_t pos = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < m->n; i++) {
+        const tpl_mark *k = &m->v[i];
+        if (k->which != TPL_MARK_ROW_KEPT)
+            continue;
+        buf_add(&c, html->data + pos, k->offset - pos);
+        reg_row_key(rs, k->key);
+        long old = splice_find(rs->sp, rs->row_key.data);
+        ok = old >= 0 && splice_peek(rs->sp, (size_t)old, &c) == 0;
+        pos = k->offset;
+    }
+    buf_add(&c, html->data + pos, html->len - pos);
+    ok = ok && c.len == whole->len && !memcmp(c.data, whole->data, c.len);
+    buf_release(&c);
+    return ok;
+}
+
+/* tpl_rows_fn: a section's rows begin. */
+static void reg_rows(void *ctx, const char *where, const char *variant, const void *context,
+                     size_t len)
+{
+    reg_stream *rs = ctx;
+    digest *h = digest_new();
+    digest_add_str(h, rs->base);
+    digest_add_str(h, where);
+    digest_add_str(h, variant);
+    digest_add(h, context, len);
+    digest_hex(h, rs->rows);
+    digest_free(h);
+}
+
+/* tpl_row_fn: a row's key is its section's rows' and its own; the
+ * previous file holds it when it has a segment of that key. */
+static int reg_row(void *ctx, const char *key, char full[65])
+{
+    reg_stream *rs = ctx;
+    digest *h = digest_new();
+    digest_add_str(h, rs->rows);
+    digest_add_str(h, key);
+    digest_hex(h, full);
+    digest_free(h);
+    reg_row_key(rs, full);
+    return splice_find(rs->sp, rs->row_key.data) >= 0;
 }
 
 /* gen_render's page d through l into rel, d naming the commit the site is
@@ -237,6 +375,7 @@ static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d
     if (output_reuse_keyed(g->o, rel, key))
         return 0;
     buf_init(&rs.text_key);
+    buf_init(&rs.row_key);
     buf_printf(&rs.text_key, "%s text", k0);
     for (int i = 0; i < 2; i++) {
         buf_init(&rs.digits_key[i]);
@@ -244,24 +383,60 @@ static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d
     }
     rs.sp = output_splice(g->o, rel);
     rs.copying = reg_copyable(&rs);
-    buf html;
+    buf html, whole_html;
     buf_init(&html);
+    buf_init(&whole_html);
     tpl_marks m = {.watch = {tpl_dict_get(d, "BUILD_COMMIT", NULL),
                              tpl_dict_get(d, "BUILD_COMMIT_SHORT", NULL),
                              tpl_dict_get(d, "BUILD_COMMIT_URL", NULL)},
                    .n_watch = 3};
     int err = 0, whole = 0, streamed = 0;
     if (!rs.copying || g->check_reuse) {
+        /* Made again: its rows (a change, a page under review, a citation)
+         * each a segment, those the previous file holds of the same key
+         * left out and copied from it. */
+        if (!rs.copying) {
+            gen_key_base(rs.base, g, l);
+            m.rows_begin = reg_rows;
+            m.rows = reg_row;
+            m.rows_ctx = &rs;
+        }
         /* A layout that cannot render is a finding (reported), as in
          * gen_render. */
         if (layout_render_marked(l, d, &html, &m, g->d) != 0)
             goto done;
+        int cut = !m.lost && gen_commit_marks(&m, &html, rs.commit);
+        if (m.rows && (!cut || (m.kept && g->check_reuse))) {
+            /* Made again with every row, the commit's digits marked: where
+             * rows left out would not be the previous file's text there,
+             * or a row read the commit; and under CHARTER_CHECK_REUSE, to
+             * compare with the rows copied. */
+            tpl_marks w = {.watch = {m.watch[0], m.watch[1], m.watch[2]}, .n_watch = 3};
+            if (layout_render_marked(l, d, &whole_html, &w, g->d) != 0) {
+                tpl_marks_release(&w);
+                goto done;
+            }
+            if (cut) {
+                if (!reg_rows_same(&rs, &html, &m, &whole_html))
+                    gen_report_spliced(g, rel, 1);
+                tpl_marks_release(&w);
+            } else {
+                tpl_marks_release(&m);
+                m = w;
+                buf t = html;
+                html = whole_html;
+                whole_html = t;
+            }
+        }
         if (rs.copying && !reg_copies_same(&rs, &html))
             gen_report_spliced(g, rel, 1);
         rs.copying = 0;
         whole = reg_parts(&rs, &html, &m) != 0;
     }
-    if (whole)
+    if (whole && m.kept) /* (rows left out but not found again: never) */
+        err = diag_error(g->d, NULL, 0, 0, "internal",
+                         "'%s': rows copied from the previous build went missing", rel);
+    else if (whole)
         err = output_write_keyed(g->o, rel, key, html.data, html.len, g->d);
     else {
         int copying = rs.copying;
@@ -269,12 +444,16 @@ static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d
         streamed = err == 0;
         if (streamed && copying)
             output_count_recommitted(g->o);
+        if (streamed && rs.rows_copied)
+            output_count_rows(g->o, rs.rows_copied);
     }
 done:
     output_splice_end(g->o, rel, rs.sp, streamed ? 0 : -1);
     tpl_marks_release(&m);
     buf_release(&html);
+    buf_release(&whole_html);
     buf_release(&rs.text_key);
+    buf_release(&rs.row_key);
     buf_release(&rs.digits_key[0]);
     buf_release(&rs.digits_key[1]);
     free(rs.parts);
@@ -332,14 +511,29 @@ void add_to_digest(void *ctx, const void *data, size_t len)
     digest_add(ctx, data, len);
 }
 
-void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
-             const char *const *extra, size_t n_extra)
+/* What every page of layout l is made from: the site's and the layouts'
+ * key, the layout, and the sections' list when it shows it (gen_shared). */
+static void add_base(digest *h, const gen *g, const layout *l)
 {
-    digest *h = digest_new();
     digest_add(h, g->key_base, DIGEST_HEX);
     digest_add(h, layout_name(l), strlen(layout_name(l)) + 1);
     if (layout_lists_sections(l))
         digest_add(h, g->sections_key, DIGEST_HEX);
+}
+
+void gen_key_base(char key[65], const gen *g, const layout *l)
+{
+    digest *h = digest_new();
+    add_base(h, g, l);
+    digest_hex(h, key);
+    digest_free(h);
+}
+
+void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
+             const char *const *extra, size_t n_extra)
+{
+    digest *h = digest_new();
+    add_base(h, g, l);
     for (size_t i = 0; i < n_extra; i++)
         digest_add(h, extra[i], strlen(extra[i]) + 1);
     tpl_dict_digest(d, add_to_digest, h);

@@ -583,6 +583,15 @@ else
     not_ok "a commit: the pages that name it copied around its digits (${n:-none})"
     sed 's/^/#   /' "$tmp/err" | head -3
 fi
+# ... and the changelog, which the commit adds a change to, copies the
+# rows of the others from the previous build's (render.c: rows apart).
+n=$(sed -n 's/.*; \([0-9]*\) rows* of the registers copied from the previous build.*/\1/p' "$tmp/err")
+if [ "${n:-0}" -ge 1 ]; then
+    ok "a commit: the changelog's other changes copied ($n of their rows)"
+else
+    not_ok "a commit: the changelog's other changes copied (${n:-none})"
+    sed 's/^/#   /' "$tmp/err" | head -3
+fi
 build_and_compare "a commit: the pages that name it as a cold build's"
 printf '\nAnother committed sentence.\n' >>"$site/$policy"
 "$CHARTER" build --site "$site" --out "$tmp/out" --as-of 2026-11-25 --quiet 2>/dev/null
