@@ -7,11 +7,12 @@
 # caches the other wrote (a build's caches hold for the binary that wrote
 # them only). Halfway the copies are swapped, so that neither copy's
 # layout favours one binary. WHAT is the build timed: `edit` (a line
-# appended to a page's body, not committed, before each build), `warm`
+# appended to a page's body, not committed, before each build), `commit`
+# (the same, then committed: `git commit -a`, dates pinned), `warm`
 # (nothing changed) or `cold` (no caches, no output). Prints each binary's
 # median wall and CPU (user + sys) time per half and over both, then
-# resets the copies.
-# Usage: BASE=binary [NEW=binary] [WHAT=edit] [SIZE=10000] [RUNS=10]
+# resets the copies (to the commit they were at, after WHAT=commit).
+# Usage: BASE=binary [NEW=binary] [WHAT=edit|commit|warm|cold] [SIZE=10000] [RUNS=10]
 #        [BENCH_DIR=dir] bench/build-ab.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,18 +22,26 @@ what=${WHAT:-edit}
 size=${SIZE:-10000}
 runs=${RUNS:-10}
 bench=${BENCH_DIR:-/dev/shm/charter-bench}
-case "$what" in edit | warm | cold) ;; *)
-    echo "build-ab.sh: WHAT must be edit, warm or cold, not '$what'" >&2
+case "$what" in edit | commit | warm | cold) ;; *)
+    echo "build-ab.sh: WHAT must be edit, commit, warm or cold, not '$what'" >&2
     exit 2
     ;;
 esac
 . "$top/bench/ab-clones.sh"
 
 tmp=$(mktemp -d "$bench/build-ab.XXXXXX")
-cleanup() {
+for k in 1 2; do
+    git -C "$bench/ab-$size-$k" rev-parse HEAD >"$tmp/head-$k"
+done
+# reset_copies: each copy as it was (its commits since taken back).
+reset_copies() {
     for k in 1 2; do
         git -C "$bench/ab-$size-$k" checkout -q -- content 2>/dev/null || true
+        git -C "$bench/ab-$size-$k" reset -q --hard "$(cat "$tmp/head-$k")" 2>/dev/null || true
     done
+}
+cleanup() {
+    reset_copies
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -45,9 +54,14 @@ build() {
     out=$tmp/out-$(basename "$2")
     if [ "$what" = cold ]; then
         rm -rf "$out" "$2/.git/charter"
-    elif [ "$what" = edit ]; then
+    elif [ "$what" = edit ] || [ "$what" = commit ]; then
         page=$(git -C "$2" ls-files -- 'content/*/*.md' | tail -n 3 | head -n 1)
         printf '\nA line appended by bench/build-ab.sh.\n' >>"$2/$page"
+    fi
+    if [ "$what" = commit ]; then
+        GIT_AUTHOR_DATE=2026-11-24T12:00:00Z GIT_COMMITTER_DATE=2026-11-24T12:00:00Z \
+            git -C "$2" -c user.name=Bench -c user.email=bench@example.com commit -q -a \
+            -m "bench/build-ab.sh: an edit"
     fi
     /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$1" build --site "$2" --out "$out" \
         --as-of 2026-11-25 --quiet >/dev/null 2>&1 || true
@@ -61,8 +75,8 @@ echo "new:  $new"
 echo "site: $site ($size pages); $what builds, $runs of each binary per half, alternating"
 for half in 1 2; do
     if [ "$half" = 1 ]; then a=1 b=2; else a=2 b=1; fi
+    reset_copies
     for k in 1 2; do
-        git -C "$bench/ab-$size-$k" checkout -q -- content
         rm -rf "$tmp/out-ab-$size-$k"
     done
     # Each binary's caches and output made first, untimed: twice, so that
