@@ -169,14 +169,12 @@ int splice_map_carry(buf *out, const splice_map *m, const char *rel, const char 
     const section *s = find_section(m, rel, hex);
     if (!s)
         return 0;
-    /* Its lines were cut at their ends: written again whole. */
-    buf_add(out, s->start, (size_t)(s->rel - s->start));
-    buf_adds(out, s->rel);
-    buf_addc(out, '\n');
-    for (const char *p = s->lines; p < s->end; p += strlen(p) + 1) {
-        buf_adds(out, p);
-        buf_addc(out, '\n');
-    }
+    /* Its lines were cut at their ends (each '\n' made a NUL, and none
+     * holds one of its own): copied whole, and their ends put back. */
+    size_t from = out->len, n = (size_t)(s->end - s->start);
+    buf_add(out, s->start, n);
+    for (char *p = out->data + from, *end = p + n; (p = memchr(p, '\0', (size_t)(end - p)));)
+        *p++ = '\n';
     return 1;
 }
 

@@ -78,21 +78,6 @@ static void feed_keys(feed *f, size_t n, tpl_key_fn key, const char *variant, co
     }
 }
 
-const char *tpl_lazy_key(const tpl_kids *k, size_t i, char scratch[65])
-{
-    tpl_lazy *z = (tpl_lazy *)k->lazy;
-    if (!z->apart) {
-        z->key(z->ctx, i, scratch);
-        return scratch;
-    }
-    if (!z->keys) {
-        z->keys = arena_alloc_uninit(z->owner->mem, k->n * sizeof *z->keys);
-        for (size_t j = 0; j < k->n; j++)
-            z->key(z->ctx, j, z->keys[j]);
-    }
-    return z->keys[i];
-}
-
 /* --- sinks ---------------------------------------------------------------------- */
 
 /* A lazy section's dictionary made for a digest keeps nothing: each call
@@ -474,14 +459,6 @@ static void feed_entry(feed *f, const tpl_entry *e)
      * (sinks), after a mark no whole one starts with; a keyed one's keys,
      * after another. */
     feed_len(f, k->lazy ? 1 + (k->lazy->key != NULL) : 0);
-    if (k->lazy && k->lazy->key && k->lazy->apart) {
-        /* (its keys kept for the render's rows: tpl_lazy_key) */
-        feed_str(f, k->lazy->variant, strlen(k->lazy->variant));
-        char b[65];
-        for (size_t i = 0; i < k->n; i++)
-            feed_bytes(f, tpl_lazy_key(k, i, b), 64);
-        return;
-    }
     if (k->lazy && k->lazy->key) {
         feed_keys(f, k->n, k->lazy->key, k->lazy->variant, k->lazy->ctx);
         return;

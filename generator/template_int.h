@@ -47,10 +47,6 @@ typedef struct tpl_lazy {
     tpl_key_fn key;
     const char *variant;
     int apart; /* its rows left to a marked render's caller (tpl_dict_rows_apart) */
-    /* An apart section's keys, each made once (by the digest of its tree,
-     * then used by the render: tpl_lazy_key), in owner's tree; NULL until
-     * first needed. */
-    char (*keys)[65];
 } tpl_lazy;
 
 /* A section's or include's dictionaries, in the order added (K_SECTION and
@@ -68,10 +64,6 @@ typedef struct tpl_kids {
  * (or arena_free) of mem, never tpl_dict_free: a loop over the section
  * makes each one in the same arena. */
 tpl_dict *tpl_lazy_make(const tpl_kids *k, size_t i, arena *mem);
-/* The key of dictionary i of keyed lazy section k (borrowed: made once
- * for an apart section, else into scratch). Not for two threads at once on
- * one apart section. */
-const char *tpl_lazy_key(const tpl_kids *k, size_t i, char scratch[65]);
 
 /* A marker's name in one namespace, as the render looks it up. */
 typedef struct tpl_name {

@@ -343,8 +343,8 @@ static int render_rows(rctx *c, const tpl_node *n, const tpl_kids *e, buf *out)
     arena *mem = arena_new();
     int err = 1;
     for (size_t j = 0; j < e->n; j++) {
-        char b[65], full[65];
-        const char *key = tpl_lazy_key(e, j, b);
+        char key[65], full[65];
+        e->lazy->key(e->lazy->ctx, j, key);
         int have = m->rows(m->rows_ctx, key, full);
         size_t at = out->len;
         if (!have) {

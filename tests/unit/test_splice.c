@@ -319,6 +319,20 @@ Test(splice, segments_read_back_exactly)
         cr_expect_eq(splice_find(sp, key), (long)i);
     }
     cr_expect_eq(splice_find(sp, "seg 40"), -1);
+    /* Carried to the next segments file (the file kept unchanged): its
+     * lines as they were written, byte for byte; nothing for another
+     * digest. */
+    buf carried;
+    buf_init(&carried);
+    cr_expect_eq(splice_map_carry(&carried, m, "f.bin", "0"), 0);
+    cr_expect_eq(carried.len, 0);
+    cr_assert_eq(splice_map_carry(&carried, m, "f.bin", hex), 1);
+    size_t head = strlen(SPLICE_MAGIC "\n"), tail = 4 + DIGEST_CHECK_HEX;
+    cr_expect_eq(carried.len, text.len - head - tail);
+    cr_expect(carried.len == text.len - head - tail &&
+                  memcmp(carried.data, text.data + head, carried.len) == 0,
+              "carried: %.200s", carried.data);
+    buf_release(&carried);
     /* Another digest, or a file of another size: nothing to take. */
     splice_stream *other = splice_new(m, "f.bin", "0", open(bin, O_RDONLY));
     cr_expect_eq(splice_count(other), 0);
