@@ -952,14 +952,14 @@ int build_run(build_result *res, const build_request *r, stage_clock *sc, diags 
     /* Rendering, and beside it the parse cache's rewrite (it only reads
      * the parse, and its HTML in the scratch file, as rendering does). */
     /* The server's keys of its last render: taken for this model while
-     * it is the kept one, for the pages' rows while the history is the
-     * kept one, patched (history_reuse). */
+     * it is the kept one, each page's while its history rows are the same
+     * (a commit's build too: only the pages it changed are keyed again). */
     render_keys *keys = NULL;
     if (r->kept) {
         if (!r->kept->keys)
             r->kept->keys = render_keys_new();
         keys = r->kept->keys;
-        render_keys_allow(keys, reusing, reusing && hj.reused);
+        render_keys_allow(keys, reusing);
     }
     render_job job = {s, pp, hist, &prov, out, early, keys, d, 0};
     pool_run(2, render_one, &job);

@@ -95,12 +95,13 @@ void gen_key_base(char key[65], const gen *g, const layout *l);
  * Thread-safe. */
 void gen_page_key(char key[65], gen *g, const layout *l, const page *p, const char *body);
 /* Page i's key as the last render of the same model kept it (g->keys),
- * when it was made from the parse key `body` and `rows` history rows and
- * g->keys_pages allows: 1 and key filled; else 0. */
-int render_keys_take(gen *g, size_t i, const char *body, size_t rows, char key[65]);
+ * when it was made from the parse key `body` and the history rows ph has
+ * (NULL: none), each by its digest, and g->keys_pages allows: 1 and key
+ * filled; else 0. */
+int render_keys_take(gen *g, size_t i, const char *body, const page_history *ph, char key[65]);
 /* Records page i's key (NULL: none this time) and what it was made from,
  * for the next render. Each page by one thread only. */
-void render_keys_put(gen *g, size_t i, const char *body, size_t rows, const char *key);
+void render_keys_put(gen *g, size_t i, const char *body, const page_history *ph, const char *key);
 
 /* The commit that stands in for the build's in the key of a page that
  * names it (BUILD_COMMIT*): the key of what the page is made from but the

@@ -26,7 +26,7 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
         !(l = layouts_for_page(g->s->layouts, p->layout, p->policy))) {
         /* A collision was reported at load or plan, a parse failure by
          * parse, a missing layout when the layouts were loaded. */
-        render_keys_put(g, i, NULL, 0, NULL);
+        render_keys_put(g, i, NULL, NULL, NULL);
         return;
     }
     /* What the page is made from (with a cache, its HTML is known by its
@@ -36,13 +36,15 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
     const char *body = parsed_page_key(g->pp, i);
     if (body) {
         /* The same model's key, taken while what it was made from stands
-         * (charter serve: at 10,000 pages, 0.03 s of CPU a save). */
-        size_t rows = g->h ? history_page(g->h, p->index)->n : 0;
-        if (!render_keys_take(g, i, body, rows, key))
+         * (charter serve: at 10,000 pages, 0.03 s of CPU a save or a
+         * commit); never a page that shows the build's commit and latest
+         * changes (its key has them). */
+        const page_history *ph = g->h ? history_page(g->h, p->index) : NULL;
+        if (layout_shows_changes(l) || !render_keys_take(g, i, body, ph, key))
             gen_page_key(key, g, l, p, body);
-        render_keys_put(g, i, body, rows, key);
+        render_keys_put(g, i, body, ph, key);
     } else {
-        render_keys_put(g, i, NULL, 0, NULL);
+        render_keys_put(g, i, NULL, NULL, NULL);
     }
     int reused = body && output_reuse_keyed(g->o, p->out_file, key);
     if (reused && !(g->check_reuse && output_keyed_digest(g->o, p->out_file, key, was)))

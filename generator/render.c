@@ -799,12 +799,13 @@ int render_early_end(render_early *e, unsigned *made)
 struct render_keys {
     size_t n;                  /* pages, the arrays' length */
     int made;                  /* filled by a render that did not fail */
-    int same_model, same_rows; /* render_keys_allow's, for the next render */
+    int same_model;            /* render_keys_allow's, for the next render */
     char base[DIGEST_HEX];     /* keys_base's */
     char (*entry)[DIGEST_HEX]; /* gen.entry_keys */
     char (*page)[DIGEST_HEX];  /* each content page's key, or "" */
     char (*body)[DIGEST_HEX];  /* ... the parse key it was made from */
-    size_t *rows;              /* ... and its history rows' number */
+    size_t *n_rows;            /* ... its history rows' number */
+    char **rows;               /* ... and their digests, 64 hex digits each (NULL: none) */
     atomic_size_t taken, put;  /* the last render's pages' keys taken, made */
 };
 
@@ -822,7 +823,10 @@ static void keys_arrays_free(render_keys *k)
     free(k->entry);
     free(k->page);
     free(k->body);
+    for (size_t i = 0; k->rows && i < k->n; i++)
+        free(k->rows[i]);
     free(k->rows);
+    free(k->n_rows);
 }
 
 void render_keys_free(render_keys *k)
@@ -833,12 +837,11 @@ void render_keys_free(render_keys *k)
     free(k);
 }
 
-void render_keys_allow(render_keys *k, int same_model, int same_rows)
+void render_keys_allow(render_keys *k, int same_model)
 {
     if (!k)
         return;
     k->same_model = same_model && k->made;
-    k->same_rows = same_rows && k->same_model;
 }
 
 void render_keys_counts(const render_keys *k, size_t *taken, size_t *made)
@@ -848,14 +851,14 @@ void render_keys_counts(const render_keys *k, size_t *taken, size_t *made)
 }
 
 /* What every content page's key takes beside the page itself (gen_page_key,
- * vars_page_key): charter, the theme and the shared values, what a page
- * of the site's own shows of the build, the navigation, whether the build
- * is of a commit and has a history. */
+ * vars_page_key): charter, the theme and the shared values, the
+ * navigation, whether the build is of a commit and has a history. Not
+ * what a page of the site's own shows of the build (the commit, the
+ * latest changes): such a page's key is never taken (gen_pages.c). */
 static void keys_base(char hex[DIGEST_HEX], const gen *g)
 {
     digest *h = digest_new();
     digest_add(h, g->key_base, DIGEST_HEX);
-    digest_add(h, g->build_key, DIGEST_HEX);
     digest_add(h, g->nav_key, DIGEST_HEX);
     digest_add_long(h, g->prov && g->prov->commit[0]);
     digest_add_long(h, g->h != NULL);
@@ -875,25 +878,39 @@ static void keys_size(render_keys *k, size_t n)
     k->page = xcalloc(n ? n : 1, sizeof *k->page);
     k->body = xcalloc(n ? n : 1, sizeof *k->body);
     k->rows = xcalloc(n ? n : 1, sizeof *k->rows);
-    k->made = k->same_model = k->same_rows = 0;
+    k->n_rows = xcalloc(n ? n : 1, sizeof *k->n_rows);
+    k->made = k->same_model = 0;
 }
 
-/* The parse key alone tells a saved page in the tests (tests/serve): a
- * page's status, and so its rows, changes only with its bytes, and the
- * base stays while the model and the history are the kept ones. The rows'
- * number and the base are checked all the same: the key must not rest on
- * that. */
-int render_keys_take(gen *g, size_t i, const char *body, size_t rows, char key[65])
+/* Whether k holds page i's rows as ph has them: each row's digest
+ * (history_row_digest's; a row without one: not known). */
+static int rows_same(const render_keys *k, size_t i, const page_history *ph)
+{
+    size_t n = ph ? ph->n : 0;
+    if (k->n_rows[i] != n)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (!ph->rows[j].digest[0] ||
+            memcmp(k->rows[i] + j * (DIGEST_HEX - 1), ph->rows[j].digest, DIGEST_HEX - 1) != 0)
+            return 0;
+    return 1;
+}
+
+/* A page's key stands while the model is the kept one, the base is the
+ * same, and so are the page's parse key and its history rows, each by its
+ * digest: a save changes one page's rows (its uncommitted row), a commit
+ * those of the pages it changed. */
+int render_keys_take(gen *g, size_t i, const char *body, const page_history *ph, char key[65])
 {
     render_keys *k = g->keys;
-    if (!g->keys_pages || !k->page[i][0] || k->rows[i] != rows || strcmp(k->body[i], body) != 0)
+    if (!g->keys_pages || !k->page[i][0] || strcmp(k->body[i], body) != 0 || !rows_same(k, i, ph))
         return 0;
     memcpy(key, k->page[i], DIGEST_HEX);
     atomic_fetch_add(&k->taken, 1);
     return 1;
 }
 
-void render_keys_put(gen *g, size_t i, const char *body, size_t rows, const char *key)
+void render_keys_put(gen *g, size_t i, const char *body, const page_history *ph, const char *key)
 {
     render_keys *k = g->keys;
     if (!k)
@@ -904,7 +921,14 @@ void render_keys_put(gen *g, size_t i, const char *body, size_t rows, const char
     }
     memcpy(k->page[i], key, DIGEST_HEX);
     memcpy(k->body[i], body, DIGEST_HEX);
-    k->rows[i] = rows;
+    size_t n = ph ? ph->n : 0;
+    if (!rows_same(k, i, ph)) {
+        free(k->rows[i]);
+        k->rows[i] = n ? xmalloc(n * (DIGEST_HEX - 1)) : NULL;
+        for (size_t j = 0; j < n; j++)
+            memcpy(k->rows[i] + j * (DIGEST_HEX - 1), ph->rows[j].digest, DIGEST_HEX - 1);
+        k->n_rows[i] = n;
+    }
     atomic_fetch_add(&k->put, 1);
 }
 
@@ -923,7 +947,7 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
     if (keys) {
         keys_base(base, &g);
         g.keys = keys;
-        g.keys_pages = keys->same_rows && !strcmp(base, keys->base);
+        g.keys_pages = keys->same_model && !strcmp(base, keys->base);
         keys->made = 0; /* until this render ends well */
     }
     /* The pages' files journaled at once, before any is written. */
@@ -946,7 +970,7 @@ int render_site(const site *s, const parsed *pp, const history *h, const build_p
         keys->made = 1;
     }
     if (keys)
-        keys->same_model = keys->same_rows = 0; /* allowed again by the next caller */
+        keys->same_model = 0; /* allowed again by the next caller */
     gen_release(&g);
     return failed ? -1 : 0;
 }

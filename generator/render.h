@@ -44,11 +44,9 @@ void render_keys_free(render_keys *k);
 /* What the next render may take of k (which may be NULL), told by its
  * caller: `same_model`, its site is the very model k's keys were made
  * from, only pages' bodies read again since (a page's key is then the same
- * while its parse key, its history rows and the digest of the rest are);
- * `same_rows`, its history is the one they were made with, changed only by
- * history_reuse, which adds or drops a page's uncommitted row (so a page's
- * rows are the same while their number is). Without a call, nothing. */
-void render_keys_allow(render_keys *k, int same_model, int same_rows);
+ * while its parse key, its history rows, each by its digest, and the
+ * digest of the rest are). Without a call, nothing. */
+void render_keys_allow(render_keys *k, int same_model);
 /* How many content pages' keys the last render took from k, and made. */
 void render_keys_counts(const render_keys *k, size_t *taken, size_t *made);
 
