@@ -85,6 +85,19 @@ void add_to_digest(void *ctx, const void *data, size_t len);
  * output, such as the keys of the pages' HTML spliced into it). */
 void gen_key(char key[65], const gen *g, const layout *l, const tpl_dict *d,
              const char *const *extra, size_t n_extra);
+/* Whether d names the commit the site is built from (BUILD_COMMIT, of a
+ * build of a commit): its page is then written around that commit's
+ * digits, and its rows apart (render.c). */
+int gen_names_commit(const gen *g, const tpl_dict *d);
+/* A content page that names the commit (gen_names_commit), through l from
+ * its HTML `html` (made from the parse key `body`), into rel, as gen_render
+ * writes a register: its key made from d, the layout and body; its text
+ * copied from the previous build's around the commit's digits, and the
+ * rows of its apart sections (the home page's register of every page).
+ * Returns 0, or -1 when it could not be written (a layout that cannot
+ * render is reported, and returns 0). */
+int gen_render_page(gen *g, const layout *l, const char *rel, tpl_dict *d, const buf *html,
+                    const char *body);
 /* gen_key's part that is every output's of layout l, whatever its
  * dictionary: what the rows of a register are made from beside their own
  * (render.c). */

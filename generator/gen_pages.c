@@ -17,6 +17,25 @@
  * time (parsed_reader). */
 enum { PAGE_RUN = 32 };
 
+/* Page i (through l, its HTML made from the parse key body) as
+ * gen_render_page writes it. */
+static void render_as_register(gen *g, parsed_reader *r, size_t i, const layout *l,
+                               const char *body)
+{
+    const page *p = g->s->pages[i];
+    buf html;
+    buf_init(&html);
+    tpl_dict *d = vars_page_begin(g, p);
+    vars_page_finish(d, g, p);
+    tpl_dict_set_shared(d, gen_shared(g, l));
+    vars_site_build(d, g, 1);
+    if (parsed_read_html(r, i, &html, g->d) != 0 ||
+        gen_render_page(g, l, p->out_file, d, &html, body) != 0)
+        g->failed = 1;
+    tpl_dict_free(d);
+    buf_release(&html);
+}
+
 static void render_page(gen *g, parsed_reader *r, size_t i)
 {
     const page *p = g->s->pages[i];
@@ -34,6 +53,15 @@ static void render_page(gen *g, parsed_reader *r, size_t i)
      * is linked, and neither its dictionary nor its HTML is made. */
     char key[DIGEST_HEX], was[DIGEST_HEX];
     const char *body = parsed_page_key(g->pp, i);
+    if (body && layout_shows_changes(l) && g->prov &&
+        strlen(g->prov->commit) == sizeof g->prov->commit - 1) {
+        /* A page of the site's own naming the commit (the home page, with
+         * every page's entry): written as a register, around the commit's
+         * digits and its rows apart. */
+        render_keys_put(g, i, NULL, NULL, NULL);
+        render_as_register(g, r, i, l, body);
+        return;
+    }
     if (body) {
         /* The same model's key, taken while what it was made from stands
          * (charter serve: at 10,000 pages, 0.03 s of CPU a save or a

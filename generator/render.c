@@ -356,16 +356,19 @@ static int reg_row(void *ctx, const char *key, char full[65])
     return splice_find(rs->sp, rs->row_key.data) >= 0;
 }
 
-/* gen_render's page d through l into rel, d naming the commit the site is
- * built from: linked from the previous build when made from the same. */
-static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d)
+/* Page d through l into rel, d naming the commit the site is built from
+ * (gen_render's, or gen_render_page's with the page's HTML, content, and
+ * its key, extra; else NULL): linked from the previous build when made
+ * from the same. */
+static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d,
+                           const buf *content, const char *extra)
 {
     reg_stream rs = {.g = g, .rel = rel, .commit = g->prov->commit};
     /* Its key is that of what it is made from but the commit, k0 (made with
      * a stand-in commit), and the commit. */
     char k0[DIGEST_HEX], key[DIGEST_HEX];
     vars_build_commit(d, g, GEN_STAND_IN_COMMIT);
-    gen_key(k0, g, l, d, NULL, 0);
+    gen_key(k0, g, l, d, extra ? &extra : NULL, extra != NULL);
     vars_build_commit(d, g, rs.commit);
     digest *h = digest_new();
     digest_add_str(h, k0);
@@ -386,6 +389,10 @@ static int render_register(gen *g, const layout *l, const char *rel, tpl_dict *d
     buf html, whole_html;
     buf_init(&html);
     buf_init(&whole_html);
+    if (content) {
+        buf_add(&html, content->data, content->len);
+        buf_add(&whole_html, content->data, content->len);
+    }
     tpl_marks m = {.watch = {tpl_dict_get(d, "BUILD_COMMIT", NULL),
                              tpl_dict_get(d, "BUILD_COMMIT_SHORT", NULL),
                              tpl_dict_get(d, "BUILD_COMMIT_URL", NULL)},
@@ -460,6 +467,18 @@ done:
     return err;
 }
 
+int gen_names_commit(const gen *g, const tpl_dict *d)
+{
+    return g->prov && strlen(g->prov->commit) == sizeof g->prov->commit - 1 &&
+           tpl_dict_get(d, "BUILD_COMMIT", NULL);
+}
+
+int gen_render_page(gen *g, const layout *l, const char *rel, tpl_dict *d, const buf *html,
+                    const char *body)
+{
+    return render_register(g, l, rel, d, html, body);
+}
+
 int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
 {
     if (plan_blocked(g->s->plan, out_file))
@@ -467,9 +486,8 @@ int gen_render(gen *g, const char *name, const char *out_file, tpl_dict *d)
     const layout *l = gen_layout(g, name, d);
     if (!l)
         return 0; /* the theme has none (or it did not load: reported) */
-    if (g->prov && strlen(g->prov->commit) == sizeof g->prov->commit - 1 &&
-        tpl_dict_get(d, "BUILD_COMMIT", NULL))
-        return render_register(g, l, out_file, d);
+    if (gen_names_commit(g, d))
+        return render_register(g, l, out_file, d, NULL, NULL);
     /* Made from the same as last time: linked, not rendered again. */
     char key[DIGEST_HEX];
     gen_key(key, g, l, d, NULL, 0);

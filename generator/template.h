@@ -209,23 +209,21 @@ typedef struct tpl_mark {
 
 /* charter extension: the rows of the sections marked apart
  * (tpl_dict_rows_apart) left to the caller, for a render with
- * tpl_marks.rows. Such a section's rows are taken apart where its
- * dictionary is in the rendered dictionary's own tree and it renders
+ * tpl_marks.rows. Such a section's rows are taken apart where it renders
  * straight into the output (not through an include's modifiers, not inside
  * another row, without a separator). Its rows begin with rows_begin: where
  * names the section's marker (its template and place there), variant is
- * the section's, and context[0..len) is what its rows read beside their own
- * dictionaries, as bytes: for every name the section's text uses (its
+ * the section's, and context[0..len) is what its rows read beside their
+ * own dictionaries, as bytes: for every name the section's text uses (its
  * variables, sections and includes, those of the templates it includes
- * without a dictionary too), what the dictionaries it would be found in
- * hold of it, from the section's on to its tree's root, and its
- * template-globals. Not the tree's shared dictionary, which the caller
- * stands for (as for tpl_dict_digest). Then rows is asked for each row,
- * with the row's key (tpl_key_fn): it writes the row's own key (made from
- * these) into full, 64 hex digits and a NUL, and returns 1 when the caller
- * holds the text of a row of that key: the row is then neither made nor
- * rendered, and is marked TPL_MARK_ROW_KEPT where it goes; else 0, and it
- * is rendered and marked TPL_MARK_ROW. */
+ * without a dictionary too), what each dictionary a lookup of it would go
+ * through holds of it, from the section's on to its tree's root and
+ * through its shared tree, and its template-globals. Then rows is asked
+ * for each row, with the row's key (tpl_key_fn): it writes the row's own
+ * key (made from these) into full, 64 hex digits and a NUL, and returns 1
+ * when the caller holds the text of a row of that key: the row is then
+ * neither made nor rendered, and is marked TPL_MARK_ROW_KEPT where it
+ * goes; else 0, and it is rendered and marked TPL_MARK_ROW. */
 typedef void (*tpl_rows_fn)(void *ctx, const char *where, const char *variant, const void *context,
                             size_t len);
 typedef int (*tpl_row_fn)(void *ctx, const char *key, char full[65]);

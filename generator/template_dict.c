@@ -516,13 +516,18 @@ void tpl_feed_names(const tpl_dict *d, const tpl_name *names, size_t n,
         const tpl_name *m = &names[i];
         feed_len(&f, (size_t)m->kind);
         feed_str(&f, m->s, m->len);
-        /* Each dictionary of the chain, to the root (a lazy dictionary's
-         * goes on to its section's owner), then the template-globals. */
-        for (const tpl_dict *p = d; p; p = p->parent) {
-            const tpl_entry *e = tpl_dict_find(p, m->kind, m->s, m->len, m->hash);
-            feed_len(&f, e != NULL);
-            if (e)
-                feed_entry(&f, e);
+        /* Each dictionary of the chain as a lookup goes (a lazy
+         * dictionary's on to its section's owner), to the root, then on to
+         * its shared tree, then the template-globals. */
+        for (const tpl_dict *p = d; p;) {
+            const tpl_dict *root = p->root;
+            for (; p; p = p->parent) {
+                const tpl_entry *e = tpl_dict_find(p, m->kind, m->s, m->len, m->hash);
+                feed_len(&f, e != NULL);
+                if (e)
+                    feed_entry(&f, e);
+            }
+            p = root->shared;
         }
         const tpl_dict *g = m->kind == K_VAR && d ? d->root->globals : NULL;
         const tpl_entry *e = g ? tpl_dict_find(g, K_VAR, m->s, m->len, m->hash) : NULL;

@@ -73,11 +73,11 @@ typedef struct tpl_name {
     uint64_t hash; /* map_hash of s[0..len) */
 } tpl_name;
 
-/* Feeds to add, for each of names[0..n), what each dictionary from d on to
- * its root holds under it (as tpl_dict_digest feeds an entry, or that it
- * holds none), and for a variable d's template-globals: what a lookup of
- * those names from below d can find but in the shared tree (tpl_rows_fn's
- * context). */
+/* Feeds to add, for each of names[0..n), what each dictionary a lookup
+ * from d goes through holds under it (as tpl_dict_digest feeds an entry,
+ * or that it holds none): from d on to its root, on through its shared
+ * tree, and for a variable d's template-globals. What a lookup of those
+ * names from below d can find (tpl_rows_fn's context). */
 void tpl_feed_names(const tpl_dict *d, const tpl_name *names, size_t n,
                     void (*add)(void *ctx, const void *data, size_t len), void *ctx);
 

@@ -55,7 +55,6 @@ typedef struct rctx {
     const tpl_node **refused; /* slot markers reported, each once however often expanded */
     size_t nrefused, caprefused;
     tpl_marks *marks;    /* NULL: nothing marked (tpl_render_marked) */
-    const tpl_dict *top; /* the rendered dictionary's root: its rows are marks->rows' */
     const tpl_dict *row; /* the row being rendered (tpl_row_fn), or NULL */
 } rctx;
 
@@ -396,9 +395,8 @@ static int render_node(rctx *c, const tpl_node *n, const tpl_dict *d, buf *out)
     case N_SECTION: {
         const tpl_kids *e = dict_lookup(d, K_SECTION, n);
         if (e && e->lazy && e->lazy->apart && c->marks && c->marks->rows && c->marks->rows_begin &&
-            !c->row && !c->escaping && n->sep == (size_t)-1 && e->lazy->owner->root == c->top) {
-            /* Rows of the rendered tree's own, in the output as they are
-             * rendered. */
+            !c->row && !c->escaping && n->sep == (size_t)-1) {
+            /* Rows in the output as they are rendered. */
             int rows = render_rows(c, n, e, out);
             if (rows != 0)
                 return rows < 0 ? -1 : 0;
@@ -479,7 +477,6 @@ static int render_with(const tpl *t, const tpl_dict *dict, buf *out, tpl_slots *
     c.refused = NULL;
     c.nrefused = c.caprefused = 0;
     c.marks = marks;
-    c.top = dict ? dict->root : NULL;
     c.row = NULL;
     if (slots)
         slots->n = 0;

@@ -409,6 +409,9 @@ tpl_dict *vars_sections(const gen *g)
         page_list c = {(const page *const *)sec->pages, g->entry_keys};
         tpl_dict_add_lazy_section_keyed(sd, "SECTION_PAGE", sec->n_pages, fill_section_page,
                                         vars_page_list_key, "ENTRY", &c, sizeof c);
+        /* The home page names the commit and the latest changes: a commit
+         * copies its entries from the previous build's (render.c). */
+        tpl_dict_rows_apart(sd, "SECTION_PAGE");
     }
     return d;
 }

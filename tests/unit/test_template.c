@@ -2347,8 +2347,7 @@ static int ask_row(void *ctx, const char *key, char full[65])
     return key[0] == a->held;
 }
 
-/* A render with rows asks for each row of an apart section of its own
- * tree: the rows the caller holds are neither made nor rendered, and each
+/* A render with rows asks for each row of an apart section: the rows the caller holds are neither made nor rendered, and each
  * row is marked where it goes, with its key; a section not apart, or a
  * render without rows, renders every row in place. */
 Test(template, rows_apart_left_to_the_caller)
@@ -2523,7 +2522,7 @@ Test(template, rows_context_is_what_rows_read_beside_their_own)
     const char *keys[] = {k0, k1, k0}, *other[] = {k1, k1, k1};
     int made = 0, keyed = 0;
     keyed_rows r = {{names, &made}, keys, &keyed}, o = {{names, &made}, other, &keyed};
-    enum { BASE, OTHER_ROWS, UNUSED, USED, SHADOWED, NESTED, AUTO, GLOBAL, OUTSIDE, N_CASES };
+    enum { BASE, OTHER_ROWS, UNUSED, USED, SHADOWED, NESTED, AUTO, GLOBAL, OUTSIDE, SHARED, N_CASES };
     char ctx[N_CASES][DIGEST_HEX];
     for (int c = 0; c < N_CASES; c++) {
         diags *d = diag_new(NULL);
@@ -2531,10 +2530,12 @@ Test(template, rows_context_is_what_rows_read_beside_their_own)
         const char *inc = "{{AUTO}}";
         cr_assert_not_null(tpl_set_add(s, "_includes/autoinc.html", inc, strlen(inc), 0, d));
         const char *text = "{{#LIST}}{{#ROW}}[{{NAME}} {{USED}}{{#SUB}}{{NESTED}}{{/SUB}}"
-                           "{{>AUTOINC}}{{G}}{{#OUT}}{{O}}{{/OUT}}]{{/ROW}}{{/LIST}}";
+                           "{{>AUTOINC}}{{G}}{{#OUT}}{{O}}{{/OUT}}{{SV}}]{{/ROW}}{{/LIST}}";
         tpl *t = tpl_set_add(s, "t.html", text, strlen(text), 0, d);
         cr_assert_not_null(t);
-        tpl_dict *dict = tpl_dict_new();
+        tpl_dict *dict = tpl_dict_new(), *shared = tpl_dict_new();
+        tpl_dict_set(shared, "SV", c == SHARED ? "s2" : "s");
+        tpl_dict_set_shared(dict, shared);
         tpl_dict_set(dict, "USED", c == USED ? "u2" : "u");
         tpl_dict_set(dict, "UNUSED", c == UNUSED ? "x2" : "x");
         tpl_dict_set(dict, "NESTED", c == NESTED ? "n2" : "n");
@@ -2563,6 +2564,7 @@ Test(template, rows_context_is_what_rows_read_beside_their_own)
         tpl_marks_release(&m);
         buf_release(&out);
         tpl_dict_free(dict);
+        tpl_dict_free(shared);
         tpl_set_free(s);
         diag_free(d);
     }
@@ -2573,7 +2575,8 @@ Test(template, rows_context_is_what_rows_read_beside_their_own)
                                        [NESTED] = "a value a nested section uses",
                                        [AUTO] = "a value an include uses",
                                        [GLOBAL] = "a template-global",
-                                       [OUTSIDE] = "a keyed section's key"};
+                                       [OUTSIDE] = "a keyed section's key",
+                                       [SHARED] = "a value of the shared tree"};
     for (int c = USED; c < N_CASES; c++)
         cr_expect_str_neq(ctx[BASE], ctx[c], "%s does not change the context", what[c]);
 }
